@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace PartnerMesh.Outbox;
+
+public static class OutboxServiceCollectionExtensions
+{
+    /// <summary>Registers the relay for <typeparamref name="TDbContext"/>; map the tables with <c>modelBuilder.AddOutboxAndInbox()</c>
+    /// and add the interceptor with <c>options.UseOutboxSignal(serviceProvider)</c>.</summary>
+    public static IServiceCollection AddOutbox<TDbContext>(this IServiceCollection services)
+        where TDbContext : DbContext
+    {
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton<OutboxSignalInterceptor>();
+        services.TryAddSingleton<OutboxMetrics>();
+        services.TryAddSingleton<IOutboxPublisher, MassTransitOutboxPublisher>();
+        services.AddScoped<OutboxRelay<TDbContext>>();
+        services.AddHostedService<OutboxDispatcher<TDbContext>>();
+        return services;
+    }
+
+    public static DbContextOptionsBuilder UseOutboxSignal(this DbContextOptionsBuilder options, IServiceProvider services) =>
+        options.AddInterceptors(services.GetRequiredService<OutboxSignalInterceptor>());
+}

@@ -1,0 +1,54 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace PartnerMesh.Outbox;
+
+/// <summary>Signals the relay once outbox rows are durable: after the save, or after the enclosing transaction commits.</summary>
+public sealed class OutboxSignalInterceptor(OutboxSignal signal) : ISaveChangesInterceptor, IDbTransactionInterceptor
+{
+    private readonly ConditionalWeakTable<DbContext, object> _pendingCommit = [];
+
+    public ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is not null && HasNewOutboxRows(context))
+        {
+            _pendingCommit.AddOrUpdate(context, true);
+        }
+
+        return ValueTask.FromResult(result);
+    }
+
+    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null)
+        {
+            signal.Notify();
+        }
+
+        return ValueTask.FromResult(result);
+    }
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context && _pendingCommit.Remove(context))
+        {
+            signal.Notify();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (eventData.Context is { } context && _pendingCommit.Remove(context))
+        {
+            signal.Notify();
+        }
+    }
+
+    private static bool HasNewOutboxRows(DbContext context) =>
+        context.ChangeTracker.Entries<OutboxMessage>().Any(entry => entry.State == EntityState.Added);
+}
