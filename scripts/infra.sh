@@ -380,7 +380,8 @@ ensure_service() {
   log "API socket $SOCK: starting podman system service (log: $SERVICE_LOG)"
   (
     cd /
-    setsid nohup podman system service --time=0 "unix://$SOCK" </dev/null >>"$SERVICE_LOG" 2>&1 &
+    # 9>&-: the service must not inherit (and hold) the ensure lock
+    setsid nohup podman system service --time=0 "unix://$SOCK" </dev/null >>"$SERVICE_LOG" 2>&1 9>&- &
     echo $! >"$SERVICE_PID_FILE"
   )
   local i
@@ -435,7 +436,7 @@ read_state() {
 
 cmd_ensure() {
   mkdir -p "$INFRA_HOME" 2>/dev/null || true
-  local t0=$SECONDS
+  local t0=${EPOCHREALTIME/,/.}
   if [[ -w $INFRA_HOME ]]; then
     exec 9>>"$INFRA_HOME/ensure.lock"
     if ! flock -n 9; then
@@ -452,7 +453,7 @@ cmd_ensure() {
       if docker_engine_answers; then ensure_docker; else ensure_podman; fi ;;
     *) die "PARTNERMESH_CONTAINER_ENGINE must be auto, docker or podman" ;;
   esac
-  log "ready in $((SECONDS - t0)) s"
+  log "ready in $(awk -v a="$t0" -v b="${EPOCHREALTIME/,/.}" 'BEGIN { printf "%.1f", b - a }') s"
 }
 
 cmd_env() {
@@ -536,14 +537,22 @@ cmd_prune_test_containers() {
   podman_env
   local now id state created removed=0
   now="$(date +%s)"
-  while read -r id state created; do
-    [[ -n $id ]] || continue
-    if [[ $state != running || $((now - created)) -gt 3600 ]]; then
+  # .State is podman's status text: "Up 5 minutes", "Exited (0) 2 hours ago", "Created", ...
+  while read -r id created state; do
+    [[ -n $id && $created =~ ^[0-9]+$ ]] || continue
+    local age=$((now - created)) stale=0
+    case "$state" in
+      Up* | Paused*) ((age > 3600)) && stale=1 ;;
+      # just created by a test that is about to start it
+      Created* | Initialized* | Configured*) ((age > 300)) && stale=1 ;;
+      *) stale=1 ;;
+    esac
+    if ((stale)); then
       if podman rm -f -v "$id" >/dev/null 2>&1; then
         removed=$((removed + 1))
       fi
     fi
-  done < <(podman ps -a --filter label=org.testcontainers=true --format '{{.ID}} {{.State}} {{.Created.Unix}}')
+  done < <(podman ps -a --filter label=org.testcontainers=true --format '{{.ID}} {{.Created.Unix}} {{.State}}')
   # networks and volumes Testcontainers created and no container uses any more
   podman network prune -f --filter label=org.testcontainers=true >/dev/null 2>&1 || true
   podman volume prune -f --filter label=org.testcontainers=true >/dev/null 2>&1 || true

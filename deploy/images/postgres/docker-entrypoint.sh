@@ -43,7 +43,9 @@ run_init_files() {
 				if [ -x "$f" ]; then
 					echo "$0: running $f"; "$f"
 				else
-					echo "$0: sourcing $f"; . "$f"
+					echo "$0: sourcing $f"
+					# shellcheck disable=SC1090
+					. "$f"
 				fi ;;
 			*.sql) echo "$0: running $f"; psql_init --dbname "$POSTGRES_DB" -f "$f" ;;
 			*.sql.gz) echo "$0: running $f"; gzip -dc "$f" | psql_init --dbname "$POSTGRES_DB" ;;

@@ -32,6 +32,7 @@ if [ "$1" = 'rabbitmq-server' ]; then
 				default_vhost = ${RABBITMQ_DEFAULT_VHOST:-/}
 				log.console = true
 				log.console.level = info
+				log.console.use_colors = off
 				log.file = false
 			EOC
 			chmod 644 "$conf"

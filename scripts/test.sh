@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs every test of PartnerMesh against real PostgreSQL, RabbitMQ and Redis (Testcontainers) and ends with one line:
+#   tests: N passed, N failed, N skipped
+# Exits non-zero when anything failed. Installs what it needs (container engine, images) idempotently.
+# Usage: scripts/test.sh [extra dotnet test args, e.g. --filter FullyQualifiedName~Outbox]
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+started=$(date +%s)
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "dotnet SDK 10 is required (see global.json); install it from https://dot.net and re-run." >&2
+  exit 2
+fi
+
+scripts/infra.sh ensure
+eval "$(scripts/infra.sh env)"
+
+run_id="run-$(date +%Y%m%d%H%M%S)-$$"
+export PARTNERMESH_TEST_RUN_ID="$run_id"
+results="$repo/artifacts/test-results/$run_id"
+mkdir -p "$results"
+
+cleanup() {
+  scripts/infra.sh prune-test-containers "$run_id" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+scripts/infra.sh prune-test-containers >/dev/null 2>&1 || true
+
+echo "==> build" >&2
+dotnet build PartnerMesh.sln -c Debug -nologo -clp:ErrorsOnly -warnaserror
+
+echo "==> test (results in $results)" >&2
+set +e
+dotnet test PartnerMesh.sln -c Debug --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" \
+  --blame-hang-timeout 10m "$@"
+test_exit=$?
+set -e
+
+# Count from the TRX files, not from console output.
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+
+projects=$(dotnet sln PartnerMesh.sln list | grep -c 'tests/.*Tests\.csproj$' || true)
+if [ "$files" -lt "$projects" ]; then
+  echo "only $files result files for $projects test projects: a test host crashed or did not run" >&2
+  failed=$((failed + projects - files))
+fi
+if [ "$test_exit" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited with $test_exit without a failed test in the results: counting the run as failed" >&2
+  failed=1
+fi
+
+echo "test command took $(( $(date +%s) - started )) s" >&2
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,142 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Messaging;
+using PartnerMesh.ServiceDefaults;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Outbox.Tests;
+
+/// <summary>Outbox → real RabbitMQ → inbox: nothing lost, nothing doubled.</summary>
+public sealed class OutboxToInboxTests(OutboxDatabase database) : IClassFixture<OutboxDatabase>, IAsyncLifetime
+{
+    private IHost _host = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var vhost = await database.Infrastructure.CreateVirtualHostAsync("outboxtests");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration[$"ConnectionStrings:{ResourceNames.Messaging}"] = vhost.ToString();
+        builder.Configuration["Outbox:PollInterval"] = "00:01:00"; // only the commit signal can make delivery prompt
+        builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus => bus.AddConsumer<ApplyPartnerEffectConsumer>());
+        builder.Services.AddDbContext<OutboxTestDbContext>((services, options) =>
+            options.UseNpgsql(database.ConnectionString).UseOutboxSignal(services));
+        builder.Services.AddOutbox<OutboxTestDbContext>();
+        _host = builder.Build();
+        await _host.StartAsync(Ct);
+        await _host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync(CancellationToken.None);
+        _host.Dispose();
+    }
+
+    [Fact]
+    public async Task CommittedEvent_IsRelayedPromptlyAndAppliedOnce()
+    {
+        var evt = OutboxDatabase.NewEvent();
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OutboxTestDbContext>();
+            db.Widgets.Add(new Widget { Id = Guid.NewGuid(), Name = $"w-{evt.EventId}" });
+            db.AddIntegrationEvent(evt);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        // Poll interval is a minute: arriving within 15 s proves the commit signal woke the relay.
+        await Eventually.UntilAsync(() => EffectCountAsync(evt.PartnerId).ContinueWith(t => t.Result == 1, Ct), TimeSpan.FromSeconds(15));
+        await using var check = database.CreateDbContext();
+        Assert.NotNull((await check.Set<OutboxMessage>().SingleAsync(m => m.Id == evt.EventId, Ct)).PublishedAt);
+    }
+
+    [Fact]
+    public async Task RedeliveredMessage_IsProcessedOnce()
+    {
+        var evt = OutboxDatabase.NewEvent();
+        var bus = _host.Services.GetRequiredService<IBus>();
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => bus.Publish(evt, context => context.MessageId = evt.EventId, Ct)));
+
+        await Eventually.UntilAsync(() => InboxCountAsync(evt.EventId).ContinueWith(t => t.Result == 1, Ct));
+        await WaitUntilQueueDrainedAsync();
+        Assert.Equal(1, await EffectCountAsync(evt.PartnerId));
+    }
+
+    [Fact]
+    public async Task CrashAfterPublishBeforeMarking_RepublishesButAppliesOnce()
+    {
+        var evt = OutboxDatabase.NewEvent(DateTimeOffset.UtcNow.AddSeconds(-1));
+        await using (var db = database.CreateDbContext())
+        {
+            db.AddIntegrationEvent(evt);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        // The relay publishes, then "crashes" before its transaction commits: the row stays pending.
+        var bus = _host.Services.GetRequiredService<IBus>();
+        using var crash = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var crashingPublisher = new CrashAfterPublish(new MassTransitOutboxPublisher(bus), crash);
+        await using (var db = database.CreateDbContext())
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                OutboxDatabase.CreateRelay(db, crashingPublisher).ProcessBatchAsync(crash.Token));
+        }
+
+        await Eventually.UntilAsync(() => EffectCountAsync(evt.PartnerId).ContinueWith(t => t.Result == 1, Ct));
+
+        // The next relay pass publishes the same message id again.
+        await using (var db = database.CreateDbContext())
+        {
+            await OutboxDatabase.CreateRelay(db, new MassTransitOutboxPublisher(bus)).ProcessBatchAsync(Ct);
+            Assert.NotNull((await db.Set<OutboxMessage>().SingleAsync(m => m.Id == evt.EventId, Ct)).PublishedAt);
+        }
+
+        await WaitUntilQueueDrainedAsync();
+        Assert.Equal(1, await EffectCountAsync(evt.PartnerId));
+        Assert.Equal(1, await InboxCountAsync(evt.EventId));
+    }
+
+    private async Task<int> EffectCountAsync(Guid partnerId)
+    {
+        await using var db = database.CreateDbContext();
+        return await db.AppliedEffects.CountAsync(e => e.PartnerId == partnerId, Ct);
+    }
+
+    private async Task<int> InboxCountAsync(Guid messageId)
+    {
+        await using var db = database.CreateDbContext();
+        return await db.Set<InboxMessage>().CountAsync(m => m.MessageId == messageId, Ct);
+    }
+
+    /// <summary>Duplicates are skipped by the inbox, which leaves no row; wait until the consumer has seen every delivery.</summary>
+    private async Task WaitUntilQueueDrainedAsync()
+    {
+        var endpoint = new Uri("queue:apply-partner-effect");
+        var bus = _host.Services.GetRequiredService<IBus>();
+        var probe = new PartnerRegistered
+        {
+            EventId = Guid.CreateVersion7(), OccurredAt = DateTimeOffset.UtcNow, PartnerId = Guid.NewGuid(),
+            Name = "probe", Email = "probe@example.com", Kind = "affiliate", CommissionRate = 0.1m,
+        };
+        var sender = await bus.GetSendEndpoint(endpoint);
+        await sender.Send(probe, context => context.MessageId = probe.EventId, Ct);
+        // The queue is FIFO: once the probe sent after them is applied, every earlier delivery has been picked up.
+        await Eventually.UntilAsync(() => EffectCountAsync(probe.PartnerId).ContinueWith(t => t.Result == 1, Ct));
+    }
+
+    private sealed class CrashAfterPublish(IOutboxPublisher inner, CancellationTokenSource crash) : IOutboxPublisher
+    {
+        public async Task PublishAsync(Guid messageId, object message, Type messageType, CancellationToken cancellationToken)
+        {
+            await inner.PublishAsync(messageId, message, messageType, CancellationToken.None);
+            await crash.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+}
