@@ -119,9 +119,12 @@ apt_install() {
   local -a opts=(-y --no-install-recommends -o DPkg::Lock::Timeout=900
     -o "Dir::Cache::Archives=$INFRA_HOME/apt-cache")
   mkdir -p "$INFRA_HOME/apt-cache/partial" "$LOG_DIR"
+  local own_policy=0
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    # package scripts must not start services (removed again right after the install)
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
     chmod 755 /usr/sbin/policy-rc.d
+    own_policy=1
     CLEANUPS+=("rm -f /usr/sbin/policy-rc.d")
   fi
   local alog="$LOG_DIR/apt.log"
@@ -133,6 +136,7 @@ apt_install() {
     apt-get install "${opts[@]}" "$@" >>"$alog" 2>&1 || { tail -n 30 "$alog" >&2; die "apt-get install $* failed"; }
   fi
   rm -f "$INFRA_HOME"/apt-cache/*.deb "$INFRA_HOME"/apt-cache/partial/*.deb
+  if ((own_policy)); then rm -f /usr/sbin/policy-rc.d; fi
 }
 
 ensure_packages() {
@@ -185,6 +189,7 @@ write_if_changed() {
   local target=$1 tmp
   tmp="$(mktemp "$target.XXXXXX")"
   cat >"$tmp"
+  chmod 644 "$tmp"
   if [[ -f $target ]] && cmp -s "$tmp" "$target"; then
     rm -f "$tmp"
   else

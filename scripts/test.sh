@@ -22,8 +22,11 @@ export PARTNERMESH_TEST_RUN_ID="$run_id"
 results="$repo/artifacts/test-results/$run_id"
 mkdir -p "$results"
 
+# One container set per run: test assemblies share it through Testcontainers' reuse, keyed by the run id label.
 cleanup() {
-  scripts/infra.sh prune-test-containers "$run_id" >/dev/null 2>&1 || true
+  local ids
+  ids=$("$PARTNERMESH_CONTAINER_CLI" ps -aq --filter "label=partnermesh.test-run=$run_id" 2>/dev/null || true)
+  if [ -n "$ids" ]; then "$PARTNERMESH_CONTAINER_CLI" rm -f $ids >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 scripts/infra.sh prune-test-containers >/dev/null 2>&1 || true
