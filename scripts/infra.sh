@@ -192,6 +192,7 @@ write_if_changed() {
   chmod 644 "$tmp"
   if [[ -f $target ]] && cmp -s "$tmp" "$target"; then
     rm -f "$tmp"
+    chmod 644 "$target"
   else
     mv -f "$tmp" "$target"
   fi

@@ -57,6 +57,15 @@ public sealed class OutboxToInboxTests(OutboxDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public void ConsumerQueues_ArePrefixedWithTheService()
+    {
+        var formatter = _host.Services.GetRequiredService<IEndpointNameFormatter>();
+        var expectedPrefix = _host.Services.GetRequiredService<IHostEnvironment>().ApplicationName.Split('.')[1].ToLowerInvariant();
+
+        Assert.Equal($"{expectedPrefix}-apply-partner-effect", formatter.Consumer<ApplyPartnerEffectConsumer>());
+    }
+
+    [Fact]
     public async Task RedeliveredMessage_IsProcessedOnce()
     {
         var evt = OutboxDatabase.NewEvent();
@@ -117,7 +126,8 @@ public sealed class OutboxToInboxTests(OutboxDatabase database) : IClassFixture<
     /// <summary>Duplicates are skipped by the inbox, which leaves no row; wait until the consumer has seen every delivery.</summary>
     private async Task WaitUntilQueueDrainedAsync()
     {
-        var endpoint = new Uri("queue:apply-partner-effect");
+        var queue = _host.Services.GetRequiredService<IEndpointNameFormatter>().Consumer<ApplyPartnerEffectConsumer>();
+        var endpoint = new Uri($"queue:{queue}");
         var bus = _host.Services.GetRequiredService<IBus>();
         var probe = new PartnerRegistered
         {

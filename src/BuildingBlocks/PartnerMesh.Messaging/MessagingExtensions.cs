@@ -8,9 +8,10 @@ namespace PartnerMesh.Messaging;
 public static class MessagingExtensions
 {
     /// <summary>
-    /// Wires MassTransit 8 on RabbitMQ with the conventions every service shares: kebab-case queues (one per consumer),
-    /// retries with growing intervals, MassTransit's <c>_error</c>/<c>_skipped</c> queues left on, and the queue name
-    /// prefixed by nothing so queues read like <c>analytics-record-click</c>.
+    /// Wires MassTransit 8 on RabbitMQ with the conventions every service shares: kebab-case queues, one per consumer,
+    /// prefixed with the service (<c>analytics-record-click</c>) so two services' consumers of the same name never share
+    /// a queue (which would split the events between them); retries with growing intervals; MassTransit's
+    /// <c>_error</c>/<c>_skipped</c> queues left on.
     /// </summary>
     public static TBuilder AddPartnerMeshMessaging<TBuilder>(
         this TBuilder builder, string connectionName, Action<IBusRegistrationConfigurator>? configureConsumers = null)
@@ -20,7 +21,7 @@ public static class MessagingExtensions
 
         builder.Services.AddMassTransit(bus =>
         {
-            bus.SetKebabCaseEndpointNameFormatter();
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(QueuePrefix(builder.Environment.ApplicationName), false));
             configureConsumers?.Invoke(bus);
 
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
@@ -42,5 +43,13 @@ public static class MessagingExtensions
         });
 
         return builder;
+    }
+
+    /// <summary><c>PartnerMesh.PartnerPortal.Api</c> → <c>partner-portal-</c>.</summary>
+    internal static string QueuePrefix(string applicationName)
+    {
+        var parts = applicationName.Split('.');
+        var service = parts.Length > 1 && parts[0] == "PartnerMesh" ? parts[1] : parts[0];
+        return KebabCaseEndpointNameFormatter.Instance.SanitizeName(service) + "-";
     }
 }

@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.IntegrationEvents;
+using PartnerMesh.Messaging;
+using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults;
+
+namespace PartnerMesh.Analytics.Api.Extensions;
+
+public static class HostingExtensions
+{
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.AnalyticsDb);
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+
+        builder.Services.AddDbContext<AnalyticsDbContext>((services, options) =>
+            options.UseNpgsql(connectionString).UseOutboxSignal(services));
+        builder.Services.AddOutbox<AnalyticsDbContext>();
+        builder.Services.AddSingleton<AnalyticsMetrics>();
+
+        builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
+        {
+            bus.AddConsumer<RegisterPartnerConsumer>();
+            bus.AddConsumer<RecordClickConsumer>();
+            bus.AddConsumer<RecordConversionConsumer>();
+        });
+
+        builder.Services.AddHealthChecks().AddNpgSql(connectionString);
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics.Metrics;
+
+namespace PartnerMesh.Analytics.Api.Infrastructure;
+
+/// <summary>Ingestion telemetry: how many facts were applied and how far behind the events they were applied.</summary>
+public sealed class AnalyticsMetrics
+{
+    public const string MeterName = "PartnerMesh.Analytics";
+    public const string EventLagInstrument = "partnermesh.analytics.event_lag";
+    public const string ClicksIngestedInstrument = "partnermesh.analytics.clicks_ingested";
+    public const string ConversionsIngestedInstrument = "partnermesh.analytics.conversions_ingested";
+
+    private readonly Histogram<double> _eventLag;
+    private readonly Counter<long> _clicks;
+    private readonly Counter<long> _conversions;
+
+    public AnalyticsMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _eventLag = meter.CreateHistogram<double>(EventLagInstrument, "s", "Time from an event's OccurredAt to its effect on the KPIs");
+        _clicks = meter.CreateCounter<long>(ClicksIngestedInstrument, "{click}", "Clicks counted into the KPIs");
+        _conversions = meter.CreateCounter<long>(ConversionsIngestedInstrument, "{conversion}", "Conversions counted into the KPIs");
+    }
+
+    public void EventApplied(string eventName, TimeSpan lag) =>
+        _eventLag.Record(Math.Max(0, lag.TotalSeconds), new KeyValuePair<string, object?>("event", eventName));
+
+    public void ClickIngested() => _clicks.Add(1);
+
+    public void ConversionIngested() => _conversions.Add(1);
+}

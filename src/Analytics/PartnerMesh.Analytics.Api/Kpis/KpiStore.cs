@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Analytics.Api.Infrastructure;
+
+namespace PartnerMesh.Analytics.Api.Kpis;
+
+/// <summary>
+/// Adds increments to a partner's day in one statement. <c>INSERT ... ON CONFLICT DO UPDATE</c> takes the row lock, so
+/// concurrent consumers serialize on the row instead of overwriting each other's read-modify-write.
+/// </summary>
+public static class KpiStore
+{
+    public static DateOnly UtcDay(DateTimeOffset moment) => DateOnly.FromDateTime(moment.UtcDateTime);
+
+    public static Task AddToDailyKpisAsync(
+        this AnalyticsDbContext db,
+        Guid partnerId,
+        DateOnly day,
+        KpiIncrement increment,
+        DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO partner_daily_kpis (partner_id, day, clicks, orders, revenue, commission, updated_at)
+            VALUES ({partnerId}, {day}, {increment.Clicks}, {increment.Orders}, {increment.Revenue}, {increment.Commission}, {now})
+            ON CONFLICT (partner_id, day) DO UPDATE SET
+                clicks = partner_daily_kpis.clicks + EXCLUDED.clicks,
+                orders = partner_daily_kpis.orders + EXCLUDED.orders,
+                revenue = partner_daily_kpis.revenue + EXCLUDED.revenue,
+                commission = partner_daily_kpis.commission + EXCLUDED.commission,
+                updated_at = EXCLUDED.updated_at
+            """,
+            cancellationToken);
+}

@@ -1,0 +1,28 @@
+using System.Diagnostics.Metrics;
+
+namespace PartnerMesh.Attribution.Api;
+
+public sealed class AttributionMetrics
+{
+    public const string MeterName = "PartnerMesh.Attribution";
+
+    private readonly Counter<long> _clicks;
+    private readonly Counter<long> _conversions;
+    private readonly Counter<double> _commission;
+
+    public AttributionMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _clicks = meter.CreateCounter<long>("partnermesh.attribution.clicks", "{click}", "Referral link clicks recorded");
+        _conversions = meter.CreateCounter<long>("partnermesh.attribution.conversions", "{conversion}", "Conversions recorded, by attributed");
+        _commission = meter.CreateCounter<double>("partnermesh.attribution.commission", "{currency}", "Commission booked, by currency");
+    }
+
+    public void ClickRecorded() => _clicks.Add(1);
+
+    public void ConversionRecorded(bool attributed) =>
+        _conversions.Add(1, new KeyValuePair<string, object?>("attributed", attributed ? "true" : "false"));
+
+    public void CommissionBooked(decimal amount, string currency) =>
+        _commission.Add((double)amount, new KeyValuePair<string, object?>("currency", currency));
+}

@@ -1,0 +1,6 @@
+namespace PartnerMesh.Attribution.Api.Conversions;
+
+public static class CommissionStatus
+{
+    public const string Pending = "pending";
+}

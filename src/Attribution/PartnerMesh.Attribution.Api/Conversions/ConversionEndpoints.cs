@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PartnerMesh.Attribution.Api.Common;
+using PartnerMesh.ServiceDefaults.Security;
+
+namespace PartnerMesh.Attribution.Api.Conversions;
+
+public static class ConversionEndpoints
+{
+    public static RouteGroupBuilder MapConversionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/attribution/conversions")
+            .WithTags("Conversions")
+            .RequireAuthorization(PartnerMeshPolicies.Storefront);
+
+        group.MapPost("/", RecordConversion).WithName(nameof(RecordConversion))
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{orderId}", GetConversion).WithName(nameof(GetConversion)).ProducesProblem(StatusCodes.Status404NotFound);
+
+        return group;
+    }
+
+    private static async Task<Results<Created<ConversionResponse>, Ok<ConversionResponse>, ValidationProblem, ProblemHttpResult>> RecordConversion(
+        RecordConversionRequest request, ConversionService conversions, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        if (ConversionRules.Validate(request, timeProvider.GetUtcNow()) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var result = await conversions.RecordAsync(request, cancellationToken);
+        return result.Outcome switch
+        {
+            ConversionOutcome.Created => TypedResults.Created(
+                $"/api/attribution/conversions/{Uri.EscapeDataString(result.Response!.OrderId)}", result.Response),
+            ConversionOutcome.Replayed => TypedResults.Ok(result.Response),
+            ConversionOutcome.Conflict => Problems.Conflict(
+                "Order already recorded",
+                $"Order {request.OrderId} was already recorded with a different amount, currency or click."),
+            _ => Problems.Unprocessable("unknown click", $"No click has id {request.ClickId}."),
+        };
+    }
+
+    private static async Task<Results<Ok<ConversionResponse>, ProblemHttpResult>> GetConversion(
+        string orderId, ConversionService conversions, CancellationToken cancellationToken) =>
+        ConversionRules.IsValidOrderId(orderId) && await conversions.FindAsync(orderId, cancellationToken) is { } conversion
+            ? TypedResults.Ok(ConversionResponse.From(conversion))
+            : Problems.NotFound("Conversion not found", $"No conversion was recorded for order {orderId}.");
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using StackExchange.Redis;
+
+namespace PartnerMesh.Attribution.Api.Links;
+
+/// <summary>What the redirect needs to know about a link; the value cached under <c>attribution:link:{code}</c>.</summary>
+public sealed record CachedLink(Guid Id, Guid PartnerId, string Code, string TargetUrl, bool Active)
+{
+    public static CachedLink From(ReferralLink link) => new(link.Id, link.PartnerId, link.Code, link.TargetUrl, link.Active);
+}
+
+[JsonSerializable(typeof(CachedLink))]
+internal sealed partial class LinkCacheSerializationContext : JsonSerializerContext;
+
+/// <summary>
+/// Redis cache of code → link in front of PostgreSQL, which stays the system of record. Every Redis failure is logged
+/// and treated as a miss, so the redirect keeps working from PostgreSQL while Redis is down.
+/// </summary>
+/// <remarks>
+/// Fills after a miss use SET NX and changes overwrite: a fill that read the old row before a change committed can
+/// then never put the old value back over the new one.
+/// </remarks>
+public sealed partial class LinkCache(IConnectionMultiplexer redis, ILogger<LinkCache> logger)
+{
+    public static readonly TimeSpan TimeToLive = TimeSpan.FromMinutes(5);
+
+    public static RedisKey KeyFor(string code) => $"attribution:link:{code}";
+
+    public async Task<CachedLink?> GetAsync(string code)
+    {
+        try
+        {
+            var value = await redis.GetDatabase().StringGetAsync(KeyFor(code));
+            return value.IsNullOrEmpty
+                ? null
+                : JsonSerializer.Deserialize((string)value!, LinkCacheSerializationContext.Default.CachedLink);
+        }
+        catch (Exception exception) when (IsCacheFailure(exception))
+        {
+            LogCacheUnavailable(logger, exception, "read");
+            return null;
+        }
+    }
+
+    /// <summary>Fills the cache after a miss, unless a newer value is already there.</summary>
+    public Task AddAsync(CachedLink link) => SetAsync(link, When.NotExists, "fill");
+
+    /// <summary>Writes the committed state of a changed link over whatever is cached.</summary>
+    public Task ReplaceAsync(CachedLink link) => SetAsync(link, When.Always, "replace");
+
+    public async Task RemoveAsync(string code)
+    {
+        try
+        {
+            await redis.GetDatabase().KeyDeleteAsync(KeyFor(code));
+        }
+        catch (Exception exception) when (IsCacheFailure(exception))
+        {
+            LogCacheUnavailable(logger, exception, "remove");
+        }
+    }
+
+    private async Task SetAsync(CachedLink link, When when, string operation)
+    {
+        try
+        {
+            var json = JsonSerializer.Serialize(link, LinkCacheSerializationContext.Default.CachedLink);
+            await redis.GetDatabase().StringSetAsync(KeyFor(link.Code), json, TimeToLive, when);
+        }
+        catch (Exception exception) when (IsCacheFailure(exception))
+        {
+            LogCacheUnavailable(logger, exception, operation);
+        }
+    }
+
+    // RedisTimeoutException derives from TimeoutException, not RedisException; a corrupt entry is a miss too.
+    private static bool IsCacheFailure(Exception exception) =>
+        exception is RedisException or TimeoutException or JsonException or ObjectDisposedException;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis link cache {Operation} failed; serving from PostgreSQL")]
+    private static partial void LogCacheUnavailable(ILogger logger, Exception exception, string operation);
+}

@@ -1,0 +1,160 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Attribution.Api.Common;
+using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.Attribution.Api.Infrastructure.Configurations;
+using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults.Security;
+
+namespace PartnerMesh.Attribution.Api.Links;
+
+public static class LinkEndpoints
+{
+    private const int GeneratedCodeAttempts = 5;
+
+    public static RouteGroupBuilder MapLinkEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/attribution/partners/{partnerId:guid}/links").WithTags("Links");
+
+        group.MapPost("/", CreateLink).WithName(nameof(CreateLink)).RequireAuthorization(PartnerMeshPolicies.Admin)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/", ListLinks).WithName(nameof(ListLinks)).RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{linkId:guid}", UpdateLink).WithName(nameof(UpdateLink)).RequireAuthorization(PartnerMeshPolicies.Admin)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return group;
+    }
+
+    private static async Task<Results<Created<LinkResponse>, ValidationProblem, ProblemHttpResult>> CreateLink(
+        Guid partnerId, CreateLinkRequest request, AttributionDbContext db, LinkCache cache, TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        if (LinkRules.Validate(request) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (!await db.Partners.AnyAsync(partner => partner.Id == partnerId, cancellationToken))
+        {
+            return PartnerNotFound(partnerId);
+        }
+
+        if (request.Code is { } code && await db.Links.AnyAsync(link => link.Code == code, cancellationToken))
+        {
+            return CodeTaken(code);
+        }
+
+        // A custom code gets one attempt; a generated one is redrawn on the (very unlikely) collision.
+        var attempts = request.Code is null ? GeneratedCodeAttempts : 1;
+        for (var attempt = 1; ; attempt++)
+        {
+            var link = NewLink(partnerId, request.Code ?? LinkCode.Generate(), request.TargetUrl!, db, timeProvider);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await cache.ReplaceAsync(CachedLink.From(link));
+                return TypedResults.Created($"/api/attribution/partners/{partnerId}/links/{link.Id}", LinkResponse.From(link));
+            }
+            catch (DbUpdateException exception) when (exception.IsUniqueViolation(ReferralLinkConfiguration.UniqueCodeIndex))
+            {
+                db.ChangeTracker.Clear();
+                if (attempt >= attempts)
+                {
+                    if (request.Code is not null)
+                    {
+                        return CodeTaken(request.Code);
+                    }
+
+                    throw;
+                }
+            }
+        }
+    }
+
+    private static async Task<Results<Ok<PageResponse<LinkResponse>>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> ListLinks(
+        Guid partnerId, int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken cancellationToken)
+    {
+        if (!user.MayReadPartner(partnerId))
+        {
+            return TypedResults.Forbid();
+        }
+
+        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (!await db.Partners.AnyAsync(partner => partner.Id == partnerId, cancellationToken))
+        {
+            return PartnerNotFound(partnerId);
+        }
+
+        var query = db.Links.AsNoTracking().Where(link => link.PartnerId == partnerId);
+        if (afterId is { } cursor)
+        {
+            query = query.Where(link => link.Id.CompareTo(cursor) > 0);
+        }
+
+        var rows = await query.OrderBy(link => link.Id).Take(take + 1).ToListAsync(cancellationToken);
+        return TypedResults.Ok(Paging.ToPage(rows, take, link => link.Id, LinkResponse.From));
+    }
+
+    private static async Task<Results<Ok<LinkResponse>, ValidationProblem, ProblemHttpResult>> UpdateLink(
+        Guid partnerId, Guid linkId, UpdateLinkRequest request, AttributionDbContext db, LinkCache cache, TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        if (LinkRules.Validate(request) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var link = await db.Links.SingleOrDefaultAsync(link => link.Id == linkId && link.PartnerId == partnerId, cancellationToken);
+        if (link is null)
+        {
+            return Problems.NotFound("Link not found", $"Partner {partnerId} has no link {linkId}.");
+        }
+
+        link.TargetUrl = request.TargetUrl!;
+        link.Active = request.Active ?? true;
+        link.UpdatedAt = timeProvider.GetUtcNowForStorage();
+        await db.SaveChangesAsync(cancellationToken);
+
+        // Only after the commit: the cache must never be ahead of PostgreSQL.
+        await cache.ReplaceAsync(CachedLink.From(link));
+        return TypedResults.Ok(LinkResponse.From(link));
+    }
+
+    private static ReferralLink NewLink(Guid partnerId, string code, string targetUrl, AttributionDbContext db, TimeProvider timeProvider)
+    {
+        var now = timeProvider.GetUtcNowForStorage();
+        var link = new ReferralLink
+        {
+            Id = Guid.CreateVersion7(now),
+            PartnerId = partnerId,
+            Code = code,
+            TargetUrl = targetUrl,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Links.Add(link);
+        db.AddIntegrationEvent(new ReferralLinkCreated
+        {
+            EventId = Guid.CreateVersion7(now),
+            OccurredAt = timeProvider.GetUtcNow(),
+            LinkId = link.Id,
+            PartnerId = partnerId,
+            Code = code,
+            TargetUrl = targetUrl,
+        });
+        return link;
+    }
+
+    private static ProblemHttpResult PartnerNotFound(Guid partnerId) =>
+        Problems.NotFound("Partner not found", $"No partner has id {partnerId}.");
+
+    private static ProblemHttpResult CodeTaken(string code) =>
+        Problems.Conflict("Code already taken", $"The referral code '{code}' is already in use.");
+}

@@ -1,0 +1,58 @@
+using System.Net.Mail;
+using PartnerMesh.Attribution.Api.Common;
+
+namespace PartnerMesh.Attribution.Api.Partners;
+
+public sealed record CreatePartnerRequest(string? Name, string? Email, string? Kind, decimal? CommissionRate);
+
+public sealed record PartnerResponse(Guid Id, string Name, string Email, string Kind, decimal CommissionRate, DateTimeOffset CreatedAt)
+{
+    public static PartnerResponse From(Partner partner) =>
+        new(partner.Id, partner.Name, partner.Email, partner.Kind, partner.CommissionRate, partner.CreatedAt);
+}
+
+public static class PartnerRules
+{
+    public const int MaxNameLength = 200;
+    public const int MaxEmailLength = 254;
+    public const decimal MaxCommissionRate = 0.9m;
+
+    public static readonly IReadOnlyList<string> Kinds = ["affiliate", "influencer", "ambassador"];
+
+    public static Dictionary<string, string[]>? Validate(CreatePartnerRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
+        {
+            errors["name"] = [$"name is required and must be at most {MaxNameLength} characters."];
+        }
+
+        if (!IsValidEmail(request.Email?.Trim()))
+        {
+            errors["email"] = [$"email must be a valid address of at most {MaxEmailLength} characters."];
+        }
+
+        if (request.Kind is null || !Kinds.Contains(request.Kind, StringComparer.Ordinal))
+        {
+            errors["kind"] = [$"kind must be one of: {string.Join(", ", Kinds)}."];
+        }
+
+        if (request.CommissionRate is not { } rate || rate <= 0 || rate > MaxCommissionRate || !Money.HasAtMostDecimals(rate, 4))
+        {
+            errors["commissionRate"] = [$"commissionRate must be greater than 0 and at most {MaxCommissionRate}, with at most 4 decimals (0.10 = 10 %)."];
+        }
+
+        return errors.Count == 0 ? null : errors;
+    }
+
+    public static bool IsValidEmail(string? email) =>
+        email is { Length: > 0 and <= MaxEmailLength }
+        && MailAddress.TryCreate(email, out var address)
+        && address.Address == email
+        && address.DisplayName.Length == 0
+        && address.Host.Contains('.', StringComparison.Ordinal);
+
+    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+}

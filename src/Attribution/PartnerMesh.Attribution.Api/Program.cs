@@ -1,0 +1,32 @@
+using PartnerMesh.Attribution.Api.Clicks;
+using PartnerMesh.Attribution.Api.Conversions;
+using PartnerMesh.Attribution.Api.Extensions;
+using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.Attribution.Api.Links;
+using PartnerMesh.Attribution.Api.Partners;
+using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults.Security;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddServiceAuthentication();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+if (await app.RunMigrationsIfRequestedAsync<AttributionDbContext>(args))
+{
+    return;
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRequestBodyLimit();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapDefaultEndpoints();
+app.MapOpenApi().AllowAnonymous();
+app.MapPartnerEndpoints();
+app.MapLinkEndpoints();
+app.MapRedirectEndpoints();
+app.MapConversionEndpoints();
+app.Run();

@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Coupons.Api.Infrastructure;
+using PartnerMesh.Coupons.Api.IntegrationEvents;
+using PartnerMesh.Messaging;
+using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults;
+
+namespace PartnerMesh.Coupons.Api.Extensions;
+
+public static class HostingExtensions
+{
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.CouponsDb);
+        builder.Services.AddDbContext<CouponsDbContext>((services, options) =>
+            options.UseNpgsql(connectionString).UseOutboxSignal(services));
+        builder.Services.AddOutbox<CouponsDbContext>();
+
+        // Queue names must be unique per service: every service that keeps partners has a RegisterPartnerConsumer.
+        builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
+            bus.AddConsumer<RegisterPartnerConsumer>());
+
+        builder.Services.AddHealthChecks().AddNpgSql(connectionString);
+        builder.Services.AddOpenApi();
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = exception =>
+            exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError);
+        return builder;
+    }
+}

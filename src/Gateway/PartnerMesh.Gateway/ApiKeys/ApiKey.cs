@@ -1,0 +1,24 @@
+namespace PartnerMesh.Gateway.ApiKeys;
+
+/// <summary>
+/// A caller's credential. Only the SHA-256 hash of the secret is stored: the secret has 256 bits of entropy, so a slow
+/// KDF would add nothing, and the plain key is shown once, at creation.
+/// </summary>
+public sealed class ApiKey
+{
+    public required string Id { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string Scope { get; init; }
+
+    public required byte[] SecretHash { get; init; }
+
+    public required int RateLimitPerMinute { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    public DateTimeOffset? LastUsedAt { get; set; }
+}

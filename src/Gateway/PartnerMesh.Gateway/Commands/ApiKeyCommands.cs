@@ -1,0 +1,90 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Console;
+using PartnerMesh.Gateway.ApiKeys;
+using PartnerMesh.Gateway.Infrastructure;
+using PartnerMesh.ServiceDefaults.Security;
+
+namespace PartnerMesh.Gateway.Commands;
+
+/// <summary>
+/// Command-line steps for the AppHost, run without starting the web server (migrations must already be applied,
+/// e.g. in the same run with <c>--migrate</c>):
+/// <list type="bullet">
+/// <item><c>--bootstrap-admin-key</c>: when no active admin key exists, creates <c>bootstrap-admin</c> and prints
+/// <c>PARTNERMESH_ADMIN_KEY=&lt;key&gt;</c>; otherwise prints <c>PARTNERMESH_ADMIN_KEY_EXISTS</c>.</item>
+/// <item><c>--new-admin-key [name]</c>: always creates an admin key (default name <c>admin</c>) and prints the same line.</item>
+/// </list>
+/// Stdout carries exactly that one line (logs go to stderr); exit code 0, or 1 when migrations are pending or the
+/// name is invalid.
+/// </summary>
+public static class ApiKeyCommands
+{
+    public const string BootstrapAdminKeySwitch = "--bootstrap-admin-key";
+    public const string NewAdminKeySwitch = "--new-admin-key";
+    public const string KeyLinePrefix = "PARTNERMESH_ADMIN_KEY=";
+    public const string KeyExistsLine = "PARTNERMESH_ADMIN_KEY_EXISTS";
+    public const string DefaultNewKeyName = "admin";
+
+    public static bool IsRequested(string[] args) =>
+        args.Contains(BootstrapAdminKeySwitch, StringComparer.Ordinal) || args.Contains(NewAdminKeySwitch, StringComparer.Ordinal);
+
+    /// <summary>Keeps stdout for the command's single result line: console logs go to stderr when a command runs.</summary>
+    public static WebApplicationBuilder AddApiKeyCommands(this WebApplicationBuilder builder, string[] args)
+    {
+        if (IsRequested(args))
+        {
+            builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+
+        return builder;
+    }
+
+    public static async Task<bool> RunApiKeyCommandIfRequestedAsync(this WebApplication app, string[] args)
+    {
+        if (!IsRequested(args))
+        {
+            return false;
+        }
+
+        var cancellationToken = app.Lifetime.ApplicationStopping;
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            await Console.Error.WriteLineAsync(
+                $"The gateway database has {pending.Count} pending migration(s): run with {Outbox.MigrationExtensions.MigrateSwitch} first.");
+            Environment.ExitCode = 1;
+            return true;
+        }
+
+        var keys = scope.ServiceProvider.GetRequiredService<ApiKeyService>();
+        if (args.Contains(BootstrapAdminKeySwitch, StringComparer.Ordinal))
+        {
+            var created = await keys.CreateBootstrapAdminKeyAsync(cancellationToken);
+            await Console.Out.WriteLineAsync(created is null ? KeyExistsLine : KeyLinePrefix + created.PlainTextKey);
+            return true;
+        }
+
+        var name = NewKeyName(args);
+        if (name.Length is 0 or > 100 || name.Any(char.IsControl))
+        {
+            await Console.Error.WriteLineAsync("The key name must have 1 to 100 characters.");
+            Environment.ExitCode = 1;
+            return true;
+        }
+
+        var admin = PartnerMeshScopes.Admin;
+        var key = await keys.CreateAsync(name, admin, ApiKeyScopes.DefaultRateLimitPerMinute(admin), cancellationToken);
+        await Console.Out.WriteLineAsync(KeyLinePrefix + key.PlainTextKey);
+        return true;
+    }
+
+    private static string NewKeyName(string[] args)
+    {
+        var index = Array.IndexOf(args, NewAdminKeySwitch);
+        return index + 1 < args.Length && !args[index + 1].StartsWith("--", StringComparison.Ordinal)
+            ? args[index + 1].Trim()
+            : DefaultNewKeyName;
+    }
+}

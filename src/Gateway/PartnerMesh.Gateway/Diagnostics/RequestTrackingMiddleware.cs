@@ -1,0 +1,59 @@
+using System.Buffers;
+using System.Diagnostics;
+using Yarp.ReverseProxy.Model;
+
+namespace PartnerMesh.Gateway.Diagnostics;
+
+/// <summary>
+/// Outermost middleware: settles the request id (the client's <c>X-Request-Id</c> when it is 1..64 characters of
+/// <c>[A-Za-z0-9._-]</c>, else a new one), forwards it, returns it on every response (errors included), tags the
+/// current activity with it, and counts the request by route and outcome once it completes.
+/// </summary>
+public sealed class RequestTrackingMiddleware(RequestDelegate next, GatewayMetrics metrics)
+{
+    public const string HeaderName = "X-Request-Id";
+    public const string ActivityTag = "partnermesh.request_id";
+
+    private static readonly SearchValues<char> AllowedCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var requestId = IsValid(context.Request.Headers[HeaderName]) ? context.Request.Headers[HeaderName].ToString() : NewRequestId();
+        context.Request.Headers[HeaderName] = requestId;
+        context.TraceIdentifier = requestId;
+        Activity.Current?.SetTag(ActivityTag, requestId);
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[HeaderName] = requestId;
+            return Task.CompletedTask;
+        });
+
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            metrics.RequestCompleted(RouteOf(context), context.Response.StatusCode);
+        }
+    }
+
+    public static bool IsValid(Microsoft.Extensions.Primitives.StringValues values) =>
+        values.Count == 1 && values[0] is { Length: >= 1 and <= 64 } value && !value.AsSpan().ContainsAnyExcept(AllowedCharacters);
+
+    private static string NewRequestId() => Guid.NewGuid().ToString("N");
+
+    private static string RouteOf(HttpContext context)
+    {
+        var endpoint = context.GetEndpoint();
+        if (endpoint is null)
+        {
+            return "unmatched";
+        }
+
+        return endpoint.Metadata.GetMetadata<GatewayRouteMetadata>()?.RouteId
+            ?? endpoint.Metadata.GetMetadata<RouteModel>()?.Config.RouteId
+            ?? "gateway";
+    }
+}

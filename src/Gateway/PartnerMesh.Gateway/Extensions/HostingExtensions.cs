@@ -1,0 +1,85 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using PartnerMesh.Gateway.ApiKeys;
+using PartnerMesh.Gateway.Diagnostics;
+using PartnerMesh.Gateway.Infrastructure;
+using PartnerMesh.Gateway.Proxy;
+using PartnerMesh.Gateway.RateLimiting;
+using PartnerMesh.ServiceDefaults;
+using PartnerMesh.ServiceDefaults.Security;
+using StackExchange.Redis;
+using Yarp.ReverseProxy.Configuration;
+
+namespace PartnerMesh.Gateway.Extensions;
+
+public static class HostingExtensions
+{
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var database = configuration.GetRequiredConnectionString(ResourceNames.GatewayDb);
+        var redis = configuration.GetRequiredConnectionString(ResourceNames.Redis);
+
+        services.AddOptions<GatewayOptions>()
+            .BindConfiguration(GatewayOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<IOptions<GatewayOptions>>((kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodySize);
+        services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = StatusCodeFor);
+
+        services.AddDbContext<GatewayDbContext>(options => options.UseNpgsql(database));
+        services.AddMemoryCache();
+        services.AddSingleton<GatewayMetrics>();
+
+        // Created on first use, so the command-line steps never connect; fail fast on no connection instead of queueing.
+        services.AddSingleton(_ => new Lazy<IConnectionMultiplexer>(() => ConnectRedis(redis)));
+        services.AddSingleton<InMemoryWindowCounter>();
+        services.AddSingleton<FixedWindowRateLimiter>();
+
+        services.AddSingleton<ApiKeyStore>();
+        services.AddScoped<ApiKeyService>();
+        services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
+                ApiKeyAuthentication.Scheme, displayName: null, configureOptions: null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyAuthentication.ApiKeyPolicy, policy => policy
+                .AddAuthenticationSchemes(ApiKeyAuthentication.Scheme)
+                .RequireAuthenticatedUser())
+            .AddPolicy(ApiKeyAuthentication.AdminPolicy, policy => policy
+                .AddAuthenticationSchemes(ApiKeyAuthentication.Scheme)
+                .RequireClaim(PartnerMeshClaims.Scope, PartnerMeshScopes.Admin));
+
+        services.AddServiceIdentity();
+        services.AddSingleton<ServiceTokenCache>();
+        services.AddSingleton<IProxyConfigProvider, ServiceDiscoveryProxyConfigProvider>();
+        services.AddReverseProxy().AddTransforms<GatewayTransformProvider>();
+
+        services.AddHealthChecks()
+            .AddNpgSql(database)
+            .AddRedis(sp => sp.GetRequiredService<Lazy<IConnectionMultiplexer>>().Value, failureStatus: HealthStatus.Degraded);
+        services.AddOpenApi();
+
+        return builder;
+    }
+
+    private static ConnectionMultiplexer ConnectRedis(string connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        return ConnectionMultiplexer.Connect(options);
+    }
+
+    /// <summary>Bad input keeps its 4xx (malformed JSON, oversized bodies); an unreachable store is a 503, never a 500.</summary>
+    private static int StatusCodeFor(Exception exception) => exception switch
+    {
+        BadHttpRequestException badRequest => badRequest.StatusCode,
+        DbException or RedisConnectionException or TimeoutException => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PartnerMesh.Gateway;
+
+/// <summary>The gateway's own settings (section <c>Gateway</c>, env <c>Gateway__MaxRequestBodySize</c>, ...).</summary>
+public sealed class GatewayOptions : IValidatableObject
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Largest request body accepted, in bytes; larger bodies get 413.</summary>
+    [Range(1024, 100 * 1024 * 1024)]
+    public long MaxRequestBodySize { get; set; } = 1024 * 1024;
+
+    /// <summary>Requests per minute per client IP on the anonymous routes (<c>/r/{code}</c>, <c>/portal/**</c>).</summary>
+    [Range(1, 1_000_000)]
+    public int AnonymousRateLimitPerMinute { get; set; } = 300;
+
+    /// <summary>How long a key lookup is cached in memory: the upper bound for a revocation to reach every instance.</summary>
+    public TimeSpan ApiKeyCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ApiKeyCacheDuration < TimeSpan.Zero || ApiKeyCacheDuration > TimeSpan.FromSeconds(10))
+        {
+            yield return new ValidationResult("ApiKeyCacheDuration must be between 0 and 10 seconds.", [nameof(ApiKeyCacheDuration)]);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace PartnerMesh.Gateway.Infrastructure;
+
+/// <summary>Lets <c>dotnet ef migrations add</c> work without any configuration; never used at run time.</summary>
+public sealed class GatewayDbContextFactory : IDesignTimeDbContextFactory<GatewayDbContext>
+{
+    public GatewayDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<GatewayDbContext>()
+            .UseNpgsql("Host=localhost;Database=gatewaydb;Username=postgres;Password=postgres")
+            .Options);
+}

@@ -1,0 +1,29 @@
+using PartnerMesh.Gateway.ApiKeys;
+using PartnerMesh.Gateway.Commands;
+using PartnerMesh.Gateway.Extensions;
+using PartnerMesh.Gateway.Infrastructure;
+using PartnerMesh.Outbox;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddApiKeyCommands(args);
+builder.AddApplicationServices();
+
+var app = builder.Build();
+var migrated = await app.RunMigrationsIfRequestedAsync<GatewayDbContext>(args);
+if (await app.RunApiKeyCommandIfRequestedAsync(args) || migrated) return;
+
+app.UseRequestTracking();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRequestBodyLimit();
+// No UseAuthentication(): only routes whose policy names the API key scheme authenticate, so anonymous routes never
+// touch the key store (the authorization middleware authenticates per policy).
+app.UseAuthorization();
+app.UseUnmatchedApiAuthorization();
+app.UseGatewayRateLimiting();
+app.MapDefaultEndpoints();
+app.MapOpenApi().AllowAnonymous();
+app.MapApiKeyEndpoints();
+app.MapGatewayProxy();
+app.Run();

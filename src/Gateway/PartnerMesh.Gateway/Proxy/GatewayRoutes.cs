@@ -1,0 +1,40 @@
+using PartnerMesh.Gateway.ApiKeys;
+using PartnerMesh.ServiceDefaults;
+using Yarp.ReverseProxy.Configuration;
+
+namespace PartnerMesh.Gateway.Proxy;
+
+/// <summary>
+/// The route table (docs/architecture.md, "Gateway routes"): one prefix per service, the path forwarded unchanged.
+/// Anything not listed here is a 404 at the gateway, including the services' own <c>/health</c> and <c>/alive</c>.
+/// </summary>
+public static class GatewayRoutes
+{
+    public const string AccessMetadataKey = "PartnerMesh.Access";
+
+    public static readonly IReadOnlyList<GatewayRoute> All =
+    [
+        new("attribution", "/api/attribution/{**rest}", ResourceNames.AttributionApi, RouteAccess.ApiKey),
+        new("promotions", "/api/promotions/{**rest}", ResourceNames.PromotionsApi, RouteAccess.ApiKey),
+        new("coupons", "/api/coupons/{**rest}", ResourceNames.CouponsApi, RouteAccess.ApiKey),
+        new("surveys", "/api/surveys/{**rest}", ResourceNames.SurveysApi, RouteAccess.ApiKey),
+        new("analytics", "/api/analytics/{**rest}", ResourceNames.AnalyticsApi, RouteAccess.ApiKey),
+        new("portal-api", "/api/portal/{**rest}", ResourceNames.PartnerPortalApi, RouteAccess.ApiKey),
+        new("click-redirect", "/r/{code}", ResourceNames.AttributionApi, RouteAccess.Anonymous),
+        new("portal", "/portal/{**rest}", ResourceNames.PartnerPortalApi, RouteAccess.Portal),
+    ];
+
+    public static RouteConfig ToRouteConfig(GatewayRoute route) => new()
+    {
+        RouteId = route.RouteId,
+        ClusterId = route.Service,
+        Match = new RouteMatch { Path = route.Path },
+        AuthorizationPolicy = route.Access == RouteAccess.ApiKey ? ApiKeyAuthentication.ApiKeyPolicy : "Anonymous",
+        Metadata = new Dictionary<string, string> { [AccessMetadataKey] = route.Access.ToString() },
+    };
+
+    public static RouteAccess AccessOf(RouteConfig route) =>
+        route.Metadata?.TryGetValue(AccessMetadataKey, out var value) == true && Enum.TryParse<RouteAccess>(value, out var access)
+            ? access
+            : RouteAccess.ApiKey;
+}

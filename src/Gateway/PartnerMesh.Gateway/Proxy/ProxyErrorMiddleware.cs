@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Diagnostics;
+using PartnerMesh.Gateway.Diagnostics;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace PartnerMesh.Gateway.Proxy;
+
+/// <summary>
+/// Runs inside YARP's pipeline: refuses paths with dot segments (Kestrel already resolves them; this keeps a
+/// <c>/api/x/../../health</c> from ever reaching a service's probes through another host), lets upstream responses
+/// pass through untouched (status code pages off), and turns a failed forward into problem details instead of YARP's
+/// empty 502/503/504.
+/// </summary>
+public sealed class ProxyErrorMiddleware(RequestDelegate next, ILogger<ProxyErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
+        {
+            statusCodePages.Enabled = false;
+        }
+
+        if (HasDotSegment(context.Request.Path))
+        {
+            await ProblemResponses.WriteAsync(context, StatusCodes.Status404NotFound, "No route matches this path.");
+            return;
+        }
+
+        await next(context);
+
+        var error = context.GetForwarderErrorFeature();
+        if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var (status, detail) = Describe(error);
+        logger.LogWarning(error.Exception, "Forwarding {Path} failed: {ForwarderError}", context.Request.Path.Value, error.Error);
+        await ProblemResponses.WriteAsync(context, status, detail);
+    }
+
+    private static (int Status, string Detail) Describe(IForwarderErrorFeature error)
+    {
+        if (FindBadRequest(error.Exception) is { } badRequest)
+        {
+            return (badRequest.StatusCode, badRequest.Message);
+        }
+
+        return error.Error switch
+        {
+            ForwarderError.NoAvailableDestinations => (StatusCodes.Status503ServiceUnavailable, "The service is not available."),
+            ForwarderError.RequestTimedOut => (StatusCodes.Status504GatewayTimeout, "The service did not answer in time."),
+            ForwarderError.RequestBodyClient or ForwarderError.RequestBodyCanceled =>
+                (StatusCodes.Status400BadRequest, "The request body could not be read."),
+            _ => (StatusCodes.Status502BadGateway, "The service could not be reached."),
+        };
+    }
+
+    private static bool HasDotSegment(PathString path) =>
+        path.Value is { } value && value.Split('/').Any(segment => segment is "." or "..");
+
+    private static BadHttpRequestException? FindBadRequest(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is BadHttpRequestException badRequest)
+            {
+                return badRequest;
+            }
+        }
+
+        return null;
+    }
+}

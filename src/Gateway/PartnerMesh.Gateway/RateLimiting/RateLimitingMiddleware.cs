@@ -1,0 +1,71 @@
+using System.Globalization;
+using PartnerMesh.Gateway.ApiKeys;
+using PartnerMesh.Gateway.Diagnostics;
+using PartnerMesh.ServiceDefaults.Security;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace PartnerMesh.Gateway.RateLimiting;
+
+/// <summary>
+/// Limits authenticated requests per API key (the key's own limit) and anonymous routes per client IP. Every limited
+/// response carries <c>RateLimit-Limit/-Remaining/-Reset</c> and the <c>X-RateLimit-*</c> equivalents; over the limit
+/// the answer is 429 problem details with <c>Retry-After</c>.
+/// </summary>
+public sealed class RateLimitingMiddleware(
+    RequestDelegate next, FixedWindowRateLimiter limiter, IOptions<GatewayOptions> options, GatewayMetrics metrics)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var (kind, partition, limit) = Partition(context);
+        if (partition is null)
+        {
+            await next(context);
+            return;
+        }
+
+        var decision = await limiter.AcquireAsync(partition, limit);
+        var headers = context.Response.Headers;
+        var limitText = decision.Limit.ToString(CultureInfo.InvariantCulture);
+        var remainingText = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+        var resetText = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
+        headers["RateLimit-Limit"] = limitText;
+        headers["RateLimit-Remaining"] = remainingText;
+        headers["RateLimit-Reset"] = resetText;
+        headers["X-RateLimit-Limit"] = limitText;
+        headers["X-RateLimit-Remaining"] = remainingText;
+        headers["X-RateLimit-Reset"] = resetText;
+
+        if (decision.Allowed)
+        {
+            await next(context);
+            return;
+        }
+
+        metrics.RateLimitRejected(kind);
+        await ProblemResponses.WriteAsync(
+            context,
+            StatusCodes.Status429TooManyRequests,
+            $"Rate limit of {decision.Limit} requests per minute exceeded; retry in {decision.ResetSeconds} s.",
+            response => response.Headers[HeaderNames.RetryAfter] = resetText);
+    }
+
+    private (string Kind, string? Partition, int Limit) Partition(HttpContext context)
+    {
+        var keyId = context.User.FindFirst(PartnerMeshClaims.KeyId)?.Value;
+        if (keyId is not null
+            && int.TryParse(context.User.FindFirst(ApiKeyAuthentication.RateLimitClaim)?.Value, CultureInfo.InvariantCulture, out var keyLimit))
+        {
+            return ("api_key", keyId, keyLimit);
+        }
+
+        if (context.GetEndpoint()?.Metadata.GetMetadata<GatewayRouteMetadata>() is { LimitPerClientIp: true })
+        {
+            var address = context.Connection.RemoteIpAddress;
+            var ip = address is null ? "unknown" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+            return ("client_ip", "ip:" + ip, options.Value.AnonymousRateLimitPerMinute);
+        }
+
+        return ("none", null, 0);
+    }
+}

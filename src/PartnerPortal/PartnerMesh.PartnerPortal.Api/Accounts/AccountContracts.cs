@@ -1,0 +1,16 @@
+namespace PartnerMesh.PartnerPortal.Api.Accounts;
+
+/// <summary>Fields are nullable so a missing one is a validation problem, not a binding failure.</summary>
+public sealed record CreateAccountRequest(Guid? PartnerId, string? Email, string? Password);
+
+public sealed record AccountResponse(
+    Guid Id,
+    Guid PartnerId,
+    string Email,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LastSignInAt,
+    DateTimeOffset? DisabledAt)
+{
+    public static AccountResponse From(PortalAccount account) =>
+        new(account.Id, account.PartnerId, account.Email, account.CreatedAt, account.LastSignInAt, account.DisabledAt);
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Messaging;
+using PartnerMesh.Outbox;
+using PartnerMesh.PartnerPortal.Api.Accounts;
+using PartnerMesh.PartnerPortal.Api.Analytics;
+using PartnerMesh.PartnerPortal.Api.Infrastructure;
+using PartnerMesh.PartnerPortal.Api.IntegrationEvents;
+using PartnerMesh.PartnerPortal.Api.Portal;
+using PartnerMesh.ServiceDefaults;
+
+namespace PartnerMesh.PartnerPortal.Api.Extensions;
+
+public static class HostingExtensions
+{
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.PortalDb);
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+
+        builder.Services.AddDbContext<PortalDbContext>((services, options) =>
+            options.UseNpgsql(connectionString).UseOutboxSignal(services));
+        builder.Services.AddOutbox<PortalDbContext>();
+
+        // Session and antiforgery cookies stay valid across restarts and instances.
+        builder.Services.AddDataProtection()
+            .SetApplicationName(ResourceNames.PartnerPortalApi)
+            .PersistKeysToDbContext<PortalDbContext>();
+
+        builder.Services.AddSingleton<IPasswordHasher<PortalAccount>, PasswordHasher<PortalAccount>>();
+        builder.Services.AddScoped<SignInService>();
+        builder.AddPortalAuthentication();
+        builder.AddAnalyticsClient();
+
+        builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus => bus.AddConsumer<RegisterPartnerConsumer>());
+
+        builder.Services.AddHealthChecks().AddNpgSql(connectionString);
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+}

@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PartnerMesh.PartnerPortal.Api.Partners;
+
+namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;
+
+public sealed class PartnerConfiguration : IEntityTypeConfiguration<Partner>
+{
+    public void Configure(EntityTypeBuilder<Partner> builder)
+    {
+        builder.ToTable("partners");
+        builder.HasKey(partner => partner.Id);
+        builder.Property(partner => partner.Id).HasColumnName("id").ValueGeneratedNever();
+        builder.Property(partner => partner.Name).HasColumnName("name");
+        builder.Property(partner => partner.Kind).HasColumnName("kind");
+        builder.Property(partner => partner.RegisteredAt).HasColumnName("registered_at");
+    }
+}

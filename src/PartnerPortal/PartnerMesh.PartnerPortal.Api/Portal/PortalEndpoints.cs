@@ -1,0 +1,122 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.PartnerPortal.Api.Accounts;
+using PartnerMesh.PartnerPortal.Api.Analytics;
+using PartnerMesh.PartnerPortal.Api.Infrastructure;
+
+namespace PartnerMesh.PartnerPortal.Api.Portal;
+
+/// <summary>The partner-facing pages under <c>/portal</c> (the gateway forwards that prefix unchanged).</summary>
+public static class PortalEndpoints
+{
+    private const string HtmlContentType = "text/html; charset=utf-8";
+    private const int DashboardDays = 30;
+
+    public static RouteGroupBuilder MapPortalEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(PortalSession.PathPrefix).WithTags("Portal").ExcludeFromDescription()
+            .AddEndpointFilter(AddPageHeaders);
+
+        group.MapGet("/login", ShowSignIn).WithName(nameof(ShowSignIn)).AllowAnonymous();
+        // The form posts are validated against antiforgery explicitly, so a stale form gets a page, not a bare 400.
+        group.MapPost("/login", SignIn).WithName(nameof(SignIn)).AllowAnonymous().DisableAntiforgery();
+        group.MapPost("/logout", SignOut).WithName(nameof(SignOut))
+            .RequireAuthorization(PortalPolicies.PartnerSession).DisableAntiforgery();
+        group.MapGet("/", ShowDashboard).WithName(nameof(ShowDashboard)).RequireAuthorization(PortalPolicies.PartnerSession);
+
+        return group;
+    }
+
+    private static async Task<Results<ContentHttpResult, RedirectHttpResult>> ShowSignIn(HttpContext httpContext, IAntiforgery antiforgery)
+    {
+        if ((await httpContext.AuthenticateAsync(PortalSession.Scheme)).Succeeded)
+        {
+            return TypedResults.LocalRedirect(PortalSession.DashboardPath);
+        }
+
+        return SignInPage(httpContext, antiforgery, email: null, error: null, StatusCodes.Status200OK);
+    }
+
+    private static async Task<Results<ContentHttpResult, RedirectHttpResult>> SignIn(
+        [FromForm] SignInForm form,
+        HttpContext httpContext,
+        IAntiforgery antiforgery,
+        SignInService signInService,
+        CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(httpContext))
+        {
+            return SignInPage(httpContext, antiforgery, form.Email, PortalPages.FormExpiredMessage, StatusCodes.Status400BadRequest);
+        }
+
+        var result = await signInService.SignInAsync(form.Email, form.Password, cancellationToken);
+        if (result is not { Status: SignInStatus.Succeeded, Account: { } account })
+        {
+            return SignInPage(httpContext, antiforgery, form.Email, PortalPages.SignInFailedMessage, StatusCodes.Status401Unauthorized);
+        }
+
+        await httpContext.SignInAsync(PortalSession.Scheme, PortalSession.CreatePrincipal(account));
+        return TypedResults.LocalRedirect(PortalSession.DashboardPath);
+    }
+
+    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> SignOut(HttpContext httpContext, IAntiforgery antiforgery)
+    {
+        if (!await antiforgery.IsRequestValidAsync(httpContext))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid form", detail: "The form expired; reload the page.");
+        }
+
+        await httpContext.SignOutAsync(PortalSession.Scheme);
+        return TypedResults.LocalRedirect(PortalSession.LoginPath);
+    }
+
+    private static async Task<ContentHttpResult> ShowDashboard(
+        ClaimsPrincipal user,
+        HttpContext httpContext,
+        IAntiforgery antiforgery,
+        PortalDbContext db,
+        AnalyticsClient analytics,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        var (accountId, partnerId) = user.SessionIds();
+        var partnerName = await db.Partners.AsNoTracking()
+            .Where(partner => partner.Id == partnerId)
+            .Select(partner => partner.Name)
+            .SingleAsync(cancellationToken);
+
+        var to = DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
+        var from = to.AddDays(1 - DashboardDays);
+        var report = await analytics.GetDailyReportAsync(accountId, partnerId, from, to, cancellationToken);
+
+        var tokens = antiforgery.GetAndStoreTokens(httpContext);
+        var html = PortalPages.Dashboard(
+            new DashboardModel(partnerName, user.Email(), from, to, report), tokens.FormFieldName, tokens.RequestToken!);
+        return TypedResults.Content(html, HtmlContentType);
+    }
+
+    private static ContentHttpResult SignInPage(HttpContext httpContext, IAntiforgery antiforgery, string? email, string? error, int statusCode)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(httpContext);
+        var shownEmail = email is { Length: <= AccountRules.MaxEmailLength } ? email : null;
+        return TypedResults.Content(
+            PortalPages.Login(tokens.FormFieldName, tokens.RequestToken!, shownEmail, error), HtmlContentType, statusCode: statusCode);
+    }
+
+    private static ValueTask<object?> AddPageHeaders(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var headers = context.HttpContext.Response.Headers;
+        headers.ContentSecurityPolicy = PortalPages.ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "same-origin";
+        headers.CacheControl = "no-store";
+        return next(context);
+    }
+}
+
+public sealed record SignInForm(string? Email, string? Password);

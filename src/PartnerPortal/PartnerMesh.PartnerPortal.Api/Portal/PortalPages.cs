@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using PartnerMesh.PartnerPortal.Api.Analytics;
+
+namespace PartnerMesh.PartnerPortal.Api.Portal;
+
+/// <summary>
+/// The portal's server-rendered pages. Every value that comes from data or from the request goes through
+/// <see cref="E"/> (HTML encoding); the only markup is the literal text in this file.
+/// </summary>
+public static class PortalPages
+{
+    public const string UnavailableMessage = "Your numbers are unavailable right now. Please try again in a few minutes.";
+    public const string SignInFailedMessage = "Sign-in failed. Check your email and password; after repeated failures, wait a few minutes before trying again.";
+    public const string FormExpiredMessage = "The sign-in form expired. Please try again.";
+
+    private const string Css = """
+        :root { color-scheme: light; --ink: #1d2433; --muted: #5b6478; --line: #d9dee8; --brand: #2453d6; --bg: #f5f7fb; --bad: #a3261b; }
+        * { box-sizing: border-box; }
+        body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
+        header { display: flex; align-items: center; justify-content: space-between; gap: 1rem; padding: .75rem 1.5rem; background: #fff; border-bottom: 1px solid var(--line); }
+        .brand { font-weight: 700; color: var(--brand); text-decoration: none; }
+        main { max-width: 60rem; margin: 2rem auto; padding: 0 1.5rem; }
+        .card { background: #fff; border: 1px solid var(--line); border-radius: .5rem; padding: 1.5rem; margin-bottom: 1.5rem; }
+        .narrow { max-width: 26rem; margin: 3rem auto; }
+        h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
+        h2 { font-size: 1.15rem; margin: 0 0 1rem; }
+        .muted { color: var(--muted); margin: 0 0 1.5rem; }
+        label { display: block; font-weight: 600; margin: 1rem 0 .25rem; }
+        input { width: 100%; padding: .6rem .7rem; font: inherit; border: 1px solid #9aa3b5; border-radius: .35rem; }
+        button { font: inherit; font-weight: 600; padding: .6rem 1.1rem; border: 0; border-radius: .35rem; background: var(--brand); color: #fff; cursor: pointer; }
+        form > button { margin-top: 1.5rem; width: 100%; }
+        .link-button { background: none; color: var(--brand); padding: .25rem .5rem; text-decoration: underline; }
+        :focus-visible { outline: 3px solid #f2b705; outline-offset: 2px; }
+        .alert { border-left: 4px solid var(--bad); background: #fdf0ee; padding: .75rem 1rem; margin: 1rem 0; }
+        .notice { border-left: 4px solid var(--brand); background: #eef3ff; padding: .75rem 1rem; margin: 0; }
+        .totals { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: 1rem; margin: 0; }
+        .totals div { border: 1px solid var(--line); border-radius: .4rem; padding: .75rem 1rem; }
+        .totals dt { color: var(--muted); font-size: .85rem; }
+        .totals dd { margin: 0; font-size: 1.35rem; font-weight: 700; }
+        table { width: 100%; border-collapse: collapse; }
+        th, td { padding: .5rem .75rem; border-bottom: 1px solid var(--line); text-align: right; }
+        th:first-child, td:first-child { text-align: left; }
+        thead th { color: var(--muted); font-size: .85rem; }
+        .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+        """;
+
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    /// <summary>Content-Security-Policy allowing exactly the inline stylesheet above and nothing else.</summary>
+    public static readonly string ContentSecurityPolicy =
+        $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Css)))}'; " +
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    public static string Login(string antiforgeryFieldName, string antiforgeryToken, string? email, string? error)
+    {
+        var body = new StringBuilder();
+        body.Append("<section class=\"card narrow\" aria-labelledby=\"sign-in-title\">");
+        body.Append("<h1 id=\"sign-in-title\">Sign in</h1>");
+        body.Append("<p class=\"muted\">See your clicks, orders and commission.</p>");
+        if (error is not null)
+        {
+            body.Append("<p class=\"alert\" role=\"alert\" id=\"sign-in-error\">").Append(E(error)).Append("</p>");
+        }
+
+        body.Append("<form method=\"post\" action=\"").Append(E(PortalSession.LoginPath)).Append("\">");
+        body.Append("<input type=\"hidden\" name=\"").Append(E(antiforgeryFieldName)).Append("\" value=\"").Append(E(antiforgeryToken)).Append("\">");
+        body.Append("<label for=\"email\">Email</label>");
+        body.Append("<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required maxlength=\"254\" value=\"")
+            .Append(E(email ?? "")).Append('"');
+        body.Append(error is null ? " autofocus>" : " aria-describedby=\"sign-in-error\">");
+        body.Append("<label for=\"password\">Password</label>");
+        body.Append("<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>");
+        body.Append("<button type=\"submit\">Sign in</button>");
+        body.Append("</form></section>");
+        return Layout("Sign in", body.ToString(), signOut: null);
+    }
+
+    public static string Dashboard(DashboardModel model, string antiforgeryFieldName, string antiforgeryToken)
+    {
+        var body = new StringBuilder();
+        body.Append("<h1>").Append(E(model.PartnerName)).Append("</h1>");
+        body.Append("<p class=\"muted\">Signed in as ").Append(E(model.Email)).Append(" · last 30 days, ")
+            .Append(E(Day(model.From))).Append(" to ").Append(E(Day(model.To))).Append(" (UTC)</p>");
+
+        if (model.Report is not { } report)
+        {
+            body.Append("<section class=\"card\" aria-labelledby=\"totals-title\"><h2 id=\"totals-title\">Your numbers</h2>");
+            body.Append("<p class=\"notice\" role=\"status\">").Append(E(UnavailableMessage)).Append("</p></section>");
+        }
+        else
+        {
+            AppendTotals(body, report.Totals);
+            AppendDays(body, report.Days);
+        }
+
+        var signOut = new StringBuilder();
+        signOut.Append("<form method=\"post\" action=\"/portal/logout\">");
+        signOut.Append("<input type=\"hidden\" name=\"").Append(E(antiforgeryFieldName)).Append("\" value=\"").Append(E(antiforgeryToken)).Append("\">");
+        signOut.Append("<button type=\"submit\" class=\"link-button\">Sign out</button></form>");
+        return Layout(model.PartnerName, body.ToString(), signOut.ToString());
+    }
+
+    private static void AppendTotals(StringBuilder body, KpiTotals totals)
+    {
+        body.Append("<section class=\"card\" aria-labelledby=\"totals-title\"><h2 id=\"totals-title\">Totals</h2><dl class=\"totals\">");
+        Total(body, "Clicks", Count(totals.Clicks));
+        Total(body, "Orders", Count(totals.Orders));
+        Total(body, "Revenue", Money(totals.Revenue));
+        Total(body, "Commission", Money(totals.Commission));
+        Total(body, "Conversion rate", Rate(totals.ConversionRate));
+        Total(body, "Average order value", Money(totals.AverageOrderValue));
+        body.Append("</dl></section>");
+    }
+
+    private static void AppendDays(StringBuilder body, IReadOnlyList<KpiDay> days)
+    {
+        body.Append("<section class=\"card\" aria-labelledby=\"days-title\"><h2 id=\"days-title\">By day</h2>");
+        if (days.Count == 0)
+        {
+            body.Append("<p>No clicks or orders in these 30 days yet.</p></section>");
+            return;
+        }
+
+        body.Append("<table><caption class=\"visually-hidden\">Clicks, orders, revenue and commission per day (UTC)</caption>");
+        body.Append("<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Clicks</th><th scope=\"col\">Orders</th>");
+        body.Append("<th scope=\"col\">Revenue</th><th scope=\"col\">Commission</th><th scope=\"col\">Conversion rate</th></tr></thead><tbody>");
+        foreach (var day in days.OrderByDescending(day => day.Day))
+        {
+            body.Append("<tr><th scope=\"row\">").Append(E(Day(day.Day))).Append("</th>");
+            body.Append("<td>").Append(E(Count(day.Clicks))).Append("</td>");
+            body.Append("<td>").Append(E(Count(day.Orders))).Append("</td>");
+            body.Append("<td>").Append(E(Money(day.Revenue))).Append("</td>");
+            body.Append("<td>").Append(E(Money(day.Commission))).Append("</td>");
+            body.Append("<td>").Append(E(Rate(day.ConversionRate))).Append("</td></tr>");
+        }
+
+        body.Append("</tbody></table></section>");
+    }
+
+    private static void Total(StringBuilder body, string label, string value) =>
+        body.Append("<div><dt>").Append(E(label)).Append("</dt><dd>").Append(E(value)).Append("</dd></div>");
+
+    private static string Layout(string title, string main, string? signOut) =>
+        $"""
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{E(title)} · PartnerMesh Partner Portal</title>
+        <style>{Css}</style>
+        </head>
+        <body>
+        <header><a class="brand" href="{PortalSession.DashboardPath}">PartnerMesh Partner Portal</a>{signOut}</header>
+        <main>{main}</main>
+        </body>
+        </html>
+        """;
+
+    private static string E(string value) => Encoder.Encode(value);
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Money(decimal value) => value.ToString("N2", CultureInfo.InvariantCulture);
+
+    private static string Rate(decimal value) => (value * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+}

@@ -1,0 +1,11 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace PartnerMesh.Promotions.Api.Infrastructure;
+
+/// <summary>Lets <c>dotnet ef</c> build the model without configuration; it never connects.</summary>
+public sealed class PromotionsDbContextFactory : IDesignTimeDbContextFactory<PromotionsDbContext>
+{
+    public PromotionsDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PromotionsDbContext>().UseNpgsql("Host=localhost;Database=promotionsdb").Options);
+}

@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Messaging;
+using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults;
+using PartnerMesh.Surveys.Api.Infrastructure;
+using PartnerMesh.Surveys.Api.IntegrationEvents;
+
+namespace PartnerMesh.Surveys.Api.Extensions;
+
+public static class HostingExtensions
+{
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.SurveysDb);
+        builder.Services.AddDbContext<SurveysDbContext>((services, options) =>
+            options.UseNpgsql(connectionString).UseOutboxSignal(services));
+        builder.Services.AddOutbox<SurveysDbContext>();
+
+        // Queue names must be unique per service: every service that keeps partners has a RegisterPartnerConsumer.
+        builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
+            bus.AddConsumer<RegisterPartnerConsumer>());
+
+        builder.Services.AddHealthChecks().AddNpgSql(connectionString);
+        builder.Services.AddOpenApi();
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = exception =>
+            exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError);
+        return builder;
+    }
+}

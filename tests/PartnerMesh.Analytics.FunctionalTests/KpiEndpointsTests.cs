@@ -1,0 +1,232 @@
+using System.Net;
+using PartnerMesh.Analytics.Api.Kpis;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Analytics.FunctionalTests;
+
+public class KpiEndpointsTests(AnalyticsApiFactory factory) : IClassFixture<AnalyticsApiFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+
+    [Fact]
+    public async Task GetDaily_WithoutToken_Returns401()
+    {
+        var response = await factory.CreateAnonymousClient().GetAsync(DailyUrl(Guid.NewGuid()), Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetDaily_WithStorefrontScope_Returns403()
+    {
+        var response = await factory.CreateClientWithScopes(PartnerMeshScopes.Storefront).GetAsync(DailyUrl(Guid.NewGuid()), Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetDaily_ForAnotherPartner_Returns403Problem()
+    {
+        var client = factory.CreatePartnerClient(Guid.NewGuid());
+
+        var response = await client.GetAsync(DailyUrl(Guid.NewGuid()), Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task GetDaily_ForOwnPartner_ReturnsDaysWithDataAndTotals()
+    {
+        var partnerId = Guid.NewGuid();
+        await factory.PublishAsync(Events.PartnerRegistered(partnerId, "Cashback Heroes"));
+        var first = new DateTimeOffset(2025, 6, 1, 8, 0, 0, TimeSpan.Zero);
+        var third = first.AddDays(2);
+        foreach (var i in Enumerable.Range(0, 4))
+        {
+            await factory.PublishAsync(Events.Click(partnerId, first.AddMinutes(i)));
+        }
+
+        await factory.PublishAsync(Events.Conversion(partnerId, first.AddHours(1), 100.00m, 10.00m));
+        await factory.PublishAsync(Events.Click(partnerId, third));
+        await factory.PublishAsync(Events.Click(partnerId, third.AddMinutes(1)));
+        await factory.WaitForPartnerAsync(partnerId);
+        await factory.WaitForAsync(partnerId, new DateOnly(2025, 6, 1), kpi => kpi is { Clicks: 4, Orders: 1 });
+        await factory.WaitForAsync(partnerId, new DateOnly(2025, 6, 3), kpi => kpi.Clicks == 2);
+
+        var report = await factory.CreatePartnerClient(partnerId)
+            .GetAsync(DailyUrl(partnerId, "?from=2025-05-25&to=2025-06-10"), Ct)
+            .ShouldBeOkAsync<PartnerDailyKpisResponse>();
+
+        Assert.Equal(partnerId, report.PartnerId);
+        Assert.Equal("Cashback Heroes", report.PartnerName);
+        Assert.Equal(new DateOnly(2025, 5, 25), report.From);
+        Assert.Equal(new DateOnly(2025, 6, 10), report.To);
+        Assert.Equal(
+            [
+                new KpiDayResponse(new DateOnly(2025, 6, 1), 4, 1, 100.00m, 10.00m, 0.25m),
+                new KpiDayResponse(new DateOnly(2025, 6, 3), 2, 0, 0m, 0m, 0m),
+            ],
+            report.Days);
+        Assert.Equal(new KpiTotalsResponse(6, 1, 100.00m, 10.00m, 0.1667m, 100.00m), report.Totals);
+    }
+
+    [Fact]
+    public async Task GetDaily_AsAdmin_ReadsAnyPartner()
+    {
+        var partnerId = Guid.NewGuid();
+        await factory.PublishAsync(Events.Conversion(partnerId, new DateTimeOffset(2025, 7, 1, 12, 0, 0, TimeSpan.Zero), 50m, 5m));
+        await factory.PublishAsync(Events.Conversion(partnerId, new DateTimeOffset(2025, 7, 1, 13, 0, 0, TimeSpan.Zero), 25m, 2.5m));
+        await factory.WaitForAsync(partnerId, new DateOnly(2025, 7, 1), kpi => kpi.Orders == 2);
+
+        var report = await factory.CreateClientWithScopes(PartnerMeshScopes.Admin)
+            .GetAsync(DailyUrl(partnerId, "?from=2025-07-01&to=2025-07-01"), Ct)
+            .ShouldBeOkAsync<PartnerDailyKpisResponse>();
+
+        Assert.Null(report.PartnerName);
+        var day = Assert.Single(report.Days);
+        Assert.Equal(0m, day.ConversionRate);
+        Assert.Equal(new KpiTotalsResponse(0, 2, 75m, 7.5m, 0m, 37.50m), report.Totals);
+    }
+
+    [Fact]
+    public async Task GetDaily_WithoutRange_CoversLast30DaysEndingToday()
+    {
+        var partnerId = Guid.NewGuid();
+        var before = Today;
+
+        var report = await factory.CreatePartnerClient(partnerId).GetAsync(DailyUrl(partnerId), Ct)
+            .ShouldBeOkAsync<PartnerDailyKpisResponse>();
+
+        Assert.Contains(report.To, new[] { before, Today });
+        Assert.Equal(report.To.AddDays(-29), report.From);
+        Assert.Empty(report.Days);
+        Assert.Equal(new KpiTotalsResponse(0, 0, 0m, 0m, 0m, 0m), report.Totals);
+    }
+
+    [Fact]
+    public async Task GetDaily_WithOnlyTo_Covers30DaysEndingThere()
+    {
+        var partnerId = Guid.NewGuid();
+
+        var report = await factory.CreatePartnerClient(partnerId).GetAsync(DailyUrl(partnerId, "?to=2025-03-31"), Ct)
+            .ShouldBeOkAsync<PartnerDailyKpisResponse>();
+
+        Assert.Equal(new DateOnly(2025, 3, 2), report.From);
+        Assert.Equal(new DateOnly(2025, 3, 31), report.To);
+    }
+
+    [Theory]
+    [InlineData("?from=2024-01-01&to=2024-12-31")]
+    [InlineData("?to=0001-01-05")]
+    [InlineData("?from=9999-12-01&to=9999-12-31")]
+    public async Task GetDaily_WithRangeAtTheLimits_ReturnsOk(string query)
+    {
+        var partnerId = Guid.NewGuid();
+
+        var response = await factory.CreatePartnerClient(partnerId).GetAsync(DailyUrl(partnerId, query), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("?from=2024-01-01&to=2025-01-01")]
+    [InlineData("?from=2025-02-02&to=2025-02-01")]
+    [InlineData("?from=2025-13-01")]
+    [InlineData("?from=2025-02-30&to=2025-03-01")]
+    [InlineData("?from=yesterday")]
+    [InlineData("?to=2025-1-5")]
+    [InlineData("?from=&to=2025-01-05")]
+    [InlineData("?from=01/05/2025&to=2025-01-05")]
+    public async Task GetDaily_WithBadRange_Returns400(string query)
+    {
+        var partnerId = Guid.NewGuid();
+
+        var response = await factory.CreatePartnerClient(partnerId).GetAsync(DailyUrl(partnerId, query), Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task GetDaily_WithMalformedPartnerId_Returns404Problem()
+    {
+        var response = await factory.CreateClientWithScopes(PartnerMeshScopes.Admin)
+            .GetAsync("/api/analytics/partners/not-a-guid/daily", Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task GetPartners_AsAdmin_ListsTheDayOrderedByRevenue()
+    {
+        // A day no other test writes to, so the list holds exactly these partners.
+        var day = new DateTimeOffset(2020, 2, 29, 12, 0, 0, TimeSpan.Zero);
+        var (small, big, clicksOnly) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await factory.PublishAsync(Events.PartnerRegistered(big, "Big Spender Media"));
+        await factory.PublishAsync(Events.Conversion(small, day, 50m, 5m));
+        await factory.PublishAsync(Events.Click(small, day));
+        await factory.PublishAsync(Events.Click(small, day));
+        await factory.PublishAsync(Events.Conversion(big, day, 300m, 30m));
+        await factory.PublishAsync(Events.Click(clicksOnly, day));
+        await factory.WaitForPartnerAsync(big);
+        await factory.WaitForAsync(small, new DateOnly(2020, 2, 29), kpi => kpi is { Orders: 1, Clicks: 2 });
+        await factory.WaitForAsync(big, new DateOnly(2020, 2, 29), kpi => kpi.Orders == 1);
+        await factory.WaitForAsync(clicksOnly, new DateOnly(2020, 2, 29), kpi => kpi.Clicks == 1);
+
+        var result = await factory.CreateClientWithScopes(PartnerMeshScopes.Admin)
+            .GetAsync("/api/analytics/partners?day=2020-02-29", Ct)
+            .ShouldBeOkAsync<PartnersDayResponse>();
+
+        Assert.Equal(new DateOnly(2020, 2, 29), result.Day);
+        Assert.Equal(
+            [
+                new PartnerDayResponse(big, "Big Spender Media", 0, 1, 300m, 30m, 0m, 300m),
+                new PartnerDayResponse(small, null, 2, 1, 50m, 5m, 0.5m, 50m),
+                new PartnerDayResponse(clicksOnly, null, 1, 0, 0m, 0m, 0m, 0m),
+            ],
+            result.Partners);
+    }
+
+    [Fact]
+    public async Task GetPartners_WithoutDay_ReportsTodayUtc()
+    {
+        var before = Today;
+
+        var result = await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).GetAsync("/api/analytics/partners", Ct)
+            .ShouldBeOkAsync<PartnersDayResponse>();
+
+        Assert.Contains(result.Day, new[] { before, Today });
+    }
+
+    [Fact]
+    public async Task GetPartners_AsPartner_Returns403()
+    {
+        var response = await factory.CreatePartnerClient(Guid.NewGuid()).GetAsync("/api/analytics/partners", Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetPartners_WithoutToken_Returns401()
+    {
+        var response = await factory.CreateAnonymousClient().GetAsync("/api/analytics/partners", Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("2020-02-30")]
+    [InlineData("today")]
+    [InlineData("")]
+    public async Task GetPartners_WithBadDay_Returns400(string day)
+    {
+        var response = await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).GetAsync($"/api/analytics/partners?day={day}", Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    private static string DailyUrl(Guid partnerId, string query = "") => $"/api/analytics/partners/{partnerId}/daily{query}";
+}

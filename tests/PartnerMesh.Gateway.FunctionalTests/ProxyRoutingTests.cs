@@ -1,0 +1,306 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using PartnerMesh.Gateway.ApiKeys;
+using PartnerMesh.ServiceDefaults;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Gateway.FunctionalTests;
+
+public class ProxyRoutingTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("/api/attribution/partners/42/links", ResourceNames.AttributionApi)]
+    [InlineData("/api/promotions/rules", ResourceNames.PromotionsApi)]
+    [InlineData("/api/coupons/WELCOME10/redemptions", ResourceNames.CouponsApi)]
+    [InlineData("/api/surveys/7", ResourceNames.SurveysApi)]
+    [InlineData("/api/analytics/partners/9/kpis", ResourceNames.AnalyticsApi)]
+    [InlineData("/api/portal/partners", ResourceNames.PartnerPortalApi)]
+    [InlineData("/api/attribution", ResourceNames.AttributionApi)]
+    public async Task ApiRoute_WithKey_ForwardsSamePathAndQueryToItsService(string path, string service)
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+
+        var echoed = await GatewayFactory.EchoAsync(await client.GetAsync(path + "?from=2024-01-01&page=2", Ct));
+
+        Assert.Equal(service, echoed.Service);
+        Assert.Equal("GET", echoed.Method);
+        Assert.Equal(path, echoed.Path);
+        Assert.Equal("?from=2024-01-01&page=2", echoed.Query);
+    }
+
+    [Fact]
+    public async Task ApiRoute_Post_ForwardsMethodAndBody()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+
+        var response = await client.PostAsync(
+            "/api/attribution/conversions", new StringContent("""{"orderId":"o-1","amount":12.5}""", Encoding.UTF8, "application/json"), Ct);
+
+        var echoed = await GatewayFactory.EchoAsync(response);
+        Assert.Equal(("POST", 31L), (echoed.Method, echoed.BodyLength));
+        Assert.StartsWith("application/json", echoed.Header("Content-Type"));
+    }
+
+    [Theory]
+    [InlineData(PartnerMeshScopes.Storefront)]
+    [InlineData(PartnerMeshScopes.Admin)]
+    public async Task ApiRoute_WithKey_ForwardsServiceTokenForTheKey(string scope)
+    {
+        var created = await factory.CreateKeyAsync(scope);
+
+        var echoed = await GatewayFactory.EchoAsync(await factory.CreateApiKeyClient(created.PlainTextKey).GetAsync("/api/coupons/x", Ct));
+
+        var authorization = AuthenticationHeaderValue.Parse(echoed.Header("Authorization")!);
+        Assert.Equal("Bearer", authorization.Scheme);
+        var validation = await new JsonWebTokenHandler().ValidateTokenAsync(authorization.Parameter, new TokenValidationParameters
+        {
+            ValidIssuer = "partnermesh",
+            ValidAudience = "partnermesh-services",
+            IssuerSigningKey = new SymmetricSecurityKey(Convert.FromBase64String(factory.SigningKey)),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        });
+        Assert.True(validation.IsValid, validation.Exception?.Message);
+        var claims = validation.ClaimsIdentity.Claims.ToList();
+        Assert.Equal($"apikey:{created.Key.Id}", claims.Single(c => c.Type == "sub").Value);
+        Assert.Equal([scope], claims.Where(c => c.Type == PartnerMeshClaims.Scope).Select(c => c.Value));
+        Assert.Equal(created.Key.Id, claims.Single(c => c.Type == PartnerMeshClaims.KeyId).Value);
+        Assert.DoesNotContain(claims, c => c.Type == ApiKeyAuthentication.RateLimitClaim);
+    }
+
+    [Fact]
+    public async Task ApiRoute_TwoRequestsWithSameKey_ReuseTheServiceToken()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+
+        var first = await GatewayFactory.EchoAsync(await client.GetAsync("/api/coupons/a", Ct));
+        var second = await GatewayFactory.EchoAsync(await client.GetAsync("/api/coupons/b", Ct));
+
+        Assert.Equal(first.Header("Authorization"), second.Header("Authorization"));
+    }
+
+    [Fact]
+    public async Task ApiRoute_ClientCredentialsAndIdentityHeaders_NeverReachTheService()
+    {
+        var created = await factory.CreateKeyAsync(PartnerMeshScopes.Storefront);
+        var client = factory.CreateApiKeyClient(created.PlainTextKey);
+        var forged = factory.Issuer().Issue("attacker", [PartnerMeshScopes.Admin]);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/attribution/partners");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + forged);
+        request.Headers.Add("X-Forwarded-For", "6.6.6.6");
+        request.Headers.Add("X-Forwarded-Host", "evil.example");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("Forwarded", "for=6.6.6.6");
+        request.Headers.Add("X-Real-IP", "6.6.6.6");
+        request.Headers.Add("X-User-Id", "admin");
+        request.Headers.Add("X-Partner-Id", Guid.NewGuid().ToString());
+        request.Headers.Add("X-Scope", "admin");
+        request.Headers.Add("X-Custom", "kept");
+
+        var echoed = await GatewayFactory.EchoAsync(await client.SendAsync(request, Ct));
+
+        Assert.Null(echoed.Header("X-Api-Key"));
+        Assert.DoesNotContain(forged, echoed.Header("Authorization"));
+        Assert.DoesNotContain(echoed.Headers.Values, value => value.Contains(created.PlainTextKey, StringComparison.Ordinal));
+        Assert.Equal(factory.ClientIp.ToString(), echoed.Header("X-Forwarded-For"));
+        Assert.Equal("localhost", echoed.Header("X-Forwarded-Host"));
+        Assert.Equal("http", echoed.Header("X-Forwarded-Proto"));
+        Assert.Null(echoed.Header("Forwarded"));
+        Assert.Null(echoed.Header("X-Real-IP"));
+        Assert.Null(echoed.Header("X-User-Id"));
+        Assert.Null(echoed.Header("X-Partner-Id"));
+        Assert.Null(echoed.Header("X-Scope"));
+        Assert.Equal("kept", echoed.Header("X-Custom"));
+    }
+
+    [Fact]
+    public async Task RequestId_ValidFromClient_IsForwardedAndReturned()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/coupons/x");
+        request.Headers.Add("X-Request-Id", "order-42.retry_1");
+
+        var response = await client.SendAsync(request, Ct);
+
+        var echoed = await GatewayFactory.EchoAsync(response);
+        Assert.Equal("order-42.retry_1", echoed.Header("X-Request-Id"));
+        Assert.Equal("order-42.retry_1", response.Headers.GetValues("X-Request-Id").Single());
+    }
+
+    [Theory]
+    [InlineData("has space")]
+    [InlineData("semi;colon")]
+    [InlineData("ünicode")]
+    [InlineData("0123456789012345678901234567890123456789012345678901234567890123456789")]
+    public async Task RequestId_InvalidFromClient_IsReplaced(string invalid)
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/coupons/x");
+        request.Headers.TryAddWithoutValidation("X-Request-Id", invalid);
+
+        var response = await client.SendAsync(request, Ct);
+
+        var echoed = await GatewayFactory.EchoAsync(response);
+        var returned = response.Headers.GetValues("X-Request-Id").Single();
+        Assert.NotEqual(invalid, returned);
+        Assert.Matches("^[A-Za-z0-9._-]{1,64}$", returned);
+        Assert.Equal(returned, echoed.Header("X-Request-Id"));
+    }
+
+    [Fact]
+    public async Task RequestId_Missing_IsGeneratedAndReturnedOnErrors()
+    {
+        var response = await factory.CreateAnonymousClient().GetAsync("/api/coupons/x", Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Matches("^[A-Za-z0-9._-]{1,64}$", response.Headers.GetValues("X-Request-Id").Single());
+    }
+
+    [Fact]
+    public async Task RequestId_FromClient_IsReturnedOnErrors()
+    {
+        var client = factory.CreateAnonymousClient();
+        client.DefaultRequestHeaders.Add("X-Request-Id", "abc-123");
+
+        var response = await client.GetAsync("/definitely/not/routed", Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal("abc-123", response.Headers.GetValues("X-Request-Id").Single());
+    }
+
+    [Fact]
+    public async Task ClickRedirect_WithoutKey_ReachesAttributionWithoutCredentials()
+    {
+        var client = factory.CreateAnonymousClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer whatever");
+        client.DefaultRequestHeaders.Add("X-Api-Key", "pm_something");
+
+        var echoed = await GatewayFactory.EchoAsync(await client.GetAsync("/r/abc?utm_source=mail", Ct));
+
+        Assert.Equal((ResourceNames.AttributionApi, "/r/abc", "?utm_source=mail"), (echoed.Service, echoed.Path, echoed.Query));
+        Assert.Null(echoed.Header("Authorization"));
+        Assert.Null(echoed.Header("X-Api-Key"));
+        Assert.Equal(factory.ClientIp.ToString(), echoed.Header("X-Forwarded-For"));
+    }
+
+    [Theory]
+    [InlineData("/portal/login")]
+    [InlineData("/portal")]
+    [InlineData("/portal/assets/site.css")]
+    public async Task Portal_WithoutKey_ReachesPortalWithItsOwnCredentialsUntouched(string path)
+    {
+        var client = factory.CreateAnonymousClient();
+        client.DefaultRequestHeaders.Add("Cookie", "portal-session=abc");
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer portal-token");
+
+        var echoed = await GatewayFactory.EchoAsync(await client.GetAsync(path, Ct));
+
+        Assert.Equal((ResourceNames.PartnerPortalApi, path), (echoed.Service, echoed.Path));
+        Assert.Equal("portal-session=abc", echoed.Header("Cookie"));
+        Assert.Equal("Bearer portal-token", echoed.Header("Authorization"));
+    }
+
+    [Theory]
+    [InlineData("/nope")]
+    [InlineData("/r/abc/def")]
+    [InlineData("/r")]
+    [InlineData("/portalx")]
+    [InlineData("/attribution-api/health")]
+    [InlineData("/favicon.ico")]
+    public async Task UnknownRoute_Returns404ProblemWithoutReachingAnyService(string path)
+    {
+        var before = factory.Upstream.Received.Count;
+
+        var response = await factory.CreateAnonymousClient().GetAsync(path, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(before, factory.Upstream.Received.Count);
+    }
+
+    [Theory]
+    [InlineData("/api/attribution/../health")]
+    [InlineData("/api/attribution/../../health")]
+    [InlineData("/api/coupons/%2E%2E/alive")]
+    public async Task ServiceHealthThroughDotSegments_IsNotRouted(string path)
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+
+        var response = await client.GetAsync(path, Ct);
+
+        Assert.DoesNotContain(factory.Upstream.Received, r => r.Path is "/health" or "/alive");
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            // The client resolved the dot segments to the gateway's own probe, which is not the service's.
+            Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(Ct));
+        }
+        else
+        {
+            await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        }
+    }
+
+    [Fact]
+    public async Task GatewayHealth_IsTheGatewaysOwnAndNeverProxied()
+    {
+        var client = factory.CreateAnonymousClient();
+
+        var health = await client.GetAsync("/health", Ct);
+        var alive = await client.GetAsync("/alive", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        Assert.DoesNotContain(factory.Upstream.Received, r => r.Path is "/health" or "/alive");
+    }
+
+    [Fact]
+    public async Task ApiRoute_WithOversizedBody_Returns413WithoutReachingTheService()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+        var marker = "/api/coupons/oversized-" + Guid.NewGuid().ToString("N");
+
+        var response = await client.PostAsync(marker, new ByteArrayContent(new byte[(1024 * 1024) + 1]), Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.DoesNotContain(factory.Upstream.Received, r => r.Path == marker);
+    }
+
+    [Fact]
+    public async Task ApiRoute_WithOversizedChunkedBody_Returns413()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+
+        var response = await client.PostAsync(
+            "/api/coupons/chunked", new StreamContent(new UnknownLengthStream(new byte[(1024 * 1024) + 10])), Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task ApiRoute_WithBodyAtTheLimit_IsForwarded()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+
+        var echoed = await GatewayFactory.EchoAsync(
+            await client.PostAsync("/api/coupons/upload", new ByteArrayContent(new byte[1024 * 1024]), Ct));
+
+        Assert.Equal(1024 * 1024, echoed.BodyLength);
+    }
+
+    [Fact]
+    public async Task ApiRoute_UpstreamError_PassesThroughUnchanged()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+
+        var response = await client.GetAsync("/api/coupons/missing?status=404", Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(Ct));
+        Assert.NotEqual("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}

@@ -1,0 +1,13 @@
+using PartnerMesh.Testing;
+
+namespace PartnerMesh.Gateway.FunctionalTests;
+
+internal static class RateLimitWindow
+{
+    /// <summary>Waits (polling, no fixed sleep) until the current 60-second window has at least 15 s left, so a short
+    /// burst of requests lands in one window.</summary>
+    public static Task EnsureRoomAsync() =>
+        Eventually.UntilAsync(
+            () => Task.FromResult(60 - (DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 60) >= 15),
+            TimeSpan.FromSeconds(20));
+}

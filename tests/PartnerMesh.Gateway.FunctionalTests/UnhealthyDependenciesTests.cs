@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Sockets;
+using PartnerMesh.ServiceDefaults;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Gateway.FunctionalTests;
+
+/// <summary>Redis unreachable, surveys-api not configured, analytics-api configured on a port nobody listens on.</summary>
+public sealed class UnhealthyDependenciesGatewayFactory : GatewayFactory
+{
+    protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
+    {
+        base.ConfigureTestSettings(settings);
+        settings[$"ConnectionStrings:{ResourceNames.Redis}"] = $"127.0.0.1:{ClosedPort()},connectTimeout=1000";
+        settings.Remove($"services:{ResourceNames.SurveysApi}:http:0");
+        settings[$"services:{ResourceNames.AnalyticsApi}:http:0"] = $"http://127.0.0.1:{ClosedPort()}";
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+public class UnhealthyDependenciesTests(UnhealthyDependenciesGatewayFactory factory) : IClassFixture<UnhealthyDependenciesGatewayFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task RedisUnreachable_RequestsStillPassAndLimitsHoldInMemory()
+    {
+        var client = await factory.CreateStorefrontClientAsync(rateLimitPerMinute: 2);
+        await RateLimitWindow.EnsureRoomAsync();
+
+        var first = await client.GetAsync("/api/coupons/x", Ct);
+        var second = await client.GetAsync("/api/coupons/x", Ct);
+        var third = await client.GetAsync("/api/coupons/x", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("1", first.Headers.GetValues("RateLimit-Remaining").Single());
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        await third.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task RedisUnreachable_HealthIsDegradedButUp()
+    {
+        var response = await factory.CreateAnonymousClient().GetAsync("/health", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Degraded", await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ServiceWithoutAddress_Returns503Problem()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+
+        var response = await client.GetAsync("/api/surveys/1", Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+    }
+
+    [Fact]
+    public async Task ServiceNotListening_Returns502Problem()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+
+        var response = await client.GetAsync("/api/analytics/kpis", Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadGateway);
+        Assert.NotNull(response.Headers.GetValues("X-Request-Id").Single());
+    }
+
+    [Fact]
+    public async Task OtherServices_StillWork()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+
+        var echoed = await GatewayFactory.EchoAsync(await client.GetAsync("/api/attribution/partners", Ct));
+
+        Assert.Equal(ResourceNames.AttributionApi, echoed.Service);
+    }
+}

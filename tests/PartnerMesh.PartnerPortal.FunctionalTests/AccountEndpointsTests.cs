@@ -1,0 +1,242 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.PartnerPortal.Api.Accounts;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.PartnerPortal.FunctionalTests;
+
+public class AccountEndpointsTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory>
+{
+    private const string Url = "/api/portal/accounts";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private HttpClient Admin => factory.CreateClientWithScopes(PartnerMeshScopes.Admin);
+
+    [Fact]
+    public async Task Create_AsAdmin_Returns201AndStoresOnlyAPasswordHash()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var email = AdminApi.NewEmail();
+
+        var response = await Admin.PostAsJsonAsync(Url, new { partnerId, email = $"  {email} ", password = AdminApi.StrongPassword }, Ct);
+
+        var account = await response.ShouldBeAsync<AccountResponse>(HttpStatusCode.Created);
+        Assert.Equal(partnerId, account.PartnerId);
+        Assert.Equal(email, account.Email);
+        Assert.Equal($"/api/portal/accounts/{account.Id}", response.Headers.Location?.OriginalString);
+        Assert.Null(account.LastSignInAt);
+        var stored = await factory.QueryDbAsync(db => db.Accounts.AsNoTracking().SingleAsync(a => a.Id == account.Id));
+        Assert.DoesNotContain(AdminApi.StrongPassword, stored.PasswordHash, StringComparison.Ordinal);
+        Assert.Equal(
+            PasswordVerificationResult.Success,
+            new PasswordHasher<PortalAccount>().VerifyHashedPassword(stored, stored.PasswordHash, AdminApi.StrongPassword));
+    }
+
+    [Fact]
+    public async Task Create_WithoutToken_Returns401()
+    {
+        var response = await factory.CreateAnonymousClient().PostAsJsonAsync(
+            Url, new { partnerId = Guid.NewGuid(), email = AdminApi.NewEmail(), password = AdminApi.StrongPassword }, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(PartnerMeshScopes.Storefront)]
+    [InlineData(PartnerMeshScopes.Partner)]
+    public async Task Create_WithoutAdminScope_Returns403(string scope)
+    {
+        var response = await factory.CreateClientWithScopes(scope).PostAsJsonAsync(
+            Url, new { partnerId = Guid.NewGuid(), email = AdminApi.NewEmail(), password = AdminApi.StrongPassword }, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Create_WithAPartnerToken_Returns403()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+
+        var response = await factory.CreatePartnerClient(partnerId).PostAsJsonAsync(
+            Url, new { partnerId, email = AdminApi.NewEmail(), password = AdminApi.StrongPassword }, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Create_ForUnknownPartner_Returns404Problem()
+    {
+        var response = await Admin.PostAsJsonAsync(
+            Url, new { partnerId = Guid.NewGuid(), email = AdminApi.NewEmail(), password = AdminApi.StrongPassword }, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Create_WithEmailOfAnActiveAccount_Returns409Problem()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var email = AdminApi.NewEmail();
+        await factory.CreateAccountAsync(partnerId, email);
+
+        var response = await Admin.PostAsJsonAsync(
+            Url, new { partnerId, email = email.ToUpperInvariant(), password = "another password 123" }, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Create_SameEmailConcurrently_CreatesExactlyOne()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var email = AdminApi.NewEmail();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            Admin.PostAsJsonAsync(Url, new { partnerId, email, password = AdminApi.StrongPassword }, Ct)));
+
+        Assert.Single(responses, response => response.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        Assert.Equal(1, await factory.QueryDbAsync(db => db.Accounts.CountAsync(a => a.PartnerId == partnerId)));
+    }
+
+    [Fact]
+    public async Task Create_WithEmailOfADeletedAccount_Returns201()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var email = AdminApi.NewEmail();
+        var first = await factory.CreateAccountAsync(partnerId, email);
+        (await Admin.DeleteAsync($"{Url}/{first.Id}", Ct)).EnsureSuccessStatusCode();
+
+        var second = await factory.CreateAccountAsync(partnerId, email);
+
+        Assert.NotEqual(first.Id, second.Id);
+    }
+
+    [Theory]
+    [InlineData("""{"email":"a@partner.example","password":"long enough password"}""", "partnerId")]
+    [InlineData("""{"partnerId":"00000000-0000-0000-0000-000000000000","email":"a@partner.example","password":"long enough password"}""", "partnerId")]
+    [InlineData("""{"partnerId":"8d4c1d8e-3c4f-4f57-9a57-0b8e3f1f4a11","password":"long enough password"}""", "email")]
+    [InlineData("""{"partnerId":"8d4c1d8e-3c4f-4f57-9a57-0b8e3f1f4a11","email":"not-an-email","password":"long enough password"}""", "email")]
+    [InlineData("""{"partnerId":"8d4c1d8e-3c4f-4f57-9a57-0b8e3f1f4a11","email":"two words@partner.example","password":"long enough password"}""", "email")]
+    [InlineData("""{"partnerId":"8d4c1d8e-3c4f-4f57-9a57-0b8e3f1f4a11","email":"a@partner.example"}""", "password")]
+    [InlineData("""{"partnerId":"8d4c1d8e-3c4f-4f57-9a57-0b8e3f1f4a11","email":"a@partner.example","password":"elevenchars"}""", "password")]
+    [InlineData("""{}""", "partnerId")]
+    public async Task Create_WithInvalidFields_Returns400NamingTheField(string json, string field)
+    {
+        var response = await Admin.PostAsync(Url, new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(field, problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_WithTooLongPassword_Returns400()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+
+        var response = await Admin.PostAsJsonAsync(Url, new { partnerId, email = AdminApi.NewEmail(), password = new string('x', 257) }, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("""{"partnerId": "8d4c1d8e""")]
+    [InlineData("""{"partnerId": 123, "email": "a@partner.example", "password": "long enough password"}""")]
+    [InlineData("""{"partnerId": "8d4c1d8e-3c4f-4f57-9a57-0b8e3f1f4a11", "email": true, "password": "long enough password"}""")]
+    [InlineData("""[1, 2, 3]""")]
+    [InlineData("")]
+    public async Task Create_WithMalformedJsonOrWrongTypes_Returns400Problem(string json)
+    {
+        var response = await Admin.PostAsync(Url, new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Create_WithOversizedBody_Returns413Problem()
+    {
+        var json = $$"""{"partnerId":"{{Guid.NewGuid()}}","email":"a@partner.example","password":"{{new string('x', 70_000)}}"}""";
+
+        var response = await Admin.PostAsync(Url, new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task List_ByPartner_ReturnsOnlyThatPartnersAccounts()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var otherPartnerId = await factory.RegisterPartnerAsync();
+        var first = await factory.CreateAccountAsync(partnerId, AdminApi.NewEmail());
+        var second = await factory.CreateAccountAsync(partnerId, AdminApi.NewEmail());
+        await factory.CreateAccountAsync(otherPartnerId, AdminApi.NewEmail());
+
+        var accounts = await (await Admin.GetAsync($"{Url}?partnerId={partnerId}", Ct)).ShouldBeAsync<List<AccountResponse>>(HttpStatusCode.OK);
+
+        Assert.Equal([first.Id, second.Id], accounts.Select(account => account.Id));
+    }
+
+    [Fact]
+    public async Task List_WithMalformedPartnerId_Returns400Problem()
+    {
+        var response = await Admin.GetAsync($"{Url}?partnerId=not-a-guid", Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task List_WithoutToken_Returns401()
+    {
+        var response = await factory.CreateAnonymousClient().GetAsync(Url, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Delete_ExistingAccount_Returns204AndDisablesIt()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var account = await factory.CreateAccountAsync(partnerId, AdminApi.NewEmail());
+
+        var response = await Admin.DeleteAsync($"{Url}/{account.Id}", Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var stored = await (await Admin.GetAsync($"{Url}/{account.Id}", Ct)).ShouldBeAsync<AccountResponse>(HttpStatusCode.OK);
+        Assert.NotNull(stored.DisabledAt);
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync($"{Url}/{account.Id}", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Delete_UnknownAccount_Returns404Problem()
+    {
+        var response = await Admin.DeleteAsync($"{Url}/{Guid.NewGuid()}", Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Delete_AsPartner_Returns403()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var account = await factory.CreateAccountAsync(partnerId, AdminApi.NewEmail());
+
+        var response = await factory.CreatePartnerClient(partnerId).DeleteAsync($"{Url}/{account.Id}", Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApi_IsServedAnonymously()
+    {
+        var response = await factory.CreateAnonymousClient().GetAsync("/openapi/v1.json", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("/api/portal/accounts", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+}

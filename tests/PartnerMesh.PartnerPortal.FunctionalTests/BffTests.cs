@@ -1,0 +1,138 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using PartnerMesh.PartnerPortal.Api.Portal;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.PartnerPortal.FunctionalTests;
+
+public class BffTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Me_WithSession_ReturnsTheSessionsPartnerAndEmail()
+    {
+        var partner = await factory.SignInNewPartnerAsync("Voucher Valley");
+
+        var me = await (await partner.Browser.GetAsync("/portal/api/me")).ShouldBeAsync<MeResponse>(HttpStatusCode.OK);
+
+        Assert.Equal(new MeResponse(partner.PartnerId, "Voucher Valley", partner.Email), me);
+    }
+
+    [Fact]
+    public async Task Me_WithoutSession_Returns401NotARedirect()
+    {
+        var response = await new PortalBrowser(factory).GetAsync("/portal/api/me");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(PartnerMeshScopes.Admin)]
+    [InlineData(PartnerMeshScopes.Partner)]
+    public async Task Me_WithAServiceTokenInsteadOfASession_Returns401(string scope)
+    {
+        var response = await factory.CreateClientWithScopes(scope).GetAsync("/portal/api/me", Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Kpis_WithSession_PassesThroughAnalyticsAnswerForTheSessionsPartner()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var response = await partner.Browser.GetAsync("/portal/api/kpis?from=2025-01-01&to=2025-01-30");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(partner.PartnerId, json.RootElement.GetProperty("partnerId").GetGuid());
+        Assert.Equal(FakeAnalytics.Canned.Revenue, json.RootElement.GetProperty("totals").GetProperty("revenue").GetDecimal());
+        Assert.Equal("2025-01-30", json.RootElement.GetProperty("to").GetString());
+
+        var request = factory.Analytics.Requests.Last(r => r.PartnerId == partner.PartnerId);
+        Assert.Equal($"/api/analytics/partners/{partner.PartnerId}/daily", request.Path);
+        Assert.Equal("?from=2025-01-01&to=2025-01-30", request.Query);
+        await AssertPartnerTokenAsync(request.Authorization, partner);
+    }
+
+    [Fact]
+    public async Task Kpis_WithAnotherPartnerInTheQuery_StillAsksOnlyForTheSessionsPartner()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var otherPartnerId = await factory.RegisterPartnerAsync("Someone Else");
+
+        var response = await partner.Browser.GetAsync($"/portal/api/kpis?partnerId={otherPartnerId}&partner_id={otherPartnerId}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(factory.Analytics.Requests, r => r.PartnerId == otherPartnerId || r.Query.Contains(otherPartnerId.ToString(), StringComparison.Ordinal));
+        Assert.Contains(factory.Analytics.Requests, r => r.PartnerId == partner.PartnerId && r.Query == "");
+    }
+
+    [Fact]
+    public async Task Kpis_ForTwoPartners_EachSessionGetsItsOwnPartnerAndToken()
+    {
+        var first = await factory.SignInNewPartnerAsync("First Partner");
+        var second = await factory.SignInNewPartnerAsync("Second Partner");
+
+        await first.Browser.GetPageAsync("/portal/api/kpis");
+        await second.Browser.GetPageAsync("/portal/api/kpis");
+
+        await AssertPartnerTokenAsync(factory.Analytics.Requests.Last(r => r.PartnerId == first.PartnerId).Authorization, first);
+        await AssertPartnerTokenAsync(factory.Analytics.Requests.Last(r => r.PartnerId == second.PartnerId).Authorization, second);
+    }
+
+    [Fact]
+    public async Task Kpis_WithBadRange_PassesThroughAnalytics400Problem()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var response = await partner.Browser.GetAsync("/portal/api/kpis?from=not-a-date");
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(factory.Analytics.Requests, r => r.PartnerId == partner.PartnerId && r.Query == "?from=not-a-date");
+    }
+
+    [Fact]
+    public async Task Kpis_WithQueryInjection_IsEscaped()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        await partner.Browser.GetAsync($"/portal/api/kpis?from={Uri.EscapeDataString("2025-01-01&partnerId=x")}");
+
+        Assert.Contains(factory.Analytics.Requests, r => r.PartnerId == partner.PartnerId && r.Query == "?from=2025-01-01%26partnerId%3Dx");
+    }
+
+    [Fact]
+    public async Task Kpis_WithoutSession_Returns401AndNeverCallsAnalytics()
+    {
+        var before = factory.Analytics.Requests.Count;
+
+        var response = await new PortalBrowser(factory).GetAsync("/portal/api/kpis");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(before, factory.Analytics.Requests.Count);
+    }
+
+    private async Task AssertPartnerTokenAsync(string authorization, SignedInPartner partner)
+    {
+        Assert.StartsWith("Bearer ", authorization, StringComparison.Ordinal);
+        var validation = await new JsonWebTokenHandler().ValidateTokenAsync(authorization["Bearer ".Length..], new TokenValidationParameters
+        {
+            ValidIssuer = "partnermesh",
+            ValidAudience = "partnermesh-services",
+            IssuerSigningKey = new SymmetricSecurityKey(Convert.FromBase64String(factory.SigningKey)),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        });
+        Assert.True(validation.IsValid, validation.Exception?.Message);
+        var claims = validation.ClaimsIdentity.Claims.ToList();
+        Assert.Equal($"portal-user:{partner.AccountId}", claims.Single(c => c.Type == "sub").Value);
+        Assert.Equal([PartnerMeshScopes.Partner], claims.Where(c => c.Type == PartnerMeshClaims.Scope).Select(c => c.Value));
+        Assert.Equal(partner.PartnerId.ToString(), claims.Single(c => c.Type == PartnerMeshClaims.PartnerId).Value);
+    }
+}

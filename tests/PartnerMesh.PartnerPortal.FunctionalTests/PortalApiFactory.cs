@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.PartnerPortal.Api.Infrastructure;
+using PartnerMesh.ServiceDefaults;
+using PartnerMesh.Testing;
+
+namespace PartnerMesh.PartnerPortal.FunctionalTests;
+
+/// <summary>The portal against real Postgres and RabbitMQ, with analytics-api replaced by <see cref="FakeAnalytics"/>.</summary>
+public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
+{
+    public FakeAnalytics Analytics { get; } = new();
+
+    protected override string DatabaseResourceName => ResourceNames.PortalDb;
+
+    public override async ValueTask InitializeAsync()
+    {
+        await Analytics.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    protected override void ConfigureTestSettings(IDictionary<string, string?> settings) =>
+        settings[$"services:{ResourceNames.AnalyticsApi}:http:0"] = AnalyticsAddress().ToString();
+
+    /// <summary>Where the portal finds analytics-api.</summary>
+    protected virtual Uri AnalyticsAddress() => Analytics.BaseAddress;
+
+    /// <summary>Publishes <c>PartnerRegistered</c> as attribution would and waits until the portal knows the partner.</summary>
+    public async Task<Guid> RegisterPartnerAsync(string name = "Acme Deals")
+    {
+        var partnerId = Guid.NewGuid();
+        await PublishAsync(new PartnerRegistered
+        {
+            EventId = Guid.NewGuid(),
+            OccurredAt = DateTimeOffset.UtcNow,
+            PartnerId = partnerId,
+            Name = name,
+            Email = $"{partnerId:N}@partners.example",
+            Kind = "affiliate",
+            CommissionRate = 0.1m,
+        });
+        await Eventually.UntilAsync(() => QueryDbAsync(db => db.Partners.AnyAsync(partner => partner.Id == partnerId)));
+        return partnerId;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Analytics.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}

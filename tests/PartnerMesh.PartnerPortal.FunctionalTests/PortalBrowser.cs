@@ -1,0 +1,60 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Xunit;
+
+namespace PartnerMesh.PartnerPortal.FunctionalTests;
+
+/// <summary>Drives the portal the way a browser does: cookies kept, redirects visible, forms posted with their antiforgery token.</summary>
+public sealed partial class PortalBrowser(PortalApiFactory factory)
+{
+    public const string TokenField = "__RequestVerificationToken";
+
+    public HttpClient Http { get; } = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public Task<HttpResponseMessage> GetAsync(string path) => Http.GetAsync(path, Ct);
+
+    public async Task<string> GetPageAsync(string path)
+    {
+        var response = await GetAsync(path);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {html}");
+        return html;
+    }
+
+    /// <summary>Opens the sign-in page and submits the form.</summary>
+    public async Task<HttpResponseMessage> SignInAsync(string email, string password)
+    {
+        var token = FormToken(await GetPageAsync("/portal/login"));
+        return await PostFormAsync("/portal/login", new() { ["email"] = email, ["password"] = password, [TokenField] = token });
+    }
+
+    /// <summary>Signs in and asserts it worked (redirect to the dashboard).</summary>
+    public async Task SignInSuccessfullyAsync(string email, string password)
+    {
+        var response = await SignInAsync(email, password);
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"sign-in: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+        Assert.Equal("/portal/", response.Headers.Location?.OriginalString);
+    }
+
+    public async Task<HttpResponseMessage> SignOutAsync()
+    {
+        var token = FormToken(await GetPageAsync("/portal/"));
+        return await PostFormAsync("/portal/logout", new() { [TokenField] = token });
+    }
+
+    public Task<HttpResponseMessage> PostFormAsync(string path, Dictionary<string, string> fields) =>
+        Http.PostAsync(path, new FormUrlEncodedContent(fields), Ct);
+
+    public static string FormToken(string html)
+    {
+        var match = TokenInput().Match(html);
+        Assert.True(match.Success, "The page has no antiforgery field.");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenInput();
+}

@@ -1,0 +1,260 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.PartnerPortal.Api.Accounts;
+using PartnerMesh.PartnerPortal.Api.Portal;
+using PartnerMesh.ServiceDefaults.Security;
+using Xunit;
+
+namespace PartnerMesh.PartnerPortal.FunctionalTests;
+
+public class SignInTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task LoginPage_ForAnonymousVisitor_RendersAnAccessibleFormWithAntiforgery()
+    {
+        var response = await new PortalBrowser(factory).GetAsync("/portal/login");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("<html lang=\"en\">", html, StringComparison.Ordinal);
+        Assert.Contains("<h1 id=\"sign-in-title\">Sign in</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("<label for=\"email\">Email</label>", html, StringComparison.Ordinal);
+        Assert.Contains("<label for=\"password\">Password</label>", html, StringComparison.Ordinal);
+        Assert.Contains("action=\"/portal/login\"", html, StringComparison.Ordinal);
+        Assert.NotEmpty(PortalBrowser.FormToken(html));
+        Assert.Contains("<style>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("default-src 'none'; style-src 'sha256-", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        var antiforgeryCookie = SetCookie(response, PortalSession.AntiforgeryCookieName);
+        Assert.Contains("path=/portal", antiforgeryCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", antiforgeryCookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Dashboard_WithoutSession_RedirectsToLogin()
+    {
+        var response = await new PortalBrowser(factory).GetAsync("/portal/");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/portal/login", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Dashboard_WithAServiceToken_RedirectsToLogin()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+
+        var response = await factory.CreatePartnerClient(partnerId).GetAsync("/portal/", Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_WithRightPassword_IssuesAStrictSessionCookieAndRecordsTheSignIn()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var email = AdminApi.NewEmail();
+        var account = await factory.CreateAccountAsync(partnerId, email);
+        var browser = new PortalBrowser(factory);
+
+        var response = await browser.SignInAsync(email.ToUpperInvariant(), AdminApi.StrongPassword);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/portal/", response.Headers.Location?.OriginalString);
+        var cookie = SetCookie(response, PortalSession.CookieName);
+        Assert.Contains("path=/portal", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        var stored = await factory.QueryDbAsync(db => db.Accounts.AsNoTracking().SingleAsync(a => a.Id == account.Id));
+        Assert.NotNull(stored.LastSignInAt);
+        Assert.Equal(0, stored.FailedSignInCount);
+    }
+
+    [Fact]
+    public async Task Dashboard_AfterSignIn_ShowsThePartnersNameAndNumbers()
+    {
+        var partner = await factory.SignInNewPartnerAsync("Müller & Söhne <Deals>");
+
+        var html = await partner.Browser.GetPageAsync("/portal/");
+
+        Assert.Contains("<h1>Müller &amp; Söhne &lt;Deals&gt;</h1>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<Deals>", html, StringComparison.Ordinal);
+        Assert.Contains(partner.Email, html, StringComparison.Ordinal);
+        Assert.Contains("<dt>Clicks</dt><dd>1,244</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<dt>Orders</dt><dd>38</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<dt>Revenue</dt><dd>4,421.49</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<dt>Commission</dt><dd>442.15</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<dt>Conversion rate</dt><dd>2.5 %</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>1,234</td><td>37</td><td>4,321.50</td><td>432.15</td><td>3.0 %</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"col\">Day</th>", html, StringComparison.Ordinal);
+
+        var request = factory.Analytics.Requests.Last(r => r.PartnerId == partner.PartnerId);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.Contains($"to={today:yyyy-MM-dd}", request.Query, StringComparison.Ordinal);
+        Assert.Contains($"from={today.AddDays(-29):yyyy-MM-dd}", request.Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignIn_WithWrongPassword_Returns401WithTheFormAndAGenericError()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var email = AdminApi.NewEmail();
+        await factory.CreateAccountAsync(partnerId, email);
+
+        var response = await new PortalBrowser(factory).SignInAsync(email, "not the password at all");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        Assert.Contains(PortalPages.SignInFailedMessage, html, StringComparison.Ordinal);
+        Assert.Contains("role=\"alert\"", html, StringComparison.Ordinal);
+        Assert.Contains($"value=\"{email}\"", html, StringComparison.Ordinal);
+        Assert.NotEmpty(PortalBrowser.FormToken(html));
+        Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies)
+            && cookies.Any(c => c.StartsWith(PortalSession.CookieName + "=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task SignIn_WithUnknownEmail_LooksExactlyLikeAWrongPassword()
+    {
+        var response = await new PortalBrowser(factory).SignInAsync(AdminApi.NewEmail(), AdminApi.StrongPassword);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains(PortalPages.SignInFailedMessage, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignIn_AfterFiveWrongPasswords_LocksTheAccountEvenForTheRightPassword()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var email = AdminApi.NewEmail();
+        var account = await factory.CreateAccountAsync(partnerId, email);
+        var browser = new PortalBrowser(factory);
+
+        for (var attempt = 1; attempt <= SignInService.MaxFailedAttempts; attempt++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SignInAsync(email, $"wrong password {attempt}")).StatusCode);
+        }
+
+        var locked = await browser.SignInAsync(email, AdminApi.StrongPassword);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, locked.StatusCode);
+        Assert.Contains(PortalPages.SignInFailedMessage, await locked.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var stored = await factory.QueryDbAsync(db => db.Accounts.AsNoTracking().SingleAsync(a => a.Id == account.Id));
+        Assert.NotNull(stored.LockoutEndsAt);
+        Assert.InRange(stored.LockoutEndsAt.Value - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+        Assert.Null(stored.LastSignInAt);
+    }
+
+    [Fact]
+    public async Task SignIn_FourWrongPasswordsThenTheRightOne_SucceedsAndResetsTheCount()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var email = AdminApi.NewEmail();
+        var account = await factory.CreateAccountAsync(partnerId, email);
+        var browser = new PortalBrowser(factory);
+        for (var attempt = 1; attempt < SignInService.MaxFailedAttempts; attempt++)
+        {
+            await browser.SignInAsync(email, "wrong password");
+        }
+
+        await browser.SignInSuccessfullyAsync(email, AdminApi.StrongPassword);
+
+        var stored = await factory.QueryDbAsync(db => db.Accounts.AsNoTracking().SingleAsync(a => a.Id == account.Id));
+        Assert.Equal(0, stored.FailedSignInCount);
+        Assert.Null(stored.LockoutEndsAt);
+    }
+
+    [Fact]
+    public async Task SignIn_WithoutAntiforgeryToken_Returns400FormAndNoSession()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var email = AdminApi.NewEmail();
+        await factory.CreateAccountAsync(partnerId, email);
+        var browser = new PortalBrowser(factory);
+        await browser.GetPageAsync("/portal/login");
+
+        var response = await browser.PostFormAsync("/portal/login", new() { ["email"] = email, ["password"] = AdminApi.StrongPassword });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(PortalPages.FormExpiredMessage, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/portal/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_WithATokenFromAnotherBrowser_Returns400()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var email = AdminApi.NewEmail();
+        await factory.CreateAccountAsync(partnerId, email);
+        var attackerToken = PortalBrowser.FormToken(await new PortalBrowser(factory).GetPageAsync("/portal/login"));
+        var victim = new PortalBrowser(factory);
+
+        var response = await victim.PostFormAsync(
+            "/portal/login",
+            new() { ["email"] = email, ["password"] = AdminApi.StrongPassword, [PortalBrowser.TokenField] = attackerToken });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_WithOversizedForm_Returns413Problem()
+    {
+        var browser = new PortalBrowser(factory);
+
+        var response = await browser.PostFormAsync("/portal/login", new() { ["email"] = "a@partner.example", ["password"] = new string('x', 70_000) });
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task LoginPage_WhenAlreadySignedIn_RedirectsToDashboard()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var response = await partner.Browser.GetAsync("/portal/login");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/portal/", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task SignOut_EndsTheSession()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var response = await partner.Browser.SignOutAsync();
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/portal/login", response.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, (await partner.Browser.GetAsync("/portal/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SignOut_WithoutAntiforgeryToken_KeepsTheSession()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var response = await partner.Browser.PostFormAsync("/portal/logout", []);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await partner.Browser.GetAsync("/portal/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task DeletedAccount_LosesItsSessionAndCannotSignInAgain()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var deleted = await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).DeleteAsync($"/api/portal/accounts/{partner.AccountId}", Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await partner.Browser.GetAsync("/portal/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await partner.Browser.SignInAsync(partner.Email, AdminApi.StrongPassword)).StatusCode);
+    }
+
+    private static string SetCookie(HttpResponseMessage response, string name) =>
+        Assert.Single(response.Headers.GetValues("Set-Cookie"), cookie => cookie.StartsWith(name + "=", StringComparison.Ordinal));
+}

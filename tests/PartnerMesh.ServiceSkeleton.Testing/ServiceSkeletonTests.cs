@@ -1,0 +1,264 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.ServiceSkeleton.Testing;
+
+/// <summary>
+/// What every service built on the skeleton must do, through its real HTTP pipeline, database and broker: report health,
+/// admit only admins, keep a replica of registered partners through the inbox, and report its outbox.
+/// A service's functional tests derive from this with its factory and route prefix (<c>/api/{service}</c>).
+/// </summary>
+public abstract class ServiceSkeletonTests<TProgram, TDbContext>(
+    ServiceFactory<TProgram, TDbContext> factory, string routePrefix, string serviceName)
+    where TProgram : class
+    where TDbContext : DbContext
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private HttpClient Admin => factory.CreateClientWithScopes(PartnerMeshScopes.Admin);
+
+    [Fact]
+    public async Task Health_WithDatabaseUp_Returns200()
+    {
+        using var client = factory.CreateAnonymousClient();
+        // The bus connects in the background; /health turns healthy once it has.
+        await Eventually.UntilAsync(async () => (await client.GetAsync("/health", Ct)).StatusCode == HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task OpenApi_WithoutToken_Returns200()
+    {
+        using var client = factory.CreateAnonymousClient();
+        var response = await client.GetAsync("/openapi/v1.json", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"{routePrefix}/partners", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("partners")]
+    [InlineData("partners/5d7b4f0e-7a38-4b68-9d0e-2f4b3c1a9e10")]
+    [InlineData("status")]
+    public async Task Endpoint_WithoutToken_Returns401(string path)
+    {
+        using var client = factory.CreateAnonymousClient();
+        await (await client.GetAsync($"{routePrefix}/{path}", Ct)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("partners")]
+    [InlineData("partners/5d7b4f0e-7a38-4b68-9d0e-2f4b3c1a9e10")]
+    [InlineData("status")]
+    public async Task Endpoint_WithStorefrontScope_Returns403(string path)
+    {
+        using var client = factory.CreateClientWithScopes(PartnerMeshScopes.Storefront);
+        await (await client.GetAsync($"{routePrefix}/{path}", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task ListPartners_AsPartner_Returns403()
+    {
+        using var client = factory.CreatePartnerClient(Guid.NewGuid());
+        await (await client.GetAsync($"{routePrefix}/partners", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Token_SignedWithAnotherKey_Returns401()
+    {
+        var otherKey = new ServiceTokenIssuer(
+            Microsoft.Extensions.Options.Options.Create(new ServiceIdentityOptions { SigningKey = Convert.ToBase64String(new byte[32]) }),
+            TimeProvider.System);
+        using var client = factory.CreateAnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", otherKey.Issue("forger", [PartnerMeshScopes.Admin]));
+        await (await client.GetAsync($"{routePrefix}/partners", Ct)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task PartnerRegistered_WhenPublished_PartnerIsListed()
+    {
+        var registered = NewPartnerRegistered();
+        await factory.PublishAsync(registered);
+
+        using var admin = Admin;
+        var partner = await WaitForPartnerAsync(admin, registered.PartnerId);
+        Assert.Equal(new PartnerView(registered.PartnerId, registered.Name, registered.Kind, registered.OccurredAt), partner);
+    }
+
+    [Fact]
+    public async Task PartnerRegistered_WhenRedelivered_IsStoredOnce()
+    {
+        var registered = NewPartnerRegistered();
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => factory.PublishAsync(registered)));
+        using var admin = Admin;
+        await WaitForPartnerAsync(admin, registered.PartnerId);
+
+        await factory.PublishAsync(registered with { Name = "Renamed by a redelivery" });
+        await WaitUntilEarlierDeliveriesHandledAsync(admin);
+
+        Assert.Equal(1, await factory.QueryDbAsync(db => db.Set<InboxMessage>().CountAsync(m => m.MessageId == registered.EventId, Ct)));
+        Assert.Equal(1, await PartnerRowCountAsync(registered.PartnerId));
+        Assert.Equal(registered.Name, (await GetPartnerAsync(admin, registered.PartnerId))!.Name);
+    }
+
+    [Fact]
+    public async Task PartnerRegistered_AgainUnderNewEventId_KeepsFirstRegistration()
+    {
+        var first = NewPartnerRegistered();
+        await factory.PublishAsync(first);
+        using var admin = Admin;
+        await WaitForPartnerAsync(admin, first.PartnerId);
+
+        var again = first with { EventId = Guid.CreateVersion7(), Name = "Second registration" };
+        await factory.PublishAsync(again);
+        await Eventually.UntilAsync(async () =>
+            await factory.QueryDbAsync(db => db.Set<InboxMessage>().AnyAsync(m => m.MessageId == again.EventId, Ct)));
+
+        Assert.Equal(1, await PartnerRowCountAsync(first.PartnerId));
+        Assert.Equal(first.Name, (await GetPartnerAsync(admin, first.PartnerId))!.Name);
+    }
+
+    [Fact]
+    public async Task GetPartner_WhenUnknown_Returns404Problem()
+    {
+        using var admin = Admin;
+        await (await admin.GetAsync($"{routePrefix}/partners/{Guid.NewGuid()}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("partners/not-a-guid")]
+    [InlineData("no-such-route")]
+    public async Task UnknownRoute_AsAdmin_Returns404Problem(string path)
+    {
+        using var admin = Admin;
+        await (await admin.GetAsync($"{routePrefix}/{path}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("limit=0")]
+    [InlineData("limit=-1")]
+    [InlineData("limit=201")]
+    [InlineData("limit=abc")]
+    [InlineData("limit=99999999999")]
+    [InlineData("after=not-a-guid")]
+    public async Task ListPartners_WithBadPaging_Returns400Problem(string query)
+    {
+        using var admin = Admin;
+        await (await admin.GetAsync($"{routePrefix}/partners?{query}", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task ListPartners_FollowingNext_ReturnsEveryPartnerOnce()
+    {
+        var registrations = Enumerable.Range(0, 3).Select(_ => NewPartnerRegistered()).ToList();
+        foreach (var registered in registrations)
+        {
+            await factory.PublishAsync(registered);
+        }
+
+        using var admin = Admin;
+        foreach (var registered in registrations)
+        {
+            await WaitForPartnerAsync(admin, registered.PartnerId);
+        }
+
+        var seen = new List<PartnerView>();
+        string? after = null;
+        do
+        {
+            var page = await (await admin.GetAsync($"{routePrefix}/partners?limit=2{(after is null ? "" : "&after=" + after)}", Ct))
+                .ShouldBeAsync<PageView>(HttpStatusCode.OK);
+            Assert.InRange(page.Items.Count, 0, 2);
+            seen.AddRange(page.Items);
+            after = page.Next?.ToString();
+        }
+        while (after is not null);
+
+        Assert.Equal(seen.Count, seen.Select(p => p.Id).Distinct().Count());
+        Assert.All(registrations, registered => Assert.Contains(seen, p => p.Id == registered.PartnerId));
+        Assert.Equal(seen.OrderBy(p => p.Id.ToString(), StringComparer.Ordinal).Select(p => p.Id), seen.Select(p => p.Id));
+    }
+
+    [Fact]
+    public async Task Status_AsAdmin_ReportsPartnersAndOutbox()
+    {
+        var registered = NewPartnerRegistered();
+        await factory.PublishAsync(registered);
+        using var admin = Admin;
+        await WaitForPartnerAsync(admin, registered.PartnerId);
+
+        // Rows the relay leaves alone: one not due for an hour, one parked.
+        var now = DateTimeOffset.UtcNow;
+        await factory.QueryDbAsync(async db =>
+        {
+            db.Set<OutboxMessage>().AddRange(
+                OutboxRow(occurredAt: now.AddHours(-1), nextAttemptAt: now.AddHours(1), parkedAt: null),
+                OutboxRow(occurredAt: now.AddHours(-2), nextAttemptAt: now.AddHours(-2), parkedAt: now));
+            return await db.SaveChangesAsync(Ct);
+        });
+
+        var status = await (await admin.GetAsync($"{routePrefix}/status", Ct)).ShouldBeAsync<StatusView>(HttpStatusCode.OK);
+
+        Assert.Equal(serviceName, status.Service);
+        Assert.Equal(await factory.QueryDbAsync(db => db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM partners").SingleAsync(Ct)),
+            status.KnownPartners);
+        Assert.Equal(1, status.Outbox.Pending);
+        Assert.Equal(1, status.Outbox.Parked);
+        Assert.InRange(status.Outbox.OldestPendingAgeSeconds ?? 0, 3600, 3600 + 300);
+    }
+
+    private static PartnerRegistered NewPartnerRegistered() => new()
+    {
+        EventId = Guid.CreateVersion7(),
+        // Whole milliseconds survive PostgreSQL's microsecond timestamps unchanged.
+        OccurredAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-Random.Shared.Next(0, 1000)).ToUnixTimeMilliseconds()),
+        PartnerId = Guid.NewGuid(),
+        Name = $"Partner {Guid.NewGuid():N}"[..16],
+        Email = "partner@example.com",
+        Kind = "affiliate",
+        CommissionRate = 0.1m,
+    };
+
+    private static OutboxMessage OutboxRow(DateTimeOffset occurredAt, DateTimeOffset nextAttemptAt, DateTimeOffset? parkedAt) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        MessageUrn = "urn:message:partnermesh:attribution:partner-registered:v1",
+        Payload = "{}",
+        OccurredAt = occurredAt,
+        NextAttemptAt = nextAttemptAt,
+        ParkedAt = parkedAt,
+        Attempts = parkedAt is null ? 0 : 10,
+    };
+
+    private async Task<PartnerView?> GetPartnerAsync(HttpClient admin, Guid partnerId)
+    {
+        var response = await admin.GetAsync($"{routePrefix}/partners/{partnerId}", Ct);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.ShouldBeAsync<PartnerView>(HttpStatusCode.OK);
+    }
+
+    private Task<PartnerView> WaitForPartnerAsync(HttpClient admin, Guid partnerId) =>
+        Eventually.GetAsync(() => GetPartnerAsync(admin, partnerId), because: $"partner {partnerId} should be registered");
+
+    /// <summary>Deliveries are handled in order closely enough: once a probe published after them is applied, they were picked up.</summary>
+    private async Task WaitUntilEarlierDeliveriesHandledAsync(HttpClient admin)
+    {
+        var probe = NewPartnerRegistered();
+        await factory.PublishAsync(probe);
+        await WaitForPartnerAsync(admin, probe.PartnerId);
+    }
+
+    private Task<int> PartnerRowCountAsync(Guid partnerId) =>
+        factory.QueryDbAsync(db => db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM partners WHERE id = {partnerId}").SingleAsync(Ct));
+
+    private sealed record PartnerView(Guid Id, string Name, string Kind, DateTimeOffset RegisteredAt);
+
+    private sealed record PageView(IReadOnlyList<PartnerView> Items, Guid? Next);
+
+    private sealed record StatusView(string Service, int KnownPartners, OutboxView Outbox);
+
+    private sealed record OutboxView(int Pending, int Parked, double? OldestPendingAgeSeconds);
+}
