@@ -15,15 +15,17 @@ cd "$repo"
 gateway="${PARTNERMESH_GATEWAY:-http://127.0.0.1:8080}"
 api_key="${PARTNERMESH_ADMIN_KEY:-}"
 orders=200
-load_rate=50
+load_rate=4   # under the gateway's default 300 requests/min per client IP on /r/{code}: see bench/README.md
 load_seconds=60
 only=""
 seed=""
 
-usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
+    --gateway|--api-key|--orders|--load-rate|--load-seconds|--only|--seed)
+      [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; } ;;&
     --gateway) gateway="$2"; shift 2 ;;
     --api-key) api_key="$2"; shift 2 ;;
     --orders) orders="$2"; shift 2 ;;
@@ -78,12 +80,13 @@ result="artifacts/bench/bench-$(date -u +%Y%m%d-%H%M%S).md"
 
 cpu="$( (grep -m1 'model name' /proc/cpuinfo 2>/dev/null || true) | sed 's/.*: //')"
 memory_gib="$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo 2>/dev/null || echo '?')"
+# shellcheck source=/dev/null
 os="$( (. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME") || uname -s)"
 {
   echo "## PartnerMesh benchmarks, $(date -u '+%Y-%m-%d %H:%M') UTC"
   echo
   echo "Machine: ${cpu:-unknown CPU}, $(nproc) cores, ${memory_gib} GiB RAM, ${os}, kernel $(uname -r), .NET SDK $(dotnet --version)."
-  echo "Gateway: $gateway. Everything (gateway, services, PostgreSQL, RabbitMQ, Redis, this load generator) on this machine."
+  echo "Gateway: $gateway; load generator: the storefront simulator on this machine$(git rev-parse --short HEAD >/dev/null 2>&1 && echo "; commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD 2>/dev/null || echo ' + local changes')")."
 } | tee "$result"
 
 interrupted=0

@@ -228,5 +228,14 @@ public class KpiEndpointsTests(AnalyticsApiFactory factory) : IClassFixture<Anal
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task OpenApi_IsServedAnonymously()
+    {
+        var response = await factory.CreateAnonymousClient().GetAsync("/openapi/v1.json", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("/api/analytics/partners/{partnerId}/daily", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
     private static string DailyUrl(Guid partnerId, string query = "") => $"/api/analytics/partners/{partnerId}/daily{query}";
 }

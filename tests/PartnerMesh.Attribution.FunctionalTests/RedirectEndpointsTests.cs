@@ -72,6 +72,9 @@ public class RedirectEndpointsTests(AttributionApiFactory factory) : IClassFixtu
         var published = Assert.Single(await factory.OutboxEventsAsync<ClickRecorded>(evt => evt.ClickId == clickId));
         Assert.Equal((partner.Id, link.Id, link.Code, "newsletter"), (published.PartnerId, published.LinkId, published.Code, published.UtmSource));
         Assert.NotNull(published.VisitorId);
+        await Eventually.UntilAsync(
+            () => factory.QueryDbAsync(db => db.OutboxMessages.AnyAsync(message => message.Id == published.EventId && message.PublishedAt != null, Ct)),
+            because: "the relay publishes the event to the broker");
     }
 
     [Fact]

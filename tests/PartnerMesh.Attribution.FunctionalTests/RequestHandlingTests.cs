@@ -62,6 +62,15 @@ public class RequestHandlingTests(AttributionApiFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Health_WithPostgresRedisAndBroker_BecomesHealthy()
+    {
+        var anonymous = factory.CreateAnonymousClient();
+
+        await Eventually.UntilAsync(async () => (await anonymous.GetAsync("/health", Ct)).StatusCode == HttpStatusCode.OK,
+            because: "PostgreSQL, Redis and the bus all report healthy");
+    }
+
+    [Fact]
     public async Task OpenApiDocument_IsServedAnonymously()
     {
         var response = await factory.CreateAnonymousClient().GetAsync("/openapi/v1.json", Ct);

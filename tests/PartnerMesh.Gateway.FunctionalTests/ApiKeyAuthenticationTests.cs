@@ -70,6 +70,24 @@ public class ApiKeyAuthenticationTests(GatewayFactory factory) : IClassFixture<G
     }
 
     [Fact]
+    public async Task Revocation_ReachesOtherGatewayInstancesWithinSeconds()
+    {
+        var created = await factory.CreateKeyAsync(PartnerMeshScopes.Storefront);
+        await using var otherInstance = factory.WithWebHostBuilder(_ => { });
+        var other = otherInstance.CreateClient();
+        other.DefaultRequestHeaders.Add(ApiKeyAuthentication.HeaderName, created.PlainTextKey);
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/coupons/x", Ct)).StatusCode);
+
+        var admin = await factory.CreateAdminClientAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/gateway/keys/{created.Key.Id}", Ct)).StatusCode);
+
+        await Eventually.UntilAsync(
+            async () => (await other.GetAsync("/api/coupons/x", Ct)).StatusCode == HttpStatusCode.Unauthorized,
+            TimeSpan.FromSeconds(15),
+            "a revoked key must stop working on every instance within the cache duration");
+    }
+
+    [Fact]
     public async Task Get_WithAuthorizationApiKeyScheme_IsAccepted()
     {
         var created = await factory.CreateKeyAsync(PartnerMeshScopes.Storefront);

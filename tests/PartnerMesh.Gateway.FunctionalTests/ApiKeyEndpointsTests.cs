@@ -170,6 +170,8 @@ public class ApiKeyEndpointsTests(GatewayFactory factory) : IClassFixture<Gatewa
     [InlineData("""{"name":42,"scope":"admin"}""")]
     [InlineData("""{"name":"x","scope":"admin","rateLimitPerMinute":1e99}""")]
     [InlineData("")]
+    [InlineData("null")]
+    [InlineData("[]")]
     public async Task CreateKey_WithMalformedBody_Returns400Problem(string json)
     {
         var admin = await factory.CreateAdminClientAsync();

@@ -179,14 +179,28 @@ public class ProxyRoutingTests(GatewayFactory factory) : IClassFixture<GatewayFa
     {
         var client = factory.CreateAnonymousClient();
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer whatever");
-        client.DefaultRequestHeaders.Add("X-Api-Key", "pm_something");
 
-        var echoed = await GatewayFactory.EchoAsync(await client.GetAsync("/r/abc?utm_source=mail", Ct));
+        var response = await client.GetAsync("/r/abc?utm_source=mail", Ct);
 
+        var echoed = await GatewayFactory.EchoAsync(response);
         Assert.Equal((ResourceNames.AttributionApi, "/r/abc", "?utm_source=mail"), (echoed.Service, echoed.Path, echoed.Query));
         Assert.Null(echoed.Header("Authorization"));
-        Assert.Null(echoed.Header("X-Api-Key"));
         Assert.Equal(factory.ClientIp.ToString(), echoed.Header("X-Forwarded-For"));
+        Assert.Equal("300", response.Headers.GetValues("RateLimit-Limit").Single());
+    }
+
+    [Fact]
+    public async Task ClickRedirect_WithAKey_IsStillAnonymousAndLimitedPerClientIp()
+    {
+        var created = await factory.CreateKeyAsync(PartnerMeshScopes.Storefront, 5);
+        var client = factory.CreateApiKeyClient(created.PlainTextKey);
+
+        var response = await client.GetAsync("/r/xyz", Ct);
+
+        var echoed = await GatewayFactory.EchoAsync(response);
+        Assert.Null(echoed.Header("Authorization"));
+        Assert.Null(echoed.Header("X-Api-Key"));
+        Assert.Equal("300", response.Headers.GetValues("RateLimit-Limit").Single());
     }
 
     [Theory]

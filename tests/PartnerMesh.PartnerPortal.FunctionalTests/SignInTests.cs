@@ -33,10 +33,12 @@ public class SignInTests(PortalApiFactory factory) : IClassFixture<PortalApiFact
         Assert.Contains("samesite=strict", antiforgeryCookie, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
-    public async Task Dashboard_WithoutSession_RedirectsToLogin()
+    [Theory]
+    [InlineData("/portal/")]
+    [InlineData("/portal")]
+    public async Task Dashboard_WithoutSession_RedirectsToLogin(string path)
     {
-        var response = await new PortalBrowser(factory).GetAsync("/portal/");
+        var response = await new PortalBrowser(factory).GetAsync(path);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/portal/login", response.Headers.Location?.OriginalString);

@@ -23,6 +23,7 @@ public sealed class FakeGateway : HttpMessageHandler
     private readonly ConcurrentDictionary<string, (string ConversionId, string? PartnerId)> _conversions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _portalAccounts = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string PartnerId, bool IsOrder, DateTimeOffset VisibleAt)> _events = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _partnerCreatedAt = new(StringComparer.Ordinal);
     private int _throttleClicksRemaining;
     private int _sequence;
 
@@ -30,6 +31,9 @@ public sealed class FakeGateway : HttpMessageHandler
 
     /// <summary>Answer replays with a new conversion id (a broken idempotency implementation).</summary>
     public bool BreakIdempotency { get; init; }
+
+    /// <summary>How long after its creation the portal learns a partner (404 "unknown partner" before).</summary>
+    public TimeSpan PortalLearnsPartnersAfter { get; init; } = TimeSpan.Zero;
 
     /// <summary>Refuse rateLimitPerMinute values above this with a 400.</summary>
     public int MaxRateLimit { get; init; } = int.MaxValue;
@@ -63,6 +67,7 @@ public sealed class FakeGateway : HttpMessageHandler
             ["commissionRate"] = 0.1m,
             ["createdAt"] = DateTimeOffset.UtcNow,
         };
+        _partnerCreatedAt[id] = DateTimeOffset.UtcNow;
         return id;
     }
 
@@ -120,7 +125,13 @@ public sealed class FakeGateway : HttpMessageHandler
             case ("GET", ["api", "analytics", "partners", var partnerId, "daily"]) when scope == "admin":
                 return Daily(partnerId);
             case ("POST", ["api", "portal", "accounts"]) when scope == "admin":
-                return _portalAccounts.TryAdd(body!["partnerId"]!.GetValue<string>(), 0)
+                var accountPartner = body!["partnerId"]!.GetValue<string>();
+                if (!_partnerCreatedAt.TryGetValue(accountPartner, out var createdAt) || DateTimeOffset.UtcNow < createdAt + PortalLearnsPartnersAfter)
+                {
+                    return Problem(HttpStatusCode.NotFound);
+                }
+
+                return _portalAccounts.TryAdd(accountPartner, 0)
                     ? Json(HttpStatusCode.Created, new { id = Guid.NewGuid() })
                     : Problem(HttpStatusCode.Conflict);
             case (_, ["api", ..]):

@@ -27,7 +27,10 @@ public class TrafficSimulationTests
         using var http = new HttpClient(gateway) { BaseAddress = options.Gateway };
         var output = new StringWriter();
         var log = new StringWriter();
-        var simulation = new TrafficSimulation(options, new GatewayClient(http, TimeProvider.System), TimeProvider.System, output, log);
+        var simulation = new TrafficSimulation(options, new GatewayClient(http, TimeProvider.System), TimeProvider.System, output, log)
+        {
+            PortalAccountPatience = TimeSpan.FromSeconds(3),
+        };
         var exitCode = await simulation.RunAsync(Ct, Ct);
         return (exitCode, simulation, output.ToString(), log.ToString());
     }
@@ -111,6 +114,31 @@ public class TrafficSimulationTests
         Assert.True(exitCode == 0, log);
         Assert.Equal([null], gateway.CreatedKeyLimits);
         Assert.Contains("using its default limit", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_WhenPortalLearnsPartnersLate_RetriesAccountCreation()
+    {
+        var gateway = new FakeGateway { PortalLearnsPartnersAfter = TimeSpan.FromSeconds(1.5) };
+
+        var (exitCode, _, _, log) = await RunAsync(gateway, Options(seconds: 0.2, partners: 2));
+
+        Assert.True(exitCode == 0, log);
+        Assert.Equal(2, gateway.PortalAccountCount);
+        Assert.DoesNotContain("warning", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_WhenPortalNeverLearnsPartners_WarnsAndStillDrivesTraffic()
+    {
+        var gateway = new FakeGateway { PortalLearnsPartnersAfter = TimeSpan.FromHours(1) };
+
+        var (exitCode, simulation, _, log) = await RunAsync(gateway, Options(seconds: 0.5, partners: 1));
+
+        Assert.True(exitCode == 0, log);
+        Assert.Equal(0, gateway.PortalAccountCount);
+        Assert.Contains("warning: no portal account", log, StringComparison.Ordinal);
+        Assert.True(simulation.Counters.Clicks > 0);
     }
 
     [Fact]

@@ -15,7 +15,8 @@ public sealed class AttributionMetrics
         var meter = meterFactory.Create(MeterName);
         _clicks = meter.CreateCounter<long>("partnermesh.attribution.clicks", "{click}", "Referral link clicks recorded");
         _conversions = meter.CreateCounter<long>("partnermesh.attribution.conversions", "{conversion}", "Conversions recorded, by attributed");
-        _commission = meter.CreateCounter<double>("partnermesh.attribution.commission", "{currency}", "Commission booked, by currency");
+        _commission = meter.CreateCounter<double>(
+            "partnermesh.attribution.commission", unit: null, "Commission booked, in the order currency (tag currency)");
     }
 
     public void ClickRecorded() => _clicks.Add(1);

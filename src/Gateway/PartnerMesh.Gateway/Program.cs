@@ -17,8 +17,7 @@ app.UseRequestTracking();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestBodyLimit();
-// No UseAuthentication(): only routes whose policy names the API key scheme authenticate, so anonymous routes never
-// touch the key store (the authorization middleware authenticates per policy).
+app.UseAuthentication();
 app.UseAuthorization();
 app.UseUnmatchedApiAuthorization();
 app.UseGatewayRateLimiting();

@@ -118,16 +118,16 @@ public sealed class GatewaySetup(GatewayClient client, string adminKey, TimeProv
 
     /// <summary>
     /// Creates a portal account unless one exists (409). The portal learns partners from <c>PartnerRegistered</c>, so a
-    /// brand-new partner may be unknown to it for a moment: 404/422 are retried for a few seconds.
+    /// brand-new partner may be unknown to it for a moment: 404/422 are retried every 500 ms until
+    /// <paramref name="retryUntil"/> (at least one attempt is made).
     /// </summary>
     public async Task<(PortalAccountOutcome Outcome, string? Detail)> EnsurePortalAccountAsync(
-        string partnerId, string email, string password, CancellationToken cancellationToken)
+        string partnerId, string email, string password, DateTimeOffset retryUntil, CancellationToken cancellationToken)
     {
         var request = new CreatePortalAccountRequest(partnerId, email, password);
-        GatewayResult<string>? result = null;
-        for (var attempt = 0; attempt < 20; attempt++)
+        while (true)
         {
-            result = await client.PostAsync<string>(PortalAccountsPath, adminKey, request, cancellationToken);
+            var result = await client.PostAsync<string>(PortalAccountsPath, adminKey, request, cancellationToken);
             if (result.IsSuccess)
             {
                 return (PortalAccountOutcome.Created, null);
@@ -138,15 +138,13 @@ public sealed class GatewaySetup(GatewayClient client, string adminKey, TimeProv
                 return (PortalAccountOutcome.AlreadyExists, null);
             }
 
-            if (result.Status is not (HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity))
+            if (result.Status is not (HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity) || time.GetUtcNow() >= retryUntil)
             {
-                break;
+                return (PortalAccountOutcome.Failed, result.Describe());
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
         }
-
-        return (PortalAccountOutcome.Failed, result?.Describe());
     }
 
     public static string LinksPath(string partnerId) => $"{PartnersPath}/{Uri.EscapeDataString(partnerId)}/links";

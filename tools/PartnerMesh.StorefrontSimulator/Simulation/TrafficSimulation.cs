@@ -29,6 +29,7 @@ public sealed class TrafficSimulation(SimulatorOptions options, GatewayClient cl
 
     private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(10);
+
     private static readonly (string Kind, decimal Rate)[] PartnerKinds =
     [
         ("influencer", 0.10m), ("affiliate", 0.08m), ("ambassador", 0.15m), ("affiliate", 0.05m), ("influencer", 0.12m),
@@ -40,6 +41,9 @@ public sealed class TrafficSimulation(SimulatorOptions options, GatewayClient cl
     private readonly ConcurrentDictionary<long, Task> _visits = new();
     private string _storefrontKey = string.Empty;
     private string _runId = string.Empty;
+
+    /// <summary>How long, in all, portal account creation waits for the portal to learn new partners.</summary>
+    public TimeSpan PortalAccountPatience { get; init; } = TimeSpan.FromSeconds(15);
 
     public RunCounters Counters => _counters;
 
@@ -103,13 +107,20 @@ public sealed class TrafficSimulation(SimulatorOptions options, GatewayClient cl
         }
 
         var partners = new List<SimulatedPartner>(existing.Count);
-        var rows = new List<IReadOnlyList<string>>();
         foreach (var partner in existing)
         {
             var link = await setup.FirstLinkAsync(partner.Id, cancellationToken)
                 ?? await setup.CreateLinkAsync(partner.Id, "https://shop.example.com/collections/new-in?ref=partnermesh", cancellationToken);
             var email = string.IsNullOrWhiteSpace(partner.Email) ? $"{partner.Name}@example.com" : partner.Email;
-            var (outcome, detail) = await setup.EnsurePortalAccountAsync(partner.Id, email, DemoPassword, cancellationToken);
+            partners.Add(new SimulatedPartner(partner.Id, partner.Name, email, link.Code));
+        }
+
+        // Portal accounts last: by now the portal has had time to learn the new partners from PartnerRegistered.
+        var retryUntil = time.GetUtcNow() + PortalAccountPatience;
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var partner in partners)
+        {
+            var (outcome, detail) = await setup.EnsurePortalAccountAsync(partner.Id, partner.Email, DemoPassword, retryUntil, cancellationToken);
             var portal = outcome switch
             {
                 PortalAccountOutcome.Created => $"created, password {DemoPassword}",
@@ -121,8 +132,7 @@ public sealed class TrafficSimulation(SimulatorOptions options, GatewayClient cl
                 await log.WriteLineAsync($"warning: no portal account for {partner.Name}: {detail}");
             }
 
-            partners.Add(new SimulatedPartner(partner.Id, partner.Name, email, link.Code));
-            rows.Add([partner.Name, partner.Id, link.Code, email, portal]);
+            rows.Add([partner.Name, partner.Id, partner.Code, partner.Email, portal]);
         }
 
         await log.WriteLineAsync($"{partners.Count} partners ({reused} reused, {partners.Count - reused} created); portal sign-in at "

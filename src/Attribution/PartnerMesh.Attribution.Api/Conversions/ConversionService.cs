@@ -134,7 +134,7 @@ public sealed class ConversionService(
     private static ConversionResult Replay(Conversion existing, decimal amount, string currency, Guid? clickId) =>
         existing.Amount == amount && existing.Currency == currency && existing.ClickId == clickId
             ? new ConversionResult(ConversionOutcome.Replayed, ConversionResponse.From(existing))
-            : new ConversionResult(ConversionOutcome.Conflict, ConversionResponse.From(existing));
+            : new ConversionResult(ConversionOutcome.Conflict);
 
     // PostgreSQL keeps UTC microseconds; Npgsql refuses non-UTC offsets for timestamptz.
     private static DateTimeOffset ForStorage(DateTimeOffset value)

@@ -24,9 +24,9 @@ public static class PartnerRules
         var errors = new Dictionary<string, string[]>();
 
         var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
+        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength || name.Any(char.IsControl))
         {
-            errors["name"] = [$"name is required and must be at most {MaxNameLength} characters."];
+            errors["name"] = [$"name is required and must be at most {MaxNameLength} characters, without control characters."];
         }
 
         if (!IsValidEmail(request.Email?.Trim()))

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using PartnerMesh.Gateway.Diagnostics;
@@ -26,6 +27,12 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // Anonymous routes (/r/{code}, /portal, probes) neither need nor get a caller identity from a key.
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
         var presented = ReadPresentedKey(Request.Headers, out var ambiguous);
         if (ambiguous)
         {
@@ -71,14 +78,16 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
-        var reason = Context.Items[ApiKeyAuthentication.FailureReasonItem] as string ?? "missing";
-        metrics.AuthenticationFailed(reason);
+        var reason = Context.Items[ApiKeyAuthentication.FailureReasonItem] as string;
+        metrics.AuthenticationFailed(reason ?? "missing");
 
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers[HeaderNames.WWWAuthenticate] = ApiKeyAuthentication.Scheme;
+        // Only our own failure messages reach the client, never an exception's.
+        var detail = reason is null ? null : result.Failure?.Message;
         await WriteProblemAsync(
             StatusCodes.Status401Unauthorized,
-            result.Failure?.Message ?? $"An API key is required: send it in the {ApiKeyAuthentication.HeaderName} header.");
+            detail ?? $"An API key is required: send it in the {ApiKeyAuthentication.HeaderName} header.");
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Model;
 
 namespace PartnerMesh.Gateway.Diagnostics;
@@ -39,7 +40,7 @@ public sealed class RequestTrackingMiddleware(RequestDelegate next, GatewayMetri
         }
     }
 
-    public static bool IsValid(Microsoft.Extensions.Primitives.StringValues values) =>
+    public static bool IsValid(StringValues values) =>
         values.Count == 1 && values[0] is { Length: >= 1 and <= 64 } value && !value.AsSpan().ContainsAnyExcept(AllowedCharacters);
 
     private static string NewRequestId() => Guid.NewGuid().ToString("N");

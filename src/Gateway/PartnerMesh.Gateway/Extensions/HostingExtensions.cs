@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -36,15 +37,14 @@ public static class HostingExtensions
         services.AddMemoryCache();
         services.AddSingleton<GatewayMetrics>();
 
-        // Created on first use, so the command-line steps never connect; fail fast on no connection instead of queueing.
-        services.AddSingleton(_ => new Lazy<IConnectionMultiplexer>(() => ConnectRedis(redis)));
+        services.AddSingleton(_ => new RedisConnection(redis));
         services.AddSingleton<InMemoryWindowCounter>();
         services.AddSingleton<FixedWindowRateLimiter>();
 
         services.AddSingleton<ApiKeyStore>();
         services.AddScoped<ApiKeyService>();
         services.AddAuthentication()
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
                 ApiKeyAuthentication.Scheme, displayName: null, configureOptions: null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyAuthentication.ApiKeyPolicy, policy => policy
@@ -61,18 +61,10 @@ public static class HostingExtensions
 
         services.AddHealthChecks()
             .AddNpgSql(database)
-            .AddRedis(sp => sp.GetRequiredService<Lazy<IConnectionMultiplexer>>().Value, failureStatus: HealthStatus.Degraded);
+            .AddRedis(sp => sp.GetRequiredService<RedisConnection>().Multiplexer, failureStatus: HealthStatus.Degraded);
         services.AddOpenApi();
 
         return builder;
-    }
-
-    private static ConnectionMultiplexer ConnectRedis(string connectionString)
-    {
-        var options = ConfigurationOptions.Parse(connectionString);
-        options.AbortOnConnectFail = false;
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        return ConnectionMultiplexer.Connect(options);
     }
 
     /// <summary>Bad input keeps its 4xx (malformed JSON, oversized bodies); an unreachable store is a 503, never a 500.</summary>

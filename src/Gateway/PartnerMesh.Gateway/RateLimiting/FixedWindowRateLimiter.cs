@@ -9,7 +9,7 @@ namespace PartnerMesh.Gateway.RateLimiting;
 /// in-memory window still bounds each instance.
 /// </summary>
 public sealed class FixedWindowRateLimiter(
-    Lazy<IConnectionMultiplexer> redis,
+    RedisConnection redis,
     InMemoryWindowCounter fallback,
     TimeProvider timeProvider,
     ILogger<FixedWindowRateLimiter> logger)
@@ -40,7 +40,7 @@ public sealed class FixedWindowRateLimiter(
         long count;
         try
         {
-            var result = await redis.Value.GetDatabase().ScriptEvaluateAsync(
+            var result = await redis.Multiplexer.GetDatabase().ScriptEvaluateAsync(
                 IncrementScript, [new RedisKey(key)], [WindowSeconds * 2]);
             count = (long)result;
         }

@@ -1,9 +1,9 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using PartnerMesh.Gateway.ApiKeys;
 using PartnerMesh.Gateway.Diagnostics;
 using PartnerMesh.ServiceDefaults.Security;
-using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace PartnerMesh.Gateway.RateLimiting;
 
@@ -52,18 +52,18 @@ public sealed class RateLimitingMiddleware(
 
     private (string Kind, string? Partition, int Limit) Partition(HttpContext context)
     {
-        var keyId = context.User.FindFirst(PartnerMeshClaims.KeyId)?.Value;
-        if (keyId is not null
-            && int.TryParse(context.User.FindFirst(ApiKeyAuthentication.RateLimitClaim)?.Value, CultureInfo.InvariantCulture, out var keyLimit))
-        {
-            return ("api_key", keyId, keyLimit);
-        }
-
         if (context.GetEndpoint()?.Metadata.GetMetadata<GatewayRouteMetadata>() is { LimitPerClientIp: true })
         {
             var address = context.Connection.RemoteIpAddress;
             var ip = address is null ? "unknown" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
             return ("client_ip", "ip:" + ip, options.Value.AnonymousRateLimitPerMinute);
+        }
+
+        var keyId = context.User.FindFirst(PartnerMeshClaims.KeyId)?.Value;
+        if (keyId is not null
+            && int.TryParse(context.User.FindFirst(ApiKeyAuthentication.RateLimitClaim)?.Value, CultureInfo.InvariantCulture, out var keyLimit))
+        {
+            return ("api_key", keyId, keyLimit);
         }
 
         return ("none", null, 0);

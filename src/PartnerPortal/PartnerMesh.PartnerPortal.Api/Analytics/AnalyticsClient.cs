@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Polly;
 using PartnerMesh.ServiceDefaults.Security;
+using Polly;
 
 namespace PartnerMesh.PartnerPortal.Api.Analytics;
 

@@ -32,7 +32,9 @@ public static class PortalPages
         label { display: block; font-weight: 600; margin: 1rem 0 .25rem; }
         input { width: 100%; padding: .6rem .7rem; font: inherit; border: 1px solid #9aa3b5; border-radius: .35rem; }
         button { font: inherit; font-weight: 600; padding: .6rem 1.1rem; border: 0; border-radius: .35rem; background: var(--brand); color: #fff; cursor: pointer; }
-        form > button { margin-top: 1.5rem; width: 100%; }
+        .card form > button { margin-top: 1.5rem; width: 100%; }
+        header form { margin: 0; }
+        .table-wrap { overflow-x: auto; }
         .link-button { background: none; color: var(--brand); padding: .25rem .5rem; text-decoration: underline; }
         :focus-visible { outline: 3px solid #f2b705; outline-offset: 2px; }
         .alert { border-left: 4px solid var(--bad); background: #fdf0ee; padding: .75rem 1rem; margin: 1rem 0; }
@@ -125,7 +127,7 @@ public static class PortalPages
             return;
         }
 
-        body.Append("<table><caption class=\"visually-hidden\">Clicks, orders, revenue and commission per day (UTC)</caption>");
+        body.Append("<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">Clicks, orders, revenue and commission per day (UTC)</caption>");
         body.Append("<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Clicks</th><th scope=\"col\">Orders</th>");
         body.Append("<th scope=\"col\">Revenue</th><th scope=\"col\">Commission</th><th scope=\"col\">Conversion rate</th></tr></thead><tbody>");
         foreach (var day in days.OrderByDescending(day => day.Day))
@@ -138,7 +140,7 @@ public static class PortalPages
             body.Append("<td>").Append(E(Rate(day.ConversionRate))).Append("</td></tr>");
         }
 
-        body.Append("</tbody></table></section>");
+        body.Append("</tbody></table></div></section>");
     }
 
     private static void Total(StringBuilder body, string label, string value) =>
