@@ -43,9 +43,29 @@ public sealed class OrderToKpiMeasurement(SimulatorOptions options, GatewayClien
         await log.WriteLineAsync($"measuring order → KPI latency through {options.Gateway}: {options.Orders} samples after "
             + $"{options.Warmup} warm-up, polling every {options.PollInterval.TotalMilliseconds:0.#} ms (run {runTag})");
 
-        var setup = new GatewaySetup(client, options.AdminKey, time, log);
-        var storefrontKey = await setup.CreateApiKeyAsync($"{runTag}-storefront", "storefront", KeyRateLimitPerMinute, stop);
-        var pollKey = await setup.CreateApiKeyAsync($"{runTag}-poller", "admin", KeyRateLimitPerMinute, stop);
+        var adminSetup = new GatewaySetup(client, options.AdminKey, time, log);
+        var storefrontKey = await adminSetup.CreateApiKeyAsync($"{runTag}-storefront", "storefront", KeyRateLimitPerMinute, stop);
+        ApiKeyResponse? pollKey = null;
+        try
+        {
+            pollKey = await adminSetup.CreateApiKeyAsync($"{runTag}-poller", "admin", KeyRateLimitPerMinute, stop);
+            return await MeasureAsync(runTag, storefrontKey.ApiKey, pollKey.ApiKey, stop);
+        }
+        finally
+        {
+            await adminSetup.RevokeApiKeyAsync(storefrontKey, CancellationToken.None);
+            if (pollKey is not null)
+            {
+                await adminSetup.RevokeApiKeyAsync(pollKey, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<int> MeasureAsync(string runTag, string storefrontKey, string pollKey, CancellationToken stop)
+    {
+        // Partners and links per sample go through the measurement's own admin key: the given key may have the default
+        // admin limit (120/min), which two set-up calls per sample would exhaust.
+        var setup = new GatewaySetup(client, pollKey, time, log);
         var throttledBefore = client.ThrottledResponses;
 
         var measured = 0;

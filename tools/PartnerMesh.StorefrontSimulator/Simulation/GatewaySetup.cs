@@ -14,10 +14,10 @@ public sealed class GatewaySetup(GatewayClient client, string adminKey, TimeProv
     private const int MaxPartnerPages = 200;
 
     /// <summary>
-    /// Creates an API key and returns its secret. When the gateway refuses the requested rate limit (400/422), lower
+    /// Creates an API key (the answer holds its id and, once, its secret). When the gateway refuses the requested rate limit (400/422), lower
     /// limits are tried, then the gateway's default limit.
     /// </summary>
-    public async Task<string> CreateApiKeyAsync(string name, string scope, int rateLimitPerMinute, CancellationToken cancellationToken)
+    public async Task<ApiKeyResponse> CreateApiKeyAsync(string name, string scope, int rateLimitPerMinute, CancellationToken cancellationToken)
     {
         int?[] limits = [rateLimitPerMinute, .. new int?[] { 100_000, 10_000 }.Where(limit => limit < rateLimitPerMinute), null];
         GatewayResult<ApiKeyResponse>? result = null;
@@ -33,12 +33,27 @@ public sealed class GatewaySetup(GatewayClient client, string adminKey, TimeProv
                 + (limit == limits[^2] ? "; using its default limit" : "; trying a lower one"));
         }
 
-        if (result is not { IsSuccess: true, Value.ApiKey: { Length: > 0 } apiKey })
+        if (result is not { IsSuccess: true, Value: { ApiKey.Length: > 0 } created })
         {
             throw new SetupException($"creating the {scope} API key '{name}' failed: {(result is null ? "no attempt" : Explain(result))}");
         }
 
-        return apiKey;
+        return created;
+    }
+
+    /// <summary>
+    /// Revokes a key the run created (<c>DELETE /api/gateway/keys/{id}</c>), so runs leave no live keys behind. Best
+    /// effort: a failure is logged, not thrown.
+    /// </summary>
+    public async Task RevokeApiKeyAsync(ApiKeyResponse key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var result = await client.SendAsync<string>(
+            HttpMethod.Delete, $"{KeysPath}/{Uri.EscapeDataString(key.Id)}", adminKey, body: null, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            await log.WriteLineAsync($"warning: could not revoke the API key '{key.Name}' ({key.Id}): {result.Describe()}");
+        }
     }
 
     /// <summary>Every partner whose name starts with <paramref name="namePrefix"/>, following the cursor pages.</summary>
@@ -118,7 +133,7 @@ public sealed class GatewaySetup(GatewayClient client, string adminKey, TimeProv
 
     /// <summary>
     /// Creates a portal account unless one exists (409). The portal learns partners from <c>PartnerRegistered</c>, so a
-    /// brand-new partner may be unknown to it for a moment: 404/422 are retried every 500 ms until
+    /// brand-new partner may be unknown to it for a moment: 404/422 are retried every second until
     /// <paramref name="retryUntil"/> (at least one attempt is made).
     /// </summary>
     public async Task<(PortalAccountOutcome Outcome, string? Detail)> EnsurePortalAccountAsync(
@@ -143,7 +158,7 @@ public sealed class GatewaySetup(GatewayClient client, string adminKey, TimeProv
                 return (PortalAccountOutcome.Failed, result.Describe());
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
         }
     }
 

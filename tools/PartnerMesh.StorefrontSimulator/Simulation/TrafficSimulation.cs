@@ -63,7 +63,20 @@ public sealed class TrafficSimulation(SimulatorOptions options, GatewayClient cl
 
         await log.WriteLineAsync($"storefront simulator → {options.Gateway} (run {_runId}, seed {seed})");
         var setup = new GatewaySetup(client, options.AdminKey, time, log);
-        _storefrontKey = await setup.CreateApiKeyAsync($"sim-storefront-{_runId}", "storefront", StorefrontRateLimitPerMinute, stop);
+        var storefrontKey = await setup.CreateApiKeyAsync($"sim-storefront-{_runId}", "storefront", StorefrontRateLimitPerMinute, stop);
+        _storefrontKey = storefrontKey.ApiKey;
+        try
+        {
+            return await DriveTrafficAsync(setup, seed, random, stop, abort);
+        }
+        finally
+        {
+            await setup.RevokeApiKeyAsync(storefrontKey, CancellationToken.None);
+        }
+    }
+
+    private async Task<int> DriveTrafficAsync(GatewaySetup setup, int seed, Random random, CancellationToken stop, CancellationToken abort)
+    {
         var partners = await EnsurePartnersAsync(setup, stop);
 
         using var finish = CancellationTokenSource.CreateLinkedTokenSource(stop);

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Json;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.EndToEndTests;
+
+/// <summary>The gateway's guarantees, observed from outside with every service running.</summary>
+public sealed class GatewayTests(SystemFixture system)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ApiCall_WithoutKey_Returns401()
+    {
+        using var anonymous = system.CreateAnonymousClient();
+
+        var response = await anonymous.GetAsync("/api/attribution/partners", Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task AdminEndpoint_WithStorefrontKey_Returns403FromTheService()
+    {
+        using var storefront = system.CreateStorefrontClient();
+
+        var response = await storefront.PostAsJsonAsync("/api/attribution/partners",
+            new { name = "Sneaky", email = "sneaky@example.com", kind = "affiliate", commissionRate = 0.5m }, Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task UnknownRoute_Returns404ProblemDetails()
+    {
+        using var admin = system.CreateAdminClient();
+
+        var response = await admin.GetAsync("/api/nothing-here/at-all", Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("/health")]
+    [InlineData("/alive")]
+    [InlineData("/api/attribution/health")]
+    public async Task ServiceProbes_AreNotRouted(string path)
+    {
+        using var admin = system.CreateAdminClient();
+
+        var response = await admin.GetAsync(path, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OverTheRateLimit_Returns429WithRetryAfter()
+    {
+        using var admin = system.CreateAdminClient();
+        var created = await admin.PostAsJsonAsync("/api/gateway/keys", new { name = "tiny", scope = "storefront", rateLimitPerMinute = 2 }, Ct);
+        var key = (await created.Content.ReadFromJsonAsync<CreatedKey>(Ct))!.ApiKey;
+        using var limited = system.CreateAnonymousClient();
+        limited.DefaultRequestHeaders.Add("X-Api-Key", key);
+
+        HttpResponseMessage response;
+        var calls = 0;
+        do
+        {
+            response = await limited.GetAsync("/api/attribution/conversions/none", Ct);
+            calls++;
+        }
+        while (response.StatusCode != HttpStatusCode.TooManyRequests && calls < 10);
+
+        // Two calls fit in the window; the third is refused (a fourth only if the minute rolled over in between).
+        Assert.InRange(calls, 3, 4);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.True(response.Headers.Contains("RateLimit-Limit"));
+        await response.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task EveryService_IsHealthy()
+    {
+        foreach (var service in new[] { "attribution-api", "promotions-api", "coupons-api", "surveys-api", "analytics-api", "partner-portal-api", "gateway" })
+        {
+            using var http = new HttpClient { BaseAddress = system.App.GetServiceUrl(service) };
+            var response = await http.GetAsync("/health", Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{service}: {(int)response.StatusCode}");
+        }
+    }
+
+    private sealed record CreatedKey(string ApiKey);
+}
