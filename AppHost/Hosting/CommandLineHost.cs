@@ -83,8 +83,10 @@ internal sealed class CommandLineHost(DistributedApplication app, ConsoleWriter 
                 console.Error(line);
             }
 
-            PrintTable();
-            console.Raw($"Logs: {Path.Combine(Builder.StateDirectory, "logs")}/<resource>.log. Fix the cause and run again; Ctrl+C stops what is running.");
+            var report = new List<string>();
+            AppendTable(report);
+            report.Add($"Logs: {Path.Combine(Builder.StateDirectory, "logs")}/<resource>.log. Fix the cause and run again; Ctrl+C stops what is running.");
+            console.Raw(string.Join('\n', report));
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
@@ -166,59 +168,68 @@ internal sealed class CommandLineHost(DistributedApplication app, ConsoleWriter 
         }
     }
 
+    /// <summary>One block, written at once, so no service output lands in the middle of it.</summary>
     private void PrintSummary()
     {
         var sinceProcessStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
-        console.Raw("");
-        console.Raw(console.Bold(
-            $"PartnerMesh is running: all {app.Registry.GetAll().Count} resources ready {sinceProcessStart.TotalSeconds:0.0} s after start " +
-            $"(AppHost startup {app.StartupDuration?.TotalSeconds:0.0} s)."));
-        console.Raw("");
-        PrintTable();
-        console.Raw("");
-        PrintLinks();
-        PrintAdminKey();
-        console.Raw($"Logs: {Path.Combine(Builder.StateDirectory, "logs")}/<resource>.log · Ctrl+C stops services and containers (data is kept).");
+        var lines = new List<string>
+        {
+            "",
+            console.Bold(
+                $"PartnerMesh is running: all {app.Registry.GetAll().Count} resources ready {sinceProcessStart.TotalSeconds:0.0} s after start " +
+                $"(AppHost startup {app.StartupDuration?.TotalSeconds:0.0} s)."),
+            "",
+        };
+        AppendTable(lines);
+        lines.Add("");
+        AppendLinks(lines);
+        AppendAdminKey(lines);
+        lines.Add($"Logs: {Path.Combine(Builder.StateDirectory, "logs")}/<resource>.log · Ctrl+C stops services and containers (data is kept).");
+        lines.Add("");
+        console.Raw(string.Join('\n', lines));
     }
 
-    private void PrintTable()
+    private void AppendTable(List<string> lines)
     {
         var resources = app.Registry.GetAll();
         var nameWidth = resources.Max(r => r.Name.Length) + 2;
-        console.Raw($"  {"resource".PadRight(nameWidth)}{"state",-11}{"where",-34}detail");
+        var whereWidth = resources.Max(r => Where(r).Length) + 2;
+        lines.Add($"  {"resource".PadRight(nameWidth)}{"state",-11}{"where".PadRight(whereWidth)}detail");
         foreach (var r in resources)
         {
             var state = r.State.ToString().ToLowerInvariant();
-            console.Raw($"  {r.Name.PadRight(nameWidth)}{console.Colored(state.PadRight(11), r.State)}{(r.Address ?? "").PadRight(34)}{r.Detail}");
+            lines.Add($"  {r.Name.PadRight(nameWidth)}{console.Colored(state.PadRight(11), r.State)}{Where(r).PadRight(whereWidth)}{r.Detail}");
         }
+
+        static string Where(ResourceSnapshot r) => r.Url?.ToString().TrimEnd('/') ?? r.Address ?? "";
     }
 
-    private void PrintLinks()
+    private void AppendLinks(List<string> lines)
     {
         var projects = Builder.Resources.OfType<ProjectResource>().ToList();
         var gateway = app.AdminKeyProject;
         var rows = new List<(string, string)>();
         if (gateway?.HttpUrl is { } gatewayUrl)
         {
-            rows.Add(("Gateway (the only public entry)", gatewayUrl.ToString()));
+            rows.Add(("Gateway (the only public entry)", Trim(gatewayUrl)));
             rows.Add(("Partner portal", new Uri(gatewayUrl, "/portal/").ToString()));
         }
 
         if (app.DashboardUrl is { } dashboard)
         {
-            rows.Add(("Dashboard (states, logs, telemetry)", dashboard.ToString()));
+            rows.Add(("Dashboard (states, logs, telemetry)", Trim(dashboard)));
         }
 
         foreach (var rabbit in Builder.Resources.OfType<RabbitMQServerResource>().Where(r => r.ManagementUrl is not null))
         {
             rows.Add(("RabbitMQ management UI", rabbit.IsExternal
-                ? rabbit.ManagementUrl!.ToString()
-                : $"{rabbit.ManagementUrl}  (user {rabbit.UserName}, password \"{rabbit.Password.Name}\" in {Builder.SecretsFile})"));
+                ? Trim(rabbit.ManagementUrl!)
+                : $"{Trim(rabbit.ManagementUrl!)}  (user {rabbit.UserName}, password: \"{rabbit.Password.Name}\" in {Builder.SecretsFile})"));
         }
 
         foreach (var postgres in Builder.Resources.OfType<PostgresServerResource>().Where(p => !p.IsExternal))
         {
-            rows.Add(("PostgreSQL", $"{postgres.DisplayAddress}, password \"{postgres.Password.Name}\" in {Builder.SecretsFile}"));
+            rows.Add(("PostgreSQL", $"{postgres.DisplayAddress}, password: \"{postgres.Password.Name}\" in {Builder.SecretsFile}"));
         }
 
         foreach (var project in projects.Where(p => p.HttpUrl is not null && p.RunsMigrations))
@@ -227,15 +238,13 @@ internal sealed class CommandLineHost(DistributedApplication app, ConsoleWriter 
         }
 
         var width = rows.Max(r => r.Item1.Length) + 2;
-        foreach (var (what, where) in rows)
-        {
-            console.Raw($"  {what.PadRight(width)}{where}");
-        }
+        lines.AddRange(rows.Select(row => $"  {row.Item1.PadRight(width)}{row.Item2}"));
+        lines.Add("");
 
-        console.Raw("");
+        static string Trim(Uri uri) => uri.ToString().TrimEnd('/');
     }
 
-    private void PrintAdminKey()
+    private void AppendAdminKey(List<string> lines)
     {
         if (app.AdminKeyProject is not { } gateway)
         {
@@ -245,30 +254,30 @@ internal sealed class CommandLineHost(DistributedApplication app, ConsoleWriter 
         switch (gateway.AdminKeyOutcome)
         {
             case AdminKeyOutcome.Bootstrapped or AdminKeyOutcome.Created:
-                PrintKeyBox(gateway.AdminApiKey!, gateway.AdminKeyOutcome == AdminKeyOutcome.Bootstrapped ? "first admin API key" : "new admin API key");
+                AppendKeyBox(lines, gateway.AdminApiKey!, gateway.AdminKeyOutcome == AdminKeyOutcome.Bootstrapped ? "first admin API key" : "new admin API key");
                 break;
             case AdminKeyOutcome.CreatedForResources:
-                console.Raw("An admin API key exists. Another one was created for the storefront simulator (not shown). " +
-                            "For one of your own: scripts/run.sh --new-admin-key");
-                console.Raw("");
+                lines.Add("An admin API key exists. Another one was created for the storefront simulator (not shown). " +
+                          "For one of your own: scripts/run.sh --new-admin-key");
+                lines.Add("");
                 break;
             case AdminKeyOutcome.Exists:
-                console.Raw("An admin API key exists (keys are shown only when created). Another one: scripts/run.sh --new-admin-key");
-                console.Raw("");
+                lines.Add("An admin API key exists (keys are shown only when created). Another one: scripts/run.sh --new-admin-key");
+                lines.Add("");
                 break;
             case AdminKeyOutcome.Failed:
-                console.Raw($"No admin API key could be created: see {Path.Combine(Builder.StateDirectory, "logs", gateway.Name + ".log")}.");
-                console.Raw("");
+                lines.Add($"No admin API key could be created: see {Path.Combine(Builder.StateDirectory, "logs", gateway.Name + ".log")}.");
+                lines.Add("");
                 break;
             default:
                 break;
         }
     }
 
-    private void PrintKeyBox(string key, string title)
+    private void AppendKeyBox(List<string> lines, string key, string title)
     {
         var gatewayUrl = app.AdminKeyProject?.HttpUrl?.ToString().TrimEnd('/') ?? "http://127.0.0.1:8080";
-        string[] lines =
+        string[] box =
         [
             $"{title.ToUpperInvariant()} - shown once, NOT stored anywhere: copy it now",
             "",
@@ -277,15 +286,11 @@ internal sealed class CommandLineHost(DistributedApplication app, ConsoleWriter 
             $"  curl -H \"X-Api-Key: $PARTNERMESH_ADMIN_KEY\" {gatewayUrl}/api/gateway/keys",
             "  Lost it? Create another: scripts/run.sh --new-admin-key (also while the system runs)",
         ];
-        var width = lines.Max(l => l.Length) + 2;
-        console.Raw(console.Bold("+" + new string('-', width) + "+"));
-        foreach (var line in lines)
-        {
-            console.Raw(console.Bold("| " + line.PadRight(width - 1) + "|"));
-        }
-
-        console.Raw(console.Bold("+" + new string('-', width) + "+"));
-        console.Raw("");
+        var width = box.Max(l => l.Length) + 2;
+        lines.Add(console.Bold("+" + new string('-', width) + "+"));
+        lines.AddRange(box.Select(line => console.Bold("| " + line.PadRight(width - 1) + "|")));
+        lines.Add(console.Bold("+" + new string('-', width) + "+"));
+        lines.Add("");
     }
 
     /// <summary><c>--new-admin-key</c> while the system runs (in another terminal): run only the gateway's key command.</summary>
@@ -311,7 +316,9 @@ internal sealed class CommandLineHost(DistributedApplication app, ConsoleWriter 
             return 1;
         }
 
-        PrintKeyBox(key, "new admin API key");
+        var lines = new List<string>();
+        AppendKeyBox(lines, key, "new admin API key");
+        console.Raw(string.Join('\n', lines));
         return 0;
     }
 }

@@ -66,7 +66,9 @@ public sealed class ProjectResource(string name, string projectDirectory, string
 
         env["ASPNETCORE_ENVIRONMENT"] = defaults.Environment;
         env["DOTNET_ENVIRONMENT"] = defaults.Environment;
-        // One line per log entry keeps the prefixed, interleaved console of all resources readable.
+        // One line per log entry keeps the prefixed, interleaved console of all resources readable. (FormatterName
+        // must be set too: without it the console logger ignores FormatterOptions.)
+        env["Logging__Console__FormatterName"] = "simple";
         env["Logging__Console__FormatterOptions__SingleLine"] = "true";
 
         if (defaults.OtlpEndpoint is { } otlp)
@@ -80,6 +82,9 @@ public sealed class ProjectResource(string name, string projectDirectory, string
             env["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
             env["OTEL_BLRP_SCHEDULE_DELAY"] = "1000";
             env["OTEL_METRIC_EXPORT_INTERVAL"] = "5000";
+            // The exporters' HttpClients get ServiceDefaults' standard resilience handler, whose Polly telemetry logs
+            // every export at Information: one console line per service per second.
+            env["Logging__LogLevel__Polly"] = "Warning";
         }
 
         foreach (var (key, value) in Environment)

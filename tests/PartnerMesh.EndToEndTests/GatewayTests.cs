@@ -42,9 +42,8 @@ public sealed class GatewayTests(SystemFixture system)
     }
 
     [Theory]
-    [InlineData("/health")]
-    [InlineData("/alive")]
     [InlineData("/api/attribution/health")]
+    [InlineData("/api/analytics/alive")]
     public async Task ServiceProbes_AreNotRouted(string path)
     {
         using var admin = system.CreateAdminClient();

@@ -4,7 +4,12 @@ using Xunit;
 
 namespace PartnerMesh.EndToEndTests;
 
+/// <summary>Stops and kills services, so it runs alone, after the other tests.</summary>
+[CollectionDefinition(DisableParallelization = true)]
+public sealed class DisruptiveTests;
+
 /// <summary>Nothing lost when a consumer is down; a crashed service comes back on its own.</summary>
+[Collection(typeof(DisruptiveTests))]
 public sealed class ResilienceTests(SystemFixture system)
 {
     private readonly Journeys _journeys = new(system);

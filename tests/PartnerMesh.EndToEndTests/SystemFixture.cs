@@ -64,6 +64,12 @@ public sealed class SystemFixture : IAsyncLifetime
             await App.DisposeAsync();
         }
 
+        if (Environment.GetEnvironmentVariable("PARTNERMESH_E2E_KEEP_STATE") is "1")
+        {
+            Console.Error.WriteLine($"e2e state and logs kept in {_stateDirectory}");
+            return;
+        }
+
         try
         {
             Directory.Delete(_stateDirectory, recursive: true);

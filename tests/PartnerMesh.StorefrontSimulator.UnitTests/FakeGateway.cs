@@ -23,6 +23,7 @@ public sealed class FakeGateway : HttpMessageHandler
     private readonly ConcurrentDictionary<string, (string ConversionId, string? PartnerId)> _conversions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _portalAccounts = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string PartnerId, bool IsOrder, DateTimeOffset VisibleAt)> _events = new();
+    private readonly ConcurrentDictionary<string, string> _keyIds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _partnerCreatedAt = new(StringComparer.Ordinal);
     private int _throttleClicksRemaining;
     private int _sequence;
@@ -34,6 +35,9 @@ public sealed class FakeGateway : HttpMessageHandler
 
     /// <summary>How long after its creation the portal learns a partner (404 "unknown partner" before).</summary>
     public TimeSpan PortalLearnsPartnersAfter { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Answer <c>DELETE /api/gateway/keys/{id}</c> (405 otherwise).</summary>
+    public bool SupportsRevoke { get; init; } = true;
 
     /// <summary>Refuse rateLimitPerMinute values above this with a 400.</summary>
     public int MaxRateLimit { get; init; } = int.MaxValue;
@@ -51,7 +55,10 @@ public sealed class FakeGateway : HttpMessageHandler
 
     public int PortalAccountCount => _portalAccounts.Count;
 
+    /// <summary>Scopes of the keys that are live (not revoked), the bootstrap admin key included.</summary>
     public IReadOnlyCollection<string> KeyScopes => _keys.Values.ToList();
+
+    public int CreatedKeyCount => _keyIds.Count;
 
     public void ThrottleNextClicks(int count) => Interlocked.Exchange(ref _throttleClicksRemaining, count);
 
@@ -99,6 +106,12 @@ public sealed class FakeGateway : HttpMessageHandler
         {
             case ("POST", ["api", "gateway", "keys"]) when scope == "admin":
                 return CreateKey(body!);
+            case ("DELETE", ["api", "gateway", "keys", _]) when !SupportsRevoke:
+                return Problem(HttpStatusCode.MethodNotAllowed);
+            case ("DELETE", ["api", "gateway", "keys", var keyId]) when scope == "admin":
+                return _keyIds.TryGetValue(keyId, out var revoked) && _keys.TryRemove(revoked, out _)
+                    ? new HttpResponseMessage(HttpStatusCode.NoContent)
+                    : Problem(HttpStatusCode.NotFound);
             case ("GET", ["api", "attribution", "partners"]) when scope == "admin":
                 return ListPartners(int.Parse(query["limit"] ?? "50", System.Globalization.CultureInfo.InvariantCulture), query["after"]);
             case ("POST", ["api", "attribution", "partners"]) when scope == "admin":
@@ -152,10 +165,12 @@ public sealed class FakeGateway : HttpMessageHandler
         CreatedKeyLimits.Enqueue(limit);
         var secret = $"pm_{Interlocked.Increment(ref _sequence)}_{Guid.NewGuid():N}";
         var scope = body["scope"]!.GetValue<string>();
+        var keyId = Guid.NewGuid().ToString();
         _keys[secret] = scope;
+        _keyIds[keyId] = secret;
         return Json(HttpStatusCode.Created, new
         {
-            id = Guid.NewGuid(), name = body["name"]!.GetValue<string>(), scope, rateLimitPerMinute = limit ?? 600,
+            id = keyId, name = body["name"]!.GetValue<string>(), scope, rateLimitPerMinute = limit ?? 600,
             createdAt = DateTimeOffset.UtcNow, apiKey = secret,
         });
     }

@@ -161,6 +161,38 @@ public class GatewayClientTests
         Assert.Contains("Connection refused", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task FirstLink_SkipsDeactivatedLinksAndReadsPlainArrays()
+    {
+        using var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StringContent("""
+                [{"id":"1","code":"old-one","active":false},{"id":"2","code":"live-one","active":true},{"id":"3","code":"other"}]
+                """),
+        });
+        var (client, http) = Create(handler);
+        using var _ = http;
+        var setup = new Simulation.GatewaySetup(client, "k", TimeProvider.System, TextWriter.Null);
+
+        var link = await setup.FirstLinkAsync("p1", Ct);
+
+        Assert.Equal("live-one", link?.Code);
+    }
+
+    [Fact]
+    public async Task FirstLink_NoLinks_IsNull()
+    {
+        using var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StringContent("""{"items":[],"nextCursor":null}"""),
+        });
+        var (client, http) = Create(handler);
+        using var _ = http;
+        var setup = new Simulation.GatewaySetup(client, "k", TimeProvider.System, TextWriter.Null);
+
+        Assert.Null(await setup.FirstLinkAsync("p1", Ct));
+    }
+
     private sealed class StubHandler(Func<HttpRequestMessage, HttpResponseMessage> respond) : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>

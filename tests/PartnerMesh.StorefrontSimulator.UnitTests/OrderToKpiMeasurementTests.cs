@@ -49,7 +49,8 @@ public class OrderToKpiMeasurementTests
         Assert.Contains($"| {OrderToKpiMeasurement.ClickToKpi}", output, StringComparison.Ordinal);
         Assert.Contains("| ---", output, StringComparison.Ordinal);
         Assert.Contains("Errors: 0", output, StringComparison.Ordinal);
-        Assert.Contains("admin", gateway.KeyScopes.Where(scope => scope == "admin").Skip(1)); // its own polling key
+        Assert.Equal(2, gateway.CreatedKeyCount); // a storefront key and an admin key for polling and set-up
+        Assert.Equal(["admin"], gateway.KeyScopes); // both revoked at the end
     }
 
     [Fact]
@@ -67,5 +68,35 @@ public class OrderToKpiMeasurementTests
         var cells = orderRow.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("0", cells[1]);
         Assert.Equal("1", cells[2]);
+    }
+
+    [Fact]
+    public async Task Measure_SystemFailsMidRun_StillPrintsWhatWasMeasured()
+    {
+        var gateway = new FailingAfterPartners(new FakeGateway(), partnersAllowed: 3);
+        using var http = new HttpClient(gateway) { BaseAddress = new Uri("http://gateway.test/") };
+        var output = new StringWriter();
+        var measurement = new OrderToKpiMeasurement(
+            Options(orders: 5), new GatewayClient(http, TimeProvider.System), TimeProvider.System, output, TextWriter.Null);
+
+        var exitCode = await measurement.RunAsync(Ct);
+
+        Assert.Equal(3, exitCode);
+        var orderRow = output.ToString().Split(Environment.NewLine)
+            .Single(line => line.StartsWith($"| {OrderToKpiMeasurement.OrderToKpi}", StringComparison.Ordinal));
+        Assert.Equal("2", orderRow.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[1]);
+        Assert.Contains("set-up: 1", output.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Lets <paramref name="partnersAllowed"/> partner creations through, then answers 503 to them.</summary>
+    private sealed class FailingAfterPartners(FakeGateway inner, int partnersAllowed) : DelegatingHandler(inner)
+    {
+        private int _partners;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.TrimEnd('/') == "/api/attribution/partners"
+                && Interlocked.Increment(ref _partners) > partnersAllowed
+                ? Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable))
+                : base.SendAsync(request, cancellationToken);
     }
 }

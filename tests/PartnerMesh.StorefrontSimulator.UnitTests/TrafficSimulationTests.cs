@@ -51,7 +51,8 @@ public class TrafficSimulationTests
         Assert.Equal(simulation.Counters.Orders, gateway.ConversionCount);
         Assert.Equal(3, gateway.PartnerCount);
         Assert.Equal(3, gateway.PortalAccountCount);
-        Assert.Contains("storefront", gateway.KeyScopes);
+        Assert.Equal(1, gateway.CreatedKeyCount);
+        Assert.Equal(["admin"], gateway.KeyScopes); // the run's storefront key was revoked at the end
         Assert.Contains("| click ", output, StringComparison.Ordinal);
         Assert.Contains("| order replay ", output, StringComparison.Ordinal);
         Assert.Contains(TrafficSimulation.DemoPassword, log, StringComparison.Ordinal);
@@ -139,6 +140,17 @@ public class TrafficSimulationTests
         Assert.Equal(0, gateway.PortalAccountCount);
         Assert.Contains("warning: no portal account", log, StringComparison.Ordinal);
         Assert.True(simulation.Counters.Clicks > 0);
+    }
+
+    [Fact]
+    public async Task Run_WhenKeysCannotBeRevoked_WarnsOnly()
+    {
+        var gateway = new FakeGateway { SupportsRevoke = false };
+
+        var (exitCode, _, _, log) = await RunAsync(gateway, Options(seconds: 0.2));
+
+        Assert.True(exitCode == 0, log);
+        Assert.Contains("warning: could not revoke the API key 'sim-storefront-", log, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,6 +10,15 @@ internal sealed class ProjectRunner(ProjectResource project, RunnerContext conte
     : ResourceRunner(project, context)
 {
     private const int AttemptsBeforeFirstHealthy = 3;
+
+    /// <summary>
+    /// EF logs the probe of a not-yet-existing <c>__EFMigrationsHistory</c> as a failed command on every first migration;
+    /// a real failure still ends the step with the exception and a non-zero exit code.
+    /// </summary>
+    private static readonly Dictionary<string, string> QuietMigrations = new()
+    {
+        ["Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command"] = "None",
+    };
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(60);
@@ -124,10 +133,18 @@ internal sealed class ProjectRunner(ProjectResource project, RunnerContext conte
 
     /// <summary>Runs <c>dotnet {dll} {args}</c> to completion with the service's environment; output goes to the resource log.</summary>
     public async Task<(int ExitCode, List<string> Output)> RunCommandAsync(
-        IReadOnlyList<string> args, Func<string, string>? redact, CancellationToken cancellationToken)
+        IReadOnlyList<string> args,
+        Func<string, string>? redact,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? extraEnvironment = null)
     {
         List<string> output = [];
         var environment = new Dictionary<string, string>(BuildEnvironment());
+        foreach (var (key, value) in extraEnvironment ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         // a one-shot command must not look like a second instance of the service to the telemetry
         environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         var process = ManagedProcess.Start(
@@ -156,9 +173,19 @@ internal sealed class ProjectRunner(ProjectResource project, RunnerContext conte
 
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        Registry.SetState(project.Name, ResourceState.Migrating, "dotnet --migrate");
         var started = Context.Time.GetUtcNow();
-        var (code, output) = await RunCommandAsync(["--migrate"], null, cancellationToken);
+        if (project.References.OfType<PostgresDatabaseResource>().ToList() is [var database])
+        {
+            var (upToDate, count) = await MigrationProbe.IsUpToDateAsync(project.DllPath, database.GetConnectionString(), cancellationToken);
+            if (upToDate)
+            {
+                Registry.SetState(project.Name, ResourceState.Pending, $"migrations up to date ({count} applied)");
+                return;
+            }
+        }
+
+        Registry.SetState(project.Name, ResourceState.Migrating, "dotnet --migrate");
+        var (code, output) = await RunCommandAsync(["--migrate"], null, cancellationToken, QuietMigrations);
         if (code != 0)
         {
             throw Fail($"migrations failed (exit code {code}); dependents are not started", output.TakeLast(40));

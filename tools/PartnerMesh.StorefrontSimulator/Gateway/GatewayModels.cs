@@ -15,7 +15,7 @@ public sealed record PartnerPage(IReadOnlyList<PartnerResponse>? Items, string? 
 
 public sealed record CreateLinkRequest(string TargetUrl, string? Code);
 
-public sealed record LinkResponse(string Id, string? PartnerId, string Code, string? TargetUrl, string? TrackingPath);
+public sealed record LinkResponse(string Id, string? PartnerId, string Code, string? TargetUrl, string? TrackingPath, bool? Active = null);
 
 public sealed record ConversionRequest(string OrderId, string? ClickId, decimal Amount, string Currency, DateTimeOffset? OrderedAt);
 

@@ -95,6 +95,12 @@ public sealed class OrderToKpiMeasurement(SimulatorOptions options, GatewayClien
         {
             await log.WriteLineAsync($"stopped after {measured} measured samples");
         }
+        catch (SetupException exception)
+        {
+            // The system went away mid-run: report what was measured, with the failure counted.
+            _errors.Report("set-up", exception.Message);
+            await log.WriteLineAsync($"stopped after {measured} measured samples");
+        }
 
         await output.WriteAsync(Report(measured, client.ThrottledResponses - throttledBefore));
         await output.FlushAsync(CancellationToken.None);

@@ -48,11 +48,23 @@ public sealed class GatewaySetup(GatewayClient client, string adminKey, TimeProv
     public async Task RevokeApiKeyAsync(ApiKeyResponse key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var result = await client.SendAsync<string>(
-            HttpMethod.Delete, $"{KeysPath}/{Uri.EscapeDataString(key.Id)}", adminKey, body: null, cancellationToken);
-        if (!result.IsSuccess)
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        string? problem;
+        try
         {
-            await log.WriteLineAsync($"warning: could not revoke the API key '{key.Name}' ({key.Id}): {result.Describe()}");
+            var result = await client.SendAsync<string>(
+                HttpMethod.Delete, $"{KeysPath}/{Uri.EscapeDataString(key.Id)}", adminKey, body: null, timeout.Token);
+            problem = result.IsSuccess ? null : result.Describe();
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            problem = "no answer within 5 s";
+        }
+
+        if (problem is not null)
+        {
+            await log.WriteLineAsync($"warning: could not revoke the API key '{key.Name}' ({key.Id}): {problem}");
         }
     }
 
@@ -70,7 +82,8 @@ public sealed class GatewaySetup(GatewayClient client, string adminKey, TimeProv
                 throw new SetupException($"listing partners failed: {Explain(result)}");
             }
 
-            found.AddRange((result.Value.Items ?? []).Where(partner => partner.Name.StartsWith(namePrefix, StringComparison.Ordinal)));
+            found.AddRange((result.Value.Items ?? []).Where(partner =>
+                partner.Name is { } name && name.StartsWith(namePrefix, StringComparison.Ordinal) && !string.IsNullOrEmpty(partner.Id)));
             cursor = result.Value.NextCursor;
             if (string.IsNullOrEmpty(cursor) || (result.Value.Items ?? []).Count == 0)
             {
@@ -94,7 +107,10 @@ public sealed class GatewaySetup(GatewayClient client, string adminKey, TimeProv
         return result.Value;
     }
 
-    /// <summary>The partner's first referral link, or null. Accepts a JSON array or an object with <c>items</c>.</summary>
+    /// <summary>
+    /// The partner's first referral link that is not deactivated, or null. Accepts a JSON array or a page object with
+    /// <c>items</c>.
+    /// </summary>
     public async Task<LinkResponse?> FirstLinkAsync(string partnerId, CancellationToken cancellationToken)
     {
         var result = await client.GetAsync<JsonElement>(LinksPath(partnerId), adminKey, cancellationToken);
@@ -116,7 +132,7 @@ public sealed class GatewaySetup(GatewayClient client, string adminKey, TimeProv
 
         return links.EnumerateArray()
             .Select(link => link.Deserialize<LinkResponse>(GatewayClient.Json))
-            .FirstOrDefault(link => !string.IsNullOrEmpty(link?.Code));
+            .FirstOrDefault(link => !string.IsNullOrEmpty(link?.Code) && link.Active != false);
     }
 
     public async Task<LinkResponse> CreateLinkAsync(string partnerId, string targetUrl, CancellationToken cancellationToken)
