@@ -93,9 +93,14 @@ public static class PartnerMeshTopology
             return;
         }
 
-        builder.AddProject(StorefrontSimulator, StorefrontSimulatorPath)
+        var simulator = builder.AddProject(StorefrontSimulator, StorefrontSimulatorPath)
             .WithReference(gateway)
-            .WithArgs(() => ["--gateway", gateway.Resource.HttpUrl!.ToString().TrimEnd('/'), "--rate", "5"])
+            .WithArgs(() => ["--gateway", gateway.Resource.HttpUrl!.ToString().TrimEnd('/'), "--rate", "4"])
             .WithAdminApiKey(gateway, "PARTNERMESH_ADMIN_KEY");
+        foreach (var service in builder.Resources.OfType<ProjectResource>().Where(p => p.HttpUrl is not null && p != gateway.Resource))
+        {
+            // its traffic crosses every service: no point in starting before they answer
+            simulator.Resource.WaitsFor.Add(service);
+        }
     }
 }

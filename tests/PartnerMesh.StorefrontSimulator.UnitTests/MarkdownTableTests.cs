@@ -6,7 +6,7 @@ namespace PartnerMesh.StorefrontSimulator.UnitTests;
 public class MarkdownTableTests
 {
     [Fact]
-    public void MarkdownTable_Render_PadsAlignsAndEscapes()
+    public void Render_Rows_PadsAlignsAndEscapes()
     {
         var table = MarkdownTable.Render(["call", "p50 (ms)"], [["click|r", "4.2"], ["order", "12.0"]], new HashSet<int> { 1 });
 
@@ -18,7 +18,7 @@ public class MarkdownTableTests
     }
 
     [Fact]
-    public void MarkdownTable_Ms_FormatsInvariantWithOneDecimal()
+    public void Ms_Value_FormatsInvariantWithOneDecimal()
     {
         Assert.Equal("1234.6", MarkdownTable.Ms(1234.56));
         Assert.Equal("n/a", MarkdownTable.Ms(double.NaN));

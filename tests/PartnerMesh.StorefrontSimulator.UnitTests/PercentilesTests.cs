@@ -68,7 +68,7 @@ public class PercentilesTests
     }
 
     [Fact]
-    public void LatencySummary_From_ComputesCountPercentilesMaxAndMean()
+    public void Summary_From_ComputesCountPercentilesMaxAndMean()
     {
         var summary = LatencySummary.From(OneToHundred.Reverse());
 
@@ -81,7 +81,7 @@ public class PercentilesTests
     }
 
     [Fact]
-    public void LatencySummary_From_NoSamples_IsEmpty()
+    public void Summary_FromNoSamples_IsEmpty()
     {
         var summary = LatencySummary.From([]);
 
@@ -90,7 +90,7 @@ public class PercentilesTests
     }
 
     [Fact]
-    public void LatencyRecorder_TakeInterval_ResetsIntervalButKeepsTotals()
+    public void Recorder_TakeInterval_ResetsIntervalButKeepsTotals()
     {
         var recorder = new LatencyRecorder();
         recorder.Record("click", TimeSpan.FromMilliseconds(10));

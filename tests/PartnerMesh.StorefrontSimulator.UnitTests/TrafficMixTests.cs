@@ -7,7 +7,7 @@ namespace PartnerMesh.StorefrontSimulator.UnitTests;
 public class TrafficMixTests
 {
     [Fact]
-    public void TrafficMix_SameSeed_SameTraffic()
+    public void Next_SameSeed_SameTraffic()
     {
         SimulatedPartner[] partners = [new("1", "sim-a", "a@example.com", "a"), new("2", "sim-b", "b@example.com", "b")];
         var first = new TrafficMix(new Random(7), 0.3, 0.1);
@@ -25,7 +25,7 @@ public class TrafficMixTests
     }
 
     [Fact]
-    public void TrafficMix_ManyVisits_MatchesRatesAndFavoursTopPartner()
+    public void Next_ManyVisits_MatchesRatesAndFavoursTopPartner()
     {
         SimulatedPartner[] partners = [.. Enumerable.Range(1, 5).Select(i => new SimulatedPartner($"{i}", $"sim-{i}", $"{i}@example.com", $"c{i}"))];
         var mix = new TrafficMix(new Random(99), 0.2, 0.5);
@@ -42,7 +42,7 @@ public class TrafficMixTests
     }
 
     [Fact]
-    public void ShopperContext_IsValueEquatable()
+    public void ShopperContext_SameValues_AreEqual()
     {
         Assert.Equal(new ShopperContext("v", "ua", null), new ShopperContext("v", "ua", null));
     }
