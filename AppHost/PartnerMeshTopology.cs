@@ -67,8 +67,8 @@ public static class PartnerMeshTopology
             .WithEnvironment("ServiceIdentity__SigningKey", signingKey)
             .WithMigrations().WithHttpHealthCheck(Health);
 
-        // Like eShop's web app, the gateway references the services without waiting for them: YARP answers 503 for a
-        // service that is not up yet, and starting it alongside the services saves seconds.
+        // Like eShop's web app, the gateway references the services without waiting for them: a route to a service that
+        // is not up yet answers an error problem, and starting the gateway alongside the services saves seconds.
         var gateway = builder.AddProject(ResourceNames.Gateway, "src/Gateway/PartnerMesh.Gateway", port: 8080)
             .WithReference(gatewayDb).WaitFor(gatewayDb)
             .WithReference(redis).WaitFor(redis)

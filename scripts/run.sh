@@ -26,6 +26,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 mkdir -p "$state"
 
+for arg in "$@"; do
+  if [[ $arg == --help || $arg == -h ]]; then
+    [[ -f $apphost ]] && exec dotnet "$apphost" --help
+    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
+    exit 0
+  fi
+done
+
 # A system already runs with this state folder (the AppHost holds this lock): don't rebuild the binaries it runs;
 # the AppHost itself creates the key (--new-admin-key) or says that it is running.
 if [[ -f $apphost ]] && command -v flock >/dev/null 2>&1 && [[ -e $state/apphost.lock ]] && ! flock -n "$state/apphost.lock" true 2>/dev/null; then

@@ -15,8 +15,33 @@ internal sealed class CommandLineHost(DistributedApplication app, ConsoleWriter 
 
     private DistributedApplicationBuilder Builder => app.Builder;
 
+    private const string Usage = """
+        PartnerMesh AppHost: starts PostgreSQL, RabbitMQ and Redis (containers, or existing servers given as
+        ConnectionStrings__postgres/__messaging/__redis), creates and migrates each service's database, starts every
+        service and the gateway, and keeps them running until Ctrl+C. Usually started by scripts/run.sh.
+
+        options:
+          --new-admin-key        create another admin API key and show it (also while the system already runs)
+          --demo                 also run the storefront simulator (live traffic through the gateway)
+          --environment <name>   ASPNETCORE_ENVIRONMENT of the services (default Development)
+          --no-dashboard         no dashboard and OTLP receiver on 18888/18889
+        environment: PARTNERMESH_HOME (state folder), PARTNERMESH_CONTAINER_CLI, PARTNERMESH_*_IMAGE.
+        See docs/running.md.
+        """;
+
     public async Task<int> RunAsync()
     {
+        if (Builder.Options.ShowHelp || Builder.Options.ArgumentError is not null)
+        {
+            if (Builder.Options.ArgumentError is { } error)
+            {
+                console.Error(error);
+            }
+
+            console.Raw(Usage);
+            return Builder.Options.ArgumentError is null ? 0 : 2;
+        }
+
         if (StateLock.IsHeld(Builder.StateDirectory))
         {
             if (Builder.Options.CreateAdminKey)

@@ -57,6 +57,12 @@ public sealed class DistributedApplicationOptions
     /// <summary>How long <c>StartAsync</c> waits for everything to become healthy; null = no limit.</summary>
     public TimeSpan? StartupTimeout { get; set; }
 
+    /// <summary>A command-line mistake; the command line prints it with the usage instead of starting.</summary>
+    public string? ArgumentError { get; set; }
+
+    /// <summary><c>--help</c>: print the usage and exit.</summary>
+    public bool ShowHelp { get; set; }
+
     /// <summary>Reads <c>PARTNERMESH_*</c>, <c>ConnectionStrings__*</c> and the command line, as <c>scripts/run.sh</c> passes them.</summary>
     public static DistributedApplicationOptions FromEnvironment(IReadOnlyList<string> args)
     {
@@ -100,11 +106,12 @@ public sealed class DistributedApplicationOptions
                 case "--environment" when i + 1 < args.Count:
                     options.Environment = args[++i];
                     break;
-                case "--configuration" when i + 1 < args.Count:
-                    options.BuildConfiguration = args[++i].ToLowerInvariant();
+                case "--help" or "-h":
+                    options.ShowHelp = true;
                     break;
                 default:
-                    throw new ArgumentException($"unknown option '{args[i]}' (see --help)");
+                    options.ArgumentError ??= $"unknown option '{args[i]}'";
+                    break;
             }
         }
 

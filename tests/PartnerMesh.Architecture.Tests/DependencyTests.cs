@@ -49,6 +49,30 @@ public sealed class DependencyTests
                 || (name.StartsWith(Solution.Prefix, StringComparison.Ordinal) && name != "PartnerMesh.Contracts")));
     }
 
+    [Fact]
+    public void Gateway_ShipsNoMessaging()
+    {
+        // The gateway publishes and consumes no events: its EF helpers come from PartnerMesh.Data, not the outbox.
+        var shipped = TransitiveDeclaredDependencies("PartnerMesh.Gateway");
+        Assert.DoesNotContain(shipped, name => name.StartsWith("MassTransit", StringComparison.Ordinal)
+            || name is "PartnerMesh.Messaging" or "PartnerMesh.Outbox");
+    }
+
+    private static HashSet<string> TransitiveDeclaredDependencies(string assembly)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([assembly]);
+        while (pending.TryPop(out var current))
+        {
+            foreach (var dependency in Solution.DeclaredDependenciesOf(current).Where(seen.Add))
+            {
+                pending.Push(dependency);
+            }
+        }
+
+        return seen;
+    }
+
     private static IEnumerable<string> OurDependencies(string assembly) =>
         Solution.DependenciesOf(assembly).Where(name => name.StartsWith(Solution.Prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal);
 }

@@ -10,7 +10,7 @@ internal static class Solution
     public const string Prefix = "PartnerMesh.";
 
     public static readonly string[] BuildingBlocks =
-        ["PartnerMesh.ServiceDefaults", "PartnerMesh.Contracts", "PartnerMesh.Messaging", "PartnerMesh.Outbox"];
+        ["PartnerMesh.ServiceDefaults", "PartnerMesh.Contracts", "PartnerMesh.Data", "PartnerMesh.Messaging", "PartnerMesh.Outbox"];
 
     public static readonly string[] Services =
     [

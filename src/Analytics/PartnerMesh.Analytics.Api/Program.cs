@@ -1,11 +1,12 @@
 using PartnerMesh.Analytics.Api.Extensions;
 using PartnerMesh.Analytics.Api.Infrastructure;
 using PartnerMesh.Analytics.Api.Kpis;
-using PartnerMesh.Outbox;
+using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddWebApiDefaults();
 builder.AddServiceAuthentication();
 builder.AddApplicationServices();
 
@@ -15,11 +16,9 @@ if (await app.RunMigrationsIfRequestedAsync<AnalyticsDbContext>(args))
     return;
 }
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseWebApiDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
-app.MapOpenApi().AllowAnonymous();
 app.MapKpiEndpoints();
 app.Run();

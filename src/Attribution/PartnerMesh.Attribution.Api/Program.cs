@@ -4,11 +4,12 @@ using PartnerMesh.Attribution.Api.Extensions;
 using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Attribution.Api.Links;
 using PartnerMesh.Attribution.Api.Partners;
-using PartnerMesh.Outbox;
+using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddWebApiDefaults();
 builder.AddServiceAuthentication();
 builder.AddApplicationServices();
 
@@ -18,13 +19,10 @@ if (await app.RunMigrationsIfRequestedAsync<AttributionDbContext>(args))
     return;
 }
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseRequestBodyLimit();
+app.UseWebApiDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
-app.MapOpenApi().AllowAnonymous();
 app.MapPartnerEndpoints();
 app.MapLinkEndpoints();
 app.MapRedirectEndpoints();

@@ -21,6 +21,8 @@ public static class MessagingExtensions
 
         builder.Services.AddMassTransit(bus =>
         {
+            // A self-hosted system must not phone home (and would log a failure on every start without internet).
+            bus.ConfigureUsageTelemetryOptions(options => options.Enabled = false);
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(QueuePrefix(builder.Environment.ApplicationName), false));
             configureConsumers?.Invoke(bus);
 

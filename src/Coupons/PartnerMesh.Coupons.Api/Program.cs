@@ -2,11 +2,12 @@ using PartnerMesh.Coupons.Api.Extensions;
 using PartnerMesh.Coupons.Api.Infrastructure;
 using PartnerMesh.Coupons.Api.Partners;
 using PartnerMesh.Coupons.Api.Status;
-using PartnerMesh.Outbox;
+using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddWebApiDefaults();
 builder.AddServiceAuthentication();
 builder.AddApplicationServices();
 
@@ -16,12 +17,10 @@ if (await app.RunMigrationsIfRequestedAsync<CouponsDbContext>(args))
     return;
 }
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseWebApiDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
-app.MapOpenApi().AllowAnonymous();
 app.MapPartnerEndpoints();
 app.MapStatusEndpoints();
 app.Run();

@@ -1,12 +1,13 @@
-using PartnerMesh.Outbox;
 using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.PartnerPortal.Api.Extensions;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.Portal;
+using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddWebApiDefaults();
 builder.AddServiceAuthentication();
 builder.AddApplicationServices();
 
@@ -16,14 +17,11 @@ if (await app.RunMigrationsIfRequestedAsync<PortalDbContext>(args))
     return;
 }
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseRequestBodyLimit(HostingExtensions.MaxRequestBodyBytes);
+app.UseWebApiDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.MapDefaultEndpoints();
-app.MapOpenApi().AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapPortalEndpoints();
 app.MapBffEndpoints();

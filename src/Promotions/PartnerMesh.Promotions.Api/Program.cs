@@ -1,12 +1,13 @@
-using PartnerMesh.Outbox;
 using PartnerMesh.Promotions.Api.Extensions;
 using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Api.Partners;
 using PartnerMesh.Promotions.Api.Status;
+using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddWebApiDefaults();
 builder.AddServiceAuthentication();
 builder.AddApplicationServices();
 
@@ -16,12 +17,10 @@ if (await app.RunMigrationsIfRequestedAsync<PromotionsDbContext>(args))
     return;
 }
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseWebApiDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
-app.MapOpenApi().AllowAnonymous();
 app.MapPartnerEndpoints();
 app.MapStatusEndpoints();
 app.Run();

@@ -1,4 +1,4 @@
-using PartnerMesh.Outbox;
+using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Surveys.Api.Extensions;
 using PartnerMesh.Surveys.Api.Infrastructure;
@@ -7,6 +7,7 @@ using PartnerMesh.Surveys.Api.Status;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddWebApiDefaults();
 builder.AddServiceAuthentication();
 builder.AddApplicationServices();
 
@@ -16,12 +17,10 @@ if (await app.RunMigrationsIfRequestedAsync<SurveysDbContext>(args))
     return;
 }
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseWebApiDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
-app.MapOpenApi().AllowAnonymous();
 app.MapPartnerEndpoints();
 app.MapStatusEndpoints();
 app.Run();

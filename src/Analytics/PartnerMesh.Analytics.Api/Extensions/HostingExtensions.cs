@@ -9,14 +9,9 @@ namespace PartnerMesh.Analytics.Api.Extensions;
 
 public static class HostingExtensions
 {
-    public const long MaxRequestBodyBytes = 64 * 1024;
-
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.AnalyticsDb);
-
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 
         builder.Services.AddDbContext<AnalyticsDbContext>((services, options) =>
             options.UseNpgsql(connectionString).UseOutboxSignal(services));
@@ -31,7 +26,6 @@ public static class HostingExtensions
         });
 
         builder.Services.AddHealthChecks().AddNpgSql(connectionString);
-        builder.Services.AddOpenApi();
         return builder;
     }
 }

@@ -4,6 +4,7 @@ using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Attribution.Api.Infrastructure.Configurations;
 using PartnerMesh.Attribution.Api.Links;
 using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Data;
 using PartnerMesh.Outbox;
 
 namespace PartnerMesh.Attribution.Api.Clicks;

@@ -12,8 +12,6 @@ namespace PartnerMesh.Attribution.Api.Extensions;
 
 public static class HostingExtensions
 {
-    public const long MaxRequestBodyBytes = 64 * 1024;
-
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.AttributionDb);
@@ -38,16 +36,8 @@ public static class HostingExtensions
         builder.Services.AddHealthChecks()
             .AddNpgSql(connectionString)
             .AddRedis(services => services.GetRequiredService<IConnectionMultiplexer>());
-        builder.Services.AddOpenApi();
-
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         return builder;
     }
-
-    /// <summary>Rejects declared bodies above the limit with 413 problem details before any endpoint reads them.</summary>
-    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) =>
-        app.UseMiddleware<RequestBodyLimitMiddleware>(MaxRequestBodyBytes);
 
     /// <summary>
     /// Redis is only a cache here: never wait for it. Without a connection, commands fail at once instead of queueing

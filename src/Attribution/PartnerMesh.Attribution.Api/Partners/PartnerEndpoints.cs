@@ -5,6 +5,7 @@ using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Attribution.Api.Infrastructure.Configurations;
 using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Data;
 using PartnerMesh.Outbox;
 using PartnerMesh.ServiceDefaults.Security;
 

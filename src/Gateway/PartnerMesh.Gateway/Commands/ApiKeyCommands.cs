@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Console;
+using PartnerMesh.Data;
 using PartnerMesh.Gateway.ApiKeys;
 using PartnerMesh.Gateway.Infrastructure;
 using PartnerMesh.ServiceDefaults.Security;
@@ -53,7 +54,7 @@ public static class ApiKeyCommands
         if (pending.Count > 0)
         {
             await Console.Error.WriteLineAsync(
-                $"The gateway database has {pending.Count} pending migration(s): run with {Outbox.MigrationExtensions.MigrateSwitch} first.");
+                $"The gateway database has {pending.Count} pending migration(s): run with {MigrationExtensions.MigrateSwitch} first.");
             Environment.ExitCode = 1;
             return true;
         }

@@ -11,6 +11,7 @@ using PartnerMesh.Gateway.Proxy;
 using PartnerMesh.Gateway.RateLimiting;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
 using StackExchange.Redis;
 using Yarp.ReverseProxy.Configuration;
 
@@ -29,8 +30,9 @@ public static class HostingExtensions
             .BindConfiguration(GatewayOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
-            .Configure<IOptions<GatewayOptions>>((kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodySize);
+        // The gateway's body limit is configurable (Gateway:MaxRequestBodySize); AddWebApiDefaults applies it to Kestrel and the 413 check.
+        services.AddOptions<WebApiOptions>()
+            .Configure<IOptions<GatewayOptions>>((webApi, gateway) => webApi.MaxRequestBodyBytes = gateway.Value.MaxRequestBodySize);
         services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = StatusCodeFor);
 
         services.AddDbContext<GatewayDbContext>(options => options.UseNpgsql(database));
@@ -62,7 +64,6 @@ public static class HostingExtensions
         services.AddHealthChecks()
             .AddNpgSql(database)
             .AddRedis(sp => sp.GetRequiredService<RedisConnection>().Multiplexer, failureStatus: HealthStatus.Degraded);
-        services.AddOpenApi();
 
         return builder;
     }

@@ -10,9 +10,6 @@ public static class PipelineExtensions
     public static IApplicationBuilder UseRequestTracking(this IApplicationBuilder app) =>
         app.UseMiddleware<RequestTrackingMiddleware>();
 
-    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) =>
-        app.UseMiddleware<RequestBodyLimitMiddleware>();
-
     /// <summary>
     /// Unmatched <c>/api/**</c> paths still ask for a key (admin under <c>/api/gateway/</c>) before their 404 problem
     /// (written by status code pages, like every other unmatched path).

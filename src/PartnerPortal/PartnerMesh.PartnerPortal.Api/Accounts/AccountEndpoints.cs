@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using PartnerMesh.Data;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;
 using PartnerMesh.PartnerPortal.Api.Portal;
@@ -69,11 +69,7 @@ public static class AccountEndpoints
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (exception.InnerException is PostgresException
-        {
-            SqlState: PostgresErrorCodes.UniqueViolation,
-            ConstraintName: PortalAccountConfiguration.ActiveEmailIndex,
-        })
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(PortalAccountConfiguration.ActiveEmailIndex))
         {
             // A concurrent request took the email between the check and the insert.
             return DuplicateEmail();

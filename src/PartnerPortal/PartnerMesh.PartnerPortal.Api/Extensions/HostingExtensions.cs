@@ -14,14 +14,9 @@ namespace PartnerMesh.PartnerPortal.Api.Extensions;
 
 public static class HostingExtensions
 {
-    public const long MaxRequestBodyBytes = 64 * 1024;
-
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.PortalDb);
-
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 
         builder.Services.AddDbContext<PortalDbContext>((services, options) =>
             options.UseNpgsql(connectionString).UseOutboxSignal(services));
@@ -40,7 +35,6 @@ public static class HostingExtensions
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus => bus.AddConsumer<RegisterPartnerConsumer>());
 
         builder.Services.AddHealthChecks().AddNpgSql(connectionString);
-        builder.Services.AddOpenApi();
         return builder;
     }
 }

@@ -9,8 +9,6 @@ namespace PartnerMesh.Promotions.Api.Extensions;
 
 public static class HostingExtensions
 {
-    public const long MaxRequestBodyBytes = 64 * 1024;
-
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.PromotionsDb);
@@ -23,11 +21,6 @@ public static class HostingExtensions
             bus.AddConsumer<RegisterPartnerConsumer>());
 
         builder.Services.AddHealthChecks().AddNpgSql(connectionString);
-        builder.Services.AddOpenApi();
-
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = exception =>
-            exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError);
         return builder;
     }
 }

@@ -19,24 +19,11 @@ public static class StatusEndpoints
     }
 
     /// <summary>What an operator checks first: the partners this service knows and whether its outbox drains.</summary>
-    private static async Task<Ok<ServiceStatus>> GetStatus(SurveysDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
-    {
-        var unpublished = db.Set<OutboxMessage>().Where(message => message.PublishedAt == null);
-        var outbox = new
-        {
-            Pending = await unpublished.CountAsync(message => message.ParkedAt == null, cancellationToken),
-            Parked = await unpublished.CountAsync(message => message.ParkedAt != null, cancellationToken),
-            Oldest = await unpublished.Where(message => message.ParkedAt == null).MinAsync(message => (DateTimeOffset?)message.OccurredAt, cancellationToken),
-        };
-
-        var oldestAge = (timeProvider.GetUtcNow() - outbox.Oldest)?.TotalSeconds;
-        return TypedResults.Ok(new ServiceStatus(
+    private static async Task<Ok<ServiceStatus>> GetStatus(SurveysDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ServiceStatus(
             ResourceNames.SurveysApi,
             await db.Partners.CountAsync(cancellationToken),
-            new OutboxStatus(outbox.Pending, outbox.Parked, oldestAge is { } age ? Math.Max(0, age) : null)));
-    }
+            await db.GetOutboxStatusAsync(timeProvider, cancellationToken)));
 }
 
 public sealed record ServiceStatus(string Service, int KnownPartners, OutboxStatus Outbox);
-
-public sealed record OutboxStatus(int Pending, int Parked, double? OldestPendingAgeSeconds);

@@ -1,10 +1,15 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
-namespace PartnerMesh.Analytics.Api.Extensions;
+namespace PartnerMesh.ServiceDefaults.WebApi;
 
-/// <summary>Turns request-binding failures (malformed input, wrong types, oversized bodies) into 4xx problem details, never a 500.</summary>
-public sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+/// <summary>
+/// Malformed JSON, wrong types and over-long bodies surface as <see cref="BadHttpRequestException"/>; they are the
+/// caller's fault, so they become 4xx problem details with the exception's own status (400, 413), never a 500.
+/// Other exceptions are left to the host (its <c>ExceptionHandlerOptions.StatusCodeSelector</c>, else a 500 problem).
+/// </summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -21,7 +26,7 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problemDet
             ProblemDetails = new ProblemDetails
             {
                 Status = badRequest.StatusCode,
-                Title = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request",
+                Title = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge ? RequestBodyLimitMiddleware.TooLargeTitle : "Bad request",
                 Detail = badRequest.Message,
             },
         });

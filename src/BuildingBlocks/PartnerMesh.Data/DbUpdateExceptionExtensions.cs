@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace PartnerMesh.Attribution.Api.Infrastructure;
+namespace PartnerMesh.Data;
 
+/// <summary>Recognises PostgreSQL constraint violations, so a lost race on a unique index becomes a 409, not a 500.</summary>
 public static class DbUpdateExceptionExtensions
 {
     public static bool IsUniqueViolation(this DbUpdateException exception, string constraint) =>

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace PartnerMesh.Outbox;
+namespace PartnerMesh.Data;
 
 public static class MigrationExtensions
 {

@@ -1,4 +1,6 @@
-namespace PartnerMesh.Gateway.Diagnostics;
+using Microsoft.AspNetCore.Http;
+
+namespace PartnerMesh.ServiceDefaults.WebApi;
 
 /// <summary>A read-only view of a request body that fails with 413 once more than the limit has been read.</summary>
 internal sealed class LengthLimitedStream(Stream inner, long limit) : Stream
@@ -42,7 +44,7 @@ internal sealed class LengthLimitedStream(Stream inner, long limit) : Stream
         _read += read;
         if (_read > limit)
         {
-            throw new BadHttpRequestException(RequestBodyLimitMiddleware.TooLargeDetail(limit), StatusCodes.Status413PayloadTooLarge);
+            throw new BadHttpRequestException(WebApiOptions.TooLargeDetail(limit), StatusCodes.Status413PayloadTooLarge);
         }
 
         return read;

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using PartnerMesh.ServiceDefaults.WebApi;
+using Xunit;
+
+namespace PartnerMesh.ServiceDefaults.Tests;
+
+/// <summary>Bad input and oversized bodies become 4xx problem details on a real Kestrel host; OpenAPI is published.</summary>
+public sealed class WebApiDefaultsTests : IAsyncLifetime
+{
+    private const long Limit = 1024;
+    private WebApplication _app = null!;
+    private HttpClient _client = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddBasicServiceDefaults();
+        builder.AddWebApiDefaults(maxRequestBodyBytes: 64 * 1024);
+        // A host may still change the limit later, as the gateway does from its own options.
+        builder.Services.Configure<WebApiOptions>(options => options.MaxRequestBodyBytes = Limit);
+        _app = builder.Build();
+        _app.UseWebApiDefaults();
+        _app.MapDefaultEndpoints();
+        _app.MapPost("/echo", (EchoRequest request) => TypedResults.Ok(request));
+        _app.MapGet("/bad-request", IResult () => throw new BadHttpRequestException("Unreadable input."));
+        _app.MapPost("/raw", async (HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            return TypedResults.Ok((await reader.ReadToEndAsync(cancellationToken)).Length);
+        });
+        await _app.StartAsync(Ct);
+        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()) };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Post_ValidJson_IsHandled()
+    {
+        var response = await _client.PostAsJsonAsync("/echo", new EchoRequest("hello", 3), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{\"text\":")]
+    [InlineData("{\"text\":\"hello\",\"count\":\"three\"}")]
+    public async Task Post_MalformedJsonOrWrongType_Returns400Problem(string body)
+    {
+        var response = await _client.PostAsync("/echo", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+
+        // Outside Development, minimal APIs answer 400 themselves and status code pages writes the problem.
+        await ReadProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task BadHttpRequestException_Returns400ProblemWithItsMessage()
+    {
+        var response = await _client.GetAsync("/bad-request", Ct);
+
+        var problem = await ReadProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("Bad request", problem.Title);
+        Assert.Equal("Unreadable input.", problem.Detail);
+    }
+
+    [Fact]
+    public async Task Post_DeclaredLengthAboveLimit_Returns413ProblemBeforeTheEndpoint()
+    {
+        var response = await _client.PostAsync("/raw", new StringContent(new string('x', (int)Limit + 1)), Ct);
+
+        var problem = await ReadProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal($"Request bodies are limited to {Limit} bytes.", problem.Detail);
+    }
+
+    [Fact]
+    public async Task Post_ChunkedBodyAboveLimit_Returns413Problem()
+    {
+        using var content = new StreamContent(new MemoryStream(new byte[Limit * 4]));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/raw") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await _client.SendAsync(request, Ct);
+
+        await ReadProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task Get_OpenApiDocument_IsPublishedAnonymously()
+    {
+        var response = await _client.GetAsync("/openapi/v1.json", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("/echo", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    private static async Task<ProblemDetails> ReadProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(Ct);
+        Assert.NotNull(problem);
+        Assert.Equal((int)status, problem.Status);
+        return problem;
+    }
+
+    private sealed record EchoRequest(string Text, int Count);
+}
