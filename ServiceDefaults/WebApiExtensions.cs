@@ -30,7 +30,8 @@ public static class WebApiExtensions
     /// Registers the web API defaults:
     /// <list type="bullet">
     /// <item><see cref="BadHttpRequestException"/> (malformed JSON, wrong types, oversized bodies) becomes problem details
-    /// with its own status (400, 413); other exceptions keep the host's handling.</item>
+    /// with its own status (400, 413); other exceptions keep the host's handling. Outside Development, minimal APIs
+    /// answer binding failures with a bare 400 instead of throwing; status code pages turns that into a problem too.</item>
     /// <item>Request bodies are limited to <paramref name="maxRequestBodyBytes"/> (Kestrel's <c>MaxRequestBodySize</c>
     /// and the <c>UseWebApiDefaults</c> check); a host may override it later through <see cref="WebApiOptions"/>.</item>
     /// <item>OpenAPI document generation, mapped by <c>MapDefaultEndpoints</c>.</item>

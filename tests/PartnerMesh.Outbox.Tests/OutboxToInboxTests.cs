@@ -131,8 +131,13 @@ public sealed class OutboxToInboxTests(OutboxDatabase database) : IClassFixture<
         var bus = _host.Services.GetRequiredService<IBus>();
         var probe = new PartnerRegistered
         {
-            EventId = Guid.CreateVersion7(), OccurredAt = DateTimeOffset.UtcNow, PartnerId = Guid.NewGuid(),
-            Name = "probe", Email = "probe@example.com", Kind = "affiliate", CommissionRate = 0.1m,
+            EventId = Guid.CreateVersion7(),
+            OccurredAt = DateTimeOffset.UtcNow,
+            PartnerId = Guid.NewGuid(),
+            Name = "probe",
+            Email = "probe@example.com",
+            Kind = "affiliate",
+            CommissionRate = 0.1m,
         };
         var sender = await bus.GetSendEndpoint(endpoint);
         await sender.Send(probe, context => context.MessageId = probe.EventId, Ct);

@@ -1,8 +1,8 @@
+using PartnerMesh.Data;
 using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.PartnerPortal.Api.Extensions;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.Portal;
-using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);

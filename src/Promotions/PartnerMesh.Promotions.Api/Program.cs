@@ -1,8 +1,8 @@
+using PartnerMesh.Data;
 using PartnerMesh.Promotions.Api.Extensions;
 using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Api.Partners;
 using PartnerMesh.Promotions.Api.Status;
-using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
