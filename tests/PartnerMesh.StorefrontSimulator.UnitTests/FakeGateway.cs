@@ -170,8 +170,12 @@ public sealed class FakeGateway : HttpMessageHandler
         _keyIds[keyId] = secret;
         return Json(HttpStatusCode.Created, new
         {
-            id = keyId, name = body["name"]!.GetValue<string>(), scope, rateLimitPerMinute = limit ?? 600,
-            createdAt = DateTimeOffset.UtcNow, apiKey = secret,
+            id = keyId,
+            name = body["name"]!.GetValue<string>(),
+            scope,
+            rateLimitPerMinute = limit ?? 600,
+            createdAt = DateTimeOffset.UtcNow,
+            apiKey = secret,
         });
     }
 
@@ -231,7 +235,10 @@ public sealed class FakeGateway : HttpMessageHandler
         var conversionId = !created && BreakIdempotency ? Guid.NewGuid().ToString() : conversion.ConversionId;
         return Json(created ? HttpStatusCode.Created : HttpStatusCode.OK, new
         {
-            conversionId, orderId, attributed = conversion.PartnerId is not null, partnerId = conversion.PartnerId,
+            conversionId,
+            orderId,
+            attributed = conversion.PartnerId is not null,
+            partnerId = conversion.PartnerId,
             commissionAmount = conversion.PartnerId is null ? 0m : Math.Round(amount * 0.1m, 2),
         });
     }

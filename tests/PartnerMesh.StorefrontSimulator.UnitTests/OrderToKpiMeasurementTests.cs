@@ -60,7 +60,8 @@ public class OrderToKpiMeasurementTests
 
         var (exitCode, output, _) = await MeasureAsync(gateway, Options(orders: 1) with
         {
-            Warmup = 0, VisibilityTimeout = TimeSpan.FromMilliseconds(200),
+            Warmup = 0,
+            VisibilityTimeout = TimeSpan.FromMilliseconds(200),
         });
 
         Assert.Equal(3, exitCode);
