@@ -79,6 +79,41 @@ public sealed class GatewayTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task OversizedBody_Returns413ProblemDetails()
+    {
+        using var storefront = system.CreateStorefrontClient();
+        using var body = new StringContent(new string('x', 2 * 1024 * 1024), System.Text.Encoding.UTF8, "application/json");
+
+        var response = await storefront.PostAsync("/api/attribution/conversions", body, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task MalformedJson_Returns400ProblemDetailsFromTheService()
+    {
+        using var storefront = system.CreateStorefrontClient();
+        using var body = new StringContent("{\"orderId\": 5, \"amount\": \"abc\"", System.Text.Encoding.UTF8, "application/json");
+
+        var response = await storefront.PostAsync("/api/attribution/conversions", body, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Response_CarriesTheCallersRequestId()
+    {
+        using var admin = system.CreateAdminClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/attribution/partners?limit=1");
+        request.Headers.Add("X-Request-Id", "e2e-request-42");
+
+        var response = await admin.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("e2e-request-42", Assert.Single(response.Headers.GetValues("X-Request-Id")));
+    }
+
+    [Fact]
     public async Task EveryService_IsHealthy()
     {
         foreach (var service in new[] { "attribution-api", "promotions-api", "coupons-api", "surveys-api", "analytics-api", "partner-portal-api", "gateway" })

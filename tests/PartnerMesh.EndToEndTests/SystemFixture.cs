@@ -28,6 +28,7 @@ public sealed class SystemFixture : IAsyncLifetime
             StateDirectory = _stateDirectory,
             DatabaseNameSuffix = "_e2e_" + Guid.NewGuid().ToString("N")[..8],
             UseDynamicPorts = true,
+            EnableDashboard = true, // its OTLP receiver lets the tests see every service export telemetry
             StartupTimeout = TimeSpan.FromMinutes(4),
         };
         options.ConnectionStrings["postgres"] = infrastructure.PostgresAdminConnectionString;
