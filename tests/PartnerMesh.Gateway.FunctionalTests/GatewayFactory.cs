@@ -17,8 +17,7 @@ public class GatewayFactory : ServiceFactory<Program, GatewayDbContext>
     public EchoUpstream Upstream { get; } = new();
 
     /// <summary>This factory's client address (IPv6 documentation range), so per-IP limits never mix across factories.</summary>
-    public IPAddress ClientIp { get; } = new(
-        [0x20, 0x01, 0x0d, 0xb8, .. RandomNumberGenerator.GetBytes(12)]);
+    public IPAddress ClientIp { get; } = NewClientIp();
 
     protected override string DatabaseResourceName => ResourceNames.GatewayDb;
 
@@ -61,6 +60,16 @@ public class GatewayFactory : ServiceFactory<Program, GatewayDbContext>
         client.DefaultRequestHeaders.Add(ApiKeyAuthentication.HeaderName, apiKey);
         return client;
     }
+
+    /// <summary>A random client address in the IPv6 documentation range.</summary>
+    public static IPAddress NewClientIp() => new([0x20, 0x01, 0x0d, 0xb8, .. RandomNumberGenerator.GetBytes(12)]);
+
+    /// <summary>
+    /// Like <see cref="ServiceFactory{TProgram, TDbContext}.CreateAnonymousClient"/>, but its requests come from
+    /// <paramref name="clientIp"/> instead of <see cref="ClientIp"/>: another client of the same gateway.
+    /// </summary>
+    public HttpClient CreateAnonymousClientFrom(IPAddress clientIp) =>
+        new(Server.CreateHandler(context => context.Connection.RemoteIpAddress = clientIp)) { BaseAddress = Server.BaseAddress };
 
     /// <summary>Sends a request and reads what the upstream received.</summary>
     public static async Task<EchoedRequest> EchoAsync(HttpResponseMessage response)

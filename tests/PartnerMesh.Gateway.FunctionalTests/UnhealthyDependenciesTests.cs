@@ -46,6 +46,29 @@ public class UnhealthyDependenciesTests(UnhealthyDependenciesGatewayFactory fact
     }
 
     [Fact]
+    public async Task RedisUnreachable_SignInLimitHoldsInMemory()
+    {
+        var client = factory.CreateAnonymousClient();
+        await RateLimitWindow.EnsureRoomAsync();
+
+        var allowed = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            allowed.Add((await client.PostAsync("/portal/login", new FormUrlEncodedContent([]), Ct)).StatusCode);
+        }
+
+        var rejected = await client.PostAsync("/portal/login", new FormUrlEncodedContent([]), Ct);
+        var page = await client.GetAsync("/portal/login", Ct);
+
+        Assert.All(allowed, status => Assert.Equal(HttpStatusCode.OK, status));
+        await rejected.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal("10", rejected.Headers.GetValues("RateLimit-Limit").Single());
+        Assert.NotNull(rejected.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("300", page.Headers.GetValues("RateLimit-Limit").Single());
+    }
+
+    [Fact]
     public async Task RedisUnreachable_HealthIsDegradedButUp()
     {
         var response = await factory.CreateAnonymousClient().GetAsync("/health", Ct);

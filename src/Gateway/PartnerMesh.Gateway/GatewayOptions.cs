@@ -15,6 +15,14 @@ public sealed class GatewayOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int AnonymousRateLimitPerMinute { get; set; } = 300;
 
+    /// <summary>
+    /// Sign-in attempts (<c>POST /portal/login</c>) per minute per client IP, counted apart from and instead of
+    /// <see cref="AnonymousRateLimitPerMinute"/>: the portal only locks single accounts, so this bounds one client
+    /// guessing passwords across many accounts.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int SignInRateLimitPerMinute { get; set; } = 10;
+
     /// <summary>How long a key lookup is cached in memory: the upper bound for a revocation to reach every instance.</summary>
     public TimeSpan ApiKeyCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -17,7 +17,7 @@ public sealed class GatewayMetrics
         _requests = meter.CreateCounter<long>(
             "partnermesh.gateway.requests", "{request}", "Requests handled by the gateway, by route and outcome.");
         _rateLimitRejections = meter.CreateCounter<long>(
-            "partnermesh.gateway.rate_limit.rejections", "{request}", "Requests rejected with 429, by limit kind (api_key, client_ip).");
+            "partnermesh.gateway.rate_limit.rejections", "{request}", "Requests rejected with 429, by limit kind (api_key, client_ip, sign_in).");
         _authenticationFailures = meter.CreateCounter<long>(
             "partnermesh.gateway.auth.failures", "{request}", "Requests refused with 401 or 403, by reason.");
     }

@@ -17,7 +17,10 @@ public static class PipelineExtensions
     public static IApplicationBuilder UseUnmatchedApiAuthorization(this IApplicationBuilder app) =>
         app.UseMiddleware<UnmatchedApiAuthorizationMiddleware>();
 
-    /// <summary>After authorization: limits per authenticated key, or per client IP on anonymous routes.</summary>
+    /// <summary>
+    /// After authorization: limits per authenticated key, or per client IP on anonymous routes (sign-in posts on their
+    /// own, stricter budget).
+    /// </summary>
     public static IApplicationBuilder UseGatewayRateLimiting(this IApplicationBuilder app) =>
         app.UseMiddleware<RateLimitingMiddleware>();
 

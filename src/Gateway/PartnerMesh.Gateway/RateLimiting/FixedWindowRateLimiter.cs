@@ -29,7 +29,10 @@ public sealed class FixedWindowRateLimiter(
     private static readonly TimeSpan WarningInterval = TimeSpan.FromMinutes(1);
     private long _lastWarningTicks;
 
-    /// <summary>Counts one request for <paramref name="partition"/> (a key id, or <c>ip:&lt;address&gt;</c>).</summary>
+    /// <summary>
+    /// Counts one request for <paramref name="partition"/> (a key id, <c>ip:&lt;address&gt;</c>, or
+    /// <c>signin:&lt;address&gt;</c> for sign-in attempts).
+    /// </summary>
     public async Task<RateLimitDecision> AcquireAsync(string partition, int limit)
     {
         var now = timeProvider.GetUtcNow().ToUnixTimeSeconds();

@@ -8,7 +8,8 @@ using PartnerMesh.ServiceDefaults.Security;
 namespace PartnerMesh.Gateway.RateLimiting;
 
 /// <summary>
-/// Limits authenticated requests per API key (the key's own limit) and anonymous routes per client IP. Every limited
+/// Limits authenticated requests per API key (the key's own limit) and anonymous routes per client IP; sign-in attempts
+/// (<c>POST /portal/login</c>) per client IP have their own, stricter budget instead of the anonymous one. Every limited
 /// response carries <c>RateLimit-Limit/-Remaining/-Reset</c> and the <c>X-RateLimit-*</c> equivalents; over the limit
 /// the answer is 429 problem details with <c>Retry-After</c>.
 /// </summary>
@@ -56,7 +57,9 @@ public sealed class RateLimitingMiddleware(
         {
             var address = context.Connection.RemoteIpAddress;
             var ip = address is null ? "unknown" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
-            return ("client_ip", "ip:" + ip, options.Value.AnonymousRateLimitPerMinute);
+            return IsSignIn(context.Request)
+                ? ("sign_in", "signin:" + ip, options.Value.SignInRateLimitPerMinute)
+                : ("client_ip", "ip:" + ip, options.Value.AnonymousRateLimitPerMinute);
         }
 
         var keyId = context.User.FindFirst(PartnerMeshClaims.KeyId)?.Value;
@@ -67,5 +70,23 @@ public sealed class RateLimitingMiddleware(
         }
 
         return ("none", null, 0);
+    }
+
+    /// <summary>
+    /// The portal's sign-in form post (<c>PortalSession.LoginPath</c> in the portal). Matched as the portal's routing
+    /// would match it, case-insensitively and ignoring empty segments (<c>/Portal//login/</c>), so a spelling of the
+    /// path cannot move the attempts onto the looser anonymous budget.
+    /// </summary>
+    private static bool IsSignIn(HttpRequest request)
+    {
+        if (!HttpMethods.IsPost(request.Method) || request.Path.Value is not { } path)
+        {
+            return false;
+        }
+
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments.Length == 2
+            && segments[0].Equals("portal", StringComparison.OrdinalIgnoreCase)
+            && segments[1].Equals("login", StringComparison.OrdinalIgnoreCase);
     }
 }
