@@ -17,7 +17,14 @@ namespace PartnerMesh.StorefrontSimulator.Simulation;
 public sealed class TrafficSimulation(SimulatorOptions options, GatewayClient client, TimeProvider time, TextWriter output, TextWriter log)
 {
     public const string PartnerPrefix = "sim-";
-    public const string DemoPassword = "partnermesh-demo";
+    /// <summary>
+    /// Password of the portal accounts this run creates: <c>PARTNERMESH_DEMO_PASSWORD</c> when set, otherwise random per
+    /// run and printed once, so no well-known credential ever exists on a system the simulator touched.
+    /// </summary>
+    public static readonly string DemoPassword =
+        Environment.GetEnvironmentVariable("PARTNERMESH_DEMO_PASSWORD") is { Length: >= 12 } configured
+            ? configured
+            : "demo-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
     public const string Currency = "EUR";
     public const string ConversionsPath = "api/attribution/conversions";
     public const string ClickCall = "click";
@@ -149,7 +156,7 @@ public sealed class TrafficSimulation(SimulatorOptions options, GatewayClient cl
         }
 
         await log.WriteLineAsync($"{partners.Count} partners ({reused} reused, {partners.Count - reused} created); portal sign-in at "
-            + $"{new Uri(options.Gateway, "/portal/")} with the e-mail below and password {DemoPassword}:");
+            + $"{new Uri(options.Gateway, "/portal/")} with the e-mail below and, for accounts created now, password {DemoPassword}:");
         await log.WriteLineAsync(MarkdownTable.Render(["partner", "id", "code", "portal e-mail", "portal account"], rows));
         return partners;
     }
