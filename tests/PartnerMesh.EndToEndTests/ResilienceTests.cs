@@ -28,6 +28,11 @@ public sealed class ResilienceTests(SystemFixture system)
         {
             var response = await _journeys.ReportOrderAsync($"order-{Guid.NewGuid():N}", clickId, 42m);
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+
+            using var admin = system.CreateAdminClient();
+            var unavailable = await admin.GetAsync($"/api/analytics/partners/{partner.Id}/daily", Ct);
+            await Testing.ProblemAssertions.ShouldBeProblemAsync(unavailable, HttpStatusCode.ServiceUnavailable);
+            Assert.NotNull(unavailable.Headers.RetryAfter);
         }
         finally
         {

@@ -88,13 +88,14 @@ public class UnhealthyDependenciesTests(UnhealthyDependenciesGatewayFactory fact
     }
 
     [Fact]
-    public async Task ServiceNotListening_Returns502Problem()
+    public async Task ServiceNotListening_Returns503ProblemWithRetryAfter()
     {
         var client = await factory.CreateStorefrontClientAsync();
 
         var response = await client.GetAsync("/api/analytics/kpis", Ct);
 
-        await response.ShouldBeProblemAsync(HttpStatusCode.BadGateway);
+        await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
         Assert.NotNull(response.Headers.GetValues("X-Request-Id").Single());
     }
 

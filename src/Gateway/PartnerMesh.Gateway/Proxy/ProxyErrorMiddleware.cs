@@ -12,6 +12,9 @@ namespace PartnerMesh.Gateway.Proxy;
 /// </summary>
 public sealed class ProxyErrorMiddleware(RequestDelegate next, ILogger<ProxyErrorMiddleware> logger)
 {
+    // A service that is down is usually being restarted by its supervisor within seconds.
+    private const string RetryAfterSeconds = "5";
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (context.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
@@ -35,6 +38,11 @@ public sealed class ProxyErrorMiddleware(RequestDelegate next, ILogger<ProxyErro
 
         var (status, detail) = Describe(error);
         logger.LogWarning(error.Exception, "Forwarding {Path} failed: {ForwarderError}", context.Request.Path.Value, error.Error);
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = RetryAfterSeconds;
+        }
+
         await ProblemResponses.WriteAsync(context, status, detail);
     }
 
@@ -45,6 +53,11 @@ public sealed class ProxyErrorMiddleware(RequestDelegate next, ILogger<ProxyErro
             return (badRequest.StatusCode, badRequest.Message);
         }
 
+        if (IsConnectionRefused(error.Exception))
+        {
+            return (StatusCodes.Status503ServiceUnavailable, "The service is not running right now; retry shortly.");
+        }
+
         return error.Error switch
         {
             ForwarderError.NoAvailableDestinations => (StatusCodes.Status503ServiceUnavailable, "The service is not available."),
@@ -53,6 +66,19 @@ public sealed class ProxyErrorMiddleware(RequestDelegate next, ILogger<ProxyErro
                 (StatusCodes.Status400BadRequest, "The request body could not be read."),
             _ => (StatusCodes.Status502BadGateway, "The service could not be reached."),
         };
+    }
+
+    private static bool IsConnectionRefused(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasDotSegment(PathString path) =>
