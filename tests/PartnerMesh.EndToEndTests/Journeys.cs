@@ -58,14 +58,14 @@ public sealed class Journeys(SystemFixture system)
     }
 
     /// <summary>Polls analytics (through the gateway) until the partner's totals satisfy the condition.</summary>
-    public async Task<KpiReport> WaitForKpisAsync(Guid partnerId, Func<KpiTotals, bool> condition)
+    public async Task<KpiReport> WaitForKpisAsync(Guid partnerId, Func<KpiTotals, bool> condition, TimeSpan? timeout = null)
     {
         KpiReport? last = null;
         await Testing.Eventually.UntilAsync(async () =>
         {
             last = await GetKpisAsync(partnerId);
             return condition(last.Totals);
-        }, TimeSpan.FromSeconds(30), because: $"KPIs of partner {partnerId}: {JsonSerializer.Serialize(last)}");
+        }, timeout ?? TimeSpan.FromSeconds(30), because: $"KPIs of partner {partnerId}: {JsonSerializer.Serialize(last)}");
         return last!;
     }
 }

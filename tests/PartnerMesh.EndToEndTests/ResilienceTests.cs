@@ -44,6 +44,31 @@ public sealed class ResilienceTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task OrdersWhileTheBrokerIsDown_AreCountedOnceItIsBack()
+    {
+        var partner = await _journeys.CreatePartnerAsync();
+        var link = await _journeys.CreateLinkAsync(partner.Id);
+        var clickId = await _journeys.FollowLinkAsync(link.Code);
+        await _journeys.WaitForKpisAsync(partner.Id, totals => totals.Clicks == 1);
+
+        await system.StopBrokerAsync();
+        try
+        {
+            // Attribution commits the conversion and its event in one transaction; the relay keeps retrying.
+            var response = await _journeys.ReportOrderAsync($"order-{Guid.NewGuid():N}", clickId, 64m);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+        finally
+        {
+            await system.StartBrokerAsync();
+        }
+
+        var kpis = await _journeys.WaitForKpisAsync(partner.Id, totals => totals.Orders == 1, TimeSpan.FromSeconds(120));
+        Assert.Equal(64m, kpis.Totals.Revenue);
+        Assert.Equal(1, kpis.Totals.Clicks);
+    }
+
+    [Fact]
     public async Task CrashedService_IsRestartedByTheAppHost()
     {
         var restartsBefore = system.App.GetResource("surveys-api").Restarts;

@@ -1,6 +1,9 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using PartnerMesh.AppHost;
 using PartnerMesh.Testing;
+using Testcontainers.RabbitMq;
 using Xunit;
 
 [assembly: AssemblyFixture(typeof(PartnerMesh.EndToEndTests.SystemFixture))]
@@ -15,6 +18,8 @@ public sealed class SystemFixture : IAsyncLifetime
 {
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "partnermesh-e2e-" + Guid.NewGuid().ToString("N")[..8]);
 
+    private RabbitMqContainer? _broker;
+
     public PartnerMeshApplication App { get; private set; } = null!;
 
     public string StorefrontApiKey { get; private set; } = "";
@@ -22,7 +27,15 @@ public sealed class SystemFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var infrastructure = await TestInfrastructure.GetAsync();
-        var vhost = await infrastructure.CreateVirtualHostAsync("e2e");
+
+        // The system gets a broker of its own (not the run's shared one), so a test can stop and restart it mid-flow.
+        // A fixed host port keeps the address stable across the restart.
+        _broker = new RabbitMqBuilder(Environment.GetEnvironmentVariable("PARTNERMESH_RABBITMQ_IMAGE") is { Length: > 0 } image ? image : "rabbitmq:3-management")
+            .WithUsername("partnermesh").WithPassword("partnermesh-e2e")
+            .WithPortBinding(FreePort(), RabbitMqBuilder.RabbitMqPort)
+            .WithLabel("partnermesh.test-run", Environment.GetEnvironmentVariable("PARTNERMESH_TEST_RUN_ID") ?? "local")
+            .Build();
+        await _broker.StartAsync(TestContext.Current.CancellationToken);
         var options = new PartnerMeshApplicationOptions
         {
             StateDirectory = _stateDirectory,
@@ -32,7 +45,7 @@ public sealed class SystemFixture : IAsyncLifetime
             StartupTimeout = TimeSpan.FromMinutes(4),
         };
         options.ConnectionStrings["postgres"] = infrastructure.PostgresAdminConnectionString;
-        options.ConnectionStrings["messaging"] = vhost.ToString();
+        options.ConnectionStrings["messaging"] = _broker.GetConnectionString();
         options.ConnectionStrings["redis"] = infrastructure.RedisConnectionString;
 
         App = await PartnerMeshApplication.StartAsync(options, TestContext.Current.CancellationToken);
@@ -43,6 +56,10 @@ public sealed class SystemFixture : IAsyncLifetime
         response.EnsureSuccessStatusCode();
         StorefrontApiKey = (await response.Content.ReadFromJsonAsync<CreatedKey>())!.ApiKey;
     }
+
+    public Task StopBrokerAsync() => _broker!.StopAsync();
+
+    public Task StartBrokerAsync() => _broker!.StartAsync();
 
     public HttpClient CreateAdminClient() => CreateClient(App.AdminApiKey);
 
@@ -63,6 +80,11 @@ public sealed class SystemFixture : IAsyncLifetime
         if (App is not null)
         {
             await App.DisposeAsync();
+        }
+
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
         }
 
         if (Environment.GetEnvironmentVariable("PARTNERMESH_E2E_KEEP_STATE") is "1")
@@ -86,6 +108,13 @@ public sealed class SystemFixture : IAsyncLifetime
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = App.GatewayUrl };
         client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         return client;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed record CreatedKey(string ApiKey);
