@@ -47,6 +47,7 @@ public static class WebApiExtensions
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<WebApiOptions>>((kestrel, webApi) => kestrel.Limits.MaxRequestBodySize = webApi.Value.MaxRequestBodyBytes);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = ExceptionStatusCodes.For);
         services.AddOpenApi();
         services.TryAddSingleton<WebApiDefaultsMarker>();
         return builder;

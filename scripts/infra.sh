@@ -238,7 +238,25 @@ debian_mirror() {
     uri="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
       awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { if ($(i+1) !~ /-security/) { print $i; exit } else break } }')"
   fi
+  uri="$(plain_mirror_uri "$uri")"
   printf '%s\n' "${uri:-http://deb.debian.org/debian}"
+}
+
+# An http(s) URI that debootstrap and the images' apt can use, or nothing. apt's
+# mirror+file:// (Debian 12's cloud images) becomes the first entry of its list.
+plain_mirror_uri() {
+  local uri=$1
+  if [[ $uri == mirror+file://* ]]; then
+    uri="$(awk '$1 ~ /^https?:\/\// { print $1; exit }' "${uri#mirror+file://}" 2>/dev/null || true)"
+  fi
+  if [[ $uri =~ ^https?:// ]]; then printf '%s\n' "$uri"; fi
+}
+
+# Do all deb822 sources of the host use plain http(s) URIs (usable inside an image)?
+host_sources_portable() {
+  compgen -G '/etc/apt/sources.list.d/*.sources' >/dev/null || return 1
+  awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /^https?:\/\//) bad = 1 } END { exit bad }' \
+    /etc/apt/sources.list.d/*.sources
 }
 
 unmount_under() {
@@ -256,8 +274,13 @@ build_base_image() {
   mirror="$(debian_mirror)"
   rootfs="$(mktemp -d "$INFRA_HOME/rootfs.XXXXXX")"
   CLEANUPS+=("unmount_under $(shquote "$rootfs"); rm -rf --one-file-system $(shquote "$rootfs")")
-  log "base image $BASE_IMAGE: debootstrap --variant=minbase $BASE_SUITE from $mirror (log: $blog)"
-  if ! debootstrap --variant=minbase "$BASE_SUITE" "$rootfs" "$mirror" >"$blog" 2>&1; then
+  # apt in the images needs CA certificates for https sources
+  local -a include=()
+  if [[ $mirror == https://* ]] || grep -qs 'https://' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list; then
+    include=(--include=ca-certificates)
+  fi
+  log "base image $BASE_IMAGE: debootstrap --variant=minbase ${include[*]} $BASE_SUITE from $mirror (log: $blog)"
+  if ! debootstrap --variant=minbase "${include[@]}" "$BASE_SUITE" "$rootfs" "$mirror" >"$blog" 2>&1; then
     tail -n 30 "$blog" >&2
     die "debootstrap failed"
   fi
@@ -265,8 +288,7 @@ build_base_image() {
 
   # apt inside the images: the sources the host uses when it is the same release,
   # images kept small, and no service starts from package scripts.
-  if [[ -r /etc/os-release ]] && grep -qx "VERSION_CODENAME=$BASE_SUITE" /etc/os-release &&
-    compgen -G '/etc/apt/sources.list.d/*.sources' >/dev/null; then
+  if [[ -r /etc/os-release ]] && grep -qx "VERSION_CODENAME=$BASE_SUITE" /etc/os-release && host_sources_portable; then
     rm -f "$rootfs/etc/apt/sources.list"
     cp /etc/apt/sources.list.d/*.sources "$rootfs/etc/apt/sources.list.d/"
     if [[ -s /etc/apt/sources.list ]]; then cp /etc/apt/sources.list "$rootfs/etc/apt/sources.list"; fi

@@ -26,6 +26,7 @@ mkdir -p "$results"
 cleanup() {
   local ids
   ids=$("$PARTNERMESH_CONTAINER_CLI" ps -aq --filter "label=partnermesh.test-run=$run_id" 2>/dev/null || true)
+  # shellcheck disable=SC2086 # one container id per word
   if [ -n "$ids" ]; then "$PARTNERMESH_CONTAINER_CLI" rm -f $ids >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT

@@ -7,7 +7,7 @@ namespace PartnerMesh.ServiceDefaults.WebApi;
 /// <summary>
 /// Malformed JSON, wrong types and over-long bodies surface as <see cref="BadHttpRequestException"/>; they are the
 /// caller's fault, so they become 4xx problem details with the exception's own status (400, 413), never a 500.
-/// Other exceptions are left to the host (its <c>ExceptionHandlerOptions.StatusCodeSelector</c>, else a 500 problem).
+/// Other exceptions get the status <see cref="ExceptionStatusCodes"/> picks (503 for an unreachable store, else 500).
 /// </summary>
 internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Attribution.Api.Links;
@@ -44,8 +45,12 @@ public static class AttributionClientExtensions
     {
         using var response = await anonymous.GetAsync($"/r/{code}", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return Guid.Parse(QueryValue(response.Headers.Location!, "pm_click")!);
+        return ClickIdOf(response);
     }
+
+    /// <summary>The click id the redirect passes to the storefront in its <c>Location</c>.</summary>
+    public static Guid ClickIdOf(HttpResponseMessage redirect) =>
+        Guid.Parse(QueryValue(redirect.Headers.Location!, TrackingCookies.ClickIdParameter)!);
 
     public static Task<HttpResponseMessage> RecordConversionAsync(
         this HttpClient storefront, string orderId, decimal amount, Guid? clickId = null, string currency = "EUR",

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Outbox;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
 using Xunit;
@@ -31,7 +32,7 @@ public class RedirectEndpointsTests(AttributionApiFactory factory) : IClassFixtu
         var location = response.Headers.Location!;
         Assert.StartsWith("https://shop.example/landing?ref=home&", location.OriginalString, StringComparison.Ordinal);
         Assert.EndsWith("#top", location.OriginalString, StringComparison.Ordinal);
-        var clickId = Guid.Parse(AttributionClientExtensions.QueryValue(location, "pm_click")!);
+        var clickId = AttributionClientExtensions.ClickIdOf(response);
         Assert.Equal("instagram", AttributionClientExtensions.QueryValue(location, "utm_source"));
         Assert.Equal("social", AttributionClientExtensions.QueryValue(location, "utm_medium"));
         Assert.Equal("spring sale", AttributionClientExtensions.QueryValue(location, "utm_campaign"));
@@ -68,12 +69,12 @@ public class RedirectEndpointsTests(AttributionApiFactory factory) : IClassFixtu
 
         using var response = await _shopper.GetAsync($"/r/{link.Code}?utm_source=newsletter", Ct);
 
-        var clickId = Guid.Parse(AttributionClientExtensions.QueryValue(response.Headers.Location!, "pm_click")!);
+        var clickId = AttributionClientExtensions.ClickIdOf(response);
         var published = Assert.Single(await factory.OutboxEventsAsync<ClickRecorded>(evt => evt.ClickId == clickId));
         Assert.Equal((partner.Id, link.Id, link.Code, "newsletter"), (published.PartnerId, published.LinkId, published.Code, published.UtmSource));
         Assert.NotNull(published.VisitorId);
         await Eventually.UntilAsync(
-            () => factory.QueryDbAsync(db => db.OutboxMessages.AnyAsync(message => message.Id == published.EventId && message.PublishedAt != null, Ct)),
+            () => factory.QueryDbAsync(db => db.Set<OutboxMessage>().AnyAsync(message => message.Id == published.EventId && message.PublishedAt != null, Ct)),
             because: "the relay publishes the event to the broker");
     }
 
@@ -88,7 +89,7 @@ public class RedirectEndpointsTests(AttributionApiFactory factory) : IClassFixtu
 
         using var response = await _shopper.SendAsync(request, Ct);
 
-        var clickId = Guid.Parse(AttributionClientExtensions.QueryValue(response.Headers.Location!, "pm_click")!);
+        var clickId = AttributionClientExtensions.ClickIdOf(response);
         var click = await factory.QueryDbAsync(db => db.Clicks.SingleAsync(click => click.Id == clickId, Ct));
         Assert.Equal(visitorId, click.VisitorId);
     }
@@ -128,7 +129,7 @@ public class RedirectEndpointsTests(AttributionApiFactory factory) : IClassFixtu
         using var response = await _shopper.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var clickId = Guid.Parse(AttributionClientExtensions.QueryValue(response.Headers.Location!, "pm_click")!);
+        var clickId = AttributionClientExtensions.ClickIdOf(response);
         var click = await factory.QueryDbAsync(db => db.Clicks.SingleAsync(click => click.Id == clickId, Ct));
         Assert.Equal("evil", click.UtmSource);
         Assert.Equal(ClickDetails.MaxParameterLength, click.UtmCampaign!.Length);

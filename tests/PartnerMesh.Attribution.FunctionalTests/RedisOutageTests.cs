@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
 using Xunit;
 
 namespace PartnerMesh.Attribution.FunctionalTests;
@@ -22,7 +23,18 @@ public class RedisOutageTests(AttributionApiWithoutRedisFactory factory) : IClas
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("https://shop.example/no-cache?", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), "a dead cache must not hold the redirect");
-        var clickId = Guid.Parse(AttributionClientExtensions.QueryValue(response.Headers.Location, "pm_click")!);
+        var clickId = AttributionClientExtensions.ClickIdOf(response);
         Assert.True(await factory.QueryDbAsync(db => db.Clicks.AnyAsync(click => click.Id == clickId, Ct)));
+    }
+
+    [Fact]
+    public async Task Health_RedisUnreachable_IsDegradedButUp()
+    {
+        var anonymous = factory.CreateAnonymousClient();
+
+        // The bus connects in the background; once it has, only the cache is missing.
+        await Eventually.UntilAsync(async () => (await anonymous.GetAsync("/health", Ct)).StatusCode == HttpStatusCode.OK,
+            because: "losing the link cache must not take the service out of rotation");
+        Assert.Equal("Degraded", await (await anonymous.GetAsync("/health", Ct)).Content.ReadAsStringAsync(Ct));
     }
 }

@@ -5,6 +5,7 @@ using PartnerMesh.ServiceDefaults;
 using PartnerMesh.Testing;
 using StackExchange.Redis;
 using Xunit;
+using static PartnerMesh.Gateway.FunctionalTests.ResponseHeaders;
 
 namespace PartnerMesh.Gateway.FunctionalTests;
 
@@ -64,8 +65,7 @@ public class RateLimitTests(RateLimitedGatewayFactory factory) : IClassFixture<R
         await client.GetAsync("/api/coupons/x", Ct);
         await client.GetAsync("/api/coupons/y", Ct);
 
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var window = now - (now % 60);
+        var window = RateLimitWindow.CurrentStart();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(factory.Infrastructure.RedisConnectionString);
         var database = redis.GetDatabase();
         var key = $"gateway:ratelimit:{created.Key.Id}:{window}";
@@ -135,9 +135,4 @@ public class RateLimitTests(RateLimitedGatewayFactory factory) : IClassFixture<R
         Assert.Equal(HttpStatusCode.TooManyRequests, rejected.StatusCode);
         Assert.True(Interlocked.Read(ref rejections) >= 1);
     }
-
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.Single()
-        : response.Content.Headers.TryGetValues(name, out var contentValues) ? contentValues.Single()
-        : null;
 }

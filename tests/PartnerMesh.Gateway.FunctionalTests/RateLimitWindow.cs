@@ -10,4 +10,11 @@ internal static class RateLimitWindow
         Eventually.UntilAsync(
             () => Task.FromResult(60 - (DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 60) >= 15),
             TimeSpan.FromSeconds(20));
+
+    /// <summary>The start (Unix seconds) of the current window, as in the gateway's Redis keys.</summary>
+    public static long CurrentStart()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return now - (now % 60);
+    }
 }

@@ -5,6 +5,7 @@ using PartnerMesh.Gateway.Diagnostics;
 using PartnerMesh.Testing;
 using StackExchange.Redis;
 using Xunit;
+using static PartnerMesh.Gateway.FunctionalTests.ResponseHeaders;
 
 namespace PartnerMesh.Gateway.FunctionalTests;
 
@@ -75,8 +76,7 @@ public class SignInRateLimitTests(SignInRateLimitGatewayFactory factory) : IClas
         await client.PostAsync("/portal/login", SignInForm(), Ct);
         await client.GetAsync("/portal/login", Ct);
 
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var window = now - (now % 60);
+        var window = RateLimitWindow.CurrentStart();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(factory.Infrastructure.RedisConnectionString);
         var database = redis.GetDatabase();
         var signInKey = $"gateway:ratelimit:signin:{ip}:{window}";
@@ -107,11 +107,6 @@ public class SignInRateLimitTests(SignInRateLimitGatewayFactory factory) : IClas
 
     private static FormUrlEncodedContent SignInForm() =>
         new([new("email", "someone@example.com"), new("password", "guess")]);
-
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.Single()
-        : response.Content.Headers.TryGetValues(name, out var contentValues) ? contentValues.Single()
-        : null;
 
     /// <summary>Counts 429s tagged <c>kind=sign_in</c> on the gateway meter.</summary>
     private sealed class SignInRejections : IDisposable

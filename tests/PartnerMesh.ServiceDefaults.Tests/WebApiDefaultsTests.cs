@@ -34,6 +34,8 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         _app.MapDefaultEndpoints();
         _app.MapPost("/echo", (EchoRequest request) => TypedResults.Ok(request));
         _app.MapGet("/bad-request", IResult () => throw new BadHttpRequestException("Unreadable input."));
+        _app.MapGet("/database-down", IResult () => throw new InvalidOperationException("EF wrapper", new StoreException(isTransient: true)));
+        _app.MapGet("/database-bug", IResult () => throw new StoreException(isTransient: false));
         _app.MapPost("/raw", async (HttpRequest request, CancellationToken cancellationToken) =>
         {
             using var reader = new StreamReader(request.Body);
@@ -118,4 +120,27 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
     }
 
     private sealed record EchoRequest(string Text, int Count);
+
+    [Fact]
+    public async Task UnreachableDatabase_Returns503ProblemDetails()
+    {
+        var response = await _client.GetAsync("/database-down", Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task NonTransientDatabaseError_Returns500ProblemDetails()
+    {
+        var response = await _client.GetAsync("/database-bug", Ct);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private sealed class StoreException(bool isTransient) : System.Data.Common.DbException("store failure")
+    {
+        public override bool IsTransient => isTransient;
+    }
 }

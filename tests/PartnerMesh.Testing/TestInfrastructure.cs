@@ -45,8 +45,6 @@ public sealed class TestInfrastructure
 
     public string RedisConnectionString { get; }
 
-    /// <summary>AMQP URI of the default virtual host.</summary>
-    public Uri MessagingUri => _amqp.Uri;
 
     public static Task<TestInfrastructure> GetAsync() => Instance.Value;
 

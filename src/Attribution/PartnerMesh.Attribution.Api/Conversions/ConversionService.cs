@@ -55,7 +55,7 @@ public sealed class ConversionService(
         }
 
         var now = timeProvider.GetUtcNowForStorage();
-        var orderedAt = ForStorage(request.OrderedAt ?? now);
+        var orderedAt = request.OrderedAt?.ForStorage() ?? now;
         var reason = AttributionDecision.Decide(click?.OccurredAt, orderedAt, options.Value.Window);
         var attributed = reason == AttributionDecision.LastClick;
         var conversion = new Conversion
@@ -136,11 +136,4 @@ public sealed class ConversionService(
         existing.Amount == amount && existing.Currency == currency && existing.ClickId == clickId
             ? new ConversionResult(ConversionOutcome.Replayed, ConversionResponse.From(existing))
             : new ConversionResult(ConversionOutcome.Conflict);
-
-    // PostgreSQL keeps UTC microseconds; Npgsql refuses non-UTC offsets for timestamptz.
-    private static DateTimeOffset ForStorage(DateTimeOffset value)
-    {
-        var utc = value.ToUniversalTime();
-        return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
-    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Infrastructure;
@@ -33,9 +34,10 @@ public static class HostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        // Redis is only the link cache (redirects fall back to PostgreSQL): losing it degrades the service, never takes it down.
         builder.Services.AddHealthChecks()
             .AddNpgSql(connectionString)
-            .AddRedis(services => services.GetRequiredService<IConnectionMultiplexer>());
+            .AddRedis(services => services.GetRequiredService<IConnectionMultiplexer>(), failureStatus: HealthStatus.Degraded);
         return builder;
     }
 

@@ -19,8 +19,6 @@ public sealed class AttributionDbContext(DbContextOptions<AttributionDbContext> 
 
     public DbSet<Commission> Commissions => Set<Commission>();
 
-    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
-
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AttributionDbContext).Assembly);

@@ -6,6 +6,9 @@ namespace PartnerMesh.Gateway.ApiKeys;
 /// </summary>
 public sealed class ApiKey
 {
+    /// <summary>Longest name accepted (admin API, command line) and stored (<c>api_keys.name</c>).</summary>
+    public const int MaxNameLength = 100;
+
     public required string Id { get; init; }
 
     public required string Name { get; init; }

@@ -19,8 +19,7 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     ApiKeyStore store,
-    GatewayMetrics metrics,
-    IProblemDetailsService problemDetails)
+    GatewayMetrics metrics)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     private const string AuthorizationPrefix = ApiKeyAuthentication.Scheme + " ";
@@ -81,20 +80,19 @@ public sealed class ApiKeyAuthenticationHandler(
         var reason = Context.Items[ApiKeyAuthentication.FailureReasonItem] as string;
         metrics.AuthenticationFailed(reason ?? "missing");
 
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers[HeaderNames.WWWAuthenticate] = ApiKeyAuthentication.Scheme;
         // Only our own failure messages reach the client, never an exception's.
         var detail = reason is null ? null : result.Failure?.Message;
-        await WriteProblemAsync(
+        await ProblemResponses.WriteAsync(
+            Context,
             StatusCodes.Status401Unauthorized,
-            detail ?? $"An API key is required: send it in the {ApiKeyAuthentication.HeaderName} header.");
+            detail ?? $"An API key is required: send it in the {ApiKeyAuthentication.HeaderName} header.",
+            response => response.Headers[HeaderNames.WWWAuthenticate] = ApiKeyAuthentication.Scheme);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         metrics.AuthenticationFailed("insufficient_scope");
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        await WriteProblemAsync(StatusCodes.Status403Forbidden, "The API key's scope does not allow this operation.");
+        await ProblemResponses.WriteAsync(Context, StatusCodes.Status403Forbidden, "The API key's scope does not allow this operation.");
     }
 
     private static string? ReadPresentedKey(IHeaderDictionary headers, out bool ambiguous)
@@ -124,11 +122,4 @@ public sealed class ApiKeyAuthenticationHandler(
         Context.Items[ApiKeyAuthentication.FailureReasonItem] = reason;
         return AuthenticateResult.Fail(message);
     }
-
-    private Task WriteProblemAsync(int status, string detail) =>
-        problemDetails.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = { Status = status, Detail = detail },
-        }).AsTask();
 }

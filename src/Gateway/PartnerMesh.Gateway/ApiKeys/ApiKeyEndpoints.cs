@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Gateway.Diagnostics;
@@ -7,6 +8,10 @@ namespace PartnerMesh.Gateway.ApiKeys;
 
 public static class ApiKeyEndpoints
 {
+    /// <summary>A key as the admin API shows it (never its hash), translated to SQL by EF.</summary>
+    private static readonly Expression<Func<ApiKey, ApiKeyResponse>> ToResponse = key => new ApiKeyResponse(
+        key.Id, key.Name, key.Scope, key.RateLimitPerMinute, key.CreatedAt, key.RevokedAt, key.LastUsedAt);
+
     public static RouteGroupBuilder MapApiKeyEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/gateway/keys")
@@ -44,8 +49,7 @@ public static class ApiKeyEndpoints
     {
         var keys = await db.ApiKeys.AsNoTracking()
             .OrderBy(key => key.CreatedAt).ThenBy(key => key.Id)
-            .Select(key => new ApiKeyResponse(
-                key.Id, key.Name, key.Scope, key.RateLimitPerMinute, key.CreatedAt, key.RevokedAt, key.LastUsedAt))
+            .Select(ToResponse)
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(keys);
     }
@@ -55,8 +59,7 @@ public static class ApiKeyEndpoints
     {
         var key = await db.ApiKeys.AsNoTracking()
             .Where(key => key.Id == id)
-            .Select(key => new ApiKeyResponse(
-                key.Id, key.Name, key.Scope, key.RateLimitPerMinute, key.CreatedAt, key.RevokedAt, key.LastUsedAt))
+            .Select(ToResponse)
             .SingleOrDefaultAsync(cancellationToken);
         return key is null ? TypedResults.NotFound() : TypedResults.Ok(key);
     }
@@ -71,9 +74,9 @@ public static class ApiKeyEndpoints
     {
         var errors = new Dictionary<string, string[]>();
         var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 100)
+        if (string.IsNullOrEmpty(name) || name.Length > ApiKey.MaxNameLength)
         {
-            errors["name"] = ["Name is required and has at most 100 characters."];
+            errors["name"] = [$"Name is required and has at most {ApiKey.MaxNameLength} characters."];
         }
         else if (name.Any(char.IsControl))
         {

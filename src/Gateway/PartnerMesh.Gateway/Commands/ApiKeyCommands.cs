@@ -68,9 +68,9 @@ public static class ApiKeyCommands
         }
 
         var name = NewKeyName(args);
-        if (name.Length is 0 or > 100 || name.Any(char.IsControl))
+        if (name.Length is 0 or > ApiKey.MaxNameLength || name.Any(char.IsControl))
         {
-            await Console.Error.WriteLineAsync("The key name must have 1 to 100 characters.");
+            await Console.Error.WriteLineAsync($"The key name must have 1 to {ApiKey.MaxNameLength} characters.");
             Environment.ExitCode = 1;
             return true;
         }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Extensions.Primitives;
-using Yarp.ReverseProxy.Model;
 
 namespace PartnerMesh.Gateway.Diagnostics;
 
@@ -20,7 +19,8 @@ public sealed class RequestTrackingMiddleware(RequestDelegate next, GatewayMetri
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var requestId = IsValid(context.Request.Headers[HeaderName]) ? context.Request.Headers[HeaderName].ToString() : NewRequestId();
+        var presented = context.Request.Headers[HeaderName];
+        var requestId = IsValid(presented) ? presented.ToString() : NewRequestId();
         context.Request.Headers[HeaderName] = requestId;
         context.TraceIdentifier = requestId;
         Activity.Current?.SetTag(ActivityTag, requestId);
@@ -45,16 +45,9 @@ public sealed class RequestTrackingMiddleware(RequestDelegate next, GatewayMetri
 
     private static string NewRequestId() => Guid.NewGuid().ToString("N");
 
-    private static string RouteOf(HttpContext context)
-    {
-        var endpoint = context.GetEndpoint();
-        if (endpoint is null)
-        {
-            return "unmatched";
-        }
-
-        return endpoint.Metadata.GetMetadata<GatewayRouteMetadata>()?.RouteId
-            ?? endpoint.Metadata.GetMetadata<RouteModel>()?.Config.RouteId
-            ?? "gateway";
-    }
+    /// <summary>Proxied routes and the key API carry <see cref="GatewayRouteMetadata"/>; probes and OpenAPI are "gateway".</summary>
+    private static string RouteOf(HttpContext context) =>
+        context.GetEndpoint() is { } endpoint
+            ? endpoint.Metadata.GetMetadata<GatewayRouteMetadata>()?.RouteId ?? "gateway"
+            : "unmatched";
 }

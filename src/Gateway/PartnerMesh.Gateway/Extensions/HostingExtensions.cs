@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
@@ -68,11 +67,7 @@ public static class HostingExtensions
         return builder;
     }
 
-    /// <summary>Bad input keeps its 4xx (malformed JSON, oversized bodies); an unreachable store is a 503, never a 500.</summary>
-    private static int StatusCodeFor(Exception exception) => exception switch
-    {
-        BadHttpRequestException badRequest => badRequest.StatusCode,
-        DbException or RedisConnectionException or TimeoutException => StatusCodes.Status503ServiceUnavailable,
-        _ => StatusCodes.Status500InternalServerError,
-    };
+    /// <summary>The shared mapping (bad input 4xx, unreachable database 503), plus Redis, which only the gateway uses.</summary>
+    private static int StatusCodeFor(Exception exception) =>
+        exception is RedisConnectionException ? StatusCodes.Status503ServiceUnavailable : ExceptionStatusCodes.For(exception);
 }

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
 using PartnerMesh.Gateway.Diagnostics;
 using Yarp.ReverseProxy.Forwarder;
@@ -48,12 +49,12 @@ public sealed class ProxyErrorMiddleware(RequestDelegate next, ILogger<ProxyErro
 
     private static (int Status, string Detail) Describe(IForwarderErrorFeature error)
     {
-        if (FindBadRequest(error.Exception) is { } badRequest)
+        if (FindInner<BadHttpRequestException>(error.Exception) is { } badRequest)
         {
             return (badRequest.StatusCode, badRequest.Message);
         }
 
-        if (IsConnectionRefused(error.Exception))
+        if (FindInner<SocketException>(error.Exception) is { SocketErrorCode: SocketError.ConnectionRefused })
         {
             return (StatusCodes.Status503ServiceUnavailable, "The service is not running right now; retry shortly.");
         }
@@ -68,29 +69,20 @@ public sealed class ProxyErrorMiddleware(RequestDelegate next, ILogger<ProxyErro
         };
     }
 
-    private static bool IsConnectionRefused(Exception? exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
+    /// <summary>Paths start with '/', so a dot segment is always preceded by "/.": most paths skip the split.</summary>
     private static bool HasDotSegment(PathString path) =>
-        path.Value is { } value && value.Split('/').Any(segment => segment is "." or "..");
+        path.Value is { } value
+        && value.Contains("/.", StringComparison.Ordinal)
+        && value.Split('/').Any(segment => segment is "." or "..");
 
-    private static BadHttpRequestException? FindBadRequest(Exception? exception)
+    private static T? FindInner<T>(Exception? exception)
+        where T : Exception
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is BadHttpRequestException badRequest)
+            if (current is T match)
             {
-                return badRequest;
+                return match;
             }
         }
 

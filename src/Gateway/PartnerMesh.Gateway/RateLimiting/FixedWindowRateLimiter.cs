@@ -50,7 +50,7 @@ public sealed class FixedWindowRateLimiter(
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             WarnThrottled(exception);
-            count = fallback.Increment(key, windowStart);
+            count = fallback.Increment(partition, windowStart);
         }
 
         return new RateLimitDecision(limit, count, resetSeconds);

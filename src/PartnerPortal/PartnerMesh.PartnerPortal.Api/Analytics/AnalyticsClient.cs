@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -44,7 +45,7 @@ public sealed partial class AnalyticsClient(HttpClient http, ServiceTokenIssuer 
     public async Task<KpiReport?> GetDailyReportAsync(
         Guid accountId, Guid partnerId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        var answer = await GetDailyKpisAsync(accountId, partnerId, from.ToString("yyyy-MM-dd", null), to.ToString("yyyy-MM-dd", null), cancellationToken);
+        var answer = await GetDailyKpisAsync(accountId, partnerId, Day(from), Day(to), cancellationToken);
         if (answer is not { StatusCode: HttpStatusCode.OK })
         {
             return null;
@@ -60,6 +61,9 @@ public sealed partial class AnalyticsClient(HttpClient http, ServiceTokenIssuer 
             return null;
         }
     }
+
+    /// <summary>Invariant: the current culture's calendar need not be Gregorian (th-TH would write the year 2568).</summary>
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string DailyKpisUri(Guid partnerId, string? from, string? to)
     {

@@ -45,7 +45,7 @@ public static class BffEndpoints
         return TypedResults.Problem(
             statusCode: StatusCodes.Status503ServiceUnavailable,
             title: "Numbers unavailable",
-            detail: "Your numbers are unavailable right now. Please try again in a few minutes.");
+            detail: PortalPages.UnavailableMessage);
     }
 }
 

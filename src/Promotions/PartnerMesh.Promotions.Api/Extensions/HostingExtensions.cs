@@ -16,7 +16,6 @@ public static class HostingExtensions
             options.UseNpgsql(connectionString).UseOutboxSignal(services));
         builder.Services.AddOutbox<PromotionsDbContext>();
 
-        // Queue names must be unique per service: every service that keeps partners has a RegisterPartnerConsumer.
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
             bus.AddConsumer<RegisterPartnerConsumer>());
 

@@ -16,7 +16,7 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         });
         builder.HasKey(key => key.Id).HasName("pk_api_keys");
         builder.Property(key => key.Id).HasColumnName("key_id").HasMaxLength(ApiKeyFormat.KeyIdLength);
-        builder.Property(key => key.Name).HasColumnName("name").HasMaxLength(100);
+        builder.Property(key => key.Name).HasColumnName("name").HasMaxLength(ApiKey.MaxNameLength);
         builder.Property(key => key.Scope).HasColumnName("scope").HasMaxLength(20);
         builder.Property(key => key.SecretHash).HasColumnName("secret_hash");
         builder.Property(key => key.RateLimitPerMinute).HasColumnName("rate_limit_per_minute");

@@ -1,0 +1,29 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Http;
+
+namespace PartnerMesh.ServiceDefaults.WebApi;
+
+/// <summary>
+/// The status of an unhandled exception: bad input keeps its 4xx (malformed JSON, oversized bodies); a store that cannot
+/// be reached right now (a transient database failure, a timeout, a refused connection) is a 503, not a 500, so callers
+/// and their retry policies know to come back.
+/// </summary>
+public static class ExceptionStatusCodes
+{
+    public static int For(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case BadHttpRequestException badRequest:
+                    return badRequest.StatusCode;
+                case DbException { IsTransient: true } or TimeoutException or SocketException:
+                    return StatusCodes.Status503ServiceUnavailable;
+            }
+        }
+
+        return StatusCodes.Status500InternalServerError;
+    }
+}
