@@ -396,7 +396,7 @@ ensure_service() {
   if [[ -f $SERVICE_PID_FILE ]]; then
     pid="$(<"$SERVICE_PID_FILE")"
     # only the service this script started (and which no longer answers)
-    if [[ $pid =~ ^[0-9]+$ ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "system service --time=0 unix://$SOCK"; then
+    if [[ $pid =~ ^[0-9]+$ ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "system service --time=0 unix://$SOCK"; then
       log "API service (pid $pid) does not answer: stopping it"
       kill "$pid" 2>/dev/null || true
       sleep 1

@@ -24,6 +24,12 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public string StorefrontApiKey { get; private set; } = "";
 
+    /// <summary>
+    /// An admin key of the tests' own: the bootstrap key keeps its production budget (120 requests a minute), which
+    /// tests polling analytics for a few seconds would exhaust.
+    /// </summary>
+    public string AdminApiKey { get; private set; } = "";
+
     public async ValueTask InitializeAsync()
     {
         var infrastructure = await TestInfrastructure.GetAsync();
@@ -50,18 +56,16 @@ public sealed class SystemFixture : IAsyncLifetime
 
         App = await PartnerMeshApplication.StartAsync(options, TestContext.Current.CancellationToken);
 
-        using var admin = CreateAdminClient();
-        var response = await admin.PostAsJsonAsync("/api/gateway/keys",
-            new { name = "e2e-storefront", scope = "storefront", rateLimitPerMinute = 100_000 });
-        response.EnsureSuccessStatusCode();
-        StorefrontApiKey = (await response.Content.ReadFromJsonAsync<CreatedKey>())!.ApiKey;
+        using var bootstrapAdmin = CreateClient(App.AdminApiKey);
+        AdminApiKey = await CreateKeyAsync(bootstrapAdmin, "e2e-admin", "admin");
+        StorefrontApiKey = await CreateKeyAsync(bootstrapAdmin, "e2e-storefront", "storefront");
     }
 
     public Task StopBrokerAsync() => _broker!.StopAsync();
 
     public Task StartBrokerAsync() => _broker!.StartAsync();
 
-    public HttpClient CreateAdminClient() => CreateClient(App.AdminApiKey);
+    public HttpClient CreateAdminClient() => CreateClient(AdminApiKey);
 
     public HttpClient CreateStorefrontClient() => CreateClient(StorefrontApiKey);
 
@@ -108,6 +112,13 @@ public sealed class SystemFixture : IAsyncLifetime
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = App.GatewayUrl };
         client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         return client;
+    }
+
+    private static async Task<string> CreateKeyAsync(HttpClient admin, string name, string scope)
+    {
+        var response = await admin.PostAsJsonAsync("/api/gateway/keys", new { name, scope, rateLimitPerMinute = 100_000 });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<CreatedKey>())!.ApiKey;
     }
 
     private static int FreePort()

@@ -4,11 +4,13 @@ namespace PartnerMesh.Testing;
 public static class Eventually
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan FirstInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxInterval = TimeSpan.FromMilliseconds(500);
 
     public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null, string? because = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        var interval = FirstInterval;
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
@@ -16,7 +18,9 @@ public static class Eventually
                 throw new TimeoutException($"Condition not met within {timeout ?? DefaultTimeout}{(because is null ? "" : ": " + because)}.");
             }
 
-            await Task.Delay(Interval);
+            // Quick effects are seen quickly; slow ones (a broker coming back) are not hammered for minutes.
+            await Task.Delay(interval);
+            interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 3 / 2, MaxInterval.Ticks));
         }
     }
 
