@@ -10,7 +10,14 @@ internal static class Solution
     public const string Prefix = "PartnerMesh.";
 
     public static readonly string[] BuildingBlocks =
-        ["PartnerMesh.ServiceDefaults", "PartnerMesh.Contracts", "PartnerMesh.Data", "PartnerMesh.Messaging", "PartnerMesh.Outbox"];
+    [
+        "PartnerMesh.ServiceDefaults",
+        "PartnerMesh.Contracts",
+        "PartnerMesh.Data",
+        "PartnerMesh.Messaging",
+        "PartnerMesh.Outbox",
+        "PartnerMesh.PartnerDirectory",
+    ];
 
     public static readonly string[] Services =
     [

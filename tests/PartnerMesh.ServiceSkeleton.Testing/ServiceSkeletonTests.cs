@@ -106,20 +106,22 @@ public abstract class ServiceSkeletonTests<TProgram, TDbContext>(
     }
 
     [Fact]
-    public async Task PartnerRegistered_AgainUnderNewEventId_KeepsFirstRegistration()
+    public async Task PartnerRegistered_AgainUnderNewEventId_UpdatesTheCopyInPlace()
     {
         var first = NewPartnerRegistered();
         await factory.PublishAsync(first);
         using var admin = Admin;
         await WaitForPartnerAsync(admin, first.PartnerId);
 
-        var again = first with { EventId = Guid.CreateVersion7(), Name = "Second registration" };
+        var again = first with { EventId = Guid.CreateVersion7(), Name = "Corrected name", OccurredAt = first.OccurredAt.AddMinutes(5) };
         await factory.PublishAsync(again);
         await Eventually.UntilAsync(async () =>
             await factory.QueryDbAsync(db => db.Set<InboxMessage>().AnyAsync(m => m.MessageId == again.EventId, Ct)));
 
         Assert.Equal(1, await PartnerRowCountAsync(first.PartnerId));
-        Assert.Equal(first.Name, (await GetPartnerAsync(admin, first.PartnerId))!.Name);
+        var partner = await GetPartnerAsync(admin, first.PartnerId);
+        Assert.Equal("Corrected name", partner!.Name);
+        Assert.Equal(first.OccurredAt, partner.RegisteredAt);
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using PartnerMesh.Coupons.Api.Extensions;
 using PartnerMesh.Coupons.Api.Infrastructure;
-using PartnerMesh.Coupons.Api.Partners;
-using PartnerMesh.Coupons.Api.Status;
 using PartnerMesh.Data;
+using PartnerMesh.PartnerDirectory;
+using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +21,6 @@ app.UseWebApiDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
-app.MapPartnerEndpoints();
-app.MapStatusEndpoints();
+app.MapPartnerDirectoryEndpoints("/api/coupons");
+app.MapServiceStatusEndpoints("/api/coupons", ResourceNames.CouponsApi);
 app.Run();

@@ -1,8 +1,8 @@
 using PartnerMesh.Data;
+using PartnerMesh.PartnerDirectory;
 using PartnerMesh.Promotions.Api.Extensions;
 using PartnerMesh.Promotions.Api.Infrastructure;
-using PartnerMesh.Promotions.Api.Partners;
-using PartnerMesh.Promotions.Api.Status;
+using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +21,6 @@ app.UseWebApiDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
-app.MapPartnerEndpoints();
-app.MapStatusEndpoints();
+app.MapPartnerDirectoryEndpoints("/api/promotions");
+app.MapServiceStatusEndpoints("/api/promotions", ResourceNames.PromotionsApi);
 app.Run();

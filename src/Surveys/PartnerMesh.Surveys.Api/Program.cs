@@ -1,9 +1,9 @@
 using PartnerMesh.Data;
+using PartnerMesh.PartnerDirectory;
+using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Surveys.Api.Extensions;
 using PartnerMesh.Surveys.Api.Infrastructure;
-using PartnerMesh.Surveys.Api.Partners;
-using PartnerMesh.Surveys.Api.Status;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -21,6 +21,6 @@ app.UseWebApiDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
-app.MapPartnerEndpoints();
-app.MapStatusEndpoints();
+app.MapPartnerDirectoryEndpoints("/api/surveys");
+app.MapServiceStatusEndpoints("/api/surveys", ResourceNames.SurveysApi);
 app.Run();

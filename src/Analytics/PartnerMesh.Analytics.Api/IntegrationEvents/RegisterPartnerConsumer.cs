@@ -1,29 +1,13 @@
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Analytics.Api.Infrastructure;
 using PartnerMesh.Contracts.Attribution;
-using PartnerMesh.Outbox;
+using PartnerMesh.PartnerDirectory;
 
 namespace PartnerMesh.Analytics.Api.IntegrationEvents;
 
+/// <summary>Learns partners so the KPI reports can name them.</summary>
 public sealed class RegisterPartnerConsumer(AnalyticsDbContext db, AnalyticsMetrics metrics, TimeProvider timeProvider)
-    : IConsumer<PartnerRegistered>
+    : PartnerRegistrationConsumer<AnalyticsDbContext>(db)
 {
-    public async Task Consume(ConsumeContext<PartnerRegistered> context)
-    {
-        var partner = context.Message;
-        var applied = await db.ExecuteOnceAsync(context, nameof(RegisterPartnerConsumer), ct =>
-            db.Database.ExecuteSqlAsync(
-                $"""
-                INSERT INTO partners (id, name, kind, registered_at)
-                VALUES ({partner.PartnerId}, {partner.Name}, {partner.Kind}, {partner.OccurredAt.ToUniversalTime()})
-                ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind
-                """,
-                ct));
-
-        if (applied)
-        {
-            metrics.EventApplied("partner-registered", timeProvider.GetUtcNow() - partner.OccurredAt);
-        }
-    }
+    protected override void OnRecorded(PartnerRegistered registered) =>
+        metrics.EventApplied("partner-registered", timeProvider.GetUtcNow() - registered.OccurredAt);
 }

@@ -3,6 +3,7 @@ using PartnerMesh.Coupons.Api.Infrastructure;
 using PartnerMesh.Coupons.Api.IntegrationEvents;
 using PartnerMesh.Messaging;
 using PartnerMesh.Outbox;
+using PartnerMesh.PartnerDirectory;
 using PartnerMesh.ServiceDefaults;
 
 namespace PartnerMesh.Coupons.Api.Extensions;
@@ -15,6 +16,7 @@ public static class HostingExtensions
         builder.Services.AddDbContext<CouponsDbContext>((services, options) =>
             options.UseNpgsql(connectionString).UseOutboxSignal(services));
         builder.Services.AddOutbox<CouponsDbContext>();
+        builder.Services.AddPartnerDirectory<CouponsDbContext>();
 
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
             bus.AddConsumer<RegisterPartnerConsumer>());

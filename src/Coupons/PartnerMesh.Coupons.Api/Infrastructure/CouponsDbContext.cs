@@ -1,16 +1,17 @@
 using Microsoft.EntityFrameworkCore;
-using PartnerMesh.Coupons.Api.Partners;
 using PartnerMesh.Outbox;
+using PartnerMesh.PartnerDirectory;
 
 namespace PartnerMesh.Coupons.Api.Infrastructure;
 
 public sealed class CouponsDbContext(DbContextOptions<CouponsDbContext> options) : DbContext(options)
 {
-    public DbSet<Partner> Partners => Set<Partner>();
+    public DbSet<KnownPartner> Partners => Set<KnownPartner>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CouponsDbContext).Assembly);
+        modelBuilder.AddPartnerDirectory();
         modelBuilder.AddOutboxAndInbox();
     }
 }

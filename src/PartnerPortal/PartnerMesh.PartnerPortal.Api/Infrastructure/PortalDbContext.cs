@@ -1,14 +1,14 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Outbox;
+using PartnerMesh.PartnerDirectory;
 using PartnerMesh.PartnerPortal.Api.Accounts;
-using PartnerMesh.PartnerPortal.Api.Partners;
 
 namespace PartnerMesh.PartnerPortal.Api.Infrastructure;
 
 public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
-    public DbSet<Partner> Partners => Set<Partner>();
+    public DbSet<KnownPartner> Partners => Set<KnownPartner>();
 
     public DbSet<PortalAccount> Accounts => Set<PortalAccount>();
 
@@ -18,6 +18,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+        modelBuilder.AddPartnerDirectory();
         modelBuilder.AddOutboxAndInbox();
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Messaging;
 using PartnerMesh.Outbox;
+using PartnerMesh.PartnerDirectory;
 using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Api.IntegrationEvents;
 using PartnerMesh.ServiceDefaults;
@@ -15,6 +16,7 @@ public static class HostingExtensions
         builder.Services.AddDbContext<PromotionsDbContext>((services, options) =>
             options.UseNpgsql(connectionString).UseOutboxSignal(services));
         builder.Services.AddOutbox<PromotionsDbContext>();
+        builder.Services.AddPartnerDirectory<PromotionsDbContext>();
 
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
             bus.AddConsumer<RegisterPartnerConsumer>());

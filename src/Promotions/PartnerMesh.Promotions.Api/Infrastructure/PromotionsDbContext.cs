@@ -1,16 +1,17 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Outbox;
-using PartnerMesh.Promotions.Api.Partners;
+using PartnerMesh.PartnerDirectory;
 
 namespace PartnerMesh.Promotions.Api.Infrastructure;
 
 public sealed class PromotionsDbContext(DbContextOptions<PromotionsDbContext> options) : DbContext(options)
 {
-    public DbSet<Partner> Partners => Set<Partner>();
+    public DbSet<KnownPartner> Partners => Set<KnownPartner>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PromotionsDbContext).Assembly);
+        modelBuilder.AddPartnerDirectory();
         modelBuilder.AddOutboxAndInbox();
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Messaging;
 using PartnerMesh.Outbox;
+using PartnerMesh.PartnerDirectory;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.Surveys.Api.Infrastructure;
 using PartnerMesh.Surveys.Api.IntegrationEvents;
@@ -15,6 +16,7 @@ public static class HostingExtensions
         builder.Services.AddDbContext<SurveysDbContext>((services, options) =>
             options.UseNpgsql(connectionString).UseOutboxSignal(services));
         builder.Services.AddOutbox<SurveysDbContext>();
+        builder.Services.AddPartnerDirectory<SurveysDbContext>();
 
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
             bus.AddConsumer<RegisterPartnerConsumer>());

@@ -60,31 +60,6 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                     b.ToTable("partner_daily_kpis", (string)null);
                 });
 
-            modelBuilder.Entity("PartnerMesh.Analytics.Api.Partners.Partner", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("kind");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("name");
-
-                    b.Property<DateTimeOffset>("RegisteredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("registered_at");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("partners", (string)null);
-                });
-
             modelBuilder.Entity("PartnerMesh.Outbox.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -162,6 +137,31 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasFilter("published_at IS NULL AND parked_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.PartnerDirectory.KnownPartner", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("registered_at");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("partners", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -22,34 +22,6 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("PartnerMesh.Coupons.Api.Partners.Partner", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("kind");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("name");
-
-                    b.Property<DateTimeOffset>("RegisteredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("registered_at");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("RegisteredAt", "Id")
-                        .HasDatabaseName("ix_partners_registered_at_id");
-
-                    b.ToTable("partners", (string)null);
-                });
-
             modelBuilder.Entity("PartnerMesh.Outbox.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -127,6 +99,31 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                         .HasFilter("published_at IS NULL AND parked_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.PartnerDirectory.KnownPartner", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("registered_at");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("partners", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PartnerMesh.PartnerDirectory;
 using PartnerMesh.PartnerPortal.Api.Accounts;
-using PartnerMesh.PartnerPortal.Api.Partners;
 
 namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;
 
@@ -27,6 +27,6 @@ public sealed class PortalAccountConfiguration : IEntityTypeConfiguration<Portal
         // One active account per email; a deleted (disabled) account frees its email for a new one.
         builder.HasIndex(account => account.NormalizedEmail).IsUnique().HasFilter("disabled_at IS NULL").HasDatabaseName(ActiveEmailIndex);
         builder.HasIndex(account => account.PartnerId).HasDatabaseName("ix_portal_accounts_partner_id");
-        builder.HasOne<Partner>().WithMany().HasForeignKey(account => account.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<KnownPartner>().WithMany().HasForeignKey(account => account.PartnerId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -123,6 +123,31 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.PartnerDirectory.KnownPartner", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("registered_at");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("partners", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.Accounts.PortalAccount", b =>
                 {
                     b.Property<Guid>("Id")
@@ -183,34 +208,9 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                     b.ToTable("portal_accounts", (string)null);
                 });
 
-            modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.Partners.Partner", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("kind");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("name");
-
-                    b.Property<DateTimeOffset>("RegisteredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("registered_at");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("partners", (string)null);
-                });
-
             modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.Accounts.PortalAccount", b =>
                 {
-                    b.HasOne("PartnerMesh.PartnerPortal.Api.Partners.Partner", null)
+                    b.HasOne("PartnerMesh.PartnerDirectory.KnownPartner", null)
                         .WithMany()
                         .HasForeignKey("PartnerId")
                         .OnDelete(DeleteBehavior.Restrict)

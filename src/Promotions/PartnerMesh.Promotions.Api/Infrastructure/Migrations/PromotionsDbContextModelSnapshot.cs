@@ -101,7 +101,7 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
-            modelBuilder.Entity("PartnerMesh.Promotions.Api.Partners.Partner", b =>
+            modelBuilder.Entity("PartnerMesh.PartnerDirectory.KnownPartner", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -122,9 +122,6 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                         .HasColumnName("registered_at");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("RegisteredAt", "Id")
-                        .HasDatabaseName("ix_partners_registered_at_id");
 
                     b.ToTable("partners", (string)null);
                 });

@@ -1,0 +1,84 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults.Security;
+
+namespace PartnerMesh.PartnerDirectory;
+
+public static class PartnerDirectoryEndpoints
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    private static readonly Expression<Func<KnownPartner, PartnerResponse>> ToResponse =
+        partner => new PartnerResponse(partner.Id, partner.Name, partner.Kind, partner.RegisteredAt);
+
+    /// <summary>Admin-only <c>{routePrefix}/partners</c>: the partners this service knows, for operators.</summary>
+    public static RouteGroupBuilder MapPartnerDirectoryEndpoints(this IEndpointRouteBuilder app, string routePrefix)
+    {
+        var group = app.MapGroup($"{routePrefix}/partners").WithTags("Partners").RequireAuthorization(PartnerMeshPolicies.Admin);
+
+        group.MapGet("/", ListPartners).WithName(nameof(ListPartners));
+        group.MapGet("/{id:guid}", GetPartner).WithName(nameof(GetPartner));
+
+        return group;
+    }
+
+    /// <summary>
+    /// Admin-only <c>{routePrefix}/status</c>: what an operator checks first, the partners this service knows and
+    /// whether its outbox drains.
+    /// </summary>
+    public static RouteGroupBuilder MapServiceStatusEndpoints(this IEndpointRouteBuilder app, string routePrefix, string serviceName)
+    {
+        var group = app.MapGroup($"{routePrefix}/status").WithTags("Status").RequireAuthorization(PartnerMeshPolicies.Admin);
+
+        group.MapGet("/", (IPartnerDirectory directory, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+            GetStatus(serviceName, directory, timeProvider, cancellationToken)).WithName(nameof(GetStatus));
+
+        return group;
+    }
+
+    private static async Task<Ok<ServiceStatus>> GetStatus(
+        string serviceName, IPartnerDirectory directory, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ServiceStatus(
+            serviceName,
+            await directory.Partners.CountAsync(cancellationToken),
+            await directory.Database.GetOutboxStatusAsync(timeProvider, cancellationToken)));
+
+    /// <summary>Known partners ordered by id; pass a page's <c>next</c> as <c>after</c> to read the following page.</summary>
+    private static async Task<Results<Ok<PartnerPage>, ValidationProblem>> ListPartners(
+        IPartnerDirectory directory, CancellationToken cancellationToken, int limit = DefaultLimit, Guid? after = null)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxLimit}."] });
+        }
+
+        var partners = await directory.Partners.AsNoTracking()
+            .Where(partner => after == null || partner.Id > after)
+            .OrderBy(partner => partner.Id)
+            .Take(limit + 1)
+            .Select(ToResponse)
+            .ToListAsync(cancellationToken);
+
+        var items = partners.Count > limit ? partners[..limit] : partners;
+        return TypedResults.Ok(new PartnerPage(items, partners.Count > limit ? items[^1].Id : null));
+    }
+
+    private static async Task<Results<Ok<PartnerResponse>, ProblemHttpResult>> GetPartner(
+        Guid id, IPartnerDirectory directory, CancellationToken cancellationToken) =>
+        await directory.Partners.AsNoTracking().Where(partner => partner.Id == id).Select(ToResponse).SingleOrDefaultAsync(cancellationToken) is { } partner
+            ? TypedResults.Ok(partner)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Partner not found",
+                detail: $"No partner {id} has been registered with this service.");
+}
+
+public sealed record PartnerResponse(Guid Id, string Name, string Kind, DateTimeOffset RegisteredAt);
+
+public sealed record PartnerPage(IReadOnlyList<PartnerResponse> Items, Guid? Next);
+
+public sealed record ServiceStatus(string Service, int KnownPartners, OutboxStatus Outbox);
