@@ -1,5 +1,8 @@
+using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -35,6 +38,9 @@ public static class WebApiExtensions
     /// <item>Request bodies are limited to <paramref name="maxRequestBodyBytes"/> (Kestrel's <c>MaxRequestBodySize</c>
     /// and the <c>UseWebApiDefaults</c> check); a host may override it later through <see cref="WebApiOptions"/>.</item>
     /// <item>OpenAPI document generation, mapped by <c>MapDefaultEndpoints</c>.</item>
+    /// <item>The client address and scheme from <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c>, when a trusted proxy
+    /// (see <see cref="WebApiOptions.TrustLoopbackProxies"/>) sent them: behind the gateway, a service sees the shopper's
+    /// address and sets <c>Secure</c> cookies when the gateway was reached over HTTPS.</item>
     /// </list>
     /// </summary>
     public static TBuilder AddWebApiDefaults<TBuilder>(this TBuilder builder, long maxRequestBodyBytes = WebApiOptions.DefaultMaxRequestBodyBytes)
@@ -43,7 +49,16 @@ public static class WebApiExtensions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRequestBodyBytes);
 
         var services = builder.Services;
-        services.AddOptions<WebApiOptions>().Configure(options => options.MaxRequestBodyBytes = maxRequestBodyBytes);
+        var trustedProxyNetworks = builder.Configuration.GetSection("ForwardedHeaders:TrustedProxyNetworks").Get<string[]>() ?? [];
+        services.AddOptions<WebApiOptions>().Configure(options =>
+        {
+            options.MaxRequestBodyBytes = maxRequestBodyBytes;
+            foreach (var network in trustedProxyNetworks)
+            {
+                options.TrustedProxyNetworks.Add(network);
+            }
+        });
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<WebApiOptions>>(ConfigureForwardedHeaders);
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<WebApiOptions>>((kestrel, webApi) => kestrel.Limits.MaxRequestBodySize = webApi.Value.MaxRequestBodyBytes);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -60,10 +75,33 @@ public static class WebApiExtensions
     /// </summary>
     public static WebApplication UseWebApiDefaults(this WebApplication app)
     {
+        var forwardedHeaders = app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
+        if (forwardedHeaders.KnownProxies.Count > 0 || forwardedHeaders.KnownIPNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         return app;
+    }
+
+    private static void ConfigureForwardedHeaders(ForwardedHeadersOptions forwarded, IOptions<WebApiOptions> webApi)
+    {
+        forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        forwarded.KnownProxies.Clear();
+        forwarded.KnownIPNetworks.Clear();
+        if (webApi.Value.TrustLoopbackProxies)
+        {
+            forwarded.KnownIPNetworks.Add(new System.Net.IPNetwork(IPAddress.Loopback, 8));
+            forwarded.KnownProxies.Add(IPAddress.IPv6Loopback);
+        }
+
+        foreach (var network in webApi.Value.TrustedProxyNetworks)
+        {
+            forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        }
     }
 
     /// <summary>Maps the OpenAPI document (anonymous) when <see cref="AddWebApiDefaults"/> registered it.</summary>

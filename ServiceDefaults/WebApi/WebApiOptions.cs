@@ -9,6 +9,19 @@ public sealed class WebApiOptions
     /// <summary>Largest request body accepted, in bytes; larger bodies get 413 problem details.</summary>
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
 
+    /// <summary>
+    /// Whether <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> from a loopback peer are believed. True for services,
+    /// whose only caller on the host is the gateway (which replaces whatever a client sent); false for the gateway
+    /// itself, where a loopback peer may be any client.
+    /// </summary>
+    public bool TrustLoopbackProxies { get; set; } = true;
+
+    /// <summary>
+    /// Further proxies whose forwarded headers are believed, as CIDR networks (configuration
+    /// <c>ForwardedHeaders:TrustedProxyNetworks</c>), e.g. the load balancer in front of the gateway.
+    /// </summary>
+    public IList<string> TrustedProxyNetworks { get; } = [];
+
     /// <summary>The problem detail for a body above <paramref name="limit"/>, the same from every check.</summary>
     public static string TooLargeDetail(long limit) => $"Request bodies are limited to {limit} bytes.";
 }

@@ -30,8 +30,13 @@ public static class HostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         // The gateway's body limit is configurable (Gateway:MaxRequestBodySize); AddWebApiDefaults applies it to Kestrel and the 413 check.
-        services.AddOptions<WebApiOptions>()
-            .Configure<IOptions<GatewayOptions>>((webApi, gateway) => webApi.MaxRequestBodyBytes = gateway.Value.MaxRequestBodySize);
+        // Any client may connect from loopback here, so only configured proxies (ForwardedHeaders:TrustedProxyNetworks,
+        // e.g. a load balancer) may set the client address the rate limits key on.
+        services.AddOptions<WebApiOptions>().Configure<IOptions<GatewayOptions>>((webApi, gateway) =>
+        {
+            webApi.MaxRequestBodyBytes = gateway.Value.MaxRequestBodySize;
+            webApi.TrustLoopbackProxies = false;
+        });
         services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = StatusCodeFor);
 
         services.AddDbContext<GatewayDbContext>(options => options.UseNpgsql(database));
