@@ -112,16 +112,17 @@ public class KpiIngestionTests(AnalyticsApiFactory factory) : IClassFixture<Anal
     [Fact]
     public async Task ClickRecorded_WhenApplied_RecordsEventLagAndIngestedCount()
     {
-        using var lag = new MeasurementRecorder(factory.Services, AnalyticsMetrics.MeterName, AnalyticsMetrics.EventLagInstrument);
-        using var ingested = new MeasurementRecorder(factory.Services, AnalyticsMetrics.MeterName, AnalyticsMetrics.ClicksIngestedInstrument);
+        using var analytics = new MeasurementRecorder(
+            factory.Services, AnalyticsMetrics.MeterName, AnalyticsMetrics.EventLagInstrument, AnalyticsMetrics.ClicksIngestedInstrument);
         var partnerId = Guid.NewGuid();
         var occurredAt = DateTimeOffset.UtcNow.AddMinutes(-2);
 
         await factory.PublishAsync(Events.Click(partnerId, occurredAt));
         await factory.WaitForAsync(partnerId, DateOnly.FromDateTime(occurredAt.UtcDateTime), kpi => kpi.Clicks == 1);
 
-        await Eventually.UntilAsync(() => Task.FromResult(lag.ValuesTagged("event", "click-recorded").Any(seconds => seconds >= 120)));
-        await Eventually.UntilAsync(() => Task.FromResult(ingested.Measurements.Sum(m => m.Value) >= 1));
+        await Eventually.UntilAsync(() => Task.FromResult(
+            analytics.ValuesTagged("event", "click-recorded", AnalyticsMetrics.EventLagInstrument).Any(seconds => seconds >= 120)));
+        await Eventually.UntilAsync(() => Task.FromResult(analytics.Sum(AnalyticsMetrics.ClicksIngestedInstrument) >= 1));
     }
 
     private Task<int> CountInboxAsync(Guid messageId) =>

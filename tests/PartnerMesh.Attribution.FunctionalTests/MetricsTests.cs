@@ -1,62 +1,30 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using PartnerMesh.Attribution.Api;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
 using Xunit;
 
 namespace PartnerMesh.Attribution.FunctionalTests;
 
-public sealed class MetricsTests(AttributionApiFactory factory) : IClassFixture<AttributionApiFactory>, IDisposable
+public sealed class MetricsTests(AttributionApiFactory factory) : IClassFixture<AttributionApiFactory>
 {
-    private readonly ConcurrentBag<(string Instrument, double Value, string? Attributed)> _measurements = [];
-    private readonly MeterListener _listener = new();
-
-    private void Listen()
-    {
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == AttributionMetrics.MeterName)
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
-        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
-        _listener.Start();
-    }
-
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        string? attributed = null;
-        foreach (var tag in tags)
-        {
-            if (tag.Key == "attributed")
-            {
-                attributed = tag.Value as string;
-            }
-        }
-
-        _measurements.Add((instrument.Name, value, attributed));
-    }
-
     [Fact]
     public async Task ClickAndAttributedConversion_AreCounted()
     {
         var admin = factory.CreateClientWithScopes(PartnerMeshScopes.Admin);
         var partner = await admin.CreatePartnerAsync(0.2m);
         var link = await admin.CreateLinkAsync(partner.Id);
-        Listen();
+        using var metrics = new MeasurementRecorder(factory.Services, AttributionMetrics.MeterName);
 
         var clickId = await factory.CreateAnonymousClient().ClickAsync(link.Code);
         var response = await factory.CreateClientWithScopes(PartnerMeshScopes.Storefront)
             .RecordConversionAsync($"order-{Guid.NewGuid():N}", 50m, clickId);
         response.EnsureSuccessStatusCode();
 
-        // Other test classes run in parallel in this process, so assert "at least": our own measurements are there.
-        Assert.Contains(_measurements, m => m.Instrument == "partnermesh.attribution.clicks" && m.Value == 1);
-        Assert.Contains(_measurements, m => m.Instrument == "partnermesh.attribution.conversions" && m.Attributed == "true");
-        Assert.Contains(_measurements, m => m.Instrument == "partnermesh.attribution.commission" && m.Value == 10.0);
+        // Only this host's meter is recorded, so these are exactly this test's measurements.
+        Assert.Equal(
+            [("partnermesh.attribution.clicks", 1.0), ("partnermesh.attribution.conversions", 1.0), ("partnermesh.attribution.commission", 10.0)],
+            metrics.Measurements.Select(m => (m.Instrument, m.Value)));
+        Assert.Equal([1.0], metrics.ValuesTagged("attributed", "true", "partnermesh.attribution.conversions"));
+        Assert.Equal([10.0], metrics.ValuesTagged("currency", "EUR", "partnermesh.attribution.commission"));
     }
-
-    public void Dispose() => _listener.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using PartnerMesh.Gateway.Diagnostics;
 using PartnerMesh.ServiceDefaults;
@@ -115,17 +114,7 @@ public class RateLimitTests(RateLimitedGatewayFactory factory) : IClassFixture<R
     [Fact]
     public async Task Rejection_IsCountedInGatewayMetrics()
     {
-        using var listener = new MeterListener();
-        var rejections = 0L;
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == GatewayMetrics.MeterName && instrument.Name == "partnermesh.gateway.rate_limit.rejections")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref rejections, value));
-        listener.Start();
+        using var rejections = new MeasurementRecorder(factory.Services, GatewayMetrics.MeterName, "partnermesh.gateway.rate_limit.rejections");
         var client = await factory.CreateStorefrontClientAsync(rateLimitPerMinute: 1);
         await RateLimitWindow.EnsureRoomAsync();
 
@@ -133,6 +122,7 @@ public class RateLimitTests(RateLimitedGatewayFactory factory) : IClassFixture<R
         var rejected = await client.GetAsync("/api/coupons/x", Ct);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, rejected.StatusCode);
-        Assert.True(Interlocked.Read(ref rejections) >= 1);
+        Assert.Equal([1.0], rejections.ValuesTagged("kind", "api_key"));
+        Assert.Equal(1, rejections.Sum());
     }
 }

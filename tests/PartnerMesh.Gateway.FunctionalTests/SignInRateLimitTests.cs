@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using PartnerMesh.Gateway.Diagnostics;
@@ -23,7 +22,7 @@ public class SignInRateLimitTests(SignInRateLimitGatewayFactory factory) : IClas
     [Fact]
     public async Task SignIn_OverTheClientIpLimit_Returns429_WhilePagesAndOtherClientsStillPass()
     {
-        using var rejections = new SignInRejections();
+        using var rejections = new MeasurementRecorder(factory.Services, GatewayMetrics.MeterName, "partnermesh.gateway.rate_limit.rejections");
         var client = factory.CreateAnonymousClient();
         var otherClient = factory.CreateAnonymousClientFrom(GatewayFactory.NewClientIp());
         await RateLimitWindow.EnsureRoomAsync();
@@ -54,7 +53,8 @@ public class SignInRateLimitTests(SignInRateLimitGatewayFactory factory) : IClas
         Assert.Equal("0", Header(rejected, "X-RateLimit-Remaining"));
         Assert.Equal(retryAfter.ToString(CultureInfo.InvariantCulture), Header(rejected, "X-RateLimit-Reset"));
         Assert.NotNull(Header(rejected, "X-Request-Id"));
-        Assert.True(rejections.Count >= 1);
+        Assert.Equal([1.0], rejections.ValuesTagged("kind", "sign_in"));
+        Assert.Equal(1, rejections.Sum());
 
         // The sign-in page itself stays on the general anonymous budget, untouched by the sign-in attempts.
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -107,37 +107,4 @@ public class SignInRateLimitTests(SignInRateLimitGatewayFactory factory) : IClas
 
     private static FormUrlEncodedContent SignInForm() =>
         new([new("email", "someone@example.com"), new("password", "guess")]);
-
-    /// <summary>Counts 429s tagged <c>kind=sign_in</c> on the gateway meter.</summary>
-    private sealed class SignInRejections : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _count;
-
-        public SignInRejections()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == GatewayMetrics.MeterName && instrument.Name == "partnermesh.gateway.rate_limit.rejections")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (var tag in tags)
-                {
-                    if (tag is { Key: "kind", Value: "sign_in" })
-                    {
-                        Interlocked.Add(ref _count, value);
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Count => Interlocked.Read(ref _count);
-
-        public void Dispose() => _listener.Dispose();
-    }
 }

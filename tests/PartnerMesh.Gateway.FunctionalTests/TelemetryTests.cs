@@ -1,48 +1,49 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Net;
 using PartnerMesh.Gateway.Diagnostics;
+using PartnerMesh.Testing;
 using Xunit;
 
 namespace PartnerMesh.Gateway.FunctionalTests;
 
-public sealed class TelemetryTests(GatewayFactory factory) : IClassFixture<GatewayFactory>, IDisposable
+public sealed class TelemetryTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
 {
-    private readonly MeterListener _meters = new();
-    private readonly ConcurrentBag<(string Instrument, Dictionary<string, object?> Tags)> _measurements = [];
+    private const string Requests = "partnermesh.gateway.requests";
+    private const string AuthFailures = "partnermesh.gateway.auth.failures";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Requests_AreCountedByRouteAndOutcome()
     {
-        StartListening();
         var client = await factory.CreateStorefrontClientAsync();
+        using var metrics = new MeasurementRecorder(factory.Services, GatewayMetrics.MeterName);
 
         await client.GetAsync("/api/coupons/x", Ct);
         await factory.CreateAnonymousClient().GetAsync("/api/coupons/x", Ct);
         await factory.CreateAnonymousClient().GetAsync("/no/such/route", Ct);
 
-        Assert.Contains(_measurements, m => m.Instrument == "partnermesh.gateway.requests"
-            && Equals(m.Tags["route"], "coupons") && Equals(m.Tags["outcome"], "success"));
-        Assert.Contains(_measurements, m => m.Instrument == "partnermesh.gateway.requests"
-            && Equals(m.Tags["route"], "coupons") && Equals(m.Tags["outcome"], "unauthorized"));
-        Assert.Contains(_measurements, m => m.Instrument == "partnermesh.gateway.requests"
-            && Equals(m.Tags["route"], "unmatched") && Equals(m.Tags["outcome"], "not_found"));
-        Assert.Contains(_measurements, m => m.Instrument == "partnermesh.gateway.auth.failures" && Equals(m.Tags["reason"], "missing"));
+        Assert.Equal(
+            ["coupons success 200", "coupons unauthorized 401", "unmatched not_found 404"], metrics.For(Requests).Select(RouteOutcomeStatus));
+        Assert.Equal(3, metrics.Sum(Requests));
+        Assert.Equal(["missing"], metrics.For(AuthFailures).Select(m => m.Tags["reason"] as string));
+        Assert.Equal(1, metrics.Sum(AuthFailures));
     }
 
     [Fact]
     public async Task Forbidden_IsCountedAsAuthFailure()
     {
-        StartListening();
         var client = await factory.CreateStorefrontClientAsync();
+        using var metrics = new MeasurementRecorder(factory.Services, GatewayMetrics.MeterName);
 
         var response = await client.GetAsync("/api/gateway/keys", Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains(_measurements, m => m.Instrument == "partnermesh.gateway.auth.failures" && Equals(m.Tags["reason"], "insufficient_scope"));
+        Assert.Equal(["insufficient_scope"], metrics.For(AuthFailures).Select(m => m.Tags["reason"] as string));
+        Assert.Equal(1, metrics.Sum(AuthFailures));
+        Assert.Equal(["gateway-keys forbidden 403"], metrics.For(Requests).Select(RouteOutcomeStatus));
+        Assert.Equal(1, metrics.Sum(Requests));
     }
 
     [Fact]
@@ -71,27 +72,6 @@ public sealed class TelemetryTests(GatewayFactory factory) : IClassFixture<Gatew
         Assert.NotEmpty(tagged);
     }
 
-    public void Dispose() => _meters.Dispose();
-
-    private void StartListening()
-    {
-        _meters.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == GatewayMetrics.MeterName)
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _meters.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
-        {
-            var copy = new Dictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var tag in tags)
-            {
-                copy[tag.Key] = tag.Value;
-            }
-
-            _measurements.Add((instrument.Name, copy));
-        });
-        _meters.Start();
-    }
+    private static string RouteOutcomeStatus(RecordedMeasurement request) =>
+        $"{request.Tags["route"]} {request.Tags["outcome"]} {request.Tags["http.response.status_code"]}";
 }
