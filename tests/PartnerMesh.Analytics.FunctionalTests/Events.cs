@@ -26,16 +26,17 @@ internal static class Events
         Code = "ACME10",
     };
 
-    public static ConversionAttributed Conversion(Guid partnerId, DateTimeOffset orderedAt, decimal amount, decimal commission) => new()
-    {
-        EventId = Guid.NewGuid(),
-        OccurredAt = orderedAt.AddMinutes(5),
-        ConversionId = Guid.NewGuid(),
-        OrderId = $"order-{Guid.NewGuid():N}",
-        PartnerId = partnerId,
-        OrderAmount = amount,
-        Currency = "EUR",
-        CommissionAmount = commission,
-        OrderedAt = orderedAt,
-    };
+    public static ConversionAttributed Conversion(
+        Guid partnerId, DateTimeOffset orderedAt, decimal amount, decimal commission, string currency = "EUR") => new()
+        {
+            EventId = Guid.NewGuid(),
+            OccurredAt = orderedAt.AddMinutes(5),
+            ConversionId = Guid.NewGuid(),
+            OrderId = $"order-{Guid.NewGuid():N}",
+            PartnerId = partnerId,
+            OrderAmount = amount,
+            Currency = currency,
+            CommissionAmount = commission,
+            OrderedAt = orderedAt,
+        };
 }

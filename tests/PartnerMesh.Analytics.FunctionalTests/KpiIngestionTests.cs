@@ -19,7 +19,7 @@ public class KpiIngestionTests(AnalyticsApiFactory factory) : IClassFixture<Anal
 
         var kpi = await factory.WaitForAsync(partnerId, new DateOnly(2025, 3, 11), kpi => kpi.Clicks == 1);
         Assert.Equal(0, kpi.Orders);
-        Assert.Equal(0m, kpi.Revenue);
+        Assert.Empty(await factory.SalesAsync(partnerId, new DateOnly(2025, 3, 11)));
         Assert.Null(await factory.FindAsync(partnerId, new DateOnly(2025, 3, 10)));
     }
 
@@ -34,10 +34,28 @@ public class KpiIngestionTests(AnalyticsApiFactory factory) : IClassFixture<Anal
         await factory.PublishAsync(Events.Conversion(partnerId, orderedAt.AddMinutes(10), 79.50m, 7.95m));
 
         var kpi = await factory.WaitForAsync(partnerId, new DateOnly(2025, 3, 10), kpi => kpi.Orders == 2);
-        Assert.Equal(200.00m, kpi.Revenue);
-        Assert.Equal(20.00m, kpi.Commission);
+        var sales = Assert.Single(await factory.SalesAsync(partnerId, new DateOnly(2025, 3, 10)));
+        Assert.Equal(("EUR", 2L, 200.00m, 20.00m), (sales.Currency, sales.Orders, sales.Revenue, sales.Commission));
         Assert.Equal(0, kpi.Clicks);
         Assert.Null(await factory.FindAsync(partnerId, new DateOnly(2025, 3, 11)));
+    }
+
+    [Fact]
+    public async Task ConversionAttributed_InTwoCurrencies_KeepsTheMoneyApart()
+    {
+        var partnerId = Guid.NewGuid();
+        var orderedAt = new DateTimeOffset(2025, 3, 12, 9, 0, 0, TimeSpan.Zero);
+
+        await factory.PublishAsync(Events.Conversion(partnerId, orderedAt, 100.00m, 10.00m, "EUR"));
+        await factory.PublishAsync(Events.Conversion(partnerId, orderedAt.AddMinutes(1), 40.00m, 4.00m, "USD"));
+        await factory.PublishAsync(Events.Conversion(partnerId, orderedAt.AddMinutes(2), 20.00m, 2.00m, "EUR"));
+
+        var kpi = await factory.WaitForAsync(partnerId, new DateOnly(2025, 3, 12), kpi => kpi.Orders == 3);
+        var sales = await factory.SalesAsync(partnerId, new DateOnly(2025, 3, 12));
+        Assert.Equal(
+            [("EUR", 2L, 120.00m, 12.00m), ("USD", 1L, 40.00m, 4.00m)],
+            sales.Select(row => (row.Currency, row.Orders, row.Revenue, row.Commission)));
+        Assert.Equal(3, kpi.Orders);
     }
 
     [Fact]
@@ -74,8 +92,8 @@ public class KpiIngestionTests(AnalyticsApiFactory factory) : IClassFixture<Anal
             because: "the redelivery reaches the inbox");
         var kpi = await factory.WaitForAsync(partnerId, new DateOnly(2025, 4, 2), _ => true);
         Assert.Equal(1, kpi.Orders);
-        Assert.Equal(99.99m, kpi.Revenue);
-        Assert.Equal(9.99m, kpi.Commission);
+        var sales = Assert.Single(await factory.SalesAsync(partnerId, new DateOnly(2025, 4, 2)));
+        Assert.Equal((1L, 99.99m, 9.99m), (sales.Orders, sales.Revenue, sales.Commission));
     }
 
     [Fact]

@@ -78,6 +78,16 @@ public sealed record Conversion(Guid ConversionId, string OrderId, bool Attribut
 
 public sealed record KpiReport(Guid PartnerId, IReadOnlyList<KpiDay> Days, KpiTotals Totals);
 
-public sealed record KpiDay(DateOnly Day, long Clicks, long Orders, decimal Revenue, decimal Commission);
+/// <param name="Orders">Orders in all currencies.</param>
+/// <param name="Sales">Money per currency, sorted by currency code; empty without orders.</param>
+public sealed record KpiDay(DateOnly Day, long Clicks, long Orders, IReadOnlyList<KpiSales> Sales);
 
-public sealed record KpiTotals(long Clicks, long Orders, decimal Revenue, decimal Commission);
+/// <param name="Orders">Orders in all currencies.</param>
+/// <param name="Sales">Money per currency, sorted by currency code; empty without orders.</param>
+public sealed record KpiTotals(long Clicks, long Orders, IReadOnlyList<KpiSales> Sales)
+{
+    /// <summary>The entry for that currency; null when there were no sales in it.</summary>
+    public KpiSales? SalesIn(string currency) => Sales.SingleOrDefault(entry => entry.Currency == currency);
+}
+
+public sealed record KpiSales(string Currency, long Orders, decimal Revenue, decimal Commission, decimal AverageOrderValue);

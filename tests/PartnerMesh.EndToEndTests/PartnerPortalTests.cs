@@ -30,13 +30,13 @@ public sealed partial class PartnerPortalTests(SystemFixture system)
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         var html = await dashboard.Content.ReadAsStringAsync(Ct);
         Assert.Contains(partner.Name, html, StringComparison.Ordinal);
-        Assert.Contains("250", html, StringComparison.Ordinal);
-        Assert.Contains("50", html, StringComparison.Ordinal);
+        Assert.Contains("<dt>Revenue</dt><dd>EUR 250.00</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<dt>Commission</dt><dd>EUR 50.00</dd>", html, StringComparison.Ordinal);
 
         var kpis = await browser.GetFromJsonAsync<KpiReport>("/portal/api/kpis", Ct);
         Assert.Equal(partner.Id, kpis!.PartnerId);
         Assert.Equal(1, kpis.Totals.Orders);
-        Assert.Equal(50m, kpis.Totals.Commission);
+        Assert.Equal(new KpiSales("EUR", Orders: 1, Revenue: 250m, Commission: 50m, AverageOrderValue: 250m), Assert.Single(kpis.Totals.Sales));
     }
 
     [Fact]
@@ -55,6 +55,7 @@ public sealed partial class PartnerPortalTests(SystemFixture system)
         var kpis = await browser.GetFromJsonAsync<KpiReport>($"/portal/api/kpis?partnerId={busy.Id}", Ct);
         Assert.Equal(quiet.Id, kpis!.PartnerId);
         Assert.Equal(0, kpis.Totals.Orders);
+        Assert.Empty(kpis.Totals.Sales);
         Assert.DoesNotContain("999", await browser.GetStringAsync("/portal/", Ct), StringComparison.Ordinal);
     }
 

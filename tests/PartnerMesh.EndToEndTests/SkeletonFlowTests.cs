@@ -27,10 +27,36 @@ public sealed class SkeletonFlowTests(SystemFixture system)
         Assert.Equal(12.05m, conversion.CommissionAmount);
 
         var kpis = await _journeys.WaitForKpisAsync(partner.Id, totals => totals.Orders == 1 && totals.Clicks == 1);
-        Assert.Equal(120.50m, kpis.Totals.Revenue);
-        Assert.Equal(12.05m, kpis.Totals.Commission);
+        var expected = new KpiSales("EUR", Orders: 1, Revenue: 120.50m, Commission: 12.05m, AverageOrderValue: 120.50m);
+        Assert.Equal(expected, Assert.Single(kpis.Totals.Sales));
         var day = Assert.Single(kpis.Days);
         Assert.Equal(DateOnly.FromDateTime(DateTime.UtcNow), day.Day);
+        Assert.Equal(expected, Assert.Single(day.Sales));
+    }
+
+    [Fact]
+    public async Task OrdersInTwoCurrencies_ShowAsTwoSalesEntries_NeverASum()
+    {
+        var partner = await _journeys.CreatePartnerAsync(commissionRate: 0.10m);
+        var link = await _journeys.CreateLinkAsync(partner.Id);
+        var euroClick = await _journeys.FollowLinkAsync(link.Code);
+        var dollarClick = await _journeys.FollowLinkAsync(link.Code);
+
+        var euroOrder = await _journeys.ReportOrderAsync($"order-{Guid.NewGuid():N}", euroClick, 120.50m, "EUR");
+        var dollarOrder = await _journeys.ReportOrderAsync($"order-{Guid.NewGuid():N}", dollarClick, 10.00m, "USD");
+
+        Assert.Equal(HttpStatusCode.Created, euroOrder.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, dollarOrder.StatusCode);
+        var kpis = await _journeys.WaitForKpisAsync(partner.Id, totals => totals.Orders == 2 && totals.Clicks == 2);
+        KpiSales[] expected =
+        [
+            new("EUR", Orders: 1, Revenue: 120.50m, Commission: 12.05m, AverageOrderValue: 120.50m),
+            new("USD", Orders: 1, Revenue: 10.00m, Commission: 1.00m, AverageOrderValue: 10.00m),
+        ];
+        Assert.Equal(expected, kpis.Totals.Sales);
+        var day = Assert.Single(kpis.Days);
+        Assert.Equal(2, day.Orders);
+        Assert.Equal(expected, day.Sales);
     }
 
     [Fact]
@@ -51,9 +77,9 @@ public sealed class SkeletonFlowTests(SystemFixture system)
         // A later order for the same partner proves the pipeline has moved past the duplicate.
         var secondClick = await _journeys.FollowLinkAsync(link.Code);
         Assert.Equal(HttpStatusCode.Created, (await _journeys.ReportOrderAsync($"order-{Guid.NewGuid():N}", secondClick, 20m)).StatusCode);
-        var kpis = await _journeys.WaitForKpisAsync(partner.Id, totals => totals.Clicks == 2 && totals.Revenue == 100m);
+        var kpis = await _journeys.WaitForKpisAsync(partner.Id, totals => totals.Clicks == 2 && totals.SalesIn("EUR")?.Revenue == 100m);
         Assert.Equal(2, kpis.Totals.Orders);
-        Assert.Equal(10m, kpis.Totals.Commission);
+        Assert.Equal(new KpiSales("EUR", Orders: 2, Revenue: 100m, Commission: 10m, AverageOrderValue: 50m), Assert.Single(kpis.Totals.Sales));
     }
 
     [Fact]

@@ -52,7 +52,14 @@ public class BffTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal(partner.PartnerId, json.RootElement.GetProperty("partnerId").GetGuid());
-        Assert.Equal(FakeAnalytics.Canned.Revenue, json.RootElement.GetProperty("totals").GetProperty("revenue").GetDecimal());
+        var sales = json.RootElement.GetProperty("totals").GetProperty("sales").EnumerateArray()
+            .Select(entry => new FakeSales(
+                entry.GetProperty("currency").GetString()!,
+                entry.GetProperty("orders").GetInt64(),
+                entry.GetProperty("revenue").GetDecimal(),
+                entry.GetProperty("commission").GetDecimal(),
+                entry.GetProperty("averageOrderValue").GetDecimal()));
+        Assert.Equal(FakeAnalytics.Canned.Sales, sales);
         Assert.Equal("2025-01-30", json.RootElement.GetProperty("to").GetString());
 
         var request = factory.Analytics.Requests.Last(r => r.PartnerId == partner.PartnerId);

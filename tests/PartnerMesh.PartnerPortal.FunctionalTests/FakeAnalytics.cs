@@ -14,8 +14,16 @@ namespace PartnerMesh.PartnerPortal.FunctionalTests;
 /// </summary>
 public sealed class FakeAnalytics : IAsyncDisposable
 {
+    /// <summary>The canned totals: sales in two currencies, which added up would be EUR+USD 4,421.49 and 442.15.</summary>
     public static readonly FakeKpis Canned = new(
-        Clicks: 1244, Orders: 38, Revenue: 4421.49m, Commission: 442.15m, ConversionRate: 0.025m, AverageOrderValue: 116.35m);
+        Clicks: 1249,
+        Orders: 38,
+        ConversionRate: 0.0304m,
+        Sales:
+        [
+            new FakeSales("EUR", Orders: 30, Revenue: 3521.49m, Commission: 352.15m, AverageOrderValue: 117.38m),
+            new FakeSales("USD", Orders: 8, Revenue: 900.00m, Commission: 90.00m, AverageOrderValue: 112.50m),
+        ]);
 
     private WebApplication? _app;
 
@@ -25,6 +33,9 @@ public sealed class FakeAnalytics : IAsyncDisposable
     public HttpStatusCode? FailWith { get; set; }
 
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Bodies to answer instead of the canned report, per partner.</summary>
+    public ConcurrentDictionary<Guid, object> Reports { get; } = new();
 
     public async Task StartAsync()
     {
@@ -59,6 +70,11 @@ public sealed class FakeAnalytics : IAsyncDisposable
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["Use a date formatted yyyy-MM-dd."] });
         }
 
+        if (Reports.TryGetValue(partnerId, out var report))
+        {
+            return Results.Json(report);
+        }
+
         var to = DateOnly.TryParseExact(request.Query["to"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
             ? day
             : DateOnly.FromDateTime(DateTime.UtcNow);
@@ -70,22 +86,41 @@ public sealed class FakeAnalytics : IAsyncDisposable
             to,
             days = new object[]
             {
-                new { day = to.AddDays(-1), clicks = 10, orders = 1, revenue = 99.99m, commission = 10.00m, conversionRate = 0.1m },
-                new { day = to, clicks = 1234, orders = 37, revenue = 4321.50m, commission = 432.15m, conversionRate = 0.03m },
+                new { day = to.AddDays(-2), clicks = 5, orders = 0, conversionRate = 0m, sales = Array.Empty<FakeSales>() },
+                new { day = to.AddDays(-1), clicks = 10, orders = 1, conversionRate = 0.1m, sales = new[] { new FakeSales("USD", 1, 99.99m, 10.00m, 99.99m) } },
+                new
+                {
+                    day = to,
+                    clicks = 1234,
+                    orders = 37,
+                    conversionRate = 0.03m,
+                    sales = new[] { new FakeSales("EUR", 30, 3521.49m, 352.15m, 117.38m), new FakeSales("USD", 7, 800.01m, 80.00m, 114.29m) },
+                },
             },
-            totals = new
-            {
-                clicks = Canned.Clicks,
-                orders = Canned.Orders,
-                revenue = Canned.Revenue,
-                commission = Canned.Commission,
-                conversionRate = Canned.ConversionRate,
-                averageOrderValue = Canned.AverageOrderValue,
-            },
+            totals = Canned,
         });
     }
 }
 
+/// <summary>Bodies for <see cref="FakeAnalytics.Reports"/>.</summary>
+public static class FakeReports
+{
+    /// <summary>A report of one day whose numbers are the totals.</summary>
+    public static object OneDay(Guid partnerId, DateOnly day, FakeKpis kpis) => new
+    {
+        partnerId,
+        partnerName = "Name known to analytics",
+        from = day.AddDays(-29),
+        to = day,
+        days = new[] { new { day, clicks = kpis.Clicks, orders = kpis.Orders, conversionRate = kpis.ConversionRate, sales = kpis.Sales } },
+        totals = kpis,
+    };
+}
+
 public sealed record RecordedRequest(Guid PartnerId, string Path, string Query, string Authorization);
 
-public sealed record FakeKpis(long Clicks, long Orders, decimal Revenue, decimal Commission, decimal ConversionRate, decimal AverageOrderValue);
+/// <summary>analytics-api's totals, serialized as it does (camelCase).</summary>
+public sealed record FakeKpis(long Clicks, long Orders, decimal ConversionRate, IReadOnlyList<FakeSales> Sales);
+
+/// <summary>One currency's entry of <c>sales</c>, serialized as analytics-api does.</summary>
+public sealed record FakeSales(string Currency, long Orders, decimal Revenue, decimal Commission, decimal AverageOrderValue);

@@ -85,18 +85,119 @@ public class SignInTests(PortalApiFactory factory) : IClassFixture<PortalApiFact
         Assert.Contains("<h1>Müller &amp; Söhne &lt;Deals&gt;</h1>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<Deals>", html, StringComparison.Ordinal);
         Assert.Contains(partner.Email, html, StringComparison.Ordinal);
-        Assert.Contains("<dt>Clicks</dt><dd>1,244</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<dt>Clicks</dt><dd>1,249</dd>", html, StringComparison.Ordinal);
         Assert.Contains("<dt>Orders</dt><dd>38</dd>", html, StringComparison.Ordinal);
-        Assert.Contains("<dt>Revenue</dt><dd>4,421.49</dd>", html, StringComparison.Ordinal);
-        Assert.Contains("<dt>Commission</dt><dd>442.15</dd>", html, StringComparison.Ordinal);
-        Assert.Contains("<dt>Conversion rate</dt><dd>2.5 %</dd>", html, StringComparison.Ordinal);
-        Assert.Contains("<td>1,234</td><td>37</td><td>4,321.50</td><td>432.15</td><td>3.0 %</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<dt>Conversion rate</dt><dd>3.0 %</dd>", html, StringComparison.Ordinal);
         Assert.Contains("<th scope=\"col\">Day</th>", html, StringComparison.Ordinal);
+        Assert.Contains("<caption class=\"visually-hidden\">", html, StringComparison.Ordinal);
 
         var request = factory.Analytics.Requests.Last(r => r.PartnerId == partner.PartnerId);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         Assert.Contains($"to={today:yyyy-MM-dd}", request.Query, StringComparison.Ordinal);
         Assert.Contains($"from={today.AddDays(-29):yyyy-MM-dd}", request.Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dashboard_WithSalesInTwoCurrencies_ShowsEachCurrencyAndNeverASum()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var html = await partner.Browser.GetPageAsync("/portal/");
+
+        Assert.Contains("<div><dt>Revenue</dt><dd>EUR 3,521.49</dd><dd>USD 900.00</dd></div>", html, StringComparison.Ordinal);
+        Assert.Contains("<div><dt>Commission</dt><dd>EUR 352.15</dd><dd>USD 90.00</dd></div>", html, StringComparison.Ordinal);
+        Assert.Contains("<div><dt>Average order value</dt><dd>EUR 117.38</dd><dd>USD 112.50</dd></div>", html, StringComparison.Ordinal);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.Contains(
+            $"<tr><th scope=\"row\">{today:yyyy-MM-dd}</th><td>1,234</td><td>37</td>"
+            + "<td><span class=\"amount\">EUR 3,521.49</span><span class=\"amount\">USD 800.01</span></td>"
+            + "<td><span class=\"amount\">EUR 352.15</span><span class=\"amount\">USD 80.00</span></td><td>3.0 %</td></tr>",
+            html,
+            StringComparison.Ordinal);
+        Assert.Contains(
+            $"<tr><th scope=\"row\">{today.AddDays(-1):yyyy-MM-dd}</th><td>10</td><td>1</td>"
+            + "<td><span class=\"amount\">USD 99.99</span></td><td><span class=\"amount\">USD 10.00</span></td><td>10.0 %</td></tr>",
+            html,
+            StringComparison.Ordinal);
+
+        // EUR + USD added up, in the totals (4,421.49 / 442.15 / 116.35) or today's row (4,321.50 / 432.15).
+        foreach (var mixedSum in new[] { "4,421.49", "442.15", "116.35", "4,321.50", "432.15" })
+        {
+            Assert.DoesNotContain(mixedSum, html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Dashboard_DayWithoutSales_ShowsADashNotZero()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var html = await partner.Browser.GetPageAsync("/portal/");
+
+        var dayWithClicksOnly = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2);
+        Assert.Contains(
+            $"<tr><th scope=\"row\">{dayWithClicksOnly:yyyy-MM-dd}</th><td>5</td><td>0</td><td>{PortalPages.NoSales}</td><td>{PortalPages.NoSales}</td><td>0.0 %</td></tr>",
+            html,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dashboard_ShowsEachCurrencyWithItsOwnMinorUnits()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        factory.Analytics.Reports[partner.PartnerId] = FakeReports.OneDay(partner.PartnerId, today, new FakeKpis(9, 3, 0.3333m,
+        [
+            new FakeSales("EUR", 1, 1234.5m, 123.45m, 1234.5m),
+            new FakeSales("JPY", 1, 12345m, 1235m, 12345m),
+            new FakeSales("KWD", 1, 12.25m, 1.23m, 12.25m),
+        ]));
+
+        var html = await partner.Browser.GetPageAsync("/portal/");
+
+        Assert.Contains("<div><dt>Revenue</dt><dd>EUR 1,234.50</dd><dd>JPY 12,345</dd><dd>KWD 12.250</dd></div>", html, StringComparison.Ordinal);
+        Assert.Contains("<div><dt>Commission</dt><dd>EUR 123.45</dd><dd>JPY 1,235</dd><dd>KWD 1.230</dd></div>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dashboard_WithClicksButNoSales_ShowsADashInEveryMoneyTile()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        factory.Analytics.Reports[partner.PartnerId] = FakeReports.OneDay(partner.PartnerId, today, new FakeKpis(7, 0, 0m, []));
+
+        var html = await partner.Browser.GetPageAsync("/portal/");
+
+        Assert.Contains("<dt>Clicks</dt><dd>7</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<dt>Orders</dt><dd>0</dd>", html, StringComparison.Ordinal);
+        Assert.Contains($"<div><dt>Revenue</dt><dd>{PortalPages.NoSales}</dd></div>", html, StringComparison.Ordinal);
+        Assert.Contains($"<div><dt>Commission</dt><dd>{PortalPages.NoSales}</dd></div>", html, StringComparison.Ordinal);
+        Assert.Contains($"<div><dt>Average order value</dt><dd>{PortalPages.NoSales}</dd></div>", html, StringComparison.Ordinal);
+        Assert.Contains($"<td>7</td><td>0</td><td>{PortalPages.NoSales}</td><td>{PortalPages.NoSales}</td><td>0.0 %</td>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.00", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dashboard_WhenAnalyticsAnswersWithoutSalesPerCurrency_ShowsNumbersUnavailableNotNoSales()
+    {
+        var partner = await factory.SignInNewPartnerAsync("Legacy Partner");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        factory.Analytics.Reports[partner.PartnerId] = new
+        {
+            partnerId = partner.PartnerId,
+            partnerName = "Legacy Partner",
+            from = today.AddDays(-29),
+            to = today,
+            days = new[] { new { day = today, clicks = 10, orders = 2, revenue = 130.50m, commission = 13.05m, conversionRate = 0.2m } },
+            totals = new { clicks = 10, orders = 2, revenue = 130.50m, commission = 13.05m, conversionRate = 0.2m, averageOrderValue = 65.25m },
+        };
+
+        var html = await partner.Browser.GetPageAsync("/portal/");
+
+        Assert.Contains("<h1>Legacy Partner</h1>", html, StringComparison.Ordinal);
+        Assert.Contains(PortalPages.UnavailableMessage, html, StringComparison.Ordinal);
+        Assert.DoesNotContain(PortalPages.NoSales, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("130.50", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class FakeGateway : HttpMessageHandler
     private readonly ConcurrentDictionary<string, string> _clicks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string ConversionId, string? PartnerId)> _conversions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _portalAccounts = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<(string PartnerId, bool IsOrder, DateTimeOffset VisibleAt)> _events = new();
+    private readonly ConcurrentQueue<(string PartnerId, bool IsOrder, decimal Amount, DateTimeOffset VisibleAt)> _events = new();
     private readonly ConcurrentDictionary<string, string> _keyIds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _partnerCreatedAt = new(StringComparer.Ordinal);
     private int _throttleClicksRemaining;
@@ -203,7 +203,7 @@ public sealed class FakeGateway : HttpMessageHandler
 
         var clickId = Guid.NewGuid().ToString();
         _clicks[clickId] = link.PartnerId;
-        _events.Enqueue((link.PartnerId, false, DateTimeOffset.UtcNow + KpiDelay));
+        _events.Enqueue((link.PartnerId, false, 0m, DateTimeOffset.UtcNow + KpiDelay));
         var response = new HttpResponseMessage(HttpStatusCode.Found);
         response.Headers.Location = new Uri(link.TargetUrl + (link.TargetUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "pm_click=" + clickId);
         response.Headers.TryAddWithoutValidation("Set-Cookie", $"pm_click={clickId}; Path=/; HttpOnly");
@@ -229,7 +229,7 @@ public sealed class FakeGateway : HttpMessageHandler
         });
         if (created && partnerId is not null)
         {
-            _events.Enqueue((partnerId, true, DateTimeOffset.UtcNow + KpiDelay));
+            _events.Enqueue((partnerId, true, amount, DateTimeOffset.UtcNow + KpiDelay));
         }
 
         var conversionId = !created && BreakIdempotency ? Guid.NewGuid().ToString() : conversion.ConversionId;
@@ -239,7 +239,7 @@ public sealed class FakeGateway : HttpMessageHandler
             orderId,
             attributed = conversion.PartnerId is not null,
             partnerId = conversion.PartnerId,
-            commissionAmount = conversion.PartnerId is null ? 0m : Math.Round(amount * 0.1m, 2),
+            commissionAmount = conversion.PartnerId is null ? 0m : Commission(amount),
         });
     }
 
@@ -252,15 +252,23 @@ public sealed class FakeGateway : HttpMessageHandler
             return Problem(HttpStatusCode.NotFound);
         }
 
+        // Analytics' shape: money per currency in "sales" (only EUR is accepted here), none when there were no orders.
         var clicks = visible.Count(e => !e.IsOrder);
         var orders = visible.Count(e => e.IsOrder);
+        var revenue = visible.Sum(e => e.Amount);
+        var sales = orders == 0
+            ? []
+            : new[] { new { currency = "EUR", orders, revenue, commission = visible.Sum(e => Commission(e.Amount)), averageOrderValue = Math.Round(revenue / orders, 2) } };
+        var conversionRate = clicks == 0 ? 0m : Math.Round((decimal)orders / clicks, 4);
         return Json(HttpStatusCode.OK, new
         {
             partnerId,
-            days = new[] { new { day = DateOnly.FromDateTime(now.UtcDateTime), clicks, orders, revenue = 0m, commission = 0m } },
-            totals = new { clicks, orders, revenue = 0m, commission = 0m, conversionRate = 0.0, averageOrderValue = 0m },
+            days = new[] { new { day = DateOnly.FromDateTime(now.UtcDateTime), clicks, orders, conversionRate, sales } },
+            totals = new { clicks, orders, conversionRate, sales },
         });
     }
+
+    private static decimal Commission(decimal amount) => Math.Round(amount * 0.1m, 2);
 
     private static HttpResponseMessage Json(HttpStatusCode status, object value) =>
         new(status) { Content = JsonContent.Create(value, value.GetType(), options: new JsonSerializerOptions(JsonSerializerDefaults.Web)) };

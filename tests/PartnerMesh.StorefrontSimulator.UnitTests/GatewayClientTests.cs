@@ -136,6 +136,31 @@ public class GatewayClientTests
     }
 
     [Fact]
+    public async Task Get_KpisWithSalesPerCurrency_ReadsOrdersAcrossCurrencies()
+    {
+        using var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StringContent("""
+                {"partnerId":"p","partnerName":"P","from":"2026-11-23","to":"2026-11-24",
+                 "days":[{"day":"2026-11-24","clicks":3,"orders":2,"conversionRate":0.6667,
+                          "sales":[{"currency":"EUR","orders":1,"revenue":120.50,"commission":12.05,"averageOrderValue":120.50},
+                                   {"currency":"USD","orders":1,"revenue":10.00,"commission":1.00,"averageOrderValue":10.00}]}],
+                 "totals":{"clicks":3,"orders":2,"conversionRate":0.6667,
+                           "sales":[{"currency":"EUR","orders":1,"revenue":120.50,"commission":12.05,"averageOrderValue":120.50},
+                                    {"currency":"USD","orders":1,"revenue":10.00,"commission":1.00,"averageOrderValue":10.00}]}}
+                """),
+        });
+        var (client, http) = Create(handler);
+        using var _ = http;
+
+        var result = await client.GetAsync<DailyKpiResponse>("api/analytics/partners/p/daily", "pm_k", Ct);
+
+        Assert.True(result.IsSuccess, result.Describe());
+        Assert.Equal(new KpiTotals(Clicks: 3, Orders: 2), result.Value?.Totals);
+        Assert.Equal(new DailyKpi("2026-11-24", Clicks: 3, Orders: 2), Assert.Single(result.Value!.Days!));
+    }
+
+    [Fact]
     public async Task Send_UnexpectedBodyOn2xx_IsAnErrorNotAnException()
     {
         using var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("<html>") });

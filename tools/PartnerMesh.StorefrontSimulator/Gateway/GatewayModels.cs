@@ -23,8 +23,11 @@ public sealed record ConversionResponse(string ConversionId, string? OrderId, bo
 
 public sealed record CreatePortalAccountRequest(string PartnerId, string Email, string Password);
 
+// Analytics reports money per currency (a "sales" list per day and in the totals); the simulator only counts clicks and
+// orders (orders in all currencies), so it reads no money.
+
 public sealed record DailyKpiResponse(string? PartnerId, IReadOnlyList<DailyKpi>? Days, KpiTotals? Totals);
 
-public sealed record DailyKpi(string? Day, long Clicks, long Orders, decimal Revenue, decimal Commission);
+public sealed record DailyKpi(string? Day, long Clicks, long Orders);
 
-public sealed record KpiTotals(long Clicks, long Orders, decimal Revenue, decimal Commission);
+public sealed record KpiTotals(long Clicks, long Orders);

@@ -11,6 +11,8 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
 
     public DbSet<PartnerDailyKpi> DailyKpis => Set<PartnerDailyKpi>();
 
+    public DbSet<PartnerDailySales> DailySales => Set<PartnerDailySales>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AnalyticsDbContext).Assembly);

@@ -7,8 +7,8 @@ using PartnerMesh.Outbox;
 namespace PartnerMesh.Analytics.Api.IntegrationEvents;
 
 /// <summary>
-/// Counts an order, its revenue and its commission on the partner's UTC day of the order (not of the attribution, which
-/// may come days later), so conversion rates compare clicks and orders of the same day.
+/// Counts an order, and adds its revenue and commission to the sales in its currency, on the partner's UTC day of the
+/// order (not of the attribution, which may come days later), so conversion rates compare clicks and orders of the same day.
 /// </summary>
 public sealed class RecordConversionConsumer(AnalyticsDbContext db, AnalyticsMetrics metrics, TimeProvider timeProvider)
     : IConsumer<ConversionAttributed>
@@ -16,9 +16,14 @@ public sealed class RecordConversionConsumer(AnalyticsDbContext db, AnalyticsMet
     public async Task Consume(ConsumeContext<ConversionAttributed> context)
     {
         var conversion = context.Message;
-        var increment = KpiIncrement.Conversion(conversion.OrderAmount, conversion.CommissionAmount);
-        var applied = await db.ExecuteOnceAsync(context, nameof(RecordConversionConsumer), ct =>
-            db.AddToDailyKpisAsync(conversion.PartnerId, KpiStore.UtcDay(conversion.OrderedAt), increment, timeProvider.GetUtcNow(), ct));
+        var day = KpiStore.UtcDay(conversion.OrderedAt);
+        var applied = await db.ExecuteOnceAsync(context, nameof(RecordConversionConsumer), async ct =>
+        {
+            var now = timeProvider.GetUtcNow();
+            await db.AddToDailyKpisAsync(conversion.PartnerId, day, KpiIncrement.Order, now, ct);
+            await db.AddToDailySalesAsync(
+                conversion.PartnerId, day, conversion.Currency.ToUpperInvariant(), conversion.OrderAmount, conversion.CommissionAmount, now, ct);
+        });
 
         if (applied)
         {

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -44,29 +45,31 @@ public static class KpiEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var rows = await db.DailyKpis.AsNoTracking()
+        // Activity and sales are two tables written in one transaction; one snapshot keeps a report from showing an
+        // order's money without the order (or the reverse).
+        await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var kpis = await db.DailyKpis.AsNoTracking()
             .Where(kpi => kpi.PartnerId == partnerId && kpi.Day >= fromDay && kpi.Day <= toDay)
-            .OrderBy(kpi => kpi.Day)
+            .ToDictionaryAsync(kpi => kpi.Day, cancellationToken);
+        var sales = await db.DailySales.AsNoTracking()
+            .Where(row => row.PartnerId == partnerId && row.Day >= fromDay && row.Day <= toDay)
             .ToListAsync(cancellationToken);
         var partnerName = await db.Partners.AsNoTracking()
             .Where(partner => partner.Id == partnerId)
             .Select(partner => partner.Name)
             .FirstOrDefaultAsync(cancellationToken);
 
-        var days = rows
-            .Select(kpi => new KpiDayResponse(
-                kpi.Day, kpi.Clicks, kpi.Orders, kpi.Revenue, kpi.Commission, KpiRates.ConversionRate(kpi.Orders, kpi.Clicks)))
+        var salesByDay = sales.ToLookup(row => row.Day);
+        var days = kpis.Keys.Union(salesByDay.Select(group => group.Key)).Order()
+            .Select(day =>
+            {
+                var (clicks, orders) = kpis.TryGetValue(day, out var kpi) ? (kpi.Clicks, kpi.Orders) : (0L, 0L);
+                return new KpiDayResponse(day, clicks, orders, KpiRates.ConversionRate(orders, clicks), SalesPerCurrency(salesByDay[day]));
+            })
             .ToList();
-        var clicks = rows.Sum(kpi => kpi.Clicks);
-        var orders = rows.Sum(kpi => kpi.Orders);
-        var revenue = rows.Sum(kpi => kpi.Revenue);
-        var totals = new KpiTotalsResponse(
-            clicks,
-            orders,
-            revenue,
-            rows.Sum(kpi => kpi.Commission),
-            KpiRates.ConversionRate(orders, clicks),
-            KpiRates.AverageOrderValue(revenue, orders));
+        var totalClicks = kpis.Values.Sum(kpi => kpi.Clicks);
+        var totalOrders = kpis.Values.Sum(kpi => kpi.Orders);
+        var totals = new KpiTotalsResponse(totalClicks, totalOrders, KpiRates.ConversionRate(totalOrders, totalClicks), SalesPerCurrency(sales));
 
         return TypedResults.Ok(new PartnerDailyKpisResponse(partnerId, partnerName, fromDay, toDay, days, totals));
     }
@@ -83,14 +86,17 @@ public static class KpiEndpoints
             });
         }
 
+        await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var rows = await (
                 from kpi in db.DailyKpis.AsNoTracking()
                 where kpi.Day == reportDay
                 join partner in db.Partners.AsNoTracking() on kpi.PartnerId equals partner.Id into named
                 from partner in named.DefaultIfEmpty()
-                orderby kpi.Revenue descending, kpi.Orders descending, kpi.Clicks descending, kpi.PartnerId
+                orderby kpi.Orders descending, kpi.Clicks descending, kpi.PartnerId
                 select new { Kpi = kpi, Name = partner == null ? null : partner.Name })
             .ToListAsync(cancellationToken);
+        var salesByPartner = (await db.DailySales.AsNoTracking().Where(row => row.Day == reportDay).ToListAsync(cancellationToken))
+            .ToLookup(row => row.PartnerId);
 
         var partners = rows
             .Select(row => new PartnerDayResponse(
@@ -98,11 +104,21 @@ public static class KpiEndpoints
                 row.Name,
                 row.Kpi.Clicks,
                 row.Kpi.Orders,
-                row.Kpi.Revenue,
-                row.Kpi.Commission,
                 KpiRates.ConversionRate(row.Kpi.Orders, row.Kpi.Clicks),
-                KpiRates.AverageOrderValue(row.Kpi.Revenue, row.Kpi.Orders)))
+                SalesPerCurrency(salesByPartner[row.Kpi.PartnerId])))
             .ToList();
         return TypedResults.Ok(new PartnersDayResponse(reportDay, partners));
     }
+
+    /// <summary>Sums sales rows per currency (never across currencies), sorted by currency code.</summary>
+    private static List<SalesResponse> SalesPerCurrency(IEnumerable<PartnerDailySales> rows) =>
+        rows.GroupBy(row => row.Currency, StringComparer.Ordinal)
+            .OrderBy(group => group.Key, StringComparer.Ordinal)
+            .Select(group =>
+            {
+                var orders = group.Sum(row => row.Orders);
+                var revenue = group.Sum(row => row.Revenue);
+                return new SalesResponse(group.Key, orders, revenue, group.Sum(row => row.Commission), KpiRates.AverageOrderValue(revenue, orders));
+            })
+            .ToList();
 }

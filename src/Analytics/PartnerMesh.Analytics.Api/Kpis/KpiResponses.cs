@@ -8,10 +8,12 @@ public sealed record PartnerDailyKpisResponse(
     IReadOnlyList<KpiDayResponse> Days,
     KpiTotalsResponse Totals);
 
-public sealed record KpiDayResponse(DateOnly Day, long Clicks, long Orders, decimal Revenue, decimal Commission, decimal ConversionRate);
+/// <summary>Clicks and orders of a day; money per currency in <see cref="Sales"/> (sorted by currency, empty without orders).</summary>
+public sealed record KpiDayResponse(DateOnly Day, long Clicks, long Orders, decimal ConversionRate, IReadOnlyList<SalesResponse> Sales);
 
-public sealed record KpiTotalsResponse(
-    long Clicks, long Orders, decimal Revenue, decimal Commission, decimal ConversionRate, decimal AverageOrderValue);
+public sealed record KpiTotalsResponse(long Clicks, long Orders, decimal ConversionRate, IReadOnlyList<SalesResponse> Sales);
+
+public sealed record SalesResponse(string Currency, long Orders, decimal Revenue, decimal Commission, decimal AverageOrderValue);
 
 public sealed record PartnersDayResponse(DateOnly Day, IReadOnlyList<PartnerDayResponse> Partners);
 
@@ -20,7 +22,5 @@ public sealed record PartnerDayResponse(
     string? PartnerName,
     long Clicks,
     long Orders,
-    decimal Revenue,
-    decimal Commission,
     decimal ConversionRate,
-    decimal AverageOrderValue);
+    IReadOnlyList<SalesResponse> Sales);

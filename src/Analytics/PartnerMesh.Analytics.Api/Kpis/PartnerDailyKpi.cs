@@ -1,6 +1,9 @@
 namespace PartnerMesh.Analytics.Api.Kpis;
 
-/// <summary>One partner's totals for one UTC day. Written only by the atomic upsert in <see cref="KpiStore"/>.</summary>
+/// <summary>
+/// One partner's activity on one UTC day: clicks and orders (in every currency). Money is kept per currency in
+/// <see cref="PartnerDailySales"/>. Written only by the atomic upserts in <see cref="KpiStore"/>.
+/// </summary>
 public sealed class PartnerDailyKpi
 {
     public Guid PartnerId { get; init; }
@@ -10,10 +13,6 @@ public sealed class PartnerDailyKpi
     public long Clicks { get; init; }
 
     public long Orders { get; init; }
-
-    public decimal Revenue { get; init; }
-
-    public decimal Commission { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
 }

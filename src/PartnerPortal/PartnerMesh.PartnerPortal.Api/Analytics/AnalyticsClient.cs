@@ -13,7 +13,15 @@ namespace PartnerMesh.PartnerPortal.Api.Analytics;
 /// </summary>
 public sealed partial class AnalyticsClient(HttpClient http, ServiceTokenIssuer tokens, ILogger<AnalyticsClient> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>
+    /// Strict: an answer missing a field (say <c>sales</c>, from an analytics that still summed across currencies) is no
+    /// report, rather than one whose missing money the dashboard would show as "no sales".
+    /// </summary>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
 
     /// <returns>The answer, or <c>null</c> when analytics could not be reached in time.</returns>
     public async Task<AnalyticsAnswer?> GetDailyKpisAsync(

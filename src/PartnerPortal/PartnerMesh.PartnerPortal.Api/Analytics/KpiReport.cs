@@ -3,6 +3,13 @@ namespace PartnerMesh.PartnerPortal.Api.Analytics;
 /// <summary>The portal's reading of analytics-api's daily KPI report (its own copy: services share no projects).</summary>
 public sealed record KpiReport(Guid PartnerId, string? PartnerName, DateOnly From, DateOnly To, IReadOnlyList<KpiDay> Days, KpiTotals Totals);
 
-public sealed record KpiDay(DateOnly Day, long Clicks, long Orders, decimal Revenue, decimal Commission, decimal ConversionRate);
+/// <param name="Orders">Orders in all currencies.</param>
+/// <param name="Sales">Money per currency, sorted by currency code; empty when there were no orders.</param>
+public sealed record KpiDay(DateOnly Day, long Clicks, long Orders, decimal ConversionRate, IReadOnlyList<KpiSales> Sales);
 
-public sealed record KpiTotals(long Clicks, long Orders, decimal Revenue, decimal Commission, decimal ConversionRate, decimal AverageOrderValue);
+/// <param name="Orders">Orders in all currencies.</param>
+/// <param name="Sales">Money per currency, sorted by currency code; empty when there were no orders.</param>
+public sealed record KpiTotals(long Clicks, long Orders, decimal ConversionRate, IReadOnlyList<KpiSales> Sales);
+
+/// <summary>The orders in one currency (ISO 4217 code; "XXX" for orders recorded before currencies were kept).</summary>
+public sealed record KpiSales(string Currency, long Orders, decimal Revenue, decimal Commission, decimal AverageOrderValue);

@@ -17,6 +17,9 @@ public static class PortalPages
     public const string SignInFailedMessage = "Sign-in failed. Check your email and password; after repeated failures, wait a few minutes before trying again.";
     public const string FormExpiredMessage = "The sign-in form expired. Please try again.";
 
+    /// <summary>Where an amount would be when there were no sales: a dash to see, words to hear.</summary>
+    public const string NoSales = "<span aria-hidden=\"true\">—</span><span class=\"visually-hidden\">no sales</span>";
+
     private const string Css = """
         :root { color-scheme: light; --ink: #1d2433; --muted: #5b6478; --line: #d9dee8; --brand: #2453d6; --bg: #f5f7fb; --bad: #a3261b; }
         * { box-sizing: border-box; }
@@ -39,7 +42,7 @@ public static class PortalPages
         :focus-visible { outline: 3px solid #f2b705; outline-offset: 2px; }
         .alert { border-left: 4px solid var(--bad); background: #fdf0ee; padding: .75rem 1rem; margin: 1rem 0; }
         .notice { border-left: 4px solid var(--brand); background: #eef3ff; padding: .75rem 1rem; margin: 0; }
-        .totals { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: 1rem; margin: 0; }
+        .totals { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: 1rem; margin: 0; }
         .totals div { border: 1px solid var(--line); border-radius: .4rem; padding: .75rem 1rem; }
         .totals dt { color: var(--muted); font-size: .85rem; }
         .totals dd { margin: 0; font-size: 1.35rem; font-weight: 700; }
@@ -47,6 +50,7 @@ public static class PortalPages
         th, td { padding: .5rem .75rem; border-bottom: 1px solid var(--line); text-align: right; }
         th:first-child, td:first-child { text-align: left; }
         thead th { color: var(--muted); font-size: .85rem; }
+        .amount { display: block; white-space: nowrap; }
         .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
         """;
 
@@ -108,13 +112,14 @@ public static class PortalPages
 
     private static void AppendTotals(StringBuilder body, KpiTotals totals)
     {
+        var sales = ByCurrency(totals.Sales);
         body.Append("<section class=\"card\" aria-labelledby=\"totals-title\"><h2 id=\"totals-title\">Totals</h2><dl class=\"totals\">");
         Total(body, "Clicks", Count(totals.Clicks));
         Total(body, "Orders", Count(totals.Orders));
-        Total(body, "Revenue", Money(totals.Revenue));
-        Total(body, "Commission", Money(totals.Commission));
+        TotalPerCurrency(body, "Revenue", sales, entry => entry.Revenue);
+        TotalPerCurrency(body, "Commission", sales, entry => entry.Commission);
         Total(body, "Conversion rate", Rate(totals.ConversionRate));
-        Total(body, "Average order value", Money(totals.AverageOrderValue));
+        TotalPerCurrency(body, "Average order value", sales, entry => entry.AverageOrderValue);
         body.Append("</dl></section>");
     }
 
@@ -127,7 +132,7 @@ public static class PortalPages
             return;
         }
 
-        body.Append("<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">Clicks, orders, revenue and commission per day (UTC)</caption>");
+        body.Append("<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">Clicks, orders, revenue and commission (per currency) per day (UTC)</caption>");
         body.Append("<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Clicks</th><th scope=\"col\">Orders</th>");
         body.Append("<th scope=\"col\">Revenue</th><th scope=\"col\">Commission</th><th scope=\"col\">Conversion rate</th></tr></thead><tbody>");
         foreach (var day in days.OrderByDescending(day => day.Day))
@@ -135,8 +140,9 @@ public static class PortalPages
             body.Append("<tr><th scope=\"row\">").Append(E(Day(day.Day))).Append("</th>");
             body.Append("<td>").Append(E(Count(day.Clicks))).Append("</td>");
             body.Append("<td>").Append(E(Count(day.Orders))).Append("</td>");
-            body.Append("<td>").Append(E(Money(day.Revenue))).Append("</td>");
-            body.Append("<td>").Append(E(Money(day.Commission))).Append("</td>");
+            var sales = ByCurrency(day.Sales);
+            CellPerCurrency(body, sales, entry => entry.Revenue);
+            CellPerCurrency(body, sales, entry => entry.Commission);
             body.Append("<td>").Append(E(Rate(day.ConversionRate))).Append("</td></tr>");
         }
 
@@ -145,6 +151,43 @@ public static class PortalPages
 
     private static void Total(StringBuilder body, string label, string value) =>
         body.Append("<div><dt>").Append(E(label)).Append("</dt><dd>").Append(E(value)).Append("</dd></div>");
+
+    /// <summary>One <c>dd</c> per currency ("EUR 120.50"): amounts in different currencies are never added up.</summary>
+    private static void TotalPerCurrency(StringBuilder body, string label, List<KpiSales> sales, Func<KpiSales, decimal> amount)
+    {
+        body.Append("<div><dt>").Append(E(label)).Append("</dt>");
+        if (sales.Count == 0)
+        {
+            body.Append("<dd>").Append(NoSales).Append("</dd>");
+        }
+
+        foreach (var entry in sales)
+        {
+            body.Append("<dd>").Append(E(Money(entry.Currency, amount(entry)))).Append("</dd>");
+        }
+
+        body.Append("</div>");
+    }
+
+    /// <summary>One line per currency in the cell ("EUR 120.50"): amounts in different currencies are never added up.</summary>
+    private static void CellPerCurrency(StringBuilder body, List<KpiSales> sales, Func<KpiSales, decimal> amount)
+    {
+        body.Append("<td>");
+        if (sales.Count == 0)
+        {
+            body.Append(NoSales);
+        }
+
+        foreach (var entry in sales)
+        {
+            body.Append("<span class=\"amount\">").Append(E(Money(entry.Currency, amount(entry)))).Append("</span>");
+        }
+
+        body.Append("</td>");
+    }
+
+    private static List<KpiSales> ByCurrency(IEnumerable<KpiSales> sales) =>
+        sales.OrderBy(entry => entry.Currency, StringComparer.Ordinal).ToList();
 
     private static string Layout(string title, string main, string? signOut) =>
         $"""
@@ -169,7 +212,17 @@ public static class PortalPages
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string Money(decimal value) => value.ToString("N2", CultureInfo.InvariantCulture);
+    /// <summary>An amount with its currency's minor units (ISO 4217): <c>EUR 1,234.50</c>, <c>JPY 1,235</c>, <c>KWD 1.250</c>.</summary>
+    private static string Money(string currency, decimal value) =>
+        currency + " " + value.ToString("N" + MinorUnits(currency).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+    private static int MinorUnits(string currency) => currency switch
+    {
+        "BIF" or "CLP" or "DJF" or "GNF" or "ISK" or "JPY" or "KMF" or "KRW" or "PYG" or "RWF" or "UGX" or "UYI" or "VND"
+            or "VUV" or "XAF" or "XOF" or "XPF" => 0,
+        "BHD" or "IQD" or "JOD" or "KWD" or "LYD" or "OMR" or "TND" => 3,
+        _ => 2,
+    };
 
     private static string Rate(decimal value) => (value * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 }

@@ -14,8 +14,6 @@ public sealed class PartnerDailyKpiConfiguration : IEntityTypeConfiguration<Part
         builder.Property(kpi => kpi.Day).HasColumnName("day").HasColumnType("date");
         builder.Property(kpi => kpi.Clicks).HasColumnName("clicks");
         builder.Property(kpi => kpi.Orders).HasColumnName("orders");
-        builder.Property(kpi => kpi.Revenue).HasColumnName("revenue").HasColumnType("numeric(18,2)");
-        builder.Property(kpi => kpi.Commission).HasColumnName("commission").HasColumnType("numeric(18,2)");
         builder.Property(kpi => kpi.UpdatedAt).HasColumnName("updated_at");
 
         // The admin view reads one day across all partners.

@@ -36,6 +36,36 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("clicks");
 
+                    b.Property<long>("Orders")
+                        .HasColumnType("bigint")
+                        .HasColumnName("orders");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("PartnerId", "Day");
+
+                    b.HasIndex("Day")
+                        .HasDatabaseName("ix_partner_daily_kpis_day");
+
+                    b.ToTable("partner_daily_kpis", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Kpis.PartnerDailySales", b =>
+                {
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Currency")
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency");
+
                     b.Property<decimal>("Commission")
                         .HasColumnType("numeric(18,2)")
                         .HasColumnName("commission");
@@ -52,12 +82,12 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
-                    b.HasKey("PartnerId", "Day");
+                    b.HasKey("PartnerId", "Day", "Currency");
 
                     b.HasIndex("Day")
-                        .HasDatabaseName("ix_partner_daily_kpis_day");
+                        .HasDatabaseName("ix_partner_daily_sales_day");
 
-                    b.ToTable("partner_daily_kpis", (string)null);
+                    b.ToTable("partner_daily_sales", (string)null);
                 });
 
             modelBuilder.Entity("PartnerMesh.Outbox.InboxMessage", b =>
