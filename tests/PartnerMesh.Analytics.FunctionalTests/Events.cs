@@ -1,20 +1,13 @@
 using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Testing;
 
 namespace PartnerMesh.Analytics.FunctionalTests;
 
 /// <summary>Builders for the attribution events analytics consumes.</summary>
 internal static class Events
 {
-    public static PartnerRegistered PartnerRegistered(Guid partnerId, string name = "Acme Deals") => new()
-    {
-        EventId = Guid.NewGuid(),
-        OccurredAt = DateTimeOffset.UtcNow,
-        PartnerId = partnerId,
-        Name = name,
-        Email = $"{partnerId:N}@partners.example",
-        Kind = "affiliate",
-        CommissionRate = 0.1m,
-    };
+    public static PartnerRegistered PartnerRegistered(Guid partnerId, string name = "Acme Deals") =>
+        TestEvents.PartnerRegistered(partnerId, name);
 
     public static ClickRecorded Click(Guid partnerId, DateTimeOffset occurredAt) => new()
     {

@@ -35,16 +35,8 @@ public sealed class OutboxDatabase : IAsyncLifetime
     public static OutboxMetrics Metrics { get; } =
         new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
 
-    public static PartnerRegistered NewEvent(DateTimeOffset? occurredAt = null) => new()
-    {
-        EventId = Guid.CreateVersion7(),
-        OccurredAt = occurredAt ?? DateTimeOffset.UtcNow,
-        PartnerId = Guid.NewGuid(),
-        Name = "Acme Affiliates",
-        Email = "acme@example.com",
-        Kind = "affiliate",
-        CommissionRate = 0.1m,
-    };
+    public static PartnerRegistered NewEvent(DateTimeOffset? occurredAt = null) =>
+        TestEvents.PartnerRegistered(name: "Acme Affiliates", occurredAt: occurredAt);
 
     public async ValueTask DisposeAsync()
     {

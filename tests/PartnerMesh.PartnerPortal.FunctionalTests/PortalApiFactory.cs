@@ -29,16 +29,7 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
     public async Task<Guid> RegisterPartnerAsync(string name = "Acme Deals")
     {
         var partnerId = Guid.NewGuid();
-        await PublishAsync(new PartnerRegistered
-        {
-            EventId = Guid.NewGuid(),
-            OccurredAt = DateTimeOffset.UtcNow,
-            PartnerId = partnerId,
-            Name = name,
-            Email = $"{partnerId:N}@partners.example",
-            Kind = "affiliate",
-            CommissionRate = 0.1m,
-        });
+        await PublishAsync(TestEvents.PartnerRegistered(partnerId, name));
         await Eventually.UntilAsync(() => QueryDbAsync(db => db.Partners.AnyAsync(partner => partner.Id == partnerId)));
         return partnerId;
     }

@@ -213,17 +213,10 @@ public abstract class ServiceSkeletonTests<TProgram, TDbContext>(
         Assert.InRange(status.Outbox.OldestPendingAgeSeconds ?? 0, 3600, 3600 + 300);
     }
 
-    private static PartnerRegistered NewPartnerRegistered() => new()
-    {
-        EventId = Guid.CreateVersion7(),
+    private static PartnerRegistered NewPartnerRegistered() => TestEvents.PartnerRegistered(
+        name: $"Partner {Guid.NewGuid():N}"[..16],
         // Whole milliseconds survive PostgreSQL's microsecond timestamps unchanged.
-        OccurredAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-Random.Shared.Next(0, 1000)).ToUnixTimeMilliseconds()),
-        PartnerId = Guid.NewGuid(),
-        Name = $"Partner {Guid.NewGuid():N}"[..16],
-        Email = "partner@example.com",
-        Kind = "affiliate",
-        CommissionRate = 0.1m,
-    };
+        occurredAt: DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(-Random.Shared.Next(0, 1000)).ToUnixTimeMilliseconds()));
 
     private static OutboxMessage OutboxRow(DateTimeOffset occurredAt, DateTimeOffset nextAttemptAt, DateTimeOffset? parkedAt) => new()
     {
