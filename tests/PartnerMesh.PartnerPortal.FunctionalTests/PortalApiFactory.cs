@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.Testing;
