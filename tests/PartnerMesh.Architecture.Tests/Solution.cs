@@ -17,6 +17,7 @@ internal static class Solution
         "PartnerMesh.Messaging",
         "PartnerMesh.Outbox",
         "PartnerMesh.PartnerDirectory",
+        "PartnerMesh.Redis",
     ];
 
     public static readonly string[] Services =

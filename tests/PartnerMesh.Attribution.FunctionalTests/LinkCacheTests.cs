@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerMesh.Attribution.Api.Links;
+using PartnerMesh.Redis;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
 using StackExchange.Redis;
@@ -16,7 +17,7 @@ public class LinkCacheTests(AttributionApiFactory factory) : IClassFixture<Attri
     private readonly HttpClient _shopper = factory.CreateAnonymousClient();
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private IDatabase Redis => factory.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+    private IDatabase Redis => factory.Services.GetRequiredService<RedisConnection>().GetDatabase();
 
     [Fact]
     public async Task FollowLink_AfterAMiss_CachesTheLinkWithAFiveMinuteTtl()

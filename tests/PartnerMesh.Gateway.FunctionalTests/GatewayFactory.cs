@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerMesh.Gateway.ApiKeys;
 using PartnerMesh.Gateway.Infrastructure;
+using PartnerMesh.Redis;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
@@ -25,6 +26,8 @@ public class GatewayFactory : ServiceFactory<Program, GatewayDbContext>
     {
         await Upstream.StartAsync();
         await base.InitializeAsync();
+        // Connecting to Redis never holds up a request, so a test could otherwise start on the in-memory fallback.
+        await Services.GetRequiredService<RedisConnection>().WhenFirstAttemptFinishedAsync();
     }
 
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings)

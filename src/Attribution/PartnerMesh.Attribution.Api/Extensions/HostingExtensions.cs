@@ -1,13 +1,12 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Attribution.Api.Links;
 using PartnerMesh.Messaging;
 using PartnerMesh.Outbox;
+using PartnerMesh.Redis;
 using PartnerMesh.ServiceDefaults;
-using StackExchange.Redis;
 
 namespace PartnerMesh.Attribution.Api.Extensions;
 
@@ -16,14 +15,12 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.AttributionDb);
-        var redisConnectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.Redis);
 
         builder.Services.AddDbContext<AttributionDbContext>((services, options) =>
             options.UseNpgsql(connectionString).UseOutboxSignal(services));
         builder.Services.AddOutbox<AttributionDbContext>();
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging);
 
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(CacheOptions(redisConnectionString)));
         builder.Services.AddSingleton<LinkCache>();
         builder.Services.AddScoped<LinkResolver>();
         builder.Services.AddScoped<ClickRecorder>();
@@ -35,24 +32,8 @@ public static class HostingExtensions
             .ValidateOnStart();
 
         // Redis is only the link cache (redirects fall back to PostgreSQL): losing it degrades the service, never takes it down.
-        builder.Services.AddHealthChecks()
-            .AddNpgSql(connectionString)
-            .AddRedis(services => services.GetRequiredService<IConnectionMultiplexer>(), failureStatus: HealthStatus.Degraded);
+        builder.AddRedisConnection(ResourceNames.Redis);
+        builder.Services.AddHealthChecks().AddNpgSql(connectionString);
         return builder;
-    }
-
-    /// <summary>
-    /// Redis is only a cache here: never wait for it. Without a connection, commands fail at once instead of queueing
-    /// (the default backlog would hold every redirect for the full timeout), and the redirect reads PostgreSQL.
-    /// </summary>
-    private static ConfigurationOptions CacheOptions(string connectionString)
-    {
-        var options = ConfigurationOptions.Parse(connectionString);
-        options.AbortOnConnectFail = false;
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        options.ConnectTimeout = 2_000;
-        options.AsyncTimeout = 1_000;
-        options.SyncTimeout = 1_000;
-        return options;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PartnerMesh.Redis;
 using StackExchange.Redis;
 
 namespace PartnerMesh.Attribution.Api.Links;
@@ -21,7 +22,7 @@ internal sealed partial class LinkCacheSerializationContext : JsonSerializerCont
 /// Fills after a miss use SET NX and changes overwrite: a fill that read the old row before a change committed can
 /// then never put the old value back over the new one.
 /// </remarks>
-public sealed partial class LinkCache(IConnectionMultiplexer redis, ILogger<LinkCache> logger)
+public sealed partial class LinkCache(RedisConnection redis, ILogger<LinkCache> logger)
 {
     public static readonly TimeSpan TimeToLive = TimeSpan.FromMinutes(5);
 

@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Gateway.ApiKeys;
 using PartnerMesh.Gateway.Diagnostics;
 using PartnerMesh.Gateway.Infrastructure;
 using PartnerMesh.Gateway.Proxy;
 using PartnerMesh.Gateway.RateLimiting;
+using PartnerMesh.Redis;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
@@ -23,7 +23,6 @@ public static class HostingExtensions
         var services = builder.Services;
         var configuration = builder.Configuration;
         var database = configuration.GetRequiredConnectionString(ResourceNames.GatewayDb);
-        var redis = configuration.GetRequiredConnectionString(ResourceNames.Redis);
 
         services.AddOptions<GatewayOptions>()
             .BindConfiguration(GatewayOptions.SectionName)
@@ -43,7 +42,6 @@ public static class HostingExtensions
         services.AddMemoryCache();
         services.AddSingleton<GatewayMetrics>();
 
-        services.AddSingleton(_ => new RedisConnection(redis));
         services.AddSingleton<InMemoryWindowCounter>();
         services.AddSingleton<FixedWindowRateLimiter>();
 
@@ -65,9 +63,9 @@ public static class HostingExtensions
         services.AddSingleton<IProxyConfigProvider, ServiceDiscoveryProxyConfigProvider>();
         services.AddReverseProxy().AddTransforms<GatewayTransformProvider>();
 
-        services.AddHealthChecks()
-            .AddNpgSql(database)
-            .AddRedis(sp => sp.GetRequiredService<RedisConnection>().Multiplexer, failureStatus: HealthStatus.Degraded);
+        // Rate limits fail open to per-instance counters without Redis: losing it degrades the gateway, never stops it.
+        builder.AddRedisConnection(ResourceNames.Redis);
+        services.AddHealthChecks().AddNpgSql(database);
 
         return builder;
     }

@@ -1,3 +1,4 @@
+using PartnerMesh.Redis;
 using StackExchange.Redis;
 
 namespace PartnerMesh.Gateway.RateLimiting;
@@ -43,7 +44,7 @@ public sealed class FixedWindowRateLimiter(
         long count;
         try
         {
-            var result = await redis.Multiplexer.GetDatabase().ScriptEvaluateAsync(
+            var result = await redis.GetDatabase().ScriptEvaluateAsync(
                 IncrementScript, [new RedisKey(key)], [WindowSeconds * 2]);
             count = (long)result;
         }
