@@ -63,6 +63,20 @@ public sealed class RedisConnectionTests
     }
 
     [Fact]
+    public async Task StartingTheHost_StartsConnecting_WithoutAnyoneAskingForRedis()
+    {
+        using var server = new TcpListener(IPAddress.Loopback, 0);
+        server.Start();
+        using var host = BuildHost($"127.0.0.1:{((IPEndPoint)server.LocalEndpoint).Port}");
+
+        await host.StartAsync(Ct);
+        using var accepted = await server.AcceptTcpClientAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.True(accepted.Connected);
+        await host.StopAsync(Ct);
+    }
+
+    [Fact]
     public void MissingConnectionString_FailsAtStartup()
     {
         var builder = Host.CreateApplicationBuilder();

@@ -8,7 +8,7 @@ namespace PartnerMesh.Redis;
 /// server is unreachable, <see cref="GetDatabase"/> and every command fail at once with a <see cref="RedisException"/>,
 /// which callers already treat as "Redis is unavailable". The multiplexer keeps reconnecting in the background.
 /// </summary>
-public sealed class RedisConnection : IAsyncDisposable
+public sealed class RedisConnection : IDisposable, IAsyncDisposable
 {
     private readonly Task<ConnectionMultiplexer> _connecting;
 
@@ -49,11 +49,25 @@ public sealed class RedisConnection : IAsyncDisposable
             return;
         }
 
-        // Still connecting: close the multiplexer once the attempt ends rather than leave it running.
-        _ = _connecting.ContinueWith(
+        DisposeWhenConnected();
+    }
+
+    public void Dispose()
+    {
+        if (_connecting.IsCompletedSuccessfully)
+        {
+            _connecting.Result.Dispose();
+            return;
+        }
+
+        DisposeWhenConnected();
+    }
+
+    /// <summary>Still connecting: close the multiplexer once the attempt ends rather than leave it running.</summary>
+    private void DisposeWhenConnected() =>
+        _connecting.ContinueWith(
             connecting => connecting.Result.Dispose(),
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnRanToCompletion,
             TaskScheduler.Default);
-    }
 }
