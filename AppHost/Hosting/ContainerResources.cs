@@ -99,8 +99,6 @@ public sealed class RabbitMQServerResource(string name, string image, int port, 
 
     public ParameterResource Password { get; } = password;
 
-    public int? ManagementPort { get; internal set; }
-
     /// <summary>Management UI/API: the published port, or <c>PARTNERMESH_RABBITMQ_MANAGEMENT_URL</c> in attach mode.</summary>
     public Uri? ManagementUrl { get; internal set; }
 

@@ -196,10 +196,6 @@ public sealed class DistributedApplication : IAsyncDisposable
         project.Kill();
     }
 
-    /// <summary>The environment a project gets (connection strings, service URLs, ...), e.g. to run its tools.</summary>
-    public IReadOnlyDictionary<string, string> GetEnvironment(string projectName) =>
-        RunnerFor(projectName) is ProjectRunner project ? project.BuildEnvironment() : throw new InvalidOperationException($"'{projectName}' is not a project.");
-
     /// <summary>The command line: start, print the resource table, run until Ctrl+C/SIGTERM, stop. Returns the exit code.</summary>
     public Task<int> RunAsync() => new CommandLineHost(this, _console, _context).RunAsync();
 

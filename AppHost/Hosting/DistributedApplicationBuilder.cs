@@ -88,9 +88,7 @@ public sealed class DistributedApplicationBuilder
     public IResourceBuilder<ProjectResource> AddProject(string name, string projectPath, int? port = null)
     {
         var directory = Path.GetFullPath(Path.Combine(RepositoryRoot, projectPath));
-        var projectName = Path.GetFileName(directory.TrimEnd(Path.DirectorySeparatorChar));
-        var dll = Path.Combine(RepositoryRoot, "artifacts", "bin", projectName, BuildConfiguration, projectName + ".dll");
-        var project = new ProjectResource(name, directory, dll)
+        var project = new ProjectResource(name, directory, BuiltDllPath(directory))
         {
             Port = port is null ? null : Options.UseDynamicPorts ? PortAllocator.GetFreePort() : port,
         };
@@ -101,8 +99,14 @@ public sealed class DistributedApplicationBuilder
     public bool IsProjectBuilt(string projectPath)
     {
         var directory = Path.GetFullPath(Path.Combine(RepositoryRoot, projectPath));
-        var projectName = Path.GetFileName(directory.TrimEnd(Path.DirectorySeparatorChar));
-        return File.Exists(Path.Combine(RepositoryRoot, "artifacts", "bin", projectName, BuildConfiguration, projectName + ".dll"));
+        return File.Exists(BuiltDllPath(directory));
+    }
+
+    /// <summary><c>artifacts/bin/{Project}/{configuration}/{Project}.dll</c> for a project folder (an absolute path).</summary>
+    private string BuiltDllPath(string projectDirectory)
+    {
+        var projectName = Path.GetFileName(projectDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        return Path.Combine(RepositoryRoot, "artifacts", "bin", projectName, BuildConfiguration, projectName + ".dll");
     }
 
     public DistributedApplication Build()

@@ -12,8 +12,6 @@ public sealed class ProjectResource(string name, string projectDirectory, string
 
     public string DllPath { get; } = dllPath;
 
-    public string ProjectName => Path.GetFileNameWithoutExtension(DllPath);
-
     /// <summary>HTTP port on 127.0.0.1; null for a project without an endpoint (a console tool).</summary>
     public int? Port { get; internal set; }
 
@@ -82,9 +80,6 @@ public sealed class ProjectResource(string name, string projectDirectory, string
             env["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
             env["OTEL_BLRP_SCHEDULE_DELAY"] = "1000";
             env["OTEL_METRIC_EXPORT_INTERVAL"] = "5000";
-            // The exporters' HttpClients get ServiceDefaults' standard resilience handler, whose Polly telemetry logs
-            // every export at Information: one console line per service per second.
-            env["Logging__LogLevel__Polly"] = "Warning";
         }
 
         foreach (var (key, value) in Environment)

@@ -44,7 +44,6 @@ public static class ResourceBuilderExtensions
     public static IResourceBuilder<RabbitMQServerResource> WithManagementPlugin(this IResourceBuilder<RabbitMQServerResource> builder, int port)
     {
         var rabbit = builder.Resource;
-        rabbit.ManagementPort = port;
         rabbit.Ports.Add(new PortMapping("management", port, RabbitMQServerResource.ManagementContainerPort));
         if (!rabbit.IsExternal)
         {

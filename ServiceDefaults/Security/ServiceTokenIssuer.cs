@@ -10,6 +10,9 @@ public sealed class ServiceTokenIssuer(IOptions<ServiceIdentityOptions> options,
 {
     private readonly JsonWebTokenHandler _handler = new();
 
+    // Options are fixed for the container's lifetime (and the key validated at start): build the credentials once.
+    private readonly SigningCredentials _credentials = new(CreateKey(options.Value), SecurityAlgorithms.HmacSha256);
+
     public string Issue(string subject, IEnumerable<string> scopes, Guid? partnerId = null, string? keyId = null)
     {
         var settings = options.Value;
@@ -34,7 +37,7 @@ public sealed class ServiceTokenIssuer(IOptions<ServiceIdentityOptions> options,
             NotBefore = now.AddSeconds(-5),
             IssuedAt = now,
             Expires = now.Add(settings.TokenLifetime),
-            SigningCredentials = new SigningCredentials(CreateKey(settings), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = _credentials,
         });
     }
 

@@ -1,14 +1,10 @@
 using PartnerMesh.Contracts.Attribution;
-using PartnerMesh.Testing;
 
 namespace PartnerMesh.Analytics.FunctionalTests;
 
 /// <summary>Builders for the attribution events analytics consumes.</summary>
 internal static class Events
 {
-    public static PartnerRegistered PartnerRegistered(Guid partnerId, string name = "Acme Deals") =>
-        TestEvents.PartnerRegistered(partnerId, name);
-
     public static ClickRecorded Click(Guid partnerId, DateTimeOffset occurredAt) => new()
     {
         EventId = Guid.NewGuid(),

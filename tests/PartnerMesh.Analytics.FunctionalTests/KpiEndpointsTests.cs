@@ -42,7 +42,7 @@ public class KpiEndpointsTests(AnalyticsApiFactory factory) : IClassFixture<Anal
     public async Task GetDaily_ForOwnPartner_ReturnsDaysWithDataAndTotals()
     {
         var partnerId = Guid.NewGuid();
-        await factory.PublishAsync(Events.PartnerRegistered(partnerId, "Cashback Heroes"));
+        await factory.PublishAsync(TestEvents.PartnerRegistered(partnerId, "Cashback Heroes"));
         var first = new DateTimeOffset(2025, 6, 1, 8, 0, 0, TimeSpan.Zero);
         var third = first.AddDays(2);
         foreach (var i in Enumerable.Range(0, 4))
@@ -227,7 +227,7 @@ public class KpiEndpointsTests(AnalyticsApiFactory factory) : IClassFixture<Anal
         // A day no other test writes to, so the list holds exactly these partners.
         var day = new DateTimeOffset(2020, 2, 29, 12, 0, 0, TimeSpan.Zero);
         var (small, big, clicksOnly) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
-        await factory.PublishAsync(Events.PartnerRegistered(big, "Big Spender Media"));
+        await factory.PublishAsync(TestEvents.PartnerRegistered(big, "Big Spender Media"));
         await factory.PublishAsync(Events.Conversion(small, day, 50m, 5m));
         await factory.PublishAsync(Events.Click(small, day));
         await factory.PublishAsync(Events.Click(small, day));

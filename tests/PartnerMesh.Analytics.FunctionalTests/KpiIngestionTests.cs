@@ -112,7 +112,7 @@ public class KpiIngestionTests(AnalyticsApiFactory factory) : IClassFixture<Anal
     public async Task PartnerRegistered_WhenPublished_StoresPartnerAndKeepsItCurrent()
     {
         var partnerId = Guid.NewGuid();
-        var registered = Events.PartnerRegistered(partnerId, "Deal Hunters");
+        var registered = TestEvents.PartnerRegistered(partnerId, "Deal Hunters");
 
         await factory.PublishAsync(registered);
         await factory.WaitForPartnerAsync(partnerId);
@@ -122,7 +122,7 @@ public class KpiIngestionTests(AnalyticsApiFactory factory) : IClassFixture<Anal
         Assert.Equal("affiliate", partner.Kind);
         Assert.Equal(registered.OccurredAt.ToUnixTimeMilliseconds(), partner.RegisteredAt.ToUnixTimeMilliseconds());
 
-        await factory.PublishAsync(Events.PartnerRegistered(partnerId, "Deal Hunters GmbH"));
+        await factory.PublishAsync(TestEvents.PartnerRegistered(partnerId, "Deal Hunters GmbH"));
         await Eventually.UntilAsync(() => factory.QueryDbAsync(db =>
             db.Partners.AnyAsync(p => p.Id == partnerId && p.Name == "Deal Hunters GmbH")));
     }

@@ -18,9 +18,9 @@ public class AttributionApiFactory : ServiceFactory<Program, AttributionDbContex
     }
 }
 
-/// <summary>The service with Redis unreachable (nothing listens on port 1): redirects must still work from PostgreSQL.</summary>
+/// <summary>The service with Redis unreachable (nothing listens on <see cref="TestPorts.Closed"/>): redirects must still work from PostgreSQL.</summary>
 public sealed class AttributionApiWithoutRedisFactory : AttributionApiFactory
 {
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings) =>
-        settings[$"ConnectionStrings:{ResourceNames.Redis}"] = "127.0.0.1:1";
+        settings[$"ConnectionStrings:{ResourceNames.Redis}"] = $"127.0.0.1:{TestPorts.Closed}";
 }

@@ -28,10 +28,10 @@ public class LinkCacheTests(AttributionApiFactory factory) : IClassFixture<Attri
 
         await _shopper.ClickAsync(link.Code);
 
-        var ttl = await Redis.KeyTimeToLiveAsync($"attribution:link:{link.Code}");
+        var ttl = await Redis.KeyTimeToLiveAsync(LinkCache.KeyFor(link.Code));
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
-        var cached = (string?)await Redis.StringGetAsync($"attribution:link:{link.Code}");
+        var cached = (string?)await Redis.StringGetAsync(LinkCache.KeyFor(link.Code));
         Assert.Contains(link.TargetUrl, cached, StringComparison.Ordinal);
     }
 

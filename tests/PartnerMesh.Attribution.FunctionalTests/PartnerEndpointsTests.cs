@@ -51,6 +51,7 @@ public class PartnerEndpointsTests(AttributionApiFactory factory) : IClassFixtur
     [InlineData("""{"name":" ","email":"a@example.com","kind":"affiliate","commissionRate":0.1}""", "name")]
     [InlineData("""{"name":"A\u0000B","email":"a@example.com","kind":"affiliate","commissionRate":0.1}""", "name")]
     [InlineData("""{"name":"A","email":"a\u0000@example.com","kind":"affiliate","commissionRate":0.1}""", "email")]
+    [InlineData("""{"name":"A","email":"\"a\\\u0000\"@example.com","kind":"affiliate","commissionRate":0.1}""", "email")]
     [InlineData("""{"name":"A","email":"not-an-email","kind":"affiliate","commissionRate":0.1}""", "email")]
     [InlineData("""{"name":"A","email":"Someone <a@example.com>","kind":"affiliate","commissionRate":0.1}""", "email")]
     [InlineData("""{"name":"A","kind":"affiliate","commissionRate":0.1}""", "email")]

@@ -61,6 +61,7 @@ public sealed class GatewayTests(SystemFixture system)
         var key = (await created.Content.ReadFromJsonAsync<CreatedKey>(Ct))!.ApiKey;
         using var limited = system.CreateAnonymousClient();
         limited.DefaultRequestHeaders.Add("X-Api-Key", key);
+        await RateLimitWindow.EnsureRoomAsync();
 
         HttpResponseMessage response;
         var calls = 0;

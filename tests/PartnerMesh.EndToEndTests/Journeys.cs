@@ -61,11 +61,20 @@ public sealed class Journeys(SystemFixture system)
     public async Task<KpiReport> WaitForKpisAsync(Guid partnerId, Func<KpiTotals, bool> condition, TimeSpan? timeout = null)
     {
         KpiReport? last = null;
-        await Testing.Eventually.UntilAsync(async () =>
+        try
         {
-            last = await GetKpisAsync(partnerId);
-            return condition(last.Totals);
-        }, timeout ?? TimeSpan.FromSeconds(30), because: $"KPIs of partner {partnerId}: {JsonSerializer.Serialize(last)}");
+            await Testing.Eventually.UntilAsync(async () =>
+            {
+                last = await GetKpisAsync(partnerId);
+                return condition(last.Totals);
+            }, timeout ?? TimeSpan.FromSeconds(30), because: $"KPIs of partner {partnerId}");
+        }
+        catch (TimeoutException timedOut)
+        {
+            // The last answer is only known now, not when the wait's message was built.
+            throw new TimeoutException($"{timedOut.Message} Last answer: {JsonSerializer.Serialize(last)}", timedOut);
+        }
+
         return last!;
     }
 }

@@ -36,10 +36,10 @@ public sealed class SystemFixture : IAsyncLifetime
 
         // The system gets a broker of its own (not the run's shared one), so a test can stop and restart it mid-flow.
         // A fixed host port keeps the address stable across the restart.
-        _broker = new RabbitMqBuilder(Environment.GetEnvironmentVariable("PARTNERMESH_RABBITMQ_IMAGE") is { Length: > 0 } image ? image : "rabbitmq:3-management")
+        _broker = new RabbitMqBuilder(TestInfrastructure.RabbitMqImage)
             .WithUsername("partnermesh").WithPassword("partnermesh-e2e")
             .WithPortBinding(FreePort(), RabbitMqBuilder.RabbitMqPort)
-            .WithLabel("partnermesh.test-run", Environment.GetEnvironmentVariable("PARTNERMESH_TEST_RUN_ID") ?? "local")
+            .WithLabel(TestInfrastructure.RunLabel, TestInfrastructure.RunId)
             .Build();
         await _broker.StartAsync(TestContext.Current.CancellationToken);
         var options = new PartnerMeshApplicationOptions

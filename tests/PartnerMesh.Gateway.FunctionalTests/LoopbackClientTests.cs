@@ -1,5 +1,6 @@
 using System.Net;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
 using Xunit;
 
 namespace PartnerMesh.Gateway.FunctionalTests;

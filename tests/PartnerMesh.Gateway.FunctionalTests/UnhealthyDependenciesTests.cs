@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.Testing;
 using Xunit;
@@ -12,16 +11,9 @@ public sealed class UnhealthyDependenciesGatewayFactory : GatewayFactory
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
     {
         base.ConfigureTestSettings(settings);
-        settings[$"ConnectionStrings:{ResourceNames.Redis}"] = $"127.0.0.1:{ClosedPort()},connectTimeout=1000";
+        settings[$"ConnectionStrings:{ResourceNames.Redis}"] = $"127.0.0.1:{TestPorts.Closed},connectTimeout=1000";
         settings.Remove($"services:{ResourceNames.SurveysApi}:http:0");
-        settings[$"services:{ResourceNames.AnalyticsApi}:http:0"] = $"http://127.0.0.1:{ClosedPort()}";
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        settings[$"services:{ResourceNames.AnalyticsApi}:http:0"] = $"http://127.0.0.1:{TestPorts.Closed}";
     }
 }
 

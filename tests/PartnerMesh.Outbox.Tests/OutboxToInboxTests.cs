@@ -2,7 +2,6 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Messaging;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.Testing;
@@ -68,18 +67,19 @@ public sealed class OutboxToInboxTests(OutboxDatabase database) : IClassFixture<
     [Fact]
     public async Task RedeliveredMessage_IsProcessedOnce()
     {
+        using var duplicates = DuplicatesRecorder();
         var evt = OutboxDatabase.NewEvent();
         var bus = _host.Services.GetRequiredService<IBus>();
         await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => bus.Publish(evt, context => context.MessageId = evt.EventId, Ct)));
 
-        await Eventually.UntilAsync(() => InboxCountAsync(evt.EventId).ContinueWith(t => t.Result == 1, Ct));
-        await WaitUntilQueueDrainedAsync();
+        await WaitForDuplicatesAsync(duplicates, 4);
         Assert.Equal(1, await EffectCountAsync(evt.PartnerId));
     }
 
     [Fact]
     public async Task CrashAfterPublishBeforeMarking_RepublishesButAppliesOnce()
     {
+        using var duplicates = DuplicatesRecorder();
         var evt = OutboxDatabase.NewEvent(DateTimeOffset.UtcNow.AddSeconds(-1));
         await using (var db = database.CreateDbContext())
         {
@@ -106,7 +106,7 @@ public sealed class OutboxToInboxTests(OutboxDatabase database) : IClassFixture<
             Assert.NotNull((await db.Set<OutboxMessage>().SingleAsync(m => m.Id == evt.EventId, Ct)).PublishedAt);
         }
 
-        await WaitUntilQueueDrainedAsync();
+        await WaitForDuplicatesAsync(duplicates, 1);
         Assert.Equal(1, await EffectCountAsync(evt.PartnerId));
         Assert.Equal(1, await InboxCountAsync(evt.EventId));
     }
@@ -123,27 +123,18 @@ public sealed class OutboxToInboxTests(OutboxDatabase database) : IClassFixture<
         return await db.Set<InboxMessage>().CountAsync(m => m.MessageId == messageId, Ct);
     }
 
-    /// <summary>Duplicates are skipped by the inbox, which leaves no row; wait until the consumer has seen every delivery.</summary>
-    private async Task WaitUntilQueueDrainedAsync()
-    {
-        var queue = _host.Services.GetRequiredService<IEndpointNameFormatter>().Consumer<ApplyPartnerEffectConsumer>();
-        var endpoint = new Uri($"queue:{queue}");
-        var bus = _host.Services.GetRequiredService<IBus>();
-        var probe = new PartnerRegistered
-        {
-            EventId = Guid.CreateVersion7(),
-            OccurredAt = DateTimeOffset.UtcNow,
-            PartnerId = Guid.NewGuid(),
-            Name = "probe",
-            Email = "probe@example.com",
-            Kind = "affiliate",
-            CommissionRate = 0.1m,
-        };
-        var sender = await bus.GetSendEndpoint(endpoint);
-        await sender.Send(probe, context => context.MessageId = probe.EventId, Ct);
-        // The queue is FIFO: once the probe sent after them is applied, every earlier delivery has been picked up.
-        await Eventually.UntilAsync(() => EffectCountAsync(probe.PartnerId).ContinueWith(t => t.Result == 1, Ct));
-    }
+    /// <summary>The inbox's duplicates counter of this test's host (the host's <c>IMeterFactory</c> created its <see cref="OutboxMetrics"/>).</summary>
+    private MeasurementRecorder DuplicatesRecorder() =>
+        new(_host.Services, OutboxMetrics.MeterName, "partnermesh.inbox.duplicates");
+
+    /// <summary>
+    /// Duplicates are skipped by the inbox, which leaves no row: wait until the consumer has counted every redelivery as a
+    /// duplicate. Consumers run concurrently, so a message sent after them says nothing about whether they were handled.
+    /// </summary>
+    private static Task WaitForDuplicatesAsync(MeasurementRecorder duplicates, int expected) =>
+        Eventually.UntilAsync(
+            () => Task.FromResult(duplicates.ValuesTagged("consumer", nameof(ApplyPartnerEffectConsumer)).Sum() >= expected),
+            because: $"{expected} redeliveries should reach the inbox as duplicates");
 
     private sealed class CrashAfterPublish(IOutboxPublisher inner, CancellationTokenSource crash) : IOutboxPublisher
     {

@@ -124,6 +124,7 @@ public class AccountEndpointsTests(PortalApiFactory factory) : IClassFixture<Por
     [InlineData("""{"partnerId":"8d4c1d8e-3c4f-4f57-9a57-0b8e3f1f4a11","password":"long enough password"}""", "email")]
     [InlineData("""{"partnerId":"8d4c1d8e-3c4f-4f57-9a57-0b8e3f1f4a11","email":"not-an-email","password":"long enough password"}""", "email")]
     [InlineData("""{"partnerId":"8d4c1d8e-3c4f-4f57-9a57-0b8e3f1f4a11","email":"two words@partner.example","password":"long enough password"}""", "email")]
+    [InlineData("""{"partnerId":"8d4c1d8e-3c4f-4f57-9a57-0b8e3f1f4a11","email":"\"a\\\u0000\"@partner.example","password":"long enough password"}""", "email")]
     [InlineData("""{"partnerId":"8d4c1d8e-3c4f-4f57-9a57-0b8e3f1f4a11","email":"a@partner.example"}""", "password")]
     [InlineData("""{"partnerId":"8d4c1d8e-3c4f-4f57-9a57-0b8e3f1f4a11","email":"a@partner.example","password":"elevenchars"}""", "password")]
     [InlineData("""{}""", "partnerId")]

@@ -51,7 +51,7 @@ public sealed class RedisConnectionTests
     [Fact]
     public async Task Unreachable_AfterTheFirstAttempt_CommandsFailWithARedisException_AndHealthIsDegraded()
     {
-        using var host = BuildHost($"127.0.0.1:{ClosedPort()}");
+        using var host = BuildHost($"127.0.0.1:{TestPorts.Closed}");
         var redis = host.Services.GetRequiredService<RedisConnection>();
         await redis.WhenFirstAttemptFinishedAsync(Ct);
 
@@ -94,11 +94,4 @@ public sealed class RedisConnectionTests
 
     private static async Task<HealthReportEntry> CheckAsync(IHost host) =>
         (await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct)).Entries[Name];
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -4,10 +4,10 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PartnerMesh.ServiceDefaults.WebApi;
+using PartnerMesh.Testing;
 using Xunit;
 
 namespace PartnerMesh.ServiceDefaults.Tests;
@@ -66,7 +66,7 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         var response = await _client.PostAsync("/echo", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
 
         // Outside Development, minimal APIs answer 400 themselves and status code pages writes the problem.
-        await ReadProblemAsync(response, HttpStatusCode.BadRequest);
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
     {
         var response = await _client.GetAsync("/bad-request", Ct);
 
-        var problem = await ReadProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal("Bad request", problem.Title);
         Assert.Equal("Unreadable input.", problem.Detail);
     }
@@ -84,7 +84,7 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
     {
         var response = await _client.PostAsync("/raw", new StringContent(new string('x', (int)Limit + 1)), Ct);
 
-        var problem = await ReadProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal($"Request bodies are limited to {Limit} bytes.", problem.Detail);
     }
 
@@ -97,7 +97,7 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
 
         var response = await _client.SendAsync(request, Ct);
 
-        await ReadProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 
     [Fact]
@@ -107,16 +107,6 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("/echo", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-    }
-
-    private static async Task<ProblemDetails> ReadProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(Ct);
-        Assert.NotNull(problem);
-        Assert.Equal((int)status, problem.Status);
-        return problem;
     }
 
     private sealed record EchoRequest(string Text, int Count);

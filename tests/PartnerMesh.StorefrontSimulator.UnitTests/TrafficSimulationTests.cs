@@ -175,7 +175,13 @@ public class TrafficSimulationTests
             TimeProvider.System, output, TextWriter.Null);
 
         var run = simulation.RunAsync(stop.Token, Ct);
-        await Task.Delay(TimeSpan.FromMilliseconds(700), Ct);
+        // Stopped once it has made clicks (or if the run ended by itself): polled with a deadline, not a guessed delay.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (simulation.Counters.Clicks == 0 && !run.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), Ct);
+        }
+
         await stop.CancelAsync();
         var exitCode = await run.WaitAsync(TimeSpan.FromSeconds(15), Ct);
 

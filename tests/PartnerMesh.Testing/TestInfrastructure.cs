@@ -22,6 +22,12 @@ public sealed class TestInfrastructure
     private const string Password = "partnermesh-test";
     private const int RabbitManagementPort = 15672;
 
+    /// <summary>
+    /// The label every test container carries, its value the run id; <c>scripts/test.sh</c> removes the containers
+    /// labelled with its run when the run ends.
+    /// </summary>
+    public const string RunLabel = "partnermesh.test-run";
+
     private static readonly Lazy<Task<TestInfrastructure>> Instance = new(StartAsync);
 
     private readonly Uri _rabbitManagement;
@@ -45,6 +51,11 @@ public sealed class TestInfrastructure
 
     public string RedisConnectionString { get; }
 
+    /// <summary>The test run the containers belong to (<c>PARTNERMESH_TEST_RUN_ID</c>, set by <c>scripts/test.sh</c>).</summary>
+    public static string RunId => Environment.GetEnvironmentVariable("PARTNERMESH_TEST_RUN_ID") ?? "local";
+
+    /// <summary>The RabbitMQ image (with the management plugin) tests start: <c>PARTNERMESH_RABBITMQ_IMAGE</c> or the default.</summary>
+    public static string RabbitMqImage => Image("PARTNERMESH_RABBITMQ_IMAGE", "rabbitmq:3-management");
 
     public static Task<TestInfrastructure> GetAsync() => Instance.Value;
 
@@ -65,7 +76,13 @@ public sealed class TestInfrastructure
     public async Task DropDatabaseAsync(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        NpgsqlConnection.ClearAllPools();
+        // Only this database's pool: the services and factories open their connections with this very string, so it is
+        // the pool's key; clearing all pools would also close other test classes' connections in this process.
+        await using (var pooled = new NpgsqlConnection(connectionString))
+        {
+            NpgsqlConnection.ClearPool(pooled);
+        }
+
         await using var connection = new NpgsqlConnection(PostgresAdminConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
@@ -108,20 +125,20 @@ public sealed class TestInfrastructure
 
         // Test assemblies run as separate processes; the lock makes the first one create the containers and the others reuse them.
         await using var runLock = await CrossProcessLock.AcquireAsync("partnermesh-testcontainers");
-        var runId = Environment.GetEnvironmentVariable("PARTNERMESH_TEST_RUN_ID") ?? "local";
+        var runId = RunId;
 
         var postgresContainer = new PostgreSqlBuilder(Image("PARTNERMESH_POSTGRES_IMAGE", "postgres:16"))
             .WithUsername(User).WithPassword(Password).WithDatabase("postgres")
             .WithCommand("-c", "max_connections=500")
-            .WithLabel("partnermesh.test-run", runId).WithReuse(true)
+            .WithLabel(RunLabel, runId).WithReuse(true)
             .Build();
-        var rabbitContainer = new RabbitMqBuilder(Image("PARTNERMESH_RABBITMQ_IMAGE", "rabbitmq:3-management"))
+        var rabbitContainer = new RabbitMqBuilder(RabbitMqImage)
             .WithUsername(User).WithPassword(Password)
             .WithPortBinding(RabbitManagementPort, true)
-            .WithLabel("partnermesh.test-run", runId).WithReuse(true)
+            .WithLabel(RunLabel, runId).WithReuse(true)
             .Build();
         var redisContainer = new RedisBuilder(Image("PARTNERMESH_REDIS_IMAGE", "redis:7"))
-            .WithLabel("partnermesh.test-run", runId).WithReuse(true)
+            .WithLabel(RunLabel, runId).WithReuse(true)
             .Build();
 
         await Task.WhenAll(postgresContainer.StartAsync(), rabbitContainer.StartAsync(), redisContainer.StartAsync());

@@ -5,7 +5,10 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace PartnerMesh.Outbox;
 
-/// <summary>Signals the relay once outbox rows are durable: after the save, or after the enclosing transaction commits.</summary>
+/// <summary>
+/// Signals the relay once outbox rows are durable: after the save, or after the enclosing transaction commits. Saves that
+/// add no outbox row do not wake it.
+/// </summary>
 public sealed class OutboxSignalInterceptor(OutboxSignal signal) : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
     private readonly ConditionalWeakTable<DbContext, object> _pendingCommit = [];
@@ -13,7 +16,7 @@ public sealed class OutboxSignalInterceptor(OutboxSignal signal) : ISaveChangesI
     public ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context && context.Database.CurrentTransaction is not null && HasNewOutboxRows(context))
+        if (eventData.Context is { } context && HasNewOutboxRows(context))
         {
             _pendingCommit.AddOrUpdate(context, true);
         }
@@ -23,7 +26,7 @@ public sealed class OutboxSignalInterceptor(OutboxSignal signal) : ISaveChangesI
 
     public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context && context.Database.CurrentTransaction is null)
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null && _pendingCommit.Remove(context))
         {
             signal.Notify();
         }

@@ -17,7 +17,7 @@ internal sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
             var latency = await redis.GetDatabase().PingAsync().WaitAsync(cancellationToken);
             return HealthCheckResult.Healthy($"Redis: PING {latency.TotalMilliseconds:0.0} ms.");
         }
-        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        catch (Exception exception) when (RedisOutage.IsUnavailable(exception))
         {
             return new HealthCheckResult(context.Registration.FailureStatus, "Redis: unreachable.", exception);
         }

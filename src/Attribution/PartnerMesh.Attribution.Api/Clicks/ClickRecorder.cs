@@ -66,7 +66,7 @@ public sealed class ClickRecorder(
         db.AddIntegrationEvent(new ClickRecorded
         {
             EventId = Guid.CreateVersion7(now),
-            OccurredAt = timeProvider.GetUtcNow(),
+            OccurredAt = now,
             ClickId = click.Id,
             PartnerId = click.PartnerId,
             LinkId = click.LinkId,

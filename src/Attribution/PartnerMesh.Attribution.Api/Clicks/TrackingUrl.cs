@@ -28,13 +28,7 @@ public static class TrackingUrl
     {
         var separator = segment.IndexOf('=', StringComparison.Ordinal);
         var name = separator >= 0 ? segment[..separator] : segment;
-        try
-        {
-            return Uri.UnescapeDataString(name.Replace('+', ' '));
-        }
-        catch (UriFormatException)
-        {
-            return name;
-        }
+        // Malformed escapes are left as they are (UnescapeDataString does not throw on them).
+        return Uri.UnescapeDataString(name.Replace('+', ' '));
     }
 }

@@ -119,7 +119,7 @@ public sealed class ConversionService(
         db.AddIntegrationEvent(new ConversionAttributed
         {
             EventId = Guid.CreateVersion7(conversion.CreatedAt),
-            OccurredAt = timeProvider.GetUtcNow(),
+            OccurredAt = conversion.CreatedAt,
             ConversionId = conversion.Id,
             OrderId = conversion.OrderId,
             PartnerId = click.PartnerId,

@@ -22,9 +22,11 @@ internal sealed partial class LinkCacheSerializationContext : JsonSerializerCont
 /// Fills after a miss use SET NX and changes overwrite: a fill that read the old row before a change committed can
 /// then never put the old value back over the new one.
 /// </remarks>
-public sealed partial class LinkCache(RedisConnection redis, ILogger<LinkCache> logger)
+public sealed partial class LinkCache(RedisConnection redis, TimeProvider timeProvider, ILogger<LinkCache> logger)
 {
     public static readonly TimeSpan TimeToLive = TimeSpan.FromMinutes(5);
+
+    private readonly RedisOutage _outage = new(timeProvider);
 
     public static RedisKey KeyFor(string code) => $"attribution:link:{code}";
 
@@ -39,7 +41,7 @@ public sealed partial class LinkCache(RedisConnection redis, ILogger<LinkCache> 
         }
         catch (Exception exception) when (IsCacheFailure(exception))
         {
-            LogCacheUnavailable(logger, exception, "read");
+            LogFailure(exception, "read");
             return null;
         }
     }
@@ -58,7 +60,7 @@ public sealed partial class LinkCache(RedisConnection redis, ILogger<LinkCache> 
         }
         catch (Exception exception) when (IsCacheFailure(exception))
         {
-            LogCacheUnavailable(logger, exception, "remove");
+            LogFailure(exception, "remove");
         }
     }
 
@@ -71,13 +73,25 @@ public sealed partial class LinkCache(RedisConnection redis, ILogger<LinkCache> 
         }
         catch (Exception exception) when (IsCacheFailure(exception))
         {
-            LogCacheUnavailable(logger, exception, operation);
+            LogFailure(exception, operation);
         }
     }
 
-    // RedisTimeoutException derives from TimeoutException, not RedisException; a corrupt entry is a miss too.
+    // A corrupt entry is a miss too.
     private static bool IsCacheFailure(Exception exception) =>
-        exception is RedisException or TimeoutException or JsonException or ObjectDisposedException;
+        RedisOutage.IsUnavailable(exception) || exception is JsonException or ObjectDisposedException;
+
+    /// <summary>
+    /// A failed read or fill only costs a PostgreSQL read, so during an outage it is reported once a minute; a failed
+    /// replace or remove leaves a stale entry for up to <see cref="TimeToLive"/>, so each one is reported.
+    /// </summary>
+    private void LogFailure(Exception exception, string operation)
+    {
+        if (operation is "replace" or "remove" || !RedisOutage.IsUnavailable(exception) || _outage.ShouldWarn())
+        {
+            LogCacheUnavailable(logger, exception, operation);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis link cache {Operation} failed; serving from PostgreSQL")]
     private static partial void LogCacheUnavailable(ILogger logger, Exception exception, string operation);

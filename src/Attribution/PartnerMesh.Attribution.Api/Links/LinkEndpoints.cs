@@ -144,7 +144,7 @@ public static class LinkEndpoints
         db.AddIntegrationEvent(new ReferralLinkCreated
         {
             EventId = Guid.CreateVersion7(now),
-            OccurredAt = timeProvider.GetUtcNow(),
+            OccurredAt = now,
             LinkId = link.Id,
             PartnerId = partnerId,
             Code = code,

@@ -56,7 +56,7 @@ public static class PartnerEndpoints
         db.AddIntegrationEvent(new PartnerRegistered
         {
             EventId = Guid.CreateVersion7(now),
-            OccurredAt = timeProvider.GetUtcNow(),
+            OccurredAt = now,
             PartnerId = partner.Id,
             Name = partner.Name,
             Email = partner.Email,

@@ -49,6 +49,8 @@ public static class PartnerRules
 
     public static bool IsValidEmail(string? email) =>
         email is { Length: > 0 and <= MaxEmailLength }
+        // Control characters (NUL above all, which PostgreSQL cannot store) may hide in a quoted local part.
+        && !email.Any(char.IsControl)
         && MailAddress.TryCreate(email, out var address)
         && address.Address == email
         && address.DisplayName.Length == 0

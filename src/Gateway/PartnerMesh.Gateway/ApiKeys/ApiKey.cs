@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace PartnerMesh.Gateway.ApiKeys;
 
 /// <summary>
@@ -8,6 +10,28 @@ public sealed class ApiKey
 {
     /// <summary>Longest name accepted (admin API, command line) and stored (<c>api_keys.name</c>).</summary>
     public const int MaxNameLength = 100;
+
+    /// <summary>
+    /// Whether <paramref name="name"/> (already trimmed) may name a key: 1 to <see cref="MaxNameLength"/> characters, no
+    /// control characters. Otherwise <paramref name="error"/> says why, as the admin API reports it.
+    /// </summary>
+    public static bool IsValidName([NotNullWhen(true)] string? name, [NotNullWhen(false)] out string? error)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
+        {
+            error = $"Name is required and has at most {MaxNameLength} characters.";
+            return false;
+        }
+
+        if (name.Any(char.IsControl))
+        {
+            error = "Name must not contain control characters.";
+            return false;
+        }
+
+        error = null;
+        return true;
+    }
 
     public required string Id { get; init; }
 

@@ -73,14 +73,9 @@ public static class ApiKeyEndpoints
     private static Dictionary<string, string[]> Validate(CreateApiKeyRequest request)
     {
         var errors = new Dictionary<string, string[]>();
-        var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > ApiKey.MaxNameLength)
+        if (!ApiKey.IsValidName(request.Name?.Trim(), out var nameError))
         {
-            errors["name"] = [$"Name is required and has at most {ApiKey.MaxNameLength} characters."];
-        }
-        else if (name.Any(char.IsControl))
-        {
-            errors["name"] = ["Name must not contain control characters."];
+            errors["name"] = [nameError];
         }
 
         if (!ApiKeyScopes.IsValid(request.Scope))

@@ -32,7 +32,7 @@ public sealed class ApiKeyStore(
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
         var record = await db.ApiKeys.AsNoTracking()
             .Where(key => key.Id == keyId)
-            .Select(key => new ApiKeyRecord(key.Id, key.Scope, key.SecretHash, key.RateLimitPerMinute, key.RevokedAt != null))
+            .Select(key => new ApiKeyRecord(key.Scope, key.SecretHash, key.RateLimitPerMinute, key.RevokedAt != null))
             .SingleOrDefaultAsync(cancellationToken);
 
         var duration = options.Value.ApiKeyCacheDuration;

@@ -68,7 +68,7 @@ public static class ApiKeyCommands
         }
 
         var name = NewKeyName(args);
-        if (name.Length is 0 or > ApiKey.MaxNameLength || name.Any(char.IsControl))
+        if (!ApiKey.IsValidName(name, out _))
         {
             await Console.Error.WriteLineAsync($"The key name must have 1 to {ApiKey.MaxNameLength} characters.");
             Environment.ExitCode = 1;

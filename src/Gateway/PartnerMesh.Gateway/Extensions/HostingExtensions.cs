@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Gateway.ApiKeys;
@@ -11,7 +10,6 @@ using PartnerMesh.Redis;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
-using StackExchange.Redis;
 using Yarp.ReverseProxy.Configuration;
 
 namespace PartnerMesh.Gateway.Extensions;
@@ -36,7 +34,6 @@ public static class HostingExtensions
             webApi.MaxRequestBodyBytes = gateway.Value.MaxRequestBodySize;
             webApi.TrustLoopbackProxies = false;
         });
-        services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = StatusCodeFor);
 
         services.AddDbContext<GatewayDbContext>(options => options.UseNpgsql(database));
         services.AddMemoryCache();
@@ -69,8 +66,4 @@ public static class HostingExtensions
 
         return builder;
     }
-
-    /// <summary>The shared mapping (bad input 4xx, unreachable database 503), plus Redis, which only the gateway uses.</summary>
-    private static int StatusCodeFor(Exception exception) =>
-        exception is RedisConnectionException ? StatusCodes.Status503ServiceUnavailable : ExceptionStatusCodes.For(exception);
 }

@@ -21,7 +21,7 @@ public sealed class GatewayTransformProvider(ServiceTokenCache tokens) : ITransf
 
     public void Apply(TransformBuilderContext context)
     {
-        var access = context.Route is null ? RouteAccess.ApiKey : GatewayRoutes.AccessOf(context.Route);
+        var access = GatewayRoutes.AccessOf(context.Route);
         context.AddRequestTransform(transform =>
         {
             var headers = transform.ProxyRequest.Headers;

@@ -27,8 +27,7 @@ public sealed class FixedWindowRateLimiter(
         return count
         """;
 
-    private static readonly TimeSpan WarningInterval = TimeSpan.FromMinutes(1);
-    private long _lastWarningTicks;
+    private readonly RedisOutage _outage = new(timeProvider);
 
     /// <summary>
     /// Counts one request for <paramref name="partition"/> (a key id, <c>ip:&lt;address&gt;</c>, or
@@ -48,25 +47,17 @@ public sealed class FixedWindowRateLimiter(
                 IncrementScript, [new RedisKey(key)], [WindowSeconds * 2]);
             count = (long)result;
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception) when (RedisOutage.IsUnavailable(exception))
         {
-            WarnThrottled(exception);
+            if (_outage.ShouldWarn())
+            {
+                logger.LogWarning(exception,
+                    "Redis is unreachable: rate limits are counted per gateway instance in memory until it is back (fail open)");
+            }
+
             count = fallback.Increment(partition, windowStart);
         }
 
         return new RateLimitDecision(limit, count, resetSeconds);
-    }
-
-    private void WarnThrottled(Exception exception)
-    {
-        var now = timeProvider.GetUtcNow().UtcTicks;
-        var last = Interlocked.Read(ref _lastWarningTicks);
-        if (now - last < WarningInterval.Ticks || Interlocked.CompareExchange(ref _lastWarningTicks, now, last) != last)
-        {
-            return;
-        }
-
-        logger.LogWarning(exception,
-            "Redis is unreachable: rate limits are counted per gateway instance in memory until it is back (fail open)");
     }
 }

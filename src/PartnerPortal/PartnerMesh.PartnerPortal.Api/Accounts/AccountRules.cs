@@ -15,7 +15,8 @@ public static class AccountRules
 
     public static bool IsValidEmail(string email) =>
         email.Length <= MaxEmailLength
-        && !email.Any(char.IsWhiteSpace)
+        // Control characters (NUL above all, which PostgreSQL cannot store) may hide in a quoted local part.
+        && !email.Any(character => char.IsWhiteSpace(character) || char.IsControl(character))
         && MailAddress.TryCreate(email, out var address)
         && address.Address == email
         && address.Host.Contains('.', StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.PartnerPortal.Api.Analytics;
 
 namespace PartnerMesh.PartnerPortal.Api.Portal;
@@ -75,7 +76,7 @@ public static class PortalPages
         body.Append("<form method=\"post\" action=\"").Append(E(PortalSession.LoginPath)).Append("\">");
         body.Append("<input type=\"hidden\" name=\"").Append(E(antiforgeryFieldName)).Append("\" value=\"").Append(E(antiforgeryToken)).Append("\">");
         body.Append("<label for=\"email\">Email</label>");
-        body.Append("<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required maxlength=\"254\" value=\"")
+        body.Append("<input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required maxlength=\"").Append(AccountRules.MaxEmailLength).Append("\" value=\"")
             .Append(E(email ?? "")).Append('"');
         body.Append(error is null ? " autofocus>" : " aria-describedby=\"sign-in-error\">");
         body.Append("<label for=\"password\">Password</label>");
@@ -89,7 +90,7 @@ public static class PortalPages
     {
         var body = new StringBuilder();
         body.Append("<h1>").Append(E(model.PartnerName)).Append("</h1>");
-        body.Append("<p class=\"muted\">Signed in as ").Append(E(model.Email)).Append(" · last 30 days, ")
+        body.Append("<p class=\"muted\">Signed in as ").Append(E(model.Email)).Append(" · last ").Append(Days(model)).Append(" days, ")
             .Append(E(Day(model.From))).Append(" to ").Append(E(Day(model.To))).Append(" (UTC)</p>");
 
         if (model.Report is not { } report)
@@ -128,7 +129,7 @@ public static class PortalPages
         body.Append("<section class=\"card\" aria-labelledby=\"days-title\"><h2 id=\"days-title\">By day</h2>");
         if (days.Count == 0)
         {
-            body.Append("<p>No clicks or orders in these 30 days yet.</p></section>");
+            body.Append("<p>No clicks or orders in this period yet.</p></section>");
             return;
         }
 
@@ -209,6 +210,8 @@ public static class PortalPages
     private static string E(string value) => Encoder.Encode(value);
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static int Days(DashboardModel model) => model.To.DayNumber - model.From.DayNumber + 1;
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -1,8 +1,7 @@
-using PartnerMesh.Testing;
+namespace PartnerMesh.Testing;
 
-namespace PartnerMesh.Gateway.FunctionalTests;
-
-internal static class RateLimitWindow
+/// <summary>The gateway's fixed 60-second rate-limit windows (aligned to the Unix minute), as tests see them.</summary>
+public static class RateLimitWindow
 {
     /// <summary>Waits (polling, no fixed sleep) until the current 60-second window has at least 15 s left, so a short
     /// burst of requests lands in one window.</summary>
