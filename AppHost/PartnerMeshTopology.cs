@@ -17,9 +17,9 @@ public static class PartnerMeshTopology
     {
         var signingKey = builder.AddParameter("service-identity-signing-key", DistributedApplicationBuilder.GenerateKey);
 
-        var postgres = builder.AddPostgres(ResourceNames.Postgres, port: 55432).WithDataVolume();
-        var messaging = builder.AddRabbitMQ(ResourceNames.Messaging, port: 55672).WithManagementPlugin(port: 55673).WithDataVolume();
-        var redis = builder.AddRedis(ResourceNames.Redis, port: 56379).WithDataVolume();
+        var postgres = builder.AddPostgres(ResourceNames.Postgres, port: 25432).WithDataVolume();
+        var messaging = builder.AddRabbitMQ(ResourceNames.Messaging, port: 25672).WithManagementPlugin(port: 25673).WithDataVolume();
+        var redis = builder.AddRedis(ResourceNames.Redis, port: 26379).WithDataVolume();
 
         var attributionDb = postgres.AddDatabase(ResourceNames.AttributionDb);
         var promotionsDb = postgres.AddDatabase(ResourceNames.PromotionsDb);

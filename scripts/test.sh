@@ -28,6 +28,7 @@ cleanup() {
   ids=$("$PARTNERMESH_CONTAINER_CLI" ps -aq --filter "label=partnermesh.test-run=$run_id" 2>/dev/null || true)
   # shellcheck disable=SC2086 # one container id per word
   if [ -n "$ids" ]; then "$PARTNERMESH_CONTAINER_CLI" rm -f $ids >/dev/null 2>&1 || true; fi
+  rm -f "${TMPDIR:-/tmp}/partnermesh-test-ports-$run_id" # the run's container port block (tests/PartnerMesh.Testing/ContainerPorts.cs)
 }
 trap cleanup EXIT
 scripts/infra.sh prune-test-containers >/dev/null 2>&1 || true

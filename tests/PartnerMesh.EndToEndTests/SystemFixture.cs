@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using PartnerMesh.AppHost;
 using PartnerMesh.Testing;
 using Testcontainers.RabbitMq;
@@ -35,10 +34,11 @@ public sealed class SystemFixture : IAsyncLifetime
         var infrastructure = await TestInfrastructure.GetAsync();
 
         // The system gets a broker of its own (not the run's shared one), so a test can stop and restart it mid-flow.
-        // A fixed host port keeps the address stable across the restart.
+        // A fixed host port keeps the address stable across the restart; it is outside the ephemeral range (see
+        // ContainerPorts), so no listener started meanwhile can be given the number while the broker is down.
         _broker = new RabbitMqBuilder(TestInfrastructure.RabbitMqImage)
             .WithUsername("partnermesh").WithPassword("partnermesh-e2e")
-            .WithPortBinding(FreePort(), RabbitMqBuilder.RabbitMqPort)
+            .WithPortBinding(await ContainerPorts.ForAsync(ContainerPorts.EndToEndBroker), RabbitMqBuilder.RabbitMqPort)
             .WithLabel(TestInfrastructure.RunLabel, TestInfrastructure.RunId)
             .Build();
         await _broker.StartAsync(TestContext.Current.CancellationToken);
@@ -119,13 +119,6 @@ public sealed class SystemFixture : IAsyncLifetime
         var response = await admin.PostAsJsonAsync("/api/gateway/keys", new { name, scope, rateLimitPerMinute = 100_000 });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<CreatedKey>())!.ApiKey;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed record CreatedKey(string ApiKey);

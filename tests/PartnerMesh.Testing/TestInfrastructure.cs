@@ -130,14 +130,17 @@ public sealed class TestInfrastructure
         var postgresContainer = new PostgreSqlBuilder(Image("PARTNERMESH_POSTGRES_IMAGE", "postgres:16"))
             .WithUsername(User).WithPassword(Password).WithDatabase("postgres")
             .WithCommand("-c", "max_connections=500")
+            .WithPortBinding(await ContainerPorts.ForAsync(ContainerPorts.Postgres), PostgreSqlBuilder.PostgreSqlPort)
             .WithLabel(RunLabel, runId).WithReuse(true)
             .Build();
         var rabbitContainer = new RabbitMqBuilder(RabbitMqImage)
             .WithUsername(User).WithPassword(Password)
-            .WithPortBinding(RabbitManagementPort, true)
+            .WithPortBinding(await ContainerPorts.ForAsync(ContainerPorts.RabbitMq), RabbitMqBuilder.RabbitMqPort)
+            .WithPortBinding(await ContainerPorts.ForAsync(ContainerPorts.RabbitMqManagement), RabbitManagementPort)
             .WithLabel(RunLabel, runId).WithReuse(true)
             .Build();
         var redisContainer = new RedisBuilder(Image("PARTNERMESH_REDIS_IMAGE", "redis:7"))
+            .WithPortBinding(await ContainerPorts.ForAsync(ContainerPorts.Redis), RedisBuilder.RedisPort)
             .WithLabel(RunLabel, runId).WithReuse(true)
             .Build();
 
