@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using PartnerMesh.AppHost.Hosting.Runners;
+using PartnerMesh.ServiceDefaults;
 
 namespace PartnerMesh.AppHost.Hosting;
 
@@ -334,7 +335,7 @@ internal sealed class CommandLineHost(DistributedApplication app, ConsoleWriter 
         }
 
         console.Info("PartnerMesh is running: creating another admin API key with the running system's settings");
-        var (key, _, error) = await AdminKeys.RunAsync(runner, AdminKeys.NewKeySwitch, CancellationToken.None);
+        var (key, _, error) = await AdminKeys.RunAsync(runner, HostCommands.NewAdminKey, CancellationToken.None);
         if (key is null)
         {
             console.Error(error ?? "no key printed");

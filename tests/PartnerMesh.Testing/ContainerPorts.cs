@@ -13,7 +13,8 @@ namespace PartnerMesh.Testing;
 /// picks at random comes from the ephemeral range, so a test host later binding port 0 (Kestrel, an echo upstream) can
 /// be handed the same number, and every connection to it, loopback included, lands in the container instead: the test
 /// sees "connection refused" or a stranger's protocol. Ports outside the ephemeral range are never handed out by
-/// binding port 0, so nothing a test starts can collide with a published one.
+/// binding port 0, so nothing a test starts can collide with a published one. The range also stays clear of the
+/// AppHost's development containers (25432–26379), MongoDB's 27017 and Kubernetes node ports (30000–32767).
 /// </remarks>
 public static class ContainerPorts
 {
@@ -24,8 +25,9 @@ public static class ContainerPorts
     public const int EndToEndBroker = 4;
 
     private const int BlockSize = 8;
-    private const int LowestPort = 10_000;
-    private const int DefaultEphemeralStart = 32_768;
+    private const int LowestPort = 27_100;
+    private const int HighestPortExclusive = 30_000;
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The host port for <paramref name="role"/> (one of the constants above) in this run's block.</summary>
     public static async Task<int> ForAsync(int role)
@@ -45,26 +47,40 @@ public static class ContainerPorts
             return recorded;
         }
 
-        var start = FindFreeBlock();
+        var start = await FindFreeBlockAsync();
         await File.WriteAllTextAsync(file, start.ToString(CultureInfo.InvariantCulture));
         return start;
     }
 
-    private static int FindFreeBlock()
+    private static async Task<int> FindFreeBlockAsync()
     {
-        var blocks = (EphemeralRangeStart() - LowestPort) / BlockSize;
-        for (var attempt = 0; attempt < 200; attempt++)
+        var blocks = (Math.Min(HighestPortExclusive, EphemeralRangeStart()) - LowestPort) / BlockSize;
+        for (var attempt = 0; attempt < 100; attempt++)
         {
             var start = LowestPort + (Random.Shared.Next(blocks) * BlockSize);
-            if (Enumerable.Range(start, BlockSize).All(IsFree))
+            if (await AllFreeAsync(start))
             {
                 return start;
             }
         }
 
-        throw new InvalidOperationException($"No {BlockSize} free consecutive ports below the ephemeral range for test containers.");
+        throw new InvalidOperationException($"No {BlockSize} free consecutive ports in {LowestPort}–{HighestPortExclusive} for test containers.");
     }
 
+    private static async Task<bool> AllFreeAsync(int start)
+    {
+        for (var port = start; port < start + BlockSize; port++)
+        {
+            if (!CanBind(port) || await AnswersAsync(port))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The kernel's ephemeral range start (Linux), when a machine lowered it into our range.</summary>
     private static int EphemeralRangeStart()
     {
         const string range = "/proc/sys/net/ipv4/ip_local_port_range";
@@ -76,11 +92,11 @@ public static class ContainerPorts
             return start;
         }
 
-        return DefaultEphemeralStart;
+        return HighestPortExclusive;
     }
 
-    /// <summary>Free for a container to publish: nothing listens on it on any address.</summary>
-    private static bool IsFree(int port)
+    /// <summary>Nothing listens on the port on any address.</summary>
+    private static bool CanBind(int port)
     {
         try
         {
@@ -91,6 +107,29 @@ public static class ContainerPorts
         catch (SocketException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Something answers on loopback although nothing is bound: another container published the port (a DNAT rule).
+    /// A refused connection means free; a connection or silence means taken.
+    /// </summary>
+    private static async Task<bool> AnswersAsync(int port)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(ProbeTimeout);
+        try
+        {
+            await socket.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+            return true;
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            return false;
+        }
+        catch (Exception exception) when (exception is SocketException or OperationCanceledException)
+        {
+            return true;
         }
     }
 }

@@ -1,3 +1,5 @@
+using PartnerMesh.ServiceDefaults;
+
 namespace PartnerMesh.AppHost.Hosting.Runners;
 
 /// <summary>
@@ -7,14 +9,9 @@ namespace PartnerMesh.AppHost.Hosting.Runners;
 /// </summary>
 internal static class AdminKeys
 {
-    public const string BootstrapSwitch = "--bootstrap-admin-key";
-    public const string NewKeySwitch = "--new-admin-key";
-    private const string KeyPrefix = "PARTNERMESH_ADMIN_KEY=";
-    private const string ExistsMarker = "PARTNERMESH_ADMIN_KEY_EXISTS";
-
     public static async Task BootstrapAsync(ProjectResource gateway, ProjectRunner runner, RunnerContext context, CancellationToken cancellationToken)
     {
-        var (key, exists, error) = await RunAsync(runner, BootstrapSwitch, cancellationToken);
+        var (key, exists, error) = await RunAsync(runner, HostCommands.BootstrapAdminKey, cancellationToken);
         if (key is not null)
         {
             (gateway.AdminApiKey, gateway.AdminKeyOutcome) = (key, AdminKeyOutcome.Bootstrapped);
@@ -23,7 +20,7 @@ internal static class AdminKeys
 
         if (exists && (context.Options.CreateAdminKey || gateway.AdminKeyRequired))
         {
-            (key, _, error) = await RunAsync(runner, NewKeySwitch, cancellationToken);
+            (key, _, error) = await RunAsync(runner, HostCommands.NewAdminKey, cancellationToken);
             if (key is not null)
             {
                 (gateway.AdminApiKey, gateway.AdminKeyOutcome) =
@@ -43,17 +40,17 @@ internal static class AdminKeys
     public static async Task<(string? Key, bool Exists, string? Error)> RunAsync(ProjectRunner runner, string command, CancellationToken cancellationToken)
     {
         var (code, output) = await runner.RunCommandAsync([command], Redact, cancellationToken);
-        var key = output.Select(line => line.Trim()).FirstOrDefault(line => line.StartsWith(KeyPrefix, StringComparison.Ordinal))?[KeyPrefix.Length..];
-        var exists = output.Any(line => line.Trim() == ExistsMarker);
+        var key = output.Select(line => line.Trim()).FirstOrDefault(line => line.StartsWith(HostCommands.AdminKeyLinePrefix, StringComparison.Ordinal))?[HostCommands.AdminKeyLinePrefix.Length..];
+        var exists = output.Any(line => line.Trim() == HostCommands.AdminKeyExistsLine);
         if (code != 0 || (key is null && !exists))
         {
             return (null, false, $"`dotnet {Path.GetFileName(runner.Resource is ProjectResource p ? p.DllPath : "")} {command}` " +
-                                 $"exited with code {code} without printing {KeyPrefix}… or {ExistsMarker} (see its log)");
+                                 $"exited with code {code} without printing {HostCommands.AdminKeyLinePrefix}… or {HostCommands.AdminKeyExistsLine} (see its log)");
         }
 
         return (key, exists, null);
     }
 
     private static string Redact(string line) =>
-        line.TrimStart().StartsWith(KeyPrefix, StringComparison.Ordinal) ? KeyPrefix + "<shown once on the console, never logged>" : line;
+        line.TrimStart().StartsWith(HostCommands.AdminKeyLinePrefix, StringComparison.Ordinal) ? HostCommands.AdminKeyLinePrefix + "<shown once on the console, never logged>" : line;
 }

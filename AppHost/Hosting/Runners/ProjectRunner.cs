@@ -1,4 +1,5 @@
 using System.Globalization;
+using PartnerMesh.ServiceDefaults;
 
 namespace PartnerMesh.AppHost.Hosting.Runners;
 
@@ -185,7 +186,7 @@ internal sealed class ProjectRunner(ProjectResource project, RunnerContext conte
         }
 
         Registry.SetState(project.Name, ResourceState.Migrating, "dotnet --migrate");
-        var (code, output) = await RunCommandAsync(["--migrate"], null, cancellationToken, QuietMigrations);
+        var (code, output) = await RunCommandAsync([HostCommands.Migrate], null, cancellationToken, QuietMigrations);
         if (code != 0)
         {
             throw Fail($"migrations failed (exit code {code}); dependents are not started", output.TakeLast(40));

@@ -2,13 +2,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PartnerMesh.ServiceDefaults;
 
 namespace PartnerMesh.Data;
 
 public static class MigrationExtensions
 {
-    public const string MigrateSwitch = "--migrate";
-
     /// <summary>
     /// Applies the service's EF migrations and reports <c>true</c> when the process was started with <c>--migrate</c>.
     /// The AppHost runs this as its own step before the service starts, so a service never migrates on startup.
@@ -16,7 +15,7 @@ public static class MigrationExtensions
     public static async Task<bool> RunMigrationsIfRequestedAsync<TDbContext>(this WebApplication app, string[] args)
         where TDbContext : DbContext
     {
-        if (!args.Contains(MigrateSwitch, StringComparer.Ordinal))
+        if (!args.Contains(HostCommands.Migrate, StringComparer.Ordinal))
         {
             return false;
         }

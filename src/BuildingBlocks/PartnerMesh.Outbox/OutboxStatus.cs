@@ -16,13 +16,23 @@ public static class OutboxStatusExtensions
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(timeProvider);
 
-        var unpublished = db.Set<OutboxMessage>().Where(message => message.PublishedAt == null);
-        var pending = unpublished.Where(message => message.ParkedAt == null);
-        var pendingCount = await pending.CountAsync(cancellationToken);
-        var parkedCount = await unpublished.CountAsync(message => message.ParkedAt != null, cancellationToken);
-        var oldest = await pending.MinAsync(message => (DateTimeOffset?)message.OccurredAt, cancellationToken);
+        // One round trip: a single group over the unpublished rows, aggregated with FILTER clauses.
+        var summary = await db.Set<OutboxMessage>()
+            .Where(message => message.PublishedAt == null)
+            .GroupBy(_ => 1)
+            .Select(unpublished => new
+            {
+                Pending = unpublished.Count(message => message.ParkedAt == null),
+                Parked = unpublished.Count(message => message.ParkedAt != null),
+                Oldest = unpublished.Where(message => message.ParkedAt == null).Min(message => (DateTimeOffset?)message.OccurredAt),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (summary is null)
+        {
+            return new OutboxStatus(0, 0, null);
+        }
 
-        var oldestAge = (timeProvider.GetUtcNow() - oldest)?.TotalSeconds;
-        return new OutboxStatus(pendingCount, parkedCount, oldestAge is { } age ? Math.Max(0, age) : null);
+        var oldestAge = (timeProvider.GetUtcNow() - summary.Oldest)?.TotalSeconds;
+        return new OutboxStatus(summary.Pending, summary.Parked, oldestAge is { } age ? Math.Max(0, age) : null);
     }
 }

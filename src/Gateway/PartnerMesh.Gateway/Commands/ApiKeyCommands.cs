@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Console;
 using PartnerMesh.Data;
 using PartnerMesh.Gateway.ApiKeys;
 using PartnerMesh.Gateway.Infrastructure;
+using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Gateway.Commands;
@@ -20,14 +21,10 @@ namespace PartnerMesh.Gateway.Commands;
 /// </summary>
 public static class ApiKeyCommands
 {
-    public const string BootstrapAdminKeySwitch = "--bootstrap-admin-key";
-    public const string NewAdminKeySwitch = "--new-admin-key";
-    public const string KeyLinePrefix = "PARTNERMESH_ADMIN_KEY=";
-    public const string KeyExistsLine = "PARTNERMESH_ADMIN_KEY_EXISTS";
     public const string DefaultNewKeyName = "admin";
 
     public static bool IsRequested(string[] args) =>
-        args.Contains(BootstrapAdminKeySwitch, StringComparer.Ordinal) || args.Contains(NewAdminKeySwitch, StringComparer.Ordinal);
+        args.Contains(HostCommands.BootstrapAdminKey, StringComparer.Ordinal) || args.Contains(HostCommands.NewAdminKey, StringComparer.Ordinal);
 
     /// <summary>Keeps stdout for the command's single result line: console logs go to stderr when a command runs.</summary>
     public static WebApplicationBuilder AddApiKeyCommands(this WebApplicationBuilder builder, string[] args)
@@ -54,16 +51,16 @@ public static class ApiKeyCommands
         if (pending.Count > 0)
         {
             await Console.Error.WriteLineAsync(
-                $"The gateway database has {pending.Count} pending migration(s): run with {MigrationExtensions.MigrateSwitch} first.");
+                $"The gateway database has {pending.Count} pending migration(s): run with {HostCommands.Migrate} first.");
             Environment.ExitCode = 1;
             return true;
         }
 
         var keys = scope.ServiceProvider.GetRequiredService<ApiKeyService>();
-        if (args.Contains(BootstrapAdminKeySwitch, StringComparer.Ordinal))
+        if (args.Contains(HostCommands.BootstrapAdminKey, StringComparer.Ordinal))
         {
             var created = await keys.CreateBootstrapAdminKeyAsync(cancellationToken);
-            await Console.Out.WriteLineAsync(created is null ? KeyExistsLine : KeyLinePrefix + created.PlainTextKey);
+            await Console.Out.WriteLineAsync(created is null ? HostCommands.AdminKeyExistsLine : HostCommands.AdminKeyLinePrefix + created.PlainTextKey);
             return true;
         }
 
@@ -77,13 +74,13 @@ public static class ApiKeyCommands
 
         var admin = PartnerMeshScopes.Admin;
         var key = await keys.CreateAsync(name, admin, ApiKeyScopes.DefaultRateLimitPerMinute(admin), cancellationToken);
-        await Console.Out.WriteLineAsync(KeyLinePrefix + key.PlainTextKey);
+        await Console.Out.WriteLineAsync(HostCommands.AdminKeyLinePrefix + key.PlainTextKey);
         return true;
     }
 
     private static string NewKeyName(string[] args)
     {
-        var index = Array.IndexOf(args, NewAdminKeySwitch);
+        var index = Array.IndexOf(args, HostCommands.NewAdminKey);
         return index + 1 < args.Length && !args[index + 1].StartsWith("--", StringComparison.Ordinal)
             ? args[index + 1].Trim()
             : DefaultNewKeyName;
