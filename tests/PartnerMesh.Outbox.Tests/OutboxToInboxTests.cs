@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using PartnerMesh.Messaging;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.Testing;
@@ -51,8 +52,12 @@ public sealed class OutboxToInboxTests(OutboxDatabase database) : IClassFixture<
 
         // Poll interval is a minute: arriving within 15 s proves the commit signal woke the relay.
         await Eventually.UntilAsync(() => EffectCountAsync(evt.PartnerId).ContinueWith(t => t.Result == 1, Ct), TimeSpan.FromSeconds(15));
-        await using var check = database.CreateDbContext();
-        Assert.NotNull((await check.Set<OutboxMessage>().SingleAsync(m => m.Id == evt.EventId, Ct)).PublishedAt);
+        // The relay marks the row after the broker confirmed, which can be a moment after the consumer applied it.
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var check = database.CreateDbContext();
+            return (await check.Set<OutboxMessage>().SingleAsync(m => m.Id == evt.EventId, Ct)).PublishedAt is not null;
+        }, TimeSpan.FromSeconds(15), "the relay marking the row published");
     }
 
     [Fact]
@@ -80,7 +85,9 @@ public sealed class OutboxToInboxTests(OutboxDatabase database) : IClassFixture<
     public async Task CrashAfterPublishBeforeMarking_RepublishesButAppliesOnce()
     {
         using var duplicates = DuplicatesRecorder();
-        var evt = OutboxDatabase.NewEvent(DateTimeOffset.UtcNow.AddSeconds(-1));
+        // Due in an hour: the host's own dispatcher (real clock) never claims it; the test's relays run two hours ahead.
+        var evt = OutboxDatabase.NewEvent(DateTimeOffset.UtcNow.AddHours(1));
+        var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(2));
         await using (var db = database.CreateDbContext())
         {
             db.AddIntegrationEvent(evt);
@@ -94,7 +101,7 @@ public sealed class OutboxToInboxTests(OutboxDatabase database) : IClassFixture<
         await using (var db = database.CreateDbContext())
         {
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-                OutboxDatabase.CreateRelay(db, crashingPublisher).ProcessBatchAsync(crash.Token));
+                OutboxDatabase.CreateRelay(db, crashingPublisher, later).ProcessBatchAsync(crash.Token));
         }
 
         await Eventually.UntilAsync(() => EffectCountAsync(evt.PartnerId).ContinueWith(t => t.Result == 1, Ct));
@@ -102,7 +109,7 @@ public sealed class OutboxToInboxTests(OutboxDatabase database) : IClassFixture<
         // The next relay pass publishes the same message id again.
         await using (var db = database.CreateDbContext())
         {
-            await OutboxDatabase.CreateRelay(db, new MassTransitOutboxPublisher(bus)).ProcessBatchAsync(Ct);
+            await OutboxDatabase.CreateRelay(db, new MassTransitOutboxPublisher(bus), later).ProcessBatchAsync(Ct);
             Assert.NotNull((await db.Set<OutboxMessage>().SingleAsync(m => m.Id == evt.EventId, Ct)).PublishedAt);
         }
 

@@ -38,7 +38,8 @@ public sealed class RedisConnectionTests
         // Accepts the TCP connection and never speaks: the first connect attempt stays pending until its timeout.
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
-        using var host = BuildHost($"127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}");
+        // A long connect timeout from the connection string keeps the attempt pending however slow this machine is.
+        using var host = BuildHost($"127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port},connectTimeout=60000");
         var redis = host.Services.GetRequiredService<RedisConnection>();
 
         Assert.True(redis.IsConnecting);

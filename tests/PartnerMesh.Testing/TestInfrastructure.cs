@@ -153,7 +153,9 @@ public sealed class TestInfrastructure
             postgresContainer.GetConnectionString(),
             new Uri(rabbitContainer.GetConnectionString()),
             managementUri,
-            redisContainer.GetConnectionString());
+            // Production's short Redis timeouts (2 s connect, 1 s commands) suit a server next door, not one shared by
+            // every test process on a loaded machine: a slow first handshake would leave a test on its no-Redis fallback.
+            redisContainer.GetConnectionString() + ",connectTimeout=15000,asyncTimeout=5000,syncTimeout=5000");
     }
 
     private static string Image(string variable, string fallback) =>

@@ -18,9 +18,22 @@ public sealed class RedisConnection : IDisposable, IAsyncDisposable
         options.AbortOnConnectFail = false;
         // Without a connection, fail commands now instead of queueing them for the full timeout.
         options.BacklogPolicy = BacklogPolicy.FailFast;
-        options.ConnectTimeout = 2_000;
-        options.AsyncTimeout = 1_000;
-        options.SyncTimeout = 1_000;
+        // Short timeouts unless the connection string sets its own: a slow Redis must not slow the requests it only speeds up.
+        if (!Sets(connectionString, "connectTimeout"))
+        {
+            options.ConnectTimeout = 2_000;
+        }
+
+        if (!Sets(connectionString, "asyncTimeout"))
+        {
+            options.AsyncTimeout = 1_000;
+        }
+
+        if (!Sets(connectionString, "syncTimeout"))
+        {
+            options.SyncTimeout = 1_000;
+        }
+
         _connecting = ConnectionMultiplexer.ConnectAsync(options);
     }
 
@@ -62,6 +75,9 @@ public sealed class RedisConnection : IDisposable, IAsyncDisposable
 
         DisposeWhenConnected();
     }
+
+    private static bool Sets(string connectionString, string option) =>
+        connectionString.Split(',').Any(part => part.Split('=', 2)[0].Trim().Equals(option, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Still connecting: close the multiplexer once the attempt ends rather than leave it running.</summary>
     private void DisposeWhenConnected() =>
