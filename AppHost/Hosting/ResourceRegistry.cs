@@ -135,6 +135,12 @@ public sealed class ResourceRegistry(TimeProvider timeProvider)
                 entry.StateChangedAt = now;
             }
 
+            // Counted with the state change, under the same lock: nobody sees the new count next to the old state.
+            if (state == ResourceState.Restarting)
+            {
+                entry.Restarts++;
+            }
+
             entry.State = state;
             entry.Detail = detail;
             if (processId is not null || state is ResourceState.Stopped or ResourceState.Failed or ResourceState.Restarting)
@@ -147,14 +153,6 @@ public sealed class ResourceRegistry(TimeProvider timeProvider)
 
         StateChanged?.Invoke(snapshot);
         SignalWaiters();
-    }
-
-    internal void CountRestart(string name)
-    {
-        lock (_lock)
-        {
-            _entries[name].Restarts++;
-        }
     }
 
     internal void CountTelemetry(string name, string signal, long bytes)

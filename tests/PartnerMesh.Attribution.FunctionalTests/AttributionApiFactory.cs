@@ -14,13 +14,23 @@ public class AttributionApiFactory : ServiceFactory<Program, AttributionDbContex
     {
         await base.InitializeAsync();
         // Connecting to Redis never holds up a request, so a test could otherwise start before the cache is in use.
-        await Services.GetRequiredService<RedisConnection>().WhenFirstAttemptFinishedAsync();
+        var redis = Services.GetRequiredService<RedisConnection>();
+        await redis.WhenFirstAttemptFinishedAsync();
+        if (RedisReachable)
+        {
+            await Eventually.UntilAsync(() => Task.FromResult(redis.IsConnected), TimeSpan.FromSeconds(30), "attribution connecting to Redis");
+        }
     }
+
+    /// <summary>Whether this factory's Redis is the test run's (true) or deliberately unreachable.</summary>
+    protected virtual bool RedisReachable => true;
 }
 
 /// <summary>The service with Redis unreachable (nothing listens on <see cref="TestPorts.Closed"/>): redirects must still work from PostgreSQL.</summary>
 public sealed class AttributionApiWithoutRedisFactory : AttributionApiFactory
 {
+    protected override bool RedisReachable => false;
+
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings) =>
         settings[$"ConnectionStrings:{ResourceNames.Redis}"] = $"127.0.0.1:{TestPorts.Closed}";
 }

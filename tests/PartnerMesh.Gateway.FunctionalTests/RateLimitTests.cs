@@ -82,6 +82,7 @@ public class RateLimitTests(RateLimitedGatewayFactory factory) : IClassFixture<R
         var first = factory.CreateApiKeyClient(created.PlainTextKey);
         var second = secondInstance.CreateClient();
         second.DefaultRequestHeaders.Add("X-Api-Key", created.PlainTextKey);
+        await GatewayFactory.WhenRedisReadyAsync(secondInstance.Services);
         await RateLimitWindow.EnsureRoomAsync();
 
         Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/api/coupons/x", Ct)).StatusCode);

@@ -8,6 +8,8 @@ namespace PartnerMesh.Gateway.FunctionalTests;
 /// <summary>Redis unreachable, surveys-api not configured, analytics-api configured on a port nobody listens on.</summary>
 public sealed class UnhealthyDependenciesGatewayFactory : GatewayFactory
 {
+    protected override bool RedisReachable => false;
+
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
     {
         base.ConfigureTestSettings(settings);

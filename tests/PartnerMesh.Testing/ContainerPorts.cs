@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using PartnerMesh.ServiceDefaults;
 
 namespace PartnerMesh.Testing;
 
@@ -12,9 +11,9 @@ namespace PartnerMesh.Testing;
 /// Podman (rootful, CNI) publishes a container port with a DNAT rule and holds no socket on the host port. A port it
 /// picks at random comes from the ephemeral range, so a test host later binding port 0 (Kestrel, an echo upstream) can
 /// be handed the same number, and every connection to it, loopback included, lands in the container instead: the test
-/// sees "connection refused" or a stranger's protocol. Ports outside the ephemeral range are never handed out by
-/// binding port 0, so nothing a test starts can collide with a published one. The range also stays clear of the
-/// AppHost's development containers (25432–26379), MongoDB's 27017 and Kubernetes node ports (30000–32767).
+/// sees "connection refused" or a stranger's protocol. Ports below the ephemeral range are never handed out by binding
+/// port 0 (see <see cref="LocalPorts"/>). The range 27100–29999 also stays clear of the AppHost's development ports
+/// (25432–26379), its dynamic test ports (20000–24999), MongoDB's 27017 and Kubernetes node ports (30000–32767).
 /// </remarks>
 public static class ContainerPorts
 {
@@ -27,7 +26,6 @@ public static class ContainerPorts
     private const int BlockSize = 8;
     private const int LowestPort = 27_100;
     private const int HighestPortExclusive = 30_000;
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The host port for <paramref name="role"/> (one of the constants above) in this run's block.</summary>
     public static async Task<int> ForAsync(int role)
@@ -47,89 +45,28 @@ public static class ContainerPorts
             return recorded;
         }
 
-        var start = await FindFreeBlockAsync();
+        var start = FindFreeBlock();
         await File.WriteAllTextAsync(file, start.ToString(CultureInfo.InvariantCulture));
         return start;
     }
 
-    private static async Task<int> FindFreeBlockAsync()
+    private static int FindFreeBlock()
     {
-        var blocks = (Math.Min(HighestPortExclusive, EphemeralRangeStart()) - LowestPort) / BlockSize;
+        var blocks = (Math.Min(HighestPortExclusive, LocalPorts.EphemeralRangeStart()) - LowestPort) / BlockSize;
+        if (blocks <= 0)
+        {
+            throw new InvalidOperationException($"The kernel's ephemeral port range starts below {LowestPort + BlockSize}: test containers need ports below it.");
+        }
+
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var start = LowestPort + (Random.Shared.Next(blocks) * BlockSize);
-            if (await AllFreeAsync(start))
+            if (Enumerable.Range(start, BlockSize).All(LocalPorts.IsFree))
             {
                 return start;
             }
         }
 
         throw new InvalidOperationException($"No {BlockSize} free consecutive ports in {LowestPort}–{HighestPortExclusive} for test containers.");
-    }
-
-    private static async Task<bool> AllFreeAsync(int start)
-    {
-        for (var port = start; port < start + BlockSize; port++)
-        {
-            if (!CanBind(port) || await AnswersAsync(port))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>The kernel's ephemeral range start (Linux), when a machine lowered it into our range.</summary>
-    private static int EphemeralRangeStart()
-    {
-        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
-        if (File.Exists(range)
-            && File.ReadAllText(range).Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries) is [var low, ..]
-            && int.TryParse(low, NumberStyles.None, CultureInfo.InvariantCulture, out var start)
-            && start > LowestPort + BlockSize)
-        {
-            return start;
-        }
-
-        return HighestPortExclusive;
-    }
-
-    /// <summary>Nothing listens on the port on any address.</summary>
-    private static bool CanBind(int port)
-    {
-        try
-        {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Any, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// Something answers on loopback although nothing is bound: another container published the port (a DNAT rule).
-    /// A refused connection means free; a connection or silence means taken.
-    /// </summary>
-    private static async Task<bool> AnswersAsync(int port)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        using var timeout = new CancellationTokenSource(ProbeTimeout);
-        try
-        {
-            await socket.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
-            return true;
-        }
-        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionRefused)
-        {
-            return false;
-        }
-        catch (Exception exception) when (exception is SocketException or OperationCanceledException)
-        {
-            return true;
-        }
     }
 }

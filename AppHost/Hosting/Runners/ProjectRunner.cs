@@ -199,7 +199,7 @@ internal sealed class ProjectRunner(ProjectResource project, RunnerContext conte
     private async Task StartProcessAsync(CancellationToken cancellationToken)
     {
         await StopLeftoverAsync(cancellationToken);
-        if (project.Port is { } port && !PortAllocator.IsFree(port))
+        if (project.Port is { } port && !LocalPorts.IsFree(port))
         {
             throw Fail($"port {port} is in use by another process (find it with: ss -ltnp 'sport = :{port}')");
         }
@@ -267,7 +267,6 @@ internal sealed class ProjectRunner(ProjectResource project, RunnerContext conte
                 return;
             }
 
-            Registry.CountRestart(project.Name);
             delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, _consecutiveCrashes - 1), MaxBackoff.TotalSeconds));
             Registry.SetState(project.Name, ResourceState.Restarting, $"exited with code {code}; restarting in {delay.TotalSeconds:0} s");
             Context.Console.Error($"{project.Name} exited with code {code}; restarting in {delay.TotalSeconds:0} s");
