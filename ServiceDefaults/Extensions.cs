@@ -102,6 +102,16 @@ public static class Extensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+
+        // Status changes are logged by HealthTransitionPublisher, not every probe's failed check. Its first report comes
+        // 10 s after start: checks still warming up before then (the bus connecting) are start-up, not news.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.None);
+        builder.Services.AddSingleton<IHealthCheckPublisher, HealthTransitionPublisher>();
+        builder.Services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.FromSeconds(10);
+            options.Period = TimeSpan.FromSeconds(10);
+        });
         return builder;
     }
 
