@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -47,7 +49,7 @@ public static class Extensions
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier);
         });
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 
@@ -86,7 +88,8 @@ public static class Extensions
                             !context.Request.Path.StartsWithSegments(HealthEndpointPath)
                             && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
                     .AddHttpClientInstrumentation()
-                    .AddNpgsql();
+                    .AddNpgsql()
+                    .AddProcessor(new BackgroundDatabaseSpanFilter());
             });
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
@@ -103,13 +106,14 @@ public static class Extensions
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
 
-        // Status changes are logged by HealthTransitionPublisher, not every probe's failed check. Its first report comes
-        // 10 s after start: checks still warming up before then (the bus connecting) are start-up, not news.
+        // Status changes are logged by HealthTransitionPublisher, not every probe's failed check.
         builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.None);
-        builder.Services.AddSingleton<IHealthCheckPublisher, HealthTransitionPublisher>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<HealthTransitionPublisher>();
+        builder.Services.AddSingleton<IHealthCheckPublisher>(services => services.GetRequiredService<HealthTransitionPublisher>());
         builder.Services.Configure<HealthCheckPublisherOptions>(options =>
         {
-            options.Delay = TimeSpan.FromSeconds(10);
+            options.Delay = TimeSpan.FromSeconds(5);
             options.Period = TimeSpan.FromSeconds(10);
         });
         return builder;
@@ -122,12 +126,20 @@ public static class Extensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = WriteStatusAndObserveAsync }).AllowAnonymous();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("live"),
         }).AllowAnonymous();
         app.MapWebApiDefaultEndpoints();
         return app;
+    }
+
+    /// <summary>The default answer (the overall status as plain text), after handing the report to the transition log.</summary>
+    private static Task WriteStatusAndObserveAsync(HttpContext context, HealthReport report)
+    {
+        context.RequestServices.GetRequiredService<HealthTransitionPublisher>().Observe(report);
+        context.Response.ContentType = "text/plain";
+        return context.Response.WriteAsync(report.Status.ToString());
     }
 }

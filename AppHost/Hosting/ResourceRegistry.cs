@@ -133,12 +133,12 @@ public sealed class ResourceRegistry(TimeProvider timeProvider)
             if (entry.State != state)
             {
                 entry.StateChangedAt = now;
-            }
 
-            // Counted with the state change, under the same lock: nobody sees the new count next to the old state.
-            if (state == ResourceState.Restarting)
-            {
-                entry.Restarts++;
+                // Counted with the state change, under the same lock: nobody sees the new count next to the old state.
+                if (state == ResourceState.Restarting)
+                {
+                    entry.Restarts++;
+                }
             }
 
             entry.State = state;

@@ -13,13 +13,7 @@ public class AttributionApiFactory : ServiceFactory<Program, AttributionDbContex
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        // Connecting to Redis never holds up a request, so a test could otherwise start before the cache is in use.
-        var redis = Services.GetRequiredService<RedisConnection>();
-        await redis.WhenFirstAttemptFinishedAsync();
-        if (RedisReachable)
-        {
-            await Eventually.UntilAsync(() => Task.FromResult(redis.IsConnected), TimeSpan.FromSeconds(30), "attribution connecting to Redis");
-        }
+        await Services.GetRequiredService<RedisConnection>().WhenReadyAsync(RedisReachable);
     }
 
     /// <summary>Whether this factory's Redis is the test run's (true) or deliberately unreachable.</summary>

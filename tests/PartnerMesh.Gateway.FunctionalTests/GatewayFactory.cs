@@ -26,25 +26,11 @@ public class GatewayFactory : ServiceFactory<Program, GatewayDbContext>
     {
         await Upstream.StartAsync();
         await base.InitializeAsync();
-        await WhenRedisReadyAsync(Services, RedisReachable);
+        await Services.GetRequiredService<RedisConnection>().WhenReadyAsync(RedisReachable);
     }
 
     /// <summary>Whether this factory's Redis is the test run's (true) or deliberately unreachable.</summary>
     protected virtual bool RedisReachable => true;
-
-    /// <summary>
-    /// Connecting to Redis never holds up a request, so a test could otherwise start on the in-memory fallback: waits
-    /// for the first connection attempt and, when Redis is <paramref name="reachable"/>, for the connection.
-    /// </summary>
-    public static async Task WhenRedisReadyAsync(IServiceProvider services, bool reachable = true)
-    {
-        var redis = services.GetRequiredService<RedisConnection>();
-        await redis.WhenFirstAttemptFinishedAsync();
-        if (reachable)
-        {
-            await Eventually.UntilAsync(() => Task.FromResult(redis.IsConnected), TimeSpan.FromSeconds(30), "the gateway connecting to Redis");
-        }
-    }
 
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
     {

@@ -1,6 +1,8 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerMesh.Gateway.Diagnostics;
 using PartnerMesh.ServiceDefaults;
+using PartnerMesh.Redis;
 using PartnerMesh.Testing;
 using StackExchange.Redis;
 using Xunit;
@@ -82,7 +84,7 @@ public class RateLimitTests(RateLimitedGatewayFactory factory) : IClassFixture<R
         var first = factory.CreateApiKeyClient(created.PlainTextKey);
         var second = secondInstance.CreateClient();
         second.DefaultRequestHeaders.Add("X-Api-Key", created.PlainTextKey);
-        await GatewayFactory.WhenRedisReadyAsync(secondInstance.Services);
+        await secondInstance.Services.GetRequiredService<RedisConnection>().WhenReadyAsync();
         await RateLimitWindow.EnsureRoomAsync();
 
         Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/api/coupons/x", Ct)).StatusCode);

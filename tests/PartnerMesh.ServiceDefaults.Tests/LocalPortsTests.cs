@@ -36,4 +36,15 @@ public sealed class LocalPortsTests
 
         Assert.True(LocalPorts.IsFree(port));
     }
+
+    [Fact]
+    public void Candidates_LieOutsideTheEphemeralRange()
+    {
+        var (first, last) = LocalPorts.EphemeralRange();
+
+        var candidates = LocalPorts.Candidates((20_000, 24_999));
+
+        Assert.NotEmpty(candidates);
+        Assert.All(candidates, port => Assert.True(port < first || port > last, $"{port} is in {first}–{last}"));
+    }
 }

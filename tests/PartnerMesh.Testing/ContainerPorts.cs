@@ -4,14 +4,14 @@ using PartnerMesh.ServiceDefaults;
 namespace PartnerMesh.Testing;
 
 /// <summary>
-/// Host ports for the test run's containers, chosen below the kernel's ephemeral range and shared by every process of
+/// Host ports for the test run's containers, chosen outside the kernel's ephemeral range and shared by every process of
 /// the run through a file keyed by the run id.
 /// </summary>
 /// <remarks>
 /// Podman (rootful, CNI) publishes a container port with a DNAT rule and holds no socket on the host port. A port it
 /// picks at random comes from the ephemeral range, so a test host later binding port 0 (Kestrel, an echo upstream) can
 /// be handed the same number, and every connection to it, loopback included, lands in the container instead: the test
-/// sees "connection refused" or a stranger's protocol. Ports below the ephemeral range are never handed out by binding
+/// sees "connection refused" or a stranger's protocol. Ports outside the ephemeral range are never handed out by binding
 /// port 0 (see <see cref="LocalPorts"/>). The range 27100–29999 also stays clear of the AppHost's development ports
 /// (25432–26379), its dynamic test ports (20000–24999), MongoDB's 27017 and Kubernetes node ports (30000–32767).
 /// </remarks>
@@ -52,21 +52,19 @@ public static class ContainerPorts
 
     private static int FindFreeBlock()
     {
-        var blocks = (Math.Min(HighestPortExclusive, LocalPorts.EphemeralRangeStart()) - LowestPort) / BlockSize;
-        if (blocks <= 0)
+        var candidates = LocalPorts.Candidates((LowestPort, HighestPortExclusive - 1));
+        var available = candidates.ToHashSet();
+        var blockStarts = candidates.Where(start => (start - candidates[0]) % BlockSize == 0
+            && Enumerable.Range(start, BlockSize).All(available.Contains)).ToList();
+        for (var attempt = 0; attempt < 100 && blockStarts.Count > 0; attempt++)
         {
-            throw new InvalidOperationException($"The kernel's ephemeral port range starts below {LowestPort + BlockSize}: test containers need ports below it.");
-        }
-
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var start = LowestPort + (Random.Shared.Next(blocks) * BlockSize);
+            var start = blockStarts[Random.Shared.Next(blockStarts.Count)];
             if (Enumerable.Range(start, BlockSize).All(LocalPorts.IsFree))
             {
                 return start;
             }
         }
 
-        throw new InvalidOperationException($"No {BlockSize} free consecutive ports in {LowestPort}–{HighestPortExclusive} for test containers.");
+        throw new InvalidOperationException($"No {BlockSize} free consecutive ports outside the kernel's ephemeral range for test containers.");
     }
 }

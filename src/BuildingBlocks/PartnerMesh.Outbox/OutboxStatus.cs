@@ -16,7 +16,7 @@ public static class OutboxStatusExtensions
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(timeProvider);
 
-        // One round trip: a single group over the unpublished rows, aggregated with FILTER clauses.
+        // One round trip: a single group over the unpublished rows with conditional aggregates.
         var summary = await db.Set<OutboxMessage>()
             .Where(message => message.PublishedAt == null)
             .GroupBy(_ => 1)
