@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerMesh.Gateway.Diagnostics;
-using PartnerMesh.ServiceDefaults;
 using PartnerMesh.Redis;
+using PartnerMesh.ServiceDefaults;
 using PartnerMesh.Testing;
 using StackExchange.Redis;
 using Xunit;
