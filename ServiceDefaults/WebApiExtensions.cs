@@ -100,7 +100,9 @@ public static class WebApiExtensions
 
         foreach (var network in webApi.Value.TrustedProxyNetworks)
         {
-            forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network, out var parsed)
+                ? parsed
+                : throw new FormatException($"ForwardedHeaders:TrustedProxyNetworks: '{network}' is not a CIDR network (e.g. 10.0.0.0/8)."));
         }
     }
 

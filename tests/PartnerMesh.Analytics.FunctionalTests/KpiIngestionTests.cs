@@ -61,7 +61,7 @@ public class KpiIngestionTests(AnalyticsApiFactory factory) : IClassFixture<Anal
     [Fact]
     public async Task ClickRecorded_WhenRedelivered_CountsOnce()
     {
-        using var duplicates = new MeasurementRecorder(factory.Services, OutboxMetrics.MeterName, "partnermesh.inbox.duplicates");
+        using var duplicates = new InboxDuplicates(factory.Services);
         var partnerId = Guid.NewGuid();
         var click = Events.Click(partnerId, new DateTimeOffset(2025, 4, 1, 12, 0, 0, TimeSpan.Zero));
 
@@ -69,9 +69,7 @@ public class KpiIngestionTests(AnalyticsApiFactory factory) : IClassFixture<Anal
         await factory.PublishAsync(click);
         await factory.PublishAsync(click);
 
-        await Eventually.UntilAsync(
-            () => Task.FromResult(duplicates.ValuesTagged("consumer", nameof(RecordClickConsumer)).Sum() >= 2),
-            because: "both redeliveries reach the inbox");
+        await duplicates.WaitForAsync(2, nameof(RecordClickConsumer));
         var kpi = await factory.WaitForAsync(partnerId, new DateOnly(2025, 4, 1), _ => true);
         Assert.Equal(1, kpi.Clicks);
         Assert.Equal(1, await CountInboxAsync(click.EventId));
@@ -80,16 +78,14 @@ public class KpiIngestionTests(AnalyticsApiFactory factory) : IClassFixture<Anal
     [Fact]
     public async Task ConversionAttributed_WhenRedelivered_CountsOnce()
     {
-        using var duplicates = new MeasurementRecorder(factory.Services, OutboxMetrics.MeterName, "partnermesh.inbox.duplicates");
+        using var duplicates = new InboxDuplicates(factory.Services);
         var partnerId = Guid.NewGuid();
         var conversion = Events.Conversion(partnerId, new DateTimeOffset(2025, 4, 2, 9, 0, 0, TimeSpan.Zero), 99.99m, 9.99m);
 
         await factory.PublishAsync(conversion);
         await factory.PublishAsync(conversion);
 
-        await Eventually.UntilAsync(
-            () => Task.FromResult(duplicates.ValuesTagged("consumer", nameof(RecordConversionConsumer)).Sum() >= 1),
-            because: "the redelivery reaches the inbox");
+        await duplicates.WaitForAsync(1, nameof(RecordConversionConsumer));
         var kpi = await factory.WaitForAsync(partnerId, new DateOnly(2025, 4, 2), _ => true);
         Assert.Equal(1, kpi.Orders);
         var sales = Assert.Single(await factory.SalesAsync(partnerId, new DateOnly(2025, 4, 2)));

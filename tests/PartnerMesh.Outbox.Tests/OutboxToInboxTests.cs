@@ -72,19 +72,19 @@ public sealed class OutboxToInboxTests(OutboxDatabase database) : IClassFixture<
     [Fact]
     public async Task RedeliveredMessage_IsProcessedOnce()
     {
-        using var duplicates = DuplicatesRecorder();
+        using var duplicates = new InboxDuplicates(_host.Services);
         var evt = OutboxDatabase.NewEvent();
         var bus = _host.Services.GetRequiredService<IBus>();
         await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => bus.Publish(evt, context => context.MessageId = evt.EventId, Ct)));
 
-        await WaitForDuplicatesAsync(duplicates, 4);
+        await duplicates.WaitForAsync(4, nameof(ApplyPartnerEffectConsumer));
         Assert.Equal(1, await EffectCountAsync(evt.PartnerId));
     }
 
     [Fact]
     public async Task CrashAfterPublishBeforeMarking_RepublishesButAppliesOnce()
     {
-        using var duplicates = DuplicatesRecorder();
+        using var duplicates = new InboxDuplicates(_host.Services);
         // Due in an hour: the host's own dispatcher (real clock) never claims it; the test's relays run two hours ahead.
         var evt = OutboxDatabase.NewEvent(DateTimeOffset.UtcNow.AddHours(1));
         var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(2));
@@ -113,7 +113,7 @@ public sealed class OutboxToInboxTests(OutboxDatabase database) : IClassFixture<
             Assert.NotNull((await db.Set<OutboxMessage>().SingleAsync(m => m.Id == evt.EventId, Ct)).PublishedAt);
         }
 
-        await WaitForDuplicatesAsync(duplicates, 1);
+        await duplicates.WaitForAsync(1, nameof(ApplyPartnerEffectConsumer));
         Assert.Equal(1, await EffectCountAsync(evt.PartnerId));
         Assert.Equal(1, await InboxCountAsync(evt.EventId));
     }
@@ -129,19 +129,6 @@ public sealed class OutboxToInboxTests(OutboxDatabase database) : IClassFixture<
         await using var db = database.CreateDbContext();
         return await db.Set<InboxMessage>().CountAsync(m => m.MessageId == messageId, Ct);
     }
-
-    /// <summary>The inbox's duplicates counter of this test's host (the host's <c>IMeterFactory</c> created its <see cref="OutboxMetrics"/>).</summary>
-    private MeasurementRecorder DuplicatesRecorder() =>
-        new(_host.Services, OutboxMetrics.MeterName, "partnermesh.inbox.duplicates");
-
-    /// <summary>
-    /// Duplicates are skipped by the inbox, which leaves no row: wait until the consumer has counted every redelivery as a
-    /// duplicate. Consumers run concurrently, so a message sent after them says nothing about whether they were handled.
-    /// </summary>
-    private static Task WaitForDuplicatesAsync(MeasurementRecorder duplicates, int expected) =>
-        Eventually.UntilAsync(
-            () => Task.FromResult(duplicates.ValuesTagged("consumer", nameof(ApplyPartnerEffectConsumer)).Sum() >= expected),
-            because: $"{expected} redeliveries should reach the inbox as duplicates");
 
     private sealed class CrashAfterPublish(IOutboxPublisher inner, CancellationTokenSource crash) : IOutboxPublisher
     {

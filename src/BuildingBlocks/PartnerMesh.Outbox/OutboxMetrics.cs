@@ -7,6 +7,9 @@ namespace PartnerMesh.Outbox;
 public sealed class OutboxMetrics
 {
     public const string MeterName = "PartnerMesh.Outbox";
+
+    /// <summary>Redelivered messages the inbox skipped, tagged with the consumer.</summary>
+    public const string DuplicatesInstrument = "partnermesh.inbox.duplicates";
     public static readonly ActivitySource ActivitySource = new("PartnerMesh.Outbox");
 
     private readonly Counter<long> _published;
@@ -21,7 +24,7 @@ public sealed class OutboxMetrics
         _published = meter.CreateCounter<long>("partnermesh.outbox.published", "{message}", "Integration events relayed to the broker");
         _failed = meter.CreateCounter<long>("partnermesh.outbox.publish_failures", "{message}", "Failed publish attempts");
         _parked = meter.CreateCounter<long>("partnermesh.outbox.parked", "{message}", "Rows parked after too many attempts");
-        _duplicates = meter.CreateCounter<long>("partnermesh.inbox.duplicates", "{message}", "Redelivered messages skipped by the inbox");
+        _duplicates = meter.CreateCounter<long>(DuplicatesInstrument, "{message}", "Redelivered messages skipped by the inbox");
         _lag = meter.CreateHistogram<double>("partnermesh.outbox.lag", "s", "Time from commit to broker acknowledgement");
     }
 

@@ -52,6 +52,22 @@ public sealed class OutboxSignalInterceptor(OutboxSignal signal) : ISaveChangesI
         }
     }
 
-    private static bool HasNewOutboxRows(DbContext context) =>
-        context.ChangeTracker.Entries<OutboxMessage>().Any(entry => entry.State == EntityState.Added);
+    /// <summary>
+    /// Outbox rows are only ever added (<see cref="OutboxDbContextExtensions.AddIntegrationEvent"/> marks them Added at
+    /// once), so the tracker's state is enough: no change detection here, SaveChanges runs its own right after.
+    /// </summary>
+    private static bool HasNewOutboxRows(DbContext context)
+    {
+        var tracker = context.ChangeTracker;
+        var detectChanges = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return tracker.Entries<OutboxMessage>().Any(entry => entry.State == EntityState.Added);
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detectChanges;
+        }
+    }
 }

@@ -50,7 +50,8 @@ public static class KpiEndpoints
         await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var kpis = await db.DailyKpis.AsNoTracking()
             .Where(kpi => kpi.PartnerId == partnerId && kpi.Day >= fromDay && kpi.Day <= toDay)
-            .ToDictionaryAsync(kpi => kpi.Day, cancellationToken);
+            .OrderBy(kpi => kpi.Day)
+            .ToListAsync(cancellationToken);
         var sales = await db.DailySales.AsNoTracking()
             .Where(row => row.PartnerId == partnerId && row.Day >= fromDay && row.Day <= toDay)
             .ToListAsync(cancellationToken);
@@ -59,16 +60,14 @@ public static class KpiEndpoints
             .Select(partner => partner.Name)
             .FirstOrDefaultAsync(cancellationToken);
 
+        // Every sales row has its day's activity row: the consumer writes both in one transaction.
         var salesByDay = sales.ToLookup(row => row.Day);
-        var days = kpis.Keys.Union(salesByDay.Select(group => group.Key)).Order()
-            .Select(day =>
-            {
-                var (clicks, orders) = kpis.TryGetValue(day, out var kpi) ? (kpi.Clicks, kpi.Orders) : (0L, 0L);
-                return new KpiDayResponse(day, clicks, orders, KpiRates.ConversionRate(orders, clicks), SalesPerCurrency(salesByDay[day]));
-            })
+        var days = kpis
+            .Select(kpi => new KpiDayResponse(
+                kpi.Day, kpi.Clicks, kpi.Orders, KpiRates.ConversionRate(kpi.Orders, kpi.Clicks), SalesPerCurrency(salesByDay[kpi.Day])))
             .ToList();
-        var totalClicks = kpis.Values.Sum(kpi => kpi.Clicks);
-        var totalOrders = kpis.Values.Sum(kpi => kpi.Orders);
+        var totalClicks = kpis.Sum(kpi => kpi.Clicks);
+        var totalOrders = kpis.Sum(kpi => kpi.Orders);
         var totals = new KpiTotalsResponse(totalClicks, totalOrders, KpiRates.ConversionRate(totalOrders, totalClicks), SalesPerCurrency(sales));
 
         return TypedResults.Ok(new PartnerDailyKpisResponse(partnerId, partnerName, fromDay, toDay, days, totals));

@@ -65,9 +65,9 @@ public static class ApiKeyCommands
         }
 
         var name = NewKeyName(args);
-        if (!ApiKey.IsValidName(name, out _))
+        if (!ApiKey.IsValidName(name, out var nameError))
         {
-            await Console.Error.WriteLineAsync($"The key name must have 1 to {ApiKey.MaxNameLength} characters.");
+            await Console.Error.WriteLineAsync($"Invalid key name: {nameError}");
             Environment.ExitCode = 1;
             return true;
         }
