@@ -1,6 +1,46 @@
+using Microsoft.Extensions.Configuration;
 using PartnerMesh.AppHost;
-using PartnerMesh.AppHost.Hosting;
+using PartnerMesh.ServiceDefaults;
+
+// Podman and the locally built images (scripts/infra.sh), when this shell has not exported them.
+ContainerEngineSettings.ApplyFromInfrastructureState();
 
 var builder = DistributedApplication.CreateBuilder(args);
-PartnerMeshTopology.Configure(builder);
-return await builder.Build().RunAsync();
+
+// Infrastructure: containers with data volumes, or existing servers when ConnectionStrings:<name> is configured.
+var postgres = builder.AddPartnerMeshPostgres(ResourceNames.Postgres);
+var messaging = builder.AddPartnerMeshRabbitMQ(ResourceNames.Messaging);
+var redis = builder.AddPartnerMeshRedis(ResourceNames.Redis);
+var signingKey = builder.AddSecretKey("service-identity-signing-key");
+
+var attribution = builder.AddService<Projects.PartnerMesh_Attribution_Api>(ResourceNames.AttributionApi,
+        postgres.AddDatabase(ResourceNames.AttributionDb), signingKey, messaging, redis);
+
+var promotions = builder.AddService<Projects.PartnerMesh_Promotions_Api>(ResourceNames.PromotionsApi,
+        postgres.AddDatabase(ResourceNames.PromotionsDb), signingKey, messaging);
+
+var coupons = builder.AddService<Projects.PartnerMesh_Coupons_Api>(ResourceNames.CouponsApi,
+        postgres.AddDatabase(ResourceNames.CouponsDb), signingKey, messaging);
+
+var surveys = builder.AddService<Projects.PartnerMesh_Surveys_Api>(ResourceNames.SurveysApi,
+        postgres.AddDatabase(ResourceNames.SurveysDb), signingKey, messaging);
+
+var analytics = builder.AddService<Projects.PartnerMesh_Analytics_Api>(ResourceNames.AnalyticsApi,
+        postgres.AddDatabase(ResourceNames.AnalyticsDb), signingKey, messaging);
+
+var partnerPortal = builder.AddService<Projects.PartnerMesh_PartnerPortal_Api>(ResourceNames.PartnerPortalApi,
+        postgres.AddDatabase(ResourceNames.PortalDb), signingKey, messaging)
+    .WithReference(analytics);
+
+// Like eShop's web app, the gateway references the services without waiting for them: a route to a service that is
+// not up yet answers 503 with Retry-After, and the gateway starts alongside the services instead of after them.
+var gateway = builder.AddService<Projects.PartnerMesh_Gateway>(ResourceNames.Gateway,
+        postgres.AddDatabase(ResourceNames.GatewayDb), signingKey, redis)
+    .WithPublicHttpEndpoint(builder.Configuration.GetValue("PartnerMesh:GatewayPort", 8080))
+    .WithReference(attribution).WithReference(promotions).WithReference(coupons)
+    .WithReference(surveys).WithReference(analytics).WithReference(partnerPortal)
+    .WithAdminKeys();
+
+builder.AddStorefrontSimulator(gateway, startWithTheSystem: builder.Configuration.GetValue<bool>("PartnerMesh:Demo"));
+
+builder.Build().Run();

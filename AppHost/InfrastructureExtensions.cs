@@ -1,0 +1,98 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
+
+namespace PartnerMesh.AppHost;
+
+/// <summary>A PostgreSQL server that hands out one database per service: a container of ours, or an existing server.</summary>
+internal sealed class PostgresServer(IDistributedApplicationBuilder builder, IResourceBuilder<PostgresServerResource>? container, IResourceBuilder<IResourceWithConnectionString>? existing)
+{
+    public IResourceBuilder<IResourceWithConnectionString> AddDatabase(string name) =>
+        container is not null
+            ? container.AddDatabase(name)
+            // An existing server: the service's database on it (its migrator creates the database when it is missing).
+            : builder.AddConnectionString(name, ReferenceExpression.Create($"{existing!.Resource};Database={name}"));
+}
+
+/// <summary>
+/// PostgreSQL, RabbitMQ and Redis as containers with data volumes — or, when <c>ConnectionStrings:&lt;name&gt;</c> is
+/// configured (user secrets, environment <c>ConnectionStrings__postgres</c>), the existing server it names.
+/// </summary>
+internal static class InfrastructureExtensions
+{
+    /// <summary>Optional: names the data volumes <c>&lt;prefix&gt;-&lt;resource&gt;-data</c> instead of Aspire's per-checkout names (tests use a per-run prefix).</summary>
+    private const string VolumePrefixKey = "PartnerMesh:VolumePrefix";
+
+    public static PostgresServer AddPartnerMeshPostgres(this IDistributedApplicationBuilder builder, string name)
+    {
+        if (UsesExistingServer(builder, name))
+        {
+            return new PostgresServer(builder, null, builder.AddConnectionString(name));
+        }
+
+        var postgres = builder.AddPostgres(name, password: builder.AddSecretPassword($"{name}-password"))
+            .WithImageFromEnvironment(ContainerImages.PostgresVariable)
+            .WithDataVolume(VolumeName(builder, name));
+        return new PostgresServer(builder, postgres, null);
+    }
+
+    public static IResourceBuilder<IResourceWithConnectionString> AddPartnerMeshRabbitMQ(this IDistributedApplicationBuilder builder, string name)
+    {
+        if (UsesExistingServer(builder, name))
+        {
+            return builder.AddConnectionString(name);
+        }
+
+        // The management plugin first: after the image overrides Aspire no longer recognises the image and refuses it.
+        return builder.AddRabbitMQ(name, password: builder.AddSecretPassword($"{name}-password"))
+            .WithManagementPlugin()
+            .WithImageFromEnvironment(ContainerImages.RabbitMQVariable)
+            .WithDataVolume(VolumeName(builder, name));
+    }
+
+    public static IResourceBuilder<IResourceWithConnectionString> AddPartnerMeshRedis(this IDistributedApplicationBuilder builder, string name)
+    {
+        if (UsesExistingServer(builder, name))
+        {
+            return builder.AddConnectionString(name);
+        }
+
+        return builder.AddRedis(name, password: builder.AddSecretPassword($"{name}-password"))
+            .WithImageFromEnvironment(ContainerImages.RedisVariable)
+            .WithDataVolume(VolumeName(builder, name))
+            .WithRedisAsProcessOne();
+    }
+
+    /// <summary>A generated secret, kept in the AppHost's user secrets so data volumes keep working across runs.</summary>
+    public static IResourceBuilder<ParameterResource> AddSecretPassword(this IDistributedApplicationBuilder builder, string name) =>
+        builder.AddParameter(name, new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
+    /// <summary>
+    /// A generated signing key, persisted like the passwords: 44 letters and digits are valid base64 for 33 bytes
+    /// (264 random bits), what <c>ServiceIdentity:SigningKey</c> expects.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddSecretKey(this IDistributedApplicationBuilder builder, string name) =>
+        builder.AddParameter(name, new GenerateParameterDefault { MinLength = 44, Special = false }, secret: true, persist: true);
+
+    private static bool UsesExistingServer(IDistributedApplicationBuilder builder, string name) =>
+        !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name));
+
+    private static string? VolumeName(IDistributedApplicationBuilder builder, string resource) =>
+        builder.Configuration[VolumePrefixKey] is { Length: > 0 } prefix ? $"{prefix}-{resource}-data" : null;
+
+    /// <summary>
+    /// Aspire starts Redis as <c>/bin/sh -c "redis-server --requirepass $REDIS_PASSWORD …"</c>: the shell is PID 1 and
+    /// ignores SIGTERM, so every stop waits out the runtime's 10 s grace. <c>exec</c> through the image's entrypoint
+    /// makes redis-server PID 1 (as the <c>redis</c> user), and it stops in about a second.
+    /// </summary>
+    private static IResourceBuilder<RedisResource> WithRedisAsProcessOne(this IResourceBuilder<RedisResource> redis) =>
+        redis.WithArgs(context =>
+        {
+            for (var i = 0; i < context.Args.Count; i++)
+            {
+                if (context.Args[i] is string command && command.StartsWith("redis-server", StringComparison.Ordinal))
+                {
+                    context.Args[i] = "exec docker-entrypoint.sh " + command;
+                }
+            }
+        });
+}

@@ -1,0 +1,97 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Hosting;
+using PartnerMesh.ServiceDefaults;
+
+namespace PartnerMesh.AppHost;
+
+internal static class ServiceExtensions
+{
+    private const string HealthPath = "/health";
+    private const string ApiReferencePath = "/scalar";
+
+    /// <summary>
+    /// A PartnerMesh service: its migrator (<c>&lt;name&gt;-migrations</c>, the same binary with <c>--migrate</c>) runs to
+    /// completion first, then the service starts with its database, the shared service-identity key and the
+    /// infrastructure it needs, and is healthy when <c>/health</c> answers 200. Services take their own random port
+    /// behind Aspire's proxy; only the gateway is published on a fixed one.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddService<TProject>(
+        this IDistributedApplicationBuilder builder,
+        string name,
+        IResourceBuilder<IResourceWithConnectionString> database,
+        IResourceBuilder<ParameterResource> signingKey,
+        params IResourceBuilder<IResourceWithConnectionString>[] infrastructure)
+        where TProject : IProjectMetadata, new()
+    {
+        var service = builder.AddProject<TProject>(name, launchProfileName: null)
+            .WithHttpEndpoint(name: "http")
+            .WithDevelopmentEnvironment(builder)
+            .WithReference(database).WaitFor(database)
+            .WithEnvironment("ServiceIdentity__SigningKey", signingKey);
+
+        var migrator = builder.AddProject<TProject>($"{name}-migrations", launchProfileName: null)
+            .WithArgs(HostCommands.Migrate)
+            .WithDevelopmentEnvironment(builder)
+            .WithReference(database).WaitFor(database)
+            .WithEnvironment("ServiceIdentity__SigningKey", signingKey)
+            .WithParentRelationship(service);
+
+        foreach (var dependency in infrastructure)
+        {
+            service.WithReference(dependency).WaitFor(dependency);
+            migrator.WithReference(dependency); // read at start-up, never used by a migration
+        }
+
+        return service
+            .WaitForCompletion(migrator)
+            .WithHttpHealthCheck(HealthPath)
+            .WithApiReferenceLink(builder)
+            .WithOutboxRedrive(database);
+    }
+
+    /// <summary>The gateway, the one public entry: a fixed port so storefronts and browsers know where to go.</summary>
+    public static IResourceBuilder<ProjectResource> WithPublicHttpEndpoint(this IResourceBuilder<ProjectResource> gateway, int port) =>
+        gateway.WithEndpoint("http", endpoint => endpoint.Port = port);
+
+    /// <summary>Services run in the AppHost's environment (Development under scripts/run.sh), as a launch profile would set it.</summary>
+    private static IResourceBuilder<ProjectResource> WithDevelopmentEnvironment(this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder) =>
+        project.WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName);
+
+    /// <summary>In Development each service serves a browsable reference over its OpenAPI document; the dashboard links it.</summary>
+    private static IResourceBuilder<ProjectResource> WithApiReferenceLink(this IResourceBuilder<ProjectResource> service, IDistributedApplicationBuilder builder)
+    {
+        if (!builder.Environment.IsDevelopment())
+        {
+            return service;
+        }
+
+        return service.WithUrls(context =>
+        {
+            if (context.Urls.FirstOrDefault(url => url.Endpoint?.EndpointName == "http") is { } http)
+            {
+                context.Urls.Add(new ResourceUrlAnnotation { Url = http.Url.TrimEnd('/') + ApiReferencePath, DisplayText = "API reference" });
+            }
+        });
+    }
+
+    /// <summary>Operator action: give parked outbox rows (publishing failed too often) another round of attempts.</summary>
+    private static IResourceBuilder<ProjectResource> WithOutboxRedrive(this IResourceBuilder<ProjectResource> service, IResourceBuilder<IResourceWithConnectionString> database) =>
+        service.WithCommand(
+            "redrive-parked-outbox",
+            "Re-drive parked outbox rows",
+            async context =>
+            {
+                var result = await HostCommandRunner.RunAsync(service.Resource, context.Services, [HostCommands.RedriveParkedOutbox], context.CancellationToken);
+                var count = result.LineAfter(HostCommands.RedrivenLinePrefix);
+                return result.ExitCode == 0 && count is not null
+                    ? CommandResults.Success($"{count} parked outbox row(s) of {database.Resource.Name} queued for publishing again.")
+                    : CommandResults.Failure(result.Describe());
+            },
+            new CommandOptions
+            {
+                Description = "Clears the parked mark of outbox rows the relay gave up on, so it publishes them again.",
+                ConfirmationMessage = "Publish every parked outbox row of this service again?",
+                IconName = "ArrowRepeatAll",
+                UpdateState = context => context.ResourceSnapshot.HealthStatus is not null ? ResourceCommandState.Enabled : ResourceCommandState.Disabled,
+            });
+}
