@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using PartnerMesh.Analytics.Api.Infrastructure;
 using PartnerMesh.Analytics.Api.Kpis;
+using PartnerMesh.Data;
 using PartnerMesh.Testing;
 using Xunit;
 
@@ -29,7 +30,7 @@ public sealed class SalesPerCurrencyMigrationTests : IAsyncLifetime
     [Fact]
     public async Task Upgrade_MovesExistingSumsToSalesWithoutCurrency()
     {
-        await using var db = new AnalyticsDbContext(new DbContextOptionsBuilder<AnalyticsDbContext>().UseNpgsql(_connectionString).Options);
+        await using var db = new AnalyticsDbContext(new DbContextOptionsBuilder<AnalyticsDbContext>().UsePartnerMeshNpgsql(_connectionString).Options);
         var migrator = db.GetService<IMigrator>();
         await migrator.MigrateAsync(BeforeSalesPerCurrency, Ct);
         var (withOrders, clicksOnly) = (Guid.NewGuid(), Guid.NewGuid());

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Data;
 using PartnerMesh.Gateway.ApiKeys;
 using PartnerMesh.Gateway.Infrastructure;
 using PartnerMesh.ServiceDefaults;
@@ -93,7 +94,7 @@ public sealed class BootstrapCommandTests : IAsyncLifetime
 
     private async Task<T> QueryAsync<T>(Func<GatewayDbContext, Task<T>> query)
     {
-        await using var db = new GatewayDbContext(new DbContextOptionsBuilder<GatewayDbContext>().UseNpgsql(_database).Options);
+        await using var db = new GatewayDbContext(new DbContextOptionsBuilder<GatewayDbContext>().UsePartnerMeshNpgsql(_database).Options);
         return await query(db);
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Data;
 using PartnerMesh.Testing;
 using Xunit;
 
@@ -25,7 +26,7 @@ public sealed class OutboxDatabase : IAsyncLifetime
     }
 
     public OutboxTestDbContext CreateDbContext() =>
-        new(new DbContextOptionsBuilder<OutboxTestDbContext>().UseNpgsql(ConnectionString).Options);
+        new(new DbContextOptionsBuilder<OutboxTestDbContext>().UsePartnerMeshNpgsql(ConnectionString).Options);
 
     public static OutboxRelay<OutboxTestDbContext> CreateRelay(
         OutboxTestDbContext db, IOutboxPublisher publisher, TimeProvider? timeProvider = null, OutboxOptions? options = null) =>

@@ -13,13 +13,11 @@ public sealed class OutboxTestDbContext(DbContextOptions<OutboxTestDbContext> op
     {
         modelBuilder.Entity<Widget>(widget =>
         {
-            widget.ToTable("widgets");
             widget.HasKey(w => w.Id);
             widget.HasIndex(w => w.Name).IsUnique();
         });
         modelBuilder.Entity<AppliedEffect>(effect =>
         {
-            effect.ToTable("applied_effects");
             effect.HasKey(e => e.Id);
         });
         modelBuilder.AddOutboxAndInbox();

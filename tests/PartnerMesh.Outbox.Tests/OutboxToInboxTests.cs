@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
+using PartnerMesh.Data;
 using PartnerMesh.Messaging;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.Testing;
@@ -25,7 +26,7 @@ public sealed class OutboxToInboxTests(OutboxDatabase database) : IClassFixture<
         builder.Configuration["Outbox:PollInterval"] = "00:01:00"; // only the commit signal can make delivery prompt
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus => bus.AddConsumer<ApplyPartnerEffectConsumer>());
         builder.Services.AddDbContext<OutboxTestDbContext>((services, options) =>
-            options.UseNpgsql(database.ConnectionString).UseOutboxSignal(services));
+            options.UsePartnerMeshNpgsql(database.ConnectionString).UseOutboxSignal(services));
         builder.Services.AddOutbox<OutboxTestDbContext>();
         _host = builder.Build();
         await _host.StartAsync(Ct);

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Contracts;
+using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 using Xunit;
@@ -106,7 +107,7 @@ public abstract class ServiceFactory<TProgram, TDbContext> : WebApplicationFacto
 
     private async Task MigrateAsync()
     {
-        var options = new DbContextOptionsBuilder<TDbContext>().UseNpgsql(DatabaseConnectionString).Options;
+        var options = new DbContextOptionsBuilder<TDbContext>().UsePartnerMeshNpgsql(DatabaseConnectionString).Options;
         await using var db = (TDbContext)Activator.CreateInstance(typeof(TDbContext), options)!;
         await db.Database.MigrateAsync();
     }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Analytics.Api.Infrastructure;
 using PartnerMesh.Analytics.Api.IntegrationEvents;
+using PartnerMesh.Data;
 using PartnerMesh.Messaging;
 using PartnerMesh.Outbox;
 using PartnerMesh.ServiceDefaults;
@@ -14,7 +15,7 @@ public static class HostingExtensions
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.AnalyticsDb);
 
         builder.Services.AddDbContext<AnalyticsDbContext>((services, options) =>
-            options.UseNpgsql(connectionString).UseOutboxSignal(services));
+            options.UsePartnerMeshNpgsql(connectionString).UseOutboxSignal(services));
         builder.Services.AddOutbox<AnalyticsDbContext>();
         builder.Services.AddSingleton<AnalyticsMetrics>();
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using PartnerMesh.Data;
 
 namespace PartnerMesh.Analytics.Api.Infrastructure;
 
@@ -8,6 +9,6 @@ public sealed class AnalyticsDbContextFactory : IDesignTimeDbContextFactory<Anal
 {
     public AnalyticsDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<AnalyticsDbContext>()
-            .UseNpgsql("Host=localhost;Database=analyticsdb;Username=design;Password=design")
+            .UsePartnerMeshNpgsql("Host=localhost;Database=analyticsdb;Username=design;Password=design")
             .Options);
 }

@@ -3,6 +3,7 @@ using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Attribution.Api.Links;
+using PartnerMesh.Data;
 using PartnerMesh.Messaging;
 using PartnerMesh.Outbox;
 using PartnerMesh.Redis;
@@ -17,7 +18,7 @@ public static class HostingExtensions
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.AttributionDb);
 
         builder.Services.AddDbContext<AttributionDbContext>((services, options) =>
-            options.UseNpgsql(connectionString).UseOutboxSignal(services));
+            options.UsePartnerMeshNpgsql(connectionString).UseOutboxSignal(services));
         builder.Services.AddOutbox<AttributionDbContext>();
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging);
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using PartnerMesh.Data;
 
 namespace PartnerMesh.Attribution.Api.Infrastructure;
 
@@ -8,6 +9,6 @@ public sealed class AttributionDbContextFactory : IDesignTimeDbContextFactory<At
 {
     public AttributionDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<AttributionDbContext>()
-            .UseNpgsql("Host=localhost;Database=attributiondb;Username=design;Password=design")
+            .UsePartnerMeshNpgsql("Host=localhost;Database=attributiondb;Username=design;Password=design")
             .Options);
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Coupons.Api.Infrastructure;
 using PartnerMesh.Coupons.Api.IntegrationEvents;
+using PartnerMesh.Data;
 using PartnerMesh.Messaging;
 using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
@@ -14,7 +15,7 @@ public static class HostingExtensions
     {
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.CouponsDb);
         builder.Services.AddDbContext<CouponsDbContext>((services, options) =>
-            options.UseNpgsql(connectionString).UseOutboxSignal(services));
+            options.UsePartnerMeshNpgsql(connectionString).UseOutboxSignal(services));
         builder.Services.AddOutbox<CouponsDbContext>();
         builder.Services.AddPartnerDirectory<CouponsDbContext>();
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using PartnerMesh.Data;
 
 namespace PartnerMesh.Coupons.Api.Infrastructure;
 
@@ -7,5 +8,5 @@ namespace PartnerMesh.Coupons.Api.Infrastructure;
 public sealed class CouponsDbContextFactory : IDesignTimeDbContextFactory<CouponsDbContext>
 {
     public CouponsDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<CouponsDbContext>().UseNpgsql("Host=localhost;Database=couponsdb").Options);
+        new(new DbContextOptionsBuilder<CouponsDbContext>().UsePartnerMeshNpgsql("Host=localhost;Database=couponsdb").Options);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using PartnerMesh.Data;
 using PartnerMesh.Gateway.ApiKeys;
 using PartnerMesh.Gateway.Diagnostics;
 using PartnerMesh.Gateway.Infrastructure;
@@ -35,7 +36,7 @@ public static class HostingExtensions
             webApi.TrustLoopbackProxies = false;
         });
 
-        services.AddDbContext<GatewayDbContext>(options => options.UseNpgsql(database));
+        services.AddDbContext<GatewayDbContext>(options => options.UsePartnerMeshNpgsql(database));
         services.AddMemoryCache();
         services.AddSingleton<GatewayMetrics>();
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using PartnerMesh.Data;
 
 namespace PartnerMesh.Gateway.Infrastructure;
 
@@ -8,6 +9,6 @@ public sealed class GatewayDbContextFactory : IDesignTimeDbContextFactory<Gatewa
 {
     public GatewayDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<GatewayDbContext>()
-            .UseNpgsql("Host=localhost;Database=gatewaydb;Username=postgres;Password=postgres")
+            .UsePartnerMeshNpgsql("Host=localhost;Database=gatewaydb;Username=postgres;Password=postgres")
             .Options);
 }

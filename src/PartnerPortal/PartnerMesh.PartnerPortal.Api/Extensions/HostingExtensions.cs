@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Data;
 using PartnerMesh.Messaging;
 using PartnerMesh.Outbox;
 using PartnerMesh.PartnerPortal.Api.Accounts;
@@ -19,7 +20,7 @@ public static class HostingExtensions
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.PortalDb);
 
         builder.Services.AddDbContext<PortalDbContext>((services, options) =>
-            options.UseNpgsql(connectionString).UseOutboxSignal(services));
+            options.UsePartnerMeshNpgsql(connectionString).UseOutboxSignal(services));
         builder.Services.AddOutbox<PortalDbContext>();
 
         // Session and antiforgery cookies stay valid across restarts and instances.

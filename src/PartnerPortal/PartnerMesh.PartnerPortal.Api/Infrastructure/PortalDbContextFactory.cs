@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using PartnerMesh.Data;
 
 namespace PartnerMesh.PartnerPortal.Api.Infrastructure;
 
@@ -8,6 +9,6 @@ public sealed class PortalDbContextFactory : IDesignTimeDbContextFactory<PortalD
 {
     public PortalDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<PortalDbContext>()
-            .UseNpgsql("Host=localhost;Database=portaldb;Username=design;Password=design")
+            .UsePartnerMeshNpgsql("Host=localhost;Database=portaldb;Username=design;Password=design")
             .Options);
 }

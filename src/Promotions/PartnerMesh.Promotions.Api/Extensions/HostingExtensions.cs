@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Data;
 using PartnerMesh.Messaging;
 using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
@@ -14,7 +15,7 @@ public static class HostingExtensions
     {
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.PromotionsDb);
         builder.Services.AddDbContext<PromotionsDbContext>((services, options) =>
-            options.UseNpgsql(connectionString).UseOutboxSignal(services));
+            options.UsePartnerMeshNpgsql(connectionString).UseOutboxSignal(services));
         builder.Services.AddOutbox<PromotionsDbContext>();
         builder.Services.AddPartnerDirectory<PromotionsDbContext>();
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using PartnerMesh.Data;
 
 namespace PartnerMesh.Promotions.Api.Infrastructure;
 
@@ -7,5 +8,5 @@ namespace PartnerMesh.Promotions.Api.Infrastructure;
 public sealed class PromotionsDbContextFactory : IDesignTimeDbContextFactory<PromotionsDbContext>
 {
     public PromotionsDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PromotionsDbContext>().UseNpgsql("Host=localhost;Database=promotionsdb").Options);
+        new(new DbContextOptionsBuilder<PromotionsDbContext>().UsePartnerMeshNpgsql("Host=localhost;Database=promotionsdb").Options);
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using PartnerMesh.Data;
 
 namespace PartnerMesh.Surveys.Api.Infrastructure;
 
@@ -7,5 +8,5 @@ namespace PartnerMesh.Surveys.Api.Infrastructure;
 public sealed class SurveysDbContextFactory : IDesignTimeDbContextFactory<SurveysDbContext>
 {
     public SurveysDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SurveysDbContext>().UseNpgsql("Host=localhost;Database=surveysdb").Options);
+        new(new DbContextOptionsBuilder<SurveysDbContext>().UsePartnerMeshNpgsql("Host=localhost;Database=surveysdb").Options);
 }

@@ -44,7 +44,8 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
-                    b.HasKey("PartnerId", "Day");
+                    b.HasKey("PartnerId", "Day")
+                        .HasName("PK_partner_daily_kpis");
 
                     b.HasIndex("Day")
                         .HasDatabaseName("ix_partner_daily_kpis_day");
@@ -82,7 +83,8 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
-                    b.HasKey("PartnerId", "Day", "Currency");
+                    b.HasKey("PartnerId", "Day", "Currency")
+                        .HasName("PK_partner_daily_sales");
 
                     b.HasIndex("Day")
                         .HasDatabaseName("ix_partner_daily_sales_day");
@@ -105,7 +107,8 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("processed_at");
 
-                    b.HasKey("MessageId", "Consumer");
+                    b.HasKey("MessageId", "Consumer")
+                        .HasName("PK_inbox_messages");
 
                     b.ToTable("inbox_messages", (string)null);
                 });
@@ -157,7 +160,8 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("trace_parent");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("PK_outbox_messages");
 
                     b.HasIndex("PublishedAt")
                         .HasDatabaseName("ix_outbox_messages_published_at");
@@ -189,7 +193,8 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("registered_at");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("PK_partners");
 
                     b.ToTable("partners", (string)null);
                 });

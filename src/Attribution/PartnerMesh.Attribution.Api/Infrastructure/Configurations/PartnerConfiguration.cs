@@ -10,15 +10,13 @@ public sealed class PartnerConfiguration : IEntityTypeConfiguration<Partner>
 
     public void Configure(EntityTypeBuilder<Partner> builder)
     {
-        builder.ToTable("partners");
-        builder.HasKey(partner => partner.Id);
-        builder.Property(partner => partner.Id).HasColumnName("id").ValueGeneratedNever();
-        builder.Property(partner => partner.Name).HasColumnName("name").HasMaxLength(PartnerRules.MaxNameLength);
-        builder.Property(partner => partner.Email).HasColumnName("email").HasMaxLength(PartnerRules.MaxEmailLength);
-        builder.Property(partner => partner.NormalizedEmail).HasColumnName("normalized_email").HasMaxLength(PartnerRules.MaxEmailLength);
-        builder.Property(partner => partner.Kind).HasColumnName("kind").HasMaxLength(20);
-        builder.Property(partner => partner.CommissionRate).HasColumnName("commission_rate").HasPrecision(5, 4);
-        builder.Property(partner => partner.CreatedAt).HasColumnName("created_at");
+        builder.HasKey(partner => partner.Id).HasName("PK_partners");
+        builder.Property(partner => partner.Id).ValueGeneratedNever();
+        builder.Property(partner => partner.Name).HasMaxLength(PartnerRules.MaxNameLength);
+        builder.Property(partner => partner.Email).HasMaxLength(PartnerRules.MaxEmailLength);
+        builder.Property(partner => partner.NormalizedEmail).HasMaxLength(PartnerRules.MaxEmailLength);
+        builder.Property(partner => partner.Kind).HasMaxLength(20);
+        builder.Property(partner => partner.CommissionRate).HasPrecision(5, 4);
         builder.HasIndex(partner => partner.NormalizedEmail).IsUnique().HasDatabaseName(UniqueEmailIndex);
     }
 }

@@ -12,17 +12,12 @@ public sealed class ReferralLinkConfiguration : IEntityTypeConfiguration<Referra
     public void Configure(EntityTypeBuilder<ReferralLink> builder)
     {
         builder.ToTable("referral_links");
-        builder.HasKey(link => link.Id);
-        builder.Property(link => link.Id).HasColumnName("id").ValueGeneratedNever();
-        builder.Property(link => link.PartnerId).HasColumnName("partner_id");
-        builder.Property(link => link.Code).HasColumnName("code").HasMaxLength(LinkCode.MaxLength);
-        builder.Property(link => link.TargetUrl).HasColumnName("target_url").HasMaxLength(LinkRules.MaxTargetUrlLength);
-        builder.Property(link => link.Active).HasColumnName("active");
-        builder.Property(link => link.CreatedAt).HasColumnName("created_at");
-        builder.Property(link => link.UpdatedAt).HasColumnName("updated_at");
+        builder.HasKey(link => link.Id).HasName("PK_referral_links");
+        builder.Property(link => link.Id).ValueGeneratedNever();
+        builder.Property(link => link.Code).HasMaxLength(LinkCode.MaxLength);
+        builder.Property(link => link.TargetUrl).HasMaxLength(LinkRules.MaxTargetUrlLength);
         builder.HasIndex(link => link.Code).IsUnique().HasDatabaseName(UniqueCodeIndex);
-        builder.HasIndex(link => new { link.PartnerId, link.Id }).HasDatabaseName("ix_referral_links_partner_id_id");
-        builder.HasOne<Partner>().WithMany().HasForeignKey(link => link.PartnerId).OnDelete(DeleteBehavior.Restrict)
-            .HasConstraintName("fk_referral_links_partners_partner_id");
+        builder.HasIndex(link => new { link.PartnerId, link.Id });
+        builder.HasOne<Partner>().WithMany().HasForeignKey(link => link.PartnerId).OnDelete(DeleteBehavior.Restrict);
     }
 }

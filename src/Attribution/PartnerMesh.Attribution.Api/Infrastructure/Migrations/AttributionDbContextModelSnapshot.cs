@@ -106,7 +106,8 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("visitor_id");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("PK_clicks");
 
                     b.HasIndex("LinkId")
                         .HasDatabaseName("ix_clicks_link_id");
@@ -158,7 +159,8 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("PK_commissions");
 
                     b.HasIndex("ConversionId")
                         .IsUnique()
@@ -225,7 +227,8 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("reason");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("PK_conversions");
 
                     b.HasIndex("ClickId")
                         .HasDatabaseName("ix_conversions_click_id");
@@ -274,7 +277,8 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("PK_referral_links");
 
                     b.HasIndex("Code")
                         .IsUnique()
@@ -325,7 +329,8 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(254)")
                         .HasColumnName("normalized_email");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("PK_partners");
 
                     b.HasIndex("NormalizedEmail")
                         .IsUnique()
@@ -349,7 +354,8 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("processed_at");
 
-                    b.HasKey("MessageId", "Consumer");
+                    b.HasKey("MessageId", "Consumer")
+                        .HasName("PK_inbox_messages");
 
                     b.ToTable("inbox_messages", (string)null);
                 });
@@ -401,7 +407,8 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("trace_parent");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("PK_outbox_messages");
 
                     b.HasIndex("PublishedAt")
                         .HasDatabaseName("ix_outbox_messages_published_at");

@@ -8,10 +8,6 @@ public sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<Da
 {
     public void Configure(EntityTypeBuilder<DataProtectionKey> builder)
     {
-        builder.ToTable("data_protection_keys");
-        builder.HasKey(key => key.Id);
-        builder.Property(key => key.Id).HasColumnName("id");
-        builder.Property(key => key.FriendlyName).HasColumnName("friendly_name");
-        builder.Property(key => key.Xml).HasColumnName("xml");
+        builder.HasKey(key => key.Id).HasName("PK_data_protection_keys");
     }
 }

@@ -39,7 +39,8 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("xml");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("PK_data_protection_keys");
 
                     b.ToTable("data_protection_keys", (string)null);
                 });
@@ -59,7 +60,8 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("processed_at");
 
-                    b.HasKey("MessageId", "Consumer");
+                    b.HasKey("MessageId", "Consumer")
+                        .HasName("PK_inbox_messages");
 
                     b.ToTable("inbox_messages", (string)null);
                 });
@@ -111,7 +113,8 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("trace_parent");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("PK_outbox_messages");
 
                     b.HasIndex("PublishedAt")
                         .HasDatabaseName("ix_outbox_messages_published_at");
@@ -143,7 +146,8 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("registered_at");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("PK_partners");
 
                     b.ToTable("partners", (string)null);
                 });
@@ -195,7 +199,8 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("password_hash");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("PK_portal_accounts");
 
                     b.HasIndex("NormalizedEmail")
                         .IsUnique()
@@ -214,7 +219,8 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                         .WithMany()
                         .HasForeignKey("PartnerId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .IsRequired()
+                        .HasConstraintName("FK_portal_accounts_partners_partner_id");
                 });
 #pragma warning restore 612, 618
         }

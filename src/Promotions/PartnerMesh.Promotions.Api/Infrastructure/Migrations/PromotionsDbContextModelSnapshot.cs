@@ -37,7 +37,8 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("processed_at");
 
-                    b.HasKey("MessageId", "Consumer");
+                    b.HasKey("MessageId", "Consumer")
+                        .HasName("PK_inbox_messages");
 
                     b.ToTable("inbox_messages", (string)null);
                 });
@@ -89,7 +90,8 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("trace_parent");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("PK_outbox_messages");
 
                     b.HasIndex("PublishedAt")
                         .HasDatabaseName("ix_outbox_messages_published_at");
@@ -121,7 +123,8 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("registered_at");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("PK_partners");
 
                     b.ToTable("partners", (string)null);
                 });
