@@ -72,7 +72,7 @@ internal static class AdminKeyExtensions
     /// <c>--demo</c> (<c>PartnerMesh:Demo=true</c>) starts the storefront simulator with the system; otherwise it is
     /// listed and started from the dashboard when wanted. It gets an admin key of its own when it starts.
     /// </summary>
-    public static void AddStorefrontSimulator(this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> gateway, bool startWithTheSystem)
+    public static void AddStorefrontSimulator(this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> gateway)
     {
         var simulator = builder.AddProject<Projects.PartnerMesh_StorefrontSimulator>("storefront-simulator", launchProfileName: null)
             .WithReference(gateway).WaitFor(gateway)
@@ -89,7 +89,7 @@ internal static class AdminKeyExtensions
                 context.EnvironmentVariables["PARTNERMESH_ADMIN_KEY"] = result.LineAfter(HostCommands.AdminKeyLinePrefix)
                     ?? throw new InvalidOperationException(result.Describe());
             });
-        if (!startWithTheSystem)
+        if (!builder.Configuration.GetValue<bool>("PartnerMesh:Demo"))
         {
             simulator.WithExplicitStart();
         }

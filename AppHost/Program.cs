@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using PartnerMesh.AppHost;
 using PartnerMesh.ServiceDefaults;
 
@@ -13,34 +12,34 @@ var messaging = builder.AddPartnerMeshRabbitMQ(ResourceNames.Messaging);
 var redis = builder.AddPartnerMeshRedis(ResourceNames.Redis);
 var signingKey = builder.AddSecretKey("service-identity-signing-key");
 
-var attribution = builder.AddService<Projects.PartnerMesh_Attribution_Api>(ResourceNames.AttributionApi,
+var attribution = builder.AddService<Projects.PartnerMesh_Attribution_Api>(ResourceNames.AttributionApi, portOffset: 1,
         postgres.AddDatabase(ResourceNames.AttributionDb), signingKey, messaging, redis);
 
-var promotions = builder.AddService<Projects.PartnerMesh_Promotions_Api>(ResourceNames.PromotionsApi,
+var promotions = builder.AddService<Projects.PartnerMesh_Promotions_Api>(ResourceNames.PromotionsApi, portOffset: 2,
         postgres.AddDatabase(ResourceNames.PromotionsDb), signingKey, messaging);
 
-var coupons = builder.AddService<Projects.PartnerMesh_Coupons_Api>(ResourceNames.CouponsApi,
+var coupons = builder.AddService<Projects.PartnerMesh_Coupons_Api>(ResourceNames.CouponsApi, portOffset: 3,
         postgres.AddDatabase(ResourceNames.CouponsDb), signingKey, messaging);
 
-var surveys = builder.AddService<Projects.PartnerMesh_Surveys_Api>(ResourceNames.SurveysApi,
+var surveys = builder.AddService<Projects.PartnerMesh_Surveys_Api>(ResourceNames.SurveysApi, portOffset: 4,
         postgres.AddDatabase(ResourceNames.SurveysDb), signingKey, messaging);
 
-var analytics = builder.AddService<Projects.PartnerMesh_Analytics_Api>(ResourceNames.AnalyticsApi,
+var analytics = builder.AddService<Projects.PartnerMesh_Analytics_Api>(ResourceNames.AnalyticsApi, portOffset: 5,
         postgres.AddDatabase(ResourceNames.AnalyticsDb), signingKey, messaging);
 
-var partnerPortal = builder.AddService<Projects.PartnerMesh_PartnerPortal_Api>(ResourceNames.PartnerPortalApi,
+var partnerPortal = builder.AddService<Projects.PartnerMesh_PartnerPortal_Api>(ResourceNames.PartnerPortalApi, portOffset: 6,
         postgres.AddDatabase(ResourceNames.PortalDb), signingKey, messaging)
     .WithReference(analytics);
 
 // Like eShop's web app, the gateway references the services without waiting for them: a route to a service that is
 // not up yet answers 503 with Retry-After, and the gateway starts alongside the services instead of after them.
-var gateway = builder.AddService<Projects.PartnerMesh_Gateway>(ResourceNames.Gateway,
+var gateway = builder.AddService<Projects.PartnerMesh_Gateway>(ResourceNames.Gateway, portOffset: 7,
         postgres.AddDatabase(ResourceNames.GatewayDb), signingKey, redis)
-    .WithPublicHttpEndpoint(builder.Configuration.GetValue("PartnerMesh:GatewayPort", 8080))
+    .WithPublicHttpEndpoint()
     .WithReference(attribution).WithReference(promotions).WithReference(coupons)
     .WithReference(surveys).WithReference(analytics).WithReference(partnerPortal)
     .WithAdminKeys();
 
-builder.AddStorefrontSimulator(gateway, startWithTheSystem: builder.Configuration.GetValue<bool>("PartnerMesh:Demo"));
+builder.AddStorefrontSimulator(gateway);
 
 builder.Build().Run();

@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using PartnerMesh.ServiceDefaults;
 
@@ -12,19 +13,25 @@ internal static class ServiceExtensions
     /// <summary>
     /// A PartnerMesh service: its migrator (<c>&lt;name&gt;-migrations</c>, the same binary with <c>--migrate</c>) runs to
     /// completion first, then the service starts with its database, the shared service-identity key and the
-    /// infrastructure it needs, and is healthy when <c>/health</c> answers 200. Services take their own random port
-    /// behind Aspire's proxy; only the gateway is published on a fixed one.
+    /// infrastructure it needs, and is healthy when <c>/health</c> answers 200.
     /// </summary>
+    /// <remarks>
+    /// A service listens on its own port (<c>PartnerMesh:PortBase</c> + <paramref name="portOffset"/>), not behind
+    /// Aspire's proxy: the proxy keeps accepting connections for a stopped service and holds them, so the gateway would
+    /// wait out its timeout instead of answering 503 at once; a fixed port also survives a restart, so the gateway's
+    /// service-discovery settings stay true.
+    /// </remarks>
     public static IResourceBuilder<ProjectResource> AddService<TProject>(
         this IDistributedApplicationBuilder builder,
         string name,
+        int portOffset,
         IResourceBuilder<IResourceWithConnectionString> database,
         IResourceBuilder<ParameterResource> signingKey,
         params IResourceBuilder<IResourceWithConnectionString>[] infrastructure)
         where TProject : IProjectMetadata, new()
     {
         var service = builder.AddProject<TProject>(name, launchProfileName: null)
-            .WithHttpEndpoint(name: "http")
+            .WithHttpEndpoint(port: builder.Configuration.GetValue("PartnerMesh:PortBase", 5100) + portOffset, name: "http", isProxied: false)
             .WithDevelopmentEnvironment(builder)
             .WithReference(database).WaitFor(database)
             .WithEnvironment("ServiceIdentity__SigningKey", signingKey);
@@ -49,9 +56,16 @@ internal static class ServiceExtensions
             .WithOutboxRedrive(database);
     }
 
-    /// <summary>The gateway, the one public entry: a fixed port so storefronts and browsers know where to go.</summary>
-    public static IResourceBuilder<ProjectResource> WithPublicHttpEndpoint(this IResourceBuilder<ProjectResource> gateway, int port) =>
-        gateway.WithEndpoint("http", endpoint => endpoint.Port = port);
+    /// <summary>
+    /// The gateway, the one public entry: behind Aspire's proxy on <c>PartnerMesh:GatewayPort</c> (default 8080), so
+    /// storefronts and browsers keep one address while the gateway process restarts.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithPublicHttpEndpoint(this IResourceBuilder<ProjectResource> gateway) =>
+        gateway.WithEndpoint("http", endpoint =>
+        {
+            endpoint.IsProxied = true;
+            endpoint.Port = gateway.ApplicationBuilder.Configuration.GetValue("PartnerMesh:GatewayPort", 8080);
+        });
 
     /// <summary>Services run in the AppHost's environment (Development under scripts/run.sh), as a launch profile would set it.</summary>
     private static IResourceBuilder<ProjectResource> WithDevelopmentEnvironment(this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder) =>

@@ -67,7 +67,7 @@ public sealed partial class PartnerPortalTests(SystemFixture system)
         var response = await browser.GetAsync("/portal/", Ct);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/portal/login", response.Headers.Location!.OriginalString.Replace(system.App.GatewayUrl.ToString().TrimEnd('/'), "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.StartsWith("/portal/login", response.Headers.Location!.OriginalString.Replace(system.GatewayUrl.ToString().TrimEnd('/'), "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Http.Json;
-using PartnerMesh.AppHost;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerMesh.Testing;
-using Testcontainers.RabbitMq;
 using Xunit;
 
 [assembly: AssemblyFixture(typeof(PartnerMesh.EndToEndTests.SystemFixture))]
@@ -10,60 +11,119 @@ using Xunit;
 namespace PartnerMesh.EndToEndTests;
 
 /// <summary>
-/// The whole system — every service and the gateway as real processes, on real PostgreSQL, RabbitMQ and Redis — started
-/// once for this test assembly by the same topology code the AppHost runs. Tests talk to it only through the gateway.
+/// The whole system, started once for this test assembly by the real Aspire AppHost (<c>Aspire.Hosting.Testing</c>):
+/// PostgreSQL, RabbitMQ and Redis as containers, a migrator and a process per service, the gateway and the Aspire
+/// dashboard. Tests talk to it through the gateway; the AppHost's resource commands stop and start resources.
 /// </summary>
 public sealed class SystemFixture : IAsyncLifetime
 {
-    private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "partnermesh-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+    public static readonly string[] Services =
+        ["attribution-api", "promotions-api", "coupons-api", "surveys-api", "analytics-api", "partner-portal-api", "gateway"];
 
-    private RabbitMqContainer? _broker;
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(5);
 
-    public PartnerMeshApplication App { get; private set; } = null!;
+    public DistributedApplication App { get; private set; } = null!;
+
+    public OtlpReceiver Telemetry { get; private set; } = null!;
+
+    public Uri GatewayUrl { get; private set; } = null!;
+
+    public Uri DashboardUrl { get; private set; } = null!;
+
+    /// <summary>Data volumes of this run (<c>scripts/test.sh</c> removes them; a developer's volumes are never touched).</summary>
+    public static string VolumePrefix => "partnermesh-e2e-" + TestInfrastructure.RunId;
 
     public string StorefrontApiKey { get; private set; } = "";
 
     /// <summary>
-    /// An admin key of the tests' own: the bootstrap key keeps its production budget (120 requests a minute), which
-    /// tests polling analytics for a few seconds would exhaust.
+    /// An admin key of the tests' own with a test-sized budget: the bootstrap key keeps its production budget (120
+    /// requests a minute), which tests polling analytics for a few seconds would exhaust.
     /// </summary>
     public string AdminApiKey { get; private set; } = "";
 
     public async ValueTask InitializeAsync()
     {
-        var infrastructure = await TestInfrastructure.GetAsync();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(StartupTimeout);
+        var ct = timeout.Token;
 
-        // The system gets a broker of its own (not the run's shared one), so a test can stop and restart it mid-flow.
-        // A fixed host port keeps the address stable across the restart; it is outside the ephemeral range (see
-        // ContainerPorts), so no listener started meanwhile can be given the number while the broker is down.
-        _broker = new RabbitMqBuilder(TestInfrastructure.RabbitMqImage)
-            .WithUsername("partnermesh").WithPassword("partnermesh-e2e")
-            .WithPortBinding(await ContainerPorts.ForAsync(ContainerPorts.EndToEndBroker), RabbitMqBuilder.RabbitMqPort)
-            .WithLabel(TestInfrastructure.RunLabel, TestInfrastructure.RunId)
-            .Build();
-        await _broker.StartAsync(TestContext.Current.CancellationToken);
-        var options = new PartnerMeshApplicationOptions
+        Telemetry = await OtlpReceiver.StartAsync(ct);
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PartnerMesh_AppHost>(
+            [
+                $"--PartnerMesh:VolumePrefix={VolumePrefix}",
+                $"--PartnerMesh:PortBase={await ContainerPorts.ForAsync(ContainerPorts.EndToEndServicePortBase)}",
+                $"--PartnerMesh:GatewayPort={await ContainerPorts.ForAsync(ContainerPorts.EndToEndGateway)}",
+                // The real dashboard runs too (a browser test opens it); the testing builder gives it a random port.
+                $"--ASPNETCORE_URLS=http://127.0.0.1:{await ContainerPorts.ForAsync(ContainerPorts.EndToEndDashboard)}",
+                $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{await ContainerPorts.ForAsync(ContainerPorts.EndToEndDashboardOtlp)}",
+                $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{await ContainerPorts.ForAsync(ContainerPorts.EndToEndResourceService)}",
+                "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+                "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
+            ],
+            (options, _) => options.DisableDashboard = false,
+            ct);
+
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
-            StateDirectory = _stateDirectory,
-            DatabaseNameSuffix = "_e2e_" + Guid.NewGuid().ToString("N")[..8],
-            UseDynamicPorts = true,
-            EnableDashboard = true, // its OTLP receiver lets the tests see every service export telemetry
-            StartupTimeout = TimeSpan.FromMinutes(4),
-        };
-        options.ConnectionStrings["postgres"] = infrastructure.PostgresAdminConnectionString;
-        options.ConnectionStrings["messaging"] = _broker.GetConnectionString();
-        options.ConnectionStrings["redis"] = infrastructure.RedisConnectionString;
+            // Added last, so it wins over the dashboard's OTLP settings: the stand-in collector counts what each sends.
+            project.Annotations.Add(new EnvironmentCallbackAnnotation(environment =>
+            {
+                environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint.ToString();
+                environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+                environment["OTEL_EXPORTER_OTLP_HEADERS"] = $"{OtlpReceiver.ResourceHeader}={project.Name}";
+                environment["OTEL_BLRP_SCHEDULE_DELAY"] = "1000";
+                environment["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
+                environment["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
+            }));
+        }
 
-        App = await PartnerMeshApplication.StartAsync(options, TestContext.Current.CancellationToken);
+        App = await builder.BuildAsync(ct);
+        await App.StartAsync(ct);
+        foreach (var service in Services)
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(service, ct);
+        }
 
-        using var bootstrapAdmin = CreateClient(App.AdminApiKey);
+        GatewayUrl = App.GetEndpoint("gateway", "http");
+        var dashboard = await App.ResourceNotifications.WaitForResourceAsync(
+            "aspire-dashboard", resource => resource.Snapshot.Urls.Any(IsDashboardUi), ct);
+        DashboardUrl = new Uri(dashboard.Snapshot.Urls.First(IsDashboardUi).Url);
+        using var bootstrapAdmin = CreateClient(await CreateAdminKeyWithTheAppHostCommandAsync(ct));
         AdminApiKey = await CreateKeyAsync(bootstrapAdmin, "e2e-admin", "admin");
         StorefrontApiKey = await CreateKeyAsync(bootstrapAdmin, "e2e-storefront", "storefront");
     }
 
-    public Task StopBrokerAsync() => _broker!.StopAsync();
+    /// <summary>The dashboard's own address, not its OTLP or resource-service endpoints.</summary>
+    private static bool IsDashboardUi(UrlSnapshot url) => url.Name == "http";
 
-    public Task StartBrokerAsync() => _broker!.StartAsync();
+    /// <summary>The gateway's "Create admin API key" command, as an operator runs it from the dashboard.</summary>
+    public async Task<string> CreateAdminKeyWithTheAppHostCommandAsync(CancellationToken cancellationToken)
+    {
+        var result = await Commands.ExecuteCommandAsync("gateway", "create-admin-key", cancellationToken);
+        Assert.True(result.Success, result.Message);
+        return Assert.IsType<string>(result.Data?.Value);
+    }
+
+    public ResourceCommandService Commands => App.Services.GetRequiredService<ResourceCommandService>();
+
+    /// <summary>Stops a resource with the dashboard's Stop command and waits until it has stopped.</summary>
+    public async Task StopResourceAsync(string resource, CancellationToken cancellationToken)
+    {
+        var result = await Commands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, cancellationToken);
+        Assert.True(result.Success, result.Message);
+        await App.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.TerminalStates, cancellationToken);
+    }
+
+    /// <summary>Starts a stopped resource with the dashboard's Start command and waits until it is healthy.</summary>
+    public async Task StartResourceAsync(string resource, CancellationToken cancellationToken)
+    {
+        var result = await Commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
+        Assert.True(result.Success, result.Message);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
+    }
+
+    public Uri GetServiceUrl(string resource) => App.GetEndpoint(resource, "http");
 
     public HttpClient CreateAdminClient() => CreateClient(AdminApiKey);
 
@@ -75,7 +135,7 @@ public sealed class SystemFixture : IAsyncLifetime
         var client = handler is null
             ? new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false })
             : new HttpClient(handler);
-        client.BaseAddress = App.GatewayUrl;
+        client.BaseAddress = GatewayUrl;
         return client;
     }
 
@@ -83,33 +143,19 @@ public sealed class SystemFixture : IAsyncLifetime
     {
         if (App is not null)
         {
+            await App.StopAsync();
             await App.DisposeAsync();
         }
 
-        if (_broker is not null)
+        if (Telemetry is not null)
         {
-            await _broker.DisposeAsync();
-        }
-
-        if (Environment.GetEnvironmentVariable("PARTNERMESH_E2E_KEEP_STATE") is "1")
-        {
-            Console.Error.WriteLine($"e2e state and logs kept in {_stateDirectory}");
-            return;
-        }
-
-        try
-        {
-            Directory.Delete(_stateDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Logs may still be held briefly; the temp folder is cleaned by the OS eventually.
+            await Telemetry.DisposeAsync();
         }
     }
 
     private HttpClient CreateClient(string apiKey)
     {
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = App.GatewayUrl };
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = GatewayUrl };
         client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         return client;
     }

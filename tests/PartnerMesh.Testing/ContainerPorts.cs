@@ -21,9 +21,17 @@ public static class ContainerPorts
     public const int RabbitMq = 1;
     public const int RabbitMqManagement = 2;
     public const int Redis = 3;
-    public const int EndToEndBroker = 4;
+    // The end-to-end run's own listeners: the stand-in OTLP collector and the Aspire dashboard's three endpoints.
+    public const int EndToEndOtlp = 4;
+    public const int EndToEndDashboard = 5;
+    public const int EndToEndDashboardOtlp = 6;
+    public const int EndToEndResourceService = 7;
 
-    private const int BlockSize = 8;
+    /// <summary>The AppHost's <c>PartnerMesh:PortBase</c>: its services listen on the next seven ports.</summary>
+    public const int EndToEndServicePortBase = 8;
+    public const int EndToEndGateway = 16;
+
+    private const int BlockSize = 20;
     private const int LowestPort = 27_100;
     private const int HighestPortExclusive = 30_000;
 
