@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Container engine + images for Testcontainers tests and the local orchestrator.
+# Container engine + images for Testcontainers tests and the Aspire AppHost.
 #
 #   scripts/infra.sh ensure                 make everything ready (idempotent; seconds on a re-run)
 #   eval "$(scripts/infra.sh env)"          export DOCKER_HOST, image names, ... (reads state only)
@@ -493,6 +493,7 @@ cmd_env() {
       echo "export TESTCONTAINERS_RYUK_DISABLED='true'"
       echo "export CONTAINERS_CONF=$(shquote "$CONTAINERS_CONF_VALUE")"
       echo "export CONTAINERS_STORAGE_CONF=$(shquote "$CONTAINERS_STORAGE_CONF_VALUE")"
+      echo "export ASPIRE_CONTAINER_RUNTIME='podman'" # the Aspire AppHost's orchestrator (DCP) drives podman
       ;;
     docker)
       if [[ -n $DOCKER_HOST_VALUE ]]; then
@@ -500,11 +501,11 @@ cmd_env() {
       elif [[ ${DOCKER_HOST:-} == "unix://$SOCK" ]]; then
         echo "unset DOCKER_HOST"
       fi
-      echo "unset TESTCONTAINERS_RYUK_DISABLED CONTAINERS_CONF CONTAINERS_STORAGE_CONF"
+      echo "unset TESTCONTAINERS_RYUK_DISABLED CONTAINERS_CONF CONTAINERS_STORAGE_CONF ASPIRE_CONTAINER_RUNTIME"
       ;;
     *) die "unknown engine '$ENGINE' in $STATE_FILE" ;;
   esac
-  for q in "PARTNERMESH_CONTAINER_CLI=$ENGINE" "PARTNERMESH_POSTGRES_IMAGE=$POSTGRES_IMAGE" \
+  for q in "PARTNERMESH_INFRA_HOME=$INFRA_HOME" "PARTNERMESH_CONTAINER_CLI=$ENGINE" "PARTNERMESH_POSTGRES_IMAGE=$POSTGRES_IMAGE" \
     "PARTNERMESH_RABBITMQ_IMAGE=$RABBITMQ_IMAGE" "PARTNERMESH_REDIS_IMAGE=$REDIS_IMAGE"; do
     echo "export ${q%%=*}=$(shquote "${q#*=}")"
   done

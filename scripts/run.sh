@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# Starts the whole of PartnerMesh on this machine and keeps it running until Ctrl+C:
-#   scripts/run.sh                  containers (PostgreSQL, RabbitMQ, Redis), databases, migrations, services, gateway
-#   scripts/run.sh --new-admin-key  also create (and show) another admin API key; works while the system runs, too
-#   scripts/run.sh --demo           also run the storefront simulator (live traffic through the gateway)
-#   scripts/run.sh --help           the AppHost's options
+# Starts the whole of PartnerMesh on the .NET Aspire AppHost and keeps it running until Ctrl+C (or SIGTERM):
+# PostgreSQL, RabbitMQ and Redis containers (data volumes kept), a migration step per service, every service, the
+# gateway, the partner portal and the Aspire dashboard. Prints where to go and, on the first start, an admin API key.
+#   scripts/run.sh           the system
+#   scripts/run.sh --demo    also the storefront simulator (live traffic through the gateway)
 # Idempotent and quick when everything is there: the container engine and images are ensured by scripts/infra.sh,
-# and the system (every project outside tests/) is built only when sources changed since the last successful build.
-# See docs/running.md.
+# and the system is built only when sources changed since the last successful build. See docs/running.md.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,6 +16,15 @@ apphost="$repo/artifacts/bin/PartnerMesh.AppHost/debug/PartnerMesh.AppHost.dll"
 log() { printf '[run] %s\n' "$*" >&2; }
 die() { printf '[run] error: %s\n' "$*" >&2; exit 2; }
 
+demo=false
+for arg in "$@"; do
+  case "$arg" in
+    --demo) demo=true ;;
+    -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option '$arg' (see --help)" ;;
+  esac
+done
+
 if ! command -v dotnet >/dev/null 2>&1; then
   die "the .NET SDK 10 is required (global.json: 10.0.100 or a later 10.0.x feature band). Install it from https://dot.net and run again."
 fi
@@ -24,36 +32,13 @@ if ! sdk="$(dotnet --version 2>/dev/null)" || [[ $sdk != 10.* ]]; then
   die "no .NET SDK matching global.json (10.0.100 or a later 10.0.x) is installed$( [[ -n ${sdk:-} ]] && printf ' (dotnet --version: %s)' "$sdk"). Install it from https://dot.net."
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-
 mkdir -p "$state"
-
-for arg in "$@"; do
-  if [[ $arg == --help || $arg == -h ]]; then
-    [[ -f $apphost ]] && exec dotnet "$apphost" --help
-    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
-    exit 0
-  fi
-done
-
-# A system already runs with this state folder (the AppHost holds this lock): don't rebuild the binaries it runs;
-# the AppHost itself creates the key (--new-admin-key) or says that it is running.
-if [[ -f $apphost ]] && command -v flock >/dev/null 2>&1 && [[ -e $state/apphost.lock ]] && ! flock -n "$state/apphost.lock" true 2>/dev/null; then
-  eval "$(scripts/infra.sh env 2>/dev/null || true)"
-  exec dotnet "$apphost" "$@"
-fi
 
 scripts/infra.sh ensure
 eval "$(scripts/infra.sh env)"
 
-# Local tools (dotnet-ef): restored when the manifest changed since the last restore.
-tools_stamp="$state/tools.stamp"
-if [[ ! -f $tools_stamp || dotnet-tools.json -nt $tools_stamp ]]; then
-  log "dotnet tool restore"
-  dotnet tool restore >/dev/null
-  touch "$tools_stamp"
-fi
-
-# Build only when a source or build file is newer than the last successful build.
+# Build only when a source or build file is newer than the last successful build. Building the AppHost builds
+# everything it runs (every service, the gateway, the portal, the simulator); the test projects are left to test.sh.
 build_stamp="$state/build.stamp"
 needs_build() {
   [[ -f $build_stamp && -f $apphost ]] || return 0
@@ -69,17 +54,11 @@ needs_build() {
   done
   return 1
 }
-
 if needs_build; then
-  log "building the system (Debug; the test projects are left to scripts/test.sh)"
+  log "building the system (Debug)"
   started=$SECONDS
-  # the stamp takes the time the build started, so edits made during the build trigger the next one
-  touch "$build_stamp.new"
-  # A solution filter of every project outside tests/: half the solution, half the first build.
-  runtime_filter="$state/system.slnf"
-  projects=$(dotnet sln PartnerMesh.sln list | tail -n +3 | grep -v '^tests/' | sed 's/.*/"&"/' | paste -sd, -)
-  printf '{ "solution": { "path": "%s", "projects": [ %s ] } }\n' "$repo/PartnerMesh.sln" "$projects" > "$runtime_filter"
-  if ! dotnet build "$runtime_filter" -c Debug -nologo -clp:ErrorsOnly -v:quiet; then
+  touch "$build_stamp.new" # the build's start time: edits made during the build trigger the next one
+  if ! dotnet build AppHost -c Debug -nologo -clp:ErrorsOnly -v:quiet; then
     rm -f "$build_stamp.new"
     die "the build failed (errors above)"
   fi
@@ -89,4 +68,36 @@ else
   log "build is up to date"
 fi
 
-exec dotnet "$apphost" "$@"
+# Ports of this checkout: a block of its own, recorded machine-wide, so a second clone starts beside the first
+# (block k: gateway 8080+k, dashboard 18888+10k, OTLP +1, resource service +2, services 5101+10k … 5107+10k).
+registry="$PARTNERMESH_INFRA_HOME/checkout-ports"
+touch "$registry"
+port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+block_free() {
+  local k=$1 p
+  for p in $((8080 + k)) $((18888 + 10 * k)) $((18889 + 10 * k)) $((18890 + 10 * k)) $(seq $((5101 + 10 * k)) $((5107 + 10 * k))); do
+    port_busy "$p" && return 1
+  done
+  return 0
+}
+block=$(
+  flock 9
+  k=$(awk -v repo="$repo" '$2 == repo { print $1; exit }' "$registry")
+  if [[ -z $k ]]; then
+    k=0
+    while awk -v k="$k" '$1 == k { found = 1 } END { exit !found }' "$registry" || ! block_free "$k"; do k=$((k + 1)); done
+    printf '%s %s\n' "$k" "$repo" >> "$registry"
+  fi
+  echo "$k"
+) 9>"$registry.lock"
+
+export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development
+export ASPNETCORE_URLS="http://localhost:$((18888 + 10 * block))"
+export ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://localhost:$((18889 + 10 * block))"
+export ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://localhost:$((18890 + 10 * block))"
+export ASPIRE_ALLOW_UNSECURED_TRANSPORT=true # no developer certificate here: http only, the dashboard still asks for its token
+export ASPIRE_VERSION_CHECK_DISABLED=true
+export PartnerMesh__GatewayPort=$((8080 + block)) PartnerMesh__PortBase=$((5100 + 10 * block)) PartnerMesh__Demo=$demo
+((block == 0)) || log "another checkout holds the default ports: this one uses port block $block (gateway :$PartnerMesh__GatewayPort)"
+
+exec dotnet "$apphost"

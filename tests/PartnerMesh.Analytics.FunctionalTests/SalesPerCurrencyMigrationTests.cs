@@ -52,4 +52,18 @@ public sealed class SalesPerCurrencyMigrationTests : IAsyncLifetime
         var kpis = await db.DailyKpis.AsNoTracking().OrderByDescending(kpi => kpi.Clicks).ToListAsync(Ct);
         Assert.Equal([(withOrders, 7L, 2L), (clicksOnly, 3L, 0L)], kpis.Select(kpi => (kpi.PartnerId, kpi.Clicks, kpi.Orders)));
     }
+
+    [Fact]
+    public async Task MigrationHistory_KeepsEfColumnNames_SoDatabasesFromBeforeTheNamingConventionStillMigrate()
+    {
+        await using var db = new AnalyticsDbContext(new DbContextOptionsBuilder<AnalyticsDbContext>().UsePartnerMeshNpgsql(_connectionString).Options);
+
+        await db.Database.MigrateAsync(Ct);
+        await db.Database.MigrateAsync(Ct); // reads the history: fails if the history and the repository disagree
+
+        var columns = await db.Database.SqlQuery<string>(
+            $"SELECT column_name AS \"Value\" FROM information_schema.columns WHERE table_name = '__EFMigrationsHistory' ORDER BY column_name").ToListAsync(Ct);
+        Assert.Equal(["MigrationId", "ProductVersion"], columns);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
+    }
 }

@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Migrations.Internal;
 
 namespace PartnerMesh.Data;
 
@@ -9,15 +12,30 @@ namespace PartnerMesh.Data;
 /// </summary>
 /// <remarks>
 /// The convention came after the first migrations: tables whose DbSet is named differently keep their <c>ToTable</c>, and
-/// primary keys created then keep EF's <c>PK_table</c> names through an explicit <c>HasName</c>, so the database never changes.
+/// primary keys created then keep EF's <c>PK_table</c> names through an explicit <c>HasName</c>, so the database never
+/// changes. The same goes for EF's own <c>__EFMigrationsHistory</c>: the convention would rename its columns to
+/// <c>migration_id</c>/<c>product_version</c> and every existing database would fail its next migration
+/// (EFCore.NamingConventions issue #1), so <see cref="HistoryRepository"/> keeps EF's names.
 /// </remarks>
 public static class NpgsqlOptionsExtensions
 {
     public static DbContextOptionsBuilder UsePartnerMeshNpgsql(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention().ReplaceService<IHistoryRepository, HistoryRepository>();
 
     public static DbContextOptionsBuilder<TContext> UsePartnerMeshNpgsql<TContext>(
         this DbContextOptionsBuilder<TContext> options, string connectionString)
         where TContext : DbContext =>
-        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention().ReplaceService<IHistoryRepository, HistoryRepository>();
+
+#pragma warning disable EF1001 // Npgsql's history repository is the supported base for customising the history table.
+    internal sealed class HistoryRepository(HistoryRepositoryDependencies dependencies) : NpgsqlHistoryRepository(dependencies)
+    {
+        protected override void ConfigureTable(EntityTypeBuilder<HistoryRow> history)
+        {
+            base.ConfigureTable(history);
+            history.Property(row => row.MigrationId).HasColumnName(nameof(HistoryRow.MigrationId));
+            history.Property(row => row.ProductVersion).HasColumnName(nameof(HistoryRow.ProductVersion));
+        }
+    }
+#pragma warning restore EF1001
 }
