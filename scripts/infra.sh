@@ -585,6 +585,11 @@ cmd_prune_test_containers() {
   # networks and volumes Testcontainers created and no container uses any more
   podman network prune -f --filter label=org.testcontainers=true >/dev/null 2>&1 || true
   podman volume prune -f --filter label=org.testcontainers=true >/dev/null 2>&1 || true
+  # data volumes of end-to-end AppHost runs that ended without cleaning up (a volume still in use is refused)
+  local volume
+  for volume in $(podman volume ls -q --filter name=partnermesh-e2e- 2>/dev/null); do
+    podman volume rm "$volume" >/dev/null 2>&1 || true
+  done
   log "removed $removed leftover Testcontainers container(s)"
 }
 

@@ -17,18 +17,36 @@ fi
 scripts/infra.sh ensure
 eval "$(scripts/infra.sh env)"
 
+# The dashboard's browser test drives a real Chromium: Debian's, installed when missing (a Docker/GitHub machine
+# names its own with PARTNERMESH_CHROMIUM).
+export PARTNERMESH_CHROMIUM="${PARTNERMESH_CHROMIUM:-/usr/lib/chromium/chromium}"
+if [ ! -x "$PARTNERMESH_CHROMIUM" ]; then
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "no Chromium at $PARTNERMESH_CHROMIUM: install one (Debian: apt-get install chromium) or set PARTNERMESH_CHROMIUM" >&2
+    exit 2
+  fi
+  echo "==> installing chromium (browser tests)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=900 chromium >/dev/null \
+    || { apt-get update -o DPkg::Lock::Timeout=900 >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=900 chromium >/dev/null; }
+fi
+export CI="${CI:-true}" # Aspire.Hosting.Testing: no TTY, no interactive prompts
+
 run_id="run-$(date +%Y%m%d%H%M%S)-$$"
 export PARTNERMESH_TEST_RUN_ID="$run_id"
 results="$repo/artifacts/test-results/$run_id"
 mkdir -p "$results"
 
 # One container set per run: test assemblies share it through Testcontainers' reuse, keyed by the run id label.
+# The end-to-end AppHost's data volumes are named partnermesh-e2e-<run id>-* (tests/PartnerMesh.EndToEndTests).
 cleanup() {
-  local ids
+  local ids volumes
   ids=$("$PARTNERMESH_CONTAINER_CLI" ps -aq --filter "label=partnermesh.test-run=$run_id" 2>/dev/null || true)
   # shellcheck disable=SC2086 # one container id per word
   if [ -n "$ids" ]; then "$PARTNERMESH_CONTAINER_CLI" rm -f $ids >/dev/null 2>&1 || true; fi
-  rm -f "${TMPDIR:-/tmp}/partnermesh-test-ports-$run_id" # the run's container port block (tests/PartnerMesh.Testing/ContainerPorts.cs)
+  volumes=$("$PARTNERMESH_CONTAINER_CLI" volume ls -q --filter "name=partnermesh-e2e-$run_id" 2>/dev/null || true)
+  # shellcheck disable=SC2086 # one volume name per word
+  if [ -n "$volumes" ]; then "$PARTNERMESH_CONTAINER_CLI" volume rm -f $volumes >/dev/null 2>&1 || true; fi
+  rm -f "${TMPDIR:-/tmp}/partnermesh-test-ports-$run_id" # the run's port block (tests/PartnerMesh.Testing/ContainerPorts.cs)
 }
 trap cleanup EXIT
 scripts/infra.sh prune-test-containers >/dev/null 2>&1 || true
@@ -36,12 +54,24 @@ scripts/infra.sh prune-test-containers >/dev/null 2>&1 || true
 echo "==> build" >&2
 dotnet build PartnerMesh.sln -c Debug -nologo -clp:ErrorsOnly -warnaserror
 
+# Two phases: every assembly but the end-to-end one in parallel, then the end-to-end one alone (it starts the whole
+# system under the Aspire AppHost; sharing two cores with the other assemblies would only slow both down).
+e2e=tests/PartnerMesh.EndToEndTests/PartnerMesh.EndToEndTests.csproj
+others="$results/others.slnf"
+projects=$(dotnet sln PartnerMesh.sln list | tail -n +3 | grep -v "^${e2e}$" | sed 's/.*/"&"/' | paste -sd, -)
+printf '{ "solution": { "path": "%s", "projects": [ %s ] } }\n' "$repo/PartnerMesh.sln" "$projects" > "$others"
+
 echo "==> test (results in $results)" >&2
 set +e
-dotnet test PartnerMesh.sln -c Debug --no-build -nologo \
+dotnet test "$others" -c Debug --no-build -nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" \
   --blame-hang-timeout 10m "$@"
 test_exit=$?
+dotnet test "$e2e" -c Debug --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" \
+  --blame-hang-timeout 10m "$@"
+e2e_exit=$?
+[ "$test_exit" -ne 0 ] || test_exit=$e2e_exit
 set -e
 
 # Count from the TRX files, not from console output.

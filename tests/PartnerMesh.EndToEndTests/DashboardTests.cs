@@ -6,7 +6,7 @@ namespace PartnerMesh.EndToEndTests;
 /// <summary>What an operator sees: the real Aspire dashboard in a real browser (Debian's Chromium, headless).</summary>
 public sealed class DashboardTests(SystemFixture system)
 {
-    private const string ChromiumPath = "/usr/lib/chromium/chromium";
+    private const string DebianChromium = "/usr/lib/chromium/chromium";
 
     private static readonly string[] Containers = ["postgres", "messaging", "redis"];
 
@@ -16,7 +16,7 @@ public sealed class DashboardTests(SystemFixture system)
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = ChromiumPath,
+            ExecutablePath = Environment.GetEnvironmentVariable("PARTNERMESH_CHROMIUM") is { Length: > 0 } chromium ? chromium : DebianChromium,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
         var page = await browser.NewPageAsync();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using PartnerMesh.Testing;
 using Xunit;
 
 namespace PartnerMesh.ServiceDefaults.Tests;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using PartnerMesh.ServiceDefaults;
 
 namespace PartnerMesh.Testing;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace PartnerMesh.ServiceDefaults;
+namespace PartnerMesh.Testing;
 
 /// <summary>
 /// Choosing local TCP ports that stay ours. A port found by binding port 0 and closing the socket again comes from the
