@@ -122,7 +122,8 @@ public static class Extensions
     /// <summary>
     /// Maps <c>/health</c> (every check: readiness) and <c>/alive</c> (liveness only). Always mapped, because the
     /// AppHost and CI poll them; the gateway never routes them to the outside. On hosts that called
-    /// <see cref="WebApiExtensions.AddWebApiDefaults"/>, also maps the OpenAPI document <c>/openapi/v1.json</c> (anonymous).
+    /// <see cref="WebApiExtensions.AddWebApiDefaults"/>, also maps the OpenAPI document <c>/openapi/v1.json</c> (anonymous)
+    /// and, in Development, its Scalar API reference <c>/scalar</c> (anonymous).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
