@@ -20,4 +20,7 @@ public static class HostCommands
 
     /// <summary>Gateway's answer to <see cref="BootstrapAdminKey"/> when an admin key already exists.</summary>
     public const string AdminKeyExistsLine = "PARTNERMESH_ADMIN_KEY_EXISTS";
+
+    /// <summary>The commands that answer with one line on stdout; while one runs, console logs go to stderr.</summary>
+    public static IReadOnlyList<string> WithResultLine { get; } = [BootstrapAdminKey, NewAdminKey];
 }
