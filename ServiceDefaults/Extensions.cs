@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -50,6 +51,13 @@ public static class Extensions
             context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier);
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
+
+        // A one-shot command answers with exactly one line on stdout, which the AppHost reads: keep the logs off it.
+        if (Environment.GetCommandLineArgs().Intersect(HostCommands.WithResultLine, StringComparer.Ordinal).Any())
+        {
+            builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+
         return builder;
     }
 
@@ -122,7 +130,8 @@ public static class Extensions
     /// <summary>
     /// Maps <c>/health</c> (every check: readiness) and <c>/alive</c> (liveness only). Always mapped, because the
     /// AppHost and CI poll them; the gateway never routes them to the outside. On hosts that called
-    /// <see cref="WebApiExtensions.AddWebApiDefaults"/>, also maps the OpenAPI document <c>/openapi/v1.json</c> (anonymous).
+    /// <see cref="WebApiExtensions.AddWebApiDefaults"/>, also maps the OpenAPI document <c>/openapi/v1.json</c> (anonymous)
+    /// and, in Development, its Scalar API reference <c>/scalar</c> (anonymous).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {

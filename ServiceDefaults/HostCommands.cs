@@ -26,4 +26,16 @@ public static class HostCommands
 
     /// <summary>Gateway's answer to <see cref="BootstrapAdminKey"/> when an admin key already exists.</summary>
     public const string AdminKeyExistsLine = "PARTNERMESH_ADMIN_KEY_EXISTS";
+
+    /// <summary>
+    /// Services with an outbox: gives every parked outbox message a fresh start (not parked, no attempts, due now) so the
+    /// running relay publishes it again, then exits (0 on success).
+    /// </summary>
+    public const string RedriveParkedOutbox = "--redrive-parked-outbox";
+
+    /// <summary>The answer to <see cref="RedriveParkedOutbox"/>: this prefix, then how many messages were re-driven.</summary>
+    public const string RedrivenLinePrefix = "PARTNERMESH_REDRIVEN=";
+
+    /// <summary>The commands that answer with one line on stdout; while one runs, console logs go to stderr.</summary>
+    public static IReadOnlyList<string> WithResultLine { get; } = [BootstrapAdminKey, NewAdminKey, RedriveParkedOutbox];
 }

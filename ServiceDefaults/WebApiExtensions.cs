@@ -7,13 +7,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PartnerMesh.ServiceDefaults.WebApi;
+using Scalar.AspNetCore;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// The HTTP API conventions every PartnerMesh web host shares, on top of <c>AddServiceDefaults</c>: bad input is a 4xx
 /// problem (never a 500), request bodies are limited the same way on Kestrel and on the in-memory test server, and
-/// the OpenAPI document is published at <c>/openapi/v1.json</c>.
+/// the OpenAPI document is published at <c>/openapi/v1.json</c> (browsable at <c>/scalar</c> in Development).
 /// </summary>
 /// <example>
 /// <code>
@@ -106,12 +107,19 @@ public static class WebApiExtensions
         }
     }
 
-    /// <summary>Maps the OpenAPI document (anonymous) when <see cref="AddWebApiDefaults"/> registered it.</summary>
+    /// <summary>
+    /// Maps the OpenAPI document (anonymous) when <see cref="AddWebApiDefaults"/> registered it and, in Development only,
+    /// a browsable Scalar reference of it at <c>/scalar</c> (<c>/scalar/v1</c>), anonymous like the document.
+    /// </summary>
     internal static void MapWebApiDefaultEndpoints(this WebApplication app)
     {
         if (app.Services.GetService<WebApiDefaultsMarker>() is not null)
         {
             app.MapOpenApi().AllowAnonymous();
+            if (app.Environment.IsDevelopment())
+            {
+                app.MapScalarApiReference().AllowAnonymous();
+            }
         }
     }
 

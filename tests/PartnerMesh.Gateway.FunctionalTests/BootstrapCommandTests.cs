@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Data;
 using PartnerMesh.Gateway.ApiKeys;
@@ -98,48 +97,13 @@ public sealed class BootstrapCommandTests : IAsyncLifetime
         return await query(db);
     }
 
-    private async Task<CommandResult> RunGatewayAsync(params string[] arguments)
-    {
-        var dll = typeof(ApiKeyFormat).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment[$"ConnectionStrings__{ResourceNames.GatewayDb}"] = _database;
-        start.Environment[$"ConnectionStrings__{ResourceNames.Redis}"] = _infrastructure!.RedisConnectionString;
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        var output = await stdout;
-        return new CommandResult(
-            process.ExitCode,
-            output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            await stderr);
-    }
-
-    private sealed record CommandResult(int ExitCode, string[] Lines, string StandardError);
+    private Task<HostCommandResult> RunGatewayAsync(params string[] arguments) =>
+        HostCommandRunner.RunAsync(
+            typeof(ApiKeyFormat).Assembly,
+            new Dictionary<string, string?>
+            {
+                [$"ConnectionStrings__{ResourceNames.GatewayDb}"] = _database,
+                [$"ConnectionStrings__{ResourceNames.Redis}"] = _infrastructure!.RedisConnectionString,
+            },
+            arguments);
 }

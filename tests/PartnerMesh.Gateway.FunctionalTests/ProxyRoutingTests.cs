@@ -227,6 +227,8 @@ public class ProxyRoutingTests(GatewayFactory factory) : IClassFixture<GatewayFa
     [InlineData("/portalx")]
     [InlineData("/attribution-api/health")]
     [InlineData("/favicon.ico")]
+    [InlineData("/scalar/v1")]
+    [InlineData("/attribution-api/scalar/v1")]
     public async Task UnknownRoute_Returns404ProblemWithoutReachingAnyService(string path)
     {
         var before = factory.Upstream.Received.Count;

@@ -72,13 +72,15 @@ public class UnhealthyDependenciesTests(UnhealthyDependenciesGatewayFactory fact
     }
 
     [Fact]
-    public async Task ServiceWithoutAddress_Returns503Problem()
+    public async Task ServiceWithoutAddress_Returns503ProblemWithRetryAfter()
     {
         var client = await factory.CreateStorefrontClientAsync();
 
         var response = await client.GetAsync("/api/surveys/1", Ct);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+        Assert.DoesNotContain(factory.Upstream.Received, r => r.Service == ResourceNames.SurveysApi);
     }
 
     [Fact]

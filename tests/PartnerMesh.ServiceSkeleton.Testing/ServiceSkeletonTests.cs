@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
 using Xunit;
@@ -215,6 +216,69 @@ public abstract class ServiceSkeletonTests<TProgram, TDbContext>(
         Assert.InRange(status.Outbox.OldestPendingAgeSeconds ?? 0, 3600, 3600 + 300);
     }
 
+    [Fact]
+    public async Task RedriveParkedOutbox_AsAdmin_RedrivesEveryParkedRowAndTheRelayPublishesIt()
+    {
+        var parked = await AddParkedEventAsync();
+        var parkedBefore = await ParkedCountAsync();
+
+        using var admin = Admin;
+        var result = await (await admin.PostAsync($"{routePrefix}/outbox/parked/redrive", null, Ct)).ShouldBeAsync<RedriveView>(HttpStatusCode.OK);
+
+        Assert.Equal(parkedBefore, result.Redriven);
+        Assert.Equal(0, await ParkedCountAsync());
+        await WaitForPublishedAsync(parked.EventId);
+    }
+
+    [Fact]
+    public async Task RedriveParkedOutbox_WithoutAdminScope_IsRefused()
+    {
+        using var anonymous = factory.CreateAnonymousClient();
+        using var storefront = factory.CreateClientWithScopes(PartnerMeshScopes.Storefront);
+        var path = $"{routePrefix}/outbox/parked/redrive";
+
+        await (await anonymous.PostAsync(path, null, Ct)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await storefront.PostAsync(path, null, Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task RedriveParkedOutboxCommand_PrintsTheCountAndTheRunningRelayPublishes()
+    {
+        var parked = await AddParkedEventAsync();
+        var parkedBefore = await ParkedCountAsync();
+
+        // The built service, started the way the AppHost runs its one-shot steps, beside the running instance.
+        var result = await HostCommandRunner.RunAsync(typeof(TProgram).Assembly, factory.EnvironmentVariables, HostCommands.RedriveParkedOutbox);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal([$"{HostCommands.RedrivenLinePrefix}{parkedBefore}"], result.Lines);
+        await WaitForPublishedAsync(parked.EventId);
+    }
+
+    /// <summary>Commits a valid event as a row the relay has given up on, as if its publishes had kept failing.</summary>
+    private async Task<PartnerRegistered> AddParkedEventAsync()
+    {
+        var evt = NewPartnerRegistered();
+        await factory.QueryDbAsync(async db =>
+        {
+            db.AddIntegrationEvent(evt);
+            var row = db.Set<OutboxMessage>().Local.Single(message => message.Id == evt.EventId);
+            row.ParkedAt = DateTimeOffset.UtcNow;
+            row.Attempts = 10;
+            row.LastError = "broker unreachable";
+            return await db.SaveChangesAsync(Ct);
+        });
+        return evt;
+    }
+
+    private Task<int> ParkedCountAsync() =>
+        factory.QueryDbAsync(db => db.Set<OutboxMessage>().CountAsync(message => message.ParkedAt != null && message.PublishedAt == null, Ct));
+
+    private Task WaitForPublishedAsync(Guid messageId) =>
+        Eventually.UntilAsync(
+            async () => await factory.QueryDbAsync(db => db.Set<OutboxMessage>().AnyAsync(message => message.Id == messageId && message.PublishedAt != null, Ct)),
+            because: "the relay should publish the re-driven message");
+
     private static PartnerRegistered NewPartnerRegistered() => TestEvents.PartnerRegistered(
         name: $"Partner {Guid.NewGuid():N}"[..16],
         // Whole milliseconds survive PostgreSQL's microsecond timestamps unchanged.
@@ -250,4 +314,6 @@ public abstract class ServiceSkeletonTests<TProgram, TDbContext>(
     private sealed record StatusView(string Service, int KnownPartners, OutboxView Outbox);
 
     private sealed record OutboxView(int Pending, int Parked, double? OldestPendingAgeSeconds);
+
+    private sealed record RedriveView(int Redriven);
 }

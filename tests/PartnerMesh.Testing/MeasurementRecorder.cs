@@ -45,6 +45,12 @@ public sealed class MeasurementRecorder : IDisposable
             .Where(m => (instrument is null || m.Instrument == instrument) && m.Tags.TryGetValue(key, out var tag) && Equals(tag, value))
             .Select(m => m.Value);
 
+    /// <summary>Asks the observable instruments (gauges) for their current values, which are then recorded like any other.</summary>
+    public void RecordObservableInstruments() => _listener.RecordObservableInstruments();
+
+    /// <summary>The last value recorded for <paramref name="instrument"/>, or <c>null</c> when none was.</summary>
+    public double? Latest(string instrument) => For(instrument).Select(m => (double?)m.Value).LastOrDefault();
+
     /// <summary>The sum of the values of one instrument, or of all recorded ones.</summary>
     public double Sum(string? instrument = null) =>
         Measurements.Where(m => instrument is null || m.Instrument == instrument).Sum(m => m.Value);

@@ -37,6 +37,13 @@ public abstract class ServiceFactory<TProgram, TDbContext> : WebApplicationFacto
 
     public TestInfrastructure Infrastructure => _infrastructure ?? throw new InvalidOperationException("Not initialized.");
 
+    /// <summary>
+    /// The settings this factory gives the service, as environment variables (<c>ConnectionStrings__couponsdb</c>, ...),
+    /// for running its built binary with a host command (<see cref="HostCommandRunner"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> EnvironmentVariables =>
+        _settings.ToDictionary(setting => setting.Key.Replace(":", "__", StringComparison.Ordinal), setting => setting.Value, StringComparer.Ordinal);
+
     public virtual async ValueTask InitializeAsync()
     {
         _infrastructure = await TestInfrastructure.GetAsync();

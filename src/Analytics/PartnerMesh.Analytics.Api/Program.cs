@@ -11,7 +11,7 @@ builder.AddServiceAuthentication();
 builder.AddApplicationServices();
 
 var app = builder.Build();
-if (await app.RunMigrationsIfRequestedAsync<AnalyticsDbContext>(args))
+if (await app.RunHostCommandIfRequestedAsync<AnalyticsDbContext>(args))
 {
     return;
 }

@@ -14,7 +14,7 @@ builder.AddServiceAuthentication();
 builder.AddApplicationServices();
 
 var app = builder.Build();
-if (await app.RunMigrationsIfRequestedAsync<AttributionDbContext>(args))
+if (await app.RunHostCommandIfRequestedAsync<AttributionDbContext>(args))
 {
     return;
 }

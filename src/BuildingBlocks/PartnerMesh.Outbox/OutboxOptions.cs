@@ -17,4 +17,7 @@ public sealed class OutboxOptions
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often the pending/parked gauges are refreshed from the database (one small query).</summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -30,7 +30,8 @@ public static class PartnerDirectoryEndpoints
 
     /// <summary>
     /// Admin-only <c>{routePrefix}/status</c>: what an operator checks first, the partners this service knows and
-    /// whether its outbox drains.
+    /// whether its outbox drains; and <c>POST {routePrefix}/outbox/parked/redrive</c>, which gives every parked outbox
+    /// message a fresh start once its cause is fixed (the same as the <c>--redrive-parked-outbox</c> command).
     /// </summary>
     public static RouteGroupBuilder MapServiceStatusEndpoints(this IEndpointRouteBuilder app, string routePrefix, string serviceName)
     {
@@ -38,6 +39,9 @@ public static class PartnerDirectoryEndpoints
 
         group.MapGet("/", (IPartnerDirectory directory, TimeProvider timeProvider, CancellationToken cancellationToken) =>
             GetStatus(serviceName, directory, timeProvider, cancellationToken)).WithName(nameof(GetStatus));
+
+        app.MapGroup($"{routePrefix}/outbox").WithTags("Status").RequireAuthorization(PartnerMeshPolicies.Admin)
+            .MapPost("/parked/redrive", RedriveParkedOutbox).WithName(nameof(RedriveParkedOutbox));
 
         return group;
     }
@@ -48,6 +52,19 @@ public static class PartnerDirectoryEndpoints
             serviceName,
             await directory.Partners.CountAsync(cancellationToken),
             await directory.Database.GetOutboxStatusAsync(timeProvider, cancellationToken)));
+
+    /// <summary>Re-drives the parked outbox messages and wakes the relay, which publishes them right away.</summary>
+    private static async Task<Ok<OutboxRedriveResponse>> RedriveParkedOutbox(
+        IPartnerDirectory directory, TimeProvider timeProvider, OutboxSignal relay, CancellationToken cancellationToken)
+    {
+        var redriven = await directory.Database.RedriveParkedOutboxAsync(timeProvider, cancellationToken);
+        if (redriven > 0)
+        {
+            relay.Notify();
+        }
+
+        return TypedResults.Ok(new OutboxRedriveResponse(redriven));
+    }
 
     /// <summary>Known partners ordered by id; pass a page's <c>next</c> as <c>after</c> to read the following page.</summary>
     private static async Task<Results<Ok<PartnerPage>, ValidationProblem>> ListPartners(
@@ -82,3 +99,5 @@ public sealed record PartnerResponse(Guid Id, string Name, string Kind, DateTime
 public sealed record PartnerPage(IReadOnlyList<PartnerResponse> Items, Guid? Next);
 
 public sealed record ServiceStatus(string Service, int KnownPartners, OutboxStatus Outbox);
+
+public sealed record OutboxRedriveResponse(int Redriven);

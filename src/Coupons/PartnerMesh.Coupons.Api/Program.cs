@@ -12,7 +12,7 @@ builder.AddServiceAuthentication();
 builder.AddApplicationServices();
 
 var app = builder.Build();
-if (await app.RunMigrationsIfRequestedAsync<CouponsDbContext>(args))
+if (await app.RunHostCommandIfRequestedAsync<CouponsDbContext>(args))
 {
     return;
 }

@@ -7,12 +7,11 @@ using PartnerMesh.Gateway.Infrastructure;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddWebApiDefaults();
-builder.AddApiKeyCommands(args);
 builder.AddApplicationServices();
 
 var app = builder.Build();
-var migrated = await app.RunMigrationsIfRequestedAsync<GatewayDbContext>(args);
-if (await app.RunApiKeyCommandIfRequestedAsync(args) || migrated) return;
+var ranHostCommand = await app.RunHostCommandIfRequestedAsync<GatewayDbContext>(args);
+if (await app.RunApiKeyCommandIfRequestedAsync(args) || ranHostCommand) return;
 
 app.UseRequestTracking();
 app.UseWebApiDefaults();

@@ -12,7 +12,7 @@ builder.AddServiceAuthentication();
 builder.AddApplicationServices();
 
 var app = builder.Build();
-if (await app.RunMigrationsIfRequestedAsync<PortalDbContext>(args))
+if (await app.RunHostCommandIfRequestedAsync<PortalDbContext>(args))
 {
     return;
 }

@@ -12,7 +12,7 @@ builder.AddServiceAuthentication();
 builder.AddApplicationServices();
 
 var app = builder.Build();
-if (await app.RunMigrationsIfRequestedAsync<PromotionsDbContext>(args))
+if (await app.RunHostCommandIfRequestedAsync<PromotionsDbContext>(args))
 {
     return;
 }

@@ -12,7 +12,7 @@ builder.AddServiceAuthentication();
 builder.AddApplicationServices();
 
 var app = builder.Build();
-if (await app.RunMigrationsIfRequestedAsync<SurveysDbContext>(args))
+if (await app.RunHostCommandIfRequestedAsync<SurveysDbContext>(args))
 {
     return;
 }

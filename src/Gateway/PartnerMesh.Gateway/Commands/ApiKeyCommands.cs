@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Console;
 using PartnerMesh.Data;
 using PartnerMesh.Gateway.ApiKeys;
 using PartnerMesh.Gateway.Infrastructure;
@@ -16,8 +15,8 @@ namespace PartnerMesh.Gateway.Commands;
 /// <c>PARTNERMESH_ADMIN_KEY=&lt;key&gt;</c>; otherwise prints <c>PARTNERMESH_ADMIN_KEY_EXISTS</c>.</item>
 /// <item><c>--new-admin-key [name]</c>: always creates an admin key (default name <c>admin</c>) and prints the same line.</item>
 /// </list>
-/// Stdout carries exactly that one line (logs go to stderr); exit code 0, or 1 when migrations are pending or the
-/// name is invalid.
+/// Stdout carries exactly that one line (ServiceDefaults sends the logs to stderr while one of these runs); exit code 0,
+/// or 1 when migrations are pending or the name is invalid.
 /// </summary>
 public static class ApiKeyCommands
 {
@@ -25,17 +24,6 @@ public static class ApiKeyCommands
 
     public static bool IsRequested(string[] args) =>
         args.Contains(HostCommands.BootstrapAdminKey, StringComparer.Ordinal) || args.Contains(HostCommands.NewAdminKey, StringComparer.Ordinal);
-
-    /// <summary>Keeps stdout for the command's single result line: console logs go to stderr when a command runs.</summary>
-    public static WebApplicationBuilder AddApiKeyCommands(this WebApplicationBuilder builder, string[] args)
-    {
-        if (IsRequested(args))
-        {
-            builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
-        }
-
-        return builder;
-    }
 
     public static async Task<bool> RunApiKeyCommandIfRequestedAsync(this WebApplication app, string[] args)
     {

@@ -11,7 +11,6 @@ using PartnerMesh.Redis;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
-using Yarp.ReverseProxy.Configuration;
 
 namespace PartnerMesh.Gateway.Extensions;
 
@@ -58,8 +57,10 @@ public static class HostingExtensions
 
         services.AddServiceIdentity();
         services.AddSingleton<ServiceTokenCache>();
-        services.AddSingleton<IProxyConfigProvider, ServiceDiscoveryProxyConfigProvider>();
-        services.AddReverseProxy().AddTransforms<GatewayTransformProvider>();
+        services.AddReverseProxy()
+            .LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters)
+            .AddServiceDiscoveryDestinationResolver()
+            .AddTransforms<GatewayTransformProvider>();
 
         // Rate limits fail open to per-instance counters without Redis: losing it degrades the gateway, never stops it.
         builder.AddRedisConnection(ResourceNames.Redis);

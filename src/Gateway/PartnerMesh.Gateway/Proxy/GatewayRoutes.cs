@@ -7,6 +7,8 @@ namespace PartnerMesh.Gateway.Proxy;
 /// <summary>
 /// The route table (docs/architecture.md, "Gateway routes"): one prefix per service, the path forwarded unchanged.
 /// Anything not listed here is a 404 at the gateway, including the services' own <c>/health</c> and <c>/alive</c>.
+/// Each service is one cluster whose single destination is its logical address (<c>http://attribution-api</c>), which
+/// service discovery resolves to the instances configured as <c>services:attribution-api:http:*</c>.
 /// </summary>
 public static class GatewayRoutes
 {
@@ -24,6 +26,11 @@ public static class GatewayRoutes
         new("portal", "/portal/{**rest}", ResourceNames.PartnerPortalApi, RouteAccess.Portal),
     ];
 
+    public static IReadOnlyList<RouteConfig> Routes { get; } = [.. All.Select(ToRouteConfig)];
+
+    public static IReadOnlyList<ClusterConfig> Clusters { get; } =
+        [.. All.Select(route => route.Service).Distinct(StringComparer.Ordinal).Select(ToClusterConfig)];
+
     public static RouteConfig ToRouteConfig(GatewayRoute route) => new()
     {
         RouteId = route.RouteId,
@@ -31,6 +38,15 @@ public static class GatewayRoutes
         Match = new RouteMatch { Path = route.Path },
         AuthorizationPolicy = route.Access == RouteAccess.ApiKey ? ApiKeyAuthentication.ApiKeyPolicy : "Anonymous",
         Metadata = new Dictionary<string, string> { [AccessMetadataKey] = route.Access.ToString() },
+    };
+
+    public static ClusterConfig ToClusterConfig(string service) => new()
+    {
+        ClusterId = service,
+        Destinations = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal)
+        {
+            [service] = new() { Address = $"http://{service}" },
+        },
     };
 
     public static RouteAccess AccessOf(RouteConfig route) =>

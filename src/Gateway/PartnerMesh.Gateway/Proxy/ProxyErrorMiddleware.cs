@@ -9,7 +9,8 @@ namespace PartnerMesh.Gateway.Proxy;
 /// Runs inside YARP's pipeline: refuses paths with dot segments (Kestrel already resolves them; this keeps a
 /// <c>/api/x/../../health</c> from ever reaching a service's probes through another host), lets upstream responses
 /// pass through untouched (status code pages off), and turns a failed forward into problem details instead of YARP's
-/// empty 502/503/504.
+/// empty 502/503/504. A service that is not running or has no address is a 503 with <c>Retry-After</c>, so one missing
+/// service never takes the others (or the gateway's start) down.
 /// </summary>
 public sealed class ProxyErrorMiddleware(RequestDelegate next, ILogger<ProxyErrorMiddleware> logger)
 {
@@ -57,6 +58,13 @@ public sealed class ProxyErrorMiddleware(RequestDelegate next, ILogger<ProxyErro
         if (FindInner<SocketException>(error.Exception) is { SocketErrorCode: SocketError.ConnectionRefused })
         {
             return (StatusCodes.Status503ServiceUnavailable, "The service is not running right now; retry shortly.");
+        }
+
+        // Service discovery passes a name it has no configured address for through as a host name
+        // (http://surveys-api): unless DNS knows it, the service is simply not there (yet).
+        if (FindInner<HttpRequestException>(error.Exception) is { HttpRequestError: HttpRequestError.NameResolutionError })
+        {
+            return (StatusCodes.Status503ServiceUnavailable, "The service has no known address right now; retry shortly.");
         }
 
         return error.Error switch
