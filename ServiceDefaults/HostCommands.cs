@@ -9,12 +9,6 @@ public static class HostCommands
     /// <summary>Applies the service's EF Core migrations, then exits (0 on success).</summary>
     public const string Migrate = "--migrate";
 
-    /// <summary>Clears the parked mark of every parked outbox row so the relay publishes them again, then exits.</summary>
-    public const string RedriveParkedOutbox = "--redrive-parked-outbox";
-
-    /// <summary>Answer to <see cref="RedriveParkedOutbox"/>: this prefix, then the number of rows re-driven.</summary>
-    public const string RedrivenLinePrefix = "PARTNERMESH_REDRIVEN=";
-
     /// <summary>Gateway: creates the first admin API key unless one exists.</summary>
     public const string BootstrapAdminKey = "--bootstrap-admin-key";
 
