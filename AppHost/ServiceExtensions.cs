@@ -8,7 +8,7 @@ namespace PartnerMesh.AppHost;
 internal static class ServiceExtensions
 {
     private const string HealthPath = "/health";
-    private const string ApiReferencePath = "/scalar";
+    private const string ApiReferencePath = "/scalar/v1";
 
     /// <summary>
     /// A PartnerMesh service: its migrator (<c>&lt;name&gt;-migrations</c>, the same binary with <c>--migrate</c>) runs to
