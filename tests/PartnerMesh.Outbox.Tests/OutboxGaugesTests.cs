@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using PartnerMesh.Data;
 using PartnerMesh.Testing;
 using Xunit;
 
@@ -23,7 +24,7 @@ public sealed class OutboxGaugesTests(OutboxDatabase database) : IClassFixture<O
         builder.Configuration["Outbox:StatusInterval"] = "00:00:00.100";
         builder.Services.AddSingleton<IOutboxPublisher>(_publisher);
         builder.Services.AddDbContext<OutboxTestDbContext>((services, options) =>
-            options.UseNpgsql(database.ConnectionString).UseOutboxSignal(services));
+            options.UsePartnerMeshNpgsql(database.ConnectionString).UseOutboxSignal(services));
         builder.Services.AddOutbox<OutboxTestDbContext>();
         _host = builder.Build();
         await _host.StartAsync(Ct);
