@@ -79,4 +79,13 @@ public sealed class ResilienceTests(SystemFixture system)
         using var http = new HttpClient { BaseAddress = system.GetServiceUrl("surveys-api") };
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health", Ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task RedriveCommand_ReportsWhatItQueuedAgain()
+    {
+        var result = await system.Commands.ExecuteCommandAsync("coupons-api", "redrive-parked-outbox", Ct);
+
+        Assert.True(result.Success, result.Message);
+        Assert.Equal("0 parked outbox row(s) of couponsdb queued for publishing again.", result.Message);
+    }
 }
