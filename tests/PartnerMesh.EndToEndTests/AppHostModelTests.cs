@@ -1,0 +1,46 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Xunit;
+
+namespace PartnerMesh.EndToEndTests;
+
+/// <summary>The AppHost's model, built but not started: what it would run for a given configuration.</summary>
+public sealed class AppHostModelTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ExistingServers_ReplaceTheContainers_AndEachServiceGetsItsDatabaseOnThem()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PartnerMesh_AppHost>(
+            [
+                "--ConnectionStrings:postgres=Host=db.internal;Port=5432;Username=pm;Password=secret",
+                "--ConnectionStrings:messaging=amqp://pm:secret@mq.internal:5672/",
+                "--ConnectionStrings:redis=cache.internal:6379",
+            ],
+            Ct);
+
+        Assert.Empty(builder.Resources.OfType<ContainerResource>());
+        var attributionDb = Assert.IsAssignableFrom<IResourceWithConnectionString>(Assert.Single(builder.Resources, resource => resource.Name == "attributiondb"));
+        Assert.Equal(
+            "Host=db.internal;Port=5432;Username=pm;Password=secret;Database=attributiondb",
+            await attributionDb.ConnectionStringExpression.GetValueAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ByDefault_InfrastructureRunsAsContainersWithDataVolumes_AndEveryServiceHasAMigrator()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PartnerMesh_AppHost>(Ct);
+
+        var containers = builder.Resources.OfType<ContainerResource>().ToList();
+        Assert.Equal(["messaging", "postgres", "redis"], containers.Select(container => container.Name).Order());
+        Assert.All(containers, container => Assert.Contains(container.Annotations.OfType<ContainerMountAnnotation>(), mount => mount.Type == ContainerMountType.Volume));
+        foreach (var service in SystemFixture.Services)
+        {
+            var migrator = Assert.IsType<ProjectResource>(Assert.Single(builder.Resources, resource => resource.Name == service + "-migrations"), exactMatch: false);
+            Assert.Contains(builder.Resources.OfType<ProjectResource>().Single(project => project.Name == service).Annotations.OfType<WaitAnnotation>(),
+                wait => wait.Resource == migrator && wait.WaitType == WaitType.WaitForCompletion);
+        }
+    }
+}
