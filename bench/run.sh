@@ -45,7 +45,7 @@ if [ -z "$api_key" ]; then
 bench/run.sh needs an admin API key of the running system: pass --api-key or set PARTNERMESH_ADMIN_KEY.
 
   - scripts/run.sh prints an admin key (pm_...) the first time it starts the system; it is shown only once.
-  - scripts/run.sh --new-admin-key makes another one.
+  - the dashboard's "Create admin API key" command (gateway) makes another one.
   - any admin key works, e.g. one made with an existing admin key:
       curl -s -X POST "$GW/api/gateway/keys" -H "X-Api-Key: $ADMIN" -H 'Content-Type: application/json' \
         -d '{"name":"bench","scope":"admin"}'

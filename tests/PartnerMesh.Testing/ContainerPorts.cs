@@ -12,7 +12,7 @@ namespace PartnerMesh.Testing;
 /// be handed the same number, and every connection to it, loopback included, lands in the container instead: the test
 /// sees "connection refused" or a stranger's protocol. Ports outside the ephemeral range are never handed out by binding
 /// port 0 (see <see cref="LocalPorts"/>). The range 27100–29999 also stays clear of the AppHost's development ports
-/// (25432–26379), its dynamic test ports (20000–24999), MongoDB's 27017 and Kubernetes node ports (30000–32767).
+/// services (5101–5117, 8080–8081), MongoDB's 27017 and Kubernetes node ports (30000–32767).
 /// </remarks>
 public static class ContainerPorts
 {

@@ -20,7 +20,7 @@ public static class CommandLine
         common options:
           --gateway <url>             gateway base address (env PARTNERMESH_GATEWAY; default http://127.0.0.1:8080)
           --api-key <key>             admin API key (env PARTNERMESH_ADMIN_KEY); scripts/run.sh prints one on its
-                                      first start, scripts/run.sh --new-admin-key makes another
+                                      first start, the dashboard's "Create admin API key" command (gateway) makes another
           --seed <int>                seed of every random choice (default: a new one per run, printed)
 
         run options:
@@ -144,7 +144,7 @@ public static class CommandLine
         {
             return ParseResult.Failure(
                 $"an admin API key is needed: pass --api-key or set {AdminKeyVariable} "
-                + "(scripts/run.sh prints one on its first start; scripts/run.sh --new-admin-key makes another)");
+                + "(scripts/run.sh prints one on its first start; the gateway's 'Create admin API key' command in the dashboard makes another)");
         }
 
         var defaults = new SimulatorOptions { Gateway = gatewayUri, AdminKey = apiKey };
