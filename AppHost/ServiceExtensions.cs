@@ -36,9 +36,11 @@ internal static class ServiceExtensions
             .WithReference(database).WaitFor(database)
             .WithEnvironment("ServiceIdentity__SigningKey", signingKey);
 
-        var migrator = builder.AddProject<TProject>($"{name}-migrations", launchProfileName: null)
-            .WithArgs(HostCommands.Migrate)
-            .WithDevelopmentEnvironment(builder)
+        // The built binary itself, not `dotnet run`: seven project evaluations fewer on the start-up's critical path.
+        var projectPath = new TProject().ProjectPath;
+        var migrator = builder.AddExecutable($"{name}-migrations", "dotnet", Path.GetDirectoryName(projectPath)!, BuiltAssembly(projectPath), HostCommands.Migrate)
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+            .WithOtlpExporter()
             .WithReference(database).WaitFor(database)
             .WithEnvironment("ServiceIdentity__SigningKey", signingKey)
             .WithParentRelationship(service);
@@ -66,6 +68,18 @@ internal static class ServiceExtensions
             endpoint.IsProxied = true;
             endpoint.Port = gateway.ApplicationBuilder.Configuration.GetValue("PartnerMesh:GatewayPort", 8080);
         });
+
+    /// <summary>
+    /// A project's built assembly, beside the AppHost's own in the artifacts folder
+    /// (<c>artifacts/bin/&lt;project&gt;/&lt;configuration&gt;/&lt;project&gt;.dll</c>; under Aspire.Hosting.Testing the test
+    /// assembly's folder, which sits at the same depth).
+    /// </summary>
+    private static string BuiltAssembly(string projectPath)
+    {
+        var name = Path.GetFileNameWithoutExtension(projectPath);
+        var ownFolder = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        return Path.Combine(ownFolder.Parent!.Parent!.FullName, name, ownFolder.Name, name + ".dll");
+    }
 
     /// <summary>Services run in the AppHost's environment (Development under scripts/run.sh), as a launch profile would set it.</summary>
     private static IResourceBuilder<ProjectResource> WithDevelopmentEnvironment(this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder) =>

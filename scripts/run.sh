@@ -81,6 +81,7 @@ block_free() {
   return 0
 }
 block=$(
+  exec 9>"$registry.lock"
   flock 9
   k=$(awk -v repo="$repo" '$2 == repo { print $1; exit }' "$registry")
   if [[ -z $k ]]; then
@@ -89,7 +90,7 @@ block=$(
     printf '%s %s\n' "$k" "$repo" >> "$registry"
   fi
   echo "$k"
-) 9>"$registry.lock"
+)
 
 export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development
 export ASPNETCORE_URLS="http://localhost:$((18888 + 10 * block))"

@@ -38,9 +38,24 @@ public sealed class AppHostModelTests
         Assert.All(containers, container => Assert.Contains(container.Annotations.OfType<ContainerMountAnnotation>(), mount => mount.Type == ContainerMountType.Volume));
         foreach (var service in SystemFixture.Services)
         {
-            var migrator = Assert.IsType<ProjectResource>(Assert.Single(builder.Resources, resource => resource.Name == service + "-migrations"), exactMatch: false);
+            var migrator = Assert.IsType<ExecutableResource>(Assert.Single(builder.Resources, resource => resource.Name == service + "-migrations"), exactMatch: false);
+            Assert.Equal(["--migrate"], migrator.Annotations.OfType<CommandLineArgsCallbackAnnotation>().Any() ? await ArgsAsync(migrator) : []);
             Assert.Contains(builder.Resources.OfType<ProjectResource>().Single(project => project.Name == service).Annotations.OfType<WaitAnnotation>(),
                 wait => wait.Resource == migrator && wait.WaitType == WaitType.WaitForCompletion);
         }
+    }
+
+    /// <summary>The migrator's arguments after the assembly path: what it is asked to do.</summary>
+    private static async Task<List<string>> ArgsAsync(ExecutableResource migrator)
+    {
+        var args = new List<object>();
+        foreach (var callback in migrator.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
+        {
+            await callback.Callback(new CommandLineArgsCallbackContext(args, migrator, Ct));
+        }
+
+        Assert.EndsWith(".dll", Assert.IsType<string>(args[0]), StringComparison.Ordinal);
+        Assert.True(File.Exists((string)args[0]), $"{args[0]} should be built");
+        return args.Skip(1).Select(arg => arg.ToString()!).ToList();
     }
 }
