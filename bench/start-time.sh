@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Start-up time of the whole system: starts scripts/run.sh in the background and prints how long until every service's
+# /health and the gateway's answer 200. The system keeps running afterwards (stop it with SIGTERM to its AppHost).
+#   bench/start-time.sh [gateway port, default 8080] [service port base, default 5100]
+# Output: "all healthy after N s"; the AppHost's console goes to artifacts/bench/run-<UTC time>.log.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+gateway_port="${1:-8080}"
+port_base="${2:-5100}"
+mkdir -p "$repo/artifacts/bench"
+log="$repo/artifacts/bench/run-$(date -u +%Y%m%d%H%M%S).log"
+started=$(date +%s.%N)
+(cd "$repo" && setsid scripts/run.sh >"$log" 2>&1 &)
+for _ in $(seq 1 2400); do
+  healthy=1
+  for port in $(seq $((port_base + 1)) $((port_base + 6))) "$gateway_port"; do
+    [ "$(curl -s -m 1 -o /dev/null -w '%{http_code}' "localhost:$port/health")" = 200 ] || { healthy=0; break; }
+  done
+  if [ "$healthy" = 1 ]; then
+    echo "all healthy after $(echo "$(date +%s.%N) - $started" | bc) s (console: $log)"
+    exit 0
+  fi
+  sleep 0.25
+done
+echo "not healthy after 600 s (console: $log)" >&2
+exit 1
