@@ -18,8 +18,15 @@ internal static class AdminKeyExtensions
     public static IResourceBuilder<ProjectResource> WithAdminKeys(this IResourceBuilder<ProjectResource> gateway)
     {
         var builder = gateway.ApplicationBuilder;
+        var announced = 0;
         builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, async (@event, cancellationToken) =>
         {
+            // Ready again after a restart from the dashboard: the system was announced, the first key made, once.
+            if (Interlocked.Exchange(ref announced, 1) == 1)
+            {
+                return;
+            }
+
             var result = await HostCommandRunner.RunAsync(gateway.Resource, @event.Services, [HostCommands.BootstrapAdminKey], cancellationToken);
             var key = result.LineAfter(HostCommands.AdminKeyLinePrefix);
             var gatewayUrl = gateway.GetEndpoint("http").Url;

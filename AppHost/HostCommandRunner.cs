@@ -27,12 +27,6 @@ internal sealed record HostCommandResult(string Command, int ExitCode, IReadOnly
 /// </summary>
 internal static class HostCommandRunner
 {
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
-
     public static async Task<HostCommandResult> RunAsync(ProjectResource project, IServiceProvider services, string[] arguments, CancellationToken cancellationToken)
     {
         var executionContext = services.GetRequiredService<DistributedApplicationExecutionContext>();
@@ -40,13 +34,15 @@ internal static class HostCommandRunner
             .WithEnvironmentVariablesConfig()
             .BuildAsync(executionContext, NullLogger.Instance, cancellationToken);
 
+        var projectPath = project.GetProjectMetadata().ProjectPath;
         var start = new ProcessStartInfo("dotnet")
         {
+            WorkingDirectory = Path.GetDirectoryName(projectPath)!, // its content root, as when Aspire starts it
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])["run", "--project", project.GetProjectMetadata().ProjectPath, "--no-build", "--no-launch-profile", "-c", Configuration, "--", .. arguments])
+        foreach (var argument in (string[])[BuiltProjects.AssemblyPath(projectPath), .. arguments])
         {
             start.ArgumentList.Add(argument);
         }

@@ -38,8 +38,8 @@ internal static class ServiceExtensions
 
         // The built binary itself, not `dotnet run`: seven project evaluations fewer on the start-up's critical path.
         var projectPath = new TProject().ProjectPath;
-        var migrator = builder.AddExecutable($"{name}-migrations", "dotnet", Path.GetDirectoryName(projectPath)!, BuiltAssembly(projectPath), HostCommands.Migrate)
-            .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+        var migrator = builder.AddExecutable($"{name}-migrations", "dotnet", Path.GetDirectoryName(projectPath)!, BuiltProjects.AssemblyPath(projectPath), HostCommands.Migrate)
+            .WithDevelopmentEnvironment(builder)
             .WithOtlpExporter()
             .WithReference(database).WaitFor(database)
             .WithEnvironment("ServiceIdentity__SigningKey", signingKey)
@@ -69,21 +69,10 @@ internal static class ServiceExtensions
             endpoint.Port = gateway.ApplicationBuilder.Configuration.GetValue("PartnerMesh:GatewayPort", 8080);
         });
 
-    /// <summary>
-    /// A project's built assembly, beside the AppHost's own in the artifacts folder
-    /// (<c>artifacts/bin/&lt;project&gt;/&lt;configuration&gt;/&lt;project&gt;.dll</c>; under Aspire.Hosting.Testing the test
-    /// assembly's folder, which sits at the same depth).
-    /// </summary>
-    private static string BuiltAssembly(string projectPath)
-    {
-        var name = Path.GetFileNameWithoutExtension(projectPath);
-        var ownFolder = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        return Path.Combine(ownFolder.Parent!.Parent!.FullName, name, ownFolder.Name, name + ".dll");
-    }
-
-    /// <summary>Services run in the AppHost's environment (Development under scripts/run.sh), as a launch profile would set it.</summary>
-    private static IResourceBuilder<ProjectResource> WithDevelopmentEnvironment(this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder) =>
-        project.WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName);
+    /// <summary>Services and migrators run in the AppHost's environment (Development under scripts/run.sh), as a launch profile would set it.</summary>
+    private static IResourceBuilder<T> WithDevelopmentEnvironment<T>(this IResourceBuilder<T> resource, IDistributedApplicationBuilder builder)
+        where T : IResourceWithEnvironment =>
+        resource.WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName);
 
     /// <summary>In Development each service serves a browsable reference over its OpenAPI document; the dashboard links it.</summary>
     private static IResourceBuilder<ProjectResource> WithApiReferenceLink(this IResourceBuilder<ProjectResource> service, IDistributedApplicationBuilder builder)

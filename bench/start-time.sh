@@ -9,7 +9,7 @@ gateway_port="${1:-8080}"
 port_base="${2:-5100}"
 mkdir -p "$repo/artifacts/bench"
 log="$repo/artifacts/bench/run-$(date -u +%Y%m%d%H%M%S).log"
-started=$(date +%s.%N)
+started=$(date +%s%N)
 (cd "$repo" && setsid scripts/run.sh >"$log" 2>&1 &)
 for _ in $(seq 1 2400); do
   healthy=1
@@ -17,7 +17,8 @@ for _ in $(seq 1 2400); do
     [ "$(curl -s -m 1 -o /dev/null -w '%{http_code}' "localhost:$port/health")" = 200 ] || { healthy=0; break; }
   done
   if [ "$healthy" = 1 ]; then
-    echo "all healthy after $(echo "$(date +%s.%N) - $started" | bc) s (console: $log)"
+    elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+    printf 'all healthy after %d.%03d s (console: %s)\n' $((elapsed_ms / 1000)) $((elapsed_ms % 1000)) "$log"
     exit 0
   fi
   sleep 0.25

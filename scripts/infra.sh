@@ -146,6 +146,7 @@ ensure_packages() {
   command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v flock >/dev/null 2>&1 || missing+=(util-linux)
+  command -v ss >/dev/null 2>&1 || missing+=(iproute2) # scripts/run.sh: which port block is free
   if ((${#missing[@]})); then
     [[ $(id -u) == 0 ]] || die "need root to install ${missing[*]} (or provide a Docker engine)"
     apt_install "${missing[@]}"

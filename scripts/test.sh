@@ -58,8 +58,8 @@ dotnet build PartnerMesh.sln -c Debug -nologo -clp:ErrorsOnly -warnaserror
 # system under the Aspire AppHost; sharing two cores with the other assemblies would only slow both down).
 e2e=tests/PartnerMesh.EndToEndTests/PartnerMesh.EndToEndTests.csproj
 others="$results/others.slnf"
-projects=$(dotnet sln PartnerMesh.sln list | tail -n +3 | grep -v "^${e2e}$" | sed 's/.*/"&"/' | paste -sd, -)
-printf '{ "solution": { "path": "%s", "projects": [ %s ] } }\n' "$repo/PartnerMesh.sln" "$projects" > "$others"
+other_projects=$(dotnet sln PartnerMesh.sln list | tail -n +3 | grep -v "^${e2e}$" | sed 's/.*/"&"/' | paste -sd, -)
+printf '{ "solution": { "path": "%s", "projects": [ %s ] } }\n' "$repo/PartnerMesh.sln" "$other_projects" > "$others"
 
 echo "==> test (results in $results)" >&2
 set +e
