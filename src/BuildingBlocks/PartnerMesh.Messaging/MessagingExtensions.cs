@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace PartnerMesh.Messaging;
@@ -11,7 +12,7 @@ public static class MessagingExtensions
     /// Wires MassTransit 8 on RabbitMQ with the conventions every service shares: kebab-case queues, one per consumer,
     /// prefixed with the service (<c>analytics-record-click</c>) so two services' consumers of the same name never share
     /// a queue (which would split the events between them); retries with growing intervals; MassTransit's
-    /// <c>_error</c>/<c>_skipped</c> queues left on.
+    /// <c>_error</c>/<c>_skipped</c> queues left on, their depths reported by the <see cref="ErrorQueueMetrics"/> gauges.
     /// </summary>
     public static TBuilder AddPartnerMeshMessaging<TBuilder>(
         this TBuilder builder, string connectionName, Action<IBusRegistrationConfigurator>? configureConsumers = null)
@@ -26,9 +27,10 @@ public static class MessagingExtensions
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(QueuePrefix(builder.Environment.ApplicationName), false));
             configureConsumers?.Invoke(bus);
 
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            bus.AddConfigureEndpointsCallback((context, queueName, endpoint) =>
             {
                 endpoint.UseMessageRetry(retry => retry.Intervals(100, 500, 1_000, 5_000));
+                context.GetRequiredService<ReceiveEndpointQueues>().Add(queueName);
             });
 
             bus.UsingRabbitMq((context, rabbit) =>
@@ -37,6 +39,13 @@ public static class MessagingExtensions
                 rabbit.ConfigureEndpoints(context);
             });
         });
+
+        builder.Services.AddOptions<ErrorQueueOptions>().BindConfiguration(ErrorQueueOptions.SectionName);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<ReceiveEndpointQueues>();
+        builder.Services.TryAddSingleton<ErrorQueueMetrics>();
+        builder.Services.AddHostedService(services =>
+            ActivatorUtilities.CreateInstance<ErrorQueueDepthReporter>(services, new Uri(connectionString)));
 
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
         {
