@@ -1,4 +1,5 @@
 using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Contracts.Promotions;
 
 namespace PartnerMesh.Contracts.Tests;
 
@@ -12,6 +13,8 @@ internal static class EventSamples
     private static readonly Guid PartnerId = Guid.Parse("0193a1b2-0000-7000-8000-0000000000a1");
     private static readonly Guid LinkId = Guid.Parse("0193a1b2-0000-7000-8000-0000000000b1");
     private static readonly Guid ClickId = Guid.Parse("0193a1b2-0000-7000-8000-0000000000c1");
+    private static readonly Guid PromotionId = Guid.Parse("0193a1b2-0000-7000-8000-0000000000e1");
+    private static readonly Guid QuoteId = Guid.Parse("0193a1b2-0000-7000-8000-0000000000f1");
     private static readonly DateTimeOffset OccurredAt = new(2025, 3, 14, 9, 26, 53, 589, TimeSpan.Zero);
 
     public static IReadOnlyDictionary<Type, IIntegrationEvent> All { get; } = new IIntegrationEvent[]
@@ -61,6 +64,71 @@ internal static class EventSamples
             Currency = "EUR",
             CommissionAmount = 9.74m,
             OrderedAt = OccurredAt.AddMinutes(-3),
+        },
+        new PromotionPublished
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            PromotionId = PromotionId,
+            Version = 3,
+            Name = "10 % off running shoes",
+            CampaignId = "spring-sale",
+            StackingClass = "item",
+            StartsAt = OccurredAt,
+            EndsAt = OccurredAt.AddDays(14),
+            ChangedBy = "admin-key:k1",
+            Reason = "raise the discount for the weekend",
+            RuleSetVersion = 42,
+        },
+        new PromotionStatusChanged
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            PromotionId = PromotionId,
+            Version = 3,
+            Status = "paused",
+            ChangedBy = "admin-key:k1",
+            Reason = "stock problem",
+            RuleSetVersion = 43,
+        },
+        new PromotionBudgetExhausted
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            PromotionId = PromotionId,
+            Scope = "partner",
+            Period = "day",
+            PeriodKey = "2025-03-14",
+            CampaignId = "spring-sale",
+            PartnerId = PartnerId,
+            MaxUses = 100,
+            MaxSpend = 500m,
+        },
+        new OrderPromotionsVerified
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            OrderId = "ORD-10042",
+            QuoteId = QuoteId,
+            Outcome = "honoured",
+            Currency = "EUR",
+            DiscountTotal = 14.43m,
+            GrandTotal = 129.90m,
+            Promotions = [new RedeemedPromotion { PromotionId = PromotionId, Version = 3, Amount = 14.43m, Code = "SPRING10" }],
+            PartnerId = PartnerId,
+        },
+        new QuoteMismatchDetected
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            OrderId = "ORD-10042",
+            QuoteId = QuoteId,
+            Reason = "charged_differs",
+            Currency = "EUR",
+            QuotedGrandTotal = 129.90m,
+            ChargedGrandTotal = 144.33m,
+            ExpectedGrandTotal = 129.90m,
+            PartnerId = PartnerId,
         },
     }.ToDictionary(sample => sample.GetType());
 }

@@ -1,0 +1,32 @@
+using MassTransit;
+
+namespace PartnerMesh.Contracts.Promotions;
+
+/// <summary>
+/// A completed order was checked against its quote. <see cref="Outcome"/>: <c>honoured</c> (charged as quoted),
+/// <c>requoted</c> (the quote had expired; a re-evaluation at order time agrees with what was charged) or
+/// <c>mismatch</c> (see <see cref="QuoteMismatchDetected"/>). The promotion error rate is mismatches over verified orders.
+/// </summary>
+[MessageUrn("partnermesh:promotions:order-promotions-verified:v1")]
+public sealed record OrderPromotionsVerified : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required string OrderId { get; init; }
+    public required Guid QuoteId { get; init; }
+    public required string Outcome { get; init; }
+    public required string Currency { get; init; }
+    public required decimal DiscountTotal { get; init; }
+    public required decimal GrandTotal { get; init; }
+    public required IReadOnlyList<RedeemedPromotion> Promotions { get; init; }
+    public Guid? PartnerId { get; init; }
+}
+
+/// <summary>A promotion applied to a verified order, with the discount it gave and the code that unlocked it.</summary>
+public sealed record RedeemedPromotion
+{
+    public required Guid PromotionId { get; init; }
+    public required int Version { get; init; }
+    public required decimal Amount { get; init; }
+    public string? Code { get; init; }
+}

@@ -1,0 +1,104 @@
+namespace PartnerMesh.Promotions.Domain.Definitions;
+
+/// <summary>
+/// What a program manager writes: one promotion version. Immutable; every change is a new version.
+/// The action decides the stacking class (<see cref="PromotionAction.StackingClass"/>).
+/// </summary>
+public sealed record PromotionDefinition
+{
+    public required string Name { get; init; }
+    public string? Description { get; init; }
+
+    /// <summary>Groups promotions whose budgets are shared (a "Black Friday" campaign).</summary>
+    public string? CampaignId { get; init; }
+
+    /// <summary>Lower runs first within its stacking class; ties are broken by promotion id.</summary>
+    public int Priority { get; init; } = 100;
+
+    public Exclusivity Exclusivity { get; init; } = Exclusivity.Stackable;
+
+    /// <summary>The currency of every fixed amount in this promotion; a promotion without one is percent-only.</summary>
+    public string? Currency { get; init; }
+
+    public Schedule? Schedule { get; init; }
+
+    /// <summary>All must hold.</summary>
+    public IReadOnlyList<Condition> Conditions { get; init; } = [];
+
+    /// <summary>When set, the promotion applies only with one of <see cref="Codes"/> entered (coupon presence).</summary>
+    public bool RequiresCode { get; init; }
+
+    /// <summary>The promotion's own codes, the fallback until the coupons service validates codes.</summary>
+    public IReadOnlyList<string> Codes { get; init; } = [];
+
+    public required PromotionAction Action { get; init; }
+
+    public IReadOnlyList<Budget> Budgets { get; init; } = [];
+
+    /// <summary>How many orders one customer (guests by normalised email) may use it for; null for no limit.</summary>
+    public int? PerCustomerLimit { get; init; }
+
+    /// <summary>Share of visitors (sticky by customer or visitor id) who get it, 0–100.</summary>
+    public int RolloutPercent { get; init; } = 100;
+}
+
+public enum Exclusivity
+{
+    /// <summary>Combines with every other promotion.</summary>
+    Stackable = 0,
+
+    /// <summary>Applies alone: when it applies, no other promotion does.</summary>
+    Exclusive = 1,
+
+    /// <summary>Applies, then no promotion after it (by class, then priority) is considered.</summary>
+    StopAfterThis = 2,
+}
+
+public enum StackingClass
+{
+    Item = 0,
+    Order = 1,
+    Shipping = 2,
+}
+
+/// <summary>Project-wide: stack every applicable promotion, or keep the single best one per stacking class.</summary>
+public enum StackingMode
+{
+    Stack = 0,
+    BestDeal = 1,
+}
+
+public sealed record Schedule(DateTimeOffset? StartsAt, DateTimeOffset? EndsAt)
+{
+    public bool Contains(DateTimeOffset at) => (StartsAt is null || at >= StartsAt) && (EndsAt is null || at < EndsAt);
+}
+
+public enum BudgetScope
+{
+    /// <summary>This promotion's own cap.</summary>
+    Promotion = 0,
+
+    /// <summary>Shared by every promotion of the same campaign id.</summary>
+    Campaign = 1,
+
+    /// <summary>This promotion, counted separately for each partner whose traffic uses it.</summary>
+    Partner = 2,
+}
+
+public enum BudgetPeriod
+{
+    Lifetime = 0,
+    Day = 1,
+    Week = 2,
+    Month = 3,
+    Year = 4,
+}
+
+/// <summary>A cap on uses (orders) and/or discount spend in one period (UTC calendar periods, ISO weeks).</summary>
+public sealed record Budget
+{
+    public BudgetScope Scope { get; init; } = BudgetScope.Promotion;
+    public BudgetPeriod Period { get; init; } = BudgetPeriod.Lifetime;
+    public int? MaxUses { get; init; }
+    public decimal? MaxSpend { get; init; }
+}

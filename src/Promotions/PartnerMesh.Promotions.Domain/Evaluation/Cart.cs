@@ -1,0 +1,58 @@
+namespace PartnerMesh.Promotions.Domain.Evaluation;
+
+public enum Touchpoint
+{
+    ProductPage = 0,
+    Cart = 1,
+    Checkout = 2,
+}
+
+/// <summary>One cart line. <see cref="UnitPrice"/> is in the cart's currency, in whole minor units.</summary>
+public sealed record CartLine
+{
+    public required string Id { get; init; }
+    public required string ProductId { get; init; }
+    public required int Quantity { get; init; }
+    public required decimal UnitPrice { get; init; }
+    public IReadOnlyList<string> Categories { get; init; } = [];
+    public IReadOnlyList<string> Collections { get; init; } = [];
+
+    public decimal Subtotal => UnitPrice * Quantity;
+}
+
+public sealed record Customer
+{
+    public string? Id { get; init; }
+    public string? Email { get; init; }
+    public bool IsGuest { get; init; }
+    public IReadOnlyList<string> Segments { get; init; } = [];
+
+    /// <summary>Orders the customer placed before this one; null when the storefront does not know.</summary>
+    public int? PreviousOrders { get; init; }
+}
+
+/// <summary>Who is shopping, where they came from and where they are now.</summary>
+public sealed record EvaluationContext
+{
+    public Customer Customer { get; init; } = new();
+    public string? VisitorId { get; init; }
+    public Guid? ClickId { get; init; }
+    public Guid? PartnerId { get; init; }
+    public string? UtmSource { get; init; }
+
+    /// <summary>In entry order; the answer does not depend on that order.</summary>
+    public IReadOnlyList<string> Codes { get; init; } = [];
+
+    public Touchpoint Touchpoint { get; init; } = Touchpoint.Cart;
+    public required DateTimeOffset At { get; init; }
+
+    /// <summary>The stable id rollouts hash: customer id, else visitor id, else null (not in any partial rollout).</summary>
+    public string? StickyId => Customer.Id ?? VisitorId;
+}
+
+public sealed record Cart
+{
+    public required string Currency { get; init; }
+    public required IReadOnlyList<CartLine> Lines { get; init; }
+    public decimal Shipping { get; init; }
+}

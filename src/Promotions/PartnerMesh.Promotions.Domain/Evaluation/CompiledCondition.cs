@@ -1,0 +1,103 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using PartnerMesh.Promotions.Domain.Definitions;
+
+namespace PartnerMesh.Promotions.Domain.Evaluation;
+
+/// <summary>A condition ready to test against a cart; <see cref="Explain"/> says why it failed.</summary>
+public abstract class CompiledCondition
+{
+    public abstract bool IsMet(CartView cart, EvaluationContext context);
+
+    public abstract string Explain(CartView cart, EvaluationContext context);
+
+    public static CompiledCondition From(Condition condition) => condition switch
+    {
+        CartSubtotalCondition subtotal => new Subtotal(subtotal.Min),
+        ItemsCondition items => new Items(new CompiledFilter(items.Filter), items.MinQuantity),
+        CustomerSegmentCondition segment => new Segment(segment.Segments.ToFrozenSet(StringComparer.OrdinalIgnoreCase)),
+        FirstOrderCondition => new FirstOrder(),
+        PartnerCondition partner => new Partner(partner.PartnerIds.ToFrozenSet()),
+        TrafficSourceCondition source => new Source(source.UtmSources.ToFrozenSet(StringComparer.OrdinalIgnoreCase)),
+        TouchpointCondition touchpoint => new AtTouchpoint(touchpoint.Touchpoints.ToFrozenSet()),
+        TimeWindowCondition window => new Window(window),
+        _ => throw new ArgumentOutOfRangeException(nameof(condition), condition.GetType().Name, "Unknown condition."),
+    };
+
+    private static string Format(decimal amount) => amount.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private sealed class Subtotal(decimal min) : CompiledCondition
+    {
+        public override bool IsMet(CartView cart, EvaluationContext context) => cart.ItemsSubtotal >= min;
+
+        public override string Explain(CartView cart, EvaluationContext context) =>
+            $"cartSubtotal: items subtotal {Format(cart.ItemsSubtotal)} is below {Format(min)}";
+    }
+
+    private sealed class Items(CompiledFilter filter, int minQuantity) : CompiledCondition
+    {
+        public override bool IsMet(CartView cart, EvaluationContext context) => cart.QuantityMatching(filter) >= minQuantity;
+
+        public override string Explain(CartView cart, EvaluationContext context) =>
+            $"items: {cart.QuantityMatching(filter)} matching unit(s), {minQuantity} needed";
+    }
+
+    private sealed class Segment(FrozenSet<string> segments) : CompiledCondition
+    {
+        public override bool IsMet(CartView cart, EvaluationContext context) => context.Customer.Segments.Any(segments.Contains);
+
+        public override string Explain(CartView cart, EvaluationContext context) => "customerSegment: the customer is in none of the segments";
+    }
+
+    private sealed class FirstOrder : CompiledCondition
+    {
+        public override bool IsMet(CartView cart, EvaluationContext context) => context.Customer.PreviousOrders == 0;
+
+        public override string Explain(CartView cart, EvaluationContext context) => context.Customer.PreviousOrders is null
+            ? "firstOrder: the customer's previous orders are not known"
+            : "firstOrder: the customer has ordered before";
+    }
+
+    internal sealed class Partner(FrozenSet<Guid> partnerIds) : CompiledCondition
+    {
+        public override bool IsMet(CartView cart, EvaluationContext context) =>
+            context.PartnerId is { } partnerId && partnerIds.Contains(partnerId);
+
+        public override string Explain(CartView cart, EvaluationContext context) => "partner: the traffic is not from a targeted partner";
+    }
+
+    private sealed class Source(FrozenSet<string> sources) : CompiledCondition
+    {
+        public override bool IsMet(CartView cart, EvaluationContext context) =>
+            context.UtmSource is { } source && sources.Contains(source.Trim());
+
+        public override string Explain(CartView cart, EvaluationContext context) => "trafficSource: the UTM source is not targeted";
+    }
+
+    private sealed class AtTouchpoint(FrozenSet<Touchpoint> touchpoints) : CompiledCondition
+    {
+        public override bool IsMet(CartView cart, EvaluationContext context) => touchpoints.Contains(context.Touchpoint);
+
+        public override string Explain(CartView cart, EvaluationContext context) => $"touchpoint: not offered at {context.Touchpoint}";
+    }
+
+    private sealed class Window(TimeWindowCondition window) : CompiledCondition
+    {
+        private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(window.TimeZone);
+        private readonly FrozenSet<DayOfWeek> _days = window.Days.ToFrozenSet();
+
+        public override bool IsMet(CartView cart, EvaluationContext context)
+        {
+            var local = TimeZoneInfo.ConvertTime(context.At, _zone);
+            var time = TimeOnly.FromDateTime(local.DateTime);
+            // A window that ends before it starts spans midnight and belongs to the day it started on.
+            var overnight = window.To <= window.From;
+            var inHours = overnight ? time >= window.From || time < window.To : time >= window.From && time < window.To;
+            var day = overnight && time < window.To ? local.AddDays(-1).DayOfWeek : local.DayOfWeek;
+            return inHours && (_days.Count == 0 || _days.Contains(day));
+        }
+
+        public override string Explain(CartView cart, EvaluationContext context) =>
+            $"timeWindow: outside {window.From:HH\\:mm}–{window.To:HH\\:mm} {window.TimeZone}";
+    }
+}

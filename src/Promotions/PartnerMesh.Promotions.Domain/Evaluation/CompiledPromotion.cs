@@ -1,0 +1,67 @@
+using System.Collections.Frozen;
+using PartnerMesh.Promotions.Domain.Definitions;
+
+namespace PartnerMesh.Promotions.Domain.Evaluation;
+
+/// <summary>A live promotion version prepared for evaluation: sets instead of lists, codes normalised.</summary>
+public sealed class CompiledPromotion
+{
+    public CompiledPromotion(Guid id, int version, PromotionDefinition definition)
+    {
+        Id = id;
+        Version = version;
+        Definition = definition;
+        StackingClass = definition.Action.StackingClass;
+        Codes = definition.Codes.Select(PromotionCodes.Normalize).ToFrozenSet(StringComparer.Ordinal);
+        Conditions = [.. definition.Conditions.Select(CompiledCondition.From)];
+        PartnerIds = definition.Conditions.OfType<PartnerCondition>().SelectMany(condition => condition.PartnerIds).ToFrozenSet();
+        SortKey = (StackingClass, definition.Priority, id);
+        (ActionFilter, GetFilter) = definition.Action switch
+        {
+            PercentOffItems action => (Compile(action.Filter), null),
+            FixedOffItems action => (Compile(action.Filter), null),
+            FixedPrice action => (Compile(action.Filter), null),
+            BuyXGetY action => (Compile(action.BuyFilter), Compile(action.GetFilter ?? action.BuyFilter)),
+            _ => (CompiledFilter.All, (CompiledFilter?)null),
+        };
+    }
+
+    private static CompiledFilter Compile(ItemFilter? filter) => filter is null or { IsEmpty: true } ? CompiledFilter.All : new CompiledFilter(filter);
+
+    public Guid Id { get; }
+    public int Version { get; }
+    public PromotionDefinition Definition { get; }
+    public string Name => Definition.Name;
+    public StackingClass StackingClass { get; }
+    public FrozenSet<string> Codes { get; }
+    public IReadOnlyList<CompiledCondition> Conditions { get; }
+    public FrozenSet<Guid> PartnerIds { get; }
+
+    /// <summary>The lines an item action discounts (for buy-X-get-Y: the lines that count as bought).</summary>
+    internal CompiledFilter ActionFilter { get; }
+
+    /// <summary>Buy-X-get-Y only: the lines that can be given.</summary>
+    internal CompiledFilter? GetFilter { get; }
+    internal (StackingClass Class, int Priority, Guid Id) SortKey { get; }
+
+    /// <summary>The filter that decides which carts can possibly interest this promotion (the index key), if any.</summary>
+    internal ItemFilter? IndexFilter =>
+        Definition.Conditions.OfType<ItemsCondition>().FirstOrDefault(condition => !condition.Filter.IsEmpty)?.Filter
+        ?? Definition.Action switch
+        {
+            PercentOffItems { Filter: { IsEmpty: false } filter } => filter,
+            FixedOffItems { Filter: { IsEmpty: false } filter } => filter,
+            FixedPrice { Filter: { IsEmpty: false } filter } => filter,
+            BuyXGetY { BuyFilter: { IsEmpty: false } filter } => filter,
+            _ => null,
+        };
+
+    internal static readonly IComparer<CompiledPromotion> Order = Comparer<CompiledPromotion>.Create(
+        (left, right) => left.SortKey.CompareTo(right.SortKey));
+}
+
+public static class PromotionCodes
+{
+    /// <summary>Codes compare trimmed and upper-case (invariant): "summer10 " is SUMMER10.</summary>
+    public static string Normalize(string code) => code.Trim().ToUpperInvariant();
+}

@@ -1,0 +1,232 @@
+using System.Globalization;
+using PartnerMesh.Promotions.Domain.Definitions;
+
+namespace PartnerMesh.Promotions.Domain.Evaluation;
+
+/// <summary>
+/// The one evaluator behind product page, cart and checkout. Pure: the same rule set, cart, context and exclusions give
+/// the same answer on every instance. Lines are worked in id order and codes as a sorted set, so neither the order of
+/// lines nor the order codes were entered in changes the result.
+/// </summary>
+public static class PromotionEvaluator
+{
+    /// <param name="exclusions">Promotions the caller found unavailable (budget exhausted, usage limit reached, coupon
+    /// rejected), with the reason to report.</param>
+    public static EvaluationResult Evaluate(
+        RuleSet ruleSet, Cart cart, EvaluationContext context, IReadOnlyDictionary<Guid, string>? exclusions = null)
+    {
+        var view = new CartView(cart);
+        var codes = context.Codes.Select(PromotionCodes.Normalize).Where(code => code.Length > 0)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var candidates = ruleSet.CandidatesFor(view, codes);
+
+        var rejected = new List<RejectedPromotion>();
+        var eligible = new List<(CompiledPromotion Promotion, string? Code)>();
+        foreach (var promotion in candidates)
+        {
+            if (ruleSet.KillSwitch)
+            {
+                rejected.Add(Reject(promotion, ReasonCodes.KillSwitch, "every promotion is switched off"));
+            }
+            else if (Eligibility.Check(promotion, view, context, codes, exclusions) is { } rejection)
+            {
+                rejected.Add(rejection);
+            }
+            else
+            {
+                eligible.Add((promotion, MatchedCode(promotion, codes)));
+            }
+        }
+
+        var state = new PricingState(view);
+        var applied = new List<AppliedPromotion>();
+        var gifts = new List<GiftItem>();
+        var exclusive = eligible.Where(entry => entry.Promotion.Definition.Exclusivity == Exclusivity.Exclusive)
+            .OrderBy(entry => entry.Promotion.Definition.Priority).ThenBy(entry => entry.Promotion.Id).FirstOrDefault();
+        if (exclusive.Promotion is not null)
+        {
+            foreach (var (promotion, _) in eligible.Where(entry => !ReferenceEquals(entry.Promotion, exclusive.Promotion)))
+            {
+                rejected.Add(Reject(promotion, ReasonCodes.ExcludedByExclusivity, $"exclusive promotion {exclusive.Promotion.Id} applies alone"));
+            }
+
+            ApplyOrReject(exclusive.Promotion, exclusive.Code, state, applied, rejected, gifts);
+        }
+        else if (ruleSet.Mode == StackingMode.BestDeal)
+        {
+            ApplyBestDeal(eligible, state, applied, rejected, gifts);
+        }
+        else
+        {
+            ApplyStacked(eligible, state, applied, rejected, gifts);
+        }
+
+        return Summarize(ruleSet, view, state, applied, rejected, gifts, context, codes);
+    }
+
+    private static void ApplyStacked(
+        List<(CompiledPromotion Promotion, string? Code)> eligible, PricingState state,
+        List<AppliedPromotion> applied, List<RejectedPromotion> rejected, List<GiftItem> gifts)
+    {
+        CompiledPromotion? stoppedBy = null;
+        foreach (var (promotion, code) in eligible)
+        {
+            if (stoppedBy is not null)
+            {
+                rejected.Add(Reject(promotion, ReasonCodes.ExcludedByExclusivity, $"promotion {stoppedBy.Id} stops the promotions after it"));
+                continue;
+            }
+
+            if (ApplyOrReject(promotion, code, state, applied, rejected, gifts)
+                && promotion.Definition.Exclusivity == Exclusivity.StopAfterThis)
+            {
+                stoppedBy = promotion;
+            }
+        }
+    }
+
+    /// <summary>Best deal: per stacking class (item, order, shipping), only the promotion that gives the most.</summary>
+    private static void ApplyBestDeal(
+        List<(CompiledPromotion Promotion, string? Code)> eligible, PricingState state,
+        List<AppliedPromotion> applied, List<RejectedPromotion> rejected, List<GiftItem> gifts)
+    {
+        CompiledPromotion? stoppedBy = null;
+        foreach (var group in eligible.GroupBy(entry => entry.Promotion.StackingClass).OrderBy(group => group.Key))
+        {
+            if (stoppedBy is not null)
+            {
+                rejected.AddRange(group.Select(entry =>
+                    Reject(entry.Promotion, ReasonCodes.ExcludedByExclusivity, $"promotion {stoppedBy.Id} stops the promotions after it")));
+                continue;
+            }
+
+            var best = group.First();
+            var bestAmount = DiscountActions.Apply(best.Promotion, state.Clone()).Amount;
+            foreach (var entry in group.Skip(1))
+            {
+                var amount = DiscountActions.Apply(entry.Promotion, state.Clone()).Amount;
+                if (amount > bestAmount)
+                {
+                    (best, bestAmount) = (entry, amount);
+                }
+            }
+
+            foreach (var entry in group.Where(entry => !ReferenceEquals(entry.Promotion, best.Promotion)))
+            {
+                rejected.Add(Reject(entry.Promotion, ReasonCodes.NotBestDeal, $"promotion {best.Promotion.Id} gives more"));
+            }
+
+            if (ApplyOrReject(best.Promotion, best.Code, state, applied, rejected, gifts)
+                && best.Promotion.Definition.Exclusivity == Exclusivity.StopAfterThis)
+            {
+                stoppedBy = best.Promotion;
+            }
+        }
+    }
+
+    private static bool ApplyOrReject(
+        CompiledPromotion promotion, string? code, PricingState state,
+        List<AppliedPromotion> applied, List<RejectedPromotion> rejected, List<GiftItem> gifts)
+    {
+        var outcome = DiscountActions.Apply(promotion, state);
+        if (outcome.Amount <= 0 && outcome.Gift is null)
+        {
+            rejected.Add(Reject(promotion, ReasonCodes.NothingToDiscount, "its action discounts nothing in this cart"));
+            return false;
+        }
+
+        applied.Add(new AppliedPromotion(promotion.Id, promotion.Version, promotion.Name, promotion.StackingClass,
+            outcome.Amount, code, outcome.Lines));
+        if (outcome.Gift is { } gift)
+        {
+            gifts.Add(gift);
+        }
+
+        return true;
+    }
+
+    private static EvaluationResult Summarize(
+        RuleSet ruleSet, CartView view, PricingState state, List<AppliedPromotion> applied, List<RejectedPromotion> rejected,
+        List<GiftItem> gifts, EvaluationContext context, string[] codes)
+    {
+        var canonicalIndex = new Dictionary<string, int>(view.Lines.Count, StringComparer.Ordinal);
+        for (var index = 0; index < view.Lines.Count; index++)
+        {
+            canonicalIndex[view.Lines[index].Id] = index;
+        }
+
+        var lines = view.Cart.Lines.Select(line =>
+        {
+            var index = canonicalIndex[line.Id];
+            var remaining = state.LineRemaining[index];
+            return new LineResult(line.Id, line.ProductId, line.Quantity, line.UnitPrice, line.Subtotal,
+                line.Subtotal - remaining, remaining, state.LineOrderAllocation[index]);
+        }).ToArray();
+
+        var itemsSubtotal = view.ItemsSubtotal;
+        var itemDiscounts = lines.Sum(line => line.ItemDiscount);
+        var orderDiscounts = lines.Sum(line => line.OrderDiscountAllocation);
+        var shipping = view.Cart.Shipping;
+        var shippingDiscount = shipping - state.ShippingRemaining;
+        var discountTotal = itemDiscounts + orderDiscounts + shippingDiscount;
+        var totals = new Totals(itemsSubtotal, itemDiscounts, orderDiscounts, shipping, shippingDiscount, discountTotal,
+            itemsSubtotal + shipping - discountTotal);
+
+        return new EvaluationResult
+        {
+            Currency = view.Currency,
+            Lines = lines,
+            Totals = totals,
+            Applied = applied,
+            NotApplied = [.. rejected.OrderBy(entry => entry.PromotionId)],
+            Codes = CodeResults(ruleSet, context, codes, applied),
+            Gifts = gifts,
+            RuleSetVersion = ruleSet.Version,
+        };
+    }
+
+    /// <summary>Each entered code once, in entry order: applied, known but not applied, or unknown.</summary>
+    private static CodeResult[] CodeResults(RuleSet ruleSet, EvaluationContext context, string[] codes, List<AppliedPromotion> applied)
+    {
+        var results = new List<CodeResult>(codes.Length);
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entered in context.Codes)
+        {
+            var code = PromotionCodes.Normalize(entered);
+            if (code.Length == 0 || !reported.Add(code))
+            {
+                continue;
+            }
+
+            var usedBy = applied.FirstOrDefault(promotion => promotion.Code == code);
+            results.Add(usedBy is not null
+                ? new CodeResult(code, CodeStatuses.Applied, usedBy.PromotionId)
+                : new CodeResult(code, ruleSet.IsKnownCode(code) ? CodeStatuses.NotApplied : CodeStatuses.Unknown, null));
+        }
+
+        return [.. results];
+    }
+
+    private static string? MatchedCode(CompiledPromotion promotion, string[] sortedCodes)
+    {
+        if (promotion.Codes.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var code in sortedCodes)
+        {
+            if (promotion.Codes.Contains(code))
+            {
+                return code;
+            }
+        }
+
+        return null;
+    }
+
+    internal static RejectedPromotion Reject(CompiledPromotion promotion, string reason, string? detail) =>
+        new(promotion.Id, promotion.Version, promotion.Name, reason, detail);
+
+    internal static string Format(decimal amount) => amount.ToString("0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,21 @@
+namespace PartnerMesh.Promotions.Domain.Evaluation;
+
+/// <summary>Why a candidate promotion did not apply. Stable strings: storefronts and analytics key on them.</summary>
+public static class ReasonCodes
+{
+    public const string ConditionNotMet = "condition_not_met";
+    public const string OutsideSchedule = "outside_schedule";
+    public const string BudgetExhausted = "budget_exhausted";
+    public const string UsageLimitReached = "usage_limit_reached";
+    public const string ExcludedByExclusivity = "excluded_by_exclusivity";
+    public const string NotBestDeal = "not_best_deal";
+    public const string CodeRequired = "code_required";
+    public const string CodeInvalid = "code_invalid";
+    public const string CodeUnknown = "code_unknown";
+    public const string CouponServiceUnavailable = "coupon_service_unavailable";
+    public const string NotForPartner = "not_for_partner";
+    public const string NotInRollout = "not_in_rollout";
+    public const string CurrencyNotSupported = "currency_not_supported";
+    public const string NothingToDiscount = "nothing_to_discount";
+    public const string KillSwitch = "kill_switch";
+}

@@ -1,0 +1,137 @@
+using System.Collections.Frozen;
+using PartnerMesh.Promotions.Domain.Definitions;
+
+namespace PartnerMesh.Promotions.Domain.Evaluation;
+
+/// <summary>
+/// Every live promotion version, indexed so that an evaluation only looks at the promotions a cart can concern:
+/// those whose item filter touches a line's product, category or collection, those whose code was entered, and those
+/// with neither restriction. Immutable: a publish builds a new rule set and swaps it in.
+/// </summary>
+public sealed class RuleSet
+{
+    private readonly FrozenDictionary<string, CompiledPromotion[]> _byProduct;
+    private readonly FrozenDictionary<string, CompiledPromotion[]> _byCategory;
+    private readonly FrozenDictionary<string, CompiledPromotion[]> _byCollection;
+    private readonly FrozenDictionary<string, CompiledPromotion[]> _byCode;
+    private readonly CompiledPromotion[] _unrestricted;
+
+    public RuleSet(long version, IEnumerable<CompiledPromotion> promotions, StackingMode mode = StackingMode.Stack, bool killSwitch = false)
+    {
+        Version = version;
+        Mode = mode;
+        KillSwitch = killSwitch;
+        Promotions = [.. promotions.Order(CompiledPromotion.Order)];
+
+        var byProduct = new Dictionary<string, List<CompiledPromotion>>(StringComparer.Ordinal);
+        var byCategory = new Dictionary<string, List<CompiledPromotion>>(StringComparer.Ordinal);
+        var byCollection = new Dictionary<string, List<CompiledPromotion>>(StringComparer.Ordinal);
+        var byCode = new Dictionary<string, List<CompiledPromotion>>(StringComparer.Ordinal);
+        var unrestricted = new List<CompiledPromotion>();
+        foreach (var promotion in Promotions)
+        {
+            if (promotion.Definition.RequiresCode)
+            {
+                Add(byCode, promotion.Codes, promotion);
+            }
+            else if (promotion.IndexFilter is { } filter)
+            {
+                Add(byProduct, filter.ProductIds, promotion);
+                Add(byCategory, filter.Categories, promotion);
+                Add(byCollection, filter.Collections, promotion);
+            }
+            else
+            {
+                unrestricted.Add(promotion);
+            }
+
+            if (!promotion.Definition.RequiresCode && promotion.Codes.Count > 0)
+            {
+                Add(byCode, promotion.Codes, promotion);
+            }
+        }
+
+        _byProduct = Freeze(byProduct);
+        _byCategory = Freeze(byCategory);
+        _byCollection = Freeze(byCollection);
+        _byCode = Freeze(byCode);
+        _unrestricted = [.. unrestricted];
+    }
+
+    public static RuleSet Empty { get; } = new(0, []);
+
+    public long Version { get; }
+    public StackingMode Mode { get; }
+    public bool KillSwitch { get; }
+    public IReadOnlyList<CompiledPromotion> Promotions { get; }
+
+    public bool IsKnownCode(string normalizedCode) => _byCode.ContainsKey(normalizedCode);
+
+    /// <summary>The promotions this cart and these codes can concern, in evaluation order (class, priority, id).</summary>
+    public List<CompiledPromotion> CandidatesFor(CartView cart, IReadOnlyCollection<string> normalizedCodes)
+    {
+        var seen = new HashSet<CompiledPromotion>(ReferenceEqualityComparer.Instance);
+        var candidates = new List<CompiledPromotion>(_unrestricted.Length + 8);
+        foreach (var promotion in _unrestricted)
+        {
+            seen.Add(promotion);
+            candidates.Add(promotion);
+        }
+
+        foreach (var line in cart.Lines)
+        {
+            Collect(_byProduct, line.ProductId, seen, candidates);
+            foreach (var category in line.Categories)
+            {
+                Collect(_byCategory, category, seen, candidates);
+            }
+
+            foreach (var collection in line.Collections)
+            {
+                Collect(_byCollection, collection, seen, candidates);
+            }
+        }
+
+        foreach (var code in normalizedCodes)
+        {
+            Collect(_byCode, code, seen, candidates);
+        }
+
+        candidates.Sort(CompiledPromotion.Order);
+        return candidates;
+    }
+
+    private static void Collect(
+        FrozenDictionary<string, CompiledPromotion[]> index, string key, HashSet<CompiledPromotion> seen, List<CompiledPromotion> candidates)
+    {
+        if (index.TryGetValue(key, out var promotions))
+        {
+            foreach (var promotion in promotions)
+            {
+                if (seen.Add(promotion))
+                {
+                    candidates.Add(promotion);
+                }
+            }
+        }
+    }
+
+    private static void Add(Dictionary<string, List<CompiledPromotion>> index, IEnumerable<string> keys, CompiledPromotion promotion)
+    {
+        foreach (var key in keys)
+        {
+            if (!index.TryGetValue(key, out var list))
+            {
+                index[key] = list = [];
+            }
+
+            if (list.Count == 0 || !ReferenceEquals(list[^1], promotion))
+            {
+                list.Add(promotion);
+            }
+        }
+    }
+
+    private static FrozenDictionary<string, CompiledPromotion[]> Freeze(Dictionary<string, List<CompiledPromotion>> index) =>
+        index.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal);
+}
