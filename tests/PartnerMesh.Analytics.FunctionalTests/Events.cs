@@ -5,27 +5,33 @@ namespace PartnerMesh.Analytics.FunctionalTests;
 /// <summary>Builders for the attribution events analytics consumes.</summary>
 internal static class Events
 {
-    public static ClickRecorded Click(Guid partnerId, DateTimeOffset occurredAt) => new()
+    public static ClickRecorded Click(Guid partnerId, DateTimeOffset occurredAt, Guid? clickId = null) => new()
     {
         EventId = Guid.NewGuid(),
         OccurredAt = occurredAt,
-        ClickId = Guid.NewGuid(),
+        ClickId = clickId ?? Guid.NewGuid(),
         PartnerId = partnerId,
         LinkId = Guid.NewGuid(),
         Code = "ACME10",
     };
 
+    /// <summary>An attributed order; from the click <paramref name="clickId"/> when given, else from no click.</summary>
     public static ConversionAttributed Conversion(
-        Guid partnerId, DateTimeOffset orderedAt, decimal amount, decimal commission, string currency = "EUR") => new()
+        Guid partnerId, DateTimeOffset orderedAt, decimal amount, decimal commission, string currency = "EUR", Guid? clickId = null) => new()
         {
             EventId = Guid.NewGuid(),
             OccurredAt = orderedAt.AddMinutes(5),
             ConversionId = Guid.NewGuid(),
             OrderId = $"order-{Guid.NewGuid():N}",
             PartnerId = partnerId,
+            ClickId = clickId,
             OrderAmount = amount,
             Currency = currency,
             CommissionAmount = commission,
             OrderedAt = orderedAt,
         };
+
+    /// <summary>An attributed order of 10 EUR (1 EUR commission) from the click.</summary>
+    public static ConversionAttributed OrderFrom(ClickRecorded click, DateTimeOffset orderedAt) =>
+        Conversion(click.PartnerId, orderedAt, 10m, 1m, clickId: click.ClickId);
 }

@@ -45,16 +45,17 @@ public class KpiEndpointsTests(AnalyticsApiFactory factory) : IClassFixture<Anal
         await factory.PublishAsync(TestEvents.PartnerRegistered(partnerId, "Cashback Heroes"));
         var first = new DateTimeOffset(2025, 6, 1, 8, 0, 0, TimeSpan.Zero);
         var third = first.AddDays(2);
-        foreach (var i in Enumerable.Range(0, 4))
+        var clicks = Enumerable.Range(0, 4).Select(i => Events.Click(partnerId, first.AddMinutes(i))).ToList();
+        foreach (var click in clicks)
         {
-            await factory.PublishAsync(Events.Click(partnerId, first.AddMinutes(i)));
+            await factory.PublishAsync(click);
         }
 
-        await factory.PublishAsync(Events.Conversion(partnerId, first.AddHours(1), 100.00m, 10.00m));
+        await factory.PublishAsync(Events.Conversion(partnerId, first.AddHours(1), 100.00m, 10.00m, clickId: clicks[0].ClickId));
         await factory.PublishAsync(Events.Click(partnerId, third));
         await factory.PublishAsync(Events.Click(partnerId, third.AddMinutes(1)));
         await factory.WaitForPartnerAsync(partnerId);
-        await factory.WaitForAsync(partnerId, new DateOnly(2025, 6, 1), kpi => kpi is { Clicks: 4, Orders: 1 });
+        await factory.WaitForAsync(partnerId, new DateOnly(2025, 6, 1), kpi => kpi is { Clicks: 4, Orders: 1, ConvertedClicks: 1 });
         await factory.WaitForAsync(partnerId, new DateOnly(2025, 6, 3), kpi => kpi.Clicks == 2);
 
         var report = await factory.CreatePartnerClient(partnerId)
@@ -67,13 +68,16 @@ public class KpiEndpointsTests(AnalyticsApiFactory factory) : IClassFixture<Anal
         Assert.Equal(new DateOnly(2025, 6, 10), report.To);
         Assert.Equal(
             [
-                (new DateOnly(2025, 6, 1), 4L, 1L, 0.25m),
-                (new DateOnly(2025, 6, 3), 2L, 0L, 0m),
+                (new DateOnly(2025, 6, 1), 4L, 1L, 0.25m, 0.25m),
+                (new DateOnly(2025, 6, 3), 2L, 0L, 0m, 0m),
             ],
-            report.Days.Select(day => (day.Day, day.Clicks, day.Orders, day.ConversionRate)));
+            report.Days.Select(day => (day.Day, day.Clicks, day.Orders, day.ConversionRate, day.OrdersPerClick)));
         Assert.Equal([new SalesResponse("EUR", 1, 100.00m, 10.00m, 100.00m)], report.Days[0].Sales);
         Assert.Empty(report.Days[1].Sales);
-        Assert.Equal((6L, 1L, 0.1667m), (report.Totals.Clicks, report.Totals.Orders, report.Totals.ConversionRate));
+        Assert.Equal(
+            (6L, 1L, 1L, 1L, 0.1667m, 0.1667m),
+            (report.Totals.Clicks, report.Totals.Orders, report.Totals.ConvertedClicks, report.Totals.OrdersFromClicks,
+                report.Totals.ConversionRate, report.Totals.OrdersPerClick));
         Assert.Equal([new SalesResponse("EUR", 1, 100.00m, 10.00m, 100.00m)], report.Totals.Sales);
     }
 
@@ -91,8 +95,8 @@ public class KpiEndpointsTests(AnalyticsApiFactory factory) : IClassFixture<Anal
 
         Assert.Null(report.PartnerName);
         var day = Assert.Single(report.Days);
-        Assert.Equal(0m, day.ConversionRate);
-        Assert.Equal((0L, 2L, 0m), (report.Totals.Clicks, report.Totals.Orders, report.Totals.ConversionRate));
+        Assert.Equal((null, null), (day.ConversionRate, day.OrdersPerClick));
+        Assert.Equal((0L, 2L, null), (report.Totals.Clicks, report.Totals.Orders, report.Totals.ConversionRate));
         Assert.Equal([new SalesResponse("EUR", 2, 75m, 7.5m, 37.50m)], report.Totals.Sales);
     }
 
@@ -180,7 +184,7 @@ public class KpiEndpointsTests(AnalyticsApiFactory factory) : IClassFixture<Anal
         Assert.Contains(report.To, new[] { before, Today });
         Assert.Equal(report.To.AddDays(-29), report.From);
         Assert.Empty(report.Days);
-        Assert.Equal((0L, 0L, 0m), (report.Totals.Clicks, report.Totals.Orders, report.Totals.ConversionRate));
+        Assert.Equal((0L, 0L, null, null), (report.Totals.Clicks, report.Totals.Orders, report.Totals.ConversionRate, report.Totals.OrdersPerClick));
         Assert.Empty(report.Totals.Sales);
     }
 
@@ -243,14 +247,15 @@ public class KpiEndpointsTests(AnalyticsApiFactory factory) : IClassFixture<Anal
         var day = new DateTimeOffset(2020, 2, 29, 12, 0, 0, TimeSpan.Zero);
         var (small, big, clicksOnly) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         await factory.PublishAsync(TestEvents.PartnerRegistered(big, "Big Spender Media"));
-        await factory.PublishAsync(Events.Conversion(small, day, 50m, 5m));
-        await factory.PublishAsync(Events.Click(small, day));
+        var smallClick = Events.Click(small, day);
+        await factory.PublishAsync(Events.Conversion(small, day, 50m, 5m, clickId: smallClick.ClickId));
+        await factory.PublishAsync(smallClick);
         await factory.PublishAsync(Events.Click(small, day));
         await factory.PublishAsync(Events.Conversion(big, day, 300m, 30m));
         await factory.PublishAsync(Events.Conversion(big, day, 20m, 2m, "USD"));
         await factory.PublishAsync(Events.Click(clicksOnly, day));
         await factory.WaitForPartnerAsync(big);
-        await factory.WaitForAsync(small, new DateOnly(2020, 2, 29), kpi => kpi is { Orders: 1, Clicks: 2 });
+        await factory.WaitForAsync(small, new DateOnly(2020, 2, 29), kpi => kpi is { Orders: 1, Clicks: 2, ConvertedClicks: 1 });
         await factory.WaitForAsync(big, new DateOnly(2020, 2, 29), kpi => kpi.Orders == 2);
         await factory.WaitForAsync(clicksOnly, new DateOnly(2020, 2, 29), kpi => kpi.Clicks == 1);
 
@@ -261,8 +266,8 @@ public class KpiEndpointsTests(AnalyticsApiFactory factory) : IClassFixture<Anal
         Assert.Equal(new DateOnly(2020, 2, 29), result.Day);
         Assert.Equal([big, small, clicksOnly], result.Partners.Select(partner => partner.PartnerId));
         Assert.Equal(
-            [("Big Spender Media", 0L, 2L, 0m), (null, 2L, 1L, 0.5m), (null, 1L, 0L, 0m)],
-            result.Partners.Select(partner => (partner.PartnerName, partner.Clicks, partner.Orders, partner.ConversionRate)));
+            [("Big Spender Media", 0L, 2L, null, null), (null, 2L, 1L, 0.5m, 0.5m), (null, 1L, 0L, 0m, 0m)],
+            result.Partners.Select(partner => (partner.PartnerName, partner.Clicks, partner.Orders, partner.ConversionRate, partner.OrdersPerClick)));
         Assert.Equal([new SalesResponse("EUR", 1, 300m, 30m, 300m), new SalesResponse("USD", 1, 20m, 2m, 20m)], result.Partners[0].Sales);
         Assert.Equal([new SalesResponse("EUR", 1, 50m, 5m, 50m)], result.Partners[1].Sales);
         Assert.Empty(result.Partners[2].Sales);

@@ -14,11 +14,17 @@ namespace PartnerMesh.PartnerPortal.FunctionalTests;
 /// </summary>
 public sealed class FakeAnalytics : IAsyncDisposable
 {
-    /// <summary>The canned totals: sales in two currencies, which added up would be EUR+USD 4,421.49 and 442.15.</summary>
+    /// <summary>
+    /// The canned totals: sales in two currencies, which added up would be EUR+USD 4,421.49 and 442.15; 38 of 1,249 clicks
+    /// converted, with 45 orders between them.
+    /// </summary>
     public static readonly FakeKpis Canned = new(
         Clicks: 1249,
         Orders: 38,
+        ConvertedClicks: 38,
+        OrdersFromClicks: 45,
         ConversionRate: 0.0304m,
+        OrdersPerClick: 0.036m,
         Sales:
         [
             new FakeSales("EUR", Orders: 30, Revenue: 3521.49m, Commission: 352.15m, AverageOrderValue: 117.38m),
@@ -86,14 +92,17 @@ public sealed class FakeAnalytics : IAsyncDisposable
             to,
             days = new object[]
             {
-                new { day = to.AddDays(-2), clicks = 5, orders = 0, conversionRate = 0m, sales = Array.Empty<FakeSales>() },
-                new { day = to.AddDays(-1), clicks = 10, orders = 1, conversionRate = 0.1m, sales = new[] { new FakeSales("USD", 1, 99.99m, 10.00m, 99.99m) } },
+                FakeReports.Day(to.AddDays(-2), new FakeKpis(5, 0, 0, 0, 0m, 0m, [])),
+                FakeReports.Day(to.AddDays(-1), new FakeKpis(10, 1, 1, 1, 0.1m, 0.1m, [new FakeSales("USD", 1, 99.99m, 10.00m, 99.99m)])),
                 new
                 {
                     day = to,
                     clicks = 1234,
                     orders = 37,
+                    convertedClicks = 37,
+                    ordersFromClicks = 44,
                     conversionRate = 0.03m,
+                    ordersPerClick = 0.0357m,
                     sales = new[] { new FakeSales("EUR", 30, 3521.49m, 352.15m, 117.38m), new FakeSales("USD", 7, 800.01m, 80.00m, 114.29m) },
                 },
             },
@@ -112,15 +121,35 @@ public static class FakeReports
         partnerName = "Name known to analytics",
         from = day.AddDays(-29),
         to = day,
-        days = new[] { new { day, clicks = kpis.Clicks, orders = kpis.Orders, conversionRate = kpis.ConversionRate, sales = kpis.Sales } },
+        days = new[] { Day(day, kpis) },
         totals = kpis,
+    };
+
+    /// <summary>One entry of <c>days</c>, serialized as analytics-api does.</summary>
+    public static object Day(DateOnly day, FakeKpis kpis) => new
+    {
+        day,
+        clicks = kpis.Clicks,
+        orders = kpis.Orders,
+        convertedClicks = kpis.ConvertedClicks,
+        ordersFromClicks = kpis.OrdersFromClicks,
+        conversionRate = kpis.ConversionRate,
+        ordersPerClick = kpis.OrdersPerClick,
+        sales = kpis.Sales,
     };
 }
 
 public sealed record RecordedRequest(Guid PartnerId, string Path, string Query, string Authorization);
 
 /// <summary>analytics-api's totals, serialized as it does (camelCase).</summary>
-public sealed record FakeKpis(long Clicks, long Orders, decimal ConversionRate, IReadOnlyList<FakeSales> Sales);
+public sealed record FakeKpis(
+    long Clicks,
+    long Orders,
+    long ConvertedClicks,
+    long OrdersFromClicks,
+    decimal? ConversionRate,
+    decimal? OrdersPerClick,
+    IReadOnlyList<FakeSales> Sales);
 
 /// <summary>One currency's entry of <c>sales</c>, serialized as analytics-api does.</summary>
 public sealed record FakeSales(string Currency, long Orders, decimal Revenue, decimal Commission, decimal AverageOrderValue);

@@ -91,6 +91,7 @@ public class SignInTests(PortalApiFactory factory) : IClassFixture<PortalApiFact
         Assert.Contains("<dt>Clicks</dt><dd>1,249</dd>", html, StringComparison.Ordinal);
         Assert.Contains("<dt>Orders</dt><dd>38</dd>", html, StringComparison.Ordinal);
         Assert.Contains("<dt>Conversion rate</dt><dd>3.0 %</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<dt>Orders per click</dt><dd>0.036</dd>", html, StringComparison.Ordinal);
         Assert.Contains("<th scope=\"col\">Day</th>", html, StringComparison.Ordinal);
         Assert.Contains("<caption class=\"visually-hidden\">", html, StringComparison.Ordinal);
 
@@ -116,12 +117,12 @@ public class SignInTests(PortalApiFactory factory) : IClassFixture<PortalApiFact
         Assert.Contains(
             $"<tr><th scope=\"row\">{today:yyyy-MM-dd}</th><td>1,234</td><td>37</td>"
             + "<td><span class=\"amount\">EUR 3,521.49</span><span class=\"amount\">USD 800.01</span></td>"
-            + "<td><span class=\"amount\">EUR 352.15</span><span class=\"amount\">USD 80.00</span></td><td>3.0 %</td></tr>",
+            + "<td><span class=\"amount\">EUR 352.15</span><span class=\"amount\">USD 80.00</span></td><td>3.0 %</td><td>0.036</td></tr>",
             html,
             StringComparison.Ordinal);
         Assert.Contains(
             $"<tr><th scope=\"row\">{today.AddDays(-1):yyyy-MM-dd}</th><td>10</td><td>1</td>"
-            + "<td><span class=\"amount\">USD 99.99</span></td><td><span class=\"amount\">USD 10.00</span></td><td>10.0 %</td></tr>",
+            + "<td><span class=\"amount\">USD 99.99</span></td><td><span class=\"amount\">USD 10.00</span></td><td>10.0 %</td><td>0.1</td></tr>",
             html,
             StringComparison.Ordinal);
 
@@ -141,7 +142,7 @@ public class SignInTests(PortalApiFactory factory) : IClassFixture<PortalApiFact
 
         var dayWithClicksOnly = PortalToday(partner.PartnerId).AddDays(-2);
         Assert.Contains(
-            $"<tr><th scope=\"row\">{dayWithClicksOnly:yyyy-MM-dd}</th><td>5</td><td>0</td><td>{PortalPages.NoSales}</td><td>{PortalPages.NoSales}</td><td>0.0 %</td></tr>",
+            $"<tr><th scope=\"row\">{dayWithClicksOnly:yyyy-MM-dd}</th><td>5</td><td>0</td><td>{PortalPages.NoSales}</td><td>{PortalPages.NoSales}</td><td>0.0 %</td><td>0</td></tr>",
             html,
             StringComparison.Ordinal);
     }
@@ -151,7 +152,7 @@ public class SignInTests(PortalApiFactory factory) : IClassFixture<PortalApiFact
     {
         var partner = await factory.SignInNewPartnerAsync();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        factory.Analytics.Reports[partner.PartnerId] = FakeReports.OneDay(partner.PartnerId, today, new FakeKpis(9, 3, 0.3333m,
+        factory.Analytics.Reports[partner.PartnerId] = FakeReports.OneDay(partner.PartnerId, today, new FakeKpis(9, 3, 3, 3, 0.3333m, 0.3333m,
         [
             new FakeSales("EUR", 1, 1234.5m, 123.45m, 1234.5m),
             new FakeSales("JPY", 1, 12345m, 1235m, 12345m),
@@ -169,7 +170,7 @@ public class SignInTests(PortalApiFactory factory) : IClassFixture<PortalApiFact
     {
         var partner = await factory.SignInNewPartnerAsync();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        factory.Analytics.Reports[partner.PartnerId] = FakeReports.OneDay(partner.PartnerId, today, new FakeKpis(7, 0, 0m, []));
+        factory.Analytics.Reports[partner.PartnerId] = FakeReports.OneDay(partner.PartnerId, today, new FakeKpis(7, 0, 0, 0, 0m, 0m, []));
 
         var html = await partner.Browser.GetPageAsync("/portal/");
 

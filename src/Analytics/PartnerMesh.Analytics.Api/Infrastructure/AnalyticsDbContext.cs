@@ -13,6 +13,8 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
 
     public DbSet<PartnerDailySales> DailySales => Set<PartnerDailySales>();
 
+    public DbSet<ClickConversion> ClickConversions => Set<ClickConversion>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AnalyticsDbContext).Assembly);

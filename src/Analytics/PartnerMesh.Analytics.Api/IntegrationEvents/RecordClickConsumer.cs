@@ -6,19 +6,27 @@ using PartnerMesh.Outbox;
 
 namespace PartnerMesh.Analytics.Api.IntegrationEvents;
 
-/// <summary>Counts a click on the partner's UTC day of the click; a redelivered message counts once (inbox).</summary>
+/// <summary>
+/// Counts a click on the partner's UTC day of the click, once per click id (a redelivered message is dropped by the
+/// inbox, a republished one by the click's row), with any orders from it that arrived first.
+/// </summary>
 public sealed class RecordClickConsumer(AnalyticsDbContext db, AnalyticsMetrics metrics, TimeProvider timeProvider)
     : IConsumer<ClickRecorded>
 {
     public async Task Consume(ConsumeContext<ClickRecorded> context)
     {
         var click = context.Message;
-        var applied = await db.ExecuteOnceAsync(context, nameof(RecordClickConsumer), ct =>
-            db.AddToDailyKpisAsync(click.PartnerId, KpiStore.UtcDay(click.OccurredAt), KpiIncrement.Click, timeProvider.GetUtcNow(), ct));
+        var counted = false;
+        var applied = await db.ExecuteOnceAsync(context, nameof(RecordClickConsumer), async ct =>
+            counted = await db.AddClickAsync(click.ClickId, click.PartnerId, KpiStore.UtcDay(click.OccurredAt), timeProvider.GetUtcNow(), ct));
 
         if (applied)
         {
-            metrics.ClickIngested();
+            if (counted)
+            {
+                metrics.ClickIngested();
+            }
+
             metrics.EventApplied("click-recorded", timeProvider.GetUtcNow() - click.OccurredAt);
         }
     }

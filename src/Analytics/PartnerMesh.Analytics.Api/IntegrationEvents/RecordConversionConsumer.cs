@@ -8,7 +8,8 @@ namespace PartnerMesh.Analytics.Api.IntegrationEvents;
 
 /// <summary>
 /// Counts an order, and adds its revenue and commission to the sales in its currency, on the partner's UTC day of the
-/// order (not of the attribution, which may come days later), so conversion rates compare clicks and orders of the same day.
+/// order (not of the attribution, which may come days later). An order from a click also counts on the click's day,
+/// where the conversion rate and orders per click compare it with the clicks it came from.
 /// </summary>
 public sealed class RecordConversionConsumer(AnalyticsDbContext db, AnalyticsMetrics metrics, TimeProvider timeProvider)
     : IConsumer<ConversionAttributed>
@@ -16,14 +17,16 @@ public sealed class RecordConversionConsumer(AnalyticsDbContext db, AnalyticsMet
     public async Task Consume(ConsumeContext<ConversionAttributed> context)
     {
         var conversion = context.Message;
-        var day = KpiStore.UtcDay(conversion.OrderedAt);
-        var applied = await db.ExecuteOnceAsync(context, nameof(RecordConversionConsumer), async ct =>
-        {
-            var now = timeProvider.GetUtcNow();
-            await db.AddToDailyKpisAsync(conversion.PartnerId, day, KpiIncrement.Order, now, ct);
-            await db.AddToDailySalesAsync(
-                conversion.PartnerId, day, conversion.Currency.ToUpperInvariant(), conversion.OrderAmount, conversion.CommissionAmount, now, ct);
-        });
+        var applied = await db.ExecuteOnceAsync(context, nameof(RecordConversionConsumer), ct =>
+            db.AddOrderAsync(
+                conversion.PartnerId,
+                KpiStore.UtcDay(conversion.OrderedAt),
+                conversion.ClickId,
+                conversion.Currency.ToUpperInvariant(),
+                conversion.OrderAmount,
+                conversion.CommissionAmount,
+                timeProvider.GetUtcNow(),
+                ct));
 
         if (applied)
         {

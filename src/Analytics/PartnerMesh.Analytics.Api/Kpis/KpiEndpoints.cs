@@ -64,11 +64,25 @@ public static class KpiEndpoints
         var salesByDay = sales.ToLookup(row => row.Day);
         var days = kpis
             .Select(kpi => new KpiDayResponse(
-                kpi.Day, kpi.Clicks, kpi.Orders, KpiRates.ConversionRate(kpi.Orders, kpi.Clicks), SalesPerCurrency(salesByDay[kpi.Day])))
+                kpi.Day,
+                kpi.Clicks,
+                kpi.Orders,
+                kpi.ConvertedClicks,
+                kpi.OrdersFromClicks,
+                KpiRates.ConversionRate(kpi.ConvertedClicks, kpi.Clicks),
+                KpiRates.OrdersPerClick(kpi.OrdersFromClicks, kpi.Clicks),
+                SalesPerCurrency(salesByDay[kpi.Day])))
             .ToList();
-        var totalClicks = kpis.Sum(kpi => kpi.Clicks);
-        var totalOrders = kpis.Sum(kpi => kpi.Orders);
-        var totals = new KpiTotalsResponse(totalClicks, totalOrders, KpiRates.ConversionRate(totalOrders, totalClicks), SalesPerCurrency(sales));
+        var (clicks, convertedClicks, ordersFromClicks) =
+            (kpis.Sum(kpi => kpi.Clicks), kpis.Sum(kpi => kpi.ConvertedClicks), kpis.Sum(kpi => kpi.OrdersFromClicks));
+        var totals = new KpiTotalsResponse(
+            clicks,
+            kpis.Sum(kpi => kpi.Orders),
+            convertedClicks,
+            ordersFromClicks,
+            KpiRates.ConversionRate(convertedClicks, clicks),
+            KpiRates.OrdersPerClick(ordersFromClicks, clicks),
+            SalesPerCurrency(sales));
 
         return TypedResults.Ok(new PartnerDailyKpisResponse(partnerId, partnerName, fromDay, toDay, days, totals));
     }
@@ -103,7 +117,10 @@ public static class KpiEndpoints
                 row.Name,
                 row.Kpi.Clicks,
                 row.Kpi.Orders,
-                KpiRates.ConversionRate(row.Kpi.Orders, row.Kpi.Clicks),
+                row.Kpi.ConvertedClicks,
+                row.Kpi.OrdersFromClicks,
+                KpiRates.ConversionRate(row.Kpi.ConvertedClicks, row.Kpi.Clicks),
+                KpiRates.OrdersPerClick(row.Kpi.OrdersFromClicks, row.Kpi.Clicks),
                 SalesPerCurrency(salesByPartner[row.Kpi.PartnerId])))
             .ToList();
         return TypedResults.Ok(new PartnersDayResponse(reportDay, partners));

@@ -9,9 +9,30 @@ public sealed record PartnerDailyKpisResponse(
     KpiTotalsResponse Totals);
 
 /// <summary>Clicks and orders of a day; money per currency in <see cref="Sales"/> (sorted by currency, empty without orders).</summary>
-public sealed record KpiDayResponse(DateOnly Day, long Clicks, long Orders, decimal ConversionRate, IReadOnlyList<SalesResponse> Sales);
+/// <param name="Orders">Attributed orders placed on the day, with or without a click.</param>
+/// <param name="ConvertedClicks">The day's clicks followed by at least one attributed order.</param>
+/// <param name="OrdersFromClicks">Attributed orders from the day's clicks.</param>
+/// <param name="ConversionRate">ConvertedClicks / Clicks, in [0, 1]; null without clicks.</param>
+/// <param name="OrdersPerClick">OrdersFromClicks / Clicks; null without clicks.</param>
+public sealed record KpiDayResponse(
+    DateOnly Day,
+    long Clicks,
+    long Orders,
+    long ConvertedClicks,
+    long OrdersFromClicks,
+    decimal? ConversionRate,
+    decimal? OrdersPerClick,
+    IReadOnlyList<SalesResponse> Sales);
 
-public sealed record KpiTotalsResponse(long Clicks, long Orders, decimal ConversionRate, IReadOnlyList<SalesResponse> Sales);
+/// <summary>The range's sums; the rates are the ratios of the sums, not averages of the days' rates.</summary>
+public sealed record KpiTotalsResponse(
+    long Clicks,
+    long Orders,
+    long ConvertedClicks,
+    long OrdersFromClicks,
+    decimal? ConversionRate,
+    decimal? OrdersPerClick,
+    IReadOnlyList<SalesResponse> Sales);
 
 public sealed record SalesResponse(string Currency, long Orders, decimal Revenue, decimal Commission, decimal AverageOrderValue);
 
@@ -22,5 +43,8 @@ public sealed record PartnerDayResponse(
     string? PartnerName,
     long Clicks,
     long Orders,
-    decimal ConversionRate,
+    long ConvertedClicks,
+    long OrdersFromClicks,
+    decimal? ConversionRate,
+    decimal? OrdersPerClick,
     IReadOnlyList<SalesResponse> Sales);

@@ -5,11 +5,85 @@ namespace PartnerMesh.Analytics.Api.Kpis;
 
 /// <summary>
 /// Adds increments to a partner's day in one statement each. <c>INSERT ... ON CONFLICT DO UPDATE</c> takes the row lock,
-/// so concurrent consumers serialize on the row instead of overwriting each other's read-modify-write.
+/// so concurrent consumers serialize on the row instead of overwriting each other's read-modify-write. Every consumer
+/// locks the click's row first, then partner days in (partner, day) order, then sales, so two never deadlock.
 /// </summary>
 public static class KpiStore
 {
     public static DateOnly UtcDay(DateTimeOffset moment) => DateOnly.FromDateTime(moment.UtcDateTime);
+
+    /// <summary>
+    /// Counts a click on its UTC day, once per click id (a click republished under a new event id is not counted again),
+    /// with the orders from it that arrived before it did.
+    /// </summary>
+    /// <returns><c>false</c> when the click had already been counted.</returns>
+    public static async Task<bool> AddClickAsync(
+        this AnalyticsDbContext db, Guid clickId, Guid partnerId, DateOnly day, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var earlierOrders = await db.Database.SqlQuery<long>(
+                $"""
+                INSERT INTO click_conversions (click_id, partner_id, day, orders, updated_at)
+                VALUES ({clickId}, {partnerId}, {day}, 0, {now})
+                ON CONFLICT (click_id) DO UPDATE SET
+                    partner_id = EXCLUDED.partner_id,
+                    day = EXCLUDED.day,
+                    updated_at = EXCLUDED.updated_at
+                    WHERE click_conversions.day IS NULL
+                RETURNING orders AS "Value"
+                """)
+            .ToListAsync(cancellationToken);
+        if (earlierOrders is not [var orders])
+        {
+            return false;
+        }
+
+        await db.AddToDailyKpisAsync(partnerId, day, KpiIncrement.Click + FromClick(orders, converts: orders > 0), now, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Counts an attributed order on its UTC day with its money in its currency, and, when it came from a click, on the
+    /// click's day as an order from that click (the click converts with its first order). While the click has not been
+    /// counted yet, <see cref="AddClickAsync"/> adds the click's orders when it is.
+    /// </summary>
+    public static async Task AddOrderAsync(
+        this AnalyticsDbContext db,
+        Guid partnerId,
+        DateOnly orderDay,
+        Guid? clickId,
+        string currency,
+        decimal revenue,
+        decimal commission,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var increments = new List<(Guid PartnerId, DateOnly Day, KpiIncrement Increment)> { (partnerId, orderDay, KpiIncrement.Order) };
+        if (clickId is { } id)
+        {
+            var click = (await db.Database.SqlQuery<ClickTally>(
+                    $"""
+                    INSERT INTO click_conversions (click_id, partner_id, day, orders, updated_at)
+                    VALUES ({id}, {partnerId}, NULL, 1, {now})
+                    ON CONFLICT (click_id) DO UPDATE SET
+                        orders = click_conversions.orders + 1,
+                        updated_at = EXCLUDED.updated_at
+                    RETURNING partner_id, day, orders
+                    """)
+                .ToListAsync(cancellationToken)).Single();
+            if (click.Day is { } clickDay)
+            {
+                increments.Add((click.PartnerId, clickDay, FromClick(1, converts: click.Orders == 1)));
+            }
+        }
+
+        foreach (var row in increments.GroupBy(row => (row.PartnerId, row.Day)).OrderBy(row => row.Key))
+        {
+            var increment = row.Aggregate(default(KpiIncrement), (sum, next) => sum + next.Increment);
+            await db.AddToDailyKpisAsync(row.Key.PartnerId, row.Key.Day, increment, now, cancellationToken);
+        }
+
+        await db.AddToDailySalesAsync(partnerId, orderDay, currency, revenue, commission, now, cancellationToken);
+    }
 
     public static Task AddToDailyKpisAsync(
         this AnalyticsDbContext db,
@@ -20,11 +94,13 @@ public static class KpiStore
         CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync(
             $"""
-            INSERT INTO partner_daily_kpis (partner_id, day, clicks, orders, updated_at)
-            VALUES ({partnerId}, {day}, {increment.Clicks}, {increment.Orders}, {now})
+            INSERT INTO partner_daily_kpis (partner_id, day, clicks, orders, converted_clicks, orders_from_clicks, updated_at)
+            VALUES ({partnerId}, {day}, {increment.Clicks}, {increment.Orders}, {increment.ConvertedClicks}, {increment.OrdersFromClicks}, {now})
             ON CONFLICT (partner_id, day) DO UPDATE SET
                 clicks = partner_daily_kpis.clicks + EXCLUDED.clicks,
                 orders = partner_daily_kpis.orders + EXCLUDED.orders,
+                converted_clicks = partner_daily_kpis.converted_clicks + EXCLUDED.converted_clicks,
+                orders_from_clicks = partner_daily_kpis.orders_from_clicks + EXCLUDED.orders_from_clicks,
                 updated_at = EXCLUDED.updated_at
             """,
             cancellationToken);
@@ -50,4 +126,18 @@ public static class KpiStore
                 updated_at = EXCLUDED.updated_at
             """,
             cancellationToken);
+
+    /// <summary>What orders from a click add to the click's day; the click's first order converts it.</summary>
+    private static KpiIncrement FromClick(long orders, bool converts) =>
+        new(0, 0, ConvertedClicks: converts ? 1 : 0, OrdersFromClicks: orders);
+
+    /// <summary>A click's row after an order was added to it.</summary>
+    private sealed class ClickTally
+    {
+        public Guid PartnerId { get; init; }
+
+        public DateOnly? Day { get; init; }
+
+        public long Orders { get; init; }
+    }
 }

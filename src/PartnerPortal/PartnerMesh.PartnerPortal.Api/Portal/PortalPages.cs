@@ -21,6 +21,15 @@ public static class PortalPages
     /// <summary>Where an amount would be when there were no sales: a dash to see, words to hear.</summary>
     public const string NoSales = "<span aria-hidden=\"true\">—</span><span class=\"visually-hidden\">no sales</span>";
 
+    /// <summary>Where a rate per click would be when there were no clicks: there is no rate, not a rate of 0.</summary>
+    public const string NoClicks = "<span aria-hidden=\"true\">—</span><span class=\"visually-hidden\">no clicks</span>";
+
+    /// <summary>What the two per-click figures mean (definitions in docs/kpis.md).</summary>
+    public const string RatesExplained =
+        "Conversion rate: the share of your clicks followed by at least one order (at most 100 %). "
+        + "Orders per click: orders from your clicks divided by clicks. Both count the orders from a click on the day of the "
+        + "click, whenever they came; Orders counts orders on the day they were placed.";
+
     private const string Css = """
         :root { color-scheme: light; --ink: #1d2433; --muted: #5b6478; --line: #d9dee8; --brand: #2453d6; --bg: #f5f7fb; --bad: #a3261b; }
         * { box-sizing: border-box; }
@@ -33,6 +42,7 @@ public static class PortalPages
         h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
         h2 { font-size: 1.15rem; margin: 0 0 1rem; }
         .muted { color: var(--muted); margin: 0 0 1.5rem; }
+        .rates { font-size: .85rem; margin: 1rem 0 0; }
         label { display: block; font-weight: 600; margin: 1rem 0 .25rem; }
         input { width: 100%; padding: .6rem .7rem; font: inherit; border: 1px solid #9aa3b5; border-radius: .35rem; }
         button { font: inherit; font-weight: 600; padding: .6rem 1.1rem; border: 0; border-radius: .35rem; background: var(--brand); color: #fff; cursor: pointer; }
@@ -119,9 +129,10 @@ public static class PortalPages
         Total(body, "Orders", Count(totals.Orders));
         TotalPerCurrency(body, "Revenue", sales, entry => entry.Revenue);
         TotalPerCurrency(body, "Commission", sales, entry => entry.Commission);
-        Total(body, "Conversion rate", Rate(totals.ConversionRate));
+        TotalPerClick(body, "Conversion rate", totals.ConversionRate, Percent);
+        TotalPerClick(body, "Orders per click", totals.OrdersPerClick, PerClick);
         TotalPerCurrency(body, "Average order value", sales, entry => entry.AverageOrderValue);
-        body.Append("</dl></section>");
+        body.Append("</dl><p class=\"muted rates\">").Append(E(RatesExplained)).Append("</p></section>");
     }
 
     private static void AppendDays(StringBuilder body, IReadOnlyList<KpiDay> days)
@@ -133,9 +144,10 @@ public static class PortalPages
             return;
         }
 
-        body.Append("<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">Clicks, orders, revenue and commission (per currency) per day (UTC)</caption>");
+        body.Append("<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">Clicks, orders, revenue and commission (per currency), conversion rate and orders per click per day (UTC)</caption>");
         body.Append("<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Clicks</th><th scope=\"col\">Orders</th>");
-        body.Append("<th scope=\"col\">Revenue</th><th scope=\"col\">Commission</th><th scope=\"col\">Conversion rate</th></tr></thead><tbody>");
+        body.Append("<th scope=\"col\">Revenue</th><th scope=\"col\">Commission</th><th scope=\"col\">Conversion rate</th>");
+        body.Append("<th scope=\"col\">Orders per click</th></tr></thead><tbody>");
         foreach (var day in days.OrderByDescending(day => day.Day))
         {
             body.Append("<tr><th scope=\"row\">").Append(E(Day(day.Day))).Append("</th>");
@@ -144,7 +156,9 @@ public static class PortalPages
             var sales = ByCurrency(day.Sales);
             CellPerCurrency(body, sales, entry => entry.Revenue);
             CellPerCurrency(body, sales, entry => entry.Commission);
-            body.Append("<td>").Append(E(Rate(day.ConversionRate))).Append("</td></tr>");
+            CellPerClick(body, day.ConversionRate, Percent);
+            CellPerClick(body, day.OrdersPerClick, PerClick);
+            body.Append("</tr>");
         }
 
         body.Append("</tbody></table></div></section>");
@@ -152,6 +166,13 @@ public static class PortalPages
 
     private static void Total(StringBuilder body, string label, string value) =>
         body.Append("<div><dt>").Append(E(label)).Append("</dt><dd>").Append(E(value)).Append("</dd></div>");
+
+    /// <summary>A figure per click, or a dash without clicks.</summary>
+    private static void TotalPerClick(StringBuilder body, string label, decimal? value, Func<decimal, string> format) =>
+        body.Append("<div><dt>").Append(E(label)).Append("</dt><dd>").Append(value is { } figure ? E(format(figure)) : NoClicks).Append("</dd></div>");
+
+    private static void CellPerClick(StringBuilder body, decimal? value, Func<decimal, string> format) =>
+        body.Append("<td>").Append(value is { } figure ? E(format(figure)) : NoClicks).Append("</td>");
 
     /// <summary>One <c>dd</c> per currency ("EUR 120.50"): amounts in different currencies are never added up.</summary>
     private static void TotalPerCurrency(StringBuilder body, string label, List<KpiSales> sales, Func<KpiSales, decimal> amount)
@@ -227,5 +248,9 @@ public static class PortalPages
         _ => 2,
     };
 
-    private static string Rate(decimal value) => (value * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+    /// <summary>A share as a percentage with one decimal: 0.0304 → <c>3.0 %</c>, 1 → <c>100.0 %</c>.</summary>
+    private static string Percent(decimal value) => (value * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+
+    /// <summary>A plain number with up to three decimals: 9 → <c>9</c>, 0.5 → <c>0.5</c>, 0.0361 → <c>0.036</c>.</summary>
+    private static string PerClick(decimal value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

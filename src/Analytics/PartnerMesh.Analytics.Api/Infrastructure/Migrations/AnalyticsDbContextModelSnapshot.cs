@@ -22,6 +22,34 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Kpis.ClickConversion", b =>
+                {
+                    b.Property<Guid>("ClickId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("click_id");
+
+                    b.Property<DateOnly?>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("bigint")
+                        .HasColumnName("orders");
+
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ClickId")
+                        .HasName("PK_click_conversions");
+
+                    b.ToTable("click_conversions", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Analytics.Api.Kpis.PartnerDailyKpi", b =>
                 {
                     b.Property<Guid>("PartnerId")
@@ -36,9 +64,17 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("clicks");
 
+                    b.Property<long>("ConvertedClicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("converted_clicks");
+
                     b.Property<long>("Orders")
                         .HasColumnType("bigint")
                         .HasColumnName("orders");
+
+                    b.Property<long>("OrdersFromClicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("orders_from_clicks");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
