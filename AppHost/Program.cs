@@ -11,12 +11,14 @@ var postgres = builder.AddPartnerMeshPostgres(ResourceNames.Postgres);
 var messaging = builder.AddPartnerMeshRabbitMQ(ResourceNames.Messaging);
 var redis = builder.AddPartnerMeshRedis(ResourceNames.Redis);
 var signingKey = builder.AddSecretKey("service-identity-signing-key");
+var quoteSigningKey = builder.AddSecretKey("promotions-quote-signing-key");
 
 var attribution = builder.AddService<Projects.PartnerMesh_Attribution_Api>(ResourceNames.AttributionApi, portOffset: 1,
         postgres.AddDatabase(ResourceNames.AttributionDb), signingKey, messaging, redis);
 
 var promotions = builder.AddService<Projects.PartnerMesh_Promotions_Api>(ResourceNames.PromotionsApi, portOffset: 2,
-        postgres.AddDatabase(ResourceNames.PromotionsDb), signingKey, messaging);
+        postgres.AddDatabase(ResourceNames.PromotionsDb), signingKey, messaging, redis)
+    .WithEnvironment("Promotions__QuoteSigningKey", quoteSigningKey);
 
 var coupons = builder.AddService<Projects.PartnerMesh_Coupons_Api>(ResourceNames.CouponsApi, portOffset: 3,
         postgres.AddDatabase(ResourceNames.CouponsDb), signingKey, messaging);

@@ -50,6 +50,10 @@ public sealed class RedisConnection : IDisposable, IAsyncDisposable
             : throw new RedisConnectionException(
                 ConnectionFailureType.UnableToConnect, CommandFlags.None, "Redis: the first connection attempt has not finished.", null, CommandStatus.WaitingToBeSent);
 
+    /// <summary>Pub/sub on this connection, once the first connection attempt has finished (subscriptions survive reconnects).</summary>
+    public async Task<ISubscriber> GetSubscriberAsync(CancellationToken cancellationToken = default) =>
+        (await _connecting.WaitAsync(cancellationToken)).GetSubscriber();
+
     /// <summary>Waits for the first connection attempt (for tests and shutdown; request paths use <see cref="GetDatabase"/>).</summary>
     public async Task WhenFirstAttemptFinishedAsync(CancellationToken cancellationToken = default) =>
         await _connecting.WaitAsync(cancellationToken);

@@ -1,5 +1,9 @@
 using PartnerMesh.Data;
 using PartnerMesh.PartnerDirectory;
+using PartnerMesh.Promotions.Api.Definitions;
+using PartnerMesh.Promotions.Api.Evaluations;
+using PartnerMesh.Promotions.Api.Orders;
+using PartnerMesh.Promotions.Api.RuleSets;
 using PartnerMesh.Promotions.Api.Extensions;
 using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.ServiceDefaults;
@@ -23,4 +27,8 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapPartnerDirectoryEndpoints("/api/promotions");
 app.MapServiceStatusEndpoints("/api/promotions", ResourceNames.PromotionsApi);
+app.MapPromotionEndpoints();
+app.MapEvaluationEndpoints();
+app.MapOrderEndpoints();
+app.MapSettingsEndpoints();
 app.Run();

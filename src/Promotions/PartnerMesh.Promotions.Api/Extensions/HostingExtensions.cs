@@ -1,10 +1,17 @@
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Http.Json;
 using PartnerMesh.Data;
 using PartnerMesh.Messaging;
 using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
+using PartnerMesh.Promotions.Api.Budgets;
+using PartnerMesh.Promotions.Api.Common;
+using PartnerMesh.Promotions.Api.Definitions;
+using PartnerMesh.Promotions.Api.Evaluations;
 using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Api.IntegrationEvents;
+using PartnerMesh.Promotions.Api.Orders;
+using PartnerMesh.Promotions.Api.RuleSets;
+using PartnerMesh.Redis;
 using PartnerMesh.ServiceDefaults;
 
 namespace PartnerMesh.Promotions.Api.Extensions;
@@ -21,8 +28,24 @@ public static class HostingExtensions
 
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
             bus.AddConsumer<RegisterPartnerConsumer>());
+        builder.AddRedisConnection(ResourceNames.Redis);
 
-        builder.Services.AddHealthChecks().AddNpgSql(connectionString);
+        builder.Services.AddOptions<PromotionsOptions>().BindConfiguration(PromotionsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.Configure<JsonOptions>(options => PromotionJson.Configure(options.SerializerOptions));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<PromotionsMetrics>();
+        builder.Services.AddSingleton<RuleSetProvider>();
+        builder.Services.AddSingleton<RuleSetNotifier>();
+        builder.Services.AddHostedService<RuleSetRefresher>();
+        builder.Services.AddSingleton<BudgetStatusCache>();
+        builder.Services.AddHostedService<BudgetMaintenance>();
+        builder.Services.AddSingleton<QuoteSigner>();
+        builder.Services.AddScoped<PromotionCatalog>();
+        builder.Services.AddScoped<BudgetLedger>();
+        builder.Services.AddScoped<EvaluationService>();
+        builder.Services.AddScoped<OrderVerificationService>();
+
+        builder.Services.AddHealthChecks().AddNpgSql(connectionString).AddCheck<RuleSetHealthCheck>("rule-set");
         return builder;
     }
 }

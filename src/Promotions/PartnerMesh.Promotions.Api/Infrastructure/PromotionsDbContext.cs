@@ -1,12 +1,22 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
+using PartnerMesh.Promotions.Api.Budgets;
+using PartnerMesh.Promotions.Api.Definitions;
+using PartnerMesh.Promotions.Api.Orders;
+using PartnerMesh.Promotions.Api.RuleSets;
 
 namespace PartnerMesh.Promotions.Api.Infrastructure;
 
 public sealed class PromotionsDbContext(DbContextOptions<PromotionsDbContext> options) : DbContext(options)
 {
     public DbSet<KnownPartner> Partners => Set<KnownPartner>();
+    public DbSet<Promotion> Promotions => Set<Promotion>();
+    public DbSet<PromotionVersion> PromotionVersions => Set<PromotionVersion>();
+    public DbSet<RuleSetState> RuleSetStates => Set<RuleSetState>();
+    public DbSet<BudgetCounter> BudgetCounters => Set<BudgetCounter>();
+    public DbSet<BudgetReservation> BudgetReservations => Set<BudgetReservation>();
+    public DbSet<OrderVerification> OrderVerifications => Set<OrderVerification>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,0 +1,74 @@
+using System.Globalization;
+using PartnerMesh.Promotions.Domain.Definitions;
+using PartnerMesh.Promotions.Domain.Evaluation;
+
+namespace PartnerMesh.Promotions.Api.Budgets;
+
+/// <summary>One cap a use of a promotion counts against, in the period the use falls in.</summary>
+public sealed record BudgetClaim(
+    Guid PromotionId, string Key, int? MaxUses, decimal? MaxSpend, string RefusalReason, BudgetScope? Scope, BudgetPeriod Period,
+    string PeriodKey, string? CampaignId, Guid? PartnerId);
+
+/// <summary>
+/// Counter keys: <c>promotion:{id}:{period}</c>, <c>campaign:{campaign}:{period}</c>,
+/// <c>partner:{id}:{partner}:{period}</c> and <c>customer:{id}:{customer}</c> (per-customer limits, lifetime). Periods are
+/// UTC calendar periods: <c>all</c>, <c>2026-12-05</c>, ISO week <c>2026-W49</c>, <c>2026-12</c>, <c>2026</c>.
+/// </summary>
+public static class BudgetKeys
+{
+    /// <summary>The claims one use of <paramref name="promotion"/> makes; null when a per-customer limit cannot be
+    /// checked because the shopper has neither a customer id nor an email.</summary>
+    public static IReadOnlyList<BudgetClaim>? ClaimsFor(CompiledPromotion promotion, EvaluationContext context, DateTimeOffset now)
+    {
+        var definition = promotion.Definition;
+        var claims = new List<BudgetClaim>(definition.Budgets.Count + 1);
+        foreach (var budget in definition.Budgets)
+        {
+            var period = PeriodKey(budget.Period, now);
+            var key = budget.Scope switch
+            {
+                BudgetScope.Campaign => $"campaign:{definition.CampaignId}:{period}",
+                BudgetScope.Partner when context.PartnerId is { } partnerId => $"partner:{promotion.Id:N}:{partnerId:N}:{period}",
+                BudgetScope.Partner => null, // a per-partner cap counts partner traffic only
+                _ => $"promotion:{promotion.Id:N}:{period}",
+            };
+            if (key is not null)
+            {
+                claims.Add(new BudgetClaim(promotion.Id, key, budget.MaxUses, budget.MaxSpend, Domain.Evaluation.ReasonCodes.BudgetExhausted,
+                    budget.Scope, budget.Period, period, definition.CampaignId, budget.Scope == BudgetScope.Partner ? context.PartnerId : null));
+            }
+        }
+
+        if (definition.PerCustomerLimit is { } limit)
+        {
+            if (CustomerKey(context.Customer) is not { } customer)
+            {
+                return null;
+            }
+
+            claims.Add(new BudgetClaim(promotion.Id, $"customer:{promotion.Id:N}:{customer}", limit, null,
+                Domain.Evaluation.ReasonCodes.UsageLimitReached, null, BudgetPeriod.Lifetime, "all", null, null));
+        }
+
+        return claims;
+    }
+
+    /// <summary>Customers by id; guests by their email, trimmed and lower-cased.</summary>
+    public static string? CustomerKey(Customer customer) =>
+        customer.Id is { Length: > 0 } id ? $"id:{id}"
+        : customer.Email is { Length: > 0 } email ? $"email:{email.Trim().ToLowerInvariant()}"
+        : null;
+
+    public static string PeriodKey(BudgetPeriod period, DateTimeOffset at)
+    {
+        var utc = at.UtcDateTime;
+        return period switch
+        {
+            BudgetPeriod.Day => utc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            BudgetPeriod.Week => $"{ISOWeek.GetYear(utc)}-W{ISOWeek.GetWeekOfYear(utc):00}",
+            BudgetPeriod.Month => utc.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+            BudgetPeriod.Year => utc.ToString("yyyy", CultureInfo.InvariantCulture),
+            _ => "all",
+        };
+    }
+}

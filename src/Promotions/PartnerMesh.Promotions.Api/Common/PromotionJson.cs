@@ -1,0 +1,19 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PartnerMesh.Promotions.Api.Common;
+
+/// <summary>One JSON shape for the API and for stored definitions: web defaults, enums as camelCase strings (numbers
+/// refused, so <c>"exclusivity": 7</c> is a 400 rather than an undefined value).</summary>
+public static class PromotionJson
+{
+    public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.RespectNullableAnnotations = true;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        return options;
+    }
+}

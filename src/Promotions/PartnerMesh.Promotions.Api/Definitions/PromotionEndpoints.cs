@@ -1,0 +1,200 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using PartnerMesh.Promotions.Api.Common;
+using PartnerMesh.Promotions.Api.Evaluations;
+using PartnerMesh.Promotions.Domain.Definitions;
+using PartnerMesh.ServiceDefaults.Security;
+
+namespace PartnerMesh.Promotions.Api.Definitions;
+
+public static class PromotionEndpoints
+{
+    public const int MaxIdempotencyKeyLength = 100;
+    private const int MaxPageSize = 100;
+
+    public static RouteGroupBuilder MapPromotionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/promotions/definitions")
+            .WithTags("Promotions")
+            .RequireAuthorization(PartnerMeshPolicies.Admin);
+
+        group.MapPost("/", CreatePromotion).WithName(nameof(CreatePromotion))
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/", ListPromotions).WithName(nameof(ListPromotions));
+        group.MapGet("/{id:guid}", GetPromotion).WithName(nameof(GetPromotion)).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{id:guid}", UpdatePromotion).WithName(nameof(UpdatePromotion))
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/publish", PublishPromotion).WithName(nameof(PublishPromotion));
+        group.MapPost("/{id:guid}/pause", PausePromotion).WithName(nameof(PausePromotion));
+        group.MapPost("/{id:guid}/resume", ResumePromotion).WithName(nameof(ResumePromotion));
+        group.MapPost("/{id:guid}/end", EndPromotion).WithName(nameof(EndPromotion));
+        group.MapPost("/{id:guid}/rollback", RollbackPromotion).WithName(nameof(RollbackPromotion));
+        group.MapGet("/{id:guid}/versions", ListPromotionVersions).WithName(nameof(ListPromotionVersions));
+        group.MapGet("/{id:guid}/versions/{version:int}", GetPromotionVersion).WithName(nameof(GetPromotionVersion));
+        group.MapGet("/{id:guid}/diff", DiffPromotionVersions).WithName(nameof(DiffPromotionVersions));
+        group.MapPost("/{id:guid}/dry-run", DryRunPromotion).WithName(nameof(DryRunPromotion));
+
+        return group;
+    }
+
+    private static async Task<Results<Created<PromotionResponse>, Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> CreatePromotion(
+        SavePromotionRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (ValidateSave(request) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["Idempotency-Key"] = [$"An idempotency key has 1 to {MaxIdempotencyKeyLength} characters."],
+            });
+        }
+
+        var result = await catalog.CreateAsync(request.Definition, request.Reason, idempotencyKey, Actor.Of(user), cancellationToken);
+        return result.Outcome switch
+        {
+            CatalogOutcome.Done => TypedResults.Created($"/api/promotions/definitions/{result.Promotion!.Id}", result.Promotion),
+            CatalogOutcome.Replayed => TypedResults.Ok(result.Promotion!),
+            _ => Problems.Conflict("Idempotency key reused", result.Problem),
+        };
+    }
+
+    private static async Task<Results<Ok<PromotionPage>, ValidationProblem>> ListPromotions(
+        PromotionCatalog catalog, CancellationToken cancellationToken, string? status = null, string? cursor = null, int limit = 50)
+    {
+        Guid? after = null;
+        if (cursor is not null)
+        {
+            if (!Guid.TryParse(cursor, out var parsed))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["Use the nextCursor of the previous page."] });
+            }
+
+            after = parsed;
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"1 to {MaxPageSize}."] });
+        }
+
+        string[] statuses = [PromotionStatuses.Draft, PromotionStatuses.Scheduled, PromotionStatuses.Active, PromotionStatuses.Paused, PromotionStatuses.Ended];
+        if (status is not null && !statuses.Contains(status))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"One of {string.Join(", ", statuses)}."] });
+        }
+
+        return TypedResults.Ok(await catalog.ListAsync(status, after, limit, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<PromotionResponse>, ProblemHttpResult>> GetPromotion(
+        Guid id, PromotionCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.FindAsync(id, cancellationToken) is { } promotion ? TypedResults.Ok(promotion) : NotFound(id);
+
+    private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> UpdatePromotion(
+        Guid id, SavePromotionRequest request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (ValidateSave(request) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return ToResult(id, await catalog.UpdateAsync(id, request.Definition, request.Reason, Actor.Of(user), cancellationToken));
+    }
+
+    private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> PublishPromotion(
+        Guid id, [FromBody] ChangeRequest? request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        ToResult(id, await catalog.PublishAsync(id, Reason(request), Actor.Of(user), cancellationToken));
+
+    private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> PausePromotion(
+        Guid id, [FromBody] ChangeRequest? request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        ToResult(id, await catalog.PauseAsync(id, Reason(request), Actor.Of(user), cancellationToken));
+
+    private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> ResumePromotion(
+        Guid id, [FromBody] ChangeRequest? request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        ToResult(id, await catalog.ResumeAsync(id, Reason(request), Actor.Of(user), cancellationToken));
+
+    private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> EndPromotion(
+        Guid id, [FromBody] ChangeRequest? request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        ToResult(id, await catalog.EndAsync(id, Reason(request), Actor.Of(user), cancellationToken));
+
+    private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> RollbackPromotion(
+        Guid id, RollbackRequest request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (request.Version < 1 || request.Reason is { Length: > 500 })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = ["Name an existing version (1 or more); a reason has at most 500 characters."] });
+        }
+
+        return ToResult(id, await catalog.RollbackAsync(id, request.Version, request.Reason, Actor.Of(user), cancellationToken));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<PromotionVersionResponse>>, ProblemHttpResult>> ListPromotionVersions(
+        Guid id, PromotionCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.VersionsAsync(id, cancellationToken) is { } versions ? TypedResults.Ok(versions) : NotFound(id);
+
+    private static async Task<Results<Ok<PromotionVersionResponse>, ProblemHttpResult>> GetPromotionVersion(
+        Guid id, int version, PromotionCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.VersionAsync(id, version, cancellationToken) is { } found
+            ? TypedResults.Ok(found)
+            : Problems.NotFound("Version not found", $"Promotion {id} has no version {version}.");
+
+    private static async Task<Results<Ok<PromotionDiff>, ProblemHttpResult>> DiffPromotionVersions(
+        Guid id, int from, int to, PromotionCatalog catalog, CancellationToken cancellationToken)
+    {
+        var left = await catalog.VersionAsync(id, from, cancellationToken);
+        var right = await catalog.VersionAsync(id, to, cancellationToken);
+        return left is null || right is null
+            ? Problems.NotFound("Version not found", $"Promotion {id} has no version {(left is null ? from : to)}.")
+            : TypedResults.Ok(new PromotionDiff(id, from, to, DefinitionDiff.Between(left.Definition, right.Definition)));
+    }
+
+    private static async Task<Results<Ok<EvaluationResponse>, ValidationProblem, ProblemHttpResult>> DryRunPromotion(
+        Guid id, EvaluateRequest request, PromotionCatalog catalog, EvaluationService evaluations, CancellationToken cancellationToken)
+    {
+        if (EvaluateRequestRules.Validate(request) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await catalog.LatestAsync(id, cancellationToken) is not { } latest)
+        {
+            return NotFound(id);
+        }
+
+        return TypedResults.Ok(await evaluations.DryRunAsync(latest.Promotion, latest.Definition, request, cancellationToken));
+    }
+
+    private static Dictionary<string, string[]>? ValidateSave(SavePromotionRequest request)
+    {
+        if (request.Definition is null)
+        {
+            return new Dictionary<string, string[]> { ["definition"] = ["A definition is required."] };
+        }
+
+        var errors = PromotionDefinitionRules.Validate(request.Definition);
+        if (request.Reason is { Length: > 500 })
+        {
+            errors ??= [];
+            errors["reason"] = ["At most 500 characters."];
+        }
+
+        return errors;
+    }
+
+    private static string? Reason(ChangeRequest? request) => request?.Reason is { Length: > 500 } reason ? reason[..500] : request?.Reason;
+
+    private static Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult> ToResult(Guid id, CatalogResult result) => result.Outcome switch
+    {
+        CatalogOutcome.Done or CatalogOutcome.Replayed => TypedResults.Ok(result.Promotion!),
+        CatalogOutcome.NotFound => NotFound(id),
+        _ => Problems.Conflict("Promotion cannot change this way", result.Problem),
+    };
+
+    private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound("Promotion not found", $"No promotion has id {id}.");
+}

@@ -1,0 +1,53 @@
+using PartnerMesh.Promotions.Domain.Definitions;
+
+namespace PartnerMesh.Promotions.Api.Definitions;
+
+/// <summary>Create or edit: the definition and, for the history, why.</summary>
+public sealed record SavePromotionRequest(PromotionDefinition Definition, string? Reason = null);
+
+/// <summary>A lifecycle change (publish, pause, resume, end) and why.</summary>
+public sealed record ChangeRequest(string? Reason = null);
+
+public sealed record RollbackRequest(int Version, string? Reason = null);
+
+public sealed record PromotionResponse(
+    Guid Id,
+    string Name,
+    string Status,
+    int? LiveVersion,
+    int LatestVersion,
+    bool HasUnpublishedChanges,
+    DateTimeOffset CreatedAt,
+    string CreatedBy,
+    DateTimeOffset UpdatedAt,
+    PromotionDefinition Definition);
+
+public sealed record PromotionVersionResponse(
+    Guid PromotionId, int Version, bool IsLive, string ChangedBy, DateTimeOffset ChangedAt, string? Reason, int? RestoredFrom,
+    PromotionDefinition Definition);
+
+public sealed record PromotionPage(IReadOnlyList<PromotionResponse> Items, string? NextCursor);
+
+public sealed record DefinitionChange(string Path, System.Text.Json.Nodes.JsonNode? From, System.Text.Json.Nodes.JsonNode? To);
+
+public sealed record PromotionDiff(Guid PromotionId, int From, int To, IReadOnlyList<DefinitionChange> Changes);
+
+/// <summary>Lifecycle as users see it: a published promotion is scheduled, active or ended by its schedule.</summary>
+public static class PromotionStatuses
+{
+    public const string Draft = "draft";
+    public const string Scheduled = "scheduled";
+    public const string Active = "active";
+    public const string Paused = "paused";
+    public const string Ended = "ended";
+
+    public static string Of(PromotionState state, Schedule? liveSchedule, DateTimeOffset now) => state switch
+    {
+        PromotionState.Draft => Draft,
+        PromotionState.Paused => Paused,
+        PromotionState.Ended => Ended,
+        _ when liveSchedule?.StartsAt > now => Scheduled,
+        _ when liveSchedule?.EndsAt <= now => Ended,
+        _ => Active,
+    };
+}

@@ -1,0 +1,43 @@
+using PartnerMesh.Promotions.Domain.Evaluation;
+
+namespace PartnerMesh.Promotions.Api.Evaluations;
+
+/// <summary>A cart (or one product, for a product page) with who is shopping and where they came from.</summary>
+public sealed record EvaluateRequest
+{
+    public string? Currency { get; init; }
+    public IReadOnlyList<CartLineRequest>? Lines { get; init; }
+    public decimal? Shipping { get; init; }
+    public CustomerRequest? Customer { get; init; }
+    public string? VisitorId { get; init; }
+    public Guid? ClickId { get; init; }
+    public Guid? PartnerId { get; init; }
+    public string? UtmSource { get; init; }
+
+    /// <summary>Codes in the order the shopper entered them.</summary>
+    public IReadOnlyList<string>? Codes { get; init; }
+
+    public Touchpoint? Touchpoint { get; init; }
+
+    /// <summary>When to evaluate (default: now), e.g. to preview a scheduled promotion.</summary>
+    public DateTimeOffset? At { get; init; }
+}
+
+public sealed record CartLineRequest
+{
+    public string? Id { get; init; }
+    public string? ProductId { get; init; }
+    public int? Quantity { get; init; }
+    public decimal? UnitPrice { get; init; }
+    public IReadOnlyList<string>? Categories { get; init; }
+    public IReadOnlyList<string>? Collections { get; init; }
+}
+
+public sealed record CustomerRequest
+{
+    public string? Id { get; init; }
+    public string? Email { get; init; }
+    public bool Guest { get; init; }
+    public IReadOnlyList<string>? Segments { get; init; }
+    public int? PreviousOrders { get; init; }
+}

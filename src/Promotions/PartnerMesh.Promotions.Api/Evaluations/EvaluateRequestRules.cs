@@ -1,0 +1,193 @@
+using PartnerMesh.Promotions.Domain.Evaluation;
+using PartnerMesh.Promotions.Domain.Money;
+
+namespace PartnerMesh.Promotions.Api.Evaluations;
+
+/// <summary>Refuses carts that cannot be priced exactly: every problem, keyed by JSON path, in one validation problem.</summary>
+public static class EvaluateRequestRules
+{
+    public const int MaxLines = 500;
+    public const int MaxQuantity = 10_000;
+    public const int MaxCodes = 20;
+    public const int MaxIdLength = 100;
+    public const decimal MaxAmount = 1_000_000_000m;
+
+    public static Dictionary<string, string[]>? Validate(EvaluateRequest request)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var currency = request.Currency;
+        if (!Currencies.IsSupported(currency))
+        {
+            errors["currency"] = [$"'{currency}' is not a supported ISO 4217 currency code (upper case, e.g. EUR)."];
+            currency = null;
+        }
+
+        var lines = request.Lines;
+        if (lines is null || lines.Count == 0)
+        {
+            errors["lines"] = ["A cart has at least one line."];
+        }
+        else if (lines.Count > MaxLines)
+        {
+            errors["lines"] = [$"At most {MaxLines} lines per cart ({lines.Count} sent)."];
+        }
+        else
+        {
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            for (var index = 0; index < lines.Count; index++)
+            {
+                ValidateLine($"lines[{index}]", lines[index], currency, ids, errors);
+            }
+        }
+
+        if (request.Shipping is { } shipping)
+        {
+            CheckAmount("shipping", shipping, currency, errors);
+        }
+
+        if (request.Codes is { } codes)
+        {
+            if (codes.Count > MaxCodes)
+            {
+                errors["codes"] = [$"At most {MaxCodes} codes."];
+            }
+            else if (codes.Any(code => string.IsNullOrWhiteSpace(code) || code.Length > 64))
+            {
+                errors["codes"] = ["Codes are 1 to 64 characters."];
+            }
+        }
+
+        if (request.Touchpoint is { } touchpoint && !Enum.IsDefined(touchpoint))
+        {
+            errors["touchpoint"] = ["One of productPage, cart, checkout."];
+        }
+
+        if (request.Customer is { } customer)
+        {
+            if (customer.Id is { Length: 0 or > MaxIdLength } || customer.Email is { Length: 0 or > 254 } || (customer.Email is { } email && !email.Contains('@')))
+            {
+                errors["customer"] = ["A customer id has 1 to 100 characters; an email has an @ and at most 254."];
+            }
+
+            if (customer.Segments is { } segments && (segments.Count > 100 || segments.Any(string.IsNullOrWhiteSpace)))
+            {
+                errors["customer.segments"] = ["At most 100 non-empty segments."];
+            }
+
+            if (customer.PreviousOrders is < 0)
+            {
+                errors["customer.previousOrders"] = ["Cannot be negative."];
+            }
+        }
+
+        if (request.VisitorId is { Length: 0 or > MaxIdLength } || request.UtmSource is { Length: > 200 })
+        {
+            errors["visitorId"] = ["A visitor id has 1 to 100 characters; a UTM source at most 200."];
+        }
+
+        if (request.PartnerId == Guid.Empty || request.ClickId == Guid.Empty)
+        {
+            errors["partnerId"] = ["Partner and click ids are non-empty GUIDs."];
+        }
+
+        return errors.Count == 0 ? null : errors;
+    }
+
+    private static void ValidateLine(string path, CartLineRequest? line, string? currency, HashSet<string> ids, Dictionary<string, string[]> errors)
+    {
+        if (line is null)
+        {
+            errors[path] = ["A line cannot be null."];
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(line.Id) || line.Id.Length > MaxIdLength)
+        {
+            errors[$"{path}.id"] = [$"A line id has 1 to {MaxIdLength} characters."];
+        }
+        else if (!ids.Add(line.Id))
+        {
+            errors[$"{path}.id"] = [$"Line id '{line.Id}' appears twice."];
+        }
+
+        if (string.IsNullOrWhiteSpace(line.ProductId) || line.ProductId.Length > MaxIdLength)
+        {
+            errors[$"{path}.productId"] = [$"A product id has 1 to {MaxIdLength} characters."];
+        }
+
+        if (line.Quantity is not (>= 1 and <= MaxQuantity))
+        {
+            errors[$"{path}.quantity"] = [$"A quantity is a whole number from 1 to {MaxQuantity:N0}."];
+        }
+
+        if (line.UnitPrice is not { } price)
+        {
+            errors[$"{path}.unitPrice"] = ["A unit price is required."];
+        }
+        else
+        {
+            CheckAmount($"{path}.unitPrice", price, currency, errors);
+        }
+
+        if ((line.Categories?.Count ?? 0) > 50 || (line.Collections?.Count ?? 0) > 50
+            || line.Categories?.Any(string.IsNullOrWhiteSpace) == true || line.Collections?.Any(string.IsNullOrWhiteSpace) == true)
+        {
+            errors[$"{path}.categories"] = ["At most 50 non-empty categories and 50 collections per line."];
+        }
+    }
+
+    private static void CheckAmount(string path, decimal amount, string? currency, Dictionary<string, string[]> errors)
+    {
+        if (amount < 0)
+        {
+            errors[path] = ["Cannot be negative."];
+        }
+        else if (amount > MaxAmount)
+        {
+            errors[path] = [$"At most {MaxAmount:N0}."];
+        }
+        else if (currency is not null && !Currencies.IsWholeMinorUnits(amount, currency))
+        {
+            errors[path] = [$"{currency} amounts have at most {Currencies.MinorUnitsOf(currency)} decimals."];
+        }
+    }
+
+    /// <summary>The domain's view of a request that passed <see cref="Validate"/>.</summary>
+    public static (Cart Cart, EvaluationContext Context) ToDomain(EvaluateRequest request, DateTimeOffset now)
+    {
+        var cart = new Cart
+        {
+            Currency = request.Currency!,
+            Shipping = request.Shipping ?? 0m,
+            Lines = [.. request.Lines!.Select(line => new CartLine
+            {
+                Id = line.Id!,
+                ProductId = line.ProductId!,
+                Quantity = line.Quantity!.Value,
+                UnitPrice = line.UnitPrice!.Value,
+                Categories = line.Categories ?? [],
+                Collections = line.Collections ?? [],
+            })],
+        };
+        var customer = request.Customer ?? new CustomerRequest();
+        var context = new EvaluationContext
+        {
+            Customer = new Customer
+            {
+                Id = customer.Id,
+                Email = customer.Email?.Trim().ToLowerInvariant(),
+                IsGuest = customer.Guest,
+                Segments = customer.Segments ?? [],
+                PreviousOrders = customer.PreviousOrders,
+            },
+            VisitorId = request.VisitorId,
+            ClickId = request.ClickId,
+            PartnerId = request.PartnerId,
+            UtmSource = request.UtmSource,
+            Codes = request.Codes ?? [],
+            Touchpoint = request.Touchpoint ?? Touchpoint.Cart,
+            At = request.At ?? now,
+        };
+        return (cart, context);
+    }
+}

@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Options;
+using PartnerMesh.Promotions.Api.Budgets;
+using PartnerMesh.Promotions.Api.Definitions;
+using PartnerMesh.Promotions.Api.RuleSets;
+using PartnerMesh.Promotions.Domain.Definitions;
+using PartnerMesh.Promotions.Domain.Evaluation;
+
+namespace PartnerMesh.Promotions.Api.Evaluations;
+
+/// <summary>
+/// Evaluates a cart with the in-memory rule set and makes the answer hold: at checkout, the budgets and usage caps of
+/// every applied promotion are reserved for the quote's lifetime, and a promotion whose reservation is refused is
+/// re-evaluated away with its reason; at the product page and cart, caps known to be exhausted are reported the same way.
+/// </summary>
+public sealed class EvaluationService(
+    RuleSetProvider ruleSets, BudgetLedger ledger, BudgetStatusCache budgetStatus, QuoteSigner signer,
+    IOptions<PromotionsOptions> options, TimeProvider timeProvider, PromotionsMetrics metrics)
+{
+    private static readonly TimeSpan RuleSetWait = TimeSpan.FromSeconds(10);
+
+    public async Task<EvaluationResponse> EvaluateAsync(EvaluateRequest request, CancellationToken cancellationToken)
+    {
+        var started = PromotionsMetrics.Timestamp();
+        var ruleSet = await CurrentRuleSetAsync(cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        var (cart, context) = EvaluateRequestRules.ToDomain(request, now);
+        var (result, reservationId, quoteId) = await EvaluateWithBudgetsAsync(ruleSet, cart, context, now, cancellationToken);
+        var quote = IssueQuote(quoteId, result, cart, context, now, reservationId);
+        metrics.Evaluated(context.Touchpoint, timeProvider.GetElapsedTime(started), result);
+        return EvaluationResponse.From(result, quote);
+    }
+
+    /// <summary>The draft's latest version beside everything live (replacing its own live version); nothing reserved, no quote.</summary>
+    public async Task<EvaluationResponse> DryRunAsync(Promotion promotion, PromotionDefinition draft, EvaluateRequest request, CancellationToken cancellationToken)
+    {
+        var live = await CurrentRuleSetAsync(cancellationToken);
+        var compiled = new CompiledPromotion(promotion.Id, promotion.LatestVersion, draft);
+        var ruleSet = new RuleSet(live.Version, live.Promotions.Where(existing => existing.Id != promotion.Id).Append(compiled), live.Mode, killSwitch: false);
+        var (cart, context) = EvaluateRequestRules.ToDomain(request, timeProvider.GetUtcNow());
+        return EvaluationResponse.From(PromotionEvaluator.Evaluate(ruleSet, cart, context), null);
+    }
+
+    /// <summary>Re-evaluates an order's cart at order time (an expired quote), reserving at once like a checkout.</summary>
+    public async Task<(EvaluationResult Result, Guid? ReservationId)> ReevaluateForOrderAsync(
+        Cart cart, EvaluationContext context, CancellationToken cancellationToken)
+    {
+        var ruleSet = await CurrentRuleSetAsync(cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        var (result, reservationId, _) = await EvaluateWithBudgetsAsync(ruleSet, cart, context with { At = now, Touchpoint = Touchpoint.Checkout }, now, cancellationToken);
+        return (result, reservationId);
+    }
+
+    private async Task<RuleSet> CurrentRuleSetAsync(CancellationToken cancellationToken)
+    {
+        if (!ruleSets.IsLoaded)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(RuleSetWait);
+            await ruleSets.WhenLoadedAsync(timeout.Token);
+        }
+
+        return ruleSets.Current;
+    }
+
+    private async Task<(EvaluationResult Result, Guid? ReservationId, Guid QuoteId)> EvaluateWithBudgetsAsync(
+        RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var quoteId = Guid.CreateVersion7(now);
+        var exclusions = new Dictionary<Guid, string>();
+        var byId = ruleSet.Promotions.ToDictionary(promotion => promotion.Id);
+        while (true)
+        {
+            var result = PromotionEvaluator.Evaluate(ruleSet, cart, context, exclusions);
+            var claims = new List<(BudgetClaim Claim, decimal Spend)>();
+            var excludedMore = false;
+            foreach (var applied in result.Applied)
+            {
+                var promotion = byId[applied.PromotionId];
+                if (promotion.Definition.Budgets.Count == 0 && promotion.Definition.PerCustomerLimit is null)
+                {
+                    continue;
+                }
+
+                var promotionClaims = BudgetKeys.ClaimsFor(promotion, context, now);
+                if (promotionClaims is null)
+                {
+                    exclusions[promotion.Id] = ReasonCodes.UsageLimitReached;
+                    excludedMore = true;
+                    continue;
+                }
+
+                if (context.Touchpoint != Touchpoint.Checkout && promotionClaims.FirstOrDefault(claim => budgetStatus.IsExhausted(claim.Key)) is { } exhausted)
+                {
+                    exclusions[promotion.Id] = exhausted.RefusalReason;
+                    excludedMore = true;
+                    continue;
+                }
+
+                claims.AddRange(promotionClaims.Select(claim => (claim, claim.MaxSpend is null ? 0m : applied.Amount)));
+            }
+
+            if (excludedMore)
+            {
+                continue;
+            }
+
+            if (context.Touchpoint != Touchpoint.Checkout || claims.Count == 0)
+            {
+                return (result, null, quoteId);
+            }
+
+            var reservation = await ledger.ReserveAsync(new ReservationRequest(quoteId, now + options.Value.QuoteLifetime, claims), cancellationToken);
+            metrics.ReservationAttempted(reservation.Succeeded);
+            if (reservation.Succeeded)
+            {
+                return (result, reservation.ReservationId, quoteId);
+            }
+
+            exclusions[reservation.RefusedBy!.PromotionId] = reservation.RefusedBy.RefusalReason;
+        }
+    }
+
+    private Quote IssueQuote(Guid quoteId, EvaluationResult result, Cart cart, EvaluationContext context, DateTimeOffset now, Guid? reservationId)
+    {
+        var issuedAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
+        return signer.Sign(new Quote
+        {
+            Id = quoteId,
+            IssuedAt = issuedAt,
+            ExpiresAt = issuedAt + options.Value.QuoteLifetime,
+            RuleSetVersion = result.RuleSetVersion,
+            Currency = result.Currency,
+            CartHash = CartFingerprint.Of(cart, context),
+            DiscountTotal = result.Totals.DiscountTotal,
+            GrandTotal = result.Totals.GrandTotal,
+            Promotions = [.. result.Applied.Select(applied => new QuotedPromotion(applied.PromotionId, applied.Version, applied.Amount, applied.Code))],
+            ReservationId = reservationId,
+            PartnerId = context.PartnerId,
+        });
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PartnerMesh.Promotions.Api.Budgets;
+
+namespace PartnerMesh.Promotions.Api.Infrastructure.Configurations;
+
+public sealed class BudgetCounterConfiguration : IEntityTypeConfiguration<BudgetCounter>
+{
+    public void Configure(EntityTypeBuilder<BudgetCounter> builder)
+    {
+        builder.HasKey(counter => counter.Key);
+        builder.Property(counter => counter.Key).HasMaxLength(400);
+        builder.Property(counter => counter.Spend).HasPrecision(20, 4);
+        builder.Property(counter => counter.MaxSpend).HasPrecision(20, 4);
+    }
+}
+
+public sealed class BudgetReservationConfiguration : IEntityTypeConfiguration<BudgetReservation>
+{
+    public void Configure(EntityTypeBuilder<BudgetReservation> builder)
+    {
+        builder.HasKey(reservation => reservation.Id);
+        builder.Property(reservation => reservation.Id).ValueGeneratedNever();
+        builder.Property(reservation => reservation.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(reservation => reservation.Items).HasColumnType("jsonb");
+        builder.Property(reservation => reservation.OrderId).HasMaxLength(100);
+        builder.HasIndex(reservation => reservation.QuoteId).IsUnique();
+        builder.HasIndex(reservation => reservation.ExpiresAt).HasFilter("status = 'Held'");
+    }
+}

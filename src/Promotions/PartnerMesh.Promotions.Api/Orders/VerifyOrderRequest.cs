@@ -1,0 +1,37 @@
+using PartnerMesh.Promotions.Api.Evaluations;
+
+namespace PartnerMesh.Promotions.Api.Orders;
+
+/// <summary>A completed order: its quote as received, the cart and context as ordered, and what was charged.</summary>
+public sealed record VerifyOrderRequest
+{
+    public string? OrderId { get; init; }
+    public Quote? Quote { get; init; }
+    public EvaluateRequest? Order { get; init; }
+    public decimal? ChargedDiscountTotal { get; init; }
+    public decimal? ChargedGrandTotal { get; init; }
+}
+
+public sealed record OrderVerificationResponse(
+    string OrderId, Guid QuoteId, string Outcome, string? MismatchReason, string Currency, decimal QuotedGrandTotal,
+    decimal ChargedGrandTotal, decimal ExpectedGrandTotal, decimal DiscountTotal, bool Cancelled, DateTimeOffset VerifiedAt)
+{
+    public static OrderVerificationResponse From(OrderVerification verification) =>
+        new(verification.OrderId, verification.QuoteId, verification.Outcome, verification.MismatchReason, verification.Currency,
+            verification.QuotedGrandTotal, verification.ChargedGrandTotal, verification.ExpectedGrandTotal, verification.DiscountTotal,
+            verification.Cancelled, verification.VerifiedAt);
+}
+
+public static class VerificationOutcomes
+{
+    public const string Honoured = "honoured";
+    public const string Requoted = "requoted";
+    public const string Mismatch = "mismatch";
+}
+
+public static class MismatchReasons
+{
+    public const string CartChanged = "cart_changed";
+    public const string ChargedDiffers = "charged_differs";
+    public const string ExpiredQuoteDiffers = "expired_quote_differs";
+}

@@ -1,0 +1,41 @@
+using PartnerMesh.Promotions.Api.Evaluations;
+
+namespace PartnerMesh.Promotions.Api.Orders;
+
+public static class VerifyOrderRules
+{
+    public static Dictionary<string, string[]>? Validate(VerifyOrderRequest request)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!IsValidOrderId(request.OrderId))
+        {
+            errors["orderId"] = ["An order id has 1 to 100 characters."];
+        }
+
+        if (request.Quote is null)
+        {
+            errors["quote"] = ["The quote the order was priced with is required."];
+        }
+
+        if (request.Order is null)
+        {
+            errors["order"] = ["The order's cart and context are required."];
+        }
+        else if (EvaluateRequestRules.Validate(request.Order) is { } orderErrors)
+        {
+            foreach (var (key, messages) in orderErrors)
+            {
+                errors[$"order.{key}"] = messages;
+            }
+        }
+
+        if (request.ChargedGrandTotal is not >= 0 || request.ChargedDiscountTotal is not >= 0)
+        {
+            errors["chargedGrandTotal"] = ["What was charged (chargedGrandTotal, chargedDiscountTotal) is required and not negative."];
+        }
+
+        return errors.Count == 0 ? null : errors;
+    }
+
+    public static bool IsValidOrderId(string? orderId) => orderId is { Length: >= 1 and <= 100 } && !string.IsNullOrWhiteSpace(orderId);
+}

@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Promotions.FunctionalTests;
+
+public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : IClassFixture<PromotionsApiFactory>
+{
+    private readonly HttpClient _admin = factory.Admin();
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+
+    [Fact]
+    public async Task Create_ValidDefinition_Returns201DraftWithVersion1()
+    {
+        var response = await _admin.PostAsJsonAsync("/api/promotions/definitions",
+            new JsonObject { ["definition"] = PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 10), ["reason"] = "spring" }, Ct);
+
+        var created = await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Equal("draft", created["status"]!.GetValue<string>());
+        Assert.Equal(1, created["latestVersion"]!.GetValue<int>());
+        Assert.Null(created["liveVersion"]);
+        Assert.Equal($"/api/promotions/definitions/{created["id"]}", response.Headers.Location!.OriginalString);
+    }
+
+    public static TheoryData<string, string> ContradictoryDefinitions => new()
+    {
+        { """{"name":"x","action":{"type":"percentOffItems","percent":120}}""", "action.percent" },
+        { """{"name":"x","action":{"type":"percentOffOrder","percent":0}}""", "action.percent" },
+        { """{"name":"x","action":{"type":"fixedOffOrder","amount":-5}}""", "action.amount" },
+        { """{"name":"x","action":{"type":"fixedOffOrder","amount":5}}""", "action.amount" },
+        { """{"name":"x","currency":"EUR","action":{"type":"fixedOffOrder","amount":5.001}}""", "action.amount" },
+        { """{"name":"x","currency":"EUR","action":{"type":"tieredOrder","tiers":[{"threshold":200,"amountOff":30},{"threshold":100,"amountOff":10}]}}""", "action.tiers[1].threshold" },
+        { """{"name":"x","schedule":{"startsAt":"2026-12-10T00:00:00Z","endsAt":"2026-12-01T00:00:00Z"},"action":{"type":"freeShipping"}}""", "schedule.endsAt" },
+        { """{"name":"x","requiresCode":true,"action":{"type":"freeShipping"}}""", "codes" },
+        { """{"name":"x","codes":["A1"],"action":{"type":"freeShipping"}}""", "requiresCode" },
+        { """{"name":"x","budgets":[{"scope":"campaign","maxUses":5}],"action":{"type":"freeShipping"}}""", "budgets[0].scope" },
+        { """{"name":"x","currency":"XXX","action":{"type":"freeShipping"}}""", "currency" },
+        { """{"name":"x","rolloutPercent":101,"action":{"type":"freeShipping"}}""", "rolloutPercent" },
+        { """{"name":"","action":{"type":"freeShipping"}}""", "name" },
+        { """{"name":"x","action":{"type":"buyXGetY","buyQuantity":0,"getQuantity":1,"buyFilter":{}}}""", "action.buyQuantity" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ContradictoryDefinitions))]
+    public async Task Create_ContradictoryOrOutOfRange_Returns400NamingTheField(string definition, string field)
+    {
+        var response = await _admin.PostAsync("/api/promotions/definitions", Json($$"""{"definition":{{definition}}}"""), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(field, problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"definition":{"name":"x","action":{"type":"teleport"}}}""")]
+    [InlineData("""{"definition":{"name":"x","exclusivity":"exclusiveAndStackable","action":{"type":"freeShipping"}}}""")]
+    [InlineData("""{"definition":{"name":"x","exclusivity":1,"action":{"type":"freeShipping"}}}""")]
+    [InlineData("""{"definition":{"name":"x"}}""")]
+    [InlineData("""{"definition":{"name":"x","action":{"type":"percentOffItems","percent":"ten"}}}""")]
+    [InlineData("""{"definition":{"name":"x","action":{"type":"freeShipping"},"unknownField":1}}""")]
+    [InlineData("""{"definition":{"name":"x","action":{"type":"freeShipping"}""")]
+    public async Task Create_MalformedOrUnknownShape_Returns400(string body)
+    {
+        var response = await _admin.PostAsync("/api/promotions/definitions", Json(body), Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(0, await factory.QueryDbAsync(db => Task.FromResult(db.Promotions.Count(promotion => promotion.Name == "x"))));
+    }
+
+    [Fact]
+    public async Task Create_SameIdempotencyKeyTwice_ReturnsSamePromotion_DifferentBody409()
+    {
+        var key = Guid.NewGuid().ToString();
+        var body = new JsonObject { ["definition"] = PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 10) };
+
+        var first = await (await Send(body, key)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var again = await (await Send(body, key)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var different = await Send(new JsonObject { ["definition"] = PromotionsTestClient.PercentOffProduct("other", 20) }, key);
+
+        Assert.Equal(first["id"]!.GetValue<Guid>(), again["id"]!.GetValue<Guid>());
+        await different.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+
+        Task<HttpResponseMessage> Send(JsonObject content, string idempotencyKey)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/promotions/definitions") { Content = JsonContent.Create(content) };
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+            return _admin.SendAsync(request, Ct);
+        }
+    }
+
+    [Fact]
+    public async Task EditPublishRollback_KeepsEveryVersion_DiffShowsChange_LiveFollowsPublish()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 10));
+
+        var edited = await (await _admin.PutAsJsonAsync($"/api/promotions/definitions/{id}",
+            new JsonObject { ["definition"] = PromotionsTestClient.PercentOffProduct(product, 25), ["reason"] = "weekend" }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(1, edited["liveVersion"]!.GetValue<int>());
+        Assert.True(edited["hasUnpublishedChanges"]!.GetValue<bool>());
+
+        var diff = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}/diff?from=1&to=2", Ct);
+        var change = Assert.Single(diff!["changes"]!.AsArray());
+        Assert.Equal("$.action.percent", change!["path"]!.GetValue<string>());
+        Assert.Equal(10m, change["from"]!.GetValue<decimal>());
+        Assert.Equal(25m, change["to"]!.GetValue<decimal>());
+
+        await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/publish", new JsonObject(), Ct);
+        var rolledBack = await (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/rollback",
+            new JsonObject { ["version"] = 1, ["reason"] = "too generous" }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal(3, rolledBack["liveVersion"]!.GetValue<int>());
+        Assert.Equal(10m, rolledBack["definition"]!["action"]!["percent"]!.GetValue<decimal>());
+        var versions = (await _admin.GetFromJsonAsync<JsonArray>($"/api/promotions/definitions/{id}/versions", Ct))!;
+        Assert.Equal([1, 2, 3], versions!.Select(version => version!["version"]!.GetValue<int>()));
+        Assert.Equal(1, versions![2]!["restoredFrom"]!.GetValue<int>());
+        Assert.Equal("too generous", versions[2]!["reason"]!.GetValue<string>());
+        Assert.StartsWith("api-key:", versions[0]!["changedBy"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PauseResumeEnd_FollowLifecycle_EndedCannotChange()
+    {
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 10));
+
+        Assert.Equal("paused", (await Change(id, "pause"))["status"]!.GetValue<string>());
+        Assert.Equal("active", (await Change(id, "resume"))["status"]!.GetValue<string>());
+        Assert.Equal("ended", (await Change(id, "end"))["status"]!.GetValue<string>());
+
+        var edit = await _admin.PutAsJsonAsync($"/api/promotions/definitions/{id}",
+            new JsonObject { ["definition"] = PromotionsTestClient.PercentOffProduct("x", 5) }, Ct);
+        await edit.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        foreach (var action in new[] { "resume", "publish", "pause" })
+        {
+            var refused = await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/{action}", new JsonObject(), Ct);
+            await refused.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        }
+
+        async Task<JsonObject> Change(Guid promotion, string action) =>
+            await (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{promotion}/{action}", new JsonObject { ["reason"] = action }, Ct))
+                .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Publish_ScheduledInFuture_StatusScheduled()
+    {
+        var definition = PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 10);
+        definition["schedule"] = new JsonObject { ["startsAt"] = DateTimeOffset.UtcNow.AddDays(3) };
+        var id = await _admin.PublishAsync(definition);
+
+        var promotion = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}", Ct);
+        Assert.Equal("scheduled", promotion!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task UnknownPromotion_Returns404Problem()
+    {
+        foreach (var response in new[]
+        {
+            await _admin.GetAsync($"/api/promotions/definitions/{Guid.NewGuid()}", Ct),
+            await _admin.PostAsJsonAsync($"/api/promotions/definitions/{Guid.NewGuid()}/publish", new JsonObject(), Ct),
+            await _admin.PostAsJsonAsync($"/api/promotions/definitions/{Guid.NewGuid()}/rollback", new JsonObject { ["version"] = 1 }, Ct),
+        })
+        {
+            await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        }
+    }
+
+    [Fact]
+    public async Task AdminEndpoints_WithStorefrontOrPartnerToken_Return403_WithoutToken401()
+    {
+        var storefront = await factory.Storefront().GetAsync("/api/promotions/definitions", Ct);
+        var partner = await factory.CreatePartnerClient(Guid.NewGuid()).GetAsync("/api/promotions/definitions", Ct);
+        var anonymous = await factory.CreateAnonymousClient().GetAsync("/api/promotions/definitions", Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, storefront.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, partner.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    [Fact]
+    public async Task List_PagesWithCursor_FiltersByStatus()
+    {
+        for (var index = 0; index < 3; index++)
+        {
+            await _admin.PostAsJsonAsync("/api/promotions/definitions",
+                new JsonObject { ["definition"] = PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 10) }, Ct);
+        }
+
+        var first = await _admin.GetFromJsonAsync<JsonObject>("/api/promotions/definitions?limit=2&status=draft", Ct);
+        var second = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions?limit=2&status=draft&cursor={first!["nextCursor"]}", Ct);
+
+        Assert.Equal(2, first["items"]!.AsArray().Count);
+        Assert.NotEmpty(second!["items"]!.AsArray());
+        Assert.All(first["items"]!.AsArray().Concat(second["items"]!.AsArray()), item => Assert.Equal("draft", item!["status"]!.GetValue<string>()));
+        Assert.Empty(first["items"]!.AsArray().Select(item => item!["id"]!.GetValue<Guid>())
+            .Intersect(second["items"]!.AsArray().Select(item => item!["id"]!.GetValue<Guid>())));
+        await (await _admin.GetAsync("/api/promotions/definitions?limit=0", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.GetAsync("/api/promotions/definitions?cursor=nope", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+}
