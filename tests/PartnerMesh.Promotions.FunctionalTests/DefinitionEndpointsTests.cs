@@ -71,6 +71,18 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
     }
 
     [Fact]
+    public async Task Create_TypeDiscriminatorNotFirst_Accepted_AndReadsBackAfterPublish()
+    {
+        var body = $$$"""{"definition":{"action":{"filter":{"productIds":["{{{PromotionsTestClient.UniqueProduct()}}}"]},"percent":10,"type":"percentOffItems"},"conditions":[{"min":5,"type":"cartSubtotal"}],"currency":"EUR","name":"late type"}}""";
+        var created = await (await _admin.PostAsync("/api/promotions/definitions", Json(body), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        var published = await _admin.PostAsJsonAsync($"/api/promotions/definitions/{created["id"]}/publish", new JsonObject(), Ct);
+
+        var promotion = await published.ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal("cartSubtotal", promotion["definition"]!["conditions"]![0]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Create_SameIdempotencyKeyTwice_ReturnsSamePromotion_DifferentBody409()
     {
         var key = Guid.NewGuid().ToString();

@@ -22,7 +22,7 @@ public static class PromotionsTestClient
         var created = await admin.PostAsJsonAsync("/api/promotions/definitions", new JsonObject { ["definition"] = definition }, Ct);
         var id = (await created.ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["id"]!.GetValue<Guid>();
         var published = await admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/publish", new JsonObject { ["reason"] = "test" }, Ct);
-        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+        await published.ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
         return id;
     }
 

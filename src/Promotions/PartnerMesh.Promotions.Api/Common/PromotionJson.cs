@@ -14,6 +14,8 @@ public static class PromotionJson
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.RespectNullableAnnotations = true;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        // jsonb reorders keys, and people write "type" anywhere: the discriminator need not come first.
+        options.AllowOutOfOrderMetadataProperties = true;
         return options;
     }
 }

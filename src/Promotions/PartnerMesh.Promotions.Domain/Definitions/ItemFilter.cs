@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PartnerMesh.Promotions.Domain.Definitions;
 
 /// <summary>Which cart lines a condition or action is about: any listed product, category or collection matches.
@@ -10,5 +12,6 @@ public sealed record ItemFilter
 
     public static readonly ItemFilter All = new();
 
+    [JsonIgnore]
     public bool IsEmpty => ProductIds.Count == 0 && Categories.Count == 0 && Collections.Count == 0;
 }

@@ -1,0 +1,279 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Promotions.FunctionalTests;
+
+public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : IClassFixture<PromotionsApiFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly HttpClient _admin = factory.Admin();
+    private readonly HttpClient _storefront = factory.Storefront();
+
+    [Fact]
+    public async Task Evaluate_PublishedPromotion_PricesLinesTotalsAndExplainsRejections()
+    {
+        var shoes = PromotionsTestClient.UniqueProduct();
+        var socks = PromotionsTestClient.UniqueProduct();
+        var percent = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(shoes, 20));
+        var threshold = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "10 off orders of 500 with socks",
+            ["currency"] = "EUR",
+            ["conditions"] = new JsonArray(
+                new JsonObject { ["type"] = "cartSubtotal", ["min"] = 500 },
+                new JsonObject { ["type"] = "items", ["filter"] = new JsonObject { ["productIds"] = new JsonArray(socks) } }),
+            ["action"] = new JsonObject { ["type"] = "fixedOffOrder", ["amount"] = 10 },
+        });
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l1", shoes, 2, 50.00m, null), ("l2", socks, 1, 9.99m, null)));
+
+        var line = evaluation["lines"]!.AsArray().Single(line => line!["id"]!.GetValue<string>() == "l1")!;
+        Assert.Equal(100.00m, line["subtotal"]!.GetValue<decimal>());
+        Assert.Equal(20.00m, line["itemDiscount"]!.GetValue<decimal>());
+        Assert.Equal(80.00m, line["total"]!.GetValue<decimal>());
+        Assert.Equal(109.99m, evaluation.Total("itemsSubtotal"));
+        Assert.Equal(20.00m, evaluation.Total("discountTotal"));
+        Assert.Equal(94.89m, evaluation.Total("grandTotal"));
+        Assert.Equal(20.00m, evaluation.Applied(percent)!["amount"]!.GetValue<decimal>());
+        Assert.Equal("item", evaluation.Applied(percent)!["stackingClass"]!.GetValue<string>());
+        Assert.Equal("condition_not_met", evaluation.RejectionReason(threshold));
+        var quote = evaluation["quote"]!;
+        Assert.Equal(94.89m, quote["grandTotal"]!.GetValue<decimal>());
+        Assert.False(string.IsNullOrEmpty(quote["signature"]!.GetValue<string>()));
+        Assert.True(quote["expiresAt"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
+    public async Task Evaluate_SameCartAtEveryTouchpoint_SameAnswer()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 15));
+        var cart = PromotionsTestClient.Cart(("a", product, 3, 19.99m, null));
+
+        var answers = new List<JsonObject>();
+        foreach (var touchpoint in new[] { "productPage", "cart", "checkout" })
+        {
+            answers.Add(await _storefront.EvaluateAsync(cart.With("touchpoint", touchpoint)));
+        }
+
+        Assert.Single(answers.Select(answer => answer["totals"]!.ToJsonString()).Distinct());
+        Assert.Single(answers.Select(answer => answer["applied"]!.ToJsonString()).Distinct());
+        Assert.Single(answers.Select(answer => answer["quote"]!["cartHash"]!.GetValue<string>()).Distinct());
+    }
+
+    [Fact]
+    public async Task Evaluate_LineAndCodeOrder_DoesNotChangeTheAnswer()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var other = PromotionsTestClient.UniqueProduct();
+        var code1 = $"A{Guid.NewGuid():N}"[..12];
+        var code2 = $"B{Guid.NewGuid():N}"[..12];
+        await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "code 1", ["requiresCode"] = true, ["codes"] = new JsonArray(code1),
+            ["action"] = new JsonObject { ["type"] = "percentOffOrder", ["percent"] = 10 },
+        });
+        await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "code 2", ["requiresCode"] = true, ["codes"] = new JsonArray(code2), ["exclusivity"] = "stopAfterThis", ["priority"] = 1,
+            ["action"] = new JsonObject { ["type"] = "percentOffItems", ["percent"] = 30, ["filter"] = new JsonObject { ["productIds"] = new JsonArray(product) } },
+        });
+
+        var forward = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("x", product, 1, 33.33m, null), ("y", other, 2, 7.77m, null))
+            .With("codes", new JsonArray(code1, code2)));
+        var backward = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("y", other, 2, 7.77m, null), ("x", product, 1, 33.33m, null))
+            .With("codes", new JsonArray(code2.ToLowerInvariant(), code1)));
+
+        Assert.Equal(forward["totals"]!.ToJsonString(), backward["totals"]!.ToJsonString());
+        Assert.Equal(forward["applied"]!.ToJsonString(), backward["applied"]!.ToJsonString());
+        Assert.Equal(forward["quote"]!["cartHash"]!.GetValue<string>(), backward["quote"]!["cartHash"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Evaluate_StaleProof_RemovingCodeChangingLineOrEndingPromotion_ChangesNextAnswer()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var code = $"C{Guid.NewGuid():N}"[..12];
+        var id = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "5 % with code over 50", ["requiresCode"] = true, ["codes"] = new JsonArray(code), ["currency"] = "EUR",
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "cartSubtotal", ["min"] = 50 }),
+            ["action"] = new JsonObject { ["type"] = "percentOffOrder", ["percent"] = 5 },
+        });
+        var cart = PromotionsTestClient.Cart(("l", product, 2, 30m, null)).With("codes", new JsonArray(code));
+
+        Assert.Equal(3.00m, (await _storefront.EvaluateAsync(cart)).Applied(id)!["amount"]!.GetValue<decimal>());
+        // A code-gated promotion is only a candidate when one of its codes is entered: without it, it is not mentioned.
+        var withoutCode = await _storefront.EvaluateAsync(cart.With("codes", new JsonArray()));
+        Assert.Null(withoutCode.Applied(id));
+        Assert.Equal(0m, withoutCode.Total("discountTotal"));
+        Assert.Equal("condition_not_met", (await _storefront.EvaluateAsync(
+            PromotionsTestClient.Cart(("l", product, 1, 30m, null)).With("codes", new JsonArray(code)))).RejectionReason(id));
+
+        await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/end", new JsonObject { ["reason"] = "over" }, Ct);
+        var afterEnd = await _storefront.EvaluateAsync(cart);
+        Assert.Null(afterEnd.Applied(id));
+        Assert.Equal(0m, afterEnd.Total("discountTotal"));
+        Assert.Equal("unknown", afterEnd["codes"]![0]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Evaluate_OutsideSchedule_ReportsReason_AndAtInsideWindowApplies()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var start = DateTimeOffset.UtcNow.AddDays(2);
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["schedule"] = new JsonObject { ["startsAt"] = start, ["endsAt"] = start.AddDays(1) };
+        var id = await _admin.PublishAsync(definition);
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 10m, null));
+
+        Assert.Equal("outside_schedule", (await _storefront.EvaluateAsync(cart)).RejectionReason(id));
+        Assert.NotNull((await _storefront.EvaluateAsync(cart.With("at", start.AddHours(1)))).Applied(id));
+        Assert.Equal("outside_schedule", (await _storefront.EvaluateAsync(cart.With("at", start.AddDays(1)))).RejectionReason(id));
+    }
+
+    [Fact]
+    public async Task Evaluate_PartnerExclusiveOffer_OnlyForThatPartnersTraffic()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var partner = Guid.NewGuid();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 12);
+        definition["conditions"] = new JsonArray(new JsonObject { ["type"] = "partner", ["partnerIds"] = new JsonArray(partner) });
+        var id = await _admin.PublishAsync(definition);
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 100m, null));
+
+        Assert.NotNull((await _storefront.EvaluateAsync(cart.With("partnerId", partner))).Applied(id));
+        Assert.Equal("not_for_partner", (await _storefront.EvaluateAsync(cart.With("partnerId", Guid.NewGuid()))).RejectionReason(id));
+        Assert.Equal("not_for_partner", (await _storefront.EvaluateAsync(cart)).RejectionReason(id));
+    }
+
+    [Fact]
+    public async Task Evaluate_KillSwitch_StopsEveryPromotion_UntilSwitchedBack()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 50));
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 10m, null));
+        try
+        {
+            (await _admin.PutAsJsonAsync("/api/promotions/settings", new JsonObject { ["killSwitch"] = true }, Ct)).EnsureSuccessStatusCode();
+            var killed = await _storefront.EvaluateAsync(cart);
+            Assert.Equal("kill_switch", killed.RejectionReason(id));
+            Assert.Equal(0m, killed.Total("discountTotal"));
+        }
+        finally
+        {
+            (await _admin.PutAsJsonAsync("/api/promotions/settings", new JsonObject { ["killSwitch"] = false }, Ct)).EnsureSuccessStatusCode();
+        }
+
+        Assert.NotNull((await _storefront.EvaluateAsync(cart)).Applied(id));
+    }
+
+    [Fact]
+    public async Task Evaluate_TwoFreeShippingPromotions_ShippingDiscountedOnce()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var condition = new JsonArray(new JsonObject { ["type"] = "items", ["filter"] = new JsonObject { ["productIds"] = new JsonArray(product) } });
+        var first = await _admin.PublishAsync(new JsonObject { ["name"] = "free 1", ["conditions"] = condition.DeepClone(), ["action"] = new JsonObject { ["type"] = "freeShipping" } });
+        var second = await _admin.PublishAsync(new JsonObject { ["name"] = "free 2", ["conditions"] = condition.DeepClone(), ["action"] = new JsonObject { ["type"] = "freeShipping" } });
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 10m, null)));
+
+        Assert.Equal(4.90m, evaluation.Total("shippingDiscount"));
+        Assert.Equal(10.00m, evaluation.Total("grandTotal"));
+        Assert.Single(new[] { evaluation.Applied(first), evaluation.Applied(second) }, applied => applied is not null);
+    }
+
+    [Fact]
+    public async Task Evaluate_UnknownCode_ReportedUnknown_NeverA500()
+    {
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", "p", 1, 10m, null)).With("codes", new JsonArray("NOPE-123")));
+
+        Assert.Equal("unknown", evaluation["codes"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal("NOPE-123", evaluation["codes"]![0]!["code"]!.GetValue<string>());
+    }
+
+    public static TheoryData<string, string> BadCarts => new()
+    {
+        { """{"currency":"ZZZ","lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":1}]}""", "currency" },
+        { """{"currency":"eur","lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":1}]}""", "currency" },
+        { """{"currency":"EUR","lines":[]}""", "lines" },
+        { """{"currency":"EUR"}""", "lines" },
+        { """{"currency":"EUR","lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":-1}]}""", "lines[0].unitPrice" },
+        { """{"currency":"EUR","lines":[{"id":"a","productId":"p","quantity":-2,"unitPrice":1}]}""", "lines[0].quantity" },
+        { """{"currency":"EUR","lines":[{"id":"a","productId":"p","quantity":0,"unitPrice":1}]}""", "lines[0].quantity" },
+        { """{"currency":"EUR","lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":1.005}]}""", "lines[0].unitPrice" },
+        { """{"currency":"JPY","lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":100.5}]}""", "lines[0].unitPrice" },
+        { """{"currency":"EUR","lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":1},{"id":"a","productId":"q","quantity":1,"unitPrice":1}]}""", "lines[1].id" },
+        { """{"currency":"EUR","shipping":-4.9,"lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":1}]}""", "shipping" },
+        { """{"currency":"EUR","lines":[{"id":"a","productId":"","quantity":1,"unitPrice":1}]}""", "lines[0].productId" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadCarts))]
+    public async Task Evaluate_BadCart_Returns400NamingTheField(string body, string field)
+    {
+        var response = await _storefront.PostAsync("/api/promotions/evaluations", Json(body), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains($"\"{field}\"", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"currency":"EUR","lines":[{"id":"a","productId":"p","quantity":"two","unitPrice":1}]}""")]
+    [InlineData("""{"currency":"EUR","lines":[{"id":"a","productId":"p","quantity":1.5,"unitPrice":1}]}""")]
+    [InlineData("""{"currency":"EUR","touchpoint":"basket","lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":1}]}""")]
+    [InlineData("""{"currency":"EUR","lines":[{"id":"a",""")]
+    [InlineData("""[]""")]
+    public async Task Evaluate_MalformedJsonOrWrongTypes_Returns400(string body)
+    {
+        var response = await _storefront.PostAsync("/api/promotions/evaluations", Json(body), Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Evaluate_TenThousandLines_Refused4xx()
+    {
+        var lines = new JsonArray([.. Enumerable.Range(0, 10_000).Select(index => (JsonNode)new JsonObject
+        {
+            ["id"] = $"l{index}", ["productId"] = "p", ["quantity"] = 1, ["unitPrice"] = 1,
+        })]);
+        var response = await _storefront.PostAsJsonAsync("/api/promotions/evaluations", new JsonObject { ["currency"] = "EUR", ["lines"] = lines }, Ct);
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge, $"got {(int)response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Evaluate_WithAdminOnlyOrPartnerToken_Authorized_StorefrontOrAdmin()
+    {
+        var cart = PromotionsTestClient.Cart(("l", "p", 1, 1m, null));
+
+        Assert.Equal(HttpStatusCode.OK, (await _admin.PostAsJsonAsync("/api/promotions/evaluations", cart, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await factory.CreatePartnerClient(Guid.NewGuid()).PostAsJsonAsync("/api/promotions/evaluations", cart, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateAnonymousClient().PostAsJsonAsync("/api/promotions/evaluations", cart, Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task DryRun_DraftAgainstSampleCart_ShowsItsEffect_WithoutPublishing()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var created = await (await _admin.PostAsJsonAsync("/api/promotions/definitions",
+            new JsonObject { ["definition"] = PromotionsTestClient.PercentOffProduct(product, 40) }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var id = created["id"]!.GetValue<Guid>();
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 50m, null));
+
+        var dryRun = await (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/dry-run", cart, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var live = await _storefront.EvaluateAsync(cart);
+
+        Assert.Equal(20m, dryRun.Applied(id)!["amount"]!.GetValue<decimal>());
+        Assert.Null(dryRun["quote"]);
+        Assert.Null(live.Applied(id));
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+}
