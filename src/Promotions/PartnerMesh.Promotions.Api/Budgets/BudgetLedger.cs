@@ -38,7 +38,7 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
                 WHERE key = {claim.Key}
                   AND ({claim.MaxUses}::integer IS NULL OR uses + 1 <= {claim.MaxUses})
                   AND ({claim.MaxSpend}::numeric IS NULL OR spend + {spend} <= {claim.MaxSpend})
-                RETURNING uses AS "Uses", spend AS "Spend", max_uses AS "MaxUses", max_spend AS "MaxSpend"
+                RETURNING uses, spend, max_uses, max_spend
                 """).ToListAsync(cancellationToken);
             if (rows.Count == 0)
             {

@@ -46,6 +46,7 @@ public sealed class OrderVerificationService(
         }
 
         var now = timeProvider.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)); // PostgreSQL keeps microseconds: replays read back equal
         var (cart, context) = EvaluateRequestRules.ToDomain(request.Order!, now);
         var sameCart = string.Equals(CartFingerprint.Of(cart, context), quote.CartHash, StringComparison.Ordinal);
         var charged = request.ChargedGrandTotal!.Value;

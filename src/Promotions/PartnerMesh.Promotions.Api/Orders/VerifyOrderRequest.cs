@@ -1,4 +1,5 @@
 using PartnerMesh.Promotions.Api.Evaluations;
+using PartnerMesh.Promotions.Domain.Money;
 
 namespace PartnerMesh.Promotions.Api.Orders;
 
@@ -16,10 +17,14 @@ public sealed record OrderVerificationResponse(
     string OrderId, Guid QuoteId, string Outcome, string? MismatchReason, string Currency, decimal QuotedGrandTotal,
     decimal ChargedGrandTotal, decimal ExpectedGrandTotal, decimal DiscountTotal, bool Cancelled, DateTimeOffset VerifiedAt)
 {
-    public static OrderVerificationResponse From(OrderVerification verification) =>
-        new(verification.OrderId, verification.QuoteId, verification.Outcome, verification.MismatchReason, verification.Currency,
-            verification.QuotedGrandTotal, verification.ChargedGrandTotal, verification.ExpectedGrandTotal, verification.DiscountTotal,
-            verification.Cancelled, verification.VerifiedAt);
+    /// <summary>Amounts in the currency's minor units, however the database stored their scale.</summary>
+    public static OrderVerificationResponse From(OrderVerification verification)
+    {
+        decimal Money(decimal amount) => Currencies.Round(amount, verification.Currency);
+        return new(verification.OrderId, verification.QuoteId, verification.Outcome, verification.MismatchReason, verification.Currency,
+            Money(verification.QuotedGrandTotal), Money(verification.ChargedGrandTotal), Money(verification.ExpectedGrandTotal),
+            Money(verification.DiscountTotal), verification.Cancelled, verification.VerifiedAt);
+    }
 }
 
 public static class VerificationOutcomes

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Promotions.FunctionalTests;
+
+public sealed class BudgetTests(PromotionsApiFactory factory) : IClassFixture<PromotionsApiFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly HttpClient _admin = factory.Admin();
+    private readonly HttpClient _storefront = factory.Storefront();
+
+    [Fact]
+    public async Task Checkout_ConcurrentCheckoutsAgainstUsageBudget_ExactlyTheCapGetsIt()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["budgets"] = new JsonArray(new JsonObject { ["scope"] = "promotion", ["maxUses"] = 7 });
+        var id = await _admin.PublishAsync(definition);
+
+        var checkouts = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ =>
+            _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 20m, null)).With("touchpoint", "checkout"))));
+
+        Assert.Equal(7, checkouts.Count(checkout => checkout.Applied(id) is not null));
+        Assert.Equal(53, checkouts.Count(checkout => checkout.RejectionReason(id) == "budget_exhausted"));
+        Assert.All(checkouts.Where(checkout => checkout.Applied(id) is not null), checkout => Assert.NotNull(checkout["quote"]!["reservationId"]));
+        var counter = await factory.QueryDbAsync(db => db.BudgetCounters.SingleAsync(counter => counter.Key == $"promotion:{id:N}:all", Ct));
+        Assert.Equal(7, counter.Uses);
+        var exhausted = await factory.QueryDbAsync(db => db.Set<PartnerMesh.Outbox.OutboxMessage>()
+            .CountAsync(message => message.MessageUrn.Contains("promotion-budget-exhausted"), Ct));
+        Assert.True(exhausted >= 1);
+    }
+
+    [Fact]
+    public async Task Checkout_SpendBudget_NeverOverspent()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 50);
+        definition["currency"] = "EUR";
+        definition["budgets"] = new JsonArray(new JsonObject { ["scope"] = "promotion", ["period"] = "day", ["maxSpend"] = 100 });
+        var id = await _admin.PublishAsync(definition);
+
+        var checkouts = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 30m, null)).With("touchpoint", "checkout"))));
+
+        var spent = checkouts.Select(checkout => checkout.Applied(id)?["amount"]!.GetValue<decimal>() ?? 0m).Sum();
+        Assert.Equal(90m, spent); // 6 × 15.00; a 7th would make 105.00
+        Assert.Equal(6, checkouts.Count(checkout => checkout.Applied(id) is not null));
+    }
+
+    [Fact]
+    public async Task Checkout_PerCustomerLimit_GuestsByNormalisedEmail_ReasonUsageLimitReached()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["perCustomerLimit"] = 1;
+        var id = await _admin.PublishAsync(definition);
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 20m, null)).With("touchpoint", "checkout");
+
+        var first = await _storefront.EvaluateAsync(cart.With("customer", new JsonObject { ["email"] = "Ann@Example.com", ["guest"] = true }));
+        var second = await _storefront.EvaluateAsync(cart.With("customer", new JsonObject { ["email"] = " ann@example.com", ["guest"] = true }));
+        var anonymous = await _storefront.EvaluateAsync(cart);
+
+        Assert.NotNull(first.Applied(id));
+        Assert.Equal("usage_limit_reached", second.RejectionReason(id));
+        Assert.Equal("usage_limit_reached", anonymous.RejectionReason(id));
+    }
+
+    [Fact]
+    public async Task ExpiredQuote_ReservationReleased_BudgetUsableAgain()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["budgets"] = new JsonArray(new JsonObject { ["maxUses"] = 1 });
+        var id = await _admin.PublishAsync(definition);
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 20m, null)).With("touchpoint", "checkout");
+        var held = await _storefront.EvaluateAsync(cart);
+        var reservationId = held["quote"]!["reservationId"]!.GetValue<Guid>();
+        Assert.Equal("budget_exhausted", (await _storefront.EvaluateAsync(cart)).RejectionReason(id));
+
+        // Expire the hold as time would (the sweeper runs every second in tests).
+        await factory.QueryDbAsync(db => db.Database.ExecuteSqlAsync(
+            $"UPDATE budget_reservations SET expires_at = now() - interval '1 minute' WHERE id = {reservationId}", Ct));
+
+        await Eventually.UntilAsync(async () => (await _storefront.EvaluateAsync(cart)).Applied(id) is not null,
+            TimeSpan.FromSeconds(20), "the expired reservation's use is given back");
+    }
+
+    [Fact]
+    public async Task ProductPage_AfterBudgetExhausted_SaysSoToo()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["budgets"] = new JsonArray(new JsonObject { ["maxUses"] = 1 });
+        var id = await _admin.PublishAsync(definition);
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 20m, null));
+        Assert.NotNull((await _storefront.EvaluateAsync(cart.With("touchpoint", "productPage"))).Applied(id));
+
+        await _storefront.EvaluateAsync(cart.With("touchpoint", "checkout"));
+
+        var productPage = await _storefront.EvaluateAsync(cart.With("touchpoint", "productPage"));
+        Assert.Equal("budget_exhausted", productPage.RejectionReason(id));
+        Assert.Equal(0m, productPage.Total("discountTotal"));
+    }
+
+    [Fact]
+    public async Task PartnerBudget_CountsEachPartnerSeparately()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["budgets"] = new JsonArray(new JsonObject { ["scope"] = "partner", ["period"] = "month", ["maxUses"] = 1 });
+        var id = await _admin.PublishAsync(definition);
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 20m, null)).With("touchpoint", "checkout");
+        var (partnerA, partnerB) = (Guid.NewGuid(), Guid.NewGuid());
+
+        Assert.NotNull((await _storefront.EvaluateAsync(cart.With("partnerId", partnerA))).Applied(id));
+        Assert.Equal("budget_exhausted", (await _storefront.EvaluateAsync(cart.With("partnerId", partnerA))).RejectionReason(id));
+        Assert.NotNull((await _storefront.EvaluateAsync(cart.With("partnerId", partnerB))).Applied(id));
+    }
+}

@@ -1,0 +1,205 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Promotions.FunctionalTests;
+
+public sealed class OrderVerificationTests(PromotionsApiFactory factory) : IClassFixture<PromotionsApiFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly HttpClient _admin = factory.Admin();
+    private readonly HttpClient _storefront = factory.Storefront();
+
+    [Fact]
+    public async Task Order_ChargedAsQuoted_Honoured_ConsumesReservation_ReplayIdempotent()
+    {
+        var (cart, checkout, id) = await CheckoutWithBudgetAsync(maxUses: 5);
+        var order = Order(cart, checkout);
+
+        var verified = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", order, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var replay = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", order, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal("honoured", verified["outcome"]!.GetValue<string>());
+        Assert.Equal(verified.ToJsonString(), replay.ToJsonString());
+        var reservationId = checkout["quote"]!["reservationId"]!.GetValue<Guid>();
+        var reservation = await factory.QueryDbAsync(db => db.BudgetReservations.SingleAsync(reservation => reservation.Id == reservationId, Ct));
+        Assert.Equal("Consumed", reservation.Status.ToString());
+        Assert.Equal(1, await CountEventsAsync("order-promotions-verified", order["orderId"]!.GetValue<string>()));
+        Assert.NotNull(checkout.Applied(id));
+    }
+
+    [Fact]
+    public async Task Order_ChargedDifferently_ExplicitMismatch_RecordedAndPublished()
+    {
+        var (cart, checkout, _) = await CheckoutWithBudgetAsync(maxUses: 5);
+        var order = Order(cart, checkout);
+        order["chargedGrandTotal"] = checkout.Total("grandTotal") - 1m;
+        order["chargedDiscountTotal"] = checkout.Total("discountTotal") + 1m;
+
+        var verified = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", order, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        Assert.Equal("mismatch", verified["outcome"]!.GetValue<string>());
+        Assert.Equal("charged_differs", verified["mismatchReason"]!.GetValue<string>());
+        Assert.Equal(1, await CountEventsAsync("quote-mismatch-detected", order["orderId"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Order_CartChangedAfterQuote_MismatchCartChanged()
+    {
+        var (cart, checkout, _) = await CheckoutWithBudgetAsync(maxUses: 5);
+        var changed = (JsonObject)cart.DeepClone();
+        changed["lines"]![0]!["quantity"] = 3;
+        var order = Order(changed, checkout);
+
+        var verified = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", order, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        Assert.Equal("cart_changed", verified["mismatchReason"]!.GetValue<string>());
+        Assert.NotEqual(verified["quotedGrandTotal"]!.GetValue<decimal>(), verified["expectedGrandTotal"]!.GetValue<decimal>());
+    }
+
+    [Theory]
+    [InlineData("grandTotal")]
+    [InlineData("expiresAt")]
+    [InlineData("signature")]
+    [InlineData("reservationId")]
+    public async Task Order_TamperedQuote_Returns422_NothingRecorded(string field)
+    {
+        var (cart, checkout, _) = await CheckoutWithBudgetAsync(maxUses: 5);
+        var order = Order(cart, checkout);
+        var quote = order["quote"]!.AsObject();
+        quote[field] = field switch
+        {
+            "grandTotal" => 0.01m,
+            "expiresAt" => DateTimeOffset.UtcNow.AddYears(1),
+            "signature" => Convert.ToBase64String(new byte[32]),
+            _ => Guid.NewGuid(),
+        };
+
+        var response = await _storefront.PostAsJsonAsync("/api/promotions/orders", order, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        await (await _storefront.GetAsync($"/api/promotions/orders/{order["orderId"]}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Order_QuoteReserializedWithoutTrailingZeros_StillAuthentic()
+    {
+        var (cart, checkout, _) = await CheckoutWithBudgetAsync(maxUses: 5);
+        var order = Order(cart, checkout);
+        var quote = order["quote"]!.AsObject();
+        quote["grandTotal"] = JsonValue.Create(decimal.Parse(quote["grandTotal"]!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture) + 0.000m);
+
+        var response = await _storefront.PostAsJsonAsync("/api/promotions/orders", order, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Order_ExpiredQuote_Reevaluated_RequotedWhenRulesAgree_MismatchWhenNot()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 10));
+        var cart = PromotionsTestClient.Cart(("l", product, 2, 25m, null)).With("touchpoint", "checkout");
+        var checkout = await _storefront.EvaluateAsync(cart);
+        var expired = await ExpireQuoteAsync(checkout);
+
+        var agreed = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", Order(cart, expired), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Equal("requoted", agreed["outcome"]!.GetValue<string>());
+
+        await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/pause", new JsonObject(), Ct);
+        var laterCheckout = await ExpireQuoteAsync(checkout);
+        var order = Order(cart, laterCheckout);
+        var differs = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", order, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Equal("mismatch", differs["outcome"]!.GetValue<string>());
+        Assert.Equal("expired_quote_differs", differs["mismatchReason"]!.GetValue<string>());
+        Assert.Equal(checkout.Total("grandTotal") + checkout.Total("discountTotal"), differs["expectedGrandTotal"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task Order_SameOrderIdOtherQuote_Returns409()
+    {
+        var (cart, checkout, _) = await CheckoutWithBudgetAsync(maxUses: 5);
+        var order = Order(cart, checkout);
+        (await _storefront.PostAsJsonAsync("/api/promotions/orders", order, Ct)).EnsureSuccessStatusCode();
+        var other = await _storefront.EvaluateAsync(cart);
+        var reused = Order(cart, other);
+        reused["orderId"] = order["orderId"]!.DeepClone();
+
+        await (await _storefront.PostAsJsonAsync("/api/promotions/orders", reused, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Cancel_GivesTheBudgetUseBack_Once()
+    {
+        var (cart, checkout, id) = await CheckoutWithBudgetAsync(maxUses: 1);
+        var order = Order(cart, checkout);
+        (await _storefront.PostAsJsonAsync("/api/promotions/orders", order, Ct)).EnsureSuccessStatusCode();
+        Assert.Equal("budget_exhausted", (await _storefront.EvaluateAsync(cart)).RejectionReason(id));
+
+        var cancelled = await (await _storefront.PostAsync($"/api/promotions/orders/{order["orderId"]}/cancellation", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        (await _storefront.PostAsync($"/api/promotions/orders/{order["orderId"]}/cancellation", null, Ct)).EnsureSuccessStatusCode();
+
+        Assert.True(cancelled["cancelled"]!.GetValue<bool>());
+        var counter = await factory.QueryDbAsync(db => db.BudgetCounters.SingleAsync(counter => counter.Key == $"promotion:{id:N}:all", Ct));
+        Assert.Equal(0, counter.Uses);
+        Assert.NotNull((await _storefront.EvaluateAsync(cart)).Applied(id));
+    }
+
+    [Fact]
+    public async Task Order_BadInput_Returns400_UnknownOrder404()
+    {
+        var missingQuote = await _storefront.PostAsJsonAsync("/api/promotions/orders", new JsonObject { ["orderId"] = "o-1" }, Ct);
+        var negative = await _storefront.PostAsJsonAsync("/api/promotions/orders", new JsonObject
+        {
+            ["orderId"] = "o-2", ["quote"] = new JsonObject(), ["order"] = PromotionsTestClient.Cart(("l", "p", 1, 1m, null)),
+            ["chargedGrandTotal"] = -1, ["chargedDiscountTotal"] = 0,
+        }, Ct);
+
+        await missingQuote.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await negative.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await _storefront.GetAsync("/api/promotions/orders/never-seen", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await _storefront.PostAsync("/api/promotions/orders/never-seen/cancellation", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    private async Task<(JsonObject Cart, JsonObject Checkout, Guid PromotionId)> CheckoutWithBudgetAsync(int maxUses)
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["budgets"] = new JsonArray(new JsonObject { ["maxUses"] = maxUses });
+        var id = await _admin.PublishAsync(definition);
+        var cart = PromotionsTestClient.Cart(("l", product, 2, 24.95m, null)).With("touchpoint", "checkout");
+        return (cart, await _storefront.EvaluateAsync(cart), id);
+    }
+
+    private static JsonObject Order(JsonObject cart, JsonObject checkout) => new()
+    {
+        ["orderId"] = $"order-{Guid.NewGuid():N}",
+        ["quote"] = checkout["quote"]!.DeepClone(),
+        ["order"] = cart.DeepClone(),
+        ["chargedGrandTotal"] = checkout.Total("grandTotal"),
+        ["chargedDiscountTotal"] = checkout.Total("discountTotal"),
+    };
+
+    /// <summary>A quote as it would be after its lifetime: signed by the service with an expiry in the past.</summary>
+    private async Task<JsonObject> ExpireQuoteAsync(JsonObject checkout)
+    {
+        var signer = factory.Services.GetService(typeof(PartnerMesh.Promotions.Api.Evaluations.QuoteSigner)) as PartnerMesh.Promotions.Api.Evaluations.QuoteSigner;
+        var quote = checkout["quote"].Deserialize<PartnerMesh.Promotions.Api.Evaluations.Quote>(PartnerMesh.Promotions.Api.Common.PromotionJson.Options)!;
+        var expired = signer!.Sign(quote with { IssuedAt = quote.IssuedAt.AddHours(-1), ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1) });
+        var copy = (JsonObject)checkout.DeepClone();
+        copy["quote"] = System.Text.Json.JsonSerializer.SerializeToNode(expired, PartnerMesh.Promotions.Api.Common.PromotionJson.Options);
+        await Task.CompletedTask;
+        return copy;
+    }
+
+    private async Task<int> CountEventsAsync(string urnPart, string orderId)
+    {
+        var payloads = await factory.QueryDbAsync(db => db.Set<PartnerMesh.Outbox.OutboxMessage>()
+            .Where(message => message.MessageUrn.Contains(urnPart)).Select(message => message.Payload).ToListAsync(Ct));
+        return payloads.Count(payload => payload.Contains(orderId, StringComparison.Ordinal));
+    }
+}
