@@ -296,4 +296,75 @@ public sealed class StackingTests
         Assert.Equal(ReasonCodes.NothingToDiscount, ReasonOf(result, 4));
         Assert.Equal(0m, result.Totals.GrandTotal);
     }
+
+    [Fact]
+    public void Evaluate_BestDealWithStopAfterThis_StopsTheLaterClasses()
+    {
+        var rules = Rules(StackingMode.BestDeal,
+            Definition(new PercentOffItems(30m)) with { Exclusivity = Exclusivity.StopAfterThis },
+            Definition(new PercentOffItems(10m)),
+            Definition(new FixedOffOrder(5.00m)),
+            Definition(new FreeShipping()));
+
+        var result = Evaluate(rules, Hundred);
+
+        Assert.Equal([Id(1)], result.Applied.Select(applied => applied.PromotionId));
+        Assert.Equal(ReasonCodes.NotBestDeal, ReasonOf(result, 2));
+        Assert.Equal(ReasonCodes.ExcludedByExclusivity, ReasonOf(result, 3));
+        Assert.Equal(ReasonCodes.ExcludedByExclusivity, ReasonOf(result, 4));
+        Assert.Equal(75.00m, result.Totals.GrandTotal);
+    }
+
+    [Fact]
+    public void Evaluate_BestDealTie_KeepsTheFirstByPriority()
+    {
+        var rules = Rules(StackingMode.BestDeal,
+            Definition(new FixedOffOrder(10.00m)) with { Priority = 9 },
+            Definition(new PercentOffOrder(10m)) with { Priority = 3 });
+
+        var result = Evaluate(rules, Hundred);
+
+        Assert.Equal(10.00m, AppliedOf(result, 2).Amount);
+        Assert.Equal(ReasonCodes.NotBestDeal, ReasonOf(result, 1));
+    }
+
+    [Fact]
+    public void Evaluate_BestDealWithExclusive_TheExclusiveStillAppliesAlone()
+    {
+        var rules = Rules(StackingMode.BestDeal,
+            Definition(new FixedOffOrder(1.00m)) with { Exclusivity = Exclusivity.Exclusive },
+            Definition(new PercentOffItems(50m)));
+
+        var result = Evaluate(rules, Hundred);
+
+        Assert.Equal([Id(1)], result.Applied.Select(applied => applied.PromotionId));
+        Assert.Equal(ReasonCodes.ExcludedByExclusivity, ReasonOf(result, 2));
+    }
+
+    [Fact]
+    public void Evaluate_EmptyCart_GivesZerosAndDiscountsOnlyShipping()
+    {
+        var rules = Rules(Definition(new PercentOffOrder(10m)), Definition(new FixedOffOrder(5.00m)), Definition(new FreeShipping()));
+
+        var result = Evaluate(rules, Cart("EUR", 3.00m));
+
+        Assert.Equal(new Totals(0m, 0m, 0m, 3.00m, 3.00m, 3.00m, 0m), result.Totals);
+        Assert.Equal(ReasonCodes.NothingToDiscount, ReasonOf(result, 1));
+        Assert.Equal(ReasonCodes.NothingToDiscount, ReasonOf(result, 2));
+    }
+
+    [Fact]
+    public void Evaluate_CodeRemovedOrLineChanged_NextEvaluationChanges()
+    {
+        var rules = Rules(Definition(new PercentOffOrder(10m), new CartSubtotalCondition(100m)) with { RequiresCode = true, Codes = ["SAVE10"] });
+
+        var withCode = Evaluate(rules, Hundred, Context("SAVE10"));
+        var withoutCode = Evaluate(rules, Hundred, Context());
+        var smallerCart = Evaluate(rules, Hundred with { Lines = [Hundred.Lines[0]] }, Context("SAVE10"));
+
+        Assert.Equal(10.00m, withCode.Totals.OrderDiscounts);
+        Assert.Equal(0m, withoutCode.Totals.OrderDiscounts);
+        Assert.Equal(0m, smallerCart.Totals.OrderDiscounts);
+        Assert.Equal(ReasonCodes.ConditionNotMet, ReasonOf(smallerCart, 1));
+    }
 }
