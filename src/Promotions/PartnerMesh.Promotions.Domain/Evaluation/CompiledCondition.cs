@@ -51,9 +51,12 @@ public abstract class CompiledCondition
 
     private sealed class FirstOrder : CompiledCondition
     {
-        public override bool IsMet(CartView cart, EvaluationContext context) => context.Customer.PreviousOrders == 0;
+        public override bool IsMet(CartView cart, EvaluationContext context) =>
+            !context.Customer.IsGuest && context.Customer.PreviousOrders == 0;
 
-        public override string Explain(CartView cart, EvaluationContext context) => context.Customer.PreviousOrders is null
+        public override string Explain(CartView cart, EvaluationContext context) => context.Customer.IsGuest
+            ? "firstOrder: guests do not qualify"
+            : context.Customer.PreviousOrders is null
             ? "firstOrder: the customer's previous orders are not known"
             : "firstOrder: the customer has ordered before";
     }

@@ -137,8 +137,9 @@ internal static class DiscountActions
             }
 
             toGive -= units;
+            // Rounded per given unit, so units added in one line give what the same units in separate lines give.
             var perUnit = action.AmountOffPerUnit is { } amountOff ? Math.Min(amountOff, unitPrice) : unitPrice * (action.Percent ?? 100m) / 100m;
-            discounts[index] = Math.Min(state.LineRemaining[index], state.Round(perUnit * units));
+            discounts[index] = Math.Min(state.LineRemaining[index], state.Round(perUnit) * units);
         }
 
         return TakeFromLines(discounts, state);

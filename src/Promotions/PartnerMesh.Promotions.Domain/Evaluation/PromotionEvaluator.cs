@@ -41,8 +41,11 @@ public static class PromotionEvaluator
         var state = new PricingState(view);
         var applied = new List<AppliedPromotion>();
         var gifts = new List<GiftItem>();
+        // The first exclusive promotion (by priority, then id) that gives something applies alone; one that would discount
+        // nothing in this cart does not apply, so it blocks nothing.
         var exclusive = eligible.Where(entry => entry.Promotion.Definition.Exclusivity == Exclusivity.Exclusive)
-            .OrderBy(entry => entry.Promotion.Definition.Priority).ThenBy(entry => entry.Promotion.Id).FirstOrDefault();
+            .OrderBy(entry => entry.Promotion.Definition.Priority).ThenBy(entry => entry.Promotion.Id)
+            .FirstOrDefault(entry => DiscountActions.Apply(entry.Promotion, state.Clone()) is var trial && (trial.Amount > 0 || trial.Gift is not null));
         if (exclusive.Promotion is not null)
         {
             foreach (var (promotion, _) in eligible.Where(entry => !ReferenceEquals(entry.Promotion, exclusive.Promotion)))

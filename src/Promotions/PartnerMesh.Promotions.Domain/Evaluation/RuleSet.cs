@@ -30,22 +30,20 @@ public sealed class RuleSet
         var unrestricted = new List<CompiledPromotion>();
         foreach (var promotion in Promotions)
         {
-            if (promotion.Definition.RequiresCode)
-            {
-                Add(byCode, promotion.Codes, promotion);
-            }
-            else if (promotion.IndexFilter is { } filter)
+            // A code-gated promotion with an item filter is also a candidate when the cart holds its items, so that the
+            // answer can say code_required ("enter a code for 20 % off shoes"); without an item filter only its code finds it.
+            if (promotion.IndexFilter is { } filter)
             {
                 Add(byProduct, filter.ProductIds, promotion);
                 Add(byCategory, filter.Categories, promotion);
                 Add(byCollection, filter.Collections, promotion);
             }
-            else
+            else if (!promotion.Definition.RequiresCode)
             {
                 unrestricted.Add(promotion);
             }
 
-            if (!promotion.Definition.RequiresCode && promotion.Codes.Count > 0)
+            if (promotion.Codes.Count > 0)
             {
                 Add(byCode, promotion.Codes, promotion);
             }

@@ -1,0 +1,211 @@
+using PartnerMesh.Promotions.Domain.Definitions;
+using PartnerMesh.Promotions.Domain.Evaluation;
+using Xunit;
+using static PartnerMesh.Promotions.UnitTests.Build;
+
+namespace PartnerMesh.Promotions.UnitTests;
+
+public sealed class ActionTests
+{
+    // Lines: a = 2 × 25.00 shoes, b = 1 × 50.00 hat, c = 4 × 2.50 socks; items 110.00; shipping 4.90.
+    private static readonly Cart Basket = Cart("EUR", 4.90m,
+        Line("a", "shoe", 2, 25.00m, ["shoes"]),
+        Line("b", "hat", 1, 50.00m, ["hats"], ["summer"]),
+        Line("c", "sock", 4, 2.50m, ["shoes"]));
+
+    [Fact]
+    public void PercentOffItems_WithCategoryFilter_DiscountsMatchingLinesOnly()
+    {
+        var result = Evaluate(Definition(new PercentOffItems(20m, Categories("shoes"))), Basket);
+
+        Assert.Equal(10.00m, LineOf(result, "a").ItemDiscount);
+        Assert.Equal(0m, LineOf(result, "b").ItemDiscount);
+        Assert.Equal(2.00m, LineOf(result, "c").ItemDiscount);
+        Assert.Equal(new Totals(110.00m, 12.00m, 0m, 4.90m, 0m, 12.00m, 102.90m), result.Totals);
+        Assert.Equal(12.00m, AppliedOf(result, 1).Amount);
+        Assert.Equal([new LineDiscount("a", 10.00m), new LineDiscount("c", 2.00m)], AppliedOf(result, 1).Lines);
+    }
+
+    [Fact]
+    public void PercentOffItems_WithoutFilter_DiscountsEveryLine()
+    {
+        var result = Evaluate(Definition(new PercentOffItems(10m)), Basket);
+
+        Assert.Equal([5.00m, 5.00m, 1.00m], result.Lines.Select(line => line.ItemDiscount));
+        Assert.Equal(11.00m, result.Totals.ItemDiscounts);
+    }
+
+    [Fact]
+    public void PercentOffItems_OverItsCap_SharesTheCapByLargestRemainder()
+    {
+        // 50 % would be 25.00 + 25.00 + 5.00 = 55.00; capped at 10.00: shares 4.55 / 4.54 / 0.91 → 4.55, 4.54, 0.91.
+        var result = Evaluate(Definition(new PercentOffItems(50m, MaxDiscount: 10.00m)), Basket);
+
+        Assert.Equal(10.00m, result.Totals.ItemDiscounts);
+        Assert.Equal([4.55m, 4.54m, 0.91m], result.Lines.Select(line => line.ItemDiscount));
+    }
+
+    [Fact]
+    public void FixedOffItems_PerUnit_NeverBelowZero()
+    {
+        var result = Evaluate(Definition(new FixedOffItems(3.00m, Categories("shoes"))), Basket);
+
+        Assert.Equal(6.00m, LineOf(result, "a").ItemDiscount);
+        Assert.Equal(10.00m, LineOf(result, "c").ItemDiscount);   // 4 × 3.00 = 12.00 clamped to the line's 10.00
+        Assert.Equal(0m, LineOf(result, "c").Total);
+        Assert.Equal(16.00m, result.Totals.ItemDiscounts);
+    }
+
+    [Fact]
+    public void FixedPrice_MatchingUnits_CostTheFixedPriceAndCheaperUnitsAreUntouched()
+    {
+        var result = Evaluate(Definition(new FixedPrice(20.00m, Products("shoe", "sock"))), Basket);
+
+        Assert.Equal(40.00m, LineOf(result, "a").Total);
+        Assert.Equal(10.00m, LineOf(result, "c").Total);
+        Assert.Equal(10.00m, result.Totals.ItemDiscounts);
+        Assert.Equal([new LineDiscount("a", 10.00m)], AppliedOf(result, 1).Lines);
+    }
+
+    [Fact]
+    public void PercentOffOrder_WithCap_TakesTenPercentUpToFifty()
+    {
+        var small = Evaluate(Definition(new PercentOffOrder(10m, MaxDiscount: 50.00m)), Basket);
+        var large = Evaluate(Definition(new PercentOffOrder(10m, MaxDiscount: 50.00m)), Cart("EUR", 0m, Line("x", "tv", 1, 999.99m)));
+
+        Assert.Equal(11.00m, small.Totals.OrderDiscounts);
+        Assert.Equal(50.00m, large.Totals.OrderDiscounts);
+        Assert.Equal(949.99m, large.Totals.GrandTotal);
+    }
+
+    [Fact]
+    public void PercentOffOrder_ExcludesShippingFromItsBase()
+    {
+        var result = Evaluate(Definition(new PercentOffOrder(100m)), Basket);
+
+        Assert.Equal(110.00m, result.Totals.OrderDiscounts);
+        Assert.Equal(4.90m, result.Totals.GrandTotal);
+    }
+
+    [Fact]
+    public void FixedOffOrder_LargerThanTheOrder_IsClampedToTheOrder()
+    {
+        var result = Evaluate(Definition(new FixedOffOrder(500.00m)), Basket);
+
+        Assert.Equal(110.00m, result.Totals.OrderDiscounts);
+        Assert.Equal(110.00m, AppliedOf(result, 1).Amount);
+        Assert.Equal(4.90m, result.Totals.GrandTotal);
+        Assert.All(result.Lines, line => Assert.Equal(line.Total, line.OrderDiscountAllocation));
+    }
+
+    [Fact]
+    public void FixedOffOrder_IsAllocatedInProportionToLines()
+    {
+        var result = Evaluate(Definition(new FixedOffOrder(11.00m)), Basket);
+
+        Assert.Equal([5.00m, 5.00m, 1.00m], result.Lines.Select(line => line.OrderDiscountAllocation));
+        Assert.Equal(99.00m + 4.90m, result.Totals.GrandTotal);
+    }
+
+    [Theory]
+    [InlineData(99.99, 0)]
+    [InlineData(100.00, 10.00)]
+    [InlineData(199.99, 10.00)]
+    [InlineData(200.00, 30.00)]
+    [InlineData(450.00, 30.00)]
+    public void TieredOrderDiscount_ItemsSubtotal_GetsTheHighestTierReached(decimal subtotal, decimal expected)
+    {
+        var tiers = new TieredOrderDiscount([new DiscountTier(100m, AmountOff: 10m), new DiscountTier(200m, AmountOff: 30m)]);
+
+        var result = Evaluate(Definition(tiers), Cart("EUR", 0m, Line("x", "p", 1, subtotal)));
+
+        Assert.Equal(expected, result.Totals.OrderDiscounts);
+        Assert.Equal(expected == 0 ? [ReasonCodes.NothingToDiscount] : [], result.NotApplied.Select(rejected => rejected.Reason));
+    }
+
+    [Fact]
+    public void TieredOrderDiscount_PercentTier_TakesThePercentOfTheDiscountedItems()
+    {
+        var tiers = new TieredOrderDiscount([new DiscountTier(50m, Percent: 5m), new DiscountTier(100m, Percent: 10m)]);
+        var rules = Rules(Definition(new PercentOffItems(50m)), Definition(tiers));
+
+        // Items 110.00 reach the 100 tier (threshold on the undiscounted subtotal); 10 % of the 55.00 left = 5.50.
+        var result = Evaluate(rules, Basket);
+
+        Assert.Equal(55.00m, result.Totals.ItemDiscounts);
+        Assert.Equal(5.50m, result.Totals.OrderDiscounts);
+    }
+
+    [Fact]
+    public void PercentOffShipping_RoundsHalfAwayFromZero()
+    {
+        var result = Evaluate(Definition(new PercentOffShipping(50m)), Basket);
+
+        Assert.Equal(2.45m, result.Totals.ShippingDiscount);
+        var odd = Evaluate(Definition(new PercentOffShipping(50m)), Cart("EUR", 4.95m, Line("x", "p", 1, 1m)));
+        Assert.Equal(2.48m, odd.Totals.ShippingDiscount);   // 2.475 → 2.48
+    }
+
+    [Fact]
+    public void FixedOffShipping_IsClampedToShipping()
+    {
+        var three = Evaluate(Definition(new FixedOffShipping(3.00m)), Basket);
+        var ten = Evaluate(Definition(new FixedOffShipping(10.00m)), Basket);
+
+        Assert.Equal(3.00m, three.Totals.ShippingDiscount);
+        Assert.Equal(4.90m, ten.Totals.ShippingDiscount);
+        Assert.Equal(110.00m, ten.Totals.GrandTotal);
+    }
+
+    [Fact]
+    public void FreeShipping_DiscountsAllShipping()
+    {
+        var result = Evaluate(Definition(new FreeShipping()), Basket);
+
+        Assert.Equal(new Totals(110.00m, 0m, 0m, 4.90m, 4.90m, 4.90m, 110.00m), result.Totals);
+    }
+
+    [Fact]
+    public void FreeShipping_WithoutShipping_ReportsNothingToDiscount()
+    {
+        var result = Evaluate(Definition(new FreeShipping()), Cart("EUR", 0m, Line("x", "p", 1, 10m)));
+
+        Assert.Equal(ReasonCodes.NothingToDiscount, ReasonOf(result, 1));
+    }
+
+    [Fact]
+    public void FreeGift_InCart_IsDiscountedToZero()
+    {
+        var cart = Cart("EUR", 0m, Line("a", "shoe", 1, 80m), Line("g", "tote", 3, 5.00m));
+
+        var result = Evaluate(Definition(new FreeGift("tote", 2), new CartSubtotalCondition(50m)), cart);
+
+        Assert.Equal(10.00m, LineOf(result, "g").ItemDiscount);
+        Assert.Equal(5.00m, LineOf(result, "g").Total);
+        Assert.Empty(result.Gifts);
+        Assert.Equal(10.00m, AppliedOf(result, 1).Amount);
+    }
+
+    [Fact]
+    public void FreeGift_NotInCart_IsListedToAdd()
+    {
+        var cart = Cart("EUR", 0m, Line("a", "shoe", 1, 80m));
+
+        var result = Evaluate(Definition(new FreeGift("tote", 2)), cart);
+
+        Assert.Equal([new GiftItem(Id(1), "tote", 2)], result.Gifts);
+        Assert.Equal(0m, AppliedOf(result, 1).Amount);
+        Assert.Equal(80m, result.Totals.GrandTotal);
+    }
+
+    [Fact]
+    public void FreeGift_PartlyInCart_DiscountsWhatIsThereAndListsTheRest()
+    {
+        var cart = Cart("EUR", 0m, Line("a", "shoe", 1, 80m), Line("g", "tote", 1, 5.00m));
+
+        var result = Evaluate(Definition(new FreeGift("tote", 2)), cart);
+
+        Assert.Equal(5.00m, LineOf(result, "g").ItemDiscount);
+        Assert.Equal([new GiftItem(Id(1), "tote", 1)], result.Gifts);
+    }
+}

@@ -1,0 +1,108 @@
+using PartnerMesh.Promotions.Domain.Definitions;
+using PartnerMesh.Promotions.Domain.Evaluation;
+using PartnerMesh.Promotions.Domain.Money;
+using Xunit;
+using static PartnerMesh.Promotions.UnitTests.Build;
+
+namespace PartnerMesh.Promotions.UnitTests;
+
+public sealed class MoneyTests
+{
+    [Theory]
+    [InlineData("EUR", 2, 0.01)]
+    [InlineData("USD", 2, 0.01)]
+    [InlineData("JPY", 0, 1)]
+    [InlineData("KWD", 3, 0.001)]
+    public void MinorUnitsOf_Currency_IsTheIsoMinorUnit(string currency, int units, decimal minorUnit)
+    {
+        Assert.Equal(units, Currencies.MinorUnitsOf(currency));
+        Assert.Equal(minorUnit, Currencies.MinorUnit(currency));
+    }
+
+    [Theory]
+    [InlineData(2.345, "EUR", 2.35)]
+    [InlineData(2.344, "EUR", 2.34)]
+    [InlineData(-2.345, "EUR", -2.35)]
+    [InlineData(100.5, "JPY", 101)]
+    [InlineData(0.0005, "KWD", 0.001)]
+    public void Round_Midpoint_GoesAwayFromZero(decimal amount, string currency, decimal expected) =>
+        Assert.Equal(expected, Currencies.Round(amount, currency));
+
+    [Fact]
+    public void Evaluate_TenPercentOfYen1005_Is101()
+    {
+        var result = Evaluate(Definition(new PercentOffItems(10m)) with { Currency = null }, Cart("JPY", 0m, Line("a", "p", 1, 1005m)));
+
+        Assert.Equal(101m, result.Totals.ItemDiscounts);
+        Assert.Equal(904m, result.Totals.GrandTotal);
+    }
+
+    [Fact]
+    public void Evaluate_KuwaitiDinar_RoundsToThreeDecimals()
+    {
+        // 7.5 % of 12.345 = 0.925875 → 0.926; of 1.111 = 0.083325 → 0.083.
+        var result = Evaluate(Definition(new PercentOffItems(7.5m)) with { Currency = null },
+            Cart("KWD", 0m, Line("a", "p", 1, 12.345m), Line("b", "q", 1, 1.111m)));
+
+        Assert.Equal([0.926m, 0.083m], result.Lines.Select(line => line.ItemDiscount));
+        Assert.Equal(12.447m, result.Totals.GrandTotal);
+    }
+
+    [Fact]
+    public void Evaluate_EuroPercent_RoundsEachLineHalfAwayFromZero()
+    {
+        // 15 % of 0.30 = 0.045 → 0.05 on each of three lines: 0.15, not 15 % of 0.90 = 0.135 → 0.14.
+        var result = Evaluate(Definition(new PercentOffItems(15m)),
+            Cart("EUR", 0m, Line("a", "p", 1, 0.30m), Line("b", "q", 1, 0.30m), Line("c", "r", 1, 0.30m)));
+
+        Assert.Equal(0.15m, result.Totals.ItemDiscounts);
+    }
+
+    [Fact]
+    public void Evaluate_OrderDiscountOfTenOverThreeEqualLines_Allocates334333333()
+    {
+        var cart = Cart("EUR", 0m, Line("c", "r", 1, 20.00m), Line("a", "p", 1, 20.00m), Line("b", "q", 1, 20.00m));
+
+        var result = Evaluate(Definition(new FixedOffOrder(10.00m)), cart);
+
+        Assert.Equal(3.34m, LineOf(result, "a").OrderDiscountAllocation);   // ties go to the first line by id
+        Assert.Equal(3.33m, LineOf(result, "b").OrderDiscountAllocation);
+        Assert.Equal(3.33m, LineOf(result, "c").OrderDiscountAllocation);
+        Assert.Equal(10.00m, result.Totals.OrderDiscounts);
+        Assert.Equal(["c", "a", "b"], result.Lines.Select(line => line.Id));   // lines come back in the order sent
+    }
+
+    [Fact]
+    public void Evaluate_OrderDiscountInYen_AllocatesWholeYen()
+    {
+        var cart = Cart("JPY", 0m, Line("a", "p", 1, 1000m), Line("b", "q", 1, 1000m), Line("c", "r", 1, 1000m));
+
+        var result = Evaluate(Definition(new FixedOffOrder(100m)) with { Currency = "JPY" }, cart);
+
+        Assert.Equal([34m, 33m, 33m], result.Lines.Select(line => line.OrderDiscountAllocation));
+    }
+
+    [Fact]
+    public void Evaluate_OrderDiscountOverUnequalLines_LargestRemainderGetsTheLeftoverUnit()
+    {
+        // 1.00 over 1.00 / 2.00 / 4.00: exact 14.29 / 28.57 / 57.14 cents → 14 / 28 / 57 = 99, the leftover cent goes
+        // to the largest remainder (0.57 of line b).
+        var cart = Cart("EUR", 0m, Line("a", "p", 1, 1.00m), Line("b", "q", 1, 2.00m), Line("c", "r", 1, 4.00m));
+
+        var result = Evaluate(Definition(new FixedOffOrder(1.00m)), cart);
+
+        Assert.Equal([0.14m, 0.29m, 0.57m], result.Lines.Select(line => line.OrderDiscountAllocation));
+    }
+
+    [Fact]
+    public void Evaluate_TwoOrderDiscounts_AllocateOnWhatEachLineStillCosts()
+    {
+        var cart = Cart("EUR", 0m, Line("a", "p", 1, 10.00m), Line("b", "q", 1, 30.00m));
+        var rules = Rules(Definition(new FixedOffOrder(20.00m)), Definition(new FixedOffOrder(20.00m)));
+
+        var result = Evaluate(rules, cart);
+
+        Assert.Equal([10.00m, 30.00m], result.Lines.Select(line => line.OrderDiscountAllocation));
+        Assert.Equal(0m, result.Totals.GrandTotal);
+    }
+}
