@@ -139,13 +139,20 @@ internal static class ActionRules
             {
                 errors.Add($"{path}.threshold", "Tiers are listed by strictly increasing threshold.");
             }
-            else if (index > 0 && Rank(tier) < Rank(tiers[index - 1]))
+            else if (index > 0 && GivesLess(tier, tiers[index - 1]))
             {
                 errors.Add(path, "A higher tier cannot give less than the tier below it.");
             }
         }
 
-        static decimal? Rank(DiscountTier tier) => tier.AmountOff ?? tier.Percent;
+        // Amounts compare with amounts and percents with percents; a mixed list is only checked for its thresholds.
+        static bool GivesLess(DiscountTier tier, DiscountTier below) =>
+            (tier.AmountOff, below.AmountOff, tier.Percent, below.Percent) switch
+            {
+                ({ } amount, { } belowAmount, _, _) => amount < belowAmount,
+                (null, null, { } percent, { } belowPercent) => percent < belowPercent,
+                _ => false,
+            };
     }
 
     private static void OptionalFilter(string path, ItemFilter? filter, ErrorList errors)
