@@ -31,7 +31,10 @@ internal static class InfrastructureExtensions
 
         var postgres = builder.AddPostgres(name, password: builder.AddSecretPassword($"{name}-password"))
             .WithImageFromEnvironment(ContainerImages.PostgresVariable)
-            .WithDataVolume(VolumeName(builder, name));
+            .WithDataVolume(VolumeName(builder, name))
+            // Seven services share the server, each with a connection pool of up to 100: the default limit of 100 lets a
+            // burst on one service (a thousand concurrent checkouts) refuse connections to all the others.
+            .WithArgs("-c", "max_connections=400");
         return new PostgresServer(builder, postgres, null);
     }
 

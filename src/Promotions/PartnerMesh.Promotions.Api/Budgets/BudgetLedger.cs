@@ -26,6 +26,7 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
     public async Task<ReservationOutcome> ReserveAsync(ReservationRequest request, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
+        var reachedCap = new List<string>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var (claim, spend) in request.Claims.OrderBy(entry => entry.Claim.Key, StringComparer.Ordinal))
         {
@@ -48,9 +49,13 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
             }
 
             var counter = rows[0];
+            if (counter.Uses >= counter.MaxUses || counter.Spend >= counter.MaxSpend)
+            {
+                reachedCap.Add(claim.Key);
+            }
+
             if (claim.Scope is { } scope && (counter.Uses >= counter.MaxUses || counter.Spend >= counter.MaxSpend))
             {
-                statusCache.MarkExhausted(claim.Key);
                 db.AddIntegrationEvent(new PromotionBudgetExhausted
                 {
                     EventId = Guid.CreateVersion7(now),
@@ -79,6 +84,7 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
         db.BudgetReservations.Add(reservation);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        reachedCap.ForEach(statusCache.MarkExhausted);
         return new ReservationOutcome(reservation.Id, null);
     }
 

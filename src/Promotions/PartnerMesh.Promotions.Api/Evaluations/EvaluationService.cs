@@ -13,7 +13,7 @@ namespace PartnerMesh.Promotions.Api.Evaluations;
 /// re-evaluated away with its reason; at the product page and cart, caps known to be exhausted are reported the same way.
 /// </summary>
 public sealed class EvaluationService(
-    RuleSetProvider ruleSets, BudgetLedger ledger, BudgetStatusCache budgetStatus, QuoteSigner signer,
+    RuleSetProvider ruleSets, BudgetLedger ledger, BudgetStatusCache budgetStatus, ReservationGate reservationGate, QuoteSigner signer,
     IOptions<PromotionsOptions> options, TimeProvider timeProvider, PromotionsMetrics metrics)
 {
     private static readonly TimeSpan RuleSetWait = TimeSpan.FromSeconds(10);
@@ -89,7 +89,10 @@ public sealed class EvaluationService(
                     continue;
                 }
 
-                if (context.Touchpoint != Touchpoint.Checkout && promotionClaims.FirstOrDefault(claim => budgetStatus.IsExhausted(claim.Key)) is { } exhausted)
+                // Product page and cart trust what is known to be exhausted; so does checkout for a use cap that is full
+                // (a release clears the mark), which spares a burst of checkouts the wait on a row that will say no.
+                if (promotionClaims.FirstOrDefault(claim => budgetStatus.IsExhausted(claim.Key)
+                        && (context.Touchpoint != Touchpoint.Checkout || claim.MaxSpend is null)) is { } exhausted)
                 {
                     exclusions[promotion.Id] = exhausted.RefusalReason;
                     excludedMore = true;
@@ -109,7 +112,12 @@ public sealed class EvaluationService(
                 return (result, null, quoteId);
             }
 
-            var reservation = await ledger.ReserveAsync(new ReservationRequest(quoteId, now + options.Value.QuoteLifetime, claims), cancellationToken);
+            ReservationOutcome reservation;
+            using (await reservationGate.EnterAsync(cancellationToken))
+            {
+                reservation = await ledger.ReserveAsync(new ReservationRequest(quoteId, now + options.Value.QuoteLifetime, claims), cancellationToken);
+            }
+
             metrics.ReservationAttempted(reservation.Succeeded);
             if (reservation.Succeeded)
             {

@@ -38,6 +38,7 @@ public static class HostingExtensions
         builder.Services.AddSingleton<RuleSetNotifier>();
         builder.Services.AddHostedService<RuleSetRefresher>();
         builder.Services.AddSingleton<BudgetStatusCache>();
+        builder.Services.AddSingleton<ReservationGate>();
         builder.Services.AddHostedService<BudgetMaintenance>();
         builder.Services.AddSingleton<QuoteSigner>();
         builder.Services.AddScoped<PromotionCatalog>();
