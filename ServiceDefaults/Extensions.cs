@@ -81,7 +81,8 @@ public static class Extensions
                 .AddMeter(PartnerMeshTelemetry.MeterPrefix + "*"))
             .WithTracing(tracing =>
             {
-                if (builder.Environment.IsDevelopment())
+                // Development traces everything, unless a sampler is configured (OTEL_TRACES_SAMPLER, read by the SDK).
+                if (builder.Environment.IsDevelopment() && string.IsNullOrEmpty(builder.Configuration["OTEL_TRACES_SAMPLER"]))
                 {
                     tracing.SetSampler(new AlwaysOnSampler());
                 }

@@ -4,6 +4,7 @@
 # gateway, the partner portal and the Aspire dashboard. Prints where to go and, on the first start, an admin API key.
 #   scripts/run.sh           the system
 #   scripts/run.sh --demo    also the storefront simulator (live traffic through the gateway)
+#   scripts/run.sh --release the Release build (optimised: what benchmarks measure); Debug by default
 # Idempotent and quick when everything is there: the container engine and images are ensured by scripts/infra.sh,
 # and the system is built only when sources changed since the last successful build. See docs/running.md.
 set -euo pipefail
@@ -11,15 +12,16 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 state="${PARTNERMESH_HOME:-$repo/.partnermesh}"
-apphost="$repo/artifacts/bin/PartnerMesh.AppHost/debug/PartnerMesh.AppHost.dll"
 
 log() { printf '[run] %s\n' "$*" >&2; }
 die() { printf '[run] error: %s\n' "$*" >&2; exit 2; }
 
 demo=false
+configuration=Debug
 for arg in "$@"; do
   case "$arg" in
     --demo) demo=true ;;
+    --release) configuration=Release ;;
     -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$arg' (see --help)" ;;
   esac
@@ -39,7 +41,9 @@ eval "$(scripts/infra.sh env)"
 
 # Build only when a source or build file is newer than the last successful build. Building the AppHost builds
 # everything it runs (every service, the gateway, the portal, the simulator); the test projects are left to test.sh.
+apphost="$repo/artifacts/bin/PartnerMesh.AppHost/${configuration,,}/PartnerMesh.AppHost.dll"
 build_stamp="$state/build.stamp"
+[[ $configuration == Debug ]] || build_stamp="$state/build-${configuration,,}.stamp"
 needs_build() {
   [[ -f $build_stamp && -f $apphost ]] || return 0
   local changed
@@ -55,10 +59,10 @@ needs_build() {
   return 1
 }
 if needs_build; then
-  log "building the system (Debug)"
+  log "building the system ($configuration)"
   started=$SECONDS
   touch "$build_stamp.new" # the build's start time: edits made during the build trigger the next one
-  if ! dotnet build AppHost -c Debug -nologo -clp:ErrorsOnly -v:quiet; then
+  if ! dotnet build AppHost -c "$configuration" -nologo -clp:ErrorsOnly -v:quiet; then
     rm -f "$build_stamp.new"
     die "the build failed (errors above)"
   fi

@@ -10,12 +10,20 @@ using PartnerMesh.ServiceDefaults.Security;
 // Cart evaluations at fixed offered loads (open loop: requests start on schedule whether or not earlier ones finished,
 // and latency counts from the scheduled start, so a stall shows in the percentiles instead of slowing the load down).
 var options = BenchOptions.Parse(args);
-using var admin = Client(options.Gateway, options.AdminKey);
-var storefrontKey = await CreateStorefrontKeyAsync(admin);
-using var gateway = Client(options.Gateway, storefrontKey);
-HttpClient? direct = options.DirectUrl is { } directUrl && options.SigningKey is { } signingKey
-    ? Client(directUrl, new ServiceTokenIssuer(Options.Create(new ServiceIdentityOptions { SigningKey = signingKey }), TimeProvider.System)
-        .Issue("load-bench", [PartnerMeshScopes.Storefront], keyId: "load-bench"))
+using var operatorClient = GatewayClient(options.Gateway, options.AdminKey);
+// Seeding a thousand promotions is two thousand admin calls: a bench admin key with the highest limit the gateway allows.
+using var admin = GatewayClient(options.Gateway, await CreateKeyAsync(operatorClient, "admin"));
+// A key allows at most 100,000 requests a minute (the gateway's cap): spread the load over enough storefront keys.
+var keyCount = (int)Math.Ceiling(options.Rates.Max() / 1_500.0);
+var gateway = new List<HttpClient>();
+for (var index = 0; index < keyCount; index++)
+{
+    gateway.Add(GatewayClient(options.Gateway, await CreateKeyAsync(admin, "storefront")));
+}
+
+List<HttpClient>? direct = options.DirectUrl is { } directUrl && options.SigningKey is { } signingKey
+    ? [DirectClient(directUrl, new ServiceTokenIssuer(Options.Create(new ServiceIdentityOptions { SigningKey = signingKey }), TimeProvider.System)
+        .Issue("load-bench", [PartnerMeshScopes.Storefront], keyId: "load-bench"))]
     : null;
 
 var output = new StringBuilder();
@@ -49,19 +57,34 @@ foreach (var promotions in options.PromotionCounts)
 Console.WriteLine(output);
 return 0;
 
-static HttpClient Client(Uri baseAddress, string bearer)
+static HttpClient GatewayClient(Uri baseAddress, string apiKey)
 {
-    var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
-    var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+    var client = Client(baseAddress);
+    client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
     return client;
 }
 
-static async Task<string> CreateStorefrontKeyAsync(HttpClient admin)
+// Straight to the service, with the kind of service token the gateway would have sent.
+static HttpClient DirectClient(Uri baseAddress, string serviceToken)
 {
-    var response = await admin.PostAsJsonAsync("/api/gateway/keys",
-        new { name = $"load-bench-{DateTime.UtcNow:HHmmss}", scope = "storefront", rateLimitPerMinute = 100_000_000 });
-    response.EnsureSuccessStatusCode();
+    var client = Client(baseAddress);
+    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", serviceToken);
+    return client;
+}
+
+static HttpClient Client(Uri baseAddress) =>
+    new(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+    {
+        BaseAddress = baseAddress,
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+static async Task<string> CreateKeyAsync(HttpClient admin, string scope)
+{
+    var response = await PostAsync(admin, "/api/gateway/keys", new JsonObject
+    {
+        ["name"] = $"load-bench-{Guid.NewGuid():N}", ["scope"] = scope, ["rateLimitPerMinute"] = 100_000,
+    });
     return (await response.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
 }
 
@@ -89,10 +112,9 @@ static async Task<string[]> SeedAsync(HttpClient admin, int count)
                 ["conditions"] = new JsonArray(new JsonObject { ["type"] = "cartSubtotal", ["min"] = 10 + index % 90 }),
                 ["action"] = action,
             };
-            var created = await admin.PostAsJsonAsync("/api/promotions/definitions", new JsonObject { ["definition"] = definition });
-            created.EnsureSuccessStatusCode();
+            var created = await PostAsync(admin, "/api/promotions/definitions", new JsonObject { ["definition"] = definition });
             var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
-            (await admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/publish", new JsonObject { ["reason"] = "bench" })).EnsureSuccessStatusCode();
+            await PostAsync(admin, $"/api/promotions/definitions/{id}/publish", new JsonObject { ["reason"] = "bench" });
         }
         finally
         {
@@ -102,7 +124,22 @@ static async Task<string[]> SeedAsync(HttpClient admin, int count)
     return cartProducts;
 }
 
-static async Task<LoadResult> RunAsync(HttpClient client, int rate, TimeSpan duration, string[] products)
+// Admin keys are rate limited like any other: wait as the gateway's Retry-After says.
+static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, JsonObject body)
+{
+    while (true)
+    {
+        var response = await client.PostAsJsonAsync(path, body);
+        if (response.StatusCode != System.Net.HttpStatusCode.TooManyRequests)
+        {
+            return response.EnsureSuccessStatusCode();
+        }
+
+        await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+    }
+}
+
+static async Task<LoadResult> RunAsync(List<HttpClient> clients, int rate, TimeSpan duration, string[] products)
 {
     var total = (int)(rate * duration.TotalSeconds);
     var latencies = new double[total];
@@ -125,7 +162,7 @@ static async Task<LoadResult> RunAsync(HttpClient client, int rate, TimeSpan dur
             try
             {
                 using var content = new StringContent(bodies[slot % bodies.Length], Encoding.UTF8, "application/json");
-                using var response = await client.PostAsync("/api/promotions/evaluations", content);
+                using var response = await clients[slot % clients.Count].PostAsync("/api/promotions/evaluations", content);
                 if (!response.IsSuccessStatusCode)
                 {
                     Interlocked.Increment(ref errors);
