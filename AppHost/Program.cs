@@ -16,12 +16,13 @@ var quoteSigningKey = builder.AddSecretKey("promotions-quote-signing-key");
 var attribution = builder.AddService<Projects.PartnerMesh_Attribution_Api>(ResourceNames.AttributionApi, portOffset: 1,
         postgres.AddDatabase(ResourceNames.AttributionDb), signingKey, messaging, redis);
 
-var promotions = builder.AddService<Projects.PartnerMesh_Promotions_Api>(ResourceNames.PromotionsApi, portOffset: 2,
-        postgres.AddDatabase(ResourceNames.PromotionsDb), signingKey, messaging, redis)
-    .WithEnvironment("Promotions__QuoteSigningKey", quoteSigningKey);
-
 var coupons = builder.AddService<Projects.PartnerMesh_Coupons_Api>(ResourceNames.CouponsApi, portOffset: 3,
         postgres.AddDatabase(ResourceNames.CouponsDb), signingKey, messaging);
+
+var promotions = builder.AddService<Projects.PartnerMesh_Promotions_Api>(ResourceNames.PromotionsApi, portOffset: 2,
+        postgres.AddDatabase(ResourceNames.PromotionsDb), signingKey, messaging, redis)
+    .WithEnvironment("Promotions__QuoteSigningKey", quoteSigningKey)
+    .WithReference(coupons); // evaluation asks coupons about codes no promotion lists (docs/promotions.md)
 
 var surveys = builder.AddService<Projects.PartnerMesh_Surveys_Api>(ResourceNames.SurveysApi, portOffset: 4,
         postgres.AddDatabase(ResourceNames.SurveysDb), signingKey, messaging);

@@ -35,7 +35,6 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
         { """{"name":"x","currency":"EUR","action":{"type":"fixedOffOrder","amount":5.001}}""", "action.amount" },
         { """{"name":"x","currency":"EUR","action":{"type":"tieredOrder","tiers":[{"threshold":200,"amountOff":30},{"threshold":100,"amountOff":10}]}}""", "action.tiers[1].threshold" },
         { """{"name":"x","schedule":{"startsAt":"2026-12-10T00:00:00Z","endsAt":"2026-12-01T00:00:00Z"},"action":{"type":"freeShipping"}}""", "schedule.endsAt" },
-        { """{"name":"x","requiresCode":true,"action":{"type":"freeShipping"}}""", "codes" },
         { """{"name":"x","codes":["A1"],"action":{"type":"freeShipping"}}""", "requiresCode" },
         { """{"name":"x","budgets":[{"scope":"campaign","maxUses":5}],"action":{"type":"freeShipping"}}""", "budgets[0].scope" },
         { """{"name":"x","currency":"XXX","action":{"type":"freeShipping"}}""", "currency" },

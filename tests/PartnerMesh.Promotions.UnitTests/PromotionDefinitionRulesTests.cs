@@ -123,8 +123,8 @@ public sealed class PromotionDefinitionRulesTests
         AssertRefused(Definition(new FreeShipping()) with { Schedule = new Schedule(Now, Now.AddHours(hours)) }, "schedule.endsAt");
 
     [Fact]
-    public void Validate_RequiresCodeWithoutCodes_IsRefused() =>
-        AssertRefused(Definition(new FreeShipping()) with { RequiresCode = true }, "codes");
+    public void Validate_RequiresCodeWithoutOwnCodes_IsAccepted_CouponsCodesUnlockIt() =>
+        Assert.Null(PromotionDefinitionRules.Validate(Definition(new FreeShipping()) with { RequiresCode = true }));
 
     [Fact]
     public void Validate_CodesWithoutRequiresCode_IsRefused() =>

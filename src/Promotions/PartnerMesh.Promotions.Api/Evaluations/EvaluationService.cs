@@ -14,6 +14,7 @@ namespace PartnerMesh.Promotions.Api.Evaluations;
 /// </summary>
 public sealed class EvaluationService(
     RuleSetProvider ruleSets, BudgetLedger ledger, BudgetStatusCache budgetStatus, ReservationGate reservationGate, QuoteSigner signer,
+    CouponCodeValidator coupons,
     IOptions<PromotionsOptions> options, TimeProvider timeProvider, PromotionsMetrics metrics)
 {
     private static readonly TimeSpan RuleSetWait = TimeSpan.FromSeconds(10);
@@ -24,6 +25,7 @@ public sealed class EvaluationService(
         var ruleSet = await CurrentRuleSetAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
         var (cart, context) = EvaluateRequestRules.ToDomain(request, now);
+        context = await WithCouponCodesAsync(ruleSet, cart, context, cancellationToken);
         var (result, reservationId, quoteId) = await EvaluateWithBudgetsAsync(ruleSet, cart, context, now, cancellationToken);
         var quote = IssueQuote(quoteId, result, cart, context, now, reservationId);
         metrics.Evaluated(context.Touchpoint, timeProvider.GetElapsedTime(started), result);
@@ -37,6 +39,7 @@ public sealed class EvaluationService(
         var compiled = new CompiledPromotion(promotion.Id, promotion.LatestVersion, draft);
         var ruleSet = new RuleSet(live.Version, live.Promotions.Where(existing => existing.Id != promotion.Id).Append(compiled), live.Mode, killSwitch: false);
         var (cart, context) = EvaluateRequestRules.ToDomain(request, timeProvider.GetUtcNow());
+        context = await WithCouponCodesAsync(ruleSet, cart, context, cancellationToken);
         return EvaluationResponse.From(PromotionEvaluator.Evaluate(ruleSet, cart, context), null);
     }
 
@@ -46,8 +49,15 @@ public sealed class EvaluationService(
     {
         var ruleSet = await CurrentRuleSetAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
+        context = await WithCouponCodesAsync(ruleSet, cart, context, cancellationToken);
         var (result, reservationId, _) = await EvaluateWithBudgetsAsync(ruleSet, cart, context with { At = now, Touchpoint = Touchpoint.Checkout }, now, cancellationToken);
         return (result, reservationId);
+    }
+
+    private async Task<EvaluationContext> WithCouponCodesAsync(RuleSet ruleSet, Cart cart, EvaluationContext context, CancellationToken cancellationToken)
+    {
+        var check = await coupons.CheckAsync(ruleSet, cart, context, cancellationToken);
+        return ReferenceEquals(check, CouponCodeCheck.None) ? context : context with { CouponCodes = check.Unlocked, RefusedCodes = check.Refused };
     }
 
     private async Task<RuleSet> CurrentRuleSetAsync(CancellationToken cancellationToken)

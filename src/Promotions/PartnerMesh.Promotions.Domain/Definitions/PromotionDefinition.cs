@@ -25,7 +25,8 @@ public sealed record PromotionDefinition
     /// <summary>All must hold.</summary>
     public IReadOnlyList<Condition> Conditions { get; init; } = [];
 
-    /// <summary>When set, the promotion applies only with one of <see cref="Codes"/> entered (coupon presence).</summary>
+    /// <summary>When set, the promotion applies only with one of <see cref="Codes"/> entered, or a code the coupons service
+    /// vouches for as unlocking this promotion (coupon presence). With no codes of its own, only coupons' codes unlock it.</summary>
     public bool RequiresCode { get; init; }
 
     /// <summary>The promotion's own codes, the fallback until the coupons service validates codes.</summary>

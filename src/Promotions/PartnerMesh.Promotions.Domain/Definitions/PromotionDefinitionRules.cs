@@ -79,11 +79,6 @@ public static class PromotionDefinitionRules
     private static void ValidateCodes(PromotionDefinition definition, ErrorList errors)
     {
         var codes = definition.Codes ?? [];
-        if (definition.RequiresCode && codes.Count == 0)
-        {
-            errors.Add("codes", "A promotion that requires a code needs at least one code (until the coupons service validates codes).");
-        }
-
         if (!definition.RequiresCode && codes.Count > 0)
         {
             errors.Add("requiresCode", "Codes are listed but requiresCode is false: a code that unlocks nothing is a contradiction.");

@@ -43,6 +43,15 @@ public sealed record EvaluationContext
     /// <summary>In entry order; the answer does not depend on that order.</summary>
     public IReadOnlyList<string> Codes { get; init; } = [];
 
+    /// <summary>
+    /// Codes the coupons service vouched for, by the promotion each unlocks (normalised code per promotion id): they
+    /// satisfy that promotion's <c>requiresCode</c> like one of its own codes.
+    /// </summary>
+    public IReadOnlyDictionary<Guid, string> CouponCodes { get; init; } = new Dictionary<Guid, string>();
+
+    /// <summary>Entered codes the coupons service refused or could not be asked about, with the reason to report.</summary>
+    public IReadOnlyDictionary<string, string> RefusedCodes { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public Touchpoint Touchpoint { get; init; } = Touchpoint.Cart;
     public required DateTimeOffset At { get; init; }
 

@@ -22,7 +22,7 @@ internal static class Eligibility
             return PromotionEvaluator.Reject(promotion, ReasonCodes.CurrencyNotSupported, $"priced in {currency}");
         }
 
-        if (definition.RequiresCode && !codes.Any(promotion.Codes.Contains))
+        if (definition.RequiresCode && !codes.Any(promotion.Codes.Contains) && !context.CouponCodes.ContainsKey(promotion.Id))
         {
             return PromotionEvaluator.Reject(promotion, ReasonCodes.CodeRequired, "none of its codes was entered");
         }

@@ -32,7 +32,8 @@ public sealed record LineDiscount(string LineId, decimal Amount);
 
 public sealed record RejectedPromotion(Guid PromotionId, int Version, string Name, string Reason, string? Detail);
 
-public sealed record CodeResult(string Code, string Status, Guid? PromotionId);
+/// <summary>An entered code: <see cref="CodeStatuses"/>; <see cref="Reason"/> says why the coupons service refused it.</summary>
+public sealed record CodeResult(string Code, string Status, Guid? PromotionId, string? Reason = null);
 
 public sealed record GiftItem(Guid PromotionId, string ProductId, int Quantity);
 
@@ -41,4 +42,7 @@ public static class CodeStatuses
     public const string Applied = "applied";
     public const string NotApplied = "not_applied";
     public const string Unknown = "unknown";
+
+    /// <summary>The coupons service refused it (expired, exhausted, …) or could not be asked (<c>coupon_service_unavailable</c>).</summary>
+    public const string Refused = "refused";
 }

@@ -18,7 +18,7 @@ public static class PromotionEvaluator
         var view = new CartView(cart);
         var codes = context.Codes.Select(PromotionCodes.Normalize).Where(code => code.Length > 0)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var candidates = ruleSet.CandidatesFor(view, codes);
+        var candidates = ruleSet.CandidatesFor(view, codes, context.CouponCodes.Keys);
 
         var rejected = new List<RejectedPromotion>();
         var eligible = new List<(CompiledPromotion Promotion, string? Code)>();
@@ -34,7 +34,7 @@ public static class PromotionEvaluator
             }
             else
             {
-                eligible.Add((promotion, MatchedCode(promotion, codes)));
+                eligible.Add((promotion, MatchedCode(promotion, codes) ?? context.CouponCodes.GetValueOrDefault(promotion.Id)));
             }
         }
 
@@ -202,9 +202,10 @@ public static class PromotionEvaluator
             }
 
             var usedBy = applied.FirstOrDefault(promotion => promotion.Code == code);
-            results.Add(usedBy is not null
-                ? new CodeResult(code, CodeStatuses.Applied, usedBy.PromotionId)
-                : new CodeResult(code, ruleSet.IsKnownCode(code) ? CodeStatuses.NotApplied : CodeStatuses.Unknown, null));
+            var known = ruleSet.IsKnownCode(code) || context.CouponCodes.Values.Contains(code, StringComparer.Ordinal);
+            results.Add(usedBy is not null ? new CodeResult(code, CodeStatuses.Applied, usedBy.PromotionId)
+                : context.RefusedCodes.TryGetValue(code, out var reason) ? new CodeResult(code, CodeStatuses.Refused, null, reason)
+                : new CodeResult(code, known ? CodeStatuses.NotApplied : CodeStatuses.Unknown, null));
         }
 
         return [.. results];

@@ -15,6 +15,7 @@ public sealed class RuleSet
     private readonly FrozenDictionary<string, CompiledPromotion[]> _byCollection;
     private readonly FrozenDictionary<string, CompiledPromotion[]> _byCode;
     private readonly CompiledPromotion[] _unrestricted;
+    private readonly FrozenDictionary<Guid, CompiledPromotion> _byId;
 
     public RuleSet(long version, IEnumerable<CompiledPromotion> promotions, StackingMode mode = StackingMode.Stack, bool killSwitch = false)
     {
@@ -54,6 +55,7 @@ public sealed class RuleSet
         _byCollection = Freeze(byCollection);
         _byCode = Freeze(byCode);
         _unrestricted = [.. unrestricted];
+        _byId = Promotions.ToFrozenDictionary(promotion => promotion.Id);
     }
 
     public static RuleSet Empty { get; } = new(0, []);
@@ -65,8 +67,11 @@ public sealed class RuleSet
 
     public bool IsKnownCode(string normalizedCode) => _byCode.ContainsKey(normalizedCode);
 
+    public CompiledPromotion? Find(Guid promotionId) => _byId.GetValueOrDefault(promotionId);
+
     /// <summary>The promotions this cart and these codes can concern, in evaluation order (class, priority, id).</summary>
-    public List<CompiledPromotion> CandidatesFor(CartView cart, IReadOnlyCollection<string> normalizedCodes)
+    public List<CompiledPromotion> CandidatesFor(
+        CartView cart, IReadOnlyCollection<string> normalizedCodes, IEnumerable<Guid>? unlockedPromotions = null)
     {
         var seen = new HashSet<CompiledPromotion>(ReferenceEqualityComparer.Instance);
         var candidates = new List<CompiledPromotion>(_unrestricted.Length + 8);
@@ -93,6 +98,14 @@ public sealed class RuleSet
         foreach (var code in normalizedCodes)
         {
             Collect(_byCode, code, seen, candidates);
+        }
+
+        foreach (var promotionId in unlockedPromotions ?? [])
+        {
+            if (_byId.TryGetValue(promotionId, out var promotion) && seen.Add(promotion))
+            {
+                candidates.Add(promotion);
+            }
         }
 
         candidates.Sort(CompiledPromotion.Order);

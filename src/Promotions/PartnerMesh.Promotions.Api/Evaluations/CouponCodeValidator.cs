@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using PartnerMesh.Promotions.Domain.Evaluation;
+using PartnerMesh.ServiceDefaults;
+using PartnerMesh.ServiceDefaults.Security;
+
+namespace PartnerMesh.Promotions.Api.Evaluations;
+
+/// <summary>What the coupons service said about the entered codes that no promotion's own list knows.</summary>
+public sealed record CouponCodeCheck(IReadOnlyDictionary<Guid, string> Unlocked, IReadOnlyDictionary<string, string> Refused)
+{
+    public static readonly CouponCodeCheck None = new(new Dictionary<Guid, string>(), new Dictionary<string, string>(StringComparer.Ordinal));
+}
+
+/// <summary>
+/// Asks the coupons service (<c>POST /api/coupons/validations</c>, docs/promotions.md) whether each entered code that no
+/// live promotion lists is valid for this customer and cart, and which promotion it unlocks. Short timeout, no retries
+/// on the evaluation path: an unreachable coupons service refuses the code with <c>coupon_service_unavailable</c> — never
+/// a 500, never a silent drop. Only when the AppHost gave promotions a reference to coupons (service discovery).
+/// </summary>
+public sealed class CouponCodeValidator(
+    HttpClient http, ServiceTokenIssuer tokens, IConfiguration configuration, ILogger<CouponCodeValidator> logger)
+{
+    public const string CouponServiceUnavailable = "coupon_service_unavailable";
+    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(500);
+
+    private sealed record ValidationRequest(string Code, ValidationCustomer Customer, decimal CartTotal, string Currency, Guid? PartnerId);
+
+    private sealed record ValidationCustomer(string? Id, string? Email);
+
+    private sealed record ValidationAnswer(bool Valid, Guid? PromotionId, string? Reason);
+
+    public bool IsConfigured => configuration[$"services:{ResourceNames.CouponsApi}:http:0"] is { Length: > 0 };
+
+    public async Task<CouponCodeCheck> CheckAsync(RuleSet ruleSet, Cart cart, EvaluationContext context, CancellationToken cancellationToken)
+    {
+        var unknown = context.Codes.Select(PromotionCodes.Normalize).Where(code => code.Length > 0 && !ruleSet.IsKnownCode(code))
+            .Distinct(StringComparer.Ordinal).ToArray();
+        if (unknown.Length == 0 || !IsConfigured)
+        {
+            return CouponCodeCheck.None;
+        }
+
+        var itemsTotal = cart.Lines.Sum(line => line.Subtotal);
+        var answers = await Task.WhenAll(unknown.Select(code => AskAsync(code, context, itemsTotal, cart.Currency, cancellationToken)));
+        var unlocked = new Dictionary<Guid, string>();
+        var refused = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (code, answer) in unknown.Zip(answers))
+        {
+            if (answer is { Valid: true, PromotionId: { } promotionId })
+            {
+                unlocked.TryAdd(promotionId, code);
+            }
+            else if (answer is { Valid: false })
+            {
+                refused[code] = answer.Reason ?? ReasonCodes.CodeInvalid;
+            }
+        }
+
+        return new CouponCodeCheck(unlocked, refused);
+    }
+
+    /// <summary>The coupons service's answer; null when it does not know the code (404).</summary>
+    private async Task<ValidationAnswer?> AskAsync(string code, EvaluationContext context, decimal cartTotal, string currency, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"http://{ResourceNames.CouponsApi}/api/coupons/validations")
+            {
+                Content = JsonContent.Create(new ValidationRequest(code, new ValidationCustomer(context.Customer.Id, context.Customer.Email),
+                    cartTotal, currency, context.PartnerId)),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
+                tokens.Issue(ResourceNames.PromotionsApi, [PartnerMeshScopes.Storefront], keyId: ResourceNames.PromotionsApi));
+            using var response = await http.SendAsync(request, timeout.Token);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+
+            if (response.IsSuccessStatusCode)
+            {
+                return await response.Content.ReadFromJsonAsync<ValidationAnswer>(timeout.Token);
+            }
+
+            logger.LogWarning("The coupons service answered {Status} for a code validation", (int)response.StatusCode);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException
+                                          && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(exception, "The coupons service could not validate a code in {Timeout}", Timeout);
+        }
+
+        return new ValidationAnswer(false, null, CouponServiceUnavailable);
+    }
+}

@@ -1,0 +1,151 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Promotions.FunctionalTests;
+
+/// <summary>
+/// Promotions with a stand-in coupons service on a real port, as service discovery finds it: <c>CPN-{promotion id}</c>
+/// is valid for that promotion, <c>EXPIRED-*</c> is refused as expired, <c>SLOW-*</c> answers after the timeout,
+/// <c>BROKEN-*</c> answers 500, anything else is unknown (404).
+/// </summary>
+public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly Factory _factory;
+    private readonly HttpClient _admin;
+    private readonly HttpClient _storefront;
+
+    public CouponCodeTests(Factory factory) => (_factory, _admin, _storefront) = (factory, factory.Admin(), factory.Storefront());
+
+    public sealed class Factory : PromotionsApiFactory
+    {
+        private WebApplication? _coupons;
+
+        public List<JsonObject> Requests { get; } = [];
+
+        protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
+        {
+            base.ConfigureTestSettings(settings);
+            var port = LocalPorts.Candidates((20000, 24999)).First(LocalPorts.IsFree);
+            var coupons = WebApplication.CreateSlimBuilder();
+            coupons.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            _coupons = coupons.Build();
+            _coupons.MapPost("/api/coupons/validations", async (HttpRequest request) =>
+            {
+                var body = (await request.ReadFromJsonAsync<JsonObject>())!;
+                lock (Requests)
+                {
+                    Requests.Add(body);
+                }
+
+                var code = body["code"]!.GetValue<string>();
+                if (code.StartsWith("SLOW-", StringComparison.Ordinal))
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(3));
+                }
+
+                return code switch
+                {
+                    _ when code.StartsWith("CPN-", StringComparison.Ordinal) =>
+                        Results.Ok(new { valid = true, code, promotionId = Guid.ParseExact(code[4..], "N"), reason = (string?)null }),
+                    _ when code.StartsWith("EXPIRED-", StringComparison.Ordinal) => Results.Ok(new { valid = false, code, reason = "expired" }),
+                    _ when code.StartsWith("BROKEN-", StringComparison.Ordinal) => Results.StatusCode(500),
+                    _ when code.StartsWith("SLOW-", StringComparison.Ordinal) => Results.Ok(new { valid = false, code, reason = "too_late" }),
+                    _ => Results.NotFound(),
+                };
+            });
+            _coupons.StartAsync().GetAwaiter().GetResult();
+            settings["services:coupons-api:http:0"] = $"http://127.0.0.1:{port}";
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            if (_coupons is not null)
+            {
+                await _coupons.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task CodeValidatedByCoupons_UnlocksItsPromotion_WithCustomerAndCartSent()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 20);
+        definition["requiresCode"] = true; // no codes of its own: only coupons' codes unlock it
+        var id = await _admin.PublishAsync(definition);
+        var code = $"CPN-{id:N}".ToLowerInvariant();
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 2, 25m, null))
+            .With("codes", new JsonArray(code)).With("customer", new JsonObject { ["email"] = "Guest@Example.com" }));
+
+        Assert.Equal(10m, evaluation.Applied(id)!["amount"]!.GetValue<decimal>());
+        Assert.Equal(code.ToUpperInvariant(), evaluation.Applied(id)!["code"]!.GetValue<string>());
+        Assert.Equal("applied", evaluation["codes"]![0]!["status"]!.GetValue<string>());
+        var normalized = code.ToUpperInvariant();
+        JsonObject sent;
+        lock (_factory.Requests)
+        {
+            sent = _factory.Requests.Last(request => request["code"]!.GetValue<string>() == normalized);
+        }
+
+        Assert.Equal(50m, sent["cartTotal"]!.GetValue<decimal>());
+        Assert.Equal("guest@example.com", sent["customer"]!["email"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task WithoutItsCode_CouponsOnlyPromotion_IsNotApplied()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 20);
+        definition["requiresCode"] = true;
+        var id = await _admin.PublishAsync(definition);
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 25m, null)));
+
+        Assert.Null(evaluation.Applied(id));
+        Assert.Equal("code_required", evaluation.RejectionReason(id));
+    }
+
+    [Theory]
+    [InlineData("EXPIRED-1", "expired")]
+    [InlineData("BROKEN-1", "coupon_service_unavailable")]
+    [InlineData("SLOW-1", "coupon_service_unavailable")]
+    public async Task RefusedOrUnreachable_CodeReportedWithReason_EvaluationStillAnswers(string code, string reason)
+    {
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", "p", 1, 10m, null)).With("codes", new JsonArray(code)));
+
+        var result = evaluation["codes"]![0]!;
+        Assert.Equal("refused", result["status"]!.GetValue<string>());
+        Assert.Equal(reason, result["reason"]!.GetValue<string>());
+        Assert.Equal(10m, evaluation.Total("itemsSubtotal"));
+    }
+
+    [Fact]
+    public async Task CodeCouponsDoesNotKnow_IsUnknown_AndOwnCodesNeverAskCoupons()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var own = $"OWN{Guid.NewGuid():N}"[..12];
+        var definition = PromotionsTestClient.PercentOffProduct(product, 5);
+        definition["requiresCode"] = true;
+        definition["codes"] = new JsonArray(own);
+        var id = await _admin.PublishAsync(definition);
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 10m, null))
+            .With("codes", new JsonArray(own, "NOBODY-KNOWS")));
+
+        Assert.NotNull(evaluation.Applied(id));
+        Assert.Equal("unknown", evaluation["codes"]![1]!["status"]!.GetValue<string>());
+        var ownNormalized = own.ToUpperInvariant();
+        lock (_factory.Requests)
+        {
+            Assert.DoesNotContain(_factory.Requests, request => request["code"]!.GetValue<string>() == ownNormalized);
+        }
+    }
+}
