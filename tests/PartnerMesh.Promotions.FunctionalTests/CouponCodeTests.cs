@@ -11,7 +11,7 @@ namespace PartnerMesh.Promotions.FunctionalTests;
 /// <summary>
 /// Promotions with a stand-in coupons service on a real port, as service discovery finds it: <c>CPN-{promotion id}</c>
 /// is valid for that promotion, <c>EXPIRED-*</c> is refused as expired, <c>SLOW-*</c> answers after the timeout,
-/// <c>BROKEN-*</c> answers 500, anything else is unknown (404).
+/// <c>BROKEN-*</c> answers 500, <c>GONE-*</c> 404, anything else is unknown (<c>valid: false, reason: unknown</c>, as coupons answers).
 /// </summary>
 public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
 {
@@ -56,7 +56,8 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
                     _ when code.StartsWith("EXPIRED-", StringComparison.Ordinal) => Results.Ok(new { valid = false, code, reason = "expired" }),
                     _ when code.StartsWith("BROKEN-", StringComparison.Ordinal) => Results.StatusCode(500),
                     _ when code.StartsWith("SLOW-", StringComparison.Ordinal) => Results.Ok(new { valid = false, code, reason = "too_late" }),
-                    _ => Results.NotFound(),
+                    _ when code.StartsWith("GONE-", StringComparison.Ordinal) => Results.NotFound(),
+                    _ => Results.Ok(new { valid = false, code, reason = "unknown" }),
                 };
             });
             _coupons.StartAsync().GetAwaiter().GetResult();
@@ -138,10 +139,11 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
         var id = await _admin.PublishAsync(definition);
 
         var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 10m, null))
-            .With("codes", new JsonArray(own, "NOBODY-KNOWS")));
+            .With("codes", new JsonArray(own, "NOBODY-KNOWS", "GONE-1")));
 
         Assert.NotNull(evaluation.Applied(id));
         Assert.Equal("unknown", evaluation["codes"]![1]!["status"]!.GetValue<string>());
+        Assert.Equal("unknown", evaluation["codes"]![2]!["status"]!.GetValue<string>());
         var ownNormalized = own.ToUpperInvariant();
         lock (_factory.Requests)
         {

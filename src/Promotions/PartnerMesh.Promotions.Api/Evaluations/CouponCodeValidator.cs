@@ -23,6 +23,7 @@ public sealed class CouponCodeValidator(
     HttpClient http, ServiceTokenIssuer tokens, IConfiguration configuration, ILogger<CouponCodeValidator> logger)
 {
     public const string CouponServiceUnavailable = "coupon_service_unavailable";
+    private const string UnknownCode = "unknown";
     private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(500);
 
     private sealed record ValidationRequest(string Code, ValidationCustomer Customer, decimal CartTotal, string Currency, Guid? PartnerId);
@@ -61,7 +62,7 @@ public sealed class CouponCodeValidator(
         return new CouponCodeCheck(unlocked, refused);
     }
 
-    /// <summary>The coupons service's answer; null when it does not know the code (404).</summary>
+    /// <summary>The coupons service's answer; null when it does not know the code (<c>reason: unknown</c>, or a 404).</summary>
     private async Task<ValidationAnswer?> AskAsync(string code, EvaluationContext context, decimal cartTotal, string currency, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -83,7 +84,8 @@ public sealed class CouponCodeValidator(
 
             if (response.IsSuccessStatusCode)
             {
-                return await response.Content.ReadFromJsonAsync<ValidationAnswer>(timeout.Token);
+                var answer = await response.Content.ReadFromJsonAsync<ValidationAnswer>(timeout.Token);
+                return answer is { Valid: false, Reason: UnknownCode } ? null : answer;
             }
 
             logger.LogWarning("The coupons service answered {Status} for a code validation", (int)response.StatusCode);
