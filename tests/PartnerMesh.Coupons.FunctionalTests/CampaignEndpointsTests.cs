@@ -45,6 +45,21 @@ public sealed class CampaignEndpointsTests(CouponsApiFactory factory) : IClassFi
         Assert.Equal("Spring", read["name"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task CreateCampaign_WindowWithOffsets_StoredAsTheSameInstants()
+    {
+        var response = await _admin.PostAsJsonAsync("/api/coupons/campaigns", new JsonObject
+        {
+            ["name"] = "offsets", ["promotionId"] = Guid.NewGuid(),
+            ["startsAt"] = "2026-03-01T00:00:00+02:00", ["endsAt"] = "2026-04-01T00:00:00-05:00",
+        }, Ct);
+
+        var campaign = await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var read = await (await _admin.GetAsync($"/api/coupons/campaigns/{campaign["id"]}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(new DateTimeOffset(2026, 2, 28, 22, 0, 0, TimeSpan.Zero), read["startsAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(new DateTimeOffset(2026, 4, 1, 5, 0, 0, TimeSpan.Zero), read["endsAt"]!.GetValue<DateTimeOffset>());
+    }
+
     [Theory]
     [InlineData("maxUses", -1)]
     [InlineData("maxUses", 0)]

@@ -65,4 +65,12 @@ public sealed class CodePatternTests
         Assert.Null(CodePattern.TryParse(new string('#', 60), "PREFIX-", null, out var error));
         Assert.Contains("64", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TryParse_MegabytePattern_RefusedBeforeItsSpaceIsComputed()
+    {
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Null(CodePattern.TryParse(new string('*', 1_000_000), null, null, out _));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1), $"took {stopwatch.Elapsed}");
+    }
 }

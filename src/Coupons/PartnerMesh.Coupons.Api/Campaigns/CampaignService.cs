@@ -24,8 +24,8 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
             Id = Guid.CreateVersion7(now),
             Name = request.Name!.Trim(),
             PromotionId = request.PromotionId!.Value,
-            StartsAt = request.StartsAt,
-            EndsAt = request.EndsAt,
+            StartsAt = request.StartsAt?.ToUniversalTime(), // PostgreSQL's timestamptz takes UTC only
+            EndsAt = request.EndsAt?.ToUniversalTime(),
             MaxUses = request.MaxUses,
             MaxUsesPerCode = request.MaxUsesPerCode,
             MaxUsesPerCustomer = request.MaxUsesPerCustomer,
