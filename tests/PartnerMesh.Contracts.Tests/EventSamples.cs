@@ -203,6 +203,20 @@ internal static class EventSamples
             Reason = "cancelled",
             PartnerId = PartnerId,
         },
+        new CouponLeakSuspected
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            RedemptionId = RedemptionId,
+            OrderId = "ORD-10042",
+            CodeId = CodeId,
+            Code = "ACME-SPRING",
+            CampaignId = CampaignId,
+            PartnerId = PartnerId,
+            Reason = "coupon_site_referrer",
+            TrafficPartnerId = Guid.Parse("0193a1b2-0000-7000-8000-0000000000a2"),
+            Referrer = "https://www.retailmenot.com/view/shop.example",
+        },
         new CartAbandoned
         {
             EventId = EventId,

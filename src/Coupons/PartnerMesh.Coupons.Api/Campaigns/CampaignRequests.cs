@@ -68,8 +68,9 @@ public sealed record CodeResponse(
 
 /// <summary>
 /// Exact and immediate (one statement, one snapshot): <c>uses</c> = <c>held</c> + <c>redeemed</c> (cancelled and fully
-/// refunded redemptions gave theirs back; partially refunded ones are still redeemed).
+/// refunded redemptions gave theirs back; partially refunded ones are still redeemed). <c>leakSuspected</c>: redemptions of
+/// partner codes flagged as leaked.
 /// </summary>
 public sealed record CampaignStats(
     Guid CampaignId, int? MaxUses, int Uses, int? Remaining, int Held, int Redeemed, int Cancelled, int Refunded, int PartiallyRefunded,
-    int Released, int Codes);
+    int Released, int Codes, int LeakSuspected);

@@ -14,7 +14,7 @@ namespace PartnerMesh.Coupons.Api.Campaigns;
 /// <summary>Campaigns, their single codes and their usage statistics (admin).</summary>
 public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvider)
 {
-    private sealed record StatsRow(int? Uses, int Held, int Released, int Redeemed, int Cancelled, int Refunded, int PartiallyRefunded, int Codes);
+    private sealed record StatsRow(int? Uses, int Held, int Released, int Redeemed, int Cancelled, int Refunded, int PartiallyRefunded, int Codes, int LeakSuspected);
 
     public async Task<CampaignResponse> CreateAsync(CreateCampaignRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
@@ -115,11 +115,12 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
               (SELECT count(*)::integer FROM coupon_redemptions WHERE campaign_id = {campaign.Id} AND status = 'cancelled') AS cancelled,
               (SELECT count(*)::integer FROM coupon_redemptions WHERE campaign_id = {campaign.Id} AND status = 'refunded') AS refunded,
               (SELECT count(*)::integer FROM coupon_redemptions WHERE campaign_id = {campaign.Id} AND status = 'redeemed' AND refunded_amount > 0) AS partially_refunded,
-              (SELECT count(*)::integer FROM coupon_codes WHERE campaign_id = {campaign.Id}) AS codes
+              (SELECT count(*)::integer FROM coupon_codes WHERE campaign_id = {campaign.Id}) AS codes,
+              (SELECT count(*)::integer FROM coupon_redemptions WHERE campaign_id = {campaign.Id} AND leak_reason IS NOT NULL) AS leak_suspected
             """).SingleAsync(cancellationToken);
         var uses = row.Uses ?? 0;
         return new CampaignStats(campaign.Id, campaign.MaxUses, uses, campaign.MaxUses is { } max ? Math.Max(max - uses, 0) : null,
-            row.Held, row.Redeemed, row.Cancelled, row.Refunded, row.PartiallyRefunded, row.Released, row.Codes);
+            row.Held, row.Redeemed, row.Cancelled, row.Refunded, row.PartiallyRefunded, row.Released, row.Codes, row.LeakSuspected);
     }
 
     public static CouponIssued Issued(CouponCode code, Campaign campaign, DateTimeOffset now) => new()

@@ -14,8 +14,11 @@ public sealed record ReserveCouponRequest(
     public string? Checkout => CheckoutId ?? QuoteId;
 }
 
+/// <summary><c>partnerId</c>: the partner the storefront attributed the order's traffic to (its click), if any;
+/// <c>referrer</c>: where the shopper came from. Both feed leaked-code detection.</summary>
 public sealed record RedeemCouponRequest(
-    string? Code, string? OrderId, Guid? ReservationId, CustomerRef? Customer, decimal? OrderTotal, string? Currency, Guid? PartnerId);
+    string? Code, string? OrderId, Guid? ReservationId, CustomerRef? Customer, decimal? OrderTotal, string? Currency, Guid? PartnerId,
+    string? Referrer = null);
 
 /// <summary>No amount, or the order total, is a full refund.</summary>
 public sealed record RefundRequest(decimal? Amount);
@@ -33,12 +36,12 @@ public sealed record ReservationResponse(
 
 public sealed record RedemptionResponse(
     Guid RedemptionId, string OrderId, string Code, Guid CampaignId, Guid PromotionId, Guid? PartnerId, Guid? ReservationId, string Status,
-    decimal OrderTotal, string Currency, decimal RefundedAmount, DateTimeOffset RedeemedAt, DateTimeOffset? RestoredAt)
+    decimal OrderTotal, string Currency, decimal RefundedAmount, DateTimeOffset RedeemedAt, DateTimeOffset? RestoredAt, string? LeakSuspected)
 {
     public static RedemptionResponse From(CouponRedemption redemption) => new(
         redemption.Id, redemption.OrderId, redemption.Code, redemption.CampaignId, redemption.PromotionId, redemption.PartnerId,
         redemption.ReservationId, redemption.Status, Amounts.Normalize(redemption.OrderTotal), redemption.Currency, Amounts.Normalize(redemption.RefundedAmount),
-        redemption.RedeemedAt, redemption.RestoredAt);
+        redemption.RedeemedAt, redemption.RestoredAt, redemption.LeakReason);
 }
 
 public sealed record OrderCouponsResponse(string OrderId, IReadOnlyList<RedemptionResponse> Redemptions);

@@ -8,6 +8,7 @@ public static class CheckoutRules
     public const int MaxTtlSeconds = 86_400;
     public const int DefaultTtlSeconds = 900;
     public const decimal MaxAmount = 1_000_000_000m;
+    public const int MaxReferrerLength = 2_000;
 
     public static Dictionary<string, string[]>? Validate(ValidateCouponRequest request, out string code)
     {
@@ -49,6 +50,11 @@ public static class CheckoutRules
         if (!IsValidId(request.OrderId))
         {
             errors["orderId"] = ["An order id has 1 to 100 characters."];
+        }
+
+        if (request.Referrer is { Length: > MaxReferrerLength })
+        {
+            errors["referrer"] = [$"A referrer has at most {MaxReferrerLength} characters."];
         }
 
         return errors.Count == 0 ? null : errors;

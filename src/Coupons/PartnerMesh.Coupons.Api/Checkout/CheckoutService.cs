@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using PartnerMesh.Contracts.Coupons;
 using PartnerMesh.Coupons.Api.Campaigns;
 using PartnerMesh.Coupons.Api.Codes;
@@ -17,7 +18,7 @@ namespace PartnerMesh.Coupons.Api.Checkout;
 /// uses back once, guarded by the row's status. Locks are always taken in one order: the order (a transaction-scoped
 /// advisory lock on the order id), then the reservation or redemption rows, then counters by ascending key.
 /// </summary>
-public sealed class CheckoutService(CouponsDbContext db, UsageLedger ledger, TimeProvider timeProvider)
+public sealed class CheckoutService(CouponsDbContext db, UsageLedger ledger, TimeProvider timeProvider, IOptions<CouponsOptions> options)
 {
     private sealed record Found(CouponCode Code, Campaign Campaign);
 
@@ -253,6 +254,8 @@ public sealed class CheckoutService(CouponsDbContext db, UsageLedger ledger, Tim
             counterKeys = [.. claims.Select(claim => claim.Key)];
         }
 
+        var referrer = request.Referrer?.Trim() is { Length: > 0 } trimmed ? trimmed : null;
+        var leak = LeakDetector.Check(coupon.PartnerId, trafficPartner, referrer, [.. options.Value.CouponSiteDomains]);
         var redemption = new CouponRedemption
         {
             Id = Guid.CreateVersion7(now),
@@ -270,8 +273,28 @@ public sealed class CheckoutService(CouponsDbContext db, UsageLedger ledger, Tim
             Status = RedemptionStatuses.Redeemed,
             RedeemedAt = now,
             CounterKeys = counterKeys,
+            LeakReason = leak,
+            Referrer = referrer,
         };
         db.Redemptions.Add(redemption);
+        if (leak is not null)
+        {
+            db.AddIntegrationEvent(new CouponLeakSuspected
+            {
+                EventId = Guid.CreateVersion7(now),
+                OccurredAt = now,
+                RedemptionId = redemption.Id,
+                OrderId = orderId,
+                CodeId = coupon.Id,
+                Code = coupon.Code,
+                CampaignId = campaign.Id,
+                PartnerId = coupon.PartnerId!.Value,
+                Reason = leak,
+                TrafficPartnerId = trafficPartner,
+                Referrer = referrer,
+            });
+        }
+
         db.AddIntegrationEvent(new CouponRedeemed
         {
             EventId = Guid.CreateVersion7(now),

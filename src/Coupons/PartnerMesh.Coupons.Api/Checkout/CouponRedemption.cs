@@ -22,6 +22,10 @@ public sealed class CouponRedemption
     public required string Status { get; set; }
     public required DateTimeOffset RedeemedAt { get; init; }
     public DateTimeOffset? RestoredAt { get; set; }
+
+    /// <summary>Why a partner code's redemption looks leaked (<see cref="LeakDetector"/>), or null.</summary>
+    public string? LeakReason { get; init; }
+    public string? Referrer { get; init; }
     public required string[] CounterKeys { get; init; }
 }
 

@@ -54,6 +54,8 @@ public sealed class CouponRedemptionConfiguration : IEntityTypeConfiguration<Cou
         builder.Property(redemption => redemption.OrderTotal).HasPrecision(20, 4);
         builder.Property(redemption => redemption.RefundedAmount).HasPrecision(20, 4);
         builder.Property(redemption => redemption.Status).HasMaxLength(16);
+        builder.Property(redemption => redemption.LeakReason).HasMaxLength(32);
+        builder.Property(redemption => redemption.Referrer).HasMaxLength(2000);
         builder.HasIndex(redemption => new { redemption.OrderId, redemption.CodeId }).IsUnique().HasDatabaseName(OrderCodeIndex);
         builder.HasIndex(redemption => new { redemption.CampaignId, redemption.Status });
     }

@@ -154,6 +154,11 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(300)")
                         .HasColumnName("customer_key");
 
+                    b.Property<string>("LeakReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("leak_reason");
+
                     b.Property<string>("OrderId")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -176,6 +181,11 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                     b.Property<DateTimeOffset>("RedeemedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("redeemed_at");
+
+                    b.Property<string>("Referrer")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("referrer");
 
                     b.Property<decimal>("RefundedAmount")
                         .HasPrecision(20, 4)
