@@ -18,7 +18,8 @@ namespace PartnerMesh.Coupons.Api.Checkout;
 /// uses back once, guarded by the row's status. Locks are always taken in one order: the order (a transaction-scoped
 /// advisory lock on the order id), then the reservation or redemption rows, then counters by ascending key.
 /// </summary>
-public sealed class CheckoutService(CouponsDbContext db, UsageLedger ledger, TimeProvider timeProvider, IOptions<CouponsOptions> options)
+public sealed class CheckoutService(
+    CouponsDbContext db, UsageLedger ledger, TimeProvider timeProvider, IOptions<CouponsOptions> options, CouponsMetrics metrics)
 {
     private sealed record Found(CouponCode Code, Campaign Campaign);
 
@@ -26,6 +27,7 @@ public sealed class CheckoutService(CouponsDbContext db, UsageLedger ledger, Tim
     {
         if (await FindAsync(code, cancellationToken) is not { } found)
         {
+            metrics.Validated(CouponReasons.Unknown);
             return new CouponValidationResponse(false, code, null, null, null, null, CouponReasons.Unknown, "No such code.");
         }
 
@@ -37,18 +39,37 @@ public sealed class CheckoutService(CouponsDbContext db, UsageLedger ledger, Tim
         if (refusal is null)
         {
             var claims = CounterClaim.For(campaign, coupon, customerKey, partner);
-            var uses = await ledger.ReadAsync(claims, cancellationToken);
-            if (claims.FirstOrDefault(claim => claim.MaxUses is { } max && uses.GetValueOrDefault(claim.Key) + 1 > max) is { } full)
+            if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is { } full)
             {
                 refusal = new CouponRefusal(full.RefusalReason, CouponEligibility.DetailFor(full));
             }
         }
 
+        metrics.Validated(refusal?.Reason);
         return new CouponValidationResponse(
             refusal is null, coupon.Code, campaign.Id, campaign.PromotionId, coupon.PartnerId, campaign.Stackable, refusal?.Reason, refusal?.Detail);
     }
 
     public async Task<CheckoutResult<ReservationResponse>> ReserveAsync(ReserveCouponRequest request, string code, CancellationToken cancellationToken)
+    {
+        var result = await ReserveCoreAsync(request, code, cancellationToken);
+        metrics.Reserved(Result(result));
+        return result;
+    }
+
+    public async Task<CheckoutResult<RedemptionResponse>> RedeemAsync(RedeemCouponRequest request, string code, CancellationToken cancellationToken)
+    {
+        var result = await RedeemCoreAsync(request, code, cancellationToken);
+        metrics.Redeemed(Result(result));
+        if (result is { Outcome: CheckoutOutcome.Done, Value.LeakSuspected: { } leak })
+        {
+            metrics.LeakFlagged(leak);
+        }
+
+        return result;
+    }
+
+    private async Task<CheckoutResult<ReservationResponse>> ReserveCoreAsync(ReserveCouponRequest request, string code, CancellationToken cancellationToken)
     {
         if (await FindAsync(code, cancellationToken) is not { } found)
         {
@@ -77,6 +98,14 @@ public sealed class CheckoutService(CouponsDbContext db, UsageLedger ledger, Tim
         }
 
         var claims = CounterClaim.For(campaign, coupon, customerKey, partner);
+        // A limit already full in the committed counters refuses without taking a lock (a storm on an exhausted code then
+        // costs one primary-key read each, not a wait on the counter row); only the locked update below can grant a use.
+        if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is { } fullNow
+            && await ReleaseExpiredAsync(500, cancellationToken) == 0)
+        {
+            return CheckoutResult.Conflict<ReservationResponse>(fullNow.RefusalReason, CouponEligibility.DetailFor(fullNow));
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -143,7 +172,7 @@ public sealed class CheckoutService(CouponsDbContext db, UsageLedger ledger, Tim
         }
     }
 
-    public async Task<CheckoutResult<RedemptionResponse>> RedeemAsync(RedeemCouponRequest request, string code, CancellationToken cancellationToken)
+    private async Task<CheckoutResult<RedemptionResponse>> RedeemCoreAsync(RedeemCouponRequest request, string code, CancellationToken cancellationToken)
     {
         var orderId = request.OrderId!;
         if (await FindAsync(code, cancellationToken) is not { } found)
@@ -210,6 +239,7 @@ public sealed class CheckoutService(CouponsDbContext db, UsageLedger ledger, Tim
                     await ReleaseAsync([reservation!], "expired", now, cancellationToken);
                     await db.SaveChangesAsync(cancellationToken);
                     await transaction.CommitAsync(cancellationToken);
+                    metrics.GivenBack("expired", 1);
                 }
                 else
                 {
@@ -335,13 +365,19 @@ public sealed class CheckoutService(CouponsDbContext db, UsageLedger ledger, Tim
                 $"Reservation {reservationId} was redeemed by order {reservation.OrderId}; cancel or refund the order instead.");
         }
 
-        if (reservation.Status == ReservationStatuses.Held)
+        var releasing = reservation.Status == ReservationStatuses.Held;
+        if (releasing)
         {
             await ReleaseAsync([reservation], "released", now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (releasing)
+        {
+            metrics.GivenBack("released", 1);
+        }
+
         return CheckoutResult.Done<ReservationResponse>(ReservationResponse.From(reservation));
     }
 
@@ -362,6 +398,11 @@ public sealed class CheckoutService(CouponsDbContext db, UsageLedger ledger, Tim
 
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
+        if (expired.Count > 0)
+        {
+            metrics.GivenBack("expired", expired.Count);
+        }
+
         return expired.Count;
     }
 
@@ -426,6 +467,11 @@ public sealed class CheckoutService(CouponsDbContext db, UsageLedger ledger, Tim
         await ledger.GiveBackAsync(restored.SelectMany(redemption => redemption.CounterKeys), now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        foreach (var group in restored.GroupBy(redemption => redemption.Status, StringComparer.Ordinal))
+        {
+            metrics.GivenBack(group.Key, group.Count());
+        }
+
         return new OrderCouponsResponse(orderId, [.. redemptions.Select(RedemptionResponse.From)]);
     }
 
@@ -450,6 +496,19 @@ public sealed class CheckoutService(CouponsDbContext db, UsageLedger ledger, Tim
 
         await ledger.GiveBackAsync(reservations.SelectMany(reservation => reservation.CounterKeys), now, cancellationToken);
     }
+
+    private static string Result<T>(CheckoutResult<T> result)
+        where T : class =>
+        result.Outcome switch
+        {
+            CheckoutOutcome.Done => "ok",
+            CheckoutOutcome.Replayed => "replayed",
+            CheckoutOutcome.NotFound => "not_found",
+            _ => result.Reason ?? "refused",
+        };
+
+    private static CounterClaim? FirstFull(IReadOnlyList<CounterClaim> claims, Dictionary<string, int> uses) =>
+        claims.FirstOrDefault(claim => claim.MaxUses is { } max && uses.GetValueOrDefault(claim.Key) + 1 > max);
 
     /// <summary>Serialises everything done to one order (redeem, cancel, refund), on every instance, until commit.</summary>
     private Task<int> LockOrderAsync(string orderId, CancellationToken cancellationToken) =>

@@ -31,6 +31,7 @@ public static class HostingExtensions
 
         builder.Services.AddOptions<CouponsOptions>().BindConfiguration(CouponsOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CouponsMetrics>();
         builder.Services.AddScoped<UsageLedger>();
         builder.Services.AddScoped<CampaignService>();
         builder.Services.AddScoped<CheckoutService>();
