@@ -256,6 +256,18 @@ public sealed class RedemptionTests(CouponsApiFactory factory) : IClassFixture<C
     }
 
     [Fact]
+    public async Task Refund_WithoutAnyBody_IsFull()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync();
+        var orderId = await _storefront.ReserveAndRedeemAsync(code);
+
+        var refunded = await (await _storefront.PostAsync($"/api/coupons/redemptions/{orderId}/refund", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal("refunded", refunded["redemptions"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal(0, (await _admin.StatsAsync(campaignId)).Number("uses"));
+    }
+
+    [Fact]
     public async Task Redeem_OrderBelowMinimum_Returns409_ReservationStillHeld()
     {
         var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["minimumCartValue"] = 40, ["currency"] = "EUR" });
