@@ -19,6 +19,7 @@ public sealed class AuthorizationTests(CouponsApiFactory factory) : IClassFixtur
         { "GET", $"/api/coupons/campaigns/{Guid.Empty}/stats" },
         { "POST", $"/api/coupons/campaigns/{Guid.Empty}/codes" },
         { "GET", "/api/coupons/codes/ANY" },
+        { "POST", "/api/coupons/codes/ANY/rotation" },
         { "POST", $"/api/coupons/campaigns/{Guid.Empty}/generation-jobs" },
         { "GET", $"/api/coupons/generation-jobs/{Guid.Empty}" },
         { "GET", $"/api/coupons/generation-jobs/{Guid.Empty}/codes.csv" },

@@ -21,6 +21,7 @@ public static class CampaignEndpoints
         group.MapGet("/campaigns/{id:guid}/stats", GetCampaignStats).WithName(nameof(GetCampaignStats));
         group.MapPost("/campaigns/{id:guid}/codes", CreateCode).WithName(nameof(CreateCode));
         group.MapGet("/codes/{code}", GetCode).WithName(nameof(GetCode));
+        group.MapPost("/codes/{code}/rotation", RotateCode).WithName(nameof(RotateCode));
 
         return group;
     }
@@ -89,6 +90,37 @@ public static class CampaignEndpoints
         return await campaigns.FindCodeAsync(normalized, cancellationToken) is { } found
             ? TypedResults.Ok(found)
             : Problems.NotFound("Code not found", $"No code {normalized} exists.");
+    }
+
+    /// <summary>Retires a (leaked) code and issues its replacement for the same partner.</summary>
+    private static async Task<Results<Created<RotationResponse>, ValidationProblem, ProblemHttpResult>> RotateCode(
+        string code, RotateCodeRequest? request, CampaignService campaigns, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!CouponCodeFormat.TryNormalize(code, out var normalized))
+        {
+            errors["code"] = [CouponCodeFormat.Rule];
+        }
+
+        string? replacement = null;
+        if (request?.Code is { } wanted && !CouponCodeFormat.TryNormalize(wanted, out replacement))
+        {
+            errors["replacement"] = [CouponCodeFormat.Rule];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var (outcome, rotation) = await campaigns.RotateAsync(normalized, replacement, cancellationToken);
+        return outcome switch
+        {
+            RotationOutcome.Rotated => TypedResults.Created($"/api/coupons/codes/{rotation!.Replacement.Code}", rotation),
+            RotationOutcome.NotFound => Problems.NotFound("Code not found", $"No code {normalized} exists."),
+            RotationOutcome.AlreadyRetired => Problems.Conflict("Code already retired", $"The code {normalized} was already rotated."),
+            _ => Problems.Conflict("Code already exists", $"The replacement {replacement} already exists."),
+        };
     }
 
     private static ProblemHttpResult CampaignNotFound(Guid id) => Problems.NotFound("Campaign not found", $"No campaign {id} exists.");

@@ -59,12 +59,17 @@ public sealed record CreateCodeRequest(string? Code, Guid? PartnerId, int? MaxUs
 
 public sealed record CodeResponse(
     Guid Id, string Code, Guid CampaignId, Guid PromotionId, Guid? PartnerId, int? MaxUses, int Uses, string Source, string? CustomerKey,
-    DateTimeOffset? ExpiresAt, DateTimeOffset CreatedAt)
+    DateTimeOffset? ExpiresAt, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt, Guid? ReplacedById)
 {
     public static CodeResponse From(CouponCode code, Guid promotionId, int uses) => new(
         code.Id, code.Code, code.CampaignId, promotionId, code.PartnerId, code.MaxUses, uses, code.Source, code.CustomerKey, code.ExpiresAt,
-        code.CreatedAt);
+        code.CreatedAt, code.RetiredAt, code.ReplacedById);
 }
+
+/// <summary>Rotation of a (leaked) code: <c>code</c> names the replacement; absent, one is drawn (<c>****-****</c>).</summary>
+public sealed record RotateCodeRequest(string? Code);
+
+public sealed record RotationResponse(CodeResponse Retired, CodeResponse Replacement);
 
 /// <summary>
 /// Exact and immediate (one statement, one snapshot): <c>uses</c> = <c>held</c> + <c>redeemed</c> (cancelled and fully

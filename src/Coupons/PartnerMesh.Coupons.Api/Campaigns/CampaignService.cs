@@ -14,6 +14,8 @@ namespace PartnerMesh.Coupons.Api.Campaigns;
 /// <summary>Campaigns, their single codes and their usage statistics (admin).</summary>
 public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvider)
 {
+    private static readonly CodePattern RotationPattern = CodePattern.TryParse("****-****", null, null, out _)!;
+
     private sealed record StatsRow(int? Uses, int Held, int Released, int Redeemed, int Cancelled, int Refunded, int PartiallyRefunded, int Codes, int LeakSuspected);
 
     public async Task<CampaignResponse> CreateAsync(CreateCampaignRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
@@ -87,6 +89,65 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
         return CodeResponse.From(coupon, campaign.PromotionId, 0);
     }
 
+    /// <summary>
+    /// Retires a code and issues its replacement (same campaign, partner and limit) in one transaction. Null when the code
+    /// is unknown; <see cref="RotationOutcome.AlreadyRetired"/> or <see cref="RotationOutcome.CodeTaken"/> otherwise refused.
+    /// Reservations already held on the old code can still be redeemed.
+    /// </summary>
+    public async Task<(RotationOutcome Outcome, RotationResponse? Response)> RotateAsync(string code, string? replacement, CancellationToken cancellationToken)
+    {
+        var now = Clock.Now(timeProvider);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var old = await db.Codes.FromSql($"SELECT * FROM coupon_codes WHERE code = {code} FOR UPDATE").AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        if (old is null)
+        {
+            return (RotationOutcome.NotFound, null);
+        }
+
+        if (old.RetiredAt is not null)
+        {
+            return (RotationOutcome.AlreadyRetired, null);
+        }
+
+        var campaign = await db.Campaigns.AsNoTracking().SingleAsync(campaign => campaign.Id == old.CampaignId, cancellationToken);
+        var fresh = new CouponCode
+        {
+            Id = Guid.CreateVersion7(now),
+            CampaignId = old.CampaignId,
+            Code = replacement ?? RotationPattern.Next(),
+            PartnerId = old.PartnerId,
+            MaxUses = old.MaxUses,
+            Source = CodeSources.Rotation,
+            CustomerKey = old.CustomerKey,
+            ExpiresAt = old.ExpiresAt,
+            CreatedAt = now,
+        };
+        db.Codes.Add(fresh);
+        db.AddIntegrationEvent(Issued(fresh, campaign, now));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(CouponCodeConfiguration.CodeIndex))
+        {
+            return (RotationOutcome.CodeTaken, null);
+        }
+
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE coupon_codes SET retired_at = {now}, replaced_by_id = {fresh.Id} WHERE id = {old.Id}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        var uses = await db.UsageCounters.AsNoTracking().Where(counter => counter.Key == $"code:{old.Id:N}").Select(counter => counter.Uses)
+            .SingleOrDefaultAsync(cancellationToken);
+        var retired = new CouponCode
+        {
+            Id = old.Id, CampaignId = old.CampaignId, Code = old.Code, PartnerId = old.PartnerId, MaxUses = old.MaxUses, Source = old.Source,
+            GenerationJobId = old.GenerationJobId, CustomerKey = old.CustomerKey, ExpiresAt = old.ExpiresAt, CreatedAt = old.CreatedAt,
+            RetiredAt = now, ReplacedById = fresh.Id,
+        };
+        return (RotationOutcome.Rotated, new RotationResponse(
+            CodeResponse.From(retired, campaign.PromotionId, uses), CodeResponse.From(fresh, campaign.PromotionId, 0)));
+    }
+
     public async Task<CodeResponse?> FindCodeAsync(string code, CancellationToken cancellationToken)
     {
         var found = await db.Codes.AsNoTracking().Where(coupon => coupon.Code == code)
@@ -137,4 +198,12 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
         CustomerKey = code.CustomerKey,
         ExpiresAt = code.ExpiresAt,
     };
+}
+
+public enum RotationOutcome
+{
+    Rotated,
+    NotFound,
+    AlreadyRetired,
+    CodeTaken,
 }

@@ -19,6 +19,11 @@ public static class CouponEligibility
             return new(CouponReasons.NotForCustomer, "This code was issued to another customer.");
         }
 
+        if (code.RetiredAt is { } retiredAt)
+        {
+            return new(CouponReasons.Retired, $"The code was replaced at {retiredAt:O}; its partner has a new one.");
+        }
+
         if (campaign.StartsAt is { } startsAt && now < startsAt)
         {
             return new(CouponReasons.NotStarted, $"The campaign starts at {startsAt:O}.");

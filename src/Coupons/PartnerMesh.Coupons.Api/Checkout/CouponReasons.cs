@@ -13,6 +13,7 @@ public static class CouponReasons
     public const string CurrencyMismatch = "currency_mismatch";
     public const string NotForPartner = "not_for_partner";
     public const string NotForCustomer = "not_for_customer";
+    public const string Retired = "retired";
 
     // Redemption only.
     public const string ReservationRequired = "reservation_required";

@@ -21,6 +21,10 @@ public sealed class CouponCode
     public string? CustomerKey { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Set when the code was rotated (a leaked partner code replaced by <see cref="ReplacedById"/>): no new use.</summary>
+    public DateTimeOffset? RetiredAt { get; init; }
+    public Guid? ReplacedById { get; init; }
 }
 
 public static class CodeSources
@@ -28,4 +32,5 @@ public static class CodeSources
     public const string Manual = "single";
     public const string Bulk = "bulk";
     public const string Personal = "personal";
+    public const string Rotation = "rotation";
 }

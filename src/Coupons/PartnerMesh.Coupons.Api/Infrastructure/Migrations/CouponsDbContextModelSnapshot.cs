@@ -391,6 +391,14 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("partner_id");
 
+                    b.Property<Guid?>("ReplacedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("replaced_by_id");
+
+                    b.Property<DateTimeOffset?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retired_at");
+
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(16)
