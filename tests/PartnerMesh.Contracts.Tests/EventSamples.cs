@@ -1,4 +1,6 @@
+using PartnerMesh.Contracts.Analytics;
 using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Contracts.Coupons;
 using PartnerMesh.Contracts.Promotions;
 
 namespace PartnerMesh.Contracts.Tests;
@@ -15,6 +17,10 @@ internal static class EventSamples
     private static readonly Guid ClickId = Guid.Parse("0193a1b2-0000-7000-8000-0000000000c1");
     private static readonly Guid PromotionId = Guid.Parse("0193a1b2-0000-7000-8000-0000000000e1");
     private static readonly Guid QuoteId = Guid.Parse("0193a1b2-0000-7000-8000-0000000000f1");
+    private static readonly Guid CampaignId = Guid.Parse("0193a1b2-0000-7000-8000-000000000101");
+    private static readonly Guid CodeId = Guid.Parse("0193a1b2-0000-7000-8000-000000000102");
+    private static readonly Guid ReservationId = Guid.Parse("0193a1b2-0000-7000-8000-000000000103");
+    private static readonly Guid RedemptionId = Guid.Parse("0193a1b2-0000-7000-8000-000000000104");
     private static readonly DateTimeOffset OccurredAt = new(2025, 3, 14, 9, 26, 53, 589, TimeSpan.Zero);
 
     public static IReadOnlyDictionary<Type, IIntegrationEvent> All { get; } = new IIntegrationEvent[]
@@ -129,6 +135,99 @@ internal static class EventSamples
             ChargedGrandTotal = 144.33m,
             ExpectedGrandTotal = 129.90m,
             PartnerId = PartnerId,
+        },
+        new CouponIssued
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            CodeId = CodeId,
+            Code = "CART-7KQ2M9XH4P",
+            CampaignId = CampaignId,
+            PromotionId = PromotionId,
+            Source = "personal",
+            PartnerId = PartnerId,
+            MaxUses = 1,
+            CustomerKey = "email:ann@example.com",
+            ExpiresAt = OccurredAt.AddDays(3),
+        },
+        new CouponReserved
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            ReservationId = ReservationId,
+            CodeId = CodeId,
+            Code = "ACME-SPRING",
+            CampaignId = CampaignId,
+            PromotionId = PromotionId,
+            ExpiresAt = OccurredAt.AddMinutes(15),
+            CheckoutId = QuoteId.ToString(),
+            PartnerId = PartnerId,
+            CustomerKey = "id:c-42",
+        },
+        new CouponRedeemed
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            RedemptionId = RedemptionId,
+            OrderId = "ORD-10042",
+            CodeId = CodeId,
+            Code = "ACME-SPRING",
+            CampaignId = CampaignId,
+            PromotionId = PromotionId,
+            OrderTotal = 129.90m,
+            Currency = "EUR",
+            PartnerId = PartnerId,
+            TrafficPartnerId = Guid.Parse("0193a1b2-0000-7000-8000-0000000000a2"),
+            ReservationId = ReservationId,
+            CustomerKey = "id:c-42",
+        },
+        new CouponReleased
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            ReservationId = ReservationId,
+            CodeId = CodeId,
+            Code = "ACME-SPRING",
+            CampaignId = CampaignId,
+            Reason = "expired",
+        },
+        new CouponRestored
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            RedemptionId = RedemptionId,
+            OrderId = "ORD-10042",
+            CodeId = CodeId,
+            Code = "ACME-SPRING",
+            CampaignId = CampaignId,
+            Reason = "cancelled",
+            PartnerId = PartnerId,
+        },
+        new CouponLeakSuspected
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            RedemptionId = RedemptionId,
+            OrderId = "ORD-10042",
+            CodeId = CodeId,
+            Code = "ACME-SPRING",
+            CampaignId = CampaignId,
+            PartnerId = PartnerId,
+            Reason = "coupon_site_referrer",
+            TrafficPartnerId = Guid.Parse("0193a1b2-0000-7000-8000-0000000000a2"),
+            Referrer = "https://www.retailmenot.com/view/shop.example",
+        },
+        new CartAbandoned
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            CartId = "cart-8812",
+            VisitorId = "v-5f2c",
+            CartTotal = 84.50m,
+            Currency = "EUR",
+            LastActivityAt = OccurredAt.AddHours(-2),
+            CustomerId = "c-42",
+            Email = "ann@example.com",
         },
     }.ToDictionary(sample => sample.GetType());
 }

@@ -6,5 +6,17 @@ namespace PartnerMesh.Coupons.FunctionalTests;
 
 public sealed class CouponsApiFactory : ServiceFactory<Program, CouponsDbContext>
 {
+    /// <summary>Set before initialisation to run this instance on another instance's database (two instances, one store).</summary>
+    public string? SharedDatabaseConnectionString { get; init; }
+
     protected override string DatabaseResourceName => ResourceNames.CouponsDb;
+
+    protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
+    {
+        settings["Coupons:ReservationSweepInterval"] = "00:00:01";
+        if (SharedDatabaseConnectionString is { } shared)
+        {
+            settings[$"ConnectionStrings:{ResourceNames.CouponsDb}"] = shared;
+        }
+    }
 }

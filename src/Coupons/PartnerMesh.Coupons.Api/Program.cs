@@ -1,4 +1,8 @@
+using PartnerMesh.Coupons.Api.Campaigns;
+using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Coupons.Api.Extensions;
+using PartnerMesh.Coupons.Api.Generation;
+using PartnerMesh.Coupons.Api.Offers;
 using PartnerMesh.Coupons.Api.Infrastructure;
 using PartnerMesh.Data;
 using PartnerMesh.PartnerDirectory;
@@ -23,4 +27,8 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapPartnerDirectoryEndpoints("/api/coupons");
 app.MapServiceStatusEndpoints("/api/coupons", ResourceNames.CouponsApi);
+app.MapCampaignEndpoints();
+app.MapCheckoutEndpoints();
+app.MapGenerationEndpoints();
+app.MapOfferEndpoints();
 app.Run();

@@ -1,6 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Coupons.Api.Campaigns;
+using PartnerMesh.Coupons.Api.Checkout;
+using PartnerMesh.Coupons.Api.Generation;
 using PartnerMesh.Coupons.Api.Infrastructure;
 using PartnerMesh.Coupons.Api.IntegrationEvents;
+using PartnerMesh.Coupons.Api.Offers;
 using PartnerMesh.Data;
 using PartnerMesh.Messaging;
 using PartnerMesh.Outbox;
@@ -20,7 +24,21 @@ public static class HostingExtensions
         builder.Services.AddPartnerDirectory<CouponsDbContext>();
 
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
-            bus.AddConsumer<RegisterPartnerConsumer>());
+        {
+            bus.AddConsumer<RegisterPartnerConsumer>();
+            bus.AddConsumer<IssueAbandonedCartOfferConsumer>();
+        });
+
+        builder.Services.AddOptions<CouponsOptions>().BindConfiguration(CouponsOptions.SectionName);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CouponsMetrics>();
+        builder.Services.AddScoped<UsageLedger>();
+        builder.Services.AddScoped<CampaignService>();
+        builder.Services.AddScoped<CheckoutService>();
+        builder.Services.AddScoped<OfferService>();
+        builder.Services.AddHostedService<ReservationSweeper>();
+        builder.Services.AddSingleton<GenerationSignal>();
+        builder.Services.AddHostedService<GenerationWorker>();
 
         builder.Services.AddHealthChecks().AddNpgSql(connectionString);
         return builder;

@@ -1,4 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Coupons.Api.Campaigns;
+using PartnerMesh.Coupons.Api.Checkout;
+using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.Coupons.Api.Generation;
 using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
 
@@ -7,6 +11,18 @@ namespace PartnerMesh.Coupons.Api.Infrastructure;
 public sealed class CouponsDbContext(DbContextOptions<CouponsDbContext> options) : DbContext(options)
 {
     public DbSet<KnownPartner> Partners => Set<KnownPartner>();
+
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+
+    public DbSet<CouponCode> Codes => Set<CouponCode>();
+
+    public DbSet<UsageCounter> UsageCounters => Set<UsageCounter>();
+
+    public DbSet<CouponReservation> Reservations => Set<CouponReservation>();
+
+    public DbSet<CouponRedemption> Redemptions => Set<CouponRedemption>();
+
+    public DbSet<GenerationJob> GenerationJobs => Set<GenerationJob>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

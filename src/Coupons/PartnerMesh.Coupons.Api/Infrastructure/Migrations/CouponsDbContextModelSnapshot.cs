@@ -22,6 +22,497 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("PartnerMesh.Coupons.Api.Campaigns.Campaign", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AbandonedCartOffers")
+                        .HasColumnType("boolean")
+                        .HasColumnName("abandoned_cart_offers");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateTimeOffset?>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<int?>("MaxUses")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_uses");
+
+                    b.Property<int?>("MaxUsesPerCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_uses_per_code");
+
+                    b.Property<int?>("MaxUsesPerCustomer")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_uses_per_customer");
+
+                    b.Property<int?>("MaxUsesPerPartner")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_uses_per_partner");
+
+                    b.Property<decimal?>("MinimumCartValue")
+                        .HasPrecision(20, 4)
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("minimum_cart_value");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<TimeSpan?>("OfferCooldown")
+                        .HasColumnType("interval")
+                        .HasColumnName("offer_cooldown");
+
+                    b.Property<decimal?>("OfferMinimumCartTotal")
+                        .HasPrecision(20, 4)
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("offer_minimum_cart_total");
+
+                    b.Property<TimeSpan?>("OfferValidity")
+                        .HasColumnType("interval")
+                        .HasColumnName("offer_validity");
+
+                    b.PrimitiveCollection<Guid[]>("PartnerIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("partner_ids");
+
+                    b.Property<Guid>("PromotionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("promotion_id");
+
+                    b.Property<bool>("RequireReservation")
+                        .HasColumnType("boolean")
+                        .HasColumnName("require_reservation");
+
+                    b.Property<bool>("Stackable")
+                        .HasColumnType("boolean")
+                        .HasColumnName("stackable");
+
+                    b.Property<DateTimeOffset?>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_coupon_campaigns");
+
+                    b.ToTable("coupon_campaigns", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Coupons.Api.Checkout.CouponRedemption", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<Guid>("CodeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("code_id");
+
+                    b.PrimitiveCollection<string[]>("CounterKeys")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("counter_keys");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("customer_key");
+
+                    b.Property<string>("LeakReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("leak_reason");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("order_id");
+
+                    b.Property<decimal>("OrderTotal")
+                        .HasPrecision(20, 4)
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("order_total");
+
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<Guid>("PromotionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("promotion_id");
+
+                    b.Property<DateTimeOffset>("RedeemedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("redeemed_at");
+
+                    b.Property<string>("Referrer")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("referrer");
+
+                    b.Property<decimal>("RefundedAmount")
+                        .HasPrecision(20, 4)
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("refunded_amount");
+
+                    b.Property<Guid?>("ReservationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reservation_id");
+
+                    b.Property<DateTimeOffset?>("RestoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("restored_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid?>("TrafficPartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("traffic_partner_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_coupon_redemptions");
+
+                    b.HasIndex("CampaignId", "Status")
+                        .HasDatabaseName("ix_coupon_redemptions_campaign_id_status");
+
+                    b.HasIndex("OrderId", "CodeId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_coupon_redemptions_order_code");
+
+                    b.ToTable("coupon_redemptions", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Coupons.Api.Checkout.CouponReservation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<decimal>("CartTotal")
+                        .HasPrecision(20, 4)
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("cart_total");
+
+                    b.Property<string>("CheckoutId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("checkout_id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<Guid>("CodeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("code_id");
+
+                    b.PrimitiveCollection<string[]>("CounterKeys")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("counter_keys");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("customer_key");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("order_id");
+
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<Guid>("PromotionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("promotion_id");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid?>("TrafficPartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("traffic_partner_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_coupon_reservations");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_coupon_reservations_expires_at")
+                        .HasFilter("status = 'held'");
+
+                    b.HasIndex("CampaignId", "Status")
+                        .HasDatabaseName("ix_coupon_reservations_campaign_id_status");
+
+                    b.HasIndex("CheckoutId", "CodeId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_coupon_reservations_held_checkout")
+                        .HasFilter("status = 'held' AND checkout_id IS NOT NULL");
+
+                    b.ToTable("coupon_reservations", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Coupons.Api.Checkout.UsageCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("key");
+
+                    b.Property<int?>("MaxUses")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_uses");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Uses")
+                        .HasColumnType("integer")
+                        .HasColumnName("uses");
+
+                    b.HasKey("Key")
+                        .HasName("pk_coupon_counters");
+
+                    b.ToTable("coupon_counters", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_coupon_counters_uses_not_negative", "uses >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("PartnerMesh.Coupons.Api.Codes.CouponCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("customer_key");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid?>("GenerationJobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("generation_job_id");
+
+                    b.Property<int?>("MaxUses")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_uses");
+
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<Guid?>("ReplacedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("replaced_by_id");
+
+                    b.Property<DateTimeOffset?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retired_at");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id")
+                        .HasName("pk_coupon_codes");
+
+                    b.HasIndex("CampaignId")
+                        .HasDatabaseName("ix_coupon_codes_campaign_id");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ux_coupon_codes_code");
+
+                    b.HasIndex("CustomerKey")
+                        .HasDatabaseName("ix_coupon_codes_customer_key")
+                        .HasFilter("customer_key IS NOT NULL");
+
+                    b.HasIndex("GenerationJobId")
+                        .HasDatabaseName("ix_coupon_codes_generation_job_id")
+                        .HasFilter("generation_job_id IS NOT NULL");
+
+                    b.ToTable("coupon_codes", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Coupons.Api.Generation.GenerationJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error");
+
+                    b.Property<int>("Generated")
+                        .HasColumnType("integer")
+                        .HasColumnName("generated");
+
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<int?>("MaxUsesPerCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_uses_per_code");
+
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<string>("Pattern")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("pattern");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("prefix");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Suffix")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("suffix");
+
+                    b.HasKey("Id")
+                        .HasName("pk_generation_jobs");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_generation_jobs_created_at")
+                        .HasFilter("status IN ('queued', 'running')");
+
+                    b.ToTable("generation_jobs", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Outbox.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -127,6 +618,16 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                         .HasName("PK_partners");
 
                     b.ToTable("partners", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Coupons.Api.Codes.CouponCode", b =>
+                {
+                    b.HasOne("PartnerMesh.Coupons.Api.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_coupon_codes_coupon_campaigns_campaign_id");
                 });
 #pragma warning restore 612, 618
         }

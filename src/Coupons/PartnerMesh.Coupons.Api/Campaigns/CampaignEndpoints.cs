@@ -1,0 +1,127 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.Coupons.Api.Common;
+using PartnerMesh.ServiceDefaults.Security;
+
+namespace PartnerMesh.Coupons.Api.Campaigns;
+
+public static class CampaignEndpoints
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    public static RouteGroupBuilder MapCampaignEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/coupons").WithTags("Campaigns").RequireAuthorization(PartnerMeshPolicies.Admin);
+
+        group.MapPost("/campaigns", CreateCampaign).WithName(nameof(CreateCampaign));
+        group.MapGet("/campaigns", ListCampaigns).WithName(nameof(ListCampaigns));
+        group.MapGet("/campaigns/{id:guid}", GetCampaign).WithName(nameof(GetCampaign));
+        group.MapGet("/campaigns/{id:guid}/stats", GetCampaignStats).WithName(nameof(GetCampaignStats));
+        group.MapPost("/campaigns/{id:guid}/codes", CreateCode).WithName(nameof(CreateCode));
+        group.MapGet("/codes/{code}", GetCode).WithName(nameof(GetCode));
+        group.MapPost("/codes/{code}/rotation", RotateCode).WithName(nameof(RotateCode));
+
+        return group;
+    }
+
+    private static async Task<Results<Created<CampaignResponse>, ValidationProblem>> CreateCampaign(
+        CreateCampaignRequest request, CampaignService campaigns, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (CampaignRules.Validate(request) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var campaign = await campaigns.CreateAsync(request, user, cancellationToken);
+        return TypedResults.Created($"/api/coupons/campaigns/{campaign.Id}", campaign);
+    }
+
+    private static async Task<Results<Ok<CampaignPage>, ValidationProblem>> ListCampaigns(
+        CampaignService campaigns, CancellationToken cancellationToken, int limit = DefaultLimit, Guid? after = null)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxLimit}."] });
+        }
+
+        return TypedResults.Ok(await campaigns.ListAsync(limit, after, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<CampaignResponse>, ProblemHttpResult>> GetCampaign(
+        Guid id, CampaignService campaigns, CancellationToken cancellationToken) =>
+        await campaigns.FindAsync(id, cancellationToken) is { } campaign
+            ? TypedResults.Ok(CampaignResponse.From(campaign))
+            : CampaignNotFound(id);
+
+    private static async Task<Results<Ok<CampaignStats>, ProblemHttpResult>> GetCampaignStats(
+        Guid id, CampaignService campaigns, CancellationToken cancellationToken) =>
+        await campaigns.FindAsync(id, cancellationToken) is { } campaign
+            ? TypedResults.Ok(await campaigns.StatsAsync(campaign, cancellationToken))
+            : CampaignNotFound(id);
+
+    private static async Task<Results<Created<CodeResponse>, ValidationProblem, ProblemHttpResult>> CreateCode(
+        Guid id, CreateCodeRequest request, CampaignService campaigns, CancellationToken cancellationToken)
+    {
+        if (CampaignRules.Validate(request, out var code) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await campaigns.FindAsync(id, cancellationToken) is not { } campaign)
+        {
+            return CampaignNotFound(id);
+        }
+
+        return await campaigns.AddCodeAsync(campaign, code, request, cancellationToken) is { } created
+            ? TypedResults.Created($"/api/coupons/codes/{created.Code}", created)
+            : Problems.Conflict("Code already exists", $"The code {code} already exists; codes are unique across campaigns (case-insensitively).");
+    }
+
+    private static async Task<Results<Ok<CodeResponse>, ValidationProblem, ProblemHttpResult>> GetCode(
+        string code, CampaignService campaigns, CancellationToken cancellationToken)
+    {
+        if (!CouponCodeFormat.TryNormalize(code, out var normalized))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = [CouponCodeFormat.Rule] });
+        }
+
+        return await campaigns.FindCodeAsync(normalized, cancellationToken) is { } found
+            ? TypedResults.Ok(found)
+            : Problems.NotFound("Code not found", $"No code {normalized} exists.");
+    }
+
+    /// <summary>Retires a (leaked) code and issues its replacement for the same partner.</summary>
+    private static async Task<Results<Created<RotationResponse>, ValidationProblem, ProblemHttpResult>> RotateCode(
+        string code, RotateCodeRequest? request, CampaignService campaigns, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!CouponCodeFormat.TryNormalize(code, out var normalized))
+        {
+            errors["code"] = [CouponCodeFormat.Rule];
+        }
+
+        string? replacement = null;
+        if (request?.Code is { } wanted && !CouponCodeFormat.TryNormalize(wanted, out replacement))
+        {
+            errors["replacement"] = [CouponCodeFormat.Rule];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var (outcome, rotation) = await campaigns.RotateAsync(normalized, replacement, cancellationToken);
+        return outcome switch
+        {
+            RotationOutcome.Rotated => TypedResults.Created($"/api/coupons/codes/{rotation!.Replacement.Code}", rotation),
+            RotationOutcome.NotFound => Problems.NotFound("Code not found", $"No code {normalized} exists."),
+            RotationOutcome.AlreadyRetired => Problems.Conflict("Code already retired", $"The code {normalized} was already rotated."),
+            _ => Problems.Conflict("Code already exists", $"The replacement {replacement} already exists."),
+        };
+    }
+
+    private static ProblemHttpResult CampaignNotFound(Guid id) => Problems.NotFound("Campaign not found", $"No campaign {id} exists.");
+}

@@ -1,0 +1,81 @@
+using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.Coupons.Api.Common;
+
+namespace PartnerMesh.Coupons.Api.Campaigns;
+
+/// <summary>A campaign: null limits are unlimited; <c>stackable</c> false (the default) allows one code per order.</summary>
+public sealed record CreateCampaignRequest(
+    string? Name,
+    Guid? PromotionId,
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt,
+    int? MaxUses,
+    int? MaxUsesPerCode,
+    int? MaxUsesPerCustomer,
+    int? MaxUsesPerPartner,
+    decimal? MinimumCartValue,
+    string? Currency,
+    bool? Stackable,
+    bool? RequireReservation,
+    Guid[]? PartnerIds,
+    AbandonedCartPolicy? AbandonedCart);
+
+/// <summary>Behaviour-triggered offers on <c>CartAbandoned</c>: a personal, single-use code valid for
+/// <c>expiresAfterHours</c> (default 72), at most one per customer per <c>cooldownHours</c> (default 168).</summary>
+public sealed record AbandonedCartPolicy(bool? Enabled, int? ExpiresAfterHours, int? CooldownHours, decimal? MinimumCartTotal);
+
+public sealed record CampaignResponse(
+    Guid Id,
+    string Name,
+    Guid PromotionId,
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt,
+    int? MaxUses,
+    int? MaxUsesPerCode,
+    int? MaxUsesPerCustomer,
+    int? MaxUsesPerPartner,
+    decimal? MinimumCartValue,
+    string? Currency,
+    bool Stackable,
+    bool RequireReservation,
+    IReadOnlyList<Guid> PartnerIds,
+    AbandonedCartPolicy AbandonedCart,
+    DateTimeOffset CreatedAt)
+{
+    public static CampaignResponse From(Campaign campaign) => new(
+        campaign.Id, campaign.Name, campaign.PromotionId, campaign.StartsAt, campaign.EndsAt, campaign.MaxUses, campaign.MaxUsesPerCode,
+        campaign.MaxUsesPerCustomer, campaign.MaxUsesPerPartner, Amounts.Normalize(campaign.MinimumCartValue), campaign.Currency, campaign.Stackable,
+        campaign.RequireReservation, campaign.PartnerIds,
+        new AbandonedCartPolicy(campaign.AbandonedCartOffers, (int?)campaign.OfferValidity?.TotalHours, (int?)campaign.OfferCooldown?.TotalHours,
+            Amounts.Normalize(campaign.OfferMinimumCartTotal)),
+        campaign.CreatedAt);
+}
+
+public sealed record CampaignPage(IReadOnlyList<CampaignResponse> Items, Guid? Next);
+
+/// <summary>A code typed by a program manager; <c>partnerId</c> makes it that partner's code, <c>maxUses</c> overrides the
+/// campaign's per-code limit.</summary>
+public sealed record CreateCodeRequest(string? Code, Guid? PartnerId, int? MaxUses);
+
+public sealed record CodeResponse(
+    Guid Id, string Code, Guid CampaignId, Guid PromotionId, Guid? PartnerId, int? MaxUses, int Uses, string Source, string? CustomerKey,
+    DateTimeOffset? ExpiresAt, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt, Guid? ReplacedById)
+{
+    public static CodeResponse From(CouponCode code, Guid promotionId, int uses) => new(
+        code.Id, code.Code, code.CampaignId, promotionId, code.PartnerId, code.MaxUses, uses, code.Source, code.CustomerKey, code.ExpiresAt,
+        code.CreatedAt, code.RetiredAt, code.ReplacedById);
+}
+
+/// <summary>Rotation of a (leaked) code: <c>code</c> names the replacement; absent, one is drawn (<c>****-****</c>).</summary>
+public sealed record RotateCodeRequest(string? Code);
+
+public sealed record RotationResponse(CodeResponse Retired, CodeResponse Replacement);
+
+/// <summary>
+/// Exact and immediate (one statement, one snapshot): <c>uses</c> = <c>held</c> + <c>redeemed</c> (cancelled and fully
+/// refunded redemptions gave theirs back; partially refunded ones are still redeemed). <c>leakSuspected</c>: redemptions of
+/// partner codes flagged as leaked.
+/// </summary>
+public sealed record CampaignStats(
+    Guid CampaignId, int? MaxUses, int Uses, int? Remaining, int Held, int Redeemed, int Cancelled, int Refunded, int PartiallyRefunded,
+    int Released, int Codes, int LeakSuspected);

@@ -1,0 +1,93 @@
+using PartnerMesh.Coupons.Api.Checkout;
+using PartnerMesh.Coupons.Api.Codes;
+
+namespace PartnerMesh.Coupons.Api.Campaigns;
+
+public static class CampaignRules
+{
+    public const int MaxLimit = 100_000_000;
+    public const int MaxPartners = 1_000;
+
+    public static Dictionary<string, string[]>? Validate(CreateCampaignRequest request)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (request.Name is not { Length: >= 1 and <= 200 } || string.IsNullOrWhiteSpace(request.Name))
+        {
+            errors["name"] = ["A name has 1 to 200 characters."];
+        }
+
+        if (request.PromotionId is null || request.PromotionId == Guid.Empty)
+        {
+            errors["promotionId"] = ["The promotion the campaign's codes unlock is required."];
+        }
+
+        if (request.StartsAt is { } startsAt && request.EndsAt is { } endsAt && endsAt <= startsAt)
+        {
+            errors["endsAt"] = ["endsAt must be after startsAt."];
+        }
+
+        CheckLimit("maxUses", request.MaxUses, errors);
+        CheckLimit("maxUsesPerCode", request.MaxUsesPerCode, errors);
+        CheckLimit("maxUsesPerCustomer", request.MaxUsesPerCustomer, errors);
+        CheckLimit("maxUsesPerPartner", request.MaxUsesPerPartner, errors);
+        if (request.MinimumCartValue is { } minimum && (minimum < 0 || minimum > CheckoutRules.MaxAmount || decimal.Round(minimum, 4) != minimum))
+        {
+            errors["minimumCartValue"] = [$"minimumCartValue is between 0 and {CheckoutRules.MaxAmount}, with at most 4 decimals."];
+        }
+
+        if (request.Currency is { } currency ? !CheckoutRules.IsCurrency(currency) : request.MinimumCartValue is not null)
+        {
+            errors["currency"] = ["currency is an ISO 4217 code of three letters (required with minimumCartValue)."];
+        }
+
+        if (request.PartnerIds is { } partners && (partners.Length > MaxPartners || partners.Contains(Guid.Empty)))
+        {
+            errors["partnerIds"] = [$"partnerIds holds at most {MaxPartners} partner ids."];
+        }
+
+        if (request.AbandonedCart is { } policy)
+        {
+            if (policy.ExpiresAfterHours is < 1 or > 24 * 365)
+            {
+                errors["abandonedCart.expiresAfterHours"] = ["expiresAfterHours is between 1 and 8760."];
+            }
+
+            if (policy.CooldownHours is < 0 or > 24 * 365)
+            {
+                errors["abandonedCart.cooldownHours"] = ["cooldownHours is between 0 and 8760."];
+            }
+
+            if (policy.MinimumCartTotal is < 0 or > CheckoutRules.MaxAmount)
+            {
+                errors["abandonedCart.minimumCartTotal"] = ["minimumCartTotal is not negative."];
+            }
+        }
+
+        return errors.Count == 0 ? null : errors;
+    }
+
+    public static Dictionary<string, string[]>? Validate(CreateCodeRequest request, out string code)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!CouponCodeFormat.TryNormalize(request.Code, out code))
+        {
+            errors["code"] = [CouponCodeFormat.Rule];
+        }
+
+        if (request.PartnerId == Guid.Empty)
+        {
+            errors["partnerId"] = ["partnerId is a partner id or absent."];
+        }
+
+        CheckLimit("maxUses", request.MaxUses, errors);
+        return errors.Count == 0 ? null : errors;
+    }
+
+    private static void CheckLimit(string field, int? value, Dictionary<string, string[]> errors)
+    {
+        if (value is < 1 or > MaxLimit)
+        {
+            errors[field] = [$"{field} is between 1 and {MaxLimit}, or absent for no limit."];
+        }
+    }
+}

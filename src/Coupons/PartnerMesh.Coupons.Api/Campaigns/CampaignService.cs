@@ -1,0 +1,209 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Contracts.Coupons;
+using PartnerMesh.Coupons.Api.Checkout;
+using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.Coupons.Api.Common;
+using PartnerMesh.Coupons.Api.Infrastructure;
+using PartnerMesh.Coupons.Api.Infrastructure.Configurations;
+using PartnerMesh.Data;
+using PartnerMesh.Outbox;
+
+namespace PartnerMesh.Coupons.Api.Campaigns;
+
+/// <summary>Campaigns, their single codes and their usage statistics (admin).</summary>
+public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvider)
+{
+    private static readonly CodePattern RotationPattern = CodePattern.TryParse("****-****", null, null, out _)!;
+
+    private sealed record StatsRow(int? Uses, int Held, int Released, int Redeemed, int Cancelled, int Refunded, int PartiallyRefunded, int Codes, int LeakSuspected);
+
+    public async Task<CampaignResponse> CreateAsync(CreateCampaignRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var now = Clock.Now(timeProvider);
+        var campaign = new Campaign
+        {
+            Id = Guid.CreateVersion7(now),
+            Name = request.Name!.Trim(),
+            PromotionId = request.PromotionId!.Value,
+            StartsAt = request.StartsAt?.ToUniversalTime(), // PostgreSQL's timestamptz takes UTC only
+            EndsAt = request.EndsAt?.ToUniversalTime(),
+            MaxUses = request.MaxUses,
+            MaxUsesPerCode = request.MaxUsesPerCode,
+            MaxUsesPerCustomer = request.MaxUsesPerCustomer,
+            MaxUsesPerPartner = request.MaxUsesPerPartner,
+            MinimumCartValue = request.MinimumCartValue,
+            Currency = request.Currency is null ? null : CheckoutRules.NormalizeCurrency(request.Currency),
+            Stackable = request.Stackable ?? false,
+            RequireReservation = request.RequireReservation ?? true,
+            PartnerIds = [.. (request.PartnerIds ?? []).Distinct().Order()],
+            AbandonedCartOffers = request.AbandonedCart?.Enabled ?? false,
+            OfferValidity = request.AbandonedCart is null ? null : TimeSpan.FromHours(request.AbandonedCart.ExpiresAfterHours ?? 72),
+            OfferCooldown = request.AbandonedCart is null ? null : TimeSpan.FromHours(request.AbandonedCart.CooldownHours ?? 168),
+            OfferMinimumCartTotal = request.AbandonedCart?.MinimumCartTotal,
+            CreatedAt = now,
+            CreatedBy = Actor.Of(user),
+        };
+        db.Campaigns.Add(campaign);
+        await db.SaveChangesAsync(cancellationToken);
+        return CampaignResponse.From(campaign);
+    }
+
+    public Task<Campaign?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Campaigns.AsNoTracking().SingleOrDefaultAsync(campaign => campaign.Id == id, cancellationToken);
+
+    public async Task<CampaignPage> ListAsync(int limit, Guid? after, CancellationToken cancellationToken)
+    {
+        var campaigns = await db.Campaigns.AsNoTracking().Where(campaign => after == null || campaign.Id > after)
+            .OrderBy(campaign => campaign.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        var items = campaigns.Count > limit ? campaigns[..limit] : campaigns;
+        return new CampaignPage([.. items.Select(CampaignResponse.From)], campaigns.Count > limit ? items[^1].Id : null);
+    }
+
+    /// <summary>Adds a code to a campaign; null when the code already exists (in any campaign).</summary>
+    public async Task<CodeResponse?> AddCodeAsync(Campaign campaign, string code, CreateCodeRequest request, CancellationToken cancellationToken)
+    {
+        var now = Clock.Now(timeProvider);
+        var coupon = new CouponCode
+        {
+            Id = Guid.CreateVersion7(now),
+            CampaignId = campaign.Id,
+            Code = code,
+            PartnerId = request.PartnerId,
+            MaxUses = request.MaxUses ?? campaign.MaxUsesPerCode,
+            Source = CodeSources.Manual,
+            CreatedAt = now,
+        };
+        db.Codes.Add(coupon);
+        db.AddIntegrationEvent(Issued(coupon, campaign, now));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(CouponCodeConfiguration.CodeIndex))
+        {
+            db.ChangeTracker.Clear();
+            return null;
+        }
+
+        return CodeResponse.From(coupon, campaign.PromotionId, 0);
+    }
+
+    /// <summary>
+    /// Retires a code and issues its replacement (same campaign, partner and limit) in one transaction. Null when the code
+    /// is unknown; <see cref="RotationOutcome.AlreadyRetired"/> or <see cref="RotationOutcome.CodeTaken"/> otherwise refused.
+    /// Reservations already held on the old code can still be redeemed.
+    /// </summary>
+    public async Task<(RotationOutcome Outcome, RotationResponse? Response)> RotateAsync(string code, string? replacement, CancellationToken cancellationToken)
+    {
+        var now = Clock.Now(timeProvider);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var old = await db.Codes.FromSql($"SELECT * FROM coupon_codes WHERE code = {code} FOR UPDATE").AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        if (old is null)
+        {
+            return (RotationOutcome.NotFound, null);
+        }
+
+        if (old.RetiredAt is not null)
+        {
+            return (RotationOutcome.AlreadyRetired, null);
+        }
+
+        var campaign = await db.Campaigns.AsNoTracking().SingleAsync(campaign => campaign.Id == old.CampaignId, cancellationToken);
+        var fresh = new CouponCode
+        {
+            Id = Guid.CreateVersion7(now),
+            CampaignId = old.CampaignId,
+            Code = replacement ?? RotationPattern.Next(),
+            PartnerId = old.PartnerId,
+            MaxUses = old.MaxUses,
+            Source = CodeSources.Rotation,
+            CustomerKey = old.CustomerKey,
+            ExpiresAt = old.ExpiresAt,
+            CreatedAt = now,
+        };
+        db.Codes.Add(fresh);
+        db.AddIntegrationEvent(Issued(fresh, campaign, now));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(CouponCodeConfiguration.CodeIndex))
+        {
+            return (RotationOutcome.CodeTaken, null);
+        }
+
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE coupon_codes SET retired_at = {now}, replaced_by_id = {fresh.Id} WHERE id = {old.Id}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        var uses = await db.UsageCounters.AsNoTracking().Where(counter => counter.Key == $"code:{old.Id:N}").Select(counter => counter.Uses)
+            .SingleOrDefaultAsync(cancellationToken);
+        var retired = new CouponCode
+        {
+            Id = old.Id, CampaignId = old.CampaignId, Code = old.Code, PartnerId = old.PartnerId, MaxUses = old.MaxUses, Source = old.Source,
+            GenerationJobId = old.GenerationJobId, CustomerKey = old.CustomerKey, ExpiresAt = old.ExpiresAt, CreatedAt = old.CreatedAt,
+            RetiredAt = now, ReplacedById = fresh.Id,
+        };
+        return (RotationOutcome.Rotated, new RotationResponse(
+            CodeResponse.From(retired, campaign.PromotionId, uses), CodeResponse.From(fresh, campaign.PromotionId, 0)));
+    }
+
+    public async Task<CodeResponse?> FindCodeAsync(string code, CancellationToken cancellationToken)
+    {
+        var found = await db.Codes.AsNoTracking().Where(coupon => coupon.Code == code)
+            .Join(db.Campaigns, coupon => coupon.CampaignId, campaign => campaign.Id, (coupon, campaign) => new { coupon, campaign.PromotionId })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null)
+        {
+            return null;
+        }
+
+        var key = $"code:{found.coupon.Id:N}";
+        var uses = await db.UsageCounters.AsNoTracking().Where(counter => counter.Key == key).Select(counter => counter.Uses).SingleOrDefaultAsync(cancellationToken);
+        return CodeResponse.From(found.coupon, found.PromotionId, uses);
+    }
+
+    /// <summary>Read in one statement, so every figure comes from the same snapshot.</summary>
+    public async Task<CampaignStats> StatsAsync(Campaign campaign, CancellationToken cancellationToken)
+    {
+        var key = CounterClaim.CampaignKey(campaign.Id);
+        var row = await db.Database.SqlQuery<StatsRow>($"""
+            SELECT
+              (SELECT uses FROM coupon_counters WHERE key = {key}) AS uses,
+              (SELECT count(*)::integer FROM coupon_reservations WHERE campaign_id = {campaign.Id} AND status = 'held') AS held,
+              (SELECT count(*)::integer FROM coupon_reservations WHERE campaign_id = {campaign.Id} AND status = 'released') AS released,
+              (SELECT count(*)::integer FROM coupon_redemptions WHERE campaign_id = {campaign.Id} AND status = 'redeemed') AS redeemed,
+              (SELECT count(*)::integer FROM coupon_redemptions WHERE campaign_id = {campaign.Id} AND status = 'cancelled') AS cancelled,
+              (SELECT count(*)::integer FROM coupon_redemptions WHERE campaign_id = {campaign.Id} AND status = 'refunded') AS refunded,
+              (SELECT count(*)::integer FROM coupon_redemptions WHERE campaign_id = {campaign.Id} AND status = 'redeemed' AND refunded_amount > 0) AS partially_refunded,
+              (SELECT count(*)::integer FROM coupon_codes WHERE campaign_id = {campaign.Id}) AS codes,
+              (SELECT count(*)::integer FROM coupon_redemptions WHERE campaign_id = {campaign.Id} AND leak_reason IS NOT NULL) AS leak_suspected
+            """).SingleAsync(cancellationToken);
+        var uses = row.Uses ?? 0;
+        return new CampaignStats(campaign.Id, campaign.MaxUses, uses, campaign.MaxUses is { } max ? Math.Max(max - uses, 0) : null,
+            row.Held, row.Redeemed, row.Cancelled, row.Refunded, row.PartiallyRefunded, row.Released, row.Codes, row.LeakSuspected);
+    }
+
+    public static CouponIssued Issued(CouponCode code, Campaign campaign, DateTimeOffset now) => new()
+    {
+        EventId = Guid.CreateVersion7(now),
+        OccurredAt = now,
+        CodeId = code.Id,
+        Code = code.Code,
+        CampaignId = campaign.Id,
+        PromotionId = campaign.PromotionId,
+        Source = code.Source,
+        PartnerId = code.PartnerId,
+        MaxUses = code.MaxUses,
+        CustomerKey = code.CustomerKey,
+        ExpiresAt = code.ExpiresAt,
+    };
+}
+
+public enum RotationOutcome
+{
+    Rotated,
+    NotFound,
+    AlreadyRetired,
+    CodeTaken,
+}

@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PartnerMesh.Coupons.Api.Common;
+using PartnerMesh.ServiceDefaults.Security;
+
+namespace PartnerMesh.Coupons.Api.Checkout;
+
+/// <summary>The storefront's calls: validate, reserve, redeem, release, cancel, refund.</summary>
+public static class CheckoutEndpoints
+{
+    public static RouteGroupBuilder MapCheckoutEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/coupons").WithTags("Checkout").RequireAuthorization(PartnerMeshPolicies.Storefront);
+
+        group.MapPost("/validations", ValidateCoupon).WithName(nameof(ValidateCoupon));
+        group.MapPost("/reservations", ReserveCoupon).WithName(nameof(ReserveCoupon));
+        group.MapPost("/reservations/{id:guid}/release", ReleaseReservation).WithName(nameof(ReleaseReservation));
+        group.MapPost("/redemptions", RedeemCoupon).WithName(nameof(RedeemCoupon));
+        group.MapGet("/redemptions/{orderId}", GetOrderRedemptions).WithName(nameof(GetOrderRedemptions));
+        group.MapPost("/redemptions/{orderId}/cancellation", CancelOrder).WithName(nameof(CancelOrder));
+        group.MapPost("/redemptions/{orderId}/refund", RefundOrder).WithName(nameof(RefundOrder));
+
+        return group;
+    }
+
+    private static async Task<Results<Ok<CouponValidationResponse>, ValidationProblem>> ValidateCoupon(
+        ValidateCouponRequest request, CheckoutService checkout, CancellationToken cancellationToken)
+    {
+        if (CheckoutRules.Validate(request, out var code) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return TypedResults.Ok(await checkout.ValidateAsync(request, code, cancellationToken));
+    }
+
+    private static async Task<Results<Created<ReservationResponse>, Ok<ReservationResponse>, ValidationProblem, ProblemHttpResult>> ReserveCoupon(
+        ReserveCouponRequest request, CheckoutService checkout, CancellationToken cancellationToken)
+    {
+        if (CheckoutRules.Validate(request, out var code) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var result = await checkout.ReserveAsync(request, code, cancellationToken);
+        return result.Outcome switch
+        {
+            CheckoutOutcome.Done => TypedResults.Created($"/api/coupons/reservations/{result.Value!.ReservationId}", result.Value!),
+            CheckoutOutcome.Replayed => TypedResults.Ok(result.Value!),
+            _ => Refused(result, "Coupon cannot be reserved"),
+        };
+    }
+
+    private static async Task<Results<Ok<ReservationResponse>, ProblemHttpResult>> ReleaseReservation(
+        Guid id, CheckoutService checkout, CancellationToken cancellationToken)
+    {
+        var result = await checkout.ReleaseReservationAsync(id, cancellationToken);
+        return result.Outcome switch
+        {
+            CheckoutOutcome.Done => TypedResults.Ok(result.Value!),
+            CheckoutOutcome.NotFound => Problems.NotFound("Reservation not found", $"No reservation {id} exists."),
+            _ => Refused(result, "Reservation cannot be released"),
+        };
+    }
+
+    /// <summary>Idempotent by order id and code: a replay gets the first answer (201 again, <c>Idempotent-Replayed: true</c>), no second use.</summary>
+    private static async Task<Results<Created<RedemptionResponse>, ValidationProblem, ProblemHttpResult>> RedeemCoupon(
+        RedeemCouponRequest request, CheckoutService checkout, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (CheckoutRules.Validate(request, out var code) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var result = await checkout.RedeemAsync(request, code, cancellationToken);
+        if (result.Outcome == CheckoutOutcome.Replayed)
+        {
+            context.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        return result.Outcome is CheckoutOutcome.Done or CheckoutOutcome.Replayed
+            ? TypedResults.Created($"/api/coupons/redemptions/{Uri.EscapeDataString(request.OrderId!)}", result.Value!)
+            : Refused(result, "Coupon cannot be redeemed");
+    }
+
+    private static async Task<Results<Ok<OrderCouponsResponse>, ProblemHttpResult>> GetOrderRedemptions(
+        string orderId, CheckoutService checkout, CancellationToken cancellationToken) =>
+        CheckoutRules.IsValidId(orderId) && await checkout.FindOrderAsync(orderId, cancellationToken) is { } order
+            ? TypedResults.Ok(order)
+            : OrderNotFound(orderId);
+
+    /// <summary>Gives the order's uses back (idempotent: a second cancellation changes nothing).</summary>
+    private static async Task<Results<Ok<OrderCouponsResponse>, ProblemHttpResult>> CancelOrder(
+        string orderId, CheckoutService checkout, CancellationToken cancellationToken) =>
+        CheckoutRules.IsValidId(orderId) && await checkout.CancelAsync(orderId, cancellationToken) is { } order
+            ? TypedResults.Ok(order)
+            : OrderNotFound(orderId);
+
+    /// <summary>A full refund gives the uses back; a partial one (<c>amount</c> below the order total) does not.</summary>
+    private static async Task<Results<Ok<OrderCouponsResponse>, ValidationProblem, ProblemHttpResult>> RefundOrder(
+        string orderId, RefundRequest? request, CheckoutService checkout, CancellationToken cancellationToken)
+    {
+        if (CheckoutRules.Validate(request) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return CheckoutRules.IsValidId(orderId) && await checkout.RefundAsync(orderId, request?.Amount, cancellationToken) is { } order
+            ? TypedResults.Ok(order)
+            : OrderNotFound(orderId);
+    }
+
+    private static ProblemHttpResult OrderNotFound(string orderId) =>
+        Problems.NotFound("Order has no redemptions", $"No code was redeemed for order {orderId}.");
+
+    private static ProblemHttpResult Refused<T>(CheckoutResult<T> result, string title)
+        where T : class =>
+        Problems.Refused(result.Status, result.Reason!, title, result.Detail);
+}

@@ -1,0 +1,47 @@
+using PartnerMesh.Coupons.Api.Common;
+
+namespace PartnerMesh.Coupons.Api.Checkout;
+
+/// <summary>The shopper: a customer id when signed in, otherwise the guest's e-mail (per-customer limits).</summary>
+public sealed record CustomerRef(string? Id, string? Email);
+
+public sealed record ValidateCouponRequest(string? Code, CustomerRef? Customer, decimal? CartTotal, string? Currency, Guid? PartnerId);
+
+/// <summary><c>quoteId</c> or <c>checkoutId</c> (either name) makes the reservation idempotent for that checkout and code.</summary>
+public sealed record ReserveCouponRequest(
+    string? Code, string? QuoteId, string? CheckoutId, CustomerRef? Customer, decimal? CartTotal, string? Currency, Guid? PartnerId, int? TtlSeconds)
+{
+    public string? Checkout => CheckoutId ?? QuoteId;
+}
+
+/// <summary><c>partnerId</c>: the partner the storefront attributed the order's traffic to (its click), if any;
+/// <c>referrer</c>: where the shopper came from. Both feed leaked-code detection.</summary>
+public sealed record RedeemCouponRequest(
+    string? Code, string? OrderId, Guid? ReservationId, CustomerRef? Customer, decimal? OrderTotal, string? Currency, Guid? PartnerId,
+    string? Referrer = null);
+
+/// <summary>No amount, or the order total, is a full refund.</summary>
+public sealed record RefundRequest(decimal? Amount);
+
+public sealed record CouponValidationResponse(
+    bool Valid, string Code, Guid? CampaignId, Guid? PromotionId, Guid? PartnerId, bool? Stackable, string? Reason, string? Detail);
+
+public sealed record ReservationResponse(
+    Guid ReservationId, string Code, Guid CampaignId, Guid PromotionId, Guid? PartnerId, string Status, DateTimeOffset ExpiresAt, string? CheckoutId)
+{
+    public static ReservationResponse From(CouponReservation reservation) => new(
+        reservation.Id, reservation.Code, reservation.CampaignId, reservation.PromotionId, reservation.PartnerId, reservation.Status,
+        reservation.ExpiresAt, reservation.CheckoutId);
+}
+
+public sealed record RedemptionResponse(
+    Guid RedemptionId, string OrderId, string Code, Guid CampaignId, Guid PromotionId, Guid? PartnerId, Guid? ReservationId, string Status,
+    decimal OrderTotal, string Currency, decimal RefundedAmount, DateTimeOffset RedeemedAt, DateTimeOffset? RestoredAt, string? LeakSuspected)
+{
+    public static RedemptionResponse From(CouponRedemption redemption) => new(
+        redemption.Id, redemption.OrderId, redemption.Code, redemption.CampaignId, redemption.PromotionId, redemption.PartnerId,
+        redemption.ReservationId, redemption.Status, Amounts.Normalize(redemption.OrderTotal), redemption.Currency, Amounts.Normalize(redemption.RefundedAmount),
+        redemption.RedeemedAt, redemption.RestoredAt, redemption.LeakReason);
+}
+
+public sealed record OrderCouponsResponse(string OrderId, IReadOnlyList<RedemptionResponse> Redemptions);

@@ -1,0 +1,31 @@
+namespace PartnerMesh.Coupons.Api.Checkout;
+
+public enum CheckoutOutcome
+{
+    Done,
+    Replayed,
+    Refused,
+    NotFound,
+}
+
+/// <summary>What a storefront call did: done (or replayed, with the first answer), or refused with an HTTP status and a reason.</summary>
+public sealed record CheckoutResult<T>(CheckoutOutcome Outcome, T? Value, int Status = 0, string? Reason = null, string? Detail = null)
+    where T : class;
+
+public static class CheckoutResult
+{
+    public static CheckoutResult<T> Done<T>(T value)
+        where T : class => new(CheckoutOutcome.Done, value);
+
+    public static CheckoutResult<T> Replayed<T>(T value)
+        where T : class => new(CheckoutOutcome.Replayed, value);
+
+    public static CheckoutResult<T> NotFound<T>()
+        where T : class => new(CheckoutOutcome.NotFound, null);
+
+    public static CheckoutResult<T> Refused<T>(int status, string reason, string detail)
+        where T : class => new(CheckoutOutcome.Refused, null, status, reason, detail);
+
+    public static CheckoutResult<T> Conflict<T>(string reason, string detail)
+        where T : class => Refused<T>(StatusCodes.Status409Conflict, reason, detail);
+}

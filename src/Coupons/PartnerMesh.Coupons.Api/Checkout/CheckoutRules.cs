@@ -1,0 +1,115 @@
+using PartnerMesh.Coupons.Api.Codes;
+
+namespace PartnerMesh.Coupons.Api.Checkout;
+
+/// <summary>Input checks of the storefront calls; a failure is a 400 naming the field.</summary>
+public static class CheckoutRules
+{
+    public const int MaxTtlSeconds = 86_400;
+    public const int DefaultTtlSeconds = 900;
+    public const decimal MaxAmount = 1_000_000_000m;
+    public const int MaxReferrerLength = 2_000;
+
+    public static Dictionary<string, string[]>? Validate(ValidateCouponRequest request, out string code)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        CheckCode(request.Code, errors, out code);
+        CheckCustomer(request.Customer, errors);
+        CheckAmount("cartTotal", request.CartTotal, required: false, errors);
+        CheckCurrency(request.Currency, required: request.CartTotal is not null, errors);
+        return errors.Count == 0 ? null : errors;
+    }
+
+    public static Dictionary<string, string[]>? Validate(ReserveCouponRequest request, out string code)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        CheckCode(request.Code, errors, out code);
+        CheckCustomer(request.Customer, errors);
+        CheckAmount("cartTotal", request.CartTotal, required: true, errors);
+        CheckCurrency(request.Currency, required: true, errors);
+        if (request.Checkout is { } checkout && !IsValidId(checkout))
+        {
+            errors[request.CheckoutId is null ? "quoteId" : "checkoutId"] = ["A checkout or quote id has 1 to 100 characters."];
+        }
+
+        if (request.TtlSeconds is < 1 or > MaxTtlSeconds)
+        {
+            errors["ttlSeconds"] = [$"ttlSeconds must be between 1 and {MaxTtlSeconds} (default {DefaultTtlSeconds})."];
+        }
+
+        return errors.Count == 0 ? null : errors;
+    }
+
+    public static Dictionary<string, string[]>? Validate(RedeemCouponRequest request, out string code)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        CheckCode(request.Code, errors, out code);
+        CheckCustomer(request.Customer, errors);
+        CheckAmount("orderTotal", request.OrderTotal, required: true, errors);
+        CheckCurrency(request.Currency, required: true, errors);
+        if (!IsValidId(request.OrderId))
+        {
+            errors["orderId"] = ["An order id has 1 to 100 characters."];
+        }
+
+        if (request.Referrer is { Length: > MaxReferrerLength })
+        {
+            errors["referrer"] = [$"A referrer has at most {MaxReferrerLength} characters."];
+        }
+
+        return errors.Count == 0 ? null : errors;
+    }
+
+    public static Dictionary<string, string[]>? Validate(RefundRequest? request)
+    {
+        if (request?.Amount is { } amount && (amount <= 0 || amount > MaxAmount || decimal.Round(amount, 4) != amount))
+        {
+            return new(StringComparer.Ordinal) { ["amount"] = ["A refund amount is positive, with at most 4 decimals; leave it out for a full refund."] };
+        }
+
+        return null;
+    }
+
+    public static bool IsValidId(string? id) => id is { Length: >= 1 and <= 100 } && !string.IsNullOrWhiteSpace(id);
+
+    public static string NormalizeCurrency(string currency) => currency.Trim().ToUpperInvariant();
+
+    private static void CheckCode(string? input, Dictionary<string, string[]> errors, out string code)
+    {
+        if (!CouponCodeFormat.TryNormalize(input, out code))
+        {
+            errors["code"] = [CouponCodeFormat.Rule];
+        }
+    }
+
+    private static void CheckCustomer(CustomerRef? customer, Dictionary<string, string[]> errors)
+    {
+        if (customer?.Id is { Length: > CustomerKeys.MaxIdLength })
+        {
+            errors["customer.id"] = [$"A customer id has at most {CustomerKeys.MaxIdLength} characters."];
+        }
+
+        if (customer?.Email is { } email && (email.Length > CustomerKeys.MaxEmailLength || (email.Trim().Length > 0 && !email.Contains('@', StringComparison.Ordinal))))
+        {
+            errors["customer.email"] = [$"An e-mail address has an '@' and at most {CustomerKeys.MaxEmailLength} characters."];
+        }
+    }
+
+    private static void CheckAmount(string field, decimal? amount, bool required, Dictionary<string, string[]> errors)
+    {
+        if (amount is null ? required : amount < 0 || amount > MaxAmount)
+        {
+            errors[field] = [$"{field} is {(required ? "required, " : "")}not negative and at most {MaxAmount}."];
+        }
+    }
+
+    private static void CheckCurrency(string? currency, bool required, Dictionary<string, string[]> errors)
+    {
+        if (currency is null ? required : !IsCurrency(currency))
+        {
+            errors["currency"] = ["currency is an ISO 4217 code of three letters, e.g. EUR."];
+        }
+    }
+
+    public static bool IsCurrency(string currency) => currency.Trim() is { Length: 3 } trimmed && trimmed.All(char.IsAsciiLetter);
+}

@@ -1,0 +1,525 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerMesh.Contracts.Coupons;
+using PartnerMesh.Coupons.Api.Campaigns;
+using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.Coupons.Api.Common;
+using PartnerMesh.Coupons.Api.Infrastructure;
+using PartnerMesh.Coupons.Api.Infrastructure.Configurations;
+using PartnerMesh.Data;
+using PartnerMesh.Outbox;
+
+namespace PartnerMesh.Coupons.Api.Checkout;
+
+/// <summary>
+/// Validate → reserve → redeem → release/cancel/refund. Uses are counted in <c>coupon_counters</c> (see
+/// <see cref="UsageLedger"/>): a reservation takes one use from each of its counters, a redemption consumes its
+/// reservation (or, on campaigns that allow it, takes the uses itself), and every compensation gives exactly those
+/// uses back once, guarded by the row's status. Locks are always taken in one order: the order (a transaction-scoped
+/// advisory lock on the order id), then the reservation or redemption rows, then counters by ascending key.
+/// </summary>
+public sealed class CheckoutService(
+    CouponsDbContext db, UsageLedger ledger, TimeProvider timeProvider, IOptions<CouponsOptions> options, CouponsMetrics metrics)
+{
+    private sealed record Found(CouponCode Code, Campaign Campaign);
+
+    public async Task<CouponValidationResponse> ValidateAsync(ValidateCouponRequest request, string code, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(code, cancellationToken) is not { } found)
+        {
+            metrics.Validated(CouponReasons.Unknown);
+            return new CouponValidationResponse(false, code, null, null, null, null, CouponReasons.Unknown, "No such code.");
+        }
+
+        var (coupon, campaign) = (found.Code, found.Campaign);
+        var customerKey = CustomerKeys.Of(request.Customer?.Id, request.Customer?.Email);
+        var partner = coupon.PartnerId ?? request.PartnerId;
+        var currency = request.Currency is null ? null : CheckoutRules.NormalizeCurrency(request.Currency);
+        var refusal = CouponEligibility.Check(campaign, coupon, customerKey, partner, request.CartTotal, currency, Clock.Now(timeProvider));
+        if (refusal is null)
+        {
+            var claims = CounterClaim.For(campaign, coupon, customerKey, partner);
+            if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is { } full)
+            {
+                refusal = new CouponRefusal(full.RefusalReason, CouponEligibility.DetailFor(full));
+            }
+        }
+
+        metrics.Validated(refusal?.Reason);
+        return new CouponValidationResponse(
+            refusal is null, coupon.Code, campaign.Id, campaign.PromotionId, coupon.PartnerId, campaign.Stackable, refusal?.Reason, refusal?.Detail);
+    }
+
+    public async Task<CheckoutResult<ReservationResponse>> ReserveAsync(ReserveCouponRequest request, string code, CancellationToken cancellationToken)
+    {
+        var result = await ReserveCoreAsync(request, code, cancellationToken);
+        metrics.Reserved(Result(result));
+        return result;
+    }
+
+    public async Task<CheckoutResult<RedemptionResponse>> RedeemAsync(RedeemCouponRequest request, string code, CancellationToken cancellationToken)
+    {
+        var result = await RedeemCoreAsync(request, code, cancellationToken);
+        metrics.Redeemed(Result(result));
+        if (result is { Outcome: CheckoutOutcome.Done, Value.LeakSuspected: { } leak })
+        {
+            metrics.LeakFlagged(leak);
+        }
+
+        return result;
+    }
+
+    private async Task<CheckoutResult<ReservationResponse>> ReserveCoreAsync(ReserveCouponRequest request, string code, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(code, cancellationToken) is not { } found)
+        {
+            return CheckoutResult.Conflict<ReservationResponse>(CouponReasons.Unknown, "No such code.");
+        }
+
+        var (coupon, campaign) = (found.Code, found.Campaign);
+        var customerKey = CustomerKeys.Of(request.Customer?.Id, request.Customer?.Email);
+        var partner = coupon.PartnerId ?? request.PartnerId;
+        var currency = CheckoutRules.NormalizeCurrency(request.Currency!);
+        var checkout = request.Checkout;
+        var now = Clock.Now(timeProvider);
+        if (CouponEligibility.Check(campaign, coupon, customerKey, partner, request.CartTotal, currency, now) is { } refusal)
+        {
+            return CheckoutResult.Conflict<ReservationResponse>(refusal.Reason, refusal.Detail);
+        }
+
+        if (checkout is not null && await FindHeldAsync(checkout, coupon.Id, cancellationToken) is { } held)
+        {
+            if (held.ExpiresAt > now)
+            {
+                return CheckoutResult.Replayed<ReservationResponse>(ReservationResponse.From(held));
+            }
+
+            await ReleaseExpiredAsync(500, cancellationToken); // this checkout's expired hold goes back before a new one is taken
+        }
+
+        var claims = CounterClaim.For(campaign, coupon, customerKey, partner);
+        // A limit already full in the committed counters refuses without taking a lock (a storm on an exhausted code then
+        // costs one primary-key read each, not a wait on the counter row); only the locked update below can grant a use.
+        if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is { } fullNow
+            && await ReleaseExpiredAsync(500, cancellationToken) == 0)
+        {
+            return CheckoutResult.Conflict<ReservationResponse>(fullNow.RefusalReason, CouponEligibility.DetailFor(fullNow));
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (await ledger.TakeAsync(claims, now, cancellationToken) is { } full)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                // Reservations past their expiry still count until the sweeper gives them back: do it now, then try once more.
+                if (attempt == 0 && await ReleaseExpiredAsync(500, cancellationToken) > 0)
+                {
+                    continue;
+                }
+
+                return CheckoutResult.Conflict<ReservationResponse>(full.RefusalReason, CouponEligibility.DetailFor(full));
+            }
+
+            var reservation = new CouponReservation
+            {
+                Id = Guid.CreateVersion7(now),
+                CodeId = coupon.Id,
+                CampaignId = campaign.Id,
+                PromotionId = campaign.PromotionId,
+                Code = coupon.Code,
+                CheckoutId = checkout,
+                CustomerKey = customerKey,
+                PartnerId = partner,
+                TrafficPartnerId = request.PartnerId,
+                CartTotal = request.CartTotal!.Value,
+                Currency = currency,
+                Status = ReservationStatuses.Held,
+                CreatedAt = now,
+                ExpiresAt = now.AddSeconds(request.TtlSeconds ?? CheckoutRules.DefaultTtlSeconds),
+                CounterKeys = [.. claims.Select(claim => claim.Key)],
+            };
+            db.Reservations.Add(reservation);
+            db.AddIntegrationEvent(new CouponReserved
+            {
+                EventId = Guid.CreateVersion7(now),
+                OccurredAt = now,
+                ReservationId = reservation.Id,
+                CodeId = coupon.Id,
+                Code = coupon.Code,
+                CampaignId = campaign.Id,
+                PromotionId = campaign.PromotionId,
+                ExpiresAt = reservation.ExpiresAt,
+                CheckoutId = checkout,
+                PartnerId = partner,
+                CustomerKey = customerKey,
+            });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return CheckoutResult.Done<ReservationResponse>(ReservationResponse.From(reservation));
+            }
+            catch (DbUpdateException exception) when (exception.IsUniqueViolation(CouponReservationConfiguration.HeldCheckoutIndex))
+            {
+                // The same checkout reserved the same code concurrently: the winner's reservation is the answer.
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                var winner = await FindHeldAsync(checkout!, coupon.Id, cancellationToken)
+                    ?? throw new InvalidOperationException($"Checkout {checkout} violated uniqueness but its reservation cannot be read.");
+                return CheckoutResult.Replayed<ReservationResponse>(ReservationResponse.From(winner));
+            }
+        }
+    }
+
+    private async Task<CheckoutResult<RedemptionResponse>> RedeemCoreAsync(RedeemCouponRequest request, string code, CancellationToken cancellationToken)
+    {
+        var orderId = request.OrderId!;
+        if (await FindAsync(code, cancellationToken) is not { } found)
+        {
+            return CheckoutResult.Conflict<RedemptionResponse>(CouponReasons.Unknown, "No such code.");
+        }
+
+        var (coupon, campaign) = (found.Code, found.Campaign);
+        var customerKey = CustomerKeys.Of(request.Customer?.Id, request.Customer?.Email);
+        var currency = CheckoutRules.NormalizeCurrency(request.Currency!);
+        var total = request.OrderTotal!.Value;
+        var now = Clock.Now(timeProvider);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockOrderAsync(orderId, cancellationToken);
+        var existing = await db.Redemptions.AsNoTracking().Where(redemption => redemption.OrderId == orderId).ToListAsync(cancellationToken);
+        if (existing.FirstOrDefault(redemption => redemption.CodeId == coupon.Id) is { } replay)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return CheckoutResult.Replayed<RedemptionResponse>(RedemptionResponse.From(replay));
+        }
+
+        if (existing.Where(redemption => redemption.Status == RedemptionStatuses.Redeemed).Select(redemption => redemption.CampaignId).ToList() is { Count: > 0 } others)
+        {
+            var othersStack = await db.Campaigns.AsNoTracking().Where(other => others.Contains(other.Id)).AllAsync(other => other.Stackable, cancellationToken);
+            if (!campaign.Stackable || !othersStack)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return CheckoutResult.Conflict<RedemptionResponse>(CouponReasons.OneCodePerOrder,
+                    $"Order {orderId} already redeemed another code, and one of the two campaigns allows one code per order.");
+            }
+        }
+
+        string[] counterKeys;
+        Guid? partner;
+        Guid? trafficPartner = request.PartnerId;
+        Guid? reservationId = null;
+        if (request.ReservationId is { } requested)
+        {
+            var reservation = await db.Reservations.FromSql($"SELECT * FROM coupon_reservations WHERE id = {requested} FOR UPDATE")
+                .SingleOrDefaultAsync(cancellationToken);
+            var refusal = reservation is null || reservation.CodeId != coupon.Id
+                ? (StatusCodes.Status422UnprocessableEntity, reservation is null ? CouponReasons.ReservationNotFound : CouponReasons.ReservationMismatch,
+                    reservation is null ? $"No reservation {requested} exists." : $"Reservation {requested} holds another code.")
+                : customerKey is not null && reservation.CustomerKey is not null && customerKey != reservation.CustomerKey
+                    ? (StatusCodes.Status422UnprocessableEntity, CouponReasons.ReservationMismatch, $"Reservation {requested} was made for another customer.")
+                : reservation.Status == ReservationStatuses.Consumed
+                    ? (StatusCodes.Status409Conflict, CouponReasons.ReservationUsed, $"Reservation {requested} was redeemed by order {reservation.OrderId}.")
+                : reservation.Status == ReservationStatuses.Released
+                    ? (StatusCodes.Status409Conflict, reservation.SettledAt >= reservation.ExpiresAt ? CouponReasons.ReservationExpired : CouponReasons.ReservationReleased,
+                        $"Reservation {requested} was given back at {reservation.SettledAt:O}; reserve again.")
+                : reservation.ExpiresAt <= now
+                    ? (StatusCodes.Status409Conflict, CouponReasons.ReservationExpired, $"Reservation {requested} expired at {reservation.ExpiresAt:O}; reserve again.")
+                : campaign.Currency is { } campaignCurrency && campaignCurrency != currency
+                    ? (StatusCodes.Status409Conflict, CouponReasons.CurrencyMismatch, $"The campaign applies to orders in {campaignCurrency}, not {currency}.")
+                : campaign.MinimumCartValue is { } minimum && total < minimum
+                    ? (StatusCodes.Status409Conflict, CouponReasons.MinimumNotMet, $"The order must reach {minimum} {campaign.Currency}; it is {total}.")
+                : default((int, string, string)?);
+            if (refusal is { } refused)
+            {
+                if (refused.Item2 == CouponReasons.ReservationExpired && reservation!.Status == ReservationStatuses.Held)
+                {
+                    // Give the expired hold back now rather than at the next sweep.
+                    await ReleaseAsync([reservation!], "expired", now, cancellationToken);
+                    await db.SaveChangesAsync(cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                    metrics.GivenBack("expired", 1);
+                }
+                else
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                }
+
+                return CheckoutResult.Refused<RedemptionResponse>(refused.Item1, refused.Item2, refused.Item3);
+            }
+
+            reservation!.Status = ReservationStatuses.Consumed;
+            reservation.OrderId = orderId;
+            reservation.SettledAt = now;
+            counterKeys = reservation.CounterKeys;
+            partner = reservation.PartnerId;
+            trafficPartner = reservation.TrafficPartnerId ?? trafficPartner;
+            customerKey = reservation.CustomerKey ?? customerKey;
+            reservationId = reservation.Id;
+        }
+        else
+        {
+            if (campaign.RequireReservation)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return CheckoutResult.Refused<RedemptionResponse>(StatusCodes.Status422UnprocessableEntity, CouponReasons.ReservationRequired,
+                    "This campaign's codes are redeemed with the reservation made at checkout (reservationId).");
+            }
+
+            partner = coupon.PartnerId ?? request.PartnerId;
+            if (CouponEligibility.Check(campaign, coupon, customerKey, partner, total, currency, now) is { } refusal)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return CheckoutResult.Conflict<RedemptionResponse>(refusal.Reason, refusal.Detail);
+            }
+
+            var claims = CounterClaim.For(campaign, coupon, customerKey, partner);
+            if (await ledger.TakeAsync(claims, now, cancellationToken) is { } full)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return CheckoutResult.Conflict<RedemptionResponse>(full.RefusalReason, CouponEligibility.DetailFor(full));
+            }
+
+            counterKeys = [.. claims.Select(claim => claim.Key)];
+        }
+
+        var referrer = request.Referrer?.Trim() is { Length: > 0 } trimmed ? trimmed : null;
+        var leak = LeakDetector.Check(coupon.PartnerId, trafficPartner, referrer, [.. options.Value.CouponSiteDomains]);
+        var redemption = new CouponRedemption
+        {
+            Id = Guid.CreateVersion7(now),
+            OrderId = orderId,
+            CodeId = coupon.Id,
+            CampaignId = campaign.Id,
+            PromotionId = campaign.PromotionId,
+            Code = coupon.Code,
+            ReservationId = reservationId,
+            CustomerKey = customerKey,
+            PartnerId = partner,
+            TrafficPartnerId = trafficPartner,
+            OrderTotal = total,
+            Currency = currency,
+            Status = RedemptionStatuses.Redeemed,
+            RedeemedAt = now,
+            CounterKeys = counterKeys,
+            LeakReason = leak,
+            Referrer = referrer,
+        };
+        db.Redemptions.Add(redemption);
+        if (leak is not null)
+        {
+            db.AddIntegrationEvent(new CouponLeakSuspected
+            {
+                EventId = Guid.CreateVersion7(now),
+                OccurredAt = now,
+                RedemptionId = redemption.Id,
+                OrderId = orderId,
+                CodeId = coupon.Id,
+                Code = coupon.Code,
+                CampaignId = campaign.Id,
+                PartnerId = coupon.PartnerId!.Value,
+                Reason = leak,
+                TrafficPartnerId = trafficPartner,
+                Referrer = referrer,
+            });
+        }
+
+        db.AddIntegrationEvent(new CouponRedeemed
+        {
+            EventId = Guid.CreateVersion7(now),
+            OccurredAt = now,
+            RedemptionId = redemption.Id,
+            OrderId = orderId,
+            CodeId = coupon.Id,
+            Code = coupon.Code,
+            CampaignId = campaign.Id,
+            PromotionId = campaign.PromotionId,
+            OrderTotal = total,
+            Currency = currency,
+            PartnerId = partner,
+            TrafficPartnerId = trafficPartner,
+            ReservationId = reservationId,
+            CustomerKey = customerKey,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return CheckoutResult.Done<RedemptionResponse>(RedemptionResponse.From(redemption));
+    }
+
+    /// <summary>Gives a held reservation back (the checkout was abandoned). Idempotent; a redeemed one is a 409.</summary>
+    public async Task<CheckoutResult<ReservationResponse>> ReleaseReservationAsync(Guid reservationId, CancellationToken cancellationToken)
+    {
+        var now = Clock.Now(timeProvider);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var reservation = await db.Reservations.FromSql($"SELECT * FROM coupon_reservations WHERE id = {reservationId} FOR UPDATE")
+            .SingleOrDefaultAsync(cancellationToken);
+        if (reservation is null)
+        {
+            return CheckoutResult.NotFound<ReservationResponse>();
+        }
+
+        if (reservation.Status == ReservationStatuses.Consumed)
+        {
+            return CheckoutResult.Conflict<ReservationResponse>(CouponReasons.ReservationUsed,
+                $"Reservation {reservationId} was redeemed by order {reservation.OrderId}; cancel or refund the order instead.");
+        }
+
+        var releasing = reservation.Status == ReservationStatuses.Held;
+        if (releasing)
+        {
+            await ReleaseAsync([reservation], "released", now, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        if (releasing)
+        {
+            metrics.GivenBack("released", 1);
+        }
+
+        return CheckoutResult.Done<ReservationResponse>(ReservationResponse.From(reservation));
+    }
+
+    /// <summary>Releases held reservations past their expiry, a batch at a time, skipping rows another transaction holds.</summary>
+    public async Task<int> ReleaseExpiredAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var now = Clock.Now(timeProvider);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var expired = await db.Reservations.FromSql($"""
+            SELECT * FROM coupon_reservations WHERE status = 'held' AND expires_at <= {now}
+            ORDER BY expires_at LIMIT {batchSize} FOR UPDATE SKIP LOCKED
+            """).ToListAsync(cancellationToken);
+        if (expired.Count > 0)
+        {
+            await ReleaseAsync(expired, "expired", now, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        if (expired.Count > 0)
+        {
+            metrics.GivenBack("expired", expired.Count);
+        }
+
+        return expired.Count;
+    }
+
+    /// <summary>Cancellation gives every active redemption of the order its use back, once.</summary>
+    public Task<OrderCouponsResponse?> CancelAsync(string orderId, CancellationToken cancellationToken) =>
+        RestoreAsync(orderId, amount: null, cancel: true, cancellationToken);
+
+    /// <summary>
+    /// A refund gives the use back only when the order is refunded in full (no amount, or refunds adding up to the order
+    /// total); a partial refund is recorded and keeps the use: the discount was given.
+    /// </summary>
+    public Task<OrderCouponsResponse?> RefundAsync(string orderId, decimal? amount, CancellationToken cancellationToken) =>
+        RestoreAsync(orderId, amount, cancel: false, cancellationToken);
+
+    public async Task<OrderCouponsResponse?> FindOrderAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var redemptions = await db.Redemptions.AsNoTracking().Where(redemption => redemption.OrderId == orderId)
+            .OrderBy(redemption => redemption.Id).ToListAsync(cancellationToken);
+        return redemptions.Count == 0 ? null : new OrderCouponsResponse(orderId, [.. redemptions.Select(RedemptionResponse.From)]);
+    }
+
+    private async Task<OrderCouponsResponse?> RestoreAsync(string orderId, decimal? amount, bool cancel, CancellationToken cancellationToken)
+    {
+        var now = Clock.Now(timeProvider);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockOrderAsync(orderId, cancellationToken);
+        var redemptions = await db.Redemptions.FromSql($"SELECT * FROM coupon_redemptions WHERE order_id = {orderId} ORDER BY id FOR UPDATE")
+            .ToListAsync(cancellationToken);
+        if (redemptions.Count == 0)
+        {
+            return null;
+        }
+
+        var restored = new List<CouponRedemption>();
+        foreach (var redemption in redemptions.Where(redemption => redemption.Status == RedemptionStatuses.Redeemed))
+        {
+            if (!cancel)
+            {
+                redemption.RefundedAmount = Math.Min(redemption.OrderTotal, redemption.RefundedAmount + (amount ?? redemption.OrderTotal));
+            }
+
+            if (cancel || redemption.RefundedAmount >= redemption.OrderTotal)
+            {
+                redemption.Status = cancel ? RedemptionStatuses.Cancelled : RedemptionStatuses.Refunded;
+                redemption.RestoredAt = now;
+                restored.Add(redemption);
+                db.AddIntegrationEvent(new CouponRestored
+                {
+                    EventId = Guid.CreateVersion7(now),
+                    OccurredAt = now,
+                    RedemptionId = redemption.Id,
+                    OrderId = orderId,
+                    CodeId = redemption.CodeId,
+                    Code = redemption.Code,
+                    CampaignId = redemption.CampaignId,
+                    Reason = redemption.Status,
+                    PartnerId = redemption.PartnerId,
+                });
+            }
+        }
+
+        await ledger.GiveBackAsync(restored.SelectMany(redemption => redemption.CounterKeys), now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var group in restored.GroupBy(redemption => redemption.Status, StringComparer.Ordinal))
+        {
+            metrics.GivenBack(group.Key, group.Count());
+        }
+
+        return new OrderCouponsResponse(orderId, [.. redemptions.Select(RedemptionResponse.From)]);
+    }
+
+    /// <summary>Marks tracked, held reservations released and gives their uses back (counters in key order).</summary>
+    private async Task ReleaseAsync(IReadOnlyList<CouponReservation> reservations, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var reservation in reservations)
+        {
+            reservation.Status = ReservationStatuses.Released;
+            reservation.SettledAt = now;
+            db.AddIntegrationEvent(new CouponReleased
+            {
+                EventId = Guid.CreateVersion7(now),
+                OccurredAt = now,
+                ReservationId = reservation.Id,
+                CodeId = reservation.CodeId,
+                Code = reservation.Code,
+                CampaignId = reservation.CampaignId,
+                Reason = reason,
+            });
+        }
+
+        await ledger.GiveBackAsync(reservations.SelectMany(reservation => reservation.CounterKeys), now, cancellationToken);
+    }
+
+    private static string Result<T>(CheckoutResult<T> result)
+        where T : class =>
+        result.Outcome switch
+        {
+            CheckoutOutcome.Done => "ok",
+            CheckoutOutcome.Replayed => "replayed",
+            CheckoutOutcome.NotFound => "not_found",
+            _ => result.Reason ?? "refused",
+        };
+
+    private static CounterClaim? FirstFull(IReadOnlyList<CounterClaim> claims, Dictionary<string, int> uses) =>
+        claims.FirstOrDefault(claim => claim.MaxUses is { } max && uses.GetValueOrDefault(claim.Key) + 1 > max);
+
+    /// <summary>Serialises everything done to one order (redeem, cancel, refund), on every instance, until commit.</summary>
+    private Task<int> LockOrderAsync(string orderId, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"order:" + orderId}, 0))", cancellationToken);
+
+    private async Task<Found?> FindAsync(string code, CancellationToken cancellationToken) =>
+        await db.Codes.AsNoTracking().Where(coupon => coupon.Code == code)
+            .Join(db.Campaigns.AsNoTracking(), coupon => coupon.CampaignId, campaign => campaign.Id, (coupon, campaign) => new Found(coupon, campaign))
+            .SingleOrDefaultAsync(cancellationToken);
+
+    private Task<CouponReservation?> FindHeldAsync(string checkout, Guid codeId, CancellationToken cancellationToken) =>
+        db.Reservations.AsNoTracking().FirstOrDefaultAsync(reservation => reservation.CheckoutId == checkout && reservation.CodeId == codeId
+            && reservation.Status == ReservationStatuses.Held, cancellationToken);
+}

@@ -1,0 +1,76 @@
+using PartnerMesh.Coupons.Api.Campaigns;
+using PartnerMesh.Coupons.Api.Codes;
+
+namespace PartnerMesh.Coupons.Api.Checkout;
+
+/// <summary>
+/// The checks that need no counter, in the order their reasons are reported: the code's owner, the validity window,
+/// the partner restriction, the currency and minimum cart value, and whether a per-customer limit can identify the shopper.
+/// A partner-assigned code attributes to its partner and is valid whoever's traffic brought the shopper; only a
+/// campaign restricted to partners (<see cref="Campaign.PartnerIds"/>) answers <c>not_for_partner</c>.
+/// </summary>
+public static class CouponEligibility
+{
+    public static CouponRefusal? Check(
+        Campaign campaign, CouponCode code, string? customerKey, Guid? attributedPartner, decimal? total, string? currency, DateTimeOffset now)
+    {
+        if (code.CustomerKey is not null && !string.Equals(code.CustomerKey, customerKey, StringComparison.Ordinal))
+        {
+            return new(CouponReasons.NotForCustomer, "This code was issued to another customer.");
+        }
+
+        if (code.RetiredAt is { } retiredAt)
+        {
+            return new(CouponReasons.Retired, $"The code was replaced at {retiredAt:O}; its partner has a new one.");
+        }
+
+        if (campaign.StartsAt is { } startsAt && now < startsAt)
+        {
+            return new(CouponReasons.NotStarted, $"The campaign starts at {startsAt:O}.");
+        }
+
+        if (campaign.EndsAt is { } endsAt && now >= endsAt)
+        {
+            return new(CouponReasons.Expired, $"The campaign ended at {endsAt:O}.");
+        }
+
+        if (code.ExpiresAt is { } expiresAt && now >= expiresAt)
+        {
+            return new(CouponReasons.Expired, $"The code expired at {expiresAt:O}.");
+        }
+
+        if (campaign.PartnerIds.Length > 0 && (attributedPartner is not { } partner || !campaign.PartnerIds.Contains(partner)))
+        {
+            return new(CouponReasons.NotForPartner, "The campaign is reserved for the traffic of particular partners.");
+        }
+
+        if (campaign.Currency is { } campaignCurrency && currency is not null && !string.Equals(campaignCurrency, currency, StringComparison.Ordinal))
+        {
+            return new(CouponReasons.CurrencyMismatch, $"The campaign applies to carts in {campaignCurrency}, not {currency}.");
+        }
+
+        if (campaign.MinimumCartValue is { } minimum && (total is not { } amount || amount < minimum))
+        {
+            return new(CouponReasons.MinimumNotMet,
+                $"The cart must reach {minimum} {campaign.Currency}{(total is null ? "; no cart total was given" : $"; it is {total}")}.");
+        }
+
+        if (campaign.MaxUsesPerCustomer is not null && customerKey is null)
+        {
+            return new(CouponReasons.CustomerLimitReached, "The campaign limits uses per customer: a customer id or e-mail is required.");
+        }
+
+        return null;
+    }
+
+    public static string DetailFor(CounterClaim claim) => claim.RefusalReason switch
+    {
+        CouponReasons.CustomerLimitReached => $"This customer has used the campaign {claim.MaxUses} time(s), its limit.",
+        CouponReasons.PartnerLimitReached => $"The campaign's {claim.MaxUses} use(s) for this partner are taken.",
+        _ => claim.Key.StartsWith("code:", StringComparison.Ordinal)
+            ? $"The code's {claim.MaxUses} use(s) are taken."
+            : $"The campaign's {claim.MaxUses} use(s) are taken.",
+    };
+}
+
+public sealed record CouponRefusal(string Reason, string Detail);

@@ -1,0 +1,18 @@
+namespace PartnerMesh.Coupons.Api;
+
+public sealed class CouponsOptions
+{
+    public const string SectionName = "Coupons";
+
+    /// <summary>How often held reservations past their expiry are given back.</summary>
+    public TimeSpan ReservationSweepInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Coupon and deal sites: a partner code redeemed by a shopper referred from one of these (or a subdomain) is
+    /// flagged as leaked. Lower-case host names.</summary>
+    public IList<string> CouponSiteDomains { get; } =
+    [
+        "retailmenot.com", "couponfollow.com", "slickdeals.net", "coupons.com", "groupon.com", "dealspotr.com", "knoji.com",
+        "wethrift.com", "couponbirds.com", "joinhoney.com", "offers.com", "savings.com", "vouchercodes.co.uk", "myvouchercodes.co.uk",
+        "mydealz.de", "gutscheine.de", "dealabs.com", "ma-reduc.com",
+    ];
+}

@@ -1,0 +1,115 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.Coupons.Api.Common;
+using PartnerMesh.Coupons.Api.Infrastructure;
+using PartnerMesh.ServiceDefaults.Security;
+
+namespace PartnerMesh.Coupons.Api.Generation;
+
+/// <summary>Bulk generation (admin): queue a job, follow its progress, download its codes as CSV.</summary>
+public static class GenerationEndpoints
+{
+    public const int MaxCount = 1_000_000;
+
+    public static RouteGroupBuilder MapGenerationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/coupons").WithTags("Generation").RequireAuthorization(PartnerMeshPolicies.Admin);
+
+        group.MapPost("/campaigns/{id:guid}/generation-jobs", CreateGenerationJob).WithName(nameof(CreateGenerationJob));
+        group.MapGet("/generation-jobs/{id:guid}", GetGenerationJob).WithName(nameof(GetGenerationJob));
+        group.MapGet("/generation-jobs/{id:guid}/codes.csv", GetGeneratedCodes).WithName(nameof(GetGeneratedCodes));
+
+        return group;
+    }
+
+    private static async Task<Results<Accepted<GenerationJobResponse>, ValidationProblem, ProblemHttpResult>> CreateGenerationJob(
+        Guid id, CreateGenerationJobRequest request, CouponsDbContext db, GenerationSignal signal, TimeProvider timeProvider,
+        ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var pattern = CodePattern.TryParse(request.Pattern, request.Prefix, request.Suffix, out var patternError);
+        if (pattern is null)
+        {
+            errors["pattern"] = [patternError!];
+        }
+
+        if (request.Count is not (>= 1 and <= MaxCount))
+        {
+            errors["count"] = [$"count is between 1 and {MaxCount}."];
+        }
+
+        if (request.PartnerId == Guid.Empty)
+        {
+            errors["partnerId"] = ["partnerId is a partner id or absent."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (pattern!.WhyInfeasible(request.Count!.Value) is { } infeasible)
+        {
+            return Problems.Refused(StatusCodes.Status422UnprocessableEntity, "infeasible", "Too many codes for the pattern", infeasible);
+        }
+
+        var campaign = await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(campaign => campaign.Id == id, cancellationToken);
+        if (campaign is null)
+        {
+            return Problems.NotFound("Campaign not found", $"No campaign {id} exists.");
+        }
+
+        var now = Clock.Now(timeProvider);
+        var job = new GenerationJob
+        {
+            Id = Guid.CreateVersion7(now),
+            CampaignId = id,
+            Pattern = request.Pattern!,
+            Prefix = request.Prefix ?? "",
+            Suffix = request.Suffix ?? "",
+            Count = request.Count!.Value,
+            PartnerId = request.PartnerId,
+            MaxUsesPerCode = campaign.MaxUsesPerCode,
+            Status = GenerationStatuses.Queued,
+            CreatedAt = now,
+            CreatedBy = Actor.Of(user),
+        };
+        db.GenerationJobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        signal.Notify();
+        return TypedResults.Accepted($"/api/coupons/generation-jobs/{job.Id}", GenerationJobResponse.From(job));
+    }
+
+    private static async Task<Results<Ok<GenerationJobResponse>, ProblemHttpResult>> GetGenerationJob(
+        Guid id, CouponsDbContext db, CancellationToken cancellationToken) =>
+        await db.GenerationJobs.AsNoTracking().SingleOrDefaultAsync(job => job.Id == id, cancellationToken) is { } job
+            ? TypedResults.Ok(GenerationJobResponse.From(job))
+            : JobNotFound(id);
+
+    /// <summary>The job's codes, one per line after a <c>code</c> header, streamed from the database (never held in memory).</summary>
+    private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> GetGeneratedCodes(
+        Guid id, CouponsDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await db.GenerationJobs.AnyAsync(job => job.Id == id, cancellationToken))
+        {
+            return JobNotFound(id);
+        }
+
+        return TypedResults.Stream(async stream =>
+        {
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 64 * 1024);
+            await writer.WriteAsync("code\n");
+            await foreach (var code in db.Codes.AsNoTracking().Where(code => code.GenerationJobId == id).OrderBy(code => code.Id)
+                .Select(code => code.Code).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                await writer.WriteAsync(code);
+                await writer.WriteAsync('\n');
+            }
+        }, "text/csv", $"codes-{id}.csv");
+    }
+
+    private static ProblemHttpResult JobNotFound(Guid id) => Problems.NotFound("Generation job not found", $"No generation job {id} exists.");
+}

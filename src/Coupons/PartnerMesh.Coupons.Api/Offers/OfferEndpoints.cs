@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.Coupons.Api.Common;
+using PartnerMesh.ServiceDefaults.Security;
+
+namespace PartnerMesh.Coupons.Api.Offers;
+
+public static class OfferEndpoints
+{
+    public static RouteGroupBuilder MapOfferEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/coupons/customers").WithTags("Offers").RequireAuthorization(PartnerMeshPolicies.Storefront);
+
+        group.MapGet("/{customer}/offers", GetCustomerOffers).WithName(nameof(GetCustomerOffers));
+
+        return group;
+    }
+
+    /// <summary><c>customer</c> is the customer id, or the guest's e-mail (anything with an '@'), as in checkout calls.</summary>
+    private static async Task<Results<Ok<OffersResponse>, ValidationProblem>> GetCustomerOffers(
+        string customer, OfferService offers, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var isEmail = customer.Contains('@', StringComparison.Ordinal);
+        var key = customer.Length <= CustomerKeys.MaxEmailLength
+            ? (isEmail ? CustomerKeys.Of(null, customer) : CustomerKeys.Of(customer, null))
+            : null;
+        if (key is null || (!isEmail && customer.Length > CustomerKeys.MaxIdLength))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customer"] = ["A customer id (1 to 100 characters) or an e-mail address."] });
+        }
+
+        return TypedResults.Ok(new OffersResponse(key, await offers.FindOffersAsync(key, Clock.Now(timeProvider), cancellationToken)));
+    }
+}

@@ -1,0 +1,311 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Testing;
+using Xunit;
+using static PartnerMesh.Coupons.FunctionalTests.CouponsTestClient;
+
+namespace PartnerMesh.Coupons.FunctionalTests;
+
+/// <summary>Reserve → redeem → release / cancel / refund, one call at a time: states, idempotency and the accounting.</summary>
+public sealed class RedemptionTests(CouponsApiFactory factory) : IClassFixture<CouponsApiFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly HttpClient _admin = factory.Admin();
+    private readonly HttpClient _storefront = factory.Storefront();
+
+    [Fact]
+    public async Task ReserveThenRedeem_CountsOneUse_StatsExactAndImmediate()
+    {
+        var partnerId = Guid.NewGuid();
+        var campaignId = await _admin.CreateCampaignAsync(new JsonObject { ["maxUses"] = 5 });
+        var code = await _admin.CreateCodeAsync(campaignId, partnerId: partnerId);
+
+        var reservation = await (await _storefront.ReserveAsync(Reservation(code, ttlSeconds: 600)))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var reservationId = reservation["reservationId"]!.GetValue<Guid>();
+        Assert.True(reservation["expiresAt"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow.AddMinutes(9));
+        var held = await _admin.StatsAsync(campaignId);
+        Assert.Equal((1, 1, 0, 4), (held.Number("uses"), held.Number("held"), held.Number("redeemed"), held.Number("remaining")));
+
+        var redemption = await (await _storefront.RedeemAsync(Redemption(code, "order-a1", reservationId, orderTotal: 80m)))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        Assert.Equal("redeemed", redemption["status"]!.GetValue<string>());
+        Assert.Equal(partnerId, redemption["partnerId"]!.GetValue<Guid>());
+        var stats = await _admin.StatsAsync(campaignId);
+        Assert.Equal((1, 0, 1, 4), (stats.Number("uses"), stats.Number("held"), stats.Number("redeemed"), stats.Number("remaining")));
+        var redeemed = (await factory.OutboxEventsAsync("coupon-redeemed")).Single(node => node["orderId"]!.GetValue<string>() == "order-a1");
+        Assert.Equal(partnerId, redeemed["partnerId"]!.GetValue<Guid>());
+        Assert.Equal(reservationId, redeemed["reservationId"]!.GetValue<Guid>());
+    }
+
+    [Fact]
+    public async Task Redeem_ReplayedWithSameOrderId_SameAnswerNoSecondUse()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 10 });
+        var reservationId = await _storefront.ReserveOkAsync(code);
+        var request = Redemption(code, "order-replay", reservationId);
+
+        var first = await _storefront.RedeemAsync(request);
+        var second = await _storefront.RedeemAsync(request);
+        var third = await _storefront.RedeemAsync(Redemption(code.ToLowerInvariant(), "order-replay", reservationId: null));
+
+        var firstBody = await first.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Equal(firstBody.ToJsonString(), (await second.ShouldBeAsync<JsonObject>(HttpStatusCode.Created)).ToJsonString());
+        Assert.Equal(firstBody.ToJsonString(), (await third.ShouldBeAsync<JsonObject>(HttpStatusCode.Created)).ToJsonString());
+        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+        var stats = await _admin.StatsAsync(campaignId);
+        Assert.Equal((1, 1), (stats.Number("uses"), stats.Number("redeemed")));
+    }
+
+    [Fact]
+    public async Task Redeem_DifferentCodeForSameOrder_Returns409OneCodePerOrder()
+    {
+        var (_, first) = await _admin.CampaignWithCodeAsync();
+        var (_, second) = await _admin.CampaignWithCodeAsync();
+        await (await _storefront.RedeemAsync(Redemption(first, "order-two-codes", await _storefront.ReserveOkAsync(first))))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        var response = await _storefront.RedeemAsync(Redemption(second, "order-two-codes", await _storefront.ReserveOkAsync(second)));
+
+        Assert.Equal("one_code_per_order", await response.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+    }
+
+    [Fact]
+    public async Task Redeem_TwoStackableCodesForSameOrder_BothRedeemed()
+    {
+        var stackable = new JsonObject { ["stackable"] = true };
+        var (_, first) = await _admin.CampaignWithCodeAsync(stackable);
+        var (_, second) = await _admin.CampaignWithCodeAsync(stackable);
+
+        await (await _storefront.RedeemAsync(Redemption(first, "order-stacked", await _storefront.ReserveOkAsync(first)))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        await (await _storefront.RedeemAsync(Redemption(second, "order-stacked", await _storefront.ReserveOkAsync(second)))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        var order = await (await _storefront.GetAsync("/api/coupons/redemptions/order-stacked", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(2, order["redemptions"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Redeem_WithoutReservation_Returns422ReservationRequired_NothingWritten()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync();
+
+        var response = await _storefront.RedeemAsync(Redemption(code, "order-no-reservation", reservationId: null));
+
+        Assert.Equal("reservation_required", await response.ShouldBeRefusedAsync(HttpStatusCode.UnprocessableEntity));
+        Assert.Equal(0, (await _admin.StatsAsync(campaignId)).Number("uses"));
+        await (await _storefront.GetAsync("/api/coupons/redemptions/order-no-reservation", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Redeem_UnknownOrOtherCodesReservation_Returns422()
+    {
+        var (_, code) = await _admin.CampaignWithCodeAsync();
+        var (_, other) = await _admin.CampaignWithCodeAsync();
+        var othersReservation = await _storefront.ReserveOkAsync(other);
+
+        Assert.Equal("reservation_not_found",
+            await (await _storefront.RedeemAsync(Redemption(code, "order-x1", Guid.NewGuid()))).ShouldBeRefusedAsync(HttpStatusCode.UnprocessableEntity));
+        Assert.Equal("reservation_mismatch",
+            await (await _storefront.RedeemAsync(Redemption(code, "order-x2", othersReservation))).ShouldBeRefusedAsync(HttpStatusCode.UnprocessableEntity));
+    }
+
+    [Fact]
+    public async Task Redeem_ReservationUsedByAnotherOrder_Returns409()
+    {
+        var (_, code) = await _admin.CampaignWithCodeAsync();
+        var reservationId = await _storefront.ReserveOkAsync(code);
+        await (await _storefront.RedeemAsync(Redemption(code, "order-r1", reservationId))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        var response = await _storefront.RedeemAsync(Redemption(code, "order-r2", reservationId));
+
+        Assert.Equal("reservation_used", await response.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+    }
+
+    [Fact]
+    public async Task Redeem_ExpiredReservation_Returns409AndGivesTheUseBack()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 1 });
+        var reservationId = await _storefront.ReserveOkAsync(code);
+        await ExpireAsync(reservationId);
+
+        var response = await _storefront.RedeemAsync(Redemption(code, "order-late", reservationId));
+
+        Assert.Equal("reservation_expired", await response.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+        Assert.Equal(0, (await _admin.StatsAsync(campaignId)).Number("uses"));
+        Assert.True((await _storefront.ValidateAsync(Validation(code)))["valid"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task ExpiredReservation_SweptByTheService_UseGivenBack()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 1 });
+        var reservationId = await _storefront.ReserveOkAsync(code);
+        await ExpireAsync(reservationId);
+
+        await Eventually.UntilAsync(async () => (await _admin.StatsAsync(campaignId)).Number("uses") == 0, TimeSpan.FromSeconds(20),
+            "the sweeper releases the expired reservation");
+        var released = (await factory.OutboxEventsAsync("coupon-released")).Single(node => node["reservationId"]!.GetValue<Guid>() == reservationId);
+        Assert.Equal("expired", released["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Reserve_WhenOnlyExpiredHoldsFillTheLimit_TakesTheirPlace()
+    {
+        var (_, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 1 });
+        await ExpireAsync(await _storefront.ReserveOkAsync(code));
+
+        await _storefront.ReserveOkAsync(code);
+    }
+
+    [Fact]
+    public async Task Reserve_SameCheckoutTwice_SameReservation()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 5 });
+        var request = Reservation(code, checkoutId: "quote-42");
+
+        var first = await (await _storefront.ReserveAsync(request)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var second = await (await _storefront.ReserveAsync(request)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal(first["reservationId"]!.GetValue<Guid>(), second["reservationId"]!.GetValue<Guid>());
+        Assert.Equal(1, (await _admin.StatsAsync(campaignId)).Number("uses"));
+    }
+
+    [Fact]
+    public async Task Release_HeldReservation_GivesUseBack_Idempotent()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 1 });
+        var reservationId = await _storefront.ReserveOkAsync(code);
+
+        var released = await (await _storefront.PostAsync($"/api/coupons/reservations/{reservationId}/release", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        await (await _storefront.PostAsync($"/api/coupons/reservations/{reservationId}/release", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal("released", released["status"]!.GetValue<string>());
+        Assert.Equal(0, (await _admin.StatsAsync(campaignId)).Number("uses"));
+        Assert.Equal("reservation_released",
+            await (await _storefront.RedeemAsync(Redemption(code, "order-after-release", reservationId))).ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+        await (await _storefront.PostAsync($"/api/coupons/reservations/{Guid.NewGuid()}/release", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Release_RedeemedReservation_Returns409()
+    {
+        var (_, code) = await _admin.CampaignWithCodeAsync();
+        var reservationId = await _storefront.ReserveOkAsync(code);
+        await (await _storefront.RedeemAsync(Redemption(code, "order-rel", reservationId))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        var response = await _storefront.PostAsync($"/api/coupons/reservations/{reservationId}/release", null, Ct);
+
+        Assert.Equal("reservation_used", await response.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+    }
+
+    [Fact]
+    public async Task Cancel_GivesTheUseBackOnce()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 1 });
+        var orderId = await _storefront.ReserveAndRedeemAsync(code);
+        Assert.Equal("exhausted", (await _storefront.ValidateAsync(Validation(code))).Reason());
+
+        var cancelled = await (await _storefront.PostAsync($"/api/coupons/redemptions/{orderId}/cancellation", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        await (await _storefront.PostAsync($"/api/coupons/redemptions/{orderId}/cancellation", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal("cancelled", cancelled["redemptions"]![0]!["status"]!.GetValue<string>());
+        var stats = await _admin.StatsAsync(campaignId);
+        Assert.Equal((0, 0, 1), (stats.Number("uses"), stats.Number("redeemed"), stats.Number("cancelled")));
+        Assert.True((await _storefront.ValidateAsync(Validation(code)))["valid"]!.GetValue<bool>());
+        Assert.Single(await factory.OutboxEventsAsync("coupon-restored"), node => node["orderId"]!.GetValue<string>() == orderId);
+        await (await _storefront.PostAsync("/api/coupons/redemptions/no-such-order/cancellation", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Refund_PartialKeepsTheUse_FullGivesItBack()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 1 });
+        var reservationId = await _storefront.ReserveOkAsync(code);
+        await (await _storefront.RedeemAsync(Redemption(code, "order-refund", reservationId, orderTotal: 100m))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        var partial = await (await _storefront.PostAsJsonAsync("/api/coupons/redemptions/order-refund/refund", new JsonObject { ["amount"] = 30 }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal("redeemed", partial["redemptions"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal(30m, partial["redemptions"]![0]!["refundedAmount"]!.GetValue<decimal>());
+        Assert.Equal(1, (await _admin.StatsAsync(campaignId)).Number("uses"));
+
+        var rest = await (await _storefront.PostAsJsonAsync("/api/coupons/redemptions/order-refund/refund", new JsonObject { ["amount"] = 70 }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal("refunded", rest["redemptions"]![0]!["status"]!.GetValue<string>());
+        var stats = await _admin.StatsAsync(campaignId);
+        Assert.Equal((0, 1), (stats.Number("uses"), stats.Number("refunded")));
+
+        await (await _storefront.PostAsJsonAsync("/api/coupons/redemptions/order-refund/refund", new JsonObject(), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(0, (await _admin.StatsAsync(campaignId)).Number("uses")); // nothing given back twice
+    }
+
+    [Fact]
+    public async Task Refund_WithoutAmount_IsFull_AndNegativeAmountIs400()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync();
+        var orderId = await _storefront.ReserveAndRedeemAsync(code);
+        await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", new JsonObject { ["amount"] = -5 }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", new JsonObject(), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal(0, (await _admin.StatsAsync(campaignId)).Number("uses"));
+    }
+
+    [Fact]
+    public async Task Refund_WithoutAnyBody_IsFull()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync();
+        var orderId = await _storefront.ReserveAndRedeemAsync(code);
+
+        var refunded = await (await _storefront.PostAsync($"/api/coupons/redemptions/{orderId}/refund", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal("refunded", refunded["redemptions"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal(0, (await _admin.StatsAsync(campaignId)).Number("uses"));
+    }
+
+    [Fact]
+    public async Task Redeem_OrderBelowMinimum_Returns409_ReservationStillHeld()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["minimumCartValue"] = 40, ["currency"] = "EUR" });
+        var reservationId = await _storefront.ReserveOkAsync(code, cartTotal: 45m);
+
+        var response = await _storefront.RedeemAsync(Redemption(code, "order-small", reservationId, orderTotal: 20m));
+
+        Assert.Equal("minimum_not_met", await response.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+        Assert.Equal(1, (await _admin.StatsAsync(campaignId)).Number("held"));
+    }
+
+    [Fact]
+    public async Task Redeem_BadInput_Returns400()
+    {
+        await (await _storefront.RedeemAsync(Redemption("ANY", new string('o', 101), null))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await _storefront.RedeemAsync(Redemption(new string('A', 10_240), "order-big", null))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var missingTotal = Redemption("ANY", "order-nototal", null);
+        missingTotal.Remove("orderTotal");
+        await (await _storefront.RedeemAsync(missingTotal)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var badReservation = Redemption("ANY", "order-badres", null);
+        badReservation["reservationId"] = "not-a-guid";
+        await (await _storefront.RedeemAsync(badReservation)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await _storefront.ReserveAsync(Reservation("ANY", ttlSeconds: 0))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task DirectRedeem_OnCampaignWithoutRequiredReservation_TakesTheUse()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 1, ["requireReservation"] = false });
+
+        await (await _storefront.RedeemAsync(Redemption(code, "order-direct-1", null))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var second = await _storefront.RedeemAsync(Redemption(code, "order-direct-2", null));
+
+        Assert.Equal("exhausted", await second.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+        Assert.Equal(1, (await _admin.StatsAsync(campaignId)).Number("uses"));
+    }
+
+    private Task<int> ExpireAsync(Guid reservationId) =>
+        factory.QueryDbAsync(db => db.Database.ExecuteSqlAsync(
+            $"UPDATE coupon_reservations SET expires_at = now() - interval '1 second' WHERE id = {reservationId}", Ct));
+}

@@ -1,0 +1,57 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Xunit;
+using static PartnerMesh.Coupons.FunctionalTests.CouponsTestClient;
+
+namespace PartnerMesh.Coupons.FunctionalTests;
+
+/// <summary>Two coupons instances on one database: the limits hold across instances, not just within one.</summary>
+public sealed class TwoInstancesTests : IAsyncLifetime
+{
+    private readonly CouponsApiFactory _first = new();
+    private CouponsApiFactory _second = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _first.InitializeAsync();
+        _second = new CouponsApiFactory { SharedDatabaseConnectionString = _first.DatabaseConnectionString };
+        await _second.InitializeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _second.DisposeAsync();
+        await _first.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Reserve_200ConcurrentCheckoutsSplitOverTwoInstances_Exactly20Succeed()
+    {
+        var admin = _first.Admin();
+        var (campaignId, code) = await admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 20, ["maxUsesPerCustomer"] = 1 });
+        HttpClient[] instances = [_first.Storefront(), _second.Storefront()];
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(index =>
+            instances[index % 2].ReserveAsync(Reservation(code, Guest($"shopper{index % 150}@example.com")))));
+
+        Assert.Equal(20, responses.Count(response => response.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(180, responses.Count(response => response.StatusCode == HttpStatusCode.Conflict));
+        var fromFirst = await admin.StatsAsync(campaignId);
+        var fromSecond = await _second.Admin().StatsAsync(campaignId);
+        Assert.Equal(20, fromFirst.Number("uses"));
+        Assert.Equal(fromFirst.ToJsonString(), fromSecond.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Redeem_SameOrderOnBothInstances_OneRedemption()
+    {
+        var (campaignId, code) = await _first.Admin().CampaignWithCodeAsync(new JsonObject { ["requireReservation"] = false });
+        HttpClient[] instances = [_first.Storefront(), _second.Storefront()];
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(index =>
+            instances[index % 2].RedeemAsync(Redemption(code, "order-two-instances", null))));
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
+        Assert.Equal(1, (await _first.Admin().StatsAsync(campaignId)).Number("uses"));
+    }
+}
