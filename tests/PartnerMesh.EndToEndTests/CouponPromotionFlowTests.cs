@@ -11,7 +11,7 @@ public sealed class CouponPromotionFlowTests(SystemFixture system)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task CouponsCode_UnlocksItsPromotion_AndAnExhaustedCodeIsRefusedWithCouponsReason()
+    public async Task CouponsCode_UnlocksItsPromotion()
     {
         using var admin = system.CreateAdminClient();
         using var storefront = system.CreateStorefrontClient();
@@ -42,10 +42,26 @@ public sealed class CouponPromotionFlowTests(SystemFixture system)
             ["codes"] = new JsonArray(code.ToLowerInvariant()),
             ["lines"] = new JsonArray(new JsonObject { ["id"] = "l1", ["productId"] = product, ["quantity"] = 2, ["unitPrice"] = 20m }),
         };
-        var evaluation = (await (await storefront.PostAsJsonAsync("/api/promotions/evaluations", cart, Ct)).Content.ReadFromJsonAsync<JsonObject>(Ct))!;
+        // The first validations may meet a cold coupons service past promotions' short timeout: those answers must say
+        // so (coupon_service_unavailable), and a later one applies the promotion.
+        JsonObject evaluation;
+        JsonNode? applied;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            evaluation = (await (await storefront.PostAsJsonAsync("/api/promotions/evaluations", cart, Ct)).Content.ReadFromJsonAsync<JsonObject>(Ct))!;
+            applied = evaluation["applied"]!.AsArray().SingleOrDefault(entry => entry!["promotionId"]!.GetValue<Guid>() == promotionId);
+            if (applied is not null)
+            {
+                break;
+            }
 
-        var applied = Assert.Single(evaluation["applied"]!.AsArray(), entry => entry!["promotionId"]!.GetValue<Guid>() == promotionId)!;
-        Assert.Equal(6.00m, applied["amount"]!.GetValue<decimal>());
+            Assert.Equal("coupon_service_unavailable", evaluation["codes"]![0]!["reason"]?.GetValue<string>());
+            Assert.True(DateTime.UtcNow < deadline, $"not applied: codes {evaluation["codes"]!.ToJsonString()}");
+            await Task.Delay(200, Ct);
+        }
+
+        Assert.Equal(6.00m, applied!["amount"]!.GetValue<decimal>());
         Assert.Equal("applied", evaluation["codes"]![0]!["status"]!.GetValue<string>());
     }
 }

@@ -17,6 +17,9 @@ public sealed class PromotionsOptions
     /// <summary>The safety-net poll of the rule-set version, behind the Redis notification.</summary>
     public TimeSpan RuleSetPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long an evaluation waits for the coupons service's answer about a code before reporting it unavailable.</summary>
+    public TimeSpan CouponValidationTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often expired budget reservations are given back.</summary>
     public TimeSpan ReservationSweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

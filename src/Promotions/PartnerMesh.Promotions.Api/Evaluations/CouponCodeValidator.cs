@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
 using PartnerMesh.Promotions.Domain.Evaluation;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
@@ -15,16 +16,16 @@ public sealed record CouponCodeCheck(IReadOnlyDictionary<Guid, string> Unlocked,
 
 /// <summary>
 /// Asks the coupons service (<c>POST /api/coupons/validations</c>, docs/promotions.md) whether each entered code that no
-/// live promotion lists is valid for this customer and cart, and which promotion it unlocks. Short timeout, no retries
+/// live promotion lists is valid for this customer and cart, and which promotion it unlocks. Short timeout (1 s), no retries
 /// on the evaluation path: an unreachable coupons service refuses the code with <c>coupon_service_unavailable</c> — never
 /// a 500, never a silent drop. Only when the AppHost gave promotions a reference to coupons (service discovery).
 /// </summary>
 public sealed class CouponCodeValidator(
-    HttpClient http, ServiceTokenIssuer tokens, IConfiguration configuration, ILogger<CouponCodeValidator> logger)
+    HttpClient http, ServiceTokenIssuer tokens, IConfiguration configuration, IOptions<PromotionsOptions> options, ILogger<CouponCodeValidator> logger)
 {
     public const string CouponServiceUnavailable = "coupon_service_unavailable";
     private const string UnknownCode = "unknown";
-    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(500);
+    private TimeSpan Timeout => options.Value.CouponValidationTimeout;
 
     private sealed record ValidationRequest(string Code, ValidationCustomer Customer, decimal CartTotal, string Currency, Guid? PartnerId);
 
