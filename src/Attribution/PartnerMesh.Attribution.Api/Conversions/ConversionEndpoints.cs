@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.ServiceDefaults.Security;

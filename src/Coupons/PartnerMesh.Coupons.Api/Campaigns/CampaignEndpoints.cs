@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PartnerMesh.Coupons.Api.Codes;

@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -77,7 +77,6 @@ public sealed class EvaluationService(
     {
         var quoteId = Guid.CreateVersion7(now);
         var exclusions = new Dictionary<Guid, string>();
-        var byId = ruleSet.Promotions.ToDictionary(promotion => promotion.Id);
         while (true)
         {
             var result = PromotionEvaluator.Evaluate(ruleSet, cart, context, exclusions);
@@ -85,7 +84,7 @@ public sealed class EvaluationService(
             var excludedMore = false;
             foreach (var applied in result.Applied)
             {
-                var promotion = byId[applied.PromotionId];
+                var promotion = ruleSet.Find(applied.PromotionId)!;
                 if (promotion.Definition.Budgets.Count == 0 && promotion.Definition.PerCustomerLimit is null)
                 {
                     continue;

@@ -44,6 +44,7 @@ public static class HostingExtensions
         builder.Services.AddScoped<PromotionCatalog>();
         builder.Services.AddScoped<BudgetLedger>();
         builder.Services.AddScoped<EvaluationService>();
+        builder.Services.AddSingleton<CouponsServiceToken>();
         builder.Services.AddHttpClient<CouponCodeValidator>();
         builder.Services.AddScoped<OrderVerificationService>();
 
