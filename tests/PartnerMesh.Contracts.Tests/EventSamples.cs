@@ -2,6 +2,7 @@ using PartnerMesh.Contracts.Analytics;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Contracts.Coupons;
 using PartnerMesh.Contracts.Promotions;
+using PartnerMesh.Contracts.Surveys;
 
 namespace PartnerMesh.Contracts.Tests;
 
@@ -228,6 +229,42 @@ internal static class EventSamples
             LastActivityAt = OccurredAt.AddHours(-2),
             CustomerId = "c-42",
             Email = "ann@example.com",
+        },
+        new SurveyShown
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            ImpressionId = Guid.Parse("6b1d0c2e-59a4-4d3e-9f11-0d6f3a7c2b91"),
+            SurveyId = Guid.Parse("0f6c5a7e-2b8d-4c11-a2f3-5e9d8c7b6a54"),
+            SurveyVersion = 2,
+            SurveyKind = "exit-intent",
+            Trigger = "exit-intent",
+            Touchpoint = "checkout",
+            VisitorId = "v-5f2c",
+            CustomerId = "c-42",
+            PartnerId = PartnerId,
+            CampaignId = "black-friday-2026",
+            TrafficSource = "newsletter",
+        },
+        new SurveyResponseSubmitted
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            ResponseId = Guid.Parse("9a3e4f10-7c2d-4b5a-8e61-2d4c6b8a0f13"),
+            SurveyId = Guid.Parse("0f6c5a7e-2b8d-4c11-a2f3-5e9d8c7b6a54"),
+            SurveyVersion = 2,
+            SurveyKind = "post-purchase",
+            Touchpoint = "order",
+            VisitorId = "v-5f2c",
+            ImpressionId = Guid.Parse("6b1d0c2e-59a4-4d3e-9f11-0d6f3a7c2b91"),
+            CustomerId = "c-42",
+            OrderId = "order-1001",
+            PartnerId = PartnerId,
+            CampaignId = "black-friday-2026",
+            TrafficSource = "newsletter",
+            NpsScore = 9,
+            CsatScore = 4,
+            ReasonCodes = ["extra-costs", "delivery-too-slow"],
         },
     }.ToDictionary(sample => sample.GetType());
 }

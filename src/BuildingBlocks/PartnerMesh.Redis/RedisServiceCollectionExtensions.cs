@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
@@ -20,6 +21,21 @@ public static class RedisServiceCollectionExtensions
         builder.Services.AddSingleton(_ => new RedisConnection(connectionString));
         builder.Services.AddHostedService<RedisConnectionStarter>();
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", failureStatus);
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers the shared <see cref="ContactFrequency.ContactFrequencyRecord"/> (section <c>ContactFrequency</c>) on the
+    /// service's Redis connection; call after <see cref="AddRedisConnection"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddContactFrequencyRecord(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ContactFrequency.ContactFrequencyOptions>()
+            .BindConfiguration(ContactFrequency.ContactFrequencyOptions.SectionName)
+            .Validate(options => options.GlobalCooldown >= TimeSpan.Zero && options.Retention > TimeSpan.Zero, "ContactFrequency: cooldown and retention must be positive.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ContactFrequency.ContactFrequencyRecord>();
         return builder;
     }
 }
