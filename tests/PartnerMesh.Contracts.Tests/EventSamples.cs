@@ -230,6 +230,20 @@ internal static class EventSamples
             CustomerId = "c-42",
             Email = "ann@example.com",
         },
+        new RefundRecorded
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            RefundId = "refund-77",
+            OrderId = "order-1001",
+            Kind = "refund",
+            Amount = 20.00m,
+            Currency = "EUR",
+            IsFullRefund = false,
+            RefundedAt = OccurredAt.AddMinutes(-1),
+            PartnerId = PartnerId,
+            CommissionReversed = 2.00m,
+        },
         new SurveyShown
         {
             EventId = EventId,

@@ -1,0 +1,28 @@
+using MassTransit;
+
+namespace PartnerMesh.Contracts.Attribution;
+
+/// <summary>
+/// A storefront reported a refund (partial or full) or a cancellation of a completed order; attribution records it once
+/// per <see cref="RefundId"/> and reverses or claws back the order's commission. <see cref="PartnerId"/> is the partner
+/// the order was credited to, when it was. Analytics uses it for refund rates and net revenue.
+/// </summary>
+[MessageUrn("partnermesh:attribution:refund-recorded:v1")]
+public sealed record RefundRecorded : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    /// <summary>The storefront's id of this refund (its idempotency key).</summary>
+    public required string RefundId { get; init; }
+    public required string OrderId { get; init; }
+    /// <summary><c>refund</c> or <c>cancellation</c>.</summary>
+    public required string Kind { get; init; }
+    public required decimal Amount { get; init; }
+    public required string Currency { get; init; }
+    /// <summary>True when the order is now refunded in full (this refund and earlier ones together).</summary>
+    public required bool IsFullRefund { get; init; }
+    public required DateTimeOffset RefundedAt { get; init; }
+    public Guid? PartnerId { get; init; }
+    /// <summary>The commission taken back by this refund (positive), zero when the order earned none.</summary>
+    public decimal CommissionReversed { get; init; }
+}
