@@ -84,6 +84,25 @@ public sealed class ContactFrequencyRecordTests
     }
 
     [Fact]
+    public async Task ClaimWithTheSameContactId_IsGrantedAgain_AnotherContactIsNot()
+    {
+        var (host, record, clock) = await StartAsync();
+        using var _ = host;
+        var subject = new ContactSubject(VisitorId: Unique("v"));
+        Assert.True((await record.TryClaimAsync(subject, "coupon-offer", contactId: "cart-1")).Granted);
+        clock.Advance(TimeSpan.FromMinutes(5));
+
+        var retried = await record.TryClaimAsync(subject, "coupon-offer", contactId: "cart-1");
+        var otherCart = await record.TryClaimAsync(subject, "coupon-offer", contactId: "other-cart-1");
+        var survey = await record.TryClaimAsync(subject, "survey");
+
+        Assert.True(retried.Granted);
+        Assert.False(otherCart.Granted);
+        Assert.False(survey.Granted);
+        Assert.Equal("coupon-offer", (await record.GetLastContactAsync(subject))!.Channel);
+    }
+
+    [Fact]
     public async Task SubjectWithoutIdentity_IsNeverGranted()
     {
         var (host, record, _) = await StartAsync();

@@ -19,8 +19,8 @@ public sealed class ContactFrequencyRecord(RedisConnection redis, TimeProvider t
 {
     public const string KeyPrefix = "partnermesh:contact:";
 
-    // KEYS: the subject's identity keys. ARGV: now (unix ms), cooldown (ms), retention (ms), "now|channel".
-    // Returns {granted (1/0), the latest recorded "unixMs|channel" or ""}.
+    // KEYS: the subject's identity keys. ARGV: now (unix ms), cooldown (ms), retention (ms), "now|channel|contactId",
+    // "|contactId" (or "" without one). Returns {granted (1/0), the latest recorded "unixMs|channel|contactId" or ""}.
     private const string ClaimScript = """
         local now = tonumber(ARGV[1])
         local latest = nil
@@ -36,6 +36,9 @@ public sealed class ContactFrequencyRecord(RedisConnection redis, TimeProvider t
           end
         end
         if latest ~= nil and now - latest < tonumber(ARGV[2]) then
+          if ARGV[5] ~= '' and string.sub(latestValue, -string.len(ARGV[5])) == ARGV[5] then
+            return {1, latestValue}
+          end
           return {0, latestValue}
         end
         for _, key in ipairs(KEYS) do
@@ -49,10 +52,17 @@ public sealed class ContactFrequencyRecord(RedisConnection redis, TimeProvider t
     /// <summary>
     /// Records a contact through <paramref name="channel"/> unless the subject was contacted, through any channel, within
     /// <paramref name="cooldown"/> (the global cooldown when null). A subject with no identity is never granted.
+    /// <paramref name="contactId"/> makes the claim repeatable: when the latest contact is this same contact (a retried
+    /// message, a second offer in the same contact), it is granted again rather than refused by itself.
     /// </summary>
-    public async Task<ContactClaim> TryClaimAsync(ContactSubject subject, string channel, TimeSpan? cooldown = null)
+    public async Task<ContactClaim> TryClaimAsync(ContactSubject subject, string channel, TimeSpan? cooldown = null, string? contactId = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        if (channel.Contains('|', StringComparison.Ordinal) || contactId?.Contains('|', StringComparison.Ordinal) == true)
+        {
+            throw new ArgumentException("Channel and contact id cannot contain '|'.");
+        }
+
         var keys = subject.Keys();
         if (keys.Count == 0)
         {
@@ -68,7 +78,8 @@ public sealed class ContactFrequencyRecord(RedisConnection redis, TimeProvider t
                 now.ToUnixTimeMilliseconds(),
                 (long)effectiveCooldown.TotalMilliseconds,
                 (long)Math.Max(options.Value.Retention.TotalMilliseconds, effectiveCooldown.TotalMilliseconds),
-                $"{now.ToUnixTimeMilliseconds()}|{channel}",
+                $"{now.ToUnixTimeMilliseconds()}|{channel}|{contactId}",
+                string.IsNullOrEmpty(contactId) ? "" : $"|{contactId}",
             ]))!;
 
         var previous = Parse((string?)result[1]);
@@ -99,9 +110,9 @@ public sealed class ContactFrequencyRecord(RedisConnection redis, TimeProvider t
             return null;
         }
 
-        var separator = value.IndexOf('|');
-        return separator > 0 && long.TryParse(value.AsSpan(0, separator), out var unixMs)
-            ? new LastContact(DateTimeOffset.FromUnixTimeMilliseconds(unixMs), value[(separator + 1)..])
+        var parts = value.Split('|');
+        return parts.Length >= 2 && long.TryParse(parts[0], out var unixMs)
+            ? new LastContact(DateTimeOffset.FromUnixTimeMilliseconds(unixMs), parts[1])
             : null;
     }
 }
