@@ -17,7 +17,7 @@ var attribution = builder.AddService<Projects.PartnerMesh_Attribution_Api>(Resou
         postgres.AddDatabase(ResourceNames.AttributionDb), signingKey, messaging, redis);
 
 var coupons = builder.AddService<Projects.PartnerMesh_Coupons_Api>(ResourceNames.CouponsApi, portOffset: 3,
-        postgres.AddDatabase(ResourceNames.CouponsDb), signingKey, messaging);
+        postgres.AddDatabase(ResourceNames.CouponsDb), signingKey, messaging, redis); // redis: the shared contact-frequency record
 
 var promotions = builder.AddService<Projects.PartnerMesh_Promotions_Api>(ResourceNames.PromotionsApi, portOffset: 2,
         postgres.AddDatabase(ResourceNames.PromotionsDb), signingKey, messaging, redis)

@@ -230,6 +230,18 @@ internal static class EventSamples
             CustomerId = "c-42",
             Email = "ann@example.com",
         },
+        new CouponPoolLow
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            CampaignId = Guid.Parse("5d0f7e8a-3c2b-4a19-9e6d-7b1c0a2f4e38"),
+            PromotionId = Guid.Parse("2e4a6c8d-0b1f-4d3e-8a5c-9f7b1d3e5a60"),
+            Available = 180,
+            LowWatermark = 200,
+            PoolSize = 1000,
+            Replenishing = 820,
+            GenerationJobId = Guid.Parse("7c9e1a3b-5d2f-4e60-b8a4-1f3d5c7e9b02"),
+        },
         new RefundRecorded
         {
             EventId = EventId,

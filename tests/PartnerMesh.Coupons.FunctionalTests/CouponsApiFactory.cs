@@ -14,6 +14,7 @@ public sealed class CouponsApiFactory : ServiceFactory<Program, CouponsDbContext
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
     {
         settings["Coupons:ReservationSweepInterval"] = "00:00:01";
+        settings["Coupons:OfferSchedulerInterval"] = "00:00:01";
         if (SharedDatabaseConnectionString is { } shared)
         {
             settings[$"ConnectionStrings:{ResourceNames.CouponsDb}"] = shared;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using PartnerMesh.Testing;
 using Xunit;
@@ -63,6 +64,49 @@ public sealed class LeakDetectionTests(CouponsApiFactory factory) : IClassFixtur
 
         Assert.Null(redemption["leakSuspected"]?.GetValue<string>());
     }
+
+    [Fact]
+    public async Task AutoRotation_AfterTheConfiguredNumberOfLeakedRedemptions_RetiresTheCodeAndIssuesAReplacement()
+    {
+        var owner = Guid.NewGuid();
+        var settings = new JsonObject { ["leaks"] = new JsonObject { ["autoRotate"] = true, ["rotateAfter"] = 2 } };
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(settings, partnerId: owner);
+
+        await RedeemAsync(code, $"order-rot-{Guid.NewGuid():N}", null, null);
+        Assert.Null((await CodeAsync(code))["retiredAt"]?.GetValue<DateTimeOffset>());
+        await RedeemAsync(code, $"order-rot-{Guid.NewGuid():N}", owner, "https://www.retailmenot.com/x");
+
+        var retired = await CodeAsync(code);
+        Assert.NotNull(retired["retiredAt"]?.GetValue<DateTimeOffset>());
+        var replacementId = retired["replacedById"]!.GetValue<Guid>();
+        var announced = Assert.Single(await factory.OutboxEventsAsync("coupon-issued"), node => node["codeId"]!.GetValue<Guid>() == replacementId);
+        Assert.Equal("rotation", announced["source"]!.GetValue<string>());
+        Assert.Equal(owner, announced["partnerId"]!.GetValue<Guid>());
+        Assert.Equal(campaignId, announced["campaignId"]!.GetValue<Guid>());
+        Assert.Equal("retired", (await _storefront.ValidateAsync(Validation(code))).Reason());
+        Assert.True((await _storefront.ValidateAsync(Validation(announced["code"]!.GetValue<string>())))["valid"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task LeakedRedemption_WithoutAutoRotation_KeepsTheCode()
+    {
+        var (_, code) = await _admin.CampaignWithCodeAsync(partnerId: Guid.NewGuid());
+
+        await RedeemAsync(code, $"order-norot-{Guid.NewGuid():N}", null, null);
+
+        Assert.Null((await CodeAsync(code))["retiredAt"]?.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task LeakPolicy_RotateAfterZero_Returns400()
+    {
+        var body = new JsonObject { ["name"] = "bad", ["promotionId"] = Guid.NewGuid(), ["leaks"] = new JsonObject { ["autoRotate"] = true, ["rotateAfter"] = 0 } };
+        var problem = await (await _admin.PostAsJsonAsync("/api/coupons/campaigns", body, TestContext.Current.CancellationToken)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("\"leaks.rotateAfter\"", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+    }
+
+    private async Task<JsonObject> CodeAsync(string code) =>
+        await (await _admin.GetAsync($"/api/coupons/codes/{code}", TestContext.Current.CancellationToken)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
 
     [Fact]
     public async Task Redeem_ReferrerOver2000Characters_Returns400()

@@ -104,7 +104,7 @@ public sealed class OfferTests(CouponsApiFactory factory) : IClassFixture<Coupon
         EventId = Guid.CreateVersion7(),
         OccurredAt = DateTimeOffset.UtcNow,
         CartId = $"cart-{Guid.NewGuid():N}",
-        VisitorId = "v-1",
+        VisitorId = $"v-{Guid.NewGuid():N}",
         CustomerId = customerId,
         Email = email,
         CartTotal = 80m,

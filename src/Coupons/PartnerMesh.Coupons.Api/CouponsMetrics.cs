@@ -13,6 +13,10 @@ public sealed class CouponsMetrics
     private readonly Counter<long> _redemptions;
     private readonly Counter<long> _restored;
     private readonly Counter<long> _leaks;
+    private readonly Counter<long> _offers;
+    private readonly Counter<long> _poolLow;
+    private readonly Counter<long> _poolEmpty;
+    private readonly Counter<long> _rotations;
 
     public CouponsMetrics(IMeterFactory meterFactory)
     {
@@ -23,6 +27,11 @@ public sealed class CouponsMetrics
         _redemptions = meter.CreateCounter<long>("partnermesh.coupons.redemptions", "{redemption}", "Redemption attempts, by result (ok, replayed or the reason).");
         _restored = meter.CreateCounter<long>("partnermesh.coupons.uses_given_back", "{use}", "Uses given back, by reason (expired, released, cancelled, refunded).");
         _leaks = meter.CreateCounter<long>("partnermesh.coupons.leak_flags", "{redemption}", "Partner-code redemptions flagged as leaked, by reason.");
+        _offers = meter.CreateCounter<long>("partnermesh.coupons.offers", "{offer}",
+            "Due behaviour-triggered offers, by result (issued, or why not: campaign_cooldown, contact_frequency, campaign_ended).");
+        _poolLow = meter.CreateCounter<long>("partnermesh.coupons.pool.replenishments", "{job}", "Offer pools that ran low and were replenished.");
+        _poolEmpty = meter.CreateCounter<long>("partnermesh.coupons.pool.empty", "{offer}", "Offers issued with a freshly drawn code because the pool was empty.");
+        _rotations = meter.CreateCounter<long>("partnermesh.coupons.auto_rotations", "{code}", "Leaked partner codes rotated automatically.");
     }
 
     public void Validated(string? reason) => _validations.Add(1, Result(reason));
@@ -34,6 +43,14 @@ public sealed class CouponsMetrics
     public void GivenBack(string reason, int uses) => _restored.Add(uses, new KeyValuePair<string, object?>("reason", reason));
 
     public void LeakFlagged(string reason) => _leaks.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Offer(string result) => _offers.Add(1, Result(result));
+
+    public void PoolLow() => _poolLow.Add(1);
+
+    public void PoolEmpty() => _poolEmpty.Add(1);
+
+    public void AutoRotated() => _rotations.Add(1);
 
     private static KeyValuePair<string, object?> Result(string? result) => new("result", result ?? "ok");
 }

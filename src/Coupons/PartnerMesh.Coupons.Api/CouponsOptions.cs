@@ -7,6 +7,9 @@ public sealed class CouponsOptions
     /// <summary>How often held reservations past their expiry are given back.</summary>
     public TimeSpan ReservationSweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often due behaviour-triggered offers are looked for (an instance that schedules one looks at once).</summary>
+    public TimeSpan OfferSchedulerInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Coupon and deal sites: a partner code redeemed by a shopper referred from one of these (or a subdomain) is
     /// flagged as leaked. Lower-case host names.</summary>
     public IList<string> CouponSiteDomains { get; } =

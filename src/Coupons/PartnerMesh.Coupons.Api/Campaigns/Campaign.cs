@@ -32,6 +32,20 @@ public sealed class Campaign
 
     /// <summary>Only carts worth at least this much (in <see cref="Currency"/>, when set) get an offer.</summary>
     public decimal? OfferMinimumCartTotal { get; init; }
+
+    /// <summary>How long after the abandonment the offer is issued (the shopper may come back by themselves first).</summary>
+    public TimeSpan? OfferDelay { get; init; }
+
+    /// <summary>Pre-generated personal codes kept ready for offers; null: each offer's code is drawn when it is issued.</summary>
+    public int? OfferPoolSize { get; init; }
+
+    /// <summary>Below this many unassigned pool codes the pool is replenished to <see cref="OfferPoolSize"/>.</summary>
+    public int? OfferPoolLowWatermark { get; init; }
+
+    /// <summary>Leaked partner codes are rotated automatically after <see cref="RotateAfterLeaks"/> flagged redemptions.</summary>
+    public bool AutoRotateLeakedCodes { get; init; }
+
+    public int? RotateAfterLeaks { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required string CreatedBy { get; init; }
 }

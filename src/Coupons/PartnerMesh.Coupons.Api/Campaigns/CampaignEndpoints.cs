@@ -1,6 +1,7 @@
 using PartnerMesh.ServiceDefaults.WebApi;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PartnerMesh.Coupons.Api.Offers;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Common;
 using PartnerMesh.ServiceDefaults.Security;
@@ -20,6 +21,7 @@ public static class CampaignEndpoints
         group.MapGet("/campaigns", ListCampaigns).WithName(nameof(ListCampaigns));
         group.MapGet("/campaigns/{id:guid}", GetCampaign).WithName(nameof(GetCampaign));
         group.MapGet("/campaigns/{id:guid}/stats", GetCampaignStats).WithName(nameof(GetCampaignStats));
+        group.MapGet("/campaigns/{id:guid}/offer-pool", GetOfferPool).WithName(nameof(GetOfferPool));
         group.MapPost("/campaigns/{id:guid}/codes", CreateCode).WithName(nameof(CreateCode));
         group.MapGet("/codes/{code}", GetCode).WithName(nameof(GetCode));
         group.MapPost("/codes/{code}/rotation", RotateCode).WithName(nameof(RotateCode));
@@ -61,6 +63,20 @@ public static class CampaignEndpoints
         await campaigns.FindAsync(id, cancellationToken) is { } campaign
             ? TypedResults.Ok(await campaigns.StatsAsync(campaign, cancellationToken))
             : CampaignNotFound(id);
+
+    /// <summary>The campaign's pool of pre-generated offer codes; 404 when the campaign keeps none.</summary>
+    private static async Task<Results<Ok<OfferPoolResponse>, ProblemHttpResult>> GetOfferPool(
+        Guid id, CampaignService campaigns, CancellationToken cancellationToken)
+    {
+        if (await campaigns.FindAsync(id, cancellationToken) is not { } campaign)
+        {
+            return CampaignNotFound(id);
+        }
+
+        return await campaigns.OfferPoolAsync(campaign, cancellationToken) is { } pool
+            ? TypedResults.Ok(pool)
+            : Problems.NotFound("No offer pool", $"Campaign {id} keeps no offer pool (abandonedCart.poolSize).");
+    }
 
     private static async Task<Results<Created<CodeResponse>, ValidationProblem, ProblemHttpResult>> CreateCode(
         Guid id, CreateCodeRequest request, CampaignService campaigns, CancellationToken cancellationToken)

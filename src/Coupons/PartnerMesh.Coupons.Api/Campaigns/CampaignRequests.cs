@@ -18,11 +18,21 @@ public sealed record CreateCampaignRequest(
     bool? Stackable,
     bool? RequireReservation,
     Guid[]? PartnerIds,
-    AbandonedCartPolicy? AbandonedCart);
+    AbandonedCartPolicy? AbandonedCart,
+    LeakPolicy? Leaks = null);
 
-/// <summary>Behaviour-triggered offers on <c>CartAbandoned</c>: a personal, single-use code valid for
-/// <c>expiresAfterHours</c> (default 72), at most one per customer per <c>cooldownHours</c> (default 168).</summary>
-public sealed record AbandonedCartPolicy(bool? Enabled, int? ExpiresAfterHours, int? CooldownHours, decimal? MinimumCartTotal);
+/// <summary>
+/// Behaviour-triggered offers on <c>CartAbandoned</c>: a personal, single-use code valid for <c>expiresAfterHours</c>
+/// (default 72), issued <c>delayMinutes</c> after the abandonment (default 0), at most one per customer per
+/// <c>cooldownHours</c> (default 168) and never within the shared contact cooldown. <c>poolSize</c> keeps that many codes
+/// pre-generated, replenished when fewer than <c>poolLowWatermark</c> (default a fifth of the pool) are left.
+/// </summary>
+public sealed record AbandonedCartPolicy(
+    bool? Enabled, int? ExpiresAfterHours, int? CooldownHours, decimal? MinimumCartTotal,
+    int? DelayMinutes = null, int? PoolSize = null, int? PoolLowWatermark = null);
+
+/// <summary>Leaked partner codes: <c>autoRotate</c> replaces a code after <c>rotateAfter</c> (default 1) flagged redemptions.</summary>
+public sealed record LeakPolicy(bool? AutoRotate, int? RotateAfter);
 
 public sealed record CampaignResponse(
     Guid Id,
@@ -40,6 +50,7 @@ public sealed record CampaignResponse(
     bool RequireReservation,
     IReadOnlyList<Guid> PartnerIds,
     AbandonedCartPolicy AbandonedCart,
+    LeakPolicy Leaks,
     DateTimeOffset CreatedAt)
 {
     public static CampaignResponse From(Campaign campaign) => new(
@@ -47,7 +58,9 @@ public sealed record CampaignResponse(
         campaign.MaxUsesPerCustomer, campaign.MaxUsesPerPartner, Amounts.Normalize(campaign.MinimumCartValue), campaign.Currency, campaign.Stackable,
         campaign.RequireReservation, campaign.PartnerIds,
         new AbandonedCartPolicy(campaign.AbandonedCartOffers, (int?)campaign.OfferValidity?.TotalHours, (int?)campaign.OfferCooldown?.TotalHours,
-            Amounts.Normalize(campaign.OfferMinimumCartTotal)),
+            Amounts.Normalize(campaign.OfferMinimumCartTotal), (int?)campaign.OfferDelay?.TotalMinutes, campaign.OfferPoolSize,
+            campaign.OfferPoolLowWatermark),
+        new LeakPolicy(campaign.AutoRotateLeakedCodes, campaign.RotateAfterLeaks),
         campaign.CreatedAt);
 }
 

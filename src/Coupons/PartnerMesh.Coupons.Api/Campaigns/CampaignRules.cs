@@ -7,6 +7,8 @@ public static class CampaignRules
 {
     public const int MaxLimit = 100_000_000;
     public const int MaxPartners = 1_000;
+    public const int MaxPoolSize = 1_000_000;
+    public const int MaxOfferDelayMinutes = 7 * 24 * 60;
 
     public static Dictionary<string, string[]>? Validate(CreateCampaignRequest request)
     {
@@ -61,6 +63,26 @@ public static class CampaignRules
             {
                 errors["abandonedCart.minimumCartTotal"] = ["minimumCartTotal is not negative."];
             }
+
+            if (policy.DelayMinutes is < 0 or > MaxOfferDelayMinutes)
+            {
+                errors["abandonedCart.delayMinutes"] = [$"delayMinutes is between 0 and {MaxOfferDelayMinutes} (a week)."];
+            }
+
+            if (policy.PoolSize is < 1 or > MaxPoolSize)
+            {
+                errors["abandonedCart.poolSize"] = [$"poolSize is between 1 and {MaxPoolSize}, or absent for no pool."];
+            }
+
+            if (policy.PoolLowWatermark is { } watermark && (policy.PoolSize is not { } size || watermark < 0 || watermark >= size))
+            {
+                errors["abandonedCart.poolLowWatermark"] = ["poolLowWatermark needs a poolSize and is at least 0 and below it."];
+            }
+        }
+
+        if (request.Leaks?.RotateAfter is < 1 or > 1_000)
+        {
+            errors["leaks.rotateAfter"] = ["rotateAfter is between 1 and 1000 flagged redemptions."];
         }
 
         return errors.Count == 0 ? null : errors;

@@ -4,6 +4,8 @@ using PartnerMesh.Contracts.Coupons;
 using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Common;
+using PartnerMesh.Coupons.Api.Generation;
+using PartnerMesh.Coupons.Api.Offers;
 using PartnerMesh.Coupons.Api.Infrastructure;
 using PartnerMesh.Coupons.Api.Infrastructure.Configurations;
 using PartnerMesh.Data;
@@ -12,7 +14,7 @@ using PartnerMesh.Outbox;
 namespace PartnerMesh.Coupons.Api.Campaigns;
 
 /// <summary>Campaigns, their single codes and their usage statistics (admin).</summary>
-public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvider)
+public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvider, GenerationSignal generationSignal)
 {
     private static readonly CodePattern RotationPattern = CodePattern.TryParse("****-****", null, null, out _)!;
 
@@ -41,11 +43,26 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
             OfferValidity = request.AbandonedCart is null ? null : TimeSpan.FromHours(request.AbandonedCart.ExpiresAfterHours ?? 72),
             OfferCooldown = request.AbandonedCart is null ? null : TimeSpan.FromHours(request.AbandonedCart.CooldownHours ?? 168),
             OfferMinimumCartTotal = request.AbandonedCart?.MinimumCartTotal,
+            OfferDelay = request.AbandonedCart?.DelayMinutes is { } delay ? TimeSpan.FromMinutes(delay) : null,
+            OfferPoolSize = request.AbandonedCart?.PoolSize,
+            OfferPoolLowWatermark = request.AbandonedCart?.PoolSize is { } poolSize ? request.AbandonedCart.PoolLowWatermark ?? poolSize / 5 : null,
+            AutoRotateLeakedCodes = request.Leaks?.AutoRotate ?? false,
+            RotateAfterLeaks = request.Leaks?.AutoRotate == true ? request.Leaks.RotateAfter ?? 1 : null,
             CreatedAt = now,
             CreatedBy = Actor.Of(user),
         };
         db.Campaigns.Add(campaign);
+        if (campaign.OfferPoolSize is { } size)
+        {
+            db.GenerationJobs.Add(OfferPool.ReplenishmentJob(campaign, size, now));
+        }
+
         await db.SaveChangesAsync(cancellationToken);
+        if (campaign.OfferPoolSize is not null)
+        {
+            generationSignal.Notify();
+        }
+
         return CampaignResponse.From(campaign);
     }
 
@@ -146,6 +163,19 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
         };
         return (RotationOutcome.Rotated, new RotationResponse(
             CodeResponse.From(retired, campaign.PromotionId, uses), CodeResponse.From(fresh, campaign.PromotionId, 0)));
+    }
+
+    public async Task<OfferPoolResponse?> OfferPoolAsync(Campaign campaign, CancellationToken cancellationToken)
+    {
+        if (campaign is not { OfferPoolSize: { } size, OfferPoolLowWatermark: { } watermark })
+        {
+            return null;
+        }
+
+        var available = await new OfferPool(db).AvailableAsync(campaign.Id, cancellationToken);
+        var replenishing = await db.GenerationJobs.AnyAsync(job => job.CampaignId == campaign.Id && job.Kind == CodeSources.Pool
+            && (job.Status == GenerationStatuses.Queued || job.Status == GenerationStatuses.Running), cancellationToken);
+        return new OfferPoolResponse(campaign.Id, size, watermark, available, replenishing);
     }
 
     public async Task<CodeResponse?> FindCodeAsync(string code, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ namespace PartnerMesh.Coupons.Api.Checkout;
 /// advisory lock on the order id), then the reservation or redemption rows, then counters by ascending key.
 /// </summary>
 public sealed class CheckoutService(
-    CouponsDbContext db, UsageLedger ledger, TimeProvider timeProvider, IOptions<CouponsOptions> options, CouponsMetrics metrics)
+    CouponsDbContext db, UsageLedger ledger, CodeRotation rotation, TimeProvider timeProvider, IOptions<CouponsOptions> options, CouponsMetrics metrics)
 {
     private sealed record Found(CouponCode Code, Campaign Campaign);
 
@@ -307,6 +307,13 @@ public sealed class CheckoutService(
             Referrer = referrer,
         };
         db.Redemptions.Add(redemption);
+        if (leak is not null && campaign.AutoRotateLeakedCodes && coupon.RetiredAt is null
+            && await db.Redemptions.CountAsync(other => other.CodeId == coupon.Id && other.LeakReason != null, cancellationToken) + 1 >= (campaign.RotateAfterLeaks ?? 1)
+            && await rotation.RotateAsync(coupon, campaign, now, cancellationToken))
+        {
+            metrics.AutoRotated();
+        }
+
         if (leak is not null)
         {
             db.AddIntegrationEvent(new CouponLeakSuspected
@@ -514,8 +521,9 @@ public sealed class CheckoutService(
     private Task<int> LockOrderAsync(string orderId, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"order:" + orderId}, 0))", cancellationToken);
 
+    /// <summary>A pool code nobody was issued yet is not a code to shoppers.</summary>
     private async Task<Found?> FindAsync(string code, CancellationToken cancellationToken) =>
-        await db.Codes.AsNoTracking().Where(coupon => coupon.Code == code)
+        await db.Codes.AsNoTracking().Where(coupon => coupon.Code == code && (coupon.Source != CodeSources.Pool || coupon.CustomerKey != null))
             .Join(db.Campaigns.AsNoTracking(), coupon => coupon.CampaignId, campaign => campaign.Id, (coupon, campaign) => new Found(coupon, campaign))
             .SingleOrDefaultAsync(cancellationToken);
 

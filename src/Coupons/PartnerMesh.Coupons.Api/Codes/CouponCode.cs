@@ -13,7 +13,8 @@ public sealed class CouponCode
     public Guid? PartnerId { get; init; }
     public int? MaxUses { get; init; }
 
-    /// <summary>single (created by hand), bulk (a generation job), personal (issued to one customer).</summary>
+    /// <summary>single (created by hand), bulk (a generation job), personal (issued to one customer), pool (pre-generated
+    /// personal), rotation (a leaked code's replacement).</summary>
     public required string Source { get; init; }
     public Guid? GenerationJobId { get; init; }
 
@@ -21,6 +22,9 @@ public sealed class CouponCode
     public string? CustomerKey { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the code was issued to <see cref="CustomerKey"/> (a pool code is created long before it is issued).</summary>
+    public DateTimeOffset? AssignedAt { get; init; }
 
     /// <summary>Set when the code was rotated (a leaked partner code replaced by <see cref="ReplacedById"/>): no new use.</summary>
     public DateTimeOffset? RetiredAt { get; init; }
@@ -33,4 +37,7 @@ public static class CodeSources
     public const string Bulk = "bulk";
     public const string Personal = "personal";
     public const string Rotation = "rotation";
+
+    /// <summary>Pre-generated for offers; unusable until issued to a customer.</summary>
+    public const string Pool = "pool";
 }

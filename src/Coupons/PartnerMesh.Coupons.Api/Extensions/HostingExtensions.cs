@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PartnerMesh.Coupons.Api.Campaigns;
 using PartnerMesh.Coupons.Api.Checkout;
+using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Generation;
 using PartnerMesh.Coupons.Api.Infrastructure;
 using PartnerMesh.Coupons.Api.IntegrationEvents;
@@ -9,6 +11,7 @@ using PartnerMesh.Data;
 using PartnerMesh.Messaging;
 using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
+using PartnerMesh.Redis;
 using PartnerMesh.ServiceDefaults;
 
 namespace PartnerMesh.Coupons.Api.Extensions;
@@ -35,7 +38,13 @@ public static class HostingExtensions
         builder.Services.AddScoped<UsageLedger>();
         builder.Services.AddScoped<CampaignService>();
         builder.Services.AddScoped<CheckoutService>();
+        builder.Services.AddScoped<CodeRotation>();
         builder.Services.AddScoped<OfferService>();
+        builder.Services.AddScoped<OfferPool>();
+        builder.Services.AddSingleton<OfferSignal>();
+        builder.Services.AddHostedService<OfferScheduler>();
+        builder.AddRedisConnection(ResourceNames.Redis).AddContactFrequencyRecord();
+        builder.Services.TryAddSingleton<RedisOutage>();
         builder.Services.AddHostedService<ReservationSweeper>();
         builder.Services.AddSingleton<GenerationSignal>();
         builder.Services.AddHostedService<GenerationWorker>();

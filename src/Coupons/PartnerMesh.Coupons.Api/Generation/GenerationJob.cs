@@ -1,3 +1,5 @@
+using PartnerMesh.Coupons.Api.Codes;
+
 namespace PartnerMesh.Coupons.Api.Generation;
 
 /// <summary>
@@ -13,6 +15,9 @@ public sealed class GenerationJob
     public string Prefix { get; init; } = "";
     public string Suffix { get; init; } = "";
     public required int Count { get; init; }
+
+    /// <summary><see cref="CodeSources.Bulk"/> (an admin's job) or <see cref="CodeSources.Pool"/> (an offer pool's replenishment).</summary>
+    public string Kind { get; init; } = CodeSources.Bulk;
     public int Generated { get; set; }
     public Guid? PartnerId { get; init; }
     public int? MaxUsesPerCode { get; init; }

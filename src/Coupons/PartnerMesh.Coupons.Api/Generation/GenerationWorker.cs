@@ -84,7 +84,7 @@ public sealed class GenerationWorker(IServiceScopeFactory scopes, GenerationSign
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var inserted = await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO coupon_codes (id, campaign_id, code, partner_id, max_uses, source, generation_job_id, created_at)
-                SELECT batch.id, {job.CampaignId}::uuid, batch.code, {job.PartnerId}::uuid, {job.MaxUsesPerCode}::integer, 'bulk', {job.Id}::uuid, {now}::timestamptz
+                SELECT batch.id, {job.CampaignId}::uuid, batch.code, {job.PartnerId}::uuid, {job.MaxUsesPerCode}::integer, {job.Kind}, {job.Id}::uuid, {now}::timestamptz
                 FROM unnest({ids}::uuid[], {codeArray}::text[]) AS batch(id, code)
                 ON CONFLICT (code) DO NOTHING
                 """, cancellationToken);

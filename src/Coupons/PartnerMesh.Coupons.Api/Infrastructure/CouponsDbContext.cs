@@ -3,6 +3,7 @@ using PartnerMesh.Coupons.Api.Campaigns;
 using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Generation;
+using PartnerMesh.Coupons.Api.Offers;
 using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
 
@@ -23,6 +24,8 @@ public sealed class CouponsDbContext(DbContextOptions<CouponsDbContext> options)
     public DbSet<CouponRedemption> Redemptions => Set<CouponRedemption>();
 
     public DbSet<GenerationJob> GenerationJobs => Set<GenerationJob>();
+
+    public DbSet<PendingOffer> PendingOffers => Set<PendingOffer>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

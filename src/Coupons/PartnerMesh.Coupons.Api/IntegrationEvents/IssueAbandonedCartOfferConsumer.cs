@@ -7,18 +7,20 @@ using PartnerMesh.Outbox;
 
 namespace PartnerMesh.Coupons.Api.IntegrationEvents;
 
-/// <summary>Issues personal offer codes for a verified abandoned cart, once per event (inbox).</summary>
-public sealed class IssueAbandonedCartOfferConsumer(CouponsDbContext db, OfferService offers, TimeProvider timeProvider, ILogger<IssueAbandonedCartOfferConsumer> logger)
+/// <summary>Schedules personal offers for a verified abandoned cart, once per event (inbox); the scheduler issues them.</summary>
+public sealed class IssueAbandonedCartOfferConsumer(
+    CouponsDbContext db, OfferService offers, OfferSignal signal, TimeProvider timeProvider, ILogger<IssueAbandonedCartOfferConsumer> logger)
     : IConsumer<CartAbandoned>
 {
     public async Task Consume(ConsumeContext<CartAbandoned> context)
     {
-        var issued = 0;
+        var scheduled = 0;
         await db.ExecuteOnceAsync(context, nameof(IssueAbandonedCartOfferConsumer), async cancellationToken =>
-            issued = await offers.IssueForAbandonedCartAsync(context.Message, Clock.Now(timeProvider), cancellationToken));
-        if (issued > 0)
+            scheduled = await offers.ScheduleForAbandonedCartAsync(context.Message, Clock.Now(timeProvider), cancellationToken));
+        if (scheduled > 0)
         {
-            logger.LogInformation("Issued {Count} abandoned-cart offer(s) for cart {CartId}", issued, context.Message.CartId);
+            signal.Notify();
+            logger.LogInformation("Scheduled {Count} abandoned-cart offer(s) for cart {CartId}", scheduled, context.Message.CartId);
         }
     }
 }

@@ -2,24 +2,30 @@ using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Contracts.Analytics;
 using PartnerMesh.Coupons.Api.Campaigns;
 using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.Coupons.Api.Generation;
 using PartnerMesh.Coupons.Api.Infrastructure;
 using PartnerMesh.Outbox;
+using PartnerMesh.Redis;
+using PartnerMesh.Redis.ContactFrequency;
 
 namespace PartnerMesh.Coupons.Api.Offers;
 
 /// <summary>
-/// Behaviour-triggered offers: for a verified abandoned cart, every campaign with offers enabled, running now, in the
-/// cart's currency (when it has one) and above its minimum issues the customer one personal, single-use, expiring code —
-/// unless it issued them one within its cooldown. A transaction-scoped advisory lock per campaign and customer makes the
-/// cooldown hold when two carts of one customer arrive at once.
+/// Behaviour-triggered offers, in two steps. On a verified abandoned cart, every campaign with offers enabled, running now,
+/// in the cart's currency (when it has one) and above its minimum gets a pending offer, due after the campaign's delay.
+/// When it is due, the offer is issued — a personal, single-use, expiring code, from the campaign's pool when it has one —
+/// unless the campaign issued this customer one within its cooldown, or the shopper was contacted (by any service, through
+/// any channel) within the shared contact cooldown. A transaction-scoped advisory lock per campaign and customer makes the
+/// campaign cooldown hold when two carts of one customer fall due at once; the shared record's claim is atomic in Redis.
 /// </summary>
-public sealed class OfferService(CouponsDbContext db)
+public sealed class OfferService(CouponsDbContext db, OfferPool pool, ContactFrequencyRecord contacts, CouponsMetrics metrics, GenerationSignal generationSignal)
 {
     public const string CodePrefix = "CART-";
-    private static readonly CodePattern Personal = CodePattern.TryParse("**********", CodePrefix, null, out _)!;
+    public const string ContactChannel = "coupon-offer";
+    private static readonly CodePattern Personal = CodePattern.TryParse(OfferPool.Pattern, CodePrefix, null, out _)!;
 
-    /// <summary>Runs inside the consumer's inbox transaction; the caller saves.</summary>
-    public async Task<int> IssueForAbandonedCartAsync(CartAbandoned cart, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Runs inside the consumer's inbox transaction; the caller saves. Returns the number of offers scheduled.</summary>
+    public async Task<int> ScheduleForAbandonedCartAsync(CartAbandoned cart, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var customerKey = CustomerKeys.Of(cart.CustomerId, cart.Email);
         if (customerKey is null)
@@ -35,19 +41,132 @@ public sealed class OfferService(CouponsDbContext db)
                 && (campaign.OfferMinimumCartTotal == null || campaign.OfferMinimumCartTotal <= cart.CartTotal))
             .OrderBy(campaign => campaign.Id)
             .ToListAsync(cancellationToken);
-        var issued = 0;
+        var scheduled = 0;
         foreach (var campaign in campaigns)
         {
-            await db.Database.ExecuteSqlAsync(
-                $"SELECT pg_advisory_xact_lock(hashtextextended({$"offer:{campaign.Id:N}:{customerKey}"}, 0))", cancellationToken);
-            var since = now - (campaign.OfferCooldown ?? TimeSpan.Zero);
-            var recent = await db.Codes.AnyAsync(code => code.CampaignId == campaign.Id && code.CustomerKey == customerKey
-                && code.Source == CodeSources.Personal && code.CreatedAt > since, cancellationToken);
-            if (recent)
+            // The same cart reported twice (two events) is one offer.
+            scheduled += await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO pending_offers (id, campaign_id, cart_id, customer_key, visitor_id, customer_id, email, due_at, created_at)
+                VALUES ({Guid.CreateVersion7(now)}, {campaign.Id}, {cart.CartId}, {customerKey}, {cart.VisitorId}, {cart.CustomerId},
+                        {cart.Email?.Trim()}, {now + (campaign.OfferDelay ?? TimeSpan.Zero)}, {now})
+                ON CONFLICT (campaign_id, cart_id) DO NOTHING
+                """, cancellationToken);
+        }
+
+        return scheduled;
+    }
+
+    /// <summary>
+    /// Issues (or drops) up to <paramref name="batchSize"/> offers due at <paramref name="now"/>, in one transaction;
+    /// returns how many rows it settled. When the shared contact record is unreachable it stops and leaves the rest due.
+    /// </summary>
+    public async Task<int> IssueDueAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var due = await db.PendingOffers.FromSql($"""
+            SELECT * FROM pending_offers WHERE due_at <= {now} ORDER BY due_at LIMIT {batchSize} FOR UPDATE SKIP LOCKED
+            """).AsNoTracking().ToListAsync(cancellationToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var campaignIds = due.Select(offer => offer.CampaignId).Distinct().ToList();
+        var campaigns = await db.Campaigns.AsNoTracking().Where(campaign => campaignIds.Contains(campaign.Id))
+            .ToDictionaryAsync(campaign => campaign.Id, cancellationToken);
+        var settled = new List<Guid>(due.Count);
+        var pooled = new HashSet<Guid>();
+        foreach (var offer in due)
+        {
+            string result;
+            try
             {
-                continue;
+                result = await IssueAsync(offer, campaigns[offer.CampaignId], now, cancellationToken);
+            }
+            catch (Exception exception) when (RedisOutage.IsUnavailable(exception))
+            {
+                if (settled.Count == 0)
+                {
+                    throw;
+                }
+
+                break; // settle what was decided; the rest stays due for the next round
             }
 
+            metrics.Offer(result);
+            settled.Add(offer.Id);
+            if (result == OfferResults.Issued && campaigns[offer.CampaignId].OfferPoolSize is not null)
+            {
+                pooled.Add(offer.CampaignId);
+            }
+        }
+
+        var replenishing = false;
+        foreach (var campaignId in pooled)
+        {
+            if (await pool.ReplenishIfLowAsync(campaigns[campaignId], now, cancellationToken) is not null)
+            {
+                metrics.PoolLow();
+                replenishing = true;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await db.PendingOffers.Where(offer => settled.Contains(offer.Id)).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (replenishing)
+        {
+            generationSignal.Notify();
+        }
+
+        return settled.Count;
+    }
+
+    private async Task<string> IssueAsync(PendingOffer offer, Campaign campaign, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!campaign.AbandonedCartOffers || campaign.EndsAt is { } endsAt && endsAt <= now)
+        {
+            return OfferResults.CampaignEnded;
+        }
+
+        await db.Database.ExecuteSqlAsync(
+            $"SELECT pg_advisory_xact_lock(hashtextextended({$"offer:{campaign.Id:N}:{offer.CustomerKey}"}, 0))", cancellationToken);
+        var since = now - (campaign.OfferCooldown ?? TimeSpan.Zero);
+        if (await db.Codes.AnyAsync(code => code.CampaignId == campaign.Id && code.CustomerKey == offer.CustomerKey
+                && (code.Source == CodeSources.Personal || code.Source == CodeSources.Pool) && code.AssignedAt > since, cancellationToken))
+        {
+            return OfferResults.CampaignCooldown;
+        }
+
+        // One contact per cart: a second campaign's offer for the same cart (or this one, retried) is the same contact.
+        var claim = await contacts.TryClaimAsync(
+            new ContactSubject(offer.VisitorId, offer.CustomerId, offer.Email), ContactChannel, contactId: $"cart:{offer.CartId}");
+        if (!claim.Granted)
+        {
+            return OfferResults.ContactFrequency;
+        }
+
+        var expiresAt = now + (campaign.OfferValidity ?? TimeSpan.FromHours(72));
+        var code = campaign.OfferPoolSize is null ? null : await pool.TryIssueAsync(campaign, offer.CustomerKey, expiresAt, now, cancellationToken);
+        if (code is null)
+        {
+            if (campaign.OfferPoolSize is not null)
+            {
+                metrics.PoolEmpty();
+            }
+
+            code = await InsertPersonalCodeAsync(campaign, offer.CustomerKey, expiresAt, now, cancellationToken);
+        }
+
+        db.AddIntegrationEvent(CampaignService.Issued(code, campaign, now));
+        return OfferResults.Issued;
+    }
+
+    /// <summary>A freshly drawn code; a draw that collides with an existing code is drawn again (never a failed transaction).</summary>
+    private async Task<CouponCode> InsertPersonalCodeAsync(Campaign campaign, string customerKey, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
             var code = new CouponCode
             {
                 Id = Guid.CreateVersion7(now),
@@ -56,32 +175,52 @@ public sealed class OfferService(CouponsDbContext db)
                 MaxUses = 1,
                 Source = CodeSources.Personal,
                 CustomerKey = customerKey,
-                ExpiresAt = now + (campaign.OfferValidity ?? TimeSpan.FromHours(72)),
+                ExpiresAt = expiresAt,
                 CreatedAt = now,
+                AssignedAt = now,
             };
-            db.Codes.Add(code);
-            db.AddIntegrationEvent(CampaignService.Issued(code, campaign, now));
-            issued++;
-        }
+            var inserted = await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO coupon_codes (id, campaign_id, code, max_uses, source, customer_key, expires_at, created_at, assigned_at)
+                VALUES ({code.Id}, {code.CampaignId}, {code.Code}, 1, {code.Source}, {customerKey}, {expiresAt}, {now}, {now})
+                ON CONFLICT (code) DO NOTHING
+                """, cancellationToken);
+            if (inserted == 1)
+            {
+                return code;
+            }
 
-        return issued;
+            if (attempt == 10)
+            {
+                throw new InvalidOperationException("Could not draw a free personal code in 10 attempts.");
+            }
+        }
     }
 
     /// <summary>The customer's personal codes that can still be used (unexpired, unused), newest first.</summary>
     public async Task<IReadOnlyList<OfferResponse>> FindOffersAsync(string customerKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var offers = await db.Codes.AsNoTracking()
-            .Where(code => code.CustomerKey == customerKey && (code.ExpiresAt == null || code.ExpiresAt > now))
+            .Where(code => code.CustomerKey == customerKey && code.RetiredAt == null && (code.ExpiresAt == null || code.ExpiresAt > now))
             .Join(db.Campaigns, code => code.CampaignId, campaign => campaign.Id, (code, campaign) => new { code, campaign.PromotionId })
-            .OrderByDescending(offer => offer.code.CreatedAt)
+            .OrderByDescending(offer => offer.code.AssignedAt ?? offer.code.CreatedAt)
             .ToListAsync(cancellationToken);
         var keys = offers.Select(offer => $"code:{offer.code.Id:N}").ToArray();
         var uses = await db.UsageCounters.AsNoTracking().Where(counter => keys.Contains(counter.Key))
             .ToDictionaryAsync(counter => counter.Key, counter => counter.Uses, StringComparer.Ordinal, cancellationToken);
         return [.. offers
             .Where(offer => offer.code.MaxUses is not { } max || uses.GetValueOrDefault($"code:{offer.code.Id:N}") < max)
-            .Select(offer => new OfferResponse(offer.code.Code, offer.code.CampaignId, offer.PromotionId, offer.code.ExpiresAt, offer.code.CreatedAt))];
+            .Select(offer => new OfferResponse(offer.code.Code, offer.code.CampaignId, offer.PromotionId, offer.code.ExpiresAt,
+                offer.code.AssignedAt ?? offer.code.CreatedAt))];
     }
+}
+
+/// <summary>What became of a due offer (the <c>result</c> tag of <c>partnermesh.coupons.offers</c>).</summary>
+public static class OfferResults
+{
+    public const string Issued = "issued";
+    public const string CampaignCooldown = "campaign_cooldown";
+    public const string ContactFrequency = "contact_frequency";
+    public const string CampaignEnded = "campaign_ended";
 }
 
 public sealed record OfferResponse(string Code, Guid CampaignId, Guid PromotionId, DateTimeOffset? ExpiresAt, DateTimeOffset IssuedAt);

@@ -10,6 +10,9 @@ public sealed class CouponCodeConfiguration : IEntityTypeConfiguration<CouponCod
     /// <summary>Codes are unique across campaigns (stored normalised, so case-insensitively).</summary>
     public const string CodeIndex = "ux_coupon_codes_code";
 
+    /// <summary>The pool codes still free to issue, per campaign.</summary>
+    public const string UnassignedPoolIndex = "ix_coupon_codes_unassigned_pool";
+
     public void Configure(EntityTypeBuilder<CouponCode> builder)
     {
         builder.ToTable("coupon_codes");
@@ -22,6 +25,8 @@ public sealed class CouponCodeConfiguration : IEntityTypeConfiguration<CouponCod
         builder.HasIndex(code => code.CampaignId);
         builder.HasIndex(code => code.GenerationJobId).HasFilter("generation_job_id IS NOT NULL");
         builder.HasIndex(code => code.CustomerKey).HasFilter("customer_key IS NOT NULL");
+        builder.HasIndex(code => code.CampaignId, UnassignedPoolIndex).HasDatabaseName(UnassignedPoolIndex)
+            .HasFilter("source = 'pool' AND customer_key IS NULL AND retired_at IS NULL");
         builder.HasOne<Campaign>().WithMany().HasForeignKey(code => code.CampaignId).OnDelete(DeleteBehavior.Restrict);
     }
 }

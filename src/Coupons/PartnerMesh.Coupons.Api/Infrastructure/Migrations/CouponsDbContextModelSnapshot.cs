@@ -32,6 +32,10 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("abandoned_cart_offers");
 
+                    b.Property<bool>("AutoRotateLeakedCodes")
+                        .HasColumnType("boolean")
+                        .HasColumnName("auto_rotate_leaked_codes");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -82,10 +86,22 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                         .HasColumnType("interval")
                         .HasColumnName("offer_cooldown");
 
+                    b.Property<TimeSpan?>("OfferDelay")
+                        .HasColumnType("interval")
+                        .HasColumnName("offer_delay");
+
                     b.Property<decimal?>("OfferMinimumCartTotal")
                         .HasPrecision(20, 4)
                         .HasColumnType("numeric(20,4)")
                         .HasColumnName("offer_minimum_cart_total");
+
+                    b.Property<int?>("OfferPoolLowWatermark")
+                        .HasColumnType("integer")
+                        .HasColumnName("offer_pool_low_watermark");
+
+                    b.Property<int?>("OfferPoolSize")
+                        .HasColumnType("integer")
+                        .HasColumnName("offer_pool_size");
 
                     b.Property<TimeSpan?>("OfferValidity")
                         .HasColumnType("interval")
@@ -103,6 +119,10 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                     b.Property<bool>("RequireReservation")
                         .HasColumnType("boolean")
                         .HasColumnName("require_reservation");
+
+                    b.Property<int?>("RotateAfterLeaks")
+                        .HasColumnType("integer")
+                        .HasColumnName("rotate_after_leaks");
 
                     b.Property<bool>("Stackable")
                         .HasColumnType("boolean")
@@ -356,6 +376,10 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("AssignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("assigned_at");
+
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("uuid")
                         .HasColumnName("campaign_id");
@@ -423,6 +447,10 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                         .HasDatabaseName("ix_coupon_codes_generation_job_id")
                         .HasFilter("generation_job_id IS NOT NULL");
 
+                    b.HasIndex(new[] { "CampaignId" }, "ix_coupon_codes_unassigned_pool")
+                        .HasDatabaseName("ix_coupon_codes_unassigned_pool")
+                        .HasFilter("source = 'pool' AND customer_key IS NULL AND retired_at IS NULL");
+
                     b.ToTable("coupon_codes", (string)null);
                 });
 
@@ -466,6 +494,12 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                     b.Property<DateTimeOffset?>("HeartbeatAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
 
                     b.Property<int?>("MaxUsesPerCode")
                         .HasColumnType("integer")
@@ -511,6 +545,65 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                         .HasFilter("status IN ('queued', 'running')");
 
                     b.ToTable("generation_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Coupons.Api.Offers.PendingOffer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("CartId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cart_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("CustomerKey")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("customer_key");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("VisitorId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("visitor_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pending_offers");
+
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_pending_offers_due_at");
+
+                    b.HasIndex("CampaignId", "CartId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_pending_offers_campaign_id_cart_id");
+
+                    b.ToTable("pending_offers", (string)null);
                 });
 
             modelBuilder.Entity("PartnerMesh.Outbox.InboxMessage", b =>
@@ -628,6 +721,16 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_coupon_codes_coupon_campaigns_campaign_id");
+                });
+
+            modelBuilder.Entity("PartnerMesh.Coupons.Api.Offers.PendingOffer", b =>
+                {
+                    b.HasOne("PartnerMesh.Coupons.Api.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_pending_offers_coupon_campaigns_campaign_id");
                 });
 #pragma warning restore 612, 618
         }
