@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using PartnerMesh.AppHost;
 using PartnerMesh.ServiceDefaults;
 
@@ -16,8 +17,15 @@ var quoteSigningKey = builder.AddSecretKey("promotions-quote-signing-key");
 var attribution = builder.AddService<Projects.PartnerMesh_Attribution_Api>(ResourceNames.AttributionApi, portOffset: 1,
         postgres.AddDatabase(ResourceNames.AttributionDb), signingKey, messaging, redis);
 
+var couponsDb = postgres.AddDatabase(ResourceNames.CouponsDb);
 var coupons = builder.AddService<Projects.PartnerMesh_Coupons_Api>(ResourceNames.CouponsApi, portOffset: 3,
-        postgres.AddDatabase(ResourceNames.CouponsDb), signingKey, messaging, redis); // redis: the shared contact-frequency record
+        couponsDb, signingKey, messaging, redis); // redis: the shared contact-frequency record
+
+// PartnerMesh:CouponsInstances=2 runs a second coupons instance behind the gateway (the end-to-end tests do: limits must
+// hold across instances). Port offset 0 is the one the services' block leaves free.
+var secondCoupons = builder.Configuration.GetValue("PartnerMesh:CouponsInstances", 1) > 1
+    ? builder.AddSecondInstance<Projects.PartnerMesh_Coupons_Api>(coupons, portOffset: 0, couponsDb, signingKey, messaging, redis)
+    : null;
 
 var promotions = builder.AddService<Projects.PartnerMesh_Promotions_Api>(ResourceNames.PromotionsApi, portOffset: 2,
         postgres.AddDatabase(ResourceNames.PromotionsDb), signingKey, messaging, redis)
@@ -42,6 +50,10 @@ var gateway = builder.AddService<Projects.PartnerMesh_Gateway>(ResourceNames.Gat
     .WithReference(attribution).WithReference(promotions).WithReference(coupons)
     .WithReference(surveys).WithReference(analytics).WithReference(partnerPortal)
     .WithAdminKeys();
+if (secondCoupons is not null)
+{
+    gateway.WithSecondInstance(coupons, secondCoupons);
+}
 
 builder.AddStorefrontSimulator(gateway);
 

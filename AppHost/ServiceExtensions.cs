@@ -60,6 +60,42 @@ internal static class ServiceExtensions
     }
 
     /// <summary>
+    /// A second instance of <paramref name="first"/> (same binary, database and infrastructure) on its own port, started
+    /// once the first is healthy — its migrator has run by then. <see cref="WithSecondInstance"/> puts it behind the gateway.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddSecondInstance<TProject>(
+        this IDistributedApplicationBuilder builder,
+        IResourceBuilder<ProjectResource> first,
+        int portOffset,
+        IResourceBuilder<IResourceWithConnectionString> database,
+        IResourceBuilder<ParameterResource> signingKey,
+        params IResourceBuilder<IResourceWithConnectionString>[] infrastructure)
+        where TProject : IProjectMetadata, new()
+    {
+        var instance = builder.AddProject<TProject>($"{first.Resource.Name}-2", launchProfileName: null)
+            .WithHttpEndpoint(port: builder.Configuration.GetValue("PartnerMesh:PortBase", 5100) + portOffset, name: "http", isProxied: false)
+            .WithDevelopmentEnvironment(builder)
+            .WithReference(database)
+            .WithEnvironment("ServiceIdentity__SigningKey", signingKey)
+            .WaitFor(first)
+            .WithParentRelationship(first);
+        foreach (var dependency in infrastructure)
+        {
+            instance.WithReference(dependency).WaitFor(dependency);
+        }
+
+        return instance.WithTraceSampling(builder).WithHttpHealthCheck(HealthPath);
+    }
+
+    /// <summary>
+    /// Service discovery gives the gateway both instances of <paramref name="service"/> (<c>services:&lt;name&gt;:http:0</c>
+    /// from the reference, <c>:1</c> here), and YARP balances between them.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithSecondInstance(
+        this IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ProjectResource> service, IResourceBuilder<ProjectResource> secondInstance) =>
+        gateway.WithEnvironment($"services__{service.Resource.Name}__http__1", secondInstance.GetEndpoint("http"));
+
+    /// <summary>
     /// The gateway, the one public entry, listening itself on <c>PartnerMesh:GatewayPort</c> (default 8080): the same
     /// address across restarts. Not behind Aspire's proxy: measured with the promotions load benchmark, DCP's proxy let
     /// 250 evaluations/s through with seconds of queueing where the gateway's own port served 1,000/s.

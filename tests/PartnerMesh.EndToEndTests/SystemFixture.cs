@@ -20,6 +20,8 @@ public sealed class SystemFixture : IAsyncLifetime
     public static readonly string[] Services =
         ["attribution-api", "promotions-api", "coupons-api", "surveys-api", "analytics-api", "partner-portal-api", "gateway"];
 
+    public const string SecondCouponsInstance = "coupons-api-2";
+
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(5);
 
     public DistributedApplication App { get; private set; } = null!;
@@ -58,6 +60,8 @@ public sealed class SystemFixture : IAsyncLifetime
                 $"--ASPNETCORE_URLS=http://127.0.0.1:{await ContainerPorts.ForAsync(ContainerPorts.EndToEndDashboard)}",
                 $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{await ContainerPorts.ForAsync(ContainerPorts.EndToEndDashboardOtlp)}",
                 $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{await ContainerPorts.ForAsync(ContainerPorts.EndToEndResourceService)}",
+                // Two coupons instances behind the gateway: every coupon test here runs across both.
+                "--PartnerMesh:CouponsInstances=2",
                 "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
                 "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
             ],
@@ -80,7 +84,7 @@ public sealed class SystemFixture : IAsyncLifetime
 
         App = await builder.BuildAsync(ct);
         await App.StartAsync(ct);
-        foreach (var service in Services)
+        foreach (var service in Services.Append(SecondCouponsInstance))
         {
             await App.ResourceNotifications.WaitForResourceHealthyAsync(service, ct);
         }
