@@ -1,4 +1,5 @@
 using PartnerMesh.Promotions.Domain.Definitions;
+using PartnerMesh.Promotions.Domain.Experiments;
 
 namespace PartnerMesh.Promotions.Domain.Evaluation;
 
@@ -12,6 +13,9 @@ public sealed record EvaluationResult
     public required IReadOnlyList<CodeResult> Codes { get; init; }
     public required IReadOnlyList<GiftItem> Gifts { get; init; }
     public required long RuleSetVersion { get; init; }
+
+    /// <summary>The experiments this evaluation exposed the visitor to, with the variant (or holdout) they were shown.</summary>
+    public IReadOnlyList<ExperimentExposure> Exposures { get; init; } = [];
 }
 
 /// <summary>A line: <see cref="Total"/> = <see cref="Subtotal"/> − <see cref="ItemDiscount"/>; its share of the

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PartnerMesh.Promotions.Domain.Definitions;
+using PartnerMesh.Promotions.Domain.Experiments;
 
 namespace PartnerMesh.Promotions.Domain.Evaluation;
 
@@ -22,6 +23,7 @@ public static class PromotionEvaluator
 
         var rejected = new List<RejectedPromotion>();
         var eligible = new List<(CompiledPromotion Promotion, string? Code)>();
+        var exposures = new List<ExperimentExposure>();
         foreach (var promotion in candidates)
         {
             if (ruleSet.KillSwitch)
@@ -31,6 +33,10 @@ public static class PromotionEvaluator
             else if (Eligibility.Check(promotion, view, context, codes, exclusions) is { } rejection)
             {
                 rejected.Add(rejection);
+            }
+            else if (ExperimentGate(ruleSet, promotion, context, exposures) is { } gated)
+            {
+                rejected.Add(gated);
             }
             else
             {
@@ -64,7 +70,38 @@ public static class PromotionEvaluator
             ApplyStacked(eligible, state, applied, rejected, gifts);
         }
 
-        return Summarize(ruleSet, view, state, applied, rejected, gifts, context, codes);
+        return Summarize(ruleSet, view, state, applied, rejected, gifts, context, codes) with { Exposures = exposures };
+    }
+
+    /// <summary>
+    /// A variant promotion that passed every other check: it applies to the visitors assigned its variant and is rejected
+    /// for the others — which is when the visitor is exposed to the experiment (recorded once per experiment, whatever the
+    /// variant). Outside a partner-scoped experiment's traffic, or without a stable id to assign, it does not apply.
+    /// </summary>
+    private static RejectedPromotion? ExperimentGate(RuleSet ruleSet, CompiledPromotion promotion, EvaluationContext context, List<ExperimentExposure> exposures)
+    {
+        if (ruleSet.ArmOf(promotion.Id) is not { } arm)
+        {
+            return null;
+        }
+
+        var (experiment, variant) = arm;
+        if (context.StickyId is not { } stickyId || (experiment.PartnerId is { } partner && context.PartnerId != partner))
+        {
+            return Reject(promotion, ReasonCodes.NotInExperiment,
+                context.StickyId is null ? "no customer or visitor id to assign a variant" : $"experiment {experiment.Id} is for another partner's traffic");
+        }
+
+        var assigned = exposures.FirstOrDefault(exposure => exposure.ExperimentId == experiment.Id)?.Variant;
+        if (assigned is null)
+        {
+            assigned = ExperimentAssignment.Assign(experiment, stickyId);
+            exposures.Add(new ExperimentExposure(experiment.Id, assigned));
+        }
+
+        return assigned == variant ? null
+            : assigned == ExperimentAssignment.Holdout ? Reject(promotion, ReasonCodes.ExperimentHoldout, $"in experiment {experiment.Id}'s holdout")
+            : Reject(promotion, ReasonCodes.NotInVariant, $"assigned variant {assigned} of experiment {experiment.Id}");
     }
 
     private static void ApplyStacked(

@@ -18,4 +18,7 @@ public static class ReasonCodes
     public const string CurrencyNotSupported = "currency_not_supported";
     public const string NothingToDiscount = "nothing_to_discount";
     public const string KillSwitch = "kill_switch";
+    public const string NotInVariant = "not_in_variant";
+    public const string ExperimentHoldout = "experiment_holdout";
+    public const string NotInExperiment = "not_in_experiment";
 }

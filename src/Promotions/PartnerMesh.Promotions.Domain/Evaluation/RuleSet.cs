@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using PartnerMesh.Promotions.Domain.Definitions;
+using PartnerMesh.Promotions.Domain.Experiments;
 
 namespace PartnerMesh.Promotions.Domain.Evaluation;
 
@@ -17,12 +18,22 @@ public sealed class RuleSet
     private readonly CompiledPromotion[] _unrestricted;
     private readonly FrozenDictionary<Guid, CompiledPromotion> _byId;
 
-    public RuleSet(long version, IEnumerable<CompiledPromotion> promotions, StackingMode mode = StackingMode.Stack, bool killSwitch = false)
+    private readonly FrozenDictionary<Guid, (ExperimentDefinition Experiment, string Variant)> _arms;
+
+    public RuleSet(
+        long version, IEnumerable<CompiledPromotion> promotions, StackingMode mode = StackingMode.Stack, bool killSwitch = false,
+        IEnumerable<ExperimentDefinition>? experiments = null)
     {
         Version = version;
         Mode = mode;
         KillSwitch = killSwitch;
         Promotions = [.. promotions.Order(CompiledPromotion.Order)];
+        Experiments = [.. experiments ?? []];
+        _arms = Experiments
+            .SelectMany(experiment => experiment.Variants.Where(variant => variant.PromotionId is not null)
+                .Select(variant => (PromotionId: variant.PromotionId!.Value, Arm: (experiment, variant.Key))))
+            .DistinctBy(entry => entry.PromotionId)
+            .ToFrozenDictionary(entry => entry.PromotionId, entry => entry.Arm);
 
         var byProduct = new Dictionary<string, List<CompiledPromotion>>(StringComparer.Ordinal);
         var byCategory = new Dictionary<string, List<CompiledPromotion>>(StringComparer.Ordinal);
@@ -64,6 +75,13 @@ public sealed class RuleSet
     public StackingMode Mode { get; }
     public bool KillSwitch { get; }
     public IReadOnlyList<CompiledPromotion> Promotions { get; }
+
+    /// <summary>The running experiments; a promotion belongs to at most one.</summary>
+    public IReadOnlyList<ExperimentDefinition> Experiments { get; }
+
+    /// <summary>The running experiment a promotion is a variant of, and which variant.</summary>
+    public (ExperimentDefinition Experiment, string Variant)? ArmOf(Guid promotionId) =>
+        _arms.TryGetValue(promotionId, out var arm) ? arm : null;
 
     public bool IsKnownCode(string normalizedCode) => _byCode.ContainsKey(normalizedCode);
 
