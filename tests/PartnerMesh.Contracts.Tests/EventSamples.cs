@@ -230,6 +230,39 @@ internal static class EventSamples
             CustomerId = "c-42",
             Email = "ann@example.com",
         },
+        new ExperimentExposed
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            ExperimentId = Guid.Parse("3a5c7e9b-1d2f-4a6c-8e0b-2d4f6a8c0e13"),
+            Variant = "bigger-discount",
+            StickyId = "v-5f2c",
+            PartnerId = PartnerId,
+        },
+        new ExperimentStatusChanged
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            ExperimentId = Guid.Parse("3a5c7e9b-1d2f-4a6c-8e0b-2d4f6a8c0e13"),
+            Name = "10 % or 15 % off",
+            Status = "completed",
+            Variants = ["ten-percent", "bigger-discount"],
+            HoldoutPercent = 10,
+            ChangedBy = "admin:ops",
+            Winner = "bigger-discount",
+            PartnerId = PartnerId,
+        },
+        new PromotionRolloutChanged
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            PromotionId = Guid.Parse("2e4a6c8d-0b1f-4d3e-8a5c-9f7b1d3e5a60"),
+            Version = 4,
+            FromPercent = 10,
+            ToPercent = 50,
+            ChangedBy = "admin:ops",
+            Reason = "no errors at 10 %",
+        },
         new CouponPoolLow
         {
             EventId = EventId,

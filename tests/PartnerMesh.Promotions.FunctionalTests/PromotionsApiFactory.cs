@@ -20,6 +20,8 @@ public class PromotionsApiFactory : ServiceFactory<Program, PromotionsDbContext>
     {
         settings["Promotions:QuoteSigningKey"] = QuoteSigningKey;
         settings["Promotions:ReservationSweepInterval"] = "00:00:01";
+        // Under a loaded test machine a 1 s budget for the stub coupons service can lapse; the slow stub takes 3 s.
+        settings["Promotions:CouponValidationTimeout"] = "00:00:02";
     }
 
     public override async ValueTask InitializeAsync()

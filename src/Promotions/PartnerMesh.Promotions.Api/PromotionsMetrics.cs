@@ -17,6 +17,7 @@ public sealed class PromotionsMetrics
     private readonly Counter<long> _rejections;
     private readonly Counter<long> _verifications;
     private readonly Counter<long> _reservations;
+    private readonly Counter<long> _exposuresDropped;
     private long _ruleSetVersion;
     private int _livePromotions;
 
@@ -31,6 +32,8 @@ public sealed class PromotionsMetrics
         _verifications = meter.CreateCounter<long>("partnermesh.promotions.order_verifications", "{order}",
             "Orders checked against their quote, by outcome (honoured, requoted, mismatch): the promotion error rate's parts.");
         _reservations = meter.CreateCounter<long>("partnermesh.promotions.budget_reservations", "{reservation}", "Budget reservation attempts, by result.");
+        _exposuresDropped = meter.CreateCounter<long>("partnermesh.promotions.experiment_exposures.dropped", "{exposure}",
+            "Experiment exposures dropped because the write queue was full.");
         meter.CreateObservableGauge("partnermesh.promotions.rule_set.version", () => Interlocked.Read(ref _ruleSetVersion), "{version}", "The rule-set version this instance evaluates with.");
         meter.CreateObservableGauge("partnermesh.promotions.rule_set.live", () => Volatile.Read(ref _livePromotions), "{promotion}", "Live promotions in the rule set.");
     }
@@ -45,6 +48,8 @@ public sealed class PromotionsMetrics
             _rejections.Add(1, new KeyValuePair<string, object?>("reason", rejection.Reason));
         }
     }
+
+    public void ExposureDropped() => _exposuresDropped.Add(1);
 
     public void OrderVerified(string outcome) => _verifications.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

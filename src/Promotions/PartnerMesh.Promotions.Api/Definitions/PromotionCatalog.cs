@@ -131,6 +131,58 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         }, reason ?? $"rollback to version {toVersion}", publishes: true, statusChange: null, cancellationToken);
     }
 
+    /// <summary>
+    /// A staged rollout step: the live definition again as a new published version with only its rollout share changed,
+    /// and <see cref="PromotionRolloutChanged"/> beside <c>PromotionPublished</c>. Assignment hashes the promotion and the
+    /// visitor, so raising the share keeps everyone already in; every instance has it within the rule-set refresh.
+    /// </summary>
+    public async Task<CatalogResult> ChangeRolloutAsync(Guid id, int percent, string? reason, string actor, CancellationToken cancellationToken)
+    {
+        var live = await db.Promotions.AsNoTracking().Where(promotion => promotion.Id == id)
+            .Select(promotion => new { promotion.LiveVersion }).SingleOrDefaultAsync(cancellationToken);
+        if (live is null)
+        {
+            return CatalogResult.NotFound();
+        }
+
+        if (live.LiveVersion is not { } liveVersion)
+        {
+            return CatalogResult.Conflict("A promotion that was never published has no rollout to change; set rolloutPercent in its definition.");
+        }
+
+        var definition = PromotionDefinitions.Read(await DefinitionJsonAsync(id, liveVersion, cancellationToken));
+        var why = reason ?? $"rollout {definition.RolloutPercent} % → {percent} %";
+        return await ChangeAsync(id, actor, (promotion, now) =>
+        {
+            if (promotion.State == PromotionState.Ended)
+            {
+                return "An ended promotion cannot be rolled out.";
+            }
+
+            if (promotion.LiveVersion != liveVersion)
+            {
+                return "The promotion's live version changed meanwhile; try again.";
+            }
+
+            promotion.LatestVersion++;
+            promotion.LiveVersion = promotion.LatestVersion;
+            db.PromotionVersions.Add(NewVersion(promotion.Id, promotion.LatestVersion,
+                PromotionDefinitions.Write(definition with { RolloutPercent = percent }), actor, now, why));
+            db.AddIntegrationEvent(new PromotionRolloutChanged
+            {
+                EventId = Guid.CreateVersion7(now),
+                OccurredAt = now,
+                PromotionId = promotion.Id,
+                Version = promotion.LatestVersion,
+                FromPercent = definition.RolloutPercent,
+                ToPercent = percent,
+                ChangedBy = actor,
+                Reason = why,
+            });
+            return null;
+        }, why, publishes: true, statusChange: null, cancellationToken);
+    }
+
     public async Task<PromotionResponse?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         var promotion = await db.Promotions.AsNoTracking().SingleOrDefaultAsync(promotion => promotion.Id == id, cancellationToken);
@@ -257,11 +309,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         long? ruleSetVersion = null;
         if (touchesLive)
         {
-            var state = await db.RuleSetStates.FromSql($"SELECT * FROM rule_set_state WHERE id = {RuleSetState.SingletonId} FOR UPDATE")
-                .SingleAsync(cancellationToken);
-            state.Version++;
-            state.UpdatedAt = now;
-            state.UpdatedBy = actor;
+            var state = await RuleSetVersions.BumpAsync(db, actor, now, cancellationToken);
             ruleSetVersion = state.Version;
             await db.SaveChangesAsync(cancellationToken);
             await StageEventAsync(promotion, now, actor, reason, state.Version, publishes, cancellationToken);

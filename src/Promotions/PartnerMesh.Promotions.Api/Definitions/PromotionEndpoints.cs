@@ -31,6 +31,7 @@ public static class PromotionEndpoints
         group.MapPost("/{id:guid}/resume", ResumePromotion).WithName(nameof(ResumePromotion));
         group.MapPost("/{id:guid}/end", EndPromotion).WithName(nameof(EndPromotion));
         group.MapPost("/{id:guid}/rollback", RollbackPromotion).WithName(nameof(RollbackPromotion));
+        group.MapPut("/{id:guid}/rollout", ChangeRollout).WithName(nameof(ChangeRollout));
         group.MapGet("/{id:guid}/versions", ListPromotionVersions).WithName(nameof(ListPromotionVersions));
         group.MapGet("/{id:guid}/versions/{version:int}", GetPromotionVersion).WithName(nameof(GetPromotionVersion));
         group.MapGet("/{id:guid}/diff", DiffPromotionVersions).WithName(nameof(DiffPromotionVersions));
@@ -186,6 +187,27 @@ public static class PromotionEndpoints
         }
 
         return errors;
+    }
+
+    /// <summary>A staged rollout step (1 % → 10 % → 50 % → 100 %, or back): published at once as a new version.</summary>
+    private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> ChangeRollout(
+        Guid id, RolloutRequest request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (request.Percent is not (>= 0 and <= 100) || request.Reason is { Length: > 500 })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                [request.Percent is >= 0 and <= 100 ? "reason" : "percent"] = ["percent is 0 to 100; reason at most 500 characters."],
+            });
+        }
+
+        return ToResult(id, await catalog.ChangeRolloutAsync(id, request.Percent.Value, request.Reason, Actor.Of(user), cancellationToken)) switch
+        {
+            { Result: Ok<PromotionResponse> ok } => ok,
+            { Result: ValidationProblem validation } => validation,
+            { Result: ProblemHttpResult problem } => problem,
+            _ => throw new InvalidOperationException("Unexpected result."),
+        };
     }
 
     private static string? Reason(ChangeRequest? request) => request?.Reason is { Length: > 500 } reason ? reason[..500] : request?.Reason;

@@ -8,6 +8,9 @@ public sealed record SavePromotionRequest(PromotionDefinition Definition, string
 /// <summary>A lifecycle change (publish, pause, resume, end) and why.</summary>
 public sealed record ChangeRequest(string? Reason = null);
 
+/// <summary>A rollout step: the share of visitors (0–100) who get the live definition.</summary>
+public sealed record RolloutRequest(int? Percent, string? Reason = null);
+
 public sealed record RollbackRequest(int Version, string? Reason = null);
 
 public sealed record PromotionResponse(

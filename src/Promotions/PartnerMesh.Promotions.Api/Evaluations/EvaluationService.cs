@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using PartnerMesh.Promotions.Api.Budgets;
 using PartnerMesh.Promotions.Api.Definitions;
+using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Api.RuleSets;
 using PartnerMesh.Promotions.Domain.Definitions;
 using PartnerMesh.Promotions.Domain.Evaluation;
@@ -14,7 +15,7 @@ namespace PartnerMesh.Promotions.Api.Evaluations;
 /// </summary>
 public sealed class EvaluationService(
     RuleSetProvider ruleSets, BudgetLedger ledger, BudgetStatusCache budgetStatus, ReservationGate reservationGate, QuoteSigner signer,
-    CouponCodeValidator coupons,
+    CouponCodeValidator coupons, ExposureRecorder exposures,
     IOptions<PromotionsOptions> options, TimeProvider timeProvider, PromotionsMetrics metrics)
 {
     private static readonly TimeSpan RuleSetWait = TimeSpan.FromSeconds(10);
@@ -28,6 +29,11 @@ public sealed class EvaluationService(
         context = await WithCouponCodesAsync(ruleSet, cart, context, cancellationToken);
         var (result, reservationId, quoteId) = await EvaluateWithBudgetsAsync(ruleSet, cart, context, now, cancellationToken);
         var quote = IssueQuote(quoteId, result, cart, context, now, reservationId);
+        if (result.Exposures.Count > 0)
+        {
+            exposures.Record(result.Exposures, context.StickyId, context.PartnerId, now);
+        }
+
         metrics.Evaluated(context.Touchpoint, timeProvider.GetElapsedTime(started), result);
         return EvaluationResponse.From(result, quote);
     }
@@ -37,7 +43,8 @@ public sealed class EvaluationService(
     {
         var live = await CurrentRuleSetAsync(cancellationToken);
         var compiled = new CompiledPromotion(promotion.Id, promotion.LatestVersion, draft);
-        var ruleSet = new RuleSet(live.Version, live.Promotions.Where(existing => existing.Id != promotion.Id).Append(compiled), live.Mode, killSwitch: false);
+        var ruleSet = new RuleSet(live.Version, live.Promotions.Where(existing => existing.Id != promotion.Id).Append(compiled), live.Mode, killSwitch: false,
+            live.Experiments);
         var (cart, context) = EvaluateRequestRules.ToDomain(request, timeProvider.GetUtcNow());
         context = await WithCouponCodesAsync(ruleSet, cart, context, cancellationToken);
         return EvaluationResponse.From(PromotionEvaluator.Evaluate(ruleSet, cart, context), null);

@@ -7,6 +7,7 @@ using PartnerMesh.Promotions.Api.Budgets;
 using PartnerMesh.Promotions.Api.Common;
 using PartnerMesh.Promotions.Api.Definitions;
 using PartnerMesh.Promotions.Api.Evaluations;
+using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Api.IntegrationEvents;
 using PartnerMesh.Promotions.Api.Orders;
@@ -47,6 +48,10 @@ public static class HostingExtensions
         builder.Services.AddSingleton<CouponsServiceToken>();
         builder.Services.AddHttpClient<CouponCodeValidator>();
         builder.Services.AddScoped<OrderVerificationService>();
+        builder.Services.AddScoped<ExperimentService>();
+        builder.Services.AddSingleton<ExposureRecorder>();
+        builder.Services.AddSingleton<ExposureWriter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ExposureWriter>());
 
         builder.Services.AddHealthChecks().AddNpgSql(connectionString).AddCheck<RuleSetHealthCheck>("rule-set");
         return builder;

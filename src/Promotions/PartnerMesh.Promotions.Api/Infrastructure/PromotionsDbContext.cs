@@ -3,6 +3,7 @@ using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
 using PartnerMesh.Promotions.Api.Budgets;
 using PartnerMesh.Promotions.Api.Definitions;
+using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Api.Orders;
 using PartnerMesh.Promotions.Api.RuleSets;
 
@@ -17,6 +18,9 @@ public sealed class PromotionsDbContext(DbContextOptions<PromotionsDbContext> op
     public DbSet<BudgetCounter> BudgetCounters => Set<BudgetCounter>();
     public DbSet<BudgetReservation> BudgetReservations => Set<BudgetReservation>();
     public DbSet<OrderVerification> OrderVerifications => Set<OrderVerification>();
+    public DbSet<Experiment> Experiments => Set<Experiment>();
+    public DbSet<ExperimentExposureRecord> ExperimentExposures => Set<ExperimentExposureRecord>();
+    public DbSet<ExperimentVariantStats> ExperimentVariantStats => Set<ExperimentVariantStats>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

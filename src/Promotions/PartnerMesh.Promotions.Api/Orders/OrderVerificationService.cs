@@ -4,6 +4,7 @@ using PartnerMesh.Data;
 using PartnerMesh.Outbox;
 using PartnerMesh.Promotions.Api.Budgets;
 using PartnerMesh.Promotions.Api.Evaluations;
+using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Api.Infrastructure.Configurations;
 using PartnerMesh.Promotions.Api.RuleSets;
@@ -116,6 +117,7 @@ public sealed class OrderVerificationService(
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await ExperimentConversions.RecordAsync(db, context.StickyId, charged, chargedDiscount, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(OrderVerificationConfiguration.PrimaryKey))

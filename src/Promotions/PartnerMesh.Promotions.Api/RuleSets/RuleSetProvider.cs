@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Promotions.Api.Common;
 using PartnerMesh.Promotions.Api.Definitions;
+using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Domain.Evaluation;
 
@@ -60,7 +61,9 @@ public sealed class RuleSetProvider(IServiceScopeFactory scopes, PromotionsMetri
                 }
             }
 
-            _current = new RuleSet(state.Version, compiled, state.StackingMode, state.KillSwitch);
+            var experiments = (await db.Experiments.AsNoTracking().Where(experiment => experiment.Status == ExperimentStatuses.Running)
+                .ToListAsync(cancellationToken)).Select(ExperimentVariants.Definition);
+            _current = new RuleSet(state.Version, compiled, state.StackingMode, state.KillSwitch, experiments);
             metrics.RuleSetLoaded(_current);
             _loaded.TrySetResult();
             logger.LogInformation("Rule set {Version} loaded: {Count} live promotions, mode {Mode}, kill switch {KillSwitch}",

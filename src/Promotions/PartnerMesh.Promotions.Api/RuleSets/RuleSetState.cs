@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Domain.Definitions;
 
 namespace PartnerMesh.Promotions.Api.RuleSets;
@@ -13,4 +15,18 @@ public sealed class RuleSetState
     public bool KillSwitch { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public string? UpdatedBy { get; set; }
+}
+
+public static class RuleSetVersions
+{
+    /// <summary>Locks the version row and moves it on, inside the caller's transaction; the caller saves, commits and notifies.</summary>
+    public static async Task<RuleSetState> BumpAsync(PromotionsDbContext db, string actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var state = await db.RuleSetStates.FromSql($"SELECT * FROM rule_set_state WHERE id = {RuleSetState.SingletonId} FOR UPDATE")
+            .SingleAsync(cancellationToken);
+        state.Version++;
+        state.UpdatedAt = now;
+        state.UpdatedBy = actor;
+        return state;
+    }
 }

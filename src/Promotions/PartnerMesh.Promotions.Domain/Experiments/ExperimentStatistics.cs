@@ -30,7 +30,8 @@ public static class ExperimentStatistics
         return new ProportionTest(difference, z, pValue, difference - margin, difference + margin);
     }
 
-    /// <summary>Variant against baseline from (count, sum, sum of squares); null when a group has fewer than two values.</summary>
+    /// <summary>Variant against baseline from (count, sum, sum of squares); null when a group has fewer than two values or
+    /// neither group varies.</summary>
     public static MeanTest? CompareMeans(SampleMoments variant, SampleMoments baseline)
     {
         if (variant.Count < 2 || baseline.Count < 2)
@@ -44,7 +45,7 @@ public static class ExperimentStatistics
         var error = Math.Sqrt(v1 + v2);
         if (error == 0)
         {
-            return new MeanTest(difference, 0, double.PositiveInfinity, difference == 0 ? 1 : 0, difference, difference);
+            return null; // every order of both groups has the same value: nothing to test
         }
 
         var degrees = (v1 + v2) * (v1 + v2) / (v1 * v1 / (variant.Count - 1) + v2 * v2 / (baseline.Count - 1));

@@ -320,6 +320,157 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                     b.ToTable("promotion_versions", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Promotions.Api.Experiments.Experiment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<int>("HoldoutPercent")
+                        .HasColumnType("integer")
+                        .HasColumnName("holdout_percent");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Variants")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("variants");
+
+                    b.Property<string>("Winner")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("winner");
+
+                    b.HasKey("Id")
+                        .HasName("pk_experiments");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_experiments_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_experiments_status");
+
+                    b.ToTable("experiments", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Promotions.Api.Experiments.ExperimentExposureRecord", b =>
+                {
+                    b.Property<Guid>("ExperimentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<string>("StickyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("sticky_id");
+
+                    b.Property<DateTimeOffset?>("ConvertedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("converted_at");
+
+                    b.Property<DateTimeOffset>("ExposedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("exposed_at");
+
+                    b.Property<string>("Variant")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("variant");
+
+                    b.HasKey("ExperimentId", "StickyId")
+                        .HasName("pk_experiment_exposures");
+
+                    b.HasIndex("StickyId")
+                        .HasDatabaseName("ix_experiment_exposures_sticky_id");
+
+                    b.ToTable("experiment_exposures", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Promotions.Api.Experiments.ExperimentVariantStats", b =>
+                {
+                    b.Property<Guid>("ExperimentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<string>("Variant")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("variant");
+
+                    b.Property<long>("Conversions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("conversions");
+
+                    b.Property<decimal>("Discount")
+                        .HasPrecision(24, 4)
+                        .HasColumnType("numeric(24,4)")
+                        .HasColumnName("discount");
+
+                    b.Property<long>("Exposures")
+                        .HasColumnType("bigint")
+                        .HasColumnName("exposures");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("bigint")
+                        .HasColumnName("orders");
+
+                    b.Property<decimal>("Revenue")
+                        .HasPrecision(24, 4)
+                        .HasColumnType("numeric(24,4)")
+                        .HasColumnName("revenue");
+
+                    b.Property<decimal>("RevenueSquares")
+                        .HasPrecision(38, 4)
+                        .HasColumnType("numeric(38,4)")
+                        .HasColumnName("revenue_squares");
+
+                    b.HasKey("ExperimentId", "Variant")
+                        .HasName("pk_experiment_variant_stats");
+
+                    b.ToTable("experiment_variant_stats", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Promotions.Api.Orders.OrderVerification", b =>
                 {
                     b.Property<string>("OrderId")

@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using PartnerMesh.Promotions.Api.Common;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
+
+namespace PartnerMesh.Promotions.Api.Experiments;
+
+public static class ExperimentEndpoints
+{
+    public static RouteGroupBuilder MapExperimentEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/promotions/experiments").WithTags("Experiments").RequireAuthorization(PartnerMeshPolicies.Admin);
+
+        group.MapPost("/", CreateExperiment).WithName(nameof(CreateExperiment));
+        group.MapGet("/", ListExperiments).WithName(nameof(ListExperiments));
+        group.MapGet("/{id:guid}", GetExperiment).WithName(nameof(GetExperiment));
+        group.MapGet("/{id:guid}/results", GetExperimentResults).WithName(nameof(GetExperimentResults));
+        group.MapPost("/{id:guid}/start", StartExperiment).WithName(nameof(StartExperiment));
+        group.MapPost("/{id:guid}/stop", StopExperiment).WithName(nameof(StopExperiment));
+        group.MapPost("/{id:guid}/winner", PromoteWinner).WithName(nameof(PromoteWinner));
+
+        return group;
+    }
+
+    private static async Task<Results<Created<ExperimentResponse>, ValidationProblem, ProblemHttpResult>> CreateExperiment(
+        CreateExperimentRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ExperimentService experiments,
+        ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var errors = ExperimentRules.Validate(request) ?? [];
+        if (idempotencyKey is { Length: 0 or > 100 })
+        {
+            errors["Idempotency-Key"] = ["An idempotency key has 1 to 100 characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var result = await experiments.CreateAsync(request, idempotencyKey, Actor.Of(user), cancellationToken);
+        return result.Outcome == ExperimentOutcome.Done
+            ? TypedResults.Created($"/api/promotions/experiments/{result.Experiment!.Id}", result.Experiment)
+            : Problem(result);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<ExperimentResponse>>, ValidationProblem>> ListExperiments(
+        ExperimentService experiments, CancellationToken cancellationToken, Guid? after = null, int limit = 50)
+    {
+        if (limit is < 1 or > 200)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit is 1 to 200."] });
+        }
+
+        return TypedResults.Ok(await experiments.ListAsync(limit, after, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ExperimentResponse>, ProblemHttpResult>> GetExperiment(
+        Guid id, ExperimentService experiments, CancellationToken cancellationToken) =>
+        await experiments.FindAsync(id, cancellationToken) is { } experiment ? TypedResults.Ok(experiment) : NotFound(id);
+
+    private static async Task<Results<Ok<ExperimentResults>, ProblemHttpResult>> GetExperimentResults(
+        Guid id, ExperimentService experiments, CancellationToken cancellationToken) =>
+        await experiments.ResultsAsync(id, cancellationToken) is { } results ? TypedResults.Ok(results) : NotFound(id);
+
+    private static async Task<Results<Ok<ExperimentResponse>, ProblemHttpResult>> StartExperiment(
+        Guid id, ExperimentService experiments, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        ToResult(id, await experiments.StartAsync(id, Actor.Of(user), cancellationToken));
+
+    private static async Task<Results<Ok<ExperimentResponse>, ProblemHttpResult>> StopExperiment(
+        Guid id, ExperimentService experiments, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        ToResult(id, await experiments.StopAsync(id, Actor.Of(user), cancellationToken));
+
+    private static async Task<Results<Ok<ExperimentResponse>, ValidationProblem, ProblemHttpResult>> PromoteWinner(
+        Guid id, PromoteWinnerRequest request, ExperimentService experiments, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Variant) || request.Variant.Length > 64)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["variant"] = ["The winning variant's key (or 'holdout')."] });
+        }
+
+        return ToResult(id, await experiments.PromoteWinnerAsync(id, request.Variant, Actor.Of(user), cancellationToken)) switch
+        {
+            { Result: Ok<ExperimentResponse> ok } => ok,
+            { Result: ProblemHttpResult problem } => problem,
+            _ => throw new InvalidOperationException("Unexpected result."),
+        };
+    }
+
+    private static Results<Ok<ExperimentResponse>, ProblemHttpResult> ToResult(Guid id, ExperimentResult result) => result.Outcome switch
+    {
+        ExperimentOutcome.Done => TypedResults.Ok(result.Experiment!),
+        ExperimentOutcome.NotFound => NotFound(id),
+        _ => Problem(result),
+    };
+
+    private static ProblemHttpResult Problem(ExperimentResult result) => result.Outcome == ExperimentOutcome.Unprocessable
+        ? Problems.Unprocessable("Experiment refused", result.Problem)
+        : Problems.Conflict("Experiment cannot change this way", result.Problem);
+
+    private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound("Experiment not found", $"No experiment has id {id}.");
+}

@@ -1,0 +1,158 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Contracts.Promotions;
+using PartnerMesh.Outbox;
+using PartnerMesh.Promotions.Api.Infrastructure;
+using PartnerMesh.Promotions.Domain.Experiments;
+
+namespace PartnerMesh.Promotions.Api.Experiments;
+
+/// <summary>
+/// Takes exposures off the evaluation path: evaluations only enqueue (no I/O), and <see cref="ExposureWriter"/> writes them
+/// in batches. A full queue drops exposures (counted) rather than slow evaluations; so does a crash before a batch is
+/// written — exposures are measurements, not state a shopper depends on.
+/// </summary>
+public sealed class ExposureRecorder(PromotionsMetrics metrics)
+{
+    public const int Capacity = 100_000;
+
+    private readonly Channel<PendingExposure> _queue = Channel.CreateBounded<PendingExposure>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    internal ChannelReader<PendingExposure> Reader => _queue.Reader;
+
+    public void Record(IReadOnlyList<ExperimentExposure> exposures, string? stickyId, Guid? partnerId, DateTimeOffset at)
+    {
+        if (stickyId is null)
+        {
+            return;
+        }
+
+        foreach (var exposure in exposures)
+        {
+            if (!_queue.Writer.TryWrite(new PendingExposure(exposure.ExperimentId, stickyId, exposure.Variant, partnerId, at)))
+            {
+                metrics.ExposureDropped();
+            }
+        }
+    }
+}
+
+internal sealed record PendingExposure(Guid ExperimentId, string StickyId, string Variant, Guid? PartnerId, DateTimeOffset At);
+
+/// <summary>
+/// Writes queued exposures: a visitor's first exposure to an experiment inserts its row (the primary key keeps later ones
+/// out), counts it for its variant and publishes <see cref="ExperimentExposed"/> — all in one transaction per batch.
+/// </summary>
+public sealed class ExposureWriter(ExposureRecorder recorder, IServiceScopeFactory scopes, ILogger<ExposureWriter> logger) : BackgroundService
+{
+    private const int BatchSize = 500;
+
+    private sealed record NewExposure(Guid ExperimentId, string StickyId, string Variant);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PendingExposure>(BatchSize);
+        while (await recorder.Reader.WaitToReadAsync(stoppingToken))
+        {
+            while (batch.Count < BatchSize && recorder.Reader.TryRead(out var exposure))
+            {
+                batch.Add(exposure);
+            }
+
+            try
+            {
+                await WriteAsync(batch, stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning(exception, "{Count} experiment exposures could not be written and are dropped", batch.Count);
+            }
+
+            batch.Clear();
+        }
+    }
+
+    internal async Task WriteAsync(IReadOnlyList<PendingExposure> batch, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PromotionsDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var inserted = await db.Database.SqlQuery<NewExposure>($"""
+            INSERT INTO experiment_exposures (experiment_id, sticky_id, variant, exposed_at)
+            SELECT batch.experiment_id, batch.sticky_id, batch.variant, batch.exposed_at
+            FROM unnest({batch.Select(item => item.ExperimentId).ToArray()}::uuid[], {batch.Select(item => item.StickyId).ToArray()}::text[],
+                        {batch.Select(item => item.Variant).ToArray()}::text[], {batch.Select(item => item.At).ToArray()}::timestamptz[])
+                 AS batch(experiment_id, sticky_id, variant, exposed_at)
+            ON CONFLICT DO NOTHING
+            RETURNING experiment_id, sticky_id, variant
+            """).ToListAsync(cancellationToken);
+        foreach (var group in inserted.GroupBy(row => (row.ExperimentId, row.Variant)))
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO experiment_variant_stats (experiment_id, variant, exposures, conversions, orders, revenue, revenue_squares, discount)
+                VALUES ({group.Key.ExperimentId}, {group.Key.Variant}, {group.LongCount()}, 0, 0, 0, 0, 0)
+                ON CONFLICT (experiment_id, variant) DO UPDATE SET exposures = experiment_variant_stats.exposures + excluded.exposures
+                """, cancellationToken);
+        }
+
+        foreach (var row in inserted)
+        {
+            var source = batch.First(item => item.ExperimentId == row.ExperimentId && item.StickyId == row.StickyId);
+            db.AddIntegrationEvent(new ExperimentExposed
+            {
+                EventId = Guid.CreateVersion7(source.At),
+                OccurredAt = source.At,
+                ExperimentId = row.ExperimentId,
+                Variant = row.Variant,
+                StickyId = row.StickyId,
+                PartnerId = source.PartnerId,
+            });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}
+
+/// <summary>
+/// At order verification (once per order, in its transaction): the customer's exposures to running experiments count the
+/// order for their variants — its total and discount, and a conversion the first time that visitor orders.
+/// </summary>
+public static class ExperimentConversions
+{
+    private sealed record Exposed(Guid ExperimentId, string Variant, bool FirstOrder);
+
+    public static async Task RecordAsync(PromotionsDbContext db, string? stickyId, decimal charged, decimal discount, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (stickyId is null)
+        {
+            return;
+        }
+
+        var exposed = await db.Database.SqlQuery<Exposed>($"""
+            WITH mine AS (
+              SELECT e.experiment_id, e.variant, e.converted_at IS NULL AS first_order
+              FROM experiment_exposures e JOIN experiments x ON x.id = e.experiment_id AND x.status = 'running'
+              WHERE e.sticky_id = {stickyId}
+              FOR UPDATE OF e),
+            converted AS (
+              UPDATE experiment_exposures e SET converted_at = {now}
+              FROM mine WHERE e.experiment_id = mine.experiment_id AND e.sticky_id = {stickyId} AND mine.first_order)
+            SELECT experiment_id, variant, first_order FROM mine
+            """).ToListAsync(cancellationToken);
+        foreach (var row in exposed)
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO experiment_variant_stats (experiment_id, variant, exposures, conversions, orders, revenue, revenue_squares, discount)
+                VALUES ({row.ExperimentId}, {row.Variant}, 0, {(row.FirstOrder ? 1 : 0)}, 1, {charged}, {charged * charged}, {discount})
+                ON CONFLICT (experiment_id, variant) DO UPDATE SET
+                  conversions = experiment_variant_stats.conversions + excluded.conversions,
+                  orders = experiment_variant_stats.orders + 1,
+                  revenue = experiment_variant_stats.revenue + excluded.revenue,
+                  revenue_squares = experiment_variant_stats.revenue_squares + excluded.revenue_squares,
+                  discount = experiment_variant_stats.discount + excluded.discount
+                """, cancellationToken);
+        }
+    }
+}

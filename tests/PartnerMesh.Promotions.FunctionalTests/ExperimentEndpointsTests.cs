@@ -1,0 +1,226 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Testing;
+using Xunit;
+using static PartnerMesh.Promotions.FunctionalTests.PromotionsTestClient;
+
+namespace PartnerMesh.Promotions.FunctionalTests;
+
+/// <summary>
+/// Experiments and staged rollouts over HTTP with a real PostgreSQL: sticky variants across touchpoints, exposures and
+/// orders counted per variant, results with their tests, a winner promoted with one call, and rollouts that keep everyone
+/// already in when raised.
+/// </summary>
+public sealed class ExperimentEndpointsTests(PromotionsApiFactory factory) : IClassFixture<PromotionsApiFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly HttpClient _admin = factory.Admin();
+    private readonly HttpClient _storefront = factory.Storefront();
+
+    [Fact]
+    public async Task Experiment_VariantsStickyAcrossTouchpoints_ExposuresAndOrdersCounted_WinnerPromoted()
+    {
+        var product = UniqueProduct();
+        var ten = await _admin.PublishAsync(PercentOffProduct(product, 10m, "ten"));
+        var twenty = await _admin.PublishAsync(PercentOffProduct(product, 20m, "twenty"));
+        var experiment = await CreateAsync(new JsonObject
+        {
+            ["name"] = "ten or twenty",
+            ["holdoutPercent"] = 20,
+            ["variants"] = new JsonArray(Variant("ten", ten, 50), Variant("twenty", twenty, 50)),
+        });
+        await (await _admin.PostAsync($"/api/promotions/experiments/{experiment}/start", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        var cart = Cart(("a", product, 1, 100m, null));
+        var seen = new Dictionary<string, string>();
+        for (var index = 0; index < 60; index++)
+        {
+            var visitor = $"visitor-{Guid.NewGuid():N}";
+            var variants = new HashSet<string>();
+            foreach (var touchpoint in new[] { "productPage", "cart", "checkout" })
+            {
+                var evaluation = await _storefront.EvaluateAsync(cart.With("visitorId", visitor).With("touchpoint", touchpoint));
+                variants.Add(evaluation.Applied(ten) is not null ? "ten" : evaluation.Applied(twenty) is not null ? "twenty" : "holdout");
+                Assert.False(evaluation.Applied(ten) is not null && evaluation.Applied(twenty) is not null);
+            }
+
+            seen[visitor] = Assert.Single(variants);
+        }
+
+        Assert.Equal(3, seen.Values.Distinct().Count());
+        await Eventually.UntilAsync(async () => (await ResultsAsync(experiment))["variants"]!.AsArray().Sum(variant => variant!["exposures"]!.GetValue<long>()) == 60,
+            because: "every visitor's first exposure is recorded once");
+
+        var buyer = seen.First(pair => pair.Value == "twenty").Key;
+        var checkout = await _storefront.EvaluateAsync(cart.With("visitorId", buyer).With("touchpoint", "checkout"));
+        await OrderAsync(cart.With("visitorId", buyer), checkout);
+        await OrderAsync(cart.With("visitorId", buyer), await _storefront.EvaluateAsync(cart.With("visitorId", buyer).With("touchpoint", "checkout")));
+
+        var results = await ResultsAsync(experiment);
+        Assert.Equal("holdout", results["baseline"]!.GetValue<string>());
+        var winner = results["variants"]!.AsArray().Single(variant => variant!["variant"]!.GetValue<string>() == "twenty")!;
+        Assert.Equal(seen.Count(pair => pair.Value == "twenty"), winner["exposures"]!.GetValue<long>());
+        Assert.Equal(1, winner["conversions"]!.GetValue<long>()); // one visitor converted, twice
+        Assert.Equal(2, winner["orders"]!.GetValue<long>());
+        Assert.Equal(80m + 4.90m, winner["averageOrderValue"]!.GetValue<decimal>());
+        Assert.Equal(40m, winner["promotionCost"]!.GetValue<decimal>());
+        Assert.NotNull(winner["conversionVsBaseline"]);
+
+        var promoted = await (await _admin.PostAsJsonAsync($"/api/promotions/experiments/{experiment}/winner", new JsonObject { ["variant"] = "twenty" }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal("completed", promoted["status"]!.GetValue<string>());
+        var formerlyHoldout = seen.First(pair => pair.Value == "holdout").Key;
+        var after = await _storefront.EvaluateAsync(cart.With("visitorId", formerlyHoldout));
+        Assert.NotNull(after.Applied(twenty));
+        Assert.Null(after.Applied(ten));
+        var loser = await (await _admin.GetAsync($"/api/promotions/definitions/{ten}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal("ended", loser["status"]!.GetValue<string>());
+        Assert.Equal(1, await CountOutboxAsync("experiment-status-changed", "completed"));
+    }
+
+    [Fact]
+    public async Task PartnerScopedExperiment_OtherTrafficGetsNeitherVariant()
+    {
+        var product = UniqueProduct();
+        var partner = Guid.NewGuid();
+        await factory.QueryDbAsync(async db =>
+        {
+            db.Partners.Add(new PartnerMesh.PartnerDirectory.KnownPartner { Id = partner, Name = "scoped", Kind = "affiliate", RegisteredAt = DateTimeOffset.UtcNow });
+            return await db.SaveChangesAsync(Ct);
+        });
+        var a = await _admin.PublishAsync(PercentOffProduct(product, 10m));
+        var b = await _admin.PublishAsync(PercentOffProduct(product, 15m));
+        var experiment = await CreateAsync(new JsonObject
+        {
+            ["name"] = "partner test",
+            ["partnerId"] = partner,
+            ["variants"] = new JsonArray(Variant("a", a, 50), Variant("b", b, 50)),
+        });
+        await (await _admin.PostAsync($"/api/promotions/experiments/{experiment}/start", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var cart = Cart(("a", product, 1, 100m, null)).With("visitorId", "v-partner-scope");
+
+        var elsewhere = await _storefront.EvaluateAsync(cart);
+        var theirs = await _storefront.EvaluateAsync(cart.With("partnerId", partner));
+
+        Assert.Equal("not_in_experiment", elsewhere.RejectionReason(a));
+        Assert.Equal("not_in_experiment", elsewhere.RejectionReason(b));
+        Assert.True(theirs.Applied(a) is not null ^ theirs.Applied(b) is not null);
+    }
+
+    [Theory]
+    [InlineData(60, 30, 0, "variants")]
+    [InlineData(50, 50, 100, "holdoutPercent")]
+    [InlineData(50, 50, -1, "holdoutPercent")]
+    public async Task Create_BadWeightsOrHoldout_Returns400(int first, int second, int holdout, string field)
+    {
+        var body = new JsonObject
+        {
+            ["name"] = "bad",
+            ["holdoutPercent"] = holdout,
+            ["variants"] = new JsonArray(Variant("a", Guid.NewGuid(), first), Variant("b", Guid.NewGuid(), second)),
+        };
+
+        var problem = await (await _admin.PostAsJsonAsync("/api/promotions/experiments", body, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains($"\"{field}\"", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_UnknownPromotionOrPartner_Returns422_AndNothingIsStored()
+    {
+        var known = await _admin.PublishAsync(PercentOffProduct(UniqueProduct(), 10m));
+        var before = await factory.QueryDbAsync(db => db.Experiments.CountAsync(Ct));
+
+        await (await _admin.PostAsJsonAsync("/api/promotions/experiments", new JsonObject
+        {
+            ["name"] = "x", ["variants"] = new JsonArray(Variant("a", known, 50), Variant("b", Guid.NewGuid(), 50)),
+        }, Ct)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        await (await _admin.PostAsJsonAsync("/api/promotions/experiments", new JsonObject
+        {
+            ["name"] = "x", ["partnerId"] = Guid.NewGuid(), ["variants"] = new JsonArray(Variant("a", known, 50), Variant("control", null, 50)),
+        }, Ct)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal(before, await factory.QueryDbAsync(db => db.Experiments.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task Start_OnAnEndedPromotion_Returns409()
+    {
+        var promotion = await _admin.PublishAsync(PercentOffProduct(UniqueProduct(), 10m));
+        var experiment = await CreateAsync(new JsonObject
+        {
+            ["name"] = "late", ["variants"] = new JsonArray(Variant("a", promotion, 50), Variant("control", null, 50)),
+        });
+        await (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{promotion}/end", new JsonObject(), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        await (await _admin.PostAsync($"/api/promotions/experiments/{experiment}/start", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Create_WithIdempotencyKey_Twice_OneExperiment()
+    {
+        var promotion = await _admin.PublishAsync(PercentOffProduct(UniqueProduct(), 10m));
+        var body = new JsonObject { ["name"] = "once", ["variants"] = new JsonArray(Variant("a", promotion, 50), Variant("control", null, 50)) };
+        var key = Guid.NewGuid().ToString("N");
+
+        var first = await SendWithKeyAsync(body, key);
+        var second = await SendWithKeyAsync(body, key);
+
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public async Task Rollout_RaisedFrom10To50_KeepsEveryVisitorWhoWasIn_AndIsPublished()
+    {
+        var product = UniqueProduct();
+        var promotion = await _admin.PublishAsync(PercentOffProduct(product, 10m).With("rolloutPercent", 10));
+        var cart = Cart(("a", product, 1, 100m, null));
+        var visitors = Enumerable.Range(0, 200).Select(index => $"rollout-{index}").ToList();
+        async Task<HashSet<string>> InAsync() =>
+            [.. (await Task.WhenAll(visitors.Select(async visitor => (visitor, (await _storefront.EvaluateAsync(cart.With("visitorId", visitor))).Applied(promotion) is not null))))
+                .Where(result => result.Item2).Select(result => result.visitor)];
+
+        var atTen = await InAsync();
+        var raised = await (await _admin.PutAsJsonAsync($"/api/promotions/definitions/{promotion}/rollout", new JsonObject { ["percent"] = 50, ["reason"] = "healthy" }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var atFifty = await InAsync();
+
+        Assert.Subset(atFifty, atTen);
+        Assert.True(atFifty.Count > atTen.Count);
+        Assert.Equal(raised["liveVersion"]!.GetValue<int>(), raised["latestVersion"]!.GetValue<int>());
+        Assert.Equal(1, await CountOutboxAsync("promotion-rollout-changed", promotion.ToString()));
+        await (await _admin.PutAsJsonAsync($"/api/promotions/definitions/{promotion}/rollout", new JsonObject { ["percent"] = 101 }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    private static JsonObject Variant(string key, Guid? promotion, int weight) => new() { ["key"] = key, ["promotionId"] = promotion, ["weight"] = weight };
+
+    private async Task<Guid> CreateAsync(JsonObject body) =>
+        (await (await _admin.PostAsJsonAsync("/api/promotions/experiments", body, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+
+    private async Task<Guid> SendWithKeyAsync(JsonObject body, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/promotions/experiments") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return (await (await _admin.SendAsync(request, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+    }
+
+    private async Task<JsonObject> ResultsAsync(Guid experiment) =>
+        await (await _admin.GetAsync($"/api/promotions/experiments/{experiment}/results", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+    private async Task OrderAsync(JsonObject cart, JsonObject checkout) =>
+        await (await _storefront.PostAsJsonAsync("/api/promotions/orders", new JsonObject
+        {
+            ["orderId"] = $"order-{Guid.NewGuid():N}",
+            ["quote"] = checkout["quote"]!.DeepClone(),
+            ["order"] = cart.With("touchpoint", "checkout"),
+            ["chargedGrandTotal"] = checkout.Total("grandTotal"),
+            ["chargedDiscountTotal"] = checkout.Total("discountTotal"),
+        }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+    private Task<int> CountOutboxAsync(string urnPart, string contains) =>
+        factory.QueryDbAsync(async db => (await db.Set<PartnerMesh.Outbox.OutboxMessage>().Where(message => message.MessageUrn.Contains(urnPart))
+            .Select(message => message.Payload).ToListAsync(Ct)).Count(payload => payload.Contains(contains, StringComparison.Ordinal)));
+}
