@@ -81,6 +81,10 @@ public class EvaluatorBenchmarks
     [Benchmark]
     public EvaluationResult Evaluate() => PromotionEvaluator.Evaluate(_rules, _cart, _context);
 
+    internal RuleSet Rules => _rules;
+    internal Cart BenchCart => _cart;
+    internal EvaluationContext BenchContext => _context;
+
     /// <summary>A promotion on one product or one category, half of them with an items condition.</summary>
     private static PromotionDefinition Targeted(Random random, string product, string category)
     {

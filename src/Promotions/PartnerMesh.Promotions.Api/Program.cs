@@ -1,5 +1,6 @@
 using PartnerMesh.Data;
 using PartnerMesh.PartnerDirectory;
+using PartnerMesh.Promotions.Api.Audit;
 using PartnerMesh.Promotions.Api.Definitions;
 using PartnerMesh.Promotions.Api.Evaluations;
 using PartnerMesh.Promotions.Api.Experiments;
@@ -33,4 +34,5 @@ app.MapEvaluationEndpoints();
 app.MapOrderEndpoints();
 app.MapSettingsEndpoints();
 app.MapExperimentEndpoints();
+app.MapAuditEndpoints();
 app.Run();

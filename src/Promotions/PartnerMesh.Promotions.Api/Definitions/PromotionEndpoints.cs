@@ -2,6 +2,7 @@ using PartnerMesh.ServiceDefaults.WebApi;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using PartnerMesh.Promotions.Api.Audit;
 using PartnerMesh.Promotions.Api.Common;
 using PartnerMesh.Promotions.Api.Evaluations;
 using PartnerMesh.Promotions.Domain.Definitions;
@@ -109,9 +110,23 @@ public static class PromotionEndpoints
         return ToResult(id, await catalog.UpdateAsync(id, request.Definition, request.Reason, Actor.Of(user), cancellationToken));
     }
 
+    /// <summary>Refused (422, with the audit's <c>findings</c>) when the version would create a blocking conflict.</summary>
     private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> PublishPromotion(
-        Guid id, [FromBody] ChangeRequest? request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ToResult(id, await catalog.PublishAsync(id, Reason(request), Actor.Of(user), cancellationToken));
+        Guid id, [FromBody] ChangeRequest? request, PromotionCatalog catalog, PromotionAuditService audit, ClaimsPrincipal user,
+        CancellationToken cancellationToken)
+    {
+        if (await catalog.LatestAsync(id, cancellationToken) is { } latest
+            && await audit.BlockingForPublishAsync(id, latest.Definition, cancellationToken) is { Count: > 0 } blocking)
+        {
+            return TypedResults.Problem(
+                string.Join(" ", blocking.Select(finding => $"{finding.Code}: {finding.Detail}.")),
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "Publishing would create a blocking conflict",
+                extensions: new Dictionary<string, object?> { ["reason"] = blocking[0].Code, ["findings"] = blocking });
+        }
+
+        return ToResult(id, await catalog.PublishAsync(id, Reason(request), Actor.Of(user), cancellationToken));
+    }
 
     private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> PausePromotion(
         Guid id, [FromBody] ChangeRequest? request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken) =>

@@ -3,6 +3,7 @@ using PartnerMesh.Data;
 using PartnerMesh.Messaging;
 using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
+using PartnerMesh.Promotions.Api.Audit;
 using PartnerMesh.Promotions.Api.Budgets;
 using PartnerMesh.Promotions.Api.Common;
 using PartnerMesh.Promotions.Api.Definitions;
@@ -49,6 +50,7 @@ public static class HostingExtensions
         builder.Services.AddHttpClient<CouponCodeValidator>();
         builder.Services.AddScoped<OrderVerificationService>();
         builder.Services.AddScoped<ExperimentService>();
+        builder.Services.AddScoped<PromotionAuditService>();
         builder.Services.AddSingleton<ExposureRecorder>();
         builder.Services.AddSingleton<ExposureWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ExposureWriter>());

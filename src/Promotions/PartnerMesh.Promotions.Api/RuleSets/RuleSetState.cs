@@ -13,6 +13,9 @@ public sealed class RuleSetState
     public long Version { get; set; }
     public StackingMode StackingMode { get; set; }
     public bool KillSwitch { get; set; }
+
+    /// <summary>When set, publishing a promotion that could stack with others past this discount percent is refused (the audit).</summary>
+    public decimal? MaxCombinedDiscountPercent { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public string? UpdatedBy { get; set; }
 }

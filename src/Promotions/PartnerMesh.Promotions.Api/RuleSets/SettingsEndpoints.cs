@@ -9,9 +9,11 @@ using PartnerMesh.ServiceDefaults.Security;
 namespace PartnerMesh.Promotions.Api.RuleSets;
 
 /// <summary>The project-wide switches: stacking mode and the kill switch that stops every promotion at once.</summary>
-public sealed record EngineSettings(StackingMode StackingMode, bool KillSwitch, long RuleSetVersion, DateTimeOffset UpdatedAt, string? UpdatedBy);
+public sealed record EngineSettings(
+    StackingMode StackingMode, bool KillSwitch, decimal? MaxCombinedDiscountPercent, long RuleSetVersion, DateTimeOffset UpdatedAt, string? UpdatedBy);
 
-public sealed record UpdateEngineSettings(StackingMode? StackingMode, bool? KillSwitch);
+/// <summary><c>maxCombinedDiscountPercent</c>: 1–100, or 0 to remove the limit.</summary>
+public sealed record UpdateEngineSettings(StackingMode? StackingMode, bool? KillSwitch, decimal? MaxCombinedDiscountPercent = null);
 
 public static class SettingsEndpoints
 {
@@ -35,9 +37,17 @@ public static class SettingsEndpoints
         UpdateEngineSettings request, PromotionsDbContext db, RuleSetNotifier notifier, TimeProvider timeProvider, ClaimsPrincipal user,
         CancellationToken cancellationToken)
     {
-        if (request.StackingMode is null && request.KillSwitch is null)
+        if (request.StackingMode is null && request.KillSwitch is null && request.MaxCombinedDiscountPercent is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["stackingMode"] = ["Change stackingMode (stack, bestDeal), killSwitch, or both."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["stackingMode"] = ["Change stackingMode (stack, bestDeal), killSwitch, maxCombinedDiscountPercent, or several."],
+            });
+        }
+
+        if (request.MaxCombinedDiscountPercent is < 0 or > 100)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["maxCombinedDiscountPercent"] = ["1 to 100, or 0 for no limit."] });
         }
 
         if (request.StackingMode is { } mode && !Enum.IsDefined(mode))
@@ -49,6 +59,11 @@ public static class SettingsEndpoints
         var state = await db.RuleSetStates.FromSql($"SELECT * FROM rule_set_state WHERE id = {RuleSetState.SingletonId} FOR UPDATE").SingleAsync(cancellationToken);
         state.StackingMode = request.StackingMode ?? state.StackingMode;
         state.KillSwitch = request.KillSwitch ?? state.KillSwitch;
+        if (request.MaxCombinedDiscountPercent is { } max)
+        {
+            state.MaxCombinedDiscountPercent = max == 0 ? null : max;
+        }
+
         state.Version++;
         state.UpdatedAt = timeProvider.GetUtcNow();
         state.UpdatedBy = Actor.Of(user);
@@ -59,5 +74,5 @@ public static class SettingsEndpoints
     }
 
     private static EngineSettings ToResponse(RuleSetState state) =>
-        new(state.StackingMode, state.KillSwitch, state.Version, state.UpdatedAt, state.UpdatedBy);
+        new(state.StackingMode, state.KillSwitch, state.MaxCombinedDiscountPercent, state.Version, state.UpdatedAt, state.UpdatedBy);
 }

@@ -555,6 +555,10 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("kill_switch");
 
+                    b.Property<decimal?>("MaxCombinedDiscountPercent")
+                        .HasColumnType("numeric")
+                        .HasColumnName("max_combined_discount_percent");
+
                     b.Property<string>("StackingMode")
                         .IsRequired()
                         .HasMaxLength(16)
