@@ -18,8 +18,15 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
         await base.InitializeAsync();
     }
 
-    protected override void ConfigureTestSettings(IDictionary<string, string?> settings) =>
+    protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
+    {
         settings[$"services:{ResourceNames.AnalyticsApi}:http:0"] = AnalyticsAddress().ToString();
+        // Webhook receivers in tests listen on loopback over http; retries come quickly.
+        settings["Webhooks:InsecureHosts:0"] = "127.0.0.1";
+        settings["Webhooks:FirstRetryDelay"] = "00:00:00.200";
+        settings["Webhooks:PollInterval"] = "00:00:00.200";
+        settings["Webhooks:MaxAttempts"] = "3";
+    }
 
     /// <summary>Where the portal finds analytics-api.</summary>
     protected virtual Uri AnalyticsAddress() => Analytics.BaseAddress;

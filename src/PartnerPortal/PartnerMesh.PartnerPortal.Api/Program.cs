@@ -3,6 +3,7 @@ using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.PartnerPortal.Api.Extensions;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.Portal;
+using PartnerMesh.PartnerPortal.Api.Webhooks;
 using PartnerMesh.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,4 +26,5 @@ app.MapDefaultEndpoints();
 app.MapAccountEndpoints();
 app.MapPortalEndpoints();
 app.MapBffEndpoints();
+app.MapWebhookEndpoints();
 app.Run();

@@ -24,5 +24,5 @@ public sealed record RefundRecorded : IIntegrationEvent
     public required DateTimeOffset RefundedAt { get; init; }
     public Guid? PartnerId { get; init; }
     /// <summary>The commission taken back by this refund (positive), zero when the order earned none.</summary>
-    public decimal CommissionReversed { get; init; }
+    public required decimal CommissionReversed { get; init; }
 }

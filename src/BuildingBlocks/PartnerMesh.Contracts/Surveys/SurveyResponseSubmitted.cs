@@ -29,6 +29,6 @@ public sealed record SurveyResponseSubmitted : IIntegrationEvent
     public int? NpsScore { get; init; }
     /// <summary>The answer to the survey's CSAT question (1–5), if it has one and it was answered.</summary>
     public int? CsatScore { get; init; }
-    /// <summary>Reason codes chosen in choice questions (e.g. abandonment reasons such as <c>extra-costs</c>).</summary>
-    public IReadOnlyList<string> ReasonCodes { get; init; } = [];
+    /// <summary>Reason codes chosen in choice questions (e.g. abandonment reasons such as <c>extra-costs</c>); empty when none.</summary>
+    public required IReadOnlyList<string> ReasonCodes { get; init; }
 }

@@ -9,6 +9,7 @@ using PartnerMesh.PartnerPortal.Api.Analytics;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.IntegrationEvents;
 using PartnerMesh.PartnerPortal.Api.Portal;
+using PartnerMesh.PartnerPortal.Api.Webhooks;
 using PartnerMesh.ServiceDefaults;
 
 namespace PartnerMesh.PartnerPortal.Api.Extensions;
@@ -33,7 +34,12 @@ public static class HostingExtensions
         builder.AddPortalAuthentication();
         builder.AddAnalyticsClient();
 
-        builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus => bus.AddConsumer<RegisterPartnerConsumer>());
+        builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
+        {
+            bus.AddConsumer<RegisterPartnerConsumer>();
+            bus.AddWebhookFanOut();
+        });
+        builder.AddWebhooks();
 
         builder.Services.AddHealthChecks().AddNpgSql(connectionString);
         return builder;

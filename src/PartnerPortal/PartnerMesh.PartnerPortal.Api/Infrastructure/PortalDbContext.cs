@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
 using PartnerMesh.PartnerPortal.Api.Accounts;
+using PartnerMesh.PartnerPortal.Api.Webhooks;
 
 namespace PartnerMesh.PartnerPortal.Api.Infrastructure;
 
@@ -11,6 +12,10 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<KnownPartner> Partners => Set<KnownPartner>();
 
     public DbSet<PortalAccount> Accounts => Set<PortalAccount>();
+
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     /// <summary>Keys that protect session and antiforgery cookies, shared by every instance and kept across restarts.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

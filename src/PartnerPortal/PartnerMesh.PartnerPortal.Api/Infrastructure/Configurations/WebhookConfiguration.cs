@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PartnerMesh.PartnerPortal.Api.Webhooks;
+
+namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;
+
+public sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<WebhookSubscription>
+{
+    public void Configure(EntityTypeBuilder<WebhookSubscription> builder)
+    {
+        builder.ToTable("webhook_subscriptions");
+        builder.HasKey(subscription => subscription.Id);
+        builder.Property(subscription => subscription.Id).ValueGeneratedNever();
+        builder.Property(subscription => subscription.Url).HasMaxLength(WebhookRules.MaxUrlLength);
+        builder.Property(subscription => subscription.ProtectedSecret).HasMaxLength(2_000);
+        builder.Property(subscription => subscription.CreatedBy).HasMaxLength(200);
+        builder.HasIndex(subscription => subscription.PartnerId);
+    }
+}
+
+public sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<WebhookDelivery>
+{
+    public void Configure(EntityTypeBuilder<WebhookDelivery> builder)
+    {
+        builder.ToTable("webhook_deliveries");
+        builder.HasKey(delivery => delivery.Id);
+        builder.Property(delivery => delivery.Id).ValueGeneratedNever();
+        builder.Property(delivery => delivery.EventType).HasMaxLength(100);
+        builder.Property(delivery => delivery.Payload).HasColumnType("jsonb");
+        builder.Property(delivery => delivery.Status).HasMaxLength(16);
+        builder.Property(delivery => delivery.LastError).HasMaxLength(500);
+        builder.HasIndex(delivery => new { delivery.SubscriptionId, delivery.EventId }).IsUnique();
+        builder.HasIndex(delivery => delivery.NextAttemptAt).HasFilter("status = 'pending'");
+        builder.HasOne<WebhookSubscription>().WithMany().HasForeignKey(delivery => delivery.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

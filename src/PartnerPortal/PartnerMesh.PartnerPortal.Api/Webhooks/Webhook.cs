@@ -1,0 +1,63 @@
+namespace PartnerMesh.PartnerPortal.Api.Webhooks;
+
+/// <summary>
+/// An endpoint that receives integration events: a partner's (only events about that partner) or, with
+/// <see cref="PartnerId"/> null, a tool's (an e-mail tool, a BI pipeline: every event it subscribes to). The signing
+/// secret is kept encrypted with the portal's data-protection keys (it must be readable to sign), never hashed.
+/// </summary>
+public sealed class WebhookSubscription
+{
+    public required Guid Id { get; init; }
+    public Guid? PartnerId { get; init; }
+    public required string Url { get; init; }
+    public required string[] EventTypes { get; init; }
+    public required string ProtectedSecret { get; init; }
+    public bool Active { get; set; } = true;
+    public int ConsecutiveFailures { get; set; }
+    public DateTimeOffset? DisabledAt { get; set; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required string CreatedBy { get; init; }
+}
+
+/// <summary>One event for one subscription: unique per (subscription, event), so a redelivered message fans out once.</summary>
+public sealed class WebhookDelivery
+{
+    public required Guid Id { get; init; }
+    public required Guid SubscriptionId { get; init; }
+    public required Guid EventId { get; init; }
+    public required string EventType { get; init; }
+    public required string Payload { get; init; }
+    public required string Status { get; set; }
+    public int Attempts { get; set; }
+    public required DateTimeOffset NextAttemptAt { get; set; }
+    public int? LastStatusCode { get; set; }
+    public string? LastError { get; set; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? DeliveredAt { get; set; }
+}
+
+public static class DeliveryStatuses
+{
+    public const string Pending = "pending";
+    public const string Delivered = "delivered";
+
+    /// <summary>Gave up after <see cref="WebhookOptions.MaxAttempts"/>; can be redelivered by hand.</summary>
+    public const string Failed = "failed";
+}
+
+public sealed class WebhookOptions
+{
+    public const string SectionName = "Webhooks";
+
+    public int MaxAttempts { get; set; } = 10;
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A subscription failing this many deliveries in a row is switched off (re-enabled with a PUT).</summary>
+    public int DisableAfterConsecutiveFailures { get; set; } = 50;
+
+    /// <summary>Hosts allowed over plain http and on private addresses (development and tests: a receiver on loopback).</summary>
+    public IList<string> InsecureHosts { get; } = [];
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics.Metrics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerMesh.PartnerPortal.Api.Infrastructure;
+
+namespace PartnerMesh.PartnerPortal.Api.Webhooks;
+
+/// <summary>Wakes this instance's dispatcher when its consumer created deliveries.</summary>
+public sealed class WebhookDispatchSignal
+{
+    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public void Notify() => _channel.Writer.TryWrite(true);
+
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            await _channel.Reader.ReadAsync(timeoutSource.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // the poll interval passed
+        }
+    }
+}
+
+/// <summary>
+/// Sends due deliveries (every instance; rows claimed with <c>SKIP LOCKED</c>), signed (<see cref="WebhookSignature"/>).
+/// A 2xx answer delivers; anything else retries with exponential backoff (10 s, 20 s, … up to an hour) until
+/// <see cref="WebhookOptions.MaxAttempts"/>, then the delivery is failed and can be redelivered by hand. A subscription
+/// failing <see cref="WebhookOptions.DisableAfterConsecutiveFailures"/> attempts in a row is switched off.
+/// </summary>
+public sealed class WebhookDispatcher(
+    IServiceScopeFactory scopes, IHttpClientFactory clients, WebhookDispatchSignal signal, IDataProtectionProvider protection,
+    IOptions<WebhookOptions> options, TimeProvider timeProvider, IMeterFactory meterFactory, ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    public const string ClientName = "webhooks";
+    public const string ProtectorPurpose = "PartnerMesh.Webhooks.Secret";
+    private const int BatchSize = 20;
+
+    private readonly Counter<long> _attempts = meterFactory.Create("PartnerMesh.PartnerPortal")
+        .CreateCounter<long>("partnermesh.webhooks.deliveries", "{attempt}", "Webhook delivery attempts, by outcome (delivered, retry, failed).");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await DispatchDueAsync(stoppingToken) == BatchSize)
+                {
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning(exception, "Webhook dispatch failed; retrying");
+            }
+
+            await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+        }
+    }
+
+    public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var now = timeProvider.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var due = await db.WebhookDeliveries.FromSql($"""
+            SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= {now}
+            ORDER BY next_attempt_at LIMIT {BatchSize} FOR UPDATE SKIP LOCKED
+            """).ToListAsync(cancellationToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var subscriptionIds = due.Select(delivery => delivery.SubscriptionId).Distinct().ToList();
+        var subscriptions = await db.WebhookSubscriptions.Where(subscription => subscriptionIds.Contains(subscription.Id))
+            .ToDictionaryAsync(subscription => subscription.Id, cancellationToken);
+        var protector = protection.CreateProtector(ProtectorPurpose);
+        await Task.WhenAll(due.Select(delivery => SendAsync(delivery, subscriptions[delivery.SubscriptionId], protector, cancellationToken)));
+        foreach (var delivery in due)
+        {
+            var subscription = subscriptions[delivery.SubscriptionId];
+            if (delivery.Status == DeliveryStatuses.Delivered)
+            {
+                subscription.ConsecutiveFailures = 0;
+            }
+            else if (++subscription.ConsecutiveFailures >= options.Value.DisableAfterConsecutiveFailures && subscription.Active)
+            {
+                subscription.Active = false;
+                subscription.DisabledAt = now;
+                logger.LogWarning("Webhook subscription {SubscriptionId} switched off after {Count} failed deliveries in a row", subscription.Id, subscription.ConsecutiveFailures);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return due.Count;
+    }
+
+    private async Task SendAsync(WebhookDelivery delivery, WebhookSubscription subscription, IDataProtector protector, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        delivery.Attempts++;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url)
+            {
+                Content = new StringContent(delivery.Payload, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+            };
+            request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(protector.Unprotect(subscription.ProtectedSecret), now.ToUnixTimeSeconds(), delivery.Payload));
+            request.Headers.Add(WebhookSignature.EventIdHeader, delivery.EventId.ToString());
+            request.Headers.Add(WebhookSignature.EventTypeHeader, delivery.EventType);
+            request.Headers.Add(WebhookSignature.DeliveryIdHeader, delivery.Id.ToString());
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.Value.RequestTimeout);
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, timeout.Token);
+            delivery.LastStatusCode = (int)response.StatusCode;
+            delivery.LastError = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+            if (response.IsSuccessStatusCode)
+            {
+                delivery.Status = DeliveryStatuses.Delivered;
+                delivery.DeliveredAt = now;
+                _attempts.Add(1, new KeyValuePair<string, object?>("outcome", "delivered"));
+                return;
+            }
+        }
+        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            delivery.LastStatusCode = null;
+            delivery.LastError = exception is OperationCanceledException ? "timed out" : exception.Message[..Math.Min(exception.Message.Length, 500)];
+        }
+
+        var failed = delivery.Attempts >= options.Value.MaxAttempts;
+        delivery.Status = failed ? DeliveryStatuses.Failed : DeliveryStatuses.Pending;
+        var delay = TimeSpan.FromTicks(Math.Min(options.Value.MaxRetryDelay.Ticks, options.Value.FirstRetryDelay.Ticks * (1L << Math.Min(delivery.Attempts - 1, 20))));
+        delivery.NextAttemptAt = now + delay;
+        _attempts.Add(1, new KeyValuePair<string, object?>("outcome", failed ? "failed" : "retry"));
+    }
+}

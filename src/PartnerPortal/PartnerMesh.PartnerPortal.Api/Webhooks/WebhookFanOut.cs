@@ -1,0 +1,60 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Contracts;
+using PartnerMesh.PartnerPortal.Api.Infrastructure;
+
+namespace PartnerMesh.PartnerPortal.Api.Webhooks;
+
+/// <summary>
+/// Turns every integration event into deliveries for the subscriptions that want it: tools' subscriptions to its type,
+/// and the subscriptions of the partner the event is about. One insert per event; the (subscription, event) key makes a
+/// redelivered message fan out once. The dispatcher sends them.
+/// </summary>
+public sealed class WebhookFanOutConsumer<TEvent>(PortalDbContext db, WebhookDispatchSignal signal, TimeProvider timeProvider) : IConsumer<TEvent>
+    where TEvent : class, IIntegrationEvent
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task Consume(ConsumeContext<TEvent> context)
+    {
+        var message = context.Message;
+        var type = WebhookEventTypes.Of(typeof(TEvent));
+        var partner = WebhookEventTypes.PartnerOf(message);
+        var payload = JsonSerializer.Serialize(new WebhookEnvelope(message.EventId, type, message.OccurredAt, message), Json);
+        var now = timeProvider.GetUtcNow();
+        var created = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at)
+            SELECT gen_random_uuid(), s.id, {message.EventId}, {type}, {payload}::jsonb, 'pending', 0, {now}, {now}
+            FROM webhook_subscriptions s
+            WHERE s.active AND (s.event_types @> ARRAY[{type}]::text[] OR s.event_types @> ARRAY['*']::text[])
+              AND (s.partner_id IS NULL OR s.partner_id = {partner})
+            ON CONFLICT (subscription_id, event_id) DO NOTHING
+            """, context.CancellationToken);
+        if (created > 0)
+        {
+            signal.Notify();
+        }
+    }
+}
+
+/// <summary>What a receiver gets: the event's id, type and time, and the event itself as <c>data</c>.</summary>
+public sealed record WebhookEnvelope(Guid Id, string Type, DateTimeOffset OccurredAt, object Data);
+
+/// <summary>Every fan-out consumer shares one queue (<c>partner-portal-webhooks</c>) bound to every event's exchange.</summary>
+public sealed class WebhookFanOutDefinition<TEvent> : ConsumerDefinition<WebhookFanOutConsumer<TEvent>>
+    where TEvent : class, IIntegrationEvent
+{
+    public WebhookFanOutDefinition() => EndpointName = "partner-portal-webhooks";
+}
+
+public static class WebhookRegistration
+{
+    public static void AddWebhookFanOut(this IBusRegistrationConfigurator bus)
+    {
+        foreach (var eventType in IntegrationEventTypes.All)
+        {
+            bus.AddConsumer(typeof(WebhookFanOutConsumer<>).MakeGenericType(eventType), typeof(WebhookFanOutDefinition<>).MakeGenericType(eventType));
+        }
+    }
+}

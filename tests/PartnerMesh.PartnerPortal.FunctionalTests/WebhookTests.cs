@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Contracts.Coupons;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.PartnerPortal.FunctionalTests;
+
+/// <summary>
+/// Webhooks with real PostgreSQL and RabbitMQ and a receiver on loopback: events crossing the broker are delivered signed
+/// (HMAC-SHA256 over timestamp and body, checked here independently of the service's code), partners get only events
+/// about themselves, failures retry until they succeed, and bad subscriptions are refused.
+/// </summary>
+public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory>, IAsyncLifetime
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly HttpClient _admin = factory.CreateClientWithScopes(PartnerMeshScopes.Admin);
+    private WebhookReceiver _receiver = null!;
+
+    public async ValueTask InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _receiver.DisposeAsync();
+
+    [Fact]
+    public async Task PartnerSubscription_GetsItsOwnConversions_Signed_AndNotOtherPartners()
+    {
+        var partner = Guid.NewGuid();
+        using var client = factory.CreatePartnerClient(partner);
+        var (_, secret) = await SubscribeAsync(client, ["attribution.conversion-attributed"]);
+        var mine = Conversion(partner);
+
+        await factory.PublishAsync(Conversion(Guid.NewGuid())); // another partner's
+        await factory.PublishAsync(mine);
+
+        var delivery = await Eventually.GetAsync(() => Task.FromResult(_receiver.Received.FirstOrDefault()), because: "the conversion is delivered");
+        Assert.Equal(mine.EventId.ToString(), delivery.EventId);
+        Assert.Equal("attribution.conversion-attributed", delivery.EventType);
+        Assert.True(SignatureHolds(secret, delivery.Signature, delivery.Body), delivery.Signature);
+        var body = JsonNode.Parse(delivery.Body)!;
+        Assert.Equal(mine.OrderId, body["data"]!["orderId"]!.GetValue<string>());
+        Assert.Equal(mine.EventId, body["id"]!.GetValue<Guid>());
+        await factory.PublishAsync(mine); // redelivered by the broker: one delivery still
+        var marker = Conversion(partner);
+        await factory.PublishAsync(marker);
+        await Eventually.UntilAsync(() => Task.FromResult(_receiver.Received.Any(received => received.EventId == marker.EventId.ToString())), because: "the marker arrives");
+        Assert.Single(_receiver.Received, received => received.EventId == mine.EventId.ToString());
+        Assert.Equal(2, _receiver.Received.Count);
+    }
+
+    [Fact]
+    public async Task FailingReceiver_IsRetried_UntilItAnswers2xx_AndTheLogShowsIt()
+    {
+        using var admin = factory.CreateClientWithScopes(PartnerMeshScopes.Admin);
+        var (id, _) = await SubscribeAsync(admin, ["coupons.coupon-leak-suspected"]);
+        _receiver.Answers.Enqueue(500);
+        _receiver.Answers.Enqueue(503);
+        var leak = new CouponLeakSuspected
+        {
+            EventId = Guid.CreateVersion7(), OccurredAt = DateTimeOffset.UtcNow, RedemptionId = Guid.NewGuid(), OrderId = $"o-{Guid.NewGuid():N}",
+            CodeId = Guid.NewGuid(), Code = "LEAKED", CampaignId = Guid.NewGuid(), PartnerId = Guid.NewGuid(), Reason = "coupon_site_referrer",
+        };
+
+        await factory.PublishAsync(leak);
+
+        var log = await Eventually.GetAsync(async () =>
+        {
+            var page = await (await admin.GetAsync($"/api/portal/webhooks/{id}/deliveries", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+            return page["items"]!.AsArray().OfType<JsonObject>().FirstOrDefault(item => item["status"]!.GetValue<string>() == "delivered");
+        }, because: "the third attempt succeeds");
+        Assert.Equal(3, log["attempts"]!.GetValue<int>());
+        Assert.Equal(3, _receiver.Received.Count(received => received.EventId == leak.EventId.ToString()));
+    }
+
+    [Fact]
+    public async Task OtherOwnersSubscriptions_AreInvisible()
+    {
+        using var first = factory.CreatePartnerClient(Guid.NewGuid());
+        using var second = factory.CreatePartnerClient(Guid.NewGuid());
+        var (id, _) = await SubscribeAsync(first, ["attribution.click-recorded"]);
+
+        await (await second.GetAsync($"/api/portal/webhooks/{id}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await second.DeleteAsync($"/api/portal/webhooks/{id}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await _admin.GetAsync($"/api/portal/webhooks/{id}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        Assert.Empty((await (await second.GetAsync("/api/portal/webhooks", Ct)).ShouldBeAsync<JsonArray>(HttpStatusCode.OK)));
+        Assert.Equal(HttpStatusCode.NoContent, (await first.DeleteAsync($"/api/portal/webhooks/{id}", Ct)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("ftp://example.com/hook", "url")]
+    [InlineData("http://example.com/hook", "url")]
+    [InlineData("https://169.254.169.254/latest/meta-data", "url")]
+    [InlineData("https://10.0.0.5/hook", "url")]
+    [InlineData("https://user:pass@example.com/hook", "url")]
+    [InlineData("not a url", "url")]
+    public async Task Create_BadUrl_Returns400_AndStoresNothing(string url, string field)
+    {
+        var before = await factory.QueryDbAsync(db => db.WebhookSubscriptions.CountAsync(Ct));
+
+        var problem = await (await _admin.PostAsJsonAsync("/api/portal/webhooks", new JsonObject { ["url"] = url, ["eventTypes"] = new JsonArray("*") }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains($"\"{field}\"", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(before, await factory.QueryDbAsync(db => db.WebhookSubscriptions.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task Create_UnknownEventType_OrOneNotAboutPartnersForAPartner_Returns400()
+    {
+        using var partner = factory.CreatePartnerClient(Guid.NewGuid());
+
+        await (await _admin.PostAsJsonAsync("/api/portal/webhooks", new JsonObject { ["url"] = _receiver.Url.ToString(), ["eventTypes"] = new JsonArray("nope.nothing") }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await partner.PostAsJsonAsync("/api/portal/webhooks", new JsonObject { ["url"] = _receiver.Url.ToString(), ["eventTypes"] = new JsonArray("promotions.promotion-published") }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task StorefrontKeys_CannotManageWebhooks()
+    {
+        using var storefront = factory.CreateClientWithScopes(PartnerMeshScopes.Storefront);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await storefront.GetAsync("/api/portal/webhooks", Ct)).StatusCode);
+    }
+
+    private async Task<(Guid Id, string Secret)> SubscribeAsync(HttpClient client, string[] eventTypes)
+    {
+        var created = await (await client.PostAsJsonAsync("/api/portal/webhooks", new JsonObject
+        {
+            ["url"] = _receiver.Url.ToString(), ["eventTypes"] = new JsonArray([.. eventTypes.Select(type => (JsonNode)type)]),
+        }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        return (created["webhook"]!["id"]!.GetValue<Guid>(), created["secret"]!.GetValue<string>());
+    }
+
+    private static ConversionAttributed Conversion(Guid partnerId) => new()
+    {
+        EventId = Guid.CreateVersion7(),
+        OccurredAt = DateTimeOffset.UtcNow,
+        ConversionId = Guid.NewGuid(),
+        OrderId = $"order-{Guid.NewGuid():N}",
+        PartnerId = partnerId,
+        OrderAmount = 120m,
+        Currency = "EUR",
+        CommissionAmount = 12m,
+        OrderedAt = DateTimeOffset.UtcNow,
+    };
+
+    /// <summary>What a receiver does, written here from the documented scheme rather than with the service's code.</summary>
+    private static bool SignatureHolds(string secret, string header, string body)
+    {
+        var parts = header.Split(',').Select(part => part.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]);
+        var timestamp = long.Parse(parts["t"], System.Globalization.CultureInfo.InvariantCulture);
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+        return Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - timestamp) < 300 && parts["v1"] == expected;
+    }
+}
