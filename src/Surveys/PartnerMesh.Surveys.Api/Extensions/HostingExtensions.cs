@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Data;
 using PartnerMesh.Messaging;
@@ -31,6 +32,8 @@ public static class HostingExtensions
         builder.AddRedisConnection(ResourceNames.Redis);
         builder.AddContactFrequencyRecord();
 
+        // Free text is returned as data: HTML-significant characters are escaped (\u003C…) so no client can mistake it for markup.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = JavaScriptEncoder.Default);
         builder.Services.AddOptions<SurveysOptions>().BindConfiguration(SurveysOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RedisOutage>();
