@@ -54,8 +54,12 @@ foreach (var rate in options.Rates)
 {
     var result = await OpenLoop.RunAsync(rate, options.Seconds, async index =>
     {
-        var fresh = index % 2 == 0 || !returning.TryDequeue(out var visitor);
-        visitor = fresh ? $"bench-{Guid.NewGuid():N}" : visitor;
+        string? visitor = null;
+        if (index % 2 == 0 || !returning.TryDequeue(out visitor))
+        {
+            visitor = $"bench-{Guid.NewGuid():N}";
+        }
+
         using var response = await http.PostAsJsonAsync("/api/surveys/decisions", new JsonObject
         {
             ["visitorId"] = visitor, ["touchpoint"] = "order", ["trigger"] = "post-purchase", ["partnerId"] = partner,
@@ -68,8 +72,8 @@ foreach (var rate in options.Rates)
         var decision = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         if (decision["show"]!.GetValue<bool>())
         {
-            shown.Add((visitor!, decision["impressionId"]!.GetValue<Guid>()));
-            returning.Enqueue(visitor!);
+            shown.Add((visitor, decision["impressionId"]!.GetValue<Guid>()));
+            returning.Enqueue(visitor);
         }
 
         return true;
