@@ -145,6 +145,8 @@ public sealed class DecisionTests(SurveysApiFactory factory) : IClassFixture<Sur
     [InlineData("""{"visitorId":"v","touchpoint":"order","trigger":"event"}""")]
     [InlineData("""{"visitorId":"v","touchpoint":"order","trigger":"post-purchase","segments":["<b>"]}""")]
     [InlineData("""{"visitorId":"v","touchpoint":"order","trigger":"post-purchase","partnerId":"nope"}""")]
+    [InlineData("""{"visitorId":"v\u0000","touchpoint":"order","trigger":"post-purchase"}""")]
+    [InlineData("""{"visitorId":"v","touchpoint":"order","trigger":"post-purchase","campaignId":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}""")]
     public async Task InvalidDecisionRequest_Returns400Problem(string json)
     {
         var response = await _client.Storefront.PostAsync("/api/surveys/decisions", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Ct);

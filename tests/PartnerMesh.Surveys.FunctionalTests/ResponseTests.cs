@@ -72,6 +72,7 @@ public sealed class ResponseTests(SurveysApiFactory factory) : IClassFixture<Sur
     [InlineData("""[{"questionId":"nps","score":9},{"questionId":"nps","score":8}]""")]
     [InlineData("""[{"questionId":"nps","score":9},{"questionId":"why","score":3}]""")]
     [InlineData("""[]""")]
+    [InlineData("""[{"questionId":"nps","score":9},{"questionId":"why","text":"nul \u0000 byte"}]""")]
     public async Task InvalidAnswers_Return400_AndWriteNothing(string answers)
     {
         var partner = Guid.NewGuid();

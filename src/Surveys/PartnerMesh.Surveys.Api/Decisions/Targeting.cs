@@ -21,7 +21,7 @@ public static class Targeting
             return errors.ToDictionary();
         }
 
-        if (string.IsNullOrWhiteSpace(request.VisitorId) || request.VisitorId.Length > MaxIdLength)
+        if (string.IsNullOrWhiteSpace(request.VisitorId) || request.VisitorId.Length > MaxIdLength || !StoredText.IsStorable(request.VisitorId))
         {
             errors.Add("visitorId", $"A visitorId of 1 to {MaxIdLength} characters is required.");
         }
@@ -42,7 +42,7 @@ public static class Targeting
 
         foreach (var (field, value) in new[] { ("customerId", request.CustomerId), ("orderId", request.OrderId), ("campaignId", request.CampaignId), ("trafficSource", request.TrafficSource), ("email", request.Email) })
         {
-            if (value is { Length: 0 or > MaxIdLength })
+            if (value is { Length: 0 or > MaxIdLength } || !StoredText.IsStorable(value))
             {
                 errors.Add(field, $"{field} has 1 to {MaxIdLength} characters.");
             }

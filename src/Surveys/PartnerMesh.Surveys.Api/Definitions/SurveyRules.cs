@@ -32,7 +32,7 @@ public static partial class SurveyRules
             return errors.ToDictionary();
         }
 
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > MaxNameLength)
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > MaxNameLength || !StoredText.IsStorable(request.Name))
         {
             errors.Add("name", $"A name of 1 to {MaxNameLength} characters is required.");
         }
@@ -164,7 +164,7 @@ public static partial class SurveyRules
                 continue;
             }
 
-            if (string.IsNullOrWhiteSpace(question.Text) || question.Text.Length > MaxTextLength)
+            if (string.IsNullOrWhiteSpace(question.Text) || question.Text.Length > MaxTextLength || !StoredText.IsStorable(question.Text))
             {
                 errors.Add($"{field}.text", $"A question text of 1 to {MaxTextLength} characters is required.");
             }
@@ -207,7 +207,7 @@ public static partial class SurveyRules
                 errors.Add($"{field}.options[{index}].code", $"The option code '{option.Code}' is used twice.");
             }
 
-            if (option is not null && (string.IsNullOrWhiteSpace(option.Label) || option.Label.Length > MaxTextLength))
+            if (option is not null && (string.IsNullOrWhiteSpace(option.Label) || option.Label.Length > MaxTextLength || !StoredText.IsStorable(option.Label)))
             {
                 errors.Add($"{field}.options[{index}].label", $"A label of 1 to {MaxTextLength} characters is required.");
             }

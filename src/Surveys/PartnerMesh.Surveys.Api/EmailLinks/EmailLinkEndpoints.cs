@@ -38,6 +38,9 @@ public sealed record EmailLinkSurvey(Guid ImpressionId, Guid SurveyId, int Versi
 /// </summary>
 public static class EmailLinkEndpoints
 {
+    /// <summary>Shorter than other ids: without a visitor or customer id, the showing's visitor is <c>order:{orderId}</c>.</summary>
+    public const int MaxOrderIdLength = Targeting.MaxIdLength - 8;
+
     public static RouteGroupBuilder MapEmailLinkEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/surveys").WithTags("Email links").RequireAuthorization(PartnerMeshPolicies.Storefront);
@@ -56,9 +59,9 @@ public static class EmailLinkEndpoints
         TimeProvider timeProvider, SurveysMetrics metrics, CancellationToken cancellationToken)
     {
         var errors = new Errors();
-        if (request is null || string.IsNullOrWhiteSpace(request.OrderId) || request.OrderId.Length > Targeting.MaxIdLength)
+        if (request is null || string.IsNullOrWhiteSpace(request.OrderId) || request.OrderId.Length > MaxOrderIdLength || !StoredText.IsStorable(request.OrderId))
         {
-            errors.Add("orderId", $"An orderId of 1 to {Targeting.MaxIdLength} characters is required.");
+            errors.Add("orderId", $"An orderId of 1 to {MaxOrderIdLength} characters is required.");
         }
 
         var lifetime = request?.ExpiresInHours is { } hours ? TimeSpan.FromHours(hours) : options.Value.EmailLinkLifetime;
@@ -69,7 +72,7 @@ public static class EmailLinkEndpoints
 
         foreach (var (field, value) in new[] { ("visitorId", request?.VisitorId), ("customerId", request?.CustomerId), ("campaignId", request?.CampaignId), ("trafficSource", request?.TrafficSource) })
         {
-            if (value is { Length: 0 or > Targeting.MaxIdLength })
+            if (value is { Length: 0 or > Targeting.MaxIdLength } || !StoredText.IsStorable(value))
             {
                 errors.Add(field, $"{field} has 1 to {Targeting.MaxIdLength} characters.");
             }

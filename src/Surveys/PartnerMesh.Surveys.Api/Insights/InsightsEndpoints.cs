@@ -70,7 +70,7 @@ public static class InsightsEndpoints
             errors.Add("limit", $"limit must be between 1 and {MaxLimit}.");
         }
 
-        if (q is { Length: > 200 })
+        if (q is { Length: > 200 } || !StoredText.IsStorable(q))
         {
             errors.Add("q", "q has at most 200 characters.");
         }
@@ -139,7 +139,7 @@ public static class InsightsEndpoints
             errors.Add("to", $"from must not be after to, and the range at most {MaxDays} days.");
         }
 
-        if (campaignId is { Length: 0 or > Targeting.MaxIdLength })
+        if (campaignId is { Length: 0 or > Targeting.MaxIdLength } || !StoredText.IsStorable(campaignId))
         {
             errors.Add("campaignId", $"campaignId has 1 to {Targeting.MaxIdLength} characters.");
         }

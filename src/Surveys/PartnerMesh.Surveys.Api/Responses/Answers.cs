@@ -133,7 +133,7 @@ public static class AnswerRules
                     return null;
                 }
 
-                if (answer.Text is not { } text || string.IsNullOrWhiteSpace(text) || text.Length > MaxTextLength)
+                if (answer.Text is not { } text || string.IsNullOrWhiteSpace(text) || text.Length > MaxTextLength || !StoredText.IsStorable(text))
                 {
                     errors.Add($"{field}.text", $"The free-text question '{id}' takes a text of 1 to {MaxTextLength} characters.");
                     return null;
@@ -200,7 +200,7 @@ public static class AnswerRules
             errors.Add($"{field}.otherText", "otherText goes with the choice 'other', and only with it.");
             ok = false;
         }
-        else if (answer.OtherText is { } text && (string.IsNullOrWhiteSpace(text) || text.Length > MaxTextLength))
+        else if (answer.OtherText is { } text && (string.IsNullOrWhiteSpace(text) || text.Length > MaxTextLength || !StoredText.IsStorable(text)))
         {
             errors.Add($"{field}.otherText", $"otherText has 1 to {MaxTextLength} characters.");
             ok = false;

@@ -15,7 +15,7 @@ public static class ResponseRules
             return errors.ToDictionary();
         }
 
-        if (string.IsNullOrWhiteSpace(request.VisitorId) || request.VisitorId.Length > Targeting.MaxIdLength)
+        if (string.IsNullOrWhiteSpace(request.VisitorId) || request.VisitorId.Length > Targeting.MaxIdLength || !StoredText.IsStorable(request.VisitorId))
         {
             errors.Add("visitorId", $"A visitorId of 1 to {Targeting.MaxIdLength} characters is required.");
         }
@@ -32,7 +32,7 @@ public static class ResponseRules
 
         foreach (var (field, value) in new[] { ("customerId", request.CustomerId), ("orderId", request.OrderId), ("campaignId", request.CampaignId), ("trafficSource", request.TrafficSource) })
         {
-            if (value is { Length: 0 or > Targeting.MaxIdLength })
+            if (value is { Length: 0 or > Targeting.MaxIdLength } || !StoredText.IsStorable(value))
             {
                 errors.Add(field, $"{field} has 1 to {Targeting.MaxIdLength} characters.");
             }
