@@ -18,12 +18,27 @@ if (options.ApiKey is null)
     return 2;
 }
 
-using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+using var http = Client(options.Gateway, options.ApiKey!);
+
+// A key allows at most 100,000 requests a minute (the gateway's cap): the load goes over enough storefront keys.
+var keyCount = (int)Math.Ceiling(options.Rates.Max() * 60 / 90_000.0);
+var storefronts = new List<HttpClient>();
+for (var index = 0; index < keyCount; index++)
 {
-    BaseAddress = new Uri(options.Gateway),
-    Timeout = TimeSpan.FromSeconds(30),
-};
-http.DefaultRequestHeaders.Add("X-Api-Key", options.ApiKey);
+    var key = await http.PostAsJsonAsync("/api/gateway/keys", new JsonObject
+    {
+        ["name"] = $"surveys-bench-{Guid.NewGuid():N}", ["scope"] = "storefront", ["rateLimitPerMinute"] = 100_000,
+    });
+    if (key.StatusCode != HttpStatusCode.Created)
+    {
+        Console.Error.WriteLine($"Creating a storefront key failed: {(int)key.StatusCode} {await key.Content.ReadAsStringAsync()}");
+        return 1;
+    }
+
+    storefronts.Add(Client(options.Gateway, (await key.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>()));
+}
+
+HttpClient Storefront(int index) => storefronts[index % storefronts.Count];
 
 var partner = Guid.NewGuid();
 var created = await http.PostAsJsonAsync("/api/surveys/surveys", new JsonObject
@@ -60,7 +75,7 @@ foreach (var rate in options.Rates)
             visitor = $"bench-{Guid.NewGuid():N}";
         }
 
-        using var response = await http.PostAsJsonAsync("/api/surveys/decisions", new JsonObject
+        using var response = await Storefront(index).PostAsJsonAsync("/api/surveys/decisions", new JsonObject
         {
             ["visitorId"] = visitor, ["touchpoint"] = "order", ["trigger"] = "post-purchase", ["partnerId"] = partner,
         });
@@ -100,7 +115,7 @@ var ingest = await OpenLoop.RunAsync(options.Rates.Max(), Math.Max(1, (int)Math.
         }),
     };
     request.Headers.Add("Idempotency-Key", impression.ToString());
-    using var response = await http.SendAsync(request);
+    using var response = await Storefront(index).SendAsync(request);
     statuses.AddOrUpdate(response.StatusCode, 1, (_, count) => count + 1);
     return response.StatusCode == HttpStatusCode.Created;
 });
@@ -123,19 +138,49 @@ var replays = await OpenLoop.RunAsync(options.Rates.Max(), Math.Max(1, (int)Math
         }),
     };
     request.Headers.Add("Idempotency-Key", impression.ToString());
-    using var response = await http.SendAsync(request);
+    using var response = await Storefront(index).SendAsync(request);
     return response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created;
 });
 Console.WriteLine(replays.Row("replays", options.Rates.Max()));
 
-var insights = (await http.GetFromJsonAsync<JsonObject>($"/api/surveys/insights?surveyId={surveyId}"))!;
-var stored = insights["summary"]!["responses"]!.GetValue<int>();
+var insights = await Storefront(0).GetAsync($"/api/surveys/insights?surveyId={surveyId}") is { StatusCode: HttpStatusCode.Forbidden }
+    ? await ReadInsightsAsync(http, surveyId)
+    : null;
+
+var stored = insights!["summary"]!["responses"]!.GetValue<int>();
 var accepted = statuses.GetValueOrDefault(HttpStatusCode.Created);
 Console.WriteLine();
 Console.WriteLine($"Showings: {shown.Count}; responses sent: {showings.Length}, 201: {accepted}, other: " +
     string.Join(", ", statuses.Where(pair => pair.Key != HttpStatusCode.Created).Select(pair => $"{(int)pair.Key}×{pair.Value}")) +
     $"; stored (admin insights): {stored}; lost: {accepted - Math.Min(stored, accepted)}; duplicated: {Math.Max(0, stored - accepted)}");
 return stored == accepted && ingest.Errors == 0 ? 0 : 3;
+
+// The admin key is rate limited like any other: wait as the gateway's Retry-After says.
+static async Task<JsonObject> ReadInsightsAsync(HttpClient admin, Guid surveyId)
+{
+    while (true)
+    {
+        using var response = await admin.GetAsync($"/api/surveys/insights?surveyId={surveyId}");
+        if (response.StatusCode != HttpStatusCode.TooManyRequests)
+        {
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        }
+
+        await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(5));
+    }
+}
+
+static HttpClient Client(string gateway, string apiKey)
+{
+    var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    {
+        BaseAddress = new Uri(gateway),
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+    client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+    return client;
+}
 
 internal sealed record Options(string Gateway, string? ApiKey, int[] Rates, int Seconds, int Responses)
 {
