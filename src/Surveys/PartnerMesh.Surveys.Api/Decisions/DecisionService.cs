@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using PartnerMesh.Contracts.Surveys;
 using PartnerMesh.Outbox;
 using PartnerMesh.Redis;
@@ -93,7 +95,17 @@ public sealed partial class DecisionService(
         };
         db.Impressions.Add(impression);
         db.AddIntegrationEvent(Shown(impression, now));
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is DbUpdateException or NpgsqlException or TimeoutException)
+        {
+            // The contact is already claimed: the shopper loses one chance to be asked, never sees an unanswerable survey.
+            LogStoreUnavailable(logger, exception);
+            return Nothing(DecisionReasons.StoreUnavailable);
+        }
+
         metrics.Decided(DecisionReasons.Shown);
         var survey = chosen.Survey;
         return new DecisionResponse(true, null, impression.Id, new ShownSurvey(survey.Id, survey.Version, survey.Kind, survey.Name, chosen.Questions));
@@ -121,6 +133,9 @@ public sealed partial class DecisionService(
         metrics.Decided(reason);
         return new DecisionResponse(false, reason, null, null, retryAfter);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The showing could not be stored: nothing shown")]
+    private static partial void LogStoreUnavailable(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is unavailable: surveys are not shown until it is back")]
     private static partial void LogRedisUnavailable(ILogger logger, Exception exception);
