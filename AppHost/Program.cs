@@ -13,6 +13,7 @@ var messaging = builder.AddPartnerMeshRabbitMQ(ResourceNames.Messaging);
 var redis = builder.AddPartnerMeshRedis(ResourceNames.Redis);
 var signingKey = builder.AddSecretKey("service-identity-signing-key");
 var quoteSigningKey = builder.AddSecretKey("promotions-quote-signing-key");
+var surveyLinkSigningKey = builder.AddSecretKey("surveys-email-link-signing-key");
 
 var attribution = builder.AddService<Projects.PartnerMesh_Attribution_Api>(ResourceNames.AttributionApi, portOffset: 1,
         postgres.AddDatabase(ResourceNames.AttributionDb), signingKey, messaging, redis);
@@ -33,7 +34,8 @@ var promotions = builder.AddService<Projects.PartnerMesh_Promotions_Api>(Resourc
     .WithReference(coupons); // evaluation asks coupons about codes no promotion lists (docs/promotions.md)
 
 var surveys = builder.AddService<Projects.PartnerMesh_Surveys_Api>(ResourceNames.SurveysApi, portOffset: 4,
-        postgres.AddDatabase(ResourceNames.SurveysDb), signingKey, messaging);
+        postgres.AddDatabase(ResourceNames.SurveysDb), signingKey, messaging, redis)
+    .WithEnvironment("Surveys__EmailLinkSigningKey", surveyLinkSigningKey);
 
 var analytics = builder.AddService<Projects.PartnerMesh_Analytics_Api>(ResourceNames.AnalyticsApi, portOffset: 5,
         postgres.AddDatabase(ResourceNames.AnalyticsDb), signingKey, messaging);

@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
+using PartnerMesh.Surveys.Api.Common;
+
+namespace PartnerMesh.Surveys.Api.Definitions;
+
+public static class SurveyEndpoints
+{
+    public const int MaxIdempotencyKeyLength = 100;
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    public static RouteGroupBuilder MapSurveyEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/surveys/surveys").WithTags("Surveys").RequireAuthorization(PartnerMeshPolicies.Admin);
+        group.MapPost("/", CreateSurvey).WithName(nameof(CreateSurvey)).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/", ListSurveys).WithName(nameof(ListSurveys)).ProducesValidationProblem();
+        group.MapGet("/{id:guid}", GetSurvey).WithName(nameof(GetSurvey)).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{id:guid}", UpdateSurvey).WithName(nameof(UpdateSurvey))
+            .WithSummary("Replace a survey; changed questions make a new version").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/versions/{version:int}", GetSurveyVersion).WithName(nameof(GetSurveyVersion)).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:guid}/pause", PauseSurvey).WithName(nameof(PauseSurvey)).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:guid}/resume", ResumeSurvey).WithName(nameof(ResumeSurvey)).ProducesProblem(StatusCodes.Status404NotFound);
+
+        app.MapGet("/api/surveys/reason-codes", () => TypedResults.Ok(ReasonCodes.Abandonment)).WithName("GetReasonCodes").WithTags("Surveys")
+            .RequireAuthorization(PartnerMeshPolicies.Storefront);
+        return group;
+    }
+
+    private static async Task<Results<Created<SurveyView>, Ok<SurveyView>, ValidationProblem, ProblemHttpResult>> CreateSurvey(
+        SaveSurveyRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, SurveyService surveys, ClaimsPrincipal user,
+        CancellationToken cancellationToken)
+    {
+        if (SurveyRules.Validate(request, out var questions) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Idempotency-Key"] = [$"An idempotency key has 1 to {MaxIdempotencyKeyLength} characters."] });
+        }
+
+        var (outcome, survey) = await surveys.CreateAsync(request, questions, idempotencyKey, Actor.Of(user), cancellationToken);
+        return outcome switch
+        {
+            SaveOutcome.Created => TypedResults.Created($"/api/surveys/surveys/{survey!.Id}", survey),
+            SaveOutcome.Replayed => TypedResults.Ok(survey!),
+            _ => Problems.Conflict("Idempotency key reused", $"Idempotency-Key '{idempotencyKey}' was already used for a different survey."),
+        };
+    }
+
+    private static async Task<Results<Ok<SurveyPage>, ValidationProblem>> ListSurveys(
+        SurveyService surveys, CancellationToken cancellationToken, int limit = DefaultLimit, Guid? after = null)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxLimit}."] });
+        }
+
+        return TypedResults.Ok(await surveys.ListAsync(limit, after, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<SurveyView>, ProblemHttpResult>> GetSurvey(Guid id, SurveyService surveys, CancellationToken cancellationToken) =>
+        await surveys.FindAsync(id, cancellationToken) is { } survey ? TypedResults.Ok(survey) : NotFound(id);
+
+    private static async Task<Results<Ok<SurveyView>, ValidationProblem, ProblemHttpResult>> UpdateSurvey(
+        Guid id, SaveSurveyRequest request, SurveyService surveys, CancellationToken cancellationToken)
+    {
+        if (SurveyRules.Validate(request, out var questions) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var (outcome, survey) = await surveys.UpdateAsync(id, request, questions, cancellationToken);
+        return outcome == SaveOutcome.NotFound ? NotFound(id) : TypedResults.Ok(survey!);
+    }
+
+    private static async Task<Results<Ok<SurveyVersionResponse>, ProblemHttpResult>> GetSurveyVersion(
+        Guid id, int version, SurveyService surveys, CancellationToken cancellationToken) =>
+        await surveys.FindVersionAsync(id, version, cancellationToken) is { } found
+            ? TypedResults.Ok(found)
+            : Problems.NotFound("Survey version not found", $"Survey {id} has no version {version}.");
+
+    private static async Task<Results<Ok<SurveyView>, ProblemHttpResult>> PauseSurvey(Guid id, SurveyService surveys, CancellationToken cancellationToken) =>
+        await surveys.SetPausedAsync(id, true, cancellationToken) is { } survey ? TypedResults.Ok(survey) : NotFound(id);
+
+    private static async Task<Results<Ok<SurveyView>, ProblemHttpResult>> ResumeSurvey(Guid id, SurveyService surveys, CancellationToken cancellationToken) =>
+        await surveys.SetPausedAsync(id, false, cancellationToken) is { } survey ? TypedResults.Ok(survey) : NotFound(id);
+
+    private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound("Survey not found", $"No survey {id} exists.");
+}

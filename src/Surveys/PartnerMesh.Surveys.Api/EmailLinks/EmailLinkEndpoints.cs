@@ -1,0 +1,214 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
+using PartnerMesh.Surveys.Api.Common;
+using PartnerMesh.Surveys.Api.Decisions;
+using PartnerMesh.Surveys.Api.Definitions;
+using PartnerMesh.Surveys.Api.Infrastructure;
+using PartnerMesh.Surveys.Api.Infrastructure.Configurations;
+using PartnerMesh.Surveys.Api.Responses;
+using PartnerMesh.Data;
+
+namespace PartnerMesh.Surveys.Api.EmailLinks;
+
+public sealed record IssueEmailLinkRequest
+{
+    public string? OrderId { get; init; }
+    public string? VisitorId { get; init; }
+    public string? CustomerId { get; init; }
+    public Guid? PartnerId { get; init; }
+    public string? CampaignId { get; init; }
+    public string? TrafficSource { get; init; }
+    public IReadOnlyList<string>? Segments { get; init; }
+    public int? ExpiresInHours { get; init; }
+}
+
+public sealed record EmailLinkView(string Token, Guid ImpressionId, Guid SurveyId, DateTimeOffset ExpiresAt);
+
+/// <summary>The survey behind a link, for the page that shows it.</summary>
+public sealed record EmailLinkSurvey(Guid ImpressionId, Guid SurveyId, int Version, string Name, IReadOnlyList<Question> Questions, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Post-purchase surveys by email: the storefront (or its email tool) asks for a signed link per order; the link opens the
+/// survey's version at issue time and takes one response before it expires. Issuing a link is a showing
+/// (<c>SurveyShown</c>, trigger <c>email-link</c>), so response rates cover email too.
+/// </summary>
+public static class EmailLinkEndpoints
+{
+    /// <summary>Shorter than other ids: without a visitor or customer id, the showing's visitor is <c>order:{orderId}</c>.</summary>
+    public const int MaxOrderIdLength = Targeting.MaxIdLength - 8;
+
+    public static RouteGroupBuilder MapEmailLinkEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/surveys").WithTags("Email links").RequireAuthorization(PartnerMeshPolicies.Storefront);
+        group.MapPost("/surveys/{id:guid}/email-links", IssueEmailLink).WithName(nameof(IssueEmailLink))
+            .WithSummary("Issue the signed, expiring, single-use link for one order (the same link again for the same order)")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/email-links/{token}", OpenEmailLink).WithName(nameof(OpenEmailLink))
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone);
+        group.MapPost("/email-links/{token}/responses", RespondThroughEmailLink).WithName(nameof(RespondThroughEmailLink))
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone);
+        return group;
+    }
+
+    private static async Task<Results<Created<EmailLinkView>, Ok<EmailLinkView>, ValidationProblem, ProblemHttpResult>> IssueEmailLink(
+        Guid id, IssueEmailLinkRequest request, SurveysDbContext db, EmailLinkSigner signer, IOptions<SurveysOptions> options,
+        TimeProvider timeProvider, SurveysMetrics metrics, CancellationToken cancellationToken)
+    {
+        var errors = new Errors();
+        if (request is null || string.IsNullOrWhiteSpace(request.OrderId) || request.OrderId.Length > MaxOrderIdLength || !StoredText.IsStorable(request.OrderId))
+        {
+            errors.Add("orderId", $"An orderId of 1 to {MaxOrderIdLength} characters is required.");
+        }
+
+        var lifetime = request?.ExpiresInHours is { } hours ? TimeSpan.FromHours(hours) : options.Value.EmailLinkLifetime;
+        if (request?.ExpiresInHours is < 1 || lifetime > options.Value.MaxEmailLinkLifetime)
+        {
+            errors.Add("expiresInHours", $"expiresInHours is between 1 and {options.Value.MaxEmailLinkLifetime.TotalHours}.");
+        }
+
+        foreach (var (field, value) in new[] { ("visitorId", request?.VisitorId), ("customerId", request?.CustomerId), ("campaignId", request?.CampaignId), ("trafficSource", request?.TrafficSource) })
+        {
+            if (value is { Length: 0 or > Targeting.MaxIdLength } || !StoredText.IsStorable(value))
+            {
+                errors.Add(field, $"{field} has 1 to {Targeting.MaxIdLength} characters.");
+            }
+        }
+
+        if (request?.Segments is { Count: > Targeting.MaxSegments } || request?.Segments?.Any(segment => !SurveyRules.IsKey(segment)) == true)
+        {
+            errors.Add("segments", $"At most {Targeting.MaxSegments} segments, each {SurveyRules.KeyRule}.");
+        }
+
+        if (errors.ToDictionary() is { } problems)
+        {
+            return TypedResults.ValidationProblem(problems);
+        }
+
+        var survey = await db.Surveys.AsNoTracking().SingleOrDefaultAsync(survey => survey.Id == id, cancellationToken);
+        if (survey is null)
+        {
+            return Problems.NotFound("Survey not found", $"No survey {id} exists.");
+        }
+
+        if (survey.Trigger != Triggers.PostPurchase || !survey.Touchpoints.Contains(Touchpoints.Email))
+        {
+            return Problems.Unprocessable("Not an email survey", "Email links are for post-purchase surveys with the email touchpoint.");
+        }
+
+        if (await ExistingAsync(db, id, request!.OrderId!, cancellationToken) is { } existing)
+        {
+            return TypedResults.Ok(View(signer, existing));
+        }
+
+        var now = Clock.Now(timeProvider);
+        var impression = new Impression
+        {
+            Id = Guid.CreateVersion7(now),
+            SurveyId = survey.Id,
+            SurveyVersion = survey.Version,
+            SurveyKind = survey.Kind,
+            Trigger = Triggers.EmailLink,
+            Touchpoint = Touchpoints.Email,
+            VisitorId = request.VisitorId ?? request.CustomerId ?? $"order:{request.OrderId}",
+            CustomerId = request.CustomerId,
+            OrderId = request.OrderId,
+            PartnerId = request.PartnerId,
+            CampaignId = request.CampaignId,
+            TrafficSource = request.TrafficSource,
+            Segments = [.. (request.Segments ?? []).Distinct(StringComparer.Ordinal)],
+            ShownAt = now,
+            ExpiresAt = now + lifetime,
+        };
+        db.Impressions.Add(impression);
+        db.AddIntegrationEvent(DecisionService.Shown(impression, now));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(ImpressionConfiguration.EmailLinkOrderIndex))
+        {
+            db.ChangeTracker.Clear();
+            return TypedResults.Ok(View(signer, (await ExistingAsync(db, id, request.OrderId!, cancellationToken))!));
+        }
+
+        metrics.LinkIssued();
+        return TypedResults.Created($"/api/surveys/email-links/{signer.Sign(Claims(impression))}", View(signer, impression));
+    }
+
+    private static async Task<Results<Ok<EmailLinkSurvey>, ProblemHttpResult>> OpenEmailLink(
+        string token, SurveysDbContext db, EmailLinkSigner signer, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var (impression, problem) = await CheckAsync(token, db, signer, timeProvider, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (await db.Responses.AsNoTracking().AnyAsync(response => response.ImpressionId == impression!.Id, cancellationToken))
+        {
+            return UsedLink();
+        }
+
+        var survey = await db.Surveys.AsNoTracking().SingleAsync(survey => survey.Id == impression!.SurveyId, cancellationToken);
+        var questions = await db.SurveyVersions.AsNoTracking().Where(row => row.SurveyId == survey.Id && row.Version == impression!.SurveyVersion)
+            .Select(row => row.Questions).SingleAsync(cancellationToken);
+        return TypedResults.Ok(new EmailLinkSurvey(impression!.Id, survey.Id, impression.SurveyVersion, survey.Name, Json.Read<List<Question>>(questions), impression.ExpiresAt!.Value));
+    }
+
+    private static async Task<Results<Created<ResponseView>, Ok<ResponseView>, ValidationProblem, ProblemHttpResult>> RespondThroughEmailLink(
+        string token, EmailLinkResponseRequest request, SurveysDbContext db, EmailLinkSigner signer, ResponseService responses,
+        TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var (impression, problem) = await CheckAsync(token, db, signer, timeProvider, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (request?.Answers is not { Count: > 0 and <= SurveyRules.MaxQuestions })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["answers"] = [$"1 to {SurveyRules.MaxQuestions} answers are required."] });
+        }
+
+        var result = await responses.SubmitThroughLinkAsync(impression!, request.Answers, cancellationToken);
+        return result.Outcome == SubmitOutcome.AlreadySubmitted ? UsedLink() : ResponseEndpoints.ToResult(result);
+    }
+
+    private static async Task<(Impression? Impression, ProblemHttpResult? Problem)> CheckAsync(
+        string token, SurveysDbContext db, EmailLinkSigner signer, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        if (signer.Read(token) is not { } claims)
+        {
+            return (null, Problems.Refused(StatusCodes.Status400BadRequest, "link-invalid", "Invalid link", "The link is malformed or was altered."));
+        }
+
+        var impression = await db.Impressions.AsNoTracking().SingleOrDefaultAsync(row => row.Id == claims.ImpressionId, cancellationToken);
+        if (impression is null || impression.SurveyId != claims.SurveyId || impression.Trigger != Triggers.EmailLink)
+        {
+            return (null, Problems.NotFound("Link not found", "The link's survey showing does not exist."));
+        }
+
+        if (timeProvider.GetUtcNow() >= claims.ExpiresAt)
+        {
+            return (null, Problems.Refused(StatusCodes.Status410Gone, "link-expired", "Link expired", $"The link expired at {claims.ExpiresAt:O}."));
+        }
+
+        return (impression, null);
+    }
+
+    private static ProblemHttpResult UsedLink() =>
+        Problems.Refused(StatusCodes.Status409Conflict, "link-used", "Link already used", "This link was already used to answer the survey.");
+
+    private static Task<Impression?> ExistingAsync(SurveysDbContext db, Guid surveyId, string orderId, CancellationToken cancellationToken) =>
+        db.Impressions.AsNoTracking()
+            .SingleOrDefaultAsync(row => row.SurveyId == surveyId && row.OrderId == orderId && row.Trigger == Triggers.EmailLink, cancellationToken);
+
+    private static EmailLinkClaims Claims(Impression impression) => new(impression.Id, impression.SurveyId, impression.ExpiresAt!.Value);
+
+    private static EmailLinkView View(EmailLinkSigner signer, Impression impression) =>
+        new(signer.Sign(Claims(impression)), impression.Id, impression.SurveyId, impression.ExpiresAt!.Value);
+}

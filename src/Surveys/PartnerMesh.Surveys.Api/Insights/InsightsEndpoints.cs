@@ -1,0 +1,159 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Surveys.Api.Common;
+using PartnerMesh.Surveys.Api.Decisions;
+using PartnerMesh.Surveys.Api.Definitions;
+using PartnerMesh.Surveys.Api.Responses;
+
+namespace PartnerMesh.Surveys.Api.Insights;
+
+public static class InsightsEndpoints
+{
+    public const int MaxDays = 400;
+    public const int MaxWeeks = 53;
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    public static void MapInsightsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/surveys").WithTags("Insights").RequireAuthorization(PartnerMeshPolicies.Admin);
+        admin.MapGet("/insights", GetInsights).WithName(nameof(GetInsights))
+            .WithSummary("Response rate, NPS and CSAT with 95 % intervals, reasons and trend; optionally by partner, campaign, segment, touchpoint or survey")
+            .ProducesValidationProblem();
+        admin.MapGet("/responses", SearchResponses).WithName(nameof(SearchResponses))
+            .WithSummary("Responses newest first, with free-text search (q)").ProducesValidationProblem();
+        admin.MapGet("/responses/export", ExportResponses).WithName(nameof(ExportResponses))
+            .WithSummary("The filtered responses as CSV").Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesValidationProblem();
+
+        app.MapGet("/api/surveys/partner-insights", GetPartnerInsights).WithName(nameof(GetPartnerInsights)).WithTags("Insights")
+            .WithSummary("A partner's own aggregates: whole ISO weeks per survey, groups under k suppressed, never free text")
+            .RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin)
+            .ProducesValidationProblem();
+    }
+
+    private static async Task<Results<Ok<InsightsReport>, ValidationProblem>> GetInsights(
+        InsightsService insights, CancellationToken cancellationToken, Guid? surveyId = null, DateOnly? from = null, DateOnly? to = null,
+        Guid? partnerId = null, string? campaignId = null, string? segment = null, string? touchpoint = null, string? groupBy = null,
+        string interval = Intervals.Day)
+    {
+        var errors = ValidateFilter(from, to, campaignId, segment, touchpoint);
+        if (groupBy is not null && !Dimensions.Admin.Contains(groupBy))
+        {
+            errors.Add("groupBy", $"groupBy is one of {string.Join(", ", Dimensions.Admin)}.");
+        }
+
+        if (interval is not (Intervals.Day or Intervals.Week))
+        {
+            errors.Add("interval", "interval is day or week.");
+        }
+
+        if (errors.ToDictionary() is { } problems)
+        {
+            return TypedResults.ValidationProblem(problems);
+        }
+
+        var (responses, showings) = await insights.LoadAsync(new InsightsFilter(surveyId, from, to, partnerId, campaignId, segment, touchpoint), cancellationToken);
+        return TypedResults.Ok(InsightsCalculator.Build(responses, showings, interval, groupBy));
+    }
+
+    private static async Task<Results<Ok<ResponsePage>, ValidationProblem>> SearchResponses(
+        InsightsService insights, CancellationToken cancellationToken, Guid? surveyId = null, DateOnly? from = null, DateOnly? to = null,
+        Guid? partnerId = null, string? campaignId = null, string? segment = null, string? touchpoint = null, string? q = null,
+        int limit = DefaultLimit, Guid? before = null)
+    {
+        var errors = ValidateFilter(from, to, campaignId, segment, touchpoint);
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors.Add("limit", $"limit must be between 1 and {MaxLimit}.");
+        }
+
+        if (q is { Length: > 200 } || !StoredText.IsStorable(q))
+        {
+            errors.Add("q", "q has at most 200 characters.");
+        }
+
+        if (errors.ToDictionary() is { } problems)
+        {
+            return TypedResults.ValidationProblem(problems);
+        }
+
+        return TypedResults.Ok(await insights.SearchAsync(new InsightsFilter(surveyId, from, to, partnerId, campaignId, segment, touchpoint), q, limit, before, cancellationToken));
+    }
+
+    private static async Task<Results<FileContentHttpResult, ValidationProblem>> ExportResponses(
+        InsightsService insights, CancellationToken cancellationToken, Guid? surveyId = null, DateOnly? from = null, DateOnly? to = null,
+        Guid? partnerId = null, string? campaignId = null, string? segment = null, string? touchpoint = null)
+    {
+        if (ValidateFilter(from, to, campaignId, segment, touchpoint).ToDictionary() is { } problems)
+        {
+            return TypedResults.ValidationProblem(problems);
+        }
+
+        var csv = await insights.ExportCsvAsync(new InsightsFilter(surveyId, from, to, partnerId, campaignId, segment, touchpoint), cancellationToken);
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", "survey-responses.csv");
+    }
+
+    /// <summary>The partner comes from the token; an admin (previewing) names one with <c>partnerId</c>.</summary>
+    private static async Task<Results<Ok<PartnerInsightsReport>, ValidationProblem>> GetPartnerInsights(
+        ClaimsPrincipal user, InsightsService insights, IOptions<SurveysOptions> options, TimeProvider timeProvider, CancellationToken cancellationToken,
+        DateOnly? from = null, DateOnly? to = null, Guid? surveyId = null, string? by = null, Guid? partnerId = null)
+    {
+        var errors = new Errors();
+        var partner = user.PartnerId() ?? (user.IsAdmin() ? partnerId : null);
+        if (partner is null)
+        {
+            errors.Add("partnerId", "The caller acts for no partner (admins name one with partnerId).");
+        }
+
+        if (by is not null && by != PartnerInsights.ByTouchpoint)
+        {
+            errors.Add("by", "by is touchpoint (or absent).");
+        }
+
+        var today = DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
+        // Whole ISO weeks only, whatever was asked: every cell is the same in every query.
+        var first = Intervals.Start(new DateTimeOffset((from ?? today.AddDays(-7 * 12)).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), Intervals.Week);
+        var last = Intervals.Start(new DateTimeOffset((to ?? today).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), Intervals.Week).AddDays(6);
+        if (last < first || last.DayNumber - first.DayNumber + 1 > MaxWeeks * 7)
+        {
+            errors.Add("to", $"from must not be after to, and the range at most {MaxWeeks} weeks.");
+        }
+
+        if (errors.ToDictionary() is { } problems)
+        {
+            return TypedResults.ValidationProblem(problems);
+        }
+
+        var (responses, showings) = await insights.LoadAsync(new InsightsFilter(surveyId, first, last, partner, null, null, null), cancellationToken);
+        return TypedResults.Ok(PartnerInsights.Build(partner!.Value, responses, showings, options.Value.PartnerMinimumGroupSize, first, last, by));
+    }
+
+    private static Errors ValidateFilter(DateOnly? from, DateOnly? to, string? campaignId, string? segment, string? touchpoint)
+    {
+        var errors = new Errors();
+        if (from is { } start && to is { } end && (end < start || end.DayNumber - start.DayNumber > MaxDays))
+        {
+            errors.Add("to", $"from must not be after to, and the range at most {MaxDays} days.");
+        }
+
+        if (campaignId is { Length: 0 or > Targeting.MaxIdLength } || !StoredText.IsStorable(campaignId))
+        {
+            errors.Add("campaignId", $"campaignId has 1 to {Targeting.MaxIdLength} characters.");
+        }
+
+        if (segment is not null && !SurveyRules.IsKey(segment))
+        {
+            errors.Add("segment", $"segment is {SurveyRules.KeyRule}.");
+        }
+
+        if (touchpoint is not null && !Touchpoints.All.Contains(touchpoint))
+        {
+            errors.Add("touchpoint", $"touchpoint is one of {string.Join(", ", Touchpoints.All)}.");
+        }
+
+        return errors;
+    }
+}

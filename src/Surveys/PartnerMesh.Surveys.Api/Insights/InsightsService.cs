@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Surveys.Api.Infrastructure;
+using PartnerMesh.Surveys.Api.Responses;
+
+namespace PartnerMesh.Surveys.Api.Insights;
+
+/// <summary>Filters shared by admin insights, search and export. Times are whole UTC days, <see cref="To"/> inclusive.</summary>
+public sealed record InsightsFilter(
+    Guid? SurveyId, DateOnly? From, DateOnly? To, Guid? PartnerId, string? CampaignId, string? Segment, string? Touchpoint);
+
+public sealed class InsightsService(SurveysDbContext db)
+{
+    public const int MaxRows = 200_000;
+
+    public async Task<(IReadOnlyList<ResponseRow> Responses, IReadOnlyList<ShowingRow> Showings)> LoadAsync(InsightsFilter filter, CancellationToken cancellationToken)
+    {
+        var responses = await Responses(filter)
+            .Select(row => new ResponseRow(row.SurveyId, row.SubmittedAt, row.PartnerId, row.CampaignId, row.Touchpoint, row.Segments,
+                row.NpsScore, row.CsatScore, row.ReasonCodes, row.ImpressionId != null))
+            .Take(MaxRows).ToListAsync(cancellationToken);
+        var showings = await Showings(filter)
+            .Select(row => new ShowingRow(row.SurveyId, row.ShownAt, row.PartnerId, row.CampaignId, row.Touchpoint, row.Segments))
+            .Take(MaxRows).ToListAsync(cancellationToken);
+        return (responses, showings);
+    }
+
+    /// <summary>Responses newest first; <paramref name="text"/> searches free text (case-insensitive, literal).</summary>
+    public async Task<ResponsePage> SearchAsync(InsightsFilter filter, string? text, int limit, Guid? before, CancellationToken cancellationToken)
+    {
+        var query = Responses(filter);
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            var pattern = "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+                .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            query = query.Where(row => EF.Functions.ILike(row.FreeText, pattern, "\\"));
+        }
+
+        var rows = await query.Where(row => before == null || row.Id < before).OrderByDescending(row => row.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        var items = rows.Count > limit ? rows[..limit] : rows;
+        return new ResponsePage([.. items.Select(ResponseView.From)], rows.Count > limit ? items[^1].Id : null);
+    }
+
+    /// <summary>CSV (RFC 4180) of the filtered responses; cells that a spreadsheet would run as a formula are prefixed with a quote.</summary>
+    public async Task<string> ExportCsvAsync(InsightsFilter filter, CancellationToken cancellationToken)
+    {
+        var rows = await Responses(filter).OrderBy(row => row.Id).Take(MaxRows).ToListAsync(cancellationToken);
+        var csv = new StringBuilder("response_id,survey_id,survey_version,submitted_at,visitor_id,customer_id,order_id,partner_id,campaign_id,touchpoint,segments,nps,csat,reason_codes,free_text\r\n");
+        foreach (var row in rows)
+        {
+            string?[] cells =
+            [
+                row.Id.ToString(), row.SurveyId.ToString(), row.SurveyVersion.ToString(CultureInfo.InvariantCulture),
+                row.SubmittedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), row.VisitorId, row.CustomerId, row.OrderId,
+                row.PartnerId?.ToString(), row.CampaignId, row.Touchpoint, string.Join(';', row.Segments),
+                row.NpsScore?.ToString(CultureInfo.InvariantCulture), row.CsatScore?.ToString(CultureInfo.InvariantCulture),
+                string.Join(';', row.ReasonCodes), row.FreeText,
+            ];
+            csv.AppendJoin(',', cells.Select(Cell)).Append("\r\n");
+        }
+
+        return csv.ToString();
+    }
+
+    public static string Cell(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
+        }
+
+        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+
+    private IQueryable<Submission> Responses(InsightsFilter filter)
+    {
+        var query = db.Responses.AsNoTracking();
+        if (filter.SurveyId is { } survey)
+        {
+            query = query.Where(row => row.SurveyId == survey);
+        }
+
+        if (Start(filter.From) is { } from)
+        {
+            query = query.Where(row => row.SubmittedAt >= from);
+        }
+
+        if (End(filter.To) is { } to)
+        {
+            query = query.Where(row => row.SubmittedAt < to);
+        }
+
+        if (filter.PartnerId is { } partner)
+        {
+            query = query.Where(row => row.PartnerId == partner);
+        }
+
+        if (filter.CampaignId is { } campaign)
+        {
+            query = query.Where(row => row.CampaignId == campaign);
+        }
+
+        if (filter.Segment is { } segment)
+        {
+            query = query.Where(row => row.Segments.Contains(segment));
+        }
+
+        if (filter.Touchpoint is { } touchpoint)
+        {
+            query = query.Where(row => row.Touchpoint == touchpoint);
+        }
+
+        return query;
+    }
+
+    private IQueryable<Impression> Showings(InsightsFilter filter)
+    {
+        var query = db.Impressions.AsNoTracking();
+        if (filter.SurveyId is { } survey)
+        {
+            query = query.Where(row => row.SurveyId == survey);
+        }
+
+        if (Start(filter.From) is { } from)
+        {
+            query = query.Where(row => row.ShownAt >= from);
+        }
+
+        if (End(filter.To) is { } to)
+        {
+            query = query.Where(row => row.ShownAt < to);
+        }
+
+        if (filter.PartnerId is { } partner)
+        {
+            query = query.Where(row => row.PartnerId == partner);
+        }
+
+        if (filter.CampaignId is { } campaign)
+        {
+            query = query.Where(row => row.CampaignId == campaign);
+        }
+
+        if (filter.Segment is { } segment)
+        {
+            query = query.Where(row => row.Segments.Contains(segment));
+        }
+
+        if (filter.Touchpoint is { } touchpoint)
+        {
+            query = query.Where(row => row.Touchpoint == touchpoint);
+        }
+
+        return query;
+    }
+
+    private static DateTimeOffset? Start(DateOnly? day) => day is { } value ? new DateTimeOffset(value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
+
+    private static DateTimeOffset? End(DateOnly? day) => day is { } value ? new DateTimeOffset(value.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
+}

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
+
+namespace PartnerMesh.Surveys.Api.Responses;
+
+public static class ResponseEndpoints
+{
+    public const int MaxIdempotencyKeyLength = 100;
+
+    public static RouteGroupBuilder MapResponseEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/surveys").WithTags("Responses").RequireAuthorization(PartnerMeshPolicies.Storefront);
+        group.MapPost("/responses", SubmitResponse).WithName(nameof(SubmitResponse))
+            .WithSummary("Submit a response (idempotent with Idempotency-Key; a second response to the same showing is a 409)")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return group;
+    }
+
+    private static async Task<Results<Created<ResponseView>, Ok<ResponseView>, ValidationProblem, ProblemHttpResult>> SubmitResponse(
+        SubmitResponseRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ResponseService responses,
+        CancellationToken cancellationToken)
+    {
+        if (ResponseRules.Validate(request) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["Idempotency-Key"] = [$"An idempotency key has 1 to {MaxIdempotencyKeyLength} characters."],
+            });
+        }
+
+        return ToResult(await responses.SubmitAsync(request, idempotencyKey, cancellationToken));
+    }
+
+    public static Results<Created<ResponseView>, Ok<ResponseView>, ValidationProblem, ProblemHttpResult> ToResult(SubmitResult result) => result.Outcome switch
+    {
+        SubmitOutcome.Created => TypedResults.Created($"/api/surveys/responses/{result.Response!.Id}", result.Response),
+        SubmitOutcome.Replayed => TypedResults.Ok(result.Response!),
+        SubmitOutcome.Invalid => TypedResults.ValidationProblem(result.Errors!),
+        SubmitOutcome.NotFound => Problems.NotFound("Survey not found", result.Detail),
+        SubmitOutcome.AlreadySubmitted => Problems.Refused(StatusCodes.Status409Conflict, "already-submitted", "Already submitted", result.Detail),
+        _ => Problems.Refused(StatusCodes.Status422UnprocessableEntity, "context-mismatch", "Response does not match the showing", result.Detail),
+    };
+}

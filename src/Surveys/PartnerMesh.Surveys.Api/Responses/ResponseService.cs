@@ -1,0 +1,198 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Contracts.Surveys;
+using PartnerMesh.Data;
+using PartnerMesh.Outbox;
+using PartnerMesh.Redis;
+using PartnerMesh.Surveys.Api.Common;
+using PartnerMesh.Surveys.Api.Decisions;
+using PartnerMesh.Surveys.Api.Definitions;
+using PartnerMesh.Surveys.Api.Infrastructure;
+using PartnerMesh.Surveys.Api.Infrastructure.Configurations;
+
+namespace PartnerMesh.Surveys.Api.Responses;
+
+public enum SubmitOutcome
+{
+    Created,
+    Replayed,
+    Invalid,
+    NotFound,
+    AlreadySubmitted,
+    ContextMismatch,
+}
+
+public sealed record SubmitResult(SubmitOutcome Outcome, ResponseView? Response = null, Dictionary<string, string[]>? Errors = null, string? Detail = null);
+
+/// <summary>
+/// Stores responses: validated against the version they answer, one per showing (and one per visitor where the survey's
+/// frequency allows only one), the response and its <see cref="SurveyResponseSubmitted"/> event in one transaction.
+/// </summary>
+public sealed class ResponseService(SurveysDbContext db, FrequencyRecord frequency, TimeProvider timeProvider, SurveysMetrics metrics)
+{
+    public async Task<SubmitResult> SubmitAsync(SubmitResponseRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (request.ImpressionId is { } impressionId)
+        {
+            var impression = await db.Impressions.AsNoTracking().SingleOrDefaultAsync(row => row.Id == impressionId, cancellationToken);
+            if (impression is null || impression.Trigger == Triggers.EmailLink)
+            {
+                return Refused(SubmitOutcome.NotFound, $"No survey showing {impressionId} exists.");
+            }
+
+            if (!string.Equals(impression.VisitorId, request.VisitorId, StringComparison.Ordinal)
+                || (request.SurveyId is { } surveyId && surveyId != impression.SurveyId))
+            {
+                return Refused(SubmitOutcome.ContextMismatch, "The showing was for another visitor or survey.");
+            }
+
+            // The showing's context stands; the storefront may add what it learnt since (the order placed, the login).
+            var context = new ResponseContext(impression.VisitorId, impression.CustomerId ?? request.CustomerId, impression.OrderId ?? request.OrderId,
+                impression.PartnerId, impression.CampaignId, impression.Touchpoint, impression.Segments, impression.TrafficSource);
+            return await StoreAsync(impression.SurveyId, impression.SurveyVersion, impression, context, request.Answers, idempotencyKey, Json.Hash(request), cancellationToken);
+        }
+
+        if (request.SurveyId is not { } id)
+        {
+            return Refused(SubmitOutcome.Invalid, null, new() { ["impressionId"] = ["An impressionId (or a surveyId with its context) is required."] });
+        }
+
+        var survey = await db.Surveys.AsNoTracking().SingleOrDefaultAsync(row => row.Id == id, cancellationToken);
+        if (survey is null)
+        {
+            return Refused(SubmitOutcome.NotFound, $"No survey {id} exists.");
+        }
+
+        var direct = new ResponseContext(request.VisitorId!, request.CustomerId, request.OrderId, request.PartnerId, request.CampaignId,
+            request.Touchpoint!, [.. (request.Segments ?? []).Distinct(StringComparer.Ordinal)], request.TrafficSource);
+        return await StoreAsync(survey.Id, survey.Version, null, direct, request.Answers, idempotencyKey, Json.Hash(request), cancellationToken);
+    }
+
+    /// <summary>A response through an email link: the link's showing gives the context; the link works once.</summary>
+    public Task<SubmitResult> SubmitThroughLinkAsync(Impression impression, IReadOnlyList<Answer>? answers, CancellationToken cancellationToken)
+    {
+        var context = new ResponseContext(impression.VisitorId, impression.CustomerId, impression.OrderId, impression.PartnerId,
+            impression.CampaignId, impression.Touchpoint, impression.Segments, impression.TrafficSource);
+        return StoreAsync(impression.SurveyId, impression.SurveyVersion, impression, context, answers, null, Json.Hash(answers), cancellationToken);
+    }
+
+    public async Task<ResponseView?> FindByImpressionAsync(Guid impressionId, CancellationToken cancellationToken) =>
+        await db.Responses.AsNoTracking().SingleOrDefaultAsync(row => row.ImpressionId == impressionId, cancellationToken) is { } row
+            ? ResponseView.From(row)
+            : null;
+
+    private async Task<SubmitResult> StoreAsync(
+        Guid surveyId, int version, Impression? impression, ResponseContext context, IReadOnlyList<Answer>? answers,
+        string? idempotencyKey, string hash, CancellationToken cancellationToken)
+    {
+        var survey = await db.Surveys.AsNoTracking().SingleAsync(row => row.Id == surveyId, cancellationToken);
+        var questions = await db.SurveyVersions.AsNoTracking().Where(row => row.SurveyId == surveyId && row.Version == version)
+            .Select(row => row.Questions).SingleAsync(cancellationToken);
+        if (AnswerRules.Validate(Json.Read<List<Question>>(questions), answers, out var validated) is { } errors)
+        {
+            return Refused(SubmitOutcome.Invalid, null, errors);
+        }
+
+        var now = Clock.Now(timeProvider);
+        var oncePerVisitor = impression?.Trigger != Triggers.EmailLink
+            && (survey.FrequencyMode != FrequencyModes.Cooldown || impression is null);
+        var response = new Submission
+        {
+            Id = Guid.CreateVersion7(now),
+            SurveyId = surveyId,
+            SurveyVersion = version,
+            SurveyKind = survey.Kind,
+            ImpressionId = impression?.Id,
+            VisitorKey = oncePerVisitor ? context.VisitorId : null,
+            VisitorId = context.VisitorId,
+            CustomerId = context.CustomerId,
+            OrderId = context.OrderId,
+            PartnerId = context.PartnerId,
+            CampaignId = context.CampaignId,
+            Touchpoint = context.Touchpoint,
+            Segments = [.. context.Segments],
+            TrafficSource = context.TrafficSource,
+            NpsScore = validated.NpsScore,
+            CsatScore = validated.CsatScore,
+            ReasonCodes = [.. validated.ReasonCodes],
+            Answers = Json.Write(validated.Answers),
+            FreeText = validated.FreeText,
+            IdempotencyKey = idempotencyKey,
+            RequestHash = hash,
+            SubmittedAt = now,
+        };
+        db.Responses.Add(response);
+        db.AddIntegrationEvent(Submitted(response, now));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(SubmissionConfiguration.ImpressionIndex)
+            || exception.IsUniqueViolation(SubmissionConfiguration.VisitorIndex))
+        {
+            db.ChangeTracker.Clear();
+            var existing = await db.Responses.AsNoTracking()
+                .Where(row => (response.ImpressionId != null && row.ImpressionId == response.ImpressionId)
+                    || (response.VisitorKey != null && row.SurveyId == surveyId && row.VisitorKey == response.VisitorKey))
+                .FirstOrDefaultAsync(cancellationToken);
+            if (existing is not null && idempotencyKey is not null && existing.IdempotencyKey == idempotencyKey && existing.RequestHash == hash)
+            {
+                metrics.Submitted("replayed");
+                return new SubmitResult(SubmitOutcome.Replayed, ResponseView.From(existing));
+            }
+
+            return Refused(SubmitOutcome.AlreadySubmitted, existing?.ImpressionId == response.ImpressionId && response.ImpressionId is not null
+                ? "This showing was already answered."
+                : "This visitor already answered this survey.");
+        }
+
+        try
+        {
+            await frequency.RecordSubmittedAsync(surveyId, context.VisitorId, now);
+        }
+        catch (Exception exception) when (RedisOutage.IsUnavailable(exception))
+        {
+            // The response is stored; only "until submitted" may show the survey once more, and the database still refuses a second answer.
+        }
+
+        metrics.Submitted("ok");
+        return new SubmitResult(SubmitOutcome.Created, ResponseView.From(response));
+    }
+
+    public static SurveyResponseSubmitted Submitted(Submission response, DateTimeOffset now) => new()
+    {
+        EventId = Guid.CreateVersion7(now),
+        OccurredAt = now,
+        ResponseId = response.Id,
+        SurveyId = response.SurveyId,
+        SurveyVersion = response.SurveyVersion,
+        SurveyKind = response.SurveyKind,
+        Touchpoint = response.Touchpoint,
+        VisitorId = response.VisitorId,
+        ImpressionId = response.ImpressionId,
+        CustomerId = response.CustomerId,
+        OrderId = response.OrderId,
+        PartnerId = response.PartnerId,
+        CampaignId = response.CampaignId,
+        TrafficSource = response.TrafficSource,
+        NpsScore = response.NpsScore,
+        CsatScore = response.CsatScore,
+        ReasonCodes = response.ReasonCodes,
+    };
+
+    private SubmitResult Refused(SubmitOutcome outcome, string? detail, Dictionary<string, string[]>? errors = null)
+    {
+        metrics.Submitted(outcome switch
+        {
+            SubmitOutcome.Invalid => "invalid",
+            SubmitOutcome.NotFound => "not-found",
+            SubmitOutcome.AlreadySubmitted => "already-submitted",
+            _ => "context-mismatch",
+        });
+        return new SubmitResult(outcome, null, errors, detail);
+    }
+}
+
+/// <summary>The context a response keeps, so insights join to attribution.</summary>
+public sealed record ResponseContext(
+    string VisitorId, string? CustomerId, string? OrderId, Guid? PartnerId, string? CampaignId, string Touchpoint,
+    IReadOnlyList<string> Segments, string? TrafficSource);

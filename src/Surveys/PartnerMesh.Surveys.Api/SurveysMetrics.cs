@@ -1,0 +1,29 @@
+using System.Diagnostics.Metrics;
+
+namespace PartnerMesh.Surveys.Api;
+
+/// <summary>The surveys meters: decisions by result (<c>shown</c> or why not, including <c>frequency-record-unavailable</c>
+/// when Redis is down), responses by result, email links issued.</summary>
+public sealed class SurveysMetrics
+{
+    public const string MeterName = "PartnerMesh.Surveys";
+
+    private readonly Counter<long> _decisions;
+    private readonly Counter<long> _responses;
+    private readonly Counter<long> _links;
+
+    public SurveysMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _decisions = meter.CreateCounter<long>("partnermesh.surveys.decisions", "{decision}", "Which-survey-now decisions, by result (shown or the reason nothing was shown).");
+        _responses = meter.CreateCounter<long>("partnermesh.surveys.responses", "{response}", "Response submissions, by result (ok, replayed or the refusal reason).");
+        _links = meter.CreateCounter<long>("partnermesh.surveys.email_links", "{link}", "Email links issued.");
+    }
+
+    public void Decided(string result) => _decisions.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void Submitted(string result) => _responses.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void LinkIssued() => _links.Add(1);
+}

@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PartnerMesh.Surveys.Api;
+
+public sealed class SurveysOptions
+{
+    public const string SectionName = "Surveys";
+
+    /// <summary>Base64 HMAC-SHA256 key that signs email links (at least 32 bytes); a generated Aspire parameter in the AppHost.</summary>
+    [Required]
+    [MinLength(44)]
+    public string EmailLinkSigningKey { get; set; } = "";
+
+    /// <summary>How long an email link works when the caller does not say.</summary>
+    public TimeSpan EmailLinkLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>The longest lifetime a caller may ask for.</summary>
+    public TimeSpan MaxEmailLinkLifetime { get; set; } = TimeSpan.FromDays(60);
+
+    /// <summary>Minimum responses in a group before partners see it (k-anonymity).</summary>
+    [Range(2, 1000)]
+    public int PartnerMinimumGroupSize { get; set; } = 5;
+
+    /// <summary>The safety-net poll of the survey definitions, behind the Redis notification.</summary>
+    public TimeSpan CatalogPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a per-survey frequency record (shown / submitted) is kept in Redis.</summary>
+    public TimeSpan FrequencyRetention { get; set; } = TimeSpan.FromDays(400);
+}

@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Surveys.FunctionalTests;
+
+public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<SurveysApiFactory>, IDisposable
+{
+    private readonly SurveysClient _client = new(factory);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AdminInsights_ResponseRateNpsCsatWithIntervals_ByPartner()
+    {
+        var partner = Guid.NewGuid();
+        var survey = await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var id = survey["id"]!.GetValue<Guid>();
+        foreach (var (score, csat) in new[] { (10, 5), (10, 4), (9, 5), (7, 3), (3, 1) })
+        {
+            var (visitor, impression) = await _client.ShowAsync(id, partner);
+            await (await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(score, csat))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        }
+
+        await _client.ShowAsync(id, partner);
+
+        var report = await (await _client.Admin.GetAsync($"/api/surveys/insights?surveyId={id}&groupBy=partner", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        var summary = report["summary"]!;
+        Assert.Equal(6, summary["shown"]!.GetValue<int>());
+        Assert.Equal(5, summary["responses"]!.GetValue<int>());
+        Assert.Equal(Math.Round(5 / 6.0, 4), summary["responseRate"]!["value"]!.GetValue<double>());
+        Assert.Equal(40, summary["nps"]!["score"]!.GetValue<double>());
+        Assert.Equal(3, summary["nps"]!["promoters"]!.GetValue<int>());
+        Assert.True(summary["nps"]!["low"]!.GetValue<double>() < 40 && summary["nps"]!["high"]!.GetValue<double>() > 40);
+        Assert.Equal(3.6, summary["csat"]!["mean"]!.GetValue<double>());
+        Assert.Equal(3, summary["csat"]!["satisfied"]!["successes"]!.GetValue<int>());
+        Assert.Equal(partner.ToString(), Assert.Single(report["groups"]!.AsArray())!["key"]!.GetValue<string>());
+        Assert.Single(report["trend"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task FreeTextSearch_IsLiteral_AndCsvExportIsSafe()
+    {
+        var partner = Guid.NewGuid();
+        var survey = await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var id = survey["id"]!.GetValue<Guid>();
+        var (visitor, impression) = await _client.ShowAsync(id, partner);
+        await (await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(4, text: "=HYPERLINK(\"x\") <b>late_100%</b>, sadly"))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var (other, otherImpression) = await _client.ShowAsync(id, partner);
+        await (await _client.SubmitAsync(otherImpression, other, SurveysClient.Nps(9, text: "late 1000 times"))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        var found = await (await _client.Admin.GetAsync($"/api/surveys/responses?surveyId={id}&q=late_100%25", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var export = await _client.Admin.GetAsync($"/api/surveys/responses/export?surveyId={id}", Ct);
+        var csv = await export.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(visitor, Assert.Single(found["items"]!.AsArray())!["visitorId"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("response_id,", csv, StringComparison.Ordinal);
+        Assert.Contains("\"'=HYPERLINK(\"\"x\"\") <b>late_100%</b>, sadly\"", csv, StringComparison.Ordinal);
+        await (await _client.Admin.GetAsync("/api/surveys/insights?groupBy=colour", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await _client.Admin.GetAsync("/api/surveys/insights?from=yesterday", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task PartnerInsights_OverlappingQueriesCannotRevealOneResponse()
+    {
+        var partner = Guid.NewGuid();
+        var survey = await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var id = survey["id"]!.GetValue<Guid>();
+        var firstWeek = WeekStart(factory.Clock.GetUtcNow());
+        for (var index = 0; index < 5; index++)
+        {
+            await RespondAsync(id, partner, "order", 10, "secret-text-" + index);
+        }
+
+        factory.Clock.Advance(TimeSpan.FromDays(7));
+        await RespondAsync(id, partner, "order", 0, "the lone shopper");
+        using var portal = factory.CreatePartnerClient(partner);
+
+        var narrow = await PartnerReportAsync(portal, firstWeek, firstWeek.AddDays(6), id);
+        var wide = await PartnerReportAsync(portal, firstWeek, firstWeek.AddDays(13), id);
+
+        Assert.Equal(5, narrow["totals"]!["responses"]!.GetValue<int>());
+        Assert.Equal(narrow["totals"]!.ToJsonString(), wide["totals"]!.ToJsonString());
+        var lone = wide["cells"]!.AsArray().Single(cell => cell!["weekStart"]!.GetValue<string>() == firstWeek.AddDays(7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))!;
+        Assert.True(lone["suppressed"]!.GetValue<bool>());
+        Assert.Null(lone["responses"]);
+        Assert.Null(lone["nps"]);
+        Assert.DoesNotContain("secret-text", wide.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("lone shopper", wide.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PartnerInsights_ComplementarySuppression_TotalMinusShownGroupsRevealsNothing()
+    {
+        var partner = Guid.NewGuid();
+        var survey = await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var id = survey["id"]!.GetValue<Guid>();
+        var week = WeekStart(factory.Clock.GetUtcNow());
+        for (var index = 0; index < 5; index++)
+        {
+            await RespondAsync(id, partner, "order", 9, null);
+        }
+
+        await RespondAsync(id, partner, "email", 0, null);
+        using var portal = factory.CreatePartnerClient(partner);
+
+        var report = await PartnerReportAsync(portal, week, week.AddDays(6), id, "touchpoint");
+
+        var cell = Assert.Single(report["cells"]!.AsArray())!;
+        Assert.Equal(6, cell["responses"]!.GetValue<int>());
+        var groups = cell["groups"]!.AsArray();
+        Assert.Equal(2, groups.Count);
+        Assert.All(groups, group => Assert.True(group!["suppressed"]!.GetValue<bool>()));
+    }
+
+    [Fact]
+    public async Task PartnerInsights_OnlyTheTokensPartner()
+    {
+        var partner = Guid.NewGuid();
+        var survey = await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var id = survey["id"]!.GetValue<Guid>();
+        for (var index = 0; index < 5; index++)
+        {
+            await RespondAsync(id, partner, "order", 8, null);
+        }
+
+        var week = WeekStart(factory.Clock.GetUtcNow());
+        using var stranger = factory.CreatePartnerClient(Guid.NewGuid());
+        using var owner = factory.CreatePartnerClient(partner);
+
+        var theirs = await (await stranger.GetAsync($"/api/surveys/partner-insights?surveyId={id}&partnerId={partner}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var own = await PartnerReportAsync(owner, week, week.AddDays(6), id);
+
+        Assert.Empty(theirs["cells"]!.AsArray());
+        Assert.NotEqual(partner, theirs["partnerId"]!.GetValue<Guid>());
+        Assert.Equal(5, own["totals"]!["responses"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.Forbidden, (await owner.GetAsync("/api/surveys/insights", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await owner.GetAsync("/api/surveys/responses", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _client.Storefront.GetAsync("/api/surveys/partner-insights", Ct)).StatusCode);
+    }
+
+    private async Task RespondAsync(Guid surveyId, Guid partner, string touchpoint, int score, string? text)
+    {
+        var answers = SurveysClient.Nps(score, text: text);
+        var response = await _client.Storefront.PostAsJsonAsync("/api/surveys/responses", new JsonObject
+        {
+            ["surveyId"] = surveyId, ["visitorId"] = SurveysClient.NewVisitor(), ["partnerId"] = partner, ["touchpoint"] = touchpoint, ["answers"] = answers,
+        }, Ct);
+        await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+    }
+
+    private static async Task<JsonObject> PartnerReportAsync(HttpClient portal, DateOnly from, DateOnly to, Guid surveyId, string? by = null)
+    {
+        var url = $"/api/surveys/partner-insights?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}&surveyId={surveyId}" + (by is null ? "" : $"&by={by}");
+        return await (await portal.GetAsync(url, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+    }
+
+    private static DateOnly WeekStart(DateTimeOffset at)
+    {
+        var day = DateOnly.FromDateTime(at.UtcDateTime);
+        return day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+    }
+
+    public void Dispose() => _client.Dispose();
+}

@@ -1,0 +1,201 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Contracts;
+using PartnerMesh.Contracts.Surveys;
+using PartnerMesh.Outbox;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Surveys.FunctionalTests;
+
+public sealed class ResponseTests(SurveysApiFactory factory) : IClassFixture<SurveysApiFactory>, IDisposable
+{
+    private static readonly string SubmittedUrn = IntegrationEventTypes.UrnOf(typeof(SurveyResponseSubmitted));
+
+    private readonly SurveysClient _client = new(factory);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Response_IsStoredWithItsContext_AndPublishedOnce_HtmlStaysData()
+    {
+        var partner = Guid.NewGuid();
+        var survey = await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var (visitor, impression) = await _client.ShowAsync(survey["id"]!.GetValue<Guid>(), partner);
+        const string script = "<script>alert('x')</script><b>great</b> & \"fast\"";
+
+        var response = await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(10, 4, script));
+
+        var created = await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("<script>", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(script, created["answers"]!.AsArray().Single(answer => answer!["questionId"]!.GetValue<string>() == "why")!["text"]!.GetValue<string>());
+        Assert.Equal(partner, created["partnerId"]!.GetValue<Guid>());
+        Assert.Equal("order", created["touchpoint"]!.GetValue<string>());
+        Assert.Equal(10, created["npsScore"]!.GetValue<int>());
+        var published = await SubmittedEventsAsync(created["id"]!.GetValue<Guid>());
+        var payload = JsonNode.Parse(Assert.Single(published))!;
+        Assert.Equal(10, payload["npsScore"]!.GetValue<int>());
+        Assert.Equal(4, payload["csatScore"]!.GetValue<int>());
+        Assert.Equal(impression, payload["impressionId"]!.GetValue<Guid>());
+        Assert.DoesNotContain("script", payload.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExitIntentReasons_AreReasonCodes_OtherKeepsItsText()
+    {
+        var partner = Guid.NewGuid();
+        var survey = await _client.CreateSurveyAsync(new JsonObject { ["name"] = "Why leave?", ["kind"] = "exit-intent", ["partnerIds"] = new JsonArray(partner) });
+        var (visitor, impression) = await _client.ShowAsync(survey["id"]!.GetValue<Guid>(), partner, "checkout", "exit-intent");
+
+        var response = await _client.SubmitAsync(impression, visitor, new JsonArray(new JsonObject
+        {
+            ["questionId"] = "reason", ["choices"] = new JsonArray("extra-costs", "other"), ["otherText"] = "shipping to Norway",
+        }));
+
+        var created = await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Equal(["extra-costs", "other"], created["reasonCodes"]!.AsArray().Select(code => code!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("""[{"questionId":"nps","score":11}]""")]
+    [InlineData("""[{"questionId":"nps","score":-1}]""")]
+    [InlineData("""[{"questionId":"nps","score":7.5}]""")]
+    [InlineData("""[{"questionId":"nps","text":"nine"}]""")]
+    [InlineData("""[{"questionId":"nope","score":9}]""")]
+    [InlineData("""[{"questionId":"csat","score":0}]""")]
+    [InlineData("""[{"questionId":"nps","score":9},{"questionId":"csat","score":6}]""")]
+    [InlineData("""[{"questionId":"nps","score":9},{"questionId":"nps","score":8}]""")]
+    [InlineData("""[{"questionId":"nps","score":9},{"questionId":"why","score":3}]""")]
+    [InlineData("""[]""")]
+    [InlineData("""[{"questionId":"nps","score":9},{"questionId":"why","text":"nul \u0000 byte"}]""")]
+    public async Task InvalidAnswers_Return400_AndWriteNothing(string answers)
+    {
+        var partner = Guid.NewGuid();
+        var survey = await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var (visitor, impression) = await _client.ShowAsync(survey["id"]!.GetValue<Guid>(), partner);
+        var json = $$"""{"impressionId":"{{impression}}","visitorId":"{{visitor}}","answers":{{answers}}}""";
+
+        var response = await _client.Storefront.PostAsync("/api/surveys/responses", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(0, await factory.QueryDbAsync(db => db.Responses.CountAsync(row => row.ImpressionId == impression, Ct)));
+        var valid = await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(9));
+        await valid.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task HugeFreeText_Returns413_LongFreeText400()
+    {
+        var partner = Guid.NewGuid();
+        var survey = await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var (visitor, impression) = await _client.ShowAsync(survey["id"]!.GetValue<Guid>(), partner);
+
+        var huge = await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(9, text: new string('x', 100 * 1024)));
+        var long_ = await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(9, text: new string('x', 2_001)));
+
+        await huge.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        await long_.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(0, await factory.QueryDbAsync(db => db.Responses.CountAsync(row => row.ImpressionId == impression, Ct)));
+    }
+
+    [Fact]
+    public async Task ReplayedSubmission_Is409_WithTheSameIdempotencyKeyReturnsTheFirst_PublishedOnce()
+    {
+        var partner = Guid.NewGuid();
+        var survey = await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var (visitor, impression) = await _client.ShowAsync(survey["id"]!.GetValue<Guid>(), partner);
+        var key = Guid.NewGuid().ToString();
+
+        var first = await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(3), key);
+        var retried = await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(3), key);
+        var replayed = await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(3));
+        var changed = await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(10), key);
+
+        var created = await first.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var again = await retried.ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(created["id"]!.GetValue<Guid>(), again["id"]!.GetValue<Guid>());
+        await replayed.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await changed.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Single(await SubmittedEventsAsync(created["id"]!.GetValue<Guid>()));
+        Assert.Equal(1, await factory.QueryDbAsync(db => db.Responses.CountAsync(row => row.ImpressionId == impression, Ct)));
+    }
+
+    [Fact]
+    public async Task ConcurrentSubmissions_OneWins()
+    {
+        var partner = Guid.NewGuid();
+        var survey = await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var (visitor, impression) = await _client.ShowAsync(survey["id"]!.GetValue<Guid>(), partner);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => _client.SubmitAsync(impression, visitor, SurveysClient.Nps(8))));
+
+        Assert.Single(responses, response => response.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses.Where(response => response.StatusCode != HttpStatusCode.Created), response => Assert.Equal(HttpStatusCode.Conflict, response.StatusCode));
+    }
+
+    [Fact]
+    public async Task UnknownShowing_404_OtherVisitor_422()
+    {
+        var partner = Guid.NewGuid();
+        var survey = await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var (_, impression) = await _client.ShowAsync(survey["id"]!.GetValue<Guid>(), partner);
+
+        await (await _client.SubmitAsync(Guid.NewGuid(), "v", SurveysClient.Nps(9))).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await _client.SubmitAsync(impression, "someone-else", SurveysClient.Nps(9))).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var unknownSurvey = await _client.Storefront.PostAsJsonAsync("/api/surveys/responses",
+            new JsonObject { ["surveyId"] = Guid.NewGuid(), ["visitorId"] = "v", ["touchpoint"] = "order", ["answers"] = SurveysClient.Nps(9) }, Ct);
+        await unknownSurvey.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task AnswersStayTiedToTheVersionShown()
+    {
+        var partner = Guid.NewGuid();
+        var survey = await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var id = survey["id"]!.GetValue<Guid>();
+        var (visitor, impression) = await _client.ShowAsync(id, partner);
+        var v2 = DecisionTests.Targeted(partner);
+        v2["questions"] = new JsonArray(new JsonObject { ["id"] = "effort", ["type"] = "csat", ["text"] = "How easy?", ["required"] = true });
+        await (await _client.Admin.PutAsJsonAsync($"/api/surveys/surveys/{id}", v2, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        var response = await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(6));
+
+        var created = await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Equal(1, created["surveyVersion"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task DirectResponse_WithoutShowing_OncePerVisitor()
+    {
+        var survey = await _client.CreateSurveyAsync(new JsonObject
+        {
+            ["name"] = "Feedback widget", ["kind"] = "custom", ["trigger"] = "event", ["eventName"] = "feedback-clicked",
+            ["questions"] = new JsonArray(new JsonObject { ["id"] = "csat", ["type"] = "csat", ["text"] = "How was it?", ["required"] = true }),
+        });
+        var body = new JsonObject
+        {
+            ["surveyId"] = survey["id"]!.GetValue<Guid>(), ["visitorId"] = SurveysClient.NewVisitor(), ["touchpoint"] = "product",
+            ["campaignId"] = "spring", ["answers"] = new JsonArray(new JsonObject { ["questionId"] = "csat", ["score"] = 5 }),
+        };
+
+        var first = await _client.Storefront.PostAsJsonAsync("/api/surveys/responses", body, Ct);
+        var second = await _client.Storefront.PostAsJsonAsync("/api/surveys/responses", body, Ct);
+
+        Assert.Equal("spring", (await first.ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["campaignId"]!.GetValue<string>());
+        await second.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    private async Task<List<string>> SubmittedEventsAsync(Guid responseId)
+    {
+        var payloads = await factory.QueryDbAsync(db => db.Set<OutboxMessage>().Where(message => message.MessageUrn == SubmittedUrn)
+            .Select(message => message.Payload).ToListAsync(Ct));
+        return [.. payloads.Where(payload => JsonDocument.Parse(payload).RootElement.GetProperty("responseId").GetGuid() == responseId)];
+    }
+
+    public void Dispose() => _client.Dispose();
+}

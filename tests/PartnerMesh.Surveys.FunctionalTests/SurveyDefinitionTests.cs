@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Surveys.FunctionalTests;
+
+public sealed class SurveyDefinitionTests(SurveysApiFactory factory) : IClassFixture<SurveysApiFactory>, IDisposable
+{
+    private readonly SurveysClient _client = new(factory);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ExitIntentSurvey_WithoutQuestions_IsPrefilledWithTheReasonCodes()
+    {
+        var survey = await _client.CreateSurveyAsync(new JsonObject { ["name"] = "Why leave?", ["kind"] = "exit-intent" });
+
+        Assert.Equal("exit-intent", survey["trigger"]!.GetValue<string>());
+        Assert.Equal(["cart", "checkout", "product"], survey["touchpoints"]!.AsArray().Select(node => node!.GetValue<string>()));
+        var question = Assert.Single(survey["questions"]!.AsArray())!;
+        Assert.Equal("multiple-choice", question["type"]!.GetValue<string>());
+        Assert.True(question["allowOther"]!.GetValue<bool>());
+        Assert.Equal(
+            ["extra-costs", "delivery-too-slow", "no-trust-card-details", "forced-account", "checkout-too-long", "just-browsing", "better-price", "coupon-did-not-work"],
+            question["options"]!.AsArray().Select(option => option!["code"]!.GetValue<string>()));
+        Assert.Equal(1, survey["version"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("""{"name":"x","kind":"quiz"}""", "kind")]
+    [InlineData("""{"name":"","kind":"nps","questions":[{"id":"q","type":"nps","text":"t"}]}""", "name")]
+    [InlineData("""{"name":"x","kind":"nps","questions":[{"id":"q","type":"nps","text":"t","options":[{"code":"a","label":"A"}]}]}""", "questions[0].options")]
+    [InlineData("""{"name":"x","kind":"custom","trigger":"event","questions":[{"id":"q","type":"free-text","text":"t"}]}""", "eventName")]
+    [InlineData("""{"name":"x","kind":"nps","samplingPercent":101,"questions":[{"id":"q","type":"nps","text":"t"}]}""", "samplingPercent")]
+    [InlineData("""{"name":"x","kind":"nps","frequency":{"mode":"cooldown"},"questions":[{"id":"q","type":"nps","text":"t"}]}""", "frequency.cooldownHours")]
+    [InlineData("""{"name":"x","kind":"exit-intent","touchpoints":["order"]}""", "touchpoints")]
+    [InlineData("""{"name":"x","kind":"nps","questions":[{"id":"q","type":"nps","text":"t"},{"id":"q","type":"csat","text":"t"}]}""", "questions[1].id")]
+    [InlineData("""{"name":"x","kind":"custom","trigger":"exit-intent","questions":[{"id":"q","type":"single-choice","text":"t","options":[{"code":"other","label":"O"}]}]}""", "questions[0].options[0].code")]
+    public async Task InvalidDefinition_Returns400_NamingTheField(string json, string field)
+    {
+        var response = await _client.Admin.PostAsync("/api/surveys/surveys", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.Extensions.ContainsKey("errors"));
+        Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MalformedJson_Returns400Problem()
+    {
+        var response = await _client.Admin.PostAsync("/api/surveys/surveys", new StringContent("{\"name\":", Encoding.UTF8, "application/json"), Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Create_WithIdempotencyKey_ReplaysTheSameSurvey_AndRefusesAnotherBody()
+    {
+        var key = Guid.NewGuid().ToString();
+        var first = await PostWithKeyAsync(SurveysClient.NpsSurvey(), key);
+        var replay = await PostWithKeyAsync(SurveysClient.NpsSurvey(), key);
+        var other = SurveysClient.NpsSurvey();
+        other["name"] = "Another";
+        var conflict = await PostWithKeyAsync(other, key);
+
+        var created = await first.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var replayed = await replay.ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(created["id"]!.GetValue<Guid>(), replayed["id"]!.GetValue<Guid>());
+        await conflict.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task ChangedQuestions_MakeANewVersion_TheOldOneStaysReadable()
+    {
+        var survey = await _client.CreateSurveyAsync(SurveysClient.NpsSurvey());
+        var id = survey["id"]!.GetValue<Guid>();
+        var changed = SurveysClient.NpsSurvey();
+        changed["questions"]!.AsArray().Add(new JsonObject { ["id"] = "extra", ["type"] = "free-text", ["text"] = "Anything else?" });
+
+        var sameQuestions = await (await _client.Admin.PutAsJsonAsync($"/api/surveys/surveys/{id}", SurveysClient.NpsSurvey(), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var updated = await (await _client.Admin.PutAsJsonAsync($"/api/surveys/surveys/{id}", changed, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var first = await (await _client.Admin.GetAsync($"/api/surveys/surveys/{id}/versions/1", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal(1, sameQuestions["version"]!.GetValue<int>());
+        Assert.Equal(2, updated["version"]!.GetValue<int>());
+        Assert.Equal(4, updated["questions"]!.AsArray().Count);
+        Assert.Equal(3, first["questions"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task UnknownSurvey_Returns404Problem()
+    {
+        await (await _client.Admin.GetAsync($"/api/surveys/surveys/{Guid.NewGuid()}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await _client.Admin.PostAsync($"/api/surveys/surveys/{Guid.NewGuid()}/pause", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await _client.Admin.PutAsJsonAsync($"/api/surveys/surveys/{Guid.NewGuid()}", SurveysClient.NpsSurvey(), Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task StorefrontKey_CannotCreateSurveys_Returns403()
+    {
+        var response = await _client.Storefront.PostAsJsonAsync("/api/surveys/surveys", SurveysClient.NpsSurvey(), Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task List_PagesWithACursor()
+    {
+        for (var index = 0; index < 3; index++)
+        {
+            await _client.CreateSurveyAsync(SurveysClient.NpsSurvey());
+        }
+
+        var page = await (await _client.Admin.GetAsync("/api/surveys/surveys?limit=2", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var next = await (await _client.Admin.GetAsync($"/api/surveys/surveys?limit=2&after={page["next"]}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal(2, page["items"]!.AsArray().Count);
+        Assert.NotEmpty(next["items"]!.AsArray());
+        Assert.DoesNotContain(next["items"]!.AsArray(), item => page["items"]!.AsArray().Any(seen => seen!["id"]!.GetValue<Guid>() == item!["id"]!.GetValue<Guid>()));
+        await (await _client.Admin.GetAsync("/api/surveys/surveys?limit=0", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    private async Task<HttpResponseMessage> PostWithKeyAsync(JsonObject body, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/surveys/surveys") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await _client.Admin.SendAsync(request, Ct);
+    }
+
+    public void Dispose() => _client.Dispose();
+}

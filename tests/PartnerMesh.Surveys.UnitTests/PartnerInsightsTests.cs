@@ -1,0 +1,94 @@
+using System.Text.Json;
+using PartnerMesh.Surveys.Api.Insights;
+using Xunit;
+
+namespace PartnerMesh.Surveys.UnitTests;
+
+public sealed class PartnerInsightsTests
+{
+    private static readonly Guid Survey = Guid.Parse("0193a1b2-0000-7000-8000-000000000001");
+    private static readonly Guid Partner = Guid.Parse("0193a1b2-0000-7000-8000-0000000000a1");
+    private static readonly DateTimeOffset Monday = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(new[] { 5, 1 }, 2)]
+    [InlineData(new[] { 5, 5, 1 }, 2)]
+    [InlineData(new[] { 9, 1, 1 }, 3)]
+    [InlineData(new[] { 5, 5 }, 0)]
+    [InlineData(new[] { 6, 3, 3 }, 2)]
+    public void Suppress_HiddenGroupsAddUpToZeroOrAtLeastK(int[] sizes, int hiddenGroups)
+    {
+        var groups = sizes.Select((size, index) => (Key: $"g{index}", Size: size)).ToDictionary(group => group.Key, group => group.Size);
+
+        var hidden = PartnerInsights.Suppress(groups, sizes.Sum(), 5);
+
+        Assert.Equal(hiddenGroups, hidden.Count);
+        var recoverable = sizes.Sum() - groups.Where(group => !hidden.Contains(group.Key)).Sum(group => group.Value);
+        Assert.True(recoverable == 0 || recoverable >= 5, $"total minus shown groups = {recoverable}");
+    }
+
+    [Fact]
+    public void EveryGroupingOfSmallCells_NeverLeavesARecoverableGroupUnderK()
+    {
+        var random = new Random(42);
+        for (var run = 0; run < 2_000; run++)
+        {
+            var sizes = Enumerable.Range(0, random.Next(1, 6)).Select(_ => random.Next(1, 12)).ToArray();
+            var k = random.Next(2, 7);
+            if (sizes.Sum() < k)
+            {
+                continue; // the whole cell is suppressed before any breakdown
+            }
+
+            var groups = sizes.Select((size, index) => (Key: $"g{index}", Size: size)).ToDictionary(group => group.Key, group => group.Size);
+
+            var hidden = PartnerInsights.Suppress(groups, sizes.Sum(), k);
+
+            var recoverable = sizes.Sum() - groups.Where(group => !hidden.Contains(group.Key)).Sum(group => group.Value);
+            Assert.True(recoverable == 0 || recoverable >= k, $"sizes {string.Join(",", sizes)}, k {k}: recoverable {recoverable}");
+            Assert.All(groups.Where(group => group.Value < k), group => Assert.Contains(group.Key, hidden));
+        }
+    }
+
+    [Fact]
+    public void CellsAreFixedWeeks_ANarrowerRangeShowsTheSameCellsAndTotals()
+    {
+        var rows = Enumerable.Range(0, 5).Select(_ => Row(Monday, 10))
+            .Append(Row(Monday.AddDays(7), 0))
+            .ToList();
+
+        var wide = PartnerInsights.Build(Partner, rows, [], 5, DateOnly.FromDateTime(Monday.UtcDateTime), DateOnly.FromDateTime(Monday.UtcDateTime).AddDays(13), null);
+        var narrow = PartnerInsights.Build(Partner, rows[..5], [], 5, DateOnly.FromDateTime(Monday.UtcDateTime), DateOnly.FromDateTime(Monday.UtcDateTime).AddDays(6), null);
+
+        Assert.Equal(narrow.Totals, wide.Totals);
+        Assert.True(wide.Cells[1].Suppressed);
+        Assert.Null(wide.Cells[1].Responses);
+        Assert.Equal(JsonSerializer.Serialize(narrow.Cells[0]), JsonSerializer.Serialize(wide.Cells[0]));
+    }
+
+    [Fact]
+    public void ReasonCounts_UnderK_AreSuppressed_WithTheirComplement()
+    {
+        IReadOnlyList<string>[] reasons = [["extra-costs"], ["extra-costs"], ["extra-costs"], ["extra-costs"], ["extra-costs"], ["better-price"]];
+        var rows = reasons.Select(codes => Row(Monday, null, codes)).ToList();
+
+        var report = PartnerInsights.Build(Partner, rows, [], 5, default, default, null);
+
+        var cell = Assert.Single(report.Cells);
+        Assert.All(cell.Reasons, reason => Assert.True(reason.Suppressed));
+    }
+
+    [Fact]
+    public void ScoreAnsweredByFewerThanK_IsNotShown()
+    {
+        var rows = Enumerable.Range(0, 5).Select(index => Row(Monday, index == 0 ? 3 : null)).ToList();
+
+        var cell = Assert.Single(PartnerInsights.Build(Partner, rows, [], 5, default, default, null).Cells);
+
+        Assert.False(cell.Suppressed);
+        Assert.Null(cell.Nps);
+    }
+
+    private static ResponseRow Row(DateTimeOffset at, int? nps, IReadOnlyList<string>? reasons = null) =>
+        new(Survey, at, Partner, null, "order", [], nps, null, reasons ?? [], true);
+}
