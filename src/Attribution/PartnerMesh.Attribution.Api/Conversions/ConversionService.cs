@@ -110,6 +110,17 @@ public sealed class ConversionService(
             program = programId is { } id ? await db.Programs.AsNoTracking().SingleAsync(p => p.Id == id, cancellationToken) : null;
         }
 
+        if (program is null && Anchorless(couponPartner, reported, history) && request.CustomerId is { } returning)
+        {
+            // No click or code names a program: a returning customer's first credit does.
+            var scopeOfCustomer = await db.CustomerCredits.AsNoTracking().Where(c => c.CustomerId == returning)
+                .OrderBy(c => c.FirstConversionAt).Select(c => (Guid?)c.Scope).FirstOrDefaultAsync(cancellationToken);
+            if (scopeOfCustomer is { } found && found != Guid.Empty)
+            {
+                program = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Id == found, cancellationToken);
+            }
+        }
+
         var scope = program?.Id ?? Guid.Empty;
         var candidates = history.Where(click => click.ProgramId == program?.Id).ToList();
         var credit = request.CustomerId is { } customerId
@@ -290,6 +301,9 @@ public sealed class ConversionService(
 
     public Task<Conversion?> FindAsync(string orderId, CancellationToken cancellationToken) =>
         db.Conversions.AsNoTracking().SingleOrDefaultAsync(conversion => conversion.OrderId == orderId, cancellationToken);
+
+    private static bool Anchorless(Guid? couponPartner, ClickFacts? reported, List<ClickFacts> history) =>
+        couponPartner is null && reported is null && history.Count == 0;
 
     private IQueryable<ClickFacts> FactsOf(IQueryable<Click> clicks) =>
         clicks.AsNoTracking().Join(db.Partners, click => click.PartnerId, partner => partner.Id, (click, partner) => new ClickFacts(
