@@ -13,7 +13,7 @@ using PartnerMesh.Outbox;
 
 namespace PartnerMesh.Attribution.Api.Clicks;
 
-/// <summary>Who clicked: the visitor cookie when the browser sent one, else a hash of its address and user agent.</summary>
+/// <summary>Who clicked: the visitor id (<see cref="VisitorKnown"/> when it came from the browser or storefront) and a hash of address and user agent.</summary>
 public sealed record ClickSource(string VisitorId, bool VisitorKnown, string SourceKey)
 {
     public static string KeyOf(string? address, string? userAgent) =>
@@ -91,13 +91,12 @@ public sealed class ClickRecorder(
         CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNowForStorage();
-        if (window > TimeSpan.Zero)
+        // Only a known visitor (our cookie, or a storefront's visitor id) collapses: many shoppers may share an address
+        // and a user agent. Cookie-less repeats are recorded, and count towards click flooding through their source key.
+        if (window > TimeSpan.Zero && source.VisitorKnown)
         {
             var since = now - window;
-            var sameVisitor = db.Clicks.Where(click => click.LinkId == link.Id && click.OccurredAt >= since);
-            sameVisitor = source.VisitorKnown
-                ? sameVisitor.Where(click => click.VisitorId == source.VisitorId)
-                : sameVisitor.Where(click => click.SourceKey == source.SourceKey);
+            var sameVisitor = db.Clicks.Where(click => click.LinkId == link.Id && click.OccurredAt >= since && click.VisitorId == source.VisitorId);
             var earlier = await sameVisitor.OrderByDescending(click => click.OccurredAt)
                 .Select(click => new { click.Id, click.VisitorId }).FirstOrDefaultAsync(cancellationToken);
             if (earlier is not null)
