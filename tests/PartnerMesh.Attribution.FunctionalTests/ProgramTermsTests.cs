@@ -385,3 +385,45 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
         await invalid.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 }
+
+public class CreationIdempotencyTests(AttributionApiFactory factory) : IClassFixture<AttributionApiFactory>
+{
+    private readonly HttpClient _admin = factory.CreateClientWithScopes(PartnerMeshScopes.Admin);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<HttpResponseMessage> PostAsync(string path, object body, string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        if (key is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        }
+
+        return await _admin.SendAsync(request, Ct);
+    }
+
+    [Fact]
+    public async Task CreateProgram_SameIdempotencyKey_Returns200WithTheSameProgram()
+    {
+        var key = Guid.NewGuid().ToString("N");
+
+        var first = await (await PostAsync("/api/attribution/programs", new { name = "Once", currency = "EUR" }, key)).ShouldBeAsync<ProgramResponse>(HttpStatusCode.Created);
+        var again = await (await PostAsync("/api/attribution/programs", new { name = "Once", currency = "EUR" }, key)).ShouldBeAsync<ProgramResponse>(HttpStatusCode.OK);
+
+        Assert.Equal(first.Id, again.Id);
+        await (await PostAsync("/api/attribution/programs", new { name = "Bad key", currency = "EUR" }, new string('k', 101))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task CreatePartner_SameIdempotencyKey_Returns200WithTheSamePartner()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var body = new { name = "Once", email = AttributionClientExtensions.UniqueEmail(), kind = "affiliate", commissionRate = 0.1 };
+
+        var first = await (await PostAsync("/api/attribution/partners", body, key)).ShouldBeAsync<Api.Partners.PartnerResponse>(HttpStatusCode.Created);
+        var again = await (await PostAsync("/api/attribution/partners", body, key)).ShouldBeAsync<Api.Partners.PartnerResponse>(HttpStatusCode.OK);
+
+        Assert.Equal(first, again);
+        Assert.Single(await factory.OutboxEventsAsync<PartnerRegistered>(e => e.PartnerId == first.Id));
+    }
+}

@@ -27,6 +27,8 @@ public sealed class Partner
     /// <summary>Cap of this partner's commission (program currency); overrides the program's partner budget.</summary>
     public decimal? Budget { get; set; }
 
+    public string? IdempotencyKey { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 }
 

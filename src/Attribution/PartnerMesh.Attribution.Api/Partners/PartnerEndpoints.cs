@@ -32,12 +32,23 @@ public static class PartnerEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<PartnerResponse>, ValidationProblem, ProblemHttpResult>> CreatePartner(
-        CreatePartnerRequest request, AttributionDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<Results<Created<PartnerResponse>, Ok<PartnerResponse>, ValidationProblem, ProblemHttpResult>> CreatePartner(
+        CreatePartnerRequest request, [Microsoft.AspNetCore.Mvc.FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        AttributionDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (PartnerRules.Validate(request) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        if (idempotencyKey is not null && await db.Partners.AsNoTracking().SingleOrDefaultAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken) is { } existing)
+        {
+            return TypedResults.Ok(PartnerResponse.From(existing));
         }
 
         if (request.ProgramId is { } programId && !await db.Programs.AnyAsync(program => program.Id == programId, cancellationToken))
@@ -65,6 +76,7 @@ public static class PartnerEndpoints
             ProgramId = request.ProgramId,
             CustomerId = request.CustomerId,
             Budget = request.Budget,
+            IdempotencyKey = idempotencyKey,
             CreatedAt = now,
         };
         db.Partners.Add(partner);
@@ -82,6 +94,11 @@ public static class PartnerEndpoints
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(PartnerConfiguration.UniqueIdempotencyKeyIndex))
+        {
+            db.ChangeTracker.Clear();
+            return TypedResults.Ok(PartnerResponse.From(await db.Partners.AsNoTracking().SingleAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken)));
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(PartnerConfiguration.UniqueEmailIndex))
         {

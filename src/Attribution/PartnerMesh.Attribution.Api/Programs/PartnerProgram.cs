@@ -46,6 +46,8 @@ public sealed class PartnerProgram
 
     public required CommissionPlan Plan { get; set; }
 
+    public string? IdempotencyKey { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -39,12 +39,23 @@ public static class ProgramEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<ProgramResponse>, ValidationProblem>> CreateProgram(
-        SaveProgramRequest request, AttributionDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ProgramResponse>, Ok<ProgramResponse>, ValidationProblem>> CreateProgram(
+        SaveProgramRequest request, [Microsoft.AspNetCore.Mvc.FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        AttributionDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (ProgramRules.Validate(request) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        if (idempotencyKey is not null && await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken) is { } existing)
+        {
+            return TypedResults.Ok(ProgramResponse.From(existing));
         }
 
         var now = timeProvider.GetUtcNowForStorage();
@@ -56,12 +67,22 @@ public static class ProgramEndpoints
             AttributionModel = AttributionTerms.LastClickModel,
             Plan = CommissionPlan.FlatRate(0.10m),
             PlanVersion = 1,
+            IdempotencyKey = idempotencyKey,
             CreatedAt = now,
         };
         Apply(program, request, now);
         db.Programs.Add(program);
         db.PlanVersions.Add(new PlanVersion { ProgramId = program.Id, Version = 1, Plan = program.Plan, EffectiveFrom = now });
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(ProgramConfiguration.UniqueIdempotencyKeyIndex))
+        {
+            db.ChangeTracker.Clear();
+            return TypedResults.Ok(ProgramResponse.From(await db.Programs.AsNoTracking().SingleAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken)));
+        }
+
         return TypedResults.Created($"/api/attribution/programs/{program.Id}", ProgramResponse.From(program));
     }
 

@@ -10,6 +10,7 @@ public sealed class PartnerConfiguration : IEntityTypeConfiguration<Partner>
 {
     public const string UniqueEmailIndex = "ux_partners_normalized_email";
     public const string UniqueCustomerIndex = "ux_partners_program_id_customer_id";
+    public const string UniqueIdempotencyKeyIndex = "ux_partners_idempotency_key";
 
     public void Configure(EntityTypeBuilder<Partner> builder)
     {
@@ -23,6 +24,8 @@ public sealed class PartnerConfiguration : IEntityTypeConfiguration<Partner>
         builder.Property(partner => partner.CustomerId).HasMaxLength(PartnerRules.MaxCustomerIdLength);
         builder.Property(partner => partner.CommissionRate).HasPrecision(5, 4);
         builder.Property(partner => partner.Budget).HasPrecision(18, Money.StorageScale);
+        builder.Property(partner => partner.IdempotencyKey).HasMaxLength(IdempotencyKeys.MaxLength);
+        builder.HasIndex(partner => partner.IdempotencyKey).IsUnique().HasDatabaseName(UniqueIdempotencyKeyIndex);
         builder.HasIndex(partner => partner.NormalizedEmail).IsUnique().HasDatabaseName(UniqueEmailIndex);
         builder.HasIndex(partner => new { partner.ProgramId, partner.CustomerId }).IsUnique().HasDatabaseName(UniqueCustomerIndex)
             .HasFilter("customer_id IS NOT NULL");

@@ -11,6 +11,7 @@ public sealed class ProgramConfiguration :
     IEntityTypeConfiguration<AgreementAcceptance>
 {
     public const string UniqueAgreementVersionIndex = "ux_agreements_program_id_version";
+    public const string UniqueIdempotencyKeyIndex = "ux_programs_idempotency_key";
 
     public void Configure(EntityTypeBuilder<PartnerProgram> builder)
     {
@@ -24,6 +25,8 @@ public sealed class ProgramConfiguration :
         builder.Property(program => program.Budget).HasPrecision(18, Money.StorageScale);
         builder.Property(program => program.PartnerBudget).HasPrecision(18, Money.StorageScale);
         builder.Property(program => program.Plan).AsJsonb();
+        builder.Property(program => program.IdempotencyKey).HasMaxLength(IdempotencyKeys.MaxLength);
+        builder.HasIndex(program => program.IdempotencyKey).IsUnique().HasDatabaseName(UniqueIdempotencyKeyIndex);
     }
 
     public void Configure(EntityTypeBuilder<PlanVersion> builder)

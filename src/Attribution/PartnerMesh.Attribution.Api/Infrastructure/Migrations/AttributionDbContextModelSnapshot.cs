@@ -617,6 +617,11 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -649,6 +654,10 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
 
                     b.HasKey("Id")
                         .HasName("PK_partners");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_partners_idempotency_key");
 
                     b.HasIndex("NormalizedEmail")
                         .IsUnique()
@@ -842,6 +851,11 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("hold_days");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<int>("MinSecondsToConversion")
                         .HasColumnType("integer")
                         .HasColumnName("min_seconds_to_conversion");
@@ -880,6 +894,10 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
 
                     b.HasKey("Id")
                         .HasName("PK_programs");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_programs_idempotency_key");
 
                     b.ToTable("programs", (string)null);
                 });
