@@ -187,6 +187,24 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
     }
 
     [Fact]
+    public async Task ConcurrentOrdersOfOneCustomer_CountEveryOrderAndPayEachMilestoneOnce()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.10, milestones = new[] { new { orderCount = 3, bonus = 4 } } } });
+        var referrer = await _admin.CreateProgramPartnerAsync(program.Id);
+        var customer = $"cust-{Guid.NewGuid():N}";
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(referrer.Id)).Code);
+        await _storefront.ConvertAsync(Order(100m, click) with { CustomerId = customer });
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            _storefront.PostAsJsonAsync("/api/attribution/conversions", Order(10m) with { CustomerId = customer, OrderedAt = Later }, Ct)));
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
+        var credit = await factory.QueryDbAsync(db => db.CustomerCredits.SingleAsync(c => c.CustomerId == customer, Ct));
+        Assert.Equal((referrer.Id, 7), (credit.PartnerId, credit.OrderCount));
+        Assert.Equal(1, await factory.QueryDbAsync(db => db.Commissions.CountAsync(c => c.PartnerId == referrer.Id && c.Kind == "milestone", Ct)));
+    }
+
+    [Fact]
     public async Task ActiveDaysMilestone_PaysOnceWhenTheCustomerOrdersAgainAfterNDays()
     {
         var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.10, milestones = new[] { new { activeDays = 30, bonus = 10 } } } });

@@ -43,7 +43,10 @@ public sealed class ConversionService(
     private sealed record ClickFacts(Guid Id, Guid PartnerId, Guid? ProgramId, DateTimeOffset OccurredAt, string? VisitorId, string? SourceKey, bool Paid);
 
     /// <summary>Expects a request that passed <see cref="ConversionRules.Validate(RecordConversionRequest, DateTimeOffset)"/>.</summary>
-    public async Task<ConversionResult> RecordAsync(RecordConversionRequest request, CancellationToken cancellationToken)
+    public Task<ConversionResult> RecordAsync(RecordConversionRequest request, CancellationToken cancellationToken) =>
+        RecordAsync(request, retried: false, cancellationToken);
+
+    private async Task<ConversionResult> RecordAsync(RecordConversionRequest request, bool retried, CancellationToken cancellationToken)
     {
         var orderId = request.OrderId!;
         var currency = request.Currency!;
@@ -141,6 +144,12 @@ public sealed class ConversionService(
             if (program?.Budget is not null)
             {
                 await db.Database.ExecuteSqlAsync($"SELECT 1 FROM programs WHERE id = {program.Id} FOR UPDATE", cancellationToken);
+            }
+
+            // Under the partner's lock: the customer's order count as the partner's earlier orders left it.
+            if (request.CustomerId is { } lockedCustomer && credit is not null)
+            {
+                credit = await db.CustomerCredits.AsNoTracking().SingleOrDefaultAsync(c => c.Scope == scope && c.CustomerId == lockedCustomer, cancellationToken);
             }
         }
 
@@ -289,6 +298,13 @@ public sealed class ConversionService(
                 ?? throw new InvalidOperationException($"Conversion for order {orderId} violated uniqueness but cannot be read.");
             return Replay(winner, amount, currency, request.ClickId);
         }
+        catch (DbUpdateException exception) when (!retried && exception.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            // Another order of the same customer committed its first credit or milestone first: decide again on what it wrote.
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return await RecordAsync(request, retried: true, cancellationToken);
+        }
 
         metrics.ConversionRecorded(attributed);
         foreach (var entry in milestones.Select(pair => pair.Entry).Prepend(sale).OfType<Commission>())
@@ -376,7 +392,7 @@ public sealed class ConversionService(
             else
             {
                 db.CustomerCredits.Attach(credit);
-                credit.OrderCount++;
+                credit.OrderCount = credit.OrderCount + 1;
             }
         }
     }
