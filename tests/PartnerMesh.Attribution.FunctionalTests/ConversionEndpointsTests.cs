@@ -35,7 +35,8 @@ public class ConversionEndpointsTests(AttributionApiFactory factory) : IClassFix
         var (partner, _, clickId) = await ClickThroughAsync(commissionRate: 0.125m);
         var orderId = NewOrderId();
 
-        var response = await _storefront.RecordConversionAsync(orderId, 99.99m, clickId);
+        // Ordered a minute after the click: an order within seconds of its click is held as implausibly fast.
+        var response = await _storefront.RecordConversionAsync(orderId, 99.99m, clickId, orderedAt: DateTimeOffset.UtcNow.AddMinutes(1));
 
         var conversion = await response.ShouldBeAsync<ConversionResponse>(HttpStatusCode.Created);
         Assert.Equal($"/api/attribution/conversions/{orderId}", response.Headers.Location?.OriginalString);

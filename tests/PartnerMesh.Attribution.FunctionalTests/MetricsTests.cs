@@ -17,7 +17,7 @@ public sealed class MetricsTests(AttributionApiFactory factory) : IClassFixture<
 
         var clickId = await factory.CreateAnonymousClient().ClickAsync(link.Code);
         var response = await factory.CreateClientWithScopes(PartnerMeshScopes.Storefront)
-            .RecordConversionAsync($"order-{Guid.NewGuid():N}", 50m, clickId);
+            .RecordConversionAsync($"order-{Guid.NewGuid():N}", 50m, clickId, orderedAt: DateTimeOffset.UtcNow.AddMinutes(1));
         response.EnsureSuccessStatusCode();
 
         // Only this host's meter is recorded, so these are exactly this test's measurements.

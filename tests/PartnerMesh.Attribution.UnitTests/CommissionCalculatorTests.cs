@@ -1,4 +1,4 @@
-using PartnerMesh.Attribution.Api.Conversions;
+using PartnerMesh.Attribution.Api.Programs;
 using Xunit;
 
 namespace PartnerMesh.Attribution.UnitTests;

@@ -22,6 +22,9 @@ internal static class EventSamples
     private static readonly Guid CodeId = Guid.Parse("0193a1b2-0000-7000-8000-000000000102");
     private static readonly Guid ReservationId = Guid.Parse("0193a1b2-0000-7000-8000-000000000103");
     private static readonly Guid RedemptionId = Guid.Parse("0193a1b2-0000-7000-8000-000000000104");
+    private static readonly Guid ProgramId = Guid.Parse("0193a1b2-0000-7000-8000-000000000201");
+    private static readonly Guid CommissionId = Guid.Parse("0193a1b2-0000-7000-8000-000000000202");
+    private static readonly Guid PayoutBatchId = Guid.Parse("0193a1b2-0000-7000-8000-000000000203");
     private static readonly DateTimeOffset OccurredAt = new(2025, 3, 14, 9, 26, 53, 589, TimeSpan.Zero);
 
     public static IReadOnlyDictionary<Type, IIntegrationEvent> All { get; } = new IIntegrationEvent[]
@@ -58,6 +61,18 @@ internal static class EventSamples
             UtmMedium = "email",
             UtmCampaign = "spring-sale",
             Referrer = "https://blog.acme.example/deals",
+            UtmTerm = "running shoes",
+            UtmContent = "banner-a",
+            LandingUrl = "https://shop.example/spring?ref=acme",
+            Gclid = "Cj0KCQ-gclid",
+            Fbclid = "IwAR-fbclid",
+            Msclkid = "msclkid-1",
+            Ttclid = "ttclid-1",
+            LiFatId = "li-fat-1",
+            Rdclid = "rdclid-1",
+            Twclid = "twclid-1",
+            Source = "redirect",
+            ProgramId = ProgramId,
         },
         new ConversionAttributed
         {
@@ -324,6 +339,49 @@ internal static class EventSamples
             NpsScore = 9,
             CsatScore = 4,
             ReasonCodes = ["extra-costs", "delivery-too-slow"],
+        },
+        new CommissionBooked
+        {
+            EventId = EventId, OccurredAt = OccurredAt, CommissionId = CommissionId, PartnerId = PartnerId, ProgramId = ProgramId,
+            OrderId = "order-1001", Kind = "sale", Amount = 12.50m, Currency = "EUR", Status = "pending",
+            HoldUntil = OccurredAt.AddDays(30), PlanVersion = 2,
+        },
+        new CommissionApproved
+        {
+            EventId = EventId, OccurredAt = OccurredAt, CommissionId = CommissionId, PartnerId = PartnerId, ProgramId = ProgramId,
+            OrderId = "order-1001", Kind = "sale", Amount = 12.50m, Currency = "EUR", ApprovedBy = "hold-elapsed",
+        },
+        new CommissionHeld
+        {
+            EventId = EventId, OccurredAt = OccurredAt, CommissionId = CommissionId, PartnerId = PartnerId, ProgramId = ProgramId,
+            OrderId = "order-1001", Kind = "sale", Amount = 12.50m, Currency = "EUR", Reasons = ["self-referral", "fast-conversion"],
+        },
+        new CommissionReversed
+        {
+            EventId = EventId, OccurredAt = OccurredAt, CommissionId = CommissionId, PartnerId = PartnerId, ProgramId = ProgramId,
+            OrderId = "order-1001", Kind = "clawback", Amount = -2.50m, Currency = "EUR",
+            OriginalCommissionId = Guid.Parse("0193a1b2-0000-7000-8000-000000000204"), RefundId = "refund-77", Reason = "refund",
+        },
+        new CommissionPaid
+        {
+            EventId = EventId, OccurredAt = OccurredAt, PayoutBatchId = PayoutBatchId, PartnerId = PartnerId, Amount = 310.25m,
+            Currency = "EUR", EntryCount = 14,
+        },
+        new PartnerTierReached
+        {
+            EventId = EventId, OccurredAt = OccurredAt, PartnerId = PartnerId, ProgramId = ProgramId, Tier = 2, Rate = 0.15m,
+            Period = "2025-03", PeriodConversions = 50,
+        },
+        new RetentionMilestoneReached
+        {
+            EventId = EventId, OccurredAt = OccurredAt, PartnerId = PartnerId, ProgramId = ProgramId, CustomerId = "c-42",
+            Milestone = "order-count", Threshold = 2, OrderId = "order-1002", Bonus = 5.000m, Currency = "KWD",
+        },
+        new FraudFlagRaised
+        {
+            EventId = EventId, OccurredAt = OccurredAt, PartnerId = PartnerId, Rule = "self-referral",
+            Detail = "The customer is the partner itself (same email or customer id).", OrderId = "order-1001",
+            CommissionId = CommissionId, ClickId = ClickId,
         },
     }.ToDictionary(sample => sample.GetType());
 }

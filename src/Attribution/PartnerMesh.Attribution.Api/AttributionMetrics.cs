@@ -9,6 +9,8 @@ public sealed class AttributionMetrics
     private readonly Counter<long> _clicks;
     private readonly Counter<long> _conversions;
     private readonly Counter<double> _commission;
+    private readonly Counter<long> _duplicateClicks;
+    private readonly Counter<long> _fraudFlags;
 
     public AttributionMetrics(IMeterFactory meterFactory)
     {
@@ -17,9 +19,15 @@ public sealed class AttributionMetrics
         _conversions = meter.CreateCounter<long>("partnermesh.attribution.conversions", "{conversion}", "Conversions recorded, by attributed");
         _commission = meter.CreateCounter<double>(
             "partnermesh.attribution.commission", unit: null, "Commission booked, in the order currency (tag currency)");
+        _duplicateClicks = meter.CreateCounter<long>("partnermesh.attribution.clicks.duplicate", "{click}", "Repeat clicks collapsed into an earlier one");
+        _fraudFlags = meter.CreateCounter<long>("partnermesh.attribution.fraud_flags", "{flag}", "Fraud rules fired, by rule");
     }
 
     public void ClickRecorded() => _clicks.Add(1);
+
+    public void DuplicateClick() => _duplicateClicks.Add(1);
+
+    public void FraudFlag(string rule) => _fraudFlags.Add(1, new KeyValuePair<string, object?>("rule", rule));
 
     public void ConversionRecorded(bool attributed) =>
         _conversions.Add(1, new KeyValuePair<string, object?>("attributed", attributed ? "true" : "false"));

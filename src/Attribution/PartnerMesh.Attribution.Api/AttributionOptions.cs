@@ -8,5 +8,19 @@ public sealed class AttributionOptions
     [Range(1, 365)]
     public int WindowDays { get; set; } = 30;
 
+    /// <summary>Repeat clicks of one visitor on one link within this many seconds collapse into one (programs override).</summary>
+    [Range(0, 86_400)]
+    public int DuplicateClickWindowSeconds { get; set; } = 1800;
+
+    /// <summary>Days a commission waits before approval, for partners without a program.</summary>
+    [Range(0, 365)]
+    public int HoldDays { get; set; } = 30;
+
+    /// <summary>Where shoppers go for unknown codes (programs have their own); without one they get a clear 404 page.</summary>
+    public string? FallbackUrl { get; set; }
+
+    /// <summary>How often the background job approves commissions whose hold elapsed.</summary>
+    public TimeSpan ApprovalInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     public TimeSpan Window => TimeSpan.FromDays(WindowDays);
 }

@@ -4,6 +4,8 @@ using PartnerMesh.Attribution.Api.Extensions;
 using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Attribution.Api.Links;
 using PartnerMesh.Attribution.Api.Partners;
+using PartnerMesh.Attribution.Api.Payouts;
+using PartnerMesh.Attribution.Api.Programs;
 using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults.Security;
 
@@ -27,4 +29,7 @@ app.MapPartnerEndpoints();
 app.MapLinkEndpoints();
 app.MapRedirectEndpoints();
 app.MapConversionEndpoints();
+app.MapProgramEndpoints();
+app.MapClickEndpoints();
+app.MapCommissionEndpoints();
 app.Run();

@@ -1,6 +1,6 @@
 namespace PartnerMesh.Attribution.Api.Clicks;
 
-/// <summary>A shopper followed a referral link; recorded server-side at the redirect.</summary>
+/// <summary>A shopper followed a referral link; recorded server-side at the redirect (or registered by a storefront).</summary>
 public sealed class Click
 {
     public Guid Id { get; init; }
@@ -12,6 +12,9 @@ public sealed class Click
     public required string Code { get; init; }
 
     public string? VisitorId { get; init; }
+
+    /// <summary>Hash of the source address and user agent: groups clicks of one browser that sends no cookie.</summary>
+    public string? SourceKey { get; init; }
 
     public string? UtmSource { get; init; }
 
@@ -25,6 +28,8 @@ public sealed class Click
 
     public string? Referrer { get; init; }
 
+    public string? LandingUrl { get; init; }
+
     public string? UserAgent { get; init; }
 
     public string? Gclid { get; init; }
@@ -35,5 +40,20 @@ public sealed class Click
 
     public string? Ttclid { get; init; }
 
+    public string? LiFatId { get; init; }
+
+    public string? Rdclid { get; init; }
+
+    public string? Twclid { get; init; }
+
+    /// <summary><c>redirect</c> or <c>server</c>.</summary>
+    public string Source { get; init; } = "redirect";
+
+    /// <summary>Repeats of this click inside the duplicate window, collapsed into it (a click-flooding signal).</summary>
+    public int Duplicates { get; init; }
+
     public DateTimeOffset OccurredAt { get; init; }
+
+    public bool HasPaidClickId =>
+        Gclid is not null || Fbclid is not null || Msclkid is not null || Ttclid is not null || LiFatId is not null || Rdclid is not null || Twclid is not null;
 }

@@ -35,6 +35,15 @@ public sealed record ClickDetails
 
     public string? Ttclid { get; init; }
 
+    public string? LiFatId { get; init; }
+
+    public string? Rdclid { get; init; }
+
+    public string? Twclid { get; init; }
+
+    /// <summary>The page the shopper lands on: set once the destination is known (or reported by a storefront).</summary>
+    public string? LandingUrl { get; init; }
+
     /// <summary>The UTM parameters present on the request, in a fixed order, to pass through to the target.</summary>
     public IEnumerable<KeyValuePair<string, string>> Utm()
     {
@@ -47,6 +56,9 @@ public sealed record ClickDetails
             }
         }
     }
+
+    public static bool IsValidVisitorId(string visitorId) =>
+        visitorId.Length is > 0 and <= MaxVisitorIdLength && visitorId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     public static ClickDetails From(HttpRequest request) => new()
     {
@@ -61,6 +73,9 @@ public sealed record ClickDetails
         Fbclid = Query(request, "fbclid"),
         Msclkid = Query(request, "msclkid"),
         Ttclid = Query(request, "ttclid"),
+        LiFatId = Query(request, "li_fat_id"),
+        Rdclid = Query(request, "rdclid"),
+        Twclid = Query(request, "twclid"),
     };
 
     private static string? Query(HttpRequest request, string name) =>

@@ -1,32 +1,54 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Attribution.Api.Infrastructure.Configurations;
 using PartnerMesh.Attribution.Api.Links;
+using PartnerMesh.Attribution.Api.Programs;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Data;
 using PartnerMesh.Outbox;
 
 namespace PartnerMesh.Attribution.Api.Clicks;
 
-public sealed record RecordedClick(Guid ClickId, CachedLink Link);
-
-/// <summary>Records a click and its <see cref="ClickRecorded"/> event in one commit, before the shopper is redirected.</summary>
-public sealed class ClickRecorder(
-    LinkResolver links, LinkCache cache, AttributionDbContext db, TimeProvider timeProvider, AttributionMetrics metrics)
+/// <summary>Who clicked: the visitor id (<see cref="VisitorKnown"/> when it came from the browser or storefront) and a hash of address and user agent.</summary>
+public sealed record ClickSource(string VisitorId, bool VisitorKnown, string SourceKey)
 {
-    /// <returns><c>null</c> when no active link has <paramref name="code"/>.</returns>
-    public async Task<RecordedClick?> RecordAsync(string code, ClickDetails details, string visitorId, CancellationToken cancellationToken)
+    public static string KeyOf(string? address, string? userAgent) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{address}|{userAgent}")))[..32];
+}
+
+public enum ClickOutcome
+{
+    Recorded,
+    Duplicate,
+    UnknownCode,
+    Unavailable,
+}
+
+/// <param name="Destination">Where to send the shopper (with tracking parameters) or, when unavailable, the fallback if any.</param>
+public sealed record ClickResult(ClickOutcome Outcome, Guid? ClickId = null, CachedLink? Link = null, string? Destination = null, string? VisitorId = null);
+
+/// <summary>
+/// Records a click and its <see cref="ClickRecorded"/> event in one commit, before the shopper is redirected. A repeat
+/// of the same visitor on the same link inside the duplicate window collapses into the first click (counted on it).
+/// </summary>
+public sealed class ClickRecorder(
+    LinkResolver links, LinkCache cache, ProgramDirectory programs, AttributionDbContext db, TimeProvider timeProvider,
+    AttributionMetrics metrics, IOptions<AttributionOptions> options)
+{
+    public const string RedirectSource = "redirect";
+    public const string ServerSource = "server";
+
+    public async Task<ClickResult> RecordAsync(
+        string code, ClickDetails details, ClickSource source, string clickSource, string? deepLink, CancellationToken cancellationToken)
     {
         var link = await links.FindAsync(code, cancellationToken);
-        if (link is not { Active: true })
-        {
-            return null;
-        }
-
         try
         {
-            return await SaveAsync(link, details, visitorId, cancellationToken);
+            return await RecordAsync(link, details, source, clickSource, deepLink, cancellationToken);
         }
         catch (DbUpdateException exception) when (exception.IsForeignKeyViolation(ClickConfiguration.LinkForeignKey))
         {
@@ -35,31 +57,81 @@ public sealed class ClickRecorder(
             db.ChangeTracker.Clear();
             await cache.RemoveAsync(code);
             link = await links.FindInDatabaseAsync(code, cancellationToken);
-            return link is { Active: true } ? await SaveAsync(link, details, visitorId, cancellationToken) : null;
+            return await RecordAsync(link, details, source, clickSource, deepLink, cancellationToken);
         }
     }
 
-    private async Task<RecordedClick> SaveAsync(CachedLink link, ClickDetails details, string visitorId, CancellationToken cancellationToken)
+    private async Task<ClickResult> RecordAsync(
+        CachedLink? link, ClickDetails details, ClickSource source, string clickSource, string? deepLink, CancellationToken cancellationToken)
+    {
+        if (link is null)
+        {
+            return new ClickResult(ClickOutcome.UnknownCode, Destination: options.Value.FallbackUrl);
+        }
+
+        var terms = link.ProgramId is { } programId ? await programs.GetAsync(programId, cancellationToken) : null;
+        var fallback = terms?.FallbackUrl ?? options.Value.FallbackUrl;
+        var allowedHosts = terms?.AllowedHosts ?? [];
+        // A link whose target the program no longer allows is treated like an inactive one: never an open redirect.
+        if (!link.Active || link.PartnerInactive || (allowedHosts.Count > 0 && !RedirectRules.IsAllowed(link.TargetUrl, allowedHosts)))
+        {
+            return new ClickResult(ClickOutcome.Unavailable, Link: link, Destination: fallback);
+        }
+
+        var destination = deepLink is not null && RedirectRules.IsAllowed(deepLink, allowedHosts, sameHostAs: link.TargetUrl)
+            ? deepLink
+            : link.TargetUrl;
+        var window = terms?.DuplicateClickWindow ?? TimeSpan.FromSeconds(options.Value.DuplicateClickWindowSeconds);
+        details = details with { LandingUrl = details.LandingUrl ?? Text.Clean(destination, ClickDetails.MaxReferrerLength) };
+        return await SaveAsync(link, details, source, clickSource, destination, window, cancellationToken);
+    }
+
+    private async Task<ClickResult> SaveAsync(
+        CachedLink link, ClickDetails details, ClickSource source, string clickSource, string destination, TimeSpan window,
+        CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNowForStorage();
+        // Only a known visitor (our cookie, or a storefront's visitor id) collapses: many shoppers may share an address
+        // and a user agent. Cookie-less repeats are recorded, and count towards click flooding through their source key.
+        if (window > TimeSpan.Zero && source.VisitorKnown)
+        {
+            var since = now - window;
+            var sameVisitor = db.Clicks.Where(click => click.LinkId == link.Id && click.OccurredAt >= since && click.VisitorId == source.VisitorId);
+            var earlier = await sameVisitor.OrderByDescending(click => click.OccurredAt)
+                .Select(click => new { click.Id, click.VisitorId }).FirstOrDefaultAsync(cancellationToken);
+            if (earlier is not null)
+            {
+                await db.Clicks.Where(click => click.Id == earlier.Id)
+                    .ExecuteUpdateAsync(setters => setters.SetProperty(click => click.Duplicates, click => click.Duplicates + 1), cancellationToken);
+                metrics.DuplicateClick();
+                return new ClickResult(ClickOutcome.Duplicate, earlier.Id, link, destination, earlier.VisitorId ?? source.VisitorId);
+            }
+        }
+
         var click = new Click
         {
             Id = Guid.CreateVersion7(now),
             LinkId = link.Id,
             PartnerId = link.PartnerId,
             Code = link.Code,
-            VisitorId = visitorId,
+            VisitorId = source.VisitorId,
+            SourceKey = source.SourceKey,
             UtmSource = details.UtmSource,
             UtmMedium = details.UtmMedium,
             UtmCampaign = details.UtmCampaign,
             UtmTerm = details.UtmTerm,
             UtmContent = details.UtmContent,
             Referrer = details.Referrer,
+            LandingUrl = details.LandingUrl,
             UserAgent = details.UserAgent,
             Gclid = details.Gclid,
             Fbclid = details.Fbclid,
             Msclkid = details.Msclkid,
             Ttclid = details.Ttclid,
+            LiFatId = details.LiFatId,
+            Rdclid = details.Rdclid,
+            Twclid = details.Twclid,
+            Source = clickSource,
             OccurredAt = now,
         };
         db.Clicks.Add(click);
@@ -75,10 +147,22 @@ public sealed class ClickRecorder(
             UtmSource = click.UtmSource,
             UtmMedium = click.UtmMedium,
             UtmCampaign = click.UtmCampaign,
+            UtmTerm = click.UtmTerm,
+            UtmContent = click.UtmContent,
             Referrer = click.Referrer,
+            LandingUrl = click.LandingUrl,
+            Gclid = click.Gclid,
+            Fbclid = click.Fbclid,
+            Msclkid = click.Msclkid,
+            Ttclid = click.Ttclid,
+            LiFatId = click.LiFatId,
+            Rdclid = click.Rdclid,
+            Twclid = click.Twclid,
+            Source = clickSource,
+            ProgramId = link.ProgramId,
         });
         await db.SaveChangesAsync(cancellationToken);
         metrics.ClickRecorded();
-        return new RecordedClick(click.Id, link);
+        return new ClickResult(ClickOutcome.Recorded, click.Id, link, destination, click.VisitorId);
     }
 }

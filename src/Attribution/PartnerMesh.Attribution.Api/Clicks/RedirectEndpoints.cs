@@ -1,7 +1,9 @@
-using PartnerMesh.ServiceDefaults.WebApi;
+using System.Net;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Links;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Attribution.Api.Clicks;
 
@@ -12,40 +14,68 @@ public static class RedirectEndpoints
             .WithName(nameof(FollowReferralLink))
             .WithTags("Redirect")
             .AllowAnonymous()
+            .Produces(StatusCodes.Status302Found)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-    /// <summary>Shoppers arrive here without credentials; the click is durable before the redirect is sent.</summary>
-    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> FollowReferralLink(
+    /// <summary>
+    /// Shoppers arrive here without credentials; the click is durable before the redirect is sent. Unknown codes and
+    /// inactive links or partners go to the program's (or service's) fallback URL when there is one, else a clear 404.
+    /// </summary>
+    private static async Task<IResult> FollowReferralLink(
         string code, HttpContext httpContext, ClickRecorder recorder, CancellationToken cancellationToken)
     {
-        var normalizedCode = code.ToLowerInvariant();
-        if (!LinkCode.IsValid(normalizedCode))
-        {
-            return UnknownCode();
-        }
-
         var request = httpContext.Request;
-        var visitorId = TrackingCookies.ReadVisitorId(request) ?? Guid.NewGuid().ToString("N");
-        var details = ClickDetails.From(request);
-
-        var click = await recorder.RecordAsync(normalizedCode, details, visitorId, cancellationToken);
-        if (click is null)
-        {
-            return UnknownCode();
-        }
-
         var response = httpContext.Response;
-        var clickId = click.ClickId.ToString();
-        TrackingCookies.Append(response, TrackingCookies.VisitorId, visitorId, TrackingCookies.VisitorIdLifetime, request.IsHttps);
-        TrackingCookies.Append(response, TrackingCookies.ClickId, clickId, TrackingCookies.ClickIdLifetime, request.IsHttps);
         // Every visit must reach us to be counted: no browser or proxy may replay the redirect from a cache.
         response.Headers.CacheControl = "no-store";
 
-        var location = TrackingUrl.AppendParameters(
-            click.Link.TargetUrl, details.Utm().Append(new(TrackingCookies.ClickIdParameter, clickId)));
+        var normalizedCode = code.ToLowerInvariant();
+        if (!LinkCode.IsValid(normalizedCode))
+        {
+            return Unavailable(request, fallback: null);
+        }
+
+        var cookieVisitor = TrackingCookies.ReadVisitorId(request);
+        var userAgent = request.Headers[HeaderNames.UserAgent].ToString();
+        var source = new ClickSource(
+            cookieVisitor ?? Guid.NewGuid().ToString("N"), cookieVisitor is not null,
+            ClickSource.KeyOf(httpContext.Connection.RemoteIpAddress?.ToString(), userAgent));
+        var details = ClickDetails.From(request);
+        var deepLink = request.Query[RedirectRules.DeepLinkParameter].FirstOrDefault();
+
+        var click = await recorder.RecordAsync(normalizedCode, details, source, ClickRecorder.RedirectSource, deepLink, cancellationToken);
+        if (click.Outcome is ClickOutcome.UnknownCode or ClickOutcome.Unavailable)
+        {
+            return Unavailable(request, click.Destination);
+        }
+
+        var clickId = click.ClickId!.Value.ToString();
+        TrackingCookies.Append(response, TrackingCookies.VisitorId, click.VisitorId!, TrackingCookies.VisitorIdLifetime, request.IsHttps);
+        TrackingCookies.Append(response, TrackingCookies.ClickId, clickId, TrackingCookies.ClickIdLifetime, request.IsHttps);
+
+        var location = TrackingUrl.AppendParameters(click.Destination!, details.Utm().Append(new(TrackingCookies.ClickIdParameter, clickId)));
         return TypedResults.Redirect(location);
     }
 
-    private static ProblemHttpResult UnknownCode() =>
-        Problems.NotFound("Unknown referral link", "No active referral link has this code.");
+    private static IResult Unavailable(HttpRequest request, string? fallback)
+    {
+        if (fallback is not null)
+        {
+            return TypedResults.Redirect(fallback);
+        }
+
+        // Browsers get a readable page; API clients the usual problem details.
+        var accept = request.Headers[HeaderNames.Accept].ToString();
+        if (accept.Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Content(
+                """
+                <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Link not available</title></head>
+                <body><h1>This link is not available</h1><p>The referral link you followed is unknown or no longer active.</p></body></html>
+                """,
+                "text/html; charset=utf-8", statusCode: (int)HttpStatusCode.NotFound);
+        }
+
+        return Problems.NotFound("Unknown referral link", "No active referral link has this code.");
+    }
 }

@@ -1,9 +1,34 @@
 namespace PartnerMesh.Attribution.Api.Conversions;
 
-/// <summary>Last-click attribution: the click the storefront reports credits its partner when it is inside the window.</summary>
+/// <summary>A click that may credit a conversion.</summary>
+public sealed record CandidateClick(Guid Id, Guid PartnerId, DateTimeOffset OccurredAt);
+
+/// <summary>The terms attribution decides by (a program's, or the service defaults).</summary>
+public sealed record AttributionTerms(string Model, TimeSpan Window, bool CouponPrecedence, bool CustomerCarriesCredit)
+{
+    public const string LastClickModel = "last-click";
+    public const string FirstClickModel = "first-click";
+
+    public static readonly IReadOnlyList<string> Models = [LastClickModel, FirstClickModel];
+}
+
+/// <summary>Who gets the credit and why; <see cref="PartnerId"/> is null when nobody does.</summary>
+public sealed record Attribution(Guid? PartnerId, Guid? ClickId, string Reason)
+{
+    public bool Attributed => PartnerId is not null;
+}
+
+/// <summary>
+/// Decides the partner for a conversion. Precedence: a partner's coupon code (when the program gives codes precedence),
+/// then the partner the customer already belongs to (when the customer carries the credit), then clicks inside the
+/// window by the program's model (last click or first click), then a code without precedence.
+/// </summary>
 public static class AttributionDecision
 {
     public const string LastClick = "last-click";
+    public const string FirstClick = "first-click";
+    public const string CouponCode = "coupon-code";
+    public const string CustomerCredit = "customer-credit";
     public const string NoClick = "no-click";
     public const string OutsideWindow = "outside-window";
     public const string ClickAfterOrder = "click-after-order";
@@ -11,7 +36,7 @@ public static class AttributionDecision
     /// <summary>Storefront and attribution clocks may disagree by this much before a click counts as after the order.</summary>
     public static readonly TimeSpan ClockSkewTolerance = TimeSpan.FromMinutes(5);
 
-    /// <returns>The reason code; the conversion is attributed exactly when it is <see cref="LastClick"/>.</returns>
+    /// <returns>The reason code for one click; the conversion is attributed exactly when it is <see cref="LastClick"/>.</returns>
     public static string Decide(DateTimeOffset? clickedAt, DateTimeOffset orderedAt, TimeSpan window)
     {
         if (clickedAt is not { } clicked)
@@ -25,5 +50,40 @@ public static class AttributionDecision
         }
 
         return orderedAt - clicked > window ? OutsideWindow : LastClick;
+    }
+
+    public static Attribution Decide(
+        AttributionTerms terms, Guid? couponPartnerId, Guid? customerPartnerId, IReadOnlyList<CandidateClick> clicks, DateTimeOffset orderedAt)
+    {
+        var eligible = clicks
+            .Where(click => Decide(click.OccurredAt, orderedAt, terms.Window) == LastClick)
+            .OrderBy(click => click.OccurredAt).ThenBy(click => click.Id)
+            .ToList();
+
+        if (couponPartnerId is { } codePartner && terms.CouponPrecedence)
+        {
+            return new Attribution(codePartner, eligible.LastOrDefault(click => click.PartnerId == codePartner)?.Id, CouponCode);
+        }
+
+        if (customerPartnerId is { } customerPartner && terms.CustomerCarriesCredit)
+        {
+            return new Attribution(customerPartner, eligible.LastOrDefault(click => click.PartnerId == customerPartner)?.Id, CustomerCredit);
+        }
+
+        if (eligible.Count > 0)
+        {
+            var winner = terms.Model == AttributionTerms.FirstClickModel ? eligible[0] : eligible[^1];
+            return new Attribution(winner.PartnerId, winner.Id, terms.Model == AttributionTerms.FirstClickModel ? FirstClick : LastClick);
+        }
+
+        if (couponPartnerId is { } partner)
+        {
+            return new Attribution(partner, null, CouponCode);
+        }
+
+        var reason = clicks.Count == 0 ? NoClick
+            : clicks.All(click => click.OccurredAt > orderedAt + ClockSkewTolerance) ? ClickAfterOrder
+            : OutsideWindow;
+        return new Attribution(null, clicks.Count == 1 ? clicks[0].Id : null, reason);
     }
 }

@@ -1,22 +1,74 @@
 namespace PartnerMesh.Attribution.Api.Conversions;
 
-/// <summary>What a partner earned for one attributed conversion; starts <see cref="CommissionStatus.Pending"/>.</summary>
+/// <summary>
+/// One ledger entry of a partner: a sale, lead, click or milestone commission (positive), or a reversal / clawback
+/// (negative). Entries are never rewritten in amount: refunds add negative entries.
+/// </summary>
 public sealed class Commission
 {
     public Guid Id { get; init; }
 
-    public Guid ConversionId { get; init; }
+    /// <summary>Idempotency of booking: <c>sale:{conversion}</c>, <c>milestone:…</c>, <c>refund:{refund}:{entry}</c>…</summary>
+    public required string EntryKey { get; init; }
+
+    public Guid? ConversionId { get; init; }
 
     public Guid PartnerId { get; init; }
+
+    public Guid? ProgramId { get; init; }
+
+    public string? OrderId { get; init; }
+
+    public required string Kind { get; init; }
 
     public decimal Amount { get; init; }
 
     public required string Currency { get; init; }
 
-    /// <summary>The partner's rate when the commission was booked; a later rate change does not rewrite history.</summary>
-    public decimal Rate { get; init; }
+    /// <summary>The rate used (percent plans); a later plan change does not rewrite history.</summary>
+    public decimal? Rate { get; init; }
+
+    public int? PlanVersion { get; init; }
 
     public required string Status { get; set; }
 
+    public DateTimeOffset HoldUntil { get; set; }
+
+    /// <summary>Fraud rules that fired, comma-separated, while held.</summary>
+    public string? HoldReasons { get; set; }
+
+    public string? Note { get; init; }
+
+    public Guid? OriginalCommissionId { get; init; }
+
+    public string? RefundId { get; init; }
+
+    public Guid? PayoutBatchId { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? ApprovedAt { get; set; }
+
+    public DateTimeOffset? PaidAt { get; set; }
+}
+
+public static class CommissionStatus
+{
+    public const string Pending = "pending";
+    public const string Held = "held";
+    public const string Approved = "approved";
+    public const string Paid = "paid";
+    public const string Rejected = "rejected";
+
+    public static readonly IReadOnlyList<string> All = [Pending, Held, Approved, Paid, Rejected];
+}
+
+public static class CommissionKind
+{
+    public const string Sale = "sale";
+    public const string Lead = "lead";
+    public const string Click = "click";
+    public const string Milestone = "milestone";
+    public const string Reversal = "reversal";
+    public const string Clawback = "clawback";
 }

@@ -1,3 +1,5 @@
+using PartnerMesh.Attribution.Api.Programs;
+
 namespace PartnerMesh.Attribution.Api.Conversions;
 
 /// <summary>A completed order reported by a storefront; one per order id, attributed to a partner or not.</summary>
@@ -9,7 +11,12 @@ public sealed class Conversion
 
     public Guid? ClickId { get; init; }
 
+    /// <summary>The click the storefront reported (idempotency compares it); <see cref="ClickId"/> is the crediting click.</summary>
+    public Guid? ReportedClickId { get; init; }
+
     public Guid? PartnerId { get; init; }
+
+    public Guid? ProgramId { get; init; }
 
     public bool Attributed { get; init; }
 
@@ -21,7 +28,33 @@ public sealed class Conversion
 
     public decimal CommissionAmount { get; init; }
 
+    /// <summary>Why an attributed conversion earned nothing (agreement not accepted, partner not active, budget exhausted).</summary>
+    public string? CommissionNote { get; init; }
+
+    public string? CustomerId { get; init; }
+
+    public string? CustomerEmail { get; init; }
+
+    public string? VisitorId { get; init; }
+
+    public string? CouponCode { get; init; }
+
+    public List<OrderLine>? Lines { get; init; }
+
+    public decimal RefundedAmount { get; set; }
+
+    /// <summary><c>completed</c>, <c>partially-refunded</c>, <c>refunded</c> or <c>cancelled</c>.</summary>
+    public string Status { get; set; } = ConversionStatus.Completed;
+
     public DateTimeOffset OrderedAt { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
+}
+
+public static class ConversionStatus
+{
+    public const string Completed = "completed";
+    public const string PartiallyRefunded = "partially-refunded";
+    public const string Refunded = "refunded";
+    public const string Cancelled = "cancelled";
 }

@@ -1,9 +1,15 @@
 using System.Text.RegularExpressions;
+using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Common;
+using PartnerMesh.Attribution.Api.Partners;
+using PartnerMesh.Attribution.Api.Programs;
 
 namespace PartnerMesh.Attribution.Api.Conversions;
 
-public sealed record RecordConversionRequest(string? OrderId, Guid? ClickId, decimal? Amount, string? Currency, DateTimeOffset? OrderedAt);
+public sealed record RecordConversionRequest(
+    string? OrderId, Guid? ClickId, decimal? Amount, string? Currency, DateTimeOffset? OrderedAt,
+    string? CustomerId = null, string? CustomerEmail = null, string? VisitorId = null, string? CouponCode = null,
+    Guid? ProgramId = null, List<OrderLine>? Lines = null);
 
 public sealed record ConversionResponse(
     Guid ConversionId,
@@ -14,7 +20,11 @@ public sealed record ConversionResponse(
     decimal Amount,
     string Currency,
     decimal CommissionAmount,
-    string Reason)
+    string Reason,
+    Guid? ProgramId = null,
+    string? CommissionNote = null,
+    string Status = ConversionStatus.Completed,
+    decimal RefundedAmount = 0m)
 {
     public static ConversionResponse From(Conversion conversion) => new(
         conversion.Id,
@@ -22,15 +32,29 @@ public sealed record ConversionResponse(
         conversion.Attributed,
         conversion.PartnerId,
         conversion.ClickId,
-        Money.ToCents(conversion.Amount),
+        Money.Round(conversion.Amount, conversion.Currency),
         conversion.Currency,
-        Money.ToCents(conversion.CommissionAmount),
-        conversion.Reason);
+        Money.Round(conversion.CommissionAmount, conversion.Currency),
+        conversion.Reason,
+        conversion.ProgramId,
+        conversion.CommissionNote,
+        conversion.Status,
+        Money.Round(conversion.RefundedAmount, conversion.Currency));
 }
+
+public sealed record RecordRefundRequest(string? RefundId, string? OrderId, string? Kind, decimal? Amount, string? Currency, DateTimeOffset? RefundedAt);
+
+public sealed record RefundResponse(
+    string RefundId, string OrderId, string Kind, decimal Amount, string Currency, bool IsFullRefund, decimal CommissionReversed,
+    decimal OrderRefundedAmount, string OrderStatus, DateTimeOffset RefundedAt);
 
 public static partial class ConversionRules
 {
     public const int MaxOrderIdLength = 100;
+    public const int MaxCustomerIdLength = PartnerRules.MaxCustomerIdLength;
+    public const int MaxLines = 500;
+
+    public static readonly IReadOnlyList<string> RefundKinds = ["refund", "cancellation"];
 
     /// <summary>Storefront clocks may run this far ahead of ours.</summary>
     public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(5);
@@ -47,14 +71,16 @@ public static partial class ConversionRules
             errors["orderId"] = [$"orderId is required: 1-{MaxOrderIdLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'."];
         }
 
-        if (request.Amount is not { } amount || amount <= 0 || amount > Money.MaxAmount || !Money.HasAtMostDecimals(amount, 2))
-        {
-            errors["amount"] = [$"amount is required: greater than 0, at most {Money.MaxAmount:0}, with at most 2 decimals."];
-        }
-
-        if (request.Currency is null || !CurrencyPattern().IsMatch(request.Currency))
+        var currencyValid = request.Currency is not null && CurrencyPattern().IsMatch(request.Currency);
+        if (!currencyValid)
         {
             errors["currency"] = ["currency is required: an ISO 4217 code of 3 uppercase letters."];
+        }
+
+        var digits = currencyValid ? Money.MinorUnits(request.Currency!) : 2;
+        if (request.Amount is not { } amount || amount <= 0 || amount > Money.MaxAmount || !Money.HasAtMostDecimals(amount, digits))
+        {
+            errors["amount"] = [$"amount is required: greater than 0, at most {Money.MaxAmount:0}, with at most {digits} decimals{(currencyValid ? $" for {request.Currency}" : "")}."];
         }
 
         if (request.OrderedAt is { } orderedAt && (orderedAt > now + MaxFutureSkew || orderedAt < now - MaxAge))
@@ -65,6 +91,73 @@ public static partial class ConversionRules
         if (request.ClickId == Guid.Empty)
         {
             errors["clickId"] = ["clickId must be a click id returned by the redirect."];
+        }
+
+        if (request.CustomerId is { } customerId && !PartnerRules.IsValidCustomerId(customerId))
+        {
+            errors["customerId"] = [$"customerId must be 1-{MaxCustomerIdLength} printable characters."];
+        }
+
+        if (request.CustomerEmail is { } email && (email.Length > PartnerRules.MaxEmailLength || !email.Contains('@') || email.Any(char.IsControl)))
+        {
+            errors["customerEmail"] = ["customerEmail must be an email address."];
+        }
+
+        if (request.VisitorId is { } visitorId && !ClickDetails.IsValidVisitorId(visitorId))
+        {
+            errors["visitorId"] = [$"visitorId must be 1-{ClickDetails.MaxVisitorIdLength} characters of A-Z, a-z, 0-9, '-' and '_'."];
+        }
+
+        if (request.CouponCode is { } code && (code.Length is 0 or > 64 || code.Any(char.IsControl)))
+        {
+            errors["couponCode"] = ["couponCode must be 1-64 printable characters."];
+        }
+
+        if (request.Lines is { } lines)
+        {
+            if (lines.Count > MaxLines || lines.Any(line => line is null || line.Amount < 0 || !Money.HasAtMostDecimals(line.Amount, digits)
+                || line.Category is { Length: 0 or > 100 }))
+            {
+                errors["lines"] = [$"lines: at most {MaxLines}, each with a non-negative amount (at most {digits} decimals) and an optional category of 1-100 characters."];
+            }
+            else if (request.Amount is { } total && lines.Sum(line => line.Amount) > total)
+            {
+                errors["lines"] = ["lines must not add up to more than the order amount."];
+            }
+        }
+
+        return errors.Count == 0 ? null : errors;
+    }
+
+    public static Dictionary<string, string[]>? Validate(RecordRefundRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!IsValidOrderId(request.RefundId))
+        {
+            errors["refundId"] = [$"refundId is required: 1-{MaxOrderIdLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'."];
+        }
+
+        if (!IsValidOrderId(request.OrderId))
+        {
+            errors["orderId"] = [$"orderId is required: 1-{MaxOrderIdLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'."];
+        }
+
+        var kind = request.Kind ?? "refund";
+        if (!RefundKinds.Contains(kind))
+        {
+            errors["kind"] = ["kind must be refund or cancellation."];
+        }
+
+        var currencyValid = request.Currency is not null && CurrencyPattern().IsMatch(request.Currency);
+        if (!currencyValid)
+        {
+            errors["currency"] = ["currency is required: an ISO 4217 code of 3 uppercase letters."];
+        }
+
+        var digits = currencyValid ? Money.MinorUnits(request.Currency!) : 2;
+        if (request.Amount is { } amount ? amount <= 0 || amount > Money.MaxAmount || !Money.HasAtMostDecimals(amount, digits) : kind == "refund")
+        {
+            errors["amount"] = [$"amount is required for a refund: greater than 0 with at most {digits} decimals (a cancellation may omit it)."];
         }
 
         return errors.Count == 0 ? null : errors;

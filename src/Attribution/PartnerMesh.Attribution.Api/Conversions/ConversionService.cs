@@ -1,8 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Attribution.Api.Infrastructure.Configurations;
+using PartnerMesh.Attribution.Api.Partners;
+using PartnerMesh.Attribution.Api.Programs;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Data;
 using PartnerMesh.Outbox;
@@ -15,86 +18,298 @@ public enum ConversionOutcome
     Replayed,
     Conflict,
     UnknownClick,
+    UnknownProgram,
 }
 
 public sealed record ConversionResult(ConversionOutcome Outcome, ConversionResponse? Response = null);
 
 /// <summary>
-/// Records a storefront's completed order exactly once per order id. The conversion, its commission and the
-/// <see cref="ConversionAttributed"/> event commit together; a replay (sequential or concurrent) gets the stored result.
+/// Records a storefront's completed order exactly once per order id: decides the partner (coupon code, customer
+/// credit, clicks by the program's model), books the commission per the program's plan (tiers, milestones, budgets),
+/// runs the fraud rules (a flag holds, never drops) and stages every event, all in one transaction. A replay
+/// (sequential or concurrent) gets the stored result.
 /// </summary>
 public sealed class ConversionService(
-    AttributionDbContext db, TimeProvider timeProvider, IOptions<AttributionOptions> options, AttributionMetrics metrics)
+    AttributionDbContext db, CommissionBook book, TimeProvider timeProvider, IOptions<AttributionOptions> options, AttributionMetrics metrics)
 {
-    private sealed record AttributableClick(Guid Id, Guid PartnerId, DateTimeOffset OccurredAt, decimal CommissionRate);
+    public const string NoteAgreement = "agreement-not-accepted";
+    public const string NotePartnerInactive = "partner-not-active";
+    public const string NoteBudgetExhausted = "budget-exhausted";
+    public const string NoteBudgetCapped = "budget-capped";
 
-    /// <summary>Expects a request that passed <see cref="ConversionRules.Validate"/>.</summary>
-    public async Task<ConversionResult> RecordAsync(RecordConversionRequest request, CancellationToken cancellationToken)
+    /// <summary>Clicks older than any program window cannot credit; bounds the visitor's click history read.</summary>
+    private static readonly TimeSpan MaxWindow = TimeSpan.FromDays(ProgramRules.MaxWindowDays);
+
+    private sealed record ClickFacts(Guid Id, Guid PartnerId, Guid? ProgramId, DateTimeOffset OccurredAt, string? VisitorId, string? SourceKey, bool Paid);
+
+    /// <summary>Expects a request that passed <see cref="ConversionRules.Validate(RecordConversionRequest, DateTimeOffset)"/>.</summary>
+    public Task<ConversionResult> RecordAsync(RecordConversionRequest request, CancellationToken cancellationToken) =>
+        RecordAsync(request, retried: false, cancellationToken);
+
+    private async Task<ConversionResult> RecordAsync(RecordConversionRequest request, bool retried, CancellationToken cancellationToken)
     {
         var orderId = request.OrderId!;
-        var amount = Money.ToCents(request.Amount!.Value);
         var currency = request.Currency!;
+        var amount = Money.Round(request.Amount!.Value, currency);
 
         if (await FindAsync(orderId, cancellationToken) is { } existing)
         {
             return Replay(existing, amount, currency, request.ClickId);
         }
 
-        AttributableClick? click = null;
+        ClickFacts? reported = null;
         if (request.ClickId is { } clickId)
         {
-            click = await db.Clicks.AsNoTracking()
-                .Where(click => click.Id == clickId)
-                .Join(db.Partners, click => click.PartnerId, partner => partner.Id,
-                    (click, partner) => new AttributableClick(click.Id, click.PartnerId, click.OccurredAt, partner.CommissionRate))
-                .SingleOrDefaultAsync(cancellationToken);
-            if (click is null)
+            reported = await FactsOf(db.Clicks.Where(click => click.Id == clickId)).SingleOrDefaultAsync(cancellationToken);
+            if (reported is null)
             {
                 return new ConversionResult(ConversionOutcome.UnknownClick);
             }
         }
 
+        PartnerProgram? program = null;
+        if (request.ProgramId is { } requestedProgram)
+        {
+            program = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Id == requestedProgram, cancellationToken);
+            if (program is null)
+            {
+                return new ConversionResult(ConversionOutcome.UnknownProgram);
+            }
+        }
+
         var now = timeProvider.GetUtcNowForStorage();
         var orderedAt = request.OrderedAt?.ForStorage() ?? now;
-        var reason = AttributionDecision.Decide(click?.OccurredAt, orderedAt, options.Value.Window);
-        var attributed = reason == AttributionDecision.LastClick;
+
+        var visitorId = request.VisitorId ?? reported?.VisitorId;
+        var history = new List<ClickFacts>();
+        if (visitorId is not null)
+        {
+            var from = orderedAt - MaxWindow;
+            var until = orderedAt + AttributionDecision.ClockSkewTolerance;
+            history = await FactsOf(db.Clicks.Where(click => click.VisitorId == visitorId && click.OccurredAt >= from && click.OccurredAt <= until)
+                .OrderByDescending(click => click.OccurredAt).Take(200)).ToListAsync(cancellationToken);
+        }
+
+        if (reported is not null && history.All(click => click.Id != reported.Id))
+        {
+            history.Add(reported);
+        }
+
+        var signal = await db.CouponSignals.AsNoTracking().SingleOrDefaultAsync(s => s.OrderId == orderId, cancellationToken);
+        var couponPartner = signal?.CodePartnerId;
+        if (request.CouponCode is { } couponCode)
+        {
+            var normalized = couponCode.Trim().ToLowerInvariant();
+            couponPartner = await db.Links.AsNoTracking().Where(link => link.Code == normalized).Select(link => (Guid?)link.PartnerId)
+                .SingleOrDefaultAsync(cancellationToken) ?? couponPartner;
+        }
+
+        if (program is null)
+        {
+            var anchorPartner = couponPartner ?? reported?.PartnerId ?? history.FirstOrDefault()?.PartnerId;
+            var programId = anchorPartner is { } anchor
+                ? await db.Partners.Where(partner => partner.Id == anchor).Select(partner => partner.ProgramId).SingleOrDefaultAsync(cancellationToken)
+                : null;
+            program = programId is { } id ? await db.Programs.AsNoTracking().SingleAsync(p => p.Id == id, cancellationToken) : null;
+        }
+
+        if (program is null && Anchorless(couponPartner, reported, history) && request.CustomerId is { } returning)
+        {
+            // No click or code names a program: a returning customer's first credit does.
+            var scopeOfCustomer = await db.CustomerCredits.AsNoTracking().Where(c => c.CustomerId == returning)
+                .OrderBy(c => c.FirstConversionAt).Select(c => (Guid?)c.Scope).FirstOrDefaultAsync(cancellationToken);
+            if (scopeOfCustomer is { } found && found != Guid.Empty)
+            {
+                program = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Id == found, cancellationToken);
+            }
+        }
+
+        var scope = program?.Id ?? Guid.Empty;
+        var candidates = history.Where(click => click.ProgramId == program?.Id).ToList();
+        var credit = request.CustomerId is { } customerId
+            ? await db.CustomerCredits.AsNoTracking().SingleOrDefaultAsync(c => c.Scope == scope && c.CustomerId == customerId, cancellationToken)
+            : null;
+        var terms = program?.Terms() ?? new AttributionTerms(AttributionTerms.LastClickModel, options.Value.Window, CouponPrecedence: true, CustomerCarriesCredit: true);
+        var decision = AttributionDecision.Decide(
+            terms, couponPartner, credit?.PartnerId,
+            [.. candidates.Select(click => new CandidateClick(click.Id, click.PartnerId, click.OccurredAt))], orderedAt);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        Partner? partner = null;
+        if (decision.PartnerId is { } partnerId)
+        {
+            // Serializes a partner's bookings: tiers count its conversions and budgets sum its commissions.
+            partner = await db.Partners.FromSql($"SELECT * FROM partners WHERE id = {partnerId} FOR UPDATE").AsNoTracking()
+                .SingleOrDefaultAsync(cancellationToken);
+            if (program?.Budget is not null)
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT 1 FROM programs WHERE id = {program.Id} FOR UPDATE", cancellationToken);
+            }
+
+            // Under the partner's lock: the customer's order count as the partner's earlier orders left it.
+            if (request.CustomerId is { } lockedCustomer && credit is not null)
+            {
+                credit = await db.CustomerCredits.AsNoTracking().SingleOrDefaultAsync(c => c.Scope == scope && c.CustomerId == lockedCustomer, cancellationToken);
+            }
+        }
+
+        var attributed = partner is not null;
+        var creditingClick = decision.ClickId is { } creditingId ? history.FirstOrDefault(click => click.Id == creditingId) : null;
+        var conversionId = Guid.CreateVersion7(now);
+        Commission? sale = null;
+        string? note = null;
+        var flags = (IReadOnlyList<FraudFlag>)[];
+        var milestones = new List<(RetentionMilestone Milestone, Commission Entry)>();
+        (int Tier, decimal? Rate, int Count)? tierReached = null;
+
+        if (attributed)
+        {
+            note = partner!.Status != PartnerStatus.Active ? NotePartnerInactive
+                : !await AgreementAcceptedAsync(partner, cancellationToken) ? NoteAgreement
+                : null;
+
+            if (note is null)
+            {
+                var plan = program?.Plan ?? CommissionPlan.FlatRate(partner.CommissionRate);
+                var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+                var periodCount = await db.Conversions.CountAsync(
+                    c => c.PartnerId == partner.Id && c.Attributed && c.CreatedAt >= monthStart, cancellationToken) + 1;
+                var quote = CommissionCalculator.ForSale(plan, amount, currency, program?.Currency ?? currency, request.Lines, periodCount);
+                var capped = await CapByBudgetsAsync(partner, program, quote.Amount, quote.Currency, cancellationToken);
+                if (capped < quote.Amount)
+                {
+                    note = capped == 0 ? NoteBudgetExhausted : NoteBudgetCapped;
+                }
+
+                var sourceClicks = creditingClick is null ? 0 : await RecentClicksAsync(creditingClick, orderedAt, cancellationToken);
+                flags = FraudRules.Evaluate(new FraudCheck(
+                    partner.Email, partner.CustomerId, request.CustomerEmail, request.CustomerId, creditingClick?.OccurredAt, orderedAt,
+                    creditingClick?.Paid ?? false, sourceClicks, signal?.LeakReason is not null && signal.CodePartnerId == partner.Id,
+                    program?.FraudPolicy() ?? FraudPolicy.Default));
+
+                var holdUntil = now + TimeSpan.FromDays(program?.HoldDays ?? options.Value.HoldDays);
+                if (capped > 0)
+                {
+                    sale = new Commission
+                    {
+                        Id = Guid.CreateVersion7(now),
+                        EntryKey = $"sale:{conversionId}",
+                        ConversionId = conversionId,
+                        PartnerId = partner.Id,
+                        ProgramId = program?.Id,
+                        OrderId = orderId,
+                        Kind = CommissionKind.Sale,
+                        Amount = capped,
+                        Currency = quote.Currency,
+                        Rate = plan.Type == CommissionPlan.Percent ? quote.TierRate ?? plan.Rate : null,
+                        PlanVersion = program?.PlanVersion,
+                        Status = flags.Count > 0 ? CommissionStatus.Held : CommissionStatus.Pending,
+                        HoldUntil = holdUntil,
+                        HoldReasons = flags.Count > 0 ? string.Join(',', flags.Select(flag => flag.Rule)) : null,
+                        Note = note,
+                        CreatedAt = now,
+                    };
+                }
+
+                var tierBefore = CommissionCalculator.TierFor(plan, periodCount - 1);
+                if (program is not null && quote.Tier > tierBefore)
+                {
+                    tierReached = (quote.Tier, quote.TierRate, periodCount);
+                }
+
+                if (request.CustomerId is { } customer && credit is not null && credit.PartnerId == partner.Id && program is not null)
+                {
+                    foreach (var milestone in CommissionCalculator.MilestonesReached(plan, credit.OrderCount + 1, credit.FirstConversionAt, orderedAt))
+                    {
+                        var key = milestone.OrderCount is { } count ? $"milestone:{scope}:{customer}:orders:{count}" : $"milestone:{scope}:{customer}:days:{milestone.ActiveDays}";
+                        if (await db.Commissions.AnyAsync(c => c.EntryKey == key, cancellationToken))
+                        {
+                            continue;
+                        }
+
+                        var bonus = await CapByBudgetsAsync(partner, program, Money.Round(milestone.Bonus, program.Currency), program.Currency, cancellationToken, pending: sale);
+                        if (bonus <= 0)
+                        {
+                            continue;
+                        }
+
+                        milestones.Add((milestone, new Commission
+                        {
+                            Id = Guid.CreateVersion7(now),
+                            EntryKey = key,
+                            ConversionId = conversionId,
+                            PartnerId = partner.Id,
+                            ProgramId = program.Id,
+                            OrderId = orderId,
+                            Kind = CommissionKind.Milestone,
+                            Amount = bonus,
+                            Currency = program.Currency,
+                            PlanVersion = program.PlanVersion,
+                            Status = flags.Count > 0 ? CommissionStatus.Held : CommissionStatus.Pending,
+                            HoldUntil = holdUntil,
+                            HoldReasons = flags.Count > 0 ? string.Join(',', flags.Select(flag => flag.Rule)) : null,
+                            CreatedAt = now,
+                        }));
+                    }
+                }
+            }
+        }
+
         var conversion = new Conversion
         {
-            Id = Guid.CreateVersion7(now),
+            Id = conversionId,
             OrderId = orderId,
-            ClickId = click?.Id,
-            PartnerId = attributed ? click!.PartnerId : null,
+            ClickId = attributed ? decision.ClickId : reported?.Id,
+            ReportedClickId = request.ClickId,
+            PartnerId = attributed ? partner!.Id : null,
+            ProgramId = program?.Id,
             Attributed = attributed,
-            Reason = reason,
+            Reason = decision.Reason,
             Amount = amount,
             Currency = currency,
-            CommissionAmount = attributed ? CommissionCalculator.Calculate(amount, click!.CommissionRate) : Money.ToCents(0m),
+            CommissionAmount = sale is not null && sale.Currency == currency ? sale.Amount : 0m,
+            CommissionNote = note,
+            CustomerId = request.CustomerId,
+            CustomerEmail = request.CustomerEmail?.Trim(),
+            VisitorId = visitorId,
+            CouponCode = request.CouponCode,
+            Lines = request.Lines,
             OrderedAt = orderedAt,
             CreatedAt = now,
         };
         db.Conversions.Add(conversion);
+
         if (attributed)
         {
-            BookCommission(conversion, click!);
+            Stage(conversion, partner!, program, sale, flags, milestones, tierReached, credit, request.CustomerId, now);
         }
 
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(ConversionConfiguration.UniqueOrderIdIndex))
         {
             // A concurrent request for the same order committed first; nothing of ours was written.
+            await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
             var winner = await FindAsync(orderId, cancellationToken)
                 ?? throw new InvalidOperationException($"Conversion for order {orderId} violated uniqueness but cannot be read.");
             return Replay(winner, amount, currency, request.ClickId);
         }
+        catch (DbUpdateException exception) when (!retried && exception.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            // Another order of the same customer committed its first credit or milestone first: decide again on what it wrote.
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return await RecordAsync(request, retried: true, cancellationToken);
+        }
 
         metrics.ConversionRecorded(attributed);
-        if (attributed)
+        foreach (var entry in milestones.Select(pair => pair.Entry).Prepend(sale).OfType<Commission>())
         {
-            metrics.CommissionBooked(conversion.CommissionAmount, currency);
+            metrics.CommissionBooked(entry.Amount, entry.Currency);
         }
 
         return new ConversionResult(ConversionOutcome.Created, ConversionResponse.From(conversion));
@@ -103,37 +318,134 @@ public sealed class ConversionService(
     public Task<Conversion?> FindAsync(string orderId, CancellationToken cancellationToken) =>
         db.Conversions.AsNoTracking().SingleOrDefaultAsync(conversion => conversion.OrderId == orderId, cancellationToken);
 
-    private void BookCommission(Conversion conversion, AttributableClick click)
+    private static bool Anchorless(Guid? couponPartner, ClickFacts? reported, List<ClickFacts> history) =>
+        couponPartner is null && reported is null && history.Count == 0;
+
+    private IQueryable<ClickFacts> FactsOf(IQueryable<Click> clicks) =>
+        clicks.AsNoTracking().Join(db.Partners, click => click.PartnerId, partner => partner.Id, (click, partner) => new ClickFacts(
+            click.Id, click.PartnerId, partner.ProgramId, click.OccurredAt, click.VisitorId, click.SourceKey,
+            click.Gclid != null || click.Fbclid != null || click.Msclkid != null || click.Ttclid != null || click.LiFatId != null
+            || click.Rdclid != null || click.Twclid != null));
+
+    private void Stage(
+        Conversion conversion, Partner partner, PartnerProgram? program, Commission? sale, IReadOnlyList<FraudFlag> flags,
+        List<(RetentionMilestone Milestone, Commission Entry)> milestones, (int Tier, decimal? Rate, int Count)? tierReached,
+        CustomerCredit? credit, string? customerId, DateTimeOffset now)
     {
-        db.Commissions.Add(new Commission
-        {
-            Id = Guid.CreateVersion7(conversion.CreatedAt),
-            ConversionId = conversion.Id,
-            PartnerId = click.PartnerId,
-            Amount = conversion.CommissionAmount,
-            Currency = conversion.Currency,
-            Rate = click.CommissionRate,
-            Status = CommissionStatus.Pending,
-            CreatedAt = conversion.CreatedAt,
-        });
         db.AddIntegrationEvent(new ConversionAttributed
         {
-            EventId = Guid.CreateVersion7(conversion.CreatedAt),
-            OccurredAt = conversion.CreatedAt,
+            EventId = Guid.CreateVersion7(now),
+            OccurredAt = now,
             ConversionId = conversion.Id,
             OrderId = conversion.OrderId,
-            PartnerId = click.PartnerId,
-            ClickId = click.Id,
+            PartnerId = partner.Id,
+            ClickId = conversion.ClickId,
             OrderAmount = conversion.Amount,
             Currency = conversion.Currency,
             CommissionAmount = conversion.CommissionAmount,
             OrderedAt = conversion.OrderedAt,
         });
+
+        if (sale is not null)
+        {
+            book.Book(sale, flags, now);
+        }
+        else
+        {
+            foreach (var flag in flags)
+            {
+                book.FlagRaised(partner.Id, flag, conversion.OrderId, null, conversion.ClickId, now);
+            }
+        }
+
+        foreach (var (milestone, entry) in milestones)
+        {
+            book.Book(entry, sale is null ? flags : [], now);
+            db.AddIntegrationEvent(new RetentionMilestoneReached
+            {
+                EventId = Guid.CreateVersion7(now), OccurredAt = now, PartnerId = partner.Id, ProgramId = program!.Id, CustomerId = customerId!,
+                Milestone = milestone.OrderCount is not null ? "order-count" : "active-days",
+                Threshold = milestone.OrderCount ?? milestone.ActiveDays!.Value, OrderId = conversion.OrderId, Bonus = entry.Amount, Currency = entry.Currency,
+            });
+        }
+
+        if (tierReached is { } tier)
+        {
+            db.AddIntegrationEvent(new PartnerTierReached
+            {
+                EventId = Guid.CreateVersion7(now), OccurredAt = now, PartnerId = partner.Id, ProgramId = program!.Id, Tier = tier.Tier,
+                Rate = tier.Rate ?? program.Plan.Rate ?? 0m, Period = $"{now:yyyy-MM}", PeriodConversions = tier.Count,
+            });
+        }
+
+        // After the first attributed order the customer carries the credit (per program terms); later orders count.
+        if (customerId is not null)
+        {
+            var scope = program?.Id ?? Guid.Empty;
+            if (credit is null)
+            {
+                db.CustomerCredits.Add(new CustomerCredit
+                {
+                    Scope = scope, CustomerId = customerId, PartnerId = partner.Id, FirstConversionAt = conversion.OrderedAt, OrderCount = 1,
+                });
+            }
+            else
+            {
+                db.CustomerCredits.Attach(credit);
+                credit.OrderCount = credit.OrderCount + 1;
+            }
+        }
+    }
+
+    private async Task<bool> AgreementAcceptedAsync(Partner partner, CancellationToken cancellationToken)
+    {
+        if (partner.ProgramId is not { } programId)
+        {
+            return true;
+        }
+
+        var latest = await db.Agreements.Where(agreement => agreement.ProgramId == programId).OrderByDescending(agreement => agreement.Version)
+            .Select(agreement => (Guid?)agreement.Id).FirstOrDefaultAsync(cancellationToken);
+        return latest is null
+            || await db.AgreementAcceptances.AnyAsync(acceptance => acceptance.AgreementId == latest && acceptance.PartnerId == partner.Id, cancellationToken);
+    }
+
+    /// <summary>The part of <paramref name="amount"/> the partner's and the program's budgets still allow (rejected entries free their share).</summary>
+    private async Task<decimal> CapByBudgetsAsync(
+        Partner partner, PartnerProgram? program, decimal amount, string currency, CancellationToken cancellationToken, Commission? pending = null)
+    {
+        var alreadyPending = pending is not null && pending.Currency == currency ? pending.Amount : 0m;
+        var partnerBudget = partner.Budget ?? program?.PartnerBudget;
+        if (partnerBudget is not null)
+        {
+            var booked = await db.Commissions.Where(c => c.PartnerId == partner.Id && c.Currency == currency && c.Status != CommissionStatus.Rejected)
+                .SumAsync(c => (decimal?)c.Amount, cancellationToken) ?? 0m;
+            amount = CommissionCalculator.CapByBudget(amount, partnerBudget, booked + alreadyPending, currency);
+        }
+
+        if (program?.Budget is not null)
+        {
+            var booked = await db.Commissions.Where(c => c.ProgramId == program.Id && c.Currency == currency && c.Status != CommissionStatus.Rejected)
+                .SumAsync(c => (decimal?)c.Amount, cancellationToken) ?? 0m;
+            amount = CommissionCalculator.CapByBudget(amount, program.Budget, booked + alreadyPending, currency);
+        }
+
+        return amount;
+    }
+
+    /// <summary>Clicks (repeats included) on the partner's links from the crediting click's visitor or source in the hour before it.</summary>
+    private async Task<int> RecentClicksAsync(ClickFacts click, DateTimeOffset orderedAt, CancellationToken cancellationToken)
+    {
+        var from = click.OccurredAt - TimeSpan.FromHours(1);
+        var until = orderedAt + AttributionDecision.ClockSkewTolerance;
+        var related = db.Clicks.Where(c => c.PartnerId == click.PartnerId && c.OccurredAt >= from && c.OccurredAt <= until
+            && ((click.VisitorId != null && c.VisitorId == click.VisitorId) || (click.SourceKey != null && c.SourceKey == click.SourceKey)));
+        return await related.SumAsync(c => 1 + c.Duplicates, cancellationToken);
     }
 
     /// <summary>The same order reported again: the stored answer when the facts match, a conflict when they differ.</summary>
     private static ConversionResult Replay(Conversion existing, decimal amount, string currency, Guid? clickId) =>
-        existing.Amount == amount && existing.Currency == currency && existing.ClickId == clickId
+        existing.Amount == amount && existing.Currency == currency && existing.ReportedClickId == clickId
             ? new ConversionResult(ConversionOutcome.Replayed, ConversionResponse.From(existing))
             : new ConversionResult(ConversionOutcome.Conflict);
 }

@@ -2,6 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.Attribution.Api.IntegrationEvents;
+using PartnerMesh.Attribution.Api.Payouts;
+using PartnerMesh.Attribution.Api.Programs;
 using PartnerMesh.Attribution.Api.Links;
 using PartnerMesh.Data;
 using PartnerMesh.Messaging;
@@ -20,12 +23,22 @@ public static class HostingExtensions
         builder.Services.AddDbContext<AttributionDbContext>((services, options) =>
             options.UsePartnerMeshNpgsql(connectionString).UseOutboxSignal(services));
         builder.Services.AddOutbox<AttributionDbContext>();
-        builder.AddPartnerMeshMessaging(ResourceNames.Messaging);
+        builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
+        {
+            bus.AddConsumer<CouponRedeemedConsumer>();
+            bus.AddConsumer<CouponLeakSuspectedConsumer>();
+        });
 
         builder.Services.AddSingleton<LinkCache>();
         builder.Services.AddScoped<LinkResolver>();
         builder.Services.AddScoped<ClickRecorder>();
         builder.Services.AddScoped<ConversionService>();
+        builder.Services.AddScoped<RefundService>();
+        builder.Services.AddScoped<CommissionBook>();
+        builder.Services.AddScoped<CommissionLifecycle>();
+        builder.Services.AddScoped<PayoutService>();
+        builder.Services.AddSingleton<ProgramDirectory>();
+        builder.Services.AddHostedService<CommissionApprover>();
         builder.Services.AddSingleton<AttributionMetrics>();
         builder.Services.AddOptions<AttributionOptions>()
             .BindConfiguration(nameof(AttributionOptions))

@@ -3,6 +3,8 @@ using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Links;
 using PartnerMesh.Attribution.Api.Partners;
+using PartnerMesh.Attribution.Api.Payouts;
+using PartnerMesh.Attribution.Api.Programs;
 using PartnerMesh.Outbox;
 
 namespace PartnerMesh.Attribution.Api.Infrastructure;
@@ -11,6 +13,14 @@ public sealed class AttributionDbContext(DbContextOptions<AttributionDbContext> 
 {
     public DbSet<Partner> Partners => Set<Partner>();
 
+    public DbSet<PartnerProgram> Programs => Set<PartnerProgram>();
+
+    public DbSet<PlanVersion> PlanVersions => Set<PlanVersion>();
+
+    public DbSet<Agreement> Agreements => Set<Agreement>();
+
+    public DbSet<AgreementAcceptance> AgreementAcceptances => Set<AgreementAcceptance>();
+
     public DbSet<ReferralLink> Links => Set<ReferralLink>();
 
     public DbSet<Click> Clicks => Set<Click>();
@@ -18,6 +28,16 @@ public sealed class AttributionDbContext(DbContextOptions<AttributionDbContext> 
     public DbSet<Conversion> Conversions => Set<Conversion>();
 
     public DbSet<Commission> Commissions => Set<Commission>();
+
+    public DbSet<Refund> Refunds => Set<Refund>();
+
+    public DbSet<CustomerCredit> CustomerCredits => Set<CustomerCredit>();
+
+    public DbSet<CouponSignal> CouponSignals => Set<CouponSignal>();
+
+    public DbSet<PayoutBatch> PayoutBatches => Set<PayoutBatch>();
+
+    public DbSet<PayoutItem> PayoutItems => Set<PayoutItem>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

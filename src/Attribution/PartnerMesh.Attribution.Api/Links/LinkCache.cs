@@ -6,9 +6,11 @@ using StackExchange.Redis;
 namespace PartnerMesh.Attribution.Api.Links;
 
 /// <summary>What the redirect needs to know about a link; the value cached under <c>attribution:link:{code}</c>.</summary>
-public sealed record CachedLink(Guid Id, Guid PartnerId, string Code, string TargetUrl, bool Active)
+/// <remarks><see cref="PartnerInactive"/> defaults to false so entries cached before it existed still read as usable.</remarks>
+public sealed record CachedLink(Guid Id, Guid PartnerId, string Code, string TargetUrl, bool Active, Guid? ProgramId = null, bool PartnerInactive = false)
 {
-    public static CachedLink From(ReferralLink link) => new(link.Id, link.PartnerId, link.Code, link.TargetUrl, link.Active);
+    public static CachedLink From(ReferralLink link, Guid? programId, bool partnerInactive) =>
+        new(link.Id, link.PartnerId, link.Code, link.TargetUrl, link.Active, programId, partnerInactive);
 }
 
 [JsonSerializable(typeof(CachedLink))]

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Attribution.Api.Infrastructure.Configurations;
+using PartnerMesh.Attribution.Api.Partners;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Data;
 using PartnerMesh.Outbox;
@@ -39,9 +40,15 @@ public static class LinkEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (!await db.Partners.AnyAsync(partner => partner.Id == partnerId, cancellationToken))
+        var owner = await LinkOwner.FindAsync(db, partnerId, cancellationToken);
+        if (owner is null)
         {
             return PartnerNotFound(partnerId);
+        }
+
+        if (!owner.Allows(request.TargetUrl!))
+        {
+            return HostNotAllowed();
         }
 
         if (request.Code is { } code && await db.Links.AnyAsync(link => link.Code == code, cancellationToken))
@@ -57,7 +64,7 @@ public static class LinkEndpoints
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                await cache.ReplaceAsync(CachedLink.From(link));
+                await cache.ReplaceAsync(CachedLink.From(link, owner.ProgramId, owner.Status != PartnerStatus.Active));
                 return TypedResults.Created($"/api/attribution/partners/{partnerId}/links/{link.Id}", LinkResponse.From(link));
             }
             catch (DbUpdateException exception) when (exception.IsUniqueViolation(ReferralLinkConfiguration.UniqueCodeIndex))
@@ -119,13 +126,19 @@ public static class LinkEndpoints
             return Problems.NotFound("Link not found", $"Partner {partnerId} has no link {linkId}.");
         }
 
+        var owner = (await LinkOwner.FindAsync(db, partnerId, cancellationToken))!;
+        if (!owner.Allows(request.TargetUrl!))
+        {
+            return HostNotAllowed();
+        }
+
         link.TargetUrl = request.TargetUrl!;
         link.Active = request.Active ?? true;
         link.UpdatedAt = timeProvider.GetUtcNowForStorage();
         await db.SaveChangesAsync(cancellationToken);
 
         // Only after the commit: the cache must never be ahead of PostgreSQL.
-        await cache.ReplaceAsync(CachedLink.From(link));
+        await cache.ReplaceAsync(CachedLink.From(link, owner.ProgramId, owner.Status != PartnerStatus.Active));
         return TypedResults.Ok(LinkResponse.From(link));
     }
 
@@ -152,6 +165,25 @@ public static class LinkEndpoints
             TargetUrl = targetUrl,
         });
         return link;
+    }
+
+    /// <summary>Links may only point at the hosts the partner's program allows (open-redirect protection).</summary>
+    private static ValidationProblem HostNotAllowed() => TypedResults.ValidationProblem(new Dictionary<string, string[]>
+    {
+        ["targetUrl"] = ["targetUrl must be on one of the program's allowed hosts."],
+    });
+
+    private sealed record LinkOwner(Guid? ProgramId, string Status, List<string> AllowedHosts)
+    {
+        public bool Allows(string targetUrl) =>
+            AllowedHosts.Count == 0 || Clicks.RedirectRules.IsAllowed(targetUrl, AllowedHosts);
+
+        public static Task<LinkOwner?> FindAsync(AttributionDbContext db, Guid partnerId, CancellationToken cancellationToken) =>
+            db.Partners.AsNoTracking().Where(partner => partner.Id == partnerId)
+                .Select(partner => new LinkOwner(
+                    partner.ProgramId, partner.Status,
+                    db.Programs.Where(program => program.Id == partner.ProgramId).Select(program => program.AllowedHosts).FirstOrDefault() ?? new List<string>()))
+                .SingleOrDefaultAsync(cancellationToken);
     }
 
     private static ProblemHttpResult PartnerNotFound(Guid partnerId) =>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.Attribution.Api.Partners;
 
 namespace PartnerMesh.Attribution.Api.Links;
 
@@ -14,7 +15,8 @@ public sealed class LinkResolver(LinkCache cache, AttributionDbContext db)
     {
         var link = await db.Links.AsNoTracking()
             .Where(link => link.Code == code)
-            .Select(link => new CachedLink(link.Id, link.PartnerId, link.Code, link.TargetUrl, link.Active))
+            .Join(db.Partners, link => link.PartnerId, partner => partner.Id, (link, partner) =>
+                new CachedLink(link.Id, link.PartnerId, link.Code, link.TargetUrl, link.Active, partner.ProgramId, partner.Status != PartnerStatus.Active))
             .SingleOrDefaultAsync(cancellationToken);
         if (link is not null)
         {

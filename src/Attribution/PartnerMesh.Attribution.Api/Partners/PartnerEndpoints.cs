@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Attribution.Api.Infrastructure.Configurations;
+using PartnerMesh.Attribution.Api.Links;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Data;
 using PartnerMesh.Outbox;
@@ -21,18 +22,38 @@ public static class PartnerEndpoints
         group.MapPost("/", CreatePartner).WithName(nameof(CreatePartner)).RequireAuthorization(PartnerMeshPolicies.Admin)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/", ListPartners).WithName(nameof(ListPartners)).RequireAuthorization(PartnerMeshPolicies.Admin);
+        group.MapPut("/{id:guid}/status", UpdatePartnerStatus).WithName(nameof(UpdatePartnerStatus)).RequireAuthorization(PartnerMeshPolicies.Admin)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapPost("/api/attribution/ambassadors", CreateAmbassador).WithName(nameof(CreateAmbassador)).WithTags("Partners")
+            .RequireAuthorization(PartnerMeshPolicies.Storefront).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}", GetPartner).WithName(nameof(GetPartner)).RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         return group;
     }
 
-    private static async Task<Results<Created<PartnerResponse>, ValidationProblem, ProblemHttpResult>> CreatePartner(
-        CreatePartnerRequest request, AttributionDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<Results<Created<PartnerResponse>, Ok<PartnerResponse>, ValidationProblem, ProblemHttpResult>> CreatePartner(
+        CreatePartnerRequest request, [Microsoft.AspNetCore.Mvc.FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        AttributionDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (PartnerRules.Validate(request) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        if (idempotencyKey is not null && await db.Partners.AsNoTracking().SingleOrDefaultAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken) is { } existing)
+        {
+            return TypedResults.Ok(PartnerResponse.From(existing));
+        }
+
+        if (request.ProgramId is { } programId && !await db.Programs.AnyAsync(program => program.Id == programId, cancellationToken))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["programId"] = [$"No program has id {programId}."] });
         }
 
         var email = request.Email!.Trim();
@@ -50,7 +71,12 @@ public static class PartnerEndpoints
             Email = email,
             NormalizedEmail = normalizedEmail,
             Kind = request.Kind!,
-            CommissionRate = request.CommissionRate!.Value,
+            CommissionRate = request.CommissionRate ?? 0m,
+            Status = request.Status ?? PartnerStatus.Active,
+            ProgramId = request.ProgramId,
+            CustomerId = request.CustomerId,
+            Budget = request.Budget,
+            IdempotencyKey = idempotencyKey,
             CreatedAt = now,
         };
         db.Partners.Add(partner);
@@ -69,12 +95,157 @@ public static class PartnerEndpoints
         {
             await db.SaveChangesAsync(cancellationToken);
         }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(PartnerConfiguration.UniqueIdempotencyKeyIndex))
+        {
+            db.ChangeTracker.Clear();
+            return TypedResults.Ok(PartnerResponse.From(await db.Partners.AsNoTracking().SingleAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken)));
+        }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(PartnerConfiguration.UniqueEmailIndex))
         {
             return DuplicateEmail();
         }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(PartnerConfiguration.UniqueCustomerIndex))
+        {
+            return Problems.Conflict("Customer already a partner", "This customer is already a partner of the program.");
+        }
 
         return TypedResults.Created($"/api/attribution/partners/{partner.Id}", PartnerResponse.From(partner));
+    }
+
+    /// <summary>Onboarding and suspension. Links of a partner that is not active stop crediting at once (cache refreshed).</summary>
+    private static async Task<Results<Ok<PartnerResponse>, ValidationProblem, ProblemHttpResult>> UpdatePartnerStatus(
+        Guid id, UpdatePartnerStatusRequest request, AttributionDbContext db, LinkCache cache, CancellationToken cancellationToken)
+    {
+        if (request.Status is null || !PartnerStatus.All.Contains(request.Status, StringComparer.Ordinal))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"status must be one of: {string.Join(", ", PartnerStatus.All)}."] });
+        }
+
+        var partner = await db.Partners.SingleOrDefaultAsync(partner => partner.Id == id, cancellationToken);
+        if (partner is null)
+        {
+            return Problems.NotFound("Partner not found", $"No partner has id {id}.");
+        }
+
+        partner.Status = request.Status;
+        await db.SaveChangesAsync(cancellationToken);
+        var links = await db.Links.AsNoTracking().Where(link => link.PartnerId == id).ToListAsync(cancellationToken);
+        foreach (var link in links)
+        {
+            await cache.ReplaceAsync(CachedLink.From(link, partner.ProgramId, partner.Status != PartnerStatus.Active));
+        }
+
+        return TypedResults.Ok(PartnerResponse.From(partner));
+    }
+
+    /// <summary>
+    /// Any customer can become an ambassador: a partner of kind ambassador with a personal link and code. Asking again for
+    /// the same customer of the same program returns the same partner and code (200).
+    /// </summary>
+    private static async Task<Results<Created<AmbassadorResponse>, Ok<AmbassadorResponse>, ValidationProblem, ProblemHttpResult>> CreateAmbassador(
+        CreateAmbassadorRequest request, AttributionDbContext db, LinkCache cache, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.ProgramId is null)
+        {
+            errors["programId"] = ["programId is required."];
+        }
+
+        if (request.CustomerId is null || !PartnerRules.IsValidCustomerId(request.CustomerId))
+        {
+            errors["customerId"] = [$"customerId is required: 1-{PartnerRules.MaxCustomerIdLength} printable characters."];
+        }
+
+        if (!PartnerRules.IsValidEmail(request.Email?.Trim()))
+        {
+            errors["email"] = ["email must be a valid address."];
+        }
+
+        if (request.TargetUrl is not null && !LinkRules.IsValidTargetUrl(request.TargetUrl))
+        {
+            errors["targetUrl"] = ["targetUrl must be an absolute http or https URL."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var program = await db.Programs.AsNoTracking().SingleOrDefaultAsync(program => program.Id == request.ProgramId, cancellationToken);
+        if (program is null)
+        {
+            return Problems.NotFound("Program not found", $"No program has id {request.ProgramId}.");
+        }
+
+        var existing = await FindAmbassadorAsync(db, program.Id, request.CustomerId!, cancellationToken);
+        if (existing is not null)
+        {
+            return TypedResults.Ok(existing);
+        }
+
+        var targetUrl = request.TargetUrl ?? program.FallbackUrl ?? (program.AllowedHosts.Count > 0 && !program.AllowedHosts[0].StartsWith('*') ? $"https://{program.AllowedHosts[0]}/" : null);
+        if (targetUrl is null || (program.AllowedHosts.Count > 0 && !Clicks.RedirectRules.IsAllowed(targetUrl, program.AllowedHosts)))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["targetUrl"] = ["targetUrl is required (on one of the program's allowed hosts) when the program has no fallback URL."] });
+        }
+
+        var now = timeProvider.GetUtcNowForStorage();
+        var email = request.Email!.Trim();
+        var partner = new Partner
+        {
+            Id = Guid.CreateVersion7(now),
+            Name = string.IsNullOrWhiteSpace(request.Name) ? email : request.Name.Trim()[..Math.Min(request.Name.Trim().Length, PartnerRules.MaxNameLength)],
+            Email = email,
+            NormalizedEmail = $"{PartnerRules.NormalizeEmail(email)}#{program.Id:N}"[..Math.Min(PartnerRules.MaxEmailLength, email.Length + 33)],
+            Kind = "ambassador",
+            Status = PartnerStatus.Active,
+            ProgramId = program.Id,
+            CustomerId = request.CustomerId,
+            CreatedAt = now,
+        };
+        var link = new ReferralLink { Id = Guid.CreateVersion7(now), PartnerId = partner.Id, Code = LinkCode.Generate(), TargetUrl = targetUrl, CreatedAt = now, UpdatedAt = now };
+        db.Partners.Add(partner);
+        db.Links.Add(link);
+        db.AddIntegrationEvent(new PartnerRegistered
+        {
+            EventId = Guid.CreateVersion7(now), OccurredAt = now, PartnerId = partner.Id, Name = partner.Name, Email = partner.Email,
+            Kind = partner.Kind, CommissionRate = 0m,
+        });
+        db.AddIntegrationEvent(new ReferralLinkCreated
+        {
+            EventId = Guid.CreateVersion7(now), OccurredAt = now, LinkId = link.Id, PartnerId = partner.Id, Code = link.Code, TargetUrl = link.TargetUrl,
+        });
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(PartnerConfiguration.UniqueCustomerIndex)
+            || exception.IsUniqueViolation(PartnerConfiguration.UniqueEmailIndex))
+        {
+            db.ChangeTracker.Clear();
+            return await FindAmbassadorAsync(db, program.Id, request.CustomerId!, cancellationToken) is { } winner
+                ? TypedResults.Ok(winner)
+                : DuplicateEmail();
+        }
+
+        await cache.ReplaceAsync(CachedLink.From(link, partner.ProgramId, partnerInactive: false));
+        return TypedResults.Created($"/api/attribution/partners/{partner.Id}",
+            new AmbassadorResponse(PartnerResponse.From(partner), link.Code, LinkRules.TrackingPath(link.Code)));
+    }
+
+    private static async Task<AmbassadorResponse?> FindAmbassadorAsync(AttributionDbContext db, Guid programId, string customerId, CancellationToken cancellationToken)
+    {
+        var partner = await db.Partners.AsNoTracking()
+            .SingleOrDefaultAsync(partner => partner.ProgramId == programId && partner.CustomerId == customerId, cancellationToken);
+        if (partner is null)
+        {
+            return null;
+        }
+
+        var code = await db.Links.AsNoTracking().Where(link => link.PartnerId == partner.Id).OrderBy(link => link.Id)
+            .Select(link => link.Code).FirstOrDefaultAsync(cancellationToken) ?? "";
+        return new AmbassadorResponse(PartnerResponse.From(partner), code, LinkRules.TrackingPath(code));
     }
 
     private static async Task<Results<Ok<PageResponse<PartnerResponse>>, ValidationProblem>> ListPartners(

@@ -3,12 +3,24 @@ using PartnerMesh.Attribution.Api.Common;
 
 namespace PartnerMesh.Attribution.Api.Partners;
 
-public sealed record CreatePartnerRequest(string? Name, string? Email, string? Kind, decimal? CommissionRate);
+/// <param name="CommissionRate">The flat rate of a partner without a program; optional for program partners (the plan pays).</param>
+public sealed record CreatePartnerRequest(
+    string? Name, string? Email, string? Kind, decimal? CommissionRate, Guid? ProgramId = null, string? Status = null,
+    string? CustomerId = null, decimal? Budget = null);
 
-public sealed record PartnerResponse(Guid Id, string Name, string Email, string Kind, decimal CommissionRate, DateTimeOffset CreatedAt)
+public sealed record UpdatePartnerStatusRequest(string? Status);
+
+public sealed record CreateAmbassadorRequest(Guid? ProgramId, string? CustomerId, string? Email, string? Name, string? TargetUrl);
+
+public sealed record AmbassadorResponse(PartnerResponse Partner, string Code, string TrackingPath);
+
+public sealed record PartnerResponse(
+    Guid Id, string Name, string Email, string Kind, decimal CommissionRate, DateTimeOffset CreatedAt,
+    string Status = PartnerStatus.Active, Guid? ProgramId = null, string? CustomerId = null, decimal? Budget = null)
 {
     public static PartnerResponse From(Partner partner) =>
-        new(partner.Id, partner.Name, partner.Email, partner.Kind, partner.CommissionRate, partner.CreatedAt);
+        new(partner.Id, partner.Name, partner.Email, partner.Kind, partner.CommissionRate, partner.CreatedAt,
+            partner.Status, partner.ProgramId, partner.CustomerId, partner.Budget);
 }
 
 public static class PartnerRules
@@ -16,6 +28,7 @@ public static class PartnerRules
     public const int MaxNameLength = 200;
     public const int MaxEmailLength = 254;
     public const decimal MaxCommissionRate = 0.9m;
+    public const int MaxCustomerIdLength = 100;
 
     public static readonly IReadOnlyList<string> Kinds = ["affiliate", "influencer", "ambassador"];
 
@@ -39,7 +52,26 @@ public static class PartnerRules
             errors["kind"] = [$"kind must be one of: {string.Join(", ", Kinds)}."];
         }
 
-        if (request.CommissionRate is not { } rate || rate <= 0 || rate > MaxCommissionRate || !Money.HasAtMostDecimals(rate, 4))
+        if (request.Status is { } status && !PartnerStatus.All.Contains(status, StringComparer.Ordinal))
+        {
+            errors["status"] = [$"status must be one of: {string.Join(", ", PartnerStatus.All)}."];
+        }
+
+        if (request.CustomerId is { } customerId && !IsValidCustomerId(customerId))
+        {
+            errors["customerId"] = [$"customerId must be 1-{MaxCustomerIdLength} printable characters."];
+        }
+
+        if (request.Budget is { } budget && (budget < 0 || budget > Money.MaxAmount || !Money.HasAtMostDecimals(budget, 4)))
+        {
+            errors["budget"] = [$"budget must be between 0 and {Money.MaxAmount:0}."];
+        }
+
+        if (request.ProgramId is not null && request.CommissionRate is null)
+        {
+            // The program's plan pays; no flat rate needed.
+        }
+        else if (request.CommissionRate is not { } rate || rate <= 0 || rate > MaxCommissionRate || !Money.HasAtMostDecimals(rate, 4))
         {
             errors["commissionRate"] = [$"commissionRate must be greater than 0 and at most {MaxCommissionRate}, with at most 4 decimals (0.10 = 10 %)."];
         }
@@ -55,6 +87,9 @@ public static class PartnerRules
         && address.Address == email
         && address.DisplayName.Length == 0
         && address.Host.Contains('.', StringComparison.Ordinal);
+
+    public static bool IsValidCustomerId(string customerId) =>
+        customerId.Length is > 0 and <= MaxCustomerIdLength && !customerId.Any(char.IsControl) && customerId.Trim().Length == customerId.Length;
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 }

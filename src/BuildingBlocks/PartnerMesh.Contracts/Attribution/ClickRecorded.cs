@@ -16,4 +16,19 @@ public sealed record ClickRecorded : IIntegrationEvent
     public string? UtmMedium { get; init; }
     public string? UtmCampaign { get; init; }
     public string? Referrer { get; init; }
+    public string? UtmTerm { get; init; }
+    public string? UtmContent { get; init; }
+    /// <summary>The page the shopper landed on (the redirect's destination, or what a storefront reported).</summary>
+    public string? LandingUrl { get; init; }
+    /// <summary>Paid-traffic click ids: Google, Meta, Microsoft, TikTok, LinkedIn, Reddit, X.</summary>
+    public string? Gclid { get; init; }
+    public string? Fbclid { get; init; }
+    public string? Msclkid { get; init; }
+    public string? Ttclid { get; init; }
+    public string? LiFatId { get; init; }
+    public string? Rdclid { get; init; }
+    public string? Twclid { get; init; }
+    /// <summary><c>redirect</c> (our <c>/r/{code}</c>) or <c>server</c> (registered by a storefront's own redirect).</summary>
+    public string? Source { get; init; }
+    public Guid? ProgramId { get; init; }
 }

@@ -15,19 +15,28 @@ public sealed class ClickConfiguration : IEntityTypeConfiguration<Click>
         builder.Property(click => click.Id).ValueGeneratedNever();
         builder.Property(click => click.Code).HasMaxLength(LinkCode.MaxLength);
         builder.Property(click => click.VisitorId).HasMaxLength(ClickDetails.MaxVisitorIdLength);
+        builder.Property(click => click.SourceKey).HasMaxLength(64);
         builder.Property(click => click.UtmSource).HasMaxLength(ClickDetails.MaxParameterLength);
         builder.Property(click => click.UtmMedium).HasMaxLength(ClickDetails.MaxParameterLength);
         builder.Property(click => click.UtmCampaign).HasMaxLength(ClickDetails.MaxParameterLength);
         builder.Property(click => click.UtmTerm).HasMaxLength(ClickDetails.MaxParameterLength);
         builder.Property(click => click.UtmContent).HasMaxLength(ClickDetails.MaxParameterLength);
         builder.Property(click => click.Referrer).HasMaxLength(ClickDetails.MaxReferrerLength);
+        builder.Property(click => click.LandingUrl).HasMaxLength(ClickDetails.MaxReferrerLength);
         builder.Property(click => click.UserAgent).HasMaxLength(ClickDetails.MaxUserAgentLength);
         builder.Property(click => click.Gclid).HasMaxLength(ClickDetails.MaxParameterLength);
         builder.Property(click => click.Fbclid).HasMaxLength(ClickDetails.MaxParameterLength);
         builder.Property(click => click.Msclkid).HasMaxLength(ClickDetails.MaxParameterLength);
         builder.Property(click => click.Ttclid).HasMaxLength(ClickDetails.MaxParameterLength);
+        builder.Property(click => click.LiFatId).HasMaxLength(ClickDetails.MaxParameterLength);
+        builder.Property(click => click.Rdclid).HasMaxLength(ClickDetails.MaxParameterLength);
+        builder.Property(click => click.Twclid).HasMaxLength(ClickDetails.MaxParameterLength);
+        builder.Property(click => click.Source).HasMaxLength(10).HasDefaultValue("redirect");
+        builder.Ignore(click => click.HasPaidClickId);
         builder.HasIndex(click => new { click.PartnerId, click.OccurredAt });
         builder.HasIndex(click => click.LinkId);
+        builder.HasIndex(click => new { click.VisitorId, click.OccurredAt });
+        builder.HasIndex(click => new { click.SourceKey, click.OccurredAt });
         builder.HasOne<ReferralLink>().WithMany().HasForeignKey(click => click.LinkId).OnDelete(DeleteBehavior.Restrict)
             .HasConstraintName(LinkForeignKey);
     }

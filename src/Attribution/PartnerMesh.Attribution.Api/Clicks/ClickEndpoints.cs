@@ -1,0 +1,113 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Attribution.Api.Common;
+using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.Attribution.Api.Links;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
+
+namespace PartnerMesh.Attribution.Api.Clicks;
+
+/// <summary>A click a storefront captured with its own redirect, registered server to server.</summary>
+public sealed record RegisterClickRequest(
+    string? Code, string? VisitorId, string? LandingUrl, string? Referrer, string? UserAgent, string? IpAddress,
+    string? UtmSource, string? UtmMedium, string? UtmCampaign, string? UtmTerm, string? UtmContent,
+    string? Gclid, string? Fbclid, string? Msclkid, string? Ttclid, string? LiFatId, string? Rdclid, string? Twclid);
+
+public sealed record RegisterClickResponse(Guid ClickId, Guid PartnerId, Guid LinkId, string Code, string VisitorId, bool Duplicate);
+
+public sealed record ClickSummaryResponse(Guid PartnerId, long Clicks, long DuplicateClicks, long UniqueVisitors, long PaidClicks, DateTimeOffset? LastClickAt);
+
+public static class ClickEndpoints
+{
+    public static RouteGroupBuilder MapClickEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/attribution/clicks").WithTags("Clicks");
+        group.MapPost("/", RegisterClick).WithName(nameof(RegisterClick)).RequireAuthorization(PartnerMeshPolicies.Storefront)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        app.MapGet("/api/attribution/partners/{partnerId:guid}/clicks/summary", Summary).WithName("PartnerClickSummary")
+            .WithTags("Clicks").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin);
+        return group;
+    }
+
+    private static async Task<Results<Created<RegisterClickResponse>, Ok<RegisterClickResponse>, ValidationProblem, ProblemHttpResult>> RegisterClick(
+        RegisterClickRequest request, ClickRecorder recorder, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var code = request.Code?.Trim().ToLowerInvariant();
+        if (!LinkCode.IsValid(code))
+        {
+            errors["code"] = ["code is required: the partner's referral code."];
+        }
+
+        if (request.VisitorId is { } visitor && !ClickDetails.IsValidVisitorId(visitor))
+        {
+            errors["visitorId"] = [$"visitorId must be 1-{ClickDetails.MaxVisitorIdLength} characters of A-Z, a-z, 0-9, '-' and '_'."];
+        }
+
+        if (request.LandingUrl is { } landing && !LinkRules.IsValidTargetUrl(landing))
+        {
+            errors["landingUrl"] = ["landingUrl must be an absolute http or https URL."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        string? Clean(string? value) => Text.Clean(value, ClickDetails.MaxParameterLength);
+        var details = new ClickDetails
+        {
+            UtmSource = Clean(request.UtmSource), UtmMedium = Clean(request.UtmMedium), UtmCampaign = Clean(request.UtmCampaign),
+            UtmTerm = Clean(request.UtmTerm), UtmContent = Clean(request.UtmContent),
+            Referrer = Text.Clean(request.Referrer, ClickDetails.MaxReferrerLength),
+            UserAgent = Text.Clean(request.UserAgent, ClickDetails.MaxUserAgentLength),
+            LandingUrl = request.LandingUrl,
+            Gclid = Clean(request.Gclid), Fbclid = Clean(request.Fbclid), Msclkid = Clean(request.Msclkid), Ttclid = Clean(request.Ttclid),
+            LiFatId = Clean(request.LiFatId), Rdclid = Clean(request.Rdclid), Twclid = Clean(request.Twclid),
+        };
+        var source = new ClickSource(
+            request.VisitorId ?? Guid.NewGuid().ToString("N"), request.VisitorId is not null,
+            ClickSource.KeyOf(Text.Clean(request.IpAddress, 64), details.UserAgent));
+
+        var click = await recorder.RecordAsync(code!, details, source, ClickRecorder.ServerSource, deepLink: null, cancellationToken);
+        return click.Outcome switch
+        {
+            ClickOutcome.UnknownCode => Problems.NotFound("Unknown referral code", $"No referral link has code '{code}'."),
+            ClickOutcome.Unavailable => Problems.Unprocessable("Referral link not active", $"The link '{code}' or its partner is not active."),
+            _ => click.Outcome == ClickOutcome.Duplicate
+                ? TypedResults.Ok(Response(click, duplicate: true))
+                : TypedResults.Created($"/api/attribution/clicks/{click.ClickId}", Response(click, duplicate: false)),
+        };
+    }
+
+    private static RegisterClickResponse Response(ClickResult click, bool duplicate) =>
+        new(click.ClickId!.Value, click.Link!.PartnerId, click.Link.Id, click.Link.Code, click.VisitorId!, duplicate);
+
+    private static async Task<Results<Ok<ClickSummaryResponse>, ForbidHttpResult>> Summary(
+        Guid partnerId, ClaimsPrincipal user, AttributionDbContext db, CancellationToken cancellationToken)
+    {
+        if (!user.MayReadPartner(partnerId))
+        {
+            return TypedResults.Forbid();
+        }
+
+        return TypedResults.Ok(await SummarizeAsync(db, partnerId, cancellationToken));
+    }
+
+    public static async Task<ClickSummaryResponse> SummarizeAsync(AttributionDbContext db, Guid partnerId, CancellationToken cancellationToken)
+    {
+        var clicks = db.Clicks.AsNoTracking().Where(click => click.PartnerId == partnerId);
+        var totals = await clicks.GroupBy(_ => 1).Select(group => new
+        {
+            Count = group.LongCount(),
+            Duplicates = group.Sum(click => (long)click.Duplicates),
+            Paid = group.LongCount(click => click.Gclid != null || click.Fbclid != null || click.Msclkid != null || click.Ttclid != null
+                || click.LiFatId != null || click.Rdclid != null || click.Twclid != null),
+            Last = group.Max(click => (DateTimeOffset?)click.OccurredAt),
+        }).SingleOrDefaultAsync(cancellationToken);
+        var visitors = await clicks.Select(click => click.VisitorId).Distinct().LongCountAsync(cancellationToken);
+        return new ClickSummaryResponse(partnerId, totals?.Count ?? 0, totals?.Duplicates ?? 0, visitors, totals?.Paid ?? 0, totals?.Last);
+    }
+}

@@ -1,0 +1,152 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerMesh.Attribution.Api.Common;
+using PartnerMesh.Attribution.Api.Infrastructure;
+
+namespace PartnerMesh.Attribution.Api.Conversions;
+
+public enum ReviewOutcome
+{
+    Done,
+    NotFound,
+    NotReviewable,
+}
+
+/// <summary>pending → approved after the hold; held → reviewed (released or rejected); code-leak flags that arrive late.</summary>
+public sealed class CommissionLifecycle(AttributionDbContext db, CommissionBook book, TimeProvider timeProvider)
+{
+    /// <summary>Approves pending entries whose hold elapsed, a batch at a time; instances share the work (SKIP LOCKED).</summary>
+    public async Task<int> ApproveDueAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNowForStorage();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var due = await db.Commissions.FromSql(
+                $"SELECT * FROM commissions WHERE status = 'pending' AND hold_until <= {now} ORDER BY hold_until LIMIT {batchSize} FOR UPDATE SKIP LOCKED")
+            .ToListAsync(cancellationToken);
+        foreach (var entry in due)
+        {
+            entry.Status = CommissionStatus.Approved;
+            entry.ApprovedAt = now;
+            book.Approved(entry, "hold-elapsed", now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return due.Count;
+    }
+
+    /// <summary>
+    /// A reviewer clears a held entry (and the reversals that follow it): approved at once when its hold already elapsed,
+    /// else pending until it does.
+    /// </summary>
+    public async Task<(ReviewOutcome Outcome, Commission? Entry)> ReleaseAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNowForStorage();
+        var entries = await db.Commissions.Where(c => (c.Id == id || c.OriginalCommissionId == id) && c.Status == CommissionStatus.Held)
+            .ToListAsync(cancellationToken);
+        var entry = entries.FirstOrDefault(c => c.Id == id);
+        if (entry is null)
+        {
+            return (await db.Commissions.AnyAsync(c => c.Id == id, cancellationToken) ? ReviewOutcome.NotReviewable : ReviewOutcome.NotFound, null);
+        }
+
+        foreach (var item in entries)
+        {
+            item.HoldReasons = null;
+            if (item.HoldUntil <= now)
+            {
+                item.Status = CommissionStatus.Approved;
+                item.ApprovedAt = now;
+                book.Approved(item, "review", now);
+            }
+            else
+            {
+                item.Status = CommissionStatus.Pending;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return (ReviewOutcome.Done, entry);
+    }
+
+    /// <summary>A reviewer rejects a held or pending entry: it (and its reversals) never pays. Paid entries are clawed back by refunds instead.</summary>
+    public async Task<(ReviewOutcome Outcome, Commission? Entry)> RejectAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNowForStorage();
+        var entries = await db.Commissions.Where(c => (c.Id == id || c.OriginalCommissionId == id)
+            && (c.Status == CommissionStatus.Held || c.Status == CommissionStatus.Pending)).ToListAsync(cancellationToken);
+        var entry = entries.FirstOrDefault(c => c.Id == id);
+        if (entry is null || entry.Amount <= 0)
+        {
+            return (await db.Commissions.AnyAsync(c => c.Id == id, cancellationToken) ? ReviewOutcome.NotReviewable : ReviewOutcome.NotFound, null);
+        }
+
+        foreach (var item in entries)
+        {
+            item.Status = CommissionStatus.Rejected;
+        }
+
+        book.Reversed(entry, "rejected", now);
+        await db.SaveChangesAsync(cancellationToken);
+        return (ReviewOutcome.Done, entry);
+    }
+
+    /// <summary>Coupons flagged the partner's code as leaked after the sale was booked: hold what is not paid yet.</summary>
+    public async Task HoldForLeakAsync(string orderId, Guid partnerId, string reason, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNowForStorage();
+        var flag = new FraudFlag(FraudRules.CodeLeak, $"Coupons reported the partner's code as leaked ({reason}).");
+        var entries = await db.Commissions.Where(c => c.OrderId == orderId && c.PartnerId == partnerId && c.Amount > 0).ToListAsync(cancellationToken);
+        if (entries.Count == 0)
+        {
+            book.FlagRaised(partnerId, flag, orderId, null, null, now);
+            return;
+        }
+
+        foreach (var entry in entries)
+        {
+            if (entry.Status is CommissionStatus.Pending or CommissionStatus.Approved or CommissionStatus.Held)
+            {
+                var reasons = (entry.HoldReasons ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Append(FraudRules.CodeLeak).Distinct();
+                entry.HoldReasons = string.Join(',', reasons);
+                var wasHeld = entry.Status == CommissionStatus.Held;
+                entry.Status = CommissionStatus.Held;
+                entry.ApprovedAt = null;
+                if (!wasHeld)
+                {
+                    book.Held(entry, [flag], now);
+                    continue;
+                }
+            }
+
+            book.FlagRaised(partnerId, flag, orderId, entry.Id, null, now);
+        }
+    }
+}
+
+/// <summary>Runs <see cref="CommissionLifecycle.ApproveDueAsync"/> on every instance at the configured interval.</summary>
+public sealed class CommissionApprover(IServiceScopeFactory scopes, IOptions<AttributionOptions> options, ILogger<CommissionApprover> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ApprovalInterval);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var lifecycle = scope.ServiceProvider.GetRequiredService<CommissionLifecycle>();
+                int approved;
+                while ((approved = await lifecycle.ApproveDueAsync(500, stoppingToken)) > 0)
+                {
+                    logger.LogInformation("Approved {Count} commissions whose hold elapsed", approved);
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning(exception, "Approving commissions failed; retrying in {Interval}", options.Value.ApprovalInterval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

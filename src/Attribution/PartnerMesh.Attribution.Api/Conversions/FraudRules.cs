@@ -1,0 +1,138 @@
+using System.Collections.Frozen;
+
+namespace PartnerMesh.Attribution.Api.Conversions;
+
+/// <summary>What the fraud rules look at for one attributed conversion.</summary>
+public sealed record FraudCheck(
+    string? PartnerEmail,
+    string? PartnerCustomerId,
+    string? CustomerEmail,
+    string? CustomerId,
+    DateTimeOffset? ClickedAt,
+    DateTimeOffset OrderedAt,
+    bool ClickHasPaidClickId,
+    int RecentClicksFromSameSource,
+    bool CodeLeakSuspected,
+    FraudPolicy Policy);
+
+/// <summary>A program's fraud thresholds and policies.</summary>
+public sealed record FraudPolicy(TimeSpan MinClickToConversion, int ClickFloodThreshold, bool NoPaidSearch)
+{
+    public static readonly FraudPolicy Default = new(TimeSpan.FromSeconds(10), 20, NoPaidSearch: false);
+}
+
+public sealed record FraudFlag(string Rule, string Detail);
+
+/// <summary>
+/// Fraud rules. A flag never drops a commission: the commission is held for review with the flags as its reasons.
+/// </summary>
+public static class FraudRules
+{
+    public const string SelfReferral = "self-referral";
+    public const string ClickFlooding = "click-flooding";
+    public const string FastConversion = "fast-conversion";
+    public const string PaidSearchPolicy = "paid-search-policy";
+    public const string CodeLeak = "code-leak";
+    public const string DisposableEmail = "disposable-email";
+
+    /// <summary>Well-known throwaway mailbox domains (orders from them are a classic fake-referral signal).</summary>
+    public static readonly FrozenSet<string> DisposableDomains = new[]
+    {
+        "mailinator.com", "guerrillamail.com", "guerrillamail.net", "guerrillamail.org", "sharklasers.com", "grr.la",
+        "10minutemail.com", "10minutemail.net", "tempmail.com", "temp-mail.org", "tempmail.net", "tempmailo.com",
+        "yopmail.com", "yopmail.net", "trashmail.com", "trashmail.de", "throwawaymail.com", "getnada.com", "nada.email",
+        "maildrop.cc", "dispostable.com", "fakeinbox.com", "mintemail.com", "mohmal.com", "emailondeck.com",
+        "spamgourmet.com", "mailnesia.com", "burnermail.io", "tempr.email", "discard.email", "mytemp.email",
+        "moakt.com", "tmpmail.org", "tmail.ws", "33mail.com", "inboxkitten.com", "mailcatch.com", "spambox.us",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    public static IReadOnlyList<FraudFlag> Evaluate(FraudCheck check)
+    {
+        var flags = new List<FraudFlag>();
+
+        var customerEmail = CanonicalEmail(check.CustomerEmail);
+        if ((customerEmail is not null && customerEmail == CanonicalEmail(check.PartnerEmail))
+            || (!string.IsNullOrEmpty(check.CustomerId) && string.Equals(check.CustomerId, check.PartnerCustomerId, StringComparison.Ordinal)))
+        {
+            flags.Add(new(SelfReferral, "The customer is the partner itself (same email or customer id)."));
+        }
+
+        if (check.RecentClicksFromSameSource >= check.Policy.ClickFloodThreshold)
+        {
+            flags.Add(new(ClickFlooding, $"{check.RecentClicksFromSameSource} clicks from the same visitor in the last hour."));
+        }
+
+        if (check.ClickedAt is { } clickedAt && check.OrderedAt - clickedAt < check.Policy.MinClickToConversion)
+        {
+            var seconds = Math.Max(0, (check.OrderedAt - clickedAt).TotalSeconds);
+            flags.Add(new(FastConversion, $"Ordered {seconds:0.#} s after the click (minimum {check.Policy.MinClickToConversion.TotalSeconds:0} s)."));
+        }
+
+        if (check.ClickHasPaidClickId && check.Policy.NoPaidSearch)
+        {
+            flags.Add(new(PaidSearchPolicy, "The click came from paid traffic (a paid click id) and the program forbids paid search."));
+        }
+
+        if (check.CodeLeakSuspected)
+        {
+            flags.Add(new(CodeLeak, "Coupons reported the partner's code as leaked for this order."));
+        }
+
+        if (IsDisposable(check.CustomerEmail))
+        {
+            flags.Add(new(DisposableEmail, "The customer's email is at a disposable-mailbox domain."));
+        }
+
+        return flags;
+    }
+
+    public static bool IsDisposable(string? email)
+    {
+        var at = email?.LastIndexOf('@') ?? -1;
+        if (at < 0)
+        {
+            return false;
+        }
+
+        var domain = email![(at + 1)..].Trim().TrimEnd('.');
+        // Subdomains of a disposable domain count too (e.g. anything.mailinator.com).
+        for (var current = domain; current.Length > 0; current = current.IndexOf('.') is var dot and >= 0 ? current[(dot + 1)..] : "")
+        {
+            if (DisposableDomains.Contains(current))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The mailbox an address really reaches: case-insensitive, without a <c>+tag</c>, and for Gmail without dots
+    /// (so <c>Jane.Doe+deal@gmail.com</c> is the same person as <c>janedoe@googlemail.com</c>).
+    /// </summary>
+    public static string? CanonicalEmail(string? email)
+    {
+        var trimmed = email?.Trim().ToLowerInvariant() ?? "";
+        var at = trimmed.LastIndexOf('@');
+        if (at <= 0 || at == trimmed.Length - 1)
+        {
+            return null;
+        }
+
+        var local = trimmed[..at];
+        var domain = trimmed[(at + 1)..];
+        if (local.IndexOf('+') is var plus and > 0)
+        {
+            local = local[..plus];
+        }
+
+        if (domain is "gmail.com" or "googlemail.com")
+        {
+            local = local.Replace(".", "", StringComparison.Ordinal);
+            domain = "gmail.com";
+        }
+
+        return $"{local}@{domain}";
+    }
+}

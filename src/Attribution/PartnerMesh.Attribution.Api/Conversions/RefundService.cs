@@ -1,0 +1,197 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Attribution.Api.Common;
+using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.Attribution.Api.Infrastructure.Configurations;
+using PartnerMesh.Attribution.Api.Programs;
+using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Data;
+using PartnerMesh.Outbox;
+
+namespace PartnerMesh.Attribution.Api.Conversions;
+
+public enum RefundOutcome
+{
+    Created,
+    Replayed,
+    Conflict,
+    UnknownOrder,
+    CurrencyMismatch,
+    ExceedsOrder,
+    AlreadyFullyRefunded,
+}
+
+public sealed record RefundResult(RefundOutcome Outcome, RefundResponse? Response = null, string? Detail = null);
+
+/// <summary>
+/// Records refunds and cancellations once per refund id and takes commission back explicitly: a negative entry per
+/// commission of the order — a reversal when the commission is not paid yet (it nets out in the same state), a clawback
+/// (approved, deducted from the next payout) when it was already paid. Amounts are never rewritten.
+/// </summary>
+public sealed class RefundService(AttributionDbContext db, CommissionBook book, TimeProvider timeProvider)
+{
+    public async Task<RefundResult> RecordAsync(RecordRefundRequest request, CancellationToken cancellationToken)
+    {
+        var kind = request.Kind ?? "refund";
+        if (await FindAsync(request.RefundId!, cancellationToken) is { } existing)
+        {
+            return Replay(existing, request, kind);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var conversion = await db.Conversions.FromSql($"SELECT * FROM conversions WHERE order_id = {request.OrderId} FOR UPDATE")
+            .SingleOrDefaultAsync(cancellationToken);
+        if (conversion is null)
+        {
+            return new RefundResult(RefundOutcome.UnknownOrder);
+        }
+
+        // Re-check under the lock: a concurrent duplicate may have committed while we waited.
+        if (await FindAsync(request.RefundId!, cancellationToken) is { } committed)
+        {
+            return Replay(committed, request, kind);
+        }
+
+        if (conversion.Currency != request.Currency)
+        {
+            return new RefundResult(RefundOutcome.CurrencyMismatch, Detail: $"Order {conversion.OrderId} is in {conversion.Currency}, the refund in {request.Currency}.");
+        }
+
+        var remaining = conversion.Amount - conversion.RefundedAmount;
+        if (remaining <= 0)
+        {
+            return new RefundResult(RefundOutcome.AlreadyFullyRefunded, Detail: $"Order {conversion.OrderId} is already fully refunded or cancelled.");
+        }
+
+        var amount = kind == "cancellation" ? request.Amount ?? remaining : request.Amount!.Value;
+        amount = Money.Round(amount, conversion.Currency);
+        if (amount > remaining || (kind == "cancellation" && amount != remaining))
+        {
+            return new RefundResult(RefundOutcome.ExceedsOrder, Detail:
+                kind == "cancellation"
+                    ? $"A cancellation takes back the whole remaining amount ({Money.Round(remaining, conversion.Currency)} {conversion.Currency})."
+                    : $"The refund ({amount} {conversion.Currency}) is larger than what is left of order {conversion.OrderId} ({Money.Round(remaining, conversion.Currency)} {conversion.Currency}).");
+        }
+
+        var now = timeProvider.GetUtcNowForStorage();
+        var refundedAt = request.RefundedAt?.ForStorage() ?? now;
+        var isFull = conversion.RefundedAmount + amount == conversion.Amount;
+        conversion.RefundedAmount += amount;
+        conversion.Status = kind == "cancellation" ? ConversionStatus.Cancelled : isFull ? ConversionStatus.Refunded : ConversionStatus.PartiallyRefunded;
+
+        var entries = await db.Commissions.Where(c => c.ConversionId == conversion.Id).ToListAsync(cancellationToken);
+        var reversedInOrderCurrency = 0m;
+        foreach (var original in entries.Where(entry => entry.Amount > 0 && entry.Status != CommissionStatus.Rejected))
+        {
+            var alreadyReversed = -entries.Where(entry => entry.OriginalCommissionId == original.Id).Sum(entry => entry.Amount);
+            // Sales are taken back in proportion; a milestone bonus only when the order is refunded in full.
+            var reversal = original.Kind == CommissionKind.Sale
+                ? CommissionCalculator.Reversal(original.Amount, alreadyReversed, conversion.Amount, amount, isFull, original.Currency)
+                : isFull ? Money.Round(original.Amount - alreadyReversed, original.Currency) : 0m;
+            if (reversal <= 0)
+            {
+                continue;
+            }
+
+            var paid = original.Status == CommissionStatus.Paid;
+            var entry = new Commission
+            {
+                Id = Guid.CreateVersion7(now),
+                EntryKey = $"refund:{request.RefundId}:{original.Id}",
+                ConversionId = conversion.Id,
+                PartnerId = original.PartnerId,
+                ProgramId = original.ProgramId,
+                OrderId = conversion.OrderId,
+                Kind = paid ? CommissionKind.Clawback : CommissionKind.Reversal,
+                Amount = -reversal,
+                Currency = original.Currency,
+                PlanVersion = original.PlanVersion,
+                Status = paid ? CommissionStatus.Approved : original.Status,
+                HoldUntil = paid ? now : original.HoldUntil,
+                HoldReasons = paid ? null : original.HoldReasons,
+                ApprovedAt = paid ? now : original.ApprovedAt,
+                OriginalCommissionId = original.Id,
+                RefundId = request.RefundId,
+                CreatedAt = now,
+            };
+            db.Commissions.Add(entry);
+            book.Reversed(entry, kind, now);
+            if (original.Currency == conversion.Currency)
+            {
+                reversedInOrderCurrency += reversal;
+            }
+        }
+
+        var refund = new Refund
+        {
+            Id = Guid.CreateVersion7(now),
+            RefundId = request.RefundId!,
+            ConversionId = conversion.Id,
+            OrderId = conversion.OrderId,
+            Kind = kind,
+            Amount = amount,
+            Currency = conversion.Currency,
+            IsFullRefund = isFull,
+            CommissionReversed = reversedInOrderCurrency,
+            RefundedAt = refundedAt,
+            CreatedAt = now,
+        };
+        db.Refunds.Add(refund);
+        db.AddIntegrationEvent(new RefundRecorded
+        {
+            EventId = Guid.CreateVersion7(now),
+            OccurredAt = now,
+            RefundId = refund.RefundId,
+            OrderId = refund.OrderId,
+            Kind = kind,
+            Amount = amount,
+            Currency = refund.Currency,
+            IsFullRefund = isFull,
+            RefundedAt = refundedAt,
+            PartnerId = conversion.PartnerId,
+            CommissionReversed = reversedInOrderCurrency,
+        });
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(ConversionConfiguration.UniqueRefundIdIndex))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            var winner = await FindAsync(request.RefundId!, cancellationToken)
+                ?? throw new InvalidOperationException($"Refund {request.RefundId} violated uniqueness but cannot be read.");
+            return Replay(winner, request, kind);
+        }
+
+        return new RefundResult(RefundOutcome.Created, Response(refund, conversion));
+    }
+
+    private async Task<(Refund Refund, Conversion Conversion)?> FindAsync(string refundId, CancellationToken cancellationToken)
+    {
+        var refund = await db.Refunds.AsNoTracking().SingleOrDefaultAsync(refund => refund.RefundId == refundId, cancellationToken);
+        if (refund is null)
+        {
+            return null;
+        }
+
+        var conversion = await db.Conversions.AsNoTracking().SingleAsync(conversion => conversion.Id == refund.ConversionId, cancellationToken);
+        return (refund, conversion);
+    }
+
+    private static RefundResult Replay((Refund Refund, Conversion Conversion) existing, RecordRefundRequest request, string kind)
+    {
+        var (refund, conversion) = existing;
+        var same = refund.OrderId == request.OrderId && refund.Kind == kind && refund.Currency == request.Currency
+            && (request.Amount is null || Money.Round(request.Amount.Value, refund.Currency) == refund.Amount);
+        return same
+            ? new RefundResult(RefundOutcome.Replayed, Response(refund, conversion))
+            : new RefundResult(RefundOutcome.Conflict, Detail: $"Refund {refund.RefundId} was already recorded with different facts.");
+    }
+
+    private static RefundResponse Response(Refund refund, Conversion conversion) => new(
+        refund.RefundId, refund.OrderId, refund.Kind, Money.Round(refund.Amount, refund.Currency), refund.Currency, refund.IsFullRefund,
+        Money.Round(refund.CommissionReversed, refund.Currency), Money.Round(conversion.RefundedAmount, conversion.Currency), conversion.Status,
+        refund.RefundedAt);
+}

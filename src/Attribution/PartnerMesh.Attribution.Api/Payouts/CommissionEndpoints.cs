@@ -1,0 +1,266 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Attribution.Api.Clicks;
+using PartnerMesh.Attribution.Api.Common;
+using PartnerMesh.Attribution.Api.Conversions;
+using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.Attribution.Api.Links;
+using PartnerMesh.Attribution.Api.Partners;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
+
+namespace PartnerMesh.Attribution.Api.Payouts;
+
+public sealed record ApproveDueResponse(int Approved);
+
+public sealed record CodeResponse(string Code, string TrackingPath, bool Active);
+
+/// <summary>
+/// Commissions, ledgers and payouts. Admin routes act on any partner; <c>/api/attribution/me/…</c> routes serve the
+/// partner named by the token only (the partner portal), and <c>/partners/{id}/…</c> reads allow a partner only itself.
+/// </summary>
+public static class CommissionEndpoints
+{
+    public const int MaxIdempotencyKeyLength = 100;
+
+    public static void MapCommissionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var commissions = app.MapGroup("/api/attribution/commissions").WithTags("Commissions").RequireAuthorization(PartnerMeshPolicies.Admin);
+        commissions.MapGet("/", ListCommissions).WithName(nameof(ListCommissions));
+        commissions.MapPost("/approve-due", ApproveDue).WithName(nameof(ApproveDue));
+        commissions.MapPost("/{id:guid}/release", Release).WithName(nameof(Release))
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        commissions.MapPost("/{id:guid}/reject", Reject).WithName(nameof(Reject))
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        var payouts = app.MapGroup("/api/attribution/payouts").WithTags("Payouts").RequireAuthorization(PartnerMeshPolicies.Admin);
+        payouts.MapPost("/", CreatePayoutBatch).WithName(nameof(CreatePayoutBatch));
+        payouts.MapGet("/", ListPayoutBatches).WithName(nameof(ListPayoutBatches));
+        payouts.MapGet("/{id:guid}", GetPayoutBatch).WithName(nameof(GetPayoutBatch)).ProducesProblem(StatusCodes.Status404NotFound);
+        payouts.MapGet("/{id:guid}/export", ExportPayoutBatch).WithName(nameof(ExportPayoutBatch)).Produces<string>(contentType: "text/csv")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var partner = app.MapGroup("/api/attribution/partners/{partnerId:guid}").WithTags("Commissions").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin);
+        partner.MapGet("/commissions", (Guid partnerId, string? status, int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
+            user.MayReadPartner(partnerId) ? PartnerCommissions(partnerId, status, limit, after, db, ct) : Forbidden()).WithName("PartnerCommissions");
+        partner.MapGet("/ledger", (Guid partnerId, ClaimsPrincipal user, PayoutService payouts, CancellationToken ct) =>
+            user.MayReadPartner(partnerId) ? Ledger(partnerId, payouts, ct) : Forbidden()).WithName("PartnerLedger");
+        partner.MapGet("/ledger.csv", (Guid partnerId, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
+            user.MayReadPartner(partnerId) ? LedgerCsv(partnerId, db, ct) : Forbidden()).WithName("PartnerLedgerCsv").Produces<string>(contentType: "text/csv");
+        partner.MapGet("/payouts", (Guid partnerId, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
+            user.MayReadPartner(partnerId) ? PartnerPayouts(partnerId, db, ct) : Forbidden()).WithName("PartnerPayouts");
+
+        // The partner portal: the partner id comes from the token, never from the request.
+        var me = app.MapGroup("/api/attribution/me").WithTags("Partner self-service").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin);
+        me.MapGet("/", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => Profile(id, db, ct))).WithName("MyProfile");
+        me.MapGet("/links", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => Links(id, db, ct))).WithName("MyLinks");
+        me.MapGet("/codes", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => Codes(id, db, ct))).WithName("MyCodes");
+        me.MapGet("/clicks/summary", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
+            Self(user, async id => (IResult)TypedResults.Ok(await ClickEndpoints.SummarizeAsync(db, id, ct)))).WithName("MyClickSummary");
+        me.MapGet("/commissions", (string? status, int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
+            Self(user, id => PartnerCommissions(id, status, limit, after, db, ct))).WithName("MyCommissions");
+        me.MapGet("/ledger", (ClaimsPrincipal user, PayoutService payouts, CancellationToken ct) => Self(user, id => Ledger(id, payouts, ct))).WithName("MyLedger");
+        me.MapGet("/ledger.csv", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => LedgerCsv(id, db, ct)))
+            .WithName("MyLedgerCsv").Produces<string>(contentType: "text/csv");
+        me.MapGet("/payouts", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => PartnerPayouts(id, db, ct))).WithName("MyPayouts");
+    }
+
+    private static Task<IResult> Forbidden() => Task.FromResult<IResult>(TypedResults.Forbid());
+
+    private static Task<IResult> Self(ClaimsPrincipal user, Func<Guid, Task<IResult>> handler) =>
+        user.PartnerId() is { } id
+            ? handler(id)
+            : Task.FromResult<IResult>(TypedResults.Problem("These routes serve a partner's own data; the token names no partner.",
+                statusCode: StatusCodes.Status403Forbidden, title: "No partner in the token"));
+
+    private static async Task<IResult> Profile(Guid id, AttributionDbContext db, CancellationToken ct) =>
+        await db.Partners.AsNoTracking().SingleOrDefaultAsync(partner => partner.Id == id, ct) is { } partner
+            ? TypedResults.Ok(PartnerResponse.From(partner))
+            : Problems.NotFound("Partner not found", $"No partner has id {id}.");
+
+    private static async Task<IResult> Links(Guid id, AttributionDbContext db, CancellationToken ct)
+    {
+        var links = await db.Links.AsNoTracking().Where(link => link.PartnerId == id).OrderBy(link => link.Id).Take(Paging.MaxLimit).ToListAsync(ct);
+        return TypedResults.Ok(links.Select(LinkResponse.From).ToList());
+    }
+
+    private static async Task<IResult> Codes(Guid id, AttributionDbContext db, CancellationToken ct)
+    {
+        var links = await db.Links.AsNoTracking().Where(link => link.PartnerId == id).OrderBy(link => link.Id).Take(Paging.MaxLimit).ToListAsync(ct);
+        return TypedResults.Ok(links.Select(link => new CodeResponse(link.Code, LinkRules.TrackingPath(link.Code), link.Active)).ToList());
+    }
+
+    private static async Task<IResult> PartnerCommissions(Guid partnerId, string? status, int? limit, string? after, AttributionDbContext db, CancellationToken ct)
+    {
+        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (status is not null && !CommissionStatus.All.Contains(status))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"status must be one of: {string.Join(", ", CommissionStatus.All)}."] });
+        }
+
+        var query = db.Commissions.AsNoTracking().Where(c => c.PartnerId == partnerId);
+        if (status is not null)
+        {
+            query = query.Where(c => c.Status == status);
+        }
+
+        if (afterId is { } cursor)
+        {
+            query = query.Where(c => c.Id.CompareTo(cursor) > 0);
+        }
+
+        var rows = await query.OrderBy(c => c.Id).Take(take + 1).ToListAsync(ct);
+        return TypedResults.Ok(Paging.ToPage(rows, take, c => c.Id, CommissionResponse.From));
+    }
+
+    private static async Task<IResult> Ledger(Guid partnerId, PayoutService payouts, CancellationToken ct) =>
+        TypedResults.Ok(await payouts.LedgerAsync(partnerId, ct));
+
+    private static async Task<IResult> LedgerCsv(Guid partnerId, AttributionDbContext db, CancellationToken ct)
+    {
+        var entries = await db.Commissions.AsNoTracking().Where(c => c.PartnerId == partnerId).OrderBy(c => c.Id).ToListAsync(ct);
+        var csv = Csv.Build(
+            ["commission_id", "created_at", "kind", "order_id", "amount", "currency", "status", "hold_until", "hold_reasons", "original_commission_id", "payout_batch_id", "paid_at"],
+            entries.Select(c => new object?[]
+            {
+                c.Id, c.CreatedAt, c.Kind, c.OrderId, Money.Round(c.Amount, c.Currency), c.Currency, c.Status, c.HoldUntil, c.HoldReasons,
+                c.OriginalCommissionId, c.PayoutBatchId, c.PaidAt,
+            }));
+        return TypedResults.Text(csv, "text/csv; charset=utf-8");
+    }
+
+    private static async Task<IResult> PartnerPayouts(Guid partnerId, AttributionDbContext db, CancellationToken ct)
+    {
+        var items = await db.PayoutItems.AsNoTracking().Where(item => item.PartnerId == partnerId)
+            .Join(db.PayoutBatches, item => item.BatchId, batch => batch.Id, (item, batch) => new { item, batch.CreatedAt })
+            .OrderByDescending(row => row.CreatedAt).Take(Paging.MaxLimit).ToListAsync(ct);
+        return TypedResults.Ok(items.Select(row => new
+        {
+            PayoutBatchId = row.item.BatchId, row.CreatedAt, row.item.Currency, Amount = Money.Round(row.item.Amount, row.item.Currency), row.item.EntryCount,
+        }).ToList());
+    }
+
+    private static async Task<Results<Ok<PageResponse<CommissionResponse>>, ValidationProblem>> ListCommissions(
+        Guid? partnerId, string? status, int? limit, string? after, AttributionDbContext db, CancellationToken ct)
+    {
+        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (status is not null && !CommissionStatus.All.Contains(status))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"status must be one of: {string.Join(", ", CommissionStatus.All)}."] });
+        }
+
+        var query = db.Commissions.AsNoTracking();
+        if (partnerId is { } id)
+        {
+            query = query.Where(c => c.PartnerId == id);
+        }
+
+        if (status is not null)
+        {
+            query = query.Where(c => c.Status == status);
+        }
+
+        if (afterId is { } cursor)
+        {
+            query = query.Where(c => c.Id.CompareTo(cursor) > 0);
+        }
+
+        var rows = await query.OrderBy(c => c.Id).Take(take + 1).ToListAsync(ct);
+        return TypedResults.Ok(Paging.ToPage(rows, take, c => c.Id, CommissionResponse.From));
+    }
+
+    private static async Task<Ok<ApproveDueResponse>> ApproveDue(CommissionLifecycle lifecycle, CancellationToken ct)
+    {
+        var total = 0;
+        int approved;
+        while ((approved = await lifecycle.ApproveDueAsync(500, ct)) > 0)
+        {
+            total += approved;
+        }
+
+        return TypedResults.Ok(new ApproveDueResponse(total));
+    }
+
+    private static async Task<Results<Ok<CommissionResponse>, ProblemHttpResult>> Release(Guid id, CommissionLifecycle lifecycle, CancellationToken ct) =>
+        Review(await lifecycle.ReleaseAsync(id, ct), id, "held");
+
+    private static async Task<Results<Ok<CommissionResponse>, ProblemHttpResult>> Reject(Guid id, CommissionLifecycle lifecycle, CancellationToken ct) =>
+        Review(await lifecycle.RejectAsync(id, ct), id, "held or pending");
+
+    private static Results<Ok<CommissionResponse>, ProblemHttpResult> Review((ReviewOutcome Outcome, Commission? Entry) result, Guid id, string states) =>
+        result.Outcome switch
+        {
+            ReviewOutcome.Done => TypedResults.Ok(CommissionResponse.From(result.Entry!)),
+            ReviewOutcome.NotFound => Problems.NotFound("Commission not found", $"No commission has id {id}."),
+            _ => Problems.Conflict("Commission not reviewable", $"Only {states} commissions can be reviewed this way."),
+        };
+
+    private static async Task<Results<Created<PayoutBatchResponse>, Ok<PayoutBatchResponse>, ValidationProblem>> CreatePayoutBatch(
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, PayoutService payouts, CancellationToken ct)
+    {
+        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["Idempotency-Key"] = [$"An idempotency key has 1 to {MaxIdempotencyKeyLength} characters."],
+            });
+        }
+
+        var (batch, replayed) = await payouts.CreateBatchAsync(idempotencyKey, ct);
+        var response = PayoutBatchResponse.From(batch);
+        return replayed ? TypedResults.Ok(response) : TypedResults.Created($"/api/attribution/payouts/{batch.Id}", response);
+    }
+
+    private static async Task<Results<Ok<PageResponse<PayoutBatchResponse>>, ValidationProblem>> ListPayoutBatches(
+        int? limit, string? after, AttributionDbContext db, CancellationToken ct)
+    {
+        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var query = db.PayoutBatches.AsNoTracking().Include(batch => batch.Items).AsQueryable();
+        if (afterId is { } cursor)
+        {
+            query = query.Where(batch => batch.Id.CompareTo(cursor) > 0);
+        }
+
+        var rows = await query.OrderBy(batch => batch.Id).Take(take + 1).ToListAsync(ct);
+        return TypedResults.Ok(Paging.ToPage(rows, take, batch => batch.Id, PayoutBatchResponse.From));
+    }
+
+    private static async Task<Results<Ok<PayoutBatchResponse>, ProblemHttpResult>> GetPayoutBatch(Guid id, PayoutService payouts, CancellationToken ct) =>
+        await payouts.FindAsync(id, ct) is { } batch
+            ? TypedResults.Ok(PayoutBatchResponse.From(batch))
+            : Problems.NotFound("Payout batch not found", $"No payout batch has id {id}.");
+
+    /// <summary>One row per partner and currency, ready for a bank or payment-provider bulk upload.</summary>
+    private static async Task<IResult> ExportPayoutBatch(Guid id, PayoutService payouts, AttributionDbContext db, CancellationToken ct)
+    {
+        if (await payouts.FindAsync(id, ct) is not { } batch)
+        {
+            return Problems.NotFound("Payout batch not found", $"No payout batch has id {id}.");
+        }
+
+        var partnerIds = batch.Items.Select(item => item.PartnerId).ToList();
+        var partners = await db.Partners.AsNoTracking().Where(partner => partnerIds.Contains(partner.Id)).ToDictionaryAsync(partner => partner.Id, ct);
+        var csv = Csv.Build(
+            ["payout_batch_id", "partner_id", "partner_name", "partner_email", "currency", "amount", "entry_count"],
+            batch.Items.OrderBy(item => item.PartnerId).ThenBy(item => item.Currency).Select(item => new object?[]
+            {
+                batch.Id, item.PartnerId, partners.GetValueOrDefault(item.PartnerId)?.Name, partners.GetValueOrDefault(item.PartnerId)?.Email,
+                item.Currency, Money.Round(item.Amount, item.Currency), item.EntryCount,
+            }));
+        return TypedResults.Text(csv, "text/csv; charset=utf-8");
+    }
+}

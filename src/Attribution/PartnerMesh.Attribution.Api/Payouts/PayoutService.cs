@@ -1,0 +1,124 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Attribution.Api.Common;
+using PartnerMesh.Attribution.Api.Conversions;
+using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.Attribution.Api.Infrastructure.Configurations;
+using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Data;
+using PartnerMesh.Outbox;
+
+namespace PartnerMesh.Attribution.Api.Payouts;
+
+public sealed record PayoutItemResponse(Guid PartnerId, string Currency, decimal Amount, int EntryCount);
+
+public sealed record PayoutBatchResponse(Guid Id, DateTimeOffset CreatedAt, IReadOnlyList<PayoutItemResponse> Items)
+{
+    public static PayoutBatchResponse From(PayoutBatch batch) => new(batch.Id, batch.CreatedAt,
+        [.. batch.Items.OrderBy(item => item.PartnerId).ThenBy(item => item.Currency)
+            .Select(item => new PayoutItemResponse(item.PartnerId, item.Currency, Money.Round(item.Amount, item.Currency), item.EntryCount))]);
+}
+
+/// <summary>Ledger buckets of one partner in one currency. Reversals net inside the bucket of what they reverse.</summary>
+public sealed record LedgerTotals(
+    string Currency, decimal Earned, decimal Pending, decimal Held, decimal Approved, decimal Paid, decimal Reversed, decimal ClawedBack, decimal Rejected);
+
+public sealed record LedgerResponse(Guid PartnerId, IReadOnlyList<LedgerTotals> Totals);
+
+public sealed record CommissionResponse(
+    Guid Id, string Kind, Guid PartnerId, Guid? ProgramId, string? OrderId, decimal Amount, string Currency, string Status,
+    DateTimeOffset HoldUntil, IReadOnlyList<string> HoldReasons, string? Note, Guid? OriginalCommissionId, Guid? PayoutBatchId,
+    int? PlanVersion, decimal? Rate, DateTimeOffset CreatedAt, DateTimeOffset? ApprovedAt, DateTimeOffset? PaidAt)
+{
+    public static CommissionResponse From(Commission entry) => new(
+        entry.Id, entry.Kind, entry.PartnerId, entry.ProgramId, entry.OrderId, Money.Round(entry.Amount, entry.Currency), entry.Currency,
+        entry.Status, entry.HoldUntil, entry.HoldReasons?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [], entry.Note,
+        entry.OriginalCommissionId, entry.PayoutBatchId, entry.PlanVersion, entry.Rate, entry.CreatedAt, entry.ApprovedAt, entry.PaidAt);
+}
+
+/// <summary>
+/// Pays every partner the net of its approved, unpaid entries per currency (clawbacks included). A partner whose net is
+/// zero or negative is skipped: its entries stay for the next batch, so a clawback is never lost.
+/// </summary>
+public sealed class PayoutService(AttributionDbContext db, TimeProvider timeProvider)
+{
+    public async Task<(PayoutBatch Batch, bool Replayed)> CreateBatchAsync(string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is not null && await FindByKeyAsync(idempotencyKey, cancellationToken) is { } existing)
+        {
+            return (existing, true);
+        }
+
+        var now = timeProvider.GetUtcNowForStorage();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var approved = await db.Commissions.FromSql(
+                $"SELECT * FROM commissions WHERE status = 'approved' AND payout_batch_id IS NULL FOR UPDATE SKIP LOCKED")
+            .ToListAsync(cancellationToken);
+        var batch = new PayoutBatch { Id = Guid.CreateVersion7(now), IdempotencyKey = idempotencyKey, CreatedAt = now };
+        foreach (var group in approved.GroupBy(entry => (entry.PartnerId, entry.Currency)))
+        {
+            var net = Money.Round(group.Sum(entry => entry.Amount), group.Key.Currency);
+            if (net <= 0)
+            {
+                continue;
+            }
+
+            foreach (var entry in group)
+            {
+                entry.Status = CommissionStatus.Paid;
+                entry.PayoutBatchId = batch.Id;
+                entry.PaidAt = now;
+            }
+
+            batch.Items.Add(new PayoutItem { BatchId = batch.Id, PartnerId = group.Key.PartnerId, Currency = group.Key.Currency, Amount = net, EntryCount = group.Count() });
+            db.AddIntegrationEvent(new CommissionPaid
+            {
+                EventId = Guid.CreateVersion7(now), OccurredAt = now, PayoutBatchId = batch.Id, PartnerId = group.Key.PartnerId, Amount = net,
+                Currency = group.Key.Currency, EntryCount = group.Count(),
+            });
+        }
+
+        db.PayoutBatches.Add(batch);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (idempotencyKey is not null && exception.IsUniqueViolation(CommissionConfiguration.UniquePayoutIdempotencyKeyIndex))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return (await FindByKeyAsync(idempotencyKey, cancellationToken) ?? throw new InvalidOperationException("Payout batch vanished."), true);
+        }
+
+        return (batch, false);
+    }
+
+    public Task<PayoutBatch?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        db.PayoutBatches.AsNoTracking().Include(batch => batch.Items).SingleOrDefaultAsync(batch => batch.Id == id, cancellationToken);
+
+    private Task<PayoutBatch?> FindByKeyAsync(string key, CancellationToken cancellationToken) =>
+        db.PayoutBatches.AsNoTracking().Include(batch => batch.Items).SingleOrDefaultAsync(batch => batch.IdempotencyKey == key, cancellationToken);
+
+    public async Task<LedgerResponse> LedgerAsync(Guid partnerId, CancellationToken cancellationToken)
+    {
+        var rows = await db.Commissions.AsNoTracking().Where(c => c.PartnerId == partnerId)
+            .GroupBy(c => new { c.Currency, c.Status, c.Kind })
+            .Select(group => new { group.Key.Currency, group.Key.Status, group.Key.Kind, Amount = group.Sum(c => c.Amount) })
+            .ToListAsync(cancellationToken);
+        var totals = rows.GroupBy(row => row.Currency).OrderBy(group => group.Key).Select(group =>
+        {
+            decimal Sum(Func<string, string, bool> match) => Money.Round(group.Where(row => match(row.Status, row.Kind)).Sum(row => row.Amount), group.Key);
+            return new LedgerTotals(
+                group.Key,
+                Earned: Sum((status, kind) => status != CommissionStatus.Rejected && kind is not (CommissionKind.Reversal or CommissionKind.Clawback)),
+                Pending: Sum((status, _) => status == CommissionStatus.Pending),
+                Held: Sum((status, _) => status == CommissionStatus.Held),
+                Approved: Sum((status, _) => status == CommissionStatus.Approved),
+                Paid: Sum((status, _) => status == CommissionStatus.Paid),
+                Reversed: -Sum((status, kind) => status != CommissionStatus.Rejected && kind == CommissionKind.Reversal),
+                ClawedBack: -Sum((_, kind) => kind == CommissionKind.Clawback),
+                Rejected: Sum((status, kind) => status == CommissionStatus.Rejected && kind is not (CommissionKind.Reversal or CommissionKind.Clawback)));
+        }).ToList();
+        return new LedgerResponse(partnerId, totals);
+    }
+}

@@ -1,0 +1,108 @@
+using PartnerMesh.Attribution.Api.Common;
+
+namespace PartnerMesh.Attribution.Api.Programs;
+
+/// <summary>An order line as the storefront reports it, for per-category commission.</summary>
+public sealed record OrderLine(string? Category, decimal Amount);
+
+public sealed record CommissionQuote(decimal Amount, string Currency, int Tier, decimal? TierRate);
+
+/// <summary>Pure commission maths: plan × order × the partner's position in its volume tiers.</summary>
+public static class CommissionCalculator
+{
+    /// <summary>A plain percentage of the order amount, rounded half away from zero to cents.</summary>
+    public static decimal Calculate(decimal orderAmount, decimal commissionRate) => Money.ToCents(orderAmount * commissionRate);
+
+    /// <summary>The tier (1-based; 0 = base terms) a partner is in with <paramref name="periodConversions"/> sales this period, this one included.</summary>
+    public static int TierFor(CommissionPlan plan, int periodConversions)
+    {
+        var tier = 0;
+        if (plan.Tiers is { } tiers)
+        {
+            for (var index = 0; index < tiers.Count; index++)
+            {
+                if (periodConversions >= tiers[index].MinConversions)
+                {
+                    tier = index + 1;
+                }
+            }
+        }
+
+        return tier;
+    }
+
+    /// <summary>
+    /// Commission for one sale. Category terms win for their lines; other lines (or the whole order without lines) earn
+    /// the tier's terms, else the base terms. Percent commission is in the order currency; fixed amounts in the program's.
+    /// Lines must not add up to more than the order; any remainder earns the base terms.
+    /// </summary>
+    public static CommissionQuote ForSale(
+        CommissionPlan plan, decimal orderAmount, string orderCurrency, string programCurrency, IReadOnlyList<OrderLine>? lines, int periodConversions)
+    {
+        var tierIndex = TierFor(plan, periodConversions);
+        var tier = tierIndex > 0 ? plan.Tiers![tierIndex - 1] : null;
+        var rate = tier?.Rate ?? plan.Rate ?? 0m;
+        var fixedAmount = tier?.FixedAmount ?? plan.FixedAmount ?? 0m;
+
+        if (plan.Type == CommissionPlan.Fixed)
+        {
+            var perSale = fixedAmount;
+            if (lines is { Count: > 0 } && plan.Categories is { Count: > 0 } categories)
+            {
+                // Fixed per category: each matching line pays its category's fixed amount instead of the per-sale amount.
+                var categoryAmounts = lines
+                    .Select(line => line.Category is { } category && categories.TryGetValue(category, out var terms) ? terms.FixedAmount : null)
+                    .Where(amount => amount is not null)
+                    .Sum(amount => amount!.Value);
+                perSale = categoryAmounts > 0 ? categoryAmounts : fixedAmount;
+            }
+
+            return new CommissionQuote(Money.Round(perSale, programCurrency), programCurrency, tierIndex, tier?.Rate);
+        }
+
+        decimal commission;
+        if (lines is { Count: > 0 })
+        {
+            commission = 0m;
+            foreach (var line in lines)
+            {
+                var lineRate = line.Category is { } category && plan.Categories?.TryGetValue(category, out var terms) == true && terms.Rate is { } categoryRate
+                    ? categoryRate
+                    : rate;
+                commission += line.Amount * lineRate;
+            }
+
+            commission += Math.Max(0m, orderAmount - lines.Sum(line => line.Amount)) * rate;
+        }
+        else
+        {
+            commission = orderAmount * rate;
+        }
+
+        return new CommissionQuote(Money.Round(commission, orderCurrency), orderCurrency, tierIndex, tier?.Rate);
+    }
+
+    /// <summary>The commission a refund takes back: proportional, and all that is left when the order is now fully refunded.</summary>
+    public static decimal Reversal(decimal commission, decimal alreadyReversed, decimal orderAmount, decimal refundAmount, bool fullyRefunded, string currency)
+    {
+        var remaining = commission - alreadyReversed;
+        if (fullyRefunded || orderAmount == 0)
+        {
+            return Money.Round(remaining, currency);
+        }
+
+        var share = Money.Round(commission * refundAmount / orderAmount, currency);
+        return Money.Round(Math.Min(share, remaining), currency);
+    }
+
+    /// <summary>Caps an amount by what is left of a budget; <c>null</c> budget = unlimited.</summary>
+    public static decimal CapByBudget(decimal amount, decimal? budget, decimal alreadyBooked, string currency) =>
+        budget is { } limit ? Money.Round(Math.Clamp(limit - alreadyBooked, 0m, amount), currency) : amount;
+
+    /// <summary>Milestones reached by this order: the nth order of the customer, or an order at least N days after its first conversion.</summary>
+    public static IEnumerable<RetentionMilestone> MilestonesReached(
+        CommissionPlan plan, int customerOrderCount, DateTimeOffset firstConversionAt, DateTimeOffset orderedAt) =>
+        (plan.Milestones ?? []).Where(milestone =>
+            (milestone.OrderCount is { } count && customerOrderCount == count)
+            || (milestone.ActiveDays is { } days && orderedAt - firstConversionAt >= TimeSpan.FromDays(days)));
+}

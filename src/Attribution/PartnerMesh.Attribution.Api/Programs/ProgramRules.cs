@@ -1,0 +1,206 @@
+using System.Text.RegularExpressions;
+using PartnerMesh.Attribution.Api.Clicks;
+using PartnerMesh.Attribution.Api.Common;
+using PartnerMesh.Attribution.Api.Conversions;
+using PartnerMesh.Attribution.Api.Links;
+
+namespace PartnerMesh.Attribution.Api.Programs;
+
+/// <summary>Create or replace a program's terms. Omitted fields take the defaults (last click, 30-day window, 30-day hold…).</summary>
+public sealed record SaveProgramRequest(
+    string? Name,
+    string? Currency,
+    string? AttributionModel,
+    int? WindowDays,
+    bool? CouponPrecedence,
+    bool? CustomerCarriesCredit,
+    int? DuplicateClickWindowSeconds,
+    int? HoldDays,
+    bool? NoPaidSearch,
+    int? MinSecondsToConversion,
+    int? ClickFloodThreshold,
+    string? FallbackUrl,
+    List<string>? AllowedHosts,
+    decimal? Budget,
+    decimal? PartnerBudget,
+    CommissionPlan? Plan);
+
+public sealed record ProgramResponse(
+    Guid Id, string Name, string Currency, string AttributionModel, int WindowDays, bool CouponPrecedence, bool CustomerCarriesCredit,
+    int DuplicateClickWindowSeconds, int HoldDays, bool NoPaidSearch, int MinSecondsToConversion, int ClickFloodThreshold,
+    string? FallbackUrl, IReadOnlyList<string> AllowedHosts, decimal? Budget, decimal? PartnerBudget, int PlanVersion, CommissionPlan Plan,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static ProgramResponse From(PartnerProgram program) => new(
+        program.Id, program.Name, program.Currency, program.AttributionModel, program.WindowDays, program.CouponPrecedence,
+        program.CustomerCarriesCredit, program.DuplicateClickWindowSeconds, program.HoldDays, program.NoPaidSearch,
+        program.MinSecondsToConversion, program.ClickFloodThreshold, program.FallbackUrl, program.AllowedHosts,
+        program.Budget is { } budget ? Money.Round(budget, program.Currency) : null,
+        program.PartnerBudget is { } partnerBudget ? Money.Round(partnerBudget, program.Currency) : null,
+        program.PlanVersion, program.Plan, program.CreatedAt, program.UpdatedAt);
+}
+
+public sealed record PlanVersionResponse(int Version, CommissionPlan Plan, DateTimeOffset EffectiveFrom);
+
+public sealed record CreateAgreementRequest(string? Title, string? Body);
+
+public sealed record AgreementResponse(Guid Id, Guid ProgramId, int Version, string Title, string Body, DateTimeOffset CreatedAt)
+{
+    public static AgreementResponse From(Agreement agreement) =>
+        new(agreement.Id, agreement.ProgramId, agreement.Version, agreement.Title, agreement.Body, agreement.CreatedAt);
+}
+
+public sealed record AmbassadorProjectionRequest(long? Ambassadors, decimal? ShareRate, decimal? VisitsPerShare, decimal? RevenuePerVisit);
+
+public sealed record AmbassadorProjectionResponse(long Ambassadors, decimal ShareRate, decimal VisitsPerShare, decimal RevenuePerVisit, long Sharers, decimal Visits, decimal ProjectedValue);
+
+public static partial class ProgramRules
+{
+    public const int MaxWindowDays = 90;
+    public const int MaxHosts = 50;
+    public const decimal MaxRate = 1m;
+
+    public static Dictionary<string, string[]>? Validate(SaveProgramRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 200 || name.Any(char.IsControl))
+        {
+            errors["name"] = ["name is required: at most 200 characters, without control characters."];
+        }
+
+        if (request.Currency is null || !CurrencyPattern().IsMatch(request.Currency))
+        {
+            errors["currency"] = ["currency is required: an ISO 4217 code of 3 uppercase letters."];
+        }
+
+        if (request.AttributionModel is { } model && !AttributionTerms.Models.Contains(model))
+        {
+            errors["attributionModel"] = [$"attributionModel must be one of: {string.Join(", ", AttributionTerms.Models)}."];
+        }
+
+        Range(errors, "windowDays", request.WindowDays, 1, MaxWindowDays);
+        Range(errors, "duplicateClickWindowSeconds", request.DuplicateClickWindowSeconds, 0, 86_400);
+        Range(errors, "holdDays", request.HoldDays, 0, 365);
+        Range(errors, "minSecondsToConversion", request.MinSecondsToConversion, 0, 86_400);
+        Range(errors, "clickFloodThreshold", request.ClickFloodThreshold, 2, 100_000);
+
+        if (request.FallbackUrl is { } fallback && !LinkRules.IsValidTargetUrl(fallback))
+        {
+            errors["fallbackUrl"] = ["fallbackUrl must be an absolute http or https URL of printable ASCII."];
+        }
+
+        if (request.AllowedHosts is { } hosts && (hosts.Count > MaxHosts || !hosts.All(RedirectRules.IsValidHostEntry)))
+        {
+            errors["allowedHosts"] = [$"allowedHosts holds at most {MaxHosts} host names (example.com, or *.example.com for its subdomains)."];
+        }
+        else if (request.FallbackUrl is { } fallbackUrl && request.AllowedHosts is { Count: > 0 } allowed && !RedirectRules.IsAllowed(fallbackUrl, allowed))
+        {
+            errors["fallbackUrl"] = ["fallbackUrl must be on one of the allowed hosts."];
+        }
+
+        var currency = request.Currency ?? "EUR";
+        MoneyField(errors, "budget", request.Budget, currency);
+        MoneyField(errors, "partnerBudget", request.PartnerBudget, currency);
+        if (request.Plan is { } plan)
+        {
+            ValidatePlan(plan, currency, errors);
+        }
+
+        return errors.Count == 0 ? null : errors;
+    }
+
+    public static void ValidatePlan(CommissionPlan plan, string currency, Dictionary<string, string[]> errors)
+    {
+        if (plan.Type is not (CommissionPlan.Percent or CommissionPlan.Fixed))
+        {
+            errors["plan.type"] = ["plan.type must be percent or fixed."];
+        }
+
+        if (plan.Type == CommissionPlan.Percent && plan.Rate is null)
+        {
+            errors["plan.rate"] = ["plan.rate is required for a percent plan (0.10 = 10 %)."];
+        }
+
+        if (plan.Type == CommissionPlan.Fixed && plan.FixedAmount is null)
+        {
+            errors["plan.fixedAmount"] = ["plan.fixedAmount is required for a fixed plan."];
+        }
+
+        Rate(errors, "plan.rate", plan.Rate);
+        MoneyField(errors, "plan.fixedAmount", plan.FixedAmount, currency);
+        MoneyField(errors, "plan.perLead", plan.PerLead, currency);
+        MoneyField(errors, "plan.perClick", plan.PerClick, currency);
+
+        if (plan.Categories is { } categories)
+        {
+            if (categories.Count > 200 || categories.Any(pair => string.IsNullOrWhiteSpace(pair.Key) || pair.Key.Length > 100 || pair.Value is null))
+            {
+                errors["plan.categories"] = ["plan.categories maps at most 200 category names (1-100 characters) to terms."];
+            }
+            else
+            {
+                foreach (var (category, terms) in categories)
+                {
+                    Rate(errors, $"plan.categories.{category}.rate", terms.Rate);
+                    MoneyField(errors, $"plan.categories.{category}.fixedAmount", terms.FixedAmount, currency);
+                }
+            }
+        }
+
+        if (plan.Tiers is { } tiers)
+        {
+            if (tiers.Count > 20 || tiers.Any(tier => tier is null || tier.MinConversions < 1)
+                || tiers.Where(tier => tier is not null).Select(tier => tier.MinConversions).Zip(tiers.Skip(1).Where(t => t is not null).Select(tier => tier.MinConversions)).Any(pair => pair.First >= pair.Second))
+            {
+                errors["plan.tiers"] = ["plan.tiers is at most 20 tiers with minConversions ≥ 1 and strictly increasing."];
+            }
+            else
+            {
+                for (var index = 0; index < tiers.Count; index++)
+                {
+                    Rate(errors, $"plan.tiers[{index}].rate", tiers[index].Rate);
+                    MoneyField(errors, $"plan.tiers[{index}].fixedAmount", tiers[index].FixedAmount, currency);
+                }
+            }
+        }
+
+        if (plan.Milestones is { } milestones)
+        {
+            if (milestones.Count > 20 || milestones.Any(milestone => milestone is null
+                || (milestone.OrderCount is null) == (milestone.ActiveDays is null)
+                || milestone.OrderCount is < 2 or > 1000 || milestone.ActiveDays is < 1 or > 3650
+                || milestone.Bonus <= 0 || milestone.Bonus > Money.MaxAmount || !Money.FitsCurrency(milestone.Bonus, currency)))
+            {
+                errors["plan.milestones"] = ["plan.milestones: each has exactly one of orderCount (2-1000) or activeDays (1-3650), and a positive bonus in the program currency."];
+            }
+        }
+    }
+
+    private static void Range(Dictionary<string, string[]> errors, string field, int? value, int min, int max)
+    {
+        if (value is { } number && (number < min || number > max))
+        {
+            errors[field] = [$"{field} must be between {min} and {max}."];
+        }
+    }
+
+    private static void Rate(Dictionary<string, string[]> errors, string field, decimal? rate)
+    {
+        if (rate is { } value && (value < 0 || value > MaxRate || !Money.HasAtMostDecimals(value, 4)))
+        {
+            errors[field] = [$"{field} must be between 0 and 1 with at most 4 decimals (0.10 = 10 %)."];
+        }
+    }
+
+    private static void MoneyField(Dictionary<string, string[]> errors, string field, decimal? amount, string currency)
+    {
+        if (amount is { } value && (value < 0 || value > Money.MaxAmount || !Money.FitsCurrency(value, currency)))
+        {
+            errors[field] = [$"{field} must be between 0 and {Money.MaxAmount:0}, with at most {Money.MinorUnits(currency)} decimals for {currency}."];
+        }
+    }
+
+    [GeneratedRegex("^[A-Z]{3}\\z", RegexOptions.CultureInvariant)]
+    public static partial Regex CurrencyPattern();
+}

@@ -1,0 +1,20 @@
+using MassTransit;
+
+namespace PartnerMesh.Contracts.Attribution;
+
+/// <summary>A referred customer reached a retention milestone (nth order or active N days) and the referring partner earned a bonus.</summary>
+[MessageUrn("partnermesh:attribution:retention-milestone-reached:v1")]
+public sealed record RetentionMilestoneReached : IIntegrationEvent
+{
+    public required Guid EventId { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+    public required Guid PartnerId { get; init; }
+    public required Guid ProgramId { get; init; }
+    public required string CustomerId { get; init; }
+    /// <summary><c>order-count</c> or <c>active-days</c>.</summary>
+    public required string Milestone { get; init; }
+    public required int Threshold { get; init; }
+    public required string OrderId { get; init; }
+    public required decimal Bonus { get; init; }
+    public required string Currency { get; init; }
+}

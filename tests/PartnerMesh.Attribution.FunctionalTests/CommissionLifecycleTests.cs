@@ -1,0 +1,302 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PartnerMesh.Attribution.Api.Common;
+using PartnerMesh.Attribution.Api.Conversions;
+using PartnerMesh.Attribution.Api.Payouts;
+using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
+using Xunit;
+using static PartnerMesh.Attribution.FunctionalTests.ProgramHelpers;
+
+namespace PartnerMesh.Attribution.FunctionalTests;
+
+/// <summary>Refunds, fraud holds, approval after the hold, payouts, clawbacks, ledgers and partner-scoped reads.</summary>
+public class CommissionLifecycleTests(AttributionApiFactory factory) : IClassFixture<AttributionApiFactory>
+{
+    private readonly HttpClient _admin = factory.CreateClientWithScopes(PartnerMeshScopes.Admin);
+    private readonly HttpClient _storefront = factory.CreateClientWithScopes(PartnerMeshScopes.Storefront);
+    private readonly HttpClient _shopper = factory.CreateAnonymousClient();
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<(Guid PartnerId, ConversionResponse Conversion)> SaleAsync(decimal amount = 100m, object? programTerms = null, string currency = "EUR")
+    {
+        var program = await _admin.CreateProgramAsync(programTerms ?? new { holdDays = 0, plan = new { type = "percent", rate = 0.10 } });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(partner.Id)).Code);
+        return (partner.Id, await _storefront.ConvertAsync(Order(amount, click, currency)));
+    }
+
+    private Task<HttpResponseMessage> RefundAsync(string orderId, decimal? amount, string kind = "refund", string? refundId = null, string currency = "EUR") =>
+        _storefront.PostAsJsonAsync("/api/attribution/refunds",
+            new { refundId = refundId ?? $"refund-{Guid.NewGuid():N}", orderId, kind, amount, currency }, Ct);
+
+    private Task<List<Commission>> EntriesAsync(Guid partnerId) =>
+        factory.QueryDbAsync(db => db.Commissions.Where(c => c.PartnerId == partnerId).OrderBy(c => c.Id).ToListAsync(Ct));
+
+    [Fact]
+    public async Task PartialThenFullRefund_ReversesInProportionThenTheRest_AndPublishesRefundRecorded()
+    {
+        var (partnerId, sale) = await SaleAsync(100m);
+
+        var partial = await (await RefundAsync(sale.OrderId, 25m)).ShouldBeAsync<RefundResponse>(HttpStatusCode.Created);
+        var rest = await (await RefundAsync(sale.OrderId, 75m)).ShouldBeAsync<RefundResponse>(HttpStatusCode.Created);
+
+        Assert.Equal((2.50m, false, "partially-refunded"), (partial.CommissionReversed, partial.IsFullRefund, partial.OrderStatus));
+        Assert.Equal((7.50m, true, "refunded", 100.00m), (rest.CommissionReversed, rest.IsFullRefund, rest.OrderStatus, rest.OrderRefundedAmount));
+        var entries = await EntriesAsync(partnerId);
+        Assert.Equal([10m, -2.5m, -7.5m], entries.Select(e => e.Amount));
+        Assert.All(entries.Skip(1), e => Assert.Equal(("reversal", entries[0].Id), (e.Kind, e.OriginalCommissionId!.Value)));
+        var published = await factory.OutboxEventsAsync<RefundRecorded>(e => e.OrderId == sale.OrderId);
+        Assert.Equal([(25m, false, 2.5m), (75m, true, 7.5m)], published.OrderBy(e => e.Amount).Select(e => (e.Amount, e.IsFullRefund, e.CommissionReversed)));
+        Assert.All(published, e => Assert.Equal(partnerId, e.PartnerId));
+    }
+
+    [Fact]
+    public async Task Refund_BadInput_IsRejectedWithoutWriting()
+    {
+        var (partnerId, sale) = await SaleAsync(100m);
+
+        await (await RefundAsync(sale.OrderId, 100.01m)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        await (await RefundAsync(sale.OrderId, -5m)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await RefundAsync(sale.OrderId, 0m)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await RefundAsync(sale.OrderId, 1.001m)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await RefundAsync(sale.OrderId, 10m, currency: "USD")).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        await (await RefundAsync("no-such-order", 10m)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await RefundAsync(sale.OrderId, 10m, kind: "chargeback")).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await RefundAsync(sale.OrderId, null)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Single(await EntriesAsync(partnerId));
+        Assert.Equal(0, await factory.QueryDbAsync(db => db.Refunds.CountAsync(r => r.OrderId == sale.OrderId, Ct)));
+    }
+
+    [Fact]
+    public async Task Refund_SameIdReplayed_SameAnswerAndNoSecondReversal_DifferentFacts409()
+    {
+        var (partnerId, sale) = await SaleAsync(100m);
+        var refundId = $"refund-{Guid.NewGuid():N}";
+
+        var first = await RefundAsync(sale.OrderId, 40m, refundId: refundId);
+        var replay = await RefundAsync(sale.OrderId, 40m, refundId: refundId);
+        var conflicting = await RefundAsync(sale.OrderId, 41m, refundId: refundId);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(Ct), await replay.Content.ReadAsStringAsync(Ct));
+        await conflicting.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(2, (await EntriesAsync(partnerId)).Count);
+    }
+
+    [Fact]
+    public async Task Cancellation_TakesBackEverythingLeft_AndAFurtherRefundIs409()
+    {
+        var (partnerId, sale) = await SaleAsync(80m);
+        await RefundAsync(sale.OrderId, 20m);
+
+        var cancel = await (await RefundAsync(sale.OrderId, null, kind: "cancellation")).ShouldBeAsync<RefundResponse>(HttpStatusCode.Created);
+        var after = await RefundAsync(sale.OrderId, 1m);
+
+        Assert.Equal((60.00m, true, "cancelled", 6.00m), (cancel.Amount, cancel.IsFullRefund, cancel.OrderStatus, cancel.CommissionReversed));
+        await after.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(0m, (await EntriesAsync(partnerId)).Sum(e => e.Amount));
+    }
+
+    [Fact]
+    public async Task ConcurrentRefunds_NeverExceedTheOrder()
+    {
+        var (partnerId, sale) = await SaleAsync(100m);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => RefundAsync(sale.OrderId, 30m)));
+
+        Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.UnprocessableEntity, r.StatusCode));
+        Assert.Equal(1.00m, Money.Round((await EntriesAsync(partnerId)).Sum(e => e.Amount), "EUR"));
+    }
+
+    [Fact]
+    public async Task Lifecycle_PendingApprovedPaid_ThenARefundClawsBackFromTheNextPayout()
+    {
+        var (partnerId, sale) = await SaleAsync(100m);
+        var partner = factory.CreatePartnerClient(partnerId);
+
+        var approved = await (await _admin.PostAsync("/api/attribution/commissions/approve-due", null, Ct)).ShouldBeAsync<ApproveDueResponse>(HttpStatusCode.OK);
+        var batch = await (await _admin.PostAsync("/api/attribution/payouts", null, Ct)).ShouldBeAsync<PayoutBatchResponse>(HttpStatusCode.Created);
+        await RefundAsync(sale.OrderId, 50m);
+        var ledger = await partner.GetFromJsonAsync<LedgerResponse>("/api/attribution/me/ledger", Ct);
+
+        Assert.True(approved.Approved >= 1);
+        Assert.Contains(batch.Items, item => item.PartnerId == partnerId && item.Amount == 10.00m && item.Currency == "EUR");
+        var entries = await EntriesAsync(partnerId);
+        Assert.Equal([("sale", 10m, "paid"), ("clawback", -5m, "approved")], entries.Select(e => (e.Kind, e.Amount, e.Status)));
+        var totals = Assert.Single(ledger!.Totals);
+        Assert.Equal((10.00m, 10.00m, -5.00m, 5.00m), (totals.Earned, totals.Paid, totals.Approved, totals.ClawedBack));
+        Assert.Single(await factory.OutboxEventsAsync<CommissionApproved>(e => e.PartnerId == partnerId));
+        Assert.Single(await factory.OutboxEventsAsync<CommissionPaid>(e => e.PartnerId == partnerId && e.PayoutBatchId == batch.Id));
+        Assert.Single(await factory.OutboxEventsAsync<CommissionReversed>(e => e.PartnerId == partnerId && e.Kind == "clawback" && e.Amount == -5m));
+
+        // The clawback alone is a negative balance: it is carried, not paid.
+        var next = await (await _admin.PostAsync("/api/attribution/payouts", null, Ct)).ShouldBeAsync<PayoutBatchResponse>(HttpStatusCode.Created);
+        Assert.DoesNotContain(next.Items, item => item.PartnerId == partnerId);
+    }
+
+    [Fact]
+    public async Task PayoutBatch_IdempotencyKeyAndCsvExport()
+    {
+        var (partnerId, _) = await SaleAsync(100m);
+        await _admin.PostAsync("/api/attribution/commissions/approve-due", null, Ct);
+        var key = Guid.NewGuid().ToString("N");
+        using var first = new HttpRequestMessage(HttpMethod.Post, "/api/attribution/payouts");
+        first.Headers.Add("Idempotency-Key", key);
+        using var again = new HttpRequestMessage(HttpMethod.Post, "/api/attribution/payouts");
+        again.Headers.Add("Idempotency-Key", key);
+
+        var created = await (await _admin.SendAsync(first, Ct)).ShouldBeAsync<PayoutBatchResponse>(HttpStatusCode.Created);
+        var replayed = await (await _admin.SendAsync(again, Ct)).ShouldBeAsync<PayoutBatchResponse>(HttpStatusCode.OK);
+        var csv = await _admin.GetStringAsync($"/api/attribution/payouts/{created.Id}/export", Ct);
+
+        Assert.Equal(created.Id, replayed.Id);
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("payout_batch_id,partner_id,partner_name,partner_email,currency,amount,entry_count", lines[0]);
+        Assert.Contains(lines, line => line.StartsWith($"{created.Id},{partnerId},", StringComparison.Ordinal) && line.EndsWith(",EUR,10.00,1", StringComparison.Ordinal));
+        await (await _admin.GetAsync($"/api/attribution/payouts/{Guid.NewGuid()}/export", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task HoldPeriod_KeepsCommissionsPendingUntilItElapses()
+    {
+        var (partnerId, _) = await SaleAsync(100m, new { holdDays = 30, plan = new { type = "percent", rate = 0.10 } });
+
+        await _admin.PostAsync("/api/attribution/commissions/approve-due", null, Ct);
+
+        var entry = Assert.Single(await EntriesAsync(partnerId));
+        Assert.Equal(CommissionStatus.Pending, entry.Status);
+        Assert.InRange(entry.HoldUntil - entry.CreatedAt, TimeSpan.FromDays(30), TimeSpan.FromDays(30));
+    }
+
+    public static TheoryData<string, string> FraudCases => new()
+    {
+        { "self-referral", "self" },
+        { "disposable-email", "disposable" },
+        { "fast-conversion", "fast" },
+        { "paid-search-policy", "paid" },
+        { "click-flooding", "flood" },
+        { "code-leak", "leak" },
+    };
+
+    [Theory]
+    [MemberData(nameof(FraudCases))]
+    public async Task FraudRule_HoldsTheCommissionWithItsReason_NeverDropsIt(string rule, string scenario)
+    {
+        var program = await _admin.CreateProgramAsync(new { holdDays = 0, noPaidSearch = true, clickFloodThreshold = 5, plan = new { type = "percent", rate = 0.10 } });
+        var partnerEmail = AttributionClientExtensions.UniqueEmail();
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id, email: partnerEmail);
+        var code = (await _admin.CreateLinkAsync(partner.Id)).Code;
+        var visitor = NewVisitor();
+        var click = await _shopper.ClickAsVisitorAsync(code, visitor, scenario == "paid" ? "?gclid=brand-term" : "");
+        if (scenario == "flood")
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await _shopper.ClickAsVisitorAsync(code, visitor);
+            }
+        }
+
+        var order = Order(100m, click) with
+        {
+            CustomerEmail = scenario switch { "self" => partnerEmail.ToUpperInvariant(), "disposable" => "x@mailinator.com", _ => "someone@example.org" },
+            OrderedAt = scenario == "fast" ? DateTimeOffset.UtcNow : Later,
+        };
+        if (scenario == "leak")
+        {
+            await factory.QueryDbAsync(async db =>
+            {
+                db.CouponSignals.Add(new CouponSignal { OrderId = order.OrderId!, CodePartnerId = partner.Id, Code = "LEAKED", LeakReason = "coupon_site_referrer", UpdatedAt = DateTimeOffset.UtcNow });
+                return await db.SaveChangesAsync(Ct);
+            });
+        }
+
+        var conversion = await _storefront.ConvertAsync(order);
+        await _admin.PostAsync("/api/attribution/commissions/approve-due", null, Ct);
+
+        Assert.Equal(10.00m, conversion.CommissionAmount);
+        var entry = Assert.Single(await EntriesAsync(partner.Id));
+        Assert.Equal(CommissionStatus.Held, entry.Status);
+        Assert.Contains(rule, entry.HoldReasons!.Split(','));
+        Assert.Contains(await factory.OutboxEventsAsync<FraudFlagRaised>(e => e.PartnerId == partner.Id), e => e.Rule == rule && e.CommissionId == entry.Id);
+        Assert.Single(await factory.OutboxEventsAsync<CommissionHeld>(e => e.CommissionId == entry.Id));
+
+        // A reviewer releases it: the hold (0 days) has elapsed, so it is approved at once.
+        var released = await (await _admin.PostAsync($"/api/attribution/commissions/{entry.Id}/release", null, Ct)).ShouldBeAsync<CommissionResponse>(HttpStatusCode.OK);
+        Assert.Equal(CommissionStatus.Approved, released.Status);
+        await (await _admin.PostAsync($"/api/attribution/commissions/{entry.Id}/release", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task HeldCommission_Rejected_NeverPays()
+    {
+        var program = await _admin.CreateProgramAsync(new { holdDays = 0 });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(partner.Id)).Code);
+        await _storefront.ConvertAsync(Order(100m, click) with { CustomerEmail = "a@yopmail.com" });
+        var entry = Assert.Single(await EntriesAsync(partner.Id));
+
+        await (await _admin.PostAsync($"/api/attribution/commissions/{entry.Id}/reject", null, Ct)).ShouldBeAsync<CommissionResponse>(HttpStatusCode.OK);
+        var batch = await (await _admin.PostAsync("/api/attribution/payouts", null, Ct)).ShouldBeAsync<PayoutBatchResponse>(HttpStatusCode.Created);
+
+        Assert.DoesNotContain(batch.Items, item => item.PartnerId == partner.Id);
+        Assert.Equal(CommissionStatus.Rejected, Assert.Single(await EntriesAsync(partner.Id)).Status);
+        await (await _admin.PostAsync($"/api/attribution/commissions/{Guid.NewGuid()}/reject", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task LeakReportedAfterBooking_HoldsTheUnpaidCommission()
+    {
+        var (partnerId, sale) = await SaleAsync(100m);
+
+        await factory.QueryDbAsync(async db =>
+        {
+            var lifecycle = new CommissionLifecycle(db, new CommissionBook(db, factory.Services.GetRequiredService<Api.AttributionMetrics>()), TimeProvider.System);
+            await lifecycle.HoldForLeakAsync(sale.OrderId, partnerId, "no_partner_click", Ct);
+            return await db.SaveChangesAsync(Ct);
+        });
+
+        var entry = Assert.Single(await EntriesAsync(partnerId));
+        Assert.Equal((CommissionStatus.Held, "code-leak"), (entry.Status, entry.HoldReasons));
+    }
+
+    [Fact]
+    public async Task PartnerScope_PartnersSeeOnlyTheirOwnData()
+    {
+        var (partnerId, _) = await SaleAsync(100m);
+        var (otherId, _) = await SaleAsync(50m);
+        var partner = factory.CreatePartnerClient(partnerId);
+
+        var mine = await partner.GetFromJsonAsync<PageResponse<CommissionResponse>>("/api/attribution/me/commissions", Ct);
+        var csv = await partner.GetStringAsync("/api/attribution/me/ledger.csv", Ct);
+        var summary = await partner.GetFromJsonAsync<Api.Clicks.ClickSummaryResponse>("/api/attribution/me/clicks/summary", Ct);
+        var codes = await partner.GetFromJsonAsync<List<CodeResponse>>("/api/attribution/me/codes", Ct);
+
+        Assert.All(mine!.Items, c => Assert.Equal(partnerId, c.PartnerId));
+        Assert.Single(mine.Items);
+        Assert.Equal(2, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal((1L, 1L), (summary!.Clicks, summary.UniqueVisitors));
+        Assert.Single(codes!);
+        Assert.Equal(HttpStatusCode.Forbidden, (await partner.GetAsync($"/api/attribution/partners/{otherId}/ledger", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await partner.GetAsync($"/api/attribution/partners/{otherId}/commissions", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await partner.GetAsync($"/api/attribution/partners/{otherId}/clicks/summary", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await partner.GetAsync("/api/attribution/commissions", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await partner.PostAsync("/api/attribution/payouts", null, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _admin.GetAsync("/api/attribution/me/ledger", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _shopper.GetAsync("/api/attribution/me/ledger", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _admin.GetAsync($"/api/attribution/partners/{otherId}/ledger", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Conversion_NegativeOrZeroTotal_Is400()
+    {
+        await (await _storefront.PostAsJsonAsync("/api/attribution/conversions", Order(-10m), Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await _storefront.PostAsJsonAsync("/api/attribution/conversions", Order(0m), Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+}

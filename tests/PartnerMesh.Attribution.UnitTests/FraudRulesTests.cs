@@ -1,0 +1,107 @@
+using PartnerMesh.Attribution.Api.Clicks;
+using PartnerMesh.Attribution.Api.Conversions;
+using Xunit;
+
+namespace PartnerMesh.Attribution.UnitTests;
+
+public class FraudRulesTests
+{
+    private static readonly DateTimeOffset OrderedAt = new(2025, 6, 30, 12, 0, 0, TimeSpan.Zero);
+
+    private static FraudCheck Clean() => new(
+        "partner@example.com", "p-cust", "shopper@example.com", "c-1", OrderedAt.AddHours(-2), OrderedAt, false, 1, false, FraudPolicy.Default);
+
+    private static IEnumerable<string> Rules(FraudCheck check) => FraudRules.Evaluate(check).Select(flag => flag.Rule);
+
+    [Fact]
+    public void CleanOrder_RaisesNothing() => Assert.Empty(FraudRules.Evaluate(Clean()));
+
+    [Theory]
+    [InlineData("partner@example.com")]
+    [InlineData("PARTNER@Example.com")]
+    [InlineData("partner+deal@example.com")]
+    public void SelfReferral_ByEmail(string customerEmail) =>
+        Assert.Equal([FraudRules.SelfReferral], Rules(Clean() with { CustomerEmail = customerEmail }));
+
+    [Fact]
+    public void SelfReferral_GmailDotsAndGooglemail()
+    {
+        var check = Clean() with { PartnerEmail = "jane.doe@gmail.com", CustomerEmail = "JaneDoe+x@googlemail.com" };
+
+        Assert.Equal([FraudRules.SelfReferral], Rules(check));
+    }
+
+    [Fact]
+    public void SelfReferral_ByCustomerId() => Assert.Equal([FraudRules.SelfReferral], Rules(Clean() with { CustomerId = "p-cust" }));
+
+    [Fact]
+    public void DifferentPeopleAtTheSameDomain_AreNotSelfReferral() =>
+        Assert.Empty(Rules(Clean() with { CustomerEmail = "someone.else@example.com" }));
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(9, true)]
+    [InlineData(10, false)]
+    public void FastConversion_BelowTheMinimum(int seconds, bool flagged) =>
+        Assert.Equal(flagged, Rules(Clean() with { ClickedAt = OrderedAt.AddSeconds(-seconds) }).Contains(FraudRules.FastConversion));
+
+    [Theory]
+    [InlineData(19, false)]
+    [InlineData(20, true)]
+    public void ClickFlooding_AtTheThreshold(int clicks, bool flagged) =>
+        Assert.Equal(flagged, Rules(Clean() with { RecentClicksFromSameSource = clicks }).Contains(FraudRules.ClickFlooding));
+
+    [Fact]
+    public void PaidClick_OnlyUnderANoPaidSearchPolicy()
+    {
+        Assert.Empty(Rules(Clean() with { ClickHasPaidClickId = true }));
+        Assert.Equal([FraudRules.PaidSearchPolicy],
+            Rules(Clean() with { ClickHasPaidClickId = true, Policy = FraudPolicy.Default with { NoPaidSearch = true } }));
+    }
+
+    [Theory]
+    [InlineData("x@mailinator.com", true)]
+    [InlineData("x@MAILINATOR.COM", true)]
+    [InlineData("x@sub.mailinator.com", true)]
+    [InlineData("x@yopmail.com", true)]
+    [InlineData("x@notmailinator.com", false)]
+    [InlineData("x@example.com", false)]
+    public void DisposableDomains(string email, bool flagged) => Assert.Equal(flagged, FraudRules.IsDisposable(email));
+
+    [Fact]
+    public void CodeLeak_Flags() => Assert.Equal([FraudRules.CodeLeak], Rules(Clean() with { CodeLeakSuspected = true }));
+
+    [Fact]
+    public void SeveralRules_AllReported()
+    {
+        var check = Clean() with { CustomerEmail = "partner@example.com", ClickedAt = OrderedAt, RecentClicksFromSameSource = 50 };
+
+        Assert.Equal([FraudRules.SelfReferral, FraudRules.ClickFlooding, FraudRules.FastConversion], Rules(check));
+    }
+}
+
+public class RedirectRulesTests
+{
+    private static readonly string[] Hosts = ["shop.example", "*.brand.example"];
+
+    [Theory]
+    [InlineData("https://shop.example/p", true)]
+    [InlineData("https://SHOP.example/p", true)]
+    [InlineData("https://eu.brand.example/p", true)]
+    [InlineData("https://brand.example/p", false)]
+    [InlineData("https://evil.example/p", false)]
+    [InlineData("https://shop.example.evil.example/p", false)]
+    [InlineData("https://evilbrand.example/p", false)]
+    [InlineData("https://shop.example@evil.example/p", false)]
+    [InlineData("//evil.example/p", false)]
+    [InlineData("javascript:alert(1)", false)]
+    [InlineData("https://evil.example\\@shop.example/", false)]
+    public void OnlyAllowedHosts(string url, bool allowed) => Assert.Equal(allowed, RedirectRules.IsAllowed(url, Hosts));
+
+    [Fact]
+    public void WithoutAList_OnlyTheLinksOwnHost()
+    {
+        Assert.True(RedirectRules.IsAllowed("https://shop.example/other", [], sameHostAs: "https://shop.example/landing"));
+        Assert.False(RedirectRules.IsAllowed("https://evil.example/", [], sameHostAs: "https://shop.example/landing"));
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace PartnerMesh.EndToEndTests;
+
+/// <summary>
+/// A program's partner through the gateway: click, attributed order (crossing RabbitMQ into analytics), approval after
+/// the hold, a payout batch, then a refund that claws back from the paid commission.
+/// </summary>
+public sealed class CommissionFlowTests(SystemFixture system)
+{
+    private readonly Journeys _journeys = new(system);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ProgramPartner_OrderIsPaidOut_ThenARefundClawsBack()
+    {
+        using var admin = system.CreateAdminClient();
+        using var storefront = system.CreateStorefrontClient();
+        var program = await ReadAsync(await admin.PostAsJsonAsync("/api/attribution/programs", new JsonObject
+        {
+            ["name"] = "E2E program",
+            ["currency"] = "EUR",
+            ["holdDays"] = 0,
+            ["allowedHosts"] = new JsonArray("shop.example.com"),
+            ["plan"] = new JsonObject { ["type"] = "percent", ["rate"] = 0.10m },
+        }, Ct), HttpStatusCode.Created);
+        var unique = Guid.NewGuid().ToString("N")[..10];
+        var partner = await ReadAsync(await admin.PostAsJsonAsync("/api/attribution/partners", new JsonObject
+        {
+            ["name"] = $"Partner {unique}", ["email"] = $"partner-{unique}@example.com", ["kind"] = "influencer", ["programId"] = program["id"]!.GetValue<Guid>(),
+        }, Ct), HttpStatusCode.Created);
+        var partnerId = partner["id"]!.GetValue<Guid>();
+        var link = await _journeys.CreateLinkAsync(partnerId);
+        var clickId = await _journeys.FollowLinkAsync(link.Code);
+        var orderId = $"order-{Guid.NewGuid():N}";
+
+        var conversion = await ReadAsync(await storefront.PostAsJsonAsync("/api/attribution/conversions", new JsonObject
+        {
+            ["orderId"] = orderId, ["clickId"] = clickId, ["amount"] = 120.50m, ["currency"] = "EUR", ["orderedAt"] = DateTimeOffset.UtcNow.AddMinutes(1),
+        }, Ct), HttpStatusCode.Created);
+        Assert.Equal((partnerId, 12.05m), (conversion["partnerId"]!.GetValue<Guid>(), conversion["commissionAmount"]!.GetValue<decimal>()));
+
+        // ConversionAttributed crossed the broker into analytics.
+        await _journeys.WaitForKpisAsync(partnerId, totals => totals.Orders == 1 && totals.Clicks == 1);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/attribution/commissions/approve-due", null, Ct)).StatusCode);
+        var batch = await ReadAsync(await admin.PostAsync("/api/attribution/payouts", null, Ct), HttpStatusCode.Created);
+        var item = batch["items"]!.AsArray().Single(entry => entry!["partnerId"]!.GetValue<Guid>() == partnerId)!;
+        Assert.Equal(12.05m, item["amount"]!.GetValue<decimal>());
+        var csv = await admin.GetStringAsync($"/api/attribution/payouts/{batch["id"]}/export", Ct);
+        Assert.Contains($"{partnerId},Partner {unique},partner-{unique}@example.com,EUR,12.05,1", csv, StringComparison.Ordinal);
+
+        var refund = await ReadAsync(await storefront.PostAsJsonAsync("/api/attribution/refunds", new JsonObject
+        {
+            ["refundId"] = $"refund-{Guid.NewGuid():N}", ["orderId"] = orderId, ["amount"] = 60.25m, ["currency"] = "EUR",
+        }, Ct), HttpStatusCode.Created);
+        Assert.Equal(6.03m, refund["commissionReversed"]!.GetValue<decimal>());
+        var overRefund = await storefront.PostAsJsonAsync("/api/attribution/refunds", new JsonObject
+        {
+            ["refundId"] = $"refund-{Guid.NewGuid():N}", ["orderId"] = orderId, ["amount"] = 100m, ["currency"] = "EUR",
+        }, Ct);
+        await Testing.ProblemAssertions.ShouldBeProblemAsync(overRefund, HttpStatusCode.UnprocessableEntity);
+
+        var ledger = await ReadAsync(await admin.GetAsync($"/api/attribution/partners/{partnerId}/ledger", Ct), HttpStatusCode.OK);
+        var totals = ledger["totals"]!.AsArray().Single()!;
+        Assert.Equal((12.05m, 12.05m, 6.03m, -6.03m),
+            (totals["earned"]!.GetValue<decimal>(), totals["paid"]!.GetValue<decimal>(), totals["clawedBack"]!.GetValue<decimal>(), totals["approved"]!.GetValue<decimal>()));
+    }
+
+    [Fact]
+    public async Task OpenRedirectAttempt_ThroughTheGateway_StaysOnTheMerchantsSite()
+    {
+        var partner = await _journeys.CreatePartnerAsync();
+        var link = await _journeys.CreateLinkAsync(partner.Id);
+        using var shopper = system.CreateAnonymousClient();
+
+        var response = await shopper.GetAsync($"/r/{link.Code}?url={Uri.EscapeDataString("https://evil.example/")}&gclid=abc", Ct);
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("shop.example.com", response.Headers.Location!.Host);
+    }
+
+    private static async Task<JsonObject> ReadAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!.AsObject();
+    }
+}
