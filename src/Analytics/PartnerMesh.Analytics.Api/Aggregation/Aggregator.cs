@@ -1,0 +1,129 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.Ingestion;
+using PartnerMesh.Contracts.Analytics;
+using PartnerMesh.Outbox;
+
+namespace PartnerMesh.Analytics.Api.Aggregation;
+
+/// <summary>
+/// Applies the log's pending events to the facts and KPI aggregates, in log order, one batch per transaction: the
+/// aggregates, the facts, the events' "aggregated" marks and any published events commit together or not at all. One
+/// instance at a time holds the aggregation lock, so the log is applied in one order everywhere (and a replay gives the
+/// same numbers).
+/// </summary>
+public sealed class Aggregator(
+    AnalyticsDbContext db,
+    IOptions<AnalyticsOptions> options,
+    AnalyticsMetrics metrics,
+    TimeProvider timeProvider)
+{
+    /// <summary>The PostgreSQL advisory lock key of the aggregation (any constant unique to analytics).</summary>
+    public const long LockKey = 0x616e616c79746963;
+
+    /// <returns>How many events were applied (0 when none was pending or another instance is aggregating).</returns>
+    public async Task<int> RunBatchAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await TryLockAsync(cancellationToken))
+        {
+            return 0;
+        }
+
+        var pending = await db.RawEvents
+            .Where(raw => raw.AggregatedAt == null)
+            .OrderBy(raw => raw.Sequence)
+            .Take(settings.AggregationBatchSize)
+            .Select(raw => new { raw.Sequence, raw.Payload, raw.Replayed, raw.ReceivedAt })
+            .ToListAsync(cancellationToken);
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+
+        var events = pending.Select(raw => (Event: EventLog.Read(raw.Payload), raw.Replayed)).ToList();
+        var now = timeProvider.GetUtcNow();
+        var state = await LoadAsync(events.Select(e => e.Event).ToList(), cancellationToken);
+        var projector = new KpiProjector(state, settings.TimeZone(), settings.Segments, now);
+        foreach (var (analyticsEvent, replayed) in events)
+        {
+            projector.Apply(analyticsEvent, replayed);
+        }
+
+        db.AddRange(state.Added);
+        foreach (var change in state.SegmentChanges)
+        {
+            db.AddIntegrationEvent(new CustomerSegmentChanged
+            {
+                EventId = Guid.NewGuid(),
+                OccurredAt = change.At,
+                CustomerId = change.CustomerId,
+                Segment = change.Segment,
+                Change = change.Joined ? CustomerSegmentChanged.Joined : CustomerSegmentChanged.Left,
+                Segments = change.Segments,
+            });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await db.AddAsync(state.Deltas.Values, now, cancellationToken);
+        var sequences = pending.Select(raw => raw.Sequence).ToArray();
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE raw_events SET aggregated_at = {now} WHERE sequence = ANY({sequences})", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        metrics.Aggregated(pending.Count);
+        foreach (var raw in pending.Where(raw => !raw.Replayed))
+        {
+            metrics.EventApplied("behaviour", now - raw.ReceivedAt);
+        }
+
+        db.ChangeTracker.Clear();
+        return pending.Count;
+    }
+
+    /// <summary>Takes the aggregation lock for the current transaction, if free.</summary>
+    public async Task<bool> TryLockAsync(CancellationToken cancellationToken) =>
+        (await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({LockKey}) AS \"Value\"").ToListAsync(cancellationToken)).Single();
+
+    private async Task<ProjectionState> LoadAsync(IReadOnlyList<AnalyticsEvent> events, CancellationToken cancellationToken)
+    {
+        var state = new ProjectionState();
+        var sessionIds = Distinct(events.Select(e => e.SessionId));
+        var cartIds = Distinct(events.Select(e => e.CartId));
+        var orderIds = Distinct(events.Select(e => e.OrderId));
+        var impressionIds = events.Where(e => e.ImpressionId is not null).Select(e => e.ImpressionId!.Value).Distinct().ToArray();
+
+        foreach (var session in await db.Sessions.Where(s => sessionIds.Contains(s.SessionId)).ToListAsync(cancellationToken))
+        {
+            state.Sessions[session.SessionId] = session;
+        }
+
+        foreach (var cart in await db.Carts.Where(c => cartIds.Contains(c.CartId)).ToListAsync(cancellationToken))
+        {
+            state.Carts[cart.CartId] = cart;
+        }
+
+        foreach (var order in await db.Orders.Where(o => orderIds.Contains(o.OrderId)).ToListAsync(cancellationToken))
+        {
+            state.Orders[order.OrderId] = order;
+        }
+
+        foreach (var impression in await db.Impressions.Where(i => impressionIds.Contains(i.ImpressionId)).ToListAsync(cancellationToken))
+        {
+            state.Impressions[impression.ImpressionId] = impression;
+        }
+
+        var customerIds = Distinct(events.Select(e => e.CustomerId).Concat(state.Carts.Values.Select(c => c.CustomerId)));
+        foreach (var customer in await db.Customers.Where(c => customerIds.Contains(c.CustomerId)).ToListAsync(cancellationToken))
+        {
+            state.Customers[customer.CustomerId] = customer;
+        }
+
+        return state;
+    }
+
+    private static string[] Distinct(IEnumerable<string?> ids) =>
+        ids.Where(id => id is not null).Select(id => id!).Distinct(StringComparer.Ordinal).ToArray();
+}
