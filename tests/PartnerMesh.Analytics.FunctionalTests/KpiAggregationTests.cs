@@ -172,7 +172,7 @@ public class KpiAggregationTests(BehaviourApiFactory factory) : IClassFixture<Be
         Assert.Equal((2L, 1L, 0.5m, 0m), (abandoned.Carts, abandoned.AbandonedCarts, abandoned.CartAbandonmentRate, abandoned.CartRecoveryRate));
         var published = (await factory.QueryDbAsync(db => db.Set<PartnerMesh.Outbox.OutboxMessage>().AsNoTracking()
             .Where(m => m.MessageUrn == "urn:message:partnermesh:analytics:cart-abandoned:v1").ToListAsync(Ct)))
-            .Select(m => System.Text.Json.JsonSerializer.Deserialize<CartAbandoned>(m.Payload, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!)
+            .Select(m => System.Text.Json.JsonSerializer.Deserialize<CartAbandoned>(m.Payload, EventLog.Json)!)
             .Where(m => m.CartId == cart).ToList();
         var message = Assert.Single(published);
         Assert.Equal((40m, "EUR", "cust-" + campaign), (message.CartTotal, message.Currency, message.CustomerId));

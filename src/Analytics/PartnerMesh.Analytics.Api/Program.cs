@@ -1,8 +1,11 @@
+using PartnerMesh.Analytics.Api.Campaigns;
 using PartnerMesh.Analytics.Api.Extensions;
 using PartnerMesh.Analytics.Api.Infrastructure;
 using PartnerMesh.Analytics.Api.Ingestion;
 using PartnerMesh.Analytics.Api.Kpis;
 using PartnerMesh.Analytics.Api.Reporting;
+using PartnerMesh.Analytics.Api.Scorecards;
+using PartnerMesh.Analytics.Api.Segments;
 using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults.Security;
 
@@ -26,4 +29,7 @@ app.MapDefaultEndpoints();
 app.MapKpiEndpoints();
 app.MapIngestionEndpoints();
 app.MapReportingEndpoints();
+app.MapSegmentEndpoints();
+app.MapScorecardEndpoints();
+app.MapCampaignEndpoints();
 app.Run();

@@ -27,6 +27,8 @@ public sealed record PartnerShare(Guid PartnerId, string Currency, decimal Partn
 /// </summary>
 public sealed class ConcentrationMonitor(AnalyticsDbContext db, IOptions<AnalyticsOptions> options, TimeProvider timeProvider)
 {
+    private const long LockKey = 0x636f6e63656e7472;
+
     public async Task<(DateOnly From, DateOnly To, List<PartnerShare> Shares)> SharesAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -58,6 +60,10 @@ public sealed class ConcentrationMonitor(AnalyticsDbContext db, IOptions<Analyti
     {
         var settings = options.Value.ConcentrationRisk;
         var now = timeProvider.GetUtcNow();
+
+        // One check at a time across instances and requests: flags are read, compared and raised under the lock.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockKey})", cancellationToken);
         var (from, to, shares) = await SharesAsync(cancellationToken);
         var flags = await db.ConcentrationFlags.ToListAsync(cancellationToken);
         var byKey = flags.ToDictionary(flag => (flag.PartnerId, flag.Currency));
@@ -106,5 +112,6 @@ public sealed class ConcentrationMonitor(AnalyticsDbContext db, IOptions<Analyti
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 }
