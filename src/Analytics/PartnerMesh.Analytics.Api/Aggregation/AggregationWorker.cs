@@ -17,6 +17,7 @@ public sealed class AggregationWorker(
     {
         var nextSweep = DateTimeOffset.MinValue;
         var nextConcentration = DateTimeOffset.MinValue;
+        var isolate = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -25,7 +26,8 @@ public sealed class AggregationWorker(
                 do
                 {
                     await using var scope = scopes.CreateAsyncScope();
-                    applied = await scope.ServiceProvider.GetRequiredService<Aggregator>().RunBatchAsync(stoppingToken);
+                    applied = await scope.ServiceProvider.GetRequiredService<Aggregator>().RunBatchAsync(stoppingToken, isolate ? 1 : null);
+                    isolate = false;
                 }
                 while (applied > 0 && !stoppingToken.IsCancellationRequested);
 
@@ -50,7 +52,18 @@ public sealed class AggregationWorker(
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                logger.LogWarning(exception, "Aggregating analytics events failed; retrying");
+                if (isolate && !IsTransient(exception))
+                {
+                    // The next event fails on its own: set it aside so the events behind it are counted.
+                    await using var scope = scopes.CreateAsyncScope();
+                    var skipped = await scope.ServiceProvider.GetRequiredService<Aggregator>().SkipNextAsync(stoppingToken);
+                    logger.LogError(exception, "Analytics event {EventId} cannot be aggregated; set aside (it stays in the log)", skipped);
+                    isolate = false;
+                    continue;
+                }
+
+                logger.LogWarning(exception, "Aggregating analytics events failed; retrying them one at a time");
+                isolate = !IsTransient(exception);
             }
 
             try
@@ -62,5 +75,18 @@ public sealed class AggregationWorker(
                 return;
             }
         }
+    }
+
+    private static bool IsTransient(Exception exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is Npgsql.NpgsqlException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

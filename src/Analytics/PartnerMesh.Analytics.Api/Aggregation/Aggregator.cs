@@ -23,7 +23,7 @@ public sealed class Aggregator(
     public const long LockKey = 0x616e616c79746963;
 
     /// <returns>How many events were applied (0 when none was pending or another instance is aggregating).</returns>
-    public async Task<int> RunBatchAsync(CancellationToken cancellationToken)
+    public async Task<int> RunBatchAsync(CancellationToken cancellationToken, int? limit = null)
     {
         var settings = options.Value;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -35,7 +35,7 @@ public sealed class Aggregator(
         var pending = await db.RawEvents
             .Where(raw => raw.AggregatedAt == null)
             .OrderBy(raw => raw.Sequence)
-            .Take(settings.AggregationBatchSize)
+            .Take(limit ?? settings.AggregationBatchSize)
             .Select(raw => new { raw.Sequence, raw.Payload, raw.Replayed, raw.ReceivedAt })
             .ToListAsync(cancellationToken);
         if (pending.Count == 0)
@@ -81,6 +81,30 @@ public sealed class Aggregator(
 
         db.ChangeTracker.Clear();
         return pending.Count;
+    }
+
+    /// <summary>
+    /// Sets aside the next pending event when applying it alone fails (a poison event must not stop the KPIs): it is
+    /// marked aggregated without effect and logged, and stays in the log for a replay after a fix.
+    /// </summary>
+    public async Task<string?> SkipNextAsync(CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await TryLockAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var next = await db.RawEvents.Where(raw => raw.AggregatedAt == null).OrderBy(raw => raw.Sequence).FirstOrDefaultAsync(cancellationToken);
+        if (next is null)
+        {
+            return null;
+        }
+
+        next.AggregatedAt = timeProvider.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return next.EventId;
     }
 
     /// <summary>Takes the aggregation lock for the current transaction, if free.</summary>

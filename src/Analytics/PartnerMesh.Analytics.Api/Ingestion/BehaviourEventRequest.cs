@@ -11,6 +11,8 @@ public sealed record BehaviourEventRequest
     public string? EventId { get; init; }
     public string? Type { get; init; }
     public DateTimeOffset? OccurredAt { get; init; }
+    /// <summary>Accepted instead of <see cref="OccurredAt"/> (the name other trackers use).</summary>
+    public DateTimeOffset? Timestamp { get; init; }
     public string? VisitorId { get; init; }
     public string? CustomerId { get; init; }
     public string? SessionId { get; init; }

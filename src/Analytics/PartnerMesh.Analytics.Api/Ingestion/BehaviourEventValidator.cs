@@ -33,7 +33,7 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
         }
 
         string? eventId = null;
-        if (element.TryGetProperty("eventId", out var idElement))
+        if (element.TryGetProperty("eventId", out var idElement) || element.TryGetProperty("id", out idElement))
         {
             if (idElement.ValueKind == JsonValueKind.String)
             {
@@ -76,9 +76,14 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
                 $"Unknown event type '{Truncate(request.Type)}'; known: {string.Join(", ", EventTypes.Behaviour.Order(StringComparer.Ordinal))}.");
         }
 
-        if (request.OccurredAt is not { } occurredAt)
+        if ((request.OccurredAt ?? request.Timestamp) is not { } occurredAt)
         {
             return Reject(index, eventId, Reasons.MissingTimestamp, "'occurredAt' (ISO 8601 with an offset) is required.");
+        }
+
+        if (!HasOffset(element))
+        {
+            return Reject(index, eventId, Reasons.InvalidField, "'occurredAt' needs a UTC offset ('Z' or '+01:00'): a bare local time is ambiguous.");
         }
 
         if (occurredAt > now + options.MaxClockSkew)
@@ -102,7 +107,7 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
         {
             Type = request.Type,
             OccurredAt = occurredAt.ToUniversalTime(),
-            VisitorId = request.VisitorId,
+            VisitorId = Blank(request.VisitorId) ?? Blank(request.CustomerId) ?? Blank(request.SessionId),
             CustomerId = Blank(request.CustomerId),
             SessionId = Blank(request.SessionId),
             CartId = Blank(request.CartId),
@@ -124,11 +129,6 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
 
     private static (string Reason, string Detail)? CheckFields(BehaviourEventRequest request)
     {
-        if (string.IsNullOrWhiteSpace(request.VisitorId))
-        {
-            return (Reasons.MissingField, "'visitorId' is required.");
-        }
-
         foreach (var (name, value) in new[]
                  {
                      ("visitorId", request.VisitorId), ("customerId", request.CustomerId), ("sessionId", request.SessionId),
@@ -199,6 +199,15 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
         }
 
         return null;
+    }
+
+    private static bool HasOffset(JsonElement element)
+    {
+        var text = (element.TryGetProperty("occurredAt", out var at) || element.TryGetProperty("timestamp", out at)) && at.ValueKind == JsonValueKind.String
+            ? at.GetString()!
+            : "";
+        var time = text.IndexOf('T', StringComparison.OrdinalIgnoreCase);
+        return time < 0 || text.EndsWith('Z') || text.EndsWith('z') || text.IndexOfAny(['+', '-'], time) > 0;
     }
 
     private static bool IsCurrency(string? currency) => currency is { Length: 3 } && currency.All(char.IsAsciiLetter);
