@@ -22,10 +22,10 @@ var querySamples = int.Parse(options.Get("query-samples", "200"), CultureInfo.In
 
 using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 + 4, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
 using var admin = Client(adminKey);
-var keyResponse = await admin.PostAsJsonAsync("/api/gateway/keys", new { name = "analytics-bench", scope = "storefront", rateLimitPerMinute = 10_000_000 });
+var keyResponse = await admin.PostAsJsonAsync("/api/gateway/keys", new { name = "analytics-bench", scope = "storefront", rateLimitPerMinute = 100_000 });
 keyResponse.EnsureSuccessStatusCode();
 using var storefront = Client((await keyResponse.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>());
-var adminBenchKey = await admin.PostAsJsonAsync("/api/gateway/keys", new { name = "analytics-bench-admin", scope = "admin", rateLimitPerMinute = 10_000_000 });
+var adminBenchKey = await admin.PostAsJsonAsync("/api/gateway/keys", new { name = "analytics-bench-admin", scope = "admin", rateLimitPerMinute = 100_000 });
 adminBenchKey.EnsureSuccessStatusCode();
 using var reader = Client((await adminBenchKey.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>());
 

@@ -28,7 +28,7 @@ public class KpiQueryPerformanceTests(BehaviourApiFactory factory) : IClassFixtu
                 carts, abandoned_carts, recovered_carts, coupon_orders, verified_orders, promotion_orders, promotion_mismatches, surveys_shown,
                 survey_responses, nps_responses, nps_promoters, nps_detractors, attributed_orders, refunded_orders, refunds, partner_revenue,
                 commission, refunded_amount)
-            SELECT 'day', 'partner', ('00000000-0000-0000-0000-' || lpad(p::text, 12, '0')), {from.ToDateTime(TimeOnly.MinValue)}::timestamp + d * interval '1 day',
+            SELECT 'day', 'partner', ('00000000-0000-0000-0000-' || lpad(p::text, 12, '0')), CAST({from.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)} AS timestamp) + d * interval '1 day',
                 c, 100, 5, 7, CASE WHEN c = '' THEN 0 ELSE 700 END, now(),
                 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
             FROM generate_series(1, 100) p, generate_series(0, 364) d, (VALUES (''), ('EUR')) AS currencies(c)

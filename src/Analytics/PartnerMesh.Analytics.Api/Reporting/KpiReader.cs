@@ -15,9 +15,7 @@ public sealed class KpiReader(AnalyticsDbContext db, IOptions<AnalyticsOptions> 
         var rows = await RowsAsync(granularity, dimension, value, from, to, cancellationToken);
 
         // A partner's share of the merchant's revenue needs the merchant-wide money of the same periods.
-        var merchant = dimension == Dimensions.Partner
-            ? (await RowsAsync(granularity, Dimensions.All, null, from, to, cancellationToken)).Where(row => row.Currency.Length > 0).ToList()
-            : [];
+        var merchant = dimension == Dimensions.Partner ? await MerchantRevenueAsync(granularity, from, to, cancellationToken) : [];
         var merchantByPeriod = merchant.ToLookup(row => row.Period);
         var merchantTotals = merchant.GroupBy(row => row.Currency, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => group.Sum(row => row.Revenue), StringComparer.Ordinal);
@@ -63,6 +61,20 @@ public sealed class KpiReader(AnalyticsDbContext db, IOptions<AnalyticsOptions> 
         }
 
         return await query.ToListAsync(cancellationToken);
+    }
+
+    private async Task<List<KpiAggregate>> MerchantRevenueAsync(string granularity, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var (start, end) = (from.ToDateTime(TimeOnly.MinValue), to.AddDays(1).ToDateTime(TimeOnly.MinValue));
+        var rows = await db.Aggregates.AsNoTracking()
+            .Where(row => row.Granularity == granularity && row.Dimension == Dimensions.All && row.DimensionValue == ""
+                && row.Period >= start && row.Period < end && row.Currency != "")
+            .Select(row => new { row.Period, row.Currency, row.Revenue })
+            .ToListAsync(cancellationToken);
+        return rows.Select(row => new KpiAggregate
+        {
+            Granularity = granularity, Dimension = Dimensions.All, DimensionValue = "", Period = row.Period, Currency = row.Currency, Revenue = row.Revenue,
+        }).ToList();
     }
 
     public static string FormatPeriod(string granularity, DateTime period) =>
