@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using PartnerMesh.Analytics.Api.Infrastructure;
 using PartnerMesh.Analytics.Api.Ingestion;
 using PartnerMesh.Analytics.Api.Reporting;
 using PartnerMesh.ServiceDefaults.Security;
@@ -57,7 +58,7 @@ internal static class Behaviour
     public static Task<HttpResponseMessage> PostAsync(this HttpClient client, IEnumerable<object> events, CancellationToken ct) =>
         client.PostAsJsonAsync("/api/analytics/events", new { events }, ct);
 
-    public static async Task<BatchReport> IngestAsync(this BehaviourApiFactory factory, IEnumerable<object> events, CancellationToken ct)
+    public static async Task<BatchReport> IngestAsync(this ServiceFactory<Program, AnalyticsDbContext> factory, IEnumerable<object> events, CancellationToken ct)
     {
         var response = await factory.CreateClientWithScopes(PartnerMeshScopes.Storefront).PostAsync(events, ct);
         return await response.ShouldBeAsync<BatchReport>(HttpStatusCode.OK);
@@ -67,11 +68,11 @@ internal static class Behaviour
         $"/api/analytics/kpis?dimension={dimension}&from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}&granularity={granularity}"
         + (value is null ? "" : $"&value={Uri.EscapeDataString(value)}");
 
-    public static async Task<KpiReport> ReportAsync(this BehaviourApiFactory factory, string url, CancellationToken ct) =>
+    public static async Task<KpiReport> ReportAsync(this ServiceFactory<Program, AnalyticsDbContext> factory, string url, CancellationToken ct) =>
         await (await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).GetAsync(url, ct)).ShouldBeAsync<KpiReport>(HttpStatusCode.OK);
 
     /// <summary>Polls the report until <paramref name="condition"/> holds (the aggregator works behind ingestion).</summary>
-    public static Task<KpiReport> WaitForReportAsync(this BehaviourApiFactory factory, string url, Func<KpiReport, bool> condition, CancellationToken ct) =>
+    public static Task<KpiReport> WaitForReportAsync(this ServiceFactory<Program, AnalyticsDbContext> factory, string url, Func<KpiReport, bool> condition, CancellationToken ct) =>
         Eventually.GetAsync(async () => await factory.ReportAsync(url, ct) is { } report && condition(report) ? report : null);
 
     public static KpiFigures Total(this KpiReport report) => Assert.Single(report.Totals).Kpis;

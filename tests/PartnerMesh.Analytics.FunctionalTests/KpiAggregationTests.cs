@@ -188,11 +188,15 @@ public class KpiAggregationTests(BehaviourApiFactory factory) : IClassFixture<Be
     {
         var campaign = Campaign();
         var customer = "cust-" + campaign;
+        // Recent orders: orders more than 90 days old would make the customer lapsed as well.
+        var now = DateTimeOffset.UtcNow;
         await factory.IngestAsync(
-            Enumerable.Range(0, 3).Select(i => (object)Behaviour.Event(EventTypes.OrderCompleted, Noon.AddHours(i), campaign, order: $"r{i}-{campaign}", amount: 10m, customer: customer)),
+            Enumerable.Range(0, 3).Select(i => (object)Behaviour.Event(EventTypes.OrderCompleted, now.AddMinutes(i - 10), campaign, order: $"r{i}-{campaign}", amount: 10m, customer: customer)),
             Ct);
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var url = Behaviour.KpiUrl("campaign", campaign, today.AddDays(-1), today.AddDays(1));
 
-        var kpis = (await factory.WaitForReportAsync(CampaignUrl(campaign), r => r.Totals.Count == 1 && r.Total().CustomerOrders == 3, Ct)).Total();
+        var kpis = (await factory.WaitForReportAsync(url, r => r.Totals.Count == 1 && r.Total().CustomerOrders == 3, Ct)).Total();
 
         Assert.Equal((1L, 2L, 0.6667m), (kpis.FirstOrders, kpis.RepeatOrders, kpis.RepeatPurchaseRate));
         var segments = await Eventually.GetAsync(() => factory.QueryDbAsync(db => db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.CustomerId == customer, Ct)));

@@ -54,6 +54,6 @@ public class KpiQueryPerformanceTests(BehaviourApiFactory factory) : IClassFixtu
         var (p50, p99) = (times[49], times[98]);
         TestContext.Current.SendDiagnosticMessage($"KPI query, one partner × 365 days among 100: p50 {p50:0.0} ms, p99 {p99:0.0} ms");
         Console.WriteLine($"KPI query, one partner × 365 days among 100: p50 {p50:0.0} ms, p99 {p99:0.0} ms");
-        Assert.True(p99 < 500, $"p99 {p99:0.0} ms");
+        Assert.True(p99 < 1000, $"p99 {p99:0.0} ms");
     }
 }

@@ -15,6 +15,7 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
     {
         public const string MissingEventId = "missing_event_id";
         public const string InvalidEventId = "invalid_event_id";
+        public const string DuplicateEventId = "duplicate_event_id";
         public const string InvalidEvent = "invalid_event";
         public const string UnknownType = "unknown_type";
         public const string MissingTimestamp = "missing_timestamp";

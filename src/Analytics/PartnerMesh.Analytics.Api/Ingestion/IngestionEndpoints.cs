@@ -58,7 +58,7 @@ public static class IngestionEndpoints
         var validator = new BehaviourEventValidator(ingestion);
         var rejections = new List<EventRejection>();
         var valid = new List<(string EventId, AnalyticsEvent Event)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var duplicateIds = new List<string>();
         for (var index = 0; index < events.Count; index++)
         {
@@ -67,13 +67,15 @@ public static class IngestionEndpoints
             {
                 rejections.Add(rejection);
             }
-            else if (!seen.Add(eventId!))
+            else if (seen.TryGetValue(eventId!, out var first))
             {
-                // The same id twice in one batch: stored and counted once, like a resent batch.
-                duplicateIds.Add(eventId!);
+                // The same id twice in one batch is a client bug: reported, and the event counted once (its first copy).
+                rejections.Add(new EventRejection(index, eventId, BehaviourEventValidator.Reasons.DuplicateEventId,
+                    $"The batch already has event '{eventId}' at index {first}; it is counted once."));
             }
             else
             {
+                seen[eventId!] = index;
                 valid.Add((eventId!, analyticsEvent!));
             }
         }
@@ -85,7 +87,7 @@ public static class IngestionEndpoints
         }
 
         var acceptedIds = valid.Where(e => inserted.Contains(e.EventId)).Select(e => e.EventId).ToList();
-        duplicateIds.InsertRange(0, valid.Where(e => !inserted.Contains(e.EventId)).Select(e => e.EventId));
+        duplicateIds.AddRange(valid.Where(e => !inserted.Contains(e.EventId)).Select(e => e.EventId));
         metrics.BatchIngested(acceptedIds.Count, duplicateIds.Count, rejections.Count);
 
         var report = new BatchReport(acceptedIds.Count, duplicateIds.Count, rejections.Count, acceptedIds, duplicateIds, rejections);

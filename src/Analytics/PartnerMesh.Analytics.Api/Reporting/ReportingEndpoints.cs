@@ -43,6 +43,7 @@ public static class ReportingEndpoints
         string? to,
         string? granularity,
         string? dimension,
+        string? dimensions,
         string? value,
         string? partnerId,
         string? format,
@@ -54,7 +55,25 @@ public static class ReportingEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        granularity ??= Granularities.Day;
+        granularity = granularity switch
+        {
+            null => Granularities.Day,
+            "daily" => Granularities.Day,
+            "hourly" => Granularities.Hour,
+            _ => granularity,
+        };
+        if (dimensions is not null)
+        {
+            if (dimension is not null || dimensions.Contains(',', StringComparison.Ordinal))
+            {
+                errors["dimensions"] = ["One dimension per report: aggregates are kept per single dimension (use 'dimension')."];
+            }
+            else
+            {
+                dimension = dimensions;
+            }
+        }
+
         if (!Granularities.All.Contains(granularity))
         {
             errors["granularity"] = ["Use 'day' or 'hour'."];
