@@ -52,7 +52,10 @@ public sealed class Aggregator(
             projector.Apply(analyticsEvent, replayed);
         }
 
-        db.AddRange(state.Added);
+        // New sessions are the most numerous new facts (one per visit): one unnest insert instead of EF's per-row inserts.
+        var sessions = state.Added.OfType<SessionFact>().ToList();
+        await InsertSessionsAsync(sessions, cancellationToken);
+        db.AddRange(state.Added.Where(fact => fact is not SessionFact));
         foreach (var change in state.SegmentChanges)
         {
             db.AddIntegrationEvent(new CustomerSegmentChanged
@@ -105,6 +108,34 @@ public sealed class Aggregator(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return next.EventId;
+    }
+
+    private Task InsertSessionsAsync(List<SessionFact> sessions, CancellationToken cancellationToken)
+    {
+        if (sessions.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        // Segment names have no commas; an array column cannot be unnested from a two-dimensional array.
+        var ids = sessions.Select(s => s.SessionId).ToArray();
+        var startedAt = sessions.Select(s => s.StartedAt.ToUniversalTime()).ToArray();
+        var visitors = sessions.Select(s => s.VisitorId).ToArray();
+        var converted = sessions.Select(s => s.Converted).ToArray();
+        var partners = sessions.Select(s => s.PartnerId).ToArray();
+        var campaigns = sessions.Select(s => s.Campaign).ToArray();
+        var sources = sessions.Select(s => s.TrafficSource).ToArray();
+        var touchpoints = sessions.Select(s => s.Touchpoint).ToArray();
+        var segments = sessions.Select(s => string.Join(',', s.Segments)).ToArray();
+        return db.Database.ExecuteSqlAsync(
+            $$"""
+            INSERT INTO sessions (session_id, started_at, visitor_id, converted, partner_id, campaign, traffic_source, touchpoint, segments)
+            SELECT d.id, d.started_at, d.visitor, d.converted, d.partner, d.campaign, d.source, d.touchpoint,
+                   COALESCE(string_to_array(NULLIF(d.segments, ''), ','), '{}')
+            FROM unnest({{ids}}, {{startedAt}}, {{visitors}}, {{converted}}, {{partners}}, {{campaigns}}, {{sources}}, {{touchpoints}}, {{segments}})
+                AS d(id, started_at, visitor, converted, partner, campaign, source, touchpoint, segments)
+            """,
+            cancellationToken);
     }
 
     /// <summary>Takes the aggregation lock for the current transaction, if free.</summary>

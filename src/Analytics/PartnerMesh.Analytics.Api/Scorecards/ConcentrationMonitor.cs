@@ -56,7 +56,9 @@ public sealed class ConcentrationMonitor(AnalyticsDbContext db, IOptions<Analyti
         return (from, today, shares);
     }
 
-    public async Task CheckAsync(CancellationToken cancellationToken)
+    /// <returns>The shares it judged and the flags active afterwards (one consistent view).</returns>
+    public async Task<(DateOnly From, DateOnly To, List<PartnerShare> Shares, HashSet<(Guid PartnerId, string Currency)> Flagged)> CheckAsync(
+        CancellationToken cancellationToken)
     {
         var settings = options.Value.ConcentrationRisk;
         var now = timeProvider.GetUtcNow();
@@ -77,6 +79,7 @@ public sealed class ConcentrationMonitor(AnalyticsDbContext db, IOptions<Analyti
                 {
                     flag = new ConcentrationFlag { PartnerId = share.PartnerId, Currency = share.Currency };
                     db.ConcentrationFlags.Add(flag);
+                    flags.Add(flag);
                 }
 
                 flag.Active = true;
@@ -113,5 +116,6 @@ public sealed class ConcentrationMonitor(AnalyticsDbContext db, IOptions<Analyti
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return (from, to, shares, flags.Where(flag => flag.Active).Select(flag => (flag.PartnerId, flag.Currency)).ToHashSet());
     }
 }

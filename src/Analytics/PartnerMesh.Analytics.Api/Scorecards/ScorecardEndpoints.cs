@@ -147,12 +147,9 @@ public static class ScorecardEndpoints
 
     /// <summary>Each partner's share of revenue per currency over the trailing window, and which are flagged.</summary>
     private static async Task<Ok<ConcentrationReport>> GetConcentrationAsync(
-        ConcentrationMonitor monitor, AnalyticsDbContext db, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
+        ConcentrationMonitor monitor, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
     {
-        await monitor.CheckAsync(cancellationToken);
-        var (from, to, shares) = await monitor.SharesAsync(cancellationToken);
-        var flagged = (await db.ConcentrationFlags.AsNoTracking().Where(flag => flag.Active).ToListAsync(cancellationToken))
-            .Select(flag => (flag.PartnerId, flag.Currency)).ToHashSet();
+        var (from, to, shares, flagged) = await monitor.CheckAsync(cancellationToken);
         return TypedResults.Ok(new ConcentrationReport(
             options.Value.ConcentrationRisk.Threshold,
             from,
