@@ -383,5 +383,27 @@ internal static class EventSamples
             Detail = "The customer is the partner itself (same email or customer id).", OrderId = "order-1001",
             CommissionId = CommissionId, ClickId = ClickId,
         },
+        new CustomerSegmentChanged
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            CustomerId = "c-42",
+            Segment = "frequent_buyers",
+            Change = CustomerSegmentChanged.Joined,
+            Segments = ["frequent_buyers"],
+        },
+        new PartnerConcentrationRiskDetected
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            PartnerId = PartnerId,
+            Currency = "EUR",
+            PartnerRevenue = 6200.00m,
+            TotalRevenue = 10000.00m,
+            RevenueShare = 0.62m,
+            Threshold = 0.5m,
+            WindowStart = new DateOnly(2026, 11, 6),
+            WindowEnd = new DateOnly(2026, 12, 5),
+        },
     }.ToDictionary(sample => sample.GetType());
 }

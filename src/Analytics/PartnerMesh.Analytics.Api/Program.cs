@@ -1,12 +1,18 @@
+using PartnerMesh.Analytics.Api.Campaigns;
 using PartnerMesh.Analytics.Api.Extensions;
 using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.Ingestion;
 using PartnerMesh.Analytics.Api.Kpis;
+using PartnerMesh.Analytics.Api.Reporting;
+using PartnerMesh.Analytics.Api.Scorecards;
+using PartnerMesh.Analytics.Api.Segments;
 using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddWebApiDefaults();
+// Event batches are larger than commands: up to 1 MiB (the gateway's limit too); 10 MB gets 413.
+builder.AddWebApiDefaults(maxRequestBodyBytes: 1024 * 1024);
 builder.AddServiceAuthentication();
 builder.AddApplicationServices();
 
@@ -21,4 +27,9 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapKpiEndpoints();
+app.MapIngestionEndpoints();
+app.MapReportingEndpoints();
+app.MapSegmentEndpoints();
+app.MapScorecardEndpoints();
+app.MapCampaignEndpoints();
 app.Run();

@@ -1,5 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Analytics.Api.Aggregation;
 using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.Reporting;
+using PartnerMesh.Analytics.Api.Scorecards;
 using PartnerMesh.Analytics.Api.IntegrationEvents;
 using PartnerMesh.Data;
 using PartnerMesh.Messaging;
@@ -18,15 +21,44 @@ public static class HostingExtensions
             options.UsePartnerMeshNpgsql(connectionString).UseOutboxSignal(services));
         builder.Services.AddOutbox<AnalyticsDbContext>();
         builder.Services.AddSingleton<AnalyticsMetrics>();
+        builder.Services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.SectionName)
+            .Validate(options => TryFindZone(options.ReportingTimeZone), "Analytics:ReportingTimeZone is not a known time zone id.")
+            .Validate(options => options.CartAbandonment.IdleTime > TimeSpan.Zero, "Analytics:CartAbandonment:IdleTime must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<AggregationSignal>();
+        builder.Services.AddScoped<Aggregator>();
+        builder.Services.AddScoped<Sweeper>();
+        builder.Services.AddScoped<ConcentrationMonitor>();
+        builder.Services.AddScoped<KpiReader>();
+        builder.Services.AddHostedService<AggregationWorker>();
 
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
         {
             bus.AddConsumer<RegisterPartnerConsumer>();
             bus.AddConsumer<RecordClickConsumer>();
             bus.AddConsumer<RecordConversionConsumer>();
+            bus.AddConsumer<LogCouponRedeemedConsumer>();
+            bus.AddConsumer<LogOrderPromotionsVerifiedConsumer>();
+            bus.AddConsumer<LogQuoteMismatchConsumer>();
+            bus.AddConsumer<LogSurveyShownConsumer>();
+            bus.AddConsumer<LogSurveyResponseConsumer>();
+            bus.AddConsumer<LogRefundRecordedConsumer>();
         });
 
         builder.Services.AddHealthChecks().AddNpgSql(connectionString);
         return builder;
+    }
+
+    private static bool TryFindZone(string id)
+    {
+        try
+        {
+            TimeZoneInfo.FindSystemTimeZoneById(id);
+            return true;
+        }
+        catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return false;
+        }
     }
 }

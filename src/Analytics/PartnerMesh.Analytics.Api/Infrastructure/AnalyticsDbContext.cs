@@ -1,5 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Analytics.Api.Aggregation;
+using PartnerMesh.Analytics.Api.Campaigns;
+using PartnerMesh.Analytics.Api.Ingestion;
 using PartnerMesh.Analytics.Api.Kpis;
+using PartnerMesh.Analytics.Api.Scorecards;
 using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
 
@@ -14,6 +18,24 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
     public DbSet<PartnerDailySales> DailySales => Set<PartnerDailySales>();
 
     public DbSet<ClickConversion> ClickConversions => Set<ClickConversion>();
+
+    public DbSet<RawEvent> RawEvents => Set<RawEvent>();
+
+    public DbSet<KpiAggregate> Aggregates => Set<KpiAggregate>();
+
+    public DbSet<SessionFact> Sessions => Set<SessionFact>();
+
+    public DbSet<CartFact> Carts => Set<CartFact>();
+
+    public DbSet<OrderFact> Orders => Set<OrderFact>();
+
+    public DbSet<CustomerFact> Customers => Set<CustomerFact>();
+
+    public DbSet<ImpressionFact> Impressions => Set<ImpressionFact>();
+
+    public DbSet<ConcentrationFlag> ConcentrationFlags => Set<ConcentrationFlag>();
+
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -13,6 +13,8 @@ public sealed class AnalyticsMetrics
     private readonly Histogram<double> _eventLag;
     private readonly Counter<long> _clicks;
     private readonly Counter<long> _conversions;
+    private readonly Counter<long> _behaviourEvents;
+    private readonly Counter<long> _aggregated;
 
     public AnalyticsMetrics(IMeterFactory meterFactory)
     {
@@ -20,6 +22,8 @@ public sealed class AnalyticsMetrics
         _eventLag = meter.CreateHistogram<double>(EventLagInstrument, "s", "Time from an event's OccurredAt to its effect on the KPIs");
         _clicks = meter.CreateCounter<long>(ClicksIngestedInstrument, "{click}", "Clicks counted into the KPIs");
         _conversions = meter.CreateCounter<long>(ConversionsIngestedInstrument, "{conversion}", "Conversions counted into the KPIs");
+        _behaviourEvents = meter.CreateCounter<long>("partnermesh.analytics.behaviour_events", "{event}", "Storefront events received, by result (accepted, duplicate, rejected)");
+        _aggregated = meter.CreateCounter<long>("partnermesh.analytics.events_aggregated", "{event}", "Log events applied to the KPI aggregates");
     }
 
     public void EventApplied(string eventName, TimeSpan lag) =>
@@ -28,4 +32,13 @@ public sealed class AnalyticsMetrics
     public void ClickIngested() => _clicks.Add(1);
 
     public void ConversionIngested() => _conversions.Add(1);
+
+    public void BatchIngested(int accepted, int duplicates, int rejected)
+    {
+        _behaviourEvents.Add(accepted, new KeyValuePair<string, object?>("result", "accepted"));
+        _behaviourEvents.Add(duplicates, new KeyValuePair<string, object?>("result", "duplicate"));
+        _behaviourEvents.Add(rejected, new KeyValuePair<string, object?>("result", "rejected"));
+    }
+
+    public void Aggregated(int events) => _aggregated.Add(events);
 }

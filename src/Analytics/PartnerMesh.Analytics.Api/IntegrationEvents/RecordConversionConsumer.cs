@@ -1,5 +1,7 @@
 using MassTransit;
+using PartnerMesh.Analytics.Api.Aggregation;
 using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.Ingestion;
 using PartnerMesh.Analytics.Api.Kpis;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Outbox;
@@ -11,14 +13,15 @@ namespace PartnerMesh.Analytics.Api.IntegrationEvents;
 /// order (not of the attribution, which may come days later). An order from a click also counts on the click's day,
 /// where the conversion rate and orders per click compare it with the clicks it came from.
 /// </summary>
-public sealed class RecordConversionConsumer(AnalyticsDbContext db, AnalyticsMetrics metrics, TimeProvider timeProvider)
+public sealed class RecordConversionConsumer(AnalyticsDbContext db, AnalyticsMetrics metrics, AggregationSignal signal, TimeProvider timeProvider)
     : IConsumer<ConversionAttributed>
 {
     public async Task Consume(ConsumeContext<ConversionAttributed> context)
     {
         var conversion = context.Message;
-        var applied = await db.ExecuteOnceAsync(context, nameof(RecordConversionConsumer), ct =>
-            db.AddOrderAsync(
+        var applied = await db.ExecuteOnceAsync(context, nameof(RecordConversionConsumer), async ct =>
+        {
+            await db.AddOrderAsync(
                 conversion.PartnerId,
                 KpiStore.UtcDay(conversion.OrderedAt),
                 conversion.ClickId,
@@ -26,10 +29,23 @@ public sealed class RecordConversionConsumer(AnalyticsDbContext db, AnalyticsMet
                 conversion.OrderAmount,
                 conversion.CommissionAmount,
                 timeProvider.GetUtcNow(),
-                ct));
+                ct);
+            await db.AppendAsync(EventSources.Bus, [($"conversion-attributed:{conversion.ConversionId}", new AnalyticsEvent
+            {
+                Type = EventTypes.ConversionAttributed,
+                OccurredAt = conversion.OrderedAt,
+                OrderId = conversion.OrderId,
+                ClickId = conversion.ClickId,
+                PartnerId = conversion.PartnerId,
+                Amount = conversion.OrderAmount,
+                Currency = conversion.Currency.ToUpperInvariant(),
+                Commission = conversion.CommissionAmount,
+            })], timeProvider.GetUtcNow(), ct);
+        });
 
         if (applied)
         {
+            signal.Notify();
             metrics.ConversionIngested();
             metrics.EventApplied("conversion-attributed", timeProvider.GetUtcNow() - conversion.OccurredAt);
         }

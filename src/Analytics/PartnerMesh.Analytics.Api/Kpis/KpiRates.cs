@@ -19,6 +19,22 @@ public static class KpiRates
     public static decimal AverageOrderValue(decimal revenue, long orders) =>
         orders == 0 ? 0m : Math.Round(revenue / orders, 2, MidpointRounding.AwayFromZero);
 
-    private static decimal? Ratio(long numerator, long clicks) =>
-        clicks == 0 ? null : Math.Round((decimal)numerator / clicks, RatioDecimals, MidpointRounding.AwayFromZero);
+    /// <summary>numerator / denominator rounded to <see cref="RatioDecimals"/>; <c>null</c> when the denominator is 0.</summary>
+    public static decimal? Ratio(long numerator, long denominator) =>
+        denominator == 0 ? null : Math.Round((decimal)numerator / denominator, RatioDecimals, MidpointRounding.AwayFromZero);
+
+    /// <summary>Money over money (e.g. a partner's revenue over all revenue); <c>null</c> when the denominator is 0.</summary>
+    public static decimal? Ratio(decimal numerator, decimal denominator) =>
+        denominator == 0m ? null : Math.Round(numerator / denominator, RatioDecimals, MidpointRounding.AwayFromZero);
+
+    /// <summary>
+    /// Net promoter score: (promoters (9–10) − detractors (0–6)) / answers × 100, from −100 to 100, one decimal;
+    /// <c>null</c> without answers.
+    /// </summary>
+    public static decimal? NetPromoterScore(long promoters, long detractors, long responses) =>
+        responses == 0 ? null : Math.Round((decimal)(promoters - detractors) * 100 / responses, 1, MidpointRounding.AwayFromZero);
+
+    /// <summary>Money per order in one currency, rounded to cents; <c>null</c> without orders.</summary>
+    public static decimal? AverageOrderValueOrNull(decimal revenue, long orders) =>
+        orders == 0 ? null : Math.Round(revenue / orders, 2, MidpointRounding.AwayFromZero);
 }

@@ -22,6 +22,622 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Aggregation.CartFact", b =>
+                {
+                    b.Property<string>("CartId")
+                        .HasColumnType("text")
+                        .HasColumnName("cart_id");
+
+                    b.Property<DateTimeOffset?>("AbandonedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("abandoned_at");
+
+                    b.Property<string>("Campaign")
+                        .HasColumnType("text")
+                        .HasColumnName("campaign");
+
+                    b.Property<bool>("Counted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("counted");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("Email")
+                        .HasColumnType("text")
+                        .HasColumnName("email");
+
+                    b.Property<int>("Items")
+                        .HasColumnType("integer")
+                        .HasColumnName("items");
+
+                    b.Property<DateTimeOffset>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_activity_at");
+
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.PrimitiveCollection<string[]>("Segments")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("segments");
+
+                    b.Property<string>("SessionId")
+                        .HasColumnType("text")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<decimal>("Total")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("total");
+
+                    b.Property<string>("Touchpoint")
+                        .HasColumnType("text")
+                        .HasColumnName("touchpoint");
+
+                    b.Property<string>("TrafficSource")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("traffic_source");
+
+                    b.Property<string>("VisitorId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("visitor_id");
+
+                    b.HasKey("CartId")
+                        .HasName("PK_carts");
+
+                    b.HasIndex("LastActivityAt")
+                        .HasDatabaseName("ix_carts_open")
+                        .HasFilter("status = 'open'");
+
+                    b.ToTable("carts", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Aggregation.CustomerFact", b =>
+                {
+                    b.Property<string>("CustomerId")
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<int>("AbandonedCarts")
+                        .HasColumnType("integer")
+                        .HasColumnName("abandoned_carts");
+
+                    b.Property<int>("Carts")
+                        .HasColumnType("integer")
+                        .HasColumnName("carts");
+
+                    b.Property<DateTimeOffset?>("FirstOrderAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_order_at");
+
+                    b.Property<bool>("Lapsed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("lapsed");
+
+                    b.Property<DateTimeOffset?>("LastOrderAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_order_at");
+
+                    b.Property<int>("Orders")
+                        .HasColumnType("integer")
+                        .HasColumnName("orders");
+
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.PrimitiveCollection<string[]>("Segments")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("segments");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("CustomerId")
+                        .HasName("PK_customers");
+
+                    b.HasIndex("LastOrderAt")
+                        .HasDatabaseName("ix_customers_not_lapsed")
+                        .HasFilter("NOT lapsed");
+
+                    b.HasIndex("PartnerId")
+                        .HasDatabaseName("ix_customers_partner_id");
+
+                    b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Aggregation.ImpressionFact", b =>
+                {
+                    b.Property<Guid>("ImpressionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("impression_id");
+
+                    b.Property<string>("Campaign")
+                        .HasColumnType("text")
+                        .HasColumnName("campaign");
+
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<bool>("Responded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("responded");
+
+                    b.PrimitiveCollection<string[]>("Segments")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("segments");
+
+                    b.Property<bool>("Shown")
+                        .HasColumnType("boolean")
+                        .HasColumnName("shown");
+
+                    b.Property<DateTimeOffset?>("ShownAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shown_at");
+
+                    b.Property<string>("Touchpoint")
+                        .HasColumnType("text")
+                        .HasColumnName("touchpoint");
+
+                    b.Property<string>("TrafficSource")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("traffic_source");
+
+                    b.HasKey("ImpressionId")
+                        .HasName("PK_survey_impressions");
+
+                    b.ToTable("survey_impressions", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Aggregation.KpiAggregate", b =>
+                {
+                    b.Property<string>("Granularity")
+                        .HasColumnType("text")
+                        .HasColumnName("granularity");
+
+                    b.Property<string>("Dimension")
+                        .HasColumnType("text")
+                        .HasColumnName("dimension");
+
+                    b.Property<string>("DimensionValue")
+                        .HasColumnType("text")
+                        .HasColumnName("dimension_value");
+
+                    b.Property<DateTime>("Period")
+                        .HasColumnType("timestamp without time zone")
+                        .HasColumnName("period");
+
+                    b.Property<string>("Currency")
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("AbandonedCarts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("abandoned_carts");
+
+                    b.Property<long>("AddToCarts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("add_to_carts");
+
+                    b.Property<long>("AttributedOrders")
+                        .HasColumnType("bigint")
+                        .HasColumnName("attributed_orders");
+
+                    b.Property<long>("Carts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("carts");
+
+                    b.Property<long>("CheckoutsStarted")
+                        .HasColumnType("bigint")
+                        .HasColumnName("checkouts_started");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("clicks");
+
+                    b.Property<decimal>("Commission")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("commission");
+
+                    b.Property<long>("ConvertedSessions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("converted_sessions");
+
+                    b.Property<long>("CouponOrders")
+                        .HasColumnType("bigint")
+                        .HasColumnName("coupon_orders");
+
+                    b.Property<long>("CustomerOrders")
+                        .HasColumnType("bigint")
+                        .HasColumnName("customer_orders");
+
+                    b.Property<long>("FirstOrders")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_orders");
+
+                    b.Property<long>("NpsDetractors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("nps_detractors");
+
+                    b.Property<long>("NpsPromoters")
+                        .HasColumnType("bigint")
+                        .HasColumnName("nps_promoters");
+
+                    b.Property<long>("NpsResponses")
+                        .HasColumnType("bigint")
+                        .HasColumnName("nps_responses");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("bigint")
+                        .HasColumnName("orders");
+
+                    b.Property<long>("PageViews")
+                        .HasColumnType("bigint")
+                        .HasColumnName("page_views");
+
+                    b.Property<decimal>("PartnerRevenue")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("partner_revenue");
+
+                    b.Property<long>("ProductViews")
+                        .HasColumnType("bigint")
+                        .HasColumnName("product_views");
+
+                    b.Property<long>("PromotionMismatches")
+                        .HasColumnType("bigint")
+                        .HasColumnName("promotion_mismatches");
+
+                    b.Property<long>("PromotionOrders")
+                        .HasColumnType("bigint")
+                        .HasColumnName("promotion_orders");
+
+                    b.Property<long>("RecoveredCarts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recovered_carts");
+
+                    b.Property<decimal>("RefundedAmount")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("refunded_amount");
+
+                    b.Property<long>("RefundedOrders")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded_orders");
+
+                    b.Property<long>("Refunds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunds");
+
+                    b.Property<long>("RemoveFromCarts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("remove_from_carts");
+
+                    b.Property<long>("RepeatOrders")
+                        .HasColumnType("bigint")
+                        .HasColumnName("repeat_orders");
+
+                    b.Property<decimal>("Revenue")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("revenue");
+
+                    b.Property<long>("Sessions")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sessions");
+
+                    b.Property<long>("SurveyResponses")
+                        .HasColumnType("bigint")
+                        .HasColumnName("survey_responses");
+
+                    b.Property<long>("SurveysShown")
+                        .HasColumnType("bigint")
+                        .HasColumnName("surveys_shown");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("VerifiedOrders")
+                        .HasColumnType("bigint")
+                        .HasColumnName("verified_orders");
+
+                    b.HasKey("Granularity", "Dimension", "DimensionValue", "Period", "Currency")
+                        .HasName("PK_kpi_aggregates");
+
+                    b.ToTable("kpi_aggregates", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Aggregation.OrderFact", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<decimal>("Amount")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("amount");
+
+                    b.Property<bool>("Attributed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("attributed");
+
+                    b.Property<string>("Campaign")
+                        .HasColumnType("text")
+                        .HasColumnName("campaign");
+
+                    b.Property<decimal>("Commission")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("commission");
+
+                    b.Property<bool>("Coupon")
+                        .HasColumnType("boolean")
+                        .HasColumnName("coupon");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<bool>("CustomerCounted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("customer_counted");
+
+                    b.Property<string>("CustomerId")
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<bool>("Mismatch")
+                        .HasColumnType("boolean")
+                        .HasColumnName("mismatch");
+
+                    b.Property<DateTimeOffset>("OrderedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ordered_at");
+
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<bool>("Promotion")
+                        .HasColumnType("boolean")
+                        .HasColumnName("promotion");
+
+                    b.Property<bool>("Refunded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("refunded");
+
+                    b.Property<decimal>("RefundedAmount")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("refunded_amount");
+
+                    b.Property<long>("Refunds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunds");
+
+                    b.PrimitiveCollection<string[]>("Segments")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("segments");
+
+                    b.Property<string>("Touchpoint")
+                        .HasColumnType("text")
+                        .HasColumnName("touchpoint");
+
+                    b.Property<string>("TrafficSource")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("traffic_source");
+
+                    b.Property<bool>("Verified")
+                        .HasColumnType("boolean")
+                        .HasColumnName("verified");
+
+                    b.HasKey("OrderId")
+                        .HasName("PK_orders");
+
+                    b.ToTable("orders", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Aggregation.SessionFact", b =>
+                {
+                    b.Property<string>("SessionId")
+                        .HasColumnType("text")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Campaign")
+                        .HasColumnType("text")
+                        .HasColumnName("campaign");
+
+                    b.Property<bool>("Converted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("converted");
+
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.PrimitiveCollection<string[]>("Segments")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("segments");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Touchpoint")
+                        .HasColumnType("text")
+                        .HasColumnName("touchpoint");
+
+                    b.Property<string>("TrafficSource")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("traffic_source");
+
+                    b.Property<string>("VisitorId")
+                        .HasColumnType("text")
+                        .HasColumnName("visitor_id");
+
+                    b.HasKey("SessionId")
+                        .HasName("PK_sessions");
+
+                    b.ToTable("sessions", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Campaigns.Campaign", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly>("EndsOn")
+                        .HasColumnType("date")
+                        .HasColumnName("ends_on");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
+                    b.PrimitiveCollection<string[]>("Incentives")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("incentives");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.PrimitiveCollection<Guid[]>("PartnerIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("partner_ids");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date")
+                        .HasColumnName("starts_on");
+
+                    b.Property<string>("Targets")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("targets");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("PK_campaigns");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ux_campaigns_code");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_campaigns_idempotency_key");
+
+                    b.HasIndex("StartsOn")
+                        .HasDatabaseName("ix_campaigns_starts_on");
+
+                    b.ToTable("campaigns", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Ingestion.RawEvent", b =>
+                {
+                    b.Property<string>("EventId")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("event_id");
+
+                    b.Property<DateTimeOffset?>("AggregatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("aggregated_at");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<bool>("Replayed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("replayed");
+
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("type");
+
+                    b.HasKey("EventId")
+                        .HasName("PK_raw_events");
+
+                    b.HasIndex(new[] { "Sequence" }, "ix_raw_events_pending")
+                        .HasDatabaseName("ix_raw_events_sequence")
+                        .HasFilter("aggregated_at IS NULL");
+
+                    b.HasIndex(new[] { "Sequence" }, "ux_raw_events_sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_raw_events_sequence1");
+
+                    b.ToTable("raw_events", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Analytics.Api.Kpis.ClickConversion", b =>
                 {
                     b.Property<Guid>("ClickId")
@@ -126,6 +742,38 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasDatabaseName("ix_partner_daily_sales_day");
 
                     b.ToTable("partner_daily_sales", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Scorecards.ConcentrationFlag", b =>
+                {
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<string>("Currency")
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<DateTimeOffset?>("ClearedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cleared_at");
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("raised_at");
+
+                    b.Property<decimal>("RevenueShare")
+                        .HasColumnType("numeric(9,4)")
+                        .HasColumnName("revenue_share");
+
+                    b.HasKey("PartnerId", "Currency")
+                        .HasName("PK_concentration_flags");
+
+                    b.ToTable("concentration_flags", (string)null);
                 });
 
             modelBuilder.Entity("PartnerMesh.Outbox.InboxMessage", b =>

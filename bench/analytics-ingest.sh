@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Behaviour-event ingestion through the gateway against a running system (scripts/run.sh): accepted events/s with
+# batches (every tenth batch resent), none lost or double-counted (the KPI's page views equal the accepted events),
+# freshness event → KPI p95 under the load, and a year's KPI query for one partner p99. Prints a markdown table.
+#
+# Usage: bench/analytics-ingest.sh [--seconds 10] [--batch 500] [--concurrency 8] [--partners 100] [--query-samples 200]
+#                                  [--gateway URL] [--api-key KEY]
+# Environment: PARTNERMESH_ADMIN_KEY (an admin API key), PARTNERMESH_GATEWAY (default http://127.0.0.1:8080).
+# The events stay in the system's analytics log (run it against a development system).
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+dotnet build -c Release bench/PartnerMesh.Analytics.LoadBench -v quiet -nologo >&2
+exec dotnet artifacts/bin/PartnerMesh.Analytics.LoadBench/release/PartnerMesh.Analytics.LoadBench.dll "$@"

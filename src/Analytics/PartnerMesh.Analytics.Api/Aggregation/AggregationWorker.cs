@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Options;
+
+namespace PartnerMesh.Analytics.Api.Aggregation;
+
+/// <summary>
+/// Runs the aggregator whenever events are pending (woken by this instance's ingestion, or polling for others'), and
+/// between batches the time-based decisions: abandoned carts, lapsed customers, concentration risk.
+/// </summary>
+public sealed class AggregationWorker(
+    IServiceScopeFactory scopes,
+    AggregationSignal signal,
+    IOptions<AnalyticsOptions> options,
+    TimeProvider timeProvider,
+    ILogger<AggregationWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nextSweep = DateTimeOffset.MinValue;
+        var nextConcentration = DateTimeOffset.MinValue;
+        var isolate = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                int applied;
+                do
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    applied = await scope.ServiceProvider.GetRequiredService<Aggregator>().RunBatchAsync(stoppingToken, isolate ? 1 : null);
+                    isolate = false;
+                }
+                while (applied > 0 && !stoppingToken.IsCancellationRequested);
+
+                var now = timeProvider.GetUtcNow();
+                if (now >= nextSweep)
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var decided = await scope.ServiceProvider.GetRequiredService<Sweeper>().SweepAsync(stoppingToken);
+                    nextSweep = now + options.Value.CartAbandonment.SweepInterval;
+                    if (decided > 0)
+                    {
+                        continue;
+                    }
+                }
+
+                if (now >= nextConcentration)
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<Scorecards.ConcentrationMonitor>().CheckAsync(stoppingToken);
+                    nextConcentration = now + options.Value.ConcentrationRisk.CheckInterval;
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                if (isolate && !IsTransient(exception))
+                {
+                    // The next event fails on its own: set it aside so the events behind it are counted.
+                    await using var scope = scopes.CreateAsyncScope();
+                    var skipped = await scope.ServiceProvider.GetRequiredService<Aggregator>().SkipNextAsync(stoppingToken);
+                    logger.LogError(exception, "Analytics event {EventId} cannot be aggregated; set aside (it stays in the log)", skipped);
+                    isolate = false;
+                    continue;
+                }
+
+                logger.LogWarning(exception, "Aggregating analytics events failed; retrying them one at a time");
+                isolate = !IsTransient(exception);
+            }
+
+            try
+            {
+                await signal.WaitAsync(options.Value.AggregationPollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is Npgsql.NpgsqlException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,184 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.Ingestion;
+using PartnerMesh.Contracts.Analytics;
+using PartnerMesh.Outbox;
+
+namespace PartnerMesh.Analytics.Api.Aggregation;
+
+/// <summary>
+/// Applies the log's pending events to the facts and KPI aggregates, in log order, one batch per transaction: the
+/// aggregates, the facts, the events' "aggregated" marks and any published events commit together or not at all. One
+/// instance at a time holds the aggregation lock, so the log is applied in one order everywhere (and a replay gives the
+/// same numbers).
+/// </summary>
+public sealed class Aggregator(
+    AnalyticsDbContext db,
+    IOptions<AnalyticsOptions> options,
+    AnalyticsMetrics metrics,
+    TimeProvider timeProvider)
+{
+    /// <summary>The PostgreSQL advisory lock key of the aggregation (any constant unique to analytics).</summary>
+    public const long LockKey = 0x616e616c79746963;
+
+    /// <returns>How many events were applied (0 when none was pending or another instance is aggregating).</returns>
+    public async Task<int> RunBatchAsync(CancellationToken cancellationToken, int? limit = null)
+    {
+        var settings = options.Value;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await TryLockAsync(cancellationToken))
+        {
+            return 0;
+        }
+
+        var pending = await db.RawEvents
+            .Where(raw => raw.AggregatedAt == null)
+            .OrderBy(raw => raw.Sequence)
+            .Take(limit ?? settings.AggregationBatchSize)
+            .Select(raw => new { raw.Sequence, raw.Payload, raw.Replayed, raw.ReceivedAt })
+            .ToListAsync(cancellationToken);
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+
+        var events = pending.Select(raw => (Event: EventLog.Read(raw.Payload), raw.Replayed)).ToList();
+        var now = timeProvider.GetUtcNow();
+        var state = await LoadAsync(events.Select(e => e.Event).ToList(), cancellationToken);
+        var projector = new KpiProjector(state, settings.TimeZone(), settings.Segments, now);
+        foreach (var (analyticsEvent, replayed) in events)
+        {
+            projector.Apply(analyticsEvent, replayed);
+        }
+
+        // New sessions are the most numerous new facts (one per visit): one unnest insert instead of EF's per-row inserts.
+        var sessions = state.Added.OfType<SessionFact>().ToList();
+        await InsertSessionsAsync(sessions, cancellationToken);
+        db.AddRange(state.Added.Where(fact => fact is not SessionFact));
+        foreach (var change in state.SegmentChanges)
+        {
+            db.AddIntegrationEvent(new CustomerSegmentChanged
+            {
+                EventId = Guid.NewGuid(),
+                OccurredAt = change.At,
+                CustomerId = change.CustomerId,
+                Segment = change.Segment,
+                Change = change.Joined ? CustomerSegmentChanged.Joined : CustomerSegmentChanged.Left,
+                Segments = change.Segments,
+            });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await db.AddAsync(state.Deltas.Values, now, cancellationToken);
+        var sequences = pending.Select(raw => raw.Sequence).ToArray();
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE raw_events SET aggregated_at = {now} WHERE sequence = ANY({sequences})", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        metrics.Aggregated(pending.Count);
+        foreach (var raw in pending.Where(raw => !raw.Replayed))
+        {
+            metrics.EventApplied("behaviour", now - raw.ReceivedAt);
+        }
+
+        db.ChangeTracker.Clear();
+        return pending.Count;
+    }
+
+    /// <summary>
+    /// Sets aside the next pending event when applying it alone fails (a poison event must not stop the KPIs): it is
+    /// marked aggregated without effect and logged, and stays in the log for a replay after a fix.
+    /// </summary>
+    public async Task<string?> SkipNextAsync(CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await TryLockAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var next = await db.RawEvents.Where(raw => raw.AggregatedAt == null).OrderBy(raw => raw.Sequence).FirstOrDefaultAsync(cancellationToken);
+        if (next is null)
+        {
+            return null;
+        }
+
+        next.AggregatedAt = timeProvider.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return next.EventId;
+    }
+
+    private Task InsertSessionsAsync(List<SessionFact> sessions, CancellationToken cancellationToken)
+    {
+        if (sessions.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        // Segment names have no commas; an array column cannot be unnested from a two-dimensional array.
+        var ids = sessions.Select(s => s.SessionId).ToArray();
+        var startedAt = sessions.Select(s => s.StartedAt.ToUniversalTime()).ToArray();
+        var visitors = sessions.Select(s => s.VisitorId).ToArray();
+        var converted = sessions.Select(s => s.Converted).ToArray();
+        var partners = sessions.Select(s => s.PartnerId).ToArray();
+        var campaigns = sessions.Select(s => s.Campaign).ToArray();
+        var sources = sessions.Select(s => s.TrafficSource).ToArray();
+        var touchpoints = sessions.Select(s => s.Touchpoint).ToArray();
+        var segments = sessions.Select(s => string.Join(',', s.Segments)).ToArray();
+        return db.Database.ExecuteSqlAsync(
+            $$"""
+            INSERT INTO sessions (session_id, started_at, visitor_id, converted, partner_id, campaign, traffic_source, touchpoint, segments)
+            SELECT d.id, d.started_at, d.visitor, d.converted, d.partner, d.campaign, d.source, d.touchpoint,
+                   COALESCE(string_to_array(NULLIF(d.segments, ''), ','), '{}')
+            FROM unnest({{ids}}, {{startedAt}}, {{visitors}}, {{converted}}, {{partners}}, {{campaigns}}, {{sources}}, {{touchpoints}}, {{segments}})
+                AS d(id, started_at, visitor, converted, partner, campaign, source, touchpoint, segments)
+            """,
+            cancellationToken);
+    }
+
+    /// <summary>Takes the aggregation lock for the current transaction, if free.</summary>
+    public async Task<bool> TryLockAsync(CancellationToken cancellationToken) =>
+        (await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({LockKey}) AS \"Value\"").ToListAsync(cancellationToken)).Single();
+
+    private async Task<ProjectionState> LoadAsync(IReadOnlyList<AnalyticsEvent> events, CancellationToken cancellationToken)
+    {
+        var state = new ProjectionState();
+        var sessionIds = Distinct(events.Select(e => e.SessionId));
+        var cartIds = Distinct(events.Select(e => e.CartId));
+        var orderIds = Distinct(events.Select(e => e.OrderId));
+        var impressionIds = events.Where(e => e.ImpressionId is not null).Select(e => e.ImpressionId!.Value).Distinct().ToArray();
+
+        foreach (var session in await db.Sessions.Where(s => sessionIds.Contains(s.SessionId)).ToListAsync(cancellationToken))
+        {
+            state.Sessions[session.SessionId] = session;
+        }
+
+        foreach (var cart in await db.Carts.Where(c => cartIds.Contains(c.CartId)).ToListAsync(cancellationToken))
+        {
+            state.Carts[cart.CartId] = cart;
+        }
+
+        foreach (var order in await db.Orders.Where(o => orderIds.Contains(o.OrderId)).ToListAsync(cancellationToken))
+        {
+            state.Orders[order.OrderId] = order;
+        }
+
+        foreach (var impression in await db.Impressions.Where(i => impressionIds.Contains(i.ImpressionId)).ToListAsync(cancellationToken))
+        {
+            state.Impressions[impression.ImpressionId] = impression;
+        }
+
+        var customerIds = Distinct(events.Select(e => e.CustomerId).Concat(state.Carts.Values.Select(c => c.CustomerId)));
+        foreach (var customer in await db.Customers.Where(c => customerIds.Contains(c.CustomerId)).ToListAsync(cancellationToken))
+        {
+            state.Customers[customer.CustomerId] = customer;
+        }
+
+        return state;
+    }
+
+    private static string[] Distinct(IEnumerable<string?> ids) =>
+        ids.Where(id => id is not null).Select(id => id!).Distinct(StringComparer.Ordinal).ToArray();
+}

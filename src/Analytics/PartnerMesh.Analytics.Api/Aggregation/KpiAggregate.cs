@@ -1,0 +1,74 @@
+namespace PartnerMesh.Analytics.Api.Aggregation;
+
+/// <summary>
+/// The KPI counters of one period (an hour or a day in the reporting time zone) for one value of one dimension, kept
+/// incrementally by the aggregator. Counts live in the row with an empty <see cref="Currency"/>; money (and the orders
+/// it belongs to, for the average order value) in one row per currency, never summed across currencies.
+/// Definitions: docs/kpis.md.
+/// </summary>
+public sealed class KpiAggregate
+{
+    public required string Granularity { get; init; }
+    public required string Dimension { get; init; }
+    public required string DimensionValue { get; init; }
+    /// <summary>The period's start as a wall-clock time in the reporting time zone.</summary>
+    public DateTime Period { get; init; }
+    public required string Currency { get; init; }
+
+    public long Sessions { get; set; }
+    public long ConvertedSessions { get; set; }
+    public long PageViews { get; set; }
+    public long ProductViews { get; set; }
+    public long AddToCarts { get; set; }
+    public long RemoveFromCarts { get; set; }
+    public long CheckoutsStarted { get; set; }
+    public long Clicks { get; set; }
+    public long Orders { get; set; }
+    public long CustomerOrders { get; set; }
+    public long FirstOrders { get; set; }
+    public long RepeatOrders { get; set; }
+    public long Carts { get; set; }
+    public long AbandonedCarts { get; set; }
+    public long RecoveredCarts { get; set; }
+    public long CouponOrders { get; set; }
+    public long VerifiedOrders { get; set; }
+    public long PromotionOrders { get; set; }
+    public long PromotionMismatches { get; set; }
+    public long SurveysShown { get; set; }
+    public long SurveyResponses { get; set; }
+    public long NpsResponses { get; set; }
+    public long NpsPromoters { get; set; }
+    public long NpsDetractors { get; set; }
+    public long AttributedOrders { get; set; }
+    public long RefundedOrders { get; set; }
+    public long Refunds { get; set; }
+    public decimal Revenue { get; set; }
+    public decimal PartnerRevenue { get; set; }
+    public decimal Commission { get; set; }
+    public decimal RefundedAmount { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public static class Granularities
+{
+    public const string Day = "day";
+    public const string Hour = "hour";
+
+    public static readonly string[] All = [Day, Hour];
+}
+
+public static class Dimensions
+{
+    public const string All = "all";
+    public const string Partner = "partner";
+    public const string Campaign = "campaign";
+    public const string Segment = "segment";
+    public const string Touchpoint = "touchpoint";
+    public const string TrafficSource = "traffic_source";
+
+    public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
+    {
+        All, Partner, Campaign, Segment, Touchpoint, TrafficSource,
+    };
+}

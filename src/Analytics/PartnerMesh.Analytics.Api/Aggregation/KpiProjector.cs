@@ -1,0 +1,505 @@
+using PartnerMesh.Analytics.Api.Ingestion;
+using PartnerMesh.Analytics.Api.Segments;
+
+namespace PartnerMesh.Analytics.Api.Aggregation;
+
+/// <summary>
+/// Applies log events, in log order, to the facts and the KPI counters. Every counter a rate divides by is counted
+/// from the same fact as its numerator and on the same period and dimensions (a converted session on the session's
+/// start, a recovered cart on the cart's creation, a coupon order on the order's time), so no rate exceeds 1 whatever
+/// order events arrive in. Pure: the aggregator loads the facts and persists the result.
+/// </summary>
+public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, SegmentOptions segmentOptions, DateTimeOffset now)
+{
+    private const string NoCurrency = "";
+
+    public void Apply(AnalyticsEvent e, bool replayed)
+    {
+        switch (e.Type)
+        {
+            case EventTypes.PageView or EventTypes.ProductView or EventTypes.AddToCart or EventTypes.RemoveFromCart
+                or EventTypes.CheckoutStarted or EventTypes.OrderCompleted:
+                Behaviour(e, replayed);
+                break;
+            case EventTypes.ClickRecorded:
+                Count(e.OccurredAt, new Dims(e.PartnerId, e.UtmCampaign, e.UtmSource ?? "referral", "click", []), NoCurrency, a => a.Clicks++);
+                break;
+            case EventTypes.ConversionAttributed:
+            {
+                var order = EnsureOrder(e, PartnerDims(e));
+                if (!order.Attributed)
+                {
+                    order.Attributed = true;
+                    order.Commission = e.Commission ?? 0m;
+                    Count(order.OrderedAt, order.Dims, NoCurrency, a => a.AttributedOrders++);
+                    Count(order.OrderedAt, order.Dims, order.Currency, a => a.Commission += order.Commission);
+                }
+
+                break;
+            }
+
+            case EventTypes.CouponRedeemed:
+            {
+                var order = EnsureOrder(e, PartnerDims(e));
+                if (!order.Coupon)
+                {
+                    order.Coupon = true;
+                    Count(order.OrderedAt, order.Dims, NoCurrency, a => a.CouponOrders++);
+                }
+
+                break;
+            }
+
+            case EventTypes.OrderPromotionsVerified or EventTypes.QuoteMismatchDetected:
+                Verified(e);
+                break;
+            case EventTypes.RefundRecorded:
+                Refund(e);
+                break;
+            case EventTypes.SurveyShown:
+                SurveyShown(e);
+                break;
+            case EventTypes.SurveyResponseSubmitted:
+                SurveyResponse(e);
+                break;
+            case EventTypes.CartAbandoned:
+                CartAbandoned(e, replayed);
+                break;
+            case EventTypes.CustomerLapsed:
+                if (e.CustomerId is { } lapsedId && state.Customers.TryGetValue(lapsedId, out var lapsed) && !lapsed.Lapsed && lapsed.Orders > 0)
+                {
+                    lapsed.Lapsed = true;
+                    UpdateSegments(lapsed, e.OccurredAt, replayed);
+                }
+
+                break;
+        }
+    }
+
+    private void Behaviour(AnalyticsEvent e, bool replayed)
+    {
+        var customer = e.CustomerId is { } customerId ? Customer(customerId) : null;
+        SessionFact? session = null;
+        if (e.SessionId is { } sessionId && !state.Sessions.TryGetValue(sessionId, out session))
+        {
+            session = state.Add(new SessionFact { SessionId = sessionId, StartedAt = e.OccurredAt, VisitorId = e.VisitorId });
+            session.SetDims(EventDims(e, null, customer));
+            state.Sessions[sessionId] = session;
+            Count(session.StartedAt, session.Dims, NoCurrency, a => a.Sessions++);
+        }
+
+        var dims = EventDims(e, session, customer);
+        if (customer is not null && dims.PartnerId is { } partnerId)
+        {
+            customer.PartnerId = partnerId;
+        }
+
+        switch (e.Type)
+        {
+            case EventTypes.PageView:
+                Count(e.OccurredAt, dims, NoCurrency, a => a.PageViews++);
+                break;
+            case EventTypes.ProductView:
+                Count(e.OccurredAt, dims, NoCurrency, a => a.ProductViews++);
+                break;
+            case EventTypes.AddToCart:
+            {
+                Count(e.OccurredAt, dims, NoCurrency, a => a.AddToCarts++);
+                var cart = Cart(e, dims);
+                cart.Items += e.Quantity ?? 1;
+                cart.Total += e.Amount ?? 0m;
+                cart.Currency ??= e.Currency;
+                if (!cart.Counted && cart.Items > 0)
+                {
+                    cart.Counted = true;
+                    Count(cart.CreatedAt, cart.Dims, NoCurrency, a => a.Carts++);
+                    if (cart.CustomerId is { } owner && Customer(owner) is { } cartCustomer)
+                    {
+                        cartCustomer.Carts++;
+                        UpdateSegments(cartCustomer, e.OccurredAt, replayed);
+                    }
+                }
+
+                break;
+            }
+
+            case EventTypes.RemoveFromCart:
+            {
+                Count(e.OccurredAt, dims, NoCurrency, a => a.RemoveFromCarts++);
+                var cart = Cart(e, dims);
+                cart.Items = Math.Max(0, cart.Items - (e.Quantity ?? 1));
+                cart.Total = cart.Items == 0 ? 0m : Math.Max(0m, cart.Total - (e.Amount ?? 0m));
+                break;
+            }
+
+            case EventTypes.CheckoutStarted:
+                Count(e.OccurredAt, dims, NoCurrency, a => a.CheckoutsStarted++);
+                Cart(e, dims);
+                break;
+            case EventTypes.OrderCompleted:
+                OrderCompleted(e, dims, session, customer, replayed);
+                break;
+        }
+    }
+
+    private void OrderCompleted(AnalyticsEvent e, Dims dims, SessionFact? session, CustomerFact? customer, bool replayed)
+    {
+        var orderId = e.OrderId!;
+        if (customer is not null && !(state.Orders.TryGetValue(orderId, out var known) && known.CustomerCounted))
+        {
+            customer.Orders++;
+            customer.FirstOrderAt ??= e.OccurredAt;
+            customer.LastOrderAt = customer.LastOrderAt is { } last && last > e.OccurredAt ? last : e.OccurredAt;
+            customer.Lapsed = false;
+            UpdateSegments(customer, e.OccurredAt, replayed);
+            dims = dims with { Segments = customer.Segments };
+        }
+
+        var order = EnsureOrder(e, dims);
+        if (customer is not null && !order.CustomerCounted)
+        {
+            order.CustomerCounted = true;
+            order.CustomerId = customer.CustomerId;
+            var first = customer.Orders == 1;
+            Count(order.OrderedAt, dims, NoCurrency, a =>
+            {
+                a.CustomerOrders++;
+                if (first)
+                {
+                    a.FirstOrders++;
+                }
+                else
+                {
+                    a.RepeatOrders++;
+                }
+            });
+        }
+
+        if (session is { Converted: false })
+        {
+            session.Converted = true;
+            Count(session.StartedAt, session.Dims, NoCurrency, a => a.ConvertedSessions++);
+        }
+
+        if (e.CartId is { } cartId && state.Carts.TryGetValue(cartId, out var cart))
+        {
+            if (cart.Status == CartStatuses.Abandoned)
+            {
+                cart.Status = CartStatuses.Recovered;
+                Count(cart.CreatedAt, cart.Dims, NoCurrency, a => a.RecoveredCarts++);
+            }
+            else if (cart.Status == CartStatuses.Open)
+            {
+                cart.Status = CartStatuses.Ordered;
+            }
+
+            cart.LastActivityAt = Later(cart.LastActivityAt, e.OccurredAt);
+        }
+    }
+
+    /// <summary>
+    /// The order, counted (orders, revenue) the first time any source tells of it, on that source's order time and
+    /// dimensions. A partner learned later (attribution comes after the order) moves the order into that partner's rows.
+    /// </summary>
+    private OrderFact EnsureOrder(AnalyticsEvent e, Dims dims)
+    {
+        var orderId = e.OrderId!;
+        if (!state.Orders.TryGetValue(orderId, out var order))
+        {
+            order = state.Add(new OrderFact
+            {
+                OrderId = orderId,
+                OrderedAt = e.OccurredAt,
+                Currency = e.Currency ?? "XXX",
+                Amount = e.Amount ?? 0m,
+            });
+            order.SetDims(dims);
+            state.Orders[orderId] = order;
+            var (amount, hasPartner) = (order.Amount, order.PartnerId is not null);
+            Count(order.OrderedAt, order.Dims, NoCurrency, a => a.Orders++);
+            Count(order.OrderedAt, order.Dims, order.Currency, a =>
+            {
+                a.Orders++;
+                a.Revenue += amount;
+                if (hasPartner)
+                {
+                    a.PartnerRevenue += amount;
+                }
+            });
+            return order;
+        }
+
+        if (order.PartnerId is null && dims.PartnerId is { } partnerId)
+        {
+            order.PartnerId = partnerId;
+            var partnerDims = new[] { (Dimensions.Partner, partnerId.ToString()) };
+            CountOnly(order.OrderedAt, partnerDims, NoCurrency, a => AddOrderCounts(a, order));
+            CountOnly(order.OrderedAt, partnerDims, order.Currency, a =>
+            {
+                a.Orders++;
+                a.Revenue += order.Amount;
+                a.PartnerRevenue += order.Amount;
+                a.Commission += order.Commission;
+                a.RefundedAmount += order.RefundedAmount;
+            });
+
+            // The merchant-wide rows learn that this revenue came through a partner.
+            CountOnly(order.OrderedAt, [(Dimensions.All, "")], order.Currency, a => a.PartnerRevenue += order.Amount);
+        }
+
+        return order;
+    }
+
+    private static void AddOrderCounts(KpiAggregate a, OrderFact order)
+    {
+        a.Orders++;
+        a.AttributedOrders += order.Attributed ? 1 : 0;
+        a.CouponOrders += order.Coupon ? 1 : 0;
+        a.VerifiedOrders += order.Verified ? 1 : 0;
+        a.PromotionOrders += order.Promotion ? 1 : 0;
+        a.PromotionMismatches += order.Mismatch ? 1 : 0;
+        a.RefundedOrders += order.Refunded ? 1 : 0;
+        a.Refunds += order.Refunds;
+    }
+
+    private void Verified(AnalyticsEvent e)
+    {
+        var order = EnsureOrder(e, PartnerDims(e));
+        if (!order.Verified)
+        {
+            order.Verified = true;
+            Count(order.OrderedAt, order.Dims, NoCurrency, a => a.VerifiedOrders++);
+        }
+
+        if (e.PromotionCount > 0 && !order.Promotion)
+        {
+            order.Promotion = true;
+            Count(order.OrderedAt, order.Dims, NoCurrency, a => a.PromotionOrders++);
+        }
+
+        var mismatch = e.Type == EventTypes.QuoteMismatchDetected || string.Equals(e.Outcome, "mismatch", StringComparison.OrdinalIgnoreCase);
+        if (mismatch && !order.Mismatch)
+        {
+            order.Mismatch = true;
+            Count(order.OrderedAt, order.Dims, NoCurrency, a => a.PromotionMismatches++);
+        }
+    }
+
+    private void Refund(AnalyticsEvent e)
+    {
+        var amount = e.Amount ?? 0m;
+        if (e.OrderId is { } orderId && state.Orders.TryGetValue(orderId, out var order))
+        {
+            if (order.PartnerId is null && e.PartnerId is not null)
+            {
+                EnsureOrder(e, PartnerDims(e));
+            }
+
+            var first = !order.Refunded;
+            order.Refunded = true;
+            order.Refunds++;
+            order.RefundedAmount += amount;
+            Count(order.OrderedAt, order.Dims, NoCurrency, a =>
+            {
+                a.Refunds++;
+                a.RefundedOrders += first ? 1 : 0;
+            });
+            Count(order.OrderedAt, order.Dims, e.Currency ?? order.Currency, a => a.RefundedAmount += amount);
+            return;
+        }
+
+        // An order analytics never saw: the refund counts on its own time, but not as a refunded order (no order to refund).
+        var dims = PartnerDims(e);
+        Count(e.OccurredAt, dims, NoCurrency, a => a.Refunds++);
+        Count(e.OccurredAt, dims, e.Currency ?? "XXX", a => a.RefundedAmount += amount);
+    }
+
+    private void SurveyShown(AnalyticsEvent e)
+    {
+        var id = e.ImpressionId!.Value;
+        if (!state.Impressions.TryGetValue(id, out var impression))
+        {
+            impression = state.Add(new ImpressionFact { ImpressionId = id });
+            state.Impressions[id] = impression;
+        }
+
+        if (impression.Shown)
+        {
+            return;
+        }
+
+        impression.Shown = true;
+        impression.ShownAt = e.OccurredAt;
+        impression.SetDims(SurveyDims(e));
+        var responded = impression.Responded;
+        Count(e.OccurredAt, impression.Dims, NoCurrency, a =>
+        {
+            a.SurveysShown++;
+            a.SurveyResponses += responded ? 1 : 0;
+        });
+    }
+
+    private void SurveyResponse(AnalyticsEvent e)
+    {
+        if (e.NpsScore is { } score)
+        {
+            Count(e.OccurredAt, SurveyDims(e), NoCurrency, a =>
+            {
+                a.NpsResponses++;
+                a.NpsPromoters += score >= 9 ? 1 : 0;
+                a.NpsDetractors += score <= 6 ? 1 : 0;
+            });
+        }
+
+        // Only answers to a showing count in the response rate (an email-link answer without one has no denominator).
+        if (e.ImpressionId is not { } id)
+        {
+            return;
+        }
+
+        if (!state.Impressions.TryGetValue(id, out var impression))
+        {
+            impression = state.Add(new ImpressionFact { ImpressionId = id, Responded = true });
+            state.Impressions[id] = impression;
+            return;
+        }
+
+        if (!impression.Responded)
+        {
+            impression.Responded = true;
+            if (impression is { Shown: true, ShownAt: { } shownAt })
+            {
+                Count(shownAt, impression.Dims, NoCurrency, a => a.SurveyResponses++);
+            }
+        }
+    }
+
+    private void CartAbandoned(AnalyticsEvent e, bool replayed)
+    {
+        if (e.CartId is not { } cartId || !state.Carts.TryGetValue(cartId, out var cart) || cart.Status != CartStatuses.Open || !cart.Counted)
+        {
+            return;
+        }
+
+        cart.Status = CartStatuses.Abandoned;
+        cart.AbandonedAt = e.OccurredAt;
+        Count(cart.CreatedAt, cart.Dims, NoCurrency, a => a.AbandonedCarts++);
+        if (cart.CustomerId is { } customerId && state.Customers.TryGetValue(customerId, out var customer))
+        {
+            customer.AbandonedCarts++;
+            UpdateSegments(customer, e.OccurredAt, replayed);
+        }
+    }
+
+    private CartFact Cart(AnalyticsEvent e, Dims dims)
+    {
+        var cartId = e.CartId!;
+        if (!state.Carts.TryGetValue(cartId, out var cart))
+        {
+            cart = state.Add(new CartFact { CartId = cartId, VisitorId = e.VisitorId ?? "", CreatedAt = e.OccurredAt, LastActivityAt = e.OccurredAt });
+            cart.SetDims(dims);
+            state.Carts[cartId] = cart;
+        }
+
+        cart.CustomerId = e.CustomerId ?? cart.CustomerId;
+        cart.Email = e.Email ?? cart.Email;
+        cart.SessionId = e.SessionId ?? cart.SessionId;
+        cart.LastActivityAt = Later(cart.LastActivityAt, e.OccurredAt);
+        return cart;
+    }
+
+    private CustomerFact Customer(string customerId)
+    {
+        if (!state.Customers.TryGetValue(customerId, out var customer))
+        {
+            customer = state.Add(new CustomerFact { CustomerId = customerId, UpdatedAt = now });
+            state.Customers[customerId] = customer;
+        }
+
+        return customer;
+    }
+
+    private void UpdateSegments(CustomerFact customer, DateTimeOffset at, bool replayed)
+    {
+        var next = SegmentRules.For(customer, segmentOptions);
+        var previous = customer.Segments;
+        customer.UpdatedAt = now;
+        if (next.SequenceEqual(previous, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        customer.Segments = next;
+        if (replayed)
+        {
+            return;
+        }
+
+        foreach (var joined in next.Except(previous, StringComparer.Ordinal))
+        {
+            state.SegmentChanges.Add(new SegmentChange(customer.CustomerId, joined, true, at, next));
+        }
+
+        foreach (var left in previous.Except(next, StringComparer.Ordinal))
+        {
+            state.SegmentChanges.Add(new SegmentChange(customer.CustomerId, left, false, at, next));
+        }
+    }
+
+    private static Dims EventDims(AnalyticsEvent e, SessionFact? session, CustomerFact? customer) => new(
+        e.PartnerId ?? session?.PartnerId,
+        e.UtmCampaign ?? session?.Campaign,
+        e.UtmSource ?? session?.TrafficSource ?? Dims.Direct,
+        e.Touchpoint ?? DefaultTouchpoint(e.Type),
+        customer?.Segments ?? []);
+
+    private Dims PartnerDims(AnalyticsEvent e) => new(
+        e.PartnerId,
+        e.UtmCampaign,
+        e.UtmSource ?? Dims.Direct,
+        e.Touchpoint,
+        e.CustomerId is { } id && state.Customers.TryGetValue(id, out var customer) ? customer.Segments : []);
+
+    private Dims SurveyDims(AnalyticsEvent e) => PartnerDims(e) with { Touchpoint = e.Touchpoint ?? "survey" };
+
+    private static string DefaultTouchpoint(string type) => type switch
+    {
+        EventTypes.PageView => "page",
+        EventTypes.ProductView => "product",
+        EventTypes.AddToCart or EventTypes.RemoveFromCart => "cart",
+        EventTypes.CheckoutStarted => "checkout",
+        _ => "order",
+    };
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private void Count(DateTimeOffset at, Dims dims, string currency, Action<KpiAggregate> apply) =>
+        CountOnly(at, dims.Expand(), currency, apply);
+
+    private void CountOnly(DateTimeOffset at, IEnumerable<(string Dimension, string Value)> dims, string currency, Action<KpiAggregate> apply)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, zone).DateTime;
+        var hour = new DateTime(local.Year, local.Month, local.Day, local.Hour, 0, 0, DateTimeKind.Unspecified);
+        var day = new DateTime(local.Year, local.Month, local.Day, 0, 0, 0, DateTimeKind.Unspecified);
+        foreach (var (dimension, value) in dims)
+        {
+            apply(Delta(Granularities.Day, dimension, value, day, currency));
+            apply(Delta(Granularities.Hour, dimension, value, hour, currency));
+        }
+    }
+
+    private KpiAggregate Delta(string granularity, string dimension, string value, DateTime period, string currency)
+    {
+        var key = (granularity, dimension, value, period, currency);
+        if (!state.Deltas.TryGetValue(key, out var delta))
+        {
+            delta = new KpiAggregate
+            {
+                Granularity = granularity, Dimension = dimension, DimensionValue = value, Period = period, Currency = currency,
+            };
+            state.Deltas[key] = delta;
+        }
+
+        return delta;
+    }
+}

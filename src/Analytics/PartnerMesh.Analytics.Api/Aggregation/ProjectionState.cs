@@ -1,0 +1,29 @@
+using PartnerMesh.Analytics.Api.Segments;
+
+namespace PartnerMesh.Analytics.Api.Aggregation;
+
+/// <summary>
+/// The facts one aggregation batch reads and writes (loaded up front by the aggregator) and the counter deltas and
+/// segment changes it produces. Facts created during the batch are listed in <see cref="Added"/>.
+/// </summary>
+public sealed class ProjectionState
+{
+    public Dictionary<string, SessionFact> Sessions { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, CartFact> Carts { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, OrderFact> Orders { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, CustomerFact> Customers { get; } = new(StringComparer.Ordinal);
+    public Dictionary<Guid, ImpressionFact> Impressions { get; } = [];
+
+    public List<object> Added { get; } = [];
+
+    public Dictionary<(string Granularity, string Dimension, string Value, DateTime Period, string Currency), KpiAggregate> Deltas { get; } = [];
+
+    public List<SegmentChange> SegmentChanges { get; } = [];
+
+    public T Add<T>(T fact)
+        where T : class
+    {
+        Added.Add(fact);
+        return fact;
+    }
+}

@@ -1,0 +1,84 @@
+namespace PartnerMesh.Analytics.Api;
+
+/// <summary>Settings of section <c>Analytics</c> (env <c>Analytics__ReportingTimeZone</c>, ...).</summary>
+public sealed class AnalyticsOptions
+{
+    public const string SectionName = "Analytics";
+
+    /// <summary>
+    /// The merchant's reporting time zone (IANA id, e.g. <c>Europe/Berlin</c>): days and hours of the KPI aggregates are
+    /// cut in it. Changing it applies to events aggregated afterwards; a replay re-cuts the whole history.
+    /// </summary>
+    public string ReportingTimeZone { get; set; } = "UTC";
+
+    public IngestionOptions Ingestion { get; set; } = new();
+
+    public CartAbandonmentOptions CartAbandonment { get; set; } = new();
+
+    public SegmentOptions Segments { get; set; } = new();
+
+    public ConcentrationRiskOptions ConcentrationRisk { get; set; } = new();
+
+    /// <summary>How many events the aggregator applies per transaction.</summary>
+    public int AggregationBatchSize { get; set; } = 2000;
+
+    /// <summary>How often the aggregator looks for events other instances accepted (a local batch wakes it at once).</summary>
+    public TimeSpan AggregationPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeZoneInfo TimeZone() => TimeZoneInfo.FindSystemTimeZoneById(ReportingTimeZone);
+}
+
+public sealed class IngestionOptions
+{
+    public int MaxEventsPerBatch { get; set; } = 1000;
+
+    /// <summary>Largest batch body in bytes (the gateway's own limit is 1 MiB).</summary>
+    public long MaxBatchBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How far ahead of the server's clock an event's timestamp may be (clock skew of the storefront).</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Events older than this are refused as ancient (late batches from a storefront's retry queue are fine).</summary>
+    public TimeSpan MaxEventAge { get; set; } = TimeSpan.FromDays(7);
+}
+
+public sealed class CartAbandonmentOptions
+{
+    /// <summary>A cart with items and no activity or order for this long is abandoned.</summary>
+    public TimeSpan IdleTime { get; set; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>How often carts are checked.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class SegmentOptions
+{
+    /// <summary>Customers with at least this many orders are frequent buyers.</summary>
+    public int FrequentBuyerMinOrders { get; set; } = 3;
+
+    /// <summary>Customers with at least this many abandoned carts ...</summary>
+    public int HighAbandonerMinAbandonedCarts { get; set; } = 3;
+
+    /// <summary>... and at least this share of their carts abandoned are high cart abandoners.</summary>
+    public decimal HighAbandonerMinShare { get; set; } = 0.5m;
+
+    /// <summary>Buyers without an order for this long are lapsed.</summary>
+    public TimeSpan LapsedAfter { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Segment counts below this are not shown to partners (k-anonymity).</summary>
+    public int PartnerAnonymityThreshold { get; set; } = 5;
+}
+
+public sealed class ConcentrationRiskOptions
+{
+    /// <summary>A partner whose share of revenue (per currency) exceeds this is a concentration risk.</summary>
+    public decimal Threshold { get; set; } = 0.5m;
+
+    /// <summary>The trailing window the share is measured over.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Revenue below this (in the currency) is too little to judge.</summary>
+    public decimal MinimumRevenue { get; set; } = 0m;
+
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,430 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerMesh.Analytics.Api.Aggregation;
+using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.Infrastructure.Configurations;
+using PartnerMesh.Analytics.Api.Reporting;
+using PartnerMesh.Data;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
+
+namespace PartnerMesh.Analytics.Api.Campaigns;
+
+public sealed record SaveCampaignRequest(
+    string? Name,
+    string? Code,
+    DateOnly? StartsOn,
+    DateOnly? EndsOn,
+    IReadOnlyList<Guid>? PartnerIds,
+    IReadOnlyList<string>? Incentives,
+    IReadOnlyDictionary<string, decimal>? Targets,
+    string? Currency);
+
+public sealed record CampaignResponse(
+    Guid Id, string Name, string Code, DateOnly StartsOn, DateOnly EndsOn, IReadOnlyList<Guid> PartnerIds,
+    IReadOnlyList<string> Incentives, IReadOnlyDictionary<string, decimal> Targets, string Status);
+
+public sealed record CampaignPage(IReadOnlyList<CampaignResponse> Items, string? NextCursor);
+
+/// <param name="Met">Whether the actual reached the target (for "lower is better" KPIs: stayed at or below it); null without data.</param>
+public sealed record TargetResult(string Kpi, decimal Target, decimal? Actual, bool? Met, bool LowerIsBetter);
+
+public sealed record CampaignReport(CampaignResponse Campaign, DateOnly From, DateOnly To, string Currency, KpiFigures Kpis, IReadOnlyList<TargetResult> Targets);
+
+public static class CampaignEndpoints
+{
+    public const int MaxIdempotencyKeyLength = 100;
+    public const int MaxCampaignDays = 366;
+
+    /// <summary>The KPIs a campaign can target; <c>true</c> when lower is better.</summary>
+    public static readonly IReadOnlyDictionary<string, bool> TargetKpis = new Dictionary<string, bool>(StringComparer.Ordinal)
+    {
+        ["sessions"] = false, ["orders"] = false, ["revenue"] = false, ["averageOrderValue"] = false, ["conversionRate"] = false,
+        ["couponRedemptionRate"] = false, ["cartRecoveryRate"] = false, ["repeatPurchaseRate"] = false, ["surveyResponseRate"] = false,
+        ["netPromoterScore"] = false, ["cartAbandonmentRate"] = true, ["promotionErrorRate"] = true, ["refundRate"] = true,
+    };
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static RouteGroupBuilder MapCampaignEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/analytics/campaigns").WithTags("Analytics campaigns");
+        group.MapPost("/", CreateAsync).WithName("CreateCampaign").RequireAuthorization(PartnerMeshPolicies.Admin)
+            .Produces<CampaignResponse>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/", ListAsync).WithName("ListCampaigns").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin)
+            .Produces<CampaignPage>().ProducesValidationProblem();
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetCampaign").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin)
+            .Produces<CampaignResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateCampaign").RequireAuthorization(PartnerMeshPolicies.Admin)
+            .Produces<CampaignResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteCampaign").RequireAuthorization(PartnerMeshPolicies.Admin)
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/report", ReportAsync).WithName("GetCampaignReport").RequireAuthorization(PartnerMeshPolicies.Admin)
+            .Produces<CampaignReport>().ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private static async Task<Results<Created<CampaignResponse>, Ok<CampaignResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        SaveCampaignRequest request,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        AnalyticsDbContext db,
+        TimeProvider timeProvider,
+        IOptions<AnalyticsOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var errors = Validate(request);
+        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
+        {
+            errors["Idempotency-Key"] = [$"An idempotency key has 1 to {MaxIdempotencyKeyLength} characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (idempotencyKey is not null && await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.IdempotencyKey == idempotencyKey, cancellationToken) is { } existing)
+        {
+            return SameRequest(existing, request)
+                ? TypedResults.Ok(ToResponse(existing, Today(timeProvider, options)))
+                : Problems.Conflict("Idempotency key reused", $"Idempotency-Key '{idempotencyKey}' already created campaign {existing.Id} with other values.");
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var campaign = new Campaign
+        {
+            Id = Guid.CreateVersion7(now),
+            Name = request.Name!.Trim(),
+            Code = request.Code!.Trim(),
+            IdempotencyKey = idempotencyKey,
+            CreatedAt = now,
+        };
+        Apply(campaign, request, now);
+        db.Campaigns.Add(campaign);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(CampaignConfiguration.UniqueCodeIndex))
+        {
+            return Problems.Conflict("Campaign code taken", $"Another campaign already uses the code '{campaign.Code}'.");
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(CampaignConfiguration.UniqueIdempotencyKeyIndex))
+        {
+            return Problems.Conflict("Idempotency key in use", "A concurrent request with this Idempotency-Key is creating a campaign; retry.");
+        }
+
+        return TypedResults.Created($"/api/analytics/campaigns/{campaign.Id}", ToResponse(campaign, Today(timeProvider, options)));
+    }
+
+    /// <summary>The shopping-day calendar: campaigns ordered by start, optionally overlapping [from, to]; partners see those they take part in.</summary>
+    private static async Task<Results<Ok<CampaignPage>, ValidationProblem>> ListAsync(
+        string? from, string? to, string? cursor, int? limit, System.Security.Claims.ClaimsPrincipal user,
+        AnalyticsDbContext db, TimeProvider timeProvider, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        DateOnly? fromDay = null, toDay = null;
+        if (from is not null)
+        {
+            fromDay = ParseDay(from, "from", errors);
+        }
+
+        if (to is not null)
+        {
+            toDay = ParseDay(to, "to", errors);
+        }
+
+        var size = limit ?? 50;
+        if (size is < 1 or > 200)
+        {
+            errors["limit"] = ["Between 1 and 200."];
+        }
+
+        (DateOnly Start, Guid Id)? after = null;
+        if (cursor is not null)
+        {
+            after = DecodeCursor(cursor);
+            if (after is null)
+            {
+                errors["cursor"] = ["Not a cursor this API returned."];
+            }
+        }
+
+        if (fromDay > toDay)
+        {
+            errors["from"] = ["'from' must not be after 'to'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var query = db.Campaigns.AsNoTracking();
+        if (!user.IsAdmin())
+        {
+            var own = user.PartnerId() ?? Guid.Empty;
+            query = query.Where(c => c.PartnerIds.Contains(own));
+        }
+
+        if (fromDay is { } f)
+        {
+            query = query.Where(c => c.EndsOn >= f);
+        }
+
+        if (toDay is { } t)
+        {
+            query = query.Where(c => c.StartsOn <= t);
+        }
+
+        if (after is { } a)
+        {
+            query = query.Where(c => c.StartsOn > a.Start || (c.StartsOn == a.Start && c.Id.CompareTo(a.Id) > 0));
+        }
+
+        var page = await query.OrderBy(c => c.StartsOn).ThenBy(c => c.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var today = Today(timeProvider, options);
+        var next = page.Count > size ? EncodeCursor(page[size - 1]) : null;
+        return TypedResults.Ok(new CampaignPage(page.Take(size).Select(c => ToResponse(c, today)).ToList(), next));
+    }
+
+    private static async Task<Results<Ok<CampaignResponse>, ProblemHttpResult>> GetAsync(
+        Guid id, System.Security.Claims.ClaimsPrincipal user, AnalyticsDbContext db, TimeProvider timeProvider, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (campaign is null || (!user.IsAdmin() && !campaign.PartnerIds.Contains(user.PartnerId() ?? Guid.Empty)))
+        {
+            return Problems.NotFound("Campaign not found", $"No campaign {id}.");
+        }
+
+        return TypedResults.Ok(ToResponse(campaign, Today(timeProvider, options)));
+    }
+
+    private static async Task<Results<Ok<CampaignResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        Guid id, SaveCampaignRequest request, AnalyticsDbContext db, TimeProvider timeProvider, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
+    {
+        var errors = Validate(request);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var campaign = await db.Campaigns.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (campaign is null)
+        {
+            return Problems.NotFound("Campaign not found", $"No campaign {id}.");
+        }
+
+        campaign.Name = request.Name!.Trim();
+        campaign.Code = request.Code!.Trim();
+        Apply(campaign, request, timeProvider.GetUtcNow());
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(CampaignConfiguration.UniqueCodeIndex))
+        {
+            return Problems.Conflict("Campaign code taken", $"Another campaign already uses the code '{campaign.Code}'.");
+        }
+
+        return TypedResults.Ok(ToResponse(campaign, Today(timeProvider, options)));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, AnalyticsDbContext db, CancellationToken cancellationToken) =>
+        await db.Campaigns.Where(c => c.Id == id).ExecuteDeleteAsync(cancellationToken) == 0
+            ? Problems.NotFound("Campaign not found", $"No campaign {id}.")
+            : TypedResults.NoContent();
+
+    /// <summary>
+    /// The campaign's KPIs (the <c>campaign</c> dimension of its code, over its days up to today) against its targets:
+    /// a live view while it runs, the post-campaign report once it ended.
+    /// </summary>
+    private static async Task<Results<Ok<CampaignReport>, ProblemHttpResult>> ReportAsync(
+        Guid id, string? currency, AnalyticsDbContext db, KpiReader reader, TimeProvider timeProvider, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (campaign is null)
+        {
+            return Problems.NotFound("Campaign not found", $"No campaign {id}.");
+        }
+
+        var today = Today(timeProvider, options);
+        var to = campaign.EndsOn < today ? campaign.EndsOn : (today < campaign.StartsOn ? campaign.StartsOn : today);
+        var report = await reader.ReportAsync(Granularities.Day, Dimensions.Campaign, campaign.Code, campaign.StartsOn, to, cancellationToken);
+        var kpis = report.Totals[0].Kpis;
+        var money = (currency ?? CurrencyOf(campaign)).ToUpperInvariant();
+        var sales = kpis.Sales.FirstOrDefault(s => s.Currency == money);
+        var targets = Targets(campaign)
+            .OrderBy(t => t.Key, StringComparer.Ordinal)
+            .Select(target =>
+            {
+                decimal? actual = target.Key switch
+                {
+                    "sessions" => kpis.Sessions,
+                    "orders" => kpis.Orders,
+                    "revenue" => sales?.Revenue ?? 0m,
+                    "averageOrderValue" => sales?.AverageOrderValue,
+                    "conversionRate" => kpis.ConversionRate,
+                    "couponRedemptionRate" => kpis.CouponRedemptionRate,
+                    "cartRecoveryRate" => kpis.CartRecoveryRate,
+                    "repeatPurchaseRate" => kpis.RepeatPurchaseRate,
+                    "surveyResponseRate" => kpis.SurveyResponseRate,
+                    "netPromoterScore" => kpis.NetPromoterScore,
+                    "cartAbandonmentRate" => kpis.CartAbandonmentRate,
+                    "promotionErrorRate" => kpis.PromotionErrorRate,
+                    "refundRate" => kpis.RefundRate,
+                    _ => null,
+                };
+                var lower = TargetKpis.GetValueOrDefault(target.Key);
+                bool? met = actual is { } value ? (lower ? value <= target.Value : value >= target.Value) : null;
+                return new TargetResult(target.Key, target.Value, actual, met, lower);
+            })
+            .ToList();
+        return TypedResults.Ok(new CampaignReport(ToResponse(campaign, today), campaign.StartsOn, to, money, kpis, targets));
+    }
+
+    private static Dictionary<string, string[]> Validate(SaveCampaignRequest request)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 200)
+        {
+            errors["name"] = ["A name has 1 to 200 characters."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Code) || request.Code.Trim().Length > 200)
+        {
+            errors["code"] = ["A code (the utm_campaign of the campaign's traffic) has 1 to 200 characters."];
+        }
+
+        if (request.StartsOn is null)
+        {
+            errors["startsOn"] = ["Required (yyyy-MM-dd)."];
+        }
+
+        if (request.EndsOn is null)
+        {
+            errors["endsOn"] = ["Required (yyyy-MM-dd)."];
+        }
+
+        if (request is { StartsOn: { } s, EndsOn: { } e })
+        {
+            if (e < s)
+            {
+                errors["endsOn"] = ["A campaign ends on or after its start."];
+            }
+            else if (e.DayNumber - s.DayNumber + 1 > MaxCampaignDays)
+            {
+                errors["endsOn"] = [$"A campaign lasts at most {MaxCampaignDays} days."];
+            }
+        }
+
+        if (request.PartnerIds is { } partners && (partners.Count > 1000 || partners.Contains(Guid.Empty)))
+        {
+            errors["partnerIds"] = ["At most 1000 partner ids, none empty."];
+        }
+
+        if (request.Incentives is { } incentives && (incentives.Count > 50 || incentives.Any(i => string.IsNullOrWhiteSpace(i) || i.Length > 500)))
+        {
+            errors["incentives"] = ["At most 50 incentives of 1 to 500 characters."];
+        }
+
+        if (request.Currency is not null && (request.Currency.Length != 3 || !request.Currency.All(char.IsAsciiLetter)))
+        {
+            errors["currency"] = ["An ISO 4217 code of three letters."];
+        }
+
+        foreach (var (kpi, value) in request.Targets ?? new Dictionary<string, decimal>())
+        {
+            if (!TargetKpis.ContainsKey(kpi))
+            {
+                errors[$"targets.{kpi}"] = [$"Unknown KPI; targets may name: {string.Join(", ", TargetKpis.Keys.Order(StringComparer.Ordinal))}."];
+            }
+            else if (kpi.EndsWith("Rate", StringComparison.Ordinal) && value is < 0 or > 1)
+            {
+                errors[$"targets.{kpi}"] = ["A rate target is a fraction from 0 to 1."];
+            }
+            else if (kpi == "netPromoterScore" && value is < -100 or > 100)
+            {
+                errors[$"targets.{kpi}"] = ["An NPS target is from -100 to 100."];
+            }
+            else if (kpi != "netPromoterScore" && value < 0)
+            {
+                errors[$"targets.{kpi}"] = ["A target is not negative."];
+            }
+        }
+
+        return errors;
+    }
+
+    private static void Apply(Campaign campaign, SaveCampaignRequest request, DateTimeOffset now)
+    {
+        campaign.StartsOn = request.StartsOn!.Value;
+        campaign.EndsOn = request.EndsOn!.Value;
+        campaign.PartnerIds = (request.PartnerIds ?? []).Distinct().ToArray();
+        campaign.Incentives = (request.Incentives ?? []).Select(i => i.Trim()).ToArray();
+        var targets = new Dictionary<string, decimal>(request.Targets ?? new Dictionary<string, decimal>(), StringComparer.Ordinal);
+        campaign.Targets = JsonSerializer.Serialize(new CampaignTargets(targets, (request.Currency ?? "EUR").ToUpperInvariant()), Json);
+        campaign.UpdatedAt = now;
+    }
+
+    private static bool SameRequest(Campaign existing, SaveCampaignRequest request)
+    {
+        var probe = new Campaign { Name = request.Name!.Trim(), Code = request.Code!.Trim() };
+        Apply(probe, request, existing.UpdatedAt);
+        return probe.Name == existing.Name && probe.Code == existing.Code && probe.StartsOn == existing.StartsOn && probe.EndsOn == existing.EndsOn
+            && probe.PartnerIds.SequenceEqual(existing.PartnerIds) && probe.Incentives.SequenceEqual(existing.Incentives, StringComparer.Ordinal)
+            && JsonSerializer.Serialize(Targets(probe), Json) == JsonSerializer.Serialize(Targets(existing), Json)
+            && CurrencyOf(probe) == CurrencyOf(existing);
+    }
+
+    private static CampaignResponse ToResponse(Campaign campaign, DateOnly today) => new(
+        campaign.Id, campaign.Name, campaign.Code, campaign.StartsOn, campaign.EndsOn, campaign.PartnerIds, campaign.Incentives,
+        Targets(campaign),
+        today < campaign.StartsOn ? "upcoming" : today > campaign.EndsOn ? "finished" : "live");
+
+    private static SortedDictionary<string, decimal> Targets(Campaign campaign) =>
+        new(JsonSerializer.Deserialize<CampaignTargets>(campaign.Targets, Json)?.Kpis ?? [], StringComparer.Ordinal);
+
+    private static string CurrencyOf(Campaign campaign) => JsonSerializer.Deserialize<CampaignTargets>(campaign.Targets, Json)?.Currency ?? "EUR";
+
+    private static DateOnly Today(TimeProvider timeProvider, IOptions<AnalyticsOptions> options) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), options.Value.TimeZone()).DateTime);
+
+    private static DateOnly? ParseDay(string text, string name, Dictionary<string, string[]> errors)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return day;
+        }
+
+        errors[name] = ["Use a date formatted yyyy-MM-dd."];
+        return null;
+    }
+
+    private static string EncodeCursor(Campaign campaign) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{campaign.StartsOn:yyyy-MM-dd}|{campaign.Id}"));
+
+    private static (DateOnly, Guid)? DecodeCursor(string cursor)
+    {
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(cursor)).Split('|');
+            return parts.Length == 2
+                && DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+                && Guid.TryParse(parts[1], out var id)
+                    ? (day, id)
+                    : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record CampaignTargets(Dictionary<string, decimal> Kpis, string Currency);
+}

@@ -1,0 +1,124 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PartnerMesh.Analytics.Api.Aggregation;
+using PartnerMesh.Analytics.Api.Campaigns;
+using PartnerMesh.Analytics.Api.Ingestion;
+using PartnerMesh.Analytics.Api.Scorecards;
+
+namespace PartnerMesh.Analytics.Api.Infrastructure.Configurations;
+
+public sealed class RawEventConfiguration : IEntityTypeConfiguration<RawEvent>
+{
+    public void Configure(EntityTypeBuilder<RawEvent> builder)
+    {
+        builder.ToTable("raw_events");
+        builder.HasKey(raw => raw.EventId).HasName("PK_raw_events");
+        builder.Property(raw => raw.EventId).HasMaxLength(300);
+        builder.Property(raw => raw.Sequence).UseIdentityAlwaysColumn();
+        builder.HasIndex([nameof(RawEvent.Sequence)], "ux_raw_events_sequence").IsUnique();
+        builder.HasIndex([nameof(RawEvent.Sequence)], "ix_raw_events_pending").HasFilter("aggregated_at IS NULL");
+        builder.Property(raw => raw.Payload).HasColumnType("jsonb");
+        builder.Property(raw => raw.Source).HasMaxLength(20);
+        builder.Property(raw => raw.Type).HasMaxLength(50);
+    }
+}
+
+public sealed class KpiAggregateConfiguration : IEntityTypeConfiguration<KpiAggregate>
+{
+    public void Configure(EntityTypeBuilder<KpiAggregate> builder)
+    {
+        builder.ToTable("kpi_aggregates");
+        builder.HasKey(row => new { row.Granularity, row.Dimension, row.DimensionValue, row.Period, row.Currency }).HasName("PK_kpi_aggregates");
+        builder.Property(row => row.Period).HasColumnType("timestamp without time zone");
+        foreach (var property in typeof(KpiAggregate).GetProperties().Where(property => property.PropertyType == typeof(decimal)))
+        {
+            builder.Property(property.Name).HasColumnType("numeric(20,4)");
+        }
+    }
+}
+
+public sealed class SessionFactConfiguration : IEntityTypeConfiguration<SessionFact>
+{
+    public void Configure(EntityTypeBuilder<SessionFact> builder)
+    {
+        builder.ToTable("sessions");
+        builder.HasKey(fact => fact.SessionId).HasName("PK_sessions");
+        builder.Ignore(fact => fact.Dims);
+    }
+}
+
+public sealed class CartFactConfiguration : IEntityTypeConfiguration<CartFact>
+{
+    public void Configure(EntityTypeBuilder<CartFact> builder)
+    {
+        builder.ToTable("carts");
+        builder.HasKey(fact => fact.CartId).HasName("PK_carts");
+        builder.Ignore(fact => fact.Dims);
+        builder.Property(fact => fact.Total).HasColumnType("numeric(20,4)");
+        builder.HasIndex(fact => fact.LastActivityAt).HasDatabaseName("ix_carts_open").HasFilter("status = 'open'");
+    }
+}
+
+public sealed class OrderFactConfiguration : IEntityTypeConfiguration<OrderFact>
+{
+    public void Configure(EntityTypeBuilder<OrderFact> builder)
+    {
+        builder.ToTable("orders");
+        builder.HasKey(fact => fact.OrderId).HasName("PK_orders");
+        builder.Ignore(fact => fact.Dims);
+        builder.Property(fact => fact.Amount).HasColumnType("numeric(20,4)");
+        builder.Property(fact => fact.Commission).HasColumnType("numeric(20,4)");
+        builder.Property(fact => fact.RefundedAmount).HasColumnType("numeric(20,4)");
+    }
+}
+
+public sealed class CustomerFactConfiguration : IEntityTypeConfiguration<CustomerFact>
+{
+    public void Configure(EntityTypeBuilder<CustomerFact> builder)
+    {
+        builder.ToTable("customers");
+        builder.HasKey(fact => fact.CustomerId).HasName("PK_customers");
+        builder.HasIndex(fact => fact.LastOrderAt).HasDatabaseName("ix_customers_not_lapsed").HasFilter("NOT lapsed");
+        builder.HasIndex(fact => fact.PartnerId);
+    }
+}
+
+public sealed class ImpressionFactConfiguration : IEntityTypeConfiguration<ImpressionFact>
+{
+    public void Configure(EntityTypeBuilder<ImpressionFact> builder)
+    {
+        builder.ToTable("survey_impressions");
+        builder.HasKey(fact => fact.ImpressionId).HasName("PK_survey_impressions");
+        builder.Ignore(fact => fact.Dims);
+    }
+}
+
+public sealed class ConcentrationFlagConfiguration : IEntityTypeConfiguration<ConcentrationFlag>
+{
+    public void Configure(EntityTypeBuilder<ConcentrationFlag> builder)
+    {
+        builder.ToTable("concentration_flags");
+        builder.HasKey(flag => new { flag.PartnerId, flag.Currency }).HasName("PK_concentration_flags");
+        builder.Property(flag => flag.RevenueShare).HasColumnType("numeric(9,4)");
+    }
+}
+
+public sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
+{
+    public const string UniqueIdempotencyKeyIndex = "ux_campaigns_idempotency_key";
+    public const string UniqueCodeIndex = "ux_campaigns_code";
+
+    public void Configure(EntityTypeBuilder<Campaign> builder)
+    {
+        builder.ToTable("campaigns");
+        builder.HasKey(campaign => campaign.Id).HasName("PK_campaigns");
+        builder.Property(campaign => campaign.Id).ValueGeneratedNever();
+        builder.Property(campaign => campaign.Name).HasMaxLength(200);
+        builder.Property(campaign => campaign.Code).HasMaxLength(200);
+        builder.Property(campaign => campaign.Targets).HasColumnType("jsonb");
+        builder.Property(campaign => campaign.IdempotencyKey).HasMaxLength(100);
+        builder.HasIndex(campaign => campaign.IdempotencyKey).IsUnique().HasDatabaseName(UniqueIdempotencyKeyIndex);
+        builder.HasIndex(campaign => campaign.Code).IsUnique().HasDatabaseName(UniqueCodeIndex);
+        builder.HasIndex(campaign => campaign.StartsOn);
+    }
+}

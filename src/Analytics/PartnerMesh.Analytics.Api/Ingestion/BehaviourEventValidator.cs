@@ -1,0 +1,222 @@
+using System.Text.Json;
+
+namespace PartnerMesh.Analytics.Api.Ingestion;
+
+/// <summary>Checks one behaviour event against the server's clock; pure, so every rule is unit-tested.</summary>
+public sealed class BehaviourEventValidator(IngestionOptions options)
+{
+    public const int MaxIdLength = 200;
+    public const int MaxTextLength = 500;
+    public const decimal MaxAmount = 1_000_000_000m;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static class Reasons
+    {
+        public const string MissingEventId = "missing_event_id";
+        public const string InvalidEventId = "invalid_event_id";
+        public const string DuplicateEventId = "duplicate_event_id";
+        public const string InvalidEvent = "invalid_event";
+        public const string UnknownType = "unknown_type";
+        public const string MissingTimestamp = "missing_timestamp";
+        public const string FutureTimestamp = "future_timestamp";
+        public const string AncientTimestamp = "ancient_timestamp";
+        public const string MissingField = "missing_field";
+        public const string InvalidField = "invalid_field";
+    }
+
+    /// <summary>Returns the normalized event, or the rejection.</summary>
+    public (string? EventId, AnalyticsEvent? Event, EventRejection? Rejection) Validate(int index, JsonElement element, DateTimeOffset now)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return Reject(index, null, Reasons.InvalidEvent, "An event is a JSON object.");
+        }
+
+        string? eventId = null;
+        if (element.TryGetProperty("eventId", out var idElement) || element.TryGetProperty("id", out idElement))
+        {
+            if (idElement.ValueKind == JsonValueKind.String)
+            {
+                eventId = idElement.GetString();
+            }
+            else if (idElement.ValueKind != JsonValueKind.Null)
+            {
+                return Reject(index, null, Reasons.InvalidEventId, "'eventId' is a string.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(eventId))
+        {
+            return Reject(index, null, Reasons.MissingEventId, "Every event needs an 'eventId': resent events are counted once by it.");
+        }
+
+        if (eventId.Length > MaxIdLength || eventId.Trim().Length != eventId.Length)
+        {
+            return Reject(index, null, Reasons.InvalidEventId, $"'eventId' has 1 to {MaxIdLength} characters without surrounding spaces.");
+        }
+
+        BehaviourEventRequest request;
+        try
+        {
+            request = element.Deserialize<BehaviourEventRequest>(Json)!;
+        }
+        catch (JsonException exception)
+        {
+            return Reject(index, eventId, Reasons.InvalidEvent, $"The event does not match the schema: {exception.Message}");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Type))
+        {
+            return Reject(index, eventId, Reasons.UnknownType, "'type' is required.");
+        }
+
+        if (!EventTypes.Behaviour.Contains(request.Type))
+        {
+            return Reject(index, eventId, Reasons.UnknownType,
+                $"Unknown event type '{Truncate(request.Type)}'; known: {string.Join(", ", EventTypes.Behaviour.Order(StringComparer.Ordinal))}.");
+        }
+
+        if ((request.OccurredAt ?? request.Timestamp) is not { } occurredAt)
+        {
+            return Reject(index, eventId, Reasons.MissingTimestamp, "'occurredAt' (ISO 8601 with an offset) is required.");
+        }
+
+        if (!HasOffset(element))
+        {
+            return Reject(index, eventId, Reasons.InvalidField, "'occurredAt' needs a UTC offset ('Z' or '+01:00'): a bare local time is ambiguous.");
+        }
+
+        if (occurredAt > now + options.MaxClockSkew)
+        {
+            return Reject(index, eventId, Reasons.FutureTimestamp,
+                $"'occurredAt' is more than {options.MaxClockSkew.TotalMinutes:0.#} minutes ahead of the server's clock.");
+        }
+
+        if (occurredAt < now - options.MaxEventAge)
+        {
+            return Reject(index, eventId, Reasons.AncientTimestamp, $"'occurredAt' is older than {options.MaxEventAge.TotalDays:0.#} days.");
+        }
+
+        var fieldProblem = CheckFields(request);
+        if (fieldProblem is { } problem)
+        {
+            return Reject(index, eventId, problem.Reason, problem.Detail);
+        }
+
+        return (eventId, new AnalyticsEvent
+        {
+            Type = request.Type,
+            OccurredAt = occurredAt.ToUniversalTime(),
+            VisitorId = Blank(request.VisitorId) ?? Blank(request.CustomerId) ?? Blank(request.SessionId),
+            CustomerId = Blank(request.CustomerId),
+            SessionId = Blank(request.SessionId),
+            CartId = Blank(request.CartId),
+            OrderId = Blank(request.OrderId),
+            Email = Blank(request.Email),
+            ProductId = Blank(request.ProductId),
+            Quantity = request.Quantity,
+            Amount = request.Amount,
+            Currency = request.Currency?.ToUpperInvariant(),
+            ClickId = request.ClickId,
+            PartnerId = request.PartnerId,
+            UtmSource = Blank(request.UtmSource)?.ToLowerInvariant(),
+            UtmMedium = Blank(request.UtmMedium)?.ToLowerInvariant(),
+            UtmCampaign = Blank(request.UtmCampaign),
+            Touchpoint = Blank(request.Touchpoint)?.ToLowerInvariant(),
+            CouponCode = Blank(request.CouponCode),
+        }, null);
+    }
+
+    private static (string Reason, string Detail)? CheckFields(BehaviourEventRequest request)
+    {
+        foreach (var (name, value) in new[]
+                 {
+                     ("visitorId", request.VisitorId), ("customerId", request.CustomerId), ("sessionId", request.SessionId),
+                     ("cartId", request.CartId), ("orderId", request.OrderId), ("productId", request.ProductId),
+                 })
+        {
+            if (value is { Length: > MaxIdLength })
+            {
+                return (Reasons.InvalidField, $"'{name}' has at most {MaxIdLength} characters.");
+            }
+        }
+
+        foreach (var (name, value) in new[]
+                 {
+                     ("email", request.Email), ("utmSource", request.UtmSource), ("utmMedium", request.UtmMedium),
+                     ("utmCampaign", request.UtmCampaign), ("touchpoint", request.Touchpoint), ("couponCode", request.CouponCode),
+                 })
+        {
+            if (value is { Length: > MaxTextLength })
+            {
+                return (Reasons.InvalidField, $"'{name}' has at most {MaxTextLength} characters.");
+            }
+        }
+
+        if (EventTypes.CartEvents.Contains(request.Type!) && string.IsNullOrWhiteSpace(request.CartId))
+        {
+            return (Reasons.MissingField, $"'cartId' is required for {request.Type}.");
+        }
+
+        if (request.Type == EventTypes.OrderCompleted)
+        {
+            if (string.IsNullOrWhiteSpace(request.OrderId))
+            {
+                return (Reasons.MissingField, "'orderId' is required for order_completed.");
+            }
+
+            if (request.Amount is null)
+            {
+                return (Reasons.MissingField, "'amount' (the order total) is required for order_completed.");
+            }
+        }
+
+        if (request.Amount is { } amount)
+        {
+            if (amount < 0 || amount > MaxAmount)
+            {
+                return (Reasons.InvalidField, $"'amount' is between 0 and {MaxAmount}.");
+            }
+
+            if (decimal.Round(amount, 4) != amount)
+            {
+                return (Reasons.InvalidField, "'amount' has at most 4 decimal places.");
+            }
+
+            if (!IsCurrency(request.Currency))
+            {
+                return (Reasons.InvalidField, "'currency' (ISO 4217, three letters) is required with an amount.");
+            }
+        }
+        else if (request.Currency is not null && !IsCurrency(request.Currency))
+        {
+            return (Reasons.InvalidField, "'currency' is an ISO 4217 code of three letters.");
+        }
+
+        if (request.Quantity is < 1 or > 100_000)
+        {
+            return (Reasons.InvalidField, "'quantity' is between 1 and 100000.");
+        }
+
+        return null;
+    }
+
+    private static bool HasOffset(JsonElement element)
+    {
+        var text = (element.TryGetProperty("occurredAt", out var at) || element.TryGetProperty("timestamp", out at)) && at.ValueKind == JsonValueKind.String
+            ? at.GetString()!
+            : "";
+        var time = text.IndexOf('T', StringComparison.OrdinalIgnoreCase);
+        return time < 0 || text.EndsWith('Z') || text.EndsWith('z') || text.IndexOfAny(['+', '-'], time) > 0;
+    }
+
+    private static bool IsCurrency(string? currency) => currency is { Length: 3 } && currency.All(char.IsAsciiLetter);
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";
+
+    private static (string?, AnalyticsEvent?, EventRejection?) Reject(int index, string? eventId, string reason, string detail) =>
+        (eventId, null, new EventRejection(index, eventId, reason, detail));
+}

@@ -1,0 +1,130 @@
+using MassTransit;
+using PartnerMesh.Analytics.Api.Aggregation;
+using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.Ingestion;
+using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Contracts.Coupons;
+using PartnerMesh.Contracts.Promotions;
+using PartnerMesh.Contracts.Surveys;
+using PartnerMesh.Outbox;
+
+namespace PartnerMesh.Analytics.Api.IntegrationEvents;
+
+/// <summary>
+/// Writes other services' facts to the analytics log, once per message (inbox) and once per business id (the log key
+/// is the fact's own id, so a fact republished under a new event id is not counted twice); the aggregator applies them.
+/// </summary>
+public abstract class EventLogConsumer<T>(AnalyticsDbContext db, AggregationSignal signal, TimeProvider timeProvider) : IConsumer<T>
+    where T : class
+{
+    public async Task Consume(ConsumeContext<T> context)
+    {
+        var (logId, analyticsEvent) = Translate(context.Message);
+        var applied = await db.ExecuteOnceAsync(context, GetType().Name, ct =>
+            db.AppendAsync(EventSources.Bus, [(logId, analyticsEvent)], timeProvider.GetUtcNow(), ct));
+        if (applied)
+        {
+            signal.Notify();
+        }
+    }
+
+    protected abstract (string LogId, AnalyticsEvent Event) Translate(T message);
+}
+
+public sealed class LogCouponRedeemedConsumer(AnalyticsDbContext db, AggregationSignal signal, TimeProvider timeProvider)
+    : EventLogConsumer<CouponRedeemed>(db, signal, timeProvider)
+{
+    protected override (string, AnalyticsEvent) Translate(CouponRedeemed m) => ($"coupon-redeemed:{m.RedemptionId}", new AnalyticsEvent
+    {
+        Type = EventTypes.CouponRedeemed,
+        OccurredAt = m.OccurredAt,
+        OrderId = m.OrderId,
+        Amount = m.OrderTotal,
+        Currency = m.Currency.ToUpperInvariant(),
+        PartnerId = m.PartnerId ?? m.TrafficPartnerId,
+        CouponCode = m.Code,
+    });
+}
+
+public sealed class LogOrderPromotionsVerifiedConsumer(AnalyticsDbContext db, AggregationSignal signal, TimeProvider timeProvider)
+    : EventLogConsumer<OrderPromotionsVerified>(db, signal, timeProvider)
+{
+    protected override (string, AnalyticsEvent) Translate(OrderPromotionsVerified m) => ($"order-promotions-verified:{m.OrderId}:{m.QuoteId}", new AnalyticsEvent
+    {
+        Type = EventTypes.OrderPromotionsVerified,
+        OccurredAt = m.OccurredAt,
+        OrderId = m.OrderId,
+        Amount = m.GrandTotal,
+        Currency = m.Currency.ToUpperInvariant(),
+        PartnerId = m.PartnerId,
+        PromotionCount = m.Promotions.Count,
+        Outcome = m.Outcome,
+    });
+}
+
+public sealed class LogQuoteMismatchConsumer(AnalyticsDbContext db, AggregationSignal signal, TimeProvider timeProvider)
+    : EventLogConsumer<QuoteMismatchDetected>(db, signal, timeProvider)
+{
+    protected override (string, AnalyticsEvent) Translate(QuoteMismatchDetected m) => ($"quote-mismatch:{m.OrderId}:{m.QuoteId}", new AnalyticsEvent
+    {
+        Type = EventTypes.QuoteMismatchDetected,
+        OccurredAt = m.OccurredAt,
+        OrderId = m.OrderId,
+        Amount = m.ChargedGrandTotal,
+        Currency = m.Currency.ToUpperInvariant(),
+        PartnerId = m.PartnerId,
+        Outcome = m.Reason,
+    });
+}
+
+public sealed class LogSurveyShownConsumer(AnalyticsDbContext db, AggregationSignal signal, TimeProvider timeProvider)
+    : EventLogConsumer<SurveyShown>(db, signal, timeProvider)
+{
+    protected override (string, AnalyticsEvent) Translate(SurveyShown m) => ($"survey-shown:{m.ImpressionId}", new AnalyticsEvent
+    {
+        Type = EventTypes.SurveyShown,
+        OccurredAt = m.OccurredAt,
+        ImpressionId = m.ImpressionId,
+        VisitorId = m.VisitorId,
+        CustomerId = m.CustomerId,
+        PartnerId = m.PartnerId,
+        UtmCampaign = m.CampaignId,
+        UtmSource = m.TrafficSource?.ToLowerInvariant(),
+        Touchpoint = m.Touchpoint.ToLowerInvariant(),
+    });
+}
+
+public sealed class LogSurveyResponseConsumer(AnalyticsDbContext db, AggregationSignal signal, TimeProvider timeProvider)
+    : EventLogConsumer<SurveyResponseSubmitted>(db, signal, timeProvider)
+{
+    protected override (string, AnalyticsEvent) Translate(SurveyResponseSubmitted m) => ($"survey-response:{m.ResponseId}", new AnalyticsEvent
+    {
+        Type = EventTypes.SurveyResponseSubmitted,
+        OccurredAt = m.OccurredAt,
+        ImpressionId = m.ImpressionId,
+        VisitorId = m.VisitorId,
+        CustomerId = m.CustomerId,
+        OrderId = m.OrderId,
+        PartnerId = m.PartnerId,
+        UtmCampaign = m.CampaignId,
+        UtmSource = m.TrafficSource?.ToLowerInvariant(),
+        Touchpoint = m.Touchpoint.ToLowerInvariant(),
+        NpsScore = m.NpsScore is >= 0 and <= 10 ? m.NpsScore : null,
+    });
+}
+
+public sealed class LogRefundRecordedConsumer(AnalyticsDbContext db, AggregationSignal signal, TimeProvider timeProvider)
+    : EventLogConsumer<RefundRecorded>(db, signal, timeProvider)
+{
+    protected override (string, AnalyticsEvent) Translate(RefundRecorded m) => ($"refund-recorded:{m.RefundId}", new AnalyticsEvent
+    {
+        Type = EventTypes.RefundRecorded,
+        OccurredAt = m.RefundedAt,
+        OrderId = m.OrderId,
+        Amount = m.Amount,
+        Currency = m.Currency.ToUpperInvariant(),
+        PartnerId = m.PartnerId,
+        Commission = m.CommissionReversed,
+        Outcome = m.Kind,
+    });
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+
+namespace PartnerMesh.Analytics.Api.Reporting;
+
+/// <summary>The report as CSV (RFC 4180): one line per period, dimension value and currency (one line without money when there was none).</summary>
+public static class KpiCsv
+{
+    private static readonly string[] Header =
+    [
+        "period", "dimension", "value", "sessions", "converted_sessions", "conversion_rate", "page_views", "product_views",
+        "add_to_carts", "checkouts_started", "clicks", "orders", "carts", "abandoned_carts", "cart_abandonment_rate",
+        "recovered_carts", "cart_recovery_rate", "coupon_orders", "coupon_redemption_rate", "verified_orders",
+        "promotion_orders", "promotion_redemption_rate", "promotion_mismatches", "promotion_error_rate", "customer_orders",
+        "repeat_orders", "repeat_purchase_rate", "surveys_shown", "survey_responses", "survey_response_rate", "nps_responses",
+        "nps", "refunded_orders", "refund_rate", "currency", "currency_orders", "revenue", "average_order_value", "commission",
+        "refunded_amount", "partner_revenue_contribution", "revenue_share",
+    ];
+
+    public static string Write(KpiReport report)
+    {
+        var csv = new StringBuilder();
+        csv.Append(string.Join(',', Header)).Append("\r\n");
+        foreach (var row in report.Rows)
+        {
+            var k = row.Kpis;
+            var common = new object?[]
+            {
+                row.Period, report.Dimension, row.DimensionValue, k.Sessions, k.ConvertedSessions, k.ConversionRate, k.PageViews,
+                k.ProductViews, k.AddToCarts, k.CheckoutsStarted, k.Clicks, k.Orders, k.Carts, k.AbandonedCarts, k.CartAbandonmentRate,
+                k.RecoveredCarts, k.CartRecoveryRate, k.CouponOrders, k.CouponRedemptionRate, k.VerifiedOrders, k.PromotionOrders,
+                k.PromotionRedemptionRate, k.PromotionMismatches, k.PromotionErrorRate, k.CustomerOrders, k.RepeatOrders,
+                k.RepeatPurchaseRate, k.SurveysShown, k.SurveyResponses, k.SurveyResponseRate, k.NpsResponses, k.NetPromoterScore,
+                k.RefundedOrders, k.RefundRate,
+            };
+            if (k.Sales.Count == 0)
+            {
+                AppendLine(csv, [.. common, null, null, null, null, null, null, null, null]);
+            }
+
+            foreach (var money in k.Sales)
+            {
+                AppendLine(csv, [.. common, money.Currency, money.Orders, money.Revenue, money.AverageOrderValue, money.Commission,
+                    money.RefundedAmount, money.PartnerRevenueContribution, money.RevenueShare]);
+            }
+        }
+
+        return csv.ToString();
+    }
+
+    private static void AppendLine(StringBuilder csv, object?[] values)
+    {
+        csv.AppendJoin(',', values.Select(Field));
+        csv.Append("\r\n");
+    }
+
+    private static string Field(object? value)
+    {
+        var text = value switch
+        {
+            null => "",
+            IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
+
+        // Quote what needs it, and defuse spreadsheet formulas in user-supplied values (campaign names, sources).
+        if (text.Length > 0 && "=+-@".Contains(text[0], StringComparison.Ordinal) && value is string)
+        {
+            text = "'" + text;
+        }
+
+        return text.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
+    }
+}

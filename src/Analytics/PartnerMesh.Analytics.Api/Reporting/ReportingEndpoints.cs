@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerMesh.Analytics.Api.Aggregation;
+using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.ServiceDefaults.Security;
+
+namespace PartnerMesh.Analytics.Api.Reporting;
+
+public static class ReportingEndpoints
+{
+    public const int MaxDays = 366;
+    public const int MaxHourDays = 31;
+
+    public static RouteGroupBuilder MapReportingEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/analytics").WithTags("Analytics KPIs");
+        group.MapGet("/kpis", GetKpisAsync).WithName("GetKpis")
+            .RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin)
+            .Produces<KpiReport>()
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapPost("/admin/replay", ReplayAsync).WithName("ReplayAnalyticsLog")
+            .RequireAuthorization(PartnerMeshPolicies.Admin)
+            .Produces<ReplayResponse>(StatusCodes.Status202Accepted);
+        group.MapGet("/admin/status", StatusAsync).WithName("GetAggregationStatus")
+            .RequireAuthorization(PartnerMeshPolicies.Admin)
+            .Produces<AggregationStatus>();
+        return group;
+    }
+
+    /// <summary>
+    /// KPIs per period (<c>granularity</c> day or hour, cut in the reporting time zone) for one dimension: <c>all</c>
+    /// (merchant-wide), <c>partner</c>, <c>campaign</c>, <c>segment</c>, <c>touchpoint</c> or <c>traffic_source</c>,
+    /// optionally one <c>value</c> of it; <c>format=csv</c> (or <c>Accept: text/csv</c>) for CSV. A partner sees only
+    /// its own partner rows.
+    /// </summary>
+    private static async Task<IResult> GetKpisAsync(
+        string? from,
+        string? to,
+        string? granularity,
+        string? dimension,
+        string? dimensions,
+        string? value,
+        string? partnerId,
+        string? format,
+        HttpContext http,
+        ClaimsPrincipal user,
+        KpiReader reader,
+        IOptions<AnalyticsOptions> options,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        granularity = granularity switch
+        {
+            null => Granularities.Day,
+            "daily" => Granularities.Day,
+            "hourly" => Granularities.Hour,
+            _ => granularity,
+        };
+        if (dimensions is not null)
+        {
+            if (dimension is not null || dimensions.Contains(',', StringComparison.Ordinal))
+            {
+                errors["dimensions"] = ["One dimension per report: aggregates are kept per single dimension (use 'dimension')."];
+            }
+            else
+            {
+                dimension = dimensions;
+            }
+        }
+
+        if (!Granularities.All.Contains(granularity))
+        {
+            errors["granularity"] = ["Use 'day' or 'hour'."];
+        }
+
+        var isAdmin = user.IsAdmin();
+        dimension ??= isAdmin ? Dimensions.All : Dimensions.Partner;
+        if (!Dimensions.Known.Contains(dimension))
+        {
+            errors["dimension"] = [$"Unknown dimension '{Short(dimension)}'; use one of: {string.Join(", ", Dimensions.Known.Order(StringComparer.Ordinal))}."];
+        }
+
+        Guid? partnerFilter = null;
+        if (partnerId is not null)
+        {
+            if (Guid.TryParse(partnerId, out var parsed))
+            {
+                partnerFilter = parsed;
+            }
+            else
+            {
+                errors["partnerId"] = ["Use a partner id (a GUID)."];
+            }
+        }
+
+        if (format is not null && format is not ("json" or "csv"))
+        {
+            errors["format"] = ["Use 'json' or 'csv'."];
+        }
+
+        if (value is { Length: > 500 })
+        {
+            errors["value"] = ["A dimension value has at most 500 characters."];
+        }
+
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), options.Value.TimeZone()).DateTime);
+        var maxDays = granularity == Granularities.Hour ? MaxHourDays : MaxDays;
+        DateOnly fromDay = default, toDay = today;
+        if (to is not null && !TryParseDay(to, out toDay))
+        {
+            errors["to"] = ["Use a date formatted yyyy-MM-dd."];
+        }
+
+        if (from is not null && !TryParseDay(from, out fromDay))
+        {
+            errors["from"] = ["Use a date formatted yyyy-MM-dd."];
+        }
+        else if (from is null)
+        {
+            fromDay = toDay.AddDays(granularity == Granularities.Hour ? 0 : -29);
+        }
+
+        if (!errors.ContainsKey("from") && !errors.ContainsKey("to"))
+        {
+            if (fromDay > toDay)
+            {
+                errors["from"] = ["'from' must not be after 'to'."];
+            }
+            else if (toDay.DayNumber - fromDay.DayNumber + 1 > maxDays)
+            {
+                errors["to"] = [$"A {granularity} report covers at most {maxDays} days."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (dimension == Dimensions.Partner && partnerFilter is not null)
+        {
+            if (value is not null && value != partnerFilter.ToString())
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["value"] = ["'value' and 'partnerId' name different partners."] });
+            }
+
+            value = partnerFilter.ToString();
+        }
+        else if (partnerFilter is not null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["partnerId"] = ["'partnerId' filters the 'partner' dimension; aggregates are not kept per partner and another dimension."],
+            });
+        }
+
+        if (!isAdmin)
+        {
+            // A partner's own numbers only: the partner dimension, its own id from the token.
+            var own = user.PartnerId();
+            if (own is null || dimension != Dimensions.Partner || (value is not null && !string.Equals(value, own.ToString(), StringComparison.OrdinalIgnoreCase)))
+            {
+                return TypedResults.Problem(
+                    "A partner sees only its own KPIs (dimension 'partner', its own id); cross-partner views are for admins.",
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "Forbidden");
+            }
+
+            value = own.ToString();
+        }
+        else if (dimension == Dimensions.Partner && value is not null)
+        {
+            value = Guid.TryParse(value, out var asGuid) ? asGuid.ToString() : value;
+        }
+
+        var report = await reader.ReportAsync(granularity, dimension, value, fromDay, toDay, cancellationToken);
+        var wantsCsv = format == "csv" || (format is null && http.Request.Headers.Accept.Any(accept => accept?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true));
+        if (wantsCsv)
+        {
+            var fileName = $"kpis-{dimension}-{granularity}-{fromDay:yyyyMMdd}-{toDay:yyyyMMdd}.csv";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
+            return TypedResults.Text(KpiCsv.Write(report), "text/csv; charset=utf-8");
+        }
+
+        return TypedResults.Ok(report);
+    }
+
+    /// <summary>
+    /// Rebuilds every KPI from the log: clears the aggregates and facts and marks every logged event pending again, in
+    /// one transaction under the aggregation lock; the aggregator then re-applies the history in its original order
+    /// (published events are not sent again).
+    /// </summary>
+    private static async Task<Results<Accepted<ReplayResponse>, ProblemHttpResult>> ReplayAsync(
+        AnalyticsDbContext db, AggregationSignal signal, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({Aggregator.LockKey})", cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(
+            "TRUNCATE kpi_aggregates, sessions, carts, orders, customers, survey_impressions", cancellationToken);
+        var events = await db.Database.ExecuteSqlRawAsync(
+            "UPDATE raw_events SET replayed = (aggregated_at IS NOT NULL OR replayed), aggregated_at = NULL", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        signal.Notify();
+        return TypedResults.Accepted("/api/analytics/admin/status", new ReplayResponse(events));
+    }
+
+    private static async Task<Ok<AggregationStatus>> StatusAsync(AnalyticsDbContext db, CancellationToken cancellationToken)
+    {
+        var pending = await db.RawEvents.CountAsync(raw => raw.AggregatedAt == null, cancellationToken);
+        var total = await db.RawEvents.LongCountAsync(cancellationToken);
+        return TypedResults.Ok(new AggregationStatus(total, pending));
+    }
+
+    private static bool TryParseDay(string text, out DateOnly day) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+
+    private static string Short(string text) => text.Length <= 40 ? text : text[..40] + "…";
+}
+
+public sealed record ReplayResponse(int EventsToReapply);
+
+public sealed record AggregationStatus(long LoggedEvents, long PendingEvents);

@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Analytics.Api.Ingestion;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Analytics.FunctionalTests;
+
+public class BehaviourIngestionTests(BehaviourApiFactory factory) : IClassFixture<BehaviourApiFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private HttpClient Storefront => factory.CreateClientWithScopes(PartnerMeshScopes.Storefront);
+
+    [Fact]
+    public async Task Batch_Resent_IsCountedOnce_AndADuplicateIdInTheBatchIsReportedAndCountedOnce()
+    {
+        var campaign = $"resend-{Guid.NewGuid():N}";
+        var at = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var view = Behaviour.Event(EventTypes.PageView, at, campaign);
+        var batch = new object[] { view, Behaviour.Event(EventTypes.PageView, at, campaign), view };
+
+        var first = await (await Storefront.PostAsync(batch, Ct)).ShouldBeAsync<BatchReport>(HttpStatusCode.MultiStatus);
+        var resent = await (await Storefront.PostAsync(batch[..2], Ct)).ShouldBeAsync<BatchReport>(HttpStatusCode.OK);
+
+        Assert.Equal((2, 0, 1), (first.Accepted, first.Duplicates, first.Rejected));
+        Assert.Equal((2, (string)view["eventId"]!, BehaviourEventValidator.Reasons.DuplicateEventId), (first.Rejections[0].Index, first.Rejections[0].EventId, first.Rejections[0].Reason));
+        Assert.Equal((0, 2), (resent.Accepted, resent.Duplicates));
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(BehaviourApiFactory.TimeZone)).DateTime);
+        var url = Behaviour.KpiUrl("campaign", campaign, today.AddDays(-1), today.AddDays(1));
+        var report = await factory.WaitForReportAsync(url, r => r.Totals.Count == 1 && r.Total().PageViews > 0, Ct);
+        Assert.Equal(2, report.Total().PageViews);
+        var ids = batch.Select(e => (string)((Dictionary<string, object?>)e)["eventId"]!).Distinct().ToList();
+        Assert.Equal(2, await factory.QueryDbAsync(db => db.RawEvents.CountAsync(raw => ids.Contains(raw.EventId), Ct)));
+    }
+
+    [Fact]
+    public async Task Batch_WithBadEvents_Returns207WithEachRejectionAndStoresTheGoodOnes()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var good = Behaviour.Event(EventTypes.ProductView, now.AddMinutes(-1));
+        var noId = Behaviour.Event(EventTypes.PageView, now);
+        noId.Remove("eventId");
+        var unknown = Behaviour.Event("teleport", now);
+        var future = Behaviour.Event(EventTypes.PageView, now.AddHours(2));
+        var ancient = Behaviour.Event(EventTypes.PageView, now.AddYears(-20));
+        var orderWithoutId = Behaviour.Event(EventTypes.OrderCompleted, now, amount: 10m);
+        var negative = Behaviour.Event(EventTypes.OrderCompleted, now, order: "o-neg", amount: -5m);
+        var cartWithoutCart = Behaviour.Event(EventTypes.AddToCart, now);
+        var wrongType = Behaviour.Event(EventTypes.PageView, now);
+        wrongType["quantity"] = "many";
+
+        var response = await Storefront.PostAsync([good, noId, unknown, future, ancient, orderWithoutId, negative, cartWithoutCart, wrongType], Ct);
+
+        var report = await response.ShouldBeAsync<BatchReport>(HttpStatusCode.MultiStatus);
+        Assert.Equal([(string)good["eventId"]!], report.AcceptedIds);
+        Assert.Equal(
+            [
+                (1, BehaviourEventValidator.Reasons.MissingEventId),
+                (2, BehaviourEventValidator.Reasons.UnknownType),
+                (3, BehaviourEventValidator.Reasons.FutureTimestamp),
+                (4, BehaviourEventValidator.Reasons.AncientTimestamp),
+                (5, BehaviourEventValidator.Reasons.MissingField),
+                (6, BehaviourEventValidator.Reasons.InvalidField),
+                (7, BehaviourEventValidator.Reasons.MissingField),
+                (8, BehaviourEventValidator.Reasons.InvalidEvent),
+            ],
+            report.Rejections.Select(r => (r.Index, r.Reason)));
+        Assert.Equal((string)unknown["eventId"]!, report.Rejections[1].EventId);
+        var stored = await factory.QueryDbAsync(db => db.RawEvents.Where(raw => raw.EventId == (string)unknown["eventId"]! || raw.EventId == (string)good["eventId"]!).CountAsync(Ct));
+        Assert.Equal(1, stored);
+    }
+
+    [Fact]
+    public async Task Batch_EveryEventBad_Returns422ProblemWithRejections()
+    {
+        var response = await Storefront.PostAsync([Behaviour.Event("nope", DateTimeOffset.UtcNow)], Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.True(problem.Extensions.ContainsKey("rejections"));
+    }
+
+    [Fact]
+    public async Task Batch_MalformedJson_Returns400Problem()
+    {
+        using var content = new StringContent("{\"events\": [ {\"eventId\": ", Encoding.UTF8, "application/json");
+        var response = await Storefront.PostAsync("/api/analytics/events", content, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Batch_EventsNotAnArray_Returns400Problem()
+    {
+        var response = await Storefront.PostAsJsonAsync("/api/analytics/events", new { events = "all of them" }, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Batch_Empty_Returns400Problem()
+    {
+        var response = await Storefront.PostAsJsonAsync("/api/analytics/events", new { events = Array.Empty<object>() }, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Batch_OfTenMegabytes_Returns413ProblemAndStoresNothing()
+    {
+        var marker = $"huge-{Guid.NewGuid():N}";
+        var padding = new string('x', 10 * 1024 * 1024);
+        var body = $"{{\"events\":[{{\"eventId\":\"{marker}\",\"type\":\"page_view\",\"occurredAt\":\"{DateTimeOffset.UtcNow:O}\",\"visitorId\":\"{padding}\"}}]}}";
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+
+        var response = await Storefront.PostAsync("/api/analytics/events", content, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.False(await factory.QueryDbAsync(db => db.RawEvents.AnyAsync(raw => raw.EventId == marker, Ct)));
+    }
+
+    [Fact]
+    public async Task Batch_WithTooManyEvents_Returns413ProblemAndStoresNothing()
+    {
+        var events = Enumerable.Range(0, 501).Select(_ => Behaviour.Event(EventTypes.PageView, DateTimeOffset.UtcNow)).ToList();
+        var ids = events.Select(e => (string)e["eventId"]!).ToList();
+
+        var response = await Storefront.PostAsync(events, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.False(await factory.QueryDbAsync(db => db.RawEvents.AnyAsync(raw => ids.Contains(raw.EventId), Ct)));
+    }
+
+    [Fact]
+    public async Task Batch_WithoutToken_Returns401_AndFromAPartner_Returns403()
+    {
+        var events = new object[] { Behaviour.Event(EventTypes.PageView, DateTimeOffset.UtcNow) };
+
+        var anonymous = await factory.CreateAnonymousClient().PostAsync(events, Ct);
+        var partner = await factory.CreatePartnerClient(Guid.NewGuid()).PostAsync(events, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, partner.StatusCode);
+    }
+
+    [Fact]
+    public async Task Batch_RecordsTheEventAsNormalized()
+    {
+        var e = Behaviour.Event(EventTypes.AddToCart, DateTimeOffset.UtcNow, cart: "c-norm", amount: 12.5m, source: "NewsLetter");
+
+        await factory.IngestAsync([e], Ct);
+
+        var raw = await factory.QueryDbAsync(db => db.RawEvents.SingleAsync(r => r.EventId == (string)e["eventId"]!, Ct));
+        var stored = JsonSerializer.Deserialize<AnalyticsEvent>(raw.Payload, EventLog.Json)!;
+        Assert.Equal(("add_to_cart", "c-norm", 12.5m, "EUR", "newsletter"), (stored.Type, stored.CartId, stored.Amount, stored.Currency, stored.UtmSource));
+    }
+}

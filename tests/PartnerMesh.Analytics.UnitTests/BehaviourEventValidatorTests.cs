@@ -1,0 +1,73 @@
+using System.Text.Json;
+using PartnerMesh.Analytics.Api;
+using PartnerMesh.Analytics.Api.Ingestion;
+using Xunit;
+using static PartnerMesh.Analytics.Api.Ingestion.BehaviourEventValidator;
+
+namespace PartnerMesh.Analytics.UnitTests;
+
+public class BehaviourEventValidatorTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+
+    private static readonly BehaviourEventValidator Validator = new(new IngestionOptions
+    {
+        MaxClockSkew = TimeSpan.FromMinutes(5),
+        MaxEventAge = TimeSpan.FromDays(7),
+    });
+
+    private static (string? Id, AnalyticsEvent? Event, EventRejection? Rejection) Validate(string json) =>
+        Validator.Validate(3, JsonDocument.Parse(json).RootElement, Now);
+
+    [Fact]
+    public void ValidPageView_IsNormalized()
+    {
+        var (id, e, rejection) = Validate("""{"eventId":"e1","type":"page_view","occurredAt":"2026-12-05T13:00:00+01:00","visitorId":"v","utmSource":"Google"}""");
+
+        Assert.Null(rejection);
+        Assert.Equal("e1", id);
+        Assert.Equal((Now, "google"), (e!.OccurredAt, e.UtmSource));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"page_view","occurredAt":"2026-12-05T12:00:00Z"}""", Reasons.MissingEventId)]
+    [InlineData("""{"eventId":"  ","type":"page_view","occurredAt":"2026-12-05T12:00:00Z"}""", Reasons.MissingEventId)]
+    [InlineData("""{"eventId":42,"type":"page_view","occurredAt":"2026-12-05T12:00:00Z"}""", Reasons.InvalidEventId)]
+    [InlineData("""{"eventId":"e","type":"teleport","occurredAt":"2026-12-05T12:00:00Z"}""", Reasons.UnknownType)]
+    [InlineData("""{"eventId":"e","occurredAt":"2026-12-05T12:00:00Z"}""", Reasons.UnknownType)]
+    [InlineData("""{"eventId":"e","type":"page_view"}""", Reasons.MissingTimestamp)]
+    [InlineData("""{"eventId":"e","type":"page_view","occurredAt":"2026-12-05T12:05:01Z"}""", Reasons.FutureTimestamp)]
+    [InlineData("""{"eventId":"e","type":"page_view","occurredAt":"2026-11-28T11:59:59Z"}""", Reasons.AncientTimestamp)]
+    [InlineData("""{"eventId":"e","type":"page_view","occurredAt":"2026-12-05T12:00:00"}""", Reasons.InvalidField)]
+    [InlineData("""{"eventId":"e","type":"page_view","occurredAt":"not a date"}""", Reasons.InvalidEvent)]
+    [InlineData("""{"eventId":"e","type":"add_to_cart","occurredAt":"2026-12-05T12:00:00Z"}""", Reasons.MissingField)]
+    [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","amount":5,"currency":"EUR"}""", Reasons.MissingField)]
+    [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o"}""", Reasons.MissingField)]
+    [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":-1,"currency":"EUR"}""", Reasons.InvalidField)]
+    [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":1}""", Reasons.InvalidField)]
+    [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":1.00001,"currency":"EUR"}""", Reasons.InvalidField)]
+    [InlineData("""{"eventId":"e","type":"add_to_cart","occurredAt":"2026-12-05T12:00:00Z","cartId":"c","quantity":0}""", Reasons.InvalidField)]
+    [InlineData("""["not","an","object"]""", Reasons.InvalidEvent)]
+    public void BadEvent_IsRejectedWithItsReason(string json, string reason)
+    {
+        var (_, e, rejection) = Validate(json);
+
+        Assert.Null(e);
+        Assert.Equal((3, reason), (rejection!.Index, rejection.Reason));
+    }
+
+    [Fact]
+    public void EventAtTheEdges_OfSkewAndAge_IsAccepted()
+    {
+        Assert.Null(Validate("""{"eventId":"e","type":"page_view","occurredAt":"2026-12-05T12:05:00Z"}""").Rejection);
+        Assert.Null(Validate("""{"eventId":"e","type":"page_view","occurredAt":"2026-11-28T12:00:00Z"}""").Rejection);
+    }
+
+    [Fact]
+    public void TimestampAndIdAliases_AreAccepted()
+    {
+        var (id, e, _) = Validate("""{"id":"alias","type":"product_view","timestamp":"2026-12-05T11:00:00Z"}""");
+
+        Assert.Equal(("alias", Now.AddHours(-1)), (id, e!.OccurredAt));
+    }
+}
