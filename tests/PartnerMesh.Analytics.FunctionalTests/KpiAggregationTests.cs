@@ -251,7 +251,7 @@ public class KpiAggregationTests(BehaviourApiFactory factory) : IClassFixture<Be
     private static RefundRecorded Refund(string orderId, string refundId, decimal amount, Guid partner) => new()
     {
         EventId = Guid.NewGuid(), OccurredAt = Noon.AddDays(1), RefundId = refundId + "-" + orderId, OrderId = orderId, Kind = "refund",
-        Amount = amount, Currency = "EUR", IsFullRefund = false, RefundedAt = Noon.AddDays(1), PartnerId = partner,
+        Amount = amount, Currency = "EUR", IsFullRefund = false, RefundedAt = Noon.AddDays(1), PartnerId = partner, CommissionReversed = 0m,
     };
 
     private static SurveyShown Shown(Guid impression, string campaign) => new()
@@ -264,5 +264,6 @@ public class KpiAggregationTests(BehaviourApiFactory factory) : IClassFixture<Be
     {
         EventId = Guid.NewGuid(), OccurredAt = Noon.AddMinutes(1), ResponseId = Guid.NewGuid(), SurveyId = Guid.NewGuid(), SurveyVersion = 1,
         SurveyKind = "nps", Touchpoint = "order", VisitorId = "v-1", ImpressionId = impression, CampaignId = campaign, NpsScore = score,
+        ReasonCodes = [],
     };
 }
