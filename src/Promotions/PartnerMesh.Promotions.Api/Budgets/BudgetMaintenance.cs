@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Promotions.Api.Infrastructure;
@@ -25,10 +26,11 @@ public sealed class BudgetMaintenance(
                 }
 
                 var db = scope.ServiceProvider.GetRequiredService<PromotionsDbContext>();
+                var readStartedAt = Stopwatch.GetTimestamp();
                 statusCache.Replace(await db.BudgetCounters.AsNoTracking()
                     .Where(counter => (counter.MaxUses != null && counter.Uses >= counter.MaxUses)
                         || (counter.MaxSpend != null && counter.Spend >= counter.MaxSpend))
-                    .Select(counter => counter.Key).ToListAsync(stoppingToken));
+                    .Select(counter => counter.Key).ToListAsync(stoppingToken), readStartedAt);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
