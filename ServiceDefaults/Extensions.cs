@@ -12,6 +12,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using PartnerMesh.ServiceDefaults;
+using PartnerMesh.ServiceDefaults.OpenApi;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -43,6 +44,12 @@ public static class Extensions
     public static TBuilder AddBasicServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
+        if (DocumentGeneration.IsRunning)
+        {
+            DocumentGeneration.AddPlaceholderConfiguration(builder.Configuration);
+            DocumentGeneration.SkipStartupWork(builder);
+        }
+
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>

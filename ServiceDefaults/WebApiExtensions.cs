@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PartnerMesh.ServiceDefaults.OpenApi;
 using PartnerMesh.ServiceDefaults.WebApi;
 using Scalar.AspNetCore;
 
@@ -64,7 +65,7 @@ public static class WebApiExtensions
             .Configure<IOptions<WebApiOptions>>((kestrel, webApi) => kestrel.Limits.MaxRequestBodySize = webApi.Value.MaxRequestBodyBytes);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = ExceptionStatusCodes.For);
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddPartnerMeshConventions());
         services.TryAddSingleton<WebApiDefaultsMarker>();
         return builder;
     }

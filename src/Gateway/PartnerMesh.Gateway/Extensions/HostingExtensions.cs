@@ -9,6 +9,7 @@ using PartnerMesh.Gateway.Proxy;
 using PartnerMesh.Gateway.RateLimiting;
 using PartnerMesh.Redis;
 using PartnerMesh.ServiceDefaults;
+using PartnerMesh.ServiceDefaults.OpenApi;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
 
@@ -54,6 +55,11 @@ public static class HostingExtensions
             .AddPolicy(ApiKeyAuthentication.AdminPolicy, policy => policy
                 .AddAuthenticationSchemes(ApiKeyAuthentication.Scheme)
                 .RequireClaim(PartnerMeshClaims.Scope, PartnerMeshScopes.Admin));
+        services.Configure<PartnerMeshOpenApiOptions>(openApi =>
+        {
+            openApi.Policies[ApiKeyAuthentication.AdminPolicy] = OperationPolicies.Admin;
+            openApi.CommonErrors.Add(StatusCodes.Status429TooManyRequests);
+        });
 
         services.AddServiceIdentity();
         services.AddSingleton<ServiceTokenCache>();

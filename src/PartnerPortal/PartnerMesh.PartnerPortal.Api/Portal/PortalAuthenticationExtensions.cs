@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using PartnerMesh.ServiceDefaults.OpenApi;
 using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.PartnerPortal.Api.Portal;
@@ -43,6 +44,12 @@ public static class PortalAuthenticationExtensions
                 .AddAuthenticationSchemes(PortalSession.Scheme)
                 .RequireAuthenticatedUser()
                 .RequireClaim(PartnerMeshClaims.PartnerId));
+        builder.Services.Configure<PartnerMeshOpenApiOptions>(openApi =>
+        {
+            openApi.Policies[PortalPolicies.Admin] = OperationPolicies.Admin;
+            openApi.Policies[PortalPolicies.PartnerSession] = OperationPolicies.PortalSession;
+            openApi.SessionCookieName = PortalSession.CookieName;
+        });
 
         return builder;
     }

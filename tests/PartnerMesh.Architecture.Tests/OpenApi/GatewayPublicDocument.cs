@@ -1,0 +1,179 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PartnerMesh.Gateway.Proxy;
+using PartnerMesh.ServiceDefaults;
+using PartnerMesh.ServiceDefaults.OpenApi;
+
+namespace PartnerMesh.Architecture.Tests.OpenApi;
+
+/// <summary>
+/// docs/api/gateway-public.json, the one document storefront developers see: the gateway's own operations plus, for every
+/// route of <see cref="GatewayRoutes"/> that takes an API key or no credentials, the operations of the service it
+/// forwards to whose path the route matches (paths are forwarded unchanged). The portal's browser routes (its session
+/// cookie) are left out. Operation ids and tags are prefixed with the route, component schemas shared unchanged when
+/// two services define the same one and prefixed with the service otherwise; every operation also answers 429 (the
+/// gateway's rate limit) and 503 (its service is unreachable).
+/// </summary>
+internal static class GatewayPublicDocument
+{
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static JsonObject Build(IReadOnlyDictionary<string, JsonObject> documents)
+    {
+        var paths = new JsonObject();
+        var schemas = new JsonObject();
+        var tags = new JsonArray();
+
+        AddOperations(documents[ResourceNames.Gateway], "gateway", "Gateway", _ => true, paths, schemas, tags);
+        foreach (var route in GatewayRoutes.All.Where(route => route.Access is RouteAccess.ApiKey or RouteAccess.Anonymous))
+        {
+            var service = Pascal(route.RouteId);
+            AddOperations(documents[route.Service], route.RouteId, service, path => Matches(route, path), paths, schemas, tags);
+        }
+
+        return new JsonObject
+        {
+            ["openapi"] = documents[ResourceNames.Gateway]["openapi"]!.DeepClone(),
+            ["info"] = new JsonObject
+            {
+                ["title"] = "PartnerMesh public API",
+                ["description"] = "Everything the PartnerMesh gateway exposes to storefronts and administrators. Send your API key in " +
+                    $"the {PartnerMeshOpenApi.ApiKeyHeader} header; each operation names the key scope it needs in " +
+                    $"{OperationPolicies.ExtensionName} (a storefront key may call storefront operations, an admin key all of them). " +
+                    "Generated from the services' documents and the gateway's route table (scripts/openapi.sh).",
+                ["license"] = documents[ResourceNames.Gateway]["info"]!["license"]!.DeepClone(),
+                ["version"] = "v1",
+            },
+            ["servers"] = new JsonArray(new JsonObject { ["url"] = "/", ["description"] = "The PartnerMesh gateway." }),
+            ["paths"] = paths,
+            ["components"] = new JsonObject
+            {
+                ["schemas"] = schemas,
+                ["securitySchemes"] = new JsonObject
+                {
+                    [PartnerMeshOpenApi.ApiKeyScheme] = documents[ResourceNames.Gateway]["components"]!["securitySchemes"]![PartnerMeshOpenApi.ApiKeyScheme]!.DeepClone(),
+                },
+            },
+            ["tags"] = tags,
+        };
+    }
+
+    private static bool Matches(GatewayRoute route, string path)
+    {
+        const string CatchAll = "{**rest}";
+        return route.Path.EndsWith(CatchAll, StringComparison.Ordinal)
+            ? path.StartsWith(route.Path[..^CatchAll.Length], StringComparison.Ordinal)
+            : path == route.Path;
+    }
+
+    private static void AddOperations(
+        JsonObject document, string routeId, string service, Func<string, bool> routed, JsonObject paths, JsonObject schemas, JsonArray tags)
+    {
+        var renames = AddSchemas(document, service, schemas);
+        var tagNames = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            if (!routed(path) || paths.ContainsKey(path))
+            {
+                continue;
+            }
+
+            var copy = Rename(item!.DeepClone(), renames).AsObject();
+            foreach (var (_, operation) in copy)
+            {
+                if (operation is not JsonObject op || op["responses"] is not JsonObject responses)
+                {
+                    continue;
+                }
+
+                op["operationId"] = $"{routeId}.{op["operationId"]!.GetValue<string>()}";
+                var operationTags = op["tags"]?.AsArray().Select(tag => $"{service}: {tag!.GetValue<string>()}").ToList() ?? [service];
+                op["tags"] = new JsonArray([.. operationTags.Select(tag => (JsonNode)tag)]);
+                tagNames.UnionWith(operationTags);
+                responses.TryAdd("429", Problem("Too Many Requests: the API key's (or the address's) rate limit is used up; see Retry-After.", renames));
+                responses.TryAdd("503", Problem("Service Unavailable: the service behind the route is unreachable.", renames));
+            }
+
+            paths[path] = copy;
+        }
+
+        foreach (var tag in tagNames)
+        {
+            tags.Add(new JsonObject { ["name"] = tag });
+        }
+    }
+
+    private static JsonObject Problem(string description, IReadOnlyDictionary<string, string> renames) => new()
+    {
+        ["description"] = description,
+        ["content"] = new JsonObject
+        {
+            ["application/problem+json"] = new JsonObject
+            {
+                ["schema"] = new JsonObject { ["$ref"] = "#/components/schemas/" + renames.GetValueOrDefault("ProblemDetails", "ProblemDetails") },
+            },
+        },
+    };
+
+    /// <summary>Adds the document's schemas; returns the ones renamed (another service already has a different one).</summary>
+    private static Dictionary<string, string> AddSchemas(JsonObject document, string service, JsonObject schemas)
+    {
+        var own = document["components"]?["schemas"]?.AsObject() ?? [];
+        var renames = own
+            .Where(schema => schemas[schema.Key] is { } existing && !JsonNode.DeepEquals(existing, schema.Value))
+            .ToDictionary(schema => schema.Key, schema => service + schema.Key, StringComparer.Ordinal);
+        foreach (var (name, schema) in own)
+        {
+            var target = renames.GetValueOrDefault(name, name);
+            if (!schemas.ContainsKey(target))
+            {
+                schemas[target] = Rename(schema!.DeepClone(), renames);
+            }
+        }
+
+        return renames;
+    }
+
+    private static JsonNode Rename(JsonNode node, IReadOnlyDictionary<string, string> renames)
+    {
+        const string Prefix = "#/components/schemas/";
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj.ToList())
+                {
+                    if (key == "$ref" && value?.GetValue<string>() is { } reference && reference.StartsWith(Prefix, StringComparison.Ordinal)
+                        && renames.TryGetValue(reference[Prefix.Length..], out var renamed))
+                    {
+                        obj[key] = Prefix + renamed;
+                    }
+                    else if (value is not null)
+                    {
+                        Rename(value, renames);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    if (item is not null)
+                    {
+                        Rename(item, renames);
+                    }
+                }
+
+                break;
+        }
+
+        return node;
+    }
+
+    private static string Pascal(string routeId) =>
+        string.Concat(routeId.Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
+}
