@@ -55,7 +55,7 @@ public static class HostingExtensions
                 .AddAuthenticationSchemes(ApiKeyAuthentication.Scheme)
                 .RequireClaim(PartnerMeshClaims.Scope, PartnerMeshScopes.Admin));
 
-        services.AddServiceIdentity();
+        services.AddServiceTokenIssuer(ServiceTokenIssuers.Gateway);
         services.AddSingleton<ServiceTokenCache>();
         services.AddReverseProxy()
             .LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters)
