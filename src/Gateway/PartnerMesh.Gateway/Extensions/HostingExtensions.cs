@@ -61,7 +61,7 @@ public static class HostingExtensions
             openApi.CommonErrors.Add(StatusCodes.Status429TooManyRequests);
         });
 
-        services.AddServiceIdentity();
+        services.AddServiceTokenIssuer(ServiceTokenIssuers.Gateway);
         services.AddSingleton<ServiceTokenCache>();
         services.AddReverseProxy()
             .LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters)
