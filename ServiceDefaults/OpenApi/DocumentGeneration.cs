@@ -32,9 +32,9 @@ public static class DocumentGeneration
             name => $"ConnectionStrings:{name}", name => (string?)$"Host=openapi.invalid;Database={name}", StringComparer.Ordinal);
         placeholders[$"ConnectionStrings:{ResourceNames.Messaging}"] = "amqp://openapi.invalid:5672";
         placeholders[$"ConnectionStrings:{ResourceNames.Redis}"] = "openapi.invalid:6379";
-        // The gateway builds its token issuer while mapping its proxy: a throwaway key, never used to sign a request.
-        placeholders[$"{ServiceIdentityOptions.SectionName}:{nameof(ServiceIdentityOptions.SigningKey)}"] =
-            Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        // The token issuers (gateway, portal) build their signer while mapping endpoints: a throwaway key, never used.
+        placeholders[$"{ServiceTokenSigningOptions.SectionName}:{nameof(ServiceTokenSigningOptions.SigningKey)}"] =
+            RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 44);
         var sources = configuration.Sources.ToList();
         configuration.Sources.Clear();
         configuration.AddInMemoryCollection(placeholders);

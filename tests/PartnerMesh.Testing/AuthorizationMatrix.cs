@@ -42,6 +42,56 @@ public static class AuthorizationMatrix
     private static readonly string[] Policies = ["anonymous", "storefront", "admin", "partner-or-admin", "portal-session"];
 
     /// <summary>
+    /// The matrix of the service a <see cref="ServiceFactory{TProgram, TDbContext}"/> hosts, with the tokens of
+    /// <see cref="ServiceFactory{TProgram, TDbContext}.Tokens"/>: scoped ones claim admin whenever the kind is a bad token.
+    /// </summary>
+    public static async Task AssertAsync<TProgram, TDbContext>(
+        ServiceFactory<TProgram, TDbContext> factory, CancellationToken cancellationToken)
+        where TProgram : class
+        where TDbContext : Microsoft.EntityFrameworkCore.DbContext
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var tokens = factory.Tokens;
+        var otherAudience = tokens.Audience == ServiceDefaults.ResourceNames.CouponsApi
+            ? ServiceDefaults.ResourceNames.AttributionApi
+            : ServiceDefaults.ResourceNames.CouponsApi;
+        const string Admin = ServiceDefaults.Security.PartnerMeshScopes.Admin;
+        var clients = new Dictionary<(MatrixCaller, Guid), HttpClient>();
+        try
+        {
+            await AssertAsync(tokens.Audience, (caller, partnerId) =>
+            {
+                var key = (caller, caller is MatrixCaller.Partner or MatrixCaller.OtherPartner ? partnerId : Guid.Empty);
+                if (!clients.TryGetValue(key, out var client))
+                {
+                    client = caller switch
+                    {
+                        MatrixCaller.NoToken => factory.CreateAnonymousClient(),
+                        MatrixCaller.Storefront => factory.CreateClientWithToken(tokens.For(ServiceDefaults.Security.PartnerMeshScopes.Storefront)),
+                        MatrixCaller.Admin => factory.CreateClientWithToken(tokens.For(Admin)),
+                        MatrixCaller.Partner or MatrixCaller.OtherPartner => factory.CreateClientWithToken(tokens.Partner(partnerId)),
+                        MatrixCaller.OtherAudience => factory.CreateClientWithToken(tokens.ForAudience(otherAudience, Admin)),
+                        MatrixCaller.Expired => factory.CreateClientWithToken(tokens.Expired(Admin)),
+                        MatrixCaller.SignedWithUnknownKey => factory.CreateClientWithToken(tokens.SignedWithUnknownKey(Admin)),
+                        MatrixCaller.AlgNone => factory.CreateClientWithToken(tokens.WithoutSignature(Admin)),
+                        _ => throw new ArgumentOutOfRangeException(nameof(caller), caller, null),
+                    };
+                    clients[key] = client;
+                }
+
+                return client;
+            }, cancellationToken);
+        }
+        finally
+        {
+            foreach (var client in clients.Values)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
     /// Sends every cell and fails with the list of wrong answers. <paramref name="clientFor"/> gives the client of a
     /// caller acting for <c>partnerId</c> (partners) — the same client may be returned for every partner id of other kinds.
     /// </summary>
