@@ -14,8 +14,13 @@ export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIF
 
 if [ ! -x "$redocly" ] || [ "$("$redocly" --version 2>/dev/null | head -1)" != "$version" ]; then
   if ! command -v npm >/dev/null 2>&1; then
-    echo "npm is required to install @redocly/cli (Debian: apt-get install npm)" >&2
-    exit 2
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+      echo "npm is required to install @redocly/cli (Debian: apt-get install nodejs npm)" >&2
+      exit 2
+    fi
+    echo "==> installing nodejs (OpenAPI lint)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=900 nodejs npm >/dev/null \
+      || { apt-get update -o DPkg::Lock::Timeout=900 >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=900 nodejs npm >/dev/null; }
   fi
   echo "==> installing @redocly/cli@$version into $tools" >&2
   mkdir -p "$tools"

@@ -96,6 +96,13 @@ if [ "$test_exit" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 
+# The committed OpenAPI documents (docs/api/, kept equal to the code by OpenApiDocumentTests) must lint clean.
+echo "==> lint OpenAPI documents" >&2
+if ! scripts/lint-openapi.sh >&2; then
+  echo "scripts/lint-openapi.sh found errors in docs/api/: counting it as a failed test" >&2
+  failed=$((failed + 1))
+fi
+
 echo "test command took $(( $(date +%s) - started )) s" >&2
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -23,10 +23,13 @@ public static class OperationPolicies
     /// <summary>A partner (for its own data only) or an admin.</summary>
     public const string PartnerOrAdmin = "partner-or-admin";
 
+    /// <summary>A partner, for its own data only (admins are refused: they have their own routes).</summary>
+    public const string Partner = "partner";
+
     /// <summary>A partner signed in to the portal (its session cookie).</summary>
     public const string PortalSession = "portal-session";
 
-    public static IReadOnlyList<string> All { get; } = [Anonymous, Storefront, Admin, PartnerOrAdmin, PortalSession];
+    public static IReadOnlyList<string> All { get; } = [Anonymous, Storefront, Admin, PartnerOrAdmin, Partner, PortalSession];
 
     /// <summary>The authorization policies of ServiceDefaults; a host adds its own in <see cref="PartnerMeshOpenApiOptions"/>.</summary>
     internal static IEnumerable<KeyValuePair<string, string>> ServiceDefaultsPolicies { get; } =
@@ -53,7 +56,18 @@ public static class OperationPolicies
             return distinct[0];
         }
 
-        // Admin satisfies every service-token policy, and only admin satisfies two different ones at once.
-        return distinct.Contains(PortalSession) ? null : Admin;
+        if (distinct.Contains(PortalSession))
+        {
+            return null;
+        }
+
+        // Partner narrows partner-or-admin; with any other it admits nobody (an error to flag, not a policy).
+        if (distinct.Contains(Partner))
+        {
+            return distinct.All(policy => policy is Partner or PartnerOrAdmin) ? Partner : null;
+        }
+
+        // Admin satisfies every other service-token policy, and only admin satisfies two different ones at once.
+        return Admin;
     }
 }

@@ -30,7 +30,8 @@ public enum MatrixCaller
 /// <summary>
 /// The authorization matrix: every operation of a service's committed OpenAPI document (docs/api/) × every
 /// <see cref="MatrixCaller"/>, each answered with the status its declared <c>x-partnermesh-policy</c> implies: 401 for a
-/// missing or bad token, 403 for a valid one without the scope, 403 or 404 for a partner naming another partner, and for
+/// missing or bad token, 403 for a valid one without the scope, 403 or 404 for a partner naming another partner (or, when
+/// only the query names it, a 2xx answer that never mentions that partner: the partner comes from the token), and for
 /// an admitted caller anything but 401/403 (the point is the authorization decision, not the operation's success). Never
 /// a 5xx. An operation without a known policy is a failure of its own. Path, required query and header parameters get
 /// fresh placeholder values; a JSON body is <c>{}</c>.
@@ -39,7 +40,7 @@ public static class AuthorizationMatrix
 {
     public static readonly IReadOnlyList<MatrixCaller> Callers = Enum.GetValues<MatrixCaller>();
 
-    private static readonly string[] Policies = ["anonymous", "storefront", "admin", "partner-or-admin", "portal-session"];
+    private static readonly string[] Policies = ["anonymous", "storefront", "admin", "partner-or-admin", "partner", "portal-session"];
 
     /// <summary>
     /// The matrix of the service a <see cref="ServiceFactory{TProgram, TDbContext}"/> hosts, with the tokens of
@@ -117,13 +118,13 @@ public static class AuthorizationMatrix
                 cells++;
                 var named = caller == MatrixCaller.OtherPartner ? otherPartnerId : partnerId;
                 var client = clientFor(caller, partnerId);
-                using var request = Request(operation, named);
+                using var request = BuildRequest(operation, named);
                 using var response = await client.SendAsync(request, cancellationToken);
                 var status = (int)response.StatusCode;
-                var expected = Expected(policy, caller, NamesAPartner(operation));
-                if (!expected.Admits(status))
+                var expected = Expected(policy, caller, NamesAPartner(operation), NamesAResource(operation));
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (!expected.Admits(status) && !AnswersForItself(operation, caller, status, body, otherPartnerId))
                 {
-                    var body = await response.Content.ReadAsStringAsync(cancellationToken);
                     failures.Add($"{operation} [{policy}] as {caller}: {status}, expected {expected.Text} — {Shorten(body)}");
                 }
             }
@@ -137,7 +138,13 @@ public static class AuthorizationMatrix
     }
 
     /// <summary>What a caller should get from an operation with the given policy.</summary>
-    public static Expectation Expected(string policy, MatrixCaller caller, bool namesAPartner)
+    /// <param name="policy">The operation's declared policy.</param>
+    /// <param name="caller">Who calls.</param>
+    /// <param name="namesAPartner">Whether a parameter names a partner (<see cref="NamesAPartner"/>).</param>
+    /// <param name="namesAResource">
+    /// Whether the path names something else (a fresh id: not the partner's own, so a partner may be refused it).
+    /// </param>
+    public static Expectation Expected(string policy, MatrixCaller caller, bool namesAPartner, bool namesAResource)
     {
         if (policy == "anonymous")
         {
@@ -154,12 +161,14 @@ public static class AuthorizationMatrix
         {
             // A session is the portal's cookie: no token is one.
             ("portal-session", _) => Expectation.Status(HttpStatusCode.Unauthorized),
+            ("partner", MatrixCaller.Admin) => Expectation.Status(HttpStatusCode.Forbidden),
             (_, MatrixCaller.Admin) => Expectation.Admitted,
             ("storefront", MatrixCaller.Storefront) => Expectation.Admitted,
-            ("partner-or-admin", MatrixCaller.Partner) => Expectation.Admitted,
-            ("partner-or-admin", MatrixCaller.OtherPartner) when namesAPartner =>
+            ("partner-or-admin" or "partner", MatrixCaller.OtherPartner) when namesAPartner =>
                 Expectation.Status(HttpStatusCode.Forbidden, HttpStatusCode.NotFound),
-            ("partner-or-admin", MatrixCaller.OtherPartner) => Expectation.Admitted,
+            ("partner-or-admin" or "partner", MatrixCaller.Partner or MatrixCaller.OtherPartner) when namesAResource =>
+                Expectation.AdmittedOrRefusedTheResource,
+            ("partner-or-admin" or "partner", MatrixCaller.Partner or MatrixCaller.OtherPartner) => Expectation.Admitted,
             _ => Expectation.Status(HttpStatusCode.Forbidden),
         };
     }
@@ -171,6 +180,23 @@ public static class AuthorizationMatrix
         return operation.Parameters("path").Concat(operation.Parameters("query")).Any(parameter => IsPartnerParameter(operation, parameter));
     }
 
+    /// <summary>
+    /// A partner naming another partner only in the query may be answered with its own data (the partner comes from
+    /// the token, the query is for admins): a 2xx that does not mention the other partner.
+    /// </summary>
+    private static bool AnswersForItself(OpenApiOperation operation, MatrixCaller caller, int status, string body, Guid otherPartnerId) =>
+        caller == MatrixCaller.OtherPartner
+        && status is >= 200 and < 300
+        && !operation.Parameters("path").Any(parameter => IsPartnerParameter(operation, parameter))
+        && !body.Contains(otherPartnerId.ToString(), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether a path parameter names something other than a partner.</summary>
+    public static bool NamesAResource(OpenApiOperation operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return operation.Parameters("path").Any(parameter => !IsPartnerParameter(operation, parameter));
+    }
+
     private static bool IsPartnerParameter(OpenApiOperation operation, JsonObject parameter)
     {
         var name = parameter["name"]!.GetValue<string>();
@@ -178,8 +204,13 @@ public static class AuthorizationMatrix
             || (parameter["in"]?.GetValue<string>() == "path" && operation.Path.Contains("/partners/{" + name + "}", StringComparison.Ordinal));
     }
 
-    private static HttpRequestMessage Request(OpenApiOperation operation, Guid partnerId)
+    /// <summary>
+    /// A request for the operation: path, required query and header parameters filled with fresh placeholders (a
+    /// partner parameter with <paramref name="partnerId"/>), a JSON body <c>{}</c>.
+    /// </summary>
+    public static HttpRequestMessage BuildRequest(OpenApiOperation operation, Guid partnerId)
     {
+        ArgumentNullException.ThrowIfNull(operation);
         var path = operation.Path;
         foreach (var parameter in operation.Parameters("path"))
         {
@@ -240,6 +271,9 @@ public static class AuthorizationMatrix
     {
         /// <summary>Let through authorization: anything but 401/403, and never a 5xx.</summary>
         public static Expectation Admitted { get; } = new("not 401/403/5xx", status => status is not (401 or 403) && status < 500);
+
+        /// <summary>A partner asking for a resource that is not its own (a fresh id): admitted, or refused it (403/404).</summary>
+        public static Expectation AdmittedOrRefusedTheResource { get; } = new("not 401/5xx", status => status != 401 && status < 500);
 
         public static Expectation Status(params HttpStatusCode[] statuses) =>
             new(string.Join(" or ", statuses.Select(status => (int)status)), status => statuses.Contains((HttpStatusCode)status));

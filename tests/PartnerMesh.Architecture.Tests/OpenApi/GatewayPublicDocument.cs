@@ -36,6 +36,7 @@ internal static class GatewayPublicDocument
             AddOperations(documents[route.Service], route.RouteId, service, path => Matches(route, path), paths, schemas, tags);
         }
 
+        RemoveUnreferenced(schemas, paths);
         return new JsonObject
         {
             ["openapi"] = documents[ResourceNames.Gateway]["openapi"]!.DeepClone(),
@@ -137,6 +138,60 @@ internal static class GatewayPublicDocument
         }
 
         return renames;
+    }
+
+    /// <summary>Drops the schemas only the left-out operations used.</summary>
+    private static void RemoveUnreferenced(JsonObject schemas, JsonObject paths)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<JsonNode>([paths]);
+        while (pending.TryPop(out var node))
+        {
+            foreach (var reference in References(node))
+            {
+                if (used.Add(reference) && schemas[reference] is { } schema)
+                {
+                    pending.Push(schema);
+                }
+            }
+        }
+
+        foreach (var name in schemas.Select(schema => schema.Key).Where(name => !used.Contains(name)).ToList())
+        {
+            schemas.Remove(name);
+        }
+    }
+
+    private static IEnumerable<string> References(JsonNode node)
+    {
+        const string Prefix = "#/components/schemas/";
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    if (key == "$ref" && value is JsonValue reference && reference.GetValue<string>() is { } text && text.StartsWith(Prefix, StringComparison.Ordinal))
+                    {
+                        yield return text[Prefix.Length..];
+                    }
+                    else if (value is not null)
+                    {
+                        foreach (var inner in References(value))
+                        {
+                            yield return inner;
+                        }
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var inner in array.OfType<JsonNode>().SelectMany(References))
+                {
+                    yield return inner;
+                }
+
+                break;
+        }
     }
 
     private static JsonNode Rename(JsonNode node, IReadOnlyDictionary<string, string> renames)

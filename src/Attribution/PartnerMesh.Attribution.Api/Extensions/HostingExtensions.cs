@@ -18,6 +18,7 @@ public static class HostingExtensions
 {
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
+        builder.AddSelfServicePolicy();
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.AttributionDb);
 
         builder.Services.AddDbContext<AttributionDbContext>((services, options) =>

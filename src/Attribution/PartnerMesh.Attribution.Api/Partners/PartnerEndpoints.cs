@@ -25,7 +25,7 @@ public static class PartnerEndpoints
         group.MapPut("/{id:guid}/status", UpdatePartnerStatus).WithName(nameof(UpdatePartnerStatus)).RequireAuthorization(PartnerMeshPolicies.Admin)
             .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapPost("/api/attribution/ambassadors", CreateAmbassador).WithName(nameof(CreateAmbassador)).WithTags("Partners")
-            .RequireAuthorization(PartnerMeshPolicies.Storefront).ProducesProblem(StatusCodes.Status404NotFound);
+            .RequireAuthorization(PartnerMeshPolicies.Storefront).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id:guid}", GetPartner).WithName(nameof(GetPartner)).RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin)
             .ProducesProblem(StatusCodes.Status404NotFound);
 

@@ -53,7 +53,7 @@ public static class CommissionEndpoints
             user.MayReadPartner(partnerId) ? PartnerPayouts(partnerId, db, ct) : Forbidden()).WithName("PartnerPayouts");
 
         // The partner portal: the partner id comes from the token, never from the request.
-        var me = app.MapGroup("/api/attribution/me").WithTags("Partner self-service").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin);
+        var me = app.MapGroup("/api/attribution/me").WithTags("Partner self-service").RequireAuthorization(SelfServicePolicy.Name);
         me.MapGet("/", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => Profile(id, db, ct))).WithName("MyProfile");
         me.MapGet("/links", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => Links(id, db, ct))).WithName("MyLinks");
         me.MapGet("/codes", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => Codes(id, db, ct))).WithName("MyCodes");

@@ -22,9 +22,9 @@ public static class CampaignEndpoints
         group.MapGet("/campaigns/{id:guid}", GetCampaign).WithName(nameof(GetCampaign));
         group.MapGet("/campaigns/{id:guid}/stats", GetCampaignStats).WithName(nameof(GetCampaignStats));
         group.MapGet("/campaigns/{id:guid}/offer-pool", GetOfferPool).WithName(nameof(GetOfferPool));
-        group.MapPost("/campaigns/{id:guid}/codes", CreateCode).WithName(nameof(CreateCode));
+        group.MapPost("/campaigns/{id:guid}/codes", CreateCode).WithName(nameof(CreateCode)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/codes/{code}", GetCode).WithName(nameof(GetCode));
-        group.MapPost("/codes/{code}/rotation", RotateCode).WithName(nameof(RotateCode));
+        group.MapPost("/codes/{code}/rotation", RotateCode).WithName(nameof(RotateCode)).ProducesProblem(StatusCodes.Status409Conflict);
 
         return group;
     }

@@ -13,9 +13,9 @@ public static class CheckoutEndpoints
         var group = app.MapGroup("/api/coupons").WithTags("Checkout").RequireAuthorization(PartnerMeshPolicies.Storefront);
 
         group.MapPost("/validations", ValidateCoupon).WithName(nameof(ValidateCoupon));
-        group.MapPost("/reservations", ReserveCoupon).WithName(nameof(ReserveCoupon));
-        group.MapPost("/reservations/{id:guid}/release", ReleaseReservation).WithName(nameof(ReleaseReservation));
-        group.MapPost("/redemptions", RedeemCoupon).WithName(nameof(RedeemCoupon));
+        group.MapPost("/reservations", ReserveCoupon).WithName(nameof(ReserveCoupon)).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/reservations/{id:guid}/release", ReleaseReservation).WithName(nameof(ReleaseReservation)).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/redemptions", RedeemCoupon).WithName(nameof(RedeemCoupon)).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/redemptions/{orderId}", GetOrderRedemptions).WithName(nameof(GetOrderRedemptions));
         group.MapPost("/redemptions/{orderId}/cancellation", CancelOrder).WithName(nameof(CancelOrder));
         group.MapPost("/redemptions/{orderId}/refund", RefundOrder).WithName(nameof(RefundOrder));

@@ -19,7 +19,7 @@ public static class WebhookEndpoints
     {
         var group = app.MapGroup("/api/portal/webhooks").WithTags("Webhooks").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin);
 
-        group.MapPost("/", CreateWebhook).WithName(nameof(CreateWebhook));
+        group.MapPost("/", CreateWebhook).WithName(nameof(CreateWebhook)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/", ListWebhooks).WithName(nameof(ListWebhooks));
         group.MapGet("/event-types", ListWebhookEventTypes).WithName(nameof(ListWebhookEventTypes));
         group.MapGet("/{id:guid}", GetWebhook).WithName(nameof(GetWebhook));

@@ -220,7 +220,8 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
 
             if (batch.Count <= limit && (responses.Count < limit || batch.Count == 0 || batch[^1].Id == lastSeen))
             {
-                var more = await query.AnyAsync(promotion => promotion.Id.CompareTo(lastSeen!.Value) > 0, cancellationToken);
+                // An empty catalog (or page after the last) has seen nothing: no more pages.
+                var more = lastSeen is { } last && await query.AnyAsync(promotion => promotion.Id.CompareTo(last) > 0, cancellationToken);
                 return new PromotionPage(responses, more && responses.Count == limit ? lastSeen!.Value.ToString() : null);
             }
         }

@@ -27,12 +27,12 @@ public static class PromotionEndpoints
         group.MapGet("/{id:guid}", GetPromotion).WithName(nameof(GetPromotion)).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{id:guid}", UpdatePromotion).WithName(nameof(UpdatePromotion))
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:guid}/publish", PublishPromotion).WithName(nameof(PublishPromotion));
-        group.MapPost("/{id:guid}/pause", PausePromotion).WithName(nameof(PausePromotion));
-        group.MapPost("/{id:guid}/resume", ResumePromotion).WithName(nameof(ResumePromotion));
-        group.MapPost("/{id:guid}/end", EndPromotion).WithName(nameof(EndPromotion));
-        group.MapPost("/{id:guid}/rollback", RollbackPromotion).WithName(nameof(RollbackPromotion));
-        group.MapPut("/{id:guid}/rollout", ChangeRollout).WithName(nameof(ChangeRollout));
+        group.MapPost("/{id:guid}/publish", PublishPromotion).WithName(nameof(PublishPromotion)).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/{id:guid}/pause", PausePromotion).WithName(nameof(PausePromotion)).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/resume", ResumePromotion).WithName(nameof(ResumePromotion)).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/end", EndPromotion).WithName(nameof(EndPromotion)).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/rollback", RollbackPromotion).WithName(nameof(RollbackPromotion)).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPut("/{id:guid}/rollout", ChangeRollout).WithName(nameof(ChangeRollout)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id:guid}/versions", ListPromotionVersions).WithName(nameof(ListPromotionVersions));
         group.MapGet("/{id:guid}/versions/{version:int}", GetPromotionVersion).WithName(nameof(GetPromotionVersion));
         group.MapGet("/{id:guid}/diff", DiffPromotionVersions).WithName(nameof(DiffPromotionVersions));

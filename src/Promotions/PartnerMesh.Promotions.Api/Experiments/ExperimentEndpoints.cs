@@ -13,13 +13,13 @@ public static class ExperimentEndpoints
     {
         var group = app.MapGroup("/api/promotions/experiments").WithTags("Experiments").RequireAuthorization(PartnerMeshPolicies.Admin);
 
-        group.MapPost("/", CreateExperiment).WithName(nameof(CreateExperiment));
+        group.MapPost("/", CreateExperiment).WithName(nameof(CreateExperiment)).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/", ListExperiments).WithName(nameof(ListExperiments));
         group.MapGet("/{id:guid}", GetExperiment).WithName(nameof(GetExperiment));
         group.MapGet("/{id:guid}/results", GetExperimentResults).WithName(nameof(GetExperimentResults));
-        group.MapPost("/{id:guid}/start", StartExperiment).WithName(nameof(StartExperiment));
-        group.MapPost("/{id:guid}/stop", StopExperiment).WithName(nameof(StopExperiment));
-        group.MapPost("/{id:guid}/winner", PromoteWinner).WithName(nameof(PromoteWinner));
+        group.MapPost("/{id:guid}/start", StartExperiment).WithName(nameof(StartExperiment)).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/{id:guid}/stop", StopExperiment).WithName(nameof(StopExperiment)).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/{id:guid}/winner", PromoteWinner).WithName(nameof(PromoteWinner)).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         return group;
     }
