@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Data;
 using PartnerMesh.Gateway.ApiKeys;
@@ -36,6 +37,7 @@ public static class HostingExtensions
             webApi.TrustLoopbackProxies = false;
         });
 
+        services.TryAddSingleton(TimeProvider.System);
         services.AddDbContext<GatewayDbContext>(options => options.UsePartnerMeshNpgsql(database));
         services.AddMemoryCache();
         services.AddSingleton<GatewayMetrics>();
@@ -44,6 +46,7 @@ public static class HostingExtensions
         services.AddSingleton<FixedWindowRateLimiter>();
 
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<FailedAuthenticationThrottle>();
         services.AddScoped<ApiKeyService>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
