@@ -28,6 +28,7 @@ public sealed class AuthorizationMatrixTests(GatewayFactory factory) : IClassFix
         UnknownKey,
         MalformedKey,
         RevokedKey,
+        ExpiredKey,
 
         /// <summary>A valid admin service token in <c>Authorization</c> instead of a key: the gateway takes keys only.</summary>
         BearerToken,
@@ -89,6 +90,13 @@ public sealed class AuthorizationMatrixTests(GatewayFactory factory) : IClassFix
             Assert.True(await scope.ServiceProvider.GetRequiredService<ApiKeyService>().RevokeAsync(revoked.Key.Id, Ct));
         }
 
+        CreatedApiKey expired;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            expired = await scope.ServiceProvider.GetRequiredService<ApiKeyService>()
+                .CreateAsync("expired", PartnerMeshScopes.Admin, Plenty, Ct, expiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
+        }
+
         var bearer = factory.CreateAnonymousClient();
         bearer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", factory.Tokens.For(PartnerMeshScopes.Admin));
         return new Dictionary<Caller, HttpClient>
@@ -99,6 +107,7 @@ public sealed class AuthorizationMatrixTests(GatewayFactory factory) : IClassFix
             [Caller.UnknownKey] = factory.CreateApiKeyClient(ApiKeyFormat.Compose(ApiKeyFormat.NewKeyId(), ApiKeyFormat.NewSecret())),
             [Caller.MalformedKey] = factory.CreateApiKeyClient("pm_not-a-key"),
             [Caller.RevokedKey] = factory.CreateApiKeyClient(revoked.PlainTextKey),
+            [Caller.ExpiredKey] = factory.CreateApiKeyClient(expired.PlainTextKey),
             [Caller.BearerToken] = bearer,
         };
     }
