@@ -4,6 +4,7 @@ using PartnerMesh.ServiceDefaults;
 
 // Podman and the locally built images (scripts/infra.sh), when this shell has not exported them.
 ContainerEngineSettings.ApplyFromInfrastructureState();
+UserSecretsPermissions.Restrict();
 
 var builder = DistributedApplication.CreateBuilder(args);
 
