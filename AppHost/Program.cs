@@ -14,6 +14,7 @@ var redis = builder.AddPartnerMeshRedis(ResourceNames.Redis);
 var signingKey = builder.AddSecretKey("service-identity-signing-key");
 var quoteSigningKey = builder.AddSecretKey("promotions-quote-signing-key");
 var surveyLinkSigningKey = builder.AddSecretKey("surveys-email-link-signing-key");
+var portalDataProtectionKey = builder.AddSecretKey("portal-data-protection-key");
 
 var attribution = builder.AddService<Projects.PartnerMesh_Attribution_Api>(ResourceNames.AttributionApi, portOffset: 1,
         postgres.AddDatabase(ResourceNames.AttributionDb), signingKey, messaging, redis);
@@ -42,6 +43,7 @@ var analytics = builder.AddService<Projects.PartnerMesh_Analytics_Api>(ResourceN
 
 var partnerPortal = builder.AddService<Projects.PartnerMesh_PartnerPortal_Api>(ResourceNames.PartnerPortalApi, portOffset: 6,
         postgres.AddDatabase(ResourceNames.PortalDb), signingKey, messaging)
+    .WithEnvironment("PartnerPortal__DataProtectionKey", portalDataProtectionKey)
     .WithReference(analytics);
 
 // Like eShop's web app, the gateway references the services without waiting for them: a route to a service that is

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.ServiceDefaults;
@@ -10,6 +11,9 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
 {
     public FakeAnalytics Analytics { get; } = new();
 
+    /// <summary>The secret that encrypts the key ring in portaldb (<c>PartnerPortal:DataProtectionKey</c>).</summary>
+    public string DataProtectionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
     protected override string DatabaseResourceName => ResourceNames.PortalDb;
 
     public override async ValueTask InitializeAsync()
@@ -21,6 +25,7 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
     {
         settings[$"services:{ResourceNames.AnalyticsApi}:http:0"] = AnalyticsAddress().ToString();
+        settings["PartnerPortal:DataProtectionKey"] = DataProtectionKey;
         // Webhook receivers in tests listen on loopback over http; retries come quickly.
         settings["Webhooks:InsecureHosts:0"] = "127.0.0.1";
         settings["Webhooks:FirstRetryDelay"] = "00:00:00.200";
