@@ -3,6 +3,7 @@ using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.PartnerPortal.Api.Extensions;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.Portal;
+using PartnerMesh.PartnerPortal.Api.SignInSecurity;
 using PartnerMesh.PartnerPortal.Api.Webhooks;
 using PartnerMesh.ServiceDefaults.Security;
 
@@ -27,4 +28,5 @@ app.MapAccountEndpoints();
 app.MapPortalEndpoints();
 app.MapBffEndpoints();
 app.MapWebhookEndpoints();
+app.MapSecurityAuditEndpoints();
 app.Run();

@@ -10,6 +10,7 @@ using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.IntegrationEvents;
 using PartnerMesh.PartnerPortal.Api.KeyRing;
 using PartnerMesh.PartnerPortal.Api.Portal;
+using PartnerMesh.PartnerPortal.Api.SignInSecurity;
 using PartnerMesh.PartnerPortal.Api.Webhooks;
 using PartnerMesh.ServiceDefaults;
 
@@ -32,6 +33,10 @@ public static class HostingExtensions
 
         builder.Services.AddSingleton<IPasswordHasher<PortalAccount>, PasswordHasher<PortalAccount>>();
         builder.Services.AddScoped<SignInService>();
+        builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<SignInThrottler>();
+        builder.Services.AddScoped<SignInAuditLog>();
+        builder.Services.AddSingleton<SignInSecurityMetrics>();
         builder.AddPortalAuthentication();
         builder.AddAnalyticsClient();
 
