@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerMesh.Data;
@@ -39,6 +40,28 @@ public sealed class KeyRingRotationTests(PortalApiFactory factory) : IClassFixtu
         // Once every row is under the new secret, the old one is no longer needed.
         await using var withoutPrevious = factory.WithWebHostBuilder(builder => builder.UseSetting("PartnerPortal:DataProtectionKey", newSecret));
         Assert.Equal(HttpStatusCode.OK, (await MeAsync(withoutPrevious.CreateClient(), cookie)).StatusCode);
+    }
+}
+
+/// <summary>A secret that is neither current nor previous: the portal still starts, and the sessions it cannot read end.</summary>
+public sealed class KeyRingLostSecretTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory>
+{
+    [Fact]
+    public async Task Start_WithASecretThatCannotReadTheKeyRing_StartsWithANewKeyAndEndsTheOldSessions()
+    {
+        var (partner, cookie) = await SignInAsync(factory);
+        var otherSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+        await using var other = factory.WithWebHostBuilder(builder => builder.UseSetting("PartnerPortal:DataProtectionKey", otherSecret));
+        var browser = new PortalBrowser(other.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+        var signedIn = await browser.SignInAsync(partner.Email, AdminApi.StrongPassword);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var newCookie = SessionCookie(signedIn);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await MeAsync(other.CreateClient(), cookie)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await MeAsync(other.CreateClient(), newCookie)).StatusCode);
+        Assert.Equal(2, KeyIdsOf(await KeyRingRowsAsync(factory)).Count());
+        Assert.Equal(partner.AccountId, CookieFormat(Provider(await KeyRingRowsAsync(factory), otherSecret)).Unprotect(newCookie)?.Principal.AccountId());
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -32,7 +33,7 @@ public sealed class EncryptedKeyRingRepository(IServiceScopeFactory scopes, KeyR
             }
 
             var element = XElement.Parse(row.Xml);
-            if (UpToDate(element) is { } upToDate)
+            if (TryUpToDate(element, row.FriendlyName) is { } upToDate)
             {
                 var xml = upToDate.ToString(SaveOptions.DisableFormatting);
                 // Another instance may do the same at the same time; either result is valid.
@@ -54,6 +55,23 @@ public sealed class EncryptedKeyRingRepository(IServiceScopeFactory scopes, KeyR
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = friendlyName, Xml = element.ToString(SaveOptions.DisableFormatting) });
         db.SaveChanges();
+    }
+
+    /// <summary>
+    /// A key under a secret that is neither current nor previous stays as it is: the key manager then finds it unreadable
+    /// and carries on with the others (what it protected can no longer be read).
+    /// </summary>
+    private XElement? TryUpToDate(XElement key, string? friendlyName)
+    {
+        try
+        {
+            return UpToDate(key);
+        }
+        catch (CryptographicException exception)
+        {
+            logger.LogError(exception, "Data-protection key {FriendlyName} cannot be decrypted with the configured key-ring secrets", friendlyName);
+            return null;
+        }
     }
 
     /// <summary>
