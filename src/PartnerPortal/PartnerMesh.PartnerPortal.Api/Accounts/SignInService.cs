@@ -42,7 +42,7 @@ public sealed class SignInService(
 
         var now = timeProvider.GetUtcNow();
         var admission = await throttler.AdmitAsync(account.Id, source, now, cancellationToken);
-        if (admission is not { Admitted: true, SourceRow: { } sourceRow })
+        if (!admission.Admitted)
         {
             hasher.VerifyHashedPassword(account, TimingDecoyHash.Value, password);
             var scope = admission.RefusedScope!;

@@ -33,7 +33,8 @@ public static class HostingExtensions
 
         builder.Services.AddSingleton<IPasswordHasher<PortalAccount>, PasswordHasher<PortalAccount>>();
         builder.Services.AddScoped<SignInService>();
-        builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.SectionName).ValidateDataAnnotations()
+            .Validate(SignInThrottleOptions.AreConsistent, SignInThrottleOptions.ConsistencyRule).ValidateOnStart();
         builder.Services.AddScoped<SignInThrottler>();
         builder.Services.AddScoped<SignInAuditLog>();
         builder.Services.AddSingleton<SignInSecurityMetrics>();

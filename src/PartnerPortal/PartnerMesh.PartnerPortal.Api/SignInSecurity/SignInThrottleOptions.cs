@@ -38,4 +38,15 @@ public sealed class SignInThrottleOptions
 
     /// <summary>A count whose last failure is older than this starts again from zero.</summary>
     public TimeSpan ForgetFailuresAfter { get; set; } = TimeSpan.FromHours(24);
+
+    public const string ConsistencyRule =
+        "PartnerPortal:SignInThrottle: FirstBackOff must be positive and at most every maximum back-off; KnownSourceFor and ForgetFailuresAfter must be positive.";
+
+    public static bool AreConsistent(SignInThrottleOptions options) =>
+        options.FirstBackOff > TimeSpan.Zero
+        && options.MaxBackOff >= options.FirstBackOff
+        && options.MaxBackOffForKnownSource >= options.FirstBackOff
+        && options.MaxAccountBackOff >= options.FirstBackOff
+        && options.KnownSourceFor > TimeSpan.Zero
+        && options.ForgetFailuresAfter > TimeSpan.Zero;
 }
