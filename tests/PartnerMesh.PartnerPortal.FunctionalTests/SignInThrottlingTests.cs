@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerMesh.PartnerPortal.Api.Portal;
 using PartnerMesh.PartnerPortal.Api.SignInSecurity;
 using PartnerMesh.ServiceDefaults.Security;
@@ -219,6 +220,32 @@ public sealed partial class SignInThrottlingTests(FakeClockPortalApiFactory fact
         Assert.Equal(HttpStatusCode.Forbidden, (await factory.CreateClientWithScopes(PartnerMeshScopes.Storefront).GetAsync("/api/portal/security/audit", Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task Cleanup_DeletesThrottleRowsThatNoLongerMatterAndAuditPastRetention_KeepsTheRest()
+    {
+        var (accountId, email) = await NewAccountAsync();
+        await PortalBrowser.At(factory, UsualAddress).SignInSuccessfullyAsync(email, AdminApi.StrongPassword);
+        var attacker = PortalBrowser.At(factory, AttackerAddress);
+        for (var attempt = 0; attempt < Defaults.FreeFailuresPerSource; attempt++)
+        {
+            await attacker.SignInAsync(email, "wrong password");
+        }
+
+        var cleanup = factory.Services.GetRequiredService<SignInSecurityCleanup>();
+        factory.Clock.Advance(Defaults.ForgetFailuresAfter + TimeSpan.FromSeconds(1));
+        await cleanup.PurgeAsync(Ct);
+        Assert.Equal([UsualAddress], await SourcesAsync(accountId));
+
+        factory.Clock.Advance(Defaults.KnownSourceFor);
+        await cleanup.PurgeAsync(Ct);
+        Assert.Empty(await SourcesAsync(accountId));
+        Assert.Single(await factory.QueryDbAsync(db => db.SignInAudit.Where(entry => entry.AccountId == accountId).ToListAsync()));
+
+        factory.Clock.Advance(Defaults.AuditRetention);
+        await cleanup.PurgeAsync(Ct);
+        Assert.Empty(await factory.QueryDbAsync(db => db.SignInAudit.Where(entry => entry.AccountId == accountId).ToListAsync()));
+    }
+
     [Theory]
     [InlineData("limit=0")]
     [InlineData("limit=201")]
@@ -246,6 +273,9 @@ public sealed partial class SignInThrottlingTests(FakeClockPortalApiFactory fact
         var email = AdminApi.NewEmail();
         return ((await factory.CreateAccountAsync(partnerId, email)).Id, email);
     }
+
+    private Task<List<string>> SourcesAsync(Guid accountId) =>
+        factory.QueryDbAsync(db => db.SignInThrottles.Where(row => row.AccountId == accountId).Select(row => row.Source).ToListAsync());
 
     private Task<SignInThrottle> ThrottleAsync(Guid accountId, string source) =>
         factory.QueryDbAsync(db => db.SignInThrottles.AsNoTracking().SingleAsync(row => row.AccountId == accountId && row.Source == source));

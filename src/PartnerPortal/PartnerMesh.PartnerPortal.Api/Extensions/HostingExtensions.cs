@@ -38,6 +38,8 @@ public static class HostingExtensions
         builder.Services.AddScoped<SignInThrottler>();
         builder.Services.AddScoped<SignInAuditLog>();
         builder.Services.AddSingleton<SignInSecurityMetrics>();
+        builder.Services.AddSingleton<SignInSecurityCleanup>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SignInSecurityCleanup>());
         builder.AddPortalAuthentication();
         builder.AddAnalyticsClient();
 

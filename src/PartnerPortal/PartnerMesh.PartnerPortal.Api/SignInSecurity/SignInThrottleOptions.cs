@@ -39,8 +39,14 @@ public sealed class SignInThrottleOptions
     /// <summary>A count whose last failure is older than this starts again from zero.</summary>
     public TimeSpan ForgetFailuresAfter { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>How long audit entries are kept.</summary>
+    public TimeSpan AuditRetention { get; set; } = TimeSpan.FromDays(400);
+
+    /// <summary>How often each instance deletes throttle rows that no longer matter and audit entries past retention.</summary>
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
+
     public const string ConsistencyRule =
-        "PartnerPortal:SignInThrottle: FirstBackOff must be positive and at most every maximum back-off; KnownSourceFor and ForgetFailuresAfter must be positive.";
+        "PartnerPortal:SignInThrottle: FirstBackOff must be positive and at most every maximum back-off; KnownSourceFor, ForgetFailuresAfter, AuditRetention and CleanupInterval must be positive.";
 
     public static bool AreConsistent(SignInThrottleOptions options) =>
         options.FirstBackOff > TimeSpan.Zero
@@ -48,5 +54,7 @@ public sealed class SignInThrottleOptions
         && options.MaxBackOffForKnownSource >= options.FirstBackOff
         && options.MaxAccountBackOff >= options.FirstBackOff
         && options.KnownSourceFor > TimeSpan.Zero
-        && options.ForgetFailuresAfter > TimeSpan.Zero;
+        && options.ForgetFailuresAfter > TimeSpan.Zero
+        && options.AuditRetention > TimeSpan.Zero
+        && options.CleanupInterval > TimeSpan.Zero;
 }
