@@ -70,8 +70,8 @@ internal static class InfrastructureExtensions
         builder.AddParameter(name, new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
     /// <summary>
-    /// A generated signing key, persisted like the passwords: 44 letters and digits are valid base64 for 33 bytes
-    /// (264 random bits), what <c>ServiceIdentity:SigningKey</c> expects.
+    /// A generated signing key, persisted like the passwords: 44 letters and digits, about 262 random bits (a
+    /// service-token key is derived from it; the quote and email-link keys read it as base64).
     /// </summary>
     public static IResourceBuilder<ParameterResource> AddSecretKey(this IDistributedApplicationBuilder builder, string name) =>
         builder.AddParameter(name, new GenerateParameterDefault { MinLength = 44, Special = false }, secret: true, persist: true);

@@ -11,45 +11,45 @@ var builder = DistributedApplication.CreateBuilder(args);
 var postgres = builder.AddPartnerMeshPostgres(ResourceNames.Postgres);
 var messaging = builder.AddPartnerMeshRabbitMQ(ResourceNames.Messaging);
 var redis = builder.AddPartnerMeshRedis(ResourceNames.Redis);
-var signingKey = builder.AddSecretKey("service-identity-signing-key");
+var tokenKeys = new ServiceTokenKeyring(builder);
 var quoteSigningKey = builder.AddSecretKey("promotions-quote-signing-key");
 var surveyLinkSigningKey = builder.AddSecretKey("surveys-email-link-signing-key");
 var portalDataProtectionKey = builder.AddSecretKey("portal-data-protection-key");
 
 var attribution = builder.AddService<Projects.PartnerMesh_Attribution_Api>(ResourceNames.AttributionApi, portOffset: 1,
-        postgres.AddDatabase(ResourceNames.AttributionDb), signingKey, messaging, redis);
+        postgres.AddDatabase(ResourceNames.AttributionDb), tokenKeys, messaging, redis);
 
 var couponsDb = postgres.AddDatabase(ResourceNames.CouponsDb);
 var coupons = builder.AddService<Projects.PartnerMesh_Coupons_Api>(ResourceNames.CouponsApi, portOffset: 3,
-        couponsDb, signingKey, messaging, redis); // redis: the shared contact-frequency record
+        couponsDb, tokenKeys, messaging, redis); // redis: the shared contact-frequency record
 
 // PartnerMesh:CouponsInstances=2 runs a second coupons instance behind the gateway (the end-to-end tests do: limits must
 // hold across instances). Port offset 0 is the one the services' block leaves free.
 var secondCoupons = builder.Configuration.GetValue("PartnerMesh:CouponsInstances", 1) > 1
-    ? builder.AddSecondInstance<Projects.PartnerMesh_Coupons_Api>(coupons, portOffset: 0, couponsDb, signingKey, messaging, redis)
+    ? builder.AddSecondInstance<Projects.PartnerMesh_Coupons_Api>(coupons, portOffset: 0, couponsDb, tokenKeys, messaging, redis)
     : null;
 
 var promotions = builder.AddService<Projects.PartnerMesh_Promotions_Api>(ResourceNames.PromotionsApi, portOffset: 2,
-        postgres.AddDatabase(ResourceNames.PromotionsDb), signingKey, messaging, redis)
+        postgres.AddDatabase(ResourceNames.PromotionsDb), tokenKeys, messaging, redis)
     .WithEnvironment("Promotions__QuoteSigningKey", quoteSigningKey)
     .WithReference(coupons); // evaluation asks coupons about codes no promotion lists (docs/promotions.md)
 
 var surveys = builder.AddService<Projects.PartnerMesh_Surveys_Api>(ResourceNames.SurveysApi, portOffset: 4,
-        postgres.AddDatabase(ResourceNames.SurveysDb), signingKey, messaging, redis)
+        postgres.AddDatabase(ResourceNames.SurveysDb), tokenKeys, messaging, redis)
     .WithEnvironment("Surveys__EmailLinkSigningKey", surveyLinkSigningKey);
 
 var analytics = builder.AddService<Projects.PartnerMesh_Analytics_Api>(ResourceNames.AnalyticsApi, portOffset: 5,
-        postgres.AddDatabase(ResourceNames.AnalyticsDb), signingKey, messaging);
+        postgres.AddDatabase(ResourceNames.AnalyticsDb), tokenKeys, messaging);
 
 var partnerPortal = builder.AddService<Projects.PartnerMesh_PartnerPortal_Api>(ResourceNames.PartnerPortalApi, portOffset: 6,
-        postgres.AddDatabase(ResourceNames.PortalDb), signingKey, messaging)
+        postgres.AddDatabase(ResourceNames.PortalDb), tokenKeys, messaging)
     .WithEnvironment("PartnerPortal__DataProtectionKey", portalDataProtectionKey)
     .WithReference(analytics);
 
 // Like eShop's web app, the gateway references the services without waiting for them: a route to a service that is
 // not up yet answers 503 with Retry-After, and the gateway starts alongside the services instead of after them.
 var gateway = builder.AddService<Projects.PartnerMesh_Gateway>(ResourceNames.Gateway, portOffset: 7,
-        postgres.AddDatabase(ResourceNames.GatewayDb), signingKey, redis)
+        postgres.AddDatabase(ResourceNames.GatewayDb), tokenKeys, redis)
     .WithPublicHttpEndpoint()
     .WithReference(attribution).WithReference(promotions).WithReference(coupons)
     .WithReference(surveys).WithReference(analytics).WithReference(partnerPortal)

@@ -12,8 +12,8 @@ internal static class ServiceExtensions
 
     /// <summary>
     /// A PartnerMesh service: its migrator (<c>&lt;name&gt;-migrations</c>, the same binary with <c>--migrate</c>) runs to
-    /// completion first, then the service starts with its database, the shared service-identity key and the
-    /// infrastructure it needs, and is healthy when <c>/health</c> answers 200.
+    /// completion first, then the service starts with its database, its service-token keys (the public keys it trusts,
+    /// and its own signing key if it mints tokens) and the infrastructure it needs, and is healthy when <c>/health</c> answers 200.
     /// </summary>
     /// <remarks>
     /// A service listens on its own port (<c>PartnerMesh:PortBase</c> + <paramref name="portOffset"/>), not behind
@@ -26,15 +26,15 @@ internal static class ServiceExtensions
         string name,
         int portOffset,
         IResourceBuilder<IResourceWithConnectionString> database,
-        IResourceBuilder<ParameterResource> signingKey,
+        ServiceTokenKeyring tokenKeys,
         params IResourceBuilder<IResourceWithConnectionString>[] infrastructure)
         where TProject : IProjectMetadata, new()
     {
         var service = builder.AddProject<TProject>(name, launchProfileName: null)
             .WithHttpEndpoint(port: builder.Configuration.GetValue("PartnerMesh:PortBase", 5100) + portOffset, name: "http", isProxied: false)
             .WithDevelopmentEnvironment(builder)
-            .WithReference(database).WaitFor(database)
-            .WithEnvironment("ServiceIdentity__SigningKey", signingKey);
+            .WithReference(database).WaitFor(database);
+        tokenKeys.Apply(service, name);
 
         // The built binary itself, not `dotnet run`: seven project evaluations fewer on the start-up's critical path.
         var projectPath = new TProject().ProjectPath;
@@ -42,8 +42,8 @@ internal static class ServiceExtensions
             .WithDevelopmentEnvironment(builder)
             .WithOtlpExporter()
             .WithReference(database).WaitFor(database)
-            .WithEnvironment("ServiceIdentity__SigningKey", signingKey)
             .WithParentRelationship(service);
+        tokenKeys.Apply(migrator, name);
 
         foreach (var dependency in infrastructure)
         {
@@ -68,7 +68,7 @@ internal static class ServiceExtensions
         IResourceBuilder<ProjectResource> first,
         int portOffset,
         IResourceBuilder<IResourceWithConnectionString> database,
-        IResourceBuilder<ParameterResource> signingKey,
+        ServiceTokenKeyring tokenKeys,
         params IResourceBuilder<IResourceWithConnectionString>[] infrastructure)
         where TProject : IProjectMetadata, new()
     {
@@ -76,9 +76,9 @@ internal static class ServiceExtensions
             .WithHttpEndpoint(port: builder.Configuration.GetValue("PartnerMesh:PortBase", 5100) + portOffset, name: "http", isProxied: false)
             .WithDevelopmentEnvironment(builder)
             .WithReference(database)
-            .WithEnvironment("ServiceIdentity__SigningKey", signingKey)
             .WaitFor(first)
             .WithParentRelationship(first);
+        tokenKeys.Apply(instance, first.Resource.Name);
         foreach (var dependency in infrastructure)
         {
             instance.WithReference(dependency).WaitFor(dependency);

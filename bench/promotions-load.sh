@@ -5,7 +5,7 @@
 # Usage: bench/promotions-load.sh [--promotions 10,1000] [--rates 1000,2000,4000] [--seconds 10] [--gateway URL]
 #                                 [--api-key KEY] [--direct URL]
 # Environment: PARTNERMESH_ADMIN_KEY (an admin API key), PARTNERMESH_GATEWAY (default http://127.0.0.1:8080).
-# Direct calls need the service-identity signing key: read from the AppHost's user secrets when this checkout ran it.
+# Direct calls need the gateway's service-token signing key: read from the AppHost's user secrets when this checkout ran it.
 # Seeds the promotions it needs (they stay: run it against a development system, not production).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +13,7 @@ cd "$repo"
 
 args=("$@")
 if [ -z "${PARTNERMESH_SIGNING_KEY:-}" ]; then
-  PARTNERMESH_SIGNING_KEY="$(dotnet user-secrets list --project AppHost 2>/dev/null | sed -n 's/^Parameters:service-identity-signing-key = //p')"
+  PARTNERMESH_SIGNING_KEY="$(dotnet user-secrets list --project AppHost 2>/dev/null | sed -n 's/^Parameters:gateway-token-key = //p')"
   export PARTNERMESH_SIGNING_KEY
 fi
 if [[ " ${args[*]} " != *" --direct "* ]] && [ -n "$PARTNERMESH_SIGNING_KEY" ]; then

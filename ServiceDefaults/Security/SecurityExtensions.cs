@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -12,29 +11,37 @@ namespace PartnerMesh.ServiceDefaults.Security;
 public static class SecurityExtensions
 {
     /// <summary>
-    /// Services authenticate every request with the token the gateway (or portal) signed; an unverified header is
-    /// never trusted. Registers the scope policies and makes authorization the default for every endpoint.
+    /// Services authenticate every request with a token the gateway, the portal or (for coupons) promotions signed; an
+    /// unverified header is never trusted. A token must be for <paramref name="audience"/> (this service), signed by a
+    /// key of the issuer it names, with the ES256 algorithm, unexpired, and grant only scopes its issuer may grant.
+    /// Registers the scope policies and makes authorization the default for every endpoint.
     /// </summary>
-    public static TBuilder AddServiceAuthentication<TBuilder>(this TBuilder builder)
+    public static TBuilder AddServiceAuthentication<TBuilder>(this TBuilder builder, string audience)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddServiceIdentity();
+        builder.Services.AddOptions<ServiceIdentityOptions>()
+            .BindConfiguration(ServiceIdentityOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ServiceIdentityOptions>, ServiceIdentityOptionsValidator>();
+        builder.Services.AddSingleton<TrustedServiceTokenKeys>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<ServiceIdentityOptions>>((jwt, identity) =>
+            .Configure<TrustedServiceTokenKeys>((jwt, trusted) =>
             {
-                var settings = identity.Value;
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
-                    ValidIssuer = settings.Issuer,
-                    ValidAudience = settings.Audience,
-                    IssuerSigningKey = ServiceTokenIssuer.CreateKey(settings),
-                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    ValidIssuers = trusted.Issuers,
+                    ValidAudience = audience,
+                    IssuerSigningKeyResolver = (_, token, _, _) => trusted.KeysOf(token.Issuer),
+                    ValidAlgorithms = [ServiceTokenKeys.Algorithm],
+                    RequireSignedTokens = true,
+                    RequireExpirationTime = true,
                     ClockSkew = TimeSpan.FromSeconds(30),
                     NameClaimType = "sub",
                 };
+                jwt.Events = new JwtBearerEvents { OnTokenValidated = RejectScopesTheIssuerCannotGrant };
             });
 
         builder.Services.AddAuthorizationBuilder()
@@ -48,13 +55,19 @@ public static class SecurityExtensions
         return builder;
     }
 
-    public static IServiceCollection AddServiceIdentity(this IServiceCollection services)
+    /// <summary>
+    /// For the processes that vouch for callers: a <see cref="ServiceTokenIssuer"/> named <paramref name="issuer"/>
+    /// with the signing key from <c>ServiceTokens:SigningKey</c>, checked at start.
+    /// </summary>
+    public static IServiceCollection AddServiceTokenIssuer(this IServiceCollection services, string issuer)
     {
-        services.AddOptions<ServiceIdentityOptions>()
-            .BindConfiguration(ServiceIdentityOptions.SectionName)
+        services.AddOptions<ServiceTokenSigningOptions>()
+            .BindConfiguration(ServiceTokenSigningOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(options => IsUsableSigningKey(options.SigningKey), "ServiceTokens:SigningKey is not a usable ES256 signing key.")
             .ValidateOnStart();
-        services.AddSingleton<ServiceTokenIssuer>();
+        services.AddSingleton(provider => new ServiceTokenIssuer(
+            issuer, provider.GetRequiredService<IOptions<ServiceTokenSigningOptions>>().Value, provider.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;
     }
 
@@ -67,4 +80,28 @@ public static class SecurityExtensions
     /// <summary>Admins may read any partner; a partner only itself.</summary>
     public static bool MayReadPartner(this ClaimsPrincipal user, Guid partnerId) =>
         user.IsAdmin() || user.PartnerId() == partnerId;
+
+    private static Task RejectScopesTheIssuerCannotGrant(TokenValidatedContext context)
+    {
+        var granted = ServiceTokenIssuers.ScopesGrantedBy(context.SecurityToken.Issuer);
+        if (context.Principal?.FindAll(PartnerMeshClaims.Scope).Any(scope => !granted.Contains(scope.Value)) != false)
+        {
+            context.Fail($"Issuer '{context.SecurityToken.Issuer}' may not grant the scopes this token carries.");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static bool IsUsableSigningKey(string secret)
+    {
+        try
+        {
+            _ = ServiceTokenKeys.SigningKey(secret);
+            return true;
+        }
+        catch (Exception exception) when (exception is System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            return false;
+        }
+    }
 }

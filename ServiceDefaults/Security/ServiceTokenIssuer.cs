@@ -1,21 +1,26 @@
 using System.Security.Claims;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace PartnerMesh.ServiceDefaults.Security;
 
-/// <summary>Mints the short-lived tokens services accept as proof of a caller's identity and scopes.</summary>
-public sealed class ServiceTokenIssuer(IOptions<ServiceIdentityOptions> options, TimeProvider timeProvider)
+/// <summary>
+/// Mints the short-lived ES256 tokens a service accepts as proof of a caller's identity and scopes: signed by
+/// <see cref="Issuer"/>, for one service (<c>aud</c>), carrying the key id (<c>kid</c>) verifiers select the key by.
+/// </summary>
+public sealed class ServiceTokenIssuer(string issuer, ServiceTokenSigningOptions options, TimeProvider timeProvider)
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    // Options are fixed for the container's lifetime (and the key validated at start): build the credentials once.
-    private readonly SigningCredentials _credentials = new(CreateKey(options.Value), SecurityAlgorithms.HmacSha256);
+    // Built once: the key is fixed for the process's lifetime and validated at start.
+    private readonly SigningCredentials _credentials = new(ServiceTokenKeys.SigningKey(options.SigningKey), ServiceTokenKeys.Algorithm);
 
-    public string Issue(string subject, IEnumerable<string> scopes, Guid? partnerId = null, string? keyId = null)
+    public string Issuer => issuer;
+
+    public TimeSpan TokenLifetime => options.TokenLifetime;
+
+    public string Issue(string audience, string subject, IEnumerable<string> scopes, Guid? partnerId = null, string? keyId = null)
     {
-        var settings = options.Value;
         var now = timeProvider.GetUtcNow().UtcDateTime;
         var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, subject) };
         claims.AddRange(scopes.Select(scope => new Claim(PartnerMeshClaims.Scope, scope)));
@@ -31,16 +36,13 @@ public sealed class ServiceTokenIssuer(IOptions<ServiceIdentityOptions> options,
 
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = settings.Issuer,
-            Audience = settings.Audience,
+            Issuer = issuer,
+            Audience = audience,
             Subject = new ClaimsIdentity(claims),
             NotBefore = now.AddSeconds(-5),
             IssuedAt = now,
-            Expires = now.Add(settings.TokenLifetime),
+            Expires = now.Add(options.TokenLifetime),
             SigningCredentials = _credentials,
         });
     }
-
-    internal static SymmetricSecurityKey CreateKey(ServiceIdentityOptions settings) =>
-        new(Convert.FromBase64String(settings.SigningKey));
 }

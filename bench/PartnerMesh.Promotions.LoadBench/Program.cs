@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
+using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 using static PartnerMesh.Bench.LoadGenerator;
 
@@ -15,8 +15,8 @@ using var admin = GatewayClient(options.Gateway, await CreateKeyAsync(operatorCl
 var gateway = await StorefrontClientsAsync(options.Gateway, admin, options.Rates.Max());
 
 List<HttpClient>? direct = options.DirectUrl is { } directUrl && options.SigningKey is { } signingKey
-    ? [DirectClient(directUrl, new ServiceTokenIssuer(Options.Create(new ServiceIdentityOptions { SigningKey = signingKey }), TimeProvider.System)
-        .Issue("load-bench", [PartnerMeshScopes.Storefront], keyId: "load-bench"))]
+    ? [DirectClient(directUrl, new ServiceTokenIssuer(ServiceTokenIssuers.Gateway, new ServiceTokenSigningOptions { SigningKey = signingKey, TokenLifetime = TimeSpan.FromHours(1) }, TimeProvider.System)
+        .Issue(ResourceNames.PromotionsApi, "load-bench", [PartnerMeshScopes.Storefront], keyId: "load-bench"))]
     : null;
 
 var output = new StringBuilder();

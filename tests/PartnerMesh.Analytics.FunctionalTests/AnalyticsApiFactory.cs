@@ -7,4 +7,6 @@ namespace PartnerMesh.Analytics.FunctionalTests;
 public sealed class AnalyticsApiFactory : ServiceFactory<Program, AnalyticsDbContext>
 {
     protected override string DatabaseResourceName => ResourceNames.AnalyticsDb;
+
+    protected override string ServiceName => ResourceNames.AnalyticsApi;
 }

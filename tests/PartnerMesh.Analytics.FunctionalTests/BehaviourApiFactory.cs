@@ -14,6 +14,8 @@ public sealed class BehaviourApiFactory : ServiceFactory<Program, AnalyticsDbCon
 
     protected override string DatabaseResourceName => ResourceNames.AnalyticsDb;
 
+    protected override string ServiceName => ResourceNames.AnalyticsApi;
+
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
     {
         settings["Analytics:ReportingTimeZone"] = TimeZone;

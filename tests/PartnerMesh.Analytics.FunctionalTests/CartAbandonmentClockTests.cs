@@ -17,6 +17,8 @@ public sealed class FakeClockApiFactory : ServiceFactory<Program, AnalyticsDbCon
 
     protected override string DatabaseResourceName => ResourceNames.AnalyticsDb;
 
+    protected override string ServiceName => ResourceNames.AnalyticsApi;
+
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
     {
         settings["Analytics:CartAbandonment:IdleTime"] = "00:30:00";

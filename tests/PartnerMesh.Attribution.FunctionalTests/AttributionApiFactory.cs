@@ -10,6 +10,8 @@ public class AttributionApiFactory : ServiceFactory<Program, AttributionDbContex
 {
     protected override string DatabaseResourceName => ResourceNames.AttributionDb;
 
+    protected override string ServiceName => ResourceNames.AttributionApi;
+
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();

@@ -11,6 +11,8 @@ public sealed class CouponsApiFactory : ServiceFactory<Program, CouponsDbContext
 
     protected override string DatabaseResourceName => ResourceNames.CouponsDb;
 
+    protected override string ServiceName => ResourceNames.CouponsApi;
+
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
     {
         settings["Coupons:ReservationSweepInterval"] = "00:00:01";

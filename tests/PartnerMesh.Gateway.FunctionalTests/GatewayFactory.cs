@@ -22,6 +22,8 @@ public class GatewayFactory : ServiceFactory<Program, GatewayDbContext>
 
     protected override string DatabaseResourceName => ResourceNames.GatewayDb;
 
+    protected override string ServiceName => ResourceNames.Gateway;
+
     public override async ValueTask InitializeAsync()
     {
         await Upstream.StartAsync();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using PartnerMesh.PartnerPortal.Api.Portal;
+using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
 using Xunit;
@@ -125,10 +126,10 @@ public class BffTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory
         Assert.StartsWith("Bearer ", authorization, StringComparison.Ordinal);
         var validation = await new JsonWebTokenHandler().ValidateTokenAsync(authorization["Bearer ".Length..], new TokenValidationParameters
         {
-            ValidIssuer = "partnermesh",
-            ValidAudience = "partnermesh-services",
-            IssuerSigningKey = new SymmetricSecurityKey(Convert.FromBase64String(factory.SigningKey)),
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ValidIssuer = ServiceTokenIssuers.PartnerPortal,
+            ValidAudience = ResourceNames.AnalyticsApi,
+            IssuerSigningKey = ServiceTokenKeys.PublicKey(factory.Tokens.PublicKeyOf(ServiceTokenIssuers.PartnerPortal)),
+            ValidAlgorithms = [ServiceTokenKeys.Algorithm],
         });
         Assert.True(validation.IsValid, validation.Exception?.Message);
         var claims = validation.ClaimsIdentity.Claims.ToList();

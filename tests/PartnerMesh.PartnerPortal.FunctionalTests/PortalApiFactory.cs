@@ -22,6 +22,8 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
 
     protected override string DatabaseResourceName => ResourceNames.PortalDb;
 
+    protected override string ServiceName => ResourceNames.PartnerPortalApi;
+
     public override async ValueTask InitializeAsync()
     {
         await Analytics.StartAsync();

@@ -16,6 +16,8 @@ public class PromotionsApiFactory : ServiceFactory<Program, PromotionsDbContext>
 
     protected override string DatabaseResourceName => ResourceNames.PromotionsDb;
 
+    protected override string ServiceName => ResourceNames.PromotionsApi;
+
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
     {
         settings["Promotions:QuoteSigningKey"] = QuoteSigningKey;

@@ -1,11 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
 using Xunit;
 
 namespace PartnerMesh.ServiceDefaults.Tests;
@@ -16,6 +15,8 @@ namespace PartnerMesh.ServiceDefaults.Tests;
 /// </summary>
 public sealed class ApiReferenceTests
 {
+    private static readonly TestServiceTokens Tokens = new(ResourceNames.AttributionApi);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
@@ -44,7 +45,7 @@ public sealed class ApiReferenceTests
         using var anonymous = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
         using var admin = new HttpClient { BaseAddress = anonymous.BaseAddress };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Bearer", app.Services.GetRequiredService<ServiceTokenIssuer>().Issue("operator", [PartnerMeshScopes.Admin]));
+            "Bearer", Tokens.For(PartnerMeshScopes.Admin));
 
         var page = await admin.GetAsync("/scalar/v1", Ct);
         var anonymousPage = await anonymous.GetAsync("/scalar/v1", Ct);
@@ -60,10 +61,10 @@ public sealed class ApiReferenceTests
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration["ServiceIdentity:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        builder.Configuration["ServiceIdentity:Issuers:gateway:0"] = Tokens.PublicKeyOf(ServiceTokenIssuers.Gateway);
         builder.AddBasicServiceDefaults();
         builder.AddWebApiDefaults();
-        builder.AddServiceAuthentication();
+        builder.AddServiceAuthentication(Tokens.Audience);
         var app = builder.Build();
         app.UseWebApiDefaults();
         app.UseAuthentication();

@@ -68,14 +68,29 @@ public abstract class ServiceSkeletonTests<TProgram, TDbContext>(
         await (await client.GetAsync($"{routePrefix}/partners", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
     }
 
-    [Fact]
-    public async Task Token_SignedWithAnotherKey_Returns401()
+    /// <summary>
+    /// Every way to present an admin token without holding the gateway's key: signed by a key nobody trusts, expired,
+    /// meant for another service, unsigned, signed by the portal (which may grant only <c>partner</c>), or not a JWT.
+    /// </summary>
+    [Theory]
+    [InlineData("unknown-key")]
+    [InlineData("expired")]
+    [InlineData("other-audience")]
+    [InlineData("alg-none")]
+    [InlineData("portal-minted-admin")]
+    [InlineData("garbage")]
+    public async Task AdminToken_NotVouchedForByTheGateway_Returns401(string kind)
     {
-        var otherKey = new ServiceTokenIssuer(
-            Microsoft.Extensions.Options.Options.Create(new ServiceIdentityOptions { SigningKey = Convert.ToBase64String(new byte[32]) }),
-            TimeProvider.System);
-        using var client = factory.CreateAnonymousClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", otherKey.Issue("forger", [PartnerMeshScopes.Admin]));
+        var token = kind switch
+        {
+            "unknown-key" => factory.Tokens.SignedWithUnknownKey(PartnerMeshScopes.Admin),
+            "expired" => factory.Tokens.Expired(PartnerMeshScopes.Admin),
+            "other-audience" => factory.Tokens.ForAudience(serviceName == ResourceNames.CouponsApi ? ResourceNames.SurveysApi : ResourceNames.CouponsApi, PartnerMeshScopes.Admin),
+            "alg-none" => factory.Tokens.WithoutSignature(PartnerMeshScopes.Admin),
+            "portal-minted-admin" => factory.Tokens.FromIssuer(ServiceTokenIssuers.PartnerPortal, PartnerMeshScopes.Admin),
+            _ => "not.a.token",
+        };
+        using var client = factory.CreateClientWithToken(token);
         await (await client.GetAsync($"{routePrefix}/partners", Ct)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
     }
 

@@ -20,6 +20,8 @@ public class SurveysApiFactory : ServiceFactory<Program, SurveysDbContext>
 
     protected override string DatabaseResourceName => ResourceNames.SurveysDb;
 
+    protected override string ServiceName => ResourceNames.SurveysApi;
+
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
     {
         settings["Surveys:EmailLinkSigningKey"] = EmailLinkSigningKey;

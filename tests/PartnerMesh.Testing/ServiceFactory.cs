@@ -1,11 +1,9 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using PartnerMesh.Contracts;
 using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults;
@@ -16,8 +14,9 @@ namespace PartnerMesh.Testing;
 
 /// <summary>
 /// Hosts one service in memory against real infrastructure: its own freshly migrated database, its own RabbitMQ
-/// virtual host, the shared Redis, and a random service-token signing key. Clients carry real signed tokens, so
-/// authentication and authorization run exactly as in production.
+/// virtual host, the shared Redis, and fresh service-token keys: the service trusts the public keys of the issuers the
+/// AppHost would give it (<see cref="ServiceTokenIssuers.TrustedBy"/>), and signs with its own secret if it is an
+/// issuer. Clients carry real ES256 tokens, so authentication and authorization run exactly as in production.
 /// </summary>
 public abstract class ServiceFactory<TProgram, TDbContext> : WebApplicationFactory<TProgram>, IAsyncLifetime
     where TProgram : class
@@ -26,10 +25,16 @@ public abstract class ServiceFactory<TProgram, TDbContext> : WebApplicationFacto
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
     private TestInfrastructure? _infrastructure;
 
+    private TestServiceTokens? _tokens;
+
     /// <summary>The service's database resource name, e.g. <c>ResourceNames.AttributionDb</c>.</summary>
     protected abstract string DatabaseResourceName { get; }
 
-    public string SigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    /// <summary>The service's resource name, e.g. <c>ResourceNames.AttributionApi</c>: the audience of its tokens.</summary>
+    protected abstract string ServiceName { get; }
+
+    /// <summary>The tokens callers of this service can present, good and bad.</summary>
+    public TestServiceTokens Tokens => _tokens ??= new TestServiceTokens(ServiceName);
 
     public string DatabaseConnectionString { get; private set; } = "";
 
@@ -53,7 +58,15 @@ public abstract class ServiceFactory<TProgram, TDbContext> : WebApplicationFacto
         _settings[$"ConnectionStrings:{DatabaseResourceName}"] = DatabaseConnectionString;
         _settings[$"ConnectionStrings:{ResourceNames.Messaging}"] = MessagingUri.ToString();
         _settings[$"ConnectionStrings:{ResourceNames.Redis}"] = _infrastructure.RedisConnectionString;
-        _settings[$"{ServiceIdentityOptions.SectionName}:{nameof(ServiceIdentityOptions.SigningKey)}"] = SigningKey;
+        foreach (var issuer in ServiceTokenIssuers.TrustedBy(ServiceName))
+        {
+            _settings[$"{ServiceIdentityOptions.SectionName}:Issuers:{issuer}:0"] = Tokens.PublicKeyOf(issuer);
+        }
+
+        if (ServiceTokenIssuers.IsIssuer(ServiceName))
+        {
+            _settings[$"{ServiceTokenSigningOptions.SectionName}:{nameof(ServiceTokenSigningOptions.SigningKey)}"] = Tokens.SecretOf(ServiceName);
+        }
         ConfigureTestSettings(_settings);
 
         await MigrateAsync();
@@ -73,18 +86,15 @@ public abstract class ServiceFactory<TProgram, TDbContext> : WebApplicationFacto
         }
     }
 
-    public HttpClient CreateClientWithScopes(params string[] scopes) =>
-        WithToken(CreateAnonymousClient(), Issuer().Issue("test-client", scopes, keyId: "test"));
+    public HttpClient CreateClientWithScopes(params string[] scopes) => CreateClientWithToken(Tokens.For(scopes));
 
-    public HttpClient CreatePartnerClient(Guid partnerId) =>
-        WithToken(CreateAnonymousClient(), Issuer().Issue($"partner:{partnerId}", [PartnerMeshScopes.Partner], partnerId));
+    public HttpClient CreatePartnerClient(Guid partnerId) => CreateClientWithToken(Tokens.Partner(partnerId));
+
+    public HttpClient CreateClientWithToken(string token) => WithToken(CreateAnonymousClient(), token);
 
     /// <summary>A client without credentials that does not follow redirects.</summary>
     public HttpClient CreateAnonymousClient() =>
         CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
-
-    public ServiceTokenIssuer Issuer() =>
-        new(Options.Create(new ServiceIdentityOptions { SigningKey = SigningKey }), TimeProvider.System);
 
     public async Task<T> QueryDbAsync<T>(Func<TDbContext, Task<T>> query)
     {

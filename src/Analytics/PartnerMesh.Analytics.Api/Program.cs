@@ -7,13 +7,14 @@ using PartnerMesh.Analytics.Api.Reporting;
 using PartnerMesh.Analytics.Api.Scorecards;
 using PartnerMesh.Analytics.Api.Segments;
 using PartnerMesh.Data;
+using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 // Event batches are larger than commands: up to 1 MiB (the gateway's limit too); 10 MB gets 413.
 builder.AddWebApiDefaults(maxRequestBodyBytes: 1024 * 1024);
-builder.AddServiceAuthentication();
+builder.AddServiceAuthentication(ResourceNames.AnalyticsApi);
 builder.AddApplicationServices();
 
 var app = builder.Build();

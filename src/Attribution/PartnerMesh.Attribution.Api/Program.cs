@@ -7,12 +7,13 @@ using PartnerMesh.Attribution.Api.Partners;
 using PartnerMesh.Attribution.Api.Payouts;
 using PartnerMesh.Attribution.Api.Programs;
 using PartnerMesh.Data;
+using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddWebApiDefaults();
-builder.AddServiceAuthentication();
+builder.AddServiceAuthentication(ResourceNames.AttributionApi);
 builder.AddApplicationServices();
 
 var app = builder.Build();

@@ -12,7 +12,7 @@ using PartnerMesh.ServiceDefaults.Security;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddWebApiDefaults();
-builder.AddServiceAuthentication();
+builder.AddServiceAuthentication(ResourceNames.CouponsApi);
 builder.AddApplicationServices();
 
 var app = builder.Build();

@@ -23,6 +23,17 @@ public sealed class GatewayOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int SignInRateLimitPerMinute { get; set; } = 10;
 
+    /// <summary>
+    /// Failed authentications (missing-but-required keys excepted: malformed, unknown, revoked, expired) a client address
+    /// may cause per minute before its further attempts get 429 without a lookup.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int FailedAuthenticationsPerMinute { get; set; } = 30;
+
+    /// <summary>Most key lookups (found or not) held in memory; the oldest-used go first when it is full.</summary>
+    [Range(100, 10_000_000)]
+    public int ApiKeyCacheEntries { get; set; } = 50_000;
+
     /// <summary>How long a key lookup is cached in memory: the upper bound for a revocation to reach every instance.</summary>
     public TimeSpan ApiKeyCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -5,12 +5,13 @@ using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.Portal;
 using PartnerMesh.PartnerPortal.Api.SignInSecurity;
 using PartnerMesh.PartnerPortal.Api.Webhooks;
+using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddWebApiDefaults();
-builder.AddServiceAuthentication();
+builder.AddServiceAuthentication(ResourceNames.PartnerPortalApi);
 builder.AddApplicationServices();
 
 var app = builder.Build();

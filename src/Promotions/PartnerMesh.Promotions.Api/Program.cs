@@ -14,7 +14,7 @@ using PartnerMesh.ServiceDefaults.Security;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddWebApiDefaults();
-builder.AddServiceAuthentication();
+builder.AddServiceAuthentication(ResourceNames.PromotionsApi);
 builder.AddApplicationServices();
 
 var app = builder.Build();

@@ -13,7 +13,7 @@ using PartnerMesh.Surveys.Api.Responses;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddWebApiDefaults();
-builder.AddServiceAuthentication();
+builder.AddServiceAuthentication(ResourceNames.SurveysApi);
 builder.AddApplicationServices();
 
 var app = builder.Build();

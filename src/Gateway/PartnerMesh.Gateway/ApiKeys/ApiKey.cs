@@ -48,4 +48,12 @@ public sealed class ApiKey
     public DateTimeOffset? RevokedAt { get; set; }
 
     public DateTimeOffset? LastUsedAt { get; set; }
+
+    /// <summary>When the key stops working on its own (set at creation, or by a rotation's overlap); null: never.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>The key a rotation created to replace this one.</summary>
+    public string? ReplacedByKeyId { get; set; }
+
+    public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
 }

@@ -12,17 +12,25 @@ namespace PartnerMesh.Gateway.ApiKeys;
 
 /// <summary>
 /// Authenticates <c>X-Api-Key: pm_...</c> (or <c>Authorization: ApiKey pm_...</c>) against the key store and answers
-/// challenges and forbids with problem details.
+/// challenges and forbids with problem details. A client over its budget of failed authentications
+/// (<see cref="FailedAuthenticationThrottle"/>) gets 429 before its key is even parsed; known and unknown key ids cost
+/// the same hashing and comparison, so timing does not tell whether a key id exists.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     ApiKeyStore store,
+    FailedAuthenticationThrottle throttle,
+    TimeProvider timeProvider,
     GatewayMetrics metrics)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     private const string AuthorizationPrefix = ApiKeyAuthentication.Scheme + " ";
+    private const string ThrottledReason = "throttled";
+    private const string RetryAfterItem = "PartnerMesh.Gateway.AuthRetryAfter";
+
+    private static readonly byte[] DecoyHash = ApiKeyFormat.HashSecret(ApiKeyFormat.NewSecret());
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -33,30 +41,43 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var presented = ReadPresentedKey(Request.Headers, out var ambiguous);
-        if (ambiguous)
-        {
-            return Fail("malformed", "Send exactly one API key.");
-        }
-
-        if (presented is null)
+        if (!ambiguous && presented is null)
         {
             return AuthenticateResult.NoResult();
         }
 
+        var client = Context.Connection.RemoteIpAddress;
+        if (throttle.IsBlocked(client, out var retryAfter))
+        {
+            Context.Items[RetryAfterItem] = retryAfter;
+            return Fail(ThrottledReason, $"Too many failed authentications from this address; retry in {retryAfter} s.");
+        }
+
+        if (ambiguous)
+        {
+            return Failed(client, "malformed", "Send exactly one API key.");
+        }
+
         if (!ApiKeyFormat.TryParse(presented, out var keyId, out var secret))
         {
-            return Fail("malformed", "The API key is not well formed.");
+            return Failed(client, "malformed", "The API key is not well formed.");
         }
 
         var key = await store.FindAsync(keyId, Context.RequestAborted);
-        if (key is null || !ApiKeyFormat.SecretMatches(secret, key.SecretHash))
+        var secretMatches = ApiKeyFormat.SecretMatches(secret, key?.SecretHash ?? DecoyHash);
+        if (key is null || !secretMatches)
         {
-            return Fail("unknown", "The API key is not valid.");
+            return Failed(client, "unknown", "The API key is not valid.");
         }
 
         if (key.IsRevoked)
         {
-            return Fail("revoked", "The API key has been revoked.");
+            return Failed(client, "revoked", "The API key has been revoked.");
+        }
+
+        if (key.ExpiresAt <= timeProvider.GetUtcNow())
+        {
+            return Failed(client, "expired", "The API key has expired.");
         }
 
         await store.TouchAsync(keyId, Context.RequestAborted);
@@ -79,6 +100,16 @@ public sealed class ApiKeyAuthenticationHandler(
         var result = await HandleAuthenticateOnceSafeAsync();
         var reason = Context.Items[ApiKeyAuthentication.FailureReasonItem] as string;
         metrics.AuthenticationFailed(reason ?? "missing");
+        if (reason == ThrottledReason && Context.Items[RetryAfterItem] is int retryAfter)
+        {
+            metrics.RateLimitRejected("failed_authentication");
+            await ProblemResponses.WriteAsync(
+                Context,
+                StatusCodes.Status429TooManyRequests,
+                result.Failure?.Message ?? "Too many failed authentications from this address.",
+                response => response.Headers[HeaderNames.RetryAfter] = retryAfter.ToString(CultureInfo.InvariantCulture));
+            return;
+        }
 
         // Only our own failure messages reach the client, never an exception's.
         var detail = reason is null ? null : result.Failure?.Message;
@@ -115,6 +146,12 @@ public sealed class ApiKeyAuthenticationHandler(
 
         ambiguous = fromHeader.Count > 1 || (fromHeader.Count == 1 && fromAuthorization is not null && fromHeader[0] != fromAuthorization);
         return ambiguous ? null : fromHeader.Count == 1 ? fromHeader[0]?.Trim() : fromAuthorization;
+    }
+
+    private AuthenticateResult Failed(System.Net.IPAddress? client, string reason, string message)
+    {
+        throttle.RecordFailure(client);
+        return Fail(reason, message);
     }
 
     private AuthenticateResult Fail(string reason, string message)

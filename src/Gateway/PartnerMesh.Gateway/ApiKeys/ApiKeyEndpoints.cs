@@ -10,7 +10,11 @@ public static class ApiKeyEndpoints
 {
     /// <summary>A key as the admin API shows it (never its hash), translated to SQL by EF.</summary>
     private static readonly Expression<Func<ApiKey, ApiKeyResponse>> ToResponse = key => new ApiKeyResponse(
-        key.Id, key.Name, key.Scope, key.RateLimitPerMinute, key.CreatedAt, key.RevokedAt, key.LastUsedAt);
+        key.Id, key.Name, key.Scope, key.RateLimitPerMinute, key.CreatedAt, key.RevokedAt, key.LastUsedAt, key.ExpiresAt, key.ReplacedByKeyId);
+
+    /// <summary>Longest lifetime a key can be given, and longest rotation overlap.</summary>
+    private static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(3 * 365);
+    private static readonly TimeSpan MaxOverlap = TimeSpan.FromDays(30);
 
     public static RouteGroupBuilder MapApiKeyEndpoints(this IEndpointRouteBuilder app)
     {
@@ -23,14 +27,15 @@ public static class ApiKeyEndpoints
         group.MapGet("", ListApiKeys).WithName(nameof(ListApiKeys));
         group.MapGet("/{id}", GetApiKey).WithName(nameof(GetApiKey));
         group.MapDelete("/{id}", RevokeApiKey).WithName(nameof(RevokeApiKey));
+        group.MapPost("/{id}/rotate", RotateApiKey).WithName(nameof(RotateApiKey));
 
         return group;
     }
 
     private static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem>> CreateApiKey(
-        CreateApiKeyRequest request, ApiKeyService keys, CancellationToken cancellationToken)
+        CreateApiKeyRequest request, ApiKeyService keys, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var errors = Validate(request);
+        var errors = Validate(request, timeProvider.GetUtcNow());
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -38,12 +43,45 @@ public static class ApiKeyEndpoints
 
         var scope = request.Scope!;
         var rateLimit = request.RateLimitPerMinute ?? ApiKeyScopes.DefaultRateLimitPerMinute(scope);
-        var created = await keys.CreateAsync(request.Name!.Trim(), scope, rateLimit, cancellationToken);
-        var key = created.Key;
-        return TypedResults.Created(
-            $"/api/gateway/keys/{key.Id}",
-            new CreatedApiKeyResponse(key.Id, key.Name, key.Scope, key.RateLimitPerMinute, key.CreatedAt, created.PlainTextKey));
+        var created = await keys.CreateAsync(request.Name!.Trim(), scope, rateLimit, cancellationToken, request.ExpiresAt);
+        return TypedResults.Created($"/api/gateway/keys/{created.Key.Id}", Describe(created));
     }
+
+    /// <summary>
+    /// Rotates a key without downtime: the new key is answered once, here; the old one keeps working until it is revoked
+    /// (<c>DELETE</c>) or, with <c>overlapMinutes</c>, until that many minutes from now.
+    /// </summary>
+    private static async Task<Results<Created<CreatedApiKeyResponse>, NotFound, ValidationProblem, ProblemHttpResult>> RotateApiKey(
+        string id, RotateApiKeyRequest? request, ApiKeyService keys, CancellationToken cancellationToken)
+    {
+        if (request?.OverlapMinutes is { } minutes && (minutes < 0 || TimeSpan.FromMinutes(minutes) > MaxOverlap))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["overlapMinutes"] = [$"Overlap must be between 0 and {MaxOverlap.TotalMinutes:0} minutes."],
+            });
+        }
+
+        if (!ApiKeyFormat.IsValidKeyId(id))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var overlap = request?.OverlapMinutes is { } value ? TimeSpan.FromMinutes(value) : (TimeSpan?)null;
+        var (created, refused) = await keys.RotateAsync(id, overlap, cancellationToken);
+        if (refused is not null)
+        {
+            return TypedResults.Problem(refused, statusCode: StatusCodes.Status409Conflict, title: "The key cannot be rotated.");
+        }
+
+        return created is null
+            ? TypedResults.NotFound()
+            : TypedResults.Created($"/api/gateway/keys/{created.Key.Id}", Describe(created));
+    }
+
+    private static CreatedApiKeyResponse Describe(CreatedApiKey created) => new(
+        created.Key.Id, created.Key.Name, created.Key.Scope, created.Key.RateLimitPerMinute, created.Key.CreatedAt, created.Key.ExpiresAt,
+        created.PlainTextKey);
 
     private static async Task<Ok<List<ApiKeyResponse>>> ListApiKeys(GatewayDbContext db, CancellationToken cancellationToken)
     {
@@ -70,7 +108,7 @@ public static class ApiKeyEndpoints
             ? TypedResults.NoContent()
             : TypedResults.NotFound();
 
-    private static Dictionary<string, string[]> Validate(CreateApiKeyRequest request)
+    private static Dictionary<string, string[]> Validate(CreateApiKeyRequest request, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
         if (!ApiKey.IsValidName(request.Name?.Trim(), out var nameError))
@@ -89,16 +127,33 @@ public static class ApiKeyEndpoints
                 [$"Rate limit must be between {ApiKeyScopes.MinRateLimitPerMinute} and {ApiKeyScopes.MaxRateLimitPerMinute} requests per minute."];
         }
 
+        if (request.ExpiresAt is { } expiresAt && (expiresAt <= now.AddMinutes(1) || expiresAt > now + MaxLifetime))
+        {
+            errors["expiresAt"] = [$"Expiry must be at least a minute and at most {MaxLifetime.TotalDays:0} days from now."];
+        }
+
         return errors;
     }
 }
 
-public sealed record CreateApiKeyRequest(string? Name, string? Scope, int? RateLimitPerMinute);
+/// <param name="ExpiresAt">Optional: when the key stops working on its own (a rotation gives the new key the same lifetime).</param>
+public sealed record CreateApiKeyRequest(string? Name, string? Scope, int? RateLimitPerMinute, DateTimeOffset? ExpiresAt = null);
+
+/// <param name="OverlapMinutes">Optional: the old key expires this long from now; without it, it works until revoked.</param>
+public sealed record RotateApiKeyRequest(int? OverlapMinutes);
 
 /// <summary>The only response that ever carries the plain key.</summary>
 public sealed record CreatedApiKeyResponse(
-    string Id, string Name, string Scope, int RateLimitPerMinute, DateTimeOffset CreatedAt, string ApiKey);
+    string Id, string Name, string Scope, int RateLimitPerMinute, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string ApiKey);
 
 /// <summary>A key as listed: never its secret or hash.</summary>
 public sealed record ApiKeyResponse(
-    string Id, string Name, string Scope, int RateLimitPerMinute, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);
+    string Id,
+    string Name,
+    string Scope,
+    int RateLimitPerMinute,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? RevokedAt,
+    DateTimeOffset? LastUsedAt,
+    DateTimeOffset? ExpiresAt,
+    string? ReplacedByKeyId);

@@ -1,4 +1,4 @@
 namespace PartnerMesh.Gateway.ApiKeys;
 
 /// <summary>What authentication needs to know about a key; cached briefly in memory.</summary>
-public sealed record ApiKeyRecord(string Scope, byte[] SecretHash, int RateLimitPerMinute, bool IsRevoked);
+public sealed record ApiKeyRecord(string Scope, byte[] SecretHash, int RateLimitPerMinute, bool IsRevoked, DateTimeOffset? ExpiresAt);

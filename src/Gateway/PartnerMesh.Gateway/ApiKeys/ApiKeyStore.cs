@@ -9,42 +9,52 @@ namespace PartnerMesh.Gateway.ApiKeys;
 
 /// <summary>
 /// Looks keys up for authentication. Lookups (including misses) are cached for <see cref="GatewayOptions.ApiKeyCacheDuration"/>,
-/// so a revocation reaches every gateway instance within seconds; the instance that revokes forgets the key at once.
+/// so a revocation reaches every gateway instance within seconds; the instance that revokes forgets the key at once. The
+/// cache is the store's own and bounded (<see cref="GatewayOptions.ApiKeyCacheEntries"/>): made-up keys cannot grow it.
 /// </summary>
 public sealed class ApiKeyStore(
     IServiceScopeFactory scopes,
-    IMemoryCache cache,
     IOptions<GatewayOptions> options,
     TimeProvider timeProvider,
-    ILogger<ApiKeyStore> logger)
+    ILogger<ApiKeyStore> logger) : IDisposable
 {
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastTouched = new(StringComparer.Ordinal);
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = options.Value.ApiKeyCacheEntries, CompactionPercentage = 0.2 });
+    private long _databaseLookups;
+
+    /// <summary>Lookups that went to the database (cache misses), since start.</summary>
+    public long DatabaseLookups => Interlocked.Read(ref _databaseLookups);
+
+    public long CachedEntries => _cache.Count;
 
     public async Task<ApiKeyRecord?> FindAsync(string keyId, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue(CacheKey(keyId), out ApiKeyRecord? cached))
+        if (_cache.TryGetValue(keyId, out ApiKeyRecord? cached))
         {
             return cached;
         }
 
+        Interlocked.Increment(ref _databaseLookups);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
         var record = await db.ApiKeys.AsNoTracking()
             .Where(key => key.Id == keyId)
-            .Select(key => new ApiKeyRecord(key.Scope, key.SecretHash, key.RateLimitPerMinute, key.RevokedAt != null))
+            .Select(key => new ApiKeyRecord(key.Scope, key.SecretHash, key.RateLimitPerMinute, key.RevokedAt != null, key.ExpiresAt))
             .SingleOrDefaultAsync(cancellationToken);
 
         var duration = options.Value.ApiKeyCacheDuration;
         if (duration > TimeSpan.Zero)
         {
-            cache.Set(CacheKey(keyId), record, duration);
+            _cache.Set(keyId, record, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = duration });
         }
 
         return record;
     }
 
-    public void Forget(string keyId) => cache.Remove(CacheKey(keyId));
+    public void Forget(string keyId) => _cache.Remove(keyId);
+
+    public void Dispose() => _cache.Dispose();
 
     /// <summary>Records that a key was used, writing at most once a minute per key (per instance, and guarded in SQL).</summary>
     public async Task TouchAsync(string keyId, CancellationToken cancellationToken)
@@ -71,6 +81,4 @@ public sealed class ApiKeyStore(
             logger.LogWarning(exception, "Could not record the use of API key {KeyId}", keyId);
         }
     }
-
-    private static string CacheKey(string keyId) => "gateway:apikey:" + keyId;
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Data;
 using PartnerMesh.Gateway.ApiKeys;
@@ -35,6 +36,7 @@ public static class HostingExtensions
             webApi.TrustLoopbackProxies = false;
         });
 
+        services.TryAddSingleton(TimeProvider.System);
         services.AddDbContext<GatewayDbContext>(options => options.UsePartnerMeshNpgsql(database));
         services.AddMemoryCache();
         services.AddSingleton<GatewayMetrics>();
@@ -43,6 +45,7 @@ public static class HostingExtensions
         services.AddSingleton<FixedWindowRateLimiter>();
 
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<FailedAuthenticationThrottle>();
         services.AddScoped<ApiKeyService>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
@@ -55,7 +58,7 @@ public static class HostingExtensions
                 .AddAuthenticationSchemes(ApiKeyAuthentication.Scheme)
                 .RequireClaim(PartnerMeshClaims.Scope, PartnerMeshScopes.Admin));
 
-        services.AddServiceIdentity();
+        services.AddServiceTokenIssuer(ServiceTokenIssuers.Gateway);
         services.AddSingleton<ServiceTokenCache>();
         services.AddReverseProxy()
             .LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters)

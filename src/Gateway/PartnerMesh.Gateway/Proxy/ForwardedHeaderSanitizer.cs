@@ -25,11 +25,15 @@ public static class ForwardedHeaderSanitizer
         "X-SSL-Client", "X-MS-Client-Principal", "X-Amzn-Oidc-", "X-Goog-Authenticated-", "X-PartnerMesh-",
     ];
 
-    public static void RemoveUntrusted(HttpRequestHeaders headers, bool keepAuthorization)
+    /// <summary>
+    /// Also drops <c>Authorization</c> on every route: services trust only the service token the gateway adds, and the
+    /// portal authenticates partners by its session cookie, so a bearer a client sends is never forwarded.
+    /// </summary>
+    public static void RemoveUntrusted(HttpRequestHeaders headers)
     {
         var doomed = headers
             .Select(header => header.Key)
-            .Where(name => IsUntrusted(name) || (!keepAuthorization && name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)))
+            .Where(name => IsUntrusted(name) || name.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
             .ToList();
         foreach (var name in doomed)
         {

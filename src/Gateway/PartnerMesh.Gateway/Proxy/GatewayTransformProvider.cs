@@ -22,10 +22,11 @@ public sealed class GatewayTransformProvider(ServiceTokenCache tokens) : ITransf
     public void Apply(TransformBuilderContext context)
     {
         var access = GatewayRoutes.AccessOf(context.Route);
+        var audience = context.Route.ClusterId ?? "";
         context.AddRequestTransform(transform =>
         {
             var headers = transform.ProxyRequest.Headers;
-            ForwardedHeaderSanitizer.RemoveUntrusted(headers, keepAuthorization: access == RouteAccess.Portal);
+            ForwardedHeaderSanitizer.RemoveUntrusted(headers);
             if (access == RouteAccess.ApiKey)
             {
                 var user = transform.HttpContext.User;
@@ -33,7 +34,7 @@ public sealed class GatewayTransformProvider(ServiceTokenCache tokens) : ITransf
                 var scope = user.FindFirst(PartnerMeshClaims.Scope)?.Value;
                 if (keyId is not null && scope is not null)
                 {
-                    headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetToken(keyId, scope));
+                    headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetToken(keyId, scope, audience));
                 }
             }
 

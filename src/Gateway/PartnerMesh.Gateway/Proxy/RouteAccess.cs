@@ -9,6 +9,6 @@ public enum RouteAccess
     /// <summary>No credentials (shoppers following <c>/r/{code}</c>); any the client sent are dropped.</summary>
     Anonymous,
 
-    /// <summary>No credentials at the gateway; the portal's own cookie and Authorization pass through untouched.</summary>
+    /// <summary>No credentials at the gateway; the portal's session cookie passes through, a client's Authorization does not.</summary>
     Portal,
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 using Polly;
 
@@ -29,7 +30,7 @@ public sealed partial class AnalyticsClient(HttpClient http, ServiceTokenIssuer 
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, DailyKpisUri(partnerId, from, to));
         request.Headers.Authorization = new AuthenticationHeaderValue(
-            "Bearer", tokens.Issue($"portal-user:{accountId}", [PartnerMeshScopes.Partner], partnerId));
+            "Bearer", tokens.Issue(ResourceNames.AnalyticsApi, $"portal-user:{accountId}", [PartnerMeshScopes.Partner], partnerId));
 
         try
         {

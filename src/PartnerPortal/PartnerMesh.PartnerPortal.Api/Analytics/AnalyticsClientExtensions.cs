@@ -1,4 +1,5 @@
 using PartnerMesh.ServiceDefaults;
+using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.PartnerPortal.Api.Analytics;
 
@@ -12,6 +13,8 @@ public static class AnalyticsClientExtensions
     {
         // RemoveAllResilienceHandlers is marked experimental; it is the documented way to replace the pipeline that
         // ConfigureHttpClientDefaults added (stacking a second standard handler would nest two retry loops).
+        // The portal signs the partner-scoped tokens it calls analytics with (its own key; it may grant nothing else).
+        builder.Services.AddServiceTokenIssuer(ServiceTokenIssuers.PartnerPortal);
 #pragma warning disable EXTEXP0001
         builder.Services.AddHttpClient<AnalyticsClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.AnalyticsApi}"))
             .RemoveAllResilienceHandlers()

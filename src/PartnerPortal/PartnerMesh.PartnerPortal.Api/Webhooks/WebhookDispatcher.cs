@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.DataProtection;
@@ -138,6 +139,13 @@ public sealed class WebhookDispatcher(
         {
             delivery.LastStatusCode = null;
             delivery.LastError = exception is OperationCanceledException ? "timed out" : exception.Message[..Math.Min(exception.Message.Length, 500)];
+        }
+        catch (CryptographicException)
+        {
+            // The secret cannot be read (its data-protection key is gone): a failed attempt for this delivery, not an
+            // exception that would roll back the whole batch and stall every other subscription's deliveries behind it.
+            delivery.LastStatusCode = null;
+            delivery.LastError = "the subscription's signing secret cannot be read; create the webhook again";
         }
 
         var failed = delivery.Attempts >= options.Value.MaxAttempts;

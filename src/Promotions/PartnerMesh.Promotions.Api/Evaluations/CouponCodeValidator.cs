@@ -116,7 +116,7 @@ public sealed class CouponsServiceToken(ServiceTokenIssuer tokens)
             return cached.Token;
         }
 
-        var token = tokens.Issue(ResourceNames.PromotionsApi, [PartnerMeshScopes.Storefront], keyId: ResourceNames.PromotionsApi);
+        var token = tokens.Issue(ResourceNames.CouponsApi, ResourceNames.PromotionsApi, [PartnerMeshScopes.Storefront], keyId: ResourceNames.PromotionsApi);
         Volatile.Write(ref _cached, new CachedToken(token, DateTime.UtcNow + Reuse));
         return token;
     }

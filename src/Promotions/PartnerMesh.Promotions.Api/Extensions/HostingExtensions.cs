@@ -15,6 +15,7 @@ using PartnerMesh.Promotions.Api.Orders;
 using PartnerMesh.Promotions.Api.RuleSets;
 using PartnerMesh.Redis;
 using PartnerMesh.ServiceDefaults;
+using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Promotions.Api.Extensions;
 
@@ -46,6 +47,7 @@ public static class HostingExtensions
         builder.Services.AddScoped<PromotionCatalog>();
         builder.Services.AddScoped<BudgetLedger>();
         builder.Services.AddScoped<EvaluationService>();
+        builder.Services.AddServiceTokenIssuer(ServiceTokenIssuers.Promotions);
         builder.Services.AddSingleton<CouponsServiceToken>();
         builder.Services.AddHttpClient<CouponCodeValidator>();
         builder.Services.AddScoped<OrderVerificationService>();

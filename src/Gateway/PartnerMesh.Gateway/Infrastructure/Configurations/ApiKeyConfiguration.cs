@@ -18,6 +18,7 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(key => key.Id).HasColumnName("key_id").HasMaxLength(ApiKeyFormat.KeyIdLength);
         builder.Property(key => key.Name).HasMaxLength(ApiKey.MaxNameLength);
         builder.Property(key => key.Scope).HasMaxLength(20);
+        builder.Property(key => key.ReplacedByKeyId).HasMaxLength(ApiKeyFormat.KeyIdLength);
         builder.HasIndex(key => key.Scope).HasDatabaseName("ix_api_keys_active_scope").HasFilter("revoked_at IS NULL");
     }
 }

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+
+namespace PartnerMesh.Gateway.ApiKeys;
+
+/// <summary>
+/// A per-client budget of failed authentications (<see cref="GatewayOptions.FailedAuthenticationsPerMinute"/>), checked
+/// before a presented key is parsed or looked up: a client guessing or flooding made-up keys gets 429 without costing a
+/// database query. Counted per gateway instance in fixed one-minute windows, in memory and bounded
+/// (<see cref="MaxTrackedClients"/>; IPv6 clients by /64, which one subscriber usually holds whole), so a flood from
+/// many addresses cannot grow the gateway's memory either.
+/// </summary>
+public sealed class FailedAuthenticationThrottle(IOptions<GatewayOptions> options, TimeProvider timeProvider)
+{
+    public const int MaxTrackedClients = 100_000;
+    private const int WindowSeconds = 60;
+
+    private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
+    private long _prunedWindow = long.MinValue;
+
+    public int TrackedClients => _windows.Count;
+
+    /// <summary>Whether <paramref name="client"/> has used up its failures for this window; if so, when to retry.</summary>
+    public bool IsBlocked(IPAddress? client, out int retryAfterSeconds)
+    {
+        var (windowStart, remaining) = CurrentWindow();
+        retryAfterSeconds = remaining;
+        return _windows.TryGetValue(ClientKey(client), out var window)
+            && window.Start == windowStart
+            && window.Count >= options.Value.FailedAuthenticationsPerMinute;
+    }
+
+    public void RecordFailure(IPAddress? client)
+    {
+        var (windowStart, _) = CurrentWindow();
+        PruneOncePerWindow(windowStart);
+        var key = ClientKey(client);
+        if (!_windows.ContainsKey(key) && _windows.Count >= MaxTrackedClients)
+        {
+            // Full of clients failing in this very window: the newest go uncounted rather than grow memory; each of
+            // them can still cost only a bounded negative-cache entry and one lookup per made-up key.
+            return;
+        }
+
+        _windows.AddOrUpdate(
+                key,
+                _ => new Window(windowStart),
+                (_, existing) => existing.Start == windowStart ? existing : new Window(windowStart))
+            .Increment();
+    }
+
+    internal static string ClientKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes).ToString() + "/64";
+    }
+
+    private (long Start, int RemainingSeconds) CurrentWindow()
+    {
+        var now = timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        var start = now - (now % WindowSeconds);
+        return (start, (int)(start + WindowSeconds - now));
+    }
+
+    private void PruneOncePerWindow(long windowStart)
+    {
+        var pruned = Interlocked.Read(ref _prunedWindow);
+        if (pruned >= windowStart || Interlocked.CompareExchange(ref _prunedWindow, windowStart, pruned) != pruned)
+        {
+            return;
+        }
+
+        foreach (var entry in _windows)
+        {
+            if (entry.Value.Start < windowStart)
+            {
+                _windows.TryRemove(entry);
+            }
+        }
+    }
+
+    private sealed class Window(long start)
+    {
+        private int _count;
+
+        public long Start { get; } = start;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Increment() => Interlocked.Increment(ref _count);
+    }
+}
