@@ -44,7 +44,14 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
         await RunToEndAsync(dll, HostCommands.Migrate, environment);
         var adminKey = await RunToEndAsync(dll, HostCommands.NewAdminKey, environment, "gateway-bench-admin");
-        var process = Process.Start(Info(dll, environment))!;
+        var serving = Info(dll, environment);
+        serving.RedirectStandardOutput = true;
+        serving.RedirectStandardError = true;
+        var process = Process.Start(serving)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         var url = $"http://127.0.0.1:{port}";
         using var probe = new HttpClient();
         var deadline = DateTime.UtcNow.AddSeconds(60);
