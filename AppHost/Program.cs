@@ -4,6 +4,7 @@ using PartnerMesh.ServiceDefaults;
 
 // Podman and the locally built images (scripts/infra.sh), when this shell has not exported them.
 ContainerEngineSettings.ApplyFromInfrastructureState();
+UserSecretsPermissions.Restrict();
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -14,6 +15,7 @@ var redis = builder.AddPartnerMeshRedis(ResourceNames.Redis);
 var tokenKeys = new ServiceTokenKeyring(builder);
 var quoteSigningKey = builder.AddSecretKey("promotions-quote-signing-key");
 var surveyLinkSigningKey = builder.AddSecretKey("surveys-email-link-signing-key");
+var portalDataProtectionKey = builder.AddSecretKey("portal-data-protection-key");
 
 var attribution = builder.AddService<Projects.PartnerMesh_Attribution_Api>(ResourceNames.AttributionApi, portOffset: 1,
         postgres.AddDatabase(ResourceNames.AttributionDb), tokenKeys, messaging, redis);
@@ -42,6 +44,7 @@ var analytics = builder.AddService<Projects.PartnerMesh_Analytics_Api>(ResourceN
 
 var partnerPortal = builder.AddService<Projects.PartnerMesh_PartnerPortal_Api>(ResourceNames.PartnerPortalApi, portOffset: 6,
         postgres.AddDatabase(ResourceNames.PortalDb), tokenKeys, messaging)
+    .WithEnvironment("PartnerPortal__DataProtectionKey", portalDataProtectionKey)
     .WithReference(analytics);
 
 // Like eShop's web app, the gateway references the services without waiting for them: a route to a service that is

@@ -125,5 +125,33 @@ public sealed class GatewayTests(SystemFixture system)
         }
     }
 
+    /// <summary>
+    /// Header smuggling reaches Kestrel, not our code: a bare CR or an obsolete line fold inside a header value is a 400,
+    /// headers beyond Kestrel's 32 KB a 431 — sent raw, as no well-behaved client would.
+    /// </summary>
+    [Theory]
+    [InlineData("X-Api-Key: pm_abc\rX-Scope: admin\r\n", 400)]
+    [InlineData("X-Api-Key: pm_abc\r\n X-Scope: admin\r\n", 400)]
+    [InlineData("X-Padding: {padding}\r\n", 431)]
+    public async Task SmuggledOrOversizedHeaders_AreRefusedBeforeAnyService(string header, int expected)
+    {
+        var raw = header.Replace("{padding}", new string('a', 40_000), StringComparison.Ordinal);
+
+        var status = await SendRawAsync($"GET /api/coupons/x HTTP/1.1\r\nHost: {system.GatewayUrl.Authority}\r\n{raw}Connection: close\r\n\r\n");
+
+        Assert.Equal(expected, status);
+    }
+
+    private async Task<int> SendRawAsync(string request)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(system.GatewayUrl.Host, system.GatewayUrl.Port, Ct);
+        await using var stream = tcp.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request), Ct);
+        using var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
+        var statusLine = await reader.ReadLineAsync(Ct) ?? "";
+        return int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private sealed record CreatedKey(string ApiKey);
 }

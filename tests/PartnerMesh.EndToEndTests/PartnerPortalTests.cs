@@ -83,6 +83,34 @@ public sealed partial class PartnerPortalTests(SystemFixture system)
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/portal/", Ct)).StatusCode);
     }
 
+    /// <summary>
+    /// Wrong passwords through the gateway start a back-off for the client's address (the gateway's X-Forwarded-For),
+    /// which operators see in the portal's security audit. Five attempts: within the gateway's sign-in budget.
+    /// </summary>
+    [Fact]
+    public async Task WrongPasswords_StartABackOffForTheAddress_AuditedForOperators()
+    {
+        var partner = await _journeys.CreatePartnerAsync();
+        await CreateAccountAsync(partner);
+        using var browser = CreateBrowser();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await PostSignInAsync(browser, partner.Email, $"wrong password {attempt}")).StatusCode);
+        }
+
+        using var admin = system.CreateAdminClient();
+        var audit = await admin.GetFromJsonAsync<AuditPage>($"/api/portal/security/audit?partnerId={partner.Id}", Ct);
+
+        var entry = Assert.Single(audit!.Items);
+        Assert.Equal(("back-off-started", "source", 5), (entry.Kind, entry.Scope, entry.Failures));
+        Assert.True(IPAddress.IsLoopback(IPAddress.Parse(entry.Source)), $"source {entry.Source}");
+        Assert.NotNull(entry.BlockedUntil);
+    }
+
+    private sealed record AuditPage(List<AuditEntry> Items);
+
+    private sealed record AuditEntry(string Kind, string Scope, string Source, int Failures, DateTimeOffset? BlockedUntil);
+
     /// <summary>The portal learns about partners from <c>PartnerRegistered</c>; until it arrives the account is refused.</summary>
     private async Task CreateAccountAsync(Partner partner)
     {

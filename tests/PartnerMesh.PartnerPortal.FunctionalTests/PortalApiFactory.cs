@@ -1,3 +1,10 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.ServiceDefaults;
@@ -9,6 +16,9 @@ namespace PartnerMesh.PartnerPortal.FunctionalTests;
 public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
 {
     public FakeAnalytics Analytics { get; } = new();
+
+    /// <summary>The secret that encrypts the key ring in portaldb (<c>PartnerPortal:DataProtectionKey</c>).</summary>
+    public string DataProtectionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     protected override string DatabaseResourceName => ResourceNames.PortalDb;
 
@@ -23,11 +33,18 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
     {
         settings[$"services:{ResourceNames.AnalyticsApi}:http:0"] = AnalyticsAddress().ToString();
+        settings["PartnerPortal:DataProtectionKey"] = DataProtectionKey;
         // Webhook receivers in tests listen on loopback over http; retries come quickly.
         settings["Webhooks:InsecureHosts:0"] = "127.0.0.1";
         settings["Webhooks:FirstRetryDelay"] = "00:00:00.200";
         settings["Webhooks:PollInterval"] = "00:00:00.200";
         settings["Webhooks:MaxAttempts"] = "3";
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, GatewayPeer>());
     }
 
     /// <summary>Where the portal finds analytics-api.</summary>
@@ -41,6 +58,30 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
         await Eventually.UntilAsync(() => QueryDbAsync(db => db.Partners.AnyAsync(partner => partner.Id == partnerId)));
         return partnerId;
     }
+
+    /// <summary>
+    /// Requests come from loopback, like the gateway's on one host (the test server leaves the peer empty), so the portal
+    /// believes their <c>X-Forwarded-For</c>; a client made with <see cref="CreateClientFrom"/> has another peer.
+    /// </summary>
+    private sealed class GatewayPeer : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress ??= IPAddress.Loopback;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+
+    /// <summary>A cookie-keeping client whose requests reach the portal from <paramref name="peer"/> directly, not through the gateway.</summary>
+    public HttpClient CreateClientFrom(IPAddress peer) =>
+        new(new CookieContainerHandler { InnerHandler = Server.CreateHandler(context => context.Connection.RemoteIpAddress = peer) })
+        {
+            BaseAddress = Server.BaseAddress,
+        };
 
     public override async ValueTask DisposeAsync()
     {

@@ -6,11 +6,24 @@ using Xunit;
 namespace PartnerMesh.PartnerPortal.FunctionalTests;
 
 /// <summary>Drives the portal the way a browser does: cookies kept, redirects visible, forms posted with their antiforgery token.</summary>
-public sealed partial class PortalBrowser(PortalApiFactory factory)
+public sealed partial class PortalBrowser(HttpClient http)
 {
     public const string TokenField = "__RequestVerificationToken";
 
-    public HttpClient Http { get; } = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    public PortalBrowser(PortalApiFactory factory)
+        : this(factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }))
+    {
+    }
+
+    public HttpClient Http { get; } = http;
+
+    /// <summary>A browser at <paramref name="clientAddress"/>, as the gateway tells the portal (<c>X-Forwarded-For</c>).</summary>
+    public static PortalBrowser At(PortalApiFactory factory, string clientAddress)
+    {
+        var browser = new PortalBrowser(factory);
+        browser.Http.DefaultRequestHeaders.Add("X-Forwarded-For", clientAddress);
+        return browser;
+    }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Web;
 using Microsoft.EntityFrameworkCore;
-using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.PartnerPortal.Api.Portal;
+using PartnerMesh.PartnerPortal.Api.SignInSecurity;
 using PartnerMesh.ServiceDefaults.Security;
 using Xunit;
 
@@ -74,7 +74,6 @@ public class SignInTests(PortalApiFactory factory) : IClassFixture<PortalApiFact
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
         var stored = await factory.QueryDbAsync(db => db.Accounts.AsNoTracking().SingleAsync(a => a.Id == account.Id));
         Assert.NotNull(stored.LastSignInAt);
-        Assert.Equal(0, stored.FailedSignInCount);
     }
 
     [Fact]
@@ -235,45 +234,23 @@ public class SignInTests(PortalApiFactory factory) : IClassFixture<PortalApiFact
     }
 
     [Fact]
-    public async Task SignIn_AfterFiveWrongPasswords_LocksTheAccountEvenForTheRightPassword()
-    {
-        var partnerId = await factory.RegisterPartnerAsync();
-        var email = AdminApi.NewEmail();
-        var account = await factory.CreateAccountAsync(partnerId, email);
-        var browser = new PortalBrowser(factory);
-
-        for (var attempt = 1; attempt <= SignInService.MaxFailedAttempts; attempt++)
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SignInAsync(email, $"wrong password {attempt}")).StatusCode);
-        }
-
-        var locked = await browser.SignInAsync(email, AdminApi.StrongPassword);
-
-        Assert.Equal(HttpStatusCode.Unauthorized, locked.StatusCode);
-        Assert.Contains(PortalPages.SignInFailedMessage, await locked.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        var stored = await factory.QueryDbAsync(db => db.Accounts.AsNoTracking().SingleAsync(a => a.Id == account.Id));
-        Assert.NotNull(stored.LockoutEndsAt);
-        Assert.InRange(stored.LockoutEndsAt.Value - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
-        Assert.Null(stored.LastSignInAt);
-    }
-
-    [Fact]
     public async Task SignIn_FourWrongPasswordsThenTheRightOne_SucceedsAndResetsTheCount()
     {
         var partnerId = await factory.RegisterPartnerAsync();
         var email = AdminApi.NewEmail();
         var account = await factory.CreateAccountAsync(partnerId, email);
         var browser = new PortalBrowser(factory);
-        for (var attempt = 1; attempt < SignInService.MaxFailedAttempts; attempt++)
+        for (var attempt = 1; attempt < new SignInThrottleOptions().FreeFailuresPerSource; attempt++)
         {
             await browser.SignInAsync(email, "wrong password");
         }
 
         await browser.SignInSuccessfullyAsync(email, AdminApi.StrongPassword);
 
-        var stored = await factory.QueryDbAsync(db => db.Accounts.AsNoTracking().SingleAsync(a => a.Id == account.Id));
-        Assert.Equal(0, stored.FailedSignInCount);
-        Assert.Null(stored.LockoutEndsAt);
+        var throttle = await factory.QueryDbAsync(db => db.SignInThrottles.AsNoTracking().SingleAsync(row => row.AccountId == account.Id && row.Source != SignInThrottle.AccountWide));
+        Assert.Equal(0, throttle.Failures);
+        Assert.Null(throttle.BlockedUntil);
+        Assert.NotNull(throttle.LastSuccessAt);
     }
 
     [Fact]

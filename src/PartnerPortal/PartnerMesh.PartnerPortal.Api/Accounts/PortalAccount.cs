@@ -20,10 +20,6 @@ public sealed class PortalAccount
 
     public DateTimeOffset? LastSignInAt { get; set; }
 
-    public int FailedSignInCount { get; set; }
-
-    public DateTimeOffset? LockoutEndsAt { get; set; }
-
     /// <summary>Set when an admin deletes the account: it can no longer sign in and its sessions end.</summary>
     public DateTimeOffset? DisabledAt { get; set; }
 }

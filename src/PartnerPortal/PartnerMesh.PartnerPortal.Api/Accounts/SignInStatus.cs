@@ -1,8 +1,11 @@
 namespace PartnerMesh.PartnerPortal.Api.Accounts;
 
+/// <summary>The caller sees <see cref="Failed"/> and <see cref="Throttled"/> alike.</summary>
 public enum SignInStatus
 {
     Succeeded = 0,
     Failed = 1,
-    LockedOut = 2,
+
+    /// <summary>Refused without checking the password: the source (or the account, for unknown sources) has to wait.</summary>
+    Throttled = 2,
 }

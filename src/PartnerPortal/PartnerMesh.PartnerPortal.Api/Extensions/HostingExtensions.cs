@@ -8,7 +8,9 @@ using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.PartnerPortal.Api.Analytics;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.IntegrationEvents;
+using PartnerMesh.PartnerPortal.Api.KeyRing;
 using PartnerMesh.PartnerPortal.Api.Portal;
+using PartnerMesh.PartnerPortal.Api.SignInSecurity;
 using PartnerMesh.PartnerPortal.Api.Webhooks;
 using PartnerMesh.ServiceDefaults;
 
@@ -24,13 +26,20 @@ public static class HostingExtensions
             options.UsePartnerMeshNpgsql(connectionString).UseOutboxSignal(services));
         builder.Services.AddOutbox<PortalDbContext>();
 
-        // Session and antiforgery cookies stay valid across restarts and instances.
+        // Session and antiforgery cookies stay valid across restarts and instances; the keys are encrypted at rest.
         builder.Services.AddDataProtection()
             .SetApplicationName(ResourceNames.PartnerPortalApi)
-            .PersistKeysToDbContext<PortalDbContext>();
+            .PersistKeysEncryptedToPortalDb();
 
         builder.Services.AddSingleton<IPasswordHasher<PortalAccount>, PasswordHasher<PortalAccount>>();
         builder.Services.AddScoped<SignInService>();
+        builder.Services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.SectionName).ValidateDataAnnotations()
+            .Validate(SignInThrottleOptions.AreConsistent, SignInThrottleOptions.ConsistencyRule).ValidateOnStart();
+        builder.Services.AddScoped<SignInThrottler>();
+        builder.Services.AddScoped<SignInAuditLog>();
+        builder.Services.AddSingleton<SignInSecurityMetrics>();
+        builder.Services.AddSingleton<SignInSecurityCleanup>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SignInSecurityCleanup>());
         builder.AddPortalAuthentication();
         builder.AddAnalyticsClient();
 

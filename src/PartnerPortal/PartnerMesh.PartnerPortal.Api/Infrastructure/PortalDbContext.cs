@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
 using PartnerMesh.PartnerPortal.Api.Accounts;
+using PartnerMesh.PartnerPortal.Api.SignInSecurity;
 using PartnerMesh.PartnerPortal.Api.Webhooks;
 
 namespace PartnerMesh.PartnerPortal.Api.Infrastructure;
@@ -12,6 +13,10 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<KnownPartner> Partners => Set<KnownPartner>();
 
     public DbSet<PortalAccount> Accounts => Set<PortalAccount>();
+
+    public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
+
+    public DbSet<SignInAuditEntry> SignInAudit => Set<SignInAuditEntry>();
 
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
 

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.PartnerPortal.Api.Analytics;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
+using PartnerMesh.PartnerPortal.Api.SignInSecurity;
 
 namespace PartnerMesh.PartnerPortal.Api.Portal;
 
@@ -53,7 +54,7 @@ public static class PortalEndpoints
             return SignInPage(httpContext, antiforgery, form.Email, PortalPages.FormExpiredMessage, StatusCodes.Status400BadRequest);
         }
 
-        var result = await signInService.SignInAsync(form.Email, form.Password, cancellationToken);
+        var result = await signInService.SignInAsync(form.Email, form.Password, SignInSource.Of(httpContext), cancellationToken);
         if (result is not { Status: SignInStatus.Succeeded, Account: { } account })
         {
             return SignInPage(httpContext, antiforgery, form.Email, PortalPages.SignInFailedMessage, StatusCodes.Status401Unauthorized);

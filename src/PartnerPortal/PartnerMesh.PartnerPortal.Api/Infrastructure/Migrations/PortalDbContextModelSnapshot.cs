@@ -172,17 +172,9 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
 
-                    b.Property<int>("FailedSignInCount")
-                        .HasColumnType("integer")
-                        .HasColumnName("failed_sign_in_count");
-
                     b.Property<DateTimeOffset?>("LastSignInAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_sign_in_at");
-
-                    b.Property<DateTimeOffset?>("LockoutEndsAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("lockout_ends_at");
 
                     b.Property<string>("NormalizedEmail")
                         .IsRequired()
@@ -211,6 +203,106 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                         .HasDatabaseName("ix_portal_accounts_partner_id");
 
                     b.ToTable("portal_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.SignInSecurity.SignInAuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTimeOffset?>("BlockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("blocked_until");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<bool>("KnownSource")
+                        .HasColumnType("boolean")
+                        .HasColumnName("known_source");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("scope");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sign_in_audit");
+
+                    b.HasIndex("AccountId", "Id")
+                        .HasDatabaseName("ix_sign_in_audit_account_id_id");
+
+                    b.HasIndex("PartnerId", "Id")
+                        .HasDatabaseName("ix_sign_in_audit_partner_id_id");
+
+                    b.ToTable("sign_in_audit", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.SignInSecurity.SignInThrottle", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("source");
+
+                    b.Property<DateTimeOffset?>("BlockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("blocked_until");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<DateTimeOffset?>("LastFailureAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_failure_at");
+
+                    b.Property<DateTimeOffset?>("LastSuccessAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<DateTimeOffset?>("ReportedBlockUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reported_block_until");
+
+                    b.HasKey("AccountId", "Source")
+                        .HasName("pk_sign_in_throttles");
+
+                    b.ToTable("sign_in_throttles", (string)null);
                 });
 
             modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.Webhooks.WebhookDelivery", b =>
@@ -349,6 +441,16 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("FK_portal_accounts_partners_partner_id");
+                });
+
+            modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.SignInSecurity.SignInThrottle", b =>
+                {
+                    b.HasOne("PartnerMesh.PartnerPortal.Api.Accounts.PortalAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sign_in_throttles_portal_accounts_account_id");
                 });
 
             modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.Webhooks.WebhookDelivery", b =>
