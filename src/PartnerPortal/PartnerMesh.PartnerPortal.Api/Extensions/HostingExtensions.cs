@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -13,6 +14,7 @@ using PartnerMesh.PartnerPortal.Api.Portal;
 using PartnerMesh.PartnerPortal.Api.SignInSecurity;
 using PartnerMesh.PartnerPortal.Api.Webhooks;
 using PartnerMesh.ServiceDefaults;
+using PartnerMesh.ServiceDefaults.OpenApi;
 
 namespace PartnerMesh.PartnerPortal.Api.Extensions;
 
@@ -20,6 +22,15 @@ public static class HostingExtensions
 {
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
+        if (DocumentGeneration.IsRunning)
+        {
+            // The build-time OpenAPI run builds the pipeline, hence the key ring's cipher: a throwaway secret, never used.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"{KeyRingOptions.SectionName}:{nameof(KeyRingOptions.DataProtectionKey)}"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            });
+        }
+
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.PortalDb);
 
         builder.Services.AddDbContext<PortalDbContext>((services, options) =>
