@@ -47,7 +47,7 @@ public sealed class DecisionTests(SurveysApiFactory factory) : IClassFixture<Sur
         var partner = Guid.NewGuid();
         await _client.CreateSurveyAsync(Targeted(partner));
         var exitIntent = new JsonObject { ["name"] = "Why leave?", ["kind"] = "exit-intent", ["partnerIds"] = new JsonArray(partner) };
-        await _client.CreateSurveyAsync(exitIntent);
+        var exitIntentId = (await _client.CreateSurveyAsync(exitIntent))["id"]!.GetValue<Guid>();
         var visitor = SurveysClient.NewVisitor();
         var offered = SurveysClient.NewVisitor();
         var contacts = factory.Services.GetRequiredService<ContactFrequencyRecord>();
@@ -61,6 +61,9 @@ public sealed class DecisionTests(SurveysApiFactory factory) : IClassFixture<Sur
         Assert.Equal("global-cooldown", otherSurvey["reason"]!.GetValue<string>());
         Assert.NotNull(otherSurvey["retryAfter"]);
         Assert.Equal("global-cooldown", afterOffer["reason"]!.GetValue<string>());
+        // Refused by the shared record, the survey's own record stays as it was: the visitor was not shown it.
+        var records = await factory.Services.GetRequiredService<Api.Decisions.FrequencyRecord>().ReadAsync([exitIntentId], offered);
+        Assert.Equal(Api.Decisions.FrequencyState.None, records.Single());
     }
 
     [Fact]
@@ -189,5 +192,43 @@ public sealed class RedisOutageTests(NoRedisSurveysApiFactory factory) : IClassF
         Assert.False(decision["show"]!.GetValue<bool>());
         Assert.Equal("frequency-record-unavailable", decision["reason"]!.GetValue<string>());
         Assert.Equal(0, await factory.QueryDbAsync(db => db.Impressions.CountAsync(TestContext.Current.CancellationToken)));
+    }
+}
+
+/// <summary>Surveys with no global recontact cooldown: only the survey's own frequency record separates showings.</summary>
+public sealed class NoGlobalCooldownSurveysApiFactory : SurveysApiFactory
+{
+    protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
+    {
+        base.ConfigureTestSettings(settings);
+        settings["ContactFrequency:GlobalCooldown"] = "00:00:00";
+    }
+}
+
+public sealed class ConcurrentDecisionTests(NoGlobalCooldownSurveysApiFactory factory) : IClassFixture<NoGlobalCooldownSurveysApiFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("once")]
+    [InlineData("until-submitted")]
+    public async Task ConcurrentDecisions_ForOneVisitor_ShowTheSurveyOnce(string frequency)
+    {
+        using var client = new SurveysClient(factory);
+        var partner = Guid.NewGuid();
+        var definition = DecisionTests.Targeted(partner, frequency);
+        if (frequency != "once")
+        {
+            definition["frequency"] = new JsonObject { ["mode"] = frequency, ["cooldownHours"] = 1 };
+        }
+
+        await client.CreateSurveyAsync(definition);
+        var visitor = SurveysClient.NewVisitor();
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.DecideAsync(SurveysClient.Decision(visitor, partnerId: partner))));
+
+        Assert.Single(decisions, decision => decision["show"]!.GetValue<bool>());
+        Assert.All(decisions.Where(decision => !decision["show"]!.GetValue<bool>()), decision => Assert.Equal("frequency", decision["reason"]!.GetValue<string>()));
+        Assert.Equal(1, await factory.QueryDbAsync(db => db.Impressions.CountAsync(impression => impression.VisitorId == visitor, Ct)));
     }
 }

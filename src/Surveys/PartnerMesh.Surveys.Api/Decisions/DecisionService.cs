@@ -58,13 +58,19 @@ public sealed partial class DecisionService(
                 return Nothing(DecisionReasons.Frequency);
             }
 
+            // The survey's own record first (compare and set: a racing decision for this visitor loses here), then the
+            // shared contact record; if that refuses, the survey's record goes back to what it was.
+            if (!await frequency.TryRecordShownAsync(chosen.Id, visitorId, chosenState, now))
+            {
+                return Nothing(DecisionReasons.Frequency);
+            }
+
             var claim = await contacts.TryClaimAsync(new ContactSubject(visitorId, request.CustomerId, request.Email), ContactChannel);
             if (!claim.Granted)
             {
+                await frequency.RevertShownAsync(chosen.Id, visitorId, chosenState, now);
                 return Nothing(DecisionReasons.GlobalCooldown, claim.RetryAfter);
             }
-
-            await frequency.RecordShownAsync(chosen.Id, visitorId, chosenState, now);
         }
         catch (Exception exception) when (RedisOutage.IsUnavailable(exception))
         {
