@@ -45,6 +45,10 @@ try
     {
         var admin = Client(gateway.Url, gateway.AdminKey);
         var storefront = Client(gateway.Url, await CreateKeyAsync(admin));
+
+        // A fresh process: both paths JIT-compiled and their tiered code in place before either is measured.
+        await RunAsync(Client(gateway.Url), "/r/abc", TimeSpan.FromSeconds(5));
+        await RunAsync(storefront, "/api/coupons/x", TimeSpan.FromSeconds(5));
         rows.Add(await MeasureAsync("gateway, anonymous route (telemetry, per-IP limit in Redis)", Client(gateway.Url), "/r/abc"));
         rows.Add(await MeasureAsync("gateway, API key route (+ key auth, per-key limit in Redis, service token)", storefront, "/api/coupons/x"));
     }
