@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using PartnerMesh.Gateway.RateLimiting;
 
 namespace PartnerMesh.Gateway.ApiKeys;
 
@@ -17,39 +17,21 @@ public sealed class FailedAuthenticationThrottle(IOptions<GatewayOptions> option
     public const int MaxTrackedClients = 100_000;
     private const int WindowSeconds = 60;
 
-    private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
-    private long _prunedWindow = long.MinValue;
+    // Full of clients failing in this very window, the newest go uncounted rather than grow memory; each of them can
+    // still cost only a bounded key-cache entry and one lookup per made-up key.
+    private readonly InMemoryWindowCounter _failures = new(MaxTrackedClients);
 
-    public int TrackedClients => _windows.Count;
+    public int TrackedClients => _failures.Partitions;
 
     /// <summary>Whether <paramref name="client"/> has used up its failures for this window; if so, when to retry.</summary>
     public bool IsBlocked(IPAddress? client, out int retryAfterSeconds)
     {
         var (windowStart, remaining) = CurrentWindow();
         retryAfterSeconds = remaining;
-        return _windows.TryGetValue(ClientKey(client), out var window)
-            && window.Start == windowStart
-            && window.Count >= options.Value.FailedAuthenticationsPerMinute;
+        return _failures.Count(ClientKey(client), windowStart) >= options.Value.FailedAuthenticationsPerMinute;
     }
 
-    public void RecordFailure(IPAddress? client)
-    {
-        var (windowStart, _) = CurrentWindow();
-        PruneOncePerWindow(windowStart);
-        var key = ClientKey(client);
-        if (!_windows.ContainsKey(key) && _windows.Count >= MaxTrackedClients)
-        {
-            // Full of clients failing in this very window: the newest go uncounted rather than grow memory; each of
-            // them can still cost only a bounded negative-cache entry and one lookup per made-up key.
-            return;
-        }
-
-        _windows.AddOrUpdate(
-                key,
-                _ => new Window(windowStart),
-                (_, existing) => existing.Start == windowStart ? existing : new Window(windowStart))
-            .Increment();
-    }
+    public void RecordFailure(IPAddress? client) => _failures.Increment(ClientKey(client), CurrentWindow().Start);
 
     internal static string ClientKey(IPAddress? address)
     {
@@ -79,33 +61,5 @@ public sealed class FailedAuthenticationThrottle(IOptions<GatewayOptions> option
         var now = timeProvider.GetUtcNow().ToUnixTimeSeconds();
         var start = now - (now % WindowSeconds);
         return (start, (int)(start + WindowSeconds - now));
-    }
-
-    private void PruneOncePerWindow(long windowStart)
-    {
-        var pruned = Interlocked.Read(ref _prunedWindow);
-        if (pruned >= windowStart || Interlocked.CompareExchange(ref _prunedWindow, windowStart, pruned) != pruned)
-        {
-            return;
-        }
-
-        foreach (var entry in _windows)
-        {
-            if (entry.Value.Start < windowStart)
-            {
-                _windows.TryRemove(entry);
-            }
-        }
-    }
-
-    private sealed class Window(long start)
-    {
-        private int _count;
-
-        public long Start { get; } = start;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public void Increment() => Interlocked.Increment(ref _count);
     }
 }

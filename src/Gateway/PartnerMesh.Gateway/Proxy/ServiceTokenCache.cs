@@ -14,7 +14,6 @@ public sealed class ServiceTokenCache(ServiceTokenIssuer issuer, IMemoryCache ca
         cache.GetOrCreate(("gateway:service-token", keyId, scope, audience), entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = issuer.TokenLifetime * 0.8;
-            entry.Size = 1;
             return issuer.Issue(audience, "apikey:" + keyId, [scope], keyId: keyId);
         })!;
 }

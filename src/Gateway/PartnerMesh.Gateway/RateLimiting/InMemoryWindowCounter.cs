@@ -2,16 +2,30 @@ using System.Collections.Concurrent;
 
 namespace PartnerMesh.Gateway.RateLimiting;
 
-/// <summary>Per-instance fixed-window counters: the fallback while Redis cannot be reached.</summary>
-public sealed class InMemoryWindowCounter
+/// <summary>
+/// Per-instance fixed-window counters: the rate limiter's fallback while Redis cannot be reached, and the failed-
+/// authentication budget. With <paramref name="maxPartitions"/>, a partition new in a full counter goes uncounted
+/// (<see cref="Increment"/> answers 0) rather than grow memory.
+/// </summary>
+public sealed class InMemoryWindowCounter(int maxPartitions = int.MaxValue)
 {
     private const int PruneThreshold = 10_000;
     private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
     private long _prunedWindow = long.MinValue;
 
+    public int Partitions => _windows.Count;
+
+    /// <summary>The count of <paramref name="partition"/> in the window starting at <paramref name="windowStart"/>.</summary>
+    public long Count(string partition, long windowStart) =>
+        _windows.TryGetValue(partition, out var window) && window.Start == windowStart ? window.Count : 0;
+
     public long Increment(string partition, long windowStart)
     {
         PruneOncePerWindow(windowStart);
+        if (_windows.Count >= maxPartitions && !_windows.ContainsKey(partition))
+        {
+            return 0;
+        }
 
         var current = _windows.AddOrUpdate(
             partition,
@@ -48,6 +62,8 @@ public sealed class InMemoryWindowCounter
         private long _count;
 
         public long Start { get; } = start;
+
+        public long Count => Interlocked.Read(ref _count);
 
         public long Increment() => Interlocked.Increment(ref _count);
     }
