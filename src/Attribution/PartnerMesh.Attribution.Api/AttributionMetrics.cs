@@ -11,6 +11,8 @@ public sealed class AttributionMetrics
     private readonly Counter<double> _commission;
     private readonly Counter<long> _duplicateClicks;
     private readonly Counter<long> _fraudFlags;
+    private readonly Histogram<long> _clickBatchSize;
+    private readonly Histogram<double> _clickCommitDuration;
 
     public AttributionMetrics(IMeterFactory meterFactory)
     {
@@ -21,11 +23,22 @@ public sealed class AttributionMetrics
             "partnermesh.attribution.commission", unit: null, "Commission booked, in the order currency (tag currency)");
         _duplicateClicks = meter.CreateCounter<long>("partnermesh.attribution.clicks.duplicate", "{click}", "Repeat clicks collapsed into an earlier one");
         _fraudFlags = meter.CreateCounter<long>("partnermesh.attribution.fraud_flags", "{flag}", "Fraud rules fired, by rule");
+        _clickBatchSize = meter.CreateHistogram<long>(
+            "partnermesh.attribution.clicks.commit_batch_size", "{click}", "Clicks carried by one group commit",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
+        _clickCommitDuration = meter.CreateHistogram<double>(
+            "partnermesh.attribution.clicks.commit_duration", "s", "Time of one group commit of clicks");
     }
 
     public void ClickRecorded() => _clicks.Add(1);
 
     public void DuplicateClick() => _duplicateClicks.Add(1);
+
+    public void ClicksCommitted(int batchSize, TimeSpan duration)
+    {
+        _clickBatchSize.Record(batchSize);
+        _clickCommitDuration.Record(duration.TotalSeconds);
+    }
 
     public void FraudFlag(string rule) => _fraudFlags.Add(1, new KeyValuePair<string, object?>("rule", rule));
 

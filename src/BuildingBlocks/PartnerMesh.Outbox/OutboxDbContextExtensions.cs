@@ -13,7 +13,12 @@ public static class OutboxDbContextExtensions
     /// Stages an integration event in the same DbContext as the state change: the caller's single
     /// <c>SaveChangesAsync</c> commits both or neither.
     /// </summary>
-    public static void AddIntegrationEvent(this DbContext db, IIntegrationEvent integrationEvent)
+    public static void AddIntegrationEvent(this DbContext db, IIntegrationEvent integrationEvent) =>
+        db.AddIntegrationEvent(integrationEvent, Activity.Current?.Id);
+
+    /// <param name="traceParent">The trace the event belongs to, when it is staged outside the request that caused it
+    /// (e.g. by a group commit on a background task).</param>
+    public static void AddIntegrationEvent(this DbContext db, IIntegrationEvent integrationEvent, string? traceParent)
     {
         var eventType = integrationEvent.GetType();
         db.Set<OutboxMessage>().Add(new OutboxMessage
@@ -23,7 +28,7 @@ public static class OutboxDbContextExtensions
             Payload = JsonSerializer.Serialize(integrationEvent, eventType, SerializerOptions),
             OccurredAt = integrationEvent.OccurredAt,
             NextAttemptAt = integrationEvent.OccurredAt,
-            TraceParent = Activity.Current?.Id,
+            TraceParent = traceParent,
         });
     }
 }

@@ -32,12 +32,13 @@ public enum ClickOutcome
 public sealed record ClickResult(ClickOutcome Outcome, Guid? ClickId = null, CachedLink? Link = null, string? Destination = null, string? VisitorId = null);
 
 /// <summary>
-/// Records a click and its <see cref="ClickRecorded"/> event in one commit, before the shopper is redirected. A repeat
-/// of the same visitor on the same link inside the duplicate window collapses into the first click (counted on it).
+/// Records a click and its <see cref="ClickRecorded"/> event in one commit (a group commit shared with concurrent clicks,
+/// <see cref="ClickWriter"/>) before the shopper is redirected. A repeat of the same visitor on the same link inside the
+/// duplicate window collapses into the first click (counted on it).
 /// </summary>
 public sealed class ClickRecorder(
-    LinkResolver links, LinkCache cache, ProgramDirectory programs, AttributionDbContext db, TimeProvider timeProvider,
-    AttributionMetrics metrics, IOptions<AttributionOptions> options)
+    LinkResolver links, LinkCache cache, ProgramDirectory programs, ClickWriter writer, TimeProvider timeProvider,
+    IOptions<AttributionOptions> options)
 {
     public const string RedirectSource = "redirect";
     public const string ServerSource = "server";
@@ -54,7 +55,6 @@ public sealed class ClickRecorder(
         {
             // The cache named a link PostgreSQL does not have (e.g. a database restored under a live Redis):
             // drop the entry and answer from the system of record.
-            db.ChangeTracker.Clear();
             await cache.RemoveAsync(code);
             link = await links.FindInDatabaseAsync(code, cancellationToken);
             return await RecordAsync(link, details, source, clickSource, deepLink, cancellationToken);
@@ -91,23 +91,6 @@ public sealed class ClickRecorder(
         CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNowForStorage();
-        // Only a known visitor (our cookie, or a storefront's visitor id) collapses: many shoppers may share an address
-        // and a user agent. Cookie-less repeats are recorded, and count towards click flooding through their source key.
-        if (window > TimeSpan.Zero && source.VisitorKnown)
-        {
-            var since = now - window;
-            var sameVisitor = db.Clicks.Where(click => click.LinkId == link.Id && click.OccurredAt >= since && click.VisitorId == source.VisitorId);
-            var earlier = await sameVisitor.OrderByDescending(click => click.OccurredAt)
-                .Select(click => new { click.Id, click.VisitorId }).FirstOrDefaultAsync(cancellationToken);
-            if (earlier is not null)
-            {
-                await db.Clicks.Where(click => click.Id == earlier.Id)
-                    .ExecuteUpdateAsync(setters => setters.SetProperty(click => click.Duplicates, click => click.Duplicates + 1), cancellationToken);
-                metrics.DuplicateClick();
-                return new ClickResult(ClickOutcome.Duplicate, earlier.Id, link, destination, earlier.VisitorId ?? source.VisitorId);
-            }
-        }
-
         var click = new Click
         {
             Id = Guid.CreateVersion7(now),
@@ -134,8 +117,7 @@ public sealed class ClickRecorder(
             Source = clickSource,
             OccurredAt = now,
         };
-        db.Clicks.Add(click);
-        db.AddIntegrationEvent(new ClickRecorded
+        var recorded = new ClickRecorded
         {
             EventId = Guid.CreateVersion7(now),
             OccurredAt = now,
@@ -160,9 +142,11 @@ public sealed class ClickRecorder(
             Twclid = click.Twclid,
             Source = clickSource,
             ProgramId = link.ProgramId,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        metrics.ClickRecorded();
-        return new ClickResult(ClickOutcome.Recorded, click.Id, link, destination, click.VisitorId);
+        };
+
+        // Only a known visitor (our cookie, or a storefront's visitor id) collapses: many shoppers may share an address
+        // and a user agent. Cookie-less repeats are recorded, and count towards click flooding through their source key.
+        var written = await writer.WriteAsync(click, recorded, window, source.VisitorKnown, cancellationToken);
+        return new ClickResult(written.Duplicate ? ClickOutcome.Duplicate : ClickOutcome.Recorded, written.ClickId, link, destination, written.VisitorId);
     }
 }

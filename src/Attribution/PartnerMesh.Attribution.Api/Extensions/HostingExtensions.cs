@@ -33,6 +33,12 @@ public static class HostingExtensions
         builder.Services.AddSingleton<LinkCache>();
         builder.Services.AddScoped<LinkResolver>();
         builder.Services.AddScoped<ClickRecorder>();
+        builder.Services.AddOptions<ClickWriterOptions>()
+            .BindConfiguration(ClickWriterOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ClickWriter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ClickWriter>());
         builder.Services.AddScoped<ConversionService>();
         builder.Services.AddScoped<RefundService>();
         builder.Services.AddScoped<CommissionBook>();

@@ -1,0 +1,249 @@
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Outbox;
+
+namespace PartnerMesh.Attribution.Api.Clicks;
+
+/// <summary>What became of a click handed to the <see cref="ClickWriter"/>, once durable.</summary>
+public sealed record ClickWriteResult(Guid ClickId, string VisitorId, bool Duplicate);
+
+/// <summary>
+/// Group commit for clicks. A redirect hands its click (and <see cref="ClickRecorded"/> event) over and waits until the
+/// transaction that holds it has committed, so no acknowledged click can be lost; but the clicks arriving while one
+/// commit runs share the next one, so under load one commit carries hundreds of clicks instead of one each.
+/// <para>
+/// Clicks are spread over a few lanes (each one commit at a time) by link and visitor, so one visitor's repeats on one
+/// link always pass through the same lane in order: the duplicate check of a batch sees every earlier commit of its lane.
+/// </para>
+/// </summary>
+public sealed partial class ClickWriter : BackgroundService
+{
+    public static readonly ActivitySource ActivitySource = new(AttributionMetrics.MeterName);
+
+    private readonly IServiceScopeFactory _scopeFactory;
+    private readonly AttributionMetrics _metrics;
+    private readonly ClickWriterOptions _options;
+    private readonly ILogger<ClickWriter> _logger;
+    private readonly Channel<PendingClick>[] _lanes;
+
+    public ClickWriter(IServiceScopeFactory scopeFactory, AttributionMetrics metrics, IOptions<ClickWriterOptions> options, ILogger<ClickWriter> logger)
+    {
+        _scopeFactory = scopeFactory;
+        _metrics = metrics;
+        _options = options.Value;
+        _logger = logger;
+        _lanes = [.. Enumerable.Range(0, _options.Lanes).Select(_ => Channel.CreateBounded<PendingClick>(
+            new BoundedChannelOptions(_options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))];
+    }
+
+    /// <param name="duplicateWindow">Repeats of a known visitor on the link within this window collapse into the earlier click.</param>
+    /// <param name="visitorKnown">Whether the visitor id came from the shopper (cookie or storefront) rather than being new.</param>
+    /// <returns>Once the click (or the count of its repeat) is committed.</returns>
+    public async Task<ClickWriteResult> WriteAsync(
+        Click click, ClickRecorded recorded, TimeSpan duplicateWindow, bool visitorKnown, CancellationToken cancellationToken)
+    {
+        var pending = new PendingClick(click, recorded, Activity.Current?.Id, Activity.Current?.Context,
+            visitorKnown && duplicateWindow > TimeSpan.Zero ? click.OccurredAt - duplicateWindow : null);
+        var lane = _lanes[(int)((uint)HashCode.Combine(click.LinkId, click.VisitorId) % (uint)_lanes.Length)];
+        await lane.Writer.WriteAsync(pending, cancellationToken);
+        // Not cancellable past this point: the click is queued and will commit; the caller learns the outcome.
+        return await pending.Completion.Task;
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_lanes.Select(lane => RunLaneAsync(lane.Reader, stoppingToken)));
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Clicks already queued were promised a commit: drain them before the host stops.
+        foreach (var lane in _lanes)
+        {
+            lane.Writer.TryComplete();
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    private async Task RunLaneAsync(ChannelReader<PendingClick> reader, CancellationToken stoppingToken)
+    {
+        var batch = new List<PendingClick>(_options.MaxBatchSize);
+        while (await WaitToReadAsync(reader, stoppingToken))
+        {
+            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            await CommitWithFallbackAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Stops waiting on shutdown only once the lane is both completed and empty.</summary>
+    private static async Task<bool> WaitToReadAsync(ChannelReader<PendingClick> reader, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await reader.WaitToReadAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return reader.TryPeek(out _);
+        }
+    }
+
+    /// <summary>
+    /// A batch commits or fails as a whole. If it fails, each click is retried in its own commit, so one bad click (a link
+    /// deleted under a stale cache) fails alone and its caller sees the database's error.
+    /// </summary>
+    private async Task CommitWithFallbackAsync(List<PendingClick> batch)
+    {
+        try
+        {
+            await CommitAsync(batch);
+        }
+        catch (Exception exception) when (batch.Count > 1)
+        {
+            LogBatchFailed(_logger, exception, batch.Count);
+            foreach (var pending in batch)
+            {
+                try
+                {
+                    await CommitAsync([pending]);
+                }
+                catch (Exception single)
+                {
+                    pending.Completion.TrySetException(single);
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            batch[0].Completion.TrySetException(exception);
+        }
+    }
+
+    private async Task CommitAsync(IReadOnlyList<PendingClick> batch)
+    {
+        using var activity = ActivitySource.StartActivity(
+            "clicks group commit", ActivityKind.Internal, parentContext: default,
+            links: batch.Where(pending => pending.RequestContext is not null).Select(pending => new ActivityLink(pending.RequestContext!.Value)));
+        activity?.SetTag("partnermesh.clicks.batch_size", batch.Count);
+        var started = Stopwatch.GetTimestamp();
+
+        await using var scope = _scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AttributionDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+
+        var earlier = await EarlierClicksAsync(db, batch);
+        var outcomes = new ClickWriteResult[batch.Count];
+        var repeats = new Dictionary<Guid, int>();
+        for (var index = 0; index < batch.Count; index++)
+        {
+            var pending = batch[index];
+            var click = pending.Click;
+            var key = (click.LinkId, click.VisitorId!);
+            if (pending.CollapsesSince is { } since && earlier.TryGetValue(key, out var first) && first.OccurredAt >= since)
+            {
+                repeats[first.Id] = repeats.GetValueOrDefault(first.Id) + 1;
+                outcomes[index] = new ClickWriteResult(first.Id, click.VisitorId!, Duplicate: true);
+                continue;
+            }
+
+            db.Clicks.Add(click);
+            db.AddIntegrationEvent(pending.Recorded, pending.TraceParent);
+            earlier[key] = new EarlierClick(click.Id, click.OccurredAt);
+            outcomes[index] = new ClickWriteResult(click.Id, click.VisitorId!, Duplicate: false);
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
+        foreach (var (clickId, count) in repeats)
+        {
+            await db.Clicks.Where(click => click.Id == clickId)
+                .ExecuteUpdateAsync(setters => setters.SetProperty(click => click.Duplicates, click => click.Duplicates + count), CancellationToken.None);
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+        _metrics.ClicksCommitted(batch.Count, Stopwatch.GetElapsedTime(started));
+        for (var index = 0; index < batch.Count; index++)
+        {
+            if (outcomes[index].Duplicate)
+            {
+                _metrics.DuplicateClick();
+            }
+            else
+            {
+                _metrics.ClickRecorded();
+            }
+
+            batch[index].Completion.TrySetResult(outcomes[index]);
+        }
+    }
+
+    /// <summary>The latest click of each (link, known visitor) in the batch, within the widest duplicate window asked for.</summary>
+    private static async Task<Dictionary<(Guid LinkId, string VisitorId), EarlierClick>> EarlierClicksAsync(
+        AttributionDbContext db, IReadOnlyList<PendingClick> batch)
+    {
+        var collapsible = batch.Where(pending => pending.CollapsesSince is not null).ToList();
+        if (collapsible.Count == 0)
+        {
+            return [];
+        }
+
+        var since = collapsible.Min(pending => pending.CollapsesSince!.Value);
+        var visitors = collapsible.Select(pending => pending.Click.VisitorId!).Distinct().ToList();
+        var links = collapsible.Select(pending => pending.Click.LinkId).Distinct().ToList();
+        var rows = await db.Clicks.AsNoTracking()
+            .Where(click => visitors.Contains(click.VisitorId!) && links.Contains(click.LinkId) && click.OccurredAt >= since)
+            .Select(click => new { click.Id, click.LinkId, click.VisitorId, click.OccurredAt })
+            .ToListAsync(CancellationToken.None);
+        return rows.GroupBy(row => (row.LinkId, row.VisitorId!)).ToDictionary(group => group.Key, group =>
+        {
+            var latest = group.MaxBy(row => row.OccurredAt)!;
+            return new EarlierClick(latest.Id, latest.OccurredAt);
+        });
+    }
+
+    private readonly record struct EarlierClick(Guid Id, DateTimeOffset OccurredAt);
+
+    private sealed class PendingClick(
+        Click click, ClickRecorded recorded, string? traceParent, ActivityContext? requestContext, DateTimeOffset? collapsesSince)
+    {
+        public Click Click { get; } = click;
+
+        public ClickRecorded Recorded { get; } = recorded;
+
+        public string? TraceParent { get; } = traceParent;
+
+        public ActivityContext? RequestContext { get; } = requestContext;
+
+        /// <summary>Set for a known visitor: an earlier click on the link at or after this instant absorbs this one.</summary>
+        public DateTimeOffset? CollapsesSince { get; } = collapsesSince;
+
+        public TaskCompletionSource<ClickWriteResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A group commit of {Count} clicks failed; committing them one by one")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+}
+
+public sealed class ClickWriterOptions
+{
+    public const string SectionName = "Attribution:ClickWriter";
+
+    /// <summary>Commits that may run at once (each carries the clicks that queued behind the previous one).</summary>
+    [Range(1, 64)]
+    public int Lanes { get; set; } = 4;
+
+    [Range(1, 5_000)]
+    public int MaxBatchSize { get; set; } = 500;
+
+    /// <summary>Clicks waiting per lane before redirects wait for room (back-pressure instead of unbounded memory).</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 10_000;
+}
