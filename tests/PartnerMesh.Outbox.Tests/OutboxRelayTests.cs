@@ -142,6 +142,38 @@ public class OutboxRelayTests(OutboxDatabase database) : IClassFixture<OutboxDat
     }
 
     [Fact]
+    public async Task Relay_WithPublishConcurrency_PublishesInParallelAndStillRecordsEachOutcome()
+    {
+        var events = new List<PartnerRegistered>();
+        for (var i = 0; i < 30; i++)
+        {
+            events.Add(await CommitEventAsync());
+        }
+
+        var poisoned = events[7].EventId;
+        var publisher = new RecordingPublisher
+        {
+            Delay = TimeSpan.FromMilliseconds(20),
+            FailWith = id => id == poisoned ? new InvalidOperationException("broker refused") : null,
+        };
+        var options = new OutboxOptions { BatchSize = 100, PublishConcurrency = 8 };
+
+        while (await RunRelayAsync(publisher, options: options) > 1)
+        {
+        }
+
+        Assert.InRange(publisher.MaxInFlight, 2, 8);
+        var published = publisher.Published.Select(p => p.MessageId).ToHashSet();
+        Assert.All(events.Where(e => e.EventId != poisoned), e => Assert.Contains(e.EventId, published));
+        await using var check = database.CreateDbContext();
+        var ids = events.Select(e => e.EventId).ToList();
+        var rows = await check.Set<OutboxMessage>().Where(m => ids.Contains(m.Id)).ToListAsync(Ct);
+        Assert.Equal(29, rows.Count(row => row.PublishedAt is not null && row.Attempts == 1));
+        var failed = Assert.Single(rows, row => row.PublishedAt is null);
+        Assert.Equal((poisoned, 1, "broker refused"), (failed.Id, failed.Attempts, failed.LastError));
+    }
+
+    [Fact]
     public async Task Relay_CarriesTheProducersTraceContext()
     {
         using var source = new ActivitySource("PartnerMesh.Outbox.Tests");

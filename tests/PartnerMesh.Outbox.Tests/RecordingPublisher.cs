@@ -7,22 +7,41 @@ public sealed class RecordingPublisher : IOutboxPublisher
 {
     public ConcurrentQueue<(Guid MessageId, object Message)> Published { get; } = new();
 
+    private int _inFlight;
+    private int _maxInFlight;
+
     public TimeSpan Delay { get; set; }
+
+    /// <summary>The most publishes that were awaiting at the same moment.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     public Func<Guid, Exception?> FailWith { get; set; } = _ => null;
 
     public async Task PublishAsync(Guid messageId, object message, Type messageType, CancellationToken cancellationToken)
     {
-        if (Delay > TimeSpan.Zero)
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        try
         {
-            await Task.Delay(Delay, cancellationToken);
-        }
+            int max;
+            while (inFlight > (max = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, inFlight, max) != max)
+            {
+            }
 
-        if (FailWith(messageId) is { } exception)
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay, cancellationToken);
+            }
+
+            if (FailWith(messageId) is { } exception)
+            {
+                throw exception;
+            }
+
+            Published.Enqueue((messageId, message));
+        }
+        finally
         {
-            throw exception;
+            Interlocked.Decrement(ref _inFlight);
         }
-
-        Published.Enqueue((messageId, message));
     }
 }

@@ -9,6 +9,12 @@ public sealed class OutboxOptions
 
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// Publishes of one batch in flight at once, each awaiting its broker confirm. 1 keeps a batch in order; consumers
+    /// never rely on order across messages (several consumers run at once anyway), so a high-volume producer may raise it.
+    /// </summary>
+    public int PublishConcurrency { get; set; } = 1;
+
     public int MaxAttempts { get; set; } = 10;
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);

@@ -40,9 +40,19 @@ public sealed partial class OutboxRelay<TDbContext>(
                 now, settings.BatchSize)
             .ToListAsync(cancellationToken);
 
-        foreach (var message in batch)
+        if (settings.PublishConcurrency > 1)
         {
-            await PublishOneAsync(message, settings, cancellationToken);
+            // Each publish updates only its own row's tracked entity; the single SaveChanges below writes them all.
+            await Parallel.ForEachAsync(
+                batch, new ParallelOptions { MaxDegreeOfParallelism = settings.PublishConcurrency, CancellationToken = cancellationToken },
+                async (message, token) => await PublishOneAsync(message, settings, token));
+        }
+        else
+        {
+            foreach (var message in batch)
+            {
+                await PublishOneAsync(message, settings, cancellationToken);
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
