@@ -52,6 +52,7 @@ var partnerPortal = builder.AddService<Projects.PartnerMesh_PartnerPortal_Api>(R
 var gateway = builder.AddService<Projects.PartnerMesh_Gateway>(ResourceNames.Gateway, portOffset: 7,
         postgres.AddDatabase(ResourceNames.GatewayDb), tokenKeys, redis)
     .WithPublicHttpEndpoint()
+    .WithTrustedProxyNetworks()
     .WithReference(attribution).WithReference(promotions).WithReference(coupons)
     .WithReference(surveys).WithReference(analytics).WithReference(partnerPortal)
     .WithAdminKeys();

@@ -108,6 +108,23 @@ internal static class ServiceExtensions
         });
 
     /// <summary>
+    /// <c>PartnerMesh:GatewayTrustedProxyNetworks</c> (comma-separated CIDR networks, e.g. <c>127.0.0.2/32</c>): the load
+    /// balancer or CDN in front of the gateway, whose <c>X-Forwarded-For</c> names the shopper the per-address limits
+    /// key on. Unset, no one is trusted. The click benchmark presents many shoppers this way (bench/attribution-clicks.sh).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithTrustedProxyNetworks(this IResourceBuilder<ProjectResource> gateway)
+    {
+        var networks = gateway.ApplicationBuilder.Configuration["PartnerMesh:GatewayTrustedProxyNetworks"]?
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        for (var index = 0; index < networks.Length; index++)
+        {
+            gateway.WithEnvironment($"ForwardedHeaders__TrustedProxyNetworks__{index}", networks[index]);
+        }
+
+        return gateway;
+    }
+
+    /// <summary>
     /// Every trace by default (what the dashboard and the telemetry tests expect). <c>PartnerMesh:TraceSampleRatio</c>
     /// (0–1) keeps that share of new traces instead, parent-based so a trace is kept or dropped whole across services:
     /// under load-test rates, exporting and ingesting every span costs more CPU than the requests themselves.

@@ -22,5 +22,12 @@ public sealed class AttributionOptions
     /// <summary>How often the background job approves commissions whose hold elapsed.</summary>
     public TimeSpan ApprovalInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often closed hours' clicks are booked for programs that pay per click.</summary>
+    public TimeSpan ClickAccrualInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many closed hours each pass looks back over (an instance that was down books what it missed).</summary>
+    [Range(1, 720)]
+    public int ClickAccrualLookbackHours { get; set; } = 48;
+
     public TimeSpan Window => TimeSpan.FromDays(WindowDays);
 }

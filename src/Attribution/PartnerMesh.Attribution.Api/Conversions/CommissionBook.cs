@@ -1,4 +1,7 @@
+using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.Attribution.Api.Partners;
+using PartnerMesh.Attribution.Api.Programs;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Outbox;
 
@@ -60,4 +63,41 @@ public sealed class CommissionBook(AttributionDbContext db, AttributionMetrics m
             EventId = Guid.CreateVersion7(now), OccurredAt = now, CommissionId = entry.Id, PartnerId = entry.PartnerId, ProgramId = entry.ProgramId,
             OrderId = entry.OrderId, Kind = entry.Kind, Amount = entry.Amount, Currency = entry.Currency, ApprovedBy = approvedBy,
         });
+
+    /// <summary>Partners earn only once they accepted their program's latest agreement (none = nothing to accept).</summary>
+    public async Task<bool> AgreementAcceptedAsync(Partner partner, CancellationToken cancellationToken)
+    {
+        if (partner.ProgramId is not { } programId)
+        {
+            return true;
+        }
+
+        var latest = await db.Agreements.Where(agreement => agreement.ProgramId == programId).OrderByDescending(agreement => agreement.Version)
+            .Select(agreement => (Guid?)agreement.Id).FirstOrDefaultAsync(cancellationToken);
+        return latest is null
+            || await db.AgreementAcceptances.AnyAsync(acceptance => acceptance.AgreementId == latest && acceptance.PartnerId == partner.Id, cancellationToken);
+    }
+
+    /// <summary>The part of <paramref name="amount"/> the partner's and the program's budgets still allow (rejected entries free their share).</summary>
+    public async Task<decimal> CapByBudgetsAsync(
+        Partner partner, PartnerProgram? program, decimal amount, string currency, CancellationToken cancellationToken, Commission? pending = null)
+    {
+        var alreadyPending = pending is not null && pending.Currency == currency ? pending.Amount : 0m;
+        var partnerBudget = partner.Budget ?? program?.PartnerBudget;
+        if (partnerBudget is not null)
+        {
+            var booked = await db.Commissions.Where(c => c.PartnerId == partner.Id && c.Currency == currency && c.Status != CommissionStatus.Rejected)
+                .SumAsync(c => (decimal?)c.Amount, cancellationToken) ?? 0m;
+            amount = CommissionCalculator.CapByBudget(amount, partnerBudget, booked + alreadyPending, currency);
+        }
+
+        if (program?.Budget is not null)
+        {
+            var booked = await db.Commissions.Where(c => c.ProgramId == program.Id && c.Currency == currency && c.Status != CommissionStatus.Rejected)
+                .SumAsync(c => (decimal?)c.Amount, cancellationToken) ?? 0m;
+            amount = CommissionCalculator.CapByBudget(amount, program.Budget, booked + alreadyPending, currency);
+        }
+
+        return amount;
+    }
 }

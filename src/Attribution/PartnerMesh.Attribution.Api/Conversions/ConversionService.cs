@@ -165,7 +165,7 @@ public sealed class ConversionService(
         if (attributed)
         {
             note = partner!.Status != PartnerStatus.Active ? NotePartnerInactive
-                : !await AgreementAcceptedAsync(partner, cancellationToken) ? NoteAgreement
+                : !await book.AgreementAcceptedAsync(partner, cancellationToken) ? NoteAgreement
                 : null;
 
             if (note is null)
@@ -175,7 +175,7 @@ public sealed class ConversionService(
                 var periodCount = await db.Conversions.CountAsync(
                     c => c.PartnerId == partner.Id && c.Attributed && c.CreatedAt >= monthStart, cancellationToken) + 1;
                 var quote = CommissionCalculator.ForSale(plan, amount, currency, program?.Currency ?? currency, request.Lines, periodCount);
-                var capped = await CapByBudgetsAsync(partner, program, quote.Amount, quote.Currency, cancellationToken);
+                var capped = await book.CapByBudgetsAsync(partner, program, quote.Amount, quote.Currency, cancellationToken);
                 if (capped < quote.Amount)
                 {
                     note = capped == 0 ? NoteBudgetExhausted : NoteBudgetCapped;
@@ -227,7 +227,7 @@ public sealed class ConversionService(
                             continue;
                         }
 
-                        var bonus = await CapByBudgetsAsync(partner, program, Money.Round(milestone.Bonus, program.Currency), program.Currency, cancellationToken, pending: sale);
+                        var bonus = await book.CapByBudgetsAsync(partner, program, Money.Round(milestone.Bonus, program.Currency), program.Currency, cancellationToken, pending: sale);
                         if (bonus <= 0)
                         {
                             continue;
@@ -395,42 +395,6 @@ public sealed class ConversionService(
                 credit.OrderCount = credit.OrderCount + 1;
             }
         }
-    }
-
-    private async Task<bool> AgreementAcceptedAsync(Partner partner, CancellationToken cancellationToken)
-    {
-        if (partner.ProgramId is not { } programId)
-        {
-            return true;
-        }
-
-        var latest = await db.Agreements.Where(agreement => agreement.ProgramId == programId).OrderByDescending(agreement => agreement.Version)
-            .Select(agreement => (Guid?)agreement.Id).FirstOrDefaultAsync(cancellationToken);
-        return latest is null
-            || await db.AgreementAcceptances.AnyAsync(acceptance => acceptance.AgreementId == latest && acceptance.PartnerId == partner.Id, cancellationToken);
-    }
-
-    /// <summary>The part of <paramref name="amount"/> the partner's and the program's budgets still allow (rejected entries free their share).</summary>
-    private async Task<decimal> CapByBudgetsAsync(
-        Partner partner, PartnerProgram? program, decimal amount, string currency, CancellationToken cancellationToken, Commission? pending = null)
-    {
-        var alreadyPending = pending is not null && pending.Currency == currency ? pending.Amount : 0m;
-        var partnerBudget = partner.Budget ?? program?.PartnerBudget;
-        if (partnerBudget is not null)
-        {
-            var booked = await db.Commissions.Where(c => c.PartnerId == partner.Id && c.Currency == currency && c.Status != CommissionStatus.Rejected)
-                .SumAsync(c => (decimal?)c.Amount, cancellationToken) ?? 0m;
-            amount = CommissionCalculator.CapByBudget(amount, partnerBudget, booked + alreadyPending, currency);
-        }
-
-        if (program?.Budget is not null)
-        {
-            var booked = await db.Commissions.Where(c => c.ProgramId == program.Id && c.Currency == currency && c.Status != CommissionStatus.Rejected)
-                .SumAsync(c => (decimal?)c.Amount, cancellationToken) ?? 0m;
-            amount = CommissionCalculator.CapByBudget(amount, program.Budget, booked + alreadyPending, currency);
-        }
-
-        return amount;
     }
 
     /// <summary>Clicks (repeats included) on the partner's links from the crediting click's visitor or source in the hour before it.</summary>

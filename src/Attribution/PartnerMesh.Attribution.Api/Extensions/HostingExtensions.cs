@@ -5,6 +5,7 @@ using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Attribution.Api.IntegrationEvents;
 using PartnerMesh.Attribution.Api.Payouts;
 using PartnerMesh.Attribution.Api.Programs;
+using PartnerMesh.Attribution.Api.Leads;
 using PartnerMesh.Attribution.Api.Links;
 using PartnerMesh.Data;
 using PartnerMesh.Messaging;
@@ -46,6 +47,9 @@ public static class HostingExtensions
         builder.Services.AddScoped<PayoutService>();
         builder.Services.AddSingleton<ProgramDirectory>();
         builder.Services.AddHostedService<CommissionApprover>();
+        builder.Services.AddScoped<ClickCommissionAccrual>();
+        builder.Services.AddHostedService<ClickCommissionAccrualJob>();
+        builder.Services.AddScoped<LeadService>();
         builder.Services.AddSingleton<AttributionMetrics>();
         builder.Services.AddOptions<AttributionOptions>()
             .BindConfiguration(nameof(AttributionOptions))

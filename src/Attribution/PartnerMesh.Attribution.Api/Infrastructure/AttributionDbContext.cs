@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Conversions;
+using PartnerMesh.Attribution.Api.Leads;
 using PartnerMesh.Attribution.Api.Links;
 using PartnerMesh.Attribution.Api.Partners;
 using PartnerMesh.Attribution.Api.Payouts;
@@ -34,6 +35,8 @@ public sealed class AttributionDbContext(DbContextOptions<AttributionDbContext> 
     public DbSet<CustomerCredit> CustomerCredits => Set<CustomerCredit>();
 
     public DbSet<CouponSignal> CouponSignals => Set<CouponSignal>();
+
+    public DbSet<Lead> Leads => Set<Lead>();
 
     public DbSet<PayoutBatch> PayoutBatches => Set<PayoutBatch>();
 

@@ -15,6 +15,8 @@ namespace PartnerMesh.Attribution.Api.Payouts;
 
 public sealed record ApproveDueResponse(int Approved);
 
+public sealed record AccrueClicksResponse(int Booked);
+
 public sealed record CodeResponse(string Code, string TrackingPath, bool Active);
 
 /// <summary>
@@ -30,6 +32,7 @@ public static class CommissionEndpoints
         var commissions = app.MapGroup("/api/attribution/commissions").WithTags("Commissions").RequireAuthorization(PartnerMeshPolicies.Admin);
         commissions.MapGet("/", ListCommissions).WithName(nameof(ListCommissions));
         commissions.MapPost("/approve-due", ApproveDue).WithName(nameof(ApproveDue));
+        commissions.MapPost("/accrue-clicks", AccrueClicks).WithName(nameof(AccrueClicks));
         commissions.MapPost("/{id:guid}/release", Release).WithName(nameof(Release))
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         commissions.MapPost("/{id:guid}/reject", Reject).WithName(nameof(Reject))
@@ -178,6 +181,10 @@ public static class CommissionEndpoints
         var rows = await query.OrderBy(c => c.Id).Take(take + 1).ToListAsync(ct);
         return TypedResults.Ok(Paging.ToPage(rows, take, c => c.Id, CommissionResponse.From));
     }
+
+    /// <summary>Books per-click commission for the closed hours now, instead of waiting for the background pass.</summary>
+    private static async Task<Ok<AccrueClicksResponse>> AccrueClicks(ClickCommissionAccrual accrual, CancellationToken ct) =>
+        TypedResults.Ok(new AccrueClicksResponse(await accrual.AccrueAsync(ct)));
 
     private static async Task<Ok<ApproveDueResponse>> ApproveDue(CommissionLifecycle lifecycle, CancellationToken ct)
     {

@@ -539,6 +539,108 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                     b.ToTable("refunds", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Attribution.Api.Leads.Lead", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Attributed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("attributed");
+
+                    b.Property<Guid?>("ClickId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("click_id");
+
+                    b.Property<decimal>("CommissionAmount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("commission_amount");
+
+                    b.Property<string>("CommissionCurrency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("commission_currency")
+                        .IsFixedLength();
+
+                    b.Property<Guid?>("CommissionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("commission_id");
+
+                    b.Property<string>("CommissionNote")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("commission_note");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerEmail")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("customer_email");
+
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LeadId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("lead_id");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<Guid?>("ProgramId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("program_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid?>("ReportedClickId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reported_click_id");
+
+                    b.Property<string>("VisitorId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("visitor_id");
+
+                    b.HasKey("Id")
+                        .HasName("PK_leads");
+
+                    b.HasIndex("ClickId")
+                        .HasDatabaseName("ix_leads_click_id");
+
+                    b.HasIndex("LeadId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_leads_lead_id");
+
+                    b.HasIndex("PartnerId", "CreatedAt")
+                        .HasDatabaseName("ix_leads_partner_id_created_at");
+
+                    b.ToTable("leads", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Attribution.Api.Links.ReferralLink", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1051,6 +1153,15 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_refunds_conversions_conversion_id");
+                });
+
+            modelBuilder.Entity("PartnerMesh.Attribution.Api.Leads.Lead", b =>
+                {
+                    b.HasOne("PartnerMesh.Attribution.Api.Clicks.Click", null)
+                        .WithMany()
+                        .HasForeignKey("ClickId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_leads_clicks_click_id");
                 });
 
             modelBuilder.Entity("PartnerMesh.Attribution.Api.Links.ReferralLink", b =>

@@ -1,0 +1,63 @@
+using PartnerMesh.Attribution.Api.Clicks;
+using PartnerMesh.Attribution.Api.Conversions;
+using PartnerMesh.Attribution.Api.Partners;
+
+namespace PartnerMesh.Attribution.Api.Leads;
+
+public sealed record RecordLeadRequest(
+    string? LeadId, string? Kind, Guid? ClickId, string? VisitorId, string? CustomerId, string? CustomerEmail, DateTimeOffset? OccurredAt);
+
+public sealed record LeadResponse(
+    Guid Id, string LeadId, string? Kind, bool Attributed, Guid? PartnerId, Guid? ClickId, Guid? ProgramId, string Reason,
+    decimal CommissionAmount, string? CommissionCurrency, string? CommissionNote, DateTimeOffset OccurredAt)
+{
+    public static LeadResponse From(Lead lead) => new(
+        lead.Id, lead.LeadId, lead.Kind, lead.Attributed, lead.PartnerId, lead.ClickId, lead.ProgramId, lead.Reason,
+        lead.CommissionAmount, lead.CommissionCurrency, lead.CommissionNote, lead.OccurredAt);
+}
+
+public static class LeadRules
+{
+    public const int MaxKindLength = 40;
+
+    public static Dictionary<string, string[]>? Validate(RecordLeadRequest request, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!ConversionRules.IsValidOrderId(request.LeadId))
+        {
+            errors["leadId"] = [$"leadId is required: 1-{ConversionRules.MaxOrderIdLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'."];
+        }
+
+        if (request.Kind is { } kind && (kind.Length is 0 or > MaxKindLength || kind.Any(char.IsControl)))
+        {
+            errors["kind"] = [$"kind must be 1-{MaxKindLength} printable characters (e.g. signup)."];
+        }
+
+        if (request.ClickId == Guid.Empty)
+        {
+            errors["clickId"] = ["clickId must be a click id returned by the redirect."];
+        }
+
+        if (request.VisitorId is { } visitorId && !ClickDetails.IsValidVisitorId(visitorId))
+        {
+            errors["visitorId"] = [$"visitorId must be 1-{ClickDetails.MaxVisitorIdLength} characters of A-Z, a-z, 0-9, '-' and '_'."];
+        }
+
+        if (request.CustomerId is { } customerId && !PartnerRules.IsValidCustomerId(customerId))
+        {
+            errors["customerId"] = [$"customerId must be 1-{ConversionRules.MaxCustomerIdLength} printable characters."];
+        }
+
+        if (request.CustomerEmail is { } email && (email.Length > PartnerRules.MaxEmailLength || !email.Contains('@') || email.Any(char.IsControl)))
+        {
+            errors["customerEmail"] = ["customerEmail must be an email address."];
+        }
+
+        if (request.OccurredAt is { } occurredAt && (occurredAt > now + ConversionRules.MaxFutureSkew || occurredAt < now - ConversionRules.MaxAge))
+        {
+            errors["occurredAt"] = ["occurredAt must not be more than 5 minutes in the future nor more than a year in the past."];
+        }
+
+        return errors.Count == 0 ? null : errors;
+    }
+}

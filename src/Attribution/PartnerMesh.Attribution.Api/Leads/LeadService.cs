@@ -1,0 +1,179 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerMesh.Attribution.Api.Common;
+using PartnerMesh.Attribution.Api.Conversions;
+using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.Attribution.Api.Infrastructure.Configurations;
+using PartnerMesh.Attribution.Api.Partners;
+using PartnerMesh.Attribution.Api.Programs;
+using PartnerMesh.Data;
+
+namespace PartnerMesh.Attribution.Api.Leads;
+
+public enum LeadOutcome
+{
+    Created,
+    Replayed,
+    Conflict,
+    UnknownClick,
+}
+
+public sealed record LeadResult(LeadOutcome Outcome, LeadResponse? Response = null);
+
+/// <summary>
+/// Records a lead once per lead id and, for programs whose plan pays per lead, books that amount (program currency) to
+/// the partner whose click earns it under the program's model and window. The same fraud rules as sales hold the entry
+/// (self-referral, disposable e-mail, implausibly fast, paid search under a policy, click flooding); budgets cap it.
+/// </summary>
+public sealed class LeadService(
+    AttributionDbContext db, CommissionBook book, TimeProvider timeProvider, IOptions<AttributionOptions> options, AttributionMetrics metrics)
+{
+    public const string NoteNoPerLeadTerms = "no-per-lead-terms";
+
+    private static readonly TimeSpan MaxWindow = TimeSpan.FromDays(ProgramRules.MaxWindowDays);
+
+    /// <summary>Expects a request that passed <see cref="LeadRules.Validate"/>.</summary>
+    public async Task<LeadResult> RecordAsync(RecordLeadRequest request, CancellationToken cancellationToken)
+    {
+        var leadId = request.LeadId!;
+        if (await FindAsync(leadId, cancellationToken) is { } existing)
+        {
+            return Replay(existing, request.ClickId);
+        }
+
+        var now = timeProvider.GetUtcNowForStorage();
+        var occurredAt = request.OccurredAt?.ForStorage() ?? now;
+        var clicks = db.Clicks.AsNoTracking();
+        var reported = request.ClickId is { } clickId ? await clicks.SingleOrDefaultAsync(click => click.Id == clickId, cancellationToken) : null;
+        if (request.ClickId is not null && reported is null)
+        {
+            return new LeadResult(LeadOutcome.UnknownClick);
+        }
+
+        var visitorId = request.VisitorId ?? reported?.VisitorId;
+        var history = visitorId is null ? [] : await clicks
+            .Where(click => click.VisitorId == visitorId && click.OccurredAt >= occurredAt - MaxWindow
+                && click.OccurredAt <= occurredAt + AttributionDecision.ClockSkewTolerance)
+            .OrderByDescending(click => click.OccurredAt).Take(200).ToListAsync(cancellationToken);
+        if (reported is not null && history.All(click => click.Id != reported.Id))
+        {
+            history.Add(reported);
+        }
+
+        // The program of the latest click decides (its model and window); clicks of other programs' partners do not compete.
+        var anchor = reported ?? history.FirstOrDefault();
+        var programId = anchor is null ? null
+            : await db.Partners.Where(partner => partner.Id == anchor.PartnerId).Select(partner => partner.ProgramId).SingleOrDefaultAsync(cancellationToken);
+        var program = programId is { } id ? await db.Programs.AsNoTracking().SingleAsync(p => p.Id == id, cancellationToken) : null;
+        var partnersOfProgram = await db.Partners.Where(partner => partner.ProgramId == programId).Select(partner => partner.Id).ToListAsync(cancellationToken);
+        var candidates = history.Where(click => partnersOfProgram.Contains(click.PartnerId))
+            .Select(click => new CandidateClick(click.Id, click.PartnerId, click.OccurredAt)).ToList();
+        var terms = program?.Terms() ?? new AttributionTerms(AttributionTerms.LastClickModel, options.Value.Window, CouponPrecedence: false, CustomerCarriesCredit: false);
+        var decision = AttributionDecision.Decide(terms with { CustomerCarriesCredit = false }, null, null, candidates, occurredAt);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var partner = decision.PartnerId is { } partnerId
+            ? await db.Partners.FromSql($"SELECT * FROM partners WHERE id = {partnerId} FOR UPDATE").AsNoTracking().SingleOrDefaultAsync(cancellationToken)
+            : null;
+        var crediting = history.FirstOrDefault(click => click.Id == decision.ClickId);
+        var leadKey = Guid.CreateVersion7(now);
+        Commission? entry = null;
+        string? note = null;
+        if (partner is not null)
+        {
+            note = partner.Status != PartnerStatus.Active ? ConversionService.NotePartnerInactive
+                : !await book.AgreementAcceptedAsync(partner, cancellationToken) ? ConversionService.NoteAgreement
+                : program?.Plan.PerLead is not > 0m ? NoteNoPerLeadTerms
+                : null;
+            if (note is null)
+            {
+                var amount = Money.Round(program!.Plan.PerLead!.Value, program.Currency);
+                var capped = await book.CapByBudgetsAsync(partner, program, amount, program.Currency, cancellationToken);
+                note = capped == 0 ? ConversionService.NoteBudgetExhausted : capped < amount ? ConversionService.NoteBudgetCapped : null;
+                var flags = FraudRules.Evaluate(new FraudCheck(
+                    partner.Email, partner.CustomerId, request.CustomerEmail, request.CustomerId, crediting?.OccurredAt, occurredAt,
+                    crediting?.HasPaidClickId ?? false, crediting is null ? 0 : await RecentClicksAsync(crediting.PartnerId, crediting.SourceKey, crediting.OccurredAt, occurredAt, cancellationToken),
+                    CodeLeakSuspected: false, program.FraudPolicy()));
+                if (capped > 0)
+                {
+                    entry = new Commission
+                    {
+                        Id = Guid.CreateVersion7(now),
+                        EntryKey = $"lead:{leadId}",
+                        PartnerId = partner.Id,
+                        ProgramId = program.Id,
+                        Kind = CommissionKind.Lead,
+                        Amount = capped,
+                        Currency = program.Currency,
+                        PlanVersion = program.PlanVersion,
+                        Status = flags.Count > 0 ? CommissionStatus.Held : CommissionStatus.Pending,
+                        HoldUntil = now + TimeSpan.FromDays(program.HoldDays),
+                        HoldReasons = flags.Count > 0 ? string.Join(',', flags.Select(flag => flag.Rule)) : null,
+                        Note = note is null ? $"lead {leadId}" : $"lead {leadId}; {note}",
+                        CreatedAt = now,
+                    };
+                    book.Book(entry, flags, now);
+                }
+            }
+        }
+
+        var lead = new Lead
+        {
+            Id = leadKey,
+            LeadId = leadId,
+            Kind = request.Kind,
+            ClickId = partner is not null ? decision.ClickId : reported?.Id,
+            ReportedClickId = request.ClickId,
+            PartnerId = partner?.Id,
+            ProgramId = program?.Id,
+            Attributed = partner is not null,
+            Reason = decision.Reason,
+            CommissionId = entry?.Id,
+            CommissionAmount = entry?.Amount ?? 0m,
+            CommissionCurrency = entry?.Currency,
+            CommissionNote = note,
+            CustomerId = request.CustomerId,
+            CustomerEmail = request.CustomerEmail?.Trim(),
+            VisitorId = visitorId,
+            OccurredAt = occurredAt,
+            CreatedAt = now,
+        };
+        db.Leads.Add(lead);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(LeadConfiguration.UniqueLeadIdIndex)
+            || exception.IsUniqueViolation(CommissionConfiguration.UniqueEntryKeyIndex))
+        {
+            // The same lead reported concurrently: the first commit wins, and this request answers with it.
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            var winner = await FindAsync(leadId, cancellationToken)
+                ?? throw new InvalidOperationException($"Lead {leadId} violated uniqueness but cannot be read.");
+            return Replay(winner, request.ClickId);
+        }
+
+        if (entry is not null)
+        {
+            metrics.CommissionBooked(entry.Amount, entry.Currency);
+        }
+
+        return new LeadResult(LeadOutcome.Created, LeadResponse.From(lead));
+    }
+
+    public Task<Lead?> FindAsync(string leadId, CancellationToken cancellationToken) =>
+        db.Leads.AsNoTracking().SingleOrDefaultAsync(lead => lead.LeadId == leadId, cancellationToken);
+
+    private async Task<int> RecentClicksAsync(Guid partnerId, string? sourceKey, DateTimeOffset clickedAt, DateTimeOffset occurredAt, CancellationToken cancellationToken) =>
+        sourceKey is null ? 0 : await db.Clicks
+            .Where(click => click.PartnerId == partnerId && click.SourceKey == sourceKey
+                && click.OccurredAt >= clickedAt - TimeSpan.FromHours(1) && click.OccurredAt <= occurredAt + AttributionDecision.ClockSkewTolerance)
+            .SumAsync(click => 1 + click.Duplicates, cancellationToken);
+
+    private static LeadResult Replay(Lead existing, Guid? clickId) =>
+        existing.ReportedClickId == clickId
+            ? new LeadResult(LeadOutcome.Replayed, LeadResponse.From(existing))
+            : new LeadResult(LeadOutcome.Conflict);
+}
