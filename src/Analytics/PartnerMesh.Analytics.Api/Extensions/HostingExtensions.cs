@@ -35,7 +35,7 @@ public static class HostingExtensions
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
         {
             bus.AddConsumer<RegisterPartnerConsumer>();
-            bus.AddConsumer<RecordClickConsumer>();
+            bus.AddConsumer<RecordClicksConsumer>(typeof(RecordClicksConsumerDefinition));
             bus.AddConsumer<RecordConversionConsumer>();
             bus.AddConsumer<LogCouponRedeemedConsumer>();
             bus.AddConsumer<LogOrderPromotionsVerifiedConsumer>();

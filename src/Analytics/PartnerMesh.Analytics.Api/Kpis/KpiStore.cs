@@ -18,27 +18,45 @@ public static class KpiStore
     /// </summary>
     /// <returns><c>false</c> when the click had already been counted.</returns>
     public static async Task<bool> AddClickAsync(
-        this AnalyticsDbContext db, Guid clickId, Guid partnerId, DateOnly day, DateTimeOffset now, CancellationToken cancellationToken)
+        this AnalyticsDbContext db, Guid clickId, Guid partnerId, DateOnly day, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await db.AddClicksAsync([(clickId, partnerId, day)], now, cancellationToken)).Count == 1;
+
+    /// <summary>
+    /// The batch form of <see cref="AddClickAsync"/>: one statement for the clicks' rows (locked in click id order), then
+    /// one increment per partner day, in (partner, day) order.
+    /// </summary>
+    /// <returns>The clicks counted now (not counted before).</returns>
+    public static async Task<IReadOnlyList<Guid>> AddClicksAsync(
+        this AnalyticsDbContext db, IReadOnlyList<(Guid ClickId, Guid PartnerId, DateOnly Day)> clicks, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
-        var earlierOrders = await db.Database.SqlQuery<long>(
+        var distinct = clicks.DistinctBy(click => click.ClickId).OrderBy(click => click.ClickId).ToList();
+        var clickIds = distinct.Select(click => click.ClickId).ToArray();
+        var partnerIds = distinct.Select(click => click.PartnerId).ToArray();
+        var days = distinct.Select(click => click.Day).ToArray();
+        var counted = await db.Database.SqlQuery<CountedClick>(
                 $"""
                 INSERT INTO click_conversions (click_id, partner_id, day, orders, updated_at)
-                VALUES ({clickId}, {partnerId}, {day}, 0, {now})
+                SELECT click.click_id, click.partner_id, click.day, 0, {now}
+                FROM unnest({clickIds}, {partnerIds}, {days}) AS click(click_id, partner_id, day)
+                ORDER BY click.click_id
                 ON CONFLICT (click_id) DO UPDATE SET
                     partner_id = EXCLUDED.partner_id,
                     day = EXCLUDED.day,
                     updated_at = EXCLUDED.updated_at
                     WHERE click_conversions.day IS NULL
-                RETURNING orders AS "Value"
+                RETURNING click_id, partner_id, day, orders
                 """)
             .ToListAsync(cancellationToken);
-        if (earlierOrders is not [var orders])
+
+        foreach (var partnerDay in counted.GroupBy(click => (click.PartnerId, Day: click.Day!.Value)).OrderBy(group => group.Key))
         {
-            return false;
+            var increment = partnerDay.Aggregate(
+                default(KpiIncrement), (sum, click) => sum + KpiIncrement.Click + FromClick(click.Orders, converts: click.Orders > 0));
+            await db.AddToDailyKpisAsync(partnerDay.Key.PartnerId, partnerDay.Key.Day, increment, now, cancellationToken);
         }
 
-        await db.AddToDailyKpisAsync(partnerId, day, KpiIncrement.Click + FromClick(orders, converts: orders > 0), now, cancellationToken);
-        return true;
+        return [.. counted.Select(click => click.ClickId)];
     }
 
     /// <summary>
@@ -130,6 +148,18 @@ public static class KpiStore
     /// <summary>What orders from a click add to the click's day; the click's first order converts it.</summary>
     private static KpiIncrement FromClick(long orders, bool converts) =>
         new(0, 0, ConvertedClicks: converts ? 1 : 0, OrdersFromClicks: orders);
+
+    /// <summary>A click's row as counted: with the orders from it that arrived first.</summary>
+    private sealed class CountedClick
+    {
+        public Guid ClickId { get; init; }
+
+        public Guid PartnerId { get; init; }
+
+        public DateOnly? Day { get; init; }
+
+        public long Orders { get; init; }
+    }
 
     /// <summary>A click's row after an order was added to it.</summary>
     private sealed class ClickTally
