@@ -87,6 +87,20 @@ internal static class EventSamples
             CommissionAmount = 9.74m,
             OrderedAt = OccurredAt.AddMinutes(-3),
         },
+        new ConversionReattributed
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            ConversionId = Guid.Parse("0193a1b2-0000-7000-8000-0000000000d1"),
+            OrderId = "ORD-10042",
+            PreviousPartnerId = Guid.Parse("0193a1b2-0000-7000-8000-0000000000d2"),
+            PartnerId = PartnerId,
+            Reason = "coupon-code",
+            OrderAmount = 129.90m,
+            Currency = "EUR",
+            CommissionAmount = 12.99m,
+            OrderedAt = OccurredAt.AddMinutes(-3),
+        },
         new PromotionPublished
         {
             EventId = EventId,

@@ -2,34 +2,37 @@ using PartnerMesh.Attribution.Api.Programs;
 
 namespace PartnerMesh.Attribution.Api.Conversions;
 
-/// <summary>A completed order reported by a storefront; one per order id, attributed to a partner or not.</summary>
+/// <summary>
+/// A completed order reported by a storefront; one per order id, attributed to a partner or not. The credit may move once
+/// afterwards, to the owner of a partner code the order used (<see cref="ConversionReattribution"/>).
+/// </summary>
 public sealed class Conversion
 {
     public Guid Id { get; init; }
 
     public required string OrderId { get; init; }
 
-    public Guid? ClickId { get; init; }
+    public Guid? ClickId { get; set; }
 
     /// <summary>The click the storefront reported (idempotency compares it); <see cref="ClickId"/> is the crediting click.</summary>
     public Guid? ReportedClickId { get; init; }
 
-    public Guid? PartnerId { get; init; }
+    public Guid? PartnerId { get; set; }
 
-    public Guid? ProgramId { get; init; }
+    public Guid? ProgramId { get; set; }
 
-    public bool Attributed { get; init; }
+    public bool Attributed { get; set; }
 
-    public required string Reason { get; init; }
+    public required string Reason { get; set; }
 
     public decimal Amount { get; init; }
 
     public required string Currency { get; init; }
 
-    public decimal CommissionAmount { get; init; }
+    public decimal CommissionAmount { get; set; }
 
     /// <summary>Why an attributed conversion earned nothing (agreement not accepted, partner not active, budget exhausted).</summary>
-    public string? CommissionNote { get; init; }
+    public string? CommissionNote { get; set; }
 
     public string? CustomerId { get; init; }
 

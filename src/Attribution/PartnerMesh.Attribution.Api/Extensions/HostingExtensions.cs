@@ -42,6 +42,7 @@ public static class HostingExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<ClickWriter>());
         builder.Services.AddScoped<ConversionService>();
         builder.Services.AddScoped<RefundService>();
+        builder.Services.AddScoped<ConversionReattribution>();
         builder.Services.AddScoped<CommissionBook>();
         builder.Services.AddScoped<CommissionLifecycle>();
         builder.Services.AddScoped<PayoutService>();

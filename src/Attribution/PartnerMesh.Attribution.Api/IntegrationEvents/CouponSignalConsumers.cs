@@ -10,9 +10,11 @@ namespace PartnerMesh.Attribution.Api.IntegrationEvents;
 
 /// <summary>
 /// Remembers whose partner code an order used, so coupon-code precedence can credit that partner when the storefront
-/// reports the order (once per event: inbox).
+/// reports the order; when the order was reported first, moves its credit now (<see cref="ConversionReattribution"/>).
+/// Once per event: inbox.
 /// </summary>
-public sealed class CouponRedeemedConsumer(AttributionDbContext db, TimeProvider timeProvider) : IConsumer<CouponRedeemed>
+public sealed class CouponRedeemedConsumer(AttributionDbContext db, ConversionReattribution reattribution, TimeProvider timeProvider)
+    : IConsumer<CouponRedeemed>
 {
     public async Task Consume(ConsumeContext<CouponRedeemed> context)
     {
@@ -28,6 +30,14 @@ public sealed class CouponRedeemedConsumer(AttributionDbContext db, TimeProvider
             signal.CodePartnerId = message.PartnerId;
             signal.Code = message.Code.Length > 64 ? message.Code[..64] : message.Code;
             signal.UpdatedAt = timeProvider.GetUtcNowForStorage();
+
+            // PartnerId is the code's own partner unless coupons fell back to the traffic partner (then they are equal
+            // and the code says nothing the order's clicks did not).
+            if (message.PartnerId != message.TrafficPartnerId)
+            {
+                await reattribution.CreditCodePartnerAsync(
+                    message.OrderId, message.PartnerId.Value, codeLeakSuspected: signal.LeakReason is not null, cancellationToken);
+            }
         });
     }
 }

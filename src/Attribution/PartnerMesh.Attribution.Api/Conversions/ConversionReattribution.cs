@@ -1,0 +1,165 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerMesh.Attribution.Api.Common;
+using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.Attribution.Api.Partners;
+using PartnerMesh.Attribution.Api.Programs;
+using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Outbox;
+
+namespace PartnerMesh.Attribution.Api.Conversions;
+
+/// <summary>
+/// Coupon-code precedence for codes learnt after the order: coupons' <c>CouponRedeemed</c> travels through the broker
+/// and often lands after the storefront reported the order. When it names the code's own partner and that partner's
+/// program gives codes precedence (or nobody had the credit), the order moves to that partner: the previous partner's
+/// commission for the order is reversed (a clawback once paid), the new partner's is booked per its own plan, budgets and
+/// fraud rules, and <see cref="ConversionReattributed"/> is published. Runs inside the consumer's inbox transaction, so a
+/// redelivered event changes nothing.
+/// <para>
+/// Left as they are: orders already refunded in part or in full (their reversals were computed for the old credit), and
+/// the customer's carried credit (later orders still follow the first partner).
+/// </para>
+/// </summary>
+public sealed class ConversionReattribution(
+    AttributionDbContext db, CommissionBook book, TimeProvider timeProvider, IOptions<AttributionOptions> options, AttributionMetrics metrics)
+{
+    public const string ReversalReason = "reattributed";
+
+    /// <returns>Whether the credit moved.</returns>
+    public async Task<bool> CreditCodePartnerAsync(string orderId, Guid codePartnerId, bool codeLeakSuspected, CancellationToken cancellationToken)
+    {
+        var conversion = await db.Conversions.FromSql($"SELECT * FROM conversions WHERE order_id = {orderId} FOR UPDATE")
+            .SingleOrDefaultAsync(cancellationToken);
+        if (conversion is null || conversion.PartnerId == codePartnerId || conversion.Status != ConversionStatus.Completed)
+        {
+            return false;
+        }
+
+        var partner = await db.Partners.FromSql($"SELECT * FROM partners WHERE id = {codePartnerId} FOR UPDATE").AsNoTracking()
+            .SingleOrDefaultAsync(cancellationToken);
+        if (partner is null)
+        {
+            return false;
+        }
+
+        var program = partner.ProgramId is { } programId ? await db.Programs.AsNoTracking().SingleAsync(p => p.Id == programId, cancellationToken) : null;
+        if (conversion.Attributed && program is { CouponPrecedence: false })
+        {
+            return false;
+        }
+
+        var now = timeProvider.GetUtcNowForStorage();
+        var previousPartner = conversion.PartnerId;
+        await ReverseAsync(conversion, now, cancellationToken);
+        var sale = await BookSaleAsync(conversion, partner, program, codeLeakSuspected, now, cancellationToken);
+
+        conversion.PartnerId = partner.Id;
+        conversion.ProgramId = program?.Id;
+        conversion.Attributed = true;
+        conversion.Reason = AttributionDecision.CouponCode;
+        conversion.ClickId = null;
+        conversion.CommissionAmount = sale.Entry is not null && sale.Entry.Currency == conversion.Currency ? sale.Entry.Amount : 0m;
+        conversion.CommissionNote = sale.Note;
+        db.AddIntegrationEvent(new ConversionReattributed
+        {
+            EventId = Guid.CreateVersion7(now), OccurredAt = now, ConversionId = conversion.Id, OrderId = conversion.OrderId,
+            PreviousPartnerId = previousPartner, PartnerId = partner.Id, Reason = AttributionDecision.CouponCode,
+            OrderAmount = conversion.Amount, Currency = conversion.Currency, CommissionAmount = conversion.CommissionAmount,
+            OrderedAt = conversion.OrderedAt,
+        });
+        if (sale.Entry is { } entry)
+        {
+            metrics.CommissionBooked(entry.Amount, entry.Currency);
+        }
+
+        return true;
+    }
+
+    /// <summary>Takes back what is left of every positive entry of the order (sale and milestones alike).</summary>
+    private async Task ReverseAsync(Conversion conversion, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var entries = await db.Commissions.Where(c => c.ConversionId == conversion.Id).ToListAsync(cancellationToken);
+        foreach (var original in entries.Where(entry => entry.Amount > 0 && entry.Status != CommissionStatus.Rejected))
+        {
+            var left = Money.Round(original.Amount + entries.Where(entry => entry.OriginalCommissionId == original.Id).Sum(entry => entry.Amount), original.Currency);
+            if (left <= 0)
+            {
+                continue;
+            }
+
+            var paid = original.Status == CommissionStatus.Paid;
+            var reversal = new Commission
+            {
+                Id = Guid.CreateVersion7(now),
+                EntryKey = $"reattribution:{conversion.Id}:{original.Id}",
+                ConversionId = conversion.Id,
+                PartnerId = original.PartnerId,
+                ProgramId = original.ProgramId,
+                OrderId = conversion.OrderId,
+                Kind = paid ? CommissionKind.Clawback : CommissionKind.Reversal,
+                Amount = -left,
+                Currency = original.Currency,
+                PlanVersion = original.PlanVersion,
+                Status = paid ? CommissionStatus.Approved : original.Status,
+                HoldUntil = paid ? now : original.HoldUntil,
+                HoldReasons = paid ? null : original.HoldReasons,
+                ApprovedAt = paid ? now : original.ApprovedAt,
+                OriginalCommissionId = original.Id,
+                Note = ReversalReason,
+                CreatedAt = now,
+            };
+            db.Commissions.Add(reversal);
+            book.Reversed(reversal, ReversalReason, now);
+        }
+    }
+
+    private async Task<(Commission? Entry, string? Note)> BookSaleAsync(
+        Conversion conversion, Partner partner, PartnerProgram? program, bool codeLeakSuspected, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var note = partner.Status != PartnerStatus.Active ? ConversionService.NotePartnerInactive
+            : !await book.AgreementAcceptedAsync(partner, cancellationToken) ? ConversionService.NoteAgreement
+            : null;
+        if (note is not null)
+        {
+            return (null, note);
+        }
+
+        var plan = program?.Plan ?? CommissionPlan.FlatRate(partner.CommissionRate);
+        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var periodCount = await db.Conversions.CountAsync(
+            c => c.PartnerId == partner.Id && c.Attributed && c.CreatedAt >= monthStart, cancellationToken) + 1;
+        var quote = CommissionCalculator.ForSale(plan, conversion.Amount, conversion.Currency, program?.Currency ?? conversion.Currency, conversion.Lines, periodCount);
+        var capped = await book.CapByBudgetsAsync(partner, program, quote.Amount, quote.Currency, cancellationToken);
+        note = capped == 0 ? ConversionService.NoteBudgetExhausted : capped < quote.Amount ? ConversionService.NoteBudgetCapped : null;
+        if (capped <= 0)
+        {
+            return (null, note);
+        }
+
+        var flags = FraudRules.Evaluate(new FraudCheck(
+            partner.Email, partner.CustomerId, conversion.CustomerEmail, conversion.CustomerId, ClickedAt: null, conversion.OrderedAt,
+            ClickHasPaidClickId: false, RecentClicksFromSameSource: 0, codeLeakSuspected, program?.FraudPolicy() ?? FraudPolicy.Default));
+        var entry = new Commission
+        {
+            Id = Guid.CreateVersion7(now),
+            EntryKey = $"sale:{conversion.Id}:{partner.Id}",
+            ConversionId = conversion.Id,
+            PartnerId = partner.Id,
+            ProgramId = program?.Id,
+            OrderId = conversion.OrderId,
+            Kind = CommissionKind.Sale,
+            Amount = capped,
+            Currency = quote.Currency,
+            Rate = plan.Type == CommissionPlan.Percent ? quote.TierRate ?? plan.Rate : null,
+            PlanVersion = program?.PlanVersion,
+            Status = flags.Count > 0 ? CommissionStatus.Held : CommissionStatus.Pending,
+            HoldUntil = now + TimeSpan.FromDays(program?.HoldDays ?? options.Value.HoldDays),
+            HoldReasons = flags.Count > 0 ? string.Join(',', flags.Select(flag => flag.Rule)) : null,
+            Note = note,
+            CreatedAt = now,
+        };
+        book.Book(entry, flags, now);
+        return (entry, note);
+    }
+}

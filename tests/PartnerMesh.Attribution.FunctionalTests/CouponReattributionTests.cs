@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Attribution.Api.Conversions;
+using PartnerMesh.Attribution.Api.IntegrationEvents;
+using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Contracts.Coupons;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
+using Xunit;
+using static PartnerMesh.Attribution.FunctionalTests.ProgramHelpers;
+
+namespace PartnerMesh.Attribution.FunctionalTests;
+
+/// <summary>
+/// Coupons' <c>CouponRedeemed</c> crosses the broker and may land after the storefront reported the order: the code's
+/// partner must still win under coupon-code precedence, with the ledger corrected rather than doubled.
+/// </summary>
+public class CouponReattributionTests(AttributionApiFactory factory) : IClassFixture<AttributionApiFactory>
+{
+    private readonly HttpClient _admin = factory.CreateClientWithScopes(PartnerMeshScopes.Admin);
+    private readonly HttpClient _storefront = factory.CreateClientWithScopes(PartnerMeshScopes.Storefront);
+    private readonly HttpClient _shopper = factory.CreateAnonymousClient();
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task LateCodeSignal_MovesTheCreditToTheCodeOwner_AndARedeliveryChangesNothing()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.1 } });
+        var codeOwner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var clicker = await _admin.CreateProgramPartnerAsync(program.Id);
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(clicker.Id)).Code);
+        var order = await _storefront.ConvertAsync(Order(80m, click));
+        Assert.Equal((clicker.Id, 8.00m), (order.PartnerId, order.CommissionAmount));
+        using var duplicates = new InboxDuplicates(factory.Services);
+        var redeemed = Redeemed(order.OrderId, codeOwner.Id, trafficPartnerId: clicker.Id);
+
+        await factory.PublishAsync(redeemed);
+        var moved = await Eventually.GetAsync(async () =>
+        {
+            var current = await (await _storefront.GetAsync($"/api/attribution/conversions/{order.OrderId}", Ct)).ShouldBeAsync<ConversionResponse>(HttpStatusCode.OK);
+            return current.PartnerId == codeOwner.Id ? current : null;
+        }, because: "the late code signal should move the order to the code's partner");
+        await factory.PublishAsync(redeemed);
+        await duplicates.WaitForAsync(1, nameof(CouponRedeemedConsumer));
+
+        Assert.Equal((AttributionDecision.CouponCode, 8.00m, (Guid?)null), (moved.Reason, moved.CommissionAmount, moved.ClickId));
+        var entries = await factory.QueryDbAsync(db => db.Commissions.Where(c => c.OrderId == order.OrderId).ToListAsync(Ct));
+        Assert.Equal(0m, entries.Where(e => e.PartnerId == clicker.Id).Sum(e => e.Amount));
+        Assert.Equal([8.00m, -8.00m], entries.Where(e => e.PartnerId == clicker.Id).OrderBy(e => e.CreatedAt).ThenByDescending(e => e.Amount).Select(e => e.Amount));
+        var sale = Assert.Single(entries, e => e.PartnerId == codeOwner.Id);
+        Assert.Equal((CommissionKind.Sale, 8.00m, CommissionStatus.Pending), (sale.Kind, sale.Amount, sale.Status));
+        var published = Assert.Single(await factory.OutboxEventsAsync<ConversionReattributed>(e => e.OrderId == order.OrderId));
+        Assert.Equal((clicker.Id, codeOwner.Id, 80m), (published.PreviousPartnerId, published.PartnerId, published.OrderAmount));
+        Assert.Single(await factory.OutboxEventsAsync<CommissionReversed>(e => e.OrderId == order.OrderId && e.PartnerId == clicker.Id));
+    }
+
+    [Fact]
+    public async Task LateCodeSignal_ForAnUnattributedOrder_CreditsTheCodeOwner()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.05 } });
+        var codeOwner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var order = await _storefront.ConvertAsync(Order(200m));
+        Assert.False(order.Attributed);
+
+        await factory.PublishAsync(Redeemed(order.OrderId, codeOwner.Id, trafficPartnerId: null));
+
+        var moved = await Eventually.GetAsync(async () =>
+        {
+            var current = await (await _storefront.GetAsync($"/api/attribution/conversions/{order.OrderId}", Ct)).ShouldBeAsync<ConversionResponse>(HttpStatusCode.OK);
+            return current.Attributed ? current : null;
+        });
+        Assert.Equal((codeOwner.Id, 10.00m), (moved.PartnerId, moved.CommissionAmount));
+    }
+
+    [Fact]
+    public async Task LateCodeSignal_WithoutCodePrecedence_LeavesTheClickersCredit()
+    {
+        var program = await _admin.CreateProgramAsync(new { couponPrecedence = false });
+        var codeOwner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var clicker = await _admin.CreateProgramPartnerAsync(program.Id);
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(clicker.Id)).Code);
+        var order = await _storefront.ConvertAsync(Order(50m, click));
+
+        await factory.PublishAsync(Redeemed(order.OrderId, codeOwner.Id, trafficPartnerId: clicker.Id));
+        await WaitForSignalAsync(order.OrderId);
+
+        var current = await (await _storefront.GetAsync($"/api/attribution/conversions/{order.OrderId}", Ct)).ShouldBeAsync<ConversionResponse>(HttpStatusCode.OK);
+        Assert.Equal(clicker.Id, current.PartnerId);
+        Assert.Empty(await factory.OutboxEventsAsync<ConversionReattributed>(e => e.OrderId == order.OrderId));
+    }
+
+    [Fact]
+    public async Task SignalNamingTheTrafficPartner_IsNotACodeClaim_AndChangesNothing()
+    {
+        var program = await _admin.CreateProgramAsync();
+        var clicker = await _admin.CreateProgramPartnerAsync(program.Id);
+        var other = await _admin.CreateProgramPartnerAsync(program.Id);
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(clicker.Id)).Code);
+        var order = await _storefront.ConvertAsync(Order(50m, click));
+
+        // A code of nobody's: coupons names the partner whose traffic it saw, which says nothing new.
+        await factory.PublishAsync(Redeemed(order.OrderId, other.Id, trafficPartnerId: other.Id));
+        await WaitForSignalAsync(order.OrderId);
+
+        var current = await (await _storefront.GetAsync($"/api/attribution/conversions/{order.OrderId}", Ct)).ShouldBeAsync<ConversionResponse>(HttpStatusCode.OK);
+        Assert.Equal(clicker.Id, current.PartnerId);
+    }
+
+    [Fact]
+    public async Task LateCodeSignal_AfterARefund_LeavesTheOrderAsItIs()
+    {
+        var program = await _admin.CreateProgramAsync();
+        var codeOwner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var clicker = await _admin.CreateProgramPartnerAsync(program.Id);
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(clicker.Id)).Code);
+        var order = await _storefront.ConvertAsync(Order(50m, click));
+        using var refund = await _storefront.PostAsJsonAsync("/api/attribution/refunds",
+            new RecordRefundRequest($"refund-{Guid.NewGuid():N}", order.OrderId, "refund", 10m, "EUR", null), Ct);
+        Assert.Equal(HttpStatusCode.Created, refund.StatusCode);
+
+        await factory.PublishAsync(Redeemed(order.OrderId, codeOwner.Id, trafficPartnerId: clicker.Id));
+        await WaitForSignalAsync(order.OrderId);
+
+        var current = await (await _storefront.GetAsync($"/api/attribution/conversions/{order.OrderId}", Ct)).ShouldBeAsync<ConversionResponse>(HttpStatusCode.OK);
+        Assert.Equal(clicker.Id, current.PartnerId);
+    }
+
+    private Task WaitForSignalAsync(string orderId) =>
+        Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.CouponSignals.AnyAsync(s => s.OrderId == orderId && s.CodePartnerId != null, Ct)));
+
+    private static CouponRedeemed Redeemed(string orderId, Guid partnerId, Guid? trafficPartnerId) => new()
+    {
+        EventId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow, RedemptionId = Guid.NewGuid(), OrderId = orderId, CodeId = Guid.NewGuid(),
+        Code = "PARTNER10", CampaignId = Guid.NewGuid(), PromotionId = Guid.NewGuid(), OrderTotal = 50m, Currency = "EUR",
+        PartnerId = partnerId, TrafficPartnerId = trafficPartnerId,
+    };
+}
