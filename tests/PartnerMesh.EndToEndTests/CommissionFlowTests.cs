@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using PartnerMesh.Testing;
 using Xunit;
 
 namespace PartnerMesh.EndToEndTests;
@@ -69,6 +70,61 @@ public sealed class CommissionFlowTests(SystemFixture system)
         var totals = ledger["totals"]!.AsArray().Single()!;
         Assert.Equal((12.05m, 12.05m, 6.03m, -6.03m),
             (totals["earned"]!.GetValue<decimal>(), totals["paid"]!.GetValue<decimal>(), totals["clawedBack"]!.GetValue<decimal>(), totals["approved"]!.GetValue<decimal>()));
+    }
+
+    [Fact]
+    public async Task PartnerCodeRedeemedAfterTheOrderWasReported_MovesTheOrderToTheCodesPartner()
+    {
+        using var admin = system.CreateAdminClient();
+        using var storefront = system.CreateStorefrontClient();
+        var program = await ReadAsync(await admin.PostAsJsonAsync("/api/attribution/programs", new JsonObject
+        {
+            ["name"] = "E2E code precedence", ["currency"] = "EUR", ["allowedHosts"] = new JsonArray("shop.example.com"),
+            ["plan"] = new JsonObject { ["type"] = "percent", ["rate"] = 0.10m },
+        }, Ct), HttpStatusCode.Created);
+        var programId = program["id"]!.GetValue<Guid>();
+        async Task<Guid> PartnerAsync(string role)
+        {
+            var unique = Guid.NewGuid().ToString("N")[..10];
+            var partner = await ReadAsync(await admin.PostAsJsonAsync("/api/attribution/partners", new JsonObject
+            {
+                ["name"] = $"{role} {unique}", ["email"] = $"{role}-{unique}@example.com", ["kind"] = "affiliate", ["programId"] = programId,
+            }, Ct), HttpStatusCode.Created);
+            return partner["id"]!.GetValue<Guid>();
+        }
+
+        var codeOwner = await PartnerAsync("influencer");
+        var clicker = await PartnerAsync("affiliate");
+        var campaign = await ReadAsync(await admin.PostAsJsonAsync("/api/coupons/campaigns", new JsonObject
+        {
+            ["name"] = "E2E partner code", ["promotionId"] = Guid.NewGuid(), ["requireReservation"] = false,
+        }, Ct), HttpStatusCode.Created);
+        var code = $"INFL{Guid.NewGuid():N}"[..14].ToUpperInvariant();
+        // Coupons learns of the partner from PartnerRegistered (RabbitMQ): until then the code is refused as unknown.
+        await Eventually.UntilAsync(async () => (await admin.PostAsJsonAsync($"/api/coupons/campaigns/{campaign["id"]}/codes",
+            new JsonObject { ["code"] = code, ["partnerId"] = codeOwner }, Ct)).StatusCode == HttpStatusCode.Created, TimeSpan.FromSeconds(60));
+        var clickId = await _journeys.FollowLinkAsync((await _journeys.CreateLinkAsync(clicker)).Code);
+        var orderId = $"order-{Guid.NewGuid():N}";
+
+        // The storefront reports the order before coupons' event has crossed the broker: the click wins for now.
+        var conversion = await ReadAsync(await storefront.PostAsJsonAsync("/api/attribution/conversions", new JsonObject
+        {
+            ["orderId"] = orderId, ["clickId"] = clickId, ["amount"] = 90m, ["currency"] = "EUR", ["orderedAt"] = DateTimeOffset.UtcNow.AddMinutes(1),
+        }, Ct), HttpStatusCode.Created);
+        Assert.Equal(clicker, conversion["partnerId"]!.GetValue<Guid>());
+        await ReadAsync(await storefront.PostAsJsonAsync("/api/coupons/redemptions", new JsonObject
+        {
+            ["code"] = code, ["orderId"] = orderId, ["customer"] = new JsonObject { ["id"] = $"c-{orderId}" }, ["orderTotal"] = 90m,
+            ["currency"] = "EUR", ["partnerId"] = clicker,
+        }, Ct), HttpStatusCode.Created);
+
+        // CouponRedeemed crosses RabbitMQ into attribution, which moves the credit and corrects both ledgers.
+        await Eventually.UntilAsync(async () => (await ReadAsync(await storefront.GetAsync($"/api/attribution/conversions/{orderId}", Ct), HttpStatusCode.OK))
+            ["partnerId"]!.GetValue<Guid>() == codeOwner, TimeSpan.FromSeconds(60), "the late code should move the order to its partner");
+        var ownerLedger = (await ReadAsync(await admin.GetAsync($"/api/attribution/partners/{codeOwner}/ledger", Ct), HttpStatusCode.OK))["totals"]!.AsArray().Single()!;
+        var clickerLedger = (await ReadAsync(await admin.GetAsync($"/api/attribution/partners/{clicker}/ledger", Ct), HttpStatusCode.OK))["totals"]!.AsArray().Single()!;
+        Assert.Equal(9.00m, ownerLedger["earned"]!.GetValue<decimal>());
+        Assert.Equal((9.00m, 9.00m), (clickerLedger["earned"]!.GetValue<decimal>(), clickerLedger["reversed"]!.GetValue<decimal>()));
     }
 
     [Fact]
