@@ -12,6 +12,7 @@ using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Api.IntegrationEvents;
 using PartnerMesh.Promotions.Api.Orders;
+using PartnerMesh.Promotions.Api.ProductPages;
 using PartnerMesh.Promotions.Api.RuleSets;
 using PartnerMesh.Redis;
 using PartnerMesh.ServiceDefaults;
@@ -56,6 +57,8 @@ public static class HostingExtensions
         builder.Services.AddSingleton<ExposureRecorder>();
         builder.Services.AddSingleton<ExposureWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ExposureWriter>());
+        builder.Services.AddScoped<ProductPageContentService>();
+        builder.Services.AddSingleton<ProductPageService>();
 
         builder.Services.AddHealthChecks().AddNpgSql(connectionString).AddCheck<RuleSetHealthCheck>("rule-set");
         return builder;
