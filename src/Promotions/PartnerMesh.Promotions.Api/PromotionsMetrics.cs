@@ -19,6 +19,7 @@ public sealed class PromotionsMetrics
     private readonly Counter<long> _reservations;
     private readonly Counter<long> _exposuresDropped;
     private readonly Counter<long> _productPages;
+    private readonly Counter<long> _evaluationLogDropped;
     private readonly Histogram<double> _productPageDuration;
     private long _ruleSetVersion;
     private int _livePromotions;
@@ -36,6 +37,8 @@ public sealed class PromotionsMetrics
         _reservations = meter.CreateCounter<long>("partnermesh.promotions.budget_reservations", "{reservation}", "Budget reservation attempts, by result.");
         _exposuresDropped = meter.CreateCounter<long>("partnermesh.promotions.experiment_exposures.dropped", "{exposure}",
             "Experiment exposures dropped because the write queue was full.");
+        _evaluationLogDropped = meter.CreateCounter<long>("partnermesh.promotions.evaluation_log.dropped", "{entry}",
+            "Evaluation log entries dropped because the write queue was full.");
         _productPages = meter.CreateCounter<long>("partnermesh.promotions.product_pages", "{request}",
             "Product-page content requests answered, by result (content shown or none matched).");
         _productPageDuration = meter.CreateHistogram<double>("partnermesh.promotions.product_page.duration", "s",
@@ -57,6 +60,8 @@ public sealed class PromotionsMetrics
     }
 
     public void ExposureDropped() => _exposuresDropped.Add(1);
+
+    public void EvaluationLogDropped() => _evaluationLogDropped.Add(1);
 
     public void ProductPageAnswered(bool shown, TimeSpan elapsed)
     {

@@ -3,6 +3,7 @@ using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
 using PartnerMesh.Promotions.Api.Budgets;
 using PartnerMesh.Promotions.Api.Definitions;
+using PartnerMesh.Promotions.Api.EvaluationLog;
 using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Api.Orders;
 using PartnerMesh.Promotions.Api.ProductPages;
@@ -24,6 +25,7 @@ public sealed class PromotionsDbContext(DbContextOptions<PromotionsDbContext> op
     public DbSet<ExperimentVariantStats> ExperimentVariantStats => Set<ExperimentVariantStats>();
     public DbSet<ProductPageContentEntry> ProductPageContents => Set<ProductPageContentEntry>();
     public DbSet<ProductPageContentVersion> ProductPageContentVersions => Set<ProductPageContentVersion>();
+    public DbSet<EvaluationLogEntry> EvaluationLog => Set<EvaluationLogEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -320,6 +320,116 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                     b.ToTable("promotion_versions", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Promotions.Api.EvaluationLog.EvaluationLogEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<decimal?>("DiscountTotal")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("discount_total");
+
+                    b.Property<decimal?>("GrandTotal")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("grand_total");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("LoggedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("logged_at");
+
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.PrimitiveCollection<Guid[]>("PromotionIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("promotion_ids");
+
+                    b.Property<Guid?>("QuoteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("quote_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<long?>("RuleSetVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rule_set_version");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("summary");
+
+                    b.Property<string>("Touchpoint")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("touchpoint");
+
+                    b.Property<string>("VisitorId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("visitor_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_evaluation_log");
+
+                    b.HasIndex("LoggedAt")
+                        .HasDatabaseName("ix_evaluation_log_logged_at");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_evaluation_log_order_id")
+                        .HasFilter("order_id IS NOT NULL");
+
+                    b.HasIndex("PromotionIds")
+                        .HasDatabaseName("ix_evaluation_log_promotion_ids");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("PromotionIds"), "gin");
+
+                    b.HasIndex("QuoteId")
+                        .HasDatabaseName("ix_evaluation_log_quote_id")
+                        .HasFilter("quote_id IS NOT NULL");
+
+                    b.HasIndex("VisitorId")
+                        .HasDatabaseName("ix_evaluation_log_visitor_id")
+                        .HasFilter("visitor_id IS NOT NULL");
+
+                    b.ToTable("evaluation_log", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Promotions.Api.Experiments.Experiment", b =>
                 {
                     b.Property<Guid>("Id")
