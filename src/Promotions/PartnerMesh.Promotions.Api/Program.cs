@@ -36,6 +36,7 @@ app.MapEvaluationEndpoints();
 app.MapOrderEndpoints();
 app.MapSettingsEndpoints();
 app.MapExperimentEndpoints();
+app.MapPartnerExperimentEndpoints();
 app.MapAuditEndpoints();
 app.MapProductPageEndpoints();
 app.MapEvaluationLogEndpoints();
