@@ -36,7 +36,8 @@ public sealed class ProductPageService(
         var visit = new ProductPageVisit(request.ProductId!, request.Categories ?? [], request.PartnerId, request.UtmSource, stickyId, request.At ?? now);
         var ruleSetVersion = ruleSets.Current.Version;
         var decision = ProductPageResolver.Resolve(ruleSets.Contents, visit);
-        if (decision.Exposures.Count > 0)
+        // A preview (an explicit time) shows nothing to a shopper: no exposure.
+        if (decision.Exposures.Count > 0 && request.At is null)
         {
             exposures.Record(decision.Exposures, stickyId, request.PartnerId, now, ExposureSubject.ProductPageContent);
         }
