@@ -419,5 +419,14 @@ internal static class EventSamples
             WindowStart = new DateOnly(2026, 11, 6),
             WindowEnd = new DateOnly(2026, 12, 5),
         },
+        new ProductPageContentExposed
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            ContentId = Guid.Parse("0193a1b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b"),
+            Variant = "testimonials-first",
+            StickyId = "v-5f2c",
+            PartnerId = PartnerId,
+        },
     }.ToDictionary(sample => sample.GetType());
 }

@@ -1,5 +1,6 @@
 using PartnerMesh.Data;
 using PartnerMesh.PartnerPortal.Api.Accounts;
+using PartnerMesh.PartnerPortal.Api.Experiments;
 using PartnerMesh.PartnerPortal.Api.Extensions;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.Portal;
@@ -27,6 +28,7 @@ app.UseAntiforgery();
 app.MapDefaultEndpoints();
 app.MapAccountEndpoints();
 app.MapPortalEndpoints();
+app.MapExperimentPages();
 app.MapBffEndpoints();
 app.MapWebhookEndpoints();
 app.MapSecurityAuditEndpoints();

@@ -18,6 +18,9 @@ public sealed class PromotionsMetrics
     private readonly Counter<long> _verifications;
     private readonly Counter<long> _reservations;
     private readonly Counter<long> _exposuresDropped;
+    private readonly Counter<long> _productPages;
+    private readonly Counter<long> _evaluationLogDropped;
+    private readonly Histogram<double> _productPageDuration;
     private long _ruleSetVersion;
     private int _livePromotions;
 
@@ -34,6 +37,13 @@ public sealed class PromotionsMetrics
         _reservations = meter.CreateCounter<long>("partnermesh.promotions.budget_reservations", "{reservation}", "Budget reservation attempts, by result.");
         _exposuresDropped = meter.CreateCounter<long>("partnermesh.promotions.experiment_exposures.dropped", "{exposure}",
             "Experiment exposures dropped because the write queue was full.");
+        _evaluationLogDropped = meter.CreateCounter<long>("partnermesh.promotions.evaluation_log.dropped", "{entry}",
+            "Evaluation log entries dropped because the write queue was full.");
+        _productPages = meter.CreateCounter<long>("partnermesh.promotions.product_pages", "{request}",
+            "Product-page content requests answered, by result (content shown or none matched).");
+        _productPageDuration = meter.CreateHistogram<double>("partnermesh.promotions.product_page.duration", "s",
+            "Time to decide a product page's content.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01] });
         meter.CreateObservableGauge("partnermesh.promotions.rule_set.version", () => Interlocked.Read(ref _ruleSetVersion), "{version}", "The rule-set version this instance evaluates with.");
         meter.CreateObservableGauge("partnermesh.promotions.rule_set.live", () => Volatile.Read(ref _livePromotions), "{promotion}", "Live promotions in the rule set.");
     }
@@ -50,6 +60,15 @@ public sealed class PromotionsMetrics
     }
 
     public void ExposureDropped() => _exposuresDropped.Add(1);
+
+    public void EvaluationLogDropped() => _evaluationLogDropped.Add(1);
+
+    public void ProductPageAnswered(bool shown, TimeSpan elapsed)
+    {
+        var tag = new KeyValuePair<string, object?>("result", shown ? "shown" : "none");
+        _productPages.Add(1, tag);
+        _productPageDuration.Record(elapsed.TotalSeconds, tag);
+    }
 
     public void OrderVerified(string outcome) => _verifications.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

@@ -22,4 +22,7 @@ public sealed class PromotionsOptions
 
     /// <summary>How often expired budget reservations are given back.</summary>
     public TimeSpan ReservationSweepInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The application log of evaluations: sample rate, retention, sweep interval.</summary>
+    public EvaluationLog.EvaluationLogOptions EvaluationLog { get; set; } = new();
 }

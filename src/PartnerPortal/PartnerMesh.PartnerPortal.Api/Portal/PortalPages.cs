@@ -211,7 +211,7 @@ public static class PortalPages
     private static List<KpiSales> ByCurrency(IEnumerable<KpiSales> sales) =>
         sales.OrderBy(entry => entry.Currency, StringComparer.Ordinal).ToList();
 
-    private static string Layout(string title, string main, string? signOut) =>
+    internal static string Layout(string title, string main, string? signOut) =>
         $"""
         <!DOCTYPE html>
         <html lang="en">
@@ -223,6 +223,7 @@ public static class PortalPages
         </head>
         <body>
         <header><a class="brand" href="{PortalSession.DashboardPath}">PartnerMesh Partner Portal</a>{signOut}</header>
+        {(signOut is null ? "" : Experiments.ExperimentPages.NavigationLink)}
         <main>{main}</main>
         </body>
         </html>

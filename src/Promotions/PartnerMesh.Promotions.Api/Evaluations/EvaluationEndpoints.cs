@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using PartnerMesh.Promotions.Api.EvaluationLog;
 using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Promotions.Api.Evaluations;
@@ -18,13 +19,21 @@ public static class EvaluationEndpoints
 
     /// <summary>Prices a cart (or one product) at a touchpoint; at checkout, also reserves the budgets it uses.</summary>
     private static async Task<Results<Ok<EvaluationResponse>, ValidationProblem>> EvaluateCart(
-        EvaluateRequest request, EvaluationService evaluations, CancellationToken cancellationToken)
+        EvaluateRequest request, EvaluationService evaluations, EvaluationLogRecorder log, CancellationToken cancellationToken)
     {
         if (EvaluateRequestRules.Validate(request) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await evaluations.EvaluateAsync(request, cancellationToken));
+        try
+        {
+            return TypedResults.Ok(await evaluations.EvaluateAsync(request, cancellationToken));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            log.Failed(request, exception);
+            throw;
+        }
     }
 }

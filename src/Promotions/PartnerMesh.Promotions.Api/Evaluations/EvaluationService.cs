@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using PartnerMesh.Promotions.Api.Budgets;
 using PartnerMesh.Promotions.Api.Definitions;
+using PartnerMesh.Promotions.Api.EvaluationLog;
 using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Api.RuleSets;
 using PartnerMesh.Promotions.Domain.Definitions;
@@ -15,7 +16,7 @@ namespace PartnerMesh.Promotions.Api.Evaluations;
 /// </summary>
 public sealed class EvaluationService(
     RuleSetProvider ruleSets, BudgetLedger ledger, BudgetStatusCache budgetStatus, ReservationGate reservationGate, QuoteSigner signer,
-    CouponCodeValidator coupons, ExposureRecorder exposures,
+    CouponCodeValidator coupons, ExposureRecorder exposures, EvaluationLogRecorder log,
     IOptions<PromotionsOptions> options, TimeProvider timeProvider, PromotionsMetrics metrics)
 {
     private static readonly TimeSpan RuleSetWait = TimeSpan.FromSeconds(10);
@@ -35,6 +36,7 @@ public sealed class EvaluationService(
         }
 
         metrics.Evaluated(context.Touchpoint, timeProvider.GetElapsedTime(started), result);
+        log.Evaluated(request, result, quote, context.Touchpoint);
         return EvaluationResponse.From(result, quote);
     }
 

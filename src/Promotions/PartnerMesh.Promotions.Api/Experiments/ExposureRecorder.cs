@@ -21,7 +21,8 @@ public sealed class ExposureRecorder(PromotionsMetrics metrics)
 
     internal ChannelReader<PendingExposure> Reader => _queue.Reader;
 
-    public void Record(IReadOnlyList<ExperimentExposure> exposures, string? stickyId, Guid? partnerId, DateTimeOffset at)
+    public void Record(
+        IReadOnlyList<ExperimentExposure> exposures, string? stickyId, Guid? partnerId, DateTimeOffset at, ExposureSubject subject = ExposureSubject.Experiment)
     {
         if (stickyId is null)
         {
@@ -30,7 +31,7 @@ public sealed class ExposureRecorder(PromotionsMetrics metrics)
 
         foreach (var exposure in exposures)
         {
-            if (!_queue.Writer.TryWrite(new PendingExposure(exposure.ExperimentId, stickyId, exposure.Variant, partnerId, at)))
+            if (!_queue.Writer.TryWrite(new PendingExposure(exposure.ExperimentId, stickyId, exposure.Variant, partnerId, at, subject)))
             {
                 metrics.ExposureDropped();
             }
@@ -38,7 +39,15 @@ public sealed class ExposureRecorder(PromotionsMetrics metrics)
     }
 }
 
-internal sealed record PendingExposure(Guid ExperimentId, string StickyId, string Variant, Guid? PartnerId, DateTimeOffset At);
+/// <summary>What was exposed: an experiment's variant, or a product-page content entry's (its id in place of the
+/// experiment's; both count in the same tables, and orders count for both the same way).</summary>
+public enum ExposureSubject
+{
+    Experiment,
+    ProductPageContent,
+}
+
+internal sealed record PendingExposure(Guid ExperimentId, string StickyId, string Variant, Guid? PartnerId, DateTimeOffset At, ExposureSubject Subject);
 
 /// <summary>
 /// Writes queued exposures: a visitor's first exposure to an experiment inserts its row (the primary key keeps later ones
@@ -99,6 +108,20 @@ public sealed class ExposureWriter(ExposureRecorder recorder, IServiceScopeFacto
         foreach (var row in inserted)
         {
             var source = batch.First(item => item.ExperimentId == row.ExperimentId && item.StickyId == row.StickyId);
+            if (source.Subject == ExposureSubject.ProductPageContent)
+            {
+                db.AddIntegrationEvent(new ProductPageContentExposed
+                {
+                    EventId = Guid.CreateVersion7(source.At),
+                    OccurredAt = source.At,
+                    ContentId = row.ExperimentId,
+                    Variant = row.Variant,
+                    StickyId = row.StickyId,
+                    PartnerId = source.PartnerId,
+                });
+                continue;
+            }
+
             db.AddIntegrationEvent(new ExperimentExposed
             {
                 EventId = Guid.CreateVersion7(source.At),
@@ -116,8 +139,9 @@ public sealed class ExposureWriter(ExposureRecorder recorder, IServiceScopeFacto
 }
 
 /// <summary>
-/// At order verification (once per order, in its transaction): the customer's exposures to running experiments count the
-/// order for their variants — its total and discount, and a conversion the first time that visitor orders.
+/// At order verification (once per order, in its transaction): the customer's exposures to running experiments, and to
+/// product-page content entries not ended, count the order for their variants — its total and discount, and a conversion
+/// the first time that visitor orders.
 /// </summary>
 public static class ExperimentConversions
 {
@@ -133,8 +157,10 @@ public static class ExperimentConversions
         var exposed = await db.Database.SqlQuery<Exposed>($"""
             WITH mine AS (
               SELECT e.experiment_id, e.variant, e.converted_at IS NULL AS first_order
-              FROM experiment_exposures e JOIN experiments x ON x.id = e.experiment_id AND x.status = 'running'
+              FROM experiment_exposures e
               WHERE e.sticky_id = {stickyId}
+                AND (EXISTS (SELECT 1 FROM experiments x WHERE x.id = e.experiment_id AND x.status = 'running')
+                  OR EXISTS (SELECT 1 FROM product_page_contents c WHERE c.id = e.experiment_id AND c.state IN ('Published', 'Paused')))
               FOR UPDATE OF e),
             converted AS (
               UPDATE experiment_exposures e SET converted_at = {now}

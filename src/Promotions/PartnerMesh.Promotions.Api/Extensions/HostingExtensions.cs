@@ -7,11 +7,13 @@ using PartnerMesh.Promotions.Api.Audit;
 using PartnerMesh.Promotions.Api.Budgets;
 using PartnerMesh.Promotions.Api.Common;
 using PartnerMesh.Promotions.Api.Definitions;
+using PartnerMesh.Promotions.Api.EvaluationLog;
 using PartnerMesh.Promotions.Api.Evaluations;
 using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Api.IntegrationEvents;
 using PartnerMesh.Promotions.Api.Orders;
+using PartnerMesh.Promotions.Api.ProductPages;
 using PartnerMesh.Promotions.Api.RuleSets;
 using PartnerMesh.Redis;
 using PartnerMesh.ServiceDefaults;
@@ -33,7 +35,10 @@ public static class HostingExtensions
             bus.AddConsumer<RegisterPartnerConsumer>());
         builder.AddRedisConnection(ResourceNames.Redis);
 
-        builder.Services.AddOptions<PromotionsOptions>().BindConfiguration(PromotionsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<PromotionsOptions>().BindConfiguration(PromotionsOptions.SectionName).ValidateDataAnnotations()
+            .Validate(options => options.EvaluationLog is { SampleRate: >= 0 and <= 1, RetentionDays: >= 1 } && options.EvaluationLog.SweepInterval > TimeSpan.Zero,
+                "Promotions:EvaluationLog: SampleRate is 0 to 1, RetentionDays at least 1, SweepInterval positive.")
+            .ValidateOnStart();
         builder.Services.Configure<JsonOptions>(options => PromotionJson.Configure(options.SerializerOptions));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PromotionsMetrics>();
@@ -56,6 +61,13 @@ public static class HostingExtensions
         builder.Services.AddSingleton<ExposureRecorder>();
         builder.Services.AddSingleton<ExposureWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ExposureWriter>());
+        builder.Services.AddScoped<ProductPageContentService>();
+        builder.Services.AddSingleton<ProductPageService>();
+        builder.Services.AddSingleton<EvaluationLogRecorder>();
+        builder.Services.AddHostedService<EvaluationLogWriter>();
+        builder.Services.AddSingleton<EvaluationLogSweeper>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<EvaluationLogSweeper>());
+        builder.Services.AddScoped<EvaluationLogQueries>();
 
         builder.Services.AddHealthChecks().AddNpgSql(connectionString).AddCheck<RuleSetHealthCheck>("rule-set");
         return builder;

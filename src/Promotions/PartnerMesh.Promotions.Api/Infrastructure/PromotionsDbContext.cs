@@ -3,8 +3,10 @@ using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
 using PartnerMesh.Promotions.Api.Budgets;
 using PartnerMesh.Promotions.Api.Definitions;
+using PartnerMesh.Promotions.Api.EvaluationLog;
 using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Api.Orders;
+using PartnerMesh.Promotions.Api.ProductPages;
 using PartnerMesh.Promotions.Api.RuleSets;
 
 namespace PartnerMesh.Promotions.Api.Infrastructure;
@@ -21,6 +23,9 @@ public sealed class PromotionsDbContext(DbContextOptions<PromotionsDbContext> op
     public DbSet<Experiment> Experiments => Set<Experiment>();
     public DbSet<ExperimentExposureRecord> ExperimentExposures => Set<ExperimentExposureRecord>();
     public DbSet<ExperimentVariantStats> ExperimentVariantStats => Set<ExperimentVariantStats>();
+    public DbSet<ProductPageContentEntry> ProductPageContents => Set<ProductPageContentEntry>();
+    public DbSet<ProductPageContentVersion> ProductPageContentVersions => Set<ProductPageContentVersion>();
+    public DbSet<EvaluationLogEntry> EvaluationLog => Set<EvaluationLogEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -3,6 +3,7 @@ using PartnerMesh.Contracts.Promotions;
 using PartnerMesh.Data;
 using PartnerMesh.Outbox;
 using PartnerMesh.Promotions.Api.Budgets;
+using PartnerMesh.Promotions.Api.EvaluationLog;
 using PartnerMesh.Promotions.Api.Evaluations;
 using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Api.Infrastructure;
@@ -29,7 +30,7 @@ public sealed record VerificationResult(VerificationStatus Status, OrderVerifica
 /// </summary>
 public sealed class OrderVerificationService(
     PromotionsDbContext db, QuoteSigner signer, EvaluationService evaluations, BudgetLedger ledger, RuleSetProvider ruleSets,
-    TimeProvider timeProvider, PromotionsMetrics metrics)
+    TimeProvider timeProvider, PromotionsMetrics metrics, EvaluationLogRecorder log)
 {
     /// <summary>Expects a request that passed <see cref="VerifyOrderRules.Validate"/>.</summary>
     public async Task<VerificationResult> VerifyAsync(VerifyOrderRequest request, CancellationToken cancellationToken)
@@ -131,6 +132,7 @@ public sealed class OrderVerificationService(
         }
 
         metrics.OrderVerified(outcome);
+        log.Verified(verification, request, promotions);
         return new VerificationResult(VerificationStatus.Verified, OrderVerificationResponse.From(verification));
     }
 

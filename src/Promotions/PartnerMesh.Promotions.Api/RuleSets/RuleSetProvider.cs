@@ -3,7 +3,9 @@ using PartnerMesh.Promotions.Api.Common;
 using PartnerMesh.Promotions.Api.Definitions;
 using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Api.Infrastructure;
+using PartnerMesh.Promotions.Api.ProductPages;
 using PartnerMesh.Promotions.Domain.Evaluation;
+using PartnerMesh.Promotions.Domain.ProductPages;
 
 namespace PartnerMesh.Promotions.Api.RuleSets;
 
@@ -17,8 +19,18 @@ public sealed class RuleSetProvider(IServiceScopeFactory scopes, PromotionsMetri
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile RuleSet _current = RuleSet.Empty;
+    private volatile ContentSnapshot _contents = ContentSnapshot.Empty;
+    private volatile HashSet<Guid> _partners = [];
 
     public RuleSet Current => _current;
+
+    /// <summary>The live product-page content entries, loaded with the rule set (same version, same refresh).</summary>
+    public ContentSnapshot Contents => _contents;
+
+    /// <summary>Partners known at the last load; one registered since is found by <see cref="RememberPartner"/>.</summary>
+    public bool IsKnownPartner(Guid partnerId) => _partners.Contains(partnerId);
+
+    public void RememberPartner(Guid partnerId) => _partners = new HashSet<Guid>(_partners) { partnerId };
 
     public void Dispose() => _reloading.Dispose();
 
@@ -63,7 +75,10 @@ public sealed class RuleSetProvider(IServiceScopeFactory scopes, PromotionsMetri
 
             var experiments = (await db.Experiments.AsNoTracking().Where(experiment => experiment.Status == ExperimentStatuses.Running)
                 .ToListAsync(cancellationToken)).Select(ExperimentVariants.Definition);
+            var contents = await LoadContentsAsync(db, cancellationToken);
+            _partners = (await db.Partners.AsNoTracking().Select(partner => partner.Id).ToListAsync(cancellationToken)).ToHashSet();
             _current = new RuleSet(state.Version, compiled, state.StackingMode, state.KillSwitch, experiments);
+            _contents = contents;
             metrics.RuleSetLoaded(_current);
             _loaded.TrySetResult();
             logger.LogInformation("Rule set {Version} loaded: {Count} live promotions, mode {Mode}, kill switch {KillSwitch}",
@@ -73,5 +88,30 @@ public sealed class RuleSetProvider(IServiceScopeFactory scopes, PromotionsMetri
         {
             _reloading.Release();
         }
+    }
+
+    private async Task<ContentSnapshot> LoadContentsAsync(PromotionsDbContext db, CancellationToken cancellationToken)
+    {
+        var live = await db.ProductPageContents.AsNoTracking()
+            .Where(entry => entry.State == PromotionState.Published && entry.LiveVersion != null)
+            .Join(db.ProductPageContentVersions.AsNoTracking(),
+                entry => new { entry.Id, Version = entry.LiveVersion!.Value },
+                version => new { Id = version.ContentId, version.Version },
+                (entry, version) => version)
+            .ToListAsync(cancellationToken);
+        var compiled = new List<CompiledContent>(live.Count);
+        foreach (var version in live)
+        {
+            try
+            {
+                compiled.Add(new CompiledContent(version.ContentId, version.Version, ContentDefinitions.Read(version.Definition)));
+            }
+            catch (System.Text.Json.JsonException exception)
+            {
+                logger.LogError(exception, "Content entry {ContentId} version {Version} cannot be read and is left out", version.ContentId, version.Version);
+            }
+        }
+
+        return new ContentSnapshot(compiled);
     }
 }

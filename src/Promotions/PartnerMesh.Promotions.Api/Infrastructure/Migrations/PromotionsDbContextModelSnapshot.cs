@@ -320,6 +320,116 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                     b.ToTable("promotion_versions", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Promotions.Api.EvaluationLog.EvaluationLogEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<decimal?>("DiscountTotal")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("discount_total");
+
+                    b.Property<decimal?>("GrandTotal")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)")
+                        .HasColumnName("grand_total");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("LoggedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("logged_at");
+
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.PrimitiveCollection<Guid[]>("PromotionIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("promotion_ids");
+
+                    b.Property<Guid?>("QuoteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("quote_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<long?>("RuleSetVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rule_set_version");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("summary");
+
+                    b.Property<string>("Touchpoint")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("touchpoint");
+
+                    b.Property<string>("VisitorId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("visitor_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_evaluation_log");
+
+                    b.HasIndex("LoggedAt")
+                        .HasDatabaseName("ix_evaluation_log_logged_at");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_evaluation_log_order_id")
+                        .HasFilter("order_id IS NOT NULL");
+
+                    b.HasIndex("PromotionIds")
+                        .HasDatabaseName("ix_evaluation_log_promotion_ids");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("PromotionIds"), "gin");
+
+                    b.HasIndex("QuoteId")
+                        .HasDatabaseName("ix_evaluation_log_quote_id")
+                        .HasFilter("quote_id IS NOT NULL");
+
+                    b.HasIndex("VisitorId")
+                        .HasDatabaseName("ix_evaluation_log_visitor_id")
+                        .HasFilter("visitor_id IS NOT NULL");
+
+                    b.ToTable("evaluation_log", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Promotions.Api.Experiments.Experiment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -545,6 +655,105 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                     b.ToTable("order_verifications", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Promotions.Api.ProductPages.ProductPageContentEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<int>("LatestVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("latest_version");
+
+                    b.Property<int?>("LiveVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("live_version");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_product_page_contents");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_product_page_contents_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
+
+                    b.HasIndex("PartnerId")
+                        .HasDatabaseName("ix_product_page_contents_partner_id");
+
+                    b.ToTable("product_page_contents", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Promotions.Api.ProductPages.ProductPageContentVersion", b =>
+                {
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("content_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("changed_by");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("definition");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("ContentId", "Version")
+                        .HasName("pk_product_page_content_versions");
+
+                    b.ToTable("product_page_content_versions", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Promotions.Api.RuleSets.RuleSetState", b =>
                 {
                     b.Property<int>("Id")
@@ -602,6 +811,16 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_promotion_versions_promotions_promotion_id");
+                });
+
+            modelBuilder.Entity("PartnerMesh.Promotions.Api.ProductPages.ProductPageContentVersion", b =>
+                {
+                    b.HasOne("PartnerMesh.Promotions.Api.ProductPages.ProductPageContentEntry", null)
+                        .WithMany()
+                        .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_product_page_content_versions_product_page_contents_content");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,210 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using PartnerMesh.Promotions.Api.Common;
+using PartnerMesh.Promotions.Api.Definitions;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
+
+namespace PartnerMesh.Promotions.Api.ProductPages;
+
+public static class ProductPageEndpoints
+{
+    private const int MaxPageSize = 100;
+
+    /// <summary>The storefront's answer escapes &lt;, &gt;, &amp; and quotes (\u003C…): content that is HTML stays inert data even
+    /// where a client pastes the JSON into a page.</summary>
+    private static readonly JsonSerializerOptions StorefrontJson = new(PromotionJson.Options) { Encoder = JavaScriptEncoder.Default };
+
+    public static IEndpointRouteBuilder MapProductPageEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/promotions/product-page").WithTags("Product pages").RequireAuthorization(PartnerMeshPolicies.Storefront)
+            .MapPost("/", GetProductPageContent).WithName(nameof(GetProductPageContent)).Produces<ProductPageResponse>()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        var admin = app.MapGroup("/api/promotions/product-page/contents").WithTags("Product pages").RequireAuthorization(PartnerMeshPolicies.Admin);
+        admin.MapPost("/", CreateContent).WithName(nameof(CreateContent))
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        admin.MapGet("/", ListContents).WithName(nameof(ListContents));
+        admin.MapGet("/{id:guid}", GetContent).WithName(nameof(GetContent)).ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPut("/{id:guid}", UpdateContent).WithName(nameof(UpdateContent)).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        admin.MapPost("/{id:guid}/publish", PublishContent).WithName(nameof(PublishContent)).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapPost("/{id:guid}/pause", PauseContent).WithName(nameof(PauseContent)).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapPost("/{id:guid}/resume", ResumeContent).WithName(nameof(ResumeContent)).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapPost("/{id:guid}/end", EndContent).WithName(nameof(EndContent)).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapGet("/{id:guid}/versions", ListContentVersions).WithName(nameof(ListContentVersions)).ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapGet("/{id:guid}/versions/{version:int}", GetContentVersion).WithName(nameof(GetContentVersion)).ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapGet("/{id:guid}/results", GetContentResults).WithName(nameof(GetContentResults)).ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    /// <summary>What to show on a product page for this traffic: the content, its entry, version and variant, and why.</summary>
+    private static async Task<Results<JsonHttpResult<ProductPageResponse>, ValidationProblem, ProblemHttpResult>> GetProductPageContent(
+        ProductPageRequest request, ProductPageService pages, HttpResponse response, CancellationToken cancellationToken)
+    {
+        response.Headers.XContentTypeOptions = "nosniff";
+        if (ProductPageRequestRules.Validate(request) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return await pages.ResolveAsync(request, cancellationToken) is { } answer
+            ? TypedResults.Json(answer, StorefrontJson)
+            : Problems.Unprocessable("Unknown partner", $"No partner {request.PartnerId} is known.");
+    }
+
+    private static async Task<Results<Created<ContentResponse>, Ok<ContentResponse>, ValidationProblem, ProblemHttpResult>> CreateContent(
+        SaveContentRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ProductPageContentService contents,
+        ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var errors = ProductPageContentRules.Validate(request) ?? [];
+        if (idempotencyKey is { Length: 0 or > PromotionEndpoints.MaxIdempotencyKeyLength })
+        {
+            errors["Idempotency-Key"] = [$"An idempotency key has 1 to {PromotionEndpoints.MaxIdempotencyKeyLength} characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var result = await contents.CreateAsync(request.Definition!, request.Reason, idempotencyKey, Actor.Of(user), cancellationToken);
+        return result.Outcome switch
+        {
+            ContentOutcome.Done => TypedResults.Created($"/api/promotions/product-page/contents/{result.Content!.Id}", result.Content),
+            ContentOutcome.Replayed => TypedResults.Ok(result.Content!),
+            _ => Problem(result),
+        };
+    }
+
+    /// <summary>Entries by id; <c>status</c> (draft, scheduled, active, paused, ended) and <c>partnerId</c> filter; pass
+    /// <c>nextCursor</c> as <c>cursor</c> for the next page.</summary>
+    private static async Task<Results<Ok<ContentPage>, ValidationProblem>> ListContents(
+        ProductPageContentService contents, CancellationToken cancellationToken, string? status = null, Guid? partnerId = null,
+        string? cursor = null, int limit = 50)
+    {
+        Guid? after = null;
+        if (cursor is not null)
+        {
+            if (!Guid.TryParse(cursor, out var parsed))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["Use the nextCursor of the previous page."] });
+            }
+
+            after = parsed;
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"1 to {MaxPageSize}."] });
+        }
+
+        string[] statuses = [PromotionStatuses.Draft, PromotionStatuses.Scheduled, PromotionStatuses.Active, PromotionStatuses.Paused, PromotionStatuses.Ended];
+        if (status is not null && !statuses.Contains(status))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"One of {string.Join(", ", statuses)}."] });
+        }
+
+        return TypedResults.Ok(await contents.ListAsync(status, partnerId, after, limit, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ContentResponse>, ProblemHttpResult>> GetContent(
+        Guid id, ProductPageContentService contents, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (await contents.FindAsync(id, cancellationToken) is not { } content)
+        {
+            return NotFound(id);
+        }
+
+        response.Headers.ETag = $"\"{content.LatestVersion}\"";
+        return TypedResults.Ok(content);
+    }
+
+    /// <summary>A new version, live once published. Send <c>If-Match</c> with the ETag read (the latest version) to refuse
+    /// overwriting someone else's edit (412).</summary>
+    private static async Task<Results<Ok<ContentResponse>, ValidationProblem, ProblemHttpResult>> UpdateContent(
+        Guid id, SaveContentRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, ProductPageContentService contents,
+        ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var errors = ProductPageContentRules.Validate(request) ?? [];
+        int? expected = null;
+        if (ifMatch is not null)
+        {
+            if (int.TryParse(ifMatch.Trim().Trim('"'), out var version) && version > 0)
+            {
+                expected = version;
+            }
+            else
+            {
+                errors["If-Match"] = ["If-Match is the ETag of the entry as read, e.g. \"3\"."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return ToResult(id, await contents.UpdateAsync(id, request.Definition!, request.Reason, expected, Actor.Of(user), cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ContentResponse>, ValidationProblem, ProblemHttpResult>> PublishContent(
+        Guid id, [FromBody] PublishContentRequest? request, ProductPageContentService contents, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (request is { Version: < 1 } or { Reason.Length: > ProductPageContentRules.MaxReasonLength })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                [request.Version < 1 ? "version" : "reason"] = ["version is an existing version (1 or more); a reason has at most 500 characters."],
+            });
+        }
+
+        return ToResult(id, await contents.PublishAsync(id, request?.Version, request?.Reason, Actor.Of(user), cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ContentResponse>, ValidationProblem, ProblemHttpResult>> PauseContent(
+        Guid id, [FromBody] ContentChangeRequest? request, ProductPageContentService contents, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        ToResult(id, await contents.PauseAsync(id, Actor.Of(user), cancellationToken));
+
+    private static async Task<Results<Ok<ContentResponse>, ValidationProblem, ProblemHttpResult>> ResumeContent(
+        Guid id, [FromBody] ContentChangeRequest? request, ProductPageContentService contents, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        ToResult(id, await contents.ResumeAsync(id, Actor.Of(user), cancellationToken));
+
+    private static async Task<Results<Ok<ContentResponse>, ValidationProblem, ProblemHttpResult>> EndContent(
+        Guid id, [FromBody] ContentChangeRequest? request, ProductPageContentService contents, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        ToResult(id, await contents.EndAsync(id, Actor.Of(user), cancellationToken));
+
+    private static async Task<Results<Ok<IReadOnlyList<ContentVersionResponse>>, ProblemHttpResult>> ListContentVersions(
+        Guid id, ProductPageContentService contents, CancellationToken cancellationToken) =>
+        await contents.VersionsAsync(id, cancellationToken) is { } versions ? TypedResults.Ok(versions) : NotFound(id);
+
+    private static async Task<Results<Ok<ContentVersionResponse>, ProblemHttpResult>> GetContentVersion(
+        Guid id, int version, ProductPageContentService contents, CancellationToken cancellationToken) =>
+        await contents.VersionAsync(id, version, cancellationToken) is { } found
+            ? TypedResults.Ok(found)
+            : Problems.NotFound("Version not found", $"Content entry {id} has no version {version}.");
+
+    /// <summary>Per-variant exposures, conversions, AOV and the significance tests, as for an experiment.</summary>
+    private static async Task<Results<Ok<ContentResults>, ProblemHttpResult>> GetContentResults(
+        Guid id, ProductPageContentService contents, CancellationToken cancellationToken) =>
+        await contents.ResultsAsync(id, cancellationToken) is { } results ? TypedResults.Ok(results) : NotFound(id);
+
+    private static Results<Ok<ContentResponse>, ValidationProblem, ProblemHttpResult> ToResult(Guid id, ContentResult result) => result.Outcome switch
+    {
+        ContentOutcome.Done or ContentOutcome.Replayed => TypedResults.Ok(result.Content!),
+        ContentOutcome.NotFound => NotFound(id),
+        _ => Problem(result),
+    };
+
+    private static ProblemHttpResult Problem(ContentResult result) => result.Outcome switch
+    {
+        ContentOutcome.Unprocessable => Problems.Unprocessable("Content entry refused", result.Problem),
+        ContentOutcome.PreconditionFailed => TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status412PreconditionFailed, title: "Entry changed meanwhile"),
+        _ => Problems.Conflict("Content entry cannot change this way", result.Problem),
+    };
+
+    private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound("Content entry not found", $"No product-page content entry has id {id}.");
+}
