@@ -45,7 +45,8 @@ var analytics = builder.AddService<Projects.PartnerMesh_Analytics_Api>(ResourceN
 var partnerPortal = builder.AddService<Projects.PartnerMesh_PartnerPortal_Api>(ResourceNames.PartnerPortalApi, portOffset: 6,
         postgres.AddDatabase(ResourceNames.PortalDb), tokenKeys, messaging)
     .WithEnvironment("PartnerPortal__DataProtectionKey", portalDataProtectionKey)
-    .WithReference(analytics);
+    .WithReference(analytics)
+    .WithReference(surveys); // the survey insights page reads surveys' partner insights as the partner
 
 // Like eShop's web app, the gateway references the services without waiting for them: a route to a service that is
 // not up yet answers 503 with Retry-After, and the gateway starts alongside the services instead of after them.

@@ -12,6 +12,7 @@ using PartnerMesh.PartnerPortal.Api.IntegrationEvents;
 using PartnerMesh.PartnerPortal.Api.KeyRing;
 using PartnerMesh.PartnerPortal.Api.Portal;
 using PartnerMesh.PartnerPortal.Api.SignInSecurity;
+using PartnerMesh.PartnerPortal.Api.Surveys;
 using PartnerMesh.PartnerPortal.Api.Webhooks;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.OpenApi;
@@ -53,6 +54,7 @@ public static class HostingExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<SignInSecurityCleanup>());
         builder.AddPortalAuthentication();
         builder.AddAnalyticsClient();
+        builder.AddSurveysClient();
 
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
         {

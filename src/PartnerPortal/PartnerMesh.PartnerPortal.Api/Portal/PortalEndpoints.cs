@@ -108,7 +108,7 @@ public static class PortalEndpoints
             PortalPages.Login(tokens.FormFieldName, tokens.RequestToken!, shownEmail, error), HtmlContentType, statusCode: statusCode);
     }
 
-    private static ValueTask<object?> AddPageHeaders(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static ValueTask<object?> AddPageHeaders(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var headers = context.HttpContext.Response.Headers;
         headers.ContentSecurityPolicy = PortalPages.ContentSecurityPolicy;
