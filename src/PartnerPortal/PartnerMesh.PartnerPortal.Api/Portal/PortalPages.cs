@@ -122,7 +122,7 @@ public static class PortalPages
         return Layout(model.PartnerName, body.ToString(), SignOut(antiforgeryFieldName, antiforgeryToken));
     }
 
-    /// <summary>The header's navigation and sign-out form of a signed-in page.</summary>
+    /// <summary>The sign-out form in a signed-in page's header (the layout adds the navigation before it).</summary>
     internal static string SignOut(string antiforgeryFieldName, string antiforgeryToken)
     {
         var signOut = new StringBuilder();

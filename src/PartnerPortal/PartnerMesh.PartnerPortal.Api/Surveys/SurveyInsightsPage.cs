@@ -51,28 +51,32 @@ public static class SurveyInsightsPage
         body.Append("</p>");
         AppendWeeksForm(body, model.Weeks, error);
 
-        if (error is not null)
+        // After a bad request surveys was not asked: the form above says what to change.
+        if (error is null)
         {
-            // Nothing asked of surveys: the form above says what to change.
-        }
-        else if (model.Report is not { } report)
-        {
-            body.Append("<section class=\"card\" aria-labelledby=\"survey-totals-title\"><h2 id=\"survey-totals-title\">Your survey insights</h2>");
-            body.Append("<p class=\"notice\" role=\"status\">").Append(E(UnavailableMessage)).Append("</p></section>");
-        }
-        else
-        {
-            AppendTotals(body, report);
-            var names = report.Surveys.ToDictionary(survey => survey.Id);
-            var surveyIds = report.Cells.Select(cell => cell.SurveyId).Distinct()
-                .OrderBy(id => names.TryGetValue(id, out var survey) ? survey.Name : "", StringComparer.Ordinal).ThenBy(id => id);
-            foreach (var surveyId in surveyIds)
-            {
-                AppendSurvey(body, report, names.GetValueOrDefault(surveyId), surveyId);
-            }
+            AppendReport(body, model.Report);
         }
 
         return PortalPages.Layout("Survey insights", body.ToString(), PortalPages.SignOut(antiforgeryFieldName, antiforgeryToken));
+    }
+
+    private static void AppendReport(StringBuilder body, SurveyInsightsReport? report)
+    {
+        if (report is null)
+        {
+            body.Append("<section class=\"card\" aria-labelledby=\"survey-totals-title\"><h2 id=\"survey-totals-title\">Your survey insights</h2>");
+            body.Append("<p class=\"notice\" role=\"status\">").Append(E(UnavailableMessage)).Append("</p></section>");
+            return;
+        }
+
+        AppendTotals(body, report);
+        var names = report.Surveys.ToDictionary(survey => survey.Id);
+        var surveyIds = report.Cells.Select(cell => cell.SurveyId).Distinct()
+            .OrderBy(id => names.TryGetValue(id, out var survey) ? survey.Name : "", StringComparer.Ordinal).ThenBy(id => id);
+        foreach (var surveyId in surveyIds)
+        {
+            AppendSurvey(body, report, names.GetValueOrDefault(surveyId), surveyId);
+        }
     }
 
     private static void AppendWeeksForm(StringBuilder body, int weeks, string? error)
