@@ -46,7 +46,8 @@ var partnerPortal = builder.AddService<Projects.PartnerMesh_PartnerPortal_Api>(R
         postgres.AddDatabase(ResourceNames.PortalDb), tokenKeys, messaging)
     .WithEnvironment("PartnerPortal__DataProtectionKey", portalDataProtectionKey)
     .WithReference(analytics)
-    .WithReference(promotions); // the experiments page reads the partner's experiments as that partner
+    .WithReference(promotions) // the experiments page reads the partner's experiments as that partner
+    .WithReference(surveys); // the survey insights page reads surveys' partner insights as the partner
 
 // Like eShop's web app, the gateway references the services without waiting for them: a route to a service that is
 // not up yet answers 503 with Retry-After, and the gateway starts alongside the services instead of after them.

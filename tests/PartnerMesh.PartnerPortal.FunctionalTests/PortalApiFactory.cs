@@ -17,6 +17,8 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
 {
     public FakeAnalytics Analytics { get; } = new();
 
+    public FakeSurveys Surveys { get; } = new();
+
     /// <summary>The secret that encrypts the key ring in portaldb (<c>PartnerPortal:DataProtectionKey</c>).</summary>
     public string DataProtectionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
@@ -27,12 +29,14 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
     public override async ValueTask InitializeAsync()
     {
         await Analytics.StartAsync();
+        await Surveys.StartAsync();
         await base.InitializeAsync();
     }
 
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
     {
         settings[$"services:{ResourceNames.AnalyticsApi}:http:0"] = AnalyticsAddress().ToString();
+        settings[$"services:{ResourceNames.SurveysApi}:http:0"] = SurveysAddress().ToString();
         settings["PartnerPortal:DataProtectionKey"] = DataProtectionKey;
         // Webhook receivers in tests listen on loopback over http; retries come quickly.
         settings["Webhooks:InsecureHosts:0"] = "127.0.0.1";
@@ -49,6 +53,9 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
 
     /// <summary>Where the portal finds analytics-api.</summary>
     protected virtual Uri AnalyticsAddress() => Analytics.BaseAddress;
+
+    /// <summary>Where the portal finds surveys-api.</summary>
+    protected virtual Uri SurveysAddress() => Surveys.BaseAddress;
 
     /// <summary>Publishes <c>PartnerRegistered</c> as attribution would and waits until the portal knows the partner.</summary>
     public async Task<Guid> RegisterPartnerAsync(string name = "Acme Deals")
@@ -87,6 +94,7 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
     {
         await base.DisposeAsync();
         await Analytics.DisposeAsync();
+        await Surveys.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 }

@@ -36,7 +36,7 @@ public sealed class EmailLinkTests(SurveysApiFactory factory) : IClassFixture<Su
     {
         var survey = await _client.CreateSurveyAsync(EmailSurvey());
         var id = survey["id"]!.GetValue<Guid>();
-        var order = new JsonObject { ["orderId"] = $"order-{Guid.NewGuid():N}", ["customerId"] = "c-1" };
+        var order = new JsonObject { ["orderId"] = $"order-{Guid.NewGuid():N}", ["customerId"] = $"c-{Guid.NewGuid():N}" };
 
         var first = await (await _client.Storefront.PostAsJsonAsync($"/api/surveys/surveys/{id}/email-links", order, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
         var second = await (await _client.Storefront.PostAsJsonAsync($"/api/surveys/surveys/{id}/email-links", order.DeepClone(), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);

@@ -93,6 +93,11 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
         Assert.Null(lone["nps"]);
         Assert.DoesNotContain("secret-text", wide.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain("lone shopper", wide.ToJsonString(), StringComparison.Ordinal);
+        // The surveys the cells name, by name and kind, for the portal to show (no questions, no answers).
+        var named = Assert.Single(wide["surveys"]!.AsArray())!;
+        Assert.Equal((id, survey["name"]!.GetValue<string>(), survey["kind"]!.GetValue<string>()),
+            (named["id"]!.GetValue<Guid>(), named["name"]!.GetValue<string>(), named["kind"]!.GetValue<string>()));
+        Assert.Equal(["id", "name", "kind"], named.AsObject().Select(property => property.Key));
     }
 
     [Fact]
@@ -138,6 +143,7 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
         var own = await PartnerReportAsync(owner, week, week.AddDays(6), id);
 
         Assert.Empty(theirs["cells"]!.AsArray());
+        Assert.Empty(theirs["surveys"]!.AsArray());
         Assert.NotEqual(partner, theirs["partnerId"]!.GetValue<Guid>());
         Assert.Equal(5, own["totals"]!["responses"]!.GetValue<int>());
         Assert.Equal(HttpStatusCode.Forbidden, (await owner.GetAsync("/api/surveys/insights", Ct)).StatusCode);

@@ -18,12 +18,22 @@ public sealed class SurveysMetrics
         var meter = meterFactory.Create(MeterName);
         _decisions = meter.CreateCounter<long>("partnermesh.surveys.decisions", "{decision}", "Which-survey-now decisions, by result (shown or the reason nothing was shown).");
         _responses = meter.CreateCounter<long>("partnermesh.surveys.responses", "{response}", "Response submissions, by result (ok, replayed or the refusal reason).");
-        _links = meter.CreateCounter<long>("partnermesh.surveys.email_links", "{link}", "Email links issued.");
+        _links = meter.CreateCounter<long>("partnermesh.surveys.email_links", "{link}", "Email link requests, by result (issued, or refused: contact-frequency, contact-record-unavailable).");
     }
 
     public void Decided(string result) => _decisions.Add(1, new KeyValuePair<string, object?>("result", result));
 
     public void Submitted(string result) => _responses.Add(1, new KeyValuePair<string, object?>("result", result));
 
-    public void LinkIssued() => _links.Add(1);
+    public void LinkIssued() => LinkRequested(EmailLinkResults.Issued);
+
+    public void LinkRequested(string result) => _links.Add(1, new KeyValuePair<string, object?>("result", result));
+}
+
+/// <summary>The results of an email link request, as the metric's <c>result</c> tag and the refusal's <c>reason</c>.</summary>
+public static class EmailLinkResults
+{
+    public const string Issued = "issued";
+    public const string ContactFrequency = "contact-frequency";
+    public const string ContactRecordUnavailable = "contact-record-unavailable";
 }

@@ -55,7 +55,7 @@ public sealed class Aggregator(
         // New sessions are the most numerous new facts (one per visit): one unnest insert instead of EF's per-row inserts.
         var sessions = state.Added.OfType<SessionFact>().ToList();
         await InsertSessionsAsync(sessions, cancellationToken);
-        db.AddRange(state.Added.Where(fact => fact is not SessionFact));
+        await WriteFactsAsync(state, cancellationToken);
         foreach (var change in state.SegmentChanges)
         {
             db.AddIntegrationEvent(new CustomerSegmentChanged
@@ -136,6 +136,28 @@ public sealed class Aggregator(
                 AS d(id, started_at, visitor, converted, partner, campaign, source, touchpoint, segments)
             """,
             cancellationToken);
+    }
+
+    /// <summary>
+    /// The batch's other new facts and every loaded fact it changed, one set-based upsert per fact type (carts, orders,
+    /// customers, survey showings, changed sessions) instead of EF Core's statement per row; the changed facts are then
+    /// marked unchanged so <c>SaveChanges</c> writes only the outbox.
+    /// </summary>
+    private async Task WriteFactsAsync(ProjectionState state, CancellationToken cancellationToken)
+    {
+        var changed = db.ChangeTracker.Entries()
+            .Where(entry => entry.State == EntityState.Modified && entry.Entity is DimensionedFact or CustomerFact)
+            .ToList();
+        var facts = state.Added.Where(fact => fact is not SessionFact).Concat(changed.Select(entry => entry.Entity));
+        foreach (var group in facts.GroupBy(fact => fact.GetType()).OrderBy(group => group.Key.Name, StringComparer.Ordinal))
+        {
+            await db.UpsertAsync(group.Key, [.. group], cancellationToken);
+        }
+
+        foreach (var entry in changed)
+        {
+            entry.State = EntityState.Unchanged;
+        }
     }
 
     /// <summary>Takes the aggregation lock for the current transaction, if free.</summary>

@@ -20,9 +20,6 @@ public static class ExperimentPages
     public const string UnavailableMessage = "Experiment results are unavailable right now. Please try again in a few minutes.";
     public const string NoExperimentsMessage = "No experiments run on your traffic yet.";
 
-    /// <summary>The portal's navigation link to this page (signed-in pages only).</summary>
-    public const string NavigationLink = "<nav aria-label=\"Portal\" class=\"card\"><a href=\"/portal/\">Dashboard</a> · <a href=\"/portal/experiments\">Experiments</a></nav>";
-
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
     public static RouteHandlerBuilder MapExperimentPages(this IEndpointRouteBuilder app) =>

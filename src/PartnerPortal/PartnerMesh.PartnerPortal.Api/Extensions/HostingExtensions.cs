@@ -13,6 +13,7 @@ using PartnerMesh.PartnerPortal.Api.IntegrationEvents;
 using PartnerMesh.PartnerPortal.Api.KeyRing;
 using PartnerMesh.PartnerPortal.Api.Portal;
 using PartnerMesh.PartnerPortal.Api.SignInSecurity;
+using PartnerMesh.PartnerPortal.Api.Surveys;
 using PartnerMesh.PartnerPortal.Api.Webhooks;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.OpenApi;
@@ -55,6 +56,7 @@ public static class HostingExtensions
         builder.AddPortalAuthentication();
         builder.AddAnalyticsClient();
         builder.AddPromotionsClient();
+        builder.AddSurveysClient();
 
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
         {

@@ -62,8 +62,13 @@ public static class PortalPages
         th:first-child, td:first-child { text-align: left; }
         thead th { color: var(--muted); font-size: .85rem; }
         .amount { display: block; white-space: nowrap; }
+        nav { display: flex; gap: 1rem; margin-right: auto; }
+        .suppressed { color: var(--muted); font-style: italic; }
         .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
         """;
+
+    /// <summary>The signed-in pages' links.</summary>
+    private const string Navigation = "<nav aria-label=\"Portal\"><a href=\"/portal/\">Dashboard</a><a href=\"/portal/surveys\">Survey insights</a><a href=\"/portal/experiments\">Experiments</a></nav>";
 
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
@@ -114,11 +119,17 @@ public static class PortalPages
             AppendDays(body, report.Days);
         }
 
+        return Layout(model.PartnerName, body.ToString(), SignOut(antiforgeryFieldName, antiforgeryToken));
+    }
+
+    /// <summary>The sign-out form in a signed-in page's header (the layout adds the navigation before it).</summary>
+    internal static string SignOut(string antiforgeryFieldName, string antiforgeryToken)
+    {
         var signOut = new StringBuilder();
         signOut.Append("<form method=\"post\" action=\"/portal/logout\">");
         signOut.Append("<input type=\"hidden\" name=\"").Append(E(antiforgeryFieldName)).Append("\" value=\"").Append(E(antiforgeryToken)).Append("\">");
         signOut.Append("<button type=\"submit\" class=\"link-button\">Sign out</button></form>");
-        return Layout(model.PartnerName, body.ToString(), signOut.ToString());
+        return signOut.ToString();
     }
 
     private static void AppendTotals(StringBuilder body, KpiTotals totals)
@@ -222,14 +233,13 @@ public static class PortalPages
         <style>{Css}</style>
         </head>
         <body>
-        <header><a class="brand" href="{PortalSession.DashboardPath}">PartnerMesh Partner Portal</a>{signOut}</header>
-        {(signOut is null ? "" : Experiments.ExperimentPages.NavigationLink)}
+        <header><a class="brand" href="{PortalSession.DashboardPath}">PartnerMesh Partner Portal</a>{(signOut is null ? "" : Navigation)}{signOut}</header>
         <main>{main}</main>
         </body>
         </html>
         """;
 
-    private static string E(string value) => Encoder.Encode(value);
+    internal static string E(string value) => Encoder.Encode(value);
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -1,7 +1,12 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Outbox;
+using PartnerMesh.Redis;
+using PartnerMesh.Redis.ContactFrequency;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Surveys.Api.Common;
@@ -19,6 +24,10 @@ public sealed record IssueEmailLinkRequest
     public string? OrderId { get; init; }
     public string? VisitorId { get; init; }
     public string? CustomerId { get; init; }
+
+    /// <summary>The address the link is sent to: only claims the shared contact record (hashed there), never stored.</summary>
+    public string? Email { get; init; }
+
     public Guid? PartnerId { get; init; }
     public string? CampaignId { get; init; }
     public string? TrafficSource { get; init; }
@@ -36,17 +45,23 @@ public sealed record EmailLinkSurvey(Guid ImpressionId, Guid SurveyId, int Versi
 /// survey's version at issue time and takes one response before it expires. Issuing a link is a showing
 /// (<c>SurveyShown</c>, trigger <c>email-link</c>), so response rates cover email too.
 /// </summary>
-public static class EmailLinkEndpoints
+public static partial class EmailLinkEndpoints
 {
     /// <summary>Shorter than other ids: without a visitor or customer id, the showing's visitor is <c>order:{orderId}</c>.</summary>
     public const int MaxOrderIdLength = Targeting.MaxIdLength - 8;
+
+    /// <summary>The channel an email link records in the shared contact-frequency record.</summary>
+    public const string ContactChannel = "survey-email";
+
+    public const int MaxEmailLength = 254;
 
     public static RouteGroupBuilder MapEmailLinkEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/surveys").WithTags("Email links").RequireAuthorization(PartnerMeshPolicies.Storefront);
         group.MapPost("/surveys/{id:guid}/email-links", IssueEmailLink).WithName(nameof(IssueEmailLink))
             .WithSummary("Issue the signed, expiring, single-use link for one order (the same link again for the same order)")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/email-links/{token}", OpenEmailLink).WithName(nameof(OpenEmailLink))
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone);
         group.MapPost("/email-links/{token}/responses", RespondThroughEmailLink).WithName(nameof(RespondThroughEmailLink))
@@ -56,6 +71,7 @@ public static class EmailLinkEndpoints
 
     private static async Task<Results<Created<EmailLinkView>, Ok<EmailLinkView>, ValidationProblem, ProblemHttpResult>> IssueEmailLink(
         Guid id, IssueEmailLinkRequest request, SurveysDbContext db, EmailLinkSigner signer, IOptions<SurveysOptions> options,
+        ContactFrequencyRecord contacts, RedisOutage outage, HttpContext httpContext, ILoggerFactory loggers,
         TimeProvider timeProvider, SurveysMetrics metrics, CancellationToken cancellationToken)
     {
         var errors = new Errors();
@@ -76,6 +92,11 @@ public static class EmailLinkEndpoints
             {
                 errors.Add(field, $"{field} has 1 to {Targeting.MaxIdLength} characters.");
             }
+        }
+
+        if (request?.Email is { } email && !IsEmail(email))
+        {
+            errors.Add("email", $"email is an address of 3 to {MaxEmailLength} characters.");
         }
 
         if (request?.Segments is { Count: > Targeting.MaxSegments } || request?.Segments?.Any(segment => !SurveyRules.IsKey(segment)) == true)
@@ -102,6 +123,32 @@ public static class EmailLinkEndpoints
         if (await ExistingAsync(db, id, request!.OrderId!, cancellationToken) is { } existing)
         {
             return TypedResults.Ok(View(signer, existing));
+        }
+
+        // The shared recontact cooldown (with on-site surveys and coupon offers), claimed before anything is written. The
+        // contact id is this survey and order, so a retried issue (after a failed write) is granted by its own claim.
+        ContactClaim claim;
+        try
+        {
+            claim = await contacts.TryClaimAsync(ContactSubjectOf(request), ContactChannel, contactId: ContactIdOf(survey.Id, request.OrderId!));
+        }
+        catch (Exception exception) when (RedisOutage.IsUnavailable(exception))
+        {
+            if (outage.ShouldWarn())
+            {
+                LogContactRecordUnavailable(loggers.CreateLogger(typeof(EmailLinkEndpoints)), exception);
+            }
+
+            metrics.LinkRequested(EmailLinkResults.ContactRecordUnavailable);
+            httpContext.Response.Headers.RetryAfter = "60";
+            return Problems.Refused(StatusCodes.Status503ServiceUnavailable, EmailLinkResults.ContactRecordUnavailable, "Contact record unavailable",
+                "The shared contact-frequency record cannot be read, so no link is issued; try again later.");
+        }
+
+        if (!claim.Granted)
+        {
+            metrics.LinkRequested(EmailLinkResults.ContactFrequency);
+            return ContactRefused(httpContext, claim.RetryAfter ?? timeProvider.GetUtcNow() + contacts.GlobalCooldown, timeProvider);
         }
 
         var now = Clock.Now(timeProvider);
@@ -199,6 +246,42 @@ public static class EmailLinkEndpoints
 
         return (impression, null);
     }
+
+    /// <summary>
+    /// The shopper's identities for the shared record: visitor, customer and email as given; a link that names none of
+    /// them is claimed under its order (<c>order:{orderId}</c>, the showing's visitor), so it is still one contact.
+    /// </summary>
+    public static ContactSubject ContactSubjectOf(IssueEmailLinkRequest request)
+    {
+        var subject = new ContactSubject(request.VisitorId, request.CustomerId, request.Email);
+        return subject.IsEmpty ? new ContactSubject(VisitorId: $"order:{request.OrderId}") : subject;
+    }
+
+    /// <summary>An address as far as the shared record needs one: 3 to 254 characters, no spaces, an '@' with text on both sides.</summary>
+    public static bool IsEmail(string email) =>
+        email.Length is >= 3 and <= MaxEmailLength && StoredText.IsStorable(email) && !email.Any(char.IsWhiteSpace)
+        && email.IndexOf('@', StringComparison.Ordinal) is > 0 and var at && at < email.Length - 1;
+
+    /// <summary><c>email-link:{survey}:{hash of the order id}</c>: the contact id may not hold '|', an order id may.</summary>
+    public static string ContactIdOf(Guid surveyId, string orderId) =>
+        $"email-link:{surveyId:N}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(orderId)))[..32]}";
+
+    private static ProblemHttpResult ContactRefused(HttpContext httpContext, DateTimeOffset retryAfter, TimeProvider timeProvider)
+    {
+        var seconds = Math.Max(1, (long)Math.Ceiling((retryAfter - timeProvider.GetUtcNow()).TotalSeconds));
+        httpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            "The shopper was contacted (a survey or an offer) within the shared recontact cooldown; no link was issued.",
+            statusCode: StatusCodes.Status409Conflict, title: "Shopper contacted recently",
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["reason"] = EmailLinkResults.ContactFrequency,
+                ["retryAfter"] = retryAfter,
+            });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The shared contact-frequency record is unavailable: no email links are issued")]
+    private static partial void LogContactRecordUnavailable(ILogger logger, Exception exception);
 
     private static ProblemHttpResult UsedLink() =>
         Problems.Refused(StatusCodes.Status409Conflict, "link-used", "Link already used", "This link was already used to answer the survey.");

@@ -128,7 +128,8 @@ public static class InsightsEndpoints
         }
 
         var (responses, showings) = await insights.LoadAsync(new InsightsFilter(surveyId, first, last, partner, null, null, null), cancellationToken);
-        return TypedResults.Ok(PartnerInsights.Build(partner!.Value, responses, showings, options.Value.PartnerMinimumGroupSize, first, last, by));
+        var report = PartnerInsights.Build(partner!.Value, responses, showings, options.Value.PartnerMinimumGroupSize, first, last, by);
+        return TypedResults.Ok(report with { Surveys = await insights.SurveysAsync([.. report.Cells.Select(cell => cell.SurveyId).Distinct()], cancellationToken) });
     }
 
     private static Errors ValidateFilter(DateOnly? from, DateOnly? to, string? campaignId, string? segment, string? touchpoint)

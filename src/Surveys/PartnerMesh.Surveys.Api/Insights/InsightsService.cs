@@ -26,6 +26,12 @@ public sealed class InsightsService(SurveysDbContext db)
         return (responses, showings);
     }
 
+    public async Task<IReadOnlyList<PartnerSurvey>> SurveysAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0
+            ? []
+            : await db.Surveys.AsNoTracking().Where(survey => ids.Contains(survey.Id)).OrderBy(survey => survey.Name).ThenBy(survey => survey.Id)
+                .Select(survey => new PartnerSurvey(survey.Id, survey.Name, survey.Kind)).ToListAsync(cancellationToken);
+
     /// <summary>Responses newest first; <paramref name="text"/> searches free text (case-insensitive, literal).</summary>
     public async Task<ResponsePage> SearchAsync(InsightsFilter filter, string? text, int limit, Guid? before, CancellationToken cancellationToken)
     {

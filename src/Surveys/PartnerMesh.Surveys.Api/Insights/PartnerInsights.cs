@@ -12,8 +12,15 @@ public sealed record PartnerCell(
 /// <summary>Totals over the shown cells only, so they never depend on a suppressed cell.</summary>
 public sealed record PartnerTotals(int Shown, int Responses, NpsFigure? Nps, CsatFigure? Csat);
 
+/// <summary>A survey the report has cells of: its name and kind, so a partner can tell them apart (no questions, no answers).</summary>
+public sealed record PartnerSurvey(Guid Id, string Name, string Kind);
+
 public sealed record PartnerInsightsReport(Guid PartnerId, int MinimumGroupSize, string Bucket, DateOnly From, DateOnly To, string? By,
-    IReadOnlyList<PartnerCell> Cells, PartnerTotals Totals);
+    IReadOnlyList<PartnerCell> Cells, PartnerTotals Totals)
+{
+    /// <summary>The surveys named by <see cref="Cells"/>, by name.</summary>
+    public IReadOnlyList<PartnerSurvey> Surveys { get; init; } = [];
+}
 
 /// <summary>
 /// Partner insights that cannot reveal one shopper (pure). Every figure belongs to a fixed cell — one survey, one whole
