@@ -117,8 +117,49 @@ output.AppendLine();
 output.AppendLine(lossless
     ? "Zero loss: every acknowledged click is stored once and counted once in analytics."
     : "LOSS OR DOUBLE COUNT: the figures above disagree.");
+
+// Conversion → commission in the partner's ledger: the order's commission is booked in the transaction that records
+// the order, so it is in the ledger when the 201 arrives; the latency of that answer is the time to the ledger.
+var ledgerChecked = true;
+if (options.OrderRate > 0)
+{
+    var storefront = new List<HttpClient> { GatewayClient(options.Gateway, await CreateKeyAsync(admin, "storefront")) };
+    var orderClicks = clickIds.Keys.ToArray();
+    var booked = 0;
+    var commission = 0m;
+    var orders = await RunAsync(storefront, options.OrderRate, TimeSpan.FromSeconds(options.Seconds), async (http, index) =>
+    {
+        using var response = await http.PostAsJsonAsync("/api/attribution/conversions", new JsonObject
+        {
+            ["orderId"] = $"bench-{Guid.NewGuid():N}", ["clickId"] = orderClicks[index % orderClicks.Length], ["amount"] = 50m,
+            ["currency"] = "EUR", ["orderedAt"] = DateTimeOffset.UtcNow.AddMinutes(1),
+        });
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            return false;
+        }
+
+        var amount = (await response.Content.ReadFromJsonAsync<JsonObject>())!["commissionAmount"]!.GetValue<decimal>();
+        lock (storefront)
+        {
+            booked++;
+            commission += amount;
+        }
+
+        return true;
+    });
+    var ledger = (await admin.GetFromJsonAsync<JsonObject>($"/api/attribution/partners/{partnerId}/ledger"))!;
+    var earned = ledger["totals"]!.AsArray().Sum(total => total!["earned"]!.GetValue<decimal>());
+    ledgerChecked = earned == commission;
+    output.AppendLine();
+    output.AppendLine("| orders offered /s | achieved /s | p50 ms | p95 ms | p99 ms | errors | commission booked | in the ledger |");
+    output.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    output.AppendLine(CultureInfo.InvariantCulture,
+        $"| {options.OrderRate:N0} | {orders.Achieved:N0} | {orders.P(50):F1} | {orders.P(95):F1} | {orders.P(99):F1} | {orders.Errors} | {booked:N0} orders, {commission:N2} EUR | {earned:N2} EUR |");
+}
+
 Console.WriteLine(output);
-return lossless ? 0 : 3;
+return lossless && ledgerChecked ? 0 : 3;
 
 static Guid? ClickIdOf(Uri? location)
 {
@@ -168,7 +209,8 @@ static HttpClient ShopperClient(Uri gateway, IPAddress proxy) =>
         Timeout = TimeSpan.FromSeconds(30),
     };
 
-internal sealed record ClickBenchOptions(Uri Gateway, string AdminKey, int[] Rates, int Seconds, string ProxyAddress, int AnalyticsDeadlineSeconds)
+internal sealed record ClickBenchOptions(
+    Uri Gateway, string AdminKey, int[] Rates, int Seconds, string ProxyAddress, int AnalyticsDeadlineSeconds, int OrderRate)
 {
     public static ClickBenchOptions Parse(string[] args)
     {
@@ -182,6 +224,7 @@ internal sealed record ClickBenchOptions(Uri Gateway, string AdminKey, int[] Rat
             [.. Value("--rates", "1000,2000,5000").Split(',').Select(part => int.Parse(part, CultureInfo.InvariantCulture))],
             int.Parse(Value("--seconds", "10"), CultureInfo.InvariantCulture),
             Value("--proxy-address", "127.0.0.2"),
-            int.Parse(Value("--analytics-deadline", "180"), CultureInfo.InvariantCulture));
+            int.Parse(Value("--analytics-deadline", "180"), CultureInfo.InvariantCulture),
+            int.Parse(Value("--order-rate", "200"), CultureInfo.InvariantCulture));
     }
 }
