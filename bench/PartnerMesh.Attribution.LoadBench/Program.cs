@@ -72,9 +72,11 @@ output.AppendLine();
 output.AppendLine("| offered /s | achieved /s | p50 ms | p90 ms | p99 ms | max ms | errors |");
 output.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
 await RunAsync(shoppers, options.Rates[0], TimeSpan.FromSeconds(2), ClickAsync);
+var results = new List<LoadResult>();
 foreach (var rate in options.Rates)
 {
     var result = await RunAsync(shoppers, rate, TimeSpan.FromSeconds(options.Seconds), ClickAsync);
+    results.Add(result);
     output.AppendLine(CultureInfo.InvariantCulture,
         $"| {rate:N0} | {result.Achieved:N0} | {result.P(50):F1} | {result.P(90):F1} | {result.P(99):F1} | {result.Max:F1} | {result.Errors} |");
     Console.Error.WriteLine($"clicks {rate}/s: achieved {result.Achieved:N0}/s, p99 {result.P(99):F1} ms, {result.Errors} errors");
@@ -98,7 +100,7 @@ do
     var today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     var daily = await admin.GetFromJsonAsync<JsonObject>($"/api/analytics/partners/{partnerId}/daily?from={today}&to={today}");
     counted = daily!["totals"]!["clicks"]!.GetValue<long>();
-    if (counted >= clickIds.Count || analyticsClock.Elapsed > TimeSpan.FromSeconds(options.AnalyticsDeadlineSeconds))
+    if (counted >= stored || analyticsClock.Elapsed > TimeSpan.FromSeconds(options.AnalyticsDeadlineSeconds))
     {
         break;
     }
@@ -111,11 +113,17 @@ output.AppendLine();
 output.AppendLine("| acknowledged clicks | distinct click ids | repeats answered with an earlier id | attribution: clicks / duplicates | analytics: clicks | analytics caught up after |");
 output.AppendLine("|---:|---:|---:|---:|---:|---:|");
 output.AppendLine(CultureInfo.InvariantCulture,
-    $"| {acknowledged:N0} | {clickIds.Count:N0} | {acknowledged - clickIds.Count:N0} | {stored:N0} / {duplicates:N0} | {counted:N0} | {(counted >= clickIds.Count ? $"{analyticsClock.Elapsed.TotalSeconds:F1} s" : "not within the deadline")} |");
-var lossless = stored == clickIds.Count && duplicates == acknowledged - clickIds.Count && counted == clickIds.Count;
+    $"| {acknowledged:N0} | {clickIds.Count:N0} | {acknowledged - clickIds.Count:N0} | {stored:N0} / {duplicates:N0} | {counted:N0} | {(counted >= stored ? $"{analyticsClock.Elapsed.TotalSeconds:F1} s" : "not within the deadline")} |");
+// A request the benchmark gave up on (an error) may still have been recorded: then attribution holds more than was
+// acknowledged. Without errors the counts must be equal.
+var clickErrors = results.Sum(result => result.Errors);
+var lossless = (clickErrors == 0
+        ? stored == clickIds.Count && duplicates == acknowledged - clickIds.Count
+        : stored >= clickIds.Count && stored + duplicates >= acknowledged)
+    && counted == stored;
 output.AppendLine();
 output.AppendLine(lossless
-    ? "Zero loss: every acknowledged click is stored once and counted once in analytics."
+    ? $"Zero loss: every acknowledged click is stored once and counted once in analytics{(clickErrors == 0 ? "." : $" ({clickErrors:N0} requests timed out or failed; attribution may hold clicks the benchmark did not see acknowledged).")}"
     : "LOSS OR DOUBLE COUNT: the figures above disagree.");
 
 // Conversion → commission in the partner's ledger: the order's commission is booked in the transaction that records
@@ -123,15 +131,32 @@ output.AppendLine(lossless
 var ledgerChecked = true;
 if (options.OrderRate > 0)
 {
+    // Orders of one partner commit one at a time (its row is locked for tiers and budgets): spread over 20 partners.
     var storefront = new List<HttpClient> { GatewayClient(options.Gateway, await CreateKeyAsync(admin, "storefront")) };
-    var orderClicks = clickIds.Keys.ToArray();
+    var orderPartners = new List<Guid>();
+    var orderClicks = new List<Guid>();
+    for (var index = 0; index < 20; index++)
+    {
+        var orderPartner = (await (await PostAsync(admin, "/api/attribution/partners", new JsonObject
+        {
+            ["name"] = $"Order bench {index}", ["email"] = $"order-bench-{Guid.NewGuid():N}@example.com", ["kind"] = "affiliate", ["commissionRate"] = 0.1,
+        })).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        var orderCode = $"orders-{Guid.NewGuid():N}"[..20];
+        await PostAsync(admin, $"/api/attribution/partners/{orderPartner}/links", new JsonObject { ["targetUrl"] = "https://shop.example/landing", ["code"] = orderCode });
+        using var click = new HttpRequestMessage(HttpMethod.Get, $"/r/{orderCode}");
+        click.Headers.Add("X-Forwarded-For", $"10.200.0.{index + 1}");
+        using var redirect = await shoppers[0].SendAsync(click);
+        orderPartners.Add(orderPartner);
+        orderClicks.Add(ClickIdOf(redirect.Headers.Location) ?? throw new InvalidOperationException($"No click id: {redirect.StatusCode}"));
+    }
+
     var booked = 0;
     var commission = 0m;
     var orders = await RunAsync(storefront, options.OrderRate, TimeSpan.FromSeconds(options.Seconds), async (http, index) =>
     {
         using var response = await http.PostAsJsonAsync("/api/attribution/conversions", new JsonObject
         {
-            ["orderId"] = $"bench-{Guid.NewGuid():N}", ["clickId"] = orderClicks[index % orderClicks.Length], ["amount"] = 50m,
+            ["orderId"] = $"bench-{Guid.NewGuid():N}", ["clickId"] = orderClicks[index % orderClicks.Count], ["amount"] = 50m,
             ["currency"] = "EUR", ["orderedAt"] = DateTimeOffset.UtcNow.AddMinutes(1),
         });
         if (response.StatusCode != HttpStatusCode.Created)
@@ -148,11 +173,16 @@ if (options.OrderRate > 0)
 
         return true;
     });
-    var ledger = (await admin.GetFromJsonAsync<JsonObject>($"/api/attribution/partners/{partnerId}/ledger"))!;
-    var earned = ledger["totals"]!.AsArray().Sum(total => total!["earned"]!.GetValue<decimal>());
+    var earned = 0m;
+    foreach (var orderPartner in orderPartners)
+    {
+        var ledger = (await admin.GetFromJsonAsync<JsonObject>($"/api/attribution/partners/{orderPartner}/ledger"))!;
+        earned += ledger["totals"]!.AsArray().Sum(total => total!["earned"]!.GetValue<decimal>());
+    }
+
     ledgerChecked = earned == commission;
     output.AppendLine();
-    output.AppendLine("| orders offered /s | achieved /s | p50 ms | p95 ms | p99 ms | errors | commission booked | in the ledger |");
+    output.AppendLine("| orders offered /s (20 partners) | achieved /s | p50 ms | p95 ms | p99 ms | errors | commission booked | in the ledger |");
     output.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
     output.AppendLine(CultureInfo.InvariantCulture,
         $"| {options.OrderRate:N0} | {orders.Achieved:N0} | {orders.P(50):F1} | {orders.P(95):F1} | {orders.P(99):F1} | {orders.Errors} | {booked:N0} orders, {commission:N2} EUR | {earned:N2} EUR |");
