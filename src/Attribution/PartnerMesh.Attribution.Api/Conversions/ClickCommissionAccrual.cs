@@ -119,9 +119,9 @@ public sealed class ClickCommissionAccrual(
             Amount = capped,
             Currency = program.Currency,
             PlanVersion = program.PlanVersion,
-            Status = flags.Count > 0 ? CommissionStatus.Held : CommissionStatus.Pending,
+            Status = FraudRules.StatusFor(flags),
             HoldUntil = now + TimeSpan.FromDays(program.HoldDays),
-            HoldReasons = flags.Count > 0 ? string.Join(',', flags.Select(flag => flag.Rule)) : null,
+            HoldReasons = FraudRules.HoldReasonsOf(flags),
             Note = $"{clicks} click(s) {hour:yyyy-MM-dd HH}:00–{hour.AddHours(1):HH}:00 UTC × {program.Plan.PerClick} {program.Currency}"
                 + (capped < amount ? $"; {ConversionService.NoteBudgetCapped}" : ""),
             CreatedAt = now,

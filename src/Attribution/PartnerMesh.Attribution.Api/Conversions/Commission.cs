@@ -50,6 +50,37 @@ public sealed class Commission
     public DateTimeOffset? ApprovedAt { get; set; }
 
     public DateTimeOffset? PaidAt { get; set; }
+
+    /// <summary>
+    /// A negative entry taking <paramref name="amount"/> back from this one: before payout a <c>reversal</c> in this
+    /// entry's state (it nets out in the same bucket and follows it through review), after payout a <c>clawback</c>,
+    /// approved at once and deducted from the next payout.
+    /// </summary>
+    public Commission ReversedBy(decimal amount, string entryKey, DateTimeOffset now, string? refundId = null, string? note = null)
+    {
+        var paid = Status == CommissionStatus.Paid;
+        return new Commission
+        {
+            Id = Guid.CreateVersion7(now),
+            EntryKey = entryKey,
+            ConversionId = ConversionId,
+            PartnerId = PartnerId,
+            ProgramId = ProgramId,
+            OrderId = OrderId,
+            Kind = paid ? CommissionKind.Clawback : CommissionKind.Reversal,
+            Amount = -amount,
+            Currency = Currency,
+            PlanVersion = PlanVersion,
+            Status = paid ? CommissionStatus.Approved : Status,
+            HoldUntil = paid ? now : HoldUntil,
+            HoldReasons = paid ? null : HoldReasons,
+            ApprovedAt = paid ? now : ApprovedAt,
+            OriginalCommissionId = Id,
+            RefundId = refundId,
+            Note = note,
+            CreatedAt = now,
+        };
+    }
 }
 
 public static class CommissionStatus

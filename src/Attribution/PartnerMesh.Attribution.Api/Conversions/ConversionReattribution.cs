@@ -88,27 +88,7 @@ public sealed class ConversionReattribution(
                 continue;
             }
 
-            var paid = original.Status == CommissionStatus.Paid;
-            var reversal = new Commission
-            {
-                Id = Guid.CreateVersion7(now),
-                EntryKey = $"reattribution:{conversion.Id}:{original.Id}",
-                ConversionId = conversion.Id,
-                PartnerId = original.PartnerId,
-                ProgramId = original.ProgramId,
-                OrderId = conversion.OrderId,
-                Kind = paid ? CommissionKind.Clawback : CommissionKind.Reversal,
-                Amount = -left,
-                Currency = original.Currency,
-                PlanVersion = original.PlanVersion,
-                Status = paid ? CommissionStatus.Approved : original.Status,
-                HoldUntil = paid ? now : original.HoldUntil,
-                HoldReasons = paid ? null : original.HoldReasons,
-                ApprovedAt = paid ? now : original.ApprovedAt,
-                OriginalCommissionId = original.Id,
-                Note = ReversalReason,
-                CreatedAt = now,
-            };
+            var reversal = original.ReversedBy(left, $"reattribution:{conversion.Id}:{original.Id}", now, note: ReversalReason);
             db.Commissions.Add(reversal);
             book.Reversed(reversal, ReversalReason, now);
         }
@@ -153,9 +133,9 @@ public sealed class ConversionReattribution(
             Currency = quote.Currency,
             Rate = plan.Type == CommissionPlan.Percent ? quote.TierRate ?? plan.Rate : null,
             PlanVersion = program?.PlanVersion,
-            Status = flags.Count > 0 ? CommissionStatus.Held : CommissionStatus.Pending,
+            Status = FraudRules.StatusFor(flags),
             HoldUntil = now + TimeSpan.FromDays(program?.HoldDays ?? options.Value.HoldDays),
-            HoldReasons = flags.Count > 0 ? string.Join(',', flags.Select(flag => flag.Rule)) : null,
+            HoldReasons = FraudRules.HoldReasonsOf(flags),
             Note = note,
             CreatedAt = now,
         };

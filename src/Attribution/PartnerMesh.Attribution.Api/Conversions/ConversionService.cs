@@ -203,9 +203,9 @@ public sealed class ConversionService(
                         Currency = quote.Currency,
                         Rate = plan.Type == CommissionPlan.Percent ? quote.TierRate ?? plan.Rate : null,
                         PlanVersion = program?.PlanVersion,
-                        Status = flags.Count > 0 ? CommissionStatus.Held : CommissionStatus.Pending,
+                        Status = FraudRules.StatusFor(flags),
                         HoldUntil = holdUntil,
-                        HoldReasons = flags.Count > 0 ? string.Join(',', flags.Select(flag => flag.Rule)) : null,
+                        HoldReasons = FraudRules.HoldReasonsOf(flags),
                         Note = note,
                         CreatedAt = now,
                     };
@@ -245,9 +245,9 @@ public sealed class ConversionService(
                             Amount = bonus,
                             Currency = program.Currency,
                             PlanVersion = program.PlanVersion,
-                            Status = flags.Count > 0 ? CommissionStatus.Held : CommissionStatus.Pending,
+                            Status = FraudRules.StatusFor(flags),
                             HoldUntil = holdUntil,
-                            HoldReasons = flags.Count > 0 ? string.Join(',', flags.Select(flag => flag.Rule)) : null,
+                            HoldReasons = FraudRules.HoldReasonsOf(flags),
                             CreatedAt = now,
                         }));
                     }

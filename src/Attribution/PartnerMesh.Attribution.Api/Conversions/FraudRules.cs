@@ -46,6 +46,12 @@ public static class FraudRules
         "moakt.com", "tmpmail.org", "tmail.ws", "33mail.com", "inboxkitten.com", "mailcatch.com", "spambox.us",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>A new entry is held for review when any rule fired, else pending its hold period.</summary>
+    public static string StatusFor(IReadOnlyList<FraudFlag> flags) => flags.Count > 0 ? CommissionStatus.Held : CommissionStatus.Pending;
+
+    /// <summary>The rules that fired, comma-separated, as an entry stores them; <c>null</c> when none did.</summary>
+    public static string? HoldReasonsOf(IReadOnlyList<FraudFlag> flags) => flags.Count > 0 ? string.Join(',', flags.Select(flag => flag.Rule)) : null;
+
     public static IReadOnlyList<FraudFlag> Evaluate(FraudCheck check)
     {
         var flags = new List<FraudFlag>();

@@ -92,27 +92,7 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
                 continue;
             }
 
-            var paid = original.Status == CommissionStatus.Paid;
-            var entry = new Commission
-            {
-                Id = Guid.CreateVersion7(now),
-                EntryKey = $"refund:{request.RefundId}:{original.Id}",
-                ConversionId = conversion.Id,
-                PartnerId = original.PartnerId,
-                ProgramId = original.ProgramId,
-                OrderId = conversion.OrderId,
-                Kind = paid ? CommissionKind.Clawback : CommissionKind.Reversal,
-                Amount = -reversal,
-                Currency = original.Currency,
-                PlanVersion = original.PlanVersion,
-                Status = paid ? CommissionStatus.Approved : original.Status,
-                HoldUntil = paid ? now : original.HoldUntil,
-                HoldReasons = paid ? null : original.HoldReasons,
-                ApprovedAt = paid ? now : original.ApprovedAt,
-                OriginalCommissionId = original.Id,
-                RefundId = request.RefundId,
-                CreatedAt = now,
-            };
+            var entry = original.ReversedBy(reversal, $"refund:{request.RefundId}:{original.Id}", now, refundId: request.RefundId);
             db.Commissions.Add(entry);
             book.Reversed(entry, kind, now);
             if (original.Currency == conversion.Currency)

@@ -106,9 +106,9 @@ public sealed class LeadService(
                         Amount = capped,
                         Currency = program.Currency,
                         PlanVersion = program.PlanVersion,
-                        Status = flags.Count > 0 ? CommissionStatus.Held : CommissionStatus.Pending,
+                        Status = FraudRules.StatusFor(flags),
                         HoldUntil = now + TimeSpan.FromDays(program.HoldDays),
-                        HoldReasons = flags.Count > 0 ? string.Join(',', flags.Select(flag => flag.Rule)) : null,
+                        HoldReasons = FraudRules.HoldReasonsOf(flags),
                         Note = note is null ? $"lead {leadId}" : $"lead {leadId}; {note}",
                         CreatedAt = now,
                     };
