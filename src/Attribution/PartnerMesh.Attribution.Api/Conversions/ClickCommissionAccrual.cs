@@ -35,19 +35,20 @@ public sealed class ClickCommissionAccrual(
         var booked = 0;
         foreach (var program in programs)
         {
+            var partnerIds = await db.Partners.Where(partner => partner.ProgramId == program.Id).Select(partner => partner.Id).ToListAsync(cancellationToken);
             for (var hour = firstHour; hour <= lastClosedHour; hour += TimeSpan.FromHours(1))
             {
-                booked += await AccrueHourAsync(program, hour, now, cancellationToken);
+                booked += await AccrueHourAsync(program, partnerIds, hour, now, cancellationToken);
             }
         }
 
         return booked;
     }
 
-    private async Task<int> AccrueHourAsync(PartnerProgram program, DateTimeOffset hour, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<int> AccrueHourAsync(
+        PartnerProgram program, List<Guid> partnerIds, DateTimeOffset hour, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var end = hour + TimeSpan.FromHours(1);
-        var partnerIds = await db.Partners.Where(partner => partner.ProgramId == program.Id).Select(partner => partner.Id).ToListAsync(cancellationToken);
         var clicks = db.Clicks.AsNoTracking().Where(click => partnerIds.Contains(click.PartnerId) && click.OccurredAt >= hour && click.OccurredAt < end);
         var perPartner = await clicks.GroupBy(click => click.PartnerId).Select(group => new
         {

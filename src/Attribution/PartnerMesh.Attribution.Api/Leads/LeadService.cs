@@ -61,12 +61,13 @@ public sealed class LeadService(
         }
 
         // The program of the latest click decides (its model and window); clicks of other programs' partners do not compete.
+        var clickPartners = history.Select(click => click.PartnerId).Distinct().ToList();
+        var programOf = await db.Partners.Where(partner => clickPartners.Contains(partner.Id))
+            .ToDictionaryAsync(partner => partner.Id, partner => partner.ProgramId, cancellationToken);
         var anchor = reported ?? history.FirstOrDefault();
-        var programId = anchor is null ? null
-            : await db.Partners.Where(partner => partner.Id == anchor.PartnerId).Select(partner => partner.ProgramId).SingleOrDefaultAsync(cancellationToken);
+        var programId = anchor is null ? null : programOf[anchor.PartnerId];
         var program = programId is { } id ? await db.Programs.AsNoTracking().SingleAsync(p => p.Id == id, cancellationToken) : null;
-        var partnersOfProgram = await db.Partners.Where(partner => partner.ProgramId == programId).Select(partner => partner.Id).ToListAsync(cancellationToken);
-        var candidates = history.Where(click => partnersOfProgram.Contains(click.PartnerId))
+        var candidates = history.Where(click => programOf[click.PartnerId] == programId)
             .Select(click => new CandidateClick(click.Id, click.PartnerId, click.OccurredAt)).ToList();
         var terms = program?.Terms() ?? new AttributionTerms(AttributionTerms.LastClickModel, options.Value.Window, CouponPrecedence: false, CustomerCarriesCredit: false);
         var decision = AttributionDecision.Decide(terms with { CustomerCarriesCredit = false }, null, null, candidates, occurredAt);
