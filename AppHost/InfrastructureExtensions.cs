@@ -22,6 +22,15 @@ internal static class InfrastructureExtensions
     /// <summary>Optional: names the data volumes <c>&lt;prefix&gt;-&lt;resource&gt;-data</c> instead of Aspire's per-checkout names (tests use a per-run prefix).</summary>
     private const string VolumePrefixKey = "PartnerMesh:VolumePrefix";
 
+    /// <summary>
+    /// The host ports the containers publish directly: <c>PartnerMesh:InfrastructurePortBase</c> + 1 (PostgreSQL), + 2
+    /// (RabbitMQ), + 3 (Redis); by default <c>PartnerMesh:PortBase</c> + 10,000, so each checkout's port block has its own.
+    /// </summary>
+    private const string InfrastructurePortBaseKey = "PartnerMesh:InfrastructurePortBase";
+    private const int PostgresPortOffset = 1;
+    private const int RabbitMQPortOffset = 2;
+    private const int RedisPortOffset = 3;
+
     public static PostgresServer AddPartnerMeshPostgres(this IDistributedApplicationBuilder builder, string name)
     {
         if (UsesExistingServer(builder, name))
@@ -34,7 +43,8 @@ internal static class InfrastructureExtensions
             .WithDataVolume(VolumeName(builder, name))
             // Seven services share the server, each with a connection pool of up to 100: the default limit of 100 lets a
             // burst on one service (a thousand concurrent checkouts) refuse connections to all the others.
-            .WithArgs("-c", "max_connections=400");
+            .WithArgs("-c", "max_connections=400")
+            .WithDirectHostPort(PostgresPortOffset);
         return new PostgresServer(builder, postgres, null);
     }
 
@@ -49,7 +59,8 @@ internal static class InfrastructureExtensions
         return builder.AddRabbitMQ(name, password: builder.AddSecretPassword($"{name}-password"))
             .WithManagementPlugin()
             .WithImageFromEnvironment(ContainerImages.RabbitMQVariable)
-            .WithDataVolume(VolumeName(builder, name));
+            .WithDataVolume(VolumeName(builder, name))
+            .WithDirectHostPort(RabbitMQPortOffset);
     }
 
     public static IResourceBuilder<IResourceWithConnectionString> AddPartnerMeshRedis(this IDistributedApplicationBuilder builder, string name)
@@ -62,7 +73,8 @@ internal static class InfrastructureExtensions
         return builder.AddRedis(name, password: builder.AddSecretPassword($"{name}-password"))
             .WithImageFromEnvironment(ContainerImages.RedisVariable)
             .WithDataVolume(VolumeName(builder, name))
-            .WithRedisAsProcessOne();
+            .WithRedisAsProcessOne()
+            .WithDirectHostPort(RedisPortOffset);
     }
 
     /// <summary>A generated secret, kept in the AppHost's user secrets so data volumes keep working across runs.</summary>
@@ -75,6 +87,24 @@ internal static class InfrastructureExtensions
     /// </summary>
     public static IResourceBuilder<ParameterResource> AddSecretKey(this IDistributedApplicationBuilder builder, string name) =>
         builder.AddParameter(name, new GenerateParameterDefault { MinLength = 44, Special = false }, secret: true, persist: true);
+
+    /// <summary>
+    /// Services reach the container on a host port it publishes itself, not through DCP's proxy. Measured with pgbench
+    /// (<c>SELECT 1</c>, 8 clients) on this 2-core machine: 2,000–3,800 transactions/s at 2–4 ms through the proxy against
+    /// 18,300/s at 0.44 ms direct — and every database, Redis and broker round trip of every service paid that hop.
+    /// Management UIs stay behind the proxy (only the primary endpoint changes).
+    /// </summary>
+    private static IResourceBuilder<T> WithDirectHostPort<T>(this IResourceBuilder<T> container, int portOffset)
+        where T : ContainerResource, IResourceWithEndpoints
+    {
+        var configuration = container.ApplicationBuilder.Configuration;
+        var portBase = configuration.GetValue<int?>(InfrastructurePortBaseKey) ?? configuration.GetValue("PartnerMesh:PortBase", 5100) + 10_000;
+        return container.WithEndpoint("tcp", endpoint =>
+        {
+            endpoint.IsProxied = false;
+            endpoint.Port = portBase + portOffset;
+        });
+    }
 
     private static bool UsesExistingServer(IDistributedApplicationBuilder builder, string name) =>
         !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name));

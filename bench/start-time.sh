@@ -10,7 +10,7 @@ port_base="${2:-5100}"
 mkdir -p "$repo/artifacts/bench"
 log="$repo/artifacts/bench/run-$(date -u +%Y%m%d%H%M%S).log"
 started=$(date +%s%N)
-(cd "$repo" && setsid scripts/run.sh >"$log" 2>&1 &)
+(cd "$repo" && setsid scripts/run.sh >"$log" 2>&1 </dev/null &) >/dev/null 2>&1 # holds no pipe of the caller open
 for _ in $(seq 1 2400); do
   healthy=1
   for port in $(seq $((port_base + 1)) $((port_base + 6))) "$gateway_port"; do

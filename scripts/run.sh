@@ -73,13 +73,14 @@ else
 fi
 
 # Ports of this checkout: a block of its own, recorded machine-wide, so a second clone starts beside the first
-# (block k: gateway 8080+k, dashboard 18888+10k, OTLP +1, resource service +2, services 5101+10k … 5107+10k).
+# (block k: gateway 8080+k, dashboard 18888+10k, OTLP +1, resource service +2, services 5101+10k … 5107+10k,
+# PostgreSQL, RabbitMQ and Redis 15101+10k … 15103+10k).
 registry="$PARTNERMESH_INFRA_HOME/checkout-ports"
 touch "$registry"
 port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 block_free() {
   local k=$1 p
-  for p in $((8080 + k)) $((18888 + 10 * k)) $((18889 + 10 * k)) $((18890 + 10 * k)) $(seq $((5101 + 10 * k)) $((5107 + 10 * k))); do
+  for p in $((8080 + k)) $((18888 + 10 * k)) $((18889 + 10 * k)) $((18890 + 10 * k)) $(seq $((5101 + 10 * k)) $((5107 + 10 * k))) $(seq $((15101 + 10 * k)) $((15103 + 10 * k))); do
     port_busy "$p" && return 1
   done
   return 0

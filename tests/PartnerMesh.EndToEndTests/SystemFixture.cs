@@ -56,6 +56,7 @@ public sealed class SystemFixture : IAsyncLifetime
                 $"--PartnerMesh:VolumePrefix={VolumePrefix}",
                 $"--PartnerMesh:PortBase={await ContainerPorts.ForAsync(ContainerPorts.EndToEndServicePortBase)}",
                 $"--PartnerMesh:GatewayPort={await ContainerPorts.ForAsync(ContainerPorts.EndToEndGateway)}",
+                $"--PartnerMesh:InfrastructurePortBase={await ContainerPorts.ForAsync(ContainerPorts.EndToEndInfrastructurePortBase)}",
                 // The real dashboard runs too (a browser test opens it); the testing builder gives it a random port.
                 $"--ASPNETCORE_URLS=http://127.0.0.1:{await ContainerPorts.ForAsync(ContainerPorts.EndToEndDashboard)}",
                 $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{await ContainerPorts.ForAsync(ContainerPorts.EndToEndDashboardOtlp)}",

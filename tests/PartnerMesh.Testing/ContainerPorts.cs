@@ -29,6 +29,8 @@ public static class ContainerPorts
     /// <summary>The AppHost's <c>PartnerMesh:PortBase</c>: its services listen on the next seven ports.</summary>
     public const int EndToEndServicePortBase = 8;
     public const int EndToEndGateway = 16;
+    /// <summary>The AppHost's <c>PartnerMesh:InfrastructurePortBase</c>: its containers publish the next three ports (17–19).</summary>
+    public const int EndToEndInfrastructurePortBase = 16;
 
     private const int BlockSize = 20;
     private const int LowestPort = 27_100;
