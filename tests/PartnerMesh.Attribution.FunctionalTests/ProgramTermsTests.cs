@@ -315,6 +315,35 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
     }
 
     [Fact]
+    public async Task ConcurrentOrders_NeverBookPastThePartnerBudget()
+    {
+        var program = await _admin.CreateProgramAsync(new { partnerBudget = 35, plan = new { type = "percent", rate = 0.10 } });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var code = (await _admin.CreateLinkAsync(partner.Id)).Code;
+        var clicks = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => _shopper.ClickAsync(code)));
+
+        var conversions = await Task.WhenAll(clicks.Select(click => _storefront.ConvertAsync(Order(100m, click))));
+
+        Assert.Equal(35.00m, conversions.Sum(conversion => conversion.CommissionAmount));
+        Assert.Equal(35.00m, await factory.QueryDbAsync(db => db.Commissions.Where(c => c.PartnerId == partner.Id).SumAsync(c => c.Amount, Ct)));
+        Assert.Equal(8, conversions.Count(conversion => conversion.CommissionNote == "budget-exhausted"));
+    }
+
+    [Fact]
+    public async Task ConcurrentOrders_GraduateThroughTiersByExactCount()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.10, tiers = new[] { new { minConversions = 5, rate = 0.20 } } } });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var code = (await _admin.CreateLinkAsync(partner.Id)).Code;
+        var clicks = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => _shopper.ClickAsync(code)));
+
+        var conversions = await Task.WhenAll(clicks.Select(click => _storefront.ConvertAsync(Order(100m, click))));
+
+        Assert.Equal((4, 6), (conversions.Count(c => c.CommissionAmount == 10.00m), conversions.Count(c => c.CommissionAmount == 20.00m)));
+        Assert.Single(await factory.OutboxEventsAsync<PartnerTierReached>(e => e.PartnerId == partner.Id));
+    }
+
+    [Fact]
     public async Task ProgramBudget_IsSharedByItsPartners()
     {
         var program = await _admin.CreateProgramAsync(new { budget = 12, plan = new { type = "percent", rate = 0.10 } });

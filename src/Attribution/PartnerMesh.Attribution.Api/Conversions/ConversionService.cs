@@ -138,18 +138,24 @@ public sealed class ConversionService(
         Partner? partner = null;
         if (decision.PartnerId is { } partnerId)
         {
-            // Serializes a partner's bookings: tiers count its conversions and budgets sum its commissions.
-            partner = await db.Partners.FromSql($"SELECT * FROM partners WHERE id = {partnerId} FOR UPDATE").AsNoTracking()
-                .SingleOrDefaultAsync(cancellationToken);
-            if (program?.Budget is not null)
+            partner = await db.Partners.AsNoTracking().SingleOrDefaultAsync(p => p.Id == partnerId, cancellationToken);
+            if (partner is not null && BookingsCountAgainstLimits(partner, program))
             {
-                await db.Database.ExecuteSqlAsync($"SELECT 1 FROM programs WHERE id = {program.Id} FOR UPDATE", cancellationToken);
+                // Serializes the partner's bookings: tiers count its conversions and budgets sum its commissions. A plan
+                // with neither books without it, so one busy partner's orders commit side by side.
+                partner = await db.Partners.FromSql($"SELECT * FROM partners WHERE id = {partnerId} FOR UPDATE").AsNoTracking()
+                    .SingleAsync(cancellationToken);
+                if (program?.Budget is not null)
+                {
+                    await db.Database.ExecuteSqlAsync($"SELECT 1 FROM programs WHERE id = {program.Id} FOR UPDATE", cancellationToken);
+                }
             }
 
-            // Under the partner's lock: the customer's order count as the partner's earlier orders left it.
+            // Locked: the customer's order count (milestones, the count itself) as the customer's earlier orders left it.
             if (request.CustomerId is { } lockedCustomer && credit is not null)
             {
-                credit = await db.CustomerCredits.AsNoTracking().SingleOrDefaultAsync(c => c.Scope == scope && c.CustomerId == lockedCustomer, cancellationToken);
+                credit = await db.CustomerCredits.FromSql($"SELECT * FROM customer_credits WHERE scope = {scope} AND customer_id = {lockedCustomer} FOR UPDATE")
+                    .AsNoTracking().SingleOrDefaultAsync(cancellationToken);
             }
         }
 
@@ -172,8 +178,9 @@ public sealed class ConversionService(
             {
                 var plan = program?.Plan ?? CommissionPlan.FlatRate(partner.CommissionRate);
                 var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-                var periodCount = await db.Conversions.CountAsync(
-                    c => c.PartnerId == partner.Id && c.Attributed && c.CreatedAt >= monthStart, cancellationToken) + 1;
+                var periodCount = plan.Tiers is { Count: > 0 }
+                    ? await db.Conversions.CountAsync(c => c.PartnerId == partner.Id && c.Attributed && c.CreatedAt >= monthStart, cancellationToken) + 1
+                    : 1;
                 var quote = CommissionCalculator.ForSale(plan, amount, currency, program?.Currency ?? currency, request.Lines, periodCount);
                 var capped = await book.CapByBudgetsAsync(partner, program, quote.Amount, quote.Currency, cancellationToken);
                 if (capped < quote.Amount)
@@ -317,6 +324,9 @@ public sealed class ConversionService(
 
     public Task<Conversion?> FindAsync(string orderId, CancellationToken cancellationToken) =>
         db.Conversions.AsNoTracking().SingleOrDefaultAsync(conversion => conversion.OrderId == orderId, cancellationToken);
+
+    private static bool BookingsCountAgainstLimits(Partner partner, PartnerProgram? program) =>
+        program?.Plan.Tiers is { Count: > 0 } || program?.Budget is not null || (partner.Budget ?? program?.PartnerBudget) is not null;
 
     private static bool Anchorless(Guid? couponPartner, ClickFacts? reported, List<ClickFacts> history) =>
         couponPartner is null && reported is null && history.Count == 0;
