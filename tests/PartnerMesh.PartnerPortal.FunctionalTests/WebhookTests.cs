@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PartnerMesh.PartnerPortal.Api.Webhooks;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Contracts.Coupons;
 using PartnerMesh.ServiceDefaults.Security;
@@ -118,6 +121,31 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         await (await partner.PostAsJsonAsync("/api/portal/webhooks", new JsonObject { ["url"] = _receiver.Url.ToString(), ["eventTypes"] = new JsonArray("promotions.promotion-published") }, Ct))
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task SubscriptionAddedByAnotherInstance_GetsEventsWithinASecond()
+    {
+        var partner = Guid.NewGuid();
+        await factory.PublishAsync(Conversion(partner)); // the fan-out has now looked and seen no subscription for the type
+        var protector = factory.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(WebhookDispatcher.ProtectorPurpose);
+        await factory.QueryDbAsync(async db =>
+        {
+            db.WebhookSubscriptions.Add(new WebhookSubscription
+            {
+                Id = Guid.CreateVersion7(), PartnerId = partner, Url = _receiver.Url.ToString(), EventTypes = ["attribution.conversion-attributed"],
+                ProtectedSecret = protector.Protect("another-instance-secret"), CreatedAt = DateTimeOffset.UtcNow, CreatedBy = "another-instance",
+            });
+            return await db.SaveChangesAsync(Ct);
+        });
+
+        var started = DateTimeOffset.UtcNow;
+        await Eventually.UntilAsync(async () =>
+        {
+            await factory.PublishAsync(Conversion(partner));
+            return !_receiver.Received.IsEmpty;
+        }, TimeSpan.FromSeconds(15), because: "the new subscription is seen once the interest snapshot expires");
+        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(10), "seen well within the polling deadline");
     }
 
     [Fact]

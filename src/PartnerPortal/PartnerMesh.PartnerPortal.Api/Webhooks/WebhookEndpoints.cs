@@ -33,7 +33,7 @@ public static class WebhookEndpoints
 
     private static async Task<Results<Created<CreatedWebhookResponse>, ValidationProblem, ProblemHttpResult>> CreateWebhook(
         CreateWebhookRequest request, PortalDbContext db, IDataProtectionProvider protection, IOptions<WebhookOptions> options, TimeProvider timeProvider,
-        ClaimsPrincipal user, CancellationToken cancellationToken)
+        WebhookInterest interest, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var owner = Owner(user);
         if (WebhookRules.Validate(request, owner is not null, [.. options.Value.InsecureHosts]) is { } errors)
@@ -59,6 +59,7 @@ public static class WebhookEndpoints
         };
         db.WebhookSubscriptions.Add(subscription);
         await db.SaveChangesAsync(cancellationToken);
+        interest.Changed();
         return TypedResults.Created($"/api/portal/webhooks/{subscription.Id}", new CreatedWebhookResponse(WebhookResponse.From(subscription), secret));
     }
 
@@ -79,7 +80,7 @@ public static class WebhookEndpoints
 
     /// <summary>Switches a subscription on or off (on again after it was switched off for failing).</summary>
     private static async Task<Results<Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> UpdateWebhook(
-        Guid id, UpdateWebhookRequest request, PortalDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
+        Guid id, UpdateWebhookRequest request, PortalDbContext db, WebhookInterest interest, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (request.Active is not { } active)
         {
@@ -95,6 +96,7 @@ public static class WebhookEndpoints
         subscription.ConsecutiveFailures = 0;
         subscription.DisabledAt = active ? null : subscription.DisabledAt;
         await db.SaveChangesAsync(cancellationToken);
+        interest.Changed();
         return TypedResults.Ok(WebhookResponse.From(subscription));
     }
 

@@ -9,9 +9,11 @@ namespace PartnerMesh.PartnerPortal.Api.Webhooks;
 /// <summary>
 /// Turns every integration event into deliveries for the subscriptions that want it: tools' subscriptions to its type,
 /// and the subscriptions of the partner the event is about. One insert per event; the (subscription, event) key makes a
-/// redelivered message fan out once. The dispatcher sends them.
+/// redelivered message fan out once. The dispatcher sends them. An event type no subscription wants costs no database
+/// round trip (<see cref="WebhookInterest"/>).
 /// </summary>
-public sealed class WebhookFanOutConsumer<TEvent>(PortalDbContext db, WebhookDispatchSignal signal, TimeProvider timeProvider) : IConsumer<TEvent>
+public sealed class WebhookFanOutConsumer<TEvent>(PortalDbContext db, WebhookDispatchSignal signal, WebhookInterest interest, TimeProvider timeProvider)
+    : IConsumer<TEvent>
     where TEvent : class, IIntegrationEvent
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -20,6 +22,11 @@ public sealed class WebhookFanOutConsumer<TEvent>(PortalDbContext db, WebhookDis
     {
         var message = context.Message;
         var type = WebhookEventTypes.Of(typeof(TEvent));
+        if (!await interest.AnyWantsAsync(type, db, context.CancellationToken))
+        {
+            return;
+        }
+
         var partner = WebhookEventTypes.PartnerOf(message);
         var payload = JsonSerializer.Serialize(new WebhookEnvelope(message.EventId, type, message.OccurredAt, message), Json);
         var now = timeProvider.GetUtcNow();
