@@ -125,6 +125,17 @@ public sealed class CommissionFlowTests(SystemFixture system)
         var clickerLedger = (await ReadAsync(await admin.GetAsync($"/api/attribution/partners/{clicker}/ledger", Ct), HttpStatusCode.OK))["totals"]!.AsArray().Single()!;
         Assert.Equal(9.00m, ownerLedger["earned"]!.GetValue<decimal>());
         Assert.Equal((9.00m, 9.00m), (clickerLedger["earned"]!.GetValue<decimal>(), clickerLedger["reversed"]!.GetValue<decimal>()));
+
+        // ConversionReattributed crossed the broker into analytics: the order is the code owner's there too.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        string KpiUrl(Guid partner) => $"/api/analytics/kpis?dimension=partner&value={partner}&from={today.AddDays(-1):yyyy-MM-dd}&to={today.AddDays(1):yyyy-MM-dd}";
+        async Task<JsonObject> PartnerKpisAsync(Guid partner) =>
+            (await ReadAsync(await admin.GetAsync(KpiUrl(partner), Ct), HttpStatusCode.OK))["totals"]!.AsArray().Single()!["kpis"]!.AsObject();
+        await Eventually.UntilAsync(async () => (await PartnerKpisAsync(codeOwner))["orders"]!.GetValue<long>() == 1, TimeSpan.FromSeconds(60),
+            "analytics should move the order to the code's partner");
+        var ownerKpis = await PartnerKpisAsync(codeOwner);
+        Assert.Equal((90m, 9.00m), (ownerKpis["sales"]![0]!["revenue"]!.GetValue<decimal>(), ownerKpis["sales"]![0]!["commission"]!.GetValue<decimal>()));
+        Assert.Equal(0L, (await PartnerKpisAsync(clicker))["orders"]!.GetValue<long>());
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public static class AggregateWriter
             .OrderBy(row => row.Granularity, StringComparer.Ordinal)
             .ThenBy(row => row.Dimension, StringComparer.Ordinal)
             .ThenBy(row => row.DimensionValue, StringComparer.Ordinal)
+            .ThenBy(row => row.DimensionValue2, StringComparer.Ordinal)
             .ThenBy(row => row.Period)
             .ThenBy(row => row.Currency, StringComparer.Ordinal)
             .ToList();
@@ -36,6 +37,7 @@ public static class AggregateWriter
             Array("granularity", NpgsqlDbType.Text, rows.Select(row => row.Granularity).ToArray()),
             Array("dimension", NpgsqlDbType.Text, rows.Select(row => row.Dimension).ToArray()),
             Array("dimension_value", NpgsqlDbType.Text, rows.Select(row => row.DimensionValue).ToArray()),
+            Array("dimension_value2", NpgsqlDbType.Text, rows.Select(row => row.DimensionValue2).ToArray()),
             Array("period", NpgsqlDbType.Timestamp, rows.Select(row => row.Period).ToArray()),
             Array("currency", NpgsqlDbType.Text, rows.Select(row => row.Currency).ToArray()),
         };
@@ -54,7 +56,7 @@ public static class AggregateWriter
 
     private static string BuildSql()
     {
-        var keys = new[] { "granularity", "dimension", "dimension_value", "period", "currency" };
+        var keys = new[] { "granularity", "dimension", "dimension_value", "dimension_value2", "period", "currency" };
         var counters = Counters.Select(Column).ToArray();
         var all = keys.Concat(counters).ToArray();
         var sql = new StringBuilder();

@@ -7,28 +7,57 @@ public sealed record Dims(Guid? PartnerId, string? Campaign, string TrafficSourc
 
     public static readonly Dims None = new(null, null, Direct, null, []);
 
-    public IEnumerable<(string Dimension, string Value)> Expand()
+    /// <summary>The rows a fact counts under: merchant-wide, each single dimension it has a value for, and each pair of them.</summary>
+    public IEnumerable<(string Dimension, string Value, string Value2)> Expand()
     {
-        yield return (Dimensions.All, "");
+        yield return (Dimensions.All, "", "");
         if (PartnerId is { } partner)
         {
-            yield return (Dimensions.Partner, partner.ToString());
+            yield return (Dimensions.Partner, partner.ToString(), "");
         }
 
         if (Campaign is not null)
         {
-            yield return (Dimensions.Campaign, Campaign);
+            yield return (Dimensions.Campaign, Campaign, "");
         }
 
-        yield return (Dimensions.TrafficSource, TrafficSource);
+        yield return (Dimensions.TrafficSource, TrafficSource, "");
         if (Touchpoint is not null)
         {
-            yield return (Dimensions.Touchpoint, Touchpoint);
+            yield return (Dimensions.Touchpoint, Touchpoint, "");
         }
 
         foreach (var segment in Segments)
         {
-            yield return (Dimensions.Segment, segment);
+            yield return (Dimensions.Segment, segment, "");
+        }
+
+        foreach (var pair in Pairs())
+        {
+            yield return pair;
+        }
+    }
+
+    /// <summary>The rows that name the partner (its own and its pairs): what moves when an order's partner changes.</summary>
+    public IEnumerable<(string Dimension, string Value, string Value2)> PartnerRows() =>
+        PartnerId is null ? [] : Pairs().Where(row => row.Dimension.StartsWith(Dimensions.Partner + ",", StringComparison.Ordinal))
+            .Prepend((Dimensions.Partner, PartnerId.Value.ToString(), ""));
+
+    /// <summary>Every row except the partner's: what stays when an order's partner changes.</summary>
+    public IEnumerable<(string Dimension, string Value, string Value2)> NonPartnerRows() => (this with { PartnerId = null }).Expand();
+
+    private IEnumerable<(string Dimension, string Value, string Value2)> Pairs()
+    {
+        var values = new[] { PartnerId?.ToString(), Campaign, Touchpoint, TrafficSource };
+        for (var i = 0; i < values.Length; i++)
+        {
+            for (var j = i + 1; j < values.Length; j++)
+            {
+                if (values[i] is { } first && values[j] is { } second)
+                {
+                    yield return (Dimensions.PairName(Dimensions.Pairable[i], Dimensions.Pairable[j]), first, second);
+                }
+            }
         }
     }
 }
@@ -99,6 +128,10 @@ public sealed class OrderFact : DimensionedFact
     public decimal Amount { get; init; }
     public string? CustomerId { get; set; }
     public bool CustomerCounted { get; set; }
+    /// <summary>The customer's first order (counted in <c>first_orders</c>, else in <c>repeat_orders</c>).</summary>
+    public bool FirstOrder { get; set; }
+    /// <summary>The customer counts were counted in the rows of the order's own partner (and its other dimensions).</summary>
+    public bool CustomerInPartnerRows { get; set; }
     public bool Attributed { get; set; }
     public decimal Commission { get; set; }
     public bool Coupon { get; set; }
@@ -108,6 +141,8 @@ public sealed class OrderFact : DimensionedFact
     public bool Refunded { get; set; }
     public long Refunds { get; set; }
     public decimal RefundedAmount { get; set; }
+    /// <summary>When attribution last moved the order's credit (the reattribution applied last), if it did.</summary>
+    public DateTimeOffset? ReattributedAt { get; set; }
 }
 
 /// <summary>A known customer: what the segments are computed from.</summary>

@@ -2,7 +2,8 @@ namespace PartnerMesh.Analytics.Api.Aggregation;
 
 /// <summary>
 /// The KPI counters of one period (an hour or a day in the reporting time zone) for one value of one dimension, kept
-/// incrementally by the aggregator. Counts live in the row with an empty <see cref="Currency"/>; money (and the orders
+/// incrementally by the aggregator; a pair of dimensions (<see cref="Dimensions.Pairs"/>) keeps its second value in
+/// <see cref="DimensionValue2"/> (empty for a single dimension). Counts live in the row with an empty <see cref="Currency"/>; money (and the orders
 /// it belongs to, for the average order value) in one row per currency, never summed across currencies.
 /// Definitions: docs/kpis.md.
 /// </summary>
@@ -11,6 +12,8 @@ public sealed class KpiAggregate
     public required string Granularity { get; init; }
     public required string Dimension { get; init; }
     public required string DimensionValue { get; init; }
+    /// <summary>The second dimension's value of a pair row; empty for a single-dimension row.</summary>
+    public string DimensionValue2 { get; init; } = "";
     /// <summary>The period's start as a wall-clock time in the reporting time zone.</summary>
     public DateTime Period { get; init; }
     public required string Currency { get; init; }
@@ -71,4 +74,24 @@ public static class Dimensions
     {
         All, Partner, Campaign, Segment, Touchpoint, TrafficSource,
     };
+
+    /// <summary>
+    /// The single-valued dimensions that pair, in their canonical order (a pair is named and stored first-second in
+    /// this order). Segment does not pair: a customer is in several segments at once and their membership changes, so
+    /// its pairs would multiply every write; <c>all</c> paired with X is X.
+    /// </summary>
+    public static readonly string[] Pairable = [Partner, Campaign, Touchpoint, TrafficSource];
+
+    /// <summary>Every pair of <see cref="Pairable"/> dimensions, named "first,second" (6 pairs).</summary>
+    public static readonly IReadOnlySet<string> Pairs = new HashSet<string>(
+        Pairable.SelectMany((first, i) => Pairable.Skip(i + 1).Select(second => PairName(first, second))), StringComparer.Ordinal);
+
+    public static string PairName(string first, string second) => first + "," + second;
+
+    /// <summary>The pair of two dimensions in canonical order, or <c>null</c> when they do not pair.</summary>
+    public static (string First, string Second)? Pair(string a, string b)
+    {
+        var (i, j) = (Array.IndexOf(Pairable, a), Array.IndexOf(Pairable, b));
+        return i < 0 || j < 0 || i == j ? null : i < j ? (a, b) : (b, a);
+    }
 }

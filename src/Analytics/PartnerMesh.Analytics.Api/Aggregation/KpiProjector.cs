@@ -38,6 +38,10 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
                 break;
             }
 
+            case EventTypes.ConversionReattributed:
+                Reattributed(e);
+                break;
+
             case EventTypes.CouponRedeemed:
             {
                 var order = EnsureOrder(e, PartnerDims(e));
@@ -161,6 +165,9 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             order.CustomerCounted = true;
             order.CustomerId = customer.CustomerId;
             var first = customer.Orders == 1;
+            order.FirstOrder = first;
+            order.CustomerInPartnerRows = dims.PartnerId is not null && dims.PartnerId == order.PartnerId && dims.Campaign == order.Campaign
+                && dims.Touchpoint == order.Touchpoint && dims.TrafficSource == order.TrafficSource;
             Count(order.OrderedAt, dims, NoCurrency, a =>
             {
                 a.CustomerOrders++;
@@ -231,35 +238,107 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
 
         if (order.PartnerId is null && dims.PartnerId is { } partnerId)
         {
-            order.PartnerId = partnerId;
-            var partnerDims = new[] { (Dimensions.Partner, partnerId.ToString()) };
-            CountOnly(order.OrderedAt, partnerDims, NoCurrency, a => AddOrderCounts(a, order));
-            CountOnly(order.OrderedAt, partnerDims, order.Currency, a =>
-            {
-                a.Orders++;
-                a.Revenue += order.Amount;
-                a.PartnerRevenue += order.Amount;
-                a.Commission += order.Commission;
-                a.RefundedAmount += order.RefundedAmount;
-            });
-
-            // The merchant-wide rows learn that this revenue came through a partner.
-            CountOnly(order.OrderedAt, [(Dimensions.All, "")], order.Currency, a => a.PartnerRevenue += order.Amount);
+            MoveToPartner(order, partnerId);
         }
 
         return order;
     }
 
-    private static void AddOrderCounts(KpiAggregate a, OrderFact order)
+    /// <summary>
+    /// Moves the order, with its flags and money, out of its partner's rows (single and pairs), if it had a partner, into
+    /// <paramref name="partnerId"/>'s. The other rows keep it: only which partner it came through changes.
+    /// </summary>
+    private void MoveToPartner(OrderFact order, Guid partnerId)
     {
-        a.Orders++;
-        a.AttributedOrders += order.Attributed ? 1 : 0;
-        a.CouponOrders += order.Coupon ? 1 : 0;
-        a.VerifiedOrders += order.Verified ? 1 : 0;
-        a.PromotionOrders += order.Promotion ? 1 : 0;
-        a.PromotionMismatches += order.Mismatch ? 1 : 0;
-        a.RefundedOrders += order.Refunded ? 1 : 0;
-        a.Refunds += order.Refunds;
+        if (order.PartnerId is null)
+        {
+            // The merchant-wide rows learn that this revenue came through a partner.
+            CountOnly(order.OrderedAt, [(Dimensions.All, "", "")], order.Currency, a => a.PartnerRevenue += order.Amount);
+        }
+        else
+        {
+            CountPartnerRows(order, -1);
+        }
+
+        order.PartnerId = partnerId;
+        CountPartnerRows(order, 1);
+    }
+
+    private void CountPartnerRows(OrderFact order, int sign)
+    {
+        var rows = order.Dims.PartnerRows().ToList();
+        CountOnly(order.OrderedAt, rows, NoCurrency, a =>
+        {
+            a.Orders += sign;
+            a.AttributedOrders += order.Attributed ? sign : 0;
+            a.CouponOrders += order.Coupon ? sign : 0;
+            a.VerifiedOrders += order.Verified ? sign : 0;
+            a.PromotionOrders += order.Promotion ? sign : 0;
+            a.PromotionMismatches += order.Mismatch ? sign : 0;
+            a.RefundedOrders += order.Refunded ? sign : 0;
+            a.Refunds += sign * order.Refunds;
+        });
+        CountOnly(order.OrderedAt, rows, order.Currency, a =>
+        {
+            a.Orders += sign;
+            a.Revenue += sign * order.Amount;
+            a.PartnerRevenue += sign * order.Amount;
+            a.Commission += sign * order.Commission;
+            a.RefundedAmount += sign * order.RefundedAmount;
+        });
+    }
+
+    private void CountCustomerOrder(OrderFact order, IEnumerable<(string Dimension, string Value, string Value2)> rows, int sign) =>
+        CountOnly(order.OrderedAt, rows, NoCurrency, a =>
+        {
+            a.CustomerOrders += sign;
+            a.FirstOrders += order.FirstOrder ? sign : 0;
+            a.RepeatOrders += order.FirstOrder ? 0 : sign;
+        });
+
+    /// <summary>
+    /// Attribution moved the order's credit to another partner (a partner code learnt after the order). Analytics moves
+    /// it from the partner it has the order under (whatever attribution's previous partner was) to the new one, on the
+    /// order's own period, and replaces its commission everywhere it counts (the previous partner's was reversed, the
+    /// new one's booked). A reattribution older than the last one applied is stale (the broker does not keep order
+    /// between messages) and changes nothing. Before any other source told of the order, it creates the order, already
+    /// the new partner's; a <c>ConversionAttributed</c> for the old credit arriving after it then changes nothing.
+    /// </summary>
+    private void Reattributed(AnalyticsEvent e)
+    {
+        var partnerId = e.PartnerId!.Value;
+        var decidedAt = e.ReattributedAt ?? e.OccurredAt;
+        var order = EnsureOrder(e, PartnerDims(e));
+        if (order.ReattributedAt is { } last && last >= decidedAt)
+        {
+            return;
+        }
+
+        order.ReattributedAt = decidedAt;
+        if (order.PartnerId != partnerId)
+        {
+            if (order.CustomerInPartnerRows)
+            {
+                // The customer's order counts (repeat purchases) go with the order too.
+                CountCustomerOrder(order, order.Dims.PartnerRows(), -1);
+                CountCustomerOrder(order, (order.Dims with { PartnerId = partnerId }).PartnerRows(), 1);
+            }
+
+            MoveToPartner(order, partnerId);
+        }
+
+        if (!order.Attributed)
+        {
+            order.Attributed = true;
+            Count(order.OrderedAt, order.Dims, NoCurrency, a => a.AttributedOrders++);
+        }
+
+        var change = (e.Commission ?? 0m) - order.Commission;
+        if (change != 0m)
+        {
+            order.Commission += change;
+            Count(order.OrderedAt, order.Dims, order.Currency, a => a.Commission += change);
+        }
     }
 
     private void Verified(AnalyticsEvent e)
@@ -476,26 +555,26 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
     private void Count(DateTimeOffset at, Dims dims, string currency, Action<KpiAggregate> apply) =>
         CountOnly(at, dims.Expand(), currency, apply);
 
-    private void CountOnly(DateTimeOffset at, IEnumerable<(string Dimension, string Value)> dims, string currency, Action<KpiAggregate> apply)
+    private void CountOnly(DateTimeOffset at, IEnumerable<(string Dimension, string Value, string Value2)> dims, string currency, Action<KpiAggregate> apply)
     {
         var local = TimeZoneInfo.ConvertTime(at, zone).DateTime;
         var hour = new DateTime(local.Year, local.Month, local.Day, local.Hour, 0, 0, DateTimeKind.Unspecified);
         var day = new DateTime(local.Year, local.Month, local.Day, 0, 0, 0, DateTimeKind.Unspecified);
-        foreach (var (dimension, value) in dims)
+        foreach (var (dimension, value, value2) in dims)
         {
-            apply(Delta(Granularities.Day, dimension, value, day, currency));
-            apply(Delta(Granularities.Hour, dimension, value, hour, currency));
+            apply(Delta(Granularities.Day, dimension, value, value2, day, currency));
+            apply(Delta(Granularities.Hour, dimension, value, value2, hour, currency));
         }
     }
 
-    private KpiAggregate Delta(string granularity, string dimension, string value, DateTime period, string currency)
+    private KpiAggregate Delta(string granularity, string dimension, string value, string value2, DateTime period, string currency)
     {
-        var key = (granularity, dimension, value, period, currency);
+        var key = (granularity, dimension, value, value2, period, currency);
         if (!state.Deltas.TryGetValue(key, out var delta))
         {
             delta = new KpiAggregate
             {
-                Granularity = granularity, Dimension = dimension, DimensionValue = value, Period = period, Currency = currency,
+                Granularity = granularity, Dimension = dimension, DimensionValue = value, DimensionValue2 = value2, Period = period, Currency = currency,
             };
             state.Deltas[key] = delta;
         }

@@ -16,7 +16,7 @@ public sealed class ProjectionState
 
     public List<object> Added { get; } = [];
 
-    public Dictionary<(string Granularity, string Dimension, string Value, DateTime Period, string Currency), KpiAggregate> Deltas { get; } = [];
+    public Dictionary<(string Granularity, string Dimension, string Value, string Value2, DateTime Period, string Currency), KpiAggregate> Deltas { get; } = [];
 
     public List<SegmentChange> SegmentChanges { get; } = [];
 

@@ -43,6 +43,7 @@ public static class HostingExtensions
             bus.AddConsumer<LogSurveyShownConsumer>();
             bus.AddConsumer<LogSurveyResponseConsumer>();
             bus.AddConsumer<LogRefundRecordedConsumer>();
+            bus.AddConsumer<LogConversionReattributedConsumer>();
         });
 
         builder.Services.AddHealthChecks().AddNpgSql(connectionString);

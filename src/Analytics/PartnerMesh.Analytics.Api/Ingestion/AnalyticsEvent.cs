@@ -58,6 +58,9 @@ public sealed record AnalyticsEvent
 
     /// <summary>A verified order's outcome (<c>honoured</c>, <c>requoted</c>, <c>mismatch</c>).</summary>
     public string? Outcome { get; init; }
+
+    /// <summary>When attribution moved an order's credit (<see cref="OccurredAt"/> is the order's time).</summary>
+    public DateTimeOffset? ReattributedAt { get; init; }
 }
 
 /// <summary>The event types of the log.</summary>
@@ -80,6 +83,7 @@ public static class EventTypes
     public const string SurveyShown = "survey_shown";
     public const string SurveyResponseSubmitted = "survey_response_submitted";
     public const string RefundRecorded = "refund_recorded";
+    public const string ConversionReattributed = "conversion_reattributed";
 
     // Analytics' own decisions.
     public const string CartAbandoned = "cart_abandoned";

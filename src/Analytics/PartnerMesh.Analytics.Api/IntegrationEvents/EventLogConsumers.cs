@@ -128,3 +128,27 @@ public sealed class LogRefundRecordedConsumer(AnalyticsDbContext db, Aggregation
         Outcome = m.Kind,
     });
 }
+
+/// <summary>
+/// Attribution moved an order's credit to another partner. Logged under the reattribution's own identity (the
+/// conversion, the new partner and when it was decided), at the order's time, so the aggregator moves the order in the
+/// order's period. Commission: analytics counts an order's commission from <c>ConversionAttributed</c> and this event
+/// only (it does not consume <c>CommissionBooked</c> / <c>CommissionReversed</c>), so nothing is counted twice.
+/// </summary>
+public sealed class LogConversionReattributedConsumer(AnalyticsDbContext db, AggregationSignal signal, TimeProvider timeProvider)
+    : EventLogConsumer<ConversionReattributed>(db, signal, timeProvider)
+{
+    protected override (string, AnalyticsEvent) Translate(ConversionReattributed m) =>
+        ($"conversion-reattributed:{m.ConversionId}:{m.PartnerId}:{m.OccurredAt.UtcTicks}", new AnalyticsEvent
+        {
+            Type = EventTypes.ConversionReattributed,
+            OccurredAt = m.OrderedAt,
+            ReattributedAt = m.OccurredAt,
+            OrderId = m.OrderId,
+            PartnerId = m.PartnerId,
+            Amount = m.OrderAmount,
+            Currency = m.Currency.ToUpperInvariant(),
+            Commission = m.CommissionAmount,
+            Outcome = m.Reason,
+        });
+}

@@ -17,22 +17,27 @@ public static class KpiCsv
         "refunded_amount", "partner_revenue_contribution", "revenue_share",
     ];
 
+    /// <summary>A two-dimension report names each dimension and its value: <c>dimension,value,dimension2,value2</c>.</summary>
+    private static readonly string[] PairHeader = [.. Header[..3], "dimension2", "value2", .. Header[3..]];
+
     public static string Write(KpiReport report)
     {
         var csv = new StringBuilder();
-        csv.Append(string.Join(',', Header)).Append("\r\n");
+        var pair = report.Dimensions is [var first, var second] ? (First: first, Second: second) : default((string First, string Second)?);
+        csv.Append(string.Join(',', pair is null ? Header : PairHeader)).Append("\r\n");
         foreach (var row in report.Rows)
         {
             var k = row.Kpis;
-            var common = new object?[]
-            {
-                row.Period, report.Dimension, row.DimensionValue, k.Sessions, k.ConvertedSessions, k.ConversionRate, k.PageViews,
+            object?[] names = pair is { } p ? [p.First, row.DimensionValue, p.Second, row.DimensionValue2] : [report.Dimension, row.DimensionValue];
+            object?[] common =
+            [
+                row.Period, .. names, k.Sessions, k.ConvertedSessions, k.ConversionRate, k.PageViews,
                 k.ProductViews, k.AddToCarts, k.CheckoutsStarted, k.Clicks, k.Orders, k.Carts, k.AbandonedCarts, k.CartAbandonmentRate,
                 k.RecoveredCarts, k.CartRecoveryRate, k.CouponOrders, k.CouponRedemptionRate, k.VerifiedOrders, k.PromotionOrders,
                 k.PromotionRedemptionRate, k.PromotionMismatches, k.PromotionErrorRate, k.CustomerOrders, k.RepeatOrders,
                 k.RepeatPurchaseRate, k.SurveysShown, k.SurveyResponses, k.SurveyResponseRate, k.NpsResponses, k.NetPromoterScore,
                 k.RefundedOrders, k.RefundRate,
-            };
+            ];
             if (k.Sales.Count == 0)
             {
                 AppendLine(csv, [.. common, null, null, null, null, null, null, null, null]);

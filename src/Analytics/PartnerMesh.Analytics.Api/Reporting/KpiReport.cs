@@ -55,9 +55,11 @@ public sealed record CurrencyFigures(
     decimal? RevenueShare,
     decimal? CommissionToRevenue);
 
-public sealed record KpiRow(string Period, string? DimensionValue, KpiFigures Kpis);
+/// <summary>One period of one dimension value; in a two-dimension report <see cref="DimensionValue"/> is the value of the
+/// report's first dimension and <see cref="DimensionValue2"/> of its second.</summary>
+public sealed record KpiRow(string Period, string? DimensionValue, KpiFigures Kpis, string? DimensionValue2 = null);
 
-public sealed record KpiTotals(string? DimensionValue, KpiFigures Kpis);
+public sealed record KpiTotals(string? DimensionValue, KpiFigures Kpis, string? DimensionValue2 = null);
 
 public sealed record KpiReport(
     DateOnly From,
@@ -66,7 +68,8 @@ public sealed record KpiReport(
     string Dimension,
     string TimeZone,
     IReadOnlyList<KpiRow> Rows,
-    IReadOnlyList<KpiTotals> Totals);
+    IReadOnlyList<KpiTotals> Totals,
+    IReadOnlyList<string>? Dimensions = null);
 
 /// <summary>Turns aggregate rows into figures; rates are ratios of sums, never averages of rates.</summary>
 public static class KpiFigureBuilder

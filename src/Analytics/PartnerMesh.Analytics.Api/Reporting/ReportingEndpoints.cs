@@ -35,8 +35,10 @@ public static class ReportingEndpoints
     /// <summary>
     /// KPIs per period (<c>granularity</c> day or hour, cut in the reporting time zone) for one dimension: <c>all</c>
     /// (merchant-wide), <c>partner</c>, <c>campaign</c>, <c>segment</c>, <c>touchpoint</c> or <c>traffic_source</c>,
-    /// optionally one <c>value</c> of it; <c>format=csv</c> (or <c>Accept: text/csv</c>) for CSV. A partner sees only
-    /// its own partner rows.
+    /// optionally one <c>value</c> of it; or for two (<c>dimensions=a,b</c>, any two of partner, campaign, touchpoint
+    /// and traffic_source, in either order; the report names them in canonical order), with <c>value</c> filtering the
+    /// first named and <c>value2</c> the second; <c>format=csv</c> (or <c>Accept: text/csv</c>) for CSV. A partner sees
+    /// only its own partner rows, and pairs whose one side is <c>partner</c> (its own id).
     /// </summary>
     private static async Task<IResult> GetKpisAsync(
         string? from,
@@ -45,6 +47,7 @@ public static class ReportingEndpoints
         string? dimension,
         string? dimensions,
         string? value,
+        string? value2,
         string? partnerId,
         string? format,
         HttpContext http,
@@ -62,15 +65,28 @@ public static class ReportingEndpoints
             "hourly" => Granularities.Hour,
             _ => granularity,
         };
+        (string First, string Second)? pair = null;
+        var swapValues = false;
         if (dimensions is not null)
         {
-            if (dimension is not null || dimensions.Contains(',', StringComparison.Ordinal))
+            var names = dimensions.Split(',', StringSplitOptions.TrimEntries);
+            if (dimension is not null)
             {
-                errors["dimensions"] = ["One dimension per report: aggregates are kept per single dimension (use 'dimension')."];
+                errors["dimensions"] = ["Use either 'dimension' or 'dimensions', not both."];
+            }
+            else if (names.Length == 1)
+            {
+                dimension = names[0];
+            }
+            else if (PairError(names) is { } error)
+            {
+                errors["dimensions"] = [error];
             }
             else
             {
-                dimension = dimensions;
+                pair = Dimensions.Pair(names[0], names[1]);
+                dimension = Dimensions.PairName(pair!.Value.First, pair.Value.Second);
+                swapValues = pair.Value.First != names[0];
             }
         }
 
@@ -81,7 +97,7 @@ public static class ReportingEndpoints
 
         var isAdmin = user.IsAdmin();
         dimension ??= isAdmin ? Dimensions.All : Dimensions.Partner;
-        if (!Dimensions.Known.Contains(dimension))
+        if (pair is null && !errors.ContainsKey("dimensions") && !Dimensions.Known.Contains(dimension))
         {
             errors["dimension"] = [$"Unknown dimension '{Short(dimension)}'; use one of: {string.Join(", ", Dimensions.Known.Order(StringComparer.Ordinal))}."];
         }
@@ -107,6 +123,15 @@ public static class ReportingEndpoints
         if (value is { Length: > 500 })
         {
             errors["value"] = ["A dimension value has at most 500 characters."];
+        }
+
+        if (value2 is { Length: > 500 })
+        {
+            errors["value2"] = ["A dimension value has at most 500 characters."];
+        }
+        else if (value2 is not null && pair is null && !errors.ContainsKey("dimensions"))
+        {
+            errors["value2"] = ["'value2' filters the second of two 'dimensions' (e.g. dimensions=partner,campaign)."];
         }
 
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), options.Value.TimeZone()).DateTime);
@@ -143,7 +168,15 @@ public static class ReportingEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (dimension == Dimensions.Partner && partnerFilter is not null)
+        if (swapValues)
+        {
+            // 'value' filters the first dimension named, 'value2' the second: put them in the pair's order.
+            (value, value2) = (value2, value);
+        }
+
+        // In a pair the partner, when one side, is always the first (canonical order), filtered by 'value'.
+        var partnerSide = dimension == Dimensions.Partner || pair?.First == Dimensions.Partner;
+        if (partnerSide && partnerFilter is not null)
         {
             if (value is not null && value != partnerFilter.ToString())
             {
@@ -156,7 +189,7 @@ public static class ReportingEndpoints
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["partnerId"] = ["'partnerId' filters the 'partner' dimension; aggregates are not kept per partner and another dimension."],
+                ["partnerId"] = ["'partnerId' filters the 'partner' dimension (alone or in a pair); this report has none."],
             });
         }
 
@@ -164,26 +197,26 @@ public static class ReportingEndpoints
         {
             // A partner's own numbers only: the partner dimension, its own id from the token.
             var own = user.PartnerId();
-            if (own is null || dimension != Dimensions.Partner || (value is not null && !string.Equals(value, own.ToString(), StringComparison.OrdinalIgnoreCase)))
+            if (own is null || !partnerSide || (value is not null && !string.Equals(value, own.ToString(), StringComparison.OrdinalIgnoreCase)))
             {
                 return TypedResults.Problem(
-                    "A partner sees only its own KPIs (dimension 'partner', its own id); cross-partner views are for admins.",
+                    "A partner sees only its own KPIs (dimension 'partner', or a pair with 'partner', its own id); cross-partner views are for admins.",
                     statusCode: StatusCodes.Status403Forbidden,
                     title: "Forbidden");
             }
 
             value = own.ToString();
         }
-        else if (dimension == Dimensions.Partner && value is not null)
+        else if (partnerSide && value is not null)
         {
             value = Guid.TryParse(value, out var asGuid) ? asGuid.ToString() : value;
         }
 
-        var report = await reader.ReportAsync(granularity, dimension, value, fromDay, toDay, cancellationToken);
+        var report = await reader.ReportAsync(granularity, dimension, value, value2, fromDay, toDay, cancellationToken);
         var wantsCsv = format == "csv" || (format is null && http.Request.Headers.Accept.Any(accept => accept?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true));
         if (wantsCsv)
         {
-            var fileName = $"kpis-{dimension}-{granularity}-{fromDay:yyyyMMdd}-{toDay:yyyyMMdd}.csv";
+            var fileName = $"kpis-{dimension.Replace(',', '-')}-{granularity}-{fromDay:yyyyMMdd}-{toDay:yyyyMMdd}.csv";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
             return TypedResults.Text(KpiCsv.Write(report), "text/csv; charset=utf-8");
         }
@@ -215,6 +248,28 @@ public static class ReportingEndpoints
         var pending = await db.RawEvents.CountAsync(raw => raw.AggregatedAt == null, cancellationToken);
         var total = await db.RawEvents.LongCountAsync(cancellationToken);
         return TypedResults.Ok(new AggregationStatus(total, pending));
+    }
+
+    private static string? PairError(string[] names)
+    {
+        if (names.Length > 2)
+        {
+            return "At most two dimensions per report.";
+        }
+
+        if (names.FirstOrDefault(name => !Dimensions.Known.Contains(name)) is { } unknown)
+        {
+            return $"Unknown dimension '{Short(unknown)}'; use one of: {string.Join(", ", Dimensions.Known.Order(StringComparer.Ordinal))}.";
+        }
+
+        if (names[0] == names[1])
+        {
+            return $"'{names[0]}' is named twice; name two different dimensions.";
+        }
+
+        return Dimensions.Pair(names[0], names[1]) is null
+            ? $"'{names[0]}' and '{names[1]}' are not kept together; pairs are any two of: {string.Join(", ", Dimensions.Pairable)}."
+            : null;
     }
 
     private static bool TryParseDay(string text, out DateOnly day) =>

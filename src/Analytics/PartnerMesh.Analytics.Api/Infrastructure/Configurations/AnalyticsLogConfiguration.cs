@@ -28,7 +28,9 @@ public sealed class KpiAggregateConfiguration : IEntityTypeConfiguration<KpiAggr
     public void Configure(EntityTypeBuilder<KpiAggregate> builder)
     {
         builder.ToTable("kpi_aggregates");
-        builder.HasKey(row => new { row.Granularity, row.Dimension, row.DimensionValue, row.Period, row.Currency }).HasName("PK_kpi_aggregates");
+        builder.HasKey(row => new { row.Granularity, row.Dimension, row.DimensionValue, row.DimensionValue2, row.Period, row.Currency })
+            .HasName("PK_kpi_aggregates");
+        builder.Property(row => row.DimensionValue2).HasDefaultValue("");
         builder.Property(row => row.Period).HasColumnType("timestamp without time zone");
         foreach (var property in typeof(KpiAggregate).GetProperties().Where(property => property.PropertyType == typeof(decimal)))
         {

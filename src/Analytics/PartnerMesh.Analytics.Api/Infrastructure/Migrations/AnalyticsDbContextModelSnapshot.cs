@@ -227,6 +227,12 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("dimension_value");
 
+                    b.Property<string>("DimensionValue2")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("")
+                        .HasColumnName("dimension_value2");
+
                     b.Property<DateTime>("Period")
                         .HasColumnType("timestamp without time zone")
                         .HasColumnName("period");
@@ -363,7 +369,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("verified_orders");
 
-                    b.HasKey("Granularity", "Dimension", "DimensionValue", "Period", "Currency")
+                    b.HasKey("Granularity", "Dimension", "DimensionValue", "DimensionValue2", "Period", "Currency")
                         .HasName("PK_kpi_aggregates");
 
                     b.ToTable("kpi_aggregates", (string)null);
@@ -408,6 +414,14 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("customer_id");
 
+                    b.Property<bool>("CustomerInPartnerRows")
+                        .HasColumnType("boolean")
+                        .HasColumnName("customer_in_partner_rows");
+
+                    b.Property<bool>("FirstOrder")
+                        .HasColumnType("boolean")
+                        .HasColumnName("first_order");
+
                     b.Property<bool>("Mismatch")
                         .HasColumnType("boolean")
                         .HasColumnName("mismatch");
@@ -423,6 +437,10 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                     b.Property<bool>("Promotion")
                         .HasColumnType("boolean")
                         .HasColumnName("promotion");
+
+                    b.Property<DateTimeOffset?>("ReattributedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reattributed_at");
 
                     b.Property<bool>("Refunded")
                         .HasColumnType("boolean")
