@@ -7,7 +7,7 @@ namespace PartnerMesh.ServiceDefaults.WebApi;
 /// <summary>
 /// The status of an unhandled exception: bad input keeps its 4xx (malformed JSON, oversized bodies); a store that cannot
 /// be reached right now (a transient database failure, a timeout, a refused connection) is a 503, not a 500, so callers
-/// and their retry policies know to come back.
+/// and their retry policies know to come back; so is a request that arrives while the service shuts down.
 /// </summary>
 public static class ExceptionStatusCodes
 {
@@ -19,7 +19,7 @@ public static class ExceptionStatusCodes
             {
                 case BadHttpRequestException badRequest:
                     return badRequest.StatusCode;
-                case DbException { IsTransient: true } or TimeoutException or SocketException:
+                case DbException { IsTransient: true } or TimeoutException or SocketException or ServiceStoppingException:
                     return StatusCodes.Status503ServiceUnavailable;
             }
         }

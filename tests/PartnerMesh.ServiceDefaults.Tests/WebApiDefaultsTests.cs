@@ -35,6 +35,7 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         _app.MapPost("/echo", (EchoRequest request) => TypedResults.Ok(request));
         _app.MapGet("/bad-request", IResult () => throw new BadHttpRequestException("Unreadable input."));
         _app.MapGet("/database-down", IResult () => throw new InvalidOperationException("EF wrapper", new StoreException(isTransient: true)));
+        _app.MapGet("/stopping", IResult () => throw new ServiceStoppingException("the writer has stopped"));
         _app.MapGet("/database-bug", IResult () => throw new StoreException(isTransient: false));
         _app.MapPost("/raw", async (HttpRequest request, CancellationToken cancellationToken) =>
         {
@@ -115,6 +116,15 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
     public async Task UnreachableDatabase_Returns503ProblemDetails()
     {
         var response = await _client.GetAsync("/database-down", Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task RequestDuringShutdown_Returns503ProblemDetails()
+    {
+        var response = await _client.GetAsync("/stopping", Ct);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

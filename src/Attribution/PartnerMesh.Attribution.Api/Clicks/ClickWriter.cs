@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Attribution.Api.Clicks;
 
@@ -50,7 +51,15 @@ public sealed partial class ClickWriter : BackgroundService
         var pending = new PendingClick(click, recorded, Activity.Current?.Id, Activity.Current?.Context,
             visitorKnown && duplicateWindow > TimeSpan.Zero ? click.OccurredAt - duplicateWindow : null);
         var lane = _lanes[(int)((uint)HashCode.Combine(click.LinkId, click.VisitorId) % (uint)_lanes.Length)];
-        await lane.Writer.WriteAsync(pending, cancellationToken);
+        try
+        {
+            await lane.Writer.WriteAsync(pending, cancellationToken);
+        }
+        catch (ChannelClosedException closed)
+        {
+            throw new ServiceStoppingException("The click writer has stopped: this instance is shutting down.", closed);
+        }
+
         // Not cancellable past this point: the click is queued and will commit; the caller learns the outcome.
         return await pending.Completion.Task;
     }
