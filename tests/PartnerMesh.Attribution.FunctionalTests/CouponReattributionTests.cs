@@ -56,6 +56,33 @@ public class CouponReattributionTests(AttributionApiFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task LateCodeSignal_OnTheCustomersFirstOrder_MovesTheCarriedCredit_ButNotOnceTheyOrderedAgain()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.1 } });
+        var codeOwner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var clicker = await _admin.CreateProgramPartnerAsync(program.Id);
+        var newCustomer = $"cust-{Guid.NewGuid():N}";
+        var returning = $"cust-{Guid.NewGuid():N}";
+        var first = await _storefront.ConvertAsync(Order(80m, await _shopper.ClickAsync((await _admin.CreateLinkAsync(clicker.Id)).Code)) with { CustomerId = newCustomer });
+        var earlier = await _storefront.ConvertAsync(Order(30m, await _shopper.ClickAsync((await _admin.CreateLinkAsync(clicker.Id)).Code)) with { CustomerId = returning });
+        var later = await _storefront.ConvertAsync(Order(40m) with { CustomerId = returning });
+        Assert.Equal((clicker.Id, clicker.Id), (earlier.PartnerId, later.PartnerId));
+
+        await factory.PublishAsync(Redeemed(first.OrderId, codeOwner.Id, trafficPartnerId: clicker.Id));
+        await factory.PublishAsync(Redeemed(earlier.OrderId, codeOwner.Id, trafficPartnerId: clicker.Id));
+        await Eventually.UntilAsync(async () => await factory.QueryDbAsync(db => db.Conversions.CountAsync(
+            c => (c.OrderId == first.OrderId || c.OrderId == earlier.OrderId) && c.PartnerId == codeOwner.Id, Ct)) == 2,
+            because: "both orders move to the code's partner");
+
+        var credits = await factory.QueryDbAsync(db => db.CustomerCredits.Where(c => c.CustomerId == newCustomer || c.CustomerId == returning)
+            .ToDictionaryAsync(c => c.CustomerId, c => (c.PartnerId, c.OrderCount), Ct));
+        Assert.Equal((codeOwner.Id, 1), credits[newCustomer]);
+        Assert.Equal((clicker.Id, 2), credits[returning]);
+        var next = await _storefront.ConvertAsync(Order(20m) with { CustomerId = newCustomer });
+        Assert.Equal((codeOwner.Id, "customer-credit"), (next.PartnerId, next.Reason));
+    }
+
+    [Fact]
     public async Task LateCodeSignal_ForAnUnattributedOrder_CreditsTheCodeOwner()
     {
         var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.05 } });

@@ -17,8 +17,9 @@ namespace PartnerMesh.Attribution.Api.Conversions;
 /// fraud rules, and <see cref="ConversionReattributed"/> is published. Runs inside the consumer's inbox transaction, so a
 /// redelivered event changes nothing.
 /// <para>
-/// Left as they are: orders already refunded in part or in full (their reversals were computed for the old credit), and
-/// the customer's carried credit (later orders still follow the first partner).
+/// When the order is the one that brought the customer (its carried credit's only order), the credit moves with it: the
+/// customer's later orders follow the code's partner. A credit with later orders stays where it is. Orders already
+/// refunded in part or in full are left as they are (their reversals were computed for the old credit).
 /// </para>
 /// </summary>
 public sealed class ConversionReattribution(
@@ -51,6 +52,7 @@ public sealed class ConversionReattribution(
 
         var now = timeProvider.GetUtcNowForStorage();
         var previousPartner = conversion.PartnerId;
+        await MoveFirstOrderCreditAsync(conversion, partner, program, cancellationToken);
         await ReverseAsync(conversion, now, cancellationToken);
         var sale = await BookSaleAsync(conversion, partner, program, codeLeakSuspected, now, cancellationToken);
 
@@ -74,6 +76,28 @@ public sealed class ConversionReattribution(
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The customer's carried credit follows the order that created it: same customer, the old partner, this order's time
+    /// and no order since. Moved in place (the program's scope may change), unless the customer already carries a credit
+    /// in the new partner's scope.
+    /// </summary>
+    private async Task MoveFirstOrderCreditAsync(Conversion conversion, Partner partner, PartnerProgram? program, CancellationToken cancellationToken)
+    {
+        if (conversion.CustomerId is not { } customerId || conversion.PartnerId is not { } previousPartner)
+        {
+            return;
+        }
+
+        var oldScope = conversion.ProgramId ?? Guid.Empty;
+        var newScope = program?.Id ?? Guid.Empty;
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE customer_credits SET scope = {newScope}, partner_id = {partner.Id}
+            WHERE scope = {oldScope} AND customer_id = {customerId} AND partner_id = {previousPartner}
+              AND order_count = 1 AND first_conversion_at = {conversion.OrderedAt}
+              AND ({newScope} = {oldScope} OR NOT EXISTS (SELECT 1 FROM customer_credits WHERE scope = {newScope} AND customer_id = {customerId}))
+            """, cancellationToken);
     }
 
     /// <summary>Takes back what is left of every positive entry of the order (sale and milestones alike).</summary>
