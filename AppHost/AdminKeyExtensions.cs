@@ -81,7 +81,7 @@ internal static class AdminKeyExtensions
     /// </summary>
     public static void AddStorefrontSimulator(this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> gateway)
     {
-        var simulator = builder.AddProject<Projects.PartnerMesh_StorefrontSimulator>("storefront-simulator", launchProfileName: null)
+        var simulator = builder.AddProject<Projects.PartnerMesh_StorefrontSimulator>("storefront-simulator", launchProfileName: null).WithBuiltAssemblyLaunch()
             .WithReference(gateway).WaitFor(gateway)
             .WithArgs(context =>
             {

@@ -31,6 +31,7 @@ internal static class ServiceExtensions
         where TProject : IProjectMetadata, new()
     {
         var service = builder.AddProject<TProject>(name, launchProfileName: null)
+            .WithBuiltAssemblyLaunch()
             .WithHttpEndpoint(port: builder.Configuration.GetValue("PartnerMesh:PortBase", 5100) + portOffset, name: "http", isProxied: false)
             .WithDevelopmentEnvironment(builder)
             .WithReference(database).WaitFor(database);
@@ -60,6 +61,17 @@ internal static class ServiceExtensions
     }
 
     /// <summary>
+    /// DCP starts a project as <c>dotnet run --project … --no-build</c>: an MSBuild evaluation (2–3 s of CPU) and a
+    /// wrapper process of ≈ 140 MB that lives as long as the service. <c>dotnet exec</c> on the assembly the build already
+    /// put beside the AppHost's starts the service itself (DCP still appends the project path and <c>--configuration</c>,
+    /// which the services ignore). The resource stays a project: service discovery, OTLP and the dashboard are unchanged.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithBuiltAssemblyLaunch(this IResourceBuilder<ProjectResource> project) =>
+#pragma warning disable ASPIREPROJECTS001 // evaluation API (Aspire 13.6, pinned); without it the service is an executable resource instead
+        project.WithAnnotation(new ProjectLaunchArgsOverrideAnnotation(["exec", BuiltProjects.AssemblyPath(project.Resource.GetProjectMetadata().ProjectPath)]));
+#pragma warning restore ASPIREPROJECTS001
+
+    /// <summary>
     /// A second instance of <paramref name="first"/> (same binary, database and infrastructure) on its own port, started
     /// once the first is healthy — its migrator has run by then. <see cref="WithSecondInstance"/> puts it behind the gateway.
     /// </summary>
@@ -73,6 +85,7 @@ internal static class ServiceExtensions
         where TProject : IProjectMetadata, new()
     {
         var instance = builder.AddProject<TProject>($"{first.Resource.Name}-2", launchProfileName: null)
+            .WithBuiltAssemblyLaunch()
             .WithHttpEndpoint(port: builder.Configuration.GetValue("PartnerMesh:PortBase", 5100) + portOffset, name: "http", isProxied: false)
             .WithDevelopmentEnvironment(builder)
             .WithReference(database)
