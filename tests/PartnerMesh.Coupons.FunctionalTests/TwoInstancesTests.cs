@@ -43,6 +43,23 @@ public sealed class TwoInstancesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DirectRedeem_1000ConcurrentOrdersOfA100UseCodeSplitOverTwoInstances_Exactly100Succeed()
+    {
+        var admin = _first.Admin();
+        var campaignId = await admin.CreateCampaignAsync(new JsonObject { ["requireReservation"] = false });
+        var code = await admin.CreateCodeAsync(campaignId, maxUses: 100);
+        HttpClient[] instances = [_first.Storefront(), _second.Storefront()];
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 1000).Select(index =>
+            instances[index % 2].RedeemAsync(Redemption(code, $"two-{index}", null))));
+
+        Assert.Equal(100, responses.Count(response => response.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(900, responses.Count(response => response.StatusCode == HttpStatusCode.Conflict));
+        var stats = await admin.StatsAsync(campaignId);
+        Assert.Equal((100, 100), (stats.Number("uses"), stats.Number("redeemed")));
+    }
+
+    [Fact]
     public async Task Redeem_SameOrderOnBothInstances_OneRedemption()
     {
         var (campaignId, code) = await _first.Admin().CampaignWithCodeAsync(new JsonObject { ["requireReservation"] = false });
