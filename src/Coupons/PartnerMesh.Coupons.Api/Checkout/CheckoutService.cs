@@ -19,14 +19,15 @@ namespace PartnerMesh.Coupons.Api.Checkout;
 /// advisory lock on the order id), then the reservation or redemption rows, then counters by ascending key.
 /// </summary>
 public sealed class CheckoutService(
-    CouponsDbContext db, UsageLedger ledger, CodeRotation rotation, UseLanes lanes, TimeProvider timeProvider, IOptions<CouponsOptions> options,
+    CouponsDbContext db, UsageLedger ledger, CodeRotation rotation, UseLanes lanes, CodeDefinitionCache codeCache,
+    CodeChangeNotifier codeChanges, TimeProvider timeProvider, IOptions<CouponsOptions> options,
     CouponsMetrics metrics)
 {
-    private sealed record Found(CouponCode Code, Campaign Campaign);
-
+    /// <summary>Advisory: reads the code from the cache (<see cref="CodeDefinitionCache"/>) and the counters from PostgreSQL;
+    /// reservations and redemptions decide.</summary>
     public async Task<CouponValidationResponse> ValidateAsync(ValidateCouponRequest request, string code, CancellationToken cancellationToken)
     {
-        if (await FindAsync(code, cancellationToken) is not { } found)
+        if (await FindCachedAsync(code, cancellationToken) is not { } found)
         {
             metrics.Validated(CouponReasons.Unknown);
             return new CouponValidationResponse(false, code, null, null, null, null, CouponReasons.Unknown, "No such code.");
@@ -269,9 +270,10 @@ public sealed class CheckoutService(
             Referrer = referrer,
         };
         db.Redemptions.Add(redemption);
-        if (leak is not null && campaign.AutoRotateLeakedCodes && coupon.RetiredAt is null
+        var rotated = leak is not null && campaign.AutoRotateLeakedCodes && coupon.RetiredAt is null
             && await db.Redemptions.CountAsync(other => other.CodeId == coupon.Id && other.LeakReason != null, cancellationToken) + 1 >= (campaign.RotateAfterLeaks ?? 1)
-            && await rotation.RotateAsync(coupon, campaign, now, cancellationToken))
+            && await rotation.RotateAsync(coupon, campaign, now, cancellationToken);
+        if (rotated)
         {
             metrics.AutoRotated();
         }
@@ -313,6 +315,11 @@ public sealed class CheckoutService(
         });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (rotated)
+        {
+            await codeChanges.ChangedAsync(coupon.Code);
+        }
+
         return CheckoutResult.Done<RedemptionResponse>(RedemptionResponse.From(redemption));
     }
 
@@ -484,9 +491,26 @@ public sealed class CheckoutService(
         db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"order:" + orderId}, 0))", cancellationToken);
 
     /// <summary>A pool code nobody was issued yet is not a code to shoppers.</summary>
-    private async Task<Found?> FindAsync(string code, CancellationToken cancellationToken) =>
+    private async Task<CodeDefinition?> FindCachedAsync(string code, CancellationToken cancellationToken)
+    {
+        if (codeCache.TryGet(code, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = codeCache.Generation;
+        var found = await FindAsync(code, cancellationToken);
+        if (found is not null)
+        {
+            codeCache.Set(code, found, generation);
+        }
+
+        return found;
+    }
+
+    private async Task<CodeDefinition?> FindAsync(string code, CancellationToken cancellationToken) =>
         await db.Codes.AsNoTracking().Where(coupon => coupon.Code == code && (coupon.Source != CodeSources.Pool || coupon.CustomerKey != null))
-            .Join(db.Campaigns.AsNoTracking(), coupon => coupon.CampaignId, campaign => campaign.Id, (coupon, campaign) => new Found(coupon, campaign))
+            .Join(db.Campaigns.AsNoTracking(), coupon => coupon.CampaignId, campaign => campaign.Id, (coupon, campaign) => new CodeDefinition(coupon, campaign))
             .SingleOrDefaultAsync(cancellationToken);
 
     private Task<CouponReservation?> FindHeldAsync(string checkout, Guid codeId, CancellationToken cancellationToken) =>

@@ -124,11 +124,31 @@ public sealed class UsageLedger(CouponsDbContext db)
         }
     }
 
-    /// <summary>Current uses of the given counters (no lock: validation reads a committed snapshot).</summary>
+    /// <summary>Current uses of the given counters (no lock: validation reads a committed snapshot). One primary-key
+    /// lookup, sent without EF's query pipeline: every validation runs it.</summary>
     public async Task<Dictionary<string, int>> ReadAsync(IReadOnlyList<CounterClaim> claims, CancellationToken cancellationToken)
     {
-        var keys = claims.Select(claim => claim.Key).ToArray();
-        return await db.UsageCounters.AsNoTracking().Where(counter => keys.Contains(counter.Key))
-            .ToDictionaryAsync(counter => counter.Key, counter => counter.Uses, StringComparer.Ordinal, cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT key, uses FROM coupon_counters WHERE key = ANY(@keys)", (NpgsqlConnection)db.Database.GetDbConnection());
+            command.Parameters.Add(new NpgsqlParameter<string[]>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text)
+            {
+                TypedValue = [.. claims.Select(claim => claim.Key)],
+            });
+            var uses = new Dictionary<string, int>(claims.Count, StringComparer.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                uses[reader.GetString(0)] = reader.GetInt32(1);
+            }
+
+            return uses;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }

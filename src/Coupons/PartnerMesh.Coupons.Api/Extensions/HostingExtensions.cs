@@ -39,6 +39,9 @@ public static class HostingExtensions
         builder.Services.AddScoped<CampaignService>();
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddScoped<UseBatch>();
+        builder.Services.AddSingleton<CodeDefinitionCache>();
+        builder.Services.AddSingleton<CodeChangeNotifier>();
+        builder.Services.AddHostedService<CodeChangeListener>();
         builder.Services.AddOptions<GroupCommitOptions>()
             .BindConfiguration(GroupCommitOptions.SectionName)
             .ValidateDataAnnotations()
