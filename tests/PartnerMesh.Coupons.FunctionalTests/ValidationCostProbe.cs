@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Coupons.Api;
 using PartnerMesh.Coupons.Api.Checkout;
+using PartnerMesh.Testing;
 using Xunit;
 using static PartnerMesh.Coupons.FunctionalTests.CouponsTestClient;
 
@@ -59,6 +60,39 @@ public sealed class ValidationCostProbe(CouponsApiFactory factory) : IClassFixtu
         }
 
         options.CodeCacheTtl = ttl;
+    }
+
+    /// <summary>Redemptions of one code without reservations, 64 at once, with group commits of one request each (as before
+    /// group commit) and of up to the configured batch size; half of them can succeed.</summary>
+    [Fact(Explicit = true)]
+    public async Task MeasureOneCodeRedemptions()
+    {
+        var admin = factory.Admin();
+        var storefront = factory.Storefront();
+        var options = factory.Services.GetRequiredService<IOptions<GroupCommitOptions>>().Value;
+        var batchSize = options.MaxBatchSize;
+        const int count = 3000;
+        foreach (var maxBatch in new[] { 1, batchSize, 1, batchSize })
+        {
+            options.MaxBatchSize = maxBatch;
+            var campaignId = await admin.CreateCampaignAsync(new JsonObject { ["requireReservation"] = false });
+            var code = await admin.CreateCodeAsync(campaignId, maxUses: count / 2);
+            var created = 0;
+            var (wall, _) = await RunAsync(async () =>
+            {
+                var response = await storefront.PostAsJsonAsync("/api/coupons/redemptions",
+                    Redemption(code, $"probe-{Guid.NewGuid():N}", null, Customer($"c{Random.Shared.Next(1000)}")), Ct);
+                if (response.StatusCode == System.Net.HttpStatusCode.Created)
+                {
+                    Interlocked.Increment(ref created);
+                }
+            }, count, 64);
+            var uses = (await admin.StatsAsync(campaignId)).Number("uses");
+            Console.WriteLine($"PROBE one-code redemptions, batches of at most {maxBatch}: {count / wall.TotalSeconds:N0}/s; {created} created of limit {count / 2}, uses {uses}");
+            Assert.Equal((count / 2, count / 2), (created, uses));
+        }
+
+        options.MaxBatchSize = batchSize;
     }
 
     private static async Task<(TimeSpan Wall, TimeSpan Cpu)> RunAsync(Func<Task> call, int count, int concurrency)
