@@ -41,6 +41,8 @@ public sealed class GroupCommitTests(CouponsApiFactory factory) : IClassFixture<
         Assert.Equal(3, (await EventsOfAsync(factory, "coupon-redeemed", campaignId)).Count);
         Assert.Equal(2, (await EventsOfAsync(factory, "coupon-reserved", campaignId)).Count);
         Assert.Equal("exhausted", (await _storefront.ValidateAsync(Validation(code))).Reason());
+        Assert.Equal(1, await TransactionsThatWroteAsync("coupon_redemptions", campaignId)); // one batch, one transaction
+        Assert.Equal(1, await TransactionsThatWroteAsync("coupon_reservations", campaignId));
     }
 
     [Fact]
@@ -110,11 +112,11 @@ public sealed class GroupCommitTests(CouponsApiFactory factory) : IClassFixture<
     }
 
     [Fact]
-    public async Task Batch_FailingAsAWhole_FallsBackToOneTransactionPerRequest_NothingLostNothingTwice()
+    public async Task Batch_CheckoutReservedSinceItsRequestWasChecked_GetsThatReservation_NoSecondUse()
     {
         var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 10, ["requireReservation"] = false });
         var found = await FindAsync(code);
-        // Held by another instance after this batch's requests were checked: the batch's insert violates the held-checkout index.
+        // Committed (e.g. by another instance) after this batch's requests were checked, before the batch runs.
         var taken = await _storefront.ReserveAsync(Reservation(code, Customer("held"), checkoutId: "checkout-taken"));
         var heldId = (await taken.ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["reservationId"]!.GetValue<Guid>();
 
@@ -126,8 +128,10 @@ public sealed class GroupCommitTests(CouponsApiFactory factory) : IClassFixture<
         Assert.Equal((3, 2, 1), (stats.Number("uses"), stats.Number("held"), stats.Number("redeemed")));
     }
 
+    /// <summary>The fallback: the batch fails as a whole (nothing of it is written), then each request runs in its own
+    /// transaction, so only the bad one fails.</summary>
     [Fact]
-    public async Task Batch_ARequestTheDatabaseRefuses_FailsAlone_OthersCommitted()
+    public async Task Batch_ARequestTheDatabaseRefuses_BatchFallsBack_ItFailsAlone_OthersCommittedOnce()
     {
         var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 10, ["requireReservation"] = false });
         var found = await FindAsync(code);
@@ -144,6 +148,7 @@ public sealed class GroupCommitTests(CouponsApiFactory factory) : IClassFixture<
         await Assert.ThrowsAnyAsync<DbUpdateException>(() => batch[1].Completion.Task);
         Assert.Equal(CheckoutOutcome.Done, ((CheckoutResult<RedemptionResponse>)await batch[2].Completion.Task).Outcome);
         Assert.Equal(2, (await _admin.StatsAsync(campaignId)).Number("uses"));
+        Assert.Equal(2, await TransactionsThatWroteAsync("coupon_redemptions", campaignId)); // one each: the fallback
     }
 
     [Fact]
@@ -197,6 +202,20 @@ public sealed class GroupCommitTests(CouponsApiFactory factory) : IClassFixture<
             .GroupBy(redemption => redemption.CustomerKey).Select(group => group.Count()).MaxAsync(Ct));
         Assert.True(perCustomer <= 3);
         Assert.Equal(50 + 50, counters); // campaign and per-customer counters each count every use
+    }
+
+    /// <summary>How many transactions wrote the campaign's rows of <paramref name="table"/> (their distinct <c>xmin</c>).</summary>
+    private async Task<long> TransactionsThatWroteAsync(string table, Guid campaignId)
+    {
+        await using var connection = new NpgsqlConnection(factory.DatabaseConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(table switch
+        {
+            "coupon_redemptions" => "SELECT count(DISTINCT xmin::text) FROM coupon_redemptions WHERE campaign_id = @campaign",
+            _ => "SELECT count(DISTINCT xmin::text) FROM coupon_reservations WHERE campaign_id = @campaign",
+        }, connection);
+        command.Parameters.AddWithValue("campaign", campaignId);
+        return (long)(await command.ExecuteScalarAsync(Ct))!;
     }
 
     private async Task WaitUntilACommitWaitsOnALockAsync()

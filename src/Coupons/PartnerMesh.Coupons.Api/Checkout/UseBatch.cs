@@ -59,6 +59,18 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
         var uses = await ledger.LockAsync(batch.SelectMany(request => request.Claims), now, cancellationToken);
         var changed = new Dictionary<string, int>(StringComparer.Ordinal);
         var heldHere = new Dictionary<(string Checkout, Guid CodeId), CouponReservation>();
+        var checkouts = batch.OfType<ReserveUse>().Select(reserve => reserve.Checkout).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (checkouts.Count > 0)
+        {
+            // Every reservation of these codes locks their code counter, which this batch now holds: the held reservations
+            // read here are all there are, so a checkout reserved since its request was checked is answered, not re-inserted.
+            foreach (var held in await db.Reservations.AsNoTracking()
+                         .Where(reservation => checkouts.Contains(reservation.CheckoutId!) && reservation.Status == ReservationStatuses.Held)
+                         .ToListAsync(cancellationToken))
+            {
+                heldHere[(held.CheckoutId!, held.CodeId)] = held;
+            }
+        }
         for (var index = 0; index < batch.Count; index++)
         {
             outcomes[index] = batch[index] switch
@@ -79,7 +91,7 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
         ReserveUse request, Dictionary<string, int> uses, Dictionary<string, int> changed, Dictionary<(string, Guid), CouponReservation> heldHere)
     {
         var (coupon, campaign, now) = (request.Coupon, request.Campaign, request.Now);
-        if (request.Checkout is { } checkoutId && heldHere.TryGetValue((checkoutId, coupon.Id), out var first))
+        if (request.Checkout is { } checkoutId && heldHere.TryGetValue((checkoutId, coupon.Id), out var first) && first.ExpiresAt > now)
         {
             return CheckoutResult.Replayed(ReservationResponse.From(first));
         }
