@@ -64,6 +64,7 @@ public sealed class TwoInstancesTests : IAsyncLifetime
     [Fact]
     public async Task Validate_CodeCachedOnOneInstanceRotatedOnTheOther_RetiredOnBoth()
     {
+        await _second.CodeCacheInUseAsync();
         var (_, code) = await _first.Admin().CampaignWithCodeAsync(partnerId: Guid.NewGuid());
         Assert.True((await _second.Storefront().ValidateAsync(Validation(code)))["valid"]!.GetValue<bool>());
 

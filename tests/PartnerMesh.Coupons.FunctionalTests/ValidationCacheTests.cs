@@ -35,6 +35,7 @@ public sealed class ValidationCacheTests(CouponsApiFactory factory) : IClassFixt
     [Fact]
     public async Task Validate_CodeRotatedAfterItWasCached_AnswersRetiredAtOnce()
     {
+        await factory.CodeCacheInUseAsync();
         var (_, code) = await _admin.CampaignWithCodeAsync(partnerId: Guid.NewGuid());
         Assert.True((await _storefront.ValidateAsync(Validation(code)))["valid"]!.GetValue<bool>());
 
@@ -59,6 +60,7 @@ public sealed class ValidationCacheTests(CouponsApiFactory factory) : IClassFixt
     [Fact]
     public async Task Reserve_CodeChangedBehindTheCache_RefusedEvenWhileValidationIsStale()
     {
+        await factory.CodeCacheInUseAsync();
         var (campaignId, code) = await _admin.CampaignWithCodeAsync(partnerId: Guid.NewGuid());
         Assert.True((await _storefront.ValidateAsync(Validation(code)))["valid"]!.GetValue<bool>());
         // A change no instance was told about (as if the notification was lost): only the cache's expiry would end it.

@@ -25,6 +25,7 @@ public sealed class ValidationCostProbe(CouponsApiFactory factory) : IClassFixtu
     {
         var admin = factory.Admin();
         var storefront = factory.Storefront();
+        await factory.CodeCacheInUseAsync();
         var (_, code) = await admin.CampaignWithCodeAsync(new JsonObject { ["maxUsesPerCustomer"] = 5 });
         var body = Validation(code.ToLowerInvariant(), Guest("bench@example.com"));
         var request = new ValidateCouponRequest(code, new CustomerRef(null, "bench@example.com"), 50m, "EUR", null);

@@ -19,20 +19,36 @@ public sealed record CodeDefinition(CouponCode Code, Campaign Campaign);
 /// of the counters instead of two queries. Reservations and redemptions always read the code from PostgreSQL: they are
 /// the enforcement points, validation is advisory. Campaigns never change once created; a code changes when it is
 /// rotated (retired), which clears this cache here and, through Redis, on every instance (<see cref="CodeChangeNotifier"/>).
-/// Entries also expire after <see cref="CouponsOptions.CodeCacheTtl"/>, the bound on staleness if a message is lost. Only
+/// Entries also expire after <see cref="CouponsOptions.CodeCacheTtl"/>, the bound on staleness if a message is lost (the
+/// cache is off while the instance is not subscribed). Only
 /// known codes are cached: an unknown code is looked up every time, so a code created a moment ago is never "unknown".
 /// </summary>
 public sealed class CodeDefinitionCache(TimeProvider timeProvider, IOptions<CouponsOptions> options)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private long _generation;
+    private volatile bool _enabled;
+
+    /// <summary>Set while this instance hears of changes (<see cref="CodeChangeListener"/>); otherwise nothing is cached.</summary>
+    public bool Enabled
+    {
+        get => _enabled;
+        set
+        {
+            _enabled = value;
+            if (!value)
+            {
+                Clear();
+            }
+        }
+    }
 
     /// <summary>Changes with every <see cref="Clear"/>: read it before loading a definition and pass it to <see cref="Set"/>.</summary>
     public long Generation => Interlocked.Read(ref _generation);
 
     public bool TryGet(string code, out CodeDefinition definition)
     {
-        if (_entries.TryGetValue(code, out var entry) && entry.ExpiresAt > timeProvider.GetUtcNow())
+        if (_enabled && _entries.TryGetValue(code, out var entry) && entry.ExpiresAt > timeProvider.GetUtcNow())
         {
             definition = entry.Definition;
             return true;
@@ -47,7 +63,7 @@ public sealed class CodeDefinitionCache(TimeProvider timeProvider, IOptions<Coup
     public void Set(string code, CodeDefinition definition, long generation)
     {
         var ttl = options.Value.CodeCacheTtl;
-        if (ttl <= TimeSpan.Zero)
+        if (!_enabled || ttl <= TimeSpan.Zero)
         {
             return;
         }
@@ -99,31 +115,46 @@ public sealed class CodeChangeNotifier(CodeDefinitionCache cache, RedisConnectio
     }
 }
 
-/// <summary>Clears this instance's <see cref="CodeDefinitionCache"/> when another instance changes a code.</summary>
-public sealed class CodeChangeListener(CodeDefinitionCache cache, CodeChangeNotifier notifier, RedisConnection redis, ILogger<CodeChangeListener> logger)
+/// <summary>
+/// Clears this instance's <see cref="CodeDefinitionCache"/> when another instance changes a code. The cache is used only
+/// once the subscription is in place (until then validations read the database); a failed subscription is retried.
+/// </summary>
+public sealed partial class CodeChangeListener(CodeDefinitionCache cache, CodeChangeNotifier notifier, RedisConnection redis, ILogger<CodeChangeListener> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
         {
-            var subscriber = await redis.GetSubscriberAsync(stoppingToken);
-            var queue = await subscriber.SubscribeAsync(notifier.Channel);
-            stoppingToken.Register(() => queue.Unsubscribe());
-            // Changes made while not subscribed are not heard of: start from an empty cache.
-            cache.Clear();
-            while (!stoppingToken.IsCancellationRequested)
+            try
             {
-                await queue.ReadAsync(stoppingToken);
+                var subscriber = await redis.GetSubscriberAsync(stoppingToken);
+                var queue = await subscriber.SubscribeAsync(notifier.Channel);
+                await using var unsubscribe = stoppingToken.Register(() => queue.Unsubscribe());
+                // Changes made while not subscribed were not heard of: start from an empty cache.
                 cache.Clear();
+                cache.Enabled = true;
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await queue.ReadAsync(stoppingToken);
+                    cache.Clear();
+                }
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or ChannelClosedException)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            {
+                cache.Enabled = false;
+                LogNotSubscribed(logger, exception, delay);
+                await Task.Delay(delay, stoppingToken);
+                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
             }
         }
-        catch (Exception exception) when (exception is OperationCanceledException or ChannelClosedException)
-        {
-        }
-        catch (Exception exception) when (exception is RedisException)
-        {
-            logger.LogWarning(exception, "No code-change notifications from Redis; cached code definitions expire on their own");
-        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No code-change notifications from Redis; validations read codes from the database, retrying in {Delay}")]
+    private static partial void LogNotSubscribed(ILogger logger, Exception exception, TimeSpan delay);
 }
