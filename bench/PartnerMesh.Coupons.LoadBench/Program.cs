@@ -42,7 +42,8 @@ foreach (var rate in options.Rates)
 
 foreach (var rate in options.RedemptionRates)
 {
-    // Half of the offered redemptions can succeed: the rest must be refused with a 409, never let through.
+    // All redemptions of one code (the hot-code case: each takes a use of the same counters, so they meet in one lane's
+    // group commits). Half of the offered redemptions can succeed: the rest must be refused with a 409, never let through.
     var limit = rate * options.Seconds / 2;
     var (campaignId, code) = await CampaignWithCodeAsync(admin, new JsonObject { ["requireReservation"] = false }, maxUses: limit);
     var created = 0;
@@ -62,7 +63,7 @@ foreach (var rate in options.RedemptionRates)
     var result = await RunAsync(storefront, rate, TimeSpan.FromSeconds(options.Seconds), RedeemAsync);
     var stats = (await admin.GetFromJsonAsync<JsonObject>($"/api/coupons/campaigns/{campaignId}/stats"))!;
     output.AppendLine(CultureInfo.InvariantCulture,
-        $"| redemption | {rate:N0} | {result.Achieved:N0} | {result.P(50):F1} | {result.P(90):F1} | {result.P(99):F1} | {result.Max:F1} | {result.Errors} | {created:N0} / {limit:N0} | {stats["uses"]!.GetValue<int>():N0} |");
+        $"| redemption (one code) | {rate:N0} | {result.Achieved:N0} | {result.P(50):F1} | {result.P(90):F1} | {result.P(99):F1} | {result.Max:F1} | {result.Errors} | {created:N0} / {limit:N0} | {stats["uses"]!.GetValue<int>():N0} |");
     Console.Error.WriteLine($"redemptions {rate}/s: {created} created of limit {limit}, stats uses {stats["uses"]}");
 }
 

@@ -17,6 +17,8 @@ public sealed class CouponsApiFactory : ServiceFactory<Program, CouponsDbContext
     {
         settings["Coupons:ReservationSweepInterval"] = "00:00:01";
         settings["Coupons:OfferSchedulerInterval"] = "00:00:01";
+        // Long enough that a missed invalidation fails a test instead of expiring unnoticed.
+        settings["Coupons:CodeCacheTtl"] = "00:05:00";
         if (SharedDatabaseConnectionString is { } shared)
         {
             settings[$"ConnectionStrings:{ResourceNames.CouponsDb}"] = shared;

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Outbox;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
@@ -123,6 +125,18 @@ public static class CouponsTestClient
         var payloads = await factory.QueryDbAsync(db => db.Set<OutboxMessage>().Where(message => message.MessageUrn.Contains(urnPart))
             .Select(message => message.Payload).ToListAsync(Ct));
         return [.. payloads.Select(payload => JsonNode.Parse(payload)!)];
+    }
+
+    /// <summary>Waits until the instance's code cache is in use (it is subscribed to code changes through Redis).</summary>
+    public static async Task CodeCacheInUseAsync(this CouponsApiFactory factory)
+    {
+        var cache = factory.Services.GetRequiredService<CodeDefinitionCache>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!cache.Enabled)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The code cache never subscribed to code changes.");
+            await Task.Delay(20, Ct);
+        }
     }
 
     public static int Number(this JsonObject node, string name) => node[name]!.GetValue<int>();

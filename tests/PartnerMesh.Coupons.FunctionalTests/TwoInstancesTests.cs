@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Xunit;
 using static PartnerMesh.Coupons.FunctionalTests.CouponsTestClient;
@@ -8,6 +9,7 @@ namespace PartnerMesh.Coupons.FunctionalTests;
 /// <summary>Two coupons instances on one database: the limits hold across instances, not just within one.</summary>
 public sealed class TwoInstancesTests : IAsyncLifetime
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private readonly CouponsApiFactory _first = new();
     private CouponsApiFactory _second = null!;
 
@@ -40,6 +42,42 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         var fromSecond = await _second.Admin().StatsAsync(campaignId);
         Assert.Equal(20, fromFirst.Number("uses"));
         Assert.Equal(fromFirst.ToJsonString(), fromSecond.ToJsonString());
+    }
+
+    [Fact]
+    public async Task DirectRedeem_1000ConcurrentOrdersOfA100UseCodeSplitOverTwoInstances_Exactly100Succeed()
+    {
+        var admin = _first.Admin();
+        var campaignId = await admin.CreateCampaignAsync(new JsonObject { ["requireReservation"] = false });
+        var code = await admin.CreateCodeAsync(campaignId, maxUses: 100);
+        HttpClient[] instances = [_first.Storefront(), _second.Storefront()];
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 1000).Select(index =>
+            instances[index % 2].RedeemAsync(Redemption(code, $"two-{index}", null))));
+
+        Assert.Equal(100, responses.Count(response => response.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(900, responses.Count(response => response.StatusCode == HttpStatusCode.Conflict));
+        var stats = await admin.StatsAsync(campaignId);
+        Assert.Equal((100, 100), (stats.Number("uses"), stats.Number("redeemed")));
+    }
+
+    [Fact]
+    public async Task Validate_CodeCachedOnOneInstanceRotatedOnTheOther_RetiredOnBoth()
+    {
+        await _second.CodeCacheInUseAsync();
+        var (_, code) = await _first.Admin().CampaignWithCodeAsync(partnerId: Guid.NewGuid());
+        Assert.True((await _second.Storefront().ValidateAsync(Validation(code)))["valid"]!.GetValue<bool>());
+
+        var rotated = await _first.Admin().PostAsJsonAsync($"/api/coupons/codes/{code}/rotation", new JsonObject(), Ct);
+        Assert.Equal(HttpStatusCode.Created, rotated.StatusCode);
+
+        // The second instance hears of it through Redis, within milliseconds; far sooner than its cache would expire.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while ((await _second.Storefront().ValidateAsync(Validation(code))).Reason() != "retired")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The second instance still validates the rotated code.");
+            await Task.Delay(20, Ct);
+        }
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace PartnerMesh.Coupons.Api;
 
 /// <summary>The coupons meters: validations, reservations and redemptions by result (<c>ok</c>, <c>replayed</c> or the
-/// refusal reason), uses given back by reason, and leak flags by reason.</summary>
+/// refusal reason), uses given back by reason, leak flags by reason, and the group commits of uses (batch size, duration, fallbacks).</summary>
 public sealed class CouponsMetrics
 {
     public const string MeterName = "PartnerMesh.Coupons";
@@ -17,6 +17,9 @@ public sealed class CouponsMetrics
     private readonly Counter<long> _poolLow;
     private readonly Counter<long> _poolEmpty;
     private readonly Counter<long> _rotations;
+    private readonly Histogram<long> _batchSize;
+    private readonly Histogram<double> _commitDuration;
+    private readonly Counter<long> _fallbacks;
 
     public CouponsMetrics(IMeterFactory meterFactory)
     {
@@ -32,6 +35,13 @@ public sealed class CouponsMetrics
         _poolLow = meter.CreateCounter<long>("partnermesh.coupons.pool.replenishments", "{job}", "Offer pools that ran low and were replenished.");
         _poolEmpty = meter.CreateCounter<long>("partnermesh.coupons.pool.empty", "{offer}", "Offers issued with a freshly drawn code because the pool was empty.");
         _rotations = meter.CreateCounter<long>("partnermesh.coupons.auto_rotations", "{code}", "Leaked partner codes rotated automatically.");
+        _batchSize = meter.CreateHistogram<long>(
+            "partnermesh.coupons.uses.commit_batch_size", "{request}", "Reservations and redemptions applied by one group commit",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
+        _commitDuration = meter.CreateHistogram<double>(
+            "partnermesh.coupons.uses.commit_duration", "s", "Time of one group commit of reservations and redemptions");
+        _fallbacks = meter.CreateCounter<long>(
+            "partnermesh.coupons.uses.commit_fallbacks", "{request}", "Requests re-applied one by one because their group commit failed");
     }
 
     public void Validated(string? reason) => _validations.Add(1, Result(reason));
@@ -51,6 +61,14 @@ public sealed class CouponsMetrics
     public void PoolEmpty() => _poolEmpty.Add(1);
 
     public void AutoRotated() => _rotations.Add(1);
+
+    public void GroupCommitted(int batchSize, TimeSpan duration)
+    {
+        _batchSize.Record(batchSize);
+        _commitDuration.Record(duration.TotalSeconds);
+    }
+
+    public void GroupCommitFellBack(int requests) => _fallbacks.Add(requests);
 
     private static KeyValuePair<string, object?> Result(string? result) => new("result", result ?? "ok");
 }

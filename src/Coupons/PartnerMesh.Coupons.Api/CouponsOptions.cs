@@ -10,6 +10,13 @@ public sealed class CouponsOptions
     /// <summary>How often due behaviour-triggered offers are looked for (an instance that schedules one looks at once).</summary>
     public TimeSpan OfferSchedulerInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a validation may use a cached code definition (<see cref="Checkout.CodeDefinitionCache"/>): the bound
+    /// on staleness if a code-change message is lost. Zero turns the cache off.</summary>
+    public TimeSpan CodeCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Code definitions cached at most (the cache starts over when full).</summary>
+    public int CodeCacheSize { get; set; } = 100_000;
+
     /// <summary>Coupon and deal sites: a partner code redeemed by a shopper referred from one of these (or a subdomain) is
     /// flagged as leaked. Lower-case host names.</summary>
     public IList<string> CouponSiteDomains { get; } =

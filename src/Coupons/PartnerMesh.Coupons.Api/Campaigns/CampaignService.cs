@@ -14,7 +14,7 @@ using PartnerMesh.Outbox;
 namespace PartnerMesh.Coupons.Api.Campaigns;
 
 /// <summary>Campaigns, their single codes and their usage statistics (admin).</summary>
-public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvider, GenerationSignal generationSignal)
+public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvider, GenerationSignal generationSignal, CodeChangeNotifier codeChanges)
 {
     private static readonly CodePattern RotationPattern = CodePattern.TryParse("****-****", null, null, out _)!;
 
@@ -153,6 +153,7 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
         await db.Database.ExecuteSqlAsync(
             $"UPDATE coupon_codes SET retired_at = {now}, replaced_by_id = {fresh.Id} WHERE id = {old.Id}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await codeChanges.ChangedAsync(old.Code);
         var uses = await db.UsageCounters.AsNoTracking().Where(counter => counter.Key == $"code:{old.Id:N}").Select(counter => counter.Uses)
             .SingleOrDefaultAsync(cancellationToken);
         var retired = new CouponCode

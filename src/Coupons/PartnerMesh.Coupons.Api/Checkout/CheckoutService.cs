@@ -19,13 +19,15 @@ namespace PartnerMesh.Coupons.Api.Checkout;
 /// advisory lock on the order id), then the reservation or redemption rows, then counters by ascending key.
 /// </summary>
 public sealed class CheckoutService(
-    CouponsDbContext db, UsageLedger ledger, CodeRotation rotation, TimeProvider timeProvider, IOptions<CouponsOptions> options, CouponsMetrics metrics)
+    CouponsDbContext db, UsageLedger ledger, CodeRotation rotation, UseLanes lanes, CodeDefinitionCache codeCache,
+    CodeChangeNotifier codeChanges, TimeProvider timeProvider, IOptions<CouponsOptions> options,
+    CouponsMetrics metrics)
 {
-    private sealed record Found(CouponCode Code, Campaign Campaign);
-
+    /// <summary>Advisory: reads the code from the cache (<see cref="CodeDefinitionCache"/>) and the counters from PostgreSQL;
+    /// reservations and redemptions decide.</summary>
     public async Task<CouponValidationResponse> ValidateAsync(ValidateCouponRequest request, string code, CancellationToken cancellationToken)
     {
-        if (await FindAsync(code, cancellationToken) is not { } found)
+        if (await FindCachedAsync(code, cancellationToken) is not { } found)
         {
             metrics.Validated(CouponReasons.Unknown);
             return new CouponValidationResponse(false, code, null, null, null, null, CouponReasons.Unknown, "No such code.");
@@ -99,76 +101,26 @@ public sealed class CheckoutService(
 
         var claims = CounterClaim.For(campaign, coupon, customerKey, partner);
         // A limit already full in the committed counters refuses without taking a lock (a storm on an exhausted code then
-        // costs one primary-key read each, not a wait on the counter row); only the locked update below can grant a use.
+        // costs one primary-key read each, not a wait on the counter row); only the group commit, on locked counters, grants a use.
         if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is { } fullNow
             && await ReleaseExpiredAsync(500, cancellationToken) == 0)
         {
             return CheckoutResult.Conflict<ReservationResponse>(fullNow.RefusalReason, CouponEligibility.DetailFor(fullNow));
         }
 
+        var use = new ReserveUse(coupon, campaign, claims, now, checkout, customerKey, partner, request.PartnerId, request.CartTotal!.Value, currency,
+            request.TtlSeconds ?? CheckoutRules.DefaultTtlSeconds);
         for (var attempt = 0; ; attempt++)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (await ledger.TakeAsync(claims, now, cancellationToken) is { } full)
+            var result = await lanes.SubmitAsync<ReservationResponse>(use, cancellationToken);
+            // Reservations past their expiry still count until the sweeper gives them back: do it now, then try once more.
+            if (attempt == 0 && result.Reason is CouponReasons.Exhausted or CouponReasons.CustomerLimitReached or CouponReasons.PartnerLimitReached
+                && await ReleaseExpiredAsync(500, cancellationToken) > 0)
             {
-                await transaction.RollbackAsync(cancellationToken);
-                // Reservations past their expiry still count until the sweeper gives them back: do it now, then try once more.
-                if (attempt == 0 && await ReleaseExpiredAsync(500, cancellationToken) > 0)
-                {
-                    continue;
-                }
-
-                return CheckoutResult.Conflict<ReservationResponse>(full.RefusalReason, CouponEligibility.DetailFor(full));
+                continue;
             }
 
-            var reservation = new CouponReservation
-            {
-                Id = Guid.CreateVersion7(now),
-                CodeId = coupon.Id,
-                CampaignId = campaign.Id,
-                PromotionId = campaign.PromotionId,
-                Code = coupon.Code,
-                CheckoutId = checkout,
-                CustomerKey = customerKey,
-                PartnerId = partner,
-                TrafficPartnerId = request.PartnerId,
-                CartTotal = request.CartTotal!.Value,
-                Currency = currency,
-                Status = ReservationStatuses.Held,
-                CreatedAt = now,
-                ExpiresAt = now.AddSeconds(request.TtlSeconds ?? CheckoutRules.DefaultTtlSeconds),
-                CounterKeys = [.. claims.Select(claim => claim.Key)],
-            };
-            db.Reservations.Add(reservation);
-            db.AddIntegrationEvent(new CouponReserved
-            {
-                EventId = Guid.CreateVersion7(now),
-                OccurredAt = now,
-                ReservationId = reservation.Id,
-                CodeId = coupon.Id,
-                Code = coupon.Code,
-                CampaignId = campaign.Id,
-                PromotionId = campaign.PromotionId,
-                ExpiresAt = reservation.ExpiresAt,
-                CheckoutId = checkout,
-                PartnerId = partner,
-                CustomerKey = customerKey,
-            });
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return CheckoutResult.Done<ReservationResponse>(ReservationResponse.From(reservation));
-            }
-            catch (DbUpdateException exception) when (exception.IsUniqueViolation(CouponReservationConfiguration.HeldCheckoutIndex))
-            {
-                // The same checkout reserved the same code concurrently: the winner's reservation is the answer.
-                await transaction.RollbackAsync(cancellationToken);
-                db.ChangeTracker.Clear();
-                var winner = await FindHeldAsync(checkout!, coupon.Id, cancellationToken)
-                    ?? throw new InvalidOperationException($"Checkout {checkout} violated uniqueness but its reservation cannot be read.");
-                return CheckoutResult.Replayed<ReservationResponse>(ReservationResponse.From(winner));
-            }
+            return result;
         }
     }
 
@@ -185,6 +137,18 @@ public sealed class CheckoutService(
         var currency = CheckoutRules.NormalizeCurrency(request.Currency!);
         var total = request.OrderTotal!.Value;
         var now = Clock.Now(timeProvider);
+        var referrer = request.Referrer?.Trim() is { Length: > 0 } trimmed ? trimmed : null;
+        if (request.ReservationId is null && !campaign.RequireReservation)
+        {
+            var leaked = LeakDetector.Check(coupon.PartnerId, request.PartnerId, referrer, [.. options.Value.CouponSiteDomains]);
+            // A leaked redemption that may rotate the code takes the code's row lock: it runs on its own, below.
+            if (leaked is null || !campaign.AutoRotateLeakedCodes || coupon.RetiredAt is not null)
+            {
+                var partnerOfSale = coupon.PartnerId ?? request.PartnerId;
+                return await lanes.SubmitAsync<RedemptionResponse>(new RedeemUse(coupon, campaign, CounterClaim.For(campaign, coupon, customerKey, partnerOfSale),
+                    now, orderId, customerKey, partnerOfSale, request.PartnerId, total, currency, referrer, leaked), cancellationToken);
+            }
+        }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await LockOrderAsync(orderId, cancellationToken);
@@ -284,7 +248,6 @@ public sealed class CheckoutService(
             counterKeys = [.. claims.Select(claim => claim.Key)];
         }
 
-        var referrer = request.Referrer?.Trim() is { Length: > 0 } trimmed ? trimmed : null;
         var leak = LeakDetector.Check(coupon.PartnerId, trafficPartner, referrer, [.. options.Value.CouponSiteDomains]);
         var redemption = new CouponRedemption
         {
@@ -307,9 +270,10 @@ public sealed class CheckoutService(
             Referrer = referrer,
         };
         db.Redemptions.Add(redemption);
-        if (leak is not null && campaign.AutoRotateLeakedCodes && coupon.RetiredAt is null
+        var rotated = leak is not null && campaign.AutoRotateLeakedCodes && coupon.RetiredAt is null
             && await db.Redemptions.CountAsync(other => other.CodeId == coupon.Id && other.LeakReason != null, cancellationToken) + 1 >= (campaign.RotateAfterLeaks ?? 1)
-            && await rotation.RotateAsync(coupon, campaign, now, cancellationToken))
+            && await rotation.RotateAsync(coupon, campaign, now, cancellationToken);
+        if (rotated)
         {
             metrics.AutoRotated();
         }
@@ -351,6 +315,11 @@ public sealed class CheckoutService(
         });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (rotated)
+        {
+            await codeChanges.ChangedAsync(coupon.Code);
+        }
+
         return CheckoutResult.Done<RedemptionResponse>(RedemptionResponse.From(redemption));
     }
 
@@ -522,9 +491,26 @@ public sealed class CheckoutService(
         db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"order:" + orderId}, 0))", cancellationToken);
 
     /// <summary>A pool code nobody was issued yet is not a code to shoppers.</summary>
-    private async Task<Found?> FindAsync(string code, CancellationToken cancellationToken) =>
+    private async Task<CodeDefinition?> FindCachedAsync(string code, CancellationToken cancellationToken)
+    {
+        if (codeCache.TryGet(code, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = codeCache.Generation;
+        var found = await FindAsync(code, cancellationToken);
+        if (found is not null)
+        {
+            codeCache.Set(code, found, generation);
+        }
+
+        return found;
+    }
+
+    private async Task<CodeDefinition?> FindAsync(string code, CancellationToken cancellationToken) =>
         await db.Codes.AsNoTracking().Where(coupon => coupon.Code == code && (coupon.Source != CodeSources.Pool || coupon.CustomerKey != null))
-            .Join(db.Campaigns.AsNoTracking(), coupon => coupon.CampaignId, campaign => campaign.Id, (coupon, campaign) => new Found(coupon, campaign))
+            .Join(db.Campaigns.AsNoTracking(), coupon => coupon.CampaignId, campaign => campaign.Id, (coupon, campaign) => new CodeDefinition(coupon, campaign))
             .SingleOrDefaultAsync(cancellationToken);
 
     private Task<CouponReservation?> FindHeldAsync(string checkout, Guid codeId, CancellationToken cancellationToken) =>

@@ -38,6 +38,16 @@ public static class HostingExtensions
         builder.Services.AddScoped<UsageLedger>();
         builder.Services.AddScoped<CampaignService>();
         builder.Services.AddScoped<CheckoutService>();
+        builder.Services.AddScoped<UseBatch>();
+        builder.Services.AddSingleton<CodeDefinitionCache>();
+        builder.Services.AddSingleton<CodeChangeNotifier>();
+        builder.Services.AddHostedService<CodeChangeListener>();
+        builder.Services.AddOptions<GroupCommitOptions>()
+            .BindConfiguration(GroupCommitOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<UseLanes>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<UseLanes>());
         builder.Services.AddScoped<CodeRotation>();
         builder.Services.AddScoped<OfferService>();
         builder.Services.AddScoped<OfferPool>();

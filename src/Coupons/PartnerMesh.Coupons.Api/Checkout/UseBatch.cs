@@ -1,0 +1,250 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Contracts.Coupons;
+using PartnerMesh.Coupons.Api.Infrastructure;
+using PartnerMesh.Coupons.Api.Infrastructure.Configurations;
+using PartnerMesh.Data;
+using PartnerMesh.Outbox;
+
+namespace PartnerMesh.Coupons.Api.Checkout;
+
+/// <summary>
+/// Applies a batch of <see cref="UseRequest"/>s in one transaction: the orders' advisory locks (ascending), then every
+/// counter the batch may touch (ascending key, once), then each request in arrival order against the running counters —
+/// so each gets the exact answer it would have got alone, one commit after the other — then one write of the counters,
+/// the rows and their outbox events, and one commit. Nothing is written unless everything is.
+/// </summary>
+public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
+{
+    /// <returns>One <see cref="CheckoutResult{T}"/> per request, in order (reservations: <see cref="ReservationResponse"/>;
+    /// redemptions: <see cref="RedemptionResponse"/>).</returns>
+    public async Task<object[]> CommitAsync(IReadOnlyList<UseRequest> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ApplyAsync(batch, cancellationToken);
+        }
+        catch (DbUpdateException exception) when (batch is [ReserveUse { Checkout: { } checkout } alone]
+            && exception.IsUniqueViolation(CouponReservationConfiguration.HeldCheckoutIndex))
+        {
+            // The same checkout reserved the same code concurrently (another instance): the winner's reservation is the answer.
+            db.ChangeTracker.Clear();
+            var winner = await db.Reservations.AsNoTracking().FirstOrDefaultAsync(reservation => reservation.CheckoutId == checkout
+                    && reservation.CodeId == alone.Coupon.Id && reservation.Status == ReservationStatuses.Held, cancellationToken)
+                ?? throw new InvalidOperationException($"Checkout {checkout} violated uniqueness but its reservation cannot be read.");
+            return [CheckoutResult.Replayed(ReservationResponse.From(winner))];
+        }
+    }
+
+    private async Task<object[]> ApplyAsync(IReadOnlyList<UseRequest> batch, CancellationToken cancellationToken)
+    {
+        var outcomes = new object[batch.Count];
+        var now = batch.Max(request => request.Now);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var orders = batch.OfType<RedeemUse>().Select(redeem => redeem.OrderId).Distinct(StringComparer.Ordinal).ToList();
+        var byOrder = new Dictionary<string, List<OrderCode>>(StringComparer.Ordinal);
+        if (orders.Count > 0)
+        {
+            await ledger.LockOrdersAsync(orders, cancellationToken);
+            var earlier = await db.Redemptions.AsNoTracking().Where(redemption => orders.Contains(redemption.OrderId)).ToListAsync(cancellationToken);
+            var campaignIds = earlier.Select(redemption => redemption.CampaignId).Distinct().ToList();
+            var stackable = campaignIds.Count == 0 ? [] : await db.Campaigns.AsNoTracking().Where(campaign => campaignIds.Contains(campaign.Id))
+                .ToDictionaryAsync(campaign => campaign.Id, campaign => campaign.Stackable, cancellationToken);
+            foreach (var redemption in earlier)
+            {
+                OrderCodes(byOrder, redemption.OrderId).Add(new OrderCode(redemption, stackable.GetValueOrDefault(redemption.CampaignId)));
+            }
+        }
+
+        var uses = await ledger.LockAsync(batch.SelectMany(request => request.Claims), now, cancellationToken);
+        var changed = new Dictionary<string, int>(StringComparer.Ordinal);
+        var heldHere = new Dictionary<(string Checkout, Guid CodeId), CouponReservation>();
+        var checkouts = batch.OfType<ReserveUse>().Select(reserve => reserve.Checkout).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (checkouts.Count > 0)
+        {
+            // Every reservation of these codes locks their code counter, which this batch now holds: the held reservations
+            // read here are all there are, so a checkout reserved since its request was checked is answered, not re-inserted.
+            foreach (var held in await db.Reservations.AsNoTracking()
+                         .Where(reservation => checkouts.Contains(reservation.CheckoutId!) && reservation.Status == ReservationStatuses.Held)
+                         .ToListAsync(cancellationToken))
+            {
+                heldHere[(held.CheckoutId!, held.CodeId)] = held;
+            }
+        }
+        for (var index = 0; index < batch.Count; index++)
+        {
+            outcomes[index] = batch[index] switch
+            {
+                ReserveUse reserve => Reserve(reserve, uses, changed, heldHere),
+                RedeemUse redeem => Redeem(redeem, OrderCodes(byOrder, redeem.OrderId), uses, changed),
+                var other => throw new InvalidOperationException($"Unknown use request {other.GetType().Name}."),
+            };
+        }
+
+        await ledger.SetAsync(changed, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return outcomes;
+    }
+
+    private CheckoutResult<ReservationResponse> Reserve(
+        ReserveUse request, Dictionary<string, int> uses, Dictionary<string, int> changed, Dictionary<(string, Guid), CouponReservation> heldHere)
+    {
+        var (coupon, campaign, now) = (request.Coupon, request.Campaign, request.Now);
+        if (request.Checkout is { } checkoutId && heldHere.TryGetValue((checkoutId, coupon.Id), out var first) && first.ExpiresAt > now)
+        {
+            return CheckoutResult.Replayed(ReservationResponse.From(first));
+        }
+
+        if (Take(request.Claims, uses, changed) is { } full)
+        {
+            return CheckoutResult.Conflict<ReservationResponse>(full.RefusalReason, CouponEligibility.DetailFor(full));
+        }
+
+        var reservation = new CouponReservation
+        {
+            Id = Guid.CreateVersion7(now),
+            CodeId = coupon.Id,
+            CampaignId = campaign.Id,
+            PromotionId = campaign.PromotionId,
+            Code = coupon.Code,
+            CheckoutId = request.Checkout,
+            CustomerKey = request.CustomerKey,
+            PartnerId = request.Partner,
+            TrafficPartnerId = request.TrafficPartner,
+            CartTotal = request.CartTotal,
+            Currency = request.Currency,
+            Status = ReservationStatuses.Held,
+            CreatedAt = now,
+            ExpiresAt = now.AddSeconds(request.TtlSeconds),
+            CounterKeys = [.. request.Claims.Select(claim => claim.Key)],
+        };
+        db.Reservations.Add(reservation);
+        db.AddIntegrationEvent(new CouponReserved
+        {
+            EventId = Guid.CreateVersion7(now),
+            OccurredAt = now,
+            ReservationId = reservation.Id,
+            CodeId = coupon.Id,
+            Code = coupon.Code,
+            CampaignId = campaign.Id,
+            PromotionId = campaign.PromotionId,
+            ExpiresAt = reservation.ExpiresAt,
+            CheckoutId = request.Checkout,
+            PartnerId = request.Partner,
+            CustomerKey = request.CustomerKey,
+        });
+        if (request.Checkout is { } checkout)
+        {
+            heldHere[(checkout, coupon.Id)] = reservation;
+        }
+
+        return CheckoutResult.Done(ReservationResponse.From(reservation));
+    }
+
+    /// <summary>The same decisions, in the same order, as a redemption without a reservation made on its own.</summary>
+    private CheckoutResult<RedemptionResponse> Redeem(RedeemUse request, List<OrderCode> orderCodes, Dictionary<string, int> uses, Dictionary<string, int> changed)
+    {
+        var (coupon, campaign, now, orderId) = (request.Coupon, request.Campaign, request.Now, request.OrderId);
+        if (orderCodes.FirstOrDefault(earlier => earlier.Redemption.CodeId == coupon.Id) is { } replay)
+        {
+            return CheckoutResult.Replayed(RedemptionResponse.From(replay.Redemption));
+        }
+
+        var others = orderCodes.Where(earlier => earlier.Redemption.Status == RedemptionStatuses.Redeemed).ToList();
+        if (others.Count > 0 && (!campaign.Stackable || !others.All(other => other.Stackable)))
+        {
+            return CheckoutResult.Conflict<RedemptionResponse>(CouponReasons.OneCodePerOrder,
+                $"Order {orderId} already redeemed another code, and one of the two campaigns allows one code per order.");
+        }
+
+        if (CouponEligibility.Check(campaign, coupon, request.CustomerKey, request.Partner, request.OrderTotal, request.Currency, now) is { } refusal)
+        {
+            return CheckoutResult.Conflict<RedemptionResponse>(refusal.Reason, refusal.Detail);
+        }
+
+        if (Take(request.Claims, uses, changed) is { } full)
+        {
+            return CheckoutResult.Conflict<RedemptionResponse>(full.RefusalReason, CouponEligibility.DetailFor(full));
+        }
+
+        var redemption = new CouponRedemption
+        {
+            Id = Guid.CreateVersion7(now),
+            OrderId = orderId,
+            CodeId = coupon.Id,
+            CampaignId = campaign.Id,
+            PromotionId = campaign.PromotionId,
+            Code = coupon.Code,
+            CustomerKey = request.CustomerKey,
+            PartnerId = request.Partner,
+            TrafficPartnerId = request.TrafficPartner,
+            OrderTotal = request.OrderTotal,
+            Currency = request.Currency,
+            Status = RedemptionStatuses.Redeemed,
+            RedeemedAt = now,
+            CounterKeys = [.. request.Claims.Select(claim => claim.Key)],
+            LeakReason = request.Leak,
+            Referrer = request.Referrer,
+        };
+        db.Redemptions.Add(redemption);
+        orderCodes.Add(new OrderCode(redemption, campaign.Stackable));
+        if (request.Leak is { } leak)
+        {
+            db.AddIntegrationEvent(new CouponLeakSuspected
+            {
+                EventId = Guid.CreateVersion7(now),
+                OccurredAt = now,
+                RedemptionId = redemption.Id,
+                OrderId = orderId,
+                CodeId = coupon.Id,
+                Code = coupon.Code,
+                CampaignId = campaign.Id,
+                PartnerId = coupon.PartnerId!.Value,
+                Reason = leak,
+                TrafficPartnerId = request.TrafficPartner,
+                Referrer = request.Referrer,
+            });
+        }
+
+        db.AddIntegrationEvent(new CouponRedeemed
+        {
+            EventId = Guid.CreateVersion7(now),
+            OccurredAt = now,
+            RedemptionId = redemption.Id,
+            OrderId = orderId,
+            CodeId = coupon.Id,
+            Code = coupon.Code,
+            CampaignId = campaign.Id,
+            PromotionId = campaign.PromotionId,
+            OrderTotal = request.OrderTotal,
+            Currency = request.Currency,
+            PartnerId = request.Partner,
+            TrafficPartnerId = request.TrafficPartner,
+            CustomerKey = request.CustomerKey,
+        });
+        return CheckoutResult.Done(RedemptionResponse.From(redemption));
+    }
+
+    /// <summary>Takes one use of every claim from the locked counters, or none: the first full claim (in key order) is returned.</summary>
+    private static CounterClaim? Take(IReadOnlyList<CounterClaim> claims, Dictionary<string, int> uses, Dictionary<string, int> changed)
+    {
+        if (claims.FirstOrDefault(claim => claim.MaxUses is { } max && uses[claim.Key] + 1 > max) is { } full)
+        {
+            return full;
+        }
+
+        foreach (var claim in claims)
+        {
+            changed[claim.Key] = uses[claim.Key] += 1;
+        }
+
+        return null;
+    }
+
+    private static List<OrderCode> OrderCodes(Dictionary<string, List<OrderCode>> byOrder, string orderId) =>
+        byOrder.TryGetValue(orderId, out var codes) ? codes : byOrder[orderId] = [];
+
+    /// <summary>A code the order already redeemed (committed, or earlier in this batch) and whether its campaign stacks.</summary>
+    private sealed record OrderCode(CouponRedemption Redemption, bool Stackable);
+}

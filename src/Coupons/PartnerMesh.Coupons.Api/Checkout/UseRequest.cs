@@ -1,0 +1,25 @@
+using PartnerMesh.Coupons.Api.Campaigns;
+using PartnerMesh.Coupons.Api.Codes;
+
+namespace PartnerMesh.Coupons.Api.Checkout;
+
+/// <summary>
+/// A request that takes one use of a code (a reservation, or a redemption without one), checked and resolved by the
+/// request (code, campaign, eligibility) and handed to a <see cref="UseLanes"/> lane to be applied in a group commit.
+/// </summary>
+public abstract record UseRequest(CouponCode Coupon, Campaign Campaign, IReadOnlyList<CounterClaim> Claims, DateTimeOffset Now);
+
+/// <summary>Eligibility was checked when it was made; the group commit takes the uses and writes the reservation.</summary>
+public sealed record ReserveUse(
+    CouponCode Coupon, Campaign Campaign, IReadOnlyList<CounterClaim> Claims, DateTimeOffset Now,
+    string? Checkout, string? CustomerKey, Guid? Partner, Guid? TrafficPartner, decimal CartTotal, string Currency, int TtlSeconds)
+    : UseRequest(Coupon, Campaign, Claims, Now);
+
+/// <summary>
+/// A redemption that takes its uses itself (no reservation, on a campaign that allows it). The group commit checks it
+/// under the order lock: a replay of the order, one code per order, then eligibility, then the counters.
+/// </summary>
+public sealed record RedeemUse(
+    CouponCode Coupon, Campaign Campaign, IReadOnlyList<CounterClaim> Claims, DateTimeOffset Now,
+    string OrderId, string? CustomerKey, Guid? Partner, Guid? TrafficPartner, decimal OrderTotal, string Currency, string? Referrer, string? Leak)
+    : UseRequest(Coupon, Campaign, Claims, Now);
