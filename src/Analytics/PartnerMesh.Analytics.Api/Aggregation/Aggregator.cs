@@ -26,12 +26,14 @@ public sealed class Aggregator(
     public async Task<int> RunBatchAsync(CancellationToken cancellationToken, int? limit = null)
     {
         var settings = options.Value;
+        var stage = new StageClock(metrics);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (!await TryLockAsync(cancellationToken))
         {
             return 0;
         }
 
+        stage.Lap("lock");
         var pending = await db.RawEvents
             .Where(raw => raw.AggregatedAt == null)
             .OrderBy(raw => raw.Sequence)
@@ -44,18 +46,22 @@ public sealed class Aggregator(
         }
 
         var events = pending.Select(raw => (Event: EventLog.Read(raw.Payload), raw.Replayed)).ToList();
+        stage.Lap("read");
         var now = timeProvider.GetUtcNow();
         var state = await LoadAsync(events.Select(e => e.Event).ToList(), cancellationToken);
+        stage.Lap("load");
         var projector = new KpiProjector(state, settings.TimeZone(), settings.Segments, now);
         foreach (var (analyticsEvent, replayed) in events)
         {
             projector.Apply(analyticsEvent, replayed);
         }
 
+        stage.Lap("project");
         // New sessions are the most numerous new facts (one per visit): one unnest insert instead of EF's per-row inserts.
         var sessions = state.Added.OfType<SessionFact>().ToList();
         await InsertSessionsAsync(sessions, cancellationToken);
         await WriteFactsAsync(state, cancellationToken);
+        stage.Lap("facts");
         foreach (var change in state.SegmentChanges)
         {
             db.AddIntegrationEvent(new CustomerSegmentChanged
@@ -70,11 +76,15 @@ public sealed class Aggregator(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        stage.Lap("outbox");
         await db.AddAsync(state.Deltas.Values, now, cancellationToken);
+        stage.Lap("counters");
         var sequences = pending.Select(raw => raw.Sequence).ToArray();
         await db.Database.ExecuteSqlAsync(
             $"UPDATE raw_events SET aggregated_at = {now} WHERE sequence = ANY({sequences})", cancellationToken);
+        stage.Lap("mark");
         await transaction.CommitAsync(cancellationToken);
+        stage.Lap("commit");
 
         metrics.Aggregated(pending.Count);
         foreach (var raw in pending.Where(raw => !raw.Replayed))
@@ -199,6 +209,19 @@ public sealed class Aggregator(
         }
 
         return state;
+    }
+
+    /// <summary>Records the time since the previous lap under a stage name (the aggregation stage histogram).</summary>
+    private sealed class StageClock(AnalyticsMetrics metrics)
+    {
+        private long _last = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        public void Lap(string stage)
+        {
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            metrics.AggregationStage(stage, System.Diagnostics.Stopwatch.GetElapsedTime(_last, now));
+            _last = now;
+        }
     }
 
     private static string[] Distinct(IEnumerable<string?> ids) =>
