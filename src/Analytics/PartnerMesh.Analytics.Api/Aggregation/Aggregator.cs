@@ -75,7 +75,14 @@ public sealed class Aggregator(
             });
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        if (state.SegmentChanges.Count > 0)
+        {
+            // Only the outbox is left to save: the facts were written above and marked unchanged, so no second pass
+            // over every tracked fact.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         stage.Lap("outbox");
         await db.AddAsync(state.Deltas.Values, now, cancellationToken);
         stage.Lap("counters");
