@@ -30,7 +30,7 @@ public sealed class AggregationWorker(
                     var limit = isolate ? 1 : batchSize;
                     applied = await scope.ServiceProvider.GetRequiredService<Aggregator>().RunBatchAsync(stoppingToken, limit);
                     isolate = false;
-                    batchSize = NextBatchSize(limit, applied);
+                    batchSize = NextBatchSize(limit, applied, options.Value);
                 }
                 while (applied > 0 && !stoppingToken.IsCancellationRequested);
 
@@ -85,13 +85,10 @@ public sealed class AggregationWorker(
     /// A full batch means more events are waiting: the next batch doubles, up to the maximum; a partial one (caught up)
     /// goes back to the normal size, so a quiet log is applied in small, quick transactions.
     /// </summary>
-    private int NextBatchSize(int limit, int applied)
-    {
-        var settings = options.Value;
-        return applied >= limit && limit > 1
+    public static int NextBatchSize(int limit, int applied, AnalyticsOptions settings) =>
+        applied >= limit && limit > 1
             ? Math.Max(settings.AggregationBatchSize, Math.Min(limit * 2, settings.AggregationMaxBatchSize))
             : settings.AggregationBatchSize;
-    }
 
     private static bool IsTransient(Exception exception)
     {
