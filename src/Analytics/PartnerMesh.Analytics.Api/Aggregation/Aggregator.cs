@@ -34,12 +34,19 @@ public sealed class Aggregator(
         }
 
         stage.Lap("lock");
-        var pending = await db.RawEvents
-            .Where(raw => raw.AggregatedAt == null)
+        // Read and mark the next pending events in one statement (the marks commit with the batch's effects, or roll
+        // back with them). ARRAY(...) makes the update find its rows through the sequence index.
+        var now = timeProvider.GetUtcNow();
+        var take = limit ?? settings.AggregationBatchSize;
+        var pending = (await db.Database.SqlQuery<PendingEvent>(
+                $"""
+                UPDATE raw_events SET aggregated_at = {now}
+                WHERE sequence = ANY(ARRAY(SELECT sequence FROM raw_events WHERE aggregated_at IS NULL ORDER BY sequence LIMIT {take}))
+                RETURNING sequence, payload, replayed, received_at
+                """)
+            .ToListAsync(cancellationToken))
             .OrderBy(raw => raw.Sequence)
-            .Take(limit ?? settings.AggregationBatchSize)
-            .Select(raw => new { raw.Sequence, raw.Payload, raw.Replayed, raw.ReceivedAt })
-            .ToListAsync(cancellationToken);
+            .ToList();
         if (pending.Count == 0)
         {
             return 0;
@@ -47,7 +54,6 @@ public sealed class Aggregator(
 
         var events = pending.Select(raw => (Event: EventLog.Read(raw.Payload), raw.Replayed)).ToList();
         stage.Lap("read");
-        var now = timeProvider.GetUtcNow();
         var state = await LoadAsync(events.Select(e => e.Event).ToList(), cancellationToken);
         stage.Lap("load");
         var projector = new KpiProjector(state, settings.TimeZone(), settings.Segments, now);
@@ -86,10 +92,6 @@ public sealed class Aggregator(
         stage.Lap("outbox");
         await db.AddAsync(state.Deltas.Values, now, cancellationToken);
         stage.Lap("counters");
-        var sequences = pending.Select(raw => raw.Sequence).ToArray();
-        await db.Database.ExecuteSqlAsync(
-            $"UPDATE raw_events SET aggregated_at = {now} WHERE sequence = ANY({sequences})", cancellationToken);
-        stage.Lap("mark");
         await transaction.CommitAsync(cancellationToken);
         stage.Lap("commit");
 
@@ -216,6 +218,14 @@ public sealed class Aggregator(
         }
 
         return state;
+    }
+
+    private sealed class PendingEvent
+    {
+        public long Sequence { get; init; }
+        public string Payload { get; init; } = "";
+        public bool Replayed { get; init; }
+        public DateTimeOffset ReceivedAt { get; init; }
     }
 
     /// <summary>Records the time since the previous lap under a stage name (the aggregation stage histogram).</summary>
