@@ -26,7 +26,7 @@ public sealed class AnalyticsMetrics
         _conversions = meter.CreateCounter<long>(ConversionsIngestedInstrument, "{conversion}", "Conversions counted into the KPIs");
         _behaviourEvents = meter.CreateCounter<long>("partnermesh.analytics.behaviour_events", "{event}", "Storefront events received, by result (accepted, duplicate, rejected)");
         _aggregated = meter.CreateCounter<long>("partnermesh.analytics.events_aggregated", "{event}", "Log events applied to the KPI aggregates");
-        _aggregationStage = meter.CreateHistogram<double>(AggregationStageInstrument, "ms", "Time an aggregation batch spends per stage (read, load, project, facts, counters, mark, commit)");
+        _aggregationStage = meter.CreateHistogram<double>(AggregationStageInstrument, "ms", "Time an aggregation batch spends per stage (lock, read (and mark), load, project, facts, outbox, counters, commit)");
     }
 
     public void EventApplied(string eventName, TimeSpan lag) =>
