@@ -22,6 +22,12 @@ public sealed class AnalyticsOptions
     /// <summary>How many events the aggregator applies per transaction.</summary>
     public int AggregationBatchSize { get; set; } = 2000;
 
+    /// <summary>
+    /// The largest batch when the aggregator is behind: after a full batch the next one takes twice as many, up to this
+    /// (fewer, larger transactions spread the per-batch costs, above all the counter upsert, over more events).
+    /// </summary>
+    public int AggregationMaxBatchSize { get; set; } = 8000;
+
     /// <summary>How often the aggregator looks for events other instances accepted (a local batch wakes it at once).</summary>
     public TimeSpan AggregationPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 

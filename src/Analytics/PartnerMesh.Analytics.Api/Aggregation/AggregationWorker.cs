@@ -18,6 +18,7 @@ public sealed class AggregationWorker(
         var nextSweep = DateTimeOffset.MinValue;
         var nextConcentration = DateTimeOffset.MinValue;
         var isolate = false;
+        var batchSize = options.Value.AggregationBatchSize;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -26,8 +27,10 @@ public sealed class AggregationWorker(
                 do
                 {
                     await using var scope = scopes.CreateAsyncScope();
-                    applied = await scope.ServiceProvider.GetRequiredService<Aggregator>().RunBatchAsync(stoppingToken, isolate ? 1 : null);
+                    var limit = isolate ? 1 : batchSize;
+                    applied = await scope.ServiceProvider.GetRequiredService<Aggregator>().RunBatchAsync(stoppingToken, limit);
                     isolate = false;
+                    batchSize = NextBatchSize(limit, applied, options.Value);
                 }
                 while (applied > 0 && !stoppingToken.IsCancellationRequested);
 
@@ -64,6 +67,7 @@ public sealed class AggregationWorker(
 
                 logger.LogWarning(exception, "Aggregating analytics events failed; retrying them one at a time");
                 isolate = !IsTransient(exception);
+                batchSize = options.Value.AggregationBatchSize;
             }
 
             try
@@ -76,6 +80,15 @@ public sealed class AggregationWorker(
             }
         }
     }
+
+    /// <summary>
+    /// A full batch means more events are waiting: the next batch doubles, up to the maximum; a partial one (caught up)
+    /// goes back to the normal size, so a quiet log is applied in small, quick transactions.
+    /// </summary>
+    public static int NextBatchSize(int limit, int applied, AnalyticsOptions settings) =>
+        applied >= limit && limit > 1
+            ? Math.Max(settings.AggregationBatchSize, Math.Min(limit * 2, settings.AggregationMaxBatchSize))
+            : settings.AggregationBatchSize;
 
     private static bool IsTransient(Exception exception)
     {

@@ -26,36 +26,48 @@ public sealed class Aggregator(
     public async Task<int> RunBatchAsync(CancellationToken cancellationToken, int? limit = null)
     {
         var settings = options.Value;
+        var stage = new StageClock(metrics);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (!await TryLockAsync(cancellationToken))
         {
             return 0;
         }
 
-        var pending = await db.RawEvents
-            .Where(raw => raw.AggregatedAt == null)
+        stage.Lap("lock");
+        // Read and mark the next pending events in one statement (the marks commit with the batch's effects, or roll
+        // back with them). ARRAY(...) makes the update find its rows through the sequence index.
+        var now = timeProvider.GetUtcNow();
+        var take = limit ?? settings.AggregationBatchSize;
+        var pending = (await db.Database.SqlQuery<PendingEvent>(
+                $"""
+                UPDATE raw_events SET aggregated_at = {now}
+                WHERE sequence = ANY(ARRAY(SELECT sequence FROM raw_events WHERE aggregated_at IS NULL ORDER BY sequence LIMIT {take}))
+                RETURNING sequence, payload, replayed, received_at
+                """)
+            .ToListAsync(cancellationToken))
             .OrderBy(raw => raw.Sequence)
-            .Take(limit ?? settings.AggregationBatchSize)
-            .Select(raw => new { raw.Sequence, raw.Payload, raw.Replayed, raw.ReceivedAt })
-            .ToListAsync(cancellationToken);
+            .ToList();
         if (pending.Count == 0)
         {
             return 0;
         }
 
         var events = pending.Select(raw => (Event: EventLog.Read(raw.Payload), raw.Replayed)).ToList();
-        var now = timeProvider.GetUtcNow();
+        stage.Lap("read");
         var state = await LoadAsync(events.Select(e => e.Event).ToList(), cancellationToken);
+        stage.Lap("load");
         var projector = new KpiProjector(state, settings.TimeZone(), settings.Segments, now);
         foreach (var (analyticsEvent, replayed) in events)
         {
             projector.Apply(analyticsEvent, replayed);
         }
 
+        stage.Lap("project");
         // New sessions are the most numerous new facts (one per visit): one unnest insert instead of EF's per-row inserts.
         var sessions = state.Added.OfType<SessionFact>().ToList();
         await InsertSessionsAsync(sessions, cancellationToken);
         await WriteFactsAsync(state, cancellationToken);
+        stage.Lap("facts");
         foreach (var change in state.SegmentChanges)
         {
             db.AddIntegrationEvent(new CustomerSegmentChanged
@@ -69,12 +81,19 @@ public sealed class Aggregator(
             });
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        if (state.SegmentChanges.Count > 0)
+        {
+            // Only the outbox is left to save: the facts were written above and marked unchanged, so no second pass
+            // over every tracked fact.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        stage.Lap("outbox");
         await db.AddAsync(state.Deltas.Values, now, cancellationToken);
-        var sequences = pending.Select(raw => raw.Sequence).ToArray();
-        await db.Database.ExecuteSqlAsync(
-            $"UPDATE raw_events SET aggregated_at = {now} WHERE sequence = ANY({sequences})", cancellationToken);
+        stage.Lap("counters");
         await transaction.CommitAsync(cancellationToken);
+        stage.Lap("commit");
 
         metrics.Aggregated(pending.Count);
         foreach (var raw in pending.Where(raw => !raw.Replayed))
@@ -199,6 +218,27 @@ public sealed class Aggregator(
         }
 
         return state;
+    }
+
+    private sealed class PendingEvent
+    {
+        public long Sequence { get; init; }
+        public string Payload { get; init; } = "";
+        public bool Replayed { get; init; }
+        public DateTimeOffset ReceivedAt { get; init; }
+    }
+
+    /// <summary>Records the time since the previous lap under a stage name (the aggregation stage histogram).</summary>
+    private sealed class StageClock(AnalyticsMetrics metrics)
+    {
+        private long _last = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        public void Lap(string stage)
+        {
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            metrics.AggregationStage(stage, System.Diagnostics.Stopwatch.GetElapsedTime(_last, now));
+            _last = now;
+        }
     }
 
     private static string[] Distinct(IEnumerable<string?> ids) =>

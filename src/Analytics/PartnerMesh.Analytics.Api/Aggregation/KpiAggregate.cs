@@ -88,6 +88,25 @@ public static class Dimensions
 
     public static string PairName(string first, string second) => first + "," + second;
 
+    private static readonly string[,] PairNames = BuildPairNames();
+
+    /// <summary>The name of the pair of <see cref="Pairable"/>[<paramref name="first"/>] and [<paramref name="second"/>], without building a string.</summary>
+    public static string PairName(int first, int second) => PairNames[first, second];
+
+    private static string[,] BuildPairNames()
+    {
+        var names = new string[Pairable.Length, Pairable.Length];
+        for (var i = 0; i < Pairable.Length; i++)
+        {
+            for (var j = 0; j < Pairable.Length; j++)
+            {
+                names[i, j] = PairName(Pairable[i], Pairable[j]);
+            }
+        }
+
+        return names;
+    }
+
     /// <summary>The pair of two dimensions in canonical order, or <c>null</c> when they do not pair.</summary>
     public static (string First, string Second)? Pair(string a, string b)
     {

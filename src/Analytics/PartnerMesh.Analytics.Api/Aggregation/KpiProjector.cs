@@ -13,6 +13,8 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
 {
     private const string NoCurrency = "";
 
+    private readonly List<(string Dimension, string Value, string Value2)> _rows = new(16);
+
     public void Apply(AnalyticsEvent e, bool replayed)
     {
         switch (e.Type)
@@ -266,7 +268,7 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
 
     private void CountPartnerRows(OrderFact order, int sign)
     {
-        var rows = order.Dims.PartnerRows().ToList();
+        var rows = order.Dims.PartnerRows();
         CountOnly(order.OrderedAt, rows, NoCurrency, a =>
         {
             a.Orders += sign;
@@ -288,7 +290,7 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         });
     }
 
-    private void CountCustomerOrder(OrderFact order, IEnumerable<(string Dimension, string Value, string Value2)> rows, int sign) =>
+    private void CountCustomerOrder(OrderFact order, IReadOnlyList<(string Dimension, string Value, string Value2)> rows, int sign) =>
         CountOnly(order.OrderedAt, rows, NoCurrency, a =>
         {
             a.CustomerOrders += sign;
@@ -552,16 +554,22 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
-    private void Count(DateTimeOffset at, Dims dims, string currency, Action<KpiAggregate> apply) =>
-        CountOnly(at, dims.Expand(), currency, apply);
+    private void Count(DateTimeOffset at, Dims dims, string currency, Action<KpiAggregate> apply)
+    {
+        // One list reused for every count (no apply counts again): the projector's hot path allocates no row list.
+        _rows.Clear();
+        dims.AddRows(_rows);
+        CountOnly(at, _rows, currency, apply);
+    }
 
-    private void CountOnly(DateTimeOffset at, IEnumerable<(string Dimension, string Value, string Value2)> dims, string currency, Action<KpiAggregate> apply)
+    private void CountOnly(DateTimeOffset at, IReadOnlyList<(string Dimension, string Value, string Value2)> dims, string currency, Action<KpiAggregate> apply)
     {
         var local = TimeZoneInfo.ConvertTime(at, zone).DateTime;
         var hour = new DateTime(local.Year, local.Month, local.Day, local.Hour, 0, 0, DateTimeKind.Unspecified);
         var day = new DateTime(local.Year, local.Month, local.Day, 0, 0, 0, DateTimeKind.Unspecified);
-        foreach (var (dimension, value, value2) in dims)
+        for (var index = 0; index < dims.Count; index++)
         {
+            var (dimension, value, value2) = dims[index];
             apply(Delta(Granularities.Day, dimension, value, value2, day, currency));
             apply(Delta(Granularities.Hour, dimension, value, value2, hour, currency));
         }

@@ -9,12 +9,14 @@ public sealed class AnalyticsMetrics
     public const string EventLagInstrument = "partnermesh.analytics.event_lag";
     public const string ClicksIngestedInstrument = "partnermesh.analytics.clicks_ingested";
     public const string ConversionsIngestedInstrument = "partnermesh.analytics.conversions_ingested";
+    public const string AggregationStageInstrument = "partnermesh.analytics.aggregation_stage_duration";
 
     private readonly Histogram<double> _eventLag;
     private readonly Counter<long> _clicks;
     private readonly Counter<long> _conversions;
     private readonly Counter<long> _behaviourEvents;
     private readonly Counter<long> _aggregated;
+    private readonly Histogram<double> _aggregationStage;
 
     public AnalyticsMetrics(IMeterFactory meterFactory)
     {
@@ -24,6 +26,7 @@ public sealed class AnalyticsMetrics
         _conversions = meter.CreateCounter<long>(ConversionsIngestedInstrument, "{conversion}", "Conversions counted into the KPIs");
         _behaviourEvents = meter.CreateCounter<long>("partnermesh.analytics.behaviour_events", "{event}", "Storefront events received, by result (accepted, duplicate, rejected)");
         _aggregated = meter.CreateCounter<long>("partnermesh.analytics.events_aggregated", "{event}", "Log events applied to the KPI aggregates");
+        _aggregationStage = meter.CreateHistogram<double>(AggregationStageInstrument, "ms", "Time an aggregation batch spends per stage (lock, read (and mark), load, project, facts, outbox, counters, commit)");
     }
 
     public void EventApplied(string eventName, TimeSpan lag) =>
@@ -41,4 +44,7 @@ public sealed class AnalyticsMetrics
     }
 
     public void Aggregated(int events) => _aggregated.Add(events);
+
+    public void AggregationStage(string stage, TimeSpan duration) =>
+        _aggregationStage.Record(duration.TotalMilliseconds, new KeyValuePair<string, object?>("stage", stage));
 }
