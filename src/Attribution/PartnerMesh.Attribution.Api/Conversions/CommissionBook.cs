@@ -78,6 +78,21 @@ public sealed class CommissionBook(AttributionDbContext db, AttributionMetrics m
             || await db.AgreementAcceptances.AnyAsync(acceptance => acceptance.AgreementId == latest && acceptance.PartnerId == partner.Id, cancellationToken);
     }
 
+    /// <summary>
+    /// The partner's attributed sales this calendar month (UTC), the one being booked included: what volume tiers count.
+    /// A plan without tiers needs no count (1).
+    /// </summary>
+    public async Task<int> PeriodConversionsAsync(Partner partner, CommissionPlan plan, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (plan.Tiers is not { Count: > 0 })
+        {
+            return 1;
+        }
+
+        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        return await db.Conversions.CountAsync(c => c.PartnerId == partner.Id && c.Attributed && c.CreatedAt >= monthStart, cancellationToken) + 1;
+    }
+
     /// <summary>The part of <paramref name="amount"/> the partner's and the program's budgets still allow (rejected entries free their share).</summary>
     public async Task<decimal> CapByBudgetsAsync(
         Partner partner, PartnerProgram? program, decimal amount, string currency, CancellationToken cancellationToken, Commission? pending = null)

@@ -130,9 +130,7 @@ public sealed class ConversionReattribution(
         }
 
         var plan = program?.Plan ?? CommissionPlan.FlatRate(partner.CommissionRate);
-        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        var periodCount = await db.Conversions.CountAsync(
-            c => c.PartnerId == partner.Id && c.Attributed && c.CreatedAt >= monthStart, cancellationToken) + 1;
+        var periodCount = await book.PeriodConversionsAsync(partner, plan, now, cancellationToken);
         var quote = CommissionCalculator.ForSale(plan, conversion.Amount, conversion.Currency, program?.Currency ?? conversion.Currency, conversion.Lines, periodCount);
         var capped = await book.CapByBudgetsAsync(partner, program, quote.Amount, quote.Currency, cancellationToken);
         note = capped == 0 ? ConversionService.NoteBudgetExhausted : capped < quote.Amount ? ConversionService.NoteBudgetCapped : null;

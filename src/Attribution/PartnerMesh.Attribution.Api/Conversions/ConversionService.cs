@@ -177,10 +177,7 @@ public sealed class ConversionService(
             if (note is null)
             {
                 var plan = program?.Plan ?? CommissionPlan.FlatRate(partner.CommissionRate);
-                var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-                var periodCount = plan.Tiers is { Count: > 0 }
-                    ? await db.Conversions.CountAsync(c => c.PartnerId == partner.Id && c.Attributed && c.CreatedAt >= monthStart, cancellationToken) + 1
-                    : 1;
+                var periodCount = await book.PeriodConversionsAsync(partner, plan, now, cancellationToken);
                 var quote = CommissionCalculator.ForSale(plan, amount, currency, program?.Currency ?? currency, request.Lines, periodCount);
                 var capped = await book.CapByBudgetsAsync(partner, program, quote.Amount, quote.Currency, cancellationToken);
                 if (capped < quote.Amount)
