@@ -4,7 +4,8 @@
 #   scripts/infra.sh ensure                 make everything ready (idempotent; seconds on a re-run)
 #   eval "$(scripts/infra.sh env)"          export DOCKER_HOST, image names, ... (reads state only)
 #   scripts/infra.sh status                 engine, images, API socket
-#   scripts/infra.sh prune-test-containers  remove leftover Testcontainers containers (podman)
+#   scripts/infra.sh prune-test-containers  remove leftover Testcontainers containers and stale port
+#                                           forwards (podman)
 #
 # Engine choice (ensure):
 #   1. a real Docker engine answers -> use it with the official images
@@ -559,6 +560,35 @@ cmd_status() {
   fi
 }
 
+# CNI's port-forward rules (iptables nat) outlive their container when its network was removed first, which is how
+# DCP ends an Aspire session. A stale rule still rewrites connections to its host port towards a container address
+# that is gone: whatever listens on that port later (any ephemeral port, e.g. a test's Kestrel on 127.0.0.1) never
+# sees them, and its clients hang until they time out. Removes every rule whose container no longer exists, with
+# the chain it jumps to, and the address reservations of session networks that no longer exist.
+prune_stale_port_forwards() {
+  command -v iptables >/dev/null 2>&1 || return 0
+  local chain rule id target removed=0
+  for chain in CNI-HOSTPORT-DNAT POSTROUTING; do
+    while IFS= read -r rule; do
+      id=$(grep -oE 'id: .?"[0-9a-f]{64}' <<<"$rule" | grep -oE '[0-9a-f]{64}') || continue
+      # checked per rule, not from one listing: a container started meanwhile exists before its rules do
+      podman container exists "$id" 2>/dev/null && continue
+      target=$(sed -n 's/.* -j \(CNI-[^ ]*\).*/\1/p' <<<"$rule")
+      eval "iptables -t nat ${rule/#-A /-D }" 2>/dev/null || continue
+      removed=$((removed + 1))
+      if [[ -n $target && $target != CNI-HOSTPORT-* ]]; then
+        iptables -t nat -F "$target" 2>/dev/null && iptables -t nat -X "$target" 2>/dev/null || true
+      fi
+    done < <(iptables -t nat -S "$chain" 2>/dev/null)
+  done
+  local networks dir
+  networks=" $(podman network ls --format '{{.Name}}' 2>/dev/null | tr '\n' ' ') "
+  for dir in /var/lib/cni/networks/aspire-session-network-*; do
+    [[ -d $dir && $networks != *" ${dir##*/} "* ]] && rm -rf "$dir"
+  done
+  ((removed == 0)) || log "removed $removed stale port-forward rule(s) of containers that no longer exist"
+}
+
 cmd_prune_test_containers() {
   if ! read_state || [[ $ENGINE != podman ]]; then
     log "engine is not podman: nothing to do (Ryuk cleans up on Docker)"
@@ -583,6 +613,17 @@ cmd_prune_test_containers() {
       fi
     fi
   done < <(podman ps -a --filter label=org.testcontainers=true --format '{{.ID}} {{.Created.Unix}} {{.State}}')
+  # Containers of an Aspire session (DCP) whose AppHost is gone: DCP removes them when it shuts down cleanly, but a
+  # killed test host leaves them behind, still holding their host ports. The label carries the creator's process id.
+  local creator
+  while read -r id creator; do
+    [[ -n $id && $creator =~ ^[0-9]+$ ]] || continue
+    kill -0 "$creator" 2>/dev/null && continue
+    if podman rm -f -v "$id" >/dev/null 2>&1; then
+      removed=$((removed + 1))
+    fi
+  done < <(podman ps -a --filter label=com.microsoft.developer.usvc-dev.persistent=false \
+    --format '{{.ID}} {{index .Labels "com.microsoft.developer.usvc-dev.creatorProcessId"}}')
   # networks and volumes Testcontainers created and no container uses any more
   podman network prune -f --filter label=org.testcontainers=true >/dev/null 2>&1 || true
   podman volume prune -f --filter label=org.testcontainers=true >/dev/null 2>&1 || true
@@ -591,7 +632,8 @@ cmd_prune_test_containers() {
   for volume in $(podman volume ls -q --filter name=partnermesh-e2e- 2>/dev/null); do
     podman volume rm "$volume" >/dev/null 2>&1 || true
   done
-  log "removed $removed leftover Testcontainers container(s)"
+  log "removed $removed leftover Testcontainers or Aspire session container(s)"
+  prune_stale_port_forwards
 }
 
 usage() {

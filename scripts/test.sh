@@ -47,6 +47,8 @@ cleanup() {
   # shellcheck disable=SC2086 # one volume name per word
   if [ -n "$volumes" ]; then "$PARTNERMESH_CONTAINER_CLI" volume rm -f $volumes >/dev/null 2>&1 || true; fi
   rm -f "${TMPDIR:-/tmp}/partnermesh-test-ports-$run_id" # the run's port block (tests/PartnerMesh.Testing/ContainerPorts.cs)
+  # containers of an end-to-end AppHost whose process was killed, and their stale port forwards (deploy/images/README.md)
+  scripts/infra.sh prune-test-containers >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 scripts/infra.sh prune-test-containers >/dev/null 2>&1 || true
