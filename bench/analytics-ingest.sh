@@ -3,8 +3,10 @@
 # batches (every tenth batch resent), none lost or double-counted (the KPI's page views equal the accepted events),
 # freshness event → KPI p95 under the load, and a year's KPI query for one partner p99. Prints a markdown table.
 #
-# Usage: bench/analytics-ingest.sh [--seconds 10] [--batch 500] [--concurrency 8] [--partners 100] [--query-samples 200]
-#                                  [--gateway URL] [--api-key KEY]
+# Usage: bench/analytics-ingest.sh [--seconds 10] [--batch 500] [--concurrency 8] [--rate EVENTS_PER_S]
+#                                  [--partners 100] [--query-samples 200] [--gateway URL] [--api-key KEY]
+# --rate offers batches on a fixed schedule (the "under that load": --rate 10000); without it the workers
+# send as fast as the system answers. The KPI query is sampled after ten unmeasured warm-up queries.
 # Environment: PARTNERMESH_ADMIN_KEY (an admin API key), PARTNERMESH_GATEWAY (default http://127.0.0.1:8080).
 # The events stay in the system's analytics log (run it against a development system).
 set -euo pipefail

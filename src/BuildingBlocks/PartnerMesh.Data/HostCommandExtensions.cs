@@ -56,7 +56,13 @@ public static class HostCommandExtensions
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
-        await db.Database.MigrateAsync();
+        if (pending.Count > 0)
+        {
+            // Migrate also diffs the model against the snapshot (≈ 0.5 s of CPU at every start); with nothing to apply
+            // there is nothing to diff for (the architecture tests check that no model change lacks its migration).
+            await db.Database.MigrateAsync();
+        }
+
         app.Logger.LogInformation("Applied {Count} migration(s) to {Database}", pending.Count, db.Database.GetDbConnection().Database);
     }
 }
