@@ -37,13 +37,13 @@ public static class HostingExtensions
             bus.AddConsumer<RegisterPartnerConsumer>();
             bus.AddConsumer<RecordClicksConsumer>(typeof(RecordClicksConsumerDefinition));
             bus.AddConsumer<RecordConversionConsumer>();
-            bus.AddConsumer<LogCouponRedeemedConsumer>();
-            bus.AddConsumer<LogOrderPromotionsVerifiedConsumer>();
-            bus.AddConsumer<LogQuoteMismatchConsumer>();
-            bus.AddConsumer<LogSurveyShownConsumer>();
-            bus.AddConsumer<LogSurveyResponseConsumer>();
-            bus.AddConsumer<LogRefundRecordedConsumer>();
-            bus.AddConsumer<LogConversionReattributedConsumer>();
+            bus.AddConsumer<LogCouponRedeemedConsumer>(typeof(EventLogConsumerDefinition<LogCouponRedeemedConsumer>));
+            bus.AddConsumer<LogOrderPromotionsVerifiedConsumer>(typeof(EventLogConsumerDefinition<LogOrderPromotionsVerifiedConsumer>));
+            bus.AddConsumer<LogQuoteMismatchConsumer>(typeof(EventLogConsumerDefinition<LogQuoteMismatchConsumer>));
+            bus.AddConsumer<LogSurveyShownConsumer>(typeof(EventLogConsumerDefinition<LogSurveyShownConsumer>));
+            bus.AddConsumer<LogSurveyResponseConsumer>(typeof(EventLogConsumerDefinition<LogSurveyResponseConsumer>));
+            bus.AddConsumer<LogRefundRecordedConsumer>(typeof(EventLogConsumerDefinition<LogRefundRecordedConsumer>));
+            bus.AddConsumer<LogConversionReattributedConsumer>(typeof(EventLogConsumerDefinition<LogConversionReattributedConsumer>));
         });
 
         builder.Services.AddHealthChecks().AddNpgSql(connectionString);
