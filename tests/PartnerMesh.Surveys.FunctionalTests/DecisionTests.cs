@@ -14,7 +14,7 @@ namespace PartnerMesh.Surveys.FunctionalTests;
 
 public sealed class DecisionTests(SurveysApiFactory factory) : IClassFixture<SurveysApiFactory>, IDisposable
 {
-    private static readonly string ShownUrn = IntegrationEventTypes.UrnOf(typeof(SurveyShown));
+    internal static readonly string ShownUrn = IntegrationEventTypes.UrnOf(typeof(SurveyShown));
 
     private readonly SurveysClient _client = new(factory);
 
@@ -230,5 +230,27 @@ public sealed class ConcurrentDecisionTests(NoGlobalCooldownSurveysApiFactory fa
         Assert.Single(decisions, decision => decision["show"]!.GetValue<bool>());
         Assert.All(decisions.Where(decision => !decision["show"]!.GetValue<bool>()), decision => Assert.Equal("frequency", decision["reason"]!.GetValue<string>()));
         Assert.Equal(1, await factory.QueryDbAsync(db => db.Impressions.CountAsync(impression => impression.VisitorId == visitor, Ct)));
+    }
+
+    [Fact]
+    public async Task ConcurrentShowings_ToManyVisitors_AreEachCommittedWithTheirEventBeforeTheAnswer()
+    {
+        using var client = new SurveysClient(factory);
+        var partner = Guid.NewGuid();
+        await client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var visitors = Enumerable.Range(0, 120).Select(_ => SurveysClient.NewVisitor()).ToList();
+
+        // Showings arriving together share group commits; each answer comes only once its own showing is stored.
+        var decisions = await Task.WhenAll(visitors.Select(visitor => client.DecideAsync(SurveysClient.Decision(visitor, partnerId: partner))));
+
+        Assert.All(decisions, decision => Assert.True(decision["show"]!.GetValue<bool>()));
+        var impressionIds = decisions.Select(decision => decision["impressionId"]!.GetValue<Guid>()).ToHashSet();
+        Assert.Equal(visitors.Count, impressionIds.Count);
+        var stored = await factory.QueryDbAsync(db => db.Impressions.Where(impression => impressionIds.Contains(impression.Id))
+            .Select(impression => impression.VisitorId).ToListAsync(Ct));
+        Assert.Equal(visitors.Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
+        var events = await factory.QueryDbAsync(db => db.Set<OutboxMessage>().Where(message => message.MessageUrn == DecisionTests.ShownUrn)
+            .Select(message => message.Payload).ToListAsync(Ct));
+        Assert.All(impressionIds, id => Assert.Single(events, payload => payload.Contains(id.ToString(), StringComparison.Ordinal)));
     }
 }

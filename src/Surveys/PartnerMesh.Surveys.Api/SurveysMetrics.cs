@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace PartnerMesh.Surveys.Api;
 
 /// <summary>The surveys meters: decisions by result (<c>shown</c> or why not, including <c>frequency-record-unavailable</c>
-/// when Redis is down), responses by result, email links issued.</summary>
+/// when Redis is down), responses by result, email links issued, and the showings' group commits (size, duration).</summary>
 public sealed class SurveysMetrics
 {
     public const string MeterName = "PartnerMesh.Surveys";
@@ -11,6 +11,8 @@ public sealed class SurveysMetrics
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _responses;
     private readonly Counter<long> _links;
+    private readonly Histogram<int> _commitBatchSize;
+    private readonly Histogram<double> _commitDuration;
 
     public SurveysMetrics(IMeterFactory meterFactory)
     {
@@ -19,6 +21,14 @@ public sealed class SurveysMetrics
         _decisions = meter.CreateCounter<long>("partnermesh.surveys.decisions", "{decision}", "Which-survey-now decisions, by result (shown or the reason nothing was shown).");
         _responses = meter.CreateCounter<long>("partnermesh.surveys.responses", "{response}", "Response submissions, by result (ok, replayed or the refusal reason).");
         _links = meter.CreateCounter<long>("partnermesh.surveys.email_links", "{link}", "Email link requests, by result (issued, or refused: contact-frequency, contact-record-unavailable).");
+        _commitBatchSize = meter.CreateHistogram<int>("partnermesh.surveys.showings.commit_batch_size", "{showing}", "Showings committed together by one group commit.");
+        _commitDuration = meter.CreateHistogram<double>("partnermesh.surveys.showings.commit_duration", "s", "Duration of one group commit of showings.");
+    }
+
+    public void ShowingsCommitted(int count, TimeSpan duration)
+    {
+        _commitBatchSize.Record(count);
+        _commitDuration.Record(duration.TotalSeconds);
     }
 
     public void Decided(string result) => _decisions.Add(1, new KeyValuePair<string, object?>("result", result));

@@ -13,15 +13,15 @@ namespace PartnerMesh.Surveys.Api.Decisions;
 
 /// <summary>
 /// The "which survey now" decision. Definitions come from the in-memory catalog; the only store reads are the frequency
-/// records in Redis (the survey's own, then the shared recontact record). A "show" writes the impression and its
-/// <see cref="SurveyShown"/> event in one transaction. Without Redis nothing is shown: showing blind could break the
-/// frequency promises.
+/// records in Redis (the survey's own, then the shared recontact record). A "show" commits the impression and its
+/// <see cref="SurveyShown"/> event together before answering (<see cref="ImpressionWriter"/>, a group commit). Without
+/// Redis nothing is shown: showing blind could break the frequency promises.
 /// </summary>
 public sealed partial class DecisionService(
     SurveyCatalog catalog,
     FrequencyRecord frequency,
     ContactFrequencyRecord contacts,
-    SurveysDbContext db,
+    ImpressionWriter writer,
     TimeProvider timeProvider,
     SurveysMetrics metrics,
     RedisOutage outage,
@@ -99,11 +99,9 @@ public sealed partial class DecisionService(
             Segments = [.. (request.Segments ?? []).Distinct(StringComparer.Ordinal)],
             ShownAt = now,
         };
-        db.Impressions.Add(impression);
-        db.AddIntegrationEvent(Shown(impression, now));
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await writer.WriteAsync(impression, Shown(impression, now), cancellationToken);
         }
         catch (Exception exception) when (exception is DbUpdateException or NpgsqlException or TimeoutException)
         {

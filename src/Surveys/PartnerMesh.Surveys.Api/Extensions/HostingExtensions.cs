@@ -44,6 +44,8 @@ public static class HostingExtensions
         builder.Services.AddSingleton<EmailLinkSigner>();
         builder.Services.AddScoped<SurveyService>();
         builder.Services.AddScoped<DecisionService>();
+        builder.Services.AddSingleton<ImpressionWriter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ImpressionWriter>());
         builder.Services.AddScoped<ResponseService>();
         builder.Services.AddScoped<InsightsService>();
 
