@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Data;
 using PartnerMesh.Outbox;
 using PartnerMesh.ServiceDefaults.WebApi;
 
@@ -78,64 +79,17 @@ public sealed partial class ClickWriter : BackgroundService
         await base.StopAsync(cancellationToken);
     }
 
-    private async Task RunLaneAsync(ChannelReader<PendingClick> reader, CancellationToken stoppingToken)
-    {
-        var batch = new List<PendingClick>(_options.MaxBatchSize);
-        while (await WaitToReadAsync(reader, stoppingToken))
-        {
-            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            await CommitWithFallbackAsync(batch);
-            batch.Clear();
-        }
-    }
-
-    /// <summary>Stops waiting on shutdown only once the lane is both completed and empty.</summary>
-    private static async Task<bool> WaitToReadAsync(ChannelReader<PendingClick> reader, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await reader.WaitToReadAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return reader.TryPeek(out _);
-        }
-    }
+    private Task RunLaneAsync(ChannelReader<PendingClick> reader, CancellationToken stoppingToken) =>
+        GroupCommit.RunAsync(reader, _options.MaxBatchSize, CommitWithFallbackAsync, stoppingToken);
 
     /// <summary>
     /// A batch commits or fails as a whole. If it fails, each click is retried in its own commit, so one bad click (a link
     /// deleted under a stale cache) fails alone and its caller sees the database's error.
     /// </summary>
-    private async Task CommitWithFallbackAsync(List<PendingClick> batch)
-    {
-        try
-        {
-            await CommitAsync(batch);
-        }
-        catch (Exception exception) when (batch.Count > 1)
-        {
-            LogBatchFailed(_logger, exception, batch.Count);
-            foreach (var pending in batch)
-            {
-                try
-                {
-                    await CommitAsync([pending]);
-                }
-                catch (Exception single)
-                {
-                    pending.Completion.TrySetException(single);
-                }
-            }
-        }
-        catch (Exception exception)
-        {
-            batch[0].Completion.TrySetException(exception);
-        }
-    }
+    private Task CommitWithFallbackAsync(IReadOnlyList<PendingClick> batch) =>
+        GroupCommit.CommitWithFallbackAsync(
+            batch, CommitAsync, (pending, exception) => pending.Completion.TrySetException(exception),
+            exception => LogBatchFailed(_logger, exception, batch.Count));
 
     private async Task CommitAsync(IReadOnlyList<PendingClick> batch)
     {

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using PartnerMesh.Data;
 
 namespace PartnerMesh.Coupons.Api.Checkout;
 
@@ -66,67 +67,18 @@ public sealed partial class UseLanes : BackgroundService
         await base.StopAsync(cancellationToken);
     }
 
-    private async Task RunLaneAsync(ChannelReader<PendingUse> reader, CancellationToken stoppingToken)
-    {
-        var batch = new List<PendingUse>(_options.MaxBatchSize);
-        while (await WaitToReadAsync(reader, stoppingToken))
-        {
-            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending))
-            {
-                if (pending.TryClaim())
-                {
-                    batch.Add(pending);
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                await CommitWithFallbackAsync(batch);
-                batch.Clear();
-            }
-        }
-    }
-
-    private static async Task<bool> WaitToReadAsync(ChannelReader<PendingUse> reader, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await reader.WaitToReadAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return reader.TryPeek(out _);
-        }
-    }
+    private Task RunLaneAsync(ChannelReader<PendingUse> reader, CancellationToken stoppingToken) =>
+        GroupCommit.RunAsync(reader, _options.MaxBatchSize, CommitWithFallbackAsync, stoppingToken, admit: pending => pending.TryClaim());
 
     /// <summary>Applies a batch; if it fails as a whole, applies each request in its own transaction.</summary>
-    public async Task CommitWithFallbackAsync(IReadOnlyList<PendingUse> batch)
-    {
-        try
-        {
-            await CommitAsync(batch);
-        }
-        catch (Exception exception) when (batch.Count > 1)
-        {
-            LogBatchFailed(_logger, exception, batch.Count);
-            _metrics.GroupCommitFellBack(batch.Count);
-            foreach (var pending in batch)
+    public Task CommitWithFallbackAsync(IReadOnlyList<PendingUse> batch) =>
+        GroupCommit.CommitWithFallbackAsync(
+            batch, CommitAsync, (pending, exception) => pending.Completion.TrySetException(exception),
+            exception =>
             {
-                try
-                {
-                    await CommitAsync([pending]);
-                }
-                catch (Exception single)
-                {
-                    pending.Completion.TrySetException(single);
-                }
-            }
-        }
-        catch (Exception exception)
-        {
-            batch[0].Completion.TrySetException(exception);
-        }
-    }
+                LogBatchFailed(_logger, exception, batch.Count);
+                _metrics.GroupCommitFellBack(batch.Count);
+            });
 
     private async Task CommitAsync(IReadOnlyList<PendingUse> batch)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using PartnerMesh.Contracts.Surveys;
+using PartnerMesh.Data;
 using PartnerMesh.Outbox;
 using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Surveys.Api.Infrastructure;
@@ -47,60 +48,13 @@ public sealed partial class ImpressionWriter(IServiceScopeFactory scopeFactory, 
         await base.StopAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<PendingShowing>(MaxBatchSize);
-        while (await WaitToReadAsync(stoppingToken))
-        {
-            while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        GroupCommit.RunAsync(_queue.Reader, MaxBatchSize, CommitWithFallbackAsync, stoppingToken);
 
-            await CommitWithFallbackAsync(batch);
-            batch.Clear();
-        }
-    }
-
-    /// <summary>Stops waiting on shutdown only once the queue is both completed and empty.</summary>
-    private async Task<bool> WaitToReadAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await _queue.Reader.WaitToReadAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return _queue.Reader.TryPeek(out _);
-        }
-    }
-
-    private async Task CommitWithFallbackAsync(List<PendingShowing> batch)
-    {
-        try
-        {
-            await CommitAsync(batch);
-        }
-        catch (Exception exception) when (batch.Count > 1)
-        {
-            LogBatchFailed(logger, exception, batch.Count);
-            foreach (var pending in batch)
-            {
-                try
-                {
-                    await CommitAsync([pending]);
-                }
-                catch (Exception single)
-                {
-                    pending.Completion.TrySetException(single);
-                }
-            }
-        }
-        catch (Exception exception)
-        {
-            batch[0].Completion.TrySetException(exception);
-        }
-    }
+    private Task CommitWithFallbackAsync(IReadOnlyList<PendingShowing> batch) =>
+        GroupCommit.CommitWithFallbackAsync(
+            batch, CommitAsync, (pending, exception) => pending.Completion.TrySetException(exception),
+            exception => LogBatchFailed(logger, exception, batch.Count));
 
     private async Task CommitAsync(IReadOnlyList<PendingShowing> batch)
     {
