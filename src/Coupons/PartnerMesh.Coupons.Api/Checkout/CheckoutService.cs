@@ -103,7 +103,7 @@ public sealed class CheckoutService(
         // A limit already full in the committed counters refuses without taking a lock (a storm on an exhausted code then
         // costs one primary-key read each, not a wait on the counter row); only the group commit, on locked counters, grants a use.
         if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is { } fullNow
-            && await ReleaseExpiredAsync(500, cancellationToken) == 0)
+            && !await GaveBackExpiredHoldsAsync(campaign.Id, cancellationToken))
         {
             return CheckoutResult.Conflict<ReservationResponse>(fullNow.RefusalReason, CouponEligibility.DetailFor(fullNow));
         }
@@ -113,9 +113,9 @@ public sealed class CheckoutService(
         for (var attempt = 0; ; attempt++)
         {
             var result = await lanes.SubmitAsync<ReservationResponse>(use, cancellationToken);
-            // Reservations past their expiry still count until the sweeper gives them back: do it now, then try once more.
-            if (attempt == 0 && result.Reason is CouponReasons.Exhausted or CouponReasons.CustomerLimitReached or CouponReasons.PartnerLimitReached
-                && await ReleaseExpiredAsync(500, cancellationToken) > 0)
+            // Reservations past their expiry still count until the sweeper gives them back: do it now, then try again.
+            if (attempt < 2 && result.Reason is CouponReasons.Exhausted or CouponReasons.CustomerLimitReached or CouponReasons.PartnerLimitReached
+                && await GaveBackExpiredHoldsAsync(campaign.Id, cancellationToken))
             {
                 continue;
             }
@@ -512,6 +512,24 @@ public sealed class CheckoutService(
         await db.Codes.AsNoTracking().Where(coupon => coupon.Code == code && (coupon.Source != CodeSources.Pool || coupon.CustomerKey != null))
             .Join(db.Campaigns.AsNoTracking(), coupon => coupon.CampaignId, campaign => campaign.Id, (coupon, campaign) => new CodeDefinition(coupon, campaign))
             .SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// Gives back every expired hold it can lock, and says whether any use may have come back: some were released here, or
+    /// the campaign still has expired holds that another transaction (the sweeper, another instance) is releasing right
+    /// now — those rows are skipped, not waited for, and a "no" then would refuse a use that is a commit away from free.
+    /// </summary>
+    private async Task<bool> GaveBackExpiredHoldsAsync(Guid campaignId, CancellationToken cancellationToken)
+    {
+        if (await ReleaseExpiredAsync(500, cancellationToken) > 0)
+        {
+            return true;
+        }
+
+        var now = Clock.Now(timeProvider);
+        return await db.Reservations.AsNoTracking().AnyAsync(
+            reservation => reservation.CampaignId == campaignId && reservation.Status == ReservationStatuses.Held && reservation.ExpiresAt <= now,
+            cancellationToken);
+    }
 
     private Task<CouponReservation?> FindHeldAsync(string checkout, Guid codeId, CancellationToken cancellationToken) =>
         db.Reservations.AsNoTracking().FirstOrDefaultAsync(reservation => reservation.CheckoutId == checkout && reservation.CodeId == codeId

@@ -21,6 +21,8 @@ public sealed record ReservationOutcome(Guid? ReservationId, BudgetClaim? Refuse
 /// </summary>
 public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvider, BudgetStatusCache statusCache)
 {
+    private readonly List<string> _releasedKeys = [];
+
     private sealed record CounterRow(int Uses, decimal Spend, int? MaxUses, decimal? MaxSpend);
 
     public async Task<ReservationOutcome> ReserveAsync(ReservationRequest request, CancellationToken cancellationToken)
@@ -117,10 +119,26 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
             await db.Database.ExecuteSqlAsync(
                 $"UPDATE budget_counters SET uses = GREATEST(uses - 1, 0), spend = GREATEST(spend - {item.Spend}, 0), updated_at = {now} WHERE key = {item.Key}",
                 cancellationToken);
-            statusCache.MarkAvailable(item.Key);
+            _releasedKeys.Add(item.Key);
+        }
+
+        if (db.Database.CurrentTransaction is null)
+        {
+            MarkReleasesCommitted();
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Tells the in-memory status that the uses given back inside the caller's transaction are committed. Only then: a
+    /// refresh reading PostgreSQL between an early "available" mark and the commit would still see the cap, and would put
+    /// the "exhausted" mark back for as long as the next refresh takes.
+    /// </summary>
+    public void MarkReleasesCommitted()
+    {
+        _releasedKeys.ForEach(statusCache.MarkAvailable);
+        _releasedKeys.Clear();
     }
 
     /// <summary>Releases held reservations whose quote expired, a batch at a time, skipping rows another instance holds.</summary>
@@ -139,6 +157,7 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
         }
 
         await transaction.CommitAsync(cancellationToken);
+        MarkReleasesCommitted();
         return expired.Count;
     }
 }

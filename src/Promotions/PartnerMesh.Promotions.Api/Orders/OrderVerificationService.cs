@@ -120,6 +120,7 @@ public sealed class OrderVerificationService(
             await db.SaveChangesAsync(cancellationToken);
             await ExperimentConversions.RecordAsync(db, context.StickyId, charged, chargedDiscount, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            ledger.MarkReleasesCommitted();
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(OrderVerificationConfiguration.PrimaryKey))
         {
@@ -160,6 +161,7 @@ public sealed class OrderVerificationService(
         }
 
         await transaction.CommitAsync(cancellationToken);
+        ledger.MarkReleasesCommitted();
         return OrderVerificationResponse.From(verification);
     }
 
