@@ -77,9 +77,12 @@ internal static class AdminKeyExtensions
 
     /// <summary>
     /// <c>--demo</c> (<c>PartnerMesh:Demo=true</c>) starts the storefront simulator with the system; otherwise it is
-    /// listed and started from the dashboard when wanted. It gets an admin key of its own when it starts.
+    /// listed and started from the dashboard when wanted. It gets an admin key of its own when it starts. It waits for
+    /// the services behind the gateway too: the gateway is up first and answers 503 for a service still starting, and
+    /// the simulator's set-up (partners, links) would stop on that.
     /// </summary>
-    public static void AddStorefrontSimulator(this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> gateway)
+    public static void AddStorefrontSimulator(
+        this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> gateway, params IResourceBuilder<ProjectResource>[] services)
     {
         var simulator = builder.AddProject<Projects.PartnerMesh_StorefrontSimulator>("storefront-simulator", launchProfileName: null).WithBuiltAssemblyLaunch()
             .WithReference(gateway).WaitFor(gateway)
@@ -96,6 +99,11 @@ internal static class AdminKeyExtensions
                 context.EnvironmentVariables["PARTNERMESH_ADMIN_KEY"] = result.LineAfter(HostCommands.AdminKeyLinePrefix)
                     ?? throw new InvalidOperationException(result.Describe());
             });
+        foreach (var service in services)
+        {
+            simulator.WaitFor(service);
+        }
+
         if (!builder.Configuration.GetValue<bool>("PartnerMesh:Demo"))
         {
             simulator.WithExplicitStart();

@@ -63,6 +63,6 @@ if (secondCoupons is not null)
     gateway.WithSecondInstance(coupons, secondCoupons);
 }
 
-builder.AddStorefrontSimulator(gateway);
+builder.AddStorefrontSimulator(gateway, attribution, promotions, coupons, surveys, analytics);
 
 builder.Build().Run();

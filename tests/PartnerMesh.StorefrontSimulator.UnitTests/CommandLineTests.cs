@@ -180,4 +180,16 @@ public class CommandLineTests
             System.Globalization.CultureInfo.CurrentCulture = previous;
         }
     }
+
+    [Fact]
+    public void AppHostLaunchArguments_AreIgnored_TheSimulatorsOwnAreRead()
+    {
+        // As the AppHost starts it: the project path and configuration appended by Aspire's launcher, then its own options.
+        var result = Parse("/work/tools/PartnerMesh.StorefrontSimulator/PartnerMesh.StorefrontSimulator.csproj", "--configuration", "Debug",
+            "--gateway", "http://localhost:8080", "--rate", "4", "--api-key", "k");
+
+        var options = Assert.IsType<SimulatorOptions>(result.Options);
+        Assert.Equal(new Uri("http://localhost:8080"), options.Gateway);
+        Assert.Equal(4, options.ClicksPerSecond);
+    }
 }

@@ -40,6 +40,30 @@ public static class CommandLine
         Exit codes: 0 ok, 1 set-up failed, 2 bad arguments, 3 the run saw errors or timed-out samples.
         """;
 
+    /// <summary>The arguments without the project path and <c>--configuration &lt;name&gt;</c> the AppHost's launcher adds.</summary>
+    public static IReadOnlyList<string> WithoutAppHostLaunchArguments(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var kept = new List<string>(args.Count);
+        for (var index = 0; index < args.Count; index++)
+        {
+            if (args[index].EndsWith(".csproj", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (args[index] == "--configuration" && index + 1 < args.Count)
+            {
+                index++;
+                continue;
+            }
+
+            kept.Add(args[index]);
+        }
+
+        return kept;
+    }
+
     public static ParseResult Parse(IReadOnlyList<string> args, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -52,6 +76,9 @@ public static class CommandLine
         double? rate = null, conversionRate = null, replayRate = null, durationSeconds = null, pollMs = null, timeoutSeconds = null;
         int? partners = null, orders = null, warmup = null;
 
+        // Started by the AppHost, the simulator is a project resource launched from its built assembly, and Aspire's
+        // launcher still appends the project's path and "--configuration <name>": not the simulator's to refuse.
+        args = WithoutAppHostLaunchArguments(args);
         var index = 0;
         if (args.Count > 0 && !args[0].StartsWith('-'))
         {
