@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -122,8 +123,12 @@ public sealed class CodeChangeNotifier(CodeDefinitionCache cache, RedisConnectio
 public sealed partial class CodeChangeListener(CodeDefinitionCache cache, CodeChangeNotifier notifier, RedisConnection redis, ILogger<CodeChangeListener> logger)
     : BackgroundService
 {
+    /// <summary>A start-up shares two cores with a dozen processes: a subscription that times out then is retried quietly.</summary>
+    private static readonly TimeSpan StartupGrace = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var startedAt = Stopwatch.GetTimestamp();
         var delay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -135,6 +140,7 @@ public sealed partial class CodeChangeListener(CodeDefinitionCache cache, CodeCh
                 // Changes made while not subscribed were not heard of: start from an empty cache.
                 cache.Clear();
                 cache.Enabled = true;
+                delay = TimeSpan.FromSeconds(1);
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await queue.ReadAsync(stoppingToken);
@@ -148,7 +154,15 @@ public sealed partial class CodeChangeListener(CodeDefinitionCache cache, CodeCh
             catch (Exception exception) when (exception is RedisException or TimeoutException)
             {
                 cache.Enabled = false;
-                LogNotSubscribed(logger, exception, delay);
+                if (Stopwatch.GetElapsedTime(startedAt) < StartupGrace)
+                {
+                    LogNotSubscribedYet(logger, exception.Message, delay);
+                }
+                else
+                {
+                    LogNotSubscribed(logger, exception, delay);
+                }
+
                 await Task.Delay(delay, stoppingToken);
                 delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
             }
@@ -157,4 +171,7 @@ public sealed partial class CodeChangeListener(CodeDefinitionCache cache, CodeCh
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No code-change notifications from Redis; validations read codes from the database, retrying in {Delay}")]
     private static partial void LogNotSubscribed(ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Not yet subscribed to code-change notifications ({Reason}); validations read codes from the database, retrying in {Delay}")]
+    private static partial void LogNotSubscribedYet(ILogger logger, string reason, TimeSpan delay);
 }
