@@ -1,12 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using PartnerMesh.Contracts.Surveys;
-using PartnerMesh.Outbox;
 using PartnerMesh.Redis;
 using PartnerMesh.Redis.ContactFrequency;
 using PartnerMesh.Surveys.Api.Common;
 using PartnerMesh.Surveys.Api.Definitions;
-using PartnerMesh.Surveys.Api.Infrastructure;
 using PartnerMesh.Surveys.Api.Responses;
 
 namespace PartnerMesh.Surveys.Api.Decisions;
