@@ -24,12 +24,15 @@ public static class SecurityExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ServiceIdentityOptions>, ServiceIdentityOptionsValidator>();
         builder.Services.AddSingleton<TrustedServiceTokenKeys>();
+        builder.Services.AddSingleton(services => new RememberingTokenHandler(services.GetService<TimeProvider>() ?? TimeProvider.System));
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TrustedServiceTokenKeys>((jwt, trusted) =>
+            .Configure<TrustedServiceTokenKeys, RememberingTokenHandler>((jwt, trusted, tokenHandler) =>
             {
                 jwt.MapInboundClaims = false;
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(tokenHandler);
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuers = trusted.Issuers,

@@ -24,6 +24,9 @@ output.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.Processo
 output.AppendLine();
 output.AppendLine("| live promotions | path | offered /s | achieved /s | p50 ms | p90 ms | p99 ms | max ms | errors |");
 output.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+// Earlier runs' promotions would still be live and change what every cart matches: the counts must be this run's.
+var retired = await EndEarlierBenchPromotionsAsync(admin);
+Console.Error.WriteLine($"ended {retired} promotions left live by earlier runs");
 var seeded = 0;
 foreach (var promotions in options.PromotionCounts)
 {
@@ -92,6 +95,37 @@ static async Task<string[]> SeedAsync(HttpClient admin, int count)
         }
     }));
     return cartProducts;
+}
+
+static async Task<int> EndEarlierBenchPromotionsAsync(HttpClient admin)
+{
+    var leftovers = new List<Guid>();
+    string? cursor = null;
+    do
+    {
+        var page = (await admin.GetFromJsonAsync<JsonObject>(
+            $"/api/promotions/definitions?status=active&limit=100{(cursor is null ? "" : $"&cursor={cursor}")}"))!;
+        leftovers.AddRange(page["items"]!.AsArray()
+            .Where(item => item!["name"]!.GetValue<string>().StartsWith("bench ", StringComparison.Ordinal))
+            .Select(item => item!["id"]!.GetValue<Guid>()));
+        cursor = page["nextCursor"]?.GetValue<string>();
+    }
+    while (cursor is not null);
+
+    using var slots = new SemaphoreSlim(8);
+    await Task.WhenAll(leftovers.Select(async id =>
+    {
+        await slots.WaitAsync();
+        try
+        {
+            await PostAsync(admin, $"/api/promotions/definitions/{id}/end", new JsonObject { ["reason"] = "bench: a new run starts" });
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }));
+    return leftovers.Count;
 }
 
 static string Cart(string[] products, int seed) => new JsonObject

@@ -17,9 +17,7 @@ public static class HostingExtensions
     {
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.AnalyticsDb);
 
-        builder.Services.AddDbContext<AnalyticsDbContext>((services, options) =>
-            options.UsePartnerMeshNpgsql(connectionString).UseOutboxSignal(services));
-        builder.Services.AddOutbox<AnalyticsDbContext>();
+        builder.Services.AddOutboxDbContext<AnalyticsDbContext>(connectionString);
         builder.Services.AddSingleton<AnalyticsMetrics>();
         builder.Services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.SectionName)
             .Validate(options => TryFindZone(options.ReportingTimeZone), "Analytics:ReportingTimeZone is not a known time zone id.")

@@ -22,9 +22,7 @@ public static class HostingExtensions
         builder.AddSelfServicePolicy();
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.AttributionDb);
 
-        builder.Services.AddDbContext<AttributionDbContext>((services, options) =>
-            options.UsePartnerMeshNpgsql(connectionString).UseOutboxSignal(services));
-        builder.Services.AddOutbox<AttributionDbContext>();
+        builder.Services.AddOutboxDbContext<AttributionDbContext>(connectionString);
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
         {
             bus.AddConsumer<CouponRedeemedConsumer>();

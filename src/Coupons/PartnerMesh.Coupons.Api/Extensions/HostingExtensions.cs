@@ -21,9 +21,7 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.CouponsDb);
-        builder.Services.AddDbContext<CouponsDbContext>((services, options) =>
-            options.UsePartnerMeshNpgsql(connectionString).UseOutboxSignal(services));
-        builder.Services.AddOutbox<CouponsDbContext>();
+        builder.Services.AddOutboxDbContext<CouponsDbContext>(connectionString);
         builder.Services.AddPartnerDirectory<CouponsDbContext>();
 
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>

@@ -38,7 +38,7 @@ public static class HostingExtensions
         });
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddDbContext<GatewayDbContext>(options => options.UsePartnerMeshNpgsql(database));
+        services.AddDbContext<GatewayDbContext>(options => options.UsePartnerMeshNpgsql(database), optionsLifetime: ServiceLifetime.Singleton);
         services.AddMemoryCache();
         services.AddSingleton<GatewayMetrics>();
 

@@ -35,9 +35,7 @@ public static class HostingExtensions
 
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.PortalDb);
 
-        builder.Services.AddDbContext<PortalDbContext>((services, options) =>
-            options.UsePartnerMeshNpgsql(connectionString).UseOutboxSignal(services));
-        builder.Services.AddOutbox<PortalDbContext>();
+        builder.Services.AddOutboxDbContext<PortalDbContext>(connectionString);
 
         // Session and antiforgery cookies stay valid across restarts and instances; the keys are encrypted at rest.
         builder.Services.AddDataProtection()

@@ -26,9 +26,7 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.PromotionsDb);
-        builder.Services.AddDbContext<PromotionsDbContext>((services, options) =>
-            options.UsePartnerMeshNpgsql(connectionString).UseOutboxSignal(services));
-        builder.Services.AddOutbox<PromotionsDbContext>();
+        builder.Services.AddOutboxDbContext<PromotionsDbContext>(connectionString);
         builder.Services.AddPartnerDirectory<PromotionsDbContext>();
 
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>

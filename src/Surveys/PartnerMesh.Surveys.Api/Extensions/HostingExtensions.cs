@@ -21,9 +21,7 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetRequiredConnectionString(ResourceNames.SurveysDb);
-        builder.Services.AddDbContext<SurveysDbContext>((services, options) =>
-            options.UsePartnerMeshNpgsql(connectionString).UseOutboxSignal(services));
-        builder.Services.AddOutbox<SurveysDbContext>();
+        builder.Services.AddOutboxDbContext<SurveysDbContext>(connectionString);
         builder.Services.AddPartnerDirectory<SurveysDbContext>();
 
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
