@@ -120,6 +120,12 @@ public sealed class ResponseService(SurveysDbContext db, FrequencyRecord frequen
             RequestHash = hash,
             SubmittedAt = now,
         };
+        // A replay is answered from what is stored: cheaper than a refused insert, and no database error logged for it.
+        if (await EarlierAnswerAsync(response, cancellationToken) is { } earlier)
+        {
+            return AnsweredBefore(earlier, response, idempotencyKey, hash);
+        }
+
         db.Responses.Add(response);
         db.AddIntegrationEvent(Submitted(response, now));
         try
@@ -129,20 +135,9 @@ public sealed class ResponseService(SurveysDbContext db, FrequencyRecord frequen
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(SubmissionConfiguration.ImpressionIndex)
             || exception.IsUniqueViolation(SubmissionConfiguration.VisitorIndex))
         {
+            // A concurrent submission of the same answer committed between the check above and this insert.
             db.ChangeTracker.Clear();
-            var existing = await db.Responses.AsNoTracking()
-                .Where(row => (response.ImpressionId != null && row.ImpressionId == response.ImpressionId)
-                    || (response.VisitorKey != null && row.SurveyId == surveyId && row.VisitorKey == response.VisitorKey))
-                .FirstOrDefaultAsync(cancellationToken);
-            if (existing is not null && idempotencyKey is not null && existing.IdempotencyKey == idempotencyKey && existing.RequestHash == hash)
-            {
-                metrics.Submitted("replayed");
-                return new SubmitResult(SubmitOutcome.Replayed, ResponseView.From(existing));
-            }
-
-            return Refused(SubmitOutcome.AlreadySubmitted, existing?.ImpressionId == response.ImpressionId && response.ImpressionId is not null
-                ? "This showing was already answered."
-                : "This visitor already answered this survey.");
+            return AnsweredBefore(await EarlierAnswerAsync(response, cancellationToken), response, idempotencyKey, hash);
         }
 
         try
@@ -156,6 +151,30 @@ public sealed class ResponseService(SurveysDbContext db, FrequencyRecord frequen
 
         metrics.Submitted("ok");
         return new SubmitResult(SubmitOutcome.Created, ResponseView.From(response));
+    }
+
+    /// <summary>The stored answer that <paramref name="response"/> would repeat: for the same showing, or by the same visitor
+    /// to a survey answered once per visitor.</summary>
+    private Task<Submission?> EarlierAnswerAsync(Submission response, CancellationToken cancellationToken) =>
+        response.ImpressionId is null && response.VisitorKey is null
+            ? Task.FromResult<Submission?>(null)
+            : db.Responses.AsNoTracking()
+                .Where(row => (response.ImpressionId != null && row.ImpressionId == response.ImpressionId)
+                    || (response.VisitorKey != null && row.SurveyId == response.SurveyId && row.VisitorKey == response.VisitorKey))
+                .FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>The same request again (same idempotency key and content) gets the stored answer; anything else is refused.</summary>
+    private SubmitResult AnsweredBefore(Submission? existing, Submission response, string? idempotencyKey, string hash)
+    {
+        if (existing is not null && idempotencyKey is not null && existing.IdempotencyKey == idempotencyKey && existing.RequestHash == hash)
+        {
+            metrics.Submitted("replayed");
+            return new SubmitResult(SubmitOutcome.Replayed, ResponseView.From(existing));
+        }
+
+        return Refused(SubmitOutcome.AlreadySubmitted, existing?.ImpressionId == response.ImpressionId && response.ImpressionId is not null
+            ? "This showing was already answered."
+            : "This visitor already answered this survey.");
     }
 
     public static SurveyResponseSubmitted Submitted(Submission response, DateTimeOffset now) => new()
