@@ -6,7 +6,8 @@
 #                                 [--api-key KEY] [--direct URL]
 # Environment: PARTNERMESH_ADMIN_KEY (an admin API key), PARTNERMESH_GATEWAY (default http://127.0.0.1:8080).
 # Direct calls need the gateway's service-token signing key: read from the AppHost's user secrets when this checkout ran it.
-# Seeds the promotions it needs (they stay: run it against a development system, not production).
+# Ends the live "bench …" promotions earlier runs left, then seeds the ones it needs (they stay live: run it against a
+# development system, not production).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
