@@ -7,6 +7,8 @@ using PartnerMesh.ServiceDefaults.Security;
 using static PartnerMesh.Bench.LoadGenerator;
 
 // Cart evaluations at fixed offered loads, open loop (bench/Shared/LoadGenerator.cs).
+// Seeding and retiring promotions: a few admin calls at a time.
+const int AdminCallsAtOnce = 8;
 var options = BenchOptions.Parse(args);
 using var operatorClient = GatewayClient(options.Gateway, options.AdminKey);
 // Seeding a thousand promotions is two thousand admin calls: a bench admin key with the highest limit the gateway allows.
@@ -66,34 +68,25 @@ return 0;
 static async Task<string[]> SeedAsync(HttpClient admin, int count)
 {
     string[] cartProducts = [.. Enumerable.Range(0, 10).Select(index => $"bench-product-{index}")];
-    using var slots = new SemaphoreSlim(8);
-    await Task.WhenAll(Enumerable.Range(0, count).Select(async index =>
+    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = AdminCallsAtOnce }, async (index, cancellationToken) =>
     {
-        await slots.WaitAsync();
-        try
-        {
-            var action = (index % 50) switch
+        var action = (index % 50) switch
             {
                 0 => new JsonObject { ["type"] = "percentOffOrder", ["percent"] = 5, ["maxDiscount"] = 20 },
                 1 => new JsonObject { ["type"] = "percentOffItems", ["percent"] = 10, ["filter"] = new JsonObject { ["productIds"] = new JsonArray(cartProducts[index % 10]) } },
                 _ => new JsonObject { ["type"] = "percentOffItems", ["percent"] = 10, ["filter"] = new JsonObject { ["productIds"] = new JsonArray($"other-{Guid.NewGuid():N}"), ["categories"] = new JsonArray($"category-{index % 500}") } },
             };
-            var definition = new JsonObject
-            {
-                ["name"] = $"bench {index}",
-                ["currency"] = "EUR",
-                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "cartSubtotal", ["min"] = 10 + index % 90 }),
-                ["action"] = action,
-            };
-            var created = await PostAsync(admin, "/api/promotions/definitions", new JsonObject { ["definition"] = definition });
-            var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
-            await PostAsync(admin, $"/api/promotions/definitions/{id}/publish", new JsonObject { ["reason"] = "bench" });
-        }
-        finally
+        var definition = new JsonObject
         {
-            slots.Release();
-        }
-    }));
+            ["name"] = $"bench {index}",
+            ["currency"] = "EUR",
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "cartSubtotal", ["min"] = 10 + index % 90 }),
+            ["action"] = action,
+        };
+        var created = await PostAsync(admin, "/api/promotions/definitions", new JsonObject { ["definition"] = definition });
+        var id = (await created.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))!["id"]!.GetValue<Guid>();
+        await PostAsync(admin, $"/api/promotions/definitions/{id}/publish", new JsonObject { ["reason"] = "bench" });
+    });
     return cartProducts;
 }
 
@@ -112,19 +105,8 @@ static async Task<int> EndEarlierBenchPromotionsAsync(HttpClient admin)
     }
     while (cursor is not null);
 
-    using var slots = new SemaphoreSlim(8);
-    await Task.WhenAll(leftovers.Select(async id =>
-    {
-        await slots.WaitAsync();
-        try
-        {
-            await PostAsync(admin, $"/api/promotions/definitions/{id}/end", new JsonObject { ["reason"] = "bench: a new run starts" });
-        }
-        finally
-        {
-            slots.Release();
-        }
-    }));
+    await Parallel.ForEachAsync(leftovers, new ParallelOptions { MaxDegreeOfParallelism = AdminCallsAtOnce }, async (id, _) =>
+        await PostAsync(admin, $"/api/promotions/definitions/{id}/end", new JsonObject { ["reason"] = "bench: a new run starts" }));
     return leftovers.Count;
 }
 
