@@ -40,6 +40,7 @@ mkdir -p "$results"
 # The end-to-end AppHost's data volumes are named partnermesh-e2e-<run id>-* (tests/PartnerMesh.EndToEndTests).
 cleanup() {
   local ids volumes
+  dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1 || true # when the build failed before its own shutdown
   ids=$("$PARTNERMESH_CONTAINER_CLI" ps -aq --filter "label=partnermesh.test-run=$run_id" 2>/dev/null || true)
   # shellcheck disable=SC2086 # one container id per word
   if [ -n "$ids" ]; then "$PARTNERMESH_CONTAINER_CLI" rm -f $ids >/dev/null 2>&1 || true; fi
@@ -54,7 +55,14 @@ trap cleanup EXIT
 scripts/infra.sh prune-test-containers >/dev/null 2>&1 || true
 
 echo "==> build" >&2
-dotnet build PartnerMesh.sln -c Debug -nologo -clp:ErrorsOnly -warnaserror
+# The compiler server (one warm compiler for every project) even where the environment turns it off: a cold build took
+# 190 s with a compiler process per project, 122 s with the server. It is shut down when the run ends.
+dotnet build PartnerMesh.sln -c Debug -nologo -clp:ErrorsOnly -warnaserror -p:UseSharedCompilation=true
+dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1 || true
+
+# Test processes live for seconds to minutes: they keep each method as first compiled (precompiled framework code, or
+# the JIT's quick first pass) instead of compiling hot methods again. Phase 1 took 175 s instead of 232 s.
+export DOTNET_TC_CallCounting=0
 
 # Two phases: every assembly but the end-to-end one in parallel, then the end-to-end one alone (it starts the whole
 # system under the Aspire AppHost; sharing two cores with the other assemblies would only slow both down).

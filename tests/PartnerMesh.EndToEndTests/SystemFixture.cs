@@ -83,6 +83,10 @@ public sealed class SystemFixture : IAsyncLifetime
             }));
         }
 
+        // Carts are checked for abandonment every second instead of every 30: the abandoned-cart flow is then seconds long.
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "analytics-api"))
+            .WithEnvironment("Analytics__CartAbandonment__SweepInterval", "00:00:01");
+
         App = await builder.BuildAsync(ct);
         await App.StartAsync(ct);
         foreach (var service in Services.Append(SecondCouponsInstance))

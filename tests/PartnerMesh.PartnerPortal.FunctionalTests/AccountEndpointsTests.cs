@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
@@ -35,7 +36,8 @@ public class AccountEndpointsTests(PortalApiFactory factory) : IClassFixture<Por
         Assert.DoesNotContain(AdminApi.StrongPassword, stored.PasswordHash, StringComparison.Ordinal);
         Assert.Equal(
             PasswordVerificationResult.Success,
-            new PasswordHasher<PortalAccount>().VerifyHashedPassword(stored, stored.PasswordHash, AdminApi.StrongPassword));
+            new PasswordHasher<PortalAccount>(Options.Create(new PasswordHasherOptions { IterationCount = PortalApiFactory.TestPasswordHashIterations }))
+                .VerifyHashedPassword(stored, stored.PasswordHash, AdminApi.StrongPassword));
     }
 
     [Fact]

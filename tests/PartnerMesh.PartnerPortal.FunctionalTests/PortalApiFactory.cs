@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,8 @@ namespace PartnerMesh.PartnerPortal.FunctionalTests;
 /// <summary>The portal against real Postgres and RabbitMQ, with analytics-api replaced by <see cref="FakeAnalytics"/>.</summary>
 public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
 {
+    public const int TestPasswordHashIterations = 1_000;
+
     public FakeAnalytics Analytics { get; } = new();
 
     public FakeSurveys Surveys { get; } = new();
@@ -48,7 +51,13 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, GatewayPeer>());
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IStartupFilter, GatewayPeer>();
+            // Identity's 100,000 PBKDF2 rounds per hash were a twentieth of the test run's CPU; the hash format and
+            // every code path stay the same with fewer rounds (the end-to-end tests run the production count).
+            services.Configure<PasswordHasherOptions>(options => options.IterationCount = TestPasswordHashIterations);
+        });
     }
 
     /// <summary>Where the portal finds analytics-api.</summary>
