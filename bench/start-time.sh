@@ -11,13 +11,12 @@ mkdir -p "$repo/artifacts/bench"
 log="$repo/artifacts/bench/run-$(date -u +%Y%m%d%H%M%S).log"
 started=$(date +%s%N)
 (cd "$repo" && setsid scripts/run.sh >"$log" 2>&1 </dev/null &) >/dev/null 2>&1 # holds no pipe of the caller open
-urls=()
-for port in $(seq $((port_base + 1)) $((port_base + 6))) "$gateway_port"; do urls+=("http://localhost:$port/health"); done
+# One curl for the seven probes (each URL with its own -o): a process per probe every 250 ms took CPU from the start.
+probes=()
+for port in $(seq $((port_base + 1)) $((port_base + 6))) "$gateway_port"; do probes+=(-o /dev/null "http://localhost:$port/health"); done
 for _ in $(seq 1 2400); do
-  # One curl for the seven probes: a process per probe every 250 ms took CPU from the start being measured.
-  codes=$(curl -s -m 1 -o /dev/null -o /dev/null -o /dev/null -o /dev/null -o /dev/null -o /dev/null -o /dev/null \
-    -w '%{http_code}\n' "${urls[@]}" || true)
-  if [ "$(grep -c '^200$' <<< "$codes")" = "${#urls[@]}" ]; then
+  codes=$(curl -s -m 1 -w '%{http_code}\n' "${probes[@]}" || true)
+  if [ "$(grep -c '^200$' <<< "$codes")" = $((${#probes[@]} / 3)) ]; then
     elapsed_ms=$((($(date +%s%N) - started) / 1000000))
     printf 'all healthy after %d.%03d s (console: %s)\n' $((elapsed_ms / 1000)) $((elapsed_ms % 1000)) "$log"
     exit 0

@@ -63,12 +63,13 @@ if needs_build; then
   started=$SECONDS
   touch "$build_stamp.new" # the build's start time: edits made during the build trigger the next one
   # The compiler server even where the environment turns it off (a third faster cold build), shut down afterwards.
-  if ! dotnet build AppHost -c "$configuration" -nologo -clp:ErrorsOnly -v:quiet -p:UseSharedCompilation=true; then
-    dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1 || true
+  built=true
+  dotnet build AppHost -c "$configuration" -nologo -clp:ErrorsOnly -v:quiet -p:UseSharedCompilation=true || built=false
+  dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1 || true
+  if ! $built; then
     rm -f "$build_stamp.new"
     die "the build failed (errors above)"
   fi
-  dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1 || true
   mv -f "$build_stamp.new" "$build_stamp"
   log "built in $((SECONDS - started)) s"
 else

@@ -71,11 +71,11 @@ static async Task<string[]> SeedAsync(HttpClient admin, int count)
     await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = AdminCallsAtOnce }, async (index, cancellationToken) =>
     {
         var action = (index % 50) switch
-            {
-                0 => new JsonObject { ["type"] = "percentOffOrder", ["percent"] = 5, ["maxDiscount"] = 20 },
-                1 => new JsonObject { ["type"] = "percentOffItems", ["percent"] = 10, ["filter"] = new JsonObject { ["productIds"] = new JsonArray(cartProducts[index % 10]) } },
-                _ => new JsonObject { ["type"] = "percentOffItems", ["percent"] = 10, ["filter"] = new JsonObject { ["productIds"] = new JsonArray($"other-{Guid.NewGuid():N}"), ["categories"] = new JsonArray($"category-{index % 500}") } },
-            };
+        {
+            0 => new JsonObject { ["type"] = "percentOffOrder", ["percent"] = 5, ["maxDiscount"] = 20 },
+            1 => new JsonObject { ["type"] = "percentOffItems", ["percent"] = 10, ["filter"] = new JsonObject { ["productIds"] = new JsonArray(cartProducts[index % 10]) } },
+            _ => new JsonObject { ["type"] = "percentOffItems", ["percent"] = 10, ["filter"] = new JsonObject { ["productIds"] = new JsonArray($"other-{Guid.NewGuid():N}"), ["categories"] = new JsonArray($"category-{index % 500}") } },
+        };
         var definition = new JsonObject
         {
             ["name"] = $"bench {index}",

@@ -84,7 +84,7 @@ public sealed class SystemFixture : IAsyncLifetime
         }
 
         // Carts are checked for abandonment every second instead of every 30: the abandoned-cart flow is then seconds long.
-        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "analytics-api"))
+        builder.CreateResourceBuilder<ProjectResource>("analytics-api")
             .WithEnvironment("Analytics__CartAbandonment__SweepInterval", "00:00:01");
 
         App = await builder.BuildAsync(ct);

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
@@ -36,8 +36,7 @@ public class AccountEndpointsTests(PortalApiFactory factory) : IClassFixture<Por
         Assert.DoesNotContain(AdminApi.StrongPassword, stored.PasswordHash, StringComparison.Ordinal);
         Assert.Equal(
             PasswordVerificationResult.Success,
-            new PasswordHasher<PortalAccount>(Options.Create(new PasswordHasherOptions { IterationCount = PortalApiFactory.TestPasswordHashIterations }))
-                .VerifyHashedPassword(stored, stored.PasswordHash, AdminApi.StrongPassword));
+            factory.Services.GetRequiredService<IPasswordHasher<PortalAccount>>().VerifyHashedPassword(stored, stored.PasswordHash, AdminApi.StrongPassword));
     }
 
     [Fact]

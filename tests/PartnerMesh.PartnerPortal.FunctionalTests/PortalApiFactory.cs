@@ -16,8 +16,6 @@ namespace PartnerMesh.PartnerPortal.FunctionalTests;
 /// <summary>The portal against real Postgres and RabbitMQ, with analytics-api replaced by <see cref="FakeAnalytics"/>.</summary>
 public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
 {
-    public const int TestPasswordHashIterations = 1_000;
-
     public FakeAnalytics Analytics { get; } = new();
 
     public FakeSurveys Surveys { get; } = new();
@@ -56,7 +54,7 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
             services.AddSingleton<IStartupFilter, GatewayPeer>();
             // Identity's 100,000 PBKDF2 rounds per hash were a twentieth of the test run's CPU; the hash format and
             // every code path stay the same with fewer rounds (the end-to-end tests run the production count).
-            services.Configure<PasswordHasherOptions>(options => options.IterationCount = TestPasswordHashIterations);
+            services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1_000);
         });
     }
 
