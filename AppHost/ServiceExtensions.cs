@@ -16,6 +16,13 @@ internal static class ServiceExtensions
     /// and its own signing key if it mints tokens) and the infrastructure it needs, and is healthy when <c>/health</c> answers 200.
     /// </summary>
     /// <remarks>
+    /// <para>
+    /// Nothing waits for a container's health check: Aspire polls an unhealthy resource after 1, 2, 3, 4, 5 s, and on
+    /// this two-core machine those waits held the start back by up to 2 s per step (docs/measurements.md). The migrator
+    /// connects as soon as PostgreSQL accepts connections (it retries, <c>MigrationCommand</c>); a service starts when
+    /// its migrator has finished, so its database is there, and reaches RabbitMQ and Redis once they answer — its
+    /// <c>/health</c> (the bus, Redis) stays unhealthy until then, as it would after a broker restart.
+    /// </para>
     /// A service listens on its own port (<c>PartnerMesh:PortBase</c> + <paramref name="portOffset"/>), not behind
     /// Aspire's proxy: the proxy keeps accepting connections for a stopped service and holds them, so the gateway would
     /// wait out its timeout instead of answering 503 at once; a fixed port also survives a restart, so the gateway's
@@ -34,7 +41,7 @@ internal static class ServiceExtensions
             .WithBuiltAssemblyLaunch()
             .WithHttpEndpoint(port: builder.Configuration.GetValue("PartnerMesh:PortBase", 5100) + portOffset, name: "http", isProxied: false)
             .WithDevelopmentEnvironment(builder)
-            .WithReference(database).WaitFor(database);
+            .WithReference(database);
         tokenKeys.Apply(service, name);
 
         // The built binary itself, not `dotnet run`: seven project evaluations fewer on the start-up's critical path.
@@ -42,14 +49,12 @@ internal static class ServiceExtensions
         var migrator = builder.AddExecutable($"{name}-migrations", "dotnet", Path.GetDirectoryName(projectPath)!, BuiltProjects.AssemblyPath(projectPath), HostCommands.Migrate)
             .WithDevelopmentEnvironment(builder)
             .WithOtlpExporter()
-            .WithReference(database).WaitFor(database)
-            .WithParentRelationship(service);
-        tokenKeys.Apply(migrator, name);
+            .WithReference(database)
+            .WithParentRelationship(service); // its database only: `--migrate` runs before the service reads anything else
 
         foreach (var dependency in infrastructure)
         {
-            service.WithReference(dependency).WaitFor(dependency);
-            migrator.WithReference(dependency); // read at start-up, never used by a migration
+            service.WithReference(dependency);
         }
 
         return service
@@ -94,7 +99,7 @@ internal static class ServiceExtensions
         tokenKeys.Apply(instance, first.Resource.Name);
         foreach (var dependency in infrastructure)
         {
-            instance.WithReference(dependency).WaitFor(dependency);
+            instance.WithReference(dependency);
         }
 
         return instance.WithTraceSampling(builder).WithHttpHealthCheck(HealthPath);

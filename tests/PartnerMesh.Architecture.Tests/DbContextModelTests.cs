@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults;
 using Xunit;
 
@@ -46,6 +47,21 @@ public sealed class DbContextModelTests
         var db = (DbContext)scope.ServiceProvider.GetRequiredService(DesignTimeFactoryOf(service).Context);
 
         AssertNoPendingModelChanges(db);
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task MigrationCommand_KnowsTheMigrationsEfCoreKnows(string service)
+    {
+        // `--migrate` decides "up to date" from these without EF Core's migrator (MigrationCommand).
+        var (factory, context) = DesignTimeFactoryOf(service);
+        var create = factory.GetMethod(nameof(IDesignTimeDbContextFactory<DbContext>.CreateDbContext), [typeof(string[])])!;
+        await using var db = (DbContext)create.Invoke(Activator.CreateInstance(factory), [Array.Empty<string>()])!;
+        var known = (IReadOnlyList<string>)typeof(MigrationCommand).GetMethod(nameof(MigrationCommand.KnownMigrations))!
+            .MakeGenericMethod(context).Invoke(null, null)!;
+
+        Assert.NotEmpty(known);
+        Assert.Equal(db.Database.GetMigrations(), known);
     }
 
     private static void AssertNoPendingModelChanges(DbContext db) =>

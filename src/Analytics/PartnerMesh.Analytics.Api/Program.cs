@@ -10,6 +10,11 @@ using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 
+if (await MigrationCommand.RunIfRequestedAsync<AnalyticsDbContext>(args, ResourceNames.AnalyticsDb))
+{
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 // Event batches are larger than commands: up to 1 MiB (the gateway's limit too); 10 MB gets 413.
@@ -18,7 +23,7 @@ builder.AddServiceAuthentication(ResourceNames.AnalyticsApi);
 builder.AddApplicationServices();
 
 var app = builder.Build();
-if (await app.RunHostCommandIfRequestedAsync<AnalyticsDbContext>(args))
+if (await app.RunHostCommandIfRequestedAsync(args))
 {
     return;
 }

@@ -11,6 +11,11 @@ using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 
+if (await MigrationCommand.RunIfRequestedAsync<AttributionDbContext>(args, ResourceNames.AttributionDb))
+{
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddWebApiDefaults();
@@ -18,7 +23,7 @@ builder.AddServiceAuthentication(ResourceNames.AttributionApi);
 builder.AddApplicationServices();
 
 var app = builder.Build();
-if (await app.RunHostCommandIfRequestedAsync<AttributionDbContext>(args))
+if (await app.RunHostCommandIfRequestedAsync(args))
 {
     return;
 }

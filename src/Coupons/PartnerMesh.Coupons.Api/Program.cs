@@ -9,6 +9,11 @@ using PartnerMesh.PartnerDirectory;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 
+if (await MigrationCommand.RunIfRequestedAsync<CouponsDbContext>(args, ResourceNames.CouponsDb))
+{
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddWebApiDefaults();
@@ -16,7 +21,7 @@ builder.AddServiceAuthentication(ResourceNames.CouponsApi);
 builder.AddApplicationServices();
 
 var app = builder.Build();
-if (await app.RunHostCommandIfRequestedAsync<CouponsDbContext>(args))
+if (await app.RunHostCommandIfRequestedAsync(args))
 {
     return;
 }

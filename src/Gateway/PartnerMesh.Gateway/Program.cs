@@ -3,6 +3,12 @@ using PartnerMesh.Gateway.ApiKeys;
 using PartnerMesh.Gateway.Commands;
 using PartnerMesh.Gateway.Extensions;
 using PartnerMesh.Gateway.Infrastructure;
+using PartnerMesh.ServiceDefaults;
+
+if (await MigrationCommand.RunIfRequestedAsync<GatewayDbContext>(args, ResourceNames.GatewayDb))
+{
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -10,8 +16,10 @@ builder.AddWebApiDefaults();
 builder.AddApplicationServices();
 
 var app = builder.Build();
-var ranHostCommand = await app.RunHostCommandIfRequestedAsync<GatewayDbContext>(args);
-if (await app.RunApiKeyCommandIfRequestedAsync(args) || ranHostCommand) return;
+if (await app.RunApiKeyCommandIfRequestedAsync(args))
+{
+    return;
+}
 
 app.UseRequestTracking();
 app.UseWebApiDefaults();

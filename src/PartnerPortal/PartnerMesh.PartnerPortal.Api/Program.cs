@@ -10,6 +10,11 @@ using PartnerMesh.PartnerPortal.Api.Webhooks;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 
+if (await MigrationCommand.RunIfRequestedAsync<PortalDbContext>(args, ResourceNames.PortalDb))
+{
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddWebApiDefaults();
@@ -17,7 +22,7 @@ builder.AddServiceAuthentication(ResourceNames.PartnerPortalApi);
 builder.AddApplicationServices();
 
 var app = builder.Build();
-if (await app.RunHostCommandIfRequestedAsync<PortalDbContext>(args))
+if (await app.RunHostCommandIfRequestedAsync(args))
 {
     return;
 }

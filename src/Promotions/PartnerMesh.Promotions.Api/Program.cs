@@ -13,6 +13,11 @@ using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 
+if (await MigrationCommand.RunIfRequestedAsync<PromotionsDbContext>(args, ResourceNames.PromotionsDb))
+{
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddWebApiDefaults();
@@ -20,7 +25,7 @@ builder.AddServiceAuthentication(ResourceNames.PromotionsApi);
 builder.AddApplicationServices();
 
 var app = builder.Build();
-if (await app.RunHostCommandIfRequestedAsync<PromotionsDbContext>(args))
+if (await app.RunHostCommandIfRequestedAsync(args))
 {
     return;
 }

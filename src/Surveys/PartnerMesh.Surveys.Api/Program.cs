@@ -10,6 +10,11 @@ using PartnerMesh.Surveys.Api.Infrastructure;
 using PartnerMesh.Surveys.Api.Insights;
 using PartnerMesh.Surveys.Api.Responses;
 
+if (await MigrationCommand.RunIfRequestedAsync<SurveysDbContext>(args, ResourceNames.SurveysDb))
+{
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddWebApiDefaults();
@@ -17,7 +22,7 @@ builder.AddServiceAuthentication(ResourceNames.SurveysApi);
 builder.AddApplicationServices();
 
 var app = builder.Build();
-if (await app.RunHostCommandIfRequestedAsync<SurveysDbContext>(args))
+if (await app.RunHostCommandIfRequestedAsync(args))
 {
     return;
 }
