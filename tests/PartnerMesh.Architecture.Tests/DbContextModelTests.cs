@@ -23,9 +23,7 @@ public sealed class DbContextModelTests
     public async Task DesignTimeModel_MatchesLastMigration(string service)
     {
         // The model `dotnet ef migrations add` builds.
-        var (factory, _) = DesignTimeFactoryOf(service);
-        var create = factory.GetMethod(nameof(IDesignTimeDbContextFactory<DbContext>.CreateDbContext), [typeof(string[])])!;
-        await using var db = (DbContext)create.Invoke(Activator.CreateInstance(factory), [Array.Empty<string>()])!;
+        await using var db = CreateDesignTimeContext(service);
 
         AssertNoPendingModelChanges(db);
     }
@@ -54,11 +52,9 @@ public sealed class DbContextModelTests
     public async Task MigrationCommand_KnowsTheMigrationsEfCoreKnows(string service)
     {
         // `--migrate` decides "up to date" from these without EF Core's migrator (MigrationCommand).
-        var (factory, context) = DesignTimeFactoryOf(service);
-        var create = factory.GetMethod(nameof(IDesignTimeDbContextFactory<DbContext>.CreateDbContext), [typeof(string[])])!;
-        await using var db = (DbContext)create.Invoke(Activator.CreateInstance(factory), [Array.Empty<string>()])!;
+        await using var db = CreateDesignTimeContext(service);
         var known = (IReadOnlyList<string>)typeof(MigrationCommand).GetMethod(nameof(MigrationCommand.KnownMigrations))!
-            .MakeGenericMethod(context).Invoke(null, null)!;
+            .MakeGenericMethod(db.GetType()).Invoke(null, null)!;
 
         Assert.NotEmpty(known);
         Assert.Equal(db.Database.GetMigrations(), known);
@@ -67,6 +63,13 @@ public sealed class DbContextModelTests
     private static void AssertNoPendingModelChanges(DbContext db) =>
         Assert.False(db.Database.HasPendingModelChanges(),
             $"{db.GetType().Name} no longer matches its last migration: restore the mapping, or add a migration on purpose.");
+
+    private static DbContext CreateDesignTimeContext(string service)
+    {
+        var (factory, _) = DesignTimeFactoryOf(service);
+        var create = factory.GetMethod(nameof(IDesignTimeDbContextFactory<DbContext>.CreateDbContext), [typeof(string[])])!;
+        return (DbContext)create.Invoke(Activator.CreateInstance(factory), [Array.Empty<string>()])!;
+    }
 
     private static (Type Factory, Type Context) DesignTimeFactoryOf(string service) =>
         Assert.Single(Solution.Load(service).GetTypes().SelectMany(type => type.GetInterfaces()

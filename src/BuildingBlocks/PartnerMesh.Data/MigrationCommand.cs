@@ -31,6 +31,8 @@ namespace PartnerMesh.Data;
 /// </remarks>
 public static class MigrationCommand
 {
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Runs the migration and returns <c>true</c> when <paramref name="args"/> asks for it; the caller then exits.</summary>
     public static async Task<bool> RunIfRequestedAsync<TDbContext>(string[] args, string databaseName)
         where TDbContext : DbContext
@@ -79,8 +81,6 @@ public static class MigrationCommand
         await host.StopAsync();
         return true;
     }
-
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Applies what is pending and returns how many migrations that was.</summary>
     private static async Task<int> MigrateAsync<TDbContext>(IServiceProvider services, string connectionString)
