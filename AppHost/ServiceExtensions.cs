@@ -23,10 +23,12 @@ internal static class ServiceExtensions
     /// its migrator has finished, so its database is there, and reaches RabbitMQ and Redis once they answer — its
     /// <c>/health</c> (the bus, Redis) stays unhealthy until then, as it would after a broker restart.
     /// </para>
+    /// <para>
     /// A service listens on its own port (<c>PartnerMesh:PortBase</c> + <paramref name="portOffset"/>), not behind
     /// Aspire's proxy: the proxy keeps accepting connections for a stopped service and holds them, so the gateway would
     /// wait out its timeout instead of answering 503 at once; a fixed port also survives a restart, so the gateway's
     /// service-discovery settings stay true.
+    /// </para>
     /// </remarks>
     public static IResourceBuilder<ProjectResource> AddService<TProject>(
         this IDistributedApplicationBuilder builder,
