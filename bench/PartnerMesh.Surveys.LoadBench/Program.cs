@@ -1,47 +1,35 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json.Nodes;
+using PartnerMesh.Bench;
+using static PartnerMesh.Bench.LoadGenerator;
 
-// Usage: PartnerMesh.Surveys.LoadBench --api-key KEY [--gateway URL] [--rates 500,1000,2000] [--seconds 10] [--responses 2000]
+// Usage: PartnerMesh.Surveys.LoadBench --api-key KEY [--gateway URL] [--rates 500,1000,2000] [--seconds 10]
+//        [--response-rate 1000] [--settle 10]
 // 1. Creates a post-purchase survey for a fresh partner (it stays: run against a development system).
 // 2. Decisions at each offered rate (open loop: latency from the scheduled start), half fresh visitors (a "show": the
 //    frequency read, the shared contact claim, one impression written) and half returning ones (a "frequency" answer).
-// 3. Ingestion: one response per showing at the highest rate, then every one replayed with its Idempotency-Key; the
-//    stored count (admin insights) must equal the distinct responses: none lost, none duplicated.
-var options = Options.Parse(args);
-if (options.ApiKey is null)
+// 3. Ingestion, sustained: one response per showing at --response-rate for --seconds (more showings are made first when
+//    the decisions did not make enough), then every one replayed with its Idempotency-Key. Before each ingestion phase
+//    the bench waits --settle seconds, so the events of the phase before (SurveyShown, SurveyResponseSubmitted) are
+//    consumed and not measured as part of the next. The stored count (admin insights) must equal the accepted
+//    responses: none lost, none duplicated.
+var options = SurveyBenchOptions.Parse(args);
+if (options.AdminKey is null)
 {
     Console.Error.WriteLine("An admin API key is required: --api-key or PARTNERMESH_ADMIN_KEY.");
     return 2;
 }
 
-using var http = Client(options.Gateway, options.ApiKey!);
-
-// A key allows at most 100,000 requests a minute (the gateway's cap): the load goes over enough storefront keys.
-var keyCount = (int)Math.Ceiling(options.Rates.Max() * 60 / 90_000.0);
-var storefronts = new List<HttpClient>();
-for (var index = 0; index < keyCount; index++)
-{
-    var key = await http.PostAsJsonAsync("/api/gateway/keys", new JsonObject
-    {
-        ["name"] = $"surveys-bench-{Guid.NewGuid():N}", ["scope"] = "storefront", ["rateLimitPerMinute"] = 100_000,
-    });
-    if (key.StatusCode != HttpStatusCode.Created)
-    {
-        Console.Error.WriteLine($"Creating a storefront key failed: {(int)key.StatusCode} {await key.Content.ReadAsStringAsync()}");
-        return 1;
-    }
-
-    storefronts.Add(Client(options.Gateway, (await key.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>()));
-}
-
-HttpClient Storefront(int index) => storefronts[index % storefronts.Count];
+using var operatorClient = GatewayClient(options.Gateway, options.AdminKey);
+using var admin = GatewayClient(options.Gateway, await CreateKeyAsync(operatorClient, "admin"));
+var storefronts = await StorefrontClientsAsync(options.Gateway, admin, Math.Max(options.Rates.Max(), options.ResponseRate));
 
 var partner = Guid.NewGuid();
-var created = await http.PostAsJsonAsync("/api/surveys/surveys", new JsonObject
+var created = await PostAsync(admin, "/api/surveys/surveys", new JsonObject
 {
     ["name"] = $"bench {DateTime.UtcNow:O}",
     ["kind"] = "nps",
@@ -50,110 +38,92 @@ var created = await http.PostAsJsonAsync("/api/surveys/surveys", new JsonObject
     ["partnerIds"] = new JsonArray(partner),
     ["questions"] = new JsonArray(new JsonObject { ["id"] = "nps", ["type"] = "nps", ["text"] = "Recommend us?", ["required"] = true }),
 });
-if (created.StatusCode != HttpStatusCode.Created)
-{
-    Console.Error.WriteLine($"Creating the survey failed: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
-    return 1;
-}
-
 var surveyId = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
 await Task.Delay(TimeSpan.FromSeconds(1)); // the other instances' catalogs (a Redis notification, at worst a poll)
-var shown = new ConcurrentBag<(string Visitor, Guid Impression)>();
+
+var shown = new ConcurrentQueue<(string Visitor, Guid Impression)>();
 var returning = new ConcurrentQueue<string>();
-
-Console.WriteLine($"Surveys load bench — {options.Gateway}, {Environment.ProcessorCount} cores here, {DateTime.UtcNow:u}");
-Console.WriteLine();
-Console.WriteLine("| phase | offered/s | sent | achieved/s | ok | errors | p50 ms | p90 ms | p99 ms | max ms |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
-foreach (var rate in options.Rates)
+async Task<bool> DecideAsync(HttpClient http, string visitor)
 {
-    var result = await OpenLoop.RunAsync(rate, options.Seconds, async index =>
+    var body = $$"""{"visitorId":"{{visitor}}","touchpoint":"order","trigger":"post-purchase","partnerId":"{{partner}}"}""";
+    using var content = new StringContent(body, Encoding.UTF8, "application/json");
+    using var response = await http.PostAsync("/api/surveys/decisions", content);
+    if (response.StatusCode != HttpStatusCode.OK)
     {
-        string? visitor = null;
-        if (index % 2 == 0 || !returning.TryDequeue(out visitor))
-        {
-            visitor = $"bench-{Guid.NewGuid():N}";
-        }
+        return false;
+    }
 
-        using var response = await Storefront(index).PostAsJsonAsync("/api/surveys/decisions", new JsonObject
-        {
-            ["visitorId"] = visitor, ["touchpoint"] = "order", ["trigger"] = "post-purchase", ["partnerId"] = partner,
-        });
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            return false;
-        }
+    var decision = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    if (decision["show"]!.GetValue<bool>())
+    {
+        shown.Enqueue((visitor, decision["impressionId"]!.GetValue<Guid>()));
+        returning.Enqueue(visitor);
+    }
 
-        var decision = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        if (decision["show"]!.GetValue<bool>())
-        {
-            shown.Add((visitor, decision["impressionId"]!.GetValue<Guid>()));
-            returning.Enqueue(visitor);
-        }
-
-        return true;
-    });
-    Console.WriteLine(result.Row("decision", rate));
+    return true;
 }
 
-var showings = shown.Take(options.Responses).ToArray();
+var output = new StringBuilder();
+output.AppendLine(CultureInfo.InvariantCulture,
+    $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {options.Seconds} s per load; through the gateway {options.Gateway}.");
+output.AppendLine();
+output.AppendLine("| phase | offered /s | achieved /s | p50 ms | p90 ms | p99 ms | max ms | errors |");
+output.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+void Row(string phase, int rate, LoadResult result) => output.AppendLine(CultureInfo.InvariantCulture,
+    $"| {phase} | {rate:N0} | {result.Achieved:N0} | {result.P(50):F1} | {result.P(90):F1} | {result.P(99):F1} | {result.Max:F1} | {result.Errors} |");
+
+foreach (var rate in options.Rates)
+{
+    var result = await RunAsync(storefronts, rate, TimeSpan.FromSeconds(options.Seconds), (http, index) =>
+        DecideAsync(http, index % 2 == 0 || !returning.TryDequeue(out var visitor) ? $"bench-{Guid.NewGuid():N}" : visitor));
+    Row("decision", rate, result);
+    Console.Error.WriteLine($"decisions {rate}/s: p99 {result.P(99):F1} ms, {result.Errors} errors, {shown.Count} showings so far");
+}
+
+var wanted = options.ResponseRate * options.Seconds;
+if (shown.Count < wanted)
+{
+    // Not measured: fresh visitors only, each decision a showing to answer.
+    var missing = wanted - shown.Count;
+    var rate = Math.Min(1_000, missing);
+    await RunAsync(storefronts, rate, TimeSpan.FromSeconds(Math.Ceiling(missing / (double)rate)), (http, _) => DecideAsync(http, $"bench-{Guid.NewGuid():N}"));
+}
+
+var showings = shown.Take(wanted).ToArray();
 var statuses = new ConcurrentDictionary<HttpStatusCode, int>();
-var ingest = await OpenLoop.RunAsync(options.Rates.Max(), Math.Max(1, (int)Math.Ceiling(showings.Length / (double)options.Rates.Max())), async index =>
+async Task<bool> RespondAsync(HttpClient http, int index, bool replay)
 {
-    if (index >= showings.Length)
+    var (visitor, impression) = showings[index];
+    var body = $$"""{"impressionId":"{{impression}}","visitorId":"{{visitor}}","answers":[{"questionId":"nps","score":{{index % 11}}}]}""";
+    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/surveys/responses") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+    request.Headers.Add("Idempotency-Key", impression.ToString());
+    using var response = await http.SendAsync(request);
+    if (!replay)
     {
-        return true;
+        statuses.AddOrUpdate(response.StatusCode, 1, (_, count) => count + 1);
+        return response.StatusCode == HttpStatusCode.Created;
     }
 
-    var (visitor, impression) = showings[index];
-    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/surveys/responses")
-    {
-        Content = JsonContent.Create(new JsonObject
-        {
-            ["impressionId"] = impression, ["visitorId"] = visitor,
-            ["answers"] = new JsonArray(new JsonObject { ["questionId"] = "nps", ["score"] = index % 11 }),
-        }),
-    };
-    request.Headers.Add("Idempotency-Key", impression.ToString());
-    using var response = await Storefront(index).SendAsync(request);
-    statuses.AddOrUpdate(response.StatusCode, 1, (_, count) => count + 1);
-    return response.StatusCode == HttpStatusCode.Created;
-});
-Console.WriteLine(ingest.Row("responses", options.Rates.Max()));
-
-var replays = await OpenLoop.RunAsync(options.Rates.Max(), Math.Max(1, (int)Math.Ceiling(showings.Length / (double)options.Rates.Max())), async index =>
-{
-    if (index >= showings.Length)
-    {
-        return true;
-    }
-
-    var (visitor, impression) = showings[index];
-    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/surveys/responses")
-    {
-        Content = JsonContent.Create(new JsonObject
-        {
-            ["impressionId"] = impression, ["visitorId"] = visitor,
-            ["answers"] = new JsonArray(new JsonObject { ["questionId"] = "nps", ["score"] = index % 11 }),
-        }),
-    };
-    request.Headers.Add("Idempotency-Key", impression.ToString());
-    using var response = await Storefront(index).SendAsync(request);
     return response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created;
-});
-Console.WriteLine(replays.Row("replays", options.Rates.Max()));
+}
 
-var insights = await Storefront(0).GetAsync($"/api/surveys/insights?surveyId={surveyId}") is { StatusCode: HttpStatusCode.Forbidden }
-    ? await ReadInsightsAsync(http, surveyId)
-    : null;
+await Task.Delay(TimeSpan.FromSeconds(options.SettleSeconds));
+var duration = TimeSpan.FromSeconds(showings.Length / (double)options.ResponseRate);
+Row("responses", options.ResponseRate, await RunAsync(storefronts, options.ResponseRate, duration, (http, index) => RespondAsync(http, index, replay: false)));
+Console.Error.WriteLine("responses done");
+await Task.Delay(TimeSpan.FromSeconds(options.SettleSeconds));
+Row("replays", options.ResponseRate, await RunAsync(storefronts, options.ResponseRate, duration, (http, index) => RespondAsync(http, index, replay: true)));
 
-var stored = insights!["summary"]!["responses"]!.GetValue<int>();
+var insights = await ReadInsightsAsync(admin, surveyId);
+var stored = insights["summary"]!["responses"]!.GetValue<int>();
 var accepted = statuses.GetValueOrDefault(HttpStatusCode.Created);
-Console.WriteLine();
-Console.WriteLine($"Showings: {shown.Count}; responses sent: {showings.Length}, 201: {accepted}, other: " +
-    string.Join(", ", statuses.Where(pair => pair.Key != HttpStatusCode.Created).Select(pair => $"{(int)pair.Key}×{pair.Value}")) +
-    $"; stored (admin insights): {stored}; lost: {accepted - Math.Min(stored, accepted)}; duplicated: {Math.Max(0, stored - accepted)}");
-return stored == accepted && ingest.Errors == 0 ? 0 : 3;
+output.AppendLine();
+var others = string.Join(", ", statuses.Where(pair => pair.Key != HttpStatusCode.Created).Select(pair => $"{(int)pair.Key}×{pair.Value}"));
+output.AppendLine(CultureInfo.InvariantCulture,
+    $"Showings: {shown.Count:N0}; responses sent: {showings.Length:N0}, 201: {accepted:N0}, other: {(others.Length == 0 ? "none" : others)}; " +
+    $"stored (admin insights): {stored:N0}; lost: {accepted - Math.Min(stored, accepted)}; duplicated: {Math.Max(0, stored - accepted)}");
+Console.WriteLine(output);
+return stored == accepted && accepted == showings.Length ? 0 : 3;
 
 // The admin key is rate limited like any other: wait as the gateway's Retry-After says.
 static async Task<JsonObject> ReadInsightsAsync(HttpClient admin, Guid surveyId)
@@ -171,80 +141,18 @@ static async Task<JsonObject> ReadInsightsAsync(HttpClient admin, Guid surveyId)
     }
 }
 
-static HttpClient Client(string gateway, string apiKey)
+internal sealed record SurveyBenchOptions(Uri Gateway, string? AdminKey, int[] Rates, int Seconds, int ResponseRate, int SettleSeconds)
 {
-    var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-    {
-        BaseAddress = new Uri(gateway),
-        Timeout = TimeSpan.FromSeconds(30),
-    };
-    client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
-    return client;
-}
-
-internal sealed record Options(string Gateway, string? ApiKey, int[] Rates, int Seconds, int Responses)
-{
-    public static Options Parse(string[] args)
+    public static SurveyBenchOptions Parse(string[] args)
     {
         string Value(string name, string fallback) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
-        return new Options(
-            Value("--gateway", Environment.GetEnvironmentVariable("PARTNERMESH_GATEWAY") ?? "http://127.0.0.1:8080"),
+        int Number(string name, string fallback) => int.Parse(Value(name, fallback), CultureInfo.InvariantCulture);
+        return new SurveyBenchOptions(
+            new Uri(Value("--gateway", Environment.GetEnvironmentVariable("PARTNERMESH_GATEWAY") ?? "http://127.0.0.1:8080")),
             Value("--api-key", Environment.GetEnvironmentVariable("PARTNERMESH_ADMIN_KEY") ?? "") is { Length: > 0 } key ? key : null,
             [.. Value("--rates", "500,1000,2000").Split(',').Select(rate => int.Parse(rate, CultureInfo.InvariantCulture))],
-            int.Parse(Value("--seconds", "10"), CultureInfo.InvariantCulture),
-            int.Parse(Value("--responses", "2000"), CultureInfo.InvariantCulture));
-    }
-}
-
-internal sealed record LoadResult(int Sent, int Ok, int Errors, double Seconds, double[] LatenciesMs)
-{
-    public string Row(string phase, int rate)
-    {
-        var sorted = LatenciesMs.Order().ToArray();
-        double At(double quantile) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
-        return string.Create(CultureInfo.InvariantCulture,
-            $"| {phase} | {rate} | {Sent} | {Sent / Seconds:F0} | {Ok} | {Errors} | {At(0.5):F1} | {At(0.9):F1} | {At(0.99):F1} | {(sorted.Length == 0 ? 0 : sorted[^1]):F1} |");
-    }
-}
-
-internal static class OpenLoop
-{
-    /// <summary>Starts call i at i/rate seconds whatever the earlier calls do; latency counts from that scheduled start.</summary>
-    public static async Task<LoadResult> RunAsync(int rate, int seconds, Func<int, Task<bool>> call)
-    {
-        var total = rate * seconds;
-        var latencies = new double[total];
-        var ok = 0;
-        var errors = 0;
-        var clock = Stopwatch.StartNew();
-        var calls = new List<Task>(total);
-        for (var index = 0; index < total; index++)
-        {
-            var scheduled = TimeSpan.FromSeconds(index / (double)rate);
-            if (scheduled > clock.Elapsed)
-            {
-                await Task.Delay(scheduled - clock.Elapsed);
-            }
-
-            var at = index;
-            calls.Add(Task.Run(async () =>
-            {
-                bool success;
-                try
-                {
-                    success = await call(at);
-                }
-                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-                {
-                    success = false;
-                }
-
-                latencies[at] = (clock.Elapsed - scheduled).TotalMilliseconds;
-                Interlocked.Increment(ref success ? ref ok : ref errors);
-            }));
-        }
-
-        await Task.WhenAll(calls);
-        return new LoadResult(total, ok, errors, Math.Max(clock.Elapsed.TotalSeconds, seconds), latencies);
+            Number("--seconds", "10"),
+            Number("--response-rate", "1000"),
+            Number("--settle", "10"));
     }
 }

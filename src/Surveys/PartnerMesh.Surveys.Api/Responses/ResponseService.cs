@@ -27,7 +27,8 @@ public sealed record SubmitResult(SubmitOutcome Outcome, ResponseView? Response 
 /// Stores responses: validated against the version they answer, one per showing (and one per visitor where the survey's
 /// frequency allows only one), the response and its <see cref="SurveyResponseSubmitted"/> event in one transaction.
 /// </summary>
-public sealed class ResponseService(SurveysDbContext db, FrequencyRecord frequency, TimeProvider timeProvider, SurveysMetrics metrics)
+public sealed class ResponseService(
+    SurveysDbContext db, SurveyCatalog catalog, FrequencyRecord frequency, TimeProvider timeProvider, SurveysMetrics metrics)
 {
     public async Task<SubmitResult> SubmitAsync(SubmitResponseRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
@@ -56,7 +57,8 @@ public sealed class ResponseService(SurveysDbContext db, FrequencyRecord frequen
             return Refused(SubmitOutcome.Invalid, null, new() { ["impressionId"] = ["An impressionId (or a surveyId with its context) is required."] });
         }
 
-        var survey = await db.Surveys.AsNoTracking().SingleOrDefaultAsync(row => row.Id == id, cancellationToken);
+        var survey = catalog.Current.FirstOrDefault(live => live.Id == id)?.Survey
+            ?? await db.Surveys.AsNoTracking().SingleOrDefaultAsync(row => row.Id == id, cancellationToken);
         if (survey is null)
         {
             return Refused(SubmitOutcome.NotFound, $"No survey {id} exists.");
@@ -84,10 +86,8 @@ public sealed class ResponseService(SurveysDbContext db, FrequencyRecord frequen
         Guid surveyId, int version, Impression? impression, ResponseContext context, IReadOnlyList<Answer>? answers,
         string? idempotencyKey, string hash, CancellationToken cancellationToken)
     {
-        var survey = await db.Surveys.AsNoTracking().SingleAsync(row => row.Id == surveyId, cancellationToken);
-        var questions = await db.SurveyVersions.AsNoTracking().Where(row => row.SurveyId == surveyId && row.Version == version)
-            .Select(row => row.Questions).SingleAsync(cancellationToken);
-        if (AnswerRules.Validate(Json.Read<List<Question>>(questions), answers, out var validated) is { } errors)
+        var (survey, questions) = await DefinitionAsync(surveyId, version, cancellationToken);
+        if (AnswerRules.Validate(questions, answers, out var validated) is { } errors)
         {
             return Refused(SubmitOutcome.Invalid, null, errors);
         }
@@ -151,6 +151,27 @@ public sealed class ResponseService(SurveysDbContext db, FrequencyRecord frequen
 
         metrics.Submitted("ok");
         return new SubmitResult(SubmitOutcome.Created, ResponseView.From(response));
+    }
+
+    /// <summary>
+    /// The survey and the questions of <paramref name="version"/>: from the catalog when that is the live version (most
+    /// responses answer what was just shown), else from the database (a paused survey, an answer to an older version).
+    /// </summary>
+    private async Task<(Survey Survey, IReadOnlyList<Question> Questions)> DefinitionAsync(Guid surveyId, int version, CancellationToken cancellationToken)
+    {
+        foreach (var live in catalog.Current)
+        {
+            if (live.Id == surveyId && live.Survey.Version == version)
+            {
+                return (live.Survey, live.Questions);
+            }
+        }
+
+        var row = await db.Surveys.AsNoTracking().Where(survey => survey.Id == surveyId)
+            .Join(db.SurveyVersions.Where(stored => stored.Version == version), survey => survey.Id, stored => stored.SurveyId,
+                (survey, stored) => new { survey, stored.Questions })
+            .SingleAsync(cancellationToken);
+        return (row.survey, Json.Read<List<Question>>(row.Questions));
     }
 
     /// <summary>The stored answer that <paramref name="response"/> would repeat: for the same showing, or by the same visitor
