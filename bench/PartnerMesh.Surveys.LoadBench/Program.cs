@@ -8,7 +8,7 @@ using PartnerMesh.Bench;
 using static PartnerMesh.Bench.LoadGenerator;
 
 // Usage: PartnerMesh.Surveys.LoadBench --api-key KEY [--gateway URL] [--rates 500,1000,2000] [--seconds 10]
-//        [--response-rate 1000] [--settle 10]
+//        [--response-rate 1000] [--settle 20]
 // 1. Creates a post-purchase survey for a fresh partner (it stays: run against a development system).
 // 2. Decisions at each offered rate (open loop: latency from the scheduled start), half fresh visitors (a "show": the
 //    frequency read, the shared contact claim, one impression written) and half returning ones (a "frequency" answer).
@@ -153,6 +153,6 @@ internal sealed record SurveyBenchOptions(Uri Gateway, string? AdminKey, int[] R
             [.. Value("--rates", "500,1000,2000").Split(',').Select(rate => int.Parse(rate, CultureInfo.InvariantCulture))],
             Number("--seconds", "10"),
             Number("--response-rate", "1000"),
-            Number("--settle", "10"));
+            Number("--settle", "20"));
     }
 }
