@@ -87,6 +87,7 @@ if (refusedByRateLimit > 0)
     Console.Error.WriteLine(
         $"{refusedByRateLimit} clicks got 429: the gateway does not trust {options.ProxyAddress} as a proxy. Start the system with " +
         $"PartnerMesh__GatewayTrustedProxyNetworks={options.ProxyAddress}/32 (bench/README.md, \"Clicks\").");
+    return 2;
 }
 
 // Zero loss: every acknowledged click is in attribution's database, and analytics counts it (polled with a deadline).

@@ -65,3 +65,15 @@ public sealed class ShiftedTimeProvider : TimeProvider
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
 }
+
+/// <summary>Surveys whose insights read at most three responses and three showings.</summary>
+public sealed class SmallInsightsSurveysApiFactory : SurveysApiFactory
+{
+    public const int MaxRows = 3;
+
+    protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
+    {
+        base.ConfigureTestSettings(settings);
+        settings["Surveys:InsightsMaxRows"] = MaxRows.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

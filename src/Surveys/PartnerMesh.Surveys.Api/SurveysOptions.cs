@@ -24,6 +24,13 @@ public sealed class SurveysOptions
     /// <summary>The safety-net poll of the survey definitions, behind the Redis notification.</summary>
     public TimeSpan CatalogPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The most responses (and, separately, showings) one insights report or export reads. A report over more says so
+    /// (<c>complete: false</c>, figures from the newest rows); partner insights refuse it rather than show a partial cell.
+    /// </summary>
+    [Range(1, 5_000_000)]
+    public int InsightsMaxRows { get; set; } = 200_000;
+
     /// <summary>How long a per-survey frequency record (shown / submitted) is kept in Redis.</summary>
     public TimeSpan FrequencyRetention { get; set; } = TimeSpan.FromDays(400);
 }

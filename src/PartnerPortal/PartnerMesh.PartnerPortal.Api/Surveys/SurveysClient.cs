@@ -41,7 +41,7 @@ public sealed partial class SurveysClient(HttpClient http, ServiceTokenIssuer to
         {
             using var response = await http.SendAsync(request, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.BadRequest))
+            if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity))
             {
                 LogUnexpectedStatus(logger, partnerId, (int)response.StatusCode);
             }

@@ -16,7 +16,11 @@ public sealed record PeriodFigures(DateOnly Period, Figures Figures);
 
 public sealed record GroupFigures(string Key, Figures Figures);
 
-public sealed record InsightsReport(string Interval, string? GroupBy, Figures Summary, IReadOnlyList<PeriodFigures> Trend, IReadOnlyList<GroupFigures> Groups);
+public sealed record InsightsReport(string Interval, string? GroupBy, Figures Summary, IReadOnlyList<PeriodFigures> Trend, IReadOnlyList<GroupFigures> Groups)
+{
+    /// <summary>False when more rows matched than a report reads (<see cref="SurveysOptions.InsightsMaxRows"/>): the figures are the newest rows'.</summary>
+    public bool Complete { get; init; } = true;
+}
 
 public static class Dimensions
 {

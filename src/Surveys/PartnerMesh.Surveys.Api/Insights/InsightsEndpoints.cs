@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Surveys.Api.Common;
 using PartnerMesh.Surveys.Api.Decisions;
 using PartnerMesh.Surveys.Api.Definitions;
@@ -31,7 +32,7 @@ public static class InsightsEndpoints
         app.MapGet("/api/surveys/partner-insights", GetPartnerInsights).WithName(nameof(GetPartnerInsights)).WithTags("Insights")
             .WithSummary("A partner's own aggregates: whole ISO weeks per survey, groups under k suppressed, never free text")
             .RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin)
-            .ProducesValidationProblem();
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 
     private static async Task<Results<Ok<InsightsReport>, ValidationProblem>> GetInsights(
@@ -55,8 +56,8 @@ public static class InsightsEndpoints
             return TypedResults.ValidationProblem(problems);
         }
 
-        var (responses, showings) = await insights.LoadAsync(new InsightsFilter(surveyId, from, to, partnerId, campaignId, segment, touchpoint), cancellationToken);
-        return TypedResults.Ok(InsightsCalculator.Build(responses, showings, interval, groupBy));
+        var data = await insights.LoadAsync(new InsightsFilter(surveyId, from, to, partnerId, campaignId, segment, touchpoint), cancellationToken);
+        return TypedResults.Ok(InsightsCalculator.Build(data.Responses, data.Showings, interval, groupBy) with { Complete = data.Complete });
     }
 
     private static async Task<Results<Ok<ResponsePage>, ValidationProblem>> SearchResponses(
@@ -97,7 +98,7 @@ public static class InsightsEndpoints
     }
 
     /// <summary>The partner comes from the token; an admin (previewing) names one with <c>partnerId</c>.</summary>
-    private static async Task<Results<Ok<PartnerInsightsReport>, ValidationProblem>> GetPartnerInsights(
+    private static async Task<Results<Ok<PartnerInsightsReport>, ValidationProblem, ProblemHttpResult>> GetPartnerInsights(
         ClaimsPrincipal user, InsightsService insights, IOptions<SurveysOptions> options, TimeProvider timeProvider, CancellationToken cancellationToken,
         DateOnly? from = null, DateOnly? to = null, Guid? surveyId = null, string? by = null, Guid? partnerId = null)
     {
@@ -127,8 +128,15 @@ public static class InsightsEndpoints
             return TypedResults.ValidationProblem(problems);
         }
 
-        var (responses, showings) = await insights.LoadAsync(new InsightsFilter(surveyId, first, last, partner, null, null, null), cancellationToken);
-        var report = PartnerInsights.Build(partner!.Value, responses, showings, options.Value.PartnerMinimumGroupSize, first, last, by);
+        var data = await insights.LoadAsync(new InsightsFilter(surveyId, first, last, partner, null, null, null), cancellationToken);
+        if (!data.Complete)
+        {
+            // A cell counted in part would differ between two ranges: refuse rather than open a door to differencing.
+            return Problems.Refused(StatusCodes.Status422UnprocessableEntity, "range-too-large", "Too many responses in this range",
+                $"More than {options.Value.InsightsMaxRows} responses or showings fall in this range: ask for fewer weeks or one survey.");
+        }
+
+        var report = PartnerInsights.Build(partner!.Value, data.Responses, data.Showings, options.Value.PartnerMinimumGroupSize, first, last, by);
         return TypedResults.Ok(report with { Surveys = await insights.SurveysAsync([.. report.Cells.Select(cell => cell.SurveyId).Distinct()], cancellationToken) });
     }
 

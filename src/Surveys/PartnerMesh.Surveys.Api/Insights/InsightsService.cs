@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using PartnerMesh.Surveys.Api.Infrastructure;
 using PartnerMesh.Surveys.Api.Responses;
 
@@ -10,20 +11,25 @@ namespace PartnerMesh.Surveys.Api.Insights;
 public sealed record InsightsFilter(
     Guid? SurveyId, DateOnly? From, DateOnly? To, Guid? PartnerId, string? CampaignId, string? Segment, string? Touchpoint);
 
-public sealed class InsightsService(SurveysDbContext db)
-{
-    public const int MaxRows = 200_000;
+/// <summary>What an insights report is computed from: complete, or the newest <see cref="SurveysOptions.InsightsMaxRows"/> of each.</summary>
+public sealed record InsightsData(IReadOnlyList<ResponseRow> Responses, IReadOnlyList<ShowingRow> Showings, bool Complete);
 
-    public async Task<(IReadOnlyList<ResponseRow> Responses, IReadOnlyList<ShowingRow> Showings)> LoadAsync(InsightsFilter filter, CancellationToken cancellationToken)
+public sealed class InsightsService(SurveysDbContext db, IOptions<SurveysOptions> options)
+{
+    private int MaxRows => options.Value.InsightsMaxRows;
+
+    /// <summary>Newest first (ids are time-ordered), one row over the limit to learn whether there were more.</summary>
+    public async Task<InsightsData> LoadAsync(InsightsFilter filter, CancellationToken cancellationToken)
     {
-        var responses = await Responses(filter)
+        var responses = await Responses(filter).OrderByDescending(row => row.Id)
             .Select(row => new ResponseRow(row.SurveyId, row.SubmittedAt, row.PartnerId, row.CampaignId, row.Touchpoint, row.Segments,
                 row.NpsScore, row.CsatScore, row.ReasonCodes, row.ImpressionId != null))
-            .Take(MaxRows).ToListAsync(cancellationToken);
-        var showings = await Showings(filter)
+            .Take(MaxRows + 1).ToListAsync(cancellationToken);
+        var showings = await Showings(filter).OrderByDescending(row => row.Id)
             .Select(row => new ShowingRow(row.SurveyId, row.ShownAt, row.PartnerId, row.CampaignId, row.Touchpoint, row.Segments))
-            .Take(MaxRows).ToListAsync(cancellationToken);
-        return (responses, showings);
+            .Take(MaxRows + 1).ToListAsync(cancellationToken);
+        var complete = responses.Count <= MaxRows && showings.Count <= MaxRows;
+        return new InsightsData(responses[..Math.Min(responses.Count, MaxRows)], showings[..Math.Min(showings.Count, MaxRows)], complete);
     }
 
     public async Task<IReadOnlyList<PartnerSurvey>> SurveysAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
