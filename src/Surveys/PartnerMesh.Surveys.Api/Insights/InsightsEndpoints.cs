@@ -84,7 +84,7 @@ public static class InsightsEndpoints
         return TypedResults.Ok(await insights.SearchAsync(new InsightsFilter(surveyId, from, to, partnerId, campaignId, segment, touchpoint), q, limit, before, cancellationToken));
     }
 
-    private static async Task<Results<FileContentHttpResult, ValidationProblem>> ExportResponses(
+    private static Results<PushStreamHttpResult, ValidationProblem> ExportResponses(
         InsightsService insights, CancellationToken cancellationToken, Guid? surveyId = null, DateOnly? from = null, DateOnly? to = null,
         Guid? partnerId = null, string? campaignId = null, string? segment = null, string? touchpoint = null)
     {
@@ -93,8 +93,8 @@ public static class InsightsEndpoints
             return TypedResults.ValidationProblem(problems);
         }
 
-        var csv = await insights.ExportCsvAsync(new InsightsFilter(surveyId, from, to, partnerId, campaignId, segment, touchpoint), cancellationToken);
-        return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", "survey-responses.csv");
+        var filter = new InsightsFilter(surveyId, from, to, partnerId, campaignId, segment, touchpoint);
+        return TypedResults.Stream(output => insights.WriteCsvAsync(filter, output, cancellationToken), "text/csv; charset=utf-8", "survey-responses.csv");
     }
 
     /// <summary>The partner comes from the token; an admin (previewing) names one with <c>partnerId</c>.</summary>

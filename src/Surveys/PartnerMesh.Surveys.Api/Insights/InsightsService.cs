@@ -54,12 +54,16 @@ public sealed class InsightsService(SurveysDbContext db, IOptions<SurveysOptions
         return new ResponsePage([.. items.Select(ResponseView.From)], rows.Count > limit ? items[^1].Id : null);
     }
 
-    /// <summary>CSV (RFC 4180) of the filtered responses; cells that a spreadsheet would run as a formula are prefixed with a quote.</summary>
-    public async Task<string> ExportCsvAsync(InsightsFilter filter, CancellationToken cancellationToken)
+    /// <summary>
+    /// CSV (RFC 4180) of every filtered response, oldest first, streamed as it is read (no row limit, no whole file in
+    /// memory); cells that a spreadsheet would run as a formula are prefixed with a quote.
+    /// </summary>
+    public async Task WriteCsvAsync(InsightsFilter filter, Stream output, CancellationToken cancellationToken)
     {
-        var rows = await Responses(filter).OrderBy(row => row.Id).Take(MaxRows).ToListAsync(cancellationToken);
-        var csv = new StringBuilder("response_id,survey_id,survey_version,submitted_at,visitor_id,customer_id,order_id,partner_id,campaign_id,touchpoint,segments,nps,csat,reason_codes,free_text\r\n");
-        foreach (var row in rows)
+        await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 64 * 1024, leaveOpen: true);
+        await writer.WriteAsync("response_id,survey_id,survey_version,submitted_at,visitor_id,customer_id,order_id,partner_id,campaign_id,touchpoint,segments,nps,csat,reason_codes,free_text\r\n");
+        var csv = new StringBuilder();
+        await foreach (var row in Responses(filter).OrderBy(row => row.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             string?[] cells =
             [
@@ -69,10 +73,9 @@ public sealed class InsightsService(SurveysDbContext db, IOptions<SurveysOptions
                 row.NpsScore?.ToString(CultureInfo.InvariantCulture), row.CsatScore?.ToString(CultureInfo.InvariantCulture),
                 string.Join(';', row.ReasonCodes), row.FreeText,
             ];
-            csv.AppendJoin(',', cells.Select(Cell)).Append("\r\n");
+            csv.Clear().AppendJoin(',', cells.Select(Cell)).Append("\r\n");
+            await writer.WriteAsync(csv, cancellationToken);
         }
-
-        return csv.ToString();
     }
 
     public static string Cell(string? value)
