@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Conversions;
+using PartnerMesh.Attribution.Api.Links;
 using PartnerMesh.Attribution.Api.Payouts;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.ServiceDefaults.Security;
@@ -267,6 +268,49 @@ public class CommissionLifecycleTests(AttributionApiFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task SelfService_LinksCodesAndPayouts_ArePagedWithACursor()
+    {
+        var (partnerId, _) = await SaleAsync(100m);
+        var secondCode = (await _admin.CreateLinkAsync(partnerId)).Code;
+        await _admin.CreateLinkAsync(partnerId);
+        var partner = factory.CreatePartnerClient(partnerId);
+        await _admin.PostAsync("/api/attribution/commissions/approve-due", null, Ct);
+        await _admin.PostAsync("/api/attribution/payouts", null, Ct);
+        await _storefront.ConvertAsync(Order(50m, await _shopper.ClickAsync(secondCode)));
+        await _admin.PostAsync("/api/attribution/commissions/approve-due", null, Ct);
+        await _admin.PostAsync("/api/attribution/payouts", null, Ct);
+
+        var links = await PagesAsync<LinkResponse>(partner, "/api/attribution/me/links", 2);
+        var codes = await PagesAsync<CodeResponse>(partner, "/api/attribution/me/codes", 2);
+        var payouts = await PagesAsync<PartnerPayoutResponse>(partner, "/api/attribution/me/payouts", 1);
+        var asAdmin = await PagesAsync<PartnerPayoutResponse>(_admin, $"/api/attribution/partners/{partnerId}/payouts", 1);
+
+        Assert.Equal([2, 1], links.Select(page => page.Count));
+        Assert.Equal(3, links.SelectMany(page => page).Select(link => link.Code).Distinct().Count());
+        Assert.Equal(links.SelectMany(page => page).Select(link => link.Code), codes.SelectMany(page => page).Select(code => code.Code));
+        Assert.Equal([[10.00m], [5.00m]], payouts.Select(page => page.Select(item => item.Amount)));
+        Assert.Equal(payouts.SelectMany(page => page).Select(item => item.PayoutBatchId), asAdmin.SelectMany(page => page).Select(item => item.PayoutBatchId));
+        await (await partner.GetAsync("/api/attribution/me/links?after=not-a-cursor", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await partner.GetAsync("/api/attribution/me/payouts?limit=0", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    /// <summary>Every page of a paged list, following <c>nextCursor</c> until there is none.</summary>
+    private static async Task<List<List<T>>> PagesAsync<T>(HttpClient client, string path, int limit)
+    {
+        var pages = new List<List<T>>();
+        string? cursor = null;
+        do
+        {
+            var page = (await client.GetFromJsonAsync<PageResponse<T>>($"{path}?limit={limit}{(cursor is null ? "" : $"&after={cursor}")}", Ct))!;
+            pages.Add([.. page.Items]);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null && pages.Count < 10);
+
+        return pages;
+    }
+
+    [Fact]
     public async Task PartnerScope_PartnersSeeOnlyTheirOwnData()
     {
         var (partnerId, _) = await SaleAsync(100m);
@@ -276,7 +320,7 @@ public class CommissionLifecycleTests(AttributionApiFactory factory) : IClassFix
         var mine = await partner.GetFromJsonAsync<PageResponse<CommissionResponse>>("/api/attribution/me/commissions", Ct);
         var csv = await partner.GetStringAsync("/api/attribution/me/ledger.csv", Ct);
         var summary = await partner.GetFromJsonAsync<Api.Clicks.ClickSummaryResponse>("/api/attribution/me/clicks/summary", Ct);
-        var codes = await partner.GetFromJsonAsync<List<CodeResponse>>("/api/attribution/me/codes", Ct);
+        var codes = (await partner.GetFromJsonAsync<PageResponse<CodeResponse>>("/api/attribution/me/codes", Ct))!.Items;
 
         Assert.All(mine!.Items, c => Assert.Equal(partnerId, c.PartnerId));
         Assert.Single(mine.Items);

@@ -19,6 +19,8 @@ public sealed record AccrueClicksResponse(int Booked);
 
 public sealed record CodeResponse(string Code, string TrackingPath, bool Active);
 
+public sealed record PartnerPayoutResponse(Guid PayoutBatchId, DateTimeOffset CreatedAt, string Currency, decimal Amount, int EntryCount);
+
 /// <summary>
 /// Commissions, ledgers and payouts. Admin routes act on any partner; <c>/api/attribution/me/…</c> routes serve the
 /// partner named by the token only (the partner portal), and <c>/partners/{id}/…</c> reads allow a partner only itself.
@@ -52,14 +54,16 @@ public static class CommissionEndpoints
             user.MayReadPartner(partnerId) ? Ledger(partnerId, payouts, ct) : Forbidden()).WithName("PartnerLedger");
         partner.MapGet("/ledger.csv", (Guid partnerId, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
             user.MayReadPartner(partnerId) ? LedgerCsv(partnerId, db, ct) : Forbidden()).WithName("PartnerLedgerCsv").Produces<string>(contentType: "text/csv");
-        partner.MapGet("/payouts", (Guid partnerId, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
-            user.MayReadPartner(partnerId) ? PartnerPayouts(partnerId, db, ct) : Forbidden()).WithName("PartnerPayouts");
+        partner.MapGet("/payouts", (Guid partnerId, int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
+            user.MayReadPartner(partnerId) ? PartnerPayouts(partnerId, limit, after, db, ct) : Forbidden()).WithName("PartnerPayouts");
 
         // The partner portal: the partner id comes from the token, never from the request.
         var me = app.MapGroup("/api/attribution/me").WithTags("Partner self-service").RequireAuthorization(SelfServicePolicy.Name);
         me.MapGet("/", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => Profile(id, db, ct))).WithName("MyProfile");
-        me.MapGet("/links", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => Links(id, db, ct))).WithName("MyLinks");
-        me.MapGet("/codes", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => Codes(id, db, ct))).WithName("MyCodes");
+        me.MapGet("/links", (int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
+            Self(user, id => Links(id, limit, after, db, LinkResponse.From, ct))).WithName("MyLinks");
+        me.MapGet("/codes", (int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
+            Self(user, id => Links(id, limit, after, db, link => new CodeResponse(link.Code, LinkRules.TrackingPath(link.Code), link.Active), ct))).WithName("MyCodes");
         me.MapGet("/clicks/summary", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
             Self(user, async id => (IResult)TypedResults.Ok(await ClickEndpoints.SummarizeAsync(db, id, ct)))).WithName("MyClickSummary");
         me.MapGet("/commissions", (string? status, int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
@@ -67,7 +71,8 @@ public static class CommissionEndpoints
         me.MapGet("/ledger", (ClaimsPrincipal user, PayoutService payouts, CancellationToken ct) => Self(user, id => Ledger(id, payouts, ct))).WithName("MyLedger");
         me.MapGet("/ledger.csv", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => LedgerCsv(id, db, ct)))
             .WithName("MyLedgerCsv").Produces<string>(contentType: "text/csv");
-        me.MapGet("/payouts", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => PartnerPayouts(id, db, ct))).WithName("MyPayouts");
+        me.MapGet("/payouts", (int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
+            Self(user, id => PartnerPayouts(id, limit, after, db, ct))).WithName("MyPayouts");
     }
 
     private static Task<IResult> Forbidden() => Task.FromResult<IResult>(TypedResults.Forbid());
@@ -83,16 +88,23 @@ public static class CommissionEndpoints
             ? TypedResults.Ok(PartnerResponse.From(partner))
             : Problems.NotFound("Partner not found", $"No partner has id {id}.");
 
-    private static async Task<IResult> Links(Guid id, AttributionDbContext db, CancellationToken ct)
+    /// <summary>The partner's own links (or their codes), a page at a time in creation order.</summary>
+    private static async Task<IResult> Links<TResponse>(
+        Guid id, int? limit, string? after, AttributionDbContext db, Func<ReferralLink, TResponse> map, CancellationToken ct)
     {
-        var links = await db.Links.AsNoTracking().Where(link => link.PartnerId == id).OrderBy(link => link.Id).Take(Paging.MaxLimit).ToListAsync(ct);
-        return TypedResults.Ok(links.Select(LinkResponse.From).ToList());
-    }
+        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
 
-    private static async Task<IResult> Codes(Guid id, AttributionDbContext db, CancellationToken ct)
-    {
-        var links = await db.Links.AsNoTracking().Where(link => link.PartnerId == id).OrderBy(link => link.Id).Take(Paging.MaxLimit).ToListAsync(ct);
-        return TypedResults.Ok(links.Select(link => new CodeResponse(link.Code, LinkRules.TrackingPath(link.Code), link.Active)).ToList());
+        var query = db.Links.AsNoTracking().Where(link => link.PartnerId == id);
+        if (afterId is { } cursor)
+        {
+            query = query.Where(link => link.Id.CompareTo(cursor) > 0);
+        }
+
+        var rows = await query.OrderBy(link => link.Id).Take(take + 1).ToListAsync(ct);
+        return TypedResults.Ok(Paging.ToPage(rows, take, link => link.Id, map));
     }
 
     private static async Task<IResult> PartnerCommissions(Guid partnerId, string? status, int? limit, string? after, AttributionDbContext db, CancellationToken ct)
@@ -138,15 +150,28 @@ public static class CommissionEndpoints
         return TypedResults.Text(csv, "text/csv; charset=utf-8");
     }
 
-    private static async Task<IResult> PartnerPayouts(Guid partnerId, AttributionDbContext db, CancellationToken ct)
+    /// <summary>The partner's payouts, a page of payout batches at a time (oldest first): each batch's item per currency.</summary>
+    private static async Task<IResult> PartnerPayouts(Guid partnerId, int? limit, string? after, AttributionDbContext db, CancellationToken ct)
     {
-        var items = await db.PayoutItems.AsNoTracking().Where(item => item.PartnerId == partnerId)
-            .Join(db.PayoutBatches, item => item.BatchId, batch => batch.Id, (item, batch) => new { item, batch.CreatedAt })
-            .OrderByDescending(row => row.CreatedAt).Take(Paging.MaxLimit).ToListAsync(ct);
-        return TypedResults.Ok(items.Select(row => new
+        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
         {
-            PayoutBatchId = row.item.BatchId, row.CreatedAt, row.item.Currency, Amount = Money.Round(row.item.Amount, row.item.Currency), row.item.EntryCount,
-        }).ToList());
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var batches = db.PayoutItems.AsNoTracking().Where(item => item.PartnerId == partnerId).Select(item => item.BatchId).Distinct();
+        if (afterId is { } cursor)
+        {
+            batches = batches.Where(batch => batch.CompareTo(cursor) > 0);
+        }
+
+        var page = await batches.OrderBy(batch => batch).Take(take + 1).ToListAsync(ct);
+        var shown = page.Take(take).ToList();
+        var items = await db.PayoutItems.AsNoTracking().Where(item => item.PartnerId == partnerId && shown.Contains(item.BatchId))
+            .Join(db.PayoutBatches, item => item.BatchId, batch => batch.Id, (item, batch) => new { item, batch.CreatedAt })
+            .OrderBy(row => row.item.BatchId).ThenBy(row => row.item.Currency).ToListAsync(ct);
+        return TypedResults.Ok(new PageResponse<PartnerPayoutResponse>(
+            [.. items.Select(row => new PartnerPayoutResponse(row.item.BatchId, row.CreatedAt, row.item.Currency, Money.Round(row.item.Amount, row.item.Currency), row.item.EntryCount))],
+            page.Count > take ? Paging.EncodeCursor(shown[^1]) : null));
     }
 
     private static async Task<Results<Ok<PageResponse<CommissionResponse>>, ValidationProblem>> ListCommissions(
