@@ -38,6 +38,31 @@ public class LeadAndClickCommissionTests(AttributionApiFactory factory) : IClass
     }
 
     [Fact]
+    public async Task Lead_FirstClickProgram_AFloodOfLaterClicksFromAnotherPartner_DoesNotHideTheFirst()
+    {
+        var program = await _admin.CreateProgramAsync(new { attributionModel = "first-click", plan = new { type = "percent", rate = 0.1, perLead = 2.50 } });
+        var first = await _admin.CreateProgramPartnerAsync(program.Id);
+        var flooder = await _admin.CreateProgramPartnerAsync(program.Id);
+        var visitor = NewVisitor();
+        await _shopper.ClickAsVisitorAsync((await _admin.CreateLinkAsync(first.Id)).Code, visitor);
+        var floodLink = await _admin.CreateLinkAsync(flooder.Id);
+        var start = DateTimeOffset.UtcNow;
+        await factory.QueryDbAsync(db =>
+        {
+            db.Clicks.AddRange(Enumerable.Range(1, ConversionService.HistoryLimit + 20).Select(index => new Click
+            {
+                Id = Guid.CreateVersion7(), LinkId = floodLink.Id, PartnerId = flooder.Id, Code = floodLink.Code, VisitorId = visitor,
+                OccurredAt = start.AddMilliseconds(index),
+            }));
+            return db.SaveChangesAsync(Ct);
+        });
+
+        var lead = await RecordLeadAsync(new RecordLeadRequest(NewLeadId(), "signup", null, visitor, null, null, start.AddSeconds(1)));
+
+        Assert.Equal((first.Id, "first-click"), (lead.PartnerId, lead.Reason));
+    }
+
+    [Fact]
     public async Task Lead_InKwd_IsExactToTheFils()
     {
         var (partnerId, code) = await PartnerInProgramAsync(new { currency = "KWD", plan = new { type = "fixed", fixedAmount = 1.5, perLead = 0.125 } });

@@ -82,6 +82,33 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
     }
 
     [Fact]
+    public async Task FirstClick_AFloodOfLaterClicksFromAnotherPartner_DoesNotHideTheFirst()
+    {
+        var program = await _admin.CreateProgramAsync(new { attributionModel = "first-click" });
+        var first = await _admin.CreateProgramPartnerAsync(program.Id);
+        var flooder = await _admin.CreateProgramPartnerAsync(program.Id);
+        var visitor = NewVisitor();
+        await _shopper.ClickAsVisitorAsync((await _admin.CreateLinkAsync(first.Id)).Code, visitor);
+        var floodLink = await _admin.CreateLinkAsync(flooder.Id);
+        var lastClick = await _shopper.ClickAsVisitorAsync(floodLink.Code, visitor);
+        // More separate clicks (each its own session) than a conversion reads of the visitor's history at once.
+        var start = DateTimeOffset.UtcNow;
+        await factory.QueryDbAsync(db =>
+        {
+            db.Clicks.AddRange(Enumerable.Range(1, ConversionService.HistoryLimit + 20).Select(index => new Api.Clicks.Click
+            {
+                Id = Guid.CreateVersion7(), LinkId = floodLink.Id, PartnerId = flooder.Id, Code = floodLink.Code, VisitorId = visitor,
+                OccurredAt = start.AddMilliseconds(index),
+            }));
+            return db.SaveChangesAsync(Ct);
+        });
+
+        var conversion = await _storefront.ConvertAsync(Order(100m, lastClick) with { OrderedAt = start.AddSeconds(1) });
+
+        Assert.Equal((first.Id, "first-click"), (conversion.PartnerId, conversion.Reason));
+    }
+
+    [Fact]
     public async Task LastClick_CreditsTheLatestPartnerOfTheVisitor_EvenWhenTheStorefrontReportsAnOlderClick()
     {
         var program = await _admin.CreateProgramAsync();
