@@ -47,15 +47,7 @@ public class LeadAndClickCommissionTests(AttributionApiFactory factory) : IClass
         await _shopper.ClickAsVisitorAsync((await _admin.CreateLinkAsync(first.Id)).Code, visitor);
         var floodLink = await _admin.CreateLinkAsync(flooder.Id);
         var start = DateTimeOffset.UtcNow;
-        await factory.QueryDbAsync(db =>
-        {
-            db.Clicks.AddRange(Enumerable.Range(1, ConversionService.HistoryLimit + 20).Select(index => new Click
-            {
-                Id = Guid.CreateVersion7(), LinkId = floodLink.Id, PartnerId = flooder.Id, Code = floodLink.Code, VisitorId = visitor,
-                OccurredAt = start.AddMilliseconds(index),
-            }));
-            return db.SaveChangesAsync(Ct);
-        });
+        await factory.FloodClicksAsync(floodLink, visitor, start);
 
         var lead = await RecordLeadAsync(new RecordLeadRequest(NewLeadId(), "signup", null, visitor, null, null, start.AddSeconds(1)));
 

@@ -18,6 +18,22 @@ public static class ProgramHelpers
     /// <summary>A minute after now: late enough after a click not to look implausibly fast, early enough to be accepted.</summary>
     public static DateTimeOffset Later => DateTimeOffset.UtcNow.AddMinutes(1);
 
+    /// <summary>
+    /// More separate clicks of <paramref name="visitor"/> on <paramref name="link"/> (each its own session, a millisecond
+    /// apart from <paramref name="start"/>) than a conversion reads of a visitor's history at once; written straight to
+    /// the database, since the redirect would collapse them into one.
+    /// </summary>
+    public static Task FloodClicksAsync(this AttributionApiFactory factory, Api.Links.LinkResponse link, string visitor, DateTimeOffset start) =>
+        factory.QueryDbAsync(db =>
+        {
+            db.Clicks.AddRange(Enumerable.Range(1, ConversionService.HistoryLimit + 20).Select(index => new Click
+            {
+                Id = Guid.CreateVersion7(), LinkId = link.Id, PartnerId = link.PartnerId, Code = link.Code, VisitorId = visitor,
+                OccurredAt = start.AddMilliseconds(index),
+            }));
+            return db.SaveChangesAsync(Ct);
+        });
+
     public static async Task<ProgramResponse> CreateProgramAsync(this HttpClient admin, object? terms = null)
     {
         var body = System.Text.Json.JsonSerializer.SerializeToNode(terms ?? new { }, System.Text.Json.JsonSerializerOptions.Web)!.AsObject();

@@ -91,17 +91,8 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
         await _shopper.ClickAsVisitorAsync((await _admin.CreateLinkAsync(first.Id)).Code, visitor);
         var floodLink = await _admin.CreateLinkAsync(flooder.Id);
         var lastClick = await _shopper.ClickAsVisitorAsync(floodLink.Code, visitor);
-        // More separate clicks (each its own session) than a conversion reads of the visitor's history at once.
         var start = DateTimeOffset.UtcNow;
-        await factory.QueryDbAsync(db =>
-        {
-            db.Clicks.AddRange(Enumerable.Range(1, ConversionService.HistoryLimit + 20).Select(index => new Api.Clicks.Click
-            {
-                Id = Guid.CreateVersion7(), LinkId = floodLink.Id, PartnerId = flooder.Id, Code = floodLink.Code, VisitorId = visitor,
-                OccurredAt = start.AddMilliseconds(index),
-            }));
-            return db.SaveChangesAsync(Ct);
-        });
+        await factory.FloodClicksAsync(floodLink, visitor, start);
 
         var conversion = await _storefront.ConvertAsync(Order(100m, lastClick) with { OrderedAt = start.AddSeconds(1) });
 
