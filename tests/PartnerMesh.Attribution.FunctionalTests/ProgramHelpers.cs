@@ -26,7 +26,7 @@ public static class ProgramHelpers
     public static Task FloodClicksAsync(this AttributionApiFactory factory, Api.Links.LinkResponse link, string visitor, DateTimeOffset start) =>
         factory.QueryDbAsync(db =>
         {
-            db.Clicks.AddRange(Enumerable.Range(1, ConversionService.HistoryLimit + 20).Select(index => new Click
+            db.Clicks.AddRange(Enumerable.Range(1, VisitorClicks.HistoryLimit + 20).Select(index => new Click
             {
                 Id = Guid.CreateVersion7(), LinkId = link.Id, PartnerId = link.PartnerId, Code = link.Code, VisitorId = visitor,
                 OccurredAt = start.AddMilliseconds(index),

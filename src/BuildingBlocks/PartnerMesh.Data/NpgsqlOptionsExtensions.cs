@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -35,28 +36,27 @@ public static class NpgsqlOptionsExtensions
     /// The connection string with the settings every service wants unless it names them itself. A service sends the same
     /// few dozen statements all day, and PostgreSQL parsed and planned each one again: planning an EF Core query took
     /// four times as long as running it, and PostgreSQL was the busiest process while surveys took responses. Npgsql
-    /// prepares a statement on a connection once it has been used twice there, and pooled connections keep them.
+    /// prepares a statement on a connection once it has sent it five times, and pooled connections keep it.
     /// Returning a connection to the pool sends no reset: no code sets session state (locks are transaction-scoped,
     /// <c>pg_advisory_xact_lock</c>), and the reset that keeps prepared statements is seven commands per reuse.
     /// </summary>
     public static string Tuned(string connectionString)
     {
+        // The plain builder holds only the keys the string names (Npgsql's knows every keyword), case-insensitively.
+        var named = new DbConnectionStringBuilder { ConnectionString = connectionString };
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!Names(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
+        if (!named.ContainsKey("Max Auto Prepare") && !named.ContainsKey("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = AutoPreparedStatements;
         }
 
-        if (!Names(connectionString, "No Reset On Close", "NoResetOnClose"))
+        if (!named.ContainsKey("No Reset On Close") && !named.ContainsKey("NoResetOnClose"))
         {
             builder.NoResetOnClose = true;
         }
 
         return builder.ConnectionString;
     }
-
-    private static bool Names(string connectionString, params string[] keys) =>
-        keys.Any(key => connectionString.Contains(key, StringComparison.OrdinalIgnoreCase));
 
 #pragma warning disable EF1001 // Npgsql's history repository is the supported base for customising the history table.
     internal sealed class HistoryRepository(HistoryRepositoryDependencies dependencies) : NpgsqlHistoryRepository(dependencies)

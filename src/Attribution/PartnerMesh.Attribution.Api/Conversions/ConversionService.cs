@@ -40,9 +40,6 @@ public sealed class ConversionService(
     /// <summary>Clicks older than any program window cannot credit; bounds the visitor's click history read.</summary>
     private static readonly TimeSpan MaxWindow = TimeSpan.FromDays(ProgramRules.MaxWindowDays);
 
-    /// <summary>The newest clicks of a visitor read at once; past this, the program's first and last clicks are read exactly.</summary>
-    public const int HistoryLimit = 200;
-
     private sealed record ClickFacts(Guid Id, Guid PartnerId, Guid? ProgramId, DateTimeOffset OccurredAt, string? VisitorId, string? SourceKey, bool Paid);
 
     /// <summary>Expects a request that passed <see cref="ConversionRules.Validate(RecordConversionRequest, DateTimeOffset)"/>.</summary>
@@ -90,7 +87,7 @@ public sealed class ConversionService(
             var from = orderedAt - MaxWindow;
             var until = orderedAt + AttributionDecision.ClockSkewTolerance;
             history = await FactsOf(db.Clicks.Where(click => click.VisitorId == visitorId && click.OccurredAt >= from && click.OccurredAt <= until)
-                .OrderByDescending(click => click.OccurredAt).Take(HistoryLimit)).ToListAsync(cancellationToken);
+                .OrderByDescending(click => click.OccurredAt).Take(VisitorClicks.HistoryLimit)).ToListAsync(cancellationToken);
         }
 
         if (reported is not null && history.All(click => click.Id != reported.Id))
@@ -132,11 +129,10 @@ public sealed class ConversionService(
             ? await db.CustomerCredits.AsNoTracking().SingleOrDefaultAsync(c => c.Scope == scope && c.CustomerId == customerId, cancellationToken)
             : null;
         var terms = program?.Terms() ?? new AttributionTerms(AttributionTerms.LastClickModel, options.Value.Window, CouponPrecedence: true, CustomerCarriesCredit: true);
-        if (history.Count >= HistoryLimit && visitorId is not null)
+        if (history.Count >= VisitorClicks.HistoryLimit && visitorId is not null)
         {
-            // A visitor with more clicks than were read (a flood of another partner's clicks, say) must not push the
-            // program's first click out of sight, nor its last one: both are read exactly.
-            foreach (var exact in await EdgeClicksAsync(visitorId, program?.Id, orderedAt - terms.Window, orderedAt + AttributionDecision.ClockSkewTolerance, cancellationToken))
+            var inProgram = VisitorClicks.InProgram(db, visitorId, program?.Id, orderedAt - terms.Window, orderedAt + AttributionDecision.ClockSkewTolerance);
+            foreach (var exact in (await FactsOf(inProgram.Earliest()).ToListAsync(cancellationToken)).Concat(await FactsOf(inProgram.Latest()).ToListAsync(cancellationToken)))
             {
                 if (history.All(click => click.Id != exact.Id))
                 {
@@ -418,16 +414,6 @@ public sealed class ConversionService(
                 credit.OrderCount = credit.OrderCount + 1;
             }
         }
-    }
-
-    /// <summary>The visitor's earliest and latest click in [<paramref name="from"/>, <paramref name="until"/>] on links of the program's partners.</summary>
-    private async Task<List<ClickFacts>> EdgeClicksAsync(string visitorId, Guid? programId, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
-    {
-        var inProgram = db.Clicks.Where(click => click.VisitorId == visitorId && click.OccurredAt >= from && click.OccurredAt <= until
-            && db.Partners.Any(partner => partner.Id == click.PartnerId && partner.ProgramId == programId));
-        var first = await FactsOf(inProgram.OrderBy(click => click.OccurredAt).ThenBy(click => click.Id).Take(1)).ToListAsync(cancellationToken);
-        var last = await FactsOf(inProgram.OrderByDescending(click => click.OccurredAt).ThenByDescending(click => click.Id).Take(1)).ToListAsync(cancellationToken);
-        return [.. first, .. last];
     }
 
     /// <summary>Clicks (repeats included) on the partner's links from the crediting click's visitor or source in the hour before it.</summary>

@@ -55,7 +55,7 @@ public sealed class LeadService(
         var history = visitorId is null ? [] : await clicks
             .Where(click => click.VisitorId == visitorId && click.OccurredAt >= occurredAt - MaxWindow
                 && click.OccurredAt <= occurredAt + AttributionDecision.ClockSkewTolerance)
-            .OrderByDescending(click => click.OccurredAt).Take(ConversionService.HistoryLimit).ToListAsync(cancellationToken);
+            .OrderByDescending(click => click.OccurredAt).Take(VisitorClicks.HistoryLimit).ToListAsync(cancellationToken);
         if (reported is not null && history.All(click => click.Id != reported.Id))
         {
             history.Add(reported);
@@ -69,19 +69,11 @@ public sealed class LeadService(
         var programId = anchor is null ? null : programOf[anchor.PartnerId];
         var program = programId is { } id ? await db.Programs.AsNoTracking().SingleAsync(p => p.Id == id, cancellationToken) : null;
         var terms = program?.Terms() ?? new AttributionTerms(AttributionTerms.LastClickModel, options.Value.Window, CouponPrecedence: false, CustomerCarriesCredit: false);
-        if (history.Count >= ConversionService.HistoryLimit && visitorId is not null)
+        if (history.Count >= VisitorClicks.HistoryLimit && visitorId is not null)
         {
-            // More clicks than were read: the program's first and last clicks in the window are read exactly (as for orders).
-            var from = occurredAt - terms.Window;
-            var until = occurredAt + AttributionDecision.ClockSkewTolerance;
-            var inProgram = clicks.Where(click => click.VisitorId == visitorId && click.OccurredAt >= from && click.OccurredAt <= until
-                && db.Partners.Any(partner => partner.Id == click.PartnerId && partner.ProgramId == programId));
-            Click?[] edges =
-            [
-                await inProgram.OrderBy(click => click.OccurredAt).ThenBy(click => click.Id).FirstOrDefaultAsync(cancellationToken),
-                await inProgram.OrderByDescending(click => click.OccurredAt).ThenByDescending(click => click.Id).FirstOrDefaultAsync(cancellationToken),
-            ];
-            foreach (var edge in edges.OfType<Click>().Where(edge => history.All(click => click.Id != edge.Id)))
+            var inProgram = VisitorClicks.InProgram(db, visitorId, programId, occurredAt - terms.Window, occurredAt + AttributionDecision.ClockSkewTolerance).AsNoTracking();
+            var edges = (await inProgram.Earliest().ToListAsync(cancellationToken)).Concat(await inProgram.Latest().ToListAsync(cancellationToken));
+            foreach (var edge in edges.Where(edge => history.All(click => click.Id != edge.Id)))
             {
                 history.Add(edge);
                 programOf[edge.PartnerId] = programId;

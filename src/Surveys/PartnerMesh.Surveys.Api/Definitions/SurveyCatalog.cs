@@ -22,6 +22,9 @@ public sealed class SurveyCatalog(IServiceScopeFactory scopes) : IDisposable
 
     public IReadOnlyList<LiveSurvey> Current => _current;
 
+    /// <summary>The live survey with this id, if it is live.</summary>
+    public LiveSurvey? Find(Guid id) => _current.FirstOrDefault(live => live.Id == id);
+
     public bool IsLoaded => _loaded.Task.IsCompleted;
 
     public Task WhenLoadedAsync(CancellationToken cancellationToken) => _loaded.Task.WaitAsync(cancellationToken);

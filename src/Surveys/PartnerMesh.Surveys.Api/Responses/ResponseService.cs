@@ -57,7 +57,7 @@ public sealed class ResponseService(
             return Refused(SubmitOutcome.Invalid, null, new() { ["impressionId"] = ["An impressionId (or a surveyId with its context) is required."] });
         }
 
-        var survey = catalog.Current.FirstOrDefault(live => live.Id == id)?.Survey
+        var survey = catalog.Find(id)?.Survey
             ?? await db.Surveys.AsNoTracking().SingleOrDefaultAsync(row => row.Id == id, cancellationToken);
         if (survey is null)
         {
@@ -159,12 +159,9 @@ public sealed class ResponseService(
     /// </summary>
     private async Task<(Survey Survey, IReadOnlyList<Question> Questions)> DefinitionAsync(Guid surveyId, int version, CancellationToken cancellationToken)
     {
-        foreach (var live in catalog.Current)
+        if (catalog.Find(surveyId) is { } live && live.Survey.Version == version)
         {
-            if (live.Id == surveyId && live.Survey.Version == version)
-            {
-                return (live.Survey, live.Questions);
-            }
+            return (live.Survey, live.Questions);
         }
 
         var row = await db.Surveys.AsNoTracking().Where(survey => survey.Id == surveyId)

@@ -1,0 +1,24 @@
+using PartnerMesh.Attribution.Api.Infrastructure;
+
+namespace PartnerMesh.Attribution.Api.Clicks;
+
+/// <summary>
+/// A visitor's click history as conversions and leads read it: the newest <see cref="HistoryLimit"/> at once, and, when
+/// there are more, the program's earliest and latest click read exactly, so a flood of another partner's clicks cannot
+/// push either out of sight.
+/// </summary>
+public static class VisitorClicks
+{
+    public const int HistoryLimit = 200;
+
+    /// <summary>The visitor's clicks in [<paramref name="from"/>, <paramref name="until"/>] on links of the program's partners.</summary>
+    public static IQueryable<Click> InProgram(AttributionDbContext db, string visitorId, Guid? programId, DateTimeOffset from, DateTimeOffset until) =>
+        db.Clicks.Where(click => click.VisitorId == visitorId && click.OccurredAt >= from && click.OccurredAt <= until
+            && db.Partners.Any(partner => partner.Id == click.PartnerId && partner.ProgramId == programId));
+
+    public static IQueryable<Click> Earliest(this IQueryable<Click> clicks) =>
+        clicks.OrderBy(click => click.OccurredAt).ThenBy(click => click.Id).Take(1);
+
+    public static IQueryable<Click> Latest(this IQueryable<Click> clicks) =>
+        clicks.OrderByDescending(click => click.OccurredAt).ThenByDescending(click => click.Id).Take(1);
+}
