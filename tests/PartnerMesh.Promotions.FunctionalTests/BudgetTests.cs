@@ -69,6 +69,27 @@ public sealed class BudgetTests(PromotionsApiFactory factory) : IClassFixture<Pr
         Assert.Equal("usage_limit_reached", anonymous.RejectionReason(id));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Checkout_PerCustomerLimit_CountsTheAccountAndItsEmail_SignedInOrGuest(bool signedInFirst)
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["perCustomerLimit"] = 1;
+        var id = await _admin.PublishAsync(definition);
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 20m, null)).With("touchpoint", "checkout");
+        var email = $"Shopper-{Guid.NewGuid():N}@Example.com";
+        var signedIn = new JsonObject { ["id"] = $"c-{Guid.NewGuid():N}", ["email"] = email };
+        var guest = new JsonObject { ["email"] = email.ToLowerInvariant(), ["guest"] = true };
+
+        var first = await _storefront.EvaluateAsync(cart.With("customer", signedInFirst ? signedIn : guest));
+        var second = await _storefront.EvaluateAsync(cart.With("customer", signedInFirst ? guest : signedIn));
+
+        Assert.NotNull(first.Applied(id));
+        Assert.Equal("usage_limit_reached", second.RejectionReason(id));
+    }
+
     [Fact]
     public async Task ExpiredQuote_ReservationReleased_BudgetUsableAgain()
     {

@@ -28,6 +28,9 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
 
         public List<JsonObject> Requests { get; } = [];
 
+        /// <summary>Partner codes the fake coupons service knows: code → the promotion it unlocks and its partner.</summary>
+        public System.Collections.Concurrent.ConcurrentDictionary<string, (Guid PromotionId, Guid PartnerId)> PartnerCodes { get; } = new();
+
         protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
         {
             base.ConfigureTestSettings(settings);
@@ -51,6 +54,10 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
 
                 return code switch
                 {
+                    _ when PartnerCodes.TryGetValue(code, out var owner) => Results.Ok(new
+                    {
+                        valid = true, code, promotionId = owner.PromotionId, partnerId = owner.PartnerId, reason = (string?)null,
+                    }),
                     _ when code.StartsWith("CPN-", StringComparison.Ordinal) =>
                         Results.Ok(new { valid = true, code, promotionId = Guid.ParseExact(code[4..], "N"), reason = (string?)null }),
                     _ when code.StartsWith("EXPIRED-", StringComparison.Ordinal) => Results.Ok(new { valid = false, code, reason = "expired" }),
@@ -98,6 +105,30 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
 
         Assert.Equal(50m, sent["cartTotal"]!.GetValue<decimal>());
         Assert.Equal("guest@example.com", sent["customer"]!["email"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PartnersOwnCode_IsThatPartnersTraffic_ForPartnerOnlyPromotions()
+    {
+        var partner = Guid.NewGuid();
+        var product = PromotionsTestClient.UniqueProduct();
+        var unlocked = PromotionsTestClient.PercentOffProduct(product, 10);
+        unlocked["requiresCode"] = true;
+        var codeId = await _admin.PublishAsync(unlocked);
+        var partnerOnly = PromotionsTestClient.PercentOffProduct(product, 5, "partner traffic only");
+        partnerOnly["conditions"] = new JsonArray(new JsonObject { ["type"] = "partner", ["partnerIds"] = new JsonArray(partner) });
+        var partnerOnlyId = await _admin.PublishAsync(partnerOnly);
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 40m, null));
+        var code = $"PARTNER-{Guid.NewGuid():N}"[..20].ToUpperInvariant();
+        _factory.PartnerCodes[code] = (codeId, partner);
+
+        var withCode = await _storefront.EvaluateAsync(cart.With("codes", new JsonArray(code)));
+        var withoutCode = await _storefront.EvaluateAsync(cart);
+
+        Assert.NotNull(withCode.Applied(codeId));
+        Assert.NotNull(withCode.Applied(partnerOnlyId));
+        Assert.Equal(partner, withCode["quote"]!["partnerId"]!.GetValue<Guid>());
+        Assert.Equal("not_for_partner", withoutCode.RejectionReason(partnerOnlyId));
     }
 
     [Fact]

@@ -172,6 +172,24 @@ public sealed class ExperimentEndpointsTests(PromotionsApiFactory factory) : ICl
     }
 
     [Fact]
+    public async Task Rollout_ShopperWhoSignsInAtCheckout_KeepsTheProductPageAssignment()
+    {
+        var product = UniqueProduct();
+        var promotion = await _admin.PublishAsync(PercentOffProduct(product, 10m).With("rolloutPercent", 50));
+        var cart = Cart(("a", product, 1, 100m, null));
+        var visitors = Enumerable.Range(0, 40).Select(index => $"login-{Guid.NewGuid():N}").ToList();
+
+        foreach (var visitor in visitors)
+        {
+            var anonymous = await _storefront.EvaluateAsync(cart.With("visitorId", visitor).With("touchpoint", "productPage"));
+            var signedIn = await _storefront.EvaluateAsync(cart.With("visitorId", visitor).With("touchpoint", "cart")
+                .With("customer", new JsonObject { ["id"] = $"customer-{Guid.NewGuid():N}" }));
+
+            Assert.Equal(anonymous.Applied(promotion) is not null, signedIn.Applied(promotion) is not null);
+        }
+    }
+
+    [Fact]
     public async Task Rollout_RaisedFrom10To50_KeepsEveryVisitorWhoWasIn_AndIsPublished()
     {
         var product = UniqueProduct();

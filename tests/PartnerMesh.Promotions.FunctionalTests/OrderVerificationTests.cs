@@ -150,6 +150,41 @@ public sealed class OrderVerificationTests(PromotionsApiFactory factory) : IClas
     }
 
     [Fact]
+    public async Task Order_CartQuoteOfACappedPromotion_CountsAtOrderTime_NeverPastTheCap()
+    {
+        var (cart, _, id) = await CheckoutWithBudgetAsync(maxUses: 1, evaluate: false);
+        var cartQuote = await _storefront.EvaluateAsync(cart.With("touchpoint", "cart"));
+        Assert.Null(cartQuote["quote"]!["reservationId"]?.GetValue<Guid?>());
+
+        var first = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", Order(cart, cartQuote), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var second = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", Order(cart, cartQuote), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        Assert.Equal("honoured", first["outcome"]!.GetValue<string>());
+        Assert.Equal("mismatch", second["outcome"]!.GetValue<string>());
+        Assert.Equal("budget_exhausted", second["mismatchReason"]!.GetValue<string>());
+        Assert.Equal(cartQuote.Total("itemsSubtotal") + cartQuote.Total("shipping"), second["expectedGrandTotal"]!.GetValue<decimal>());
+        var counter = await factory.QueryDbAsync(db => db.BudgetCounters.SingleAsync(counter => counter.Key == $"promotion:{id:N}:all", Ct));
+        Assert.Equal(1, counter.Uses);
+        Assert.Equal(1, await CountEventsAsync("quote-mismatch-detected", second["orderId"]!.GetValue<string>()));
+        Assert.Equal("budget_exhausted", (await _storefront.EvaluateAsync(cart)).RejectionReason(id));
+    }
+
+    [Fact]
+    public async Task Order_ChargedDifferentlyButWithTheDiscount_KeepsTheBudgetUse()
+    {
+        var (cart, checkout, id) = await CheckoutWithBudgetAsync(maxUses: 1);
+        var order = Order(cart, checkout);
+        order["chargedGrandTotal"] = checkout.Total("grandTotal") + 0.01m;
+
+        var verified = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", order, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        Assert.Equal("charged_differs", verified["mismatchReason"]!.GetValue<string>());
+        var counter = await factory.QueryDbAsync(db => db.BudgetCounters.SingleAsync(counter => counter.Key == $"promotion:{id:N}:all", Ct));
+        Assert.Equal(1, counter.Uses);
+        Assert.Equal("budget_exhausted", (await _storefront.EvaluateAsync(cart)).RejectionReason(id));
+    }
+
+    [Fact]
     public async Task Order_BadInput_Returns400_UnknownOrder404()
     {
         var missingQuote = await _storefront.PostAsJsonAsync("/api/promotions/orders", new JsonObject { ["orderId"] = "o-1" }, Ct);
@@ -165,14 +200,14 @@ public sealed class OrderVerificationTests(PromotionsApiFactory factory) : IClas
         await (await _storefront.PostAsync("/api/promotions/orders/never-seen/cancellation", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
-    private async Task<(JsonObject Cart, JsonObject Checkout, Guid PromotionId)> CheckoutWithBudgetAsync(int maxUses)
+    private async Task<(JsonObject Cart, JsonObject Checkout, Guid PromotionId)> CheckoutWithBudgetAsync(int maxUses, bool evaluate = true)
     {
         var product = PromotionsTestClient.UniqueProduct();
         var definition = PromotionsTestClient.PercentOffProduct(product, 10);
         definition["budgets"] = new JsonArray(new JsonObject { ["maxUses"] = maxUses });
         var id = await _admin.PublishAsync(definition);
         var cart = PromotionsTestClient.Cart(("l", product, 2, 24.95m, null)).With("touchpoint", "checkout");
-        return (cart, await _storefront.EvaluateAsync(cart), id);
+        return (cart, evaluate ? await _storefront.EvaluateAsync(cart) : [], id);
     }
 
     private static JsonObject Order(JsonObject cart, JsonObject checkout) => new()

@@ -225,13 +225,18 @@ public sealed class StackingTests
     }
 
     [Fact]
-    public void Evaluate_PartialRollout_CustomerIdWinsOverVisitorId()
+    public void Evaluate_PartialRollout_VisitorIdWinsOverCustomerId_SoSigningInKeepsTheAssignment()
     {
         var rules = Rules(Definition(new FixedOffOrder(5.00m)) with { RolloutPercent = 50 });
-        var results = Enumerable.Range(0, 50).Select(visitor =>
-            Evaluate(rules, Hundred, Context() with { VisitorId = $"v{visitor}", Customer = new Customer { Id = "customer-42" } }).Applied.Count);
+        var anonymous = Enumerable.Range(0, 50).Select(visitor => Evaluate(rules, Hundred, Context() with { VisitorId = $"v{visitor}" }).Applied.Count);
+        var signedIn = Enumerable.Range(0, 50).Select(visitor =>
+            Evaluate(rules, Hundred, Context() with { VisitorId = $"v{visitor}", Customer = new Customer { Id = $"customer-{visitor * 7}" } }).Applied.Count);
+        var customerOnly = Enumerable.Range(0, 50).Select(visitor =>
+            Evaluate(rules, Hundred, Context() with { Customer = new Customer { Id = "customer-42" } }).Applied.Count);
 
-        Assert.Single(results.Distinct());
+        Assert.Equal(anonymous, signedIn);
+        Assert.Equal(2, anonymous.Distinct().Count()); // 50 visitors fall on both sides of a 50 % rollout
+        Assert.Single(customerOnly.Distinct());
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed record BudgetClaim(
 
 /// <summary>
 /// Counter keys: <c>promotion:{id}:{period}</c>, <c>campaign:{campaign}:{period}</c>,
-/// <c>partner:{id}:{partner}:{period}</c> and <c>customer:{id}:{customer}</c> (per-customer limits, lifetime). Periods are
+/// <c>partner:{id}:{partner}:{period}</c> and <c>customer:{id}:id:{customer id}</c> and <c>customer:{id}:email:{email}</c> (per-customer limits, lifetime). Periods are
 /// UTC calendar periods: <c>all</c>, <c>2026-12-05</c>, ISO week <c>2026-W49</c>, <c>2026-12</c>, <c>2026</c>.
 /// </summary>
 public static class BudgetKeys
@@ -41,23 +41,42 @@ public static class BudgetKeys
 
         if (definition.PerCustomerLimit is { } limit)
         {
-            if (CustomerKey(context.Customer) is not { } customer)
+            var customers = CustomerKeys(context.Customer);
+            if (customers.Count == 0)
             {
                 return null;
             }
 
-            claims.Add(new BudgetClaim(promotion.Id, $"customer:{promotion.Id:N}:{customer}", limit, null,
-                Domain.Evaluation.ReasonCodes.UsageLimitReached, null, BudgetPeriod.Lifetime, "all", null, null));
+            foreach (var customer in customers)
+            {
+                claims.Add(new BudgetClaim(promotion.Id, $"customer:{promotion.Id:N}:{customer}", limit, null,
+                    Domain.Evaluation.ReasonCodes.UsageLimitReached, null, BudgetPeriod.Lifetime, "all", null, null));
+            }
         }
 
         return claims;
     }
 
-    /// <summary>Customers by id; guests by their email, trimmed and lower-cased.</summary>
-    public static string? CustomerKey(Customer customer) =>
-        customer.Id is { Length: > 0 } id ? $"id:{id}"
-        : customer.Email is { Length: > 0 } email ? $"email:{email.Trim().ToLowerInvariant()}"
-        : null;
+    /// <summary>
+    /// Every identity a shopper presents: the customer id and the email (trimmed, lower-cased). A use counts against
+    /// each, so the same person cannot use a promotion again by checking out as a guest with the account's email, or by
+    /// signing in after using it as a guest.
+    /// </summary>
+    public static IReadOnlyList<string> CustomerKeys(Customer customer)
+    {
+        var keys = new List<string>(2);
+        if (customer.Id is { Length: > 0 } id)
+        {
+            keys.Add($"id:{id}");
+        }
+
+        if (customer.Email is { } email && email.Trim() is { Length: > 0 } trimmed)
+        {
+            keys.Add($"email:{trimmed.ToLowerInvariant()}");
+        }
+
+        return keys;
+    }
 
     public static string PeriodKey(BudgetPeriod period, DateTimeOffset at)
     {

@@ -9,7 +9,8 @@ using PartnerMesh.ServiceDefaults.Security;
 namespace PartnerMesh.Promotions.Api.Evaluations;
 
 /// <summary>What the coupons service said about the entered codes that no promotion's own list knows.</summary>
-public sealed record CouponCodeCheck(IReadOnlyDictionary<Guid, string> Unlocked, IReadOnlyDictionary<string, string> Refused)
+/// <remarks><see cref="PartnerId"/>: the partner a valid partner code belongs to (the first, in entry order, when several do).</remarks>
+public sealed record CouponCodeCheck(IReadOnlyDictionary<Guid, string> Unlocked, IReadOnlyDictionary<string, string> Refused, Guid? PartnerId = null)
 {
     public static readonly CouponCodeCheck None = new(new Dictionary<Guid, string>(), new Dictionary<string, string>(StringComparer.Ordinal));
 }
@@ -31,7 +32,7 @@ public sealed class CouponCodeValidator(
 
     private sealed record ValidationCustomer(string? Id, string? Email);
 
-    private sealed record ValidationAnswer(bool Valid, Guid? PromotionId, string? Reason);
+    private sealed record ValidationAnswer(bool Valid, Guid? PromotionId, string? Reason, Guid? PartnerId = null);
 
     public bool IsConfigured => configuration[$"services:{ResourceNames.CouponsApi}:http:0"] is { Length: > 0 };
 
@@ -48,11 +49,13 @@ public sealed class CouponCodeValidator(
         var answers = await Task.WhenAll(unknown.Select(code => AskAsync(code, context, itemsTotal, cart.Currency, cancellationToken)));
         var unlocked = new Dictionary<Guid, string>();
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
+        Guid? partnerId = null;
         foreach (var (code, answer) in unknown.Zip(answers))
         {
             if (answer is { Valid: true, PromotionId: { } promotionId })
             {
                 unlocked.TryAdd(promotionId, code);
+                partnerId ??= answer.PartnerId;
             }
             else if (answer is { Valid: false })
             {
@@ -60,7 +63,7 @@ public sealed class CouponCodeValidator(
             }
         }
 
-        return new CouponCodeCheck(unlocked, refused);
+        return new CouponCodeCheck(unlocked, refused, partnerId);
     }
 
     /// <summary>The coupons service's answer; null when it does not know the code (<c>reason: unknown</c>, or a 404).</summary>

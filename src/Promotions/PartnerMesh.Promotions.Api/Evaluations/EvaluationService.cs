@@ -26,10 +26,10 @@ public sealed class EvaluationService(
         var started = PromotionsMetrics.Timestamp();
         var ruleSet = await CurrentRuleSetAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
-        var (cart, context) = EvaluateRequestRules.ToDomain(request, now);
-        context = await WithCouponCodesAsync(ruleSet, cart, context, cancellationToken);
+        var (cart, requested) = EvaluateRequestRules.ToDomain(request, now);
+        var context = await WithCouponCodesAsync(ruleSet, cart, requested, cancellationToken);
         var (result, reservationId, quoteId) = await EvaluateWithBudgetsAsync(ruleSet, cart, context, now, cancellationToken);
-        var quote = IssueQuote(quoteId, result, cart, context, now, reservationId);
+        var quote = IssueQuote(quoteId, result, cart, requested, context.PartnerId, now, reservationId);
         if (result.Exposures.Count > 0)
         {
             exposures.Record(result.Exposures, context.StickyId, context.PartnerId, now);
@@ -63,10 +63,61 @@ public sealed class EvaluationService(
         return (result, reservationId);
     }
 
+    /// <summary>
+    /// Reserves, at order time, the caps of the promotions a quote without a reservation applied (a product-page or cart
+    /// quote charged as quoted): they count when the order is placed, as a checkout's would. A cap that is full now refuses
+    /// the promotion that claims it. Promotions no longer live are not counted (their caps stopped with them).
+    /// </summary>
+    public async Task<QuotedReservation> ReserveQuotedAsync(
+        IReadOnlyList<QuotedPromotion> quoted, EvaluationContext context, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ruleSet = await CurrentRuleSetAsync(cancellationToken);
+        var claims = new List<(BudgetClaim Claim, decimal Spend)>();
+        foreach (var applied in quoted)
+        {
+            if (ruleSet.Find(applied.PromotionId) is not { } promotion || !HasCaps(promotion))
+            {
+                continue;
+            }
+
+            if (BudgetKeys.ClaimsFor(promotion, context, now) is not { } promotionClaims)
+            {
+                return new QuotedReservation(null, new RefusedPromotion(promotion.Id, ReasonCodes.UsageLimitReached));
+            }
+
+            claims.AddRange(promotionClaims.Select(claim => (claim, claim.MaxSpend is null ? 0m : applied.Amount)));
+        }
+
+        if (claims.Count == 0)
+        {
+            return new QuotedReservation(null, null);
+        }
+
+        ReservationOutcome reservation;
+        using (await reservationGate.EnterAsync(cancellationToken))
+        {
+            reservation = await ledger.ReserveAsync(
+                new ReservationRequest(Guid.CreateVersion7(now), now + options.Value.QuoteLifetime, claims), cancellationToken);
+        }
+
+        metrics.ReservationAttempted(reservation.Succeeded);
+        return reservation.RefusedBy is { } refusedBy
+            ? new QuotedReservation(null, new RefusedPromotion(refusedBy.PromotionId, refusedBy.RefusalReason))
+            : new QuotedReservation(reservation.ReservationId, null);
+    }
+
+    private static bool HasCaps(CompiledPromotion promotion) =>
+        promotion.Definition.Budgets.Count > 0 || promotion.Definition.PerCustomerLimit is not null;
+
     private async Task<EvaluationContext> WithCouponCodesAsync(RuleSet ruleSet, Cart cart, EvaluationContext context, CancellationToken cancellationToken)
     {
         var check = await coupons.CheckAsync(ruleSet, cart, context, cancellationToken);
-        return ReferenceEquals(check, CouponCodeCheck.None) ? context : context with { CouponCodes = check.Unlocked, RefusedCodes = check.Refused };
+        return ReferenceEquals(check, CouponCodeCheck.None) ? context : context with
+        {
+            CouponCodes = check.Unlocked,
+            RefusedCodes = check.Refused,
+            PartnerId = context.PartnerId ?? check.PartnerId, // a partner's code is that partner's traffic
+        };
     }
 
     private async Task<RuleSet> CurrentRuleSetAsync(CancellationToken cancellationToken)
@@ -94,7 +145,7 @@ public sealed class EvaluationService(
             foreach (var applied in result.Applied)
             {
                 var promotion = ruleSet.Find(applied.PromotionId)!;
-                if (promotion.Definition.Budgets.Count == 0 && promotion.Definition.PerCustomerLimit is null)
+                if (!HasCaps(promotion))
                 {
                     continue;
                 }
@@ -146,7 +197,10 @@ public sealed class EvaluationService(
         }
     }
 
-    private Quote IssueQuote(Guid quoteId, EvaluationResult result, Cart cart, EvaluationContext context, DateTimeOffset now, Guid? reservationId)
+    /// <summary>The cart hash covers what the storefront sent (<paramref name="requested"/>), which is what its order will
+    /// report; the partner is the one the evaluation credited, a partner code's included.</summary>
+    private Quote IssueQuote(
+        Guid quoteId, EvaluationResult result, Cart cart, EvaluationContext requested, Guid? partnerId, DateTimeOffset now, Guid? reservationId)
     {
         var issuedAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
         return signer.Sign(new Quote
@@ -156,12 +210,17 @@ public sealed class EvaluationService(
             ExpiresAt = issuedAt + options.Value.QuoteLifetime,
             RuleSetVersion = result.RuleSetVersion,
             Currency = result.Currency,
-            CartHash = CartFingerprint.Of(cart, context),
+            CartHash = CartFingerprint.Of(cart, requested),
             DiscountTotal = result.Totals.DiscountTotal,
             GrandTotal = result.Totals.GrandTotal,
             Promotions = [.. result.Applied.Select(applied => new QuotedPromotion(applied.PromotionId, applied.Version, applied.Amount, applied.Code))],
             ReservationId = reservationId,
-            PartnerId = context.PartnerId,
+            PartnerId = partnerId,
         });
     }
 }
+
+/// <summary>A reservation made at order time, or the promotion whose cap refused it.</summary>
+public sealed record QuotedReservation(Guid? ReservationId, RefusedPromotion? Refused);
+
+public sealed record RefusedPromotion(Guid PromotionId, string Reason);

@@ -66,7 +66,24 @@ public sealed class OrderVerificationService(
             (outcome, mismatch) = !sameCart ? (VerificationOutcomes.Mismatch, MismatchReasons.CartChanged)
                 : charged != quote.GrandTotal || chargedDiscount != quote.DiscountTotal ? (VerificationOutcomes.Mismatch, MismatchReasons.ChargedDiffers)
                 : (VerificationOutcomes.Honoured, null);
-            if (outcome == VerificationOutcomes.Honoured)
+
+            // A discount the storefront charged was given away, as quoted or not: its budget use counts.
+            var discountGiven = outcome == VerificationOutcomes.Honoured || chargedDiscount > 0;
+            if (discountGiven && quote.ReservationId is null)
+            {
+                // A product-page or cart quote reserved nothing: its capped promotions count now, when the order is placed.
+                var reserved = await evaluations.ReserveQuotedAsync(
+                    quote.Promotions, context with { PartnerId = context.PartnerId ?? quote.PartnerId }, now, cancellationToken);
+                if (reserved.Refused is { } refused && outcome == VerificationOutcomes.Honoured)
+                {
+                    (outcome, mismatch) = (VerificationOutcomes.Mismatch, refused.Reason);
+                    expected = PromotionEvaluator.Evaluate(ruleSets.Current, cart, context with { At = now },
+                        new Dictionary<Guid, string> { [refused.PromotionId] = refused.Reason }).Totals.GrandTotal;
+                }
+
+                keep = reserved.ReservationId;
+            }
+            else if (discountGiven)
             {
                 (keep, giveBack) = (quote.ReservationId, null);
             }
@@ -127,6 +144,11 @@ public sealed class OrderVerificationService(
             // The same order, verified concurrently: the winner's answer stands and nothing of ours was written.
             await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
+            if (keep is { } ours && ours != quote.ReservationId)
+            {
+                await ledger.ReleaseAsync(ours, cancellationToken); // reserved for this attempt only: the winner counted the order
+            }
+
             var winner = await FindAsync(orderId, cancellationToken)
                 ?? throw new InvalidOperationException($"Order {orderId} violated uniqueness but cannot be read.");
             return Replay(winner, quote.Id);

@@ -55,8 +55,12 @@ public sealed record EvaluationContext
     public Touchpoint Touchpoint { get; init; } = Touchpoint.Cart;
     public required DateTimeOffset At { get; init; }
 
-    /// <summary>The stable id rollouts hash: customer id, else visitor id, else null (not in any partial rollout).</summary>
-    public string? StickyId => Customer.Id ?? VisitorId;
+    /// <summary>
+    /// The stable id rollouts and experiments hash: the visitor id, else the customer id, else null (not in any partial
+    /// rollout). Visitor first: a shopper who signs in between the product page and checkout keeps the visitor id, and
+    /// so keeps the assignment the product page showed.
+    /// </summary>
+    public string? StickyId => VisitorId ?? Customer.Id;
 }
 
 public sealed record Cart
