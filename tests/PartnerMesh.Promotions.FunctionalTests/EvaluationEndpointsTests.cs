@@ -152,6 +152,48 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
     }
 
     [Fact]
+    public async Task Evaluate_CombinesWithAndLowestDiscountMode_OverHttp()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var onlyThisCart = new JsonArray(new JsonObject { ["type"] = "items", ["filter"] = new JsonObject { ["productIds"] = new JsonArray(product) } });
+        var items = PromotionsTestClient.PercentOffProduct(product, 10);
+        items["combinesWith"] = new JsonObject { ["order"] = false };
+        var itemsId = await _admin.PublishAsync(items);
+        var tenOff = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "10 % off the order", ["conditions"] = onlyThisCart.DeepClone(),
+            ["action"] = new JsonObject { ["type"] = "percentOffOrder", ["percent"] = 10 },
+        });
+        var twentyOff = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "20 % off the order", ["conditions"] = onlyThisCart.DeepClone(),
+            ["action"] = new JsonObject { ["type"] = "percentOffOrder", ["percent"] = 20 },
+        });
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 100m, null));
+
+        var stacked = await _storefront.EvaluateAsync(cart);
+        Assert.NotNull(stacked.Applied(itemsId));
+        Assert.Equal("not_combinable", stacked.RejectionReason(tenOff));
+        Assert.Equal("not_combinable", stacked.RejectionReason(twentyOff));
+
+        (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{itemsId}/pause", new JsonObject(), Ct)).EnsureSuccessStatusCode();
+        try
+        {
+            var settings = await (await _admin.PutAsJsonAsync("/api/promotions/settings", new JsonObject { ["stackingMode"] = "lowestDiscount" }, Ct))
+                .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+            Assert.Equal("lowestDiscount", settings["stackingMode"]!.GetValue<string>());
+            var lowest = await _storefront.EvaluateAsync(cart);
+            Assert.Null(lowest.Applied(itemsId));
+            Assert.NotNull(lowest.Applied(tenOff));
+            Assert.Equal("not_lowest_discount", lowest.RejectionReason(twentyOff));
+        }
+        finally
+        {
+            (await _admin.PutAsJsonAsync("/api/promotions/settings", new JsonObject { ["stackingMode"] = "stack" }, Ct)).EnsureSuccessStatusCode();
+        }
+    }
+
+    [Fact]
     public async Task Evaluate_KillSwitch_StopsEveryPromotion_UntilSwitchedBack()
     {
         var product = PromotionsTestClient.UniqueProduct();

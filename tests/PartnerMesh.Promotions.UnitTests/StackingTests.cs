@@ -148,6 +148,50 @@ public sealed class StackingTests
     }
 
     [Fact]
+    public void Evaluate_LowestDiscount_KeepsTheSmallestPromotionPerClass()
+    {
+        var rules = Rules(StackingMode.LowestDiscount,
+            Definition(new PercentOffItems(10m)),
+            Definition(new FixedOffItems(15.00m, Products("shoe"))),
+            Definition(new PercentOffOrder(10m)),
+            Definition(new FixedOffOrder(5.00m)));
+
+        var result = Evaluate(rules, Hundred);
+
+        Assert.Equal([Id(1), Id(4)], result.Applied.Select(applied => applied.PromotionId));
+        Assert.Equal(10.00m, AppliedOf(result, 1).Amount);
+        Assert.Equal(ReasonCodes.NotLowestDiscount, ReasonOf(result, 2));
+        Assert.Equal(ReasonCodes.NotLowestDiscount, ReasonOf(result, 3));
+        Assert.Equal(90.00m, result.Totals.GrandTotal); // 100 − 10 − 5 + 5 shipping
+    }
+
+    [Fact]
+    public void Evaluate_CombinesWith_EachMustAllowTheOthersClass_InEveryMode()
+    {
+        var itemsNotWithOrder = Definition(new PercentOffItems(10m)) with { CombinesWith = new CombinesWith(Order: false) };
+        var orderDefault = Definition(new FixedOffOrder(5.00m));
+        var shipping = Definition(new FreeShipping());
+
+        foreach (var mode in new[] { StackingMode.Stack, StackingMode.BestDeal, StackingMode.LowestDiscount })
+        {
+            var result = Evaluate(Rules(mode, itemsNotWithOrder, orderDefault, shipping), Hundred);
+
+            Assert.Equal([Id(1), Id(3)], result.Applied.Select(applied => applied.PromotionId));
+            Assert.Equal(ReasonCodes.NotCombinable, ReasonOf(result, 2));
+        }
+
+        var orderNotWithItems = Definition(new FixedOffOrder(5.00m)) with { CombinesWith = new CombinesWith(Item: false) };
+        var reverse = Evaluate(Rules(Definition(new PercentOffItems(10m)), orderNotWithItems), Hundred);
+        Assert.Equal([Id(1)], reverse.Applied.Select(applied => applied.PromotionId));
+        Assert.Equal(ReasonCodes.NotCombinable, ReasonOf(reverse, 2));
+
+        var itemsNotWithItems = Definition(new PercentOffItems(10m)) with { CombinesWith = new CombinesWith(Item: false) };
+        var sameClass = Evaluate(Rules(itemsNotWithItems, Definition(new FixedOffItems(5.00m, Products("hat")))), Hundred);
+        Assert.Equal([Id(1)], sameClass.Applied.Select(applied => applied.PromotionId));
+        Assert.Equal(ReasonCodes.NotCombinable, ReasonOf(sameClass, 2));
+    }
+
+    [Fact]
     public void Evaluate_TwoFreeShippingPromotions_AreIdempotent()
     {
         var one = Evaluate(Rules(Definition(new FreeShipping())), Hundred);

@@ -231,7 +231,7 @@ public static class PromotionAudit
                 _ => 0,
             };
             IEnumerable<AuditedPromotion> Chosen(List<AuditedPromotion> candidates) =>
-                mode == StackingMode.BestDeal ? candidates.OrderByDescending(Percent).Take(1) : candidates;
+                mode == StackingMode.Stack ? candidates : candidates.OrderByDescending(Percent).Take(1);
             var chosen = Chosen(items).Concat(Chosen(orders)).ToList();
             var remaining = chosen.Aggregate(1m, (left, promotion) => left * (1 - Percent(promotion) / 100m));
             var combined = decimal.Round((1 - remaining) * 100m, 2);

@@ -17,6 +17,10 @@ public sealed record PromotionDefinition
 
     public Exclusivity Exclusivity { get; init; } = Exclusivity.Stackable;
 
+    /// <summary>The stacking classes this promotion may be combined with (Shopify's <c>combinesWith</c>); null: every class.
+    /// Two promotions combine only when each allows the other's class.</summary>
+    public CombinesWith? CombinesWith { get; init; }
+
     /// <summary>The currency of every fixed amount in this promotion; a promotion without one is percent-only.</summary>
     public string? Currency { get; init; }
 
@@ -55,6 +59,17 @@ public enum Exclusivity
     StopAfterThis = 2,
 }
 
+/// <summary>Per stacking class, whether a promotion may be applied together with promotions of that class.</summary>
+public sealed record CombinesWith(bool Item = true, bool Order = true, bool Shipping = true)
+{
+    public bool Allows(StackingClass stackingClass) => stackingClass switch
+    {
+        StackingClass.Item => Item,
+        StackingClass.Order => Order,
+        _ => Shipping,
+    };
+}
+
 public enum StackingClass
 {
     Item = 0,
@@ -62,11 +77,16 @@ public enum StackingClass
     Shipping = 2,
 }
 
-/// <summary>Project-wide: stack every applicable promotion, or keep the single best one per stacking class.</summary>
+/// <summary>
+/// Project-wide: stack every applicable promotion, or keep one per stacking class — the one that gives the most
+/// (best deal, Talon.One's highestDiscount) or the least (Talon.One's lowestDiscount: a merchant who promises "one offer,
+/// never the most generous two").
+/// </summary>
 public enum StackingMode
 {
     Stack = 0,
     BestDeal = 1,
+    LowestDiscount = 2,
 }
 
 public sealed record Schedule(DateTimeOffset? StartsAt, DateTimeOffset? EndsAt)

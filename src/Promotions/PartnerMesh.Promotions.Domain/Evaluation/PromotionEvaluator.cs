@@ -61,9 +61,9 @@ public static class PromotionEvaluator
 
             ApplyOrReject(exclusive.Promotion, exclusive.Code, state, applied, rejected, gifts);
         }
-        else if (ruleSet.Mode == StackingMode.BestDeal)
+        else if (ruleSet.Mode is StackingMode.BestDeal or StackingMode.LowestDiscount)
         {
-            ApplyBestDeal(eligible, state, applied, rejected, gifts);
+            ApplyOnePerClass(eligible, state, applied, rejected, gifts, lowest: ruleSet.Mode == StackingMode.LowestDiscount);
         }
         else
         {
@@ -109,6 +109,7 @@ public static class PromotionEvaluator
         List<AppliedPromotion> applied, List<RejectedPromotion> rejected, List<GiftItem> gifts)
     {
         CompiledPromotion? stoppedBy = null;
+        var appliedPromotions = new List<CompiledPromotion>();
         foreach (var (promotion, code) in eligible)
         {
             if (stoppedBy is not null)
@@ -117,20 +118,33 @@ public static class PromotionEvaluator
                 continue;
             }
 
-            if (ApplyOrReject(promotion, code, state, applied, rejected, gifts)
-                && promotion.Definition.Exclusivity == Exclusivity.StopAfterThis)
+            if (NotCombinable(promotion, appliedPromotions) is { } rejection)
             {
-                stoppedBy = promotion;
+                rejected.Add(rejection);
+                continue;
+            }
+
+            if (ApplyOrReject(promotion, code, state, applied, rejected, gifts))
+            {
+                appliedPromotions.Add(promotion);
+                if (promotion.Definition.Exclusivity == Exclusivity.StopAfterThis)
+                {
+                    stoppedBy = promotion;
+                }
             }
         }
     }
 
-    /// <summary>Best deal: per stacking class (item, order, shipping), only the promotion that gives the most.</summary>
-    private static void ApplyBestDeal(
+    /// <summary>
+    /// Best deal or lowest discount: per stacking class (item, order, shipping), only the promotion that gives the most —
+    /// or the least, among those that give something.
+    /// </summary>
+    private static void ApplyOnePerClass(
         List<(CompiledPromotion Promotion, string? Code)> eligible, PricingState state,
-        List<AppliedPromotion> applied, List<RejectedPromotion> rejected, List<GiftItem> gifts)
+        List<AppliedPromotion> applied, List<RejectedPromotion> rejected, List<GiftItem> gifts, bool lowest)
     {
         CompiledPromotion? stoppedBy = null;
+        var appliedPromotions = new List<CompiledPromotion>();
         foreach (var group in eligible.GroupBy(entry => entry.Promotion.StackingClass).OrderBy(group => group.Key))
         {
             if (stoppedBy is not null)
@@ -140,28 +154,82 @@ public static class PromotionEvaluator
                 continue;
             }
 
-            var best = group.First();
-            var bestAmount = DiscountActions.Apply(best.Promotion, state.Clone()).Amount;
-            foreach (var entry in group.Skip(1))
+            // Promotions that cannot be combined with what earlier classes applied are out before the choice.
+            var combinable = new List<(CompiledPromotion Promotion, string? Code)>();
+            foreach (var entry in group)
             {
-                var amount = DiscountActions.Apply(entry.Promotion, state.Clone()).Amount;
-                if (amount > bestAmount)
+                if (NotCombinable(entry.Promotion, appliedPromotions) is { } rejection)
                 {
-                    (best, bestAmount) = (entry, amount);
+                    rejected.Add(rejection);
+                }
+                else
+                {
+                    combinable.Add(entry);
                 }
             }
 
-            foreach (var entry in group.Where(entry => !ReferenceEquals(entry.Promotion, best.Promotion)))
+            if (combinable.Count == 0)
             {
-                rejected.Add(Reject(entry.Promotion, ReasonCodes.NotBestDeal, $"promotion {best.Promotion.Id} gives more"));
+                continue;
             }
 
-            if (ApplyOrReject(best.Promotion, best.Code, state, applied, rejected, gifts)
-                && best.Promotion.Definition.Exclusivity == Exclusivity.StopAfterThis)
+            var chosen = combinable[0];
+            var chosenTrial = Trial(chosen.Promotion, state);
+            foreach (var entry in combinable.Skip(1))
             {
-                stoppedBy = best.Promotion;
+                var trial = Trial(entry.Promotion, state);
+                var better = lowest
+                    ? trial.GivesSomething && (!chosenTrial.GivesSomething || trial.Amount < chosenTrial.Amount)
+                    : trial.Amount > chosenTrial.Amount;
+                if (better)
+                {
+                    (chosen, chosenTrial) = (entry, trial);
+                }
+            }
+
+            foreach (var entry in combinable.Where(entry => !ReferenceEquals(entry.Promotion, chosen.Promotion)))
+            {
+                rejected.Add(lowest
+                    ? Reject(entry.Promotion, ReasonCodes.NotLowestDiscount, $"promotion {chosen.Promotion.Id} gives less (lowest-discount mode)")
+                    : Reject(entry.Promotion, ReasonCodes.NotBestDeal, $"promotion {chosen.Promotion.Id} gives more"));
+            }
+
+            if (ApplyOrReject(chosen.Promotion, chosen.Code, state, applied, rejected, gifts))
+            {
+                appliedPromotions.Add(chosen.Promotion);
+                if (chosen.Promotion.Definition.Exclusivity == Exclusivity.StopAfterThis)
+                {
+                    stoppedBy = chosen.Promotion;
+                }
             }
         }
+    }
+
+    /// <summary>What a promotion would give on the cart as it stands, and whether it gives anything (a gift counts).</summary>
+    private static (decimal Amount, bool GivesSomething) Trial(CompiledPromotion promotion, PricingState state)
+    {
+        var trial = DiscountActions.Apply(promotion, state.Clone());
+        return (trial.Amount, trial.Amount > 0 || trial.Gift is not null);
+    }
+
+    /// <summary>
+    /// Two promotions combine only when each allows the other's stacking class (<see cref="PromotionDefinition.CombinesWith"/>):
+    /// the first applied one that does not is named in the rejection.
+    /// </summary>
+    private static RejectedPromotion? NotCombinable(CompiledPromotion promotion, List<CompiledPromotion> appliedPromotions)
+    {
+        foreach (var other in appliedPromotions)
+        {
+            var allowsOther = promotion.Definition.CombinesWith?.Allows(other.StackingClass) ?? true;
+            var otherAllows = other.Definition.CombinesWith?.Allows(promotion.StackingClass) ?? true;
+            if (!allowsOther || !otherAllows)
+            {
+                return Reject(promotion, ReasonCodes.NotCombinable,
+                    $"does not combine with {other.StackingClass.ToString().ToLowerInvariant()} promotion {other.Id}, already applied");
+            }
+        }
+
+        return null;
     }
 
     private static bool ApplyOrReject(

@@ -9,6 +9,8 @@ public static class ReasonCodes
     public const string UsageLimitReached = "usage_limit_reached";
     public const string ExcludedByExclusivity = "excluded_by_exclusivity";
     public const string NotBestDeal = "not_best_deal";
+    public const string NotLowestDiscount = "not_lowest_discount";
+    public const string NotCombinable = "not_combinable";
     public const string CodeRequired = "code_required";
     public const string CodeInvalid = "code_invalid";
     public const string CodeUnknown = "code_unknown";
