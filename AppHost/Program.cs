@@ -33,7 +33,8 @@ var secondCoupons = builder.Configuration.GetValue("PartnerMesh:CouponsInstances
 var promotions = builder.AddService<Projects.PartnerMesh_Promotions_Api>(ResourceNames.PromotionsApi, portOffset: 2,
         postgres.AddDatabase(ResourceNames.PromotionsDb), tokenKeys, messaging, redis)
     .WithEnvironment("Promotions__QuoteSigningKey", quoteSigningKey)
-    .WithReference(coupons); // evaluation asks coupons about codes no promotion lists (docs/promotions.md)
+    .WithReference(coupons) // evaluation asks coupons about codes no promotion lists (docs/promotions.md)
+    .WithReference(attribution); // ... and attribution whose traffic a click id is, for partner-targeted promotions
 
 var surveys = builder.AddService<Projects.PartnerMesh_Surveys_Api>(ResourceNames.SurveysApi, portOffset: 4,
         postgres.AddDatabase(ResourceNames.SurveysDb), tokenKeys, messaging, redis)

@@ -3,9 +3,9 @@ namespace PartnerMesh.ServiceDefaults.Security;
 /// <summary>
 /// Who may sign service tokens, and which scopes each may grant. Only processes that vouch for a caller hold a signing
 /// key: the gateway (API keys: storefront, admin), the partner portal (partner sessions: partner) and promotions (its
-/// calls to coupons: storefront). A verifier rejects a token granting a scope its issuer may not grant, so a portal
-/// compromise cannot mint an admin token, and promotions' key is trusted by coupons alone (the AppHost gives nobody
-/// else its public key).
+/// calls to coupons about codes and to attribution about click ids: storefront). A verifier rejects a token granting a
+/// scope its issuer may not grant, so a portal compromise cannot mint an admin token, and promotions' key is trusted by
+/// coupons and attribution alone (the AppHost gives nobody else its public key).
 /// </summary>
 public static class ServiceTokenIssuers
 {
@@ -26,7 +26,7 @@ public static class ServiceTokenIssuers
 
     /// <summary>The issuers whose public keys <paramref name="service"/> is given: what the AppHost injects.</summary>
     public static IReadOnlyList<string> TrustedBy(string service) =>
-        service == ResourceNames.CouponsApi ? [Gateway, PartnerPortal, Promotions] : [Gateway, PartnerPortal];
+        service is ResourceNames.CouponsApi or ResourceNames.AttributionApi ? [Gateway, PartnerPortal, Promotions] : [Gateway, PartnerPortal];
 
     public static bool IsIssuer(string service) => Grants.ContainsKey(service);
 }

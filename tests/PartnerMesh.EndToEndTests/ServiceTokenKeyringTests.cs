@@ -7,7 +7,7 @@ namespace PartnerMesh.EndToEndTests;
 
 /// <summary>
 /// What the AppHost hands each process of the running system: a signing secret only to the three issuers, each its own;
-/// to every service only public keys, and promotions' key to coupons alone.
+/// to every service only public keys, and promotions' key to coupons and attribution alone.
 /// </summary>
 public sealed class ServiceTokenKeyringTests(SystemFixture system)
 {
@@ -36,7 +36,7 @@ public sealed class ServiceTokenKeyringTests(SystemFixture system)
         {
             var trusted = environment.Where(variable => variable.Key.StartsWith("ServiceIdentity__Issuers__", StringComparison.Ordinal)).ToList();
             Assert.Equal(service == "coupons-api" ? 3 : 2, trusted.Count);
-            Assert.Equal(service == "coupons-api", environment.ContainsKey("ServiceIdentity__Issuers__promotions-api__0"));
+            Assert.Equal(service is "coupons-api" or "attribution-api", environment.ContainsKey("ServiceIdentity__Issuers__promotions-api__0"));
             Assert.Equal(environments["gateway"]["ServiceIdentity__Issuers__gateway__0"], environment["ServiceIdentity__Issuers__gateway__0"]);
             Assert.All(trusted, variable =>
             {

@@ -31,6 +31,13 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
         /// <summary>Partner codes the fake coupons service knows: code → the promotion it unlocks and its partner.</summary>
         public System.Collections.Concurrent.ConcurrentDictionary<string, (Guid PromotionId, Guid PartnerId)> PartnerCodes { get; } = new();
 
+        /// <summary>Clicks the fake attribution service knows: click id → partner.</summary>
+        public System.Collections.Concurrent.ConcurrentDictionary<Guid, Guid> ClickPartners { get; } = new();
+
+        private int _clickLookups;
+
+        public int ClickLookups => Volatile.Read(ref _clickLookups);
+
         protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
         {
             base.ConfigureTestSettings(settings);
@@ -67,8 +74,16 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
                     _ => Results.Ok(new { valid = false, code, reason = "unknown" }),
                 };
             });
+            _coupons.MapGet("/api/attribution/clicks/{clickId:guid}", (Guid clickId) =>
+            {
+                Interlocked.Increment(ref _clickLookups);
+                return ClickPartners.TryGetValue(clickId, out var partner)
+                    ? Results.Ok(new { clickId, partnerId = partner, code = "abc", occurredAt = DateTimeOffset.UtcNow })
+                    : Results.NotFound();
+            });
             _coupons.StartAsync().GetAwaiter().GetResult();
             settings["services:coupons-api:http:0"] = $"http://127.0.0.1:{port}";
+            settings["services:attribution-api:http:0"] = $"http://127.0.0.1:{port}"; // the same fake answers for attribution
         }
 
         public override async ValueTask DisposeAsync()
@@ -129,6 +144,33 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
         Assert.NotNull(withCode.Applied(partnerOnlyId));
         Assert.Equal(partner, withCode["quote"]!["partnerId"]!.GetValue<Guid>());
         Assert.Equal("not_for_partner", withoutCode.RejectionReason(partnerOnlyId));
+    }
+
+    [Fact]
+    public async Task PartnersClick_IsThatPartnersTraffic_UnknownClickIsNot_AndAClickIsAskedAboutOnce()
+    {
+        var partner = Guid.NewGuid();
+        var product = PromotionsTestClient.UniqueProduct();
+        var partnerOnly = PromotionsTestClient.PercentOffProduct(product, 5, "partner traffic only");
+        partnerOnly["conditions"] = new JsonArray(new JsonObject { ["type"] = "partner", ["partnerIds"] = new JsonArray(partner) });
+        var id = await _admin.PublishAsync(partnerOnly);
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 40m, null));
+        var click = Guid.CreateVersion7();
+        _factory.ClickPartners[click] = partner;
+
+        var fromClick = await _storefront.EvaluateAsync(cart.With("clickId", click));
+        var lookups = _factory.ClickLookups;
+        var again = await _storefront.EvaluateAsync(cart.With("clickId", click).With("touchpoint", "checkout"));
+        var lookupsAfterAgain = _factory.ClickLookups;
+        var unknownClick = await _storefront.EvaluateAsync(cart.With("clickId", Guid.CreateVersion7()));
+        var otherPartnerNamed = await _storefront.EvaluateAsync(cart.With("clickId", click).With("partnerId", Guid.NewGuid()));
+
+        Assert.NotNull(fromClick.Applied(id));
+        Assert.Equal(partner, fromClick["quote"]!["partnerId"]!.GetValue<Guid>());
+        Assert.NotNull(again.Applied(id));
+        Assert.Equal(lookups, lookupsAfterAgain); // a click's partner is remembered
+        Assert.Equal("not_for_partner", unknownClick.RejectionReason(id));
+        Assert.Equal("not_for_partner", otherPartnerNamed.RejectionReason(id)); // the partner the storefront names wins
     }
 
     [Fact]

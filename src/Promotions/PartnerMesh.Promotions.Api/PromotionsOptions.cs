@@ -20,6 +20,9 @@ public sealed class PromotionsOptions
     /// <summary>How long an evaluation waits for the coupons service's answer about a code before reporting it unavailable.</summary>
     public TimeSpan CouponValidationTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long an evaluation waits for attribution to say whose traffic a click id is.</summary>
+    public TimeSpan ClickLookupTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often expired budget reservations are given back.</summary>
     public TimeSpan ReservationSweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -19,6 +19,8 @@ public sealed record RegisterClickResponse(Guid ClickId, Guid PartnerId, Guid Li
 
 public sealed record ClickSummaryResponse(Guid PartnerId, long Clicks, long DuplicateClicks, long UniqueVisitors, long PaidClicks, DateTimeOffset? LastClickAt);
 
+public sealed record ClickLookupResponse(Guid ClickId, Guid PartnerId, string Code, DateTimeOffset OccurredAt);
+
 public static class ClickEndpoints
 {
     public static RouteGroupBuilder MapClickEndpoints(this IEndpointRouteBuilder app)
@@ -26,9 +28,26 @@ public static class ClickEndpoints
         var group = app.MapGroup("/api/attribution/clicks").WithTags("Clicks");
         group.MapPost("/", RegisterClick).WithName(nameof(RegisterClick)).RequireAuthorization(PartnerMeshPolicies.Storefront)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{clickId:guid}", GetClick).WithName(nameof(GetClick)).RequireAuthorization(PartnerMeshPolicies.Storefront)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/api/attribution/partners/{partnerId:guid}/clicks/summary", Summary).WithName("PartnerClickSummary")
             .WithTags("Clicks").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin);
         return group;
+    }
+
+    /// <summary>
+    /// Whose traffic a click id is: for a storefront (and promotions, on its behalf) that has only the click id a
+    /// redirect gave it. The click's partner and when it happened, nothing about the shopper.
+    /// </summary>
+    private static async Task<Results<Ok<ClickLookupResponse>, ProblemHttpResult>> GetClick(
+        Guid clickId, AttributionDbContext db, CancellationToken cancellationToken)
+    {
+        var click = await db.Clicks.AsNoTracking().Where(click => click.Id == clickId)
+            .Select(click => new ClickLookupResponse(click.Id, click.PartnerId, click.Code, click.OccurredAt))
+            .SingleOrDefaultAsync(cancellationToken);
+        return click is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown click", detail: $"No click {clickId} is on record.")
+            : TypedResults.Ok(click);
     }
 
     private static async Task<Results<Created<RegisterClickResponse>, Ok<RegisterClickResponse>, ValidationProblem, ProblemHttpResult>> RegisterClick(

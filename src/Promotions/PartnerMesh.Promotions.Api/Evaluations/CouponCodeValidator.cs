@@ -22,7 +22,7 @@ public sealed record CouponCodeCheck(IReadOnlyDictionary<Guid, string> Unlocked,
 /// a 500, never a silent drop. Only when the AppHost gave promotions a reference to coupons (service discovery).
 /// </summary>
 public sealed class CouponCodeValidator(
-    HttpClient http, CouponsServiceToken serviceToken, IConfiguration configuration, IOptions<PromotionsOptions> options, ILogger<CouponCodeValidator> logger)
+    HttpClient http, OutboundServiceTokens serviceTokens, IConfiguration configuration, IOptions<PromotionsOptions> options, ILogger<CouponCodeValidator> logger)
 {
     public const string CouponServiceUnavailable = "coupon_service_unavailable";
     private const string UnknownCode = "unknown";
@@ -78,7 +78,7 @@ public sealed class CouponCodeValidator(
                 Content = JsonContent.Create(new ValidationRequest(code, new ValidationCustomer(context.Customer.Id, context.Customer.Email),
                     cartTotal, currency, context.PartnerId)),
             };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", serviceToken.Current());
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", serviceTokens.For(ResourceNames.CouponsApi));
             using var response = await http.SendAsync(request, timeout.Token);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
@@ -100,27 +100,5 @@ public sealed class CouponCodeValidator(
         }
 
         return new ValidationAnswer(false, null, CouponServiceUnavailable);
-    }
-}
-
-/// <summary>The token promotions calls coupons with: one signed token reused for a minute (well inside its lifetime),
-/// not one per code. A singleton, because the typed client that uses it is transient.</summary>
-public sealed class CouponsServiceToken(ServiceTokenIssuer tokens)
-{
-    private static readonly TimeSpan Reuse = TimeSpan.FromMinutes(1);
-    private CachedToken? _cached;
-
-    private sealed record CachedToken(string Token, DateTime Until);
-
-    public string Current()
-    {
-        if (Volatile.Read(ref _cached) is { } cached && cached.Until > DateTime.UtcNow)
-        {
-            return cached.Token;
-        }
-
-        var token = tokens.Issue(ResourceNames.CouponsApi, ResourceNames.PromotionsApi, [PartnerMeshScopes.Storefront], keyId: ResourceNames.PromotionsApi);
-        Volatile.Write(ref _cached, new CachedToken(token, DateTime.UtcNow + Reuse));
-        return token;
     }
 }

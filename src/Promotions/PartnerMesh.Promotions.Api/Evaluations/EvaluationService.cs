@@ -16,7 +16,7 @@ namespace PartnerMesh.Promotions.Api.Evaluations;
 /// </summary>
 public sealed class EvaluationService(
     RuleSetProvider ruleSets, BudgetLedger ledger, BudgetStatusCache budgetStatus, ReservationGate reservationGate, QuoteSigner signer,
-    CouponCodeValidator coupons, ExposureRecorder exposures, EvaluationLogRecorder log,
+    CouponCodeValidator coupons, ClickPartnerLookup clicks, ExposureRecorder exposures, EvaluationLogRecorder log,
     IOptions<PromotionsOptions> options, TimeProvider timeProvider, PromotionsMetrics metrics)
 {
     private static readonly TimeSpan RuleSetWait = TimeSpan.FromSeconds(10);
@@ -27,7 +27,7 @@ public sealed class EvaluationService(
         var ruleSet = await CurrentRuleSetAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
         var (cart, requested) = EvaluateRequestRules.ToDomain(request, now);
-        var context = await WithCouponCodesAsync(ruleSet, cart, requested, cancellationToken);
+        var context = await WithTrafficAsync(ruleSet, cart, requested, cancellationToken);
         var (result, reservationId, quoteId) = await EvaluateWithBudgetsAsync(ruleSet, cart, context, now, cancellationToken);
         var quote = IssueQuote(quoteId, result, cart, requested, context.PartnerId, now, reservationId);
         if (result.Exposures.Count > 0)
@@ -48,7 +48,7 @@ public sealed class EvaluationService(
         var ruleSet = new RuleSet(live.Version, live.Promotions.Where(existing => existing.Id != promotion.Id).Append(compiled), live.Mode, killSwitch: false,
             live.Experiments);
         var (cart, context) = EvaluateRequestRules.ToDomain(request, timeProvider.GetUtcNow());
-        context = await WithCouponCodesAsync(ruleSet, cart, context, cancellationToken);
+        context = await WithTrafficAsync(ruleSet, cart, context, cancellationToken);
         return EvaluationResponse.From(PromotionEvaluator.Evaluate(ruleSet, cart, context), null);
     }
 
@@ -58,7 +58,7 @@ public sealed class EvaluationService(
     {
         var ruleSet = await CurrentRuleSetAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
-        context = await WithCouponCodesAsync(ruleSet, cart, context, cancellationToken);
+        context = await WithTrafficAsync(ruleSet, cart, context, cancellationToken);
         var (result, reservationId, _) = await EvaluateWithBudgetsAsync(ruleSet, cart, context with { At = now, Touchpoint = Touchpoint.Checkout }, now, cancellationToken);
         return (result, reservationId);
     }
@@ -109,8 +109,19 @@ public sealed class EvaluationService(
     private static bool HasCaps(CompiledPromotion promotion) =>
         promotion.Definition.Budgets.Count > 0 || promotion.Definition.PerCustomerLimit is not null;
 
-    private async Task<EvaluationContext> WithCouponCodesAsync(RuleSet ruleSet, Cart cart, EvaluationContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whose traffic the cart is and which entered codes the coupons service vouches for. A click id without a partner is
+    /// resolved first (when anything live targets partners), so coupons checks partner codes against the click's partner;
+    /// then a valid partner code names the partner when nothing else did.
+    /// </summary>
+    private async Task<EvaluationContext> WithTrafficAsync(RuleSet ruleSet, Cart cart, EvaluationContext context, CancellationToken cancellationToken)
     {
+        if (context is { PartnerId: null, ClickId: { } clickId } && ruleSet.ConcernsPartners
+            && await clicks.PartnerOfAsync(clickId, cancellationToken) is { } clickPartner)
+        {
+            context = context with { PartnerId = clickPartner };
+        }
+
         var check = await coupons.CheckAsync(ruleSet, cart, context, cancellationToken);
         return ReferenceEquals(check, CouponCodeCheck.None) ? context : context with
         {

@@ -51,8 +51,10 @@ public static class HostingExtensions
         builder.Services.AddScoped<BudgetLedger>();
         builder.Services.AddScoped<EvaluationService>();
         builder.Services.AddServiceTokenIssuer(ServiceTokenIssuers.Promotions);
-        builder.Services.AddSingleton<CouponsServiceToken>();
+        builder.Services.AddSingleton<OutboundServiceTokens>();
         builder.Services.AddHttpClient<CouponCodeValidator>();
+        builder.Services.AddSingleton<ClickPartnerCache>();
+        builder.Services.AddHttpClient<ClickPartnerLookup>();
         builder.Services.AddScoped<OrderVerificationService>();
         builder.Services.AddScoped<ExperimentService>();
         builder.Services.AddScoped<PromotionAuditService>();

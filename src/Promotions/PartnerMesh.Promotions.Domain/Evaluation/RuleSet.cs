@@ -67,6 +67,8 @@ public sealed class RuleSet
         _byCode = Freeze(byCode);
         _unrestricted = [.. unrestricted];
         _byId = Promotions.ToFrozenDictionary(promotion => promotion.Id);
+        ConcernsPartners = Experiments.Any(experiment => experiment.PartnerId is not null)
+            || Promotions.Any(promotion => promotion.PartnerIds.Count > 0 || promotion.Definition.Budgets.Any(budget => budget.Scope == BudgetScope.Partner));
     }
 
     public static RuleSet Empty { get; } = new(0, []);
@@ -75,6 +77,10 @@ public sealed class RuleSet
     public StackingMode Mode { get; }
     public bool KillSwitch { get; }
     public IReadOnlyList<CompiledPromotion> Promotions { get; }
+
+    /// <summary>Whether anything live depends on whose traffic a cart is (a partner condition, a per-partner budget, a
+    /// partner-scoped experiment): only then is a click id worth resolving to its partner.</summary>
+    public bool ConcernsPartners { get; }
 
     /// <summary>The running experiments; a promotion belongs to at most one.</summary>
     public IReadOnlyList<ExperimentDefinition> Experiments { get; }
