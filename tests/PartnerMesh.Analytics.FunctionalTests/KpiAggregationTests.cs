@@ -152,7 +152,7 @@ public class KpiAggregationTests(BehaviourApiFactory factory) : IClassFixture<Be
     }
 
     [Fact]
-    public async Task CartWithItems_IdleBeyondTheIdleTime_IsAbandonedAndPublished_ThenRecoveredByItsOrder()
+    public async Task CartWithItems_IdleBeyondTheIdleTime_IsAbandonedAndPublished_ThenRecoveredByItsOrder_AndTheRecoveryPublished()
     {
         var campaign = Campaign();
         var cart = "cart-" + campaign;
@@ -181,6 +181,12 @@ public class KpiAggregationTests(BehaviourApiFactory factory) : IClassFixture<Be
 
         var recovered = (await factory.WaitForReportAsync(url, r => r.Total().RecoveredCarts == 1, Ct)).Total();
         Assert.Equal((1L, 1m), (recovered.AbandonedCarts, recovered.CartRecoveryRate));
+        var recoveries = (await factory.QueryDbAsync(db => db.Set<PartnerMesh.Outbox.OutboxMessage>().AsNoTracking()
+            .Where(m => m.MessageUrn == "urn:message:partnermesh:analytics:cart-recovered:v1").ToListAsync(Ct)))
+            .Select(m => System.Text.Json.JsonSerializer.Deserialize<CartRecovered>(m.Payload, EventLog.Json)!)
+            .Where(m => m.CartId == cart || m.CartId == ordered).ToList();
+        var recovery = Assert.Single(recoveries); // the cart ordered before it went stale was never abandoned: nothing to recover
+        Assert.Equal((cart, "o-" + cart, "cust-" + campaign), (recovery.CartId, recovery.OrderId, recovery.CustomerId));
     }
 
     [Fact]

@@ -491,4 +491,61 @@ public class CreationIdempotencyTests(AttributionApiFactory factory) : IClassFix
         Assert.Equal(first, again);
         Assert.Single(await factory.OutboxEventsAsync<PartnerRegistered>(e => e.PartnerId == first.Id));
     }
+
+    [Fact]
+    public async Task CreateProgramAndPartner_SameIdempotencyKeyWithADifferentBody_Returns409AndCreatesNothing()
+    {
+        var programKey = Guid.NewGuid().ToString("N");
+        var partnerKey = Guid.NewGuid().ToString("N");
+        var email = AttributionClientExtensions.UniqueEmail();
+        await (await PostAsync("/api/attribution/programs", new { name = "First", currency = "EUR" }, programKey)).ShouldBeAsync<ProgramResponse>(HttpStatusCode.Created);
+        await (await PostAsync("/api/attribution/partners", new { name = "First", email, kind = "affiliate", commissionRate = 0.1 }, partnerKey))
+            .ShouldBeAsync<Api.Partners.PartnerResponse>(HttpStatusCode.Created);
+
+        var secondEmail = AttributionClientExtensions.UniqueEmail();
+        var program = await PostAsync("/api/attribution/programs", new { name = $"Second {programKey}", currency = "EUR" }, programKey);
+        var partner = await PostAsync("/api/attribution/partners", new { name = "Second", email = secondEmail, kind = "affiliate", commissionRate = 0.1 }, partnerKey);
+
+        await program.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await partner.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.False(await factory.QueryDbAsync(db => db.Programs.AnyAsync(p => p.Name == $"Second {programKey}", Ct)));
+        Assert.False(await factory.QueryDbAsync(db => db.Partners.AnyAsync(p => p.Email == secondEmail, Ct)));
+    }
+
+    [Fact]
+    public async Task CreateLink_SameIdempotencyKey_Returns200WithTheSameGeneratedCode_ADifferentBodyIs409()
+    {
+        var partner = await _admin.CreatePartnerAsync();
+        var path = $"/api/attribution/partners/{partner.Id}/links";
+        var key = Guid.NewGuid().ToString("N");
+
+        var first = await (await PostAsync(path, new { targetUrl = "https://shop.example/a" }, key)).ShouldBeAsync<Api.Links.LinkResponse>(HttpStatusCode.Created);
+        var again = await (await PostAsync(path, new { targetUrl = "https://shop.example/a" }, key)).ShouldBeAsync<Api.Links.LinkResponse>(HttpStatusCode.OK);
+        var otherTarget = await PostAsync(path, new { targetUrl = "https://shop.example/b" }, key);
+        var otherPartner = await PostAsync($"/api/attribution/partners/{(await _admin.CreatePartnerAsync()).Id}/links", new { targetUrl = "https://shop.example/a" }, key);
+
+        Assert.Equal((first.Id, first.Code), (again.Id, again.Code));
+        await otherTarget.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await otherPartner.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(1, await factory.QueryDbAsync(db => db.Links.CountAsync(link => link.PartnerId == partner.Id, Ct)));
+        Assert.Single(await factory.OutboxEventsAsync<ReferralLinkCreated>(e => e.PartnerId == partner.Id));
+    }
+
+    [Fact]
+    public async Task CreateAgreement_SameIdempotencyKey_Returns200WithTheSameVersion_ADifferentBodyIs409()
+    {
+        var program = await _admin.CreateProgramAsync();
+        var path = $"/api/attribution/programs/{program.Id}/agreements";
+        var key = Guid.NewGuid().ToString("N");
+
+        var first = await (await PostAsync(path, new { title = "Terms", body = "Be fair." }, key)).ShouldBeAsync<AgreementResponse>(HttpStatusCode.Created);
+        var again = await (await PostAsync(path, new { title = "Terms", body = "Be fair." }, key)).ShouldBeAsync<AgreementResponse>(HttpStatusCode.OK);
+        var changed = await PostAsync(path, new { title = "Terms", body = "Be fairer." }, key);
+        var unkeyed = await (await PostAsync(path, new { title = "Terms", body = "Be fair." }, null)).ShouldBeAsync<AgreementResponse>(HttpStatusCode.Created);
+
+        Assert.Equal(first, again);
+        await changed.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal((1, 2), (first.Version, unkeyed.Version));
+        await (await PostAsync(path, new { title = "Terms", body = "Be fair." }, new string('k', 101))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
 }

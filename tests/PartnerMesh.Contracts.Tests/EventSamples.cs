@@ -259,6 +259,16 @@ internal static class EventSamples
             CustomerId = "c-42",
             Email = "ann@example.com",
         },
+        new CartRecovered
+        {
+            EventId = EventId,
+            OccurredAt = OccurredAt,
+            CartId = "cart-8812",
+            OrderId = "ORD-10042",
+            VisitorId = "v-5f2c",
+            CustomerId = "c-42",
+            Email = "ann@example.com",
+        },
         new ExperimentExposed
         {
             EventId = EventId,

@@ -158,9 +158,8 @@ public sealed class ConcurrencyTests(CouponsApiFactory factory) : IClassFixture<
             var undo = random.Next(4) switch
             {
                 0 => _storefront.PostAsync($"/api/coupons/redemptions/{orderId}/cancellation", null, Ct),
-                1 => _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", new JsonObject(), Ct),
-                2 => _storefront.PostAsync($"/api/coupons/redemptions/{orderId}/refund",
-                    new StringContent("""{"amount":10}""", System.Text.Encoding.UTF8, "application/json"), Ct),
+                1 => _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", new JsonObject { ["refundId"] = $"full-{orderId}" }, Ct),
+                2 => _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", new JsonObject { ["refundId"] = $"part-{orderId}", ["amount"] = 10 }, Ct),
                 _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)),
             };
             var second = random.Next(2) == 0

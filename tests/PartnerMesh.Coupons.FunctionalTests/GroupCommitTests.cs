@@ -267,17 +267,20 @@ public sealed class GroupCommitTests(CouponsApiFactory factory) : IClassFixture<
     {
         var now = DateTimeOffset.UtcNow;
         var partner = found.Code.PartnerId;
-        return new RedeemUse(found.Code, found.Campaign, CounterClaim.For(found.Campaign, found.Code, customerKey, partner), now,
-            orderId, customerKey, partner, null, orderTotal, "EUR", null, null);
+        return new RedeemUse(found.Code, found.Campaign, CounterClaim.For(found.Campaign, found.Code, Identity(customerKey), partner), now,
+            orderId, Identity(customerKey), partner, null, orderTotal, "EUR", null, null);
     }
 
     private static ReserveUse Reserve((CouponCode Code, Campaign Campaign) found, string? checkout, string? customerKey)
     {
         var now = DateTimeOffset.UtcNow;
         var partner = found.Code.PartnerId;
-        return new ReserveUse(found.Code, found.Campaign, CounterClaim.For(found.Campaign, found.Code, customerKey, partner), now,
-            checkout, customerKey, partner, null, 50m, "EUR", 600);
+        return new ReserveUse(found.Code, found.Campaign, CounterClaim.For(found.Campaign, found.Code, Identity(customerKey), partner), now,
+            checkout, Identity(customerKey), partner, null, 50m, "EUR", 600);
     }
+
+    /// <summary>The shopper known by this one key, as given.</summary>
+    private static CustomerIdentity Identity(string? customerKey) => new(customerKey, null);
 
     private static async Task<IReadOnlyList<JsonNode>> EventsOfAsync(CouponsApiFactory factory, string urnPart, Guid campaignId) =>
         [.. (await factory.OutboxEventsAsync(urnPart)).Where(payload => payload["campaignId"]?.GetValue<Guid>() == campaignId)];

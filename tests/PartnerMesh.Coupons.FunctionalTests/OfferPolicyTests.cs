@@ -5,7 +5,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerMesh.Contracts.Analytics;
 using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.Coupons.Api.IntegrationEvents;
 using PartnerMesh.Coupons.Api.Offers;
+using PartnerMesh.Outbox;
 using PartnerMesh.Redis.ContactFrequency;
 using PartnerMesh.Testing;
 using Xunit;
@@ -90,6 +92,39 @@ public sealed class OfferPolicyTests(CouponsApiFactory factory) : IClassFixture<
         var offer = Assert.Single(await OffersAsync(cart.CustomerId!, campaignId))!;
         Assert.InRange(offer["issuedAt"]!.GetValue<DateTimeOffset>(), published.AddMinutes(59), published.AddMinutes(62));
         Assert.Equal(0, await PendingAsync(cart.CartId, campaignId));
+    }
+
+    [Fact]
+    public async Task DelayedOffer_CartOrderedBeforeItIsDue_IsDropped_NoCodeIssued()
+    {
+        var campaignId = await OfferCampaignAsync(new JsonObject { ["delayMinutes"] = 60 });
+        var cart = Abandoned(customerId: $"cust-{Guid.NewGuid():N}");
+        var published = DateTimeOffset.UtcNow;
+        await factory.PublishAsync(cart);
+        await Eventually.UntilAsync(async () => await PendingAsync(cart.CartId, campaignId) == 1, because: "the offer is scheduled");
+
+        var recovered = Recovered(cart);
+        await factory.PublishAsync(recovered);
+        await factory.PublishAsync(recovered); // redelivery: the inbox applies it once
+
+        await Eventually.UntilAsync(async () => await PendingAsync(cart.CartId, campaignId) == 0, because: "the recovered cart's offer is dropped");
+        await IssueDueAtAsync(published.AddMinutes(61));
+        Assert.Empty(await OffersAsync(cart.CustomerId!, campaignId));
+    }
+
+    [Fact]
+    public async Task IssuedOffer_CartOrderedAfterwards_StaysTheShoppers()
+    {
+        var campaignId = await OfferCampaignAsync();
+        var cart = Abandoned(customerId: $"cust-{Guid.NewGuid():N}");
+        await factory.PublishAsync(cart);
+        var offer = await Eventually.GetAsync(async () => (await OffersAsync(cart.CustomerId!, campaignId)).SingleOrDefault(), because: "the offer is issued");
+        var consumed = await RecoveriesConsumedAsync();
+
+        await factory.PublishAsync(Recovered(cart));
+        await Eventually.UntilAsync(async () => await RecoveriesConsumedAsync() > consumed, because: "the recovery is consumed");
+
+        Assert.Equal(offer["code"]!.GetValue<string>(), Assert.Single(await OffersAsync(cart.CustomerId!, campaignId))!["code"]!.GetValue<string>());
     }
 
     [Fact]
@@ -182,6 +217,20 @@ public sealed class OfferPolicyTests(CouponsApiFactory factory) : IClassFixture<
         [.. (await (await _storefront.GetAsync($"/api/coupons/customers/{Uri.EscapeDataString(customer)}/offers", Ct))
             .ShouldBeAsync<JsonObject>(HttpStatusCode.OK))["offers"]!.AsArray()
             .Where(offer => campaignId is null || offer!["campaignId"]!.GetValue<Guid>() == campaignId)];
+
+    private Task<int> RecoveriesConsumedAsync() =>
+        factory.QueryDbAsync(db => db.Set<InboxMessage>().CountAsync(message => message.Consumer == nameof(DropRecoveredCartOffersConsumer), Ct));
+
+    private static CartRecovered Recovered(CartAbandoned cart) => new()
+    {
+        EventId = Guid.CreateVersion7(),
+        OccurredAt = DateTimeOffset.UtcNow,
+        CartId = cart.CartId,
+        OrderId = $"order-{Guid.NewGuid():N}",
+        VisitorId = cart.VisitorId,
+        CustomerId = cart.CustomerId,
+        Email = cart.Email,
+    };
 
     private static CartAbandoned Abandoned(string? customerId = null, string? email = null) => new()
     {

@@ -226,19 +226,19 @@ public sealed class RedemptionTests(CouponsApiFactory factory) : IClassFixture<C
         var reservationId = await _storefront.ReserveOkAsync(code);
         await (await _storefront.RedeemAsync(Redemption(code, "order-refund", reservationId, orderTotal: 100m))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
 
-        var partial = await (await _storefront.PostAsJsonAsync("/api/coupons/redemptions/order-refund/refund", new JsonObject { ["amount"] = 30 }, Ct))
+        var partial = await (await _storefront.PostAsJsonAsync("/api/coupons/redemptions/order-refund/refund", new JsonObject { ["refundId"] = "rf-1", ["amount"] = 30 }, Ct))
             .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
         Assert.Equal("redeemed", partial["redemptions"]![0]!["status"]!.GetValue<string>());
         Assert.Equal(30m, partial["redemptions"]![0]!["refundedAmount"]!.GetValue<decimal>());
         Assert.Equal(1, (await _admin.StatsAsync(campaignId)).Number("uses"));
 
-        var rest = await (await _storefront.PostAsJsonAsync("/api/coupons/redemptions/order-refund/refund", new JsonObject { ["amount"] = 70 }, Ct))
+        var rest = await (await _storefront.PostAsJsonAsync("/api/coupons/redemptions/order-refund/refund", new JsonObject { ["refundId"] = "rf-2", ["amount"] = 70 }, Ct))
             .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
         Assert.Equal("refunded", rest["redemptions"]![0]!["status"]!.GetValue<string>());
         var stats = await _admin.StatsAsync(campaignId);
         Assert.Equal((0, 1), (stats.Number("uses"), stats.Number("refunded")));
 
-        await (await _storefront.PostAsJsonAsync("/api/coupons/redemptions/order-refund/refund", new JsonObject(), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        await (await _storefront.PostAsJsonAsync("/api/coupons/redemptions/order-refund/refund", new JsonObject { ["refundId"] = "rf-3" }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
         Assert.Equal(0, (await _admin.StatsAsync(campaignId)).Number("uses")); // nothing given back twice
     }
 
@@ -247,24 +247,120 @@ public sealed class RedemptionTests(CouponsApiFactory factory) : IClassFixture<C
     {
         var (campaignId, code) = await _admin.CampaignWithCodeAsync();
         var orderId = await _storefront.ReserveAndRedeemAsync(code);
-        await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", new JsonObject { ["amount"] = -5 }, Ct))
+        await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", new JsonObject { ["refundId"] = "rf-neg", ["amount"] = -5 }, Ct))
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
 
-        await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", new JsonObject(), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", new JsonObject { ["refundId"] = $"rf-{orderId}" }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
 
         Assert.Equal(0, (await _admin.StatsAsync(campaignId)).Number("uses"));
     }
 
     [Fact]
-    public async Task Refund_WithoutAnyBody_IsFull()
+    public async Task Refund_WithoutRefundId_FullRefundGivenBackOnce_PartialCountsEachTime_BadIdIs400()
     {
         var (campaignId, code) = await _admin.CampaignWithCodeAsync();
-        var orderId = await _storefront.ReserveAndRedeemAsync(code);
+        var partialOrder = await _storefront.ReserveAndRedeemAsync(code);
+        var (_, otherCode) = await _admin.CampaignWithCodeAsync();
+        var fullOrder = await _storefront.ReserveAndRedeemAsync(otherCode);
 
-        var refunded = await (await _storefront.PostAsync($"/api/coupons/redemptions/{orderId}/refund", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{partialOrder}/refund", new JsonObject { ["refundId"] = new string('x', 101) }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{partialOrder}/refund", new JsonObject { ["amount"] = 10 }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var again = await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{partialOrder}/refund", new JsonObject { ["amount"] = 10 }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var full = await (await _storefront.PostAsync($"/api/coupons/redemptions/{fullOrder}/refund", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var fullAgain = await (await _storefront.PostAsync($"/api/coupons/redemptions/{fullOrder}/refund", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
 
-        Assert.Equal("refunded", refunded["redemptions"]![0]!["status"]!.GetValue<string>());
-        Assert.Equal(0, (await _admin.StatsAsync(campaignId)).Number("uses"));
+        Assert.Equal(20m, again["redemptions"]![0]!["refundedAmount"]!.GetValue<decimal>());
+        Assert.Equal((1, 1), ((await _admin.StatsAsync(campaignId)).Number("uses"), (await _admin.StatsAsync(campaignId)).Number("partiallyRefunded")));
+        Assert.Equal("refunded", full["redemptions"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal(full.ToJsonString(), fullAgain.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Refund_PartialRetriedWithSameRefundId_CountedOnce_SameAnswer()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync();
+        var orderId = $"order-{Guid.NewGuid():N}";
+        await (await _storefront.RedeemAsync(Redemption(code, orderId, await _storefront.ReserveOkAsync(code), orderTotal: 100m)))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var refund = new JsonObject { ["refundId"] = $"rf-{orderId}", ["amount"] = 50 };
+
+        var first = await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", refund, Ct);
+        var retries = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", refund, Ct)));
+
+        var firstBody = await first.ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(50m, firstBody["redemptions"]![0]!["refundedAmount"]!.GetValue<decimal>());
+        foreach (var retry in retries)
+        {
+            Assert.Equal(firstBody.ToJsonString(), (await retry.ShouldBeAsync<JsonObject>(HttpStatusCode.OK)).ToJsonString());
+            Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        }
+
+        var order = await (await _storefront.GetAsync($"/api/coupons/redemptions/{orderId}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(("redeemed", 50m), (order["redemptions"]![0]!["status"]!.GetValue<string>(), order["redemptions"]![0]!["refundedAmount"]!.GetValue<decimal>()));
+        var stats = await _admin.StatsAsync(campaignId);
+        Assert.Equal((1, 0, 1), (stats.Number("uses"), stats.Number("refunded"), stats.Number("partiallyRefunded")));
+    }
+
+    [Fact]
+    public async Task Refund_SameRefundIdWithAnotherAmount_Returns409_AndChangesNothing()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync();
+        var orderId = $"order-{Guid.NewGuid():N}";
+        await (await _storefront.RedeemAsync(Redemption(code, orderId, await _storefront.ReserveOkAsync(code), orderTotal: 100m)))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var refundId = $"rf-{orderId}";
+        await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", new JsonObject { ["refundId"] = refundId, ["amount"] = 50 }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        var otherAmount = await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", new JsonObject { ["refundId"] = refundId, ["amount"] = 20 }, Ct);
+        var full = await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", new JsonObject { ["refundId"] = refundId }, Ct);
+
+        Assert.Equal("refund_id_reused", await otherAmount.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+        Assert.Equal("refund_id_reused", await full.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+        var order = await (await _storefront.GetAsync($"/api/coupons/redemptions/{orderId}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(50m, order["redemptions"]![0]!["refundedAmount"]!.GetValue<decimal>());
+        Assert.Equal(1, (await _admin.StatsAsync(campaignId)).Number("uses"));
+    }
+
+    [Fact]
+    public async Task Refund_TwoDistinctPartialRefundsReachingTheTotal_AreFull_UseGivenBackOnce()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 1 });
+        var orderId = $"order-{Guid.NewGuid():N}";
+        await (await _storefront.RedeemAsync(Redemption(code, orderId, await _storefront.ReserveOkAsync(code), orderTotal: 100m)))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var first = new JsonObject { ["refundId"] = $"rf-a-{orderId}", ["amount"] = 40 };
+        var second = new JsonObject { ["refundId"] = $"rf-b-{orderId}", ["amount"] = 60 };
+
+        await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", first, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", first, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(1, (await _admin.StatsAsync(campaignId)).Number("uses"));
+        var done = await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", second, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", second, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal(("refunded", 100m), (done["redemptions"]![0]!["status"]!.GetValue<string>(), done["redemptions"]![0]!["refundedAmount"]!.GetValue<decimal>()));
+        var stats = await _admin.StatsAsync(campaignId);
+        Assert.Equal((0, 1), (stats.Number("uses"), stats.Number("refunded")));
+        Assert.Single(await factory.OutboxEventsAsync("coupon-restored"), node => node["orderId"]!.GetValue<string>() == orderId);
+        await _storefront.ReserveOkAsync(code); // the use is free again
+    }
+
+    [Fact]
+    public async Task Refund_RefundIdOfAnotherOrder_Returns409()
+    {
+        var (_, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 10 });
+        var first = await _storefront.ReserveAndRedeemAsync(code);
+        var second = await _storefront.ReserveAndRedeemAsync(code);
+        var refund = new JsonObject { ["refundId"] = $"rf-{first}" };
+        await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{first}/refund", refund, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        var response = await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{second}/refund", refund, Ct);
+
+        Assert.Equal("refund_id_reused", await response.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
     }
 
     [Fact]

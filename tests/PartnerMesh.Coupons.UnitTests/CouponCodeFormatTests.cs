@@ -49,4 +49,15 @@ public sealed class CouponCodeFormatTests
     [InlineData(null, null, null)]
     public void CustomerKeys_IdFirst_ElseNormalisedEmail(string? id, string? email, string? expected) =>
         Assert.Equal(expected, CustomerKeys.Of(id, email));
+
+    [Fact]
+    public void CustomerKeys_Identify_EveryKeyTheShopperPresents()
+    {
+        var both = CustomerKeys.Identify(" c-1 ", " Ann@Example.COM ");
+
+        Assert.Equal(("id:c-1", "email:ann@example.com", "id:c-1"), (both.IdKey, both.EmailKey, both.Key));
+        Assert.Equal(["email:ann@example.com", "id:c-1"], both.Keys);
+        Assert.True(both.Has("email:ann@example.com"));
+        Assert.Empty(CustomerKeys.Identify(" ", null).Keys);
+    }
 }

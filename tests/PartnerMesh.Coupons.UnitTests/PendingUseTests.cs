@@ -36,6 +36,6 @@ public sealed class PendingUseTests
         var now = DateTimeOffset.UnixEpoch;
         var campaign = new Campaign { Id = Guid.NewGuid(), Name = "c", PromotionId = Guid.NewGuid(), CreatedAt = now, CreatedBy = "test" };
         var code = new CouponCode { Id = Guid.NewGuid(), CampaignId = campaign.Id, Code = "CODE", Source = CodeSources.Manual, CreatedAt = now };
-        return new RedeemUse(code, campaign, CounterClaim.For(campaign, code, null, null), now, "order", null, null, null, 10m, "EUR", null, null);
+        return new RedeemUse(code, campaign, CounterClaim.For(campaign, code, null, null), now, "order", CustomerIdentity.None, null, null, 10m, "EUR", null, null);
     }
 }

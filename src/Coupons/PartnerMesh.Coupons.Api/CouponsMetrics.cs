@@ -54,7 +54,7 @@ public sealed class CouponsMetrics
 
     public void LeakFlagged(string reason) => _leaks.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
-    public void Offer(string result) => _offers.Add(1, Result(result));
+    public void Offer(string result, int offers = 1) => _offers.Add(offers, Result(result));
 
     public void PoolLow() => _poolLow.Add(1);
 

@@ -81,7 +81,21 @@ public sealed class Aggregator(
             });
         }
 
-        if (state.SegmentChanges.Count > 0)
+        foreach (var recovery in state.Recoveries)
+        {
+            db.AddIntegrationEvent(new CartRecovered
+            {
+                EventId = Guid.NewGuid(),
+                OccurredAt = recovery.At,
+                CartId = recovery.CartId,
+                OrderId = recovery.OrderId,
+                VisitorId = recovery.VisitorId,
+                CustomerId = recovery.CustomerId,
+                Email = recovery.Email,
+            });
+        }
+
+        if (state.SegmentChanges.Count > 0 || state.Recoveries.Count > 0)
         {
             // Only the outbox is left to save: the facts were written above and marked unchanged, so no second pass
             // over every tracked fact.

@@ -196,6 +196,10 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             {
                 cart.Status = CartStatuses.Recovered;
                 Count(cart.CreatedAt, cart.Dims, NoCurrency, a => a.RecoveredCarts++);
+                if (!replayed)
+                {
+                    state.Recoveries.Add(new CartRecovery(cartId, orderId, cart.VisitorId, cart.CustomerId, cart.Email, e.OccurredAt));
+                }
             }
             else if (cart.Status == CartStatuses.Open)
             {

@@ -20,6 +20,8 @@ public sealed class ProjectionState
 
     public List<SegmentChange> SegmentChanges { get; } = [];
 
+    public List<CartRecovery> Recoveries { get; } = [];
+
     public T Add<T>(T fact)
         where T : class
     {

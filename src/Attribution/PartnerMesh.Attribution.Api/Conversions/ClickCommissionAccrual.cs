@@ -95,9 +95,9 @@ public sealed class ClickCommissionAccrual(
         CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // The partner's lock serializes this with its sales: budgets sum its commissions.
-        var partner = await db.Partners.FromSql($"SELECT * FROM partners WHERE id = {partnerId} FOR UPDATE").AsNoTracking()
-            .SingleAsync(cancellationToken);
+        // The partner's (and program budget's) lock serializes this with its sales: budgets sum its commissions.
+        var partner = await book.LockForBookingAsync(partnerId, program, cancellationToken)
+            ?? throw new InvalidOperationException($"Partner {partnerId} vanished.");
         if (partner.Status != PartnerStatus.Active || !await book.AgreementAcceptedAsync(partner, cancellationToken))
         {
             return false;

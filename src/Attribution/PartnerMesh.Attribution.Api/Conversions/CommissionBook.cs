@@ -79,25 +79,58 @@ public sealed class CommissionBook(AttributionDbContext db, AttributionMetrics m
     }
 
     /// <summary>
-    /// The partner's attributed sales this calendar month (UTC), the one being booked included: what volume tiers count.
-    /// A plan without tiers needs no count (1).
+    /// Serializes a partner's bookings against its limits: the partner's row, then (when the program has a budget) the
+    /// program's row, in that order on every booking path so two paths never wait on each other. Tiers count the
+    /// partner's conversions and budgets sum commissions; without the program's row, bookings of different partners of one
+    /// program could each see the same remaining program budget.
     /// </summary>
-    public async Task<int> PeriodConversionsAsync(Partner partner, CommissionPlan plan, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <returns>The locked partner, or null when it does not exist.</returns>
+    public async Task<Partner?> LockForBookingAsync(Guid partnerId, PartnerProgram? program, CancellationToken cancellationToken)
+    {
+        var partner = await db.Partners.FromSql($"SELECT * FROM partners WHERE id = {partnerId} FOR UPDATE").AsNoTracking()
+            .SingleOrDefaultAsync(cancellationToken);
+        if (partner is not null && program?.Budget is not null)
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM programs WHERE id = {program.Id} FOR UPDATE", cancellationToken);
+        }
+
+        return partner;
+    }
+
+    /// <summary>
+    /// The partner's attributed sales in the calendar month (UTC) of <paramref name="orderedAt"/>, the one being booked
+    /// included: what volume tiers count. Orders refunded in full or cancelled do not count (partly refunded ones do). A
+    /// plan without tiers needs no count (1).
+    /// </summary>
+    public async Task<int> PeriodConversionsAsync(Partner partner, CommissionPlan plan, DateTimeOffset orderedAt, CancellationToken cancellationToken)
     {
         if (plan.Tiers is not { Count: > 0 })
         {
             return 1;
         }
 
-        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        return await db.Conversions.CountAsync(c => c.PartnerId == partner.Id && c.Attributed && c.CreatedAt >= monthStart, cancellationToken) + 1;
+        var (start, end) = Period(orderedAt);
+        return await db.Conversions.CountAsync(c => c.PartnerId == partner.Id && c.Attributed && c.OrderedAt >= start && c.OrderedAt < end
+            && c.Status != ConversionStatus.Refunded && c.Status != ConversionStatus.Cancelled, cancellationToken) + 1;
     }
 
-    /// <summary>The part of <paramref name="amount"/> the partner's and the program's budgets still allow (rejected entries free their share).</summary>
-    public async Task<decimal> CapByBudgetsAsync(
-        Partner partner, PartnerProgram? program, decimal amount, string currency, CancellationToken cancellationToken, Commission? pending = null)
+    /// <summary>The tier period (calendar month, UTC) an order falls in.</summary>
+    public static (DateTimeOffset Start, DateTimeOffset End) Period(DateTimeOffset orderedAt)
     {
-        var alreadyPending = pending is not null && pending.Currency == currency ? pending.Amount : 0m;
+        var utc = orderedAt.ToUniversalTime();
+        var start = new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        return (start, start.AddMonths(1));
+    }
+
+    /// <summary>
+    /// The part of <paramref name="amount"/> the partner's and the program's budgets still allow (rejected entries free
+    /// their share). <paramref name="pending"/>: entries of the same booking not saved yet (a sale and earlier milestones).
+    /// </summary>
+    public async Task<decimal> CapByBudgetsAsync(
+        Partner partner, PartnerProgram? program, decimal amount, string currency, CancellationToken cancellationToken,
+        IEnumerable<Commission>? pending = null)
+    {
+        var alreadyPending = (pending ?? []).Where(entry => entry.Currency == currency).Sum(entry => entry.Amount);
         var partnerBudget = partner.Budget ?? program?.PartnerBudget;
         if (partnerBudget is not null)
         {

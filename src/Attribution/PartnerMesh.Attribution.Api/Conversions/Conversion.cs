@@ -46,6 +46,12 @@ public sealed class Conversion
 
     public decimal RefundedAmount { get; set; }
 
+    /// <summary>
+    /// The scope of the customer credit whose order count includes this order (retention milestones count it); null when
+    /// it is in none: no customer, not attributed when recorded, or taken out by a full refund or cancellation.
+    /// </summary>
+    public Guid? CreditScope { get; set; }
+
     /// <summary><c>completed</c>, <c>partially-refunded</c>, <c>refunded</c> or <c>cancelled</c>.</summary>
     public string Status { get; set; } = ConversionStatus.Completed;
 

@@ -37,14 +37,13 @@ public sealed class ConversionReattribution(
             return false;
         }
 
-        var partner = await db.Partners.FromSql($"SELECT * FROM partners WHERE id = {codePartnerId} FOR UPDATE").AsNoTracking()
-            .SingleOrDefaultAsync(cancellationToken);
+        var programId = await db.Partners.Where(p => p.Id == codePartnerId).Select(p => (Guid?)p.ProgramId).SingleOrDefaultAsync(cancellationToken);
+        var program = programId is { } id ? await db.Programs.AsNoTracking().SingleAsync(p => p.Id == id, cancellationToken) : null;
+        var partner = await book.LockForBookingAsync(codePartnerId, program, cancellationToken);
         if (partner is null)
         {
             return false;
         }
-
-        var program = partner.ProgramId is { } programId ? await db.Programs.AsNoTracking().SingleAsync(p => p.Id == programId, cancellationToken) : null;
         if (conversion.Attributed && program is { CouponPrecedence: false })
         {
             return false;
@@ -92,12 +91,16 @@ public sealed class ConversionReattribution(
 
         var oldScope = conversion.ProgramId ?? Guid.Empty;
         var newScope = program?.Id ?? Guid.Empty;
-        await db.Database.ExecuteSqlAsync($"""
+        var moved = await db.Database.ExecuteSqlAsync($"""
             UPDATE customer_credits SET scope = {newScope}, partner_id = {partner.Id}
             WHERE scope = {oldScope} AND customer_id = {customerId} AND partner_id = {previousPartner}
               AND order_count = 1 AND first_conversion_at = {conversion.OrderedAt}
               AND ({newScope} = {oldScope} OR NOT EXISTS (SELECT 1 FROM customer_credits WHERE scope = {newScope} AND customer_id = {customerId}))
             """, cancellationToken);
+        if (moved > 0)
+        {
+            conversion.CreditScope = newScope;
+        }
     }
 
     /// <summary>Takes back what is left of every positive entry of the order (sale and milestones alike).</summary>
@@ -130,7 +133,7 @@ public sealed class ConversionReattribution(
         }
 
         var plan = program?.Plan ?? CommissionPlan.FlatRate(partner.CommissionRate);
-        var periodCount = await book.PeriodConversionsAsync(partner, plan, now, cancellationToken);
+        var periodCount = await book.PeriodConversionsAsync(partner, plan, conversion.OrderedAt, cancellationToken);
         var quote = CommissionCalculator.ForSale(plan, conversion.Amount, conversion.Currency, program?.Currency ?? conversion.Currency, conversion.Lines, periodCount);
         var capped = await book.CapByBudgetsAsync(partner, program, quote.Amount, quote.Currency, cancellationToken);
         note = capped == 0 ? ConversionService.NoteBudgetExhausted : capped < quote.Amount ? ConversionService.NoteBudgetCapped : null;

@@ -155,12 +155,8 @@ public sealed class ConversionService(
             {
                 // Serializes the partner's bookings: tiers count its conversions and budgets sum its commissions. A plan
                 // with neither books without it, so one busy partner's orders commit side by side.
-                partner = await db.Partners.FromSql($"SELECT * FROM partners WHERE id = {partnerId} FOR UPDATE").AsNoTracking()
-                    .SingleAsync(cancellationToken);
-                if (program?.Budget is not null)
-                {
-                    await db.Database.ExecuteSqlAsync($"SELECT 1 FROM programs WHERE id = {program.Id} FOR UPDATE", cancellationToken);
-                }
+                partner = await book.LockForBookingAsync(partnerId, program, cancellationToken)
+                    ?? throw new InvalidOperationException($"Partner {partnerId} vanished.");
             }
 
             // Locked: the customer's order count (milestones, the count itself) as the customer's earlier orders left it.
@@ -189,7 +185,7 @@ public sealed class ConversionService(
             if (note is null)
             {
                 var plan = program?.Plan ?? CommissionPlan.FlatRate(partner.CommissionRate);
-                var periodCount = await book.PeriodConversionsAsync(partner, plan, now, cancellationToken);
+                var periodCount = await book.PeriodConversionsAsync(partner, plan, orderedAt, cancellationToken);
                 var quote = CommissionCalculator.ForSale(plan, amount, currency, program?.Currency ?? currency, request.Lines, periodCount);
                 var capped = await book.CapByBudgetsAsync(partner, program, quote.Amount, quote.Currency, cancellationToken);
                 if (capped < quote.Amount)
@@ -237,13 +233,17 @@ public sealed class ConversionService(
                 {
                     foreach (var milestone in CommissionCalculator.MilestonesReached(plan, credit.OrderCount + 1, credit.FirstConversionAt, orderedAt))
                     {
-                        var key = milestone.OrderCount is { } count ? $"milestone:{scope}:{customer}:orders:{count}" : $"milestone:{scope}:{customer}:days:{milestone.ActiveDays}";
-                        if (await db.Commissions.AnyAsync(c => c.EntryKey == key, cancellationToken))
+                        var key = await MilestoneKeyAsync(
+                            milestone.OrderCount is { } count ? $"milestone:{scope}:{customer}:orders:{count}" : $"milestone:{scope}:{customer}:days:{milestone.ActiveDays}",
+                            conversionId, cancellationToken);
+                        if (key is null)
                         {
                             continue;
                         }
 
-                        var bonus = await book.CapByBudgetsAsync(partner, program, Money.Round(milestone.Bonus, program.Currency), program.Currency, cancellationToken, pending: sale);
+                        // Everything this conversion books counts against the budgets: the sale and the milestones before this one.
+                        var pending = milestones.Select(pair => pair.Entry).Prepend(sale).OfType<Commission>();
+                        var bonus = await book.CapByBudgetsAsync(partner, program, Money.Round(milestone.Bonus, program.Currency), program.Currency, cancellationToken, pending);
                         if (bonus <= 0)
                         {
                             continue;
@@ -334,6 +334,28 @@ public sealed class ConversionService(
     public Task<Conversion?> FindAsync(string orderId, CancellationToken cancellationToken) =>
         db.Conversions.AsNoTracking().SingleOrDefaultAsync(conversion => conversion.OrderId == orderId, cancellationToken);
 
+    /// <summary>
+    /// The entry key for a milestone of the customer, or null when the milestone is already earned. A milestone whose
+    /// every bonus was taken back (the order that earned it was refunded in full or cancelled) can be earned again, by
+    /// the order that now reaches it, under a key naming that conversion.
+    /// </summary>
+    private async Task<string?> MilestoneKeyAsync(string key, Guid conversionId, CancellationToken cancellationToken)
+    {
+        var earned = await db.Commissions.AsNoTracking().Where(c => c.EntryKey == key || c.EntryKey.StartsWith(key + ":"))
+            .Select(c => new { c.Id, c.Amount, c.Status }).ToListAsync(cancellationToken);
+        if (earned.Count == 0)
+        {
+            return key;
+        }
+
+        var ids = earned.Select(entry => entry.Id).ToList();
+        var takenBack = await db.Commissions.Where(c => c.OriginalCommissionId != null && ids.Contains(c.OriginalCommissionId.Value))
+            .SumAsync(c => (decimal?)c.Amount, cancellationToken) ?? 0m;
+        // A rejected bonus stays earned: review said no, and a later order must not pay it after all.
+        var live = earned.Any(entry => entry.Status == CommissionStatus.Rejected) || earned.Sum(entry => entry.Amount) + takenBack > 0;
+        return live ? null : $"{key}:{conversionId}";
+    }
+
     private static bool BookingsCountAgainstLimits(Partner partner, PartnerProgram? program) =>
         program?.Plan.Tiers is { Count: > 0 } || program?.Budget is not null || (partner.Budget ?? program?.PartnerBudget) is not null;
 
@@ -393,7 +415,7 @@ public sealed class ConversionService(
             db.AddIntegrationEvent(new PartnerTierReached
             {
                 EventId = Guid.CreateVersion7(now), OccurredAt = now, PartnerId = partner.Id, ProgramId = program!.Id, Tier = tier.Tier,
-                Rate = tier.Rate ?? program.Plan.Rate ?? 0m, Period = $"{now:yyyy-MM}", PeriodConversions = tier.Count,
+                Rate = tier.Rate ?? program.Plan.Rate ?? 0m, Period = $"{CommissionBook.Period(conversion.OrderedAt).Start:yyyy-MM}", PeriodConversions = tier.Count,
             });
         }
 
@@ -401,6 +423,7 @@ public sealed class ConversionService(
         if (customerId is not null)
         {
             var scope = program?.Id ?? Guid.Empty;
+            conversion.CreditScope = scope;
             if (credit is null)
             {
                 db.CustomerCredits.Add(new CustomerCredit

@@ -77,6 +77,15 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
         var isFull = conversion.RefundedAmount + amount == conversion.Amount;
         conversion.RefundedAmount += amount;
         conversion.Status = kind == "cancellation" ? ConversionStatus.Cancelled : isFull ? ConversionStatus.Refunded : ConversionStatus.PartiallyRefunded;
+        if (isFull && conversion.CreditScope is { } creditScope && conversion.CustomerId is { } customerId)
+        {
+            // The order no longer counts for the customer's milestones. Once only: the conversion leaves its credit here,
+            // and a replayed or second full refund never gets this far.
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE customer_credits SET order_count = order_count - 1 WHERE scope = {creditScope} AND customer_id = {customerId} AND order_count > 0",
+                cancellationToken);
+            conversion.CreditScope = null;
+        }
 
         var entries = await db.Commissions.Where(c => c.ConversionId == conversion.Id).ToListAsync(cancellationToken);
         var reversedInOrderCurrency = 0m;

@@ -85,9 +85,7 @@ public sealed class LeadService(
         var decision = AttributionDecision.Decide(terms with { CustomerCarriesCredit = false }, null, null, candidates, occurredAt);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var partner = decision.PartnerId is { } partnerId
-            ? await db.Partners.FromSql($"SELECT * FROM partners WHERE id = {partnerId} FOR UPDATE").AsNoTracking().SingleOrDefaultAsync(cancellationToken)
-            : null;
+        var partner = decision.PartnerId is { } partnerId ? await book.LockForBookingAsync(partnerId, program, cancellationToken) : null;
         var crediting = history.FirstOrDefault(click => click.Id == decision.ClickId);
         var leadKey = Guid.CreateVersion7(now);
         Commission? entry = null;

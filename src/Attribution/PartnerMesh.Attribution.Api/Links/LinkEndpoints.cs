@@ -31,13 +31,25 @@ public static class LinkEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<LinkResponse>, ValidationProblem, ProblemHttpResult>> CreateLink(
-        Guid partnerId, CreateLinkRequest request, AttributionDbContext db, LinkCache cache, TimeProvider timeProvider,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Created<LinkResponse>, Ok<LinkResponse>, ValidationProblem, ProblemHttpResult>> CreateLink(
+        Guid partnerId, CreateLinkRequest request, [Microsoft.AspNetCore.Mvc.FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        AttributionDbContext db, LinkCache cache, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (LinkRules.Validate(request) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        // A retry gets the link (and generated code) the first request created.
+        var fingerprint = IdempotencyKeys.Fingerprint(request, partnerId);
+        if (idempotencyKey is not null && await db.Links.AsNoTracking().SingleOrDefaultAsync(l => l.IdempotencyKey == idempotencyKey, cancellationToken) is { } existing)
+        {
+            return Replay(existing, fingerprint);
         }
 
         var owner = await LinkOwner.FindAsync(db, partnerId, cancellationToken);
@@ -60,12 +72,17 @@ public static class LinkEndpoints
         var attempts = request.Code is null ? GeneratedCodeAttempts : 1;
         for (var attempt = 1; ; attempt++)
         {
-            var link = NewLink(partnerId, request.Code ?? LinkCode.Generate(), request.TargetUrl!, db, timeProvider);
+            var link = NewLink(partnerId, request.Code ?? LinkCode.Generate(), request.TargetUrl!, idempotencyKey, fingerprint, db, timeProvider);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
                 await cache.ReplaceAsync(CachedLink.From(link, owner.ProgramId, owner.Status != PartnerStatus.Active));
                 return TypedResults.Created($"/api/attribution/partners/{partnerId}/links/{link.Id}", LinkResponse.From(link));
+            }
+            catch (DbUpdateException exception) when (exception.IsUniqueViolation(ReferralLinkConfiguration.UniqueIdempotencyKeyIndex))
+            {
+                db.ChangeTracker.Clear();
+                return Replay(await db.Links.AsNoTracking().SingleAsync(l => l.IdempotencyKey == idempotencyKey, cancellationToken), fingerprint);
             }
             catch (DbUpdateException exception) when (exception.IsUniqueViolation(ReferralLinkConfiguration.UniqueCodeIndex))
             {
@@ -81,6 +98,9 @@ public static class LinkEndpoints
                 }
             }
         }
+
+        static Results<Created<LinkResponse>, Ok<LinkResponse>, ValidationProblem, ProblemHttpResult> Replay(ReferralLink existing, string fingerprint) =>
+            IdempotencyKeys.Matches(existing.IdempotencyFingerprint, fingerprint) ? TypedResults.Ok(LinkResponse.From(existing)) : IdempotencyKeys.Reused();
     }
 
     private static async Task<Results<Ok<PageResponse<LinkResponse>>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> ListLinks(
@@ -142,7 +162,8 @@ public static class LinkEndpoints
         return TypedResults.Ok(LinkResponse.From(link));
     }
 
-    private static ReferralLink NewLink(Guid partnerId, string code, string targetUrl, AttributionDbContext db, TimeProvider timeProvider)
+    private static ReferralLink NewLink(
+        Guid partnerId, string code, string targetUrl, string? idempotencyKey, string fingerprint, AttributionDbContext db, TimeProvider timeProvider)
     {
         var now = timeProvider.GetUtcNowForStorage();
         var link = new ReferralLink
@@ -151,6 +172,8 @@ public static class LinkEndpoints
             PartnerId = partnerId,
             Code = code,
             TargetUrl = targetUrl,
+            IdempotencyKey = idempotencyKey,
+            IdempotencyFingerprint = idempotencyKey is null ? null : fingerprint,
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -12,6 +12,11 @@ public sealed class ReferralLink
 
     public bool Active { get; set; } = true;
 
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>What the creating request said (<see cref="Common.IdempotencyKeys.Fingerprint"/>): the key's retries must say the same.</summary>
+    public string? IdempotencyFingerprint { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -46,9 +46,10 @@ public static class PartnerEndpoints
             return keyProblem;
         }
 
+        var fingerprint = IdempotencyKeys.Fingerprint(request);
         if (idempotencyKey is not null && await db.Partners.AsNoTracking().SingleOrDefaultAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken) is { } existing)
         {
-            return TypedResults.Ok(PartnerResponse.From(existing));
+            return Replay(existing, fingerprint);
         }
 
         if (request.ProgramId is { } programId && !await db.Programs.AnyAsync(program => program.Id == programId, cancellationToken))
@@ -77,6 +78,7 @@ public static class PartnerEndpoints
             CustomerId = request.CustomerId,
             Budget = request.Budget,
             IdempotencyKey = idempotencyKey,
+            IdempotencyFingerprint = idempotencyKey is null ? null : fingerprint,
             CreatedAt = now,
         };
         db.Partners.Add(partner);
@@ -98,7 +100,7 @@ public static class PartnerEndpoints
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(PartnerConfiguration.UniqueIdempotencyKeyIndex))
         {
             db.ChangeTracker.Clear();
-            return TypedResults.Ok(PartnerResponse.From(await db.Partners.AsNoTracking().SingleAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken)));
+            return Replay(await db.Partners.AsNoTracking().SingleAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken), fingerprint);
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(PartnerConfiguration.UniqueEmailIndex))
         {
@@ -110,6 +112,9 @@ public static class PartnerEndpoints
         }
 
         return TypedResults.Created($"/api/attribution/partners/{partner.Id}", PartnerResponse.From(partner));
+
+        static Results<Created<PartnerResponse>, Ok<PartnerResponse>, ValidationProblem, ProblemHttpResult> Replay(Partner existing, string fingerprint) =>
+            IdempotencyKeys.Matches(existing.IdempotencyFingerprint, fingerprint) ? TypedResults.Ok(PartnerResponse.From(existing)) : IdempotencyKeys.Reused();
     }
 
     /// <summary>Onboarding and suspension. Links of a partner that is not active stop crediting at once (cache refreshed).</summary>

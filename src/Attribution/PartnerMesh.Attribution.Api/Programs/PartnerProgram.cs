@@ -48,6 +48,9 @@ public sealed class PartnerProgram
 
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>What the creating request said (<see cref="Common.IdempotencyKeys.Fingerprint"/>): the key's retries must say the same.</summary>
+    public string? IdempotencyFingerprint { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; set; }
@@ -83,6 +86,11 @@ public sealed class Agreement
     public required string Title { get; init; }
 
     public required string Body { get; init; }
+
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>What the creating request said (<see cref="Common.IdempotencyKeys.Fingerprint"/>): the key's retries must say the same.</summary>
+    public string? IdempotencyFingerprint { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
 }

@@ -39,7 +39,7 @@ public static class ProgramEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<ProgramResponse>, Ok<ProgramResponse>, ValidationProblem>> CreateProgram(
+    private static async Task<Results<Created<ProgramResponse>, Ok<ProgramResponse>, ValidationProblem, ProblemHttpResult>> CreateProgram(
         SaveProgramRequest request, [Microsoft.AspNetCore.Mvc.FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
         AttributionDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
@@ -53,9 +53,10 @@ public static class ProgramEndpoints
             return keyProblem;
         }
 
+        var fingerprint = IdempotencyKeys.Fingerprint(request);
         if (idempotencyKey is not null && await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken) is { } existing)
         {
-            return TypedResults.Ok(ProgramResponse.From(existing));
+            return Replay(existing, fingerprint);
         }
 
         var now = timeProvider.GetUtcNowForStorage();
@@ -68,6 +69,7 @@ public static class ProgramEndpoints
             Plan = CommissionPlan.FlatRate(0.10m),
             PlanVersion = 1,
             IdempotencyKey = idempotencyKey,
+            IdempotencyFingerprint = idempotencyKey is null ? null : fingerprint,
             CreatedAt = now,
         };
         Apply(program, request, now);
@@ -80,10 +82,13 @@ public static class ProgramEndpoints
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(ProgramConfiguration.UniqueIdempotencyKeyIndex))
         {
             db.ChangeTracker.Clear();
-            return TypedResults.Ok(ProgramResponse.From(await db.Programs.AsNoTracking().SingleAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken)));
+            return Replay(await db.Programs.AsNoTracking().SingleAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken), fingerprint);
         }
 
         return TypedResults.Created($"/api/attribution/programs/{program.Id}", ProgramResponse.From(program));
+
+        static Results<Created<ProgramResponse>, Ok<ProgramResponse>, ValidationProblem, ProblemHttpResult> Replay(PartnerProgram existing, string fingerprint) =>
+            IdempotencyKeys.Matches(existing.IdempotencyFingerprint, fingerprint) ? TypedResults.Ok(ProgramResponse.From(existing)) : IdempotencyKeys.Reused();
     }
 
     private static async Task<Results<Ok<ProgramResponse>, ValidationProblem, ProblemHttpResult>> UpdateProgram(
@@ -179,8 +184,9 @@ public static class ProgramEndpoints
         return TypedResults.Ok(versions.Select(version => new PlanVersionResponse(version.Version, version.Plan, version.EffectiveFrom)).ToList());
     }
 
-    private static async Task<Results<Created<AgreementResponse>, ValidationProblem, ProblemHttpResult>> CreateAgreement(
-        Guid id, CreateAgreementRequest request, AttributionDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<Results<Created<AgreementResponse>, Ok<AgreementResponse>, ValidationProblem, ProblemHttpResult>> CreateAgreement(
+        Guid id, CreateAgreementRequest request, [Microsoft.AspNetCore.Mvc.FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        AttributionDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Title) || request.Title.Trim().Length > 200)
@@ -198,6 +204,17 @@ public static class ProgramEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        var fingerprint = IdempotencyKeys.Fingerprint(request, id);
+        if (idempotencyKey is not null && await db.Agreements.AsNoTracking().SingleOrDefaultAsync(a => a.IdempotencyKey == idempotencyKey, cancellationToken) is { } existing)
+        {
+            return Replay(existing, fingerprint);
+        }
+
         if (!await db.Programs.AnyAsync(program => program.Id == id, cancellationToken))
         {
             return ProgramNotFound(id);
@@ -209,7 +226,8 @@ public static class ProgramEndpoints
             var version = (await db.Agreements.Where(agreement => agreement.ProgramId == id).MaxAsync(agreement => (int?)agreement.Version, cancellationToken) ?? 0) + 1;
             var agreement = new Agreement
             {
-                Id = Guid.CreateVersion7(now), ProgramId = id, Version = version, Title = request.Title!.Trim(), Body = request.Body!, CreatedAt = now,
+                Id = Guid.CreateVersion7(now), ProgramId = id, Version = version, Title = request.Title!.Trim(), Body = request.Body!,
+                IdempotencyKey = idempotencyKey, IdempotencyFingerprint = idempotencyKey is null ? null : fingerprint, CreatedAt = now,
             };
             db.Agreements.Add(agreement);
             try
@@ -217,11 +235,19 @@ public static class ProgramEndpoints
                 await db.SaveChangesAsync(cancellationToken);
                 return TypedResults.Created($"/api/attribution/programs/{id}/agreements/{agreement.Id}", AgreementResponse.From(agreement));
             }
+            catch (DbUpdateException exception) when (exception.IsUniqueViolation(ProgramConfiguration.UniqueAgreementIdempotencyKeyIndex))
+            {
+                db.ChangeTracker.Clear();
+                return Replay(await db.Agreements.AsNoTracking().SingleAsync(a => a.IdempotencyKey == idempotencyKey, cancellationToken), fingerprint);
+            }
             catch (DbUpdateException exception) when (attempt < 3 && exception.IsUniqueViolation(ProgramConfiguration.UniqueAgreementVersionIndex))
             {
                 db.ChangeTracker.Clear();
             }
         }
+
+        static Results<Created<AgreementResponse>, Ok<AgreementResponse>, ValidationProblem, ProblemHttpResult> Replay(Agreement existing, string fingerprint) =>
+            IdempotencyKeys.Matches(existing.IdempotencyFingerprint, fingerprint) ? TypedResults.Ok(AgreementResponse.From(existing)) : IdempotencyKeys.Reused();
     }
 
     private static async Task<Results<Ok<List<AgreementResponse>>, ProblemHttpResult, ForbidHttpResult>> ListAgreements(

@@ -1,6 +1,7 @@
 using PartnerMesh.ServiceDefaults.WebApi;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.Coupons.Api.Offers;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Common;
@@ -29,16 +30,23 @@ public static class CampaignEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<CampaignResponse>, ValidationProblem>> CreateCampaign(
-        CreateCampaignRequest request, CampaignService campaigns, ClaimsPrincipal user, CancellationToken cancellationToken)
+    /// <summary>With an <c>Idempotency-Key</c>, the same request again answers 200 with the campaign it created.</summary>
+    private static async Task<Results<Created<CampaignResponse>, Ok<CampaignResponse>, ValidationProblem, ProblemHttpResult>> CreateCampaign(
+        CreateCampaignRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, CampaignService campaigns,
+        ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        if (CampaignRules.Validate(request) is { } errors)
+        if ((CampaignRules.Validate(request) is { } errors ? TypedResults.ValidationProblem(errors) : IdempotencyKeys.Validate(idempotencyKey)) is { } invalid)
         {
-            return TypedResults.ValidationProblem(errors);
+            return invalid;
         }
 
-        var campaign = await campaigns.CreateAsync(request, user, cancellationToken);
-        return TypedResults.Created($"/api/coupons/campaigns/{campaign.Id}", campaign);
+        var (outcome, campaign) = await campaigns.CreateAsync(request, idempotencyKey, user, cancellationToken);
+        return outcome switch
+        {
+            IdempotencyOutcome.Claimed => TypedResults.Created($"/api/coupons/campaigns/{campaign!.Id}", campaign),
+            IdempotencyOutcome.Replayed => TypedResults.Ok(campaign!),
+            _ => IdempotencyKeys.Reused(idempotencyKey!),
+        };
     }
 
     private static async Task<Results<Ok<CampaignPage>, ValidationProblem>> ListCampaigns(
@@ -78,12 +86,14 @@ public static class CampaignEndpoints
             : Problems.NotFound("No offer pool", $"Campaign {id} keeps no offer pool (abandonedCart.poolSize).");
     }
 
-    private static async Task<Results<Created<CodeResponse>, ValidationProblem, ProblemHttpResult>> CreateCode(
-        Guid id, CreateCodeRequest request, CampaignService campaigns, CancellationToken cancellationToken)
+    /// <summary>With an <c>Idempotency-Key</c>, the same request again answers 200 with the code it created.</summary>
+    private static async Task<Results<Created<CodeResponse>, Ok<CodeResponse>, ValidationProblem, ProblemHttpResult>> CreateCode(
+        Guid id, CreateCodeRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, CampaignService campaigns,
+        CancellationToken cancellationToken)
     {
-        if (CampaignRules.Validate(request, out var code) is { } errors)
+        if ((CampaignRules.Validate(request, out var code) is { } errors ? TypedResults.ValidationProblem(errors) : IdempotencyKeys.Validate(idempotencyKey)) is { } invalid)
         {
-            return TypedResults.ValidationProblem(errors);
+            return invalid;
         }
 
         if (await campaigns.FindAsync(id, cancellationToken) is not { } campaign)
@@ -91,9 +101,13 @@ public static class CampaignEndpoints
             return CampaignNotFound(id);
         }
 
-        return await campaigns.AddCodeAsync(campaign, code, request, cancellationToken) is { } created
-            ? TypedResults.Created($"/api/coupons/codes/{created.Code}", created)
-            : Problems.Conflict("Code already exists", $"The code {code} already exists; codes are unique across campaigns (case-insensitively).");
+        return await campaigns.AddCodeAsync(campaign, code, request, idempotencyKey, cancellationToken) switch
+        {
+            (IdempotencyOutcome.Claimed, { } created) => TypedResults.Created($"/api/coupons/codes/{created.Code}", created),
+            (IdempotencyOutcome.Replayed, { } created) => TypedResults.Ok(created),
+            (IdempotencyOutcome.Mismatch, _) => IdempotencyKeys.Reused(idempotencyKey!),
+            _ => Problems.Conflict("Code already exists", $"The code {code} already exists; codes are unique across campaigns (case-insensitively)."),
+        };
     }
 
     private static async Task<Results<Ok<CodeResponse>, ValidationProblem, ProblemHttpResult>> GetCode(
@@ -110,8 +124,9 @@ public static class CampaignEndpoints
     }
 
     /// <summary>Retires a (leaked) code and issues its replacement for the same partner.</summary>
-    private static async Task<Results<Created<RotationResponse>, ValidationProblem, ProblemHttpResult>> RotateCode(
-        string code, RotateCodeRequest? request, CampaignService campaigns, CancellationToken cancellationToken)
+    private static async Task<Results<Created<RotationResponse>, Ok<RotationResponse>, ValidationProblem, ProblemHttpResult>> RotateCode(
+        string code, RotateCodeRequest? request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, CampaignService campaigns,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (!CouponCodeFormat.TryNormalize(code, out var normalized))
@@ -130,10 +145,17 @@ public static class CampaignEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var (outcome, rotation) = await campaigns.RotateAsync(normalized, replacement, cancellationToken);
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } invalidKey)
+        {
+            return invalidKey;
+        }
+
+        var (outcome, rotation) = await campaigns.RotateAsync(normalized, replacement, idempotencyKey, cancellationToken);
         return outcome switch
         {
             RotationOutcome.Rotated => TypedResults.Created($"/api/coupons/codes/{rotation!.Replacement.Code}", rotation),
+            RotationOutcome.Replayed => TypedResults.Ok(rotation!),
+            RotationOutcome.KeyReused => IdempotencyKeys.Reused(idempotencyKey!),
             RotationOutcome.NotFound => Problems.NotFound("Code not found", $"No code {normalized} exists."),
             RotationOutcome.AlreadyRetired => Problems.Conflict("Code already retired", $"The code {normalized} was already rotated."),
             _ => Problems.Conflict("Code already exists", $"The replacement {replacement} already exists."),

@@ -20,12 +20,24 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
 
     private sealed record StatsRow(int? Uses, int Held, int Released, int Redeemed, int Cancelled, int Refunded, int PartiallyRefunded, int Codes, int LeakSuspected);
 
-    public async Task<CampaignResponse> CreateAsync(CreateCampaignRequest request, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public async Task<(IdempotencyOutcome Outcome, CampaignResponse? Campaign)> CreateAsync(
+        CreateCampaignRequest request, string? idempotencyKey, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var now = Clock.Now(timeProvider);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var id = Guid.CreateVersion7(now);
+        if (idempotencyKey is not null
+            && await db.ClaimAsync("create-campaign", idempotencyKey, IdempotencyKeys.Fingerprint(request), id, now, cancellationToken) is var (outcome, earlier)
+            && outcome != IdempotencyOutcome.Claimed)
+        {
+            return (outcome, outcome == IdempotencyOutcome.Replayed
+                ? CampaignResponse.From(await db.Campaigns.AsNoTracking().SingleAsync(campaign => campaign.Id == earlier, cancellationToken))
+                : null);
+        }
+
         var campaign = new Campaign
         {
-            Id = Guid.CreateVersion7(now),
+            Id = id,
             Name = request.Name!.Trim(),
             PromotionId = request.PromotionId!.Value,
             StartsAt = request.StartsAt?.ToUniversalTime(), // PostgreSQL's timestamptz takes UTC only
@@ -58,12 +70,13 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         if (campaign.OfferPoolSize is not null)
         {
             generationSignal.Notify();
         }
 
-        return CampaignResponse.From(campaign);
+        return (IdempotencyOutcome.Claimed, CampaignResponse.From(campaign));
     }
 
     public Task<Campaign?> FindAsync(Guid id, CancellationToken cancellationToken) =>
@@ -77,13 +90,24 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
         return new CampaignPage([.. items.Select(CampaignResponse.From)], campaigns.Count > limit ? items[^1].Id : null);
     }
 
-    /// <summary>Adds a code to a campaign; null when the code already exists (in any campaign).</summary>
-    public async Task<CodeResponse?> AddCodeAsync(Campaign campaign, string code, CreateCodeRequest request, CancellationToken cancellationToken)
+    /// <summary>Adds a code to a campaign; a null code when it already exists (in any campaign).</summary>
+    public async Task<(IdempotencyOutcome Outcome, CodeResponse? Code)> AddCodeAsync(
+        Campaign campaign, string code, CreateCodeRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var now = Clock.Now(timeProvider);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var id = Guid.CreateVersion7(now);
+        if (idempotencyKey is not null
+            && await db.ClaimAsync("create-code", idempotencyKey, IdempotencyKeys.Fingerprint(new { campaignId = campaign.Id, request }), id, now, cancellationToken)
+                is var (outcome, earlier)
+            && outcome != IdempotencyOutcome.Claimed)
+        {
+            return (outcome, outcome == IdempotencyOutcome.Replayed ? await FindCodeAsync(earlier, cancellationToken) : null);
+        }
+
         var coupon = new CouponCode
         {
-            Id = Guid.CreateVersion7(now),
+            Id = id,
             CampaignId = campaign.Id,
             Code = code,
             PartnerId = request.PartnerId,
@@ -100,10 +124,11 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(CouponCodeConfiguration.CodeIndex))
         {
             db.ChangeTracker.Clear();
-            return null;
+            return (IdempotencyOutcome.Claimed, null); // rolled back with the key: nothing was created
         }
 
-        return CodeResponse.From(coupon, campaign.PromotionId, 0);
+        await transaction.CommitAsync(cancellationToken);
+        return (IdempotencyOutcome.Claimed, CodeResponse.From(coupon, campaign.PromotionId, 0));
     }
 
     /// <summary>
@@ -111,10 +136,24 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
     /// is unknown; <see cref="RotationOutcome.AlreadyRetired"/> or <see cref="RotationOutcome.CodeTaken"/> otherwise refused.
     /// Reservations already held on the old code can still be redeemed.
     /// </summary>
-    public async Task<(RotationOutcome Outcome, RotationResponse? Response)> RotateAsync(string code, string? replacement, CancellationToken cancellationToken)
+    public async Task<(RotationOutcome Outcome, RotationResponse? Response)> RotateAsync(
+        string code, string? replacement, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var now = Clock.Now(timeProvider);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var freshId = Guid.CreateVersion7(now);
+        if (idempotencyKey is not null
+            && await db.ClaimAsync("rotate-code", idempotencyKey, IdempotencyKeys.Fingerprint(new { code, replacement }), freshId, now, cancellationToken)
+                is var (outcome, earlier)
+            && outcome != IdempotencyOutcome.Claimed)
+        {
+            return outcome == IdempotencyOutcome.Replayed
+                ? (RotationOutcome.Replayed, new RotationResponse(
+                    (await FindCodeAsync(db.Codes.AsNoTracking().Where(retired => retired.ReplacedById == earlier), cancellationToken))!,
+                    (await FindCodeAsync(earlier, cancellationToken))!))
+                : (RotationOutcome.KeyReused, null);
+        }
+
         var old = await db.Codes.FromSql($"SELECT * FROM coupon_codes WHERE code = {code} FOR UPDATE").AsNoTracking().SingleOrDefaultAsync(cancellationToken);
         if (old is null)
         {
@@ -129,13 +168,14 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
         var campaign = await db.Campaigns.AsNoTracking().SingleAsync(campaign => campaign.Id == old.CampaignId, cancellationToken);
         var fresh = new CouponCode
         {
-            Id = Guid.CreateVersion7(now),
+            Id = freshId,
             CampaignId = old.CampaignId,
             Code = replacement ?? RotationPattern.Next(),
             PartnerId = old.PartnerId,
             MaxUses = old.MaxUses,
             Source = CodeSources.Rotation,
             CustomerKey = old.CustomerKey,
+            CustomerEmailKey = old.CustomerEmailKey,
             ExpiresAt = old.ExpiresAt,
             CreatedAt = now,
         };
@@ -159,7 +199,7 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
         var retired = new CouponCode
         {
             Id = old.Id, CampaignId = old.CampaignId, Code = old.Code, PartnerId = old.PartnerId, MaxUses = old.MaxUses, Source = old.Source,
-            GenerationJobId = old.GenerationJobId, CustomerKey = old.CustomerKey, ExpiresAt = old.ExpiresAt, CreatedAt = old.CreatedAt,
+            GenerationJobId = old.GenerationJobId, CustomerKey = old.CustomerKey, CustomerEmailKey = old.CustomerEmailKey, ExpiresAt = old.ExpiresAt, CreatedAt = old.CreatedAt,
             RetiredAt = now, ReplacedById = fresh.Id,
         };
         return (RotationOutcome.Rotated, new RotationResponse(
@@ -179,9 +219,15 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
         return new OfferPoolResponse(campaign.Id, size, watermark, available, replenishing);
     }
 
-    public async Task<CodeResponse?> FindCodeAsync(string code, CancellationToken cancellationToken)
+    public Task<CodeResponse?> FindCodeAsync(string code, CancellationToken cancellationToken) =>
+        FindCodeAsync(db.Codes.AsNoTracking().Where(coupon => coupon.Code == code), cancellationToken);
+
+    private Task<CodeResponse?> FindCodeAsync(Guid id, CancellationToken cancellationToken) =>
+        FindCodeAsync(db.Codes.AsNoTracking().Where(coupon => coupon.Id == id), cancellationToken);
+
+    private async Task<CodeResponse?> FindCodeAsync(IQueryable<CouponCode> codes, CancellationToken cancellationToken)
     {
-        var found = await db.Codes.AsNoTracking().Where(coupon => coupon.Code == code)
+        var found = await codes
             .Join(db.Campaigns, coupon => coupon.CampaignId, campaign => campaign.Id, (coupon, campaign) => new { coupon, campaign.PromotionId })
             .SingleOrDefaultAsync(cancellationToken);
         if (found is null)
@@ -237,4 +283,6 @@ public enum RotationOutcome
     NotFound,
     AlreadyRetired,
     CodeTaken,
+    Replayed,
+    KeyReused,
 }

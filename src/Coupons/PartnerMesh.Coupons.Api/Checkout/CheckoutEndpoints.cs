@@ -96,18 +96,36 @@ public static class CheckoutEndpoints
             ? TypedResults.Ok(order)
             : OrderNotFound(orderId);
 
-    /// <summary>A full refund gives the uses back; a partial one (<c>amount</c> below the order total) does not.</summary>
+    /// <summary>
+    /// A full refund gives the uses back; a partial one (<c>amount</c> below the order total) does not. Idempotent by
+    /// <c>refundId</c> when one is sent: the same refund again answers as the first time (<c>Idempotent-Replayed: true</c>);
+    /// the same id with another amount (or order) is a 409 <c>refund_id_reused</c>.
+    /// </summary>
     private static async Task<Results<Ok<OrderCouponsResponse>, ValidationProblem, ProblemHttpResult>> RefundOrder(
-        string orderId, RefundRequest? request, CheckoutService checkout, CancellationToken cancellationToken)
+        string orderId, RefundRequest? request, CheckoutService checkout, HttpContext context, CancellationToken cancellationToken)
     {
         if (CheckoutRules.Validate(request) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        return CheckoutRules.IsValidId(orderId) && await checkout.RefundAsync(orderId, request?.Amount, cancellationToken) is { } order
-            ? TypedResults.Ok(order)
-            : OrderNotFound(orderId);
+        if (!CheckoutRules.IsValidId(orderId))
+        {
+            return OrderNotFound(orderId);
+        }
+
+        var result = await checkout.RefundAsync(orderId, request?.RefundId, request?.Amount, cancellationToken);
+        if (result.Outcome == CheckoutOutcome.Replayed)
+        {
+            context.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        return result.Outcome switch
+        {
+            CheckoutOutcome.Done or CheckoutOutcome.Replayed => TypedResults.Ok(result.Value!),
+            CheckoutOutcome.NotFound => OrderNotFound(orderId),
+            _ => Refused(result, "Refund id reused"),
+        };
     }
 
     private static ProblemHttpResult OrderNotFound(string orderId) =>

@@ -20,8 +20,11 @@ public sealed record RedeemCouponRequest(
     string? Code, string? OrderId, Guid? ReservationId, CustomerRef? Customer, decimal? OrderTotal, string? Currency, Guid? PartnerId,
     string? Referrer = null);
 
-/// <summary>No amount, or the order total, is a full refund.</summary>
-public sealed record RefundRequest(decimal? Amount);
+/// <summary>
+/// No amount, or the order total, is a full refund (idempotent by itself: the use is given back once). <c>refundId</c>
+/// makes any refund idempotent; a partial refund sent again without one is counted again.
+/// </summary>
+public sealed record RefundRequest(string? RefundId, decimal? Amount);
 
 public sealed record CouponValidationResponse(
     bool Valid, string Code, Guid? CampaignId, Guid? PromotionId, Guid? PartnerId, bool? Stackable, string? Reason, string? Detail);

@@ -62,12 +62,18 @@ public static class CheckoutRules
 
     public static Dictionary<string, string[]>? Validate(RefundRequest? request)
     {
-        if (request?.Amount is { } amount && (amount <= 0 || amount > MaxAmount || decimal.Round(amount, 4) != amount))
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (request?.RefundId is { } refundId && !IsValidId(refundId))
         {
-            return new(StringComparer.Ordinal) { ["amount"] = ["A refund amount is positive, with at most 4 decimals; leave it out for a full refund."] };
+            errors["refundId"] = ["A refundId has 1 to 100 characters: the same refund sent again with it is counted once."];
         }
 
-        return null;
+        if (request?.Amount is { } amount && (amount <= 0 || amount > MaxAmount || decimal.Round(amount, 4) != amount))
+        {
+            errors["amount"] = ["A refund amount is positive, with at most 4 decimals; leave it out for a full refund."];
+        }
+
+        return errors.Count == 0 ? null : errors;
     }
 
     public static bool IsValidId(string? id) => id is { Length: >= 1 and <= 100 } && !string.IsNullOrWhiteSpace(id);

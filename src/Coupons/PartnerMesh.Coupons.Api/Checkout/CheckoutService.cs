@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Contracts.Coupons;
@@ -34,13 +35,13 @@ public sealed class CheckoutService(
         }
 
         var (coupon, campaign) = (found.Code, found.Campaign);
-        var customerKey = CustomerKeys.Of(request.Customer?.Id, request.Customer?.Email);
+        var customer = CustomerKeys.Identify(request.Customer?.Id, request.Customer?.Email);
         var partner = coupon.PartnerId ?? request.PartnerId;
         var currency = request.Currency is null ? null : CheckoutRules.NormalizeCurrency(request.Currency);
-        var refusal = CouponEligibility.Check(campaign, coupon, customerKey, partner, request.CartTotal, currency, Clock.Now(timeProvider));
+        var refusal = CouponEligibility.Check(campaign, coupon, customer, partner, request.CartTotal, currency, Clock.Now(timeProvider));
         if (refusal is null)
         {
-            var claims = CounterClaim.For(campaign, coupon, customerKey, partner);
+            var claims = CounterClaim.For(campaign, coupon, customer, partner);
             if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is { } full)
             {
                 refusal = new CouponRefusal(full.RefusalReason, CouponEligibility.DetailFor(full));
@@ -79,12 +80,12 @@ public sealed class CheckoutService(
         }
 
         var (coupon, campaign) = (found.Code, found.Campaign);
-        var customerKey = CustomerKeys.Of(request.Customer?.Id, request.Customer?.Email);
+        var customer = CustomerKeys.Identify(request.Customer?.Id, request.Customer?.Email);
         var partner = coupon.PartnerId ?? request.PartnerId;
         var currency = CheckoutRules.NormalizeCurrency(request.Currency!);
         var checkout = request.Checkout;
         var now = Clock.Now(timeProvider);
-        if (CouponEligibility.Check(campaign, coupon, customerKey, partner, request.CartTotal, currency, now) is { } refusal)
+        if (CouponEligibility.Check(campaign, coupon, customer, partner, request.CartTotal, currency, now) is { } refusal)
         {
             return CheckoutResult.Conflict<ReservationResponse>(refusal.Reason, refusal.Detail);
         }
@@ -99,7 +100,7 @@ public sealed class CheckoutService(
             await ReleaseExpiredAsync(500, cancellationToken); // this checkout's expired hold goes back before a new one is taken
         }
 
-        var claims = CounterClaim.For(campaign, coupon, customerKey, partner);
+        var claims = CounterClaim.For(campaign, coupon, customer, partner);
         // A limit already full in the committed counters refuses without taking a lock (a storm on an exhausted code then
         // costs one primary-key read each, not a wait on the counter row); only the group commit, on locked counters, grants a use.
         if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is { } fullNow
@@ -108,7 +109,7 @@ public sealed class CheckoutService(
             return CheckoutResult.Conflict<ReservationResponse>(fullNow.RefusalReason, CouponEligibility.DetailFor(fullNow));
         }
 
-        var use = new ReserveUse(coupon, campaign, claims, now, checkout, customerKey, partner, request.PartnerId, request.CartTotal!.Value, currency,
+        var use = new ReserveUse(coupon, campaign, claims, now, checkout, customer, partner, request.PartnerId, request.CartTotal!.Value, currency,
             request.TtlSeconds ?? CheckoutRules.DefaultTtlSeconds);
         for (var attempt = 0; ; attempt++)
         {
@@ -133,7 +134,8 @@ public sealed class CheckoutService(
         }
 
         var (coupon, campaign) = (found.Code, found.Campaign);
-        var customerKey = CustomerKeys.Of(request.Customer?.Id, request.Customer?.Email);
+        var customer = CustomerKeys.Identify(request.Customer?.Id, request.Customer?.Email);
+        var customerKey = customer.Key;
         var currency = CheckoutRules.NormalizeCurrency(request.Currency!);
         var total = request.OrderTotal!.Value;
         var now = Clock.Now(timeProvider);
@@ -145,8 +147,8 @@ public sealed class CheckoutService(
             if (leaked is null || !campaign.AutoRotateLeakedCodes || coupon.RetiredAt is not null)
             {
                 var partnerOfSale = coupon.PartnerId ?? request.PartnerId;
-                return await lanes.SubmitAsync<RedemptionResponse>(new RedeemUse(coupon, campaign, CounterClaim.For(campaign, coupon, customerKey, partnerOfSale),
-                    now, orderId, customerKey, partnerOfSale, request.PartnerId, total, currency, referrer, leaked), cancellationToken);
+                return await lanes.SubmitAsync<RedemptionResponse>(new RedeemUse(coupon, campaign, CounterClaim.For(campaign, coupon, customer, partnerOfSale),
+                    now, orderId, customer, partnerOfSale, request.PartnerId, total, currency, referrer, leaked), cancellationToken);
             }
         }
 
@@ -181,7 +183,7 @@ public sealed class CheckoutService(
             var refusal = reservation is null || reservation.CodeId != coupon.Id
                 ? (StatusCodes.Status422UnprocessableEntity, reservation is null ? CouponReasons.ReservationNotFound : CouponReasons.ReservationMismatch,
                     reservation is null ? $"No reservation {requested} exists." : $"Reservation {requested} holds another code.")
-                : customerKey is not null && reservation.CustomerKey is not null && customerKey != reservation.CustomerKey
+                : !customer.IsEmpty && reservation.CustomerKey is not null && !customer.Has(reservation.CustomerKey)
                     ? (StatusCodes.Status422UnprocessableEntity, CouponReasons.ReservationMismatch, $"Reservation {requested} was made for another customer.")
                 : reservation.Status == ReservationStatuses.Consumed
                     ? (StatusCodes.Status409Conflict, CouponReasons.ReservationUsed, $"Reservation {requested} was redeemed by order {reservation.OrderId}.")
@@ -213,10 +215,22 @@ public sealed class CheckoutService(
                 return CheckoutResult.Refused<RedemptionResponse>(refused.Item1, refused.Item2, refused.Item3);
             }
 
+            // The use was taken at checkout under the keys the shopper gave then; it also counts against any key the shopper
+            // presents now (a guest who signed in to pay), and a key whose limit is already reached refuses the redemption.
+            List<CounterClaim> keysNow = campaign.MaxUsesPerCustomer is { } perCustomer
+                ? [.. customer.Keys.Select(key => CounterClaim.CustomerClaim(campaign, key, perCustomer))
+                    .Where(claim => !reservation!.CounterKeys.Contains(claim.Key, StringComparer.Ordinal))]
+                : [];
+            if (keysNow.Count > 0 && await ledger.TakeAsync(keysNow, now, cancellationToken) is { } fullNow)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return CheckoutResult.Conflict<RedemptionResponse>(fullNow.RefusalReason, CouponEligibility.DetailFor(fullNow));
+            }
+
             reservation!.Status = ReservationStatuses.Consumed;
             reservation.OrderId = orderId;
             reservation.SettledAt = now;
-            counterKeys = reservation.CounterKeys;
+            counterKeys = [.. reservation.CounterKeys.Concat(keysNow.Select(claim => claim.Key)).Order(StringComparer.Ordinal)];
             partner = reservation.PartnerId;
             trafficPartner = reservation.TrafficPartnerId ?? trafficPartner;
             customerKey = reservation.CustomerKey ?? customerKey;
@@ -232,13 +246,13 @@ public sealed class CheckoutService(
             }
 
             partner = coupon.PartnerId ?? request.PartnerId;
-            if (CouponEligibility.Check(campaign, coupon, customerKey, partner, total, currency, now) is { } refusal)
+            if (CouponEligibility.Check(campaign, coupon, customer, partner, total, currency, now) is { } refusal)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 return CheckoutResult.Conflict<RedemptionResponse>(refusal.Reason, refusal.Detail);
             }
 
-            var claims = CounterClaim.For(campaign, coupon, customerKey, partner);
+            var claims = CounterClaim.For(campaign, coupon, customer, partner);
             if (await ledger.TakeAsync(claims, now, cancellationToken) is { } full)
             {
                 await transaction.RollbackAsync(cancellationToken);
@@ -383,15 +397,30 @@ public sealed class CheckoutService(
     }
 
     /// <summary>Cancellation gives every active redemption of the order its use back, once.</summary>
-    public Task<OrderCouponsResponse?> CancelAsync(string orderId, CancellationToken cancellationToken) =>
-        RestoreAsync(orderId, amount: null, cancel: true, cancellationToken);
+    public async Task<OrderCouponsResponse?> CancelAsync(string orderId, CancellationToken cancellationToken) =>
+        (await RestoreAsync(orderId, cancel: true, refundId: null, amount: null, cancellationToken)).Value;
 
     /// <summary>
     /// A refund gives the use back only when the order is refunded in full (no amount, or refunds adding up to the order
-    /// total); a partial refund is recorded and keeps the use: the discount was given.
+    /// total); a partial refund is recorded and keeps the use: the discount was given. Idempotent by refund id: the same
+    /// refund again answers as the first time and changes nothing; the same id with another order or amount is refused.
+    /// Without a refund id, a full refund is still given back once (the redemption is no longer redeemed), but a partial
+    /// refund sent twice counts twice.
     /// </summary>
-    public Task<OrderCouponsResponse?> RefundAsync(string orderId, decimal? amount, CancellationToken cancellationToken) =>
-        RestoreAsync(orderId, amount, cancel: false, cancellationToken);
+    public async Task<CheckoutResult<OrderCouponsResponse>> RefundAsync(string orderId, string? refundId, decimal? amount, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RestoreAsync(orderId, cancel: false, refundId, amount, cancellationToken);
+        }
+        catch (DbUpdateException exception) when (refundId is not null && exception.IsUniqueViolation(CouponRefundConfiguration.Key))
+        {
+            // The same refund id for another order, at the same moment (this order's lock does not cover that one).
+            db.ChangeTracker.Clear();
+            var earlier = await db.Refunds.AsNoTracking().SingleAsync(refund => refund.RefundId == refundId, cancellationToken);
+            return Replay(earlier, orderId, amount);
+        }
+    }
 
     public async Task<OrderCouponsResponse?> FindOrderAsync(string orderId, CancellationToken cancellationToken)
     {
@@ -400,16 +429,23 @@ public sealed class CheckoutService(
         return redemptions.Count == 0 ? null : new OrderCouponsResponse(orderId, [.. redemptions.Select(RedemptionResponse.From)]);
     }
 
-    private async Task<OrderCouponsResponse?> RestoreAsync(string orderId, decimal? amount, bool cancel, CancellationToken cancellationToken)
+    /// <summary>A cancellation or a refund, under the order's lock.</summary>
+    private async Task<CheckoutResult<OrderCouponsResponse>> RestoreAsync(
+        string orderId, bool cancel, string? refundId, decimal? amount, CancellationToken cancellationToken)
     {
         var now = Clock.Now(timeProvider);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await LockOrderAsync(orderId, cancellationToken);
+        if (refundId is not null && await db.Refunds.AsNoTracking().SingleOrDefaultAsync(refund => refund.RefundId == refundId, cancellationToken) is { } earlier)
+        {
+            return Replay(earlier, orderId, amount);
+        }
+
         var redemptions = await db.Redemptions.FromSql($"SELECT * FROM coupon_redemptions WHERE order_id = {orderId} ORDER BY id FOR UPDATE")
             .ToListAsync(cancellationToken);
         if (redemptions.Count == 0)
         {
-            return null;
+            return CheckoutResult.NotFound<OrderCouponsResponse>();
         }
 
         var restored = new List<CouponRedemption>();
@@ -441,6 +477,16 @@ public sealed class CheckoutService(
         }
 
         await ledger.GiveBackAsync(restored.SelectMany(redemption => redemption.CounterKeys), now, cancellationToken);
+        var response = new OrderCouponsResponse(orderId, [.. redemptions.Select(RedemptionResponse.From)]);
+        if (refundId is not null)
+        {
+            db.Refunds.Add(new CouponRefund
+            {
+                RefundId = refundId, OrderId = orderId, Amount = amount, RefundedAt = now,
+                Response = JsonSerializer.Serialize(response, JsonSerializerOptions.Web),
+            });
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         foreach (var group in restored.GroupBy(redemption => redemption.Status, StringComparer.Ordinal))
@@ -448,8 +494,15 @@ public sealed class CheckoutService(
             metrics.GivenBack(group.Key, group.Count());
         }
 
-        return new OrderCouponsResponse(orderId, [.. redemptions.Select(RedemptionResponse.From)]);
+        return CheckoutResult.Done(response);
     }
+
+    private static CheckoutResult<OrderCouponsResponse> Replay(CouponRefund earlier, string orderId, decimal? amount) =>
+        earlier.OrderId == orderId && earlier.Amount == amount
+            ? CheckoutResult.Replayed(JsonSerializer.Deserialize<OrderCouponsResponse>(earlier.Response, JsonSerializerOptions.Web)!)
+            : CheckoutResult.Conflict<OrderCouponsResponse>(CouponReasons.RefundIdReused,
+                $"Refund {earlier.RefundId} was already recorded for order {earlier.OrderId}, "
+                + $"{(earlier.Amount is { } recorded ? $"amount {Amounts.Normalize(recorded)}" : "in full")}; a refund id is sent again only with the same order and amount.");
 
     /// <summary>Marks tracked, held reservations released and gives their uses back (counters in key order).</summary>
     private async Task ReleaseAsync(IReadOnlyList<CouponReservation> reservations, string reason, DateTimeOffset now, CancellationToken cancellationToken)

@@ -8,19 +8,20 @@ public sealed record CounterClaim(string Key, int? MaxUses, string RefusalReason
 {
     /// <summary>
     /// The counters one use of <paramref name="code"/> takes, sorted by key (the order every path locks them in): the
-    /// campaign and the code always (so their uses are known even without a cap), the customer and the partner when the
-    /// campaign limits them.
+    /// campaign and the code always (so their uses are known even without a cap), the partner when the campaign limits
+    /// it, and — when it limits uses per customer — every key the shopper presents (id and e-mail: the use counts against
+    /// each, so the limit holds whichever of them the shopper checks out with next).
     /// </summary>
-    public static IReadOnlyList<CounterClaim> For(Campaign campaign, CouponCode code, string? customerKey, Guid? partnerId)
+    public static IReadOnlyList<CounterClaim> For(Campaign campaign, CouponCode code, CustomerIdentity? customer, Guid? partnerId)
     {
         var claims = new List<CounterClaim>
         {
             new(CampaignKey(campaign.Id), campaign.MaxUses, CouponReasons.Exhausted),
             new($"code:{code.Id:N}", code.MaxUses, CouponReasons.Exhausted),
         };
-        if (campaign.MaxUsesPerCustomer is { } perCustomer && customerKey is not null)
+        if (campaign.MaxUsesPerCustomer is { } perCustomer)
         {
-            claims.Add(new($"customer:{campaign.Id:N}:{customerKey}", perCustomer, CouponReasons.CustomerLimitReached));
+            claims.AddRange((customer ?? CustomerIdentity.None).Keys.Select(key => CustomerClaim(campaign, key, perCustomer)));
         }
 
         if (campaign.MaxUsesPerPartner is { } perPartner && partnerId is { } partner)
@@ -32,4 +33,7 @@ public sealed record CounterClaim(string Key, int? MaxUses, string RefusalReason
     }
 
     public static string CampaignKey(Guid campaignId) => $"campaign:{campaignId:N}";
+
+    public static CounterClaim CustomerClaim(Campaign campaign, string customerKey, int maxUses) =>
+        new($"customer:{campaign.Id:N}:{customerKey}", maxUses, CouponReasons.CustomerLimitReached);
 }

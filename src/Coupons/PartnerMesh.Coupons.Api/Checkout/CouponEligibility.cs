@@ -12,9 +12,11 @@ namespace PartnerMesh.Coupons.Api.Checkout;
 public static class CouponEligibility
 {
     public static CouponRefusal? Check(
-        Campaign campaign, CouponCode code, string? customerKey, Guid? attributedPartner, decimal? total, string? currency, DateTimeOffset now)
+        Campaign campaign, CouponCode code, CustomerIdentity customer, Guid? attributedPartner, decimal? total, string? currency, DateTimeOffset now)
     {
-        if (code.CustomerKey is not null && !string.Equals(code.CustomerKey, customerKey, StringComparison.Ordinal))
+        // A personal code is the shopper's under any key it was issued to (an offer to an e-mail is usable signed in with
+        // that e-mail, and one to a customer id by the guest giving the e-mail recorded with it).
+        if (code.CustomerKey is not null && !customer.Has(code.CustomerKey) && !customer.Has(code.CustomerEmailKey))
         {
             return new(CouponReasons.NotForCustomer, "This code was issued to another customer.");
         }
@@ -55,7 +57,7 @@ public static class CouponEligibility
                 $"The cart must reach {minimum} {campaign.Currency}{(total is null ? "; no cart total was given" : $"; it is {total}")}.");
         }
 
-        if (campaign.MaxUsesPerCustomer is not null && customerKey is null)
+        if (campaign.MaxUsesPerCustomer is not null && customer.IsEmpty)
         {
             return new(CouponReasons.CustomerLimitReached, "The campaign limits uses per customer: a customer id or e-mail is required.");
         }

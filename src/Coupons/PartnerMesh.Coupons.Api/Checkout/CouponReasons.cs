@@ -23,4 +23,7 @@ public static class CouponReasons
     public const string ReservationReleased = "reservation_released";
     public const string ReservationUsed = "reservation_used";
     public const string OneCodePerOrder = "one_code_per_order";
+
+    // Refund only: the refund id was recorded with another order or amount.
+    public const string RefundIdReused = "refund_id_reused";
 }

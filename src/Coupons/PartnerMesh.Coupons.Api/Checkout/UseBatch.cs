@@ -109,7 +109,7 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
             PromotionId = campaign.PromotionId,
             Code = coupon.Code,
             CheckoutId = request.Checkout,
-            CustomerKey = request.CustomerKey,
+            CustomerKey = request.Customer.Key,
             PartnerId = request.Partner,
             TrafficPartnerId = request.TrafficPartner,
             CartTotal = request.CartTotal,
@@ -132,7 +132,7 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
             ExpiresAt = reservation.ExpiresAt,
             CheckoutId = request.Checkout,
             PartnerId = request.Partner,
-            CustomerKey = request.CustomerKey,
+            CustomerKey = request.Customer.Key,
         });
         if (request.Checkout is { } checkout)
         {
@@ -158,7 +158,7 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
                 $"Order {orderId} already redeemed another code, and one of the two campaigns allows one code per order.");
         }
 
-        if (CouponEligibility.Check(campaign, coupon, request.CustomerKey, request.Partner, request.OrderTotal, request.Currency, now) is { } refusal)
+        if (CouponEligibility.Check(campaign, coupon, request.Customer, request.Partner, request.OrderTotal, request.Currency, now) is { } refusal)
         {
             return CheckoutResult.Conflict<RedemptionResponse>(refusal.Reason, refusal.Detail);
         }
@@ -176,7 +176,7 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
             CampaignId = campaign.Id,
             PromotionId = campaign.PromotionId,
             Code = coupon.Code,
-            CustomerKey = request.CustomerKey,
+            CustomerKey = request.Customer.Key,
             PartnerId = request.Partner,
             TrafficPartnerId = request.TrafficPartner,
             OrderTotal = request.OrderTotal,
@@ -221,7 +221,7 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
             Currency = request.Currency,
             PartnerId = request.Partner,
             TrafficPartnerId = request.TrafficPartner,
-            CustomerKey = request.CustomerKey,
+            CustomerKey = request.Customer.Key,
         });
         return CheckoutResult.Done(RedemptionResponse.From(redemption));
     }

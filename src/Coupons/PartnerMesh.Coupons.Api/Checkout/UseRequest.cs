@@ -12,7 +12,7 @@ public abstract record UseRequest(CouponCode Coupon, Campaign Campaign, IReadOnl
 /// <summary>Eligibility was checked when it was made; the group commit takes the uses and writes the reservation.</summary>
 public sealed record ReserveUse(
     CouponCode Coupon, Campaign Campaign, IReadOnlyList<CounterClaim> Claims, DateTimeOffset Now,
-    string? Checkout, string? CustomerKey, Guid? Partner, Guid? TrafficPartner, decimal CartTotal, string Currency, int TtlSeconds)
+    string? Checkout, CustomerIdentity Customer, Guid? Partner, Guid? TrafficPartner, decimal CartTotal, string Currency, int TtlSeconds)
     : UseRequest(Coupon, Campaign, Claims, Now);
 
 /// <summary>
@@ -21,5 +21,5 @@ public sealed record ReserveUse(
 /// </summary>
 public sealed record RedeemUse(
     CouponCode Coupon, Campaign Campaign, IReadOnlyList<CounterClaim> Claims, DateTimeOffset Now,
-    string OrderId, string? CustomerKey, Guid? Partner, Guid? TrafficPartner, decimal OrderTotal, string Currency, string? Referrer, string? Leak)
+    string OrderId, CustomerIdentity Customer, Guid? Partner, Guid? TrafficPartner, decimal OrderTotal, string Currency, string? Referrer, string? Leak)
     : UseRequest(Coupon, Campaign, Claims, Now);

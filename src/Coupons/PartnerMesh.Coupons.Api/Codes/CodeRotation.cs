@@ -34,14 +34,15 @@ public sealed class CodeRotation(CouponsDbContext db)
                 MaxUses = old.MaxUses,
                 Source = CodeSources.Rotation,
                 CustomerKey = old.CustomerKey,
+                CustomerEmailKey = old.CustomerEmailKey,
                 ExpiresAt = old.ExpiresAt,
                 CreatedAt = now,
             };
             // A draw that collides with an existing code is drawn again; a unique violation would abort the redemption.
             var inserted = await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO coupon_codes (id, campaign_id, code, partner_id, max_uses, source, customer_key, expires_at, created_at)
+                INSERT INTO coupon_codes (id, campaign_id, code, partner_id, max_uses, source, customer_key, customer_email_key, expires_at, created_at)
                 VALUES ({fresh.Id}, {fresh.CampaignId}, {fresh.Code}, {fresh.PartnerId}, {fresh.MaxUses}, {fresh.Source}, {fresh.CustomerKey},
-                        {fresh.ExpiresAt}, {now})
+                        {fresh.CustomerEmailKey}, {fresh.ExpiresAt}, {now})
                 ON CONFLICT (code) DO NOTHING
                 """, cancellationToken);
             if (inserted == 1)

@@ -20,6 +20,9 @@ public sealed class CouponCode
 
     /// <summary>Personal codes: only this customer (<see cref="CustomerKeys"/>) may use it.</summary>
     public string? CustomerKey { get; init; }
+
+    /// <summary>A personal code issued to a customer id: the e-mail key known for that customer then, which may use it too.</summary>
+    public string? CustomerEmailKey { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
 

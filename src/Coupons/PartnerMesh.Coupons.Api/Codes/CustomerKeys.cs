@@ -1,21 +1,19 @@
 namespace PartnerMesh.Coupons.Api.Codes;
 
 /// <summary>
-/// Who a per-customer limit counts: the customer id when the storefront knows one, otherwise the guest's e-mail trimmed
-/// and lower-cased, so <c>Ann@Example.com</c> and <c> ann@example.com</c> are one guest. Null when neither is given.
+/// How a shopper is keyed: <c>id:{customer id}</c> and <c>email:{e-mail trimmed and lower-cased}</c>, so
+/// <c>Ann@Example.com</c> and <c> ann@example.com</c> are one guest. <see cref="Of"/> is the one key a row is filed under
+/// (the id when known, otherwise the e-mail); <see cref="Identify"/> is every key the shopper presents, which per-customer
+/// limits and personal codes check.
 /// </summary>
 public static class CustomerKeys
 {
     public const int MaxIdLength = 100;
     public const int MaxEmailLength = 254;
 
-    public static string? Of(string? customerId, string? email)
-    {
-        if (!string.IsNullOrWhiteSpace(customerId))
-        {
-            return "id:" + customerId.Trim();
-        }
+    public static string? Of(string? customerId, string? email) => Identify(customerId, email).Key;
 
-        return string.IsNullOrWhiteSpace(email) ? null : "email:" + email.Trim().ToLowerInvariant();
-    }
+    public static CustomerIdentity Identify(string? customerId, string? email) => new(
+        string.IsNullOrWhiteSpace(customerId) ? null : "id:" + customerId.Trim(),
+        string.IsNullOrWhiteSpace(email) ? null : "email:" + email.Trim().ToLowerInvariant());
 }

@@ -28,6 +28,7 @@ public static class HostingExtensions
         {
             bus.AddConsumer<RegisterPartnerConsumer>();
             bus.AddConsumer<IssueAbandonedCartOfferConsumer>();
+            bus.AddConsumer<DropRecoveredCartOffersConsumer>();
         });
 
         builder.Services.AddOptions<CouponsOptions>().BindConfiguration(CouponsOptions.SectionName);

@@ -2,6 +2,7 @@ using PartnerMesh.ServiceDefaults.WebApi;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Common;
@@ -26,9 +27,10 @@ public static class GenerationEndpoints
         return group;
     }
 
-    private static async Task<Results<Accepted<GenerationJobResponse>, ValidationProblem, ProblemHttpResult>> CreateGenerationJob(
-        Guid id, CreateGenerationJobRequest request, CouponsDbContext db, GenerationSignal signal, TimeProvider timeProvider,
-        ClaimsPrincipal user, CancellationToken cancellationToken)
+    /// <summary>With an <c>Idempotency-Key</c>, the same request again answers 200 with the job it queued (no second job).</summary>
+    private static async Task<Results<Accepted<GenerationJobResponse>, Ok<GenerationJobResponse>, ValidationProblem, ProblemHttpResult>> CreateGenerationJob(
+        Guid id, CreateGenerationJobRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, CouponsDbContext db,
+        GenerationSignal signal, TimeProvider timeProvider, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var pattern = CodePattern.TryParse(request.Pattern, request.Prefix, request.Suffix, out var patternError);
@@ -52,6 +54,11 @@ public static class GenerationEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } invalidKey)
+        {
+            return invalidKey;
+        }
+
         if (pattern!.WhyInfeasible(request.Count!.Value) is { } infeasible)
         {
             return Problems.Refused(StatusCodes.Status422UnprocessableEntity, "infeasible", "Too many codes for the pattern", infeasible);
@@ -64,9 +71,21 @@ public static class GenerationEndpoints
         }
 
         var now = Clock.Now(timeProvider);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var jobId = Guid.CreateVersion7(now);
+        if (idempotencyKey is not null
+            && await db.ClaimAsync("create-generation-job", idempotencyKey, IdempotencyKeys.Fingerprint(new { campaignId = id, request }), jobId, now, cancellationToken)
+                is var (outcome, earlier)
+            && outcome != IdempotencyOutcome.Claimed)
+        {
+            return outcome == IdempotencyOutcome.Replayed
+                ? TypedResults.Ok(GenerationJobResponse.From(await db.GenerationJobs.AsNoTracking().SingleAsync(job => job.Id == earlier, cancellationToken)))
+                : IdempotencyKeys.Reused(idempotencyKey);
+        }
+
         var job = new GenerationJob
         {
-            Id = Guid.CreateVersion7(now),
+            Id = jobId,
             CampaignId = id,
             Pattern = request.Pattern!,
             Prefix = request.Prefix ?? "",
@@ -80,6 +99,7 @@ public static class GenerationEndpoints
         };
         db.GenerationJobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         signal.Notify();
         return TypedResults.Accepted($"/api/coupons/generation-jobs/{job.Id}", GenerationJobResponse.From(job));
     }

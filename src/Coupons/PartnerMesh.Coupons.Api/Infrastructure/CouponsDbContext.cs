@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Coupons.Api.Campaigns;
 using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.Coupons.Api.Common;
 using PartnerMesh.Coupons.Api.Generation;
 using PartnerMesh.Coupons.Api.Offers;
 using PartnerMesh.Outbox;
@@ -23,9 +24,13 @@ public sealed class CouponsDbContext(DbContextOptions<CouponsDbContext> options)
 
     public DbSet<CouponRedemption> Redemptions => Set<CouponRedemption>();
 
+    public DbSet<CouponRefund> Refunds => Set<CouponRefund>();
+
     public DbSet<GenerationJob> GenerationJobs => Set<GenerationJob>();
 
     public DbSet<PendingOffer> PendingOffers => Set<PendingOffer>();
+
+    public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

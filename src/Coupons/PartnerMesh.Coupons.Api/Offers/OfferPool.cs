@@ -33,10 +33,11 @@ public sealed class OfferPool(CouponsDbContext db)
     };
 
     /// <summary>Issues a free pool code to the customer, or null when the pool is empty. Inside the caller's transaction.</summary>
-    public async Task<CouponCode?> TryIssueAsync(Campaign campaign, string customerKey, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<CouponCode?> TryIssueAsync(
+        Campaign campaign, string customerKey, string? customerEmailKey, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var issued = await db.Codes.FromSql($"""
-            UPDATE coupon_codes SET customer_key = {customerKey}, expires_at = {expiresAt}, assigned_at = {now}
+            UPDATE coupon_codes SET customer_key = {customerKey}, customer_email_key = {customerEmailKey}, expires_at = {expiresAt}, assigned_at = {now}
             WHERE id = (SELECT id FROM coupon_codes
                         WHERE campaign_id = {campaign.Id} AND source = 'pool' AND customer_key IS NULL AND retired_at IS NULL
                         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)

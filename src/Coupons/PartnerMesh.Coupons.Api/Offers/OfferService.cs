@@ -57,6 +57,14 @@ public sealed class OfferService(CouponsDbContext db, OfferPool pool, ContactFre
     }
 
     /// <summary>
+    /// The cart was ordered after all: its offers not yet issued are deleted (an issued one stays the shopper's). Runs
+    /// inside the consumer's inbox transaction. A row the scheduler is issuing right now is locked: the delete waits for
+    /// it and then finds it gone (issued), never issues it twice or drops it half-way.
+    /// </summary>
+    public Task<int> DropPendingForCartAsync(string cartId, CancellationToken cancellationToken) =>
+        db.PendingOffers.Where(offer => offer.CartId == cartId).ExecuteDeleteAsync(cancellationToken);
+
+    /// <summary>
     /// Issues (or drops) up to <paramref name="batchSize"/> offers due at <paramref name="now"/>, in one transaction;
     /// returns how many rows it settled. When the shared contact record is unreachable it stops and leaves the rest due.
     /// </summary>
@@ -129,10 +137,18 @@ public sealed class OfferService(CouponsDbContext db, OfferPool pool, ContactFre
             return OfferResults.CampaignEnded;
         }
 
-        await db.Database.ExecuteSqlAsync(
-            $"SELECT pg_advisory_xact_lock(hashtextextended({$"offer:{campaign.Id:N}:{offer.CustomerKey}"}, 0))", cancellationToken);
+        // The cooldown holds for the shopper under every key (a guest's cart and the same shopper's signed-in cart).
+        var customer = CustomerKeys.Identify(offer.CustomerId, offer.Email);
+        string[] keys = customer.IsEmpty ? [offer.CustomerKey] : [.. customer.Keys];
+        foreach (var key in keys)
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"SELECT pg_advisory_xact_lock(hashtextextended({$"offer:{campaign.Id:N}:{key}"}, 0))", cancellationToken);
+        }
+
         var since = now - (campaign.OfferCooldown ?? TimeSpan.Zero);
-        if (await db.Codes.AnyAsync(code => code.CampaignId == campaign.Id && code.CustomerKey == offer.CustomerKey
+        if (await db.Codes.AnyAsync(code => code.CampaignId == campaign.Id
+                && (keys.Contains(code.CustomerKey!) || keys.Contains(code.CustomerEmailKey!))
                 && (code.Source == CodeSources.Personal || code.Source == CodeSources.Pool) && code.AssignedAt > since, cancellationToken))
         {
             return OfferResults.CampaignCooldown;
@@ -147,7 +163,9 @@ public sealed class OfferService(CouponsDbContext db, OfferPool pool, ContactFre
         }
 
         var expiresAt = now + (campaign.OfferValidity ?? TimeSpan.FromHours(72));
-        var code = campaign.OfferPoolSize is null ? null : await pool.TryIssueAsync(campaign, offer.CustomerKey, expiresAt, now, cancellationToken);
+        // Filed under the id when known; the e-mail given with it may use the code too (CouponEligibility).
+        var emailKey = customer.IdKey is null ? null : customer.EmailKey;
+        var code = campaign.OfferPoolSize is null ? null : await pool.TryIssueAsync(campaign, offer.CustomerKey, emailKey, expiresAt, now, cancellationToken);
         if (code is null)
         {
             if (campaign.OfferPoolSize is not null)
@@ -155,7 +173,7 @@ public sealed class OfferService(CouponsDbContext db, OfferPool pool, ContactFre
                 metrics.PoolEmpty();
             }
 
-            code = await InsertPersonalCodeAsync(campaign, offer.CustomerKey, expiresAt, now, cancellationToken);
+            code = await InsertPersonalCodeAsync(campaign, offer.CustomerKey, emailKey, expiresAt, now, cancellationToken);
         }
 
         db.AddIntegrationEvent(CampaignService.Issued(code, campaign, now));
@@ -163,7 +181,8 @@ public sealed class OfferService(CouponsDbContext db, OfferPool pool, ContactFre
     }
 
     /// <summary>A freshly drawn code; a draw that collides with an existing code is drawn again (never a failed transaction).</summary>
-    private async Task<CouponCode> InsertPersonalCodeAsync(Campaign campaign, string customerKey, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<CouponCode> InsertPersonalCodeAsync(
+        Campaign campaign, string customerKey, string? customerEmailKey, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -175,13 +194,14 @@ public sealed class OfferService(CouponsDbContext db, OfferPool pool, ContactFre
                 MaxUses = 1,
                 Source = CodeSources.Personal,
                 CustomerKey = customerKey,
+                CustomerEmailKey = customerEmailKey,
                 ExpiresAt = expiresAt,
                 CreatedAt = now,
                 AssignedAt = now,
             };
             var inserted = await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO coupon_codes (id, campaign_id, code, max_uses, source, customer_key, expires_at, created_at, assigned_at)
-                VALUES ({code.Id}, {code.CampaignId}, {code.Code}, 1, {code.Source}, {customerKey}, {expiresAt}, {now}, {now})
+                INSERT INTO coupon_codes (id, campaign_id, code, max_uses, source, customer_key, customer_email_key, expires_at, created_at, assigned_at)
+                VALUES ({code.Id}, {code.CampaignId}, {code.Code}, 1, {code.Source}, {customerKey}, {customerEmailKey}, {expiresAt}, {now}, {now})
                 ON CONFLICT (code) DO NOTHING
                 """, cancellationToken);
             if (inserted == 1)
@@ -200,7 +220,7 @@ public sealed class OfferService(CouponsDbContext db, OfferPool pool, ContactFre
     public async Task<IReadOnlyList<OfferResponse>> FindOffersAsync(string customerKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var offers = await db.Codes.AsNoTracking()
-            .Where(code => code.CustomerKey == customerKey && code.RetiredAt == null && (code.ExpiresAt == null || code.ExpiresAt > now))
+            .Where(code => (code.CustomerKey == customerKey || code.CustomerEmailKey == customerKey) && code.RetiredAt == null && (code.ExpiresAt == null || code.ExpiresAt > now))
             .Join(db.Campaigns, code => code.CampaignId, campaign => campaign.Id, (code, campaign) => new { code, campaign.PromotionId })
             .OrderByDescending(offer => offer.code.AssignedAt ?? offer.code.CreatedAt)
             .ToListAsync(cancellationToken);
@@ -221,6 +241,9 @@ public static class OfferResults
     public const string CampaignCooldown = "campaign_cooldown";
     public const string ContactFrequency = "contact_frequency";
     public const string CampaignEnded = "campaign_ended";
+
+    /// <summary>Dropped before it was due: the cart was ordered after all (<c>CartRecovered</c>).</summary>
+    public const string CartRecovered = "cart_recovered";
 }
 
 public sealed record OfferResponse(string Code, Guid CampaignId, Guid PromotionId, DateTimeOffset? ExpiresAt, DateTimeOffset IssuedAt);

@@ -25,6 +25,7 @@ public sealed class PartnerConfiguration : IEntityTypeConfiguration<Partner>
         builder.Property(partner => partner.CommissionRate).HasPrecision(5, 4);
         builder.Property(partner => partner.Budget).HasPrecision(18, Money.StorageScale);
         builder.Property(partner => partner.IdempotencyKey).HasMaxLength(IdempotencyKeys.MaxLength);
+        builder.Property(partner => partner.IdempotencyFingerprint).HasMaxLength(IdempotencyKeys.FingerprintLength);
         builder.HasIndex(partner => partner.IdempotencyKey).IsUnique().HasDatabaseName(UniqueIdempotencyKeyIndex);
         builder.HasIndex(partner => partner.NormalizedEmail).IsUnique().HasDatabaseName(UniqueEmailIndex);
         builder.HasIndex(partner => new { partner.ProgramId, partner.CustomerId }).IsUnique().HasDatabaseName(UniqueCustomerIndex)

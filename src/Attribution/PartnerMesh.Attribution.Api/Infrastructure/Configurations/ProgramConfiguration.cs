@@ -12,6 +12,7 @@ public sealed class ProgramConfiguration :
 {
     public const string UniqueAgreementVersionIndex = "ux_agreements_program_id_version";
     public const string UniqueIdempotencyKeyIndex = "ux_programs_idempotency_key";
+    public const string UniqueAgreementIdempotencyKeyIndex = "ux_agreements_idempotency_key";
 
     public void Configure(EntityTypeBuilder<PartnerProgram> builder)
     {
@@ -26,6 +27,7 @@ public sealed class ProgramConfiguration :
         builder.Property(program => program.PartnerBudget).HasPrecision(18, Money.StorageScale);
         builder.Property(program => program.Plan).AsJsonb();
         builder.Property(program => program.IdempotencyKey).HasMaxLength(IdempotencyKeys.MaxLength);
+        builder.Property(program => program.IdempotencyFingerprint).HasMaxLength(IdempotencyKeys.FingerprintLength);
         builder.HasIndex(program => program.IdempotencyKey).IsUnique().HasDatabaseName(UniqueIdempotencyKeyIndex);
     }
 
@@ -45,6 +47,9 @@ public sealed class ProgramConfiguration :
         builder.Property(agreement => agreement.Title).HasMaxLength(200);
         builder.Property(agreement => agreement.Body).HasMaxLength(20_000);
         builder.HasIndex(agreement => new { agreement.ProgramId, agreement.Version }).IsUnique().HasDatabaseName(UniqueAgreementVersionIndex);
+        builder.Property(agreement => agreement.IdempotencyKey).HasMaxLength(IdempotencyKeys.MaxLength);
+        builder.Property(agreement => agreement.IdempotencyFingerprint).HasMaxLength(IdempotencyKeys.FingerprintLength);
+        builder.HasIndex(agreement => agreement.IdempotencyKey).IsUnique().HasDatabaseName(UniqueAgreementIdempotencyKeyIndex);
         builder.HasOne<PartnerProgram>().WithMany().HasForeignKey(agreement => agreement.ProgramId).OnDelete(DeleteBehavior.Cascade);
     }
 

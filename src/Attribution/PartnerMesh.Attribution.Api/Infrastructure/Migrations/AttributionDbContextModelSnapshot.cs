@@ -323,6 +323,10 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<Guid?>("CreditScope")
+                        .HasColumnType("uuid")
+                        .HasColumnName("credit_scope");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
@@ -661,6 +665,16 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("IdempotencyFingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("idempotency_fingerprint");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<Guid>("PartnerId")
                         .HasColumnType("uuid")
                         .HasColumnName("partner_id");
@@ -681,6 +695,10 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                     b.HasIndex("Code")
                         .IsUnique()
                         .HasDatabaseName("ux_referral_links_code");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_referral_links_idempotency_key");
 
                     b.HasIndex("PartnerId", "Id")
                         .HasDatabaseName("ix_referral_links_partner_id_id");
@@ -718,6 +736,11 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
+
+                    b.Property<string>("IdempotencyFingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("idempotency_fingerprint");
 
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(100)
@@ -848,6 +871,16 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("IdempotencyFingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("idempotency_fingerprint");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uuid")
                         .HasColumnName("program_id");
@@ -864,6 +897,10 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
 
                     b.HasKey("Id")
                         .HasName("PK_agreements");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_agreements_idempotency_key");
 
                     b.HasIndex("ProgramId", "Version")
                         .IsUnique()
@@ -952,6 +989,11 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                     b.Property<int>("HoldDays")
                         .HasColumnType("integer")
                         .HasColumnName("hold_days");
+
+                    b.Property<string>("IdempotencyFingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("idempotency_fingerprint");
 
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(100)

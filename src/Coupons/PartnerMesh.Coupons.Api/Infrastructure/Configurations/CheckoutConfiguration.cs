@@ -60,3 +60,19 @@ public sealed class CouponRedemptionConfiguration : IEntityTypeConfiguration<Cou
         builder.HasIndex(redemption => new { redemption.CampaignId, redemption.Status });
     }
 }
+
+public sealed class CouponRefundConfiguration : IEntityTypeConfiguration<CouponRefund>
+{
+    public const string Key = "pk_coupon_refunds";
+
+    public void Configure(EntityTypeBuilder<CouponRefund> builder)
+    {
+        builder.ToTable("coupon_refunds");
+        builder.HasKey(refund => refund.RefundId).HasName(Key);
+        builder.Property(refund => refund.RefundId).HasMaxLength(100);
+        builder.Property(refund => refund.OrderId).HasMaxLength(100);
+        builder.Property(refund => refund.Amount).HasPrecision(20, 4);
+        builder.Property(refund => refund.Response).HasColumnType("jsonb");
+        builder.HasIndex(refund => refund.OrderId);
+    }
+}

@@ -21,10 +21,12 @@ public sealed class CouponCodeConfiguration : IEntityTypeConfiguration<CouponCod
         builder.Property(code => code.Code).HasMaxLength(64);
         builder.Property(code => code.Source).HasMaxLength(16);
         builder.Property(code => code.CustomerKey).HasMaxLength(300);
+        builder.Property(code => code.CustomerEmailKey).HasMaxLength(300);
         builder.HasIndex(code => code.Code).IsUnique().HasDatabaseName(CodeIndex);
         builder.HasIndex(code => code.CampaignId);
         builder.HasIndex(code => code.GenerationJobId).HasFilter("generation_job_id IS NOT NULL");
         builder.HasIndex(code => code.CustomerKey).HasFilter("customer_key IS NOT NULL");
+        builder.HasIndex(code => code.CustomerEmailKey).HasFilter("customer_email_key IS NOT NULL");
         builder.HasIndex(code => code.CampaignId, UnassignedPoolIndex).HasDatabaseName(UnassignedPoolIndex)
             .HasFilter("source = 'pool' AND customer_key IS NULL AND retired_at IS NULL");
         builder.HasOne<Campaign>().WithMany().HasForeignKey(code => code.CampaignId).OnDelete(DeleteBehavior.Restrict);

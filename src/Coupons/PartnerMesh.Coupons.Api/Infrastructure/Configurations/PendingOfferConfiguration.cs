@@ -19,6 +19,7 @@ public sealed class PendingOfferConfiguration : IEntityTypeConfiguration<Pending
         builder.Property(offer => offer.Email).HasMaxLength(320);
         builder.HasIndex(offer => new { offer.CampaignId, offer.CartId }).IsUnique();
         builder.HasIndex(offer => offer.DueAt);
+        builder.HasIndex(offer => offer.CartId);
         builder.HasOne<Campaign>().WithMany().HasForeignKey(offer => offer.CampaignId).OnDelete(DeleteBehavior.Cascade);
     }
 }

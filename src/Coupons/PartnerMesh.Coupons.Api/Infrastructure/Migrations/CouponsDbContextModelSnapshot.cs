@@ -243,6 +243,42 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                     b.ToTable("coupon_redemptions", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Coupons.Api.Checkout.CouponRefund", b =>
+                {
+                    b.Property<string>("RefundId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("refund_id");
+
+                    b.Property<decimal?>("Amount")
+                        .HasPrecision(20, 4)
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("order_id");
+
+                    b.Property<DateTimeOffset>("RefundedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refunded_at");
+
+                    b.Property<string>("Response")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("response");
+
+                    b.HasKey("RefundId")
+                        .HasName("pk_coupon_refunds");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_coupon_refunds_order_id");
+
+                    b.ToTable("coupon_refunds", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Coupons.Api.Checkout.CouponReservation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -394,6 +430,11 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("CustomerEmailKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("customer_email_key");
+
                     b.Property<string>("CustomerKey")
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)")
@@ -439,6 +480,10 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_coupon_codes_code");
 
+                    b.HasIndex("CustomerEmailKey")
+                        .HasDatabaseName("ix_coupon_codes_customer_email_key")
+                        .HasFilter("customer_email_key IS NOT NULL");
+
                     b.HasIndex("CustomerKey")
                         .HasDatabaseName("ix_coupon_codes_customer_key")
                         .HasFilter("customer_key IS NOT NULL");
@@ -452,6 +497,38 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                         .HasFilter("source = 'pool' AND customer_key IS NULL AND retired_at IS NULL");
 
                     b.ToTable("coupon_codes", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Coupons.Api.Common.IdempotencyRecord", b =>
+                {
+                    b.Property<string>("Operation")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("operation");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.HasKey("Operation", "Key")
+                        .HasName("pk_idempotency_keys");
+
+                    b.ToTable("idempotency_keys", (string)null);
                 });
 
             modelBuilder.Entity("PartnerMesh.Coupons.Api.Generation.GenerationJob", b =>
@@ -595,6 +672,9 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_pending_offers");
+
+                    b.HasIndex("CartId")
+                        .HasDatabaseName("ix_pending_offers_cart_id");
 
                     b.HasIndex("DueAt")
                         .HasDatabaseName("ix_pending_offers_due_at");
