@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Contracts;
 using PartnerMesh.Contracts.Surveys;
 using PartnerMesh.Outbox;
+using PartnerMesh.Surveys.Api.Responses;
 using PartnerMesh.Testing;
 using Xunit;
 
@@ -124,6 +125,38 @@ public sealed class ResponseTests(SurveysApiFactory factory) : IClassFixture<Sur
         Assert.Single(await SubmittedEventsAsync(created["id"]!.GetValue<Guid>()));
         Assert.Equal(1, await factory.QueryDbAsync(db => db.Responses.CountAsync(row => row.ImpressionId == impression, Ct)));
     }
+
+    [Fact]
+    public async Task SubmitResponse_SameIdempotencyKeyForAnotherShowing_Returns409_AndStoresNothing()
+    {
+        var partner = Guid.NewGuid();
+        var surveyId = (await _client.CreateSurveyAsync(DecisionTests.Targeted(partner)))["id"]!.GetValue<Guid>();
+        var (visitor, impression) = await _client.ShowAsync(surveyId, partner);
+        var (otherVisitor, otherImpression) = await _client.ShowAsync(surveyId, partner);
+        var key = Guid.NewGuid().ToString();
+        var first = await (await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(9), key)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        var response = await _client.SubmitAsync(otherImpression, otherVisitor, SurveysClient.Nps(9), key);
+
+        Assert.Equal("idempotency-key-reused", (await response.ShouldBeProblemAsync(HttpStatusCode.Conflict)).Extensions["reason"]!.ToString());
+        Assert.Equal([first["id"]!.GetValue<Guid>()], await ResponsesToAsync(surveyId));
+    }
+
+    [Fact]
+    public async Task SubmitResponse_OverLongIdempotencyKey_Returns400_AndStoresNothing()
+    {
+        var partner = Guid.NewGuid();
+        var surveyId = (await _client.CreateSurveyAsync(DecisionTests.Targeted(partner)))["id"]!.GetValue<Guid>();
+        var (visitor, impression) = await _client.ShowAsync(surveyId, partner);
+
+        var response = await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(9), new string('k', ResponseEndpoints.MaxIdempotencyKeyLength + 1));
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Empty(await ResponsesToAsync(surveyId));
+    }
+
+    private Task<List<Guid>> ResponsesToAsync(Guid surveyId) =>
+        factory.QueryDbAsync(db => db.Responses.AsNoTracking().Where(row => row.SurveyId == surveyId).Select(row => row.Id).ToListAsync(Ct));
 
     [Fact]
     public async Task ConcurrentSubmissions_OneWins()

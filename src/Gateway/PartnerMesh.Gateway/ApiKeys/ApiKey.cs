@@ -55,5 +55,11 @@ public sealed class ApiKey
     /// <summary>The key a rotation created to replace this one.</summary>
     public string? ReplacedByKeyId { get; set; }
 
+    /// <summary>The <c>Idempotency-Key</c> of the request that created this key (create or rotate), unique.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>Hash of that request, to tell its retry from another request reusing the key.</summary>
+    public string? RequestHash { get; init; }
+
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
 }

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Gateway.Diagnostics;
 using PartnerMesh.Gateway.Infrastructure;
@@ -12,6 +13,8 @@ public static class ApiKeyEndpoints
     private static readonly Expression<Func<ApiKey, ApiKeyResponse>> ToResponse = key => new ApiKeyResponse(
         key.Id, key.Name, key.Scope, key.RateLimitPerMinute, key.CreatedAt, key.RevokedAt, key.LastUsedAt, key.ExpiresAt, key.ReplacedByKeyId);
 
+    private static readonly Func<ApiKey, ApiKeyResponse> Present = ToResponse.Compile();
+
     /// <summary>Longest lifetime a key can be given, and longest rotation overlap.</summary>
     private static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(3 * 365);
     private static readonly TimeSpan MaxOverlap = TimeSpan.FromDays(30);
@@ -23,17 +26,22 @@ public static class ApiKeyEndpoints
             .RequireAuthorization(ApiKeyAuthentication.AdminPolicy)
             .WithMetadata(new GatewayRouteMetadata("gateway-keys"));
 
-        group.MapPost("", CreateApiKey).WithName(nameof(CreateApiKey));
+        group.MapPost("", CreateApiKey).WithName(nameof(CreateApiKey)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("", ListApiKeys).WithName(nameof(ListApiKeys));
         group.MapGet("/{id}", GetApiKey).WithName(nameof(GetApiKey));
         group.MapDelete("/{id}", RevokeApiKey).WithName(nameof(RevokeApiKey));
-        group.MapPost("/{id}/rotate", RotateApiKey).WithName(nameof(RotateApiKey));
+        group.MapPost("/{id}/rotate", RotateApiKey).WithName(nameof(RotateApiKey)).ProducesProblem(StatusCodes.Status409Conflict);
 
         return group;
     }
 
-    private static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem>> CreateApiKey(
-        CreateApiKeyRequest request, ApiKeyService keys, TimeProvider timeProvider, CancellationToken cancellationToken)
+    /// <summary>
+    /// With an <c>Idempotency-Key</c>, a retry of the same request answers 200 with the key it created but never its
+    /// secret again (only its hash is stored); the same idempotency key with another request is a 409.
+    /// </summary>
+    private static async Task<Results<Created<CreatedApiKeyResponse>, Ok<ApiKeyResponse>, ValidationProblem, ProblemHttpResult>> CreateApiKey(
+        CreateApiKeyRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ApiKeyService keys,
+        TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var errors = Validate(request, timeProvider.GetUtcNow());
         if (errors.Count > 0)
@@ -41,18 +49,30 @@ public static class ApiKeyEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
         var scope = request.Scope!;
         var rateLimit = request.RateLimitPerMinute ?? ApiKeyScopes.DefaultRateLimitPerMinute(scope);
-        var created = await keys.CreateAsync(request.Name!.Trim(), scope, rateLimit, cancellationToken, request.ExpiresAt);
-        return TypedResults.Created($"/api/gateway/keys/{created.Key.Id}", Describe(created));
+        var result = await keys.CreateAsync(
+            request.Name!.Trim(), scope, rateLimit, request.ExpiresAt, IdempotencyKeys.Of(idempotencyKey, request), cancellationToken);
+        return result.Replayed is { } replayed
+            ? TypedResults.Ok(Present(replayed))
+            : result.IdempotencyConflict is { } conflict
+                ? KeyReused(conflict)
+                : TypedResults.Created($"/api/gateway/keys/{result.Created!.Key.Id}", Describe(result.Created));
     }
 
     /// <summary>
     /// Rotates a key without downtime: the new key is answered once, here; the old one keeps working until it is revoked
-    /// (<c>DELETE</c>) or, with <c>overlapMinutes</c>, until that many minutes from now.
+    /// (<c>DELETE</c>) or, with <c>overlapMinutes</c>, until that many minutes from now. A retry with the same
+    /// <c>Idempotency-Key</c> answers 200 with the new key, without its secret.
     /// </summary>
-    private static async Task<Results<Created<CreatedApiKeyResponse>, NotFound, ValidationProblem, ProblemHttpResult>> RotateApiKey(
-        string id, RotateApiKeyRequest? request, ApiKeyService keys, CancellationToken cancellationToken)
+    private static async Task<Results<Created<CreatedApiKeyResponse>, Ok<ApiKeyResponse>, NotFound, ValidationProblem, ProblemHttpResult>> RotateApiKey(
+        string id, RotateApiKeyRequest? request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ApiKeyService keys,
+        CancellationToken cancellationToken)
     {
         if (request?.OverlapMinutes is { } minutes && (minutes < 0 || TimeSpan.FromMinutes(minutes) > MaxOverlap))
         {
@@ -62,22 +82,30 @@ public static class ApiKeyEndpoints
             });
         }
 
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
         if (!ApiKeyFormat.IsValidKeyId(id))
         {
             return TypedResults.NotFound();
         }
 
         var overlap = request?.OverlapMinutes is { } value ? TimeSpan.FromMinutes(value) : (TimeSpan?)null;
-        var (created, refused) = await keys.RotateAsync(id, overlap, cancellationToken);
-        if (refused is not null)
+        var idempotency = IdempotencyKeys.Of(idempotencyKey, new { rotate = id, request?.OverlapMinutes });
+        return await keys.RotateAsync(id, overlap, idempotency, cancellationToken) switch
         {
-            return TypedResults.Problem(refused, statusCode: StatusCodes.Status409Conflict, title: "The key cannot be rotated.");
-        }
-
-        return created is null
-            ? TypedResults.NotFound()
-            : TypedResults.Created($"/api/gateway/keys/{created.Key.Id}", Describe(created));
+            { Created: { } created } => TypedResults.Created($"/api/gateway/keys/{created.Key.Id}", Describe(created)),
+            { Replayed: { } replayed } => TypedResults.Ok(Present(replayed)),
+            { IdempotencyConflict: { } conflict } => KeyReused(conflict),
+            { Refused: { } refused } => TypedResults.Problem(refused, statusCode: StatusCodes.Status409Conflict, title: "The key cannot be rotated."),
+            _ => TypedResults.NotFound(),
+        };
     }
+
+    private static ProblemHttpResult KeyReused(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Idempotency key reused");
 
     private static CreatedApiKeyResponse Describe(CreatedApiKey created) => new(
         created.Key.Id, created.Key.Name, created.Key.Scope, created.Key.RateLimitPerMinute, created.Key.CreatedAt, created.Key.ExpiresAt,

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Data;
 using PartnerMesh.Gateway.Infrastructure;
+using PartnerMesh.Gateway.Infrastructure.Configurations;
 using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Gateway.ApiKeys;
@@ -21,34 +23,65 @@ public sealed class ApiKeyService(GatewayDbContext db, ApiKeyStore store, TimePr
         return created;
     }
 
+    /// <summary>Creates a key once per idempotency key: a retry gets the key the first request created, without its secret.</summary>
+    public async Task<KeyCreation> CreateAsync(
+        string name, string scope, int rateLimitPerMinute, DateTimeOffset? expiresAt, IdempotentRequest? idempotency, CancellationToken cancellationToken)
+    {
+        if (await ReplayAsync(idempotency, cancellationToken) is { } replay)
+        {
+            return replay;
+        }
+
+        var created = NewKey(name, scope, rateLimitPerMinute, expiresAt, idempotency);
+        db.ApiKeys.Add(created.Key);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(ApiKeyConfiguration.UniqueIdempotencyKeyIndex))
+        {
+            // A concurrent retry with the same idempotency key committed first.
+            db.ChangeTracker.Clear();
+            return (await ReplayAsync(idempotency, cancellationToken))!;
+        }
+
+        return new KeyCreation(created);
+    }
+
     /// <summary>
     /// Overlap rotation: a new key with the old one's name, scope, limit and lifetime; both work until the old one is
-    /// revoked or, with <paramref name="overlap"/>, expires that long from now. <c>null</c> when the old key is unknown;
-    /// <see cref="RotationRefused"/> when it no longer works or was already rotated.
+    /// revoked or, with <paramref name="overlap"/>, expires that long from now. All null when the old key is unknown;
+    /// <see cref="KeyCreation.Refused"/> when it no longer works or was already rotated (unless this is a retry of that rotation).
     /// </summary>
-    public async Task<(CreatedApiKey? Created, string? RotationRefused)> RotateAsync(
-        string keyId, TimeSpan? overlap, CancellationToken cancellationToken)
+    public async Task<KeyCreation> RotateAsync(string keyId, TimeSpan? overlap, IdempotentRequest? idempotency, CancellationToken cancellationToken)
     {
+        if (await ReplayAsync(idempotency, cancellationToken) is { } replay)
+        {
+            return replay;
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var old = await db.ApiKeys.FromSql($"SELECT * FROM api_keys WHERE key_id = {keyId} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
         if (old is null)
         {
-            return (null, null);
+            return new KeyCreation();
         }
 
         var now = timeProvider.GetUtcNow();
         if (!old.IsActiveAt(now))
         {
-            return (null, "The key is revoked or expired: create a new key instead.");
+            return new KeyCreation(Refused: "The key is revoked or expired: create a new key instead.");
         }
 
         if (old.ReplacedByKeyId is not null)
         {
-            return (null, $"The key was already rotated to {old.ReplacedByKeyId}.");
+            // The lock serialized a concurrent retry behind the rotation it repeats.
+            return await ReplayAsync(idempotency, cancellationToken)
+                ?? new KeyCreation(Refused: $"The key was already rotated to {old.ReplacedByKeyId}.");
         }
 
         var lifetime = old.ExpiresAt - old.CreatedAt;
-        var created = NewKey(old.Name, old.Scope, old.RateLimitPerMinute, lifetime is { } span ? now + span : null);
+        var created = NewKey(old.Name, old.Scope, old.RateLimitPerMinute, lifetime is { } span ? now + span : null, idempotency);
         db.ApiKeys.Add(created.Key);
         old.ReplacedByKeyId = created.Key.Id;
         if (overlap is { } window && (old.ExpiresAt is null || old.ExpiresAt > now + window))
@@ -56,10 +89,21 @@ public sealed class ApiKeyService(GatewayDbContext db, ApiKeyStore store, TimePr
             old.ExpiresAt = now + window;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(ApiKeyConfiguration.UniqueIdempotencyKeyIndex))
+        {
+            // The idempotency key was used (by a create) between the replay check and this insert.
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return (await ReplayAsync(idempotency, cancellationToken))!;
+        }
+
         await transaction.CommitAsync(cancellationToken);
         store.Forget(keyId);
-        return (created, null);
+        return new KeyCreation(created);
     }
 
     /// <summary>Creates the <c>bootstrap-admin</c> key unless an active admin key exists; <c>null</c> when one does.</summary>
@@ -102,7 +146,21 @@ public sealed class ApiKeyService(GatewayDbContext db, ApiKeyStore store, TimePr
         return true;
     }
 
-    private CreatedApiKey NewKey(string name, string scope, int rateLimitPerMinute, DateTimeOffset? expiresAt = null)
+    /// <summary>The key an earlier request with this idempotency key created (never its secret), or a conflict when that request differed.</summary>
+    private async Task<KeyCreation?> ReplayAsync(IdempotentRequest? idempotency, CancellationToken cancellationToken)
+    {
+        if (idempotency is null
+            || await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(key => key.IdempotencyKey == idempotency.Key, cancellationToken) is not { } existing)
+        {
+            return null;
+        }
+
+        return existing.RequestHash == idempotency.RequestHash
+            ? new KeyCreation(Replayed: existing)
+            : new KeyCreation(IdempotencyConflict: $"Idempotency-Key '{idempotency.Key}' was already used for another request, which created key {existing.Id}.");
+    }
+
+    private CreatedApiKey NewKey(string name, string scope, int rateLimitPerMinute, DateTimeOffset? expiresAt = null, IdempotentRequest? idempotency = null)
     {
         var keyId = ApiKeyFormat.NewKeyId();
         var secret = ApiKeyFormat.NewSecret();
@@ -116,6 +174,8 @@ public sealed class ApiKeyService(GatewayDbContext db, ApiKeyStore store, TimePr
             CreatedAt = timeProvider.GetUtcNow(),
             // Whole seconds: what PostgreSQL stores and lists back exactly.
             ExpiresAt = expiresAt is { } at ? at.AddTicks(-(at.Ticks % TimeSpan.TicksPerSecond)) : null,
+            IdempotencyKey = idempotency?.Key,
+            RequestHash = idempotency?.RequestHash,
         };
         return new CreatedApiKey(key, ApiKeyFormat.Compose(keyId, secret));
     }

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Data;
+using PartnerMesh.PartnerPortal.Api.Common;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;
 using PartnerMesh.PartnerPortal.Api.Portal;
@@ -15,7 +17,7 @@ public static class AccountEndpoints
     {
         var group = app.MapGroup("/api/portal/accounts").WithTags("Accounts").RequireAuthorization(PortalPolicies.Admin);
 
-        group.MapPost("/", CreateAccount).WithName(nameof(CreateAccount));
+        group.MapPost("/", CreateAccount).WithName(nameof(CreateAccount)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/", ListAccounts).WithName(nameof(ListAccounts));
         group.MapGet("/{id:guid}", GetAccount).WithName(nameof(GetAccount));
         group.MapDelete("/{id:guid}", DeleteAccount).WithName(nameof(DeleteAccount));
@@ -23,8 +25,13 @@ public static class AccountEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<AccountResponse>, ValidationProblem, ProblemHttpResult>> CreateAccount(
+    /// <summary>
+    /// With an <c>Idempotency-Key</c>, a retry of the same request (partner, email and password) answers 200 with the account
+    /// it opened; the same key with another request is a 409.
+    /// </summary>
+    private static async Task<Results<Created<AccountResponse>, Ok<AccountResponse>, ValidationProblem, ProblemHttpResult>> CreateAccount(
         CreateAccountRequest request,
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
         PortalDbContext db,
         IPasswordHasher<PortalAccount> hasher,
         TimeProvider timeProvider,
@@ -36,9 +43,18 @@ public static class AccountEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
         var partnerId = request.PartnerId!.Value;
         var email = request.Email!.Trim();
         var normalizedEmail = AccountRules.NormalizeEmail(email);
+        if (await OpenedBeforeAsync(db, idempotencyKey, cancellationToken) is { } earlier)
+        {
+            return Replay(earlier, request, hasher);
+        }
 
         if (!await db.Partners.AnyAsync(partner => partner.Id == partnerId, cancellationToken))
         {
@@ -50,7 +66,8 @@ public static class AccountEndpoints
 
         if (await db.Accounts.AnyAsync(account => account.NormalizedEmail == normalizedEmail && account.DisabledAt == null, cancellationToken))
         {
-            return DuplicateEmail();
+            // Maybe a concurrent retry opened it since the check above.
+            return await OpenedBeforeAsync(db, idempotencyKey, cancellationToken) is { } retried ? Replay(retried, request, hasher) : DuplicateEmail();
         }
 
         var account = new PortalAccount
@@ -61,6 +78,7 @@ public static class AccountEndpoints
             NormalizedEmail = normalizedEmail,
             PasswordHash = "",
             CreatedAt = timeProvider.GetUtcNow(),
+            IdempotencyKey = idempotencyKey,
         };
         account.PasswordHash = hasher.HashPassword(account, request.Password!);
         db.Accounts.Add(account);
@@ -69,14 +87,33 @@ public static class AccountEndpoints
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (exception.IsUniqueViolation(PortalAccountConfiguration.ActiveEmailIndex))
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(PortalAccountConfiguration.ActiveEmailIndex)
+            || exception.IsUniqueViolation(PortalAccountConfiguration.UniqueIdempotencyKeyIndex))
         {
-            // A concurrent request took the email between the check and the insert.
-            return DuplicateEmail();
+            // A concurrent request took the email (or, a retry, the idempotency key) between the checks and the insert.
+            db.ChangeTracker.Clear();
+            return await OpenedBeforeAsync(db, idempotencyKey, cancellationToken) is { } retried ? Replay(retried, request, hasher) : DuplicateEmail();
         }
 
         return TypedResults.Created($"/api/portal/accounts/{account.Id}", AccountResponse.From(account));
     }
+
+    private static async Task<PortalAccount?> OpenedBeforeAsync(PortalDbContext db, string? idempotencyKey, CancellationToken cancellationToken) =>
+        idempotencyKey is null
+            ? null
+            : await db.Accounts.AsNoTracking().SingleOrDefaultAsync(account => account.IdempotencyKey == idempotencyKey, cancellationToken);
+
+    /// <summary>The same request again: same partner and email, and a password the stored hash accepts (no request hash
+    /// is kept, as a fast hash of a request holding a password would be an unsalted password hash).</summary>
+    private static Results<Created<AccountResponse>, Ok<AccountResponse>, ValidationProblem, ProblemHttpResult> Replay(
+        PortalAccount earlier, CreateAccountRequest request, IPasswordHasher<PortalAccount> hasher) =>
+        earlier.PartnerId == request.PartnerId && earlier.Email == request.Email!.Trim()
+        && hasher.VerifyHashedPassword(earlier, earlier.PasswordHash, request.Password!) != PasswordVerificationResult.Failed
+            ? TypedResults.Ok(AccountResponse.From(earlier))
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Idempotency key reused",
+                detail: $"Idempotency-Key '{earlier.IdempotencyKey}' was already used to open account {earlier.Id} with another request.");
 
     private static async Task<Ok<List<AccountResponse>>> ListAccounts(Guid? partnerId, PortalDbContext db, CancellationToken cancellationToken)
     {

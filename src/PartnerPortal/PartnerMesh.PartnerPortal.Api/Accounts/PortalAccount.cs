@@ -22,4 +22,7 @@ public sealed class PortalAccount
 
     /// <summary>Set when an admin deletes the account: it can no longer sign in and its sessions end.</summary>
     public DateTimeOffset? DisabledAt { get; set; }
+
+    /// <summary>The <c>Idempotency-Key</c> the admin API created it with; unique.</summary>
+    public string? IdempotencyKey { get; init; }
 }

@@ -17,6 +17,9 @@ public sealed class WebhookSubscription
     public DateTimeOffset? DisabledAt { get; set; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required string CreatedBy { get; init; }
+
+    /// <summary>The <c>Idempotency-Key</c> it was created with: unique per owner (a partner, or admins together).</summary>
+    public string? IdempotencyKey { get; init; }
 }
 
 /// <summary>One event for one subscription: unique per (subscription, event), so a redelivered message fans out once.</summary>

@@ -1,9 +1,13 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using PartnerMesh.Data;
+using PartnerMesh.PartnerPortal.Api.Common;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
+using PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
 
@@ -31,14 +35,30 @@ public static class WebhookEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<CreatedWebhookResponse>, ValidationProblem, ProblemHttpResult>> CreateWebhook(
-        CreateWebhookRequest request, PortalDbContext db, IDataProtectionProvider protection, IOptions<WebhookOptions> options, TimeProvider timeProvider,
-        WebhookInterest interest, ClaimsPrincipal user, CancellationToken cancellationToken)
+    /// <summary>
+    /// With an <c>Idempotency-Key</c> (per owner), a retry of the same request answers 200 with the subscription it created
+    /// but not its secret again; the same key with another URL or other event types is a 409.
+    /// </summary>
+    private static async Task<Results<Created<CreatedWebhookResponse>, Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> CreateWebhook(
+        CreateWebhookRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, PortalDbContext db,
+        IDataProtectionProvider protection, IOptions<WebhookOptions> options, TimeProvider timeProvider, WebhookInterest interest, ClaimsPrincipal user,
+        CancellationToken cancellationToken)
     {
         var owner = Owner(user);
         if (WebhookRules.Validate(request, owner is not null, [.. options.Value.InsecureHosts]) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        string[] eventTypes = [.. request.EventTypes!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        if (await CreatedBeforeAsync(db, owner, idempotencyKey, cancellationToken) is { } earlier)
+        {
+            return Replay(earlier, request.Url!, eventTypes);
         }
 
         if (await db.WebhookSubscriptions.CountAsync(subscription => subscription.PartnerId == owner, cancellationToken) >= WebhookRules.MaxSubscriptionsPerOwner)
@@ -52,16 +72,40 @@ public static class WebhookEndpoints
             Id = Guid.CreateVersion7(),
             PartnerId = owner,
             Url = request.Url!,
-            EventTypes = [.. request.EventTypes!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            EventTypes = eventTypes,
             ProtectedSecret = protection.CreateProtector(WebhookDispatcher.ProtectorPurpose).Protect(secret),
             CreatedAt = timeProvider.GetUtcNow(),
             CreatedBy = user.FindFirstValue(PartnerMeshClaims.KeyId) ?? user.Identity?.Name ?? "unknown",
+            IdempotencyKey = idempotencyKey,
         };
         db.WebhookSubscriptions.Add(subscription);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(WebhookSubscriptionConfiguration.UniqueIdempotencyKeyIndex))
+        {
+            // A concurrent retry with the same idempotency key committed first.
+            db.ChangeTracker.Clear();
+            return Replay((await CreatedBeforeAsync(db, owner, idempotencyKey, cancellationToken))!, request.Url!, eventTypes);
+        }
+
         interest.Changed();
         return TypedResults.Created($"/api/portal/webhooks/{subscription.Id}", new CreatedWebhookResponse(WebhookResponse.From(subscription), secret));
     }
+
+    private static async Task<WebhookSubscription?> CreatedBeforeAsync(PortalDbContext db, Guid? owner, string? idempotencyKey, CancellationToken cancellationToken) =>
+        idempotencyKey is null
+            ? null
+            : await db.WebhookSubscriptions.AsNoTracking()
+                .SingleOrDefaultAsync(subscription => subscription.PartnerId == owner && subscription.IdempotencyKey == idempotencyKey, cancellationToken);
+
+    /// <summary>URL and event types never change after creation, so they tell the same request from another one.</summary>
+    private static Results<Created<CreatedWebhookResponse>, Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult> Replay(
+        WebhookSubscription earlier, string url, string[] eventTypes) =>
+        earlier.Url == url && earlier.EventTypes.SequenceEqual(eventTypes, StringComparer.Ordinal)
+            ? TypedResults.Ok(WebhookResponse.From(earlier))
+            : Problems.Conflict("Idempotency key reused", $"Idempotency-Key '{earlier.IdempotencyKey}' was already used to create webhook {earlier.Id} with another URL or other event types.");
 
     private static async Task<Ok<IReadOnlyList<WebhookResponse>>> ListWebhooks(PortalDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Outbox;
@@ -59,7 +60,7 @@ public static partial class EmailLinkEndpoints
     {
         var group = app.MapGroup("/api/surveys").WithTags("Email links").RequireAuthorization(PartnerMeshPolicies.Storefront);
         group.MapPost("/surveys/{id:guid}/email-links", IssueEmailLink).WithName(nameof(IssueEmailLink))
-            .WithSummary("Issue the signed, expiring, single-use link for one order (the same link again for the same order)")
+            .WithSummary("Issue the signed, expiring, single-use link for one order (the same link again for the same order or Idempotency-Key)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/email-links/{token}", OpenEmailLink).WithName(nameof(OpenEmailLink))
@@ -69,8 +70,12 @@ public static partial class EmailLinkEndpoints
         return group;
     }
 
+    /// <summary>
+    /// The order id already makes issuing idempotent; an <c>Idempotency-Key</c> also refuses (409) its reuse for another
+    /// request. The email is not compared: it is never stored, not even hashed here.
+    /// </summary>
     private static async Task<Results<Created<EmailLinkView>, Ok<EmailLinkView>, ValidationProblem, ProblemHttpResult>> IssueEmailLink(
-        Guid id, IssueEmailLinkRequest request, SurveysDbContext db, EmailLinkSigner signer, IOptions<SurveysOptions> options,
+        Guid id, IssueEmailLinkRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, SurveysDbContext db, EmailLinkSigner signer, IOptions<SurveysOptions> options,
         ContactFrequencyRecord contacts, RedisOutage outage, HttpContext httpContext, ILoggerFactory loggers,
         TimeProvider timeProvider, SurveysMetrics metrics, CancellationToken cancellationToken)
     {
@@ -104,9 +109,20 @@ public static partial class EmailLinkEndpoints
             errors.Add("segments", $"At most {Targeting.MaxSegments} segments, each {SurveyRules.KeyRule}.");
         }
 
+        if (idempotencyKey is { Length: 0 or > SurveyEndpoints.MaxIdempotencyKeyLength })
+        {
+            errors.Add("Idempotency-Key", $"An idempotency key has 1 to {SurveyEndpoints.MaxIdempotencyKeyLength} characters.");
+        }
+
         if (errors.ToDictionary() is { } problems)
         {
             return TypedResults.ValidationProblem(problems);
+        }
+
+        var requestHash = Json.Hash(new { surveyId = id, request = request! with { Email = null } });
+        if (await IssuedBeforeAsync(db, idempotencyKey, cancellationToken) is { } earlier)
+        {
+            return Replay(signer, earlier, requestHash);
         }
 
         var survey = await db.Surveys.AsNoTracking().SingleOrDefaultAsync(survey => survey.Id == id, cancellationToken);
@@ -169,6 +185,8 @@ public static partial class EmailLinkEndpoints
             Segments = [.. (request.Segments ?? []).Distinct(StringComparer.Ordinal)],
             ShownAt = now,
             ExpiresAt = now + lifetime,
+            IdempotencyKey = idempotencyKey,
+            RequestHash = idempotencyKey is null ? null : requestHash,
         };
         db.Impressions.Add(impression);
         db.AddIntegrationEvent(DecisionService.Shown(impression, now));
@@ -180,6 +198,12 @@ public static partial class EmailLinkEndpoints
         {
             db.ChangeTracker.Clear();
             return TypedResults.Ok(View(signer, (await ExistingAsync(db, id, request.OrderId!, cancellationToken))!));
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(ImpressionConfiguration.IdempotencyKeyIndex))
+        {
+            // A concurrent request with the same idempotency key (for another order: the same order hits the index above).
+            db.ChangeTracker.Clear();
+            return Replay(signer, (await IssuedBeforeAsync(db, idempotencyKey, cancellationToken))!, requestHash);
         }
 
         metrics.LinkIssued();
@@ -289,6 +313,17 @@ public static partial class EmailLinkEndpoints
     private static Task<Impression?> ExistingAsync(SurveysDbContext db, Guid surveyId, string orderId, CancellationToken cancellationToken) =>
         db.Impressions.AsNoTracking()
             .SingleOrDefaultAsync(row => row.SurveyId == surveyId && row.OrderId == orderId && row.Trigger == Triggers.EmailLink, cancellationToken);
+
+    private static async Task<Impression?> IssuedBeforeAsync(SurveysDbContext db, string? idempotencyKey, CancellationToken cancellationToken) =>
+        idempotencyKey is null
+            ? null
+            : await db.Impressions.AsNoTracking().SingleOrDefaultAsync(row => row.IdempotencyKey == idempotencyKey, cancellationToken);
+
+    private static Results<Created<EmailLinkView>, Ok<EmailLinkView>, ValidationProblem, ProblemHttpResult> Replay(
+        EmailLinkSigner signer, Impression earlier, string requestHash) =>
+        earlier.RequestHash == requestHash
+            ? TypedResults.Ok(View(signer, earlier))
+            : Problems.Conflict("Idempotency key reused", $"Idempotency-Key '{earlier.IdempotencyKey}' was already used to issue another email link.");
 
     private static EmailLinkClaims Claims(Impression impression) => new(impression.Id, impression.SurveyId, impression.ExpiresAt!.Value);
 

@@ -46,6 +46,7 @@ public static class ResponseEndpoints
         SubmitOutcome.Invalid => TypedResults.ValidationProblem(result.Errors!),
         SubmitOutcome.NotFound => Problems.NotFound("Survey not found", result.Detail),
         SubmitOutcome.AlreadySubmitted => Problems.Refused(StatusCodes.Status409Conflict, "already-submitted", "Already submitted", result.Detail),
+        SubmitOutcome.IdempotencyConflict => Problems.Refused(StatusCodes.Status409Conflict, "idempotency-key-reused", "Idempotency key reused", result.Detail),
         _ => Problems.Refused(StatusCodes.Status422UnprocessableEntity, "context-mismatch", "Response does not match the showing", result.Detail),
     };
 }

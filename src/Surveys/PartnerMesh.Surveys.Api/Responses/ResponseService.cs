@@ -19,6 +19,7 @@ public enum SubmitOutcome
     NotFound,
     AlreadySubmitted,
     ContextMismatch,
+    IdempotencyConflict,
 }
 
 public sealed record SubmitResult(SubmitOutcome Outcome, ResponseView? Response = null, Dictionary<string, string[]>? Errors = null, string? Detail = null);
@@ -121,6 +122,11 @@ public sealed class ResponseService(
             SubmittedAt = now,
         };
         // A replay is answered from what is stored: cheaper than a refused insert, and no database error logged for it.
+        if (await KeyedAnswerAsync(idempotencyKey, hash, cancellationToken) is { } keyed)
+        {
+            return keyed;
+        }
+
         if (await EarlierAnswerAsync(response, cancellationToken) is { } earlier)
         {
             return AnsweredBefore(earlier, response, idempotencyKey, hash);
@@ -133,11 +139,13 @@ public sealed class ResponseService(
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(SubmissionConfiguration.ImpressionIndex)
-            || exception.IsUniqueViolation(SubmissionConfiguration.VisitorIndex))
+            || exception.IsUniqueViolation(SubmissionConfiguration.VisitorIndex)
+            || exception.IsUniqueViolation(SubmissionConfiguration.IdempotencyKeyIndex))
         {
-            // A concurrent submission of the same answer committed between the check above and this insert.
+            // A concurrent submission of the same answer (or with the same idempotency key) committed between the checks above and this insert.
             db.ChangeTracker.Clear();
-            return AnsweredBefore(await EarlierAnswerAsync(response, cancellationToken), response, idempotencyKey, hash);
+            return await KeyedAnswerAsync(idempotencyKey, hash, cancellationToken)
+                ?? AnsweredBefore(await EarlierAnswerAsync(response, cancellationToken), response, idempotencyKey, hash);
         }
 
         try
@@ -181,6 +189,27 @@ public sealed class ResponseService(
                     || (response.VisitorKey != null && row.SurveyId == response.SurveyId && row.VisitorKey == response.VisitorKey))
                 .FirstOrDefaultAsync(cancellationToken);
 
+    /// <summary>
+    /// The answer stored under this idempotency key (keys are unique across responses): the stored answer for the same
+    /// request, a refusal for another one (another showing, visitor or answers); null when the key is new or absent.
+    /// </summary>
+    private async Task<SubmitResult?> KeyedAnswerAsync(string? idempotencyKey, string hash, CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is null
+            || await db.Responses.AsNoTracking().SingleOrDefaultAsync(row => row.IdempotencyKey == idempotencyKey, cancellationToken) is not { } existing)
+        {
+            return null;
+        }
+
+        if (existing.RequestHash == hash)
+        {
+            metrics.Submitted("replayed");
+            return new SubmitResult(SubmitOutcome.Replayed, ResponseView.From(existing));
+        }
+
+        return Refused(SubmitOutcome.IdempotencyConflict, $"Idempotency-Key '{idempotencyKey}' was already used for another response.");
+    }
+
     /// <summary>The same request again (same idempotency key and content) gets the stored answer; anything else is refused.</summary>
     private SubmitResult AnsweredBefore(Submission? existing, Submission response, string? idempotencyKey, string hash)
     {
@@ -223,6 +252,7 @@ public sealed class ResponseService(
             SubmitOutcome.Invalid => "invalid",
             SubmitOutcome.NotFound => "not-found",
             SubmitOutcome.AlreadySubmitted => "already-submitted",
+            SubmitOutcome.IdempotencyConflict => "idempotency-key-reused",
             _ => "context-mismatch",
         });
         return new SubmitResult(outcome, null, errors, detail);

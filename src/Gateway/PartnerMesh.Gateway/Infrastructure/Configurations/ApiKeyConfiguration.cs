@@ -6,6 +6,8 @@ namespace PartnerMesh.Gateway.Infrastructure.Configurations;
 
 public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
 {
+    public const string UniqueIdempotencyKeyIndex = "ux_api_keys_idempotency_key";
+
     public void Configure(EntityTypeBuilder<ApiKey> builder)
     {
         builder.ToTable(table =>
@@ -19,6 +21,9 @@ public sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(key => key.Name).HasMaxLength(ApiKey.MaxNameLength);
         builder.Property(key => key.Scope).HasMaxLength(20);
         builder.Property(key => key.ReplacedByKeyId).HasMaxLength(ApiKeyFormat.KeyIdLength);
+        builder.Property(key => key.IdempotencyKey).HasMaxLength(IdempotencyKeys.MaxLength);
+        builder.Property(key => key.RequestHash).HasMaxLength(64);
+        builder.HasIndex(key => key.IdempotencyKey).IsUnique().HasDatabaseName(UniqueIdempotencyKeyIndex);
         builder.HasIndex(key => key.Scope).HasDatabaseName("ix_api_keys_active_scope").HasFilter("revoked_at IS NULL");
     }
 }

@@ -37,6 +37,11 @@ namespace PartnerMesh.Gateway.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<DateTimeOffset?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_used_at");
@@ -56,6 +61,11 @@ namespace PartnerMesh.Gateway.Infrastructure.Migrations
                         .HasColumnType("character varying(12)")
                         .HasColumnName("replaced_by_key_id");
 
+                    b.Property<string>("RequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_hash");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
@@ -73,6 +83,10 @@ namespace PartnerMesh.Gateway.Infrastructure.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_api_keys");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_api_keys_idempotency_key");
 
                     b.HasIndex("Scope")
                         .HasDatabaseName("ix_api_keys_active_scope")

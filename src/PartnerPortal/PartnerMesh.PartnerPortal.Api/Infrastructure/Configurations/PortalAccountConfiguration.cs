@@ -2,12 +2,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PartnerMesh.PartnerDirectory;
 using PartnerMesh.PartnerPortal.Api.Accounts;
+using PartnerMesh.PartnerPortal.Api.Common;
 
 namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;
 
 public sealed class PortalAccountConfiguration : IEntityTypeConfiguration<PortalAccount>
 {
     public const string ActiveEmailIndex = "ux_portal_accounts_active_email";
+    public const string UniqueIdempotencyKeyIndex = "ux_portal_accounts_idempotency_key";
 
     public void Configure(EntityTypeBuilder<PortalAccount> builder)
     {
@@ -20,6 +22,8 @@ public sealed class PortalAccountConfiguration : IEntityTypeConfiguration<Portal
         // One active account per email; a deleted (disabled) account frees its email for a new one.
         builder.HasIndex(account => account.NormalizedEmail).IsUnique().HasFilter("disabled_at IS NULL").HasDatabaseName(ActiveEmailIndex);
         builder.HasIndex(account => account.PartnerId);
+        builder.Property(account => account.IdempotencyKey).HasMaxLength(IdempotencyKeys.MaxLength);
+        builder.HasIndex(account => account.IdempotencyKey).IsUnique().HasDatabaseName(UniqueIdempotencyKeyIndex);
         builder.HasOne<KnownPartner>().WithMany().HasForeignKey(account => account.PartnerId).OnDelete(DeleteBehavior.Restrict)
             .HasConstraintName("FK_portal_accounts_partners_partner_id");
     }

@@ -1,11 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PartnerMesh.PartnerPortal.Api.Common;
 using PartnerMesh.PartnerPortal.Api.Webhooks;
 
 namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;
 
 public sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<WebhookSubscription>
 {
+    public const string UniqueIdempotencyKeyIndex = "ux_webhook_subscriptions_owner_idempotency_key";
+
     public void Configure(EntityTypeBuilder<WebhookSubscription> builder)
     {
         builder.ToTable("webhook_subscriptions");
@@ -15,6 +18,10 @@ public sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<
         builder.Property(subscription => subscription.ProtectedSecret).HasMaxLength(2_000);
         builder.Property(subscription => subscription.CreatedBy).HasMaxLength(200);
         builder.HasIndex(subscription => subscription.PartnerId);
+        builder.Property(subscription => subscription.IdempotencyKey).HasMaxLength(IdempotencyKeys.MaxLength);
+        // NULLS NOT DISTINCT: admins' subscriptions (no partner) share one key space.
+        builder.HasIndex(subscription => new { subscription.PartnerId, subscription.IdempotencyKey }).IsUnique().AreNullsDistinct(false)
+            .HasFilter("idempotency_key IS NOT NULL").HasDatabaseName(UniqueIdempotencyKeyIndex);
     }
 }
 

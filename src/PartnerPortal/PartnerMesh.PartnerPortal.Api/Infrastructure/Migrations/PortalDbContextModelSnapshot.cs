@@ -172,6 +172,11 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<DateTimeOffset?>("LastSignInAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_sign_in_at");
@@ -193,6 +198,10 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
 
                     b.HasKey("Id")
                         .HasName("PK_portal_accounts");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_portal_accounts_idempotency_key");
 
                     b.HasIndex("NormalizedEmail")
                         .IsUnique()
@@ -408,6 +417,11 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("event_types");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<Guid?>("PartnerId")
                         .HasColumnType("uuid")
                         .HasColumnName("partner_id");
@@ -429,6 +443,13 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
 
                     b.HasIndex("PartnerId")
                         .HasDatabaseName("ix_webhook_subscriptions_partner_id");
+
+                    b.HasIndex("PartnerId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_webhook_subscriptions_owner_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("PartnerId", "IdempotencyKey"), false);
 
                     b.ToTable("webhook_subscriptions", (string)null);
                 });

@@ -39,6 +39,7 @@ public sealed class SurveyVersionConfiguration : IEntityTypeConfiguration<Survey
 public sealed class ImpressionConfiguration : IEntityTypeConfiguration<Impression>
 {
     public const string EmailLinkOrderIndex = "ux_survey_impressions_email_link_order";
+    public const string IdempotencyKeyIndex = "ux_survey_impressions_idempotency_key";
 
     public void Configure(EntityTypeBuilder<Impression> builder)
     {
@@ -56,6 +57,10 @@ public sealed class ImpressionConfiguration : IEntityTypeConfiguration<Impressio
         builder.HasIndex(impression => new { impression.PartnerId, impression.ShownAt });
         builder.HasIndex(impression => new { impression.SurveyId, impression.OrderId }).IsUnique()
             .HasFilter("trigger = 'email-link'").HasDatabaseName(EmailLinkOrderIndex);
+        builder.Property(impression => impression.IdempotencyKey).HasMaxLength(100);
+        builder.Property(impression => impression.RequestHash).HasMaxLength(64);
+        builder.HasIndex(impression => impression.IdempotencyKey).IsUnique()
+            .HasFilter("idempotency_key IS NOT NULL").HasDatabaseName(IdempotencyKeyIndex);
     }
 }
 
@@ -63,6 +68,7 @@ public sealed class SubmissionConfiguration : IEntityTypeConfiguration<Submissio
 {
     public const string ImpressionIndex = "ux_survey_responses_impression";
     public const string VisitorIndex = "ux_survey_responses_survey_visitor";
+    public const string IdempotencyKeyIndex = "ux_survey_responses_idempotency_key";
 
     public void Configure(EntityTypeBuilder<Submission> builder)
     {
@@ -81,6 +87,7 @@ public sealed class SubmissionConfiguration : IEntityTypeConfiguration<Submissio
         builder.Property(response => response.RequestHash).HasMaxLength(64);
         builder.HasIndex(response => response.ImpressionId).IsUnique().HasDatabaseName(ImpressionIndex);
         builder.HasIndex(response => new { response.SurveyId, response.VisitorKey }).IsUnique().HasDatabaseName(VisitorIndex);
+        builder.HasIndex(response => response.IdempotencyKey).IsUnique().HasFilter("idempotency_key IS NOT NULL").HasDatabaseName(IdempotencyKeyIndex);
         builder.HasIndex(response => new { response.SurveyId, response.SubmittedAt });
         builder.HasIndex(response => new { response.PartnerId, response.SubmittedAt });
     }

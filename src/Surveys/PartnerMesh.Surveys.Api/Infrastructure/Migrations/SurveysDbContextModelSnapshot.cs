@@ -290,6 +290,11 @@ namespace PartnerMesh.Surveys.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<string>("OrderId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
@@ -298,6 +303,11 @@ namespace PartnerMesh.Surveys.Api.Infrastructure.Migrations
                     b.Property<Guid?>("PartnerId")
                         .HasColumnType("uuid")
                         .HasColumnName("partner_id");
+
+                    b.Property<string>("RequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_hash");
 
                     b.PrimitiveCollection<List<string>>("Segments")
                         .IsRequired()
@@ -347,6 +357,11 @@ namespace PartnerMesh.Surveys.Api.Infrastructure.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_survey_impressions");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_survey_impressions_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
 
                     b.HasIndex("PartnerId", "ShownAt")
                         .HasDatabaseName("ix_survey_impressions_partner_id_shown_at");
@@ -473,6 +488,11 @@ namespace PartnerMesh.Surveys.Api.Infrastructure.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_survey_responses");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_survey_responses_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
 
                     b.HasIndex("ImpressionId")
                         .IsUnique()

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using PartnerMesh.PartnerPortal.Api.Accounts;
+using PartnerMesh.PartnerPortal.Api.Common;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.PartnerPortal.FunctionalTests;
+
+/// <summary>Opening portal accounts with an <c>Idempotency-Key</c>.</summary>
+public class AccountIdempotencyTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory>
+{
+    private const string Url = "/api/portal/accounts";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private HttpClient Admin => factory.CreateClientWithScopes(PartnerMeshScopes.Admin);
+
+    [Fact]
+    public async Task Create_RetriedWithSameIdempotencyKey_Returns200WithTheSameAccount_AndCreatesNothing()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var body = new { partnerId, email = AdminApi.NewEmail(), password = AdminApi.StrongPassword };
+        var key = Guid.NewGuid().ToString();
+
+        var created = await (await PostAsync(body, key)).ShouldBeAsync<AccountResponse>(HttpStatusCode.Created);
+        var replayed = await (await PostAsync(body, key)).ShouldBeAsync<AccountResponse>(HttpStatusCode.OK);
+
+        Assert.Equal((created.Id, created.PartnerId, created.Email), (replayed.Id, replayed.PartnerId, replayed.Email));
+        Assert.Equal([created.Id], await AccountIdsAsync(partnerId));
+    }
+
+    [Fact]
+    public async Task Create_SameIdempotencyKeyWithAnotherPasswordOrEmail_Returns409_AndCreatesNothing()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var email = AdminApi.NewEmail();
+        var key = Guid.NewGuid().ToString();
+        var created = await (await PostAsync(new { partnerId, email, password = AdminApi.StrongPassword }, key))
+            .ShouldBeAsync<AccountResponse>(HttpStatusCode.Created);
+
+        var otherPassword = await PostAsync(new { partnerId, email, password = "another long passphrase" }, key);
+        var otherEmail = await PostAsync(new { partnerId, email = AdminApi.NewEmail(), password = AdminApi.StrongPassword }, key);
+
+        var problem = await otherPassword.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains(created.Id.ToString(), problem.Detail, StringComparison.Ordinal);
+        await otherEmail.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal([created.Id], await AccountIdsAsync(partnerId));
+    }
+
+    [Fact]
+    public async Task Create_ConcurrentRetriesWithSameIdempotencyKey_OpenOneAccount()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var body = new { partnerId, email = AdminApi.NewEmail(), password = AdminApi.StrongPassword };
+        var key = Guid.NewGuid().ToString();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => PostAsync(body, key)));
+
+        Assert.Single(responses, response => response.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses, response => Assert.Contains(response.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.OK }));
+        Assert.Single(await AccountIdsAsync(partnerId));
+    }
+
+    [Fact]
+    public async Task Create_OverLongIdempotencyKey_Returns400_AndCreatesNothing()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+
+        var response = await PostAsync(
+            new { partnerId, email = AdminApi.NewEmail(), password = AdminApi.StrongPassword }, new string('k', IdempotencyKeys.MaxLength + 1));
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(IdempotencyKeys.Header, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Empty(await AccountIdsAsync(partnerId));
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(object body, string idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation(IdempotencyKeys.Header, idempotencyKey);
+        return await Admin.SendAsync(request, Ct);
+    }
+
+    private async Task<List<Guid>> AccountIdsAsync(Guid partnerId) =>
+        [.. (await (await Admin.GetAsync($"{Url}?partnerId={partnerId}", Ct)).ShouldBeAsync<List<AccountResponse>>(HttpStatusCode.OK)).Select(account => account.Id)];
+}
