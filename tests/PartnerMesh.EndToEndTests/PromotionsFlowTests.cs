@@ -80,6 +80,32 @@ public sealed class PromotionsFlowTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task PartnerExclusiveOffer_AppliesToACartThatNamesOnlyTheReferralClick()
+    {
+        var journeys = new Journeys(system);
+        var partner = await journeys.CreatePartnerAsync();
+        var clickId = await journeys.FollowLinkAsync((await journeys.CreateLinkAsync(partner.Id)).Code);
+        using var admin = system.CreateAdminClient();
+        using var storefront = system.CreateStorefrontClient();
+        var product = $"sku-{Guid.NewGuid():N}";
+        var promotionId = await PublishAsync(admin, new JsonObject
+        {
+            ["name"] = "12 % off for this partner's shoppers",
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "partner", ["partnerIds"] = new JsonArray(partner.Id) }),
+            ["action"] = new JsonObject { ["type"] = "percentOffItems", ["percent"] = 12, ["filter"] = new JsonObject { ["productIds"] = new JsonArray(product) } },
+        });
+
+        var viaClick = Cart(product, 1);
+        viaClick["clickId"] = clickId;
+        var evaluation = (await (await storefront.PostAsJsonAsync("/api/promotions/evaluations", viaClick, Ct)).Content.ReadFromJsonAsync<JsonObject>(Ct))!;
+        var withoutClick = (await (await storefront.PostAsJsonAsync("/api/promotions/evaluations", Cart(product, 2), Ct)).Content.ReadFromJsonAsync<JsonObject>(Ct))!;
+
+        Assert.True(Applied(evaluation, promotionId), evaluation.ToJsonString());
+        Assert.Equal(partner.Id, evaluation["quote"]!["partnerId"]!.GetValue<Guid>());
+        Assert.False(Applied(withoutClick, promotionId));
+    }
+
+    [Fact]
     public async Task StorefrontKey_CannotPublish_AdminOnly()
     {
         using var storefront = system.CreateStorefrontClient();

@@ -35,7 +35,7 @@ public sealed class ServiceTokenKeyringTests(SystemFixture system)
         foreach (var (service, environment) in environments)
         {
             var trusted = environment.Where(variable => variable.Key.StartsWith("ServiceIdentity__Issuers__", StringComparison.Ordinal)).ToList();
-            Assert.Equal(service == "coupons-api" ? 3 : 2, trusted.Count);
+            Assert.Equal(service is "coupons-api" or "attribution-api" ? 3 : 2, trusted.Count);
             Assert.Equal(service is "coupons-api" or "attribution-api", environment.ContainsKey("ServiceIdentity__Issuers__promotions-api__0"));
             Assert.Equal(environments["gateway"]["ServiceIdentity__Issuers__gateway__0"], environment["ServiceIdentity__Issuers__gateway__0"]);
             Assert.All(trusted, variable =>
