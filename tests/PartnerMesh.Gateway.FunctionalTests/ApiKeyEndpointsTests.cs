@@ -81,10 +81,9 @@ public class ApiKeyEndpointsTests(GatewayFactory factory) : IClassFixture<Gatewa
         var created = await factory.CreateKeyAsync(PartnerMeshScopes.Storefront, 77, "listed");
         Assert.True(ApiKeyFormat.TryParse(created.PlainTextKey, out _, out var secret));
 
-        var response = await admin.GetAsync("/api/gateway/keys", Ct);
+        var (keys, bodies) = await ApiKeyList.AllAsync(admin);
 
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        var keys = await response.ShouldBeAsync<List<ApiKeyResponse>>(HttpStatusCode.OK);
+        var body = string.Join('\n', bodies);
         var listed = Assert.Single(keys, key => key.Id == created.Key.Id);
         Assert.Equal(("listed", "storefront", 77), (listed.Name, listed.Scope, listed.RateLimitPerMinute));
         Assert.Null(listed.RevokedAt);
@@ -92,6 +91,55 @@ public class ApiKeyEndpointsTests(GatewayFactory factory) : IClassFixture<Gatewa
         Assert.DoesNotContain(Convert.ToBase64String(created.Key.SecretHash), body);
         Assert.DoesNotContain("hash", body, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("apiKey", body);
+    }
+
+    [Fact]
+    public async Task ListKeys_WithLimit_PagesThroughEveryKeyOnce_InCreationOrder()
+    {
+        var admin = await factory.CreateAdminClientAsync();
+        var name = $"paged-{Guid.NewGuid():N}"[..20];
+        var created = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            created.Add((await factory.CreateKeyAsync(PartnerMeshScopes.Storefront, name: name)).Key.Id);
+        }
+
+        var (keys, _) = await ApiKeyList.AllAsync(admin, limit: 2);
+
+        Assert.Equal(created, keys.Where(key => key.Name == name).Select(key => key.Id));
+        Assert.Equal(keys.Count, keys.Select(key => key.Id).Distinct().Count());
+        Assert.Equal(keys.OrderBy(key => key.CreatedAt).Select(key => key.CreatedAt), keys.Select(key => key.CreatedAt));
+    }
+
+    [Fact]
+    public async Task ListKeys_WithoutLimit_ReturnsTheFirst50_AndACursorToTheRest()
+    {
+        var admin = await factory.CreateAdminClientAsync();
+        for (var i = 0; i <= ApiKeyPaging.DefaultLimit; i++)
+        {
+            await factory.CreateKeyAsync(PartnerMeshScopes.Storefront, name: "bulk");
+        }
+
+        var page = await (await admin.GetAsync("/api/gateway/keys", Ct)).ShouldBeAsync<PageResponse<ApiKeyResponse>>(HttpStatusCode.OK);
+
+        Assert.Equal(ApiKeyPaging.DefaultLimit, page.Items.Count);
+        Assert.NotNull(page.NextCursor);
+        var next = await (await admin.GetAsync($"/api/gateway/keys?after={page.NextCursor}", Ct)).ShouldBeAsync<PageResponse<ApiKeyResponse>>(HttpStatusCode.OK);
+        Assert.Empty(next.Items.Select(key => key.Id).Intersect(page.Items.Select(key => key.Id)));
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=201", "limit")]
+    [InlineData("after=not-a-cursor", "after")]
+    [InlineData("after=AAAAAAAAAAAAAAAAAAAAAAAAAAA", "after")]
+    public async Task ListKeys_WithBadLimitOrCursor_Returns400Problem(string query, string field)
+    {
+        var admin = await factory.CreateAdminClientAsync();
+
+        var problem = await (await admin.GetAsync($"/api/gateway/keys?{query}", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains($"\"{field}\"", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -57,6 +57,24 @@ public class RateLimitTests(RateLimitedGatewayFactory factory) : IClassFixture<R
     }
 
     [Fact]
+    public async Task OpenApiDocument_DeclaresTheRateLimitHeaders_AndRetryAfterOn429()
+    {
+        var document = await (await factory.CreateAnonymousClient().GetAsync("/openapi/v1.json", Ct)).ShouldBeAsync<System.Text.Json.Nodes.JsonObject>(HttpStatusCode.OK);
+
+        var responses = document["paths"]!["/api/gateway/keys"]!["get"]!["responses"]!;
+        foreach (var status in new[] { "200", "429" })
+        {
+            var headers = responses[status]!["headers"]!.AsObject();
+            Assert.All(new[] { "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset" },
+                name => Assert.Equal("integer", headers[name]?["schema"]?["type"]?.GetValue<string>()));
+        }
+
+        Assert.NotNull(responses["429"]!["headers"]!["Retry-After"]);
+        Assert.Null(responses["200"]!["headers"]!["Retry-After"]);
+        Assert.Null(responses["401"]!["headers"]);
+    }
+
+    [Fact]
     public async Task ApiKey_Limits_AreCountedInRedisPerKey()
     {
         var created = await factory.CreateKeyAsync(ServiceDefaults.Security.PartnerMeshScopes.Storefront, 50);

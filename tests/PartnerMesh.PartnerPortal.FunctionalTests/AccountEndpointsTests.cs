@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerMesh.PartnerPortal.Api.Accounts;
+using PartnerMesh.PartnerPortal.Api.Common;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
 using Xunit;
@@ -177,9 +178,73 @@ public class AccountEndpointsTests(PortalApiFactory factory) : IClassFixture<Por
         var second = await factory.CreateAccountAsync(partnerId, AdminApi.NewEmail());
         await factory.CreateAccountAsync(otherPartnerId, AdminApi.NewEmail());
 
-        var accounts = await (await Admin.GetAsync($"{Url}?partnerId={partnerId}", Ct)).ShouldBeAsync<List<AccountResponse>>(HttpStatusCode.OK);
+        var page = await (await Admin.GetAsync($"{Url}?partnerId={partnerId}", Ct)).ShouldBeAsync<PageResponse<AccountResponse>>(HttpStatusCode.OK);
 
-        Assert.Equal([first.Id, second.Id], accounts.Select(account => account.Id));
+        Assert.Equal([first.Id, second.Id], page.Items.Select(account => account.Id));
+        Assert.Null(page.NextCursor);
+    }
+
+    [Fact]
+    public async Task List_WithLimit_PagesThroughEveryAccountOnce_WithAnOpaqueCursor()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var created = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            created.Add((await factory.CreateAccountAsync(partnerId, AdminApi.NewEmail())).Id);
+        }
+
+        var seen = new List<Guid>();
+        var pages = 0;
+        string? cursor = null;
+        do
+        {
+            var page = await (await Admin.GetAsync($"{Url}?partnerId={partnerId}&limit=2{(cursor is null ? "" : $"&after={cursor}")}", Ct))
+                .ShouldBeAsync<PageResponse<AccountResponse>>(HttpStatusCode.OK);
+            Assert.True(page.Items.Count <= 2);
+            seen.AddRange(page.Items.Select(account => account.Id));
+            cursor = page.NextCursor;
+            pages++;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(created, seen);
+        Assert.Equal(3, pages);
+    }
+
+    [Theory]
+    [InlineData("limit=0")]
+    [InlineData("limit=201")]
+    [InlineData("after=not-a-cursor")]
+    public async Task List_WithBadLimitOrCursor_Returns400Problem(string query)
+    {
+        var problem = await (await Admin.GetAsync($"{Url}?{query}", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains(query.Split('=')[0], problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_WithoutLimit_ReturnsTheFirst50_AndACursorToTheRest()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        await factory.QueryDbAsync(db =>
+        {
+            db.Accounts.AddRange(Enumerable.Range(0, Paging.DefaultLimit + 1).Select(_ => AdminApi.NewEmail()).Select(email => new PortalAccount
+            {
+                Id = Guid.CreateVersion7(), PartnerId = partnerId, Email = email, NormalizedEmail = email.ToLowerInvariant(), PasswordHash = "",
+                CreatedAt = DateTimeOffset.UtcNow,
+            }));
+            return db.SaveChangesAsync(Ct);
+        });
+
+        var first = await (await Admin.GetAsync($"{Url}?partnerId={partnerId}", Ct)).ShouldBeAsync<PageResponse<AccountResponse>>(HttpStatusCode.OK);
+        var rest = await (await Admin.GetAsync($"{Url}?partnerId={partnerId}&after={first.NextCursor}", Ct))
+            .ShouldBeAsync<PageResponse<AccountResponse>>(HttpStatusCode.OK);
+
+        Assert.Equal(Paging.DefaultLimit, first.Items.Count);
+        Assert.NotNull(first.NextCursor);
+        Assert.Single(rest.Items);
+        Assert.Null(rest.NextCursor);
     }
 
     [Fact]

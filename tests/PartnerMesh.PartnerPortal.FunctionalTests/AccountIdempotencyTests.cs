@@ -84,5 +84,5 @@ public class AccountIdempotencyTests(PortalApiFactory factory) : IClassFixture<P
     }
 
     private async Task<List<Guid>> AccountIdsAsync(Guid partnerId) =>
-        [.. (await (await Admin.GetAsync($"{Url}?partnerId={partnerId}", Ct)).ShouldBeAsync<List<AccountResponse>>(HttpStatusCode.OK)).Select(account => account.Id)];
+        [.. (await (await Admin.GetAsync($"{Url}?partnerId={partnerId}", Ct)).ShouldBeAsync<PageResponse<AccountResponse>>(HttpStatusCode.OK)).Items.Select(account => account.Id)];
 }

@@ -41,7 +41,7 @@ public sealed class WebhookIdempotencyTests(PortalApiFactory factory) : IClassFi
         var key = Guid.NewGuid().ToString();
         var created = await (await PostAsync(partner, Body(ConversionEvents), key)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
 
-        var otherEvents = await PostAsync(partner, Body(ConversionEvents, "attribution.click-recorded"), key);
+        var otherEvents = await PostAsync(partner, Body(ConversionEvents, "attribution.commission-booked"), key);
         var otherUrl = await PostAsync(partner, Body(ConversionEvents, url: "http://127.0.0.1:9/other"), key);
 
         var id = created["webhook"]!["id"]!.GetValue<Guid>();

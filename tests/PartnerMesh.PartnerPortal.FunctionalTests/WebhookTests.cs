@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PartnerMesh.PartnerPortal.Api.Webhooks;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Contracts.Coupons;
+using PartnerMesh.Contracts.Surveys;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
 using Xunit;
@@ -85,7 +86,7 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
     {
         using var first = factory.CreatePartnerClient(Guid.NewGuid());
         using var second = factory.CreatePartnerClient(Guid.NewGuid());
-        var (id, _) = await SubscribeAsync(first, ["attribution.click-recorded"]);
+        var (id, _) = await SubscribeAsync(first, ["attribution.commission-booked"]);
 
         await (await second.GetAsync($"/api/portal/webhooks/{id}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await (await second.DeleteAsync($"/api/portal/webhooks/{id}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
@@ -121,6 +122,80 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         await (await partner.PostAsJsonAsync("/api/portal/webhooks", new JsonObject { ["url"] = _receiver.Url.ToString(), ["eventTypes"] = new JsonArray("promotions.promotion-published") }, Ct))
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("surveys.survey-response-submitted", "survey")]
+    [InlineData("surveys.survey-shown", "survey")]
+    [InlineData("attribution.click-recorded", "visitorId")]
+    [InlineData("coupons.coupon-redeemed", "customerKey")]
+    [InlineData("attribution.retention-milestone-reached", "customerId")]
+    [InlineData("promotions.experiment-exposed", "stickyId")]
+    [InlineData("promotions.quote-mismatch-detected", "pricing")]
+    public async Task Create_ShopperLevelEventType_ForAPartner_Returns400NamingTheTypeAndWhy(string eventType, string why)
+    {
+        using var partner = factory.CreatePartnerClient(Guid.NewGuid());
+
+        var problem = await (await partner.PostAsJsonAsync("/api/portal/webhooks", new JsonObject
+        {
+            ["url"] = _receiver.Url.ToString(), ["eventTypes"] = new JsonArray("attribution.conversion-attributed", eventType),
+        }, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        var error = problem.Extensions["errors"]!.ToString()!;
+        Assert.Contains($"'{eventType}'", error, StringComparison.Ordinal);
+        Assert.Contains(why, error, StringComparison.Ordinal);
+        Assert.Empty(await (await partner.GetAsync("/api/portal/webhooks", Ct)).ShouldBeAsync<JsonArray>(HttpStatusCode.OK));
+    }
+
+    [Fact]
+    public async Task EventTypes_ForAPartner_LeaveOutSurveyAndShopperLevelTypes_ButAdminsSeeThem()
+    {
+        using var partner = factory.CreatePartnerClient(Guid.NewGuid());
+
+        var partnerTypes = (await (await partner.GetAsync("/api/portal/webhooks/event-types", Ct)).ShouldBeAsync<List<string>>(HttpStatusCode.OK));
+        var adminTypes = (await (await _admin.GetAsync("/api/portal/webhooks/event-types", Ct)).ShouldBeAsync<List<string>>(HttpStatusCode.OK));
+
+        Assert.Contains("attribution.conversion-attributed", partnerTypes);
+        Assert.Contains("attribution.commission-booked", partnerTypes);
+        Assert.DoesNotContain(partnerTypes, type => type.StartsWith("surveys.", StringComparison.Ordinal));
+        Assert.DoesNotContain("attribution.click-recorded", partnerTypes);
+        Assert.DoesNotContain("coupons.coupon-redeemed", partnerTypes);
+        Assert.Contains("surveys.survey-response-submitted", adminTypes);
+        Assert.Contains("attribution.click-recorded", adminTypes);
+    }
+
+    [Fact]
+    public async Task SurveyEvent_GoesToToolSubscriptions_ButNeverToAPartnersOne_EvenOneStoredBeforeTheRule()
+    {
+        var partner = Guid.NewGuid();
+        var (toolSubscription, _) = await SubscribeAsync(_admin, ["surveys.survey-response-submitted"]);
+        var protector = factory.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(WebhookDispatcher.ProtectorPurpose);
+        await factory.QueryDbAsync(async db =>
+        {
+            db.WebhookSubscriptions.Add(new WebhookSubscription
+            {
+                Id = Guid.CreateVersion7(), PartnerId = partner, Url = _receiver.Url.ToString(), EventTypes = ["*", "surveys.survey-response-submitted"],
+                ProtectedSecret = protector.Protect("old-secret"), CreatedAt = DateTimeOffset.UtcNow, CreatedBy = "before-the-rule",
+            });
+            return await db.SaveChangesAsync(Ct);
+        });
+        var response = new SurveyResponseSubmitted
+        {
+            EventId = Guid.CreateVersion7(), OccurredAt = DateTimeOffset.UtcNow, ResponseId = Guid.NewGuid(), SurveyId = Guid.NewGuid(), SurveyVersion = 1,
+            SurveyKind = "nps", Touchpoint = "order", VisitorId = "visitor-1", CustomerId = "customer-1", OrderId = "order-1", PartnerId = partner,
+            NpsScore = 3, ReasonCodes = ["extra-costs"],
+        };
+
+        await factory.PublishAsync(response);
+
+        // The fan-out inserts every matching subscription's delivery in one statement: once the tool's exists, the partner's never will.
+        var deliveries = await Eventually.GetAsync(async () =>
+        {
+            var rows = await factory.QueryDbAsync(db => db.WebhookDeliveries.AsNoTracking().Where(delivery => delivery.EventId == response.EventId)
+                .Select(delivery => delivery.SubscriptionId).ToListAsync(Ct));
+            return rows.Count > 0 ? rows : null;
+        }, because: "the survey response fans out to the tool's subscription");
+        Assert.Equal([toolSubscription], deliveries);
     }
 
     [Fact]

@@ -98,6 +98,7 @@ internal static class GatewayPublicDocument
                 tagNames.UnionWith(operationTags);
                 responses.TryAdd("429", Problem("Too Many Requests: the API key's (or the address's) rate limit is used up; see Retry-After.", renames));
                 responses.TryAdd("503", Problem("Service Unavailable: the service behind the route is unreachable.", renames));
+                AddRateLimitHeaders(responses);
             }
 
             paths[path] = copy;
@@ -108,6 +109,50 @@ internal static class GatewayPublicDocument
             tags.Add(new JsonObject { ["name"] = tag });
         }
     }
+
+    private static readonly (string Name, string Description)[] RateLimitHeaders =
+    [
+        ("RateLimit-Limit", "Requests allowed per one-minute window: the API key's limit, or the per-address limit of anonymous routes and sign-in."),
+        ("RateLimit-Remaining", "Requests left in the current window."),
+        ("RateLimit-Reset", "Seconds until the current window ends."),
+        ("X-RateLimit-Limit", "Same as RateLimit-Limit, for clients that read the X- form."),
+        ("X-RateLimit-Remaining", "Same as RateLimit-Remaining."),
+        ("X-RateLimit-Reset", "Same as RateLimit-Reset."),
+    ];
+
+    /// <summary>
+    /// The gateway's rate limiter answers every routed request with the <c>RateLimit-*</c> headers (authentication and
+    /// authorization failures come first and carry none) and a 429 with <c>Retry-After</c>; declared inline on every
+    /// operation, as the gateway's own document does (docs/api.md, "Rate limits").
+    /// </summary>
+    private static void AddRateLimitHeaders(JsonObject responses)
+    {
+        foreach (var (status, response) in responses)
+        {
+            if (status is "401" or "403" || response is not JsonObject concrete)
+            {
+                continue;
+            }
+
+            if (concrete["headers"] is not JsonObject headers)
+            {
+                headers = [];
+                concrete["headers"] = headers;
+            }
+
+            foreach (var (name, description) in RateLimitHeaders)
+            {
+                headers.TryAdd(name, IntegerHeader(description));
+            }
+
+            if (status == "429")
+            {
+                headers.TryAdd("Retry-After", IntegerHeader("Seconds to wait before retrying: the rest of the window."));
+            }
+        }
+    }
+
+    private static JsonObject IntegerHeader(string description) => new() { ["description"] = description, ["schema"] = new JsonObject { ["type"] = "integer" } };
 
     private static JsonObject Problem(string description, IReadOnlyDictionary<string, string> renames) => new()
     {

@@ -111,13 +111,25 @@ public static class ApiKeyEndpoints
         created.Key.Id, created.Key.Name, created.Key.Scope, created.Key.RateLimitPerMinute, created.Key.CreatedAt, created.Key.ExpiresAt,
         created.PlainTextKey);
 
-    private static async Task<Ok<List<ApiKeyResponse>>> ListApiKeys(GatewayDbContext db, CancellationToken cancellationToken)
+    /// <summary>Oldest first, cursor-paged: <c>?limit=</c> (1–200, default 50) and <c>?after=</c> the previous page's <c>nextCursor</c>.</summary>
+    private static async Task<Results<Ok<PageResponse<ApiKeyResponse>>, ValidationProblem>> ListApiKeys(
+        int? limit, string? after, GatewayDbContext db, CancellationToken cancellationToken)
     {
-        var keys = await db.ApiKeys.AsNoTracking()
-            .OrderBy(key => key.CreatedAt).ThenBy(key => key.Id)
-            .Select(ToResponse)
-            .ToListAsync(cancellationToken);
-        return TypedResults.Ok(keys);
+        if (ApiKeyPaging.Validate(limit, after, out var take, out var cursor) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var query = db.ApiKeys.AsNoTracking();
+        if (cursor is { CreatedAt: var createdAt, Id: var id })
+        {
+            query = query.Where(key => key.CreatedAt > createdAt || (key.CreatedAt == createdAt && key.Id.CompareTo(id) > 0));
+        }
+
+        var rows = await query.OrderBy(key => key.CreatedAt).ThenBy(key => key.Id).Take(take + 1).Select(ToResponse).ToListAsync(cancellationToken);
+        var items = rows.Take(take).ToList();
+        var nextCursor = rows.Count > take ? ApiKeyPaging.Encode(new(items[^1].CreatedAt, items[^1].Id)) : null;
+        return TypedResults.Ok(new PageResponse<ApiKeyResponse>(items, nextCursor));
     }
 
     private static async Task<Results<Ok<ApiKeyResponse>, NotFound>> GetApiKey(

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -63,6 +64,8 @@ public static class HostingExtensions
             openApi.Policies[ApiKeyAuthentication.AdminPolicy] = OperationPolicies.Admin;
             openApi.CommonErrors.Add(StatusCodes.Status429TooManyRequests);
         });
+        // After the shared conventions (AddWebApiDefaults registers them first), so the 429 they add gets its Retry-After.
+        services.Configure<OpenApiOptions>("v1", openApi => openApi.AddOperationTransformer<RateLimitOpenApiHeaders>());
 
         services.AddServiceTokenIssuer(ServiceTokenIssuers.Gateway);
         services.AddSingleton<ServiceTokenCache>();

@@ -115,16 +115,28 @@ public static class AccountEndpoints
                 title: "Idempotency key reused",
                 detail: $"Idempotency-Key '{earlier.IdempotencyKey}' was already used to open account {earlier.Id} with another request.");
 
-    private static async Task<Ok<List<AccountResponse>>> ListAccounts(Guid? partnerId, PortalDbContext db, CancellationToken cancellationToken)
+    /// <summary>Oldest first, cursor-paged: <c>?limit=</c> (1–200, default 50) and <c>?after=</c> the previous page's <c>nextCursor</c>.</summary>
+    private static async Task<Results<Ok<PageResponse<AccountResponse>>, ValidationProblem>> ListAccounts(
+        Guid? partnerId, int? limit, string? after, PortalDbContext db, CancellationToken cancellationToken)
     {
+        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
         var query = db.Accounts.AsNoTracking();
         if (partnerId is { } id)
         {
             query = query.Where(account => account.PartnerId == id);
         }
 
-        var accounts = await query.OrderBy(account => account.CreatedAt).ThenBy(account => account.Id).ToListAsync(cancellationToken);
-        return TypedResults.Ok(accounts.Select(AccountResponse.From).ToList());
+        if (afterId is { } cursor)
+        {
+            query = query.Where(account => account.Id.CompareTo(cursor) > 0);
+        }
+
+        var rows = await query.OrderBy(account => account.Id).Take(take + 1).ToListAsync(cancellationToken);
+        return TypedResults.Ok(Paging.ToPage(rows, take, account => account.Id, AccountResponse.From));
     }
 
     private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> GetAccount(

@@ -8,7 +8,7 @@ namespace PartnerMesh.PartnerPortal.Api.Webhooks;
 
 /// <summary>
 /// Turns every integration event into deliveries for the subscriptions that want it: tools' subscriptions to its type,
-/// and the subscriptions of the partner the event is about. One insert per event; the (subscription, event) key makes a
+/// and the subscriptions of the partner the event is about, for the types partners may receive (<see cref="WebhookEventTypes"/>). One insert per event; the (subscription, event) key makes a
 /// redelivered message fan out once. The dispatcher sends them. An event type no subscription wants costs no database
 /// round trip (<see cref="WebhookInterest"/>).
 /// </summary>
@@ -27,6 +27,7 @@ public sealed class WebhookFanOutConsumer<TEvent>(PortalDbContext db, WebhookDis
             return;
         }
 
+        // Null for types partners may not receive: then no partner-owned subscription matches, even one stored before the rule.
         var partner = WebhookEventTypes.PartnerOf(message);
         var payload = JsonSerializer.Serialize(new WebhookEnvelope(message.EventId, type, message.OccurredAt, message), Json);
         var now = timeProvider.GetUtcNow();

@@ -51,8 +51,8 @@ public static class WebhookRules
         }
         else if (types.FirstOrDefault(type => type != WebhookEventTypes.All && !allowed.Contains(type)) is { } unknown)
         {
-            errors["eventTypes"] = [forPartner && WebhookEventTypes.Names.Contains(unknown)
-                ? $"'{unknown}' is not about a partner, so partners cannot subscribe to it."
+            errors["eventTypes"] = [forPartner && WebhookEventTypes.PartnerRefusal(unknown) is { } refusal
+                ? $"Partners cannot subscribe to '{unknown}': {refusal}"
                 : $"Unknown event type '{unknown[..Math.Min(unknown.Length, 100)]}'. Known: {string.Join(", ", allowed.Order())}."];
         }
 
