@@ -87,6 +87,36 @@ public class AnalyticsViewsTests(BehaviourApiFactory factory) : IClassFixture<Be
     }
 
     [Fact]
+    public async Task Campaign_SameIdempotencyKeySentConcurrently_CreatesOnce_AndReplaysTheOthers()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var code = $"race-{Guid.NewGuid():N}";
+            var request = new SaveCampaignRequest("Cyber Monday", code, new DateOnly(2025, 12, 1), new DateOnly(2025, 12, 1), null, ["free shipping"], null, null);
+            var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+            {
+                using var message = new HttpRequestMessage(HttpMethod.Post, "/api/analytics/campaigns") { Content = JsonContent.Create(request) };
+                message.Headers.Add("Idempotency-Key", code);
+                return await Admin.SendAsync(message, Ct);
+            }));
+
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Created], responses.Select(r => r.StatusCode).Order());
+            var campaigns = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<CampaignResponse>(Ct)));
+            Assert.Single(campaigns.Select(c => c!.Id).Distinct());
+        }
+
+        var key = $"race-{Guid.NewGuid():N}";
+        var first = new SaveCampaignRequest("Cyber Monday", key, new DateOnly(2025, 12, 1), new DateOnly(2025, 12, 1), null, null, null, null);
+        var statuses = await Task.WhenAll(new[] { first, first with { Name = "Other" } }.Select(async request =>
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, "/api/analytics/campaigns") { Content = JsonContent.Create(request) };
+            message.Headers.Add("Idempotency-Key", key);
+            return (await Admin.SendAsync(message, Ct)).StatusCode;
+        }));
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], statuses.Order());
+    }
+
+    [Fact]
     public async Task Campaign_WithBadValues_Returns400_AndDuplicateCode_409_AndUnknownId_404()
     {
         var bad = new SaveCampaignRequest("", "x", new DateOnly(2025, 5, 2), new DateOnly(2025, 5, 1), null, null,
@@ -154,7 +184,8 @@ public class AnalyticsViewsTests(BehaviourApiFactory factory) : IClassFixture<Be
         Assert.Equal((currency, 0.9m, true), (share.Currency, share.RevenueShare, share.Flagged));
         var scorecard = await (await factory.CreatePartnerClient(partner).GetAsync($"/api/analytics/partners/{partner}/scorecard", Ct)).ShouldBeAsync<Scorecard>(HttpStatusCode.OK);
         Assert.Equal(1, scorecard.Kpis.Orders);
-        Assert.Single(scorecard.ConcentrationFlags);
+        var flag = Assert.Single(scorecard.ConcentrationFlags);
+        Assert.Equal((currency, 900m, 1000m, 0.9m, true), (flag.Currency, flag.PartnerRevenue, flag.TotalRevenue, flag.RevenueShare, flag.Flagged));
         Assert.Null(scorecard.Comparison);
         var forbidden = await factory.CreatePartnerClient(Guid.NewGuid()).GetAsync($"/api/analytics/partners/{partner}/scorecard", Ct);
         await forbidden.ShouldBeProblemAsync(HttpStatusCode.Forbidden);

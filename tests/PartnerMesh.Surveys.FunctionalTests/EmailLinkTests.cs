@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using PartnerMesh.Redis.ContactFrequency;
 using PartnerMesh.Testing;
 using Xunit;
 
@@ -9,6 +12,9 @@ namespace PartnerMesh.Surveys.FunctionalTests;
 public sealed class EmailLinkTests(SurveysApiFactory factory) : IClassFixture<SurveysApiFactory>, IDisposable
 {
     private readonly SurveysClient _client = new(factory);
+
+    /// <summary>The partner the email surveys of this class target.</summary>
+    private readonly Guid _partner = Guid.NewGuid();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -36,7 +42,7 @@ public sealed class EmailLinkTests(SurveysApiFactory factory) : IClassFixture<Su
     {
         var survey = await _client.CreateSurveyAsync(EmailSurvey());
         var id = survey["id"]!.GetValue<Guid>();
-        var order = new JsonObject { ["orderId"] = $"order-{Guid.NewGuid():N}", ["customerId"] = $"c-{Guid.NewGuid():N}" };
+        var order = new JsonObject { ["orderId"] = $"order-{Guid.NewGuid():N}", ["customerId"] = $"c-{Guid.NewGuid():N}", ["partnerId"] = _partner };
 
         var first = await (await _client.Storefront.PostAsJsonAsync($"/api/surveys/surveys/{id}/email-links", order, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
         var second = await (await _client.Storefront.PostAsJsonAsync($"/api/surveys/surveys/{id}/email-links", order.DeepClone(), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
@@ -73,7 +79,7 @@ public sealed class EmailLinkTests(SurveysApiFactory factory) : IClassFixture<Su
     {
         var survey = await _client.CreateSurveyAsync(EmailSurvey());
         var link = await (await _client.Storefront.PostAsJsonAsync($"/api/surveys/surveys/{survey["id"]}/email-links",
-            new JsonObject { ["orderId"] = $"order-{Guid.NewGuid():N}", ["expiresInHours"] = 1 }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+            new JsonObject { ["orderId"] = $"order-{Guid.NewGuid():N}", ["partnerId"] = _partner, ["expiresInHours"] = 1 }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
 
         factory.Clock.Advance(TimeSpan.FromHours(2));
         var response = await _client.Storefront.PostAsJsonAsync($"/api/surveys/email-links/{link["token"]}/responses", new JsonObject { ["answers"] = SurveysClient.Nps(9) }, Ct);
@@ -95,20 +101,144 @@ public sealed class EmailLinkTests(SurveysApiFactory factory) : IClassFixture<Su
             .ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task PausedSurvey_IssuesNoLink_422NotEligible_AndRecordsNothing()
+    {
+        var id = (await _client.CreateSurveyAsync(EmailSurvey()))["id"]!.GetValue<Guid>();
+        await (await _client.Admin.PostAsync($"/api/surveys/surveys/{id}/pause", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var order = Order(_partner);
+
+        await AssertNotEligibleAsync(await RequestLinkAsync(id, order), "paused");
+        await AssertNothingRecordedAsync(order);
+    }
+
+    [Fact]
+    public async Task SurveyForAnotherPartner_IssuesNoLink_422NotEligible_AndRecordsNothing()
+    {
+        var id = (await _client.CreateSurveyAsync(EmailSurvey()))["id"]!.GetValue<Guid>();
+        var otherPartners = Order(Guid.NewGuid());
+        var noPartner = Order(_partner);
+        noPartner.Remove("partnerId");
+
+        await AssertNotEligibleAsync(await RequestLinkAsync(id, otherPartners), "partner");
+        await AssertNotEligibleAsync(await RequestLinkAsync(id, noPartner), "partner");
+        await AssertNothingRecordedAsync(otherPartners);
+        await AssertNothingRecordedAsync(noPartner);
+    }
+
+    [Fact]
+    public async Task OnceSurvey_AlreadyShownToTheCustomer_IssuesNoLinkForTheirNextOrder()
+    {
+        var id = (await _client.CreateSurveyAsync(EmailSurvey()))["id"]!.GetValue<Guid>();
+        var customer = $"c-{Guid.NewGuid():N}";
+        await (await RequestLinkAsync(id, Order(_partner, customer))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        // Past the shared recontact cooldown: only the survey's own "once" can refuse now.
+        factory.Clock.Advance(TimeSpan.FromHours(25));
+        var next = Order(_partner, customer);
+
+        await AssertNotEligibleAsync(await RequestLinkAsync(id, next), "frequency");
+        var nextOrder = next["orderId"]!.GetValue<string>();
+        Assert.Equal(0, await factory.QueryDbAsync(db => db.Impressions.CountAsync(row => row.OrderId == nextOrder, Ct)));
+        Assert.Equal(1, await factory.QueryDbAsync(db => db.Impressions.CountAsync(row => row.SurveyId == id, Ct)));
+    }
+
+    [Fact]
+    public async Task OnSiteShowingOfAOnceSurvey_CountsForTheEmailLinkToo()
+    {
+        var definition = EmailSurvey();
+        definition["touchpoints"] = new JsonArray("order", "email");
+        var id = (await _client.CreateSurveyAsync(definition))["id"]!.GetValue<Guid>();
+        var visitor = SurveysClient.NewVisitor();
+        var shown = await _client.DecideAsync(SurveysClient.Decision(visitor, partnerId: _partner));
+        Assert.True(shown["show"]!.GetValue<bool>());
+        factory.Clock.Advance(TimeSpan.FromHours(25));
+        var order = Order(_partner);
+        order["visitorId"] = visitor;
+
+        await AssertNotEligibleAsync(await RequestLinkAsync(id, order), "frequency");
+    }
+
+    [Fact]
+    public async Task RetriedLinkResponse_WithTheSameAnswers_Returns200WithTheStoredResponse_OtherAnswers409()
+    {
+        var (_, link) = await IssueAsync();
+        var token = link["token"]!.GetValue<string>();
+        var url = $"/api/surveys/email-links/{token}/responses";
+
+        var first = await (await _client.Storefront.PostAsJsonAsync(url, new JsonObject { ["answers"] = SurveysClient.Nps(9, 4) }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var retry = await (await _client.Storefront.PostAsJsonAsync(url, new JsonObject { ["answers"] = SurveysClient.Nps(9, 4) }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var other = await _client.Storefront.PostAsJsonAsync(url, new JsonObject { ["answers"] = SurveysClient.Nps(3, 4) }, Ct);
+
+        Assert.Equal(first.ToJsonString(), retry.ToJsonString());
+        Assert.Equal("link-used", (await other.ShouldBeProblemAsync(HttpStatusCode.Conflict)).Extensions["reason"]!.ToString());
+        var impression = link["impressionId"]!.GetValue<Guid>();
+        Assert.Equal(1, await factory.QueryDbAsync(db => db.Responses.CountAsync(row => row.ImpressionId == impression, Ct)));
+    }
+
+    [Fact]
+    public async Task LinkResponse_WithIdempotencyKey_ReplaysForTheSameLink_ButTheKeyCannotAnswerAnotherLink()
+    {
+        var (_, link) = await IssueAsync();
+        var (_, otherLink) = await IssueAsync();
+        var key = Guid.NewGuid().ToString();
+
+        var first = await (await PostWithKeyAsync(link, SurveysClient.Nps(8), key)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var retry = await (await PostWithKeyAsync(link, SurveysClient.Nps(8), key)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var reused = await PostWithKeyAsync(otherLink, SurveysClient.Nps(8), key);
+
+        Assert.Equal(first["id"]!.GetValue<Guid>(), retry["id"]!.GetValue<Guid>());
+        Assert.Equal("idempotency-key-reused", (await reused.ShouldBeProblemAsync(HttpStatusCode.Conflict)).Extensions["reason"]!.ToString());
+        await (await PostWithKeyAsync(link, SurveysClient.Nps(8), new string('k', 101))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    private async Task<HttpResponseMessage> PostWithKeyAsync(JsonObject link, JsonArray answers, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/surveys/email-links/{link["token"]}/responses")
+        {
+            Content = JsonContent.Create(new JsonObject { ["answers"] = answers }),
+        };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        return await _client.Storefront.SendAsync(request, Ct);
+    }
+
     private async Task<(Guid SurveyId, JsonObject Link)> IssueAsync()
     {
         var survey = await _client.CreateSurveyAsync(EmailSurvey());
         var id = survey["id"]!.GetValue<Guid>();
         var link = await (await _client.Storefront.PostAsJsonAsync($"/api/surveys/surveys/{id}/email-links",
-            new JsonObject { ["orderId"] = $"order-{Guid.NewGuid():N}", ["partnerId"] = Guid.NewGuid() }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+            new JsonObject { ["orderId"] = $"order-{Guid.NewGuid():N}", ["partnerId"] = _partner }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
         return (id, link);
     }
 
-    private static JsonObject EmailSurvey()
+    private JsonObject EmailSurvey()
     {
         var survey = SurveysClient.NpsSurvey(touchpoints: new JsonArray("email"));
-        survey["partnerIds"] = new JsonArray(Guid.NewGuid());
+        survey["partnerIds"] = new JsonArray(_partner);
         return survey;
+    }
+
+    private Task<HttpResponseMessage> RequestLinkAsync(Guid surveyId, JsonObject order) =>
+        _client.Storefront.PostAsJsonAsync($"/api/surveys/surveys/{surveyId}/email-links", order, Ct);
+
+    private static JsonObject Order(Guid partner, string? customer = null) => new()
+    {
+        ["orderId"] = $"order-{Guid.NewGuid():N}", ["customerId"] = customer ?? $"c-{Guid.NewGuid():N}", ["partnerId"] = partner,
+    };
+
+    /// <summary>A refused link wrote nothing: no showing for the order, no contact recorded for the shopper.</summary>
+    private async Task AssertNothingRecordedAsync(JsonObject order)
+    {
+        var orderId = order["orderId"]!.GetValue<string>();
+        Assert.Equal(0, await factory.QueryDbAsync(db => db.Impressions.CountAsync(row => row.OrderId == orderId, Ct)));
+        var contacts = factory.Services.GetRequiredService<ContactFrequencyRecord>();
+        Assert.Null(await contacts.GetLastContactAsync(new ContactSubject(CustomerId: order["customerId"]!.GetValue<string>())));
+    }
+
+    private static async Task AssertNotEligibleAsync(HttpResponseMessage response, string eligibility)
+    {
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("not-eligible", problem.Extensions["reason"]!.ToString());
+        Assert.Equal(eligibility, problem.Extensions["eligibility"]!.ToString());
     }
 
     public void Dispose() => _client.Dispose();

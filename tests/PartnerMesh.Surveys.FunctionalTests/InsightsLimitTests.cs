@@ -47,6 +47,8 @@ public sealed class InsightsLimitTests(SmallInsightsSurveysApiFactory factory) :
 
         using var portal = factory.CreatePartnerClient(partner);
         var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        // Partners see ended weeks only: read after this one ends.
+        factory.Clock.Advance(TimeSpan.FromDays(8));
         var response = await portal.GetAsync($"/api/surveys/partner-insights?surveyId={id}&from={today}&to={today}", Ct);
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace PartnerMesh.Surveys.FunctionalTests;
 
-public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<SurveysApiFactory>, IDisposable
+public sealed class InsightsTests(EndedWeeksSurveysApiFactory factory) : IClassFixture<EndedWeeksSurveysApiFactory>, IDisposable
 {
     private readonly SurveysClient _client = new(factory);
 
@@ -80,6 +80,7 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
 
         factory.Clock.Advance(TimeSpan.FromDays(7));
         await RespondAsync(id, partner, "order", 0, "the lone shopper");
+        EndTheWeek();
         using var portal = factory.CreatePartnerClient(partner);
 
         var narrow = await PartnerReportAsync(portal, firstWeek, firstWeek.AddDays(6), id);
@@ -113,6 +114,7 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
         }
 
         await RespondAsync(id, partner, "email", 0, null);
+        EndTheWeek();
         using var portal = factory.CreatePartnerClient(partner);
 
         var report = await PartnerReportAsync(portal, week, week.AddDays(6), id, "touchpoint");
@@ -136,6 +138,7 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
         }
 
         var week = WeekStart(factory.Clock.GetUtcNow());
+        EndTheWeek();
         using var stranger = factory.CreatePartnerClient(Guid.NewGuid());
         using var owner = factory.CreatePartnerClient(partner);
 
@@ -151,9 +154,88 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
         Assert.Equal(HttpStatusCode.Forbidden, (await _client.Storefront.GetAsync("/api/surveys/partner-insights", Ct)).StatusCode);
     }
 
-    private async Task RespondAsync(Guid surveyId, Guid partner, string touchpoint, int score, string? text)
+    [Fact]
+    public async Task PartnerInsights_TotalsLeaveOutScoresACellHides()
     {
-        var answers = SurveysClient.Nps(score, text: text);
+        var partner = Guid.NewGuid();
+        var definition = DecisionTests.Targeted(partner);
+        definition["questions"]![0]!["required"] = false;
+        var id = (await _client.CreateSurveyAsync(definition))["id"]!.GetValue<Guid>();
+        var firstWeek = WeekStart(factory.Clock.GetUtcNow());
+        // Week 1: five responses, one of them answers the optional NPS question (a detractor); all five give a CSAT.
+        await RespondAsync(id, partner, "order", new JsonArray(Score("nps", 3), Score("csat", 2)));
+        for (var index = 0; index < 4; index++)
+        {
+            await RespondAsync(id, partner, "order", new JsonArray(Score("csat", 4)));
+        }
+
+        // Week 2: five NPS answers, no CSAT. A total over both weeks must not differ from week 2's by the lone detractor.
+        factory.Clock.Advance(TimeSpan.FromDays(7));
+        for (var index = 0; index < 5; index++)
+        {
+            await RespondAsync(id, partner, "order", new JsonArray(Score("nps", 10)));
+        }
+
+        EndTheWeek();
+        using var portal = factory.CreatePartnerClient(partner);
+
+        var onlyFirst = await PartnerReportAsync(portal, firstWeek, firstWeek.AddDays(6), id);
+        var both = await PartnerReportAsync(portal, firstWeek, firstWeek.AddDays(13), id);
+
+        var first = onlyFirst["cells"]!.AsArray().Single()!;
+        Assert.Equal(5, first["responses"]!.GetValue<int>());
+        Assert.Null(first["nps"]);
+        Assert.Null(onlyFirst["totals"]!["nps"]);
+        Assert.Equal(5, onlyFirst["totals"]!["csat"]!["responses"]!.GetValue<int>());
+        Assert.Equal(5, both["totals"]!["nps"]!["responses"]!.GetValue<int>());
+        Assert.Equal(0, both["totals"]!["nps"]!["detractors"]!.GetValue<int>());
+        Assert.Equal(100, both["totals"]!["nps"]!["score"]!.GetValue<double>());
+        Assert.Equal(5, both["totals"]!["csat"]!["responses"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task PartnerInsights_PublishOnlyEndedWeeks_SoOneMoreResponseChangesNothing()
+    {
+        var partner = Guid.NewGuid();
+        var id = (await _client.CreateSurveyAsync(DecisionTests.Targeted(partner)))["id"]!.GetValue<Guid>();
+        var week = WeekStart(factory.Clock.GetUtcNow());
+        for (var index = 0; index < 5; index++)
+        {
+            await RespondAsync(id, partner, "order", 9, null);
+        }
+
+        using var portal = factory.CreatePartnerClient(partner);
+        var before = await PartnerReportAsync(portal, week, week.AddDays(6), id);
+        await RespondAsync(id, partner, "order", 0, null);
+        var after = await PartnerReportAsync(portal, week, week.AddDays(6), id);
+
+        Assert.Empty(before["cells"]!.AsArray());
+        Assert.Equal(0, before["totals"]!["responses"]!.GetValue<int>());
+        Assert.Equal(week.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), before["publishedThrough"]!.GetValue<string>());
+        Assert.Equal(before.ToJsonString(), after.ToJsonString());
+
+        EndTheWeek();
+        var ended = await PartnerReportAsync(portal, week, week.AddDays(6), id);
+        var cell = Assert.Single(ended["cells"]!.AsArray())!;
+        Assert.Equal(6, cell["responses"]!.GetValue<int>());
+        Assert.Equal(week.AddDays(6).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ended["publishedThrough"]!.GetValue<string>());
+    }
+
+    /// <summary>Moves the clock past the end of the current week (and its publication delay): partners see ended weeks only.</summary>
+    private void EndTheWeek()
+    {
+        var now = factory.Clock.GetUtcNow();
+        var nextWeek = new DateTimeOffset(WeekStart(now).AddDays(7).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        factory.Clock.Advance(nextWeek - now + TimeSpan.FromHours(2));
+    }
+
+    private static JsonObject Score(string questionId, int score) => new() { ["questionId"] = questionId, ["score"] = score };
+
+    private Task RespondAsync(Guid surveyId, Guid partner, string touchpoint, int score, string? text) =>
+        RespondAsync(surveyId, partner, touchpoint, SurveysClient.Nps(score, text: text));
+
+    private async Task RespondAsync(Guid surveyId, Guid partner, string touchpoint, JsonArray answers)
+    {
         var response = await _client.Storefront.PostAsJsonAsync("/api/surveys/responses", new JsonObject
         {
             ["surveyId"] = surveyId, ["visitorId"] = SurveysClient.NewVisitor(), ["partnerId"] = partner, ["touchpoint"] = touchpoint, ["answers"] = answers,

@@ -77,3 +77,13 @@ public sealed class SmallInsightsSurveysApiFactory : SurveysApiFactory
         settings["Surveys:InsightsMaxRows"] = MaxRows.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }
+
+/// <summary>Partners see ended weeks only (<c>Surveys:PartnerInsightsEndedWeeksOnly</c>).</summary>
+public sealed class EndedWeeksSurveysApiFactory : SurveysApiFactory
+{
+    protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
+    {
+        base.ConfigureTestSettings(settings);
+        settings["Surveys:PartnerInsightsEndedWeeksOnly"] = "true";
+    }
+}

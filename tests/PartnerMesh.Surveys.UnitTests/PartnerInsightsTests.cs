@@ -89,6 +89,21 @@ public sealed class PartnerInsightsTests
         Assert.Null(cell.Nps);
     }
 
+    [Fact]
+    public void GroupScore_WhoseComplementInTheCellIsUnderK_IsNotShown()
+    {
+        // 5 order responses with an NPS; 5 email responses, one with an NPS: the cell's NPS (6 answers) minus the order
+        // group's NPS would reveal the one email answer, so the order group's NPS is hidden too.
+        var rows = Enumerable.Range(0, 5).Select(_ => Row(Monday, 10))
+            .Concat(Enumerable.Range(0, 5).Select(index => Row(Monday, index == 0 ? 0 : null) with { Touchpoint = "email" })).ToList();
+
+        var cell = Assert.Single(PartnerInsights.Build(Partner, rows, [], 5, default, default, PartnerInsights.ByTouchpoint).Cells);
+
+        Assert.Equal(6, cell.Nps!.Responses);
+        Assert.All(cell.Groups, group => Assert.False(group.Suppressed));
+        Assert.All(cell.Groups, group => Assert.Null(group.Nps));
+    }
+
     private static ResponseRow Row(DateTimeOffset at, int? nps, IReadOnlyList<string>? reasons = null) =>
         new(Survey, at, Partner, null, "order", [], nps, null, reasons ?? [], true);
 }

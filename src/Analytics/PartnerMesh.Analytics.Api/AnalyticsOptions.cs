@@ -19,6 +19,8 @@ public sealed class AnalyticsOptions
 
     public ConcentrationRiskOptions ConcentrationRisk { get; set; } = new();
 
+    public ShoppingCalendarOptions Calendar { get; set; } = new();
+
     /// <summary>How many events the aggregator applies per transaction.</summary>
     public int AggregationBatchSize { get; set; } = 2000;
 
@@ -71,7 +73,10 @@ public sealed class SegmentOptions
     /// <summary>Buyers without an order for this long are lapsed.</summary>
     public TimeSpan LapsedAfter { get; set; } = TimeSpan.FromDays(90);
 
-    /// <summary>Segment counts below this are not shown to partners (k-anonymity).</summary>
+    /// <summary>
+    /// Segment counts, and survey figures (NPS, response counts and rate) of fewer responses, below this are not shown
+    /// to partners (k-anonymity).
+    /// </summary>
     public int PartnerAnonymityThreshold { get; set; } = 5;
 }
 
@@ -87,4 +92,24 @@ public sealed class ConcentrationRiskOptions
     public decimal MinimumRevenue { get; set; } = 0m;
 
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>The key shopping days of <c>GET /api/analytics/calendar</c> besides the built-in ones.</summary>
+public sealed class ShoppingCalendarOptions
+{
+    /// <summary>Keys of built-in days not to list (e.g. <c>mothers-day</c> where it falls on another day; add that under <see cref="Days"/>).</summary>
+    public List<string> ExcludeBuiltIn { get; set; } = [];
+
+    /// <summary>The merchant's own key days (e.g. a store anniversary, a local Mother's Day).</summary>
+    public List<KeyDayOptions> Days { get; set; } = [];
+}
+
+public sealed class KeyDayOptions
+{
+    public string Key { get; set; } = "";
+
+    public string? Name { get; set; }
+
+    /// <summary><c>MM-dd</c> for every year, or <c>yyyy-MM-dd</c> for one year only.</summary>
+    public string Date { get; set; } = "";
 }

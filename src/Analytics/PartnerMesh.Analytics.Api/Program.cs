@@ -38,4 +38,5 @@ app.MapReportingEndpoints();
 app.MapSegmentEndpoints();
 app.MapScorecardEndpoints();
 app.MapCampaignEndpoints();
+app.MapCalendarEndpoints();
 app.Run();

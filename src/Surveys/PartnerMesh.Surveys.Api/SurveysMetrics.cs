@@ -20,7 +20,7 @@ public sealed class SurveysMetrics
         var meter = meterFactory.Create(MeterName);
         _decisions = meter.CreateCounter<long>("partnermesh.surveys.decisions", "{decision}", "Which-survey-now decisions, by result (shown or the reason nothing was shown).");
         _responses = meter.CreateCounter<long>("partnermesh.surveys.responses", "{response}", "Response submissions, by result (ok, replayed or the refusal reason).");
-        _links = meter.CreateCounter<long>("partnermesh.surveys.email_links", "{link}", "Email link requests, by result (issued, or refused: contact-frequency, contact-record-unavailable).");
+        _links = meter.CreateCounter<long>("partnermesh.surveys.email_links", "{link}", "Email link requests, by result (issued, or refused: not-eligible, contact-frequency, contact-record-unavailable).");
         _commitBatchSize = meter.CreateHistogram<int>("partnermesh.surveys.showings.commit_batch_size", "{showing}", "Showings committed together by one group commit.");
         _commitDuration = meter.CreateHistogram<double>("partnermesh.surveys.showings.commit_duration", "s", "Duration of one group commit of showings.");
     }
@@ -46,4 +46,5 @@ public static class EmailLinkResults
     public const string Issued = "issued";
     public const string ContactFrequency = "contact-frequency";
     public const string ContactRecordUnavailable = "contact-record-unavailable";
+    public const string NotEligible = "not-eligible";
 }

@@ -21,6 +21,14 @@ public sealed class SurveysOptions
     [Range(2, 1000)]
     public int PartnerMinimumGroupSize { get; set; } = 5;
 
+    /// <summary>
+    /// Partners see ended weeks only (UTC, an hour after the week's end): a published cell then never changes, so reading a
+    /// filling week before and after one more response cannot reveal that response. Off by default: partners see the
+    /// current week as it fills (cells under k suppressed), which a program that cares more about that timing difference
+    /// than about fresh figures turns on (docs/surveys.md, "Partners").
+    /// </summary>
+    public bool PartnerInsightsEndedWeeksOnly { get; set; }
+
     /// <summary>The safety-net poll of the survey definitions, behind the Redis notification.</summary>
     public TimeSpan CatalogPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -88,11 +88,9 @@ public static class CampaignEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (idempotencyKey is not null && await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.IdempotencyKey == idempotencyKey, cancellationToken) is { } existing)
+        if (await ReplayAsync(idempotencyKey, request, db, timeProvider, options, cancellationToken) is { } replay)
         {
-            return SameRequest(existing, request)
-                ? TypedResults.Ok(ToResponse(existing, Today(timeProvider, options)))
-                : Problems.Conflict("Idempotency key reused", $"Idempotency-Key '{idempotencyKey}' already created campaign {existing.Id} with other values.");
+            return replay;
         }
 
         var now = timeProvider.GetUtcNow();
@@ -110,19 +108,46 @@ public static class CampaignEndpoints
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (exception.IsUniqueViolation(CampaignConfiguration.UniqueCodeIndex))
+        catch (DbUpdateException exception) when (
+            exception.IsUniqueViolation(CampaignConfiguration.UniqueCodeIndex) || exception.IsUniqueViolation(CampaignConfiguration.UniqueIdempotencyKeyIndex))
         {
-            return Problems.Conflict("Campaign code taken", $"Another campaign already uses the code '{campaign.Code}'.");
-        }
-        catch (DbUpdateException exception) when (exception.IsUniqueViolation(CampaignConfiguration.UniqueIdempotencyKeyIndex))
-        {
-            return Problems.Conflict("Idempotency key in use", "A concurrent request with this Idempotency-Key is creating a campaign; retry.");
+            // A concurrent request with the same key committed first (it also holds the same code, and either index may
+            // be the one that fails): replay what it stored.
+            db.ChangeTracker.Clear();
+            if (await ReplayAsync(idempotencyKey, request, db, timeProvider, options, cancellationToken) is { } stored)
+            {
+                return stored;
+            }
+
+            return exception.IsUniqueViolation(CampaignConfiguration.UniqueCodeIndex)
+                ? Problems.Conflict("Campaign code taken", $"Another campaign already uses the code '{campaign.Code}'.")
+                : Problems.Conflict("Idempotency key in use", "A concurrent request with this Idempotency-Key is creating a campaign; retry.");
         }
 
         return TypedResults.Created($"/api/analytics/campaigns/{campaign.Id}", ToResponse(campaign, Today(timeProvider, options)));
     }
 
-    /// <summary>The shopping-day calendar: campaigns ordered by start, optionally overlapping [from, to]; partners see those they take part in.</summary>
+    /// <summary>The campaign already created under the idempotency key: 200 when the request matches it, 409 otherwise.</summary>
+    private static async Task<Results<Created<CampaignResponse>, Ok<CampaignResponse>, ValidationProblem, ProblemHttpResult>?> ReplayAsync(
+        string? idempotencyKey,
+        SaveCampaignRequest request,
+        AnalyticsDbContext db,
+        TimeProvider timeProvider,
+        IOptions<AnalyticsOptions> options,
+        CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is null
+            || await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.IdempotencyKey == idempotencyKey, cancellationToken) is not { } existing)
+        {
+            return null;
+        }
+
+        return SameRequest(existing, request)
+            ? TypedResults.Ok(ToResponse(existing, Today(timeProvider, options)))
+            : Problems.Conflict("Idempotency key reused", $"Idempotency-Key '{idempotencyKey}' already created campaign {existing.Id} with other values.");
+    }
+
+    /// <summary>Campaigns ordered by start, optionally overlapping [from, to]; partners see those they take part in (the key-day calendar: <see cref="CalendarEndpoints"/>).</summary>
     private static async Task<Results<Ok<CampaignPage>, ValidationProblem>> ListAsync(
         string? from, string? to, string? cursor, int? limit, System.Security.Claims.ClaimsPrincipal user,
         AnalyticsDbContext db, TimeProvider timeProvider, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
@@ -382,7 +407,7 @@ public static class CampaignEndpoints
             && CurrencyOf(probe) == CurrencyOf(existing);
     }
 
-    private static CampaignResponse ToResponse(Campaign campaign, DateOnly today) => new(
+    internal static CampaignResponse ToResponse(Campaign campaign, DateOnly today) => new(
         campaign.Id, campaign.Name, campaign.Code, campaign.StartsOn, campaign.EndsOn, campaign.PartnerIds, campaign.Incentives,
         Targets(campaign),
         today < campaign.StartsOn ? "upcoming" : today > campaign.EndsOn ? "finished" : "live");
@@ -392,7 +417,7 @@ public static class CampaignEndpoints
 
     private static string CurrencyOf(Campaign campaign) => JsonSerializer.Deserialize<CampaignTargets>(campaign.Targets, Json)?.Currency ?? "EUR";
 
-    private static DateOnly Today(TimeProvider timeProvider, IOptions<AnalyticsOptions> options) =>
+    internal static DateOnly Today(TimeProvider timeProvider, IOptions<AnalyticsOptions> options) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), options.Value.TimeZone()).DateTime);
 
     private static DateOnly? ParseDay(string text, string name, Dictionary<string, string[]> errors)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Analytics.Api.Aggregation;
+using PartnerMesh.Analytics.Api.Campaigns;
 using PartnerMesh.Analytics.Api.Infrastructure;
 using PartnerMesh.Analytics.Api.Reporting;
 using PartnerMesh.Analytics.Api.Scorecards;
@@ -22,6 +23,9 @@ public static class HostingExtensions
         builder.Services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.SectionName)
             .Validate(options => TryFindZone(options.ReportingTimeZone), "Analytics:ReportingTimeZone is not a known time zone id.")
             .Validate(options => options.CartAbandonment.IdleTime > TimeSpan.Zero, "Analytics:CartAbandonment:IdleTime must be positive.")
+            .Validate(
+                options => options.Calendar.Days.All(day => day.Key.Length > 0 && ShoppingCalendar.TryParseDate(day.Date, out _, out _, out _)),
+                "Analytics:Calendar:Days need a Key and a Date formatted MM-dd (every year) or yyyy-MM-dd (once).")
             .ValidateOnStart();
         builder.Services.AddSingleton<AggregationSignal>();
         builder.Services.AddScoped<Aggregator>();

@@ -3,7 +3,12 @@ using PartnerMesh.Analytics.Api.Kpis;
 
 namespace PartnerMesh.Analytics.Api.Reporting;
 
-/// <summary>The counts and rates of one period (or a range's totals) for one dimension value; definitions in docs/kpis.md.</summary>
+/// <summary>
+/// The counts and rates of one period (or a range's totals) for one dimension value; definitions in docs/kpis.md.
+/// <see cref="SurveyResponses"/>, <see cref="NpsResponses"/>, <see cref="SurveyResponseRate"/> and
+/// <see cref="NetPromoterScore"/> are <c>null</c> with <see cref="SurveyFiguresSuppressed"/> when a partner would see
+/// them for too few responses (<see cref="SurveyAnonymity"/>).
+/// </summary>
 public sealed record KpiFigures(
     long Sessions,
     long ConvertedSessions,
@@ -24,8 +29,8 @@ public sealed record KpiFigures(
     long PromotionOrders,
     long PromotionMismatches,
     long SurveysShown,
-    long SurveyResponses,
-    long NpsResponses,
+    long? SurveyResponses,
+    long? NpsResponses,
     long AttributedOrders,
     long RefundedOrders,
     long Refunds,
@@ -39,7 +44,8 @@ public sealed record KpiFigures(
     decimal? SurveyResponseRate,
     decimal? NetPromoterScore,
     decimal? RefundRate,
-    IReadOnlyList<CurrencyFigures> Sales);
+    IReadOnlyList<CurrencyFigures> Sales,
+    bool SurveyFiguresSuppressed = false);
 
 /// <summary>Money of one currency. <see cref="RevenueShare"/>: this row's revenue over the merchant's (partner rows);
 /// <see cref="PartnerRevenueContribution"/>: revenue through partners over all revenue.</summary>

@@ -38,7 +38,8 @@ public static class ReportingEndpoints
     /// optionally one <c>value</c> of it; or for two (<c>dimensions=a,b</c>, any two of partner, campaign, touchpoint
     /// and traffic_source, in either order; the report names them in canonical order), with <c>value</c> filtering the
     /// first named and <c>value2</c> the second; <c>format=csv</c> (or <c>Accept: text/csv</c>) for CSV. A partner sees
-    /// only its own partner rows, and pairs whose one side is <c>partner</c> (its own id).
+    /// only its own partner rows, and pairs whose one side is <c>partner</c> (its own id), with survey figures of too few
+    /// responses suppressed (<see cref="SurveyAnonymity"/>).
     /// </summary>
     private static async Task<IResult> GetKpisAsync(
         string? from,
@@ -213,6 +214,11 @@ public static class ReportingEndpoints
         }
 
         var report = await reader.ReportAsync(granularity, dimension, value, value2, fromDay, toDay, cancellationToken);
+        if (!isAdmin)
+        {
+            report = SurveyAnonymity.Apply(report, options.Value.Segments.PartnerAnonymityThreshold);
+        }
+
         var wantsCsv = format == "csv" || (format is null && http.Request.Headers.Accept.Any(accept => accept?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true));
         if (wantsCsv)
         {

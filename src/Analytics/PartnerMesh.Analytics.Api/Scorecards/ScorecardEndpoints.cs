@@ -58,7 +58,8 @@ public static class ScorecardEndpoints
 
     /// <summary>
     /// A partner's scorecard over a range (default the last 30 days): traffic, conversion, AOV, abandonment and recovery,
-    /// NPS of its customers, refund rate, commission against revenue, revenue share and concentration flags. An admin also
+    /// NPS of its customers (for a partner, suppressed below k responses), refund rate, commission against revenue,
+    /// revenue share and concentration flags (with the trailing window's revenue figures). An admin also
     /// gets the merchant-wide before/after comparison from the partnership's start (<c>partnershipStart</c>, default the
     /// partner's registration day) over <c>windowDays</c> (default 30).
     /// </summary>
@@ -71,6 +72,7 @@ public static class ScorecardEndpoints
         ClaimsPrincipal user,
         AnalyticsDbContext db,
         KpiReader reader,
+        ConcentrationMonitor monitor,
         IOptions<AnalyticsOptions> options,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
@@ -110,6 +112,12 @@ public static class ScorecardEndpoints
         var partner = await db.Partners.AsNoTracking().SingleOrDefaultAsync(p => p.Id == partnerId, cancellationToken);
         var report = await reader.ReportAsync(Granularities.Day, Dimensions.Partner, partnerId.ToString(), fromDay, toDay, cancellationToken);
         var flags = await db.ConcentrationFlags.AsNoTracking().Where(flag => flag.PartnerId == partnerId && flag.Active).ToListAsync(cancellationToken);
+        var shares = flags.Count == 0 ? [] : (await monitor.SharesAsync(cancellationToken)).Shares.Where(share => share.PartnerId == partnerId).ToList();
+        var kpis = report.Totals[0].Kpis;
+        if (!user.IsAdmin())
+        {
+            kpis = SurveyAnonymity.Apply(kpis, options.Value.Segments.PartnerAnonymityThreshold);
+        }
 
         PartnershipComparison? comparison = null;
         start ??= partner is null ? null : LocalDay(partner.RegisteredAt, zone);
@@ -126,8 +134,8 @@ public static class ScorecardEndpoints
             partner?.Name,
             fromDay,
             toDay,
-            report.Totals[0].Kpis,
-            flags.Select(flag => new ConcentrationResponse(flag.PartnerId, flag.Currency, 0m, 0m, flag.RevenueShare, true)).ToList(),
+            kpis,
+            flags.Select(flag => Flag(flag, shares)).ToList(),
             comparison));
     }
 
@@ -157,6 +165,15 @@ public static class ScorecardEndpoints
             shares.Select(share => new ConcentrationResponse(
                 share.PartnerId, share.Currency, share.PartnerRevenue, share.TotalRevenue, share.Share, flagged.Contains((share.PartnerId, share.Currency)))).ToList()));
     }
+
+    /// <summary>
+    /// An active flag with the trailing window's figures as the concentration check measures them; a flag whose partner
+    /// has no revenue in the window any more keeps its last share until the next check clears it.
+    /// </summary>
+    private static ConcentrationResponse Flag(ConcentrationFlag flag, List<PartnerShare> shares) =>
+        shares.FirstOrDefault(share => share.Currency == flag.Currency) is { } share
+            ? new ConcentrationResponse(flag.PartnerId, flag.Currency, share.PartnerRevenue, share.TotalRevenue, share.Share, true)
+            : new ConcentrationResponse(flag.PartnerId, flag.Currency, 0m, 0m, flag.RevenueShare, true);
 
     private static decimal? Lift(decimal? before, decimal? after) => before is { } b && after is { } a ? a - b : null;
 

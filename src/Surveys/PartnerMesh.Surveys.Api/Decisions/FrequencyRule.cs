@@ -28,7 +28,8 @@ public static class FrequencyRule
     public static bool Allows(Survey survey, FrequencyState state, DateTimeOffset now)
     {
         var cooldown = survey.CooldownMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : TimeSpan.Zero;
-        var cooledDown = state.LastShownAt is not { } shown || now - shown >= cooldown;
+        // Without a cooldown, time never refuses (not even a showing stamped a moment after this request's "now").
+        var cooledDown = state.LastShownAt is not { } shown || cooldown == TimeSpan.Zero || now - shown >= cooldown;
         return survey.FrequencyMode switch
         {
             FrequencyModes.Once => state.LastShownAt is null && !state.Submitted,

@@ -56,16 +56,19 @@ public static class Targeting
         return errors.ToDictionary();
     }
 
-    public static bool Fits(Survey survey, DecisionRequest request, DateTimeOffset now) =>
-        !survey.Paused
-        && (survey.StartsAt is null || survey.StartsAt <= now)
-        && (survey.EndsAt is null || now < survey.EndsAt)
-        && survey.Trigger == request.Trigger
-        && (survey.Trigger != Triggers.Event || string.Equals(survey.EventName, request.EventName, StringComparison.Ordinal))
-        && survey.Touchpoints.Contains(request.Touchpoint!)
-        && (survey.PartnerIds.Count == 0 || (request.PartnerId is { } partner && survey.PartnerIds.Contains(partner)))
-        && (survey.Segments.Count == 0 || (request.Segments ?? []).Any(survey.Segments.Contains))
-        && InSample(survey.Id, request.VisitorId!, survey.SamplingPercent);
+    public static bool Fits(Survey survey, DecisionRequest request, DateTimeOffset now) => Rejection(survey, request, now) is null;
+
+    /// <summary>Why <paramref name="survey"/> does not fit <paramref name="request"/> (an <see cref="Eligibility"/> code), or null when it does.</summary>
+    public static string? Rejection(Survey survey, DecisionRequest request, DateTimeOffset now) =>
+        survey.Paused ? Eligibility.Paused
+        : (survey.StartsAt is { } starts && now < starts) || (survey.EndsAt is { } ends && now >= ends) ? Eligibility.OutsideSchedule
+        : survey.Trigger != request.Trigger
+            || (survey.Trigger == Triggers.Event && !string.Equals(survey.EventName, request.EventName, StringComparison.Ordinal)) ? Eligibility.Trigger
+        : !survey.Touchpoints.Contains(request.Touchpoint!) ? Eligibility.Touchpoint
+        : survey.PartnerIds.Count > 0 && (request.PartnerId is not { } partner || !survey.PartnerIds.Contains(partner)) ? Eligibility.Partner
+        : survey.Segments.Count > 0 && !(request.Segments ?? []).Any(survey.Segments.Contains) ? Eligibility.Segment
+        : !InSample(survey.Id, request.VisitorId!, survey.SamplingPercent) ? Eligibility.Sampling
+        : null;
 
     /// <summary>
     /// Sticky sampling: the visitor's bucket (0–9,999) comes from a hash of survey and visitor, so the same visitor is

@@ -66,6 +66,7 @@ public static partial class EmailLinkEndpoints
         group.MapGet("/email-links/{token}", OpenEmailLink).WithName(nameof(OpenEmailLink))
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone);
         group.MapPost("/email-links/{token}/responses", RespondThroughEmailLink).WithName(nameof(RespondThroughEmailLink))
+            .WithSummary("Answer through the link once (the same answers again get the stored response, 200)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone);
         return group;
     }
@@ -76,7 +77,7 @@ public static partial class EmailLinkEndpoints
     /// </summary>
     private static async Task<Results<Created<EmailLinkView>, Ok<EmailLinkView>, ValidationProblem, ProblemHttpResult>> IssueEmailLink(
         Guid id, IssueEmailLinkRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, SurveysDbContext db, EmailLinkSigner signer, IOptions<SurveysOptions> options,
-        ContactFrequencyRecord contacts, RedisOutage outage, HttpContext httpContext, ILoggerFactory loggers,
+        ContactFrequencyRecord contacts, FrequencyRecord frequency, RedisOutage outage, HttpContext httpContext, ILoggerFactory loggers,
         TimeProvider timeProvider, SurveysMetrics metrics, CancellationToken cancellationToken)
     {
         var errors = new Errors();
@@ -141,12 +142,41 @@ public static partial class EmailLinkEndpoints
             return TypedResults.Ok(View(signer, existing));
         }
 
-        // The shared recontact cooldown (with on-site surveys and coupon offers), claimed before anything is written. The
-        // contact id is this survey and order, so a retried issue (after a failed write) is granted by its own claim.
+        // The same eligibility as an on-site decision (schedule, pause, partner, segment, sampling, then the survey's
+        // frequency for this shopper), before the shared contact slot is claimed: a refused link records nothing.
+        var now = Clock.Now(timeProvider);
+        var visitorId = VisitorOf(request);
+        var target = new DecisionRequest
+        {
+            VisitorId = visitorId, CustomerId = request.CustomerId, Trigger = Triggers.PostPurchase, Touchpoint = Touchpoints.Email,
+            PartnerId = request.PartnerId, Segments = request.Segments,
+        };
+        if (Targeting.Rejection(survey, target, now) is { } rejection)
+        {
+            return NotEligible(rejection, metrics);
+        }
+
+        // The survey's record first (compare and set, as decisions do), then the shared contact record; if that refuses,
+        // the survey's record goes back. The contact id is this survey and order, so a retried issue (after a failed
+        // write) is granted by its own claim.
+        FrequencyState previous;
         ContactClaim claim;
         try
         {
+            if (await RecordShownAsync(frequency, survey, visitorId, now) is not { } recorded)
+            {
+                // A parallel issue of this very order may have taken the record: then its link is the answer.
+                return await ExistingAsync(db, id, request.OrderId!, cancellationToken) is { } raced
+                    ? TypedResults.Ok(View(signer, raced))
+                    : NotEligible(Eligibility.Frequency, metrics);
+            }
+
+            previous = recorded;
             claim = await contacts.TryClaimAsync(ContactSubjectOf(request), ContactChannel, contactId: ContactIdOf(survey.Id, request.OrderId!));
+            if (!claim.Granted)
+            {
+                await frequency.RevertShownAsync(survey.Id, visitorId, previous, now);
+            }
         }
         catch (Exception exception) when (RedisOutage.IsUnavailable(exception))
         {
@@ -158,7 +188,7 @@ public static partial class EmailLinkEndpoints
             metrics.LinkRequested(EmailLinkResults.ContactRecordUnavailable);
             httpContext.Response.Headers.RetryAfter = "60";
             return Problems.Refused(StatusCodes.Status503ServiceUnavailable, EmailLinkResults.ContactRecordUnavailable, "Contact record unavailable",
-                "The shared contact-frequency record cannot be read, so no link is issued; try again later.");
+                "The frequency and contact records cannot be read, so no link is issued; try again later.");
         }
 
         if (!claim.Granted)
@@ -167,7 +197,6 @@ public static partial class EmailLinkEndpoints
             return ContactRefused(httpContext, claim.RetryAfter ?? timeProvider.GetUtcNow() + contacts.GlobalCooldown, timeProvider);
         }
 
-        var now = Clock.Now(timeProvider);
         var impression = new Impression
         {
             Id = Guid.CreateVersion7(now),
@@ -176,7 +205,7 @@ public static partial class EmailLinkEndpoints
             SurveyKind = survey.Kind,
             Trigger = Triggers.EmailLink,
             Touchpoint = Touchpoints.Email,
-            VisitorId = request.VisitorId ?? request.CustomerId ?? $"order:{request.OrderId}",
+            VisitorId = visitorId,
             CustomerId = request.CustomerId,
             OrderId = request.OrderId,
             PartnerId = request.PartnerId,
@@ -205,6 +234,12 @@ public static partial class EmailLinkEndpoints
             db.ChangeTracker.Clear();
             return Replay(signer, (await IssuedBeforeAsync(db, idempotencyKey, cancellationToken))!, requestHash);
         }
+        catch (Exception exception) when (exception is DbUpdateException or Npgsql.NpgsqlException or TimeoutException)
+        {
+            // Nothing was shown: give the survey's record back so that a retry of this order is not refused as "once" shown.
+            await RevertQuietlyAsync(frequency, survey.Id, visitorId, previous, now);
+            throw;
+        }
 
         metrics.LinkIssued();
         return TypedResults.Created($"/api/surveys/email-links/{signer.Sign(Claims(impression))}", View(signer, impression));
@@ -231,8 +266,8 @@ public static partial class EmailLinkEndpoints
     }
 
     private static async Task<Results<Created<ResponseView>, Ok<ResponseView>, ValidationProblem, ProblemHttpResult>> RespondThroughEmailLink(
-        string token, EmailLinkResponseRequest request, SurveysDbContext db, EmailLinkSigner signer, ResponseService responses,
-        TimeProvider timeProvider, CancellationToken cancellationToken)
+        string token, EmailLinkResponseRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, SurveysDbContext db,
+        EmailLinkSigner signer, ResponseService responses, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var (impression, problem) = await CheckAsync(token, db, signer, timeProvider, cancellationToken);
         if (problem is not null)
@@ -245,7 +280,16 @@ public static partial class EmailLinkEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["answers"] = [$"1 to {SurveyRules.MaxQuestions} answers are required."] });
         }
 
-        var result = await responses.SubmitThroughLinkAsync(impression!, request.Answers, cancellationToken);
+        if (idempotencyKey is { Length: 0 or > ResponseEndpoints.MaxIdempotencyKeyLength })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["Idempotency-Key"] = [$"An idempotency key has 1 to {ResponseEndpoints.MaxIdempotencyKeyLength} characters."],
+            });
+        }
+
+        // A retry of the same answers (after a timeout) gets the stored response (200); other answers find the link used.
+        var result = await responses.SubmitThroughLinkAsync(impression!, request.Answers, idempotencyKey, cancellationToken);
         return result.Outcome == SubmitOutcome.AlreadySubmitted ? UsedLink() : ResponseEndpoints.ToResult(result);
     }
 
@@ -269,6 +313,57 @@ public static partial class EmailLinkEndpoints
         }
 
         return (impression, null);
+    }
+
+    /// <summary>The shopper the link is for, as the showing's visitor and the survey's frequency record know them.</summary>
+    public static string VisitorOf(IssueEmailLinkRequest request) => request.VisitorId ?? request.CustomerId ?? $"order:{request.OrderId}";
+
+    /// <summary>
+    /// Records the showing in the survey's frequency record if its rule allows one: the state it replaced, or null when
+    /// the rule refuses. A compare and set that lost to a parallel issue is read and decided again.
+    /// </summary>
+    private static async Task<FrequencyState?> RecordShownAsync(FrequencyRecord frequency, Survey survey, string visitorId, DateTimeOffset now)
+    {
+        for (var attempt = 0; attempt < 16; attempt++)
+        {
+            var state = (await frequency.ReadAsync([survey.Id], visitorId))[0];
+            if (!FrequencyRule.Allows(survey, state, now))
+            {
+                return null;
+            }
+
+            if (await frequency.TryRecordShownAsync(survey.Id, visitorId, state, now))
+            {
+                return state;
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task RevertQuietlyAsync(FrequencyRecord frequency, Guid surveyId, string visitorId, FrequencyState previous, DateTimeOffset now)
+    {
+        try
+        {
+            await frequency.RevertShownAsync(surveyId, visitorId, previous, now);
+        }
+        catch (Exception exception) when (RedisOutage.IsUnavailable(exception))
+        {
+            // The record keeps the showing: at worst a retry of this order is refused as already shown.
+        }
+    }
+
+    private static ProblemHttpResult NotEligible(string eligibility, SurveysMetrics metrics)
+    {
+        metrics.LinkRequested(EmailLinkResults.NotEligible);
+        return TypedResults.Problem(
+            $"The survey is not for this shopper now ({eligibility}); no link was issued.",
+            statusCode: StatusCodes.Status422UnprocessableEntity, title: "Not eligible",
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["reason"] = EmailLinkResults.NotEligible,
+                ["eligibility"] = eligibility,
+            });
     }
 
     /// <summary>

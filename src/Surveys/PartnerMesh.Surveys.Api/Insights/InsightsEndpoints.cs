@@ -17,6 +17,9 @@ public static class InsightsEndpoints
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
+    /// <summary>How long after its end a week is published to partners.</summary>
+    public static readonly TimeSpan PartnerPublicationDelay = TimeSpan.FromHours(1);
+
     public static void MapInsightsEndpoints(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/surveys").WithTags("Insights").RequireAuthorization(PartnerMeshPolicies.Admin);
@@ -29,7 +32,7 @@ public static class InsightsEndpoints
             .WithSummary("The filtered responses as CSV").Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesValidationProblem();
 
         app.MapGet("/api/surveys/partner-insights", GetPartnerInsights).WithName(nameof(GetPartnerInsights)).WithTags("Insights")
-            .WithSummary("A partner's own aggregates: whole ISO weeks per survey, groups under k suppressed, never free text")
+            .WithSummary("A partner's own aggregates: whole ISO weeks per survey (ended ones only, if so configured), groups under k suppressed, never free text")
             .RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
@@ -127,7 +130,21 @@ public static class InsightsEndpoints
             return TypedResults.ValidationProblem(problems);
         }
 
-        var data = await insights.LoadAsync(new InsightsFilter(surveyId, first, last, partner, null, null, null), cancellationToken);
+        // With PartnerInsightsEndedWeeksOnly, ended weeks only (UTC): a published cell never changes afterwards, so reading a
+        // filling week before and after one more response cannot reveal that response. The delay lets writes stamped just
+        // before the week's end commit first. Otherwise everything up to today.
+        var now = timeProvider.GetUtcNow();
+        var lastEnded = options.Value.PartnerInsightsEndedWeeksOnly
+            ? Intervals.Start(now - PartnerPublicationDelay, Intervals.Week).AddDays(-1)
+            : DateOnly.FromDateTime(now.UtcDateTime);
+        var published = last < lastEnded ? last : lastEnded;
+        if (published < first)
+        {
+            return TypedResults.Ok(new PartnerInsightsReport(partner!.Value, options.Value.PartnerMinimumGroupSize, Intervals.Week, first, last, by, [],
+                new PartnerTotals(0, 0, null, null)) { PublishedThrough = lastEnded });
+        }
+
+        var data = await insights.LoadAsync(new InsightsFilter(surveyId, first, published, partner, null, null, null), cancellationToken);
         if (!data.Complete)
         {
             // A cell counted in part would differ between two ranges: refuse rather than open a door to differencing.
@@ -136,7 +153,11 @@ public static class InsightsEndpoints
         }
 
         var report = PartnerInsights.Build(partner!.Value, data.Responses, data.Showings, options.Value.PartnerMinimumGroupSize, first, last, by);
-        return TypedResults.Ok(report with { Surveys = await insights.SurveysAsync([.. report.Cells.Select(cell => cell.SurveyId).Distinct()], cancellationToken) });
+        return TypedResults.Ok(report with
+        {
+            Surveys = await insights.SurveysAsync([.. report.Cells.Select(cell => cell.SurveyId).Distinct()], cancellationToken),
+            PublishedThrough = lastEnded,
+        });
     }
 
     private static Errors ValidateFilter(DateOnly? from, DateOnly? to, string? campaignId, string? segment, string? touchpoint)

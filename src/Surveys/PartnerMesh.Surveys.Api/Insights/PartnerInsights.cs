@@ -9,7 +9,7 @@ public sealed record PartnerCell(
     Guid SurveyId, DateOnly WeekStart, bool Suppressed, int? Shown, int? Responses, NpsFigure? Nps, CsatFigure? Csat,
     IReadOnlyList<PartnerReasonCount> Reasons, IReadOnlyList<PartnerGroup> Groups);
 
-/// <summary>Totals over the shown cells only, so they never depend on a suppressed cell.</summary>
+/// <summary>Totals over the shown cells only (NPS and CSAT over the cells that show them), so they never depend on a hidden figure.</summary>
 public sealed record PartnerTotals(int Shown, int Responses, NpsFigure? Nps, CsatFigure? Csat);
 
 /// <summary>A survey the report has cells of: its name and kind, so a partner can tell them apart (no questions, no answers).</summary>
@@ -20,6 +20,9 @@ public sealed record PartnerInsightsReport(Guid PartnerId, int MinimumGroupSize,
 {
     /// <summary>The surveys named by <see cref="Cells"/>, by name.</summary>
     public IReadOnlyList<PartnerSurvey> Surveys { get; init; } = [];
+
+    /// <summary>The last day of the last ended week (UTC): later days are not published yet, so a cell never changes once shown.</summary>
+    public DateOnly? PublishedThrough { get; init; }
 }
 
 /// <summary>
@@ -48,15 +51,23 @@ public static class PartnerInsights
                 k, by))
             .ToList();
 
-        var shownCells = cells.Where(cell => !cell.Suppressed).Select(cell => (cell.SurveyId, cell.WeekStart)).ToHashSet();
-        var counted = responses.Where(row => shownCells.Contains((row.SurveyId, Intervals.Start(row.SubmittedAt, Intervals.Week)))).ToList();
+        // Every total adds up figures the cells show, and only those: a score a cell hides (under k answers) is left out of
+        // the score totals too, else "total − the other cells" would reveal it.
+        var shownCells = CellsWhere(cells, cell => !cell.Suppressed);
+        var npsCells = CellsWhere(cells, cell => cell.Nps is not null);
+        var csatCells = CellsWhere(cells, cell => cell.Csat is not null);
         var totals = new PartnerTotals(
             cells.Where(cell => !cell.Suppressed).Sum(cell => cell.Shown ?? 0),
-            counted.Count,
-            Statistics.Nps(counted.Where(row => row.NpsScore is not null).Select(row => row.NpsScore!.Value)),
-            Statistics.Csat([.. counted.Where(row => row.CsatScore is not null).Select(row => row.CsatScore!.Value)]));
+            responses.Count(row => shownCells.Contains(CellOf(row))),
+            Statistics.Nps(responses.Where(row => row.NpsScore is not null && npsCells.Contains(CellOf(row))).Select(row => row.NpsScore!.Value)),
+            Statistics.Csat([.. responses.Where(row => row.CsatScore is not null && csatCells.Contains(CellOf(row))).Select(row => row.CsatScore!.Value)]));
         return new PartnerInsightsReport(partnerId, k, Intervals.Week, from, to, by, cells, totals);
     }
+
+    private static (Guid SurveyId, DateOnly Week) CellOf(ResponseRow row) => (row.SurveyId, Intervals.Start(row.SubmittedAt, Intervals.Week));
+
+    private static HashSet<(Guid SurveyId, DateOnly Week)> CellsWhere(IEnumerable<PartnerCell> cells, Func<PartnerCell, bool> predicate) =>
+        [.. cells.Where(predicate).Select(cell => (cell.SurveyId, cell.WeekStart))];
 
     private static PartnerCell Cell(Guid surveyId, DateOnly week, IReadOnlyList<ResponseRow> rows, int shown, int k, string? by)
     {
@@ -84,9 +95,18 @@ public static class PartnerInsights
         {
             var byTouchpoint = rows.GroupBy(row => row.Touchpoint, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.ToList(), StringComparer.Ordinal);
             var hidden = Suppress(byTouchpoint.ToDictionary(pair => pair.Key, pair => pair.Value.Count, StringComparer.Ordinal), rows.Count, k);
+            var shownGroups = byTouchpoint.Where(pair => !hidden.Contains(pair.Key)).ToDictionary(StringComparer.Ordinal);
+            // Group scores get the same complementary suppression against the cell's score: the cell's NPS answers outside
+            // the groups showing an NPS are 0 or at least k (likewise CSAT).
+            var npsCounts = shownGroups.ToDictionary(pair => pair.Key, pair => pair.Value.Count(row => row.NpsScore is not null), StringComparer.Ordinal);
+            var csatCounts = shownGroups.ToDictionary(pair => pair.Key, pair => pair.Value.Count(row => row.CsatScore is not null), StringComparer.Ordinal);
+            var hiddenNps = Suppress(npsCounts, nps?.Responses ?? npsCounts.Values.Sum(), k);
+            var hiddenCsat = Suppress(csatCounts, csat?.Responses ?? csatCounts.Values.Sum(), k);
             groups.AddRange(byTouchpoint.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => hidden.Contains(pair.Key)
                 ? new PartnerGroup(pair.Key, true, null, null, null)
-                : new PartnerGroup(pair.Key, false, pair.Value.Count, GroupNps(pair.Value, k), GroupCsat(pair.Value, k))));
+                : new PartnerGroup(pair.Key, false, pair.Value.Count,
+                    hiddenNps.Contains(pair.Key) ? null : GroupNps(pair.Value),
+                    hiddenCsat.Contains(pair.Key) ? null : GroupCsat(pair.Value))));
         }
 
         return new PartnerCell(surveyId, week, false, shown, rows.Count, nps, csat, reasons, groups);
@@ -118,9 +138,9 @@ public static class PartnerInsights
         return hidden;
     }
 
-    private static double? GroupNps(IReadOnlyList<ResponseRow> rows, int k) =>
-        Statistics.Nps(rows.Where(row => row.NpsScore is not null).Select(row => row.NpsScore!.Value)) is { } nps && nps.Responses >= k ? nps.Score : null;
+    private static double? GroupNps(IReadOnlyList<ResponseRow> rows) =>
+        Statistics.Nps(rows.Where(row => row.NpsScore is not null).Select(row => row.NpsScore!.Value))?.Score;
 
-    private static double? GroupCsat(IReadOnlyList<ResponseRow> rows, int k) =>
-        Statistics.Csat([.. rows.Where(row => row.CsatScore is not null).Select(row => row.CsatScore!.Value)]) is { } csat && csat.Responses >= k ? csat.Mean : null;
+    private static double? GroupCsat(IReadOnlyList<ResponseRow> rows) =>
+        Statistics.Csat([.. rows.Where(row => row.CsatScore is not null).Select(row => row.CsatScore!.Value)])?.Mean;
 }

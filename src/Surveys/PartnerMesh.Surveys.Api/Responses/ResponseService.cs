@@ -70,12 +70,15 @@ public sealed class ResponseService(
         return await StoreAsync(survey.Id, survey.Version, null, direct, request.Answers, idempotencyKey, Json.Hash(request), cancellationToken);
     }
 
-    /// <summary>A response through an email link: the link's showing gives the context; the link works once.</summary>
-    public Task<SubmitResult> SubmitThroughLinkAsync(Impression impression, IReadOnlyList<Answer>? answers, CancellationToken cancellationToken)
+    /// <summary>
+    /// A response through an email link: the link's showing gives the context; the link takes one response. The showing
+    /// is the idempotency key: the same answers again (a retry after a timeout) get the stored response back.
+    /// </summary>
+    public Task<SubmitResult> SubmitThroughLinkAsync(Impression impression, IReadOnlyList<Answer>? answers, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var context = new ResponseContext(impression.VisitorId, impression.CustomerId, impression.OrderId, impression.PartnerId,
             impression.CampaignId, impression.Touchpoint, impression.Segments, impression.TrafficSource);
-        return StoreAsync(impression.SurveyId, impression.SurveyVersion, impression, context, answers, null, Json.Hash(answers), cancellationToken);
+        return StoreAsync(impression.SurveyId, impression.SurveyVersion, impression, context, answers, idempotencyKey, Json.Hash(answers), cancellationToken);
     }
 
     public async Task<ResponseView?> FindByImpressionAsync(Guid impressionId, CancellationToken cancellationToken) =>
@@ -94,7 +97,8 @@ public sealed class ResponseService(
         }
 
         var now = Clock.Now(timeProvider);
-        var oncePerVisitor = impression?.Trigger != Triggers.EmailLink
+        var throughLink = impression?.Trigger == Triggers.EmailLink;
+        var oncePerVisitor = !throughLink
             && (survey.FrequencyMode != FrequencyModes.Cooldown || impression is null);
         var response = new Submission
         {
@@ -122,14 +126,14 @@ public sealed class ResponseService(
             SubmittedAt = now,
         };
         // A replay is answered from what is stored: cheaper than a refused insert, and no database error logged for it.
-        if (await KeyedAnswerAsync(idempotencyKey, hash, cancellationToken) is { } keyed)
+        if (await KeyedAnswerAsync(idempotencyKey, hash, response.ImpressionId, cancellationToken) is { } keyed)
         {
             return keyed;
         }
 
         if (await EarlierAnswerAsync(response, cancellationToken) is { } earlier)
         {
-            return AnsweredBefore(earlier, response, idempotencyKey, hash);
+            return AnsweredBefore(earlier, response, idempotencyKey, hash, throughLink);
         }
 
         db.Responses.Add(response);
@@ -144,8 +148,8 @@ public sealed class ResponseService(
         {
             // A concurrent submission of the same answer (or with the same idempotency key) committed between the checks above and this insert.
             db.ChangeTracker.Clear();
-            return await KeyedAnswerAsync(idempotencyKey, hash, cancellationToken)
-                ?? AnsweredBefore(await EarlierAnswerAsync(response, cancellationToken), response, idempotencyKey, hash);
+            return await KeyedAnswerAsync(idempotencyKey, hash, response.ImpressionId, cancellationToken)
+                ?? AnsweredBefore(await EarlierAnswerAsync(response, cancellationToken), response, idempotencyKey, hash, throughLink);
         }
 
         try
@@ -193,7 +197,7 @@ public sealed class ResponseService(
     /// The answer stored under this idempotency key (keys are unique across responses): the stored answer for the same
     /// request, a refusal for another one (another showing, visitor or answers); null when the key is new or absent.
     /// </summary>
-    private async Task<SubmitResult?> KeyedAnswerAsync(string? idempotencyKey, string hash, CancellationToken cancellationToken)
+    private async Task<SubmitResult?> KeyedAnswerAsync(string? idempotencyKey, string hash, Guid? impressionId, CancellationToken cancellationToken)
     {
         if (idempotencyKey is null
             || await db.Responses.AsNoTracking().SingleOrDefaultAsync(row => row.IdempotencyKey == idempotencyKey, cancellationToken) is not { } existing)
@@ -201,7 +205,8 @@ public sealed class ResponseService(
             return null;
         }
 
-        if (existing.RequestHash == hash)
+        // An email link's hash covers only the answers: the same answers to another showing are another response.
+        if (existing.RequestHash == hash && existing.ImpressionId == impressionId)
         {
             metrics.Submitted("replayed");
             return new SubmitResult(SubmitOutcome.Replayed, ResponseView.From(existing));
@@ -210,13 +215,18 @@ public sealed class ResponseService(
         return Refused(SubmitOutcome.IdempotencyConflict, $"Idempotency-Key '{idempotencyKey}' was already used for another response.");
     }
 
-    /// <summary>The same request again (same idempotency key and content) gets the stored answer; anything else is refused.</summary>
-    private SubmitResult AnsweredBefore(Submission? existing, Submission response, string? idempotencyKey, string hash)
+    /// <summary>
+    /// The same request again (same idempotency key and content; through an email link, the same showing and answers)
+    /// gets the stored answer; anything else is refused.
+    /// </summary>
+    private SubmitResult AnsweredBefore(Submission? existing, Submission response, string? idempotencyKey, string hash, bool throughLink)
     {
-        if (existing is not null && idempotencyKey is not null && existing.IdempotencyKey == idempotencyKey && existing.RequestHash == hash)
+        var sameRequest = existing is not null && existing.RequestHash == hash
+            && (throughLink ? existing.ImpressionId == response.ImpressionId : idempotencyKey is not null && existing.IdempotencyKey == idempotencyKey);
+        if (sameRequest)
         {
             metrics.Submitted("replayed");
-            return new SubmitResult(SubmitOutcome.Replayed, ResponseView.From(existing));
+            return new SubmitResult(SubmitOutcome.Replayed, ResponseView.From(existing!));
         }
 
         return Refused(SubmitOutcome.AlreadySubmitted, existing?.ImpressionId == response.ImpressionId && response.ImpressionId is not null
