@@ -147,10 +147,12 @@ public sealed class EmailLinkTests(SurveysApiFactory factory) : IClassFixture<Su
     {
         var definition = EmailSurvey();
         definition["touchpoints"] = new JsonArray("order", "email");
+        definition["priority"] = 1000; // the on-site decision must pick this survey, whatever else this class made live
         var id = (await _client.CreateSurveyAsync(definition))["id"]!.GetValue<Guid>();
         var visitor = SurveysClient.NewVisitor();
         var shown = await _client.DecideAsync(SurveysClient.Decision(visitor, partnerId: _partner));
         Assert.True(shown["show"]!.GetValue<bool>());
+        Assert.Equal(id, shown["survey"]!["id"]!.GetValue<Guid>());
         factory.Clock.Advance(TimeSpan.FromHours(25));
         var order = Order(_partner);
         order["visitorId"] = visitor;
