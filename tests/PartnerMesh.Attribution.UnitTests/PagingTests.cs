@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Attribution.Api.Common;
 using Xunit;
 

@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using System.Net;
 using System.Net.Http.Json;
 using PartnerMesh.Gateway.ApiKeys;

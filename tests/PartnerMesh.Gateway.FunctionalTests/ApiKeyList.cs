@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using System.Net;
 using PartnerMesh.Gateway.ApiKeys;
 using PartnerMesh.Testing;

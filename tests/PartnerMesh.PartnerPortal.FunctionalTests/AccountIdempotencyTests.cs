@@ -1,7 +1,7 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using System.Net;
 using System.Net.Http.Json;
 using PartnerMesh.PartnerPortal.Api.Accounts;
-using PartnerMesh.PartnerPortal.Api.Common;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
 using Xunit;

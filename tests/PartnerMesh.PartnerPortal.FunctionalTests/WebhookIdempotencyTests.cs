@@ -1,7 +1,7 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using PartnerMesh.PartnerPortal.Api.Common;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
 using Xunit;

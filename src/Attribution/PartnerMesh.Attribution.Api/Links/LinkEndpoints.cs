@@ -46,7 +46,7 @@ public static class LinkEndpoints
         }
 
         // A retry gets the link (and generated code) the first request created.
-        var fingerprint = IdempotencyKeys.Fingerprint(request, partnerId);
+        var fingerprint = IdempotencyKeys.Fingerprint(new { route = partnerId, request });
         if (idempotencyKey is not null && await db.Links.AsNoTracking().SingleOrDefaultAsync(l => l.IdempotencyKey == idempotencyKey, cancellationToken) is { } existing)
         {
             return Replay(existing, fingerprint);

@@ -14,7 +14,7 @@ public sealed class ReferralLink
 
     public string? IdempotencyKey { get; init; }
 
-    /// <summary>What the creating request said (<see cref="Common.IdempotencyKeys.Fingerprint"/>): the key's retries must say the same.</summary>
+    /// <summary>What the creating request said (<see cref="ServiceDefaults.WebApi.IdempotencyKeys.Fingerprint"/>): the key's retries must say the same.</summary>
     public string? IdempotencyFingerprint { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }

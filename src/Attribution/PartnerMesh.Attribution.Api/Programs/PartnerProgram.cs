@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Attribution.Api.Conversions;
 
 namespace PartnerMesh.Attribution.Api.Programs;
@@ -48,7 +49,7 @@ public sealed class PartnerProgram
 
     public string? IdempotencyKey { get; init; }
 
-    /// <summary>What the creating request said (<see cref="Common.IdempotencyKeys.Fingerprint"/>): the key's retries must say the same.</summary>
+    /// <summary>What the creating request said (<see cref="ServiceDefaults.WebApi.IdempotencyKeys.Fingerprint"/>): the key's retries must say the same.</summary>
     public string? IdempotencyFingerprint { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
@@ -89,7 +90,7 @@ public sealed class Agreement
 
     public string? IdempotencyKey { get; init; }
 
-    /// <summary>What the creating request said (<see cref="Common.IdempotencyKeys.Fingerprint"/>): the key's retries must say the same.</summary>
+    /// <summary>What the creating request said (<see cref="ServiceDefaults.WebApi.IdempotencyKeys.Fingerprint"/>): the key's retries must say the same.</summary>
     public string? IdempotencyFingerprint { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }

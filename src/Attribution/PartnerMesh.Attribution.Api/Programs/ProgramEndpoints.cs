@@ -209,7 +209,7 @@ public static class ProgramEndpoints
             return keyProblem;
         }
 
-        var fingerprint = IdempotencyKeys.Fingerprint(request, id);
+        var fingerprint = IdempotencyKeys.Fingerprint(new { route = id, request });
         if (idempotencyKey is not null && await db.Agreements.AsNoTracking().SingleOrDefaultAsync(a => a.IdempotencyKey == idempotencyKey, cancellationToken) is { } existing)
         {
             return Replay(existing, fingerprint);

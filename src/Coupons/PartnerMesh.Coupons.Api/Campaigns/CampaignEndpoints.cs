@@ -45,7 +45,7 @@ public static class CampaignEndpoints
         {
             IdempotencyOutcome.Claimed => TypedResults.Created($"/api/coupons/campaigns/{campaign!.Id}", campaign),
             IdempotencyOutcome.Replayed => TypedResults.Ok(campaign!),
-            _ => IdempotencyKeys.Reused(idempotencyKey!),
+            _ => IdempotencyKeys.Reused(),
         };
     }
 
@@ -105,7 +105,7 @@ public static class CampaignEndpoints
         {
             (IdempotencyOutcome.Claimed, { } created) => TypedResults.Created($"/api/coupons/codes/{created.Code}", created),
             (IdempotencyOutcome.Replayed, { } created) => TypedResults.Ok(created),
-            (IdempotencyOutcome.Mismatch, _) => IdempotencyKeys.Reused(idempotencyKey!),
+            (IdempotencyOutcome.Mismatch, _) => IdempotencyKeys.Reused(),
             _ => Problems.Conflict("Code already exists", $"The code {code} already exists; codes are unique across campaigns (case-insensitively)."),
         };
     }
@@ -155,7 +155,7 @@ public static class CampaignEndpoints
         {
             RotationOutcome.Rotated => TypedResults.Created($"/api/coupons/codes/{rotation!.Replacement.Code}", rotation),
             RotationOutcome.Replayed => TypedResults.Ok(rotation!),
-            RotationOutcome.KeyReused => IdempotencyKeys.Reused(idempotencyKey!),
+            RotationOutcome.KeyReused => IdempotencyKeys.Reused(),
             RotationOutcome.NotFound => Problems.NotFound("Code not found", $"No code {normalized} exists."),
             RotationOutcome.AlreadyRetired => Problems.Conflict("Code already retired", $"The code {normalized} was already rotated."),
             _ => Problems.Conflict("Code already exists", $"The replacement {replacement} already exists."),

@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Contracts.Coupons;

@@ -80,7 +80,7 @@ public static class GenerationEndpoints
         {
             return outcome == IdempotencyOutcome.Replayed
                 ? TypedResults.Ok(GenerationJobResponse.From(await db.GenerationJobs.AsNoTracking().SingleAsync(job => job.Id == earlier, cancellationToken)))
-                : IdempotencyKeys.Reused(idempotencyKey);
+                : IdempotencyKeys.Reused();
         }
 
         var job = new GenerationJob

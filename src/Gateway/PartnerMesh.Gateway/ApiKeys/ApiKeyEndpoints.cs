@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -57,7 +58,7 @@ public static class ApiKeyEndpoints
         var scope = request.Scope!;
         var rateLimit = request.RateLimitPerMinute ?? ApiKeyScopes.DefaultRateLimitPerMinute(scope);
         var result = await keys.CreateAsync(
-            request.Name!.Trim(), scope, rateLimit, request.ExpiresAt, IdempotencyKeys.Of(idempotencyKey, request), cancellationToken);
+            request.Name!.Trim(), scope, rateLimit, request.ExpiresAt, IdempotentRequest.Of(idempotencyKey, request), cancellationToken);
         return result.Replayed is { } replayed
             ? TypedResults.Ok(Present(replayed))
             : result.IdempotencyConflict is { } conflict
@@ -93,7 +94,7 @@ public static class ApiKeyEndpoints
         }
 
         var overlap = request?.OverlapMinutes is { } value ? TimeSpan.FromMinutes(value) : (TimeSpan?)null;
-        var idempotency = IdempotencyKeys.Of(idempotencyKey, new { rotate = id, request?.OverlapMinutes });
+        var idempotency = IdempotentRequest.Of(idempotencyKey, new { rotate = id, request?.OverlapMinutes });
         return await keys.RotateAsync(id, overlap, idempotency, cancellationToken) switch
         {
             { Created: { } created } => TypedResults.Created($"/api/gateway/keys/{created.Key.Id}", Describe(created)),

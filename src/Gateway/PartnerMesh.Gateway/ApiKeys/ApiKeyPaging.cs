@@ -1,19 +1,18 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Text;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Gateway.ApiKeys;
 
-public sealed record PageResponse<T>(IReadOnlyList<T> Items, string? NextCursor);
-
 /// <summary>
-/// Keyset pagination of keys in creation order, in the <c>?limit=&amp;after=</c> / <c>{items, nextCursor}</c> shape of the
-/// other services' lists. Key ids are random, so the opaque cursor is the last key's creation time and id (URL-safe base64).
+/// Keyset pagination of keys in creation order, in the <c>?limit=&amp;after=</c> / <see cref="PageResponse{T}"/> shape of the
+/// other services' lists (<see cref="Paging"/>). Key ids are random, so the opaque cursor is the last key's creation time and id (URL-safe base64).
 /// </summary>
 public static class ApiKeyPaging
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 200;
+    public const int DefaultLimit = Paging.DefaultLimit;
+    public const int MaxLimit = Paging.MaxLimit;
 
     private const int CursorBytes = sizeof(long) + ApiKeyFormat.KeyIdLength;
 

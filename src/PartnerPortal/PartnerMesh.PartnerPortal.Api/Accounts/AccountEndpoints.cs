@@ -1,9 +1,9 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Data;
-using PartnerMesh.PartnerPortal.Api.Common;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;
 using PartnerMesh.PartnerPortal.Api.Portal;

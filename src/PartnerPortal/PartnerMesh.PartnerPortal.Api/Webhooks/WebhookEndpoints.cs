@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Data;
-using PartnerMesh.PartnerPortal.Api.Common;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;
 using PartnerMesh.ServiceDefaults.Security;

@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PartnerMesh.Coupons.Api.Common;

@@ -1,8 +1,8 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PartnerMesh.PartnerDirectory;
 using PartnerMesh.PartnerPortal.Api.Accounts;
-using PartnerMesh.PartnerPortal.Api.Common;
 
 namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;
 

@@ -1,6 +1,6 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PartnerMesh.PartnerPortal.Api.Common;
 using PartnerMesh.PartnerPortal.Api.Webhooks;
 
 namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;

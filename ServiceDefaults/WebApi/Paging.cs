@@ -1,12 +1,12 @@
 using System.Buffers.Text;
 
-namespace PartnerMesh.PartnerPortal.Api.Common;
+namespace PartnerMesh.ServiceDefaults.WebApi;
 
 public sealed record PageResponse<T>(IReadOnlyList<T> Items, string? NextCursor);
 
 /// <summary>
-/// Keyset pagination over time-ordered (version 7) ids, in the shape and cursor format of the other services' lists
-/// (attribution's <c>Paging</c>): the cursor is the opaque, URL-safe encoding of the last id returned.
+/// Keyset pagination over time-ordered (version 7) ids: the cursor is the opaque, URL-safe encoding of the last id
+/// returned, so pages stay stable while rows are added. Every service's cursor lists use it, so cursors look alike.
 /// </summary>
 public static class Paging
 {
@@ -57,7 +57,8 @@ public static class Paging
     }
 
     /// <summary>Builds the page from up to <paramref name="take"/> + 1 rows: the extra row only proves there is a next page.</summary>
-    public static PageResponse<TResponse> ToPage<TRow, TResponse>(IReadOnlyList<TRow> rows, int take, Func<TRow, Guid> id, Func<TRow, TResponse> map)
+    public static PageResponse<TResponse> ToPage<TRow, TResponse>(
+        IReadOnlyList<TRow> rows, int take, Func<TRow, Guid> id, Func<TRow, TResponse> map)
     {
         var items = rows.Take(take).Select(map).ToList();
         var nextCursor = rows.Count > take ? EncodeCursor(id(rows[take - 1])) : null;
