@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using PartnerMesh.Surveys.Api.Definitions;
+using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Testing;
 using Xunit;
 
@@ -46,7 +46,7 @@ public sealed class IdempotencyKeyTests(SurveysApiFactory factory) : IClassFixtu
     {
         var survey = Named(SurveysClient.NpsSurvey());
 
-        var response = await PostAsync(_client.Admin, "/api/surveys/surveys", survey, new string('k', SurveyEndpoints.MaxIdempotencyKeyLength + 1));
+        var response = await PostAsync(_client.Admin, "/api/surveys/surveys", survey, new string('k', IdempotencyKeys.MaxLength + 1));
 
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("Idempotency-Key", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
@@ -98,7 +98,7 @@ public sealed class IdempotencyKeyTests(SurveysApiFactory factory) : IClassFixtu
     {
         var surveyId = await EmailSurveyAsync();
 
-        var response = await PostAsync(_client.Storefront, LinksOf(surveyId), Order(), new string('k', SurveyEndpoints.MaxIdempotencyKeyLength + 1));
+        var response = await PostAsync(_client.Storefront, LinksOf(surveyId), Order(), new string('k', IdempotencyKeys.MaxLength + 1));
 
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("Idempotency-Key", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Contracts;
 using PartnerMesh.Contracts.Surveys;
 using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Surveys.Api.Responses;
 using PartnerMesh.Testing;
 using Xunit;
@@ -149,7 +150,7 @@ public sealed class ResponseTests(SurveysApiFactory factory) : IClassFixture<Sur
         var surveyId = (await _client.CreateSurveyAsync(DecisionTests.Targeted(partner)))["id"]!.GetValue<Guid>();
         var (visitor, impression) = await _client.ShowAsync(surveyId, partner);
 
-        var response = await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(9), new string('k', ResponseEndpoints.MaxIdempotencyKeyLength + 1));
+        var response = await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(9), new string('k', IdempotencyKeys.MaxLength + 1));
 
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.Empty(await ResponsesToAsync(surveyId));

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
+using PartnerMesh.Surveys.Api.Infrastructure;
 
 namespace PartnerMesh.Surveys.Api.Decisions;
 
@@ -9,19 +12,42 @@ public static class DecisionEndpoints
     {
         var group = app.MapGroup("/api/surveys").WithTags("Decisions").RequireAuthorization(PartnerMeshPolicies.Storefront);
         group.MapPost("/decisions", Decide).WithName(nameof(Decide))
-            .WithSummary("Which survey, if any, to show this visitor now")
-            .ProducesValidationProblem();
+            .WithSummary("Which survey, if any, to show this visitor now (a retry with the same Idempotency-Key gets the same showing)")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 
-    private static async Task<Results<Ok<DecisionResponse>, ValidationProblem>> Decide(
-        DecisionRequest request, DecisionService decisions, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DecisionResponse>, ValidationProblem, ProblemHttpResult>> Decide(
+        DecisionRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, DecisionService decisions,
+        HttpContext httpContext, CancellationToken cancellationToken)
     {
         if (Targeting.Validate(request) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await decisions.DecideAsync(request, cancellationToken));
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        if (idempotencyKey is null)
+        {
+            return TypedResults.Ok(await decisions.DecideAsync(request, cancellationToken));
+        }
+
+        // The database only for a keyed decision: the decision without a key reads no database.
+        var db = httpContext.RequestServices.GetRequiredService<SurveysDbContext>();
+        return await decisions.DecideOnceAsync(request, idempotencyKey, db, cancellationToken) is { } decision
+            ? TypedResults.Ok(decision)
+            : KeyReused();
+    }
+
+    /// <summary>The shared 409, with the <c>reason</c> surveys' refusals carry (as <c>POST /responses</c> does).</summary>
+    private static ProblemHttpResult KeyReused()
+    {
+        var problem = IdempotencyKeys.Reused();
+        problem.ProblemDetails.Extensions["reason"] = "idempotency-key-reused";
+        return problem;
     }
 }

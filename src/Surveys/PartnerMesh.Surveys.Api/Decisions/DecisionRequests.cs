@@ -36,4 +36,7 @@ public static class DecisionReasons
     public const string GlobalCooldown = "global-cooldown";
     public const string RecordUnavailable = "frequency-record-unavailable";
     public const string StoreUnavailable = "store-unavailable";
+
+    /// <summary>Not a reason but a metric result: a decision retried under its <c>Idempotency-Key</c>, answered with the stored showing.</summary>
+    public const string Replayed = "replayed";
 }

@@ -1,10 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using PartnerMesh.Contracts.Surveys;
+using PartnerMesh.Data;
+using PartnerMesh.Outbox;
 using PartnerMesh.Redis;
 using PartnerMesh.Redis.ContactFrequency;
+using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Surveys.Api.Common;
 using PartnerMesh.Surveys.Api.Definitions;
+using PartnerMesh.Surveys.Api.Infrastructure;
+using PartnerMesh.Surveys.Api.Infrastructure.Configurations;
 using PartnerMesh.Surveys.Api.Responses;
 
 namespace PartnerMesh.Surveys.Api.Decisions;
@@ -13,7 +18,8 @@ namespace PartnerMesh.Surveys.Api.Decisions;
 /// The "which survey now" decision. Definitions come from the in-memory catalog; the only store reads are the frequency
 /// records in Redis (the survey's own, then the shared recontact record). A "show" commits the impression and its
 /// <see cref="SurveyShown"/> event together before answering (<see cref="ImpressionWriter"/>, a group commit). Without
-/// Redis nothing is shown: showing blind could break the frequency promises.
+/// Redis nothing is shown: showing blind could break the frequency promises. A decision under an <c>Idempotency-Key</c>
+/// takes <see cref="DecideOnceAsync"/> instead, the only path that touches the database before deciding.
 /// </summary>
 public sealed partial class DecisionService(
     SurveyCatalog catalog,
@@ -27,13 +33,93 @@ public sealed partial class DecisionService(
 {
     public const string ContactChannel = "survey";
 
+    /// <summary>Namespaces the advisory lock of a decision's <c>Idempotency-Key</c> (coupons locks <c>order:…</c> in its own database).</summary>
+    private const string KeyLockPrefix = "survey-decision-key:";
+
     public async Task<DecisionResponse> DecideAsync(DecisionRequest request, CancellationToken cancellationToken)
     {
         var now = Clock.Now(timeProvider);
+        var choice = await ChooseAsync(request, now);
+        if (choice.Impression is not { } impression)
+        {
+            return choice.Nothing!;
+        }
+
+        try
+        {
+            await writer.WriteAsync(impression, Shown(impression, now), cancellationToken);
+        }
+        catch (Exception exception) when (exception is DbUpdateException or NpgsqlException or TimeoutException)
+        {
+            // The contact is already claimed: the shopper loses one chance to be asked, never sees an unanswerable survey.
+            LogStoreUnavailable(logger, exception);
+            return Nothing(DecisionReasons.StoreUnavailable);
+        }
+
+        metrics.Decided(DecisionReasons.Shown);
+        return Showing(impression, choice.Survey!.Survey.Name, choice.Survey.Questions);
+    }
+
+    /// <summary>
+    /// A decision under an <c>Idempotency-Key</c>: a storefront retrying a timed-out decision must not count a second
+    /// showing. The key's retries queue on a transaction-scoped advisory lock (across instances), so each finds what the
+    /// first stored: the showing that holds the key (<see cref="Impression.IdempotencyKey"/>, unique) is replayed, with no
+    /// new impression and no new event; another request under that key gets null (a 409). A decision that showed nothing
+    /// stores nothing, so its retry is decided again (nothing was counted). The showing and its event commit in the lock's
+    /// transaction, not in the group commit.
+    /// </summary>
+    public async Task<DecisionResponse?> DecideOnceAsync(
+        DecisionRequest request, string idempotencyKey, SurveysDbContext db, CancellationToken cancellationToken)
+    {
+        var fingerprint = IdempotencyKeys.Fingerprint(request);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({KeyLockPrefix + idempotencyKey}, 0))", cancellationToken);
+        var earlier = await db.Impressions.AsNoTracking().SingleOrDefaultAsync(row => row.IdempotencyKey == idempotencyKey, cancellationToken);
+        if (earlier is not null)
+        {
+            return IdempotencyKeys.Matches(earlier.RequestHash, fingerprint) ? await ReplayAsync(earlier, db, cancellationToken) : null;
+        }
+
+        var now = Clock.Now(timeProvider);
+        var choice = await ChooseAsync(request, now, idempotencyKey, fingerprint);
+        if (choice.Impression is not { } impression)
+        {
+            return choice.Nothing!;
+        }
+
+        db.Impressions.Add(impression);
+        db.AddIntegrationEvent(Shown(impression, now));
+        try
+        {
+            // Not cancellable from here: the frequency records are claimed, and the caller's retry should find this showing.
+            await db.SaveChangesAsync(CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(ImpressionConfiguration.IdempotencyKeyIndex))
+        {
+            // An email link took the key meanwhile: a different request under the same key.
+            return null;
+        }
+        catch (Exception exception) when (exception is DbUpdateException or NpgsqlException or TimeoutException)
+        {
+            LogStoreUnavailable(logger, exception);
+            return Nothing(DecisionReasons.StoreUnavailable);
+        }
+
+        metrics.Decided(DecisionReasons.Shown);
+        return Showing(impression, choice.Survey!.Survey.Name, choice.Survey.Questions);
+    }
+
+    /// <summary>
+    /// The survey to show and its showing (not yet stored), or why nothing is shown. Reads the frequency records and
+    /// claims them (the survey's own, then the shared contact record) in Redis.
+    /// </summary>
+    private async Task<Choice> ChooseAsync(DecisionRequest request, DateTimeOffset now, string? idempotencyKey = null, string? fingerprint = null)
+    {
         var candidates = catalog.Current.Where(live => Targeting.Fits(live.Survey, request, now)).ToList();
         if (candidates.Count == 0)
         {
-            return Nothing(DecisionReasons.NoEligibleSurvey);
+            return new Choice(Nothing(DecisionReasons.NoEligibleSurvey));
         }
 
         var visitorId = request.VisitorId!;
@@ -53,21 +139,21 @@ public sealed partial class DecisionService(
 
             if (chosen is null)
             {
-                return Nothing(DecisionReasons.Frequency);
+                return new Choice(Nothing(DecisionReasons.Frequency));
             }
 
             // The survey's own record first (compare and set: a racing decision for this visitor loses here), then the
             // shared contact record; if that refuses, the survey's record goes back to what it was.
             if (!await frequency.TryRecordShownAsync(chosen.Id, visitorId, chosenState, now))
             {
-                return Nothing(DecisionReasons.Frequency);
+                return new Choice(Nothing(DecisionReasons.Frequency));
             }
 
             var claim = await contacts.TryClaimAsync(new ContactSubject(visitorId, request.CustomerId, request.Email), ContactChannel);
             if (!claim.Granted)
             {
                 await frequency.RevertShownAsync(chosen.Id, visitorId, chosenState, now);
-                return Nothing(DecisionReasons.GlobalCooldown, claim.RetryAfter);
+                return new Choice(Nothing(DecisionReasons.GlobalCooldown, claim.RetryAfter));
             }
         }
         catch (Exception exception) when (RedisOutage.IsUnavailable(exception))
@@ -77,10 +163,10 @@ public sealed partial class DecisionService(
                 LogRedisUnavailable(logger, exception);
             }
 
-            return Nothing(DecisionReasons.RecordUnavailable);
+            return new Choice(Nothing(DecisionReasons.RecordUnavailable));
         }
 
-        var impression = new Impression
+        return new Choice(null, chosen, new Impression
         {
             Id = Guid.CreateVersion7(now),
             SurveyId = chosen.Id,
@@ -96,22 +182,30 @@ public sealed partial class DecisionService(
             TrafficSource = request.TrafficSource,
             Segments = [.. (request.Segments ?? []).Distinct(StringComparer.Ordinal)],
             ShownAt = now,
-        };
-        try
+            IdempotencyKey = idempotencyKey,
+            RequestHash = fingerprint,
+        });
+    }
+
+    /// <summary>The decision that stored <paramref name="earlier"/> again: its survey as that showing showed it.</summary>
+    private async Task<DecisionResponse> ReplayAsync(Impression earlier, SurveysDbContext db, CancellationToken cancellationToken)
+    {
+        metrics.Decided(DecisionReasons.Replayed);
+        if (catalog.Find(earlier.SurveyId) is { } live && live.Survey.Version == earlier.SurveyVersion)
         {
-            await writer.WriteAsync(impression, Shown(impression, now), cancellationToken);
-        }
-        catch (Exception exception) when (exception is DbUpdateException or NpgsqlException or TimeoutException)
-        {
-            // The contact is already claimed: the shopper loses one chance to be asked, never sees an unanswerable survey.
-            LogStoreUnavailable(logger, exception);
-            return Nothing(DecisionReasons.StoreUnavailable);
+            return Showing(earlier, live.Survey.Name, live.Questions);
         }
 
-        metrics.Decided(DecisionReasons.Shown);
-        var survey = chosen.Survey;
-        return new DecisionResponse(true, null, impression.Id, new ShownSurvey(survey.Id, survey.Version, survey.Kind, survey.Name, chosen.Questions));
+        // Paused or edited since: the stored definition.
+        var name = await db.Surveys.AsNoTracking().Where(survey => survey.Id == earlier.SurveyId).Select(survey => survey.Name).SingleAsync(cancellationToken);
+        var questions = await db.SurveyVersions.AsNoTracking()
+            .Where(version => version.SurveyId == earlier.SurveyId && version.Version == earlier.SurveyVersion)
+            .Select(version => version.Questions).SingleAsync(cancellationToken);
+        return Showing(earlier, name, Json.Read<List<Question>>(questions));
     }
+
+    private static DecisionResponse Showing(Impression impression, string name, IReadOnlyList<Question> questions) =>
+        new(true, null, impression.Id, new ShownSurvey(impression.SurveyId, impression.SurveyVersion, impression.SurveyKind, name, questions));
 
     public static SurveyShown Shown(Impression impression, DateTimeOffset now) => new()
     {
@@ -135,6 +229,9 @@ public sealed partial class DecisionService(
         metrics.Decided(reason);
         return new DecisionResponse(false, reason, null, null, retryAfter);
     }
+
+    /// <summary>What <see cref="ChooseAsync"/> decided: a <see cref="Survey"/> and its <see cref="Impression"/> to store, or <see cref="Nothing"/>.</summary>
+    private sealed record Choice(DecisionResponse? Nothing, LiveSurvey? Survey = null, Impression? Impression = null);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The showing could not be stored: nothing shown")]
     private static partial void LogStoreUnavailable(ILogger logger, Exception exception);

@@ -9,7 +9,6 @@ namespace PartnerMesh.Surveys.Api.Definitions;
 
 public static class SurveyEndpoints
 {
-    public const int MaxIdempotencyKeyLength = 100;
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
@@ -31,7 +30,7 @@ public static class SurveyEndpoints
     }
 
     private static async Task<Results<Created<SurveyView>, Ok<SurveyView>, ValidationProblem, ProblemHttpResult>> CreateSurvey(
-        SaveSurveyRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, SurveyService surveys, ClaimsPrincipal user,
+        SaveSurveyRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, SurveyService surveys, ClaimsPrincipal user,
         CancellationToken cancellationToken)
     {
         if (SurveyRules.Validate(request, out var questions) is { } errors)
@@ -39,9 +38,9 @@ public static class SurveyEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Idempotency-Key"] = [$"An idempotency key has 1 to {MaxIdempotencyKeyLength} characters."] });
+            return keyProblem;
         }
 
         var (outcome, survey) = await surveys.CreateAsync(request, questions, idempotencyKey, Actor.Of(user), cancellationToken);

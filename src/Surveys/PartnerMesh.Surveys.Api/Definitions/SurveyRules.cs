@@ -102,6 +102,8 @@ public static partial class SurveyRules
             errors.Add("frequency.cooldownHours", "The cooldown mode needs cooldownHours.");
         }
 
+        DateBounds.Check(errors, "startsAt", request.StartsAt);
+        DateBounds.Check(errors, "endsAt", request.EndsAt);
         if (request.StartsAt is { } starts && request.EndsAt is { } ends && ends <= starts)
         {
             errors.Add("endsAt", "endsAt must be after startsAt.");

@@ -76,7 +76,7 @@ public static partial class EmailLinkEndpoints
     /// request. The email is not compared: it is never stored, not even hashed here.
     /// </summary>
     private static async Task<Results<Created<EmailLinkView>, Ok<EmailLinkView>, ValidationProblem, ProblemHttpResult>> IssueEmailLink(
-        Guid id, IssueEmailLinkRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, SurveysDbContext db, EmailLinkSigner signer, IOptions<SurveysOptions> options,
+        Guid id, IssueEmailLinkRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, SurveysDbContext db, EmailLinkSigner signer, IOptions<SurveysOptions> options,
         ContactFrequencyRecord contacts, FrequencyRecord frequency, RedisOutage outage, HttpContext httpContext, ILoggerFactory loggers,
         TimeProvider timeProvider, SurveysMetrics metrics, CancellationToken cancellationToken)
     {
@@ -86,10 +86,11 @@ public static partial class EmailLinkEndpoints
             errors.Add("orderId", $"An orderId of 1 to {MaxOrderIdLength} characters is required.");
         }
 
-        var lifetime = request?.ExpiresInHours is { } hours ? TimeSpan.FromHours(hours) : options.Value.EmailLinkLifetime;
-        if (request?.ExpiresInHours is < 1 || lifetime > options.Value.MaxEmailLinkLifetime)
+        // Checked as a number before it becomes a TimeSpan: TimeSpan.FromHours(int.MaxValue) throws.
+        var maxHours = options.Value.MaxEmailLinkLifetime.TotalHours;
+        if (request?.ExpiresInHours is { } hours && (hours < 1 || hours > maxHours))
         {
-            errors.Add("expiresInHours", $"expiresInHours is between 1 and {options.Value.MaxEmailLinkLifetime.TotalHours}.");
+            errors.Add("expiresInHours", $"expiresInHours is between 1 and {maxHours}.");
         }
 
         foreach (var (field, value) in new[] { ("visitorId", request?.VisitorId), ("customerId", request?.CustomerId), ("campaignId", request?.CampaignId), ("trafficSource", request?.TrafficSource) })
@@ -110,15 +111,17 @@ public static partial class EmailLinkEndpoints
             errors.Add("segments", $"At most {Targeting.MaxSegments} segments, each {SurveyRules.KeyRule}.");
         }
 
-        if (idempotencyKey is { Length: 0 or > SurveyEndpoints.MaxIdempotencyKeyLength })
-        {
-            errors.Add("Idempotency-Key", $"An idempotency key has 1 to {SurveyEndpoints.MaxIdempotencyKeyLength} characters.");
-        }
-
         if (errors.ToDictionary() is { } problems)
         {
             return TypedResults.ValidationProblem(problems);
         }
+
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        var lifetime = request!.ExpiresInHours is { } asked ? TimeSpan.FromHours(asked) : options.Value.EmailLinkLifetime;
 
         var requestHash = Json.Hash(new { surveyId = id, request = request! with { Email = null } });
         if (await IssuedBeforeAsync(db, idempotencyKey, cancellationToken) is { } earlier)
@@ -266,7 +269,7 @@ public static partial class EmailLinkEndpoints
     }
 
     private static async Task<Results<Created<ResponseView>, Ok<ResponseView>, ValidationProblem, ProblemHttpResult>> RespondThroughEmailLink(
-        string token, EmailLinkResponseRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, SurveysDbContext db,
+        string token, EmailLinkResponseRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, SurveysDbContext db,
         EmailLinkSigner signer, ResponseService responses, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var (impression, problem) = await CheckAsync(token, db, signer, timeProvider, cancellationToken);
@@ -280,12 +283,9 @@ public static partial class EmailLinkEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["answers"] = [$"1 to {SurveyRules.MaxQuestions} answers are required."] });
         }
 
-        if (idempotencyKey is { Length: 0 or > ResponseEndpoints.MaxIdempotencyKeyLength })
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["Idempotency-Key"] = [$"An idempotency key has 1 to {ResponseEndpoints.MaxIdempotencyKeyLength} characters."],
-            });
+            return keyProblem;
         }
 
         // A retry of the same answers (after a timeout) gets the stored response (200); other answers find the link used.

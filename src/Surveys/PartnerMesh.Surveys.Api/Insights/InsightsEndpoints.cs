@@ -116,6 +116,14 @@ public static class InsightsEndpoints
             errors.Add("by", "by is touchpoint (or absent).");
         }
 
+        DateBounds.Check(errors, "from", from);
+        DateBounds.Check(errors, "to", to);
+        if (errors.Any)
+        {
+            // Out of bounds, the week arithmetic below could leave DateOnly's range.
+            return TypedResults.ValidationProblem(errors.ToDictionary()!);
+        }
+
         var today = DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
         // Whole ISO weeks only, whatever was asked: every cell is the same in every query.
         var first = Intervals.Start(new DateTimeOffset((from ?? today.AddDays(-7 * 12)).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), Intervals.Week);
@@ -163,6 +171,8 @@ public static class InsightsEndpoints
     private static Errors ValidateFilter(DateOnly? from, DateOnly? to, string? campaignId, string? segment, string? touchpoint)
     {
         var errors = new Errors();
+        DateBounds.Check(errors, "from", from);
+        DateBounds.Check(errors, "to", to);
         if (from is { } start && to is { } end && (end < start || end.DayNumber - start.DayNumber > MaxDays))
         {
             errors.Add("to", $"from must not be after to, and the range at most {MaxDays} days.");

@@ -19,7 +19,10 @@ public sealed class Impression
     public DateTimeOffset ShownAt { get; init; }
     /// <summary>Email links only: after this, the link no longer takes a response.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
-    /// <summary>Email links only: the <c>Idempotency-Key</c> the link was issued with (unique) and a hash of that request.</summary>
+    /// <summary>
+    /// The <c>Idempotency-Key</c> an email link was issued with, or a decision asked with (unique across both), and a hash
+    /// of that request.
+    /// </summary>
     public string? IdempotencyKey { get; init; }
     public string? RequestHash { get; init; }
 }

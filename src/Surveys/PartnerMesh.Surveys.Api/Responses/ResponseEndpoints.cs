@@ -7,8 +7,6 @@ namespace PartnerMesh.Surveys.Api.Responses;
 
 public static class ResponseEndpoints
 {
-    public const int MaxIdempotencyKeyLength = 100;
-
     public static RouteGroupBuilder MapResponseEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/surveys").WithTags("Responses").RequireAuthorization(PartnerMeshPolicies.Storefront);
@@ -20,7 +18,7 @@ public static class ResponseEndpoints
     }
 
     private static async Task<Results<Created<ResponseView>, Ok<ResponseView>, ValidationProblem, ProblemHttpResult>> SubmitResponse(
-        SubmitResponseRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ResponseService responses,
+        SubmitResponseRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ResponseService responses,
         CancellationToken cancellationToken)
     {
         if (ResponseRules.Validate(request) is { } errors)
@@ -28,12 +26,9 @@ public static class ResponseEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["Idempotency-Key"] = [$"An idempotency key has 1 to {MaxIdempotencyKeyLength} characters."],
-            });
+            return keyProblem;
         }
 
         return ToResult(await responses.SubmitAsync(request, idempotencyKey, cancellationToken));

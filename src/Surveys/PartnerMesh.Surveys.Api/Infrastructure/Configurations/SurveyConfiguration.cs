@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Surveys.Api.Definitions;
 using PartnerMesh.Surveys.Api.Responses;
 
@@ -19,7 +20,7 @@ public sealed class SurveyConfiguration : IEntityTypeConfiguration<Survey>
         builder.Property(survey => survey.EventName).HasMaxLength(SurveyRules.MaxKeyLength);
         builder.Property(survey => survey.FrequencyMode).HasMaxLength(32);
         builder.Property(survey => survey.SamplingPercent).HasPrecision(7, 4);
-        builder.Property(survey => survey.IdempotencyKey).HasMaxLength(100);
+        builder.Property(survey => survey.IdempotencyKey).HasMaxLength(IdempotencyKeys.MaxLength);
         builder.Property(survey => survey.RequestHash).HasMaxLength(64);
         builder.Property(survey => survey.CreatedBy).HasMaxLength(200);
         builder.HasIndex(survey => survey.IdempotencyKey).IsUnique().HasDatabaseName(IdempotencyKeyIndex);
@@ -57,7 +58,7 @@ public sealed class ImpressionConfiguration : IEntityTypeConfiguration<Impressio
         builder.HasIndex(impression => new { impression.PartnerId, impression.ShownAt });
         builder.HasIndex(impression => new { impression.SurveyId, impression.OrderId }).IsUnique()
             .HasFilter("trigger = 'email-link'").HasDatabaseName(EmailLinkOrderIndex);
-        builder.Property(impression => impression.IdempotencyKey).HasMaxLength(100);
+        builder.Property(impression => impression.IdempotencyKey).HasMaxLength(IdempotencyKeys.MaxLength);
         builder.Property(impression => impression.RequestHash).HasMaxLength(64);
         builder.HasIndex(impression => impression.IdempotencyKey).IsUnique()
             .HasFilter("idempotency_key IS NOT NULL").HasDatabaseName(IdempotencyKeyIndex);
@@ -83,7 +84,7 @@ public sealed class SubmissionConfiguration : IEntityTypeConfiguration<Submissio
         builder.Property(response => response.Touchpoint).HasMaxLength(32);
         builder.Property(response => response.TrafficSource).HasMaxLength(128);
         builder.Property(response => response.Answers).HasColumnType("jsonb");
-        builder.Property(response => response.IdempotencyKey).HasMaxLength(100);
+        builder.Property(response => response.IdempotencyKey).HasMaxLength(IdempotencyKeys.MaxLength);
         builder.Property(response => response.RequestHash).HasMaxLength(64);
         builder.HasIndex(response => response.ImpressionId).IsUnique().HasDatabaseName(ImpressionIndex);
         builder.HasIndex(response => new { response.SurveyId, response.VisitorKey }).IsUnique().HasDatabaseName(VisitorIndex);
