@@ -36,13 +36,16 @@ public static class EvaluateRequestRules
             var ids = new HashSet<string>(StringComparer.Ordinal);
             for (var index = 0; index < lines.Count; index++)
             {
-                ValidateLine($"lines[{index}]", lines[index], currency, ids, errors);
+                ValidateLine(index, lines[index], currency, ids, errors);
             }
         }
 
         if (request.Shipping is { } shipping)
         {
-            CheckAmount("shipping", shipping, currency, errors);
+            if (AmountProblem(shipping, currency) is { } problem)
+            {
+                errors["shipping"] = [problem];
+            }
         }
 
         if (request.Codes is { } codes)
@@ -93,64 +96,55 @@ public static class EvaluateRequestRules
         return errors.Count == 0 ? null : errors;
     }
 
-    private static void ValidateLine(string path, CartLineRequest? line, string? currency, HashSet<string> ids, Dictionary<string, string[]> errors)
+    /// <summary>Paths are built only for problems: a valid line costs no strings.</summary>
+    private static void ValidateLine(int index, CartLineRequest? line, string? currency, HashSet<string> ids, Dictionary<string, string[]> errors)
     {
         if (line is null)
         {
-            errors[path] = ["A line cannot be null."];
+            errors[$"lines[{index}]"] = ["A line cannot be null."];
             return;
         }
 
         if (string.IsNullOrWhiteSpace(line.Id) || line.Id.Length > MaxIdLength)
         {
-            errors[$"{path}.id"] = [$"A line id has 1 to {MaxIdLength} characters."];
+            errors[$"lines[{index}].id"] = [$"A line id has 1 to {MaxIdLength} characters."];
         }
         else if (!ids.Add(line.Id))
         {
-            errors[$"{path}.id"] = [$"Line id '{line.Id}' appears twice."];
+            errors[$"lines[{index}].id"] = [$"Line id '{line.Id}' appears twice."];
         }
 
         if (string.IsNullOrWhiteSpace(line.ProductId) || line.ProductId.Length > MaxIdLength)
         {
-            errors[$"{path}.productId"] = [$"A product id has 1 to {MaxIdLength} characters."];
+            errors[$"lines[{index}].productId"] = [$"A product id has 1 to {MaxIdLength} characters."];
         }
 
         if (line.Quantity is not (>= 1 and <= MaxQuantity))
         {
-            errors[$"{path}.quantity"] = [$"A quantity is a whole number from 1 to {MaxQuantity:N0}."];
+            errors[$"lines[{index}].quantity"] = [$"A quantity is a whole number from 1 to {MaxQuantity:N0}."];
         }
 
         if (line.UnitPrice is not { } price)
         {
-            errors[$"{path}.unitPrice"] = ["A unit price is required."];
+            errors[$"lines[{index}].unitPrice"] = ["A unit price is required."];
         }
-        else
+        else if (AmountProblem(price, currency) is { } problem)
         {
-            CheckAmount($"{path}.unitPrice", price, currency, errors);
+            errors[$"lines[{index}].unitPrice"] = [problem];
         }
 
         if ((line.Categories?.Count ?? 0) > 50 || (line.Collections?.Count ?? 0) > 50
             || line.Categories?.Any(string.IsNullOrWhiteSpace) == true || line.Collections?.Any(string.IsNullOrWhiteSpace) == true)
         {
-            errors[$"{path}.categories"] = ["At most 50 non-empty categories and 50 collections per line."];
+            errors[$"lines[{index}].categories"] = ["At most 50 non-empty categories and 50 collections per line."];
         }
     }
 
-    private static void CheckAmount(string path, decimal amount, string? currency, Dictionary<string, string[]> errors)
-    {
-        if (amount < 0)
-        {
-            errors[path] = ["Cannot be negative."];
-        }
-        else if (amount > MaxAmount)
-        {
-            errors[path] = [$"At most {MaxAmount:N0}."];
-        }
-        else if (currency is not null && !Currencies.IsWholeMinorUnits(amount, currency))
-        {
-            errors[path] = [$"{currency} amounts have at most {Currencies.MinorUnitsOf(currency)} decimals."];
-        }
-    }
+    private static string? AmountProblem(decimal amount, string? currency) =>
+        amount < 0 ? "Cannot be negative."
+        : amount > MaxAmount ? $"At most {MaxAmount:N0}."
+        : currency is not null && !Currencies.IsWholeMinorUnits(amount, currency) ? $"{currency} amounts have at most {Currencies.MinorUnitsOf(currency)} decimals."
+        : null;
 
     /// <summary>The domain's view of a request that passed <see cref="Validate"/>.</summary>
     public static (Cart Cart, EvaluationContext Context) ToDomain(EvaluateRequest request, DateTimeOffset now)

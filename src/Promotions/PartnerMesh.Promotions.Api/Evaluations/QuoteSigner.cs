@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace PartnerMesh.Promotions.Api.Evaluations;
@@ -27,33 +25,60 @@ public sealed class QuoteSigner(IOptions<PromotionsOptions> options)
             return false;
         }
 
-        return CryptographicOperations.FixedTimeEquals(presented, HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(Canonical(quote))));
+        return CryptographicOperations.FixedTimeEquals(presented, Mac(quote));
     }
 
-    private string Compute(Quote quote) => Convert.ToBase64String(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(Canonical(quote))));
+    private string Compute(Quote quote) => Convert.ToBase64String(Mac(quote));
 
-    private static string Canonical(Quote quote)
+    /// <summary>
+    /// HMAC-SHA256 of <c>pm-quote-v1</c> followed by <c>|{field}</c> for each field in a fixed order (a <c>|</c> inside a
+    /// field doubled): id, issued and expiry times, rule-set version, currency, cart hash, discount and grand totals, each
+    /// promotion as <c>{id}:{version}:{amount}:{code}</c>, reservation and partner (<c>-</c> when absent).
+    /// </summary>
+    private byte[] Mac(Quote quote)
     {
-        var text = new StringBuilder("pm-quote-v1");
-        Append(text, quote.Id.ToString("N"));
-        Append(text, quote.IssuedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
-        Append(text, quote.ExpiresAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
-        Append(text, quote.RuleSetVersion.ToString(CultureInfo.InvariantCulture));
-        Append(text, quote.Currency);
-        Append(text, quote.CartHash);
-        Append(text, Amount(quote.DiscountTotal));
-        Append(text, Amount(quote.GrandTotal));
+        using var text = CanonicalHash.HmacSha256(_key);
+        text.Append("pm-quote-v1");
+        text.Append('|').Append(quote.Id);
+        text.Append('|').Append(quote.IssuedAt.ToUnixTimeMilliseconds());
+        text.Append('|').Append(quote.ExpiresAt.ToUnixTimeMilliseconds());
+        text.Append('|').Append(quote.RuleSetVersion);
+        AppendEscaped(text.Append('|'), quote.Currency);
+        AppendEscaped(text.Append('|'), quote.CartHash);
+        text.Append('|').AppendAmount(quote.DiscountTotal);
+        text.Append('|').AppendAmount(quote.GrandTotal);
         foreach (var promotion in quote.Promotions ?? [])
         {
-            Append(text, $"{promotion.PromotionId:N}:{promotion.Version}:{Amount(promotion.Amount)}:{promotion.Code}");
+            text.Append('|').Append(promotion.PromotionId).Append(':').Append(promotion.Version).Append(':').AppendAmount(promotion.Amount).Append(':');
+            AppendEscaped(text, promotion.Code);
         }
 
-        Append(text, quote.ReservationId?.ToString("N") ?? "-");
-        Append(text, quote.PartnerId?.ToString("N") ?? "-");
-        return text.ToString();
+        AppendOptional(text.Append('|'), quote.ReservationId);
+        AppendOptional(text.Append('|'), quote.PartnerId);
+        return text.Finish();
     }
 
-    private static void Append(StringBuilder text, string? value) => text.Append('|').Append(value?.Replace("|", "||", StringComparison.Ordinal));
+    private static void AppendOptional(CanonicalHash text, Guid? value)
+    {
+        if (value is { } guid)
+        {
+            text.Append(guid);
+        }
+        else
+        {
+            text.Append('-');
+        }
+    }
 
-    internal static string Amount(decimal amount) => amount.ToString("0.############################", CultureInfo.InvariantCulture);
+    private static void AppendEscaped(CanonicalHash text, string? value)
+    {
+        var rest = value.AsSpan();
+        for (var bar = rest.IndexOf('|'); bar >= 0; bar = rest.IndexOf('|'))
+        {
+            text.Append(rest[..bar]).Append("||");
+            rest = rest[(bar + 1)..];
+        }
+
+        text.Append(rest);
+    }
 }
