@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.Attribution.Api.Infrastructure.Configurations;
 using PartnerMesh.Attribution.Api.Links;
+using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
 
@@ -27,7 +29,8 @@ public static class ClickEndpoints
     {
         var group = app.MapGroup("/api/attribution/clicks").WithTags("Clicks");
         group.MapPost("/", RegisterClick).WithName(nameof(RegisterClick)).RequireAuthorization(PartnerMeshPolicies.Storefront)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{clickId:guid}", GetClick).WithName(nameof(GetClick)).RequireAuthorization(PartnerMeshPolicies.Storefront)
             .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/api/attribution/partners/{partnerId:guid}/clicks/summary", Summary).WithName("PartnerClickSummary")
@@ -50,8 +53,14 @@ public static class ClickEndpoints
             : TypedResults.Ok(click);
     }
 
+    /// <summary>
+    /// With an <c>Idempotency-Key</c> (the caller's own: keys are scoped to the API key or principal), a retry of the same
+    /// request gets the first answer again (the same click, 201 or 200 as then) and records nothing; the key with another
+    /// request is a 409. Without one, only a known visitor's repeats collapse.
+    /// </summary>
     private static async Task<Results<Created<RegisterClickResponse>, Ok<RegisterClickResponse>, ValidationProblem, ProblemHttpResult>> RegisterClick(
-        RegisterClickRequest request, ClickRecorder recorder, CancellationToken cancellationToken)
+        RegisterClickRequest request, [Microsoft.AspNetCore.Mvc.FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        ClaimsPrincipal user, ClickRecorder recorder, AttributionDbContext db, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var code = request.Code?.Trim().ToLowerInvariant();
@@ -75,6 +84,17 @@ public static class ClickEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        var idempotency = idempotencyKey is null ? null : new ClickIdempotency(Actor.Of(user), idempotencyKey, IdempotencyKeys.Fingerprint(request));
+        if (idempotency is not null && await ReplayAsync(db, idempotency, cancellationToken) is { } replay)
+        {
+            return replay;
+        }
+
         string? Clean(string? value) => Text.Clean(value, ClickDetails.MaxParameterLength);
         var details = new ClickDetails
         {
@@ -90,19 +110,51 @@ public static class ClickEndpoints
             request.VisitorId ?? Guid.NewGuid().ToString("N"), request.VisitorId is not null,
             ClickSource.KeyOf(Text.Clean(request.IpAddress, 64), details.UserAgent));
 
-        var click = await recorder.RecordAsync(code!, details, source, ClickRecorder.ServerSource, deepLink: null, cancellationToken);
+        ClickResult click;
+        try
+        {
+            click = await recorder.RecordAsync(code!, details, source, ClickRecorder.ServerSource, deepLink: null, idempotency, cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(ClickConfiguration.IdempotencyKeyPrimaryKey))
+        {
+            // Another commit took the key first: a different request under the same key (retries of one share a lane).
+            click = new ClickResult(ClickOutcome.KeyUsed);
+        }
+
         return click.Outcome switch
         {
             ClickOutcome.UnknownCode => Problems.NotFound("Unknown referral code", $"No referral link has code '{code}'."),
             ClickOutcome.Unavailable => Problems.Unprocessable("Referral link not active", $"The link '{code}' or its partner is not active."),
-            _ => click.Outcome == ClickOutcome.Duplicate
-                ? TypedResults.Ok(Response(click, duplicate: true))
-                : TypedResults.Created($"/api/attribution/clicks/{click.ClickId}", Response(click, duplicate: false)),
+            ClickOutcome.KeyUsed => await ReplayAsync(db, idempotency!, cancellationToken)
+                ?? throw new InvalidOperationException("An idempotency key was reported used but is not stored."),
+            _ => Answer(new RegisterClickResponse(
+                click.ClickId!.Value, click.Link!.PartnerId, click.Link.Id, click.Link.Code, click.VisitorId!, click.Outcome == ClickOutcome.Duplicate)),
         };
     }
 
-    private static RegisterClickResponse Response(ClickResult click, bool duplicate) =>
-        new(click.ClickId!.Value, click.Link!.PartnerId, click.Link.Id, click.Link.Code, click.VisitorId!, duplicate);
+    /// <summary>The answer the key's first request got (same click, same status), a 409 for another request, or null when the key is new.</summary>
+    private static async Task<Results<Created<RegisterClickResponse>, Ok<RegisterClickResponse>, ValidationProblem, ProblemHttpResult>?> ReplayAsync(
+        AttributionDbContext db, ClickIdempotency idempotency, CancellationToken cancellationToken)
+    {
+        var earlier = await db.ClickIdempotencyKeys.AsNoTracking()
+            .Where(used => used.Caller == idempotency.Caller && used.Key == idempotency.Key)
+            .Join(db.Clicks, used => used.ClickId, click => click.Id, (used, click) => new
+            {
+                used.Fingerprint,
+                Response = new RegisterClickResponse(click.Id, click.PartnerId, click.LinkId, click.Code, click.VisitorId!, used.Duplicate),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (earlier is null)
+        {
+            return null;
+        }
+
+        return IdempotencyKeys.Matches(earlier.Fingerprint, idempotency.Fingerprint) ? Answer(earlier.Response) : IdempotencyKeys.Reused();
+    }
+
+    /// <summary>201 for a recorded click; 200 for a repeat collapsed into the visitor's earlier click.</summary>
+    private static Results<Created<RegisterClickResponse>, Ok<RegisterClickResponse>, ValidationProblem, ProblemHttpResult> Answer(RegisterClickResponse response) =>
+        response.Duplicate ? TypedResults.Ok(response) : TypedResults.Created($"/api/attribution/clicks/{response.ClickId}", response);
 
     private static async Task<Results<Ok<ClickSummaryResponse>, ForbidHttpResult>> Summary(
         Guid partnerId, ClaimsPrincipal user, AttributionDbContext db, CancellationToken cancellationToken)

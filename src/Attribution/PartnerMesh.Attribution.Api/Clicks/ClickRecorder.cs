@@ -20,12 +20,18 @@ public sealed record ClickSource(string VisitorId, bool VisitorKnown, string Sou
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{address}|{userAgent}")))[..32];
 }
 
+/// <summary>A caller's <c>Idempotency-Key</c> (scoped to the caller) and the fingerprint of the request it came with.</summary>
+public sealed record ClickIdempotency(string Caller, string Key, string Fingerprint);
+
 public enum ClickOutcome
 {
     Recorded,
     Duplicate,
     UnknownCode,
     Unavailable,
+
+    /// <summary>The <c>Idempotency-Key</c> already stands for an earlier request's click: nothing was recorded.</summary>
+    KeyUsed,
 }
 
 /// <param name="Destination">Where to send the shopper (with tracking parameters) or, when unavailable, the fallback if any.</param>
@@ -44,12 +50,13 @@ public sealed class ClickRecorder(
     public const string ServerSource = "server";
 
     public async Task<ClickResult> RecordAsync(
-        string code, ClickDetails details, ClickSource source, string clickSource, string? deepLink, CancellationToken cancellationToken)
+        string code, ClickDetails details, ClickSource source, string clickSource, string? deepLink, ClickIdempotency? idempotency,
+        CancellationToken cancellationToken)
     {
         var link = await links.FindAsync(code, cancellationToken);
         try
         {
-            return await RecordAsync(link, details, source, clickSource, deepLink, cancellationToken);
+            return await RecordAsync(link, details, source, clickSource, deepLink, idempotency, cancellationToken);
         }
         catch (DbUpdateException exception) when (exception.IsForeignKeyViolation(ClickConfiguration.LinkForeignKey))
         {
@@ -57,12 +64,13 @@ public sealed class ClickRecorder(
             // drop the entry and answer from the system of record.
             await cache.RemoveAsync(code);
             link = await links.FindInDatabaseAsync(code, cancellationToken);
-            return await RecordAsync(link, details, source, clickSource, deepLink, cancellationToken);
+            return await RecordAsync(link, details, source, clickSource, deepLink, idempotency, cancellationToken);
         }
     }
 
     private async Task<ClickResult> RecordAsync(
-        CachedLink? link, ClickDetails details, ClickSource source, string clickSource, string? deepLink, CancellationToken cancellationToken)
+        CachedLink? link, ClickDetails details, ClickSource source, string clickSource, string? deepLink, ClickIdempotency? idempotency,
+        CancellationToken cancellationToken)
     {
         if (link is null)
         {
@@ -83,12 +91,12 @@ public sealed class ClickRecorder(
             : link.TargetUrl;
         var window = terms?.DuplicateClickWindow ?? TimeSpan.FromSeconds(options.Value.DuplicateClickWindowSeconds);
         details = details with { LandingUrl = details.LandingUrl ?? Text.Clean(destination, ClickDetails.MaxReferrerLength) };
-        return await SaveAsync(link, details, source, clickSource, destination, window, cancellationToken);
+        return await SaveAsync(link, details, source, clickSource, destination, window, idempotency, cancellationToken);
     }
 
     private async Task<ClickResult> SaveAsync(
         CachedLink link, ClickDetails details, ClickSource source, string clickSource, string destination, TimeSpan window,
-        CancellationToken cancellationToken)
+        ClickIdempotency? idempotency, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNowForStorage();
         var click = new Click
@@ -146,7 +154,12 @@ public sealed class ClickRecorder(
 
         // Only a known visitor (our cookie, or a storefront's visitor id) collapses: many shoppers may share an address
         // and a user agent. Cookie-less repeats are recorded, and count towards click flooding through their source key.
-        var written = await writer.WriteAsync(click, recorded, window, source.VisitorKnown, cancellationToken);
+        var written = await writer.WriteAsync(click, recorded, window, source.VisitorKnown, idempotency, cancellationToken);
+        if (written.KeyUsed)
+        {
+            return new ClickResult(ClickOutcome.KeyUsed, Link: link);
+        }
+
         return new ClickResult(written.Duplicate ? ClickOutcome.Duplicate : ClickOutcome.Recorded, written.ClickId, link, destination, written.VisitorId);
     }
 }

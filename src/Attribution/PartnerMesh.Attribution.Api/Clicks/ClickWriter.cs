@@ -11,8 +11,12 @@ using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Attribution.Api.Clicks;
 
-/// <summary>What became of a click handed to the <see cref="ClickWriter"/>, once durable.</summary>
-public sealed record ClickWriteResult(Guid ClickId, string VisitorId, bool Duplicate);
+/// <summary>
+/// What became of a click handed to the <see cref="ClickWriter"/>, once durable. <see cref="KeyUsed"/>: its
+/// <c>Idempotency-Key</c> already stood for a click (of an earlier commit, or earlier in the same one), so nothing was
+/// written and <see cref="ClickId"/> is empty: the stored key tells the answer.
+/// </summary>
+public sealed record ClickWriteResult(Guid ClickId, string VisitorId, bool Duplicate, bool KeyUsed = false);
 
 /// <summary>
 /// Group commit for clicks. A redirect hands its click (and <see cref="ClickRecorded"/> event) over and waits until the
@@ -21,6 +25,8 @@ public sealed record ClickWriteResult(Guid ClickId, string VisitorId, bool Dupli
 /// <para>
 /// Clicks are spread over a few lanes (each one commit at a time) by link and visitor, so one visitor's repeats on one
 /// link always pass through the same lane in order: the duplicate check of a batch sees every earlier commit of its lane.
+/// A click sent with an <c>Idempotency-Key</c> and no known visitor (it can never collapse) goes by its key instead, so
+/// the retries of one request pass through one lane too, and its key is stored in the commit of its click.
 /// </para>
 /// </summary>
 public sealed partial class ClickWriter : BackgroundService
@@ -43,15 +49,25 @@ public sealed partial class ClickWriter : BackgroundService
             new BoundedChannelOptions(_options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))];
     }
 
+    /// <summary>A click without an <c>Idempotency-Key</c> (see the overload).</summary>
+    public Task<ClickWriteResult> WriteAsync(
+        Click click, ClickRecorded recorded, TimeSpan duplicateWindow, bool visitorKnown, CancellationToken cancellationToken) =>
+        WriteAsync(click, recorded, duplicateWindow, visitorKnown, idempotency: null, cancellationToken);
+
     /// <param name="duplicateWindow">Repeats of a known visitor on the link within this window collapse into the earlier click.</param>
     /// <param name="visitorKnown">Whether the visitor id came from the shopper (cookie or storefront) rather than being new.</param>
-    /// <returns>Once the click (or the count of its repeat) is committed.</returns>
+    /// <param name="idempotency">The caller's <c>Idempotency-Key</c>, if any: stored with the outcome, or found already used.</param>
+    /// <returns>Once the click (or the count of its repeat, or the key's earlier use) is committed.</returns>
     public async Task<ClickWriteResult> WriteAsync(
-        Click click, ClickRecorded recorded, TimeSpan duplicateWindow, bool visitorKnown, CancellationToken cancellationToken)
+        Click click, ClickRecorded recorded, TimeSpan duplicateWindow, bool visitorKnown, ClickIdempotency? idempotency,
+        CancellationToken cancellationToken)
     {
         var pending = new PendingClick(click, recorded, Activity.Current?.Id, Activity.Current?.Context,
-            visitorKnown && duplicateWindow > TimeSpan.Zero ? click.OccurredAt - duplicateWindow : null);
-        var lane = _lanes[(int)((uint)HashCode.Combine(click.LinkId, click.VisitorId) % (uint)_lanes.Length)];
+            visitorKnown && duplicateWindow > TimeSpan.Zero ? click.OccurredAt - duplicateWindow : null, idempotency);
+        var laneKey = idempotency is not null && !visitorKnown
+            ? HashCode.Combine(idempotency.Caller, idempotency.Key)
+            : HashCode.Combine(click.LinkId, click.VisitorId);
+        var lane = _lanes[(int)((uint)laneKey % (uint)_lanes.Length)];
         try
         {
             await lane.Writer.WriteAsync(pending, cancellationToken);
@@ -104,24 +120,41 @@ public sealed partial class ClickWriter : BackgroundService
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
 
         var earlier = await EarlierClicksAsync(db, batch);
+        var usedKeys = await UsedKeysAsync(db, batch);
         var outcomes = new ClickWriteResult[batch.Count];
         var repeats = new Dictionary<Guid, int>();
         for (var index = 0; index < batch.Count; index++)
         {
             var pending = batch[index];
             var click = pending.Click;
+            if (pending.Idempotency is { } used && !usedKeys.Add((used.Caller, used.Key)))
+            {
+                outcomes[index] = new ClickWriteResult(Guid.Empty, click.VisitorId!, Duplicate: false, KeyUsed: true);
+                continue;
+            }
+
             var key = (click.LinkId, click.VisitorId!);
             if (pending.CollapsesSince is { } since && earlier.TryGetValue(key, out var first) && first.OccurredAt >= since)
             {
                 repeats[first.Id] = repeats.GetValueOrDefault(first.Id) + 1;
                 outcomes[index] = new ClickWriteResult(first.Id, click.VisitorId!, Duplicate: true);
-                continue;
+            }
+            else
+            {
+                db.Clicks.Add(click);
+                db.AddIntegrationEvent(pending.Recorded, pending.TraceParent);
+                earlier[key] = new EarlierClick(click.Id, click.OccurredAt);
+                outcomes[index] = new ClickWriteResult(click.Id, click.VisitorId!, Duplicate: false);
             }
 
-            db.Clicks.Add(click);
-            db.AddIntegrationEvent(pending.Recorded, pending.TraceParent);
-            earlier[key] = new EarlierClick(click.Id, click.OccurredAt);
-            outcomes[index] = new ClickWriteResult(click.Id, click.VisitorId!, Duplicate: false);
+            if (pending.Idempotency is { } idempotency)
+            {
+                db.ClickIdempotencyKeys.Add(new ClickIdempotencyKey
+                {
+                    Caller = idempotency.Caller, Key = idempotency.Key, Fingerprint = idempotency.Fingerprint,
+                    ClickId = outcomes[index].ClickId, Duplicate = outcomes[index].Duplicate, CreatedAt = click.OccurredAt,
+                });
+            }
         }
 
         await db.SaveChangesAsync(CancellationToken.None);
@@ -139,7 +172,7 @@ public sealed partial class ClickWriter : BackgroundService
             {
                 _metrics.DuplicateClick();
             }
-            else
+            else if (!outcomes[index].KeyUsed)
             {
                 _metrics.ClickRecorded();
             }
@@ -172,10 +205,34 @@ public sealed partial class ClickWriter : BackgroundService
         });
     }
 
+    /// <summary>
+    /// The batch's <c>Idempotency-Key</c>s that already stand for a click. Retries of one request share a lane, so an
+    /// earlier use is committed by now. A use in another lane's commit still in flight (a different request under the
+    /// same key) fails this batch on the primary key: retried alone, the click finds the key used, or its caller sees
+    /// the violation.
+    /// </summary>
+    private static async Task<HashSet<(string Caller, string Key)>> UsedKeysAsync(AttributionDbContext db, IReadOnlyList<PendingClick> batch)
+    {
+        var asked = batch.Where(pending => pending.Idempotency is not null).Select(pending => pending.Idempotency!).ToList();
+        if (asked.Count == 0)
+        {
+            return [];
+        }
+
+        var callers = asked.Select(idempotency => idempotency.Caller).Distinct().ToList();
+        var keys = asked.Select(idempotency => idempotency.Key).Distinct().ToList();
+        var rows = await db.ClickIdempotencyKeys.AsNoTracking()
+            .Where(used => callers.Contains(used.Caller) && keys.Contains(used.Key))
+            .Select(used => new { used.Caller, used.Key })
+            .ToListAsync(CancellationToken.None);
+        return [.. rows.Select(row => (row.Caller, row.Key))];
+    }
+
     private readonly record struct EarlierClick(Guid Id, DateTimeOffset OccurredAt);
 
     private sealed class PendingClick(
-        Click click, ClickRecorded recorded, string? traceParent, ActivityContext? requestContext, DateTimeOffset? collapsesSince)
+        Click click, ClickRecorded recorded, string? traceParent, ActivityContext? requestContext, DateTimeOffset? collapsesSince,
+        ClickIdempotency? idempotency)
     {
         public Click Click { get; } = click;
 
@@ -187,6 +244,8 @@ public sealed partial class ClickWriter : BackgroundService
 
         /// <summary>Set for a known visitor: an earlier click on the link at or after this instant absorbs this one.</summary>
         public DateTimeOffset? CollapsesSince { get; } = collapsesSince;
+
+        public ClickIdempotency? Idempotency { get; } = idempotency;
 
         public TaskCompletionSource<ClickWriteResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

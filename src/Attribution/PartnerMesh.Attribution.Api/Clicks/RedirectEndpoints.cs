@@ -43,7 +43,7 @@ public static class RedirectEndpoints
         var details = ClickDetails.From(request);
         var deepLink = request.Query[RedirectRules.DeepLinkParameter].FirstOrDefault();
 
-        var click = await recorder.RecordAsync(normalizedCode, details, source, ClickRecorder.RedirectSource, deepLink, cancellationToken);
+        var click = await recorder.RecordAsync(normalizedCode, details, source, ClickRecorder.RedirectSource, deepLink, idempotency: null, cancellationToken);
         if (click.Outcome is ClickOutcome.UnknownCode or ClickOutcome.Unavailable)
         {
             return Unavailable(request, click.Destination);

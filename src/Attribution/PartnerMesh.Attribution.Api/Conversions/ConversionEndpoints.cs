@@ -1,4 +1,8 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using PartnerMesh.Attribution.Api.Common;
+using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
 
@@ -24,16 +28,25 @@ public static class ConversionEndpoints
         return group;
     }
 
+    /// <summary>A completed order; idempotent by order id, and by <c>Idempotency-Key</c> when one is sent.</summary>
     private static async Task<Results<Created<ConversionResponse>, Ok<ConversionResponse>, ValidationProblem, ProblemHttpResult>> RecordConversion(
-        RecordConversionRequest request, ConversionService conversions, TimeProvider timeProvider, CancellationToken cancellationToken)
+        RecordConversionRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ClaimsPrincipal user,
+        ConversionService conversions, AttributionDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (ConversionRules.Validate(request, timeProvider.GetUtcNow()) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var result = await conversions.RecordAsync(request, cancellationToken);
-        return result.Outcome switch
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        var keyed = IdempotentRequest.Of(user, nameof(RecordConversion), idempotencyKey, request);
+        return await db.CreateOnceAsync(keyed, timeProvider, async () => Answer(await conversions.RecordAsync(request, keyed, cancellationToken)), cancellationToken);
+
+        Results<Created<ConversionResponse>, Ok<ConversionResponse>, ValidationProblem, ProblemHttpResult> Answer(ConversionResult result) => result.Outcome switch
         {
             ConversionOutcome.Created => TypedResults.Created(
                 $"/api/attribution/conversions/{Uri.EscapeDataString(result.Response!.OrderId)}", result.Response),
@@ -52,17 +65,25 @@ public static class ConversionEndpoints
             ? TypedResults.Ok(ConversionResponse.From(conversion))
             : Problems.NotFound("Conversion not found", $"No conversion was recorded for order {orderId}.");
 
-    /// <summary>A refund (partial or full) or cancellation of a recorded order; idempotent by refund id.</summary>
+    /// <summary>A refund (partial or full) or cancellation of a recorded order; idempotent by refund id, and by <c>Idempotency-Key</c> when one is sent.</summary>
     private static async Task<Results<Created<RefundResponse>, Ok<RefundResponse>, ValidationProblem, ProblemHttpResult>> RecordRefund(
-        RecordRefundRequest request, RefundService refunds, CancellationToken cancellationToken)
+        RecordRefundRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ClaimsPrincipal user,
+        RefundService refunds, AttributionDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (ConversionRules.Validate(request) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var result = await refunds.RecordAsync(request, cancellationToken);
-        return result.Outcome switch
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        var keyed = IdempotentRequest.Of(user, nameof(RecordRefund), idempotencyKey, request);
+        return await db.CreateOnceAsync(keyed, timeProvider, async () => Answer(await refunds.RecordAsync(request, keyed, cancellationToken)), cancellationToken);
+
+        Results<Created<RefundResponse>, Ok<RefundResponse>, ValidationProblem, ProblemHttpResult> Answer(RefundResult result) => result.Outcome switch
         {
             RefundOutcome.Created => TypedResults.Created($"/api/attribution/refunds/{Uri.EscapeDataString(request.RefundId!)}", result.Response),
             RefundOutcome.Replayed => TypedResults.Ok(result.Response),

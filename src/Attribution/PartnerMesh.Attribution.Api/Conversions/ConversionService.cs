@@ -43,10 +43,12 @@ public sealed class ConversionService(
     private sealed record ClickFacts(Guid Id, Guid PartnerId, Guid? ProgramId, DateTimeOffset OccurredAt, string? VisitorId, string? SourceKey, bool Paid);
 
     /// <summary>Expects a request that passed <see cref="ConversionRules.Validate(RecordConversionRequest, DateTimeOffset)"/>.</summary>
-    public Task<ConversionResult> RecordAsync(RecordConversionRequest request, CancellationToken cancellationToken) =>
-        RecordAsync(request, retried: false, cancellationToken);
+    /// <param name="keyed">Its <c>Idempotency-Key</c>, if any: stored with the answer in the commit that records the order.</param>
+    public Task<ConversionResult> RecordAsync(RecordConversionRequest request, IdempotentRequest? keyed, CancellationToken cancellationToken) =>
+        RecordAsync(request, keyed, retried: false, cancellationToken);
 
-    private async Task<ConversionResult> RecordAsync(RecordConversionRequest request, bool retried, CancellationToken cancellationToken)
+    private async Task<ConversionResult> RecordAsync(
+        RecordConversionRequest request, IdempotentRequest? keyed, bool retried, CancellationToken cancellationToken)
     {
         var orderId = request.OrderId!;
         var currency = request.Currency!;
@@ -300,6 +302,8 @@ public sealed class ConversionService(
             Stage(conversion, partner!, program, sale, flags, milestones, tierReached, credit, request.CustomerId, now);
         }
 
+        var response = ConversionResponse.From(conversion);
+        db.RememberAnswer(keyed, response, now);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -314,12 +318,13 @@ public sealed class ConversionService(
                 ?? throw new InvalidOperationException($"Conversion for order {orderId} violated uniqueness but cannot be read.");
             return Replay(winner, amount, currency, request.ClickId);
         }
-        catch (DbUpdateException exception) when (!retried && exception.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException exception) when (!retried && !exception.IsUniqueViolation(IdempotencyRecordConfiguration.PrimaryKey)
+            && exception.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
         {
             // Another order of the same customer committed its first credit or milestone first: decide again on what it wrote.
             await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
-            return await RecordAsync(request, retried: true, cancellationToken);
+            return await RecordAsync(request, keyed, retried: true, cancellationToken);
         }
 
         metrics.ConversionRecorded(attributed);
@@ -328,7 +333,7 @@ public sealed class ConversionService(
             metrics.CommissionBooked(entry.Amount, entry.Currency);
         }
 
-        return new ConversionResult(ConversionOutcome.Created, ConversionResponse.From(conversion));
+        return new ConversionResult(ConversionOutcome.Created, response);
     }
 
     public Task<Conversion?> FindAsync(string orderId, CancellationToken cancellationToken) =>

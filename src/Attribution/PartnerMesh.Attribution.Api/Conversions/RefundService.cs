@@ -29,7 +29,8 @@ public sealed record RefundResult(RefundOutcome Outcome, RefundResponse? Respons
 /// </summary>
 public sealed class RefundService(AttributionDbContext db, CommissionBook book, TimeProvider timeProvider)
 {
-    public async Task<RefundResult> RecordAsync(RecordRefundRequest request, CancellationToken cancellationToken)
+    /// <param name="keyed">Its <c>Idempotency-Key</c>, if any: stored with the answer in the commit that records the refund.</param>
+    public async Task<RefundResult> RecordAsync(RecordRefundRequest request, IdempotentRequest? keyed, CancellationToken cancellationToken)
     {
         var kind = request.Kind ?? "refund";
         if (await FindAsync(request.RefundId!, cancellationToken) is { } existing)
@@ -139,6 +140,8 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
             PartnerId = conversion.PartnerId,
             CommissionReversed = reversedInOrderCurrency,
         });
+        var response = Response(refund, conversion);
+        db.RememberAnswer(keyed, response, now);
 
         try
         {
@@ -154,7 +157,7 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
             return Replay(winner, request, kind);
         }
 
-        return new RefundResult(RefundOutcome.Created, Response(refund, conversion));
+        return new RefundResult(RefundOutcome.Created, response);
     }
 
     private async Task<(Refund Refund, Conversion Conversion)?> FindAsync(string refundId, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Attribution.Api.Clicks;
+using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Leads;
 using PartnerMesh.Attribution.Api.Links;
@@ -25,6 +26,10 @@ public sealed class AttributionDbContext(DbContextOptions<AttributionDbContext> 
     public DbSet<ReferralLink> Links => Set<ReferralLink>();
 
     public DbSet<Click> Clicks => Set<Click>();
+
+    public DbSet<ClickIdempotencyKey> ClickIdempotencyKeys => Set<ClickIdempotencyKey>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     public DbSet<Conversion> Conversions => Set<Conversion>();
 

@@ -1,5 +1,9 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Conversions;
+using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
 
@@ -16,17 +20,25 @@ public static class LeadEndpoints
         return group;
     }
 
-    /// <summary>A lead (sign-up, subscription...) the storefront captured; idempotent by lead id.</summary>
+    /// <summary>A lead (sign-up, subscription...) the storefront captured; idempotent by lead id, and by <c>Idempotency-Key</c> when one is sent.</summary>
     private static async Task<Results<Created<LeadResponse>, Ok<LeadResponse>, ValidationProblem, ProblemHttpResult>> RecordLead(
-        RecordLeadRequest request, LeadService leads, TimeProvider timeProvider, CancellationToken cancellationToken)
+        RecordLeadRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ClaimsPrincipal user,
+        LeadService leads, AttributionDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (LeadRules.Validate(request, timeProvider.GetUtcNow()) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var result = await leads.RecordAsync(request, cancellationToken);
-        return result.Outcome switch
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        var keyed = IdempotentRequest.Of(user, nameof(RecordLead), idempotencyKey, request);
+        return await db.CreateOnceAsync(keyed, timeProvider, async () => Answer(await leads.RecordAsync(request, keyed, cancellationToken)), cancellationToken);
+
+        Results<Created<LeadResponse>, Ok<LeadResponse>, ValidationProblem, ProblemHttpResult> Answer(LeadResult result) => result.Outcome switch
         {
             LeadOutcome.Created => TypedResults.Created($"/api/attribution/leads/{Uri.EscapeDataString(result.Response!.LeadId)}", result.Response),
             LeadOutcome.Replayed => TypedResults.Ok(result.Response),

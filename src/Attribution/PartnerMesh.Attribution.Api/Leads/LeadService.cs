@@ -34,7 +34,8 @@ public sealed class LeadService(
     private static readonly TimeSpan MaxWindow = TimeSpan.FromDays(ProgramRules.MaxWindowDays);
 
     /// <summary>Expects a request that passed <see cref="LeadRules.Validate"/>.</summary>
-    public async Task<LeadResult> RecordAsync(RecordLeadRequest request, CancellationToken cancellationToken)
+    /// <param name="keyed">Its <c>Idempotency-Key</c>, if any: stored with the answer in the commit that records the lead.</param>
+    public async Task<LeadResult> RecordAsync(RecordLeadRequest request, IdempotentRequest? keyed, CancellationToken cancellationToken)
     {
         var leadId = request.LeadId!;
         if (await FindAsync(leadId, cancellationToken) is { } existing)
@@ -150,6 +151,8 @@ public sealed class LeadService(
             CreatedAt = now,
         };
         db.Leads.Add(lead);
+        var response = LeadResponse.From(lead);
+        db.RememberAnswer(keyed, response, now);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -171,7 +174,7 @@ public sealed class LeadService(
             metrics.CommissionBooked(entry.Amount, entry.Currency);
         }
 
-        return new LeadResult(LeadOutcome.Created, LeadResponse.From(lead));
+        return new LeadResult(LeadOutcome.Created, response);
     }
 
     public Task<Lead?> FindAsync(string leadId, CancellationToken cancellationToken) =>

@@ -145,10 +145,11 @@ public static class PartnerEndpoints
 
     /// <summary>
     /// Any customer can become an ambassador: a partner of kind ambassador with a personal link and code. Asking again for
-    /// the same customer of the same program returns the same partner and code (200).
+    /// the same customer of the same program returns the same partner and code (200); so does an <c>Idempotency-Key</c>'s retry.
     /// </summary>
     private static async Task<Results<Created<AmbassadorResponse>, Ok<AmbassadorResponse>, ValidationProblem, ProblemHttpResult>> CreateAmbassador(
-        CreateAmbassadorRequest request, AttributionDbContext db, LinkCache cache, TimeProvider timeProvider, CancellationToken cancellationToken)
+        CreateAmbassadorRequest request, [Microsoft.AspNetCore.Mvc.FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        ClaimsPrincipal user, AttributionDbContext db, LinkCache cache, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.ProgramId is null)
@@ -176,6 +177,19 @@ public static class PartnerEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        var keyed = IdempotentRequest.Of(user, nameof(CreateAmbassador), idempotencyKey, request);
+        return await db.CreateOnceAsync(keyed, timeProvider, () => EnrolAmbassador(request, keyed, db, cache, timeProvider, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<Results<Created<AmbassadorResponse>, Ok<AmbassadorResponse>, ValidationProblem, ProblemHttpResult>> EnrolAmbassador(
+        CreateAmbassadorRequest request, IdempotentRequest? keyed, AttributionDbContext db, LinkCache cache, TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
         var program = await db.Programs.AsNoTracking().SingleOrDefaultAsync(program => program.Id == request.ProgramId, cancellationToken);
         if (program is null)
         {
@@ -220,6 +234,8 @@ public static class PartnerEndpoints
         {
             EventId = Guid.CreateVersion7(now), OccurredAt = now, LinkId = link.Id, PartnerId = partner.Id, Code = link.Code, TargetUrl = link.TargetUrl,
         });
+        var response = new AmbassadorResponse(PartnerResponse.From(partner), link.Code, LinkRules.TrackingPath(link.Code));
+        db.RememberAnswer(keyed, response, now);
 
         try
         {
@@ -235,8 +251,7 @@ public static class PartnerEndpoints
         }
 
         await cache.ReplaceAsync(CachedLink.From(link, partner.ProgramId, partnerInactive: false));
-        return TypedResults.Created($"/api/attribution/partners/{partner.Id}",
-            new AmbassadorResponse(PartnerResponse.From(partner), link.Code, LinkRules.TrackingPath(link.Code)));
+        return TypedResults.Created($"/api/attribution/partners/{partner.Id}", response);
     }
 
     private static async Task<AmbassadorResponse?> FindAmbassadorAsync(AttributionDbContext db, Guid programId, string customerId, CancellationToken cancellationToken)

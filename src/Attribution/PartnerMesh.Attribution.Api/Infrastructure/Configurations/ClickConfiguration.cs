@@ -1,13 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PartnerMesh.Attribution.Api.Clicks;
+using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Links;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Attribution.Api.Infrastructure.Configurations;
 
-public sealed class ClickConfiguration : IEntityTypeConfiguration<Click>
+public sealed class ClickConfiguration : IEntityTypeConfiguration<Click>, IEntityTypeConfiguration<ClickIdempotencyKey>
 {
     public const string LinkForeignKey = "fk_clicks_referral_links_link_id";
+    public const string IdempotencyKeyPrimaryKey = "PK_click_idempotency_keys";
 
     public void Configure(EntityTypeBuilder<Click> builder)
     {
@@ -39,5 +42,14 @@ public sealed class ClickConfiguration : IEntityTypeConfiguration<Click>
         builder.HasIndex(click => new { click.SourceKey, click.OccurredAt });
         builder.HasOne<ReferralLink>().WithMany().HasForeignKey(click => click.LinkId).OnDelete(DeleteBehavior.Restrict)
             .HasConstraintName(LinkForeignKey);
+    }
+
+    public void Configure(EntityTypeBuilder<ClickIdempotencyKey> builder)
+    {
+        builder.ToTable("click_idempotency_keys");
+        builder.HasKey(key => new { key.Caller, key.Key }).HasName(IdempotencyKeyPrimaryKey);
+        builder.Property(key => key.Caller).HasMaxLength(Actor.MaxLength);
+        builder.Property(key => key.Key).HasMaxLength(IdempotencyKeys.MaxLength);
+        builder.Property(key => key.Fingerprint).HasMaxLength(IdempotencyKeys.FingerprintLength);
     }
 }
