@@ -6,6 +6,7 @@ using Npgsql;
 using PartnerMesh.Coupons.Api.Campaigns;
 using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.Coupons.Api.Common;
 using PartnerMesh.Coupons.Api.Infrastructure;
 using PartnerMesh.Testing;
 using Xunit;
@@ -73,6 +74,40 @@ public sealed class GroupCommitTests(CouponsApiFactory factory) : IClassFixture<
         var again = await CommitAsync([Redeem(found, "order-dup", "ann")]);
         Assert.Equal(CheckoutOutcome.Replayed, again[0].Outcome);
         Assert.Equal(((RedemptionResponse)outcomes[0].Value!).RedemptionId, ((RedemptionResponse)again[0].Value!).RedemptionId);
+        Assert.Equal(2, (await _admin.StatsAsync(campaignId)).Number("uses"));
+    }
+
+    [Fact]
+    public async Task Batch_OneIdempotencyKeyRepeated_FirstCreates_SameRequestReplays_OtherRequestRefused()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 10, ["requireReservation"] = false });
+        var found = await FindAsync(code);
+        var (reserveKey, redeemKey) = ($"key-{Guid.NewGuid():N}", $"key-{Guid.NewGuid():N}");
+        var reserve = Reserve(found, null, "ann") with { Idempotency = new IdempotencyClaim(IdempotentOperations.Reserve, reserveKey, "same") };
+        var redeem = Redeem(found, "order-key-1", "bob") with { Idempotency = new IdempotencyClaim(IdempotentOperations.Redeem, redeemKey, "same") };
+
+        var outcomes = await CommitAsync(
+        [
+            reserve,
+            redeem,
+            reserve,
+            Reserve(found, null, "ann") with { Idempotency = reserve.Idempotency! with { Fingerprint = "other" } },
+            Redeem(found, "order-key-2", "bob") with { Idempotency = redeem.Idempotency! with { Fingerprint = "other" } },
+            redeem,
+        ]);
+
+        Assert.Equal(
+            [CheckoutOutcome.Done, CheckoutOutcome.Done, CheckoutOutcome.KeyReplayed, CheckoutOutcome.Refused, CheckoutOutcome.Refused, CheckoutOutcome.KeyReplayed],
+            outcomes.Select(outcome => outcome.Outcome));
+        Assert.Equal(((ReservationResponse)outcomes[0].Value!).ReservationId, ((ReservationResponse)outcomes[2].Value!).ReservationId);
+        Assert.Equal(((RedemptionResponse)outcomes[1].Value!).RedemptionId, ((RedemptionResponse)outcomes[5].Value!).RedemptionId);
+        Assert.All(outcomes[3..5], outcome => Assert.Equal((409, "idempotency_key_reused"), (outcome.Status, outcome.Reason)));
+        Assert.Equal(2, (await _admin.StatsAsync(campaignId)).Number("uses"));
+
+        // A later batch answers from the committed keys.
+        var again = await CommitAsync([reserve, redeem]);
+        Assert.Equal([CheckoutOutcome.KeyReplayed, CheckoutOutcome.KeyReplayed], again.Select(outcome => outcome.Outcome));
+        Assert.Equal(((ReservationResponse)outcomes[0].Value!).ReservationId, ((ReservationResponse)again[0].Value!).ReservationId);
         Assert.Equal(2, (await _admin.StatsAsync(campaignId)).Number("uses"));
     }
 

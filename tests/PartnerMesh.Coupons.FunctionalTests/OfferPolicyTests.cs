@@ -16,8 +16,9 @@ using static PartnerMesh.Coupons.FunctionalTests.CouponsTestClient;
 namespace PartnerMesh.Coupons.FunctionalTests;
 
 /// <summary>
-/// Offer policies: the contact cooldown shared with surveys, the delay before an offer, the pool of pre-generated codes
-/// (issued from, replenished when low, announced once), and the refusal of bad policies. Every offer campaign here takes
+/// Offer policies: the contact cooldown shared with surveys, the delay before an offer, a cart ordered after all (whichever
+/// of <c>CartAbandoned</c> and <c>CartRecovered</c> is consumed first), the pool of pre-generated codes (issued from,
+/// replenished when low, announced once), and the refusal of bad policies. Every offer campaign here takes
 /// every cart, so each test looks only at its own campaign's offers.
 /// </summary>
 public sealed class OfferPolicyTests(CouponsApiFactory factory) : IClassFixture<CouponsApiFactory>
@@ -108,8 +109,76 @@ public sealed class OfferPolicyTests(CouponsApiFactory factory) : IClassFixture<
         await factory.PublishAsync(recovered); // redelivery: the inbox applies it once
 
         await Eventually.UntilAsync(async () => await PendingAsync(cart.CartId, campaignId) == 0, because: "the recovered cart's offer is dropped");
+        var reportedAgain = cart with { EventId = Guid.CreateVersion7() }; // the recovery is remembered: no new offer for the cart
+        await factory.PublishAsync(reportedAgain);
+        await Eventually.UntilAsync(() => AbandonmentConsumedAsync(reportedAgain), because: "the second report is consumed");
+        Assert.Equal(0, await PendingAsync(cart.CartId, campaignId));
         await IssueDueAtAsync(published.AddMinutes(61));
         Assert.Empty(await OffersAsync(cart.CustomerId!, campaignId));
+    }
+
+    [Fact]
+    public async Task CartRecovered_ConsumedBeforeItsCartAbandoned_NoOfferScheduledOrIssued()
+    {
+        var campaignId = await OfferCampaignAsync();
+        var cart = Abandoned(customerId: $"cust-{Guid.NewGuid():N}");
+        await factory.PublishAsync(Recovered(cart));
+        await Eventually.UntilAsync(() => RecoveryRecordedAsync(cart.CartId), because: "the recovery is consumed first");
+
+        await factory.PublishAsync(cart);
+        var control = Abandoned(customerId: $"cust-{Guid.NewGuid():N}");
+        await factory.PublishAsync(control);
+
+        await Eventually.UntilAsync(async () => (await OffersAsync(control.CustomerId!, campaignId)).Count == 1, because: "the control cart's offer is issued");
+        await Eventually.UntilAsync(() => AbandonmentConsumedAsync(cart), because: "the recovered cart's abandonment is consumed");
+        Assert.Equal(0, await PendingAsync(cart.CartId, campaignId));
+        Assert.Empty(await OffersAsync(cart.CustomerId!, campaignId));
+    }
+
+    [Fact]
+    public async Task CartRecovered_BeforeTheCartsLastActivity_DoesNotStopItsLaterAbandonment()
+    {
+        var campaignId = await OfferCampaignAsync();
+        var cart = Abandoned(customerId: $"cust-{Guid.NewGuid():N}");
+        await factory.PublishAsync(Recovered(cart) with { OccurredAt = cart.LastActivityAt.AddMinutes(-1) });
+        await Eventually.UntilAsync(() => RecoveryRecordedAsync(cart.CartId), because: "the recovery is consumed first");
+
+        await factory.PublishAsync(cart);
+
+        await Eventually.UntilAsync(async () => (await OffersAsync(cart.CustomerId!, campaignId)).Count == 1,
+            because: "an abandonment after the recorded order is a new one and gets its offer");
+    }
+
+    [Fact]
+    public async Task CartAbandoned_OlderThanTheRecoveryRetention_NoOffer()
+    {
+        var campaignId = await OfferCampaignAsync();
+        var abandonedAt = DateTimeOffset.UtcNow.AddDays(-9); // past the default retention (a week's delay plus a day)
+        var stale = Abandoned(customerId: $"cust-{Guid.NewGuid():N}") with { OccurredAt = abandonedAt, LastActivityAt = abandonedAt.AddHours(-2) };
+        await factory.PublishAsync(stale);
+        var control = Abandoned(customerId: $"cust-{Guid.NewGuid():N}");
+        await factory.PublishAsync(control);
+
+        await Eventually.UntilAsync(async () => (await OffersAsync(control.CustomerId!, campaignId)).Count == 1, because: "the control cart's offer is issued");
+        await Eventually.UntilAsync(() => AbandonmentConsumedAsync(stale), because: "the stale abandonment is consumed");
+        Assert.Equal(0, await PendingAsync(stale.CartId, campaignId));
+        Assert.Empty(await OffersAsync(stale.CustomerId!, campaignId));
+    }
+
+    [Fact]
+    public async Task RecoveredCart_IsForgottenOnlyAfterItsRetention()
+    {
+        var cart = Abandoned(customerId: $"cust-{Guid.NewGuid():N}");
+        await factory.PublishAsync(Recovered(cart));
+        await Eventually.UntilAsync(() => RecoveryRecordedAsync(cart.CartId), because: "the recovery is recorded");
+        var recordedAt = await factory.QueryDbAsync(db => db.RecoveredCarts.Where(recovered => recovered.CartId == cart.CartId)
+            .Select(recovered => recovered.RecordedAt).SingleAsync(Ct));
+
+        await PruneRecoveredCartsAtAsync(recordedAt.AddDays(7)); // within the default 8 days
+        Assert.True(await RecoveryRecordedAsync(cart.CartId));
+
+        await PruneRecoveredCartsAtAsync(recordedAt.AddDays(8).AddMinutes(1));
+        Assert.False(await RecoveryRecordedAsync(cart.CartId));
     }
 
     [Fact]
@@ -217,6 +286,19 @@ public sealed class OfferPolicyTests(CouponsApiFactory factory) : IClassFixture<
         [.. (await (await _storefront.GetAsync($"/api/coupons/customers/{Uri.EscapeDataString(customer)}/offers", Ct))
             .ShouldBeAsync<JsonObject>(HttpStatusCode.OK))["offers"]!.AsArray()
             .Where(offer => campaignId is null || offer!["campaignId"]!.GetValue<Guid>() == campaignId)];
+
+    private async Task PruneRecoveredCartsAtAsync(DateTimeOffset now)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<OfferService>().PruneRecoveredCartsAsync(now, Ct);
+    }
+
+    private Task<bool> RecoveryRecordedAsync(string cartId) =>
+        factory.QueryDbAsync(db => db.RecoveredCarts.AnyAsync(recovered => recovered.CartId == cartId, Ct));
+
+    private Task<bool> AbandonmentConsumedAsync(CartAbandoned cart) =>
+        factory.QueryDbAsync(db => db.Set<InboxMessage>().AnyAsync(
+            message => message.MessageId == cart.EventId && message.Consumer == nameof(IssueAbandonedCartOfferConsumer), Ct));
 
     private Task<int> RecoveriesConsumedAsync() =>
         factory.QueryDbAsync(db => db.Set<InboxMessage>().CountAsync(message => message.Consumer == nameof(DropRecoveredCartOffersConsumer), Ct));

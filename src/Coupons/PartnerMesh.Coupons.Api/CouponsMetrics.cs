@@ -31,7 +31,7 @@ public sealed class CouponsMetrics
         _restored = meter.CreateCounter<long>("partnermesh.coupons.uses_given_back", "{use}", "Uses given back, by reason (expired, released, cancelled, refunded).");
         _leaks = meter.CreateCounter<long>("partnermesh.coupons.leak_flags", "{redemption}", "Partner-code redemptions flagged as leaked, by reason.");
         _offers = meter.CreateCounter<long>("partnermesh.coupons.offers", "{offer}",
-            "Due behaviour-triggered offers, by result (issued, or why not: campaign_cooldown, contact_frequency, campaign_ended).");
+            "Behaviour-triggered offers, by result (issued, or why not: campaign_cooldown, contact_frequency, campaign_ended, cart_recovered).");
         _poolLow = meter.CreateCounter<long>("partnermesh.coupons.pool.replenishments", "{job}", "Offer pools that ran low and were replenished.");
         _poolEmpty = meter.CreateCounter<long>("partnermesh.coupons.pool.empty", "{offer}", "Offers issued with a freshly drawn code because the pool was empty.");
         _rotations = meter.CreateCounter<long>("partnermesh.coupons.auto_rotations", "{code}", "Leaked partner codes rotated automatically.");

@@ -10,6 +10,10 @@ public sealed class CouponsOptions
     /// <summary>How often due behaviour-triggered offers are looked for (an instance that schedules one looks at once).</summary>
     public TimeSpan OfferSchedulerInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a recovered cart is remembered (<see cref="Offers.RecoveredCart"/>), and so the age past which an
+    /// abandonment is too old to act on: the longest offer delay (a week) plus a day's margin.</summary>
+    public TimeSpan RecoveredCartRetention { get; set; } = TimeSpan.FromMinutes(Campaigns.CampaignRules.MaxOfferDelayMinutes) + TimeSpan.FromDays(1);
+
     /// <summary>How long a validation may use a cached code definition (<see cref="Checkout.CodeDefinitionCache"/>): the bound
     /// on staleness if a code-change message is lost. Zero turns the cache off.</summary>
     public TimeSpan CodeCacheTtl { get; set; } = TimeSpan.FromSeconds(10);

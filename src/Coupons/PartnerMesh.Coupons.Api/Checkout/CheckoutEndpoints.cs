@@ -1,5 +1,6 @@
 using PartnerMesh.ServiceDefaults.WebApi;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.Coupons.Api.Common;
 using PartnerMesh.ServiceDefaults.Security;
 
@@ -18,7 +19,7 @@ public static class CheckoutEndpoints
         group.MapPost("/redemptions", RedeemCoupon).WithName(nameof(RedeemCoupon)).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/redemptions/{orderId}", GetOrderRedemptions).WithName(nameof(GetOrderRedemptions));
         group.MapPost("/redemptions/{orderId}/cancellation", CancelOrder).WithName(nameof(CancelOrder));
-        group.MapPost("/redemptions/{orderId}/refund", RefundOrder).WithName(nameof(RefundOrder));
+        group.MapPost("/redemptions/{orderId}/refund", RefundOrder).WithName(nameof(RefundOrder)).ProducesProblem(StatusCodes.Status409Conflict);
 
         return group;
     }
@@ -34,18 +35,26 @@ public static class CheckoutEndpoints
         return TypedResults.Ok(await checkout.ValidateAsync(request, code, cancellationToken));
     }
 
+    /// <summary>
+    /// With an <c>Idempotency-Key</c>, the same request again answers as the first did (201, the same reservation, header
+    /// <c>Idempotent-Replayed: true</c>) and takes no second use; the key with another request is a 409
+    /// <c>idempotency_key_reused</c>. Without one, the same checkout and code again answer 200 with the held reservation.
+    /// </summary>
     private static async Task<Results<Created<ReservationResponse>, Ok<ReservationResponse>, ValidationProblem, ProblemHttpResult>> ReserveCoupon(
-        ReserveCouponRequest request, CheckoutService checkout, CancellationToken cancellationToken)
+        ReserveCouponRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, CheckoutService checkout, HttpContext context,
+        CancellationToken cancellationToken)
     {
-        if (CheckoutRules.Validate(request, out var code) is { } errors)
+        if ((CheckoutRules.Validate(request, out var code) is { } errors ? TypedResults.ValidationProblem(errors) : IdempotencyKeys.Validate(idempotencyKey)) is { } invalid)
         {
-            return TypedResults.ValidationProblem(errors);
+            return invalid;
         }
 
-        var result = await checkout.ReserveAsync(request, code, cancellationToken);
+        var result = await checkout.ReserveAsync(request, code, IdempotencyClaim.Of(IdempotentOperations.Reserve, idempotencyKey, request), cancellationToken);
+        MarkReplayed(context, result.Outcome == CheckoutOutcome.KeyReplayed);
         return result.Outcome switch
         {
-            CheckoutOutcome.Done => TypedResults.Created($"/api/coupons/reservations/{result.Value!.ReservationId}", result.Value!),
+            CheckoutOutcome.Done or CheckoutOutcome.KeyReplayed =>
+                TypedResults.Created($"/api/coupons/reservations/{result.Value!.ReservationId}", result.Value!),
             CheckoutOutcome.Replayed => TypedResults.Ok(result.Value!),
             _ => Refused(result, "Coupon cannot be reserved"),
         };
@@ -63,22 +72,23 @@ public static class CheckoutEndpoints
         };
     }
 
-    /// <summary>Idempotent by order id and code: a replay gets the first answer (201 again, <c>Idempotent-Replayed: true</c>), no second use.</summary>
+    /// <summary>
+    /// Idempotent by order id and code: a replay gets the first answer (201 again, <c>Idempotent-Replayed: true</c>), no
+    /// second use. An <c>Idempotency-Key</c> also binds the request: the key with another request (another order, say) is
+    /// a 409 <c>idempotency_key_reused</c>.
+    /// </summary>
     private static async Task<Results<Created<RedemptionResponse>, ValidationProblem, ProblemHttpResult>> RedeemCoupon(
-        RedeemCouponRequest request, CheckoutService checkout, HttpContext context, CancellationToken cancellationToken)
+        RedeemCouponRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, CheckoutService checkout, HttpContext context,
+        CancellationToken cancellationToken)
     {
-        if (CheckoutRules.Validate(request, out var code) is { } errors)
+        if ((CheckoutRules.Validate(request, out var code) is { } errors ? TypedResults.ValidationProblem(errors) : IdempotencyKeys.Validate(idempotencyKey)) is { } invalid)
         {
-            return TypedResults.ValidationProblem(errors);
+            return invalid;
         }
 
-        var result = await checkout.RedeemAsync(request, code, cancellationToken);
-        if (result.Outcome == CheckoutOutcome.Replayed)
-        {
-            context.Response.Headers["Idempotent-Replayed"] = "true";
-        }
-
-        return result.Outcome is CheckoutOutcome.Done or CheckoutOutcome.Replayed
+        var result = await checkout.RedeemAsync(request, code, IdempotencyClaim.Of(IdempotentOperations.Redeem, idempotencyKey, request), cancellationToken);
+        MarkReplayed(context, result.Outcome is CheckoutOutcome.Replayed or CheckoutOutcome.KeyReplayed);
+        return result.Outcome is CheckoutOutcome.Done or CheckoutOutcome.Replayed or CheckoutOutcome.KeyReplayed
             ? TypedResults.Created($"/api/coupons/redemptions/{Uri.EscapeDataString(request.OrderId!)}", result.Value!)
             : Refused(result, "Coupon cannot be redeemed");
     }
@@ -99,14 +109,17 @@ public static class CheckoutEndpoints
     /// <summary>
     /// A full refund gives the uses back; a partial one (<c>amount</c> below the order total) does not. Idempotent by
     /// <c>refundId</c> when one is sent: the same refund again answers as the first time (<c>Idempotent-Replayed: true</c>);
-    /// the same id with another amount (or order) is a 409 <c>refund_id_reused</c>.
+    /// the same id with another amount (or order) is a 409 <c>refund_id_reused</c>. An <c>Idempotency-Key</c> does the same
+    /// for a refund without an id, and binds one with an id: the key with another refund id, amount or order is a 409
+    /// <c>idempotency_key_reused</c>.
     /// </summary>
     private static async Task<Results<Ok<OrderCouponsResponse>, ValidationProblem, ProblemHttpResult>> RefundOrder(
-        string orderId, RefundRequest? request, CheckoutService checkout, HttpContext context, CancellationToken cancellationToken)
+        string orderId, RefundRequest? request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, CheckoutService checkout,
+        HttpContext context, CancellationToken cancellationToken)
     {
-        if (CheckoutRules.Validate(request) is { } errors)
+        if ((CheckoutRules.Validate(request) is { } errors ? TypedResults.ValidationProblem(errors) : IdempotencyKeys.Validate(idempotencyKey)) is { } invalid)
         {
-            return TypedResults.ValidationProblem(errors);
+            return invalid;
         }
 
         if (!CheckoutRules.IsValidId(orderId))
@@ -114,15 +127,12 @@ public static class CheckoutEndpoints
             return OrderNotFound(orderId);
         }
 
-        var result = await checkout.RefundAsync(orderId, request?.RefundId, request?.Amount, cancellationToken);
-        if (result.Outcome == CheckoutOutcome.Replayed)
-        {
-            context.Response.Headers["Idempotent-Replayed"] = "true";
-        }
-
+        var idempotency = IdempotencyClaim.Of(IdempotentOperations.Refund, idempotencyKey, new { orderId, refundId = request?.RefundId, amount = request?.Amount });
+        var result = await checkout.RefundAsync(orderId, request?.RefundId, request?.Amount, idempotency, cancellationToken);
+        MarkReplayed(context, result.Outcome is CheckoutOutcome.Replayed or CheckoutOutcome.KeyReplayed);
         return result.Outcome switch
         {
-            CheckoutOutcome.Done or CheckoutOutcome.Replayed => TypedResults.Ok(result.Value!),
+            CheckoutOutcome.Done or CheckoutOutcome.Replayed or CheckoutOutcome.KeyReplayed => TypedResults.Ok(result.Value!),
             CheckoutOutcome.NotFound => OrderNotFound(orderId),
             _ => Refused(result, "Refund id reused"),
         };
@@ -133,5 +143,13 @@ public static class CheckoutEndpoints
 
     private static ProblemHttpResult Refused<T>(CheckoutResult<T> result, string title)
         where T : class =>
-        Problems.Refused(result.Status, result.Reason!, title, result.Detail);
+        Problems.Refused(result.Status, result.Reason!, result.Reason == CouponReasons.IdempotencyKeyReused ? "Idempotency key reused" : title, result.Detail);
+
+    private static void MarkReplayed(HttpContext context, bool replayed)
+    {
+        if (replayed)
+        {
+            context.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+    }
 }

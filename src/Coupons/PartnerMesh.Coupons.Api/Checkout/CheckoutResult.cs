@@ -1,9 +1,17 @@
+using PartnerMesh.ServiceDefaults.WebApi;
+
 namespace PartnerMesh.Coupons.Api.Checkout;
 
 public enum CheckoutOutcome
 {
     Done,
+
+    /// <summary>Replayed by the request's own ids (checkout, order, refund id): the answer of an earlier request.</summary>
     Replayed,
+
+    /// <summary>Replayed for its <c>Idempotency-Key</c>: what the request that took the key created, with the status it got.</summary>
+    KeyReplayed,
+
     Refused,
     NotFound,
 }
@@ -19,6 +27,13 @@ public static class CheckoutResult
 
     public static CheckoutResult<T> Replayed<T>(T value)
         where T : class => new(CheckoutOutcome.Replayed, value);
+
+    public static CheckoutResult<T> KeyReplayed<T>(T value)
+        where T : class => new(CheckoutOutcome.KeyReplayed, value);
+
+    public static CheckoutResult<T> KeyReused<T>()
+        where T : class => Conflict<T>(CouponReasons.IdempotencyKeyReused,
+            $"This {IdempotencyKeys.Header} was already used with a different request; send a new key for a new request.");
 
     public static CheckoutResult<T> NotFound<T>()
         where T : class => new(CheckoutOutcome.NotFound, null);

@@ -17,7 +17,8 @@ namespace PartnerMesh.Coupons.Api.Checkout;
 /// <see cref="UsageLedger"/>): a reservation takes one use from each of its counters, a redemption consumes its
 /// reservation (or, on campaigns that allow it, takes the uses itself), and every compensation gives exactly those
 /// uses back once, guarded by the row's status. Locks are always taken in one order: the order (a transaction-scoped
-/// advisory lock on the order id), then the reservation or redemption rows, then counters by ascending key.
+/// advisory lock on the order id), then the request's <c>Idempotency-Key</c> (an advisory lock, or its row for refunds),
+/// then the reservation or redemption rows, then counters by ascending key.
 /// </summary>
 public sealed class CheckoutService(
     CouponsDbContext db, UsageLedger ledger, CodeRotation rotation, UseLanes lanes, CodeDefinitionCache codeCache,
@@ -53,16 +54,21 @@ public sealed class CheckoutService(
             refusal is null, coupon.Code, campaign.Id, campaign.PromotionId, coupon.PartnerId, campaign.Stackable, refusal?.Reason, refusal?.Detail);
     }
 
-    public async Task<CheckoutResult<ReservationResponse>> ReserveAsync(ReserveCouponRequest request, string code, CancellationToken cancellationToken)
+    /// <param name="idempotency">The request's <c>Idempotency-Key</c>: a retry gets the reservation the key created and takes no second use.</param>
+    public async Task<CheckoutResult<ReservationResponse>> ReserveAsync(
+        ReserveCouponRequest request, string code, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
-        var result = await ReserveCoreAsync(request, code, cancellationToken);
+        var result = await ReserveCoreAsync(request, code, idempotency, cancellationToken);
         metrics.Reserved(Result(result));
         return result;
     }
 
-    public async Task<CheckoutResult<RedemptionResponse>> RedeemAsync(RedeemCouponRequest request, string code, CancellationToken cancellationToken)
+    /// <param name="idempotency">The request's <c>Idempotency-Key</c>: a retry gets the redemption the key created; the key with
+    /// another request (another order, say) is refused.</param>
+    public async Task<CheckoutResult<RedemptionResponse>> RedeemAsync(
+        RedeemCouponRequest request, string code, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
-        var result = await RedeemCoreAsync(request, code, cancellationToken);
+        var result = await RedeemCoreAsync(request, code, idempotency, cancellationToken);
         metrics.Redeemed(Result(result));
         if (result is { Outcome: CheckoutOutcome.Done, Value.LeakSuspected: { } leak })
         {
@@ -72,8 +78,15 @@ public sealed class CheckoutService(
         return result;
     }
 
-    private async Task<CheckoutResult<ReservationResponse>> ReserveCoreAsync(ReserveCouponRequest request, string code, CancellationToken cancellationToken)
+    private async Task<CheckoutResult<ReservationResponse>> ReserveCoreAsync(
+        ReserveCouponRequest request, string code, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
+        // Before anything that the first attempt may have changed (its use can be the code's last).
+        if (await KeyedAnswerAsync(idempotency, ReservationAnswerAsync, cancellationToken) is { } keyed)
+        {
+            return keyed;
+        }
+
         if (await FindAsync(code, cancellationToken) is not { } found)
         {
             return CheckoutResult.Conflict<ReservationResponse>(CouponReasons.Unknown, "No such code.");
@@ -94,7 +107,9 @@ public sealed class CheckoutService(
         {
             if (held.ExpiresAt > now)
             {
-                return CheckoutResult.Replayed<ReservationResponse>(ReservationResponse.From(held));
+                // An attempt with the same key may have committed since the key was read: then the key answers.
+                return await KeyedAnswerAsync(idempotency, ReservationAnswerAsync, cancellationToken)
+                    ?? CheckoutResult.Replayed<ReservationResponse>(ReservationResponse.From(held));
             }
 
             await ReleaseExpiredAsync(500, cancellationToken); // this checkout's expired hold goes back before a new one is taken
@@ -106,11 +121,13 @@ public sealed class CheckoutService(
         if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is { } fullNow
             && !await GaveBackExpiredHoldsAsync(campaign.Id, cancellationToken))
         {
-            return CheckoutResult.Conflict<ReservationResponse>(fullNow.RefusalReason, CouponEligibility.DetailFor(fullNow));
+            // The use that filled the limit may be this key's, committed since the key was read.
+            return await KeyedAnswerAsync(idempotency, ReservationAnswerAsync, cancellationToken)
+                ?? CheckoutResult.Conflict<ReservationResponse>(fullNow.RefusalReason, CouponEligibility.DetailFor(fullNow));
         }
 
         var use = new ReserveUse(coupon, campaign, claims, now, checkout, customer, partner, request.PartnerId, request.CartTotal!.Value, currency,
-            request.TtlSeconds ?? CheckoutRules.DefaultTtlSeconds);
+            request.TtlSeconds ?? CheckoutRules.DefaultTtlSeconds) { Idempotency = idempotency };
         for (var attempt = 0; ; attempt++)
         {
             var result = await lanes.SubmitAsync<ReservationResponse>(use, cancellationToken);
@@ -125,8 +142,14 @@ public sealed class CheckoutService(
         }
     }
 
-    private async Task<CheckoutResult<RedemptionResponse>> RedeemCoreAsync(RedeemCouponRequest request, string code, CancellationToken cancellationToken)
+    private async Task<CheckoutResult<RedemptionResponse>> RedeemCoreAsync(
+        RedeemCouponRequest request, string code, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
+        if (await KeyedAnswerAsync(idempotency, RedemptionAnswerAsync, cancellationToken) is { } keyed)
+        {
+            return keyed;
+        }
+
         var orderId = request.OrderId!;
         if (await FindAsync(code, cancellationToken) is not { } found)
         {
@@ -148,12 +171,22 @@ public sealed class CheckoutService(
             {
                 var partnerOfSale = coupon.PartnerId ?? request.PartnerId;
                 return await lanes.SubmitAsync<RedemptionResponse>(new RedeemUse(coupon, campaign, CounterClaim.For(campaign, coupon, customer, partnerOfSale),
-                    now, orderId, customer, partnerOfSale, request.PartnerId, total, currency, referrer, leaked), cancellationToken);
+                    now, orderId, customer, partnerOfSale, request.PartnerId, total, currency, referrer, leaked) { Idempotency = idempotency }, cancellationToken);
             }
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await LockOrderAsync(orderId, cancellationToken);
+        if (idempotency is not null)
+        {
+            await db.LockAsync([idempotency], cancellationToken);
+            if (await KeyedAnswerAsync(idempotency, RedemptionAnswerAsync, cancellationToken) is { } keyedNow)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return keyedNow;
+            }
+        }
+
         var existing = await db.Redemptions.AsNoTracking().Where(redemption => redemption.OrderId == orderId).ToListAsync(cancellationToken);
         if (existing.FirstOrDefault(redemption => redemption.CodeId == coupon.Id) is { } replay)
         {
@@ -284,6 +317,11 @@ public sealed class CheckoutService(
             Referrer = referrer,
         };
         db.Redemptions.Add(redemption);
+        if (idempotency is not null)
+        {
+            db.IdempotencyKeys.Add(idempotency.Record(redemption.Id, now));
+        }
+
         var rotated = leak is not null && campaign.AutoRotateLeakedCodes && coupon.RetiredAt is null
             && await db.Redemptions.CountAsync(other => other.CodeId == coupon.Id && other.LeakReason != null, cancellationToken) + 1 >= (campaign.RotateAfterLeaks ?? 1)
             && await rotation.RotateAsync(coupon, campaign, now, cancellationToken);
@@ -398,7 +436,7 @@ public sealed class CheckoutService(
 
     /// <summary>Cancellation gives every active redemption of the order its use back, once.</summary>
     public async Task<OrderCouponsResponse?> CancelAsync(string orderId, CancellationToken cancellationToken) =>
-        (await RestoreAsync(orderId, cancel: true, refundId: null, amount: null, cancellationToken)).Value;
+        (await RestoreAsync(orderId, cancel: true, refundId: null, amount: null, idempotency: null, cancellationToken)).Value;
 
     /// <summary>
     /// A refund gives the use back only when the order is refunded in full (no amount, or refunds adding up to the order
@@ -406,12 +444,19 @@ public sealed class CheckoutService(
     /// refund again answers as the first time and changes nothing; the same id with another order or amount is refused.
     /// Without a refund id, a full refund is still given back once (the redemption is no longer redeemed), but a partial
     /// refund sent twice counts twice.
+    /// <para>
+    /// An <c>Idempotency-Key</c> is recorded with the refund its request recorded (under the refund id, or one generated for
+    /// it when the body has none): the same key and request again get that answer; the key with another request (another
+    /// refund id, amount or order) is refused. The refund id still decides first: a request the refund id answers records
+    /// no key.
+    /// </para>
     /// </summary>
-    public async Task<CheckoutResult<OrderCouponsResponse>> RefundAsync(string orderId, string? refundId, decimal? amount, CancellationToken cancellationToken)
+    public async Task<CheckoutResult<OrderCouponsResponse>> RefundAsync(
+        string orderId, string? refundId, decimal? amount, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
         try
         {
-            return await RestoreAsync(orderId, cancel: false, refundId, amount, cancellationToken);
+            return await RestoreAsync(orderId, cancel: false, refundId, amount, idempotency, cancellationToken);
         }
         catch (DbUpdateException exception) when (refundId is not null && exception.IsUniqueViolation(CouponRefundConfiguration.Key))
         {
@@ -431,11 +476,28 @@ public sealed class CheckoutService(
 
     /// <summary>A cancellation or a refund, under the order's lock.</summary>
     private async Task<CheckoutResult<OrderCouponsResponse>> RestoreAsync(
-        string orderId, bool cancel, string? refundId, decimal? amount, CancellationToken cancellationToken)
+        string orderId, bool cancel, string? refundId, decimal? amount, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
         var now = Clock.Now(timeProvider);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await LockOrderAsync(orderId, cancellationToken);
+        var recordedAs = refundId;
+        if (idempotency is not null)
+        {
+            var generated = Guid.CreateVersion7(now);
+            var (outcome, earlierId) = await db.ClaimAsync(idempotency.Operation, idempotency.Key, idempotency.Fingerprint, generated, now, cancellationToken);
+            if (outcome != IdempotencyOutcome.Claimed)
+            {
+                // Same fingerprint, same refund id: the refund the key recorded is under it, or under the id generated then.
+                return outcome == IdempotencyOutcome.Replayed
+                    ? CheckoutResult.KeyReplayed(Answer(await db.Refunds.AsNoTracking()
+                        .SingleAsync(refund => refund.RefundId == (refundId ?? earlierId.ToString()), cancellationToken)))
+                    : CheckoutResult.KeyReused<OrderCouponsResponse>();
+            }
+
+            recordedAs ??= generated.ToString();
+        }
+
         if (refundId is not null && await db.Refunds.AsNoTracking().SingleOrDefaultAsync(refund => refund.RefundId == refundId, cancellationToken) is { } earlier)
         {
             return Replay(earlier, orderId, amount);
@@ -478,11 +540,11 @@ public sealed class CheckoutService(
 
         await ledger.GiveBackAsync(restored.SelectMany(redemption => redemption.CounterKeys), now, cancellationToken);
         var response = new OrderCouponsResponse(orderId, [.. redemptions.Select(RedemptionResponse.From)]);
-        if (refundId is not null)
+        if (recordedAs is not null)
         {
             db.Refunds.Add(new CouponRefund
             {
-                RefundId = refundId, OrderId = orderId, Amount = amount, RefundedAt = now,
+                RefundId = recordedAs, OrderId = orderId, Amount = amount, RefundedAt = now,
                 Response = JsonSerializer.Serialize(response, JsonSerializerOptions.Web),
             });
         }
@@ -499,10 +561,38 @@ public sealed class CheckoutService(
 
     private static CheckoutResult<OrderCouponsResponse> Replay(CouponRefund earlier, string orderId, decimal? amount) =>
         earlier.OrderId == orderId && earlier.Amount == amount
-            ? CheckoutResult.Replayed(JsonSerializer.Deserialize<OrderCouponsResponse>(earlier.Response, JsonSerializerOptions.Web)!)
+            ? CheckoutResult.Replayed(Answer(earlier))
             : CheckoutResult.Conflict<OrderCouponsResponse>(CouponReasons.RefundIdReused,
                 $"Refund {earlier.RefundId} was already recorded for order {earlier.OrderId}, "
                 + $"{(earlier.Amount is { } recorded ? $"amount {Amounts.Normalize(recorded)}" : "in full")}; a refund id is sent again only with the same order and amount.");
+
+    private static OrderCouponsResponse Answer(CouponRefund refund) =>
+        JsonSerializer.Deserialize<OrderCouponsResponse>(refund.Response, JsonSerializerOptions.Web)!;
+
+    /// <summary>
+    /// What the committed record of the request's <c>Idempotency-Key</c> answers: the resource it created, or a refusal when
+    /// the key came with another request; null without a key or a record.
+    /// </summary>
+    private async Task<CheckoutResult<T>?> KeyedAnswerAsync<T>(
+        IdempotencyClaim? idempotency, Func<Guid, CancellationToken, Task<T>> created, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (idempotency is null || await db.IdempotencyKeys.AsNoTracking().SingleOrDefaultAsync(
+                record => record.Operation == idempotency.Operation && record.Key == idempotency.Key, cancellationToken) is not { } earlier)
+        {
+            return null;
+        }
+
+        return idempotency.SameRequest(earlier)
+            ? CheckoutResult.KeyReplayed(await created(earlier.ResourceId, cancellationToken))
+            : CheckoutResult.KeyReused<T>();
+    }
+
+    private async Task<ReservationResponse> ReservationAnswerAsync(Guid id, CancellationToken cancellationToken) =>
+        ReservationResponse.From(await db.Reservations.AsNoTracking().SingleAsync(reservation => reservation.Id == id, cancellationToken));
+
+    private async Task<RedemptionResponse> RedemptionAnswerAsync(Guid id, CancellationToken cancellationToken) =>
+        RedemptionResponse.From(await db.Redemptions.AsNoTracking().SingleAsync(redemption => redemption.Id == id, cancellationToken));
 
     /// <summary>Marks tracked, held reservations released and gives their uses back (counters in key order).</summary>
     private async Task ReleaseAsync(IReadOnlyList<CouponReservation> reservations, string reason, DateTimeOffset now, CancellationToken cancellationToken)
@@ -531,7 +621,7 @@ public sealed class CheckoutService(
         result.Outcome switch
         {
             CheckoutOutcome.Done => "ok",
-            CheckoutOutcome.Replayed => "replayed",
+            CheckoutOutcome.Replayed or CheckoutOutcome.KeyReplayed => "replayed",
             CheckoutOutcome.NotFound => "not_found",
             _ => result.Reason ?? "refused",
         };

@@ -26,4 +26,7 @@ public static class CouponReasons
 
     // Refund only: the refund id was recorded with another order or amount.
     public const string RefundIdReused = "refund_id_reused";
+
+    // Reservation, redemption, refund: the Idempotency-Key was used with another request.
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Contracts.Coupons;
+using PartnerMesh.Coupons.Api.Common;
 using PartnerMesh.Coupons.Api.Infrastructure;
 using PartnerMesh.Coupons.Api.Infrastructure.Configurations;
 using PartnerMesh.Data;
@@ -8,10 +9,11 @@ using PartnerMesh.Outbox;
 namespace PartnerMesh.Coupons.Api.Checkout;
 
 /// <summary>
-/// Applies a batch of <see cref="UseRequest"/>s in one transaction: the orders' advisory locks (ascending), then every
-/// counter the batch may touch (ascending key, once), then each request in arrival order against the running counters —
-/// so each gets the exact answer it would have got alone, one commit after the other — then one write of the counters,
-/// the rows and their outbox events, and one commit. Nothing is written unless everything is.
+/// Applies a batch of <see cref="UseRequest"/>s in one transaction: the orders' advisory locks (ascending), then the
+/// <c>Idempotency-Key</c>s' (ascending), then every counter the batch may touch (ascending key, once), then each request
+/// in arrival order against the running counters — so each gets the exact answer it would have got alone, one commit
+/// after the other — then one write of the counters, the rows, their keys and outbox events, and one commit. Nothing is
+/// written unless everything is.
 /// </summary>
 public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
 {
@@ -56,6 +58,7 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
             }
         }
 
+        var keys = await LockKeysAsync(batch, cancellationToken);
         var uses = await ledger.LockAsync(batch.SelectMany(request => request.Claims), now, cancellationToken);
         var changed = new Dictionary<string, int>(StringComparer.Ordinal);
         var heldHere = new Dictionary<(string Checkout, Guid CodeId), CouponReservation>();
@@ -75,8 +78,8 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
         {
             outcomes[index] = batch[index] switch
             {
-                ReserveUse reserve => Reserve(reserve, uses, changed, heldHere),
-                RedeemUse redeem => Redeem(redeem, OrderCodes(byOrder, redeem.OrderId), uses, changed),
+                ReserveUse reserve => Keyed(reserve, keys, () => Reserve(reserve, uses, changed, heldHere), created => created.ReservationId),
+                RedeemUse redeem => Keyed(redeem, keys, () => Redeem(redeem, OrderCodes(byOrder, redeem.OrderId), uses, changed), created => created.RedemptionId),
                 var other => throw new InvalidOperationException($"Unknown use request {other.GetType().Name}."),
             };
         }
@@ -85,6 +88,77 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return outcomes;
+    }
+
+    /// <summary>
+    /// Locks the batch's <c>Idempotency-Key</c>s (no other transaction can record them until this one ends) and reads what
+    /// the committed ones created: the answers a retry gets.
+    /// </summary>
+    private async Task<Dictionary<(string Operation, string Key), KeyedAnswer>> LockKeysAsync(IReadOnlyList<UseRequest> batch, CancellationToken cancellationToken)
+    {
+        var answers = new Dictionary<(string Operation, string Key), KeyedAnswer>();
+        List<IdempotencyClaim> claims = [.. batch.Select(request => request.Idempotency).OfType<IdempotencyClaim>()];
+        if (claims.Count == 0)
+        {
+            return answers;
+        }
+
+        await db.LockAsync(claims, cancellationToken);
+        var records = await db.FindAsync(claims, cancellationToken);
+        if (records.Count == 0)
+        {
+            return answers;
+        }
+
+        List<Guid> reserved = [.. records.Where(record => record.Operation == IdempotentOperations.Reserve).Select(record => record.ResourceId)];
+        List<Guid> redeemed = [.. records.Where(record => record.Operation == IdempotentOperations.Redeem).Select(record => record.ResourceId)];
+        var created = new Dictionary<Guid, object>();
+        foreach (var reservation in reserved.Count == 0 ? [] : await db.Reservations.AsNoTracking()
+                     .Where(reservation => reserved.Contains(reservation.Id)).ToListAsync(cancellationToken))
+        {
+            created[reservation.Id] = ReservationResponse.From(reservation);
+        }
+
+        foreach (var redemption in redeemed.Count == 0 ? [] : await db.Redemptions.AsNoTracking()
+                     .Where(redemption => redeemed.Contains(redemption.Id)).ToListAsync(cancellationToken))
+        {
+            created[redemption.Id] = RedemptionResponse.From(redemption);
+        }
+
+        foreach (var record in records)
+        {
+            answers[(record.Operation, record.Key)] = new KeyedAnswer(record.Fingerprint, created[record.ResourceId]);
+        }
+
+        return answers;
+    }
+
+    /// <summary>
+    /// A request with a key already recorded (committed, or earlier in this batch) gets what that key created, or a
+    /// refusal when it says something else; otherwise it is applied, and the key recorded when it created something.
+    /// </summary>
+    private CheckoutResult<T> Keyed<T>(
+        UseRequest request, Dictionary<(string Operation, string Key), KeyedAnswer> answers, Func<CheckoutResult<T>> apply, Func<T, Guid> idOf)
+        where T : class
+    {
+        if (request.Idempotency is not { } claim)
+        {
+            return apply();
+        }
+
+        if (answers.TryGetValue((claim.Operation, claim.Key), out var earlier))
+        {
+            return earlier.Fingerprint == claim.Fingerprint ? CheckoutResult.KeyReplayed((T)earlier.Response) : CheckoutResult.KeyReused<T>();
+        }
+
+        var result = apply();
+        if (result is { Outcome: CheckoutOutcome.Done, Value: { } created })
+        {
+            db.IdempotencyKeys.Add(claim.Record(idOf(created), request.Now));
+            answers[(claim.Operation, claim.Key)] = new KeyedAnswer(claim.Fingerprint, created);
+        }
+
+        return result;
     }
 
     private CheckoutResult<ReservationResponse> Reserve(
@@ -244,6 +318,9 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
 
     private static List<OrderCode> OrderCodes(Dictionary<string, List<OrderCode>> byOrder, string orderId) =>
         byOrder.TryGetValue(orderId, out var codes) ? codes : byOrder[orderId] = [];
+
+    /// <summary>What a recorded key created (a <see cref="ReservationResponse"/> or <see cref="RedemptionResponse"/>) and the request it came with.</summary>
+    private sealed record KeyedAnswer(string Fingerprint, object Response);
 
     /// <summary>A code the order already redeemed (committed, or earlier in this batch) and whether its campaign stacks.</summary>
     private sealed record OrderCode(CouponRedemption Redemption, bool Stackable);

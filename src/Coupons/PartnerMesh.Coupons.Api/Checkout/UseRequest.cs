@@ -1,5 +1,6 @@
 using PartnerMesh.Coupons.Api.Campaigns;
 using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.Coupons.Api.Common;
 
 namespace PartnerMesh.Coupons.Api.Checkout;
 
@@ -7,7 +8,11 @@ namespace PartnerMesh.Coupons.Api.Checkout;
 /// A request that takes one use of a code (a reservation, or a redemption without one), checked and resolved by the
 /// request (code, campaign, eligibility) and handed to a <see cref="UseLanes"/> lane to be applied in a group commit.
 /// </summary>
-public abstract record UseRequest(CouponCode Coupon, Campaign Campaign, IReadOnlyList<CounterClaim> Claims, DateTimeOffset Now);
+public abstract record UseRequest(CouponCode Coupon, Campaign Campaign, IReadOnlyList<CounterClaim> Claims, DateTimeOffset Now)
+{
+    /// <summary>The request's <c>Idempotency-Key</c>, if it sent one: checked and recorded in the group commit.</summary>
+    public IdempotencyClaim? Idempotency { get; init; }
+}
 
 /// <summary>Eligibility was checked when it was made; the group commit takes the uses and writes the reservation.</summary>
 public sealed record ReserveUse(

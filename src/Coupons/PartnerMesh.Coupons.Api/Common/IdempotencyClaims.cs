@@ -32,6 +32,30 @@ public static class IdempotencyClaims
             .SingleAsync(record => record.Operation == operation && record.Key == key, cancellationToken);
         return (earlier.Fingerprint == fingerprint ? IdempotencyOutcome.Replayed : IdempotencyOutcome.Mismatch, earlier.ResourceId);
     }
+
+    /// <summary>
+    /// For operations that learn only later in the transaction whether they create anything (a use may be refused): a
+    /// transaction-scoped advisory lock per key, in ascending lock-id order, so that the keys can be read, the decision
+    /// made and the record added (<see cref="IdempotencyClaim.Record"/>) with no other transaction claiming them meanwhile.
+    /// </summary>
+    public static async Task LockAsync(this CouponsDbContext db, IEnumerable<IdempotencyClaim> claims, CancellationToken cancellationToken)
+    {
+        string[] locks = [.. claims.Select(claim => $"idempotency:{claim.Operation}:{claim.Key}")];
+        await db.Database.ExecuteSqlAsync($"""
+            SELECT pg_advisory_xact_lock(ordered.id)
+            FROM (SELECT DISTINCT hashtextextended(name, 0) AS id FROM unnest({locks}) AS name ORDER BY 1) AS ordered
+            """, cancellationToken);
+    }
+
+    /// <summary>The committed records of these keys.</summary>
+    public static async Task<List<IdempotencyRecord>> FindAsync(this CouponsDbContext db, IReadOnlyCollection<IdempotencyClaim> claims, CancellationToken cancellationToken)
+    {
+        string[] operations = [.. claims.Select(claim => claim.Operation).Distinct(StringComparer.Ordinal)];
+        string[] keys = [.. claims.Select(claim => claim.Key).Distinct(StringComparer.Ordinal)];
+        var records = await db.IdempotencyKeys.AsNoTracking()
+            .Where(record => operations.Contains(record.Operation) && keys.Contains(record.Key)).ToListAsync(cancellationToken);
+        return [.. records.Where(record => claims.Any(claim => claim.Operation == record.Operation && claim.Key == record.Key))];
+    }
 }
 
 public enum IdempotencyOutcome

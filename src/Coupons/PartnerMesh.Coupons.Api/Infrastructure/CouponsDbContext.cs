@@ -30,6 +30,8 @@ public sealed class CouponsDbContext(DbContextOptions<CouponsDbContext> options)
 
     public DbSet<PendingOffer> PendingOffers => Set<PendingOffer>();
 
+    public DbSet<RecoveredCart> RecoveredCarts => Set<RecoveredCart>();
+
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using PartnerMesh.Contracts.Analytics;
 using PartnerMesh.Coupons.Api.Campaigns;
 using PartnerMesh.Coupons.Api.Codes;
@@ -17,14 +18,23 @@ namespace PartnerMesh.Coupons.Api.Offers;
 /// unless the campaign issued this customer one within its cooldown, or the shopper was contacted (by any service, through
 /// any channel) within the shared contact cooldown. A transaction-scoped advisory lock per campaign and customer makes the
 /// campaign cooldown hold when two carts of one customer fall due at once; the shared record's claim is atomic in Redis.
+/// A cart ordered after all (<c>CartRecovered</c>) loses its pending offers and gets none later, whichever of the two
+/// events is consumed first.
 /// </summary>
-public sealed class OfferService(CouponsDbContext db, OfferPool pool, ContactFrequencyRecord contacts, CouponsMetrics metrics, GenerationSignal generationSignal)
+public sealed class OfferService(
+    CouponsDbContext db, OfferPool pool, ContactFrequencyRecord contacts, CouponsMetrics metrics, GenerationSignal generationSignal,
+    IOptions<CouponsOptions> options, ILogger<OfferService> logger)
 {
     public const string CodePrefix = "CART-";
     public const string ContactChannel = "coupon-offer";
     private static readonly CodePattern Personal = CodePattern.TryParse(OfferPool.Pattern, CodePrefix, null, out _)!;
 
-    /// <summary>Runs inside the consumer's inbox transaction; the caller saves. Returns the number of offers scheduled.</summary>
+    /// <summary>
+    /// Runs inside the consumer's inbox transaction; the caller saves. Returns the number of offers scheduled: none when the
+    /// cart was already recovered (<see cref="RecordRecoveryAsync"/> ran first: the two events travel on separate queues),
+    /// or when the abandonment is older than <see cref="CouponsOptions.RecoveredCartRetention"/> (a recovery that old may
+    /// have been pruned already).
+    /// </summary>
     public async Task<int> ScheduleForAbandonedCartAsync(CartAbandoned cart, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var customerKey = CustomerKeys.Of(cart.CustomerId, cart.Email);
@@ -33,6 +43,13 @@ public sealed class OfferService(CouponsDbContext db, OfferPool pool, ContactFre
             return 0; // an anonymous visitor cannot be reached with a personal code
         }
 
+        if (cart.OccurredAt < now - options.Value.RecoveredCartRetention)
+        {
+            logger.LogInformation("No offer for cart {CartId}: abandoned at {AbandonedAt}, too long ago to act on", cart.CartId, cart.OccurredAt);
+            return 0;
+        }
+
+        await LockCartAsync(cart.CartId, cancellationToken);
         var currency = cart.Currency.Trim().ToUpperInvariant();
         var campaigns = await db.Campaigns.AsNoTracking()
             .Where(campaign => campaign.AbandonedCartOffers
@@ -41,6 +58,18 @@ public sealed class OfferService(CouponsDbContext db, OfferPool pool, ContactFre
                 && (campaign.OfferMinimumCartTotal == null || campaign.OfferMinimumCartTotal <= cart.CartTotal))
             .OrderBy(campaign => campaign.Id)
             .ToListAsync(cancellationToken);
+
+        // Recovered at or after the cart's last activity seen by the abandonment: the order settles that abandonment, even
+        // one decided (OccurredAt) before the order reached analytics.
+        var recovery = await db.RecoveredCarts.AsNoTracking().SingleOrDefaultAsync(recovered => recovered.CartId == cart.CartId, cancellationToken);
+        if (recovery is not null && recovery.RecoveredAt >= cart.LastActivityAt)
+        {
+            metrics.Offer(OfferResults.CartRecovered, campaigns.Count);
+            logger.LogInformation("No offer for cart {CartId}: it was recovered at {RecoveredAt}, before its abandonment was consumed",
+                cart.CartId, recovery.RecoveredAt);
+            return 0;
+        }
+
         var scheduled = 0;
         foreach (var campaign in campaigns)
         {
@@ -57,12 +86,37 @@ public sealed class OfferService(CouponsDbContext db, OfferPool pool, ContactFre
     }
 
     /// <summary>
-    /// The cart was ordered after all: its offers not yet issued are deleted (an issued one stays the shopper's). Runs
-    /// inside the consumer's inbox transaction. A row the scheduler is issuing right now is locked: the delete waits for
-    /// it and then finds it gone (issued), never issues it twice or drops it half-way.
+    /// The cart was ordered after all: it is remembered as recovered (so a <c>CartAbandoned</c> consumed later schedules
+    /// nothing) and its offers not yet issued are deleted (an issued one stays the shopper's). Runs inside the consumer's
+    /// inbox transaction; returns the number of offers dropped. A row the scheduler is issuing right now is locked: the
+    /// delete waits for it and then finds it gone (issued), never issues it twice or drops it half-way.
     /// </summary>
-    public Task<int> DropPendingForCartAsync(string cartId, CancellationToken cancellationToken) =>
-        db.PendingOffers.Where(offer => offer.CartId == cartId).ExecuteDeleteAsync(cancellationToken);
+    public async Task<int> RecordRecoveryAsync(CartRecovered recovered, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await LockCartAsync(recovered.CartId, cancellationToken);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO recovered_carts (cart_id, recovered_at, recorded_at) VALUES ({recovered.CartId}, {recovered.OccurredAt}, {now})
+            ON CONFLICT (cart_id) DO UPDATE SET recovered_at = GREATEST(recovered_carts.recovered_at, excluded.recovered_at),
+                                                recorded_at = excluded.recorded_at
+            """, cancellationToken);
+        return await db.PendingOffers.Where(offer => offer.CartId == recovered.CartId).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>Forgets recoveries recorded longer than <see cref="CouponsOptions.RecoveredCartRetention"/> ago; an abandonment
+    /// they could still settle is by then too old to get an offer anyway.</summary>
+    public Task<int> PruneRecoveredCartsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var before = now - options.Value.RecoveredCartRetention;
+        return db.RecoveredCarts.Where(cart => cart.RecordedAt < before).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Serialises the two consumers of one cart until commit: without it, an abandonment and a recovery consumed at the same
+    /// time could each miss the other's uncommitted row (a pending offer the recovery does not see to delete, a recovery the
+    /// abandonment does not see).
+    /// </summary>
+    private async Task LockCartAsync(string cartId, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({$"offer-cart:{cartId}"}, 0))", cancellationToken);
 
     /// <summary>
     /// Issues (or drops) up to <paramref name="batchSize"/> offers due at <paramref name="now"/>, in one transaction;

@@ -686,6 +686,30 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                     b.ToTable("pending_offers", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Coupons.Api.Offers.RecoveredCart", b =>
+                {
+                    b.Property<string>("CartId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cart_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<DateTimeOffset>("RecoveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recovered_at");
+
+                    b.HasKey("CartId")
+                        .HasName("pk_recovered_carts");
+
+                    b.HasIndex("RecordedAt")
+                        .HasDatabaseName("ix_recovered_carts_recorded_at");
+
+                    b.ToTable("recovered_carts", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Outbox.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
