@@ -97,7 +97,7 @@ static async Task<int> EndEarlierBenchPromotionsAsync(HttpClient admin)
     do
     {
         var page = (await admin.GetFromJsonAsync<JsonObject>(
-            $"/api/promotions/definitions?status=active&limit=100{(cursor is null ? "" : $"&cursor={cursor}")}"))!;
+            $"/api/promotions/definitions?status=active&limit=100{(cursor is null ? "" : $"&after={cursor}")}"))!;
         leftovers.AddRange(page["items"]!.AsArray()
             .Where(item => item!["name"]!.GetValue<string>().StartsWith("bench ", StringComparison.Ordinal))
             .Select(item => item!["id"]!.GetValue<Guid>()));

@@ -35,7 +35,7 @@ public sealed class FakePromotions : IAsyncDisposable
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.MapGet("/api/promotions/partner-experiments", (HttpRequest request) =>
-            Answer(request, data => Results.Json(data.Experiments)));
+            Answer(request, data => Results.Json(new JsonObject { ["items"] = data.Experiments.DeepClone(), ["nextCursor"] = null })));
         _app.MapGet("/api/promotions/partner-experiments/{id:guid}/results", (Guid id, HttpRequest request) =>
             Answer(request, data => data.Results.TryGetValue(id, out var results) ? Results.Json(results) : Results.NotFound()));
         await _app.StartAsync();
@@ -53,7 +53,7 @@ public sealed class FakePromotions : IAsyncDisposable
 
         return Guid.TryParse(payload["partner_id"]?.GetValue<string>(), out var partner) && Partners.TryGetValue(partner, out var data)
             ? answer(data)
-            : Results.Json(new JsonArray());
+            : Results.Json(new JsonObject { ["items"] = new JsonArray(), ["nextCursor"] = null });
     }
 
     private static JsonObject Payload(string authorization)

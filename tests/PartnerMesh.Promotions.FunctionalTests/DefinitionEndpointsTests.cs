@@ -126,11 +126,34 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
 
         Assert.Equal(3, rolledBack["liveVersion"]!.GetValue<int>());
         Assert.Equal(10m, rolledBack["definition"]!["action"]!["percent"]!.GetValue<decimal>());
-        var versions = (await _admin.GetFromJsonAsync<JsonArray>($"/api/promotions/definitions/{id}/versions", Ct))!;
+        var versions = (await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}/versions", Ct))!["items"]!.AsArray();
         Assert.Equal([1, 2, 3], versions!.Select(version => version!["version"]!.GetValue<int>()));
         Assert.Equal(1, versions![2]!["restoredFrom"]!.GetValue<int>());
         Assert.Equal("too generous", versions[2]!["reason"]!.GetValue<string>());
         Assert.StartsWith("api-key:", versions[0]!["changedBy"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Versions_PageOldestFirst_WithAfterCursor()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 10));
+        foreach (var percent in new[] { 20, 30 })
+        {
+            await (await _admin.PutAsJsonAsync($"/api/promotions/definitions/{id}",
+                new JsonObject { ["definition"] = PromotionsTestClient.PercentOffProduct(product, percent) }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        }
+
+        var first = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}/versions?limit=2", Ct);
+        var second = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}/versions?limit=2&after={first!["nextCursor"]}", Ct);
+        var history = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}/history?limit=1", Ct);
+
+        Assert.Equal([1, 2], first["items"]!.AsArray().Select(version => version!["version"]!.GetValue<int>()));
+        Assert.Equal([3], second!["items"]!.AsArray().Select(version => version!["version"]!.GetValue<int>()));
+        Assert.Null(second["nextCursor"]);
+        // Another list's cursor is not a version cursor.
+        await (await _admin.GetAsync($"/api/promotions/definitions/{id}/versions?after={history!["nextCursor"]}", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.GetAsync($"/api/promotions/definitions/{id}/versions?limit=201", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -147,7 +170,7 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
         await edit.ShouldBeProblemAsync(HttpStatusCode.Conflict);
         foreach (var action in new[] { "resume", "publish", "pause" })
         {
-            var refused = await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/{action}", new JsonObject(), Ct);
+            var refused = await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/{action}", new JsonObject { ["reason"] = "again" }, Ct);
             await refused.ShouldBeProblemAsync(HttpStatusCode.Conflict);
         }
 
@@ -203,7 +226,7 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
         }
 
         var first = await _admin.GetFromJsonAsync<JsonObject>("/api/promotions/definitions?limit=2&status=draft", Ct);
-        var second = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions?limit=2&status=draft&cursor={first!["nextCursor"]}", Ct);
+        var second = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions?limit=2&status=draft&after={first!["nextCursor"]}", Ct);
 
         Assert.Equal(2, first["items"]!.AsArray().Count);
         Assert.NotEmpty(second!["items"]!.AsArray());
@@ -211,7 +234,10 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
         Assert.Empty(first["items"]!.AsArray().Select(item => item!["id"]!.GetValue<Guid>())
             .Intersect(second["items"]!.AsArray().Select(item => item!["id"]!.GetValue<Guid>())));
         await (await _admin.GetAsync("/api/promotions/definitions?limit=0", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        await (await _admin.GetAsync("/api/promotions/definitions?cursor=nope", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.GetAsync("/api/promotions/definitions?after=nope", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        // The parameter's old name still pages (ignoring it would serve the first page forever).
+        var byOldName = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions?limit=2&status=draft&cursor={first["nextCursor"]}", Ct);
+        Assert.Equal(second["items"]!.ToJsonString(), byOldName!["items"]!.ToJsonString());
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

@@ -176,7 +176,7 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
         Assert.Equal("not_combinable", stacked.RejectionReason(tenOff));
         Assert.Equal("not_combinable", stacked.RejectionReason(twentyOff));
 
-        (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{itemsId}/pause", new JsonObject(), Ct)).EnsureSuccessStatusCode();
+        (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{itemsId}/pause", new JsonObject { ["reason"] = "test" }, Ct)).EnsureSuccessStatusCode();
         try
         {
             var settings = await (await _admin.PutAsJsonAsync("/api/promotions/settings", new JsonObject { ["stackingMode"] = "lowestDiscount" }, Ct))
@@ -201,14 +201,14 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
         var cart = PromotionsTestClient.Cart(("l", product, 1, 10m, null));
         try
         {
-            (await _admin.PutAsJsonAsync("/api/promotions/settings", new JsonObject { ["killSwitch"] = true }, Ct)).EnsureSuccessStatusCode();
+            (await _admin.PutAsJsonAsync("/api/promotions/settings", new JsonObject { ["killSwitch"] = true, ["reason"] = "test" }, Ct)).EnsureSuccessStatusCode();
             var killed = await _storefront.EvaluateAsync(cart);
             Assert.Equal("kill_switch", killed.RejectionReason(id));
             Assert.Equal(0m, killed.Total("discountTotal"));
         }
         finally
         {
-            (await _admin.PutAsJsonAsync("/api/promotions/settings", new JsonObject { ["killSwitch"] = false }, Ct)).EnsureSuccessStatusCode();
+            (await _admin.PutAsJsonAsync("/api/promotions/settings", new JsonObject { ["killSwitch"] = false, ["reason"] = "test over" }, Ct)).EnsureSuccessStatusCode();
         }
 
         Assert.NotNull((await _storefront.EvaluateAsync(cart)).Applied(id));

@@ -153,22 +153,57 @@ public sealed class ExperimentEndpointsTests(PromotionsApiFactory factory) : ICl
         {
             ["name"] = "late", ["variants"] = new JsonArray(Variant("a", promotion, 50), Variant("control", null, 50)),
         });
-        await (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{promotion}/end", new JsonObject(), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        await (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{promotion}/end", new JsonObject { ["reason"] = "test" }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
 
         await (await _admin.PostAsync($"/api/promotions/experiments/{experiment}/start", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
     }
 
     [Fact]
-    public async Task Create_WithIdempotencyKey_Twice_OneExperiment()
+    public async Task Create_WithIdempotencyKey_RetryReturnsTheSameExperiment_DifferentRequest409_InvalidKey400()
     {
         var promotion = await _admin.PublishAsync(PercentOffProduct(UniqueProduct(), 10m));
         var body = new JsonObject { ["name"] = "once", ["variants"] = new JsonArray(Variant("a", promotion, 50), Variant("control", null, 50)) };
         var key = Guid.NewGuid().ToString("N");
 
-        var first = await SendWithKeyAsync(body, key);
-        var second = await SendWithKeyAsync(body, key);
+        var first = await SendWithKeyAsync(body, key, HttpStatusCode.Created);
+        var second = await SendWithKeyAsync(body, key, HttpStatusCode.OK);
+        using var other = new HttpRequestMessage(HttpMethod.Post, "/api/promotions/experiments") { Content = JsonContent.Create(body.With("name", "another")) };
+        other.Headers.Add("Idempotency-Key", key);
+        using var invalid = new HttpRequestMessage(HttpMethod.Post, "/api/promotions/experiments") { Content = JsonContent.Create(body) };
+        invalid.Headers.Add("Idempotency-Key", new string('k', 101));
 
         Assert.Equal(first, second);
+        await (await _admin.SendAsync(other, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await (await _admin.SendAsync(invalid, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(1, await factory.QueryDbAsync(db => db.Experiments.CountAsync(experiment => experiment.IdempotencyKey == key, Ct)));
+    }
+
+    [Fact]
+    public async Task List_PagesWithAfterCursor_NoExperimentTwice()
+    {
+        var promotion = await _admin.PublishAsync(PercentOffProduct(UniqueProduct(), 10m));
+        for (var index = 0; index < 3; index++)
+        {
+            await CreateAsync(new JsonObject { ["name"] = $"page {index}", ["variants"] = new JsonArray(Variant("a", promotion, 50), Variant("control", null, 50)) });
+        }
+
+        var seen = new List<Guid>();
+        string? after = null;
+        do
+        {
+            var page = await (await _admin.GetAsync($"/api/promotions/experiments?limit=2{(after is null ? "" : $"&after={after}")}", Ct))
+                .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+            Assert.True(page["items"]!.AsArray().Count <= 2);
+            seen.AddRange(page["items"]!.AsArray().Select(item => item!["id"]!.GetValue<Guid>()));
+            after = page["nextCursor"]?.GetValue<string>();
+        }
+        while (after is not null);
+
+        Assert.True(seen.Count >= 3);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal(seen.OrderBy(id => id.ToString(), StringComparer.Ordinal), seen); // by (time-ordered) id, oldest first
+        await (await _admin.GetAsync("/api/promotions/experiments?after=nope", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.GetAsync("/api/promotions/experiments?limit=0", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -218,11 +253,11 @@ public sealed class ExperimentEndpointsTests(PromotionsApiFactory factory) : ICl
     private async Task<Guid> CreateAsync(JsonObject body) =>
         (await (await _admin.PostAsJsonAsync("/api/promotions/experiments", body, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["id"]!.GetValue<Guid>();
 
-    private async Task<Guid> SendWithKeyAsync(JsonObject body, string key)
+    private async Task<Guid> SendWithKeyAsync(JsonObject body, string key, HttpStatusCode expected)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/promotions/experiments") { Content = JsonContent.Create(body) };
         request.Headers.Add("Idempotency-Key", key);
-        return (await (await _admin.SendAsync(request, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+        return (await (await _admin.SendAsync(request, Ct)).ShouldBeAsync<JsonObject>(expected))["id"]!.GetValue<Guid>();
     }
 
     private async Task<JsonObject> ResultsAsync(Guid experiment) =>

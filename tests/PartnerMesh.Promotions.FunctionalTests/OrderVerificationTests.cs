@@ -110,7 +110,7 @@ public sealed class OrderVerificationTests(PromotionsApiFactory factory) : IClas
         var agreed = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", Order(cart, expired), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
         Assert.Equal("requoted", agreed["outcome"]!.GetValue<string>());
 
-        await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/pause", new JsonObject(), Ct);
+        await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/pause", new JsonObject { ["reason"] = "test" }, Ct);
         var laterCheckout = await ExpireQuoteAsync(checkout);
         var order = Order(cart, laterCheckout);
         var differs = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", order, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);

@@ -26,7 +26,7 @@ public sealed class PartnerExperimentTests(PromotionsApiFactory factory) : IClas
         var everyone = await CreateStartedAsync("all traffic", null);
         var me = factory.CreatePartnerClient(mine);
 
-        var listed = await (await me.GetAsync(Path, Ct)).ShouldBeAsync<JsonArray>(HttpStatusCode.OK);
+        var listed = (await (await me.GetAsync(Path, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK))["items"]!.AsArray();
         var results = await (await me.GetAsync($"{Path}/{myExperiment}/results", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
 
         var experiment = Assert.Single(listed)!;
@@ -39,7 +39,7 @@ public sealed class PartnerExperimentTests(PromotionsApiFactory factory) : IClas
         await (await me.GetAsync($"{Path}/{everyone}/results", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await (await me.GetAsync($"{Path}?partnerId={theirs}", Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
         await (await factory.Storefront().GetAsync(Path, Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
-        var asAdmin = await (await _admin.GetAsync($"{Path}?partnerId={theirs}", Ct)).ShouldBeAsync<JsonArray>(HttpStatusCode.OK);
+        var asAdmin = (await (await _admin.GetAsync($"{Path}?partnerId={theirs}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK))["items"]!.AsArray();
         Assert.Equal(theirExperiment, Assert.Single(asAdmin)!["id"]!.GetValue<Guid>());
         await (await _admin.GetAsync(Path, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }

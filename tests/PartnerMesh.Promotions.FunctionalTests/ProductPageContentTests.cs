@@ -259,12 +259,15 @@ public sealed class ProductPageContentTests(PromotionsApiFactory factory) : ICla
         await PublishExistingAsync(ids[1]);
         var first = await (await _admin.GetAsync($"{Contents}?partnerId={partner}&limit=2", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
         var cursor = first["nextCursor"]!.GetValue<string>();
-        var second = await (await _admin.GetAsync($"{Contents}?partnerId={partner}&limit=2&cursor={cursor}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var second = await (await _admin.GetAsync($"{Contents}?partnerId={partner}&limit=2&after={cursor}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
         var active = await (await _admin.GetAsync($"{Contents}?partnerId={partner}&status=active", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
 
         Assert.Equal(ids, first["items"]!.AsArray().Concat(second["items"]!.AsArray()).Select(item => item!["id"]!.GetValue<Guid>()));
         Assert.Null(second["nextCursor"]);
         Assert.Equal(ids[1], Assert.Single(active["items"]!.AsArray())!["id"]!.GetValue<Guid>());
+        await (await _admin.GetAsync($"{Contents}?after=nope", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var byOldName = await (await _admin.GetAsync($"{Contents}?partnerId={partner}&limit=2&cursor={cursor}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(second["items"]!.ToJsonString(), byOldName["items"]!.ToJsonString());
         await (await _admin.GetAsync($"{Contents}?cursor=nope", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         await (await _admin.GetAsync($"{Contents}?status=live", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }

@@ -42,7 +42,7 @@ public sealed class RuleSetConsistencyTests(PromotionsApiFactory factory) : ICla
 
         var published = stopwatch.Elapsed;
 
-        (await admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/pause", new JsonObject(), Ct)).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/pause", new JsonObject { ["reason"] = "test" }, Ct)).EnsureSuccessStatusCode();
         await Eventually.UntilAsync(async () => (await secondStorefront.EvaluateAsync(cart)).Applied(id) is null,
             TimeSpan.FromSeconds(10), "the second instance stops applying the paused promotion");
 

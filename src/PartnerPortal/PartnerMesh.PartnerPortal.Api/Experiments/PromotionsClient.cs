@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
 using Polly;
 
 namespace PartnerMesh.PartnerPortal.Api.Experiments;
@@ -38,14 +39,15 @@ public sealed partial class PromotionsClient(HttpClient http, ServiceTokenIssuer
     /// <returns>The partner's experiments (newest first) with their results, or <c>null</c> when promotions is unavailable.</returns>
     public async Task<IReadOnlyList<PartnerExperimentView>?> GetExperimentsAsync(Guid accountId, Guid partnerId, CancellationToken cancellationToken)
     {
-        var experiments = await GetAsync<List<PartnerExperiment>>(accountId, partnerId, "/api/promotions/partner-experiments", cancellationToken);
-        if (experiments is null)
+        var page = await GetAsync<PageResponse<PartnerExperiment>>(
+            accountId, partnerId, $"/api/promotions/partner-experiments?limit={MaxExperimentsShown}", cancellationToken);
+        if (page is null)
         {
             return null;
         }
 
         var views = new List<PartnerExperimentView>();
-        foreach (var experiment in experiments.Take(MaxExperimentsShown))
+        foreach (var experiment in page.Items)
         {
             var results = await GetAsync<PartnerExperimentResults>(accountId, partnerId, $"/api/promotions/partner-experiments/{experiment.Id}/results", cancellationToken);
             views.Add(new PartnerExperimentView(experiment, results));

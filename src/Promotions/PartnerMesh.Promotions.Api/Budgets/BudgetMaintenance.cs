@@ -5,9 +5,11 @@ using PartnerMesh.Promotions.Api.Infrastructure;
 
 namespace PartnerMesh.Promotions.Api.Budgets;
 
-/// <summary>Gives back the budget of expired quotes and refreshes which counters are at their cap.</summary>
+/// <summary>Gives back the budget of expired quotes, refreshes which counters are at their cap and forgets expired
+/// idempotency keys (a checkout key lives as long as its quote).</summary>
 public sealed class BudgetMaintenance(
-    IServiceScopeFactory scopes, BudgetStatusCache statusCache, IOptions<PromotionsOptions> options, ILogger<BudgetMaintenance> logger)
+    IServiceScopeFactory scopes, BudgetStatusCache statusCache, IOptions<PromotionsOptions> options, TimeProvider timeProvider,
+    ILogger<BudgetMaintenance> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -31,6 +33,8 @@ public sealed class BudgetMaintenance(
                     .Where(counter => (counter.MaxUses != null && counter.Uses >= counter.MaxUses)
                         || (counter.MaxSpend != null && counter.Spend >= counter.MaxSpend))
                     .Select(counter => counter.Key).ToListAsync(stoppingToken), readStartedAt);
+                var now = timeProvider.GetUtcNow();
+                await db.IdempotencyRecords.Where(record => record.ExpiresAt < now).ExecuteDeleteAsync(stoppingToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

@@ -6,6 +6,7 @@ using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Api.Infrastructure.Configurations;
 using PartnerMesh.Promotions.Api.RuleSets;
 using PartnerMesh.Promotions.Domain.Definitions;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Promotions.Api.Definitions;
 
@@ -53,6 +54,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         };
         db.Promotions.Add(promotion);
         db.PromotionVersions.Add(NewVersion(promotion.Id, 1, json, actor, now, reason));
+        db.PromotionChanges.Add(NewChange(promotion, PromotionChangeAction.Created, null, 1, actor, now, reason, null));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -68,7 +70,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
     }
 
     public async Task<CatalogResult> UpdateAsync(Guid id, PromotionDefinition definition, string? reason, string actor, CancellationToken cancellationToken) =>
-        await ChangeAsync(id, actor, (promotion, now) =>
+        await ChangeAsync(id, actor, PromotionChangeAction.Edited, (promotion, now) =>
         {
             if (promotion.State == PromotionState.Ended)
             {
@@ -82,7 +84,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         }, reason, publishes: false, statusChange: null, cancellationToken);
 
     public Task<CatalogResult> PublishAsync(Guid id, string? reason, string actor, CancellationToken cancellationToken) =>
-        ChangeAsync(id, actor, (promotion, now) =>
+        ChangeAsync(id, actor, PromotionChangeAction.Published, (promotion, now) =>
         {
             if (promotion.State == PromotionState.Ended)
             {
@@ -95,13 +97,14 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         }, reason, publishes: true, statusChange: null, cancellationToken);
 
     public Task<CatalogResult> PauseAsync(Guid id, string? reason, string actor, CancellationToken cancellationToken) =>
-        SetStateAsync(id, reason, actor, PromotionState.Paused, [PromotionState.Published], cancellationToken);
+        SetStateAsync(id, reason, actor, PromotionChangeAction.Paused, PromotionState.Paused, [PromotionState.Published], cancellationToken);
 
     public Task<CatalogResult> ResumeAsync(Guid id, string? reason, string actor, CancellationToken cancellationToken) =>
-        SetStateAsync(id, reason, actor, PromotionState.Published, [PromotionState.Paused], cancellationToken);
+        SetStateAsync(id, reason, actor, PromotionChangeAction.Resumed, PromotionState.Published, [PromotionState.Paused], cancellationToken);
 
     public Task<CatalogResult> EndAsync(Guid id, string? reason, string actor, CancellationToken cancellationToken) =>
-        SetStateAsync(id, reason, actor, PromotionState.Ended, [PromotionState.Draft, PromotionState.Published, PromotionState.Paused], cancellationToken);
+        SetStateAsync(id, reason, actor, PromotionChangeAction.Ended, PromotionState.Ended,
+            [PromotionState.Draft, PromotionState.Published, PromotionState.Paused], cancellationToken);
 
     public async Task<CatalogResult> RollbackAsync(Guid id, int toVersion, string? reason, string actor, CancellationToken cancellationToken)
     {
@@ -114,7 +117,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
                 : CatalogResult.NotFound();
         }
 
-        return await ChangeAsync(id, actor, (promotion, now) =>
+        return await ChangeAsync(id, actor, PromotionChangeAction.RolledBack, (promotion, now) =>
         {
             if (promotion.State == PromotionState.Ended)
             {
@@ -152,7 +155,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
 
         var definition = PromotionDefinitions.Read(await DefinitionJsonAsync(id, liveVersion, cancellationToken));
         var why = reason ?? $"rollout {definition.RolloutPercent} % → {percent} %";
-        return await ChangeAsync(id, actor, (promotion, now) =>
+        return await ChangeAsync(id, actor, PromotionChangeAction.RolloutChanged, (promotion, now) =>
         {
             if (promotion.State == PromotionState.Ended)
             {
@@ -189,7 +192,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         return promotion is null ? null : await ToResponseAsync(promotion, cancellationToken);
     }
 
-    public async Task<PromotionPage> ListAsync(string? status, Guid? after, int limit, CancellationToken cancellationToken)
+    public async Task<PageResponse<PromotionResponse>> ListAsync(string? status, Guid? after, int limit, CancellationToken cancellationToken)
     {
         var query = db.Promotions.AsNoTracking().OrderBy(promotion => promotion.Id).AsQueryable();
         if (after is { } cursor)
@@ -222,15 +225,16 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
             {
                 // An empty catalog (or page after the last) has seen nothing: no more pages.
                 var more = lastSeen is { } last && await query.AnyAsync(promotion => promotion.Id.CompareTo(last) > 0, cancellationToken);
-                return new PromotionPage(responses, more && responses.Count == limit ? lastSeen!.Value.ToString() : null);
+                return new PageResponse<PromotionResponse>(responses, more && responses.Count == limit ? Paging.EncodeCursor(lastSeen!.Value) : null);
             }
         }
 
         var hasMore = await query.AnyAsync(promotion => promotion.Id.CompareTo(lastSeen!.Value) > 0, cancellationToken);
-        return new PromotionPage(responses, hasMore ? lastSeen!.Value.ToString() : null);
+        return new PageResponse<PromotionResponse>(responses, hasMore ? Paging.EncodeCursor(lastSeen!.Value) : null);
     }
 
-    public async Task<IReadOnlyList<PromotionVersionResponse>?> VersionsAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>The promotion's versions, oldest first, after version <paramref name="afterVersion"/>; null for an unknown promotion.</summary>
+    public async Task<PageResponse<PromotionVersionResponse>?> VersionsAsync(Guid id, int afterVersion, int take, CancellationToken cancellationToken)
     {
         var promotion = await db.Promotions.AsNoTracking().SingleOrDefaultAsync(promotion => promotion.Id == id, cancellationToken);
         if (promotion is null)
@@ -238,9 +242,27 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
             return null;
         }
 
-        var versions = await db.PromotionVersions.AsNoTracking().Where(version => version.PromotionId == id)
-            .OrderBy(version => version.Version).ToListAsync(cancellationToken);
-        return [.. versions.Select(version => ToVersionResponse(version, promotion))];
+        var versions = await db.PromotionVersions.AsNoTracking().Where(version => version.PromotionId == id && version.Version > afterVersion)
+            .OrderBy(version => version.Version).Take(take + 1).ToListAsync(cancellationToken);
+        return Paging.ToPage(versions, take, version => VersionCursor.ToGuid(version.Version), version => ToVersionResponse(version, promotion));
+    }
+
+    /// <summary>Everything done with the promotion, newest first; null for an unknown promotion.</summary>
+    public async Task<PageResponse<PromotionChangeResponse>?> HistoryAsync(Guid id, Guid? after, int take, CancellationToken cancellationToken)
+    {
+        if (!await db.Promotions.AnyAsync(promotion => promotion.Id == id, cancellationToken))
+        {
+            return null;
+        }
+
+        var query = db.PromotionChanges.AsNoTracking().Where(change => change.PromotionId == id);
+        if (after is { } cursor)
+        {
+            query = query.Where(change => change.Id.CompareTo(cursor) < 0);
+        }
+
+        var changes = await query.OrderByDescending(change => change.Id).Take(take + 1).ToListAsync(cancellationToken);
+        return Paging.ToPage(changes, take, change => change.Id, PromotionChangeResponse.From);
     }
 
     public async Task<PromotionVersionResponse?> VersionAsync(Guid id, int number, CancellationToken cancellationToken)
@@ -266,8 +288,9 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
     }
 
     private Task<CatalogResult> SetStateAsync(
-        Guid id, string? reason, string actor, PromotionState target, PromotionState[] allowedFrom, CancellationToken cancellationToken) =>
-        ChangeAsync(id, actor, (promotion, _) =>
+        Guid id, string? reason, string actor, PromotionChangeAction action, PromotionState target, PromotionState[] allowedFrom,
+        CancellationToken cancellationToken) =>
+        ChangeAsync(id, actor, action, (promotion, _) =>
         {
             if (promotion.State == target)
             {
@@ -284,12 +307,13 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         }, reason, publishes: false, statusChange: target, cancellationToken);
 
     /// <summary>
-    /// Loads the promotion, applies <paramref name="change"/> (which returns a conflict message or null), and — when the
-    /// change touches what is live — bumps the rule-set version and stages the event, all in one transaction.
+    /// Loads the promotion, applies <paramref name="change"/> (which returns a conflict message or null), appends it to the
+    /// history and — when the change touches what is live — bumps the rule-set version and stages the event, all in one
+    /// transaction. A transition to the state the promotion is already in changes nothing and is not recorded.
     /// </summary>
     private async Task<CatalogResult> ChangeAsync(
-        Guid id, string actor, Func<Promotion, DateTimeOffset, string?> change, string? reason, bool publishes, PromotionState? statusChange,
-        CancellationToken cancellationToken)
+        Guid id, string actor, PromotionChangeAction action, Func<Promotion, DateTimeOffset, string?> change, string? reason, bool publishes,
+        PromotionState? statusChange, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var promotion = await db.Promotions.FromSql($"SELECT *, xmin FROM promotions WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
@@ -306,7 +330,8 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         }
 
         promotion.UpdatedAt = now;
-        var touchesLive = publishes || (statusChange is not null && before.State != promotion.State);
+        var stateChanged = before.State != promotion.State;
+        var touchesLive = publishes || (statusChange is not null && stateChanged);
         long? ruleSetVersion = null;
         if (touchesLive)
         {
@@ -314,6 +339,12 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
             ruleSetVersion = state.Version;
             await db.SaveChangesAsync(cancellationToken);
             await StageEventAsync(promotion, now, actor, reason, state.Version, publishes, cancellationToken);
+        }
+
+        if (statusChange is null || stateChanged)
+        {
+            var concerns = statusChange is null && !publishes ? promotion.LatestVersion : promotion.LiveVersion ?? promotion.LatestVersion;
+            db.PromotionChanges.Add(NewChange(promotion, action, before.State, concerns, actor, now, reason, ruleSetVersion));
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -402,6 +433,23 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
     private static PromotionVersionResponse ToVersionResponse(PromotionVersion version, Promotion promotion) =>
         new(version.PromotionId, version.Version, version.Version == promotion.LiveVersion && promotion.State != PromotionState.Ended,
             version.ChangedBy, version.ChangedAt, version.Reason, version.RestoredFrom, PromotionDefinitions.Read(version.Definition));
+
+    /// <summary>The history entry of a change that left <paramref name="promotion"/> as it is now.</summary>
+    public static PromotionChange NewChange(
+        Promotion promotion, PromotionChangeAction action, PromotionState? from, int version, string actor, DateTimeOffset now, string? reason,
+        long? ruleSetVersion) => new()
+        {
+            Id = Guid.CreateVersion7(now),
+            PromotionId = promotion.Id,
+            Action = action,
+            FromState = from,
+            ToState = promotion.State,
+            Version = version,
+            ChangedBy = actor,
+            ChangedAt = now,
+            Reason = reason,
+            RuleSetVersion = ruleSetVersion,
+        };
 
     private static PromotionVersion NewVersion(Guid id, int number, string json, string actor, DateTimeOffset now, string? reason, int? restoredFrom = null) =>
         new() { PromotionId = id, Version = number, Definition = json, ChangedBy = actor, ChangedAt = now, Reason = reason, RestoredFrom = restoredFrom };

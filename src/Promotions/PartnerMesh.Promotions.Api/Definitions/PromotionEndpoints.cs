@@ -12,8 +12,7 @@ namespace PartnerMesh.Promotions.Api.Definitions;
 
 public static class PromotionEndpoints
 {
-    public const int MaxIdempotencyKeyLength = 100;
-    private const int MaxPageSize = 100;
+    public const int MaxReasonLength = 500;
 
     public static RouteGroupBuilder MapPromotionEndpoints(this IEndpointRouteBuilder app)
     {
@@ -34,6 +33,7 @@ public static class PromotionEndpoints
         group.MapPost("/{id:guid}/rollback", RollbackPromotion).WithName(nameof(RollbackPromotion)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPut("/{id:guid}/rollout", ChangeRollout).WithName(nameof(ChangeRollout)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id:guid}/versions", ListPromotionVersions).WithName(nameof(ListPromotionVersions));
+        group.MapGet("/{id:guid}/history", ListPromotionHistory).WithName(nameof(ListPromotionHistory));
         group.MapGet("/{id:guid}/versions/{version:int}", GetPromotionVersion).WithName(nameof(GetPromotionVersion));
         group.MapGet("/{id:guid}/diff", DiffPromotionVersions).WithName(nameof(DiffPromotionVersions));
         group.MapPost("/{id:guid}/dry-run", DryRunPromotion).WithName(nameof(DryRunPromotion));
@@ -42,7 +42,7 @@ public static class PromotionEndpoints
     }
 
     private static async Task<Results<Created<PromotionResponse>, Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> CreatePromotion(
-        SavePromotionRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        SavePromotionRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
         PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (ValidateSave(request) is { } errors)
@@ -50,12 +50,9 @@ public static class PromotionEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["Idempotency-Key"] = [$"An idempotency key has 1 to {MaxIdempotencyKeyLength} characters."],
-            });
+            return keyProblem;
         }
 
         var result = await catalog.CreateAsync(request.Definition, request.Reason, idempotencyKey, Actor.Of(user), cancellationToken);
@@ -67,23 +64,14 @@ public static class PromotionEndpoints
         };
     }
 
-    private static async Task<Results<Ok<PromotionPage>, ValidationProblem>> ListPromotions(
-        PromotionCatalog catalog, CancellationToken cancellationToken, string? status = null, string? cursor = null, int limit = 50)
+    /// <summary>Promotions by id; <c>status</c> filters; pass <c>nextCursor</c> as <c>after</c> for the next page.</summary>
+    private static async Task<Results<Ok<PageResponse<PromotionResponse>>, ValidationProblem>> ListPromotions(
+        PromotionCatalog catalog, HttpRequest httpRequest, CancellationToken cancellationToken, string? status = null, int? limit = null,
+        string? after = null)
     {
-        Guid? after = null;
-        if (cursor is not null)
+        if (Paging.Validate(limit, RenamedCursor.AfterOrCursor(after, httpRequest), out var take, out var afterId) is { } errors)
         {
-            if (!Guid.TryParse(cursor, out var parsed))
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["Use the nextCursor of the previous page."] });
-            }
-
-            after = parsed;
-        }
-
-        if (limit is < 1 or > MaxPageSize)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"1 to {MaxPageSize}."] });
+            return TypedResults.ValidationProblem(errors);
         }
 
         string[] statuses = [PromotionStatuses.Draft, PromotionStatuses.Scheduled, PromotionStatuses.Active, PromotionStatuses.Paused, PromotionStatuses.Ended];
@@ -92,7 +80,7 @@ public static class PromotionEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"One of {string.Join(", ", statuses)}."] });
         }
 
-        return TypedResults.Ok(await catalog.ListAsync(status, after, limit, cancellationToken));
+        return TypedResults.Ok(await catalog.ListAsync(status, afterId, take, cancellationToken));
     }
 
     private static async Task<Results<Ok<PromotionResponse>, ProblemHttpResult>> GetPromotion(
@@ -115,6 +103,11 @@ public static class PromotionEndpoints
         Guid id, [FromBody] ChangeRequest? request, PromotionCatalog catalog, PromotionAuditService audit, ClaimsPrincipal user,
         CancellationToken cancellationToken)
     {
+        if (ValidateReason(request) is { } invalid)
+        {
+            return invalid;
+        }
+
         if (await catalog.LatestAsync(id, cancellationToken) is { } latest
             && await audit.BlockingForPublishAsync(id, latest.Definition, cancellationToken) is { Count: > 0 } blocking)
         {
@@ -128,32 +121,69 @@ public static class PromotionEndpoints
         return ToResult(id, await catalog.PublishAsync(id, Reason(request), Actor.Of(user), cancellationToken));
     }
 
+    /// <summary>Stops the promotion until resumed; <c>reason</c> is required (the history says why it stopped).</summary>
     private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> PausePromotion(
         Guid id, [FromBody] ChangeRequest? request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ToResult(id, await catalog.PauseAsync(id, Reason(request), Actor.Of(user), cancellationToken));
+        ValidateReason(request) is { } invalid
+            ? invalid
+            : ToResult(id, await catalog.PauseAsync(id, Reason(request), Actor.Of(user), cancellationToken));
 
     private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> ResumePromotion(
         Guid id, [FromBody] ChangeRequest? request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ToResult(id, await catalog.ResumeAsync(id, Reason(request), Actor.Of(user), cancellationToken));
+        ValidateReason(request) is { } invalid
+            ? invalid
+            : ToResult(id, await catalog.ResumeAsync(id, Reason(request), Actor.Of(user), cancellationToken));
 
+    /// <summary>Ends the promotion for good; <c>reason</c> is required (the history says why it ended).</summary>
     private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> EndPromotion(
         Guid id, [FromBody] ChangeRequest? request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ToResult(id, await catalog.EndAsync(id, Reason(request), Actor.Of(user), cancellationToken));
+        ValidateReason(request) is { } invalid
+            ? invalid
+            : ToResult(id, await catalog.EndAsync(id, Reason(request), Actor.Of(user), cancellationToken));
 
     private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> RollbackPromotion(
         Guid id, RollbackRequest request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        if (request.Version < 1 || request.Reason is { Length: > 500 })
+        if (request.Version < 1 || request.Reason is { Length: > MaxReasonLength })
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = ["Name an existing version (1 or more); a reason has at most 500 characters."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = [$"Name an existing version (1 or more); a reason has at most {MaxReasonLength} characters."] });
         }
 
         return ToResult(id, await catalog.RollbackAsync(id, request.Version, request.Reason, Actor.Of(user), cancellationToken));
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<PromotionVersionResponse>>, ProblemHttpResult>> ListPromotionVersions(
-        Guid id, PromotionCatalog catalog, CancellationToken cancellationToken) =>
-        await catalog.VersionsAsync(id, cancellationToken) is { } versions ? TypedResults.Ok(versions) : NotFound(id);
+    /// <summary>The definitions, oldest first; pass <c>nextCursor</c> as <c>after</c> for the next page.</summary>
+    private static async Task<Results<Ok<PageResponse<PromotionVersionResponse>>, ValidationProblem, ProblemHttpResult>> ListPromotionVersions(
+        Guid id, PromotionCatalog catalog, CancellationToken cancellationToken, int? limit = null, string? after = null)
+    {
+        var errors = Paging.Validate(limit, after, out var take, out var afterId);
+        var afterVersion = 0;
+        if (afterId is { } cursor && !VersionCursor.TryFromGuid(cursor, out afterVersion))
+        {
+            errors ??= [];
+            errors["after"] = ["after is not a cursor returned by this API."];
+        }
+
+        if (errors is not null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return await catalog.VersionsAsync(id, afterVersion, take, cancellationToken) is { } versions ? TypedResults.Ok(versions) : NotFound(id);
+    }
+
+    /// <summary>Everything done with the promotion — created, edited, published, paused, resumed, ended, rolled back, rollout
+    /// changed — newest first, each with the state before and after, who, when and why.</summary>
+    private static async Task<Results<Ok<PageResponse<PromotionChangeResponse>>, ValidationProblem, ProblemHttpResult>> ListPromotionHistory(
+        Guid id, PromotionCatalog catalog, CancellationToken cancellationToken, int? limit = null, string? after = null)
+    {
+        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return await catalog.HistoryAsync(id, afterId, take, cancellationToken) is { } history ? TypedResults.Ok(history) : NotFound(id);
+    }
 
     private static async Task<Results<Ok<PromotionVersionResponse>, ProblemHttpResult>> GetPromotionVersion(
         Guid id, int version, PromotionCatalog catalog, CancellationToken cancellationToken) =>
@@ -195,10 +225,10 @@ public static class PromotionEndpoints
         }
 
         var errors = PromotionDefinitionRules.Validate(request.Definition);
-        if (request.Reason is { Length: > 500 })
+        if (request.Reason is { Length: > MaxReasonLength })
         {
             errors ??= [];
-            errors["reason"] = ["At most 500 characters."];
+            errors["reason"] = [$"At most {MaxReasonLength} characters."];
         }
 
         return errors;
@@ -208,11 +238,11 @@ public static class PromotionEndpoints
     private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> ChangeRollout(
         Guid id, RolloutRequest request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        if (request.Percent is not (>= 0 and <= 100) || request.Reason is { Length: > 500 })
+        if (request.Percent is not (>= 0 and <= 100) || request.Reason is { Length: > MaxReasonLength })
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                [request.Percent is >= 0 and <= 100 ? "reason" : "percent"] = ["percent is 0 to 100; reason at most 500 characters."],
+                [request.Percent is >= 0 and <= 100 ? "reason" : "percent"] = [$"percent is 0 to 100; reason at most {MaxReasonLength} characters."],
             });
         }
 
@@ -225,7 +255,13 @@ public static class PromotionEndpoints
         };
     }
 
-    private static string? Reason(ChangeRequest? request) => request?.Reason is { Length: > 500 } reason ? reason[..500] : request?.Reason;
+    /// <summary>A reason is optional (the history keeps it when given) and bounded.</summary>
+    private static ValidationProblem? ValidateReason(ChangeRequest? request) =>
+        request?.Reason is { Length: > MaxReasonLength }
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [$"At most {MaxReasonLength} characters."] })
+            : null;
+
+    private static string? Reason(ChangeRequest? request) => string.IsNullOrWhiteSpace(request?.Reason) ? null : request.Reason.Trim();
 
     private static Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult> ToResult(Guid id, CatalogResult result) => result.Outcome switch
     {

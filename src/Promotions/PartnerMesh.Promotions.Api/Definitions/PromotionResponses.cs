@@ -29,7 +29,16 @@ public sealed record PromotionVersionResponse(
     Guid PromotionId, int Version, bool IsLive, string ChangedBy, DateTimeOffset ChangedAt, string? Reason, int? RestoredFrom,
     PromotionDefinition Definition);
 
-public sealed record PromotionPage(IReadOnlyList<PromotionResponse> Items, string? NextCursor);
+/// <summary>One entry of a promotion's history: an edit or a lifecycle transition, from which state to which, the version
+/// it made or acted on, who, when, why, and the rule-set version it went live with (null for a draft edit).</summary>
+public sealed record PromotionChangeResponse(
+    Guid Id, Guid PromotionId, PromotionChangeAction Action, PromotionState? FromState, PromotionState ToState, int Version, string ChangedBy,
+    DateTimeOffset ChangedAt, string? Reason, long? RuleSetVersion)
+{
+    public static PromotionChangeResponse From(PromotionChange change) =>
+        new(change.Id, change.PromotionId, change.Action, change.FromState, change.ToState, change.Version, change.ChangedBy, change.ChangedAt,
+            change.Reason, change.RuleSetVersion);
+}
 
 public sealed record DefinitionChange(string Path, System.Text.Json.Nodes.JsonNode? From, System.Text.Json.Nodes.JsonNode? To);
 

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.Promotions.Api.EvaluationLog;
+using PartnerMesh.Promotions.Domain.Evaluation;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Promotions.Api.Evaluations;
 
@@ -12,18 +15,25 @@ public static class EvaluationEndpoints
             .WithTags("Evaluations")
             .RequireAuthorization(PartnerMeshPolicies.Storefront);
 
-        group.MapPost("/", EvaluateCart).WithName(nameof(EvaluateCart));
+        group.MapPost("/", EvaluateCart).WithName(nameof(EvaluateCart)).ProducesProblem(StatusCodes.Status409Conflict);
 
         return group;
     }
 
-    /// <summary>Prices a cart (or one product) at a touchpoint; at checkout, also reserves the budgets it uses.</summary>
-    private static async Task<Results<Ok<EvaluationResponse>, ValidationProblem>> EvaluateCart(
-        EvaluateRequest request, EvaluationService evaluations, EvaluationLogRecorder log, CancellationToken cancellationToken)
+    /// <summary>Prices a cart (or one product) at a touchpoint; at checkout, also reserves the budgets it uses, once per
+    /// <c>Idempotency-Key</c> when one is sent (the key is ignored elsewhere: nothing is reserved there).</summary>
+    private static async Task<Results<Ok<EvaluationResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> EvaluateCart(
+        EvaluateRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, EvaluationService evaluations,
+        EvaluationLogRecorder log, HttpContext context, CancellationToken cancellationToken)
     {
         if (EvaluateRequestRules.Validate(request) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (idempotencyKey is not null && request.Touchpoint == Touchpoint.Checkout)
+        {
+            return await CheckoutIdempotency.EvaluateOnceAsync(request, idempotencyKey, evaluations, log, context, cancellationToken);
         }
 
         try

@@ -24,36 +24,41 @@ public static class ExperimentEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<ExperimentResponse>, ValidationProblem, ProblemHttpResult>> CreateExperiment(
-        CreateExperimentRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ExperimentService experiments,
+    /// <summary>With an <c>Idempotency-Key</c>, a retry of the same request answers 200 with the experiment the first
+    /// created; the key with another request is a 409.</summary>
+    private static async Task<Results<Created<ExperimentResponse>, Ok<ExperimentResponse>, ValidationProblem, ProblemHttpResult>> CreateExperiment(
+        CreateExperimentRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ExperimentService experiments,
         ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var errors = ExperimentRules.Validate(request) ?? [];
-        if (idempotencyKey is { Length: 0 or > 100 })
-        {
-            errors["Idempotency-Key"] = ["An idempotency key has 1 to 100 characters."];
-        }
-
-        if (errors.Count > 0)
+        if (ExperimentRules.Validate(request) is { Count: > 0 } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var result = await experiments.CreateAsync(request, idempotencyKey, Actor.Of(user), cancellationToken);
-        return result.Outcome == ExperimentOutcome.Done
-            ? TypedResults.Created($"/api/promotions/experiments/{result.Experiment!.Id}", result.Experiment)
-            : Problem(result);
-    }
-
-    private static async Task<Results<Ok<IReadOnlyList<ExperimentResponse>>, ValidationProblem>> ListExperiments(
-        ExperimentService experiments, CancellationToken cancellationToken, Guid? after = null, int limit = 50)
-    {
-        if (limit is < 1 or > 200)
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit is 1 to 200."] });
+            return keyProblem;
         }
 
-        return TypedResults.Ok(await experiments.ListAsync(limit, after, cancellationToken));
+        var result = await experiments.CreateAsync(request, idempotencyKey, Actor.Of(user), cancellationToken);
+        return result.Outcome switch
+        {
+            ExperimentOutcome.Done => TypedResults.Created($"/api/promotions/experiments/{result.Experiment!.Id}", result.Experiment),
+            ExperimentOutcome.Replayed => TypedResults.Ok(result.Experiment!),
+            _ => Problem(result),
+        };
+    }
+
+    /// <summary>Experiments by id, oldest first; pass <c>nextCursor</c> as <c>after</c> for the next page.</summary>
+    private static async Task<Results<Ok<PageResponse<ExperimentResponse>>, ValidationProblem>> ListExperiments(
+        ExperimentService experiments, CancellationToken cancellationToken, int? limit = null, string? after = null)
+    {
+        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return TypedResults.Ok(await experiments.ListAsync(take, afterId, cancellationToken));
     }
 
     private static async Task<Results<Ok<ExperimentResponse>, ProblemHttpResult>> GetExperiment(

@@ -7,12 +7,14 @@ using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Api.Infrastructure.Configurations;
 using PartnerMesh.Promotions.Api.RuleSets;
 using PartnerMesh.Promotions.Domain.Experiments;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Promotions.Api.Experiments;
 
 public enum ExperimentOutcome
 {
     Done,
+    Replayed,
     NotFound,
     Conflict,
     Unprocessable,
@@ -38,7 +40,7 @@ public sealed class ExperimentService(PromotionsDbContext db, RuleSetNotifier no
     {
         if (idempotencyKey is not null && await db.Experiments.AsNoTracking().SingleOrDefaultAsync(experiment => experiment.IdempotencyKey == idempotencyKey, cancellationToken) is { } replay)
         {
-            return new ExperimentResult(ExperimentOutcome.Done, ExperimentResponse.From(replay));
+            return Replay(replay, request);
         }
 
         if (request.PartnerId is { } partnerId && !await db.Partners.AnyAsync(partner => partner.Id == partnerId, cancellationToken))
@@ -73,11 +75,23 @@ public sealed class ExperimentService(PromotionsDbContext db, RuleSetNotifier no
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(ExperimentConfiguration.UniqueIdempotencyKeyIndex))
         {
             db.ChangeTracker.Clear();
-            return new ExperimentResult(ExperimentOutcome.Done,
-                ExperimentResponse.From(await db.Experiments.AsNoTracking().SingleAsync(stored => stored.IdempotencyKey == idempotencyKey, cancellationToken)));
+            return Replay(await db.Experiments.AsNoTracking().SingleAsync(stored => stored.IdempotencyKey == idempotencyKey, cancellationToken), request);
         }
 
         return new ExperimentResult(ExperimentOutcome.Done, ExperimentResponse.From(experiment));
+    }
+
+    /// <summary>The experiment an idempotency key created, when the retry asks for the same one; else a conflict.</summary>
+    private static ExperimentResult Replay(Experiment existing, CreateExperimentRequest request)
+    {
+        var same = existing.Name == request.Name!.Trim()
+            && existing.HoldoutPercent == (request.HoldoutPercent ?? 0)
+            && existing.PartnerId == request.PartnerId
+            && ExperimentVariants.Read(existing.Variants).SequenceEqual(
+                request.Variants!.Select(variant => new ExperimentVariant(variant.Key!, variant.PromotionId, variant.Weight!.Value)));
+        return same
+            ? new ExperimentResult(ExperimentOutcome.Replayed, ExperimentResponse.From(existing))
+            : ExperimentResult.Conflict($"This Idempotency-Key already created experiment {existing.Id} from a different request; send a new key for a new experiment.");
     }
 
     public Task<ExperimentResult> StartAsync(Guid id, string actor, CancellationToken cancellationToken) =>
@@ -113,7 +127,7 @@ public sealed class ExperimentService(PromotionsDbContext db, RuleSetNotifier no
     /// <summary>Completes the experiment with <paramref name="winner"/> (a variant key, or <c>holdout</c>) and ends the other variants' promotions.</summary>
     public Task<ExperimentResult> PromoteWinnerAsync(Guid id, string winner, string actor, CancellationToken cancellationToken)
     {
-        var ended = new List<Definitions.Promotion>();
+        var ended = new List<(Definitions.Promotion Promotion, PromotionState From)>();
         return ChangeAsync(id, actor, async (experiment, now) =>
         {
             if (experiment.Status is not (ExperimentStatuses.Running or ExperimentStatuses.Stopped))
@@ -132,19 +146,20 @@ public sealed class ExperimentService(PromotionsDbContext db, RuleSetNotifier no
                 .ToListAsync(cancellationToken);
             foreach (var promotion in ending)
             {
+                ended.Add((promotion, promotion.State));
                 promotion.State = PromotionState.Ended;
                 promotion.UpdatedAt = now;
             }
 
-            ended.AddRange(ending);
             experiment.Status = ExperimentStatuses.Completed;
             experiment.Winner = winner;
             experiment.EndedAt = now;
             return null;
         }, cancellationToken, (ruleSetVersion, now) =>
         {
-            foreach (var promotion in ended)
+            foreach (var (promotion, from) in ended)
             {
+                var reason = $"lost experiment {id} to '{winner}'";
                 db.AddIntegrationEvent(new PromotionStatusChanged
                 {
                     EventId = Guid.CreateVersion7(now),
@@ -153,9 +168,11 @@ public sealed class ExperimentService(PromotionsDbContext db, RuleSetNotifier no
                     Version = promotion.LiveVersion ?? promotion.LatestVersion,
                     Status = "ended",
                     ChangedBy = actor,
-                    Reason = $"lost experiment {id} to '{winner}'",
+                    Reason = reason,
                     RuleSetVersion = ruleSetVersion,
                 });
+                db.PromotionChanges.Add(PromotionCatalog.NewChange(promotion, PromotionChangeAction.Ended, from,
+                    promotion.LiveVersion ?? promotion.LatestVersion, actor, now, reason, ruleSetVersion));
             }
         });
     }
@@ -165,9 +182,18 @@ public sealed class ExperimentService(PromotionsDbContext db, RuleSetNotifier no
             ? ExperimentResponse.From(experiment)
             : null;
 
-    public async Task<IReadOnlyList<ExperimentResponse>> ListAsync(int limit, Guid? after, CancellationToken cancellationToken) =>
-        [.. (await db.Experiments.AsNoTracking().Where(experiment => after == null || experiment.Id > after).OrderBy(experiment => experiment.Id)
-            .Take(limit).ToListAsync(cancellationToken)).Select(ExperimentResponse.From)];
+    /// <summary>Experiments by id (oldest first), a page of <paramref name="take"/> after <paramref name="after"/>.</summary>
+    public async Task<PageResponse<ExperimentResponse>> ListAsync(int take, Guid? after, CancellationToken cancellationToken)
+    {
+        var query = db.Experiments.AsNoTracking();
+        if (after is { } cursor)
+        {
+            query = query.Where(experiment => experiment.Id.CompareTo(cursor) > 0);
+        }
+
+        var rows = await query.OrderBy(experiment => experiment.Id).Take(take + 1).ToListAsync(cancellationToken);
+        return Paging.ToPage(rows, take, experiment => experiment.Id, ExperimentResponse.From);
+    }
 
     public async Task<ExperimentResults?> ResultsAsync(Guid id, CancellationToken cancellationToken)
     {

@@ -30,21 +30,31 @@ public static class PartnerExperimentEndpoints
         return group;
     }
 
-    /// <summary>The partner's experiments, newest first (at most 200).</summary>
-    private static async Task<Results<Ok<IReadOnlyList<PartnerExperimentResponse>>, ValidationProblem, ProblemHttpResult>> ListPartnerExperiments(
-        ClaimsPrincipal user, PromotionsDbContext db, CancellationToken cancellationToken, Guid? partnerId = null)
+    /// <summary>The partner's experiments, newest first; pass <c>nextCursor</c> as <c>after</c> for the next page.</summary>
+    private static async Task<Results<Ok<PageResponse<PartnerExperimentResponse>>, ValidationProblem, ProblemHttpResult>> ListPartnerExperiments(
+        ClaimsPrincipal user, PromotionsDbContext db, CancellationToken cancellationToken, Guid? partnerId = null, int? limit = null, string? after = null)
     {
         if (Partner(user, partnerId) is not { } partner)
         {
             return Refuse(user);
         }
 
-        var experiments = await db.Experiments.AsNoTracking().Where(experiment => experiment.PartnerId == partner)
-            .OrderByDescending(experiment => experiment.Id).Take(200).ToListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<PartnerExperimentResponse>>([.. experiments.Select(experiment => new PartnerExperimentResponse(
+        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var query = db.Experiments.AsNoTracking().Where(experiment => experiment.PartnerId == partner);
+        if (afterId is { } cursor)
+        {
+            query = query.Where(experiment => experiment.Id.CompareTo(cursor) < 0);
+        }
+
+        var rows = await query.OrderByDescending(experiment => experiment.Id).Take(take + 1).ToListAsync(cancellationToken);
+        return TypedResults.Ok(Paging.ToPage(rows, take, experiment => experiment.Id, experiment => new PartnerExperimentResponse(
             experiment.Id, experiment.Name, experiment.Status,
             [.. ExperimentVariants.Read(experiment.Variants).Select(variant => new PartnerVariant(variant.Key, variant.Weight, variant.PromotionId is null))],
-            experiment.HoldoutPercent, experiment.Winner, experiment.StartedAt, experiment.EndedAt))]);
+            experiment.HoldoutPercent, experiment.Winner, experiment.StartedAt, experiment.EndedAt)));
     }
 
     /// <summary>Results per variant (exposures, conversions, AOV, the tests against the baseline), as program managers see them.</summary>

@@ -10,6 +10,7 @@ using PartnerMesh.Promotions.Api.Definitions;
 using PartnerMesh.Promotions.Api.EvaluationLog;
 using PartnerMesh.Promotions.Api.Evaluations;
 using PartnerMesh.Promotions.Api.Experiments;
+using PartnerMesh.Promotions.Api.Idempotency;
 using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Api.IntegrationEvents;
 using PartnerMesh.Promotions.Api.Orders;
@@ -56,6 +57,7 @@ public static class HostingExtensions
         builder.Services.AddSingleton<ClickPartnerCache>();
         builder.Services.AddHttpClient<ClickPartnerLookup>();
         builder.Services.AddScoped<OrderVerificationService>();
+        builder.Services.AddSingleton<IdempotentRequests>();
         builder.Services.AddScoped<ExperimentService>();
         builder.Services.AddScoped<PromotionAuditService>();
         builder.Services.AddSingleton<ExposureRecorder>();

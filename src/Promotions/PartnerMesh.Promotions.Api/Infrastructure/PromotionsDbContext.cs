@@ -5,6 +5,7 @@ using PartnerMesh.Promotions.Api.Budgets;
 using PartnerMesh.Promotions.Api.Definitions;
 using PartnerMesh.Promotions.Api.EvaluationLog;
 using PartnerMesh.Promotions.Api.Experiments;
+using PartnerMesh.Promotions.Api.Idempotency;
 using PartnerMesh.Promotions.Api.Orders;
 using PartnerMesh.Promotions.Api.ProductPages;
 using PartnerMesh.Promotions.Api.RuleSets;
@@ -16,7 +17,9 @@ public sealed class PromotionsDbContext(DbContextOptions<PromotionsDbContext> op
     public DbSet<KnownPartner> Partners => Set<KnownPartner>();
     public DbSet<Promotion> Promotions => Set<Promotion>();
     public DbSet<PromotionVersion> PromotionVersions => Set<PromotionVersion>();
+    public DbSet<PromotionChange> PromotionChanges => Set<PromotionChange>();
     public DbSet<RuleSetState> RuleSetStates => Set<RuleSetState>();
+    public DbSet<SettingsChange> SettingsChanges => Set<SettingsChange>();
     public DbSet<BudgetCounter> BudgetCounters => Set<BudgetCounter>();
     public DbSet<BudgetReservation> BudgetReservations => Set<BudgetReservation>();
     public DbSet<OrderVerification> OrderVerifications => Set<OrderVerification>();
@@ -26,6 +29,7 @@ public sealed class PromotionsDbContext(DbContextOptions<PromotionsDbContext> op
     public DbSet<ProductPageContentEntry> ProductPageContents => Set<ProductPageContentEntry>();
     public DbSet<ProductPageContentVersion> ProductPageContentVersions => Set<ProductPageContentVersion>();
     public DbSet<EvaluationLogEntry> EvaluationLog => Set<EvaluationLogEntry>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

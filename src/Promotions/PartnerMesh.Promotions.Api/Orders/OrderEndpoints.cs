@@ -1,7 +1,10 @@
-using PartnerMesh.ServiceDefaults.WebApi;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.Promotions.Api.Common;
+using PartnerMesh.Promotions.Api.Idempotency;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Promotions.Api.Orders;
 
@@ -21,16 +24,47 @@ public static class OrderEndpoints
         return group;
     }
 
+    /// <summary>Idempotent by order id; with an <c>Idempotency-Key</c> also by key: a retry of the same request gets the
+    /// stored verification (200), the key with another request is a 409.</summary>
     private static async Task<Results<Created<OrderVerificationResponse>, Ok<OrderVerificationResponse>, ValidationProblem, ProblemHttpResult>> VerifyOrder(
-        VerifyOrderRequest request, OrderVerificationService verifications, CancellationToken cancellationToken)
+        VerifyOrderRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, OrderVerificationService verifications,
+        IdempotentRequests keys, ClaimsPrincipal user, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (VerifyOrderRules.Validate(request) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var result = await verifications.VerifyAsync(request, cancellationToken);
-        return result.Status switch
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        if (idempotencyKey is null)
+        {
+            return ToResult(request, await verifications.VerifyAsync(request, cancellationToken));
+        }
+
+        await using var claim = await keys.ClaimAsync(
+            IdempotentOperations.OrderVerification, Actor.Of(user), idempotencyKey, IdempotencyKeys.Fingerprint(request), cancellationToken);
+        if (claim.Earlier is not null)
+        {
+            // The order id replays the stored verification (as it stands now, a cancellation included).
+            return claim.IsRetry ? ToResult(request, await verifications.VerifyAsync(request, cancellationToken)) : IdempotencyKeys.Reused();
+        }
+
+        var result = await verifications.VerifyAsync(request, CancellationToken.None);
+        if (result.Status is VerificationStatus.Verified or VerificationStatus.Replayed)
+        {
+            await claim.CompleteAsync(null, timeProvider.GetUtcNow() + IdempotentRequests.OrderKeyLifetime);
+        }
+
+        return ToResult(request, result);
+    }
+
+    private static Results<Created<OrderVerificationResponse>, Ok<OrderVerificationResponse>, ValidationProblem, ProblemHttpResult> ToResult(
+        VerifyOrderRequest request, VerificationResult result) =>
+        result.Status switch
         {
             VerificationStatus.Verified => TypedResults.Created($"/api/promotions/orders/{Uri.EscapeDataString(request.OrderId!)}", result.Response),
             VerificationStatus.Replayed => TypedResults.Ok(result.Response),
@@ -39,7 +73,6 @@ public static class OrderEndpoints
             _ => Problems.Unprocessable("Quote signature invalid",
                 "The quote was not issued by this engine or was altered after it was issued; evaluate the cart again."),
         };
-    }
 
     private static async Task<Results<Ok<OrderVerificationResponse>, ProblemHttpResult>> GetOrderVerification(
         string orderId, OrderVerificationService verifications, CancellationToken cancellationToken) =>

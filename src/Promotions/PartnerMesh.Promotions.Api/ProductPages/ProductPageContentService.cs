@@ -7,6 +7,7 @@ using PartnerMesh.Promotions.Api.Infrastructure.Configurations;
 using PartnerMesh.Promotions.Api.RuleSets;
 using PartnerMesh.Promotions.Domain.Experiments;
 using PartnerMesh.Promotions.Domain.ProductPages;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Promotions.Api.ProductPages;
 
@@ -142,7 +143,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
             : null;
 
     /// <summary>Entries ordered by id; status is read from the schedule, so pages filter after reading until full.</summary>
-    public async Task<ContentPage> ListAsync(string? status, Guid? partnerId, Guid? after, int limit, CancellationToken cancellationToken)
+    public async Task<PageResponse<ContentResponse>> ListAsync(string? status, Guid? partnerId, Guid? after, int limit, CancellationToken cancellationToken)
     {
         var query = db.ProductPageContents.AsNoTracking().Where(entry => partnerId == null || entry.PartnerId == partnerId).OrderBy(entry => entry.Id);
         var items = new List<ContentResponse>(limit);
@@ -160,14 +161,14 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
                     if (items.Count == limit)
                     {
                         var more = await query.AnyAsync(later => later.Id.CompareTo(lastSeen.Value) > 0, cancellationToken);
-                        return new ContentPage(items, more ? lastSeen.Value.ToString() : null);
+                        return new PageResponse<ContentResponse>(items, more ? Paging.EncodeCursor(lastSeen.Value) : null);
                     }
                 }
             }
 
             if (batch.Count < limit)
             {
-                return new ContentPage(items, null);
+                return new PageResponse<ContentResponse>(items, null);
             }
         }
     }

@@ -12,8 +12,6 @@ namespace PartnerMesh.Promotions.Api.ProductPages;
 
 public static class ProductPageEndpoints
 {
-    private const int MaxPageSize = 100;
-
     /// <summary>The storefront's answer escapes &lt;, &gt;, &amp; and quotes (\u003C…): content that is HTML stays inert data even
     /// where a client pastes the JSON into a page.</summary>
     private static readonly JsonSerializerOptions StorefrontJson = new(PromotionJson.Options) { Encoder = JavaScriptEncoder.Default };
@@ -57,18 +55,17 @@ public static class ProductPageEndpoints
     }
 
     private static async Task<Results<Created<ContentResponse>, Ok<ContentResponse>, ValidationProblem, ProblemHttpResult>> CreateContent(
-        SaveContentRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ProductPageContentService contents,
+        SaveContentRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ProductPageContentService contents,
         ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var errors = ProductPageContentRules.Validate(request) ?? [];
-        if (idempotencyKey is { Length: 0 or > PromotionEndpoints.MaxIdempotencyKeyLength })
-        {
-            errors["Idempotency-Key"] = [$"An idempotency key has 1 to {PromotionEndpoints.MaxIdempotencyKeyLength} characters."];
-        }
-
-        if (errors.Count > 0)
+        if (ProductPageContentRules.Validate(request) is { Count: > 0 } errors)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
         }
 
         var result = await contents.CreateAsync(request.Definition!, request.Reason, idempotencyKey, Actor.Of(user), cancellationToken);
@@ -81,25 +78,14 @@ public static class ProductPageEndpoints
     }
 
     /// <summary>Entries by id; <c>status</c> (draft, scheduled, active, paused, ended) and <c>partnerId</c> filter; pass
-    /// <c>nextCursor</c> as <c>cursor</c> for the next page.</summary>
-    private static async Task<Results<Ok<ContentPage>, ValidationProblem>> ListContents(
-        ProductPageContentService contents, CancellationToken cancellationToken, string? status = null, Guid? partnerId = null,
-        string? cursor = null, int limit = 50)
+    /// <c>nextCursor</c> as <c>after</c> for the next page.</summary>
+    private static async Task<Results<Ok<PageResponse<ContentResponse>>, ValidationProblem>> ListContents(
+        ProductPageContentService contents, HttpRequest httpRequest, CancellationToken cancellationToken, string? status = null,
+        Guid? partnerId = null, int? limit = null, string? after = null)
     {
-        Guid? after = null;
-        if (cursor is not null)
+        if (Paging.Validate(limit, RenamedCursor.AfterOrCursor(after, httpRequest), out var take, out var afterId) is { } errors)
         {
-            if (!Guid.TryParse(cursor, out var parsed))
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["Use the nextCursor of the previous page."] });
-            }
-
-            after = parsed;
-        }
-
-        if (limit is < 1 or > MaxPageSize)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"1 to {MaxPageSize}."] });
+            return TypedResults.ValidationProblem(errors);
         }
 
         string[] statuses = [PromotionStatuses.Draft, PromotionStatuses.Scheduled, PromotionStatuses.Active, PromotionStatuses.Paused, PromotionStatuses.Ended];
@@ -108,7 +94,7 @@ public static class ProductPageEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"One of {string.Join(", ", statuses)}."] });
         }
 
-        return TypedResults.Ok(await contents.ListAsync(status, partnerId, after, limit, cancellationToken));
+        return TypedResults.Ok(await contents.ListAsync(status, partnerId, afterId, take, cancellationToken));
     }
 
     private static async Task<Results<Ok<ContentResponse>, ProblemHttpResult>> GetContent(

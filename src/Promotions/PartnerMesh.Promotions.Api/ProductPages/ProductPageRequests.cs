@@ -23,7 +23,6 @@ public sealed record ContentResponse(
     DateTimeOffset UpdatedAt,
     ContentDefinition Definition);
 
-public sealed record ContentPage(IReadOnlyList<ContentResponse> Items, string? NextCursor);
 
 public sealed record ContentVersionResponse(
     Guid ContentId, int Version, bool IsLive, string ChangedBy, DateTimeOffset ChangedAt, string? Reason, ContentDefinition Definition);

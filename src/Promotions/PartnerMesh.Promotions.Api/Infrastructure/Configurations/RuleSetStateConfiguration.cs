@@ -16,3 +16,16 @@ public sealed class RuleSetStateConfiguration : IEntityTypeConfiguration<RuleSet
         builder.HasData(new RuleSetState { Id = RuleSetState.SingletonId, Version = 1, UpdatedAt = DateTimeOffset.UnixEpoch });
     }
 }
+
+public sealed class SettingsChangeConfiguration : IEntityTypeConfiguration<SettingsChange>
+{
+    public void Configure(EntityTypeBuilder<SettingsChange> builder)
+    {
+        builder.ToTable("settings_changes");
+        builder.HasKey(change => change.Id);
+        builder.Property(change => change.Id).ValueGeneratedNever();
+        builder.Property(change => change.ChangedBy).HasMaxLength(200);
+        builder.Property(change => change.Reason).HasMaxLength(500);
+        builder.Property(change => change.Changes).HasColumnType("jsonb");
+    }
+}

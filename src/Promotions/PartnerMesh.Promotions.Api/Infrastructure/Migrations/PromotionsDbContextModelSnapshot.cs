@@ -280,6 +280,65 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                     b.ToTable("promotions", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Promotions.Api.Definitions.PromotionChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("changed_by");
+
+                    b.Property<string>("FromState")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("from_state");
+
+                    b.Property<Guid>("PromotionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("promotion_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<long?>("RuleSetVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rule_set_version");
+
+                    b.Property<string>("ToState")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("to_state");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_promotion_changes");
+
+                    b.HasIndex("PromotionId", "Id")
+                        .HasDatabaseName("ix_promotion_changes_promotion_id_id");
+
+                    b.ToTable("promotion_changes", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Promotions.Api.Definitions.PromotionVersion", b =>
                 {
                     b.Property<Guid>("PromotionId")
@@ -581,6 +640,50 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                     b.ToTable("experiment_variant_stats", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Promotions.Api.Idempotency.IdempotencyRecord", b =>
+                {
+                    b.Property<string>("Caller")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("caller");
+
+                    b.Property<string>("Operation")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("operation");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("Response")
+                        .HasColumnType("text")
+                        .HasColumnName("response");
+
+                    b.HasKey("Caller", "Operation", "Key")
+                        .HasName("pk_idempotency_keys");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_idempotency_keys_expires_at");
+
+                    b.ToTable("idempotency_keys", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Promotions.Api.Orders.OrderVerification", b =>
                 {
                     b.Property<string>("OrderId")
@@ -801,6 +904,52 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                             UpdatedAt = new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             Version = 1L
                         });
+                });
+
+            modelBuilder.Entity("PartnerMesh.Promotions.Api.RuleSets.SettingsChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("changed_by");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("changes");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("RuleSetVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rule_set_version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_settings_changes");
+
+                    b.ToTable("settings_changes", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Promotions.Api.Definitions.PromotionChange", b =>
+                {
+                    b.HasOne("PartnerMesh.Promotions.Api.Definitions.Promotion", null)
+                        .WithMany()
+                        .HasForeignKey("PromotionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_promotion_changes_promotions_promotion_id");
                 });
 
             modelBuilder.Entity("PartnerMesh.Promotions.Api.Definitions.PromotionVersion", b =>
