@@ -112,7 +112,9 @@ public class KpiAggregationTests(BehaviourApiFactory factory) : IClassFixture<Be
         Assert.Equal((2L, 1L, 0.5m), (kpis.VerifiedOrders, kpis.PromotionOrders, kpis.PromotionRedemptionRate));
         Assert.Equal(0.5m, kpis.PromotionErrorRate);
         Assert.Equal((1L, 0.25m), (kpis.RefundedOrders, kpis.RefundRate));
-        Assert.Equal(25m, Assert.Single(kpis.Sales).RefundedAmount);
+        // The refunded order stays an order; revenue is net of the 25 paid back, the gross beside it.
+        var money = Assert.Single(kpis.Sales);
+        Assert.Equal((4L, 75m, 100m, 25m, 18.75m), (money.Orders, money.Revenue, money.GrossRevenue, money.RefundedAmount, money.AverageOrderValue));
         Assert.Equal(0.5m, kpis.SurveyResponseRate);
         Assert.Equal(0m, kpis.NetPromoterScore);
     }

@@ -145,6 +145,57 @@ public class KpiProjectorTests
     }
 
     [Fact]
+    public void Refunds_NetRevenueNeverBelowZero_AndACancellationTakesTheRestAndLeavesTheAverage()
+    {
+        Apply(
+            E(EventTypes.OrderCompleted, order: "o", amount: 100m),
+            E(EventTypes.OrderCompleted, order: "o2", amount: 40m),
+            Refund("o", 60m),
+            Refund("o", 60m),
+            Refund("o2", 10m),
+            Refund("o2", 0m, RefundKinds.Cancellation));
+
+        var kpis = Figures();
+        Assert.Equal((2L, 1L, 4L, 1m), (kpis.Orders, kpis.CancelledOrders, kpis.Refunds, kpis.RefundRate));
+        var money = Assert.Single(kpis.Sales);
+        Assert.Equal((1L, 0m, 140m, 130m, 0m), (money.Orders, money.Revenue, money.GrossRevenue, money.RefundedAmount, money.AverageOrderValue));
+    }
+
+    [Fact]
+    public void APartnerLearnedAfterARefund_TakesTheNetMoneyAndTheCommissionNetOfItsReversal()
+    {
+        var partner = Guid.NewGuid();
+        Apply(
+            E(EventTypes.OrderCompleted, order: "o", amount: 100m),
+            Refund("o", 25m) with { Commission = 0m },
+            new AnalyticsEvent { Type = EventTypes.ConversionAttributed, OccurredAt = T0, OrderId = "o", Amount = 100m, Currency = "EUR", PartnerId = partner, Commission = 10m },
+            Refund("o", 25m) with { Commission = 2.5m, PartnerId = partner });
+
+        var money = Assert.Single(Figures(Dimensions.Partner, partner.ToString()).Sales);
+        Assert.Equal((1L, 50m, 100m, 7.5m, 50m), (money.Orders, money.Revenue, money.GrossRevenue, money.Commission, money.RefundedAmount));
+        var all = Assert.Single(Figures().Sales);
+        Assert.Equal((50m, 50m, 1m), (all.Revenue, all.PartnerRevenue, all.PartnerRevenueContribution));
+    }
+
+    [Fact]
+    public void CouponCodeOnTheOrder_AndCouponRedeemed_CountOneCouponOrder()
+    {
+        Apply(
+            E(EventTypes.OrderCompleted, order: "o", amount: 10m) with { CouponCode = "SPRING10" },
+            E(EventTypes.CouponRedeemed, order: "o", amount: 10m),
+            E(EventTypes.CouponRedeemed, order: "o2", amount: 10m),
+            E(EventTypes.OrderCompleted, order: "o2", amount: 10m) with { CouponCode = "SPRING10" },
+            E(EventTypes.OrderCompleted, order: "o3", amount: 10m));
+
+        Assert.Equal((3L, 2L), (Figures().Orders, Figures().CouponOrders));
+    }
+
+    private static AnalyticsEvent Refund(string order, decimal amount, string kind = RefundKinds.Refund) => new()
+    {
+        Type = EventTypes.RefundRecorded, OccurredAt = T0.AddDays(1), OrderId = order, Amount = amount, Currency = "EUR", Outcome = kind,
+    };
+
+    [Fact]
     public void Customers_MoveThroughSegments_AndEachChangeIsReported()
     {
         Apply(

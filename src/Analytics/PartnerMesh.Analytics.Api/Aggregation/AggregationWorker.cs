@@ -4,7 +4,9 @@ namespace PartnerMesh.Analytics.Api.Aggregation;
 
 /// <summary>
 /// Runs the aggregator whenever events are pending (woken by this instance's ingestion, or polling for others'), and
-/// between batches the time-based decisions: abandoned carts, lapsed customers, concentration risk.
+/// between batches the time-based decisions: abandoned carts, lapsed customers, concentration risk. Concentration risk is
+/// also checked soon after a batch changed revenue (at most once per <see cref="RevenueCheckGap"/>), so a partner's share
+/// passing the threshold is flagged within seconds rather than at the next periodic check.
 /// </summary>
 public sealed class AggregationWorker(
     IServiceScopeFactory scopes,
@@ -13,10 +15,15 @@ public sealed class AggregationWorker(
     TimeProvider timeProvider,
     ILogger<AggregationWorker> logger) : BackgroundService
 {
+    /// <summary>The least time between two concentration checks that revenue changes ask for (a busy log changes it constantly).</summary>
+    public static readonly TimeSpan RevenueCheckGap = TimeSpan.FromSeconds(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nextSweep = DateTimeOffset.MinValue;
         var nextConcentration = DateTimeOffset.MinValue;
+        var lastConcentration = DateTimeOffset.MinValue;
+        var revenueChanged = false;
         var isolate = false;
         var batchSize = options.Value.AggregationBatchSize;
         while (!stoppingToken.IsCancellationRequested)
@@ -28,7 +35,9 @@ public sealed class AggregationWorker(
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     var limit = isolate ? 1 : batchSize;
-                    applied = await scope.ServiceProvider.GetRequiredService<Aggregator>().RunBatchAsync(stoppingToken, limit);
+                    var aggregator = scope.ServiceProvider.GetRequiredService<Aggregator>();
+                    applied = await aggregator.RunBatchAsync(stoppingToken, limit);
+                    revenueChanged |= aggregator.RevenueChanged;
                     isolate = false;
                     batchSize = NextBatchSize(limit, applied, options.Value);
                 }
@@ -46,10 +55,13 @@ public sealed class AggregationWorker(
                     }
                 }
 
-                if (now >= nextConcentration)
+                // Still pending when within the gap: the poll below wakes the loop again shortly.
+                if (now >= nextConcentration || (revenueChanged && now - lastConcentration >= RevenueCheckGap))
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     await scope.ServiceProvider.GetRequiredService<Scorecards.ConcentrationMonitor>().CheckAsync(stoppingToken);
+                    revenueChanged = false;
+                    lastConcentration = now;
                     nextConcentration = now + options.Value.ConcentrationRisk.CheckInterval;
                 }
             }

@@ -22,6 +22,9 @@ public sealed class Aggregator(
     /// <summary>The PostgreSQL advisory lock key of the aggregation (any constant unique to analytics).</summary>
     public const long LockKey = 0x616e616c79746963;
 
+    /// <summary>Whether the last committed batch changed any revenue (what partners' revenue shares are measured on).</summary>
+    public bool RevenueChanged { get; private set; }
+
     /// <returns>How many events were applied (0 when none was pending or another instance is aggregating).</returns>
     public async Task<int> RunBatchAsync(CancellationToken cancellationToken, int? limit = null)
     {
@@ -108,6 +111,7 @@ public sealed class Aggregator(
         stage.Lap("counters");
         await transaction.CommitAsync(cancellationToken);
         stage.Lap("commit");
+        RevenueChanged = state.Deltas.Values.Any(delta => delta.Revenue != 0m || delta.PartnerRevenue != 0m);
 
         metrics.Aggregated(pending.Count);
         foreach (var raw in pending.Where(raw => !raw.Replayed))
@@ -225,7 +229,22 @@ public sealed class Aggregator(
             state.Impressions[impression.ImpressionId] = impression;
         }
 
-        var customerIds = Distinct(events.Select(e => e.CustomerId).Concat(state.Carts.Values.Select(c => c.CustomerId)));
+        // Storefront events that name a referral click but no partner count for the click's partner (as attribution would).
+        var clickIds = events.Where(e => e is { ClickId: not null, PartnerId: null } && EventTypes.Behaviour.Contains(e.Type))
+            .Select(e => e.ClickId!.Value).Distinct().ToArray();
+        if (clickIds.Length > 0)
+        {
+            foreach (var click in await db.ClickConversions.AsNoTracking().Where(c => clickIds.Contains(c.ClickId))
+                         .Select(c => new { c.ClickId, c.PartnerId }).ToListAsync(cancellationToken))
+            {
+                state.ClickPartners[click.ClickId] = click.PartnerId;
+            }
+        }
+
+        // An order's customer too: a partner learned for the order becomes the customer's.
+        var customerIds = Distinct(events.Select(e => e.CustomerId)
+            .Concat(state.Carts.Values.Select(c => c.CustomerId))
+            .Concat(state.Orders.Values.Select(o => o.CustomerId)));
         foreach (var customer in await db.Customers.Where(c => customerIds.Contains(c.CustomerId)).ToListAsync(cancellationToken))
         {
             state.Customers[customer.CustomerId] = customer;

@@ -152,15 +152,26 @@ public sealed class OrderFact : DimensionedFact
     public required string OrderId { get; init; }
     public DateTimeOffset OrderedAt { get; init; }
     public required string Currency { get; init; }
+    /// <summary>The order's total as first told (gross).</summary>
     public decimal Amount { get; init; }
+    /// <summary>What is left of <see cref="Amount"/> after refunds (0 once cancelled): the order's revenue.</summary>
+    public decimal NetAmount { get; set; }
+    /// <summary>Cancelled: the order left the money rows' order count (AOV), it stays placed in <c>orders</c>.</summary>
+    public bool Cancelled { get; set; }
     public string? CustomerId { get; set; }
     public bool CustomerCounted { get; set; }
     /// <summary>The customer's first order (counted in <c>first_orders</c>, else in <c>repeat_orders</c>).</summary>
     public bool FirstOrder { get; set; }
-    /// <summary>The customer counts were counted in the rows of the order's own partner (and its other dimensions).</summary>
+    /// <summary>
+    /// The customer counts were counted under the order's own dimensions, so they move with its partner (one learned later,
+    /// a re-attribution). Orders aggregated before this also covered orders without a partner have it false.
+    /// </summary>
     public bool CustomerInPartnerRows { get; set; }
     public bool Attributed { get; set; }
+    /// <summary>The commission booked for the order (<c>ConversionAttributed</c>, replaced by a re-attribution).</summary>
     public decimal Commission { get; set; }
+    /// <summary>The commission refunds and cancellations took back (<c>RefundRecorded.CommissionReversed</c>).</summary>
+    public decimal CommissionReversed { get; set; }
     public bool Coupon { get; set; }
     public bool Verified { get; set; }
     public bool Promotion { get; set; }

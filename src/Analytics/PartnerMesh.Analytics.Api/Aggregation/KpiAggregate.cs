@@ -4,7 +4,7 @@ namespace PartnerMesh.Analytics.Api.Aggregation;
 /// The KPI counters of one period (an hour or a day in the reporting time zone) for one value of one dimension, kept
 /// incrementally by the aggregator; a pair of dimensions (<see cref="Dimensions.Pairs"/>) keeps its second value in
 /// <see cref="DimensionValue2"/> (empty for a single dimension). Counts live in the row with an empty <see cref="Currency"/>; money (and the orders
-/// it belongs to, for the average order value) in one row per currency, never summed across currencies.
+/// it belongs to, for the average order value: those not cancelled) in one row per currency, never summed across currencies.
 /// Definitions: docs/kpis.md.
 /// </summary>
 public sealed class KpiAggregate
@@ -45,8 +45,15 @@ public sealed class KpiAggregate
     public long AttributedOrders { get; set; }
     public long RefundedOrders { get; set; }
     public long Refunds { get; set; }
+    /// <summary>Orders cancelled after they were placed (they stay in <see cref="Orders"/> of the counts row).</summary>
+    public long CancelledOrders { get; set; }
+    /// <summary>Net revenue: order totals less what refunds and cancellations took back.</summary>
     public decimal Revenue { get; set; }
+    /// <summary>Order totals as placed, before refunds.</summary>
+    public decimal GrossRevenue { get; set; }
+    /// <summary>The net revenue of orders credited to a partner.</summary>
     public decimal PartnerRevenue { get; set; }
+    /// <summary>Commission booked less commission reversed by refunds and cancellations.</summary>
     public decimal Commission { get; set; }
     public decimal RefundedAmount { get; set; }
 

@@ -24,6 +24,11 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
                 Behaviour(e, replayed);
                 break;
             case EventTypes.ClickRecorded:
+                if (e is { ClickId: { } clickId, PartnerId: { } clickPartner })
+                {
+                    state.ClickPartners[clickId] = clickPartner;
+                }
+
                 Count(e.OccurredAt, new Dims(e.PartnerId, e.UtmCampaign, e.UtmSource ?? "referral", "click", []), NoCurrency, a => a.Clicks++);
                 break;
             case EventTypes.ConversionAttributed:
@@ -162,13 +167,25 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         }
 
         var order = EnsureOrder(e, dims);
+        if (dims.PartnerId is null && order.PartnerId is { } orderPartner)
+        {
+            // Another source named the order's partner first (attribution, a partner's code): the customer's order is that partner's too.
+            dims = dims with { PartnerId = orderPartner };
+            if (customer is not null)
+            {
+                customer.PartnerId = orderPartner;
+            }
+        }
+
         if (customer is not null && !order.CustomerCounted)
         {
             order.CustomerCounted = true;
             order.CustomerId = customer.CustomerId;
             var first = customer.Orders == 1;
             order.FirstOrder = first;
-            order.CustomerInPartnerRows = dims.PartnerId is not null && dims.PartnerId == order.PartnerId && dims.Campaign == order.Campaign
+            // Counted under the order's own dimensions: the customer counts then move with the order's partner (a partner
+            // learned later, a re-attribution). Without a partner yet there are no partner rows to count them in.
+            order.CustomerInPartnerRows = dims.PartnerId == order.PartnerId && dims.Campaign == order.Campaign
                 && dims.Touchpoint == order.Touchpoint && dims.TrafficSource == order.TrafficSource;
             Count(order.OrderedAt, dims, NoCurrency, a =>
             {
@@ -182,6 +199,13 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
                     a.RepeatOrders++;
                 }
             });
+        }
+
+        // A code the storefront names on the order makes it a coupon order, once, however coupons' CouponRedeemed arrives.
+        if (e.CouponCode is not null && !order.Coupon)
+        {
+            order.Coupon = true;
+            Count(order.OrderedAt, order.Dims, NoCurrency, a => a.CouponOrders++);
         }
 
         if (session is { Converted: false })
@@ -225,6 +249,7 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
                 OrderedAt = e.OccurredAt,
                 Currency = e.Currency ?? "XXX",
                 Amount = e.Amount ?? 0m,
+                NetAmount = e.Amount ?? 0m,
             });
             order.SetDims(dims);
             state.Orders[orderId] = order;
@@ -234,6 +259,7 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             {
                 a.Orders++;
                 a.Revenue += amount;
+                a.GrossRevenue += amount;
                 if (hasPartner)
                 {
                     a.PartnerRevenue += amount;
@@ -251,23 +277,38 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
     }
 
     /// <summary>
-    /// Moves the order, with its flags and money, out of its partner's rows (single and pairs), if it had a partner, into
-    /// <paramref name="partnerId"/>'s. The other rows keep it: only which partner it came through changes.
+    /// Moves the order, with its flags, money and customer counts (when they were counted under its dimensions), out of its
+    /// partner's rows (single and pairs), if it had a partner, into <paramref name="partnerId"/>'s, and makes its customer
+    /// that partner's. The other rows keep it: only which partner it came through changes.
     /// </summary>
     private void MoveToPartner(OrderFact order, Guid partnerId)
     {
         if (order.PartnerId is null)
         {
             // The merchant-wide rows learn that this revenue came through a partner.
-            CountOnly(order.OrderedAt, [(Dimensions.All, "", "")], order.Currency, a => a.PartnerRevenue += order.Amount);
+            CountOnly(order.OrderedAt, [(Dimensions.All, "", "")], order.Currency, a => a.PartnerRevenue += order.NetAmount);
         }
         else
         {
             CountPartnerRows(order, -1);
         }
 
+        if (order.CustomerInPartnerRows)
+        {
+            CountCustomerOrder(order, order.Dims.PartnerRows(), -1);
+        }
+
         order.PartnerId = partnerId;
         CountPartnerRows(order, 1);
+        if (order.CustomerInPartnerRows)
+        {
+            CountCustomerOrder(order, order.Dims.PartnerRows(), 1);
+        }
+
+        if (order.CustomerId is { } customerId && state.Customers.TryGetValue(customerId, out var customer))
+        {
+            customer.PartnerId = partnerId;
+        }
     }
 
     private void CountPartnerRows(OrderFact order, int sign)
@@ -283,13 +324,15 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             a.PromotionMismatches += order.Mismatch ? sign : 0;
             a.RefundedOrders += order.Refunded ? sign : 0;
             a.Refunds += sign * order.Refunds;
+            a.CancelledOrders += order.Cancelled ? sign : 0;
         });
         CountOnly(order.OrderedAt, rows, order.Currency, a =>
         {
-            a.Orders += sign;
-            a.Revenue += sign * order.Amount;
-            a.PartnerRevenue += sign * order.Amount;
-            a.Commission += sign * order.Commission;
+            a.Orders += order.Cancelled ? 0 : sign;
+            a.Revenue += sign * order.NetAmount;
+            a.GrossRevenue += sign * order.Amount;
+            a.PartnerRevenue += sign * order.NetAmount;
+            a.Commission += sign * (order.Commission - order.CommissionReversed);
             a.RefundedAmount += sign * order.RefundedAmount;
         });
     }
@@ -323,13 +366,6 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         order.ReattributedAt = decidedAt;
         if (order.PartnerId != partnerId)
         {
-            if (order.CustomerInPartnerRows)
-            {
-                // The customer's order counts (repeat purchases) go with the order too.
-                CountCustomerOrder(order, order.Dims.PartnerRows(), -1);
-                CountCustomerOrder(order, (order.Dims with { PartnerId = partnerId }).PartnerRows(), 1);
-            }
-
             MoveToPartner(order, partnerId);
         }
 
@@ -370,6 +406,13 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         }
     }
 
+    /// <summary>
+    /// A refund or cancellation of a known order nets its money on the order's period: revenue (and partner revenue) lose
+    /// what was paid back, never more than is left of the order, and the commission what attribution reversed. A
+    /// cancellation takes back all that is left and the order leaves the money rows' order count (so the average order
+    /// value is over orders not cancelled); it stays in <c>orders</c>, the placed orders every rate divides by, and
+    /// counts in <c>cancelledOrders</c>.
+    /// </summary>
     private void Refund(AnalyticsEvent e)
     {
         var amount = e.Amount ?? 0m;
@@ -381,13 +424,29 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             }
 
             var first = !order.Refunded;
+            var cancel = string.Equals(e.Outcome, RefundKinds.Cancellation, StringComparison.OrdinalIgnoreCase) && !order.Cancelled;
+            var sameCurrency = e.Currency is null || e.Currency == order.Currency;
+            var netted = !sameCurrency ? 0m : cancel ? order.NetAmount : Math.Clamp(amount, 0m, order.NetAmount);
+            var reversed = sameCurrency ? e.Commission ?? 0m : 0m;
+            var hasPartner = order.PartnerId is not null;
             order.Refunded = true;
             order.Refunds++;
             order.RefundedAmount += amount;
+            order.NetAmount -= netted;
+            order.Cancelled |= cancel;
+            order.CommissionReversed += reversed;
             Count(order.OrderedAt, order.Dims, NoCurrency, a =>
             {
                 a.Refunds++;
                 a.RefundedOrders += first ? 1 : 0;
+                a.CancelledOrders += cancel ? 1 : 0;
+            });
+            Count(order.OrderedAt, order.Dims, order.Currency, a =>
+            {
+                a.Orders -= cancel ? 1 : 0;
+                a.Revenue -= netted;
+                a.PartnerRevenue -= hasPartner ? netted : 0m;
+                a.Commission -= reversed;
             });
             Count(order.OrderedAt, order.Dims, e.Currency ?? order.Currency, a => a.RefundedAmount += amount);
             return;
@@ -531,12 +590,16 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         }
     }
 
-    private static Dims EventDims(AnalyticsEvent e, SessionFact? session, CustomerFact? customer) => new(
-        e.PartnerId ?? session?.PartnerId,
+    /// <summary>An event's dimensions: its partner is the one it names, else its referral click's, else its session's.</summary>
+    private Dims EventDims(AnalyticsEvent e, SessionFact? session, CustomerFact? customer) => new(
+        e.PartnerId ?? ClickPartner(e) ?? session?.PartnerId,
         e.UtmCampaign ?? session?.Campaign,
         e.UtmSource ?? session?.TrafficSource ?? Dims.Direct,
         e.Touchpoint ?? DefaultTouchpoint(e.Type),
         customer?.Segments ?? []);
+
+    private Guid? ClickPartner(AnalyticsEvent e) =>
+        e.ClickId is { } clickId && state.ClickPartners.TryGetValue(clickId, out var partnerId) ? partnerId : null;
 
     private Dims PartnerDims(AnalyticsEvent e) => new(
         e.PartnerId,

@@ -14,6 +14,9 @@ public sealed class ProjectionState
     public Dictionary<string, CustomerFact> Customers { get; } = new(StringComparer.Ordinal);
     public Dictionary<Guid, ImpressionFact> Impressions { get; } = [];
 
+    /// <summary>The partner of each referral click the batch's storefront events name without a partner.</summary>
+    public Dictionary<Guid, Guid> ClickPartners { get; } = [];
+
     public List<object> Added { get; } = [];
 
     public Dictionary<(string Granularity, string Dimension, string Value, string Value2, DateTime Period, string Currency), KpiAggregate> Deltas { get; } = [];

@@ -1,8 +1,8 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.Kpis;
 using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Analytics.Api.Campaigns;
@@ -39,8 +39,9 @@ public static class CalendarEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        fromDay ??= toDay?.AddDays(1 - MaxDays) ?? CampaignEndpoints.Today(timeProvider, options);
-        toDay ??= fromDay.Value.AddDays(MaxDays - 1);
+        // A default bound stops at the first or last day analytics takes.
+        fromDay ??= toDay is { } end ? Day(end.DayNumber + 1 - MaxDays) : CampaignEndpoints.Today(timeProvider, options);
+        toDay ??= Day(fromDay.Value.DayNumber + MaxDays - 1);
         if (fromDay > toDay)
         {
             errors["from"] = ["'from' must not be after 'to'."];
@@ -48,10 +49,6 @@ public static class CalendarEndpoints
         else if (toDay.Value.DayNumber - fromDay.Value.DayNumber + 1 > MaxDays)
         {
             errors["to"] = [$"A calendar covers at most {MaxDays} days."];
-        }
-        else if (fromDay.Value.Year < ShoppingCalendar.MinYear || toDay.Value.Year > ShoppingCalendar.MaxYear)
-        {
-            errors["from"] = [$"The calendar covers the years {ShoppingCalendar.MinYear} to {ShoppingCalendar.MaxYear}."];
         }
 
         if (errors.Count > 0)
@@ -80,12 +77,15 @@ public static class CalendarEndpoints
             return null;
         }
 
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (KpiDateRange.Parse(text, out var day) is { } error)
         {
-            return day;
+            errors[name] = [error];
+            return null;
         }
 
-        errors[name] = ["Use a date formatted yyyy-MM-dd."];
-        return null;
+        return day;
     }
+
+    private static DateOnly Day(int dayNumber) =>
+        DateOnly.FromDayNumber(Math.Clamp(dayNumber, KpiDateRange.MinDay.DayNumber, KpiDateRange.MaxDay.DayNumber));
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using PartnerMesh.Analytics.Api.Aggregation;
 using PartnerMesh.Analytics.Api.Infrastructure;
 using PartnerMesh.Analytics.Api.Infrastructure.Configurations;
+using PartnerMesh.Analytics.Api.Kpis;
 using PartnerMesh.Analytics.Api.Reporting;
 using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults.Security;
@@ -279,8 +280,11 @@ public static class CampaignEndpoints
         }
 
         var today = Today(timeProvider, options);
-        var to = campaign.EndsOn < today ? campaign.EndsOn : (today < campaign.StartsOn ? campaign.StartsOn : today);
-        var report = await reader.ReportAsync(Granularities.Day, Dimensions.Campaign, campaign.Code, campaign.StartsOn, to, cancellationToken);
+        // Saving bounds a campaign's dates; one saved before that is reported within the bounds.
+        var (starts, ends) = (Bounded(campaign.StartsOn), Bounded(campaign.EndsOn));
+        var to = ends < today ? ends : (today < starts ? starts : today);
+        // Campaign values are kept lower-case (utm_campaign is matched in any case).
+        var report = await reader.ReportAsync(Granularities.Day, Dimensions.Campaign, campaign.Code.ToLowerInvariant(), starts, to, cancellationToken);
         var kpis = report.Totals[0].Kpis;
         var money = (currency ?? CurrencyOf(campaign)).ToUpperInvariant();
         var sales = kpis.Sales.FirstOrDefault(s => s.Currency == money);
@@ -310,8 +314,11 @@ public static class CampaignEndpoints
                 return new TargetResult(target.Key, target.Value, actual, met, lower);
             })
             .ToList();
-        return TypedResults.Ok(new CampaignReport(ToResponse(campaign, today), campaign.StartsOn, to, money, kpis, targets));
+        return TypedResults.Ok(new CampaignReport(ToResponse(campaign, today), starts, to, money, kpis, targets));
     }
+
+    private static DateOnly Bounded(DateOnly day) =>
+        day < KpiDateRange.MinDay ? KpiDateRange.MinDay : day > KpiDateRange.MaxDay ? KpiDateRange.MaxDay : day;
 
     private static Dictionary<string, string[]> Validate(SaveCampaignRequest request)
     {
@@ -330,13 +337,21 @@ public static class CampaignEndpoints
         {
             errors["startsOn"] = ["Required (yyyy-MM-dd)."];
         }
+        else if (KpiDateRange.Check(request.StartsOn.Value) is { } error)
+        {
+            errors["startsOn"] = [error];
+        }
 
         if (request.EndsOn is null)
         {
             errors["endsOn"] = ["Required (yyyy-MM-dd)."];
         }
+        else if (KpiDateRange.Check(request.EndsOn.Value) is { } error)
+        {
+            errors["endsOn"] = [error];
+        }
 
-        if (request is { StartsOn: { } s, EndsOn: { } e })
+        if (request is { StartsOn: { } s, EndsOn: { } e } && !errors.ContainsKey("startsOn") && !errors.ContainsKey("endsOn"))
         {
             if (e < s)
             {
@@ -422,13 +437,13 @@ public static class CampaignEndpoints
 
     private static DateOnly? ParseDay(string text, string name, Dictionary<string, string[]> errors)
     {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (KpiDateRange.Parse(text, out var day) is { } error)
         {
-            return day;
+            errors[name] = [error];
+            return null;
         }
 
-        errors[name] = ["Use a date formatted yyyy-MM-dd."];
-        return null;
+        return day;
     }
 
     private static string EncodeCursor(Campaign campaign) =>

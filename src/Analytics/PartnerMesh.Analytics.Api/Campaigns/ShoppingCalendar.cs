@@ -1,4 +1,5 @@
 using System.Globalization;
+using PartnerMesh.Analytics.Api.Kpis;
 
 namespace PartnerMesh.Analytics.Api.Campaigns;
 
@@ -7,8 +8,8 @@ public sealed record KeyShoppingDay(DateOnly Date, string Key, string Name, bool
 /// <summary>The key shopping days of a range: the built-in ones computed per year, plus the merchant's own (options).</summary>
 public static class ShoppingCalendar
 {
-    /// <summary>Years the built-in rules hold for (the Gregorian computus starts in 1583).</summary>
-    public const int MinYear = 1583, MaxYear = 9998;
+    /// <summary>Years the built-in rules hold for (the Gregorian computus starts in 1583): analytics' bounds on every date.</summary>
+    public const int MinYear = KpiDateRange.MinYear, MaxYear = KpiDateRange.MaxYear;
 
     public static IReadOnlyList<KeyShoppingDay> Between(DateOnly from, DateOnly to, ShoppingCalendarOptions options)
     {

@@ -99,3 +99,10 @@ public static class EventTypes
         AddToCart, RemoveFromCart, CheckoutStarted,
     };
 }
+
+/// <summary>The kinds of <see cref="EventTypes.RefundRecorded"/> (in <see cref="AnalyticsEvent.Outcome"/>).</summary>
+public static class RefundKinds
+{
+    public const string Refund = "refund";
+    public const string Cancellation = "cancellation";
+}

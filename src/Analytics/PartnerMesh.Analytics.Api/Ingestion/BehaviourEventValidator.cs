@@ -122,7 +122,7 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
             PartnerId = request.PartnerId,
             UtmSource = Blank(request.UtmSource)?.ToLowerInvariant(),
             UtmMedium = Blank(request.UtmMedium)?.ToLowerInvariant(),
-            UtmCampaign = Blank(request.UtmCampaign),
+            UtmCampaign = Blank(request.UtmCampaign)?.ToLowerInvariant(),
             Touchpoint = Blank(request.Touchpoint)?.ToLowerInvariant(),
             CouponCode = Blank(request.CouponCode),
         }, null);

@@ -111,7 +111,7 @@ public sealed class LogSurveyShownConsumer(AnalyticsDbContext db, AggregationSig
         VisitorId = m.VisitorId,
         CustomerId = m.CustomerId,
         PartnerId = m.PartnerId,
-        UtmCampaign = m.CampaignId,
+        UtmCampaign = m.CampaignId?.ToLowerInvariant(),
         UtmSource = m.TrafficSource?.ToLowerInvariant(),
         Touchpoint = m.Touchpoint.ToLowerInvariant(),
     });
@@ -129,13 +129,14 @@ public sealed class LogSurveyResponseConsumer(AnalyticsDbContext db, Aggregation
         CustomerId = m.CustomerId,
         OrderId = m.OrderId,
         PartnerId = m.PartnerId,
-        UtmCampaign = m.CampaignId,
+        UtmCampaign = m.CampaignId?.ToLowerInvariant(),
         UtmSource = m.TrafficSource?.ToLowerInvariant(),
         Touchpoint = m.Touchpoint.ToLowerInvariant(),
         NpsScore = m.NpsScore is >= 0 and <= 10 ? m.NpsScore : null,
     });
 }
 
+/// <summary>A refund or cancellation: nets the order's revenue and, by what attribution reversed, its commission.</summary>
 public sealed class LogRefundRecordedConsumer(AnalyticsDbContext db, AggregationSignal signal, TimeProvider timeProvider)
     : EventLogConsumer<RefundRecorded>(db, signal, timeProvider)
 {
@@ -155,8 +156,9 @@ public sealed class LogRefundRecordedConsumer(AnalyticsDbContext db, Aggregation
 /// <summary>
 /// Attribution moved an order's credit to another partner. Logged under the reattribution's own identity (the
 /// conversion, the new partner and when it was decided), at the order's time, so the aggregator moves the order in the
-/// order's period. Commission: analytics counts an order's commission from <c>ConversionAttributed</c> and this event
-/// only (it does not consume <c>CommissionBooked</c> / <c>CommissionReversed</c>), so nothing is counted twice.
+/// order's period. Commission: analytics counts an order's commission from <c>ConversionAttributed</c>, this event and
+/// <c>RefundRecorded.CommissionReversed</c> only (it does not consume <c>CommissionBooked</c> / <c>CommissionReversed</c>),
+/// so nothing is counted twice.
 /// </summary>
 public sealed class LogConversionReattributedConsumer(AnalyticsDbContext db, AggregationSignal signal, TimeProvider timeProvider)
     : EventLogConsumer<ConversionReattributed>(db, signal, timeProvider)

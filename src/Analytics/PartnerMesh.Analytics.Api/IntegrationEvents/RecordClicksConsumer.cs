@@ -37,7 +37,7 @@ public sealed class RecordClicksConsumer(AnalyticsDbContext db, AnalyticsMetrics
                 VisitorId = click.VisitorId,
                 UtmSource = click.UtmSource?.ToLowerInvariant(),
                 UtmMedium = click.UtmMedium?.ToLowerInvariant(),
-                UtmCampaign = click.UtmCampaign,
+                UtmCampaign = click.UtmCampaign?.ToLowerInvariant(),
             }))], now, ct);
         });
 

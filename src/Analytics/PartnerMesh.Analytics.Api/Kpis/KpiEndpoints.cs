@@ -91,12 +91,9 @@ public static class KpiEndpoints
         string? day, AnalyticsDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var reportDay = KpiStore.UtcDay(timeProvider.GetUtcNow());
-        if (day is not null && !KpiDateRange.TryParseDay(day, out reportDay))
+        if (day is not null && KpiDateRange.Parse(day, out reportDay) is { } error)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["day"] = [$"Use a date formatted {KpiDateRange.DateFormat}."],
-            });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["day"] = [error] });
         }
 
         await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);

@@ -14,7 +14,7 @@ public static class KpiCsv
         "promotion_orders", "promotion_redemption_rate", "promotion_mismatches", "promotion_error_rate", "customer_orders",
         "repeat_orders", "repeat_purchase_rate", "surveys_shown", "survey_responses", "survey_response_rate", "nps_responses",
         "nps", "refunded_orders", "refund_rate", "currency", "currency_orders", "revenue", "average_order_value", "commission",
-        "refunded_amount", "partner_revenue_contribution", "revenue_share",
+        "refunded_amount", "partner_revenue_contribution", "revenue_share", "gross_revenue", "cancelled_orders",
     ];
 
     /// <summary>A two-dimension report names each dimension and its value: <c>dimension,value,dimension2,value2</c>.</summary>
@@ -40,13 +40,13 @@ public static class KpiCsv
             ];
             if (k.Sales.Count == 0)
             {
-                AppendLine(csv, [.. common, null, null, null, null, null, null, null, null]);
+                AppendLine(csv, [.. common, null, null, null, null, null, null, null, null, null, k.CancelledOrders]);
             }
 
             foreach (var money in k.Sales)
             {
                 AppendLine(csv, [.. common, money.Currency, money.Orders, money.Revenue, money.AverageOrderValue, money.Commission,
-                    money.RefundedAmount, money.PartnerRevenueContribution, money.RevenueShare]);
+                    money.RefundedAmount, money.PartnerRevenueContribution, money.RevenueShare, money.GrossRevenue, k.CancelledOrders]);
             }
         }
 

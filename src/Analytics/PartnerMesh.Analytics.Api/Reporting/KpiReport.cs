@@ -34,6 +34,7 @@ public sealed record KpiFigures(
     long AttributedOrders,
     long RefundedOrders,
     long Refunds,
+    long CancelledOrders,
     decimal? ConversionRate,
     decimal? CartAbandonmentRate,
     decimal? CartRecoveryRate,
@@ -47,12 +48,18 @@ public sealed record KpiFigures(
     IReadOnlyList<CurrencyFigures> Sales,
     bool SurveyFiguresSuppressed = false);
 
-/// <summary>Money of one currency. <see cref="RevenueShare"/>: this row's revenue over the merchant's (partner rows);
-/// <see cref="PartnerRevenueContribution"/>: revenue through partners over all revenue.</summary>
+/// <summary>
+/// Money of one currency. <see cref="Revenue"/> is net (order totals less refunds and cancellations),
+/// <see cref="GrossRevenue"/> the totals as placed; <see cref="Orders"/> the orders not cancelled, so
+/// <see cref="AverageOrderValue"/> is net revenue over them; <see cref="Commission"/> is net of reversals.
+/// <see cref="RevenueShare"/>: this row's revenue over the merchant's (partner rows);
+/// <see cref="PartnerRevenueContribution"/>: revenue through partners over all revenue.
+/// </summary>
 public sealed record CurrencyFigures(
     string Currency,
     long Orders,
     decimal Revenue,
+    decimal GrossRevenue,
     decimal? AverageOrderValue,
     decimal Commission,
     decimal RefundedAmount,
@@ -94,6 +101,7 @@ public static class KpiFigureBuilder
                     group.Key,
                     money.Orders,
                     money.Revenue,
+                    money.GrossRevenue,
                     KpiRates.AverageOrderValueOrNull(money.Revenue, money.Orders),
                     money.Commission,
                     money.RefundedAmount,
@@ -109,7 +117,7 @@ public static class KpiFigureBuilder
             counts.Clicks, counts.Orders, counts.CustomerOrders, counts.FirstOrders, counts.RepeatOrders, counts.Carts,
             counts.AbandonedCarts, counts.RecoveredCarts, counts.CouponOrders, counts.VerifiedOrders, counts.PromotionOrders,
             counts.PromotionMismatches, counts.SurveysShown, counts.SurveyResponses, counts.NpsResponses, counts.AttributedOrders,
-            counts.RefundedOrders, counts.Refunds,
+            counts.RefundedOrders, counts.Refunds, counts.CancelledOrders,
             ConversionRate: KpiRates.Ratio(counts.ConvertedSessions, counts.Sessions),
             CartAbandonmentRate: KpiRates.Ratio(counts.AbandonedCarts, counts.Carts),
             CartRecoveryRate: KpiRates.Ratio(counts.RecoveredCarts, counts.AbandonedCarts),
@@ -155,7 +163,9 @@ public static class KpiFigureBuilder
             sum.AttributedOrders += row.AttributedOrders;
             sum.RefundedOrders += row.RefundedOrders;
             sum.Refunds += row.Refunds;
+            sum.CancelledOrders += row.CancelledOrders;
             sum.Revenue += row.Revenue;
+            sum.GrossRevenue += row.GrossRevenue;
             sum.PartnerRevenue += row.PartnerRevenue;
             sum.Commission += row.Commission;
             sum.RefundedAmount += row.RefundedAmount;

@@ -1,10 +1,10 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Analytics.Api.Aggregation;
 using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.Kpis;
 using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Analytics.Api.Reporting;
@@ -13,6 +13,9 @@ public static class ReportingEndpoints
 {
     public const int MaxDays = 366;
     public const int MaxHourDays = 31;
+
+    /// <summary>The dimensions whose values ingestion lower-cases (<c>utm_campaign</c>, <c>utm_source</c>, touchpoint).</summary>
+    private static readonly HashSet<string> LowerCased = new(StringComparer.Ordinal) { Dimensions.Campaign, Dimensions.TrafficSource, Dimensions.Touchpoint };
 
     public static RouteGroupBuilder MapReportingEndpoints(this IEndpointRouteBuilder app)
     {
@@ -138,16 +141,16 @@ public static class ReportingEndpoints
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), options.Value.TimeZone()).DateTime);
         var maxDays = granularity == Granularities.Hour ? MaxHourDays : MaxDays;
         DateOnly fromDay = default, toDay = today;
-        if (to is not null && !TryParseDay(to, out toDay))
+        if (to is not null && KpiDateRange.Parse(to, out toDay) is { } toError)
         {
-            errors["to"] = ["Use a date formatted yyyy-MM-dd."];
+            errors["to"] = [toError];
         }
 
-        if (from is not null && !TryParseDay(from, out fromDay))
+        if (from is not null && KpiDateRange.Parse(from, out fromDay) is { } fromError)
         {
-            errors["from"] = ["Use a date formatted yyyy-MM-dd."];
+            errors["from"] = [fromError];
         }
-        else if (from is null)
+        else if (from is null && !errors.ContainsKey("to"))
         {
             fromDay = toDay.AddDays(granularity == Granularities.Hour ? 0 : -29);
         }
@@ -213,6 +216,11 @@ public static class ReportingEndpoints
             value = Guid.TryParse(value, out var asGuid) ? asGuid.ToString() : value;
         }
 
+        // Campaign, traffic source and touchpoint values are lower-cased when events are taken in: match them in any case.
+        var (first, second) = pair ?? (dimension, "");
+        value = LowerCased.Contains(first) ? value?.ToLowerInvariant() : value;
+        value2 = LowerCased.Contains(second) ? value2?.ToLowerInvariant() : value2;
+
         var report = await reader.ReportAsync(granularity, dimension, value, value2, fromDay, toDay, cancellationToken);
         if (!isAdmin)
         {
@@ -277,9 +285,6 @@ public static class ReportingEndpoints
             ? $"'{names[0]}' and '{names[1]}' are not kept together; pairs are any two of: {string.Join(", ", Dimensions.Pairable)}."
             : null;
     }
-
-    private static bool TryParseDay(string text, out DateOnly day) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
 
     private static string Short(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

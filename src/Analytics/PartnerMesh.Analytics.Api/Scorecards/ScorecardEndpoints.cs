@@ -1,10 +1,10 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Analytics.Api.Aggregation;
 using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.Kpis;
 using PartnerMesh.Analytics.Api.Reporting;
 using PartnerMesh.ServiceDefaults.Security;
 
@@ -88,13 +88,13 @@ public static class ScorecardEndpoints
         DateOnly? start = null;
         if (partnershipStart is not null)
         {
-            if (DateOnly.TryParseExact(partnershipStart, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            if (KpiDateRange.Parse(partnershipStart, out var parsed) is { } error)
             {
-                start = parsed;
+                errors["partnershipStart"] = [error];
             }
             else
             {
-                errors["partnershipStart"] = ["Use a date formatted yyyy-MM-dd."];
+                start = parsed;
             }
         }
 
@@ -184,14 +184,14 @@ public static class ScorecardEndpoints
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         toDay = today;
         fromDay = today.AddDays(-29);
-        if (to is not null && !DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out toDay))
+        if (to is not null && KpiDateRange.Parse(to, out toDay) is { } toError)
         {
-            errors["to"] = ["Use a date formatted yyyy-MM-dd."];
+            errors["to"] = [toError];
         }
 
-        if (from is not null && !DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out fromDay))
+        if (from is not null && KpiDateRange.Parse(from, out fromDay) is { } fromError)
         {
-            errors["from"] = ["Use a date formatted yyyy-MM-dd."];
+            errors["from"] = [fromError];
         }
         else if (from is null && errors.Count == 0)
         {

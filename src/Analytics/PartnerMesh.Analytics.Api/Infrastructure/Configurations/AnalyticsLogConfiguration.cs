@@ -69,7 +69,9 @@ public sealed class OrderFactConfiguration : IEntityTypeConfiguration<OrderFact>
         builder.HasKey(fact => fact.OrderId).HasName("PK_orders");
         builder.Ignore(fact => fact.Dims);
         builder.Property(fact => fact.Amount).HasColumnType("numeric(20,4)");
+        builder.Property(fact => fact.NetAmount).HasColumnType("numeric(20,4)");
         builder.Property(fact => fact.Commission).HasColumnType("numeric(20,4)");
+        builder.Property(fact => fact.CommissionReversed).HasColumnType("numeric(20,4)");
         builder.Property(fact => fact.RefundedAmount).HasColumnType("numeric(20,4)");
     }
 }

@@ -253,6 +253,10 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("attributed_orders");
 
+                    b.Property<long>("CancelledOrders")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cancelled_orders");
+
                     b.Property<long>("Carts")
                         .HasColumnType("bigint")
                         .HasColumnName("carts");
@@ -284,6 +288,10 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                     b.Property<long>("FirstOrders")
                         .HasColumnType("bigint")
                         .HasColumnName("first_orders");
+
+                    b.Property<decimal>("GrossRevenue")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("gross_revenue");
 
                     b.Property<long>("NpsDetractors")
                         .HasColumnType("bigint")
@@ -393,9 +401,17 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("campaign");
 
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cancelled");
+
                     b.Property<decimal>("Commission")
                         .HasColumnType("numeric(20,4)")
                         .HasColumnName("commission");
+
+                    b.Property<decimal>("CommissionReversed")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("commission_reversed");
 
                     b.Property<bool>("Coupon")
                         .HasColumnType("boolean")
@@ -425,6 +441,10 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                     b.Property<bool>("Mismatch")
                         .HasColumnType("boolean")
                         .HasColumnName("mismatch");
+
+                    b.Property<decimal>("NetAmount")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("net_amount");
 
                     b.Property<DateTimeOffset>("OrderedAt")
                         .HasColumnType("timestamp with time zone")

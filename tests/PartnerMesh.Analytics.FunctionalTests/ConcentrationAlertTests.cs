@@ -1,0 +1,73 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Analytics.Api.Ingestion;
+using PartnerMesh.Analytics.Api.Scorecards;
+using PartnerMesh.Contracts.Analytics;
+using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Analytics.FunctionalTests;
+
+/// <summary>
+/// A partner's revenue share passing the threshold is flagged, and <c>PartnerConcentrationRiskDetected</c> published,
+/// within seconds of the orders being counted — not at the next periodic check (an hour in this factory) — and the flag
+/// clears as quickly when a refund takes the share back down.
+/// </summary>
+public class ConcentrationAlertTests(HourlyConcentrationCheckApiFactory factory) : IClassFixture<HourlyConcentrationCheckApiFactory>
+{
+    private static readonly TimeSpan WithinSeconds = TimeSpan.FromSeconds(10);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task PartnerShareAboveTheThreshold_IsFlaggedAndPublishedWithinSeconds_AndClearedByARefund()
+    {
+        // The first share may meet the check the worker runs when it starts; the second can only meet one a revenue change asked for.
+        await OrdersAsync(Guid.NewGuid(), "XCA");
+        var partner = Guid.NewGuid();
+        var order = await OrdersAsync(partner, "XCB");
+
+        var published = await Eventually.GetAsync(
+            async () => (await factory.QueryDbAsync(db => db.Set<OutboxMessage>().AsNoTracking()
+                    .Where(m => m.MessageUrn == "urn:message:partnermesh:analytics:partner-concentration-risk-detected:v1").ToListAsync(Ct)))
+                .Select(m => JsonSerializer.Deserialize<PartnerConcentrationRiskDetected>(m.Payload, EventLog.Json)!)
+                .SingleOrDefault(m => m.PartnerId == partner),
+            WithinSeconds,
+            "the alert should be published within seconds");
+        Assert.Equal(("XCB", 900m, 1000m, 0.9m), (published.Currency, published.PartnerRevenue, published.TotalRevenue, published.RevenueShare));
+
+        await factory.PublishAsync(new RefundRecorded
+        {
+            EventId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow, RefundId = "r-" + order, OrderId = order, Kind = "refund", Amount = 900m,
+            Currency = "XCB", IsFullRefund = true, RefundedAt = DateTimeOffset.UtcNow, PartnerId = partner, CommissionReversed = 0m,
+        });
+
+        await Eventually.UntilAsync(async () => (await ScorecardAsync(partner)).ConcentrationFlags.Count == 0, WithinSeconds, "the refund should clear the flag");
+    }
+
+    /// <summary>A 900 order through the partner and a 100 one without, today, in a currency of their own; waits for the partner's flag.</summary>
+    private async Task<string> OrdersAsync(Guid partner, string currency)
+    {
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var order = $"big-{partner}";
+        var big = Behaviour.Event(EventTypes.OrderCompleted, at, order: order, amount: 900m, partner: partner);
+        var small = Behaviour.Event(EventTypes.OrderCompleted, at, order: $"small-{partner}", amount: 100m);
+        (big["currency"], small["currency"]) = (currency, currency);
+        await factory.IngestAsync([big, small], Ct);
+
+        var flag = await Eventually.GetAsync(
+            async () => (await ScorecardAsync(partner)).ConcentrationFlags.SingleOrDefault(),
+            WithinSeconds,
+            $"{partner} should be flagged in {currency} within seconds");
+        Assert.Equal((currency, 0.9m, true), (flag.Currency, flag.RevenueShare, flag.Flagged));
+        return order;
+    }
+
+    private async Task<Scorecard> ScorecardAsync(Guid partner) =>
+        await (await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).GetAsync($"/api/analytics/partners/{partner}/scorecard", Ct))
+            .ShouldBeAsync<Scorecard>(HttpStatusCode.OK);
+}
