@@ -6,28 +6,35 @@ namespace PartnerMesh.ServiceDefaults.WebApi;
 
 /// <summary>
 /// Malformed JSON, wrong types and over-long bodies surface as <see cref="BadHttpRequestException"/>; they are the
-/// caller's fault, so they become 4xx problem details with the exception's own status (400, 413), never a 500.
+/// caller's fault, so they become 4xx problem details with the exception's own status (400, 413), never a 500. So does a
+/// body System.Text.Json cannot read for want of a type discriminator (<see cref="UnreadableJsonBody"/>).
 /// Other exceptions get the status <see cref="ExceptionStatusCodes"/> picks (503 for an unreachable store, else 500).
 /// </summary>
 internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not BadHttpRequestException badRequest)
+        var (status, detail) = exception switch
+        {
+            BadHttpRequestException badRequest => (badRequest.StatusCode, badRequest.Message),
+            _ when UnreadableJsonBody.Detail(exception) is { } unreadable => (StatusCodes.Status400BadRequest, unreadable),
+            _ => (0, null),
+        };
+        if (status == 0)
         {
             return false;
         }
 
-        httpContext.Response.StatusCode = badRequest.StatusCode;
+        httpContext.Response.StatusCode = status;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
             ProblemDetails = new ProblemDetails
             {
-                Status = badRequest.StatusCode,
-                Title = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge ? RequestBodyLimitMiddleware.TooLargeTitle : "Bad request",
-                Detail = badRequest.Message,
+                Status = status,
+                Title = status == StatusCodes.Status413PayloadTooLarge ? RequestBodyLimitMiddleware.TooLargeTitle : "Bad request",
+                Detail = detail,
             },
         });
     }

@@ -19,6 +19,8 @@ public static class ExceptionStatusCodes
             {
                 case BadHttpRequestException badRequest:
                     return badRequest.StatusCode;
+                case NotSupportedException when UnreadableJsonBody.Detail(current) is not null:
+                    return StatusCodes.Status400BadRequest;
                 case DbException { IsTransient: true } or TimeoutException or SocketException or ServiceStoppingException:
                     return StatusCodes.Status503ServiceUnavailable;
             }

@@ -61,6 +61,10 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
     [InlineData("""{"definition":{"name":"x","action":{"type":"percentOffItems","percent":"ten"}}}""")]
     [InlineData("""{"definition":{"name":"x","action":{"type":"freeShipping"},"unknownField":1}}""")]
     [InlineData("""{"definition":{"name":"x","action":{"type":"freeShipping"}""")]
+    [InlineData("""{"definition":{"name":"x","action":{}}}""")]
+    [InlineData("""{"definition":{"name":"x","action":{"percent":10}}}""")]
+    [InlineData("""{"definition":{"name":"x","conditions":[{}],"action":{"type":"freeShipping"}}}""")]
+    [InlineData("""{"definition":{"name":"x","conditions":[{"min":10}],"action":{"type":"freeShipping"}}}""")]
     public async Task Create_MalformedOrUnknownShape_Returns400(string body)
     {
         var response = await _admin.PostAsync("/api/promotions/definitions", Json(body), Ct);

@@ -33,6 +33,7 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         _app.UseWebApiDefaults();
         _app.MapDefaultEndpoints();
         _app.MapPost("/echo", (EchoRequest request) => TypedResults.Ok(request));
+        _app.MapPost("/drawings", (Drawing drawing) => TypedResults.Ok(drawing.Shapes.Count));
         _app.MapGet("/bad-request", IResult () => throw new BadHttpRequestException("Unreadable input."));
         _app.MapGet("/database-down", IResult () => throw new InvalidOperationException("EF wrapper", new StoreException(isTransient: true)));
         _app.MapGet("/stopping", IResult () => throw new ServiceStoppingException("the writer has stopped"));
@@ -68,6 +69,30 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
 
         // Outside Development, minimal APIs answer 400 themselves and status code pages writes the problem.
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("{\"shapes\":[{}]}")]
+    [InlineData("{\"shapes\":[{\"radius\":2}]}")]
+    [InlineData("{\"shapes\":[{\"type\":\"circle\",\"radius\":1},{\"radius\":2}]}")]
+    public async Task Post_PolymorphicObjectWithoutItsType_Returns400ProblemNamingThePath(string body)
+    {
+        var response = await _client.PostAsync("/drawings", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("$.shapes[", problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("'type'", problem.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(nameof(Shape), problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"shapes\":[{\"type\":\"circle\",\"radius\":1}]}", HttpStatusCode.OK)]
+    [InlineData("{\"shapes\":[{\"type\":\"square\",\"side\":1}]}", HttpStatusCode.BadRequest)]
+    public async Task Post_PolymorphicObjectWithAKnownOrUnknownType_IsReadOrRefused(string body, HttpStatusCode expected)
+    {
+        var response = await _client.PostAsync("/drawings", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(expected, response.StatusCode);
     }
 
     [Fact]
@@ -144,3 +169,11 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         public override bool IsTransient => isTransient;
     }
 }
+
+[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Circle), "circle")]
+public abstract record Shape;
+
+public sealed record Circle(double Radius) : Shape;
+
+public sealed record Drawing(IReadOnlyList<Shape> Shapes);
