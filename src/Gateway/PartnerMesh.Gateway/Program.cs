@@ -3,6 +3,7 @@ using PartnerMesh.Gateway.ApiKeys;
 using PartnerMesh.Gateway.Commands;
 using PartnerMesh.Gateway.Extensions;
 using PartnerMesh.Gateway.Infrastructure;
+using PartnerMesh.Gateway.OpenApi;
 using PartnerMesh.ServiceDefaults;
 
 if (await MigrationCommand.RunIfRequestedAsync<GatewayDbContext>(args, ResourceNames.GatewayDb))
@@ -29,5 +30,6 @@ app.UseUnmatchedApiAuthorization();
 app.UseGatewayRateLimiting();
 app.MapDefaultEndpoints();
 app.MapApiKeyEndpoints();
+app.MapPublicApiDocument();
 app.MapGatewayProxy();
 app.Run();

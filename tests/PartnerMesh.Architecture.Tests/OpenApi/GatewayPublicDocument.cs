@@ -55,6 +55,7 @@ internal static class GatewayPublicDocument
             ["components"] = new JsonObject
             {
                 ["schemas"] = schemas,
+                ["headers"] = HeaderComponents(),
                 ["securitySchemes"] = new JsonObject
                 {
                     [PartnerMeshOpenApi.ApiKeyScheme] = documents[ResourceNames.Gateway]["components"]!["securitySchemes"]![PartnerMeshOpenApi.ApiKeyScheme]!.DeepClone(),
@@ -122,8 +123,8 @@ internal static class GatewayPublicDocument
 
     /// <summary>
     /// The gateway's rate limiter answers every routed request with the <c>RateLimit-*</c> headers (authentication and
-    /// authorization failures come first and carry none) and a 429 with <c>Retry-After</c>; declared inline on every
-    /// operation, as the gateway's own document does (docs/api.md, "Rate limits").
+    /// authorization failures come first and carry none) and a 429 with <c>Retry-After</c>; every operation's responses
+    /// reference the headers declared once in <c>components/headers</c> (docs/api.md, "Rate limits").
     /// </summary>
     private static void AddRateLimitHeaders(JsonObject responses)
     {
@@ -140,17 +141,25 @@ internal static class GatewayPublicDocument
                 concrete["headers"] = headers;
             }
 
-            foreach (var (name, description) in RateLimitHeaders)
+            foreach (var (name, _) in RateLimitHeaders)
             {
-                headers.TryAdd(name, IntegerHeader(description));
+                headers.TryAdd(name, HeaderReference(name));
             }
 
             if (status == "429")
             {
-                headers.TryAdd("Retry-After", IntegerHeader("Seconds to wait before retrying: the rest of the window."));
+                headers.TryAdd(RetryAfter.Name, HeaderReference(RetryAfter.Name));
             }
         }
     }
+
+    private static readonly (string Name, string Description) RetryAfter = ("Retry-After", "Seconds to wait before retrying: the rest of the window.");
+
+    /// <summary>The rate-limit headers once, in <c>components/headers</c>, for every operation to reference.</summary>
+    private static JsonObject HeaderComponents() =>
+        new([.. RateLimitHeaders.Append(RetryAfter).Select(header => KeyValuePair.Create(header.Name, (JsonNode?)IntegerHeader(header.Description)))]);
+
+    private static JsonObject HeaderReference(string name) => new() { ["$ref"] = "#/components/headers/" + name };
 
     private static JsonObject IntegerHeader(string description) => new() { ["description"] = description, ["schema"] = new JsonObject { ["type"] = "integer" } };
 
