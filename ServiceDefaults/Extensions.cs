@@ -55,6 +55,11 @@ public static class Extensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            if (context.ProblemDetails.Detail is null && context.HttpContext.Items.TryGetValue(PartnerMesh.ServiceDefaults.WebApi.NulEscapeGuardStream.DetailKey, out var detail))
+            {
+                context.ProblemDetails.Detail = detail as string;
+            }
+
             context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier);
         });
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -18,6 +18,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         {
             BadHttpRequestException badRequest => (badRequest.StatusCode, badRequest.Message),
             _ when UnreadableJsonBody.Detail(exception) is { } unreadable => (StatusCodes.Status400BadRequest, unreadable),
+            _ when ExceptionStatusCodes.IsUnstorableText(exception) => (StatusCodes.Status400BadRequest, WebApiOptions.NulCharacterDetail),
             _ => (0, null),
         };
         if (status == 0)

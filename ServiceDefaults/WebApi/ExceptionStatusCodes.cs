@@ -11,6 +11,10 @@ namespace PartnerMesh.ServiceDefaults.WebApi;
 /// </summary>
 public static class ExceptionStatusCodes
 {
+    /// <summary>PostgreSQL's "invalid byte sequence" (a NUL character in text): the input's fault, wherever it came from
+    /// (a query string, a header), and nothing was written.</summary>
+    public const string UnstorableText = "22021";
+
     public static int For(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
@@ -21,11 +25,26 @@ public static class ExceptionStatusCodes
                     return badRequest.StatusCode;
                 case NotSupportedException when UnreadableJsonBody.Detail(current) is not null:
                     return StatusCodes.Status400BadRequest;
+                case DbException { SqlState: UnstorableText }:
+                    return StatusCodes.Status400BadRequest;
                 case DbException { IsTransient: true } or TimeoutException or SocketException or ServiceStoppingException:
                     return StatusCodes.Status503ServiceUnavailable;
             }
         }
 
         return StatusCodes.Status500InternalServerError;
+    }
+
+    public static bool IsUnstorableText(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is DbException { SqlState: UnstorableText })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

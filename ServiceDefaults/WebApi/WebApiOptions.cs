@@ -22,6 +22,14 @@ public sealed class WebApiOptions
     /// </summary>
     public IList<string> TrustedProxyNetworks { get; } = [];
 
+    /// <summary>
+    /// Whether JSON request bodies are refused (400) when a string in them holds the NUL character (<c>\u0000</c>), which
+    /// PostgreSQL cannot store: true for services; false for the gateway, which passes bodies on to the services unread.
+    /// </summary>
+    public bool RejectNulInJsonBodies { get; set; } = true;
+
     /// <summary>The problem detail for a body above <paramref name="limit"/>, the same from every check.</summary>
     public static string TooLargeDetail(long limit) => $"Request bodies are limited to {limit} bytes.";
+
+    public const string NulCharacterDetail = "Text cannot contain the NUL character (\\u0000).";
 }

@@ -38,6 +38,7 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         _app.MapGet("/database-down", IResult () => throw new InvalidOperationException("EF wrapper", new StoreException(isTransient: true)));
         _app.MapGet("/stopping", IResult () => throw new ServiceStoppingException("the writer has stopped"));
         _app.MapGet("/database-bug", IResult () => throw new StoreException(isTransient: false));
+        _app.MapGet("/database-nul", IResult () => throw new InvalidOperationException("EF wrapper", new StoreException(isTransient: false, sqlState: "22021")));
         _app.MapPost("/raw", async (HttpRequest request, CancellationToken cancellationToken) =>
         {
             using var reader = new StreamReader(request.Body);
@@ -93,6 +94,45 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         var response = await _client.PostAsync("/drawings", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{\"text\":\"a\\u0000b\",\"count\":1}")]
+    [InlineData("{\"text\":\"\\u0000\",\"count\":1}")]
+    [InlineData("{\"text\":\"\\\\\\u0000\",\"count\":1}")]
+    public async Task Post_JsonStringWithNul_Returns400Problem_BeforeTheEndpoint(string body)
+    {
+        var response = await _client.PostAsync("/echo", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(WebApiOptions.NulCharacterDetail, problem.Detail);
+    }
+
+    [Theory]
+    [InlineData("{\"text\":\"\\\\u0000\",\"count\":1}", "\\u0000")]
+    [InlineData("{\"text\":\"\\u0001\\u00000x\",\"count\":1}", null)]
+    [InlineData("{\"text\":\"\\u00e9\\\"u0000\",\"count\":1}", "é\"u0000")]
+    public async Task Post_JsonStringWithTextThatOnlyLooksLikeNul_IsRead(string body, string? expected)
+    {
+        var response = await _client.PostAsync("/echo", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+
+        if (expected is null)
+        {
+            await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest); // \u0000 after \u0001 is NUL
+            return;
+        }
+
+        var echoed = await response.Content.ReadFromJsonAsync<EchoRequest>(Ct);
+        Assert.Equal(expected, echoed!.Text);
+    }
+
+    [Fact]
+    public async Task DatabaseRefusingNulText_Returns400Problem()
+    {
+        var response = await _client.GetAsync("/database-nul", Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(WebApiOptions.NulCharacterDetail, problem.Detail);
     }
 
     [Fact]
@@ -164,9 +204,11 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
-    private sealed class StoreException(bool isTransient) : System.Data.Common.DbException("store failure")
+    private sealed class StoreException(bool isTransient, string? sqlState = null) : System.Data.Common.DbException("store failure")
     {
         public override bool IsTransient => isTransient;
+
+        public override string? SqlState => sqlState;
     }
 }
 

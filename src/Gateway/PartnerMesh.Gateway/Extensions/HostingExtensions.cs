@@ -36,6 +36,7 @@ public static class HostingExtensions
         {
             webApi.MaxRequestBodyBytes = gateway.Value.MaxRequestBodySize;
             webApi.TrustLoopbackProxies = false;
+            webApi.RejectNulInJsonBodies = false; // bodies pass through unread; each service checks its own
         });
 
         services.TryAddSingleton(TimeProvider.System);
