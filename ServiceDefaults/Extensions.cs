@@ -55,9 +55,14 @@ public static class Extensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-            if (context.ProblemDetails.Detail is null && context.HttpContext.Items.TryGetValue(PartnerMesh.ServiceDefaults.WebApi.NulEscapeGuardStream.DetailKey, out var detail))
+            if (context.HttpContext.Items.TryGetValue(PartnerMesh.ServiceDefaults.WebApi.NulEscapeGuardStream.RefusalKey, out var field))
             {
-                context.ProblemDetails.Detail = detail as string;
+                context.ProblemDetails.Detail ??= PartnerMesh.ServiceDefaults.WebApi.WebApiOptions.NulCharacterDetail;
+                if (field is string { Length: > 0 } name)
+                {
+                    context.ProblemDetails.Extensions.TryAdd("errors",
+                        new Dictionary<string, string[]> { [name] = [PartnerMesh.ServiceDefaults.WebApi.WebApiOptions.NulCharacterDetail] });
+                }
             }
 
             context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier);

@@ -6,16 +6,24 @@ namespace PartnerMesh.ServiceDefaults.WebApi;
 /// A JSON request body, read as it streams, that fails with 400 at the first string holding the NUL character. JSON can
 /// only carry it escaped (<c>\u0000</c>; a raw zero byte is invalid JSON and the parser refuses it), and PostgreSQL
 /// cannot store it: refused here, before any endpoint writes anything, rather than failing a write (or a whole batch of
-/// other callers' writes) later. An escaped backslash followed by <c>u0000</c> is text, not NUL, and passes.
+/// other callers' writes) later. An escaped backslash followed by <c>u0000</c> is text, not NUL, and passes. The scan
+/// follows strings and remembers the last property name, so the 400 names the field as endpoint validation would.
 /// </summary>
 internal sealed class NulEscapeGuardStream(Stream inner, HttpContext context) : Stream
 {
-    /// <summary>Where the refusal's detail waits for the problem writer: minimal APIs catch the exception while binding
-    /// and answer a bare 400, which status code pages turn into problem details (see <c>AddBasicServiceDefaults</c>).</summary>
-    public static readonly object DetailKey = new();
+    /// <summary>Where the refusal waits for the problem writer: minimal APIs catch the exception while binding and answer
+    /// a bare 400, which status code pages turn into problem details (see <c>AddBasicServiceDefaults</c>).</summary>
+    public static readonly object RefusalKey = new();
 
-    // 0: plain; 1: after an escaping backslash; 2–5: after "\u" and that many - 2 zeros.
-    private int _state;
+    private const int MaxNameBytes = 64;
+
+    private readonly byte[] _name = new byte[MaxNameBytes];
+    private bool _inString;
+    private bool _escaped;
+    private int _zeros = -1; // after "\u": how many '0' digits so far; -1 outside an escape
+    private int _nameLength;
+    private bool _stringEnded;
+    private string? _property;
 
     public override bool CanRead => true;
 
@@ -58,39 +66,63 @@ internal sealed class NulEscapeGuardStream(Stream inner, HttpContext context) : 
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-    private int Refuse()
-    {
-        context.Items[DetailKey] = WebApiOptions.NulCharacterDetail;
-        throw new BadHttpRequestException(WebApiOptions.NulCharacterDetail, StatusCodes.Status400BadRequest);
-    }
-
     private void Scan(ReadOnlySpan<byte> bytes)
     {
-        var index = 0;
-        while (index < bytes.Length)
+        foreach (var current in bytes)
         {
-            if (_state == 0)
+            if (!_inString)
             {
-                // Most bodies hold no backslash at all: one vectorised search skips them.
-                var backslash = bytes[index..].IndexOf((byte)'\\');
-                if (backslash < 0)
+                if (current == (byte)'"')
                 {
-                    return;
+                    (_inString, _nameLength, _stringEnded) = (true, 0, false);
+                }
+                else if (_stringEnded && current is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+                {
+                    // A string followed by ':' was a property name: the field any NUL after it belongs to.
+                    if (current == (byte)':')
+                    {
+                        _property = System.Text.Encoding.UTF8.GetString(_name, 0, _nameLength);
+                    }
+
+                    _stringEnded = false;
                 }
 
-                index += backslash + 1;
-                _state = 1;
                 continue;
             }
 
-            var current = bytes[index++];
-            _state = (_state, current) switch
+            if (_zeros >= 0)
             {
-                (1, (byte)'u') => 2,
-                (>= 2 and <= 4, (byte)'0') => _state + 1,
-                (5, (byte)'0') => Refuse(),
-                _ => 0, // another escape (an escaped backslash included), or a character other than NUL
-            };
+                _zeros = current == (byte)'0' ? _zeros + 1 : -1;
+                if (_zeros == 4)
+                {
+                    Refuse();
+                }
+            }
+            else if (_escaped)
+            {
+                _escaped = false;
+                _zeros = current == (byte)'u' ? 0 : -1;
+            }
+            else if (current == (byte)'\\')
+            {
+                _escaped = true;
+            }
+            else if (current == (byte)'"')
+            {
+                (_inString, _stringEnded) = (false, true);
+                continue;
+            }
+
+            if (_nameLength < MaxNameBytes)
+            {
+                _name[_nameLength++] = current;
+            }
         }
+    }
+
+    private void Refuse()
+    {
+        context.Items[RefusalKey] = _property ?? "";
+        throw new BadHttpRequestException(WebApiOptions.NulCharacterDetail, StatusCodes.Status400BadRequest);
     }
 }

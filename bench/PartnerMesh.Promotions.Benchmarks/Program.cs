@@ -17,4 +17,4 @@ var config = ManualConfig.CreateMinimumViable()
     .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(20))
     .WithOptions(ConfigOptions.JoinSummary);
 
-BenchmarkSwitcher.FromTypes([typeof(EvaluatorBenchmarks), typeof(ExperimentBenchmarks), typeof(AuditBenchmarks), typeof(ProductPageBenchmarks)]).Run(args, config);
+BenchmarkSwitcher.FromTypes([typeof(EvaluatorBenchmarks), typeof(ExperimentBenchmarks), typeof(AuditBenchmarks), typeof(ProductPageBenchmarks), typeof(QuoteBenchmarks)]).Run(args, config);

@@ -106,6 +106,7 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(WebApiOptions.NulCharacterDetail, problem.Detail);
+        Assert.Contains("\"text\"", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
