@@ -119,7 +119,7 @@ def setp(body, path, val):
     cur[path[-1]] = val
     return b
 
-def send(method, url, data=None, raw=None, ctype='application/json'):
+def send(method, url, data=None, raw=None, ctype='application/json', keep=300):
     global count
     count += 1
     body = raw if raw is not None else (json.dumps(data).encode() if data is not None else None)
@@ -128,7 +128,7 @@ def send(method, url, data=None, raw=None, ctype='application/json'):
     if body is not None: req.add_header('Content-Type', ctype)
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, r.read()[:300]
+            return r.status, r.read()[:keep]
     except urllib.error.HTTPError as e:
         return e.code, e.read()[:300]
     except Exception as e:
@@ -153,6 +153,9 @@ def fill(path, params, bad=None):
     return out
 
 only = sys.argv[3] if len(sys.argv) > 3 else ''
+# Project-wide settings are put back afterwards: the run would otherwise leave, say, the promotions kill switch on.
+SETTINGS = ['/api/promotions/settings']
+saved = {path: json.loads(send('get', path, keep=100_000)[1]) for path in SETTINGS}
 for path, item in DOC['paths'].items():
     if only and only not in path: continue
     for method, op in item.items():
@@ -180,6 +183,11 @@ for path, item in DOC['paths'].items():
                 check(method, base, data=body)
                 for mpath, val in mutations(body, schema):
                     check(method, base, data=setp(body, mpath, val))
+for path, before in saved.items():
+    restore = {k: v for k, v in before.items() if k in ('stackingMode', 'killSwitch', 'maxCombinedDiscountPercent')}
+    restore['maxCombinedDiscountPercent'] = restore.get('maxCombinedDiscountPercent') or 0
+    restore['reason'] = 'fuzz run over: settings put back'
+    print(f"restored {path}: {send('put', path, data=restore)[0]}")
 print(f"requests: {count}, 5xx: {len(failures)}")
 seen = set()
 for f in failures:
