@@ -110,10 +110,15 @@ public sealed class ProductPageContentTests(PromotionsApiFactory factory) : ICla
         Assert.Equal(1, rolledBack["liveVersion"]!.GetValue<int>());
         Assert.Equal("v1", Banner(await AskAsync(Visit(product))));
 
-        var versions = await (await _admin.GetAsync($"{Contents}/{id}/versions", Ct)).ShouldBeAsync<JsonArray>(HttpStatusCode.OK);
+        var firstPage = await (await _admin.GetAsync($"{Contents}/{id}/versions?limit=1", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var secondPage = await (await _admin.GetAsync($"{Contents}/{id}/versions?limit=1&after={firstPage["nextCursor"]!.GetValue<string>()}", Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var versions = firstPage["items"]!.AsArray().Concat(secondPage["items"]!.AsArray()).ToList();
         Assert.Equal([1, 2], versions.Select(version => version!["version"]!.GetValue<int>()));
         Assert.Equal("new copy", versions[1]!["reason"]!.GetValue<string>());
         Assert.True(versions[0]!["isLive"]!.GetValue<bool>());
+        Assert.Null(secondPage["nextCursor"]);
+        await (await _admin.GetAsync($"{Contents}/{id}/versions?after=nope", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
 
         await (await _admin.PostAsJsonAsync($"{Contents}/{id}/end", new JsonObject(), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
         Assert.Null((await AskAsync(Visit(product)))["entryId"]);

@@ -94,6 +94,12 @@ public static class CampaignEndpoints
             return replay;
         }
 
+        if (await CodeTakenAsync(request.Code!.Trim(), null, db, cancellationToken) is { } taken)
+        {
+            // A concurrent request with the same key may have created it since the replay check: replay that one.
+            return await ReplayAsync(idempotencyKey, request, db, timeProvider, options, cancellationToken) ?? taken;
+        }
+
         var now = timeProvider.GetUtcNow();
         var campaign = new Campaign
         {
@@ -121,7 +127,7 @@ public static class CampaignEndpoints
             }
 
             return exception.IsUniqueViolation(CampaignConfiguration.UniqueCodeIndex)
-                ? Problems.Conflict("Campaign code taken", $"Another campaign already uses the code '{campaign.Code}'.")
+                ? await CodeTakenAsync(campaign.Code, null, db, cancellationToken) ?? CodeTaken(campaign.Code)
                 : Problems.Conflict("Idempotency key in use", "A concurrent request with this Idempotency-Key is creating a campaign; retry.");
         }
 
@@ -246,6 +252,11 @@ public static class CampaignEndpoints
             return Problems.NotFound("Campaign not found", $"No campaign {id}.");
         }
 
+        if (await CodeTakenAsync(request.Code!.Trim(), id, db, cancellationToken) is { } taken)
+        {
+            return taken;
+        }
+
         campaign.Name = request.Name!.Trim();
         campaign.Code = request.Code!.Trim();
         Apply(campaign, request, timeProvider.GetUtcNow());
@@ -255,7 +266,8 @@ public static class CampaignEndpoints
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(CampaignConfiguration.UniqueCodeIndex))
         {
-            return Problems.Conflict("Campaign code taken", $"Another campaign already uses the code '{campaign.Code}'.");
+            db.ChangeTracker.Clear();
+            return await CodeTakenAsync(campaign.Code, id, db, cancellationToken) ?? CodeTaken(campaign.Code);
         }
 
         return TypedResults.Ok(ToResponse(campaign, Today(timeProvider, options)));
@@ -316,6 +328,27 @@ public static class CampaignEndpoints
             .ToList();
         return TypedResults.Ok(new CampaignReport(ToResponse(campaign, today), starts, to, money, kpis, targets));
     }
+
+    /// <summary>
+    /// 409 naming the other campaign whose code equals <paramref name="code"/> in any case (codes match <c>utm_campaign</c>
+    /// case-insensitively, so "BF" and "bf" would share traffic); the unique index on the lower-cased code settles races.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> CodeTakenAsync(string code, Guid? self, AnalyticsDbContext db, CancellationToken cancellationToken)
+    {
+        var key = code.ToLowerInvariant();
+        var other = await db.Campaigns.AsNoTracking()
+            .Where(c => EF.Property<string>(c, CampaignConfiguration.CodeKey) == key && c.Id != self)
+            .Select(c => new { c.Id, c.Name, c.Code })
+            .FirstOrDefaultAsync(cancellationToken);
+        return other is null
+            ? null
+            : Problems.Conflict(
+                "Campaign code taken",
+                $"Campaign '{other.Name}' ({other.Id}) already uses the code '{other.Code}'; codes are unique regardless of case, so '{code}' would share its traffic.");
+    }
+
+    private static ProblemHttpResult CodeTaken(string code) =>
+        Problems.Conflict("Campaign code taken", $"Another campaign already uses the code '{code}' (codes are unique regardless of case).");
 
     private static DateOnly Bounded(DateOnly day) =>
         day < KpiDateRange.MinDay ? KpiDateRange.MinDay : day > KpiDateRange.MaxDay ? KpiDateRange.MaxDay : day;

@@ -28,6 +28,7 @@ public sealed class PromotionsDbContext(DbContextOptions<PromotionsDbContext> op
     public DbSet<ExperimentVariantStats> ExperimentVariantStats => Set<ExperimentVariantStats>();
     public DbSet<ProductPageContentEntry> ProductPageContents => Set<ProductPageContentEntry>();
     public DbSet<ProductPageContentVersion> ProductPageContentVersions => Set<ProductPageContentVersion>();
+    public DbSet<ProductPageContentChange> ProductPageContentChanges => Set<ProductPageContentChange>();
     public DbSet<EvaluationLogEntry> EvaluationLog => Set<EvaluationLogEntry>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 

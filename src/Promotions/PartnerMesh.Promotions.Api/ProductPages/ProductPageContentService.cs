@@ -63,6 +63,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
         };
         db.ProductPageContents.Add(entry);
         db.ProductPageContentVersions.Add(NewVersion(entry.Id, 1, json, actor, now, reason));
+        db.ProductPageContentChanges.Add(NewChange(entry, PromotionChangeAction.Created, null, 1, actor, now, reason, null));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -87,7 +88,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
             return unknown;
         }
 
-        return await ChangeAsync(id, actor, (entry, now) =>
+        return await ChangeAsync(id, actor, PromotionChangeAction.Edited, reason, (entry, now) =>
         {
             if (expectedVersion is { } expected && expected != entry.LatestVersion)
             {
@@ -105,12 +106,12 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
             entry.PartnerId = definition.Target.PartnerId;
             db.ProductPageContentVersions.Add(NewVersion(entry.Id, entry.LatestVersion, ContentDefinitions.Write(definition), actor, now, reason));
             return null;
-        }, touchesLive: false, cancellationToken);
+        }, touchesLive: false, statusChange: false, cancellationToken);
     }
 
     /// <summary>Makes <paramref name="version"/> (default: the latest) live; publishing an earlier version rolls back to it.</summary>
     public async Task<ContentResult> PublishAsync(Guid id, int? version, string? reason, string actor, CancellationToken cancellationToken) =>
-        await ChangeAsync(id, actor, (entry, now) =>
+        await ChangeAsync(id, actor, PromotionChangeAction.Published, reason, (entry, now) =>
         {
             if (entry.State == PromotionState.Ended)
             {
@@ -126,16 +127,17 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
             entry.LiveVersion = target;
             entry.State = entry.State == PromotionState.Paused ? PromotionState.Paused : PromotionState.Published;
             return null;
-        }, touchesLive: true, cancellationToken);
+        }, touchesLive: true, statusChange: false, cancellationToken);
 
-    public Task<ContentResult> PauseAsync(Guid id, string actor, CancellationToken cancellationToken) =>
-        SetStateAsync(id, actor, PromotionState.Paused, [PromotionState.Published], cancellationToken);
+    public Task<ContentResult> PauseAsync(Guid id, string? reason, string actor, CancellationToken cancellationToken) =>
+        SetStateAsync(id, reason, actor, PromotionChangeAction.Paused, PromotionState.Paused, [PromotionState.Published], cancellationToken);
 
-    public Task<ContentResult> ResumeAsync(Guid id, string actor, CancellationToken cancellationToken) =>
-        SetStateAsync(id, actor, PromotionState.Published, [PromotionState.Paused], cancellationToken);
+    public Task<ContentResult> ResumeAsync(Guid id, string? reason, string actor, CancellationToken cancellationToken) =>
+        SetStateAsync(id, reason, actor, PromotionChangeAction.Resumed, PromotionState.Published, [PromotionState.Paused], cancellationToken);
 
-    public Task<ContentResult> EndAsync(Guid id, string actor, CancellationToken cancellationToken) =>
-        SetStateAsync(id, actor, PromotionState.Ended, [PromotionState.Draft, PromotionState.Published, PromotionState.Paused], cancellationToken);
+    public Task<ContentResult> EndAsync(Guid id, string? reason, string actor, CancellationToken cancellationToken) =>
+        SetStateAsync(id, reason, actor, PromotionChangeAction.Ended, PromotionState.Ended,
+            [PromotionState.Draft, PromotionState.Published, PromotionState.Paused], cancellationToken);
 
     public async Task<ContentResponse?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         await db.ProductPageContents.AsNoTracking().SingleOrDefaultAsync(entry => entry.Id == id, cancellationToken) is { } entry
@@ -173,16 +175,35 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
         }
     }
 
-    public async Task<IReadOnlyList<ContentVersionResponse>?> VersionsAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>The entry's versions, oldest first, after version <paramref name="afterVersion"/>; null for an unknown entry.</summary>
+    public async Task<PageResponse<ContentVersionResponse>?> VersionsAsync(Guid id, int afterVersion, int take, CancellationToken cancellationToken)
     {
         if (await db.ProductPageContents.AsNoTracking().SingleOrDefaultAsync(entry => entry.Id == id, cancellationToken) is not { } entry)
         {
             return null;
         }
 
-        var versions = await db.ProductPageContentVersions.AsNoTracking().Where(version => version.ContentId == id)
-            .OrderBy(version => version.Version).ToListAsync(cancellationToken);
-        return [.. versions.Select(version => ToVersionResponse(version, entry))];
+        var versions = await db.ProductPageContentVersions.AsNoTracking().Where(version => version.ContentId == id && version.Version > afterVersion)
+            .OrderBy(version => version.Version).Take(take + 1).ToListAsync(cancellationToken);
+        return Paging.ToPage(versions, take, version => VersionCursor.ToGuid(version.Version), version => ToVersionResponse(version, entry));
+    }
+
+    /// <summary>Everything done with the entry, newest first; null for an unknown entry.</summary>
+    public async Task<PageResponse<ContentChangeResponse>?> HistoryAsync(Guid id, Guid? after, int take, CancellationToken cancellationToken)
+    {
+        if (!await db.ProductPageContents.AnyAsync(entry => entry.Id == id, cancellationToken))
+        {
+            return null;
+        }
+
+        var query = db.ProductPageContentChanges.AsNoTracking().Where(change => change.ContentId == id);
+        if (after is { } cursor)
+        {
+            query = query.Where(change => change.Id.CompareTo(cursor) < 0);
+        }
+
+        var changes = await query.OrderByDescending(change => change.Id).Take(take + 1).ToListAsync(cancellationToken);
+        return Paging.ToPage(changes, take, change => change.Id, ContentChangeResponse.From);
     }
 
     public async Task<ContentVersionResponse?> VersionAsync(Guid id, int number, CancellationToken cancellationToken)
@@ -215,8 +236,10 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
             ExperimentResultsCalculator.Compute(groups, stats, baseline));
     }
 
-    private Task<ContentResult> SetStateAsync(Guid id, string actor, PromotionState target, PromotionState[] allowedFrom, CancellationToken cancellationToken) =>
-        ChangeAsync(id, actor, (entry, _) =>
+    private Task<ContentResult> SetStateAsync(
+        Guid id, string? reason, string actor, PromotionChangeAction action, PromotionState target, PromotionState[] allowedFrom,
+        CancellationToken cancellationToken) =>
+        ChangeAsync(id, actor, action, reason, (entry, _) =>
         {
             if (entry.State == target)
             {
@@ -230,12 +253,16 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
 
             entry.State = target;
             return null;
-        }, touchesLive: true, cancellationToken);
+        }, touchesLive: true, statusChange: true, cancellationToken);
 
-    /// <summary>Locks the entry, applies <paramref name="change"/> (a refusal, or null), and when the change can touch what
-    /// is live, bumps the rule-set version in the same transaction and tells every instance after commit.</summary>
+    /// <summary>
+    /// Locks the entry, applies <paramref name="change"/> (a refusal, or null), appends it to the history and, when the
+    /// change can touch what is live, bumps the rule-set version, all in one transaction; tells every instance after commit.
+    /// A transition to the state the entry is already in (<paramref name="statusChange"/>) changes and records nothing.
+    /// </summary>
     private async Task<ContentResult> ChangeAsync(
-        Guid id, string actor, Func<ProductPageContentEntry, DateTimeOffset, ContentResult?> change, bool touchesLive, CancellationToken cancellationToken)
+        Guid id, string actor, PromotionChangeAction action, string? reason, Func<ProductPageContentEntry, DateTimeOffset, ContentResult?> change,
+        bool touchesLive, bool statusChange, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var entry = await db.ProductPageContents.FromSql($"SELECT * FROM product_page_contents WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
@@ -244,10 +271,16 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
             return ContentResult.NotFound();
         }
 
+        var before = entry.State;
         var now = timeProvider.GetUtcNow();
         if (change(entry, now) is { } refused)
         {
             return refused;
+        }
+
+        if (statusChange && entry.State == before)
+        {
+            return new ContentResult(ContentOutcome.Done, await ToResponseAsync(entry, cancellationToken));
         }
 
         entry.UpdatedAt = now;
@@ -257,6 +290,13 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
             ruleSetVersion = (await RuleSetVersions.BumpAsync(db, actor, now, cancellationToken)).Version;
         }
 
+        if (action == PromotionChangeAction.Published && entry.LiveVersion < entry.LatestVersion)
+        {
+            action = PromotionChangeAction.RolledBack; // publishing an earlier version is the rollback
+        }
+
+        var concerns = action == PromotionChangeAction.Edited ? entry.LatestVersion : entry.LiveVersion ?? entry.LatestVersion;
+        db.ProductPageContentChanges.Add(NewChange(entry, action, before, concerns, actor, now, reason, ruleSetVersion));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (ruleSetVersion is { } version)
@@ -307,6 +347,23 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
     private static ContentVersionResponse ToVersionResponse(ProductPageContentVersion version, ProductPageContentEntry entry) =>
         new(version.ContentId, version.Version, version.Version == entry.LiveVersion && entry.State != PromotionState.Ended,
             version.ChangedBy, version.ChangedAt, version.Reason, ContentDefinitions.Read(version.Definition));
+
+    private static ProductPageContentChange NewChange(
+        ProductPageContentEntry entry, PromotionChangeAction action, PromotionState? from, int version, string actor, DateTimeOffset now, string? reason,
+        long? ruleSetVersion) =>
+        new()
+        {
+            Id = Guid.CreateVersion7(now),
+            ContentId = entry.Id,
+            Action = action,
+            FromState = from,
+            ToState = entry.State,
+            Version = version,
+            ChangedBy = actor,
+            ChangedAt = now,
+            Reason = reason,
+            RuleSetVersion = ruleSetVersion,
+        };
 
     private static ProductPageContentVersion NewVersion(Guid id, int number, string json, string actor, DateTimeOffset now, string? reason) =>
         new() { ContentId = id, Version = number, Definition = json, ChangedBy = actor, ChangedAt = now, Reason = reason };

@@ -34,6 +34,7 @@ public static class ProductPageEndpoints
         admin.MapPost("/{id:guid}/resume", ResumeContent).WithName(nameof(ResumeContent)).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         admin.MapPost("/{id:guid}/end", EndContent).WithName(nameof(EndContent)).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         admin.MapGet("/{id:guid}/versions", ListContentVersions).WithName(nameof(ListContentVersions)).ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapGet("/{id:guid}/history", ListContentHistory).WithName(nameof(ListContentHistory)).ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapGet("/{id:guid}/versions/{version:int}", GetContentVersion).WithName(nameof(GetContentVersion)).ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapGet("/{id:guid}/results", GetContentResults).WithName(nameof(GetContentResults)).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
@@ -151,21 +152,52 @@ public static class ProductPageEndpoints
         return ToResult(id, await contents.PublishAsync(id, request?.Version, request?.Reason, Actor.Of(user), cancellationToken));
     }
 
+    /// <summary>Stops showing the entry until resumed; an optional <c>reason</c> (≤ 500 characters) goes into the history.</summary>
     private static async Task<Results<Ok<ContentResponse>, ValidationProblem, ProblemHttpResult>> PauseContent(
         Guid id, [FromBody] ContentChangeRequest? request, ProductPageContentService contents, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ToResult(id, await contents.PauseAsync(id, Actor.Of(user), cancellationToken));
+        ValidateReason(request) is { } invalid ? invalid : ToResult(id, await contents.PauseAsync(id, Reason(request), Actor.Of(user), cancellationToken));
 
     private static async Task<Results<Ok<ContentResponse>, ValidationProblem, ProblemHttpResult>> ResumeContent(
         Guid id, [FromBody] ContentChangeRequest? request, ProductPageContentService contents, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ToResult(id, await contents.ResumeAsync(id, Actor.Of(user), cancellationToken));
+        ValidateReason(request) is { } invalid ? invalid : ToResult(id, await contents.ResumeAsync(id, Reason(request), Actor.Of(user), cancellationToken));
 
+    /// <summary>Ends the entry for good; an optional <c>reason</c> (≤ 500 characters) goes into the history.</summary>
     private static async Task<Results<Ok<ContentResponse>, ValidationProblem, ProblemHttpResult>> EndContent(
         Guid id, [FromBody] ContentChangeRequest? request, ProductPageContentService contents, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ToResult(id, await contents.EndAsync(id, Actor.Of(user), cancellationToken));
+        ValidateReason(request) is { } invalid ? invalid : ToResult(id, await contents.EndAsync(id, Reason(request), Actor.Of(user), cancellationToken));
 
-    private static async Task<Results<Ok<IReadOnlyList<ContentVersionResponse>>, ProblemHttpResult>> ListContentVersions(
-        Guid id, ProductPageContentService contents, CancellationToken cancellationToken) =>
-        await contents.VersionsAsync(id, cancellationToken) is { } versions ? TypedResults.Ok(versions) : NotFound(id);
+    /// <summary>The definitions, oldest first; pass <c>nextCursor</c> as <c>after</c> for the next page.</summary>
+    private static async Task<Results<Ok<PageResponse<ContentVersionResponse>>, ValidationProblem, ProblemHttpResult>> ListContentVersions(
+        Guid id, ProductPageContentService contents, CancellationToken cancellationToken, int? limit = null, string? after = null)
+    {
+        var errors = Paging.Validate(limit, after, out var take, out var afterId);
+        var afterVersion = 0;
+        if (afterId is { } cursor && !VersionCursor.TryFromGuid(cursor, out afterVersion))
+        {
+            errors ??= [];
+            errors["after"] = ["after is not a cursor returned by this API."];
+        }
+
+        if (errors is not null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return await contents.VersionsAsync(id, afterVersion, take, cancellationToken) is { } versions ? TypedResults.Ok(versions) : NotFound(id);
+    }
+
+    /// <summary>Everything done with the entry — created, edited, published, rolled back, paused, resumed, ended — newest first,
+    /// each with the state before and after, who, when and why; pass <c>nextCursor</c> as <c>after</c> for the next page.</summary>
+    private static async Task<Results<Ok<PageResponse<ContentChangeResponse>>, ValidationProblem, ProblemHttpResult>> ListContentHistory(
+        Guid id, ProductPageContentService contents, CancellationToken cancellationToken, int? limit = null, string? after = null)
+    {
+        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return await contents.HistoryAsync(id, afterId, take, cancellationToken) is { } history ? TypedResults.Ok(history) : NotFound(id);
+    }
 
     private static async Task<Results<Ok<ContentVersionResponse>, ProblemHttpResult>> GetContentVersion(
         Guid id, int version, ProductPageContentService contents, CancellationToken cancellationToken) =>
@@ -191,6 +223,14 @@ public static class ProductPageEndpoints
         ContentOutcome.PreconditionFailed => TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status412PreconditionFailed, title: "Entry changed meanwhile"),
         _ => Problems.Conflict("Content entry cannot change this way", result.Problem),
     };
+
+    /// <summary>A reason is optional (the history keeps it when given) and bounded.</summary>
+    private static ValidationProblem? ValidateReason(ContentChangeRequest? request) =>
+        request?.Reason is { Length: > ProductPageContentRules.MaxReasonLength }
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [$"At most {ProductPageContentRules.MaxReasonLength} characters."] })
+            : null;
+
+    private static string? Reason(ContentChangeRequest? request) => string.IsNullOrWhiteSpace(request?.Reason) ? null : request.Reason.Trim();
 
     private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound("Content entry not found", $"No product-page content entry has id {id}.");
 }

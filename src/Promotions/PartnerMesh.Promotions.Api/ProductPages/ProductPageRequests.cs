@@ -1,3 +1,4 @@
+using PartnerMesh.Promotions.Api.Definitions;
 using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Domain.ProductPages;
 
@@ -23,9 +24,19 @@ public sealed record ContentResponse(
     DateTimeOffset UpdatedAt,
     ContentDefinition Definition);
 
-
 public sealed record ContentVersionResponse(
     Guid ContentId, int Version, bool IsLive, string ChangedBy, DateTimeOffset ChangedAt, string? Reason, ContentDefinition Definition);
+
+/// <summary>One entry of an entry's history: what was done (created, edited, published, rolledBack, paused, resumed, ended), the
+/// state before and after, the version concerned, who, when and why.</summary>
+public sealed record ContentChangeResponse(
+    Guid Id, Guid ContentId, PromotionChangeAction Action, PromotionState? FromState, PromotionState ToState, int Version, string ChangedBy,
+    DateTimeOffset ChangedAt, string? Reason, long? RuleSetVersion)
+{
+    public static ContentChangeResponse From(ProductPageContentChange change) =>
+        new(change.Id, change.ContentId, change.Action, change.FromState, change.ToState, change.Version, change.ChangedBy, change.ChangedAt,
+            change.Reason, change.RuleSetVersion);
+}
 
 /// <summary>Results per variant against the <c>baseline</c> (the holdout when there is one, else the first variant), as an
 /// experiment's: exposures are visitors shown the variant (or held out), orders and conversions come from order verification.</summary>

@@ -110,7 +110,10 @@ public sealed class ConcentrationFlagConfiguration : IEntityTypeConfiguration<Co
 public sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
 {
     public const string UniqueIdempotencyKeyIndex = "ux_campaigns_idempotency_key";
+    /// <summary>Unique over <see cref="CodeKey"/>: codes match <c>utm_campaign</c> in any case, so "BF" and "bf" are one code.</summary>
     public const string UniqueCodeIndex = "ux_campaigns_code";
+    /// <summary>The code lower-cased by the database (a stored generated column), kept only for uniqueness.</summary>
+    public const string CodeKey = "CodeKey";
 
     public void Configure(EntityTypeBuilder<Campaign> builder)
     {
@@ -122,7 +125,8 @@ public sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         builder.Property(campaign => campaign.Targets).HasColumnType("jsonb");
         builder.Property(campaign => campaign.IdempotencyKey).HasMaxLength(100);
         builder.HasIndex(campaign => campaign.IdempotencyKey).IsUnique().HasDatabaseName(UniqueIdempotencyKeyIndex);
-        builder.HasIndex(campaign => campaign.Code).IsUnique().HasDatabaseName(UniqueCodeIndex);
+        builder.Property<string>(CodeKey).HasMaxLength(200).HasComputedColumnSql("lower(code)", stored: true);
+        builder.HasIndex(CodeKey).IsUnique().HasDatabaseName(UniqueCodeIndex);
         builder.HasIndex(campaign => campaign.StartsOn);
     }
 }

@@ -556,6 +556,13 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("code");
 
+                    b.Property<string>("CodeKey")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("code_key")
+                        .HasComputedColumnSql("lower(code)", true);
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -601,7 +608,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                     b.HasKey("Id")
                         .HasName("PK_campaigns");
 
-                    b.HasIndex("Code")
+                    b.HasIndex("CodeKey")
                         .IsUnique()
                         .HasDatabaseName("ux_campaigns_code");
 

@@ -35,3 +35,20 @@ public sealed class ProductPageContentVersionConfiguration : IEntityTypeConfigur
         builder.HasOne<ProductPageContentEntry>().WithMany().HasForeignKey(version => version.ContentId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+public sealed class ProductPageContentChangeConfiguration : IEntityTypeConfiguration<ProductPageContentChange>
+{
+    public void Configure(EntityTypeBuilder<ProductPageContentChange> builder)
+    {
+        builder.ToTable("product_page_content_changes");
+        builder.HasKey(change => change.Id);
+        builder.Property(change => change.Id).ValueGeneratedNever();
+        builder.Property(change => change.Action).HasConversion<string>().HasMaxLength(32);
+        builder.Property(change => change.FromState).HasConversion<string>().HasMaxLength(16);
+        builder.Property(change => change.ToState).HasConversion<string>().HasMaxLength(16);
+        builder.Property(change => change.ChangedBy).HasMaxLength(200);
+        builder.Property(change => change.Reason).HasMaxLength(500);
+        builder.HasIndex(change => new { change.ContentId, change.Id });
+        builder.HasOne<ProductPageContentEntry>().WithMany().HasForeignKey(change => change.ContentId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -758,6 +758,65 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                     b.ToTable("order_verifications", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Promotions.Api.ProductPages.ProductPageContentChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("changed_by");
+
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("content_id");
+
+                    b.Property<string>("FromState")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("from_state");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<long?>("RuleSetVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rule_set_version");
+
+                    b.Property<string>("ToState")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("to_state");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_product_page_content_changes");
+
+                    b.HasIndex("ContentId", "Id")
+                        .HasDatabaseName("ix_product_page_content_changes_content_id_id");
+
+                    b.ToTable("product_page_content_changes", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Promotions.Api.ProductPages.ProductPageContentEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -960,6 +1019,16 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_promotion_versions_promotions_promotion_id");
+                });
+
+            modelBuilder.Entity("PartnerMesh.Promotions.Api.ProductPages.ProductPageContentChange", b =>
+                {
+                    b.HasOne("PartnerMesh.Promotions.Api.ProductPages.ProductPageContentEntry", null)
+                        .WithMany()
+                        .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_product_page_content_changes_product_page_contents_content_");
                 });
 
             modelBuilder.Entity("PartnerMesh.Promotions.Api.ProductPages.ProductPageContentVersion", b =>
