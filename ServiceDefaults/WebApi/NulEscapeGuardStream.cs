@@ -9,7 +9,7 @@ namespace PartnerMesh.ServiceDefaults.WebApi;
 /// other callers' writes) later. An escaped backslash followed by <c>u0000</c> is text, not NUL, and passes. The scan
 /// follows strings and remembers the last property name, so the 400 names the field as endpoint validation would.
 /// </summary>
-internal sealed class NulEscapeGuardStream(Stream inner, HttpContext context) : Stream
+internal sealed class NulEscapeGuardStream(Stream inner, HttpContext context) : InspectedRequestStream(inner)
 {
     /// <summary>Where the refusal waits for the problem writer: minimal APIs catch the exception while binding and answer
     /// a bare 400, which status code pages turn into problem details (see <c>AddBasicServiceDefaults</c>).</summary>
@@ -25,48 +25,7 @@ internal sealed class NulEscapeGuardStream(Stream inner, HttpContext context) : 
     private bool _stringEnded;
     private string? _property;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        var read = inner.Read(buffer, offset, count);
-        Scan(buffer.AsSpan(offset, read));
-        return read;
-    }
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        var read = await inner.ReadAsync(buffer, cancellationToken);
-        Scan(buffer.Span[..read]);
-        return read;
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    private void Scan(ReadOnlySpan<byte> bytes)
+    protected override void Inspect(ReadOnlySpan<byte> bytes)
     {
         foreach (var current in bytes)
         {
