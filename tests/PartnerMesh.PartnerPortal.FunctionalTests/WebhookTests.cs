@@ -113,6 +113,23 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
         Assert.Equal(before, await factory.QueryDbAsync(db => db.WebhookSubscriptions.CountAsync(Ct)));
     }
 
+    [Theory]
+    [InlineData("""[null]""")]
+    [InlineData("""["attribution.conversion-attributed", null]""")]
+    [InlineData("""[""]""")]
+    [InlineData("""["  "]""")]
+    public async Task Create_NullOrBlankEventType_Returns400_AndStoresNothing(string eventTypes)
+    {
+        var before = await factory.QueryDbAsync(db => db.WebhookSubscriptions.CountAsync(Ct));
+        var body = $$"""{"url":"{{_receiver.Url}}","eventTypes":{{eventTypes}}}""";
+
+        var problem = await (await _admin.PostAsync("/api/portal/webhooks", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("\"eventTypes\"", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(before, await factory.QueryDbAsync(db => db.WebhookSubscriptions.CountAsync(Ct)));
+    }
+
     [Fact]
     public async Task Create_UnknownEventType_OrOneNotAboutPartnersForAPartner_Returns400()
     {

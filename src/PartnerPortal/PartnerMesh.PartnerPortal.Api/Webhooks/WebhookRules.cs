@@ -49,6 +49,11 @@ public static class WebhookRules
         {
             errors["eventTypes"] = ["1 to 100 event types (e.g. attribution.conversion-attributed), or [\"*\"] for all."];
         }
+        else if (types.Any(string.IsNullOrWhiteSpace))
+        {
+            // A null element would be stored in the subscription's array and break every fan-out that reads it.
+            errors["eventTypes"] = ["Event types are non-empty names (e.g. attribution.conversion-attributed), or \"*\" for all."];
+        }
         else if (types.FirstOrDefault(type => type != WebhookEventTypes.All && !allowed.Contains(type)) is { } unknown)
         {
             errors["eventTypes"] = [forPartner && WebhookEventTypes.PartnerRefusal(unknown) is { } refusal
