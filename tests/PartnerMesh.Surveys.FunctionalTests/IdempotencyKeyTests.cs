@@ -138,7 +138,7 @@ public sealed class IdempotencyKeyTests(SurveysApiFactory factory) : IClassFixtu
             var page = await (await _client.Admin.GetAsync($"/api/surveys/surveys?limit=200{(after is null ? "" : $"&after={after}")}", Ct))
                 .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
             ids.AddRange(page["items"]!.AsArray().Where(item => item!["name"]!.GetValue<string>() == name).Select(item => item!["id"]!.GetValue<Guid>()));
-            after = page["next"]?.GetValue<Guid>().ToString();
+            after = page["nextCursor"]?.GetValue<string>();
         }
         while (after is not null);
         return ids;

@@ -43,6 +43,32 @@ public sealed class InsightsTests(EndedWeeksSurveysApiFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task ResponseSearch_PagesNewestFirstWithACursor_AndStillTakesAResponseIdAsBefore()
+    {
+        var partner = Guid.NewGuid();
+        var id = (await _client.CreateSurveyAsync(DecisionTests.Targeted(partner)))["id"]!.GetValue<Guid>();
+        var submitted = new List<Guid>();
+        for (var index = 0; index < 3; index++)
+        {
+            var (visitor, impression) = await _client.ShowAsync(id, partner);
+            var response = await (await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(index))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+            submitted.Add(response["id"]!.GetValue<Guid>());
+        }
+
+        var first = await (await _client.Admin.GetAsync($"/api/surveys/responses?surveyId={id}&limit=2", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var cursor = first["nextCursor"]!.GetValue<string>();
+        var second = await (await _client.Admin.GetAsync($"/api/surveys/responses?surveyId={id}&limit=2&after={cursor}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var legacy = await (await _client.Admin.GetAsync($"/api/surveys/responses?surveyId={id}&limit=2&before={submitted[1]}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal([submitted[2], submitted[1]], first["items"]!.AsArray().Select(item => item!["id"]!.GetValue<Guid>()));
+        Assert.Equal([submitted[0]], second["items"]!.AsArray().Select(item => item!["id"]!.GetValue<Guid>()));
+        Assert.Null(second["nextCursor"]);
+        Assert.Equal(second.ToJsonString(), legacy.ToJsonString());
+        var bad = await (await _client.Admin.GetAsync($"/api/surveys/responses?surveyId={id}&before=nope", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("\"before\"", bad.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FreeTextSearch_IsLiteral_AndCsvExportIsSafe()
     {
         var partner = Guid.NewGuid();

@@ -9,9 +9,6 @@ namespace PartnerMesh.Surveys.Api.Definitions;
 
 public static class SurveyEndpoints
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 200;
-
     public static RouteGroupBuilder MapSurveyEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/surveys/surveys").WithTags("Surveys").RequireAuthorization(PartnerMeshPolicies.Admin);
@@ -52,15 +49,16 @@ public static class SurveyEndpoints
         };
     }
 
-    private static async Task<Results<Ok<SurveyPage>, ValidationProblem>> ListSurveys(
-        SurveyService surveys, CancellationToken cancellationToken, int limit = DefaultLimit, Guid? after = null)
+    /// <summary>Oldest first, cursor-paged like every list (<c>after</c> also takes a survey id, the cursor of earlier versions).</summary>
+    private static async Task<Results<Ok<PageResponse<SurveyView>>, ValidationProblem>> ListSurveys(
+        SurveyService surveys, CancellationToken cancellationToken, int? limit = null, string? after = null)
     {
-        if (limit is < 1 or > MaxLimit)
+        if (SurveyPaging.Validate(limit, after, out var take, out var afterId) is { } errors)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxLimit}."] });
+            return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await surveys.ListAsync(limit, after, cancellationToken));
+        return TypedResults.Ok(await surveys.ListAsync(take, afterId, cancellationToken));
     }
 
     private static async Task<Results<Ok<SurveyView>, ProblemHttpResult>> GetSurvey(Guid id, SurveyService surveys, CancellationToken cancellationToken) =>

@@ -48,6 +48,5 @@ public sealed record SurveyView(
         survey.StartsAt, survey.EndsAt, survey.Paused, survey.Priority, survey.Version, questions, survey.CreatedAt, survey.UpdatedAt);
 }
 
-public sealed record SurveyPage(IReadOnlyList<SurveyView> Items, Guid? Next);
 
 public sealed record SurveyVersionResponse(Guid SurveyId, int Version, IReadOnlyList<Question> Questions, DateTimeOffset CreatedAt);

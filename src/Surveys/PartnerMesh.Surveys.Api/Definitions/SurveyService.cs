@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Data;
 using PartnerMesh.Redis;
@@ -125,7 +126,7 @@ public sealed class SurveyService(SurveysDbContext db, SurveyCatalog catalog, Re
             ? new SurveyVersionResponse(row.SurveyId, row.Version, Json.Read<List<Question>>(row.Questions), row.CreatedAt)
             : null;
 
-    public async Task<SurveyPage> ListAsync(int limit, Guid? after, CancellationToken cancellationToken)
+    public async Task<PageResponse<SurveyView>> ListAsync(int limit, Guid? after, CancellationToken cancellationToken)
     {
         var surveys = await db.Surveys.AsNoTracking().Where(survey => after == null || survey.Id > after)
             .OrderBy(survey => survey.Id).Take(limit + 1).ToListAsync(cancellationToken);
@@ -133,9 +134,8 @@ public sealed class SurveyService(SurveysDbContext db, SurveyCatalog catalog, Re
         var ids = items.Select(survey => survey.Id).ToList();
         var versions = await db.SurveyVersions.AsNoTracking().Where(version => ids.Contains(version.SurveyId)).ToListAsync(cancellationToken);
         var questions = versions.ToDictionary(version => (version.SurveyId, version.Version), version => version.Questions);
-        return new SurveyPage(
-            [.. items.Select(survey => SurveyView.From(survey, Json.Read<List<Question>>(questions[(survey.Id, survey.Version)])))],
-            surveys.Count > limit ? items[^1].Id : null);
+        return Paging.ToPage(surveys, limit, survey => survey.Id,
+            survey => SurveyView.From(survey, Json.Read<List<Question>>(questions[(survey.Id, survey.Version)])));
     }
 
     private async Task<(SaveOutcome, SurveyView?)?> ReplayAsync(string idempotencyKey, string hash, CancellationToken cancellationToken)

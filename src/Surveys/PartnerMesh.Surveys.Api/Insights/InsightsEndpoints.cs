@@ -14,8 +14,6 @@ public static class InsightsEndpoints
 {
     public const int MaxDays = 400;
     public const int MaxWeeks = 53;
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 200;
 
     /// <summary>How long after its end a week is published to partners.</summary>
     public static readonly TimeSpan PartnerPublicationDelay = TimeSpan.FromHours(1);
@@ -62,15 +60,18 @@ public static class InsightsEndpoints
         return TypedResults.Ok(InsightsCalculator.Build(data.Responses, data.Showings, interval, groupBy) with { Complete = data.Complete });
     }
 
-    private static async Task<Results<Ok<ResponsePage>, ValidationProblem>> SearchResponses(
+    /// <summary>Newest first, cursor-paged (<c>after</c>; <c>before</c>, a response id, is the cursor of earlier versions).</summary>
+    private static async Task<Results<Ok<PageResponse<ResponseView>>, ValidationProblem>> SearchResponses(
         InsightsService insights, CancellationToken cancellationToken, Guid? surveyId = null, DateOnly? from = null, DateOnly? to = null,
         Guid? partnerId = null, string? campaignId = null, string? segment = null, string? touchpoint = null, string? q = null,
-        int limit = DefaultLimit, Guid? before = null)
+        int? limit = null, string? after = null, string? before = null)
     {
         var errors = ValidateFilter(from, to, campaignId, segment, touchpoint);
-        if (limit is < 1 or > MaxLimit)
+        var cursorName = after is null && before is not null ? "before" : "after";
+        var pagingErrors = SurveyPaging.Validate(limit, after ?? before, out var take, out var afterId, cursorName);
+        foreach (var (field, messages) in pagingErrors ?? [])
         {
-            errors.Add("limit", $"limit must be between 1 and {MaxLimit}.");
+            errors.Add(field, messages[0]);
         }
 
         if (q is { Length: > 200 } || !StoredText.IsStorable(q))
@@ -83,7 +84,7 @@ public static class InsightsEndpoints
             return TypedResults.ValidationProblem(problems);
         }
 
-        return TypedResults.Ok(await insights.SearchAsync(new InsightsFilter(surveyId, from, to, partnerId, campaignId, segment, touchpoint), q, limit, before, cancellationToken));
+        return TypedResults.Ok(await insights.SearchAsync(new InsightsFilter(surveyId, from, to, partnerId, campaignId, segment, touchpoint), q, take, afterId, cancellationToken));
     }
 
     private static Results<PushStreamHttpResult, ValidationProblem> ExportResponses(

@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.WebApi;
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -39,7 +40,7 @@ public sealed class InsightsService(SurveysDbContext db, IOptions<SurveysOptions
                 .Select(survey => new PartnerSurvey(survey.Id, survey.Name, survey.Kind)).ToListAsync(cancellationToken);
 
     /// <summary>Responses newest first; <paramref name="text"/> searches free text (case-insensitive, literal).</summary>
-    public async Task<ResponsePage> SearchAsync(InsightsFilter filter, string? text, int limit, Guid? before, CancellationToken cancellationToken)
+    public async Task<PageResponse<ResponseView>> SearchAsync(InsightsFilter filter, string? text, int limit, Guid? before, CancellationToken cancellationToken)
     {
         var query = Responses(filter);
         if (!string.IsNullOrWhiteSpace(text))
@@ -50,8 +51,7 @@ public sealed class InsightsService(SurveysDbContext db, IOptions<SurveysOptions
         }
 
         var rows = await query.Where(row => before == null || row.Id < before).OrderByDescending(row => row.Id).Take(limit + 1).ToListAsync(cancellationToken);
-        var items = rows.Count > limit ? rows[..limit] : rows;
-        return new ResponsePage([.. items.Select(ResponseView.From)], rows.Count > limit ? items[^1].Id : null);
+        return Paging.ToPage(rows, limit, row => row.Id, ResponseView.From);
     }
 
     /// <summary>

@@ -49,4 +49,3 @@ public sealed record ResponseView(
         Common.Json.Read<List<Answer>>(response.Answers), response.SubmittedAt);
 }
 
-public sealed record ResponsePage(IReadOnlyList<ResponseView> Items, Guid? Next);
