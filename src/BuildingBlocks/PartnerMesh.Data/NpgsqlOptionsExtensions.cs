@@ -1,7 +1,9 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Migrations.Internal;
 
@@ -25,12 +27,23 @@ public static class NpgsqlOptionsExtensions
     public const int AutoPreparedStatements = 100;
 
     public static DbContextOptionsBuilder UsePartnerMeshNpgsql(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(Tuned(connectionString)).UseSnakeCaseNamingConvention().ReplaceService<IHistoryRepository, HistoryRepository>();
+        options.UseNpgsql(Tuned(connectionString)).UseSnakeCaseNamingConvention().ReplaceService<IHistoryRepository, HistoryRepository>()
+            .ConfigureWarnings(FailuresLoggedWhereHandled);
 
     public static DbContextOptionsBuilder<TContext> UsePartnerMeshNpgsql<TContext>(
         this DbContextOptionsBuilder<TContext> options, string connectionString)
         where TContext : DbContext =>
-        options.UseNpgsql(Tuned(connectionString)).UseSnakeCaseNamingConvention().ReplaceService<IHistoryRepository, HistoryRepository>();
+        options.UseNpgsql(Tuned(connectionString)).UseSnakeCaseNamingConvention().ReplaceService<IHistoryRepository, HistoryRepository>()
+            .ConfigureWarnings(FailuresLoggedWhereHandled);
+
+    /// <summary>
+    /// EF Core logs every failed command and save as an error before the exception reaches the caller. Here most of them
+    /// are expected and answered: a unique conflict is an idempotent replay or a 409, a refused value a 400. So EF's own
+    /// entries go to Debug, and a failure is logged once, where it is handled (an unhandled one by the exception handler,
+    /// a consumer's by MassTransit, a background job's by the job).
+    /// </summary>
+    private static void FailuresLoggedWhereHandled(WarningsConfigurationBuilder warnings) =>
+        warnings.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug));
 
     /// <summary>
     /// The connection string with the settings every service wants unless it names them itself. A service sends the same
