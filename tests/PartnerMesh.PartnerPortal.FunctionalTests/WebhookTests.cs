@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using PartnerMesh.PartnerPortal.Api.Webhooks;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Contracts.Coupons;
@@ -128,6 +129,20 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
 
         Assert.Contains("\"eventTypes\"", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
         Assert.Equal(before, await factory.QueryDbAsync(db => db.WebhookSubscriptions.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task Table_RefusesANullEventType()
+    {
+        var body = $$"""{"url":"{{_receiver.Url}}","eventTypes":["attribution.conversion-attributed"]}""";
+        var created = await (await _admin.PostAsync("/api/portal/webhooks", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var id = created["webhook"]!["id"]!.GetValue<Guid>();
+
+        var refusal = await Assert.ThrowsAsync<PostgresException>(() => factory.QueryDbAsync(db => db.Database.ExecuteSqlAsync(
+            $"UPDATE webhook_subscriptions SET event_types = array_append(event_types, NULL) WHERE id = {id}", Ct)));
+
+        Assert.Equal(PostgresErrorCodes.CheckViolation, refusal.SqlState);
     }
 
     [Fact]

@@ -11,7 +11,9 @@ public sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<
 
     public void Configure(EntityTypeBuilder<WebhookSubscription> builder)
     {
-        builder.ToTable("webhook_subscriptions");
+        // A null among the event types once made every fan-out fail; the API refuses one, and so does the table.
+        builder.ToTable("webhook_subscriptions", table =>
+            table.HasCheckConstraint("ck_webhook_subscriptions_event_types_not_null", "array_position(event_types, NULL) IS NULL"));
         builder.HasKey(subscription => subscription.Id);
         builder.Property(subscription => subscription.Id).ValueGeneratedNever();
         builder.Property(subscription => subscription.Url).HasMaxLength(WebhookRules.MaxUrlLength);

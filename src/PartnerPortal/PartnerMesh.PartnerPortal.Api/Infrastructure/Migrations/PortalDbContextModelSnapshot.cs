@@ -451,7 +451,10 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
 
                     NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("PartnerId", "IdempotencyKey"), false);
 
-                    b.ToTable("webhook_subscriptions", (string)null);
+                    b.ToTable("webhook_subscriptions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_webhook_subscriptions_event_types_not_null", "array_position(event_types, NULL) IS NULL");
+                        });
                 });
 
             modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.Accounts.PortalAccount", b =>
