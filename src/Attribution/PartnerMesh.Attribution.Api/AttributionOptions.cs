@@ -29,5 +29,16 @@ public sealed class AttributionOptions
     [Range(1, 720)]
     public int ClickAccrualLookbackHours { get; set; } = 48;
 
+    /// <summary>
+    /// How long a stored <c>Idempotency-Key</c> (<c>POST /clicks</c> and the storefront POSTs) answers its retries; older
+    /// keys are forgotten by <see cref="Common.IdempotencyKeySweeper"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan IdempotencyKeyRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often keys past <see cref="IdempotencyKeyRetention"/> are deleted.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan IdempotencyKeySweepInterval { get; set; } = TimeSpan.FromHours(1);
+
     public TimeSpan Window => TimeSpan.FromDays(WindowDays);
 }

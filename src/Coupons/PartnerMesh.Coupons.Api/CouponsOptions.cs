@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace PartnerMesh.Coupons.Api;
 
 public sealed class CouponsOptions
@@ -13,6 +15,15 @@ public sealed class CouponsOptions
     /// <summary>How long a recovered cart is remembered (<see cref="Offers.RecoveredCart"/>), and so the age past which an
     /// abandonment is too old to act on: the longest offer delay (a week) plus a day's margin.</summary>
     public TimeSpan RecoveredCartRetention { get; set; } = TimeSpan.FromMinutes(Campaigns.CampaignRules.MaxOfferDelayMinutes) + TimeSpan.FromDays(1);
+
+    /// <summary>How long a stored <c>Idempotency-Key</c> (<c>idempotency_keys</c>) answers its retries; older keys are forgotten
+    /// by <see cref="Common.IdempotencyKeySweeper"/>. Redemptions stay idempotent by order id regardless.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan IdempotencyKeyRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often keys past <see cref="IdempotencyKeyRetention"/> are deleted.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan IdempotencyKeySweepInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How long a validation may use a cached code definition (<see cref="Checkout.CodeDefinitionCache"/>): the bound
     /// on staleness if a code-change message is lost. Zero turns the cache off.</summary>

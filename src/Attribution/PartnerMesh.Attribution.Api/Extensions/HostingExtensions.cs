@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Attribution.Api.Clicks;
+using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Attribution.Api.IntegrationEvents;
@@ -49,6 +50,8 @@ public static class HostingExtensions
         builder.Services.AddScoped<ClickCommissionAccrual>();
         builder.Services.AddHostedService<ClickCommissionAccrualJob>();
         builder.Services.AddScoped<LeadService>();
+        builder.Services.AddSingleton<IdempotencyKeySweeper>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IdempotencyKeySweeper>());
         builder.Services.AddSingleton<AttributionMetrics>();
         builder.Services.AddOptions<AttributionOptions>()
             .BindConfiguration(nameof(AttributionOptions))

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using PartnerMesh.Coupons.Api.Campaigns;
 using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.Coupons.Api.Common;
 using PartnerMesh.Coupons.Api.Generation;
 using PartnerMesh.Coupons.Api.Infrastructure;
 using PartnerMesh.Coupons.Api.IntegrationEvents;
@@ -31,7 +32,7 @@ public static class HostingExtensions
             bus.AddConsumer<DropRecoveredCartOffersConsumer>();
         });
 
-        builder.Services.AddOptions<CouponsOptions>().BindConfiguration(CouponsOptions.SectionName);
+        builder.Services.AddOptions<CouponsOptions>().BindConfiguration(CouponsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CouponsMetrics>();
         builder.Services.AddScoped<UsageLedger>();
@@ -55,6 +56,8 @@ public static class HostingExtensions
         builder.AddRedisConnection(ResourceNames.Redis).AddContactFrequencyRecord();
         builder.Services.TryAddSingleton<RedisOutage>();
         builder.Services.AddHostedService<ReservationSweeper>();
+        builder.Services.AddSingleton<IdempotencyKeySweeper>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IdempotencyKeySweeper>());
         builder.Services.AddSingleton<GenerationSignal>();
         builder.Services.AddHostedService<GenerationWorker>();
 

@@ -51,5 +51,6 @@ public sealed class ClickConfiguration : IEntityTypeConfiguration<Click>, IEntit
         builder.Property(key => key.Caller).HasMaxLength(Actor.MaxLength);
         builder.Property(key => key.Key).HasMaxLength(IdempotencyKeys.MaxLength);
         builder.Property(key => key.Fingerprint).HasMaxLength(IdempotencyKeys.FingerprintLength);
+        builder.HasIndex(key => key.CreatedAt);
     }
 }

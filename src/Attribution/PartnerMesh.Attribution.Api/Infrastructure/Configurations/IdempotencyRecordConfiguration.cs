@@ -18,5 +18,6 @@ public sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<Id
         builder.Property(record => record.Key).HasMaxLength(IdempotencyKeys.MaxLength);
         builder.Property(record => record.Fingerprint).HasMaxLength(IdempotencyKeys.FingerprintLength);
         builder.Property(record => record.Response).HasColumnType("jsonb");
+        builder.HasIndex(record => record.CreatedAt);
     }
 }

@@ -195,6 +195,9 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                     b.HasKey("Caller", "Key")
                         .HasName("PK_click_idempotency_keys");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_click_idempotency_keys_created_at");
+
                     b.ToTable("click_idempotency_keys", (string)null);
                 });
 
@@ -232,6 +235,9 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
 
                     b.HasKey("Caller", "Operation", "Key")
                         .HasName("PK_idempotency_records");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_idempotency_records_created_at");
 
                     b.ToTable("idempotency_records", (string)null);
                 });

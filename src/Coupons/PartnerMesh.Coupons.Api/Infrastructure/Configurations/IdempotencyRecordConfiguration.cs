@@ -14,5 +14,6 @@ public sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<Id
         builder.Property(record => record.Operation).HasMaxLength(32);
         builder.Property(record => record.Key).HasMaxLength(IdempotencyKeys.MaxLength);
         builder.Property(record => record.Fingerprint).HasMaxLength(64);
+        builder.HasIndex(record => record.CreatedAt);
     }
 }

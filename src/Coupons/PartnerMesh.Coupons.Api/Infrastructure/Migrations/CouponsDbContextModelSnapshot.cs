@@ -528,6 +528,9 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                     b.HasKey("Operation", "Key")
                         .HasName("pk_idempotency_keys");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_idempotency_keys_created_at");
+
                     b.ToTable("idempotency_keys", (string)null);
                 });
 
