@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,8 +36,8 @@ public static class WebApiExtensions
     /// Registers the web API defaults:
     /// <list type="bullet">
     /// <item><see cref="BadHttpRequestException"/> (malformed JSON, wrong types, oversized bodies) becomes problem details
-    /// with its own status (400, 413); other exceptions keep the host's handling. Outside Development, minimal APIs
-    /// answer binding failures with a bare 400 instead of throwing; status code pages turns that into a problem too.</item>
+    /// with its own status (400, 413), naming the JSON field a body could not be read at; other exceptions keep the host's
+    /// handling. Minimal APIs throw on binding failures in every environment, so every one gets that treatment.</item>
     /// <item>Request bodies are limited to <paramref name="maxRequestBodyBytes"/> (Kestrel's <c>MaxRequestBodySize</c>
     /// and the <c>UseWebApiDefaults</c> check); a host may override it later through <see cref="WebApiOptions"/>.</item>
     /// <item>OpenAPI document generation, mapped by <c>MapDefaultEndpoints</c>.</item>
@@ -64,6 +65,8 @@ public static class WebApiExtensions
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<WebApiOptions>>((kestrel, webApi) => kestrel.Limits.MaxRequestBodySize = webApi.Value.MaxRequestBodyBytes);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Binding failures throw in every environment (not only Development), so the handler can name the field at fault.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = ExceptionStatusCodes.For);
         services.AddOpenApi(options => options.AddPartnerMeshConventions());
         services.TryAddSingleton<WebApiDefaultsMarker>();

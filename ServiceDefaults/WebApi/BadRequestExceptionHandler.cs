@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -26,17 +27,30 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             return false;
         }
 
+        var problem = exception.InnerException is JsonException { Path: { } path } json
+            ? JsonFieldProblem(path, json)
+            : new ProblemDetails { Detail = detail };
+        problem.Status = status;
+        problem.Title = status == StatusCodes.Status413PayloadTooLarge ? RequestBodyLimitMiddleware.TooLargeTitle : "Bad request";
         httpContext.Response.StatusCode = status;
-        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem });
+    }
+
+    /// <summary>
+    /// A body System.Text.Json could not read names the place it stopped (<c>$.lines[2].price</c>): the answer names that
+    /// field as a validation problem does, so a caller learns which value was wrong, not only that the body was. The
+    /// reader's own message is not passed on: it names the server's .NET types.
+    /// </summary>
+    private static HttpValidationProblemDetails JsonFieldProblem(string path, JsonException json)
+    {
+        var field = path == "$" ? "body" : path.TrimStart('$').TrimStart('.');
+        var wrongType = json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal);
+        var message = wrongType
+            ? $"'{field}' has the wrong type, or a value out of range for it."
+            : $"The JSON is malformed at '{field}'{(json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : "")}.";
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = status,
-                Title = status == StatusCodes.Status413PayloadTooLarge ? RequestBodyLimitMiddleware.TooLargeTitle : "Bad request",
-                Detail = detail,
-            },
-        });
+            Detail = wrongType ? $"The request body could not be read: {message}" : message,
+        };
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -70,6 +71,25 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
 
         // Outside Development, minimal APIs answer 400 themselves and status code pages writes the problem.
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("{\"text\":\"hello\",\"count\":\"three\"}", "count", "wrong type")]
+    [InlineData("{\"text\":\"hello\",\"count\":1.5}", "count", "wrong type")]
+    [InlineData("{\"text\":\"hello\",\"count\":1000000000000}", "count", "out of range")]
+    [InlineData("{\"text\":7,\"count\":1}", "text", "wrong type")]
+    [InlineData("{\"text\":\"hello\",\"count\":tru}", "count", "malformed")]
+    [InlineData("{\"shapes\":[{\"type\":\"circle\",\"radius\":\"big\"}]}", "shapes[0].radius", "wrong type")]
+    public async Task Post_WrongTypeOrMalformedJson_NamesTheField(string body, string field, string expected)
+    {
+        var path = field.StartsWith("shapes", StringComparison.Ordinal) ? "/drawings" : "/echo";
+
+        var problem = await (await _client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        var errors = JsonSerializer.Deserialize<Dictionary<string, string[]>>(problem.Extensions["errors"]!.ToString()!)!;
+        Assert.Contains(expected, Assert.Single(errors[field]), StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", problem.Detail, StringComparison.Ordinal);
     }
 
     [Theory]
