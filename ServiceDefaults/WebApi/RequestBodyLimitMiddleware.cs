@@ -34,15 +34,7 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
             return;
         }
 
-        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-        {
-            sizeFeature.MaxRequestBodySize = limit;
-        }
-        else if (sizeFeature is null && context.Request.ContentLength is null)
-        {
-            context.Request.Body = new LengthLimitedStream(context.Request.Body, limit);
-        }
+        RequestBodyLimit.Apply(context, limit);
 
         if (options.Value.RejectNulInJsonBodies && context.Request.HasJsonContentType() && context.Request.ContentLength is not 0)
         {
@@ -50,5 +42,26 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
         }
 
         await next(context);
+    }
+}
+
+/// <summary>Stops reading a request body past a limit with a 413 <see cref="BadHttpRequestException"/>, on every host.</summary>
+public static class RequestBodyLimit
+{
+    /// <summary>
+    /// Kestrel's own limit where the server has one (it can still be lowered until the body is read); otherwise, for a body
+    /// of undeclared length, a counting stream. A declared length above the limit is the caller's to refuse up front.
+    /// </summary>
+    public static void Apply(HttpContext context, long limit)
+    {
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = sizeFeature.MaxRequestBodySize is { } current ? Math.Min(current, limit) : limit;
+        }
+        else if (sizeFeature is null && context.Request.ContentLength is null)
+        {
+            context.Request.Body = new LengthLimitedStream(context.Request.Body, limit);
+        }
     }
 }

@@ -6,6 +6,9 @@ public sealed class WebApiOptions
     /// <summary>64 KiB: ample for every JSON command the services accept.</summary>
     public const long DefaultMaxRequestBodyBytes = 64 * 1024;
 
+    /// <summary>1 MiB: for services that take batches (analytics' event ingestion).</summary>
+    public const long BatchMaxRequestBodyBytes = 1024 * 1024;
+
     /// <summary>Largest request body accepted, in bytes; larger bodies get 413 problem details.</summary>
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
 

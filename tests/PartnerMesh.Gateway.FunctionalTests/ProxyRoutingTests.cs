@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -274,38 +275,44 @@ public class ProxyRoutingTests(GatewayFactory factory) : IClassFixture<GatewayFa
         Assert.DoesNotContain(factory.Upstream.Received, r => r.Path is "/health" or "/alive");
     }
 
-    [Fact]
-    public async Task ApiRoute_WithOversizedBody_Returns413WithoutReachingTheService()
+    [Theory]
+    [InlineData("/api/coupons/oversized-", 64 * 1024)]
+    [InlineData("/api/promotions/oversized-", 64 * 1024)]
+    [InlineData("/api/analytics/oversized-", 1024 * 1024)]
+    public async Task ApiRoute_WithBodyOverItsServiceLimit_Returns413WithoutReachingTheService(string prefix, int serviceLimit)
     {
         var client = await factory.CreateStorefrontClientAsync();
-        var marker = "/api/coupons/oversized-" + Guid.NewGuid().ToString("N");
+        var marker = prefix + Guid.NewGuid().ToString("N");
 
-        var response = await client.PostAsync(marker, new ByteArrayContent(new byte[(1024 * 1024) + 1]), Ct);
+        var response = await client.PostAsync(marker, new ByteArrayContent(new byte[serviceLimit + 1]), Ct);
 
-        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains(serviceLimit.ToString(CultureInfo.InvariantCulture), problem.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain(factory.Upstream.Received, r => r.Path == marker);
     }
 
-    [Fact]
-    public async Task ApiRoute_WithOversizedChunkedBody_Returns413()
+    [Theory]
+    [InlineData("/api/coupons/chunked", 64 * 1024)]
+    [InlineData("/api/analytics/chunked", 1024 * 1024)]
+    public async Task ApiRoute_WithChunkedBodyOverItsServiceLimit_Returns413(string path, int serviceLimit)
     {
         var client = await factory.CreateStorefrontClientAsync();
 
-        var response = await client.PostAsync(
-            "/api/coupons/chunked", new StreamContent(new UnknownLengthStream(new byte[(1024 * 1024) + 10])), Ct);
+        var response = await client.PostAsync(path, new StreamContent(new UnknownLengthStream(new byte[serviceLimit + 10])), Ct);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 
-    [Fact]
-    public async Task ApiRoute_WithBodyAtTheLimit_IsForwarded()
+    [Theory]
+    [InlineData("/api/coupons/upload", 64 * 1024)]
+    [InlineData("/api/analytics/upload", 1024 * 1024)]
+    public async Task ApiRoute_WithBodyAtItsServiceLimit_IsForwarded(string path, int serviceLimit)
     {
         var client = await factory.CreateStorefrontClientAsync();
 
-        var echoed = await GatewayFactory.EchoAsync(
-            await client.PostAsync("/api/coupons/upload", new ByteArrayContent(new byte[1024 * 1024]), Ct));
+        var echoed = await GatewayFactory.EchoAsync(await client.PostAsync(path, new ByteArrayContent(new byte[serviceLimit]), Ct));
 
-        Assert.Equal(1024 * 1024, echoed.BodyLength);
+        Assert.Equal(serviceLimit, echoed.BodyLength);
     }
 
     [Fact]

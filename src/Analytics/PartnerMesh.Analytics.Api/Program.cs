@@ -9,6 +9,7 @@ using PartnerMesh.Analytics.Api.Segments;
 using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 if (await MigrationCommand.RunIfRequestedAsync<AnalyticsDbContext>(args, ResourceNames.AnalyticsDb))
 {
@@ -18,7 +19,7 @@ if (await MigrationCommand.RunIfRequestedAsync<AnalyticsDbContext>(args, Resourc
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 // Event batches are larger than commands: up to 1 MiB (the gateway's limit too); 10 MB gets 413.
-builder.AddWebApiDefaults(maxRequestBodyBytes: 1024 * 1024);
+builder.AddWebApiDefaults(maxRequestBodyBytes: WebApiOptions.BatchMaxRequestBodyBytes);
 builder.AddServiceAuthentication(ResourceNames.AnalyticsApi);
 builder.AddApplicationServices();
 

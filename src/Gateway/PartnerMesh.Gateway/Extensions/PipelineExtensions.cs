@@ -29,6 +29,7 @@ public static class PipelineExtensions
         app.MapReverseProxy(proxy =>
             {
                 proxy.UseMiddleware<ProxyErrorMiddleware>();
+                proxy.UseMiddleware<RouteBodyLimitMiddleware>();
                 proxy.UseLoadBalancing();
             })
             .ConfigureEndpoints((endpoint, route) =>

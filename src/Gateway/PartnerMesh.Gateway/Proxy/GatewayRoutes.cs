@@ -1,5 +1,7 @@
+using System.Globalization;
 using PartnerMesh.Gateway.ApiKeys;
 using PartnerMesh.ServiceDefaults;
+using PartnerMesh.ServiceDefaults.WebApi;
 using Yarp.ReverseProxy.Configuration;
 
 namespace PartnerMesh.Gateway.Proxy;
@@ -13,6 +15,7 @@ namespace PartnerMesh.Gateway.Proxy;
 public static class GatewayRoutes
 {
     public const string AccessMetadataKey = "PartnerMesh.Access";
+    public const string MaxRequestBodyBytesMetadataKey = "PartnerMesh.MaxRequestBodyBytes";
 
     public static readonly IReadOnlyList<GatewayRoute> All =
     [
@@ -20,7 +23,7 @@ public static class GatewayRoutes
         new("promotions", "/api/promotions/{**rest}", ResourceNames.PromotionsApi, RouteAccess.ApiKey),
         new("coupons", "/api/coupons/{**rest}", ResourceNames.CouponsApi, RouteAccess.ApiKey),
         new("surveys", "/api/surveys/{**rest}", ResourceNames.SurveysApi, RouteAccess.ApiKey),
-        new("analytics", "/api/analytics/{**rest}", ResourceNames.AnalyticsApi, RouteAccess.ApiKey),
+        new("analytics", "/api/analytics/{**rest}", ResourceNames.AnalyticsApi, RouteAccess.ApiKey, WebApiOptions.BatchMaxRequestBodyBytes),
         new("portal-api", "/api/portal/{**rest}", ResourceNames.PartnerPortalApi, RouteAccess.ApiKey),
         new("click-redirect", "/r/{code}", ResourceNames.AttributionApi, RouteAccess.Anonymous),
         new("portal", "/portal/{**rest}", ResourceNames.PartnerPortalApi, RouteAccess.Portal),
@@ -37,7 +40,11 @@ public static class GatewayRoutes
         ClusterId = route.Service,
         Match = new RouteMatch { Path = route.Path },
         AuthorizationPolicy = route.Access == RouteAccess.ApiKey ? ApiKeyAuthentication.ApiKeyPolicy : "Anonymous",
-        Metadata = new Dictionary<string, string> { [AccessMetadataKey] = route.Access.ToString() },
+        Metadata = new Dictionary<string, string>
+        {
+            [AccessMetadataKey] = route.Access.ToString(),
+            [MaxRequestBodyBytesMetadataKey] = route.MaxRequestBodyBytes.ToString(CultureInfo.InvariantCulture),
+        },
     };
 
     public static ClusterConfig ToClusterConfig(string service) => new()
@@ -53,4 +60,11 @@ public static class GatewayRoutes
         route.Metadata?.TryGetValue(AccessMetadataKey, out var value) == true && Enum.TryParse<RouteAccess>(value, out var access)
             ? access
             : RouteAccess.ApiKey;
+
+    /// <summary>The route's body limit, or null for a route without one (the gateway's own limit applies).</summary>
+    public static long? MaxRequestBodyBytesOf(RouteConfig route) =>
+        route.Metadata?.TryGetValue(MaxRequestBodyBytesMetadataKey, out var value) == true
+            && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit)
+            ? limit
+            : null;
 }
