@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using PartnerMesh.PartnerPortal.Api.Portal;
-using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
 using Xunit;
@@ -60,7 +57,7 @@ public class BffTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory
         var request = factory.Analytics.Requests.Last(r => r.PartnerId == partner.PartnerId);
         Assert.Equal($"/api/analytics/partners/{partner.PartnerId}/daily", request.Path);
         Assert.Equal("?from=2025-01-01&to=2025-01-30", request.Query);
-        await AssertPartnerTokenAsync(request.Authorization, partner);
+        await factory.AssertPartnerTokenAsync(request.Authorization, partner);
     }
 
     [Fact]
@@ -85,8 +82,8 @@ public class BffTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory
         await first.Browser.GetPageAsync("/portal/api/kpis");
         await second.Browser.GetPageAsync("/portal/api/kpis");
 
-        await AssertPartnerTokenAsync(factory.Analytics.Requests.Last(r => r.PartnerId == first.PartnerId).Authorization, first);
-        await AssertPartnerTokenAsync(factory.Analytics.Requests.Last(r => r.PartnerId == second.PartnerId).Authorization, second);
+        await factory.AssertPartnerTokenAsync(factory.Analytics.Requests.Last(r => r.PartnerId == first.PartnerId).Authorization, first);
+        await factory.AssertPartnerTokenAsync(factory.Analytics.Requests.Last(r => r.PartnerId == second.PartnerId).Authorization, second);
     }
 
     [Fact]
@@ -119,22 +116,5 @@ public class BffTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(before, factory.Analytics.Requests.Count);
-    }
-
-    private async Task AssertPartnerTokenAsync(string authorization, SignedInPartner partner)
-    {
-        Assert.StartsWith("Bearer ", authorization, StringComparison.Ordinal);
-        var validation = await new JsonWebTokenHandler().ValidateTokenAsync(authorization["Bearer ".Length..], new TokenValidationParameters
-        {
-            ValidIssuer = ServiceTokenIssuers.PartnerPortal,
-            ValidAudience = ResourceNames.AnalyticsApi,
-            IssuerSigningKey = ServiceTokenKeys.PublicKey(factory.Tokens.PublicKeyOf(ServiceTokenIssuers.PartnerPortal)),
-            ValidAlgorithms = [ServiceTokenKeys.Algorithm],
-        });
-        Assert.True(validation.IsValid, validation.Exception?.Message);
-        var claims = validation.ClaimsIdentity.Claims.ToList();
-        Assert.Equal($"portal-user:{partner.AccountId}", claims.Single(c => c.Type == "sub").Value);
-        Assert.Equal([PartnerMeshScopes.Partner], claims.Where(c => c.Type == PartnerMeshClaims.Scope).Select(c => c.Value));
-        Assert.Equal(partner.PartnerId.ToString(), claims.Single(c => c.Type == PartnerMeshClaims.PartnerId).Value);
     }
 }

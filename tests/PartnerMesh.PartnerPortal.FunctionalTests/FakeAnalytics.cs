@@ -9,8 +9,10 @@ using Microsoft.Extensions.Logging;
 namespace PartnerMesh.PartnerPortal.FunctionalTests;
 
 /// <summary>
-/// Stands in for analytics-api on 127.0.0.1 with canned KPIs, and records every request (path, query, Authorization)
-/// so tests can check whom the portal asked for and with which token.
+/// Stands in for analytics-api on 127.0.0.1 with canned KPIs, scorecards, segments and campaigns, and records every
+/// request (path, query, Authorization) so tests can check whom the portal asked for and with which token. Like analytics,
+/// it answers a partner token only for that token's partner: another partner in the path is a 403, and segments and
+/// campaigns are the token's partner's.
 /// </summary>
 public sealed class FakeAnalytics : IAsyncDisposable
 {
@@ -43,6 +45,12 @@ public sealed class FakeAnalytics : IAsyncDisposable
     /// <summary>Bodies to answer instead of the canned report, per partner.</summary>
     public ConcurrentDictionary<Guid, object> Reports { get; } = new();
 
+    /// <summary>Scorecards to answer instead of <see cref="FakeScorecards.Canned"/>, per partner.</summary>
+    public ConcurrentDictionary<Guid, object> Scorecards { get; } = new();
+
+    /// <summary>Segment reports to answer instead of <see cref="FakeSegments.Canned"/>, per partner.</summary>
+    public ConcurrentDictionary<Guid, object> Segments { get; } = new();
+
     public async Task StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -50,6 +58,11 @@ public sealed class FakeAnalytics : IAsyncDisposable
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.MapGet("/api/analytics/partners/{partnerId:guid}/daily", Daily);
+        _app.MapGet("/api/analytics/partners/{partnerId:guid}/scorecard", Scorecard);
+        _app.MapGet("/api/analytics/segments", SegmentReport);
+        _app.MapGet("/api/analytics/kpis", KpiReport);
+        _app.MapGet("/api/analytics/campaigns", Campaigns);
+        _app.MapGet("/api/analytics/campaigns/{id:guid}", Campaign);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.Single());
     }
@@ -60,6 +73,165 @@ public sealed class FakeAnalytics : IAsyncDisposable
         {
             await _app.DisposeAsync();
         }
+    }
+
+    /// <summary>The campaign every partner takes part in (any other id is not found).</summary>
+    public static Guid CampaignOf(Guid partnerId) => new(partnerId.ToByteArray().Reverse().ToArray());
+
+    private IResult Scorecard(Guid partnerId, HttpRequest request)
+    {
+        if (Refuse(Record(partnerId, request), partnerId) is { } refused)
+        {
+            return refused;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        foreach (var name in new[] { "from", "to", "partnershipStart" })
+        {
+            if (request.Query.ContainsKey(name) && !IsDay(request.Query[name].ToString()))
+            {
+                errors[name] = ["Use a date formatted yyyy-MM-dd."];
+            }
+        }
+
+        if (request.Query.ContainsKey("windowDays") && !(int.TryParse(request.Query["windowDays"], out var window) && window is >= 1 and <= 183))
+        {
+            errors["windowDays"] = ["Between 1 and 183."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors);
+        }
+
+        var to = IsDay(request.Query["to"].ToString()) ? DateOnly.ParseExact(request.Query["to"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture) : FakeScorecards.Today;
+        var from = IsDay(request.Query["from"].ToString()) ? DateOnly.ParseExact(request.Query["from"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture) : to.AddDays(-29);
+        return Results.Json(Scorecards.TryGetValue(partnerId, out var scorecard) ? scorecard : FakeScorecards.Canned(partnerId, from, to));
+    }
+
+    private IResult SegmentReport(HttpRequest request)
+    {
+        var partner = TokenPartner(request);
+        Record(partner ?? Guid.Empty, request);
+        if (FailWith is { } status)
+        {
+            return Results.StatusCode((int)status);
+        }
+
+        if (partner is not { } own || (request.Query.ContainsKey("partnerId") && request.Query["partnerId"] != own.ToString()))
+        {
+            return Results.Problem("A partner sees only its own customers' segments.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+        }
+
+        return Results.Json(Segments.TryGetValue(own, out var report) ? report : FakeSegments.Canned(own));
+    }
+
+    /// <summary>Echoes what it was asked (JSON), or a CSV download with <c>format=csv</c>.</summary>
+    private IResult KpiReport(HttpRequest request, HttpResponse response)
+    {
+        var partner = TokenPartner(request);
+        Record(partner ?? Guid.Empty, request);
+        if (FailWith is { } status)
+        {
+            return Results.StatusCode((int)status);
+        }
+
+        if (request.Query.ContainsKey("from") && !IsDay(request.Query["from"].ToString()))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["Use a date formatted yyyy-MM-dd."] });
+        }
+
+        if (partner is not { } own || request.Query["value"] != own.ToString())
+        {
+            return Results.Problem("A partner sees only its own KPIs.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+        }
+
+        if (request.Query["format"] == "csv")
+        {
+            response.Headers.ContentDisposition = "attachment; filename=\"kpis-partner-day.csv\"";
+            return Results.Text($"period,dimension,value\n2026-12-01,partner,{own}\n", "text/csv; charset=utf-8");
+        }
+
+        return Results.Json(new
+        {
+            dimension = request.Query["dimensions"].ToString() is { Length: > 0 } pair ? pair : request.Query["dimension"].ToString(),
+            value = own,
+            value2 = request.Query["value2"].ToString(),
+            rows = Array.Empty<object>(),
+            totals = Array.Empty<object>(),
+        });
+    }
+
+    private IResult Campaigns(HttpRequest request)
+    {
+        var partner = TokenPartner(request);
+        Record(partner ?? Guid.Empty, request);
+        if (FailWith is { } status)
+        {
+            return Results.StatusCode((int)status);
+        }
+
+        if (request.Query.ContainsKey("limit") && !(int.TryParse(request.Query["limit"], out var limit) && limit is >= 1 and <= 200))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 200."] });
+        }
+
+        return Results.Json(new { items = partner is { } own ? new[] { FakeCampaign(own) } : [], nextCursor = (string?)null });
+    }
+
+    private IResult Campaign(Guid id, HttpRequest request)
+    {
+        var partner = TokenPartner(request);
+        Record(partner ?? Guid.Empty, request);
+        if (FailWith is { } status)
+        {
+            return Results.StatusCode((int)status);
+        }
+
+        return partner is { } own && id == CampaignOf(own)
+            ? Results.Json(FakeCampaign(own))
+            : Results.Problem($"No campaign {id}.", statusCode: StatusCodes.Status404NotFound, title: "Campaign not found");
+    }
+
+    private static object FakeCampaign(Guid partnerId) => new
+    {
+        id = CampaignOf(partnerId),
+        name = "Black Friday",
+        code = "black-friday",
+        startsOn = new DateOnly(2026, 11, 27),
+        endsOn = new DateOnly(2026, 11, 30),
+        partnerIds = new[] { partnerId },
+        incentives = new[] { "10 % off" },
+        targets = new Dictionary<string, decimal> { ["orders"] = 100 },
+        status = "ended",
+    };
+
+    /// <summary>Records the request as made for <paramref name="partnerId"/> and returns the token's partner.</summary>
+    private Guid? Record(Guid partnerId, HttpRequest request)
+    {
+        Requests.Enqueue(new RecordedRequest(partnerId, request.Path, request.QueryString.Value ?? "", request.Headers.Authorization.ToString()));
+        return TokenPartner(request);
+    }
+
+    /// <summary>The failure asked for, or analytics' 403 when the token's partner is not the path's.</summary>
+    private IResult? Refuse(Guid? tokenPartner, Guid partnerId) =>
+        FailWith is { } status ? Results.StatusCode((int)status)
+        : tokenPartner != partnerId ? Results.Problem("A partner may read only its own scorecard.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden")
+        : null;
+
+    private static bool IsDay(string value) => DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+
+    /// <summary>The partner the bearer token is for (read without validation: the tests validate tokens themselves).</summary>
+    private static Guid? TokenPartner(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(authorization["Bearer ".Length..]);
+        return token.TryGetPayloadValue<string>(PartnerMesh.ServiceDefaults.Security.PartnerMeshClaims.PartnerId, out var value) && Guid.TryParse(value, out var id) ? id : null;
     }
 
     private IResult Daily(Guid partnerId, HttpRequest request)

@@ -1,5 +1,6 @@
 using PartnerMesh.Data;
 using PartnerMesh.PartnerPortal.Api.Accounts;
+using PartnerMesh.PartnerPortal.Api.Analytics;
 using PartnerMesh.PartnerPortal.Api.Experiments;
 using PartnerMesh.PartnerPortal.Api.Extensions;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
@@ -36,6 +37,7 @@ app.MapAccountEndpoints();
 app.MapPortalEndpoints();
 app.MapExperimentPages();
 app.MapBffEndpoints();
+app.MapPartnerAnalyticsEndpoints();
 app.MapSurveyInsightsEndpoints();
 app.MapWebhookEndpoints();
 app.MapSecurityAuditEndpoints();

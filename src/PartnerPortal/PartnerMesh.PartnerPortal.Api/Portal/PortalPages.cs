@@ -64,11 +64,17 @@ public static class PortalPages
         .amount { display: block; white-space: nowrap; }
         nav { display: flex; gap: 1rem; margin-right: auto; }
         .suppressed { color: var(--muted); font-style: italic; }
+        .totals .suppressed { font-size: .9rem; font-weight: 400; }
+        .totals + .notice { margin-top: 1rem; }
+        .notice + .notice { margin-top: .5rem; }
+        .range { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 1rem; }
+        .range label { margin-top: 0; }
+        .range input { width: auto; }
         .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
         """;
 
     /// <summary>The signed-in pages' links.</summary>
-    private const string Navigation = "<nav aria-label=\"Portal\"><a href=\"/portal/\">Dashboard</a><a href=\"/portal/surveys\">Survey insights</a><a href=\"/portal/experiments\">Experiments</a></nav>";
+    private const string Navigation = "<nav aria-label=\"Portal\"><a href=\"/portal/\">Dashboard</a><a href=\"/portal/surveys\">Survey insights</a><a href=\"/portal/scorecard\">Scorecard</a><a href=\"/portal/experiments\">Experiments</a></nav>";
 
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
@@ -241,14 +247,14 @@ public static class PortalPages
 
     internal static string E(string value) => Encoder.Encode(value);
 
-    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    internal static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static int Days(DashboardModel model) => model.To.DayNumber - model.From.DayNumber + 1;
 
-    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    internal static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>An amount with its currency's minor units (ISO 4217): <c>EUR 1,234.50</c>, <c>JPY 1,235</c>, <c>KWD 1.250</c>.</summary>
-    private static string Money(string currency, decimal value) =>
+    internal static string Money(string currency, decimal value) =>
         currency + " " + value.ToString("N" + MinorUnits(currency).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     private static int MinorUnits(string currency) => currency switch
@@ -260,7 +266,7 @@ public static class PortalPages
     };
 
     /// <summary>A share as a percentage with one decimal: 0.0304 → <c>3.0 %</c>, 1 → <c>100.0 %</c>.</summary>
-    private static string Percent(decimal value) => (value * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+    internal static string Percent(decimal value) => (value * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 
     /// <summary>A plain number with up to three decimals: 9 → <c>9</c>, 0.5 → <c>0.5</c>, 0.0361 → <c>0.036</c>.</summary>
     private static string PerClick(decimal value) => value.ToString("0.###", CultureInfo.InvariantCulture);
