@@ -137,6 +137,60 @@ public sealed class CustomerIdentityTests(CouponsApiFactory factory) : IClassFix
         await _storefront.ReserveAndRedeemAsync(code, Guest(email));
     }
 
+    [Fact]
+    public async Task OnePerCustomer_GuestEmailComposedThenDecomposed_CustomerLimitReached()
+    {
+        var (_, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUsesPerCustomer"] = 1, ["requireReservation"] = false });
+        var unique = Guid.NewGuid().ToString("N");
+        var composed = $"jos\u00e9-{unique}@example.com";
+        var decomposed = $"jose\u0301-{unique}@example.com";
+
+        await (await _storefront.RedeemAsync(Redemption(code, $"order-{Guid.NewGuid():N}", null, Guest(composed)))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        Assert.Equal("customer_limit_reached", (await _storefront.ValidateAsync(Validation(code, Guest(decomposed)))).Reason());
+        var response = await _storefront.RedeemAsync(Redemption(code, $"order-{Guid.NewGuid():N}", null, Guest(decomposed.ToUpperInvariant())));
+        Assert.Equal("customer_limit_reached", await response.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+    }
+
+    [Fact]
+    public async Task OnePerCustomer_GuestEmailThenInFullWidthCharacters_CustomerLimitReached()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUsesPerCustomer"] = 1, ["requireReservation"] = false });
+        var email = $"ann-{Guid.NewGuid():N}@example.com";
+        await (await _storefront.RedeemAsync(Redemption(code, $"order-{Guid.NewGuid():N}", null, Guest(email)))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        // ａｎｎ-…＠ｅｘａｍｐｌｅ．ｃｏｍ: every character in its full-width form, the '@' too.
+        var fullWidth = new string([.. email.Select(character => (char)(character - '!' + '\uFF01'))]);
+
+        var response = await _storefront.RedeemAsync(Redemption(code, $"order-{Guid.NewGuid():N}", null, Guest(fullWidth)));
+
+        Assert.Equal("customer_limit_reached", await response.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+        Assert.Equal(1, (await _admin.StatsAsync(campaignId)).Number("uses"));
+    }
+
+    [Fact]
+    public async Task OfferIssuedToADecomposedEmail_ListedAndUsableUnderTheComposedOne()
+    {
+        var campaignId = await OfferCampaignAsync();
+        var unique = Guid.NewGuid().ToString("N");
+        await factory.PublishAsync(Abandoned(customerId: null, email: $"RENE\u0301E-{unique}@Example.com"));
+
+        var code = await OfferCodeAsync($"ren\u00e9e-{unique}@example.com", campaignId);
+
+        Assert.True((await _storefront.ValidateAsync(Validation(code, Guest($"Ren\u00e9e-{unique}@example.com"))))["valid"]!.GetValue<bool>());
+        await _storefront.ReserveAndRedeemAsync(code, Guest($"ren\u00e9e-{unique}@example.com"));
+    }
+
+    [Fact]
+    public async Task Email_LongerThan254CharactersOnceNormalised_Returns400NamingIt()
+    {
+        // U+FDFA is one character that NFKC spells out in eighteen.
+        var email = new string('a', 220) + "\uFDFA\uFDFA@example.com";
+
+        var problem = await (await _storefront.ReserveAsync(Reservation("ANY", Guest(email)))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("\"customer.email\"", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+    }
+
     private static (string Id, string Email) Shopper()
     {
         var unique = Guid.NewGuid().ToString("N");

@@ -87,4 +87,66 @@ public sealed class GenerationTests(CouponsApiFactory factory) : IClassFixture<C
         await (await _admin.GetAsync($"/api/coupons/generation-jobs/{Guid.NewGuid()}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await (await _admin.GetAsync($"/api/coupons/generation-jobs/{Guid.NewGuid()}/codes.csv", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task Generate_CodesOfThePatternSpaceAlreadyMadeOrQueued_CountAgainstItsDensity()
+    {
+        var campaignId = await _admin.CreateCampaignAsync();
+        var prefix = $"PCQ{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}-";
+        var six = new JsonObject { ["pattern"] = "##", ["prefix"] = prefix, ["count"] = 6 }; // 8² = 64 codes, a tenth is 6
+
+        var first = await (await PostJobAsync(campaignId, six, idempotencyKey: $"space-{prefix}")).ShouldBeAsync<JsonObject>(HttpStatusCode.Accepted);
+        // A retry of the first request is answered with its job, not refused for it.
+        await (await PostJobAsync(campaignId, six, idempotencyKey: $"space-{prefix}")).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        var queued = await (await PostJobAsync(campaignId, new JsonObject { ["pattern"] = "##", ["prefix"] = prefix, ["count"] = 1 }))
+            .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("infeasible", queued.Extensions["reason"]!.ToString());
+        Assert.Contains("6 codes", queued.Detail, StringComparison.Ordinal);
+        // The same space, split otherwise between prefix and pattern.
+        await (await PostJobAsync(await _admin.CreateCampaignAsync(), new JsonObject { ["pattern"] = $"{prefix}##", ["count"] = 1 }))
+            .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+
+        await JobDoneAsync(first["id"]!.GetValue<Guid>());
+        await (await PostJobAsync(campaignId, new JsonObject { ["pattern"] = "-##", ["prefix"] = prefix[..^1], ["count"] = 1 }))
+            .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        await (await PostJobAsync(campaignId, new JsonObject { ["pattern"] = "###", ["prefix"] = prefix, ["count"] = 6 })).ShouldBeAsync<JsonObject>(HttpStatusCode.Accepted);
+    }
+
+    [Fact]
+    public async Task Generate_TwelveConcurrentRequestsEachWithinATenth_OnlyWhatFitsIsQueued()
+    {
+        var campaignId = await _admin.CreateCampaignAsync();
+        var prefix = $"PCQ{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}-";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ =>
+            PostJobAsync(campaignId, new JsonObject { ["pattern"] = "##", ["prefix"] = prefix, ["count"] = 6 })));
+
+        var accepted = Assert.Single(responses, response => response.StatusCode == HttpStatusCode.Accepted);
+        foreach (var refused in responses.Where(response => response != accepted))
+        {
+            Assert.Equal("infeasible", await refused.ShouldBeRefusedAsync(HttpStatusCode.UnprocessableEntity));
+        }
+
+        var job = await JobDoneAsync((await accepted.ShouldBeAsync<JsonObject>(HttpStatusCode.Accepted))["id"]!.GetValue<Guid>());
+        Assert.Equal(("completed", 6), (job["status"]!.GetValue<string>(), job.Number("generated")));
+    }
+
+    private Task<HttpResponseMessage> PostJobAsync(Guid campaignId, JsonObject body, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/coupons/campaigns/{campaignId}/generation-jobs") { Content = JsonContent.Create(body) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return _admin.SendAsync(request, Ct);
+    }
+
+    private Task<JsonObject> JobDoneAsync(Guid jobId) =>
+        Eventually.GetAsync(async () =>
+        {
+            var progress = await (await _admin.GetAsync($"/api/coupons/generation-jobs/{jobId}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+            return progress["status"]!.GetValue<string>() is "completed" or "failed" ? progress : null;
+        }, TimeSpan.FromSeconds(60), "the job finishes");
 }

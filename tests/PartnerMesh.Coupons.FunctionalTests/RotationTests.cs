@@ -1,13 +1,18 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
+using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Testing;
 using Xunit;
 using static PartnerMesh.Coupons.FunctionalTests.CouponsTestClient;
 
 namespace PartnerMesh.Coupons.FunctionalTests;
 
-/// <summary>A leaked partner code is rotated: the old code stops working (<c>retired</c>), the partner gets a new one.</summary>
+/// <summary>
+/// A leaked partner code is rotated: the old code stops working (<c>retired</c>), the partner gets a new one — also for
+/// uses already in flight when it is retired: the retirement is checked under the lock that takes the use.
+/// </summary>
 public sealed class RotationTests(CouponsApiFactory factory) : IClassFixture<CouponsApiFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -52,5 +57,67 @@ public sealed class RotationTests(CouponsApiFactory factory) : IClassFixture<Cou
         await (await _admin.PostAsJsonAsync($"/api/coupons/codes/{UniqueCode("NONE")}/rotation", new JsonObject(), Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await (await _admin.PostAsJsonAsync($"/api/coupons/codes/{code}/rotation", new JsonObject { ["code"] = "SPRІNG" }, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         await (await _storefront.PostAsJsonAsync($"/api/coupons/codes/{code}/rotation", new JsonObject(), Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task AutoRotation_ConcurrentLeakedRedemptions_OnlyUpToRotateAfterAccepted_TheRestRetired()
+    {
+        var owner = Guid.NewGuid();
+        var settings = new JsonObject { ["requireReservation"] = false, ["leaks"] = new JsonObject { ["autoRotate"] = true, ["rotateAfter"] = 2 } };
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(settings, partnerId: owner);
+        var otherPartner = Guid.NewGuid();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(index =>
+            _storefront.RedeemAsync(Redemption(code, $"order-leak-{index}-{Guid.NewGuid():N}", null, partnerId: otherPartner))));
+
+        Assert.Equal(2, responses.Count(response => response.StatusCode == HttpStatusCode.Created));
+        foreach (var refused in responses.Where(response => response.StatusCode != HttpStatusCode.Created))
+        {
+            Assert.Equal("retired", await refused.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+        }
+
+        var stats = await _admin.StatsAsync(campaignId);
+        Assert.Equal((2, 2, 2), (stats.Number("uses"), stats.Number("redeemed"), stats.Number("leakSuspected")));
+    }
+
+    [Fact]
+    public async Task ManualRotation_WhileUsesWaitInTheGroupCommit_TheyAreRefusedRetired()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["requireReservation"] = false });
+        await (await _storefront.RedeemAsync(Redemption(code, $"order-before-{Guid.NewGuid():N}", null))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        // Hold the campaign's counter: the uses below are checked and queued, and their group commit waits on it.
+        await using var blocker = new NpgsqlConnection(factory.DatabaseConnectionString);
+        await blocker.OpenAsync(Ct);
+        await using var hold = await blocker.BeginTransactionAsync(Ct);
+        await using (var lockRow = new NpgsqlCommand("SELECT uses FROM coupon_counters WHERE key = @key FOR UPDATE", blocker, hold))
+        {
+            lockRow.Parameters.AddWithValue("key", CounterClaim.CampaignKey(campaignId));
+            await lockRow.ExecuteScalarAsync(Ct);
+        }
+
+        var inFlight = Enumerable.Range(0, 10).Select(index => index % 2 == 0
+            ? _storefront.RedeemAsync(Redemption(code, $"order-in-flight-{index}-{Guid.NewGuid():N}", null))
+            : _storefront.ReserveAsync(Reservation(code))).ToList();
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var connection = new NpgsqlConnection(factory.DatabaseConnectionString);
+            await connection.OpenAsync(Ct);
+            await using var waiting = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%coupon_counters%'",
+                connection);
+            return (long)(await waiting.ExecuteScalarAsync(Ct))! > 0;
+        }, TimeSpan.FromSeconds(20), "a group commit waits on the held counter");
+
+        await (await _admin.PostAsJsonAsync($"/api/coupons/codes/{code}/rotation", new JsonObject(), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        await hold.RollbackAsync(Ct);
+
+        foreach (var response in await Task.WhenAll(inFlight))
+        {
+            Assert.Equal("retired", await response.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+        }
+
+        var stats = await _admin.StatsAsync(campaignId);
+        Assert.Equal((1, 0, 1), (stats.Number("uses"), stats.Number("held"), stats.Number("redeemed")));
     }
 }

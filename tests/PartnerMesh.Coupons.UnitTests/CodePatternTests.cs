@@ -36,6 +36,17 @@ public sealed class CodePatternTests
     }
 
     [Fact]
+    public void WhyInfeasible_ExistingCodesOfTheSpace_CountWithTheRequest()
+    {
+        var pattern = CodePattern.TryParse("##", "PCQ-", null, out _)!; // 64: at most 6
+        Assert.Equal("PCQ-##", pattern.Template);
+        Assert.Null(pattern.WhyInfeasible(2, existing: 4));
+        var reason = pattern.WhyInfeasible(3, existing: 4);
+        Assert.NotNull(reason);
+        Assert.Contains("4 codes of \"PCQ-##\"", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Next_MatchesThePattern_WithPrefixAndSuffix()
     {
         var pattern = CodePattern.TryParse("SPRING-##??**", "EU-", "-X", out _)!;

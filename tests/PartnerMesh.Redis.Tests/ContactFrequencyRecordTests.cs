@@ -69,6 +69,21 @@ public sealed class ContactFrequencyRecordTests
         Assert.True(unrelated.Granted);
     }
 
+    [Theory]
+    [InlineData("jos\u00e9", "jose\u0301")]
+    [InlineData("ann", "\uff41\uff4e\uff4e")]
+    public async Task EmailInAnotherUnicodeForm_IsTheSameShopper(string claimedAs, string seenAs)
+    {
+        var (host, record, _) = await StartAsync();
+        using var _h = host;
+        var domain = $"{Unique("d")}.example";
+        Assert.True((await record.TryClaimAsync(new ContactSubject(Email: $"{claimedAs}@{domain}"), "survey")).Granted);
+
+        var otherForm = await record.TryClaimAsync(new ContactSubject(Email: $"{seenAs}@{domain}"), "coupon-offer");
+
+        Assert.False(otherForm.Granted);
+    }
+
     [Fact]
     public async Task CallerCooldown_OverridesTheGlobalOne()
     {

@@ -12,8 +12,9 @@ public sealed record ContactSubject(string? VisitorId = null, string? CustomerId
     public bool IsEmpty => Keys().Count == 0;
 
     /// <summary>
-    /// One Redis key per identity. Emails are trimmed, lower-cased and hashed: guests are identified by email, casing
-    /// must not make two people of one, and the shared record holds no readable address.
+    /// One Redis key per identity. Emails are NFKC-normalised, trimmed, lower-cased and hashed, as coupons keys guests
+    /// (<c>CustomerKeys</c>): guests are identified by email, casing, full-width letters or decomposed accents must not
+    /// make two people of one, and the shared record holds no readable address.
     /// </summary>
     internal IReadOnlyList<string> Keys()
     {
@@ -30,10 +31,23 @@ public sealed record ContactSubject(string? VisitorId = null, string? CustomerId
 
         if (!string.IsNullOrWhiteSpace(Email))
         {
-            var normalised = Email.Trim().ToLowerInvariant();
+            var normalised = NormalizeEmail(Email);
             keys.Add($"{ContactFrequencyRecord.KeyPrefix}e:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalised)))}");
         }
 
         return keys;
+    }
+
+    private static string NormalizeEmail(string email)
+    {
+        try
+        {
+            return email.Normalize(NormalizationForm.FormKC).Trim().ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            // Not valid UTF-16 (a lone surrogate): nothing to fold, key the text as given.
+            return email.Trim().ToLowerInvariant();
+        }
     }
 }

@@ -15,7 +15,8 @@ using PartnerMesh.Outbox;
 namespace PartnerMesh.Coupons.Api.Campaigns;
 
 /// <summary>Campaigns, their single codes and their usage statistics (admin).</summary>
-public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvider, GenerationSignal generationSignal, CodeChangeNotifier codeChanges)
+public sealed class CampaignService(
+    CouponsDbContext db, UsageLedger ledger, TimeProvider timeProvider, GenerationSignal generationSignal, CodeChangeNotifier codeChanges)
 {
     private static readonly CodePattern RotationPattern = CodePattern.TryParse("****-****", null, null, out _)!;
 
@@ -195,8 +196,7 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
             $"UPDATE coupon_codes SET retired_at = {now}, replaced_by_id = {fresh.Id} WHERE id = {old.Id}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await codeChanges.ChangedAsync(old.Code);
-        var uses = await db.UsageCounters.AsNoTracking().Where(counter => counter.Key == $"code:{old.Id:N}").Select(counter => counter.Uses)
-            .SingleOrDefaultAsync(cancellationToken);
+        var uses = await CodeUsesAsync(old.Id, cancellationToken);
         var retired = new CouponCode
         {
             Id = old.Id, CampaignId = old.CampaignId, Code = old.Code, PartnerId = old.PartnerId, MaxUses = old.MaxUses, Source = old.Source,
@@ -236,20 +236,32 @@ public sealed class CampaignService(CouponsDbContext db, TimeProvider timeProvid
             return null;
         }
 
-        var key = $"code:{found.coupon.Id:N}";
-        var uses = await db.UsageCounters.AsNoTracking().Where(counter => counter.Key == key).Select(counter => counter.Uses).SingleOrDefaultAsync(cancellationToken);
-        return CodeResponse.From(found.coupon, found.PromotionId, uses);
+        return CodeResponse.From(found.coupon, found.PromotionId, await CodeUsesAsync(found.coupon.Id, cancellationToken));
     }
 
-    /// <summary>Read in one statement, so every figure comes from the same snapshot.</summary>
+    /// <summary>The code's uses, holds past their expiry left out (as validation and reservation count them).</summary>
+    private async Task<int> CodeUsesAsync(Guid codeId, CancellationToken cancellationToken)
+    {
+        var key = $"code:{codeId:N}";
+        return (await ledger.ReadLiveAsync([key], Clock.Now(timeProvider), cancellationToken)).GetValueOrDefault(key);
+    }
+
+    /// <summary>
+    /// Read in one statement, so every figure comes from the same snapshot. A hold past its expiry is counted as released
+    /// (and its use as given back) from its expiry on, not from when the sweeper gets to it: a reservation would take
+    /// that use already.
+    /// </summary>
     public async Task<CampaignStats> StatsAsync(Campaign campaign, CancellationToken cancellationToken)
     {
         var key = CounterClaim.CampaignKey(campaign.Id);
+        var now = Clock.Now(timeProvider);
         var row = await db.Database.SqlQuery<StatsRow>($"""
             SELECT
-              (SELECT uses FROM coupon_counters WHERE key = {key}) AS uses,
-              (SELECT count(*)::integer FROM coupon_reservations WHERE campaign_id = {campaign.Id} AND status = 'held') AS held,
-              (SELECT count(*)::integer FROM coupon_reservations WHERE campaign_id = {campaign.Id} AND status = 'released') AS released,
+              (SELECT uses FROM coupon_counters WHERE key = {key})
+                - (SELECT count(*)::integer FROM coupon_reservations WHERE campaign_id = {campaign.Id} AND status = 'held' AND expires_at <= {now}) AS uses,
+              (SELECT count(*)::integer FROM coupon_reservations WHERE campaign_id = {campaign.Id} AND status = 'held' AND expires_at > {now}) AS held,
+              (SELECT count(*)::integer FROM coupon_reservations WHERE campaign_id = {campaign.Id}
+                 AND (status = 'released' OR (status = 'held' AND expires_at <= {now}))) AS released,
               (SELECT count(*)::integer FROM coupon_redemptions WHERE campaign_id = {campaign.Id} AND status = 'redeemed') AS redeemed,
               (SELECT count(*)::integer FROM coupon_redemptions WHERE campaign_id = {campaign.Id} AND status = 'cancelled') AS cancelled,
               (SELECT count(*)::integer FROM coupon_redemptions WHERE campaign_id = {campaign.Id} AND status = 'refunded') AS refunded,

@@ -95,9 +95,11 @@ public static class CheckoutRules
             errors["customer.id"] = [$"A customer id has at most {CustomerKeys.MaxIdLength} characters."];
         }
 
-        if (customer?.Email is { } email && (email.Length > CustomerKeys.MaxEmailLength || (email.Trim().Length > 0 && !email.Contains('@', StringComparison.Ordinal))))
+        // Checked as it is keyed (CustomerKeys.NormalizeEmail): NFKC may lengthen an address, or fold a full-width '＠' to '@'.
+        if (customer?.Email is { } email && (email.Length > CustomerKeys.MaxEmailLength
+                || (!string.IsNullOrWhiteSpace(email) && CustomerKeys.NormalizeEmail(email)?.Contains('@', StringComparison.Ordinal) != true)))
         {
-            errors["customer.email"] = [$"An e-mail address has an '@' and at most {CustomerKeys.MaxEmailLength} characters."];
+            errors["customer.email"] = [$"An e-mail address has an '@' and at most {CustomerKeys.MaxEmailLength} characters (after Unicode NFKC normalisation)."];
         }
     }
 

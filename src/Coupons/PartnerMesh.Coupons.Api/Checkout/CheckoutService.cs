@@ -39,11 +39,15 @@ public sealed class CheckoutService(
         var customer = CustomerKeys.Identify(request.Customer?.Id, request.Customer?.Email);
         var partner = coupon.PartnerId ?? request.PartnerId;
         var currency = request.Currency is null ? null : CheckoutRules.NormalizeCurrency(request.Currency);
-        var refusal = CouponEligibility.Check(campaign, coupon, customer, partner, request.CartTotal, currency, Clock.Now(timeProvider));
+        var now = Clock.Now(timeProvider);
+        var refusal = CouponEligibility.Check(campaign, coupon, customer, partner, request.CartTotal, currency, now);
         if (refusal is null)
         {
             var claims = CounterClaim.For(campaign, coupon, customer, partner);
-            if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is { } full)
+            // Holds past their expiry are not uses (a reservation gives them back before it refuses): a limit that looks
+            // full is read again without them. A limit with room needs no second look: leaving holds out only adds room.
+            if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is not null
+                && FirstFull(claims, await ledger.ReadLiveAsync([.. claims.Select(claim => claim.Key)], now, cancellationToken)) is { } full)
             {
                 refusal = new CouponRefusal(full.RefusalReason, CouponEligibility.DetailFor(full));
             }
@@ -290,6 +294,16 @@ public sealed class CheckoutService(
             {
                 await transaction.RollbackAsync(cancellationToken);
                 return CheckoutResult.Conflict<RedemptionResponse>(full.RefusalReason, CouponEligibility.DetailFor(full));
+            }
+
+            // The code as committed now, locked until commit (after the counters, in the global lock order; FOR UPDATE,
+            // since this redemption may rotate it): the code read above may have been rotated since, by the leaked
+            // redemption before this one or by an admin.
+            coupon = await db.Codes.FromSql($"SELECT * FROM coupon_codes WHERE id = {coupon.Id} FOR UPDATE").AsNoTracking().SingleAsync(cancellationToken);
+            if (CouponEligibility.Check(campaign, coupon, customer, partner, total, currency, now) is { } refusalNow)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return CheckoutResult.Conflict<RedemptionResponse>(refusalNow.Reason, refusalNow.Detail);
             }
 
             counterKeys = [.. claims.Select(claim => claim.Key)];

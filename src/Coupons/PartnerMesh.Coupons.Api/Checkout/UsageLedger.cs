@@ -125,19 +125,37 @@ public sealed class UsageLedger(CouponsDbContext db)
     }
 
     /// <summary>Current uses of the given counters (no lock: validation reads a committed snapshot). One primary-key
-    /// lookup, sent without EF's query pipeline: every validation runs it.</summary>
-    public async Task<Dictionary<string, int>> ReadAsync(IReadOnlyList<CounterClaim> claims, CancellationToken cancellationToken)
+    /// lookup, sent without EF's query pipeline: every validation runs it. Holds past their expiry still count here
+    /// until they are given back; <see cref="ReadLiveAsync"/> leaves them out.</summary>
+    public Task<Dictionary<string, int>> ReadAsync(IReadOnlyList<CounterClaim> claims, CancellationToken cancellationToken) =>
+        ReadUsesAsync("SELECT key, uses FROM coupon_counters WHERE key = ANY(@keys)", [.. claims.Select(claim => claim.Key)], null, cancellationToken);
+
+    /// <summary>
+    /// Current uses without the holds past their expiry (<c>held</c> reservations the sweeper has not given back yet): a
+    /// reservation gives those back before it refuses, so they are not uses to anyone else either. One statement, so the
+    /// counters and the holds come from the same snapshot; the holds are found through the partial index of held
+    /// reservations by expiry (a handful at most, whatever the sweeper has not reached yet).
+    /// </summary>
+    public Task<Dictionary<string, int>> ReadLiveAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReadUsesAsync("""
+            SELECT counter.key, counter.uses - (SELECT count(*)::integer FROM coupon_reservations AS hold
+                                                WHERE hold.status = 'held' AND hold.expires_at <= @now AND counter.key = ANY(hold.counter_keys))
+            FROM coupon_counters AS counter WHERE counter.key = ANY(@keys)
+            """, keys, now, cancellationToken);
+
+    private async Task<Dictionary<string, int>> ReadUsesAsync(string sql, IReadOnlyList<string> keys, DateTimeOffset? now, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = new NpgsqlCommand(
-                "SELECT key, uses FROM coupon_counters WHERE key = ANY(@keys)", (NpgsqlConnection)db.Database.GetDbConnection());
-            command.Parameters.Add(new NpgsqlParameter<string[]>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text)
+            await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)db.Database.GetDbConnection());
+            command.Parameters.Add(new NpgsqlParameter<string[]>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. keys] });
+            if (now is { } at)
             {
-                TypedValue = [.. claims.Select(claim => claim.Key)],
-            });
-            var uses = new Dictionary<string, int>(claims.Count, StringComparer.Ordinal);
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", NpgsqlDbType.TimestampTz) { TypedValue = at });
+            }
+
+            var uses = new Dictionary<string, int>(keys.Count, StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

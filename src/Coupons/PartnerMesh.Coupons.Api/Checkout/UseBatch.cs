@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Contracts.Coupons;
+using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Common;
 using PartnerMesh.Coupons.Api.Infrastructure;
 using PartnerMesh.Coupons.Api.Infrastructure.Configurations;
@@ -10,10 +11,11 @@ namespace PartnerMesh.Coupons.Api.Checkout;
 
 /// <summary>
 /// Applies a batch of <see cref="UseRequest"/>s in one transaction: the orders' advisory locks (ascending), then the
-/// <c>Idempotency-Key</c>s' (ascending), then every counter the batch may touch (ascending key, once), then each request
-/// in arrival order against the running counters — so each gets the exact answer it would have got alone, one commit
-/// after the other — then one write of the counters, the rows, their keys and outbox events, and one commit. Nothing is
-/// written unless everything is.
+/// <c>Idempotency-Key</c>s' (ascending), then every counter the batch may touch (ascending key, once), then the codes'
+/// rows (<c>FOR SHARE</c>, read afresh: a code rotated since its request was checked is <c>retired</c>, and a rotation
+/// waits for this commit), then each request in arrival order against the running counters — so each gets the exact
+/// answer it would have got alone, one commit after the other — then one write of the counters, the rows, their keys and
+/// outbox events, and one commit. Nothing is written unless everything is.
 /// </summary>
 public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
 {
@@ -60,6 +62,7 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
 
         var keys = await LockKeysAsync(batch, cancellationToken);
         var uses = await ledger.LockAsync(batch.SelectMany(request => request.Claims), now, cancellationToken);
+        var codes = await LockCodesAsync(batch, cancellationToken);
         var changed = new Dictionary<string, int>(StringComparer.Ordinal);
         var heldHere = new Dictionary<(string Checkout, Guid CodeId), CouponReservation>();
         var checkouts = batch.OfType<ReserveUse>().Select(reserve => reserve.Checkout).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
@@ -78,8 +81,9 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
         {
             outcomes[index] = batch[index] switch
             {
-                ReserveUse reserve => Keyed(reserve, keys, () => Reserve(reserve, uses, changed, heldHere), created => created.ReservationId),
-                RedeemUse redeem => Keyed(redeem, keys, () => Redeem(redeem, OrderCodes(byOrder, redeem.OrderId), uses, changed), created => created.RedemptionId),
+                ReserveUse reserve => Keyed(reserve, keys, () => Reserve(reserve, codes[reserve.Coupon.Id], uses, changed, heldHere), created => created.ReservationId),
+                RedeemUse redeem => Keyed(redeem, keys,
+                    () => Redeem(redeem, codes[redeem.Coupon.Id], OrderCodes(byOrder, redeem.OrderId), uses, changed), created => created.RedemptionId),
                 var other => throw new InvalidOperationException($"Unknown use request {other.GetType().Name}."),
             };
         }
@@ -88,6 +92,19 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return outcomes;
+    }
+
+    /// <summary>
+    /// The batch's codes as committed now, share-locked until this transaction ends (after the counters, in the global lock
+    /// order). A rotation retires a code under its row lock, so a rotation committed while the requests waited in the
+    /// queue is seen here, and one that comes later waits for these uses to commit: no use is taken after a retirement.
+    /// </summary>
+    private async Task<Dictionary<Guid, CouponCode>> LockCodesAsync(IReadOnlyList<UseRequest> batch, CancellationToken cancellationToken)
+    {
+        var ids = batch.Select(request => request.Coupon.Id).Distinct().ToArray();
+        var codes = await db.Codes.FromSql($"SELECT * FROM coupon_codes WHERE id = ANY({ids}) ORDER BY id FOR SHARE")
+            .AsNoTracking().ToListAsync(cancellationToken);
+        return codes.ToDictionary(code => code.Id);
     }
 
     /// <summary>
@@ -161,13 +178,20 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
         return result;
     }
 
+    /// <param name="coupon">The code as committed now (<see cref="LockCodesAsync"/>).</param>
     private CheckoutResult<ReservationResponse> Reserve(
-        ReserveUse request, Dictionary<string, int> uses, Dictionary<string, int> changed, Dictionary<(string, Guid), CouponReservation> heldHere)
+        ReserveUse request, CouponCode coupon, Dictionary<string, int> uses, Dictionary<string, int> changed,
+        Dictionary<(string, Guid), CouponReservation> heldHere)
     {
-        var (coupon, campaign, now) = (request.Coupon, request.Campaign, request.Now);
+        var (campaign, now) = (request.Campaign, request.Now);
         if (request.Checkout is { } checkoutId && heldHere.TryGetValue((checkoutId, coupon.Id), out var first) && first.ExpiresAt > now)
         {
             return CheckoutResult.Replayed(ReservationResponse.From(first));
+        }
+
+        if (CouponEligibility.Check(campaign, coupon, request.Customer, request.Partner, request.CartTotal, request.Currency, now) is { } refusal)
+        {
+            return CheckoutResult.Conflict<ReservationResponse>(refusal.Reason, refusal.Detail);
         }
 
         if (Take(request.Claims, uses, changed) is { } full)
@@ -217,9 +241,11 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
     }
 
     /// <summary>The same decisions, in the same order, as a redemption without a reservation made on its own.</summary>
-    private CheckoutResult<RedemptionResponse> Redeem(RedeemUse request, List<OrderCode> orderCodes, Dictionary<string, int> uses, Dictionary<string, int> changed)
+    /// <param name="coupon">The code as committed now (<see cref="LockCodesAsync"/>).</param>
+    private CheckoutResult<RedemptionResponse> Redeem(
+        RedeemUse request, CouponCode coupon, List<OrderCode> orderCodes, Dictionary<string, int> uses, Dictionary<string, int> changed)
     {
-        var (coupon, campaign, now, orderId) = (request.Coupon, request.Campaign, request.Now, request.OrderId);
+        var (campaign, now, orderId) = (request.Campaign, request.Now, request.OrderId);
         if (orderCodes.FirstOrDefault(earlier => earlier.Redemption.CodeId == coupon.Id) is { } replay)
         {
             return CheckoutResult.Replayed(RedemptionResponse.From(replay.Redemption));

@@ -89,13 +89,24 @@ public sealed class CodePattern
         return new CodePattern(prefix ?? "", pattern, suffix ?? "", [.. slots]);
     }
 
-    /// <summary>Why <paramref name="count"/> codes cannot be made from this pattern, or null when they can.</summary>
-    public string? WhyInfeasible(int count) =>
-        count > MaxSafeCount
+    /// <summary>The whole shape, prefix + pattern + suffix: two requests with the same template draw from the same space,
+    /// however they split it (prefix <c>A-</c> with <c>##</c> is pattern <c>A-##</c>).</summary>
+    public string Template => Prefix + Pattern + Suffix;
+
+    /// <summary>
+    /// Why <paramref name="count"/> more codes cannot be made from this pattern when <paramref name="existing"/> codes of
+    /// its space exist or are being generated already, or null when they can.
+    /// </summary>
+    public string? WhyInfeasible(int count, long existing = 0) =>
+        existing + count <= MaxSafeCount
+            ? null
+            : existing == 0
             ? $"{count} codes need a pattern space of at least {new BigInteger(count) * 10} (at most a tenth of the space may be used, " +
               $"so codes stay hard to guess and unique draws stay cheap); \"{Pattern}\" has {Space} ({Placeholders} placeholders). " +
               "Add placeholders or use '*' (31 characters) instead of '#' (8) or '?' (23)."
-            : null;
+            : $"{existing} codes of \"{Template}\" exist or are being generated already; {count} more would make {existing + count}, " +
+              $"over the {MaxSafeCount} (a tenth of its space of {Space}) that may be used, so codes stay hard to guess and unique draws " +
+              "stay cheap. Use another prefix, or add placeholders.";
 
     /// <summary>A random code (cryptographically random characters).</summary>
     public string Next()

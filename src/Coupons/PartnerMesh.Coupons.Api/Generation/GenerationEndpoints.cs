@@ -83,6 +83,13 @@ public static class GenerationEndpoints
                 : IdempotencyKeys.Reused();
         }
 
+        // After the key (a retry is answered with its job, not refused for it), under a lock per template so that requests
+        // at once cannot each pass on their own.
+        if (pattern.WhyInfeasible(request.Count.Value, await CodesInSpaceAsync(db, pattern, cancellationToken)) is { } crowded)
+        {
+            return Problems.Refused(StatusCodes.Status422UnprocessableEntity, "infeasible", "Too many codes for the pattern", crowded);
+        }
+
         var job = new GenerationJob
         {
             Id = jobId,
@@ -130,6 +137,21 @@ public static class GenerationEndpoints
                 await writer.WriteAsync('\n');
             }
         }, "text/csv", $"codes-{id}.csv");
+    }
+
+    /// <summary>
+    /// The codes of the pattern's space that exist or are on their way: those made by every job of the same template (in
+    /// any campaign) and those that queued or running jobs of it are still to make. Locks the template until commit.
+    /// Codes made otherwise (single codes, rotations, personal offers) are not counted: they come from other shapes or
+    /// one at a time.
+    /// </summary>
+    private static async Task<long> CodesInSpaceAsync(CouponsDbContext db, CodePattern pattern, CancellationToken cancellationToken)
+    {
+        var template = pattern.Template;
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"generation-space:" + template}, 0))", cancellationToken);
+        return await db.GenerationJobs.Where(job => job.Prefix + job.Pattern + job.Suffix == template)
+            .SumAsync(job => (long)(job.Status == GenerationStatuses.Queued || job.Status == GenerationStatuses.Running ? job.Count : job.Generated),
+                cancellationToken);
     }
 
     private static ProblemHttpResult JobNotFound(Guid id) => Problems.NotFound("Generation job not found", $"No generation job {id} exists.");

@@ -20,7 +20,9 @@ public static class OfferEndpoints
     private static async Task<Results<Ok<OffersResponse>, ValidationProblem>> GetCustomerOffers(
         string customer, OfferService offers, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var isEmail = customer.Contains('@', StringComparison.Ordinal);
+        // An e-mail is recognised and keyed as checkout calls key it (a full-width '＠' is an '@' after NFKC).
+        var isEmail = customer.Length <= CustomerKeys.MaxEmailLength
+            && CustomerKeys.NormalizeEmail(customer)?.Contains('@', StringComparison.Ordinal) == true;
         var key = customer.Length <= CustomerKeys.MaxEmailLength
             ? (isEmail ? CustomerKeys.Of(null, customer) : CustomerKeys.Of(customer, null))
             : null;

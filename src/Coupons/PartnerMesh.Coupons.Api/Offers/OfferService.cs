@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Contracts.Analytics;
 using PartnerMesh.Coupons.Api.Campaigns;
+using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Generation;
 using PartnerMesh.Coupons.Api.Infrastructure;
@@ -22,7 +23,7 @@ namespace PartnerMesh.Coupons.Api.Offers;
 /// events is consumed first.
 /// </summary>
 public sealed class OfferService(
-    CouponsDbContext db, OfferPool pool, ContactFrequencyRecord contacts, CouponsMetrics metrics, GenerationSignal generationSignal,
+    CouponsDbContext db, OfferPool pool, UsageLedger ledger, ContactFrequencyRecord contacts, CouponsMetrics metrics, GenerationSignal generationSignal,
     IOptions<CouponsOptions> options, ILogger<OfferService> logger)
 {
     public const string CodePrefix = "CART-";
@@ -217,9 +218,11 @@ public sealed class OfferService(
         }
 
         var expiresAt = now + (campaign.OfferValidity ?? TimeSpan.FromHours(72));
-        // Filed under the id when known; the e-mail given with it may use the code too (CouponEligibility).
+        // Filed under the id when known; the e-mail given with it may use the code too (CouponEligibility). Keyed as the
+        // shopper is keyed now: a row scheduled before the e-mail normalisation changed carries the old key.
+        var customerKey = customer.Key ?? offer.CustomerKey;
         var emailKey = customer.IdKey is null ? null : customer.EmailKey;
-        var code = campaign.OfferPoolSize is null ? null : await pool.TryIssueAsync(campaign, offer.CustomerKey, emailKey, expiresAt, now, cancellationToken);
+        var code = campaign.OfferPoolSize is null ? null : await pool.TryIssueAsync(campaign, customerKey, emailKey, expiresAt, now, cancellationToken);
         if (code is null)
         {
             if (campaign.OfferPoolSize is not null)
@@ -227,7 +230,7 @@ public sealed class OfferService(
                 metrics.PoolEmpty();
             }
 
-            code = await InsertPersonalCodeAsync(campaign, offer.CustomerKey, emailKey, expiresAt, now, cancellationToken);
+            code = await InsertPersonalCodeAsync(campaign, customerKey, emailKey, expiresAt, now, cancellationToken);
         }
 
         db.AddIntegrationEvent(CampaignService.Issued(code, campaign, now));
@@ -278,9 +281,8 @@ public sealed class OfferService(
             .Join(db.Campaigns, code => code.CampaignId, campaign => campaign.Id, (code, campaign) => new { code, campaign.PromotionId })
             .OrderByDescending(offer => offer.code.AssignedAt ?? offer.code.CreatedAt)
             .ToListAsync(cancellationToken);
-        var keys = offers.Select(offer => $"code:{offer.code.Id:N}").ToArray();
-        var uses = await db.UsageCounters.AsNoTracking().Where(counter => keys.Contains(counter.Key))
-            .ToDictionaryAsync(counter => counter.Key, counter => counter.Uses, StringComparer.Ordinal, cancellationToken);
+        // A hold past its expiry does not use the code up (validation and reservation count it the same way).
+        var uses = offers.Count == 0 ? [] : await ledger.ReadLiveAsync([.. offers.Select(offer => $"code:{offer.code.Id:N}")], now, cancellationToken);
         return [.. offers
             .Where(offer => offer.code.MaxUses is not { } max || uses.GetValueOrDefault($"code:{offer.code.Id:N}") < max)
             .Select(offer => new OfferResponse(offer.code.Code, offer.code.CampaignId, offer.PromotionId, offer.code.ExpiresAt,
