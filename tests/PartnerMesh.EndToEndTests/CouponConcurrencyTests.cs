@@ -102,7 +102,7 @@ public sealed class CouponConcurrencyTests(SystemFixture system)
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 400).Select(index => FlowAsync(storefront, code, index % 5)));
 
         await Eventually.UntilAsync(async () => (await StatsAsync(admin, campaignId))["held"]!.GetValue<int>() == 0, TimeSpan.FromSeconds(60),
-            "expired reservations are given back by the sweepers");
+            "expired reservations no longer count as held");
         var stats = await StatsAsync(admin, campaignId);
         var stillRedeemed = outcomes.Count(outcome => outcome == "redeemed");
         Assert.Equal(stillRedeemed, stats["redeemed"]!.GetValue<int>());
