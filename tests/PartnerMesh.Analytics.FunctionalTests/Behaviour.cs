@@ -71,9 +71,18 @@ internal static class Behaviour
     public static async Task<KpiReport> ReportAsync(this ServiceFactory<Program, AnalyticsDbContext> factory, string url, CancellationToken ct) =>
         await (await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).GetAsync(url, ct)).ShouldBeAsync<KpiReport>(HttpStatusCode.OK);
 
-    /// <summary>Polls the report until <paramref name="condition"/> holds (the aggregator works behind ingestion).</summary>
+    /// <summary>
+    /// Polls the report until <paramref name="condition"/> holds (the aggregator works behind ingestion). A report of one
+    /// partner is 404 until analytics heard of the partner (tests' partners are not registered): not yet, too.
+    /// </summary>
     public static Task<KpiReport> WaitForReportAsync(this ServiceFactory<Program, AnalyticsDbContext> factory, string url, Func<KpiReport, bool> condition, CancellationToken ct) =>
-        Eventually.GetAsync(async () => await factory.ReportAsync(url, ct) is { } report && condition(report) ? report : null);
+        Eventually.GetAsync(async () => await factory.TryReportAsync(url, ct) is { } report && condition(report) ? report : null);
+
+    private static async Task<KpiReport?> TryReportAsync(this ServiceFactory<Program, AnalyticsDbContext> factory, string url, CancellationToken ct)
+    {
+        var response = await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).GetAsync(url, ct);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.ShouldBeAsync<KpiReport>(HttpStatusCode.OK);
+    }
 
     public static KpiFigures Total(this KpiReport report) => Assert.Single(report.Totals).Kpis;
 }

@@ -46,7 +46,7 @@ public class ConcentrationAlertTests(HourlyConcentrationCheckApiFactory factory)
             Currency = "XCB", IsFullRefund = true, RefundedAt = DateTimeOffset.UtcNow, PartnerId = partner, CommissionReversed = 0m,
         });
 
-        await Eventually.UntilAsync(async () => (await ScorecardAsync(partner)).ConcentrationFlags.Count == 0, WithinSeconds, "the refund should clear the flag");
+        await Eventually.UntilAsync(async () => (await ScorecardAsync(partner))!.ConcentrationFlags.Count == 0, WithinSeconds, "the refund should clear the flag");
     }
 
     /// <summary>A 900 order through the partner and a 100 one without, today, in a currency of their own; waits for the partner's flag.</summary>
@@ -60,14 +60,17 @@ public class ConcentrationAlertTests(HourlyConcentrationCheckApiFactory factory)
         await factory.IngestAsync([big, small], Ct);
 
         var flag = await Eventually.GetAsync(
-            async () => (await ScorecardAsync(partner)).ConcentrationFlags.SingleOrDefault(),
+            async () => (await ScorecardAsync(partner))?.ConcentrationFlags.SingleOrDefault(),
             WithinSeconds,
             $"{partner} should be flagged in {currency} within seconds");
         Assert.Equal((currency, 0.9m, true), (flag.Currency, flag.RevenueShare, flag.Flagged));
         return order;
     }
 
-    private async Task<Scorecard> ScorecardAsync(Guid partner) =>
-        await (await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).GetAsync($"/api/analytics/partners/{partner}/scorecard", Ct))
-            .ShouldBeAsync<Scorecard>(HttpStatusCode.OK);
+    /// <summary>The partner's scorecard; <c>null</c> (404) until analytics counted the partner's first order.</summary>
+    private async Task<Scorecard?> ScorecardAsync(Guid partner)
+    {
+        var response = await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).GetAsync($"/api/analytics/partners/{partner}/scorecard", Ct);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.ShouldBeAsync<Scorecard>(HttpStatusCode.OK);
+    }
 }

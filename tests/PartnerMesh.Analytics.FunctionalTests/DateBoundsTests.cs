@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Analytics.Api.Campaigns;
 using PartnerMesh.Analytics.Api.Ingestion;
 using PartnerMesh.Analytics.Api.Reporting;
@@ -66,6 +67,10 @@ public class DateBoundsTests(BehaviourApiFactory factory) : IClassFixture<Behavi
     [InlineData("calendar?to=1583-01-01")]
     public async Task Get_AtTheBounds_Answers200(string path)
     {
+        // A known partner: one analytics never heard of is 404.
+        await factory.PublishAsync(TestEvents.PartnerRegistered(Guid.Parse(Partner), "Bounds Partner"));
+        await Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.Partners.AnyAsync(p => p.Id == Guid.Parse(Partner), Ct)));
+
         var response = await Admin.GetAsync("/api/analytics/" + path, Ct);
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");

@@ -49,10 +49,16 @@ public sealed class Journeys(SystemFixture system)
         return await storefront.PostAsJsonAsync("/api/attribution/conversions", new { orderId, clickId, amount, currency }, Ct);
     }
 
-    public async Task<KpiReport> GetKpisAsync(Guid partnerId)
+    /// <summary>The partner's daily KPIs; null while analytics has not heard of the partner yet (404).</summary>
+    public async Task<KpiReport?> GetKpisAsync(Guid partnerId)
     {
         using var admin = system.CreateAdminClient();
         var response = await admin.GetAsync($"/api/analytics/partners/{partnerId}/daily", Ct);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<KpiReport>(Ct))!;
     }
@@ -66,7 +72,7 @@ public sealed class Journeys(SystemFixture system)
             await Testing.Eventually.UntilAsync(async () =>
             {
                 last = await GetKpisAsync(partnerId);
-                return condition(last.Totals);
+                return last is not null && condition(last.Totals);
             }, timeout ?? TimeSpan.FromSeconds(30), because: $"KPIs of partner {partnerId}");
         }
         catch (TimeoutException timedOut)

@@ -15,6 +15,13 @@ public sealed class AnalyticsOptions
 
     public CartAbandonmentOptions CartAbandonment { get; set; } = new();
 
+    /// <summary>
+    /// How long a storefront event that named a click analytics has not seen waits for that click's <c>ClickRecorded</c>
+    /// (<see cref="Aggregation.UnlinkedClickEvent"/>): a click is recorded within seconds of its redirect, so after this the
+    /// id is taken to name no click (a typo, a forged id) and the event stays without a partner.
+    /// </summary>
+    public TimeSpan UnlinkedClickRetention { get; set; } = TimeSpan.FromDays(7);
+
     public SegmentOptions Segments { get; set; } = new();
 
     public ConcentrationRiskOptions ConcentrationRisk { get; set; } = new();

@@ -55,14 +55,14 @@ public sealed class Aggregator(
             return 0;
         }
 
-        var events = pending.Select(raw => (Event: EventLog.Read(raw.Payload), raw.Replayed)).ToList();
+        var events = pending.Select(raw => (Event: EventLog.Read(raw.Payload), raw.Replayed, raw.ReceivedAt)).ToList();
         stage.Lap("read");
         var state = await LoadAsync(events.Select(e => e.Event).ToList(), cancellationToken);
         stage.Lap("load");
         var projector = new KpiProjector(state, settings.TimeZone(), settings.Segments, now);
-        foreach (var (analyticsEvent, replayed) in events)
+        foreach (var (analyticsEvent, replayed, receivedAt) in events)
         {
-            projector.Apply(analyticsEvent, replayed);
+            projector.Apply(analyticsEvent, replayed, receivedAt);
         }
 
         stage.Lap("project");
@@ -70,6 +70,12 @@ public sealed class Aggregator(
         var sessions = state.Added.OfType<SessionFact>().ToList();
         await InsertSessionsAsync(sessions, cancellationToken);
         await WriteFactsAsync(state, cancellationToken);
+        if (state.LinkedClicks.Count > 0)
+        {
+            var linked = state.LinkedClicks.ToArray();
+            await db.UnlinkedClickEvents.Where(u => linked.Contains(u.ClickId)).ExecuteDeleteAsync(cancellationToken);
+        }
+
         stage.Lap("facts");
         foreach (var change in state.SegmentChanges)
         {
@@ -164,13 +170,14 @@ public sealed class Aggregator(
         var sources = sessions.Select(s => s.TrafficSource).ToArray();
         var touchpoints = sessions.Select(s => s.Touchpoint).ToArray();
         var segments = sessions.Select(s => string.Join(',', s.Segments)).ToArray();
+        var pendingClicks = sessions.Select(s => s.PendingClickId).ToArray();
         return db.Database.ExecuteSqlAsync(
             $$"""
-            INSERT INTO sessions (session_id, started_at, visitor_id, converted, partner_id, campaign, traffic_source, touchpoint, segments)
+            INSERT INTO sessions (session_id, started_at, visitor_id, converted, partner_id, campaign, traffic_source, touchpoint, segments, pending_click_id)
             SELECT d.id, d.started_at, d.visitor, d.converted, d.partner, d.campaign, d.source, d.touchpoint,
-                   COALESCE(string_to_array(NULLIF(d.segments, ''), ','), '{}')
-            FROM unnest({{ids}}, {{startedAt}}, {{visitors}}, {{converted}}, {{partners}}, {{campaigns}}, {{sources}}, {{touchpoints}}, {{segments}})
-                AS d(id, started_at, visitor, converted, partner, campaign, source, touchpoint, segments)
+                   COALESCE(string_to_array(NULLIF(d.segments, ''), ','), '{}'), d.pending_click
+            FROM unnest({{ids}}, {{startedAt}}, {{visitors}}, {{converted}}, {{partners}}, {{campaigns}}, {{sources}}, {{touchpoints}}, {{segments}}, {{pendingClicks}})
+                AS d(id, started_at, visitor, converted, partner, campaign, source, touchpoint, segments, pending_click)
             """,
             cancellationToken);
     }
@@ -204,9 +211,21 @@ public sealed class Aggregator(
     private async Task<ProjectionState> LoadAsync(IReadOnlyList<AnalyticsEvent> events, CancellationToken cancellationToken)
     {
         var state = new ProjectionState();
-        var sessionIds = Distinct(events.Select(e => e.SessionId));
-        var cartIds = Distinct(events.Select(e => e.CartId));
-        var orderIds = Distinct(events.Select(e => e.OrderId));
+
+        // Events counted before their click was recorded: the batch's ClickRecorded links them, with their facts.
+        var recordedClicks = events.Where(e => e is { Type: EventTypes.ClickRecorded, ClickId: not null })
+            .Select(e => e.ClickId!.Value).Distinct().ToArray();
+        var unlinked = recordedClicks.Length == 0
+            ? []
+            : await db.UnlinkedClickEvents.AsNoTracking().Where(u => recordedClicks.Contains(u.ClickId)).OrderBy(u => u.Id).ToListAsync(cancellationToken);
+        foreach (var group in unlinked.GroupBy(u => u.ClickId))
+        {
+            state.UnlinkedClickEvents[group.Key] = [.. group];
+        }
+
+        var sessionIds = Distinct(events.Select(e => e.SessionId).Concat(unlinked.Select(u => u.SessionId)));
+        var cartIds = Distinct(events.Select(e => e.CartId).Concat(unlinked.Select(u => u.CartId)));
+        var orderIds = Distinct(events.Select(e => e.OrderId).Concat(unlinked.Select(u => u.OrderId)));
         var impressionIds = events.Where(e => e.ImpressionId is not null).Select(e => e.ImpressionId!.Value).Distinct().ToArray();
 
         foreach (var session in await db.Sessions.Where(s => sessionIds.Contains(s.SessionId)).ToListAsync(cancellationToken))
@@ -243,6 +262,7 @@ public sealed class Aggregator(
 
         // An order's customer too: a partner learned for the order becomes the customer's.
         var customerIds = Distinct(events.Select(e => e.CustomerId)
+            .Concat(unlinked.Select(u => u.CustomerId))
             .Concat(state.Carts.Values.Select(c => c.CustomerId))
             .Concat(state.Orders.Values.Select(o => o.CustomerId)));
         foreach (var customer in await db.Customers.Where(c => customerIds.Contains(c.CustomerId)).ToListAsync(cancellationToken))

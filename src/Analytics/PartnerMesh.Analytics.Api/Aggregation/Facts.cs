@@ -117,6 +117,11 @@ public sealed class SessionFact : DimensionedFact
     public DateTimeOffset StartedAt { get; init; }
     public string? VisitorId { get; set; }
     public bool Converted { get; set; }
+    /// <summary>
+    /// The referral click the session's first event named whose partner was not known yet: the session's events count
+    /// without a partner until the click's <c>ClickRecorded</c> links them (<see cref="UnlinkedClickEvent"/>).
+    /// </summary>
+    public Guid? PendingClickId { get; set; }
 }
 
 public static class CartStatuses
@@ -136,7 +141,13 @@ public sealed class CartFact : DimensionedFact
     public string? Email { get; set; }
     public string? SessionId { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>The latest activity's time as the storefront claims it (published with <c>CartAbandoned</c>).</summary>
     public DateTimeOffset LastActivityAt { get; set; }
+    /// <summary>
+    /// When the server took in the cart's latest activity (the later of received and claimed time): the abandonment's idle
+    /// clock, so an event dated in the past cannot make a cart look stale.
+    /// </summary>
+    public DateTimeOffset LastSeenAt { get; set; }
     public int Items { get; set; }
     public decimal Total { get; set; }
     public string? Currency { get; set; }

@@ -15,8 +15,13 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
 
     private readonly List<(string Dimension, string Value, string Value2)> _rows = new(16);
 
-    public void Apply(AnalyticsEvent e, bool replayed)
+    /// <summary>When the event being applied was taken in, never before its claimed time (see <see cref="CartFact.LastSeenAt"/>).</summary>
+    private DateTimeOffset _seenAt;
+
+    /// <param name="receivedAt">When analytics took the event in (its log row's <c>received_at</c>); defaults to its claimed time.</param>
+    public void Apply(AnalyticsEvent e, bool replayed, DateTimeOffset? receivedAt = null)
     {
+        _seenAt = Later(receivedAt ?? e.OccurredAt, e.OccurredAt);
         switch (e.Type)
         {
             case EventTypes.PageView or EventTypes.ProductView or EventTypes.AddToCart or EventTypes.RemoveFromCart
@@ -27,6 +32,7 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
                 if (e is { ClickId: { } clickId, PartnerId: { } clickPartner })
                 {
                     state.ClickPartners[clickId] = clickPartner;
+                    LinkClick(clickId, clickPartner);
                 }
 
                 Count(e.OccurredAt, new Dims(e.PartnerId, e.UtmCampaign, e.UtmSource ?? "referral", "click", []), NoCurrency, a => a.Clicks++);
@@ -91,15 +97,23 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
     {
         var customer = e.CustomerId is { } customerId ? Customer(customerId) : null;
         SessionFact? session = null;
+        var startedSession = false;
         if (e.SessionId is { } sessionId && !state.Sessions.TryGetValue(sessionId, out session))
         {
             session = state.Add(new SessionFact { SessionId = sessionId, StartedAt = e.OccurredAt, VisitorId = e.VisitorId });
             session.SetDims(EventDims(e, null, customer));
+            session.PendingClickId = session.PartnerId is null ? e.ClickId : null;
             state.Sessions[sessionId] = session;
+            startedSession = true;
             Count(session.StartedAt, session.Dims, NoCurrency, a => a.Sessions++);
         }
 
         var dims = EventDims(e, session, customer);
+        if (dims.PartnerId is null && (e.ClickId ?? session?.PendingClickId) is { } pendingClick)
+        {
+            Unlinked(pendingClick, e, dims, startedSession);
+        }
+
         if (customer is not null && dims.PartnerId is { } partnerId)
         {
             customer.PartnerId = partnerId;
@@ -231,6 +245,7 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             }
 
             cart.LastActivityAt = Later(cart.LastActivityAt, e.OccurredAt);
+            cart.LastSeenAt = Later(cart.LastSeenAt, _seenAt);
         }
     }
 
@@ -279,14 +294,16 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
     /// <summary>
     /// Moves the order, with its flags, money and customer counts (when they were counted under its dimensions), out of its
     /// partner's rows (single and pairs), if it had a partner, into <paramref name="partnerId"/>'s, and makes its customer
-    /// that partner's. The other rows keep it: only which partner it came through changes.
+    /// that partner's. The other rows keep it: only which partner it came through changes. Without a previous partner the
+    /// merchant-wide rows learn that its revenue came through a partner — every row of the order with
+    /// <paramref name="everyRow"/> (a late click: a replay, knowing the click from the start, counts it so).
     /// </summary>
-    private void MoveToPartner(OrderFact order, Guid partnerId)
+    private void MoveToPartner(OrderFact order, Guid partnerId, bool everyRow = false)
     {
         if (order.PartnerId is null)
         {
-            // The merchant-wide rows learn that this revenue came through a partner.
-            CountOnly(order.OrderedAt, [(Dimensions.All, "", "")], order.Currency, a => a.PartnerRevenue += order.NetAmount);
+            CountOnly(order.OrderedAt, everyRow ? order.Dims.NonPartnerRows() : [(Dimensions.All, "", "")], order.Currency,
+                a => a.PartnerRevenue += order.NetAmount);
         }
         else
         {
@@ -535,12 +552,118 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         }
     }
 
+    /// <summary>
+    /// Remembers an event counted without a partner while the referral click it (or its session) named was not recorded
+    /// yet, with what <see cref="LinkClick"/> needs to move its counts. Recorded before the event's counts are applied,
+    /// so a cart it creates is recognized as created by it.
+    /// </summary>
+    private void Unlinked(Guid clickId, AnalyticsEvent e, Dims dims, bool startedSession)
+    {
+        if (!state.UnlinkedClickEvents.TryGetValue(clickId, out var events))
+        {
+            events = [];
+            state.UnlinkedClickEvents[clickId] = events;
+        }
+
+        events.Add(state.Add(new UnlinkedClickEvent
+        {
+            Id = Guid.CreateVersion7(now),
+            ClickId = clickId,
+            Type = e.Type,
+            OccurredAt = e.OccurredAt,
+            Campaign = dims.Campaign,
+            TrafficSource = dims.TrafficSource,
+            Touchpoint = dims.Touchpoint,
+            SessionId = e.SessionId,
+            CartId = e.CartId,
+            OrderId = e.OrderId,
+            CustomerId = e.CustomerId,
+            StartedSession = startedSession,
+            CreatedCart = e.CartId is { } cartId && EventTypes.CartEvents.Contains(e.Type) && !state.Carts.ContainsKey(cartId),
+        }));
+    }
+
+    /// <summary>
+    /// A click recorded after storefront events named it (clicks are group-committed and relayed through attribution's
+    /// outbox, so a landing page's events often come first): what those events and the rest of their sessions counted
+    /// without a partner moves into the click's partner's rows and partner pairs — their page views and other event
+    /// counts, the sessions and carts they started, their orders (as for a partner learned later, <see cref="MoveToPartner"/>)
+    /// — and their customers become the partner's if they had none. The records are then deleted, so a click applied
+    /// again moves nothing.
+    /// </summary>
+    private void LinkClick(Guid clickId, Guid partnerId)
+    {
+        if (!state.UnlinkedClickEvents.Remove(clickId, out var events))
+        {
+            return;
+        }
+
+        state.LinkedClicks.Add(clickId);
+        foreach (var linked in events)
+        {
+            var rows = new Dims(partnerId, linked.Campaign, linked.TrafficSource, linked.Touchpoint, []).PartnerRows();
+            Action<KpiAggregate>? count = linked.Type switch
+            {
+                EventTypes.PageView => a => a.PageViews++,
+                EventTypes.ProductView => a => a.ProductViews++,
+                EventTypes.AddToCart => a => a.AddToCarts++,
+                EventTypes.RemoveFromCart => a => a.RemoveFromCarts++,
+                EventTypes.CheckoutStarted => a => a.CheckoutsStarted++,
+                _ => null,
+            };
+            if (count is not null)
+            {
+                CountOnly(linked.OccurredAt, rows, NoCurrency, count);
+            }
+
+            if (linked is { StartedSession: true, SessionId: { } sessionId } && state.Sessions.TryGetValue(sessionId, out var session)
+                && session.PartnerId is null)
+            {
+                session.PartnerId = partnerId;
+                session.PendingClickId = null;
+                var converted = session.Converted;
+                CountOnly(session.StartedAt, session.Dims.PartnerRows(), NoCurrency, a =>
+                {
+                    a.Sessions++;
+                    a.ConvertedSessions += converted ? 1 : 0;
+                });
+            }
+
+            if (linked is { CreatedCart: true, CartId: { } cartId } && state.Carts.TryGetValue(cartId, out var cart) && cart.PartnerId is null)
+            {
+                cart.PartnerId = partnerId;
+                var (counted, abandoned, recovered) =
+                    (cart.Counted, cart.Status is CartStatuses.Abandoned or CartStatuses.Recovered, cart.Status == CartStatuses.Recovered);
+                CountOnly(cart.CreatedAt, cart.Dims.PartnerRows(), NoCurrency, a =>
+                {
+                    a.Carts += counted ? 1 : 0;
+                    a.AbandonedCarts += abandoned ? 1 : 0;
+                    a.RecoveredCarts += recovered ? 1 : 0;
+                });
+            }
+
+            if (linked is { Type: EventTypes.OrderCompleted, OrderId: { } orderId } && state.Orders.TryGetValue(orderId, out var order)
+                && order.PartnerId is null)
+            {
+                MoveToPartner(order, partnerId, everyRow: true);
+            }
+
+            if (linked.CustomerId is { } customerId && state.Customers.TryGetValue(customerId, out var customer))
+            {
+                customer.PartnerId ??= partnerId;
+            }
+        }
+    }
+
     private CartFact Cart(AnalyticsEvent e, Dims dims)
     {
         var cartId = e.CartId!;
         if (!state.Carts.TryGetValue(cartId, out var cart))
         {
-            cart = state.Add(new CartFact { CartId = cartId, VisitorId = e.VisitorId ?? "", CreatedAt = e.OccurredAt, LastActivityAt = e.OccurredAt });
+            cart = state.Add(new CartFact
+            {
+                CartId = cartId, VisitorId = e.VisitorId ?? "", CreatedAt = e.OccurredAt, LastActivityAt = e.OccurredAt, LastSeenAt = _seenAt,
+            });
             cart.SetDims(dims);
             state.Carts[cartId] = cart;
         }
@@ -549,6 +672,7 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         cart.Email = e.Email ?? cart.Email;
         cart.SessionId = e.SessionId ?? cart.SessionId;
         cart.LastActivityAt = Later(cart.LastActivityAt, e.OccurredAt);
+        cart.LastSeenAt = Later(cart.LastSeenAt, _seenAt);
         return cart;
     }
 

@@ -17,6 +17,12 @@ public sealed class ProjectionState
     /// <summary>The partner of each referral click the batch's storefront events name without a partner.</summary>
     public Dictionary<Guid, Guid> ClickPartners { get; } = [];
 
+    /// <summary>Events counted without their click's partner, by click: those of the batch's recorded clicks, and the batch's own.</summary>
+    public Dictionary<Guid, List<UnlinkedClickEvent>> UnlinkedClickEvents { get; } = [];
+
+    /// <summary>Clicks whose unlinked events the batch linked (their records are deleted with the batch).</summary>
+    public List<Guid> LinkedClicks { get; } = [];
+
     public List<object> Added { get; } = [];
 
     public Dictionary<(string Granularity, string Dimension, string Value, string Value2, DateTime Period, string Currency), KpiAggregate> Deltas { get; } = [];

@@ -9,8 +9,10 @@ namespace PartnerMesh.Analytics.Api.Aggregation;
 /// <summary>
 /// Time-based decisions, written to the log like any event (so a replay rebuilds them): a cart with items and neither
 /// activity nor order for <see cref="CartAbandonmentOptions.IdleTime"/> is abandoned (and <c>CartAbandoned</c> is
-/// published through the outbox in the same transaction); a buyer without an order for
-/// <see cref="SegmentOptions.LapsedAfter"/> is lapsed. Decided only from aggregated state with no pending event of the
+/// published through the outbox in the same transaction) — idle since the server took in its latest activity
+/// (<see cref="CartFact.LastSeenAt"/>), never since a time the storefront claims; a buyer without an order for
+/// <see cref="SegmentOptions.LapsedAfter"/> is lapsed; events still waiting for a click older than
+/// <see cref="AnalyticsOptions.UnlinkedClickRetention"/> are forgotten. Decided only from aggregated state with no pending event of the
 /// cart, under the aggregation lock.
 /// </summary>
 public sealed class Sweeper(AnalyticsDbContext db, IOptions<AnalyticsOptions> options, AggregationSignal signal, TimeProvider timeProvider, ILogger<Sweeper> logger)
@@ -31,9 +33,9 @@ public sealed class Sweeper(AnalyticsDbContext db, IOptions<AnalyticsOptions> op
         var carts = await db.Carts
             .FromSql($"""
                 SELECT c.* FROM carts c
-                WHERE c.status = {CartStatuses.Open} AND c.counted AND c.items > 0 AND c.last_activity_at <= {idleBefore}
+                WHERE c.status = {CartStatuses.Open} AND c.counted AND c.items > 0 AND c.last_seen_at <= {idleBefore}
                   AND NOT EXISTS (SELECT 1 FROM raw_events r WHERE r.aggregated_at IS NULL AND r.payload->>'cartId' = c.cart_id)
-                ORDER BY c.last_activity_at
+                ORDER BY c.last_seen_at
                 LIMIT {BatchSize}
                 """)
             .AsNoTracking()
@@ -43,7 +45,7 @@ public sealed class Sweeper(AnalyticsDbContext db, IOptions<AnalyticsOptions> op
             .Select(cart => (Cart: cart, EventId: $"cart_abandoned:{cart.CartId}:{cart.LastActivityAt.UtcTicks}", Event: new AnalyticsEvent
             {
                 Type = EventTypes.CartAbandoned,
-                OccurredAt = cart.LastActivityAt + settings.CartAbandonment.IdleTime,
+                OccurredAt = cart.LastSeenAt + settings.CartAbandonment.IdleTime,
                 CartId = cart.CartId,
                 VisitorId = cart.VisitorId,
                 CustomerId = cart.CustomerId,
@@ -89,6 +91,8 @@ public sealed class Sweeper(AnalyticsDbContext db, IOptions<AnalyticsOptions> op
             now,
             cancellationToken);
 
+        var unlinkedBefore = now - settings.UnlinkedClickRetention;
+        await db.UnlinkedClickEvents.Where(unlinked => unlinked.OccurredAt < unlinkedBefore).ExecuteDeleteAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var decided = inserted.Count + lapsedInserted.Count;

@@ -66,7 +66,7 @@ public static class CampaignEndpoints
         group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteCampaign").RequireAuthorization(PartnerMeshPolicies.Admin)
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/report", ReportAsync).WithName("GetCampaignReport").RequireAuthorization(PartnerMeshPolicies.Admin)
-            .Produces<CampaignReport>().ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<CampaignReport>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
@@ -282,9 +282,15 @@ public static class CampaignEndpoints
     /// The campaign's KPIs (the <c>campaign</c> dimension of its code, over its days up to today) against its targets:
     /// a live view while it runs, the post-campaign report once it ended.
     /// </summary>
-    private static async Task<Results<Ok<CampaignReport>, ProblemHttpResult>> ReportAsync(
+    private static async Task<Results<Ok<CampaignReport>, ValidationProblem, ProblemHttpResult>> ReportAsync(
         Guid id, string? currency, AnalyticsDbContext db, KpiReader reader, TimeProvider timeProvider, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
     {
+        if (currency is not null && !CurrencyCode.IsValid(currency))
+        {
+            // An unknown code would report revenue 0 and every money target missed.
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["currency"] = [CurrencyCode.Rule] });
+        }
+
         var campaign = await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (campaign is null)
         {
@@ -406,9 +412,9 @@ public static class CampaignEndpoints
             errors["incentives"] = ["At most 50 incentives of 1 to 500 characters."];
         }
 
-        if (request.Currency is not null && (request.Currency.Length != 3 || !request.Currency.All(char.IsAsciiLetter)))
+        if (request.Currency is not null && !CurrencyCode.IsValid(request.Currency))
         {
-            errors["currency"] = ["An ISO 4217 code of three letters."];
+            errors["currency"] = [CurrencyCode.Rule];
         }
 
         foreach (var (kpi, value) in request.Targets ?? new Dictionary<string, decimal>())

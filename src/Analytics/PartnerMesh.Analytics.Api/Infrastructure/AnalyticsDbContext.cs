@@ -33,6 +33,8 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
 
     public DbSet<ImpressionFact> Impressions => Set<ImpressionFact>();
 
+    public DbSet<UnlinkedClickEvent> UnlinkedClickEvents => Set<UnlinkedClickEvent>();
+
     public DbSet<ConcentrationFlag> ConcentrationFlags => Set<ConcentrationFlag>();
 
     public DbSet<Campaign> Campaigns => Set<Campaign>();

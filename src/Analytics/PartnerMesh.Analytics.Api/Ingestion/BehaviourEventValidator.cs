@@ -211,7 +211,7 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
         return time < 0 || text.EndsWith('Z') || text.EndsWith('z') || text.IndexOfAny(['+', '-'], time) > 0;
     }
 
-    private static bool IsCurrency(string? currency) => currency is { Length: 3 } && currency.All(char.IsAsciiLetter);
+    private static bool IsCurrency(string? currency) => Kpis.CurrencyCode.IsValid(currency);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 

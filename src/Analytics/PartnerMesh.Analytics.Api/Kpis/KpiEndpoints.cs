@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.Reporting;
 using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Analytics.Api.Kpis;
@@ -21,6 +22,10 @@ public static class KpiEndpoints
         return group;
     }
 
+    /// <summary>
+    /// A partner's click-based daily report; an admin asking for a partner analytics never heard of gets 404
+    /// (<see cref="KnownPartners"/>), a known partner without data empty days.
+    /// </summary>
     private static async Task<Results<Ok<PartnerDailyKpisResponse>, ValidationProblem, ProblemHttpResult>> GetPartnerDailyKpis(
         Guid partnerId,
         string? from,
@@ -43,6 +48,11 @@ public static class KpiEndpoints
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (user.IsAdmin() && !await db.KnowsPartnerAsync(partnerId, cancellationToken))
+        {
+            return KnownPartners.NotFound(partnerId);
         }
 
         // Activity and sales are two tables written in one transaction; one snapshot keeps a report from showing an

@@ -25,7 +25,8 @@ public static class ReportingEndpoints
             .Produces<KpiReport>()
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/admin/replay", ReplayAsync).WithName("ReplayAnalyticsLog")
             .RequireAuthorization(PartnerMeshPolicies.Admin)
             .Produces<ReplayResponse>(StatusCodes.Status202Accepted);
@@ -42,7 +43,8 @@ public static class ReportingEndpoints
     /// and traffic_source, in either order; the report names them in canonical order), with <c>value</c> filtering the
     /// first named and <c>value2</c> the second; <c>format=csv</c> (or <c>Accept: text/csv</c>) for CSV. A partner sees
     /// only its own partner rows, and pairs whose one side is <c>partner</c> (its own id), with survey figures of too few
-    /// responses suppressed (<see cref="SurveyAnonymity"/>).
+    /// responses suppressed (<see cref="SurveyAnonymity"/>). An admin filtering the partner side to a partner analytics
+    /// never heard of gets 404 (<see cref="KnownPartners"/>).
     /// </summary>
     private static async Task<IResult> GetKpisAsync(
         string? from,
@@ -57,6 +59,7 @@ public static class ReportingEndpoints
         HttpContext http,
         ClaimsPrincipal user,
         KpiReader reader,
+        AnalyticsDbContext db,
         IOptions<AnalyticsOptions> options,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
@@ -213,7 +216,13 @@ public static class ReportingEndpoints
         }
         else if (partnerSide && value is not null)
         {
-            value = Guid.TryParse(value, out var asGuid) ? asGuid.ToString() : value;
+            // One partner's numbers: a partner analytics never heard of is 404, a known one without data zeros.
+            if (!Guid.TryParse(value, out var asGuid) || !await db.KnowsPartnerAsync(asGuid, cancellationToken))
+            {
+                return KnownPartners.NotFound(Short(value));
+            }
+
+            value = asGuid.ToString();
         }
 
         // Campaign, traffic source and touchpoint values are lower-cased when events are taken in: match them in any case.
@@ -249,7 +258,7 @@ public static class ReportingEndpoints
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({Aggregator.LockKey})", cancellationToken);
         await db.Database.ExecuteSqlRawAsync(
-            "TRUNCATE kpi_aggregates, sessions, carts, orders, customers, survey_impressions", cancellationToken);
+            "TRUNCATE kpi_aggregates, sessions, carts, orders, customers, survey_impressions, unlinked_click_events", cancellationToken);
         var events = await db.Database.ExecuteSqlRawAsync(
             "UPDATE raw_events SET replayed = (aggregated_at IS NOT NULL OR replayed), aggregated_at = NULL", cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -45,7 +45,8 @@ public static class ScorecardEndpoints
             .RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin)
             .Produces<Scorecard>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/scorecards", GetAllAsync).WithName("GetPartnerScorecards")
             .RequireAuthorization(PartnerMeshPolicies.Admin)
             .Produces<PartnerScorecards>()
@@ -61,7 +62,8 @@ public static class ScorecardEndpoints
     /// NPS of its customers (for a partner, suppressed below k responses), refund rate, commission against revenue,
     /// revenue share and concentration flags (with the trailing window's revenue figures). An admin also
     /// gets the merchant-wide before/after comparison from the partnership's start (<c>partnershipStart</c>, default the
-    /// partner's registration day) over <c>windowDays</c> (default 30).
+    /// partner's registration day) over <c>windowDays</c> (default 30). An admin asking for a partner analytics never heard
+    /// of gets 404 (<see cref="KnownPartners"/>); a known partner without data gets zeros.
     /// </summary>
     private static async Task<Results<Ok<Scorecard>, ValidationProblem, ProblemHttpResult>> GetScorecardAsync(
         Guid partnerId,
@@ -110,6 +112,11 @@ public static class ScorecardEndpoints
         }
 
         var partner = await db.Partners.AsNoTracking().SingleOrDefaultAsync(p => p.Id == partnerId, cancellationToken);
+        if (partner is null && user.IsAdmin() && !await db.KnowsPartnerAsync(partnerId, cancellationToken))
+        {
+            return KnownPartners.NotFound(partnerId);
+        }
+
         var report = await reader.ReportAsync(Granularities.Day, Dimensions.Partner, partnerId.ToString(), fromDay, toDay, cancellationToken);
         var flags = await db.ConcentrationFlags.AsNoTracking().Where(flag => flag.PartnerId == partnerId && flag.Active).ToListAsync(cancellationToken);
         var shares = flags.Count == 0 ? [] : (await monitor.SharesAsync(cancellationToken)).Shares.Where(share => share.PartnerId == partnerId).ToList();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.Reporting;
 using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Analytics.Api.Segments;
@@ -20,13 +21,15 @@ public static class SegmentEndpoints
         group.MapGet("/segments", GetAsync).WithName("GetSegments")
             .RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin)
             .Produces<SegmentReport>()
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
     /// <summary>
     /// How many customers are in each segment: all customers for an admin (or one partner's with <c>partnerId</c>); for a
-    /// partner only its own customers, as counts alone, each below the k-anonymity threshold suppressed.
+    /// partner only its own customers, as counts alone, each below the k-anonymity threshold suppressed. An admin naming a
+    /// partner analytics never heard of gets 404.
     /// </summary>
     private static async Task<Results<Ok<SegmentReport>, ProblemHttpResult>> GetAsync(
         Guid? partnerId, ClaimsPrincipal user, AnalyticsDbContext db, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
@@ -42,15 +45,27 @@ public static class SegmentEndpoints
 
             partnerId = own;
         }
+        else if (partnerId is { } asked && !await db.KnowsPartnerAsync(asked, cancellationToken))
+        {
+            return KnownPartners.NotFound(asked);
+        }
 
-        var counts = await db.Database.SqlQuery<SegmentRow>(
+        // No "{partnerId} IS NULL OR ...": a null parameter reaches PostgreSQL without a type, which it refuses.
+        var query = partnerId is { } partner
+            ? db.Database.SqlQuery<SegmentRow>(
                 $"""
                 SELECT segment AS "Segment", count(*) AS "Customers"
                 FROM customers, unnest(segments) AS segment
-                WHERE {partnerId} IS NULL OR partner_id = {partnerId}
+                WHERE partner_id = {partner}
                 GROUP BY segment
                 """)
-            .ToListAsync(cancellationToken);
+            : db.Database.SqlQuery<SegmentRow>(
+                $"""
+                SELECT segment AS "Segment", count(*) AS "Customers"
+                FROM customers, unnest(segments) AS segment
+                GROUP BY segment
+                """);
+        var counts = await query.ToListAsync(cancellationToken);
         var threshold = options.Value.Segments.PartnerAnonymityThreshold;
         var bySegment = counts.ToDictionary(row => row.Segment, row => row.Customers, StringComparer.Ordinal);
         var segments = SegmentNames.All

@@ -57,7 +57,7 @@ public sealed class CartFactConfiguration : IEntityTypeConfiguration<CartFact>
         builder.HasKey(fact => fact.CartId).HasName("PK_carts");
         builder.Ignore(fact => fact.Dims);
         builder.Property(fact => fact.Total).HasColumnType("numeric(20,4)");
-        builder.HasIndex(fact => fact.LastActivityAt).HasDatabaseName("ix_carts_open").HasFilter("status = 'open'");
+        builder.HasIndex(fact => fact.LastSeenAt).HasDatabaseName("ix_carts_open").HasFilter("status = 'open'");
     }
 }
 
@@ -94,6 +94,19 @@ public sealed class ImpressionFactConfiguration : IEntityTypeConfiguration<Impre
         builder.ToTable("survey_impressions");
         builder.HasKey(fact => fact.ImpressionId).HasName("PK_survey_impressions");
         builder.Ignore(fact => fact.Dims);
+    }
+}
+
+public sealed class UnlinkedClickEventConfiguration : IEntityTypeConfiguration<UnlinkedClickEvent>
+{
+    public void Configure(EntityTypeBuilder<UnlinkedClickEvent> builder)
+    {
+        builder.ToTable("unlinked_click_events");
+        builder.HasKey(fact => fact.Id).HasName("PK_unlinked_click_events");
+        builder.Property(fact => fact.Id).ValueGeneratedNever();
+        builder.Property(fact => fact.Type).HasMaxLength(50);
+        builder.HasIndex(fact => fact.ClickId);
+        builder.HasIndex(fact => fact.OccurredAt);
     }
 }
 

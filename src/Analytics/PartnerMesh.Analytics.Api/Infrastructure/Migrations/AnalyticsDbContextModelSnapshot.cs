@@ -64,6 +64,10 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_activity_at");
 
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
                     b.Property<Guid?>("PartnerId")
                         .HasColumnType("uuid")
                         .HasColumnName("partner_id");
@@ -103,7 +107,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                     b.HasKey("CartId")
                         .HasName("PK_carts");
 
-                    b.HasIndex("LastActivityAt")
+                    b.HasIndex("LastSeenAt")
                         .HasDatabaseName("ix_carts_open")
                         .HasFilter("status = 'open'");
 
@@ -516,6 +520,10 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("partner_id");
 
+                    b.Property<Guid?>("PendingClickId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pending_click_id");
+
                     b.PrimitiveCollection<string[]>("Segments")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -542,6 +550,75 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasName("PK_sessions");
 
                     b.ToTable("sessions", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Aggregation.UnlinkedClickEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Campaign")
+                        .HasColumnType("text")
+                        .HasColumnName("campaign");
+
+                    b.Property<string>("CartId")
+                        .HasColumnType("text")
+                        .HasColumnName("cart_id");
+
+                    b.Property<Guid>("ClickId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("click_id");
+
+                    b.Property<bool>("CreatedCart")
+                        .HasColumnType("boolean")
+                        .HasColumnName("created_cart");
+
+                    b.Property<string>("CustomerId")
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("OrderId")
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("SessionId")
+                        .HasColumnType("text")
+                        .HasColumnName("session_id");
+
+                    b.Property<bool>("StartedSession")
+                        .HasColumnType("boolean")
+                        .HasColumnName("started_session");
+
+                    b.Property<string>("Touchpoint")
+                        .HasColumnType("text")
+                        .HasColumnName("touchpoint");
+
+                    b.Property<string>("TrafficSource")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("traffic_source");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("PK_unlinked_click_events");
+
+                    b.HasIndex("ClickId")
+                        .HasDatabaseName("ix_unlinked_click_events_click_id");
+
+                    b.HasIndex("OccurredAt")
+                        .HasDatabaseName("ix_unlinked_click_events_occurred_at");
+
+                    b.ToTable("unlinked_click_events", (string)null);
                 });
 
             modelBuilder.Entity("PartnerMesh.Analytics.Api.Campaigns.Campaign", b =>
