@@ -29,7 +29,9 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
 
         var problem = exception.InnerException is JsonException { Path: { } path } json
             ? JsonFieldProblem(path, json)
-            : new ProblemDetails { Detail = detail };
+            : UnreadableJsonBody.Path(exception) is { } typePath
+                ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [FieldOf(typePath)] = [detail!] }) { Detail = detail }
+                : new ProblemDetails { Detail = detail };
         problem.Status = status;
         problem.Title = status == StatusCodes.Status413PayloadTooLarge ? RequestBodyLimitMiddleware.TooLargeTitle : "Bad request";
         httpContext.Response.StatusCode = status;
@@ -43,14 +45,23 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
     /// </summary>
     private static HttpValidationProblemDetails JsonFieldProblem(string path, JsonException json)
     {
-        var field = path == "$" ? "body" : path.TrimStart('$').TrimStart('.');
-        var wrongType = json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal);
-        var message = wrongType
-            ? $"'{field}' has the wrong type, or a value out of range for it."
-            : $"The JSON is malformed at '{field}'{(json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : "")}.";
+        var field = FieldOf(path);
+        var message = json.Message switch
+        {
+            var text when text.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) =>
+                $"'{field}' has the wrong type, or a value out of range for it.",
+            var text when text.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) =>
+                $"'{field}' is not a property of this request.",
+            var text when text.Contains("type discriminator", StringComparison.Ordinal) =>
+                $"'{field}' names a type this operation does not know.",
+            _ => $"The JSON is malformed at '{field}'{(json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : "")}.",
+        };
         return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
-            Detail = wrongType ? $"The request body could not be read: {message}" : message,
+            Detail = $"The request body could not be read: {message}",
         };
     }
+
+    /// <summary><c>$.lines[2].price</c> → <c>lines[2].price</c>; the root is <c>body</c>.</summary>
+    private static string FieldOf(string path) => path == "$" ? "body" : path.TrimStart('$').TrimStart('.');
 }

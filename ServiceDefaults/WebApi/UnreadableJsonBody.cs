@@ -19,9 +19,13 @@ public static partial class UnreadableJsonBody
             return null;
         }
 
-        var path = JsonPath().Match(exception.Message) is { Success: true } match ? $" at {match.Groups[1].Value}" : "";
+        var path = Path(exception) is { } at ? $" at {at}" : "";
         return $"The request body is not valid for this operation{path}: an object there needs its 'type' property.";
     }
+
+    /// <summary>The JSON path the reader stopped at (<c>$.action</c>), when the exception names one.</summary>
+    public static string? Path(Exception exception) =>
+        exception is NotSupportedException && JsonPath().Match(exception.Message) is { Success: true } match ? match.Groups[1].Value : null;
 
     [GeneratedRegex(@"Path: (\$[^\s|]*)")]
     private static partial Regex JsonPath();

@@ -80,6 +80,7 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
     [InlineData("{\"text\":7,\"count\":1}", "text", "wrong type")]
     [InlineData("{\"text\":\"hello\",\"count\":tru}", "count", "malformed")]
     [InlineData("{\"shapes\":[{\"type\":\"circle\",\"radius\":\"big\"}]}", "shapes[0].radius", "wrong type")]
+    [InlineData("{\"shapes\":[{\"type\":\"square\",\"side\":1}]}", "shapes[0]", "names a type")]
     public async Task Post_WrongTypeOrMalformedJson_NamesTheField(string body, string field, string expected)
     {
         var path = field.StartsWith("shapes", StringComparison.Ordinal) ? "/drawings" : "/echo";
@@ -104,6 +105,8 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         Assert.Contains("$.shapes[", problem.Detail, StringComparison.Ordinal);
         Assert.Contains("'type'", problem.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain(nameof(Shape), problem.Detail, StringComparison.Ordinal);
+        var errors = JsonSerializer.Deserialize<Dictionary<string, string[]>>(problem.Extensions["errors"]!.ToString()!)!;
+        Assert.StartsWith("shapes[", Assert.Single(errors.Keys), StringComparison.Ordinal);
     }
 
     [Theory]
