@@ -53,6 +53,38 @@ public sealed class AuditEndpointsTests(PromotionsApiFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Rollback_ToAVersionPublishRefuses_Refused422WithFindings_LikePublish()
+    {
+        var product = UniqueProduct();
+        var impossible = PercentOffProduct(product, 10m).With("conditions", new JsonArray(
+            new JsonObject { ["type"] = "touchpoint", ["touchpoints"] = new JsonArray("cart") },
+            new JsonObject { ["type"] = "touchpoint", ["touchpoints"] = new JsonArray("checkout") }));
+        // A draft whose only version publish refuses…
+        var draft = (await (await _admin.PostAsJsonAsync("/api/promotions/definitions", new JsonObject { ["definition"] = impossible.DeepClone() }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+        await (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{draft}/publish", new JsonObject(), Ct)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        // …and a live promotion whose unpublished edit publish refuses.
+        var live = await _admin.PublishAsync(PercentOffProduct(product, 5m));
+        await (await _admin.PutAsJsonAsync($"/api/promotions/definitions/{live}", new JsonObject { ["definition"] = impossible.DeepClone() }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        var draftRollback = await _admin.PostAsJsonAsync($"/api/promotions/definitions/{draft}/rollback", new JsonObject { ["version"] = 1 }, Ct);
+        var liveRollback = await _admin.PostAsJsonAsync($"/api/promotions/definitions/{live}/rollback", new JsonObject { ["version"] = 2 }, Ct);
+
+        foreach (var response in new[] { draftRollback, liveRollback })
+        {
+            var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+            Assert.Equal("impossible_conditions", ((System.Text.Json.JsonElement)problem.Extensions["reason"]!).GetString());
+            Assert.True(problem.Extensions.ContainsKey("findings"));
+        }
+
+        var stillDraft = await (await _admin.GetAsync($"/api/promotions/definitions/{draft}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var stillLive = await (await _admin.GetAsync($"/api/promotions/definitions/{live}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(("draft", 1), (stillDraft["status"]!.GetValue<string>(), stillDraft["latestVersion"]!.GetValue<int>()));
+        Assert.Equal((1, 2), (stillLive["liveVersion"]!.GetValue<int>(), stillLive["latestVersion"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task Audit_ReportsOverlappingExclusivesAndEmptyAudiences()
     {
         var product = UniqueProduct();

@@ -128,6 +128,67 @@ public sealed class BudgetTests(PromotionsApiFactory factory) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task Checkout_TwoPromotionsOfOneCampaign_OneOrderIsOneUseOfTheCampaignCap_SpendAddsBoth()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var campaign = $"campaign-{Guid.NewGuid():N}";
+        var budgets = new JsonArray(new JsonObject { ["scope"] = "campaign", ["maxUses"] = 2 });
+        var percent = PromotionsTestClient.PercentOffProduct(product, 10);
+        percent["campaignId"] = campaign;
+        percent["budgets"] = budgets.DeepClone();
+        var fixedOff = new JsonObject
+        {
+            ["name"] = "one off each",
+            ["currency"] = "EUR",
+            ["campaignId"] = campaign,
+            ["action"] = new JsonObject { ["type"] = "fixedOffItems", ["amountPerUnit"] = 1, ["filter"] = new JsonObject { ["productIds"] = new JsonArray(product) } },
+            ["budgets"] = budgets.DeepClone(),
+        };
+        var ids = new[] { await _admin.PublishAsync(percent), await _admin.PublishAsync(fixedOff) };
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 20m, null)).With("touchpoint", "checkout");
+
+        var checkouts = new List<JsonObject>();
+        for (var index = 0; index < 3; index++)
+        {
+            checkouts.Add(await _storefront.EvaluateAsync(cart.With("customer", new JsonObject { ["id"] = $"c{index}-{Guid.NewGuid():N}" })));
+        }
+
+        Assert.All(checkouts.Take(2), checkout => Assert.All(ids, id => Assert.NotNull(checkout.Applied(id))));
+        Assert.All(ids, id => Assert.Equal("budget_exhausted", checkouts[2].RejectionReason(id)));
+        var counter = await factory.QueryDbAsync(db => db.BudgetCounters.SingleAsync(counter => counter.Key == $"campaign:{campaign}:all", Ct));
+        Assert.Equal(2, counter.Uses);
+        Assert.Equal(2 * (2m + 1m), counter.Spend);
+    }
+
+    [Fact]
+    public async Task SpendCap_ProductPageAndCart_GiveCheckoutsAnswer_ForTheSameCart()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["currency"] = "EUR";
+        definition["budgets"] = new JsonArray(new JsonObject { ["maxSpend"] = 10 });
+        var id = await _admin.PublishAsync(definition);
+        JsonObject Cart(decimal price) => PromotionsTestClient.Cart(("l", product, 1, price, null));
+        async Task<string> AnswerAsync(decimal price, string touchpoint)
+        {
+            var evaluation = await _storefront.EvaluateAsync(Cart(price).With("touchpoint", touchpoint));
+            return evaluation.Applied(id) is { } applied ? $"applied {applied["amount"]!.GetValue<decimal>():0.00}" : evaluation.RejectionReason(id)!;
+        }
+
+        Assert.Equal("applied 4.00", await AnswerAsync(40m, "checkout"));
+        Assert.Equal("applied 4.00", await AnswerAsync(40m, "checkout"));
+
+        // 8.00 of 10.00 spent: a 4.00 discount no longer fits anywhere, a 1.00 discount fits everywhere.
+        Assert.Equal(["budget_exhausted", "budget_exhausted", "budget_exhausted"],
+            [await AnswerAsync(40m, "productPage"), await AnswerAsync(40m, "cart"), await AnswerAsync(40m, "checkout")]);
+        Assert.Equal(["applied 1.00", "applied 1.00", "applied 1.00"],
+            [await AnswerAsync(10m, "productPage"), await AnswerAsync(10m, "cart"), await AnswerAsync(10m, "checkout")]);
+        Assert.Equal(["applied 1.00", "applied 1.00"], [await AnswerAsync(10m, "productPage"), await AnswerAsync(10m, "checkout")]);
+        Assert.Equal(["budget_exhausted", "budget_exhausted", "budget_exhausted"],
+            [await AnswerAsync(10m, "productPage"), await AnswerAsync(10m, "cart"), await AnswerAsync(10m, "checkout")]);
+    }
+
+    [Fact]
     public async Task PartnerBudget_CountsEachPartnerSeparately()
     {
         var product = PromotionsTestClient.UniqueProduct();

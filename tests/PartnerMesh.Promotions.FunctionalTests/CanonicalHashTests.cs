@@ -12,8 +12,8 @@ namespace PartnerMesh.Promotions.FunctionalTests;
 /// <summary>
 /// The cart fingerprint and the quote signature hash their canonical texts as they are written. These tests spell each
 /// text out plainly and check that the hashes are those of the spelled-out texts, over random carts and quotes that
-/// cross the writer's buffer and carry surrogate pairs, bars and absent fields: a quote issued before a change of the
-/// writer must still verify after it.
+/// cross the writer's buffer and carry surrogate pairs, bars, colons and absent fields: a quote issued before a change of
+/// the writer must still verify after it (unless the canonical text itself changes, which is versioned).
 /// </summary>
 public sealed class CanonicalHashTests
 {
@@ -43,6 +43,21 @@ public sealed class CanonicalHashTests
     }
 
     [Fact]
+    public void CartFingerprint_FieldsCannotRunIntoEachOther_AndEveryAnswerChangingInputCounts()
+    {
+        var context = new EvaluationContext { At = DateTimeOffset.UnixEpoch, Customer = new Customer { Id = "c", PreviousOrders = 0 } };
+        Cart Line(string id, string product) => new() { Currency = "EUR", Lines = [new CartLine { Id = id, ProductId = product, Quantity = 1, UnitPrice = 1m }] };
+        var fingerprint = CartFingerprint.Of(Line("1", "p"), context);
+
+        Assert.NotEqual(CartFingerprint.Of(Line("1:Y", "X"), context), CartFingerprint.Of(Line("1", "Y:X"), context));
+        Assert.NotEqual(CartFingerprint.Of(Line("1", "p"), context with { Customer = new Customer { Segments = ["a,b"] } }),
+            CartFingerprint.Of(Line("1", "p"), context with { Customer = new Customer { Segments = ["a", "b"] } }));
+        Assert.NotEqual(fingerprint, CartFingerprint.Of(Line("1", "p"), context with { Customer = context.Customer with { IsGuest = true } }));
+        Assert.NotEqual(fingerprint, CartFingerprint.Of(Line("1", "p"), context with { Touchpoint = Touchpoint.Checkout }));
+        Assert.NotEqual(fingerprint, CartFingerprint.Of(Line("1", "p"), context with { Customer = context.Customer with { PreviousOrders = null } }));
+    }
+
+    [Fact]
     public void QuoteSignature_IsTheHmacOfTheSpelledOutCanonicalText_AndVerifies()
     {
         for (var seed = 0; seed < 300; seed++)
@@ -56,22 +71,32 @@ public sealed class CanonicalHashTests
         }
     }
 
+    /// <summary>Every text field as its length, a colon and the text (<c>~</c> when absent), numbers ended by <c>;</c>,
+    /// lists as their count and then their sorted items.</summary>
     private static string CartText(Cart cart, EvaluationContext context)
     {
-        var text = new StringBuilder(cart.Currency);
+        static string Field(string? value) => value is null ? "~" : $"{value.Length}:{value}";
+        static string List(IEnumerable<string> values)
+        {
+            var sorted = values.Order(StringComparer.Ordinal).ToList();
+            return $"{sorted.Count};" + string.Concat(sorted.Select(Field));
+        }
+
+        var text = new StringBuilder("pm-cart-v2|").Append(Field(cart.Currency)).Append(CultureInfo.InvariantCulture, $"{(int)context.Touchpoint};");
         foreach (var line in cart.Lines.OrderBy(line => line.Id, StringComparer.Ordinal))
         {
-            text.Append(CultureInfo.InvariantCulture, $"|L:{line.Id}:{line.ProductId}:{line.Quantity}:{Amount(line.UnitPrice)}")
-                .Append(":c=").AppendJoin(',', line.Categories.Order(StringComparer.Ordinal))
-                .Append(":k=").AppendJoin(',', line.Collections.Order(StringComparer.Ordinal));
+            text.Append("|L").Append(Field(line.Id)).Append(Field(line.ProductId))
+                .Append(CultureInfo.InvariantCulture, $"{line.Quantity};{Amount(line.UnitPrice)};")
+                .Append(List(line.Categories)).Append(List(line.Collections));
         }
 
         var customer = context.Customer;
-        text.Append(CultureInfo.InvariantCulture, $"|S:{Amount(cart.Shipping)}|C:{customer.Id}:{customer.Email}:{customer.PreviousOrders}")
-            .Append(":s=").AppendJoin(',', customer.Segments.Order(StringComparer.Ordinal))
-            .Append(CultureInfo.InvariantCulture, $"|T:{context.VisitorId}:{context.PartnerId}:{context.ClickId}:{context.UtmSource?.Trim().ToLowerInvariant()}")
-            .Append("|K:").AppendJoin(',', context.Codes.Select(PromotionCodes.Normalize).Where(code => code.Length > 0)
-                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        text.Append(CultureInfo.InvariantCulture, $"|S{Amount(cart.Shipping)};|C").Append(Field(customer.Id)).Append(Field(customer.Email))
+            .Append(customer.IsGuest ? "1;" : "0;").Append(customer.PreviousOrders is { } previous ? $"{previous};" : "~")
+            .Append(List(customer.Segments))
+            .Append("|T").Append(Field(context.VisitorId)).Append(context.PartnerId?.ToString("N") ?? "~").Append(context.ClickId?.ToString("N") ?? "~")
+            .Append(Field(context.UtmSource?.Trim().ToLowerInvariant()))
+            .Append("|K").Append(List(context.Codes.Select(PromotionCodes.Normalize).Where(code => code.Length > 0).Distinct(StringComparer.Ordinal)));
         return text.ToString();
     }
 
@@ -115,6 +140,7 @@ public sealed class CanonicalHashTests
             {
                 Id = Maybe(random, () => Text(random, 1, 30)),
                 Email = Maybe(random, () => Text(random, 3, 60) + "@example.com"),
+                IsGuest = random.Next(2) == 0,
                 PreviousOrders = random.Next(3) == 0 ? null : random.Next(0, 50),
                 Segments = [.. Enumerable.Range(0, random.Next(0, 4)).Select(_ => Text(random, 1, 15))],
             },
@@ -123,6 +149,7 @@ public sealed class CanonicalHashTests
             ClickId = random.Next(2) == 0 ? null : Guid.NewGuid(),
             UtmSource = Maybe(random, () => "  " + Text(random, 1, 20) + " "),
             Codes = [.. Enumerable.Range(0, random.Next(0, 4)).Select(_ => random.Next(5) == 0 ? "  " : Text(random, 1, 12))],
+            Touchpoint = (Touchpoint)random.Next(3),
         };
         return (cart, context);
     }

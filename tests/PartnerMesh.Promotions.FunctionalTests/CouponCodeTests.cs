@@ -123,6 +123,25 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
     }
 
     [Fact]
+    public async Task RequiresCodeWithoutOwnCodes_OnlyACodeCouponsVouchesForThisPromotionUnlocksIt()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 20);
+        definition["requiresCode"] = true;
+        var id = await _admin.PublishAsync(definition);
+        var other = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 5).With("requiresCode", true));
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 50m, null));
+
+        var noCode = await _storefront.EvaluateAsync(cart);
+        var unknownCode = await _storefront.EvaluateAsync(cart.With("codes", new JsonArray($"ANY-{Guid.NewGuid():N}")));
+        var othersCode = await _storefront.EvaluateAsync(cart.With("codes", new JsonArray($"CPN-{other:N}")));
+        var ownCoupon = await _storefront.EvaluateAsync(cart.With("codes", new JsonArray($"CPN-{id:N}")));
+
+        Assert.All(new[] { noCode, unknownCode, othersCode }, evaluation => Assert.Equal("code_required", evaluation.RejectionReason(id)));
+        Assert.Equal(10m, ownCoupon.Applied(id)!["amount"]!.GetValue<decimal>());
+    }
+
+    [Fact]
     public async Task PartnersOwnCode_IsThatPartnersTraffic_ForPartnerOnlyPromotions()
     {
         var partner = Guid.NewGuid();

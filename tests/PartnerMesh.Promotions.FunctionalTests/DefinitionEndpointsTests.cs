@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Testing;
 using Xunit;
 
@@ -41,7 +43,141 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
         { """{"name":"x","rolloutPercent":101,"action":{"type":"freeShipping"}}""", "rolloutPercent" },
         { """{"name":"","action":{"type":"freeShipping"}}""", "name" },
         { """{"name":"x","action":{"type":"buyXGetY","buyQuantity":0,"getQuantity":1,"buyFilter":{}}}""", "action.buyQuantity" },
+        { """{"name":"x","currency":"EUR","action":{"type":"tieredOrder","tiers":[{"threshold":100,"percent":50},{"threshold":200,"amountOff":10}]}}""", "action.tiers[1]" },
+        { """{"name":"x","currency":"EUR","action":{"type":"tieredOrder","tiers":[{"threshold":100,"amountOff":30},{"threshold":200,"percent":5}]}}""", "action.tiers[1]" },
+        { """{"name":"x","currency":"EUR","action":{"type":"tieredOrder","tiers":[null]}}""", "action.tiers[0]" },
+        { """{"name":"x","conditions":[{"type":"timeWindow","timeZone":"Europe/Berlin","from":"09:00","to":"10:00"}],"action":{"type":"freeShipping"}}""", "conditions[0].days" },
+        { """{"name":"x","conditions":[{"type":"timeWindow","timeZone":"Europe/Berlin","days":[],"from":"09:00","to":"10:00"}],"action":{"type":"freeShipping"}}""", "conditions[0].days" },
     };
+
+    /// <summary>Every condition and action, each with one member left out and then null: a definition is either refused
+    /// naming what is wrong or stored and readable — never a 500 (a left-out <c>days</c> once failed while storing).</summary>
+    public static TheoryData<string> EveryMemberLeftOutOrNull()
+    {
+        JsonObject[] conditions =
+        [
+            new() { ["type"] = "cartSubtotal", ["min"] = 10 },
+            new() { ["type"] = "items", ["filter"] = new JsonObject { ["productIds"] = new JsonArray("p") }, ["minQuantity"] = 1 },
+            new() { ["type"] = "customerSegment", ["segments"] = new JsonArray("vip") },
+            new() { ["type"] = "partner", ["partnerIds"] = new JsonArray(Guid.NewGuid()) },
+            new() { ["type"] = "trafficSource", ["utmSources"] = new JsonArray("newsletter") },
+            new() { ["type"] = "touchpoint", ["touchpoints"] = new JsonArray("cart") },
+            new() { ["type"] = "timeWindow", ["timeZone"] = "Europe/Berlin", ["days"] = new JsonArray("friday"), ["from"] = "09:00", ["to"] = "10:00" },
+        ];
+        JsonObject[] actions =
+        [
+            new() { ["type"] = "percentOffItems", ["percent"] = 10, ["filter"] = new JsonObject { ["categories"] = new JsonArray("c") }, ["maxDiscount"] = 5 },
+            new() { ["type"] = "fixedOffItems", ["amountPerUnit"] = 1, ["filter"] = new JsonObject { ["collections"] = new JsonArray("c") } },
+            new() { ["type"] = "fixedPrice", ["unitPrice"] = 1, ["filter"] = new JsonObject { ["productIds"] = new JsonArray("p") } },
+            new()
+            {
+                ["type"] = "buyXGetY", ["buyQuantity"] = 2, ["getQuantity"] = 1, ["buyFilter"] = new JsonObject { ["productIds"] = new JsonArray("p") },
+                ["getFilter"] = new JsonObject { ["productIds"] = new JsonArray("q") }, ["percent"] = 50, ["maxApplications"] = 2,
+            },
+            new() { ["type"] = "buyXGetY", ["buyQuantity"] = 1, ["getQuantity"] = 1, ["buyFilter"] = new JsonObject(), ["amountOffPerUnit"] = 1 },
+            new() { ["type"] = "freeGift", ["productId"] = "tote", ["quantity"] = 1 },
+            new() { ["type"] = "percentOffOrder", ["percent"] = 10, ["maxDiscount"] = 5 },
+            new() { ["type"] = "fixedOffOrder", ["amount"] = 5 },
+            new() { ["type"] = "tieredOrder", ["tiers"] = new JsonArray(new JsonObject { ["threshold"] = 100, ["amountOff"] = 10 }) },
+            new() { ["type"] = "percentOffShipping", ["percent"] = 50 },
+            new() { ["type"] = "fixedOffShipping", ["amount"] = 2 },
+        ];
+        var data = new TheoryData<string>();
+        foreach (var (owner, sound) in conditions.Select(condition => ("condition", condition)).Concat(actions.Select(action => ("action", action))))
+        {
+            foreach (var member in sound.Select(pair => pair.Key).Where(key => key != "type"))
+            {
+                foreach (var leftOut in new[] { true, false })
+                {
+                    var broken = (JsonObject)sound.DeepClone();
+                    if (leftOut)
+                    {
+                        broken.Remove(member);
+                    }
+                    else
+                    {
+                        broken[member] = null;
+                    }
+
+                    var definition = new JsonObject { ["name"] = "x-member", ["currency"] = "EUR", ["action"] = new JsonObject { ["type"] = "freeShipping" } };
+                    if (owner == "condition")
+                    {
+                        definition["conditions"] = new JsonArray(broken);
+                    }
+                    else
+                    {
+                        definition["action"] = broken;
+                    }
+
+                    data.Add(definition.ToJsonString());
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryMemberLeftOutOrNull))]
+    public async Task Create_AnyConditionOrActionMemberLeftOutOrNull_Is400NamingAField_OrStoredAndReadable(string definition)
+    {
+        var response = await _admin.PostAsync("/api/promotions/definitions", Json($$"""{"definition":{{definition}}}"""), Ct);
+
+        if (response.StatusCode == HttpStatusCode.BadRequest)
+        {
+            var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+            Assert.NotEmpty(((JsonElement)problem.Extensions["errors"]!).EnumerateObject());
+            return;
+        }
+
+        var created = await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        await (await _admin.GetAsync($"/api/promotions/definitions/{created["id"]}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task CreateOrEdit_TimeWindowWithoutDays_400NamingDays_NothingWritten()
+    {
+        const string window = """{"type":"timeWindow","timeZone":"Europe/Berlin","from":"09:00","to":"10:00"}""";
+        var name = $"no days {Guid.NewGuid():N}";
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 10));
+
+        var body = new JsonObject
+        {
+            ["definition"] = new JsonObject
+            {
+                ["name"] = name, ["conditions"] = new JsonArray(JsonNode.Parse(window)), ["action"] = new JsonObject { ["type"] = "freeShipping" },
+            },
+        }.ToJsonString();
+        var created = await _admin.PostAsync("/api/promotions/definitions", Json(body), Ct);
+        var edited = await _admin.PutAsync($"/api/promotions/definitions/{id}", Json(body), Ct);
+
+        foreach (var response in new[] { created, edited })
+        {
+            var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains("conditions[0].days", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await factory.QueryDbAsync(db => Task.FromResult(db.Promotions.Count(promotion => promotion.Name == name))));
+        var promotion = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}", Ct);
+        Assert.Equal(1, promotion!["latestVersion"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("""{"startsAt":null,"endsAt":null}""")]
+    public async Task Create_EmptySchedule_IsNoSchedule_ActiveOncePublished(string schedule)
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["schedule"] = JsonNode.Parse(schedule);
+
+        var id = await _admin.PublishAsync(definition);
+
+        var promotion = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}", Ct);
+        Assert.Equal("active", promotion!["status"]!.GetValue<string>());
+        var evaluation = await factory.Storefront().EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 20m, null)));
+        Assert.Equal(2m, evaluation.Applied(id)!["amount"]!.GetValue<decimal>());
+    }
 
     [Theory]
     [MemberData(nameof(ContradictoryDefinitions))]
@@ -71,6 +207,20 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
 
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(0, await factory.QueryDbAsync(db => Task.FromResult(db.Promotions.Count(promotion => promotion.Name == "x"))));
+    }
+
+    [Theory]
+    [InlineData("""{"definition":{"name":"x","action":{"type":"teleport"}}}""", "definition.action")]
+    [InlineData("""{"definition":{"name":"x","conditions":[{"type":"weather"}],"action":{"type":"freeShipping"}}}""", "definition.conditions[0]")]
+    [InlineData("""{"definition":{"name":"x","exclusivity":1,"action":{"type":"freeShipping"}}}""", "definition.exclusivity")]
+    [InlineData("""{"definition":{"name":"x","action":{"type":"freeShipping"},"unknownField":1}}""", "definition.unknownField")]
+    [InlineData("""{"definition":{"name":"x","conditions":[{"type":"timeWindow","timeZone":"UTC","days":null,"from":"09:00","to":"10:00"}],"action":{"type":"freeShipping"}}}""", "definition.conditions[0].days")]
+    public async Task Create_UnknownTypeEnumNumberUnknownFieldOrNull_Returns400NamingTheField(string body, string field)
+    {
+        var response = await _admin.PostAsync("/api/promotions/definitions", Json(body), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(field, ((JsonElement)problem.Extensions["errors"]!).EnumerateObject().Select(error => error.Name));
     }
 
     [Fact]
@@ -135,6 +285,41 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
         Assert.Equal(1, versions![2]!["restoredFrom"]!.GetValue<int>());
         Assert.Equal("too generous", versions[2]!["reason"]!.GetValue<string>());
         Assert.StartsWith("api-key:", versions[0]!["changedBy"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rollback_ToAVersionThatDoesNotExist_Returns404Problem_NothingChanges()
+    {
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 10));
+
+        var response = await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/rollback", new JsonObject { ["version"] = 99 }, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal("Version not found", problem.Title);
+        Assert.Contains("99", problem.Detail, StringComparison.Ordinal);
+        var promotion = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}", Ct);
+        Assert.Equal(1, promotion!["latestVersion"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Rollback_ToAVersionTodaysRulesRefuse_Refused422NamingTheField_NothingChanges()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 10));
+        await (await _admin.PutAsJsonAsync($"/api/promotions/definitions/{id}",
+            new JsonObject { ["definition"] = PromotionsTestClient.PercentOffProduct(product, 20) }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        await (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/publish", new JsonObject(), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        // Version 1 as a version stored before mixed tiers were refused.
+        const string mixedTiers = """{"name":"old tiers","currency":"EUR","action":{"type":"tieredOrder","tiers":[{"threshold":100,"percent":50},{"threshold":200,"amountOff":10}]}}""";
+        await factory.QueryDbAsync(db => db.PromotionVersions.Where(version => version.PromotionId == id && version.Version == 1)
+            .ExecuteUpdateAsync(update => update.SetProperty(version => version.Definition, mixedTiers), Ct));
+
+        var response = await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/rollback", new JsonObject { ["version"] = 1 }, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("action.tiers[1]", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+        var promotion = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}", Ct);
+        Assert.Equal((2, 2), (promotion!["liveVersion"]!.GetValue<int>(), promotion["latestVersion"]!.GetValue<int>()));
     }
 
     [Fact]

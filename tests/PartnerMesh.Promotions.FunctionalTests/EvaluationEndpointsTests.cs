@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Testing;
 using Xunit;
 
@@ -62,7 +63,8 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
 
         Assert.Single(answers.Select(answer => answer["totals"]!.ToJsonString()).Distinct());
         Assert.Single(answers.Select(answer => answer["applied"]!.ToJsonString()).Distinct());
-        Assert.Single(answers.Select(answer => answer["quote"]!["cartHash"]!.GetValue<string>()).Distinct());
+        // The quote's cart hash also covers the touchpoint it was priced at (a touchpoint condition can change the answer).
+        Assert.Equal(3, answers.Select(answer => answer["quote"]!["cartHash"]!.GetValue<string>()).Distinct().Count());
     }
 
     [Fact]
@@ -134,6 +136,31 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
         Assert.Equal("outside_schedule", (await _storefront.EvaluateAsync(cart)).RejectionReason(id));
         Assert.NotNull((await _storefront.EvaluateAsync(cart.With("at", start.AddHours(1)))).Applied(id));
         Assert.Equal("outside_schedule", (await _storefront.EvaluateAsync(cart.With("at", start.AddDays(1)))).RejectionReason(id));
+    }
+
+    [Fact]
+    public async Task Evaluate_AtAnotherTime_IsAPreview_NoQuoteToOrderWith_NothingReserved()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var start = DateTimeOffset.UtcNow.AddDays(2);
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["schedule"] = new JsonObject { ["startsAt"] = start, ["endsAt"] = start.AddDays(1) };
+        definition["budgets"] = new JsonArray(new JsonObject { ["maxUses"] = 1 });
+        var id = await _admin.PublishAsync(definition);
+        var checkout = PromotionsTestClient.Cart(("l", product, 1, 10m, null)).With("touchpoint", "checkout").With("at", start.AddHours(1));
+
+        var first = await _storefront.EvaluateAsync(checkout);
+        using var keyed = new HttpRequestMessage(HttpMethod.Post, "/api/promotions/evaluations") { Content = JsonContent.Create(checkout) };
+        keyed.Headers.Add("Idempotency-Key", $"preview-{Guid.NewGuid():N}");
+        var second = await (await _storefront.SendAsync(keyed, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.All([first, second], preview =>
+        {
+            Assert.NotNull(preview.Applied(id));
+            Assert.Null(preview["quote"]);
+        });
+        var reserved = await factory.QueryDbAsync(db => db.BudgetCounters.AnyAsync(counter => counter.Key.Contains(id.ToString("N")), Ct));
+        Assert.False(reserved);
     }
 
     [Fact]
@@ -227,6 +254,73 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
         Assert.Equal(4.90m, evaluation.Total("shippingDiscount"));
         Assert.Equal(10.00m, evaluation.Total("grandTotal"));
         Assert.Single(new[] { evaluation.Applied(first), evaluation.Applied(second) }, applied => applied is not null);
+    }
+
+    [Fact]
+    public async Task Evaluate_FreeGiftAddedAtZeroAsListed_IsNoLongerListed_NotCharged_StillApplied()
+    {
+        var shoe = PromotionsTestClient.UniqueProduct();
+        var tote = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "a tote with shoes",
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "items", ["filter"] = new JsonObject { ["productIds"] = new JsonArray(shoe) } }),
+            ["action"] = new JsonObject { ["type"] = "freeGift", ["productId"] = tote, ["quantity"] = 1 },
+        });
+
+        var before = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("a", shoe, 1, 80m, null)));
+        var gift = Assert.Single(before["gifts"]!.AsArray())!;
+        Assert.Equal((tote, 1), (gift["productId"]!.GetValue<string>(), gift["quantity"]!.GetValue<int>()));
+
+        // The storefront adds what gifts listed, at unit price 0, and asks again.
+        var after = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("a", shoe, 1, 80m, null), ("g", tote, 1, 0m, null)));
+
+        Assert.Empty(after["gifts"]!.AsArray());
+        Assert.Equal(0m, after.Applied(id)!["amount"]!.GetValue<decimal>());
+        Assert.Null(after.RejectionReason(id));
+        Assert.Equal(0m, after["lines"]!.AsArray().Single(line => line!["id"]!.GetValue<string>() == "g")!["total"]!.GetValue<decimal>());
+        Assert.Equal(84.90m, after.Total("grandTotal"));
+    }
+
+    [Fact]
+    public async Task Evaluate_TieredOrderBelowTheLowestThreshold_IsConditionNotMet_WithTheThreshold()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "spend 100 get 10",
+            ["currency"] = "EUR",
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "items", ["filter"] = new JsonObject { ["productIds"] = new JsonArray(product) } }),
+            ["action"] = new JsonObject
+            {
+                ["type"] = "tieredOrder",
+                ["tiers"] = new JsonArray(new JsonObject { ["threshold"] = 100, ["amountOff"] = 10 }, new JsonObject { ["threshold"] = 200, ["amountOff"] = 30 }),
+            },
+        });
+
+        var below = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 99.99m, null)));
+        var reached = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 100m, null)));
+
+        Assert.Equal("condition_not_met", below.RejectionReason(id));
+        var detail = below["notApplied"]!.AsArray().Single(rejected => rejected!["promotionId"]!.GetValue<Guid>() == id)!["detail"]!.GetValue<string>();
+        Assert.Contains("100", detail, StringComparison.Ordinal);
+        Assert.Equal(10m, reached.Applied(id)!["amount"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task Evaluate_PerCustomerLimitWithoutCustomerIdOrEmail_UsageLimitReached_DetailSaysWhatIsNeeded()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 10).With("perCustomerLimit", 1));
+
+        var anonymous = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 20m, null)));
+        var known = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 20m, null))
+            .With("customer", new JsonObject { ["email"] = "someone@example.com" }));
+
+        Assert.Equal("usage_limit_reached", anonymous.RejectionReason(id));
+        var detail = anonymous["notApplied"]!.AsArray().Single(rejected => rejected!["promotionId"]!.GetValue<Guid>() == id)!["detail"]?.GetValue<string>();
+        Assert.Contains("customer's id or email", detail, StringComparison.Ordinal);
+        Assert.NotNull(known.Applied(id));
     }
 
     [Fact]

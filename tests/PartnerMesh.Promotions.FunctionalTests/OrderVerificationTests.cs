@@ -185,6 +185,153 @@ public sealed class OrderVerificationTests(PromotionsApiFactory factory) : IClas
     }
 
     [Fact]
+    public async Task Order_OneCheckoutQuoteForSeveralOrders_EachOrderTakesItsOwnUse_NeverPastTheCap()
+    {
+        var (cart, checkout, id) = await CheckoutWithBudgetAsync(maxUses: 2);
+
+        var verified = new List<JsonObject>();
+        for (var index = 0; index < 3; index++)
+        {
+            verified.Add(await (await _storefront.PostAsJsonAsync("/api/promotions/orders", Order(cart, checkout), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created));
+        }
+
+        // The quote's reservation counts the first order; the second takes the cap's last use; the third finds it full.
+        Assert.Equal(["honoured", "honoured", "mismatch"], verified.Select(order => order["outcome"]!.GetValue<string>()));
+        Assert.Equal("budget_exhausted", verified[2]["mismatchReason"]!.GetValue<string>());
+        Assert.Equal(checkout.Total("itemsSubtotal") + checkout.Total("shipping"), verified[2]["expectedGrandTotal"]!.GetValue<decimal>());
+        var counter = await factory.QueryDbAsync(db => db.BudgetCounters.SingleAsync(counter => counter.Key == $"promotion:{id:N}:all", Ct));
+        Assert.Equal(2, counter.Uses);
+        Assert.Equal(1, await CountEventsAsync("quote-mismatch-detected", verified[2]["orderId"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Order_SecondOrderOnACheckoutQuote_PerCustomerLimitReached_Mismatch()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["budgets"] = new JsonArray(new JsonObject { ["maxUses"] = 1 });
+        definition["perCustomerLimit"] = 1;
+        var id = await _admin.PublishAsync(definition);
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 40m, null)).With("touchpoint", "checkout")
+            .With("customer", new JsonObject { ["id"] = $"c-{Guid.NewGuid():N}" });
+        var checkout = await _storefront.EvaluateAsync(cart);
+        Assert.NotNull(checkout.Applied(id));
+
+        var first = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", Order(cart, checkout), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var second = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", Order(cart, checkout), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        Assert.Equal("honoured", first["outcome"]!.GetValue<string>());
+        Assert.Equal("mismatch", second["outcome"]!.GetValue<string>());
+        Assert.Equal("usage_limit_reached", second["mismatchReason"]!.GetValue<string>());
+        var counter = await factory.QueryDbAsync(db => db.BudgetCounters.SingleAsync(counter => counter.Key == $"promotion:{id:N}:all", Ct));
+        Assert.Equal(1, counter.Uses);
+    }
+
+    [Fact]
+    public async Task Order_QuotesOfAPausedPromotion_AreStale_MismatchNotCounted_ResumedCapStillHolds()
+    {
+        var (cart, _, id) = await CheckoutWithBudgetAsync(maxUses: 1, evaluate: false);
+        var carts = Enumerable.Range(0, 3).Select(index => cart.With("touchpoint", "cart").With("customer", new JsonObject { ["id"] = $"pz{index}-{Guid.NewGuid():N}" })).ToList();
+        var quotes = new List<JsonObject>();
+        foreach (var quoted in carts)
+        {
+            var evaluation = await _storefront.EvaluateAsync(quoted);
+            Assert.NotNull(evaluation.Applied(id));
+            quotes.Add(evaluation);
+        }
+
+        (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/pause", new JsonObject { ["reason"] = "test" }, Ct)).EnsureSuccessStatusCode();
+        var orders = new List<JsonObject>();
+        for (var index = 0; index < carts.Count; index++)
+        {
+            orders.Add(await (await _storefront.PostAsJsonAsync("/api/promotions/orders", Order(carts[index], quotes[index]), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created));
+        }
+
+        Assert.All(orders, order =>
+        {
+            Assert.Equal("mismatch", order["outcome"]!.GetValue<string>());
+            Assert.Equal("promotion_not_live", order["mismatchReason"]!.GetValue<string>());
+            Assert.Equal(quotes[0].Total("itemsSubtotal") + quotes[0].Total("shipping"), order["expectedGrandTotal"]!.GetValue<decimal>());
+        });
+        var counted = await factory.QueryDbAsync(db => db.BudgetCounters.Where(counter => counter.Key == $"promotion:{id:N}:all").Select(counter => counter.Uses).SingleOrDefaultAsync(Ct));
+        Assert.Equal(0, counted);
+
+        (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/resume", new JsonObject { ["reason"] = "test" }, Ct)).EnsureSuccessStatusCode();
+        Assert.NotNull((await _storefront.EvaluateAsync(cart)).Applied(id));
+        Assert.Equal("budget_exhausted", (await _storefront.EvaluateAsync(cart)).RejectionReason(id));
+    }
+
+    [Fact]
+    public async Task Order_CheckoutQuoteOfAPromotionPausedBeforeTheOrder_Stale_ReservationGivenBack()
+    {
+        var (cart, checkout, id) = await CheckoutWithBudgetAsync(maxUses: 1);
+        (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/pause", new JsonObject { ["reason"] = "test" }, Ct)).EnsureSuccessStatusCode();
+
+        var verified = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", Order(cart, checkout), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        Assert.Equal("promotion_not_live", verified["mismatchReason"]!.GetValue<string>());
+        var reservationId = checkout["quote"]!["reservationId"]!.GetValue<Guid>();
+        var reservation = await factory.QueryDbAsync(db => db.BudgetReservations.SingleAsync(reservation => reservation.Id == reservationId, Ct));
+        Assert.Equal("Released", reservation.Status.ToString());
+    }
+
+    [Fact]
+    public async Task Order_AsAGuestWithTheQuoteOfASignedInFirstOrder_CartChanged()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 50);
+        definition["conditions"] = new JsonArray(new JsonObject { ["type"] = "firstOrder" });
+        var id = await _admin.PublishAsync(definition);
+        var customer = new JsonObject { ["id"] = $"c-{Guid.NewGuid():N}", ["previousOrders"] = 0 };
+        var cart = PromotionsTestClient.Cart(("l", product, 2, 10.50m, null)).With("touchpoint", "checkout").With("customer", customer);
+        var checkout = await _storefront.EvaluateAsync(cart);
+        Assert.NotNull(checkout.Applied(id));
+        var asGuest = cart.With("customer", customer.With("guest", true));
+
+        var verified = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", Order(asGuest, checkout), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        Assert.Equal("mismatch", verified["outcome"]!.GetValue<string>());
+        Assert.Equal("cart_changed", verified["mismatchReason"]!.GetValue<string>());
+        Assert.Equal((await _storefront.EvaluateAsync(asGuest)).Total("grandTotal"), verified["expectedGrandTotal"]!.GetValue<decimal>());
+        Assert.Equal(checkout.Total("itemsSubtotal") + checkout.Total("shipping"), verified["expectedGrandTotal"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task Order_CartQuoteOfACartOnlyOffer_CheckoutGivesOtherwise_TouchpointDiffers()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 20);
+        definition["conditions"] = new JsonArray(new JsonObject { ["type"] = "touchpoint", ["touchpoints"] = new JsonArray("cart") });
+        var id = await _admin.PublishAsync(definition);
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 50m, null)).With("touchpoint", "cart");
+        var cartQuote = await _storefront.EvaluateAsync(cart);
+        Assert.NotNull(cartQuote.Applied(id));
+
+        var verified = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", Order(cart, cartQuote), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        Assert.Equal("mismatch", verified["outcome"]!.GetValue<string>());
+        Assert.Equal("touchpoint_differs", verified["mismatchReason"]!.GetValue<string>());
+        Assert.Equal(cartQuote.Total("itemsSubtotal") + cartQuote.Total("shipping"), verified["expectedGrandTotal"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task Order_LineAndProductIdsWithColons_AnotherCartNeverSharesTheQuote()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 50));
+        var quoted = PromotionsTestClient.Cart(("1:y", product, 1, 100m, null)).With("touchpoint", "checkout");
+        var other = PromotionsTestClient.Cart(("1", "y:" + product, 1, 100m, null)).With("touchpoint", "checkout");
+        var checkout = await _storefront.EvaluateAsync(quoted);
+        Assert.NotNull(checkout.Applied(id));
+
+        var verified = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", Order(other, checkout), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        Assert.Equal("mismatch", verified["outcome"]!.GetValue<string>());
+        Assert.Equal("cart_changed", verified["mismatchReason"]!.GetValue<string>());
+        Assert.Equal(104.90m, verified["expectedGrandTotal"]!.GetValue<decimal>());
+    }
+
+    [Fact]
     public async Task Order_BadInput_Returns400_UnknownOrder404()
     {
         var missingQuote = await _storefront.PostAsJsonAsync("/api/promotions/orders", new JsonObject { ["orderId"] = "o-1" }, Ct);

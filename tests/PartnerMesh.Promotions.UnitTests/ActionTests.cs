@@ -120,7 +120,19 @@ public sealed class ActionTests
         var result = Evaluate(Definition(tiers), Cart("EUR", 0m, Line("x", "p", 1, subtotal)));
 
         Assert.Equal(expected, result.Totals.OrderDiscounts);
-        Assert.Equal(expected == 0 ? [ReasonCodes.NothingToDiscount] : [], result.NotApplied.Select(rejected => rejected.Reason));
+        Assert.Equal(expected == 0 ? [ReasonCodes.ConditionNotMet] : [], result.NotApplied.Select(rejected => rejected.Reason));
+    }
+
+    [Fact]
+    public void TieredOrderDiscount_LowestThresholdNotReached_IsConditionNotMet_WithTheThreshold()
+    {
+        var tiers = new TieredOrderDiscount([new DiscountTier(100m, AmountOff: 10m), new DiscountTier(200m, AmountOff: 30m)]);
+
+        var result = Evaluate(Definition(tiers), Cart("EUR", 0m, Line("x", "p", 1, 99.99m)));
+
+        var rejected = Assert.Single(result.NotApplied);
+        Assert.Equal(ReasonCodes.ConditionNotMet, rejected.Reason);
+        Assert.Equal("tieredOrder: items subtotal 99.99 is below the lowest tier's threshold 100", rejected.Detail);
     }
 
     [Fact]
@@ -207,5 +219,33 @@ public sealed class ActionTests
 
         Assert.Equal(5.00m, LineOf(result, "g").ItemDiscount);
         Assert.Equal([new GiftItem(Id(1), "tote", 1)], result.Gifts);
+    }
+
+    [Fact]
+    public void FreeGift_AddedAtZeroAsListed_IsNoLongerListed_AndStillApplies()
+    {
+        var cart = Cart("EUR", 0m, Line("a", "shoe", 1, 80m), Line("g", "tote", 2, 0m));
+
+        var result = Evaluate(Definition(new FreeGift("tote", 2)), cart);
+
+        Assert.Empty(result.Gifts);
+        Assert.Equal(0m, AppliedOf(result, 1).Amount);
+        Assert.Empty(result.NotApplied);
+        Assert.Equal(0m, LineOf(result, "g").Total);
+        Assert.Equal(80m, result.Totals.GrandTotal);
+    }
+
+    [Fact]
+    public void FreeGift_UnitsAtZeroCountFirst_PricedUnitsFillTheRest_OnlyTheMissingAreListed()
+    {
+        var one = Evaluate(Definition(new FreeGift("tote", 1)),
+            Cart("EUR", 0m, Line("a", "tote", 1, 5m), Line("b", "tote", 1, 0m)));
+        var three = Evaluate(Definition(new FreeGift("tote", 3)),
+            Cart("EUR", 0m, Line("a", "tote", 1, 5m), Line("b", "tote", 1, 0m)));
+
+        Assert.Equal(5m, LineOf(one, "a").Total); // the gift is the unit added at 0; the bought one is charged
+        Assert.Empty(one.Gifts);
+        Assert.Equal(0m, LineOf(three, "a").Total);
+        Assert.Equal([new GiftItem(Id(1), "tote", 1)], three.Gifts);
     }
 }

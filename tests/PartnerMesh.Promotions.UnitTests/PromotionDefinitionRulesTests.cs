@@ -114,6 +114,21 @@ public sealed class PromotionDefinitionRulesTests
             "action.tiers[1]");
         AssertRefused(Definition(new TieredOrderDiscount([new DiscountTier(100m, AmountOff: 10m, Percent: 5m)])), "action.tiers[0]");
         AssertRefused(Definition(new TieredOrderDiscount([])), "action.tiers");
+        AssertRefused(Definition(new TieredOrderDiscount([null!])), "action.tiers[0]");
+    }
+
+    [Fact]
+    public void Validate_TiersMixingPercentAndAmount_AreRefused_SinceAHigherTierCouldGiveLess()
+    {
+        // 50 % of a 199 cart is 99.50, while the 200 tier gives 10; and 5 % of 200 is 10, below the 100 tier's 30.
+        AssertRefused(Definition(new TieredOrderDiscount([new DiscountTier(100m, Percent: 50m), new DiscountTier(200m, AmountOff: 10m)])),
+            "action.tiers[1]");
+        AssertRefused(Definition(new TieredOrderDiscount([new DiscountTier(100m, AmountOff: 30m), new DiscountTier(200m, Percent: 5m)])),
+            "action.tiers[1]");
+        AssertRefused(Definition(new TieredOrderDiscount([new DiscountTier(100m, Percent: 10m), new DiscountTier(200m, Percent: 5m)])),
+            "action.tiers[1]");
+        Assert.Null(PromotionDefinitionRules.Validate(
+            Definition(new TieredOrderDiscount([new DiscountTier(100m, Percent: 5m), new DiscountTier(200m, Percent: 10m)]))));
     }
 
     [Theory]
@@ -171,6 +186,8 @@ public sealed class PromotionDefinitionRulesTests
         AssertRefused(Definition(new FreeShipping(), new PartnerCondition([Guid.Empty])), "conditions[0].partnerIds");
         AssertRefused(Definition(new FreeShipping(), new TimeWindowCondition("Mars/Olympus", [], new TimeOnly(9, 0), new TimeOnly(10, 0))), "conditions[0].timeZone");
         AssertRefused(Definition(new FreeShipping(), new TimeWindowCondition("UTC", [], new TimeOnly(9, 0), new TimeOnly(9, 0))), "conditions[0].to");
+        AssertRefused(Definition(new FreeShipping(), new TimeWindowCondition("UTC", null!, new TimeOnly(9, 0), new TimeOnly(10, 0))), "conditions[0].days");
+        AssertRefused(Definition(new FreeShipping(), new TimeWindowCondition("UTC", [], new TimeOnly(9, 0), new TimeOnly(10, 0))), "conditions[0].days");
     }
 
     [Fact]

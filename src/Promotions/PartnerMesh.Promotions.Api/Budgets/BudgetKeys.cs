@@ -58,6 +58,20 @@ public static class BudgetKeys
     }
 
     /// <summary>
+    /// The claims of one order as one entry per counter, in key order (the order every path locks counters in): a counter
+    /// two applied promotions claim — their shared campaign cap — counts one use for the order, and the spend of both
+    /// discounts. The entry keeps the first claim (its promotion is the one refused) with the strictest caps the claims name.
+    /// </summary>
+    public static IReadOnlyList<(BudgetClaim Claim, decimal Spend)> PerCounter(IEnumerable<(BudgetClaim Claim, decimal Spend)> claims) =>
+        [.. claims.GroupBy(entry => entry.Claim.Key, StringComparer.Ordinal)
+            .Select(counter => (Claim: counter.First().Claim with
+            {
+                MaxUses = counter.Min(entry => entry.Claim.MaxUses),
+                MaxSpend = counter.Min(entry => entry.Claim.MaxSpend),
+            }, Spend: counter.Sum(entry => entry.Spend)))
+            .OrderBy(entry => entry.Claim.Key, StringComparer.Ordinal)];
+
+    /// <summary>
     /// Every identity a shopper presents: the customer id and the email (trimmed, lower-cased). A use counts against
     /// each, so the same person cannot use a promotion again by checking out as a guest with the account's email, or by
     /// signing in after using it as a guest.

@@ -17,20 +17,34 @@ public sealed record ReservationOutcome(Guid? ReservationId, BudgetClaim? Refuse
 /// Reserves, consumes and gives back budget with conditional UPDATEs on <c>budget_counters</c>: PostgreSQL locks the
 /// row, re-checks the cap against the committed value and refuses past it, so no interleaving of concurrent checkouts
 /// overspends. Every path — reserve, release, sweep — touches counters in key order, so two transactions never wait
-/// on each other in a cycle. A refused claim rolls the whole reservation back.
+/// on each other in a cycle. A refused claim rolls the whole reservation back. Inside a caller's transaction (an order
+/// taking its own use) a reservation is a savepoint of it, and commits or rolls back with it.
 /// </summary>
 public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvider, BudgetStatusCache statusCache)
 {
-    private readonly List<string> _releasedKeys = [];
+    private const string ReservationSavepoint = "budget_reservation";
 
-    private sealed record CounterRow(int Uses, decimal Spend, int? MaxUses, decimal? MaxSpend);
+    private readonly List<(string Key, CounterState Counter)> _uncommitted = [];
+
+    private sealed record CounterRow(int Uses, decimal Spend, int? MaxUses, decimal? MaxSpend)
+    {
+        public CounterState State => new(Uses, Spend, MaxUses, MaxSpend);
+    }
 
     public async Task<ReservationOutcome> ReserveAsync(ReservationRequest request, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        var reachedCap = new List<string>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var (claim, spend) in request.Claims.OrderBy(entry => entry.Claim.Key, StringComparer.Ordinal))
+        var claims = BudgetKeys.PerCounter(request.Claims);
+        var counted = new List<(string Key, CounterState Counter)>(claims.Count);
+        var exhausted = new List<PromotionBudgetExhausted>();
+        var outer = db.Database.CurrentTransaction;
+        await using var own = outer is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        if (outer is not null)
+        {
+            await outer.CreateSavepointAsync(ReservationSavepoint, cancellationToken);
+        }
+
+        foreach (var (claim, spend) in claims)
         {
             await db.Database.ExecuteSqlAsync(
                 $"INSERT INTO budget_counters (key, uses, spend, max_uses, max_spend, updated_at) VALUES ({claim.Key}, 0, 0, {claim.MaxUses}, {claim.MaxSpend}, {now}) ON CONFLICT (key) DO NOTHING",
@@ -45,20 +59,32 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
                 """).ToListAsync(cancellationToken);
             if (rows.Count == 0)
             {
-                await transaction.RollbackAsync(cancellationToken);
-                statusCache.MarkExhausted(claim.Key);
+                if (own is not null)
+                {
+                    await own.RollbackAsync(cancellationToken);
+                }
+                else
+                {
+                    await outer!.RollbackToSavepointAsync(ReservationSavepoint, cancellationToken);
+                }
+
+                // What refused it, so that the product page and cart refuse the same cart as this did, and no other
+                // (a spend cap refuses a discount larger than what is left, not every discount).
+                var refusing = await db.Database.SqlQuery<CounterRow>(
+                    $"SELECT uses, spend, max_uses, max_spend FROM budget_counters WHERE key = {claim.Key}").ToListAsync(cancellationToken);
+                if (refusing.Count == 1)
+                {
+                    Counted(claim.Key, refusing[0].State, committed: outer is null);
+                }
+
                 return new ReservationOutcome(null, claim);
             }
 
-            var counter = rows[0];
-            if (counter.Uses >= counter.MaxUses || counter.Spend >= counter.MaxSpend)
+            var counter = rows[0].State;
+            counted.Add((claim.Key, counter));
+            if (claim.Scope is { } scope && counter.AtCap)
             {
-                reachedCap.Add(claim.Key);
-            }
-
-            if (claim.Scope is { } scope && (counter.Uses >= counter.MaxUses || counter.Spend >= counter.MaxSpend))
-            {
-                db.AddIntegrationEvent(new PromotionBudgetExhausted
+                exhausted.Add(new PromotionBudgetExhausted
                 {
                     EventId = Guid.CreateVersion7(now),
                     OccurredAt = now,
@@ -74,6 +100,7 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
             }
         }
 
+        exhausted.ForEach(db.AddIntegrationEvent); // only once the whole reservation holds
         var reservation = new BudgetReservation
         {
             Id = Guid.CreateVersion7(now),
@@ -81,16 +108,21 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
             Status = ReservationStatus.Held,
             CreatedAt = now,
             ExpiresAt = request.ExpiresAt,
-            Items = JsonSerializer.Serialize(request.Claims.Select(entry => new ReservedAmount(entry.Claim.Key, entry.Spend))),
+            Items = JsonSerializer.Serialize(claims.Select(entry => new ReservedAmount(entry.Claim.Key, entry.Spend))),
         };
         db.BudgetReservations.Add(reservation);
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        reachedCap.ForEach(statusCache.MarkExhausted);
+        if (own is not null)
+        {
+            await own.CommitAsync(cancellationToken);
+        }
+
+        counted.ForEach(entry => Counted(entry.Key, entry.Counter, committed: own is not null));
         return new ReservationOutcome(reservation.Id, null);
     }
 
-    /// <summary>Held → consumed by this order. False when it is no longer held (released on expiry or cancelled).</summary>
+    /// <summary>Held → consumed by this order. False when it is no longer held: consumed by another order on the same quote,
+    /// or given back (expiry, cancellation).</summary>
     public async Task<bool> ConsumeAsync(Guid reservationId, string orderId, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
@@ -114,31 +146,47 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
             return false;
         }
 
+        var committed = db.Database.CurrentTransaction is null;
         foreach (var item in (JsonSerializer.Deserialize<ReservedAmount[]>(items[0]) ?? []).OrderBy(item => item.Key, StringComparer.Ordinal))
         {
-            await db.Database.ExecuteSqlAsync(
-                $"UPDATE budget_counters SET uses = GREATEST(uses - 1, 0), spend = GREATEST(spend - {item.Spend}, 0), updated_at = {now} WHERE key = {item.Key}",
-                cancellationToken);
-            _releasedKeys.Add(item.Key);
-        }
-
-        if (db.Database.CurrentTransaction is null)
-        {
-            MarkReleasesCommitted();
+            var counters = await db.Database.SqlQuery<CounterRow>($"""
+                UPDATE budget_counters SET uses = GREATEST(uses - 1, 0), spend = GREATEST(spend - {item.Spend}, 0), updated_at = {now}
+                WHERE key = {item.Key}
+                RETURNING uses, spend, max_uses, max_spend
+                """).ToListAsync(cancellationToken);
+            if (counters.Count == 1)
+            {
+                Counted(item.Key, counters[0].State, committed);
+            }
         }
 
         return true;
     }
 
     /// <summary>
-    /// Tells the in-memory status that the uses given back inside the caller's transaction are committed. Only then: a
-    /// refresh reading PostgreSQL between an early "available" mark and the commit would still see the cap, and would put
-    /// the "exhausted" mark back for as long as the next refresh takes.
+    /// Tells the in-memory status what the caller's transaction counted, now that it is committed. Only then: a refresh
+    /// reading PostgreSQL between an early update and the commit would put the older value back for as long as the next
+    /// refresh takes, and a rolled-back change must never show.
     /// </summary>
-    public void MarkReleasesCommitted()
+    public void MarkCommitted()
     {
-        _releasedKeys.ForEach(statusCache.MarkAvailable);
-        _releasedKeys.Clear();
+        _uncommitted.ForEach(entry => statusCache.Record(entry.Key, entry.Counter));
+        _uncommitted.Clear();
+    }
+
+    /// <summary>The caller's transaction rolled back: what it counted never happened.</summary>
+    public void ForgetUncommitted() => _uncommitted.Clear();
+
+    private void Counted(string key, CounterState counter, bool committed)
+    {
+        if (committed)
+        {
+            statusCache.Record(key, counter);
+        }
+        else
+        {
+            _uncommitted.Add((key, counter));
+        }
     }
 
     /// <summary>Releases held reservations whose quote expired, a batch at a time, skipping rows another instance holds.</summary>
@@ -157,7 +205,7 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
         }
 
         await transaction.CommitAsync(cancellationToken);
-        MarkReleasesCommitted();
+        MarkCommitted();
         return expired.Count;
     }
 }

@@ -5,8 +5,8 @@ using PartnerMesh.Promotions.Api.Infrastructure;
 
 namespace PartnerMesh.Promotions.Api.Budgets;
 
-/// <summary>Gives back the budget of expired quotes, refreshes which counters are at their cap and forgets expired
-/// idempotency keys (a checkout key lives as long as its quote).</summary>
+/// <summary>Gives back the budget of expired quotes, refreshes the counters that can refuse a use (at their cap, or with
+/// a spend cap) and forgets expired idempotency keys (a checkout key lives as long as its quote).</summary>
 public sealed class BudgetMaintenance(
     IServiceScopeFactory scopes, BudgetStatusCache statusCache, IOptions<PromotionsOptions> options, TimeProvider timeProvider,
     ILogger<BudgetMaintenance> logger)
@@ -30,9 +30,9 @@ public sealed class BudgetMaintenance(
                 var db = scope.ServiceProvider.GetRequiredService<PromotionsDbContext>();
                 var readStartedAt = Stopwatch.GetTimestamp();
                 statusCache.Replace(await db.BudgetCounters.AsNoTracking()
-                    .Where(counter => (counter.MaxUses != null && counter.Uses >= counter.MaxUses)
-                        || (counter.MaxSpend != null && counter.Spend >= counter.MaxSpend))
-                    .Select(counter => counter.Key).ToListAsync(stoppingToken), readStartedAt);
+                    .Where(counter => (counter.MaxUses != null && counter.Uses >= counter.MaxUses) || counter.MaxSpend != null)
+                    .ToDictionaryAsync(counter => counter.Key, counter => new CounterState(counter.Uses, counter.Spend, counter.MaxUses, counter.MaxSpend),
+                        StringComparer.Ordinal, stoppingToken), readStartedAt);
                 var now = timeProvider.GetUtcNow();
                 await db.IdempotencyRecords.Where(record => record.ExpiresAt < now).ExecuteDeleteAsync(stoppingToken);
             }

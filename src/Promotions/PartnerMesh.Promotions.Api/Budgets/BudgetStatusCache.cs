@@ -3,50 +3,93 @@ using System.Diagnostics;
 
 namespace PartnerMesh.Promotions.Api.Budgets;
 
+/// <summary>A counter as last seen: what it has counted and its caps.</summary>
+public sealed record CounterState(int Uses, decimal Spend, int? MaxUses, decimal? MaxSpend)
+{
+    public bool AtCap => Uses >= MaxUses || Spend >= MaxSpend;
+}
+
 /// <summary>
-/// The counters at their cap, kept in memory so product-page and cart evaluations can say "budget exhausted" without a
-/// database read. Filled when a reservation is refused or reaches a cap here, and refreshed from PostgreSQL by
-/// <see cref="BudgetMaintenance"/> for what other instances saw. A refresh read before a release here committed must not
-/// bring the released cap back: keys released after the refresh began keep their "available" mark.
+/// The counters that can refuse a use — those at their cap and those with a spend cap — kept in memory so product-page
+/// and cart evaluations give checkout's answer without a database round trip. Updated with what PostgreSQL returned
+/// whenever a reservation here commits, is refused or is given back, and refreshed from PostgreSQL by
+/// <see cref="BudgetMaintenance"/> for what other instances did. A refresh read before a change here committed must not
+/// bring the older value back: keys changed after the refresh began keep the value seen here.
 /// </summary>
 public sealed class BudgetStatusCache
 {
-    private readonly ConcurrentDictionary<string, bool> _exhausted = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _releasedAt = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CounterState> _counters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _changedAt = new(StringComparer.Ordinal);
 
-    public bool IsExhausted(string key) => _exhausted.ContainsKey(key);
+    /// <summary>Whether the claim's use cap is known to be full: no use fits, whatever the cart.</summary>
+    public bool IsUseCapFull(BudgetClaim claim) =>
+        claim.MaxUses is { } maxUses && _counters.TryGetValue(claim.Key, out var counter) && counter.Uses >= maxUses;
 
-    public void MarkExhausted(string key) => _exhausted[key] = true;
-
-    public void MarkAvailable(string key)
+    /// <summary>
+    /// The claim checkout's reservation would refuse first, judged by the counters as known here with the test its
+    /// conditional UPDATE makes: one more use within the use cap, the spend within the spend cap. A counter not known here
+    /// is below its caps.
+    /// </summary>
+    /// <param name="perCounter">The claims as <see cref="BudgetKeys.PerCounter"/> gives them, in the order checkout takes them.</param>
+    public BudgetClaim? WouldRefuse(IReadOnlyList<(BudgetClaim Claim, decimal Spend)> perCounter)
     {
-        _releasedAt[key] = Stopwatch.GetTimestamp();
-        _exhausted.TryRemove(key, out _);
+        foreach (var (claim, spend) in perCounter)
+        {
+            var counter = _counters.GetValueOrDefault(claim.Key);
+            if ((counter?.Uses ?? 0) + 1 > claim.MaxUses || (counter?.Spend ?? 0m) + spend > claim.MaxSpend)
+            {
+                return claim;
+            }
+        }
+
+        return null;
     }
 
-    /// <param name="readStartedAt">When the read of <paramref name="exhaustedKeys"/> began (<see cref="Stopwatch.GetTimestamp"/>).</param>
-    public void Replace(IEnumerable<string> exhaustedKeys, long readStartedAt)
+    /// <summary>A counter's committed value, as an UPDATE or a read here returned it.</summary>
+    public void Record(string key, CounterState counter)
     {
-        var current = exhaustedKeys.ToHashSet(StringComparer.Ordinal);
-        foreach (var key in _exhausted.Keys.Where(key => !current.Contains(key)))
+        _changedAt[key] = Stopwatch.GetTimestamp();
+        Keep(key, counter);
+    }
+
+    /// <param name="counters">Every counter at its cap or with a spend cap, as read from PostgreSQL.</param>
+    /// <param name="readStartedAt">When the read of <paramref name="counters"/> began (<see cref="Stopwatch.GetTimestamp"/>).</param>
+    public void Replace(IReadOnlyDictionary<string, CounterState> counters, long readStartedAt)
+    {
+        foreach (var key in _counters.Keys.Where(key => !counters.ContainsKey(key) && !ChangedSince(key, readStartedAt)))
         {
-            _exhausted.TryRemove(key, out _);
+            _counters.TryRemove(key, out _);
         }
 
-        foreach (var key in current)
+        foreach (var (key, counter) in counters)
         {
-            if (!(_releasedAt.TryGetValue(key, out var releasedAt) && releasedAt >= readStartedAt))
+            if (!ChangedSince(key, readStartedAt))
             {
-                _exhausted[key] = true;
+                Keep(key, counter);
             }
         }
 
-        foreach (var (key, releasedAt) in _releasedAt)
+        foreach (var (key, changedAt) in _changedAt)
         {
-            if (releasedAt < readStartedAt)
+            if (changedAt < readStartedAt)
             {
-                _releasedAt.TryRemove(new KeyValuePair<string, long>(key, releasedAt));
+                _changedAt.TryRemove(new KeyValuePair<string, long>(key, changedAt));
             }
+        }
+    }
+
+    private bool ChangedSince(string key, long timestamp) => _changedAt.TryGetValue(key, out var changedAt) && changedAt >= timestamp;
+
+    /// <summary>A use-only counter below its cap takes any one use: nothing to remember about it.</summary>
+    private void Keep(string key, CounterState counter)
+    {
+        if (counter.AtCap || counter.MaxSpend is not null)
+        {
+            _counters[key] = counter;
+        }
+        else
+        {
+            _counters.TryRemove(key, out _);
         }
     }
 }

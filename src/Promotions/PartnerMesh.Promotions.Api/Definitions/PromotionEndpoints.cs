@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.Promotions.Api.Audit;
 using PartnerMesh.Promotions.Api.Common;
 using PartnerMesh.Promotions.Api.Evaluations;
+using PartnerMesh.Promotions.Domain.Audit;
 using PartnerMesh.Promotions.Domain.Definitions;
 using PartnerMesh.ServiceDefaults.Security;
 
@@ -30,7 +31,8 @@ public static class PromotionEndpoints
         group.MapPost("/{id:guid}/pause", PausePromotion).WithName(nameof(PausePromotion)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{id:guid}/resume", ResumePromotion).WithName(nameof(ResumePromotion)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{id:guid}/end", EndPromotion).WithName(nameof(EndPromotion)).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:guid}/rollback", RollbackPromotion).WithName(nameof(RollbackPromotion)).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/rollback", RollbackPromotion).WithName(nameof(RollbackPromotion))
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPut("/{id:guid}/rollout", ChangeRollout).WithName(nameof(ChangeRollout)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id:guid}/versions", ListPromotionVersions).WithName(nameof(ListPromotionVersions));
         group.MapGet("/{id:guid}/history", ListPromotionHistory).WithName(nameof(ListPromotionHistory));
@@ -111,15 +113,17 @@ public static class PromotionEndpoints
         if (await catalog.LatestAsync(id, cancellationToken) is { } latest
             && await audit.BlockingForPublishAsync(id, latest.Definition, cancellationToken) is { Count: > 0 } blocking)
         {
-            return TypedResults.Problem(
-                string.Join(" ", blocking.Select(finding => $"{finding.Code}: {finding.Detail}.")),
-                statusCode: StatusCodes.Status422UnprocessableEntity,
-                title: "Publishing would create a blocking conflict",
-                extensions: new Dictionary<string, object?> { ["reason"] = blocking[0].Code, ["findings"] = blocking });
+            return PublishBlocked(blocking);
         }
 
         return ToResult(id, await catalog.PublishAsync(id, Reason(request), Actor.Of(user), cancellationToken));
     }
+
+    private static ProblemHttpResult PublishBlocked(IReadOnlyList<AuditFinding> blocking) => TypedResults.Problem(
+        string.Join(" ", blocking.Select(finding => $"{finding.Code}: {finding.Detail}.")),
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "Publishing would create a blocking conflict",
+        extensions: new Dictionary<string, object?> { ["reason"] = blocking[0].Code, ["findings"] = blocking });
 
     /// <summary>Stops the promotion until resumed; <c>reason</c> is required (the history says why it stopped).</summary>
     private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> PausePromotion(
@@ -141,12 +145,35 @@ public static class PromotionEndpoints
             ? invalid
             : ToResult(id, await catalog.EndAsync(id, Reason(request), Actor.Of(user), cancellationToken));
 
+    /// <summary>
+    /// Publishes a copy of an earlier version, so it passes what publishing and saving check: today's validation rules
+    /// (422 with <c>errors</c>) and the audit with that version live (422 with <c>findings</c>). An unknown version is a 404.
+    /// </summary>
     private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> RollbackPromotion(
-        Guid id, RollbackRequest request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken)
+        Guid id, RollbackRequest request, PromotionCatalog catalog, PromotionAuditService audit, ClaimsPrincipal user,
+        CancellationToken cancellationToken)
     {
         if (request.Version < 1 || request.Reason is { Length: > MaxReasonLength })
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = [$"Name an existing version (1 or more); a reason has at most {MaxReasonLength} characters."] });
+        }
+
+        if (await catalog.VersionAsync(id, request.Version, cancellationToken) is not { } target)
+        {
+            return await catalog.FindAsync(id, cancellationToken) is null ? NotFound(id) : VersionNotFound(id, request.Version);
+        }
+
+        if (PromotionDefinitionRules.Validate(target.Definition) is { } errors)
+        {
+            return TypedResults.Problem(
+                $"Version {request.Version} does not pass today's validation; save a corrected definition and publish it instead.",
+                statusCode: StatusCodes.Status422UnprocessableEntity, title: "The version cannot go live again",
+                extensions: new Dictionary<string, object?> { ["errors"] = errors });
+        }
+
+        if (await audit.BlockingForPublishAsync(id, target.Definition, cancellationToken) is { Count: > 0 } blocking)
+        {
+            return PublishBlocked(blocking);
         }
 
         return ToResult(id, await catalog.RollbackAsync(id, request.Version, request.Reason, Actor.Of(user), cancellationToken));
@@ -189,7 +216,7 @@ public static class PromotionEndpoints
         Guid id, int version, PromotionCatalog catalog, CancellationToken cancellationToken) =>
         await catalog.VersionAsync(id, version, cancellationToken) is { } found
             ? TypedResults.Ok(found)
-            : Problems.NotFound("Version not found", $"Promotion {id} has no version {version}.");
+            : VersionNotFound(id, version);
 
     private static async Task<Results<Ok<PromotionDiff>, ProblemHttpResult>> DiffPromotionVersions(
         Guid id, int from, int to, PromotionCatalog catalog, CancellationToken cancellationToken)
@@ -271,4 +298,6 @@ public static class PromotionEndpoints
     };
 
     private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound("Promotion not found", $"No promotion has id {id}.");
+
+    private static ProblemHttpResult VersionNotFound(Guid id, int version) => Problems.NotFound("Version not found", $"Promotion {id} has no version {version}.");
 }

@@ -31,7 +31,7 @@ public sealed class EvaluationLogRecorder(IOptions<PromotionsOptions> options, T
         return rate >= 1 || (rate > 0 && Random.Shared.NextDouble() < rate);
     }
 
-    public void Evaluated(EvaluateRequest request, EvaluationResult result, Quote quote, Touchpoint touchpoint)
+    public void Evaluated(EvaluateRequest request, EvaluationResult result, Quote? quote, Touchpoint touchpoint)
     {
         if (!ShouldSample())
         {
@@ -44,7 +44,7 @@ public sealed class EvaluationLogRecorder(IOptions<PromotionsOptions> options, T
             LoggedAt = timeProvider.GetUtcNow(),
             Kind = EvaluationLogKinds.Evaluation,
             Outcome = EvaluationLogOutcomes.Evaluated,
-            QuoteId = quote.Id,
+            QuoteId = quote?.Id,
             VisitorId = request.VisitorId,
             CustomerId = request.Customer?.Id,
             PartnerId = request.PartnerId,

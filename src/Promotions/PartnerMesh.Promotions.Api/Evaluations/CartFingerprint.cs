@@ -4,46 +4,52 @@ using PartnerMesh.Promotions.Domain.Evaluation;
 namespace PartnerMesh.Promotions.Api.Evaluations;
 
 /// <summary>
-/// A hash of everything that decides the price — lines (in id order), shipping, customer, traffic and codes (as a set) —
-/// but not the touchpoint or time: the cart priced at checkout must match the cart the order reports. The hashed text:
-/// <c>{currency}</c>, per line <c>|L:{id}:{product}:{quantity}:{unit price}:c={categories}:k={collections}</c>, then
-/// <c>|S:{shipping}|C:{customer id}:{email}:{previous orders}:s={segments}|T:{visitor}:{partner}:{click}:{utm source}|K:{codes}</c>,
-/// lists sorted (ordinal) and comma-joined, amounts without trailing zeros.
+/// A hash of every input that can change the answer: the lines (in id order), shipping, the whole customer, the traffic,
+/// the codes (as a set) and the touchpoint — but not the time, since an order is priced now (an evaluation for another
+/// time gets no quote). The order's verification finds the touchpoint its quote was priced at by trying each.
+/// The hashed text is unambiguous — each text field is written as its length (UTF-16 units), <c>:</c> and the text, or
+/// <c>~</c> when absent; each number and flag ends with <c>;</c>; each list is its count then its items, sorted (ordinal):
+/// <c>pm-cart-v2|{currency}{touchpoint};</c>, per line <c>|L{id}{product}{quantity};{unit price};{categories}{collections}</c>,
+/// then <c>|S{shipping};|C{id}{email}{guest 0/1};{previous orders};{segments}|T{visitor}{partner}{click}{utm source}|K{codes}</c>,
+/// with amounts without trailing zeros, guids as 32 hex digits, the UTM source trimmed and lower-cased and the codes
+/// normalised and distinct. (Version 1 joined fields with <c>:</c> and <c>,</c>, so a line <c>1:Y</c> of product
+/// <c>X</c> and a line <c>1</c> of product <c>Y:X</c> hashed alike; quotes issued before the change no longer match
+/// their carts, which only matters for the few minutes they live.)
 /// </summary>
 public static class CartFingerprint
 {
     public static string Of(Cart cart, EvaluationContext context)
     {
         using var hash = CanonicalHash.Sha256();
-        hash.Append(cart.Currency);
+        hash.Append("pm-cart-v2|");
+        Text(hash, cart.Currency);
+        Number(hash, (int)context.Touchpoint);
         AppendLines(hash, cart.Lines);
 
         var customer = context.Customer;
-        hash.Append("|S:").AppendAmount(cart.Shipping)
-            .Append("|C:").Append(customer.Id).Append(':').Append(customer.Email).Append(':');
+        hash.Append("|S").AppendAmount(cart.Shipping).Append(';');
+        hash.Append("|C");
+        Text(hash, customer.Id);
+        Text(hash, customer.Email);
+        Number(hash, customer.IsGuest ? 1 : 0);
         if (customer.PreviousOrders is { } previousOrders)
         {
-            hash.Append(previousOrders);
+            Number(hash, previousOrders);
+        }
+        else
+        {
+            hash.Append('~');
         }
 
-        hash.Append(":s=");
         AppendSorted(hash, customer.Segments);
-        hash.Append("|T:").Append(context.VisitorId).Append(':');
-        AppendGuid(hash, context.PartnerId);
-        hash.Append(':');
-        AppendGuid(hash, context.ClickId);
-        hash.Append(':');
-        if (context.UtmSource is { } utmSource)
-        {
-            hash.Append(utmSource.Trim().ToLowerInvariant());
-        }
+        hash.Append("|T");
+        Text(hash, context.VisitorId);
+        AppendId(hash, context.PartnerId);
+        AppendId(hash, context.ClickId);
+        Text(hash, context.UtmSource?.Trim().ToLowerInvariant());
 
-        hash.Append("|K:");
-        if (context.Codes.Count > 0)
-        {
-            hash.Append(string.Join(',', context.Codes.Select(PromotionCodes.Normalize).Where(code => code.Length > 0)
-                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)));
-        }
+        hash.Append("|K");
+        AppendSorted(hash, [.. context.Codes.Select(PromotionCodes.Normalize).Where(code => code.Length > 0).Distinct(StringComparer.Ordinal)]);
 
         return Convert.ToHexStringLower(hash.Finish());
     }
@@ -62,10 +68,12 @@ public static class CartFingerprint
             for (var index = 0; index < lines.Count; index++)
             {
                 var line = sorted[index].Line;
-                hash.Append("|L:").Append(line.Id).Append(':').Append(line.ProductId).Append(':').Append(line.Quantity)
-                    .Append(':').AppendAmount(line.UnitPrice).Append(":c=");
+                hash.Append("|L");
+                Text(hash, line.Id);
+                Text(hash, line.ProductId);
+                Number(hash, line.Quantity);
+                hash.AppendAmount(line.UnitPrice).Append(';');
                 AppendSorted(hash, line.Categories);
-                hash.Append(":k=");
                 AppendSorted(hash, line.Collections);
             }
         }
@@ -76,11 +84,13 @@ public static class CartFingerprint
         }
     }
 
+    /// <summary>The count, then each value as a text field, in ordinal order.</summary>
     private static void AppendSorted(CanonicalHash hash, IReadOnlyList<string> values)
     {
+        Number(hash, values.Count);
         if (values.Count == 1)
         {
-            hash.Append(values[0]);
+            Text(hash, values[0]);
             return;
         }
 
@@ -100,12 +110,7 @@ public static class CartFingerprint
             Array.Sort(sorted, 0, values.Count, StringComparer.Ordinal);
             for (var index = 0; index < values.Count; index++)
             {
-                if (index > 0)
-                {
-                    hash.Append(',');
-                }
-
-                hash.Append(sorted[index]);
+                Text(hash, sorted[index]);
             }
         }
         finally
@@ -115,14 +120,30 @@ public static class CartFingerprint
         }
     }
 
-    /// <summary>A guid as the default format writes it (with hyphens), nothing when absent.</summary>
-    private static void AppendGuid(CanonicalHash hash, Guid? value)
+    /// <summary><c>{length}:{text}</c>, or <c>~</c> when absent: no text can run into the next field.</summary>
+    private static void Text(CanonicalHash hash, string? value)
+    {
+        if (value is null)
+        {
+            hash.Append('~');
+            return;
+        }
+
+        hash.Append(value.Length).Append(':').Append(value);
+    }
+
+    private static void Number(CanonicalHash hash, long value) => hash.Append(value).Append(';');
+
+    /// <summary>A guid as 32 hex digits, or <c>~</c> when absent.</summary>
+    private static void AppendId(CanonicalHash hash, Guid? value)
     {
         if (value is { } guid)
         {
-            Span<char> text = stackalloc char[36];
-            guid.TryFormat(text, out _, "D");
-            hash.Append(text);
+            hash.Append(guid);
+        }
+        else
+        {
+            hash.Append('~');
         }
     }
 

@@ -19,7 +19,8 @@ public sealed record EvaluateRequest
 
     public Touchpoint? Touchpoint { get; init; }
 
-    /// <summary>When to evaluate (default: now), e.g. to preview a scheduled promotion.</summary>
+    /// <summary>When to evaluate (default: now), e.g. to preview a scheduled promotion. A preview: the answer carries no
+    /// quote and reserves nothing, since an order is always priced now.</summary>
     public DateTimeOffset? At { get; init; }
 }
 

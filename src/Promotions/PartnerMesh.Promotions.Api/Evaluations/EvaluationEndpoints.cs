@@ -21,7 +21,8 @@ public static class EvaluationEndpoints
     }
 
     /// <summary>Prices a cart (or one product) at a touchpoint; at checkout, also reserves the budgets it uses, once per
-    /// <c>Idempotency-Key</c> when one is sent (the key is ignored elsewhere: nothing is reserved there).</summary>
+    /// <c>Idempotency-Key</c> when one is sent (the key is ignored elsewhere: nothing is reserved there). With <c>at</c> it
+    /// is a preview of another time: no quote, nothing reserved.</summary>
     private static async Task<Results<Ok<EvaluationResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> EvaluateCart(
         EvaluateRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, EvaluationService evaluations,
         EvaluationLogRecorder log, HttpContext context, CancellationToken cancellationToken)
@@ -31,7 +32,7 @@ public static class EvaluationEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (idempotencyKey is not null && request.Touchpoint == Touchpoint.Checkout)
+        if (idempotencyKey is not null && request.Touchpoint == Touchpoint.Checkout && request.At is null)
         {
             return await CheckoutIdempotency.EvaluateOnceAsync(request, idempotencyKey, evaluations, log, context, cancellationToken);
         }

@@ -12,7 +12,9 @@ namespace PartnerMesh.Promotions.Api.Evaluations;
 /// <summary>
 /// Evaluates a cart with the in-memory rule set and makes the answer hold: at checkout, the budgets and usage caps of
 /// every applied promotion are reserved for the quote's lifetime, and a promotion whose reservation is refused is
-/// re-evaluated away with its reason; at the product page and cart, caps known to be exhausted are reported the same way.
+/// re-evaluated away with its reason; at the product page and cart, the same reservation is judged against the counters
+/// as known here, so they give checkout's answer without reserving. An evaluation for another time (<c>at</c>) is a
+/// preview: it reserves nothing and carries no quote, since nothing can be ordered at another time than now.
 /// </summary>
 public sealed class EvaluationService(
     RuleSetProvider ruleSets, BudgetLedger ledger, BudgetStatusCache budgetStatus, ReservationGate reservationGate, QuoteSigner signer,
@@ -27,10 +29,12 @@ public sealed class EvaluationService(
         var ruleSet = await CurrentRuleSetAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
         var (cart, requested) = EvaluateRequestRules.ToDomain(request, now);
+        var preview = request.At is not null;
         var context = await WithTrafficAsync(ruleSet, cart, requested, cancellationToken);
-        var (result, reservationId, quoteId) = await EvaluateWithBudgetsAsync(ruleSet, cart, context, now, cancellationToken);
-        var quote = IssueQuote(quoteId, result, cart, requested, context.PartnerId, now, reservationId);
-        if (result.Exposures.Count > 0)
+        var (result, reservationId, quoteId) = await EvaluateWithBudgetsAsync(
+            ruleSet, cart, context, now, reserve: context.Touchpoint == Touchpoint.Checkout && !preview, cancellationToken);
+        var quote = preview ? null : IssueQuote(quoteId, result, cart, requested, context.PartnerId, now, reservationId);
+        if (result.Exposures.Count > 0 && !preview)
         {
             exposures.Record(result.Exposures, context.StickyId, context.PartnerId, now);
         }
@@ -59,19 +63,21 @@ public sealed class EvaluationService(
         var ruleSet = await CurrentRuleSetAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
         context = await WithTrafficAsync(ruleSet, cart, context, cancellationToken);
-        var (result, reservationId, _) = await EvaluateWithBudgetsAsync(ruleSet, cart, context with { At = now, Touchpoint = Touchpoint.Checkout }, now, cancellationToken);
+        var (result, reservationId, _) = await EvaluateWithBudgetsAsync(
+            ruleSet, cart, context with { At = now, Touchpoint = Touchpoint.Checkout }, now, reserve: true, cancellationToken);
         return (result, reservationId);
     }
 
     /// <summary>
-    /// Reserves, at order time, the caps of the promotions a quote without a reservation applied (a product-page or cart
-    /// quote charged as quoted): they count when the order is placed, as a checkout's would. A cap that is full now refuses
-    /// the promotion that claims it. Promotions no longer live are not counted (their caps stopped with them).
+    /// Reserves, at order time, the caps of the promotions an order was given as quoted when the quote's own reservation
+    /// cannot count it — a product-page or cart quote reserved nothing, and a checkout quote's reservation counts one order
+    /// only: they count when the order is placed, as a checkout's would. A cap that is full now refuses the promotion that
+    /// claims it. The caller checked in <paramref name="ruleSet"/> that an honoured quote's promotions are live; one that is
+    /// not (an order that is a mismatch anyway) is not counted, its caps stopped with it.
     /// </summary>
     public async Task<QuotedReservation> ReserveQuotedAsync(
-        IReadOnlyList<QuotedPromotion> quoted, EvaluationContext context, DateTimeOffset now, CancellationToken cancellationToken)
+        RuleSet ruleSet, IReadOnlyList<QuotedPromotion> quoted, EvaluationContext context, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var ruleSet = await CurrentRuleSetAsync(cancellationToken);
         var claims = new List<(BudgetClaim Claim, decimal Spend)>();
         foreach (var applied in quoted)
         {
@@ -85,7 +91,7 @@ public sealed class EvaluationService(
                 return new QuotedReservation(null, new RefusedPromotion(promotion.Id, ReasonCodes.UsageLimitReached));
             }
 
-            claims.AddRange(promotionClaims.Select(claim => (claim, claim.MaxSpend is null ? 0m : applied.Amount)));
+            claims.AddRange(promotionClaims.Select(claim => (claim, applied.Amount)));
         }
 
         if (claims.Count == 0)
@@ -143,8 +149,9 @@ public sealed class EvaluationService(
         return ruleSets.Current;
     }
 
+    /// <param name="reserve">Reserve (checkout); else judge the reservation by the counters as known here, reserving nothing.</param>
     private async Task<(EvaluationResult Result, Guid? ReservationId, Guid QuoteId)> EvaluateWithBudgetsAsync(
-        RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset now, CancellationToken cancellationToken)
+        RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset now, bool reserve, CancellationToken cancellationToken)
     {
         var quoteId = Guid.CreateVersion7(now);
         var exclusions = new Dictionary<Guid, string>();
@@ -169,17 +176,17 @@ public sealed class EvaluationService(
                     continue;
                 }
 
-                // Product page and cart trust what is known to be exhausted; so does checkout for a use cap that is full
-                // (a release clears the mark), which spares a burst of checkouts the wait on a row that will say no.
-                if (promotionClaims.FirstOrDefault(claim => budgetStatus.IsExhausted(claim.Key)
-                        && (context.Touchpoint != Touchpoint.Checkout || claim.MaxSpend is null)) is { } exhausted)
+                // A use cap known to be full is refused at every touchpoint without asking PostgreSQL (a release clears
+                // the mark), which spares a burst of checkouts the wait on a row that will say no.
+                if (promotionClaims.FirstOrDefault(budgetStatus.IsUseCapFull) is { } full)
                 {
-                    exclusions[promotion.Id] = exhausted.RefusalReason;
+                    exclusions[promotion.Id] = full.RefusalReason;
                     excludedMore = true;
                     continue;
                 }
 
-                claims.AddRange(promotionClaims.Select(claim => (claim, claim.MaxSpend is null ? 0m : applied.Amount)));
+                // Every counter adds the discount to its spend (the spend of a campaign is that of all its promotions).
+                claims.AddRange(promotionClaims.Select(claim => (claim, applied.Amount)));
             }
 
             if (excludedMore)
@@ -187,9 +194,22 @@ public sealed class EvaluationService(
                 continue;
             }
 
-            if (context.Touchpoint != Touchpoint.Checkout || claims.Count == 0)
+            if (claims.Count == 0)
             {
                 return (result, null, quoteId);
+            }
+
+            if (!reserve)
+            {
+                // The reservation checkout would make, judged here: the same counters, order and test, so the product page
+                // and cart promise what checkout gives — a spend cap refuses a discount larger than what is left of it.
+                if (budgetStatus.WouldRefuse(BudgetKeys.PerCounter(claims)) is not { } refused)
+                {
+                    return (result, null, quoteId);
+                }
+
+                exclusions[refused.PromotionId] = refused.RefusalReason;
+                continue;
             }
 
             ReservationOutcome reservation;

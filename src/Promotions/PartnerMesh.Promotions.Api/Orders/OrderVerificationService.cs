@@ -24,14 +24,18 @@ public enum VerificationStatus
 public sealed record VerificationResult(VerificationStatus Status, OrderVerificationResponse? Response = null);
 
 /// <summary>
-/// Checks a completed order against its quote, once per order id. A valid, unexpired quote for the same cart charged
-/// as quoted is honoured and consumes its budget reservation; anything else is an explicit mismatch — recorded,
-/// published and counted — never silently charged. An expired quote is re-evaluated at order time.
+/// Checks a completed order against its quote, once per order id. A valid, unexpired quote for the same cart, whose
+/// promotions are still live and give the same at checkout, charged as quoted, is honoured and counts one use of every
+/// cap its promotions claim: its reservation when it still holds one, else a use taken now. Anything else is an explicit
+/// mismatch — recorded, published and counted — never silently charged. An expired or stale quote is re-evaluated at
+/// order time.
 /// </summary>
 public sealed class OrderVerificationService(
     PromotionsDbContext db, QuoteSigner signer, EvaluationService evaluations, BudgetLedger ledger, RuleSetProvider ruleSets,
     TimeProvider timeProvider, PromotionsMetrics metrics, EvaluationLogRecorder log)
 {
+    private static readonly Touchpoint[] Touchpoints = [Touchpoint.Checkout, Touchpoint.Cart, Touchpoint.ProductPage];
+
     /// <summary>Expects a request that passed <see cref="VerifyOrderRules.Validate"/>.</summary>
     public async Task<VerificationResult> VerifyAsync(VerifyOrderRequest request, CancellationToken cancellationToken)
     {
@@ -49,8 +53,11 @@ public sealed class OrderVerificationService(
 
         var now = timeProvider.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)); // PostgreSQL keeps microseconds: replays read back equal
-        var (cart, context) = EvaluateRequestRules.ToDomain(request.Order!, now);
-        var sameCart = string.Equals(CartFingerprint.Of(cart, context), quote.CartHash, StringComparison.Ordinal);
+        var (cart, ordered) = EvaluateRequestRules.ToDomain(request.Order!, now);
+        var context = ordered with { Touchpoint = Touchpoint.Checkout, At = now }; // an order is placed at checkout, now
+        var ruleSet = ruleSets.Current;
+        var quotedAt = QuotedTouchpoint(cart, context, quote.CartHash);
+        var sameCart = quotedAt is not null;
         var charged = request.ChargedGrandTotal!.Value;
         var chargedDiscount = request.ChargedDiscountTotal!.Value;
 
@@ -59,41 +66,28 @@ public sealed class OrderVerificationService(
         decimal expected;
         Guid? keep = null;
         Guid? giveBack = quote.ReservationId;
+        var discountGiven = false;
         IReadOnlyList<QuotedPromotion> promotions = quote.Promotions;
-        if (now <= quote.ExpiresAt)
+        var stale = now > quote.ExpiresAt ? MismatchReasons.ExpiredQuoteDiffers
+            : quotedAt is { } touchpoint ? StaleReason(ruleSet, quote, cart, context, touchpoint)
+            : null;
+        if (stale is null)
         {
-            expected = sameCart ? quote.GrandTotal : PromotionEvaluator.Evaluate(ruleSets.Current, cart, context with { At = now }).Totals.GrandTotal;
+            expected = sameCart ? quote.GrandTotal : PromotionEvaluator.Evaluate(ruleSet, cart, context).Totals.GrandTotal;
             (outcome, mismatch) = !sameCart ? (VerificationOutcomes.Mismatch, MismatchReasons.CartChanged)
                 : charged != quote.GrandTotal || chargedDiscount != quote.DiscountTotal ? (VerificationOutcomes.Mismatch, MismatchReasons.ChargedDiffers)
                 : (VerificationOutcomes.Honoured, null);
 
             // A discount the storefront charged was given away, as quoted or not: its budget use counts.
-            var discountGiven = outcome == VerificationOutcomes.Honoured || chargedDiscount > 0;
-            if (discountGiven && quote.ReservationId is null)
-            {
-                // A product-page or cart quote reserved nothing: its capped promotions count now, when the order is placed.
-                var reserved = await evaluations.ReserveQuotedAsync(
-                    quote.Promotions, context with { PartnerId = context.PartnerId ?? quote.PartnerId }, now, cancellationToken);
-                if (reserved.Refused is { } refused && outcome == VerificationOutcomes.Honoured)
-                {
-                    (outcome, mismatch) = (VerificationOutcomes.Mismatch, refused.Reason);
-                    expected = PromotionEvaluator.Evaluate(ruleSets.Current, cart, context with { At = now },
-                        new Dictionary<Guid, string> { [refused.PromotionId] = refused.Reason }).Totals.GrandTotal;
-                }
-
-                keep = reserved.ReservationId;
-            }
-            else if (discountGiven)
-            {
-                (keep, giveBack) = (quote.ReservationId, null);
-            }
+            discountGiven = outcome == VerificationOutcomes.Honoured || chargedDiscount > 0;
         }
         else
         {
+            // Expired, or no longer what checkout gives now: priced again as at checkout now, as an expired quote is.
             var (result, reservationId) = await evaluations.ReevaluateForOrderAsync(cart, context, cancellationToken);
             expected = result.Totals.GrandTotal;
             var agrees = sameCart && charged == expected && chargedDiscount == result.Totals.DiscountTotal;
-            (outcome, mismatch) = agrees ? (VerificationOutcomes.Requoted, null) : (VerificationOutcomes.Mismatch, MismatchReasons.ExpiredQuoteDiffers);
+            (outcome, mismatch) = agrees ? (VerificationOutcomes.Requoted, null) : (VerificationOutcomes.Mismatch, stale);
             promotions = [.. result.Applied.Select(applied => new QuotedPromotion(applied.PromotionId, applied.Version, applied.Amount, applied.Code))];
             if (agrees)
             {
@@ -106,9 +100,35 @@ public sealed class OrderVerificationService(
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (keep is { } consumed)
+        if (discountGiven)
         {
-            await ledger.ConsumeAsync(consumed, orderId, cancellationToken);
+            if (quote.ReservationId is { } held && await ledger.ConsumeAsync(held, orderId, cancellationToken))
+            {
+                (keep, giveBack) = (held, null);
+            }
+            else
+            {
+                // A product-page or cart quote reserved nothing, and a checkout quote's reservation counts one order: one
+                // consumed by another order on the same quote (or given back) leaves this order to take its own use now.
+                var reserved = await evaluations.ReserveQuotedAsync(
+                    ruleSet, quote.Promotions, context with { PartnerId = context.PartnerId ?? quote.PartnerId }, now, cancellationToken);
+                if (reserved.Refused is { } refused && outcome == VerificationOutcomes.Honoured)
+                {
+                    (outcome, mismatch) = (VerificationOutcomes.Mismatch, refused.Reason);
+                    expected = PromotionEvaluator.Evaluate(ruleSet, cart, context,
+                        new Dictionary<Guid, string> { [refused.PromotionId] = refused.Reason }).Totals.GrandTotal;
+                }
+
+                if (reserved.ReservationId is { } own)
+                {
+                    await ledger.ConsumeAsync(own, orderId, cancellationToken);
+                    keep = own;
+                }
+            }
+        }
+        else if (keep is { } requoted)
+        {
+            await ledger.ConsumeAsync(requoted, orderId, cancellationToken);
         }
 
         if (giveBack is { } released)
@@ -137,16 +157,18 @@ public sealed class OrderVerificationService(
             await db.SaveChangesAsync(cancellationToken);
             await ExperimentConversions.RecordAsync(db, context.StickyId, charged, chargedDiscount, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            ledger.MarkReleasesCommitted();
+            ledger.MarkCommitted();
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(OrderVerificationConfiguration.PrimaryKey))
         {
-            // The same order, verified concurrently: the winner's answer stands and nothing of ours was written.
+            // The same order, verified concurrently: the winner's answer stands and nothing of ours was written (a use
+            // taken at order time rolled back with the rest; one reserved by a re-evaluation is given back).
             await transaction.RollbackAsync(cancellationToken);
+            ledger.ForgetUncommitted();
             db.ChangeTracker.Clear();
-            if (keep is { } ours && ours != quote.ReservationId)
+            if (stale is not null && keep is { } ours)
             {
-                await ledger.ReleaseAsync(ours, cancellationToken); // reserved for this attempt only: the winner counted the order
+                await ledger.ReleaseAsync(ours, cancellationToken);
             }
 
             var winner = await FindAsync(orderId, cancellationToken)
@@ -183,7 +205,7 @@ public sealed class OrderVerificationService(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        ledger.MarkReleasesCommitted();
+        ledger.MarkCommitted();
         return OrderVerificationResponse.From(verification);
     }
 
@@ -224,6 +246,46 @@ public sealed class OrderVerificationService(
                 PartnerId = partnerId,
             });
         }
+    }
+
+    /// <summary>The touchpoint the quote priced this cart at (its cart hash covers it), or null when the cart changed.</summary>
+    private static Touchpoint? QuotedTouchpoint(Cart cart, EvaluationContext context, string? cartHash)
+    {
+        foreach (var touchpoint in Touchpoints)
+        {
+            if (string.Equals(CartFingerprint.Of(cart, context with { Touchpoint = touchpoint }), cartHash, StringComparison.Ordinal))
+            {
+                return touchpoint;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Why an unexpired quote for this very cart no longer holds, if it does not: a promotion it applied was paused, ended
+    /// or switched off (or its schedule is over) — stopping a promotion must stop its discount, as expiry does — or it was
+    /// priced at the product page or cart and checkout's offers differ for this cart (a touchpoint condition).
+    /// </summary>
+    private static string? StaleReason(RuleSet ruleSet, Quote quote, Cart cart, EvaluationContext context, Touchpoint quotedAt)
+    {
+        if (quote.Promotions.Any(quoted => ruleSet.KillSwitch || ruleSet.Find(quoted.PromotionId) is not { } live
+                || live.Definition.Schedule?.Contains(context.At) == false))
+        {
+            return MismatchReasons.PromotionNotLive;
+        }
+
+        if (quotedAt == Touchpoint.Checkout)
+        {
+            return null;
+        }
+
+        var there = PromotionEvaluator.Evaluate(ruleSet, cart, context with { Touchpoint = quotedAt });
+        var atCheckout = PromotionEvaluator.Evaluate(ruleSet, cart, context);
+        return there.Totals == atCheckout.Totals
+            && there.Applied.Select(applied => (applied.PromotionId, applied.Amount)).SequenceEqual(atCheckout.Applied.Select(applied => (applied.PromotionId, applied.Amount)))
+            ? null
+            : MismatchReasons.TouchpointDiffers;
     }
 
     private static VerificationResult Replay(OrderVerification existing, Guid quoteId) =>

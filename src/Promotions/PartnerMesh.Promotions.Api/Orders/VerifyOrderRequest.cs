@@ -39,4 +39,12 @@ public static class MismatchReasons
     public const string CartChanged = "cart_changed";
     public const string ChargedDiffers = "charged_differs";
     public const string ExpiredQuoteDiffers = "expired_quote_differs";
+
+    /// <summary>A promotion the quote applied was paused, ended or switched off before the order, and the order was not
+    /// charged what checkout gives without it.</summary>
+    public const string PromotionNotLive = "promotion_not_live";
+
+    /// <summary>The quote was priced at the product page or cart, checkout's offers differ for this cart, and the order was
+    /// not charged what checkout gives.</summary>
+    public const string TouchpointDiffers = "touchpoint_differs";
 }

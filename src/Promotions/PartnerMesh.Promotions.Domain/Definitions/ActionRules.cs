@@ -108,6 +108,11 @@ internal static class ActionRules
         }
     }
 
+    /// <summary>
+    /// Thresholds strictly increase and a higher tier never gives less. All tiers give the same kind of discount: a percent
+    /// applies to the items left after item discounts while the threshold reads the subtotal before them, so whether a
+    /// percent tier gives more than an amount tier depends on the cart and cannot be checked here.
+    /// </summary>
     private static void ValidateTiers(TieredOrderDiscount action, AmountChecker amounts, ErrorList errors)
     {
         var tiers = action.Tiers ?? [];
@@ -117,16 +122,25 @@ internal static class ActionRules
             return;
         }
 
+        DiscountTier? below = null;
         for (var index = 0; index < tiers.Count; index++)
         {
             var tier = tiers[index];
             var path = $"action.tiers[{index}]";
+            if (tier is null)
+            {
+                errors.Add(path, "A tier cannot be null.");
+                continue;
+            }
+
             amounts.Check($"{path}.threshold", tier.Threshold, allowZero: false);
             if ((tier.AmountOff is null) == (tier.Percent is null))
             {
                 errors.Add(path, "Each tier gives either amountOff or percent.");
+                continue;
             }
-            else if (tier.AmountOff is { } amountOff)
+
+            if (tier.AmountOff is { } amountOff)
             {
                 amounts.Check($"{path}.amountOff", amountOff, allowZero: false);
             }
@@ -135,24 +149,22 @@ internal static class ActionRules
                 AmountChecker.CheckPercent($"{path}.percent", tier.Percent!.Value, errors);
             }
 
-            if (index > 0 && tier.Threshold <= tiers[index - 1].Threshold)
+            if (below is not null && tier.Threshold <= below.Threshold)
             {
                 errors.Add($"{path}.threshold", "Tiers are listed by strictly increasing threshold.");
             }
-            else if (index > 0 && GivesLess(tier, tiers[index - 1]))
+            else if (below is not null && (tier.AmountOff is null) != (below.AmountOff is null))
+            {
+                errors.Add(path, $"Give {(below.AmountOff is null ? "percent" : "amountOff")}, like the tier below: whether a percent gives more " +
+                    "than an amount depends on the cart, so a higher tier could give less. Use one kind per promotion.");
+            }
+            else if (below is not null && (tier.AmountOff ?? tier.Percent) < (below.AmountOff ?? below.Percent))
             {
                 errors.Add(path, "A higher tier cannot give less than the tier below it.");
             }
-        }
 
-        // Amounts compare with amounts and percents with percents; a mixed list is only checked for its thresholds.
-        static bool GivesLess(DiscountTier tier, DiscountTier below) =>
-            (tier.AmountOff, below.AmountOff, tier.Percent, below.Percent) switch
-            {
-                ({ } amount, { } belowAmount, _, _) => amount < belowAmount,
-                (null, null, { } percent, { } belowPercent) => percent < belowPercent,
-                _ => false,
-            };
+            below = tier;
+        }
     }
 
     private static void OptionalFilter(string path, ItemFilter? filter, ErrorList errors)

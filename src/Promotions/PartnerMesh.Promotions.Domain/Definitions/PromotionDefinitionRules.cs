@@ -4,7 +4,8 @@ namespace PartnerMesh.Promotions.Domain.Definitions;
 
 /// <summary>
 /// Refuses definitions that cannot be evaluated unambiguously: contradictions, out-of-range numbers, amounts without a
-/// currency, unordered tiers, empty schedules. Errors are keyed by JSON path, for a validation problem.
+/// currency, unordered tiers, members left out that have no default (every one is checked here, since a definition
+/// that passes is stored and compiled as it is). Errors are keyed by JSON path, for a validation problem.
 /// </summary>
 public static class PromotionDefinitionRules
 {
@@ -163,6 +164,11 @@ public static class PromotionDefinitionRules
                     if (window.TimeZone is null || !TimeZoneInfo.TryFindSystemTimeZoneById(window.TimeZone, out _))
                     {
                         errors.Add($"{path}.timeZone", $"'{window.TimeZone}' is not a known IANA time zone (e.g. Europe/Berlin).");
+                    }
+
+                    if (window.Days is null || window.Days.Count == 0 || window.Days.Any(day => !Enum.IsDefined(day)))
+                    {
+                        errors.Add($"{path}.days", "Name the days the window recurs on, at least one of monday … sunday.");
                     }
 
                     if (window.From == window.To)

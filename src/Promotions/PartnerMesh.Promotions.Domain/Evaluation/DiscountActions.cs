@@ -2,7 +2,12 @@ using PartnerMesh.Promotions.Domain.Definitions;
 
 namespace PartnerMesh.Promotions.Domain.Evaluation;
 
-internal sealed record ActionOutcome(decimal Amount, IReadOnlyList<LineDiscount> Lines, GiftItem? Gift = null);
+/// <param name="GiftUnitsAtZero">Free-gift units the cart already holds at unit price 0: given, though they discount nothing.</param>
+internal sealed record ActionOutcome(decimal Amount, IReadOnlyList<LineDiscount> Lines, GiftItem? Gift = null, long GiftUnitsAtZero = 0)
+{
+    /// <summary>Whether the action gives anything: a discount, a gift to add, or a gift already in the cart at 0.</summary>
+    public bool GivesSomething => Amount > 0 || Gift is not null || GiftUnitsAtZero > 0;
+}
 
 /// <summary>Applies one promotion's action to the pricing state. Every discount is rounded to the currency's minor
 /// unit at the line it applies to and never exceeds what is left of its base, so no total goes below zero.</summary>
@@ -145,14 +150,29 @@ internal static class DiscountActions
         return TakeFromLines(discounts, state);
     }
 
+    /// <summary>
+    /// Units of the gift product fill the gift's quantity in line-id order: first those sent at unit price 0 (the gift lines
+    /// the storefront added as <c>gifts</c> asked), then priced units, which become free; only what is still missing is
+    /// listed to add. So once the storefront has added the gift at 0, the answer no longer asks for it.
+    /// </summary>
     private static ActionOutcome FreeGift(CompiledPromotion promotion, FreeGift action, PricingState state)
     {
-        var discounts = new decimal[state.LineRemaining.Length];
+        var lines = state.Cart.Lines;
         long left = action.Quantity;
+        for (var index = 0; index < lines.Count && left > 0; index++)
+        {
+            if (lines[index].ProductId == action.ProductId && lines[index].UnitPrice == 0)
+            {
+                left -= Math.Min(lines[index].Quantity, left);
+            }
+        }
+
+        var atZero = action.Quantity - left;
+        var discounts = new decimal[state.LineRemaining.Length];
         for (var index = 0; index < discounts.Length && left > 0; index++)
         {
-            var line = state.Cart.Lines[index];
-            if (line.ProductId == action.ProductId && state.LineRemaining[index] > 0)
+            var line = lines[index];
+            if (line.ProductId == action.ProductId && line.UnitPrice > 0 && state.LineRemaining[index] > 0)
             {
                 var units = Math.Min(line.Quantity, left);
                 left -= units;
@@ -160,7 +180,7 @@ internal static class DiscountActions
             }
         }
 
-        var outcome = TakeFromLines(discounts, state);
+        var outcome = TakeFromLines(discounts, state) with { GiftUnitsAtZero = atZero };
         return left > 0 ? outcome with { Gift = new GiftItem(promotion.Id, action.ProductId, (int)left) } : outcome;
     }
 

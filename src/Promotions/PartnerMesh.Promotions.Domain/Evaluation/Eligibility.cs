@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Text;
+using PartnerMesh.Promotions.Domain.Definitions;
 
 namespace PartnerMesh.Promotions.Domain.Evaluation;
 
@@ -48,10 +49,25 @@ internal static class Eligibility
             }
         }
 
+        // No tier reached is a threshold not met, as cartSubtotal's (both read the items subtotal before any discount).
+        if (definition.Action is TieredOrderDiscount { Tiers.Count: > 0 } tiered
+            && tiered.Tiers.Min(tier => tier.Threshold) is var lowest && cart.ItemsSubtotal < lowest)
+        {
+            return PromotionEvaluator.Reject(promotion, ReasonCodes.ConditionNotMet,
+                $"tieredOrder: items subtotal {PromotionEvaluator.Format(cart.ItemsSubtotal)} is below the lowest tier's threshold {PromotionEvaluator.Format(lowest)}");
+        }
+
         return exclusions is not null && exclusions.TryGetValue(promotion.Id, out var reason)
-            ? PromotionEvaluator.Reject(promotion, reason, null)
+            ? PromotionEvaluator.Reject(promotion, reason, ExclusionDetail(definition, reason, context))
             : null;
     }
+
+    /// <summary>The caller excludes by reason code only; a per-customer limit says what it counted, or why it could not.</summary>
+    private static string? ExclusionDetail(PromotionDefinition definition, string reason, EvaluationContext context) =>
+        reason != ReasonCodes.UsageLimitReached || definition.PerCustomerLimit is not { } limit ? null
+        : context.Customer.Id is not { Length: > 0 } && string.IsNullOrWhiteSpace(context.Customer.Email)
+            ? $"limited to {limit} use(s) per customer: send the customer's id or email to use it"
+            : $"the customer's uses, open checkouts included, reached the limit of {limit} per customer";
 
     /// <summary>Sticky: the bucket is a hash of the promotion and the customer (else visitor) id, the same on every
     /// instance and at every touchpoint.</summary>

@@ -51,7 +51,7 @@ public static class PromotionEvaluator
         // nothing in this cart does not apply, so it blocks nothing.
         var exclusive = eligible.Where(entry => entry.Promotion.Definition.Exclusivity == Exclusivity.Exclusive)
             .OrderBy(entry => entry.Promotion.Definition.Priority).ThenBy(entry => entry.Promotion.Id)
-            .FirstOrDefault(entry => DiscountActions.Apply(entry.Promotion, state.Clone()) is var trial && (trial.Amount > 0 || trial.Gift is not null));
+            .FirstOrDefault(entry => DiscountActions.Apply(entry.Promotion, state.Clone()).GivesSomething);
         if (exclusive.Promotion is not null)
         {
             foreach (var (promotion, _) in eligible.Where(entry => !ReferenceEquals(entry.Promotion, exclusive.Promotion)))
@@ -209,7 +209,7 @@ public static class PromotionEvaluator
     private static (decimal Amount, bool GivesSomething) Trial(CompiledPromotion promotion, PricingState state)
     {
         var trial = DiscountActions.Apply(promotion, state.Clone());
-        return (trial.Amount, trial.Amount > 0 || trial.Gift is not null);
+        return (trial.Amount, trial.GivesSomething);
     }
 
     /// <summary>
@@ -237,7 +237,7 @@ public static class PromotionEvaluator
         List<AppliedPromotion> applied, List<RejectedPromotion> rejected, List<GiftItem> gifts)
     {
         var outcome = DiscountActions.Apply(promotion, state);
-        if (outcome.Amount <= 0 && outcome.Gift is null)
+        if (!outcome.GivesSomething)
         {
             rejected.Add(Reject(promotion, ReasonCodes.NothingToDiscount, "its action discounts nothing in this cart"));
             return false;
