@@ -63,7 +63,15 @@ public static class WebApiExtensions
         });
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<WebApiOptions>>(ConfigureForwardedHeaders);
         services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<WebApiOptions>>((kestrel, webApi) => kestrel.Limits.MaxRequestBodySize = webApi.Value.MaxRequestBodyBytes);
+            .Configure<IOptions<WebApiOptions>>((kestrel, webApi) =>
+            {
+                kestrel.Limits.MaxRequestBodySize = webApi.Value.MaxRequestBodyBytes;
+                // Kestrel answers a longer request line or larger headers itself, with an empty 414 or 431. The gateway
+                // takes more than it forwards and refuses the rest with problem details (RequestTargetLimits there); the
+                // services take what the gateway forwards (a click's long query string, its own headers on top).
+                kestrel.Limits.MaxRequestLineSize = WebApiOptions.MaxRequestLineBytes;
+                kestrel.Limits.MaxRequestHeadersTotalSize = WebApiOptions.MaxRequestHeadersBytes;
+            });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures throw in every environment (not only Development), so the handler can name the field at fault.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

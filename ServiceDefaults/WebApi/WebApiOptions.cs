@@ -6,6 +6,12 @@ public sealed class WebApiOptions
     /// <summary>64 KiB: ample for every JSON command the services accept.</summary>
     public const long DefaultMaxRequestBodyBytes = 64 * 1024;
 
+    /// <summary>The longest request line (method, path, query) the web server reads: 32 KiB (Kestrel's default is 8).</summary>
+    public const int MaxRequestLineBytes = 32 * 1024;
+
+    /// <summary>The largest set of request headers the web server reads: 64 KiB (Kestrel's default is 32).</summary>
+    public const int MaxRequestHeadersBytes = 64 * 1024;
+
     /// <summary>1 MiB: for services that take batches (analytics' event ingestion).</summary>
     public const long BatchMaxRequestBodyBytes = 1024 * 1024;
 

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PartnerMesh.ServiceDefaults;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Gateway.FunctionalTests;
 
@@ -40,6 +41,9 @@ public sealed class EchoUpstream : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // As the services read requests (AddWebApiDefaults).
+            kestrel.Limits.MaxRequestLineSize = WebApiOptions.MaxRequestLineBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = WebApiOptions.MaxRequestHeadersBytes;
             foreach (var _ in Services)
             {
                 kestrel.Listen(IPAddress.Loopback, 0);

@@ -87,6 +87,53 @@ public class ProxyRoutingTests(GatewayFactory factory) : IClassFixture<GatewayFa
     }
 
     [Fact]
+    public async Task ApiRoute_WithAQueryStringOver8K_Returns414Problem()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+        var path = "/api/coupons/long-" + Guid.NewGuid().ToString("N");
+
+        var response = await client.GetAsync(path + "?q=" + new string('x', 9_000), Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestUriTooLong);
+        Assert.DoesNotContain(factory.Upstream.Received, r => r.Path == path);
+    }
+
+    [Fact]
+    public async Task ClickRedirect_WithAGiantQueryString_IsStillForwarded()
+    {
+        var client = factory.CreateAnonymousClient();
+        var query = "?utm_source=" + new string('s', 20_000);
+
+        var echoed = await GatewayFactory.EchoAsync(await client.GetAsync("/r/giant" + query, Ct));
+
+        Assert.Equal(("/r/giant", query), (echoed.Path, echoed.Query));
+    }
+
+    [Fact]
+    public async Task Request_WithHeadersOver32K_Returns431Problem()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/coupons/big-headers");
+        request.Headers.TryAddWithoutValidation("X-Big", new string('h', 40_000));
+
+        var response = await client.SendAsync(request, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestHeaderFieldsTooLarge);
+    }
+
+    [Fact]
+    public async Task ApiRoute_HeaderWithNonAsciiText_IsForwardedAsUtf8()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/coupons/accents");
+        request.Headers.TryAddWithoutValidation("X-Shopper-Note", "café crème ☕");
+
+        var echoed = await GatewayFactory.EchoAsync(await client.SendAsync(request, Ct));
+
+        Assert.Equal("café crème ☕", echoed.Headers["X-Shopper-Note"]);
+    }
+
+    [Fact]
     public async Task ApiRoute_ClientCredentialsAndIdentityHeaders_NeverReachTheService()
     {
         var created = await factory.CreateKeyAsync(PartnerMeshScopes.Storefront);
@@ -188,6 +235,34 @@ public class ProxyRoutingTests(GatewayFactory factory) : IClassFixture<GatewayFa
         Assert.Null(echoed.Header("Authorization"));
         Assert.Equal(factory.ClientIp.ToString(), echoed.Header("X-Forwarded-For"));
         Assert.Equal("300", response.Headers.GetValues("RateLimit-Limit").Single());
+    }
+
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    public async Task ClickRedirect_WithAnotherMethodThanGetOrHead_Returns405ProblemWithoutReachingAttribution(string method)
+    {
+        var client = factory.CreateAnonymousClient();
+        var path = "/r/method-" + Guid.NewGuid().ToString("N");
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(["GET", "HEAD"], response.Content.Headers.Allow.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(factory.Upstream.Received, r => r.Path == path);
+    }
+
+    [Fact]
+    public async Task ClickRedirect_Head_IsForwarded()
+    {
+        var client = factory.CreateAnonymousClient();
+        var path = "/r/head-" + Guid.NewGuid().ToString("N");
+
+        var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(factory.Upstream.Received, r => r.Path == path && r.Method == "HEAD");
     }
 
     [Fact]

@@ -94,7 +94,7 @@ public class SignInRateLimitTests(SignInRateLimitGatewayFactory factory) : IClas
     [InlineData("GET", "/portal/login", SignInRateLimitGatewayFactory.AnonymousLimit)]
     [InlineData("POST", "/portal/logout", SignInRateLimitGatewayFactory.AnonymousLimit)]
     [InlineData("POST", "/portal/login/extra", SignInRateLimitGatewayFactory.AnonymousLimit)]
-    [InlineData("POST", "/r/login", SignInRateLimitGatewayFactory.AnonymousLimit)]
+    [InlineData("GET", "/r/login", SignInRateLimitGatewayFactory.AnonymousLimit)]
     public async Task Requests_AreCountedOnTheMatchingBudget(string method, string path, int expectedLimit)
     {
         var client = factory.CreateAnonymousClientFrom(GatewayFactory.NewClientIp());

@@ -23,6 +23,7 @@ if (await app.RunApiKeyCommandIfRequestedAsync(args))
 }
 
 app.UseRequestTracking();
+app.UseRequestTargetLimits();
 app.UseWebApiDefaults();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -10,6 +10,10 @@ public static class PipelineExtensions
     public static IApplicationBuilder UseRequestTracking(this IApplicationBuilder app) =>
         app.UseMiddleware<RequestTrackingMiddleware>();
 
+    /// <summary>Long URLs and large headers refused with problem details (414, 431) before anything else reads them.</summary>
+    public static IApplicationBuilder UseRequestTargetLimits(this IApplicationBuilder app) =>
+        app.UseMiddleware<RequestTargetLimitsMiddleware>();
+
     /// <summary>
     /// Unmatched <c>/api/**</c> paths still ask for a key (admin under <c>/api/gateway/</c>) before their 404 problem
     /// (written by status code pages, like every other unmatched path).

@@ -25,7 +25,7 @@ public static class GatewayRoutes
         new("surveys", "/api/surveys/{**rest}", ResourceNames.SurveysApi, RouteAccess.ApiKey),
         new("analytics", "/api/analytics/{**rest}", ResourceNames.AnalyticsApi, RouteAccess.ApiKey, WebApiOptions.BatchMaxRequestBodyBytes),
         new("portal-api", "/api/portal/{**rest}", ResourceNames.PartnerPortalApi, RouteAccess.ApiKey),
-        new("click-redirect", "/r/{code}", ResourceNames.AttributionApi, RouteAccess.Anonymous),
+        new("click-redirect", "/r/{code}", ResourceNames.AttributionApi, RouteAccess.Anonymous, Methods: ["GET", "HEAD"]),
         new("portal", "/portal/{**rest}", ResourceNames.PartnerPortalApi, RouteAccess.Portal),
     ];
 
@@ -38,7 +38,7 @@ public static class GatewayRoutes
     {
         RouteId = route.RouteId,
         ClusterId = route.Service,
-        Match = new RouteMatch { Path = route.Path },
+        Match = new RouteMatch { Path = route.Path, Methods = route.Methods },
         AuthorizationPolicy = route.Access == RouteAccess.ApiKey ? ApiKeyAuthentication.ApiKeyPolicy : "Anonymous",
         Metadata = new Dictionary<string, string>
         {
@@ -50,6 +50,9 @@ public static class GatewayRoutes
     public static ClusterConfig ToClusterConfig(string service) => new()
     {
         ClusterId = service,
+        // Kestrel reads request headers as UTF-8; the forwarder's client sends only ASCII unless told otherwise, and a
+        // shopper's "café" in a cookie or User-Agent made every forward fail (502, a click lost). Sent as UTF-8, as read.
+        HttpClient = new HttpClientConfig { RequestHeaderEncoding = "utf-8" },
         Destinations = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal)
         {
             [service] = new() { Address = $"http://{service}" },
