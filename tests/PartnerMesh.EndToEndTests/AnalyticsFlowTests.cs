@@ -24,7 +24,8 @@ public sealed class AnalyticsFlowTests(SystemFixture system)
         await EnableAbandonedCartOffersAsync(admin, run);
 
         var now = DateTimeOffset.UtcNow;
-        // The cart's last activity two hours ago: past the default one-hour idle time, so the next sweep abandons it.
+        // The first session's events are dated two hours ago, but the cart is idle only from when analytics received
+        // them: it is abandoned once the system's idle time (three seconds here, SystemFixture) has really passed.
         var events = new JsonArray(
             Event("page_view", now.AddHours(-2), campaign, session: $"s-{run}"),
             Event("add_to_cart", now.AddHours(-2), campaign, session: $"s-{run}", cart: $"cart-{run}", amount: 30m, customer: customer),

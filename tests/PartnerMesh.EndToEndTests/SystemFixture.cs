@@ -83,8 +83,10 @@ public sealed class SystemFixture : IAsyncLifetime
             }));
         }
 
-        // Carts are checked for abandonment every second instead of every 30: the abandoned-cart flow is then seconds long.
+        // A cart idle for three seconds (not an hour) is abandoned, checked every second (not every 30): the abandoned-cart
+        // flow is then seconds long. Idleness runs on analytics' own clock, so a test cannot back-date it instead.
         builder.CreateResourceBuilder<ProjectResource>("analytics-api")
+            .WithEnvironment("Analytics__CartAbandonment__IdleTime", "00:00:03")
             .WithEnvironment("Analytics__CartAbandonment__SweepInterval", "00:00:01");
 
         App = await builder.BuildAsync(ct);
