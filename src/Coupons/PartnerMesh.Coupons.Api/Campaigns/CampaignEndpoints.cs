@@ -18,7 +18,7 @@ public static class CampaignEndpoints
     {
         var group = app.MapGroup("/api/coupons").WithTags("Campaigns").RequireAuthorization(PartnerMeshPolicies.Admin);
 
-        group.MapPost("/campaigns", CreateCampaign).WithName(nameof(CreateCampaign));
+        group.MapPost("/campaigns", CreateCampaign).WithName(nameof(CreateCampaign)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/campaigns", ListCampaigns).WithName(nameof(ListCampaigns));
         group.MapGet("/campaigns/{id:guid}", GetCampaign).WithName(nameof(GetCampaign));
         group.MapGet("/campaigns/{id:guid}/stats", GetCampaignStats).WithName(nameof(GetCampaignStats));
