@@ -89,6 +89,11 @@ public sealed class SystemFixture : IAsyncLifetime
             .WithEnvironment("Analytics__CartAbandonment__IdleTime", "00:00:03")
             .WithEnvironment("Analytics__CartAbandonment__SweepInterval", "00:00:01");
 
+        // Partners' survey insights publish only ended weeks by default (no differencing over time); the flows here read
+        // the current week, so they opt in to live weeks (the default is tested in the surveys' functional tests).
+        builder.CreateResourceBuilder<ProjectResource>("surveys-api")
+            .WithEnvironment("Surveys__PartnerInsightsEndedWeeksOnly", "false");
+
         App = await builder.BuildAsync(ct);
         await App.StartAsync(ct);
         foreach (var service in Services.Append(SecondCouponsInstance))

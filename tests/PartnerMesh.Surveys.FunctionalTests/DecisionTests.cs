@@ -62,8 +62,8 @@ public sealed class DecisionTests(SurveysApiFactory factory) : IClassFixture<Sur
         Assert.NotNull(otherSurvey["retryAfter"]);
         Assert.Equal("global-cooldown", afterOffer["reason"]!.GetValue<string>());
         // Refused by the shared record, the survey's own record stays as it was: the visitor was not shown it.
-        var records = await factory.Services.GetRequiredService<Api.Decisions.FrequencyRecord>().ReadAsync([exitIntentId], offered);
-        Assert.Equal(Api.Decisions.FrequencyState.None, records.Single());
+        var records = await factory.Services.GetRequiredService<Api.Decisions.FrequencyRecord>().ReadAsync([exitIntentId], new Api.Decisions.Shopper(offered));
+        Assert.Equal(Api.Decisions.FrequencyState.None, records.Surveys.Single());
     }
 
     [Fact]

@@ -51,8 +51,8 @@ public sealed class EmailLinkContactTests(SurveysApiFactory factory) : IClassFix
         var refused = await _client.DecideAsync(decision);
         Assert.False(refused["show"]!.GetValue<bool>());
         Assert.Equal("global-cooldown", refused["reason"]!.GetValue<string>());
-        var records = await factory.Services.GetRequiredService<Api.Decisions.FrequencyRecord>().ReadAsync([exitIntentId], decision["visitorId"]!.GetValue<string>());
-        Assert.Equal(Api.Decisions.FrequencyState.None, records.Single());
+        var records = await factory.Services.GetRequiredService<Api.Decisions.FrequencyRecord>().ReadAsync([exitIntentId], new Api.Decisions.Shopper(decision["visitorId"]!.GetValue<string>(), customer));
+        Assert.Equal(Api.Decisions.FrequencyState.None, records.Surveys.Single());
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace PartnerMesh.Surveys.FunctionalTests;
 
-public sealed class InsightsTests(EndedWeeksSurveysApiFactory factory) : IClassFixture<EndedWeeksSurveysApiFactory>, IDisposable
+public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<SurveysApiFactory>, IDisposable
 {
     private readonly SurveysClient _client = new(factory);
 
@@ -220,7 +220,7 @@ public sealed class InsightsTests(EndedWeeksSurveysApiFactory factory) : IClassF
     }
 
     [Fact]
-    public async Task PartnerInsights_PublishOnlyEndedWeeks_SoOneMoreResponseChangesNothing()
+    public async Task PartnerInsights_ByDefault_PublishOnlyEndedWeeks_SoOneMoreResponseChangesNothing()
     {
         var partner = Guid.NewGuid();
         var id = (await _client.CreateSurveyAsync(DecisionTests.Targeted(partner)))["id"]!.GetValue<Guid>();
@@ -234,8 +234,13 @@ public sealed class InsightsTests(EndedWeeksSurveysApiFactory factory) : IClassF
         var before = await PartnerReportAsync(portal, week, week.AddDays(6), id);
         await RespondAsync(id, partner, "order", 0, null);
         var after = await PartnerReportAsync(portal, week, week.AddDays(6), id);
+        // Nor does any other range over the filling week, wider or narrower.
+        var wider = await PartnerReportAsync(portal, week.AddDays(-7), week.AddDays(13), id);
+        var oneDay = await PartnerReportAsync(portal, DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime), DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime), id);
 
         Assert.Empty(before["cells"]!.AsArray());
+        Assert.Empty(wider["cells"]!.AsArray());
+        Assert.Empty(oneDay["cells"]!.AsArray());
         Assert.Equal(0, before["totals"]!["responses"]!.GetValue<int>());
         Assert.Equal(week.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), before["publishedThrough"]!.GetValue<string>());
         Assert.Equal(before.ToJsonString(), after.ToJsonString());
@@ -269,17 +274,62 @@ public sealed class InsightsTests(EndedWeeksSurveysApiFactory factory) : IClassF
         await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
     }
 
-    private static async Task<JsonObject> PartnerReportAsync(HttpClient portal, DateOnly from, DateOnly to, Guid surveyId, string? by = null)
+    internal static async Task<JsonObject> PartnerReportAsync(HttpClient portal, DateOnly from, DateOnly to, Guid surveyId, string? by = null)
     {
         var url = $"/api/surveys/partner-insights?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}&surveyId={surveyId}" + (by is null ? "" : $"&by={by}");
         return await (await portal.GetAsync(url, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
     }
 
-    private static DateOnly WeekStart(DateTimeOffset at)
+    internal static DateOnly WeekStart(DateTimeOffset at)
     {
         var day = DateOnly.FromDateTime(at.UtcDateTime);
         return day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
     }
 
     public void Dispose() => _client.Dispose();
+}
+
+/// <summary>A program that turned <c>Surveys:PartnerInsightsEndedWeeksOnly</c> off: the filling week, at the documented price.</summary>
+public sealed class LiveWeekPartnerInsightsTests(LiveWeeksSurveysApiFactory factory) : IClassFixture<LiveWeeksSurveysApiFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task PartnerInsights_WithEndedWeeksOnlyOff_ShowTheCurrentWeekAsItFills()
+    {
+        using var client = new SurveysClient(factory);
+        var partner = Guid.NewGuid();
+        var id = (await client.CreateSurveyAsync(DecisionTests.Targeted(partner)))["id"]!.GetValue<Guid>();
+        var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+        var week = InsightsTests.WeekStart(factory.Clock.GetUtcNow());
+        using var portal = factory.CreatePartnerClient(partner);
+        for (var index = 0; index < 5; index++)
+        {
+            await RespondAsync(client, id, partner, 9);
+        }
+
+        var five = await InsightsTests.PartnerReportAsync(portal, week, week.AddDays(6), id);
+        await RespondAsync(client, id, partner, 0);
+        var six = await InsightsTests.PartnerReportAsync(portal, week, week.AddDays(6), id);
+
+        Assert.Equal(today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), five["publishedThrough"]!.GetValue<string>());
+        Assert.Equal((5, 0), Figures(five));
+        Assert.Equal((6, 1), Figures(six));
+    }
+
+    private static (int Responses, int Detractors) Figures(JsonObject report)
+    {
+        var cell = Assert.Single(report["cells"]!.AsArray())!;
+        return (cell["responses"]!.GetValue<int>(), cell["nps"]!["detractors"]!.GetValue<int>());
+    }
+
+    private static async Task RespondAsync(SurveysClient client, Guid surveyId, Guid partner, int score)
+    {
+        var response = await client.Storefront.PostAsJsonAsync("/api/surveys/responses", new JsonObject
+        {
+            ["surveyId"] = surveyId, ["visitorId"] = SurveysClient.NewVisitor(), ["partnerId"] = partner, ["touchpoint"] = "order",
+            ["answers"] = SurveysClient.Nps(score),
+        }, Ct);
+        await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+    }
 }

@@ -78,12 +78,12 @@ public sealed class SmallInsightsSurveysApiFactory : SurveysApiFactory
     }
 }
 
-/// <summary>Partners see ended weeks only (<c>Surveys:PartnerInsightsEndedWeeksOnly</c>).</summary>
-public sealed class EndedWeeksSurveysApiFactory : SurveysApiFactory
+/// <summary>Partners see the current week as it fills (<c>Surveys:PartnerInsightsEndedWeeksOnly</c> turned off, a program's choice).</summary>
+public sealed class LiveWeeksSurveysApiFactory : SurveysApiFactory
 {
     protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
     {
         base.ConfigureTestSettings(settings);
-        settings["Surveys:PartnerInsightsEndedWeeksOnly"] = "true";
+        settings["Surveys:PartnerInsightsEndedWeeksOnly"] = "false";
     }
 }

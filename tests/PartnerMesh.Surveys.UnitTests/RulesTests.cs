@@ -45,6 +45,34 @@ public sealed class RulesTests
     }
 
     [Fact]
+    public void FrequencyStates_OfOneShoppersIdentities_MergeToTheLatestShowing_SubmittedIfAnyIs()
+    {
+        var earlier = new FrequencyState(Now.AddHours(-2), true);
+        var later = new FrequencyState(Now, false);
+
+        Assert.Equal(new FrequencyState(Now, true), FrequencyState.Merge(earlier, later));
+        Assert.Equal(new FrequencyState(Now, true), FrequencyState.Merge(later, earlier));
+        Assert.Equal(later, FrequencyState.Merge(FrequencyState.None, later));
+        Assert.Equal(FrequencyState.None, FrequencyState.Merge(FrequencyState.None, FrequencyState.None));
+    }
+
+    [Fact]
+    public void ShopperIdentities_VisitorAsBefore_CustomerAndEmailInTheirOwnSpaces_EmailFoldedAndHashed()
+    {
+        var shopper = new Shopper("customer:x", " c-1 ", "  Jos\u00e9@Example.com");
+        var sameEmail = new Shopper("v-2", Email: "jose\u0301@example.COM");
+
+        var identities = shopper.Identities();
+
+        Assert.Equal([("", "customer:x"), ("customer:", "c-1")], identities.Take(2));
+        Assert.Equal("email:", identities[2].Space);
+        Assert.Equal(64, identities[2].Id.Length);
+        Assert.Equal(identities[2], sameEmail.Identities()[1]);
+        Assert.NotEqual(FrequencyRecord.Key(Guid.Empty, identities[0]), FrequencyRecord.Key(Guid.Empty, identities[1]));
+        Assert.Single(new Shopper("v", "  ", "").Identities());
+    }
+
+    [Fact]
     public void Answers_ChoiceWithOther_NeedsItsText()
     {
         IReadOnlyList<Question> questions = [ReasonCodes.DefaultExitIntentQuestion()];

@@ -23,11 +23,11 @@ public sealed class SurveysOptions
 
     /// <summary>
     /// Partners see ended weeks only (UTC, an hour after the week's end): a published cell then never changes, so reading a
-    /// filling week before and after one more response cannot reveal that response. Off by default: partners see the
-    /// current week as it fills (cells under k suppressed), which a program that cares more about that timing difference
-    /// than about fresh figures turns on (docs/surveys.md, "Partners").
+    /// filling week before and after one more response cannot reveal that response. On by default; a program that accepts
+    /// that two reads of the current week, one response apart, show how that response moved the cell, and wants fresher
+    /// figures, turns it off (docs/surveys.md, "Partner insights").
     /// </summary>
-    public bool PartnerInsightsEndedWeeksOnly { get; set; }
+    public bool PartnerInsightsEndedWeeksOnly { get; set; } = true;
 
     /// <summary>The safety-net poll of the survey definitions, behind the Redis notification.</summary>
     public TimeSpan CatalogPollInterval { get; set; } = TimeSpan.FromSeconds(5);

@@ -16,7 +16,8 @@ namespace PartnerMesh.Surveys.Api.Decisions;
 
 /// <summary>
 /// The "which survey now" decision. Definitions come from the in-memory catalog; the only store reads are the frequency
-/// records in Redis (the survey's own, then the shared recontact record). A "show" commits the impression and its
+/// records in Redis (the survey's own and the shopper's last contact, under every identity the request presents, then the
+/// shared recontact record). A "show" commits the impression and its
 /// <see cref="SurveyShown"/> event together before answering (<see cref="ImpressionWriter"/>, a group commit). Without
 /// Redis nothing is shown: showing blind could break the frequency promises. A decision under an <c>Idempotency-Key</c>
 /// takes <see cref="DecideOnceAsync"/> instead, the only path that touches the database before deciding.
@@ -111,8 +112,9 @@ public sealed partial class DecisionService(
     }
 
     /// <summary>
-    /// The survey to show and its showing (not yet stored), or why nothing is shown. Reads the frequency records and
-    /// claims them (the survey's own, then the shared contact record) in Redis.
+    /// The survey to show and its showing (not yet stored), or why nothing is shown. Reads the shopper's frequency records
+    /// under every identity the request presents and claims them (the survey's own and the last contact, then the shared
+    /// contact record) in Redis.
     /// </summary>
     private async Task<Choice> ChooseAsync(DecisionRequest request, DateTimeOffset now, string? idempotencyKey = null, string? fingerprint = null)
     {
@@ -123,28 +125,40 @@ public sealed partial class DecisionService(
         }
 
         var visitorId = request.VisitorId!;
+        var shopper = new Shopper(visitorId, request.CustomerId, request.Email);
         LiveSurvey? chosen = null;
         var chosenState = FrequencyState.None;
         try
         {
-            var states = await frequency.ReadAsync([.. candidates.Select(live => live.Id)], visitorId);
+            var records = await frequency.ReadAsync([.. candidates.Select(live => live.Id)], shopper);
             for (var index = 0; index < candidates.Count && chosen is null; index++)
             {
-                if (FrequencyRule.Allows(candidates[index].Survey, states[index], now))
+                if (FrequencyRule.Allows(candidates[index].Survey, records.Surveys[index], now))
                 {
                     chosen = candidates[index];
-                    chosenState = states[index];
+                    chosenState = records.Surveys[index];
                 }
             }
 
             if (chosen is null)
             {
+                await LinkAsync(records, shopper);
                 return new Choice(Nothing(DecisionReasons.Frequency));
             }
 
-            // The survey's own record first (compare and set: a racing decision for this visitor loses here), then the
-            // shared contact record; if that refuses, the survey's record goes back to what it was.
-            if (!await frequency.TryRecordShownAsync(chosen.Id, visitorId, chosenState, now))
+            // The shopper's last contact as surveys knows it, under any of their identities: the shared record below keys
+            // only the identities each claim presented, so it cannot tell that a new visitor id with a known customer id
+            // or email is a shopper it saw under another visitor id.
+            if (records.LastContact.LastShownAt is { } contactedAt && now - contactedAt < frequency.GlobalCooldown)
+            {
+                await LinkAsync(records, shopper);
+                return new Choice(Nothing(DecisionReasons.GlobalCooldown, contactedAt + frequency.GlobalCooldown));
+            }
+
+            // The survey's own record and the last contact first (compare and set over every identity: a racing decision
+            // for this shopper loses here), then the shared contact record; if that refuses, the survey's record goes
+            // back to what it was and the last contact becomes the contact that refused.
+            if (!await frequency.TryRecordShownAsync(chosen.Id, shopper, chosenState, now, records.LastContact))
             {
                 return new Choice(Nothing(DecisionReasons.Frequency));
             }
@@ -152,7 +166,7 @@ public sealed partial class DecisionService(
             var claim = await contacts.TryClaimAsync(new ContactSubject(visitorId, request.CustomerId, request.Email), ContactChannel);
             if (!claim.Granted)
             {
-                await frequency.RevertShownAsync(chosen.Id, visitorId, chosenState, now);
+                await frequency.RevertShownAsync(chosen.Id, shopper, chosenState, now, records.LastContact, claim.LastContactAt);
                 return new Choice(Nothing(DecisionReasons.GlobalCooldown, claim.RetryAfter));
             }
         }
@@ -186,6 +200,10 @@ public sealed partial class DecisionService(
             RequestHash = fingerprint,
         });
     }
+
+    /// <summary>A refusal that read an identity not yet linked to the shopper's others links it: only a write when one lags.</summary>
+    private Task LinkAsync(ShopperRecords records, Shopper shopper) =>
+        records.Unlinked.Count == 0 ? Task.CompletedTask : frequency.LinkAsync(records.Unlinked, shopper);
 
     /// <summary>The decision that stored <paramref name="earlier"/> again: its survey as that showing showed it.</summary>
     private async Task<DecisionResponse> ReplayAsync(Impression earlier, SurveysDbContext db, CancellationToken cancellationToken)

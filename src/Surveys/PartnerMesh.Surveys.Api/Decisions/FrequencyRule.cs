@@ -7,6 +7,10 @@ public readonly record struct FrequencyState(DateTimeOffset? LastShownAt, bool S
 {
     public static readonly FrequencyState None = new(null, false);
 
+    /// <summary>One shopper's state from two of their identities' records: the later showing, submitted if either is.</summary>
+    public static FrequencyState Merge(FrequencyState left, FrequencyState right) =>
+        new(left.LastShownAt is { } a && (right.LastShownAt is not { } b || a >= b) ? a : right.LastShownAt, left.Submitted || right.Submitted);
+
     public string Serialize() => $"{LastShownAt?.ToUnixTimeMilliseconds() ?? 0}|{(Submitted ? 1 : 0)}";
 
     public static FrequencyState Parse(string? value)

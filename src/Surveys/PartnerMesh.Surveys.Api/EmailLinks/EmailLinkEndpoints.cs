@@ -149,6 +149,7 @@ public static partial class EmailLinkEndpoints
         // frequency for this shopper), before the shared contact slot is claimed: a refused link records nothing.
         var now = Clock.Now(timeProvider);
         var visitorId = VisitorOf(request);
+        var shopper = new Shopper(visitorId, request.CustomerId, request.Email);
         var target = new DecisionRequest
         {
             VisitorId = visitorId, CustomerId = request.CustomerId, Trigger = Triggers.PostPurchase, Touchpoint = Touchpoints.Email,
@@ -166,7 +167,7 @@ public static partial class EmailLinkEndpoints
         ContactClaim claim;
         try
         {
-            if (await RecordShownAsync(frequency, survey, visitorId, now) is not { } recorded)
+            if (await RecordShownAsync(frequency, survey, shopper, now) is not { } recorded)
             {
                 // A parallel issue of this very order may have taken the record: then its link is the answer.
                 return await ExistingAsync(db, id, request.OrderId!, cancellationToken) is { } raced
@@ -178,7 +179,7 @@ public static partial class EmailLinkEndpoints
             claim = await contacts.TryClaimAsync(ContactSubjectOf(request), ContactChannel, contactId: ContactIdOf(survey.Id, request.OrderId!));
             if (!claim.Granted)
             {
-                await frequency.RevertShownAsync(survey.Id, visitorId, previous, now);
+                await frequency.RevertShownAsync(survey.Id, shopper, previous, now);
             }
         }
         catch (Exception exception) when (RedisOutage.IsUnavailable(exception))
@@ -240,7 +241,7 @@ public static partial class EmailLinkEndpoints
         catch (Exception exception) when (exception is DbUpdateException or Npgsql.NpgsqlException or TimeoutException)
         {
             // Nothing was shown: give the survey's record back so that a retry of this order is not refused as "once" shown.
-            await RevertQuietlyAsync(frequency, survey.Id, visitorId, previous, now);
+            await RevertQuietlyAsync(frequency, survey.Id, shopper, previous, now);
             throw;
         }
 
@@ -319,20 +320,27 @@ public static partial class EmailLinkEndpoints
     public static string VisitorOf(IssueEmailLinkRequest request) => request.VisitorId ?? request.CustomerId ?? $"order:{request.OrderId}";
 
     /// <summary>
-    /// Records the showing in the survey's frequency record if its rule allows one: the state it replaced, or null when
-    /// the rule refuses. A compare and set that lost to a parallel issue is read and decided again.
+    /// Records the showing in the survey's frequency record (under every identity of the shopper) if its rule allows one:
+    /// the state it replaced, or null when the rule refuses. A compare and set that lost to a parallel issue is read and
+    /// decided again.
     /// </summary>
-    private static async Task<FrequencyState?> RecordShownAsync(FrequencyRecord frequency, Survey survey, string visitorId, DateTimeOffset now)
+    private static async Task<FrequencyState?> RecordShownAsync(FrequencyRecord frequency, Survey survey, Shopper shopper, DateTimeOffset now)
     {
         for (var attempt = 0; attempt < 16; attempt++)
         {
-            var state = (await frequency.ReadAsync([survey.Id], visitorId))[0];
+            var records = await frequency.ReadAsync([survey.Id], shopper);
+            var state = records.Surveys[0];
             if (!FrequencyRule.Allows(survey, state, now))
             {
+                if (records.Unlinked.Contains(survey.Id))
+                {
+                    await frequency.LinkAsync([survey.Id], shopper);
+                }
+
                 return null;
             }
 
-            if (await frequency.TryRecordShownAsync(survey.Id, visitorId, state, now))
+            if (await frequency.TryRecordShownAsync(survey.Id, shopper, state, now))
             {
                 return state;
             }
@@ -341,11 +349,11 @@ public static partial class EmailLinkEndpoints
         return null;
     }
 
-    private static async Task RevertQuietlyAsync(FrequencyRecord frequency, Guid surveyId, string visitorId, FrequencyState previous, DateTimeOffset now)
+    private static async Task RevertQuietlyAsync(FrequencyRecord frequency, Guid surveyId, Shopper shopper, FrequencyState previous, DateTimeOffset now)
     {
         try
         {
-            await frequency.RevertShownAsync(surveyId, visitorId, previous, now);
+            await frequency.RevertShownAsync(surveyId, shopper, previous, now);
         }
         catch (Exception exception) when (RedisOutage.IsUnavailable(exception))
         {

@@ -30,7 +30,7 @@ public static class InsightsEndpoints
             .WithSummary("The filtered responses as CSV").Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesValidationProblem();
 
         app.MapGet("/api/surveys/partner-insights", GetPartnerInsights).WithName(nameof(GetPartnerInsights)).WithTags("Insights")
-            .WithSummary("A partner's own aggregates: whole ISO weeks per survey (ended ones only, if so configured), groups under k suppressed, never free text")
+            .WithSummary("A partner's own aggregates: whole ISO weeks per survey (ended ones only, unless configured otherwise), groups under k suppressed, never free text")
             .RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
@@ -139,9 +139,9 @@ public static class InsightsEndpoints
             return TypedResults.ValidationProblem(problems);
         }
 
-        // With PartnerInsightsEndedWeeksOnly, ended weeks only (UTC): a published cell never changes afterwards, so reading a
-        // filling week before and after one more response cannot reveal that response. The delay lets writes stamped just
-        // before the week's end commit first. Otherwise everything up to today.
+        // Ended weeks only (UTC, PartnerInsightsEndedWeeksOnly, the default): a published cell never changes afterwards, so
+        // reading a filling week before and after one more response cannot reveal that response. The delay lets writes
+        // stamped just before the week's end commit first. Turned off, everything up to today.
         var now = timeProvider.GetUtcNow();
         var lastEnded = options.Value.PartnerInsightsEndedWeeksOnly
             ? Intervals.Start(now - PartnerPublicationDelay, Intervals.Week).AddDays(-1)

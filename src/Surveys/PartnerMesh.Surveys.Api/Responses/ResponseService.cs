@@ -154,7 +154,7 @@ public sealed class ResponseService(
 
         try
         {
-            await frequency.RecordSubmittedAsync(surveyId, context.VisitorId, now);
+            await frequency.RecordSubmittedAsync(surveyId, new Shopper(context.VisitorId, context.CustomerId), now);
         }
         catch (Exception exception) when (RedisOutage.IsUnavailable(exception))
         {
