@@ -85,6 +85,23 @@ public sealed class ContactFrequencyRecordTests
     }
 
     [Fact]
+    public async Task RefusedClaim_LinksTheSubjectsOtherIdentities_ToTheLatestContact()
+    {
+        var (host, record, clock) = await StartAsync();
+        using var _h = host;
+        var (visitor, customer) = (Unique("v"), Unique("c"));
+        Assert.True((await record.TryClaimAsync(new ContactSubject(VisitorId: visitor), "coupon-offer")).Granted);
+        clock.Advance(TimeSpan.FromHours(1));
+
+        var refused = await record.TryClaimAsync(new ContactSubject(VisitorId: visitor, CustomerId: customer), "survey");
+        var sameCustomerOnAnotherVisitor = await record.TryClaimAsync(new ContactSubject(VisitorId: Unique("v"), CustomerId: customer), "survey");
+
+        Assert.False(refused.Granted);
+        Assert.False(sameCustomerOnAnotherVisitor.Granted);
+        Assert.Equal(("coupon-offer", clock.GetUtcNow() - TimeSpan.FromHours(1)), (sameCustomerOnAnotherVisitor.LastChannel, sameCustomerOnAnotherVisitor.LastContactAt));
+    }
+
+    [Fact]
     public async Task CallerCooldown_OverridesTheGlobalOne()
     {
         var (host, record, clock) = await StartAsync();

@@ -21,12 +21,16 @@ public sealed class ContactFrequencyRecord(RedisConnection redis, TimeProvider t
 
     // KEYS: the subject's identity keys. ARGV: now (unix ms), cooldown (ms), retention (ms), "now|channel|contactId",
     // "|contactId" (or "" without one). Returns {granted (1/0), the latest recorded "unixMs|channel|contactId" or ""}.
+    // Within the cooldown the latest contact is copied to the subject's other identities, so they are linked: a new
+    // visitor id that presents the same customer id or email later is the same shopper, even after a refusal.
     private const string ClaimScript = """
         local now = tonumber(ARGV[1])
         local latest = nil
         local latestValue = ''
-        for _, key in ipairs(KEYS) do
+        local values = {}
+        for i, key in ipairs(KEYS) do
           local value = redis.call('GET', key)
+          values[i] = value
           if value then
             local at = tonumber(string.match(value, '^(%d+)'))
             if at and (latest == nil or at > latest) then
@@ -36,6 +40,11 @@ public sealed class ContactFrequencyRecord(RedisConnection redis, TimeProvider t
           end
         end
         if latest ~= nil and now - latest < tonumber(ARGV[2]) then
+          for i, key in ipairs(KEYS) do
+            if values[i] ~= latestValue then
+              redis.call('SET', key, latestValue, 'PX', ARGV[3])
+            end
+          end
           if ARGV[5] ~= '' and string.sub(latestValue, -string.len(ARGV[5])) == ARGV[5] then
             return {1, latestValue}
           end
