@@ -52,6 +52,27 @@ public class ClickCaptureTests(AttributionApiFactory factory) : IClassFixture<At
     }
 
     [Fact]
+    public async Task CollapsedRepeatWithAPaidClickId_CarriesItToTheKeptClick_SoTheNoPaidSearchPolicyHolds()
+    {
+        var program = await _admin.CreateProgramAsync(new { noPaidSearch = true });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var code = (await _admin.CreateLinkAsync(partner.Id)).Code;
+        var visitor = NewVisitor();
+        var first = await _shopper.ClickAsVisitorAsync(code, visitor);
+
+        var repeat = await _shopper.ClickAsVisitorAsync(code, visitor, "?gclid=PAID&msclkid=M-1");
+        var conversion = await _storefront.ConvertAsync(Order(100m, repeat));
+
+        Assert.Equal(first, repeat);
+        var summary = await _admin.GetFromJsonAsync<ClickSummaryResponse>($"/api/attribution/partners/{partner.Id}/clicks/summary", Ct);
+        Assert.Equal((1L, 1L, 1L), (summary!.Clicks, summary.DuplicateClicks, summary.PaidClicks));
+        var kept = await factory.QueryDbAsync(db => db.Clicks.SingleAsync(c => c.Id == first, Ct));
+        Assert.Equal(("PAID", "M-1"), (kept.Gclid, kept.Msclkid));
+        var entry = await factory.QueryDbAsync(db => db.Commissions.SingleAsync(c => c.OrderId == conversion.OrderId, Ct));
+        Assert.Equal(("held", "paid-search-policy"), (entry.Status, entry.HoldReasons));
+    }
+
+    [Fact]
     public async Task Redirect_SameVisitorAgainWithinTheWindow_CollapsesIntoOneClick()
     {
         var partner = await _admin.CreatePartnerAsync();

@@ -165,6 +165,56 @@ public class CommissionLifecycleTests(AttributionApiFactory factory) : IClassFix
         await (await _admin.GetAsync($"/api/attribution/payouts/{Guid.NewGuid()}/export", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Theory]
+    [InlineData("a\tb")]
+    [InlineData("kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk")]
+    public async Task PayoutBatch_MalformedIdempotencyKey_Returns400AndPaysNothing(string key)
+    {
+        var (partnerId, _) = await SaleAsync(100m);
+        await _admin.PostAsync("/api/attribution/commissions/approve-due", null, Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/attribution/payouts");
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+
+        var problem = await (await _admin.SendAsync(request, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("Idempotency-Key", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+        Assert.Equal(CommissionStatus.Approved, Assert.Single(await EntriesAsync(partnerId)).Status);
+    }
+
+    [Fact]
+    public async Task FastConversionSwitchedOff_NeverHolds_EvenAnOrderDatedBeforeItsClick()
+    {
+        var program = await _admin.CreateProgramAsync(new { holdDays = 0, minSecondsToConversion = 0 });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(partner.Id)).Code);
+
+        // Two minutes before the click: inside the accepted clock skew, so the click still credits.
+        var conversion = await _storefront.ConvertAsync(Order(100m, click) with { OrderedAt = DateTimeOffset.UtcNow.AddSeconds(-120) });
+
+        Assert.Equal((partner.Id, "last-click"), (conversion.PartnerId, conversion.Reason));
+        var entry = Assert.Single(await EntriesAsync(partner.Id));
+        Assert.Equal((CommissionStatus.Pending, (string?)null), (entry.Status, entry.HoldReasons));
+    }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(90, false)]
+    public async Task OrderDatedBeforeItsClick_IsJudgedByWhenWeReceivedIt(int clickAgeSeconds, bool fast)
+    {
+        var program = await _admin.CreateProgramAsync(new { holdDays = 0, minSecondsToConversion = 30 });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(partner.Id)).Code);
+        var clickedAt = DateTimeOffset.UtcNow.AddSeconds(-clickAgeSeconds);
+        await factory.QueryDbAsync(db => db.Clicks.Where(c => c.Id == click).ExecuteUpdateAsync(s => s.SetProperty(c => c.OccurredAt, clickedAt), Ct));
+
+        // The storefront's clock is a minute behind ours: the order looks placed before the click.
+        var conversion = await _storefront.ConvertAsync(Order(100m, click) with { OrderedAt = clickedAt.AddSeconds(-60) });
+
+        Assert.Equal(partner.Id, conversion.PartnerId);
+        var entry = Assert.Single(await EntriesAsync(partner.Id));
+        Assert.Equal(fast ? (CommissionStatus.Held, FraudRules.FastConversion) : (CommissionStatus.Pending, null), (entry.Status, entry.HoldReasons));
+    }
+
     [Fact]
     public async Task HoldPeriod_KeepsCommissionsPendingUntilItElapses()
     {

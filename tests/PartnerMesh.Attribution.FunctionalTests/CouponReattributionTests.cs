@@ -118,6 +118,23 @@ public class CouponReattributionTests(AttributionApiFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task LateCodeSignal_OfAnotherProgramsPartner_LeavesTheOrder()
+    {
+        var program = await _admin.CreateProgramAsync();
+        var clicker = await _admin.CreateProgramPartnerAsync(program.Id);
+        var outsider = await _admin.CreateProgramPartnerAsync((await _admin.CreateProgramAsync()).Id);
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(clicker.Id)).Code);
+        var order = await _storefront.ConvertAsync(Order(50m, click));
+
+        await factory.PublishAsync(Redeemed(order.OrderId, outsider.Id, trafficPartnerId: clicker.Id));
+        await WaitForSignalAsync(order.OrderId);
+
+        var current = await (await _storefront.GetAsync($"/api/attribution/conversions/{order.OrderId}", Ct)).ShouldBeAsync<ConversionResponse>(HttpStatusCode.OK);
+        Assert.Equal((clicker.Id, program.Id), (current.PartnerId, current.ProgramId));
+        Assert.Empty(await factory.OutboxEventsAsync<ConversionReattributed>(e => e.OrderId == order.OrderId));
+    }
+
+    [Fact]
     public async Task SignalNamingTheTrafficPartner_IsNotACodeClaim_AndChangesNothing()
     {
         var program = await _admin.CreateProgramAsync();

@@ -129,6 +129,21 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
     }
 
     [Fact]
+    public async Task CouponCode_OfAnotherProgramsPartner_NeverTakesTheOrder()
+    {
+        var program = await _admin.CreateProgramAsync();
+        var clicker = await _admin.CreateProgramPartnerAsync(program.Id);
+        var outsider = await _admin.CreateProgramPartnerAsync((await _admin.CreateProgramAsync()).Id);
+        var code = (await _admin.CreateLinkAsync(outsider.Id)).Code;
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(clicker.Id)).Code);
+
+        var conversion = await _storefront.ConvertAsync(Order(100m, click) with { ProgramId = program.Id, CouponCode = code });
+
+        Assert.Equal((clicker.Id, "last-click", program.Id), (conversion.PartnerId, conversion.Reason, conversion.ProgramId));
+        Assert.False(await factory.QueryDbAsync(db => db.Commissions.AnyAsync(c => c.PartnerId == outsider.Id, Ct)));
+    }
+
+    [Fact]
     public async Task CouponRedeemedSignal_FromCoupons_CreditsTheCodePartner()
     {
         var program = await _admin.CreateProgramAsync();
@@ -434,8 +449,8 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
         var value = await _admin.GetFromJsonAsync<AmbassadorValue>($"/api/attribution/programs/{program.Id}/ambassador-value", Ct);
 
         Assert.Equal(("ambassador", created.Code), (created.Partner.Kind, again.Code));
-        Assert.Equal((1, 1, 2L, 36.20m, 1m, 2m, 18.10m, 36.20m),
-            (value!.Ambassadors, value.Sharers, value.Visits, value.Revenue, value.ShareRate, value.VisitsPerShare, value.RevenuePerVisit, value.ProjectedValue));
+        Assert.Equal((1, 1, 2L, 1m, 2m), (value!.Ambassadors, value.Sharers, value.Visits, value.ShareRate, value.VisitsPerShare));
+        Assert.Equal([new AmbassadorRevenue("EUR", 36.20m, 18.10m, 36.20m)], value.Revenue);
     }
 
     [Fact]
@@ -446,8 +461,19 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
         var invalid = await _admin.PostAsJsonAsync("/api/attribution/ambassador-value/projection", new { ambassadors = -1, shareRate = 1.5 }, Ct);
 
         var projection = await response.ShouldBeAsync<AmbassadorProjectionResponse>(HttpStatusCode.OK);
-        Assert.Equal((4_000L, 46_000m, 166_520.00m), (projection.Sharers, projection.Visits, projection.ProjectedValue));
+        Assert.Equal((4_000m, 46_000m, 166_520.00m), (projection.Sharers, projection.Visits, projection.ProjectedValue));
         await invalid.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task AmbassadorProjection_SharersAreTheExactExpectedCount_TheVisitsAreComputedFrom()
+    {
+        var response = await _admin.PostAsJsonAsync("/api/attribution/ambassador-value/projection",
+            new { ambassadors = 3, shareRate = 0.5, visitsPerShare = 11.5, revenuePerVisit = 2 }, Ct);
+
+        var projection = await response.ShouldBeAsync<AmbassadorProjectionResponse>(HttpStatusCode.OK);
+        Assert.Equal((1.5m, 17.25m, 34.50m), (projection.Sharers, projection.Visits, projection.ProjectedValue));
+        Assert.Equal(projection.Sharers * projection.VisitsPerShare, projection.Visits);
     }
 }
 

@@ -142,8 +142,27 @@ public class CommissionPlanTests
     [Fact]
     public void AmbassadorValue_MeasuresTheChainFromCounts()
     {
-        var value = AmbassadorValue.Measure(ambassadors: 10, sharers: 4, visits: 46, revenue: 166.52m);
+        var value = AmbassadorValue.Measure(ambassadors: 10, sharers: 4, visits: 46, revenue: new Dictionary<string, decimal> { ["USD"] = 166.52m });
 
-        Assert.Equal((0.4m, 11.5m, 3.62m, 166.52m), (value.ShareRate, value.VisitsPerShare, value.RevenuePerVisit, value.ProjectedValue));
+        var usd = Assert.Single(value.Revenue);
+        Assert.Equal((0.4m, 11.5m, "USD", 3.62m, 166.52m), (value.ShareRate, value.VisitsPerShare, usd.Currency, usd.RevenuePerVisit, usd.ProjectedValue));
     }
+
+    [Fact]
+    public void AmbassadorValue_NeverAddsCurrencies()
+    {
+        var value = AmbassadorValue.Measure(ambassadors: 1, sharers: 1, visits: 2, revenue: new Dictionary<string, decimal> { ["JPY"] = 10_000m, ["EUR"] = 100m });
+
+        Assert.Equal([new AmbassadorRevenue("EUR", 100m, 50m, 100m), new AmbassadorRevenue("JPY", 10_000m, 5_000m, 10_000m)], value.Revenue);
+    }
+
+    [Theory]
+    [InlineData("EUR", true)]
+    [InlineData("JPY", true)]
+    [InlineData("XXX", false)]
+    [InlineData("XTS", false)]
+    [InlineData("XAU", false)]
+    [InlineData("eur", false)]
+    [InlineData("EURO", false)]
+    public void IsCurrency_RefusesCodesThatNameNoMoney(string code, bool currency) => Assert.Equal(currency, Money.IsCurrency(code));
 }

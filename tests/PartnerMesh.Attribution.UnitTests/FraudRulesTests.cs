@@ -46,6 +46,27 @@ public class FraudRulesTests
         Assert.Equal(flagged, Rules(Clean() with { ClickedAt = OrderedAt.AddSeconds(-seconds) }).Contains(FraudRules.FastConversion));
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(-120)]
+    public void FastConversion_SwitchedOff_NeverFires(int seconds) =>
+        Assert.DoesNotContain(FraudRules.FastConversion, Rules(Clean() with
+        {
+            ClickedAt = OrderedAt.AddSeconds(-seconds), ReceivedAt = OrderedAt.AddSeconds(1), Policy = FraudPolicy.Default with { MinClickToConversion = TimeSpan.Zero },
+        }));
+
+    [Theory]
+    [InlineData(5, true)]
+    [InlineData(60, false)]
+    [InlineData(null, false)]
+    public void FastConversion_OrderDatedBeforeItsClick_IsJudgedByItsReceipt(int? receivedSecondsAfterClick, bool flagged)
+    {
+        var clickedAt = OrderedAt.AddSeconds(120);
+        var check = Clean() with { ClickedAt = clickedAt, ReceivedAt = receivedSecondsAfterClick is { } seconds ? clickedAt.AddSeconds(seconds) : null };
+
+        Assert.Equal(flagged, Rules(check).Contains(FraudRules.FastConversion));
+    }
+
+    [Theory]
     [InlineData(19, false)]
     [InlineData(20, true)]
     public void ClickFlooding_AtTheThreshold(int clicks, bool flagged) =>

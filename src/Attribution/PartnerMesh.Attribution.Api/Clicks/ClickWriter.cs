@@ -122,7 +122,7 @@ public sealed partial class ClickWriter : BackgroundService
         var earlier = await EarlierClicksAsync(db, batch);
         var usedKeys = await UsedKeysAsync(db, batch);
         var outcomes = new ClickWriteResult[batch.Count];
-        var repeats = new Dictionary<Guid, int>();
+        var repeats = new Dictionary<Guid, Repeats>();
         for (var index = 0; index < batch.Count; index++)
         {
             var pending = batch[index];
@@ -136,7 +136,7 @@ public sealed partial class ClickWriter : BackgroundService
             var key = (click.LinkId, click.VisitorId!);
             if (pending.CollapsesSince is { } since && earlier.TryGetValue(key, out var first) && first.OccurredAt >= since)
             {
-                repeats[first.Id] = repeats.GetValueOrDefault(first.Id) + 1;
+                repeats[first.Id] = repeats.GetValueOrDefault(first.Id, Repeats.None).With(click);
                 outcomes[index] = new ClickWriteResult(first.Id, click.VisitorId!, Duplicate: true);
             }
             else
@@ -158,10 +158,21 @@ public sealed partial class ClickWriter : BackgroundService
         }
 
         await db.SaveChangesAsync(CancellationToken.None);
-        foreach (var (clickId, count) in repeats)
+        foreach (var (clickId, repeat) in repeats)
         {
+            // A repeat keeps its paid-traffic evidence on the kept click (ids it does not have yet), so a brand-bidding
+            // policy cannot be dodged by clicking once organically before the paid click.
+            var paid = repeat.Paid;
             await db.Clicks.Where(click => click.Id == clickId)
-                .ExecuteUpdateAsync(setters => setters.SetProperty(click => click.Duplicates, click => click.Duplicates + count), CancellationToken.None);
+                .ExecuteUpdateAsync(setters => setters
+                    .SetProperty(click => click.Duplicates, click => click.Duplicates + repeat.Count)
+                    .SetProperty(click => click.Gclid, click => click.Gclid ?? paid.Gclid)
+                    .SetProperty(click => click.Fbclid, click => click.Fbclid ?? paid.Fbclid)
+                    .SetProperty(click => click.Msclkid, click => click.Msclkid ?? paid.Msclkid)
+                    .SetProperty(click => click.Ttclid, click => click.Ttclid ?? paid.Ttclid)
+                    .SetProperty(click => click.LiFatId, click => click.LiFatId ?? paid.LiFatId)
+                    .SetProperty(click => click.Rdclid, click => click.Rdclid ?? paid.Rdclid)
+                    .SetProperty(click => click.Twclid, click => click.Twclid ?? paid.Twclid), CancellationToken.None);
         }
 
         await transaction.CommitAsync(CancellationToken.None);
@@ -229,6 +240,18 @@ public sealed partial class ClickWriter : BackgroundService
     }
 
     private readonly record struct EarlierClick(Guid Id, DateTimeOffset OccurredAt);
+
+    /// <summary>The repeats collapsed into one click in a commit: how many, and the first paid click id of each kind they carried.</summary>
+    private sealed record Repeats(int Count, PaidClickIds Paid)
+    {
+        public static readonly Repeats None = new(0, new PaidClickIds(null, null, null, null, null, null, null));
+
+        public Repeats With(Click repeat) => new(Count + 1, new PaidClickIds(
+            Paid.Gclid ?? repeat.Gclid, Paid.Fbclid ?? repeat.Fbclid, Paid.Msclkid ?? repeat.Msclkid, Paid.Ttclid ?? repeat.Ttclid,
+            Paid.LiFatId ?? repeat.LiFatId, Paid.Rdclid ?? repeat.Rdclid, Paid.Twclid ?? repeat.Twclid));
+    }
+
+    private sealed record PaidClickIds(string? Gclid, string? Fbclid, string? Msclkid, string? Ttclid, string? LiFatId, string? Rdclid, string? Twclid);
 
     private sealed class PendingClick(
         Click click, ClickRecorded recorded, string? traceParent, ActivityContext? requestContext, DateTimeOffset? collapsesSince,

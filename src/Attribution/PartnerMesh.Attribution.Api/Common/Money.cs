@@ -19,7 +19,23 @@ public static class Money
         ["CLF"] = 4, ["UYW"] = 4,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>
+    /// ISO 4217 codes that name no money a shop is paid in (no minor unit in the standard): "no currency" (XXX), the
+    /// testing code (XTS), precious metals, bond-market and other units of account. Analytics uses XXX for "unknown".
+    /// </summary>
+    private static readonly FrozenSet<string> NotMoney = new[]
+    {
+        "XXX", "XTS", "XAU", "XAG", "XPD", "XPT", "XBA", "XBB", "XBC", "XBD", "XDR", "XSU", "XUA",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
     private static readonly decimal[] Zeros = [0m, 0.0m, 0.00m, 0.000m, 0.0000m];
+
+    /// <summary>What a currency field accepts; the problem every such field answers otherwise.</summary>
+    public const string CurrencyRule = "an ISO 4217 code of 3 uppercase letters naming money (not XXX, XTS, XAU, XAG, XPD, XPT or another unit without a minor unit)";
+
+    /// <summary>Three uppercase letters, and not a code without money (<see cref="NotMoney"/>).</summary>
+    public static bool IsCurrency(string? code) =>
+        code is { Length: 3 } && code.All(char.IsAsciiLetterUpper) && !NotMoney.Contains(code);
 
     public static int MinorUnits(string currency) => MinorUnitExceptions.TryGetValue(currency, out var digits) ? digits : 2;
 

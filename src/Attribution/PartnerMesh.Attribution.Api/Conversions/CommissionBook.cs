@@ -25,13 +25,14 @@ public sealed class CommissionBook(AttributionDbContext db, AttributionMetrics m
         }
     }
 
+    /// <param name="flags">The flags raised now (each published); none for an entry whose reasons were raised before.</param>
     public void Held(Commission entry, IReadOnlyList<FraudFlag> flags, DateTimeOffset now)
     {
         db.AddIntegrationEvent(new CommissionHeld
         {
             EventId = Guid.CreateVersion7(now), OccurredAt = now, CommissionId = entry.Id, PartnerId = entry.PartnerId, ProgramId = entry.ProgramId,
             OrderId = entry.OrderId, Kind = entry.Kind, Amount = entry.Amount, Currency = entry.Currency,
-            Reasons = [.. flags.Select(flag => flag.Rule)],
+            Reasons = flags.Count > 0 ? [.. flags.Select(flag => flag.Rule)] : entry.HoldReasons?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [],
         });
         foreach (var flag in flags)
         {
@@ -41,6 +42,11 @@ public sealed class CommissionBook(AttributionDbContext db, AttributionMetrics m
 
     public void FlagRaised(Guid partnerId, FraudFlag flag, string? orderId, Guid? commissionId, Guid? clickId, DateTimeOffset now)
     {
+        if (flag.Rule == FraudRules.ForeignCurrency)
+        {
+            return; // A review hold, not a fraud signal: CommissionHeld carries it.
+        }
+
         db.AddIntegrationEvent(new FraudFlagRaised
         {
             EventId = Guid.CreateVersion7(now), OccurredAt = now, PartnerId = partnerId, Rule = flag.Rule, Detail = flag.Detail,
@@ -85,16 +91,26 @@ public sealed class CommissionBook(AttributionDbContext db, AttributionMetrics m
     /// program could each see the same remaining program budget.
     /// </summary>
     /// <returns>The locked partner, or null when it does not exist.</returns>
-    public async Task<Partner?> LockForBookingAsync(Guid partnerId, PartnerProgram? program, CancellationToken cancellationToken)
+    public async Task<Partner?> LockForBookingAsync(Guid partnerId, PartnerProgram? program, CancellationToken cancellationToken) =>
+        (await LockForBookingAsync([partnerId], program, cancellationToken)).SingleOrDefault();
+
+    /// <summary>
+    /// <see cref="LockForBookingAsync(Guid, PartnerProgram?, CancellationToken)"/> for the partners of one booking (a sale's
+    /// partner and the customer's referrer): their rows in id order, so two bookings naming the same two never wait on
+    /// each other, then the program's row.
+    /// </summary>
+    /// <returns>The locked partners that exist.</returns>
+    public async Task<List<Partner>> LockForBookingAsync(IReadOnlyCollection<Guid> partnerIds, PartnerProgram? program, CancellationToken cancellationToken)
     {
-        var partner = await db.Partners.FromSql($"SELECT * FROM partners WHERE id = {partnerId} FOR UPDATE").AsNoTracking()
-            .SingleOrDefaultAsync(cancellationToken);
-        if (partner is not null && program?.Budget is not null)
+        var ids = partnerIds.ToArray();
+        var partners = await db.Partners.FromSql($"SELECT * FROM partners WHERE id = ANY({ids}) ORDER BY id FOR UPDATE").AsNoTracking()
+            .ToListAsync(cancellationToken);
+        if (partners.Count > 0 && program?.Budget is not null)
         {
             await db.Database.ExecuteSqlAsync($"SELECT 1 FROM programs WHERE id = {program.Id} FOR UPDATE", cancellationToken);
         }
 
-        return partner;
+        return partners;
     }
 
     /// <summary>
@@ -122,28 +138,51 @@ public sealed class CommissionBook(AttributionDbContext db, AttributionMetrics m
         return (start, start.AddMonths(1));
     }
 
+    /// <summary>Whether a budget limits the partner's commission: its own, else its program's per-partner one, or the program's.</summary>
+    public static bool HasBudget(Partner partner, PartnerProgram? program) =>
+        program?.Budget is not null || (partner.Budget ?? program?.PartnerBudget) is not null;
+
+    /// <summary>
+    /// Budgets are in the program currency and there are no exchange rates, so commission in another currency (a percent
+    /// of an order in that currency) cannot be checked against a budget: the flag that holds it for a reviewer, or null
+    /// when no budget applies or the currency is the program's. (A partner without a program has no budget currency.)
+    /// </summary>
+    public static FraudFlag? BudgetUncheckable(Partner partner, PartnerProgram? program, string currency) =>
+        HasBudget(partner, program) && currency != program?.Currency
+            ? new FraudFlag(FraudRules.ForeignCurrency,
+                $"The commission is in {currency}; the budget is in {program?.Currency ?? "no currency"} and there are no exchange rates: check it against the budget.")
+            : null;
+
     /// <summary>
     /// The part of <paramref name="amount"/> the partner's and the program's budgets still allow (rejected entries free
-    /// their share). <paramref name="pending"/>: entries of the same booking not saved yet (a sale and earlier milestones).
+    /// their share), counting only commission in the program currency. <paramref name="pending"/>: entries of the same
+    /// booking not saved yet (a sale and earlier milestones). An amount in another currency is returned as it is: see
+    /// <see cref="BudgetUncheckable"/>, which holds it.
     /// </summary>
     public async Task<decimal> CapByBudgetsAsync(
         Partner partner, PartnerProgram? program, decimal amount, string currency, CancellationToken cancellationToken,
         IEnumerable<Commission>? pending = null)
     {
-        var alreadyPending = (pending ?? []).Where(entry => entry.Currency == currency).Sum(entry => entry.Amount);
-        var partnerBudget = partner.Budget ?? program?.PartnerBudget;
+        if (currency != program?.Currency)
+        {
+            return amount;
+        }
+
+        var unsaved = (pending ?? []).Where(entry => entry.Currency == currency).ToList();
+        var partnerBudget = partner.Budget ?? program.PartnerBudget;
         if (partnerBudget is not null)
         {
             var booked = await db.Commissions.Where(c => c.PartnerId == partner.Id && c.Currency == currency && c.Status != CommissionStatus.Rejected)
                 .SumAsync(c => (decimal?)c.Amount, cancellationToken) ?? 0m;
+            var alreadyPending = unsaved.Where(entry => entry.PartnerId == partner.Id).Sum(entry => entry.Amount);
             amount = CommissionCalculator.CapByBudget(amount, partnerBudget, booked + alreadyPending, currency);
         }
 
-        if (program?.Budget is not null)
+        if (program.Budget is not null)
         {
             var booked = await db.Commissions.Where(c => c.ProgramId == program.Id && c.Currency == currency && c.Status != CommissionStatus.Rejected)
                 .SumAsync(c => (decimal?)c.Amount, cancellationToken) ?? 0m;
-            amount = CommissionCalculator.CapByBudget(amount, program.Budget, booked + alreadyPending, currency);
+            amount = CommissionCalculator.CapByBudget(amount, program.Budget, booked + unsaved.Sum(entry => entry.Amount), currency);
         }
 
         return amount;

@@ -44,7 +44,8 @@ public sealed class ConversionReattribution(
         {
             return false;
         }
-        if (conversion.Attributed && program is { CouponPrecedence: false })
+        // A partner's code counts only in its own program; and codes of a program without precedence never beat a credit.
+        if ((conversion.ProgramId is { } orderProgram && orderProgram != program?.Id) || (conversion.Attributed && program is { CouponPrecedence: false }))
         {
             return false;
         }
@@ -103,11 +104,14 @@ public sealed class ConversionReattribution(
         }
     }
 
-    /// <summary>Takes back what is left of every positive entry of the order (sale and milestones alike).</summary>
+    /// <summary>
+    /// Takes back what is left of the order's sale commission. Its retention bonuses stay: they are the customer's
+    /// referrer's, whoever is credited with the sale.
+    /// </summary>
     private async Task ReverseAsync(Conversion conversion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var entries = await db.Commissions.Where(c => c.ConversionId == conversion.Id).ToListAsync(cancellationToken);
-        foreach (var original in entries.Where(entry => entry.Amount > 0 && entry.Status != CommissionStatus.Rejected))
+        foreach (var original in entries.Where(entry => entry.Amount > 0 && entry.Kind != CommissionKind.Milestone && entry.Status != CommissionStatus.Rejected))
         {
             var left = Money.Round(original.Amount + entries.Where(entry => entry.OriginalCommissionId == original.Id).Sum(entry => entry.Amount), original.Currency);
             if (left <= 0)
@@ -142,9 +146,14 @@ public sealed class ConversionReattribution(
             return (null, note);
         }
 
-        var flags = FraudRules.Evaluate(new FraudCheck(
+        IReadOnlyList<FraudFlag> flags = FraudRules.Evaluate(new FraudCheck(
             partner.Email, partner.CustomerId, conversion.CustomerEmail, conversion.CustomerId, ClickedAt: null, conversion.OrderedAt,
             ClickHasPaidClickId: false, RecentClicksFromSameSource: 0, codeLeakSuspected, program?.FraudPolicy() ?? FraudPolicy.Default));
+        if (CommissionBook.BudgetUncheckable(partner, program, quote.Currency) is { } uncheckable)
+        {
+            flags = [.. flags, uncheckable];
+        }
+
         var entry = new Commission
         {
             Id = Guid.CreateVersion7(now),

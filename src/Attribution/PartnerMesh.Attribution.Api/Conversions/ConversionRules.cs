@@ -71,10 +71,10 @@ public static partial class ConversionRules
             errors["orderId"] = [$"orderId is required: 1-{MaxOrderIdLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'."];
         }
 
-        var currencyValid = request.Currency is not null && CurrencyPattern().IsMatch(request.Currency);
+        var currencyValid = Money.IsCurrency(request.Currency);
         if (!currencyValid)
         {
-            errors["currency"] = ["currency is required: an ISO 4217 code of 3 uppercase letters."];
+            errors["currency"] = [$"currency is required: {Money.CurrencyRule}."];
         }
 
         var digits = currencyValid ? Money.MinorUnits(request.Currency!) : 2;
@@ -148,10 +148,10 @@ public static partial class ConversionRules
             errors["kind"] = ["kind must be refund or cancellation."];
         }
 
-        var currencyValid = request.Currency is not null && CurrencyPattern().IsMatch(request.Currency);
+        var currencyValid = Money.IsCurrency(request.Currency);
         if (!currencyValid)
         {
-            errors["currency"] = ["currency is required: an ISO 4217 code of 3 uppercase letters."];
+            errors["currency"] = [$"currency is required: {Money.CurrencyRule}."];
         }
 
         var digits = currencyValid ? Money.MinorUnits(request.Currency!) : 2;
@@ -167,7 +167,4 @@ public static partial class ConversionRules
 
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,100}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex OrderIdPattern();
-
-    [GeneratedRegex("^[A-Z]{3}\\z", RegexOptions.CultureInvariant)]
-    private static partial Regex CurrencyPattern();
 }

@@ -30,7 +30,8 @@ public sealed record ConversionResult(ConversionOutcome Outcome, ConversionRespo
 /// (sequential or concurrent) gets the stored result.
 /// </summary>
 public sealed class ConversionService(
-    AttributionDbContext db, CommissionBook book, TimeProvider timeProvider, IOptions<AttributionOptions> options, AttributionMetrics metrics)
+    AttributionDbContext db, CommissionBook book, RetentionMilestones retention, TimeProvider timeProvider, IOptions<AttributionOptions> options,
+    AttributionMetrics metrics)
 {
     public const string NoteAgreement = "agreement-not-accepted";
     public const string NotePartnerInactive = "partner-not-active";
@@ -97,25 +98,36 @@ public sealed class ConversionService(
             history.Add(reported);
         }
 
+        // The code partners the order names: its couponCode's, then coupons' signal's. Each counts only in its own program.
         var signal = await db.CouponSignals.AsNoTracking().SingleOrDefaultAsync(s => s.OrderId == orderId, cancellationToken);
-        var couponPartner = signal?.CodePartnerId;
+        var codePartners = new List<(Guid PartnerId, Guid? ProgramId)>();
         if (request.CouponCode is { } couponCode)
         {
             var normalized = couponCode.Trim().ToLowerInvariant();
-            couponPartner = await db.Links.AsNoTracking().Where(link => link.Code == normalized).Select(link => (Guid?)link.PartnerId)
-                .SingleOrDefaultAsync(cancellationToken) ?? couponPartner;
+            var owner = await db.Links.AsNoTracking().Where(link => link.Code == normalized)
+                .Join(db.Partners, link => link.PartnerId, partner => partner.Id, (link, partner) => new { partner.Id, partner.ProgramId })
+                .SingleOrDefaultAsync(cancellationToken);
+            if (owner is not null)
+            {
+                codePartners.Add((owner.Id, owner.ProgramId));
+            }
+        }
+
+        if (signal?.CodePartnerId is { } signalled && codePartners.All(code => code.PartnerId != signalled))
+        {
+            codePartners.Add((signalled, await db.Partners.Where(partner => partner.Id == signalled).Select(partner => partner.ProgramId).SingleOrDefaultAsync(cancellationToken)));
         }
 
         if (program is null)
         {
-            var anchorPartner = couponPartner ?? reported?.PartnerId ?? history.FirstOrDefault()?.PartnerId;
+            var anchorPartner = codePartners.Select(code => (Guid?)code.PartnerId).FirstOrDefault() ?? reported?.PartnerId ?? history.FirstOrDefault()?.PartnerId;
             var programId = anchorPartner is { } anchor
                 ? await db.Partners.Where(partner => partner.Id == anchor).Select(partner => partner.ProgramId).SingleOrDefaultAsync(cancellationToken)
                 : null;
             program = programId is { } id ? await db.Programs.AsNoTracking().SingleAsync(p => p.Id == id, cancellationToken) : null;
         }
 
-        if (program is null && Anchorless(couponPartner, reported, history) && request.CustomerId is { } returning)
+        if (program is null && codePartners.Count == 0 && reported is null && history.Count == 0 && request.CustomerId is { } returning)
         {
             // No click or code names a program: a returning customer's first credit does.
             var scopeOfCustomer = await db.CustomerCredits.AsNoTracking().Where(c => c.CustomerId == returning)
@@ -126,6 +138,8 @@ public sealed class ConversionService(
             }
         }
 
+        // A partner's code counts only in the programs it belongs to: another program's code never takes this order.
+        var couponPartner = codePartners.Where(code => code.ProgramId == program?.Id).Select(code => (Guid?)code.PartnerId).FirstOrDefault();
         var scope = program?.Id ?? Guid.Empty;
         var credit = request.CustomerId is { } customerId
             ? await db.CustomerCredits.AsNoTracking().SingleOrDefaultAsync(c => c.Scope == scope && c.CustomerId == customerId, cancellationToken)
@@ -149,24 +163,16 @@ public sealed class ConversionService(
             [.. candidates.Select(click => new CandidateClick(click.Id, click.PartnerId, click.OccurredAt))], orderedAt);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        Partner? partner = null;
-        if (decision.PartnerId is { } partnerId)
-        {
-            partner = await db.Partners.AsNoTracking().SingleOrDefaultAsync(p => p.Id == partnerId, cancellationToken);
-            if (partner is not null && BookingsCountAgainstLimits(partner, program))
-            {
-                // Serializes the partner's bookings: tiers count its conversions and budgets sum its commissions. A plan
-                // with neither books without it, so one busy partner's orders commit side by side.
-                partner = await book.LockForBookingAsync(partnerId, program, cancellationToken)
-                    ?? throw new InvalidOperationException($"Partner {partnerId} vanished.");
-            }
+        // The customer's referrer (its credit's partner) earns the retention milestones, whoever is credited with the sale.
+        var referrerId = program?.Plan.Milestones is { Count: > 0 } && credit is not null ? credit.PartnerId : (Guid?)null;
+        var partners = await PartnersForBookingAsync(decision.PartnerId, referrerId, program, cancellationToken);
+        var partner = decision.PartnerId is { } partnerId ? partners.GetValueOrDefault(partnerId) : null;
 
-            // Locked: the customer's order count (milestones, the count itself) as the customer's earlier orders left it.
-            if (request.CustomerId is { } lockedCustomer && credit is not null)
-            {
-                credit = await db.CustomerCredits.FromSql($"SELECT * FROM customer_credits WHERE scope = {scope} AND customer_id = {lockedCustomer} FOR UPDATE")
-                    .AsNoTracking().SingleOrDefaultAsync(cancellationToken);
-            }
+        // Locked: the customer's order count (milestones, the count itself) as the customer's earlier orders left it.
+        if (request.CustomerId is { } lockedCustomer && credit is not null)
+        {
+            credit = await db.CustomerCredits.FromSql($"SELECT * FROM customer_credits WHERE scope = {scope} AND customer_id = {lockedCustomer} FOR UPDATE")
+                .AsNoTracking().SingleAsync(cancellationToken);
         }
 
         var attributed = partner is not null;
@@ -175,8 +181,10 @@ public sealed class ConversionService(
         Commission? sale = null;
         string? note = null;
         var flags = (IReadOnlyList<FraudFlag>)[];
+        IReadOnlyList<FraudFlag>? saleFlags = null;
         var milestones = new List<(RetentionMilestone Milestone, Commission Entry)>();
         (int Tier, decimal? Rate, int Count)? tierReached = null;
+        var holdUntil = now + TimeSpan.FromDays(program?.HoldDays ?? options.Value.HoldDays);
 
         if (attributed)
         {
@@ -196,12 +204,13 @@ public sealed class ConversionService(
                 }
 
                 var sourceClicks = creditingClick is null ? 0 : await RecentClicksAsync(creditingClick, orderedAt, cancellationToken);
-                flags = FraudRules.Evaluate(new FraudCheck(
+                saleFlags = FraudRules.Evaluate(new FraudCheck(
                     partner.Email, partner.CustomerId, request.CustomerEmail, request.CustomerId, creditingClick?.OccurredAt, orderedAt,
                     creditingClick?.Paid ?? false, sourceClicks, signal?.LeakReason is not null && signal.CodePartnerId == partner.Id,
-                    program?.FraudPolicy() ?? FraudPolicy.Default));
+                    program?.FraudPolicy() ?? FraudPolicy.Default, ReceivedAt: now));
+                // A budget in the program currency cannot judge commission in another (no exchange rates): a reviewer does.
+                flags = CommissionBook.BudgetUncheckable(partner, program, quote.Currency) is { } uncheckable ? [.. saleFlags, uncheckable] : saleFlags;
 
-                var holdUntil = now + TimeSpan.FromDays(program?.HoldDays ?? options.Value.HoldDays);
                 if (capped > 0)
                 {
                     sale = new Commission
@@ -230,46 +239,59 @@ public sealed class ConversionService(
                 {
                     tierReached = (quote.Tier, quote.TierRate, periodCount);
                 }
+            }
+        }
 
-                if (request.CustomerId is { } customer && credit is not null && credit.PartnerId == partner.Id && program is not null)
+        IReadOnlyList<FraudFlag> referrerFlags = [];
+        if (referrerId is not null && credit is not null && program is not null && request.CustomerId is { } customer)
+        {
+            // The credit may have moved (a late code on the customer's only order) between the first read and the lock.
+            var referrer = partners.GetValueOrDefault(credit.PartnerId)
+                ?? await db.Partners.AsNoTracking().SingleAsync(p => p.Id == credit.PartnerId, cancellationToken);
+            var referrerEarns = referrer.Status == PartnerStatus.Active && await book.AgreementAcceptedAsync(referrer, cancellationToken);
+            // The sale's own flags when the referrer is also credited with the sale; else the rules about the customer and the
+            // referrer (no click of the referrer decided this order).
+            referrerFlags = referrer.Id == partner?.Id && saleFlags is not null ? saleFlags
+                : FraudRules.Evaluate(new FraudCheck(
+                    referrer.Email, referrer.CustomerId, request.CustomerEmail, request.CustomerId, ClickedAt: null, orderedAt,
+                    ClickHasPaidClickId: false, RecentClicksFromSameSource: 0, signal?.LeakReason is not null && signal.CodePartnerId == referrer.Id,
+                    program.FraudPolicy()));
+            var reached = referrerEarns ? CommissionCalculator.MilestonesReached(program.Plan, credit.OrderCount + 1, credit.FirstConversionAt, orderedAt) : [];
+            foreach (var milestone in reached)
+            {
+                var key = await retention.KeyAsync(
+                    milestone.OrderCount is { } count ? RetentionMilestones.OrderCountKey(scope, customer, count) : RetentionMilestones.ActiveDaysKey(scope, customer, milestone.ActiveDays!.Value),
+                    conversionId, cancellationToken);
+                if (key is null)
                 {
-                    foreach (var milestone in CommissionCalculator.MilestonesReached(plan, credit.OrderCount + 1, credit.FirstConversionAt, orderedAt))
-                    {
-                        var key = await MilestoneKeyAsync(
-                            milestone.OrderCount is { } count ? $"milestone:{scope}:{customer}:orders:{count}" : $"milestone:{scope}:{customer}:days:{milestone.ActiveDays}",
-                            conversionId, cancellationToken);
-                        if (key is null)
-                        {
-                            continue;
-                        }
-
-                        // Everything this conversion books counts against the budgets: the sale and the milestones before this one.
-                        var pending = milestones.Select(pair => pair.Entry).Prepend(sale).OfType<Commission>();
-                        var bonus = await book.CapByBudgetsAsync(partner, program, Money.Round(milestone.Bonus, program.Currency), program.Currency, cancellationToken, pending);
-                        if (bonus <= 0)
-                        {
-                            continue;
-                        }
-
-                        milestones.Add((milestone, new Commission
-                        {
-                            Id = Guid.CreateVersion7(now),
-                            EntryKey = key,
-                            ConversionId = conversionId,
-                            PartnerId = partner.Id,
-                            ProgramId = program.Id,
-                            OrderId = orderId,
-                            Kind = CommissionKind.Milestone,
-                            Amount = bonus,
-                            Currency = program.Currency,
-                            PlanVersion = program.PlanVersion,
-                            Status = FraudRules.StatusFor(flags),
-                            HoldUntil = holdUntil,
-                            HoldReasons = FraudRules.HoldReasonsOf(flags),
-                            CreatedAt = now,
-                        }));
-                    }
+                    continue;
                 }
+
+                // Everything this conversion books counts against the budgets: the sale and the milestones before this one.
+                var pending = milestones.Select(pair => pair.Entry).Prepend(sale).OfType<Commission>();
+                var bonus = await book.CapByBudgetsAsync(referrer, program, Money.Round(milestone.Bonus, program.Currency), program.Currency, cancellationToken, pending);
+                if (bonus <= 0)
+                {
+                    continue;
+                }
+
+                milestones.Add((milestone, new Commission
+                {
+                    Id = Guid.CreateVersion7(now),
+                    EntryKey = key,
+                    ConversionId = conversionId,
+                    PartnerId = referrer.Id,
+                    ProgramId = program.Id,
+                    OrderId = orderId,
+                    Kind = CommissionKind.Milestone,
+                    Amount = bonus,
+                    Currency = program.Currency,
+                    PlanVersion = program.PlanVersion,
+                    Status = FraudRules.StatusFor(referrerFlags),
+                    HoldUntil = holdUntil,
+                    HoldReasons = FraudRules.HoldReasonsOf(referrerFlags),
+                    CreatedAt = now,
+                }));
             }
         }
 
@@ -299,7 +321,32 @@ public sealed class ConversionService(
 
         if (attributed)
         {
-            Stage(conversion, partner!, program, sale, flags, milestones, tierReached, credit, request.CustomerId, now);
+            StageAttribution(conversion, partner!, program, sale, flags, tierReached, now);
+        }
+
+        foreach (var (milestone, entry) in milestones)
+        {
+            // Flags the sale's entry already carries for the same partner are not raised twice.
+            retention.Book(entry, milestone, request.CustomerId!, entry.PartnerId == sale?.PartnerId ? [] : referrerFlags, now);
+        }
+
+        // After the first attributed order the customer carries the credit (per program terms); every later order of the
+        // customer in the program counts for its referrer's milestones, whoever gets the sale.
+        if (request.CustomerId is { } counted && (credit is not null || attributed))
+        {
+            conversion.CreditScope = scope;
+            if (credit is null)
+            {
+                db.CustomerCredits.Add(new CustomerCredit
+                {
+                    Scope = scope, CustomerId = counted, PartnerId = partner!.Id, FirstConversionAt = conversion.OrderedAt, OrderCount = 1,
+                });
+            }
+            else
+            {
+                db.CustomerCredits.Attach(credit);
+                credit.OrderCount++;
+            }
         }
 
         var response = ConversionResponse.From(conversion);
@@ -340,32 +387,34 @@ public sealed class ConversionService(
         db.Conversions.AsNoTracking().SingleOrDefaultAsync(conversion => conversion.OrderId == orderId, cancellationToken);
 
     /// <summary>
-    /// The entry key for a milestone of the customer, or null when the milestone is already earned. A milestone whose
-    /// every bonus was taken back (the order that earned it was refunded in full or cancelled) can be earned again, by
-    /// the order that now reaches it, under a key naming that conversion.
+    /// The partners this order books for (the sale's, and the customer's referrer for milestones), those with limits locked:
+    /// tiers count a partner's conversions and budgets sum its commissions. A plan with neither books without locks, so
+    /// one busy partner's orders commit side by side.
     /// </summary>
-    private async Task<string?> MilestoneKeyAsync(string key, Guid conversionId, CancellationToken cancellationToken)
+    private async Task<Dictionary<Guid, Partner>> PartnersForBookingAsync(
+        Guid? salePartnerId, Guid? referrerId, PartnerProgram? program, CancellationToken cancellationToken)
     {
-        var earned = await db.Commissions.AsNoTracking().Where(c => c.EntryKey == key || c.EntryKey.StartsWith(key + ":"))
-            .Select(c => new { c.Id, c.Amount, c.Status }).ToListAsync(cancellationToken);
-        if (earned.Count == 0)
+        Guid[] ids = [.. new[] { salePartnerId, referrerId }.OfType<Guid>().Distinct()];
+        if (ids.Length == 0)
         {
-            return key;
+            return [];
         }
 
-        var ids = earned.Select(entry => entry.Id).ToList();
-        var takenBack = await db.Commissions.Where(c => c.OriginalCommissionId != null && ids.Contains(c.OriginalCommissionId.Value))
-            .SumAsync(c => (decimal?)c.Amount, cancellationToken) ?? 0m;
-        // A rejected bonus stays earned: review said no, and a later order must not pay it after all.
-        var live = earned.Any(entry => entry.Status == CommissionStatus.Rejected) || earned.Sum(entry => entry.Amount) + takenBack > 0;
-        return live ? null : $"{key}:{conversionId}";
+        var partners = await db.Partners.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var limited = partners.Values.Where(p => BookingsCountAgainstLimits(p, program)).Select(p => p.Id).ToList();
+        if (limited.Count > 0)
+        {
+            foreach (var locked in await book.LockForBookingAsync(limited, program, cancellationToken))
+            {
+                partners[locked.Id] = locked;
+            }
+        }
+
+        return partners;
     }
 
     private static bool BookingsCountAgainstLimits(Partner partner, PartnerProgram? program) =>
         program?.Plan.Tiers is { Count: > 0 } || program?.Budget is not null || (partner.Budget ?? program?.PartnerBudget) is not null;
-
-    private static bool Anchorless(Guid? couponPartner, ClickFacts? reported, List<ClickFacts> history) =>
-        couponPartner is null && reported is null && history.Count == 0;
 
     private IQueryable<ClickFacts> FactsOf(IQueryable<Click> clicks) =>
         clicks.AsNoTracking().Join(db.Partners, click => click.PartnerId, partner => partner.Id, (click, partner) => new ClickFacts(
@@ -373,10 +422,9 @@ public sealed class ConversionService(
             click.Gclid != null || click.Fbclid != null || click.Msclkid != null || click.Ttclid != null || click.LiFatId != null
             || click.Rdclid != null || click.Twclid != null));
 
-    private void Stage(
+    private void StageAttribution(
         Conversion conversion, Partner partner, PartnerProgram? program, Commission? sale, IReadOnlyList<FraudFlag> flags,
-        List<(RetentionMilestone Milestone, Commission Entry)> milestones, (int Tier, decimal? Rate, int Count)? tierReached,
-        CustomerCredit? credit, string? customerId, DateTimeOffset now)
+        (int Tier, decimal? Rate, int Count)? tierReached, DateTimeOffset now)
     {
         db.AddIntegrationEvent(new ConversionAttributed
         {
@@ -404,17 +452,6 @@ public sealed class ConversionService(
             }
         }
 
-        foreach (var (milestone, entry) in milestones)
-        {
-            book.Book(entry, sale is null ? flags : [], now);
-            db.AddIntegrationEvent(new RetentionMilestoneReached
-            {
-                EventId = Guid.CreateVersion7(now), OccurredAt = now, PartnerId = partner.Id, ProgramId = program!.Id, CustomerId = customerId!,
-                Milestone = milestone.OrderCount is not null ? "order-count" : "active-days",
-                Threshold = milestone.OrderCount ?? milestone.ActiveDays!.Value, OrderId = conversion.OrderId, Bonus = entry.Amount, Currency = entry.Currency,
-            });
-        }
-
         if (tierReached is { } tier)
         {
             db.AddIntegrationEvent(new PartnerTierReached
@@ -422,25 +459,6 @@ public sealed class ConversionService(
                 EventId = Guid.CreateVersion7(now), OccurredAt = now, PartnerId = partner.Id, ProgramId = program!.Id, Tier = tier.Tier,
                 Rate = tier.Rate ?? program.Plan.Rate ?? 0m, Period = $"{CommissionBook.Period(conversion.OrderedAt).Start:yyyy-MM}", PeriodConversions = tier.Count,
             });
-        }
-
-        // After the first attributed order the customer carries the credit (per program terms); later orders count.
-        if (customerId is not null)
-        {
-            var scope = program?.Id ?? Guid.Empty;
-            conversion.CreditScope = scope;
-            if (credit is null)
-            {
-                db.CustomerCredits.Add(new CustomerCredit
-                {
-                    Scope = scope, CustomerId = customerId, PartnerId = partner.Id, FirstConversionAt = conversion.OrderedAt, OrderCount = 1,
-                });
-            }
-            else
-            {
-                db.CustomerCredits.Attach(credit);
-                credit.OrderCount = credit.OrderCount + 1;
-            }
         }
     }
 

@@ -3,6 +3,7 @@ using System.Collections.Frozen;
 namespace PartnerMesh.Attribution.Api.Conversions;
 
 /// <summary>What the fraud rules look at for one attributed conversion.</summary>
+/// <param name="ReceivedAt">When our clock received the order (the clock clicks are recorded by); judges orders dated before their click.</param>
 public sealed record FraudCheck(
     string? PartnerEmail,
     string? PartnerCustomerId,
@@ -13,9 +14,10 @@ public sealed record FraudCheck(
     bool ClickHasPaidClickId,
     int RecentClicksFromSameSource,
     bool CodeLeakSuspected,
-    FraudPolicy Policy);
+    FraudPolicy Policy,
+    DateTimeOffset? ReceivedAt = null);
 
-/// <summary>A program's fraud thresholds and policies.</summary>
+/// <summary>A program's fraud thresholds and policies. <see cref="MinClickToConversion"/> zero switches the fast-conversion rule off.</summary>
 public sealed record FraudPolicy(TimeSpan MinClickToConversion, int ClickFloodThreshold, bool NoPaidSearch)
 {
     public static readonly FraudPolicy Default = new(TimeSpan.FromSeconds(10), 20, NoPaidSearch: false);
@@ -34,6 +36,12 @@ public static class FraudRules
     public const string PaidSearchPolicy = "paid-search-policy";
     public const string CodeLeak = "code-leak";
     public const string DisposableEmail = "disposable-email";
+
+    /// <summary>
+    /// Not fraud, a review hold of the same kind: commission in another currency than the program's budgets, which no
+    /// exchange rate can check (<see cref="CommissionBook.BudgetUncheckable"/>).
+    /// </summary>
+    public const string ForeignCurrency = "foreign-currency";
 
     /// <summary>Well-known throwaway mailbox domains (orders from them are a classic fake-referral signal).</summary>
     public static readonly FrozenSet<string> DisposableDomains = new[]
@@ -68,10 +76,23 @@ public static class FraudRules
             flags.Add(new(ClickFlooding, $"{check.RecentClicksFromSameSource} clicks from the same visitor in the last hour."));
         }
 
-        if (check.ClickedAt is { } clickedAt && check.OrderedAt - clickedAt < check.Policy.MinClickToConversion)
+        if (check.ClickedAt is { } clickedAt && check.Policy.MinClickToConversion > TimeSpan.Zero)
         {
-            var seconds = Math.Max(0, (check.OrderedAt - clickedAt).TotalSeconds);
-            flags.Add(new(FastConversion, $"Ordered {seconds:0.#} s after the click (minimum {check.Policy.MinClickToConversion.TotalSeconds:0} s)."));
+            if (check.OrderedAt >= clickedAt)
+            {
+                if (check.OrderedAt - clickedAt < check.Policy.MinClickToConversion)
+                {
+                    flags.Add(new(FastConversion,
+                        $"Ordered {(check.OrderedAt - clickedAt).TotalSeconds:0.#} s after the click (minimum {check.Policy.MinClickToConversion.TotalSeconds:0} s)."));
+                }
+            }
+            else if (check.ReceivedAt is { } received && received - clickedAt < check.Policy.MinClickToConversion)
+            {
+                // Dated before its click: the storefront's clock is behind ours (within the accepted skew), so its order time
+                // says nothing about the gap. Our receipt of the order bounds it from above, on the clock the click was recorded by.
+                flags.Add(new(FastConversion,
+                    $"Received {Math.Max(0, (received - clickedAt).TotalSeconds):0.#} s after the click, dated before it (minimum {check.Policy.MinClickToConversion.TotalSeconds:0} s)."));
+            }
         }
 
         if (check.ClickHasPaidClickId && check.Policy.NoPaidSearch)

@@ -27,7 +27,7 @@ public sealed record RefundResult(RefundOutcome Outcome, RefundResponse? Respons
 /// commission of the order — a reversal when the commission is not paid yet (it nets out in the same state), a clawback
 /// (approved, deducted from the next payout) when it was already paid. Amounts are never rewritten.
 /// </summary>
-public sealed class RefundService(AttributionDbContext db, CommissionBook book, TimeProvider timeProvider)
+public sealed class RefundService(AttributionDbContext db, CommissionBook book, RetentionMilestones milestones, TimeProvider timeProvider)
 {
     /// <param name="keyed">Its <c>Idempotency-Key</c>, if any: stored with the answer in the commit that records the refund.</param>
     public async Task<RefundResult> RecordAsync(RecordRefundRequest request, IdempotentRequest? keyed, CancellationToken cancellationToken)
@@ -78,7 +78,8 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
         var isFull = conversion.RefundedAmount + amount == conversion.Amount;
         conversion.RefundedAmount += amount;
         conversion.Status = kind == "cancellation" ? ConversionStatus.Cancelled : isFull ? ConversionStatus.Refunded : ConversionStatus.PartiallyRefunded;
-        if (isFull && conversion.CreditScope is { } creditScope && conversion.CustomerId is { } customerId)
+        var leftCount = isFull ? conversion.CreditScope : null;
+        if (leftCount is { } creditScope && conversion.CustomerId is { } customerId)
         {
             // The order no longer counts for the customer's milestones. Once only: the conversion leaves its credit here,
             // and a replayed or second full refund never gets this far.
@@ -109,6 +110,11 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
             {
                 reversedInOrderCurrency += reversal;
             }
+        }
+
+        if (leftCount is { } scope && conversion.CustomerId is { } customer)
+        {
+            await milestones.RenumberAsync(conversion, scope, customer, now, cancellationToken);
         }
 
         var refund = new Refund

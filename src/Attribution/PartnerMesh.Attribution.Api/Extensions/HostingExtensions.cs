@@ -43,6 +43,7 @@ public static class HostingExtensions
         builder.Services.AddScoped<RefundService>();
         builder.Services.AddScoped<ConversionReattribution>();
         builder.Services.AddScoped<CommissionBook>();
+        builder.Services.AddScoped<RetentionMilestones>();
         builder.Services.AddScoped<CommissionLifecycle>();
         builder.Services.AddScoped<PayoutService>();
         builder.Services.AddSingleton<ProgramDirectory>();

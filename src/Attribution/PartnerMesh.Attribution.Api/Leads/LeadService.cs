@@ -105,7 +105,7 @@ public sealed class LeadService(
                 var flags = FraudRules.Evaluate(new FraudCheck(
                     partner.Email, partner.CustomerId, request.CustomerEmail, request.CustomerId, crediting?.OccurredAt, occurredAt,
                     crediting?.HasPaidClickId ?? false, crediting is null ? 0 : await RecentClicksAsync(crediting.PartnerId, crediting.SourceKey, crediting.OccurredAt, occurredAt, cancellationToken),
-                    CodeLeakSuspected: false, program.FraudPolicy()));
+                    CodeLeakSuspected: false, program.FraudPolicy(), ReceivedAt: now));
                 if (capped > 0)
                 {
                     entry = new Commission

@@ -66,6 +66,10 @@ public static class PartnerRules
         {
             errors["budget"] = [$"budget must be between 0 and {Money.MaxAmount:0}."];
         }
+        else if (request.Budget is not null && request.ProgramId is null)
+        {
+            errors["budget"] = ["budget is in the program currency: only a partner of a program may have one."];
+        }
 
         if (request.ProgramId is not null && request.CommissionRate is null)
         {

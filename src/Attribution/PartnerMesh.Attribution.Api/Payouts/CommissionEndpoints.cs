@@ -27,8 +27,6 @@ public sealed record PartnerPayoutResponse(Guid PayoutBatchId, DateTimeOffset Cr
 /// </summary>
 public static class CommissionEndpoints
 {
-    public const int MaxIdempotencyKeyLength = 100;
-
     public static void MapCommissionEndpoints(this IEndpointRouteBuilder app)
     {
         var commissions = app.MapGroup("/api/attribution/commissions").WithTags("Commissions").RequireAuthorization(PartnerMeshPolicies.Admin);
@@ -238,14 +236,11 @@ public static class CommissionEndpoints
         };
 
     private static async Task<Results<Created<PayoutBatchResponse>, Ok<PayoutBatchResponse>, ValidationProblem>> CreatePayoutBatch(
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, PayoutService payouts, CancellationToken ct)
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, PayoutService payouts, CancellationToken ct)
     {
-        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["Idempotency-Key"] = [$"An idempotency key has 1 to {MaxIdempotencyKeyLength} characters."],
-            });
+            return keyProblem;
         }
 
         var (batch, replayed) = await payouts.CreateBatchAsync(idempotencyKey, ct);

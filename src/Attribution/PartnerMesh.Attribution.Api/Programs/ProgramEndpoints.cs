@@ -303,7 +303,9 @@ public static class ProgramEndpoints
         var sharers = await ambassadors.CountAsync(partner => db.Clicks.Any(click => click.PartnerId == partner.Id), cancellationToken);
         var visits = await db.Clicks.LongCountAsync(click => ambassadors.Any(partner => partner.Id == click.PartnerId), cancellationToken);
         var revenue = await db.Conversions.Where(conversion => conversion.Attributed && ambassadors.Any(partner => partner.Id == conversion.PartnerId))
-            .SumAsync(conversion => (decimal?)(conversion.Amount - conversion.RefundedAmount), cancellationToken) ?? 0m;
+            .GroupBy(conversion => conversion.Currency)
+            .Select(group => new { Currency = group.Key, Amount = group.Sum(conversion => conversion.Amount - conversion.RefundedAmount) })
+            .ToDictionaryAsync(row => row.Currency, row => row.Amount, cancellationToken);
         return TypedResults.Ok(AmbassadorValue.Measure(count, sharers, visits, revenue));
     }
 
@@ -340,7 +342,7 @@ public static class ProgramEndpoints
         var visits = sharers * request.VisitsPerShare!.Value;
         return TypedResults.Ok(new AmbassadorProjectionResponse(
             ambassadors, request.ShareRate.Value, request.VisitsPerShare.Value, request.RevenuePerVisit!.Value,
-            (long)decimal.Round(sharers, 0, MidpointRounding.AwayFromZero), visits,
+            sharers, visits,
             AmbassadorValue.Project(ambassadors, request.ShareRate.Value, request.VisitsPerShare.Value, request.RevenuePerVisit.Value)));
     }
 

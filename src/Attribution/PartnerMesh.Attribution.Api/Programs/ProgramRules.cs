@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Conversions;
@@ -52,9 +51,10 @@ public sealed record AgreementResponse(Guid Id, Guid ProgramId, int Version, str
 
 public sealed record AmbassadorProjectionRequest(long? Ambassadors, decimal? ShareRate, decimal? VisitsPerShare, decimal? RevenuePerVisit);
 
-public sealed record AmbassadorProjectionResponse(long Ambassadors, decimal ShareRate, decimal VisitsPerShare, decimal RevenuePerVisit, long Sharers, decimal Visits, decimal ProjectedValue);
+/// <param name="Sharers">Ambassadors × share rate, exactly: an expected count (1.5 for 3 × 50 %), the figure visits are computed from.</param>
+public sealed record AmbassadorProjectionResponse(long Ambassadors, decimal ShareRate, decimal VisitsPerShare, decimal RevenuePerVisit, decimal Sharers, decimal Visits, decimal ProjectedValue);
 
-public static partial class ProgramRules
+public static class ProgramRules
 {
     public const int MaxWindowDays = 90;
     public const int MaxHosts = 50;
@@ -69,9 +69,9 @@ public static partial class ProgramRules
             errors["name"] = ["name is required: at most 200 characters, without control characters."];
         }
 
-        if (request.Currency is null || !CurrencyPattern().IsMatch(request.Currency))
+        if (!Money.IsCurrency(request.Currency))
         {
-            errors["currency"] = ["currency is required: an ISO 4217 code of 3 uppercase letters."];
+            errors["currency"] = [$"currency is required: {Money.CurrencyRule}."];
         }
 
         if (request.AttributionModel is { } model && !AttributionTerms.Models.Contains(model))
@@ -200,7 +200,4 @@ public static partial class ProgramRules
             errors[field] = [$"{field} must be between 0 and {Money.MaxAmount:0}, with at most {Money.MinorUnits(currency)} decimals for {currency}."];
         }
     }
-
-    [GeneratedRegex("^[A-Z]{3}\\z", RegexOptions.CultureInvariant)]
-    public static partial Regex CurrencyPattern();
 }

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Attribution.Api.Conversions;
+using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Contracts.Coupons;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
+using Xunit;
+using static PartnerMesh.Attribution.FunctionalTests.ProgramHelpers;
+
+namespace PartnerMesh.Attribution.FunctionalTests;
+
+/// <summary>
+/// Retention milestones are the referrer's (the partner that brought the customer) whoever gets each later sale, and
+/// follow the customer's standing orders: the Nth standing order carries the Nth-order bonus.
+/// </summary>
+public class RetentionMilestoneTests(AttributionApiFactory factory) : IClassFixture<AttributionApiFactory>
+{
+    private readonly HttpClient _admin = factory.CreateClientWithScopes(PartnerMeshScopes.Admin);
+    private readonly HttpClient _storefront = factory.CreateClientWithScopes(PartnerMeshScopes.Storefront);
+    private readonly HttpClient _shopper = factory.CreateAnonymousClient();
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task SecondOrderOnAnotherPartnersCode_TheReferrerEarnsTheSecondOrderBonus_Once()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.10, milestones = new[] { new { orderCount = 2, bonus = 5 } } } });
+        var referrer = await _admin.CreateProgramPartnerAsync(program.Id);
+        var other = await _admin.CreateProgramPartnerAsync(program.Id);
+        var customer = $"cust-{Guid.NewGuid():N}";
+        await _storefront.ConvertAsync(Order(100m, await _shopper.ClickAsync((await _admin.CreateLinkAsync(referrer.Id)).Code)) with { CustomerId = customer });
+
+        var second = await _storefront.ConvertAsync(Order(50m) with { CustomerId = customer, CouponCode = (await _admin.CreateLinkAsync(other.Id)).Code });
+        var third = await _storefront.ConvertAsync(Order(30m) with { CustomerId = customer });
+
+        Assert.Equal((other.Id, "coupon-code"), (second.PartnerId, second.Reason));
+        Assert.Equal((referrer.Id, "customer-credit"), (third.PartnerId, third.Reason));
+        Assert.Equal([(referrer.Id, second.OrderId, 5m)], await MilestonesAsync(program.Id));
+        var reached = Assert.Single(await factory.OutboxEventsAsync<RetentionMilestoneReached>(e => e.ProgramId == program.Id));
+        Assert.Equal((referrer.Id, second.OrderId, 2), (reached.PartnerId, reached.OrderId, reached.Threshold));
+    }
+
+    [Fact]
+    public async Task WithoutCarriedCredit_SecondOrderThroughAnotherPartnersClick_StillPaysTheReferrer()
+    {
+        var program = await _admin.CreateProgramAsync(new
+        {
+            customerCarriesCredit = false, plan = new { type = "percent", rate = 0.10, milestones = new[] { new { orderCount = 2, bonus = 5 }, new { orderCount = 3, bonus = 7 } } },
+        });
+        var referrer = await _admin.CreateProgramPartnerAsync(program.Id);
+        var other = await _admin.CreateProgramPartnerAsync(program.Id);
+        var customer = $"cust-{Guid.NewGuid():N}";
+        await _storefront.ConvertAsync(Order(100m, await _shopper.ClickAsync((await _admin.CreateLinkAsync(referrer.Id)).Code)) with { CustomerId = customer });
+
+        var second = await _storefront.ConvertAsync(Order(50m, await _shopper.ClickAsync((await _admin.CreateLinkAsync(other.Id)).Code)) with { CustomerId = customer });
+        var third = await _storefront.ConvertAsync(Order(30m) with { CustomerId = customer });
+
+        Assert.Equal((other.Id, "last-click", 5.00m), (second.PartnerId, second.Reason, second.CommissionAmount));
+        Assert.False(third.Attributed);
+        Assert.Equal([(referrer.Id, second.OrderId, 5m), (referrer.Id, third.OrderId, 7m)], await MilestonesAsync(program.Id));
+    }
+
+    [Fact]
+    public async Task CancelledSecondOrder_LaterOrdersMoveUpAPlace_AndTheNextOrderReachesTheThirdAgain()
+    {
+        var program = await _admin.CreateProgramAsync(new
+        {
+            plan = new { type = "percent", rate = 0.10, milestones = new[] { new { orderCount = 2, bonus = 5 }, new { orderCount = 3, bonus = 7 } } },
+        });
+        var referrer = await _admin.CreateProgramPartnerAsync(program.Id);
+        var customer = $"cust-{Guid.NewGuid():N}";
+        await _storefront.ConvertAsync(Order(100m, await _shopper.ClickAsync((await _admin.CreateLinkAsync(referrer.Id)).Code)) with { CustomerId = customer });
+        var second = await _storefront.ConvertAsync(Order(50m) with { CustomerId = customer });
+        var third = await _storefront.ConvertAsync(Order(40m) with { CustomerId = customer });
+        Assert.Equal([(referrer.Id, second.OrderId, 5m), (referrer.Id, third.OrderId, 7m)], await MilestonesAsync(program.Id));
+
+        await (await _storefront.PostAsJsonAsync("/api/attribution/refunds",
+            new { refundId = $"cancel-{Guid.NewGuid():N}", orderId = second.OrderId, kind = "cancellation", currency = "EUR" }, Ct))
+            .ShouldBeAsync<RefundResponse>(HttpStatusCode.Created);
+
+        // Standing: orders 1 and 3. Order 3 is the 2nd standing order: it carries the 2nd-order bonus; nobody is 3rd.
+        Assert.Equal([(referrer.Id, third.OrderId, 5m)], await MilestonesAsync(program.Id));
+        var fourth = await _storefront.ConvertAsync(Order(30m) with { CustomerId = customer });
+
+        Assert.Equal([(referrer.Id, third.OrderId, 5m), (referrer.Id, fourth.OrderId, 7m)], await MilestonesAsync(program.Id));
+        Assert.Equal(3, await factory.QueryDbAsync(db => db.CustomerCredits.Where(c => c.CustomerId == customer).Select(c => c.OrderCount).SingleAsync(Ct)));
+        var reached = await factory.OutboxEventsAsync<RetentionMilestoneReached>(e => e.ProgramId == program.Id);
+        Assert.Equal([(second.OrderId, 2), (third.OrderId, 3), (third.OrderId, 2), (fourth.OrderId, 3)],
+            reached.OrderBy(e => e.OccurredAt).Select(e => (e.OrderId, e.Threshold)));
+        Assert.Contains(await factory.OutboxEventsAsync<CommissionReversed>(e => e.OrderId == third.OrderId), e => e.Reason == RetentionMilestones.RenumberedReason);
+    }
+
+    [Fact]
+    public async Task LateCodeOnASecondOrder_MovesTheSale_ButTheReferrerKeepsItsBonus()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.10, milestones = new[] { new { orderCount = 2, bonus = 5 } } } });
+        var referrer = await _admin.CreateProgramPartnerAsync(program.Id);
+        var codeOwner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var customer = $"cust-{Guid.NewGuid():N}";
+        await _storefront.ConvertAsync(Order(100m, await _shopper.ClickAsync((await _admin.CreateLinkAsync(referrer.Id)).Code)) with { CustomerId = customer });
+        var second = await _storefront.ConvertAsync(Order(50m) with { CustomerId = customer });
+
+        await factory.PublishAsync(new CouponRedeemed
+        {
+            EventId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow, RedemptionId = Guid.NewGuid(), OrderId = second.OrderId, CodeId = Guid.NewGuid(),
+            Code = "PARTNER10", CampaignId = Guid.NewGuid(), PromotionId = Guid.NewGuid(), OrderTotal = 50m, Currency = "EUR",
+            PartnerId = codeOwner.Id, TrafficPartnerId = null,
+        });
+        await Eventually.UntilAsync(async () => await factory.QueryDbAsync(db => db.Conversions.AnyAsync(c => c.OrderId == second.OrderId && c.PartnerId == codeOwner.Id, Ct)),
+            because: "the late code moves the second order's sale to the code's partner");
+
+        Assert.Equal([(referrer.Id, second.OrderId, 5m)], await MilestonesAsync(program.Id));
+        // The referrer's sale (5) is reversed; its bonus (5) stays.
+        Assert.Equal(5m, await factory.QueryDbAsync(db => db.Commissions.Where(c => c.OrderId == second.OrderId && c.PartnerId == referrer.Id).SumAsync(c => c.Amount, Ct)));
+    }
+
+    /// <summary>The program's live bonuses: each milestone entry net of its reversals, those with something left, by order time.</summary>
+    private Task<List<(Guid PartnerId, string OrderId, decimal Amount)>> MilestonesAsync(Guid programId) =>
+        factory.QueryDbAsync(async db =>
+        {
+            var bonuses = await db.Commissions.Where(c => c.ProgramId == programId && c.Kind == CommissionKind.Milestone)
+                .Select(c => new
+                {
+                    c.PartnerId, c.OrderId, c.CreatedAt,
+                    Left = c.Amount + (db.Commissions.Where(r => r.OriginalCommissionId == c.Id).Sum(r => (decimal?)r.Amount) ?? 0m),
+                })
+                .ToListAsync(Ct);
+            return bonuses.Where(b => b.Left > 0).OrderBy(b => b.CreatedAt).ThenBy(b => b.Left).Select(b => (b.PartnerId, b.OrderId!, b.Left)).ToList();
+        });
+}
