@@ -39,6 +39,22 @@ public class ClickCaptureTests(AttributionApiFactory factory) : IClassFixture<At
     }
 
     [Fact]
+    public async Task Head_AnswersTheRedirectWithoutRecordingAClickOrSettingCookies()
+    {
+        var partner = await _admin.CreatePartnerAsync();
+        var link = await _admin.CreateLinkAsync(partner.Id, "https://shop.example/head");
+
+        using var head = await _shopper.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/r/{link.Code}?utm_source=preview"), Ct);
+        using var unknown = await _shopper.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/r/nosuchcode1"), Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, head.StatusCode);
+        Assert.StartsWith("https://shop.example/head", head.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.False(head.Headers.Contains("Set-Cookie"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.False(await factory.QueryDbAsync(db => db.Clicks.AnyAsync(c => c.LinkId == link.Id, Ct)));
+    }
+
+    [Fact]
     public async Task Redirect_KeepsTheTargetsOwnUtmAndAddsTheShoppers()
     {
         var partner = await _admin.CreatePartnerAsync();

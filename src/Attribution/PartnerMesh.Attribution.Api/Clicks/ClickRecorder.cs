@@ -32,6 +32,9 @@ public enum ClickOutcome
 
     /// <summary>The <c>Idempotency-Key</c> already stands for an earlier request's click: nothing was recorded.</summary>
     KeyUsed,
+
+    /// <summary>Where the link leads, asked without a click (<see cref="ClickRecorder.PreviewAsync"/>): nothing was recorded.</summary>
+    Previewed,
 }
 
 /// <param name="Destination">Where to send the shopper (with tracking parameters) or, when unavailable, the fallback if any.</param>
@@ -68,13 +71,38 @@ public sealed class ClickRecorder(
         }
     }
 
+    /// <summary>
+    /// Where the link leads, recording no click: a HEAD request comes from a link checker or a preview, not a shopper, and
+    /// must neither count nor be refused. Unknown and unavailable links answer as they would for a click.
+    /// </summary>
+    public async Task<ClickResult> PreviewAsync(string code, string? deepLink, CancellationToken cancellationToken)
+    {
+        var link = await links.FindAsync(code, cancellationToken);
+        var (refused, destination, _) = await ResolveAsync(link, deepLink, cancellationToken);
+        return refused ?? new ClickResult(ClickOutcome.Previewed, Link: link, Destination: destination);
+    }
+
     private async Task<ClickResult> RecordAsync(
         CachedLink? link, ClickDetails details, ClickSource source, string clickSource, string? deepLink, ClickIdempotency? idempotency,
         CancellationToken cancellationToken)
     {
+        var (refused, destination, window) = await ResolveAsync(link, deepLink, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        details = details with { LandingUrl = details.LandingUrl ?? Text.Clean(destination, ClickDetails.MaxReferrerLength) };
+        return await SaveAsync(link!, details, source, clickSource, destination, window, idempotency, cancellationToken);
+    }
+
+    /// <summary>The link's destination and duplicate window under its program's terms, or the answer when it leads nowhere.</summary>
+    private async Task<(ClickResult? Refused, string Destination, TimeSpan Window)> ResolveAsync(
+        CachedLink? link, string? deepLink, CancellationToken cancellationToken)
+    {
         if (link is null)
         {
-            return new ClickResult(ClickOutcome.UnknownCode, Destination: options.Value.FallbackUrl);
+            return (new ClickResult(ClickOutcome.UnknownCode, Destination: options.Value.FallbackUrl), "", TimeSpan.Zero);
         }
 
         var terms = link.ProgramId is { } programId ? await programs.GetAsync(programId, cancellationToken) : null;
@@ -83,15 +111,13 @@ public sealed class ClickRecorder(
         // A link whose target the program no longer allows is treated like an inactive one: never an open redirect.
         if (!link.Active || link.PartnerInactive || (allowedHosts.Count > 0 && !RedirectRules.IsAllowed(link.TargetUrl, allowedHosts)))
         {
-            return new ClickResult(ClickOutcome.Unavailable, Link: link, Destination: fallback);
+            return (new ClickResult(ClickOutcome.Unavailable, Link: link, Destination: fallback), "", TimeSpan.Zero);
         }
 
         var destination = deepLink is not null && RedirectRules.IsAllowed(deepLink, allowedHosts, sameHostAs: link.TargetUrl)
             ? deepLink
             : link.TargetUrl;
-        var window = terms?.DuplicateClickWindow ?? TimeSpan.FromSeconds(options.Value.DuplicateClickWindowSeconds);
-        details = details with { LandingUrl = details.LandingUrl ?? Text.Clean(destination, ClickDetails.MaxReferrerLength) };
-        return await SaveAsync(link, details, source, clickSource, destination, window, idempotency, cancellationToken);
+        return (null, destination, terms?.DuplicateClickWindow ?? TimeSpan.FromSeconds(options.Value.DuplicateClickWindowSeconds));
     }
 
     private async Task<ClickResult> SaveAsync(

@@ -10,7 +10,7 @@ namespace PartnerMesh.Attribution.Api.Clicks;
 public static class RedirectEndpoints
 {
     public static IEndpointConventionBuilder MapRedirectEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/r/{code}", FollowReferralLink)
+        app.MapMethods("/r/{code}", [HttpMethods.Get, HttpMethods.Head], FollowReferralLink)
             .WithName(nameof(FollowReferralLink))
             .WithTags("Redirect")
             .AllowAnonymous()
@@ -20,6 +20,7 @@ public static class RedirectEndpoints
     /// <summary>
     /// Shoppers arrive here without credentials; the click is durable before the redirect is sent. Unknown codes and
     /// inactive links or partners go to the program's (or service's) fallback URL when there is one, else a clear 404.
+    /// HEAD gets the same status and Location without recording a click.
     /// </summary>
     private static async Task<IResult> FollowReferralLink(
         string code, HttpContext httpContext, ClickRecorder recorder, CancellationToken cancellationToken)
@@ -35,13 +36,20 @@ public static class RedirectEndpoints
             return Unavailable(request, fallback: null);
         }
 
+        var deepLink = request.Query[RedirectRules.DeepLinkParameter].FirstOrDefault();
+        if (HttpMethods.IsHead(request.Method))
+        {
+            // A link checker or preview: the same answer's status and Location, no click and no cookies.
+            var preview = await recorder.PreviewAsync(normalizedCode, deepLink, cancellationToken);
+            return preview.Outcome == ClickOutcome.Previewed ? TypedResults.Redirect(preview.Destination!) : Unavailable(request, preview.Destination);
+        }
+
         var cookieVisitor = TrackingCookies.ReadVisitorId(request);
         var userAgent = request.Headers[HeaderNames.UserAgent].ToString();
         var source = new ClickSource(
             cookieVisitor ?? Guid.NewGuid().ToString("N"), cookieVisitor is not null,
             ClickSource.KeyOf(httpContext.Connection.RemoteIpAddress?.ToString(), userAgent));
         var details = ClickDetails.From(request);
-        var deepLink = request.Query[RedirectRules.DeepLinkParameter].FirstOrDefault();
 
         var click = await recorder.RecordAsync(normalizedCode, details, source, ClickRecorder.RedirectSource, deepLink, idempotency: null, cancellationToken);
         if (click.Outcome is ClickOutcome.UnknownCode or ClickOutcome.Unavailable)
