@@ -47,6 +47,7 @@ var partnerPortal = builder.AddService<Projects.PartnerMesh_PartnerPortal_Api>(R
         postgres.AddDatabase(ResourceNames.PortalDb), tokenKeys, messaging)
     .WithEnvironment("PartnerPortal__DataProtectionKey", portalDataProtectionKey)
     .WithReference(analytics)
+    .WithReference(attribution) // the earnings, links and agreements pages read the partner's own as that partner
     .WithReference(promotions) // the experiments page reads the partner's experiments as that partner
     .WithReference(surveys); // the survey insights page reads surveys' partner insights as the partner
 

@@ -117,4 +117,36 @@ public class BffTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(before, factory.Analytics.Requests.Count);
     }
+
+    [Theory]
+    [InlineData("/portal/api/nothing-here")]
+    [InlineData("/portal/api/ledger/2026")]
+    [InlineData("/portal/api/webhooks/not-a-guid")]
+    public async Task UnknownPath_WithSession_Returns404Problem(string path)
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var problem = await (await partner.Browser.GetAsync(path)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+
+        Assert.Contains(path, problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownPath_WithoutSession_Returns401()
+    {
+        var response = await new PortalBrowser(factory).GetAsync("/portal/api/nothing-here");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task KnownPathWithAnotherMethod_WithSession_Returns405()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var response = await partner.Browser.Http.DeleteAsync("/portal/api/me", Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(["GET"], response.Content.Headers.Allow);
+    }
 }

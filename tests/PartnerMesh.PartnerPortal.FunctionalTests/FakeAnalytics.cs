@@ -221,18 +221,7 @@ public sealed class FakeAnalytics : IAsyncDisposable
 
     private static bool IsDay(string value) => DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
-    /// <summary>The partner the bearer token is for (read without validation: the tests validate tokens themselves).</summary>
-    private static Guid? TokenPartner(HttpRequest request)
-    {
-        var authorization = request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(authorization["Bearer ".Length..]);
-        return token.TryGetPayloadValue<string>(PartnerMesh.ServiceDefaults.Security.PartnerMeshClaims.PartnerId, out var value) && Guid.TryParse(value, out var id) ? id : null;
-    }
+    private static Guid? TokenPartner(HttpRequest request) => PartnerToken.PartnerOf(request);
 
     private IResult Daily(Guid partnerId, HttpRequest request)
     {

@@ -13,12 +13,17 @@ using PartnerMesh.Testing;
 
 namespace PartnerMesh.PartnerPortal.FunctionalTests;
 
-/// <summary>The portal against real Postgres and RabbitMQ, with analytics-api replaced by <see cref="FakeAnalytics"/>.</summary>
+/// <summary>
+/// The portal against real Postgres and RabbitMQ, with analytics-api, surveys-api and attribution-api replaced by
+/// <see cref="FakeAnalytics"/>, <see cref="FakeSurveys"/> and <see cref="FakeAttribution"/>.
+/// </summary>
 public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
 {
     public FakeAnalytics Analytics { get; } = new();
 
     public FakeSurveys Surveys { get; } = new();
+
+    public FakeAttribution Attribution { get; } = new();
 
     /// <summary>The secret that encrypts the key ring in portaldb (<c>PartnerPortal:DataProtectionKey</c>).</summary>
     public string DataProtectionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -31,6 +36,7 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
     {
         await Analytics.StartAsync();
         await Surveys.StartAsync();
+        await Attribution.StartAsync();
         await base.InitializeAsync();
     }
 
@@ -38,6 +44,7 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
     {
         settings[$"services:{ResourceNames.AnalyticsApi}:http:0"] = AnalyticsAddress().ToString();
         settings[$"services:{ResourceNames.SurveysApi}:http:0"] = SurveysAddress().ToString();
+        settings[$"services:{ResourceNames.AttributionApi}:http:0"] = AttributionAddress().ToString();
         settings["PartnerPortal:DataProtectionKey"] = DataProtectionKey;
         // Webhook receivers in tests listen on loopback over http; retries come quickly.
         settings["Webhooks:InsecureHosts:0"] = "127.0.0.1";
@@ -63,6 +70,9 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
 
     /// <summary>Where the portal finds surveys-api.</summary>
     protected virtual Uri SurveysAddress() => Surveys.BaseAddress;
+
+    /// <summary>Where the portal finds attribution-api.</summary>
+    protected virtual Uri AttributionAddress() => Attribution.BaseAddress;
 
     /// <summary>Publishes <c>PartnerRegistered</c> as attribution would and waits until the portal knows the partner.</summary>
     public async Task<Guid> RegisterPartnerAsync(string name = "Acme Deals")
@@ -102,6 +112,7 @@ public class PortalApiFactory : ServiceFactory<Program, PortalDbContext>
         await base.DisposeAsync();
         await Analytics.DisposeAsync();
         await Surveys.DisposeAsync();
+        await Attribution.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 }

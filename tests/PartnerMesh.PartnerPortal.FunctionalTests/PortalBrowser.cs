@@ -58,7 +58,21 @@ public sealed partial class PortalBrowser(HttpClient http)
         return await PostFormAsync("/portal/logout", new() { [TokenField] = token });
     }
 
+    /// <summary>
+    /// Sends a BFF call that changes something, with the antiforgery token of a portal page in the header a script on that
+    /// page would send it in.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendWithPageTokenAsync(HttpRequestMessage request)
+    {
+        request.Headers.Add("RequestVerificationToken", FormToken(await GetPageAsync("/portal/webhooks")));
+        return await Http.SendAsync(request, Ct);
+    }
+
     public Task<HttpResponseMessage> PostFormAsync(string path, Dictionary<string, string> fields) =>
+        Http.PostAsync(path, new FormUrlEncodedContent(fields), Ct);
+
+    /// <summary>Posts a form whose fields may repeat (checkboxes of one name).</summary>
+    public Task<HttpResponseMessage> PostFormFieldsAsync(string path, IEnumerable<KeyValuePair<string, string>> fields) =>
         Http.PostAsync(path, new FormUrlEncodedContent(fields), Ct);
 
     public static string FormToken(string html)

@@ -272,7 +272,7 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
         return (created["webhook"]!["id"]!.GetValue<Guid>(), created["secret"]!.GetValue<string>());
     }
 
-    private static ConversionAttributed Conversion(Guid partnerId) => new()
+    internal static ConversionAttributed Conversion(Guid partnerId) => new()
     {
         EventId = Guid.CreateVersion7(),
         OccurredAt = DateTimeOffset.UtcNow,
@@ -286,7 +286,7 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
     };
 
     /// <summary>What a receiver does, written here from the documented scheme rather than with the service's code.</summary>
-    private static bool SignatureHolds(string secret, string header, string body)
+    internal static bool SignatureHolds(string secret, string header, string body)
     {
         var parts = header.Split(',').Select(part => part.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]);
         var timestamp = long.Parse(parts["t"], System.Globalization.CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using PartnerMesh.Data;
 using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.PartnerPortal.Api.Analytics;
+using PartnerMesh.PartnerPortal.Api.Attribution;
 using PartnerMesh.PartnerPortal.Api.Experiments;
 using PartnerMesh.PartnerPortal.Api.Extensions;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
@@ -30,6 +31,7 @@ if (await app.RunHostCommandIfRequestedAsync(args))
 
 app.UseWebApiDefaults();
 app.UseAuthentication();
+app.UseMiddleware<UnmatchedPortalApiMiddleware>();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.MapDefaultEndpoints();
@@ -38,7 +40,9 @@ app.MapPortalEndpoints();
 app.MapExperimentPages();
 app.MapBffEndpoints();
 app.MapPartnerAnalyticsEndpoints();
+app.MapPartnerAttributionEndpoints();
 app.MapSurveyInsightsEndpoints();
 app.MapWebhookEndpoints();
+app.MapPartnerWebhookEndpoints();
 app.MapSecurityAuditEndpoints();
 app.Run();

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PartnerMesh.PartnerPortal.Api.Portal;
@@ -49,7 +48,7 @@ public static class PartnerAnalyticsEndpoints
         var answer = await scorecardCall;
         var segments = await segmentsCall;
 
-        var errors = answer is { StatusCode: HttpStatusCode.BadRequest } ? ProblemMessages(answer.Body) : null;
+        var errors = answer is { StatusCode: HttpStatusCode.BadRequest } ? PortalProblems.Messages(answer.Body, ScorecardPage.RangeMessage) : null;
         var model = new ScorecardPageModel(
             user.Email(), query["from"], query["to"], analytics.Read<Scorecard>(answer, partnerId), errors, segments);
         var tokens = antiforgery.GetAndStoreTokens(httpContext);
@@ -124,40 +123,6 @@ public static class PartnerAnalyticsEndpoints
             statusCode: StatusCodes.Status503ServiceUnavailable,
             title: "Numbers unavailable",
             detail: PortalPages.UnavailableMessage);
-    }
-
-    /// <summary>What a 400 problem from analytics says: each field's messages, else its detail.</summary>
-    private static List<(string? Field, string Message)> ProblemMessages(string body)
-    {
-        var messages = new List<(string? Field, string Message)>();
-        try
-        {
-            using var problem = JsonDocument.Parse(body);
-            if (problem.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return [(null, ScorecardPage.RangeMessage)];
-            }
-
-            if (problem.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var field in errors.EnumerateObject().Where(field => field.Value.ValueKind == JsonValueKind.Array))
-                {
-                    messages.AddRange(field.Value.EnumerateArray()
-                        .Where(message => message.ValueKind == JsonValueKind.String)
-                        .Select(message => ((string?)field.Name, message.GetString()!)));
-                }
-            }
-            else if (problem.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String)
-            {
-                messages.Add((null, detail.GetString()!));
-            }
-        }
-        catch (JsonException)
-        {
-            // Not a problem document: the page says what to check in general words.
-        }
-
-        return messages.Count > 0 ? messages : [(null, ScorecardPage.RangeMessage)];
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -7,6 +7,7 @@ using PartnerMesh.Messaging;
 using PartnerMesh.Outbox;
 using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.PartnerPortal.Api.Analytics;
+using PartnerMesh.PartnerPortal.Api.Attribution;
 using PartnerMesh.PartnerPortal.Api.Experiments;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.IntegrationEvents;
@@ -53,6 +54,7 @@ public static class HostingExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<SignInSecurityCleanup>());
         builder.AddPortalAuthentication();
         builder.AddAnalyticsClient();
+        builder.AddAttributionClient();
         builder.AddPromotionsClient();
         builder.AddSurveysClient();
 

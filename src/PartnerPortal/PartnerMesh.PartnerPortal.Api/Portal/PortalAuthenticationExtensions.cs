@@ -31,6 +31,7 @@ public static class PortalAuthenticationExtensions
         builder.Services.AddAntiforgery(options =>
         {
             options.Cookie.Name = PortalSession.AntiforgeryCookieName;
+            options.HeaderName = PortalProblems.AntiforgeryHeader;
             options.Cookie.Path = PortalSession.PathPrefix;
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;

@@ -68,7 +68,7 @@ public static class PortalEndpoints
     {
         if (!await antiforgery.IsRequestValidAsync(httpContext))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid form", detail: "The form expired; reload the page.");
+            return PortalProblems.FormExpired();
         }
 
         await httpContext.SignOutAsync(PortalSession.Scheme);

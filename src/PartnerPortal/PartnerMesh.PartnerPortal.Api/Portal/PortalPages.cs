@@ -47,6 +47,7 @@ public static class PortalPages
         input { width: 100%; padding: .6rem .7rem; font: inherit; border: 1px solid #9aa3b5; border-radius: .35rem; }
         button { font: inherit; font-weight: 600; padding: .6rem 1.1rem; border: 0; border-radius: .35rem; background: var(--brand); color: #fff; cursor: pointer; }
         .card form > button { margin-top: 1.5rem; width: 100%; }
+        .card form.range > button { margin-top: 0; width: auto; }
         header form { margin: 0; }
         .table-wrap { overflow-x: auto; }
         .link-button { background: none; color: var(--brand); padding: .25rem .5rem; text-decoration: underline; }
@@ -62,7 +63,7 @@ public static class PortalPages
         th:first-child, td:first-child { text-align: left; }
         thead th { color: var(--muted); font-size: .85rem; }
         .amount { display: block; white-space: nowrap; }
-        nav { display: flex; gap: 1rem; margin-right: auto; }
+        nav { display: flex; flex-wrap: wrap; gap: .25rem 1rem; margin-right: auto; }
         .suppressed { color: var(--muted); font-style: italic; }
         .totals .suppressed { font-size: .9rem; font-weight: 400; }
         .totals + .notice { margin-top: 1rem; }
@@ -70,11 +71,23 @@ public static class PortalPages
         .range { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 1rem; }
         .range label { margin-top: 0; }
         .range input { width: auto; }
+        select { padding: .6rem .7rem; font: inherit; border: 1px solid #9aa3b5; border-radius: .35rem; background: #fff; }
+        h3 { font-size: 1rem; margin: 1rem 0 .25rem; }
+        .agreement { white-space: pre-line; border-left: 3px solid var(--line); padding: .25rem 1rem; margin-bottom: 1rem; }
+        .nowrap { white-space: nowrap; }
+        th.text, td.text { text-align: left; }
+        th.url, td.url { overflow-wrap: anywhere; text-align: left; }
+        .card form.range { margin-bottom: 1rem; }
+        .secret { font-family: ui-monospace, monospace; overflow-wrap: anywhere; background: #fff; padding: .1rem .3rem; }
+        fieldset { border: 0; padding: 0; margin: 1rem 0 0; }
+        legend { font-weight: 600; margin-bottom: .25rem; }
+        .choice { display: flex; align-items: center; gap: .5rem; font-weight: 400; margin: .25rem 0; }
+        .choice input { width: auto; }
         .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
         """;
 
     /// <summary>The signed-in pages' links.</summary>
-    private const string Navigation = "<nav aria-label=\"Portal\"><a href=\"/portal/\">Dashboard</a><a href=\"/portal/surveys\">Survey insights</a><a href=\"/portal/scorecard\">Scorecard</a><a href=\"/portal/experiments\">Experiments</a></nav>";
+    private const string Navigation = "<nav aria-label=\"Portal\"><a href=\"/portal/\">Dashboard</a><a href=\"/portal/earnings\">Earnings</a><a href=\"/portal/links\">Links &amp; codes</a><a href=\"/portal/surveys\">Survey insights</a><a href=\"/portal/scorecard\">Scorecard</a><a href=\"/portal/experiments\">Experiments</a><a href=\"/portal/webhooks\">Webhooks</a></nav>";
 
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 

@@ -1,20 +1,18 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using PartnerMesh.Data;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
-using PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.PartnerPortal.Api.Webhooks;
 
 /// <summary>
-/// Webhook subscriptions. A partner key manages its own (events about that partner); an admin key manages tools'
-/// subscriptions (every event of the chosen types). Nobody sees or changes another owner's subscriptions: they are 404.
+/// Webhook subscriptions with a service token. An admin token (an admin API key through the gateway) manages tools'
+/// subscriptions (every event of the chosen types); a partner token manages that partner's own (events about it), but only
+/// the portal signs partner tokens and no API key carries one, so partners manage theirs in the portal
+/// (<see cref="PartnerWebhookEndpoints"/>). Nobody sees or changes another owner's subscriptions: they are 404.
 /// </summary>
 public static class WebhookEndpoints
 {
@@ -34,88 +32,19 @@ public static class WebhookEndpoints
         return group;
     }
 
-    /// <summary>
-    /// With an <c>Idempotency-Key</c> (per owner), a retry of the same request answers 200 with the subscription it created
-    /// but not its secret again; the same key with another URL or other event types is a 409.
-    /// </summary>
-    private static async Task<Results<Created<CreatedWebhookResponse>, Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> CreateWebhook(
-        CreateWebhookRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, PortalDbContext db,
-        IDataProtectionProvider protection, IOptions<WebhookOptions> options, TimeProvider timeProvider, WebhookInterest interest, ClaimsPrincipal user,
-        CancellationToken cancellationToken)
-    {
-        var owner = Owner(user);
-        if (WebhookRules.Validate(request, owner is not null, [.. options.Value.InsecureHosts]) is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
+    private static Task<Results<Created<CreatedWebhookResponse>, Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> CreateWebhook(
+        CreateWebhookRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, WebhookSubscriptions subscriptions,
+        ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        subscriptions.CreateAsync(
+            Owner(user), user.FindFirstValue(PartnerMeshClaims.KeyId) ?? user.Identity?.Name ?? "unknown", "/api/portal/webhooks", request,
+            idempotencyKey, cancellationToken);
 
-        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
-        {
-            return keyProblem;
-        }
-
-        string[] eventTypes = [.. request.EventTypes!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        if (await CreatedBeforeAsync(db, owner, idempotencyKey, cancellationToken) is { } earlier)
-        {
-            return Replay(earlier, request.Url!, eventTypes);
-        }
-
-        if (await db.WebhookSubscriptions.CountAsync(subscription => subscription.PartnerId == owner, cancellationToken) >= WebhookRules.MaxSubscriptionsPerOwner)
-        {
-            return Problems.Conflict("Too many webhooks", $"At most {WebhookRules.MaxSubscriptionsPerOwner} subscriptions per owner; delete one first.");
-        }
-
-        var secret = WebhookSignature.NewSecret();
-        var subscription = new WebhookSubscription
-        {
-            Id = Guid.CreateVersion7(),
-            PartnerId = owner,
-            Url = request.Url!,
-            EventTypes = eventTypes,
-            ProtectedSecret = protection.CreateProtector(WebhookDispatcher.ProtectorPurpose).Protect(secret),
-            CreatedAt = timeProvider.GetUtcNow(),
-            CreatedBy = user.FindFirstValue(PartnerMeshClaims.KeyId) ?? user.Identity?.Name ?? "unknown",
-            IdempotencyKey = idempotencyKey,
-        };
-        db.WebhookSubscriptions.Add(subscription);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException exception) when (exception.IsUniqueViolation(WebhookSubscriptionConfiguration.UniqueIdempotencyKeyIndex))
-        {
-            // A concurrent retry with the same idempotency key committed first.
-            db.ChangeTracker.Clear();
-            return Replay((await CreatedBeforeAsync(db, owner, idempotencyKey, cancellationToken))!, request.Url!, eventTypes);
-        }
-
-        interest.Changed();
-        return TypedResults.Created($"/api/portal/webhooks/{subscription.Id}", new CreatedWebhookResponse(WebhookResponse.From(subscription), secret));
-    }
-
-    private static async Task<WebhookSubscription?> CreatedBeforeAsync(PortalDbContext db, Guid? owner, string? idempotencyKey, CancellationToken cancellationToken) =>
-        idempotencyKey is null
-            ? null
-            : await db.WebhookSubscriptions.AsNoTracking()
-                .SingleOrDefaultAsync(subscription => subscription.PartnerId == owner && subscription.IdempotencyKey == idempotencyKey, cancellationToken);
-
-    /// <summary>URL and event types never change after creation, so they tell the same request from another one.</summary>
-    private static Results<Created<CreatedWebhookResponse>, Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult> Replay(
-        WebhookSubscription earlier, string url, string[] eventTypes) =>
-        earlier.Url == url && earlier.EventTypes.SequenceEqual(eventTypes, StringComparer.Ordinal)
-            ? TypedResults.Ok(WebhookResponse.From(earlier))
-            : Problems.Conflict("Idempotency key reused", $"Idempotency-Key '{earlier.IdempotencyKey}' was already used to create webhook {earlier.Id} with another URL or other event types.");
-
-    private static async Task<Ok<IReadOnlyList<WebhookResponse>>> ListWebhooks(PortalDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
-    {
-        var owner = Owner(user);
-        var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(subscription => subscription.PartnerId == owner)
-            .OrderBy(subscription => subscription.Id).ToListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<WebhookResponse>>([.. subscriptions.Select(WebhookResponse.From)]);
-    }
+    private static async Task<Ok<IReadOnlyList<WebhookResponse>>> ListWebhooks(
+        WebhookSubscriptions subscriptions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await subscriptions.ListAsync(Owner(user), cancellationToken));
 
     private static Ok<IReadOnlyList<string>> ListWebhookEventTypes(ClaimsPrincipal user) =>
-        TypedResults.Ok<IReadOnlyList<string>>([.. (Owner(user) is null ? WebhookEventTypes.Names : WebhookEventTypes.PartnerNames).Order(StringComparer.Ordinal)]);
+        TypedResults.Ok(WebhookSubscriptions.EventTypesFor(Owner(user)));
 
     private static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> GetWebhook(
         Guid id, PortalDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken) =>
@@ -144,12 +73,8 @@ public static class WebhookEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteWebhook(
-        Guid id, PortalDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
-    {
-        var owner = Owner(user);
-        var deleted = await db.WebhookSubscriptions.Where(subscription => subscription.Id == id && subscription.PartnerId == owner).ExecuteDeleteAsync(cancellationToken);
-        return deleted == 0 ? NotFound(id) : TypedResults.NoContent();
-    }
+        Guid id, WebhookSubscriptions subscriptions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        await subscriptions.DeleteAsync(Owner(user), id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
 
     private static async Task<Results<Ok<DeliveryPage>, ValidationProblem, ProblemHttpResult>> ListDeliveries(
         Guid id, PortalDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken, string? status = null, Guid? after = null, int limit = 50)
@@ -199,5 +124,5 @@ public static class WebhookEndpoints
         return db.WebhookSubscriptions.SingleOrDefaultAsync(subscription => subscription.Id == id && subscription.PartnerId == owner, cancellationToken);
     }
 
-    private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound("Webhook not found", $"No webhook {id} of yours.");
+    private static ProblemHttpResult NotFound(Guid id) => WebhookSubscriptions.NotFound(id);
 }

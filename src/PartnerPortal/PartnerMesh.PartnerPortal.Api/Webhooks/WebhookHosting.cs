@@ -16,6 +16,7 @@ public static class WebhookHosting
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
         builder.Services.AddSingleton<WebhookDispatchSignal>();
         builder.Services.AddSingleton<WebhookInterest>();
+        builder.Services.AddScoped<WebhookSubscriptions>();
         builder.Services.AddHostedService<WebhookDispatcher>();
 #pragma warning disable EXTEXP0001 // evaluation API; the alternative is the defaults' retries multiplying the dispatcher's own
         builder.Services.AddHttpClient(WebhookDispatcher.ClientName)

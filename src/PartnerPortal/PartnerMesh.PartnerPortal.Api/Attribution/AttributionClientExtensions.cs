@@ -1,0 +1,33 @@
+using PartnerMesh.ServiceDefaults;
+using PartnerMesh.ServiceDefaults.Security;
+
+namespace PartnerMesh.PartnerPortal.Api.Attribution;
+
+public static class AttributionClientExtensions
+{
+    /// <summary>
+    /// A typed client for <c>http://attribution-api</c> (service discovery: <c>services__attribution-api__http__0</c>), as
+    /// quick to give up as the analytics client: a page waits on it.
+    /// </summary>
+    public static WebApplicationBuilder AddAttributionClient(this WebApplicationBuilder builder)
+    {
+        if (!builder.Services.Any(service => service.ServiceType == typeof(ServiceTokenIssuer)))
+        {
+            builder.Services.AddServiceTokenIssuer(ServiceTokenIssuers.PartnerPortal);
+        }
+
+#pragma warning disable EXTEXP0001 // see AddAnalyticsClient
+        builder.Services.AddHttpClient<AttributionClient>(http => http.BaseAddress = new Uri($"http://{ResourceNames.AttributionApi}"))
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler(options =>
+            {
+                options.Retry.MaxRetryAttempts = 2;
+                options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(3);
+                options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(8);
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
+            });
+#pragma warning restore EXTEXP0001
+        return builder;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using PartnerMesh.PartnerPortal.Api.Portal;
+using PartnerMesh.ServiceDefaults.WebApi;
+
+namespace PartnerMesh.PartnerPortal.Api.Webhooks;
+
+/// <summary>
+/// The signed-in partner's own webhook subscriptions: the Webhooks page with its forms, and the BFF calls. The owner is
+/// always the session's partner, so the partner rules apply (events about it only, no event type that identifies a
+/// shopper). Changes need a portal page's antiforgery token: the form's field, or the <c>RequestVerificationToken</c> header.
+/// </summary>
+public static class PartnerWebhookEndpoints
+{
+    private const string HtmlContentType = "text/html; charset=utf-8";
+    private const string Location = PortalSession.PathPrefix + "/api/webhooks";
+
+    public static IEndpointRouteBuilder MapPartnerWebhookEndpoints(this IEndpointRouteBuilder app)
+    {
+        var pages = app.MapGroup(WebhooksPage.Path).WithTags("Portal").ExcludeFromDescription()
+            .AddEndpointFilter(PortalEndpoints.AddPageHeaders).RequireAuthorization(PortalPolicies.PartnerSession);
+        pages.MapGet("/", ShowWebhooks).WithName(nameof(ShowWebhooks));
+        // The form posts are validated against antiforgery explicitly, so a stale form gets a problem, not a bare 400.
+        pages.MapPost("/", AddWebhookForm).WithName(nameof(AddWebhookForm)).DisableAntiforgery();
+        pages.MapPost("/{id:guid}/delete", DeleteWebhookForm).WithName(nameof(DeleteWebhookForm)).DisableAntiforgery();
+
+        var group = app.MapGroup(Location).WithTags("Portal BFF").RequireAuthorization(PortalPolicies.PartnerSession);
+        group.MapGet("/", ListPartnerWebhooks).WithName(nameof(ListPartnerWebhooks))
+            .WithSummary("The session's partner's webhook subscriptions");
+        group.MapGet("/event-types", ListPartnerWebhookEventTypes).WithName(nameof(ListPartnerWebhookEventTypes))
+            .WithSummary("The event types a partner may subscribe to (events about itself that identify no shopper)");
+        group.MapGet("/{id:guid}", GetPartnerWebhook).WithName(nameof(GetPartnerWebhook))
+            .WithSummary("One of the session's partner's webhook subscriptions; 404 for any other");
+        group.MapPost("/", CreatePartnerWebhook).WithName(nameof(CreatePartnerWebhook)).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Subscribes the session's partner; the signing secret is shown once. Needs a portal page's antiforgery token in the RequestVerificationToken header");
+        group.MapDelete("/{id:guid}", DeletePartnerWebhook).WithName(nameof(DeletePartnerWebhook))
+            .WithSummary("Deletes one of the session's partner's subscriptions. Needs a portal page's antiforgery token in the RequestVerificationToken header");
+        return app;
+    }
+
+    private static async Task<ContentHttpResult> ShowWebhooks(
+        bool? deleted, ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery, WebhookSubscriptions subscriptions,
+        CancellationToken cancellationToken)
+    {
+        var (_, partnerId) = user.SessionIds();
+        var model = new WebhooksPageModel(user.Email(), await subscriptions.ListAsync(partnerId, cancellationToken), Deleted: deleted == true);
+        return Page(httpContext, antiforgery, model, StatusCodes.Status200OK);
+    }
+
+    /// <summary>
+    /// The page's "Add webhook" form. It carries an idempotency key made when the page was rendered, so sending the form
+    /// again (a reload) creates nothing twice: the page then says the webhook exists, without its secret.
+    /// </summary>
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> AddWebhookForm(
+        ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery, WebhookSubscriptions subscriptions, CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(httpContext))
+        {
+            return PortalProblems.FormExpired();
+        }
+
+        var (accountId, partnerId) = user.SessionIds();
+        var form = await httpContext.Request.ReadFormAsync(cancellationToken);
+        var url = form["url"].ToString();
+        List<string> chosen = [.. form["eventTypes"].OfType<string>()];
+        if (chosen.Count == 0)
+        {
+            var unchanged = await Listed(subscriptions, partnerId, cancellationToken);
+            return Page(httpContext, antiforgery, unchanged with { Url = url, Errors = [("eventTypes", WebhooksPage.ChooseEventsMessage)] }, StatusCodes.Status400BadRequest);
+        }
+
+        var request = new CreateWebhookRequest(url.Length == 0 ? null : url, chosen);
+        var key = form["idempotencyKey"].ToString();
+        var result = await subscriptions.CreateAsync(partnerId, CreatedBy(accountId), Location, request, key.Length == 0 ? null : key, cancellationToken);
+        var listed = await Listed(subscriptions, partnerId, cancellationToken);
+        return result.Result switch
+        {
+            Created<CreatedWebhookResponse> { Value: { } response } => Page(httpContext, antiforgery, listed with { Created = response }, StatusCodes.Status200OK),
+            Ok<WebhookResponse> { Value: { } earlier } => Page(httpContext, antiforgery, listed with { AlreadyCreated = earlier }, StatusCodes.Status200OK),
+            ValidationProblem problem => Page(
+                httpContext, antiforgery,
+                listed with { Url = url, Chosen = chosen, Errors = [.. problem.ProblemDetails.Errors.SelectMany(field => field.Value.Select(message => ((string?)field.Key, message)))] },
+                StatusCodes.Status400BadRequest),
+            ProblemHttpResult problem => Page(
+                httpContext, antiforgery, listed with { Url = url, Chosen = chosen, Errors = [(null, problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title ?? "")] },
+                problem.StatusCode),
+            _ => throw new InvalidOperationException($"Unexpected result {result.Result.GetType().Name}."),
+        };
+    }
+
+    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> DeleteWebhookForm(
+        Guid id, ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery, WebhookSubscriptions subscriptions,
+        CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(httpContext))
+        {
+            return PortalProblems.FormExpired();
+        }
+
+        var (_, partnerId) = user.SessionIds();
+        return await subscriptions.DeleteAsync(partnerId, id, cancellationToken)
+            ? TypedResults.LocalRedirect(WebhooksPage.Path + "?deleted=true")
+            : WebhookSubscriptions.NotFound(id);
+    }
+
+    private static async Task<Ok<IReadOnlyList<WebhookResponse>>> ListPartnerWebhooks(
+        ClaimsPrincipal user, WebhookSubscriptions subscriptions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await subscriptions.ListAsync(user.SessionIds().PartnerId, cancellationToken));
+
+    private static Ok<IReadOnlyList<string>> ListPartnerWebhookEventTypes(ClaimsPrincipal user) =>
+        TypedResults.Ok(WebhookSubscriptions.EventTypesFor(user.SessionIds().PartnerId));
+
+    private static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> GetPartnerWebhook(
+        Guid id, ClaimsPrincipal user, WebhookSubscriptions subscriptions, CancellationToken cancellationToken) =>
+        await subscriptions.FindAsync(user.SessionIds().PartnerId, id, cancellationToken) is { } subscription
+            ? TypedResults.Ok(WebhookResponse.From(subscription))
+            : WebhookSubscriptions.NotFound(id);
+
+    private static async Task<Results<Created<CreatedWebhookResponse>, Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> CreatePartnerWebhook(
+        CreateWebhookRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ClaimsPrincipal user, HttpContext httpContext,
+        IAntiforgery antiforgery, WebhookSubscriptions subscriptions, CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(httpContext))
+        {
+            return PortalProblems.AntiforgeryMissing();
+        }
+
+        var (accountId, partnerId) = user.SessionIds();
+        return await subscriptions.CreateAsync(partnerId, CreatedBy(accountId), Location, request, idempotencyKey, cancellationToken);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeletePartnerWebhook(
+        Guid id, ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery, WebhookSubscriptions subscriptions,
+        CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(httpContext))
+        {
+            return PortalProblems.AntiforgeryMissing();
+        }
+
+        return await subscriptions.DeleteAsync(user.SessionIds().PartnerId, id, cancellationToken)
+            ? TypedResults.NoContent()
+            : WebhookSubscriptions.NotFound(id);
+    }
+
+    private static async Task<WebhooksPageModel> Listed(WebhookSubscriptions subscriptions, Guid partnerId, CancellationToken cancellationToken) =>
+        new(string.Empty, await subscriptions.ListAsync(partnerId, cancellationToken));
+
+    private static ContentHttpResult Page(HttpContext httpContext, IAntiforgery antiforgery, WebhooksPageModel model, int statusCode)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(httpContext);
+        var html = WebhooksPage.Render(
+            model with { Email = httpContext.User.Email() }, WebhookSubscriptions.EventTypesFor(httpContext.User.SessionIds().PartnerId),
+            tokens.FormFieldName, tokens.RequestToken!);
+        return TypedResults.Content(html, HtmlContentType, statusCode: statusCode);
+    }
+
+    /// <summary>Who created a subscription, as the token subjects the portal signs name the account (no e-mail kept).</summary>
+    private static string CreatedBy(Guid accountId) => $"portal-user:{accountId}";
+}

@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PartnerMesh.Data;
+using PartnerMesh.PartnerPortal.Api.Infrastructure;
+using PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;
+using PartnerMesh.ServiceDefaults.WebApi;
+
+namespace PartnerMesh.PartnerPortal.Api.Webhooks;
+
+/// <summary>
+/// Creating, listing and deleting the subscriptions of one owner: a partner (its id), or admins' tools (<c>null</c>). The
+/// token API (<c>/api/portal/webhooks</c>) and the signed-in partner's portal (<c>/portal/…/webhooks</c>) share the rules.
+/// </summary>
+public sealed class WebhookSubscriptions(
+    PortalDbContext db, IDataProtectionProvider protection, IOptions<WebhookOptions> options, TimeProvider timeProvider, WebhookInterest interest)
+{
+    /// <summary>
+    /// With an <c>Idempotency-Key</c> (per owner), a retry of the same request answers 200 with the subscription it created
+    /// but not its secret again; the same key with another URL or other event types is a 409.
+    /// </summary>
+    /// <param name="location">Where the created subscription is read (its id is appended).</param>
+    public async Task<Results<Created<CreatedWebhookResponse>, Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        Guid? owner, string createdBy, string location, CreateWebhookRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (WebhookRules.Validate(request, owner is not null, [.. options.Value.InsecureHosts]) is { } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        string[] eventTypes = [.. request.EventTypes!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        if (await CreatedBeforeAsync(owner, idempotencyKey, cancellationToken) is { } earlier)
+        {
+            return Replay(earlier, request.Url!, eventTypes);
+        }
+
+        if (await db.WebhookSubscriptions.CountAsync(subscription => subscription.PartnerId == owner, cancellationToken) >= WebhookRules.MaxSubscriptionsPerOwner)
+        {
+            return Problems.Conflict("Too many webhooks", $"At most {WebhookRules.MaxSubscriptionsPerOwner} subscriptions per owner; delete one first.");
+        }
+
+        var secret = WebhookSignature.NewSecret();
+        var subscription = new WebhookSubscription
+        {
+            Id = Guid.CreateVersion7(),
+            PartnerId = owner,
+            Url = request.Url!,
+            EventTypes = eventTypes,
+            ProtectedSecret = protection.CreateProtector(WebhookDispatcher.ProtectorPurpose).Protect(secret),
+            CreatedAt = timeProvider.GetUtcNow(),
+            CreatedBy = createdBy,
+            IdempotencyKey = idempotencyKey,
+        };
+        db.WebhookSubscriptions.Add(subscription);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(WebhookSubscriptionConfiguration.UniqueIdempotencyKeyIndex))
+        {
+            // A concurrent retry with the same idempotency key committed first.
+            db.ChangeTracker.Clear();
+            return Replay((await CreatedBeforeAsync(owner, idempotencyKey, cancellationToken))!, request.Url!, eventTypes);
+        }
+
+        interest.Changed();
+        return TypedResults.Created($"{location}/{subscription.Id}", new CreatedWebhookResponse(WebhookResponse.From(subscription), secret));
+    }
+
+    public async Task<IReadOnlyList<WebhookResponse>> ListAsync(Guid? owner, CancellationToken cancellationToken)
+    {
+        var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(subscription => subscription.PartnerId == owner)
+            .OrderBy(subscription => subscription.Id).ToListAsync(cancellationToken);
+        return [.. subscriptions.Select(WebhookResponse.From)];
+    }
+
+    /// <summary>The owner's subscription (tracked, so a change can be saved); <c>null</c> for anyone else's.</summary>
+    public Task<WebhookSubscription?> FindAsync(Guid? owner, Guid id, CancellationToken cancellationToken) =>
+        db.WebhookSubscriptions.SingleOrDefaultAsync(subscription => subscription.Id == id && subscription.PartnerId == owner, cancellationToken);
+
+    /// <returns>Whether the owner had that subscription.</returns>
+    public async Task<bool> DeleteAsync(Guid? owner, Guid id, CancellationToken cancellationToken) =>
+        await db.WebhookSubscriptions.Where(subscription => subscription.Id == id && subscription.PartnerId == owner).ExecuteDeleteAsync(cancellationToken) > 0;
+
+    /// <summary>The event types the owner may subscribe to: a partner only those about it that a partner may see.</summary>
+    public static IReadOnlyList<string> EventTypesFor(Guid? owner) =>
+        [.. (owner is null ? WebhookEventTypes.Names : WebhookEventTypes.PartnerNames).Order(StringComparer.Ordinal)];
+
+    public static ProblemHttpResult NotFound(Guid id) => Problems.NotFound("Webhook not found", $"No webhook {id} of yours.");
+
+    private async Task<WebhookSubscription?> CreatedBeforeAsync(Guid? owner, string? idempotencyKey, CancellationToken cancellationToken) =>
+        idempotencyKey is null
+            ? null
+            : await db.WebhookSubscriptions.AsNoTracking()
+                .SingleOrDefaultAsync(subscription => subscription.PartnerId == owner && subscription.IdempotencyKey == idempotencyKey, cancellationToken);
+
+    /// <summary>URL and event types never change after creation, so they tell the same request from another one.</summary>
+    private static Results<Created<CreatedWebhookResponse>, Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult> Replay(
+        WebhookSubscription earlier, string url, string[] eventTypes) =>
+        earlier.Url == url && earlier.EventTypes.SequenceEqual(eventTypes, StringComparer.Ordinal)
+            ? TypedResults.Ok(WebhookResponse.From(earlier))
+            : Problems.Conflict("Idempotency key reused", $"Idempotency-Key '{earlier.IdempotencyKey}' was already used to create webhook {earlier.Id} with another URL or other event types.");
+}

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text;
+using static PartnerMesh.PartnerPortal.Api.Portal.PortalPages;
+
+namespace PartnerMesh.PartnerPortal.Api.Webhooks;
+
+/// <summary>
+/// What the Webhooks page shows: the partner's subscriptions, and after the add form the new one with its secret (once),
+/// the one an earlier send of the same form made (<see cref="AlreadyCreated"/>), or why it was refused.
+/// </summary>
+public sealed record WebhooksPageModel(
+    string Email,
+    IReadOnlyList<WebhookResponse> Subscriptions,
+    string? Url = null,
+    IReadOnlyList<string>? Chosen = null,
+    IReadOnlyList<(string? Field, string Message)>? Errors = null,
+    CreatedWebhookResponse? Created = null,
+    WebhookResponse? AlreadyCreated = null,
+    bool Deleted = false);
+
+/// <summary><c>/portal/webhooks</c>: the partner's webhook subscriptions, a form to add one and a button to delete each. Every value is HTML-encoded.</summary>
+public static class WebhooksPage
+{
+    public const string Path = "/portal/webhooks";
+    public const string ChooseEventsMessage = "Choose at least one kind of event.";
+    public const string NoWebhooksMessage = "No webhooks yet.";
+    public const string DeletedMessage = "The webhook was deleted: it receives nothing more.";
+    public const string SecretShownOnce = "Its signing secret is shown only this once: copy it now.";
+
+    public const string AlreadyCreatedMessage =
+        "This form was sent before and the webhook exists. Its signing secret is shown only once: if you lost it, delete the "
+        + "webhook and add it again.";
+
+    public const string Explained =
+        "PartnerMesh sends events about you (conversions, commissions, payouts, …) to your HTTPS endpoint as they happen, "
+        + "signed: check each delivery's PartnerMesh-Signature header (HMAC-SHA256 of the timestamp, a dot and the body, "
+        + "keyed with the webhook's secret). Events that identify a single shopper are never sent to partners.";
+
+    public static string Render(WebhooksPageModel model, IReadOnlyList<string> eventTypes, string antiforgeryFieldName, string antiforgeryToken)
+    {
+        var body = new StringBuilder();
+        body.Append("<h1>Webhooks</h1>");
+        body.Append("<p class=\"muted\">Signed in as ").Append(E(model.Email)).Append("</p>");
+        if (model.Created is { } created)
+        {
+            body.Append("<section class=\"card\" aria-labelledby=\"created-title\"><h2 id=\"created-title\">Webhook added</h2>");
+            body.Append("<p class=\"notice\" role=\"status\">").Append(E($"Events now go to {created.Webhook.Url}. {SecretShownOnce}")).Append("</p>");
+            body.Append("<p>Signing secret: <span class=\"secret\" id=\"webhook-secret\">").Append(E(created.Secret)).Append("</span></p></section>");
+        }
+
+        if (model.AlreadyCreated is not null)
+        {
+            body.Append("<p class=\"notice\" role=\"status\">").Append(E(AlreadyCreatedMessage)).Append("</p>");
+        }
+
+        if (model.Deleted)
+        {
+            body.Append("<p class=\"notice\" role=\"status\">").Append(E(DeletedMessage)).Append("</p>");
+        }
+
+        AppendSubscriptions(body, model.Subscriptions, antiforgeryFieldName, antiforgeryToken);
+        AppendAddForm(body, model, eventTypes, antiforgeryFieldName, antiforgeryToken);
+        return Layout("Webhooks", body.ToString(), SignOut(antiforgeryFieldName, antiforgeryToken));
+    }
+
+    private static void AppendSubscriptions(StringBuilder body, IReadOnlyList<WebhookResponse> subscriptions, string antiforgeryFieldName, string antiforgeryToken)
+    {
+        body.Append("<section class=\"card\" aria-labelledby=\"webhooks-title\"><h2 id=\"webhooks-title\">Your webhooks</h2>");
+        body.Append("<p class=\"muted\">").Append(E(Explained)).Append("</p>");
+        if (subscriptions.Count == 0)
+        {
+            body.Append("<p>").Append(E(NoWebhooksMessage)).Append("</p></section>");
+            return;
+        }
+
+        body.Append("<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">Your webhooks: URL, events, state</caption>");
+        body.Append("<thead><tr><th scope=\"col\">URL</th><th scope=\"col\" class=\"text\">Events</th><th scope=\"col\">State</th><th scope=\"col\">Added</th>")
+            .Append("<th scope=\"col\"><span class=\"visually-hidden\">Delete</span></th></tr></thead><tbody>");
+        foreach (var subscription in subscriptions)
+        {
+            body.Append("<tr><th scope=\"row\" class=\"url\">").Append(E(subscription.Url)).Append("</th>");
+            body.Append("<td class=\"text\">").Append(E(string.Join(", ", subscription.EventTypes.Select(type => type == WebhookEventTypes.All ? "all open to you" : type)))).Append("</td>");
+            body.Append("<td>").Append(E(State(subscription))).Append("</td>");
+            body.Append("<td class=\"nowrap\">").Append(E(Date(subscription.CreatedAt))).Append("</td>");
+            body.Append("<td><form method=\"post\" action=\"").Append(Path).Append('/').Append(subscription.Id).Append("/delete\">");
+            body.Append("<input type=\"hidden\" name=\"").Append(E(antiforgeryFieldName)).Append("\" value=\"").Append(E(antiforgeryToken)).Append("\">");
+            body.Append("<button type=\"submit\" class=\"link-button\">Delete<span class=\"visually-hidden\"> the webhook to ")
+                .Append(E(subscription.Url)).Append("</span></button></form></td></tr>");
+        }
+
+        body.Append("</tbody></table></div></section>");
+    }
+
+    private static void AppendAddForm(
+        StringBuilder body, WebhooksPageModel model, IReadOnlyList<string> eventTypes, string antiforgeryFieldName, string antiforgeryToken)
+    {
+        body.Append("<section class=\"card\" aria-labelledby=\"add-title\"><h2 id=\"add-title\">Add a webhook</h2>");
+        if (model.Errors is { } errors)
+        {
+            body.Append("<div class=\"alert\" role=\"alert\" id=\"add-error\"><ul>");
+            foreach (var (field, message) in errors)
+            {
+                body.Append("<li>").Append(field is null ? "" : E(FieldLabel(field) + ": ")).Append(E(message)).Append("</li>");
+            }
+
+            body.Append("</ul></div>");
+        }
+
+        var described = model.Errors is null ? "" : " aria-describedby=\"add-error\"";
+        var chosen = model.Chosen ?? [];
+        body.Append("<form method=\"post\" action=\"").Append(Path).Append("\">");
+        body.Append("<input type=\"hidden\" name=\"").Append(E(antiforgeryFieldName)).Append("\" value=\"").Append(E(antiforgeryToken)).Append("\">");
+        // A new key per rendering: sending this very form again is recognized and creates nothing twice.
+        body.Append("<input type=\"hidden\" name=\"idempotencyKey\" value=\"").Append(Guid.NewGuid()).Append("\">");
+        body.Append("<label for=\"url\">Your endpoint (https)</label>");
+        body.Append("<input id=\"url\" name=\"url\" type=\"url\" required maxlength=\"").Append(WebhookRules.MaxUrlLength.ToString(CultureInfo.InvariantCulture))
+            .Append("\" placeholder=\"https://\" value=\"").Append(E(model.Url ?? "")).Append('"').Append(described).Append('>');
+        body.Append("<fieldset").Append(described).Append("><legend>Events</legend>");
+        Choice(body, WebhookEventTypes.All, "Every kind below, and new ones as they come", chosen);
+        foreach (var type in eventTypes)
+        {
+            Choice(body, type, type, chosen);
+        }
+
+        body.Append("</fieldset><button type=\"submit\">Add webhook</button></form>");
+        body.Append("<p class=\"muted rates\">").Append(E($"At most {WebhookRules.MaxSubscriptionsPerOwner} webhooks. Failed deliveries are retried for a while; a webhook that keeps failing is switched off."))
+            .Append("</p></section>");
+    }
+
+    private static void Choice(StringBuilder body, string value, string label, IReadOnlyList<string> chosen) =>
+        body.Append("<label class=\"choice\"><input type=\"checkbox\" name=\"eventTypes\" value=\"").Append(E(value)).Append('"')
+            .Append(chosen.Contains(value) ? " checked" : "").Append('>').Append(E(label)).Append("</label>");
+
+    private static string State(WebhookResponse subscription) => subscription switch
+    {
+        { Active: true } => "Active",
+        { DisabledAt: { } disabled } => $"Switched off after repeated failures on {Date(disabled)}",
+        _ => "Switched off",
+    };
+
+    private static string FieldLabel(string field) => field switch
+    {
+        "url" => "URL",
+        "eventTypes" => "Events",
+        _ => field,
+    };
+
+    private static string Date(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

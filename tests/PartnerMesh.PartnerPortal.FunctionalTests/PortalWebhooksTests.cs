@@ -1,0 +1,265 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.PartnerPortal.Api.Webhooks;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.PartnerPortal.FunctionalTests;
+
+/// <summary>
+/// A signed-in partner manages its own webhook subscriptions in the portal (no API key is a partner's): the BFF calls
+/// under <c>/portal/api/webhooks</c> and the Webhooks page. The owner is always the session's partner, the partner rules
+/// apply, and changes need a portal page's antiforgery token.
+/// </summary>
+public sealed partial class PortalWebhooksTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory>, IAsyncLifetime
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private WebhookReceiver _receiver = null!;
+
+    public async ValueTask InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _receiver.DisposeAsync();
+
+    [Fact]
+    public async Task Create_WithSession_SubscribesTheSessionsPartner_WhichGetsItsEventsSigned()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var response = await CreateAsync(partner, ["attribution.conversion-attributed"]);
+
+        var created = await response.ShouldBeAsync<CreatedWebhookResponse>(HttpStatusCode.Created);
+        Assert.Equal(partner.PartnerId, created.Webhook.PartnerId);
+        Assert.Equal($"/portal/api/webhooks/{created.Webhook.Id}", response.Headers.Location?.OriginalString);
+        var stored = await factory.QueryDbAsync(db => db.WebhookSubscriptions.AsNoTracking().SingleAsync(subscription => subscription.Id == created.Webhook.Id, Ct));
+        Assert.Equal((partner.PartnerId, $"portal-user:{partner.AccountId}"), (stored.PartnerId, stored.CreatedBy));
+
+        var mine = WebhookTests.Conversion(partner.PartnerId);
+        await factory.PublishAsync(WebhookTests.Conversion(Guid.NewGuid())); // another partner's
+        await factory.PublishAsync(mine);
+
+        var delivery = await Eventually.GetAsync(() => Task.FromResult(_receiver.Received.FirstOrDefault()), because: "the partner's conversion is delivered");
+        Assert.Equal(mine.EventId.ToString(), delivery.EventId);
+        Assert.True(WebhookTests.SignatureHolds(created.Secret, delivery.Signature, delivery.Body), delivery.Signature);
+    }
+
+    [Fact]
+    public async Task ListGetAndDelete_SeeOnlyTheSessionsPartnersSubscriptions()
+    {
+        var first = await factory.SignInNewPartnerAsync("First Partner");
+        var second = await factory.SignInNewPartnerAsync("Second Partner");
+        var id = (await (await CreateAsync(first, ["attribution.commission-booked"])).ShouldBeAsync<CreatedWebhookResponse>(HttpStatusCode.Created)).Webhook.Id;
+
+        var listed = await (await first.Browser.GetAsync("/portal/api/webhooks")).ShouldBeAsync<List<WebhookResponse>>(HttpStatusCode.OK);
+        var own = await (await first.Browser.GetAsync($"/portal/api/webhooks/{id}")).ShouldBeAsync<WebhookResponse>(HttpStatusCode.OK);
+
+        Assert.Equal([id], listed.Select(subscription => subscription.Id));
+        Assert.Equal(["attribution.commission-booked"], own.EventTypes);
+        Assert.Empty(await (await second.Browser.GetAsync("/portal/api/webhooks")).ShouldBeAsync<List<WebhookResponse>>(HttpStatusCode.OK));
+        await (await second.Browser.GetAsync($"/portal/api/webhooks/{id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await second.Browser.SendWithPageTokenAsync(new HttpRequestMessage(HttpMethod.Delete, $"/portal/api/webhooks/{id}")))
+            .ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        // Neither is it one of the tools' subscriptions that admins manage.
+        var tools = await (await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).GetAsync("/api/portal/webhooks", Ct))
+            .ShouldBeAsync<List<WebhookResponse>>(HttpStatusCode.OK);
+        Assert.DoesNotContain(tools, tool => tool.Id == id);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await first.Browser.SendWithPageTokenAsync(new HttpRequestMessage(HttpMethod.Delete, $"/portal/api/webhooks/{id}"))).StatusCode);
+        Assert.Empty(await (await first.Browser.GetAsync("/portal/api/webhooks")).ShouldBeAsync<List<WebhookResponse>>(HttpStatusCode.OK));
+    }
+
+    [Fact]
+    public async Task EventTypes_AreThePartnerSafeOnes()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var types = await (await partner.Browser.GetAsync("/portal/api/webhooks/event-types")).ShouldBeAsync<List<string>>(HttpStatusCode.OK);
+
+        Assert.Equal(WebhookEventTypes.PartnerNames.Order(StringComparer.Ordinal), types);
+        Assert.Contains("attribution.conversion-attributed", types);
+        Assert.DoesNotContain(types, type => type.StartsWith("surveys.", StringComparison.Ordinal));
+        Assert.DoesNotContain("attribution.click-recorded", types);
+    }
+
+    [Theory]
+    [InlineData("surveys.survey-response-submitted", "survey")]
+    [InlineData("attribution.click-recorded", "visitorId")]
+    public async Task Create_AShopperLevelEventType_Returns400NamingWhy_AndStoresNothing(string eventType, string why)
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var problem = await (await CreateAsync(partner, ["attribution.conversion-attributed", eventType])).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        var errors = problem.Extensions["errors"]!.ToString()!;
+        Assert.Contains($"'{eventType}'", errors, StringComparison.Ordinal);
+        Assert.Contains(why, errors, StringComparison.Ordinal);
+        Assert.False(await factory.QueryDbAsync(db => db.WebhookSubscriptions.AnyAsync(subscription => subscription.PartnerId == partner.PartnerId, Ct)));
+    }
+
+    [Fact]
+    public async Task Create_WithAnIdempotencyKey_Twice_CreatesOnce_AndTheRetryHasNoSecret()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var key = Guid.NewGuid().ToString();
+
+        var first = await (await CreateAsync(partner, ["*"], key)).ShouldBeAsync<CreatedWebhookResponse>(HttpStatusCode.Created);
+        var retry = await CreateAsync(partner, ["*"], key);
+
+        Assert.Equal(first.Webhook.Id, (await retry.ShouldBeAsync<WebhookResponse>(HttpStatusCode.OK)).Id);
+        Assert.DoesNotContain(first.Secret, await retry.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(1, await factory.QueryDbAsync(db => db.WebhookSubscriptions.CountAsync(subscription => subscription.PartnerId == partner.PartnerId, Ct)));
+    }
+
+    [Fact]
+    public async Task CreateAndDelete_WithoutAPagesAntiforgeryToken_Are400AndChangeNothing()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var id = (await (await CreateAsync(partner, ["attribution.commission-paid"])).ShouldBeAsync<CreatedWebhookResponse>(HttpStatusCode.Created)).Webhook.Id;
+
+        var create = await partner.Browser.Http.PostAsJsonAsync("/portal/api/webhooks", Body(["*"]), Ct);
+        var delete = await partner.Browser.Http.DeleteAsync($"/portal/api/webhooks/{id}", Ct);
+
+        await create.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await delete.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal([id], await factory.QueryDbAsync(db => db.WebhookSubscriptions.Where(subscription => subscription.PartnerId == partner.PartnerId)
+            .Select(subscription => subscription.Id).ToListAsync(Ct)));
+    }
+
+    [Theory]
+    [InlineData("GET", "/portal/api/webhooks")]
+    [InlineData("GET", "/portal/api/webhooks/event-types")]
+    [InlineData("POST", "/portal/api/webhooks")]
+    [InlineData("DELETE", "/portal/api/webhooks/0196c9a0-0000-7000-8000-000000000001")]
+    public async Task Call_WithoutSession_Returns401(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? JsonContent.Create(Body(["*"])) : null };
+
+        var response = await new PortalBrowser(factory).Http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Page_ListsTheFormWithThePartnerSafeEventTypes_AndAddingShowsTheSecretOnce()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var page = await partner.Browser.GetPageAsync(WebhooksPage.Path);
+
+        Assert.Contains(WebhooksPage.NoWebhooksMessage, page, StringComparison.Ordinal);
+        Assert.Contains("<input type=\"checkbox\" name=\"eventTypes\" value=\"attribution.conversion-attributed\">", page, StringComparison.Ordinal);
+        Assert.Contains("<input type=\"checkbox\" name=\"eventTypes\" value=\"*\">", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("value=\"surveys.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("value=\"attribution.click-recorded\"", page, StringComparison.Ordinal);
+
+        var form = AddForm(page, _receiver.Url.ToString(), "attribution.conversion-attributed", "attribution.commission-booked");
+        var added = await partner.Browser.PostFormFieldsAsync(WebhooksPage.Path, form);
+        var html = await added.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        var stored = await factory.QueryDbAsync(db => db.WebhookSubscriptions.AsNoTracking().SingleAsync(subscription => subscription.PartnerId == partner.PartnerId, Ct));
+        Assert.Equal(["attribution.commission-booked", "attribution.conversion-attributed"], stored.EventTypes);
+        var secret = SecretShown().Match(html).Groups[1].Value;
+        Assert.Matches("^whsec_[A-Za-z0-9_-]{40,}$", secret);
+        Assert.Contains(
+            $"<tr><th scope=\"row\" class=\"url\">{_receiver.Url}</th><td class=\"text\">attribution.commission-booked, attribution.conversion-attributed</td><td>Active</td>",
+            html,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, await partner.Browser.GetPageAsync(WebhooksPage.Path), StringComparison.Ordinal);
+
+        // The same form sent again (a reload) creates nothing and shows no secret.
+        var again = await partner.Browser.PostFormFieldsAsync(WebhooksPage.Path, form);
+        var againHtml = System.Net.WebUtility.HtmlDecode(await again.Content.ReadAsStringAsync(Ct));
+        Assert.Contains(WebhooksPage.AlreadyCreatedMessage, againHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, againHtml, StringComparison.Ordinal);
+        Assert.Equal(1, await factory.QueryDbAsync(db => db.WebhookSubscriptions.CountAsync(subscription => subscription.PartnerId == partner.PartnerId, Ct)));
+    }
+
+    [Theory]
+    [InlineData("http://example.com/hook", "attribution.conversion-attributed", "URL: Webhook URLs use https.")]
+    [InlineData("https://10.0.0.5/hook", "attribution.conversion-attributed", "URL: Webhook URLs must point to a public host.")]
+    [InlineData("https://partner.example/hook", null, "Events: " + WebhooksPage.ChooseEventsMessage)]
+    [InlineData("https://partner.example/hook", "surveys.survey-shown", "Events: Partners cannot subscribe to 'surveys.survey-shown'")]
+    public async Task Page_AddingARefusedWebhook_Is400WithTheReason_KeepsTheInput_AndStoresNothing(string url, string? eventType, string message)
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var page = await partner.Browser.GetPageAsync(WebhooksPage.Path);
+
+        var response = await partner.Browser.PostFormFieldsAsync(WebhooksPage.Path, AddForm(page, url, eventType is null ? Array.Empty<string>() : [eventType]));
+        var html = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("<div class=\"alert\" role=\"alert\" id=\"add-error\"><ul><li>", html, StringComparison.Ordinal);
+        Assert.Contains(message, System.Net.WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        Assert.Contains($"value=\"{url}\" aria-describedby=\"add-error\">", html, StringComparison.Ordinal);
+        Assert.False(await factory.QueryDbAsync(db => db.WebhookSubscriptions.AnyAsync(subscription => subscription.PartnerId == partner.PartnerId, Ct)));
+    }
+
+    [Fact]
+    public async Task Page_DeleteButton_DeletesTheSubscription_AndAnotherPartnersIsNotFound()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var other = await factory.SignInNewPartnerAsync("Someone Else");
+        var id = (await (await CreateAsync(partner, ["attribution.commission-approved"])).ShouldBeAsync<CreatedWebhookResponse>(HttpStatusCode.Created)).Webhook.Id;
+        var page = await partner.Browser.GetPageAsync(WebhooksPage.Path);
+        Assert.Contains($"<form method=\"post\" action=\"/portal/webhooks/{id}/delete\">", page, StringComparison.Ordinal);
+
+        var refused = await other.Browser.PostFormAsync($"/portal/webhooks/{id}/delete",
+            new() { [PortalBrowser.TokenField] = PortalBrowser.FormToken(await other.Browser.GetPageAsync(WebhooksPage.Path)) });
+        var unsigned = await partner.Browser.PostFormAsync($"/portal/webhooks/{id}/delete", []);
+        var deleted = await partner.Browser.PostFormAsync($"/portal/webhooks/{id}/delete", new() { [PortalBrowser.TokenField] = PortalBrowser.FormToken(page) });
+
+        await refused.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await unsigned.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.Equal("/portal/webhooks?deleted=true", deleted.Headers.Location?.OriginalString);
+        Assert.False(await factory.QueryDbAsync(db => db.WebhookSubscriptions.AnyAsync(subscription => subscription.Id == id, Ct)));
+        Assert.Contains(WebhooksPage.DeletedMessage, await partner.Browser.GetPageAsync("/portal/webhooks?deleted=true"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Page_HasThePortalsSecurityHeaders_AndWithoutSessionRedirectsToSignIn()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var response = await partner.Browser.GetAsync(WebhooksPage.Path);
+        var anonymous = await new PortalBrowser(factory).GetAsync(WebhooksPage.Path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.True(response.Headers.CacheControl?.NoStore, "Cache-Control: no-store");
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.StartsWith("/portal/login", anonymous.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    private Task<HttpResponseMessage> CreateAsync(SignedInPartner partner, string[] eventTypes, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/portal/api/webhooks") { Content = JsonContent.Create(Body(eventTypes)) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return partner.Browser.SendWithPageTokenAsync(request);
+    }
+
+    private JsonObject Body(string[] eventTypes) =>
+        new() { ["url"] = _receiver.Url.ToString(), ["eventTypes"] = new JsonArray([.. eventTypes.Select(type => (JsonNode)type)]) };
+
+    /// <summary>The page's add form filled in: its antiforgery token and idempotency key, the URL and the chosen events.</summary>
+    private static List<KeyValuePair<string, string>> AddForm(string page, string url, params string[] eventTypes) =>
+    [
+        new(PortalBrowser.TokenField, PortalBrowser.FormToken(page)),
+        new("idempotencyKey", IdempotencyField().Match(page).Groups[1].Value),
+        new("url", url),
+        .. eventTypes.Select(type => new KeyValuePair<string, string>("eventTypes", type)),
+    ];
+
+    [GeneratedRegex("name=\"idempotencyKey\" value=\"([^\"]+)\"")]
+    private static partial Regex IdempotencyField();
+
+    [GeneratedRegex("<span class=\"secret\" id=\"webhook-secret\">([^<]+)</span>")]
+    private static partial Regex SecretShown();
+}
