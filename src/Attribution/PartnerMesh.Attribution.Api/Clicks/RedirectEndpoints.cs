@@ -9,13 +9,21 @@ namespace PartnerMesh.Attribution.Api.Clicks;
 
 public static class RedirectEndpoints
 {
-    public static IEndpointConventionBuilder MapRedirectEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapMethods("/r/{code}", [HttpMethods.Get, HttpMethods.Head], FollowReferralLink)
+    public static IEndpointRouteBuilder MapRedirectEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/r/{code}", FollowReferralLink)
             .WithName(nameof(FollowReferralLink))
             .WithTags("Redirect")
             .AllowAnonymous()
             .Produces(StatusCodes.Status302Found)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        // HEAD is GET without a body (HTTP's own rule), so the document does not list it as an operation of its own.
+        app.MapMethods("/r/{code}", [HttpMethods.Head], FollowReferralLink)
+            .WithName("PreviewReferralLink")
+            .AllowAnonymous()
+            .ExcludeFromDescription();
+        return app;
+    }
 
     /// <summary>
     /// Shoppers arrive here without credentials; the click is durable before the redirect is sent. Unknown codes and
