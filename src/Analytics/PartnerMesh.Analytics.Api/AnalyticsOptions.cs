@@ -24,6 +24,8 @@ public sealed class AnalyticsOptions
 
     public SegmentOptions Segments { get; set; } = new();
 
+    public PartnerSurveyOptions PartnerSurveys { get; set; } = new();
+
     public ConcentrationRiskOptions ConcentrationRisk { get; set; } = new();
 
     public ShoppingCalendarOptions Calendar { get; set; } = new();
@@ -85,6 +87,23 @@ public sealed class SegmentOptions
     /// to partners (k-anonymity).
     /// </summary>
     public int PartnerAnonymityThreshold { get; set; } = 5;
+}
+
+/// <summary>
+/// How partners see survey figures (NPS, survey responses and rate, showings): only in fixed cells of one whole week
+/// (Monday to Sunday in the reporting time zone), never per day or hour (<see cref="Reporting.PartnerSurveyCells"/>).
+/// </summary>
+public sealed class PartnerSurveyOptions
+{
+    /// <summary>
+    /// Partners see ended weeks only (as <c>Surveys:PartnerInsightsEndedWeeksOnly</c>), each stored when first published
+    /// and never changed afterwards. Off: they also see the current week as it fills (cells under k suppressed), and two
+    /// reads one response apart show how that response moved it.
+    /// </summary>
+    public bool EndedWeeksOnly { get; set; } = true;
+
+    /// <summary>How long after its end a week is published (the surveys service waits one hour too).</summary>
+    public TimeSpan PublicationDelay { get; set; } = TimeSpan.FromHours(1);
 }
 
 public sealed class ConcentrationRiskOptions

@@ -23,6 +23,7 @@ public static class HostingExtensions
         builder.Services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.SectionName)
             .Validate(options => TryFindZone(options.ReportingTimeZone), "Analytics:ReportingTimeZone is not a known time zone id.")
             .Validate(options => options.CartAbandonment.IdleTime > TimeSpan.Zero, "Analytics:CartAbandonment:IdleTime must be positive.")
+            .Validate(options => options.PartnerSurveys.PublicationDelay >= TimeSpan.Zero, "Analytics:PartnerSurveys:PublicationDelay must not be negative.")
             .Validate(
                 options => options.Calendar.Days.All(day => day.Key.Length > 0 && ShoppingCalendar.TryParseDate(day.Date, out _, out _, out _)),
                 "Analytics:Calendar:Days need a Key and a Date formatted MM-dd (every year) or yyyy-MM-dd (once).")
@@ -32,6 +33,7 @@ public static class HostingExtensions
         builder.Services.AddScoped<Sweeper>();
         builder.Services.AddScoped<ConcentrationMonitor>();
         builder.Services.AddScoped<KpiReader>();
+        builder.Services.AddScoped<PartnerSurveyCells>();
         builder.Services.AddHostedService<AggregationWorker>();
 
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>

@@ -3,6 +3,7 @@ using PartnerMesh.Analytics.Api.Aggregation;
 using PartnerMesh.Analytics.Api.Campaigns;
 using PartnerMesh.Analytics.Api.Ingestion;
 using PartnerMesh.Analytics.Api.Kpis;
+using PartnerMesh.Analytics.Api.Reporting;
 using PartnerMesh.Analytics.Api.Scorecards;
 using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
@@ -38,6 +39,8 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
     public DbSet<ConcentrationFlag> ConcentrationFlags => Set<ConcentrationFlag>();
 
     public DbSet<Campaign> Campaigns => Set<Campaign>();
+
+    public DbSet<PartnerSurveyCell> PartnerSurveyCells => Set<PartnerSurveyCell>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

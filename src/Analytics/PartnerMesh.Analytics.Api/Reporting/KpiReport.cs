@@ -5,9 +5,10 @@ namespace PartnerMesh.Analytics.Api.Reporting;
 
 /// <summary>
 /// The counts and rates of one period (or a range's totals) for one dimension value; definitions in docs/kpis.md.
-/// <see cref="SurveyResponses"/>, <see cref="NpsResponses"/>, <see cref="SurveyResponseRate"/> and
-/// <see cref="NetPromoterScore"/> are <c>null</c> with <see cref="SurveyFiguresSuppressed"/> when a partner would see
-/// them for too few responses (<see cref="SurveyAnonymity"/>).
+/// For a partner the survey figures (<see cref="SurveysShown"/>, <see cref="SurveyResponses"/>, <see cref="NpsResponses"/>,
+/// <see cref="SurveyResponseRate"/>, <see cref="NetPromoterScore"/>) are <c>null</c> with
+/// <see cref="SurveyFiguresSuppressed"/> in every period row, and a total's are those of the published weekly cells
+/// (<see cref="PartnerSurveyCells"/>, <see cref="SurveyAnonymity"/>).
 /// </summary>
 public sealed record KpiFigures(
     long Sessions,
@@ -28,7 +29,7 @@ public sealed record KpiFigures(
     long VerifiedOrders,
     long PromotionOrders,
     long PromotionMismatches,
-    long SurveysShown,
+    long? SurveysShown,
     long? SurveyResponses,
     long? NpsResponses,
     long AttributedOrders,
@@ -74,6 +75,8 @@ public sealed record KpiRow(string Period, string? DimensionValue, KpiFigures Kp
 
 public sealed record KpiTotals(string? DimensionValue, KpiFigures Kpis, string? DimensionValue2 = null);
 
+/// <param name="Surveys">For a partner: the weekly survey cells of the range (<c>null</c> for admins, who see survey
+/// figures in every row).</param>
 public sealed record KpiReport(
     DateOnly From,
     DateOnly To,
@@ -82,7 +85,8 @@ public sealed record KpiReport(
     string TimeZone,
     IReadOnlyList<KpiRow> Rows,
     IReadOnlyList<KpiTotals> Totals,
-    IReadOnlyList<string>? Dimensions = null);
+    IReadOnlyList<string>? Dimensions = null,
+    PartnerSurveyWeeks? Surveys = null);
 
 /// <summary>Turns aggregate rows into figures; rates are ratios of sums, never averages of rates.</summary>
 public static class KpiFigureBuilder

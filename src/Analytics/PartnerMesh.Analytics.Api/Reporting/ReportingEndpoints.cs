@@ -42,9 +42,9 @@ public static class ReportingEndpoints
     /// optionally one <c>value</c> of it; or for two (<c>dimensions=a,b</c>, any two of partner, campaign, touchpoint
     /// and traffic_source, in either order; the report names them in canonical order), with <c>value</c> filtering the
     /// first named and <c>value2</c> the second; <c>format=csv</c> (or <c>Accept: text/csv</c>) for CSV. A partner sees
-    /// only its own partner rows, and pairs whose one side is <c>partner</c> (its own id), with survey figures of too few
-    /// responses suppressed (<see cref="SurveyAnonymity"/>). An admin filtering the partner side to a partner analytics
-    /// never heard of gets 404 (<see cref="KnownPartners"/>).
+    /// only its own partner rows, and pairs whose one side is <c>partner</c> (its own id), with survey figures only in
+    /// published weekly cells, never per day or hour (<see cref="PartnerSurveyCells"/>). An admin filtering the partner
+    /// side to a partner analytics never heard of gets 404 (<see cref="KnownPartners"/>).
     /// </summary>
     private static async Task<IResult> GetKpisAsync(
         string? from,
@@ -59,6 +59,7 @@ public static class ReportingEndpoints
         HttpContext http,
         ClaimsPrincipal user,
         KpiReader reader,
+        PartnerSurveyCells surveyCells,
         AnalyticsDbContext db,
         IOptions<AnalyticsOptions> options,
         TimeProvider timeProvider,
@@ -200,10 +201,11 @@ public static class ReportingEndpoints
             });
         }
 
+        Guid? own = null;
         if (!isAdmin)
         {
             // A partner's own numbers only: the partner dimension, its own id from the token.
-            var own = user.PartnerId();
+            own = user.PartnerId();
             if (own is null || !partnerSide || (value is not null && !string.Equals(value, own.ToString(), StringComparison.OrdinalIgnoreCase)))
             {
                 return TypedResults.Problem(
@@ -231,9 +233,9 @@ public static class ReportingEndpoints
         value2 = LowerCased.Contains(second) ? value2?.ToLowerInvariant() : value2;
 
         var report = await reader.ReportAsync(granularity, dimension, value, value2, fromDay, toDay, cancellationToken);
-        if (!isAdmin)
+        if (own is { } partner)
         {
-            report = SurveyAnonymity.Apply(report, options.Value.Segments.PartnerAnonymityThreshold);
+            report = await surveyCells.ApplyAsync(report, partner, value2, cancellationToken);
         }
 
         var wantsCsv = format == "csv" || (format is null && http.Request.Headers.Accept.Any(accept => accept?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true));

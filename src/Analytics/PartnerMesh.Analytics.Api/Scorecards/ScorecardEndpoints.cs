@@ -17,7 +17,8 @@ public sealed record Scorecard(
     DateOnly To,
     KpiFigures Kpis,
     IReadOnlyList<ConcentrationResponse> ConcentrationFlags,
-    PartnershipComparison? Comparison);
+    PartnershipComparison? Comparison,
+    PartnerSurveyWeeks? Surveys = null);
 
 /// <summary>Merchant-wide figures in equal windows before and from a partnership's start; lift = after − before.</summary>
 public sealed record PartnershipComparison(
@@ -59,7 +60,8 @@ public static class ScorecardEndpoints
 
     /// <summary>
     /// A partner's scorecard over a range (default the last 30 days): traffic, conversion, AOV, abandonment and recovery,
-    /// NPS of its customers (for a partner, suppressed below k responses), refund rate, commission against revenue,
+    /// NPS of its customers (for a partner, of the published weeks the range touches, each shown from k responses:
+    /// <see cref="PartnerSurveyCells"/>, with the cells in <c>surveys</c>), refund rate, commission against revenue,
     /// revenue share and concentration flags (with the trailing window's revenue figures). An admin also
     /// gets the merchant-wide before/after comparison from the partnership's start (<c>partnershipStart</c>, default the
     /// partner's registration day) over <c>windowDays</c> (default 30). An admin asking for a partner analytics never heard
@@ -74,6 +76,7 @@ public static class ScorecardEndpoints
         ClaimsPrincipal user,
         AnalyticsDbContext db,
         KpiReader reader,
+        PartnerSurveyCells surveyCells,
         ConcentrationMonitor monitor,
         IOptions<AnalyticsOptions> options,
         TimeProvider timeProvider,
@@ -121,9 +124,12 @@ public static class ScorecardEndpoints
         var flags = await db.ConcentrationFlags.AsNoTracking().Where(flag => flag.PartnerId == partnerId && flag.Active).ToListAsync(cancellationToken);
         var shares = flags.Count == 0 ? [] : (await monitor.SharesAsync(cancellationToken)).Shares.Where(share => share.PartnerId == partnerId).ToList();
         var kpis = report.Totals[0].Kpis;
+        PartnerSurveyWeeks? surveys = null;
         if (!user.IsAdmin())
         {
-            kpis = SurveyAnonymity.Apply(kpis, options.Value.Segments.PartnerAnonymityThreshold);
+            var (weeks, cells, incomplete) = await surveyCells.ReadAsync(partnerId, Dimensions.Partner, null, fromDay, toDay, cancellationToken);
+            kpis = SurveyAnonymity.WithCells(kpis, cells, incomplete);
+            surveys = weeks;
         }
 
         PartnershipComparison? comparison = null;
@@ -143,7 +149,8 @@ public static class ScorecardEndpoints
             toDay,
             kpis,
             flags.Select(flag => Flag(flag, shares)).ToList(),
-            comparison));
+            comparison,
+            surveys));
     }
 
     /// <summary>Every partner's totals over a range, side by side (admin only).</summary>

@@ -866,6 +866,55 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                     b.ToTable("partner_daily_sales", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Reporting.PartnerSurveyCell", b =>
+                {
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<DateOnly>("Week")
+                        .HasColumnType("date")
+                        .HasColumnName("week");
+
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("dimension");
+
+                    b.Property<string>("DimensionValue2")
+                        .HasColumnType("text")
+                        .HasColumnName("dimension_value2");
+
+                    b.Property<long?>("NpsDetractors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("nps_detractors");
+
+                    b.Property<long?>("NpsPromoters")
+                        .HasColumnType("bigint")
+                        .HasColumnName("nps_promoters");
+
+                    b.Property<long?>("NpsResponses")
+                        .HasColumnType("bigint")
+                        .HasColumnName("nps_responses");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.Property<long?>("SurveyResponses")
+                        .HasColumnType("bigint")
+                        .HasColumnName("survey_responses");
+
+                    b.Property<long>("SurveysShown")
+                        .HasColumnType("bigint")
+                        .HasColumnName("surveys_shown");
+
+                    b.HasKey("PartnerId", "Week", "Dimension", "DimensionValue2")
+                        .HasName("PK_partner_survey_cells");
+
+                    b.ToTable("partner_survey_cells", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Analytics.Api.Scorecards.ConcentrationFlag", b =>
                 {
                     b.Property<Guid>("PartnerId")
