@@ -83,6 +83,36 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
     }
 
     [Fact]
+    public async Task SwitchedOffSubscription_GetsNoFurtherAttempts_UntilSwitchedOnAgain()
+    {
+        using var admin = factory.CreateClientWithScopes(PartnerMeshScopes.Admin);
+        var (id, _) = await SubscribeAsync(admin, ["coupons.coupon-leak-suspected"]);
+        _receiver.Answers.Enqueue(500);
+        var leak = new CouponLeakSuspected
+        {
+            EventId = Guid.CreateVersion7(), OccurredAt = DateTimeOffset.UtcNow, RedemptionId = Guid.NewGuid(), OrderId = $"o-{Guid.NewGuid():N}",
+            CodeId = Guid.NewGuid(), Code = "LEAKED", CampaignId = Guid.NewGuid(), PartnerId = Guid.NewGuid(), Reason = "coupon_site_referrer",
+        };
+        await factory.PublishAsync(leak);
+        await Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.WebhookDeliveries.AnyAsync(d => d.SubscriptionId == id && d.Attempts == 1, Ct)),
+            because: "the first attempt fails");
+
+        (await admin.PutAsJsonAsync($"/api/portal/webhooks/{id}", new JsonObject { ["active"] = false }, Ct)).EnsureSuccessStatusCode();
+        // Due again at once: only the subscription's state can hold it back.
+        await factory.QueryDbAsync(db => db.WebhookDeliveries.Where(d => d.SubscriptionId == id)
+            .ExecuteUpdateAsync(update => update.SetProperty(d => d.NextAttemptAt, DateTimeOffset.UtcNow.AddMinutes(-1)), Ct));
+        await factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<WebhookDispatcher>().Single().DispatchDueAsync(Ct);
+
+        var delivery = await factory.QueryDbAsync(db => db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.SubscriptionId == id, Ct));
+        Assert.Equal(("pending", 1), (delivery.Status, delivery.Attempts));
+        Assert.Single(_receiver.Received, received => received.EventId == leak.EventId.ToString());
+
+        (await admin.PutAsJsonAsync($"/api/portal/webhooks/{id}", new JsonObject { ["active"] = true }, Ct)).EnsureSuccessStatusCode();
+        await Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.WebhookDeliveries.AnyAsync(d => d.SubscriptionId == id && d.Status == "delivered", Ct)),
+            because: "switched on again, the delivery goes out");
+    }
+
+    [Fact]
     public async Task OtherOwnersSubscriptions_AreInvisible()
     {
         using var first = factory.CreatePartnerClient(Guid.NewGuid());
@@ -101,6 +131,16 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
     [InlineData("http://example.com/hook", "url")]
     [InlineData("https://169.254.169.254/latest/meta-data", "url")]
     [InlineData("https://10.0.0.5/hook", "url")]
+    [InlineData("https://192.0.2.2:18444/x", "url")]
+    [InlineData("https://203.0.113.7/hook", "url")]
+    [InlineData("https://198.18.0.1/hook", "url")]
+    [InlineData("https://224.0.0.1/hook", "url")]
+    [InlineData("https://255.255.255.255/hook", "url")]
+    [InlineData("https://[64:ff9b::7f00:1]/hook", "url")]
+    [InlineData("https://[2002:7f00:1::]/hook", "url")]
+    [InlineData("https://[2001:db8::1]/hook", "url")]
+    [InlineData("https://localhost./hook", "url")]
+    [InlineData("https://foo.localhost/hook", "url")]
     [InlineData("https://user:pass@example.com/hook", "url")]
     [InlineData("not a url", "url")]
     public async Task Create_BadUrl_Returns400_AndStoresNothing(string url, string field)

@@ -75,8 +75,10 @@ public sealed class WebhookDispatcher(
         var now = timeProvider.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var due = await db.WebhookDeliveries.FromSql($"""
-            SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= {now}
-            ORDER BY next_attempt_at LIMIT {BatchSize} FOR UPDATE SKIP LOCKED
+            SELECT d.* FROM webhook_deliveries d
+            WHERE d.status = 'pending' AND d.next_attempt_at <= {now}
+              AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.id = d.subscription_id AND s.active)
+            ORDER BY d.next_attempt_at LIMIT {BatchSize} FOR UPDATE OF d SKIP LOCKED
             """).ToListAsync(cancellationToken);
         if (due.Count == 0)
         {

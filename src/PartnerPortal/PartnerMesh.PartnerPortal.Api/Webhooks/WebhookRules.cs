@@ -79,7 +79,7 @@ public static class WebhookRules
         }
 
         if (!insecureAllowed && (uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var address) && IsPrivate(address))
-            || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)))
+            || IsLocalHostName(uri.Host)))
         {
             return "Webhook URLs must point to a public host.";
         }
@@ -87,7 +87,12 @@ public static class WebhookRules
         return null;
     }
 
-    /// <summary>Loopback, private, link-local (cloud metadata), unique-local and unspecified addresses.</summary>
+    /// <summary>
+    /// Every address that is not globally reachable: loopback, private, shared (CGNAT), link-local (cloud metadata),
+    /// documentation, benchmarking, multicast, reserved and broadcast ranges, and the IPv6 forms that embed an IPv4
+    /// address (mapped, NAT64, 6to4) or are not global (unique-local, link-local, site-local, multicast, documentation).
+    /// Refused at creation and again for each resolved address at delivery, so no name can lead a delivery inside.
+    /// </summary>
     public static bool IsPrivate(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
@@ -95,18 +100,34 @@ public static class WebhookRules
             address = address.MapToIPv4();
         }
 
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            return true;
-        }
+        var ranges = address.AddressFamily == AddressFamily.InterNetwork ? NonGlobalIPv4 : NonGlobalIPv6;
+        return ranges.Any(range => range.Contains(address));
+    }
 
-        if (address.AddressFamily == AddressFamily.InterNetwork)
+    private static readonly IPNetwork[] NonGlobalIPv4 =
+    [
+        .. new[]
         {
-            var bytes = address.GetAddressBytes();
-            return bytes[0] == 10 || (bytes[0] == 172 && bytes[1] is >= 16 and <= 31) || (bytes[0] == 192 && bytes[1] == 168)
-                || (bytes[0] == 169 && bytes[1] == 254) || (bytes[0] == 100 && bytes[1] is >= 64 and <= 127) || bytes[0] == 0;
-        }
+            "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+            "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
+            "224.0.0.0/4", "240.0.0.0/4",
+        }.Select(IPNetwork.Parse),
+    ];
 
-        return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal;
+    private static readonly IPNetwork[] NonGlobalIPv6 =
+    [
+        .. new[]
+        {
+            "::/127", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32", "2002::/16", "3fff::/20",
+            "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
+        }.Select(IPNetwork.Parse),
+    ];
+
+    /// <summary><c>localhost</c>, <c>localhost.</c> and every name under it (RFC 6761: they all resolve to loopback).</summary>
+    private static bool IsLocalHostName(string host)
+    {
+        var name = host.TrimEnd('.');
+        return name.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
     }
 }
