@@ -248,6 +248,24 @@ public sealed class ExperimentEndpointsTests(PromotionsApiFactory factory) : ICl
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task Results_WithoutAHoldout_CompareTreatmentsWithTheControlVariant_WhereverItIsListed()
+    {
+        var product = UniqueProduct();
+        var ten = await _admin.PublishAsync(PercentOffProduct(product, 10m, "ten"));
+        var experiment = await CreateAsync(new JsonObject
+        {
+            ["name"] = "ten against control",
+            ["variants"] = new JsonArray(Variant("ten", ten, 50), Variant("control", null, 50)),
+        });
+
+        var results = await ResultsAsync(experiment);
+
+        Assert.Equal("control", results["baseline"]!.GetValue<string>());
+        var rows = results["variants"]!.AsArray();
+        Assert.Null(rows.Single(row => row!["variant"]!.GetValue<string>() == "control")!["conversionVsBaseline"]);
+    }
+
     private static JsonObject Variant(string key, Guid? promotion, int weight) => new() { ["key"] = key, ["promotionId"] = promotion, ["weight"] = weight };
 
     private async Task<Guid> CreateAsync(JsonObject body) =>

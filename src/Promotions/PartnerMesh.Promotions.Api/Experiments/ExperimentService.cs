@@ -210,7 +210,11 @@ public sealed class ExperimentService(PromotionsDbContext db, RuleSetNotifier no
             groups.Insert(0, (ExperimentAssignment.Holdout, null));
         }
 
-        var baseline = groups[0].Key;
+        // Treatments are measured against what shoppers get without them: the holdout, else a control variant (one with
+        // no promotion), else the first variant.
+        var baseline = experiment.HoldoutPercent > 0
+            ? ExperimentAssignment.Holdout
+            : groups.FirstOrDefault(group => group.PromotionId is null).Key ?? groups[0].Key;
         return new ExperimentResults(id, experiment.Status, baseline, ExperimentResultsCalculator.Method,
             ExperimentResultsCalculator.Compute(groups, stats, baseline));
     }
