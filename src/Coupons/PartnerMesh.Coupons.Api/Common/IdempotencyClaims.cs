@@ -19,18 +19,29 @@ public static class IdempotencyClaims
     public static async Task<(IdempotencyOutcome Outcome, Guid ResourceId)> ClaimAsync(
         this CouponsDbContext db, string operation, string key, string fingerprint, Guid resourceId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO idempotency_keys (operation, key, fingerprint, resource_id, created_at)
-                VALUES ({operation}, {key}, {fingerprint}, {resourceId}, {now})
-                ON CONFLICT (operation, key) DO NOTHING
-                """, cancellationToken) == 1)
+        // A key found used can vanish before it is read back (the retention sweep): then it is new again, and claimed.
+        for (var attempt = 1; ; attempt++)
         {
-            return (IdempotencyOutcome.Claimed, resourceId);
-        }
+            if (await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO idempotency_keys (operation, key, fingerprint, resource_id, created_at)
+                    VALUES ({operation}, {key}, {fingerprint}, {resourceId}, {now})
+                    ON CONFLICT (operation, key) DO NOTHING
+                    """, cancellationToken) == 1)
+            {
+                return (IdempotencyOutcome.Claimed, resourceId);
+            }
 
-        var earlier = await db.IdempotencyKeys.AsNoTracking()
-            .SingleAsync(record => record.Operation == operation && record.Key == key, cancellationToken);
-        return (earlier.Fingerprint == fingerprint ? IdempotencyOutcome.Replayed : IdempotencyOutcome.Mismatch, earlier.ResourceId);
+            if (await db.IdempotencyKeys.AsNoTracking()
+                    .SingleOrDefaultAsync(record => record.Operation == operation && record.Key == key, cancellationToken) is { } earlier)
+            {
+                return (earlier.Fingerprint == fingerprint ? IdempotencyOutcome.Replayed : IdempotencyOutcome.Mismatch, earlier.ResourceId);
+            }
+
+            if (attempt == 2)
+            {
+                throw new InvalidOperationException($"Idempotency key '{key}' of {operation} conflicts but cannot be read.");
+            }
+        }
     }
 
     /// <summary>
