@@ -203,14 +203,14 @@ public sealed partial class SignInThrottlingTests(FakeClockPortalApiFactory fact
         var backOff = page.Items[2];
         Assert.Equal(Defaults.FreeFailuresPerSource, backOff.Failures);
         Assert.Equal(backOff.OccurredAt + Defaults.FirstBackOff, backOff.BlockedUntil);
-        Assert.Null(page.Next);
+        Assert.Null(page.NextCursor);
 
         // Cursor paging, newest first.
         var first = await (await admin.GetAsync($"/api/portal/security/audit?accountId={accountId}&limit=2", Ct)).ShouldBeAsync<SignInAuditPage>(HttpStatusCode.OK);
-        var second = await (await admin.GetAsync($"/api/portal/security/audit?accountId={accountId}&limit=2&after={first.Next}", Ct))
+        var second = await (await admin.GetAsync($"/api/portal/security/audit?accountId={accountId}&limit=2&after={first.NextCursor}", Ct))
             .ShouldBeAsync<SignInAuditPage>(HttpStatusCode.OK);
         Assert.Equal(page.Items.Select(item => item.Id), first.Items.Concat(second.Items).Select(item => item.Id));
-        Assert.Null(second.Next);
+        Assert.Null(second.NextCursor);
         var throttled = await (await admin.GetAsync($"/api/portal/security/audit?accountId={accountId}&kind=throttled", Ct))
             .ShouldBeAsync<SignInAuditPage>(HttpStatusCode.OK);
         Assert.Equal(SignInAuditKinds.Throttled, Assert.Single(throttled.Items).Kind);

@@ -105,5 +105,5 @@ public sealed class WebhookIdempotencyTests(PortalApiFactory factory) : IClassFi
     }
 
     private static async Task<List<Guid>> ListAsync(HttpClient client) =>
-        [.. (await (await client.GetAsync(Url, Ct)).ShouldBeAsync<JsonArray>(HttpStatusCode.OK)).Select(item => item!["id"]!.GetValue<Guid>())];
+        [.. (await (await client.GetAsync(Url, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK))["items"]!.AsArray().Select(item => item!["id"]!.GetValue<Guid>())];
 }

@@ -122,7 +122,7 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
         await (await second.GetAsync($"/api/portal/webhooks/{id}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await (await second.DeleteAsync($"/api/portal/webhooks/{id}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await (await _admin.GetAsync($"/api/portal/webhooks/{id}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
-        Assert.Empty((await (await second.GetAsync("/api/portal/webhooks", Ct)).ShouldBeAsync<JsonArray>(HttpStatusCode.OK)));
+        Assert.Empty((await (await second.GetAsync("/api/portal/webhooks", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK))["items"]!.AsArray());
         Assert.Equal(HttpStatusCode.NoContent, (await first.DeleteAsync($"/api/portal/webhooks/{id}", Ct)).StatusCode);
     }
 
@@ -216,7 +216,7 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
         var error = problem.Extensions["errors"]!.ToString()!;
         Assert.Contains($"'{eventType}'", error, StringComparison.Ordinal);
         Assert.Contains(why, error, StringComparison.Ordinal);
-        Assert.Empty(await (await partner.GetAsync("/api/portal/webhooks", Ct)).ShouldBeAsync<JsonArray>(HttpStatusCode.OK));
+        Assert.Empty((await (await partner.GetAsync("/api/portal/webhooks", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK))["items"]!.AsArray());
     }
 
     [Fact]
@@ -301,6 +301,26 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
         using var storefront = factory.CreateClientWithScopes(PartnerMeshScopes.Storefront);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await storefront.GetAsync("/api/portal/webhooks", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task List_IsCursorPaged_LikeEveryOtherList()
+    {
+        using var client = factory.CreatePartnerClient(Guid.NewGuid());
+        var created = new List<Guid>();
+        for (var index = 0; index < 3; index++)
+        {
+            created.Add((await SubscribeAsync(client, ["attribution.conversion-attributed"])).Id);
+        }
+
+        var first = await (await client.GetAsync("/api/portal/webhooks?limit=2", Ct)).ShouldBeAsync<WebhookPage>(HttpStatusCode.OK);
+        var second = await (await client.GetAsync($"/api/portal/webhooks?limit=2&after={first.NextCursor}", Ct)).ShouldBeAsync<WebhookPage>(HttpStatusCode.OK);
+
+        Assert.Equal(created.Order(), first.Items.Concat(second.Items).Select(webhook => webhook.Id));
+        Assert.NotNull(first.NextCursor);
+        Assert.Null(second.NextCursor);
+        await (await client.GetAsync("/api/portal/webhooks?limit=0", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        await (await client.GetAsync("/api/portal/webhooks?after=not-a-cursor", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
     private async Task<(Guid Id, string Secret)> SubscribeAsync(HttpClient client, string[] eventTypes)

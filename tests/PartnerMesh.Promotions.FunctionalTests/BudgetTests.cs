@@ -202,4 +202,43 @@ public sealed class BudgetTests(PromotionsApiFactory factory) : IClassFixture<Pr
         Assert.Equal("budget_exhausted", (await _storefront.EvaluateAsync(cart.With("partnerId", partnerA))).RejectionReason(id));
         Assert.NotNull((await _storefront.EvaluateAsync(cart.With("partnerId", partnerB))).Applied(id));
     }
+
+    [Fact]
+    public async Task BudgetUsage_ReportsEachBudgetInItsCurrentPeriod_PartnersApart()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["currency"] = "EUR";
+        definition["budgets"] = new JsonArray(
+            new JsonObject { ["scope"] = "promotion", ["period"] = "day", ["maxUses"] = 5, ["maxSpend"] = 100 },
+            new JsonObject { ["scope"] = "partner", ["period"] = "month", ["maxUses"] = 2 });
+        var id = await _admin.PublishAsync(definition);
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 20m, null)).With("touchpoint", "checkout");
+        var (partnerA, partnerB) = (Guid.NewGuid(), Guid.NewGuid());
+        foreach (var partner in new[] { partnerA, partnerA, partnerB })
+        {
+            Assert.NotNull((await _storefront.EvaluateAsync(cart.With("partnerId", partner))).Applied(id));
+        }
+
+        var usage = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}/budgets", Ct);
+
+        var budgets = usage!["budgets"]!.AsArray();
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var own = budgets[0]!;
+        Assert.Equal(("promotion", "day", today), (own["scope"]!.GetValue<string>(), own["period"]!.GetValue<string>(), own["periodKey"]!.GetValue<string>()));
+        Assert.Equal((3, 6m, 2, 94m), (own["uses"]!.GetValue<int>(), own["spend"]!.GetValue<decimal>(),
+            own["remainingUses"]!.GetValue<int>(), own["remainingSpend"]!.GetValue<decimal>()));
+        var perPartner = budgets[1]!["partners"]!.AsArray().ToDictionary(entry => entry!["partnerId"]!.GetValue<Guid>(), entry => entry!["remainingUses"]!.GetValue<int>());
+        Assert.Equal(new Dictionary<Guid, int> { [partnerA] = 0, [partnerB] = 1 }, perPartner);
+        Assert.Equal(3, budgets[1]!["uses"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task BudgetUsage_UnknownPromotion_404Problem()
+    {
+        var response = await _admin.GetAsync($"/api/promotions/definitions/{Guid.NewGuid()}/budgets", Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
 }

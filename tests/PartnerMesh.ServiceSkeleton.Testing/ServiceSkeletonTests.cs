@@ -194,7 +194,7 @@ public abstract class ServiceSkeletonTests<TProgram, TDbContext>(
                 .ShouldBeAsync<PageView>(HttpStatusCode.OK);
             Assert.InRange(page.Items.Count, 0, 2);
             seen.AddRange(page.Items);
-            after = page.Next?.ToString();
+            after = page.NextCursor?.ToString();
         }
         while (after is not null);
 

@@ -96,7 +96,7 @@ public static class PartnerDirectoryEndpoints
 
 public sealed record PartnerResponse(Guid Id, string Name, string Kind, DateTimeOffset RegisteredAt);
 
-public sealed record PartnerPage(IReadOnlyList<PartnerResponse> Items, Guid? Next);
+public sealed record PartnerPage(IReadOnlyList<PartnerResponse> Items, Guid? NextCursor);
 
 public sealed record ServiceStatus(string Service, int KnownPartners, OutboxStatus Outbox);
 

@@ -1,6 +1,7 @@
 using PartnerMesh.Data;
 using PartnerMesh.PartnerDirectory;
 using PartnerMesh.Promotions.Api.Audit;
+using PartnerMesh.Promotions.Api.Budgets;
 using PartnerMesh.Promotions.Api.Definitions;
 using PartnerMesh.Promotions.Api.EvaluationLog;
 using PartnerMesh.Promotions.Api.Evaluations;
@@ -37,6 +38,7 @@ app.MapDefaultEndpoints();
 app.MapPartnerDirectoryEndpoints("/api/promotions");
 app.MapServiceStatusEndpoints("/api/promotions", ResourceNames.PromotionsApi);
 app.MapPromotionEndpoints();
+app.MapBudgetUsageEndpoints();
 app.MapEvaluationEndpoints();
 app.MapOrderEndpoints();
 app.MapSettingsEndpoints();

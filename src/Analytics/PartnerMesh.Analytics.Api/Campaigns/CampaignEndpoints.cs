@@ -156,7 +156,7 @@ public static class CampaignEndpoints
 
     /// <summary>Campaigns ordered by start, optionally overlapping [from, to]; partners see those they take part in (the key-day calendar: <see cref="CalendarEndpoints"/>).</summary>
     private static async Task<Results<Ok<CampaignPage>, ValidationProblem>> ListAsync(
-        string? from, string? to, string? cursor, int? limit, System.Security.Claims.ClaimsPrincipal user,
+        string? from, string? to, string? after, string? cursor, int? limit, System.Security.Claims.ClaimsPrincipal user,
         AnalyticsDbContext db, TimeProvider timeProvider, IOptions<AnalyticsOptions> options, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -177,13 +177,13 @@ public static class CampaignEndpoints
             errors["limit"] = ["Between 1 and 200."];
         }
 
-        (DateOnly Start, Guid Id)? after = null;
-        if (cursor is not null)
+        (DateOnly Start, Guid Id)? position = null;
+        if ((after ?? cursor) is { } token)
         {
-            after = DecodeCursor(cursor);
-            if (after is null)
+            position = DecodeCursor(token);
+            if (position is null)
             {
-                errors["cursor"] = ["Not a cursor this API returned."];
+                errors[after is null ? "cursor" : "after"] = ["Not a cursor this API returned."];
             }
         }
 
@@ -214,7 +214,7 @@ public static class CampaignEndpoints
             query = query.Where(c => c.StartsOn <= t);
         }
 
-        if (after is { } a)
+        if (position is { } a)
         {
             query = query.Where(c => c.StartsOn > a.Start || (c.StartsOn == a.Start && c.Id.CompareTo(a.Id) > 0));
         }

@@ -57,7 +57,7 @@ public static class SecurityAuditEndpoints
     }
 }
 
-public sealed record SignInAuditPage(IReadOnlyList<SignInAuditResponse> Items, long? Next);
+public sealed record SignInAuditPage(IReadOnlyList<SignInAuditResponse> Items, long? NextCursor);
 
 public sealed record SignInAuditResponse(
     long Id,

@@ -105,9 +105,11 @@ public static class PartnerWebhookEndpoints
             : WebhookSubscriptions.NotFound(id);
     }
 
-    private static async Task<Ok<IReadOnlyList<WebhookResponse>>> ListPartnerWebhooks(
-        ClaimsPrincipal user, WebhookSubscriptions subscriptions, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await subscriptions.ListAsync(user.SessionIds().PartnerId, cancellationToken));
+    private static async Task<Results<Ok<WebhookPage>, ValidationProblem>> ListPartnerWebhooks(
+        ClaimsPrincipal user, WebhookSubscriptions subscriptions, CancellationToken cancellationToken, Guid? after = null, int limit = 50) =>
+        WebhookSubscriptions.ValidatePage(limit) is { } invalid
+            ? invalid
+            : TypedResults.Ok(await subscriptions.PageAsync(user.SessionIds().PartnerId, after, limit, cancellationToken));
 
     private static Ok<IReadOnlyList<string>> ListPartnerWebhookEventTypes(ClaimsPrincipal user) =>
         TypedResults.Ok(WebhookSubscriptions.EventTypesFor(user.SessionIds().PartnerId));

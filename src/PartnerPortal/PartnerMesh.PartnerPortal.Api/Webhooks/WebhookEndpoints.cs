@@ -39,9 +39,10 @@ public static class WebhookEndpoints
             Owner(user), user.FindFirstValue(PartnerMeshClaims.KeyId) ?? user.Identity?.Name ?? "unknown", "/api/portal/webhooks", request,
             idempotencyKey, cancellationToken);
 
-    private static async Task<Ok<IReadOnlyList<WebhookResponse>>> ListWebhooks(
-        WebhookSubscriptions subscriptions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await subscriptions.ListAsync(Owner(user), cancellationToken));
+    /// <summary>The owner's subscriptions, oldest first; pass <c>nextCursor</c> as <c>after</c> for the next page.</summary>
+    private static async Task<Results<Ok<WebhookPage>, ValidationProblem>> ListWebhooks(
+        WebhookSubscriptions subscriptions, ClaimsPrincipal user, CancellationToken cancellationToken, Guid? after = null, int limit = 50) =>
+        WebhookSubscriptions.ValidatePage(limit) is { } invalid ? invalid : TypedResults.Ok(await subscriptions.PageAsync(Owner(user), after, limit, cancellationToken));
 
     private static Ok<IReadOnlyList<string>> ListWebhookEventTypes(ClaimsPrincipal user) =>
         TypedResults.Ok(WebhookSubscriptions.EventTypesFor(Owner(user)));

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Promotions.Api.Budgets;
 using PartnerMesh.Promotions.Api.Infrastructure;
@@ -61,32 +60,11 @@ public sealed class PromotionAuditService(RuleSetProvider ruleSets, PromotionsDb
             .Where(entry => counters.ContainsKey(entry.Key))
             .Select(entry =>
             {
-                var (since, ends) = Bounds(entry.Budget.Period, now, entry.Schedule);
+                var (since, ends) = BudgetKeys.PeriodBounds(entry.Budget.Period, now, entry.Schedule);
                 var counter = counters[entry.Key];
                 return (entry.Id, Usage: new BudgetUsage(entry.Budget, counter.Uses, counter.Spend, since, ends));
             })
             .GroupBy(entry => entry.Id)
             .ToDictionary(group => group.Key, group => (IReadOnlyList<BudgetUsage>)[.. group.Select(entry => entry.Usage)]);
-    }
-
-    /// <summary>The current budget period (UTC calendar periods, ISO weeks, as the counters); lifetime runs over the schedule.</summary>
-    private static (DateTimeOffset Since, DateTimeOffset Ends) Bounds(BudgetPeriod period, DateTimeOffset now, Schedule? schedule)
-    {
-        var day = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
-        return period switch
-        {
-            BudgetPeriod.Day => (day, day.AddDays(1)),
-            BudgetPeriod.Week => (ISOWeekStart(now), ISOWeekStart(now).AddDays(7)),
-            BudgetPeriod.Month => (new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1)),
-            BudgetPeriod.Year => (new DateTimeOffset(now.Year, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(now.Year + 1, 1, 1, 0, 0, 0, TimeSpan.Zero)),
-            _ => (schedule?.StartsAt ?? day.AddDays(-30), schedule?.EndsAt ?? DateTimeOffset.MaxValue),
-        };
-    }
-
-    private static DateTimeOffset ISOWeekStart(DateTimeOffset now)
-    {
-        var utc = now.UtcDateTime;
-        var monday = ISOWeek.ToDateTime(ISOWeek.GetYear(utc), ISOWeek.GetWeekOfYear(utc), DayOfWeek.Monday);
-        return new DateTimeOffset(monday, TimeSpan.Zero);
     }
 }

@@ -104,4 +104,25 @@ public static class BudgetKeys
             _ => "all",
         };
     }
+
+    /// <summary>The current budget period (UTC calendar periods, ISO weeks, as the counters); lifetime runs over the schedule.</summary>
+    public static (DateTimeOffset Since, DateTimeOffset Ends) PeriodBounds(BudgetPeriod period, DateTimeOffset now, Schedule? schedule)
+    {
+        var day = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        return period switch
+        {
+            BudgetPeriod.Day => (day, day.AddDays(1)),
+            BudgetPeriod.Week => (ISOWeekStart(now), ISOWeekStart(now).AddDays(7)),
+            BudgetPeriod.Month => (new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1)),
+            BudgetPeriod.Year => (new DateTimeOffset(now.Year, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(now.Year + 1, 1, 1, 0, 0, 0, TimeSpan.Zero)),
+            _ => (schedule?.StartsAt ?? day.AddDays(-30), schedule?.EndsAt ?? DateTimeOffset.MaxValue),
+        };
+    }
+
+    private static DateTimeOffset ISOWeekStart(DateTimeOffset now)
+    {
+        var utc = now.UtcDateTime;
+        var monday = ISOWeek.ToDateTime(ISOWeek.GetYear(utc), ISOWeek.GetWeekOfYear(utc), DayOfWeek.Monday);
+        return new DateTimeOffset(monday, TimeSpan.Zero);
+    }
 }

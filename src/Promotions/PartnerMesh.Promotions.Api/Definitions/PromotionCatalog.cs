@@ -394,6 +394,19 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         });
     }
 
+    /// <summary>The version whose budgets the counters count: the live one, or the latest before a first publish; null for an unknown id.</summary>
+    public async Task<(int Version, PromotionDefinition Definition)?> CountedDefinitionAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var promotion = await db.Promotions.AsNoTracking().SingleOrDefaultAsync(promotion => promotion.Id == id, cancellationToken);
+        if (promotion is null)
+        {
+            return null;
+        }
+
+        var version = promotion.LiveVersion ?? promotion.LatestVersion;
+        return (version, PromotionDefinitions.Read(await DefinitionJsonAsync(id, version, cancellationToken)));
+    }
+
     private async Task<string> DefinitionJsonAsync(Guid id, int version, CancellationToken cancellationToken) =>
         db.PromotionVersions.Local.FirstOrDefault(local => local.PromotionId == id && local.Version == version)?.Definition
         ?? await db.PromotionVersions.AsNoTracking().Where(stored => stored.PromotionId == id && stored.Version == version)

@@ -85,14 +85,15 @@ public static class EvaluationLogEndpoints
     /// <summary>
     /// Logged evaluations and order verifications, newest first: filter by <c>orderId</c>, <c>quoteId</c>, <c>visitorId</c>,
     /// <c>promotionId</c> (applied or not), <c>outcome</c> (<c>evaluated</c>, <c>error</c>, <c>honoured</c>, <c>requoted</c>,
-    /// <c>mismatch</c>) and <c>from</c>/<c>to</c> (to exclusive); pass <c>nextCursor</c> as <c>cursor</c>.
+    /// <c>mismatch</c>) and <c>from</c>/<c>to</c> (to exclusive); pass <c>nextCursor</c> as <c>after</c> (or <c>cursor</c>, its older name).
     /// </summary>
     private static async Task<Results<Ok<EvaluationLogPage>, ValidationProblem>> SearchEvaluationLog(
         EvaluationLogQueries queries, CancellationToken cancellationToken, string? orderId = null, Guid? quoteId = null, string? visitorId = null,
-        Guid? promotionId = null, string? outcome = null, DateTimeOffset? from = null, DateTimeOffset? to = null, string? cursor = null, int limit = 50)
+        Guid? promotionId = null, string? outcome = null, DateTimeOffset? from = null, DateTimeOffset? to = null, string? after = null, string? cursor = null, int limit = 50)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         Guid? before = null;
+        cursor = after ?? cursor;
         if (cursor is not null)
         {
             if (Guid.TryParse(cursor, out var parsed))
@@ -101,7 +102,7 @@ public static class EvaluationLogEndpoints
             }
             else
             {
-                errors["cursor"] = ["Use the nextCursor of the previous page."];
+                errors[after is null ? "cursor" : "after"] = ["Use the nextCursor of the previous page."];
             }
         }
 

@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Promotions.Api.Definitions;
+using PartnerMesh.Promotions.Api.Infrastructure;
+using PartnerMesh.Promotions.Domain.Definitions;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
+
+namespace PartnerMesh.Promotions.Api.Budgets;
+
+/// <param name="Version">The version whose budgets are reported: the live one (the latest before a first publish).</param>
+public sealed record BudgetUsageResponse(Guid PromotionId, int Version, DateTimeOffset At, IReadOnlyList<BudgetUse> Budgets);
+
+/// <summary>
+/// One budget of the promotion in its current period. <see cref="Uses"/> and <see cref="Spend"/> include the checkout
+/// reservations of quotes that have not expired: they are what the next reservation is checked against. A partner budget
+/// is counted per partner (<see cref="Partners"/>); its <see cref="Uses"/> and <see cref="Spend"/> are their sums, and its
+/// remaining amounts are per partner only.
+/// </summary>
+/// <param name="PeriodStartsAt">Null for a lifetime budget.</param>
+/// <param name="PeriodEndsAt">Null for a lifetime budget.</param>
+public sealed record BudgetUse(
+    BudgetScope Scope, BudgetPeriod Period, string PeriodKey, DateTimeOffset? PeriodStartsAt, DateTimeOffset? PeriodEndsAt, string? CampaignId,
+    int? MaxUses, decimal? MaxSpend, int Uses, decimal Spend, int? RemainingUses, decimal? RemainingSpend, IReadOnlyList<PartnerBudgetUse>? Partners);
+
+public sealed record PartnerBudgetUse(Guid PartnerId, int Uses, decimal Spend, int? RemainingUses, decimal? RemainingSpend);
+
+public static class BudgetUsageEndpoints
+{
+    public static RouteGroupBuilder MapBudgetUsageEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/promotions/definitions").WithTags("Promotions").RequireAuthorization(PartnerMeshPolicies.Admin);
+
+        group.MapGet("/{id:guid}/budgets", GetBudgetUsage).WithName(nameof(GetBudgetUsage)).ProducesProblem(StatusCodes.Status404NotFound);
+
+        return group;
+    }
+
+    /// <summary>How much of each budget the promotion has used in the current period, read from the counters checkout reserves against.</summary>
+    private static async Task<Results<Ok<BudgetUsageResponse>, ProblemHttpResult>> GetBudgetUsage(
+        Guid id, PromotionCatalog catalog, PromotionsDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        if (await catalog.CountedDefinitionAsync(id, cancellationToken) is not var (version, definition))
+        {
+            return Problems.NotFound("Promotion not found", $"No promotion has id {id}.");
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var budgets = new List<BudgetUse>(definition.Budgets.Count);
+        foreach (var budget in definition.Budgets)
+        {
+            var periodKey = BudgetKeys.PeriodKey(budget.Period, now);
+            var (startsAt, endsAt) = budget.Period == BudgetPeriod.Lifetime
+                ? ((DateTimeOffset?)null, (DateTimeOffset?)null)
+                : BudgetKeys.PeriodBounds(budget.Period, now, definition.Schedule);
+            var campaignId = budget.Scope == BudgetScope.Campaign ? definition.CampaignId : null;
+            if (budget.Scope == BudgetScope.Partner)
+            {
+                var partners = await PartnerCountersAsync(db, id, periodKey, cancellationToken);
+                var perPartner = partners.Select(entry => new PartnerBudgetUse(
+                    entry.PartnerId, entry.Counter.Uses, entry.Counter.Spend, Remaining(budget.MaxUses, entry.Counter.Uses),
+                    Remaining(budget.MaxSpend, entry.Counter.Spend))).ToList();
+                budgets.Add(new BudgetUse(budget.Scope, budget.Period, periodKey, startsAt, endsAt, campaignId, budget.MaxUses, budget.MaxSpend,
+                    perPartner.Sum(partner => partner.Uses), perPartner.Sum(partner => partner.Spend), null, null, perPartner));
+                continue;
+            }
+
+            var key = budget.Scope == BudgetScope.Campaign ? $"campaign:{definition.CampaignId}:{periodKey}" : $"promotion:{id:N}:{periodKey}";
+            var counter = await db.BudgetCounters.AsNoTracking().SingleOrDefaultAsync(counter => counter.Key == key, cancellationToken);
+            var (uses, spend) = counter is null ? (0, 0m) : (counter.Uses, counter.Spend);
+            budgets.Add(new BudgetUse(budget.Scope, budget.Period, periodKey, startsAt, endsAt, campaignId, budget.MaxUses, budget.MaxSpend,
+                uses, spend, Remaining(budget.MaxUses, uses), Remaining(budget.MaxSpend, spend), null));
+        }
+
+        return TypedResults.Ok(new BudgetUsageResponse(id, version, now, budgets));
+    }
+
+    /// <summary>The partner counters of one promotion in one period (<c>partner:{promotion}:{partner}:{period}</c>), by partner id.</summary>
+    private static async Task<List<(Guid PartnerId, BudgetCounter Counter)>> PartnerCountersAsync(
+        PromotionsDbContext db, Guid promotionId, string periodKey, CancellationToken cancellationToken)
+    {
+        var prefix = $"partner:{promotionId:N}:";
+        var suffix = $":{periodKey}";
+        var counters = await db.BudgetCounters.AsNoTracking()
+            .Where(counter => counter.Key.StartsWith(prefix) && counter.Key.EndsWith(suffix))
+            .ToListAsync(cancellationToken);
+        return [.. counters
+            .Select(counter => (Parsed: Guid.TryParseExact(counter.Key[prefix.Length..^suffix.Length], "N", out var partnerId) ? partnerId : (Guid?)null, counter))
+            .Where(entry => entry.Parsed is not null)
+            .Select(entry => (entry.Parsed!.Value, entry.counter))
+            .OrderBy(entry => entry.Item1)];
+    }
+
+    private static int? Remaining(int? max, int used) => max is { } cap ? Math.Max(0, cap - used) : null;
+
+    private static decimal? Remaining(decimal? max, decimal used) => max is { } cap ? Math.Max(0, cap - used) : null;
+}
