@@ -129,6 +129,7 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
     [Theory]
     [InlineData("ftp://example.com/hook", "url")]
     [InlineData("http://example.com/hook", "url")]
+    [InlineData("https://example.com:0/hook", "url")]
     [InlineData("https://169.254.169.254/latest/meta-data", "url")]
     [InlineData("https://10.0.0.5/hook", "url")]
     [InlineData("https://192.0.2.2:18444/x", "url")]

@@ -80,6 +80,11 @@ public static class WebhookRules
             return "Webhook URLs use https.";
         }
 
+        if (uri.Port == 0)
+        {
+            return "Port 0 is not a port a receiver can listen on.";
+        }
+
         if (!insecureAllowed && (uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var address) && IsPrivate(address))
             || IsLocalHostName(uri.Host)))
         {
