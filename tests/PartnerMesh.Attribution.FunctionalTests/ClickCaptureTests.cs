@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using PartnerMesh.Attribution.Api.Clicks;
+using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
@@ -218,6 +219,49 @@ public class ClickCaptureTests(AttributionApiFactory factory) : IClassFixture<At
         Assert.Equal((first.ClickId, true), (repeat.ClickId, repeat.Duplicate));
         var click = await factory.QueryDbAsync(db => db.Clicks.SingleAsync(c => c.Id == first.ClickId, Ct));
         Assert.Equal(("server", "https://shop.example/p?x=1", "blog", "g-9", visitor), (click.Source, click.LandingUrl, click.UtmSource, click.Gclid, click.VisitorId));
+    }
+
+    [Fact]
+    public async Task ServerClicksWithNeitherAddressNorUserAgent_HaveNoSource_SoManyVisitorsDoNotFloodThePartner()
+    {
+        var (code, partnerId) = await FloodProgramLinkAsync();
+        var visitors = Enumerable.Range(0, 6).Select(_ => NewVisitor()).ToList();
+        foreach (var visitor in visitors)
+        {
+            await (await _storefront.PostAsJsonAsync("/api/attribution/clicks", new { code, visitorId = visitor }, Ct)).ShouldBeAsync<RegisterClickResponse>(HttpStatusCode.Created);
+        }
+
+        await _storefront.ConvertAsync(new RecordConversionRequest(NewOrderId(), null, 100m, "EUR", null, VisitorId: visitors[^1]));
+
+        var entry = await factory.QueryDbAsync(db => db.Commissions.SingleAsync(c => c.PartnerId == partnerId, Ct));
+        Assert.Equal((CommissionStatus.Pending, null), (entry.Status, entry.HoldReasons));
+    }
+
+    [Theory]
+    [InlineData("203.0.113.7", null)]
+    [InlineData(null, "Browser/1")]
+    public async Task ServerClicksWithOnlyAnAddressOrOnlyAUserAgent_CountAsOneSource(string? ipAddress, string? userAgent)
+    {
+        var (code, partnerId) = await FloodProgramLinkAsync();
+        var visitors = Enumerable.Range(0, 6).Select(_ => NewVisitor()).ToList();
+        foreach (var visitor in visitors)
+        {
+            await (await _storefront.PostAsJsonAsync("/api/attribution/clicks", new { code, visitorId = visitor, ipAddress, userAgent }, Ct))
+                .ShouldBeAsync<RegisterClickResponse>(HttpStatusCode.Created);
+        }
+
+        await _storefront.ConvertAsync(new RecordConversionRequest(NewOrderId(), null, 100m, "EUR", null, VisitorId: visitors[^1]));
+
+        var entry = await factory.QueryDbAsync(db => db.Commissions.SingleAsync(c => c.PartnerId == partnerId, Ct));
+        Assert.Equal((CommissionStatus.Held, FraudRules.ClickFlooding), (entry.Status, entry.HoldReasons));
+    }
+
+    /// <summary>A link of a program that holds at 5 clicks of one source in the hour.</summary>
+    private async Task<(string Code, Guid PartnerId)> FloodProgramLinkAsync()
+    {
+        var program = await _admin.CreateProgramAsync(new { holdDays = 0, clickFloodThreshold = 5 });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        return ((await _admin.CreateLinkAsync(partner.Id)).Code, partner.Id);
     }
 
     [Theory]

@@ -285,6 +285,38 @@ public class CommissionLifecycleTests(AttributionApiFactory factory) : IClassFix
         await (await _admin.PostAsync($"/api/attribution/commissions/{entry.Id}/release", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
     }
 
+    [Theory]
+    [InlineData("ｂｏｂ.smith@gmail.com", true)]
+    [InlineData("bob.smith@gmail.com.", true)]
+    [InlineData(" B.O.B.Smith+x@googlemail.com ", true)]
+    [InlineData("bob.smith@gmail.co", false)]
+    public async Task SelfReferral_MatchesThePartnersMailboxInAnyForm(string customerEmail, bool held)
+    {
+        var program = await _admin.CreateProgramAsync(new { holdDays = 0 });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id, email: $"Bob.Smith+{Guid.NewGuid():N}@GMAIL.com");
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(partner.Id)).Code);
+
+        await _storefront.ConvertAsync(Order(100m, click) with { CustomerEmail = customerEmail });
+
+        var entry = Assert.Single(await EntriesAsync(partner.Id));
+        Assert.Equal(held ? (CommissionStatus.Held, FraudRules.SelfReferral) : (CommissionStatus.Pending, null), (entry.Status, entry.HoldReasons));
+    }
+
+    [Theory]
+    [InlineData("cust-Bob", true)]
+    [InlineData("CUST-BOB", false)]
+    public async Task SelfReferral_ByCustomerId_IsExact(string customerId, bool held)
+    {
+        var program = await _admin.CreateProgramAsync(new { holdDays = 0 });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id, customerId: "cust-Bob");
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(partner.Id)).Code);
+
+        await _storefront.ConvertAsync(Order(100m, click) with { CustomerId = customerId });
+
+        var entry = Assert.Single(await EntriesAsync(partner.Id));
+        Assert.Equal(held ? (CommissionStatus.Held, FraudRules.SelfReferral) : (CommissionStatus.Pending, null), (entry.Status, entry.HoldReasons));
+    }
+
     [Fact]
     public async Task HeldCommission_Rejected_NeverPays()
     {

@@ -125,6 +125,42 @@ public class ConversionEndpointsTests(AttributionApiFactory factory) : IClassFix
         Assert.False(await factory.QueryDbAsync(db => db.Conversions.AnyAsync(c => c.OrderId == orderId, Ct)));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RecordConversion_VisitorWhoseOnlyClickCameAfterTheOrder_AnswersClickAfterOrder_AsItsClickIdDoes(bool namesProgram)
+    {
+        var program = await _admin.CreateProgramAsync();
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var visitor = ProgramHelpers.NewVisitor();
+        var clickId = await _shopper.ClickAsVisitorAsync((await _admin.CreateLinkAsync(partner.Id)).Code, visitor);
+        var orderedAt = DateTimeOffset.UtcNow.AddMinutes(-10);
+
+        var byVisitor = await _storefront.ConvertAsync(
+            new RecordConversionRequest(NewOrderId(), null, 100m, "EUR", orderedAt, VisitorId: visitor, ProgramId: namesProgram ? program.Id : null));
+        var byClick = await _storefront.ConvertAsync(new RecordConversionRequest(NewOrderId(), clickId, 100m, "EUR", orderedAt));
+
+        Assert.Equal((false, AttributionDecision.ClickAfterOrder, program.Id), (byVisitor.Attributed, byVisitor.Reason, byVisitor.ProgramId));
+        Assert.Equal((false, AttributionDecision.ClickAfterOrder, program.Id), (byClick.Attributed, byClick.Reason, byClick.ProgramId));
+    }
+
+    [Fact]
+    public async Task RecordConversion_VisitorWhoseOnlyClickIsOlderThanAnyWindow_AnswersOutsideWindow_AsItsClickIdDoes()
+    {
+        var program = await _admin.CreateProgramAsync(new { windowDays = 90 });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var visitor = ProgramHelpers.NewVisitor();
+        var clickId = await _shopper.ClickAsVisitorAsync((await _admin.CreateLinkAsync(partner.Id)).Code, visitor);
+        var clickedAt = DateTimeOffset.UtcNow.AddDays(-100);
+        await factory.QueryDbAsync(db => db.Clicks.Where(c => c.Id == clickId).ExecuteUpdateAsync(set => set.SetProperty(c => c.OccurredAt, clickedAt), Ct));
+
+        var byVisitor = await _storefront.ConvertAsync(new RecordConversionRequest(NewOrderId(), null, 100m, "EUR", null, VisitorId: visitor));
+        var byClick = await _storefront.ConvertAsync(new RecordConversionRequest(NewOrderId(), clickId, 100m, "EUR", null));
+
+        Assert.Equal((false, AttributionDecision.OutsideWindow, program.Id), (byVisitor.Attributed, byVisitor.Reason, byVisitor.ProgramId));
+        Assert.Equal((false, AttributionDecision.OutsideWindow, program.Id), (byClick.Attributed, byClick.Reason, byClick.ProgramId));
+    }
+
     [Fact]
     public async Task RecordConversion_WithoutClick_IsRecordedUnattributed()
     {

@@ -69,6 +69,28 @@ public class CurrencyTests(AttributionApiFactory factory) : IClassFixture<Attrib
 
         var entry = await factory.QueryDbAsync(db => db.Commissions.SingleAsync(c => c.PartnerId == partner.Id, Ct));
         Assert.Equal((10.00m, "USD", CommissionStatus.Pending), (conversion.CommissionAmount, entry.Currency, entry.Status));
+        Assert.Equal("USD", conversion.CommissionCurrency);
+    }
+
+    [Fact]
+    public async Task FixedPlan_OrderInAnotherCurrency_AnswersTheCommissionAsBooked_InTheProgramCurrency()
+    {
+        var program = await _admin.CreateProgramAsync(new { currency = "EUR", holdDays = 0, plan = new { type = "fixed", fixedAmount = 5 } });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var order = Order(100m, await _shopper.ClickAsync((await _admin.CreateLinkAsync(partner.Id)).Code), "USD");
+
+        var conversion = await _storefront.ConvertAsync(order);
+        var stored = await _storefront.GetFromJsonAsync<ConversionResponse>($"/api/attribution/conversions/{order.OrderId}", Ct);
+
+        var entry = await factory.QueryDbAsync(db => db.Commissions.SingleAsync(c => c.PartnerId == partner.Id, Ct));
+        Assert.Equal((5.00m, "EUR", CommissionStatus.Pending), (entry.Amount, entry.Currency, entry.Status));
+        Assert.Equal((100.00m, "USD", 5.00m, "EUR", null), (conversion.Amount, conversion.Currency, conversion.CommissionAmount, conversion.CommissionCurrency, conversion.CommissionNote));
+        Assert.Equal((5.00m, "EUR"), (stored!.CommissionAmount, stored.CommissionCurrency));
+        // The event states the commission in the order's currency, which it was not booked in; CommissionBooked carries it.
+        var attributed = Assert.Single(await factory.OutboxEventsAsync<ConversionAttributed>(e => e.OrderId == order.OrderId));
+        Assert.Equal(("USD", 0m), (attributed.Currency, attributed.CommissionAmount));
+        var booked = Assert.Single(await factory.OutboxEventsAsync<CommissionBooked>(e => e.PartnerId == partner.Id));
+        Assert.Equal((5.00m, "EUR"), (booked.Amount, booked.Currency));
     }
 
     [Fact]

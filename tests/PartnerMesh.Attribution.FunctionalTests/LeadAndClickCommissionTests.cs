@@ -123,6 +123,21 @@ public class LeadAndClickCommissionTests(AttributionApiFactory factory) : IClass
         Assert.Equal((false, null, AttributionDecision.NoClick, 0m), (lead.Attributed, lead.PartnerId, lead.Reason, lead.CommissionAmount));
     }
 
+    [Fact]
+    public async Task Lead_OfAVisitorWhoseOnlyClickCameAfterIt_AnswersClickAfterOrder_AsItsClickIdDoes()
+    {
+        var (_, code) = await PartnerInProgramAsync(new { plan = new { type = "percent", rate = 0.1, perLead = 2 } });
+        var visitor = NewVisitor();
+        var clickId = await _shopper.ClickAsVisitorAsync(code, visitor);
+        var occurredAt = DateTimeOffset.UtcNow.AddMinutes(-10);
+
+        var byVisitor = await RecordLeadAsync(new RecordLeadRequest(NewLeadId(), "signup", null, visitor, null, null, occurredAt));
+        var byClick = await RecordLeadAsync(new RecordLeadRequest(NewLeadId(), "signup", clickId, null, null, null, occurredAt));
+
+        Assert.Equal((false, AttributionDecision.ClickAfterOrder), (byVisitor.Attributed, byVisitor.Reason));
+        Assert.Equal((false, AttributionDecision.ClickAfterOrder), (byClick.Attributed, byClick.Reason));
+    }
+
     public static TheoryData<string, string> BadLeads => new()
     {
         { "leadId", """{"kind":"signup"}""" },

@@ -30,4 +30,13 @@ public class AttributionDecisionTests
     [Fact]
     public void Decide_ClickWellAfterOrder_ReturnsClickAfterOrder() =>
         Assert.Equal(AttributionDecision.ClickAfterOrder, AttributionDecision.Decide(OrderedAt.AddMinutes(6), OrderedAt, Window));
+
+    [Fact]
+    public void Unattributed_NamesWhyClicksOutsideTheReadHistoryDidNotCredit()
+    {
+        Assert.Equal(AttributionDecision.NoClick, AttributionDecision.Unattributed([], OrderedAt));
+        Assert.Equal(AttributionDecision.ClickAfterOrder, AttributionDecision.Unattributed([OrderedAt.AddMinutes(6)], OrderedAt));
+        Assert.Equal(AttributionDecision.OutsideWindow, AttributionDecision.Unattributed([OrderedAt.AddDays(-100)], OrderedAt));
+        Assert.Equal(AttributionDecision.OutsideWindow, AttributionDecision.Unattributed([OrderedAt.AddDays(-100), OrderedAt.AddMinutes(6)], OrderedAt));
+    }
 }

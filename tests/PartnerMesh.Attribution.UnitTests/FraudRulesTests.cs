@@ -31,6 +31,38 @@ public class FraudRulesTests
         Assert.Equal([FraudRules.SelfReferral], Rules(check));
     }
 
+    [Theory]
+    [InlineData("ｂｏｂ.smith@gmail.com")]
+    [InlineData("ＢＯＢ．ＳＭＩＴＨ＠ＧＭＡＩＬ．ＣＯＭ")]
+    [InlineData("bob.smith@gmail.com.")]
+    [InlineData("Bob.Smith+x@googlemail.com.")]
+    [InlineData(" bob.smith@GMAIL.com ")]
+    public void CanonicalEmail_FoldsFullWidthForms_AndATrailingRootDot(string email) =>
+        Assert.Equal("bobsmith@gmail.com", FraudRules.CanonicalEmail(email));
+
+    [Theory]
+    [InlineData("partner@example.com.")]
+    [InlineData("ｐａｒｔｎｅｒ@example.com")]
+    public void SelfReferral_ByEmailInAnotherForm(string customerEmail) =>
+        Assert.Equal([FraudRules.SelfReferral], Rules(Clean() with { CustomerEmail = customerEmail }));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("bob@")]
+    [InlineData("bob@.")]
+    [InlineData("@gmail.com")]
+    public void CanonicalEmail_NoMailbox_IsNull(string? email) => Assert.Null(FraudRules.CanonicalEmail(email));
+
+    [Fact]
+    public void SelfReferral_ByCustomerId_IsExact() => Assert.Empty(Rules(Clean() with { CustomerId = "P-CUST" }));
+
+    [Theory]
+    [InlineData("x@ｍａｉｌｉｎａｔｏｒ.com")]
+    [InlineData("x@mailinator.com.")]
+    public void DisposableEmail_InAnotherForm(string customerEmail) =>
+        Assert.Contains(FraudRules.DisposableEmail, Rules(Clean() with { CustomerEmail = customerEmail }));
+
     [Fact]
     public void SelfReferral_ByCustomerId() => Assert.Equal([FraudRules.SelfReferral], Rules(Clean() with { CustomerId = "p-cust" }));
 

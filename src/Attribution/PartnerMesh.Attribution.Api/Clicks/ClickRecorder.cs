@@ -13,11 +13,21 @@ using PartnerMesh.Outbox;
 
 namespace PartnerMesh.Attribution.Api.Clicks;
 
-/// <summary>Who clicked: the visitor id (<see cref="VisitorKnown"/> when it came from the browser or storefront) and a hash of address and user agent.</summary>
-public sealed record ClickSource(string VisitorId, bool VisitorKnown, string SourceKey)
+/// <summary>
+/// Who clicked: the visitor id (<see cref="VisitorKnown"/> when it came from the browser or storefront) and a hash of
+/// address and user agent, null when the click names neither.
+/// </summary>
+public sealed record ClickSource(string VisitorId, bool VisitorKnown, string? SourceKey)
 {
-    public static string KeyOf(string? address, string? userAgent) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{address}|{userAgent}")))[..32];
+    /// <summary>
+    /// The source the click-flooding rule counts by: address and user agent, either alone when only one is known. Null
+    /// without both: a storefront registering clicks server to server may send neither, and all such clicks would
+    /// otherwise share one source and flood every order of the partner.
+    /// </summary>
+    public static string? KeyOf(string? address, string? userAgent) =>
+        string.IsNullOrWhiteSpace(address) && string.IsNullOrWhiteSpace(userAgent)
+            ? null
+            : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{address}|{userAgent}")))[..32];
 }
 
 /// <summary>A caller's <c>Idempotency-Key</c> (scoped to the caller) and the fingerprint of the request it came with.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Attribution.Api.Infrastructure;
 
 namespace PartnerMesh.Attribution.Api.Clicks;
@@ -15,6 +16,24 @@ public static class VisitorClicks
     public static IQueryable<Click> InProgram(AttributionDbContext db, string visitorId, Guid? programId, DateTimeOffset from, DateTimeOffset until) =>
         db.Clicks.Where(click => click.VisitorId == visitorId && click.OccurredAt >= from && click.OccurredAt <= until
             && db.Partners.Any(partner => partner.Id == click.PartnerId && partner.ProgramId == programId));
+
+    /// <summary>The visitor's clicks, on links of the program's partners unless <paramref name="anyProgram"/>.</summary>
+    public static IQueryable<Click> OfVisitor(AttributionDbContext db, string visitorId, Guid? programId, bool anyProgram) =>
+        anyProgram
+            ? db.Clicks.Where(click => click.VisitorId == visitorId)
+            : db.Clicks.Where(click => click.VisitorId == visitorId && db.Partners.Any(partner => partner.Id == click.PartnerId && partner.ProgramId == programId));
+
+    /// <summary>
+    /// The latest click before <paramref name="from"/> and the earliest after <paramref name="until"/>: outside the history
+    /// a conversion or lead reads, they never credit, but say why nothing did and which program the visitor came through.
+    /// </summary>
+    public static async Task<List<Click>> NearestOutsideAsync(
+        this IQueryable<Click> clicks, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var before = await clicks.Where(click => click.OccurredAt < from).Latest().AsNoTracking().ToListAsync(cancellationToken);
+        var after = await clicks.Where(click => click.OccurredAt > until).Earliest().AsNoTracking().ToListAsync(cancellationToken);
+        return [.. before, .. after];
+    }
 
     public static IQueryable<Click> Earliest(this IQueryable<Click> clicks) =>
         clicks.OrderBy(click => click.OccurredAt).ThenBy(click => click.Id).Take(1);

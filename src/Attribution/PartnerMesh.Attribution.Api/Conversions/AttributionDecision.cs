@@ -81,9 +81,15 @@ public static class AttributionDecision
             return new Attribution(partner, null, CouponCode);
         }
 
-        var reason = clicks.Count == 0 ? NoClick
-            : clicks.All(click => click.OccurredAt > orderedAt + ClockSkewTolerance) ? ClickAfterOrder
-            : OutsideWindow;
-        return new Attribution(null, clicks.Count == 1 ? clicks[0].Id : null, reason);
+        return new Attribution(null, clicks.Count == 1 ? clicks[0].Id : null, Unattributed([.. clicks.Select(click => click.OccurredAt)], orderedAt));
     }
+
+    /// <summary>
+    /// Why clicks at these times credit nothing: none at all, all after the order (beyond the clock skew), else some too
+    /// old. Also judges clicks older or later than the history a conversion reads.
+    /// </summary>
+    public static string Unattributed(IReadOnlyCollection<DateTimeOffset> clickedAt, DateTimeOffset orderedAt) =>
+        clickedAt.Count == 0 ? NoClick
+        : clickedAt.All(clicked => clicked > orderedAt + ClockSkewTolerance) ? ClickAfterOrder
+        : OutsideWindow;
 }

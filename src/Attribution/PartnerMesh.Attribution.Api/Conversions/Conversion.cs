@@ -29,7 +29,17 @@ public sealed class Conversion
 
     public required string Currency { get; init; }
 
+    /// <summary>The sale commission booked for the order, in <see cref="CommissionCurrency"/> (0 when none was booked).</summary>
     public decimal CommissionAmount { get; set; }
+
+    /// <summary>
+    /// The sale commission's currency: the order's for a percent plan, the program's for fixed amounts (an order in USD
+    /// under an EUR program earns EUR); null when nothing was booked.
+    /// </summary>
+    public string? CommissionCurrency { get; set; }
+
+    /// <summary>The commission as events about the order report it, in the order's currency: 0 when it was booked in another.</summary>
+    public decimal CommissionInOrderCurrency => CommissionCurrency == Currency ? CommissionAmount : 0m;
 
     /// <summary>Why an attributed conversion earned nothing (agreement not accepted, partner not active, budget exhausted).</summary>
     public string? CommissionNote { get; set; }

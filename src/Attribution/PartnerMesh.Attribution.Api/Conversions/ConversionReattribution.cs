@@ -61,13 +61,14 @@ public sealed class ConversionReattribution(
         conversion.Attributed = true;
         conversion.Reason = AttributionDecision.CouponCode;
         conversion.ClickId = null;
-        conversion.CommissionAmount = sale.Entry is not null && sale.Entry.Currency == conversion.Currency ? sale.Entry.Amount : 0m;
+        conversion.CommissionAmount = sale.Entry?.Amount ?? 0m;
+        conversion.CommissionCurrency = sale.Entry?.Currency;
         conversion.CommissionNote = sale.Note;
         db.AddIntegrationEvent(new ConversionReattributed
         {
             EventId = Guid.CreateVersion7(now), OccurredAt = now, ConversionId = conversion.Id, OrderId = conversion.OrderId,
             PreviousPartnerId = previousPartner, PartnerId = partner.Id, Reason = AttributionDecision.CouponCode,
-            OrderAmount = conversion.Amount, Currency = conversion.Currency, CommissionAmount = conversion.CommissionAmount,
+            OrderAmount = conversion.Amount, Currency = conversion.Currency, CommissionAmount = conversion.CommissionInOrderCurrency,
             OrderedAt = conversion.OrderedAt,
         });
         if (sale.Entry is { } entry)

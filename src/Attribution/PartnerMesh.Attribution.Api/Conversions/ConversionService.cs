@@ -85,10 +85,10 @@ public sealed class ConversionService(
 
         var visitorId = request.VisitorId ?? reported?.VisitorId;
         var history = new List<ClickFacts>();
+        var from = orderedAt - MaxWindow;
+        var until = orderedAt + AttributionDecision.ClockSkewTolerance;
         if (visitorId is not null)
         {
-            var from = orderedAt - MaxWindow;
-            var until = orderedAt + AttributionDecision.ClockSkewTolerance;
             history = await FactsOf(db.Clicks.Where(click => click.VisitorId == visitorId && click.OccurredAt >= from && click.OccurredAt <= until)
                 .OrderByDescending(click => click.OccurredAt).Take(VisitorClicks.HistoryLimit)).ToListAsync(cancellationToken);
         }
@@ -127,14 +127,29 @@ public sealed class ConversionService(
             program = programId is { } id ? await db.Programs.AsNoTracking().SingleAsync(p => p.Id == id, cancellationToken) : null;
         }
 
+        Guid? scopeOfCustomer = null;
         if (program is null && codePartners.Count == 0 && reported is null && history.Count == 0 && request.CustomerId is { } returning)
         {
             // No click or code names a program: a returning customer's first credit does.
-            var scopeOfCustomer = await db.CustomerCredits.AsNoTracking().Where(c => c.CustomerId == returning)
+            scopeOfCustomer = await db.CustomerCredits.AsNoTracking().Where(c => c.CustomerId == returning)
                 .OrderBy(c => c.FirstConversionAt).Select(c => (Guid?)c.Scope).FirstOrDefaultAsync(cancellationToken);
             if (scopeOfCustomer is { } found && found != Guid.Empty)
             {
                 program = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Id == found, cancellationToken);
+            }
+        }
+
+        // The visitor's clicks older than any window or after the order are not read above; when nothing else names a
+        // program, the nearest of them does, as a reported click would, so the answer says why it did not credit.
+        List<Click>? outside = null;
+        if (program is null && codePartners.Count == 0 && reported is null && history.Count == 0 && scopeOfCustomer is null && visitorId is not null)
+        {
+            outside = await VisitorClicks.OfVisitor(db, visitorId, programId: null, anyProgram: true).NearestOutsideAsync(from, until, cancellationToken);
+            if (outside.MinBy(click => (click.OccurredAt - orderedAt).Duration()) is { } nearest)
+            {
+                program = await db.Partners.Where(partner => partner.Id == nearest.PartnerId).Select(partner => partner.ProgramId).SingleAsync(cancellationToken) is { } id
+                    ? await db.Programs.AsNoTracking().SingleAsync(p => p.Id == id, cancellationToken)
+                    : null;
             }
         }
 
@@ -161,6 +176,12 @@ public sealed class ConversionService(
         var decision = AttributionDecision.Decide(
             terms, couponPartner, credit?.PartnerId,
             [.. candidates.Select(click => new CandidateClick(click.Id, click.PartnerId, click.OccurredAt))], orderedAt);
+        if (decision.Reason == AttributionDecision.NoClick && visitorId is not null && outside is not { Count: 0 })
+        {
+            // Never credited (older than the longest window, or after the order beyond the clock skew): only the reason.
+            var unread = await VisitorClicks.OfVisitor(db, visitorId, program?.Id, anyProgram: false).NearestOutsideAsync(from, until, cancellationToken);
+            decision = decision with { Reason = AttributionDecision.Unattributed([.. unread.Select(click => click.OccurredAt)], orderedAt) };
+        }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The customer's referrer (its credit's partner) earns the retention milestones, whoever is credited with the sale.
@@ -307,7 +328,8 @@ public sealed class ConversionService(
             Reason = decision.Reason,
             Amount = amount,
             Currency = currency,
-            CommissionAmount = sale is not null && sale.Currency == currency ? sale.Amount : 0m,
+            CommissionAmount = sale?.Amount ?? 0m,
+            CommissionCurrency = sale?.Currency,
             CommissionNote = note,
             CustomerId = request.CustomerId,
             CustomerEmail = request.CustomerEmail?.Trim(),
@@ -436,7 +458,7 @@ public sealed class ConversionService(
             ClickId = conversion.ClickId,
             OrderAmount = conversion.Amount,
             Currency = conversion.Currency,
-            CommissionAmount = conversion.CommissionAmount,
+            CommissionAmount = conversion.CommissionInOrderCurrency,
             OrderedAt = conversion.OrderedAt,
         });
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text;
 
 namespace PartnerMesh.Attribution.Api.Conversions;
 
@@ -115,13 +116,14 @@ public static class FraudRules
 
     public static bool IsDisposable(string? email)
     {
-        var at = email?.LastIndexOf('@') ?? -1;
+        var folded = Fold(email);
+        var at = folded.LastIndexOf('@');
         if (at < 0)
         {
             return false;
         }
 
-        var domain = email![(at + 1)..].Trim().TrimEnd('.');
+        var domain = folded[(at + 1)..].TrimEnd('.');
         // Subdomains of a disposable domain count too (e.g. anything.mailinator.com).
         for (var current = domain; current.Length > 0; current = current.IndexOf('.') is var dot and >= 0 ? current[(dot + 1)..] : "")
         {
@@ -135,20 +137,22 @@ public static class FraudRules
     }
 
     /// <summary>
-    /// The mailbox an address really reaches: case-insensitive, without a <c>+tag</c>, and for Gmail without dots
-    /// (so <c>Jane.Doe+deal@gmail.com</c> is the same person as <c>janedoe@googlemail.com</c>).
+    /// The mailbox an address really reaches: NFKC-folded (full-width letters are the plain ones, as coupons and the shared
+    /// contact record fold them), case-insensitive, without a <c>+tag</c>, its domain without a trailing root dot
+    /// (<c>gmail.com.</c> is <c>gmail.com</c>), and for Gmail without dots (so <c>Jane.Doe+deal@gmail.com</c> is the same
+    /// person as <c>janedoe@googlemail.com</c>).
     /// </summary>
     public static string? CanonicalEmail(string? email)
     {
-        var trimmed = email?.Trim().ToLowerInvariant() ?? "";
-        var at = trimmed.LastIndexOf('@');
-        if (at <= 0 || at == trimmed.Length - 1)
+        var folded = Fold(email);
+        var at = folded.LastIndexOf('@');
+        var local = at > 0 ? folded[..at] : "";
+        var domain = at > 0 ? folded[(at + 1)..].TrimEnd('.') : "";
+        if (local.Length == 0 || domain.Length == 0)
         {
             return null;
         }
 
-        var local = trimmed[..at];
-        var domain = trimmed[(at + 1)..];
         if (local.IndexOf('+') is var plus and > 0)
         {
             local = local[..plus];
@@ -161,5 +165,23 @@ public static class FraudRules
         }
 
         return $"{local}@{domain}";
+    }
+
+    private static string Fold(string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return "";
+        }
+
+        try
+        {
+            return email.Normalize(NormalizationForm.FormKC).Trim().ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            // Not valid UTF-16 (a lone surrogate): nothing to fold.
+            return email.Trim().ToLowerInvariant();
+        }
     }
 }

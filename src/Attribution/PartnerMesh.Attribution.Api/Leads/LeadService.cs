@@ -68,6 +68,20 @@ public sealed class LeadService(
             .ToDictionaryAsync(partner => partner.Id, partner => partner.ProgramId, cancellationToken);
         var anchor = reported ?? history.FirstOrDefault();
         var programId = anchor is null ? null : programOf[anchor.PartnerId];
+        var from = occurredAt - MaxWindow;
+        var until = occurredAt + AttributionDecision.ClockSkewTolerance;
+        // The visitor's clicks older than any window or after the lead are not read above: without a click in range, the
+        // nearest of them names the program, as a reported click would, so the answer says why it did not credit.
+        List<Click>? outside = null;
+        if (anchor is null && visitorId is not null)
+        {
+            outside = await VisitorClicks.OfVisitor(db, visitorId, programId: null, anyProgram: true).NearestOutsideAsync(from, until, cancellationToken);
+            if (outside.MinBy(click => (click.OccurredAt - occurredAt).Duration()) is { } nearest)
+            {
+                programId = await db.Partners.Where(partner => partner.Id == nearest.PartnerId).Select(partner => partner.ProgramId).SingleAsync(cancellationToken);
+            }
+        }
+
         var program = programId is { } id ? await db.Programs.AsNoTracking().SingleAsync(p => p.Id == id, cancellationToken) : null;
         var terms = program?.Terms() ?? new AttributionTerms(AttributionTerms.LastClickModel, options.Value.Window, CouponPrecedence: false, CustomerCarriesCredit: false);
         if (history.Count >= VisitorClicks.HistoryLimit && visitorId is not null)
@@ -84,6 +98,11 @@ public sealed class LeadService(
         var candidates = history.Where(click => programOf[click.PartnerId] == programId)
             .Select(click => new CandidateClick(click.Id, click.PartnerId, click.OccurredAt)).ToList();
         var decision = AttributionDecision.Decide(terms with { CustomerCarriesCredit = false }, null, null, candidates, occurredAt);
+        if (decision.Reason == AttributionDecision.NoClick && visitorId is not null && outside is not { Count: 0 })
+        {
+            var unread = await VisitorClicks.OfVisitor(db, visitorId, programId, anyProgram: false).NearestOutsideAsync(from, until, cancellationToken);
+            decision = decision with { Reason = AttributionDecision.Unattributed([.. unread.Select(click => click.OccurredAt)], occurredAt) };
+        }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var partner = decision.PartnerId is { } partnerId ? await book.LockForBookingAsync(partnerId, program, cancellationToken) : null;

@@ -129,8 +129,8 @@ public static class ScorecardPage
         PerCurrency(body, "Revenue", sales, entry => E(Money(entry.Currency, entry.Revenue)));
         PerCurrency(body, "Average order value", sales, entry => entry.AverageOrderValue is { } value ? E(Money(entry.Currency, value)) : NoData);
         PerCurrency(body, "Commission", sales, entry => E(Money(entry.Currency, entry.Commission)));
-        PerCurrency(body, "Commission to revenue", sales, entry => E(entry.Currency + " ") + Rate(entry.CommissionToRevenue));
-        PerCurrency(body, "Share of the shop's revenue", sales, entry => E(entry.Currency + " ") + Rate(entry.RevenueShare));
+        PerCurrency(body, "Commission to revenue", sales, entry => Rate(entry.CommissionToRevenue) + E($" ({entry.Currency})"));
+        PerCurrency(body, "Share of the shop's revenue", sales, entry => Rate(entry.RevenueShare) + E($" ({entry.Currency})"));
         body.Append("</dl>");
 
         foreach (var flag in scorecard.ConcentrationFlags.OrderBy(flag => flag.Currency, StringComparer.Ordinal))

@@ -389,6 +389,12 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasColumnType("numeric(18,4)")
                         .HasColumnName("commission_amount");
 
+                    b.Property<string>("CommissionCurrency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("commission_currency")
+                        .IsFixedLength();
+
                     b.Property<string>("CommissionNote")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
