@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using PartnerMesh.Analytics.Api.Campaigns;
+using PartnerMesh.Analytics.Api.Kpis;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
 using Xunit;
@@ -9,7 +10,7 @@ using Xunit;
 namespace PartnerMesh.Analytics.FunctionalTests;
 
 /// <summary>
-/// A campaign report's <c>currency</c> follows analytics' one currency rule (ISO 4217, three letters): anything else is a
+/// A campaign report's <c>currency</c> follows analytics' one currency rule (an active ISO 4217 code): anything else is a
 /// 400 naming it, never a report with revenue 0 and every money target missed.
 /// </summary>
 public class CampaignReportCurrencyTests(BehaviourApiFactory factory) : IClassFixture<BehaviourApiFactory>
@@ -33,6 +34,8 @@ public class CampaignReportCurrencyTests(BehaviourApiFactory factory) : IClassFi
     [InlineData("EU")]
     [InlineData("%E2%82%ACUR")]
     [InlineData("300")]
+    [InlineData("XYZ")]
+    [InlineData("XXX")]
     public async Task Report_WithACurrencyThatIsNoIsoCode_Returns400NamingCurrency(string currency)
     {
         var campaign = await CreateAsync();
@@ -43,7 +46,19 @@ public class CampaignReportCurrencyTests(BehaviourApiFactory factory) : IClassFi
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         var errors = ((JsonElement)problem.Extensions["errors"]!).EnumerateObject().ToDictionary(p => p.Name, p => p.Value[0].GetString());
         Assert.Equal(["currency"], errors.Keys);
-        Assert.Equal("An ISO 4217 code of three letters.", errors["currency"]);
+        Assert.Equal(CurrencyCode.Rule, errors["currency"]);
+    }
+
+    [Fact]
+    public async Task CreateCampaign_InACodeThatIsNoActiveCurrency_Returns400NamingCurrency()
+    {
+        var request = new SaveCampaignRequest(
+            "Easter", $"easter-{Guid.NewGuid():N}", new DateOnly(2026, 4, 1), new DateOnly(2026, 4, 10), null, null, null, "XYZ");
+
+        var response = await Admin.PostAsJsonAsync("/api/analytics/campaigns", request, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["currency"], ((JsonElement)problem.Extensions["errors"]!).EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]

@@ -27,9 +27,9 @@ public class ConcentrationAlertTests(HourlyConcentrationCheckApiFactory factory)
     public async Task PartnerShareAboveTheThreshold_IsFlaggedAndPublishedWithinSeconds_AndClearedByARefund()
     {
         // The first share may meet the check the worker runs when it starts; the second can only meet one a revenue change asked for.
-        await OrdersAsync(Guid.NewGuid(), "XCA");
+        await OrdersAsync(Guid.NewGuid(), "NOK");
         var partner = Guid.NewGuid();
-        var order = await OrdersAsync(partner, "XCB");
+        var order = await OrdersAsync(partner, "SEK");
 
         var published = await Eventually.GetAsync(
             async () => (await factory.QueryDbAsync(db => db.Set<OutboxMessage>().AsNoTracking()
@@ -38,12 +38,12 @@ public class ConcentrationAlertTests(HourlyConcentrationCheckApiFactory factory)
                 .SingleOrDefault(m => m.PartnerId == partner),
             WithinSeconds,
             "the alert should be published within seconds");
-        Assert.Equal(("XCB", 900m, 1000m, 0.9m), (published.Currency, published.PartnerRevenue, published.TotalRevenue, published.RevenueShare));
+        Assert.Equal(("SEK", 900m, 1000m, 0.9m), (published.Currency, published.PartnerRevenue, published.TotalRevenue, published.RevenueShare));
 
         await factory.PublishAsync(new RefundRecorded
         {
             EventId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow, RefundId = "r-" + order, OrderId = order, Kind = "refund", Amount = 900m,
-            Currency = "XCB", IsFullRefund = true, RefundedAt = DateTimeOffset.UtcNow, PartnerId = partner, CommissionReversed = 0m,
+            Currency = "SEK", IsFullRefund = true, RefundedAt = DateTimeOffset.UtcNow, PartnerId = partner, CommissionReversed = 0m,
         });
 
         await Eventually.UntilAsync(async () => (await ScorecardAsync(partner))!.ConcentrationFlags.Count == 0, WithinSeconds, "the refund should clear the flag");

@@ -110,6 +110,26 @@ public class ConversionReattributedTests(BehaviourApiFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Attribution_CreditingAnotherPartnerThanTheOrdersTrafficSource_MovesTheOrderToTheCreditedPartner()
+    {
+        var (trafficSource, credited) = (Guid.NewGuid(), Guid.NewGuid());
+        var campaign = $"cr-{Guid.NewGuid():N}";
+        var order = "o-" + campaign;
+        await factory.IngestAsync([Behaviour.Event(EventTypes.OrderCompleted, Noon, campaign, order: order, amount: 40m, partner: trafficSource)], Ct);
+        await factory.WaitForReportAsync(PartnerUrl(trafficSource), r => r.Totals.Count == 1 && r.Total().Orders == 1, Ct);
+
+        await factory.PublishAsync(Attributed(order, credited, 40m, 4m, Noon));
+        var owner = (await factory.WaitForReportAsync(PartnerUrl(credited), r => r.Totals.Count == 1 && r.Total().Orders == 1, Ct)).Total();
+
+        Assert.Equal((1L, 40m, 4m, 40m), (owner.AttributedOrders, owner.Sales[0].Revenue, owner.Sales[0].Commission, owner.Sales[0].PartnerRevenue));
+        var source = (await factory.ReportAsync(PartnerUrl(trafficSource), Ct)).Total();
+        Assert.Equal((0L, 0L), (source.Orders, source.AttributedOrders));
+        Assert.All(source.Sales, money => Assert.Equal((0m, 0m), (money.Revenue, money.Commission)));
+        var merchant = (await factory.ReportAsync(Behaviour.KpiUrl("campaign", campaign, Day, Day), Ct)).Total();
+        Assert.Equal((1L, 1L, 40m), (merchant.Orders, merchant.AttributedOrders, merchant.Sales[0].PartnerRevenue));
+    }
+
+    [Fact]
     public async Task Reattribution_WithoutAPreviousPartner_GivesTheOrderItsPartner_AndMakesItPartnerRevenue()
     {
         var codeOwner = Guid.NewGuid();

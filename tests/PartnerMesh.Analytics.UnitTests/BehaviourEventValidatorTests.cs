@@ -47,6 +47,12 @@ public class BehaviourEventValidatorTests
     [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":1}""", Reasons.InvalidField)]
     [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":1.00001,"currency":"EUR"}""", Reasons.InvalidField)]
     [InlineData("""{"eventId":"e","type":"add_to_cart","occurredAt":"2026-12-05T12:00:00Z","cartId":"c","quantity":0}""", Reasons.InvalidField)]
+    [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":5,"currency":"XYZ"}""", Reasons.InvalidField)]
+    [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":5,"currency":"XXX"}""", Reasons.InvalidField)]
+    [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":10.5,"currency":"JPY"}""", Reasons.InvalidField)]
+    [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":10.123,"currency":"EUR"}""", Reasons.InvalidField)]
+    [InlineData("""{"eventId":"e","type":"add_to_cart","occurredAt":"2026-12-05T12:00:00Z","cartId":"c","amount":1.5,"currency":"KRW"}""", Reasons.InvalidField)]
+    [InlineData("""{"eventId":"e","type":"page_view","occurredAt":"2026-12-05T12:00:00Z","currency":"ABC"}""", Reasons.InvalidField)]
     [InlineData("""["not","an","object"]""", Reasons.InvalidEvent)]
     public void BadEvent_IsRejectedWithItsReason(string json, string reason)
     {
@@ -54,6 +60,20 @@ public class BehaviourEventValidatorTests
 
         Assert.Null(e);
         Assert.Equal((3, reason), (rejection!.Index, rejection.Reason));
+    }
+
+    [Theory]
+    [InlineData("10", "JPY")]
+    [InlineData("10.10", "EUR")]
+    [InlineData("1.234", "KWD")]
+    [InlineData("1.2345", "CLF")]
+    [InlineData("5", "usd")]
+    public void Amount_WithinItsCurrencysMinorUnit_IsAccepted(string amount, string currency)
+    {
+        var (_, e, rejection) = Validate($$"""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":{{amount}},"currency":"{{currency}}"}""");
+
+        Assert.Null(rejection);
+        Assert.Equal(currency.ToUpperInvariant(), e!.Currency);
     }
 
     [Fact]

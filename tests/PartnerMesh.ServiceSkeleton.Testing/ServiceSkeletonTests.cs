@@ -324,7 +324,7 @@ public abstract class ServiceSkeletonTests<TProgram, TDbContext>(
 
     private sealed record PartnerView(Guid Id, string Name, string Kind, DateTimeOffset RegisteredAt);
 
-    private sealed record PageView(IReadOnlyList<PartnerView> Items, Guid? Next);
+    private sealed record PageView(IReadOnlyList<PartnerView> Items, Guid? NextCursor);
 
     private sealed record StatusView(string Service, int KnownPartners, OutboxView Outbox);
 

@@ -141,6 +141,30 @@ public sealed class DecisionTests(SurveysApiFactory factory) : IClassFixture<Sur
         Assert.Equal("frequency", afterAnswer["reason"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task ConcurrentDecisions_WithTwoSurveysThatFit_ShowOne_LosersAnswerFrequencyOrGlobalCooldown()
+    {
+        var partner = Guid.NewGuid();
+        await _client.CreateSurveyAsync(Targeted(partner));
+        await _client.CreateSurveyAsync(Targeted(partner));
+        var visitor = SurveysClient.NewVisitor();
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _client.DecideAsync(SurveysClient.Decision(visitor, partnerId: partner))));
+        var later = await _client.DecideAsync(SurveysClient.Decision(visitor, partnerId: partner));
+
+        // A loser that read before the winner's showing loses its compare-and-set (frequency); one that read after it
+        // finds the other survey still allowed, and the shopper just contacted (global-cooldown, with when to ask again).
+        Assert.Single(decisions, decision => decision["show"]!.GetValue<bool>());
+        Assert.All(decisions.Where(decision => !decision["show"]!.GetValue<bool>()), decision =>
+        {
+            var reason = decision["reason"]!.GetValue<string>();
+            Assert.Contains(reason, new[] { "frequency", "global-cooldown" });
+            Assert.Equal(reason == "global-cooldown", decision["retryAfter"] is not null);
+        });
+        Assert.Equal("global-cooldown", later["reason"]!.GetValue<string>());
+        Assert.Equal(1, await factory.QueryDbAsync(db => db.Impressions.CountAsync(impression => impression.VisitorId == visitor, Ct)));
+    }
+
     [Theory]
     [InlineData("""{"touchpoint":"order","trigger":"post-purchase"}""")]
     [InlineData("""{"visitorId":"v","touchpoint":"basket","trigger":"post-purchase"}""")]

@@ -18,7 +18,7 @@ public sealed class InsightsLimitTests(SmallInsightsSurveysApiFactory factory) :
     public async Task AdminInsights_OverTheRowLimit_SayIncompleteAndCountTheNewestResponses()
     {
         var partner = Guid.NewGuid();
-        var id = (await _client.CreateSurveyAsync(DecisionTests.Targeted(partner)))["id"]!.GetValue<Guid>();
+        var id = (await _client.CreateSurveyAsync(SurveysClient.Widget(partner)))["id"]!.GetValue<Guid>();
         var within = await ReportAsync(id);
         Assert.True(within["complete"]!.GetValue<bool>());
 
@@ -39,7 +39,7 @@ public sealed class InsightsLimitTests(SmallInsightsSurveysApiFactory factory) :
     public async Task PartnerInsights_OverTheRowLimit_AreRefusedRatherThanCountedInPart()
     {
         var partner = Guid.NewGuid();
-        var id = (await _client.CreateSurveyAsync(DecisionTests.Targeted(partner)))["id"]!.GetValue<Guid>();
+        var id = (await _client.CreateSurveyAsync(SurveysClient.Widget(partner)))["id"]!.GetValue<Guid>();
         for (var index = 0; index < SmallInsightsSurveysApiFactory.MaxRows + 1; index++)
         {
             await RespondAsync(id, partner, 9);

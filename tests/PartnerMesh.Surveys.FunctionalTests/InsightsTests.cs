@@ -96,7 +96,7 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
     public async Task PartnerInsights_OverlappingQueriesCannotRevealOneResponse()
     {
         var partner = Guid.NewGuid();
-        var survey = await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var survey = await _client.CreateSurveyAsync(SurveysClient.Widget(partner));
         var id = survey["id"]!.GetValue<Guid>();
         var firstWeek = WeekStart(factory.Clock.GetUtcNow());
         for (var index = 0; index < 5; index++)
@@ -131,7 +131,7 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
     public async Task PartnerInsights_ComplementarySuppression_TotalMinusShownGroupsRevealsNothing()
     {
         var partner = Guid.NewGuid();
-        var survey = await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var survey = await _client.CreateSurveyAsync(SurveysClient.Widget(partner));
         var id = survey["id"]!.GetValue<Guid>();
         var week = WeekStart(factory.Clock.GetUtcNow());
         for (var index = 0; index < 5; index++)
@@ -156,7 +156,7 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
     public async Task PartnerInsights_OnlyTheTokensPartner()
     {
         var partner = Guid.NewGuid();
-        var survey = await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var survey = await _client.CreateSurveyAsync(SurveysClient.Widget(partner));
         var id = survey["id"]!.GetValue<Guid>();
         for (var index = 0; index < 5; index++)
         {
@@ -184,7 +184,7 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
     public async Task PartnerInsights_TotalsLeaveOutScoresACellHides()
     {
         var partner = Guid.NewGuid();
-        var definition = DecisionTests.Targeted(partner);
+        var definition = SurveysClient.Widget(partner);
         definition["questions"]![0]!["required"] = false;
         var id = (await _client.CreateSurveyAsync(definition))["id"]!.GetValue<Guid>();
         var firstWeek = WeekStart(factory.Clock.GetUtcNow());
@@ -223,7 +223,7 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
     public async Task PartnerInsights_ByDefault_PublishOnlyEndedWeeks_SoOneMoreResponseChangesNothing()
     {
         var partner = Guid.NewGuid();
-        var id = (await _client.CreateSurveyAsync(DecisionTests.Targeted(partner)))["id"]!.GetValue<Guid>();
+        var id = (await _client.CreateSurveyAsync(SurveysClient.Widget(partner)))["id"]!.GetValue<Guid>();
         var week = WeekStart(factory.Clock.GetUtcNow());
         for (var index = 0; index < 5; index++)
         {
@@ -299,7 +299,7 @@ public sealed class LiveWeekPartnerInsightsTests(LiveWeeksSurveysApiFactory fact
     {
         using var client = new SurveysClient(factory);
         var partner = Guid.NewGuid();
-        var id = (await client.CreateSurveyAsync(DecisionTests.Targeted(partner)))["id"]!.GetValue<Guid>();
+        var id = (await client.CreateSurveyAsync(SurveysClient.Widget(partner)))["id"]!.GetValue<Guid>();
         var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
         var week = InsightsTests.WeekStart(factory.Clock.GetUtcNow());
         using var portal = factory.CreatePartnerClient(partner);

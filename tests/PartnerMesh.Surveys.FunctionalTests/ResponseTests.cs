@@ -194,7 +194,9 @@ public sealed class ResponseTests(SurveysApiFactory factory) : IClassFixture<Sur
         var id = survey["id"]!.GetValue<Guid>();
         var (visitor, impression) = await _client.ShowAsync(id, partner);
         var v2 = DecisionTests.Targeted(partner);
-        v2["questions"] = new JsonArray(new JsonObject { ["id"] = "effort", ["type"] = "csat", ["text"] = "How easy?", ["required"] = true });
+        v2["questions"] = new JsonArray(
+            new JsonObject { ["id"] = "score", ["type"] = "nps", ["text"] = "Would you recommend us?" },
+            new JsonObject { ["id"] = "effort", ["type"] = "csat", ["text"] = "How easy?", ["required"] = true });
         await (await _client.Admin.PutAsJsonAsync($"/api/surveys/surveys/{id}", v2, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
 
         var response = await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(6));
@@ -223,6 +225,94 @@ public sealed class ResponseTests(SurveysApiFactory factory) : IClassFixture<Sur
         Assert.Equal("spring", (await first.ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["campaignId"]!.GetValue<string>());
         await second.ShouldBeProblemAsync(HttpStatusCode.Conflict);
     }
+
+    [Theory]
+    [InlineData("paused", "paused")]
+    [InlineData("ended", "outside-schedule")]
+    [InlineData("not-yet-started", "outside-schedule")]
+    [InlineData("other-partner", "partner")]
+    [InlineData("no-partner", "partner")]
+    [InlineData("other-touchpoint", "touchpoint")]
+    [InlineData("other-segment", "segment")]
+    public async Task DirectResponse_TheSurveyDoesNotTarget_Returns422NotEligible_AndCountsNothing(string context, string eligibility)
+    {
+        var partner = Guid.NewGuid();
+        var definition = SurveysClient.Widget(partner);
+        definition["touchpoints"] = new JsonArray("product", "cart");
+        definition["segments"] = new JsonArray("vip");
+        var now = factory.Clock.GetUtcNow();
+        if (context == "ended")
+        {
+            (definition["startsAt"], definition["endsAt"]) = (now.AddDays(-10), now.AddDays(-1));
+        }
+        else if (context == "not-yet-started")
+        {
+            definition["startsAt"] = now.AddDays(1);
+        }
+        var id = (await _client.CreateSurveyAsync(definition))["id"]!.GetValue<Guid>();
+        if (context == "paused")
+        {
+            await (await _client.Admin.PostAsync($"/api/surveys/surveys/{id}/pause", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        }
+
+        var body = DirectResponse(id, partner, "cart", "vip");
+        if (context == "no-partner")
+        {
+            body.Remove("partnerId");
+        }
+        else if (context is "other-partner" or "other-touchpoint" or "other-segment")
+        {
+            var (field, value) = context switch
+            {
+                "other-partner" => ("partnerId", (JsonNode)Guid.NewGuid()),
+                "other-touchpoint" => ("touchpoint", (JsonNode)"order"),
+                _ => ("segments", new JsonArray("other")),
+            };
+            body[field] = value;
+        }
+
+        var response = await _client.Storefront.PostAsJsonAsync("/api/surveys/responses", body, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(("not-eligible", eligibility), (problem.Extensions["reason"]!.ToString(), problem.Extensions["eligibility"]!.ToString()));
+        Assert.Empty(await ResponsesToAsync(id));
+        var insights = await (await _client.Admin.GetAsync($"/api/surveys/insights?surveyId={id}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(0, insights["summary"]!["responses"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task DirectResponse_TheTriggerAndTheSampleAreTheStorefrontsCall_AFittingContextIsStored()
+    {
+        var partner = Guid.NewGuid();
+        var definition = DecisionTests.Targeted(partner); // post-purchase, not an event-triggered widget
+        definition["samplingPercent"] = 0;
+        var id = (await _client.CreateSurveyAsync(definition))["id"]!.GetValue<Guid>();
+
+        var response = await _client.Storefront.PostAsJsonAsync("/api/surveys/responses", DirectResponse(id, partner, "order"), Ct);
+
+        var created = await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Equal([created["id"]!.GetValue<Guid>()], await ResponsesToAsync(id));
+    }
+
+    [Fact]
+    public async Task DirectResponse_ToALiveWidgetSurveyThatFitsItsContext_IsStoredWithThatContext()
+    {
+        var partner = Guid.NewGuid();
+        var definition = SurveysClient.Widget(partner);
+        definition["segments"] = new JsonArray("vip");
+        var id = (await _client.CreateSurveyAsync(definition))["id"]!.GetValue<Guid>();
+
+        var response = await _client.Storefront.PostAsJsonAsync("/api/surveys/responses", DirectResponse(id, partner, "order", "new", "vip"), Ct);
+
+        var created = await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Equal((partner, "order"), (created["partnerId"]!.GetValue<Guid>(), created["touchpoint"]!.GetValue<string>()));
+    }
+
+    private static JsonObject DirectResponse(Guid surveyId, Guid partner, string touchpoint, params string[] segments) => new()
+    {
+        ["surveyId"] = surveyId, ["visitorId"] = SurveysClient.NewVisitor(), ["partnerId"] = partner, ["touchpoint"] = touchpoint,
+        ["segments"] = new JsonArray([.. segments.Select(segment => (JsonNode)segment)]), ["answers"] = SurveysClient.Nps(9),
+    };
 
     private async Task<List<string>> SubmittedEventsAsync(Guid responseId)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using PartnerMesh.Testing;
 using Xunit;
@@ -39,6 +40,8 @@ public sealed class SurveyDefinitionTests(SurveysApiFactory factory) : IClassFix
     [InlineData("""{"name":"x","kind":"exit-intent","touchpoints":["order"]}""", "touchpoints")]
     [InlineData("""{"name":"x","kind":"nps","questions":[{"id":"q","type":"nps","text":"t"},{"id":"q","type":"csat","text":"t"}]}""", "questions[1].id")]
     [InlineData("""{"name":"x","kind":"custom","trigger":"exit-intent","questions":[{"id":"q","type":"single-choice","text":"t","options":[{"code":"other","label":"O"}]}]}""", "questions[0].options[0].code")]
+    [InlineData("""{"name":"x","kind":"nps","trigger":"event","eventName":"e","questions":[{"id":"q","type":"free-text","text":"t"}]}""", "questions")]
+    [InlineData("""{"name":"x","kind":"csat","questions":[{"id":"q","type":"nps","text":"t"}]}""", "questions")]
     public async Task InvalidDefinition_Returns400_NamingTheField(string json, string field)
     {
         var response = await _client.Admin.PostAsync("/api/surveys/surveys", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
@@ -46,6 +49,29 @@ public sealed class SurveyDefinitionTests(SurveysApiFactory factory) : IClassFix
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.Extensions.ContainsKey("errors"));
         Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("nps", "csat")]
+    [InlineData("csat", "nps")]
+    public async Task SurveyOfAScoreKind_WithoutItsScoreQuestion_Returns400OnQuestions_OnCreateAndUpdate(string kind, string otherType)
+    {
+        var definition = new JsonObject
+        {
+            ["name"] = "Score", ["kind"] = kind,
+            ["questions"] = new JsonArray(new JsonObject { ["id"] = "q", ["type"] = otherType, ["text"] = "t" }, new JsonObject { ["id"] = "why", ["type"] = "free-text", ["text"] = "Why?" }),
+        };
+        var existing = await _client.CreateSurveyAsync(SurveysClient.NpsSurvey());
+
+        var created = await _client.Admin.PostAsJsonAsync("/api/surveys/surveys", definition, Ct);
+        var updated = await _client.Admin.PutAsJsonAsync($"/api/surveys/surveys/{existing["id"]}", definition, Ct);
+
+        foreach (var response in new[] { created, updated })
+        {
+            var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+            var errors = (JsonElement)problem.Extensions["errors"]!;
+            Assert.Contains($"kind {kind} needs a question of type {kind}", errors.GetProperty("questions")[0].GetString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

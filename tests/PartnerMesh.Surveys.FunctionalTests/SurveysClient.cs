@@ -37,6 +37,18 @@ public sealed class SurveysClient(SurveysApiFactory factory) : IDisposable
             new JsonObject { ["id"] = "why", ["type"] = "free-text", ["text"] = "Why?" }),
     };
 
+    /// <summary>
+    /// An NPS survey for one partner's traffic that the storefront shows with its own widget (trigger <c>event</c>, order
+    /// and email touchpoints): it takes responses without a showing, so tests can add answers directly.
+    /// </summary>
+    public static JsonObject Widget(Guid partner)
+    {
+        var definition = NpsSurvey(trigger: "event", touchpoints: new JsonArray("order", "email"));
+        definition["eventName"] = "nps-widget";
+        definition["partnerIds"] = new JsonArray(partner);
+        return definition;
+    }
+
     public async Task<JsonObject> DecideAsync(JsonObject request)
     {
         var response = await Storefront.PostAsJsonAsync("/api/surveys/decisions", request, Ct);

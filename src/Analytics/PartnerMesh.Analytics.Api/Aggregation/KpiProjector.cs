@@ -40,6 +40,13 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             case EventTypes.ConversionAttributed:
             {
                 var order = EnsureOrder(e, PartnerDims(e));
+                // Attribution decides which partner is credited: the traffic source another source counted the order
+                // under may be another partner's (a later reattribution has already decided, and stays).
+                if (!order.Attributed && order.ReattributedAt is null && e.PartnerId is { } credited && order.PartnerId != credited)
+                {
+                    MoveToPartner(order, credited);
+                }
+
                 if (!order.Attributed)
                 {
                     order.Attributed = true;

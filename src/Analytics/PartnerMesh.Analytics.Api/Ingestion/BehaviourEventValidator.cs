@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace PartnerMesh.Analytics.Api.Ingestion;
@@ -15,7 +16,6 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
     {
         public const string MissingEventId = "missing_event_id";
         public const string InvalidEventId = "invalid_event_id";
-        public const string DuplicateEventId = "duplicate_event_id";
         public const string InvalidEvent = "invalid_event";
         public const string UnknownType = "unknown_type";
         public const string MissingTimestamp = "missing_timestamp";
@@ -23,6 +23,7 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
         public const string AncientTimestamp = "ancient_timestamp";
         public const string MissingField = "missing_field";
         public const string InvalidField = "invalid_field";
+        public const string OrderAlreadyCounted = "order_already_counted";
     }
 
     /// <summary>Returns the normalized event, or the rejection.</summary>
@@ -179,19 +180,20 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
                 return (Reasons.InvalidField, $"'amount' is between 0 and {MaxAmount}.");
             }
 
-            if (decimal.Round(amount, 4) != amount)
-            {
-                return (Reasons.InvalidField, "'amount' has at most 4 decimal places.");
-            }
-
             if (!IsCurrency(request.Currency))
             {
-                return (Reasons.InvalidField, "'currency' (ISO 4217, three letters) is required with an amount.");
+                return (Reasons.InvalidField, $"'currency' is required with an amount: {Kpis.CurrencyCode.Rule}");
+            }
+
+            if (!Kpis.CurrencyCode.Fits(amount, request.Currency!))
+            {
+                return (Reasons.InvalidField, string.Create(CultureInfo.InvariantCulture,
+                    $"'amount' {amount} is over-precise: {request.Currency!.ToUpperInvariant()} has {Kpis.CurrencyCode.MinorUnitsOf(request.Currency!)} decimal places."));
             }
         }
         else if (request.Currency is not null && !IsCurrency(request.Currency))
         {
-            return (Reasons.InvalidField, "'currency' is an ISO 4217 code of three letters.");
+            return (Reasons.InvalidField, $"'currency': {Kpis.CurrencyCode.Rule}");
         }
 
         if (request.Quantity is < 1 or > 100_000)

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Analytics.Api.Aggregation;
 using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.Kpis;
 using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Analytics.Api.Ingestion;
@@ -57,9 +59,9 @@ public static class IngestionEndpoints
         var now = timeProvider.GetUtcNow();
         var validator = new BehaviourEventValidator(ingestion);
         var rejections = new List<EventRejection>();
-        var valid = new List<(string EventId, AnalyticsEvent Event)>();
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var duplicateIds = new List<string>();
+        var valid = new List<(int Index, string EventId, AnalyticsEvent Event)>();
+        var inBatch = new HashSet<string>(StringComparer.Ordinal);
+        var copies = new List<(int Index, string EventId)>();
         for (var index = 0; index < events.Count; index++)
         {
             var (eventId, analyticsEvent, rejection) = validator.Validate(index, events[index], now);
@@ -67,27 +69,55 @@ public static class IngestionEndpoints
             {
                 rejections.Add(rejection);
             }
-            else if (seen.TryGetValue(eventId!, out var first))
+            else if (!inBatch.Add(eventId!))
             {
-                // The same id twice in one batch is a client bug: reported, and the event counted once (its first copy).
-                rejections.Add(new EventRejection(index, eventId, BehaviourEventValidator.Reasons.DuplicateEventId,
-                    $"The batch already has event '{eventId}' at index {first}; it is counted once."));
+                copies.Add((index, eventId!));
             }
             else
             {
-                seen[eventId!] = index;
-                valid.Add((eventId!, analyticsEvent!));
+                valid.Add((index, eventId!, analyticsEvent!));
             }
         }
 
-        var inserted = await db.AppendAsync(EventSources.Storefront, valid, now, cancellationToken);
+        var orderIds = valid.Where(e => e.Event.Type == EventTypes.OrderCompleted).Select(e => e.Event.OrderId!).ToHashSet(StringComparer.Ordinal);
+        var corrections = new List<EventRejection>();
+        await using var transaction = orderIds.Count > 0 ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        if (orderIds.Count > 0)
+        {
+            await db.LockAsync(orderIds, cancellationToken);
+            valid = RefuseOrderCorrections(valid, await db.ReadAsync(orderIds, cancellationToken), corrections);
+        }
+
+        var inserted = await db.AppendAsync(EventSources.Storefront, [.. valid.Select(e => (e.EventId, e.Event))], now, cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         if (inserted.Count > 0)
         {
             signal.Notify();
         }
 
         var acceptedIds = valid.Where(e => inserted.Contains(e.EventId)).Select(e => e.EventId).ToList();
-        duplicateIds.AddRange(valid.Where(e => !inserted.Contains(e.EventId)).Select(e => e.EventId));
+        var duplicateIds = valid.Where(e => !inserted.Contains(e.EventId)).Select(e => e.EventId).ToList();
+        // The same id again in one batch is what a resend is: a duplicate of its first copy, stored (and counted) once,
+        // or refused with it.
+        rejections.AddRange(corrections);
+        var refused = corrections.ToDictionary(r => r.EventId!, StringComparer.Ordinal);
+        foreach (var (index, eventId) in copies)
+        {
+            if (refused.TryGetValue(eventId, out var first))
+            {
+                rejections.Add(first with { Index = index });
+            }
+            else
+            {
+                duplicateIds.Add(eventId);
+            }
+        }
+
+        rejections.Sort((a, b) => a.Index.CompareTo(b.Index));
         metrics.BatchIngested(acceptedIds.Count, duplicateIds.Count, rejections.Count);
 
         var report = new BatchReport(acceptedIds.Count, duplicateIds.Count, rejections.Count, acceptedIds, duplicateIds, rejections);
@@ -106,5 +136,46 @@ public static class IngestionEndpoints
         }
 
         return TypedResults.Json(report, statusCode: StatusCodes.Status207MultiStatus);
+    }
+
+    /// <summary>
+    /// An order is counted on the money of the first event that names it; an <c>order_completed</c> under a new id with
+    /// another amount or currency would change nothing, so it is refused (<c>order_already_counted</c>) rather than
+    /// accepted in silence. The same money again is accepted: it repeats the order, as a resend does.
+    /// </summary>
+    private static List<(int Index, string EventId, AnalyticsEvent Event)> RefuseOrderCorrections(
+        List<(int Index, string EventId, AnalyticsEvent Event)> valid, Dictionary<string, CountedOrder> counted, List<EventRejection> rejections)
+    {
+        var kept = new List<(int Index, string EventId, AnalyticsEvent Event)>(valid.Count);
+        var earlierInBatch = new Dictionary<string, (CountedOrder Order, string EventId)>(StringComparer.Ordinal);
+        foreach (var entry in valid)
+        {
+            if (entry.Event is not { Type: EventTypes.OrderCompleted, OrderId: { } orderId, Amount: { } amount, Currency: { } currency })
+            {
+                kept.Add(entry);
+                continue;
+            }
+
+            var (known, where) = counted.TryGetValue(orderId, out var stored) ? (stored, "already counted")
+                : earlierInBatch.TryGetValue(orderId, out var earlier) ? (earlier.Order, $"counted from event '{earlier.EventId}' of this batch")
+                : (null, null);
+            if (known is null)
+            {
+                earlierInBatch[orderId] = (new CountedOrder(orderId, amount, currency), entry.EventId);
+                kept.Add(entry);
+            }
+            else if (known.Amount == amount && string.Equals(known.Currency, currency, StringComparison.Ordinal))
+            {
+                kept.Add(entry);
+            }
+            else
+            {
+                rejections.Add(new EventRejection(entry.Index, entry.EventId, BehaviourEventValidator.Reasons.OrderAlreadyCounted,
+                    $"Order '{orderId}' is {where} as {CurrencyCode.Format(known.Amount, known.Currency)}; a later order_completed "
+                    + $"({CurrencyCode.Format(amount, currency)}) does not change an order's money."));
+            }
+        }
+
+        return kept;
     }
 }

@@ -121,6 +121,12 @@ public static partial class SurveyRules
         }
 
         ValidateQuestions(requested, errors);
+        if (DefiningQuestionType(request.Kind) is { } defining && requested.Count > 0 && !requested.Any(question => question?.Type == defining))
+        {
+            // The kind names the survey's score: an "nps" survey without an NPS question would never have one.
+            errors.Add("questions", $"A survey of kind {request.Kind} needs a question of type {defining}.");
+        }
+
         questions = requested;
         return errors.ToDictionary();
     }
@@ -129,6 +135,14 @@ public static partial class SurveyRules
     {
         SurveyKinds.ExitIntent => Triggers.ExitIntent,
         SurveyKinds.PostPurchase or SurveyKinds.Nps or SurveyKinds.Csat => Triggers.PostPurchase,
+        _ => null,
+    };
+
+    /// <summary>The question type a kind is named after (nps, csat), or null for kinds any questions fit.</summary>
+    public static string? DefiningQuestionType(string? kind) => kind switch
+    {
+        SurveyKinds.Nps => QuestionTypes.Nps,
+        SurveyKinds.Csat => QuestionTypes.Csat,
         _ => null,
     };
 

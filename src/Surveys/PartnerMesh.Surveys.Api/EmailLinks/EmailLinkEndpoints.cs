@@ -364,14 +364,7 @@ public static partial class EmailLinkEndpoints
     private static ProblemHttpResult NotEligible(string eligibility, SurveysMetrics metrics)
     {
         metrics.LinkRequested(EmailLinkResults.NotEligible);
-        return TypedResults.Problem(
-            $"The survey is not for this shopper now ({eligibility}); no link was issued.",
-            statusCode: StatusCodes.Status422UnprocessableEntity, title: "Not eligible",
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["reason"] = EmailLinkResults.NotEligible,
-                ["eligibility"] = eligibility,
-            });
+        return Eligibility.NotEligible(eligibility, $"The survey is not for this shopper now ({eligibility}); no link was issued.");
     }
 
     /// <summary>

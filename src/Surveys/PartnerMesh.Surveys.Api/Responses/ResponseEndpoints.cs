@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
+using PartnerMesh.Surveys.Api.Decisions;
 
 namespace PartnerMesh.Surveys.Api.Responses;
 
@@ -11,7 +12,7 @@ public static class ResponseEndpoints
     {
         var group = app.MapGroup("/api/surveys").WithTags("Responses").RequireAuthorization(PartnerMeshPolicies.Storefront);
         group.MapPost("/responses", SubmitResponse).WithName(nameof(SubmitResponse))
-            .WithSummary("Submit a response (idempotent with Idempotency-Key; a second response to the same showing is a 409)")
+            .WithSummary("Submit a response to a showing, or directly to a live event-triggered survey that fits its context (idempotent with Idempotency-Key; a second response to the same showing is a 409)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return group;
@@ -42,6 +43,7 @@ public static class ResponseEndpoints
         SubmitOutcome.NotFound => Problems.NotFound("Survey not found", result.Detail),
         SubmitOutcome.AlreadySubmitted => Problems.Refused(StatusCodes.Status409Conflict, "already-submitted", "Already submitted", result.Detail),
         SubmitOutcome.IdempotencyConflict => Problems.Refused(StatusCodes.Status409Conflict, "idempotency-key-reused", "Idempotency key reused", result.Detail),
+        SubmitOutcome.NotEligible => Eligibility.NotEligible(result.Eligibility!, result.Detail!),
         _ => Problems.Refused(StatusCodes.Status422UnprocessableEntity, "context-mismatch", "Response does not match the showing", result.Detail),
     };
 }

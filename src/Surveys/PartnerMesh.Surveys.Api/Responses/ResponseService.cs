@@ -20,9 +20,12 @@ public enum SubmitOutcome
     AlreadySubmitted,
     ContextMismatch,
     IdempotencyConflict,
+    NotEligible,
 }
 
-public sealed record SubmitResult(SubmitOutcome Outcome, ResponseView? Response = null, Dictionary<string, string[]>? Errors = null, string? Detail = null);
+/// <param name="Eligibility">For <see cref="SubmitOutcome.NotEligible"/>: why (an <see cref="Decisions.Eligibility"/> code).</param>
+public sealed record SubmitResult(
+    SubmitOutcome Outcome, ResponseView? Response = null, Dictionary<string, string[]>? Errors = null, string? Detail = null, string? Eligibility = null);
 
 /// <summary>
 /// Stores responses: validated against the version they answer, one per showing (and one per visitor where the survey's
@@ -63,6 +66,21 @@ public sealed class ResponseService(
         if (survey is null)
         {
             return Refused(SubmitOutcome.NotFound, $"No survey {id} exists.");
+        }
+
+        // Without a showing the storefront showed the survey on its own (an event-triggered widget, say): the survey must
+        // be live and its audience must include the response's context (touchpoint, partner, segment), else its answers
+        // would count for traffic the survey does not target. The trigger and the sample are the storefront's own call.
+        var target = new DecisionRequest
+        {
+            VisitorId = request.VisitorId, CustomerId = request.CustomerId, Trigger = survey.Trigger, EventName = survey.EventName,
+            Touchpoint = request.Touchpoint, PartnerId = request.PartnerId, Segments = request.Segments,
+        };
+        if (Targeting.Rejection(survey, target, Clock.Now(timeProvider)) is { } rejection and not Eligibility.Sampling)
+        {
+            metrics.Submitted(EmailLinkResults.NotEligible);
+            return new SubmitResult(SubmitOutcome.NotEligible,
+                Detail: $"Survey {id} is not for this response's context now ({rejection}); nothing was stored.", Eligibility: rejection);
         }
 
         var direct = new ResponseContext(request.VisitorId!, request.CustomerId, request.OrderId, request.PartnerId, request.CampaignId,
