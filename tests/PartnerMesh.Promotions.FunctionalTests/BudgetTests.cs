@@ -66,6 +66,8 @@ public sealed class BudgetTests(PromotionsApiFactory factory) : IClassFixture<Pr
 
         Assert.NotNull(first.Applied(id));
         Assert.Equal("usage_limit_reached", second.RejectionReason(id));
+        Assert.Contains("limit of 1 per customer", second["notApplied"]!.AsArray()
+            .Single(rejected => rejected!["promotionId"]!.GetValue<Guid>() == id)!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("usage_limit_reached", anonymous.RejectionReason(id));
     }
 
@@ -201,6 +203,39 @@ public sealed class BudgetTests(PromotionsApiFactory factory) : IClassFixture<Pr
         Assert.NotNull((await _storefront.EvaluateAsync(cart.With("partnerId", partnerA))).Applied(id));
         Assert.Equal("budget_exhausted", (await _storefront.EvaluateAsync(cart.With("partnerId", partnerA))).RejectionReason(id));
         Assert.NotNull((await _storefront.EvaluateAsync(cart.With("partnerId", partnerB))).Applied(id));
+    }
+
+    [Fact]
+    public async Task BudgetExhausted_AtEveryTouchpoint_DetailSaysWhichCapRefused()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var campaign = $"campaign-{Guid.NewGuid():N}";
+        var useCapped = PromotionsTestClient.PercentOffProduct(product, 10);
+        useCapped["campaignId"] = campaign;
+        useCapped["budgets"] = new JsonArray(new JsonObject { ["scope"] = "campaign", ["period"] = "day", ["maxUses"] = 1 });
+        var spendCapped = new JsonObject
+        {
+            ["name"] = "4 off, 6 to spend", ["currency"] = "EUR",
+            ["action"] = new JsonObject { ["type"] = "fixedOffItems", ["amountPerUnit"] = 4, ["filter"] = new JsonObject { ["productIds"] = new JsonArray(product) } },
+            ["budgets"] = new JsonArray(new JsonObject { ["scope"] = "promotion", ["maxUses"] = 5, ["maxSpend"] = 6 }),
+        };
+        var (uses, spend) = (await _admin.PublishAsync(useCapped), await _admin.PublishAsync(spendCapped));
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 20m, null));
+        var first = await _storefront.EvaluateAsync(cart.With("touchpoint", "checkout").With("customer", new JsonObject { ["id"] = $"c-{Guid.NewGuid():N}" }));
+        Assert.NotNull(first.Applied(uses));
+        Assert.NotNull(first.Applied(spend));
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        foreach (var touchpoint in new[] { "productPage", "cart", "checkout" })
+        {
+            var evaluation = await _storefront.EvaluateAsync(cart.With("touchpoint", touchpoint).With("customer", new JsonObject { ["id"] = $"c-{Guid.NewGuid():N}" }));
+
+            string Detail(Guid id) => evaluation["notApplied"]!.AsArray().Single(rejected => rejected!["promotionId"]!.GetValue<Guid>() == id)!["detail"]!.GetValue<string>();
+            Assert.Equal("budget_exhausted", evaluation.RejectionReason(uses));
+            Assert.Equal($"campaign {campaign}'s budget (day {today}): 1 of 1 uses taken, open checkouts included", Detail(uses));
+            Assert.Equal("budget_exhausted", evaluation.RejectionReason(spend));
+            Assert.Equal("the promotion's budget (lifetime): 4 of 6 spent, open checkouts included; this discount (4) does not fit", Detail(spend));
+        }
     }
 
     [Fact]

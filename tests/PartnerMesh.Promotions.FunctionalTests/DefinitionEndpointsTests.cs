@@ -48,6 +48,7 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
         { """{"name":"x","currency":"EUR","action":{"type":"tieredOrder","tiers":[null]}}""", "action.tiers[0]" },
         { """{"name":"x","conditions":[{"type":"timeWindow","timeZone":"Europe/Berlin","from":"09:00","to":"10:00"}],"action":{"type":"freeShipping"}}""", "conditions[0].days" },
         { """{"name":"x","conditions":[{"type":"timeWindow","timeZone":"Europe/Berlin","days":[],"from":"09:00","to":"10:00"}],"action":{"type":"freeShipping"}}""", "conditions[0].days" },
+        { """{"name":"x","conditions":[{"type":"timeWindow","timeZone":"UTC","days":["monday"],"from":"10:00","to":"10:00"}],"action":{"type":"freeShipping"}}""", "conditions[0].to" },
     };
 
     /// <summary>Every condition and action, each with one member left out and then null: a definition is either refused
@@ -160,6 +161,38 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
         Assert.Equal(0, await factory.QueryDbAsync(db => Task.FromResult(db.Promotions.Count(promotion => promotion.Name == name))));
         var promotion = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}", Ct);
         Assert.Equal(1, promotion!["latestVersion"]!.GetValue<int>());
+    }
+
+    /// <summary>Both ends left out, or 00:00–24:00, is the whole day; 18:00–24:00 runs to midnight. 2026-03-14 is a Saturday.</summary>
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("00:00", "24:00")]
+    [InlineData("18:00", "24:00")]
+    public async Task Create_TimeWindowLeftOutOrEndingAt2400_RunsToTheEndOfTheDay(string? from, string? to)
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var window = new JsonObject { ["type"] = "timeWindow", ["timeZone"] = "UTC", ["days"] = new JsonArray("saturday") };
+        if (from is not null)
+        {
+            window["from"] = from;
+            window["to"] = to;
+        }
+
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["conditions"] = new JsonArray(window);
+        var id = await _admin.PublishAsync(definition);
+
+        var stored = (await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}", Ct))!["definition"]!["conditions"]![0]!;
+        Assert.Equal("24:00", stored["to"]!.GetValue<string>());
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 20m, null));
+        var applies = new List<bool>();
+        foreach (var at in new[] { "2026-03-13T23:59:59Z", "2026-03-14T00:00:00Z", "2026-03-14T17:59:00Z", "2026-03-14T18:00:00Z", "2026-03-14T23:59:59Z", "2026-03-15T00:00:00Z" })
+        {
+            applies.Add((await factory.Storefront().EvaluateAsync(cart.With("at", at))).Applied(id) is not null);
+        }
+
+        var wholeDay = from is null or "00:00";
+        Assert.Equal([false, wholeDay, wholeDay, true, true, false], applies);
     }
 
     [Theory]

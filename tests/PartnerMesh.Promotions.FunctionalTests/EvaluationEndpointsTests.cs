@@ -332,6 +332,79 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
         Assert.Equal("NOPE-123", evaluation["codes"]![0]!["code"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Evaluate_PromotionCutByItsOwnLimit_SaysWhichLimit_AndWhatItWouldHaveGiven()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var code = $"CAP{Guid.NewGuid():N}"[..16];
+        // Buy 2 get 1 with neither percent nor amountOffPerUnit: the given unit is free (percent 100).
+        var buyTwoGetOne = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "buy 2 get 1, twice at most",
+            ["action"] = new JsonObject
+            {
+                ["type"] = "buyXGetY", ["buyQuantity"] = 2, ["getQuantity"] = 1, ["maxApplications"] = 2,
+                ["buyFilter"] = new JsonObject { ["productIds"] = new JsonArray(product) },
+            },
+        });
+        var tenUpToFifty = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "10 % up to 50", ["currency"] = "EUR", ["requiresCode"] = true, ["codes"] = new JsonArray(code),
+            ["action"] = new JsonObject { ["type"] = "percentOffOrder", ["percent"] = 10, ["maxDiscount"] = 50 },
+        });
+
+        var nine = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 9, 10m, null)));
+        var six = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 6, 10m, null)));
+        var large = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", "tv", 1, 1000m, null)).With("codes", new JsonArray(code)));
+        var small = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", "tv", 1, 300m, null)).With("codes", new JsonArray(code)));
+
+        static (decimal, string?, decimal?) Limit(JsonObject applied) =>
+            (applied["amount"]!.GetValue<decimal>(), applied["limitedBy"]?.GetValue<string>(), applied["uncappedAmount"]?.GetValue<decimal>());
+        Assert.Equal((20m, "maxApplications", 30m), Limit(nine.Applied(buyTwoGetOne)!));
+        Assert.Equal((20m, null, null), Limit(six.Applied(buyTwoGetOne)!)); // the cart allows exactly two: nothing cut
+        Assert.Equal((50m, "maxDiscount", 100m), Limit(large.Applied(tenUpToFifty)!));
+        Assert.Equal((30m, null, null), Limit(small.Applied(tenUpToFifty)!));
+        var stored = (await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{buyTwoGetOne}", Ct))!["definition"]!["action"]!;
+        Assert.Equal(100m, stored["percent"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task Evaluate_EnteredCodeThatDoesNotApply_SaysWhichPromotionAndWhy()
+    {
+        var tierCode = $"TIER{Guid.NewGuid():N}"[..16].ToUpperInvariant();
+        var tiered = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "spend 100 get 10", ["currency"] = "EUR", ["requiresCode"] = true, ["codes"] = new JsonArray(tierCode),
+            ["action"] = new JsonObject { ["type"] = "tieredOrder", ["tiers"] = new JsonArray(new JsonObject { ["threshold"] = 100, ["amountOff"] = 10 }) },
+        });
+        var shippingCodes = new[] { $"FS1{Guid.NewGuid():N}"[..16].ToUpperInvariant(), $"FS2{Guid.NewGuid():N}"[..16].ToUpperInvariant() };
+        var freeShipping = new List<Guid>();
+        foreach (var shippingCode in shippingCodes)
+        {
+            freeShipping.Add(await _admin.PublishAsync(new JsonObject
+            {
+                ["name"] = "free shipping", ["requiresCode"] = true, ["codes"] = new JsonArray(shippingCode), ["action"] = new JsonObject { ["type"] = "freeShipping" },
+            }));
+        }
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", PromotionsTestClient.UniqueProduct(), 1, 50m, null))
+            .With("codes", new JsonArray(tierCode, shippingCodes[0], shippingCodes[1])));
+
+        var codes = evaluation["codes"]!.AsArray().ToDictionary(entry => entry!["code"]!.GetValue<string>(), entry => entry!.AsObject());
+        var tier = codes[tierCode];
+        Assert.Equal(("not_applied", tiered, "condition_not_met"),
+            (tier["status"]!.GetValue<string>(), tier["promotionId"]!.GetValue<Guid>(), tier["reason"]!.GetValue<string>()));
+        Assert.Contains("lowest tier's threshold 100", tier["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal([tiered], tier["promotionIds"]!.AsArray().Select(id => id!.GetValue<Guid>()));
+        // Two free-shipping codes discount shipping once: the second in evaluation order (by id) has nothing left to discount.
+        var (first, second) = freeShipping[0].CompareTo(freeShipping[1]) < 0 ? (0, 1) : (1, 0);
+        Assert.Equal(("applied", freeShipping[first]), (codes[shippingCodes[first]]["status"]!.GetValue<string>(), codes[shippingCodes[first]]["promotionId"]!.GetValue<Guid>()));
+        var unused = codes[shippingCodes[second]];
+        Assert.Equal(("not_applied", freeShipping[second], "nothing_to_discount"),
+            (unused["status"]!.GetValue<string>(), unused["promotionId"]!.GetValue<Guid>(), unused["reason"]!.GetValue<string>()));
+        Assert.False(string.IsNullOrEmpty(unused["detail"]!.GetValue<string>()));
+    }
+
     public static TheoryData<string, string> BadCarts => new()
     {
         { """{"currency":"ZZZ","lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":1}]}""", "currency" },

@@ -275,6 +275,25 @@ public sealed class OrderVerificationTests(PromotionsApiFactory factory) : IClas
         Assert.Equal("Released", reservation.Status.ToString());
     }
 
+    [Theory]
+    [InlineData("checkout")]
+    [InlineData("cart")]
+    public async Task Order_RolloutCutToZeroAfterTheQuote_StaleAsAPausedPromotion_NotHonoured(string touchpoint)
+    {
+        var (cart, _, id) = await CheckoutWithBudgetAsync(maxUses: 5, evaluate: false);
+        cart = cart.With("touchpoint", touchpoint).With("visitorId", $"v-{Guid.NewGuid():N}");
+        var quoted = await _storefront.EvaluateAsync(cart);
+        Assert.NotNull(quoted.Applied(id));
+        (await _admin.PutAsJsonAsync($"/api/promotions/definitions/{id}/rollout", new JsonObject { ["percent"] = 0, ["reason"] = "test" }, Ct)).EnsureSuccessStatusCode();
+
+        var verified = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", Order(cart, quoted), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        Assert.Equal(("mismatch", "promotion_not_live"), (verified["outcome"]!.GetValue<string>(), verified["mismatchReason"]!.GetValue<string>()));
+        Assert.Equal(quoted.Total("itemsSubtotal") + quoted.Total("shipping"), verified["expectedGrandTotal"]!.GetValue<decimal>());
+        var counted = await factory.QueryDbAsync(db => db.BudgetCounters.Where(counter => counter.Key == $"promotion:{id:N}:all").Select(counter => counter.Uses).SingleOrDefaultAsync(Ct));
+        Assert.Equal(0, counted);
+    }
+
     [Fact]
     public async Task Order_AsAGuestWithTheQuoteOfASignedInFirstOrder_CartChanged()
     {

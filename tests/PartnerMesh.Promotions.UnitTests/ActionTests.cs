@@ -43,6 +43,7 @@ public sealed class ActionTests
 
         Assert.Equal(10.00m, result.Totals.ItemDiscounts);
         Assert.Equal([4.55m, 4.54m, 0.91m], result.Lines.Select(line => line.ItemDiscount));
+        Assert.Equal((DiscountLimits.MaxDiscount, 55.00m), (AppliedOf(result, 1).LimitedBy, AppliedOf(result, 1).UncappedAmount));
     }
 
     [Fact]
@@ -76,6 +77,8 @@ public sealed class ActionTests
         Assert.Equal(11.00m, small.Totals.OrderDiscounts);
         Assert.Equal(50.00m, large.Totals.OrderDiscounts);
         Assert.Equal(949.99m, large.Totals.GrandTotal);
+        Assert.Equal((null, null), (AppliedOf(small, 1).LimitedBy, AppliedOf(small, 1).UncappedAmount));
+        Assert.Equal((DiscountLimits.MaxDiscount, 100.00m), (AppliedOf(large, 1).LimitedBy, AppliedOf(large, 1).UncappedAmount));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ internal static class Build
         new(1, definitions.Select((definition, index) => Compile(index + 1, definition)), mode);
 
     public static EvaluationResult Evaluate(RuleSet rules, Cart cart, EvaluationContext? context = null,
-        IReadOnlyDictionary<Guid, string>? exclusions = null) =>
+        IReadOnlyDictionary<Guid, Exclusion>? exclusions = null) =>
         PromotionEvaluator.Evaluate(rules, cart, context ?? Context(), exclusions);
 
     public static EvaluationResult Evaluate(PromotionDefinition definition, Cart cart, EvaluationContext? context = null) =>

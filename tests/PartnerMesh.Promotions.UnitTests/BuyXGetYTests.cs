@@ -62,15 +62,20 @@ public sealed class BuyXGetYTests
     }
 
     [Theory]
-    [InlineData(6, 1, 10.00)]
-    [InlineData(9, 2, 20.00)]
-    [InlineData(30, 2, 20.00)]
-    public void BuyTwoGetOne_WithMaxApplications_StopsAtTheMaximum(int quantity, int maxApplications, decimal expected)
+    [InlineData(6, 1, 10.00, 20.00)]
+    [InlineData(9, 2, 20.00, 30.00)]
+    [InlineData(30, 2, 20.00, 100.00)]
+    [InlineData(6, 2, 20.00, null)]   // the cart allows exactly the maximum: nothing was cut
+    public void BuyTwoGetOne_WithMaxApplications_StopsAtTheMaximum_AndSaysSo(int quantity, int maxApplications, decimal expected, double? uncapped)
     {
         var action = BuyTwoGetOne with { MaxApplications = maxApplications };
 
-        Assert.Equal(expected, Evaluate(Definition(action), OneLine(quantity, 10.00m)).Totals.ItemDiscounts);
-        Assert.Equal(expected, Evaluate(Definition(action), SplitLines(quantity, 10.00m)).Totals.ItemDiscounts);
+        foreach (var result in new[] { Evaluate(Definition(action), OneLine(quantity, 10.00m)), Evaluate(Definition(action), SplitLines(quantity, 10.00m)) })
+        {
+            Assert.Equal(expected, result.Totals.ItemDiscounts);
+            Assert.Equal(uncapped is null ? null : DiscountLimits.MaxApplications, AppliedOf(result, 1).LimitedBy);
+            Assert.Equal((decimal?)uncapped, AppliedOf(result, 1).UncappedAmount);
+        }
     }
 
     [Theory]

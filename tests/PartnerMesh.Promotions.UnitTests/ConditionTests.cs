@@ -187,6 +187,23 @@ public sealed class ConditionTests
         Assert.Equal(applies ? 10.00m : 0m, result.Totals.DiscountTotal);
     }
 
+    // Both ends left out (00:00–00:00, or 00:00–24:00) is the whole listed day; 18:00–24:00 ends at midnight.
+    [Theory]
+    [InlineData(0, 0, "2026-03-13T23:00:00Z", true)]   // Saturday 00:00 Berlin
+    [InlineData(0, 0, "2026-03-14T22:59:59Z", true)]   // Saturday 23:59:59 Berlin
+    [InlineData(0, 0, "2026-03-14T23:00:00Z", false)]  // Sunday 00:00 Berlin
+    [InlineData(0, 0, "2026-03-13T22:59:00Z", false)]  // Friday 23:59 Berlin
+    [InlineData(18, 0, "2026-03-14T22:59:00Z", true)]  // Saturday 23:59 Berlin
+    [InlineData(18, 0, "2026-03-14T23:00:00Z", false)] // Sunday 00:00 Berlin
+    public void Evaluate_TimeWindowEndingAtMidnight_RunsToTheEndOfTheDay(int from, int to, string at, bool applies)
+    {
+        var window = new TimeWindowCondition("Europe/Berlin", [DayOfWeek.Saturday], new TimeOnly(from, 0), new TimeOnly(to, 0));
+
+        var result = Evaluate(Definition(TenPercent, window), HundredEuros, Context() with { At = DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.Equal(applies ? 10.00m : 0m, result.Totals.DiscountTotal);
+    }
+
     [Fact]
     public void Evaluate_RequiresCodeWithoutCode_ReportsCodeRequired()
     {
@@ -211,7 +228,8 @@ public sealed class ConditionTests
         Assert.Equal(10.00m, result.Totals.OrderDiscounts);
         Assert.Equal("SUMMER10", AppliedOf(result, 1).Code);
         var code = Assert.Single(result.Codes);
-        Assert.Equal(new CodeResult("SUMMER10", CodeStatuses.Applied, Id(1)), code);
+        Assert.Equal(("SUMMER10", CodeStatuses.Applied, Id(1)), (code.Code, code.Status, code.PromotionId));
+        Assert.Equal([Id(1)], code.PromotionIds!);
     }
 
     [Fact]
@@ -222,7 +240,9 @@ public sealed class ConditionTests
         var result = Evaluate(definition, HundredEuros, Context("winter99", "WINTER99", " "));
 
         Assert.Equal(0m, result.Totals.DiscountTotal);
-        Assert.Equal([new CodeResult("WINTER99", CodeStatuses.Unknown, null)], result.Codes);
+        var code = Assert.Single(result.Codes);
+        Assert.Equal(("WINTER99", CodeStatuses.Unknown, null), (code.Code, code.Status, code.PromotionId));
+        Assert.Empty(code.PromotionIds!);
     }
 
     [Fact]
@@ -232,7 +252,10 @@ public sealed class ConditionTests
 
         var result = Evaluate(definition, HundredEuros, Context("summer10"));
 
-        Assert.Equal([new CodeResult("SUMMER10", CodeStatuses.NotApplied, null)], result.Codes);
+        var code = Assert.Single(result.Codes);
+        Assert.Equal(("SUMMER10", CodeStatuses.NotApplied, Id(1), ReasonCodes.ConditionNotMet), (code.Code, code.Status, code.PromotionId, code.Reason));
+        Assert.Equal(result.NotApplied.Single().Detail, code.Detail);
+        Assert.Equal([Id(1)], code.PromotionIds!);
         Assert.Equal(ReasonCodes.ConditionNotMet, ReasonOf(result, 1));
     }
 

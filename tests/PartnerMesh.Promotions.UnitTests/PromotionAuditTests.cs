@@ -41,6 +41,14 @@ public sealed class PromotionAuditTests
     }
 
     [Fact]
+    public void WholeDayTimeWindow_IsNoFinding()
+    {
+        var allMonday = Definition(new FreeShipping(), new TimeWindowCondition("Europe/Berlin", [DayOfWeek.Monday], TimeOnly.MinValue, TimeOnly.MinValue));
+
+        Assert.Empty(Run(promotions: Audited(1, allMonday)));
+    }
+
+    [Fact]
     public void RolledOutToNobody_IsAWarning()
     {
         var finding = Assert.Single(Run(promotions: Audited(1, Definition(new FreeShipping()) with { RolloutPercent = 0 })));

@@ -300,12 +300,17 @@ public sealed class StackingTests
     public void Evaluate_ExclusionsPassedIn_AreReportedWithTheirReason()
     {
         var rules = Rules(Definition(new FixedOffOrder(5.00m)), Definition(new FreeShipping()));
-        var exclusions = new Dictionary<Guid, string> { [Id(1)] = ReasonCodes.BudgetExhausted, [Id(2)] = ReasonCodes.UsageLimitReached };
+        var exclusions = new Dictionary<Guid, Exclusion>
+        {
+            [Id(1)] = new(ReasonCodes.BudgetExhausted, "the promotion's budget (lifetime): 5 of 5 uses taken"),
+            [Id(2)] = new(ReasonCodes.UsageLimitReached),
+        };
 
         var result = Evaluate(rules, Hundred, exclusions: exclusions);
 
         Assert.Empty(result.Applied);
         Assert.Equal(ReasonCodes.BudgetExhausted, ReasonOf(result, 1));
+        Assert.Equal("the promotion's budget (lifetime): 5 of 5 uses taken", result.NotApplied.Single(entry => entry.PromotionId == Id(1)).Detail);
         Assert.Equal(ReasonCodes.UsageLimitReached, ReasonOf(result, 2));
     }
 
@@ -314,7 +319,7 @@ public sealed class StackingTests
     {
         var rules = Rules(Definition(new FixedOffOrder(5.00m)) with { Exclusivity = Exclusivity.Exclusive }, Definition(new FixedOffOrder(3.00m)));
 
-        var result = Evaluate(rules, Hundred, exclusions: new Dictionary<Guid, string> { [Id(1)] = ReasonCodes.BudgetExhausted });
+        var result = Evaluate(rules, Hundred, exclusions: new Dictionary<Guid, Exclusion> { [Id(1)] = new(ReasonCodes.BudgetExhausted) });
 
         Assert.Equal(3.00m, AppliedOf(result, 2).Amount);
     }

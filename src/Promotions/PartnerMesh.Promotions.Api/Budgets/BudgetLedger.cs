@@ -8,7 +8,8 @@ namespace PartnerMesh.Promotions.Api.Budgets;
 
 public sealed record ReservationRequest(Guid QuoteId, DateTimeOffset ExpiresAt, IReadOnlyList<(BudgetClaim Claim, decimal Spend)> Claims);
 
-public sealed record ReservationOutcome(Guid? ReservationId, BudgetClaim? RefusedBy)
+/// <param name="RefusalDetail">Which cap refused, readable (<see cref="BudgetRefusals.Describe"/>).</param>
+public sealed record ReservationOutcome(Guid? ReservationId, BudgetClaim? RefusedBy, string? RefusalDetail = null)
 {
     public bool Succeeded => RefusedBy is null;
 }
@@ -77,7 +78,7 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
                     Counted(claim.Key, refusing[0].State, committed: outer is null);
                 }
 
-                return new ReservationOutcome(null, claim);
+                return new ReservationOutcome(null, claim, BudgetRefusals.Describe(claim, refusing.Count == 1 ? refusing[0].State : null, spend));
             }
 
             var counter = rows[0].State;

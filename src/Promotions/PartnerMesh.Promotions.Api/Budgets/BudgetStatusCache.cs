@@ -25,20 +25,24 @@ public sealed class BudgetStatusCache
     public bool IsUseCapFull(BudgetClaim claim) =>
         claim.MaxUses is { } maxUses && _counters.TryGetValue(claim.Key, out var counter) && counter.Uses >= maxUses;
 
+    /// <summary>The counter as known here; null when nothing is known of it (below its caps).</summary>
+    public CounterState? Known(string key) => _counters.GetValueOrDefault(key);
+
     /// <summary>
     /// The claim checkout's reservation would refuse first, judged by the counters as known here with the test its
     /// conditional UPDATE makes: one more use within the use cap, the spend within the spend cap. A counter not known here
     /// is below its caps.
     /// </summary>
     /// <param name="perCounter">The claims as <see cref="BudgetKeys.PerCounter"/> gives them, in the order checkout takes them.</param>
-    public BudgetClaim? WouldRefuse(IReadOnlyList<(BudgetClaim Claim, decimal Spend)> perCounter)
+    /// <returns>The refused claim with the readable detail of its refusal.</returns>
+    public (BudgetClaim Claim, string? Detail)? WouldRefuse(IReadOnlyList<(BudgetClaim Claim, decimal Spend)> perCounter)
     {
         foreach (var (claim, spend) in perCounter)
         {
             var counter = _counters.GetValueOrDefault(claim.Key);
             if ((counter?.Uses ?? 0) + 1 > claim.MaxUses || (counter?.Spend ?? 0m) + spend > claim.MaxSpend)
             {
-                return claim;
+                return (claim, BudgetRefusals.Describe(claim, counter, spend));
             }
         }
 

@@ -154,7 +154,7 @@ public sealed class EvaluationService(
         RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset now, bool reserve, CancellationToken cancellationToken)
     {
         var quoteId = Guid.CreateVersion7(now);
-        var exclusions = new Dictionary<Guid, string>();
+        var exclusions = new Dictionary<Guid, Exclusion>();
         while (true)
         {
             var result = PromotionEvaluator.Evaluate(ruleSet, cart, context, exclusions);
@@ -171,7 +171,7 @@ public sealed class EvaluationService(
                 var promotionClaims = BudgetKeys.ClaimsFor(promotion, context, now);
                 if (promotionClaims is null)
                 {
-                    exclusions[promotion.Id] = ReasonCodes.UsageLimitReached;
+                    exclusions[promotion.Id] = new Exclusion(ReasonCodes.UsageLimitReached);
                     excludedMore = true;
                     continue;
                 }
@@ -180,7 +180,7 @@ public sealed class EvaluationService(
                 // the mark), which spares a burst of checkouts the wait on a row that will say no.
                 if (promotionClaims.FirstOrDefault(budgetStatus.IsUseCapFull) is { } full)
                 {
-                    exclusions[promotion.Id] = full.RefusalReason;
+                    exclusions[promotion.Id] = new Exclusion(full.RefusalReason, BudgetRefusals.Describe(full, budgetStatus.Known(full.Key), applied.Amount));
                     excludedMore = true;
                     continue;
                 }
@@ -208,7 +208,7 @@ public sealed class EvaluationService(
                     return (result, null, quoteId);
                 }
 
-                exclusions[refused.PromotionId] = refused.RefusalReason;
+                exclusions[refused.Claim.PromotionId] = new Exclusion(refused.Claim.RefusalReason, refused.Detail);
                 continue;
             }
 
@@ -224,7 +224,7 @@ public sealed class EvaluationService(
                 return (result, reservation.ReservationId, quoteId);
             }
 
-            exclusions[reservation.RefusedBy!.PromotionId] = reservation.RefusedBy.RefusalReason;
+            exclusions[reservation.RefusedBy!.PromotionId] = new Exclusion(reservation.RefusedBy.RefusalReason, reservation.RefusalDetail);
         }
     }
 

@@ -116,7 +116,7 @@ public sealed class OrderVerificationService(
                 {
                     (outcome, mismatch) = (VerificationOutcomes.Mismatch, refused.Reason);
                     expected = PromotionEvaluator.Evaluate(ruleSet, cart, context,
-                        new Dictionary<Guid, string> { [refused.PromotionId] = refused.Reason }).Totals.GrandTotal;
+                        new Dictionary<Guid, Exclusion> { [refused.PromotionId] = new(refused.Reason) }).Totals.GrandTotal;
                 }
 
                 if (reserved.ReservationId is { } own)
@@ -264,13 +264,14 @@ public sealed class OrderVerificationService(
 
     /// <summary>
     /// Why an unexpired quote for this very cart no longer holds, if it does not: a promotion it applied was paused, ended
-    /// or switched off (or its schedule is over) — stopping a promotion must stop its discount, as expiry does — or it was
-    /// priced at the product page or cart and checkout's offers differ for this cart (a touchpoint condition).
+    /// or switched off (or its schedule is over), or its rollout no longer includes this shopper (cut back, even to 0 %)
+    /// — stopping a promotion must stop its discount, as expiry does — or it was priced at the product page or cart and
+    /// checkout's offers differ for this cart (a touchpoint condition).
     /// </summary>
     private static string? StaleReason(RuleSet ruleSet, Quote quote, Cart cart, EvaluationContext context, Touchpoint quotedAt)
     {
         if (quote.Promotions.Any(quoted => ruleSet.KillSwitch || ruleSet.Find(quoted.PromotionId) is not { } live
-                || live.Definition.Schedule?.Contains(context.At) == false))
+                || live.Definition.Schedule?.Contains(context.At) == false || !live.IsInRollout(context)))
         {
             return MismatchReasons.PromotionNotLive;
         }

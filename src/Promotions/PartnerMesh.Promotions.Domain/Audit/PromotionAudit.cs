@@ -108,7 +108,7 @@ public static class PromotionAudit
             ?? Disjoint<TouchpointCondition>(condition => condition.Touchpoints.Select(touchpoint => touchpoint.ToString()), "touchpoint")
             ?? Disjoint<TrafficSourceCondition>(condition => condition.UtmSources, "traffic source")
             ?? Disjoint<CustomerSegmentCondition>(condition => condition.Segments, "customer segment")
-            ?? conditions.OfType<TimeWindowCondition>().Select(window => window.Days.Count == 0 || window.From == window.To
+            ?? conditions.OfType<TimeWindowCondition>().Select(window => window.Days.Count == 0 || (window.From == window.To && !window.IsWholeDay)
                 ? "a time window with no days or no hours" : null).FirstOrDefault(why => why is not null);
     }
 

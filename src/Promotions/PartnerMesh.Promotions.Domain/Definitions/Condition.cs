@@ -33,5 +33,13 @@ public sealed record TrafficSourceCondition(IReadOnlyList<string> UtmSources) : 
 
 public sealed record TouchpointCondition(IReadOnlyList<Touchpoint> Touchpoints) : Condition;
 
-/// <summary>Recurring hours in a time zone ("Saturdays 09:00–12:00 Europe/Berlin"); <see cref="To"/> is exclusive.</summary>
-public sealed record TimeWindowCondition(string TimeZone, IReadOnlyList<DayOfWeek> Days, TimeOnly From, TimeOnly To) : Condition;
+/// <summary>
+/// Recurring hours in a time zone ("Saturdays 09:00–12:00 Europe/Berlin"); <see cref="To"/> is exclusive, and 00:00 there
+/// is the end of the day (<c>"24:00"</c>). Both left out (00:00–00:00) is the whole day.
+/// </summary>
+public sealed record TimeWindowCondition(
+    string TimeZone, IReadOnlyList<DayOfWeek> Days, TimeOnly From, [property: JsonConverter(typeof(EndOfDayTimeConverter))] TimeOnly To) : Condition
+{
+    [JsonIgnore]
+    public bool IsWholeDay => From == TimeOnly.MinValue && To == TimeOnly.MinValue;
+}

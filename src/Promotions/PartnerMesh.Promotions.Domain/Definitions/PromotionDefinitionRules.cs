@@ -171,9 +171,9 @@ public static class PromotionDefinitionRules
                         errors.Add($"{path}.days", "Name the days the window recurs on, at least one of monday … sunday.");
                     }
 
-                    if (window.From == window.To)
+                    if (window.From == window.To && !window.IsWholeDay)
                     {
-                        errors.Add($"{path}.to", "A time window cannot start and end at the same time.");
+                        errors.Add($"{path}.to", "A time window cannot start and end at the same time; for the whole day leave from and to out (or 00:00 to 24:00).");
                     }
 
                     break;

@@ -93,14 +93,19 @@ public abstract class CompiledCondition
         {
             var local = TimeZoneInfo.ConvertTime(context.At, _zone);
             var time = TimeOnly.FromDateTime(local.DateTime);
-            // A window that ends before it starts spans midnight and belongs to the day it started on.
+            // A window that ends before it starts spans midnight and belongs to the day it started on; one ending at
+            // 00:00 ends at the end of its day (00:00–00:00: the whole day).
             var overnight = window.To <= window.From;
             var inHours = overnight ? time >= window.From || time < window.To : time >= window.From && time < window.To;
             var day = overnight && time < window.To ? local.AddDays(-1).DayOfWeek : local.DayOfWeek;
             return inHours && (_days.Count == 0 || _days.Contains(day));
         }
 
-        public override string Explain(CartView cart, EvaluationContext context) =>
-            $"timeWindow: outside {window.From:HH\\:mm}–{window.To:HH\\:mm} {window.TimeZone}";
+        public override string Explain(CartView cart, EvaluationContext context)
+        {
+            var days = string.Join(", ", window.Days.Select(day => day.ToString().ToLowerInvariant()));
+            var to = window.To == TimeOnly.MinValue ? EndOfDayTimeConverter.EndOfDay : window.To.ToString("HH:mm", CultureInfo.InvariantCulture);
+            return $"timeWindow: outside {days} {window.From:HH\\:mm}–{to} {window.TimeZone}";
+        }
     }
 }

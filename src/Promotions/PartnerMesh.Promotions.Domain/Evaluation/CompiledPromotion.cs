@@ -37,6 +37,9 @@ public sealed class CompiledPromotion
     public IReadOnlyList<CompiledCondition> Conditions { get; }
     public FrozenSet<Guid> PartnerIds { get; }
 
+    /// <summary>Whether its staged rollout includes this shopper (sticky: the same at every touchpoint, and at the order).</summary>
+    public bool IsInRollout(EvaluationContext context) => Eligibility.IsInRollout(this, context);
+
     /// <summary>The lines an item action discounts (for buy-X-get-Y: the lines that count as bought).</summary>
     internal CompiledFilter ActionFilter { get; }
 

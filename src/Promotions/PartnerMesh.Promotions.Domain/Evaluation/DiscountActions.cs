@@ -3,7 +3,11 @@ using PartnerMesh.Promotions.Domain.Definitions;
 namespace PartnerMesh.Promotions.Domain.Evaluation;
 
 /// <param name="GiftUnitsAtZero">Free-gift units the cart already holds at unit price 0: given, though they discount nothing.</param>
-internal sealed record ActionOutcome(decimal Amount, IReadOnlyList<LineDiscount> Lines, GiftItem? Gift = null, long GiftUnitsAtZero = 0)
+/// <param name="LimitedBy">The promotion's own limit that cut the discount (<see cref="DiscountLimits"/>), null when none did.</param>
+/// <param name="UncappedAmount">What the promotion would have given without that limit.</param>
+internal sealed record ActionOutcome(
+    decimal Amount, IReadOnlyList<LineDiscount> Lines, GiftItem? Gift = null, long GiftUnitsAtZero = 0,
+    string? LimitedBy = null, decimal? UncappedAmount = null)
 {
     /// <summary>Whether the action gives anything: a discount, a gift to add, or a gift already in the cart at 0.</summary>
     public bool GivesSomething => Amount > 0 || Gift is not null || GiftUnitsAtZero > 0;
@@ -22,7 +26,7 @@ internal static class DiscountActions
             (line, remaining) => Math.Max(0m, remaining - action.UnitPrice * line.Quantity)),
         BuyXGetY action => BuyXGetY(promotion.ActionFilter, promotion.GetFilter!, action, state),
         FreeGift action => FreeGift(promotion, action, state),
-        PercentOffOrder action => OrderDiscount(state, Capped(state.Round(state.OrderRemaining * action.Percent / 100m), action.MaxDiscount)),
+        PercentOffOrder action => PercentOffOrder(action, state),
         FixedOffOrder action => OrderDiscount(state, action.Amount),
         TieredOrderDiscount action => TieredOrder(action, state),
         PercentOffShipping action => ShippingDiscount(state, state.Round(state.ShippingRemaining * action.Percent / 100m)),
@@ -31,7 +35,17 @@ internal static class DiscountActions
         var action => throw new ArgumentOutOfRangeException(nameof(promotion), action.GetType().Name, "Unknown action."),
     };
 
-    private static decimal Capped(decimal amount, decimal? cap) => cap is { } max ? Math.Min(amount, max) : amount;
+    /// <summary>Marks an outcome cut by the promotion's <c>maxDiscount</c>, with what it would have given.</summary>
+    private static ActionOutcome CutByMaxDiscount(ActionOutcome outcome, decimal uncapped) =>
+        outcome with { LimitedBy = DiscountLimits.MaxDiscount, UncappedAmount = uncapped };
+
+    private static ActionOutcome PercentOffOrder(PercentOffOrder action, PricingState state)
+    {
+        var amount = state.Round(state.OrderRemaining * action.Percent / 100m);
+        return action.MaxDiscount is { } cap && amount > cap
+            ? CutByMaxDiscount(OrderDiscount(state, cap), amount)
+            : OrderDiscount(state, amount);
+    }
 
     private static ActionOutcome PercentOffItems(CompiledFilter filter, PercentOffItems action, PricingState state)
     {
@@ -45,9 +59,9 @@ internal static class DiscountActions
         }
 
         // "10 % up to 50": over the cap, the cap is shared in proportion to what each line would have had.
-        if (action.MaxDiscount is { } cap && discounts.Sum() > cap)
+        if (action.MaxDiscount is { } cap && discounts.Sum() is var uncapped && uncapped > cap)
         {
-            discounts = state.Allocate(cap, discounts);
+            return CutByMaxDiscount(TakeFromLines(state.Allocate(cap, discounts), state), uncapped);
         }
 
         return TakeFromLines(discounts, state);
@@ -112,42 +126,50 @@ internal static class DiscountActions
             && Math.Max(0, n * x - buyOnly) + Math.Max(0, n * y - getOnly) <= both;
 
         long low = 0, high = Math.Min((buyOnly + both) / x, (getOnly + both) / y);
-        if (action.MaxApplications is { } max)
-        {
-            high = Math.Min(high, max);
-        }
-
         while (low < high)
         {
             var middle = (low + high + 1) / 2;
             (low, high) = Feasible(middle) ? (middle, high) : (low, middle - 1);
         }
 
-        var toGive = low * y;
-        var sharedGivable = both - Math.Max(0, low * x - buyOnly);
-        var discounts = new decimal[lines.Count];
-        foreach (var (unitPrice, alsoBuyable, index) in givable.OrderBy(entry => entry.UnitPrice)
-                     .ThenBy(entry => entry.AlsoBuyable).ThenBy(entry => entry.Index))
+        decimal[] Discounts(long applications)
         {
-            if (toGive == 0)
+            var toGive = applications * y;
+            var sharedGivable = both - Math.Max(0, applications * x - buyOnly);
+            var discounts = new decimal[lines.Count];
+            foreach (var (unitPrice, alsoBuyable, index) in givable.OrderBy(entry => entry.UnitPrice)
+                         .ThenBy(entry => entry.AlsoBuyable).ThenBy(entry => entry.Index))
             {
-                break;
+                if (toGive == 0)
+                {
+                    break;
+                }
+
+                var units = Math.Min(lines[index].Quantity, toGive);
+                if (alsoBuyable)
+                {
+                    units = Math.Min(units, sharedGivable);
+                    sharedGivable -= units;
+                }
+
+                toGive -= units;
+                // Rounded per given unit, so units added in one line give what the same units in separate lines give.
+                var perUnit = action.AmountOffPerUnit is { } amountOff ? Math.Min(amountOff, unitPrice) : unitPrice * (action.Percent ?? 100m) / 100m;
+                discounts[index] = Math.Min(state.LineRemaining[index], state.Round(perUnit) * units);
             }
 
-            var units = Math.Min(lines[index].Quantity, toGive);
-            if (alsoBuyable)
-            {
-                units = Math.Min(units, sharedGivable);
-                sharedGivable -= units;
-            }
-
-            toGive -= units;
-            // Rounded per given unit, so units added in one line give what the same units in separate lines give.
-            var perUnit = action.AmountOffPerUnit is { } amountOff ? Math.Min(amountOff, unitPrice) : unitPrice * (action.Percent ?? 100m) / 100m;
-            discounts[index] = Math.Min(state.LineRemaining[index], state.Round(perUnit) * units);
+            return discounts;
         }
 
-        return TakeFromLines(discounts, state);
+        // The cart allows more applications than maxApplications: say so, with what the cart would have had without it.
+        if (action.MaxApplications is { } max && low > max)
+        {
+            var uncapped = Discounts(low).Sum();
+            var capped = TakeFromLines(Discounts(max), state);
+            return uncapped > capped.Amount ? capped with { LimitedBy = DiscountLimits.MaxApplications, UncappedAmount = uncapped } : capped;
+        }
+
+        return TakeFromLines(Discounts(low), state);
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ internal static class Eligibility
 {
     public static RejectedPromotion? Check(
         CompiledPromotion promotion, CartView cart, EvaluationContext context, string[] codes,
-        IReadOnlyDictionary<Guid, string>? exclusions)
+        IReadOnlyDictionary<Guid, Exclusion>? exclusions)
     {
         var definition = promotion.Definition;
         if (definition.Schedule is { } schedule && !schedule.Contains(context.At))
@@ -57,12 +57,12 @@ internal static class Eligibility
                 $"tieredOrder: items subtotal {PromotionEvaluator.Format(cart.ItemsSubtotal)} is below the lowest tier's threshold {PromotionEvaluator.Format(lowest)}");
         }
 
-        return exclusions is not null && exclusions.TryGetValue(promotion.Id, out var reason)
-            ? PromotionEvaluator.Reject(promotion, reason, ExclusionDetail(definition, reason, context))
+        return exclusions is not null && exclusions.TryGetValue(promotion.Id, out var exclusion)
+            ? PromotionEvaluator.Reject(promotion, exclusion.Reason, exclusion.Detail ?? ExclusionDetail(definition, exclusion.Reason, context))
             : null;
     }
 
-    /// <summary>The caller excludes by reason code only; a per-customer limit says what it counted, or why it could not.</summary>
+    /// <summary>An exclusion without the caller's detail: a per-customer limit says what it counted, or why it could not.</summary>
     private static string? ExclusionDetail(PromotionDefinition definition, string reason, EvaluationContext context) =>
         reason != ReasonCodes.UsageLimitReached || definition.PerCustomerLimit is not { } limit ? null
         : context.Customer.Id is not { Length: > 0 } && string.IsNullOrWhiteSpace(context.Customer.Email)

@@ -28,16 +28,35 @@ public sealed record Totals(
     decimal ItemsSubtotal, decimal ItemDiscounts, decimal OrderDiscounts, decimal Shipping, decimal ShippingDiscount,
     decimal DiscountTotal, decimal GrandTotal);
 
+/// <param name="LimitedBy">The promotion's own limit that cut its discount in this cart (<see cref="DiscountLimits"/>):
+/// a limit is never hit silently. Null when none did.</param>
+/// <param name="UncappedAmount">With <see cref="LimitedBy"/>: what the promotion would have given without the limit.</param>
 public sealed record AppliedPromotion(
     Guid PromotionId, int Version, string Name, StackingClass StackingClass, decimal Amount, string? Code,
-    IReadOnlyList<LineDiscount> Lines);
+    IReadOnlyList<LineDiscount> Lines, string? LimitedBy = null, decimal? UncappedAmount = null);
+
+/// <summary>The limits a promotion's action sets on its own discount. Stable strings, as reason codes.</summary>
+public static class DiscountLimits
+{
+    /// <summary>A buy-X-get-Y the cart could have applied more times than its <c>maxApplications</c>.</summary>
+    public const string MaxApplications = "maxApplications";
+
+    /// <summary>A percent off capped at an amount ("10 % up to 50").</summary>
+    public const string MaxDiscount = "maxDiscount";
+}
 
 public sealed record LineDiscount(string LineId, decimal Amount);
 
 public sealed record RejectedPromotion(Guid PromotionId, int Version, string Name, string Reason, string? Detail);
 
-/// <summary>An entered code: <see cref="CodeStatuses"/>; <see cref="Reason"/> says why the coupons service refused it.</summary>
-public sealed record CodeResult(string Code, string Status, Guid? PromotionId, string? Reason = null);
+/// <summary>
+/// An entered code: <see cref="CodeStatuses"/>. <see cref="PromotionIds"/> are the promotions it unlocks. Applied:
+/// <see cref="PromotionId"/> is the one it applied. Not applied: <see cref="PromotionId"/>, <see cref="Reason"/> and
+/// <see cref="Detail"/> say why (that promotion's reason code, the first in evaluation order). Refused: the coupons
+/// service's reason.
+/// </summary>
+public sealed record CodeResult(
+    string Code, string Status, Guid? PromotionId, string? Reason = null, string? Detail = null, IReadOnlyList<Guid>? PromotionIds = null);
 
 public sealed record GiftItem(Guid PromotionId, string ProductId, int Quantity);
 

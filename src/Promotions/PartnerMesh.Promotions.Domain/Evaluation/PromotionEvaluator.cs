@@ -14,7 +14,7 @@ public static class PromotionEvaluator
     /// <param name="exclusions">Promotions the caller found unavailable (budget exhausted, usage limit reached, coupon
     /// rejected), with the reason to report.</param>
     public static EvaluationResult Evaluate(
-        RuleSet ruleSet, Cart cart, EvaluationContext context, IReadOnlyDictionary<Guid, string>? exclusions = null)
+        RuleSet ruleSet, Cart cart, EvaluationContext context, IReadOnlyDictionary<Guid, Exclusion>? exclusions = null)
     {
         var view = new CartView(cart);
         var codes = context.Codes.Select(PromotionCodes.Normalize).Where(code => code.Length > 0)
@@ -70,7 +70,7 @@ public static class PromotionEvaluator
             ApplyStacked(eligible, state, applied, rejected, gifts);
         }
 
-        return Summarize(ruleSet, view, state, applied, rejected, gifts, context, codes) with { Exposures = exposures };
+        return Summarize(ruleSet, view, state, applied, rejected, gifts, context) with { Exposures = exposures };
     }
 
     /// <summary>
@@ -244,7 +244,7 @@ public static class PromotionEvaluator
         }
 
         applied.Add(new AppliedPromotion(promotion.Id, promotion.Version, promotion.Name, promotion.StackingClass,
-            outcome.Amount, code, outcome.Lines));
+            outcome.Amount, code, outcome.Lines, outcome.LimitedBy, outcome.UncappedAmount));
         if (outcome.Gift is { } gift)
         {
             gifts.Add(gift);
@@ -255,7 +255,7 @@ public static class PromotionEvaluator
 
     private static EvaluationResult Summarize(
         RuleSet ruleSet, CartView view, PricingState state, List<AppliedPromotion> applied, List<RejectedPromotion> rejected,
-        List<GiftItem> gifts, EvaluationContext context, string[] codes)
+        List<GiftItem> gifts, EvaluationContext context)
     {
         var canonicalIndex = new Dictionary<string, int>(view.Lines.Count, StringComparer.Ordinal);
         for (var index = 0; index < view.Lines.Count; index++)
@@ -287,16 +287,20 @@ public static class PromotionEvaluator
             Totals = totals,
             Applied = applied,
             NotApplied = [.. rejected.OrderBy(entry => entry.PromotionId)],
-            Codes = CodeResults(ruleSet, context, codes, applied),
+            Codes = CodeResults(ruleSet, context, applied, rejected),
             Gifts = gifts,
             RuleSetVersion = ruleSet.Version,
         };
     }
 
-    /// <summary>Each entered code once, in entry order: applied, known but not applied, or unknown.</summary>
-    private static CodeResult[] CodeResults(RuleSet ruleSet, EvaluationContext context, string[] codes, List<AppliedPromotion> applied)
+    /// <summary>
+    /// Each entered code once, in entry order: applied, refused by the coupons service, known but not applied — with the
+    /// promotions it unlocks and why the first of them (in evaluation order) did not apply — or unknown.
+    /// </summary>
+    private static CodeResult[] CodeResults(
+        RuleSet ruleSet, EvaluationContext context, List<AppliedPromotion> applied, List<RejectedPromotion> rejected)
     {
-        var results = new List<CodeResult>(codes.Length);
+        var results = new List<CodeResult>(context.Codes.Count);
         var reported = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entered in context.Codes)
         {
@@ -306,11 +310,36 @@ public static class PromotionEvaluator
                 continue;
             }
 
-            var usedBy = applied.FirstOrDefault(promotion => promotion.Code == code);
-            var known = ruleSet.IsKnownCode(code) || context.CouponCodes.Values.Contains(code, StringComparer.Ordinal);
-            results.Add(usedBy is not null ? new CodeResult(code, CodeStatuses.Applied, usedBy.PromotionId)
-                : context.RefusedCodes.TryGetValue(code, out var reason) ? new CodeResult(code, CodeStatuses.Refused, null, reason)
-                : new CodeResult(code, known ? CodeStatuses.NotApplied : CodeStatuses.Unknown, null));
+            // Its promotions in evaluation order; one the coupons service names that is not live goes last.
+            var vouched = context.CouponCodes.Where(entry => entry.Value == code).Select(entry => entry.Key).Order().ToArray();
+            Guid[] unlocks = [.. ruleSet.PromotionsWithCode(code)
+                .Concat(vouched.Select(ruleSet.Find).OfType<CompiledPromotion>()).Distinct().Order(CompiledPromotion.Order)
+                .Select(promotion => promotion.Id).Concat(vouched).Distinct()];
+            if (applied.FirstOrDefault(promotion => promotion.Code == code) is { } usedBy)
+            {
+                results.Add(new CodeResult(code, CodeStatuses.Applied, usedBy.PromotionId, PromotionIds: unlocks));
+            }
+            else if (context.RefusedCodes.TryGetValue(code, out var refusal))
+            {
+                results.Add(new CodeResult(code, CodeStatuses.Refused, null, refusal, PromotionIds: unlocks));
+            }
+            else if (unlocks.Length == 0)
+            {
+                results.Add(new CodeResult(code, CodeStatuses.Unknown, null, PromotionIds: unlocks));
+            }
+            else if (unlocks.Select(id => rejected.FirstOrDefault(entry => entry.PromotionId == id)).FirstOrDefault(entry => entry is not null) is { } why)
+            {
+                results.Add(new CodeResult(code, CodeStatuses.NotApplied, why.PromotionId, why.Reason, why.Detail, unlocks));
+            }
+            else
+            {
+                // Its promotion applied, unlocked by another code entered with it (or it is not live).
+                var other = applied.FirstOrDefault(promotion => unlocks.Contains(promotion.PromotionId));
+                results.Add(other is null
+                    ? new CodeResult(code, CodeStatuses.NotApplied, unlocks[0], PromotionIds: unlocks)
+                    : new CodeResult(code, CodeStatuses.NotApplied, other.PromotionId, ReasonCodes.AppliedWithAnotherCode,
+                        $"promotion {other.PromotionId} applied with code {other.Code}", unlocks));
+            }
         }
 
         return [.. results];

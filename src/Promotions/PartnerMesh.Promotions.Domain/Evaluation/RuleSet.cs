@@ -91,6 +91,10 @@ public sealed class RuleSet
 
     public bool IsKnownCode(string normalizedCode) => _byCode.ContainsKey(normalizedCode);
 
+    /// <summary>The live promotions listing this code, in evaluation order.</summary>
+    public IReadOnlyList<CompiledPromotion> PromotionsWithCode(string normalizedCode) =>
+        _byCode.TryGetValue(normalizedCode, out var promotions) ? promotions : [];
+
     public CompiledPromotion? Find(Guid promotionId) => _byId.GetValueOrDefault(promotionId);
 
     /// <summary>The promotions this cart and these codes can concern, in evaluation order (class, priority, id).</summary>
