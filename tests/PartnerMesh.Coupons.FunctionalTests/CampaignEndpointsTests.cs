@@ -107,7 +107,7 @@ public sealed class CampaignEndpointsTests(CouponsApiFactory factory) : IClassFi
     }
 
     [Fact]
-    public async Task CreateCode_SameCodeInOtherCasing_Returns409()
+    public async Task CreateCode_SameCodeInOtherCasing_Returns409CodeExists()
     {
         var campaignId = await _admin.CreateCampaignAsync();
         var code = CouponsTestClient.UniqueCode();
@@ -117,7 +117,7 @@ public sealed class CampaignEndpointsTests(CouponsApiFactory factory) : IClassFi
         var response = await _admin.PostAsJsonAsync($"/api/coupons/campaigns/{otherCampaign}/codes",
             new JsonObject { ["code"] = " " + code.ToLowerInvariant() }, Ct);
 
-        await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("code_exists", await response.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
     }
 
     [Theory]

@@ -22,6 +22,8 @@ public sealed class CouponsApiFactory : ServiceFactory<Program, CouponsDbContext
         settings["Coupons:OfferSchedulerInterval"] = "00:00:01";
         // Long enough that a missed invalidation fails a test instead of expiring unnoticed.
         settings["Coupons:CodeCacheTtl"] = "00:05:00";
+        // Added to the default coupon sites, written as an operator might (LeakDetectionTests: hosts are compared in one form).
+        settings["Coupons:CouponSiteDomains:0"] = " WWW.Deals-Example.TEST. ";
         if (SharedDatabaseConnectionString is { } shared)
         {
             settings[$"ConnectionStrings:{ResourceNames.CouponsDb}"] = shared;

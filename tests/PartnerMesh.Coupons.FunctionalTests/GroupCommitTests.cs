@@ -47,7 +47,7 @@ public sealed class GroupCommitTests(CouponsApiFactory factory) : IClassFixture<
     }
 
     [Fact]
-    public async Task Batch_DuplicateOrderIdsAndCheckouts_OneUseEach_RepeatsGetTheFirstAnswer()
+    public async Task Batch_DuplicateOrderIdsAndCheckouts_OneUseEach_RepeatsGetTheFirstAnswer_OtherFactsRefused()
     {
         var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 10, ["requireReservation"] = false });
         var (_, other) = await _admin.CampaignWithCodeAsync(new JsonObject { ["requireReservation"] = false });
@@ -60,14 +60,19 @@ public sealed class GroupCommitTests(CouponsApiFactory factory) : IClassFixture<
             Redeem(found, "order-dup", "ann"),
             Redeem(otherFound, "order-dup", "ann"),
             Reserve(found, "checkout-dup", "bob"),
+            Redeem(found, "order-dup", "ann", orderTotal: 250m),
+            Redeem(found, "order-dup", "carl"),
+            Reserve(found, "checkout-dup", "dan"),
         ]);
 
         Assert.Equal(
-            [CheckoutOutcome.Done, CheckoutOutcome.Done, CheckoutOutcome.Replayed, CheckoutOutcome.Refused, CheckoutOutcome.Replayed],
+            [CheckoutOutcome.Done, CheckoutOutcome.Done, CheckoutOutcome.Replayed, CheckoutOutcome.Refused, CheckoutOutcome.Replayed,
+                CheckoutOutcome.Refused, CheckoutOutcome.Refused, CheckoutOutcome.Refused],
             outcomes.Select(outcome => outcome.Outcome));
         Assert.Equal(((RedemptionResponse)outcomes[0].Value!).RedemptionId, ((RedemptionResponse)outcomes[2].Value!).RedemptionId);
         Assert.Equal("one_code_per_order", outcomes[3].Reason);
         Assert.Equal(((ReservationResponse)outcomes[1].Value!).ReservationId, ((ReservationResponse)outcomes[4].Value!).ReservationId);
+        Assert.Equal(["order_mismatch", "order_mismatch", "checkout_mismatch"], outcomes[5..].Select(outcome => outcome.Reason));
         Assert.Equal(2, (await _admin.StatsAsync(campaignId)).Number("uses"));
 
         // A later batch replays the committed redemption too.
@@ -155,7 +160,8 @@ public sealed class GroupCommitTests(CouponsApiFactory factory) : IClassFixture<
         var taken = await _storefront.ReserveAsync(Reservation(code, Customer("held"), checkoutId: "checkout-taken"));
         var heldId = (await taken.ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["reservationId"]!.GetValue<Guid>();
 
-        var outcomes = await CommitAsync([Redeem(found, "fb-1", "a"), Reserve(found, "checkout-taken", "held"), Reserve(found, "checkout-new", "b")]);
+        // The same shopper (the key the storefront's customer id "held" is filed under).
+        var outcomes = await CommitAsync([Redeem(found, "fb-1", "a"), Reserve(found, "checkout-taken", "id:held"), Reserve(found, "checkout-new", "b")]);
 
         Assert.Equal([CheckoutOutcome.Done, CheckoutOutcome.Replayed, CheckoutOutcome.Done], outcomes.Select(outcome => outcome.Outcome));
         Assert.Equal(heldId, ((ReservationResponse)outcomes[1].Value!).ReservationId);

@@ -45,7 +45,7 @@ public sealed class IdempotencyKeyTests(CouponsApiFactory factory) : IClassFixtu
         var before = await factory.QueryDbAsync(db => db.Campaigns.CountAsync(Ct));
         body["maxUses"] = 5;
 
-        await (await PostAsync("/api/coupons/campaigns", body, key)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("idempotency_key_reused", await (await PostAsync("/api/coupons/campaigns", body, key)).ShouldBeRefusedAsync(HttpStatusCode.Conflict));
 
         Assert.Equal(before, await factory.QueryDbAsync(db => db.Campaigns.CountAsync(Ct)));
     }
@@ -71,7 +71,7 @@ public sealed class IdempotencyKeyTests(CouponsApiFactory factory) : IClassFixtu
 
         Assert.Equal(first["id"]!.GetValue<Guid>(), retry["id"]!.GetValue<Guid>());
         Assert.Equal(first["code"]!.GetValue<string>(), retry["code"]!.GetValue<string>());
-        await other.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("idempotency_key_reused", await other.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
         Assert.Equal(1, await factory.QueryDbAsync(db => db.Codes.CountAsync(code => code.CampaignId == campaignId, Ct)));
         Assert.Single(await factory.OutboxEventsAsync("coupon-issued"), node => node["campaignId"]!.GetValue<Guid>() == campaignId);
     }
@@ -85,7 +85,7 @@ public sealed class IdempotencyKeyTests(CouponsApiFactory factory) : IClassFixtu
         var body = new JsonObject { ["code"] = UniqueCode("IDEM") };
         await (await PostAsync($"/api/coupons/campaigns/{first}/codes", body, key)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
 
-        await (await PostAsync($"/api/coupons/campaigns/{second}/codes", body, key)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("idempotency_key_reused", await (await PostAsync($"/api/coupons/campaigns/{second}/codes", body, key)).ShouldBeRefusedAsync(HttpStatusCode.Conflict));
 
         Assert.Equal(0, await factory.QueryDbAsync(db => db.Codes.CountAsync(code => code.CampaignId == second, Ct)));
     }
@@ -100,7 +100,8 @@ public sealed class IdempotencyKeyTests(CouponsApiFactory factory) : IClassFixtu
         var first = await (await PostAsync($"/api/coupons/campaigns/{campaignId}/generation-jobs", body, key)).ShouldBeAsync<JsonObject>(HttpStatusCode.Accepted);
         var retry = await (await PostAsync($"/api/coupons/campaigns/{campaignId}/generation-jobs", body, key)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
         body["count"] = 30;
-        await (await PostAsync($"/api/coupons/campaigns/{campaignId}/generation-jobs", body, key)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("idempotency_key_reused",
+            await (await PostAsync($"/api/coupons/campaigns/{campaignId}/generation-jobs", body, key)).ShouldBeRefusedAsync(HttpStatusCode.Conflict));
 
         Assert.Equal(first["id"]!.GetValue<Guid>(), retry["id"]!.GetValue<Guid>());
         Assert.Equal(1, await factory.QueryDbAsync(db => db.GenerationJobs.CountAsync(job => job.CampaignId == campaignId, Ct)));
@@ -120,7 +121,7 @@ public sealed class IdempotencyKeyTests(CouponsApiFactory factory) : IClassFixtu
 
         Assert.Equal(first["replacement"]!["code"]!.GetValue<string>(), retry["replacement"]!["code"]!.GetValue<string>());
         Assert.Equal(code, retry["retired"]!["code"]!.GetValue<string>());
-        await other.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("idempotency_key_reused", await other.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
         var replacement = first["replacement"]!["code"]!.GetValue<string>();
         Assert.Equal(1, await factory.QueryDbAsync(db => db.Codes.CountAsync(candidate => candidate.ReplacedById != null && candidate.Code == code, Ct)));
         Assert.Equal(1, await factory.QueryDbAsync(db => db.Codes.CountAsync(candidate => candidate.Source == "rotation" && candidate.CampaignId != Guid.Empty

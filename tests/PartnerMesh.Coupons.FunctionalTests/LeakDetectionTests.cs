@@ -55,6 +55,22 @@ public sealed class LeakDetectionTests(CouponsApiFactory factory) : IClassFixtur
         Assert.Equal("coupon_site_referrer", redemption["leakSuspected"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("https://ｒｅｔａｉｌｍｅｎｏｔ.com/view/shop")]  // full-width: the browser goes to retailmenot.com
+    [InlineData("https://RetailMeNot.COM./view/shop")]       // upper case, fully qualified (trailing dot)
+    [InlineData("https://JoinHoney.com.")]
+    [InlineData("https://deals-example.test/")]              // configured as " WWW.Deals-Example.TEST. " (CouponsApiFactory)
+    [InlineData("https://www.deals-example.test./x")]
+    public async Task Redeem_CouponSiteHostInAnotherForm_StillFlaggedCouponSiteReferrer(string referrer)
+    {
+        var owner = Guid.NewGuid();
+        var (_, code) = await _admin.CampaignWithCodeAsync(partnerId: owner);
+
+        var redemption = await RedeemAsync(code, $"order-leak-form-{Guid.NewGuid():N}", owner, referrer);
+
+        Assert.Equal("coupon_site_referrer", redemption["leakSuspected"]?.GetValue<string>());
+    }
+
     [Fact]
     public async Task Redeem_CodeWithoutPartner_NeverFlagged()
     {

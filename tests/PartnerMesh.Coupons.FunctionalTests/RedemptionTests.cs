@@ -242,7 +242,8 @@ public sealed class RedemptionTests(CouponsApiFactory factory) : IClassFixture<C
         var stats = await _admin.StatsAsync(campaignId);
         Assert.Equal((0, 1), (stats.Number("uses"), stats.Number("refunded")));
 
-        await (await _storefront.PostAsJsonAsync("/api/coupons/redemptions/order-refund/refund", new JsonObject { ["refundId"] = "rf-3" }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var again = await _storefront.PostAsJsonAsync("/api/coupons/redemptions/order-refund/refund", new JsonObject { ["refundId"] = "rf-3" }, Ct);
+        Assert.Equal("order_refunded", await again.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
         Assert.Equal(0, (await _admin.StatsAsync(campaignId)).Number("uses")); // nothing given back twice
     }
 
@@ -261,11 +262,11 @@ public sealed class RedemptionTests(CouponsApiFactory factory) : IClassFixture<C
     }
 
     [Fact]
-    public async Task Refund_WithoutRefundId_FullRefundGivenBackOnce_PartialCountsEachTime_BadIdIs400()
+    public async Task Refund_WithoutRefundId_FullRefundGivenBackOnceThen409_PartialCountsEachTime_BadIdIs400()
     {
         var (campaignId, code) = await _admin.CampaignWithCodeAsync();
         var partialOrder = await _storefront.ReserveAndRedeemAsync(code);
-        var (_, otherCode) = await _admin.CampaignWithCodeAsync();
+        var (otherCampaignId, otherCode) = await _admin.CampaignWithCodeAsync();
         var fullOrder = await _storefront.ReserveAndRedeemAsync(otherCode);
 
         await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{partialOrder}/refund", new JsonObject { ["refundId"] = new string('x', 101) }, Ct))
@@ -275,12 +276,13 @@ public sealed class RedemptionTests(CouponsApiFactory factory) : IClassFixture<C
         var again = await (await _storefront.PostAsJsonAsync($"/api/coupons/redemptions/{partialOrder}/refund", new JsonObject { ["amount"] = 10 }, Ct))
             .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
         var full = await (await _storefront.PostAsync($"/api/coupons/redemptions/{fullOrder}/refund", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
-        var fullAgain = await (await _storefront.PostAsync($"/api/coupons/redemptions/{fullOrder}/refund", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var fullAgain = await _storefront.PostAsync($"/api/coupons/redemptions/{fullOrder}/refund", null, Ct);
 
         Assert.Equal(20m, again["redemptions"]![0]!["refundedAmount"]!.GetValue<decimal>());
         Assert.Equal((1, 1), ((await _admin.StatsAsync(campaignId)).Number("uses"), (await _admin.StatsAsync(campaignId)).Number("partiallyRefunded")));
         Assert.Equal("refunded", full["redemptions"]![0]!["status"]!.GetValue<string>());
-        Assert.Equal(full.ToJsonString(), fullAgain.ToJsonString());
+        Assert.Equal("order_refunded", await fullAgain.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+        Assert.Equal(0, (await _admin.StatsAsync(otherCampaignId)).Number("uses"));
     }
 
     [Fact]

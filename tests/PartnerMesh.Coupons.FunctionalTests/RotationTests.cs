@@ -43,17 +43,19 @@ public sealed class RotationTests(CouponsApiFactory factory) : IClassFixture<Cou
     }
 
     [Fact]
-    public async Task Rotate_Twice_Returns409_UnknownReturns404_ChosenReplacementTakenReturns409()
+    public async Task Rotate_Twice_Returns409Retired_UnknownReturns404_ChosenReplacementTakenReturns409CodeExists()
     {
         var (campaignId, code) = await _admin.CampaignWithCodeAsync();
         var taken = await _admin.CreateCodeAsync(campaignId);
 
-        Assert.Equal(HttpStatusCode.Conflict, (await _admin.PostAsJsonAsync($"/api/coupons/codes/{code}/rotation", new JsonObject { ["code"] = taken }, Ct)).StatusCode);
+        Assert.Equal("code_exists",
+            await (await _admin.PostAsJsonAsync($"/api/coupons/codes/{code}/rotation", new JsonObject { ["code"] = taken }, Ct)).ShouldBeRefusedAsync(HttpStatusCode.Conflict));
         var chosen = UniqueCode("NEW");
         var rotation = await (await _admin.PostAsJsonAsync($"/api/coupons/codes/{code}/rotation", new JsonObject { ["code"] = chosen.ToLowerInvariant() }, Ct))
             .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
         Assert.Equal(chosen, rotation["replacement"]!["code"]!.GetValue<string>());
-        await (await _admin.PostAsJsonAsync($"/api/coupons/codes/{code}/rotation", new JsonObject(), Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        var again = await _admin.PostAsJsonAsync($"/api/coupons/codes/{code}/rotation", new JsonObject(), Ct);
+        Assert.Equal("retired", await again.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
         await (await _admin.PostAsJsonAsync($"/api/coupons/codes/{UniqueCode("NONE")}/rotation", new JsonObject(), Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await (await _admin.PostAsJsonAsync($"/api/coupons/codes/{code}/rotation", new JsonObject { ["code"] = "SPRІNG" }, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         await (await _storefront.PostAsJsonAsync($"/api/coupons/codes/{code}/rotation", new JsonObject(), Ct)).ShouldBeProblemAsync(HttpStatusCode.Forbidden);

@@ -26,13 +26,22 @@ public sealed class LeakDetectorTests
     [InlineData("https://www.retailmenot.com/view/shop")]
     [InlineData("https://RetailMeNot.com.")]
     [InlineData(" http://deals.slickdeals.net/x ")]
+    [InlineData("https://ｒｅｔａｉｌｍｅｎｏｔ.com/")]
     public void CouponSiteReferrer_FlaggedEvenOnTheOwnersTraffic(string referrer) =>
         Assert.Equal(LeakDetector.CouponSiteReferrer, LeakDetector.Check(Owner, Owner, referrer, Sites));
+
+    [Theory]
+    [InlineData("RetailMeNot.com.")]
+    [InlineData("www.retailmenot.com")]
+    [InlineData(" .retailmenot.com ")]
+    public void ConfiguredSiteInAnotherForm_StillMatches(string configured) =>
+        Assert.Equal(LeakDetector.CouponSiteReferrer, LeakDetector.Check(Owner, Owner, "https://retailmenot.com/x", [configured]));
 
     [Theory]
     [InlineData("https://notretailmenot.com/")]
     [InlineData("retailmenot.com")]
     [InlineData("not a url")]
+    [InlineData("https://[::1]/")]
     public void LookAlikeOrUnparsableReferrer_NotACouponSite(string referrer) =>
         Assert.Null(LeakDetector.Check(Owner, Owner, referrer, Sites));
 }

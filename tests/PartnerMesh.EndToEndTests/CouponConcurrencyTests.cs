@@ -172,7 +172,7 @@ public sealed class CouponConcurrencyTests(SystemFixture system)
         {
             3 => (await AsAStorefrontRetriesAsync(() => storefront.PostAsync($"/api/coupons/redemptions/{orderId}/cancellation", null, Ct))).IsSuccessStatusCode
                 ? "cancelled" : "error",
-            4 => (await AsAStorefrontRetriesAsync(() => storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", new JsonObject(), Ct))).IsSuccessStatusCode
+            4 => (await AsAStorefrontRetriesAsync(() => storefront.PostAsJsonAsync($"/api/coupons/redemptions/{orderId}/refund", new JsonObject { ["refundId"] = $"refund-{orderId}" }, Ct))).IsSuccessStatusCode
                 ? "refunded" : "error",
             _ => "redeemed",
         };

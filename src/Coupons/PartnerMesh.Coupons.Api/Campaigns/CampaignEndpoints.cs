@@ -45,7 +45,7 @@ public static class CampaignEndpoints
         {
             IdempotencyOutcome.Claimed => TypedResults.Created($"/api/coupons/campaigns/{campaign!.Id}", campaign),
             IdempotencyOutcome.Replayed => TypedResults.Ok(campaign!),
-            _ => IdempotencyKeys.Reused(),
+            _ => AdminProblems.KeyReused(),
         };
     }
 
@@ -105,8 +105,8 @@ public static class CampaignEndpoints
         {
             (IdempotencyOutcome.Claimed, { } created) => TypedResults.Created($"/api/coupons/codes/{created.Code}", created),
             (IdempotencyOutcome.Replayed, { } created) => TypedResults.Ok(created),
-            (IdempotencyOutcome.Mismatch, _) => IdempotencyKeys.Reused(),
-            _ => Problems.Conflict("Code already exists", $"The code {code} already exists; codes are unique across campaigns (case-insensitively)."),
+            (IdempotencyOutcome.Mismatch, _) => AdminProblems.KeyReused(),
+            _ => AdminProblems.CodeExists($"The code {code} already exists; codes are unique across campaigns (case-insensitively)."),
         };
     }
 
@@ -155,10 +155,10 @@ public static class CampaignEndpoints
         {
             RotationOutcome.Rotated => TypedResults.Created($"/api/coupons/codes/{rotation!.Replacement.Code}", rotation),
             RotationOutcome.Replayed => TypedResults.Ok(rotation!),
-            RotationOutcome.KeyReused => IdempotencyKeys.Reused(),
+            RotationOutcome.KeyReused => AdminProblems.KeyReused(),
             RotationOutcome.NotFound => Problems.NotFound("Code not found", $"No code {normalized} exists."),
-            RotationOutcome.AlreadyRetired => Problems.Conflict("Code already retired", $"The code {normalized} was already rotated."),
-            _ => Problems.Conflict("Code already exists", $"The replacement {replacement} already exists."),
+            RotationOutcome.AlreadyRetired => AdminProblems.CodeRetired(normalized),
+            _ => AdminProblems.CodeExists($"The replacement {replacement} already exists."),
         };
     }
 

@@ -19,7 +19,8 @@ public static class CheckoutEndpoints
         group.MapPost("/redemptions", RedeemCoupon).WithName(nameof(RedeemCoupon)).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/redemptions/{orderId}", GetOrderRedemptions).WithName(nameof(GetOrderRedemptions));
         group.MapPost("/redemptions/{orderId}/cancellation", CancelOrder).WithName(nameof(CancelOrder));
-        group.MapPost("/redemptions/{orderId}/refund", RefundOrder).WithName(nameof(RefundOrder)).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/redemptions/{orderId}/refund", RefundOrder).WithName(nameof(RefundOrder)).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         return group;
     }
@@ -38,7 +39,8 @@ public static class CheckoutEndpoints
     /// <summary>
     /// With an <c>Idempotency-Key</c>, the same request again answers as the first did (201, the same reservation, header
     /// <c>Idempotent-Replayed: true</c>) and takes no second use; the key with another request is a 409
-    /// <c>idempotency_key_reused</c>. Without one, the same checkout and code again answer 200 with the held reservation.
+    /// <c>idempotency_key_reused</c>. Without one, the same checkout and code again answer 200 with the held reservation,
+    /// or a 409 <c>checkout_mismatch</c> when it is held for another customer.
     /// </summary>
     private static async Task<Results<Created<ReservationResponse>, Ok<ReservationResponse>, ValidationProblem, ProblemHttpResult>> ReserveCoupon(
         ReserveCouponRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, CheckoutService checkout, HttpContext context,
@@ -74,8 +76,10 @@ public static class CheckoutEndpoints
 
     /// <summary>
     /// Idempotent by order id and code: a replay gets the first answer (201 again, <c>Idempotent-Replayed: true</c>), no
-    /// second use. An <c>Idempotency-Key</c> also binds the request: the key with another request (another order, say) is
-    /// a 409 <c>idempotency_key_reused</c>.
+    /// second use; the same order and code with another total, currency or customer is a 409 <c>order_mismatch</c>, and a
+    /// cancelled or refunded order a 409 <c>order_cancelled</c> / <c>order_refunded</c> (<see cref="Replays.OfOrder"/>).
+    /// An <c>Idempotency-Key</c> also binds the request: the key with another request (another order, say) is a 409
+    /// <c>idempotency_key_reused</c>.
     /// </summary>
     private static async Task<Results<Created<RedemptionResponse>, ValidationProblem, ProblemHttpResult>> RedeemCoupon(
         RedeemCouponRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, CheckoutService checkout, HttpContext context,
@@ -107,7 +111,9 @@ public static class CheckoutEndpoints
             : OrderNotFound(orderId);
 
     /// <summary>
-    /// A full refund gives the uses back; a partial one (<c>amount</c> below the order total) does not. Idempotent by
+    /// A full refund gives the uses back; a partial one (<c>amount</c> below the order total) does not. More than is left
+    /// of the order is a 422 <c>refund_exceeds_order</c>; a cancelled order, or one already refunded in full, a 409
+    /// <c>order_cancelled</c> / <c>order_refunded</c>; nothing is written then. Idempotent by
     /// <c>refundId</c> when one is sent: the same refund again answers as the first time (<c>Idempotent-Replayed: true</c>);
     /// the same id with another amount (or order) is a 409 <c>refund_id_reused</c>. An <c>Idempotency-Key</c> does the same
     /// for a refund without an id, and binds one with an id: the key with another refund id, amount or order is a 409
@@ -134,16 +140,27 @@ public static class CheckoutEndpoints
         {
             CheckoutOutcome.Done or CheckoutOutcome.Replayed or CheckoutOutcome.KeyReplayed => TypedResults.Ok(result.Value!),
             CheckoutOutcome.NotFound => OrderNotFound(orderId),
-            _ => Refused(result, "Refund id reused"),
+            _ => Refused(result, "Refund refused"),
         };
     }
 
     private static ProblemHttpResult OrderNotFound(string orderId) =>
         Problems.NotFound("Order has no redemptions", $"No code was redeemed for order {orderId}.");
 
+    /// <param name="title">The call's title for refusals that have none of their own.</param>
     private static ProblemHttpResult Refused<T>(CheckoutResult<T> result, string title)
         where T : class =>
-        Problems.Refused(result.Status, result.Reason!, result.Reason == CouponReasons.IdempotencyKeyReused ? "Idempotency key reused" : title, result.Detail);
+        Problems.Refused(result.Status, result.Reason!, result.Reason switch
+        {
+            CouponReasons.IdempotencyKeyReused => "Idempotency key reused",
+            CouponReasons.RefundIdReused => "Refund id reused",
+            CouponReasons.RefundExceedsOrder => "Refund exceeds the order",
+            CouponReasons.OrderRefunded => "Order already fully refunded",
+            CouponReasons.OrderCancelled => "Order cancelled",
+            CouponReasons.OrderMismatch => "Order already redeemed with different facts",
+            CouponReasons.CheckoutMismatch => "Checkout reserved for another customer",
+            _ => title,
+        }, result.Detail);
 
     private static void MarkReplayed(HttpContext context, bool replayed)
     {

@@ -21,8 +21,8 @@ public sealed record RedeemCouponRequest(
     string? Referrer = null);
 
 /// <summary>
-/// No amount, or the order total, is a full refund (idempotent by itself: the use is given back once). <c>refundId</c>
-/// makes any refund idempotent; a partial refund sent again without one is counted again.
+/// No amount is a full refund of what is left of the order; an amount is at most what is left. <c>refundId</c> makes any
+/// refund idempotent; a partial refund sent again without one is counted again, and a full one refused (already refunded).
 /// </summary>
 public sealed record RefundRequest(string? RefundId, decimal? Amount);
 

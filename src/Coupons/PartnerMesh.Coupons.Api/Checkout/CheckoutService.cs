@@ -112,8 +112,7 @@ public sealed class CheckoutService(
             if (held.ExpiresAt > now)
             {
                 // An attempt with the same key may have committed since the key was read: then the key answers.
-                return await KeyedAnswerAsync(idempotency, ReservationAnswerAsync, cancellationToken)
-                    ?? CheckoutResult.Replayed<ReservationResponse>(ReservationResponse.From(held));
+                return await KeyedAnswerAsync(idempotency, ReservationAnswerAsync, cancellationToken) ?? Replays.OfCheckout(held, customer);
             }
 
             await ReleaseExpiredAsync(500, cancellationToken); // this checkout's expired hold goes back before a new one is taken
@@ -192,10 +191,21 @@ public sealed class CheckoutService(
         }
 
         var existing = await db.Redemptions.AsNoTracking().Where(redemption => redemption.OrderId == orderId).ToListAsync(cancellationToken);
-        if (existing.FirstOrDefault(redemption => redemption.CodeId == coupon.Id) is { } replay)
+        if (existing.FirstOrDefault(redemption => redemption.CodeId == coupon.Id) is { } earlier)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            return CheckoutResult.Replayed<RedemptionResponse>(RedemptionResponse.From(replay));
+            var answer = Replays.OfOrder(earlier, customer, total, currency, request.ReservationId);
+            if (request.ReservationId is { } brought && brought != earlier.ReservationId
+                && await ReleaseStrayAsync(brought, coupon.Id, customer, now, cancellationToken) is { } releasedAs)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                metrics.GivenBack(releasedAs, 1);
+            }
+            else
+            {
+                await transaction.RollbackAsync(cancellationToken);
+            }
+
+            return answer;
         }
 
         if (existing.Where(redemption => redemption.Status == RedemptionStatuses.Redeemed).Select(redemption => redemption.CampaignId).ToList() is { Count: > 0 } others)
@@ -389,6 +399,29 @@ public sealed class CheckoutService(
         return CheckoutResult.Done<RedemptionResponse>(RedemptionResponse.From(redemption));
     }
 
+    /// <summary>
+    /// Gives back a held reservation of this code that a redemption brought to an order that already redeemed the code with
+    /// another reservation (the order is replayed or refused): no order can consume it under that order id, and left held
+    /// it would block a use until it expires. Only the shopper's own (the check a redemption makes); under the order's lock,
+    /// in the documented lock order (then the reservation row, then its counters). Returns why it was given back
+    /// (<c>released</c>, or <c>expired</c> past its expiry), saved but not committed; null when nothing was.
+    /// </summary>
+    private async Task<string?> ReleaseStrayAsync(Guid reservationId, Guid codeId, CustomerIdentity customer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var reservation = await db.Reservations.FromSql($"SELECT * FROM coupon_reservations WHERE id = {reservationId} FOR UPDATE")
+            .SingleOrDefaultAsync(cancellationToken);
+        if (reservation is not { Status: ReservationStatuses.Held } || reservation.CodeId != codeId
+            || (!customer.IsEmpty && reservation.CustomerKey is not null && !customer.Has(reservation.CustomerKey)))
+        {
+            return null;
+        }
+
+        var reason = reservation.ExpiresAt <= now ? "expired" : "released";
+        await ReleaseAsync([reservation], reason, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return reason;
+    }
+
     /// <summary>Gives a held reservation back (the checkout was abandoned). Idempotent; a redeemed one is a 409.</summary>
     public async Task<CheckoutResult<ReservationResponse>> ReleaseReservationAsync(Guid reservationId, CancellationToken cancellationToken)
     {
@@ -453,11 +486,12 @@ public sealed class CheckoutService(
         (await RestoreAsync(orderId, cancel: true, refundId: null, amount: null, idempotency: null, cancellationToken)).Value;
 
     /// <summary>
-    /// A refund gives the use back only when the order is refunded in full (no amount, or refunds adding up to the order
-    /// total); a partial refund is recorded and keeps the use: the discount was given. Idempotent by refund id: the same
-    /// refund again answers as the first time and changes nothing; the same id with another order or amount is refused.
-    /// Without a refund id, a full refund is still given back once (the redemption is no longer redeemed), but a partial
-    /// refund sent twice counts twice.
+    /// A refund gives the use back only when the order is refunded in full (no amount: what is left; or refunds adding up
+    /// to the order total); a partial refund is recorded and keeps the use: the discount was given. More than is left,
+    /// or any refund of an order cancelled or already refunded in full, is refused (<see cref="RefuseRefund"/>). Idempotent
+    /// by refund id: the same refund again answers as the first time and changes nothing; the same id with another order
+    /// or amount is refused. Without a refund id, a full refund sent twice is refused the second time (already refunded),
+    /// and a partial refund sent twice counts twice (while it fits).
     /// <para>
     /// An <c>Idempotency-Key</c> is recorded with the refund its request recorded (under the refund id, or one generated for
     /// it when the body has none): the same key and request again get that answer; the key with another request (another
@@ -524,12 +558,18 @@ public sealed class CheckoutService(
             return CheckoutResult.NotFound<OrderCouponsResponse>();
         }
 
+        var active = redemptions.Where(redemption => redemption.Status == RedemptionStatuses.Redeemed).ToList();
+        if (!cancel && RefuseRefund(orderId, redemptions, active, amount) is { } refused)
+        {
+            return refused;
+        }
+
         var restored = new List<CouponRedemption>();
-        foreach (var redemption in redemptions.Where(redemption => redemption.Status == RedemptionStatuses.Redeemed))
+        foreach (var redemption in active)
         {
             if (!cancel)
             {
-                redemption.RefundedAmount = Math.Min(redemption.OrderTotal, redemption.RefundedAmount + (amount ?? redemption.OrderTotal));
+                redemption.RefundedAmount += amount ?? redemption.OrderTotal - redemption.RefundedAmount;
             }
 
             if (cancel || redemption.RefundedAmount >= redemption.OrderTotal)
@@ -571,6 +611,34 @@ public sealed class CheckoutService(
         }
 
         return CheckoutResult.Done(response);
+    }
+
+    /// <summary>
+    /// A refund of an order whose uses were all given back (cancelled, or refunded in full), or for more than is left of
+    /// it, is refused: nothing is written, nothing is capped. What is left is the least any active redemption of the
+    /// order has left (each records the order total).
+    /// </summary>
+    private static CheckoutResult<OrderCouponsResponse>? RefuseRefund(
+        string orderId, List<CouponRedemption> redemptions, List<CouponRedemption> active, decimal? amount)
+    {
+        if (active.Count == 0)
+        {
+            return redemptions.All(redemption => redemption.Status == RedemptionStatuses.Cancelled)
+                ? CheckoutResult.Conflict<OrderCouponsResponse>(CouponReasons.OrderCancelled,
+                    $"Order {orderId} was cancelled: its coupon uses were given back, and there is nothing left to refund.")
+                : CheckoutResult.Conflict<OrderCouponsResponse>(CouponReasons.OrderRefunded,
+                    $"Order {orderId} is already refunded in full ({string.Join(", ", redemptions.Select(Total).Distinct(StringComparer.Ordinal))}).");
+        }
+
+        var least = active.MinBy(redemption => redemption.OrderTotal - redemption.RefundedAmount)!;
+        var left = least.OrderTotal - least.RefundedAmount;
+        return amount > left
+            ? CheckoutResult.Refused<OrderCouponsResponse>(StatusCodes.Status422UnprocessableEntity, CouponReasons.RefundExceedsOrder,
+                $"The refund ({Amounts.Normalize(amount.Value)} {least.Currency}) is more than what is left of order {orderId}: "
+                + $"{Amounts.Normalize(left)} {least.Currency} of {Total(least)}.")
+            : null;
+
+        static string Total(CouponRedemption redemption) => $"{Amounts.Normalize(redemption.OrderTotal)} {redemption.Currency}";
     }
 
     private static CheckoutResult<OrderCouponsResponse> Replay(CouponRefund earlier, string orderId, decimal? amount) =>

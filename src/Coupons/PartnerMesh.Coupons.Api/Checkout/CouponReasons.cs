@@ -24,8 +24,24 @@ public static class CouponReasons
     public const string ReservationUsed = "reservation_used";
     public const string OneCodePerOrder = "one_code_per_order";
 
+    // Redemption: the order already redeemed this code with another total, currency or customer.
+    public const string OrderMismatch = "order_mismatch";
+
+    // Redemption and refund: the order's redemption was cancelled, or refunded in full (its use was given back).
+    public const string OrderCancelled = "order_cancelled";
+    public const string OrderRefunded = "order_refunded";
+
+    // Reservation: the checkout holds the code for another customer.
+    public const string CheckoutMismatch = "checkout_mismatch";
+
     // Refund only: the refund id was recorded with another order or amount.
     public const string RefundIdReused = "refund_id_reused";
+
+    // Refund only: the amount is more than what is left of the order.
+    public const string RefundExceedsOrder = "refund_exceeds_order";
+
+    // Admin: a code (or a rotation's chosen replacement) that already exists; a rotation of a code already retired is `retired`.
+    public const string CodeExists = "code_exists";
 
     // Reservation, redemption, refund: the Idempotency-Key was used with another request.
     public const string IdempotencyKeyReused = "idempotency_key_reused";

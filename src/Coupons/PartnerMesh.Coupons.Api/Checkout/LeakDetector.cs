@@ -1,15 +1,19 @@
+using System.Globalization;
+
 namespace PartnerMesh.Coupons.Api.Checkout;
 
 /// <summary>
 /// Whether a redemption of a partner's code looks like a leak: the shopper came from a coupon site (the referrer's host
 /// is one of <see cref="CouponsOptions.CouponSiteDomains"/> or a subdomain of one), or the order did not come from the
 /// code's partner's traffic (the storefront's attributed partner is someone else, or nobody). Codes without a partner
-/// never leak.
+/// never leak. Hosts on both sides are compared in one form (<see cref="NormalizeHost"/>).
 /// </summary>
 public static class LeakDetector
 {
     public const string NoPartnerClick = "no_partner_click";
     public const string CouponSiteReferrer = "coupon_site_referrer";
+
+    private static readonly IdnMapping Idn = new();
 
     public static string? Check(Guid? codePartner, Guid? trafficPartner, string? referrer, IReadOnlyCollection<string> couponSites)
     {
@@ -18,15 +22,38 @@ public static class LeakDetector
             return null;
         }
 
-        if (referrer is not null && Uri.TryCreate(referrer.Trim(), UriKind.Absolute, out var uri) && uri.Host.Length > 0)
+        if (referrer is not null && Uri.TryCreate(referrer.Trim(), UriKind.Absolute, out var uri) && NormalizeHost(uri.IdnHost) is { } host
+            && couponSites.Select(NormalizeHost).Any(site => site is not null && (host == site || host.EndsWith("." + site, StringComparison.Ordinal))))
         {
-            var host = uri.Host.TrimEnd('.').ToLowerInvariant();
-            if (couponSites.Any(site => host == site || host.EndsWith("." + site, StringComparison.Ordinal)))
-            {
-                return CouponSiteReferrer;
-            }
+            return CouponSiteReferrer;
         }
 
         return trafficPartner == codePartner ? null : NoPartnerClick;
+    }
+
+    /// <summary>
+    /// A host as matched: its ASCII (punycode) form, so a full-width <c>ｒｅｔａｉｌｍｅｎｏｔ.com</c> is <c>retailmenot.com</c>;
+    /// lower-case; without the trailing dot of a fully qualified name (<c>honey.com.</c>) and without a leading
+    /// <c>www.</c> (so a configured <c>www.example.com</c> also matches <c>example.com</c>; a referrer's <c>www.</c> is a
+    /// subdomain and matched anyway). Null when nothing is left or it is no host name.
+    /// </summary>
+    public static string? NormalizeHost(string? host)
+    {
+        var trimmed = host?.Trim().Trim('.');
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            return null;
+        }
+
+        try
+        {
+            trimmed = Idn.GetAscii(trimmed).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        return trimmed.StartsWith("www.", StringComparison.Ordinal) && trimmed.Length > 4 ? trimmed[4..] : trimmed;
     }
 }

@@ -35,7 +35,7 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
             var winner = await db.Reservations.AsNoTracking().FirstOrDefaultAsync(reservation => reservation.CheckoutId == checkout
                     && reservation.CodeId == alone.Coupon.Id && reservation.Status == ReservationStatuses.Held, cancellationToken)
                 ?? throw new InvalidOperationException($"Checkout {checkout} violated uniqueness but its reservation cannot be read.");
-            return [CheckoutResult.Replayed(ReservationResponse.From(winner))];
+            return [Replays.OfCheckout(winner, alone.Customer)];
         }
     }
 
@@ -186,7 +186,7 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
         var (campaign, now) = (request.Campaign, request.Now);
         if (request.Checkout is { } checkoutId && heldHere.TryGetValue((checkoutId, coupon.Id), out var first) && first.ExpiresAt > now)
         {
-            return CheckoutResult.Replayed(ReservationResponse.From(first));
+            return Replays.OfCheckout(first, request.Customer);
         }
 
         if (CouponEligibility.Check(campaign, coupon, request.Customer, request.Partner, request.CartTotal, request.Currency, now) is { } refusal)
@@ -248,7 +248,7 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
         var (campaign, now, orderId) = (request.Campaign, request.Now, request.OrderId);
         if (orderCodes.FirstOrDefault(earlier => earlier.Redemption.CodeId == coupon.Id) is { } replay)
         {
-            return CheckoutResult.Replayed(RedemptionResponse.From(replay.Redemption));
+            return Replays.OfOrder(replay.Redemption, request.Customer, request.OrderTotal, request.Currency, reservationId: null);
         }
 
         var others = orderCodes.Where(earlier => earlier.Redemption.Status == RedemptionStatuses.Redeemed).ToList();

@@ -80,7 +80,7 @@ public static class GenerationEndpoints
         {
             return outcome == IdempotencyOutcome.Replayed
                 ? TypedResults.Ok(GenerationJobResponse.From(await db.GenerationJobs.AsNoTracking().SingleAsync(job => job.Id == earlier, cancellationToken)))
-                : IdempotencyKeys.Reused();
+                : AdminProblems.KeyReused();
         }
 
         // After the key (a retry is answered with its job, not refused for it), under a lock per template so that requests
