@@ -283,6 +283,55 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
     }
 
     [Fact]
+    public async Task Evaluate_FreeGiftThreshold_JudgedWithoutTheGiftUnits_EvenAtFullPrice()
+    {
+        var (id, main, gift) = await PublishGiftOverFiftyAsync(quantity: 1);
+
+        var pushed = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("a", main, 1, 40m, null), ("g", gift, 1, 10m, null)));
+        var met = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("a", main, 1, 50m, null), ("g", gift, 1, 10m, null)));
+
+        Assert.Equal("condition_not_met", pushed.RejectionReason(id));
+        Assert.Equal(0m, pushed.Total("discountTotal"));
+        Assert.Equal(10m, met.Applied(id)!["amount"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task Evaluate_GiftUnitsAtZeroTheFreeGiftDoesNotGive_ListedInGiftsNotDue()
+    {
+        var (id, main, gift) = await PublishGiftOverFiftyAsync(quantity: 2);
+
+        var leftOver = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("a", main, 1, 40m, null), ("g", gift, 2, 0m, null)));
+        var tooMany = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("a", main, 1, 50m, null), ("g", gift, 3, 0m, null)));
+        var asGiven = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("a", main, 1, 50m, null), ("g", gift, 2, 0m, null)));
+        var otherFree = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("a", main, 1, 50m, null), ("s", PromotionsTestClient.UniqueProduct(), 1, 0m, null)));
+
+        Assert.Equal("condition_not_met", leftOver.RejectionReason(id));
+        var notDue = Assert.Single(leftOver["giftsNotDue"]!.AsArray())!;
+        Assert.Equal((id, gift, 2), (notDue["promotionId"]!.GetValue<Guid>(), notDue["productId"]!.GetValue<string>(), notDue["quantity"]!.GetValue<int>()));
+        Assert.NotNull(tooMany.Applied(id));
+        Assert.Equal(1, Assert.Single(tooMany["giftsNotDue"]!.AsArray())!["quantity"]!.GetValue<int>());
+        Assert.Empty(asGiven["giftsNotDue"]!.AsArray());
+        Assert.Empty(otherFree["giftsNotDue"]!.AsArray()); // not a gift product: a price the storefront chose
+    }
+
+    /// <summary>A free gift of a new product for carts of another new product whose items subtotal is at least 50.</summary>
+    private async Task<(Guid Id, string Main, string Gift)> PublishGiftOverFiftyAsync(int quantity)
+    {
+        var main = PromotionsTestClient.UniqueProduct();
+        var gift = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "a gift over 50",
+            ["currency"] = "EUR",
+            ["conditions"] = new JsonArray(
+                new JsonObject { ["type"] = "items", ["filter"] = new JsonObject { ["productIds"] = new JsonArray(main) } },
+                new JsonObject { ["type"] = "cartSubtotal", ["min"] = 50 }),
+            ["action"] = new JsonObject { ["type"] = "freeGift", ["productId"] = gift, ["quantity"] = quantity },
+        });
+        return (id, main, gift);
+    }
+
+    [Fact]
     public async Task Evaluate_TieredOrderBelowTheLowestThreshold_IsConditionNotMet_WithTheThreshold()
     {
         var product = PromotionsTestClient.UniqueProduct();

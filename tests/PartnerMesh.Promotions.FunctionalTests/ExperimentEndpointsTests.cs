@@ -249,6 +249,81 @@ public sealed class ExperimentEndpointsTests(PromotionsApiFactory factory) : ICl
     }
 
     [Fact]
+    public async Task Orders_PlacedRightAfterTheFirstExposure_EveryOneCounted_ExposuresCountedOnce()
+    {
+        var product = UniqueProduct();
+        var ten = await _admin.PublishAsync(PercentOffProduct(product, 10m, "ten"));
+        var experiment = await CreateAsync(new JsonObject
+        {
+            ["name"] = "order races exposure",
+            ["variants"] = new JsonArray(Variant("ten", ten, 50), Variant("control", null, 50)),
+        });
+        await (await _admin.PostAsync($"/api/promotions/experiments/{experiment}/start", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var cart = Cart(("a", product, 1, 100m, null));
+        const int Visitors = 20;
+
+        // Exposures are written off the request path: each order follows its checkout at once, before they may be.
+        await Task.WhenAll(Enumerable.Range(0, Visitors).Select(async _ =>
+        {
+            var visitor = cart.With("visitorId", $"race-{Guid.NewGuid():N}");
+            await OrderAsync(visitor, await _storefront.EvaluateAsync(visitor.With("touchpoint", "checkout")));
+        }));
+
+        var rows = (await ResultsAsync(experiment))["variants"]!.AsArray();
+        Assert.Equal(Visitors, rows.Sum(row => row!["orders"]!.GetValue<long>()));
+        Assert.Equal(Visitors, rows.Sum(row => row!["conversions"]!.GetValue<long>()));
+        await Eventually.UntilAsync(async () => await factory.QueryDbAsync(db => db.Database.SqlQuery<int>(
+                $"SELECT count(*)::int AS \"Value\" FROM experiment_exposures WHERE experiment_id = {experiment}").SingleAsync(Ct)) == Visitors,
+            because: "the queued exposures are written too");
+        // A row is counted in the transaction that inserts it, so with every row in, a second writer counted nothing twice.
+        Assert.Equal(Visitors, (await ResultsAsync(experiment))["variants"]!.AsArray().Sum(row => row!["exposures"]!.GetValue<long>()));
+    }
+
+    [Fact]
+    public async Task Stop_WithoutAWinner_NoVisitorGetsAnyArm_RestartGivesEachItsOwnAgain()
+    {
+        var product = UniqueProduct();
+        var ten = await _admin.PublishAsync(PercentOffProduct(product, 10m, "ten"));
+        var twenty = await _admin.PublishAsync(PercentOffProduct(product, 20m, "twenty"));
+        var experiment = await CreateAsync(new JsonObject
+        {
+            ["name"] = "stopped arms",
+            ["holdoutPercent"] = 10,
+            ["variants"] = new JsonArray(Variant("ten", ten, 50), Variant("twenty", twenty, 50)),
+        });
+        await (await _admin.PostAsync($"/api/promotions/experiments/{experiment}/start", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var visitors = Enumerable.Range(0, 10).Select(_ => Cart(("a", product, 1, 100m, null)).With("visitorId", $"stop-{Guid.NewGuid():N}")).ToList();
+        var quoted = (await Task.WhenAll(visitors.Select(cart => _storefront.EvaluateAsync(cart.With("touchpoint", "checkout")))))
+            .Zip(visitors).First(pair => pair.First.Total("discountTotal") > 0);
+
+        var stopped = await (await _admin.PostAsync($"/api/promotions/experiments/{experiment}/stop", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal("stopped", stopped["status"]!.GetValue<string>());
+        foreach (var cart in visitors)
+        {
+            var evaluation = await _storefront.EvaluateAsync(cart);
+            Assert.Equal(("experiment_stopped", "experiment_stopped"), (evaluation.RejectionReason(ten), evaluation.RejectionReason(twenty)));
+            Assert.Equal(0m, evaluation.Total("discountTotal"));
+        }
+
+        // A quote of an arm taken before the stop is stale at its order, as a paused promotion's is.
+        var order = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", new JsonObject
+        {
+            ["orderId"] = $"order-{Guid.NewGuid():N}",
+            ["quote"] = quoted.First["quote"]!.DeepClone(),
+            ["order"] = quoted.Second.With("touchpoint", "checkout"),
+            ["chargedGrandTotal"] = quoted.First.Total("grandTotal"),
+            ["chargedDiscountTotal"] = quoted.First.Total("discountTotal"),
+        }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Equal(("mismatch", "promotion_not_live"), (order["outcome"]!.GetValue<string>(), order["mismatchReason"]!.GetValue<string>()));
+
+        await (await _admin.PostAsync($"/api/promotions/experiments/{experiment}/start", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var restarted = await Task.WhenAll(visitors.Select(cart => _storefront.EvaluateAsync(cart)));
+        Assert.All(restarted, evaluation => Assert.False(evaluation.Applied(ten) is not null && evaluation.Applied(twenty) is not null));
+        Assert.Contains(restarted, evaluation => evaluation.Applied(ten) is not null || evaluation.Applied(twenty) is not null);
+    }
+
+    [Fact]
     public async Task Results_WithoutAHoldout_CompareTreatmentsWithTheControlVariant_WhereverItIsListed()
     {
         var product = UniqueProduct();

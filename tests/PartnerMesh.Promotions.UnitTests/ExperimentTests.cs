@@ -213,6 +213,29 @@ public sealed class ExperimentStatisticsTests
     public void WelchTTest_TooFewOrders_IsNull() =>
         Assert.Null(ExperimentStatistics.CompareMeans(new SampleMoments(1, 10m, 100m), new SampleMoments(5, 50m, 600m)));
 
+    [Theory]
+    [InlineData(45.67, 19.99)]
+    [InlineData(45.67, 24.99)]
+    [InlineData(0.1, 0.3)]
+    public void WelchTTest_EqualOrdersInEachArm_NoVariance_IsUndefinedNotSignificant(double variant, double baseline)
+    {
+        // Equal totals have no spread: the variance must be exactly 0, not the rounding noise of Σx² − n·mean² in double.
+        var test = ExperimentStatistics.CompareMeans(Moments([variant, variant, variant]), Moments([baseline, baseline, baseline]));
+
+        Assert.Null(test);
+        Assert.Equal(0, Moments([variant, variant, variant]).Variance);
+        Assert.Equal(0, Moments([baseline, baseline, baseline]).Variance);
+    }
+
+    [Fact]
+    public void WelchTTest_OneArmWithoutSpread_StillTested()
+    {
+        var test = ExperimentStatistics.CompareMeans(Moments([99.97, 99.97, 99.97]), Moments([89.97, 95.5, 92.1]))!;
+
+        Assert.Equal(0, Moments([99.97, 99.97, 99.97]).Variance);
+        Assert.InRange(test.T, 1, 100);
+    }
+
     private static SampleMoments Moments(double[] values) =>
         new(values.Length, values.Sum(value => (decimal)value), values.Sum(value => (decimal)value * (decimal)value));
 }

@@ -11,10 +11,11 @@ public sealed record EvaluationResponse(
     IReadOnlyList<RejectedPromotion> NotApplied,
     IReadOnlyList<CodeResult> Codes,
     IReadOnlyList<GiftItem> Gifts,
+    IReadOnlyList<GiftItem> GiftsNotDue,
     long RuleSetVersion,
     Quote? Quote)
 {
     public static EvaluationResponse From(EvaluationResult result, Quote? quote) =>
         new(result.Currency, result.Lines, result.Totals, result.Applied, result.NotApplied, result.Codes, result.Gifts,
-            result.RuleSetVersion, quote);
+            result.GiftsNotDue, result.RuleSetVersion, quote);
 }

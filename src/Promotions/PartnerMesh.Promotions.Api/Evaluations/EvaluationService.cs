@@ -72,8 +72,8 @@ public sealed class EvaluationService(
     /// Reserves, at order time, the caps of the promotions an order was given as quoted when the quote's own reservation
     /// cannot count it — a product-page or cart quote reserved nothing, and a checkout quote's reservation counts one order
     /// only: they count when the order is placed, as a checkout's would. A cap that is full now refuses the promotion that
-    /// claims it. The caller checked in <paramref name="ruleSet"/> that an honoured quote's promotions are live; one that is
-    /// not (an order that is a mismatch anyway) is not counted, its caps stopped with it.
+    /// claims it. The caller checked in <paramref name="ruleSet"/> that an honoured quote's promotions are live; for an order
+    /// charged the discount of one stopped since, the caller adds its quoted version, so the use is counted all the same.
     /// </summary>
     public async Task<QuotedReservation> ReserveQuotedAsync(
         RuleSet ruleSet, IReadOnlyList<QuotedPromotion> quoted, EvaluationContext context, DateTimeOffset now, CancellationToken cancellationToken)

@@ -44,5 +44,6 @@ internal static class ExperimentVariants
         JsonSerializer.Deserialize<List<ExperimentVariant>>(json, PromotionJson.Options) ?? [];
 
     public static ExperimentDefinition Definition(Experiment experiment) =>
-        new(experiment.Id, Read(experiment.Variants), experiment.HoldoutPercent, experiment.PartnerId);
+        new(experiment.Id, Read(experiment.Variants), experiment.HoldoutPercent, experiment.PartnerId,
+            Stopped: experiment.Status == ExperimentStatuses.Stopped);
 }

@@ -52,6 +52,8 @@ internal sealed record PendingExposure(Guid ExperimentId, string StickyId, strin
 /// <summary>
 /// Writes queued exposures: a visitor's first exposure to an experiment inserts its row (the primary key keeps later ones
 /// out), counts it for its variant and publishes <see cref="ExperimentExposed"/> — all in one transaction per batch.
+/// Order verification writes the order's own exposure the same way (<see cref="InsertAsync"/>), so whichever comes first
+/// counts it once.
 /// </summary>
 public sealed class ExposureWriter(ExposureRecorder recorder, IServiceScopeFactory scopes, ILogger<ExposureWriter> logger) : BackgroundService
 {
@@ -87,6 +89,16 @@ public sealed class ExposureWriter(ExposureRecorder recorder, IServiceScopeFacto
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PromotionsDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await InsertAsync(db, batch, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Inserts the first exposures of <paramref name="batch"/> in the caller's transaction, counts them and stages
+    /// their events (saved by the caller). Rows and counters are touched in key order, so concurrent writers never deadlock.</summary>
+    internal static async Task InsertAsync(PromotionsDbContext db, IReadOnlyList<PendingExposure> batch, CancellationToken cancellationToken)
+    {
+        batch = [.. batch.OrderBy(item => item.ExperimentId).ThenBy(item => item.StickyId, StringComparer.Ordinal)];
         var inserted = await db.Database.SqlQuery<NewExposure>($"""
             INSERT INTO experiment_exposures (experiment_id, sticky_id, variant, exposed_at)
             SELECT batch.experiment_id, batch.sticky_id, batch.variant, batch.exposed_at
@@ -96,7 +108,7 @@ public sealed class ExposureWriter(ExposureRecorder recorder, IServiceScopeFacto
             ON CONFLICT DO NOTHING
             RETURNING experiment_id, sticky_id, variant
             """).ToListAsync(cancellationToken);
-        foreach (var group in inserted.GroupBy(row => (row.ExperimentId, row.Variant)))
+        foreach (var group in inserted.GroupBy(row => (row.ExperimentId, row.Variant)).OrderBy(group => group.Key.ExperimentId).ThenBy(group => group.Key.Variant, StringComparer.Ordinal))
         {
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO experiment_variant_stats (experiment_id, variant, exposures, conversions, orders, revenue, revenue_squares, discount)
@@ -132,9 +144,6 @@ public sealed class ExposureWriter(ExposureRecorder recorder, IServiceScopeFacto
                 PartnerId = source.PartnerId,
             });
         }
-
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 }
 

@@ -3,6 +3,7 @@ using PartnerMesh.Contracts.Promotions;
 using PartnerMesh.Data;
 using PartnerMesh.Outbox;
 using PartnerMesh.Promotions.Api.Budgets;
+using PartnerMesh.Promotions.Api.Definitions;
 using PartnerMesh.Promotions.Api.EvaluationLog;
 using PartnerMesh.Promotions.Api.Evaluations;
 using PartnerMesh.Promotions.Api.Experiments;
@@ -28,7 +29,8 @@ public sealed record VerificationResult(VerificationStatus Status, OrderVerifica
 /// promotions are still live and give the same at checkout, charged as quoted, is honoured and counts one use of every
 /// cap its promotions claim: its reservation when it still holds one, else a use taken now. Anything else is an explicit
 /// mismatch — recorded, published and counted — never silently charged. An expired or stale quote is re-evaluated at
-/// order time.
+/// order time. Whatever the outcome, an order charged a discount keeps its use counted (the discount was given, so a cap
+/// must see it); only an order charged no discount gives its quote's reservation back.
 /// </summary>
 public sealed class OrderVerificationService(
     PromotionsDbContext db, QuoteSigner signer, EvaluationService evaluations, BudgetLedger ledger, RuleSetProvider ruleSets,
@@ -80,6 +82,10 @@ public sealed class OrderVerificationService(
 
             // A discount the storefront charged was given away, as quoted or not: its budget use counts.
             discountGiven = outcome == VerificationOutcomes.Honoured || chargedDiscount > 0;
+            if (outcome == VerificationOutcomes.Honoured && HasGiftsNotDue(ruleSet, cart, context with { Touchpoint = quotedAt!.Value }))
+            {
+                (outcome, mismatch) = (VerificationOutcomes.Mismatch, MismatchReasons.GiftNotDue);
+            }
         }
         else
         {
@@ -87,15 +93,24 @@ public sealed class OrderVerificationService(
             var (result, reservationId) = await evaluations.ReevaluateForOrderAsync(cart, context, cancellationToken);
             expected = result.Totals.GrandTotal;
             var agrees = sameCart && charged == expected && chargedDiscount == result.Totals.DiscountTotal;
-            (outcome, mismatch) = agrees ? (VerificationOutcomes.Requoted, null) : (VerificationOutcomes.Mismatch, stale);
+            (outcome, mismatch) = !agrees ? (VerificationOutcomes.Mismatch, stale)
+                : result.GiftsNotDue.Count > 0 ? (VerificationOutcomes.Mismatch, MismatchReasons.GiftNotDue)
+                : (VerificationOutcomes.Requoted, null);
             promotions = [.. result.Applied.Select(applied => new QuotedPromotion(applied.PromotionId, applied.Version, applied.Amount, applied.Code))];
             if (agrees)
             {
                 keep = reservationId;
             }
-            else if (reservationId is { } unused)
+            else
             {
-                await ledger.ReleaseAsync(unused, cancellationToken);
+                if (reservationId is { } unused)
+                {
+                    await ledger.ReleaseAsync(unused, cancellationToken);
+                }
+
+                // Charged the quoted discount of a promotion stopped since (or not quite): it was given, so it counts —
+                // else a paused promotion's reservation given back lets the next shopper take the same use past its cap.
+                discountGiven = chargedDiscount > 0;
             }
         }
 
@@ -111,7 +126,7 @@ public sealed class OrderVerificationService(
                 // A product-page or cart quote reserved nothing, and a checkout quote's reservation counts one order: one
                 // consumed by another order on the same quote (or given back) leaves this order to take its own use now.
                 var reserved = await evaluations.ReserveQuotedAsync(
-                    ruleSet, quote.Promotions, context with { PartnerId = context.PartnerId ?? quote.PartnerId }, now, cancellationToken);
+                    stale is null ? ruleSet : await WithQuotedVersionsAsync(ruleSet, quote.Promotions, cancellationToken), quote.Promotions, context with { PartnerId = context.PartnerId ?? quote.PartnerId }, now, cancellationToken);
                 if (reserved.Refused is { } refused && outcome == VerificationOutcomes.Honoured)
                 {
                     (outcome, mismatch) = (VerificationOutcomes.Mismatch, refused.Reason);
@@ -155,6 +170,12 @@ public sealed class OrderVerificationService(
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            if (await RecordOwnExposuresAsync(ruleSet, cart, context with { PartnerId = context.PartnerId ?? quote.PartnerId },
+                    quotedAt ?? Touchpoint.Checkout, sameCart ? quote.IssuedAt : now, cancellationToken))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
             await ExperimentConversions.RecordAsync(db, context.StickyId, charged, chargedDiscount, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             ledger.MarkCommitted();
@@ -248,6 +269,52 @@ public sealed class OrderVerificationService(
         }
     }
 
+    /// <summary>
+    /// The experiment exposures the quoted evaluation made, written in this order's transaction (idempotent with the
+    /// background writer: a visitor's first exposure counts once, whoever writes it). Evaluations queue exposures off the
+    /// request path, so an order placed right after its checkout would otherwise find none and count for no variant.
+    /// </summary>
+    private async Task<bool> RecordOwnExposuresAsync(
+        RuleSet ruleSet, Cart cart, EvaluationContext context, Touchpoint quotedAt, DateTimeOffset exposedAt, CancellationToken cancellationToken)
+    {
+        if (ruleSet.Experiments.Count == 0 || context.StickyId is not { } stickyId)
+        {
+            return false;
+        }
+
+        var exposures = PromotionEvaluator.Evaluate(ruleSet, cart, context with { Touchpoint = quotedAt }).Exposures;
+        if (exposures.Count == 0)
+        {
+            return false;
+        }
+
+        await ExposureWriter.InsertAsync(db, [.. exposures.Select(exposure =>
+            new PendingExposure(exposure.ExperimentId, stickyId, exposure.Variant, context.PartnerId, exposedAt, ExposureSubject.Experiment))], cancellationToken);
+        return true;
+    }
+
+    /// <summary>Free-gift units at price 0 that the promotions do not give are not honoured, though the quote (priced with
+    /// them at 0) agrees with the charge: the evaluation listed them in <c>giftsNotDue</c> for the storefront to remove.</summary>
+    private static bool HasGiftsNotDue(RuleSet ruleSet, Cart cart, EvaluationContext context) =>
+        cart.Lines.Any(line => line.UnitPrice == 0) && PromotionEvaluator.Evaluate(ruleSet, cart, context).GiftsNotDue.Count > 0;
+
+    /// <summary>The rule set with the quoted versions of promotions no longer live in it, so a discount charged for a
+    /// promotion paused or ended since the quote can still take its use of that promotion's caps.</summary>
+    private async Task<RuleSet> WithQuotedVersionsAsync(RuleSet ruleSet, IReadOnlyList<QuotedPromotion> quoted, CancellationToken cancellationToken)
+    {
+        var missing = quoted.Where(promotion => ruleSet.Find(promotion.PromotionId) is null).ToList();
+        if (missing.Count == 0)
+        {
+            return ruleSet;
+        }
+
+        var ids = missing.Select(promotion => promotion.PromotionId).ToList();
+        var versions = (await db.PromotionVersions.AsNoTracking().Where(version => ids.Contains(version.PromotionId)).ToListAsync(cancellationToken))
+            .Where(version => missing.Any(promotion => promotion.PromotionId == version.PromotionId && promotion.Version == version.Version))
+            .Select(version => new CompiledPromotion(version.PromotionId, version.Version, PromotionDefinitions.Read(version.Definition)));
+        return new RuleSet(ruleSet.Version, ruleSet.Promotions.Concat(versions), ruleSet.Mode, ruleSet.KillSwitch, ruleSet.Experiments);
+    }
+
     /// <summary>The touchpoint the quote priced this cart at (its cart hash covers it), or null when the cart changed.</summary>
     private static Touchpoint? QuotedTouchpoint(Cart cart, EvaluationContext context, string? cartHash)
     {
@@ -271,7 +338,8 @@ public sealed class OrderVerificationService(
     private static string? StaleReason(RuleSet ruleSet, Quote quote, Cart cart, EvaluationContext context, Touchpoint quotedAt)
     {
         if (quote.Promotions.Any(quoted => ruleSet.KillSwitch || ruleSet.Find(quoted.PromotionId) is not { } live
-                || live.Definition.Schedule?.Contains(context.At) == false || !live.IsInRollout(context)))
+                || live.Definition.Schedule?.Contains(context.At) == false || !live.IsInRollout(context)
+                || ruleSet.ArmOf(quoted.PromotionId)?.Experiment.Stopped == true))
         {
             return MismatchReasons.PromotionNotLive;
         }

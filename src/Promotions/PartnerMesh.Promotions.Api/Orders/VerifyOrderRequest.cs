@@ -47,4 +47,8 @@ public static class MismatchReasons
     /// <summary>The quote was priced at the product page or cart, checkout's offers differ for this cart, and the order was
     /// not charged what checkout gives.</summary>
     public const string TouchpointDiffers = "touchpoint_differs";
+
+    /// <summary>The order holds free-gift units at price 0 that no applied free gift gives (the evaluation listed them in
+    /// <c>giftsNotDue</c>): the expected total cannot price them, so it is the quoted one.</summary>
+    public const string GiftNotDue = "gift_not_due";
 }

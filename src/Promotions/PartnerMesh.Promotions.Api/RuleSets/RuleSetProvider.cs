@@ -73,7 +73,7 @@ public sealed class RuleSetProvider(IServiceScopeFactory scopes, PromotionsMetri
                 }
             }
 
-            var experiments = (await db.Experiments.AsNoTracking().Where(experiment => experiment.Status == ExperimentStatuses.Running)
+            var experiments = (await db.Experiments.AsNoTracking().Where(experiment => experiment.Status == ExperimentStatuses.Running || experiment.Status == ExperimentStatuses.Stopped)
                 .ToListAsync(cancellationToken)).Select(ExperimentVariants.Definition);
             var contents = await LoadContentsAsync(db, cancellationToken);
             _partners = (await db.Partners.AsNoTracking().Select(partner => partner.Id).ToListAsync(cancellationToken)).ToHashSet();

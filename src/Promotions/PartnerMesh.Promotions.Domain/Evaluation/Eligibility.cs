@@ -12,6 +12,11 @@ internal static class Eligibility
         IReadOnlyDictionary<Guid, Exclusion>? exclusions)
     {
         var definition = promotion.Definition;
+        if (definition.Action is FreeGift gift)
+        {
+            cart = cart.Without(gift.ProductId, gift.Quantity);
+        }
+
         if (definition.Schedule is { } schedule && !schedule.Contains(context.At))
         {
             var detail = schedule.StartsAt > context.At ? $"starts at {schedule.StartsAt:O}" : $"ended at {schedule.EndsAt:O}";

@@ -14,6 +14,13 @@ public sealed record EvaluationResult
     public required IReadOnlyList<GiftItem> Gifts { get; init; }
     public required long RuleSetVersion { get; init; }
 
+    /// <summary>
+    /// Units of a free-gift product in the cart at unit price 0 beyond what the applied free-gift promotions give (a gift
+    /// line left over after the condition stopped being met, or more units than the gift's quantity), by product, with the
+    /// free-gift promotion that gives that product: the storefront removes them or charges them at their price.
+    /// </summary>
+    public IReadOnlyList<GiftItem> GiftsNotDue { get; init; } = [];
+
     /// <summary>The experiments this evaluation exposed the visitor to, with the variant (or holdout) they were shown.</summary>
     public IReadOnlyList<ExperimentExposure> Exposures { get; init; } = [];
 }

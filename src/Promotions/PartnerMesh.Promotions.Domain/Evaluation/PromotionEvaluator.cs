@@ -70,7 +70,40 @@ public static class PromotionEvaluator
             ApplyStacked(eligible, state, applied, rejected, gifts);
         }
 
-        return Summarize(ruleSet, view, state, applied, rejected, gifts, context) with { Exposures = exposures };
+        return Summarize(ruleSet, view, state, applied, rejected, gifts, context) with
+        {
+            Exposures = exposures,
+            GiftsNotDue = GiftsNotDue(ruleSet, view, applied),
+        };
+    }
+
+    /// <summary>Free-gift units at price 0 that no applied free gift gives (see <see cref="EvaluationResult.GiftsNotDue"/>).</summary>
+    private static List<GiftItem> GiftsNotDue(RuleSet ruleSet, CartView view, List<AppliedPromotion> applied)
+    {
+        var atZero = view.Lines.Where(line => line.UnitPrice == 0).GroupBy(line => line.ProductId, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.Sum(line => (long)line.Quantity), StringComparer.Ordinal);
+        if (atZero.Count == 0)
+        {
+            return [];
+        }
+
+        var notDue = new List<GiftItem>();
+        foreach (var (productId, units) in atZero.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            var givers = ruleSet.Promotions.Where(promotion => promotion.Definition.Action is FreeGift gift && gift.ProductId == productId).ToList();
+            if (givers.Count == 0)
+            {
+                continue; // not a gift product of any live promotion: a price the storefront chose
+            }
+
+            var due = givers.Where(giver => applied.Any(entry => entry.PromotionId == giver.Id)).Sum(giver => (long)((FreeGift)giver.Definition.Action).Quantity);
+            if (units > due)
+            {
+                notDue.Add(new GiftItem(givers[0].Id, productId, (int)(units - due)));
+            }
+        }
+
+        return notDue;
     }
 
     /// <summary>
@@ -86,6 +119,12 @@ public static class PromotionEvaluator
         }
 
         var (experiment, variant) = arm;
+        if (experiment.Stopped)
+        {
+            return Reject(promotion, ReasonCodes.ExperimentStopped,
+                $"experiment {experiment.Id} is stopped: its variants apply to no one until it restarts or a winner is promoted");
+        }
+
         if (context.StickyId is not { } stickyId || (experiment.PartnerId is { } partner && context.PartnerId != partner))
         {
             return Reject(promotion, ReasonCodes.NotInExperiment,

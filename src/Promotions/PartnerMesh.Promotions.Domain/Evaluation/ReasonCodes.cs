@@ -23,6 +23,7 @@ public static class ReasonCodes
     public const string NotInVariant = "not_in_variant";
     public const string ExperimentHoldout = "experiment_holdout";
     public const string NotInExperiment = "not_in_experiment";
+    public const string ExperimentStopped = "experiment_stopped";
 
     /// <summary>In <c>codes[]</c> only: the code's promotion applied, unlocked by another code entered with it.</summary>
     public const string AppliedWithAnotherCode = "applied_with_another_code";

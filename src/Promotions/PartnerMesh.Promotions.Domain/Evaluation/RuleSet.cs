@@ -30,6 +30,7 @@ public sealed class RuleSet
         Promotions = [.. promotions.Order(CompiledPromotion.Order)];
         Experiments = [.. experiments ?? []];
         _arms = Experiments
+            .OrderBy(experiment => experiment.Stopped) // a promotion a running experiment shows is that experiment's arm
             .SelectMany(experiment => experiment.Variants.Where(variant => variant.PromotionId is not null)
                 .Select(variant => (PromotionId: variant.PromotionId!.Value, Arm: (experiment, variant.Key))))
             .DistinctBy(entry => entry.PromotionId)

@@ -6,9 +6,12 @@ namespace PartnerMesh.Promotions.Domain.Experiments;
 /// <summary>
 /// A running experiment as the engine sees it: visitors outside the holdout are split over the variants by weight, each
 /// variant's promotion (none for a control) applying only to its own visitors. <see cref="PartnerId"/> scopes it to one
-/// partner's traffic: elsewhere its promotions do not apply and nobody is exposed.
+/// partner's traffic: elsewhere its promotions do not apply and nobody is exposed. A <see cref="Stopped"/> experiment
+/// (stopped without a winner) still holds its variants' promotions back — from everyone, with no exposure — until it
+/// restarts or a winner is promoted, so stopping never gives every visitor every arm at once.
 /// </summary>
-public sealed record ExperimentDefinition(Guid Id, IReadOnlyList<ExperimentVariant> Variants, int HoldoutPercent = 0, Guid? PartnerId = null);
+public sealed record ExperimentDefinition(
+    Guid Id, IReadOnlyList<ExperimentVariant> Variants, int HoldoutPercent = 0, Guid? PartnerId = null, bool Stopped = false);
 
 /// <summary>A variant: its key, the promotion it shows (null: a control that shows none) and its share, in percent, of the
 /// visitors outside the holdout (the weights add up to 100).</summary>

@@ -31,7 +31,7 @@ public static class ExperimentStatistics
     }
 
     /// <summary>Variant against baseline from (count, sum, sum of squares); null when a group has fewer than two values or
-    /// neither group varies.</summary>
+    /// neither group varies (no spread to judge a difference by: the test is undefined, never significant).</summary>
     public static MeanTest? CompareMeans(SampleMoments variant, SampleMoments baseline)
     {
         if (variant.Count < 2 || baseline.Count < 2)
@@ -182,8 +182,30 @@ public sealed record SampleMoments(long Count, decimal Sum, decimal SumOfSquares
 {
     public double Mean => Count == 0 ? 0 : (double)Sum / Count;
 
-    /// <summary>The unbiased sample variance.</summary>
-    public double Variance => Count < 2 ? 0 : Math.Max(0, ((double)SumOfSquares - Count * Mean * Mean) / (Count - 1));
+    /// <summary>
+    /// The unbiased sample variance, (nΣx² − (Σx)²) / (n(n − 1)). The numerator is computed exactly in decimal — order
+    /// totals are decimals, so equal values give exactly 0 — since in double the difference of two large, nearly equal
+    /// sums is rounding noise that a t-test would read as a real difference (falls back to double only on overflow).
+    /// </summary>
+    public double Variance
+    {
+        get
+        {
+            if (Count < 2)
+            {
+                return 0;
+            }
+
+            try
+            {
+                return Math.Max(0, (double)((Count * SumOfSquares - Sum * Sum) / Count) / (Count - 1));
+            }
+            catch (OverflowException)
+            {
+                return Math.Max(0, ((double)SumOfSquares - Count * Mean * Mean) / (Count - 1));
+            }
+        }
+    }
 }
 
 public sealed record ProportionTest(double Difference, double Z, double PValue, double LowerBound, double UpperBound)
