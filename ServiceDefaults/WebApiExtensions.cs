@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Routing;
@@ -72,6 +73,9 @@ public static class WebApiExtensions
                 kestrel.Limits.MaxRequestLineSize = WebApiOptions.MaxRequestLineBytes;
                 kestrel.Limits.MaxRequestHeadersTotalSize = WebApiOptions.MaxRequestHeadersBytes;
             });
+        // Types are what the OpenAPI document says: ASP.NET Core's web defaults read a number sent as a string ("9"), so
+        // a score or an amount in quotes was taken as a number while the documents declared number-or-string.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures throw in every environment (not only Development), so the handler can name the field at fault.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

@@ -53,6 +53,8 @@ public class BehaviourEventValidatorTests
     [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":10.123,"currency":"EUR"}""", Reasons.InvalidField)]
     [InlineData("""{"eventId":"e","type":"add_to_cart","occurredAt":"2026-12-05T12:00:00Z","cartId":"c","amount":1.5,"currency":"KRW"}""", Reasons.InvalidField)]
     [InlineData("""{"eventId":"e","type":"page_view","occurredAt":"2026-12-05T12:00:00Z","currency":"ABC"}""", Reasons.InvalidField)]
+    [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":"84.50","currency":"EUR"}""", Reasons.InvalidEvent)]
+    [InlineData("""{"eventId":"e","type":"add_to_cart","occurredAt":"2026-12-05T12:00:00Z","cartId":"c","quantity":"2"}""", Reasons.InvalidEvent)]
     [InlineData("""["not","an","object"]""", Reasons.InvalidEvent)]
     public void BadEvent_IsRejectedWithItsReason(string json, string reason)
     {

@@ -77,6 +77,8 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
     [InlineData("{\"text\":\"hello\",\"count\":\"three\"}", "count", "wrong type")]
     [InlineData("{\"text\":\"hello\",\"count\":1.5}", "count", "wrong type")]
     [InlineData("{\"text\":\"hello\",\"count\":1000000000000}", "count", "out of range")]
+    [InlineData("{\"text\":\"hello\",\"count\":\"3\"}", "count", "wrong type")]
+    [InlineData("{\"shapes\":[{\"type\":\"circle\",\"radius\":\"2.5\"}]}", "shapes[0].radius", "wrong type")]
     [InlineData("{\"text\":7,\"count\":1}", "text", "wrong type")]
     [InlineData("{\"text\":\"hello\",\"count\":tru}", "count", "malformed")]
     [InlineData("{\"shapes\":[{\"type\":\"circle\",\"radius\":\"big\"}]}", "shapes[0].radius", "wrong type")]

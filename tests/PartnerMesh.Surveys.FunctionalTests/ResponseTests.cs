@@ -66,6 +66,7 @@ public sealed class ResponseTests(SurveysApiFactory factory) : IClassFixture<Sur
     [Theory]
     [InlineData("""[{"questionId":"nps","score":11}]""")]
     [InlineData("""[{"questionId":"nps","score":-1}]""")]
+    [InlineData("""[{"questionId":"nps","score":"9"}]""")]
     [InlineData("""[{"questionId":"nps","score":7.5}]""")]
     [InlineData("""[{"questionId":"nps","text":"nine"}]""")]
     [InlineData("""[{"questionId":"nope","score":9}]""")]

@@ -10,7 +10,8 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
     public const int MaxTextLength = 500;
     public const decimal MaxAmount = 1_000_000_000m;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>Strict about types like every API body (<c>AddWebApiDefaults</c>): an amount sent as <c>"84.50"</c> is invalid_event.</summary>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict };
 
     public static class Reasons
     {
