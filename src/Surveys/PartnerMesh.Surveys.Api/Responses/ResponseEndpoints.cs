@@ -12,7 +12,7 @@ public static class ResponseEndpoints
     {
         var group = app.MapGroup("/api/surveys").WithTags("Responses").RequireAuthorization(PartnerMeshPolicies.Storefront);
         group.MapPost("/responses", SubmitResponse).WithName(nameof(SubmitResponse))
-            .WithSummary("Submit a response to a showing, or directly to a live event-triggered survey that fits its context (idempotent with Idempotency-Key; a second response to the same showing is a 409)")
+            .WithSummary("Submit a response to a showing, or directly to a live survey whose audience fits its context (idempotent with Idempotency-Key; a second response to the same showing is a 409)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return group;
