@@ -42,7 +42,7 @@ public class IdempotencyKeyRetentionTests(AttributionApiFactory factory) : IClas
         await factory.QueryDbAsync(db => db.IdempotencyRecords.Where(record => record.Key == youngKey)
             .ExecuteUpdateAsync(setters => setters.SetProperty(record => record.CreatedAt, DateTimeOffset.UtcNow - Retention + TimeSpan.FromHours(1)), Ct));
 
-        Assert.True(await SweepAsync() >= 1);
+        await SweepAsync(); // what it reports is not asserted: the hosted sweeper may take the rows first
 
         Assert.False(await factory.QueryDbAsync(db => db.IdempotencyRecords.AnyAsync(record => record.Key == expiredKey, Ct)));
         Assert.True(await factory.QueryDbAsync(db => db.IdempotencyRecords.AnyAsync(record => record.Key == youngKey, Ct)));
@@ -67,7 +67,7 @@ public class IdempotencyKeyRetentionTests(AttributionApiFactory factory) : IClas
         await factory.QueryDbAsync(db => db.ClickIdempotencyKeys.Where(key => key.Key == youngKey)
             .ExecuteUpdateAsync(setters => setters.SetProperty(key => key.CreatedAt, DateTimeOffset.UtcNow - Retention + TimeSpan.FromHours(1)), Ct));
 
-        Assert.True(await SweepAsync() >= 1);
+        await SweepAsync(); // what it reports is not asserted: the hosted sweeper may take the rows first
 
         Assert.False(await factory.QueryDbAsync(db => db.ClickIdempotencyKeys.AnyAsync(key => key.Key == expiredKey, Ct)));
         Assert.True(await factory.QueryDbAsync(db => db.ClickIdempotencyKeys.AnyAsync(key => key.Key == youngKey, Ct)));
@@ -87,7 +87,9 @@ public class IdempotencyKeyRetentionTests(AttributionApiFactory factory) : IClas
             SELECT {caller}, 'backlog', 'key-' || n, 'fingerprint', jsonb_build_object(), {aged} FROM generate_series(1, {IdempotencyKeySweeper.BatchSize + 1}) AS n
             """, Ct));
 
-        Assert.True(await SweepAsync() >= IdempotencyKeySweeper.BatchSize + 1);
+        // One call empties a backlog of more than one batch (the hosted sweeper may take some of the rows meanwhile, so
+        // the count this call reports is not asserted).
+        await SweepAsync();
 
         Assert.False(await factory.QueryDbAsync(db => db.IdempotencyRecords.AnyAsync(record => record.Caller == caller, Ct)));
     }
