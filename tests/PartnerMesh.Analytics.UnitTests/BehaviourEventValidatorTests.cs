@@ -20,6 +20,16 @@ public class BehaviourEventValidatorTests
         Validator.Validate(3, JsonDocument.Parse(json).RootElement, Now);
 
     [Fact]
+    public void AmountSentAsAString_IsInvalidEvent_NamingTheField()
+    {
+        var (_, _, rejection) = Validate("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":"84.50","currency":"EUR"}""");
+
+        Assert.Equal(Reasons.InvalidEvent, rejection!.Reason);
+        Assert.StartsWith("'amount' has the wrong type", rejection.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ValidPageView_IsNormalized()
     {
         var (id, e, rejection) = Validate("""{"eventId":"e1","type":"page_view","occurredAt":"2026-12-05T13:00:00+01:00","visitorId":"v","utmSource":"Google"}""");

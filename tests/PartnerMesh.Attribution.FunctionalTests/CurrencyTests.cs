@@ -114,6 +114,8 @@ public class CurrencyTests(AttributionApiFactory factory) : IClassFixture<Attrib
         { "/api/attribution/conversions", "XXX" },
         { "/api/attribution/conversions", "XTS" },
         { "/api/attribution/conversions", "XAU" },
+        { "/api/attribution/conversions", "XYZ" },
+        { "/api/attribution/refunds", "ABC" },
         { "/api/attribution/refunds", "XXX" },
         { "/api/attribution/programs", "XXX" },
         { "/api/attribution/programs", "XPT" },

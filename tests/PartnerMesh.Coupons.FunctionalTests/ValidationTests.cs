@@ -165,6 +165,31 @@ public sealed class ValidationTests(CouponsApiFactory factory) : IClassFixture<C
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData("validations", "XYZ", 50, "currency")]
+    [InlineData("reservations", "XTS", 50, "currency")]
+    [InlineData("reservations", "JPY", 10.5, "cartTotal")]
+    [InlineData("redemptions", "EUR", 10.123, "orderTotal")]
+    [InlineData("redemptions", "ABC", 10, "currency")]
+    public async Task MoneyThatIsNotMoney_Returns400NamingTheField_AndTakesNoUse(string call, string currency, double amount, string field)
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync();
+        var total = (decimal)amount;
+        var body = call switch
+        {
+            "validations" => Validation(code, cartTotal: total),
+            "reservations" => Reservation(code, cartTotal: total),
+            _ => Redemption(code, $"order-{Guid.NewGuid():N}", null, orderTotal: total),
+        };
+        body["currency"] = currency;
+
+        var problem = await (await _storefront.PostAsJsonAsync($"/api/coupons/{call}", body, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains($"\"{field}\"", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+        var stats = await _admin.StatsAsync(campaignId);
+        Assert.Equal((0, 0, 0), (stats.Number("uses"), stats.Number("held"), stats.Number("redeemed")));
+    }
+
     private async Task<Guid> ReserveForPartnerAsync(string code, Guid partnerId)
     {
         var response = await _storefront.ReserveAsync(Reservation(code, partnerId: partnerId));

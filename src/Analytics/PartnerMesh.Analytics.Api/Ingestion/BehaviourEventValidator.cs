@@ -65,7 +65,11 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
         }
         catch (JsonException exception)
         {
-            return Reject(index, eventId, Reasons.InvalidEvent, $"The event does not match the schema: {exception.Message}");
+            // Names the field, not the runtime's types: '$.amount' → 'amount'.
+            var field = exception.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+            return Reject(index, eventId, Reasons.InvalidEvent, field is null
+                ? "The event does not match the schema (malformed JSON)."
+                : $"'{Truncate(field)}' has the wrong type: see the event schema in docs/analytics.md (numbers are JSON numbers, not strings).");
         }
 
         if (string.IsNullOrWhiteSpace(request.Type))

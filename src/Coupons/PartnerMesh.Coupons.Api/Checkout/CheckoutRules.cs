@@ -1,3 +1,4 @@
+using PartnerMesh.Contracts.Money;
 using PartnerMesh.Coupons.Api.Codes;
 
 namespace PartnerMesh.Coupons.Api.Checkout;
@@ -17,6 +18,7 @@ public static class CheckoutRules
         CheckCustomer(request.Customer, errors);
         CheckAmount("cartTotal", request.CartTotal, required: false, errors);
         CheckCurrency(request.Currency, required: request.CartTotal is not null, errors);
+        CheckPrecision("cartTotal", request.CartTotal, request.Currency, errors);
         return errors.Count == 0 ? null : errors;
     }
 
@@ -27,6 +29,7 @@ public static class CheckoutRules
         CheckCustomer(request.Customer, errors);
         CheckAmount("cartTotal", request.CartTotal, required: true, errors);
         CheckCurrency(request.Currency, required: true, errors);
+        CheckPrecision("cartTotal", request.CartTotal, request.Currency, errors);
         if (request.Checkout is { } checkout && !IsValidId(checkout))
         {
             errors[request.CheckoutId is null ? "quoteId" : "checkoutId"] = ["A checkout or quote id has 1 to 100 characters."];
@@ -47,6 +50,7 @@ public static class CheckoutRules
         CheckCustomer(request.Customer, errors);
         CheckAmount("orderTotal", request.OrderTotal, required: true, errors);
         CheckCurrency(request.Currency, required: true, errors);
+        CheckPrecision("orderTotal", request.OrderTotal, request.Currency, errors);
         if (!IsValidId(request.OrderId))
         {
             errors["orderId"] = ["An order id has 1 to 100 characters."];
@@ -115,9 +119,20 @@ public static class CheckoutRules
     {
         if (currency is null ? required : !IsCurrency(currency))
         {
-            errors["currency"] = ["currency is an ISO 4217 code of three letters, e.g. EUR."];
+            errors["currency"] = [$"currency is {Iso4217.Rule}."];
         }
     }
 
-    public static bool IsCurrency(string currency) => currency.Trim() is { Length: 3 } trimmed && trimmed.All(char.IsAsciiLetter);
+    /// <summary>An amount has no digits below its currency's minor unit (JPY 10.5, EUR 10.123 are not money).</summary>
+    private static void CheckPrecision(string field, decimal? amount, string? currency, Dictionary<string, string[]> errors)
+    {
+        if (amount is { } value && currency is not null && IsCurrency(currency) && !errors.ContainsKey(field)
+            && !Iso4217.Fits(value, NormalizeCurrency(currency)))
+        {
+            errors[field] = [$"{field} has more decimals than {NormalizeCurrency(currency)} has ({Iso4217.MinorUnitsOf(NormalizeCurrency(currency))})."];
+        }
+    }
+
+    /// <summary>An active ISO 4217 currency (<see cref="Iso4217"/>, the list every service shares), in any case.</summary>
+    public static bool IsCurrency(string currency) => Iso4217.IsActive(NormalizeCurrency(currency));
 }
