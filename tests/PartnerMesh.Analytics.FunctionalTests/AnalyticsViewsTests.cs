@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Analytics.Api.Campaigns;
 using PartnerMesh.Analytics.Api.Ingestion;
 using PartnerMesh.Analytics.Api.Scorecards;
@@ -114,6 +115,23 @@ public class AnalyticsViewsTests(BehaviourApiFactory factory) : IClassFixture<Be
             return (await Admin.SendAsync(message, Ct)).StatusCode;
         }));
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], statuses.Order());
+    }
+
+    [Theory]
+    [InlineData("tab\there")]
+    [InlineData("bell\u0007")]
+    [InlineData("del\u007f")]
+    public async Task Campaign_WithAnIdempotencyKeyOfUnprintableCharacters_Returns400_AndCreatesNothing(string key)
+    {
+        var code = $"key-{Guid.NewGuid():N}";
+        var request = new SaveCampaignRequest("Unprintable key", code, new DateOnly(2025, 6, 1), new DateOnly(2025, 6, 2), null, null, null, null);
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/api/analytics/campaigns") { Content = JsonContent.Create(request) };
+        message.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+
+        var problem = await (await Admin.SendAsync(message, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("Idempotency-Key", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+        Assert.False(await factory.QueryDbAsync(db => db.Campaigns.AnyAsync(c => c.Code == code, Ct)));
     }
 
     [Fact]

@@ -506,6 +506,22 @@ public class CreationIdempotencyTests(AttributionApiFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task CreatePartner_ConcurrentRetriesOfOneKeyedRequest_CreateOnePartner_AndEveryOneGetsIt()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var key = Guid.NewGuid().ToString("N");
+            var body = new { name = "Raced", email = AttributionClientExtensions.UniqueEmail(), kind = "affiliate", commissionRate = 0.1 };
+
+            var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => PostAsync("/api/attribution/partners", body, key)));
+
+            Assert.Equal([HttpStatusCode.Created, .. Enumerable.Repeat(HttpStatusCode.OK, 5)], answers.Select(answer => answer.StatusCode).OrderBy(code => code == HttpStatusCode.OK));
+            var partners = await Task.WhenAll(answers.Select(answer => answer.Content.ReadFromJsonAsync<Api.Partners.PartnerResponse>(Ct)));
+            Assert.Single(partners.Select(partner => partner!.Id).Distinct());
+        }
+    }
+
+    [Fact]
     public async Task CreatePartner_SameIdempotencyKey_Returns200WithTheSamePartner()
     {
         var key = Guid.NewGuid().ToString("N");

@@ -118,6 +118,28 @@ public sealed class EmailLinkContactTests(SurveysApiFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task ParallelFirstIssuesOfOneOrder_AllGetTheOneLink_NoneIsRefusedByTheOthersClaim()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var surveyId = await EmailSurveyAsync();
+            var order = Order(customer: NewCustomer(), email: $"race-{Guid.NewGuid():N}@example.com");
+            var key = $"issue-{Guid.NewGuid():N}";
+
+            var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, $"/api/surveys/surveys/{surveyId}/email-links") { Content = JsonContent.Create(order.DeepClone()) };
+                request.Headers.Add("Idempotency-Key", key);
+                return _client.Storefront.SendAsync(request, Ct);
+            }));
+
+            Assert.Equal([HttpStatusCode.Created, .. Enumerable.Repeat(HttpStatusCode.OK, 11)], responses.Select(response => response.StatusCode).OrderBy(code => code == HttpStatusCode.OK));
+            var tokens = await Task.WhenAll(responses.Select(async response => (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["token"]!.GetValue<string>()));
+            Assert.Single(tokens.Distinct());
+        }
+    }
+
+    [Fact]
     public async Task IssueRetriedAfterAFailedWrite_IsGrantedByItsOwnEarlierClaim()
     {
         var surveyId = await EmailSurveyAsync();

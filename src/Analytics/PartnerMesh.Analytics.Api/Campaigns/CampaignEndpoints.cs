@@ -79,9 +79,9 @@ public static class CampaignEndpoints
         CancellationToken cancellationToken)
     {
         var errors = Validate(request);
-        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
+        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength } || (idempotencyKey is not null && idempotencyKey.Any(char.IsControl)))
         {
-            errors["Idempotency-Key"] = [$"An idempotency key has 1 to {MaxIdempotencyKeyLength} characters."];
+            errors["Idempotency-Key"] = [$"An idempotency key has 1 to {MaxIdempotencyKeyLength} printable characters."];
         }
 
         if (errors.Count > 0)

@@ -61,7 +61,8 @@ public static class PartnerEndpoints
         var normalizedEmail = PartnerRules.NormalizeEmail(email);
         if (await db.Partners.AnyAsync(partner => partner.NormalizedEmail == normalizedEmail, cancellationToken))
         {
-            return DuplicateEmail();
+            // A concurrent request under the same key may have created it since the replay check: replay that one.
+            return await ReplayByKeyAsync(db, idempotencyKey, fingerprint, cancellationToken) ?? DuplicateEmail();
         }
 
         var now = timeProvider.GetUtcNowForStorage();
@@ -104,18 +105,21 @@ public static class PartnerEndpoints
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(PartnerConfiguration.UniqueEmailIndex))
         {
-            return DuplicateEmail();
+            db.ChangeTracker.Clear();
+            return await ReplayByKeyAsync(db, idempotencyKey, fingerprint, cancellationToken) ?? DuplicateEmail();
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(PartnerConfiguration.UniqueCustomerIndex))
         {
-            return Problems.Conflict("Customer already a partner", "This customer is already a partner of the program.");
+            db.ChangeTracker.Clear();
+            return await ReplayByKeyAsync(db, idempotencyKey, fingerprint, cancellationToken)
+                ?? Problems.Conflict("Customer already a partner", "This customer is already a partner of the program.");
         }
 
         return TypedResults.Created($"/api/attribution/partners/{partner.Id}", PartnerResponse.From(partner));
-
-        static Results<Created<PartnerResponse>, Ok<PartnerResponse>, ValidationProblem, ProblemHttpResult> Replay(Partner existing, string fingerprint) =>
-            IdempotencyKeys.Matches(existing.IdempotencyFingerprint, fingerprint) ? TypedResults.Ok(PartnerResponse.From(existing)) : IdempotencyKeys.Reused();
     }
+
+    private static Results<Created<PartnerResponse>, Ok<PartnerResponse>, ValidationProblem, ProblemHttpResult> Replay(Partner existing, string fingerprint) =>
+        IdempotencyKeys.Matches(existing.IdempotencyFingerprint, fingerprint) ? TypedResults.Ok(PartnerResponse.From(existing)) : IdempotencyKeys.Reused();
 
     /// <summary>Onboarding and suspension. Links of a partner that is not active stop crediting at once (cache refreshed).</summary>
     private static async Task<Results<Ok<PartnerResponse>, ValidationProblem, ProblemHttpResult>> UpdatePartnerStatus(
@@ -299,6 +303,13 @@ public static class PartnerEndpoints
             ? Problems.NotFound("Partner not found", $"No partner has id {id}.")
             : TypedResults.Ok(PartnerResponse.From(partner));
     }
+
+    /// <summary>The partner a request under <paramref name="idempotencyKey"/> created, answered as its replay; null without one.</summary>
+    private static async Task<Results<Created<PartnerResponse>, Ok<PartnerResponse>, ValidationProblem, ProblemHttpResult>?> ReplayByKeyAsync(
+        AttributionDbContext db, string? idempotencyKey, string fingerprint, CancellationToken cancellationToken) =>
+        idempotencyKey is not null && await db.Partners.AsNoTracking().SingleOrDefaultAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken) is { } created
+            ? Replay(created, fingerprint)
+            : null;
 
     private static ProblemHttpResult DuplicateEmail() =>
         Problems.Conflict("Email already registered", "A partner with this email already exists.");

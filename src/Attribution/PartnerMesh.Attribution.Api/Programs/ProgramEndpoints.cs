@@ -17,7 +17,8 @@ public static class ProgramEndpoints
     public static RouteGroupBuilder MapProgramEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/attribution/programs").WithTags("Programs");
-        group.MapPost("/", CreateProgram).WithName(nameof(CreateProgram)).RequireAuthorization(PartnerMeshPolicies.Admin);
+        group.MapPost("/", CreateProgram).WithName(nameof(CreateProgram)).RequireAuthorization(PartnerMeshPolicies.Admin)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/", ListPrograms).WithName(nameof(ListPrograms)).RequireAuthorization(PartnerMeshPolicies.Admin);
         group.MapGet("/{id:guid}", GetProgram).WithName(nameof(GetProgram)).RequireAuthorization(PartnerMeshPolicies.Admin)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -26,7 +27,7 @@ public static class ProgramEndpoints
         group.MapGet("/{id:guid}/plans", ListPlanVersions).WithName(nameof(ListPlanVersions)).RequireAuthorization(PartnerMeshPolicies.Admin)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/agreements", CreateAgreement).WithName(nameof(CreateAgreement)).RequireAuthorization(PartnerMeshPolicies.Admin)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id:guid}/agreements", ListAgreements).WithName(nameof(ListAgreements)).RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/ambassador-value", MeasureAmbassadorValue).WithName(nameof(MeasureAmbassadorValue))

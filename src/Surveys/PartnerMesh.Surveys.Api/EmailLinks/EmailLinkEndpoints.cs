@@ -48,6 +48,9 @@ public sealed record EmailLinkSurvey(Guid ImpressionId, Guid SurveyId, int Versi
 /// </summary>
 public static partial class EmailLinkEndpoints
 {
+    /// <summary>Namespaces the advisory lock that queues issues of one survey and order.</summary>
+    private const string OrderLockPrefix = "survey-email-link-order:";
+
     /// <summary>Shorter than other ids: without a visitor or customer id, the showing's visitor is <c>order:{orderId}</c>.</summary>
     public const int MaxOrderIdLength = Targeting.MaxIdLength - 8;
 
@@ -140,6 +143,11 @@ public static partial class EmailLinkEndpoints
             return Problems.Unprocessable("Not an email survey", "Email links are for post-purchase surveys with the email touchpoint.");
         }
 
+        // Issues of one order queue here, across instances, until the first commits: a parallel retry then finds its link
+        // instead of being refused by the frequency record the first one claimed.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync(
+            $"SELECT pg_advisory_xact_lock(hashtextextended({OrderLockPrefix + id.ToString("N") + ":" + request!.OrderId}, 0))", cancellationToken);
         if (await ExistingAsync(db, id, request!.OrderId!, cancellationToken) is { } existing)
         {
             return TypedResults.Ok(View(signer, existing));
@@ -226,16 +234,19 @@ public static partial class EmailLinkEndpoints
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(ImpressionConfiguration.EmailLinkOrderIndex))
         {
             db.ChangeTracker.Clear();
+            await transaction.RollbackAsync(CancellationToken.None);
             return TypedResults.Ok(View(signer, (await ExistingAsync(db, id, request.OrderId!, cancellationToken))!));
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(ImpressionConfiguration.IdempotencyKeyIndex))
         {
-            // A concurrent request with the same idempotency key (for another order: the same order hits the index above).
+            // A concurrent request with the same idempotency key (for another order: the same order waits on the lock above).
             db.ChangeTracker.Clear();
+            await transaction.RollbackAsync(CancellationToken.None);
             return Replay(signer, (await IssuedBeforeAsync(db, idempotencyKey, cancellationToken))!, requestHash);
         }
         catch (Exception exception) when (exception is DbUpdateException or Npgsql.NpgsqlException or TimeoutException)
