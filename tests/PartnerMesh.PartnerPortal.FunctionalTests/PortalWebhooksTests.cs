@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.PartnerPortal.Api.Webhooks;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Testing;
 using Xunit;
 
@@ -53,23 +54,23 @@ public sealed partial class PortalWebhooksTests(PortalApiFactory factory) : ICla
         var second = await factory.SignInNewPartnerAsync("Second Partner");
         var id = (await (await CreateAsync(first, ["attribution.commission-booked"])).ShouldBeAsync<CreatedWebhookResponse>(HttpStatusCode.Created)).Webhook.Id;
 
-        var listed = await (await first.Browser.GetAsync("/portal/api/webhooks")).ShouldBeAsync<WebhookPage>(HttpStatusCode.OK);
+        var listed = await (await first.Browser.GetAsync("/portal/api/webhooks")).ShouldBeAsync<PageResponse<WebhookResponse>>(HttpStatusCode.OK);
         var own = await (await first.Browser.GetAsync($"/portal/api/webhooks/{id}")).ShouldBeAsync<WebhookResponse>(HttpStatusCode.OK);
 
         Assert.Equal([id], listed.Items.Select(subscription => subscription.Id));
         Assert.Null(listed.NextCursor);
         Assert.Equal(["attribution.commission-booked"], own.EventTypes);
-        Assert.Empty((await (await second.Browser.GetAsync("/portal/api/webhooks")).ShouldBeAsync<WebhookPage>(HttpStatusCode.OK)).Items);
+        Assert.Empty((await (await second.Browser.GetAsync("/portal/api/webhooks")).ShouldBeAsync<PageResponse<WebhookResponse>>(HttpStatusCode.OK)).Items);
         await (await second.Browser.GetAsync($"/portal/api/webhooks/{id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
         await (await second.Browser.SendWithPageTokenAsync(new HttpRequestMessage(HttpMethod.Delete, $"/portal/api/webhooks/{id}")))
             .ShouldBeProblemAsync(HttpStatusCode.NotFound);
         // Neither is it one of the tools' subscriptions that admins manage.
         var tools = await (await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).GetAsync("/api/portal/webhooks", Ct))
-            .ShouldBeAsync<WebhookPage>(HttpStatusCode.OK);
+            .ShouldBeAsync<PageResponse<WebhookResponse>>(HttpStatusCode.OK);
         Assert.DoesNotContain(tools.Items, tool => tool.Id == id);
 
         Assert.Equal(HttpStatusCode.NoContent, (await first.Browser.SendWithPageTokenAsync(new HttpRequestMessage(HttpMethod.Delete, $"/portal/api/webhooks/{id}"))).StatusCode);
-        Assert.Empty((await (await first.Browser.GetAsync("/portal/api/webhooks")).ShouldBeAsync<WebhookPage>(HttpStatusCode.OK)).Items);
+        Assert.Empty((await (await first.Browser.GetAsync("/portal/api/webhooks")).ShouldBeAsync<PageResponse<WebhookResponse>>(HttpStatusCode.OK)).Items);
     }
 
     [Fact]

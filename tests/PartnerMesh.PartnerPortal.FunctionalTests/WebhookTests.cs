@@ -12,6 +12,7 @@ using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Contracts.Coupons;
 using PartnerMesh.Contracts.Surveys;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Testing;
 using Xunit;
 
@@ -314,8 +315,8 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
             created.Add((await SubscribeAsync(client, ["attribution.conversion-attributed"])).Id);
         }
 
-        var first = await (await client.GetAsync("/api/portal/webhooks?limit=2", Ct)).ShouldBeAsync<WebhookPage>(HttpStatusCode.OK);
-        var second = await (await client.GetAsync($"/api/portal/webhooks?limit=2&after={first.NextCursor}", Ct)).ShouldBeAsync<WebhookPage>(HttpStatusCode.OK);
+        var first = await (await client.GetAsync("/api/portal/webhooks?limit=2", Ct)).ShouldBeAsync<PageResponse<WebhookResponse>>(HttpStatusCode.OK);
+        var second = await (await client.GetAsync($"/api/portal/webhooks?limit=2&after={first.NextCursor}", Ct)).ShouldBeAsync<PageResponse<WebhookResponse>>(HttpStatusCode.OK);
 
         Assert.Equal(created.Order(), first.Items.Concat(second.Items).Select(webhook => webhook.Id));
         Assert.NotNull(first.NextCursor);

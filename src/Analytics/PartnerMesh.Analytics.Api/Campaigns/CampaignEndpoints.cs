@@ -39,7 +39,6 @@ public sealed record CampaignReport(CampaignResponse Campaign, DateOnly From, Da
 
 public static class CampaignEndpoints
 {
-    public const int MaxIdempotencyKeyLength = 100;
     public const int MaxCampaignDays = 366;
 
     /// <summary>The KPIs a campaign can target; <c>true</c> when lower is better.</summary>
@@ -79,14 +78,14 @@ public static class CampaignEndpoints
         CancellationToken cancellationToken)
     {
         var errors = Validate(request);
-        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength } || (idempotencyKey is not null && idempotencyKey.Any(char.IsControl)))
-        {
-            errors["Idempotency-Key"] = [$"An idempotency key has 1 to {MaxIdempotencyKeyLength} printable characters."];
-        }
-
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
         }
 
         if (await ReplayAsync(idempotencyKey, request, db, timeProvider, options, cancellationToken) is { } replay)

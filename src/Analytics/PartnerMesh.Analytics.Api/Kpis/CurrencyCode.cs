@@ -18,7 +18,7 @@ public static class CurrencyCode
     public static int MinorUnitsOf(string currency) => Iso4217.MinorUnitsOf(currency.ToUpperInvariant());
 
     /// <summary>Whether <paramref name="amount"/> has no more decimals than <paramref name="currency"/> (a valid code) allows.</summary>
-    public static bool Fits(decimal amount, string currency) => decimal.Round(amount, MinorUnitsOf(currency)) == amount;
+    public static bool Fits(decimal amount, string currency) => Iso4217.Fits(amount, currency.ToUpperInvariant());
 
     /// <summary>The amount with its currency's decimals and code ("100.00 EUR", "1200 JPY"), for problem details.</summary>
     public static string Format(decimal amount, string currency) =>

@@ -105,11 +105,11 @@ public static class PartnerWebhookEndpoints
             : WebhookSubscriptions.NotFound(id);
     }
 
-    private static async Task<Results<Ok<WebhookPage>, ValidationProblem>> ListPartnerWebhooks(
-        ClaimsPrincipal user, WebhookSubscriptions subscriptions, CancellationToken cancellationToken, Guid? after = null, int limit = 50) =>
-        WebhookSubscriptions.ValidatePage(limit) is { } invalid
-            ? invalid
-            : TypedResults.Ok(await subscriptions.PageAsync(user.SessionIds().PartnerId, after, limit, cancellationToken));
+    private static async Task<Results<Ok<PageResponse<WebhookResponse>>, ValidationProblem>> ListPartnerWebhooks(
+        ClaimsPrincipal user, WebhookSubscriptions subscriptions, CancellationToken cancellationToken, int? limit = null, string? after = null) =>
+        Paging.Validate(limit, after, out var take, out var afterId) is { } errors
+            ? TypedResults.ValidationProblem(errors)
+            : TypedResults.Ok(await subscriptions.PageAsync(user.SessionIds().PartnerId, afterId, take, cancellationToken));
 
     private static Ok<IReadOnlyList<string>> ListPartnerWebhookEventTypes(ClaimsPrincipal user) =>
         TypedResults.Ok(WebhookSubscriptions.EventTypesFor(user.SessionIds().PartnerId));

@@ -40,9 +40,11 @@ public static class WebhookEndpoints
             idempotencyKey, cancellationToken);
 
     /// <summary>The owner's subscriptions, oldest first; pass <c>nextCursor</c> as <c>after</c> for the next page.</summary>
-    private static async Task<Results<Ok<WebhookPage>, ValidationProblem>> ListWebhooks(
-        WebhookSubscriptions subscriptions, ClaimsPrincipal user, CancellationToken cancellationToken, Guid? after = null, int limit = 50) =>
-        WebhookSubscriptions.ValidatePage(limit) is { } invalid ? invalid : TypedResults.Ok(await subscriptions.PageAsync(Owner(user), after, limit, cancellationToken));
+    private static async Task<Results<Ok<PageResponse<WebhookResponse>>, ValidationProblem>> ListWebhooks(
+        WebhookSubscriptions subscriptions, ClaimsPrincipal user, CancellationToken cancellationToken, int? limit = null, string? after = null) =>
+        Paging.Validate(limit, after, out var take, out var afterId) is { } errors
+            ? TypedResults.ValidationProblem(errors)
+            : TypedResults.Ok(await subscriptions.PageAsync(Owner(user), afterId, take, cancellationToken));
 
     private static Ok<IReadOnlyList<string>> ListWebhookEventTypes(ClaimsPrincipal user) =>
         TypedResults.Ok(WebhookSubscriptions.EventTypesFor(Owner(user)));

@@ -28,8 +28,6 @@ public sealed record DeliveryResponse(
         delivery.LastError, delivery.CreatedAt, delivery.DeliveredAt);
 }
 
-public sealed record WebhookPage(IReadOnlyList<WebhookResponse> Items, Guid? NextCursor);
-
 public sealed record DeliveryPage(IReadOnlyList<DeliveryResponse> Items, Guid? NextCursor);
 
 public static class WebhookRules

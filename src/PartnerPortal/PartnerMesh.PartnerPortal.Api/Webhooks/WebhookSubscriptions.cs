@@ -81,18 +81,13 @@ public sealed class WebhookSubscriptions(
     }
 
     /// <summary>The owner's subscriptions oldest first, a page after <paramref name="after"/> (a subscription id).</summary>
-    public async Task<WebhookPage> PageAsync(Guid? owner, Guid? after, int limit, CancellationToken cancellationToken)
+    public async Task<PageResponse<WebhookResponse>> PageAsync(Guid? owner, Guid? after, int take, CancellationToken cancellationToken)
     {
         var subscriptions = await db.WebhookSubscriptions.AsNoTracking()
             .Where(subscription => subscription.PartnerId == owner && (after == null || subscription.Id > after))
-            .OrderBy(subscription => subscription.Id).Take(limit + 1).ToListAsync(cancellationToken);
-        var items = subscriptions.Count > limit ? subscriptions[..limit] : subscriptions;
-        return new WebhookPage([.. items.Select(WebhookResponse.From)], subscriptions.Count > limit ? items[^1].Id : null);
+            .OrderBy(subscription => subscription.Id).Take(take + 1).ToListAsync(cancellationToken);
+        return Paging.ToPage(subscriptions, take, subscription => subscription.Id, WebhookResponse.From);
     }
-
-    /// <summary>A list query's <c>limit</c> (1–200) and <c>after</c>: null when valid.</summary>
-    public static ValidationProblem? ValidatePage(int limit) =>
-        limit is < 1 or > 200 ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 200."] }) : null;
 
     /// <summary>The owner's subscription (tracked, so a change can be saved); <c>null</c> for anyone else's.</summary>
     public Task<WebhookSubscription?> FindAsync(Guid? owner, Guid id, CancellationToken cancellationToken) =>
