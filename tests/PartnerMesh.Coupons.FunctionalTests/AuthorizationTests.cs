@@ -23,6 +23,7 @@ public sealed class AuthorizationTests(CouponsApiFactory factory) : IClassFixtur
         { "POST", $"/api/coupons/campaigns/{Guid.Empty}/generation-jobs" },
         { "GET", $"/api/coupons/generation-jobs/{Guid.Empty}" },
         { "GET", $"/api/coupons/generation-jobs/{Guid.Empty}/codes.csv" },
+        { "POST", $"/api/coupons/generation-jobs/{Guid.Empty}/cancel" },
     };
 
     public static TheoryData<string, string> StorefrontCalls => new()

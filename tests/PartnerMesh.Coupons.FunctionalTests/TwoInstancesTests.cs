@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Testing;
 using Xunit;
 using static PartnerMesh.Coupons.FunctionalTests.CouponsTestClient;
 
@@ -79,6 +81,40 @@ public sealed class TwoInstancesTests : IAsyncLifetime
             await Task.Delay(20, Ct);
         }
     }
+
+    [Fact]
+    public async Task CancelGenerationJob_OnEitherInstance_StopsTheJobAndDisablesItsCodesOnBoth()
+    {
+        await _first.CodeCacheInUseAsync();
+        var admin = _first.Admin();
+        var campaignId = await admin.CreateCampaignAsync();
+        var job = await (await admin.PostAsJsonAsync($"/api/coupons/campaigns/{campaignId}/generation-jobs",
+            new JsonObject { ["pattern"] = "****-****-##", ["prefix"] = UniqueCode("TX")[..8] + "-", ["count"] = 500_000 }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Accepted);
+        var jobId = job["id"]!.GetValue<Guid>();
+        await Eventually.UntilAsync(async () => await JobAsync(_first, jobId) is var progress && progress.Number("generated") > 0,
+            TimeSpan.FromSeconds(60), "the job runs");
+        var code = await _first.QueryDbAsync(db => db.Codes.Where(coupon => coupon.GenerationJobId == jobId).Select(coupon => coupon.Code).FirstAsync(Ct));
+        Assert.True((await _first.Storefront().ValidateAsync(Validation(code)))["valid"]!.GetValue<bool>()); // now cached there
+
+        // Whichever instance runs the job, the other may be asked: the request is the job's row, not a message to its worker.
+        var cancelled = await (await _second.Admin().PostAsync($"/api/coupons/generation-jobs/{jobId}/cancel", null, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal("cancelled", cancelled["status"]!.GetValue<string>());
+        Assert.Equal(cancelled.ToJsonString(), (await JobAsync(_first, jobId)).ToJsonString());
+        Assert.Equal(cancelled.ToJsonString(), (await (await _first.Admin().PostAsync($"/api/coupons/generation-jobs/{jobId}/cancel", null, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK)).ToJsonString());
+        Assert.Equal(cancelled.Number("generated"),
+            await _first.QueryDbAsync(db => db.Codes.CountAsync(coupon => coupon.GenerationJobId == jobId && coupon.DisabledAt != null, Ct)));
+        Assert.Equal("disabled", (await _second.Storefront().ValidateAsync(Validation(code))).Reason());
+        // The first instance hears of it through Redis, far sooner than its cache would expire.
+        await Eventually.UntilAsync(async () => (await _first.Storefront().ValidateAsync(Validation(code))).Reason() == "disabled",
+            TimeSpan.FromSeconds(5), "the first instance's cached copy is cleared");
+    }
+
+    private static async Task<JsonObject> JobAsync(CouponsApiFactory instance, Guid jobId) =>
+        await (await instance.Admin().GetAsync($"/api/coupons/generation-jobs/{jobId}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
 
     [Fact]
     public async Task Redeem_SameOrderOnBothInstances_OneRedemption()

@@ -158,6 +158,7 @@ public static class CampaignEndpoints
             RotationOutcome.KeyReused => AdminProblems.KeyReused(),
             RotationOutcome.NotFound => Problems.NotFound("Code not found", $"No code {normalized} exists."),
             RotationOutcome.AlreadyRetired => AdminProblems.CodeRetired(normalized),
+            RotationOutcome.Disabled => AdminProblems.CodeDisabled(normalized),
             _ => AdminProblems.CodeExists($"The replacement {replacement} already exists."),
         };
     }

@@ -72,11 +72,12 @@ public sealed record CreateCodeRequest(string? Code, Guid? PartnerId, int? MaxUs
 
 public sealed record CodeResponse(
     Guid Id, string Code, Guid CampaignId, Guid PromotionId, Guid? PartnerId, int? MaxUses, int Uses, string Source, string? CustomerKey,
-    DateTimeOffset? ExpiresAt, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt, Guid? ReplacedById)
+    DateTimeOffset? ExpiresAt, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt, Guid? ReplacedById,
+    DateTimeOffset? DisabledAt)
 {
     public static CodeResponse From(CouponCode code, Guid promotionId, int uses) => new(
         code.Id, code.Code, code.CampaignId, promotionId, code.PartnerId, code.MaxUses, uses, code.Source, code.CustomerKey, code.ExpiresAt,
-        code.CreatedAt, code.RetiredAt, code.ReplacedById);
+        code.CreatedAt, code.RetiredAt, code.ReplacedById, code.DisabledAt);
 }
 
 /// <summary>Rotation of a (leaked) code: <c>code</c> names the replacement; absent, one is drawn (<c>****-****</c>).</summary>

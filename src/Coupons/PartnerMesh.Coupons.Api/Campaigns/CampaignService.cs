@@ -135,7 +135,8 @@ public sealed class CampaignService(
 
     /// <summary>
     /// Retires a code and issues its replacement (same campaign, partner and limit) in one transaction. Null when the code
-    /// is unknown; <see cref="RotationOutcome.AlreadyRetired"/> or <see cref="RotationOutcome.CodeTaken"/> otherwise refused.
+    /// is unknown; <see cref="RotationOutcome.AlreadyRetired"/>, <see cref="RotationOutcome.Disabled"/> or <see cref="RotationOutcome.CodeTaken"/>
+    /// otherwise refused.
     /// Reservations already held on the old code can still be redeemed.
     /// </summary>
     public async Task<(RotationOutcome Outcome, RotationResponse? Response)> RotateAsync(
@@ -165,6 +166,12 @@ public sealed class CampaignService(
         if (old.RetiredAt is not null)
         {
             return (RotationOutcome.AlreadyRetired, null);
+        }
+
+        // A disabled code's replacement would put a cancelled job's code back into circulation.
+        if (old.DisabledAt is not null)
+        {
+            return (RotationOutcome.Disabled, null);
         }
 
         var campaign = await db.Campaigns.AsNoTracking().SingleAsync(campaign => campaign.Id == old.CampaignId, cancellationToken);
@@ -295,6 +302,7 @@ public enum RotationOutcome
     Rotated,
     NotFound,
     AlreadyRetired,
+    Disabled,
     CodeTaken,
     Replayed,
     KeyReused,

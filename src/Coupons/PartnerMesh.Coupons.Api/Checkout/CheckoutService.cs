@@ -274,6 +274,16 @@ public sealed class CheckoutService(
                 return CheckoutResult.Conflict<RedemptionResponse>(fullNow.RefusalReason, CouponEligibility.DetailFor(fullNow));
             }
 
+            // A held reservation survives a rotation, not a cancelled generation job: its codes never take a use. Read under the
+            // code's row lock (after the counters, in the global lock order), so a cancellation commits before or after this one.
+            var codeNow = await db.Codes.FromSql($"SELECT * FROM coupon_codes WHERE id = {coupon.Id} FOR SHARE").AsNoTracking().SingleAsync(cancellationToken);
+            if (codeNow.DisabledAt is { } disabledAt)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return CheckoutResult.Conflict<RedemptionResponse>(CouponReasons.Disabled,
+                    $"The code was disabled at {disabledAt:O}: the generation job that made it was cancelled.");
+            }
+
             reservation!.Status = ReservationStatuses.Consumed;
             reservation.OrderId = orderId;
             reservation.SettledAt = now;

@@ -26,6 +26,11 @@ public static class CouponEligibility
             return new(CouponReasons.Retired, $"The code was replaced at {retiredAt:O}; its partner has a new one.");
         }
 
+        if (code.DisabledAt is { } disabledAt)
+        {
+            return new(CouponReasons.Disabled, $"The code was disabled at {disabledAt:O}: the generation job that made it was cancelled.");
+        }
+
         if (campaign.StartsAt is { } startsAt && now < startsAt)
         {
             return new(CouponReasons.NotStarted, $"The campaign starts at {startsAt:O}.");

@@ -15,6 +15,9 @@ public static class CouponReasons
     public const string NotForCustomer = "not_for_customer";
     public const string Retired = "retired";
 
+    // The code's generation job was cancelled (its codes are disabled).
+    public const string Disabled = "disabled";
+
     // Redemption only.
     public const string ReservationRequired = "reservation_required";
     public const string ReservationNotFound = "reservation_not_found";
@@ -42,6 +45,12 @@ public static class CouponReasons
 
     // Admin: a code (or a rotation's chosen replacement) that already exists; a rotation of a code already retired is `retired`.
     public const string CodeExists = "code_exists";
+
+    // Admin: cancelling a generation job that completed or failed, or an offer pool's; the codes of a cancelled job.
+    public const string JobCompleted = "job_completed";
+    public const string JobFailed = "job_failed";
+    public const string JobNotCancellable = "job_not_cancellable";
+    public const string JobCancelled = "job_cancelled";
 
     // Reservation, redemption, refund: the Idempotency-Key was used with another request.
     public const string IdempotencyKeyReused = "idempotency_key_reused";

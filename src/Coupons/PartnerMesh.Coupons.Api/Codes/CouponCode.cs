@@ -32,6 +32,9 @@ public sealed class CouponCode
     /// <summary>Set when the code was rotated (a leaked partner code replaced by <see cref="ReplacedById"/>): no new use.</summary>
     public DateTimeOffset? RetiredAt { get; init; }
     public Guid? ReplacedById { get; init; }
+
+    /// <summary>Set when the generation job that made the code was cancelled: no new use, ever (a half-made batch never circulates).</summary>
+    public DateTimeOffset? DisabledAt { get; init; }
 }
 
 public static class CodeSources

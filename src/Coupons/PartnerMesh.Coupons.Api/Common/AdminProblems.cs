@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PartnerMesh.Coupons.Api.Checkout;
+using PartnerMesh.Coupons.Api.Generation;
 using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Coupons.Api.Common;
@@ -16,4 +17,20 @@ public static class AdminProblems
 
     public static ProblemHttpResult CodeRetired(string code) =>
         Problems.Refused(StatusCodes.Status409Conflict, CouponReasons.Retired, "Code already retired", $"The code {code} was already rotated.");
+
+    public static ProblemHttpResult CodeDisabled(string code) =>
+        Problems.Refused(StatusCodes.Status409Conflict, CouponReasons.Disabled, "Code disabled",
+            $"The code {code} was disabled with its cancelled generation job; it is not rotated.");
+
+    public static ProblemHttpResult JobFinished(Guid id, string status) =>
+        Problems.Refused(StatusCodes.Status409Conflict, status == GenerationStatuses.Failed ? CouponReasons.JobFailed : CouponReasons.JobCompleted,
+            "Generation job already finished", $"Generation job {id} is {status}; only a queued or running job can be cancelled.");
+
+    public static ProblemHttpResult JobNotCancellable(Guid id) =>
+        Problems.Refused(StatusCodes.Status409Conflict, CouponReasons.JobNotCancellable, "Offer pool jobs cannot be cancelled",
+            $"Generation job {id} replenishes an offer pool; its codes are issued to customers as they are made.");
+
+    public static ProblemHttpResult JobCancelled(Guid id) =>
+        Problems.Refused(StatusCodes.Status409Conflict, CouponReasons.JobCancelled, "Generation job cancelled",
+            $"Generation job {id} was cancelled and its codes disabled; there are no codes to hand out.");
 }

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Common;
 using PartnerMesh.Coupons.Api.Infrastructure;
@@ -11,7 +12,7 @@ using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Coupons.Api.Generation;
 
-/// <summary>Bulk generation (admin): queue a job, follow its progress, download its codes as CSV.</summary>
+/// <summary>Bulk generation (admin): queue a job, follow its progress, download its codes as CSV, cancel it.</summary>
 public static class GenerationEndpoints
 {
     public const int MaxCount = 1_000_000;
@@ -23,6 +24,7 @@ public static class GenerationEndpoints
         group.MapPost("/campaigns/{id:guid}/generation-jobs", CreateGenerationJob).WithName(nameof(CreateGenerationJob)).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/generation-jobs/{id:guid}", GetGenerationJob).WithName(nameof(GetGenerationJob));
         group.MapGet("/generation-jobs/{id:guid}/codes.csv", GetGeneratedCodes).WithName(nameof(GetGeneratedCodes));
+        group.MapPost("/generation-jobs/{id:guid}/cancel", CancelGenerationJob).WithName(nameof(CancelGenerationJob));
 
         return group;
     }
@@ -117,13 +119,20 @@ public static class GenerationEndpoints
             ? TypedResults.Ok(GenerationJobResponse.From(job))
             : JobNotFound(id);
 
-    /// <summary>The job's codes, one per line after a <c>code</c> header, streamed from the database (never held in memory).</summary>
+    /// <summary>The job's codes, one per line after a <c>code</c> header, streamed from the database (never held in memory).
+    /// A cancelled job's codes are disabled: 409, so that a half-made batch is never handed out.</summary>
     private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> GetGeneratedCodes(
         Guid id, CouponsDbContext db, CancellationToken cancellationToken)
     {
-        if (!await db.GenerationJobs.AnyAsync(job => job.Id == id, cancellationToken))
+        var status = await db.GenerationJobs.Where(job => job.Id == id).Select(job => job.Status).SingleOrDefaultAsync(cancellationToken);
+        if (status is null)
         {
             return JobNotFound(id);
+        }
+
+        if (status == GenerationStatuses.Cancelled)
+        {
+            return AdminProblems.JobCancelled(id);
         }
 
         return TypedResults.Stream(async stream =>
@@ -137,6 +146,45 @@ public static class GenerationEndpoints
                 await writer.WriteAsync('\n');
             }
         }, "text/csv", $"codes-{id}.csv");
+    }
+
+    /// <summary>
+    /// Stops a queued or running job, on whichever instance runs it, and disables the codes it made, in one transaction
+    /// under the job's row lock: the worker takes that lock first in each batch's transaction and stops when the job is no
+    /// longer running, so a batch commits either before the cancellation (and is disabled with the rest) or not at all.
+    /// A cancelled job again: 200 with the same job.
+    /// </summary>
+    private static async Task<Results<Ok<GenerationJobResponse>, ProblemHttpResult>> CancelGenerationJob(
+        Guid id, CouponsDbContext db, CodeChangeNotifier codeChanges, TimeProvider timeProvider, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var job = await db.GenerationJobs.FromSql($"SELECT * FROM generation_jobs WHERE id = {id} FOR UPDATE").AsNoTracking()
+            .SingleOrDefaultAsync(cancellationToken);
+        switch (job)
+        {
+            case null:
+                return JobNotFound(id);
+            case { Status: GenerationStatuses.Cancelled }:
+                return TypedResults.Ok(GenerationJobResponse.From(job));
+            case { Status: GenerationStatuses.Completed or GenerationStatuses.Failed }:
+                return AdminProblems.JobFinished(id, job.Status);
+            case { Kind: CodeSources.Pool }:
+                return AdminProblems.JobNotCancellable(id);
+        }
+
+        var now = Clock.Now(timeProvider);
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE generation_jobs SET status = {GenerationStatuses.Cancelled}, completed_at = {now}, heartbeat_at = {now}, cancelled_by = {Actor.Of(user)}
+            WHERE id = {id}
+            """, cancellationToken);
+        // One statement; the rows are locked in ascending id, the order every checkout path locks codes in.
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE coupon_codes SET disabled_at = {now}
+            WHERE id IN (SELECT id FROM coupon_codes WHERE generation_job_id = {id} AND disabled_at IS NULL ORDER BY id FOR UPDATE)
+            """, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await codeChanges.ChangedAsync($"generation-job:{id}");
+        return TypedResults.Ok(GenerationJobResponse.From(await db.GenerationJobs.AsNoTracking().SingleAsync(cancelled => cancelled.Id == id, cancellationToken)));
     }
 
     /// <summary>

@@ -5,7 +5,8 @@ namespace PartnerMesh.Coupons.Api.Generation;
 /// <summary>
 /// A bulk generation of <see cref="Count"/> codes from a pattern, run in the background. <see cref="Generated"/> is
 /// updated in the same transaction as each batch of codes, so it is always the number of codes the job has made and a
-/// job taken over after a crash resumes where it stopped.
+/// job taken over after a crash resumes where it stopped. A cancelled job keeps its codes, disabled
+/// (<see cref="CouponCode.DisabledAt"/>).
 /// </summary>
 public sealed class GenerationJob
 {
@@ -28,6 +29,7 @@ public sealed class GenerationJob
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? HeartbeatAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
+    public string? CancelledBy { get; set; }
 }
 
 public static class GenerationStatuses
@@ -36,4 +38,7 @@ public static class GenerationStatuses
     public const string Running = "running";
     public const string Completed = "completed";
     public const string Failed = "failed";
+
+    /// <summary>Stopped by an admin: the worker stops before its next batch, and the codes made are disabled.</summary>
+    public const string Cancelled = "cancelled";
 }

@@ -10,7 +10,9 @@ namespace PartnerMesh.Coupons.Api.Generation;
 /// <c>FOR UPDATE SKIP LOCKED</c> (a running job whose heartbeat is older than a minute is taken over). Codes are drawn at
 /// random from the pattern and inserted 5,000 per statement with <c>ON CONFLICT (code) DO NOTHING</c>: the unique
 /// index, not a read, guarantees uniqueness (against every campaign's codes), and draws that collided are simply drawn
-/// again in the next batch. The batch and the job's progress commit together.
+/// again in the next batch. The batch and the job's progress commit together. Each batch's transaction first takes the
+/// job's row lock and goes on only while the job is running: a cancellation (from any instance, under the same lock) stops
+/// the job before its next batch, and no batch commits after it.
 /// </summary>
 public sealed class GenerationWorker(IServiceScopeFactory scopes, GenerationSignal signal, TimeProvider timeProvider, ILogger<GenerationWorker> logger)
     : BackgroundService
@@ -82,6 +84,13 @@ public sealed class GenerationWorker(IServiceScopeFactory scopes, GenerationSign
             var codeArray = codes.ToArray();
             var ids = codeArray.Select(_ => Guid.CreateVersion7(now)).ToArray();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (await db.Database.ExecuteSqlAsync(
+                    $"UPDATE generation_jobs SET heartbeat_at = {now} WHERE id = {job.Id} AND status = {GenerationStatuses.Running}", cancellationToken) == 0)
+            {
+                logger.LogInformation("Generation job {JobId} stopped after {Generated} codes: it is no longer running (cancelled)", job.Id, generated);
+                return true;
+            }
+
             var inserted = await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO coupon_codes (id, campaign_id, code, partner_id, max_uses, source, generation_job_id, created_at)
                 SELECT batch.id, {job.CampaignId}::uuid, batch.code, {job.PartnerId}::uuid, {job.MaxUsesPerCode}::integer, {job.Kind}, {job.Id}::uuid, {now}::timestamptz
@@ -89,7 +98,7 @@ public sealed class GenerationWorker(IServiceScopeFactory scopes, GenerationSign
                 ON CONFLICT (code) DO NOTHING
                 """, cancellationToken);
             await db.Database.ExecuteSqlAsync(
-                $"UPDATE generation_jobs SET generated = generated + {inserted}, heartbeat_at = {now} WHERE id = {job.Id}", cancellationToken);
+                $"UPDATE generation_jobs SET generated = generated + {inserted} WHERE id = {job.Id}", cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             generated += inserted;
             fruitless = inserted == 0 ? fruitless + 1 : 0;
@@ -101,16 +110,23 @@ public sealed class GenerationWorker(IServiceScopeFactory scopes, GenerationSign
             }
         }
 
-        await FinishAsync(db, job.Id, GenerationStatuses.Completed, null, cancellationToken);
-        logger.LogInformation("Generation job {JobId} completed: {Count} codes", job.Id, generated);
+        if (await FinishAsync(db, job.Id, GenerationStatuses.Completed, null, cancellationToken))
+        {
+            logger.LogInformation("Generation job {JobId} completed: {Count} codes", job.Id, generated);
+        }
+
         return true;
     }
 
-    private async Task FinishAsync(CouponsDbContext db, Guid jobId, string status, string? error, CancellationToken cancellationToken)
+    /// <summary>False when the job was cancelled in the meantime (it stays cancelled).</summary>
+    private async Task<bool> FinishAsync(CouponsDbContext db, Guid jobId, string status, string? error, CancellationToken cancellationToken)
     {
         var now = Clock.Now(timeProvider);
-        await db.Database.ExecuteSqlAsync(
-            $"UPDATE generation_jobs SET status = {status}, error = {error}, completed_at = {now}, heartbeat_at = {now} WHERE id = {jobId}",
-            cancellationToken);
+        return await db.Database.ExecuteSqlAsync(
+            $"""
+            UPDATE generation_jobs SET status = {status}, error = {error}, completed_at = {now}, heartbeat_at = {now}
+            WHERE id = {jobId} AND status = {GenerationStatuses.Running}
+            """,
+            cancellationToken) == 1;
     }
 }

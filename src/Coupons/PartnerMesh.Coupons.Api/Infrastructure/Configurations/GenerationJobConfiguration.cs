@@ -18,6 +18,7 @@ public sealed class GenerationJobConfiguration : IEntityTypeConfiguration<Genera
         builder.Property(job => job.Kind).HasMaxLength(16);
         builder.Property(job => job.Error).HasMaxLength(1000);
         builder.Property(job => job.CreatedBy).HasMaxLength(200);
+        builder.Property(job => job.CancelledBy).HasMaxLength(200);
         builder.HasIndex(job => job.CreatedAt).HasFilter("status IN ('queued', 'running')");
     }
 }
