@@ -68,6 +68,28 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
     }
 
     [Fact]
+    public async Task Evaluate_PercentOffItems_TakesThePercentOfTheWholeBaseHoweverTheGoodsAreSplitIntoLines()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 15));
+
+        // 15 % of 0.90 = 0.135 → 0.14, shared 0.05 / 0.05 / 0.04; rounding each 0.30 line (0.045 → 0.05) gave 0.15.
+        var threeLines = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(
+            ("c", product, 1, 0.30m, null), ("a", product, 1, 0.30m, null), ("b", product, 1, 0.30m, null)).With("touchpoint", "cart"));
+        var oneLine = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("a", product, 3, 0.30m, null)).With("touchpoint", "cart"));
+        var productPage = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("a", product, 3, 0.30m, null)).With("touchpoint", "productPage"));
+
+        Assert.Equal(0.14m, threeLines.Applied(id)!["amount"]!.GetValue<decimal>());
+        Assert.Equal(0.14m, threeLines.Total("itemDiscounts"));
+        Assert.Equal(0.90m + 4.90m - 0.14m, threeLines.Total("grandTotal"));
+        Assert.Equal([("c", 0.04m), ("a", 0.05m), ("b", 0.05m)], threeLines["lines"]!.AsArray()
+            .Select(line => (line!["id"]!.GetValue<string>(), line["itemDiscount"]!.GetValue<decimal>())));
+        Assert.Equal(threeLines["totals"]!.ToJsonString(), oneLine["totals"]!.ToJsonString());
+        Assert.Equal(oneLine["totals"]!.ToJsonString(), productPage["totals"]!.ToJsonString());
+        Assert.Equal(oneLine["applied"]!.ToJsonString(), productPage["applied"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task Evaluate_LineAndCodeOrder_DoesNotChangeTheAnswer()
     {
         var product = PromotionsTestClient.UniqueProduct();

@@ -36,9 +36,34 @@ public sealed class ActionTests
     }
 
     [Fact]
+    public void PercentOffItems_SameGoodsInOneLineOrThree_TakesThePercentOfTheWholeBaseOnce()
+    {
+        // 10 % of 0.15 = 0.015 → 0.02 however the three units are sent; rounding each 0.005 line would give 0.03.
+        var three = Evaluate(Definition(new PercentOffItems(10m)),
+            Cart("EUR", 0m, Line("c", "p", 1, 0.05m), Line("a", "p", 1, 0.05m), Line("b", "p", 1, 0.05m)));
+        var one = Evaluate(Definition(new PercentOffItems(10m)), Cart("EUR", 0m, Line("a", "p", 3, 0.05m)));
+
+        Assert.Equal(0.02m, three.Totals.ItemDiscounts);
+        Assert.Equal(one.Totals, three.Totals);
+        Assert.Equal([new LineDiscount("a", 0.01m), new LineDiscount("b", 0.01m)], AppliedOf(three, 1).Lines);
+        Assert.Equal(0.02m, AppliedOf(one, 1).Amount);
+    }
+
+    [Fact]
+    public void PercentOffItems_WithFilter_TakesThePercentOfTheMatchingLinesOnly()
+    {
+        // 15 % of the two shoe lines (0.30 + 0.30) = 0.09, shared 0.05 / 0.04; the hat line is no part of the base.
+        var result = Evaluate(Definition(new PercentOffItems(15m, Categories("shoes"))),
+            Cart("EUR", 0m, Line("a", "shoe", 1, 0.30m, ["shoes"]), Line("b", "hat", 1, 0.30m, ["hats"]), Line("c", "sock", 1, 0.30m, ["shoes"])));
+
+        Assert.Equal([0.05m, 0m, 0.04m], result.Lines.Select(line => line.ItemDiscount));
+        Assert.Equal(0.09m, AppliedOf(result, 1).Amount);
+    }
+
+    [Fact]
     public void PercentOffItems_OverItsCap_SharesTheCapByLargestRemainder()
     {
-        // 50 % would be 25.00 + 25.00 + 5.00 = 55.00; capped at 10.00: shares 4.55 / 4.54 / 0.91 → 4.55, 4.54, 0.91.
+        // 50 % of 110.00 would be 55.00; capped at 10.00, shared by largest remainder over 50.00 / 50.00 / 10.00: 4.55, 4.54, 0.91.
         var result = Evaluate(Definition(new PercentOffItems(50m, MaxDiscount: 10.00m)), Basket);
 
         Assert.Equal(10.00m, result.Totals.ItemDiscounts);

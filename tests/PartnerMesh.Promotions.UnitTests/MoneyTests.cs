@@ -49,13 +49,15 @@ public sealed class MoneyTests
     }
 
     [Fact]
-    public void Evaluate_EuroPercent_RoundsEachLineHalfAwayFromZero()
+    public void Evaluate_EuroPercentOverThreeLines_RoundsTheWholeBaseOnceHalfAwayFromZero()
     {
-        // 15 % of 0.30 = 0.045 → 0.05 on each of three lines: 0.15, not 15 % of 0.90 = 0.135 → 0.14.
+        // 15 % of 0.90 = 0.135 → 0.14, shared 0.05 / 0.05 / 0.04 (ties to the first lines by id); rounding each line
+        // (0.045 → 0.05) would give 0.15, more than 15 % of what was bought.
         var result = Evaluate(Definition(new PercentOffItems(15m)),
             Cart("EUR", 0m, Line("a", "p", 1, 0.30m), Line("b", "q", 1, 0.30m), Line("c", "r", 1, 0.30m)));
 
-        Assert.Equal(0.15m, result.Totals.ItemDiscounts);
+        Assert.Equal(0.14m, result.Totals.ItemDiscounts);
+        Assert.Equal([0.05m, 0.05m, 0.04m], result.Lines.Select(line => line.ItemDiscount));
     }
 
     [Fact]

@@ -25,7 +25,8 @@ public abstract record PromotionAction
     public abstract StackingClass StackingClass { get; }
 }
 
-/// <summary>Percent off matching lines; <see cref="MaxDiscount"/> caps the promotion's total ("10 % up to 50").</summary>
+/// <summary>Percent off the matching lines taken together (rounded once, shared across them in proportion);
+/// <see cref="MaxDiscount"/> caps the promotion's total ("10 % up to 50").</summary>
 public sealed record PercentOffItems(decimal Percent, ItemFilter? Filter = null, decimal? MaxDiscount = null) : PromotionAction
 {
     public override StackingClass StackingClass => StackingClass.Item;

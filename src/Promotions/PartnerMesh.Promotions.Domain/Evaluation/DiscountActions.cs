@@ -14,7 +14,8 @@ internal sealed record ActionOutcome(
 }
 
 /// <summary>Applies one promotion's action to the pricing state. Every discount is rounded to the currency's minor
-/// unit at the line it applies to and never exceeds what is left of its base, so no total goes below zero.</summary>
+/// unit once on the base its rule states (a percent off items: the matching lines together; per-unit actions: each
+/// unit) and never exceeds what is left of its base, so no total goes below zero.</summary>
 internal static class DiscountActions
 {
     public static ActionOutcome Apply(CompiledPromotion promotion, PricingState state) => promotion.Definition.Action switch
@@ -47,24 +48,26 @@ internal static class DiscountActions
             : OrderDiscount(state, amount);
     }
 
+    /// <summary>
+    /// The percent of the matching lines' whole remaining amount, rounded once, then shared across those lines in proportion
+    /// to what each still costs (largest remainder): how the goods are split into lines cannot change the discount (three
+    /// lines of 0.05 at 10 % give 0.02, as one line of 3 × 0.05 does; rounding each line would give 0.03).
+    /// </summary>
     private static ActionOutcome PercentOffItems(CompiledFilter filter, PercentOffItems action, PricingState state)
     {
-        var discounts = new decimal[state.LineRemaining.Length];
-        for (var index = 0; index < discounts.Length; index++)
+        var bases = new decimal[state.LineRemaining.Length];
+        for (var index = 0; index < bases.Length; index++)
         {
             if (filter.Matches(state.Cart.Lines[index]))
             {
-                discounts[index] = state.Round(state.LineRemaining[index] * action.Percent / 100m);
+                bases[index] = state.LineRemaining[index];
             }
         }
 
-        // "10 % up to 50": over the cap, the cap is shared in proportion to what each line would have had.
-        if (action.MaxDiscount is { } cap && discounts.Sum() is var uncapped && uncapped > cap)
-        {
-            return CutByMaxDiscount(TakeFromLines(state.Allocate(cap, discounts), state), uncapped);
-        }
-
-        return TakeFromLines(discounts, state);
+        var amount = state.Round(bases.Sum() * action.Percent / 100m);
+        return action.MaxDiscount is { } cap && amount > cap
+            ? CutByMaxDiscount(TakeFromLines(state.Allocate(cap, bases), state), amount)
+            : TakeFromLines(state.Allocate(amount, bases), state);
     }
 
     private static ActionOutcome PerLine(CompiledFilter filter, PricingState state, Func<CartLine, decimal, decimal> discountOf)

@@ -4,7 +4,7 @@ namespace PartnerMesh.Promotions.Domain.Money;
 
 /// <summary>
 /// ISO 4217 currencies the engine prices in and their minor units. Amounts are <see cref="decimal"/>; every discount is
-/// rounded to the currency's minor unit, half away from zero (commercial rounding), at the line it applies to.
+/// rounded to the currency's minor unit, half away from zero (commercial rounding), once on the base its rule states.
 /// </summary>
 public static class Currencies
 {
