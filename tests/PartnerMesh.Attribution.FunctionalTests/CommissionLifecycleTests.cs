@@ -138,10 +138,89 @@ public class CommissionLifecycleTests(AttributionApiFactory factory) : IClassFix
         Assert.Single(await factory.OutboxEventsAsync<CommissionPaid>(e => e.PartnerId == partnerId && e.PayoutBatchId == batch.Id));
         Assert.Single(await factory.OutboxEventsAsync<CommissionReversed>(e => e.PartnerId == partnerId && e.Kind == "clawback" && e.Amount == -5m));
 
-        // The clawback alone is a negative balance: it is carried, not paid.
-        var next = await (await _admin.PostAsync("/api/attribution/payouts", null, Ct)).ShouldBeAsync<PayoutBatchResponse>(HttpStatusCode.Created);
-        Assert.DoesNotContain(next.Items, item => item.PartnerId == partnerId);
+        // The clawback alone is a negative balance: it is carried, not paid (the batch holds other partners, or there is none).
+        var next = await _admin.PostAsync("/api/attribution/payouts", null, Ct);
+        if (next.StatusCode == HttpStatusCode.Created)
+        {
+            Assert.DoesNotContain((await next.ShouldBeAsync<PayoutBatchResponse>(HttpStatusCode.Created)).Items, item => item.PartnerId == partnerId);
+        }
+        else
+        {
+            await next.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        }
+
+        Assert.Equal(("clawback", CommissionStatus.Approved, (Guid?)null), (await EntriesAsync(partnerId)).Select(e => (e.Kind, e.Status, e.PayoutBatchId)).Last());
     }
+
+    [Fact]
+    public async Task PayoutBatch_NothingPayable_Returns422AndWritesNoBatch_ThenPaysOnceApproved()
+    {
+        await PayEverythingDueAsync();
+        var program = await _admin.CreateProgramAsync(new { holdDays = 0, plan = new { type = "percent", rate = 0.10 } });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(partner.Id)).Code);
+        // Held for review (disposable email): neither approve-due nor the background approval pass can make it payable.
+        await _storefront.ConvertAsync(Order(100m, click) with { CustomerEmail = "x@mailinator.com" });
+        var entry = Assert.Single(await EntriesAsync(partner.Id));
+        var batchesBefore = await AllBatchIdsAsync();
+        var key = Guid.NewGuid().ToString("N");
+
+        var refused = await (await PayoutAsync(key)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var refusedAgain = await (await PayoutAsync(key)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal(("Nothing payable", PayoutService.NothingPayableReason), (refused.Title, refused.Extensions["reason"]!.ToString()));
+        Assert.Contains("no payout batch was created", refused.Detail, StringComparison.Ordinal);
+        Assert.Equal((refused.Title, refused.Detail, PayoutService.NothingPayableReason), (refusedAgain.Title, refusedAgain.Detail, refusedAgain.Extensions["reason"]!.ToString()));
+        Assert.Equal(batchesBefore, await AllBatchIdsAsync());
+        Assert.Equal((CommissionStatus.Held, (Guid?)null), (await EntriesAsync(partner.Id)).Select(e => (e.Status, e.PayoutBatchId)).Single());
+
+        // Approved: the same key (it stood for nothing) now pays it, and replays that batch.
+        await (await _admin.PostAsync($"/api/attribution/commissions/{entry.Id}/release", null, Ct)).ShouldBeAsync<CommissionResponse>(HttpStatusCode.OK);
+        var created = await (await PayoutAsync(key)).ShouldBeAsync<PayoutBatchResponse>(HttpStatusCode.Created);
+        var replayed = await (await PayoutAsync(key)).ShouldBeAsync<PayoutBatchResponse>(HttpStatusCode.OK);
+
+        var item = Assert.Single(created.Items);
+        Assert.Equal((partner.Id, "EUR", 10.00m, 1), (item.PartnerId, item.Currency, item.Amount, item.EntryCount));
+        Assert.Equal(created.Id, replayed.Id);
+        Assert.Equal([.. batchesBefore, created.Id], await AllBatchIdsAsync());
+    }
+
+    [Fact]
+    public async Task PayoutBatch_OnlyNegativeBalancesApproved_Returns422AndCarriesThem()
+    {
+        var (partnerId, sale) = await SaleAsync(100m);
+        await PayEverythingDueAsync();
+        await RefundAsync(sale.OrderId, 100m);
+        var batchesBefore = await AllBatchIdsAsync();
+
+        var refused = await (await _admin.PostAsync("/api/attribution/payouts", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal(PayoutService.NothingPayableReason, refused.Extensions["reason"]!.ToString());
+        Assert.Contains("net to zero or less", refused.Detail, StringComparison.Ordinal);
+        Assert.Equal(batchesBefore, await AllBatchIdsAsync());
+        Assert.Equal([("sale", CommissionStatus.Paid), ("clawback", CommissionStatus.Approved)], (await EntriesAsync(partnerId)).Select(e => (e.Kind, e.Status)));
+    }
+
+    private async Task<HttpResponseMessage> PayoutAsync(string idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/attribution/payouts");
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await _admin.SendAsync(request, Ct);
+    }
+
+    /// <summary>
+    /// Approves whatever is due and pays it, so that only what a test books afterwards is payable: the class shares one
+    /// database, and a batch pays every partner.
+    /// </summary>
+    private async Task PayEverythingDueAsync()
+    {
+        await _admin.PostAsync("/api/attribution/commissions/approve-due", null, Ct);
+        var drained = await _admin.PostAsync("/api/attribution/payouts", null, Ct);
+        Assert.Contains(drained.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.UnprocessableEntity });
+    }
+
+    private async Task<List<Guid>> AllBatchIdsAsync() =>
+        [.. (await PagesAsync<PayoutBatchResponse>(_admin, "/api/attribution/payouts", 200)).SelectMany(page => page).Select(batch => batch.Id)];
 
     [Fact]
     public async Task PayoutBatch_IdempotencyKeyAndCsvExport()
@@ -327,9 +406,18 @@ public class CommissionLifecycleTests(AttributionApiFactory factory) : IClassFix
         var entry = Assert.Single(await EntriesAsync(partner.Id));
 
         await (await _admin.PostAsync($"/api/attribution/commissions/{entry.Id}/reject", null, Ct)).ShouldBeAsync<CommissionResponse>(HttpStatusCode.OK);
-        var batch = await (await _admin.PostAsync("/api/attribution/payouts", null, Ct)).ShouldBeAsync<PayoutBatchResponse>(HttpStatusCode.Created);
+        var payout = await _admin.PostAsync("/api/attribution/payouts", null, Ct);
 
-        Assert.DoesNotContain(batch.Items, item => item.PartnerId == partner.Id);
+        // The class shares one database: other tests' commissions may make a batch; the rejected one is never in it.
+        if (payout.StatusCode == HttpStatusCode.Created)
+        {
+            Assert.DoesNotContain((await payout.ShouldBeAsync<PayoutBatchResponse>(HttpStatusCode.Created)).Items, item => item.PartnerId == partner.Id);
+        }
+        else
+        {
+            await payout.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        }
+
         Assert.Equal(CommissionStatus.Rejected, Assert.Single(await EntriesAsync(partner.Id)).Status);
         await (await _admin.PostAsync($"/api/attribution/commissions/{Guid.NewGuid()}/reject", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }

@@ -39,7 +39,7 @@ public static class CommissionEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         var payouts = app.MapGroup("/api/attribution/payouts").WithTags("Payouts").RequireAuthorization(PartnerMeshPolicies.Admin);
-        payouts.MapPost("/", CreatePayoutBatch).WithName(nameof(CreatePayoutBatch));
+        payouts.MapPost("/", CreatePayoutBatch).WithName(nameof(CreatePayoutBatch)).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         payouts.MapGet("/", ListPayoutBatches).WithName(nameof(ListPayoutBatches));
         payouts.MapGet("/{id:guid}", GetPayoutBatch).WithName(nameof(GetPayoutBatch)).ProducesProblem(StatusCodes.Status404NotFound);
         payouts.MapGet("/{id:guid}/export", ExportPayoutBatch).WithName(nameof(ExportPayoutBatch)).Produces<string>(contentType: "text/csv")
@@ -235,7 +235,7 @@ public static class CommissionEndpoints
             _ => Problems.Conflict("Commission not reviewable", $"Only {states} commissions can be reviewed this way."),
         };
 
-    private static async Task<Results<Created<PayoutBatchResponse>, Ok<PayoutBatchResponse>, ValidationProblem>> CreatePayoutBatch(
+    private static async Task<Results<Created<PayoutBatchResponse>, Ok<PayoutBatchResponse>, ValidationProblem, ProblemHttpResult>> CreatePayoutBatch(
         [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, PayoutService payouts, CancellationToken ct)
     {
         if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
@@ -243,9 +243,14 @@ public static class CommissionEndpoints
             return keyProblem;
         }
 
-        var (batch, replayed) = await payouts.CreateBatchAsync(idempotencyKey, ct);
+        var result = await payouts.CreateBatchAsync(idempotencyKey, ct);
+        if (result.Batch is not { } batch)
+        {
+            return Problems.Refused(StatusCodes.Status422UnprocessableEntity, PayoutService.NothingPayableReason, "Nothing payable", result.NothingPayable);
+        }
+
         var response = PayoutBatchResponse.From(batch);
-        return replayed ? TypedResults.Ok(response) : TypedResults.Created($"/api/attribution/payouts/{batch.Id}", response);
+        return result.Replayed ? TypedResults.Ok(response) : TypedResults.Created($"/api/attribution/payouts/{batch.Id}", response);
     }
 
     private static async Task<Results<Ok<PageResponse<PayoutBatchResponse>>, ValidationProblem>> ListPayoutBatches(

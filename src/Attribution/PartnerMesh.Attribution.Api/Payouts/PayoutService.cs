@@ -35,17 +35,24 @@ public sealed record CommissionResponse(
         entry.OriginalCommissionId, entry.PayoutBatchId, entry.PlanVersion, entry.Rate, entry.CreatedAt, entry.ApprovedAt, entry.PaidAt);
 }
 
+/// <summary>A new batch, the batch an idempotency key already stands for (replayed), or none and why (<paramref name="NothingPayable"/>).</summary>
+public sealed record PayoutBatchResult(PayoutBatch? Batch, bool Replayed = false, string? NothingPayable = null);
+
 /// <summary>
 /// Pays every partner the net of its approved, unpaid entries per currency (clawbacks included). A partner whose net is
-/// zero or negative is skipped: its entries stay for the next batch, so a clawback is never lost.
+/// zero or negative is skipped: its entries stay for the next batch, so a clawback is never lost. When no partner has
+/// anything to be paid, no batch is written: finance never gets an empty batch to export and reconcile.
 /// </summary>
 public sealed class PayoutService(AttributionDbContext db, TimeProvider timeProvider)
 {
-    public async Task<(PayoutBatch Batch, bool Replayed)> CreateBatchAsync(string? idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>The problem <c>reason</c> of a payout request that finds nothing to pay.</summary>
+    public const string NothingPayableReason = "nothing_payable";
+
+    public async Task<PayoutBatchResult> CreateBatchAsync(string? idempotencyKey, CancellationToken cancellationToken)
     {
         if (idempotencyKey is not null && await FindByKeyAsync(idempotencyKey, cancellationToken) is { } existing)
         {
-            return (existing, true);
+            return new(existing, Replayed: true);
         }
 
         var now = timeProvider.GetUtcNowForStorage();
@@ -77,6 +84,15 @@ public sealed class PayoutService(AttributionDbContext db, TimeProvider timeProv
             });
         }
 
+        if (batch.Items.Count == 0)
+        {
+            // Nothing was changed; the key stays unused (a refusal stores no key), so a retry once something is approved pays it.
+            await transaction.RollbackAsync(cancellationToken);
+            return new(null, NothingPayable: approved.Count == 0
+                ? "No commission is approved and unpaid, so no payout batch was created. Commissions become payable once approved (after their hold period, or released by a reviewer)."
+                : $"The {approved.Count} approved, unpaid commission entries net to zero or less for every partner and currency (clawbacks exceed earnings), so no payout batch was created; they are carried to the next batch.");
+        }
+
         db.PayoutBatches.Add(batch);
         try
         {
@@ -87,10 +103,10 @@ public sealed class PayoutService(AttributionDbContext db, TimeProvider timeProv
         {
             await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
-            return (await FindByKeyAsync(idempotencyKey, cancellationToken) ?? throw new InvalidOperationException("Payout batch vanished."), true);
+            return new(await FindByKeyAsync(idempotencyKey, cancellationToken) ?? throw new InvalidOperationException("Payout batch vanished."), Replayed: true);
         }
 
-        return (batch, false);
+        return new(batch);
     }
 
     public Task<PayoutBatch?> FindAsync(Guid id, CancellationToken cancellationToken) =>
