@@ -170,7 +170,7 @@ public class EarningsAndLinksPagesTests(PortalApiFactory factory) : IClassFixtur
             + "<div><dt>Last click</dt><dd>2026-12-05 10:15</dd></div>",
             html,
             StringComparison.Ordinal);
-        Assert.Contains($"<tr><th scope=\"row\" class=\"nowrap\">{code}</th><td class=\"text nowrap\"><a href=\"/r/{code}\">/r/{code}</a></td>", html, StringComparison.Ordinal);
+        Assert.Contains($"<tr><th scope=\"row\" class=\"nowrap\">{code}</th><td class=\"text nowrap\"><a href=\"http://localhost/r/{code}\">http://localhost/r/{code}</a></td>", html, StringComparison.Ordinal);
         Assert.Contains(
             "<td class=\"url\">https://shop.example/spring?utm_source=partner&amp;x=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</td>"
             + "<td class=\"nowrap\">Active</td><td class=\"nowrap\">2026-11-20</td>",

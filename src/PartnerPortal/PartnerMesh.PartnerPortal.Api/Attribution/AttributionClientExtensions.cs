@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
 
@@ -28,6 +29,20 @@ public static class AttributionClientExtensions
                 options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
             });
 #pragma warning restore EXTEXP0001
+        return builder;
+    }
+
+    /// <summary>
+    /// <see cref="TrackingLinks"/> and their options. Without a configured public base URL the request's host is the
+    /// shop's, so the host the gateway forwards (<c>X-Forwarded-Host</c>) is believed like its <c>X-Forwarded-For</c>
+    /// and <c>X-Forwarded-Proto</c>: from the gateway (a trusted proxy) only.
+    /// </summary>
+    public static WebApplicationBuilder AddTrackingLinks(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TrackingLinkOptions>().BindConfiguration(TrackingLinkOptions.SectionName)
+            .Validate(TrackingLinkOptions.IsValid, TrackingLinkOptions.PublicBaseUrlRule).ValidateOnStart();
+        builder.Services.PostConfigure<ForwardedHeadersOptions>(options => options.ForwardedHeaders |= ForwardedHeaders.XForwardedHost);
+        builder.Services.AddSingleton<TrackingLinks>();
         return builder;
     }
 }

@@ -5,8 +5,10 @@ using static PartnerMesh.PartnerPortal.Api.Portal.PortalPages;
 namespace PartnerMesh.PartnerPortal.Api.Attribution;
 
 /// <summary>What the Links &amp; codes page shows; a section's data is null when attribution could not be reached or refused.</summary>
+/// <param name="PublicBase">Where shoppers reach the click redirect (<see cref="TrackingLinks.PublicBase"/>).</param>
 public sealed record LinksPageModel(
     string Email,
+    string PublicBase,
     ClickSummary? Clicks,
     AttributionPage<PartnerLink>? Links,
     string? After,
@@ -24,7 +26,7 @@ public static class LinksPage
     public const string NoLinksMessage = "You have no links yet: the program's team creates them for you.";
 
     public const string LinksExplained =
-        "Share a tracking URL (the full address, as your browser copies the link): each visit through it is recorded as your "
+        "Share a tracking URL as it is shown (in a post, an email or a page): each visit through it is recorded as your "
         + "click and sent on to the target. The code is your referral code; shoppers who arrive with it are credited to you.";
 
     public const string ClicksExplained =
@@ -94,10 +96,9 @@ public static class LinksPage
             .Append("<th scope=\"col\">State</th><th scope=\"col\">Created</th></tr></thead><tbody>");
         foreach (var link in page.Items)
         {
-            // A path on this site's own address: the gateway that serves the portal also serves the click redirect.
             body.Append("<tr><th scope=\"row\" class=\"nowrap\">").Append(E(link.Code)).Append("</th>");
-            body.Append(IsSitePath(link.TrackingPath)
-                ? $"<td class=\"text nowrap\"><a href=\"{E(link.TrackingPath)}\">{E(link.TrackingPath)}</a></td>"
+            body.Append(TrackingLinks.Absolute(model.PublicBase, link.TrackingPath) is { } url
+                ? $"<td class=\"text nowrap\"><a href=\"{E(url)}\">{E(url)}</a></td>"
                 : $"<td class=\"text nowrap\">{E(link.TrackingPath)}</td>");
             body.Append("<td class=\"url\">").Append(E(link.TargetUrl)).Append("</td>");
             body.Append("<td class=\"nowrap\">").Append(link.Active ? "Active" : "Switched off").Append("</td>");
@@ -112,9 +113,6 @@ public static class LinksPage
 
         body.Append("</section>");
     }
-
-    /// <summary>A path on this site (never another scheme or host), so it is safe as a link.</summary>
-    private static bool IsSitePath(string path) => path.StartsWith('/') && !path.StartsWith("//", StringComparison.Ordinal) && !path.Contains('\\');
 
     private static void Figure(StringBuilder body, string label, string value) =>
         body.Append("<div><dt>").Append(E(label)).Append("</dt><dd>").Append(E(value)).Append("</dd></div>");

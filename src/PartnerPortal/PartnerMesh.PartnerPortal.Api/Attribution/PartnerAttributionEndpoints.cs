@@ -1,5 +1,7 @@
 using System.Net;
 using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PartnerMesh.PartnerPortal.Api.Analytics;
@@ -32,9 +34,9 @@ public static class PartnerAttributionEndpoints
         group.MapGet("/profile", GetPartnerProfile).WithName(nameof(GetPartnerProfile))
             .WithSummary("The session's partner as attribution knows it: kind, status, commission rate, program, budget (attribution's answer)");
         group.MapGet("/links", ListPartnerLinks).WithName(nameof(ListPartnerLinks))
-            .WithSummary("The session's partner's referral links with their tracking paths, cursor-paged (attribution's answer)");
+            .WithSummary("The session's partner's referral links with their tracking paths and absolute tracking URLs, cursor-paged (attribution's answer)");
         group.MapGet("/codes", ListPartnerCodes).WithName(nameof(ListPartnerCodes))
-            .WithSummary("The session's partner's referral codes, cursor-paged (attribution's answer)");
+            .WithSummary("The session's partner's referral codes with their tracking paths and absolute tracking URLs, cursor-paged (attribution's answer)");
         group.MapGet("/clicks/summary", GetPartnerClickSummary).WithName(nameof(GetPartnerClickSummary))
             .WithSummary("The session's partner's clicks: total, duplicates, unique visitors, paid-traffic clicks, last click (attribution's answer)");
         group.MapGet("/commissions", ListPartnerCommissions).WithName(nameof(ListPartnerCommissions))
@@ -89,7 +91,7 @@ public static class PartnerAttributionEndpoints
 
     private static async Task<ContentHttpResult> ShowLinks(
         string? after, ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery, AttributionClient attribution,
-        CancellationToken cancellationToken)
+        TrackingLinks trackingLinks, CancellationToken cancellationToken)
     {
         var (accountId, partnerId) = user.SessionIds();
         var query = new Dictionary<string, string?> { ["after"] = NullIfEmpty(after) };
@@ -99,6 +101,7 @@ public static class PartnerAttributionEndpoints
 
         var model = new LinksPageModel(
             user.Email(),
+            trackingLinks.PublicBase(httpContext.Request),
             attribution.Read<ClickSummary>(await summaryCall, partnerId),
             attribution.Read<AttributionPage<PartnerLink>>(links, partnerId),
             query["after"],
@@ -133,17 +136,59 @@ public static class PartnerAttributionEndpoints
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ListPartnerLinks(
-        string? limit, string? after, ClaimsPrincipal user, AttributionClient attribution, CancellationToken cancellationToken)
+        string? limit, string? after, ClaimsPrincipal user, HttpRequest request, AttributionClient attribution, TrackingLinks trackingLinks,
+        CancellationToken cancellationToken)
     {
         var (accountId, partnerId) = user.SessionIds();
-        return PassOn(await attribution.GetLinksAsync(accountId, partnerId, Page(limit, after), cancellationToken));
+        var answer = await attribution.GetLinksAsync(accountId, partnerId, Page(limit, after), cancellationToken);
+        return PassOn(WithTrackingUrls(answer, trackingLinks.PublicBase(request)));
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ListPartnerCodes(
-        string? limit, string? after, ClaimsPrincipal user, AttributionClient attribution, CancellationToken cancellationToken)
+        string? limit, string? after, ClaimsPrincipal user, HttpRequest request, AttributionClient attribution, TrackingLinks trackingLinks,
+        CancellationToken cancellationToken)
     {
         var (accountId, partnerId) = user.SessionIds();
-        return PassOn(await attribution.GetCodesAsync(accountId, partnerId, Page(limit, after), cancellationToken));
+        var answer = await attribution.GetCodesAsync(accountId, partnerId, Page(limit, after), cancellationToken);
+        return PassOn(WithTrackingUrls(answer, trackingLinks.PublicBase(request)));
+    }
+
+    /// <summary>
+    /// Attribution's page of links or codes with each item's <c>trackingUrl</c> added beside its <c>trackingPath</c>; any
+    /// other answer as it came, and a page that is not JSON as no answer (a 503, like attribution unavailable).
+    /// </summary>
+    private static AnalyticsAnswer? WithTrackingUrls(AnalyticsAnswer? answer, string publicBase)
+    {
+        if (answer is not { StatusCode: HttpStatusCode.OK })
+        {
+            return answer;
+        }
+
+        JsonNode? page;
+        try
+        {
+            page = JsonNode.Parse(answer.Body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        if (page?["items"] is not JsonArray items)
+        {
+            return null;
+        }
+
+        foreach (var item in items.OfType<JsonObject>())
+        {
+            if (item["trackingPath"] is JsonValue path && path.TryGetValue<string>(out var trackingPath)
+                && TrackingLinks.Absolute(publicBase, trackingPath) is { } url)
+            {
+                item["trackingUrl"] = url;
+            }
+        }
+
+        return answer with { Body = page.ToJsonString() };
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetPartnerClickSummary(

@@ -55,6 +55,7 @@ public static class HostingExtensions
         builder.AddPortalAuthentication();
         builder.AddAnalyticsClient();
         builder.AddAttributionClient();
+        builder.AddTrackingLinks();
         builder.AddPromotionsClient();
         builder.AddSurveysClient();
 
