@@ -61,6 +61,10 @@ public sealed record Dims(Guid? PartnerId, string? Campaign, string TrafficSourc
         return rows;
     }
 
+    /// <summary>The segment rows of <paramref name="segments"/>: what moves when an order's segments are decided later.</summary>
+    public static IReadOnlyList<(string Dimension, string Value, string Value2)> SegmentRows(string[] segments) =>
+        [.. segments.Select(segment => (Dimensions.Segment, segment, ""))];
+
     /// <summary>Every row except the partner's: what stays when an order's partner changes.</summary>
     public IReadOnlyList<(string Dimension, string Value, string Value2)> NonPartnerRows() => (this with { PartnerId = null }).Expand();
 

@@ -184,10 +184,20 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             customer.LastOrderAt = customer.LastOrderAt is { } last && last > e.OccurredAt ? last : e.OccurredAt;
             customer.Lapsed = false;
             UpdateSegments(customer, e.OccurredAt, replayed);
-            dims = dims with { Segments = customer.Segments };
         }
 
+        // The order counts under the segments its session counted under (the customer's at the session's start), else under
+        // the customer's just before this order (dims were taken before the update above): never under the segments the
+        // order itself moves the customer into, which would put its session and the order in different segment rows.
+        dims = dims with { Segments = session?.Segments ?? dims.Segments };
         var order = EnsureOrder(e, dims);
+        if (customer is not null && !order.CustomerCounted && !order.Segments.AsSpan().SequenceEqual(dims.Segments))
+        {
+            // Another source told of the order first without knowing its customer or session (coupons, attribution,
+            // promotions): the storefront's order decides its segments, once (before its customer counts are counted).
+            MoveToSegments(order, dims.Segments);
+        }
+
         if (dims.PartnerId is null && order.PartnerId is { } orderPartner)
         {
             // Another source named the order's partner first (attribution, a partner's code): the customer's order is that partner's too.
@@ -335,9 +345,25 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         }
     }
 
-    private void CountPartnerRows(OrderFact order, int sign)
+    /// <summary>Moves the order, with its flags and money, out of its segments' rows into <paramref name="segments"/>' rows.</summary>
+    private void MoveToSegments(OrderFact order, string[] segments)
     {
-        var rows = order.Dims.PartnerRows();
+        CountOrderRows(order, Dims.SegmentRows(order.Segments), -1);
+        order.Segments = segments;
+        CountOrderRows(order, Dims.SegmentRows(segments), 1);
+    }
+
+    private void CountPartnerRows(OrderFact order, int sign) => CountOrderRows(order, order.Dims.PartnerRows(), sign);
+
+    /// <summary>Adds (or with <paramref name="sign"/> -1 takes away) the order's counts, flags and money in <paramref name="rows"/>.</summary>
+    private void CountOrderRows(OrderFact order, IReadOnlyList<(string Dimension, string Value, string Value2)> rows, int sign)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var hasPartner = order.PartnerId is not null;
         CountOnly(order.OrderedAt, rows, NoCurrency, a =>
         {
             a.Orders += sign;
@@ -355,7 +381,7 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             a.Orders += order.Cancelled ? 0 : sign;
             a.Revenue += sign * order.NetAmount;
             a.GrossRevenue += sign * order.Amount;
-            a.PartnerRevenue += sign * order.NetAmount;
+            a.PartnerRevenue += hasPartner ? sign * order.NetAmount : 0m;
             a.Commission += sign * (order.Commission - order.CommissionReversed);
             a.RefundedAmount += sign * order.RefundedAmount;
         });

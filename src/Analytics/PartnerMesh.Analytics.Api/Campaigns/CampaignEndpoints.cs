@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,11 @@ using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Analytics.Api.Campaigns;
 
+/// <summary>
+/// A campaign's create/update body. Unknown properties are refused (400 naming the property) rather than ignored: a
+/// misspelt <c>partners</c> for <see cref="PartnerIds"/> would otherwise save a campaign without its partners.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record SaveCampaignRequest(
     string? Name,
     string? Code,
