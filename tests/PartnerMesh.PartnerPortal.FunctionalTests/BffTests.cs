@@ -149,4 +149,43 @@ public class BffTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory
         await response.ShouldBeProblemAsync(HttpStatusCode.MethodNotAllowed);
         Assert.Equal(["GET"], response.Content.Headers.Allow);
     }
+
+    [Theory]
+    [InlineData("/portal/no-such-page")]
+    [InlineData("/portal/earnings/2026")]
+    [InlineData("/portal/links/extra")]
+    public async Task UnknownPage_WithSession_Returns404PageWithNavigation(string path)
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var response = await partner.Browser.GetAsync(path);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Page not found", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/portal/links\"", html, StringComparison.Ordinal);
+        Assert.StartsWith("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/portal/no-such-page")]
+    [InlineData("/portal/earnings")]
+    public async Task AnyPage_WithoutSession_RedirectsToSignIn_KnownOrNot(string path)
+    {
+        var response = await new PortalBrowser(factory).GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/portal/login", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task KnownPageWithAnotherMethod_WithSession_Returns405()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var response = await partner.Browser.Http.DeleteAsync("/portal/earnings", Ct);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
 }

@@ -31,7 +31,7 @@ if (await app.RunHostCommandIfRequestedAsync(args))
 
 app.UseWebApiDefaults();
 app.UseAuthentication();
-app.UseMiddleware<UnmatchedPortalApiMiddleware>();
+app.UseMiddleware<UnmatchedPortalPathMiddleware>();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.MapDefaultEndpoints();

@@ -14,7 +14,7 @@ namespace PartnerMesh.PartnerPortal.Api.Portal;
 /// <summary>The partner-facing pages under <c>/portal</c> (the gateway forwards that prefix unchanged).</summary>
 public static class PortalEndpoints
 {
-    private const string HtmlContentType = "text/html; charset=utf-8";
+    internal const string HtmlContentType = "text/html; charset=utf-8";
     private const int DashboardDays = 30;
 
     public static RouteGroupBuilder MapPortalEndpoints(this IEndpointRouteBuilder app)
@@ -110,13 +110,17 @@ public static class PortalEndpoints
 
     internal static ValueTask<object?> AddPageHeaders(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var headers = context.HttpContext.Response.Headers;
+        SetPageHeaders(context.HttpContext.Response.Headers);
+        return next(context);
+    }
+
+    internal static void SetPageHeaders(IHeaderDictionary headers)
+    {
         headers.ContentSecurityPolicy = PortalPages.ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "same-origin";
         headers.CacheControl = "no-store";
-        return next(context);
     }
 }
 

@@ -142,6 +142,14 @@ public static class PortalPages
     }
 
     /// <summary>The sign-out form in a signed-in page's header (the layout adds the navigation before it).</summary>
+    /// <summary>A signed-in partner's page for a <c>/portal</c> path no page answers.</summary>
+    public static string NotFound(string antiforgeryFieldName, string antiforgeryToken) => Layout(
+        "Page not found",
+        "<section class=\"card\" aria-labelledby=\"not-found-title\"><h1 id=\"not-found-title\">Page not found</h1>"
+        + "<p class=\"muted\">There is no portal page at this address.</p>"
+        + $"<p><a href=\"{PortalSession.DashboardPath}\">Go to your dashboard</a></p></section>",
+        SignOut(antiforgeryFieldName, antiforgeryToken));
+
     internal static string SignOut(string antiforgeryFieldName, string antiforgeryToken)
     {
         var signOut = new StringBuilder();
