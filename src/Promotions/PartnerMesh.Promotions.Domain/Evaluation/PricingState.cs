@@ -77,10 +77,15 @@ internal sealed class PricingState
             remainders[index] = (exact - floor, index);
         }
 
-        var order = remainders.OrderByDescending(entry => entry.Remainder).ThenBy(entry => entry.Index).ToArray();
-        for (var step = 0; given < units && step < order.Length; step++, given++)
+        if (given < units)
         {
-            shares[order[step].Index] += 1;
+            Array.Sort(remainders, static (left, right) => right.Remainder.CompareTo(left.Remainder) is var byRemainder and not 0
+                ? byRemainder
+                : left.Index.CompareTo(right.Index));
+            for (var step = 0; given < units && step < remainders.Length; step++, given++)
+            {
+                shares[remainders[step].Index] += 1;
+            }
         }
 
         for (var index = 0; index < shares.Length; index++)
