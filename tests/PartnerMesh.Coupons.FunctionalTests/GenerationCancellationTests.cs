@@ -34,6 +34,7 @@ public sealed class GenerationCancellationTests(CouponsApiFactory factory) : ICl
 
         Assert.Equal("cancelled", cancelled["status"]!.GetValue<string>());
         Assert.NotNull(cancelled["completedAt"]);
+        Assert.False(string.IsNullOrWhiteSpace(cancelled["cancelledBy"]?.GetValue<string>()));
         var generated = cancelled.Number("generated");
         Assert.InRange(generated, 3, LargeCount - 1);
         await BarrierAsync(campaignId);

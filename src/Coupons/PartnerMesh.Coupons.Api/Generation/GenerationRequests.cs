@@ -5,10 +5,11 @@ public sealed record CreateGenerationJobRequest(string? Pattern, string? Prefix,
 
 public sealed record GenerationJobResponse(
     Guid Id, Guid CampaignId, string Pattern, string Prefix, string Suffix, int Count, int Generated, double Progress, string Status,
-    string? Error, Guid? PartnerId, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, string CodesCsv)
+    string? Error, Guid? PartnerId, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, string CodesCsv,
+    string? CancelledBy)
 {
     public static GenerationJobResponse From(GenerationJob job) => new(
         job.Id, job.CampaignId, job.Pattern, job.Prefix, job.Suffix, job.Count, job.Generated,
         Math.Round((double)job.Generated / job.Count, 4), job.Status, job.Error, job.PartnerId, job.CreatedAt, job.StartedAt, job.CompletedAt,
-        $"/api/coupons/generation-jobs/{job.Id}/codes.csv");
+        $"/api/coupons/generation-jobs/{job.Id}/codes.csv", job.CancelledBy);
 }
