@@ -56,15 +56,17 @@ internal static class DiscountActions
     private static ActionOutcome PercentOffItems(CompiledFilter filter, PercentOffItems action, PricingState state)
     {
         var bases = new decimal[state.LineRemaining.Length];
+        var total = 0m;
         for (var index = 0; index < bases.Length; index++)
         {
             if (filter.Matches(state.Cart.Lines[index]))
             {
                 bases[index] = state.LineRemaining[index];
+                total += bases[index];
             }
         }
 
-        var amount = state.Round(bases.Sum() * action.Percent / 100m);
+        var amount = state.Round(total * action.Percent / 100m);
         return action.MaxDiscount is { } cap && amount > cap
             ? CutByMaxDiscount(TakeFromLines(state.Allocate(cap, bases), state), amount)
             : TakeFromLines(state.Allocate(amount, bases), state);

@@ -58,7 +58,12 @@ internal sealed class PricingState
     public decimal[] Allocate(decimal amount, decimal[] weights)
     {
         var shares = new decimal[weights.Length];
-        var totalWeight = weights.Sum();
+        var totalWeight = 0m;
+        foreach (var weight in weights)
+        {
+            totalWeight += weight;
+        }
+
         if (amount <= 0 || totalWeight <= 0)
         {
             return shares;
@@ -66,11 +71,14 @@ internal sealed class PricingState
 
         var unit = Currencies.MinorUnit(Currency);
         var units = (long)decimal.Round(amount / unit);
-        var remainders = new (decimal Remainder, int Index)[weights.Length];
+        Span<(decimal Remainder, int Index)> remainders = weights.Length <= 32
+            ? stackalloc (decimal, int)[weights.Length]
+            : new (decimal, int)[weights.Length];
         long given = 0;
         for (var index = 0; index < weights.Length; index++)
         {
-            var exact = units * weights[index] / totalWeight;
+            // Most lines of a cart carry no weight (a filter matched a few): no division for them.
+            var exact = weights[index] == 0 ? 0m : units * weights[index] / totalWeight;
             var floor = decimal.Floor(exact);
             shares[index] = floor;
             given += (long)floor;
@@ -79,7 +87,7 @@ internal sealed class PricingState
 
         if (given < units)
         {
-            Array.Sort(remainders, static (left, right) => right.Remainder.CompareTo(left.Remainder) is var byRemainder and not 0
+            remainders.Sort(static (left, right) => right.Remainder.CompareTo(left.Remainder) is var byRemainder and not 0
                 ? byRemainder
                 : left.Index.CompareTo(right.Index));
             for (var step = 0; given < units && step < remainders.Length; step++, given++)
