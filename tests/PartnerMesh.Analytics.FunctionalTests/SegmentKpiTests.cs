@@ -11,9 +11,8 @@ using Xunit;
 namespace PartnerMesh.Analytics.FunctionalTests;
 
 /// <summary>
-/// Segment KPI rows count an order under the segments its session counted under (the customer's at the session's start),
-/// or, without a session, the customer's just before the order: never under the segment the order moves the customer
-/// into. Frequent buyers from 2 orders (<see cref="SegmentApiFactory"/>). Segment rows are shared by every customer, so each
+/// Segment KPI rows count an order under the segments it puts its customer in (a first order: first-time buyers), and the
+/// session that converts moves there with it: a segment's orders never outnumber its sessions. Frequent buyers from 2 orders (<see cref="SegmentApiFactory"/>). Segment rows are shared by every customer, so each
 /// test has its own day (recent days: customers whose last order is 90 days old become lapsed); earlier orders that only
 /// set a customer's segment go on the day before.
 /// </summary>
@@ -46,10 +45,33 @@ public class SegmentKpiTests(SegmentApiFactory factory) : IClassFixture<SegmentA
         Behaviour.Event(EventTypes.OrderCompleted, at, session: session, order: order, amount: amount, customer: customer, visitor: customer, eventId: eventId);
 
     [Fact]
-    public async Task FirstTimeBuyersSessionAndOrder_CountUnderFirstTimeBuyers_AndTheirNextSessionUnderTheSegmentTheyMovedTo()
+    public async Task FirstOrder_CountsUnderFirstTimeBuyers_WithTheSessionItConverted()
     {
         var day = Morning(3);
         var customer = Id("ftb");
+        await factory.IngestAsync(
+            [
+                View(day, "s1-" + customer, customer),
+                Order(day.AddMinutes(5), "s1-" + customer, "o1-" + customer, 20m, customer),
+                View(day.AddHours(2), "s2-" + customer, customer),
+            ],
+            Ct);
+
+        var firstTime = await WaitForSegmentAsync(SegmentNames.FirstTimeBuyers, day, k => k.Sessions == 2);
+
+        // The new customer's session counted under no segment until its order made them a first-time buyer: it moved along.
+        Assert.Equal((2L, 1L, 1L, 0.5m), (firstTime.Sessions, firstTime.ConvertedSessions, firstTime.Orders, firstTime.ConversionRate));
+        Assert.Equal((1L, 1L, 0L), (firstTime.CustomerOrders, firstTime.FirstOrders, firstTime.RepeatOrders));
+        var eur = Assert.Single(firstTime.Sales);
+        Assert.Equal((1L, 20m, 20m), (eur.Orders, eur.Revenue, eur.AverageOrderValue));
+        Assert.Equal(0L, (await SegmentAsync(SegmentNames.FrequentBuyers, day)).Orders);
+    }
+
+    [Fact]
+    public async Task SecondOrder_MovesItsSessionFromFirstTimeBuyersToFrequentBuyers()
+    {
+        var day = Morning(4);
+        var customer = Id("frq");
         await factory.IngestAsync(
             [
                 EarlierOrder(day, customer),
@@ -59,39 +81,34 @@ public class SegmentKpiTests(SegmentApiFactory factory) : IClassFixture<SegmentA
             ],
             Ct);
 
-        var frequent = await WaitForSegmentAsync(SegmentNames.FrequentBuyers, day, k => k.Sessions == 1);
+        var frequent = await WaitForSegmentAsync(SegmentNames.FrequentBuyers, day, k => k.Sessions == 2);
         var firstTime = await SegmentAsync(SegmentNames.FirstTimeBuyers, day);
 
-        // The order of a first-time buyer's session counts where the session did, though it made them a frequent buyer.
-        Assert.Equal((1L, 1L, 1L, 1m), (firstTime.Sessions, firstTime.ConvertedSessions, firstTime.Orders, firstTime.ConversionRate));
-        Assert.Equal((1L, 0L, 1L), (firstTime.CustomerOrders, firstTime.FirstOrders, firstTime.RepeatOrders));
-        var eur = Assert.Single(firstTime.Sales);
-        Assert.Equal((1L, 20m, 20m), (eur.Orders, eur.Revenue, eur.AverageOrderValue));
-        // Their next session counts under the segment the order moved them into, and the order does not.
-        Assert.Equal((1L, 0L, 0L, 0m), (frequent.Sessions, frequent.ConvertedSessions, frequent.Orders, frequent.ConversionRate));
-        Assert.Empty(frequent.Sales);
+        Assert.Equal((2L, 1L, 1L, 0.5m), (frequent.Sessions, frequent.ConvertedSessions, frequent.Orders, frequent.ConversionRate));
+        Assert.Equal((1L, 0L, 1L), (frequent.CustomerOrders, frequent.FirstOrders, frequent.RepeatOrders));
+        Assert.Equal(20m, Assert.Single(frequent.Sales).Revenue);
+        Assert.Equal((0L, 0L), (firstTime.Sessions, firstTime.Orders));
     }
 
     [Fact]
-    public async Task OrderWithoutASession_CountsUnderTheCustomersSegmentsBeforeTheOrder()
+    public async Task OrderWithoutASession_CountsUnderTheSegmentItPutsTheCustomerIn()
     {
         var day = Morning(6);
         var customer = Id("nos");
         await factory.IngestAsync([EarlierOrder(day, customer), Order(day, null, "o1-" + customer, 30m, customer)], Ct);
 
-        var firstTime = await WaitForSegmentAsync(SegmentNames.FirstTimeBuyers, day, k => k.Orders == 1);
-        var frequent = await SegmentAsync(SegmentNames.FrequentBuyers, day);
+        var frequent = await WaitForSegmentAsync(SegmentNames.FrequentBuyers, day, k => k.Orders == 1);
+        var firstTime = await SegmentAsync(SegmentNames.FirstTimeBuyers, day);
 
-        Assert.Equal((0L, 1L, 1L), (firstTime.Sessions, firstTime.CustomerOrders, firstTime.RepeatOrders));
-        Assert.Equal(30m, Assert.Single(firstTime.Sales).Revenue);
-        Assert.Equal(0L, frequent.Orders);
-        // The customer did move: a survey or their next session would count under frequent buyers.
+        Assert.Equal((0L, 1L, 1L), (frequent.Sessions, frequent.CustomerOrders, frequent.RepeatOrders));
+        Assert.Equal(30m, Assert.Single(frequent.Sales).Revenue);
+        Assert.Equal(0L, firstTime.Orders);
         var moved = await factory.QueryDbAsync(db => db.Customers.AsNoTracking().SingleAsync(c => c.CustomerId == customer, Ct));
         Assert.Equal([SegmentNames.FrequentBuyers], moved.Segments);
     }
 
     [Fact]
-    public async Task OrderToldFirstByCoupons_MovesIntoItsSessionsSegment_WithItsCouponRedemption()
+    public async Task OrderToldFirstByCoupons_MovesIntoItsCustomersSegment_WithItsSessionAndCouponRedemption()
     {
         var day = Morning(9);
         var customer = Id("cpn");
@@ -110,10 +127,11 @@ public class SegmentKpiTests(SegmentApiFactory factory) : IClassFixture<SegmentA
 
         await factory.IngestAsync([Order(day.AddMinutes(5), "s1-" + customer, order, 25m, customer)], Ct);
 
-        var firstTime = await WaitForSegmentAsync(SegmentNames.FirstTimeBuyers, day, k => k.CustomerOrders == 1);
-        Assert.Equal((1L, 1L, 1L, 1L, 1m), (firstTime.Sessions, firstTime.ConvertedSessions, firstTime.Orders, firstTime.CouponOrders, firstTime.CouponRedemptionRate));
-        Assert.Equal((1L, 25m), (Assert.Single(firstTime.Sales).Orders, Assert.Single(firstTime.Sales).Revenue));
-        Assert.Equal(0L, (await SegmentAsync(SegmentNames.FrequentBuyers, day)).Orders);
+        var frequent = await WaitForSegmentAsync(SegmentNames.FrequentBuyers, day, k => k.CustomerOrders == 1);
+        Assert.Equal((1L, 1L, 1L, 1L, 1m), (frequent.Sessions, frequent.ConvertedSessions, frequent.Orders, frequent.CouponOrders, frequent.CouponRedemptionRate));
+        Assert.Equal((1L, 25m), (Assert.Single(frequent.Sales).Orders, Assert.Single(frequent.Sales).Revenue));
+        var firstTime = await SegmentAsync(SegmentNames.FirstTimeBuyers, day);
+        Assert.Equal((0L, 0L), (firstTime.Sessions, firstTime.Orders));
     }
 
     [Fact]
@@ -170,7 +188,7 @@ public class SegmentKpiTests(SegmentApiFactory factory) : IClassFixture<SegmentA
             View(day.AddHours(1), "s2-" + customer, customer),
         };
         await factory.IngestAsync(events, Ct);
-        await WaitForSegmentAsync(SegmentNames.FrequentBuyers, day, k => k.Sessions == 1);
+        await WaitForSegmentAsync(SegmentNames.FrequentBuyers, day, k => k.Sessions == 2);
         var before = await SnapshotAsync(day);
 
         // The same events again (duplicates by event id), and the order re-told under new event ids — within its session,
@@ -189,7 +207,7 @@ public class SegmentKpiTests(SegmentApiFactory factory) : IClassFixture<SegmentA
         Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
         await AllAggregatedAsync();
         Assert.Equivalent(before, await SnapshotAsync(day), strict: true);
-        Assert.Equal((1L, 1L), (before[SegmentNames.FirstTimeBuyers].Orders, before[SegmentNames.FirstTimeBuyers].Sessions));
+        Assert.Equal((1L, 2L), (before[SegmentNames.FrequentBuyers].Orders, before[SegmentNames.FrequentBuyers].Sessions));
     }
 
     private Task AllAggregatedAsync() =>

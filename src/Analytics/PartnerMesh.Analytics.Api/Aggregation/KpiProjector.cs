@@ -186,10 +186,15 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             UpdateSegments(customer, e.OccurredAt, replayed);
         }
 
-        // The order counts under the segments its session counted under (the customer's at the session's start), else under
-        // the customer's just before this order (dims were taken before the update above): never under the segments the
-        // order itself moves the customer into, which would put its session and the order in different segment rows.
-        dims = dims with { Segments = session?.Segments ?? dims.Segments };
+        // An order counts under the segments it puts its customer in (a first order: first-time buyers), and the session that
+        // converts moves there with it, so a segment's orders never outnumber its sessions; a later order of the same
+        // session counts where the session is.
+        if (customer is not null && session is { Converted: false } && !session.Segments.AsSpan().SequenceEqual(customer.Segments))
+        {
+            MoveSessionToSegments(session, customer.Segments);
+        }
+
+        dims = dims with { Segments = session?.Segments ?? customer?.Segments ?? dims.Segments };
         var order = EnsureOrder(e, dims);
         if (customer is not null && !order.CustomerCounted && !order.Segments.AsSpan().SequenceEqual(dims.Segments))
         {
@@ -343,6 +348,14 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         {
             customer.PartnerId = partnerId;
         }
+    }
+
+    /// <summary>Moves a session (not yet converted) out of its segments' rows into <paramref name="segments"/>' rows.</summary>
+    private void MoveSessionToSegments(SessionFact session, string[] segments)
+    {
+        CountOnly(session.StartedAt, Dims.SegmentRows(session.Segments), NoCurrency, a => a.Sessions--);
+        session.Segments = segments;
+        CountOnly(session.StartedAt, Dims.SegmentRows(segments), NoCurrency, a => a.Sessions++);
     }
 
     /// <summary>Moves the order, with its flags and money, out of its segments' rows into <paramref name="segments"/>' rows.</summary>
