@@ -13,7 +13,6 @@ namespace PartnerMesh.PartnerPortal.Api.Analytics;
 /// </summary>
 public static class PartnerAnalyticsEndpoints
 {
-    private const string HtmlContentType = "text/html; charset=utf-8";
 
     public static IEndpointRouteBuilder MapPartnerAnalyticsEndpoints(this IEndpointRouteBuilder app)
     {
@@ -53,7 +52,7 @@ public static class PartnerAnalyticsEndpoints
             user.Email(), query["from"], query["to"], analytics.Read<Scorecard>(answer, partnerId), errors, segments);
         var tokens = antiforgery.GetAndStoreTokens(httpContext);
         return TypedResults.Content(
-            ScorecardPage.Render(model, tokens.FormFieldName, tokens.RequestToken!), HtmlContentType,
+            ScorecardPage.Render(model, tokens.FormFieldName, tokens.RequestToken!), PortalEndpoints.HtmlContentType,
             statusCode: errors is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 

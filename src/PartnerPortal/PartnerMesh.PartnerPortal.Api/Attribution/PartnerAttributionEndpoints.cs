@@ -17,7 +17,6 @@ namespace PartnerMesh.PartnerPortal.Api.Attribution;
 /// </summary>
 public static class PartnerAttributionEndpoints
 {
-    private const string HtmlContentType = "text/html; charset=utf-8";
     private const string LedgerCsvFileName = "commission-ledger.csv";
 
     public static IEndpointRouteBuilder MapPartnerAttributionEndpoints(this IEndpointRouteBuilder app)
@@ -85,7 +84,7 @@ public static class PartnerAttributionEndpoints
             notAccepted);
         var tokens = antiforgery.GetAndStoreTokens(httpContext);
         return TypedResults.Content(
-            EarningsPage.Render(model, tokens.FormFieldName, tokens.RequestToken!), HtmlContentType,
+            EarningsPage.Render(model, tokens.FormFieldName, tokens.RequestToken!), PortalEndpoints.HtmlContentType,
             statusCode: commissionErrors is null && payoutErrors is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 
@@ -108,7 +107,7 @@ public static class PartnerAttributionEndpoints
             errors);
         var tokens = antiforgery.GetAndStoreTokens(httpContext);
         return TypedResults.Content(
-            LinksPage.Render(model, tokens.FormFieldName, tokens.RequestToken!), HtmlContentType,
+            LinksPage.Render(model, tokens.FormFieldName, tokens.RequestToken!), PortalEndpoints.HtmlContentType,
             statusCode: errors is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 

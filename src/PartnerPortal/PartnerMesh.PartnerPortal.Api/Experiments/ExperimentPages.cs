@@ -32,7 +32,7 @@ public static class ExperimentPages
         var (accountId, partnerId) = user.SessionIds();
         var experiments = await promotions.GetExperimentsAsync(accountId, partnerId, cancellationToken);
         var tokens = antiforgery.GetAndStoreTokens(httpContext);
-        return TypedResults.Content(Render(experiments, tokens.FormFieldName, tokens.RequestToken!), "text/html; charset=utf-8");
+        return TypedResults.Content(Render(experiments, tokens.FormFieldName, tokens.RequestToken!), PortalEndpoints.HtmlContentType);
     }
 
     public static string Render(IReadOnlyList<PartnerExperimentView>? experiments, string antiforgeryFieldName, string antiforgeryToken)

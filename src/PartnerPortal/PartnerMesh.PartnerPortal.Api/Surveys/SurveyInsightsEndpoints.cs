@@ -10,7 +10,6 @@ namespace PartnerMesh.PartnerPortal.Api.Surveys;
 /// <summary>The survey insights page and its BFF call. The partner always comes from the session, never from the request.</summary>
 public static class SurveyInsightsEndpoints
 {
-    private const string HtmlContentType = "text/html; charset=utf-8";
 
     public static IEndpointRouteBuilder MapSurveyInsightsEndpoints(this IEndpointRouteBuilder app)
     {
@@ -35,7 +34,7 @@ public static class SurveyInsightsEndpoints
             var page = SurveyInsightsPage.Render(
                 new SurveyInsightsPageModel(user.Email(), SurveyInsightsPage.DefaultWeeks, null), tokens.FormFieldName, tokens.RequestToken!,
                 SurveyInsightsPage.WeeksMessage);
-            return TypedResults.Content(page, HtmlContentType, statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Content(page, PortalEndpoints.HtmlContentType, statusCode: StatusCodes.Status400BadRequest);
         }
 
         var (accountId, partnerId) = user.SessionIds();
@@ -47,7 +46,7 @@ public static class SurveyInsightsEndpoints
         };
         var report = await surveys.GetReportAsync(accountId, partnerId, query, cancellationToken);
         var html = SurveyInsightsPage.Render(new SurveyInsightsPageModel(user.Email(), count, report), tokens.FormFieldName, tokens.RequestToken!);
-        return TypedResults.Content(html, HtmlContentType);
+        return TypedResults.Content(html, PortalEndpoints.HtmlContentType);
     }
 
     /// <summary>Surveys' own answer for the session's partner: the report, or its 400 for a bad range or filter.</summary>

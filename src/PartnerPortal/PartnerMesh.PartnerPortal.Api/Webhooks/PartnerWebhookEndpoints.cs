@@ -14,7 +14,6 @@ namespace PartnerMesh.PartnerPortal.Api.Webhooks;
 /// </summary>
 public static class PartnerWebhookEndpoints
 {
-    private const string HtmlContentType = "text/html; charset=utf-8";
     private const string Location = PortalSession.PathPrefix + "/api/webhooks";
 
     public static IEndpointRouteBuilder MapPartnerWebhookEndpoints(this IEndpointRouteBuilder app)
@@ -156,7 +155,7 @@ public static class PartnerWebhookEndpoints
         var html = WebhooksPage.Render(
             model with { Email = httpContext.User.Email() }, WebhookSubscriptions.EventTypesFor(httpContext.User.SessionIds().PartnerId),
             tokens.FormFieldName, tokens.RequestToken!);
-        return TypedResults.Content(html, HtmlContentType, statusCode: statusCode);
+        return TypedResults.Content(html, PortalEndpoints.HtmlContentType, statusCode: statusCode);
     }
 
     /// <summary>Who created a subscription, as the token subjects the portal signs name the account (no e-mail kept).</summary>
