@@ -84,5 +84,17 @@ internal static class Behaviour
         return response.StatusCode == HttpStatusCode.NotFound ? null : await response.ShouldBeAsync<KpiReport>(HttpStatusCode.OK);
     }
 
+    /// <summary>Asks for a replay and waits until it re-applied the whole log (the request only queues it).</summary>
+    public static async Task<ReplayStatus> ReplayAsync(this ServiceFactory<Program, AnalyticsDbContext> factory, CancellationToken ct)
+    {
+        var admin = factory.CreateClientWithScopes(PartnerMeshScopes.Admin);
+        var queued = await (await admin.PostAsync("/api/analytics/admin/replay", null, ct)).ShouldBeAsync<ReplayStatus>(HttpStatusCode.Accepted);
+        return await Eventually.GetAsync(async () =>
+            await (await admin.GetAsync("/api/analytics/admin/status", ct)).ShouldBeAsync<AggregationStatus>(HttpStatusCode.OK) is
+                { LatestReplay: { State: "completed" } replay } && replay.Id == queued.Id
+                ? replay
+                : null);
+    }
+
     public static KpiFigures Total(this KpiReport report) => Assert.Single(report.Totals).Kpis;
 }

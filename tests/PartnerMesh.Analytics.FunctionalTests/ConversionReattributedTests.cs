@@ -100,9 +100,7 @@ public class ConversionReattributedTests(BehaviourApiFactory factory) : IClassFi
 
         // A replay rebuilds the same rows.
         var all = await factory.ReportAsync(Behaviour.KpiUrl("all", null, Day, Day), Ct);
-        var replay = await Admin.PostAsync("/api/analytics/admin/replay", null, Ct);
-        Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
-        await WaitUntilAggregatedAsync();
+        await factory.ReplayAsync(Ct);
         Assert.Equivalent(owner, (await factory.ReportAsync(PartnerUrl(codeOwner), Ct)).Total(), strict: true);
         Assert.Equivalent(clickerNow, (await factory.ReportAsync(PartnerUrl(clicker), Ct)).Total(), strict: true);
         Assert.Equivalent(pair, await factory.ReportAsync(PairUrl(codeOwner), Ct), strict: true);

@@ -227,9 +227,7 @@ public class KpiAggregationTests(BehaviourApiFactory factory) : IClassFixture<Be
         var before = await factory.WaitForReportAsync(url, r => r.Totals.Count == 1 && r.Total().CouponOrders == 1, Ct);
         var beforeAll = await factory.ReportAsync(Behaviour.KpiUrl("all", null, Day.AddDays(-2), Day.AddDays(5)), Ct);
 
-        var replay = await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).PostAsync("/api/analytics/admin/replay", null, Ct);
-        Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
-        await Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.RawEvents.AllAsync(raw => raw.AggregatedAt != null, Ct)));
+        await factory.ReplayAsync(Ct);
 
         var after = await factory.ReportAsync(url, Ct);
         var afterAll = await factory.ReportAsync(Behaviour.KpiUrl("all", null, Day.AddDays(-2), Day.AddDays(5)), Ct);

@@ -150,9 +150,7 @@ public class KpiPairsTests(BehaviourApiFactory factory) : IClassFixture<Behaviou
         Assert.Equal((1L, 40m, 4m), (lateRow.Kpis.Orders, Assert.Single(lateRow.Kpis.Sales).Revenue, lateRow.Kpis.Sales[0].Commission));
         var beforeHours = await factory.ReportAsync(PairUrl("partner,traffic_source", p.ToString(), granularity: "hour"), Ct);
 
-        var replay = await Admin.PostAsync("/api/analytics/admin/replay", null, Ct);
-        Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
-        await Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.RawEvents.AllAsync(raw => raw.AggregatedAt != null, Ct)));
+        await factory.ReplayAsync(Ct);
 
         Assert.Equivalent(before, await factory.ReportAsync(url, Ct), strict: true);
         Assert.Equivalent(beforeHours, await factory.ReportAsync(PairUrl("partner,traffic_source", p.ToString(), granularity: "hour"), Ct), strict: true);

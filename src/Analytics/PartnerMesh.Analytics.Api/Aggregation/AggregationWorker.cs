@@ -34,6 +34,8 @@ public sealed class AggregationWorker(
                 do
                 {
                     await using var scope = scopes.CreateAsyncScope();
+                    // Checked before every batch, so a replay starts even while a busy log keeps the worker draining.
+                    await scope.ServiceProvider.GetRequiredService<Replayer>().StartQueuedAsync(stoppingToken);
                     var limit = isolate ? 1 : batchSize;
                     var aggregator = scope.ServiceProvider.GetRequiredService<Aggregator>();
                     applied = await aggregator.RunBatchAsync(stoppingToken, limit);

@@ -204,8 +204,10 @@ public sealed class Aggregator(
         }
     }
 
+    private Task<bool> TryLockAsync(CancellationToken cancellationToken) => TryLockAsync(db, cancellationToken);
+
     /// <summary>Takes the aggregation lock for the current transaction, if free.</summary>
-    public async Task<bool> TryLockAsync(CancellationToken cancellationToken) =>
+    public static async Task<bool> TryLockAsync(AnalyticsDbContext db, CancellationToken cancellationToken) =>
         (await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({LockKey}) AS \"Value\"").ToListAsync(cancellationToken)).Single();
 
     private async Task<ProjectionState> LoadAsync(IReadOnlyList<AnalyticsEvent> events, CancellationToken cancellationToken)

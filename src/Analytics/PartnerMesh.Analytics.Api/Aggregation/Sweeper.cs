@@ -24,7 +24,7 @@ public sealed class Sweeper(AnalyticsDbContext db, IOptions<AnalyticsOptions> op
         var settings = options.Value;
         var now = timeProvider.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!(await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({Aggregator.LockKey}) AS \"Value\"").ToListAsync(cancellationToken)).Single())
+        if (!await Aggregator.TryLockAsync(db, cancellationToken))
         {
             return 0;
         }

@@ -31,6 +31,7 @@ public static class HostingExtensions
         builder.Services.AddSingleton<AggregationSignal>();
         builder.Services.AddScoped<Aggregator>();
         builder.Services.AddScoped<Sweeper>();
+        builder.Services.AddScoped<Replayer>();
         builder.Services.AddScoped<ConcentrationMonitor>();
         builder.Services.AddScoped<KpiReader>();
         builder.Services.AddScoped<PartnerSurveyCells>();

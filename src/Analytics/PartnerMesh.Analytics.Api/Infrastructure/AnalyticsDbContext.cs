@@ -22,6 +22,8 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
 
     public DbSet<RawEvent> RawEvents => Set<RawEvent>();
 
+    public DbSet<ReplayRequest> ReplayRequests => Set<ReplayRequest>();
+
     public DbSet<KpiAggregate> Aggregates => Set<KpiAggregate>();
 
     public DbSet<SessionFact> Sessions => Set<SessionFact>();

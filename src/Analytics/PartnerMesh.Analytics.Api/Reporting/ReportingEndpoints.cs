@@ -29,7 +29,7 @@ public static class ReportingEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/admin/replay", ReplayAsync).WithName("ReplayAnalyticsLog")
             .RequireAuthorization(PartnerMeshPolicies.Admin)
-            .Produces<ReplayResponse>(StatusCodes.Status202Accepted);
+            .Produces<ReplayStatus>(StatusCodes.Status202Accepted);
         group.MapGet("/admin/status", StatusAsync).WithName("GetAggregationStatus")
             .RequireAuthorization(PartnerMeshPolicies.Admin)
             .Produces<AggregationStatus>();
@@ -250,29 +250,33 @@ public static class ReportingEndpoints
     }
 
     /// <summary>
-    /// Rebuilds every KPI from the log: clears the aggregates and facts and marks every logged event pending again, in
-    /// one transaction under the aggregation lock; the aggregator then re-applies the history in its original order
-    /// (published events are not sent again).
+    /// Queues a rebuild of every KPI from the log and answers at once: the aggregation worker clears the aggregates and
+    /// facts and marks the log pending under the aggregation lock, then re-applies the history in its original order
+    /// (published events are not sent again). A request while another waits joins it.
     /// </summary>
-    private static async Task<Results<Accepted<ReplayResponse>, ProblemHttpResult>> ReplayAsync(
-        AnalyticsDbContext db, AggregationSignal signal, CancellationToken cancellationToken)
+    private static async Task<Accepted<ReplayStatus>> ReplayAsync(
+        ClaimsPrincipal user, AnalyticsDbContext db, AggregationSignal signal, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({Aggregator.LockKey})", cancellationToken);
-        await db.Database.ExecuteSqlRawAsync(
-            "TRUNCATE kpi_aggregates, sessions, carts, orders, customers, survey_impressions, unlinked_click_events", cancellationToken);
-        var events = await db.Database.ExecuteSqlRawAsync(
-            "UPDATE raw_events SET replayed = (aggregated_at IS NOT NULL OR replayed), aggregated_at = NULL", cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO replay_requests (id, requested_at, requested_by)
+            VALUES ({Guid.NewGuid()}, {timeProvider.GetUtcNow()}, {Actor.Of(user)})
+            ON CONFLICT DO NOTHING
+            """,
+            cancellationToken);
         signal.Notify();
-        return TypedResults.Accepted("/api/analytics/admin/status", new ReplayResponse(events));
+        // Ours, or the one still waiting that ours joined (or, if that one started meanwhile, a still later one).
+        var request = await db.ReplayRequests.AsNoTracking().OrderByDescending(r => r.RequestedAt).FirstAsync(cancellationToken);
+        return TypedResults.Accepted("/api/analytics/admin/status", await ReplayStatus.OfAsync(request, db, cancellationToken));
     }
 
     private static async Task<Ok<AggregationStatus>> StatusAsync(AnalyticsDbContext db, CancellationToken cancellationToken)
     {
         var pending = await db.RawEvents.CountAsync(raw => raw.AggregatedAt == null, cancellationToken);
         var total = await db.RawEvents.LongCountAsync(cancellationToken);
-        return TypedResults.Ok(new AggregationStatus(total, pending));
+        var latest = await db.ReplayRequests.AsNoTracking().OrderByDescending(r => r.RequestedAt).FirstOrDefaultAsync(cancellationToken);
+        var replay = latest is null ? null : await ReplayStatus.OfAsync(latest, db, cancellationToken);
+        return TypedResults.Ok(new AggregationStatus(total, pending, replay));
     }
 
     private static string? PairError(string[] names)
@@ -300,6 +304,31 @@ public static class ReportingEndpoints
     private static string Short(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }
 
-public sealed record ReplayResponse(int EventsToReapply);
+/// <param name="State"><c>queued</c>, <c>running</c> (events up to the replay's start still to re-apply) or <c>completed</c>.</param>
+public sealed record ReplayStatus(
+    Guid Id,
+    string State,
+    DateTimeOffset RequestedAt,
+    string RequestedBy,
+    DateTimeOffset? StartedAt,
+    long? EventsToReapply,
+    long? EventsRemaining)
+{
+    public static async Task<ReplayStatus> OfAsync(ReplayRequest request, AnalyticsDbContext db, CancellationToken cancellationToken)
+    {
+        long? remaining = request.UpToSequence is { } upTo
+            ? await db.RawEvents.LongCountAsync(raw => raw.AggregatedAt == null && raw.Sequence <= upTo, cancellationToken)
+            : null;
+        var state = remaining switch
+        {
+            null => "queued",
+            > 0 => "running",
+            _ => "completed",
+        };
+        return new ReplayStatus(
+            request.Id, state, request.RequestedAt, request.RequestedBy, request.StartedAt, request.EventsToReapply, remaining);
+    }
+}
 
-public sealed record AggregationStatus(long LoggedEvents, long PendingEvents);
+/// <param name="LatestReplay">The latest replay request, if any.</param>
+public sealed record AggregationStatus(long LoggedEvents, long PendingEvents, ReplayStatus? LatestReplay);

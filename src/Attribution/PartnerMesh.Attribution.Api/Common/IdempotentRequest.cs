@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.Security;
 using System.Security.Claims;
 using PartnerMesh.ServiceDefaults.WebApi;
 

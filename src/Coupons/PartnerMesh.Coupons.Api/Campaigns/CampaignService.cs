@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;

@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.Security;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;

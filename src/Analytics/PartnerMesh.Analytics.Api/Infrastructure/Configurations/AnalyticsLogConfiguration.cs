@@ -4,6 +4,7 @@ using PartnerMesh.Analytics.Api.Aggregation;
 using PartnerMesh.Analytics.Api.Campaigns;
 using PartnerMesh.Analytics.Api.Ingestion;
 using PartnerMesh.Analytics.Api.Scorecards;
+using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Analytics.Api.Infrastructure.Configurations;
 
@@ -20,6 +21,20 @@ public sealed class RawEventConfiguration : IEntityTypeConfiguration<RawEvent>
         builder.Property(raw => raw.Payload).HasColumnType("jsonb");
         builder.Property(raw => raw.Source).HasMaxLength(20);
         builder.Property(raw => raw.Type).HasMaxLength(50);
+    }
+}
+
+public sealed class ReplayRequestConfiguration : IEntityTypeConfiguration<ReplayRequest>
+{
+    public void Configure(EntityTypeBuilder<ReplayRequest> builder)
+    {
+        builder.ToTable("replay_requests");
+        builder.HasKey(request => request.Id).HasName("PK_replay_requests");
+        builder.Property(request => request.Id).ValueGeneratedNever();
+        builder.Property(request => request.RequestedBy).HasMaxLength(Actor.MaxLength);
+        builder.HasIndex(request => request.StartedAt).IsUnique().AreNullsDistinct(false)
+            .HasFilter("started_at IS NULL").HasDatabaseName(Replayer.OneQueuedIndex);
+        builder.HasIndex(request => request.RequestedAt);
     }
 }
 

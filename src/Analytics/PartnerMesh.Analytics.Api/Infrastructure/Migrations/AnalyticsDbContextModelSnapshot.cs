@@ -502,6 +502,50 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                     b.ToTable("orders", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Aggregation.ReplayRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("EventsToReapply")
+                        .HasColumnType("bigint")
+                        .HasColumnName("events_to_reapply");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<long?>("UpToSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("up_to_sequence");
+
+                    b.HasKey("Id")
+                        .HasName("PK_replay_requests");
+
+                    b.HasIndex("RequestedAt")
+                        .HasDatabaseName("ix_replay_requests_requested_at");
+
+                    b.HasIndex("StartedAt")
+                        .IsUnique()
+                        .HasDatabaseName("ux_replay_requests_queued")
+                        .HasFilter("started_at IS NULL");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("StartedAt"), false);
+
+                    b.ToTable("replay_requests", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Analytics.Api.Aggregation.SessionFact", b =>
                 {
                     b.Property<string>("SessionId")

@@ -1,3 +1,4 @@
+using PartnerMesh.ServiceDefaults.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PartnerMesh.Attribution.Api.Common;

@@ -1,11 +1,11 @@
 using System.Security.Claims;
-using PartnerMesh.ServiceDefaults.Security;
 
-namespace PartnerMesh.Attribution.Api.Common;
+namespace PartnerMesh.ServiceDefaults.Security;
 
-/// <summary>Who is calling: the gateway's API key id when there is one, else the token's subject.</summary>
+/// <summary>Who made a change, as services record it: the gateway's API key id when there is one.</summary>
 public static class Actor
 {
+    /// <summary>The longest actor any service stores (an API key id or a token subject fits well within it).</summary>
     public const int MaxLength = 200;
 
     public static string Of(ClaimsPrincipal user) =>
