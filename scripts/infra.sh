@@ -589,6 +589,12 @@ prune_stale_port_forwards() {
   ((removed == 0)) || log "removed $removed stale port-forward rule(s) of containers that no longer exist"
 }
 
+container_process_alive() {
+  local pid
+  pid="$(podman inspect --format '{{.State.Pid}}' "$1" 2>/dev/null)" || return 1
+  [[ $pid =~ ^[1-9][0-9]*$ ]] && kill -0 "$pid" 2>/dev/null
+}
+
 cmd_prune_test_containers() {
   if ! read_state || [[ $ENGINE != podman ]]; then
     log "engine is not podman: nothing to do (Ryuk cleans up on Docker)"
@@ -602,7 +608,8 @@ cmd_prune_test_containers() {
     [[ -n $id && $created =~ ^[0-9]+$ ]] || continue
     local age=$((now - created)) stale=0
     case "$state" in
-      Up* | Paused*) ((age > 3600)) && stale=1 ;;
+      # "Up" with no process behind it: the engine's service restarted (a reboot) and its state outlived the container
+      Up* | Paused*) ((age > 3600)) || ! container_process_alive "$id" && stale=1 ;;
       # just created by a test that is about to start it
       Created* | Initialized* | Configured*) ((age > 300)) && stale=1 ;;
       *) stale=1 ;;
