@@ -46,15 +46,16 @@ public sealed class DataProtectionKeyRingTests(PortalApiFactory factory) : IClas
     {
         var (partner, cookie) = await SignInAsync();
         var rows = await KeyRingRowsAsync(factory);
+        var sessionId = await SessionIdAsync(factory, partner.AccountId);
 
         foreach (var secret in new[] { null, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) })
         {
             var attacker = Provider(rows, secret);
             Assert.Null(CookieFormat(attacker).Unprotect(cookie));
-            Assert.ThrowsAny<CryptographicException>(() => CookieFormat(attacker).Protect(Ticket(partner)));
+            Assert.ThrowsAny<CryptographicException>(() => CookieFormat(attacker).Protect(Ticket(partner, sessionId)));
 
             // With a key of its own (it cannot write it to portaldb) the minted cookie is refused.
-            var minted = CookieFormat(Provider(rows, secret, canCreateKeys: true)).Protect(Ticket(partner));
+            var minted = CookieFormat(Provider(rows, secret, canCreateKeys: true)).Protect(Ticket(partner, sessionId));
             Assert.Equal(HttpStatusCode.Unauthorized, (await MeAsync(minted)).StatusCode);
         }
     }
@@ -66,7 +67,7 @@ public sealed class DataProtectionKeyRingTests(PortalApiFactory factory) : IClas
         var withSecret = Provider(await KeyRingRowsAsync(factory), factory.DataProtectionKey);
 
         var ticket = CookieFormat(withSecret).Unprotect(cookie);
-        var minted = CookieFormat(withSecret).Protect(Ticket(partner));
+        var minted = CookieFormat(withSecret).Protect(Ticket(partner, await SessionIdAsync(factory, partner.AccountId)));
 
         Assert.NotNull(ticket);
         Assert.Equal(partner.AccountId, ticket.Principal.AccountId());
@@ -150,16 +151,22 @@ public sealed class DataProtectionKeyRingTests(PortalApiFactory factory) : IClas
     internal static TicketDataFormat CookieFormat(IDataProtectionProvider provider) =>
         new(provider.CreateProtector("Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationMiddleware", PortalSession.Scheme, "v2"));
 
-    internal static AuthenticationTicket Ticket(SignedInPartner partner) =>
+    /// <summary>The server-side session the account's sign-in started: a minted cookie must name a live one.</summary>
+    internal static Task<Guid> SessionIdAsync(PortalApiFactory factory, Guid accountId) =>
+        factory.QueryDbAsync(db => db.Sessions.Where(session => session.AccountId == accountId).Select(session => session.Id).SingleAsync());
+
+    internal static AuthenticationTicket Ticket(SignedInPartner partner, Guid sessionId) =>
         new(
-            PortalSession.CreatePrincipal(new PortalAccount
-            {
-                Id = partner.AccountId,
-                PartnerId = partner.PartnerId,
-                Email = partner.Email,
-                NormalizedEmail = partner.Email,
-                PasswordHash = "",
-            }),
+            PortalSession.CreatePrincipal(
+                new PortalAccount
+                {
+                    Id = partner.AccountId,
+                    PartnerId = partner.PartnerId,
+                    Email = partner.Email,
+                    NormalizedEmail = partner.Email,
+                    PasswordHash = "",
+                },
+                sessionId),
             new AuthenticationProperties { IssuedUtc = DateTimeOffset.UtcNow, ExpiresUtc = DateTimeOffset.UtcNow.AddHours(1) },
             PortalSession.Scheme);
 

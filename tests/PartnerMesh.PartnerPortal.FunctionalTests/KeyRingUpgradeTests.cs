@@ -78,7 +78,17 @@ public sealed class KeyRingLegacyKeyTests(LegacyKeyRingPortalApiFactory factory)
         var partnerId = await factory.RegisterPartnerAsync();
         var email = AdminApi.NewEmail();
         var account = await factory.CreateAccountAsync(partnerId, email);
-        var legacyCookie = CookieFormat(factory.LegacyPortal).Protect(Ticket(new SignedInPartner(partnerId, account.Id, email, null!)));
+        // A session signed in before the upgrade: its row exists, its cookie was protected with the unencrypted key.
+        var sessionId = Guid.NewGuid();
+        await factory.QueryDbAsync(db =>
+        {
+            db.Sessions.Add(new SignedInSession
+            {
+                Id = sessionId, AccountId = account.Id, CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
+            });
+            return db.SaveChangesAsync();
+        });
+        var legacyCookie = CookieFormat(factory.LegacyPortal).Protect(Ticket(new SignedInPartner(partnerId, account.Id, email, null!), sessionId));
 
         var me = await MeAsync(factory.CreateAnonymousClient(), legacyCookie);
 

@@ -9,7 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using PartnerMesh.PartnerPortal.Api.Webhooks;
 using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Contracts.Analytics;
 using PartnerMesh.Contracts.Coupons;
+using PartnerMesh.Contracts.Promotions;
 using PartnerMesh.Contracts.Surveys;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
@@ -325,11 +327,147 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
         await (await client.GetAsync("/api/portal/webhooks?after=not-a-cursor", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
-    private async Task<(Guid Id, string Secret)> SubscribeAsync(HttpClient client, string[] eventTypes)
+    [Fact]
+    public async Task ConversionReattributed_EachPartnerGetsItsOwnView_NamingNeitherTheOther_WhileToolsGetTheEvent()
+    {
+        var previous = Guid.NewGuid();
+        var credited = Guid.NewGuid();
+        await using var previousReceiver = await WebhookReceiver.StartAsync();
+        await using var toolReceiver = await WebhookReceiver.StartAsync();
+        using var previousClient = factory.CreatePartnerClient(previous);
+        using var creditedClient = factory.CreatePartnerClient(credited);
+        await SubscribeAsync(previousClient, ["attribution.conversion-reattributed"], previousReceiver);
+        await SubscribeAsync(creditedClient, ["attribution.conversion-reattributed"]);
+        await SubscribeAsync(_admin, ["attribution.conversion-reattributed"], toolReceiver);
+        var moved = new ConversionReattributed
+        {
+            EventId = Guid.CreateVersion7(), OccurredAt = DateTimeOffset.UtcNow, ConversionId = Guid.NewGuid(), OrderId = $"order-{Guid.NewGuid():N}",
+            PreviousPartnerId = previous, PartnerId = credited, Reason = "coupon_code", OrderAmount = 120m, Currency = "EUR", CommissionAmount = 18m,
+            OrderedAt = DateTimeOffset.UtcNow,
+        };
+
+        await factory.PublishAsync(moved);
+
+        var creditedBody = await DeliveredAsync(_receiver, moved.EventId);
+        var previousBody = await DeliveredAsync(previousReceiver, moved.EventId);
+        var toolBody = await DeliveredAsync(toolReceiver, moved.EventId);
+        Assert.DoesNotContain(previous.ToString(), creditedBody.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal((credited, "credited", 18m), (Data(creditedBody, "partnerId").GetValue<Guid>(), Data(creditedBody, "change").GetValue<string>(),
+            Data(creditedBody, "commissionAmount").GetValue<decimal>()));
+        Assert.DoesNotContain(credited.ToString(), previousBody.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal((previous, "withdrawn"), (Data(previousBody, "partnerId").GetValue<Guid>(), Data(previousBody, "change").GetValue<string>()));
+        Assert.Null(previousBody["data"]!["commissionAmount"]);
+        Assert.Equal(moved.OrderId, Data(previousBody, "orderId").GetValue<string>());
+        Assert.Equal(previous, Data(toolBody, "previousPartnerId").GetValue<Guid>());
+    }
+
+    [Fact]
+    public async Task CouponLeakSuspected_PartnersDelivery_CarriesNeitherTheTrafficPartnerNorTheReferrer()
+    {
+        var partner = Guid.NewGuid();
+        var trafficPartner = Guid.NewGuid();
+        using var client = factory.CreatePartnerClient(partner);
+        await SubscribeAsync(client, ["coupons.coupon-leak-suspected"]);
+        var onCouponSite = Leak(partner, "coupon_site_referrer", trafficPartner: null, "https://www.Coupons.example/acme-codes?email=shopper%40mail.example");
+        var fromOtherTraffic = Leak(partner, "no_partner_click", trafficPartner, "https://other-partner.example/blog/post?visitor=v-123");
+
+        await factory.PublishAsync(onCouponSite);
+        await factory.PublishAsync(fromOtherTraffic);
+
+        var siteBody = await DeliveredAsync(_receiver, onCouponSite.EventId);
+        var trafficBody = await DeliveredAsync(_receiver, fromOtherTraffic.EventId);
+        Assert.Equal("www.coupons.example", Data(siteBody, "couponSiteHost").GetValue<string>());
+        Assert.Equal("LEAKED", Data(trafficBody, "code").GetValue<string>());
+        Assert.Null(trafficBody["data"]!["couponSiteHost"]);
+        foreach (var leaked in new[] { "shopper", "acme-codes", "other-partner.example", "v-123", "\"referrer\"", "trafficPartnerId", trafficPartner.ToString() })
+        {
+            Assert.DoesNotContain(leaked, siteBody.ToJsonString() + trafficBody.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task ExperimentStatusChanged_PartnersDelivery_LeavesOutWhoChangedIt()
+    {
+        var partner = Guid.NewGuid();
+        using var client = factory.CreatePartnerClient(partner);
+        await SubscribeAsync(client, ["promotions.experiment-status-changed"]);
+        var changed = new ExperimentStatusChanged
+        {
+            EventId = Guid.CreateVersion7(), OccurredAt = DateTimeOffset.UtcNow, ExperimentId = Guid.NewGuid(), Name = "Free shipping test",
+            Status = "completed", Variants = ["a", "b"], HoldoutPercent = 10, ChangedBy = "admin-key:ops-7f3a", Winner = "b", PartnerId = partner,
+        };
+
+        await factory.PublishAsync(changed);
+
+        var body = await DeliveredAsync(_receiver, changed.EventId);
+        Assert.Equal(("Free shipping test", "completed", "b"), (Data(body, "name").GetValue<string>(), Data(body, "status").GetValue<string>(),
+            Data(body, "winner").GetValue<string>()));
+        Assert.DoesNotContain("ops-7f3a", body.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("changedBy", body.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConcentrationRisk_PartnersDelivery_LeavesOutTheMerchantsTotals()
+    {
+        var partner = Guid.NewGuid();
+        using var client = factory.CreatePartnerClient(partner);
+        await SubscribeAsync(client, ["analytics.partner-concentration-risk-detected"]);
+        var risk = new PartnerConcentrationRiskDetected
+        {
+            EventId = Guid.CreateVersion7(), OccurredAt = DateTimeOffset.UtcNow, PartnerId = partner, Currency = "EUR", PartnerRevenue = 4_321.5m,
+            TotalRevenue = 9_876.25m, RevenueShare = 0.4376m, Threshold = 0.4m, WindowStart = new DateOnly(2026, 11, 1), WindowEnd = new DateOnly(2026, 11, 30),
+        };
+
+        await factory.PublishAsync(risk);
+
+        var body = await DeliveredAsync(_receiver, risk.EventId);
+        Assert.Equal(4_321.5m, Data(body, "partnerRevenue").GetValue<decimal>());
+        foreach (var merchantOnly in new[] { "9876.25", "0.4376", "totalRevenue", "revenueShare", "threshold" })
+        {
+            Assert.DoesNotContain(merchantOnly, body.ToJsonString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task EventTypes_ForAPartner_AreExactlyThoseWithAPartnerPayload()
+    {
+        using var partner = factory.CreatePartnerClient(Guid.NewGuid());
+
+        var partnerTypes = await (await partner.GetAsync("/api/portal/webhooks/event-types", Ct)).ShouldBeAsync<List<string>>(HttpStatusCode.OK);
+
+        Assert.Equal(
+        [
+            "analytics.partner-concentration-risk-detected", "attribution.commission-approved", "attribution.commission-booked",
+            "attribution.commission-held", "attribution.commission-paid", "attribution.commission-reversed", "attribution.conversion-attributed",
+            "attribution.conversion-reattributed", "attribution.fraud-flag-raised", "attribution.partner-registered", "attribution.partner-tier-reached",
+            "attribution.referral-link-created", "attribution.refund-recorded", "coupons.coupon-leak-suspected", "coupons.coupon-restored",
+            "promotions.experiment-status-changed", "promotions.promotion-budget-exhausted",
+        ], partnerTypes.Where(type => type != "*").Order(StringComparer.Ordinal));
+    }
+
+    private static CouponLeakSuspected Leak(Guid partner, string reason, Guid? trafficPartner, string referrer) => new()
+    {
+        EventId = Guid.CreateVersion7(), OccurredAt = DateTimeOffset.UtcNow, RedemptionId = Guid.NewGuid(), OrderId = $"o-{Guid.NewGuid():N}",
+        CodeId = Guid.NewGuid(), Code = "LEAKED", CampaignId = Guid.NewGuid(), PartnerId = partner, Reason = reason, TrafficPartnerId = trafficPartner,
+        Referrer = referrer,
+    };
+
+    private static async Task<JsonNode> DeliveredAsync(WebhookReceiver receiver, Guid eventId)
+    {
+        var delivery = await Eventually.GetAsync(
+            () => Task.FromResult(receiver.Received.FirstOrDefault(received => received.EventId == eventId.ToString())),
+            because: $"event {eventId} is delivered");
+        return JsonNode.Parse(delivery.Body)!;
+    }
+
+    private static JsonNode Data(JsonNode body, string field) =>
+        body["data"]![field] ?? throw new Xunit.Sdk.XunitException($"data.{field} is missing from {body.ToJsonString()}");
+
+    private async Task<(Guid Id, string Secret)> SubscribeAsync(HttpClient client, string[] eventTypes, WebhookReceiver? receiver = null)
     {
         var created = await (await client.PostAsJsonAsync("/api/portal/webhooks", new JsonObject
         {
-            ["url"] = _receiver.Url.ToString(), ["eventTypes"] = new JsonArray([.. eventTypes.Select(type => (JsonNode)type)]),
+            ["url"] = (receiver ?? _receiver).Url.ToString(), ["eventTypes"] = new JsonArray([.. eventTypes.Select(type => (JsonNode)type)]),
         }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
         return (created["webhook"]!["id"]!.GetValue<Guid>(), created["secret"]!.GetValue<string>());
     }

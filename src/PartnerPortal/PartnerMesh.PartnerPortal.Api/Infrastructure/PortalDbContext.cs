@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Outbox;
 using PartnerMesh.PartnerDirectory;
 using PartnerMesh.PartnerPortal.Api.Accounts;
+using PartnerMesh.PartnerPortal.Api.Portal;
 using PartnerMesh.PartnerPortal.Api.SignInSecurity;
 using PartnerMesh.PartnerPortal.Api.Webhooks;
 
@@ -13,6 +14,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<KnownPartner> Partners => Set<KnownPartner>();
 
     public DbSet<PortalAccount> Accounts => Set<PortalAccount>();
+
+    public DbSet<SignedInSession> Sessions => Set<SignedInSession>();
 
     public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
 

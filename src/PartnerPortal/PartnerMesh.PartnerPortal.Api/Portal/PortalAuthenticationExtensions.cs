@@ -12,6 +12,7 @@ public static class PortalAuthenticationExtensions
     /// </summary>
     public static WebApplicationBuilder AddPortalAuthentication(this WebApplicationBuilder builder)
     {
+        builder.Services.AddScoped<SignedInSessions>();
         builder.Services.AddScoped<PortalCookieEvents>();
         builder.Services.AddAuthentication()
             .AddCookie(PortalSession.Scheme, options =>

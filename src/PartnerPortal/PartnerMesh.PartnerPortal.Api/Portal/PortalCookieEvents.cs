@@ -1,25 +1,34 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.EntityFrameworkCore;
-using PartnerMesh.PartnerPortal.Api.Infrastructure;
 
 namespace PartnerMesh.PartnerPortal.Api.Portal;
 
 /// <summary>
-/// Ends sessions of deleted accounts on their next request, answers JSON calls with 401/403 instead of a redirect, and
+/// Honours a session cookie only while its server-side session (<see cref="SignedInSession"/>) is live and its account
+/// active, so logging out or deleting the account ends it on the next request, copies of the cookie included; keeps the
+/// session's expiry in step with the cookie's sliding one; answers JSON calls with 401/403 instead of a redirect, and
 /// redirects pages with a relative Location so the browser stays on the gateway's host.
 /// </summary>
-public sealed class PortalCookieEvents(PortalDbContext db) : CookieAuthenticationEvents
+public sealed class PortalCookieEvents(SignedInSessions sessions) : CookieAuthenticationEvents
 {
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
-        var accountId = context.Principal?.AccountId();
-        var active = accountId is { } id && await db.Accounts.AnyAsync(
-            account => account.Id == id && account.DisabledAt == null, context.HttpContext.RequestAborted);
-        if (!active)
+        var live = context.Principal is { } principal
+            && principal.SessionId() is { } sessionId
+            && principal.AccountId() is { } accountId
+            && await sessions.IsLiveAsync(sessionId, accountId, context.HttpContext.RequestAborted);
+        if (!live)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(PortalSession.Scheme);
+        }
+    }
+
+    public override async Task CheckSlidingExpiration(CookieSlidingExpirationContext context)
+    {
+        if (context.ShouldRenew && context.Principal?.SessionId() is { } sessionId)
+        {
+            await sessions.ExtendAsync(sessionId, context.HttpContext.RequestAborted);
         }
     }
 

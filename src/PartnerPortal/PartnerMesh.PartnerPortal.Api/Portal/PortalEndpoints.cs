@@ -47,6 +47,7 @@ public static class PortalEndpoints
         HttpContext httpContext,
         IAntiforgery antiforgery,
         SignInService signInService,
+        SignedInSessions sessions,
         CancellationToken cancellationToken)
     {
         if (!await antiforgery.IsRequestValidAsync(httpContext))
@@ -60,15 +61,23 @@ public static class PortalEndpoints
             return SignInPage(httpContext, antiforgery, form.Email, PortalPages.SignInFailedMessage, StatusCodes.Status401Unauthorized);
         }
 
-        await httpContext.SignInAsync(PortalSession.Scheme, PortalSession.CreatePrincipal(account));
+        var sessionId = await sessions.StartAsync(account, cancellationToken);
+        await httpContext.SignInAsync(PortalSession.Scheme, PortalSession.CreatePrincipal(account, sessionId));
         return TypedResults.LocalRedirect(PortalSession.DashboardPath);
     }
 
-    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> SignOut(HttpContext httpContext, IAntiforgery antiforgery)
+    /// <summary>Deletes the server-side session, so the cookie (and any copy of it) is refused from now on, then the cookie.</summary>
+    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> SignOut(
+        ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery, SignedInSessions sessions, CancellationToken cancellationToken)
     {
         if (!await antiforgery.IsRequestValidAsync(httpContext))
         {
             return PortalProblems.FormExpired();
+        }
+
+        if (user.SessionId() is { } sessionId)
+        {
+            await sessions.EndAsync(sessionId, cancellationToken);
         }
 
         await httpContext.SignOutAsync(PortalSession.Scheme);

@@ -4,7 +4,10 @@ using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.PartnerPortal.Api.Portal;
 
-/// <summary>What the session cookie carries: the account, its partner and email. Names are read fresh from the database.</summary>
+/// <summary>
+/// What the session cookie carries: the server-side session it belongs to (<see cref="SignedInSession"/>), the account, its
+/// partner and email. Names are read fresh from the database.
+/// </summary>
 public static class PortalSession
 {
     public const string Scheme = "portal";
@@ -17,10 +20,12 @@ public static class PortalSession
 
     private const string AccountIdClaim = "sub";
     private const string EmailClaim = "email";
+    private const string SessionIdClaim = "sid";
 
-    public static ClaimsPrincipal CreatePrincipal(PortalAccount account) =>
+    public static ClaimsPrincipal CreatePrincipal(PortalAccount account, Guid sessionId) =>
         new(new ClaimsIdentity(
             [
+                new Claim(SessionIdClaim, sessionId.ToString()),
                 new Claim(AccountIdClaim, account.Id.ToString()),
                 new Claim(PartnerMeshClaims.PartnerId, account.PartnerId.ToString()),
                 new Claim(EmailClaim, account.Email),
@@ -31,6 +36,9 @@ public static class PortalSession
 
     public static Guid? AccountId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(AccountIdClaim), out var id) ? id : null;
+
+    public static Guid? SessionId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(SessionIdClaim), out var id) ? id : null;
 
     public static string Email(this ClaimsPrincipal user) => user.FindFirstValue(EmailClaim) ?? "";
 

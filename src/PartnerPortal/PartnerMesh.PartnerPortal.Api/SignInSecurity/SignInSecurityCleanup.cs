@@ -6,8 +6,8 @@ namespace PartnerMesh.PartnerPortal.Api.SignInSecurity;
 
 /// <summary>
 /// Keeps the sign-in tables bounded: a throttle row goes once it neither blocks, nor counts failures (they would be
-/// forgotten), nor marks a known source any more — deleting it then changes nothing; audit entries go after <see cref="SignInThrottleOptions.AuditRetention"/>. Every instance runs it;
-/// the deletes are idempotent.
+/// forgotten), nor marks a known source any more — deleting it then changes nothing; audit entries go after <see cref="SignInThrottleOptions.AuditRetention"/>;
+/// expired sessions (<see cref="Portal.SignedInSession"/>, refused already) go too. Every instance runs it; the deletes are idempotent.
 /// </summary>
 public sealed class SignInSecurityCleanup(
     IServiceScopeFactory scopes, IOptions<SignInThrottleOptions> options, TimeProvider timeProvider, ILogger<SignInSecurityCleanup> logger)
@@ -30,7 +30,7 @@ public sealed class SignInSecurityCleanup(
         }
     }
 
-    public async Task<(int Throttles, int AuditEntries)> PurgeAsync(CancellationToken cancellationToken)
+    public async Task<(int Throttles, int AuditEntries, int Sessions)> PurgeAsync(CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var settings = options.Value;
@@ -45,6 +45,7 @@ public sealed class SignInSecurityCleanup(
                 && (row.LastSuccessAt == null || row.LastSuccessAt < noLongerKnown))
             .ExecuteDeleteAsync(cancellationToken);
         var auditEntries = await db.SignInAudit.Where(entry => entry.OccurredAt < expired).ExecuteDeleteAsync(cancellationToken);
-        return (throttles, auditEntries);
+        var sessions = await db.Sessions.Where(session => session.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
+        return (throttles, auditEntries, sessions);
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Reflection;
 using PartnerMesh.Contracts;
 using PartnerMesh.Contracts.Promotions;
 using PartnerMesh.Contracts.Surveys;
@@ -8,8 +7,9 @@ namespace PartnerMesh.PartnerPortal.Api.Webhooks;
 
 /// <summary>
 /// Event types as subscriptions name them: the wire name without prefix and version (<c>attribution.conversion-attributed</c>).
-/// Partners may subscribe only to events that carry a partner id (they get those about themselves) and show no more of
-/// a single shopper than the partner's own conversions and commissions do (<see cref="PartnerRefusal"/>).
+/// Partners may subscribe only to events that carry a partner id (they get those about themselves), show no more of a
+/// single shopper than the partner's own conversions and commissions do (<see cref="PartnerRefusal"/>), and have a
+/// partner-facing payload (<see cref="PartnerWebhookPayloads"/>): what a partner receives is that, never the event.
 /// </summary>
 public static class WebhookEventTypes
 {
@@ -25,13 +25,10 @@ public static class WebhookEventTypes
 
     private static readonly FrozenDictionary<Type, string?> RefusalByType = IntegrationEventTypes.All.ToFrozenDictionary(type => type, RefusalOf);
 
-    private static readonly FrozenDictionary<Type, PropertyInfo?> PartnerProperty = IntegrationEventTypes.All.ToFrozenDictionary(
-        type => type, type => RefusalByType[type] is null ? type.GetProperty("PartnerId") : null);
-
     public static IReadOnlySet<string> Names { get; } = NameByType.Values.ToFrozenSet(StringComparer.Ordinal);
 
     public static IReadOnlySet<string> PartnerNames { get; } =
-        NameByType.Where(pair => PartnerProperty[pair.Key] is not null).Select(pair => pair.Value).ToFrozenSet(StringComparer.Ordinal);
+        NameByType.Where(pair => RefusalByType[pair.Key] is null).Select(pair => pair.Value).ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<string, string> RefusalByName =
         NameByType.Where(pair => RefusalByType[pair.Key] is not null)
@@ -42,9 +39,9 @@ public static class WebhookEventTypes
     /// <summary>Why partners may not subscribe to a known event type; <c>null</c> when they may.</summary>
     public static string? PartnerRefusal(string name) => RefusalByName.GetValueOrDefault(name);
 
-    /// <summary>The partner whose subscriptions get the event; <c>null</c> for types partners may not receive, whatever the event carries.</summary>
-    public static Guid? PartnerOf(IIntegrationEvent message) =>
-        PartnerProperty.GetValueOrDefault(message.GetType())?.GetValue(message) as Guid?;
+    /// <summary>The partners whose subscriptions get the event, each with its payload; none for types partners may not receive.</summary>
+    public static IReadOnlyList<PartnerPayload> PartnerPayloadsOf(IIntegrationEvent message) =>
+        RefusalByType.TryGetValue(message.GetType(), out var refusal) && refusal is null ? PartnerWebhookPayloads.For(message) : [];
 
     private static string? RefusalOf(Type type)
     {
@@ -63,9 +60,14 @@ public static class WebhookEventTypes
             return "it describes an order's pricing, not the partner's own conversions (those are attribution.conversion-attributed).";
         }
 
-        return type.GetProperty("PartnerId") is { } property && (property.PropertyType == typeof(Guid) || property.PropertyType == typeof(Guid?))
-            ? null
-            : "it is not about a partner.";
+        if (PartnerWebhookPayloads.IsDefinedFor(type))
+        {
+            return null;
+        }
+
+        return type.GetProperty("PartnerId") is null
+            ? "it is not about a partner."
+            : "it has no partner-facing payload yet (partners receive an event only in a shape made for them).";
     }
 
     /// <summary><c>urn:message:partnermesh:attribution:conversion-attributed:v1</c> → <c>attribution.conversion-attributed</c>.</summary>

@@ -7,10 +7,11 @@ using PartnerMesh.PartnerPortal.Api.Infrastructure;
 namespace PartnerMesh.PartnerPortal.Api.Webhooks;
 
 /// <summary>
-/// Turns every integration event into deliveries for the subscriptions that want it: tools' subscriptions to its type,
-/// and the subscriptions of the partner the event is about, for the types partners may receive (<see cref="WebhookEventTypes"/>). One insert per event; the (subscription, event) key makes a
-/// redelivered message fan out once. The dispatcher sends them. An event type no subscription wants costs no database
-/// round trip (<see cref="WebhookInterest"/>).
+/// Turns every integration event into deliveries for the subscriptions that want it: tools' subscriptions to its type get
+/// the whole event; the subscriptions of each partner the event is about, for the types partners may receive
+/// (<see cref="WebhookEventTypes"/>), get that partner's own payload (<see cref="PartnerWebhookPayloads"/>), never the
+/// event. One insert per event; the (subscription, event) key makes a redelivered message fan out once. The dispatcher
+/// sends them. An event type no subscription wants costs no database round trip (<see cref="WebhookInterest"/>).
 /// </summary>
 public sealed class WebhookFanOutConsumer<TEvent>(PortalDbContext db, WebhookDispatchSignal signal, WebhookInterest interest, TimeProvider timeProvider)
     : IConsumer<TEvent>
@@ -27,16 +28,19 @@ public sealed class WebhookFanOutConsumer<TEvent>(PortalDbContext db, WebhookDis
             return;
         }
 
-        // Null for types partners may not receive: then no partner-owned subscription matches, even one stored before the rule.
-        var partner = WebhookEventTypes.PartnerOf(message);
-        var payload = JsonSerializer.Serialize(new WebhookEnvelope(message.EventId, type, message.OccurredAt, message), Json);
+        // None for types partners may not receive: then no partner-owned subscription matches, even one stored before the rule.
+        var partnerPayloads = WebhookEventTypes.PartnerPayloadsOf(message);
+        Guid[] partners = [.. partnerPayloads.Select(payload => payload.PartnerId)];
+        string[] payloads = [.. partnerPayloads.Select(payload => Envelope(message, type, payload.Data))];
+        var toolPayload = Envelope(message, type, message);
         var now = timeProvider.GetUtcNow();
         var created = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at)
-            SELECT gen_random_uuid(), s.id, {message.EventId}, {type}, {payload}::jsonb, 'pending', 0, {now}, {now}
+            SELECT gen_random_uuid(), s.id, {message.EventId}, {type}, COALESCE(p.payload, {toolPayload})::jsonb, 'pending', 0, {now}, {now}
             FROM webhook_subscriptions s
+            LEFT JOIN unnest({partners}::uuid[], {payloads}::text[]) AS p(partner_id, payload) ON p.partner_id = s.partner_id
             WHERE s.active AND (s.event_types @> ARRAY[{type}]::text[] OR s.event_types @> ARRAY['*']::text[])
-              AND (s.partner_id IS NULL OR s.partner_id = {partner})
+              AND (s.partner_id IS NULL OR p.partner_id IS NOT NULL)
             ON CONFLICT (subscription_id, event_id) DO NOTHING
             """, context.CancellationToken);
         if (created > 0)
@@ -44,9 +48,12 @@ public sealed class WebhookFanOutConsumer<TEvent>(PortalDbContext db, WebhookDis
             signal.Notify();
         }
     }
+
+    private static string Envelope(TEvent message, string type, object data) =>
+        JsonSerializer.Serialize(new WebhookEnvelope(message.EventId, type, message.OccurredAt, data), Json);
 }
 
-/// <summary>What a receiver gets: the event's id, type and time, and the event itself as <c>data</c>.</summary>
+/// <summary>What a receiver gets: the event's id, type and time, and as <c>data</c> the event (tools) or the partner's payload.</summary>
 public sealed record WebhookEnvelope(Guid Id, string Type, DateTimeOffset OccurredAt, object Data);
 
 /// <summary>Every fan-out consumer shares one queue (<c>partner-portal-webhooks</c>) bound to every event's exchange.</summary>

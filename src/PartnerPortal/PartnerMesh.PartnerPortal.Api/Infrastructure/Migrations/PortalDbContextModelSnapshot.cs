@@ -214,6 +214,36 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                     b.ToTable("portal_accounts", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.Portal.SignedInSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_portal_sessions");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_portal_sessions_account_id");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_portal_sessions_expires_at");
+
+                    b.ToTable("portal_sessions", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.SignInSecurity.SignInAuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -465,6 +495,16 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("FK_portal_accounts_partners_partner_id");
+                });
+
+            modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.Portal.SignedInSession", b =>
+                {
+                    b.HasOne("PartnerMesh.PartnerPortal.Api.Accounts.PortalAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_sessions_portal_accounts_account_id");
                 });
 
             modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.SignInSecurity.SignInThrottle", b =>
