@@ -28,7 +28,7 @@ public sealed class RefundRefusalTests(CouponsApiFactory factory) : IClassFixtur
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
         Assert.Equal("Refund exceeds the order", problem.Title);
         Assert.Equal("refund_exceeds_order", problem.Extensions["reason"]!.ToString());
-        Assert.Contains("100 EUR of 100 EUR", problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("100.00 EUR of 100.00 EUR", problem.Detail, StringComparison.Ordinal);
         Assert.Equal(("redeemed", 0m), await StateAsync(orderId));
         Assert.Equal(0, await factory.QueryDbAsync(db => db.Refunds.CountAsync(refund => refund.OrderId == orderId, Ct)));
         Assert.Equal(1, (await _admin.StatsAsync(campaignId)).Number("uses"));
@@ -47,7 +47,7 @@ public sealed class RefundRefusalTests(CouponsApiFactory factory) : IClassFixtur
 
         var problem = await over.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
         Assert.Equal("refund_exceeds_order", problem.Extensions["reason"]!.ToString());
-        Assert.Contains("60 EUR of 100 EUR", problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("60.00 EUR of 100.00 EUR", problem.Detail, StringComparison.Ordinal);
         Assert.Equal(("redeemed", 40m), await StateAsync(orderId));
         Assert.Equal(1, (await _admin.StatsAsync(campaignId)).Number("uses"));
         // Without an amount, a refund is what is left.

@@ -33,7 +33,7 @@ public sealed class SameIdOtherFactsTests(CouponsApiFactory factory) : IClassFix
 
         var problem = await otherTotal.ShouldBeProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(("Order already redeemed with different facts", "order_mismatch"), (problem.Title, problem.Extensions["reason"]!.ToString()));
-        Assert.Contains("250 EUR instead of 100 EUR", problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("250.00 EUR instead of 100.00 EUR", problem.Detail, StringComparison.Ordinal);
         Assert.Equal("order_mismatch", await otherCustomer.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
         Assert.Equal(first.ToJsonString(), (await same.ShouldBeAsync<JsonObject>(HttpStatusCode.Created)).ToJsonString());
         Assert.Equal("true", same.Headers.GetValues("Idempotent-Replayed").Single());

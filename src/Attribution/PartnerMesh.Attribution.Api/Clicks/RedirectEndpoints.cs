@@ -28,7 +28,8 @@ public static class RedirectEndpoints
     /// <summary>
     /// Shoppers arrive here without credentials; the click is durable before the redirect is sent. Unknown codes and
     /// inactive links or partners go to the program's (or service's) fallback URL when there is one, else a clear 404.
-    /// HEAD gets the same status and Location without recording a click.
+    /// HEAD gets the same status and destination (with the shopper's UTM values) without recording a click, so without
+    /// <c>pm_click</c>.
     /// </summary>
     private static async Task<IResult> FollowReferralLink(
         string code, HttpContext httpContext, ClickRecorder recorder, CancellationToken cancellationToken)
@@ -47,9 +48,15 @@ public static class RedirectEndpoints
         var deepLink = request.Query[RedirectRules.DeepLinkParameter].FirstOrDefault();
         if (HttpMethods.IsHead(request.Method))
         {
-            // A link checker or preview: the same answer's status and Location, no click and no cookies.
+            // A link checker or preview: the same answer's status and Location, no click (so no pm_click) and no cookies.
             var preview = await recorder.PreviewAsync(normalizedCode, deepLink, cancellationToken);
-            return preview.Outcome == ClickOutcome.Previewed ? TypedResults.Redirect(preview.Destination!) : Unavailable(request, preview.Destination);
+            if (preview.Outcome != ClickOutcome.Previewed)
+            {
+                return Unavailable(request, preview.Destination);
+            }
+
+            var utm = ClickDetails.From(request).Utm().ToList();
+            return TypedResults.Redirect(utm.Count == 0 ? preview.Destination! : TrackingUrl.AppendParameters(preview.Destination!, utm));
         }
 
         var cookieVisitor = TrackingCookies.ReadVisitorId(request);

@@ -91,6 +91,8 @@ public static class ConversionEndpoints
             RefundOutcome.UnknownOrder => Problems.NotFound("Order not found", $"No conversion was recorded for order {request.OrderId}."),
             RefundOutcome.AlreadyFullyRefunded => Problems.Conflict("Order already fully refunded", result.Detail),
             RefundOutcome.CurrencyMismatch => Problems.Unprocessable("Currency mismatch", result.Detail),
+            RefundOutcome.BeforeOrder => TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["refundedAt"] = [result.Detail!] }, result.Detail),
             _ => Problems.Unprocessable("Refund exceeds the order", result.Detail),
         };
     }

@@ -18,6 +18,9 @@ public enum RefundOutcome
     CurrencyMismatch,
     ExceedsOrder,
     AlreadyFullyRefunded,
+
+    /// <summary>Dated before the order it takes back: a 400 naming <c>refundedAt</c>.</summary>
+    BeforeOrder,
 }
 
 public sealed record RefundResult(RefundOutcome Outcome, RefundResponse? Response = null, string? Detail = null);
@@ -55,6 +58,12 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
         if (conversion.Currency != request.Currency)
         {
             return new RefundResult(RefundOutcome.CurrencyMismatch, Detail: $"Order {conversion.OrderId} is in {conversion.Currency}, the refund in {request.Currency}.");
+        }
+
+        if (request.RefundedAt?.ForStorage() is { } dated && dated < conversion.OrderedAt)
+        {
+            return new RefundResult(RefundOutcome.BeforeOrder, Detail:
+                $"refundedAt ({dated:O}) is before order {conversion.OrderId} was placed ({conversion.OrderedAt:O}): a {kind} cannot precede its order.");
         }
 
         var remaining = conversion.Amount - conversion.RefundedAmount;

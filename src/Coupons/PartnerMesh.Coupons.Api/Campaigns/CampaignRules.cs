@@ -42,6 +42,8 @@ public static class CampaignRules
             errors["currency"] = ["currency is an ISO 4217 code of three letters (required with minimumCartValue)."];
         }
 
+        CheckoutRules.CheckPrecision("minimumCartValue", request.MinimumCartValue, request.Currency, errors);
+
         if (request.PartnerIds is { } partners && (partners.Length > MaxPartners || partners.Contains(Guid.Empty)))
         {
             errors["partnerIds"] = [$"partnerIds holds at most {MaxPartners} partner ids."];
@@ -59,10 +61,13 @@ public static class CampaignRules
                 errors["abandonedCart.cooldownHours"] = ["cooldownHours is between 0 and 8760."];
             }
 
-            if (policy.MinimumCartTotal is < 0 or > CheckoutRules.MaxAmount)
+            if (policy.MinimumCartTotal is { } cartMinimum && (cartMinimum < 0 || cartMinimum > CheckoutRules.MaxAmount || decimal.Round(cartMinimum, 4) != cartMinimum))
             {
-                errors["abandonedCart.minimumCartTotal"] = ["minimumCartTotal is not negative."];
+                errors["abandonedCart.minimumCartTotal"] = [$"minimumCartTotal is between 0 and {CheckoutRules.MaxAmount}, with at most 4 decimals."];
             }
+
+            // In the campaign's currency when it has one (the carts it is compared with are then in that currency).
+            CheckoutRules.CheckPrecision("abandonedCart.minimumCartTotal", policy.MinimumCartTotal, request.Currency, errors);
 
             if (policy.DelayMinutes is < 0 or > MaxOfferDelayMinutes)
             {

@@ -112,7 +112,8 @@ public static class CheckoutEndpoints
 
     /// <summary>
     /// A full refund gives the uses back; a partial one (<c>amount</c> below the order total) does not. More than is left
-    /// of the order is a 422 <c>refund_exceeds_order</c>; a cancelled order, or one already refunded in full, a 409
+    /// of the order is a 422 <c>refund_exceeds_order</c>, an amount finer than the order's currency (JPY 0.5) a 400 naming
+    /// <c>amount</c>; a cancelled order, or one already refunded in full, a 409
     /// <c>order_cancelled</c> / <c>order_refunded</c>; nothing is written then. Idempotent by
     /// <c>refundId</c> when one is sent: the same refund again answers as the first time (<c>Idempotent-Replayed: true</c>);
     /// the same id with another amount (or order) is a 409 <c>refund_id_reused</c>. An <c>Idempotency-Key</c> does the same
@@ -140,6 +141,7 @@ public static class CheckoutEndpoints
         {
             CheckoutOutcome.Done or CheckoutOutcome.Replayed or CheckoutOutcome.KeyReplayed => TypedResults.Ok(result.Value!),
             CheckoutOutcome.NotFound => OrderNotFound(orderId),
+            CheckoutOutcome.Invalid => TypedResults.ValidationProblem(result.Errors!),
             _ => Refused(result, "Refund refused"),
         };
     }

@@ -14,10 +14,14 @@ public enum CheckoutOutcome
 
     Refused,
     NotFound,
+
+    /// <summary>A field is wrong for what it refers to (a refund amount finer than its order's currency): a 400 naming it.</summary>
+    Invalid,
 }
 
 /// <summary>What a storefront call did: done (or replayed, with the first answer), or refused with an HTTP status and a reason.</summary>
-public sealed record CheckoutResult<T>(CheckoutOutcome Outcome, T? Value, int Status = 0, string? Reason = null, string? Detail = null)
+public sealed record CheckoutResult<T>(
+    CheckoutOutcome Outcome, T? Value, int Status = 0, string? Reason = null, string? Detail = null, Dictionary<string, string[]>? Errors = null)
     where T : class;
 
 public static class CheckoutResult
@@ -40,6 +44,9 @@ public static class CheckoutResult
 
     public static CheckoutResult<T> Refused<T>(int status, string reason, string detail)
         where T : class => new(CheckoutOutcome.Refused, null, status, reason, detail);
+
+    public static CheckoutResult<T> Invalid<T>(Dictionary<string, string[]> errors)
+        where T : class => new(CheckoutOutcome.Invalid, null, StatusCodes.Status400BadRequest, Errors: errors);
 
     public static CheckoutResult<T> Conflict<T>(string reason, string detail)
         where T : class => Refused<T>(StatusCodes.Status409Conflict, reason, detail);

@@ -74,7 +74,19 @@ public static class CheckoutRules
 
         if (request?.Amount is { } amount && (amount <= 0 || amount > MaxAmount || decimal.Round(amount, 4) != amount))
         {
-            errors["amount"] = ["A refund amount is positive, with at most 4 decimals; leave it out for a full refund."];
+            errors["amount"] = ["A refund amount is positive, with no more decimals than the order's currency has; leave it out for a full refund."];
+        }
+
+        return errors.Count == 0 ? null : errors;
+    }
+
+    /// <summary>A refund amount in the order's currency (what its redemptions recorded): no digits below its minor unit.</summary>
+    public static Dictionary<string, string[]>? ValidateRefund(decimal amount, IEnumerable<string> currencies)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var currency in currencies.Distinct(StringComparer.Ordinal))
+        {
+            CheckPrecision("amount", amount, currency, errors);
         }
 
         return errors.Count == 0 ? null : errors;
@@ -124,7 +136,7 @@ public static class CheckoutRules
     }
 
     /// <summary>An amount has no digits below its currency's minor unit (JPY 10.5, EUR 10.123 are not money).</summary>
-    private static void CheckPrecision(string field, decimal? amount, string? currency, Dictionary<string, string[]> errors)
+    public static void CheckPrecision(string field, decimal? amount, string? currency, Dictionary<string, string[]> errors)
     {
         if (amount is { } value && currency is not null && IsCurrency(currency) && !errors.ContainsKey(field)
             && !Iso4217.Fits(value, NormalizeCurrency(currency)))

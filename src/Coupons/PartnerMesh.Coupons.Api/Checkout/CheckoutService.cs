@@ -242,7 +242,7 @@ public sealed class CheckoutService(
                 : campaign.Currency is { } campaignCurrency && campaignCurrency != currency
                     ? (StatusCodes.Status409Conflict, CouponReasons.CurrencyMismatch, $"The campaign applies to orders in {campaignCurrency}, not {currency}.")
                 : campaign.MinimumCartValue is { } minimum && total < minimum
-                    ? (StatusCodes.Status409Conflict, CouponReasons.MinimumNotMet, $"The order must reach {minimum} {campaign.Currency}; it is {total}.")
+                    ? (StatusCodes.Status409Conflict, CouponReasons.MinimumNotMet, $"The order must reach {Amounts.Format(minimum, campaign.Currency)}; it is {Amounts.Format(total, currency)}.")
                 : default((int, string, string)?);
             if (refusal is { } refused)
             {
@@ -568,6 +568,11 @@ public sealed class CheckoutService(
             return CheckoutResult.NotFound<OrderCouponsResponse>();
         }
 
+        if (!cancel && amount is { } refunded && CheckoutRules.ValidateRefund(refunded, redemptions.Select(redemption => redemption.Currency)) is { } errors)
+        {
+            return CheckoutResult.Invalid<OrderCouponsResponse>(errors);
+        }
+
         var active = redemptions.Where(redemption => redemption.Status == RedemptionStatuses.Redeemed).ToList();
         if (!cancel && RefuseRefund(orderId, redemptions, active, amount) is { } refused)
         {
@@ -644,11 +649,11 @@ public sealed class CheckoutService(
         var left = least.OrderTotal - least.RefundedAmount;
         return amount > left
             ? CheckoutResult.Refused<OrderCouponsResponse>(StatusCodes.Status422UnprocessableEntity, CouponReasons.RefundExceedsOrder,
-                $"The refund ({Amounts.Normalize(amount.Value)} {least.Currency}) is more than what is left of order {orderId}: "
-                + $"{Amounts.Normalize(left)} {least.Currency} of {Total(least)}.")
+                $"The refund ({Amounts.Format(amount.Value, least.Currency)}) is more than what is left of order {orderId}: "
+                + $"{Amounts.Format(left, least.Currency)} of {Total(least)}.")
             : null;
 
-        static string Total(CouponRedemption redemption) => $"{Amounts.Normalize(redemption.OrderTotal)} {redemption.Currency}";
+        static string Total(CouponRedemption redemption) => Amounts.Format(redemption.OrderTotal, redemption.Currency);
     }
 
     private static CheckoutResult<OrderCouponsResponse> Replay(CouponRefund earlier, string orderId, decimal? amount) =>

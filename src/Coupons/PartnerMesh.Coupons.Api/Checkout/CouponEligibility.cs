@@ -1,5 +1,6 @@
 using PartnerMesh.Coupons.Api.Campaigns;
 using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.Coupons.Api.Common;
 
 namespace PartnerMesh.Coupons.Api.Checkout;
 
@@ -59,7 +60,8 @@ public static class CouponEligibility
         if (campaign.MinimumCartValue is { } minimum && (total is not { } amount || amount < minimum))
         {
             return new(CouponReasons.MinimumNotMet,
-                $"The cart must reach {minimum} {campaign.Currency}{(total is null ? "; no cart total was given" : $"; it is {total}")}.");
+                $"The cart must reach {Amounts.Format(minimum, campaign.Currency)}"
+                + $"{(total is { } given ? $"; it is {Amounts.Format(given, currency ?? campaign.Currency)}" : "; no cart total was given")}.");
         }
 
         if (campaign.MaxUsesPerCustomer is not null && customer.IsEmpty)

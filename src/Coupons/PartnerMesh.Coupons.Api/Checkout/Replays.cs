@@ -22,7 +22,7 @@ public static class Replays
         List<string> differences = [];
         if (orderTotal != earlier.OrderTotal || currency != earlier.Currency)
         {
-            differences.Add($"{Amounts.Normalize(orderTotal)} {currency} instead of {Amounts.Normalize(earlier.OrderTotal)} {earlier.Currency}");
+            differences.Add($"{Amounts.Format(orderTotal, currency)} instead of {Amounts.Format(earlier.OrderTotal, earlier.Currency)}");
         }
 
         if (!customer.IsEmpty && !customer.Has(earlier.CustomerKey))
