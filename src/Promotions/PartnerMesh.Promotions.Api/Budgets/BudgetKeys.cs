@@ -16,15 +16,15 @@ public sealed record BudgetClaim(
 /// </summary>
 public static class BudgetKeys
 {
-    /// <summary>The claims one use of <paramref name="promotion"/> makes; null when a per-customer limit cannot be
-    /// checked because the shopper has neither a customer id nor an email.</summary>
-    public static IReadOnlyList<BudgetClaim>? ClaimsFor(CompiledPromotion promotion, EvaluationContext context, DateTimeOffset now)
+    /// <summary>The claims one use of <paramref name="promotion"/> at <paramref name="at"/> makes (in the periods that time
+    /// falls in); null when a per-customer limit cannot be checked because the shopper has neither a customer id nor an email.</summary>
+    public static IReadOnlyList<BudgetClaim>? ClaimsFor(CompiledPromotion promotion, EvaluationContext context, DateTimeOffset at)
     {
         var definition = promotion.Definition;
         var claims = new List<BudgetClaim>(definition.Budgets.Count + 1);
         foreach (var budget in definition.Budgets)
         {
-            var period = PeriodKey(budget.Period, now);
+            var period = PeriodKey(budget.Period, at);
             var key = budget.Scope switch
             {
                 BudgetScope.Campaign => $"campaign:{definition.CampaignId}:{period}",

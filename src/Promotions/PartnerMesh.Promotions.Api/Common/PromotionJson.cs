@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace PartnerMesh.Promotions.Api.Common;
 
 /// <summary>One JSON shape for the API and for stored definitions: web defaults, enums as camelCase strings (numbers
-/// refused, so <c>"exclusivity": 7</c> is a 400 rather than an undefined value).</summary>
+/// refused, so <c>"exclusivity": 7</c> is a 400 rather than an undefined value), times read as UTC.</summary>
 public static class PromotionJson
 {
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
@@ -12,6 +12,7 @@ public static class PromotionJson
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new UtcDateTimeOffsetConverter());
         options.RespectNullableAnnotations = true;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         // jsonb reorders keys, and people write "type" anywhere: the discriminator need not come first.

@@ -123,6 +123,7 @@ public static class EvaluationLogEndpoints
 
         return errors.Count > 0
             ? TypedResults.ValidationProblem(errors)
-            : TypedResults.Ok(await queries.SearchAsync(new EvaluationLogQuery(orderId, quoteId, visitorId, promotionId, outcome, from, to, before, limit), cancellationToken));
+            : TypedResults.Ok(await queries.SearchAsync(new EvaluationLogQuery(
+                orderId, quoteId, visitorId, promotionId, outcome, from?.ToUniversalTime(), to?.ToUniversalTime(), before, limit), cancellationToken)); // timestamptz takes UTC only
     }
 }

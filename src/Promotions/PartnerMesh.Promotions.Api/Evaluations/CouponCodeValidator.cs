@@ -9,10 +9,16 @@ using PartnerMesh.ServiceDefaults.Security;
 namespace PartnerMesh.Promotions.Api.Evaluations;
 
 /// <summary>What the coupons service said about the entered codes that no promotion's own list knows.</summary>
-/// <remarks><see cref="PartnerId"/>: the partner a valid partner code belongs to (the first, in entry order, when several do).</remarks>
-public sealed record CouponCodeCheck(IReadOnlyDictionary<Guid, string> Unlocked, IReadOnlyDictionary<string, string> Refused, Guid? PartnerId = null)
+/// <param name="PartnerCodes">The partners valid partner codes belong to, each with its code (the first in ordinal order
+/// when it has several).</param>
+public sealed record CouponCodeCheck(
+    IReadOnlyDictionary<Guid, string> Unlocked, IReadOnlyDictionary<string, string> Refused, IReadOnlyDictionary<Guid, string>? PartnerCodes = null)
 {
     public static readonly CouponCodeCheck None = new(new Dictionary<Guid, string>(), new Dictionary<string, string>(StringComparer.Ordinal));
+
+    /// <summary>The partner the valid partner codes name when they all name one; codes of two or more partners name none,
+    /// whatever order they were entered in.</summary>
+    public (Guid PartnerId, string Code)? SolePartner => PartnerCodes is { Count: 1 } codes ? (codes.First().Key, codes.First().Value) : null;
 }
 
 /// <summary>
@@ -49,13 +55,17 @@ public sealed class CouponCodeValidator(
         var answers = await Task.WhenAll(unknown.Select(code => AskAsync(code, context, itemsTotal, cart.Currency, cancellationToken)));
         var unlocked = new Dictionary<Guid, string>();
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
-        Guid? partnerId = null;
+        var partnerCodes = new Dictionary<Guid, string>();
         foreach (var (code, answer) in unknown.Zip(answers))
         {
             if (answer is { Valid: true, PromotionId: { } promotionId })
             {
                 unlocked.TryAdd(promotionId, code);
-                partnerId ??= answer.PartnerId;
+                if (answer.PartnerId is { } partnerId
+                    && (!partnerCodes.TryGetValue(partnerId, out var known) || string.CompareOrdinal(code, known) < 0))
+                {
+                    partnerCodes[partnerId] = code;
+                }
             }
             else if (answer is { Valid: false })
             {
@@ -63,7 +73,7 @@ public sealed class CouponCodeValidator(
             }
         }
 
-        return new CouponCodeCheck(unlocked, refused, partnerId);
+        return new CouponCodeCheck(unlocked, refused, partnerCodes);
     }
 
     /// <summary>The coupons service's answer; null when it does not know the code (<c>reason: unknown</c>, or a 404).</summary>

@@ -10,7 +10,10 @@ public static class EvaluateRequestRules
     public const int MaxQuantity = 10_000;
     public const int MaxCodes = 20;
     public const int MaxIdLength = 100;
-    public const decimal MaxAmount = 1_000_000_000m;
+    public const decimal MaxAmount = Currencies.MaxAmount;
+
+    /// <summary>The most a cart can total: every line at the largest quantity and price, plus shipping.</summary>
+    public const decimal MaxCartTotal = MaxLines * MaxQuantity * MaxAmount + MaxAmount;
 
     public static Dictionary<string, string[]>? Validate(EvaluateRequest request)
     {
@@ -140,9 +143,9 @@ public static class EvaluateRequestRules
         }
     }
 
-    private static string? AmountProblem(decimal amount, string? currency) =>
+    internal static string? AmountProblem(decimal amount, string? currency, decimal max = MaxAmount) =>
         amount < 0 ? "Cannot be negative."
-        : amount > MaxAmount ? $"At most {MaxAmount:N0}."
+        : amount > max ? $"At most {max:N0}."
         : currency is not null && !Currencies.IsWholeMinorUnits(amount, currency) ? $"{currency} amounts have at most {Currencies.MinorUnitsOf(currency)} decimals."
         : null;
 

@@ -2,7 +2,8 @@ using PartnerMesh.Promotions.Domain.Evaluation;
 
 namespace PartnerMesh.Promotions.Api.Evaluations;
 
-/// <summary>The priced cart, every applied and every rejected candidate with its reason, and the quote to order with.</summary>
+/// <summary>The priced cart, every applied and every rejected candidate with its reason, the partner whose traffic it was
+/// taken for (null: none), and the quote to order with.</summary>
 public sealed record EvaluationResponse(
     string Currency,
     IReadOnlyList<LineResult> Lines,
@@ -13,9 +14,10 @@ public sealed record EvaluationResponse(
     IReadOnlyList<GiftItem> Gifts,
     IReadOnlyList<GiftItem> GiftsNotDue,
     long RuleSetVersion,
+    TrafficPartner? Partner,
     Quote? Quote)
 {
-    public static EvaluationResponse From(EvaluationResult result, Quote? quote) =>
+    public static EvaluationResponse From(EvaluationResult result, TrafficPartner? partner, Quote? quote) =>
         new(result.Currency, result.Lines, result.Totals, result.Applied, result.NotApplied, result.Codes, result.Gifts,
-            result.GiftsNotDue, result.RuleSetVersion, quote);
+            result.GiftsNotDue, result.RuleSetVersion, partner, quote);
 }

@@ -14,7 +14,8 @@ namespace PartnerMesh.Promotions.Api.Evaluations;
 /// every applied promotion are reserved for the quote's lifetime, and a promotion whose reservation is refused is
 /// re-evaluated away with its reason; at the product page and cart, the same reservation is judged against the counters
 /// as known here, so they give checkout's answer without reserving. An evaluation for another time (<c>at</c>) is a
-/// preview: it reserves nothing and carries no quote, since nothing can be ordered at another time than now.
+/// preview: it reserves nothing and carries no quote, since nothing can be ordered at another time than now, and judges
+/// the budgets of the periods that time falls in.
 /// </summary>
 public sealed class EvaluationService(
     RuleSetProvider ruleSets, BudgetLedger ledger, BudgetStatusCache budgetStatus, ReservationGate reservationGate, QuoteSigner signer,
@@ -30,7 +31,7 @@ public sealed class EvaluationService(
         var now = timeProvider.GetUtcNow();
         var (cart, requested) = EvaluateRequestRules.ToDomain(request, now);
         var preview = request.At is not null;
-        var context = await WithTrafficAsync(ruleSet, cart, requested, cancellationToken);
+        var (context, partner) = await WithTrafficAsync(ruleSet, cart, requested, cancellationToken);
         var (result, reservationId, quoteId) = await EvaluateWithBudgetsAsync(
             ruleSet, cart, context, now, reserve: context.Touchpoint == Touchpoint.Checkout && !preview, cancellationToken);
         var quote = preview ? null : IssueQuote(quoteId, result, cart, requested, context.PartnerId, now, reservationId);
@@ -41,7 +42,7 @@ public sealed class EvaluationService(
 
         metrics.Evaluated(context.Touchpoint, timeProvider.GetElapsedTime(started), result);
         log.Evaluated(request, result, quote, context.Touchpoint);
-        return EvaluationResponse.From(result, quote);
+        return EvaluationResponse.From(result, partner, quote);
     }
 
     /// <summary>The draft's latest version beside everything live (replacing its own live version); nothing reserved, no quote.</summary>
@@ -51,9 +52,9 @@ public sealed class EvaluationService(
         var compiled = new CompiledPromotion(promotion.Id, promotion.LatestVersion, draft);
         var ruleSet = new RuleSet(live.Version, live.Promotions.Where(existing => existing.Id != promotion.Id).Append(compiled), live.Mode, killSwitch: false,
             live.Experiments);
-        var (cart, context) = EvaluateRequestRules.ToDomain(request, timeProvider.GetUtcNow());
-        context = await WithTrafficAsync(ruleSet, cart, context, cancellationToken);
-        return EvaluationResponse.From(PromotionEvaluator.Evaluate(ruleSet, cart, context), null);
+        var (cart, requested) = EvaluateRequestRules.ToDomain(request, timeProvider.GetUtcNow());
+        var (context, partner) = await WithTrafficAsync(ruleSet, cart, requested, cancellationToken);
+        return EvaluationResponse.From(PromotionEvaluator.Evaluate(ruleSet, cart, context), partner, null);
     }
 
     /// <summary>Re-evaluates an order's cart at order time (an expired quote), reserving at once like a checkout.</summary>
@@ -62,7 +63,7 @@ public sealed class EvaluationService(
     {
         var ruleSet = await CurrentRuleSetAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
-        context = await WithTrafficAsync(ruleSet, cart, context, cancellationToken);
+        (context, _) = await WithTrafficAsync(ruleSet, cart, context, cancellationToken);
         var (result, reservationId, _) = await EvaluateWithBudgetsAsync(
             ruleSet, cart, context with { At = now, Touchpoint = Touchpoint.Checkout }, now, reserve: true, cancellationToken);
         return (result, reservationId);
@@ -116,25 +117,35 @@ public sealed class EvaluationService(
         promotion.Definition.Budgets.Count > 0 || promotion.Definition.PerCustomerLimit is not null;
 
     /// <summary>
-    /// Whose traffic the cart is and which entered codes the coupons service vouches for. A click id without a partner is
-    /// resolved first (when anything live targets partners), so coupons checks partner codes against the click's partner;
-    /// then a valid partner code names the partner when nothing else did.
+    /// Whose traffic the cart is, and which entered codes the coupons service vouches for. The traffic's partner is the one
+    /// the request names, else the click's (looked up when anything live targets partners), and coupons is asked about the
+    /// codes for that traffic. Then, as attribution's default coupon-code precedence credits the order, a valid partner
+    /// code beats it: the cart is the code's partner's. Codes of two or more partners cancel out — the traffic's partner
+    /// stands — so the order the codes were entered in never changes the answer.
     /// </summary>
-    private async Task<EvaluationContext> WithTrafficAsync(RuleSet ruleSet, Cart cart, EvaluationContext context, CancellationToken cancellationToken)
+    private async Task<(EvaluationContext Context, TrafficPartner? Partner)> WithTrafficAsync(
+        RuleSet ruleSet, Cart cart, EvaluationContext context, CancellationToken cancellationToken)
     {
-        if (context is { PartnerId: null, ClickId: { } clickId } && ruleSet.ConcernsPartners
+        var partner = context.PartnerId is { } named ? new TrafficPartner(named, TrafficPartner.Request) : null;
+        if (partner is null && context.ClickId is { } clickId && ruleSet.ConcernsPartners
             && await clicks.PartnerOfAsync(clickId, cancellationToken) is { } clickPartner)
         {
+            partner = new TrafficPartner(clickPartner, TrafficPartner.Click);
             context = context with { PartnerId = clickPartner };
         }
 
         var check = await coupons.CheckAsync(ruleSet, cart, context, cancellationToken);
-        return ReferenceEquals(check, CouponCodeCheck.None) ? context : context with
+        if (ReferenceEquals(check, CouponCodeCheck.None))
         {
-            CouponCodes = check.Unlocked,
-            RefusedCodes = check.Refused,
-            PartnerId = context.PartnerId ?? check.PartnerId, // a partner's code is that partner's traffic
-        };
+            return (context, partner);
+        }
+
+        if (check.SolePartner is { } code)
+        {
+            partner = new TrafficPartner(code.PartnerId, TrafficPartner.CouponCode, code.Code);
+        }
+
+        return (context with { CouponCodes = check.Unlocked, RefusedCodes = check.Refused, PartnerId = partner?.PartnerId }, partner);
     }
 
     private async Task<RuleSet> CurrentRuleSetAsync(CancellationToken cancellationToken)
@@ -150,6 +161,9 @@ public sealed class EvaluationService(
     }
 
     /// <param name="reserve">Reserve (checkout); else judge the reservation by the counters as known here, reserving nothing.</param>
+    /// <remarks>Budgets count in the periods of the evaluation's time (<c>at</c>), so a preview of another day judges that
+    /// day's counters. A reservation counts in the periods of <paramref name="now"/>, when the order is taken: only an
+    /// evaluation for now reserves, and an order re-evaluated is evaluated at its own time.</remarks>
     private async Task<(EvaluationResult Result, Guid? ReservationId, Guid QuoteId)> EvaluateWithBudgetsAsync(
         RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset now, bool reserve, CancellationToken cancellationToken)
     {
@@ -168,7 +182,7 @@ public sealed class EvaluationService(
                     continue;
                 }
 
-                var promotionClaims = BudgetKeys.ClaimsFor(promotion, context, now);
+                var promotionClaims = BudgetKeys.ClaimsFor(promotion, context, reserve ? now : context.At);
                 if (promotionClaims is null)
                 {
                     exclusions[promotion.Id] = new Exclusion(ReasonCodes.UsageLimitReached);

@@ -126,7 +126,7 @@ public sealed class OrderVerificationService(
                 // A product-page or cart quote reserved nothing, and a checkout quote's reservation counts one order: one
                 // consumed by another order on the same quote (or given back) leaves this order to take its own use now.
                 var reserved = await evaluations.ReserveQuotedAsync(
-                    stale is null ? ruleSet : await WithQuotedVersionsAsync(ruleSet, quote.Promotions, cancellationToken), quote.Promotions, context with { PartnerId = context.PartnerId ?? quote.PartnerId }, now, cancellationToken);
+                    stale is null ? ruleSet : await WithQuotedVersionsAsync(ruleSet, quote.Promotions, cancellationToken), quote.Promotions, context with { PartnerId = quote.PartnerId ?? context.PartnerId }, now, cancellationToken);
                 if (reserved.Refused is { } refused && outcome == VerificationOutcomes.Honoured)
                 {
                     (outcome, mismatch) = (VerificationOutcomes.Mismatch, refused.Reason);
@@ -166,11 +166,11 @@ public sealed class OrderVerificationService(
             VerifiedAt = now,
         };
         db.OrderVerifications.Add(verification);
-        StageEvents(verification, promotions, context.PartnerId, now);
+        StageEvents(verification, promotions, quote.PartnerId ?? context.PartnerId, now);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            if (await RecordOwnExposuresAsync(ruleSet, cart, context with { PartnerId = context.PartnerId ?? quote.PartnerId },
+            if (await RecordOwnExposuresAsync(ruleSet, cart, context with { PartnerId = quote.PartnerId ?? context.PartnerId },
                     quotedAt ?? Touchpoint.Checkout, sameCart ? quote.IssuedAt : now, cancellationToken))
             {
                 await db.SaveChangesAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using PartnerMesh.Promotions.Api.Evaluations;
+using PartnerMesh.Promotions.Domain.Money;
 
 namespace PartnerMesh.Promotions.Api.Orders;
 
@@ -29,9 +30,18 @@ public static class VerifyOrderRules
             }
         }
 
-        if (request.ChargedGrandTotal is not >= 0 || request.ChargedDiscountTotal is not >= 0)
+        // What was charged is an amount of the order's currency, at most what a cart can total (else PostgreSQL overflows).
+        var currency = Currencies.IsSupported(request.Order?.Currency) ? request.Order!.Currency : null;
+        foreach (var (name, charged) in new[] { ("chargedGrandTotal", request.ChargedGrandTotal), ("chargedDiscountTotal", request.ChargedDiscountTotal) })
         {
-            errors["chargedGrandTotal"] = ["What was charged (chargedGrandTotal, chargedDiscountTotal) is required and not negative."];
+            if (charged is not { } amount)
+            {
+                errors[name] = ["What was charged (chargedGrandTotal, chargedDiscountTotal) is required."];
+            }
+            else if (EvaluateRequestRules.AmountProblem(amount, currency, EvaluateRequestRules.MaxCartTotal) is { } problem)
+            {
+                errors[name] = [problem];
+            }
         }
 
         return errors.Count == 0 ? null : errors;

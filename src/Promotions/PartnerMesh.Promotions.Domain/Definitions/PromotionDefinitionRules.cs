@@ -255,7 +255,10 @@ internal sealed class ErrorList
         _errors.Count == 0 ? null : _errors.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal);
 }
 
-/// <summary>Fixed amounts need the promotion's currency and whole minor units of it; none may be negative.</summary>
+/// <summary>
+/// Fixed amounts need the promotion's currency and whole minor units of it; none may be negative or above
+/// <see cref="Currencies.MaxAmount"/>, the cap on a cart's own amounts.
+/// </summary>
 internal sealed class AmountChecker(string? currency, ErrorList errors)
 {
     public void Check(string path, decimal amount, bool allowZero)
@@ -263,6 +266,10 @@ internal sealed class AmountChecker(string? currency, ErrorList errors)
         if (amount < 0 || (!allowZero && amount == 0))
         {
             errors.Add(path, allowZero ? "Cannot be negative." : "Must be greater than zero.");
+        }
+        else if (amount > Currencies.MaxAmount)
+        {
+            errors.Add(path, $"At most {Currencies.MaxAmount:N0}.");
         }
         else if (currency is null)
         {

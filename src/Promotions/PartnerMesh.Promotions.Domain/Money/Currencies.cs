@@ -18,6 +18,12 @@ public static class Currencies
         ["VND"] = 0, ["ZAR"] = 2,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The largest amount any single money value may state: a cart's unit prices and shipping, and every amount, cap and
+    /// threshold of a promotion. Sums of such amounts stay far inside <see cref="decimal"/> and the numeric columns.
+    /// </summary>
+    public const decimal MaxAmount = 1_000_000_000m;
+
     public static IEnumerable<string> Supported => MinorUnits.Keys;
 
     public static bool IsSupported(string? currency) => currency is not null && MinorUnits.ContainsKey(currency);

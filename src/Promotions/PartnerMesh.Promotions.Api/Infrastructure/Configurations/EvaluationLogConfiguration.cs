@@ -19,8 +19,8 @@ public sealed class EvaluationLogConfiguration : IEntityTypeConfiguration<Evalua
         builder.Property(entry => entry.CustomerId).HasMaxLength(200);
         builder.Property(entry => entry.Touchpoint).HasMaxLength(16);
         builder.Property(entry => entry.Currency).HasMaxLength(3);
-        builder.Property(entry => entry.GrandTotal).HasPrecision(18, 4);
-        builder.Property(entry => entry.DiscountTotal).HasPrecision(18, 4);
+        builder.Property(entry => entry.GrandTotal).HasPrecision(20, 4); // a cart totals up to 5,000,001,000,000,000
+        builder.Property(entry => entry.DiscountTotal).HasPrecision(20, 4);
         builder.Property(entry => entry.Summary).HasColumnType("jsonb");
         builder.HasIndex(entry => entry.LoggedAt);
         builder.HasIndex(entry => entry.OrderId).HasFilter("order_id IS NOT NULL");

@@ -396,13 +396,13 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                         .HasColumnName("customer_id");
 
                     b.Property<decimal?>("DiscountTotal")
-                        .HasPrecision(18, 4)
-                        .HasColumnType("numeric(18,4)")
+                        .HasPrecision(20, 4)
+                        .HasColumnType("numeric(20,4)")
                         .HasColumnName("discount_total");
 
                     b.Property<decimal?>("GrandTotal")
-                        .HasPrecision(18, 4)
-                        .HasColumnType("numeric(18,4)")
+                        .HasPrecision(20, 4)
+                        .HasColumnType("numeric(20,4)")
                         .HasColumnName("grand_total");
 
                     b.Property<string>("Kind")
