@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +12,7 @@ namespace PartnerMesh.ServiceDefaults.WebApi;
 /// body System.Text.Json cannot read for want of a type discriminator (<see cref="UnreadableJsonBody"/>).
 /// Other exceptions get the status <see cref="ExceptionStatusCodes"/> picks (503 for an unreachable store, else 500).
 /// </summary>
-internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -29,6 +30,8 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
 
         var problem = exception.InnerException is JsonException { Path: { } path } json
             ? JsonFieldProblem(path, json)
+            : exception is BadHttpRequestException && BindingFailure().Match(detail!) is { Success: true } binding
+                ? BindingProblem(binding.Groups["type"].Value, binding.Groups["name"].Value, binding.Groups["value"].Value)
             : UnreadableJsonBody.Path(exception) is { } typePath
                 ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [FieldOf(typePath)] = [detail!] }) { Detail = detail }
                 : new ProblemDetails { Detail = detail };
@@ -61,6 +64,36 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             Detail = $"The request body could not be read: {message}",
         };
     }
+
+    /// <summary>
+    /// A route or query value of the wrong type (<c>?from=2026-12-06T00:30:00+02:00</c> sent unencoded: the '+' reads as
+    /// a space): the answer names the parameter and what it takes, not the server's .NET type.
+    /// </summary>
+    private static HttpValidationProblemDetails BindingProblem(string type, string name, string value)
+    {
+        // Minimal APIs name a nullable type "Nullable<DateOnly>", others "DateOnly?".
+        var expected = type.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('?', '>') switch
+        {
+            "DateTimeOffset" or "DateTime" => "a date-time (ISO 8601, e.g. 2026-12-06T00:30:00Z)",
+            "DateOnly" => "a date (yyyy-MM-dd)",
+            "Guid" => "an id (a GUID)",
+            "int" or "long" or "short" => "a whole number",
+            "decimal" or "double" or "float" => "a number",
+            "bool" => "true or false",
+            _ => "a value of another form",
+        };
+        var hint = value.Contains(' ', StringComparison.Ordinal) ? " In a query string '+' must be URL-encoded as %2B (a bare '+' reads as a space)." : "";
+        var shown = value.Length <= 60 ? value : value[..60] + "…";
+        var message = $"'{shown}' is not {expected}.{hint}";
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [name] = [message] })
+        {
+            Detail = $"{name}: {message}",
+        };
+    }
+
+    /// <summary>Minimal APIs' message: <c>Failed to bind parameter "DateOnly? from" from "2026-12-06T00:30:00 02:00".</c></summary>
+    [GeneratedRegex("""^Failed to bind parameter "(?<type>[^ "]+) (?<name>[^ "]+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline)]
+    private static partial Regex BindingFailure();
 
     /// <summary><c>$.lines[2].price</c> → <c>lines[2].price</c>; the root is <c>body</c>.</summary>
     private static string FieldOf(string path) => path == "$" ? "body" : path.TrimStart('$').TrimStart('.');

@@ -36,6 +36,7 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         _app.MapPost("/echo", (EchoRequest request) => TypedResults.Ok(request));
         _app.MapPost("/drawings", (Drawing drawing) => TypedResults.Ok(drawing.Shapes.Count));
         _app.MapGet("/bad-request", IResult () => throw new BadHttpRequestException("Unreadable input."));
+        _app.MapGet("/since", (DateTimeOffset? from, DateOnly? day) => TypedResults.Ok(from));
         _app.MapGet("/database-down", IResult () => throw new InvalidOperationException("EF wrapper", new StoreException(isTransient: true)));
         _app.MapGet("/stopping", IResult () => throw new ServiceStoppingException("the writer has stopped"));
         _app.MapGet("/database-bug", IResult () => throw new StoreException(isTransient: false));
@@ -169,6 +170,28 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal("Bad request", problem.Title);
         Assert.Equal("Unreadable input.", problem.Detail);
+    }
+
+    [Theory]
+    [InlineData("from=2026-12-06T00:30:00+02:00", "from", "'2026-12-06T00:30:00 02:00' is not a date-time (ISO 8601, e.g. 2026-12-06T00:30:00Z). In a query string '+' must be URL-encoded as %2B (a bare '+' reads as a space).")]
+    [InlineData("day=2026-13-45", "day", "'2026-13-45' is not a date (yyyy-MM-dd).")]
+    public async Task Get_QueryValueOfTheWrongForm_Returns400NamingTheParameterAndWhatItTakes(string query, string field, string expected)
+    {
+        var response = await _client.GetAsync($"/since?{query}", Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal($"{field}: {expected}", problem.Detail);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(expected, body.RootElement.GetProperty("errors").GetProperty(field)[0].GetString());
+    }
+
+    [Fact]
+    public async Task Get_QueryValueOfTheRightForm_IsBound()
+    {
+        var response = await _client.GetAsync("/since?from=2026-12-06T00:30:00%2B02:00", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(new DateTimeOffset(2026, 12, 5, 22, 30, 0, TimeSpan.Zero), await response.Content.ReadFromJsonAsync<DateTimeOffset>(Ct));
     }
 
     [Fact]
