@@ -80,6 +80,33 @@ public class BehaviourIngestionTests(BehaviourApiFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task EventTimes_AsRfc3339AllowsThem_AreAccepted_InUtc_AndAnOffsetOutOfRange_IsAnInvalidFieldNamingOccurredAt()
+    {
+        var utc = new DateTimeOffset(DateTime.UtcNow.AddMinutes(-10).Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        Dictionary<string, object?> At(string occurredAt)
+        {
+            var e = Behaviour.Event(EventTypes.PageView, utc);
+            e["occurredAt"] = occurredAt;
+            return e;
+        }
+
+        var lowerCase = At(utc.ToString("yyyy-MM-dd't'HH:mm:ss'z'", CultureInfo.InvariantCulture));
+        var farEast = At((utc.UtcDateTime + new TimeSpan(14, 1, 0)).ToString("yyyy-MM-dd'T'HH:mm:ss'+14:01'", CultureInfo.InvariantCulture));
+        var outOfRange = At(utc.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'+25:00'", CultureInfo.InvariantCulture));
+
+        var report = await (await Storefront.PostAsync([lowerCase, farEast, outOfRange], Ct)).ShouldBeAsync<BatchReport>(HttpStatusCode.MultiStatus);
+
+        Assert.Equal([(string)lowerCase["eventId"]!, (string)farEast["eventId"]!], report.AcceptedIds);
+        var rejection = Assert.Single(report.Rejections);
+        Assert.Equal((2, BehaviourEventValidator.Reasons.InvalidField), (rejection.Index, rejection.Reason));
+        Assert.StartsWith("'occurredAt' is not an RFC 3339 date-time", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("+25:00", rejection.Detail, StringComparison.Ordinal);
+        string[] accepted = [(string)lowerCase["eventId"]!, (string)farEast["eventId"]!];
+        var stored = await factory.QueryDbAsync(db => db.RawEvents.Where(raw => accepted.Contains(raw.EventId)).Select(raw => raw.OccurredAt).ToListAsync(Ct));
+        Assert.Equal([utc, utc], stored);
+    }
+
+    [Fact]
     public async Task Batch_WithBadEvents_Returns207WithEachRejectionAndStoresTheGoodOnes()
     {
         var now = DateTimeOffset.UtcNow;

@@ -34,4 +34,20 @@ internal static class Events
     /// <summary>An attributed order of 10 EUR (1 EUR commission) from the click.</summary>
     public static ConversionAttributed OrderFrom(ClickRecorded click, DateTimeOffset orderedAt) =>
         Conversion(click.PartnerId, orderedAt, 10m, 1m, clickId: click.ClickId);
+
+    /// <summary>Attribution's record of a refund (or with <paramref name="kind"/> <c>cancellation</c>) of an attributed order.</summary>
+    public static RefundRecorded Refund(ConversionAttributed conversion, decimal amount, decimal commissionReversed, string kind = "refund") => new()
+    {
+        EventId = Guid.NewGuid(),
+        OccurredAt = conversion.OrderedAt.AddDays(1),
+        RefundId = $"r-{Guid.NewGuid():N}",
+        OrderId = conversion.OrderId,
+        Kind = kind,
+        Amount = amount,
+        Currency = conversion.Currency,
+        IsFullRefund = kind == "cancellation" || amount == conversion.OrderAmount,
+        RefundedAt = conversion.OrderedAt.AddDays(1),
+        PartnerId = conversion.PartnerId,
+        CommissionReversed = commissionReversed,
+    };
 }

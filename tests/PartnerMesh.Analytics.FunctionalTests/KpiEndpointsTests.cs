@@ -72,13 +72,13 @@ public class KpiEndpointsTests(AnalyticsApiFactory factory) : IClassFixture<Anal
                 (new DateOnly(2025, 6, 3), 2L, 0L, 0m, 0m),
             ],
             report.Days.Select(day => (day.Day, day.Clicks, day.Orders, day.ConversionRate, day.OrdersPerClick)));
-        Assert.Equal([new SalesResponse("EUR", 1, 100.00m, 10.00m, 100.00m)], report.Days[0].Sales);
+        Assert.Equal([new SalesResponse("EUR", 1, 100.00m, 100.00m, 10.00m, 100.00m)], report.Days[0].Sales);
         Assert.Empty(report.Days[1].Sales);
         Assert.Equal(
             (6L, 1L, 1L, 1L, 0.1667m, 0.1667m),
             (report.Totals.Clicks, report.Totals.Orders, report.Totals.ConvertedClicks, report.Totals.OrdersFromClicks,
                 report.Totals.ConversionRate, report.Totals.OrdersPerClick));
-        Assert.Equal([new SalesResponse("EUR", 1, 100.00m, 10.00m, 100.00m)], report.Totals.Sales);
+        Assert.Equal([new SalesResponse("EUR", 1, 100.00m, 100.00m, 10.00m, 100.00m)], report.Totals.Sales);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public class KpiEndpointsTests(AnalyticsApiFactory factory) : IClassFixture<Anal
         var day = Assert.Single(report.Days);
         Assert.Equal((null, null), (day.ConversionRate, day.OrdersPerClick));
         Assert.Equal((0L, 2L, null), (report.Totals.Clicks, report.Totals.Orders, report.Totals.ConversionRate));
-        Assert.Equal([new SalesResponse("EUR", 2, 75m, 7.5m, 37.50m)], report.Totals.Sales);
+        Assert.Equal([new SalesResponse("EUR", 2, 75m, 75m, 7.5m, 37.50m)], report.Totals.Sales);
     }
 
     [Fact]
@@ -116,11 +116,11 @@ public class KpiEndpointsTests(AnalyticsApiFactory factory) : IClassFixture<Anal
             .ShouldBeOkAsync<PartnerDailyKpisResponse>();
 
         Assert.Equal(
-            [new SalesResponse("EUR", 1, 100m, 10m, 100m), new SalesResponse("USD", 1, 60m, 6m, 60m)],
+            [new SalesResponse("EUR", 1, 100m, 100m, 10m, 100m), new SalesResponse("USD", 1, 60m, 60m, 6m, 60m)],
             report.Days[0].Sales);
         Assert.Equal(2, report.Days[0].Orders);
         Assert.Equal(
-            [new SalesResponse("EUR", 2, 150m, 15m, 75m), new SalesResponse("USD", 1, 60m, 6m, 60m)],
+            [new SalesResponse("EUR", 2, 150m, 150m, 15m, 75m), new SalesResponse("USD", 1, 60m, 60m, 6m, 60m)],
             report.Totals.Sales);
         Assert.Equal(3, report.Totals.Orders);
     }
@@ -270,8 +270,8 @@ public class KpiEndpointsTests(AnalyticsApiFactory factory) : IClassFixture<Anal
         Assert.Equal(
             [("Big Spender Media", 0L, 2L, null, null), (null, 2L, 1L, 0.5m, 0.5m), (null, 1L, 0L, 0m, 0m)],
             result.Partners.Select(partner => (partner.PartnerName, partner.Clicks, partner.Orders, partner.ConversionRate, partner.OrdersPerClick)));
-        Assert.Equal([new SalesResponse("EUR", 1, 300m, 30m, 300m), new SalesResponse("USD", 1, 20m, 2m, 20m)], result.Partners[0].Sales);
-        Assert.Equal([new SalesResponse("EUR", 1, 50m, 5m, 50m)], result.Partners[1].Sales);
+        Assert.Equal([new SalesResponse("EUR", 1, 300m, 300m, 30m, 300m), new SalesResponse("USD", 1, 20m, 20m, 2m, 20m)], result.Partners[0].Sales);
+        Assert.Equal([new SalesResponse("EUR", 1, 50m, 50m, 5m, 50m)], result.Partners[1].Sales);
         Assert.Empty(result.Partners[2].Sales);
     }
 

@@ -49,7 +49,8 @@ public class BehaviourEventValidatorTests
     [InlineData("""{"eventId":"e","type":"page_view","occurredAt":"2026-12-05T12:05:01Z"}""", Reasons.FutureTimestamp)]
     [InlineData("""{"eventId":"e","type":"page_view","occurredAt":"2026-11-28T11:59:59Z"}""", Reasons.AncientTimestamp)]
     [InlineData("""{"eventId":"e","type":"page_view","occurredAt":"2026-12-05T12:00:00"}""", Reasons.InvalidField)]
-    [InlineData("""{"eventId":"e","type":"page_view","occurredAt":"not a date"}""", Reasons.InvalidEvent)]
+    [InlineData("""{"eventId":"e","type":"page_view","occurredAt":"not a date"}""", Reasons.InvalidField)]
+    [InlineData("""{"eventId":"e","type":"page_view","occurredAt":42}""", Reasons.InvalidEvent)]
     [InlineData("""{"eventId":"e","type":"add_to_cart","occurredAt":"2026-12-05T12:00:00Z"}""", Reasons.MissingField)]
     [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","amount":5,"currency":"EUR"}""", Reasons.MissingField)]
     [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o"}""", Reasons.MissingField)]
@@ -101,5 +102,43 @@ public class BehaviourEventValidatorTests
         var (id, e, _) = Validate("""{"id":"alias","type":"product_view","timestamp":"2026-12-05T11:00:00Z"}""");
 
         Assert.Equal(("alias", Now.AddHours(-1)), (id, e!.OccurredAt));
+    }
+
+    [Theory]
+    [InlineData("2026-12-05t11:00:00z", "2026-12-05T11:00:00Z")]
+    [InlineData("2026-12-05T12:00:00.1234567891+01:00", "2026-12-05T11:00:00.1234567Z")]
+    [InlineData("2026-12-05T11:00Z", "2026-12-05T11:00:00Z")]
+    [InlineData("2026-12-06T01:01:00+14:01", "2026-12-05T11:00:00Z")]
+    [InlineData("2026-12-04T23:00:00-12:00", "2026-12-05T11:00:00Z")]
+    [InlineData("2016-12-31T23:59:60Z", "2016-12-31T23:59:59.9999999Z")]
+    public void Rfc3339Time_InAnyCaseAndWithAnyOffsetItAllows_IsAcceptedInUtc(string time, string utc)
+    {
+        var validator = new BehaviourEventValidator(new IngestionOptions { MaxClockSkew = TimeSpan.FromMinutes(5), MaxEventAge = TimeSpan.FromDays(36500) });
+
+        var (_, e, rejection) = validator.Validate(0, JsonDocument.Parse($$"""{"eventId":"e","type":"page_view","occurredAt":"{{time}}"}""").RootElement, Now);
+
+        Assert.Null(rejection);
+        Assert.Equal(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture), e!.OccurredAt);
+        Assert.Equal(TimeSpan.Zero, e.OccurredAt.Offset);
+    }
+
+    [Theory]
+    [InlineData("occurredAt", "2026-12-05T12:00:00+25:00", "the offset +25:00 is out of range")]
+    [InlineData("occurredAt", "2026-12-05T12:00:00+01:60", "the offset +01:60 is out of range")]
+    [InlineData("occurredAt", "2026-12-05T12:00:00", "no UTC offset")]
+    [InlineData("occurredAt", "2026-12-05", "expected yyyy-MM-ddTHH:mm:ss")]
+    [InlineData("occurredAt", "2026-02-30T12:00:00Z", "out of range")]
+    [InlineData("occurredAt", "2026-12-05T12:00:00+0100", "expected yyyy-MM-ddTHH:mm:ss")]
+    [InlineData("timestamp", "2026-12-05T24:00:00Z", "out of range")]
+    [InlineData("occurredAt", "0001-01-01T00:00:00+14:00", "out of range")]
+    public void TimeThatIsNotRfc3339_IsAnInvalidField_NamingTheFieldAndWhy(string field, string time, string why)
+    {
+        var (_, e, rejection) = Validate($$"""{"eventId":"e","type":"page_view","{{field}}":"{{time}}"}""");
+
+        Assert.Null(e);
+        Assert.Equal(Reasons.InvalidField, rejection!.Reason);
+        Assert.StartsWith($"'{field}' is not an RFC 3339 date-time", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains(why, rejection.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("JSON numbers", rejection.Detail, StringComparison.Ordinal);
     }
 }

@@ -40,7 +40,21 @@ public class KpiRatesTests
     {
         Assert.Null(KpiRates.Ratio(5m, 0m));
         Assert.Equal(0.3333m, KpiRates.Ratio(1m, 3m));
-        Assert.Null(KpiRates.AverageOrderValueOrNull(0m, 0));
-        Assert.Equal(33.33m, KpiRates.AverageOrderValueOrNull(100m, 3));
+        Assert.Null(KpiRates.AverageOrderValueOrNull(0m, 0, "EUR"));
+        Assert.Equal(33.33m, KpiRates.AverageOrderValueOrNull(100m, 3, "EUR"));
+    }
+
+    [Theory]
+    [InlineData("JPY", "1370", 3L, "457")]
+    [InlineData("KWD", "2.011", 2L, "1.006")]
+    [InlineData("KWD", "1.006", 1L, "1.006")]
+    [InlineData("EUR", "100", 3L, "33.33")]
+    [InlineData("CLF", "1", 3L, "0.3333")]
+    [InlineData("XXX", "100", 3L, "33.33")]
+    public void AverageOrderValue_IsRoundedToTheCurrencysMinorUnit(string currency, string revenue, long orders, string expected)
+    {
+        var (money, average) = (decimal.Parse(revenue, System.Globalization.CultureInfo.InvariantCulture), decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(average, KpiRates.AverageOrderValueOrNull(money, orders, currency));
+        Assert.Equal(average, KpiRates.AverageOrderValue(money, orders, currency));
     }
 }

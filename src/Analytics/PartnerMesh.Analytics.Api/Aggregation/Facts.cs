@@ -165,7 +165,8 @@ public sealed class CartFact : DimensionedFact
 public sealed class OrderFact : DimensionedFact
 {
     public required string OrderId { get; init; }
-    public DateTimeOffset OrderedAt { get; init; }
+    /// <summary>The order's time: the first source's, until the storefront's <c>order_completed</c> tells its own.</summary>
+    public DateTimeOffset OrderedAt { get; set; }
     public required string Currency { get; init; }
     /// <summary>The order's total as first told (gross).</summary>
     public decimal Amount { get; init; }
@@ -174,6 +175,12 @@ public sealed class OrderFact : DimensionedFact
     /// <summary>Cancelled: the order left the money rows' order count (AOV), it stays placed in <c>orders</c>.</summary>
     public bool Cancelled { get; set; }
     public string? CustomerId { get; set; }
+    /// <summary>
+    /// The storefront's <c>order_completed</c> told of the order: its session's dimensions and time are the order's. Until
+    /// then an order another service told of first counts where that service could place it (no campaign, source or
+    /// segment), and the storefront's event moves it.
+    /// </summary>
+    public bool ToldByStorefront { get; set; }
     public bool CustomerCounted { get; set; }
     /// <summary>The customer's first order (counted in <c>first_orders</c>, else in <c>repeat_orders</c>).</summary>
     public bool FirstOrder { get; set; }

@@ -57,6 +57,18 @@ public sealed class KpiAggregate
     public decimal Commission { get; set; }
     public decimal RefundedAmount { get; set; }
 
+    /// <summary>
+    /// Nothing counted: every counter and amount is 0 — a row an order (or a session) moved out of when a later event
+    /// placed it elsewhere. Reports leave such rows out, so they show what counting in its final place from the start shows.
+    /// </summary>
+    public bool IsEmpty =>
+        Sessions == 0 && ConvertedSessions == 0 && PageViews == 0 && ProductViews == 0 && AddToCarts == 0 && RemoveFromCarts == 0
+        && CheckoutsStarted == 0 && Clicks == 0 && Orders == 0 && CustomerOrders == 0 && FirstOrders == 0 && RepeatOrders == 0 && Carts == 0
+        && AbandonedCarts == 0 && RecoveredCarts == 0 && CouponOrders == 0 && VerifiedOrders == 0 && PromotionOrders == 0
+        && PromotionMismatches == 0 && SurveysShown == 0 && SurveyResponses == 0 && NpsResponses == 0 && NpsPromoters == 0
+        && NpsDetractors == 0 && AttributedOrders == 0 && RefundedOrders == 0 && Refunds == 0 && CancelledOrders == 0 && Revenue == 0m
+        && GrossRevenue == 0m && PartnerRevenue == 0m && Commission == 0m && RefundedAmount == 0m;
+
     public DateTimeOffset UpdatedAt { get; set; }
 }
 

@@ -195,11 +195,25 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         }
 
         dims = dims with { Segments = session?.Segments ?? customer?.Segments ?? dims.Segments };
-        var order = EnsureOrder(e, dims);
+        OrderFact order;
+        if (state.Orders.TryGetValue(orderId, out var toldElsewhere) && !toldElsewhere.ToldByStorefront)
+        {
+            order = MoveToStorefront(toldElsewhere, e.OccurredAt, dims);
+            dims = order.Dims;
+            if (customer is not null && order.PartnerId is { } credited)
+            {
+                customer.PartnerId = credited;
+            }
+        }
+        else
+        {
+            order = EnsureOrder(e, dims);
+        }
+
+        order.ToldByStorefront = true;
         if (customer is not null && !order.CustomerCounted && !order.Segments.AsSpan().SequenceEqual(dims.Segments))
         {
-            // Another source told of the order first without knowing its customer or session (coupons, attribution,
-            // promotions): the storefront's order decides its segments, once (before its customer counts are counted).
+            // A repeated order_completed names the customer the first one did not: the order joins the customer's segments, once.
             MoveToSegments(order, dims.Segments);
         }
 
@@ -314,18 +328,35 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
     }
 
     /// <summary>
+    /// The storefront's <c>order_completed</c> for an order another service told of first (coupons, promotions, attribution
+    /// know neither its session nor its customer): the order moves, with every count, flag and money it carries, out of
+    /// the rows that service could place it in into those of its session — campaign, traffic source, touchpoint, segments,
+    /// their pairs — on the storefront's order time, so the result is what the storefront telling first gives. Its partner
+    /// is attribution's once attribution credited it; otherwise the storefront's, else the one the other service named.
+    /// </summary>
+    private OrderFact MoveToStorefront(OrderFact order, DateTimeOffset orderedAt, Dims storefront)
+    {
+        var credited = order.Attributed || order.ReattributedAt is not null;
+        var target = storefront with { PartnerId = credited ? order.PartnerId : storefront.PartnerId ?? order.PartnerId };
+        CountOrderRows(order, order.Dims.Expand(), -1);
+        order.OrderedAt = orderedAt;
+        order.SetDims(target);
+        CountOrderRows(order, target.Expand(), 1);
+        return order;
+    }
+
+    /// <summary>
     /// Moves the order, with its flags, money and customer counts (when they were counted under its dimensions), out of its
     /// partner's rows (single and pairs), if it had a partner, into <paramref name="partnerId"/>'s, and makes its customer
-    /// that partner's. The other rows keep it: only which partner it came through changes. Without a previous partner the
-    /// merchant-wide rows learn that its revenue came through a partner — every row of the order with
-    /// <paramref name="everyRow"/> (a late click: a replay, knowing the click from the start, counts it so).
+    /// that partner's. The other rows keep it: only which partner it came through changes. Without a previous partner
+    /// every other row of the order learns that its revenue came through a partner, as if the partner had been known
+    /// when the order was counted (so no row's partner revenue depends on which source told first).
     /// </summary>
-    private void MoveToPartner(OrderFact order, Guid partnerId, bool everyRow = false)
+    private void MoveToPartner(OrderFact order, Guid partnerId)
     {
         if (order.PartnerId is null)
         {
-            CountOnly(order.OrderedAt, everyRow ? order.Dims.NonPartnerRows() : [(Dimensions.All, "", "")], order.Currency,
-                a => a.PartnerRevenue += order.NetAmount);
+            CountOnly(order.OrderedAt, order.Dims.NonPartnerRows(), order.Currency, a => a.PartnerRevenue += order.NetAmount);
         }
         else
         {
@@ -691,7 +722,7 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             if (linked is { Type: EventTypes.OrderCompleted, OrderId: { } orderId } && state.Orders.TryGetValue(orderId, out var order)
                 && order.PartnerId is null)
             {
-                MoveToPartner(order, partnerId, everyRow: true);
+                MoveToPartner(order, partnerId);
             }
 
             if (linked.CustomerId is { } customerId && state.Customers.TryGetValue(customerId, out var customer))

@@ -227,7 +227,7 @@ public static class CampaignEndpoints
         var page = await query.OrderBy(c => c.StartsOn).ThenBy(c => c.Id).Take(size + 1).ToListAsync(cancellationToken);
         var today = Today(timeProvider, options);
         var next = page.Count > size ? EncodeCursor(page[size - 1]) : null;
-        return TypedResults.Ok(new CampaignPage(page.Take(size).Select(c => ToResponse(c, today)).ToList(), next));
+        return TypedResults.Ok(new CampaignPage(page.Take(size).Select(c => ToResponse(c, today, user)).ToList(), next));
     }
 
     private static async Task<Results<Ok<CampaignResponse>, ProblemHttpResult>> GetAsync(
@@ -239,7 +239,7 @@ public static class CampaignEndpoints
             return Problems.NotFound("Campaign not found", $"No campaign {id}.");
         }
 
-        return TypedResults.Ok(ToResponse(campaign, Today(timeProvider, options)));
+        return TypedResults.Ok(ToResponse(campaign, Today(timeProvider, options), user));
     }
 
     private static async Task<Results<Ok<CampaignResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
@@ -466,8 +466,14 @@ public static class CampaignEndpoints
             && CurrencyOf(probe) == CurrencyOf(existing);
     }
 
-    internal static CampaignResponse ToResponse(Campaign campaign, DateOnly today) => new(
-        campaign.Id, campaign.Name, campaign.Code, campaign.StartsOn, campaign.EndsOn, campaign.PartnerIds, campaign.Incentives,
+    /// <summary>
+    /// The campaign as <paramref name="reader"/> may see it: a partner (who reads only campaigns it takes part in) sees
+    /// its own id in <see cref="CampaignResponse.PartnerIds"/>, never the other participants.
+    /// </summary>
+    internal static CampaignResponse ToResponse(Campaign campaign, DateOnly today, System.Security.Claims.ClaimsPrincipal? reader = null) => new(
+        campaign.Id, campaign.Name, campaign.Code, campaign.StartsOn, campaign.EndsOn,
+        reader is null || reader.IsAdmin() ? campaign.PartnerIds : [.. campaign.PartnerIds.Where(id => id == reader.PartnerId())],
+        campaign.Incentives,
         Targets(campaign),
         today < campaign.StartsOn ? "upcoming" : today > campaign.EndsOn ? "finished" : "live");
 

@@ -20,6 +20,8 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
 
     public DbSet<ClickConversion> ClickConversions => Set<ClickConversion>();
 
+    public DbSet<AttributedOrder> AttributedOrders => Set<AttributedOrder>();
+
     public DbSet<RawEvent> RawEvents => Set<RawEvent>();
 
     public DbSet<ReplayRequest> ReplayRequests => Set<ReplayRequest>();

@@ -10,8 +10,16 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
     public const int MaxTextLength = 500;
     public const decimal MaxAmount = 1_000_000_000m;
 
-    /// <summary>Strict about types like every API body (<c>AddWebApiDefaults</c>): an amount sent as <c>"84.50"</c> is invalid_event.</summary>
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict };
+    /// <summary>
+    /// Strict about types like every API body (<c>AddWebApiDefaults</c>): an amount sent as <c>"84.50"</c> is invalid_event.
+    /// Times are read as RFC 3339 (<see cref="Rfc3339"/>), which allows what the runtime's reader refuses (a lower-case
+    /// <c>t</c> or <c>z</c>).
+    /// </summary>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+        Converters = { new Rfc3339.Converter() },
+    };
 
     public static class Reasons
     {
@@ -67,6 +75,11 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
         {
             // Names the field, not the runtime's types: '$.amount' → 'amount'.
             var field = exception.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+            if (field is not null && TimeProblem(element, field) is { } timeProblem)
+            {
+                return Reject(index, eventId, Reasons.InvalidField, timeProblem);
+            }
+
             return Reject(index, eventId, Reasons.InvalidEvent, field is null
                 ? "The event does not match the schema (malformed JSON)."
                 : $"'{Truncate(field)}' has the wrong type: see the event schema in docs/analytics.md (numbers are JSON numbers, not strings).");
@@ -86,11 +99,6 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
         if ((request.OccurredAt ?? request.Timestamp) is not { } occurredAt)
         {
             return Reject(index, eventId, Reasons.MissingTimestamp, "'occurredAt' (ISO 8601 with an offset) is required.");
-        }
-
-        if (!HasOffset(element))
-        {
-            return Reject(index, eventId, Reasons.InvalidField, "'occurredAt' needs a UTC offset ('Z' or '+01:00'): a bare local time is ambiguous.");
         }
 
         if (occurredAt > now + options.MaxClockSkew)
@@ -209,13 +217,21 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
         return null;
     }
 
-    private static bool HasOffset(JsonElement element)
+    /// <summary>
+    /// Why the time in <paramref name="field"/> (<c>occurredAt</c> or <c>timestamp</c>) is refused, when it is a string
+    /// that is not an RFC 3339 date-time: a field-level problem like any bad value, not a wrong JSON type.
+    /// </summary>
+    private static string? TimeProblem(JsonElement element, string field)
     {
-        var text = (element.TryGetProperty("occurredAt", out var at) || element.TryGetProperty("timestamp", out at)) && at.ValueKind == JsonValueKind.String
-            ? at.GetString()!
-            : "";
-        var time = text.IndexOf('T', StringComparison.OrdinalIgnoreCase);
-        return time < 0 || text.EndsWith('Z') || text.EndsWith('z') || text.IndexOfAny(['+', '-'], time) > 0;
+        if (!field.Equals("occurredAt", StringComparison.OrdinalIgnoreCase) && !field.Equals("timestamp", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var value = element.EnumerateObject().FirstOrDefault(property => property.Name.Equals(field, StringComparison.OrdinalIgnoreCase)).Value;
+        return value.ValueKind == JsonValueKind.String && !Rfc3339.TryParse(value.GetString()!, out _, out var error)
+            ? $"'{field}' is not an RFC 3339 date-time (e.g. {Rfc3339.Example}): {error}."
+            : null;
     }
 
     private static bool IsCurrency(string? currency) => Kpis.CurrencyCode.IsValid(currency);

@@ -2,6 +2,7 @@ using MassTransit;
 using PartnerMesh.Analytics.Api.Aggregation;
 using PartnerMesh.Analytics.Api.Infrastructure;
 using PartnerMesh.Analytics.Api.Ingestion;
+using PartnerMesh.Analytics.Api.Kpis;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Contracts.Coupons;
 using PartnerMesh.Contracts.Promotions;
@@ -22,8 +23,13 @@ public abstract class EventLogConsumer<T>(AnalyticsDbContext db, AggregationSign
 {
     public async Task Consume(ConsumeContext<Batch<T>> context)
     {
-        var applied = await db.ExecuteOnceAsync(context, GetType().Name, (messages, ct) =>
-            db.AppendAsync(EventSources.Bus, [.. messages.Select(message => Translate(message.Message))], timeProvider.GetUtcNow(), ct));
+        var applied = await db.ExecuteOnceAsync(context, GetType().Name, async (messages, ct) =>
+        {
+            var now = timeProvider.GetUtcNow();
+            var facts = messages.Select(message => (message.Message, Log: Translate(message.Message))).DistinctBy(fact => fact.Log.LogId).ToList();
+            var logged = await db.AppendAsync(EventSources.Bus, [.. facts.Select(fact => fact.Log)], now, ct);
+            await RecordAsync([.. facts.Where(fact => logged.Contains(fact.Log.LogId)).Select(fact => fact.Message)], now, ct);
+        });
         if (applied.Count > 0)
         {
             signal.Notify();
@@ -31,6 +37,14 @@ public abstract class EventLogConsumer<T>(AnalyticsDbContext db, AggregationSign
     }
 
     protected abstract (string LogId, AnalyticsEvent Event) Translate(T message);
+
+    /// <summary>
+    /// Effects beyond the log, in the same transaction, for the facts logged now (each business id once: a fact
+    /// republished under a new event id is not among them).
+    /// </summary>
+    protected virtual Task RecordAsync(IReadOnlyList<T> logged, DateTimeOffset now, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    protected AnalyticsDbContext Db => db;
 }
 
 /// <summary>
@@ -136,10 +150,21 @@ public sealed class LogSurveyResponseConsumer(AnalyticsDbContext db, Aggregation
     });
 }
 
-/// <summary>A refund or cancellation: nets the order's revenue and, by what attribution reversed, its commission.</summary>
+/// <summary>
+/// A refund or cancellation: nets the order's revenue and, by what attribution reversed, its commission — in the KPIs
+/// (through the log) and in the click-based partner daily report (<see cref="KpiStore.AddRefundsAsync"/>).
+/// </summary>
 public sealed class LogRefundRecordedConsumer(AnalyticsDbContext db, AggregationSignal signal, TimeProvider timeProvider)
     : EventLogConsumer<RefundRecorded>(db, signal, timeProvider)
 {
+    /// <summary>Refunds of orders attribution credited to a partner only: the others are in no partner's daily report.</summary>
+    protected override Task RecordAsync(IReadOnlyList<RefundRecorded> logged, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Db.AddRefundsAsync(
+            [.. logged.Where(refund => refund.PartnerId is not null)
+                .Select(refund => (refund.OrderId, refund.Kind, refund.Amount, refund.Currency.ToUpperInvariant(), refund.CommissionReversed))],
+            now,
+            cancellationToken);
+
     protected override (string, AnalyticsEvent) Translate(RefundRecorded m) => ($"refund-recorded:{m.RefundId}", new AnalyticsEvent
     {
         Type = EventTypes.RefundRecorded,

@@ -10,7 +10,7 @@ namespace PartnerMesh.Analytics.Api.IntegrationEvents;
 
 /// <summary>
 /// Counts an order, and adds its revenue and commission to the sales in its currency, on the partner's UTC day of the
-/// order (not of the attribution, which may come days later). An order from a click also counts on the click's day,
+/// order (not of the attribution, which may come days later), once per order id. An order from a click also counts on the click's day,
 /// where the conversion rate and orders per click compare it with the clicks it came from.
 /// </summary>
 public sealed class RecordConversionConsumer(AnalyticsDbContext db, AnalyticsMetrics metrics, AggregationSignal signal, TimeProvider timeProvider)
@@ -22,6 +22,7 @@ public sealed class RecordConversionConsumer(AnalyticsDbContext db, AnalyticsMet
         var applied = await db.ExecuteOnceAsync(context, nameof(RecordConversionConsumer), async ct =>
         {
             await db.AddOrderAsync(
+                conversion.OrderId,
                 conversion.PartnerId,
                 KpiStore.UtcDay(conversion.OrderedAt),
                 conversion.ClickId,

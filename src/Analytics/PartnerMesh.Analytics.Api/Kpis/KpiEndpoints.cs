@@ -133,7 +133,7 @@ public static class KpiEndpoints
         return TypedResults.Ok(new PartnersDayResponse(reportDay, partners));
     }
 
-    /// <summary>Sums sales rows per currency (never across currencies), sorted by currency code.</summary>
+    /// <summary>Sums sales rows per currency (never across currencies), sorted by currency code; net, with the gross beside.</summary>
     private static List<SalesResponse> SalesPerCurrency(IEnumerable<PartnerDailySales> rows) =>
         rows.GroupBy(row => row.Currency, StringComparer.Ordinal)
             .OrderBy(group => group.Key, StringComparer.Ordinal)
@@ -141,7 +141,9 @@ public static class KpiEndpoints
             {
                 var orders = group.Sum(row => row.Orders);
                 var revenue = group.Sum(row => row.Revenue);
-                return new SalesResponse(group.Key, orders, revenue, group.Sum(row => row.Commission), KpiRates.AverageOrderValue(revenue, orders));
+                return new SalesResponse(
+                    group.Key, orders, revenue, group.Sum(row => row.GrossRevenue), group.Sum(row => row.Commission),
+                    KpiRates.AverageOrderValue(revenue, orders, group.Key));
             })
             .ToList();
 }

@@ -34,7 +34,13 @@ public sealed record KpiTotalsResponse(
     decimal? OrdersPerClick,
     IReadOnlyList<SalesResponse> Sales);
 
-public sealed record SalesResponse(string Currency, long Orders, decimal Revenue, decimal Commission, decimal AverageOrderValue);
+/// <summary>
+/// One currency's money, net as in the KPI report's <c>sales[]</c>: <see cref="Orders"/> the orders not cancelled,
+/// <see cref="Revenue"/> order totals less refunds and cancellations (<see cref="GrossRevenue"/> as placed),
+/// <see cref="Commission"/> net of reversals, <see cref="AverageOrderValue"/> net revenue over those orders in the
+/// currency's minor unit (0 without orders).
+/// </summary>
+public sealed record SalesResponse(string Currency, long Orders, decimal Revenue, decimal GrossRevenue, decimal Commission, decimal AverageOrderValue);
 
 public sealed record PartnersDayResponse(DateOnly Day, IReadOnlyList<PartnerDayResponse> Partners);
 

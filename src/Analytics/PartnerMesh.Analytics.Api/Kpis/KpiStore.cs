@@ -1,12 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.Ingestion;
 
 namespace PartnerMesh.Analytics.Api.Kpis;
 
 /// <summary>
 /// Adds increments to a partner's day in one statement each. <c>INSERT ... ON CONFLICT DO UPDATE</c> takes the row lock,
 /// so concurrent consumers serialize on the row instead of overwriting each other's read-modify-write. Every consumer
-/// locks the click's row first, then partner days in (partner, day) order, then sales, so two never deadlock.
+/// locks the order's row first (<see cref="AttributedOrder"/>), then the click's, then partner days in (partner, day)
+/// order, then sales, so two never deadlock.
 /// </summary>
 public static class KpiStore
 {
@@ -60,12 +62,14 @@ public static class KpiStore
     }
 
     /// <summary>
-    /// Counts an attributed order on its UTC day with its money in its currency, and, when it came from a click, on the
-    /// click's day as an order from that click (the click converts with its first order). While the click has not been
-    /// counted yet, <see cref="AddClickAsync"/> adds the click's orders when it is.
+    /// Counts an attributed order on its UTC day with its money in its currency (net of any refund that came first), and,
+    /// when it came from a click, on the click's day as an order from that click (the click converts with its first
+    /// order). While the click has not been counted yet, <see cref="AddClickAsync"/> adds the click's orders when it is.
     /// </summary>
-    public static async Task AddOrderAsync(
+    /// <returns><c>false</c> when the order had already been counted (a conversion told again under a new event id).</returns>
+    public static async Task<bool> AddOrderAsync(
         this AnalyticsDbContext db,
+        string orderId,
         Guid partnerId,
         DateOnly orderDay,
         Guid? clickId,
@@ -75,6 +79,14 @@ public static class KpiStore
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
+        var order = await db.LockAttributedOrderAsync(orderId, now, cancellationToken);
+        if (order.Day is not null)
+        {
+            return false;
+        }
+
+        (order.PartnerId, order.Day, order.Currency, order.Amount, order.Commission, order.UpdatedAt) =
+            (partnerId, orderDay, currency, revenue, commission, now);
         var increments = new List<(Guid PartnerId, DateOnly Day, KpiIncrement Increment)> { (partnerId, orderDay, KpiIncrement.Order) };
         if (clickId is { } id)
         {
@@ -100,8 +112,67 @@ public static class KpiStore
             await db.AddToDailyKpisAsync(row.Key.PartnerId, row.Key.Day, increment, now, cancellationToken);
         }
 
-        await db.AddToDailySalesAsync(partnerId, orderDay, currency, revenue, commission, now, cancellationToken);
+        await db.AddToDailySalesAsync(partnerId, orderDay, currency, Sales(order), now, cancellationToken);
+        return true;
     }
+
+    /// <summary>
+    /// Nets refunds and cancellations out of their orders' daily sales, on each order's day and partner: revenue loses
+    /// what was paid back (never more than is left), a cancellation takes the order out of the sales' order count and its
+    /// revenue, commission loses what attribution reversed. Before an order's conversion arrived its refunds wait on the
+    /// order's row and are netted when it does. The orders' rows are locked first (in order id order), then the sales
+    /// rows (in partner, day, currency order), so concurrent batches and conversions never deadlock.
+    /// </summary>
+    public static async Task AddRefundsAsync(
+        this AnalyticsDbContext db,
+        IReadOnlyList<(string OrderId, string Kind, decimal Amount, string Currency, decimal CommissionReversed)> refunds,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var orders = new Dictionary<string, AttributedOrder>(StringComparer.Ordinal);
+        foreach (var orderId in refunds.Select(refund => refund.OrderId).Distinct().Order(StringComparer.Ordinal))
+        {
+            orders[orderId] = await db.LockAttributedOrderAsync(orderId, now, cancellationToken);
+        }
+
+        var changes = new Dictionary<(Guid PartnerId, DateOnly Day, string Currency), SalesIncrement>();
+        foreach (var refund in refunds)
+        {
+            var order = orders[refund.OrderId];
+            if (order.Currency is { } orderCurrency && orderCurrency != refund.Currency)
+            {
+                // Attribution refuses such a refund; if one came, it has no money of this order to net.
+                continue;
+            }
+
+            var before = Sales(order);
+            order.RefundedAmount += refund.Amount;
+            order.CommissionReversed += refund.CommissionReversed;
+            order.Cancelled |= string.Equals(refund.Kind, RefundKinds.Cancellation, StringComparison.OrdinalIgnoreCase);
+            order.UpdatedAt = now;
+            if (order is { PartnerId: { } partnerId, Day: { } day, Currency: { } currency })
+            {
+                changes[(partnerId, day, currency)] = changes.GetValueOrDefault((partnerId, day, currency)) + (Sales(order) - before);
+            }
+        }
+
+        foreach (var (key, change) in changes.OrderBy(change => change.Key.PartnerId).ThenBy(change => change.Key.Day).ThenBy(change => change.Key.Currency, StringComparer.Ordinal))
+        {
+            await db.AddToDailySalesAsync(key.PartnerId, key.Day, key.Currency, change, now, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// What an order adds to its partner's daily sales: nothing before its conversion; its net revenue and commission,
+    /// and 1 to the order count unless cancelled; its total as placed to the gross revenue.
+    /// </summary>
+    public static SalesIncrement Sales(AttributedOrder order) => order.Day is null
+        ? default
+        : new SalesIncrement(
+            order.Cancelled ? 0 : 1,
+            order.Cancelled ? 0m : Math.Max(0m, order.Amount - order.RefundedAmount),
+            order.Amount,
+            order.Commission - order.CommissionReversed);
 
     public static Task AddToDailyKpisAsync(
         this AnalyticsDbContext db,
@@ -123,27 +194,42 @@ public static class KpiStore
             """,
             cancellationToken);
 
-    /// <summary>Adds one order's amount and commission to the partner's sales of the day in the order's currency.</summary>
+    /// <summary>Adds an order's sales (or a refund's change to them) to the partner's sales of the day in the order's currency.</summary>
     public static Task AddToDailySalesAsync(
         this AnalyticsDbContext db,
         Guid partnerId,
         DateOnly day,
         string currency,
-        decimal revenue,
-        decimal commission,
+        SalesIncrement sales,
         DateTimeOffset now,
         CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync(
             $"""
-            INSERT INTO partner_daily_sales (partner_id, day, currency, orders, revenue, commission, updated_at)
-            VALUES ({partnerId}, {day}, {currency}, 1, {revenue}, {commission}, {now})
+            INSERT INTO partner_daily_sales (partner_id, day, currency, orders, revenue, gross_revenue, commission, updated_at)
+            VALUES ({partnerId}, {day}, {currency}, {sales.Orders}, {sales.Revenue}, {sales.GrossRevenue}, {sales.Commission}, {now})
             ON CONFLICT (partner_id, day, currency) DO UPDATE SET
-                orders = partner_daily_sales.orders + 1,
+                orders = partner_daily_sales.orders + EXCLUDED.orders,
                 revenue = partner_daily_sales.revenue + EXCLUDED.revenue,
+                gross_revenue = partner_daily_sales.gross_revenue + EXCLUDED.gross_revenue,
                 commission = partner_daily_sales.commission + EXCLUDED.commission,
                 updated_at = EXCLUDED.updated_at
             """,
             cancellationToken);
+
+    /// <summary>The order's row, created empty if none yet, locked for the rest of the transaction.</summary>
+    private static async Task<AttributedOrder> LockAttributedOrderAsync(
+        this AnalyticsDbContext db, string orderId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO attributed_orders (order_id, amount, commission, refunded_amount, commission_reversed, cancelled, updated_at)
+            VALUES ({orderId}, 0, 0, 0, 0, false, {now})
+            ON CONFLICT (order_id) DO NOTHING
+            """,
+            cancellationToken);
+        return await db.AttributedOrders.FromSql($"SELECT * FROM attributed_orders WHERE order_id = {orderId} FOR UPDATE")
+            .SingleAsync(cancellationToken);
+    }
 
     /// <summary>What orders from a click add to the click's day; the click's first order converts it.</summary>
     private static KpiIncrement FromClick(long orders, bool converts) =>

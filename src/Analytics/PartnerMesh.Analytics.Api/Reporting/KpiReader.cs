@@ -80,7 +80,7 @@ public sealed class KpiReader(AnalyticsDbContext db, IOptions<AnalyticsOptions> 
             query = query.Where(row => row.DimensionValue2 == value2Key);
         }
 
-        return await query.ToListAsync(cancellationToken);
+        return (await query.ToListAsync(cancellationToken)).Where(row => !row.IsEmpty).ToList();
     }
 
     private async Task<List<KpiAggregate>> MerchantRevenueAsync(string granularity, DateOnly from, DateOnly to, CancellationToken cancellationToken)

@@ -106,7 +106,7 @@ public static class KpiFigureBuilder
                     money.Orders,
                     money.Revenue,
                     money.GrossRevenue,
-                    KpiRates.AverageOrderValueOrNull(money.Revenue, money.Orders),
+                    KpiRates.AverageOrderValueOrNull(money.Revenue, money.Orders, group.Key),
                     money.Commission,
                     money.RefundedAmount,
                     money.PartnerRevenue,

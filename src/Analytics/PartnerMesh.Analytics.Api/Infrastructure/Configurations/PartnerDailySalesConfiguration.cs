@@ -12,8 +12,10 @@ public sealed class PartnerDailySalesConfiguration : IEntityTypeConfiguration<Pa
         builder.HasKey(sales => new { sales.PartnerId, sales.Day, sales.Currency }).HasName("PK_partner_daily_sales");
         builder.Property(sales => sales.Day).HasColumnType("date");
         builder.Property(sales => sales.Currency).HasColumnType("character(3)");
-        builder.Property(sales => sales.Revenue).HasColumnType("numeric(18,2)");
-        builder.Property(sales => sales.Commission).HasColumnType("numeric(18,2)");
+        // Four decimals like every amount analytics keeps: two would round a KWD (three-decimal) order's money.
+        builder.Property(sales => sales.Revenue).HasColumnType("numeric(20,4)");
+        builder.Property(sales => sales.GrossRevenue).HasColumnType("numeric(20,4)");
+        builder.Property(sales => sales.Commission).HasColumnType("numeric(20,4)");
 
         builder.HasIndex(sales => sales.Day);
     }

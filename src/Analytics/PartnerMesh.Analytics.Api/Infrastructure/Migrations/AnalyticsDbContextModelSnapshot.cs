@@ -483,6 +483,10 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("segments");
 
+                    b.Property<bool>("ToldByStorefront")
+                        .HasColumnType("boolean")
+                        .HasColumnName("told_by_storefront");
+
                     b.Property<string>("Touchpoint")
                         .HasColumnType("text")
                         .HasColumnName("touchpoint");
@@ -804,6 +808,54 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                     b.ToTable("raw_events", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Kpis.AttributedOrder", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<decimal>("Amount")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("amount");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cancelled");
+
+                    b.Property<decimal>("Commission")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("commission");
+
+                    b.Property<decimal>("CommissionReversed")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("commission_reversed");
+
+                    b.Property<string>("Currency")
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateOnly?>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<Guid?>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<decimal>("RefundedAmount")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("refunded_amount");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("OrderId")
+                        .HasName("PK_attributed_orders");
+
+                    b.ToTable("attributed_orders", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Analytics.Api.Kpis.ClickConversion", b =>
                 {
                     b.Property<Guid>("ClickId")
@@ -886,15 +938,19 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("currency");
 
                     b.Property<decimal>("Commission")
-                        .HasColumnType("numeric(18,2)")
+                        .HasColumnType("numeric(20,4)")
                         .HasColumnName("commission");
+
+                    b.Property<decimal>("GrossRevenue")
+                        .HasColumnType("numeric(20,4)")
+                        .HasColumnName("gross_revenue");
 
                     b.Property<long>("Orders")
                         .HasColumnType("bigint")
                         .HasColumnName("orders");
 
                     b.Property<decimal>("Revenue")
-                        .HasColumnType("numeric(18,2)")
+                        .HasColumnType("numeric(20,4)")
                         .HasColumnName("revenue");
 
                     b.Property<DateTimeOffset>("UpdatedAt")

@@ -1,0 +1,35 @@
+namespace PartnerMesh.Analytics.Api.Kpis;
+
+/// <summary>
+/// An order as the click-based partner daily report counts it: the partner, UTC day, money and commission of its
+/// <c>ConversionAttributed</c>, and what attribution's <c>RefundRecorded</c> took back, so that the day's sales are net
+/// (<see cref="KpiStore.Sales"/>). A refund that arrives before its conversion waits here (<see cref="Day"/> null) and
+/// is netted when the conversion comes. One row per order id: a conversion told twice counts once.
+/// </summary>
+public sealed class AttributedOrder
+{
+    public required string OrderId { get; init; }
+
+    /// <summary>The partner credited by <c>ConversionAttributed</c>: the daily rows the order is in (a re-attribution does not move them).</summary>
+    public Guid? PartnerId { get; set; }
+
+    /// <summary>The UTC day of the order; null until its <c>ConversionAttributed</c> arrived.</summary>
+    public DateOnly? Day { get; set; }
+
+    public string? Currency { get; set; }
+
+    /// <summary>The order's total as attributed (gross).</summary>
+    public decimal Amount { get; set; }
+
+    public decimal Commission { get; set; }
+
+    /// <summary>What refunds paid back, in the order's currency.</summary>
+    public decimal RefundedAmount { get; set; }
+
+    /// <summary>The commission the refunds reversed.</summary>
+    public decimal CommissionReversed { get; set; }
+
+    public bool Cancelled { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Analytics.Api.Kpis;
+using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Analytics.FunctionalTests;
+
+/// <summary>
+/// The click-based partner daily report (the portal dashboard's <c>/partners/{id}/daily</c>) is net like the KPI report's
+/// <c>sales[]</c>: refunds and cancellations come off the revenue of the order's day (gross beside it), a cancelled order
+/// leaves the sales' order count and the average, commission is net of what attribution reversed. Each test has its own
+/// partner.
+/// </summary>
+public class PartnerDailyNetRevenueTests(AnalyticsApiFactory factory) : IClassFixture<AnalyticsApiFactory>
+{
+    private static readonly DateTimeOffset Morning = new(2025, 10, 7, 9, 0, 0, TimeSpan.Zero);
+    private static readonly DateOnly Day = DateOnly.FromDateTime(Morning.UtcDateTime);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task RefundAndCancellation_NetTheDailyReport_OnTheOrdersDay_AsTheKpiReportDoes()
+    {
+        var partner = Guid.NewGuid();
+        var click = Events.Click(partner, Morning);
+        var (first, second) = (Events.Conversion(partner, Morning.AddHours(1), 100m, 10m, clickId: click.ClickId), Events.Conversion(partner, Morning.AddHours(2), 50m, 5m));
+        await factory.PublishAsync(click);
+        await factory.PublishAsync(first);
+        await factory.PublishAsync(second);
+        await factory.WaitForAsync(partner, Day, kpi => kpi is { Clicks: 1, Orders: 2 });
+
+        await factory.PublishAsync(Events.Refund(first, 40m, 4m));
+        await factory.PublishAsync(Events.Refund(second, 50m, 5m, kind: "cancellation"));
+
+        var report = await WaitForDailyAsync(partner, sales => sales.Orders == 1 && sales.Revenue == 60m);
+        var expected = new SalesResponse("EUR", 1, 60m, 150m, 6m, 60m);
+        Assert.Equal([expected], report.Totals.Sales);
+        var day = Assert.Single(report.Days);
+        Assert.Equal((Day, 2L, 1L, 1L, 1L), (day.Day, day.Orders, day.Clicks, day.ConvertedClicks, day.OrdersFromClicks));
+        Assert.Equal([expected], day.Sales);
+
+        // The KPI report's partner row says the same.
+        var kpis = (await factory.WaitForReportAsync(
+            Behaviour.KpiUrl("partner", partner.ToString(), Day, Day), r => r.Totals.Count == 1 && r.Total().CancelledOrders == 1, Ct)).Total();
+        var money = Assert.Single(kpis.Sales);
+        Assert.Equal((expected.Orders, expected.Revenue, expected.GrossRevenue, expected.Commission, (decimal?)expected.AverageOrderValue),
+            (money.Orders, money.Revenue, money.GrossRevenue, money.Commission, money.AverageOrderValue));
+
+        // The admins' day view of every partner too.
+        var partners = await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).GetAsync($"/api/analytics/partners?day={Day:yyyy-MM-dd}", Ct)
+            .ShouldBeOkAsync<PartnersDayResponse>();
+        Assert.Equal([expected], Assert.Single(partners.Partners, p => p.PartnerId == partner).Sales);
+    }
+
+    [Fact]
+    public async Task RefundBeforeItsConversion_IsNettedWhenTheConversionArrives_AndRepublishedFactsCountOnce()
+    {
+        var partner = Guid.NewGuid();
+        var conversion = Events.Conversion(partner, Morning, 80m, 8m);
+        var refund = Events.Refund(conversion, 30m, 3m);
+        await factory.PublishAsync(refund);
+        await Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.Set<InboxMessage>().AnyAsync(m => m.MessageId == refund.EventId, Ct)));
+
+        var (again, republished) = (conversion with { EventId = Guid.NewGuid() }, refund with { EventId = Guid.NewGuid() });
+        await factory.PublishAsync(conversion);
+        await factory.PublishAsync(again);
+        await factory.PublishAsync(republished);
+        Guid[] handled = [conversion.EventId, again.EventId, republished.EventId];
+        await Eventually.UntilAsync(
+            async () => await factory.QueryDbAsync(db => db.Set<InboxMessage>().Where(m => handled.Contains(m.MessageId)).Select(m => m.MessageId).Distinct().CountAsync(Ct)) == 3,
+            because: "the conversion, its republication and the republished refund should be handled");
+
+        var report = await WaitForDailyAsync(partner, sales => sales.GrossRevenue == 80m);
+        Assert.Equal([new SalesResponse("EUR", 1, 50m, 80m, 5m, 50m)], report.Totals.Sales);
+        Assert.Equal(1L, report.Totals.Orders);
+    }
+
+    private Task<PartnerDailyKpisResponse> WaitForDailyAsync(Guid partner, Func<SalesResponse, bool> condition) =>
+        Eventually.GetAsync(async () =>
+        {
+            var report = await factory.CreatePartnerClient(partner).GetAsync($"/api/analytics/partners/{partner}/daily?from={Day:yyyy-MM-dd}&to={Day:yyyy-MM-dd}", Ct)
+                .ShouldBeOkAsync<PartnerDailyKpisResponse>();
+            return report.Totals.Sales is [var sales] && condition(sales) ? report : null;
+        }, because: $"{partner}'s daily sales should be net");
+}
