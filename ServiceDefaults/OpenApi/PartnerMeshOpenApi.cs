@@ -41,6 +41,7 @@ public static class PartnerMeshOpenApi
     {
         ArgumentNullException.ThrowIfNull(options);
         options.AddSchemaTransformer<RequiredPropertiesTransformer>();
+        options.AddSchemaTransformer<DateTimeSchemaTransformer>();
         options.AddOperationTransformer<OperationTransformer>();
         options.AddDocumentTransformer<DocumentTransformer>();
         return options;
@@ -263,5 +264,25 @@ public static class PartnerMeshOpenApi
             property.PropertyType.IsValueType
                 ? Nullable.GetUnderlyingType(property.PropertyType) is not null
                 : property.AssociatedParameter?.IsNullable ?? property.IsGetNullable;
+    }
+
+    /// <summary>
+    /// A time keeps its <c>string</c> type when a service reads it with its own converter (the generator then knows only
+    /// the format): clients generated from the document would otherwise not know what to send.
+    /// </summary>
+    private sealed class DateTimeSchemaTransformer : IOpenApiSchemaTransformer
+    {
+        public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+        {
+            var type = context.JsonTypeInfo.Type;
+            var underlying = Nullable.GetUnderlyingType(type);
+            if (schema.Type is null && (underlying ?? type) is var time && (time == typeof(DateTimeOffset) || time == typeof(DateTime)))
+            {
+                schema.Type = underlying is null ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+                schema.Format ??= "date-time";
+            }
+
+            return Task.CompletedTask;
+        }
     }
 }
