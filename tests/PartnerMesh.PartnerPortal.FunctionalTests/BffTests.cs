@@ -168,6 +168,20 @@ public class BffTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory
         Assert.StartsWith("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task UnknownPage_SignOutForm_EndsTheSession()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var notFound = await partner.Browser.GetAsync("/portal/no-such-page");
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        var token = PortalBrowser.FormToken(await notFound.Content.ReadAsStringAsync(Ct));
+
+        var signedOut = await partner.Browser.PostFormAsync("/portal/logout", new() { [PortalBrowser.TokenField] = token });
+
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await partner.Browser.GetAsync("/portal/api/me")).StatusCode);
+    }
+
     [Theory]
     [InlineData("/portal/no-such-page")]
     [InlineData("/portal/earnings")]

@@ -141,7 +141,6 @@ public static class PortalPages
         return Layout(model.PartnerName, body.ToString(), SignOut(antiforgeryFieldName, antiforgeryToken));
     }
 
-    /// <summary>The sign-out form in a signed-in page's header (the layout adds the navigation before it).</summary>
     /// <summary>A signed-in partner's page for a <c>/portal</c> path no page answers.</summary>
     public static string NotFound(string antiforgeryFieldName, string antiforgeryToken) => Layout(
         "Page not found",
@@ -150,6 +149,7 @@ public static class PortalPages
         + $"<p><a href=\"{PortalSession.DashboardPath}\">Go to your dashboard</a></p></section>",
         SignOut(antiforgeryFieldName, antiforgeryToken));
 
+    /// <summary>The sign-out form in a signed-in page's header (the layout adds the navigation before it).</summary>
     internal static string SignOut(string antiforgeryFieldName, string antiforgeryToken)
     {
         var signOut = new StringBuilder();

@@ -28,9 +28,11 @@ public sealed class UnmatchedPortalPathMiddleware(RequestDelegate next)
         }
 
         var isCall = context.Request.Path.StartsWithSegments(ApiPrefix);
-        var signedIn = await context.AuthenticateAsync(PortalSession.Scheme) is { Succeeded: true, Principal: { } session }
-            && session.PartnerId() is not null;
-        if (!signedIn)
+        var session = await context.AuthenticateAsync(PortalSession.Scheme) is { Succeeded: true, Principal: { } principal }
+            && principal.PartnerId() is not null
+                ? principal
+                : null;
+        if (session is null)
         {
             if (isCall)
             {
@@ -58,6 +60,9 @@ public sealed class UnmatchedPortalPathMiddleware(RequestDelegate next)
         }
         else
         {
+            // The page's sign-out form posts with the session: its token must be issued to the session's user, as the
+            // pages' are (authentication set no user here: this middleware authenticated the cookie itself).
+            context.User = session;
             var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
             PortalEndpoints.SetPageHeaders(context.Response.Headers);
             await TypedResults.Content(
