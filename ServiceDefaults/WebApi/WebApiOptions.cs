@@ -33,7 +33,8 @@ public sealed class WebApiOptions
 
     /// <summary>
     /// Whether JSON request bodies are refused (400) when a string in them holds the NUL character (<c>\u0000</c>), which
-    /// PostgreSQL cannot store: true for services; false for the gateway, which passes bodies on to the services unread.
+    /// PostgreSQL cannot store, and query strings holding one (<c>%00</c>): true for services; false for the gateway,
+    /// which passes requests on to the services unread.
     /// </summary>
     public bool RejectNulInJsonBodies { get; set; } = true;
 

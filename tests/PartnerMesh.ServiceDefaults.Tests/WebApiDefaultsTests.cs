@@ -37,6 +37,7 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         _app.MapPost("/drawings", (Drawing drawing) => TypedResults.Ok(drawing.Shapes.Count));
         _app.MapGet("/bad-request", IResult () => throw new BadHttpRequestException("Unreadable input."));
         _app.MapGet("/since", (DateTimeOffset? from, DateOnly? day) => TypedResults.Ok(from));
+        _app.MapGet("/search", (string? q) => TypedResults.Ok(q));
         _app.MapGet("/database-down", IResult () => throw new InvalidOperationException("EF wrapper", new StoreException(isTransient: true)));
         _app.MapGet("/stopping", IResult () => throw new ServiceStoppingException("the writer has stopped"));
         _app.MapGet("/database-bug", IResult () => throw new StoreException(isTransient: false));
@@ -183,6 +184,26 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         Assert.Equal($"{field}: {expected}", problem.Detail);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal(expected, body.RootElement.GetProperty("errors").GetProperty(field)[0].GetString());
+    }
+
+    [Theory]
+    [InlineData("q=a%00b", HttpStatusCode.BadRequest)]
+    [InlineData("q=%00", HttpStatusCode.BadRequest)]
+    [InlineData("%00=x", HttpStatusCode.BadRequest)]
+    [InlineData("q=a%2500b", HttpStatusCode.OK)]
+    public async Task Get_QueryWithNul_Returns400Problem_BeforeTheEndpoint(string query, HttpStatusCode expected)
+    {
+        var response = await _client.GetAsync($"/search?{query}", Ct);
+
+        if (expected == HttpStatusCode.OK)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("a%00b", await response.Content.ReadFromJsonAsync<string>(Ct));
+            return;
+        }
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(WebApiOptions.NulCharacterDetail, problem.Detail);
     }
 
     [Fact]
