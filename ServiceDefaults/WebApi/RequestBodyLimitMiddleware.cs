@@ -18,8 +18,10 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
 
     public async Task InvokeAsync(HttpContext context, IProblemDetailsService problemDetails)
     {
-        // A NUL in a query value would reach PostgreSQL, which refuses it in text: refused here, before any handler.
-        if (options.Value.RejectNulInJsonBodies && context.Request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) == true)
+        // A NUL in a query value would reach PostgreSQL, which refuses it in text: refused here, before any handler, unless
+        // the endpoint cleans its query text itself.
+        if (options.Value.RejectNulInJsonBodies && context.Request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) == true
+            && context.GetEndpoint()?.Metadata.GetMetadata<CleansQueryText>() is null)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await problemDetails.WriteAsync(new ProblemDetailsContext

@@ -38,6 +38,7 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         _app.MapGet("/bad-request", IResult () => throw new BadHttpRequestException("Unreadable input."));
         _app.MapGet("/since", (DateTimeOffset? from, DateOnly? day) => TypedResults.Ok(from));
         _app.MapGet("/search", (string? q) => TypedResults.Ok(q));
+        _app.MapGet("/cleaned", (string? q) => TypedResults.Ok(q?.Replace("\0", "", StringComparison.Ordinal))).WithMetadata(CleansQueryText.Instance);
         _app.MapGet("/database-down", IResult () => throw new InvalidOperationException("EF wrapper", new StoreException(isTransient: true)));
         _app.MapGet("/stopping", IResult () => throw new ServiceStoppingException("the writer has stopped"));
         _app.MapGet("/database-bug", IResult () => throw new StoreException(isTransient: false));
@@ -204,6 +205,15 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(WebApiOptions.NulCharacterDetail, problem.Detail);
+    }
+
+    [Fact]
+    public async Task Get_QueryWithNul_ReachesAnEndpointThatCleansItsQueryText()
+    {
+        var response = await _client.GetAsync("/cleaned?q=ev%00il", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("evil", await response.Content.ReadFromJsonAsync<string>(Ct));
     }
 
     [Fact]

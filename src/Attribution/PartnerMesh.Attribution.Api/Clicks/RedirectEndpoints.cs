@@ -15,12 +15,14 @@ public static class RedirectEndpoints
             .WithName(nameof(FollowReferralLink))
             .WithTags("Redirect")
             .AllowAnonymous()
+            .WithMetadata(CleansQueryText.Instance)
             .Produces(StatusCodes.Status302Found)
             .ProducesProblem(StatusCodes.Status404NotFound);
         // HEAD is GET without a body (HTTP's own rule), so the document does not list it as an operation of its own.
         app.MapMethods("/r/{code}", [HttpMethods.Head], FollowReferralLink)
             .WithName("PreviewReferralLink")
             .AllowAnonymous()
+            .WithMetadata(CleansQueryText.Instance)
             .ExcludeFromDescription();
         return app;
     }
