@@ -42,11 +42,25 @@ public sealed class RefundDateTests(AttributionApiFactory factory) : IClassFixtu
         Assert.Equal((ConversionStatus.Completed, 0m), (order.Status, order.RefundedAmount));
     }
 
+    [Theory]
+    [InlineData("refund")]
+    [InlineData("cancellation")]
+    public async Task Refund_DatedMoreThanFiveMinutesAhead_Returns400NamingRefundedAt_NothingReversed(string kind)
+    {
+        var (sale, _) = await SaleAsync(TimeSpan.Zero);
+
+        var response = await RefundAsync(sale.OrderId, kind, DateTimeOffset.UtcNow.AddDays(30).ToOffset(PlusFive));
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("refundedAt must not be more than 5 minutes in the future", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+        Assert.False(await factory.QueryDbAsync(db => db.Refunds.AnyAsync(refund => refund.OrderId == sale.OrderId, Ct)));
+    }
+
     [Fact]
     public async Task Refund_DatedAfterItsOrderInAnotherOffset_IsStoredAsTheSameInstantInUtc()
     {
         var (sale, orderedAt) = await SaleAsync(TimeSpan.FromHours(2));
-        var refundedAt = orderedAt.AddMinutes(30).ToOffset(PlusFive);
+        var refundedAt = orderedAt.AddMinutes(3).ToOffset(PlusFive);
 
         var refund = await (await RefundAsync(sale.OrderId, "refund", refundedAt)).ShouldBeAsync<RefundResponse>(HttpStatusCode.Created);
 

@@ -70,7 +70,7 @@ public static class ConversionEndpoints
         RecordRefundRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ClaimsPrincipal user,
         RefundService refunds, AttributionDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        if (ConversionRules.Validate(request) is { } errors)
+        if (ConversionRules.Validate(request, timeProvider.GetUtcNow()) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }

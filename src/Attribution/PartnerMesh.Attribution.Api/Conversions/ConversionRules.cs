@@ -131,7 +131,7 @@ public static partial class ConversionRules
         return errors.Count == 0 ? null : errors;
     }
 
-    public static Dictionary<string, string[]>? Validate(RecordRefundRequest request)
+    public static Dictionary<string, string[]>? Validate(RecordRefundRequest request, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
         if (!IsValidOrderId(request.RefundId))
@@ -160,6 +160,12 @@ public static partial class ConversionRules
         if (request.Amount is { } amount ? amount <= 0 || amount > Money.MaxAmount || !Money.HasAtMostDecimals(amount, digits) : kind == "refund")
         {
             errors["amount"] = [$"amount is required for a refund: greater than 0 with at most {digits} decimals (a cancellation may omit it)."];
+        }
+
+        // A refund dated ahead would place its clawback (and analytics' net revenue) in a period that has not come yet.
+        if (request.RefundedAt is { } refundedAt && refundedAt > now + MaxFutureSkew)
+        {
+            errors["refundedAt"] = ["refundedAt must not be more than 5 minutes in the future."];
         }
 
         return errors.Count == 0 ? null : errors;
