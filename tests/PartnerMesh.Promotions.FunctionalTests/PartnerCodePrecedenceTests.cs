@@ -1,4 +1,8 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Testing;
 using Xunit;
 
 namespace PartnerMesh.Promotions.FunctionalTests;
@@ -66,6 +70,48 @@ public sealed class PartnerCodePrecedenceTests(CouponCodeTests.Factory factory) 
             Assert.Equal("not_for_partner", withClick.RejectionReason(firstOnly));
             Assert.Equal("not_for_partner", withClick.RejectionReason(secondOnly));
         }
+    }
+
+    [Fact]
+    public async Task Order_NamingAnotherPartnerThanItsQuote_CountsTheQuotesPartner_ForBudgetAndEvents()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (codePartner, namedPartner) = (Guid.NewGuid(), Guid.NewGuid());
+        var product = PromotionsTestClient.UniqueProduct();
+        var code = await PartnerCodeAsync(product, codePartner);
+        var capped = PromotionsTestClient.PercentOffProduct(product, 10, "one use per partner");
+        capped["budgets"] = new JsonArray(new JsonObject { ["scope"] = "partner", ["period"] = "month", ["maxUses"] = 1 });
+        var id = await _admin.PublishAsync(capped);
+        // A cart quote reserves nothing: the order takes its own use, for the partner it is counted for.
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 100m, null)).With("touchpoint", "cart")
+            .With("partnerId", namedPartner).With("codes", new JsonArray(code));
+        var quoted = await _storefront.EvaluateAsync(cart);
+        Assert.NotNull(quoted.Applied(id));
+        Assert.Equal(codePartner, quoted["quote"]!["partnerId"]!.GetValue<Guid>());
+        var orderId = $"order-{Guid.NewGuid():N}";
+
+        var verified = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", new JsonObject
+        {
+            ["orderId"] = orderId,
+            ["quote"] = quoted["quote"]!.DeepClone(),
+            ["order"] = cart.DeepClone(),
+            ["chargedGrandTotal"] = quoted.Total("grandTotal"),
+            ["chargedDiscountTotal"] = quoted.Total("discountTotal"),
+        }, ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        Assert.Equal("honoured", verified["outcome"]!.GetValue<string>());
+        var usage = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}/budgets", ct);
+        var perPartner = usage!["budgets"]![0]!["partners"]!.AsArray()
+            .ToDictionary(entry => entry!["partnerId"]!.GetValue<Guid>(), entry => entry!["uses"]!.GetValue<int>());
+        Assert.Equal(new Dictionary<Guid, int> { [codePartner] = 1 }, perPartner);
+        var codePartnersTraffic = PromotionsTestClient.Cart(("l", product, 1, 100m, null)).With("partnerId", codePartner);
+        Assert.Equal("budget_exhausted", (await _storefront.EvaluateAsync(codePartnersTraffic)).RejectionReason(id));
+        Assert.NotNull((await _storefront.EvaluateAsync(codePartnersTraffic.With("partnerId", namedPartner))).Applied(id));
+        var payloads = await factory.QueryDbAsync(db => db.Set<PartnerMesh.Outbox.OutboxMessage>()
+            .Where(message => message.MessageUrn.Contains("order-promotions-verified")).Select(message => message.Payload).ToListAsync(ct));
+        var published = payloads.Single(payload => payload.Contains(orderId, StringComparison.Ordinal));
+        Assert.Contains(codePartner.ToString(), published, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(namedPartner.ToString(), published, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>A partner's code that the stand-in coupons service vouches for (it unlocks a promotion of its own).</summary>
