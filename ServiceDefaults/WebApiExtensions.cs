@@ -100,6 +100,7 @@ public static class WebApiExtensions
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<NulQueryGuardMiddleware>();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         return app;
     }

@@ -9,8 +9,7 @@ namespace PartnerMesh.ServiceDefaults.WebApi;
 /// Refuses bodies above <see cref="WebApiOptions.MaxRequestBodyBytes"/> with 413 problem details: at once when
 /// Content-Length says so (before anything reads the body), and while streaming otherwise. Kestrel enforces its own
 /// <c>MaxRequestBodySize</c> while reading; hosts without one, such as the in-memory test server, get a counting stream,
-/// so every host answers the same way. JSON bodies also pass through <see cref="NulEscapeGuardStream"/>, and a query
-/// string with a NUL is refused.
+/// so every host answers the same way. JSON bodies also pass through <see cref="NulEscapeGuardStream"/>.
 /// </summary>
 internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<WebApiOptions> options)
 {
@@ -18,20 +17,6 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
 
     public async Task InvokeAsync(HttpContext context, IProblemDetailsService problemDetails)
     {
-        // A NUL in a query value would reach PostgreSQL, which refuses it in text: refused here, before any handler, unless
-        // the endpoint cleans its query text itself.
-        if (options.Value.RejectNulInJsonBodies && context.Request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) == true
-            && context.GetEndpoint()?.Metadata.GetMetadata<CleansQueryText>() is null)
-        {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await problemDetails.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad request", Detail = WebApiOptions.NulCharacterDetail },
-            });
-            return;
-        }
-
         var limit = options.Value.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
