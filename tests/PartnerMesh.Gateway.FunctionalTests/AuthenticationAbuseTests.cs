@@ -75,6 +75,39 @@ public class AuthenticationAbuseTests(GatewayFactory factory, SmallKeyCacheGatew
         Assert.Equal(HttpStatusCode.OK, (await shop.GetAsync("/api/coupons/x", Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task ThrottledAddress_StillServesAKeyThatAuthenticatedRecently_ButNotANewOne()
+    {
+        await RateLimitWindow.EnsureRoomAsync();
+        var sharedAddress = GatewayFactory.NewClientIp();
+        var shop = factory.CreateAnonymousClientFrom(sharedAddress);
+        var inUse = await factory.CreateKeyAsync(PartnerMeshScopes.Storefront);
+        var unused = await factory.CreateKeyAsync(PartnerMeshScopes.Storefront);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(shop, inUse.PlainTextKey)).StatusCode);
+
+        // A misconfigured job behind the same address keeps sending a made-up key.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i <= Budget; i++)
+        {
+            statuses.Add((await SendAsync(shop, MadeUpKey())).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(shop, inUse.PlainTextKey)).StatusCode);
+        var wrongSecret = ApiKeyFormat.Compose(inUse.Key.Id, ApiKeyFormat.NewSecret());
+        await (await SendAsync(shop, wrongSecret)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        var fresh = await SendAsync(shop, unused.PlainTextKey);
+        await fresh.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.NotNull(Header(fresh, "Retry-After"));
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/coupons/x");
+        request.Headers.TryAddWithoutValidation(ApiKeyAuthentication.HeaderName, key);
+        return await client.SendAsync(request, Ct);
+    }
+
     [Theory]
     [InlineData("pm_short")]
     [InlineData("not-a-key-at-all")]

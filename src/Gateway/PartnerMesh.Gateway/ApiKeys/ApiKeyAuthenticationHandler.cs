@@ -13,7 +13,8 @@ namespace PartnerMesh.Gateway.ApiKeys;
 /// <summary>
 /// Authenticates <c>X-Api-Key: pm_...</c> (or <c>Authorization: ApiKey pm_...</c>) against the key store and answers
 /// challenges and forbids with problem details. A client over its budget of failed authentications
-/// (<see cref="FailedAuthenticationThrottle"/>) gets 429 before its key is even parsed; known and unknown key ids cost
+/// (<see cref="FailedAuthenticationThrottle"/>) gets 429 before its key is looked up, unless that key authenticated
+/// recently (then it is checked as usual); known and unknown key ids cost
 /// the same hashing and comparison, so timing does not tell whether a key id exists.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
@@ -47,7 +48,8 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var client = Context.Connection.RemoteIpAddress;
-        if (throttle.IsBlocked(client, out var retryAfter))
+        var wellFormed = ApiKeyFormat.TryParse(presented, out var keyId, out var secret);
+        if (throttle.IsBlocked(client, out var retryAfter) && !(wellFormed && !ambiguous && throttle.AuthenticatedRecently(keyId)))
         {
             Context.Items[RetryAfterItem] = retryAfter;
             return Fail(ThrottledReason, $"Too many failed authentications from this address; retry in {retryAfter} s.");
@@ -58,7 +60,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return Failed(client, "malformed", "Send exactly one API key.");
         }
 
-        if (!ApiKeyFormat.TryParse(presented, out var keyId, out var secret))
+        if (!wellFormed)
         {
             return Failed(client, "malformed", "The API key is not well formed.");
         }
@@ -80,6 +82,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return Failed(client, "expired", "The API key has expired.");
         }
 
+        throttle.RecordSuccess(keyId);
         await store.TouchAsync(keyId, Context.RequestAborted);
 
         var identity = new ClaimsIdentity(
