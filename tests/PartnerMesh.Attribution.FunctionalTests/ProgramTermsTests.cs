@@ -40,6 +40,8 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
         { "plan.fixedAmount", new { name = "p", currency = "KWD", plan = new { type = "fixed", fixedAmount = 1.2345 } } },
         { "plan.tiers", new { name = "p", currency = "EUR", plan = new { type = "percent", rate = 0.1, tiers = new[] { new { minConversions = 10, rate = 0.2 }, new { minConversions = 5, rate = 0.3 } } } } },
         { "plan.milestones", new { name = "p", currency = "EUR", plan = new { type = "percent", rate = 0.1, milestones = new[] { new { orderCount = 2, activeDays = 30, bonus = 5 } } } } },
+        { "plan.milestones[1].orderCount", new { name = "p", currency = "EUR", plan = new { type = "percent", rate = 0.1, milestones = new[] { new { orderCount = 2, bonus = 5 }, new { orderCount = 2, bonus = 7 } } } } },
+        { "plan.milestones[2].activeDays", new { name = "p", currency = "EUR", plan = new { type = "percent", rate = 0.1, milestones = new object[] { new { activeDays = 30, bonus = 3 }, new { orderCount = 30, bonus = 3 }, new { activeDays = 30, bonus = 4 } } } } },
         { "allowedHosts", new { name = "p", currency = "EUR", allowedHosts = new[] { "https://shop.example/" } } },
         { "fallbackUrl", new { name = "p", currency = "EUR", fallbackUrl = "javascript:alert(1)" } },
         { "budget", new { name = "p", currency = "EUR", budget = -1 } },

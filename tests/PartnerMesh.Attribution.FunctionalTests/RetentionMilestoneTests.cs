@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Attribution.Api.Conversions;
+using PartnerMesh.Attribution.Api.Programs;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Contracts.Coupons;
 using PartnerMesh.ServiceDefaults.Security;
@@ -113,6 +114,54 @@ public class RetentionMilestoneTests(AttributionApiFactory factory) : IClassFixt
         Assert.Equal([(referrer.Id, second.OrderId, 5m)], await MilestonesAsync(program.Id));
         // The referrer's sale (5) is reversed; its bonus (5) stays.
         Assert.Equal(5m, await factory.QueryDbAsync(db => db.Commissions.Where(c => c.OrderId == second.OrderId && c.PartnerId == referrer.Id).SumAsync(c => c.Amount, Ct)));
+    }
+
+    [Fact]
+    public async Task PlanChange_TwoMilestonesOfOneThreshold_Returns400NamingTheField_AndKeepsThePlan()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.10, milestones = new[] { new { orderCount = 2, bonus = 5 } } } });
+
+        var response = await _admin.PutAsJsonAsync($"/api/attribution/programs/{program.Id}", new
+        {
+            name = program.Name, currency = "EUR",
+            plan = new { type = "percent", rate = 0.10, milestones = new[] { new { activeDays = 1, bonus = 3 }, new { activeDays = 1, bonus = 4 } } },
+        }, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("plan.milestones[1].activeDays", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+        var plans = await _admin.GetFromJsonAsync<List<PlanVersionResponse>>($"/api/attribution/programs/{program.Id}/plans", Ct);
+        Assert.Equal([1], plans!.Select(plan => plan.Version));
+    }
+
+    [Theory]
+    [InlineData("orderCount")]
+    [InlineData("activeDays")]
+    public async Task StoredPlanWithTwoMilestonesOfOneThreshold_RecordsEveryOrder_AndPaysTheFirstListedOnce(string threshold)
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.10 } });
+        // Plans stored before thresholds had to be unique may still hold two bonuses for one milestone.
+        RetentionMilestone[] duplicates = threshold == "orderCount"
+            ? [new(OrderCount: 2, ActiveDays: null, Bonus: 5m), new(OrderCount: 2, ActiveDays: null, Bonus: 7m)]
+            : [new(OrderCount: null, ActiveDays: 1, Bonus: 5m), new(OrderCount: null, ActiveDays: 1, Bonus: 7m)];
+        await factory.QueryDbAsync(async db =>
+        {
+            var stored = await db.Programs.SingleAsync(p => p.Id == program.Id, Ct);
+            stored.Plan = stored.Plan with { Milestones = duplicates };
+            return await db.SaveChangesAsync(Ct);
+        });
+        var referrer = await _admin.CreateProgramPartnerAsync(program.Id);
+        var customer = $"cust-{Guid.NewGuid():N}";
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(referrer.Id)).Code);
+        await factory.QueryDbAsync(db => db.Clicks.Where(c => c.Id == click)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.OccurredAt, DateTimeOffset.UtcNow.AddDays(-4)), Ct));
+        await _storefront.ConvertAsync(Order(100m, click) with { CustomerId = customer, OrderedAt = DateTimeOffset.UtcNow.AddDays(-3) });
+
+        var second = await _storefront.ConvertAsync(Order(100m) with { CustomerId = customer });
+
+        Assert.Equal((referrer.Id, 10.00m), (second.PartnerId, second.CommissionAmount));
+        (await _storefront.GetAsync($"/api/attribution/conversions/{second.OrderId}", Ct)).EnsureSuccessStatusCode();
+        Assert.Equal([(referrer.Id, second.OrderId, 5m)], await MilestonesAsync(program.Id));
+        Assert.Equal([5m], (await factory.OutboxEventsAsync<RetentionMilestoneReached>(e => e.ProgramId == program.Id)).Select(e => e.Bonus));
     }
 
     /// <summary>The program's live bonuses: each milestone entry net of its reversals, those with something left, by order time.</summary>

@@ -113,6 +113,19 @@ public class CommissionPlanTests
         Assert.Equal([20m], CommissionCalculator.MilestonesReached(plan, 4, first, first.AddDays(90)).Select(m => m.Bonus));
     }
 
+    [Fact]
+    public void Milestones_TwoOfOneThresholdInAStoredPlan_TheFirstListedIsReachedOnce()
+    {
+        var plan = new CommissionPlan
+        {
+            Rate = 0.1m,
+            Milestones = [new RetentionMilestone(2, null, 5m), new RetentionMilestone(2, null, 7m), new RetentionMilestone(null, 1, 3m), new RetentionMilestone(null, 1, 4m)],
+        };
+        var first = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal([5m, 3m], CommissionCalculator.MilestonesReached(plan, 2, first, first.AddDays(1)).Select(m => m.Bonus));
+    }
+
     [Theory]
     [InlineData("EUR", 2)]
     [InlineData("USD", 2)]

@@ -99,10 +99,14 @@ public static class CommissionCalculator
     public static decimal CapByBudget(decimal amount, decimal? budget, decimal alreadyBooked, string currency) =>
         budget is { } limit ? Money.Round(Math.Clamp(limit - alreadyBooked, 0m, amount), currency) : amount;
 
-    /// <summary>Milestones reached by this order: the nth order of the customer, or an order at least N days after its first conversion.</summary>
+    /// <summary>
+    /// Milestones reached by this order: the nth order of the customer, or an order at least N days after its first
+    /// conversion. One per threshold: a plan stored before thresholds had to be unique pays the first one listed.
+    /// </summary>
     public static IEnumerable<RetentionMilestone> MilestonesReached(
         CommissionPlan plan, int customerOrderCount, DateTimeOffset firstConversionAt, DateTimeOffset orderedAt) =>
         (plan.Milestones ?? []).Where(milestone =>
             (milestone.OrderCount is { } count && customerOrderCount == count)
-            || (milestone.ActiveDays is { } days && orderedAt - firstConversionAt >= TimeSpan.FromDays(days)));
+            || (milestone.ActiveDays is { } days && orderedAt - firstConversionAt >= TimeSpan.FromDays(days)))
+            .DistinctBy(milestone => (milestone.OrderCount, milestone.ActiveDays));
 }

@@ -174,6 +174,21 @@ public static class ProgramRules
             {
                 errors["plan.milestones"] = ["plan.milestones: each has exactly one of orderCount (2-1000) or activeDays (1-3650), and a positive bonus in the program currency."];
             }
+            else
+            {
+                // One bonus per milestone: a customer reaches a threshold once, and its ledger entry is keyed by it.
+                var seen = new Dictionary<(int?, int?), int>();
+                for (var index = 0; index < milestones.Count; index++)
+                {
+                    var (orderCount, activeDays) = (milestones[index].OrderCount, milestones[index].ActiveDays);
+                    if (!seen.TryAdd((orderCount, activeDays), index))
+                    {
+                        var field = orderCount is not null ? "orderCount" : "activeDays";
+                        errors[$"plan.milestones[{index}].{field}"] =
+                            [$"plan.milestones[{index}].{field} ({orderCount ?? activeDays}) repeats plan.milestones[{seen[(orderCount, activeDays)]}]: each {field} at most once (one bonus per milestone)."];
+                    }
+                }
+            }
         }
     }
 
