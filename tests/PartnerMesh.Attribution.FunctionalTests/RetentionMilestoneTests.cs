@@ -164,6 +164,51 @@ public class RetentionMilestoneTests(AttributionApiFactory factory) : IClassFixt
         Assert.Equal([5m], (await factory.OutboxEventsAsync<RetentionMilestoneReached>(e => e.ProgramId == program.Id)).Select(e => e.Bonus));
     }
 
+    [Fact]
+    public async Task CancelledOrderOfAnotherPartner_RefundReportsOnlyThatPartnersSaleReversal_TheBonusIsReversedUnderTheReferrer()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.10, milestones = new[] { new { orderCount = 2, bonus = 5 } } } });
+        var referrer = await _admin.CreateProgramPartnerAsync(program.Id);
+        var other = await _admin.CreateProgramPartnerAsync(program.Id);
+        var customer = $"cust-{Guid.NewGuid():N}";
+        await _storefront.ConvertAsync(Order(100m) with { CustomerId = customer, CouponCode = (await _admin.CreateLinkAsync(referrer.Id)).Code });
+        var second = await _storefront.ConvertAsync(Order(100m) with { CustomerId = customer, CouponCode = (await _admin.CreateLinkAsync(other.Id)).Code });
+
+        var cancelled = await (await _storefront.PostAsJsonAsync("/api/attribution/refunds",
+            new { refundId = $"cancel-{Guid.NewGuid():N}", orderId = second.OrderId, kind = "cancellation", currency = "EUR" }, Ct))
+            .ShouldBeAsync<RefundResponse>(HttpStatusCode.Created);
+
+        // What the order booked for the sale partner (ConversionAttributed) less what the refund reports is its ledger net.
+        Assert.Equal((other.Id, 10.00m, 10.00m), (second.PartnerId, second.CommissionAmount, cancelled.CommissionReversed));
+        var published = Assert.Single(await factory.OutboxEventsAsync<RefundRecorded>(e => e.OrderId == second.OrderId));
+        Assert.Equal((other.Id, 10.00m), (published.PartnerId, published.CommissionReversed));
+        var attributed = Assert.Single(await factory.OutboxEventsAsync<ConversionAttributed>(e => e.OrderId == second.OrderId));
+        var ledger = await factory.QueryDbAsync(db => db.Commissions.Where(c => c.OrderId == second.OrderId)
+            .GroupBy(c => c.PartnerId).Select(g => new { PartnerId = g.Key, Net = g.Sum(c => c.Amount) }).ToDictionaryAsync(g => g.PartnerId, g => g.Net, Ct));
+        Assert.Equal(ledger[other.Id], attributed.CommissionAmount - published.CommissionReversed);
+        Assert.Equal(0m, ledger[referrer.Id]);
+        var reversals = await factory.OutboxEventsAsync<CommissionReversed>(e => e.OrderId == second.OrderId);
+        Assert.Equal([(other.Id, -10m), (referrer.Id, -5m)], reversals.Select(e => (e.PartnerId, e.Amount)).OrderBy(e => e.Amount == -5m));
+    }
+
+    [Fact]
+    public async Task CancelledOrderOfTheReferrerItself_RefundReportsItsSaleReversal_NotItsBonus()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.10, milestones = new[] { new { orderCount = 2, bonus = 5 } } } });
+        var referrer = await _admin.CreateProgramPartnerAsync(program.Id);
+        var customer = $"cust-{Guid.NewGuid():N}";
+        await _storefront.ConvertAsync(Order(100m) with { CustomerId = customer, CouponCode = (await _admin.CreateLinkAsync(referrer.Id)).Code });
+        var second = await _storefront.ConvertAsync(Order(40m) with { CustomerId = customer });
+
+        var cancelled = await (await _storefront.PostAsJsonAsync("/api/attribution/refunds",
+            new { refundId = $"cancel-{Guid.NewGuid():N}", orderId = second.OrderId, kind = "cancellation", currency = "EUR" }, Ct))
+            .ShouldBeAsync<RefundResponse>(HttpStatusCode.Created);
+
+        Assert.Equal((referrer.Id, "customer-credit", 4.00m, 4.00m), (second.PartnerId, second.Reason, second.CommissionAmount, cancelled.CommissionReversed));
+        Assert.Equal(4.00m, Assert.Single(await factory.OutboxEventsAsync<RefundRecorded>(e => e.OrderId == second.OrderId)).CommissionReversed);
+        Assert.Equal(0m, await factory.QueryDbAsync(db => db.Commissions.Where(c => c.OrderId == second.OrderId).SumAsync(c => c.Amount, Ct)));
+    }
+
     /// <summary>The program's live bonuses: each milestone entry net of its reversals, those with something left, by order time.</summary>
     private Task<List<(Guid PartnerId, string OrderId, decimal Amount)>> MilestonesAsync(Guid programId) =>
         factory.QueryDbAsync(async db =>

@@ -99,7 +99,7 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
         }
 
         var entries = await db.Commissions.Where(c => c.ConversionId == conversion.Id).ToListAsync(cancellationToken);
-        var reversedInOrderCurrency = 0m;
+        var saleReversed = 0m;
         foreach (var original in entries.Where(entry => entry.Amount > 0 && entry.Status != CommissionStatus.Rejected))
         {
             var alreadyReversed = -entries.Where(entry => entry.OriginalCommissionId == original.Id).Sum(entry => entry.Amount);
@@ -115,9 +115,11 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
             var entry = original.ReversedBy(reversal, $"refund:{request.RefundId}:{original.Id}", now, refundId: request.RefundId);
             db.Commissions.Add(entry);
             book.Reversed(entry, kind, now);
-            if (original.Currency == conversion.Currency)
+            // What the refund reports is the credited partner's sale commission taken back, the counterpart of the
+            // conversion's commissionAmount; other entries (the referrer's bonuses) have their own CommissionReversed.
+            if (original.Kind == CommissionKind.Sale && original.PartnerId == conversion.PartnerId && original.Currency == conversion.Currency)
             {
-                reversedInOrderCurrency += reversal;
+                saleReversed += reversal;
             }
         }
 
@@ -136,7 +138,7 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
             Amount = amount,
             Currency = conversion.Currency,
             IsFullRefund = isFull,
-            CommissionReversed = reversedInOrderCurrency,
+            CommissionReversed = saleReversed,
             RefundedAt = refundedAt,
             CreatedAt = now,
         };
@@ -153,7 +155,7 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
             IsFullRefund = isFull,
             RefundedAt = refundedAt,
             PartnerId = conversion.PartnerId,
-            CommissionReversed = reversedInOrderCurrency,
+            CommissionReversed = saleReversed,
         });
         var response = Response(refund, conversion);
         db.RememberAnswer(keyed, response, now);

@@ -23,6 +23,10 @@ public sealed record RefundRecorded : IIntegrationEvent
     public required bool IsFullRefund { get; init; }
     public required DateTimeOffset RefundedAt { get; init; }
     public Guid? PartnerId { get; init; }
-    /// <summary>The commission taken back by this refund (positive), zero when the order earned none.</summary>
+    /// <summary>
+    /// The sale commission of <see cref="PartnerId"/> taken back by this refund, in <see cref="Currency"/> (positive): the
+    /// counterpart of <see cref="ConversionAttributed.CommissionAmount"/>, zero when there is none. Other partners' entries
+    /// on the order (a referrer's milestone bonus) are reversed under their own partner by <see cref="CommissionReversed"/>.
+    /// </summary>
     public required decimal CommissionReversed { get; init; }
 }
