@@ -8,6 +8,7 @@ using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Links;
 using PartnerMesh.Attribution.Api.Payouts;
 using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Contracts.Coupons;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
 using Xunit;
@@ -436,6 +437,50 @@ public class CommissionLifecycleTests(AttributionApiFactory factory) : IClassFix
 
         var entry = Assert.Single(await EntriesAsync(partnerId));
         Assert.Equal((CommissionStatus.Held, "code-leak"), (entry.Status, entry.HoldReasons));
+    }
+
+    [Fact]
+    public async Task LeakReportedAfterAPartialRefund_HoldsTheReversalWithItsSale_AndARejectedSalePaysNothing()
+    {
+        var (partnerId, sale) = await SaleAsync(100m);
+        await (await RefundAsync(sale.OrderId, 40m)).ShouldBeAsync<RefundResponse>(HttpStatusCode.Created);
+
+        await factory.PublishAsync(new CouponLeakSuspected
+        {
+            EventId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow, RedemptionId = Guid.NewGuid(), OrderId = sale.OrderId, CodeId = Guid.NewGuid(),
+            Code = "LEAKED10", CampaignId = Guid.NewGuid(), PartnerId = partnerId, Reason = "coupon_site_referrer",
+        });
+        await Eventually.UntilAsync(async () => (await EntriesAsync(partnerId)).All(e => e.Status == CommissionStatus.Held),
+            because: "the late leak flag holds the sale and the reversal that follows it");
+        await _admin.PostAsync("/api/attribution/commissions/approve-due", null, Ct);
+
+        var held = await EntriesAsync(partnerId);
+        Assert.Equal([(10m, CommissionStatus.Held, "code-leak"), (-4m, CommissionStatus.Held, "code-leak")], held.Select(e => (e.Amount, e.Status, e.HoldReasons)));
+        await (await _admin.PostAsync($"/api/attribution/commissions/{held[0].Id}/reject", null, Ct)).ShouldBeAsync<CommissionResponse>(HttpStatusCode.OK);
+
+        Assert.All(await EntriesAsync(partnerId), e => Assert.Equal(CommissionStatus.Rejected, e.Status));
+        var ledger = await _admin.GetFromJsonAsync<LedgerResponse>($"/api/attribution/partners/{partnerId}/ledger", Ct);
+        var totals = Assert.Single(ledger!.Totals);
+        Assert.Equal((0m, 0m, 0m, 0m), (totals.Pending, totals.Approved, totals.Held, totals.Paid));
+    }
+
+    [Fact]
+    public async Task LeakReportedAfterAPartialRefund_ReleasedSalePaysItsNet()
+    {
+        var (partnerId, sale) = await SaleAsync(100m);
+        await (await RefundAsync(sale.OrderId, 40m)).ShouldBeAsync<RefundResponse>(HttpStatusCode.Created);
+        await factory.QueryDbAsync(async db =>
+        {
+            var lifecycle = new CommissionLifecycle(db, new CommissionBook(db, factory.Services.GetRequiredService<Api.AttributionMetrics>()), TimeProvider.System);
+            await lifecycle.HoldForLeakAsync(sale.OrderId, partnerId, "no_partner_click", Ct);
+            return await db.SaveChangesAsync(Ct);
+        });
+        var saleEntry = (await EntriesAsync(partnerId))[0];
+
+        await (await _admin.PostAsync($"/api/attribution/commissions/{saleEntry.Id}/release", null, Ct)).ShouldBeAsync<CommissionResponse>(HttpStatusCode.OK);
+
+        Assert.Equal([(10m, CommissionStatus.Approved), (-4m, CommissionStatus.Approved)], (await EntriesAsync(partnerId)).Select(e => (e.Amount, e.Status)));
+        Assert.Equal(2, (await factory.OutboxEventsAsync<CommissionHeld>(e => e.OrderId == sale.OrderId)).Count);
     }
 
     [Fact]

@@ -69,12 +69,18 @@ public sealed class CommissionLifecycle(AttributionDbContext db, CommissionBook 
         return (ReviewOutcome.Done, entry);
     }
 
-    /// <summary>A reviewer rejects a held or pending entry: it (and its reversals) never pays. Paid entries are clawed back by refunds instead.</summary>
+    /// <summary>
+    /// A reviewer rejects a held or pending entry: it and its unpaid reversals never pay (a reversal approved beside its
+    /// held entry, as late holds left them before they moved reversals too, is rejected with it). Paid entries are clawed
+    /// back by refunds instead.
+    /// </summary>
     public async Task<(ReviewOutcome Outcome, Commission? Entry)> RejectAsync(Guid id, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNowForStorage();
-        var entries = await db.Commissions.Where(c => (c.Id == id || c.OriginalCommissionId == id)
-            && (c.Status == CommissionStatus.Held || c.Status == CommissionStatus.Pending)).ToListAsync(cancellationToken);
+        var entries = await db.Commissions.Where(c => (c.Id == id && (c.Status == CommissionStatus.Held || c.Status == CommissionStatus.Pending))
+            || (c.OriginalCommissionId == id && c.Kind == CommissionKind.Reversal
+                && (c.Status == CommissionStatus.Held || c.Status == CommissionStatus.Pending || c.Status == CommissionStatus.Approved)))
+            .ToListAsync(cancellationToken);
         var entry = entries.FirstOrDefault(c => c.Id == id);
         if (entry is null || entry.Amount <= 0)
         {
@@ -91,27 +97,39 @@ public sealed class CommissionLifecycle(AttributionDbContext db, CommissionBook 
         return (ReviewOutcome.Done, entry);
     }
 
-    /// <summary>Coupons flagged the partner's code as leaked after the sale was booked: hold what is not paid yet.</summary>
+    /// <summary>
+    /// Coupons flagged the partner's code as leaked after the sale was booked: hold what is not paid yet, each entry with
+    /// the unpaid reversals that follow it (a refund before the flag), so review releases or rejects them together and
+    /// a reversal never pays out beside a held or rejected sale.
+    /// </summary>
     public async Task HoldForLeakAsync(string orderId, Guid partnerId, string reason, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNowForStorage();
         var flag = new FraudFlag(FraudRules.CodeLeak, $"Coupons reported the partner's code as leaked ({reason}).");
-        var entries = await db.Commissions.Where(c => c.OrderId == orderId && c.PartnerId == partnerId && c.Amount > 0).ToListAsync(cancellationToken);
-        if (entries.Count == 0)
+        var entries = await db.Commissions.Where(c => c.OrderId == orderId && c.PartnerId == partnerId).ToListAsync(cancellationToken);
+        if (!entries.Any(entry => entry.Amount > 0))
         {
             book.FlagRaised(partnerId, flag, orderId, null, null, now);
             return;
         }
 
-        foreach (var entry in entries)
+        foreach (var entry in entries.Where(entry => entry.Amount > 0))
         {
             if (entry.Status is CommissionStatus.Pending or CommissionStatus.Approved or CommissionStatus.Held)
             {
-                var reasons = (entry.HoldReasons ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Append(FraudRules.CodeLeak).Distinct();
-                entry.HoldReasons = string.Join(',', reasons);
                 var wasHeld = entry.Status == CommissionStatus.Held;
-                entry.Status = CommissionStatus.Held;
-                entry.ApprovedAt = null;
+                Hold(entry);
+                foreach (var reversal in entries.Where(c => c.OriginalCommissionId == entry.Id && c.Kind == CommissionKind.Reversal
+                    && c.Status is CommissionStatus.Pending or CommissionStatus.Approved or CommissionStatus.Held))
+                {
+                    var reversalWasHeld = reversal.Status == CommissionStatus.Held;
+                    Hold(reversal);
+                    if (!reversalWasHeld)
+                    {
+                        book.Held(reversal, [], now);
+                    }
+                }
+
                 if (!wasHeld)
                 {
                     book.Held(entry, [flag], now);
@@ -121,6 +139,13 @@ public sealed class CommissionLifecycle(AttributionDbContext db, CommissionBook 
 
             book.FlagRaised(partnerId, flag, orderId, entry.Id, null, now);
         }
+    }
+
+    private static void Hold(Commission entry)
+    {
+        entry.HoldReasons = string.Join(',', (entry.HoldReasons ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Append(FraudRules.CodeLeak).Distinct());
+        entry.Status = CommissionStatus.Held;
+        entry.ApprovedAt = null;
     }
 }
 
