@@ -209,6 +209,34 @@ public class RetentionMilestoneTests(AttributionApiFactory factory) : IClassFixt
         Assert.Equal(0m, await factory.QueryDbAsync(db => db.Commissions.Where(c => c.OrderId == second.OrderId).SumAsync(c => c.Amount, Ct)));
     }
 
+    [Fact]
+    public async Task BonusCutByTheReferrersBudget_SaysBudgetCapped_AndOneCutToNothingSaysBudgetExhausted()
+    {
+        var program = await _admin.CreateProgramAsync(new
+        {
+            partnerBudget = 12, plan = new { type = "percent", rate = 0.10, milestones = new[] { new { orderCount = 2, bonus = 5 } } },
+        });
+        var referrer = await _admin.CreateProgramPartnerAsync(program.Id);
+        var other = await _admin.CreateProgramPartnerAsync(program.Id);
+        var referrerCode = (await _admin.CreateLinkAsync(referrer.Id)).Code;
+        var otherCode = (await _admin.CreateLinkAsync(other.Id)).Code;
+        var orders = new List<ConversionResponse>();
+        foreach (var customer in new[] { $"cust-{Guid.NewGuid():N}", $"cust-{Guid.NewGuid():N}" })
+        {
+            // The referrer's sale (10), then a second order on another partner's code: its bonus gets what the budget left.
+            await _storefront.ConvertAsync(Order(100m) with { CustomerId = customer, CouponCode = referrerCode });
+            orders.Add(await _storefront.ConvertAsync(Order(100m) with { CustomerId = customer, CouponCode = otherCode }));
+        }
+
+        // Budget 12: the referrer's first sale takes 10 and the first bonus the 2 left; its second sale and bonus get nothing.
+        var bonuses = await factory.QueryDbAsync(db => db.Commissions.Where(c => c.PartnerId == referrer.Id && c.Kind == CommissionKind.Milestone)
+            .Select(c => new { c.OrderId, c.Amount, c.Note }).ToListAsync(Ct));
+        var reached = await factory.OutboxEventsAsync<RetentionMilestoneReached>(e => e.PartnerId == referrer.Id);
+        Assert.Equal([(orders[0].OrderId, 2m, "budget-capped")], bonuses.Select(b => (b.OrderId!, b.Amount, b.Note)));
+        Assert.Equal([(orders[0].OrderId, 2m, "budget-capped"), (orders[1].OrderId, 0m, "budget-exhausted")],
+            reached.OrderBy(e => e.OccurredAt).Select(e => (e.OrderId, e.Bonus, e.Note)));
+    }
+
     /// <summary>The program's live bonuses: each milestone entry net of its reversals, those with something left, by order time.</summary>
     private Task<List<(Guid PartnerId, string OrderId, decimal Amount)>> MilestonesAsync(Guid programId) =>
         factory.QueryDbAsync(async db =>

@@ -399,7 +399,7 @@ internal static class EventSamples
         new RetentionMilestoneReached
         {
             EventId = EventId, OccurredAt = OccurredAt, PartnerId = PartnerId, ProgramId = ProgramId, CustomerId = "c-42",
-            Milestone = "order-count", Threshold = 2, OrderId = "order-1002", Bonus = 5.000m, Currency = "KWD",
+            Milestone = "order-count", Threshold = 2, OrderId = "order-1002", Bonus = 5.000m, Currency = "KWD", Note = "budget-capped",
         },
         new FraudFlagRaised
         {

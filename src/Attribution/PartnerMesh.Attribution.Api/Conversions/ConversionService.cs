@@ -290,9 +290,12 @@ public sealed class ConversionService(
 
                 // Everything this conversion books counts against the budgets: the sale and the milestones before this one.
                 var pending = milestones.Select(pair => pair.Entry).Prepend(sale).OfType<Commission>();
-                var bonus = await book.CapByBudgetsAsync(referrer, program, Money.Round(milestone.Bonus, program.Currency), program.Currency, cancellationToken, pending);
+                var full = Money.Round(milestone.Bonus, program.Currency);
+                var bonus = await book.CapByBudgetsAsync(referrer, program, full, program.Currency, cancellationToken, pending);
                 if (bonus <= 0)
                 {
+                    // Nothing left to book, but reached: the event says so, as the conversion's note does for a sale.
+                    retention.Exhausted(referrer.Id, program, milestone, customer, orderId, now);
                     continue;
                 }
 
@@ -311,6 +314,7 @@ public sealed class ConversionService(
                     Status = FraudRules.StatusFor(referrerFlags),
                     HoldUntil = holdUntil,
                     HoldReasons = FraudRules.HoldReasonsOf(referrerFlags),
+                    Note = bonus < full ? NoteBudgetCapped : null,
                     CreatedAt = now,
                 }));
             }

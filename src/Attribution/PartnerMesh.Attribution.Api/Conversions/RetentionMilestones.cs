@@ -50,8 +50,24 @@ public sealed class RetentionMilestones(AttributionDbContext db, CommissionBook 
     public void Book(Commission entry, RetentionMilestone milestone, string customerId, IReadOnlyList<FraudFlag> flags, DateTimeOffset now)
     {
         book.Book(entry, flags, now);
-        Reached(entry, milestone.OrderCount is not null ? "order-count" : "active-days", milestone.OrderCount ?? milestone.ActiveDays!.Value, customerId, now);
+        Reached(entry, Kind(milestone), Threshold(milestone), customerId, now);
     }
+
+    /// <summary>
+    /// The order reached a milestone whose bonus the referrer's budgets leave nothing of: no entry, and
+    /// <see cref="RetentionMilestoneReached"/> with a zero bonus and the note <c>budget-exhausted</c>.
+    /// </summary>
+    public void Exhausted(Guid referrerId, PartnerProgram program, RetentionMilestone milestone, string customerId, string orderId, DateTimeOffset now) =>
+        db.AddIntegrationEvent(new RetentionMilestoneReached
+        {
+            EventId = Guid.CreateVersion7(now), OccurredAt = now, PartnerId = referrerId, ProgramId = program.Id, CustomerId = customerId,
+            Milestone = Kind(milestone), Threshold = Threshold(milestone), OrderId = orderId, Bonus = 0m, Currency = program.Currency,
+            Note = ConversionService.NoteBudgetExhausted,
+        });
+
+    private static string Kind(RetentionMilestone milestone) => milestone.OrderCount is not null ? "order-count" : "active-days";
+
+    private static int Threshold(RetentionMilestone milestone) => milestone.OrderCount ?? milestone.ActiveDays!.Value;
 
     /// <summary>
     /// <paramref name="removed"/> just left the customer's count (refunded in full or cancelled; the refund reversed its own
@@ -137,5 +153,6 @@ public sealed class RetentionMilestones(AttributionDbContext db, CommissionBook 
         {
             EventId = Guid.CreateVersion7(now), OccurredAt = now, PartnerId = entry.PartnerId, ProgramId = entry.ProgramId!.Value, CustomerId = customerId,
             Milestone = milestone, Threshold = threshold, OrderId = entry.OrderId!, Bonus = entry.Amount, Currency = entry.Currency,
+            Note = entry.Note == ConversionService.NoteBudgetCapped ? entry.Note : null,
         });
 }
