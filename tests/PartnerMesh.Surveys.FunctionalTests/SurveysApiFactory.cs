@@ -87,3 +87,15 @@ public sealed class LiveWeeksSurveysApiFactory : SurveysApiFactory
         settings["Surveys:PartnerInsightsEndedWeeksOnly"] = "false";
     }
 }
+
+/// <summary>Partner weeks in a reporting time zone far from UTC (UTC+14, no daylight saving), as analytics' may be.</summary>
+public sealed class ReportingZoneSurveysApiFactory : SurveysApiFactory
+{
+    public const string TimeZone = "Pacific/Kiritimati";
+
+    protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
+    {
+        base.ConfigureTestSettings(settings);
+        settings["Surveys:ReportingTimeZone"] = TimeZone;
+    }
+}

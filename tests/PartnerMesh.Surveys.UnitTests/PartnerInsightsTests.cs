@@ -104,6 +104,56 @@ public sealed class PartnerInsightsTests
         Assert.All(cell.Groups, group => Assert.Null(group.Nps));
     }
 
+    [Fact]
+    public void AcrossThePartnersSurveys_WhatAWeekHidesAddsUpToZeroOrK_PerMeasureAndTouchpoint_AndOneSurveyShowsTheSameCell()
+    {
+        // Analytics publishes the partner's week (and each partner × touchpoint week) over all of its surveys: whatever this
+        // service hides of it — responses, NPS answers, per touchpoint — must add up to 0 or at least k, else analytics'
+        // figure minus the shown ones isolates it (or the whole measure is under k, which analytics hides as well).
+        var random = new Random(7);
+        string[] touchpoints = ["order", "email", "cart"];
+        for (var run = 0; run < 1_000; run++)
+        {
+            var k = random.Next(2, 7);
+            var surveys = Enumerable.Range(0, random.Next(1, 5)).Select(_ => Guid.NewGuid()).ToList();
+            var rows = surveys.SelectMany(survey => Enumerable.Range(0, random.Next(0, 12)).Select(_ =>
+                    new ResponseRow(survey, Monday, Partner, null, touchpoints[random.Next(touchpoints.Length)], [],
+                        random.Next(3) == 0 ? null : random.Next(11), null, [], true)))
+                .ToList();
+
+            var report = PartnerInsights.Build(Partner, rows, [], k, default, default, PartnerInsights.ByTouchpoint);
+
+            bool Shown(ResponseRow row) => report.Cells.Single(cell => cell.SurveyId == row.SurveyId) is { Suppressed: false } cell
+                && cell.Groups.Single(group => group.Key == row.Touchpoint) is { Suppressed: false };
+            bool NpsShown(ResponseRow row) => report.Cells.Single(cell => cell.SurveyId == row.SurveyId) is { Suppressed: false, Nps: not null };
+            bool GroupNpsShown(ResponseRow row) => Shown(row)
+                && report.Cells.Single(cell => cell.SurveyId == row.SurveyId).Groups.Single(group => group.Key == row.Touchpoint).Nps is not null;
+            var context = $"run {run}, k {k}";
+            AssertHiddenSafe(rows, row => report.Cells.Single(cell => cell.SurveyId == row.SurveyId).Suppressed, k, context + ", responses");
+            AssertHiddenSafe([.. rows.Where(row => row.NpsScore is not null)], row => !NpsShown(row), k, context + ", NPS");
+            foreach (var touchpoint in touchpoints)
+            {
+                var ofTouchpoint = rows.Where(row => row.Touchpoint == touchpoint).ToList();
+                AssertHiddenSafe(ofTouchpoint, row => !Shown(row), k, $"{context}, {touchpoint}");
+                AssertHiddenSafe([.. ofTouchpoint.Where(row => row.NpsScore is not null)], row => !GroupNpsShown(row), k, $"{context}, {touchpoint} NPS");
+            }
+
+            foreach (var survey in surveys.Where(survey => rows.Any(row => row.SurveyId == survey)))
+            {
+                var alone = PartnerInsights.Build(Partner, rows, [], k, default, default, PartnerInsights.ByTouchpoint, survey);
+                Assert.Equal(
+                    JsonSerializer.Serialize(report.Cells.Single(cell => cell.SurveyId == survey)),
+                    JsonSerializer.Serialize(Assert.Single(alone.Cells)));
+            }
+        }
+    }
+
+    private static void AssertHiddenSafe(List<ResponseRow> rows, Func<ResponseRow, bool> hidden, int k, string context)
+    {
+        var count = rows.Count(hidden);
+        Assert.True(count == 0 || count >= k || count == rows.Count, $"{context}: {count} of {rows.Count} hidden");
+    }
+
     private static ResponseRow Row(DateTimeOffset at, int? nps, IReadOnlyList<string>? reasons = null) =>
         new(Survey, at, Partner, null, "order", [], nps, null, reasons ?? [], true);
 }

@@ -22,12 +22,21 @@ public sealed class SurveysOptions
     public int PartnerMinimumGroupSize { get; set; } = 5;
 
     /// <summary>
-    /// Partners see ended weeks only (UTC, an hour after the week's end): a published cell then never changes, so reading a
+    /// Partners see ended weeks only (in <see cref="ReportingTimeZone"/>, an hour after the week's end): a published cell then never changes, so reading a
     /// filling week before and after one more response cannot reveal that response. On by default; a program that accepts
     /// that two reads of the current week, one response apart, show how that response moved the cell, and wants fresher
     /// figures, turns it off (docs/surveys.md, "Partner insights").
     /// </summary>
     public bool PartnerInsightsEndedWeeksOnly { get; set; } = true;
+
+    /// <summary>
+    /// The time zone whose weeks (Monday to Sunday) are the cells of partner insights: the same id as
+    /// <c>Analytics:ReportingTimeZone</c>, in which analytics publishes the partner's survey weeks, so that a partner's
+    /// week is the same responses in both services (docs/surveys.md, "Partner insights"). Default UTC, as analytics'.
+    /// </summary>
+    public string ReportingTimeZone { get; set; } = "UTC";
+
+    public TimeZoneInfo TimeZone() => TimeZoneInfo.FindSystemTimeZoneById(ReportingTimeZone);
 
     /// <summary>The safety-net poll of the survey definitions, behind the Redis notification.</summary>
     public TimeSpan CatalogPollInterval { get; set; } = TimeSpan.FromSeconds(5);

@@ -32,7 +32,9 @@ public static class HostingExtensions
 
         // Free text is returned as data: HTML-significant characters are escaped (\u003C…) so no client can mistake it for markup.
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = JavaScriptEncoder.Default);
-        builder.Services.AddOptions<SurveysOptions>().BindConfiguration(SurveysOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SurveysOptions>().BindConfiguration(SurveysOptions.SectionName).ValidateDataAnnotations()
+            .Validate(options => PartnerWeeks.IsZone(options.ReportingTimeZone), "Surveys:ReportingTimeZone is not a known time zone id.")
+            .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RedisOutage>();
         builder.Services.AddSingleton<SurveysMetrics>();

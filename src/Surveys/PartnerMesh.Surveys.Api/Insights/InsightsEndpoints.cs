@@ -125,10 +125,13 @@ public static class InsightsEndpoints
             return TypedResults.ValidationProblem(errors.ToDictionary()!);
         }
 
-        var today = DateOnly.FromDateTime(timeProvider.GetUtcNow().UtcDateTime);
-        // Whole ISO weeks only, whatever was asked: every cell is the same in every query.
-        var first = Intervals.Start(new DateTimeOffset((from ?? today.AddDays(-7 * 12)).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), Intervals.Week);
-        var last = Intervals.Start(new DateTimeOffset((to ?? today).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), Intervals.Week).AddDays(6);
+        // Whole weeks of the reporting time zone only, whatever was asked: every cell is the same in every query, and the
+        // same responses as analytics' week of the partner.
+        var zone = options.Value.TimeZone();
+        var now = timeProvider.GetUtcNow();
+        var today = PartnerWeeks.Day(now, zone);
+        var first = PartnerWeeks.Monday(from ?? today.AddDays(-7 * 12));
+        var last = PartnerWeeks.Monday(to ?? today).AddDays(6);
         if (last < first || last.DayNumber - first.DayNumber + 1 > MaxWeeks * 7)
         {
             errors.Add("to", $"from must not be after to, and the range at most {MaxWeeks} weeks.");
@@ -139,13 +142,12 @@ public static class InsightsEndpoints
             return TypedResults.ValidationProblem(problems);
         }
 
-        // Ended weeks only (UTC, PartnerInsightsEndedWeeksOnly, the default): a published cell never changes afterwards, so
+        // Ended weeks only (PartnerInsightsEndedWeeksOnly, the default): a published cell never changes afterwards, so
         // reading a filling week before and after one more response cannot reveal that response. The delay lets writes
         // stamped just before the week's end commit first. Turned off, everything up to today.
-        var now = timeProvider.GetUtcNow();
         var lastEnded = options.Value.PartnerInsightsEndedWeeksOnly
-            ? Intervals.Start(now - PartnerPublicationDelay, Intervals.Week).AddDays(-1)
-            : DateOnly.FromDateTime(now.UtcDateTime);
+            ? PartnerWeeks.Of(now - PartnerPublicationDelay, zone).AddDays(-1)
+            : today;
         var published = last < lastEnded ? last : lastEnded;
         if (published < first)
         {
@@ -153,15 +155,17 @@ public static class InsightsEndpoints
                 new PartnerTotals(0, 0, null, null)) { PublishedThrough = lastEnded });
         }
 
-        var data = await insights.LoadAsync(new InsightsFilter(surveyId, first, published, partner, null, null, null), cancellationToken);
+        // Every survey of the partner, even when one is asked for: a week's suppression spans them all (analytics publishes the
+        // partner's week over all of its surveys), so a survey's cell is the same alone as beside the others.
+        var data = await insights.LoadPartnerAsync(partner!.Value, PartnerWeeks.StartUtc(first, zone), PartnerWeeks.StartUtc(published.AddDays(1), zone), cancellationToken);
         if (!data.Complete)
         {
             // A cell counted in part would differ between two ranges: refuse rather than open a door to differencing.
             return Problems.Refused(StatusCodes.Status422UnprocessableEntity, "range-too-large", "Too many responses in this range",
-                $"More than {options.Value.InsightsMaxRows} responses or showings fall in this range: ask for fewer weeks or one survey.");
+                $"More than {options.Value.InsightsMaxRows} responses or showings of the partner fall in this range: ask for fewer weeks.");
         }
 
-        var report = PartnerInsights.Build(partner!.Value, data.Responses, data.Showings, options.Value.PartnerMinimumGroupSize, first, last, by);
+        var report = PartnerInsights.Build(partner!.Value, data.Responses, data.Showings, options.Value.PartnerMinimumGroupSize, first, last, by, surveyId, zone);
         return TypedResults.Ok(report with
         {
             Surveys = await insights.SurveysAsync([.. report.Cells.Select(cell => cell.SurveyId).Distinct()], cancellationToken),

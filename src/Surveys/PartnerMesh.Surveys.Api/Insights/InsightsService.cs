@@ -20,13 +20,23 @@ public sealed class InsightsService(SurveysDbContext db, IOptions<SurveysOptions
     private int MaxRows => options.Value.InsightsMaxRows;
 
     /// <summary>Newest first (ids are time-ordered), one row over the limit to learn whether there were more.</summary>
-    public async Task<InsightsData> LoadAsync(InsightsFilter filter, CancellationToken cancellationToken)
+    public Task<InsightsData> LoadAsync(InsightsFilter filter, CancellationToken cancellationToken) =>
+        LoadAsync(Responses(filter), Showings(filter), cancellationToken);
+
+    /// <summary>Every survey's responses and showings of <paramref name="partner"/> in [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    public Task<InsightsData> LoadPartnerAsync(Guid partner, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken) =>
+        LoadAsync(
+            db.Responses.AsNoTracking().Where(row => row.PartnerId == partner && row.SubmittedAt >= start && row.SubmittedAt < end),
+            db.Impressions.AsNoTracking().Where(row => row.PartnerId == partner && row.ShownAt >= start && row.ShownAt < end),
+            cancellationToken);
+
+    private async Task<InsightsData> LoadAsync(IQueryable<Submission> responseQuery, IQueryable<Impression> showingQuery, CancellationToken cancellationToken)
     {
-        var responses = await Responses(filter).OrderByDescending(row => row.Id)
+        var responses = await responseQuery.OrderByDescending(row => row.Id)
             .Select(row => new ResponseRow(row.SurveyId, row.SubmittedAt, row.PartnerId, row.CampaignId, row.Touchpoint, row.Segments,
                 row.NpsScore, row.CsatScore, row.ReasonCodes, row.ImpressionId != null))
             .Take(MaxRows + 1).ToListAsync(cancellationToken);
-        var showings = await Showings(filter).OrderByDescending(row => row.Id)
+        var showings = await showingQuery.OrderByDescending(row => row.Id)
             .Select(row => new ShowingRow(row.SurveyId, row.ShownAt, row.PartnerId, row.CampaignId, row.Touchpoint, row.Segments))
             .Take(MaxRows + 1).ToListAsync(cancellationToken);
         var complete = responses.Count <= MaxRows && showings.Count <= MaxRows;
