@@ -336,6 +336,33 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
         Assert.Empty(otherFree["giftsNotDue"]!.AsArray()); // not a gift product: a price the storefront chose
     }
 
+    [Fact]
+    public async Task Evaluate_GiftUnitsAtZeroWithGiftPromotionsInSeveralCurrencies_GiftsNotDueNamesTheOneOfTheCartsCurrency()
+    {
+        var main = PromotionsTestClient.UniqueProduct();
+        var gift = PromotionsTestClient.UniqueProduct();
+        JsonObject Gift(string currency, int priority, decimal min) => new()
+        {
+            ["name"] = $"a gift in {currency}",
+            ["currency"] = currency,
+            ["priority"] = priority,
+            ["conditions"] = new JsonArray(
+                new JsonObject { ["type"] = "items", ["filter"] = new JsonObject { ["productIds"] = new JsonArray(main) } },
+                new JsonObject { ["type"] = "cartSubtotal", ["min"] = min }),
+            ["action"] = new JsonObject { ["type"] = "freeGift", ["productId"] = gift },
+        };
+        var inEuro = await _admin.PublishAsync(Gift("EUR", 1, 50m));
+        var inYen = await _admin.PublishAsync(Gift("JPY", 2, 10_000m));
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("a", main, 1, 100m, null), ("g", gift, 1, 0m, null))
+            .With("currency", "JPY").With("shipping", 0));
+
+        Assert.Equal("currency_not_supported", evaluation.RejectionReason(inEuro));
+        Assert.Equal("condition_not_met", evaluation.RejectionReason(inYen));
+        var notDue = Assert.Single(evaluation["giftsNotDue"]!.AsArray())!;
+        Assert.Equal((inYen, gift, 1), (notDue["promotionId"]!.GetValue<Guid>(), notDue["productId"]!.GetValue<string>(), notDue["quantity"]!.GetValue<int>()));
+    }
+
     /// <summary>A free gift of a new product for carts of another new product whose items subtotal is at least 50.</summary>
     private async Task<(Guid Id, string Main, string Gift)> PublishGiftOverFiftyAsync(int quantity)
     {
