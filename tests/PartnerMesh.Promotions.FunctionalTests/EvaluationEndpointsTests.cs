@@ -363,6 +363,26 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
         Assert.Equal((inYen, gift, 1), (notDue["promotionId"]!.GetValue<Guid>(), notDue["productId"]!.GetValue<string>(), notDue["quantity"]!.GetValue<int>()));
     }
 
+    [Fact]
+    public async Task Evaluate_OrderDiscountWithEqualRemaindersOfUnequalLines_TheLowerLineIdGetsTheLeftoverCent()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "5 off from 50",
+            ["currency"] = "EUR",
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "items", ["filter"] = new JsonObject { ["productIds"] = new JsonArray(product) } }),
+            ["action"] = new JsonObject { ["type"] = "tieredOrder", ["tiers"] = new JsonArray(new JsonObject { ["threshold"] = 50, ["amountOff"] = 5 }) },
+        });
+
+        // 5.00 over 0.05 / 37.58 / 12.41: exact 0.4996, 375.4996 and 124.0008 cents; a and b tie for the leftover cent.
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(
+            ("c", $"{product}-c", 1, 12.41m, null), ("b", $"{product}-b", 1, 37.58m, null), ("a", product, 1, 0.05m, null)));
+
+        var shares = evaluation["lines"]!.AsArray().ToDictionary(line => line!["id"]!.GetValue<string>(), line => line!["orderDiscountAllocation"]!.GetValue<decimal>());
+        Assert.Equal(new Dictionary<string, decimal> { ["a"] = 0.01m, ["b"] = 3.75m, ["c"] = 1.24m }, shares);
+    }
+
     /// <summary>A free gift of a new product for carts of another new product whose items subtotal is at least 50.</summary>
     private async Task<(Guid Id, string Main, string Gift)> PublishGiftOverFiftyAsync(int quantity)
     {
