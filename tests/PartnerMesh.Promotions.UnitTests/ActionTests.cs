@@ -264,6 +264,22 @@ public sealed class ActionTests
     }
 
     [Fact]
+    public void FreeGift_AfterAPercentOffItemsLeftOddCents_OneLineEqualsSplitLines()
+    {
+        // 4 × 49.90 = 199.60; 7.5 % off is 14.97 (four lines: 3.75, 3.74, 3.74, 3.74). Two of the four units are free:
+        // half of the 184.63 the goods still cost, 92.32, however they are split.
+        var rules = Rules(Definition(new PercentOffItems(7.5m)) with { Priority = 1 }, Definition(new FreeGift("tote", 2)) with { Priority = 2 });
+        var one = Cart("EUR", 0m, Line("1", "tote", 4, 49.90m));
+        var four = Cart("EUR", 0m, [.. Enumerable.Range(1, 4).Select(index => Line($"{index}", "tote", 1, 49.90m))]);
+
+        foreach (var result in new[] { Evaluate(rules, one), Evaluate(rules, four) })
+        {
+            Assert.Equal(92.32m, AppliedOf(result, 2).Amount);
+            Assert.Equal(92.31m, result.Totals.GrandTotal);
+        }
+    }
+
+    [Fact]
     public void GiftsNotDue_NamesTheGiftPromotionOfTheCartsCurrency_NotOneInAnotherCurrency()
     {
         var rules = Rules(

@@ -2,13 +2,24 @@ using PartnerMesh.Promotions.Domain.Money;
 
 namespace PartnerMesh.Promotions.Domain.Evaluation;
 
-/// <summary>What is left to discount while promotions apply one after another (canonical line order).</summary>
+/// <summary>What is left to discount while promotions apply one after another (canonical line order). Item actions read
+/// and discount groups of identical goods (<see cref="LineGroups"/>); each line keeps its share, for the answer.</summary>
 internal sealed class PricingState
 {
     public PricingState(CartView cart)
     {
         Cart = cart;
+        Groups = cart.Groups;
         LineRemaining = [.. cart.Lines.Select(line => line.Subtotal)];
+        GroupRemaining = Groups.EveryGroupIsOneLine ? LineRemaining : new decimal[Groups.Count];
+        if (!Groups.EveryGroupIsOneLine)
+        {
+            for (var index = 0; index < LineRemaining.Length; index++)
+            {
+                GroupRemaining[Groups.GroupOf(index)] += LineRemaining[index];
+            }
+        }
+
         LineOrderAllocation = new decimal[cart.Lines.Count];
         ShippingRemaining = cart.Cart.Shipping;
     }
@@ -16,16 +27,24 @@ internal sealed class PricingState
     private PricingState(PricingState other)
     {
         Cart = other.Cart;
+        Groups = other.Groups;
         LineRemaining = (decimal[])other.LineRemaining.Clone();
+        GroupRemaining = Groups.EveryGroupIsOneLine ? LineRemaining : (decimal[])other.GroupRemaining.Clone();
         LineOrderAllocation = (decimal[])other.LineOrderAllocation.Clone();
         ShippingRemaining = other.ShippingRemaining;
     }
 
     public CartView Cart { get; }
+    public LineGroups Groups { get; }
     public string Currency => Cart.Currency;
 
     /// <summary>Each line's amount after item discounts.</summary>
     public decimal[] LineRemaining { get; }
+
+    /// <summary>Each group's amount after item discounts: the sum of its lines' <see cref="LineRemaining"/> (the same array
+    /// when every group is one line). What item actions read, so that a unit's price (a group's remaining over its
+    /// quantity) does not depend on how the goods are split into lines.</summary>
+    public decimal[] GroupRemaining { get; }
 
     /// <summary>Each line's share of the order discounts applied so far.</summary>
     public decimal[] LineOrderAllocation { get; }
