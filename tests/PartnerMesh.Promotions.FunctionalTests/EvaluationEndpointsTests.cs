@@ -336,6 +336,134 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
         Assert.Empty(otherFree["giftsNotDue"]!.AsArray()); // not a gift product: a price the storefront chose
     }
 
+    [Fact]
+    public async Task Evaluate_GiftUnitsAtZeroWithGiftPromotionsInSeveralCurrencies_GiftsNotDueNamesTheOneOfTheCartsCurrency()
+    {
+        var main = PromotionsTestClient.UniqueProduct();
+        var gift = PromotionsTestClient.UniqueProduct();
+        JsonObject Gift(string currency, int priority, decimal min) => new()
+        {
+            ["name"] = $"a gift in {currency}",
+            ["currency"] = currency,
+            ["priority"] = priority,
+            ["conditions"] = new JsonArray(
+                new JsonObject { ["type"] = "items", ["filter"] = new JsonObject { ["productIds"] = new JsonArray(main) } },
+                new JsonObject { ["type"] = "cartSubtotal", ["min"] = min }),
+            ["action"] = new JsonObject { ["type"] = "freeGift", ["productId"] = gift },
+        };
+        var inEuro = await _admin.PublishAsync(Gift("EUR", 1, 50m));
+        var inYen = await _admin.PublishAsync(Gift("JPY", 2, 10_000m));
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("a", main, 1, 100m, null), ("g", gift, 1, 0m, null))
+            .With("currency", "JPY").With("shipping", 0));
+
+        Assert.Equal("currency_not_supported", evaluation.RejectionReason(inEuro));
+        Assert.Equal("condition_not_met", evaluation.RejectionReason(inYen));
+        var notDue = Assert.Single(evaluation["giftsNotDue"]!.AsArray())!;
+        Assert.Equal((inYen, gift, 1), (notDue["promotionId"]!.GetValue<Guid>(), notDue["productId"]!.GetValue<string>(), notDue["quantity"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task Evaluate_ItemPercentThenBuyXGetY_SameGoodsInOneLineOrSix_GiveTheSameTotals()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var (percentOff, halfPrice) = ($"{product}-c1", $"{product}-c2");
+        var percent = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "15 % off c1",
+            ["priority"] = 10,
+            ["action"] = new JsonObject { ["type"] = "percentOffItems", ["percent"] = 15, ["filter"] = new JsonObject { ["categories"] = new JsonArray(percentOff) } },
+        });
+        var buyXGetY = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "buy 2 get 1 half price on c2",
+            ["priority"] = 20,
+            ["action"] = new JsonObject
+            {
+                ["type"] = "buyXGetY", ["buyQuantity"] = 2, ["getQuantity"] = 1, ["percent"] = 50, ["maxApplications"] = 2,
+                ["buyFilter"] = new JsonObject { ["categories"] = new JsonArray(halfPrice) },
+                ["getFilter"] = new JsonObject { ["categories"] = new JsonArray(halfPrice) },
+            },
+        });
+        JsonObject Cart(params (string Id, int Quantity)[] lines) => WithCategories(
+            PromotionsTestClient.Cart([.. lines.Select(line => (line.Id, product, line.Quantity, 1.21m, (string?)null))]), percentOff, halfPrice).With("shipping", 0);
+
+        // 6 × 1.21 = 7.26; 15 % off: 1.09, which six lines share unevenly (1.02 or 1.03 left each); the units still cost
+        // 6.17 / 6 each: two given at half price, 0.51 each.
+        var oneLine = await _storefront.EvaluateAsync(Cart(("1", 6)));
+        var sixLines = await _storefront.EvaluateAsync(Cart([.. Enumerable.Range(1, 6).Select(index => ($"{index}", 1))]));
+
+        foreach (var evaluation in new[] { oneLine, sixLines })
+        {
+            Assert.Equal(1.09m, evaluation.Applied(percent)!["amount"]!.GetValue<decimal>());
+            Assert.Equal(1.02m, evaluation.Applied(buyXGetY)!["amount"]!.GetValue<decimal>());
+            Assert.Equal(5.15m, evaluation.Total("grandTotal"));
+        }
+    }
+
+    [Fact]
+    public async Task Evaluate_ItemPercentThenFreeGift_SameGoodsInOneLineOrFour_GiveTheSameTotals()
+    {
+        var gift = PromotionsTestClient.UniqueProduct();
+        var ofGift = new JsonObject { ["productIds"] = new JsonArray(gift) };
+        await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "7.5 % off",
+            ["priority"] = 10,
+            ["action"] = new JsonObject { ["type"] = "percentOffItems", ["percent"] = 7.5m, ["filter"] = ofGift.DeepClone() },
+        });
+        var freeGift = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "two free",
+            ["priority"] = 20,
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "items", ["filter"] = ofGift.DeepClone() }),
+            ["action"] = new JsonObject { ["type"] = "freeGift", ["productId"] = gift, ["quantity"] = 2 },
+        });
+
+        // 4 × 49.90 = 199.60; 7.5 % off: 14.97 (four lines: 3.75, 3.74, 3.74, 3.74); two of the four units free: half of 184.63.
+        var oneLine = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("1", gift, 4, 49.90m, null)).With("shipping", 0));
+        var fourLines = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(
+            [.. Enumerable.Range(1, 4).Select(index => ($"{index}", gift, 1, 49.90m, (string?)null))]).With("shipping", 0));
+
+        foreach (var evaluation in new[] { oneLine, fourLines })
+        {
+            Assert.Equal(92.32m, evaluation.Applied(freeGift)!["amount"]!.GetValue<decimal>());
+            Assert.Equal(92.31m, evaluation.Total("grandTotal"));
+            Assert.Empty(evaluation["gifts"]!.AsArray());
+        }
+    }
+
+    [Fact]
+    public async Task Evaluate_OrderDiscountWithEqualRemaindersOfUnequalLines_TheLowerLineIdGetsTheLeftoverCent()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "5 off from 50",
+            ["currency"] = "EUR",
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "items", ["filter"] = new JsonObject { ["productIds"] = new JsonArray(product) } }),
+            ["action"] = new JsonObject { ["type"] = "tieredOrder", ["tiers"] = new JsonArray(new JsonObject { ["threshold"] = 50, ["amountOff"] = 5 }) },
+        });
+
+        // 5.00 over 0.05 / 37.58 / 12.41: exact 0.4996, 375.4996 and 124.0008 cents; a and b tie for the leftover cent.
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(
+            ("c", $"{product}-c", 1, 12.41m, null), ("b", $"{product}-b", 1, 37.58m, null), ("a", product, 1, 0.05m, null)));
+
+        var shares = evaluation["lines"]!.AsArray().ToDictionary(line => line!["id"]!.GetValue<string>(), line => line!["orderDiscountAllocation"]!.GetValue<decimal>());
+        Assert.Equal(new Dictionary<string, decimal> { ["a"] = 0.01m, ["b"] = 3.75m, ["c"] = 1.24m }, shares);
+    }
+
+    /// <summary>Every line of the cart in all these categories.</summary>
+    private static JsonObject WithCategories(JsonObject cart, params string[] categories)
+    {
+        foreach (var line in cart["lines"]!.AsArray())
+        {
+            line!["categories"] = new JsonArray([.. categories.Select(category => (JsonNode)category)]);
+        }
+
+        return cart;
+    }
+
     /// <summary>A free gift of a new product for carts of another new product whose items subtotal is at least 50.</summary>
     private async Task<(Guid Id, string Main, string Gift)> PublishGiftOverFiftyAsync(int quantity)
     {

@@ -264,6 +264,53 @@ public sealed class ActionTests
     }
 
     [Fact]
+    public void FreeGift_AfterAPercentOffItemsLeftOddCents_OneLineEqualsSplitLines()
+    {
+        // 4 × 49.90 = 199.60; 7.5 % off is 14.97 (four lines: 3.75, 3.74, 3.74, 3.74). Two of the four units are free:
+        // half of the 184.63 the goods still cost, 92.32, however they are split.
+        var rules = Rules(Definition(new PercentOffItems(7.5m)) with { Priority = 1 }, Definition(new FreeGift("tote", 2)) with { Priority = 2 });
+        var one = Cart("EUR", 0m, Line("1", "tote", 4, 49.90m));
+        var four = Cart("EUR", 0m, [.. Enumerable.Range(1, 4).Select(index => Line($"{index}", "tote", 1, 49.90m))]);
+
+        foreach (var result in new[] { Evaluate(rules, one), Evaluate(rules, four) })
+        {
+            Assert.Equal(92.32m, AppliedOf(result, 2).Amount);
+            Assert.Equal(92.31m, result.Totals.GrandTotal);
+        }
+    }
+
+    [Fact]
+    public void GiftsNotDue_NamesTheGiftPromotionOfTheCartsCurrency_NotOneInAnotherCurrency()
+    {
+        var rules = Rules(
+            Definition(new FreeGift("tote")) with { Priority = 1 },
+            Definition(new FreeGift("tote"), new CartSubtotalCondition(10_000m)) with { Priority = 2, Currency = "JPY" });
+        var cart = Cart("JPY", 0m, Line("a", "shoe", 1, 100m), Line("g", "tote", 1, 0m));
+
+        var result = Evaluate(rules, cart);
+
+        Assert.Equal(ReasonCodes.CurrencyNotSupported, ReasonOf(result, 1));
+        Assert.Equal(ReasonCodes.ConditionNotMet, ReasonOf(result, 2));
+        Assert.Equal([new GiftItem(Id(2), "tote", 1)], result.GiftsNotDue);
+    }
+
+    [Fact]
+    public void GiftsNotDue_NamesTheGiftPromotionThatDidNotApply_BeforeOneThatApplied()
+    {
+        var rules = Rules(
+            Definition(new FreeGift("tote")) with { Priority = 1 },
+            Definition(new FreeGift("tote"), new CartSubtotalCondition(500m)) with { Priority = 2 },
+            Definition(new FreeGift("tote")) with { Priority = 3, Currency = "JPY" });
+        var twoAtZero = Cart("EUR", 0m, Line("a", "shoe", 1, 100m), Line("g", "tote", 2, 0m));
+        var threeAtZero = Cart("EUR", 0m, Line("a", "shoe", 1, 600m), Line("g", "tote", 3, 0m));
+
+        // One unit is due (promotion 1), the other is promotion 2's, whose condition is not met.
+        Assert.Equal([new GiftItem(Id(2), "tote", 1)], Evaluate(rules, twoAtZero).GiftsNotDue);
+        // Both of this currency apply: the third unit is more than they give, named after the first of them.
+        Assert.Equal([new GiftItem(Id(1), "tote", 1)], Evaluate(rules, threeAtZero).GiftsNotDue);
+    }
+
+    [Fact]
     public void FreeGift_UnitsAtZeroCountFirst_PricedUnitsFillTheRest_OnlyTheMissingAreListed()
     {
         var one = Evaluate(Definition(new FreeGift("tote", 1)),

@@ -209,4 +209,33 @@ public sealed class BuyXGetYTests
         Assert.Equal(9.00m, AppliedOf(result, 2).Amount);
         Assert.Equal(18.00m, result.Totals.GrandTotal);
     }
+
+    [Fact]
+    public void BuyXGetY_AfterAPercentOffItemsLeftOddCents_OneLineEqualsSplitLines()
+    {
+        // 6 × 1.21 = 7.26; 15 % off is 1.09, which six lines share unevenly (1.02 or 1.03 left each). The units still cost
+        // 6.17 / 6 each, however they are split: buy 2 get 1 at 50 %, twice, gives 2 × 0.51.
+        var rules = Rules(
+            Definition(new PercentOffItems(15m, Categories("c1"))) with { Priority = 1 },
+            Definition(new BuyXGetY(2, 1, Categories("c2"), Percent: 50m, MaxApplications: 2)) with { Priority = 2 });
+        var one = Cart("EUR", 0m, Line("1", "k", 6, 1.21m, ["c1", "c2"]));
+        var six = Cart("EUR", 0m, [.. Enumerable.Range(1, 6).Select(index => Line($"{index}", "k", 1, 1.21m, ["c1", "c2"]))]);
+
+        foreach (var result in new[] { Evaluate(rules, one), Evaluate(rules, six) })
+        {
+            Assert.Equal(1.09m, AppliedOf(result, 1).Amount);
+            Assert.Equal(1.02m, AppliedOf(result, 2).Amount);
+            Assert.Equal(5.15m, result.Totals.GrandTotal);
+        }
+    }
+
+    [Fact]
+    public void BuyXGetY_SameGoodsOverSeveralLines_SharesEachGroupsDiscountAcrossItsLines()
+    {
+        // Two lines of the same mug are one group of 6: two given units of 10.00, shared 2 : 4 by what each line costs.
+        var result = Evaluate(Definition(BuyTwoGetOne), Cart("EUR", 0m, Line("a", "mug", 2, 10.00m), Line("b", "mug", 4, 10.00m)));
+
+        Assert.Equal(20.00m, AppliedOf(result, 1).Amount);
+        Assert.Equal([new LineDiscount("a", 6.67m), new LineDiscount("b", 13.33m)], AppliedOf(result, 1).Lines);
+    }
 }

@@ -96,6 +96,48 @@ public sealed class MoneyTests
         Assert.Equal([0.14m, 0.29m, 0.57m], result.Lines.Select(line => line.OrderDiscountAllocation));
     }
 
+    [Theory]
+    [InlineData("EUR", 5.00, 0.05, 37.58, 12.41, 0.01, 3.75, 1.24)]
+    [InlineData("JPY", 500, 5, 3758, 1241, 1, 375, 124)]
+    [InlineData("KWD", 0.500, 0.005, 3.758, 1.241, 0.001, 0.375, 0.124)]
+    public void Evaluate_OrderDiscountWithEqualRemaindersOfUnequalLines_TheLowerLineIdGetsTheLeftoverUnit(
+        string currency, decimal amount, decimal a, decimal b, decimal c, decimal shareOfA, decimal shareOfB, decimal shareOfC)
+    {
+        // 5.00 over 0.05 / 37.58 / 12.41 (50.04): exact 0.4996 / 375.4996 / 124.0008 cents. a and b have the same remainder
+        // (2500/5004 of a cent), though b's larger whole part leaves a decimal fewer digits for it: the cent goes to a.
+        var cart = Cart(currency, 0m, Line("c", "r", 1, c), Line("b", "q", 1, b), Line("a", "p", 1, a));
+
+        var result = Evaluate(Definition(new FixedOffOrder(amount)) with { Currency = currency }, cart);
+
+        Assert.Equal(shareOfA, LineOf(result, "a").OrderDiscountAllocation);
+        Assert.Equal(shareOfB, LineOf(result, "b").OrderDiscountAllocation);
+        Assert.Equal(shareOfC, LineOf(result, "c").OrderDiscountAllocation);
+    }
+
+    [Fact]
+    public void Evaluate_PercentOffItemsWithEqualRemaindersOfUnequalLines_TheLowerLineIdGetsTheLeftoverUnit()
+    {
+        // 10 % of 50.04 is 5.00, shared as the order discount above is.
+        var cart = Cart("EUR", 0m, Line("c", "r", 1, 12.41m), Line("b", "q", 1, 37.58m), Line("a", "p", 1, 0.05m));
+
+        var result = Evaluate(Definition(new PercentOffItems(10m, ItemFilter.All)), cart);
+
+        Assert.Equal([0.01m, 3.75m, 1.24m], new[] { "a", "b", "c" }.Select(id => LineOf(result, id).ItemDiscount));
+    }
+
+    [Fact]
+    public void Evaluate_OrderDiscountOverTheLargestCart_AllocatesExactly()
+    {
+        // 500 lines of 10,000 units at 1,000,000,000 KWD: units × weight needs more than 64 bits.
+        var lines = Enumerable.Range(0, 500).Select(index => Line($"l{index:D3}", $"p{index}", 10_000, index == 0 ? 999_999_999.999m : 1_000_000_000m)).ToArray();
+        var cart = Cart("KWD", 0m, lines);
+
+        var result = Evaluate(Definition(new FixedOffOrder(999_999_999.999m)) with { Currency = "KWD" }, cart);
+
+        Assert.Equal(999_999_999.999m, result.Lines.Sum(line => line.OrderDiscountAllocation));
+        Assert.All(result.Lines, line => Assert.InRange(line.OrderDiscountAllocation, 1_999_999.999m, 2_000_000.001m));
+    }
+
     [Fact]
     public void Evaluate_TwoOrderDiscounts_AllocateOnWhatEachLineStillCosts()
     {

@@ -4,6 +4,8 @@ namespace PartnerMesh.Promotions.Domain.Evaluation;
 /// cart as sent, before any discount, so their outcome does not depend on which promotions ran first.</summary>
 public sealed class CartView
 {
+    private LineGroups? _groups;
+
     public CartView(Cart cart)
     {
         Cart = cart;
@@ -16,10 +18,14 @@ public sealed class CartView
     public decimal ItemsSubtotal { get; }
     public string Currency => Cart.Currency;
 
+    /// <summary>The lines gathered into groups of identical goods (what item actions work on); built on first use.</summary>
+    internal LineGroups Groups => _groups ??= new LineGroups(Lines);
+
     /// <summary>
     /// This cart without up to <paramref name="quantity"/> units of <paramref name="productId"/>, taken as a free gift takes
-    /// them (units at price 0 first, then priced units, in line-id order): what a free gift's conditions are judged on, so
-    /// the gift — even at full price — never counts toward its own threshold.
+    /// them (units at price 0 first, then priced units, group of identical goods by group in the order of their first line,
+    /// and line-id order within a group): what a free gift's conditions are judged on, so the gift — even at full price —
+    /// never counts toward its own threshold.
     /// </summary>
     public CartView Without(string productId, int quantity)
     {
@@ -27,9 +33,14 @@ public sealed class CartView
         long left = quantity;
         foreach (var atZero in new[] { true, false })
         {
-            for (var index = 0; index < Lines.Count && left > 0; index++)
+            for (var group = 0; group < Groups.Count && left > 0; group++)
             {
-                if (Lines[index].ProductId == productId && (Lines[index].UnitPrice == 0) == atZero)
+                if (Groups.Goods(group).ProductId != productId || (Groups.Goods(group).UnitPrice == 0) != atZero)
+                {
+                    continue;
+                }
+
+                foreach (var index in Groups.LinesOf(group))
                 {
                     taken[index] = Math.Min(Lines[index].Quantity, left);
                     left -= taken[index];

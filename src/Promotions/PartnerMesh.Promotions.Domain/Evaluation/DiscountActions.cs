@@ -15,16 +15,21 @@ internal sealed record ActionOutcome(
 
 /// <summary>Applies one promotion's action to the pricing state. Every discount is rounded to the currency's minor
 /// unit once on the base its rule states (a percent off items: the matching lines together; per-unit actions: each
-/// unit) and never exceeds what is left of its base, so no total goes below zero.</summary>
+/// unit) and never exceeds what is left of its base, so no total goes below zero. Item actions work on groups of identical
+/// goods (<see cref="LineGroups"/>), a unit's price being its group's remaining amount over the group's quantity, and share
+/// each group's discount across its lines: how the same goods are split into lines changes no amount.</summary>
 internal static class DiscountActions
 {
+    /// <summary>Groups of up to this many lines share their discount without allocating.</summary>
+    private const int SmallGroup = 16;
+
     public static ActionOutcome Apply(CompiledPromotion promotion, PricingState state) => promotion.Definition.Action switch
     {
         PercentOffItems action => PercentOffItems(promotion.ActionFilter, action, state),
-        FixedOffItems action => PerLine(promotion.ActionFilter, state,
-            (line, remaining) => Math.Min(remaining, action.AmountPerUnit * line.Quantity)),
-        FixedPrice action => PerLine(promotion.ActionFilter, state,
-            (line, remaining) => Math.Max(0m, remaining - action.UnitPrice * line.Quantity)),
+        FixedOffItems action => PerGroup(promotion.ActionFilter, state,
+            (quantity, remaining) => Math.Min(remaining, action.AmountPerUnit * quantity)),
+        FixedPrice action => PerGroup(promotion.ActionFilter, state,
+            (quantity, remaining) => Math.Max(0m, remaining - action.UnitPrice * quantity)),
         BuyXGetY action => BuyXGetY(promotion.ActionFilter, promotion.GetFilter!, action, state),
         FreeGift action => FreeGift(promotion, action, state),
         PercentOffOrder action => PercentOffOrder(action, state),
@@ -49,42 +54,45 @@ internal static class DiscountActions
     }
 
     /// <summary>
-    /// The percent of the matching lines' whole remaining amount, rounded once, then shared across those lines in proportion
-    /// to what each still costs (largest remainder): how the goods are split into lines cannot change the discount (three
-    /// lines of 0.05 at 10 % give 0.02, as one line of 3 × 0.05 does; rounding each line would give 0.03).
+    /// The percent of the matching lines' whole remaining amount, rounded once, then shared across the matching groups of
+    /// goods in proportion to what each still costs (largest remainder), and each group's share across its lines: how the
+    /// goods are split into lines cannot change the discount (three lines of 0.05 at 10 % give 0.02, as one line of
+    /// 3 × 0.05 does; rounding each line would give 0.03), nor what each group has left for the promotions after it.
     /// </summary>
     private static ActionOutcome PercentOffItems(CompiledFilter filter, PercentOffItems action, PricingState state)
     {
-        var bases = new decimal[state.LineRemaining.Length];
+        var groups = state.Groups;
+        var bases = new decimal[groups.Count];
         var total = 0m;
-        for (var index = 0; index < bases.Length; index++)
+        for (var group = 0; group < bases.Length; group++)
         {
-            if (filter.Matches(state.Cart.Lines[index]))
+            if (filter.Matches(groups.Goods(group)))
             {
-                bases[index] = state.LineRemaining[index];
-                total += bases[index];
+                bases[group] = state.GroupRemaining[group];
+                total += bases[group];
             }
         }
 
         var amount = state.Round(total * action.Percent / 100m);
         return action.MaxDiscount is { } cap && amount > cap
-            ? CutByMaxDiscount(TakeFromLines(state.Allocate(cap, bases), state), amount)
-            : TakeFromLines(state.Allocate(amount, bases), state);
+            ? CutByMaxDiscount(TakeFromGroups(state.Allocate(cap, bases), state), amount)
+            : TakeFromGroups(state.Allocate(amount, bases), state);
     }
 
-    private static ActionOutcome PerLine(CompiledFilter filter, PricingState state, Func<CartLine, decimal, decimal> discountOf)
+    /// <summary>A discount worked out for each matching group from its quantity and what it still costs.</summary>
+    private static ActionOutcome PerGroup(CompiledFilter filter, PricingState state, Func<long, decimal, decimal> discountOf)
     {
-        var discounts = new decimal[state.LineRemaining.Length];
-        for (var index = 0; index < discounts.Length; index++)
+        var groups = state.Groups;
+        var discounts = new decimal[groups.Count];
+        for (var group = 0; group < discounts.Length; group++)
         {
-            var line = state.Cart.Lines[index];
-            if (filter.Matches(line))
+            if (filter.Matches(groups.Goods(group)))
             {
-                discounts[index] = state.Round(discountOf(line, state.LineRemaining[index]));
+                discounts[group] = state.Round(discountOf(groups.Quantity(group), state.GroupRemaining[group]));
             }
         }
 
-        return TakeFromLines(discounts, state);
+        return TakeFromGroups(discounts, state);
     }
 
     /// <summary>
@@ -94,35 +102,37 @@ internal static class DiscountActions
     /// </summary>
     private static ActionOutcome BuyXGetY(CompiledFilter buyFilter, CompiledFilter getFilter, BuyXGetY action, PricingState state)
     {
-        var lines = state.Cart.Lines;
+        var groups = state.Groups;
         long buyOnly = 0, getOnly = 0, both = 0;
-        var givable = new List<(decimal UnitPrice, bool AlsoBuyable, int Index)>();
-        for (var index = 0; index < lines.Count; index++)
+        var givable = new List<(decimal UnitPrice, bool AlsoBuyable, int Group)>();
+        for (var group = 0; group < groups.Count; group++)
         {
-            var line = lines[index];
-            if (state.LineRemaining[index] <= 0)
+            if (state.GroupRemaining[group] <= 0)
             {
                 continue;
             }
 
-            var canBuy = buyFilter.Matches(line);
-            var canGet = getFilter.Matches(line);
+            var goods = groups.Goods(group);
+            var quantity = groups.Quantity(group);
+            var canBuy = buyFilter.Matches(goods);
+            var canGet = getFilter.Matches(goods);
             if (canBuy && canGet)
             {
-                both += line.Quantity;
+                both += quantity;
             }
             else if (canBuy)
             {
-                buyOnly += line.Quantity;
+                buyOnly += quantity;
             }
             else if (canGet)
             {
-                getOnly += line.Quantity;
+                getOnly += quantity;
             }
 
             if (canGet)
             {
-                givable.Add((state.LineRemaining[index] / line.Quantity, canBuy, index));
+                // The group's units at one price: what is left of the goods over their quantity, however they are split.
+                givable.Add((state.GroupRemaining[group] / quantity, canBuy, group));
             }
         }
 
@@ -141,16 +151,16 @@ internal static class DiscountActions
         {
             var toGive = applications * y;
             var sharedGivable = both - Math.Max(0, applications * x - buyOnly);
-            var discounts = new decimal[lines.Count];
-            foreach (var (unitPrice, alsoBuyable, index) in givable.OrderBy(entry => entry.UnitPrice)
-                         .ThenBy(entry => entry.AlsoBuyable).ThenBy(entry => entry.Index))
+            var discounts = new decimal[groups.Count];
+            foreach (var (unitPrice, alsoBuyable, group) in givable.OrderBy(entry => entry.UnitPrice)
+                         .ThenBy(entry => entry.AlsoBuyable).ThenBy(entry => entry.Group))
             {
                 if (toGive == 0)
                 {
                     break;
                 }
 
-                var units = Math.Min(lines[index].Quantity, toGive);
+                var units = Math.Min(groups.Quantity(group), toGive);
                 if (alsoBuyable)
                 {
                     units = Math.Min(units, sharedGivable);
@@ -160,7 +170,7 @@ internal static class DiscountActions
                 toGive -= units;
                 // Rounded per given unit, so units added in one line give what the same units in separate lines give.
                 var perUnit = action.AmountOffPerUnit is { } amountOff ? Math.Min(amountOff, unitPrice) : unitPrice * (action.Percent ?? 100m) / 100m;
-                discounts[index] = Math.Min(state.LineRemaining[index], state.Round(perUnit) * units);
+                discounts[group] = Math.Min(state.GroupRemaining[group], state.Round(perUnit) * units);
             }
 
             return discounts;
@@ -170,17 +180,18 @@ internal static class DiscountActions
         if (action.MaxApplications is { } max && low > max)
         {
             var uncapped = Discounts(low).Sum();
-            var capped = TakeFromLines(Discounts(max), state);
+            var capped = TakeFromGroups(Discounts(max), state);
             return uncapped > capped.Amount ? capped with { LimitedBy = DiscountLimits.MaxApplications, UncappedAmount = uncapped } : capped;
         }
 
-        return TakeFromLines(Discounts(low), state);
+        return TakeFromGroups(Discounts(low), state);
     }
 
     /// <summary>
-    /// Units of the gift product fill the gift's quantity in line-id order: first those sent at unit price 0 (the gift lines
-    /// the storefront added as <c>gifts</c> asked), then priced units, which become free; only what is still missing is
-    /// listed to add. So once the storefront has added the gift at 0, the answer no longer asks for it.
+    /// Units of the gift product fill the gift's quantity: first those sent at unit price 0 (the gift lines the storefront
+    /// added as <c>gifts</c> asked), then priced units, which become free, group of identical goods by group (in the order
+    /// of their first line); only what is still missing is listed to add. So once the storefront has added the gift at 0,
+    /// the answer no longer asks for it.
     /// </summary>
     private static ActionOutcome FreeGift(CompiledPromotion promotion, FreeGift action, PricingState state)
     {
@@ -195,19 +206,22 @@ internal static class DiscountActions
         }
 
         var atZero = action.Quantity - left;
-        var discounts = new decimal[state.LineRemaining.Length];
-        for (var index = 0; index < discounts.Length && left > 0; index++)
+        var groups = state.Groups;
+        var discounts = new decimal[groups.Count];
+        for (var group = 0; group < discounts.Length && left > 0; group++)
         {
-            var line = lines[index];
-            if (line.ProductId == action.ProductId && line.UnitPrice > 0 && state.LineRemaining[index] > 0)
+            var goods = groups.Goods(group);
+            var remaining = state.GroupRemaining[group];
+            if (goods.ProductId == action.ProductId && goods.UnitPrice > 0 && remaining > 0)
             {
-                var units = Math.Min(line.Quantity, left);
+                var quantity = groups.Quantity(group);
+                var units = Math.Min(quantity, left);
                 left -= units;
-                discounts[index] = Math.Min(state.LineRemaining[index], state.Round(state.LineRemaining[index] * units / line.Quantity));
+                discounts[group] = Math.Min(remaining, state.Round(remaining * units / quantity));
             }
         }
 
-        var outcome = TakeFromLines(discounts, state) with { GiftUnitsAtZero = atZero };
+        var outcome = TakeFromGroups(discounts, state) with { GiftUnitsAtZero = atZero };
         return left > 0 ? outcome with { Gift = new GiftItem(promotion.Id, action.ProductId, (int)left) } : outcome;
     }
 
@@ -223,13 +237,68 @@ internal static class DiscountActions
         return OrderDiscount(state, amount);
     }
 
-    private static ActionOutcome TakeFromLines(decimal[] discounts, PricingState state)
+    /// <summary>
+    /// Takes each group's discount (at most what the group still costs) from it and shares it across the group's lines in
+    /// proportion to what each still costs, by largest remainder (ties: line-id order); the per-line amounts are listed in
+    /// line-id order.
+    /// </summary>
+    private static ActionOutcome TakeFromGroups(decimal[] discounts, PricingState state)
     {
+        var groups = state.Groups;
         var lines = new List<LineDiscount>();
         var total = 0m;
-        for (var index = 0; index < discounts.Length; index++)
+        if (groups.EveryGroupIsOneLine)
         {
-            var amount = Math.Min(discounts[index], state.LineRemaining[index]);
+            // Group g is line g, and GroupRemaining is LineRemaining.
+            for (var index = 0; index < discounts.Length; index++)
+            {
+                var amount = Math.Min(discounts[index], state.LineRemaining[index]);
+                if (amount > 0)
+                {
+                    state.LineRemaining[index] -= amount;
+                    total += amount;
+                    lines.Add(new LineDiscount(state.Cart.Lines[index].Id, amount));
+                }
+            }
+
+            return new ActionOutcome(total, lines);
+        }
+
+        var byLine = new decimal[state.LineRemaining.Length];
+        Span<decimal> buffer = stackalloc decimal[2 * SmallGroup];
+        for (var group = 0; group < discounts.Length; group++)
+        {
+            var amount = Math.Min(discounts[group], state.GroupRemaining[group]);
+            if (amount <= 0)
+            {
+                continue;
+            }
+
+            state.GroupRemaining[group] -= amount;
+            var members = groups.LinesOf(group);
+            if (members.Length == 1)
+            {
+                byLine[members[0]] = amount;
+                continue;
+            }
+
+            var weights = members.Length <= SmallGroup ? buffer[..members.Length] : new decimal[members.Length];
+            var shares = members.Length <= SmallGroup ? buffer.Slice(SmallGroup, members.Length) : new decimal[members.Length];
+            for (var member = 0; member < members.Length; member++)
+            {
+                weights[member] = state.LineRemaining[members[member]];
+            }
+
+            state.Allocate(amount, weights, shares);
+            for (var member = 0; member < members.Length; member++)
+            {
+                byLine[members[member]] = shares[member];
+            }
+        }
+
+        for (var index = 0; index < byLine.Length; index++)
+        {
+            var amount = byLine[index];
             if (amount > 0)
             {
                 state.LineRemaining[index] -= amount;

@@ -17,7 +17,9 @@ public sealed record EvaluationResult
     /// <summary>
     /// Units of a free-gift product in the cart at unit price 0 beyond what the applied free-gift promotions give (a gift
     /// line left over after the condition stopped being met, or more units than the gift's quantity), by product, with the
-    /// free-gift promotion that gives that product: the storefront removes them or charges them at their price.
+    /// free-gift promotion that gives that product (the one that concerns this cart: first one of the cart's currency that
+    /// did not apply, then one that applied, then one whose code was not entered, then one in another currency; evaluation
+    /// order among equals): the storefront removes them or charges them at their price.
     /// </summary>
     public IReadOnlyList<GiftItem> GiftsNotDue { get; init; } = [];
 

@@ -73,12 +73,12 @@ public static class PromotionEvaluator
         return Summarize(ruleSet, view, state, applied, rejected, gifts, context) with
         {
             Exposures = exposures,
-            GiftsNotDue = GiftsNotDue(ruleSet, view, applied),
+            GiftsNotDue = GiftsNotDue(ruleSet, view, applied, rejected),
         };
     }
 
     /// <summary>Free-gift units at price 0 that no applied free gift gives (see <see cref="EvaluationResult.GiftsNotDue"/>).</summary>
-    private static List<GiftItem> GiftsNotDue(RuleSet ruleSet, CartView view, List<AppliedPromotion> applied)
+    private static List<GiftItem> GiftsNotDue(RuleSet ruleSet, CartView view, List<AppliedPromotion> applied, List<RejectedPromotion> rejected)
     {
         var atZero = view.Lines.Where(line => line.UnitPrice == 0).GroupBy(line => line.ProductId, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => group.Sum(line => (long)line.Quantity), StringComparer.Ordinal);
@@ -99,11 +99,21 @@ public static class PromotionEvaluator
             var due = givers.Where(giver => applied.Any(entry => entry.PromotionId == giver.Id)).Sum(giver => (long)((FreeGift)giver.Definition.Action).Quantity);
             if (units > due)
             {
-                notDue.Add(new GiftItem(givers[0].Id, productId, (int)(units - due)));
+                // givers are in evaluation order, and OrderBy keeps that order among equals.
+                notDue.Add(new GiftItem(givers.OrderBy(Concern).First().Id, productId, (int)(units - due)));
             }
         }
 
         return notDue;
+
+        // The gift promotion these units are about: first one of the cart's currency that did not apply (its notApplied
+        // entry says why: the gift is not due), then one that applied (the units are more than it gives), then one of the
+        // cart's currency that was no candidate (its code was not entered), and only then one priced in another currency.
+        int Concern(CompiledPromotion giver) =>
+            giver.Definition.Currency is { } currency && !string.Equals(currency, view.Currency, StringComparison.Ordinal) ? 3
+            : rejected.Exists(entry => entry.PromotionId == giver.Id) ? 0
+            : applied.Exists(entry => entry.PromotionId == giver.Id) ? 1
+            : 2;
     }
 
     /// <summary>
