@@ -284,7 +284,10 @@ public sealed class ConversionService(
             // The credit may have moved (a late code on the customer's only order) between the first read and the lock.
             var referrer = partners.GetValueOrDefault(credit.PartnerId)
                 ?? await db.Partners.AsNoTracking().SingleAsync(p => p.Id == credit.PartnerId, cancellationToken);
-            var referrerEarns = referrer.Status == PartnerStatus.Active && await book.AgreementAcceptedAsync(referrer, cancellationToken);
+            // A referrer who may not earn still reaches its milestones: each says why it pays nothing, as a sale's note does.
+            var referrerNote = referrer.Status != PartnerStatus.Active ? NotePartnerInactive
+                : !await book.AgreementAcceptedAsync(referrer, cancellationToken) ? NoteAgreement
+                : null;
             // The sale's own flags when the referrer is also credited with the sale; else the rules about the customer and the
             // referrer (no click of the referrer decided this order).
             referrerFlags = referrer.Id == partner?.Id && saleFlags is not null ? saleFlags
@@ -292,7 +295,7 @@ public sealed class ConversionService(
                     referrer.Email, referrer.CustomerId, request.CustomerEmail, request.CustomerId, ClickedAt: null, orderedAt,
                     ClickHasPaidClickId: false, RecentClicksFromSameSource: 0, signal?.LeakReason is not null && signal.CodePartnerId == referrer.Id,
                     program.FraudPolicy()));
-            var reached = referrerEarns ? CommissionCalculator.MilestonesReached(program.Plan, credit.OrderCount + 1, credit.FirstConversionAt, orderedAt) : [];
+            var reached = CommissionCalculator.MilestonesReached(program.Plan, credit.OrderCount + 1, credit.FirstConversionAt, orderedAt);
             foreach (var milestone in reached)
             {
                 var key = await retention.KeyAsync(
@@ -303,6 +306,12 @@ public sealed class ConversionService(
                     continue;
                 }
 
+                if (referrerNote is not null)
+                {
+                    retention.Unpaid(referrer.Id, program, milestone, customer, orderId, referrerNote, now);
+                    continue;
+                }
+
                 // Everything this conversion books counts against the budgets: the sale and the milestones before this one.
                 var pending = milestones.Select(pair => pair.Entry).Prepend(sale).OfType<Commission>();
                 var full = Money.Round(milestone.Bonus, program.Currency);
@@ -310,7 +319,7 @@ public sealed class ConversionService(
                 if (bonus <= 0)
                 {
                     // Nothing left to book, but reached: the event says so, as the conversion's note does for a sale.
-                    retention.Exhausted(referrer.Id, program, milestone, customer, orderId, now);
+                    retention.Unpaid(referrer.Id, program, milestone, customer, orderId, NoteBudgetExhausted, now);
                     continue;
                 }
 
