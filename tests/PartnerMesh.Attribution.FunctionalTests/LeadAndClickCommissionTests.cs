@@ -227,6 +227,36 @@ public class LeadAndClickCommissionTests(AttributionApiFactory factory) : IClass
         Assert.Equal(1.25m, await factory.QueryDbAsync(db => db.Commissions.Where(c => c.PartnerId == partner.Id).SumAsync(c => c.Amount, Ct)));
     }
 
+    [Theory]
+    [InlineData("budget-exhausted")]
+    [InlineData("partner-not-active")]
+    [InlineData("agreement-not-accepted")]
+    public async Task Clicks_HourThatEarnsNothing_IsBookedAtZeroWithTheReason_NotDropped(string reason)
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.1, perClick = 0.50 } });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id, budget: reason == "budget-exhausted" ? 0m : null);
+        var link = await _admin.CreateLinkAsync(partner.Id);
+        var hour = StartOfHour(DateTimeOffset.UtcNow.AddHours(-2));
+        await SeedClicksAsync(partner.Id, link.Id, link.Code, hour, count: 3, duplicatesOnFirst: 0);
+        if (reason == "partner-not-active")
+        {
+            (await _admin.PutAsJsonAsync($"/api/attribution/partners/{partner.Id}/status", new { status = "suspended" }, Ct)).EnsureSuccessStatusCode();
+        }
+        else if (reason == "agreement-not-accepted")
+        {
+            (await _admin.PostAsJsonAsync($"/api/attribution/programs/{program.Id}/agreements", new { title = "Terms", body = "v1" }, Ct)).EnsureSuccessStatusCode();
+        }
+
+        await _admin.PostAsync("/api/attribution/commissions/accrue-clicks", null, Ct);
+        await _admin.PostAsync("/api/attribution/commissions/accrue-clicks", null, Ct);
+
+        var entry = await factory.QueryDbAsync(db => db.Commissions.SingleAsync(c => c.PartnerId == partner.Id, Ct));
+        Assert.Equal((CommissionKind.Click, 0m, ClickCommissionAccrual.EntryKey(partner.Id, hour)), (entry.Kind, entry.Amount, entry.EntryKey));
+        Assert.EndsWith($"; {reason}", entry.Note, StringComparison.Ordinal);
+        var booked = Assert.Single(await factory.OutboxEventsAsync<CommissionBooked>(e => e.PartnerId == partner.Id));
+        Assert.Equal(0m, booked.Amount);
+    }
+
     private async Task<(Guid PartnerId, string Code)> PartnerInProgramAsync(object terms)
     {
         var program = await _admin.CreateProgramAsync(terms);

@@ -237,6 +237,68 @@ public class RetentionMilestoneTests(AttributionApiFactory factory) : IClassFixt
             reached.OrderBy(e => e.OccurredAt).Select(e => (e.OrderId, e.Bonus, e.Note)));
     }
 
+    [Theory]
+    [InlineData("partner-not-active")]
+    [InlineData("agreement-not-accepted")]
+    public async Task ReferrerNotEarning_ReachedMilestoneBooksNothing_ButPublishesItWithBonusZeroAndTheReason(string reason)
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.10, milestones = new[] { new { orderCount = 2, bonus = 5 } } } });
+        var referrer = await _admin.CreateProgramPartnerAsync(program.Id);
+        var other = await _admin.CreateProgramPartnerAsync(program.Id);
+        var customer = $"cust-{Guid.NewGuid():N}";
+        await _storefront.ConvertAsync(Order(100m) with { CustomerId = customer, CouponCode = (await _admin.CreateLinkAsync(referrer.Id)).Code });
+        var otherCode = (await _admin.CreateLinkAsync(other.Id)).Code;
+        if (reason == "partner-not-active")
+        {
+            (await _admin.PutAsJsonAsync($"/api/attribution/partners/{referrer.Id}/status", new { status = "suspended" }, Ct)).EnsureSuccessStatusCode();
+        }
+        else
+        {
+            // A new agreement version only the other partner accepts.
+            var agreement = await (await _admin.PostAsJsonAsync($"/api/attribution/programs/{program.Id}/agreements", new { title = "Terms", body = "v2" }, Ct))
+                .ShouldBeAsync<AgreementResponse>(HttpStatusCode.Created);
+            (await _admin.PostAsync($"/api/attribution/partners/{other.Id}/agreements/{agreement.Id}/acceptance", null, Ct)).EnsureSuccessStatusCode();
+        }
+
+        var second = await _storefront.ConvertAsync(Order(100m) with { CustomerId = customer, CouponCode = otherCode });
+
+        Assert.Equal((other.Id, 10.00m), (second.PartnerId, second.CommissionAmount));
+        Assert.Empty(await MilestonesAsync(program.Id));
+        var reached = Assert.Single(await factory.OutboxEventsAsync<RetentionMilestoneReached>(e => e.ProgramId == program.Id));
+        Assert.Equal((referrer.Id, second.OrderId, 2, 0m, reason), (reached.PartnerId, reached.OrderId, reached.Threshold, reached.Bonus, reached.Note));
+    }
+
+    [Fact]
+    public async Task CappedBonusMovedByRenumbering_KeepsItsBudgetNote_EvenUnderTheLongestOrderIds()
+    {
+        var program = await _admin.CreateProgramAsync(new
+        {
+            partnerBudget = 12, plan = new { type = "percent", rate = 0.10, milestones = new[] { new { orderCount = 2, bonus = 5 } } },
+        });
+        var referrer = await _admin.CreateProgramPartnerAsync(program.Id);
+        var other = await _admin.CreateProgramPartnerAsync(program.Id);
+        var otherCode = (await _admin.CreateLinkAsync(other.Id)).Code;
+        var customer = $"cust-{Guid.NewGuid():N}";
+        await _storefront.ConvertAsync(Order(100m) with { CustomerId = customer, CouponCode = (await _admin.CreateLinkAsync(referrer.Id)).Code });
+        // Order ids as long as the storefront may send them (100 characters).
+        var second = await _storefront.ConvertAsync(Order(100m) with { OrderId = LongOrderId(), CustomerId = customer, CouponCode = otherCode });
+        var third = await _storefront.ConvertAsync(Order(100m) with { OrderId = LongOrderId(), CustomerId = customer, CouponCode = otherCode });
+
+        await (await _storefront.PostAsJsonAsync("/api/attribution/refunds",
+            new { refundId = $"cancel-{Guid.NewGuid():N}", orderId = second.OrderId, kind = "cancellation", currency = "EUR" }, Ct))
+            .ShouldBeAsync<RefundResponse>(HttpStatusCode.Created);
+
+        // Budget 12: the referrer's sale took 10, the 2nd-order bonus the 2 left; it moves to the third order, still capped.
+        var moved = await factory.QueryDbAsync(db => db.Commissions
+            .SingleAsync(c => c.PartnerId == referrer.Id && c.Kind == CommissionKind.Milestone && c.OrderId == third.OrderId, Ct));
+        Assert.Equal((2m, RetentionMilestones.RenumberedNote(second.OrderId, budgetCapped: true)), (moved.Amount, moved.Note));
+        Assert.EndsWith("; budget-capped", moved.Note, StringComparison.Ordinal);
+        var reached = Assert.Single(await factory.OutboxEventsAsync<RetentionMilestoneReached>(e => e.OrderId == third.OrderId));
+        Assert.Equal((2, 2m, "budget-capped"), (reached.Threshold, reached.Bonus, reached.Note));
+
+        static string LongOrderId() => $"order-{Guid.NewGuid():N}".PadRight(100, 'x');
+    }
+
     /// <summary>The program's live bonuses: each milestone entry net of its reversals, those with something left, by order time.</summary>
     private Task<List<(Guid PartnerId, string OrderId, decimal Amount)>> MilestonesAsync(Guid programId) =>
         factory.QueryDbAsync(async db =>

@@ -37,13 +37,16 @@ public static class NpgsqlOptionsExtensions
             .ConfigureWarnings(FailuresLoggedWhereHandled);
 
     /// <summary>
-    /// EF Core logs every failed command and save as an error before the exception reaches the caller. Here most of them
-    /// are expected and answered: a unique conflict is an idempotent replay or a 409, a refused value a 400. So EF's own
-    /// entries go to Debug, and a failure is logged once, where it is handled (an unhandled one by the exception handler,
-    /// a consumer's by MassTransit, a background job's by the job).
+    /// EF Core logs every failed command, save and query as an error before the exception reaches the caller. Here most of
+    /// them are expected and answered: a unique conflict is an idempotent replay or a 409, a refused value a 400, a
+    /// deadlock a unit of work run again (<see cref="ConflictRetry"/>). So EF's own entries go to Debug, and a failure is
+    /// logged once, where it is handled (an unhandled one by the exception handler, a consumer's by MassTransit, a
+    /// background job's by the job).
     /// </summary>
     private static void FailuresLoggedWhereHandled(WarningsConfigurationBuilder warnings) =>
-        warnings.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug));
+        warnings.Log(
+            (RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+            (CoreEventId.QueryIterationFailed, LogLevel.Debug));
 
     /// <summary>
     /// The connection string with the settings every service wants unless it names them itself. A service sends the same

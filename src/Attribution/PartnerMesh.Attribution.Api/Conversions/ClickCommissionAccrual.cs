@@ -15,6 +15,8 @@ namespace PartnerMesh.Attribution.Api.Conversions;
 /// earlier click never pays), at the plan in force when the hour is booked. The entry key makes booking idempotent
 /// across passes and instances. Fraud signals hold the entry for review, never drop it: clicks carrying paid-search
 /// ids under a no-paid-search policy, and a source (address and browser) reaching the click-flood threshold in the hour.
+/// An hour that earns nothing (the partner not active or without the latest agreement, its budgets spent) is booked at 0
+/// with the reason in its note, so it is decided and visible like any other.
 /// </summary>
 public sealed class ClickCommissionAccrual(
     AttributionDbContext db, CommissionBook book, TimeProvider timeProvider, IOptions<AttributionOptions> options, AttributionMetrics metrics)
@@ -98,17 +100,14 @@ public sealed class ClickCommissionAccrual(
         // The partner's (and program budget's) lock serializes this with its sales: budgets sum its commissions.
         var partner = await book.LockForBookingAsync(partnerId, program, cancellationToken)
             ?? throw new InvalidOperationException($"Partner {partnerId} vanished.");
-        if (partner.Status != PartnerStatus.Active || !await book.AgreementAcceptedAsync(partner, cancellationToken))
-        {
-            return false;
-        }
-
+        // A partner who may not earn, or whose budgets are spent, still gets the hour's entry, at 0 with the reason (as a
+        // sale's answer says it): the hour is decided once and the ledger shows why it paid nothing, never a silent gap.
+        var note = partner.Status != PartnerStatus.Active ? ConversionService.NotePartnerInactive
+            : !await book.AgreementAcceptedAsync(partner, cancellationToken) ? ConversionService.NoteAgreement
+            : null;
         var amount = Money.Round(clicks * program.Plan.PerClick!.Value, program.Currency);
-        var capped = await book.CapByBudgetsAsync(partner, program, amount, program.Currency, cancellationToken);
-        if (capped <= 0)
-        {
-            return false;
-        }
+        var capped = note is null ? await book.CapByBudgetsAsync(partner, program, amount, program.Currency, cancellationToken) : 0m;
+        note ??= capped <= 0 ? ConversionService.NoteBudgetExhausted : capped < amount ? ConversionService.NoteBudgetCapped : null;
 
         var entry = new Commission
         {
@@ -124,7 +123,7 @@ public sealed class ClickCommissionAccrual(
             HoldUntil = now + TimeSpan.FromDays(program.HoldDays),
             HoldReasons = FraudRules.HoldReasonsOf(flags),
             Note = $"{clicks} click(s) {hour:yyyy-MM-dd HH}:00–{hour.AddHours(1):HH}:00 UTC × {program.Plan.PerClick} {program.Currency}"
-                + (capped < amount ? $"; {ConversionService.NoteBudgetCapped}" : ""),
+                + (note is null ? "" : $"; {note}"),
             CreatedAt = now,
         };
         book.Book(entry, flags, now);
@@ -140,7 +139,11 @@ public sealed class ClickCommissionAccrual(
             return false;
         }
 
-        metrics.CommissionBooked(entry.Amount, entry.Currency);
+        if (entry.Amount > 0)
+        {
+            metrics.CommissionBooked(entry.Amount, entry.Currency);
+        }
+
         return true;
     }
 

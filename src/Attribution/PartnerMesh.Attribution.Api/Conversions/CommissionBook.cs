@@ -89,6 +89,13 @@ public sealed class CommissionBook(AttributionDbContext db, AttributionMetrics m
     /// program's row, in that order on every booking path so two paths never wait on each other. Tiers count the
     /// partner's conversions and budgets sum commissions; without the program's row, bookings of different partners of one
     /// program could each see the same remaining program budget.
+    /// <para>
+    /// The whole lock order, on every path that books or takes back commission: the partners' rows (in id order), the
+    /// program's row, the customer's credit row, then the conversion's row. Rows are locked <c>FOR NO KEY UPDATE</c>:
+    /// that serializes bookings as <c>FOR UPDATE</c> does, but lets other transactions insert rows that reference them
+    /// (a reversal or a renumbered bonus naming the partner or an order), so a refund never waits on a booking's partner
+    /// lock nor on another refund's order lock while holding the customer's credit.
+    /// </para>
     /// </summary>
     /// <returns>The locked partner, or null when it does not exist.</returns>
     public async Task<Partner?> LockForBookingAsync(Guid partnerId, PartnerProgram? program, CancellationToken cancellationToken) =>
@@ -103,11 +110,11 @@ public sealed class CommissionBook(AttributionDbContext db, AttributionMetrics m
     public async Task<List<Partner>> LockForBookingAsync(IReadOnlyCollection<Guid> partnerIds, PartnerProgram? program, CancellationToken cancellationToken)
     {
         var ids = partnerIds.ToArray();
-        var partners = await db.Partners.FromSql($"SELECT * FROM partners WHERE id = ANY({ids}) ORDER BY id FOR UPDATE").AsNoTracking()
+        var partners = await db.Partners.FromSql($"SELECT * FROM partners WHERE id = ANY({ids}) ORDER BY id FOR NO KEY UPDATE").AsNoTracking()
             .ToListAsync(cancellationToken);
         if (partners.Count > 0 && program?.Budget is not null)
         {
-            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM programs WHERE id = {program.Id} FOR UPDATE", cancellationToken);
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM programs WHERE id = {program.Id} FOR NO KEY UPDATE", cancellationToken);
         }
 
         return partners;

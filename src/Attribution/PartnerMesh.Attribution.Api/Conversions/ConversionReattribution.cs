@@ -30,17 +30,32 @@ public sealed class ConversionReattribution(
     /// <returns>Whether the credit moved.</returns>
     public async Task<bool> CreditCodePartnerAsync(string orderId, Guid codePartnerId, bool codeLeakSuspected, CancellationToken cancellationToken)
     {
-        var conversion = await db.Conversions.FromSql($"SELECT * FROM conversions WHERE order_id = {orderId} FOR UPDATE")
-            .SingleOrDefaultAsync(cancellationToken);
-        if (conversion is null || conversion.PartnerId == codePartnerId || conversion.Status != ConversionStatus.Completed)
+        var seen = await db.Conversions.AsNoTracking().Where(c => c.OrderId == orderId)
+            .Select(c => new { c.PartnerId, c.Status, c.CreditScope, c.CustomerId }).SingleOrDefaultAsync(cancellationToken);
+        if (seen is null || seen.PartnerId == codePartnerId || seen.Status != ConversionStatus.Completed)
         {
             return false;
         }
 
+        // The lock order of every booking path (CommissionBook.LockForBookingAsync): the partner and program, the customer's
+        // credit, then the order, re-read under its lock.
         var programId = await db.Partners.Where(p => p.Id == codePartnerId).Select(p => (Guid?)p.ProgramId).SingleOrDefaultAsync(cancellationToken);
         var program = programId is { } id ? await db.Programs.AsNoTracking().SingleAsync(p => p.Id == id, cancellationToken) : null;
         var partner = await book.LockForBookingAsync(codePartnerId, program, cancellationToken);
         if (partner is null)
+        {
+            return false;
+        }
+
+        if (seen is { CreditScope: { } creditScope, CustomerId: { } creditCustomer })
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"SELECT 1 FROM customer_credits WHERE scope = {creditScope} AND customer_id = {creditCustomer} FOR UPDATE", cancellationToken);
+        }
+
+        var conversion = await db.Conversions.FromSql($"SELECT * FROM conversions WHERE order_id = {orderId} FOR NO KEY UPDATE")
+            .SingleAsync(cancellationToken);
+        if (conversion.PartnerId == codePartnerId || conversion.Status != ConversionStatus.Completed)
         {
             return false;
         }

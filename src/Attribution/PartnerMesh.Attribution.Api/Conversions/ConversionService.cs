@@ -45,11 +45,23 @@ public sealed class ConversionService(
 
     /// <summary>Expects a request that passed <see cref="ConversionRules.Validate(RecordConversionRequest, DateTimeOffset)"/>.</summary>
     /// <param name="keyed">Its <c>Idempotency-Key</c>, if any: stored with the answer in the commit that records the order.</param>
+    /// <remarks>
+    /// Concurrent orders of one customer meet on its credit row: the first ones to create it or earn a milestone win the
+    /// unique index, and the others decide again on what they wrote; a deadlock or serialization failure runs the whole
+    /// order again too. Both through <see cref="ConflictRetry"/> (bounded), so a caller never gets a 500 or 503 for them.
+    /// </remarks>
     public Task<ConversionResult> RecordAsync(RecordConversionRequest request, IdempotentRequest? keyed, CancellationToken cancellationToken) =>
-        RecordAsync(request, keyed, retried: false, cancellationToken);
+        db.RetryOnConflictAsync(() => RecordOnceAsync(request, keyed, cancellationToken), cancellationToken, alsoRetry: LostCustomerRace);
 
-    private async Task<ConversionResult> RecordAsync(
-        RecordConversionRequest request, IdempotentRequest? keyed, bool retried, CancellationToken cancellationToken)
+    /// <summary>
+    /// Another order of the same customer committed its first credit or a milestone's entry first (any unique index but the
+    /// order's own, which is a replay, and the idempotency key's, which <see cref="IdempotentCreation"/> answers).
+    /// </summary>
+    internal static bool LostCustomerRace(Exception exception) =>
+        exception is DbUpdateException update && !update.IsUniqueViolation(IdempotencyRecordConfiguration.PrimaryKey)
+        && update.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation };
+
+    private async Task<ConversionResult> RecordOnceAsync(RecordConversionRequest request, IdempotentRequest? keyed, CancellationToken cancellationToken)
     {
         var orderId = request.OrderId!;
         var currency = request.Currency!;
@@ -194,6 +206,9 @@ public sealed class ConversionService(
         {
             credit = await db.CustomerCredits.FromSql($"SELECT * FROM customer_credits WHERE scope = {scope} AND customer_id = {lockedCustomer} FOR UPDATE")
                 .AsNoTracking().SingleAsync(cancellationToken);
+            // Recorded once the count is ours: the customer's orders are numbered in the order they are recorded (renumbering
+            // after a cancellation sorts them by this time), so an order that waited here is not dated before one that did not.
+            now = timeProvider.GetUtcNowForStorage();
         }
 
         var attributed = partner is not null;
@@ -269,7 +284,10 @@ public sealed class ConversionService(
             // The credit may have moved (a late code on the customer's only order) between the first read and the lock.
             var referrer = partners.GetValueOrDefault(credit.PartnerId)
                 ?? await db.Partners.AsNoTracking().SingleAsync(p => p.Id == credit.PartnerId, cancellationToken);
-            var referrerEarns = referrer.Status == PartnerStatus.Active && await book.AgreementAcceptedAsync(referrer, cancellationToken);
+            // A referrer who may not earn still reaches its milestones: each says why it pays nothing, as a sale's note does.
+            var referrerNote = referrer.Status != PartnerStatus.Active ? NotePartnerInactive
+                : !await book.AgreementAcceptedAsync(referrer, cancellationToken) ? NoteAgreement
+                : null;
             // The sale's own flags when the referrer is also credited with the sale; else the rules about the customer and the
             // referrer (no click of the referrer decided this order).
             referrerFlags = referrer.Id == partner?.Id && saleFlags is not null ? saleFlags
@@ -277,7 +295,7 @@ public sealed class ConversionService(
                     referrer.Email, referrer.CustomerId, request.CustomerEmail, request.CustomerId, ClickedAt: null, orderedAt,
                     ClickHasPaidClickId: false, RecentClicksFromSameSource: 0, signal?.LeakReason is not null && signal.CodePartnerId == referrer.Id,
                     program.FraudPolicy()));
-            var reached = referrerEarns ? CommissionCalculator.MilestonesReached(program.Plan, credit.OrderCount + 1, credit.FirstConversionAt, orderedAt) : [];
+            var reached = CommissionCalculator.MilestonesReached(program.Plan, credit.OrderCount + 1, credit.FirstConversionAt, orderedAt);
             foreach (var milestone in reached)
             {
                 var key = await retention.KeyAsync(
@@ -288,6 +306,12 @@ public sealed class ConversionService(
                     continue;
                 }
 
+                if (referrerNote is not null)
+                {
+                    retention.Unpaid(referrer.Id, program, milestone, customer, orderId, referrerNote, now);
+                    continue;
+                }
+
                 // Everything this conversion books counts against the budgets: the sale and the milestones before this one.
                 var pending = milestones.Select(pair => pair.Entry).Prepend(sale).OfType<Commission>();
                 var full = Money.Round(milestone.Bonus, program.Currency);
@@ -295,7 +319,7 @@ public sealed class ConversionService(
                 if (bonus <= 0)
                 {
                     // Nothing left to book, but reached: the event says so, as the conversion's note does for a sale.
-                    retention.Exhausted(referrer.Id, program, milestone, customer, orderId, now);
+                    retention.Unpaid(referrer.Id, program, milestone, customer, orderId, NoteBudgetExhausted, now);
                     continue;
                 }
 
@@ -390,14 +414,6 @@ public sealed class ConversionService(
             var winner = await FindAsync(orderId, cancellationToken)
                 ?? throw new InvalidOperationException($"Conversion for order {orderId} violated uniqueness but cannot be read.");
             return Replay(winner, amount, currency, request.ClickId);
-        }
-        catch (DbUpdateException exception) when (!retried && !exception.IsUniqueViolation(IdempotencyRecordConfiguration.PrimaryKey)
-            && exception.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
-        {
-            // Another order of the same customer committed its first credit or milestone first: decide again on what it wrote.
-            await transaction.RollbackAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-            return await RecordAsync(request, keyed, retried: true, cancellationToken);
         }
 
         metrics.ConversionRecorded(attributed);

@@ -33,7 +33,17 @@ public sealed record RefundResult(RefundOutcome Outcome, RefundResponse? Respons
 public sealed class RefundService(AttributionDbContext db, CommissionBook book, RetentionMilestones milestones, TimeProvider timeProvider)
 {
     /// <param name="keyed">Its <c>Idempotency-Key</c>, if any: stored with the answer in the commit that records the refund.</param>
-    public async Task<RefundResult> RecordAsync(RecordRefundRequest request, IdempotentRequest? keyed, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A refund of one of a customer's orders changes the customer's order count and moves the bonuses of its other
+    /// orders, while those orders are being refunded or new ones recorded: it takes the customer's credit row before the
+    /// order's (the lock order of <see cref="CommissionBook.LockForBookingAsync(IReadOnlyCollection{Guid}, PartnerProgram?, CancellationToken)"/>),
+    /// and a deadlock or serialization failure PostgreSQL still reports runs the whole refund again
+    /// (<see cref="ConflictRetry"/>): the caller gets its answer, never a 503 for a conflict.
+    /// </remarks>
+    public Task<RefundResult> RecordAsync(RecordRefundRequest request, IdempotentRequest? keyed, CancellationToken cancellationToken) =>
+        db.RetryOnConflictAsync(() => RecordOnceAsync(request, keyed, cancellationToken), cancellationToken);
+
+    private async Task<RefundResult> RecordOnceAsync(RecordRefundRequest request, IdempotentRequest? keyed, CancellationToken cancellationToken)
     {
         var kind = request.Kind ?? "refund";
         if (await FindAsync(request.RefundId!, cancellationToken) is { } existing)
@@ -42,7 +52,17 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var conversion = await db.Conversions.FromSql($"SELECT * FROM conversions WHERE order_id = {request.OrderId} FOR UPDATE")
+        var counted = await db.Conversions.AsNoTracking().Where(c => c.OrderId == request.OrderId)
+            .Select(c => new { c.CreditScope, c.CustomerId }).SingleOrDefaultAsync(cancellationToken);
+        if (counted is { CreditScope: { } countedScope, CustomerId: { } countedCustomer })
+        {
+            // The customer's credit first, then the order: new orders of the customer take the credit, refunds of its other
+            // orders the credit and then their own order, so none holds an order while waiting for the credit.
+            await db.Database.ExecuteSqlAsync(
+                $"SELECT 1 FROM customer_credits WHERE scope = {countedScope} AND customer_id = {countedCustomer} FOR UPDATE", cancellationToken);
+        }
+
+        var conversion = await db.Conversions.FromSql($"SELECT * FROM conversions WHERE order_id = {request.OrderId} FOR NO KEY UPDATE")
             .SingleOrDefaultAsync(cancellationToken);
         if (conversion is null)
         {

@@ -54,16 +54,37 @@ public sealed class RetentionMilestones(AttributionDbContext db, CommissionBook 
     }
 
     /// <summary>
-    /// The order reached a milestone whose bonus the referrer's budgets leave nothing of: no entry, and
-    /// <see cref="RetentionMilestoneReached"/> with a zero bonus and the note <c>budget-exhausted</c>.
+    /// The order reached a milestone that pays the referrer nothing — <paramref name="note"/> says why, as a sale's
+    /// <c>commissionNote</c> does: <c>partner-not-active</c>, <c>agreement-not-accepted</c>, or <c>budget-exhausted</c> (its
+    /// budgets leave nothing of the bonus). No entry, and <see cref="RetentionMilestoneReached"/> with a zero bonus and
+    /// the note, so the milestone is never silently dropped.
     /// </summary>
-    public void Exhausted(Guid referrerId, PartnerProgram program, RetentionMilestone milestone, string customerId, string orderId, DateTimeOffset now) =>
+    public void Unpaid(
+        Guid referrerId, PartnerProgram program, RetentionMilestone milestone, string customerId, string orderId, string note, DateTimeOffset now) =>
         db.AddIntegrationEvent(new RetentionMilestoneReached
         {
             EventId = Guid.CreateVersion7(now), OccurredAt = now, PartnerId = referrerId, ProgramId = program.Id, CustomerId = customerId,
             Milestone = Kind(milestone), Threshold = Threshold(milestone), OrderId = orderId, Bonus = 0m, Currency = program.Currency,
-            Note = ConversionService.NoteBudgetExhausted,
+            Note = note,
         });
+
+    /// <summary>Whether a bonus entry's note says its budget cut it (<c>budget-capped</c>, alone or after another fact).</summary>
+    public static bool IsBudgetCapped(string? note) =>
+        note is not null && (note == ConversionService.NoteBudgetCapped || note.EndsWith($"; {ConversionService.NoteBudgetCapped}", StringComparison.Ordinal));
+
+    /// <summary>
+    /// The note of a bonus moved by renumbering: where it came from and, when its budget had cut it, <c>budget-capped</c>
+    /// still (the entry carries both facts). Within the note's 100 characters: a long order id is shortened, never the facts.
+    /// </summary>
+    public static string RenumberedNote(string? fromOrderId, bool budgetCapped)
+    {
+        const int MaxLength = 100;
+        var prefix = $"{RenumberedReason} from order ";
+        var suffix = budgetCapped ? $"; {ConversionService.NoteBudgetCapped}" : "";
+        var order = fromOrderId ?? "";
+        var room = MaxLength - prefix.Length - suffix.Length;
+        return prefix + (order.Length <= room ? order : string.Concat(order.AsSpan(0, room - 1), "…")) + suffix;
+    }
 
     private static string Kind(RetentionMilestone milestone) => milestone.OrderCount is not null ? "order-count" : "active-days";
 
@@ -140,7 +161,7 @@ public sealed class RetentionMilestones(AttributionDbContext db, CommissionBook 
                 HoldUntil = bonus.HoldUntil,
                 HoldReasons = bonus.Status == CommissionStatus.Held ? bonus.HoldReasons : null,
                 ApprovedAt = bonus.Status is CommissionStatus.Paid or CommissionStatus.Approved ? now : null,
-                Note = $"{RenumberedReason} from order {bonus.OrderId}",
+                Note = RenumberedNote(bonus.OrderId, IsBudgetCapped(bonus.Note)),
                 CreatedAt = now,
             };
             book.Book(moved, [], now);
@@ -153,6 +174,6 @@ public sealed class RetentionMilestones(AttributionDbContext db, CommissionBook 
         {
             EventId = Guid.CreateVersion7(now), OccurredAt = now, PartnerId = entry.PartnerId, ProgramId = entry.ProgramId!.Value, CustomerId = customerId,
             Milestone = milestone, Threshold = threshold, OrderId = entry.OrderId!, Bonus = entry.Amount, Currency = entry.Currency,
-            Note = entry.Note == ConversionService.NoteBudgetCapped ? entry.Note : null,
+            Note = IsBudgetCapped(entry.Note) ? ConversionService.NoteBudgetCapped : null,
         });
 }

@@ -5,7 +5,8 @@ namespace PartnerMesh.Contracts.Attribution;
 /// <summary>
 /// A referred customer reached a retention milestone (nth order or active N days) and the referring partner earned a
 /// bonus: <see cref="Bonus"/>, less than the plan's when the partner's or program's budget capped it
-/// (<see cref="Note"/> <c>budget-capped</c>), zero and no ledger entry when nothing was left (<c>budget-exhausted</c>).
+/// (<see cref="Note"/> <c>budget-capped</c>), zero and no ledger entry when nothing was left (<c>budget-exhausted</c>) or
+/// when the partner may not earn (<c>partner-not-active</c>, <c>agreement-not-accepted</c>).
 /// </summary>
 [MessageUrn("partnermesh:attribution:retention-milestone-reached:v1")]
 public sealed record RetentionMilestoneReached : IIntegrationEvent
@@ -21,6 +22,7 @@ public sealed record RetentionMilestoneReached : IIntegrationEvent
     public required string OrderId { get; init; }
     public required decimal Bonus { get; init; }
     public required string Currency { get; init; }
-    /// <summary><c>budget-capped</c> or <c>budget-exhausted</c>; null when the plan's whole bonus was booked.</summary>
+    /// <summary><c>budget-capped</c>, or with a zero bonus <c>budget-exhausted</c>, <c>partner-not-active</c> or
+    /// <c>agreement-not-accepted</c>; null when the plan's whole bonus was booked.</summary>
     public string? Note { get; init; }
 }
