@@ -11,7 +11,9 @@ namespace PartnerMesh.Promotions.FunctionalTests;
 /// <summary>
 /// Promotions with a stand-in coupons service on a real port, as service discovery finds it: <c>CPN-{promotion id}</c>
 /// is valid for that promotion, <c>EXPIRED-*</c> is refused as expired, <c>SLOW-*</c> answers after the timeout,
-/// <c>BROKEN-*</c> answers 500, <c>GONE-*</c> 404, anything else is unknown (<c>valid: false, reason: unknown</c>, as coupons answers).
+/// <c>BROKEN-*</c> answers 500, <c>DOWN-*</c> 503, <c>GONE-*</c> 404, <c>CANNOT-*</c> the 400 coupons answers for a string
+/// that cannot be a code (a validation problem naming <c>code</c>), <c>EMAIL-*</c> a 400 naming another field, anything else
+/// is unknown (<c>valid: false, reason: unknown</c>, as coupons answers).
 /// </summary>
 public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
 {
@@ -71,6 +73,15 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
                     _ when code.StartsWith("BROKEN-", StringComparison.Ordinal) => Results.StatusCode(500),
                     _ when code.StartsWith("SLOW-", StringComparison.Ordinal) => Results.Ok(new { valid = false, code, reason = "too_late" }),
                     _ when code.StartsWith("GONE-", StringComparison.Ordinal) => Results.NotFound(),
+                    _ when code.StartsWith("DOWN-", StringComparison.Ordinal) => Results.StatusCode(503),
+                    _ when code.StartsWith("CANNOT-", StringComparison.Ordinal) => Results.ValidationProblem(new Dictionary<string, string[]>
+                    {
+                        ["code"] = ["A code has 1 to 64 of the characters A-Z, 0-9, '-' and '_'."],
+                    }),
+                    _ when code.StartsWith("EMAIL-", StringComparison.Ordinal) => Results.ValidationProblem(new Dictionary<string, string[]>
+                    {
+                        ["customer.email"] = ["An e-mail address has an '@'."],
+                    }),
                     _ => Results.Ok(new { valid = false, code, reason = "unknown" }),
                 };
             });
@@ -209,6 +220,8 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
     [Theory]
     [InlineData("EXPIRED-1", "expired")]
     [InlineData("BROKEN-1", "coupon_service_unavailable")]
+    [InlineData("DOWN-1", "coupon_service_unavailable")]
+    [InlineData("EMAIL-1", "coupon_service_unavailable")]
     [InlineData("SLOW-1", "coupon_service_unavailable")]
     public async Task RefusedOrUnreachable_CodeReportedWithReason_EvaluationStillAnswers(string code, string reason)
     {
@@ -241,5 +254,18 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
         {
             Assert.DoesNotContain(_factory.Requests, request => request["code"]!.GetValue<string>() == ownNormalized);
         }
+    }
+
+    [Theory]
+    [InlineData("CANNOT-1")] // coupons' 400 for a string that cannot be a code
+    [InlineData("GONE-1")]   // 404
+    [InlineData("NOBODY-KNOWS")] // 200 valid: false, reason: unknown
+    public async Task CouponsSaysTheCodeDoesNotExist_IsUnknown_NotAnOutage(string code)
+    {
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", "p", 1, 10m, null)).With("codes", new JsonArray(code)));
+
+        var result = evaluation["codes"]![0]!;
+        Assert.Equal((code, "unknown"), (result["code"]!.GetValue<string>(), result["status"]!.GetValue<string>()));
+        Assert.Null(result["reason"]?.GetValue<string>());
     }
 }
