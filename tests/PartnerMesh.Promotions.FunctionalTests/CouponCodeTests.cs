@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -268,4 +271,100 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
         Assert.Equal((code, "unknown"), (result["code"]!.GetValue<string>(), result["status"]!.GetValue<string>()));
         Assert.Null(result["reason"]?.GetValue<string>());
     }
+
+    [Theory]
+    [InlineData("SPR\u0131NG-{0}", "SPRING-{0}")] // dotless ı
+    [InlineData("{0}-\u0406X", "{0}-IX")]         // Cyrillic І
+    [InlineData("{0}\u200BX", "{0}X")]            // zero-width space
+    [InlineData("{0} NOPE", "{0}NOPE")]           // inner space
+    public async Task LookAlikeOrMistypedCode_IsUnknown_NeverAskedOfCoupons_AndNeverMatchesTheCodeItImitates(string typed, string imitated)
+    {
+        var unique = $"{Guid.NewGuid():N}"[..8].ToUpperInvariant();
+        var entered = string.Format(CultureInfo.InvariantCulture, typed, unique);
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["requiresCode"] = true;
+        definition["codes"] = new JsonArray(string.Format(CultureInfo.InvariantCulture, imitated, unique));
+        var id = await _admin.PublishAsync(definition);
+        var asked = AskedCount();
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 10m, null)).With("codes", new JsonArray(entered)));
+
+        var result = evaluation["codes"]![0]!;
+        Assert.Equal((entered, "unknown"), (result["code"]!.GetValue<string>(), result["status"]!.GetValue<string>()));
+        Assert.Null(evaluation.Applied(id));
+        Assert.Equal(asked, AskedCount());
+    }
+
+    [Fact]
+    public async Task CodesTypedFullWidth_MatchAsCouponsMatchesThem_OwnAndCoupons_EachOnceInTheAnswer()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var own = $"OWN-{Guid.NewGuid():N}"[..16].ToUpperInvariant();
+        var ownDefinition = PromotionsTestClient.PercentOffProduct(product, 10, "own code");
+        ownDefinition["requiresCode"] = true;
+        ownDefinition["codes"] = new JsonArray(FullWidth(own.ToLowerInvariant())); // stored as typed, matched normalised
+        var ownId = await _admin.PublishAsync(ownDefinition);
+        var couponsOnly = PromotionsTestClient.PercentOffProduct(product, 5, "coupons code");
+        couponsOnly["requiresCode"] = true;
+        var couponsId = await _admin.PublishAsync(couponsOnly);
+        var couponsCode = $"CPN-{couponsId:N}".ToUpperInvariant();
+        var asked = AskedCount();
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 100m, null))
+            .With("codes", new JsonArray(own, FullWidth(own), couponsCode, FullWidth(couponsCode.ToLowerInvariant()))));
+
+        Assert.Equal(own, evaluation.Applied(ownId)!["code"]!.GetValue<string>());
+        Assert.Equal(couponsCode, evaluation.Applied(couponsId)!["code"]!.GetValue<string>());
+        var codes = evaluation["codes"]!.AsArray().Select(entry => (entry!["code"]!.GetValue<string>(), entry["status"]!.GetValue<string>()));
+        Assert.Equal([(own, "applied"), (couponsCode, "applied")], codes);
+        lock (_factory.Requests)
+        {
+            Assert.Equal([couponsCode], _factory.Requests.Skip(asked).Select(request => request["code"]!.GetValue<string>()));
+        }
+    }
+
+    [Theory]
+    [InlineData("SPR\u0131NG")]
+    [InlineData("\u0406X")]
+    [InlineData("A\u200BB")]
+    [InlineData("TWO WORDS")]
+    public async Task Create_WithACodeCouponsRefuses_Is400NamingIt(string code)
+    {
+        var definition = PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 10);
+        definition["requiresCode"] = true;
+        definition["codes"] = new JsonArray("FINE", code);
+
+        var response = await _admin.PostAsJsonAsync("/api/promotions/definitions", new JsonObject { ["definition"] = definition }, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["codes[1]"], ((JsonElement)problem.Extensions["errors"]!).EnumerateObject().Select(error => error.Name));
+    }
+
+    [Fact]
+    public async Task Create_TheSameCodeTwiceOnceFullWidth_Is400()
+    {
+        var definition = PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 10);
+        definition["requiresCode"] = true;
+        definition["codes"] = new JsonArray("SUMMER10", FullWidth("summer10"));
+
+        var response = await _admin.PostAsJsonAsync("/api/promotions/definitions", new JsonObject { ["definition"] = definition }, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var error = Assert.Single(((JsonElement)problem.Extensions["errors"]!).EnumerateObject());
+        Assert.Equal("codes[1]", error.Name);
+        Assert.Contains("listed twice", error.Value[0].GetString(), StringComparison.Ordinal);
+    }
+
+    private int AskedCount()
+    {
+        lock (_factory.Requests)
+        {
+            return _factory.Requests.Count;
+        }
+    }
+
+    /// <summary>ASCII letters, digits and '-' typed full-width (U+FF01–U+FF5E), as an East Asian keyboard enters them.</summary>
+    private static string FullWidth(string text) =>
+        string.Concat(text.Select(character => character is > ' ' and <= '~' ? (char)(character + 0xFEE0) : character));
 }

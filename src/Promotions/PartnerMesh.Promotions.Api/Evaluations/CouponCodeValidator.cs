@@ -44,8 +44,9 @@ public sealed class CouponCodeValidator(
 
     public async Task<CouponCodeCheck> CheckAsync(RuleSet ruleSet, Cart cart, EvaluationContext context, CancellationToken cancellationToken)
     {
-        var unknown = context.Codes.Select(PromotionCodes.Normalize).Where(code => code.Length > 0 && !ruleSet.IsKnownCode(code))
-            .Distinct(StringComparer.Ordinal).ToArray();
+        // A string that cannot be a code is unknown to coupons too: it is not asked about.
+        var unknown = context.Codes.Select(entered => PromotionCodes.TryNormalize(entered, out var code) ? code : null).OfType<string>()
+            .Where(code => !ruleSet.IsKnownCode(code)).Distinct(StringComparer.Ordinal).ToArray();
         if (unknown.Length == 0 || !IsConfigured)
         {
             return CouponCodeCheck.None;
