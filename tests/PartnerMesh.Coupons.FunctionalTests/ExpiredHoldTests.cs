@@ -80,6 +80,64 @@ public sealed class ExpiredHoldTests : IAsyncLifetime
         Assert.Equal(ReservationStatuses.Held, await StatusOfAsync(hold));
     }
 
+    [Fact]
+    public async Task Reserve_SeveralAtOnceByEachShopperWhoseHoldsExpired_EveryShopperGetsEveryUseBack()
+    {
+        // Requests of one shopper arriving together race to give the same expired holds back: the one that loses must
+        // still see the uses come back, and never be refused on the counters it read before. Rounds make the race likely.
+        const int Guests = 20, PerCustomer = 2, AttemptsEach = 4;
+        for (var round = 0; round < 3; round++)
+        {
+            var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUsesPerCustomer"] = PerCustomer });
+            var guests = Enumerable.Range(0, Guests).Select(index => $"again-{round}-{index}-{Guid.NewGuid():N}@example.com").ToArray();
+            foreach (var guest in guests)
+            {
+                for (var hold = 0; hold < PerCustomer; hold++)
+                {
+                    await _storefront.ReserveOkAsync(code, Guest(guest));
+                }
+            }
+
+            await ExpireCampaignAsync(campaignId);
+            var answers = await Task.WhenAll(guests.SelectMany(guest => Enumerable.Range(0, AttemptsEach).Select(async _ =>
+            {
+                var response = await _storefront.ReserveAsync(Reservation(code, Guest(guest)));
+                return (Guest: guest, Reason: response.StatusCode == HttpStatusCode.Created ? null : await response.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+            })));
+
+            Assert.All(guests, guest => Assert.Equal(PerCustomer, answers.Count(answer => answer.Guest == guest && answer.Reason is null)));
+            Assert.All(answers.Where(answer => answer.Reason is not null), answer => Assert.Equal("customer_limit_reached", answer.Reason));
+            var stats = await _admin.StatsAsync(campaignId);
+            Assert.Equal((Guests * PerCustomer, Guests * PerCustomer), (stats.Number("uses"), stats.Number("held")));
+        }
+    }
+
+    [Fact]
+    public async Task Reserve_StormOnACodeFullOfExpiredHolds_EveryFreedUseGrantedAndNoMore()
+    {
+        const int MaxUses = 20;
+        for (var round = 0; round < 3; round++)
+        {
+            var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = MaxUses });
+            for (var hold = 0; hold < MaxUses; hold++)
+            {
+                await _storefront.ReserveOkAsync(code, Guest($"filler-{hold}-{Guid.NewGuid():N}@example.com"));
+            }
+
+            await ExpireCampaignAsync(campaignId);
+            var responses = await Task.WhenAll(Enumerable.Range(0, 4 * MaxUses).Select(index =>
+                _storefront.ReserveAsync(Reservation(code, Guest($"storm-{index}-{Guid.NewGuid():N}@example.com")))));
+
+            Assert.Equal(MaxUses, responses.Count(response => response.StatusCode == HttpStatusCode.Created));
+            foreach (var refused in responses.Where(response => response.StatusCode != HttpStatusCode.Created))
+            {
+                Assert.Equal("exhausted", await refused.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+            }
+
+            Assert.Equal(MaxUses, (await _admin.StatsAsync(campaignId)).Number("held"));
+        }
+    }
+
     private async Task<string?> OfferCodeAsync(string customer, Guid campaignId)
     {
         var response = await (await _storefront.GetAsync($"/api/coupons/customers/{Uri.EscapeDataString(customer)}/offers", Ct))
@@ -93,6 +151,10 @@ public sealed class ExpiredHoldTests : IAsyncLifetime
     private Task<int> ExpireAsync(Guid reservationId) =>
         _factory.QueryDbAsync(db => db.Database.ExecuteSqlAsync(
             $"UPDATE coupon_reservations SET expires_at = now() - interval '1 second' WHERE id = {reservationId}", Ct));
+
+    private Task<int> ExpireCampaignAsync(Guid campaignId) =>
+        _factory.QueryDbAsync(db => db.Database.ExecuteSqlAsync(
+            $"UPDATE coupon_reservations SET expires_at = now() - interval '1 second' WHERE campaign_id = {campaignId} AND status = 'held'", Ct));
 
     private Task<string> StatusOfAsync(Guid reservationId) =>
         _factory.QueryDbAsync(db => db.Reservations.Where(reservation => reservation.Id == reservationId).Select(reservation => reservation.Status).SingleAsync(Ct));

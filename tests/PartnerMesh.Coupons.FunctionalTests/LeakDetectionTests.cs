@@ -61,6 +61,9 @@ public sealed class LeakDetectionTests(CouponsApiFactory factory) : IClassFixtur
     [InlineData("https://JoinHoney.com.")]
     [InlineData("https://deals-example.test/")]              // configured as " WWW.Deals-Example.TEST. " (CouponsApiFactory)
     [InlineData("https://www.deals-example.test./x")]
+    [InlineData("retailmenot.com")]                        // a bare host, no scheme
+    [InlineData("www.retailmenot.com/view/shop")]
+    [InlineData("//retailmenot.com/view/shop")]            // scheme-relative
     public async Task Redeem_CouponSiteHostInAnotherForm_StillFlaggedCouponSiteReferrer(string referrer)
     {
         var owner = Guid.NewGuid();

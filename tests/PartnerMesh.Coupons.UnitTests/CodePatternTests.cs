@@ -1,4 +1,5 @@
 using System.Numerics;
+using PartnerMesh.Contracts.Codes;
 using PartnerMesh.Coupons.Api.Codes;
 using Xunit;
 

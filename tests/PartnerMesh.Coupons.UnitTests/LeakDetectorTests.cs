@@ -27,6 +27,10 @@ public sealed class LeakDetectorTests
     [InlineData("https://RetailMeNot.com.")]
     [InlineData(" http://deals.slickdeals.net/x ")]
     [InlineData("https://ｒｅｔａｉｌｍｅｎｏｔ.com/")]
+    [InlineData("retailmenot.com")]                   // a bare host, no scheme
+    [InlineData(" www.RetailMeNot.com/view/shop ")]
+    [InlineData("deals.slickdeals.net:8080/x")]
+    [InlineData("//retailmenot.com/view/shop")]       // scheme-relative
     public void CouponSiteReferrer_FlaggedEvenOnTheOwnersTraffic(string referrer) =>
         Assert.Equal(LeakDetector.CouponSiteReferrer, LeakDetector.Check(Owner, Owner, referrer, Sites));
 
@@ -39,8 +43,10 @@ public sealed class LeakDetectorTests
 
     [Theory]
     [InlineData("https://notretailmenot.com/")]
-    [InlineData("retailmenot.com")]
+    [InlineData("notretailmenot.com/x")]
+    [InlineData("retailmenot.com.evil.example")]
     [InlineData("not a url")]
+    [InlineData("/view/shop")]
     [InlineData("https://[::1]/")]
     public void LookAlikeOrUnparsableReferrer_NotACouponSite(string referrer) =>
         Assert.Null(LeakDetector.Check(Owner, Owner, referrer, Sites));

@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -11,7 +14,9 @@ namespace PartnerMesh.Promotions.FunctionalTests;
 /// <summary>
 /// Promotions with a stand-in coupons service on a real port, as service discovery finds it: <c>CPN-{promotion id}</c>
 /// is valid for that promotion, <c>EXPIRED-*</c> is refused as expired, <c>SLOW-*</c> answers after the timeout,
-/// <c>BROKEN-*</c> answers 500, <c>GONE-*</c> 404, anything else is unknown (<c>valid: false, reason: unknown</c>, as coupons answers).
+/// <c>BROKEN-*</c> answers 500, <c>DOWN-*</c> 503, <c>GONE-*</c> 404, <c>CANNOT-*</c> the 400 coupons answers for a string
+/// that cannot be a code (a validation problem naming <c>code</c>), <c>EMAIL-*</c> a 400 naming another field, anything else
+/// is unknown (<c>valid: false, reason: unknown</c>, as coupons answers).
 /// </summary>
 public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
 {
@@ -71,6 +76,15 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
                     _ when code.StartsWith("BROKEN-", StringComparison.Ordinal) => Results.StatusCode(500),
                     _ when code.StartsWith("SLOW-", StringComparison.Ordinal) => Results.Ok(new { valid = false, code, reason = "too_late" }),
                     _ when code.StartsWith("GONE-", StringComparison.Ordinal) => Results.NotFound(),
+                    _ when code.StartsWith("DOWN-", StringComparison.Ordinal) => Results.StatusCode(503),
+                    _ when code.StartsWith("CANNOT-", StringComparison.Ordinal) => Results.ValidationProblem(new Dictionary<string, string[]>
+                    {
+                        ["code"] = ["A code has 1 to 64 of the characters A-Z, 0-9, '-' and '_'."],
+                    }),
+                    _ when code.StartsWith("EMAIL-", StringComparison.Ordinal) => Results.ValidationProblem(new Dictionary<string, string[]>
+                    {
+                        ["customer.email"] = ["An e-mail address has an '@'."],
+                    }),
                     _ => Results.Ok(new { valid = false, code, reason = "unknown" }),
                 };
             });
@@ -209,6 +223,8 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
     [Theory]
     [InlineData("EXPIRED-1", "expired")]
     [InlineData("BROKEN-1", "coupon_service_unavailable")]
+    [InlineData("DOWN-1", "coupon_service_unavailable")]
+    [InlineData("EMAIL-1", "coupon_service_unavailable")]
     [InlineData("SLOW-1", "coupon_service_unavailable")]
     public async Task RefusedOrUnreachable_CodeReportedWithReason_EvaluationStillAnswers(string code, string reason)
     {
@@ -242,4 +258,113 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
             Assert.DoesNotContain(_factory.Requests, request => request["code"]!.GetValue<string>() == ownNormalized);
         }
     }
+
+    [Theory]
+    [InlineData("CANNOT-1")] // coupons' 400 for a string that cannot be a code
+    [InlineData("GONE-1")]   // 404
+    [InlineData("NOBODY-KNOWS")] // 200 valid: false, reason: unknown
+    public async Task CouponsSaysTheCodeDoesNotExist_IsUnknown_NotAnOutage(string code)
+    {
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", "p", 1, 10m, null)).With("codes", new JsonArray(code)));
+
+        var result = evaluation["codes"]![0]!;
+        Assert.Equal((code, "unknown"), (result["code"]!.GetValue<string>(), result["status"]!.GetValue<string>()));
+        Assert.Null(result["reason"]?.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("SPR\u0131NG-{0}", "SPRING-{0}")] // dotless ı
+    [InlineData("{0}-\u0406X", "{0}-IX")]         // Cyrillic І
+    [InlineData("{0}\u200BX", "{0}X")]            // zero-width space
+    [InlineData("{0} NOPE", "{0}NOPE")]           // inner space
+    public async Task LookAlikeOrMistypedCode_IsUnknown_NeverAskedOfCoupons_AndNeverMatchesTheCodeItImitates(string typed, string imitated)
+    {
+        var unique = $"{Guid.NewGuid():N}"[..8].ToUpperInvariant();
+        var entered = string.Format(CultureInfo.InvariantCulture, typed, unique);
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["requiresCode"] = true;
+        definition["codes"] = new JsonArray(string.Format(CultureInfo.InvariantCulture, imitated, unique));
+        var id = await _admin.PublishAsync(definition);
+        var asked = AskedCount();
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 10m, null)).With("codes", new JsonArray(entered)));
+
+        var result = evaluation["codes"]![0]!;
+        Assert.Equal((entered, "unknown"), (result["code"]!.GetValue<string>(), result["status"]!.GetValue<string>()));
+        Assert.Null(evaluation.Applied(id));
+        Assert.Equal(asked, AskedCount());
+    }
+
+    [Fact]
+    public async Task CodesTypedFullWidth_MatchAsCouponsMatchesThem_OwnAndCoupons_EachOnceInTheAnswer()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var own = $"OWN-{Guid.NewGuid():N}"[..16].ToUpperInvariant();
+        var ownDefinition = PromotionsTestClient.PercentOffProduct(product, 10, "own code");
+        ownDefinition["requiresCode"] = true;
+        ownDefinition["codes"] = new JsonArray(FullWidth(own.ToLowerInvariant())); // stored as typed, matched normalised
+        var ownId = await _admin.PublishAsync(ownDefinition);
+        var couponsOnly = PromotionsTestClient.PercentOffProduct(product, 5, "coupons code");
+        couponsOnly["requiresCode"] = true;
+        var couponsId = await _admin.PublishAsync(couponsOnly);
+        var couponsCode = $"CPN-{couponsId:N}".ToUpperInvariant();
+        var asked = AskedCount();
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 100m, null))
+            .With("codes", new JsonArray(own, FullWidth(own), couponsCode, FullWidth(couponsCode.ToLowerInvariant()))));
+
+        Assert.Equal(own, evaluation.Applied(ownId)!["code"]!.GetValue<string>());
+        Assert.Equal(couponsCode, evaluation.Applied(couponsId)!["code"]!.GetValue<string>());
+        var codes = evaluation["codes"]!.AsArray().Select(entry => (entry!["code"]!.GetValue<string>(), entry["status"]!.GetValue<string>()));
+        Assert.Equal([(own, "applied"), (couponsCode, "applied")], codes);
+        lock (_factory.Requests)
+        {
+            Assert.Equal([couponsCode], _factory.Requests.Skip(asked).Select(request => request["code"]!.GetValue<string>()));
+        }
+    }
+
+    [Theory]
+    [InlineData("SPR\u0131NG")]
+    [InlineData("\u0406X")]
+    [InlineData("A\u200BB")]
+    [InlineData("TWO WORDS")]
+    public async Task Create_WithACodeCouponsRefuses_Is400NamingIt(string code)
+    {
+        var definition = PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 10);
+        definition["requiresCode"] = true;
+        definition["codes"] = new JsonArray("FINE", code);
+
+        var response = await _admin.PostAsJsonAsync("/api/promotions/definitions", new JsonObject { ["definition"] = definition }, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["codes[1]"], ((JsonElement)problem.Extensions["errors"]!).EnumerateObject().Select(error => error.Name));
+    }
+
+    [Fact]
+    public async Task Create_TheSameCodeTwiceOnceFullWidth_Is400()
+    {
+        var definition = PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 10);
+        definition["requiresCode"] = true;
+        definition["codes"] = new JsonArray("SUMMER10", FullWidth("summer10"));
+
+        var response = await _admin.PostAsJsonAsync("/api/promotions/definitions", new JsonObject { ["definition"] = definition }, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var error = Assert.Single(((JsonElement)problem.Extensions["errors"]!).EnumerateObject());
+        Assert.Equal("codes[1]", error.Name);
+        Assert.Contains("listed twice", error.Value[0].GetString(), StringComparison.Ordinal);
+    }
+
+    private int AskedCount()
+    {
+        lock (_factory.Requests)
+        {
+            return _factory.Requests.Count;
+        }
+    }
+
+    /// <summary>ASCII letters, digits and '-' typed full-width (U+FF01–U+FF5E), as an East Asian keyboard enters them.</summary>
+    private static string FullWidth(string text) =>
+        string.Concat(text.Select(character => character is > ' ' and <= '~' ? (char)(character + 0xFEE0) : character));
 }

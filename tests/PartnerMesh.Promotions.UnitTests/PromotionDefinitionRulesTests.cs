@@ -149,10 +149,20 @@ public sealed class PromotionDefinitionRulesTests
     public void Validate_DuplicateCodesInAnyCase_AreRefused() =>
         AssertRefused(Definition(new FreeShipping()) with { RequiresCode = true, Codes = ["SUMMER10", " summer10"] }, "codes[1]");
 
+    [Fact]
+    public void Validate_CodeTypedFullWidth_IsAccepted_AndTheSameCodeInAsciiIsADuplicate()
+    {
+        Assert.Null(PromotionDefinitionRules.Validate(Definition(new FreeShipping()) with { RequiresCode = true, Codes = ["ＳＵＭＭＥＲ１０"] }));
+        AssertRefused(Definition(new FreeShipping()) with { RequiresCode = true, Codes = ["ＳＵＭＭＥＲ１０", "summer10"] }, "codes[1]");
+    }
+
     [Theory]
     [InlineData("SUMMER 10")]
     [InlineData("")]
     [InlineData("ÉTÉ")]
+    [InlineData("SPR\u0131NG")] // look-alikes coupons refuses too: a dotless ı, a Cyrillic І, a zero-width space
+    [InlineData("\u0406X")]
+    [InlineData("A\u200BB")]
     public void Validate_MalformedCode_IsRefused(string code) =>
         AssertRefused(Definition(new FreeShipping()) with { RequiresCode = true, Codes = [code] }, "codes[0]");
 

@@ -2,6 +2,7 @@ using PartnerMesh.ServiceDefaults.WebApi;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using PartnerMesh.Contracts.Codes;
 using PartnerMesh.Coupons.Api.Offers;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Common;

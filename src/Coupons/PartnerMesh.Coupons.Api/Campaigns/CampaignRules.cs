@@ -1,3 +1,4 @@
+using PartnerMesh.Contracts.Codes;
 using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Coupons.Api.Codes;
 

@@ -1,3 +1,4 @@
+using PartnerMesh.Contracts.Codes;
 using PartnerMesh.Contracts.Money;
 using PartnerMesh.Coupons.Api.Codes;
 

@@ -107,22 +107,24 @@ public sealed class CheckoutService(
             return CheckoutResult.Conflict<ReservationResponse>(refusal.Reason, refusal.Detail);
         }
 
-        if (checkout is not null && await FindHeldAsync(checkout, coupon.Id, cancellationToken) is { } held)
+        var checkoutHold = checkout is null ? null : await FindHeldAsync(checkout, coupon.Id, cancellationToken);
+        if (checkoutHold is { } held && held.ExpiresAt > now)
         {
-            if (held.ExpiresAt > now)
-            {
-                // An attempt with the same key may have committed since the key was read: then the key answers.
-                return await KeyedAnswerAsync(idempotency, ReservationAnswerAsync, cancellationToken) ?? Replays.OfCheckout(held, customer);
-            }
-
-            await ReleaseExpiredAsync(500, cancellationToken); // this checkout's expired hold goes back before a new one is taken
+            // An attempt with the same key may have committed since the key was read: then the key answers.
+            return await KeyedAnswerAsync(idempotency, ReservationAnswerAsync, cancellationToken) ?? Replays.OfCheckout(held, customer);
         }
 
         var claims = CounterClaim.For(campaign, coupon, customer, partner);
-        // A limit already full in the committed counters refuses without taking a lock (a storm on an exhausted code then
-        // costs one primary-key read each, not a wait on the counter row); only the group commit, on locked counters, grants a use.
-        if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is { } fullNow
-            && !await GaveBackExpiredHoldsAsync(campaign.Id, cancellationToken))
+        if (checkoutHold is not null)
+        {
+            await FullAfterExpiredHoldsAsync(claims, cancellationToken); // this checkout's expired hold goes back before a new one is taken
+        }
+
+        // A limit already full in the committed counters refuses without taking a lock on a counter (a storm on an exhausted
+        // code then costs a few reads each, not a wait on the counter row); only the group commit, on locked counters, grants
+        // a use. The refusal is decided on counters read after the expired holds of these limits are given back.
+        if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is not null
+            && await FullAfterExpiredHoldsAsync(claims, cancellationToken) is { } fullNow)
         {
             // The use that filled the limit may be this key's, committed since the key was read.
             return await KeyedAnswerAsync(idempotency, ReservationAnswerAsync, cancellationToken)
@@ -134,9 +136,10 @@ public sealed class CheckoutService(
         for (var attempt = 0; ; attempt++)
         {
             var result = await lanes.SubmitAsync<ReservationResponse>(use, cancellationToken);
-            // Reservations past their expiry still count until the sweeper gives them back: do it now, then try again.
+            // Reservations past their expiry still count until they are given back: do it now, then try again while the
+            // counters, read after that, have room.
             if (attempt < 2 && result.Reason is CouponReasons.Exhausted or CouponReasons.CustomerLimitReached or CouponReasons.PartnerLimitReached
-                && await GaveBackExpiredHoldsAsync(campaign.Id, cancellationToken))
+                && await FullAfterExpiredHoldsAsync(claims, cancellationToken) is null)
             {
                 continue;
             }
@@ -754,21 +757,37 @@ public sealed class CheckoutService(
             .SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>
-    /// Gives back every expired hold it can lock, and says whether any use may have come back: some were released here, or
-    /// the campaign still has expired holds that another transaction (the sweeper, another instance) is releasing right
-    /// now — those rows are skipped, not waited for, and a "no" then would refuse a use that is a commit away from free.
+    /// Gives back the expired holds that count against these limits, then reads the limits again: the first one still full,
+    /// or null. A hold another transaction (the sweeper, a request of the same shopper) is giving back at the same moment is
+    /// waited for, not skipped, so the counters read afterwards never still count it (a skipped row made the request refuse
+    /// on counters read before the other transaction committed). Holds are locked in id order before any counter, the
+    /// documented lock order; the caller holds no lock.
     /// </summary>
-    private async Task<bool> GaveBackExpiredHoldsAsync(Guid campaignId, CancellationToken cancellationToken)
+    private async Task<CounterClaim?> FullAfterExpiredHoldsAsync(IReadOnlyList<CounterClaim> claims, CancellationToken cancellationToken)
     {
-        if (await ReleaseExpiredAsync(500, cancellationToken) > 0)
+        var keys = claims.Select(claim => claim.Key).ToArray();
+        var now = Clock.Now(timeProvider);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            return true;
+            var expired = await db.Reservations.FromSql($"""
+                SELECT * FROM coupon_reservations WHERE status = 'held' AND expires_at <= {now} AND counter_keys && {keys}
+                ORDER BY id FOR UPDATE
+                """).ToListAsync(cancellationToken);
+            if (expired.Count > 0)
+            {
+                await ReleaseAsync(expired, "expired", now, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            if (expired.Count > 0)
+            {
+                metrics.GivenBack("expired", expired.Count);
+            }
         }
 
-        var now = Clock.Now(timeProvider);
-        return await db.Reservations.AsNoTracking().AnyAsync(
-            reservation => reservation.CampaignId == campaignId && reservation.Status == ReservationStatuses.Held && reservation.ExpiresAt <= now,
-            cancellationToken);
+        return FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken));
     }
 
     private Task<CouponReservation?> FindHeldAsync(string checkout, Guid codeId, CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
+using PartnerMesh.Contracts.Codes;
 
 namespace PartnerMesh.Coupons.Api.Codes;
 

@@ -1,7 +1,7 @@
 namespace PartnerMesh.Coupons.Api.Codes;
 
 /// <summary>
-/// One code, stored normalised (<see cref="CouponCodeFormat"/>) and unique across campaigns. A code with a
+/// One code, stored normalised (<see cref="Contracts.Codes.CouponCodeFormat"/>) and unique across campaigns. A code with a
 /// <see cref="PartnerId"/> belongs to that partner: its redemptions attribute to it. <see cref="MaxUses"/> caps this code
 /// (the campaign's per-code limit when it was created, 1 for personal codes).
 /// </summary>

@@ -44,8 +44,9 @@ public sealed class CouponCodeValidator(
 
     public async Task<CouponCodeCheck> CheckAsync(RuleSet ruleSet, Cart cart, EvaluationContext context, CancellationToken cancellationToken)
     {
-        var unknown = context.Codes.Select(PromotionCodes.Normalize).Where(code => code.Length > 0 && !ruleSet.IsKnownCode(code))
-            .Distinct(StringComparer.Ordinal).ToArray();
+        // A string that cannot be a code is unknown to coupons too: it is not asked about.
+        var unknown = context.Codes.Select(entered => PromotionCodes.TryNormalize(entered, out var code) ? code : null).OfType<string>()
+            .Where(code => !ruleSet.IsKnownCode(code)).Distinct(StringComparer.Ordinal).ToArray();
         if (unknown.Length == 0 || !IsConfigured)
         {
             return CouponCodeCheck.None;
@@ -76,7 +77,12 @@ public sealed class CouponCodeValidator(
         return new CouponCodeCheck(unlocked, refused, partnerCodes);
     }
 
-    /// <summary>The coupons service's answer; null when it does not know the code (<c>reason: unknown</c>, or a 404).</summary>
+    /// <summary>
+    /// The coupons service's answer; null when it does not know the code (<c>reason: unknown</c>, a 404, or a 400 naming
+    /// <c>code</c>: a string that cannot be a code, docs/coupons.md). No answer about the code — a timeout, no connection, a
+    /// 5xx, or any other status (a 400 about another field, 401, 403, 429: a fault of the call, not of the code) — is
+    /// <c>coupon_service_unavailable</c>, logged.
+    /// </summary>
     private async Task<ValidationAnswer?> AskAsync(string code, EvaluationContext context, decimal cartTotal, string currency, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -90,7 +96,8 @@ public sealed class CouponCodeValidator(
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", serviceTokens.For(ResourceNames.CouponsApi));
             using var response = await http.SendAsync(request, timeout.Token);
-            if (response.StatusCode == HttpStatusCode.NotFound)
+            if (response.StatusCode == HttpStatusCode.NotFound
+                || (response.StatusCode == HttpStatusCode.BadRequest && await NamesCodeAsync(response, timeout.Token)))
             {
                 return null;
             }
@@ -111,4 +118,20 @@ public sealed class CouponCodeValidator(
 
         return new ValidationAnswer(false, null, CouponServiceUnavailable);
     }
+
+    /// <summary>Whether a 400's validation problem names the code (its <c>errors</c> has a <c>code</c> entry).</summary>
+    private static async Task<bool> NamesCodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<ValidationErrors>(cancellationToken) is { Errors: { } errors }
+                && errors.ContainsKey("code");
+        }
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
+    private sealed record ValidationErrors(Dictionary<string, string[]>? Errors);
 }

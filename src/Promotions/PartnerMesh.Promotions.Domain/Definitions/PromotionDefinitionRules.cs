@@ -1,3 +1,5 @@
+using PartnerMesh.Contracts.Codes;
+using PartnerMesh.Promotions.Domain.Evaluation;
 using PartnerMesh.Promotions.Domain.Money;
 
 namespace PartnerMesh.Promotions.Domain.Definitions;
@@ -10,7 +12,7 @@ namespace PartnerMesh.Promotions.Domain.Definitions;
 public static class PromotionDefinitionRules
 {
     public const int MaxCodes = 1_000;
-    public const int MaxCodeLength = 64;
+    public const int MaxCodeLength = CouponCodeFormat.MaxLength;
     public const int MaxListItems = 1_000;
 
     public static Dictionary<string, string[]>? Validate(PromotionDefinition definition)
@@ -90,17 +92,18 @@ public static class PromotionDefinitionRules
             errors.Add("codes", $"At most {MaxCodes:N0} codes per promotion; use the coupons service for bulk codes.");
         }
 
+        // The coupons service's rule, so a promotion never owns a code no shopper can type (a look-alike letter) and a code
+        // matches here exactly when it matches there.
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var index = 0; index < codes.Count; index++)
         {
-            var code = codes[index]?.Trim() ?? "";
-            if (code.Length is 0 or > MaxCodeLength || !code.All(character => char.IsAsciiLetterOrDigit(character) || character is '-' or '_'))
+            if (!PromotionCodes.TryNormalize(codes[index], out var code))
             {
-                errors.Add($"codes[{index}]", $"A code has 1 to {MaxCodeLength} letters, digits, '-' or '_'.");
+                errors.Add($"codes[{index}]", CouponCodeFormat.Rule);
             }
-            else if (!seen.Add(code.ToUpperInvariant()))
+            else if (!seen.Add(code))
             {
-                errors.Add($"codes[{index}]", $"'{code}' is listed twice (codes compare case-insensitively).");
+                errors.Add($"codes[{index}]", $"'{code}' is listed twice (codes compare case-insensitively, after Unicode NFKC normalisation).");
             }
         }
     }

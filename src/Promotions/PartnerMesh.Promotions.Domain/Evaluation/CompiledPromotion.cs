@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using PartnerMesh.Contracts.Codes;
 using PartnerMesh.Promotions.Domain.Definitions;
 
 namespace PartnerMesh.Promotions.Domain.Evaluation;
@@ -63,8 +64,18 @@ public sealed class CompiledPromotion
         (left, right) => left.SortKey.CompareTo(right.SortKey));
 }
 
+/// <summary>
+/// Codes compare exactly as the coupons service compares them (<see cref="CouponCodeFormat"/>: trimmed, Unicode NFKC,
+/// ASCII letters, digits, '-' and '_', upper-cased): "summer10 " and full-width "ｓｕｍｍｅｒ１０" are SUMMER10. A string that
+/// cannot be a code (a look-alike letter such as a dotless ı or a Cyrillic І, a space or a zero-width character inside) is
+/// never folded into one: it matches no code.
+/// </summary>
 public static class PromotionCodes
 {
-    /// <summary>Codes compare trimmed and upper-case (invariant): "summer10 " is SUMMER10.</summary>
-    public static string Normalize(string code) => code.Trim().ToUpperInvariant();
+    /// <summary>The code <paramref name="entered"/> spells; a string that cannot be a code stays as entered (trimmed), so it
+    /// still shows once in an evaluation's answer, and matches nothing (every code a promotion or coupons holds is a code).</summary>
+    public static string Normalize(string entered) => TryNormalize(entered, out var code) ? code : entered.Trim();
+
+    /// <summary>Whether <paramref name="entered"/> can be a code at all (false: coupons cannot know it either).</summary>
+    public static bool TryNormalize(string? entered, out string code) => CouponCodeFormat.TryNormalize(entered?.Trim(), out code);
 }
