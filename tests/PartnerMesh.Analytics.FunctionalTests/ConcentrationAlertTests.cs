@@ -49,6 +49,29 @@ public class ConcentrationAlertTests(HourlyConcentrationCheckApiFactory factory)
         await Eventually.UntilAsync(async () => (await ScorecardAsync(partner))!.ConcentrationFlags.Count == 0, WithinSeconds, "the refund should clear the flag");
     }
 
+    [Fact]
+    public async Task PartnersOwnScorecard_StatesItsFlag_WithoutTheMerchantsTotalOrItsShare_WhileAdminsSeeThem()
+    {
+        var partner = Guid.NewGuid();
+        await OrdersAsync(partner, "DKK");
+        var url = $"/api/analytics/partners/{partner}/scorecard";
+
+        using var portal = factory.CreatePartnerClient(partner);
+        var own = await portal.GetAsync(url, Ct).ShouldBeOkAsync<Scorecard>();
+        var admin = await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).GetAsync(url, Ct).ShouldBeOkAsync<Scorecard>();
+
+        // 1000 total with the partner's 900 would tell the partner the other shopper's order: 100.
+        var flag = Assert.Single(own.ConcentrationFlags);
+        Assert.Equal(("DKK", 900m, null, null, true, true), (flag.Currency, flag.PartnerRevenue, flag.TotalRevenue, flag.RevenueShare, flag.Flagged, flag.FiguresSuppressed));
+        var adminFlag = Assert.Single(admin.ConcentrationFlags);
+        Assert.Equal((1000m, 0.9m, false), (adminFlag.TotalRevenue, adminFlag.RevenueShare, adminFlag.FiguresSuppressed));
+
+        // Today's share of one other order: hidden from the partner, exact for admins.
+        var sale = Assert.Single(own.Kpis.Sales);
+        Assert.Equal((900m, null, true), (sale.Revenue, sale.RevenueShare, sale.RevenueShareSuppressed));
+        Assert.Equal((0.9m, false), (Assert.Single(admin.Kpis.Sales).RevenueShare, Assert.Single(admin.Kpis.Sales).RevenueShareSuppressed));
+    }
+
     /// <summary>A 900 order through the partner and a 100 one without, today, in a currency of their own; waits for the partner's flag.</summary>
     private async Task<string> OrdersAsync(Guid partner, string currency)
     {

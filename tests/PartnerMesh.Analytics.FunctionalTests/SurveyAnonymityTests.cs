@@ -115,6 +115,30 @@ public class SurveyAnonymityTests(BehaviourApiFactory factory) : IClassFixture<B
     }
 
     [Fact]
+    public async Task PartnerScorecardAndReport_OverPublishedWeeksWithoutSurveyActivity_ShowNullSurveyFigures_NotZero()
+    {
+        // Orders in June 2025, no survey at all: the weeks are published (ended), and no cell shows any measure.
+        var partner = Guid.NewGuid();
+        await factory.IngestAsync([Behaviour.Event(EventTypes.OrderCompleted, At(2025, 6, 10), session: $"s-{partner}", order: $"o-{partner}", amount: 10m, partner: partner)], Ct);
+        var (from, to) = (new DateOnly(2025, 6, 2), new DateOnly(2025, 6, 22));
+        var report = Behaviour.KpiUrl("partner", partner.ToString(), from, to);
+        await factory.WaitForReportAsync(report, r => r.Totals.Count == 1 && r.Total().Orders == 1, Ct);
+        using var portal = factory.CreatePartnerClient(partner);
+
+        var scorecard = await portal.GetAsync($"/api/analytics/partners/{partner}/scorecard?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}", Ct).ShouldBeOkAsync<Scorecard>();
+        var partnerReport = await PartnerReportAsync(portal, report);
+
+        foreach (var kpis in new[] { scorecard.Kpis, partnerReport.Total() })
+        {
+            Assert.Equal(
+                (1L, null, null, null, null, null, false),
+                (kpis.Orders, kpis.SurveysShown, kpis.SurveyResponses, kpis.SurveyResponseRate, kpis.NpsResponses, kpis.NetPromoterScore, kpis.SurveyFiguresSuppressed));
+        }
+
+        Assert.Empty(scorecard.Surveys!.Cells);
+    }
+
+    [Fact]
     public async Task PartnerRead_WhileAWeeksSurveyEventsWaitToBeCounted_PublishesTheWeekOnlyOnceTheyAre()
     {
         // A replay or a backlog: the week's answers are logged but not counted yet. Publishing now would fix a cell without them.

@@ -8,7 +8,8 @@ public static class FakeScorecards
     /// <summary>
     /// A partner's scorecard as analytics gives it to a partner: 2,400 sessions (4 % converted), 100 orders, 40 % of 300
     /// carts abandoned and 15 % of those recovered, NPS hidden (too few answers), net EUR 9,876.50 with EUR 987.65
-    /// commission, a 61.7 % share flagged as a concentration risk, and no before/after comparison.
+    /// commission, a 61.7 % share, a concentration-risk flag (without the shop's total and share, as analytics gives it to a
+    /// partner), and no before/after comparison.
     /// </summary>
     public static object Canned(Guid partnerId, DateOnly from, DateOnly to, object? comparison = null, string partnerName = "Name known to analytics") => new
     {
@@ -19,7 +20,7 @@ public static class FakeScorecards
         kpis = Figures(sessions: 2400, orders: 100, conversionRate: 0.04m, cartRecoveryRate: 0.15m, netPromoterScore: null, suppressed: true),
         concentrationFlags = new[]
         {
-            new { partnerId, currency = "EUR", partnerRevenue = 9876.50m, totalRevenue = 16000.00m, revenueShare = 0.6173m, flagged = true },
+            new { partnerId, currency = "EUR", partnerRevenue = 9876.50m, totalRevenue = (decimal?)null, revenueShare = (decimal?)null, flagged = true, figuresSuppressed = true },
         },
         comparison,
     };

@@ -71,7 +71,7 @@ public class PartnerAnalyticsBffTests(PortalApiFactory factory) : IClassFixture<
         Assert.Equal(new DateOnly(2026, 11, 1), scorecard.From);
         Assert.Equal(2400, scorecard.Kpis.Sessions);
         Assert.Equal(0.015m, scorecard.Comparison?.ConversionLift);
-        Assert.Equal(0.6173m, scorecard.ConcentrationFlags.Single().RevenueShare);
+        Assert.Equal((9876.50m, null, null, true), (scorecard.ConcentrationFlags.Single().PartnerRevenue, scorecard.ConcentrationFlags.Single().TotalRevenue, scorecard.ConcentrationFlags.Single().RevenueShare, scorecard.ConcentrationFlags.Single().FiguresSuppressed));
         var request = factory.Analytics.Requests.Last(r => r.PartnerId == partner.PartnerId && r.Path.EndsWith("/scorecard", StringComparison.Ordinal));
         Assert.Equal($"/api/analytics/partners/{partner.PartnerId}/scorecard", request.Path);
         Assert.Equal("?from=2026-11-01&to=2026-11-30&partnershipStart=2026-10-01&windowDays=30", request.Query);

@@ -272,7 +272,48 @@ public sealed class Aggregator(
             state.Customers[customer.CustomerId] = customer;
         }
 
+        await LoadDisplacedFirstOrdersAsync(events, state, cancellationToken);
         return state;
+    }
+
+    /// <summary>
+    /// A customer's order told after a later one of theirs becomes their first order, and the one counted first a repeat
+    /// order (<see cref="KpiProjector"/>): that order and the session it converted are loaded too. Orders are mostly told
+    /// in order time, so this is rarely a query at all.
+    /// </summary>
+    private async Task LoadDisplacedFirstOrdersAsync(IReadOnlyList<AnalyticsEvent> events, ProjectionState state, CancellationToken cancellationToken)
+    {
+        var displaced = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (e is { Type: EventTypes.OrderCompleted, OrderId: { } orderId, CustomerId: { } customerId }
+                && state.Customers.TryGetValue(customerId, out var customer)
+                && customer is { FirstOrderId: { } firstId, FirstOrderAt: { } firstAt }
+                && firstId != orderId
+                && !state.Orders.ContainsKey(firstId)
+                && (state.Orders.TryGetValue(orderId, out var known) && known.ToldByStorefront ? known.OrderedAt : e.OccurredAt) <= firstAt)
+            {
+                displaced.Add(firstId);
+            }
+        }
+
+        if (displaced.Count == 0)
+        {
+            return;
+        }
+
+        var orderIds = displaced.ToArray();
+        var orders = await db.Orders.Where(o => orderIds.Contains(o.OrderId)).ToListAsync(cancellationToken);
+        foreach (var order in orders)
+        {
+            state.Orders[order.OrderId] = order;
+        }
+
+        var sessionIds = orders.Where(o => o.SessionId is not null && !state.Sessions.ContainsKey(o.SessionId)).Select(o => o.SessionId!).Distinct().ToArray();
+        foreach (var session in await db.Sessions.Where(s => sessionIds.Contains(s.SessionId)).ToListAsync(cancellationToken))
+        {
+            state.Sessions[session.SessionId] = session;
+        }
     }
 
     private sealed class PendingEvent

@@ -175,6 +175,8 @@ public sealed class OrderFact : DimensionedFact
     /// <summary>Cancelled: the order left the money rows' order count (AOV), it stays placed in <c>orders</c>.</summary>
     public bool Cancelled { get; set; }
     public string? CustomerId { get; set; }
+    /// <summary>The storefront session the order's <c>order_completed</c> named (it moves with the order's segments).</summary>
+    public string? SessionId { get; set; }
     /// <summary>
     /// The storefront's <c>order_completed</c> told of the order: its session's dimensions and time are the order's. Until
     /// then an order another service told of first counts where that service could place it (no campaign, source or
@@ -182,7 +184,10 @@ public sealed class OrderFact : DimensionedFact
     /// </summary>
     public bool ToldByStorefront { get; set; }
     public bool CustomerCounted { get; set; }
-    /// <summary>The customer's first order (counted in <c>first_orders</c>, else in <c>repeat_orders</c>).</summary>
+    /// <summary>
+    /// The customer's chronologically first order (order time, ties by order id) of those analytics counted: counted in
+    /// <c>first_orders</c>, else in <c>repeat_orders</c>. An earlier order told later takes it over.
+    /// </summary>
     public bool FirstOrder { get; set; }
     /// <summary>
     /// The customer counts were counted under the order's own dimensions, so they move with its partner (one learned later,
@@ -210,7 +215,14 @@ public sealed class CustomerFact
 {
     public required string CustomerId { get; init; }
     public int Orders { get; set; }
+    /// <summary>The time of the customer's first order (<see cref="FirstOrderId"/>): the earliest, not the first to arrive.</summary>
     public DateTimeOffset? FirstOrderAt { get; set; }
+    /// <summary>
+    /// The customer's chronologically first order (order time, ties by order id): an order told later that is earlier
+    /// takes its place, and this one becomes a repeat order. Null for customers counted before the
+    /// <c>ChronologicalFirstOrders</c> migration found none.
+    /// </summary>
+    public string? FirstOrderId { get; set; }
     public DateTimeOffset? LastOrderAt { get; set; }
     public int Carts { get; set; }
     public int AbandonedCarts { get; set; }

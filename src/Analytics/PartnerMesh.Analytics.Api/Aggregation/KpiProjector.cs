@@ -177,28 +177,48 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
     private void OrderCompleted(AnalyticsEvent e, Dims dims, SessionFact? session, CustomerFact? customer, bool replayed)
     {
         var orderId = e.OrderId!;
-        if (customer is not null && !(state.Orders.TryGetValue(orderId, out var known) && known.CustomerCounted))
+        state.Orders.TryGetValue(orderId, out var known);
+        var orderSegments = customer?.Segments;
+        var first = false;
+        if (customer is not null && known is not { CustomerCounted: true })
         {
+            // The customer's first order is the earliest (order time, ties by order id), not the first to arrive: an
+            // earlier order told later takes the place of the one counted first, which becomes a repeat order.
+            var orderedAt = known is { ToldByStorefront: true } ? known.OrderedAt : e.OccurredAt;
+            first = customer.Orders == 0
+                || (customer is { FirstOrderId: { } firstId, FirstOrderAt: { } firstAt } && Earlier(orderedAt, orderId, firstAt, firstId));
+            var displaced = first && customer.Orders > 0 ? customer.FirstOrderId : null;
             customer.Orders++;
-            customer.FirstOrderAt ??= e.OccurredAt;
+            if (first)
+            {
+                customer.FirstOrderAt = orderedAt;
+                customer.FirstOrderId = orderId;
+            }
+
             customer.LastOrderAt = customer.LastOrderAt is { } last && last > e.OccurredAt ? last : e.OccurredAt;
             customer.Lapsed = false;
             UpdateSegments(customer, e.OccurredAt, replayed);
+            // The segments the order puts its customer in, in order time: an earlier order told later is the first order.
+            orderSegments = first ? SegmentRules.For(customer, segmentOptions, orders: 1) : customer.Segments;
+            if (displaced is not null && state.Orders.TryGetValue(displaced, out var previousFirst))
+            {
+                NoLongerFirst(previousFirst);
+            }
         }
 
         // An order counts under the segments it puts its customer in (a first order: first-time buyers), and the session that
         // converts moves there with it, so a segment's orders never outnumber its sessions; a later order of the same
         // session counts where the session is.
-        if (customer is not null && session is { Converted: false } && !session.Segments.AsSpan().SequenceEqual(customer.Segments))
+        if (orderSegments is not null && session is { Converted: false } && !session.Segments.AsSpan().SequenceEqual(orderSegments))
         {
-            MoveSessionToSegments(session, customer.Segments);
+            MoveSessionToSegments(session, orderSegments);
         }
 
-        dims = dims with { Segments = session?.Segments ?? customer?.Segments ?? dims.Segments };
+        dims = dims with { Segments = session?.Segments ?? orderSegments ?? dims.Segments };
         OrderFact order;
-        if (state.Orders.TryGetValue(orderId, out var toldElsewhere) && !toldElsewhere.ToldByStorefront)
+        if (known is { ToldByStorefront: false })
         {
-            order = MoveToStorefront(toldElsewhere, e.OccurredAt, dims);
+            order = MoveToStorefront(known, e.OccurredAt, dims);
             dims = order.Dims;
             if (customer is not null && order.PartnerId is { } credited)
             {
@@ -231,7 +251,7 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         {
             order.CustomerCounted = true;
             order.CustomerId = customer.CustomerId;
-            var first = customer.Orders == 1;
+            order.SessionId = session?.SessionId;
             order.FirstOrder = first;
             // Counted under the order's own dimensions: the customer counts then move with the order's partner (a partner
             // learned later, a re-attribution). Without a partner yet there are no partner rows to count them in.
@@ -395,6 +415,59 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         CountOrderRows(order, Dims.SegmentRows(order.Segments), -1);
         order.Segments = segments;
         CountOrderRows(order, Dims.SegmentRows(segments), 1);
+    }
+
+    /// <summary>Whether an order at <paramref name="at"/> comes before one at <paramref name="otherAt"/>: order time, ties by order id.</summary>
+    private static bool Earlier(DateTimeOffset at, string orderId, DateTimeOffset otherAt, string otherId) =>
+        at < otherAt || (at == otherAt && string.CompareOrdinal(orderId, otherId) < 0);
+
+    /// <summary>
+    /// The customer's first order until an earlier one was told (later): on its own period and dimensions it moves from
+    /// <c>first_orders</c> to <c>repeat_orders</c>, and — with its flags, money and the session it converted — out of the
+    /// segments only a first order puts a customer in into those of a second order, so the rows are those of the orders
+    /// told in order time.
+    /// </summary>
+    private void NoLongerFirst(OrderFact order)
+    {
+        if (!order.FirstOrder)
+        {
+            return;
+        }
+
+        // Where its customer counts are: its own rows, or (counted under other dimensions, before the pairs migration)
+        // at least merchant-wide and its segments.
+        IReadOnlyList<(string Dimension, string Value, string Value2)> rows = order.CustomerInPartnerRows
+            ? order.Dims.Expand()
+            : [(Dimensions.All, "", ""), .. Dims.SegmentRows(order.Segments)];
+        CountCustomerOrder(order, rows, -1);
+        order.FirstOrder = false;
+        CountCustomerOrder(order, rows, 1);
+
+        var segments = SegmentRules.OfSecondOrder(order.Segments, segmentOptions);
+        if (segments.AsSpan().SequenceEqual(order.Segments))
+        {
+            return;
+        }
+
+        var previous = order.Segments;
+        CountCustomerOrder(order, Dims.SegmentRows(previous), -1);
+        MoveToSegments(order, segments);
+        CountCustomerOrder(order, Dims.SegmentRows(segments), 1);
+        if (order.SessionId is { } sessionId && state.Sessions.TryGetValue(sessionId, out var session) && session.Converted
+            && session.Segments.AsSpan().SequenceEqual(previous))
+        {
+            CountOnly(session.StartedAt, Dims.SegmentRows(previous), NoCurrency, a =>
+            {
+                a.Sessions--;
+                a.ConvertedSessions--;
+            });
+            session.Segments = segments;
+            CountOnly(session.StartedAt, Dims.SegmentRows(segments), NoCurrency, a =>
+            {
+                a.Sessions++;
+                a.ConvertedSessions++;
+            });
+        }
     }
 
     private void CountPartnerRows(OrderFact order, int sign) => CountOrderRows(order, order.Dims.PartnerRows(), sign);

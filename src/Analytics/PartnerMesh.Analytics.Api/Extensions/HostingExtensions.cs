@@ -34,6 +34,7 @@ public static class HostingExtensions
         builder.Services.AddScoped<Replayer>();
         builder.Services.AddScoped<ConcentrationMonitor>();
         builder.Services.AddScoped<KpiReader>();
+        builder.Services.AddScoped<PartnerRevenueShares>();
         builder.Services.AddScoped<PartnerSurveyCells>();
         builder.Services.AddHostedService<AggregationWorker>();
 

@@ -53,7 +53,9 @@ public sealed record KpiFigures(
 /// Money of one currency. <see cref="Revenue"/> is net (order totals less refunds and cancellations),
 /// <see cref="GrossRevenue"/> the totals as placed; <see cref="Orders"/> the orders not cancelled, so
 /// <see cref="AverageOrderValue"/> is net revenue over them; <see cref="Commission"/> is net of reversals.
-/// <see cref="RevenueShare"/>: this row's revenue over the merchant's (partner rows);
+/// <see cref="RevenueShare"/>: this row's revenue over the merchant's (partner rows); for a partner only of ended days
+/// with at least k orders that are not its own, and totals over those days (<see cref="PartnerRevenueShares"/>), else
+/// <c>null</c> with <see cref="RevenueShareSuppressed"/>;
 /// <see cref="PartnerRevenueContribution"/>: revenue through partners over all revenue.
 /// </summary>
 public sealed record CurrencyFigures(
@@ -67,7 +69,8 @@ public sealed record CurrencyFigures(
     decimal PartnerRevenue,
     decimal? PartnerRevenueContribution,
     decimal? RevenueShare,
-    decimal? CommissionToRevenue);
+    decimal? CommissionToRevenue,
+    bool RevenueShareSuppressed = false);
 
 /// <summary>One period of one dimension value; in a two-dimension report <see cref="DimensionValue"/> is the value of the
 /// report's first dimension and <see cref="DimensionValue2"/> of its second.</summary>

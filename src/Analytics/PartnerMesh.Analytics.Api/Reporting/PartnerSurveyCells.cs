@@ -105,12 +105,15 @@ public sealed class PartnerSurveyCells(AnalyticsDbContext db, IOptions<Analytics
             }
         }
 
+        // A published week without survey activity is stored (so it is not published again) but shows no measure: it is
+        // neither listed nor counted in a total, where it would read 0 instead of null.
+        shown.RemoveAll(item => Empty(item.Cell));
         var weeks = new PartnerSurveyWeeks(
             first,
             last.AddDays(6),
             publishedThrough,
             k,
-            [.. shown.Where(item => !Empty(item.Cell)).Select(item => SurveyAnonymity.ToResponse(item.Cell, item.Final))],
+            [.. shown.Select(item => SurveyAnonymity.ToResponse(item.Cell, item.Final))],
             live);
         var incomplete = Weeks(first, last).Any(week => !published.Contains(week));
         return (weeks, [.. shown.Select(item => item.Cell)], incomplete);

@@ -43,7 +43,8 @@ public static class ReportingEndpoints
     /// and traffic_source, in either order; the report names them in canonical order), with <c>value</c> filtering the
     /// first named and <c>value2</c> the second; <c>format=csv</c> (or <c>Accept: text/csv</c>) for CSV. A partner sees
     /// only its own partner rows, and pairs whose one side is <c>partner</c> (its own id), with survey figures only in
-    /// published weekly cells, never per day or hour (<see cref="PartnerSurveyCells"/>). An admin filtering the partner
+    /// published weekly cells, never per day or hour (<see cref="PartnerSurveyCells"/>), and revenue shares only of ended
+    /// days with k orders not their own (<see cref="PartnerRevenueShares"/>). An admin filtering the partner
     /// side to a partner analytics never heard of gets 404 (<see cref="KnownPartners"/>).
     /// </summary>
     private static async Task<IResult> GetKpisAsync(
@@ -60,6 +61,7 @@ public static class ReportingEndpoints
         ClaimsPrincipal user,
         KpiReader reader,
         PartnerSurveyCells surveyCells,
+        PartnerRevenueShares revenueShares,
         AnalyticsDbContext db,
         IOptions<AnalyticsOptions> options,
         TimeProvider timeProvider,
@@ -236,6 +238,7 @@ public static class ReportingEndpoints
         if (own is { } partner)
         {
             report = await surveyCells.ApplyAsync(report, partner, value2, cancellationToken);
+            report = await revenueShares.ApplyAsync(report, partner, value2, cancellationToken);
         }
 
         var wantsCsv = format == "csv" || (format is null && http.Request.Headers.Accept.Any(accept => accept?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true));

@@ -29,7 +29,13 @@ public sealed record PartnershipComparison(
     decimal? ConversionLift,
     decimal? CartRecoveryLift);
 
-public sealed record ConcentrationResponse(Guid PartnerId, string Currency, decimal PartnerRevenue, decimal TotalRevenue, decimal RevenueShare, bool Flagged);
+/// <summary>
+/// A partner's revenue share in a currency over the trailing window. On a partner's own scorecard <see cref="TotalRevenue"/>
+/// and <see cref="RevenueShare"/> are <c>null</c> with <see cref="FiguresSuppressed"/>: with its own revenue they would
+/// give everyone else's, and the window slides by a day, so two reads would give one day's.
+/// </summary>
+public sealed record ConcentrationResponse(
+    Guid PartnerId, string Currency, decimal PartnerRevenue, decimal? TotalRevenue, decimal? RevenueShare, bool Flagged, bool FiguresSuppressed = false);
 
 public sealed record ConcentrationReport(decimal Threshold, DateOnly From, DateOnly To, IReadOnlyList<ConcentrationResponse> Partners);
 
@@ -62,7 +68,8 @@ public static class ScorecardEndpoints
     /// A partner's scorecard over a range (default the last 30 days): traffic, conversion, AOV, abandonment and recovery,
     /// NPS of its customers (for a partner, of the published weeks the range touches, each shown from k responses:
     /// <see cref="PartnerSurveyCells"/>, with the cells in <c>surveys</c>), refund rate, commission against revenue,
-    /// revenue share and concentration flags (with the trailing window's revenue figures). An admin also
+    /// revenue share and concentration flags (with the trailing window's revenue figures; for a partner its own revenue
+    /// only, and revenue shares as <see cref="PartnerRevenueShares"/> allows). An admin also
     /// gets the merchant-wide before/after comparison from the partnership's start (<c>partnershipStart</c>, default the
     /// partner's registration day) over <c>windowDays</c> (default 30). An admin asking for a partner analytics never heard
     /// of gets 404 (<see cref="KnownPartners"/>); a known partner without data gets zeros.
@@ -77,6 +84,7 @@ public static class ScorecardEndpoints
         AnalyticsDbContext db,
         KpiReader reader,
         PartnerSurveyCells surveyCells,
+        PartnerRevenueShares revenueShares,
         ConcentrationMonitor monitor,
         IOptions<AnalyticsOptions> options,
         TimeProvider timeProvider,
@@ -128,7 +136,7 @@ public static class ScorecardEndpoints
         if (!user.IsAdmin())
         {
             var (weeks, cells, incomplete) = await surveyCells.ReadAsync(partnerId, Dimensions.Partner, null, fromDay, toDay, cancellationToken);
-            kpis = SurveyAnonymity.WithCells(kpis, cells, incomplete);
+            kpis = SurveyAnonymity.WithCells(await revenueShares.ApplyToTotalAsync(report, partnerId, cancellationToken), cells, incomplete);
             surveys = weeks;
         }
 
@@ -148,7 +156,7 @@ public static class ScorecardEndpoints
             fromDay,
             toDay,
             kpis,
-            flags.Select(flag => Flag(flag, shares)).ToList(),
+            flags.Select(flag => Flag(flag, shares)).Select(flag => user.IsAdmin() ? flag : flag with { TotalRevenue = null, RevenueShare = null, FiguresSuppressed = true }).ToList(),
             comparison,
             surveys));
     }

@@ -15,15 +15,18 @@ public static class SegmentNames
 /// <summary>Which segments a customer is in, from the customer's counters (rules configurable, see <see cref="SegmentOptions"/>).</summary>
 public static class SegmentRules
 {
-    public static string[] For(CustomerFact customer, SegmentOptions options)
+    public static string[] For(CustomerFact customer, SegmentOptions options) => For(customer, options, customer.Orders);
+
+    /// <summary>The segments the customer would be in with <paramref name="orders"/> orders (the rest as the customer is now).</summary>
+    public static string[] For(CustomerFact customer, SegmentOptions options, int orders)
     {
         var segments = new List<string>(4);
-        if (customer.Orders == 1)
+        if (orders == 1)
         {
             segments.Add(SegmentNames.FirstTimeBuyers);
         }
 
-        if (customer.Orders >= options.FrequentBuyerMinOrders)
+        if (orders >= options.FrequentBuyerMinOrders)
         {
             segments.Add(SegmentNames.FrequentBuyers);
         }
@@ -35,13 +38,27 @@ public static class SegmentRules
             segments.Add(SegmentNames.HighCartAbandoners);
         }
 
-        if (customer.Lapsed && customer.Orders > 0)
+        if (customer.Lapsed && orders > 0)
         {
             segments.Add(SegmentNames.LapsedCustomers);
         }
 
         return [.. segments];
     }
+
+    /// <summary>
+    /// The segments of a customer's second order, from those its first order was counted under: no longer a first-time
+    /// buyer, a frequent buyer when two orders make one.
+    /// </summary>
+    public static string[] OfSecondOrder(string[] firstOrderSegments, SegmentOptions options) =>
+    [
+        .. SegmentNames.All.Where(segment => segment switch
+        {
+            SegmentNames.FirstTimeBuyers => false,
+            SegmentNames.FrequentBuyers => options.FrequentBuyerMinOrders <= 2 || firstOrderSegments.Contains(segment),
+            _ => firstOrderSegments.Contains(segment),
+        }),
+    ];
 }
 
 /// <summary>A customer joined or left a segment.</summary>

@@ -43,10 +43,15 @@ public sealed record ScorecardSales(
     decimal? AverageOrderValue,
     decimal Commission,
     decimal? RevenueShare,
-    decimal? CommissionToRevenue);
+    decimal? CommissionToRevenue,
+    bool RevenueShareSuppressed = false);
 
-/// <summary>An active concentration-risk flag: the partner's share of the merchant's revenue in a currency over the trailing window.</summary>
-public sealed record ConcentrationFlag(string Currency, decimal PartnerRevenue, decimal TotalRevenue, decimal RevenueShare);
+/// <summary>
+/// An active concentration-risk flag: the partner's share of the merchant's revenue in a currency over the trailing window
+/// passed the threshold. Analytics gives a partner its own revenue only (<see cref="TotalRevenue"/> and
+/// <see cref="RevenueShare"/> <c>null</c>, <see cref="FiguresSuppressed"/>): with them it could work out everyone else's.
+/// </summary>
+public sealed record ConcentrationFlag(string Currency, decimal PartnerRevenue, decimal? TotalRevenue, decimal? RevenueShare, bool FiguresSuppressed = false);
 
 /// <summary>Merchant-wide figures in equal windows before and from the partnership's start; lift = after − before.</summary>
 public sealed record PartnershipComparison(

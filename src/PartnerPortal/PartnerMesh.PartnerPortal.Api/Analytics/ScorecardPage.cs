@@ -30,6 +30,7 @@ public static class ScorecardPage
     public const string RangeMessage = "Choose a valid period: dates as yyyy-MM-dd, the first not after the last.";
     public const string NoComparisonMessage = "No before/after comparison from the start of your partnership is available.";
     public const string NpsSuppressed = "Too few answers: not shown, to protect shoppers' privacy";
+    public const string ShareSuppressed = "Not shown: too few other orders (or the period includes today or hours), to protect shoppers' privacy";
 
     /// <summary>Where a figure would be without its denominator (no sessions, no carts…): there is none, not 0.</summary>
     public const string NoData = "<span aria-hidden=\"true\">—</span><span class=\"visually-hidden\">no data</span>";
@@ -130,14 +131,18 @@ public static class ScorecardPage
         PerCurrency(body, "Average order value", sales, entry => entry.AverageOrderValue is { } value ? E(Money(entry.Currency, value)) : NoData);
         PerCurrency(body, "Commission", sales, entry => E(Money(entry.Currency, entry.Commission)));
         PerCurrency(body, "Commission to revenue", sales, entry => Rate(entry.CommissionToRevenue) + E($" ({entry.Currency})"));
-        PerCurrency(body, "Share of the shop's revenue", sales, entry => Rate(entry.RevenueShare) + E($" ({entry.Currency})"));
+        PerCurrency(body, "Share of the shop's revenue", sales, entry => entry is { RevenueShare: null, RevenueShareSuppressed: true }
+            ? "<span class=\"suppressed\">" + E(ShareSuppressed) + "</span>" + E($" ({entry.Currency})")
+            : Rate(entry.RevenueShare) + E($" ({entry.Currency})"));
         body.Append("</dl>");
 
         foreach (var flag in scorecard.ConcentrationFlags.OrderBy(flag => flag.Currency, StringComparer.Ordinal))
         {
-            body.Append("<p class=\"notice\" role=\"status\">").Append(E(
-                $"Concentration risk: your orders made {Percent(flag.RevenueShare)} of the shop's {flag.Currency} revenue in the recent window "
-                + $"({Money(flag.Currency, flag.PartnerRevenue)} of {Money(flag.Currency, flag.TotalRevenue)})."))
+            body.Append("<p class=\"notice\" role=\"status\">").Append(E(flag is { RevenueShare: { } share, TotalRevenue: { } total }
+                    ? $"Concentration risk: your orders made {Percent(share)} of the shop's {flag.Currency} revenue in the recent window "
+                        + $"({Money(flag.Currency, flag.PartnerRevenue)} of {Money(flag.Currency, total)})."
+                    : $"Concentration risk: your orders made more of the shop's {flag.Currency} revenue in the recent window than its threshold allows "
+                        + $"({Money(flag.Currency, flag.PartnerRevenue)} from your orders; the shop's total is not shown to partners)."))
                 .Append("</p>");
         }
 

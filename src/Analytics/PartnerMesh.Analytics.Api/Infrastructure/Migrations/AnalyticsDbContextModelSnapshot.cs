@@ -132,6 +132,10 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("first_order_at");
 
+                    b.Property<string>("FirstOrderId")
+                        .HasColumnType("text")
+                        .HasColumnName("first_order_id");
+
                     b.Property<bool>("Lapsed")
                         .HasColumnType("boolean")
                         .HasColumnName("lapsed");
@@ -482,6 +486,10 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("segments");
+
+                    b.Property<string>("SessionId")
+                        .HasColumnType("text")
+                        .HasColumnName("session_id");
 
                     b.Property<bool>("ToldByStorefront")
                         .HasColumnType("boolean")
