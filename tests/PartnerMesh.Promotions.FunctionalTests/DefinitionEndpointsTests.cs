@@ -290,6 +290,33 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
     }
 
     [Fact]
+    public async Task Create_SameIdempotencyKeySameDefinitionOtherReason_Returns409_AndKeepsTheFirstReason()
+    {
+        var key = Guid.NewGuid().ToString();
+        var definition = PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 10);
+
+        var first = await (await Send(new JsonObject { ["definition"] = definition.DeepClone(), ["reason"] = "launch for spring" }))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var again = await (await Send(new JsonObject { ["definition"] = definition.DeepClone(), ["reason"] = "launch for spring" }))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var otherReason = await Send(new JsonObject { ["definition"] = definition.DeepClone(), ["reason"] = "a different reason" });
+        var noReason = await Send(new JsonObject { ["definition"] = definition.DeepClone() });
+
+        Assert.Equal(first["id"]!.GetValue<Guid>(), again["id"]!.GetValue<Guid>());
+        await otherReason.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await noReason.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        var history = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{first["id"]}/history", Ct);
+        Assert.Equal("launch for spring", Assert.Single(history!["items"]!.AsArray())!["reason"]!.GetValue<string>());
+
+        Task<HttpResponseMessage> Send(JsonObject content)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/promotions/definitions") { Content = JsonContent.Create(content) };
+            request.Headers.Add("Idempotency-Key", key);
+            return _admin.SendAsync(request, Ct);
+        }
+    }
+
+    [Fact]
     public async Task EditPublishRollback_KeepsEveryVersion_DiffShowsChange_LiveFollowsPublish()
     {
         var product = PromotionsTestClient.UniqueProduct();
