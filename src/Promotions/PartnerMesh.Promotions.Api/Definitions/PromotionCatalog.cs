@@ -40,7 +40,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
             return replay;
         }
 
-        var now = timeProvider.GetUtcNow();
+        var now = StorageTime.Now(timeProvider);
         var promotion = new Promotion
         {
             Id = Guid.CreateVersion7(now),
@@ -323,7 +323,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         }
 
         var before = (promotion.State, promotion.LiveVersion);
-        var now = timeProvider.GetUtcNow();
+        var now = StorageTime.Now(timeProvider);
         if (change(promotion, now) is { } conflict)
         {
             return CatalogResult.Conflict(conflict);

@@ -48,7 +48,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
             return unknown;
         }
 
-        var now = timeProvider.GetUtcNow();
+        var now = StorageTime.Now(timeProvider);
         var entry = new ProductPageContentEntry
         {
             Id = Guid.CreateVersion7(now),
@@ -272,7 +272,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
         }
 
         var before = entry.State;
-        var now = timeProvider.GetUtcNow();
+        var now = StorageTime.Now(timeProvider);
         if (change(entry, now) is { } refused)
         {
             return refused;
