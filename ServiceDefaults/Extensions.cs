@@ -55,6 +55,7 @@ public static class Extensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Type ??= PartnerMesh.ServiceDefaults.WebApi.Problems.TypeOf(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
             if (context.HttpContext.Items.TryGetValue(PartnerMesh.ServiceDefaults.WebApi.NulEscapeGuardStream.RefusalKey, out var field))
             {
                 context.ProblemDetails.Detail ??= PartnerMesh.ServiceDefaults.WebApi.WebApiOptions.NulCharacterDetail;

@@ -26,7 +26,9 @@ namespace PartnerMesh.ServiceDefaults.OpenApi;
 /// when authenticated, 404 for an unknown id in the path, 413 for an oversized body, plus those the endpoint
 /// declares;</item>
 /// <item>required properties from C# (<c>required</c>, or a non-nullable constructor parameter without a default), not
-/// from every constructor parameter.</item>
+/// from every constructor parameter;</item>
+/// <item>problem schemas open to extension members (<c>traceId</c>, <c>reason</c>, …) in every service, also one whose
+/// JSON refuses unknown members (promotions).</item>
 /// </list>
 /// </summary>
 public static class PartnerMeshOpenApi
@@ -42,6 +44,7 @@ public static class PartnerMeshOpenApi
         ArgumentNullException.ThrowIfNull(options);
         options.AddSchemaTransformer<RequiredPropertiesTransformer>();
         options.AddSchemaTransformer<DateTimeSchemaTransformer>();
+        options.AddSchemaTransformer<OpenProblemSchemaTransformer>();
         options.AddOperationTransformer<OperationTransformer>();
         options.AddDocumentTransformer<DocumentTransformer>();
         return options;
@@ -264,6 +267,26 @@ public static class PartnerMeshOpenApi
             property.PropertyType.IsValueType
                 ? Nullable.GetUnderlyingType(property.PropertyType) is not null
                 : property.AssociatedParameter?.IsNullable ?? property.IsGetNullable;
+    }
+
+    /// <summary>
+    /// A problem carries extension members beside the RFC 9457 ones (<c>traceId</c> always, <c>reason</c> and <c>errors</c>
+    /// where they apply: <see cref="ProblemDetails.Extensions"/>), so its schema never says <c>additionalProperties:
+    /// false</c> — which the generator writes for every object of a service whose JSON options disallow unmapped members
+    /// (promotions' strict request bodies), problems included.
+    /// </summary>
+    private sealed class OpenProblemSchemaTransformer : IOpenApiSchemaTransformer
+    {
+        public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+        {
+            if (context.JsonPropertyInfo is null && typeof(ProblemDetails).IsAssignableFrom(context.JsonTypeInfo.Type))
+            {
+                schema.AdditionalPropertiesAllowed = true;
+                schema.AdditionalProperties = null;
+            }
+
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>

@@ -58,6 +58,31 @@ public class LinkEndpointsTests(AttributionApiFactory factory) : IClassFixture<A
     }
 
     [Fact]
+    public async Task CreateLink_TenConcurrentRetriesWithCustomCodeUnderOneKey_CreateOneLink_TheOthersReplayIt()
+    {
+        var partner = await _admin.CreatePartnerAsync();
+        var body = new { targetUrl = "https://shop.example/race", code = AttributionClientExtensions.UniqueCode("race") };
+        var key = $"link-race-{Guid.NewGuid():N}";
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/attribution/partners/{partner.Id}/links")
+            {
+                Content = JsonContent.Create(body),
+            };
+            request.Headers.Add(IdempotencyKeys.Header, key);
+            using var response = await _admin.SendAsync(request, Ct);
+            var status = response.StatusCode;
+            return (status, link: await response.ShouldBeAsync<LinkResponse>(status == HttpStatusCode.Created ? HttpStatusCode.Created : HttpStatusCode.OK));
+        }));
+
+        Assert.Equal(1, answers.Count(answer => answer.status == HttpStatusCode.Created));
+        Assert.Equal(9, answers.Count(answer => answer.status == HttpStatusCode.OK));
+        Assert.Single(answers.Select(answer => answer.link.Id).Distinct());
+        Assert.Single(await factory.OutboxEventsAsync<ReferralLinkCreated>(evt => evt.Code == body.code));
+    }
+
+    [Fact]
     public async Task CreateLink_UnknownPartner_Returns404Problem()
     {
         var response = await _admin.PostAsJsonAsync(

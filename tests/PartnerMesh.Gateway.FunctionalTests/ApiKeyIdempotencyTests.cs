@@ -34,6 +34,25 @@ public class ApiKeyIdempotencyTests(GatewayFactory factory) : IClassFixture<Gate
     }
 
     [Fact]
+    public async Task CreateKey_CreatedAt_IsTheSameInThe201_TheReplayAndAGet()
+    {
+        var admin = await factory.CreateAdminClientAsync();
+
+        // Several keys: a clock reading may happen to fall on a whole microsecond.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var body = new { name = $"timed-{Guid.NewGuid():N}", scope = "storefront" };
+            var key = Guid.NewGuid().ToString();
+            var created = await (await PostAsync(admin, "/api/gateway/keys", body, key)).ShouldBeAsync<CreatedApiKeyResponse>(HttpStatusCode.Created);
+            var replayed = await (await PostAsync(admin, "/api/gateway/keys", body, key)).ShouldBeAsync<ApiKeyResponse>(HttpStatusCode.OK);
+            var read = await (await admin.GetAsync($"/api/gateway/keys/{created.Id}", Ct)).ShouldBeAsync<ApiKeyResponse>(HttpStatusCode.OK);
+
+            Assert.Equal(created.CreatedAt, replayed.CreatedAt);
+            Assert.Equal(created.CreatedAt, read.CreatedAt);
+        }
+    }
+
+    [Fact]
     public async Task CreateKey_SameIdempotencyKeyWithAnotherRequest_Returns409_AndCreatesNothing()
     {
         var admin = await factory.CreateAdminClientAsync();

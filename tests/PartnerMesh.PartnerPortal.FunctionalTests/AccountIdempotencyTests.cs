@@ -32,6 +32,25 @@ public class AccountIdempotencyTests(PortalApiFactory factory) : IClassFixture<P
     }
 
     [Fact]
+    public async Task Create_CreatedAt_IsTheSameInThe201_TheReplayAndAGet()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+
+        // Several accounts: a clock reading may happen to fall on a whole microsecond.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var body = new { partnerId, email = AdminApi.NewEmail(), password = AdminApi.StrongPassword };
+            var key = Guid.NewGuid().ToString();
+            var created = await (await PostAsync(body, key)).ShouldBeAsync<AccountResponse>(HttpStatusCode.Created);
+            var replayed = await (await PostAsync(body, key)).ShouldBeAsync<AccountResponse>(HttpStatusCode.OK);
+            var read = await (await Admin.GetAsync($"{Url}/{created.Id}", Ct)).ShouldBeAsync<AccountResponse>(HttpStatusCode.OK);
+
+            Assert.Equal(created.CreatedAt, replayed.CreatedAt);
+            Assert.Equal(created.CreatedAt, read.CreatedAt);
+        }
+    }
+
+    [Fact]
     public async Task Create_SameIdempotencyKeyWithAnotherPasswordOrEmail_Returns409_AndCreatesNothing()
     {
         var partnerId = await factory.RegisterPartnerAsync();

@@ -35,6 +35,24 @@ public sealed class WebhookIdempotencyTests(PortalApiFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Create_CreatedAt_IsTheSameInThe201_TheReplayAndAGet()
+    {
+        using var partner = factory.CreatePartnerClient(Guid.NewGuid());
+
+        // Several subscriptions: a clock reading may happen to fall on a whole microsecond.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var key = Guid.NewGuid().ToString();
+            var created = (await (await PostAsync(partner, Body(ConversionEvents), key)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["webhook"]!;
+            var replayed = await (await PostAsync(partner, Body(ConversionEvents), key)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+            var read = await (await partner.GetAsync($"{Url}/{created["id"]}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+            Assert.Equal(created["createdAt"]!.GetValue<string>(), replayed["createdAt"]!.GetValue<string>());
+            Assert.Equal(created["createdAt"]!.GetValue<string>(), read["createdAt"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
     public async Task Create_SameIdempotencyKeyWithOtherEventTypesOrUrl_Returns409_AndCreatesNothing()
     {
         using var partner = factory.CreatePartnerClient(Guid.NewGuid());

@@ -86,6 +86,34 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
     }
 
     [Fact]
+    public async Task DeliveryLog_ListsNewestFirst_AndPagesInThatOrder()
+    {
+        using var admin = factory.CreateClientWithScopes(PartnerMeshScopes.Admin);
+        var (id, _) = await SubscribeAsync(admin, ["coupons.coupon-leak-suspected"]);
+        var published = new List<Guid>();
+        for (var index = 0; index < 8; index++)
+        {
+            var leak = Leak(Guid.NewGuid(), "coupon_site_referrer", null, "https://coupons.example/");
+            await factory.PublishAsync(leak);
+            await Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.WebhookDeliveries.AnyAsync(d => d.SubscriptionId == id && d.EventId == leak.EventId, Ct)),
+                because: "the event is fanned out before the next one is published");
+            published.Add(leak.EventId);
+        }
+
+        var log = await (await admin.GetAsync($"/api/portal/webhooks/{id}/deliveries?limit=200", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var first = await (await admin.GetAsync($"/api/portal/webhooks/{id}/deliveries?limit=5", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var second = await (await admin.GetAsync($"/api/portal/webhooks/{id}/deliveries?limit=5&after={first["nextCursor"]}", Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        var newestFirst = Enumerable.Reverse(published).ToList();
+        var items = log["items"]!.AsArray();
+        Assert.Equal(newestFirst, items.Select(item => item!["eventId"]!.GetValue<Guid>()));
+        var createdAt = items.Select(item => item!["createdAt"]!.GetValue<DateTimeOffset>()).ToList();
+        Assert.Equal(createdAt.OrderDescending(), createdAt);
+        Assert.Equal(newestFirst, first["items"]!.AsArray().Concat(second["items"]!.AsArray()).Select(item => item!["eventId"]!.GetValue<Guid>()));
+    }
+
+    [Fact]
     public async Task SwitchedOffSubscription_GetsNoFurtherAttempts_UntilSwitchedOnAgain()
     {
         using var admin = factory.CreateClientWithScopes(PartnerMeshScopes.Admin);

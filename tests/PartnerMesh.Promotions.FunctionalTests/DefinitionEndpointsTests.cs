@@ -290,6 +290,60 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
     }
 
     [Fact]
+    public async Task Create_CreatedAtAndUpdatedAt_AreTheSameInThe201_TheReplayAndAGet()
+    {
+        // Several promotions: a clock reading may happen to fall on a whole microsecond.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var key = Guid.NewGuid().ToString();
+            var body = new JsonObject { ["definition"] = PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 10) };
+            var created = await (await Send(body, key)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+            var replayed = await (await Send(body, key)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+            var read = await (await _admin.GetAsync($"/api/promotions/definitions/{created["id"]}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+            foreach (var field in new[] { "createdAt", "updatedAt" })
+            {
+                Assert.Equal(created[field]!.GetValue<string>(), replayed[field]!.GetValue<string>());
+                Assert.Equal(created[field]!.GetValue<string>(), read[field]!.GetValue<string>());
+            }
+        }
+
+        Task<HttpResponseMessage> Send(JsonObject content, string idempotencyKey)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/promotions/definitions") { Content = JsonContent.Create(content) };
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+            return _admin.SendAsync(request, Ct);
+        }
+    }
+
+    [Fact]
+    public async Task Create_SameIdempotencyKeySameDefinitionOtherReason_Returns409_AndKeepsTheFirstReason()
+    {
+        var key = Guid.NewGuid().ToString();
+        var definition = PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 10);
+
+        var first = await (await Send(new JsonObject { ["definition"] = definition.DeepClone(), ["reason"] = "launch for spring" }))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var again = await (await Send(new JsonObject { ["definition"] = definition.DeepClone(), ["reason"] = "launch for spring" }))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var otherReason = await Send(new JsonObject { ["definition"] = definition.DeepClone(), ["reason"] = "a different reason" });
+        var noReason = await Send(new JsonObject { ["definition"] = definition.DeepClone() });
+
+        Assert.Equal(first["id"]!.GetValue<Guid>(), again["id"]!.GetValue<Guid>());
+        await otherReason.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        await noReason.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        var history = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{first["id"]}/history", Ct);
+        Assert.Equal("launch for spring", Assert.Single(history!["items"]!.AsArray())!["reason"]!.GetValue<string>());
+
+        Task<HttpResponseMessage> Send(JsonObject content)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/promotions/definitions") { Content = JsonContent.Create(content) };
+            request.Headers.Add("Idempotency-Key", key);
+            return _admin.SendAsync(request, Ct);
+        }
+    }
+
+    [Fact]
     public async Task EditPublishRollback_KeepsEveryVersion_DiffShowsChange_LiveFollowsPublish()
     {
         var product = PromotionsTestClient.UniqueProduct();

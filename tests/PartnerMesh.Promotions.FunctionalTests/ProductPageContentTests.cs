@@ -293,6 +293,19 @@ public sealed class ProductPageContentTests(PromotionsApiFactory factory) : ICla
     }
 
     [Fact]
+    public async Task Create_WithIdempotencyKey_SameEntryOtherReason_Is409()
+    {
+        var entry = Entry("reasoned", Target(null, null, UniqueProduct()), Banner("x"));
+        var key = Guid.NewGuid().ToString("N");
+
+        var first = await SendWithKeyAsync(Save(entry, "one"), key);
+        var other = await SendWithKeyAsync(Save(entry, "two"), key);
+
+        await first.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        await other.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task UnknownPartner_Is422_ForTheStorefrontAndForProgramManagers_AndNothingIsStored()
     {
         var before = await factory.QueryDbAsync(db => db.ProductPageContents.CountAsync(Ct));

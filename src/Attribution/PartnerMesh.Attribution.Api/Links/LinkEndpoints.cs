@@ -65,7 +65,8 @@ public static class LinkEndpoints
 
         if (request.Code is { } code && await db.Links.AnyAsync(link => link.Code == code, cancellationToken))
         {
-            return CodeTaken(code);
+            // A concurrent retry under the key may have taken the code since the key was looked up: that is its replay.
+            return await ReplayIfKeyUsedAsync() ?? CodeTaken(code);
         }
 
         // A custom code gets one attempt; a generated one is redrawn on the (very unlikely) collision.
@@ -91,13 +92,19 @@ public static class LinkEndpoints
                 {
                     if (request.Code is not null)
                     {
-                        return CodeTaken(request.Code);
+                        return await ReplayIfKeyUsedAsync() ?? CodeTaken(request.Code);
                     }
 
                     throw;
                 }
             }
         }
+
+        async Task<Results<Created<LinkResponse>, Ok<LinkResponse>, ValidationProblem, ProblemHttpResult>?> ReplayIfKeyUsedAsync() =>
+            idempotencyKey is not null
+            && await db.Links.AsNoTracking().SingleOrDefaultAsync(l => l.IdempotencyKey == idempotencyKey, cancellationToken) is { } first
+                ? Replay(first, fingerprint)
+                : null;
 
         static Results<Created<LinkResponse>, Ok<LinkResponse>, ValidationProblem, ProblemHttpResult> Replay(ReferralLink existing, string fingerprint) =>
             IdempotencyKeys.Matches(existing.IdempotencyFingerprint, fingerprint) ? TypedResults.Ok(LinkResponse.From(existing)) : IdempotencyKeys.Reused();

@@ -21,7 +21,8 @@ public static class GenerationEndpoints
     {
         var group = app.MapGroup("/api/coupons").WithTags("Generation").RequireAuthorization(PartnerMeshPolicies.Admin);
 
-        group.MapPost("/campaigns/{id:guid}/generation-jobs", CreateGenerationJob).WithName(nameof(CreateGenerationJob)).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/campaigns/{id:guid}/generation-jobs", CreateGenerationJob).WithName(nameof(CreateGenerationJob))
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/generation-jobs/{id:guid}", GetGenerationJob).WithName(nameof(GetGenerationJob));
         group.MapGet("/generation-jobs/{id:guid}/codes.csv", GetGeneratedCodes).WithName(nameof(GetGeneratedCodes));
         group.MapPost("/generation-jobs/{id:guid}/cancel", CancelGenerationJob).WithName(nameof(CancelGenerationJob));

@@ -67,7 +67,7 @@ public sealed class ApiKeyService(GatewayDbContext db, ApiKeyStore store, TimePr
             return new KeyCreation();
         }
 
-        var now = timeProvider.GetUtcNow();
+        var now = StorageTime.Now(timeProvider);
         if (!old.IsActiveAt(now))
         {
             return new KeyCreation(Refused: "The key is revoked or expired: create a new key instead.");
@@ -138,7 +138,7 @@ public sealed class ApiKeyService(GatewayDbContext db, ApiKeyStore store, TimePr
 
         if (key.RevokedAt is null)
         {
-            key.RevokedAt = timeProvider.GetUtcNow();
+            key.RevokedAt = StorageTime.Now(timeProvider);
             await db.SaveChangesAsync(cancellationToken);
         }
 
@@ -171,7 +171,7 @@ public sealed class ApiKeyService(GatewayDbContext db, ApiKeyStore store, TimePr
             Scope = scope,
             SecretHash = ApiKeyFormat.HashSecret(secret),
             RateLimitPerMinute = rateLimitPerMinute,
-            CreatedAt = timeProvider.GetUtcNow(),
+            CreatedAt = StorageTime.Now(timeProvider),
             // Whole seconds: what PostgreSQL stores and lists back exactly.
             ExpiresAt = expiresAt is { } at ? at.AddTicks(-(at.Ticks % TimeSpan.TicksPerSecond)) : null,
             IdempotencyKey = idempotency?.Key,

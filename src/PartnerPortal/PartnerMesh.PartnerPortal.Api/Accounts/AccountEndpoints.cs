@@ -77,7 +77,7 @@ public static class AccountEndpoints
             Email = email,
             NormalizedEmail = normalizedEmail,
             PasswordHash = "",
-            CreatedAt = timeProvider.GetUtcNow(),
+            CreatedAt = StorageTime.Now(timeProvider),
             IdempotencyKey = idempotencyKey,
         };
         account.PasswordHash = hasher.HashPassword(account, request.Password!);
@@ -154,7 +154,7 @@ public static class AccountEndpoints
             return UnknownAccount(id);
         }
 
-        account.DisabledAt ??= timeProvider.GetUtcNow();
+        account.DisabledAt ??= StorageTime.Now(timeProvider);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Contracts;
+using PartnerMesh.Data;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 
 namespace PartnerMesh.PartnerPortal.Api.Webhooks;
@@ -10,8 +11,9 @@ namespace PartnerMesh.PartnerPortal.Api.Webhooks;
 /// Turns every integration event into deliveries for the subscriptions that want it: tools' subscriptions to its type get
 /// the whole event; the subscriptions of each partner the event is about, for the types partners may receive
 /// (<see cref="WebhookEventTypes"/>), get that partner's own payload (<see cref="PartnerWebhookPayloads"/>), never the
-/// event. One insert per event; the (subscription, event) key makes a redelivered message fan out once. The dispatcher
-/// sends them. An event type no subscription wants costs no database round trip (<see cref="WebhookInterest"/>).
+/// event. One read of the subscriptions and one insert per event; the (subscription, event) key makes a redelivered message
+/// fan out once. The dispatcher sends them. An event type no subscription wants costs no database round trip
+/// (<see cref="WebhookInterest"/>).
 /// </summary>
 public sealed class WebhookFanOutConsumer<TEvent>(PortalDbContext db, WebhookDispatchSignal signal, WebhookInterest interest, TimeProvider timeProvider)
     : IConsumer<TEvent>
@@ -32,15 +34,28 @@ public sealed class WebhookFanOutConsumer<TEvent>(PortalDbContext db, WebhookDis
         var partnerPayloads = WebhookEventTypes.PartnerPayloadsOf(message);
         Guid[] partners = [.. partnerPayloads.Select(payload => payload.PartnerId)];
         string[] payloads = [.. partnerPayloads.Select(payload => Envelope(message, type, payload.Data))];
-        var toolPayload = Envelope(message, type, message);
-        var now = timeProvider.GetUtcNow();
-        var created = await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at)
-            SELECT gen_random_uuid(), s.id, {message.EventId}, {type}, COALESCE(p.payload, {toolPayload})::jsonb, 'pending', 0, {now}, {now}
+        var targets = await db.Database.SqlQuery<FanOutTarget>($"""
+            SELECT s.id AS subscription_id, p.payload
             FROM webhook_subscriptions s
             LEFT JOIN unnest({partners}::uuid[], {payloads}::text[]) AS p(partner_id, payload) ON p.partner_id = s.partner_id
             WHERE s.active AND (s.event_types @> ARRAY[{type}]::text[] OR s.event_types @> ARRAY['*']::text[])
               AND (s.partner_id IS NULL OR p.partner_id IS NOT NULL)
+            """).ToListAsync(context.CancellationToken);
+        if (targets.Count == 0)
+        {
+            return;
+        }
+
+        // Time-ordered (version 7) ids, as every id here: the delivery log lists newest first by id.
+        var now = StorageTime.Now(timeProvider);
+        Guid[] ids = [.. targets.Select(_ => Guid.CreateVersion7(now))];
+        Guid[] subscriptions = [.. targets.Select(target => target.SubscriptionId)];
+        string?[] bodies = [.. targets.Select(target => target.Payload)];
+        var toolPayload = Envelope(message, type, message);
+        var created = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at)
+            SELECT d.id, d.subscription_id, {message.EventId}, {type}, COALESCE(d.payload, {toolPayload})::jsonb, 'pending', 0, {now}, {now}
+            FROM unnest({ids}::uuid[], {subscriptions}::uuid[], {bodies}::text[]) AS d(id, subscription_id, payload)
             ON CONFLICT (subscription_id, event_id) DO NOTHING
             """, context.CancellationToken);
         if (created > 0)
@@ -51,6 +66,9 @@ public sealed class WebhookFanOutConsumer<TEvent>(PortalDbContext db, WebhookDis
 
     private static string Envelope(TEvent message, string type, object data) =>
         JsonSerializer.Serialize(new WebhookEnvelope(message.EventId, type, message.OccurredAt, data), Json);
+
+    /// <summary>A subscription the event goes to, with its partner's payload (null for a tool's: the whole event).</summary>
+    private sealed record FanOutTarget(Guid SubscriptionId, string? Payload);
 }
 
 /// <summary>What a receiver gets: the event's id, type and time, and as <c>data</c> the event (tools) or the partner's payload.</summary>

@@ -53,7 +53,7 @@ public sealed class WebhookSubscriptions(
             Url = request.Url!,
             EventTypes = eventTypes,
             ProtectedSecret = protection.CreateProtector(WebhookDispatcher.ProtectorPurpose).Protect(secret),
-            CreatedAt = timeProvider.GetUtcNow(),
+            CreatedAt = StorageTime.Now(timeProvider),
             CreatedBy = createdBy,
             IdempotencyKey = idempotencyKey,
         };

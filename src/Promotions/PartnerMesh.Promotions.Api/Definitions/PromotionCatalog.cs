@@ -35,12 +35,12 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         PromotionDefinition definition, string? reason, string? idempotencyKey, string actor, CancellationToken cancellationToken)
     {
         var json = PromotionDefinitions.Write(definition);
-        if (idempotencyKey is not null && await ReplayAsync(idempotencyKey, json, cancellationToken) is { } replay)
+        if (idempotencyKey is not null && await ReplayAsync(idempotencyKey, json, reason, cancellationToken) is { } replay)
         {
             return replay;
         }
 
-        var now = timeProvider.GetUtcNow();
+        var now = StorageTime.Now(timeProvider);
         var promotion = new Promotion
         {
             Id = Guid.CreateVersion7(now),
@@ -62,7 +62,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         catch (DbUpdateException exception) when (idempotencyKey is not null && exception.IsUniqueViolation(PromotionConfiguration.UniqueIdempotencyKeyIndex))
         {
             db.ChangeTracker.Clear();
-            return await ReplayAsync(idempotencyKey, json, cancellationToken)
+            return await ReplayAsync(idempotencyKey, json, reason, cancellationToken)
                 ?? throw new InvalidOperationException("An idempotency key conflicted but its promotion cannot be read.");
         }
 
@@ -323,7 +323,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         }
 
         var before = (promotion.State, promotion.LiveVersion);
-        var now = timeProvider.GetUtcNow();
+        var now = StorageTime.Now(timeProvider);
         if (change(promotion, now) is { } conflict)
         {
             return CatalogResult.Conflict(conflict);
@@ -412,7 +412,8 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         ?? await db.PromotionVersions.AsNoTracking().Where(stored => stored.PromotionId == id && stored.Version == version)
             .Select(stored => stored.Definition).SingleAsync(cancellationToken);
 
-    private async Task<CatalogResult?> ReplayAsync(string idempotencyKey, string json, CancellationToken cancellationToken)
+    /// <summary>The whole request is what a retry must say again: the definition and the reason of the first version.</summary>
+    private async Task<CatalogResult?> ReplayAsync(string idempotencyKey, string json, string? reason, CancellationToken cancellationToken)
     {
         var existing = await db.Promotions.AsNoTracking().SingleOrDefaultAsync(promotion => promotion.IdempotencyKey == idempotencyKey, cancellationToken);
         if (existing is null)
@@ -420,10 +421,11 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
             return null;
         }
 
-        var first = await DefinitionJsonAsync(existing.Id, 1, cancellationToken);
-        return JsonEquals(first, json)
+        var first = await db.PromotionVersions.AsNoTracking().Where(stored => stored.PromotionId == existing.Id && stored.Version == 1)
+            .Select(stored => new { stored.Definition, stored.Reason }).SingleAsync(cancellationToken);
+        return JsonEquals(first.Definition, json) && string.Equals(first.Reason, reason, StringComparison.Ordinal)
             ? new CatalogResult(CatalogOutcome.Replayed, await ToResponseAsync(existing, cancellationToken))
-            : CatalogResult.Conflict($"Idempotency-Key '{idempotencyKey}' was already used to create promotion {existing.Id} with a different definition.");
+            : CatalogResult.Conflict($"Idempotency-Key '{idempotencyKey}' was already used to create promotion {existing.Id} with a different request.");
     }
 
     private static bool JsonEquals(string left, string right) =>

@@ -54,7 +54,7 @@ public sealed class ExperimentService(PromotionsDbContext db, RuleSetNotifier no
             return problem;
         }
 
-        var now = timeProvider.GetUtcNow();
+        var now = StorageTime.Now(timeProvider);
         var experiment = new Experiment
         {
             Id = Guid.CreateVersion7(now),
@@ -249,7 +249,7 @@ public sealed class ExperimentService(PromotionsDbContext db, RuleSetNotifier no
         Guid id, string actor, Func<Experiment, DateTimeOffset, Task<string?>> change, CancellationToken cancellationToken,
         Action<long, DateTimeOffset>? stageMore = null)
     {
-        var now = timeProvider.GetUtcNow();
+        var now = StorageTime.Now(timeProvider);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var experiment = await db.Experiments.FromSql($"SELECT * FROM experiments WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
         if (experiment is null)

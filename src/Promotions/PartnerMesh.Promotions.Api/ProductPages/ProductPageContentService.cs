@@ -38,7 +38,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
     public async Task<ContentResult> CreateAsync(ContentDefinition definition, string? reason, string? idempotencyKey, string actor, CancellationToken cancellationToken)
     {
         var json = ContentDefinitions.Write(definition);
-        if (idempotencyKey is not null && await ReplayAsync(idempotencyKey, json, cancellationToken) is { } replay)
+        if (idempotencyKey is not null && await ReplayAsync(idempotencyKey, json, reason, cancellationToken) is { } replay)
         {
             return replay;
         }
@@ -48,7 +48,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
             return unknown;
         }
 
-        var now = timeProvider.GetUtcNow();
+        var now = StorageTime.Now(timeProvider);
         var entry = new ProductPageContentEntry
         {
             Id = Guid.CreateVersion7(now),
@@ -71,7 +71,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
         catch (DbUpdateException exception) when (idempotencyKey is not null && exception.IsUniqueViolation(ProductPageContentConfiguration.UniqueIdempotencyKeyIndex))
         {
             db.ChangeTracker.Clear();
-            return await ReplayAsync(idempotencyKey, json, cancellationToken)
+            return await ReplayAsync(idempotencyKey, json, reason, cancellationToken)
                 ?? throw new InvalidOperationException("An idempotency key conflicted but its content entry cannot be read.");
         }
 
@@ -272,7 +272,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
         }
 
         var before = entry.State;
-        var now = timeProvider.GetUtcNow();
+        var now = StorageTime.Now(timeProvider);
         if (change(entry, now) is { } refused)
         {
             return refused;
@@ -312,7 +312,8 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
             ? new ContentResult(ContentOutcome.Unprocessable, Problem: $"No partner {partnerId} is known.")
             : null;
 
-    private async Task<ContentResult?> ReplayAsync(string idempotencyKey, string json, CancellationToken cancellationToken)
+    /// <summary>The whole request is what a retry must say again: the definition and the reason of the first version.</summary>
+    private async Task<ContentResult?> ReplayAsync(string idempotencyKey, string json, string? reason, CancellationToken cancellationToken)
     {
         var existing = await db.ProductPageContents.AsNoTracking().SingleOrDefaultAsync(entry => entry.IdempotencyKey == idempotencyKey, cancellationToken);
         if (existing is null)
@@ -320,10 +321,12 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
             return null;
         }
 
-        var first = await DefinitionJsonAsync(existing.Id, 1, cancellationToken);
-        return System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(first), System.Text.Json.Nodes.JsonNode.Parse(json))
+        var first = await db.ProductPageContentVersions.AsNoTracking().Where(stored => stored.ContentId == existing.Id && stored.Version == 1)
+            .Select(stored => new { stored.Definition, stored.Reason }).SingleAsync(cancellationToken);
+        return System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(first.Definition), System.Text.Json.Nodes.JsonNode.Parse(json))
+            && string.Equals(first.Reason, reason, StringComparison.Ordinal)
             ? new ContentResult(ContentOutcome.Replayed, await ToResponseAsync(existing, cancellationToken))
-            : ContentResult.Conflict($"Idempotency-Key '{idempotencyKey}' was already used to create entry {existing.Id} with a different definition.");
+            : ContentResult.Conflict($"Idempotency-Key '{idempotencyKey}' was already used to create entry {existing.Id} with a different request.");
     }
 
     private async Task<string> DefinitionJsonAsync(Guid id, int version, CancellationToken cancellationToken) =>

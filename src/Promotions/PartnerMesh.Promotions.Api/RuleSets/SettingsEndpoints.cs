@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using PartnerMesh.Data;
 using PartnerMesh.Promotions.Api.Common;
 using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Domain.Definitions;
@@ -101,7 +102,7 @@ public static class SettingsEndpoints
             return TypedResults.Ok(ToResponse(state, await LastChangeAsync(db, cancellationToken)));
         }
 
-        var now = timeProvider.GetUtcNow();
+        var now = StorageTime.Now(timeProvider);
         state.Version++;
         state.UpdatedAt = now;
         state.UpdatedBy = Actor.Of(user);

@@ -1,0 +1,101 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using PartnerMesh.ServiceDefaults.WebApi;
+using PartnerMesh.Testing;
+using Xunit;
+using static PartnerMesh.Gateway.FunctionalTests.ResponseHeaders;
+
+namespace PartnerMesh.Gateway.FunctionalTests;
+
+/// <summary>
+/// The problems the gateway writes itself all carry <c>type</c>, <c>title</c> and <c>status</c>, and the rate-limit
+/// headers are on exactly the answers docs/api.md names: those to a request the limiter counted, not those decided
+/// before it (the gateway-wide body limit, the gateway's own scope check).
+/// </summary>
+public class GatewayProblemTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+{
+    private static readonly string[] RateLimitHeaders =
+        ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task OverTheKeysRateLimit_429Problem_HasTypeAndTitle()
+    {
+        var client = await factory.CreateStorefrontClientAsync(rateLimitPerMinute: 1);
+        await RateLimitWindow.EnsureRoomAsync();
+        await client.GetAsync("/api/coupons/x", Ct);
+
+        var problem = await (await client.GetAsync("/api/coupons/x", Ct)).ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
+
+        Assert.Equal("https://tools.ietf.org/html/rfc6585#section-4", problem.Type);
+        Assert.False(string.IsNullOrEmpty(problem.Title));
+    }
+
+    [Fact]
+    public async Task HeadersOver32K_431Problem_HasTypeAndTitle()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/coupons/big-headers");
+        request.Headers.TryAddWithoutValidation("X-Big", new string('h', 40_000));
+
+        var problem = await (await client.SendAsync(request, Ct)).ShouldBeProblemAsync(HttpStatusCode.RequestHeaderFieldsTooLarge);
+
+        Assert.Equal("https://tools.ietf.org/html/rfc6585#section-5", problem.Type);
+        Assert.False(string.IsNullOrEmpty(problem.Title));
+    }
+
+    [Fact]
+    public void EveryStatus_HasAProblemType()
+    {
+        Assert.Equal("https://tools.ietf.org/html/rfc6585#section-4", Problems.TypeOf(StatusCodes.Status429TooManyRequests));
+        Assert.Equal("about:blank", Problems.TypeOf(StatusCodes.Status418ImATeapot));
+    }
+
+    [Fact]
+    public async Task BodyOverTheRoutesLimit_413_CarriesTheRateLimitHeaders()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+
+        var response = await client.PostAsync("/api/coupons/validations", new ByteArrayContent(new byte[WebApiOptions.DefaultMaxRequestBodyBytes + 1]), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.False(string.IsNullOrEmpty(problem.Type));
+        Assert.All(RateLimitHeaders, name => Assert.NotNull(Header(response, name)));
+    }
+
+    [Fact]
+    public async Task UnknownApiPath_404_CarriesTheRateLimitHeaders()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+
+        var response = await client.GetAsync("/api/nowhere/at-all", Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        Assert.All(RateLimitHeaders, name => Assert.NotNull(Header(response, name)));
+    }
+
+    [Fact]
+    public async Task BodyOverTheGatewaysLimit_413_IsRefusedBeforeAuthentication_WithoutRateLimitHeaders()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+
+        var response = await client.PostAsync("/api/coupons/validations", new ByteArrayContent(new byte[new GatewayOptions().MaxRequestBodySize + 100_000]), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.False(string.IsNullOrEmpty(problem.Type));
+        Assert.All(RateLimitHeaders, name => Assert.Null(Header(response, name)));
+    }
+
+    [Fact]
+    public async Task StorefrontKey_OnTheGatewaysAdminApi_403Problem_HasType_WithoutRateLimitHeaders()
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+
+        var response = await client.GetAsync("/api/gateway/keys", Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        Assert.False(string.IsNullOrEmpty(problem.Type));
+        Assert.All(RateLimitHeaders, name => Assert.Null(Header(response, name)));
+    }
+}
