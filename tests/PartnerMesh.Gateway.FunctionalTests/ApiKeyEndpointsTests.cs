@@ -144,6 +144,22 @@ public class ApiKeyEndpointsTests(GatewayFactory factory) : IClassFixture<Gatewa
     }
 
     [Fact]
+    public async Task ListKeys_WalksEveryKeyOnce_AndRefusesAnotherListsTamperedAndMadeUpCursors()
+    {
+        var admin = await factory.CreateAdminClientAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await factory.CreateKeyAsync(PartnerMeshScopes.Storefront);
+        }
+
+        await CursorPaging.WalkAsync(admin, "/api/gateway/keys", cancellationToken: Ct);
+        var own = await CursorPaging.FirstCursorAsync(admin, "/api/gateway/keys", Ct);
+        // Every service's list is behind this gateway: another list's cursor is one a caller could well hold.
+        await CursorPaging.AssertForgeriesRefusedAsync(
+            admin, "/api/gateway/keys", own, Paging.EncodeCursor("attribution.partners", Guid.CreateVersion7()), cancellationToken: Ct);
+    }
+
+    [Fact]
     public async Task RevokeKey_Known_Returns204AndMarksItRevoked()
     {
         var admin = await factory.CreateAdminClientAsync();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PartnerMesh.PartnerPortal.Api.Portal;
 using PartnerMesh.PartnerPortal.Api.SignInSecurity;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Testing;
 using Xunit;
 
@@ -211,6 +212,9 @@ public sealed partial class SignInThrottlingTests(FakeClockPortalApiFactory fact
             .ShouldBeAsync<SignInAuditPage>(HttpStatusCode.OK);
         Assert.Equal(page.Items.Select(item => item.Id), first.Items.Concat(second.Items).Select(item => item.Id));
         Assert.Null(second.NextCursor);
+        await CursorPaging.AssertForgeriesRefusedAsync(admin, $"/api/portal/security/audit?accountId={accountId}", first.NextCursor!,
+            Paging.EncodeCursor("portal.accounts", Guid.CreateVersion7()), cancellationToken: Ct);
+        await (await admin.GetAsync($"/api/portal/security/audit?accountId={accountId}&after={page.Items[0].Id}", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         var throttled = await (await admin.GetAsync($"/api/portal/security/audit?accountId={accountId}&kind=throttled", Ct))
             .ShouldBeAsync<SignInAuditPage>(HttpStatusCode.OK);
         Assert.Equal(SignInAuditKinds.Throttled, Assert.Single(throttled.Items).Kind);

@@ -5,6 +5,7 @@ using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Outbox;
 using PartnerMesh.ServiceDefaults;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Testing;
 using Xunit;
 
@@ -194,13 +195,33 @@ public abstract class ServiceSkeletonTests<TProgram, TDbContext>(
                 .ShouldBeAsync<PageView>(HttpStatusCode.OK);
             Assert.InRange(page.Items.Count, 0, 2);
             seen.AddRange(page.Items);
-            after = page.NextCursor?.ToString();
+            after = page.NextCursor;
         }
         while (after is not null);
 
         Assert.Equal(seen.Count, seen.Select(p => p.Id).Distinct().Count());
         Assert.All(registrations, registered => Assert.Contains(seen, p => p.Id == registered.PartnerId));
         Assert.Equal(seen.OrderBy(p => p.Id.ToString(), StringComparer.Ordinal).Select(p => p.Id), seen.Select(p => p.Id));
+    }
+
+    [Fact]
+    public async Task ListPartners_WithACursorItDidNotReturn_Returns400NamingAfter()
+    {
+        var registrations = Enumerable.Range(0, 2).Select(_ => NewPartnerRegistered()).ToList();
+        foreach (var registered in registrations)
+        {
+            await factory.PublishAsync(registered);
+        }
+
+        using var admin = Admin;
+        foreach (var registered in registrations)
+        {
+            await WaitForPartnerAsync(admin, registered.PartnerId);
+        }
+
+        var own = await CursorPaging.FirstCursorAsync(admin, $"{routePrefix}/partners", Ct);
+        await CursorPaging.AssertForgeriesRefusedAsync(
+            admin, $"{routePrefix}/partners", own, Paging.EncodeCursor("another.list", registrations[0].PartnerId), cancellationToken: Ct);
     }
 
     [Fact]
@@ -324,7 +345,7 @@ public abstract class ServiceSkeletonTests<TProgram, TDbContext>(
 
     private sealed record PartnerView(Guid Id, string Name, string Kind, DateTimeOffset RegisteredAt);
 
-    private sealed record PageView(IReadOnlyList<PartnerView> Items, Guid? NextCursor);
+    private sealed record PageView(IReadOnlyList<PartnerView> Items, string? NextCursor);
 
     private sealed record StatusView(string Service, int KnownPartners, OutboxView Outbox);
 

@@ -43,7 +43,7 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
     }
 
     [Fact]
-    public async Task ResponseSearch_PagesNewestFirstWithACursor_AndStillTakesAResponseIdAsBefore()
+    public async Task ResponseSearch_PagesNewestFirstWithACursor_BeforeIsItsOlderName_AResponseIdIsNoCursor()
     {
         var partner = Guid.NewGuid();
         var id = (await _client.CreateSurveyAsync(DecisionTests.Targeted(partner)))["id"]!.GetValue<Guid>();
@@ -58,14 +58,17 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
         var first = await (await _client.Admin.GetAsync($"/api/surveys/responses?surveyId={id}&limit=2", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
         var cursor = first["nextCursor"]!.GetValue<string>();
         var second = await (await _client.Admin.GetAsync($"/api/surveys/responses?surveyId={id}&limit=2&after={cursor}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
-        var legacy = await (await _client.Admin.GetAsync($"/api/surveys/responses?surveyId={id}&limit=2&before={submitted[1]}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var legacy = await (await _client.Admin.GetAsync($"/api/surveys/responses?surveyId={id}&limit=2&before={cursor}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
 
         Assert.Equal([submitted[2], submitted[1]], first["items"]!.AsArray().Select(item => item!["id"]!.GetValue<Guid>()));
         Assert.Equal([submitted[0]], second["items"]!.AsArray().Select(item => item!["id"]!.GetValue<Guid>()));
         Assert.Null(second["nextCursor"]);
         Assert.Equal(second.ToJsonString(), legacy.ToJsonString());
-        var bad = await (await _client.Admin.GetAsync($"/api/surveys/responses?surveyId={id}&before=nope", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("\"before\"", bad.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+        foreach (var notACursor in new[] { "nope", submitted[1].ToString() })
+        {
+            var bad = await (await _client.Admin.GetAsync($"/api/surveys/responses?surveyId={id}&before={notACursor}", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains("\"before\"", bad.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

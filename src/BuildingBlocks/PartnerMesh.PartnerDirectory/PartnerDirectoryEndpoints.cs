@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Outbox;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.PartnerDirectory;
 
@@ -13,6 +14,8 @@ public static class PartnerDirectoryEndpoints
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
+
+    private const string PartnersList = "partner-directory.partners";
 
     private static readonly Expression<Func<KnownPartner, PartnerResponse>> ToResponse =
         partner => new PartnerResponse(partner.Id, partner.Name, partner.Kind, partner.RegisteredAt);
@@ -66,24 +69,24 @@ public static class PartnerDirectoryEndpoints
         return TypedResults.Ok(new OutboxRedriveResponse(redriven));
     }
 
-    /// <summary>Known partners ordered by id; pass a page's <c>next</c> as <c>after</c> to read the following page.</summary>
+    /// <summary>Known partners ordered by id; pass a page's <c>nextCursor</c> as <c>after</c> to read the following page.</summary>
     private static async Task<Results<Ok<PartnerPage>, ValidationProblem>> ListPartners(
-        IPartnerDirectory directory, CancellationToken cancellationToken, int limit = DefaultLimit, Guid? after = null)
+        IPartnerDirectory directory, CancellationToken cancellationToken, int limit = DefaultLimit, string? after = null)
     {
-        if (limit is < 1 or > MaxLimit)
+        if (Paging.Validate(PartnersList, limit, after, out _, out var afterId) is { } errors)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxLimit}."] });
+            return TypedResults.ValidationProblem(errors);
         }
 
         var partners = await directory.Partners.AsNoTracking()
-            .Where(partner => after == null || partner.Id > after)
+            .Where(partner => afterId == null || partner.Id > afterId)
             .OrderBy(partner => partner.Id)
             .Take(limit + 1)
             .Select(ToResponse)
             .ToListAsync(cancellationToken);
 
         var items = partners.Count > limit ? partners[..limit] : partners;
-        return TypedResults.Ok(new PartnerPage(items, partners.Count > limit ? items[^1].Id : null));
+        return TypedResults.Ok(new PartnerPage(items, partners.Count > limit ? Paging.EncodeCursor(PartnersList, items[^1].Id) : null));
     }
 
     private static async Task<Results<Ok<PartnerResponse>, ProblemHttpResult>> GetPartner(
@@ -96,7 +99,7 @@ public static class PartnerDirectoryEndpoints
 
 public sealed record PartnerResponse(Guid Id, string Name, string Kind, DateTimeOffset RegisteredAt);
 
-public sealed record PartnerPage(IReadOnlyList<PartnerResponse> Items, Guid? NextCursor);
+public sealed record PartnerPage(IReadOnlyList<PartnerResponse> Items, string? NextCursor);
 
 public sealed record ServiceStatus(string Service, int KnownPartners, OutboxStatus Outbox);
 

@@ -179,9 +179,24 @@ internal static class GatewayPublicDocument
     private static Dictionary<string, string> AddSchemas(JsonObject document, string service, JsonObject schemas)
     {
         var own = document["components"]?["schemas"]?.AsObject() ?? [];
-        var renames = own
-            .Where(schema => schemas[schema.Key] is { } existing && !JsonNode.DeepEquals(existing, schema.Value))
-            .ToDictionary(schema => schema.Key, schema => service + schema.Key, StringComparer.Ordinal);
+        var renames = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Compared with their references renamed, until nothing changes: a page of this service's items is not another
+        // service's page of its own items, even when both schemas read alike ("items": CampaignResponse).
+        bool renamed;
+        do
+        {
+            renamed = false;
+            foreach (var (name, schema) in own)
+            {
+                if (!renames.ContainsKey(name) && schemas[name] is { } existing && !JsonNode.DeepEquals(existing, Rename(schema!.DeepClone(), renames)))
+                {
+                    renames[name] = service + name;
+                    renamed = true;
+                }
+            }
+        }
+        while (renamed);
+
         foreach (var (name, schema) in own)
         {
             var target = renames.GetValueOrDefault(name, name);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -46,6 +47,8 @@ public sealed record CampaignReport(CampaignResponse Campaign, DateOnly From, Da
 public static class CampaignEndpoints
 {
     public const int MaxCampaignDays = 366;
+
+    private const string CampaignsList = "analytics.campaigns";
 
     /// <summary>The KPIs a campaign can target; <c>true</c> when lower is better.</summary>
     public static readonly IReadOnlyDictionary<string, bool> TargetKpis = new Dictionary<string, bool>(StringComparer.Ordinal)
@@ -188,7 +191,7 @@ public static class CampaignEndpoints
             position = DecodeCursor(token);
             if (position is null)
             {
-                errors[after is null ? "cursor" : "after"] = ["Not a cursor this API returned."];
+                errors[after is null ? "cursor" : "after"] = Paging.NotACursor(after is null ? "cursor" : "after");
             }
         }
 
@@ -496,25 +499,20 @@ public static class CampaignEndpoints
         return day;
     }
 
-    private static string EncodeCursor(Campaign campaign) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{campaign.StartsOn:yyyy-MM-dd}|{campaign.Id}"));
-
-    private static (DateOnly, Guid)? DecodeCursor(string cursor)
+    /// <summary>The position is the campaign's start (its day number, 4 bytes) and id (16 bytes), the list's order.</summary>
+    private static string EncodeCursor(Campaign campaign)
     {
-        try
-        {
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(cursor)).Split('|');
-            return parts.Length == 2
-                && DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-                && Guid.TryParse(parts[1], out var id)
-                    ? (day, id)
-                    : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
+        var position = new byte[sizeof(int) + 16];
+        BinaryPrimitives.WriteInt32BigEndian(position, campaign.StartsOn.DayNumber);
+        campaign.Id.TryWriteBytes(position.AsSpan(sizeof(int)), bigEndian: true, out _);
+        return Paging.EncodeCursor(CampaignsList, position);
     }
+
+    private static (DateOnly, Guid)? DecodeCursor(string cursor) =>
+        Paging.TryDecodeCursor(CampaignsList, cursor, out byte[] position) && position.Length == sizeof(int) + 16
+            && BinaryPrimitives.ReadInt32BigEndian(position) is var day && day >= DateOnly.MinValue.DayNumber && day <= DateOnly.MaxValue.DayNumber
+            ? (DateOnly.FromDayNumber(day), new Guid(position.AsSpan(sizeof(int)), bigEndian: true))
+            : null;
 
     private sealed record CampaignTargets(Dictionary<string, decimal> Kpis, string Currency);
 }

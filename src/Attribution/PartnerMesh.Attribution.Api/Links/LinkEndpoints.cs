@@ -15,6 +15,8 @@ namespace PartnerMesh.Attribution.Api.Links;
 
 public static class LinkEndpoints
 {
+    internal const string LinksList = "attribution.links";
+
     private const int GeneratedCodeAttempts = 5;
 
     public static RouteGroupBuilder MapLinkEndpoints(this IEndpointRouteBuilder app)
@@ -118,7 +120,7 @@ public static class LinkEndpoints
             return TypedResults.Forbid();
         }
 
-        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        if (Paging.Validate(LinksList, limit, after, out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -135,7 +137,7 @@ public static class LinkEndpoints
         }
 
         var rows = await query.OrderBy(link => link.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.ToPage(rows, take, link => link.Id, LinkResponse.From));
+        return TypedResults.Ok(Paging.ToPage(LinksList, rows, take, link => link.Id, LinkResponse.From));
     }
 
     private static async Task<Results<Ok<LinkResponse>, ValidationProblem, ProblemHttpResult>> UpdateLink(

@@ -15,6 +15,8 @@ namespace PartnerMesh.Attribution.Api.Partners;
 
 public static class PartnerEndpoints
 {
+    private const string PartnersList = "attribution.partners";
+
     public static RouteGroupBuilder MapPartnerEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/attribution/partners").WithTags("Partners");
@@ -275,7 +277,7 @@ public static class PartnerEndpoints
     private static async Task<Results<Ok<PageResponse<PartnerResponse>>, ValidationProblem>> ListPartners(
         int? limit, string? after, AttributionDbContext db, CancellationToken cancellationToken)
     {
-        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        if (Paging.Validate(PartnersList, limit, after, out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -287,7 +289,7 @@ public static class PartnerEndpoints
         }
 
         var rows = await query.OrderBy(partner => partner.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.ToPage(rows, take, partner => partner.Id, PartnerResponse.From));
+        return TypedResults.Ok(Paging.ToPage(PartnersList, rows, take, partner => partner.Id, PartnerResponse.From));
     }
 
     private static async Task<Results<Ok<PartnerResponse>, ProblemHttpResult, ForbidHttpResult>> GetPartner(

@@ -27,6 +27,11 @@ public sealed record PartnerPayoutResponse(Guid PayoutBatchId, DateTimeOffset Cr
 /// </summary>
 public static class CommissionEndpoints
 {
+    private const string CodesList = "attribution.codes";
+    private const string CommissionsList = "attribution.commissions";
+    private const string PartnerPayoutsList = "attribution.partner-payouts";
+    private const string PayoutBatchesList = "attribution.payout-batches";
+
     public static void MapCommissionEndpoints(this IEndpointRouteBuilder app)
     {
         var commissions = app.MapGroup("/api/attribution/commissions").WithTags("Commissions").RequireAuthorization(PartnerMeshPolicies.Admin);
@@ -59,9 +64,9 @@ public static class CommissionEndpoints
         var me = app.MapGroup("/api/attribution/me").WithTags("Partner self-service").RequireAuthorization(SelfServicePolicy.Name);
         me.MapGet("/", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => Profile(id, db, ct))).WithName("MyProfile");
         me.MapGet("/links", (int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
-            Self(user, id => Links(id, limit, after, db, LinkResponse.From, ct))).WithName("MyLinks");
+            Self(user, id => Links(id, LinkEndpoints.LinksList, limit, after, db, LinkResponse.From, ct))).WithName("MyLinks");
         me.MapGet("/codes", (int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
-            Self(user, id => Links(id, limit, after, db, link => new CodeResponse(link.Code, LinkRules.TrackingPath(link.Code), link.Active), ct))).WithName("MyCodes");
+            Self(user, id => Links(id, CodesList, limit, after, db, link => new CodeResponse(link.Code, LinkRules.TrackingPath(link.Code), link.Active), ct))).WithName("MyCodes");
         me.MapGet("/clicks/summary", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
             Self(user, async id => (IResult)TypedResults.Ok(await ClickEndpoints.SummarizeAsync(db, id, ct)))).WithName("MyClickSummary");
         me.MapGet("/commissions", (string? status, int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
@@ -86,11 +91,11 @@ public static class CommissionEndpoints
             ? TypedResults.Ok(PartnerResponse.From(partner))
             : Problems.NotFound("Partner not found", $"No partner has id {id}.");
 
-    /// <summary>The partner's own links (or their codes), a page at a time in creation order.</summary>
+    /// <summary>The partner's own links (or their codes, <paramref name="list"/>), a page at a time in creation order.</summary>
     private static async Task<IResult> Links<TResponse>(
-        Guid id, int? limit, string? after, AttributionDbContext db, Func<ReferralLink, TResponse> map, CancellationToken ct)
+        Guid id, string list, int? limit, string? after, AttributionDbContext db, Func<ReferralLink, TResponse> map, CancellationToken ct)
     {
-        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        if (Paging.Validate(list, limit, after, out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -102,12 +107,12 @@ public static class CommissionEndpoints
         }
 
         var rows = await query.OrderBy(link => link.Id).Take(take + 1).ToListAsync(ct);
-        return TypedResults.Ok(Paging.ToPage(rows, take, link => link.Id, map));
+        return TypedResults.Ok(Paging.ToPage(list, rows, take, link => link.Id, map));
     }
 
     private static async Task<IResult> PartnerCommissions(Guid partnerId, string? status, int? limit, string? after, AttributionDbContext db, CancellationToken ct)
     {
-        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        if (Paging.Validate(CommissionsList, limit, after, out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -129,7 +134,7 @@ public static class CommissionEndpoints
         }
 
         var rows = await query.OrderBy(c => c.Id).Take(take + 1).ToListAsync(ct);
-        return TypedResults.Ok(Paging.ToPage(rows, take, c => c.Id, CommissionResponse.From));
+        return TypedResults.Ok(Paging.ToPage(CommissionsList, rows, take, c => c.Id, CommissionResponse.From));
     }
 
     private static async Task<IResult> Ledger(Guid partnerId, PayoutService payouts, CancellationToken ct) =>
@@ -151,7 +156,7 @@ public static class CommissionEndpoints
     /// <summary>The partner's payouts, a page of payout batches at a time (oldest first): each batch's item per currency.</summary>
     private static async Task<IResult> PartnerPayouts(Guid partnerId, int? limit, string? after, AttributionDbContext db, CancellationToken ct)
     {
-        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        if (Paging.Validate(PartnerPayoutsList, limit, after, out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -169,13 +174,13 @@ public static class CommissionEndpoints
             .OrderBy(row => row.item.BatchId).ThenBy(row => row.item.Currency).ToListAsync(ct);
         return TypedResults.Ok(new PageResponse<PartnerPayoutResponse>(
             [.. items.Select(row => new PartnerPayoutResponse(row.item.BatchId, row.CreatedAt, row.item.Currency, Money.Round(row.item.Amount, row.item.Currency), row.item.EntryCount))],
-            page.Count > take ? Paging.EncodeCursor(shown[^1]) : null));
+            page.Count > take ? Paging.EncodeCursor(PartnerPayoutsList, shown[^1]) : null));
     }
 
     private static async Task<Results<Ok<PageResponse<CommissionResponse>>, ValidationProblem>> ListCommissions(
         Guid? partnerId, string? status, int? limit, string? after, AttributionDbContext db, CancellationToken ct)
     {
-        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        if (Paging.Validate(CommissionsList, limit, after, out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -202,7 +207,7 @@ public static class CommissionEndpoints
         }
 
         var rows = await query.OrderBy(c => c.Id).Take(take + 1).ToListAsync(ct);
-        return TypedResults.Ok(Paging.ToPage(rows, take, c => c.Id, CommissionResponse.From));
+        return TypedResults.Ok(Paging.ToPage(CommissionsList, rows, take, c => c.Id, CommissionResponse.From));
     }
 
     /// <summary>Books per-click commission for the closed hours now, instead of waiting for the background pass.</summary>
@@ -256,7 +261,7 @@ public static class CommissionEndpoints
     private static async Task<Results<Ok<PageResponse<PayoutBatchResponse>>, ValidationProblem>> ListPayoutBatches(
         int? limit, string? after, AttributionDbContext db, CancellationToken ct)
     {
-        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        if (Paging.Validate(PayoutBatchesList, limit, after, out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -268,7 +273,7 @@ public static class CommissionEndpoints
         }
 
         var rows = await query.OrderBy(batch => batch.Id).Take(take + 1).ToListAsync(ct);
-        return TypedResults.Ok(Paging.ToPage(rows, take, batch => batch.Id, PayoutBatchResponse.From));
+        return TypedResults.Ok(Paging.ToPage(PayoutBatchesList, rows, take, batch => batch.Id, PayoutBatchResponse.From));
     }
 
     private static async Task<Results<Ok<PayoutBatchResponse>, ProblemHttpResult>> GetPayoutBatch(Guid id, PayoutService payouts, CancellationToken ct) =>

@@ -14,6 +14,8 @@ namespace PartnerMesh.Attribution.Api.Programs;
 
 public static class ProgramEndpoints
 {
+    private const string ProgramsList = "attribution.programs";
+
     public static RouteGroupBuilder MapProgramEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/attribution/programs").WithTags("Programs");
@@ -152,7 +154,7 @@ public static class ProgramEndpoints
     private static async Task<Results<Ok<PageResponse<ProgramResponse>>, ValidationProblem>> ListPrograms(
         int? limit, string? after, AttributionDbContext db, CancellationToken cancellationToken)
     {
-        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        if (Paging.Validate(ProgramsList, limit, after, out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -164,7 +166,7 @@ public static class ProgramEndpoints
         }
 
         var rows = await query.OrderBy(program => program.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.ToPage(rows, take, program => program.Id, ProgramResponse.From));
+        return TypedResults.Ok(Paging.ToPage(ProgramsList, rows, take, program => program.Id, ProgramResponse.From));
     }
 
     private static async Task<Results<Ok<ProgramResponse>, ProblemHttpResult>> GetProgram(Guid id, AttributionDbContext db, CancellationToken cancellationToken) =>

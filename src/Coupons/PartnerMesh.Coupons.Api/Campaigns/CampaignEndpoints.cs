@@ -14,6 +14,7 @@ public static class CampaignEndpoints
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
+    internal const string CampaignsList = "coupons.campaigns";
 
     public static RouteGroupBuilder MapCampaignEndpoints(this IEndpointRouteBuilder app)
     {
@@ -51,14 +52,14 @@ public static class CampaignEndpoints
     }
 
     private static async Task<Results<Ok<CampaignPage>, ValidationProblem>> ListCampaigns(
-        CampaignService campaigns, CancellationToken cancellationToken, int limit = DefaultLimit, Guid? after = null)
+        CampaignService campaigns, CancellationToken cancellationToken, int limit = DefaultLimit, string? after = null)
     {
-        if (limit is < 1 or > MaxLimit)
+        if (Paging.Validate(CampaignsList, limit, after, out _, out var afterId) is { } errors)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxLimit}."] });
+            return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await campaigns.ListAsync(limit, after, cancellationToken));
+        return TypedResults.Ok(await campaigns.ListAsync(limit, afterId, cancellationToken));
     }
 
     private static async Task<Results<Ok<CampaignResponse>, ProblemHttpResult>> GetCampaign(

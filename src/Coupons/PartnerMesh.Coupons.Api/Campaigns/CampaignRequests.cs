@@ -64,7 +64,7 @@ public sealed record CampaignResponse(
         campaign.CreatedAt);
 }
 
-public sealed record CampaignPage(IReadOnlyList<CampaignResponse> Items, Guid? NextCursor);
+public sealed record CampaignPage(IReadOnlyList<CampaignResponse> Items, string? NextCursor);
 
 /// <summary>A code typed by a program manager; <c>partnerId</c> makes it that partner's code, <c>maxUses</c> overrides the
 /// campaign's per-code limit.</summary>

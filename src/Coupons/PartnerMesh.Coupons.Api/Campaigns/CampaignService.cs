@@ -90,7 +90,7 @@ public sealed class CampaignService(
         var campaigns = await db.Campaigns.AsNoTracking().Where(campaign => after == null || campaign.Id > after)
             .OrderBy(campaign => campaign.Id).Take(limit + 1).ToListAsync(cancellationToken);
         var items = campaigns.Count > limit ? campaigns[..limit] : campaigns;
-        return new CampaignPage([.. items.Select(CampaignResponse.From)], campaigns.Count > limit ? items[^1].Id : null);
+        return new CampaignPage([.. items.Select(CampaignResponse.From)], campaigns.Count > limit ? Paging.EncodeCursor(CampaignEndpoints.CampaignsList, items[^1].Id) : null);
     }
 
     /// <summary>Adds a code to a campaign; a null code when it already exists (in any campaign).</summary>

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Buffers.Text;
 using System.Text;
 using PartnerMesh.ServiceDefaults.WebApi;
 
@@ -7,13 +6,14 @@ namespace PartnerMesh.Gateway.ApiKeys;
 
 /// <summary>
 /// Keyset pagination of keys in creation order, in the <c>?limit=&amp;after=</c> / <see cref="PageResponse{T}"/> shape of the
-/// other services' lists (<see cref="Paging"/>). Key ids are random, so the opaque cursor is the last key's creation time and id (URL-safe base64).
+/// other services' lists (<see cref="Paging"/>). Key ids are random, so the cursor's position is the last key's creation time and id.
 /// </summary>
 public static class ApiKeyPaging
 {
     public const int DefaultLimit = Paging.DefaultLimit;
     public const int MaxLimit = Paging.MaxLimit;
 
+    private const string KeysList = "gateway.keys";
     private const int CursorBytes = sizeof(long) + ApiKeyFormat.KeyIdLength;
 
     public readonly record struct Cursor(DateTimeOffset CreatedAt, string Id);
@@ -23,22 +23,19 @@ public static class ApiKeyPaging
         Span<byte> bytes = stackalloc byte[CursorBytes];
         BinaryPrimitives.WriteInt64BigEndian(bytes, cursor.CreatedAt.UtcTicks);
         Encoding.ASCII.GetBytes(cursor.Id, bytes[sizeof(long)..]);
-        return Base64Url.EncodeToString(bytes);
+        return Paging.EncodeCursor(KeysList, bytes);
     }
 
     public static bool TryDecode(string value, out Cursor cursor)
     {
         cursor = default;
-        Span<byte> bytes = stackalloc byte[CursorBytes];
-        // TryDecodeFromChars throws on characters outside the alphabet, so check them first: a bad cursor is a 400.
-        if (!Base64Url.IsValid(value, out var length) || length != CursorBytes
-            || !Base64Url.TryDecodeFromChars(value, bytes, out var written) || written != CursorBytes)
+        if (!Paging.TryDecodeCursor(KeysList, value, out byte[] bytes) || bytes.Length != CursorBytes)
         {
             return false;
         }
 
         var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes);
-        var id = Encoding.ASCII.GetString(bytes[sizeof(long)..]);
+        var id = Encoding.ASCII.GetString(bytes, sizeof(long), ApiKeyFormat.KeyIdLength);
         if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks || !ApiKeyFormat.IsValidKeyId(id))
         {
             return false;
@@ -51,14 +48,8 @@ public static class ApiKeyPaging
     /// <summary>Validates <c>?limit=&amp;after=</c>; returns the errors to report, or <c>null</c> when both are usable.</summary>
     public static Dictionary<string, string[]>? Validate(int? limit, string? after, out int take, out Cursor? cursor)
     {
-        var errors = new Dictionary<string, string[]>();
-        take = limit ?? DefaultLimit;
+        var errors = Paging.ValidateLimit(limit, out take);
         cursor = null;
-        if (take is < 1 or > MaxLimit)
-        {
-            errors["limit"] = [$"limit must be between 1 and {MaxLimit}."];
-        }
-
         if (after is not null)
         {
             if (TryDecode(after, out var decoded))
@@ -67,10 +58,11 @@ public static class ApiKeyPaging
             }
             else
             {
-                errors["after"] = ["after is not a cursor returned by this API."];
+                errors ??= [];
+                errors["after"] = Paging.NotACursor("after");
             }
         }
 
-        return errors.Count == 0 ? null : errors;
+        return errors;
     }
 }

@@ -13,6 +13,8 @@ namespace PartnerMesh.PartnerPortal.Api.Accounts;
 /// <summary>Operators open and close partner accounts (service token with scope admin, through the gateway).</summary>
 public static class AccountEndpoints
 {
+    private const string AccountsList = "portal.accounts";
+
     public static RouteGroupBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/portal/accounts").WithTags("Accounts").RequireAuthorization(PortalPolicies.Admin);
@@ -119,7 +121,7 @@ public static class AccountEndpoints
     private static async Task<Results<Ok<PageResponse<AccountResponse>>, ValidationProblem>> ListAccounts(
         Guid? partnerId, int? limit, string? after, PortalDbContext db, CancellationToken cancellationToken)
     {
-        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        if (Paging.Validate(AccountsList, limit, after, out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -136,7 +138,7 @@ public static class AccountEndpoints
         }
 
         var rows = await query.OrderBy(account => account.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.ToPage(rows, take, account => account.Id, AccountResponse.From));
+        return TypedResults.Ok(Paging.ToPage(AccountsList, rows, take, account => account.Id, AccountResponse.From));
     }
 
     private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> GetAccount(

@@ -106,7 +106,7 @@ public static class PartnerWebhookEndpoints
 
     private static async Task<Results<Ok<PageResponse<WebhookResponse>>, ValidationProblem>> ListPartnerWebhooks(
         ClaimsPrincipal user, WebhookSubscriptions subscriptions, CancellationToken cancellationToken, int? limit = null, string? after = null) =>
-        Paging.Validate(limit, after, out var take, out var afterId) is { } errors
+        Paging.Validate(WebhookSubscriptions.List, limit, after, out var take, out var afterId) is { } errors
             ? TypedResults.ValidationProblem(errors)
             : TypedResults.Ok(await subscriptions.PageAsync(user.SessionIds().PartnerId, afterId, take, cancellationToken));
 

@@ -16,6 +16,8 @@ namespace PartnerMesh.PartnerPortal.Api.Webhooks;
 /// </summary>
 public static class WebhookEndpoints
 {
+    private const string DeliveriesList = "portal.webhook-deliveries";
+
     public static RouteGroupBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/portal/webhooks").WithTags("Webhooks").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin);
@@ -42,7 +44,7 @@ public static class WebhookEndpoints
     /// <summary>The owner's subscriptions, oldest first; pass <c>nextCursor</c> as <c>after</c> for the next page.</summary>
     private static async Task<Results<Ok<PageResponse<WebhookResponse>>, ValidationProblem>> ListWebhooks(
         WebhookSubscriptions subscriptions, ClaimsPrincipal user, CancellationToken cancellationToken, int? limit = null, string? after = null) =>
-        Paging.Validate(limit, after, out var take, out var afterId) is { } errors
+        Paging.Validate(WebhookSubscriptions.List, limit, after, out var take, out var afterId) is { } errors
             ? TypedResults.ValidationProblem(errors)
             : TypedResults.Ok(await subscriptions.PageAsync(Owner(user), afterId, take, cancellationToken));
 
@@ -80,11 +82,17 @@ public static class WebhookEndpoints
         await subscriptions.DeleteAsync(Owner(user), id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
 
     private static async Task<Results<Ok<DeliveryPage>, ValidationProblem, ProblemHttpResult>> ListDeliveries(
-        Guid id, PortalDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken, string? status = null, Guid? after = null, int limit = 50)
+        Guid id, PortalDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken, string? status = null, string? after = null, int limit = 50)
     {
-        if (limit is < 1 or > 200 || status is not (null or DeliveryStatuses.Pending or DeliveryStatuses.Delivered or DeliveryStatuses.Failed))
+        var errors = Paging.Validate(DeliveriesList, limit, after, out _, out var afterId) ?? [];
+        if (status is not (null or DeliveryStatuses.Pending or DeliveryStatuses.Delivered or DeliveryStatuses.Failed))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["query"] = ["limit 1–200; status pending, delivered or failed."] });
+            errors["status"] = ["status is pending, delivered or failed."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
         }
 
         if (await FindOwnAsync(db, id, user, cancellationToken) is null)
@@ -93,10 +101,10 @@ public static class WebhookEndpoints
         }
 
         var deliveries = await db.WebhookDeliveries.AsNoTracking()
-            .Where(delivery => delivery.SubscriptionId == id && (status == null || delivery.Status == status) && (after == null || delivery.Id < after))
+            .Where(delivery => delivery.SubscriptionId == id && (status == null || delivery.Status == status) && (afterId == null || delivery.Id < afterId))
             .OrderByDescending(delivery => delivery.Id).Take(limit + 1).ToListAsync(cancellationToken);
         var items = deliveries.Count > limit ? deliveries[..limit] : deliveries;
-        return TypedResults.Ok(new DeliveryPage([.. items.Select(DeliveryResponse.From)], deliveries.Count > limit ? items[^1].Id : null));
+        return TypedResults.Ok(new DeliveryPage([.. items.Select(DeliveryResponse.From)], deliveries.Count > limit ? Paging.EncodeCursor(DeliveriesList, items[^1].Id) : null));
     }
 
     /// <summary>Sends a delivery again (a failed one, or one the receiver lost); the event id stays the same.</summary>

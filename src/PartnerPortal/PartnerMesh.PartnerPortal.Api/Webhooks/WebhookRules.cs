@@ -28,7 +28,7 @@ public sealed record DeliveryResponse(
         delivery.LastError, delivery.CreatedAt, delivery.DeliveredAt);
 }
 
-public sealed record DeliveryPage(IReadOnlyList<DeliveryResponse> Items, Guid? NextCursor);
+public sealed record DeliveryPage(IReadOnlyList<DeliveryResponse> Items, string? NextCursor);
 
 public static class WebhookRules
 {

@@ -80,13 +80,16 @@ public sealed class WebhookSubscriptions(
         return [.. subscriptions.Select(WebhookResponse.From)];
     }
 
+    /// <summary>The list the owner's subscriptions page in, for the admin API and the portal alike.</summary>
+    public const string List = "portal.webhooks";
+
     /// <summary>The owner's subscriptions oldest first, a page after <paramref name="after"/> (a subscription id).</summary>
     public async Task<PageResponse<WebhookResponse>> PageAsync(Guid? owner, Guid? after, int take, CancellationToken cancellationToken)
     {
         var subscriptions = await db.WebhookSubscriptions.AsNoTracking()
             .Where(subscription => subscription.PartnerId == owner && (after == null || subscription.Id > after))
             .OrderBy(subscription => subscription.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return Paging.ToPage(subscriptions, take, subscription => subscription.Id, WebhookResponse.From);
+        return Paging.ToPage(List, subscriptions, take, subscription => subscription.Id, WebhookResponse.From);
     }
 
     /// <summary>The owner's subscription (tracked, so a change can be saved); <c>null</c> for anyone else's.</summary>

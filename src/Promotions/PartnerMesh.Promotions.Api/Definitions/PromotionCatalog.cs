@@ -225,12 +225,12 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
             {
                 // An empty catalog (or page after the last) has seen nothing: no more pages.
                 var more = lastSeen is { } last && await query.AnyAsync(promotion => promotion.Id.CompareTo(last) > 0, cancellationToken);
-                return new PageResponse<PromotionResponse>(responses, more && responses.Count == limit ? Paging.EncodeCursor(lastSeen!.Value) : null);
+                return new PageResponse<PromotionResponse>(responses, more && responses.Count == limit ? Paging.EncodeCursor(PromotionEndpoints.DefinitionsList, lastSeen!.Value) : null);
             }
         }
 
         var hasMore = await query.AnyAsync(promotion => promotion.Id.CompareTo(lastSeen!.Value) > 0, cancellationToken);
-        return new PageResponse<PromotionResponse>(responses, hasMore ? Paging.EncodeCursor(lastSeen!.Value) : null);
+        return new PageResponse<PromotionResponse>(responses, hasMore ? Paging.EncodeCursor(PromotionEndpoints.DefinitionsList, lastSeen!.Value) : null);
     }
 
     /// <summary>The promotion's versions, oldest first, after version <paramref name="afterVersion"/>; null for an unknown promotion.</summary>
@@ -244,7 +244,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
 
         var versions = await db.PromotionVersions.AsNoTracking().Where(version => version.PromotionId == id && version.Version > afterVersion)
             .OrderBy(version => version.Version).Take(take + 1).ToListAsync(cancellationToken);
-        return Paging.ToPage(versions, take, version => VersionCursor.ToGuid(version.Version), version => ToVersionResponse(version, promotion));
+        return Paging.ToPage(PromotionEndpoints.VersionsList, versions, take, version => VersionCursor.ToGuid(version.Version), version => ToVersionResponse(version, promotion));
     }
 
     /// <summary>Everything done with the promotion, newest first; null for an unknown promotion.</summary>
@@ -262,7 +262,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         }
 
         var changes = await query.OrderByDescending(change => change.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return Paging.ToPage(changes, take, change => change.Id, PromotionChangeResponse.From);
+        return Paging.ToPage(PromotionEndpoints.HistoryList, changes, take, change => change.Id, PromotionChangeResponse.From);
     }
 
     public async Task<PromotionVersionResponse?> VersionAsync(Guid id, int number, CancellationToken cancellationToken)

@@ -13,6 +13,10 @@ namespace PartnerMesh.Promotions.Api.Definitions;
 
 public static class PromotionEndpoints
 {
+    internal const string DefinitionsList = "promotions.definitions";
+    internal const string VersionsList = "promotions.definition-versions";
+    internal const string HistoryList = "promotions.definition-history";
+
     public const int MaxReasonLength = 500;
 
     public static RouteGroupBuilder MapPromotionEndpoints(this IEndpointRouteBuilder app)
@@ -71,7 +75,7 @@ public static class PromotionEndpoints
         PromotionCatalog catalog, HttpRequest httpRequest, CancellationToken cancellationToken, string? status = null, int? limit = null,
         string? after = null)
     {
-        if (Paging.Validate(limit, RenamedCursor.AfterOrCursor(after, httpRequest), out var take, out var afterId) is { } errors)
+        if (Paging.Validate(DefinitionsList, limit, RenamedCursor.AfterOrCursor(after, httpRequest), out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -183,12 +187,12 @@ public static class PromotionEndpoints
     private static async Task<Results<Ok<PageResponse<PromotionVersionResponse>>, ValidationProblem, ProblemHttpResult>> ListPromotionVersions(
         Guid id, PromotionCatalog catalog, CancellationToken cancellationToken, int? limit = null, string? after = null)
     {
-        var errors = Paging.Validate(limit, after, out var take, out var afterId);
+        var errors = Paging.Validate(VersionsList, limit, after, out var take, out var afterId);
         var afterVersion = 0;
         if (afterId is { } cursor && !VersionCursor.TryFromGuid(cursor, out afterVersion))
         {
             errors ??= [];
-            errors["after"] = ["after is not a cursor returned by this API."];
+            errors["after"] = Paging.NotACursor("after");
         }
 
         if (errors is not null)
@@ -204,7 +208,7 @@ public static class PromotionEndpoints
     private static async Task<Results<Ok<PageResponse<PromotionChangeResponse>>, ValidationProblem, ProblemHttpResult>> ListPromotionHistory(
         Guid id, PromotionCatalog catalog, CancellationToken cancellationToken, int? limit = null, string? after = null)
     {
-        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        if (Paging.Validate(HistoryList, limit, after, out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }

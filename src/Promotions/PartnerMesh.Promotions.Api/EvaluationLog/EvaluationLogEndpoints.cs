@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Promotions.Api.EvaluationLog;
 
@@ -67,13 +68,13 @@ public sealed class EvaluationLogQueries(PromotionsDbContext db)
             entry.Id, entry.LoggedAt, entry.Kind, entry.Outcome, entry.Reason, entry.OrderId, entry.QuoteId, entry.VisitorId, entry.CustomerId,
             entry.PartnerId, entry.Touchpoint, entry.RuleSetVersion, entry.Currency, entry.GrandTotal, entry.DiscountTotal, entry.PromotionIds,
             JsonDocument.Parse(entry.Summary).RootElement.Clone())).ToList();
-        return new EvaluationLogPage(items, page.Count > query.Limit ? items[^1].Id.ToString() : null);
+        return new EvaluationLogPage(items, page.Count > query.Limit ? Paging.EncodeCursor(EvaluationLogEndpoints.EvaluationLogList, items[^1].Id) : null);
     }
 }
 
 public static class EvaluationLogEndpoints
 {
-    private const int MaxPageSize = 200;
+    internal const string EvaluationLogList = "promotions.evaluation-log";
 
     public static RouteGroupBuilder MapEvaluationLogEndpoints(this IEndpointRouteBuilder app)
     {
@@ -91,26 +92,8 @@ public static class EvaluationLogEndpoints
         EvaluationLogQueries queries, CancellationToken cancellationToken, string? orderId = null, Guid? quoteId = null, string? visitorId = null,
         Guid? promotionId = null, string? outcome = null, DateTimeOffset? from = null, DateTimeOffset? to = null, string? after = null, string? cursor = null, int limit = 50)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        Guid? before = null;
-        cursor = after ?? cursor;
-        if (cursor is not null)
-        {
-            if (Guid.TryParse(cursor, out var parsed))
-            {
-                before = parsed;
-            }
-            else
-            {
-                errors[after is null ? "cursor" : "after"] = ["Use the nextCursor of the previous page."];
-            }
-        }
-
-        if (limit is < 1 or > MaxPageSize)
-        {
-            errors["limit"] = [$"1 to {MaxPageSize}."];
-        }
-
+        var errors = Paging.Validate(EvaluationLogList, limit, after ?? cursor, out var take, out var before, after is null && cursor is not null ? "cursor" : "after")
+            ?? new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (from is not null && to is not null && to <= from)
         {
             errors["to"] = ["to is after from."];
@@ -124,6 +107,6 @@ public static class EvaluationLogEndpoints
         return errors.Count > 0
             ? TypedResults.ValidationProblem(errors)
             : TypedResults.Ok(await queries.SearchAsync(new EvaluationLogQuery(
-                orderId, quoteId, visitorId, promotionId, outcome, from?.ToUniversalTime(), to?.ToUniversalTime(), before, limit), cancellationToken)); // timestamptz takes UTC only
+                orderId, quoteId, visitorId, promotionId, outcome, from?.ToUniversalTime(), to?.ToUniversalTime(), before, take), cancellationToken)); // timestamptz takes UTC only
     }
 }

@@ -9,6 +9,8 @@ namespace PartnerMesh.Promotions.Api.Experiments;
 
 public static class ExperimentEndpoints
 {
+    internal const string ExperimentsList = "promotions.experiments";
+
     public static RouteGroupBuilder MapExperimentEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/promotions/experiments").WithTags("Experiments").RequireAuthorization(PartnerMeshPolicies.Admin);
@@ -53,7 +55,7 @@ public static class ExperimentEndpoints
     private static async Task<Results<Ok<PageResponse<ExperimentResponse>>, ValidationProblem>> ListExperiments(
         ExperimentService experiments, CancellationToken cancellationToken, int? limit = null, string? after = null)
     {
-        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        if (Paging.Validate(ExperimentsList, limit, after, out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }

@@ -192,7 +192,7 @@ public sealed class ExperimentService(PromotionsDbContext db, RuleSetNotifier no
         }
 
         var rows = await query.OrderBy(experiment => experiment.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return Paging.ToPage(rows, take, experiment => experiment.Id, ExperimentResponse.From);
+        return Paging.ToPage(ExperimentEndpoints.ExperimentsList, rows, take, experiment => experiment.Id, ExperimentResponse.From);
     }
 
     public async Task<ExperimentResults?> ResultsAsync(Guid id, CancellationToken cancellationToken)

@@ -21,6 +21,8 @@ public sealed record PartnerVariant(string Key, int Weight, bool IsControl);
 /// </summary>
 public static class PartnerExperimentEndpoints
 {
+    private const string PartnerExperimentsList = "promotions.partner-experiments";
+
     public static RouteGroupBuilder MapPartnerExperimentEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/promotions/partner-experiments").WithTags("Partner experiments").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin);
@@ -39,7 +41,7 @@ public static class PartnerExperimentEndpoints
             return Refuse(user);
         }
 
-        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        if (Paging.Validate(PartnerExperimentsList, limit, after, out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -51,7 +53,7 @@ public static class PartnerExperimentEndpoints
         }
 
         var rows = await query.OrderByDescending(experiment => experiment.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.ToPage(rows, take, experiment => experiment.Id, experiment => new PartnerExperimentResponse(
+        return TypedResults.Ok(Paging.ToPage(PartnerExperimentsList, rows, take, experiment => experiment.Id, experiment => new PartnerExperimentResponse(
             experiment.Id, experiment.Name, experiment.Status,
             [.. ExperimentVariants.Read(experiment.Variants).Select(variant => new PartnerVariant(variant.Key, variant.Weight, variant.PromotionId is null))],
             experiment.HoldoutPercent, experiment.Winner, experiment.StartedAt, experiment.EndedAt)));

@@ -163,7 +163,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
                     if (items.Count == limit)
                     {
                         var more = await query.AnyAsync(later => later.Id.CompareTo(lastSeen.Value) > 0, cancellationToken);
-                        return new PageResponse<ContentResponse>(items, more ? Paging.EncodeCursor(lastSeen.Value) : null);
+                        return new PageResponse<ContentResponse>(items, more ? Paging.EncodeCursor(ProductPageEndpoints.ContentsList, lastSeen.Value) : null);
                     }
                 }
             }
@@ -185,7 +185,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
 
         var versions = await db.ProductPageContentVersions.AsNoTracking().Where(version => version.ContentId == id && version.Version > afterVersion)
             .OrderBy(version => version.Version).Take(take + 1).ToListAsync(cancellationToken);
-        return Paging.ToPage(versions, take, version => VersionCursor.ToGuid(version.Version), version => ToVersionResponse(version, entry));
+        return Paging.ToPage(ProductPageEndpoints.ContentVersionsList, versions, take, version => VersionCursor.ToGuid(version.Version), version => ToVersionResponse(version, entry));
     }
 
     /// <summary>Everything done with the entry, newest first; null for an unknown entry.</summary>
@@ -203,7 +203,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
         }
 
         var changes = await query.OrderByDescending(change => change.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return Paging.ToPage(changes, take, change => change.Id, ContentChangeResponse.From);
+        return Paging.ToPage(ProductPageEndpoints.ContentHistoryList, changes, take, change => change.Id, ContentChangeResponse.From);
     }
 
     public async Task<ContentVersionResponse?> VersionAsync(Guid id, int number, CancellationToken cancellationToken)

@@ -12,6 +12,10 @@ namespace PartnerMesh.Promotions.Api.ProductPages;
 
 public static class ProductPageEndpoints
 {
+    internal const string ContentsList = "promotions.product-page-contents";
+    internal const string ContentVersionsList = "promotions.product-page-content-versions";
+    internal const string ContentHistoryList = "promotions.product-page-content-history";
+
     /// <summary>The storefront's answer escapes &lt;, &gt;, &amp; and quotes (\u003C…): content that is HTML stays inert data even
     /// where a client pastes the JSON into a page.</summary>
     private static readonly JsonSerializerOptions StorefrontJson = new(PromotionJson.Options) { Encoder = JavaScriptEncoder.Default };
@@ -84,7 +88,7 @@ public static class ProductPageEndpoints
         ProductPageContentService contents, HttpRequest httpRequest, CancellationToken cancellationToken, string? status = null,
         Guid? partnerId = null, int? limit = null, string? after = null)
     {
-        if (Paging.Validate(limit, RenamedCursor.AfterOrCursor(after, httpRequest), out var take, out var afterId) is { } errors)
+        if (Paging.Validate(ContentsList, limit, RenamedCursor.AfterOrCursor(after, httpRequest), out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -170,12 +174,12 @@ public static class ProductPageEndpoints
     private static async Task<Results<Ok<PageResponse<ContentVersionResponse>>, ValidationProblem, ProblemHttpResult>> ListContentVersions(
         Guid id, ProductPageContentService contents, CancellationToken cancellationToken, int? limit = null, string? after = null)
     {
-        var errors = Paging.Validate(limit, after, out var take, out var afterId);
+        var errors = Paging.Validate(ContentVersionsList, limit, after, out var take, out var afterId);
         var afterVersion = 0;
         if (afterId is { } cursor && !VersionCursor.TryFromGuid(cursor, out afterVersion))
         {
             errors ??= [];
-            errors["after"] = ["after is not a cursor returned by this API."];
+            errors["after"] = Paging.NotACursor("after");
         }
 
         if (errors is not null)
@@ -191,7 +195,7 @@ public static class ProductPageEndpoints
     private static async Task<Results<Ok<PageResponse<ContentChangeResponse>>, ValidationProblem, ProblemHttpResult>> ListContentHistory(
         Guid id, ProductPageContentService contents, CancellationToken cancellationToken, int? limit = null, string? after = null)
     {
-        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        if (Paging.Validate(ContentHistoryList, limit, after, out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }

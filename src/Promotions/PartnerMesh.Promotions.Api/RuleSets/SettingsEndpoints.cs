@@ -23,6 +23,8 @@ public sealed record UpdateEngineSettings(StackingMode? StackingMode, bool? Kill
 
 public static class SettingsEndpoints
 {
+    private const string SettingsHistoryList = "promotions.settings-history";
+
     public const int MaxReasonLength = 500;
 
     public static RouteGroupBuilder MapSettingsEndpoints(this IEndpointRouteBuilder app)
@@ -126,7 +128,7 @@ public static class SettingsEndpoints
     private static async Task<Results<Ok<PageResponse<SettingsChangeResponse>>, ValidationProblem>> ListSettingsChanges(
         PromotionsDbContext db, CancellationToken cancellationToken, int? limit = null, string? after = null)
     {
-        if (Paging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        if (Paging.Validate(SettingsHistoryList, limit, after, out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
@@ -138,7 +140,7 @@ public static class SettingsEndpoints
         }
 
         var rows = await query.OrderByDescending(change => change.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.ToPage(rows, take, change => change.Id, SettingsChangeResponse.From));
+        return TypedResults.Ok(Paging.ToPage(SettingsHistoryList, rows, take, change => change.Id, SettingsChangeResponse.From));
     }
 
     private static async Task<SettingsChangeResponse?> LastChangeAsync(PromotionsDbContext db, CancellationToken cancellationToken) =>

@@ -9,6 +9,8 @@ namespace PartnerMesh.Surveys.Api.Definitions;
 
 public static class SurveyEndpoints
 {
+    internal const string SurveysList = "surveys.surveys";
+
     public static RouteGroupBuilder MapSurveyEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/surveys/surveys").WithTags("Surveys").RequireAuthorization(PartnerMeshPolicies.Admin);
@@ -49,11 +51,11 @@ public static class SurveyEndpoints
         };
     }
 
-    /// <summary>Oldest first, cursor-paged like every list (<c>after</c> also takes a survey id, the cursor of earlier versions).</summary>
+    /// <summary>Oldest first, cursor-paged like every list.</summary>
     private static async Task<Results<Ok<PageResponse<SurveyView>>, ValidationProblem>> ListSurveys(
         SurveyService surveys, CancellationToken cancellationToken, int? limit = null, string? after = null)
     {
-        if (SurveyPaging.Validate(limit, after, out var take, out var afterId) is { } errors)
+        if (Paging.Validate(SurveysList, limit, after, out var take, out var afterId) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }

@@ -134,7 +134,7 @@ public sealed class SurveyService(SurveysDbContext db, SurveyCatalog catalog, Re
         var ids = items.Select(survey => survey.Id).ToList();
         var versions = await db.SurveyVersions.AsNoTracking().Where(version => ids.Contains(version.SurveyId)).ToListAsync(cancellationToken);
         var questions = versions.ToDictionary(version => (version.SurveyId, version.Version), version => version.Questions);
-        return Paging.ToPage(surveys, limit, survey => survey.Id,
+        return Paging.ToPage(SurveyEndpoints.SurveysList, surveys, limit, survey => survey.Id,
             survey => SurveyView.From(survey, Json.Read<List<Question>>(questions[(survey.Id, survey.Version)])));
     }
 

@@ -12,6 +12,8 @@ namespace PartnerMesh.Surveys.Api.Insights;
 
 public static class InsightsEndpoints
 {
+    internal const string ResponsesList = "surveys.responses";
+
     public const int MaxDays = 400;
     public const int MaxWeeks = 53;
 
@@ -60,7 +62,7 @@ public static class InsightsEndpoints
         return TypedResults.Ok(InsightsCalculator.Build(data.Responses, data.Showings, interval, groupBy) with { Complete = data.Complete });
     }
 
-    /// <summary>Newest first, cursor-paged (<c>after</c>; <c>before</c>, a response id, is the cursor of earlier versions).</summary>
+    /// <summary>Newest first, cursor-paged (<c>after</c>; <c>before</c> is its older name).</summary>
     private static async Task<Results<Ok<PageResponse<ResponseView>>, ValidationProblem>> SearchResponses(
         InsightsService insights, CancellationToken cancellationToken, Guid? surveyId = null, DateOnly? from = null, DateOnly? to = null,
         Guid? partnerId = null, string? campaignId = null, string? segment = null, string? touchpoint = null, string? q = null,
@@ -68,7 +70,7 @@ public static class InsightsEndpoints
     {
         var errors = ValidateFilter(from, to, campaignId, segment, touchpoint);
         var cursorName = after is null && before is not null ? "before" : "after";
-        var pagingErrors = SurveyPaging.Validate(limit, after ?? before, out var take, out var afterId, cursorName);
+        var pagingErrors = Paging.Validate(ResponsesList, limit, after ?? before, out var take, out var afterId, cursorName);
         foreach (var (field, messages) in pagingErrors ?? [])
         {
             errors.Add(field, messages[0]);

@@ -61,7 +61,7 @@ public sealed class InsightsService(SurveysDbContext db, IOptions<SurveysOptions
         }
 
         var rows = await query.Where(row => before == null || row.Id < before).OrderByDescending(row => row.Id).Take(limit + 1).ToListAsync(cancellationToken);
-        return Paging.ToPage(rows, limit, row => row.Id, ResponseView.From);
+        return Paging.ToPage(InsightsEndpoints.ResponsesList, rows, limit, row => row.Id, ResponseView.From);
     }
 
     /// <summary>
