@@ -46,9 +46,10 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
         protected override void ConfigureTestSettings(IDictionary<string, string?> settings)
         {
             base.ConfigureTestSettings(settings);
-            var port = LocalPorts.Candidates((20000, 24999)).First(LocalPorts.IsFree);
+            // Port 0, kept bound: two test classes build this fixture at once, and a port chosen free and bound
+            // later could be taken by the other in between.
             var coupons = WebApplication.CreateSlimBuilder();
-            coupons.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            coupons.WebHost.UseUrls("http://127.0.0.1:0");
             _coupons = coupons.Build();
             _coupons.MapPost("/api/coupons/validations", async (HttpRequest request) =>
             {
@@ -96,8 +97,9 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
                     : Results.NotFound();
             });
             _coupons.StartAsync().GetAwaiter().GetResult();
-            settings["services:coupons-api:http:0"] = $"http://127.0.0.1:{port}";
-            settings["services:attribution-api:http:0"] = $"http://127.0.0.1:{port}"; // the same fake answers for attribution
+            var address = _coupons.Urls.Single();
+            settings["services:coupons-api:http:0"] = address;
+            settings["services:attribution-api:http:0"] = address; // the same fake answers for attribution
         }
 
         public override async ValueTask DisposeAsync()
