@@ -13,6 +13,7 @@ cd "$repo"
 out="artifacts/bench/promotions-evaluator"
 project="bench/PartnerMesh.Promotions.Benchmarks"
 rm -rf "$out/results"
+mkdir -p "$out"
 dotnet build -c Release "$project" -v quiet -nologo >/dev/null
 dll="artifacts/bin/PartnerMesh.Promotions.Benchmarks/release/PartnerMesh.Promotions.Benchmarks.dll"
 dotnet "$dll" --filter '*' --artifacts "$out" "$@" >"$out.log" 2>&1 || { tail -40 "$out.log" >&2; exit 1; }
