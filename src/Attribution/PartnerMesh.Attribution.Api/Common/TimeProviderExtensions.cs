@@ -1,17 +1,11 @@
+using PartnerMesh.Data;
+
 namespace PartnerMesh.Attribution.Api.Common;
 
+/// <summary>Attribution's spelling of <see cref="StorageTime"/>: times as PostgreSQL keeps them (UTC, whole microseconds).</summary>
 public static class TimeProviderExtensions
 {
-    /// <summary>
-    /// Now, truncated to PostgreSQL's microsecond precision, so a value returned right after a write is the same value
-    /// a later read returns.
-    /// </summary>
-    public static DateTimeOffset GetUtcNowForStorage(this TimeProvider timeProvider) => timeProvider.GetUtcNow().ForStorage();
+    public static DateTimeOffset GetUtcNowForStorage(this TimeProvider timeProvider) => StorageTime.Now(timeProvider);
 
-    /// <summary>
-    /// The same instant in UTC (Npgsql refuses other offsets for <c>timestamptz</c>), truncated to PostgreSQL's
-    /// microsecond precision.
-    /// </summary>
-    public static DateTimeOffset ForStorage(this DateTimeOffset value) =>
-        new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+    public static DateTimeOffset ForStorage(this DateTimeOffset value) => StorageTime.Truncate(value);
 }
