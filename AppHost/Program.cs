@@ -36,12 +36,17 @@ var promotions = builder.AddService<Projects.PartnerMesh_Promotions_Api>(Resourc
     .WithReference(coupons) // evaluation asks coupons about codes no promotion lists (docs/promotions.md)
     .WithReference(attribution); // ... and attribution whose traffic a click id is, for partner-targeted promotions
 
+// Surveys and analytics cut the partner's survey weeks in one zone, or the two reports disagree about a week's answers.
+var reportingTimeZone = builder.Configuration["PartnerMesh:ReportingTimeZone"] is { Length: > 0 } zone ? zone : "UTC";
+
 var surveys = builder.AddService<Projects.PartnerMesh_Surveys_Api>(ResourceNames.SurveysApi, portOffset: 4,
         postgres.AddDatabase(ResourceNames.SurveysDb), tokenKeys, messaging, redis)
-    .WithEnvironment("Surveys__EmailLinkSigningKey", surveyLinkSigningKey);
+    .WithEnvironment("Surveys__EmailLinkSigningKey", surveyLinkSigningKey)
+    .WithEnvironment("Surveys__ReportingTimeZone", reportingTimeZone);
 
 var analytics = builder.AddService<Projects.PartnerMesh_Analytics_Api>(ResourceNames.AnalyticsApi, portOffset: 5,
-        postgres.AddDatabase(ResourceNames.AnalyticsDb), tokenKeys, messaging);
+        postgres.AddDatabase(ResourceNames.AnalyticsDb), tokenKeys, messaging)
+    .WithEnvironment("Analytics__ReportingTimeZone", reportingTimeZone);
 
 var partnerPortal = builder.AddService<Projects.PartnerMesh_PartnerPortal_Api>(ResourceNames.PartnerPortalApi, portOffset: 6,
         postgres.AddDatabase(ResourceNames.PortalDb), tokenKeys, messaging)

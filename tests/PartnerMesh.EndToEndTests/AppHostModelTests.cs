@@ -45,6 +45,33 @@ public sealed class AppHostModelTests
         }
     }
 
+    [Fact]
+    public async Task ReportingTimeZone_OneSetting_CutsSurveysAndAnalyticsWeeksInTheSameZone()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.PartnerMesh_AppHost>(
+            ["--PartnerMesh:ReportingTimeZone=Europe/Berlin"], Ct);
+
+        var surveys = await EnvironmentAsync(builder, "surveys-api");
+        var analytics = await EnvironmentAsync(builder, "analytics-api");
+
+        Assert.Equal("Europe/Berlin", Assert.IsType<string>(surveys["Surveys__ReportingTimeZone"]));
+        Assert.Equal("Europe/Berlin", Assert.IsType<string>(analytics["Analytics__ReportingTimeZone"]));
+    }
+
+    /// <summary>The plain-text environment variables a service would be started with (secrets and references left out).</summary>
+    private static async Task<Dictionary<string, object>> EnvironmentAsync(IDistributedApplicationTestingBuilder builder, string resourceName)
+    {
+        var service = builder.Resources.OfType<ProjectResource>().Single(project => project.Name == resourceName);
+        var variables = new Dictionary<string, object>();
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), variables, Ct);
+        foreach (var callback in service.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(context);
+        }
+
+        return variables;
+    }
+
     /// <summary>The migrator's arguments after the assembly path: what it is asked to do.</summary>
     private static async Task<List<string>> ArgsAsync(ExecutableResource migrator)
     {
