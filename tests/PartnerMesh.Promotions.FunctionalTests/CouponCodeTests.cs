@@ -13,7 +13,8 @@ namespace PartnerMesh.Promotions.FunctionalTests;
 
 /// <summary>
 /// Promotions with a stand-in coupons service on a real port, as service discovery finds it: <c>CPN-{promotion id}</c>
-/// is valid for that promotion, <c>EXPIRED-*</c> is refused as expired, <c>SLOW-*</c> answers after the timeout,
+/// is valid for that promotion (its campaign allows one code per order, coupons' default), <c>STK-{promotion id}</c> too
+/// (a stackable campaign's), <c>EXPIRED-*</c> is refused as expired, <c>SLOW-*</c> answers after the timeout,
 /// <c>BROKEN-*</c> answers 500, <c>DOWN-*</c> 503, <c>GONE-*</c> 404, <c>CANNOT-*</c> the 400 coupons answers for a string
 /// that cannot be a code (a validation problem naming <c>code</c>), <c>EMAIL-*</c> a 400 naming another field, anything else
 /// is unknown (<c>valid: false, reason: unknown</c>, as coupons answers).
@@ -72,7 +73,9 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
                         valid = true, code, promotionId = owner.PromotionId, partnerId = owner.PartnerId, reason = (string?)null,
                     }),
                     _ when code.StartsWith("CPN-", StringComparison.Ordinal) =>
-                        Results.Ok(new { valid = true, code, promotionId = Guid.ParseExact(code[4..], "N"), reason = (string?)null }),
+                        Results.Ok(new { valid = true, code, promotionId = Guid.ParseExact(code[4..], "N"), stackable = false, reason = (string?)null }),
+                    _ when code.StartsWith("STK-", StringComparison.Ordinal) =>
+                        Results.Ok(new { valid = true, code, promotionId = Guid.ParseExact(code[4..], "N"), stackable = true, reason = (string?)null }),
                     _ when code.StartsWith("EXPIRED-", StringComparison.Ordinal) => Results.Ok(new { valid = false, code, reason = "expired" }),
                     _ when code.StartsWith("BROKEN-", StringComparison.Ordinal) => Results.StatusCode(500),
                     _ when code.StartsWith("SLOW-", StringComparison.Ordinal) => Results.Ok(new { valid = false, code, reason = "too_late" }),
@@ -206,6 +209,104 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
         Assert.Equal(lookups, lookupsAfterAgain); // a click's partner is remembered
         Assert.Equal("not_for_partner", unknownClick.RejectionReason(id));
         Assert.Equal("not_for_partner", otherPartnerNamed.RejectionReason(id)); // the partner the storefront names wins
+    }
+
+    [Fact]
+    public async Task CodesOfOneCodePerOrderCampaigns_OnlyOneApplies_TheLargerDiscount_WhateverTheEntryOrder()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var (ten, twenty) = (await CouponsOnlyAsync(product, 10), await CouponsOnlyAsync(product, 20));
+        var (tenCode, twentyCode) = ($"CPN-{ten:N}".ToUpperInvariant(), $"CPN-{twenty:N}".ToUpperInvariant());
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 100m, null));
+
+        foreach (var codes in new[] { new JsonArray(tenCode, twentyCode), new JsonArray(twentyCode, tenCode) })
+        {
+            foreach (var touchpoint in new[] { "cart", "checkout" })
+            {
+                var evaluation = await _storefront.EvaluateAsync(cart.With("codes", codes.DeepClone()).With("touchpoint", touchpoint));
+
+                Assert.Equal(20m, evaluation.Applied(twenty)!["amount"]!.GetValue<decimal>());
+                Assert.Null(evaluation.Applied(ten));
+                Assert.Equal("one_code_per_order", evaluation.RejectionReason(ten));
+                Assert.Equal(20m, evaluation.Total("discountTotal"));
+                Assert.Equal("applied", CodeResult(evaluation, twentyCode)["status"]!.GetValue<string>());
+                var left = CodeResult(evaluation, tenCode);
+                Assert.Equal(("not_applied", "one_code_per_order", ten),
+                    (left["status"]!.GetValue<string>(), left["reason"]!.GetValue<string>(), left["promotionId"]!.GetValue<Guid>()));
+                Assert.Contains(twentyCode, left["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+                Assert.Equal([twenty], evaluation["quote"]!["promotions"]!.AsArray().Select(quoted => quoted!["promotionId"]!.GetValue<Guid>()));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task CodesOfOneCodePerOrderCampaigns_GivingTheSame_TheOrdinallyFirstCodeApplies_WhateverTheEntryOrder()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var (first, second) = (await CouponsOnlyAsync(product, 10), await CouponsOnlyAsync(product, 10));
+        var (firstCode, secondCode) = ($"CPN-{first:N}".ToUpperInvariant(), $"CPN-{second:N}".ToUpperInvariant());
+        if (string.CompareOrdinal(firstCode, secondCode) > 0)
+        {
+            (first, second, firstCode, secondCode) = (second, first, secondCode, firstCode);
+        }
+
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 100m, null));
+        foreach (var codes in new[] { new JsonArray(firstCode, secondCode), new JsonArray(secondCode, firstCode) })
+        {
+            var evaluation = await _storefront.EvaluateAsync(cart.With("codes", codes));
+
+            Assert.Equal(10m, evaluation.Applied(first)!["amount"]!.GetValue<decimal>());
+            Assert.Equal("one_code_per_order", evaluation.RejectionReason(second));
+            Assert.Equal("one_code_per_order", CodeResult(evaluation, secondCode)["reason"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task CodesOfStackableCampaigns_ApplyTogether_ButNotWithAOneCodePerOrderCode()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var (stackA, stackB, sole) = (await CouponsOnlyAsync(product, 10), await CouponsOnlyAsync(product, 5), await CouponsOnlyAsync(product, 12));
+        var (stackACode, stackBCode, soleCode) = ($"STK-{stackA:N}".ToUpperInvariant(), $"STK-{stackB:N}".ToUpperInvariant(), $"CPN-{sole:N}".ToUpperInvariant());
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 100m, null));
+
+        var stacked = await _storefront.EvaluateAsync(cart.With("codes", new JsonArray(stackACode, stackBCode)));
+        var soleAlone = await _storefront.EvaluateAsync(cart.With("codes", new JsonArray(stackACode, soleCode)));
+        var bothStackable = await _storefront.EvaluateAsync(cart.With("codes", new JsonArray(soleCode, stackBCode, stackACode)));
+
+        Assert.NotNull(stacked.Applied(stackA));
+        Assert.NotNull(stacked.Applied(stackB));
+        // 10 % alone (10.00) against 12 % alone (12.00): the code of the one-code-per-order campaign gives more.
+        Assert.NotNull(soleAlone.Applied(sole));
+        Assert.Equal("one_code_per_order", soleAlone.RejectionReason(stackA));
+        // 10 % then 5 % together (14.50) against 12 % alone: the stackable codes give more.
+        Assert.Equal(14.5m, bothStackable.Total("discountTotal"));
+        Assert.Equal("one_code_per_order", bothStackable.RejectionReason(sole));
+        Assert.Equal("one_code_per_order", CodeResult(bothStackable, soleCode)["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ValidCode_OfAPromotionThatIsNotLive_IsNotApplied_WithAReasonAndDetail()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10).With("requiresCode", true);
+        var created = await _admin.PostAsJsonAsync("/api/promotions/definitions", new JsonObject { ["definition"] = definition }, Ct);
+        var draft = (await created.ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+        var paused = await CouponsOnlyAsync(product, 10);
+        var pause = await _admin.PostAsJsonAsync($"/api/promotions/definitions/{paused}/pause", new JsonObject { ["reason"] = "test" }, Ct);
+        await pause.ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 50m, null));
+
+        foreach (var promotion in new[] { draft, paused, Guid.NewGuid() })
+        {
+            var code = $"CPN-{promotion:N}".ToUpperInvariant();
+            var evaluation = await _storefront.EvaluateAsync(cart.With("codes", new JsonArray(code)));
+
+            var result = CodeResult(evaluation, code);
+            Assert.Equal(("not_applied", "promotion_not_live", promotion),
+                (result["status"]!.GetValue<string>(), result["reason"]?.GetValue<string>(), result["promotionId"]!.GetValue<Guid>()));
+            Assert.Contains(promotion.ToString(), result["detail"]?.GetValue<string>() ?? "", StringComparison.Ordinal);
+            Assert.Equal(0m, evaluation.Total("discountTotal"));
+        }
     }
 
     [Fact]
@@ -357,6 +458,13 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
         Assert.Equal("codes[1]", error.Name);
         Assert.Contains("listed twice", error.Value[0].GetString(), StringComparison.Ordinal);
     }
+
+    /// <summary>A promotion only coupons' codes unlock (<c>requiresCode</c>, no codes of its own), percent off the product.</summary>
+    private Task<Guid> CouponsOnlyAsync(string product, decimal percent) =>
+        _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, percent, $"{percent} % with a coupon").With("requiresCode", true));
+
+    private static JsonObject CodeResult(JsonObject evaluation, string code) =>
+        evaluation["codes"]!.AsArray().OfType<JsonObject>().Single(entry => entry["code"]!.GetValue<string>() == code);
 
     private int AskedCount()
     {

@@ -9,16 +9,52 @@ using PartnerMesh.ServiceDefaults.Security;
 namespace PartnerMesh.Promotions.Api.Evaluations;
 
 /// <summary>What the coupons service said about the entered codes that no promotion's own list knows.</summary>
+/// <param name="Unlocked">The valid codes, by the promotion each unlocks (the first in ordinal order when several unlock one).</param>
 /// <param name="PartnerCodes">The partners valid partner codes belong to, each with its code (the first in ordinal order
 /// when it has several).</param>
+/// <param name="OnePerOrder">The valid codes whose campaign allows one code per order (not <c>stackable</c>, coupons'
+/// default; also when the answer does not say).</param>
 public sealed record CouponCodeCheck(
-    IReadOnlyDictionary<Guid, string> Unlocked, IReadOnlyDictionary<string, string> Refused, IReadOnlyDictionary<Guid, string>? PartnerCodes = null)
+    IReadOnlyDictionary<Guid, string> Unlocked, IReadOnlyDictionary<string, string> Refused, IReadOnlyDictionary<Guid, string>? PartnerCodes = null,
+    IReadOnlySet<string>? OnePerOrder = null)
 {
     public static readonly CouponCodeCheck None = new(new Dictionary<Guid, string>(), new Dictionary<string, string>(StringComparer.Ordinal));
 
     /// <summary>The partner the valid partner codes name when they all name one; codes of two or more partners name none,
     /// whatever order they were entered in.</summary>
     public (Guid PartnerId, string Code)? SolePartner => PartnerCodes is { Count: 1 } codes ? (codes.First().Key, codes.First().Value) : null;
+
+    /// <summary>Whether checkout can redeem these valid codes on one order, as coupons decides it (docs/coupons.md): one
+    /// code, or codes of stackable campaigns only.</summary>
+    public bool RedeemableTogether(IReadOnlyCollection<string> codes) =>
+        codes.Count <= 1 || OnePerOrder is null || !codes.Any(OnePerOrder.Contains);
+
+    /// <summary>
+    /// The largest combinations of the valid codes that checkout can redeem on one order: each code of a one-code-per-order
+    /// campaign alone, and the codes of stackable campaigns together. Built from the codes in ordinal order and listed in
+    /// that order (a combination before another when its codes come first), whatever order the codes were entered in.
+    /// </summary>
+    public IEnumerable<string[]> RedeemableCombinations()
+    {
+        var codes = Unlocked.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var stackable = codes.Where(code => OnePerOrder?.Contains(code) != true).ToArray();
+        IEnumerable<string[]> combinations = codes.Where(code => OnePerOrder?.Contains(code) == true).Select(code => new[] { code });
+        return (stackable.Length > 0 ? combinations.Append(stackable) : combinations)
+            .Order(Comparer<string[]>.Create(static (left, right) => CompareCodes(left, right)));
+    }
+
+    private static int CompareCodes(string[] left, string[] right)
+    {
+        for (var index = 0; index < Math.Min(left.Length, right.Length); index++)
+        {
+            if (string.CompareOrdinal(left[index], right[index]) is var order and not 0)
+            {
+                return order;
+            }
+        }
+
+        return left.Length.CompareTo(right.Length);
+    }
 }
 
 /// <summary>
@@ -38,7 +74,7 @@ public sealed class CouponCodeValidator(
 
     private sealed record ValidationCustomer(string? Id, string? Email);
 
-    private sealed record ValidationAnswer(bool Valid, Guid? PromotionId, string? Reason, Guid? PartnerId = null);
+    private sealed record ValidationAnswer(bool Valid, Guid? PromotionId, string? Reason, Guid? PartnerId = null, bool? Stackable = null);
 
     public bool IsConfigured => configuration[$"services:{ResourceNames.CouponsApi}:http:0"] is { Length: > 0 };
 
@@ -57,11 +93,21 @@ public sealed class CouponCodeValidator(
         var unlocked = new Dictionary<Guid, string>();
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
         var partnerCodes = new Dictionary<Guid, string>();
+        var onePerOrder = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (code, answer) in unknown.Zip(answers))
         {
             if (answer is { Valid: true, PromotionId: { } promotionId })
             {
-                unlocked.TryAdd(promotionId, code);
+                if (!unlocked.TryGetValue(promotionId, out var other) || string.CompareOrdinal(code, other) < 0)
+                {
+                    unlocked[promotionId] = code;
+                }
+
+                if (answer.Stackable != true)
+                {
+                    onePerOrder.Add(code);
+                }
+
                 if (answer.PartnerId is { } partnerId
                     && (!partnerCodes.TryGetValue(partnerId, out var known) || string.CompareOrdinal(code, known) < 0))
                 {
@@ -74,7 +120,7 @@ public sealed class CouponCodeValidator(
             }
         }
 
-        return new CouponCodeCheck(unlocked, refused, partnerCodes);
+        return new CouponCodeCheck(unlocked, refused, partnerCodes, onePerOrder);
     }
 
     /// <summary>

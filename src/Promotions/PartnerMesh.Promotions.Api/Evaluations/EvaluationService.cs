@@ -31,9 +31,9 @@ public sealed class EvaluationService(
         var now = timeProvider.GetUtcNow();
         var (cart, requested) = EvaluateRequestRules.ToDomain(request, now);
         var preview = request.At is not null;
-        var (context, partner) = await WithTrafficAsync(ruleSet, cart, requested, cancellationToken);
+        var (context, partner, coupons) = await WithTrafficAsync(ruleSet, cart, requested, cancellationToken);
         var (result, reservationId, quoteId) = await EvaluateWithBudgetsAsync(
-            ruleSet, cart, context, now, reserve: context.Touchpoint == Touchpoint.Checkout && !preview, cancellationToken);
+            ruleSet, cart, context, coupons, now, reserve: context.Touchpoint == Touchpoint.Checkout && !preview, cancellationToken);
         var quote = preview ? null : IssueQuote(quoteId, result, cart, requested, context.PartnerId, now, reservationId);
         if (result.Exposures.Count > 0 && !preview)
         {
@@ -53,8 +53,8 @@ public sealed class EvaluationService(
         var ruleSet = new RuleSet(live.Version, live.Promotions.Where(existing => existing.Id != promotion.Id).Append(compiled), live.Mode, killSwitch: false,
             live.Experiments);
         var (cart, requested) = EvaluateRequestRules.ToDomain(request, timeProvider.GetUtcNow());
-        var (context, partner) = await WithTrafficAsync(ruleSet, cart, requested, cancellationToken);
-        return EvaluationResponse.From(PromotionEvaluator.Evaluate(ruleSet, cart, context), partner, null);
+        var (context, partner, coupons) = await WithTrafficAsync(ruleSet, cart, requested, cancellationToken);
+        return EvaluationResponse.From(EvaluateRedeemable(ruleSet, cart, context, coupons, []), partner, null);
     }
 
     /// <summary>Re-evaluates an order's cart at order time (an expired quote), reserving at once like a checkout.</summary>
@@ -63,9 +63,9 @@ public sealed class EvaluationService(
     {
         var ruleSet = await CurrentRuleSetAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
-        (context, _) = await WithTrafficAsync(ruleSet, cart, context, cancellationToken);
+        (context, _, var coupons) = await WithTrafficAsync(ruleSet, cart, context, cancellationToken);
         var (result, reservationId, _) = await EvaluateWithBudgetsAsync(
-            ruleSet, cart, context with { At = now, Touchpoint = Touchpoint.Checkout }, now, reserve: true, cancellationToken);
+            ruleSet, cart, context with { At = now, Touchpoint = Touchpoint.Checkout }, coupons, now, reserve: true, cancellationToken);
         return (result, reservationId);
     }
 
@@ -121,9 +121,10 @@ public sealed class EvaluationService(
     /// the request names, else the click's (looked up when anything live targets partners), and coupons is asked about the
     /// codes for that traffic. Then, as attribution's default coupon-code precedence credits the order, a valid partner
     /// code beats it: the cart is the code's partner's. Codes of two or more partners cancel out — the traffic's partner
-    /// stands — so the order the codes were entered in never changes the answer.
+    /// stands — so the order the codes were entered in never changes the answer. Also returns coupons' answer, for
+    /// <see cref="EvaluateRedeemable"/>.
     /// </summary>
-    private async Task<(EvaluationContext Context, TrafficPartner? Partner)> WithTrafficAsync(
+    private async Task<(EvaluationContext Context, TrafficPartner? Partner, CouponCodeCheck Coupons)> WithTrafficAsync(
         RuleSet ruleSet, Cart cart, EvaluationContext context, CancellationToken cancellationToken)
     {
         var partner = context.PartnerId is { } named ? new TrafficPartner(named, TrafficPartner.Request) : null;
@@ -137,7 +138,7 @@ public sealed class EvaluationService(
         var check = await coupons.CheckAsync(ruleSet, cart, context, cancellationToken);
         if (ReferenceEquals(check, CouponCodeCheck.None))
         {
-            return (context, partner);
+            return (context, partner, check);
         }
 
         if (check.SolePartner is { } code)
@@ -145,7 +146,58 @@ public sealed class EvaluationService(
             partner = new TrafficPartner(code.PartnerId, TrafficPartner.CouponCode, code.Code);
         }
 
-        return (context with { CouponCodes = check.Unlocked, RefusedCodes = check.Refused, PartnerId = partner?.PartnerId }, partner);
+        return (context with { CouponCodes = check.Unlocked, RefusedCodes = check.Refused, PartnerId = partner?.PartnerId }, partner, check);
+    }
+
+    /// <summary>
+    /// Evaluates, and makes the coupon codes applied ones checkout can redeem on one order: coupons redeems two codes on
+    /// one order only when both campaigns are stackable (<c>one_code_per_order</c>, docs/coupons.md). When the codes that
+    /// applied cannot all be redeemed — rare, so only then — each largest combination checkout can redeem is evaluated
+    /// (each one-code-per-order code alone, the stackable codes together) and the one that gives the shopper the largest
+    /// discount is kept; at an equal discount, the one whose codes come first in ordinal order. Built from the codes as a
+    /// set, the choice never depends on the order they were entered in. The promotions of the codes left out are
+    /// excluded (<c>one_code_per_order</c>, added to <paramref name="exclusions"/>), so their codes are <c>not_applied</c>
+    /// with that reason — unless an own code entered with them unlocks them too.
+    /// </summary>
+    private static EvaluationResult EvaluateRedeemable(
+        RuleSet ruleSet, Cart cart, EvaluationContext context, CouponCodeCheck coupons, Dictionary<Guid, Exclusion> exclusions)
+    {
+        var result = PromotionEvaluator.Evaluate(ruleSet, cart, context, exclusions);
+        var vouched = context.CouponCodes.Values.ToHashSet(StringComparer.Ordinal);
+        var applied = result.Applied.Select(promotion => promotion.Code).OfType<string>().Where(vouched.Contains).Distinct(StringComparer.Ordinal).ToArray();
+        if (coupons.RedeemableTogether(applied))
+        {
+            return result;
+        }
+
+        var entered = context.Codes.Select(PromotionCodes.Normalize).ToHashSet(StringComparer.Ordinal);
+        (EvaluationResult Result, Dictionary<Guid, Exclusion> Exclusions)? best = null;
+        foreach (var kept in coupons.RedeemableCombinations())
+        {
+            var trialExclusions = new Dictionary<Guid, Exclusion>(exclusions);
+            foreach (var (promotionId, code) in context.CouponCodes)
+            {
+                if (!kept.Contains(code, StringComparer.Ordinal) && ruleSet.Find(promotionId) is { } promotion && !promotion.Codes.Overlaps(entered))
+                {
+                    trialExclusions.TryAdd(promotionId, new Exclusion(ReasonCodes.OneCodePerOrder,
+                        $"code {code} cannot be redeemed on one order with {string.Join(", ", kept)}: coupons combines codes only when all " +
+                        "their campaigns are stackable, and the codes that give the most were kept (at an equal discount, the first in ordinal order)"));
+                }
+            }
+
+            var trial = PromotionEvaluator.Evaluate(ruleSet, cart, context, trialExclusions);
+            if (best is null || trial.Totals.DiscountTotal > best.Value.Result.Totals.DiscountTotal)
+            {
+                best = (trial, trialExclusions);
+            }
+        }
+
+        foreach (var (promotionId, exclusion) in best!.Value.Exclusions)
+        {
+            exclusions[promotionId] = exclusion;
+        }
+
+        return best.Value.Result;
     }
 
     private async Task<RuleSet> CurrentRuleSetAsync(CancellationToken cancellationToken)
@@ -165,13 +217,13 @@ public sealed class EvaluationService(
     /// day's counters. A reservation counts in the periods of <paramref name="now"/>, when the order is taken: only an
     /// evaluation for now reserves, and an order re-evaluated is evaluated at its own time.</remarks>
     private async Task<(EvaluationResult Result, Guid? ReservationId, Guid QuoteId)> EvaluateWithBudgetsAsync(
-        RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset now, bool reserve, CancellationToken cancellationToken)
+        RuleSet ruleSet, Cart cart, EvaluationContext context, CouponCodeCheck coupons, DateTimeOffset now, bool reserve, CancellationToken cancellationToken)
     {
         var quoteId = Guid.CreateVersion7(now);
         var exclusions = new Dictionary<Guid, Exclusion>();
         while (true)
         {
-            var result = PromotionEvaluator.Evaluate(ruleSet, cart, context, exclusions);
+            var result = EvaluateRedeemable(ruleSet, cart, context, coupons, exclusions);
             var claims = new List<(BudgetClaim Claim, decimal Spend)>();
             var excludedMore = false;
             foreach (var applied in result.Applied)

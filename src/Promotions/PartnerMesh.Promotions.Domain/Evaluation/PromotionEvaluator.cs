@@ -382,10 +382,13 @@ public static class PromotionEvaluator
             }
             else
             {
-                // Its promotion applied, unlocked by another code entered with it (or it is not live).
+                // Its promotion applied, unlocked by another code entered with it; or it is not live (only a promotion the
+                // coupons service names can be: a live one is a candidate, so it applied or has its reason).
                 var other = applied.FirstOrDefault(promotion => unlocks.Contains(promotion.PromotionId));
                 results.Add(other is null
-                    ? new CodeResult(code, CodeStatuses.NotApplied, unlocks[0], PromotionIds: unlocks)
+                    ? new CodeResult(code, CodeStatuses.NotApplied, unlocks[0], ReasonCodes.PromotionNotLive,
+                        $"promotion {unlocks[0]}, which the coupons service names for this code, is not live (a draft, paused, ended, or no such promotion)",
+                        unlocks)
                     : new CodeResult(code, CodeStatuses.NotApplied, other.PromotionId, ReasonCodes.AppliedWithAnotherCode,
                         $"promotion {other.PromotionId} applied with code {other.Code}", unlocks));
             }

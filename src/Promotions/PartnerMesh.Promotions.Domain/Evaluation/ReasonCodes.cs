@@ -25,6 +25,14 @@ public static class ReasonCodes
     public const string NotInExperiment = "not_in_experiment";
     public const string ExperimentStopped = "experiment_stopped";
 
+    /// <summary>A coupons code left out: checkout could not redeem it with the codes kept (their campaigns are not all
+    /// stackable), which give the shopper more.</summary>
+    public const string OneCodePerOrder = "one_code_per_order";
+
     /// <summary>In <c>codes[]</c> only: the code's promotion applied, unlocked by another code entered with it.</summary>
     public const string AppliedWithAnotherCode = "applied_with_another_code";
+
+    /// <summary>In <c>codes[]</c> only: the coupons service vouches for the code, but the promotion it unlocks is not live
+    /// (a draft, paused, ended, or no such promotion).</summary>
+    public const string PromotionNotLive = "promotion_not_live";
 }
