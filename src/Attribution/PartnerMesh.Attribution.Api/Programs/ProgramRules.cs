@@ -208,7 +208,8 @@ public static class ProgramRules
         }
     }
 
-    private static void MoneyField(Dictionary<string, string[]> errors, string field, decimal? amount, string currency)
+    /// <summary>A money field in <paramref name="currency"/>: 0 to <see cref="Money.MaxAmount"/>, without digits below its minor unit.</summary>
+    public static void MoneyField(Dictionary<string, string[]> errors, string field, decimal? amount, string currency)
     {
         if (amount is { } value && (value < 0 || value > Money.MaxAmount || !Money.FitsCurrency(value, currency)))
         {
