@@ -144,6 +144,15 @@ public static class ProgramRules
                 {
                     Rate(errors, $"plan.categories.{category}.rate", terms.Rate);
                     MoneyField(errors, $"plan.categories.{category}.fixedAmount", terms.FixedAmount, currency);
+                    // Each plan type reads one of the two: the other would be stored and never paid.
+                    if (plan.Type == CommissionPlan.Fixed && terms.Rate is not null)
+                    {
+                        errors[$"plan.categories.{category}.rate"] = [$"plan.categories.{category}.rate does not apply to a fixed plan: give the category a fixedAmount."];
+                    }
+                    else if (plan.Type == CommissionPlan.Percent && terms.FixedAmount is not null)
+                    {
+                        errors[$"plan.categories.{category}.fixedAmount"] = [$"plan.categories.{category}.fixedAmount does not apply to a percent plan: give the category a rate."];
+                    }
                 }
             }
         }
