@@ -256,6 +256,70 @@ public class ClickCaptureTests(AttributionApiFactory factory) : IClassFixture<At
         Assert.Equal((CommissionStatus.Held, FraudRules.ClickFlooding), (entry.Status, entry.HoldReasons));
     }
 
+    [Theory]
+    [InlineData(4, CommissionStatus.Pending)]
+    [InlineData(5, CommissionStatus.Held)]
+    public async Task ClickFlooding_CountsTheSourcesClicksBeforeTheCreditingClick_NotTheClickItself(int clicksBefore, string expected)
+    {
+        var (code, partnerId) = await FloodProgramLinkAsync();
+        var source = new { code, ipAddress = "198.51.100.23", userAgent = $"Browser/{Guid.NewGuid():N}" };
+        var clicks = new List<Guid>();
+        for (var i = 0; i <= clicksBefore; i++)
+        {
+            clicks.Add((await (await _storefront.PostAsJsonAsync("/api/attribution/clicks", source, Ct)).ShouldBeAsync<RegisterClickResponse>(HttpStatusCode.Created)).ClickId);
+        }
+
+        await _storefront.ConvertAsync(Order(100m, clicks[^1]));
+
+        var entry = await factory.QueryDbAsync(db => db.Commissions.SingleAsync(c => c.PartnerId == partnerId, Ct));
+        Assert.Equal((expected, expected == CommissionStatus.Held ? FraudRules.ClickFlooding : null), (entry.Status, entry.HoldReasons));
+    }
+
+    [Fact]
+    public async Task ClickFlooding_IgnoresClicksAfterTheCreditingClick()
+    {
+        var (code, partnerId) = await FloodProgramLinkAsync();
+        var source = new { code, ipAddress = "198.51.100.24", userAgent = $"Browser/{Guid.NewGuid():N}" };
+        var clicks = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            clicks.Add((await (await _storefront.PostAsJsonAsync("/api/attribution/clicks", source, Ct)).ShouldBeAsync<RegisterClickResponse>(HttpStatusCode.Created)).ClickId);
+        }
+
+        await _storefront.ConvertAsync(Order(100m, clicks[0]));
+
+        var entry = await factory.QueryDbAsync(db => db.Commissions.SingleAsync(c => c.PartnerId == partnerId, Ct));
+        Assert.Equal((CommissionStatus.Pending, null), (entry.Status, entry.HoldReasons));
+    }
+
+    [Theory]
+    [InlineData(59, CommissionStatus.Held)]
+    [InlineData(61, CommissionStatus.Pending)]
+    public async Task ClickFlooding_CountsOnlyTheHourBeforeTheCreditingClick(int minutesBefore, string expected)
+    {
+        var program = await _admin.CreateProgramAsync(new { holdDays = 0, clickFloodThreshold = 5 });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var link = await _admin.CreateLinkAsync(partner.Id);
+        var (ipAddress, userAgent) = ("198.51.100.25", $"Browser/{Guid.NewGuid():N}");
+        var clickId = (await (await _storefront.PostAsJsonAsync("/api/attribution/clicks", new { code = link.Code, ipAddress, userAgent }, Ct))
+            .ShouldBeAsync<RegisterClickResponse>(HttpStatusCode.Created)).ClickId;
+        await factory.QueryDbAsync(async db =>
+        {
+            var clickedAt = (await db.Clicks.SingleAsync(c => c.Id == clickId, Ct)).OccurredAt;
+            db.Clicks.AddRange(Enumerable.Range(0, 5).Select(i => new Click
+            {
+                Id = Guid.CreateVersion7(), LinkId = link.Id, PartnerId = partner.Id, Code = link.Code, VisitorId = NewVisitor(),
+                SourceKey = ClickSource.KeyOf(ipAddress, userAgent), OccurredAt = clickedAt.AddMinutes(-minutesBefore).AddSeconds(i),
+            }));
+            return await db.SaveChangesAsync(Ct);
+        });
+
+        await _storefront.ConvertAsync(Order(100m, clickId));
+
+        var entry = await factory.QueryDbAsync(db => db.Commissions.SingleAsync(c => c.PartnerId == partner.Id, Ct));
+        Assert.Equal(expected, entry.Status);
+    }
+
     /// <summary>A link of a program that holds at 5 clicks of one source in the hour.</summary>
     private async Task<(string Code, Guid PartnerId)> FloodProgramLinkAsync()
     {

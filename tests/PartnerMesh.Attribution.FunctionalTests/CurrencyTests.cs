@@ -147,4 +147,34 @@ public class CurrencyTests(AttributionApiFactory factory) : IClassFixture<Attrib
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("budget", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("JPY", "10.5")]
+    [InlineData("KWD", "1.0005")]
+    [InlineData("EUR", "0.001")]
+    public async Task PartnerBudget_WithMoreDecimalsThanTheProgramCurrency_Is400_SoTheCapCanNeverPassIt(string currency, string budget)
+    {
+        var program = await _admin.CreateProgramAsync(new { currency });
+
+        var response = await _admin.PostAsJsonAsync("/api/attribution/partners", new
+        {
+            name = "Budgeted", email = AttributionClientExtensions.UniqueEmail(), kind = "affiliate", programId = program.Id,
+            budget = decimal.Parse(budget, System.Globalization.CultureInfo.InvariantCulture),
+        }, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("\"budget\"", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PartnerBudget_AtTheProgramCurrencyMinorUnit_CapsTheSaleAtExactlyTheBudget()
+    {
+        var program = await _admin.CreateProgramAsync(new { currency = "JPY", holdDays = 0, plan = new { type = "percent", rate = 0.10 } });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id, budget: 10m);
+        var code = (await _admin.CreateLinkAsync(partner.Id)).Code;
+
+        var sale = await _storefront.ConvertAsync(Order(1000m, await _shopper.ClickAsync(code), "JPY"));
+
+        Assert.Equal((10m, "JPY", "budget-capped"), (sale.CommissionAmount, sale.CommissionCurrency, sale.CommissionNote));
+    }
 }

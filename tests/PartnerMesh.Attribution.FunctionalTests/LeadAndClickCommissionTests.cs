@@ -257,6 +257,32 @@ public class LeadAndClickCommissionTests(AttributionApiFactory factory) : IClass
         Assert.Equal(0m, booked.Amount);
     }
 
+    [Theory]
+    [InlineData(5, CommissionStatus.Pending)]
+    [InlineData(6, CommissionStatus.Held)]
+    public async Task Lead_OnAVisitorsRepeatedClick_IsJudgedByTheSameFloodingRuleAsTheSale(int clicks, string expected)
+    {
+        var (partnerId, code) = await PartnerInProgramAsync(new { holdDays = 0, clickFloodThreshold = 5, plan = new { type = "percent", rate = 0.1, perLead = 2 } });
+        var visitor = NewVisitor();
+        var clickIds = new List<Guid>();
+        for (var i = 0; i < clicks; i++)
+        {
+            // No address or user agent: the repeats collapse into the visitor's first click and count only by the visitor.
+            using var response = await _storefront.PostAsJsonAsync("/api/attribution/clicks", new { code, visitorId = visitor }, Ct);
+            clickIds.Add((await response.Content.ReadFromJsonAsync<RegisterClickResponse>(Ct))!.ClickId);
+        }
+
+        await _storefront.ConvertAsync(Order(100m, clickIds[^1]));
+        await RecordLeadAsync(new RecordLeadRequest(NewLeadId(), "signup", clickIds[^1], null, null, null, Later));
+
+        Assert.Single(clickIds.Distinct());
+        var entries = await factory.QueryDbAsync(db => db.Commissions.Where(c => c.PartnerId == partnerId).OrderBy(c => c.Kind).ToListAsync(Ct));
+        var hold = expected == CommissionStatus.Held ? FraudRules.ClickFlooding : null;
+        Assert.Equal(
+            [(CommissionKind.Lead, expected, hold), (CommissionKind.Sale, expected, hold)],
+            entries.Select(e => (e.Kind, e.Status, e.HoldReasons)));
+    }
+
     private async Task<(Guid PartnerId, string Code)> PartnerInProgramAsync(object terms)
     {
         var program = await _admin.CreateProgramAsync(terms);

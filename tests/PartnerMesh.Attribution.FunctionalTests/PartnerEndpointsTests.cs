@@ -188,4 +188,18 @@ public class PartnerEndpointsTests(AttributionApiFactory factory) : IClassFixtur
 
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task CreatePartner_OfAProgram_WithACommissionRate_Is400_TheProgramsPlanPays()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.10 } });
+
+        var response = await _admin.PostAsJsonAsync("/api/attribution/partners", new
+        {
+            name = "Rated", email = AttributionClientExtensions.UniqueEmail(), kind = "affiliate", programId = program.Id, commissionRate = 0.5m,
+        }, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("\"commissionRate\"", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+    }
 }

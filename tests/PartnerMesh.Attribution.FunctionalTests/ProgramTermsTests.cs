@@ -45,6 +45,8 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
         { "allowedHosts", new { name = "p", currency = "EUR", allowedHosts = new[] { "https://shop.example/" } } },
         { "fallbackUrl", new { name = "p", currency = "EUR", fallbackUrl = "javascript:alert(1)" } },
         { "budget", new { name = "p", currency = "EUR", budget = -1 } },
+        { "plan.categories.books.rate", new { name = "p", currency = "EUR", plan = new { type = "fixed", fixedAmount = 5, categories = new { books = new { rate = 0.2 } } } } },
+        { "plan.categories.books.fixedAmount", new { name = "p", currency = "EUR", plan = new { type = "percent", rate = 0.1, categories = new { books = new { fixedAmount = 3 } } } } },
     };
 
     [Theory]
@@ -331,6 +333,49 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
 
         Assert.Equal(14.00m, conversion.CommissionAmount); // 200 × 2 % + 100 × 10 %
         await linesTooLarge.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    /// <summary>Fixed 5 per sale, books 2, music 1; <paramref name="cart"/> lists lines as <c>category:amount</c> (<c>×n</c> repeats one).</summary>
+    [Theory]
+    [InlineData("", 50, 5)]
+    [InlineData("books:0×500", 1, 5)] // free lines earn nothing; the uncovered 1 earns the base once
+    [InlineData("books:0 other:50", 50, 5)] // a free gift does not lower the commission
+    [InlineData("books:10 other:40", 50, 7)]
+    [InlineData("books:10 books:40", 50, 2)]
+    [InlineData("books:10", 50, 7)] // the 40 the lines do not cover earns the base
+    [InlineData("books:10 music:20 other:20", 50, 8)]
+    public async Task FixedPlan_CategoryAmounts_ArePerOrderAndCategory_OtherLinesEarnTheBaseOnce(string cart, int amount, int expected)
+    {
+        var program = await _admin.CreateProgramAsync(new
+        {
+            plan = new { type = "fixed", fixedAmount = 5, categories = new Dictionary<string, object> { ["books"] = new { fixedAmount = 2 }, ["music"] = new { fixedAmount = 1 } } },
+        });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var code = (await _admin.CreateLinkAsync(partner.Id)).Code;
+
+        var lines = cart.Split(' ', StringSplitOptions.RemoveEmptyEntries).SelectMany(line =>
+        {
+            var parts = line.Split(':', '×');
+            return Enumerable.Repeat(new OrderLine(parts[0], decimal.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)), parts.Length > 2 ? int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture) : 1);
+        }).ToList();
+
+        var conversion = await _storefront.ConvertAsync(Order(amount, await _shopper.ClickAsync(code)) with { Lines = lines.Count == 0 ? null : lines });
+
+        Assert.Equal(expected, conversion.CommissionAmount);
+    }
+
+    [Fact]
+    public async Task UpdateProgram_CategoryTermsOfTheOtherPlanType_Are400()
+    {
+        var program = await _admin.CreateProgramAsync();
+
+        var rateUnderFixed = await _admin.PutAsJsonAsync($"/api/attribution/programs/{program.Id}",
+            new { name = program.Name, currency = "EUR", plan = new { type = "fixed", fixedAmount = 5, categories = new { books = new { rate = 0.2 } } } }, Ct);
+        var amountUnderPercent = await _admin.PutAsJsonAsync($"/api/attribution/programs/{program.Id}",
+            new { name = program.Name, currency = "EUR", plan = new { type = "percent", rate = 0.1, categories = new { books = new { fixedAmount = 3 } } } }, Ct);
+
+        Assert.Contains("plan.categories.books.rate", (await rateUnderFixed.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+        Assert.Contains("plan.categories.books.fixedAmount", (await amountUnderPercent.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
     }
 
     [Fact]

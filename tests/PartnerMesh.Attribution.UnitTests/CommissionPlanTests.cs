@@ -53,6 +53,24 @@ public class CommissionPlanTests
         Assert.Equal(21.00m, quote.Amount);
     }
 
+    [Fact]
+    public void FixedCategories_PayOncePerOrderAndCategory_TierAmountForOtherLines_NothingForFreeLines()
+    {
+        var plan = new CommissionPlan
+        {
+            Type = CommissionPlan.Fixed,
+            FixedAmount = 5m,
+            Categories = new Dictionary<string, CategoryTerms> { ["books"] = new(null, 2m) },
+            Tiers = [new VolumeTier(3, null, 8m)],
+        };
+
+        // books twice (2 once) + a free books line (nothing) + other (the tier's 8 once, not the base 5)
+        var quote = CommissionCalculator.ForSale(plan, 50m, "USD", "EUR",
+            [new("books", 10m), new("books", 20m), new("books", 0m), new("other", 20m)], 3);
+
+        Assert.Equal((10.00m, "EUR", 1), (quote.Amount, quote.Currency, quote.Tier));
+    }
+
     [Theory]
     [InlineData("KWD", "10.005", "0.1", "1.001")]
     [InlineData("KWD", "1.235", "0.5", "0.618")]

@@ -239,7 +239,8 @@ public sealed class ConversionService(
                     note = capped == 0 ? NoteBudgetExhausted : NoteBudgetCapped;
                 }
 
-                var sourceClicks = creditingClick is null ? 0 : await RecentClicksAsync(creditingClick, orderedAt, cancellationToken);
+                var sourceClicks = creditingClick is null ? 0 : await ClickFlooding.ClicksBeforeAsync(
+                    db, creditingClick.Id, creditingClick.PartnerId, creditingClick.VisitorId, creditingClick.SourceKey, creditingClick.OccurredAt, cancellationToken);
                 saleFlags = FraudRules.Evaluate(new FraudCheck(
                     partner.Email, partner.CustomerId, request.CustomerEmail, request.CustomerId, creditingClick?.OccurredAt, orderedAt,
                     creditingClick?.Paid ?? false, sourceClicks, signal?.LeakReason is not null && signal.CodePartnerId == partner.Id,
@@ -502,16 +503,6 @@ public sealed class ConversionService(
                 Rate = tier.Rate ?? program.Plan.Rate ?? 0m, Period = $"{CommissionBook.Period(conversion.OrderedAt).Start:yyyy-MM}", PeriodConversions = tier.Count,
             });
         }
-    }
-
-    /// <summary>Clicks (repeats included) on the partner's links from the crediting click's visitor or source in the hour before it.</summary>
-    private async Task<int> RecentClicksAsync(ClickFacts click, DateTimeOffset orderedAt, CancellationToken cancellationToken)
-    {
-        var from = click.OccurredAt - TimeSpan.FromHours(1);
-        var until = orderedAt + AttributionDecision.ClockSkewTolerance;
-        var related = db.Clicks.Where(c => c.PartnerId == click.PartnerId && c.OccurredAt >= from && c.OccurredAt <= until
-            && ((click.VisitorId != null && c.VisitorId == click.VisitorId) || (click.SourceKey != null && c.SourceKey == click.SourceKey)));
-        return await related.SumAsync(c => 1 + c.Duplicates, cancellationToken);
     }
 
     /// <summary>The same order reported again: the stored answer when the facts match, a conflict when they differ.</summary>

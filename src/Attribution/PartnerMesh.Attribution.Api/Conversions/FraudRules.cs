@@ -4,6 +4,7 @@ using System.Text;
 namespace PartnerMesh.Attribution.Api.Conversions;
 
 /// <summary>What the fraud rules look at for one attributed conversion.</summary>
+/// <param name="RecentClicksFromSameSource">Clicks of the crediting click's visitor or source in the hour before it (<see cref="Clicks.ClickFlooding"/>).</param>
 /// <param name="ReceivedAt">When our clock received the order (the clock clicks are recorded by); judges orders dated before their click.</param>
 public sealed record FraudCheck(
     string? PartnerEmail,
@@ -74,7 +75,7 @@ public static class FraudRules
 
         if (check.RecentClicksFromSameSource >= check.Policy.ClickFloodThreshold)
         {
-            flags.Add(new(ClickFlooding, $"{check.RecentClicksFromSameSource} clicks from the same visitor in the last hour."));
+            flags.Add(new(ClickFlooding, $"{check.RecentClicksFromSameSource} clicks of the visitor or source in the hour before the click (threshold {check.Policy.ClickFloodThreshold})."));
         }
 
         if (check.ClickedAt is { } clickedAt && check.Policy.MinClickToConversion > TimeSpan.Zero)

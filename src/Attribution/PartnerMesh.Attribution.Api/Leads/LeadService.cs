@@ -123,7 +123,8 @@ public sealed class LeadService(
                 note = capped == 0 ? ConversionService.NoteBudgetExhausted : capped < amount ? ConversionService.NoteBudgetCapped : null;
                 var flags = FraudRules.Evaluate(new FraudCheck(
                     partner.Email, partner.CustomerId, request.CustomerEmail, request.CustomerId, crediting?.OccurredAt, occurredAt,
-                    crediting?.HasPaidClickId ?? false, crediting is null ? 0 : await RecentClicksAsync(crediting.PartnerId, crediting.SourceKey, crediting.OccurredAt, occurredAt, cancellationToken),
+                    crediting?.HasPaidClickId ?? false, crediting is null ? 0 : await ClickFlooding.ClicksBeforeAsync(
+                        db, crediting.Id, crediting.PartnerId, crediting.VisitorId, crediting.SourceKey, crediting.OccurredAt, cancellationToken),
                     CodeLeakSuspected: false, program.FraudPolicy(), ReceivedAt: now));
                 if (capped > 0)
                 {
@@ -198,12 +199,6 @@ public sealed class LeadService(
 
     public Task<Lead?> FindAsync(string leadId, CancellationToken cancellationToken) =>
         db.Leads.AsNoTracking().SingleOrDefaultAsync(lead => lead.LeadId == leadId, cancellationToken);
-
-    private async Task<int> RecentClicksAsync(Guid partnerId, string? sourceKey, DateTimeOffset clickedAt, DateTimeOffset occurredAt, CancellationToken cancellationToken) =>
-        sourceKey is null ? 0 : await db.Clicks
-            .Where(click => click.PartnerId == partnerId && click.SourceKey == sourceKey
-                && click.OccurredAt >= clickedAt - TimeSpan.FromHours(1) && click.OccurredAt <= occurredAt + AttributionDecision.ClockSkewTolerance)
-            .SumAsync(click => 1 + click.Duplicates, cancellationToken);
 
     private static LeadResult Replay(Lead existing, Guid? clickId) =>
         existing.ReportedClickId == clickId

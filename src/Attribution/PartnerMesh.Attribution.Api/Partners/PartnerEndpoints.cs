@@ -6,6 +6,7 @@ using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Attribution.Api.Infrastructure.Configurations;
 using PartnerMesh.Attribution.Api.Links;
+using PartnerMesh.Attribution.Api.Programs;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Data;
 using PartnerMesh.Outbox;
@@ -54,9 +55,21 @@ public static class PartnerEndpoints
             return Replay(existing, fingerprint);
         }
 
-        if (request.ProgramId is { } programId && !await db.Programs.AnyAsync(program => program.Id == programId, cancellationToken))
+        if (request.ProgramId is { } programId)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["programId"] = [$"No program has id {programId}."] });
+            var currency = await db.Programs.Where(program => program.Id == programId).Select(program => program.Currency).SingleOrDefaultAsync(cancellationToken);
+            if (currency is null)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["programId"] = [$"No program has id {programId}."] });
+            }
+
+            // The budget is in the program currency: a digit below its minor unit would let the cap book more than the budget.
+            var budgetErrors = new Dictionary<string, string[]>();
+            ProgramRules.MoneyField(budgetErrors, "budget", request.Budget, currency);
+            if (budgetErrors.Count > 0)
+            {
+                return TypedResults.ValidationProblem(budgetErrors);
+            }
         }
 
         var email = request.Email!.Trim();

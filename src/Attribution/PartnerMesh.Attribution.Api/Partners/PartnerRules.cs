@@ -3,7 +3,8 @@ using PartnerMesh.Attribution.Api.Common;
 
 namespace PartnerMesh.Attribution.Api.Partners;
 
-/// <param name="CommissionRate">The flat rate of a partner without a program; optional for program partners (the plan pays).</param>
+/// <param name="CommissionRate">The flat rate of a partner without a program (required then); refused for a program's partner (its plan pays).</param>
+/// <param name="Budget">Only for a program's partner: a cap in the program currency, with no more decimals than that currency has.</param>
 public sealed record CreatePartnerRequest(
     string? Name, string? Email, string? Kind, decimal? CommissionRate, Guid? ProgramId = null, string? Status = null,
     string? CustomerId = null, decimal? Budget = null);
@@ -71,9 +72,13 @@ public static class PartnerRules
             errors["budget"] = ["budget is in the program currency: only a partner of a program may have one."];
         }
 
-        if (request.ProgramId is not null && request.CommissionRate is null)
+        if (request.ProgramId is not null)
         {
-            // The program's plan pays; no flat rate needed.
+            if (request.CommissionRate is not null)
+            {
+                // The program's plan pays: a flat rate would be stored and never applied.
+                errors["commissionRate"] = ["commissionRate is only for partners without a program: a program's partners earn by its plan."];
+            }
         }
         else if (request.CommissionRate is not { } rate || rate <= 0 || rate > MaxCommissionRate || !Money.HasAtMostDecimals(rate, 4))
         {

@@ -33,8 +33,8 @@ public static class CommissionCalculator
 
     /// <summary>
     /// Commission for one sale. Category terms win for their lines; other lines (or the whole order without lines) earn
-    /// the tier's terms, else the base terms. Percent commission is in the order currency; fixed amounts in the program's.
-    /// Lines must not add up to more than the order; any remainder earns the base terms.
+    /// the tier's terms, else the base terms. Percent commission is in the order currency; fixed amounts in the program's,
+    /// per order (<see cref="FixedForSale"/>). Lines must not add up to more than the order; any remainder earns the base terms.
     /// </summary>
     public static CommissionQuote ForSale(
         CommissionPlan plan, decimal orderAmount, string orderCurrency, string programCurrency, IReadOnlyList<OrderLine>? lines, int periodConversions)
@@ -46,18 +46,7 @@ public static class CommissionCalculator
 
         if (plan.Type == CommissionPlan.Fixed)
         {
-            var perSale = fixedAmount;
-            if (lines is { Count: > 0 } && plan.Categories is { Count: > 0 } categories)
-            {
-                // Fixed per category: each matching line pays its category's fixed amount instead of the per-sale amount.
-                var categoryAmounts = lines
-                    .Select(line => line.Category is { } category && categories.TryGetValue(category, out var terms) ? terms.FixedAmount : null)
-                    .Where(amount => amount is not null)
-                    .Sum(amount => amount!.Value);
-                perSale = categoryAmounts > 0 ? categoryAmounts : fixedAmount;
-            }
-
-            return new CommissionQuote(Money.Round(perSale, programCurrency), programCurrency, tierIndex, tier?.Rate);
+            return new CommissionQuote(Money.Round(FixedForSale(plan, fixedAmount, orderAmount, lines), programCurrency), programCurrency, tierIndex, tier?.Rate);
         }
 
         decimal commission;
@@ -80,6 +69,37 @@ public static class CommissionCalculator
         }
 
         return new CommissionQuote(Money.Round(commission, orderCurrency), orderCurrency, tierIndex, tier?.Rate);
+    }
+
+    /// <summary>
+    /// A fixed plan's sale: per order, not per line. Each category with a fixed amount earns it once when the order has a
+    /// line of it with a positive amount; the other lines with a positive amount, or what the lines do not cover, earn the
+    /// base (or tier) amount once; a line of amount 0 earns nothing. So the commission is at most the base amount plus each
+    /// category's amount once, however many lines the order has, and an order without lines earns the base amount.
+    /// </summary>
+    private static decimal FixedForSale(CommissionPlan plan, decimal baseAmount, decimal orderAmount, IReadOnlyList<OrderLine>? lines)
+    {
+        if (lines is not { Count: > 0 })
+        {
+            return baseAmount;
+        }
+
+        var earnsBase = orderAmount > lines.Sum(line => line.Amount);
+        var categories = new HashSet<string>(StringComparer.Ordinal);
+        var commission = 0m;
+        foreach (var line in lines.Where(line => line.Amount > 0))
+        {
+            if (line.Category is { } category && plan.Categories?.TryGetValue(category, out var terms) == true && terms.FixedAmount is { } categoryAmount)
+            {
+                commission += categories.Add(category) ? categoryAmount : 0m;
+            }
+            else
+            {
+                earnsBase = true;
+            }
+        }
+
+        return commission + (earnsBase ? baseAmount : 0m);
     }
 
     /// <summary>The commission a refund takes back: proportional, and all that is left when the order is now fully refunded.</summary>

@@ -1,6 +1,9 @@
 namespace PartnerMesh.Attribution.Api.Programs;
 
-/// <summary>Commission for a category's order lines: a percentage of the line, or a fixed amount per line.</summary>
+/// <summary>
+/// Commission for a category's order lines: under a percent plan a <see cref="Rate"/> of each line; under a fixed plan a
+/// <see cref="FixedAmount"/> once per order that has a line of the category with a positive amount. Only the plan type's field is accepted.
+/// </summary>
 public sealed record CategoryTerms(decimal? Rate, decimal? FixedAmount);
 
 /// <summary>A volume tier: from <see cref="MinConversions"/> attributed sales in the period, this rate (or fixed amount) applies.</summary>

@@ -144,6 +144,15 @@ public static class ProgramRules
                 {
                     Rate(errors, $"plan.categories.{category}.rate", terms.Rate);
                     MoneyField(errors, $"plan.categories.{category}.fixedAmount", terms.FixedAmount, currency);
+                    // Each plan type reads one of the two: the other would be stored and never paid.
+                    if (plan.Type == CommissionPlan.Fixed && terms.Rate is not null)
+                    {
+                        errors[$"plan.categories.{category}.rate"] = [$"plan.categories.{category}.rate does not apply to a fixed plan: give the category a fixedAmount."];
+                    }
+                    else if (plan.Type == CommissionPlan.Percent && terms.FixedAmount is not null)
+                    {
+                        errors[$"plan.categories.{category}.fixedAmount"] = [$"plan.categories.{category}.fixedAmount does not apply to a percent plan: give the category a rate."];
+                    }
                 }
             }
         }
@@ -208,7 +217,8 @@ public static class ProgramRules
         }
     }
 
-    private static void MoneyField(Dictionary<string, string[]> errors, string field, decimal? amount, string currency)
+    /// <summary>A money field in <paramref name="currency"/>: 0 to <see cref="Money.MaxAmount"/>, without digits below its minor unit.</summary>
+    public static void MoneyField(Dictionary<string, string[]> errors, string field, decimal? amount, string currency)
     {
         if (amount is { } value && (value < 0 || value > Money.MaxAmount || !Money.FitsCurrency(value, currency)))
         {
