@@ -434,7 +434,136 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
     }
 
     [Fact]
-    public async Task Evaluate_OrderDiscountWithEqualRemaindersOfUnequalLines_TheLowerLineIdGetsTheLeftoverCent()
+    public async Task Evaluate_BuyXGetYThenPercent_SameGoodsUnderAnyLineIds_SameTotals()
+    {
+        var (a, b) = (PromotionsTestClient.UniqueProduct(), PromotionsTestClient.UniqueProduct());
+        var both = new JsonObject { ["productIds"] = new JsonArray(a, b) };
+        await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "buy 1 get 1 on a or b",
+            ["priority"] = 1,
+            ["action"] = new JsonObject
+            {
+                ["type"] = "buyXGetY", ["buyQuantity"] = 1, ["getQuantity"] = 1, ["buyFilter"] = both.DeepClone(), ["getFilter"] = both.DeepClone(),
+            },
+        });
+        await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(a, 50m, "50 % off a").With("priority", 2));
+
+        // The same goods (a and b at 10.00) whichever was added first: which unit is given never depends on line ids.
+        var aFirst = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("1", a, 1, 10m, null), ("2", b, 1, 10m, null)).With("shipping", 0));
+        var bFirst = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("1", b, 1, 10m, null), ("2", a, 1, 10m, null)).With("shipping", 0));
+
+        Assert.Equal(aFirst["totals"]!.ToJsonString(), bFirst["totals"]!.ToJsonString());
+        Assert.Equal(AmountsByPromotion(aFirst), AmountsByPromotion(bFirst));
+    }
+
+    [Fact]
+    public async Task Evaluate_PercentThenBuyXGetYOnCentPrices_SameGoodsUnderAnyLineIds_SameTotals()
+    {
+        var (a, b) = (PromotionsTestClient.UniqueProduct(), PromotionsTestClient.UniqueProduct());
+        await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "10 % off a and b",
+            ["priority"] = 1,
+            ["action"] = new JsonObject { ["type"] = "percentOffItems", ["percent"] = 10, ["filter"] = new JsonObject { ["productIds"] = new JsonArray(a, b) } },
+        });
+        await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "buy a or b, get b",
+            ["priority"] = 2,
+            ["action"] = new JsonObject
+            {
+                ["type"] = "buyXGetY", ["buyQuantity"] = 1, ["getQuantity"] = 1,
+                ["buyFilter"] = new JsonObject { ["productIds"] = new JsonArray(a, b) }, ["getFilter"] = new JsonObject { ["productIds"] = new JsonArray(b) },
+            },
+        });
+
+        // 10 % of 0.10 is 0.01, for one of two lines that tie: the goods decide which, never the line ids, so the unit of b
+        // given afterwards costs the same whichever line was added first.
+        var aFirst = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("1", a, 1, 0.05m, null), ("2", b, 1, 0.05m, null)).With("shipping", 0));
+        var bFirst = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("1", b, 1, 0.05m, null), ("2", a, 1, 0.05m, null)).With("shipping", 0));
+
+        Assert.Equal(aFirst["totals"]!.ToJsonString(), bFirst["totals"]!.ToJsonString());
+        Assert.Equal(AmountsByPromotion(aFirst), AmountsByPromotion(bFirst));
+    }
+
+    [Theory]
+    [InlineData(2, 0)]
+    [InlineData(1, 1)]
+    [InlineData(3, 0)]
+    [InlineData(2, 1)]
+    public async Task Evaluate_FreeGiftThenBuyXGetYOnTheGiftProduct_TheGiftUnitIsNeitherBoughtNorGiven(int priced, int atZero)
+    {
+        var (main, gift) = (PromotionsTestClient.UniqueProduct(), PromotionsTestClient.UniqueProduct());
+        var giftPromotion = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "a gift with main",
+            ["priority"] = 1,
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "items", ["filter"] = new JsonObject { ["productIds"] = new JsonArray(main) } }),
+            ["action"] = new JsonObject { ["type"] = "freeGift", ["productId"] = gift, ["quantity"] = 1 },
+        });
+        var ofGift = new JsonObject { ["productIds"] = new JsonArray(gift) };
+        await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "buy 1 get 1 of the gift product",
+            ["priority"] = 2,
+            ["action"] = new JsonObject { ["type"] = "buyXGetY", ["buyQuantity"] = 1, ["getQuantity"] = 1, ["buyFilter"] = ofGift.DeepClone(), ["getFilter"] = ofGift.DeepClone() },
+        });
+        (string, string, int, decimal, string?)[] lines = [("m", main, 1, 60m, null), ("g", gift, priced, 10m, null)];
+        var cart = PromotionsTestClient.Cart(atZero == 0 ? lines : [.. lines, ("z", gift, atZero, 0m, null)]).With("shipping", 0);
+
+        var evaluation = await _storefront.EvaluateAsync(cart);
+
+        // One gift unit, whether sent priced or at 0; of the other units of g, one in two is given (2 → none, 3 → one):
+        // the gift and one paid unit of g in every cart here.
+        Assert.NotNull(evaluation.Applied(giftPromotion));
+        Assert.Empty(evaluation["gifts"]!.AsArray());
+        Assert.Equal(70m, evaluation.Total("grandTotal"));
+    }
+
+    [Fact]
+    public async Task Evaluate_TwoFreeGiftsOfOneProduct_EachGivesItsOwnUnit()
+    {
+        var (main, gift) = (PromotionsTestClient.UniqueProduct(), PromotionsTestClient.UniqueProduct());
+        JsonObject Gift(int priority) => new()
+        {
+            ["name"] = $"gift {priority}",
+            ["priority"] = priority,
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "items", ["filter"] = new JsonObject { ["productIds"] = new JsonArray(main) } }),
+            ["action"] = new JsonObject { ["type"] = "freeGift", ["productId"] = gift, ["quantity"] = 1 },
+        };
+        var first = await _admin.PublishAsync(Gift(1));
+        var second = await _admin.PublishAsync(Gift(2));
+        Task<JsonObject> EvaluateAsync(params (string, string, int, decimal, string?)[] giftLines) =>
+            _storefront.EvaluateAsync(PromotionsTestClient.Cart([("m", main, 1, 60m, null), .. giftLines]).With("shipping", 0));
+        static (Guid, int)[] Listed(JsonObject evaluation, string name) => [.. evaluation[name]!.AsArray()
+            .Select(item => (item!["promotionId"]!.GetValue<Guid>(), item["quantity"]!.GetValue<int>()))];
+
+        var none = await EvaluateAsync();
+        var oneAtZero = await EvaluateAsync(("g", gift, 1, 0m, null));
+        var onePriced = await EvaluateAsync(("g", gift, 1, 10m, null));
+        var twoAtZero = await EvaluateAsync(("g", gift, 2, 0m, null));
+        var threeAtZero = await EvaluateAsync(("g", gift, 3, 0m, null));
+
+        Assert.Equal([(first, 1), (second, 1)], Listed(none, "gifts"));
+        Assert.Equal([(second, 1)], Listed(oneAtZero, "gifts"));
+        Assert.Empty(Listed(oneAtZero, "giftsNotDue"));
+        Assert.Equal([(second, 1)], Listed(onePriced, "gifts"));
+        Assert.Equal(10m, onePriced.Applied(first)!["amount"]!.GetValue<decimal>());
+        Assert.Empty(Listed(twoAtZero, "gifts"));
+        Assert.Empty(Listed(twoAtZero, "giftsNotDue"));
+        Assert.Empty(Listed(threeAtZero, "gifts"));
+        Assert.Equal([(first, 1)], Listed(threeAtZero, "giftsNotDue"));
+        Assert.All(new[] { none, oneAtZero, onePriced, twoAtZero, threeAtZero }, evaluation =>
+        {
+            Assert.NotNull(evaluation.Applied(first));
+            Assert.NotNull(evaluation.Applied(second));
+            Assert.Equal(60m, evaluation.Total("grandTotal"));
+        });
+    }
+
+    [Fact]
+    public async Task Evaluate_OrderDiscountWithEqualRemaindersOfUnequalLines_TheCheaperGoodsGetTheLeftoverCent()
     {
         var product = PromotionsTestClient.UniqueProduct();
         await _admin.PublishAsync(new JsonObject
@@ -445,13 +574,18 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
             ["action"] = new JsonObject { ["type"] = "tieredOrder", ["tiers"] = new JsonArray(new JsonObject { ["threshold"] = 50, ["amountOff"] = 5 }) },
         });
 
-        // 5.00 over 0.05 / 37.58 / 12.41: exact 0.4996, 375.4996 and 124.0008 cents; a and b tie for the leftover cent.
+        // 5.00 over 0.05 / 37.58 / 12.41: exact 0.4996, 375.4996 and 124.0008 cents; a and b tie for the leftover cent,
+        // which goes to the cheaper goods (a).
         var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(
             ("c", $"{product}-c", 1, 12.41m, null), ("b", $"{product}-b", 1, 37.58m, null), ("a", product, 1, 0.05m, null)));
 
         var shares = evaluation["lines"]!.AsArray().ToDictionary(line => line!["id"]!.GetValue<string>(), line => line!["orderDiscountAllocation"]!.GetValue<decimal>());
         Assert.Equal(new Dictionary<string, decimal> { ["a"] = 0.01m, ["b"] = 3.75m, ["c"] = 1.24m }, shares);
     }
+
+    /// <summary>Each applied promotion's amount, by promotion id.</summary>
+    private static string AmountsByPromotion(JsonObject evaluation) => string.Join(", ", evaluation["applied"]!.AsArray()
+        .Select(applied => $"{applied!["promotionId"]} {applied["amount"]}").Order(StringComparer.Ordinal));
 
     /// <summary>Every line of the cart in all these categories.</summary>
     private static JsonObject WithCategories(JsonObject cart, params string[] categories)

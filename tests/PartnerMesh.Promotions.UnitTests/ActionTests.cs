@@ -323,4 +323,49 @@ public sealed class ActionTests
         Assert.Equal(0m, LineOf(three, "a").Total);
         Assert.Equal([new GiftItem(Id(1), "tote", 1)], three.Gifts);
     }
+
+    [Fact]
+    public void FreeGift_TwoPromotionsOfOneProduct_EachGivesItsOwnUnit()
+    {
+        var rules = Rules(Definition(new FreeGift("tote")) with { Priority = 1 }, Definition(new FreeGift("tote")) with { Priority = 2 });
+        Cart WithTote(int quantity, decimal unitPrice) => Cart("EUR", 0m, Line("a", "shoe", 1, 60m), Line("g", "tote", quantity, unitPrice));
+
+        var none = Evaluate(rules, Cart("EUR", 0m, Line("a", "shoe", 1, 60m)));
+        var oneAtZero = Evaluate(rules, WithTote(1, 0m));
+        var onePriced = Evaluate(rules, WithTote(1, 10m));
+        var twoAtZero = Evaluate(rules, WithTote(2, 0m));
+        var threeAtZero = Evaluate(rules, WithTote(3, 0m));
+
+        Assert.Equal([new GiftItem(Id(1), "tote", 1), new GiftItem(Id(2), "tote", 1)], none.Gifts);
+        Assert.Equal([new GiftItem(Id(2), "tote", 1)], oneAtZero.Gifts);
+        Assert.Empty(oneAtZero.GiftsNotDue);
+        Assert.Equal([new GiftItem(Id(2), "tote", 1)], onePriced.Gifts);
+        Assert.Equal(10m, AppliedOf(onePriced, 1).Amount);
+        Assert.Empty(twoAtZero.Gifts);
+        Assert.Empty(twoAtZero.GiftsNotDue);
+        Assert.Equal([new GiftItem(Id(1), "tote", 1)], threeAtZero.GiftsNotDue);
+    }
+
+    [Fact]
+    public void FreeGift_TheGiftUnitIsNotDiscountedPerUnitByLaterItemActions()
+    {
+        // Two totes at 10.00, one of them the gift: 2.00 off per unit takes 2.00 (one paid unit), a fixed price of 8.00
+        // takes 2.00 off that unit — as with the gift sent at 0 beside one priced tote.
+        foreach (var cart in new[]
+                 {
+                     Cart("EUR", 0m, Line("1", "tote", 2, 10.00m)),
+                     Cart("EUR", 0m, Line("1", "tote", 1, 10.00m), Line("2", "tote", 1, 0m)),
+                 })
+        {
+            var fixedOff = Evaluate(Rules(
+                Definition(new FreeGift("tote")) with { Priority = 1 }, Definition(new FixedOffItems(2.00m, Products("tote"))) with { Priority = 2 }), cart);
+            var fixedPrice = Evaluate(Rules(
+                Definition(new FreeGift("tote")) with { Priority = 1 }, Definition(new FixedPrice(8.00m, Products("tote"))) with { Priority = 2 }), cart);
+
+            Assert.Equal(2.00m, AppliedOf(fixedOff, 2).Amount);
+            Assert.Equal(8.00m, fixedOff.Totals.GrandTotal);
+            Assert.Equal(2.00m, AppliedOf(fixedPrice, 2).Amount);
+            Assert.Equal(8.00m, fixedPrice.Totals.GrandTotal);
+        }
+    }
 }

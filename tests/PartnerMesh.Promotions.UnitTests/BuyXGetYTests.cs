@@ -238,4 +238,69 @@ public sealed class BuyXGetYTests
         Assert.Equal(20.00m, AppliedOf(result, 1).Amount);
         Assert.Equal([new LineDiscount("a", 6.67m), new LineDiscount("b", 13.33m)], AppliedOf(result, 1).Lines);
     }
+
+    [Fact]
+    public void BuyOneGetOne_TwoProductsAtTheSamePrice_TheGoodsDecideWhichIsGiven_NotTheLineIds()
+    {
+        // Buy 1 get 1 on a or b, then 50 % off a: the tie between a and b at 10.00 is broken by the goods (product a), so
+        // whichever was added first (the lower line id), a is given and the 50 % finds nothing left to discount.
+        var rules = Rules(
+            Definition(new BuyXGetY(1, 1, Products("a", "b"), Products("a", "b"))) with { Priority = 1 },
+            Definition(new PercentOffItems(50m, Products("a"))) with { Priority = 2 });
+
+        foreach (var cart in new[]
+                 {
+                     Cart("EUR", 0m, Line("1", "a", 1, 10.00m), Line("2", "b", 1, 10.00m)),
+                     Cart("EUR", 0m, Line("1", "b", 1, 10.00m), Line("2", "a", 1, 10.00m)),
+                 })
+        {
+            var result = Evaluate(rules, cart);
+
+            Assert.Equal(10.00m, AppliedOf(result, 1).Amount);
+            Assert.Equal(ReasonCodes.NothingToDiscount, ReasonOf(result, 2));
+            Assert.Equal(10.00m, result.Totals.GrandTotal);
+        }
+    }
+
+    [Fact]
+    public void BuyOneGetOne_AfterAPercentWhoseLeftoverCentTied_GivesTheSameUnderAnyLineIds()
+    {
+        // 10 % of a and b at 0.05 each is 0.01, for one of two lines that tie: the goods decide (a, the first by product),
+        // so the b given afterwards costs 0.05 whichever line was added first.
+        var rules = Rules(
+            Definition(new PercentOffItems(10m, Products("a", "b"))) with { Priority = 1 },
+            Definition(new BuyXGetY(1, 1, Products("a", "b"), Products("b"))) with { Priority = 2 });
+
+        foreach (var cart in new[]
+                 {
+                     Cart("EUR", 0m, Line("1", "a", 1, 0.05m), Line("2", "b", 1, 0.05m)),
+                     Cart("EUR", 0m, Line("1", "b", 1, 0.05m), Line("2", "a", 1, 0.05m)),
+                 })
+        {
+            var result = Evaluate(rules, cart);
+
+            Assert.Equal(0.05m, AppliedOf(result, 2).Amount);
+            Assert.Equal(0.04m, result.Totals.GrandTotal);
+        }
+    }
+
+    [Theory]
+    [InlineData(2, 0, 10.00)]
+    [InlineData(1, 1, 10.00)]
+    [InlineData(3, 0, 10.00)]
+    [InlineData(2, 1, 10.00)]
+    [InlineData(4, 0, 20.00)]
+    public void BuyOneGetOne_AfterAFreeGiftOfTheSameProduct_TheGiftUnitIsNeitherBoughtNorGiven(int priced, int atZero, decimal grandTotal)
+    {
+        var rules = Rules(
+            Definition(new FreeGift("mug")) with { Priority = 1 },
+            Definition(new BuyXGetY(1, 1, Products("mug"))) with { Priority = 2 });
+        CartLine[] lines = [Line("1", "mug", priced, 10.00m)];
+        var cart = Cart("EUR", 0m, atZero == 0 ? lines : [.. lines, Line("2", "mug", atZero, 0m)]);
+
+        var result = Evaluate(rules, cart);
+
+        Assert.Equal(grandTotal, result.Totals.GrandTotal);
+        Assert.Empty(result.Gifts);
+    }
 }

@@ -51,7 +51,7 @@ public sealed class MoneyTests
     [Fact]
     public void Evaluate_EuroPercentOverThreeLines_RoundsTheWholeBaseOnceHalfAwayFromZero()
     {
-        // 15 % of 0.90 = 0.135 → 0.14, shared 0.05 / 0.05 / 0.04 (ties to the first lines by id); rounding each line
+        // 15 % of 0.90 = 0.135 → 0.14, shared 0.05 / 0.05 / 0.04 (ties to the first goods in canonical order: products p and q); rounding each line
         // (0.045 → 0.05) would give 0.15, more than 15 % of what was bought.
         var result = Evaluate(Definition(new PercentOffItems(15m)),
             Cart("EUR", 0m, Line("a", "p", 1, 0.30m), Line("b", "q", 1, 0.30m), Line("c", "r", 1, 0.30m)));
@@ -67,7 +67,7 @@ public sealed class MoneyTests
 
         var result = Evaluate(Definition(new FixedOffOrder(10.00m)), cart);
 
-        Assert.Equal(3.34m, LineOf(result, "a").OrderDiscountAllocation);   // ties go to the first line by id
+        Assert.Equal(3.34m, LineOf(result, "a").OrderDiscountAllocation);   // ties go to the first goods in canonical order (product p)
         Assert.Equal(3.33m, LineOf(result, "b").OrderDiscountAllocation);
         Assert.Equal(3.33m, LineOf(result, "c").OrderDiscountAllocation);
         Assert.Equal(10.00m, result.Totals.OrderDiscounts);
@@ -100,11 +100,12 @@ public sealed class MoneyTests
     [InlineData("EUR", 5.00, 0.05, 37.58, 12.41, 0.01, 3.75, 1.24)]
     [InlineData("JPY", 500, 5, 3758, 1241, 1, 375, 124)]
     [InlineData("KWD", 0.500, 0.005, 3.758, 1.241, 0.001, 0.375, 0.124)]
-    public void Evaluate_OrderDiscountWithEqualRemaindersOfUnequalLines_TheLowerLineIdGetsTheLeftoverUnit(
+    public void Evaluate_OrderDiscountWithEqualRemaindersOfUnequalLines_TheCheaperGoodsGetTheLeftoverUnit(
         string currency, decimal amount, decimal a, decimal b, decimal c, decimal shareOfA, decimal shareOfB, decimal shareOfC)
     {
         // 5.00 over 0.05 / 37.58 / 12.41 (50.04): exact 0.4996 / 375.4996 / 124.0008 cents. a and b have the same remainder
-        // (2500/5004 of a cent), though b's larger whole part leaves a decimal fewer digits for it: the cent goes to a.
+        // (2500/5004 of a cent), though b's larger whole part leaves a decimal fewer digits for it: the cent goes to a, the
+        // cheaper goods.
         var cart = Cart(currency, 0m, Line("c", "r", 1, c), Line("b", "q", 1, b), Line("a", "p", 1, a));
 
         var result = Evaluate(Definition(new FixedOffOrder(amount)) with { Currency = currency }, cart);
@@ -115,7 +116,7 @@ public sealed class MoneyTests
     }
 
     [Fact]
-    public void Evaluate_PercentOffItemsWithEqualRemaindersOfUnequalLines_TheLowerLineIdGetsTheLeftoverUnit()
+    public void Evaluate_PercentOffItemsWithEqualRemaindersOfUnequalLines_TheCheaperGoodsGetTheLeftoverUnit()
     {
         // 10 % of 50.04 is 5.00, shared as the order discount above is.
         var cart = Cart("EUR", 0m, Line("c", "r", 1, 12.41m), Line("b", "q", 1, 37.58m), Line("a", "p", 1, 0.05m));

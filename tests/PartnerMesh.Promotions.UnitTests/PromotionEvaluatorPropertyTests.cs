@@ -149,6 +149,23 @@ public sealed class PromotionEvaluatorPropertyTests
                 .. others],
             [], StackingMode.Stack, seed)));
 
+    /// <summary>
+    /// Carts whose goods often tie: a few products at a few unit prices (0 among them, as gift lines are sent), so equal
+    /// unit prices of different products and equal remainders are common — where a tie broken by line id would show.
+    /// </summary>
+    private static readonly Gen<Scenario> TiedGoodsScenarios = Gen.OneOf("EUR", "JPY", "KWD").SelectMany(currency => Gen.Select(
+        Gen.Select(Gen.OneOf(ProductPool), SubsetOf(CategoryPool, 1), Gen.Int[1, 4], Gen.OneOf(0, 5, 999, 1_000),
+            (product, categories, quantity, units) => new CartLine
+            {
+                Id = "", ProductId = product, Categories = categories, Quantity = quantity, UnitPrice = units * Currencies.MinorUnit(currency),
+            }).Array[2, 10],
+        Promotion(currency).Array[1, 8],
+        Gen.OneOf(StackingMode.Stack, StackingMode.BestDeal),
+        Gen.Int,
+        (lines, promotions, mode, seed) => new Scenario(
+            new Cart { Currency = currency, Lines = [.. lines.Select((line, index) => line with { Id = $"L{index:D2}" })] },
+            [.. promotions.Select(promotion => promotion with { RequiresCode = false, Codes = [] })], [], mode, seed)));
+
     /// <summary>Each line split into a random number of lines of random quantities (ids <c>L03-01</c>, <c>L03-02</c>, …,
     /// so the lines keep their order), some listing their categories in another order.</summary>
     private static CartLine[] SplitRandomly(IEnumerable<CartLine> lines, Random random) => [.. lines.SelectMany(line =>
@@ -378,5 +395,52 @@ public sealed class PromotionEvaluatorPropertyTests
 
         // Worth its name only if many carts held the same goods in several lines before the random split.
         Assert.True(sharedGoods > Iterations / 2, $"only {sharedGoods} carts held the same goods in several lines");
+    }
+
+    [Fact]
+    public void Evaluate_LineIdsRelabelledAtRandom_GiveTheSameTotals()
+    {
+        var tied = 0;
+        foreach (var scenarios in new[] { TiedGoodsScenarios, Scenarios })
+        {
+            scenarios.Sample(scenario =>
+            {
+                // The same goods under other ids, in another order: as if the shopper had added the lines in another order.
+                var random = new Random(scenario.Seed);
+                var ids = scenario.Cart.Lines.Select(line => line.Id).ToArray();
+                random.Shuffle(ids);
+                var relabelled = scenario.Cart.Lines.Select((line, index) => line with { Id = ids[index] }).ToArray();
+                random.Shuffle(relabelled);
+                var originalOf = scenario.Cart.Lines.Select((line, index) => (New: ids[index], Old: line.Id)).ToDictionary(pair => pair.New, pair => pair.Old);
+                if (scenario.Cart.Lines.Select(line => line.UnitPrice).Distinct().Count() < scenario.Cart.Lines.Select(GoodsOf).Distinct().Count())
+                {
+                    Interlocked.Increment(ref tied);
+                }
+
+                var expected = Run(scenario);
+                var actual = Run(scenario with { Cart = scenario.Cart with { Lines = relabelled } });
+
+                Assert.Equal(expected.Totals, actual.Totals);
+                Assert.Equal(expected.Applied.Select(applied => (applied.PromotionId, applied.Amount, applied.LimitedBy, applied.UncappedAmount)),
+                    actual.Applied.Select(applied => (applied.PromotionId, applied.Amount, applied.LimitedBy, applied.UncappedAmount)));
+                Assert.Equal(expected.NotApplied.Select(rejected => (rejected.PromotionId, rejected.Reason)),
+                    actual.NotApplied.Select(rejected => (rejected.PromotionId, rejected.Reason)));
+                Assert.Equal(expected.Gifts, actual.Gifts);
+                Assert.Equal(expected.GiftsNotDue, actual.GiftsNotDue);
+                // A line whose goods no other line holds is priced exactly as before, whatever its id; lines of the same
+                // goods may trade a minor unit between them, their total unchanged.
+                var unique = scenario.Cart.Lines.GroupBy(GoodsOf).Where(goods => goods.Count() == 1).Select(goods => goods.Single().Id).ToHashSet();
+                Assert.Equal(
+                    expected.Lines.Where(line => unique.Contains(line.Id)).OrderBy(line => line.Id, StringComparer.Ordinal),
+                    actual.Lines.Select(line => line with { Id = originalOf[line.Id] }).Where(line => unique.Contains(line.Id))
+                        .OrderBy(line => line.Id, StringComparer.Ordinal));
+            }, iter: Iterations, print: scenario => scenario.ToString());
+        }
+
+        // Worth its name only if many carts held different goods at the same unit price.
+        Assert.True(tied > Iterations / 2, $"only {tied} carts held different goods at one unit price");
+
+        static string GoodsOf(CartLine line) =>
+            $"{line.ProductId} {line.UnitPrice} {string.Join('/', line.Categories.Order(StringComparer.Ordinal))} {string.Join('/', line.Collections.Order(StringComparer.Ordinal))}";
     }
 }

@@ -1,7 +1,8 @@
 namespace PartnerMesh.Promotions.Domain.Evaluation;
 
-/// <summary>The cart in canonical order (lines by id), with the figures conditions read. Conditions always read the
-/// cart as sent, before any discount, so their outcome does not depend on which promotions ran first.</summary>
+/// <summary>The cart in canonical order (<see cref="CanonicalLineOrder"/>: by the goods, never by line id first), with the
+/// figures conditions read. Conditions always read the cart as sent, before any discount, so their outcome does not depend
+/// on which promotions ran first.</summary>
 public sealed class CartView
 {
     private LineGroups? _groups;
@@ -9,7 +10,7 @@ public sealed class CartView
     public CartView(Cart cart)
     {
         Cart = cart;
-        Lines = [.. cart.Lines.OrderBy(line => line.Id, StringComparer.Ordinal)];
+        Lines = [.. cart.Lines.Order(CanonicalLineOrder.Instance)];
         ItemsSubtotal = Lines.Sum(line => line.Subtotal);
     }
 
@@ -23,8 +24,8 @@ public sealed class CartView
 
     /// <summary>
     /// This cart without up to <paramref name="quantity"/> units of <paramref name="productId"/>, taken as a free gift takes
-    /// them (units at price 0 first, then priced units, group of identical goods by group in the order of their first line,
-    /// and line-id order within a group): what a free gift's conditions are judged on, so the gift — even at full price —
+    /// them (units at price 0 first, then priced units, group of identical goods by group in canonical order — the cheapest
+    /// first —, and canonical order within a group): what a free gift's conditions are judged on, so the gift — even at full price —
     /// never counts toward its own threshold.
     /// </summary>
     public CartView Without(string productId, int quantity)

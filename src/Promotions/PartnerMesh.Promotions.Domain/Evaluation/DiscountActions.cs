@@ -17,7 +17,8 @@ internal sealed record ActionOutcome(
 /// unit once on the base its rule states (a percent off items: the matching lines together; per-unit actions: each
 /// unit) and never exceeds what is left of its base, so no total goes below zero. Item actions work on groups of identical
 /// goods (<see cref="LineGroups"/>), a unit's price being its group's remaining amount over the group's quantity, and share
-/// each group's discount across its lines: how the same goods are split into lines changes no amount.</summary>
+/// each group's discount across its lines: how the same goods are split into lines changes no amount. Units a free gift
+/// took take part in no item action after it (<see cref="PricingState.PaidQuantity"/>).</summary>
 internal static class DiscountActions
 {
     /// <summary>Groups of up to this many lines share their discount without allocating.</summary>
@@ -88,7 +89,7 @@ internal static class DiscountActions
         {
             if (filter.Matches(groups.Goods(group)))
             {
-                discounts[group] = state.Round(discountOf(groups.Quantity(group), state.GroupRemaining[group]));
+                discounts[group] = state.Round(discountOf(state.PaidQuantity(group), state.GroupRemaining[group]));
             }
         }
 
@@ -98,7 +99,8 @@ internal static class DiscountActions
     /// <summary>
     /// Every application needs <c>BuyQuantity</c> bought units and <c>GetQuantity</c> given units, no unit counting twice;
     /// the given units are the cheapest qualifying ones (at equal price, units that can only be given go first, keeping
-    /// units that can be bought for the buy side). The number of applications is the largest the cart allows, capped.
+    /// units that can be bought for the buy side; then canonical order, by the goods). The number of applications is the
+    /// largest the cart allows, capped. Units at 0 and units a free gift took are neither bought nor given.
     /// </summary>
     private static ActionOutcome BuyXGetY(CompiledFilter buyFilter, CompiledFilter getFilter, BuyXGetY action, PricingState state)
     {
@@ -107,13 +109,13 @@ internal static class DiscountActions
         var givable = new List<(decimal UnitPrice, bool AlsoBuyable, int Group)>();
         for (var group = 0; group < groups.Count; group++)
         {
-            if (state.GroupRemaining[group] <= 0)
+            var quantity = state.PaidQuantity(group);
+            if (state.GroupRemaining[group] <= 0 || quantity <= 0)
             {
                 continue;
             }
 
             var goods = groups.Goods(group);
-            var quantity = groups.Quantity(group);
             var canBuy = buyFilter.Matches(goods);
             var canGet = getFilter.Matches(goods);
             if (canBuy && canGet)
@@ -160,7 +162,7 @@ internal static class DiscountActions
                     break;
                 }
 
-                var units = Math.Min(groups.Quantity(group), toGive);
+                var units = Math.Min(state.PaidQuantity(group), toGive);
                 if (alsoBuyable)
                 {
                     units = Math.Min(units, sharedGivable);
@@ -189,35 +191,39 @@ internal static class DiscountActions
 
     /// <summary>
     /// Units of the gift product fill the gift's quantity: first those sent at unit price 0 (the gift lines the storefront
-    /// added as <c>gifts</c> asked), then priced units, which become free, group of identical goods by group (in the order
-    /// of their first line); only what is still missing is listed to add. So once the storefront has added the gift at 0,
-    /// the answer no longer asks for it.
+    /// added as <c>gifts</c> asked), then priced units, which become free, group of identical goods by group (canonical
+    /// order: the cheapest first); only what is still missing is listed to add. So once the storefront has added the gift
+    /// at 0, the answer no longer asks for it. Each free gift takes its own units: a unit an earlier free gift took does
+    /// not fill this one's quantity, and takes part in no item action after it.
     /// </summary>
     private static ActionOutcome FreeGift(CompiledPromotion promotion, FreeGift action, PricingState state)
     {
-        var lines = state.Cart.Lines;
+        var groups = state.Groups;
         long left = action.Quantity;
-        for (var index = 0; index < lines.Count && left > 0; index++)
+        for (var group = 0; group < groups.Count && left > 0; group++)
         {
-            if (lines[index].ProductId == action.ProductId && lines[index].UnitPrice == 0)
+            var goods = groups.Goods(group);
+            if (goods.UnitPrice == 0 && goods.ProductId == action.ProductId)
             {
-                left -= Math.Min(lines[index].Quantity, left);
+                var units = Math.Min(state.PaidQuantity(group), left);
+                left -= units;
+                state.TakeGiftUnits(group, units);
             }
         }
 
         var atZero = action.Quantity - left;
-        var groups = state.Groups;
         var discounts = new decimal[groups.Count];
         for (var group = 0; group < discounts.Length && left > 0; group++)
         {
             var goods = groups.Goods(group);
             var remaining = state.GroupRemaining[group];
-            if (goods.ProductId == action.ProductId && goods.UnitPrice > 0 && remaining > 0)
+            var quantity = state.PaidQuantity(group);
+            if (goods.UnitPrice > 0 && goods.ProductId == action.ProductId && remaining > 0 && quantity > 0)
             {
-                var quantity = groups.Quantity(group);
                 var units = Math.Min(quantity, left);
                 left -= units;
                 discounts[group] = Math.Min(remaining, state.Round(remaining * units / quantity));
+                state.TakeGiftUnits(group, units);
             }
         }
 
@@ -239,8 +245,8 @@ internal static class DiscountActions
 
     /// <summary>
     /// Takes each group's discount (at most what the group still costs) from it and shares it across the group's lines in
-    /// proportion to what each still costs, by largest remainder (ties: line-id order); the per-line amounts are listed in
-    /// line-id order.
+    /// proportion to what each still costs, by largest remainder (ties: canonical order); the per-line amounts are listed
+    /// in line-id order.
     /// </summary>
     private static ActionOutcome TakeFromGroups(decimal[] discounts, PricingState state)
     {
@@ -261,7 +267,7 @@ internal static class DiscountActions
                 }
             }
 
-            return new ActionOutcome(total, lines);
+            return new ActionOutcome(total, ByLineId(lines));
         }
 
         var byLine = new decimal[state.LineRemaining.Length];
@@ -307,7 +313,7 @@ internal static class DiscountActions
             }
         }
 
-        return new ActionOutcome(total, lines);
+        return new ActionOutcome(total, ByLineId(lines));
     }
 
     /// <summary>An order discount, clamped to the order's remaining amount and allocated across lines by largest remainder
@@ -332,7 +338,18 @@ internal static class DiscountActions
             }
         }
 
-        return new ActionOutcome(shares.Sum(), lines);
+        return new ActionOutcome(shares.Sum(), ByLineId(lines));
+    }
+
+    /// <summary>Per-line amounts, worked out in canonical order, listed in line-id order.</summary>
+    private static List<LineDiscount> ByLineId(List<LineDiscount> lines)
+    {
+        if (lines.Count > 1)
+        {
+            lines.Sort(static (left, right) => string.CompareOrdinal(left.LineId, right.LineId));
+        }
+
+        return lines;
     }
 
     private static ActionOutcome ShippingDiscount(PricingState state, decimal amount)

@@ -2,8 +2,9 @@ using PartnerMesh.Promotions.Domain.Money;
 
 namespace PartnerMesh.Promotions.Domain.Evaluation;
 
-/// <summary>What is left to discount while promotions apply one after another (canonical line order). Item actions read
-/// and discount groups of identical goods (<see cref="LineGroups"/>); each line keeps its share, for the answer.</summary>
+/// <summary>What is left to discount while promotions apply one after another (canonical line order,
+/// <see cref="CanonicalLineOrder"/>). Item actions read and discount groups of identical goods (<see cref="LineGroups"/>);
+/// each line keeps its share, for the answer.</summary>
 internal sealed class PricingState
 {
     public PricingState(CartView cart)
@@ -32,7 +33,11 @@ internal sealed class PricingState
         GroupRemaining = Groups.EveryGroupIsOneLine ? LineRemaining : (decimal[])other.GroupRemaining.Clone();
         LineOrderAllocation = (decimal[])other.LineOrderAllocation.Clone();
         ShippingRemaining = other.ShippingRemaining;
+        _giftUnits = (long[]?)other._giftUnits?.Clone();
     }
+
+    // Per group, the units free gifts took; null until a free gift takes any (most carts have none).
+    private long[]? _giftUnits;
 
     public CartView Cart { get; }
     public LineGroups Groups { get; }
@@ -50,6 +55,13 @@ internal sealed class PricingState
     public decimal[] LineOrderAllocation { get; }
 
     public decimal ShippingRemaining { get; set; }
+
+    /// <summary>The group's units a free gift has not taken: the units every later item action counts (a gift unit is
+    /// neither bought nor given by a buy-X-get-Y, nor discounted per unit), whether it was sent priced or at 0.</summary>
+    public long PaidQuantity(int group) => Groups.Quantity(group) - (_giftUnits?[group] ?? 0);
+
+    /// <summary>Records units of the group that a free gift took (they take part in nothing after it).</summary>
+    public void TakeGiftUnits(int group, long units) => (_giftUnits ??= new long[Groups.Count])[group] += units;
 
     public decimal OrderRemaining
     {
@@ -72,8 +84,8 @@ internal sealed class PricingState
     /// <summary>
     /// Splits <paramref name="amount"/> (whole minor units) across lines in proportion to <paramref name="weights"/> (whole
     /// minor units, none negative), by largest remainder: shares are floored to the minor unit, and the units left over go
-    /// one each to the largest remainders (ties: the lower index, which is canonical order). The shares sum exactly to the
-    /// amount (at most the weights' total) and none exceeds its weight.
+    /// one each to the largest remainders (ties: the lower index, which is canonical order — by the goods, not by line
+    /// id). The shares sum exactly to the amount (at most the weights' total) and none exceeds its weight.
     /// </summary>
     public decimal[] Allocate(decimal amount, decimal[] weights)
     {

@@ -6,8 +6,9 @@ namespace PartnerMesh.Promotions.Domain.Evaluation;
 
 /// <summary>
 /// The one evaluator behind product page, cart and checkout. Pure: the same rule set, cart, context and exclusions give
-/// the same answer on every instance. Lines are worked in id order and codes as a sorted set, so neither the order of
-/// lines nor the order codes were entered in changes the result.
+/// the same answer on every instance. Lines are worked in canonical order (<see cref="CanonicalLineOrder"/>: by the goods,
+/// line id last) and codes as a sorted set, so neither the order of lines, nor their ids, nor the order codes were entered
+/// in changes the result.
 /// </summary>
 public static class PromotionEvaluator
 {
