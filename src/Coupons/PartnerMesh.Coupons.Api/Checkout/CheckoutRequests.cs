@@ -15,10 +15,12 @@ public sealed record ReserveCouponRequest(
 }
 
 /// <summary><c>partnerId</c>: the partner the storefront attributed the order's traffic to (its click), if any;
-/// <c>referrer</c>: where the shopper came from. Both feed leaked-code detection.</summary>
+/// <c>referrer</c>: where the shopper came from. Both feed leaked-code detection. <c>cartTotal</c>: the cart total the
+/// minimum cart value is checked against, as at validation and reservation (the items subtotal before discounts, without
+/// shipping); without it, the order total is.</summary>
 public sealed record RedeemCouponRequest(
     string? Code, string? OrderId, Guid? ReservationId, CustomerRef? Customer, decimal? OrderTotal, string? Currency, Guid? PartnerId,
-    string? Referrer = null);
+    string? Referrer = null, decimal? CartTotal = null);
 
 /// <summary>
 /// No amount is a full refund of what is left of the order; an amount is at most what is left. <c>refundId</c> makes any

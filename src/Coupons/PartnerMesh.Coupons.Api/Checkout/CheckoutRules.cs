@@ -52,6 +52,8 @@ public static class CheckoutRules
         CheckAmount("orderTotal", request.OrderTotal, required: true, errors);
         CheckCurrency(request.Currency, required: true, errors);
         CheckPrecision("orderTotal", request.OrderTotal, request.Currency, errors);
+        CheckAmount("cartTotal", request.CartTotal, required: false, errors);
+        CheckPrecision("cartTotal", request.CartTotal, request.Currency, errors);
         if (!IsValidId(request.OrderId))
         {
             errors["orderId"] = ["An order id has 1 to 100 characters."];

@@ -167,6 +167,9 @@ public sealed class CheckoutService(
         var customerKey = customer.Key;
         var currency = CheckoutRules.NormalizeCurrency(request.Currency!);
         var total = request.OrderTotal!.Value;
+        // The minimum cart value is checked against the cart total when the storefront states it (the base of validation and
+        // reservation), otherwise against the order total.
+        var minimumBase = request.CartTotal ?? total;
         var now = Clock.Now(timeProvider);
         var referrer = request.Referrer?.Trim() is { Length: > 0 } trimmed ? trimmed : null;
         if (request.ReservationId is null && !campaign.RequireReservation)
@@ -177,7 +180,10 @@ public sealed class CheckoutService(
             {
                 var partnerOfSale = coupon.PartnerId ?? request.PartnerId;
                 return await lanes.SubmitAsync<RedemptionResponse>(new RedeemUse(coupon, campaign, CounterClaim.For(campaign, coupon, customer, partnerOfSale),
-                    now, orderId, customer, partnerOfSale, request.PartnerId, total, currency, referrer, leaked) { Idempotency = idempotency }, cancellationToken);
+                    now, orderId, customer, partnerOfSale, request.PartnerId, total, currency, referrer, leaked)
+                {
+                    Idempotency = idempotency, CartTotal = request.CartTotal,
+                }, cancellationToken);
             }
         }
 
@@ -193,11 +199,17 @@ public sealed class CheckoutService(
             }
         }
 
+        // Under the order's lock: what the order already redeemed decides first (a replay of this code; another code with
+        // other facts, or under an order whose uses were given back; one code per order).
         var existing = await db.Redemptions.AsNoTracking().Where(redemption => redemption.OrderId == orderId).ToListAsync(cancellationToken);
-        if (existing.FirstOrDefault(redemption => redemption.CodeId == coupon.Id) is { } earlier)
+        var earlier = existing.FirstOrDefault(redemption => redemption.CodeId == coupon.Id);
+        var orderAnswer = earlier is not null
+            ? Replays.OfOrder(earlier, customer, total, currency, request.ReservationId)
+            : Replays.OfOtherCodes(orderId, existing, customer, total, currency) ?? await OneCodePerOrderAsync(orderId, campaign, existing, cancellationToken);
+        if (orderAnswer is not null)
         {
-            var answer = Replays.OfOrder(earlier, customer, total, currency, request.ReservationId);
-            if (request.ReservationId is { } brought && brought != earlier.ReservationId
+            // A reservation this order cannot consume (it redeemed the code with another, or refuses the code) is given back.
+            if (request.ReservationId is { } brought && brought != earlier?.ReservationId
                 && await ReleaseStrayAsync(brought, coupon.Id, customer, now, cancellationToken) is { } releasedAs)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -208,18 +220,7 @@ public sealed class CheckoutService(
                 await transaction.RollbackAsync(cancellationToken);
             }
 
-            return answer;
-        }
-
-        if (existing.Where(redemption => redemption.Status == RedemptionStatuses.Redeemed).Select(redemption => redemption.CampaignId).ToList() is { Count: > 0 } others)
-        {
-            var othersStack = await db.Campaigns.AsNoTracking().Where(other => others.Contains(other.Id)).AllAsync(other => other.Stackable, cancellationToken);
-            if (!campaign.Stackable || !othersStack)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return CheckoutResult.Conflict<RedemptionResponse>(CouponReasons.OneCodePerOrder,
-                    $"Order {orderId} already redeemed another code, and one of the two campaigns allows one code per order.");
-            }
+            return orderAnswer;
         }
 
         string[] counterKeys;
@@ -244,8 +245,9 @@ public sealed class CheckoutService(
                     ? (StatusCodes.Status409Conflict, CouponReasons.ReservationExpired, $"Reservation {requested} expired at {reservation.ExpiresAt:O}; reserve again.")
                 : campaign.Currency is { } campaignCurrency && campaignCurrency != currency
                     ? (StatusCodes.Status409Conflict, CouponReasons.CurrencyMismatch, $"The campaign applies to orders in {campaignCurrency}, not {currency}.")
-                : campaign.MinimumCartValue is { } minimum && total < minimum
-                    ? (StatusCodes.Status409Conflict, CouponReasons.MinimumNotMet, $"The order must reach {Amounts.Format(minimum, campaign.Currency)}; it is {Amounts.Format(total, currency)}.")
+                : campaign.MinimumCartValue is { } minimum && minimumBase < minimum
+                    ? (StatusCodes.Status409Conflict, CouponReasons.MinimumNotMet,
+                        $"The {(request.CartTotal is null ? "order" : "cart")} must reach {Amounts.Format(minimum, campaign.Currency)}; it is {Amounts.Format(minimumBase, currency)}.")
                 : default((int, string, string)?);
             if (refusal is { } refused)
             {
@@ -306,7 +308,7 @@ public sealed class CheckoutService(
             }
 
             partner = coupon.PartnerId ?? request.PartnerId;
-            if (CouponEligibility.Check(campaign, coupon, customer, partner, total, currency, now) is { } refusal)
+            if (CouponEligibility.Check(campaign, coupon, customer, partner, minimumBase, currency, now) is { } refusal)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 return CheckoutResult.Conflict<RedemptionResponse>(refusal.Reason, refusal.Detail);
@@ -323,7 +325,7 @@ public sealed class CheckoutService(
             // since this redemption may rotate it): the code read above may have been rotated since, by the leaked
             // redemption before this one or by an admin.
             coupon = await db.Codes.FromSql($"SELECT * FROM coupon_codes WHERE id = {coupon.Id} FOR UPDATE").AsNoTracking().SingleAsync(cancellationToken);
-            if (CouponEligibility.Check(campaign, coupon, customer, partner, total, currency, now) is { } refusalNow)
+            if (CouponEligibility.Check(campaign, coupon, customer, partner, minimumBase, currency, now) is { } refusalNow)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 return CheckoutResult.Conflict<RedemptionResponse>(refusalNow.Reason, refusalNow.Detail);
@@ -347,6 +349,7 @@ public sealed class CheckoutService(
             TrafficPartnerId = trafficPartner,
             OrderTotal = total,
             Currency = currency,
+            RefundedAmount = Replays.RefundedOf(existing),
             Status = RedemptionStatuses.Redeemed,
             RedeemedAt = now,
             CounterKeys = counterKeys,
@@ -410,6 +413,21 @@ public sealed class CheckoutService(
         }
 
         return CheckoutResult.Done<RedemptionResponse>(RedemptionResponse.From(redemption));
+    }
+
+    /// <summary>Another code for an order that redeemed codes: refused unless this campaign and all of theirs are stackable.</summary>
+    private async Task<CheckoutResult<RedemptionResponse>?> OneCodePerOrderAsync(
+        string orderId, Campaign campaign, List<CouponRedemption> existing, CancellationToken cancellationToken)
+    {
+        var others = existing.Where(redemption => redemption.Status == RedemptionStatuses.Redeemed).Select(redemption => redemption.CampaignId).ToList();
+        if (others.Count == 0 || (campaign.Stackable
+                && await db.Campaigns.AsNoTracking().Where(other => others.Contains(other.Id)).AllAsync(other => other.Stackable, cancellationToken)))
+        {
+            return null;
+        }
+
+        return CheckoutResult.Conflict<RedemptionResponse>(CouponReasons.OneCodePerOrder,
+            $"Order {orderId} already redeemed another code, and one of the two campaigns allows one code per order.");
     }
 
     /// <summary>

@@ -251,6 +251,11 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
             return Replays.OfOrder(replay.Redemption, request.Customer, request.OrderTotal, request.Currency, reservationId: null);
         }
 
+        if (Replays.OfOtherCodes(orderId, [.. orderCodes.Select(earlier => earlier.Redemption)], request.Customer, request.OrderTotal, request.Currency) is { } refused)
+        {
+            return refused;
+        }
+
         var others = orderCodes.Where(earlier => earlier.Redemption.Status == RedemptionStatuses.Redeemed).ToList();
         if (others.Count > 0 && (!campaign.Stackable || !others.All(other => other.Stackable)))
         {
@@ -258,7 +263,7 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
                 $"Order {orderId} already redeemed another code, and one of the two campaigns allows one code per order.");
         }
 
-        if (CouponEligibility.Check(campaign, coupon, request.Customer, request.Partner, request.OrderTotal, request.Currency, now) is { } refusal)
+        if (CouponEligibility.Check(campaign, coupon, request.Customer, request.Partner, request.CartTotal ?? request.OrderTotal, request.Currency, now) is { } refusal)
         {
             return CheckoutResult.Conflict<RedemptionResponse>(refusal.Reason, refusal.Detail);
         }
@@ -281,6 +286,7 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
             TrafficPartnerId = request.TrafficPartner,
             OrderTotal = request.OrderTotal,
             Currency = request.Currency,
+            RefundedAmount = Replays.RefundedOf(orderCodes.Select(earlier => earlier.Redemption)),
             Status = RedemptionStatuses.Redeemed,
             RedeemedAt = now,
             CounterKeys = [.. request.Claims.Select(claim => claim.Key)],

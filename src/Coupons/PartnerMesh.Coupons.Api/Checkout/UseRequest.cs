@@ -22,9 +22,14 @@ public sealed record ReserveUse(
 
 /// <summary>
 /// A redemption that takes its uses itself (no reservation, on a campaign that allows it). The group commit checks it
-/// under the order lock: a replay of the order, one code per order, then eligibility, then the counters.
+/// under the order lock: a replay of the order, the order's other codes (their facts, a cancelled or refunded order), one
+/// code per order, then eligibility, then the counters.
 /// </summary>
 public sealed record RedeemUse(
     CouponCode Coupon, Campaign Campaign, IReadOnlyList<CounterClaim> Claims, DateTimeOffset Now,
     string OrderId, CustomerIdentity Customer, Guid? Partner, Guid? TrafficPartner, decimal OrderTotal, string Currency, string? Referrer, string? Leak)
-    : UseRequest(Coupon, Campaign, Claims, Now);
+    : UseRequest(Coupon, Campaign, Claims, Now)
+{
+    /// <summary>The cart total the storefront stated (the minimum cart value's base); null: the order total is.</summary>
+    public decimal? CartTotal { get; init; }
+}
