@@ -399,6 +399,7 @@ public sealed class CheckoutService(
             Currency = currency,
             PartnerId = partner,
             TrafficPartnerId = trafficPartner,
+            CodePartnerId = coupon.PartnerId,
             ReservationId = reservationId,
             CustomerKey = customerKey,
         });
