@@ -143,9 +143,12 @@ public class CouponReattributionTests(AttributionApiFactory factory) : IClassFix
         var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(clicker.Id)).Code);
         var order = await _storefront.ConvertAsync(Order(50m, click));
 
-        // A code of nobody's: coupons names the partner whose traffic it saw, which says nothing new.
-        await factory.PublishAsync(Redeemed(order.OrderId, other.Id, trafficPartnerId: other.Id));
-        await WaitForSignalAsync(order.OrderId);
+        // A code of nobody's: coupons names the partner whose traffic it saw, which says nothing new (an event from before
+        // codePartnerId existed; a newer one says so with codePartnerId null).
+        using var consumed = new ConsumedEvents(factory.Services);
+        var redeemed = Redeemed(order.OrderId, other.Id, trafficPartnerId: other.Id);
+        await factory.PublishAsync(redeemed);
+        await consumed.WaitForAsync(redeemed.EventId);
 
         var current = await (await _storefront.GetAsync($"/api/attribution/conversions/{order.OrderId}", Ct)).ShouldBeAsync<ConversionResponse>(HttpStatusCode.OK);
         Assert.Equal(clicker.Id, current.PartnerId);
@@ -171,7 +174,7 @@ public class CouponReattributionTests(AttributionApiFactory factory) : IClassFix
     }
 
     private Task WaitForSignalAsync(string orderId) =>
-        Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.CouponSignals.AnyAsync(s => s.OrderId == orderId && s.CodePartnerId != null, Ct)));
+        Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.CouponSignals.AnyAsync(s => s.OrderId == orderId && s.RedeemedAt != null, Ct)));
 
     private static CouponRedeemed Redeemed(string orderId, Guid partnerId, Guid? trafficPartnerId) => new()
     {

@@ -157,7 +157,7 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
         var order = Order(100m, click);
         await factory.QueryDbAsync(async db =>
         {
-            db.CouponSignals.Add(new CouponSignal { OrderId = order.OrderId!, CodePartnerId = codeOwner.Id, Code = "SAVE10", UpdatedAt = DateTimeOffset.UtcNow });
+            db.CouponSignals.Add(new CouponSignal { OrderId = order.OrderId!, CodePartnerId = codeOwner.Id, Code = "SAVE10", RedeemedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
             return await db.SaveChangesAsync(Ct);
         });
 

@@ -208,6 +208,7 @@ internal static class EventSamples
             Currency = "EUR",
             PartnerId = PartnerId,
             TrafficPartnerId = Guid.Parse("0193a1b2-0000-7000-8000-0000000000a2"),
+            CodePartnerId = PartnerId,
             ReservationId = ReservationId,
             CustomerKey = "id:c-42",
         },

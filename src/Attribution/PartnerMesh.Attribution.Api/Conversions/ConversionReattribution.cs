@@ -11,8 +11,9 @@ namespace PartnerMesh.Attribution.Api.Conversions;
 
 /// <summary>
 /// Coupon-code precedence for codes learnt after the order: coupons' <c>CouponRedeemed</c> travels through the broker
-/// and often lands after the storefront reported the order. When it names the code's own partner and that partner's
-/// program gives codes precedence (or nobody had the credit), the order moves to that partner: the previous partner's
+/// and often lands after the storefront reported the order. When the order's code partner (the code redeemed first,
+/// <see cref="CouponSignals.CodePartnersAsync"/>) is not credited yet and its program gives codes precedence (or nobody,
+/// or another code, had the credit), the order moves to that partner: the previous partner's
 /// commission for the order is reversed (a clawback once paid), the new partner's is booked per its own plan, budgets and
 /// fraud rules, and <see cref="ConversionReattributed"/> is published. Runs inside the consumer's inbox transaction, so a
 /// redelivered event changes nothing.
@@ -27,15 +28,30 @@ public sealed class ConversionReattribution(
 {
     public const string ReversalReason = "reattributed";
 
+    /// <summary>
+    /// Moves the order to its code partner (<see cref="CouponSignals.CodePartnersAsync"/>: the first in the order's
+    /// program), if it is not credited to it yet. The caller holds the order's coupon-signal lock.
+    /// </summary>
     /// <returns>Whether the credit moved.</returns>
-    public async Task<bool> CreditCodePartnerAsync(string orderId, Guid codePartnerId, bool codeLeakSuspected, CancellationToken cancellationToken)
+    public async Task<bool> CreditCodePartnerAsync(string orderId, CancellationToken cancellationToken)
     {
         var seen = await db.Conversions.AsNoTracking().Where(c => c.OrderId == orderId)
-            .Select(c => new { c.PartnerId, c.Status, c.CreditScope, c.CustomerId }).SingleOrDefaultAsync(cancellationToken);
-        if (seen is null || seen.PartnerId == codePartnerId || seen.Status != ConversionStatus.Completed)
+            .Select(c => new { c.PartnerId, c.Status, c.CreditScope, c.CustomerId, c.ProgramId, c.CouponCode }).SingleOrDefaultAsync(cancellationToken);
+        if (seen is null || seen.Status != ConversionStatus.Completed)
         {
             return false;
         }
+
+        // A partner's code counts only in its own program: the first code of the order's program (or of any, when nothing
+        // named one when the order was recorded) takes it.
+        var codes = await CouponSignals.CodePartnersAsync(db, orderId, seen.CouponCode, cancellationToken);
+        if (codes.FirstOrDefault(code => seen.ProgramId is null || code.ProgramId == seen.ProgramId) is not { } code || code.PartnerId == seen.PartnerId)
+        {
+            return false;
+        }
+
+        var codePartnerId = code.PartnerId;
+        var codeLeakSuspected = code.LeakSuspected;
 
         // The lock order of every booking path (CommissionBook.LockForBookingAsync): the partner and program, the customer's
         // credit, then the order, re-read under its lock.
@@ -59,8 +75,10 @@ public sealed class ConversionReattribution(
         {
             return false;
         }
-        // A partner's code counts only in its own program; and codes of a program without precedence never beat a credit.
-        if ((conversion.ProgramId is { } orderProgram && orderProgram != program?.Id) || (conversion.Attributed && program is { CouponPrecedence: false }))
+        // A partner's code counts only in its own program; and codes of a program without precedence never beat a click or a
+        // carried credit (another code's credit, they do: the order's first code is the order's code).
+        if ((conversion.ProgramId is { } orderProgram && orderProgram != program?.Id)
+            || (conversion.Attributed && conversion.Reason != AttributionDecision.CouponCode && program is { CouponPrecedence: false }))
         {
             return false;
         }

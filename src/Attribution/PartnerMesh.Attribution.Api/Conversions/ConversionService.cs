@@ -110,25 +110,15 @@ public sealed class ConversionService(
             history.Add(reported);
         }
 
-        // The code partners the order names: its couponCode's, then coupons' signal's. Each counts only in its own program.
-        var signal = await db.CouponSignals.AsNoTracking().SingleOrDefaultAsync(s => s.OrderId == orderId, cancellationToken);
-        var codePartners = new List<(Guid PartnerId, Guid? ProgramId)>();
-        if (request.CouponCode is { } couponCode)
-        {
-            var normalized = couponCode.Trim().ToLowerInvariant();
-            var owner = await db.Links.AsNoTracking().Where(link => link.Code == normalized)
-                .Join(db.Partners, link => link.PartnerId, partner => partner.Id, (link, partner) => new { partner.Id, partner.ProgramId })
-                .SingleOrDefaultAsync(cancellationToken);
-            if (owner is not null)
-            {
-                codePartners.Add((owner.Id, owner.ProgramId));
-            }
-        }
+        // From here the order's coupon signals are locked: a CouponRedeemed consumed meanwhile either committed (read below)
+        // or waits for this order to commit (and then moves it), so the code partner is the same whatever arrives first.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await CouponSignals.LockOrderAsync(db, orderId, cancellationToken);
 
-        if (signal?.CodePartnerId is { } signalled && codePartners.All(code => code.PartnerId != signalled))
-        {
-            codePartners.Add((signalled, await db.Partners.Where(partner => partner.Id == signalled).Select(partner => partner.ProgramId).SingleOrDefaultAsync(cancellationToken)));
-        }
+        // The code partners the order names: its couponCode's, then coupons' signals' (the code redeemed first first). Each
+        // counts only in its own program.
+        var codePartners = await CouponSignals.CodePartnersAsync(db, orderId, request.CouponCode, cancellationToken);
+        var leaked = await CouponSignals.LeakedAsync(db, orderId, cancellationToken);
 
         if (program is null)
         {
@@ -195,7 +185,6 @@ public sealed class ConversionService(
             decision = decision with { Reason = AttributionDecision.Unattributed([.. unread.Select(click => click.OccurredAt)], orderedAt) };
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The customer's referrer (its credit's partner) earns the retention milestones, whoever is credited with the sale.
         var referrerId = program?.Plan.Milestones is { Count: > 0 } && credit is not null ? credit.PartnerId : (Guid?)null;
         var partners = await PartnersForBookingAsync(decision.PartnerId, referrerId, program, cancellationToken);
@@ -243,7 +232,7 @@ public sealed class ConversionService(
                     db, creditingClick.Id, creditingClick.PartnerId, creditingClick.VisitorId, creditingClick.SourceKey, creditingClick.OccurredAt, cancellationToken);
                 saleFlags = FraudRules.Evaluate(new FraudCheck(
                     partner.Email, partner.CustomerId, request.CustomerEmail, request.CustomerId, creditingClick?.OccurredAt, orderedAt,
-                    creditingClick?.Paid ?? false, sourceClicks, signal?.LeakReason is not null && signal.CodePartnerId == partner.Id,
+                    creditingClick?.Paid ?? false, sourceClicks, leaked.Contains(partner.Id),
                     program?.FraudPolicy() ?? FraudPolicy.Default, ReceivedAt: now));
                 // A budget in the program currency cannot judge commission in another (no exchange rates): a reviewer does.
                 flags = CommissionBook.BudgetUncheckable(partner, program, quote.Currency) is { } uncheckable ? [.. saleFlags, uncheckable] : saleFlags;
@@ -294,7 +283,7 @@ public sealed class ConversionService(
             referrerFlags = referrer.Id == partner?.Id && saleFlags is not null ? saleFlags
                 : FraudRules.Evaluate(new FraudCheck(
                     referrer.Email, referrer.CustomerId, request.CustomerEmail, request.CustomerId, ClickedAt: null, orderedAt,
-                    ClickHasPaidClickId: false, RecentClicksFromSameSource: 0, signal?.LeakReason is not null && signal.CodePartnerId == referrer.Id,
+                    ClickHasPaidClickId: false, RecentClicksFromSameSource: 0, leaked.Contains(referrer.Id),
                     program.FraudPolicy()));
             var reached = CommissionCalculator.MilestonesReached(program.Plan, credit.OrderCount + 1, credit.FirstConversionAt, orderedAt);
             foreach (var milestone in reached)

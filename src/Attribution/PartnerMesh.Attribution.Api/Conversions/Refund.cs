@@ -41,14 +41,21 @@ public sealed class CustomerCredit
     public int OrderCount { get; set; }
 }
 
-/// <summary>What coupons told us about an order: whose code it used, and whether the code looked leaked.</summary>
+/// <summary>
+/// What coupons told us about an order and one partner's code: when the order redeemed it (null while only a leak flag
+/// is known), and whether it looked leaked. One row per order and code partner; the order's code partner is the one whose
+/// code it redeemed first (<see cref="CouponSignals.CodePartnersAsync"/>).
+/// </summary>
 public sealed class CouponSignal
 {
     public required string OrderId { get; init; }
 
-    public Guid? CodePartnerId { get; set; }
+    public Guid CodePartnerId { get; init; }
 
     public string? Code { get; set; }
+
+    /// <summary>When coupons redeemed the partner's (earliest) code on the order.</summary>
+    public DateTimeOffset? RedeemedAt { get; set; }
 
     public string? LeakReason { get; set; }
 

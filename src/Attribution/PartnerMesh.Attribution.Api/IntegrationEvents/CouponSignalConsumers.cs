@@ -1,5 +1,4 @@
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Infrastructure;
@@ -9,9 +8,9 @@ using PartnerMesh.Outbox;
 namespace PartnerMesh.Attribution.Api.IntegrationEvents;
 
 /// <summary>
-/// Remembers whose partner code an order used, so coupon-code precedence can credit that partner when the storefront
-/// reports the order; when the order was reported first, moves its credit now (<see cref="ConversionReattribution"/>).
-/// Once per event: inbox.
+/// Remembers whose partner code an order used and when, so coupon-code precedence can credit that partner when the
+/// storefront reports the order; when the order was reported first, moves its credit now (<see cref="ConversionReattribution"/>).
+/// A code of nobody's (coupons named only the traffic partner) is not remembered. Once per event: inbox.
 /// </summary>
 public sealed class CouponRedeemedConsumer(AttributionDbContext db, ConversionReattribution reattribution, TimeProvider timeProvider)
     : IConsumer<CouponRedeemed>
@@ -19,31 +18,48 @@ public sealed class CouponRedeemedConsumer(AttributionDbContext db, ConversionRe
     public async Task Consume(ConsumeContext<CouponRedeemed> context)
     {
         var message = context.Message;
-        if (message.PartnerId is null || !ConversionRules.IsValidOrderId(message.OrderId))
+        // Events from before CodePartnerId existed: a partner other than the traffic's can only be the code's own.
+        var codePartner = message.CodePartnerId ?? (message.PartnerId != message.TrafficPartnerId ? message.PartnerId : null);
+        if (codePartner is null || !ConversionRules.IsValidOrderId(message.OrderId))
         {
             return;
         }
 
         await db.ExecuteOnceAsync(context, nameof(CouponRedeemedConsumer), async cancellationToken =>
         {
-            var signal = await CouponSignals.FindOrAddAsync(db, message.OrderId, cancellationToken);
-            signal.CodePartnerId = message.PartnerId;
-            signal.Code = message.Code.Length > 64 ? message.Code[..64] : message.Code;
-            signal.UpdatedAt = timeProvider.GetUtcNowForStorage();
-
-            // PartnerId is the code's own partner unless coupons fell back to the traffic partner (then they are equal
-            // and the code says nothing the order's clicks did not).
-            if (message.PartnerId != message.TrafficPartnerId)
-            {
-                await reattribution.CreditCodePartnerAsync(
-                    message.OrderId, message.PartnerId.Value, codeLeakSuspected: signal.LeakReason is not null, cancellationToken);
-            }
+            await CouponSignals.LockOrderAsync(db, message.OrderId, cancellationToken);
+            await Remember(db, message.OrderId, codePartner.Value, message.Code, message.OccurredAt, timeProvider, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await reattribution.CreditCodePartnerAsync(message.OrderId, cancellationToken);
         });
+    }
+
+    /// <summary>The order redeemed the partner's code at <paramref name="redeemedAt"/> (the earliest such time is kept).</summary>
+    internal static async Task<CouponSignal> Remember(
+        AttributionDbContext db, string orderId, Guid codePartner, string code, DateTimeOffset redeemedAt, TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        var signal = await CouponSignals.FindOrAddAsync(db, orderId, codePartner, cancellationToken);
+        var at = redeemedAt.ForStorage();
+        if (signal.RedeemedAt is null || at < signal.RedeemedAt)
+        {
+            signal.RedeemedAt = at;
+            signal.Code = code.Length > 64 ? code[..64] : code;
+        }
+
+        signal.UpdatedAt = timeProvider.GetUtcNowForStorage();
+        return signal;
     }
 }
 
-/// <summary>A partner's code looked leaked for an order: the order's commission for that partner is held for review.</summary>
-public sealed class CouponLeakSuspectedConsumer(AttributionDbContext db, CommissionLifecycle lifecycle, TimeProvider timeProvider) : IConsumer<CouponLeakSuspected>
+/// <summary>
+/// A partner's code looked leaked for an order: the order's commission for that partner is held for review. The event
+/// also says the order redeemed that code (coupons publishes it with <see cref="CouponRedeemed"/>, at the same time), so
+/// whichever of the two lands first, the order's code partner is the same.
+/// </summary>
+public sealed class CouponLeakSuspectedConsumer(
+    AttributionDbContext db, CommissionLifecycle lifecycle, ConversionReattribution reattribution, TimeProvider timeProvider)
+    : IConsumer<CouponLeakSuspected>
 {
     public async Task Consume(ConsumeContext<CouponLeakSuspected> context)
     {
@@ -55,27 +71,15 @@ public sealed class CouponLeakSuspectedConsumer(AttributionDbContext db, Commiss
 
         await db.ExecuteOnceAsync(context, nameof(CouponLeakSuspectedConsumer), async cancellationToken =>
         {
-            var signal = await CouponSignals.FindOrAddAsync(db, message.OrderId, cancellationToken);
-            signal.CodePartnerId ??= message.PartnerId;
-            signal.Code ??= message.Code.Length > 64 ? message.Code[..64] : message.Code;
+            // The order's signals one at a time: a CouponRedeemed for the same code either committed its booking (held
+            // here) or runs after this commits (and books held).
+            await CouponSignals.LockOrderAsync(db, message.OrderId, cancellationToken);
+            var signal = await CouponRedeemedConsumer.Remember(
+                db, message.OrderId, message.PartnerId, message.Code, message.OccurredAt, timeProvider, cancellationToken);
             signal.LeakReason = message.Reason.Length > 64 ? message.Reason[..64] : message.Reason;
-            signal.UpdatedAt = timeProvider.GetUtcNowForStorage();
             await lifecycle.HoldForLeakAsync(message.OrderId, message.PartnerId, message.Reason, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await reattribution.CreditCodePartnerAsync(message.OrderId, cancellationToken);
         });
-    }
-}
-
-internal static class CouponSignals
-{
-    public static async Task<CouponSignal> FindOrAddAsync(AttributionDbContext db, string orderId, CancellationToken cancellationToken)
-    {
-        var signal = await db.CouponSignals.SingleOrDefaultAsync(s => s.OrderId == orderId, cancellationToken);
-        if (signal is null)
-        {
-            signal = new CouponSignal { OrderId = orderId };
-            db.CouponSignals.Add(signal);
-        }
-
-        return signal;
     }
 }

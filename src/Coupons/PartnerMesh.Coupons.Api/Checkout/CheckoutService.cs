@@ -402,6 +402,7 @@ public sealed class CheckoutService(
             Currency = currency,
             PartnerId = partner,
             TrafficPartnerId = trafficPartner,
+            CodePartnerId = coupon.PartnerId,
             ReservationId = reservationId,
             CustomerKey = customerKey,
         });

@@ -327,6 +327,7 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
             Currency = request.Currency,
             PartnerId = request.Partner,
             TrafficPartnerId = request.TrafficPartner,
+            CodePartnerId = coupon.PartnerId,
             CustomerKey = request.Customer.Key,
         });
         return CheckoutResult.Done(RedemptionResponse.From(redemption));

@@ -63,7 +63,7 @@ public sealed class ConversionConfiguration :
     public void Configure(EntityTypeBuilder<CouponSignal> builder)
     {
         builder.ToTable("coupon_signals");
-        builder.HasKey(signal => signal.OrderId).HasName("PK_coupon_signals");
+        builder.HasKey(signal => new { signal.OrderId, signal.CodePartnerId }).HasName("PK_coupon_signals");
         builder.Property(signal => signal.OrderId).HasMaxLength(ConversionRules.MaxOrderIdLength);
         builder.Property(signal => signal.Code).HasMaxLength(64);
         builder.Property(signal => signal.LeakReason).HasMaxLength(64);

@@ -506,25 +506,29 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("order_id");
 
+                    b.Property<Guid>("CodePartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("code_partner_id");
+
                     b.Property<string>("Code")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("code");
-
-                    b.Property<Guid?>("CodePartnerId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("code_partner_id");
 
                     b.Property<string>("LeakReason")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("leak_reason");
 
+                    b.Property<DateTimeOffset?>("RedeemedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("redeemed_at");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
-                    b.HasKey("OrderId")
+                    b.HasKey("OrderId", "CodePartnerId")
                         .HasName("PK_coupon_signals");
 
                     b.ToTable("coupon_signals", (string)null);
