@@ -77,6 +77,38 @@ public class PartnerDailyNetRevenueTests(AnalyticsApiFactory factory) : IClassFi
         Assert.Equal(1L, report.Totals.Orders);
     }
 
+    [Fact]
+    public async Task CommissionBookedInAnotherCurrencyThanTheOrder_CountsInTheCommissionsCurrency_NetOfItsReversal()
+    {
+        // A program paying a fixed EUR 5 per sale: one JPY order and one EUR order each earn EUR 5 (the ledger's EUR 10).
+        var partner = Guid.NewGuid();
+        var yen = Events.Conversion(partner, Morning, 1000m, 5m, currency: "JPY") with { CommissionCurrency = "EUR" };
+        var euro = Events.Conversion(partner, Morning.AddHours(1), 100m, 5m) with { CommissionCurrency = "EUR" };
+        await factory.PublishAsync(yen);
+        await factory.PublishAsync(euro);
+
+        var booked = await WaitForDailySalesAsync(partner, sales => sales.Count == 2 && sales.Sum(s => s.Orders) == 2);
+        Assert.Equal([new SalesResponse("EUR", 1, 100m, 100m, 10m, 100m), new SalesResponse("JPY", 1, 1000m, 1000m, 0m, 1000m)], booked);
+
+        // Cancelling the JPY order reverses its EUR 5: the EUR commission is 5, as in the ledger.
+        await factory.PublishAsync(Events.Refund(yen, 1000m, 5m, kind: "cancellation") with { CommissionCurrency = "EUR" });
+
+        var net = await WaitForDailySalesAsync(partner, sales => sales.Sum(s => s.Orders) == 1);
+        Assert.Equal([new SalesResponse("EUR", 1, 100m, 100m, 5m, 100m), new SalesResponse("JPY", 0, 0m, 1000m, 0m, 0m)], net);
+        var kpis = (await factory.WaitForReportAsync(
+            Behaviour.KpiUrl("partner", partner.ToString(), Day, Day), r => r.Totals.Count == 1 && r.Total().CancelledOrders == 1, Ct)).Total();
+        Assert.Equal([("EUR", 5m), ("JPY", 0m)], kpis.Sales.OrderBy(s => s.Currency, StringComparer.Ordinal).Select(s => (s.Currency, s.Commission)));
+    }
+
+    private Task<List<SalesResponse>> WaitForDailySalesAsync(Guid partner, Func<List<SalesResponse>, bool> condition) =>
+        Eventually.GetAsync(async () =>
+        {
+            var report = await factory.CreatePartnerClient(partner).GetAsync($"/api/analytics/partners/{partner}/daily?from={Day:yyyy-MM-dd}&to={Day:yyyy-MM-dd}", Ct)
+                .ShouldBeOkAsync<PartnerDailyKpisResponse>();
+            var sales = report.Totals.Sales.ToList();
+            return condition(sales) ? sales : null;
+        }, because: $"{partner}'s daily sales should count the commission in its currency");
+
     private Task<PartnerDailyKpisResponse> WaitForDailyAsync(Guid partner, Func<SalesResponse, bool> condition) =>
         Eventually.GetAsync(async () =>
         {

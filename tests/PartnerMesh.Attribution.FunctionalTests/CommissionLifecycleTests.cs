@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Links;
@@ -104,6 +105,73 @@ public class CommissionLifecycleTests(AttributionApiFactory factory) : IClassFix
         Assert.Equal((60.00m, true, "cancelled", 6.00m), (cancel.Amount, cancel.IsFullRefund, cancel.OrderStatus, cancel.CommissionReversed));
         await after.ShouldBeProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(0m, (await EntriesAsync(partnerId)).Sum(e => e.Amount));
+    }
+
+    [Fact]
+    public async Task SmallRefunds_ReverseTheRefundedShareOfTheCommission_NotFrontLoaded()
+    {
+        // 3 JPY on a 6 JPY order: each 1 JPY refund is worth 0.5 JPY of commission, which rounds to a whole yen.
+        var (partnerId, sale) = await SaleAsync(6m, new { currency = "JPY", holdDays = 0, plan = new { type = "percent", rate = 0.5 } }, "JPY");
+
+        var reversed = new List<decimal>();
+        for (var i = 0; i < 6; i++)
+        {
+            reversed.Add((await (await RefundAsync(sale.OrderId, 1m, currency: "JPY")).ShouldBeAsync<RefundResponse>(HttpStatusCode.Created)).CommissionReversed);
+        }
+
+        // Each reversal is round(3 × refunded so far ÷ 6) less what was already reversed: half the order refunded,
+        // half the commission (rounded) taken back, and the total is exact.
+        Assert.Equal(3m, sale.CommissionAmount);
+        Assert.Equal([1m, 0m, 1m, 0m, 1m, 0m], reversed);
+        Assert.Equal(0m, (await EntriesAsync(partnerId)).Sum(e => e.Amount));
+    }
+
+    [Fact]
+    public async Task RefundOfAnOrderInAnotherCurrency_ReportsTheSaleReversal_InTheCommissionCurrency()
+    {
+        // A fixed EUR commission on a JPY order: the reversal is EUR, and the answer says how much and in which currency.
+        var (partnerId, sale) = await SaleAsync(1000m, new { currency = "EUR", holdDays = 0, plan = new { type = "fixed", fixedAmount = 5 } }, "JPY");
+
+        var half = await (await RefundAsync(sale.OrderId, 500m, currency: "JPY")).ShouldBeAsync<RefundResponse>(HttpStatusCode.Created);
+        var cancel = await (await RefundAsync(sale.OrderId, null, kind: "cancellation", currency: "JPY")).ShouldBeAsync<RefundResponse>(HttpStatusCode.Created);
+
+        Assert.Equal((5.00m, "EUR"), (sale.CommissionAmount, sale.CommissionCurrency));
+        Assert.Equal([(2.50m, "EUR"), (2.50m, "EUR")], [(half.CommissionReversed, half.CommissionCurrency), (cancel.CommissionReversed, cancel.CommissionCurrency)]);
+        var entries = await EntriesAsync(partnerId);
+        Assert.Equal([(5m, "EUR"), (-2.5m, "EUR"), (-2.5m, "EUR")], entries.Select(e => (e.Amount, e.Currency)));
+        // What the sale booked, less what its refunds report, is the partner's ledger net for the sale.
+        Assert.Equal(entries.Sum(e => e.Amount), sale.CommissionAmount - half.CommissionReversed - cancel.CommissionReversed);
+        var published = await factory.OutboxEventsAsync<RefundRecorded>(e => e.OrderId == sale.OrderId);
+        Assert.Equal([(2.5m, "EUR"), (2.5m, "EUR")], published.Select(e => (e.CommissionReversed, e.CommissionCurrency)));
+    }
+
+    [Fact]
+    public async Task RefundWhileAPayoutIsPayingTheSale_WaitsForThePayout_AndIsAClawback()
+    {
+        var (partnerId, sale) = await SaleAsync(100m);
+        await _admin.PostAsync("/api/attribution/commissions/approve-due", null, Ct);
+        var saleEntry = Assert.Single(await EntriesAsync(partnerId));
+
+        // A payout batch in progress: it holds the sale's row (the batch's FOR UPDATE) and has marked it paid, not yet committed.
+        await using var connection = new NpgsqlConnection(factory.DatabaseConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var payout = await connection.BeginTransactionAsync(Ct);
+        await using (var pay = new NpgsqlCommand("UPDATE commissions SET status = 'paid', paid_at = now() WHERE id = @id", connection, payout))
+        {
+            pay.Parameters.AddWithValue("id", saleEntry.Id);
+            Assert.Equal(1, await pay.ExecuteNonQueryAsync(Ct));
+        }
+
+        var refund = RefundAsync(sale.OrderId, 50m);
+        await Task.WhenAny(refund, Task.Delay(TimeSpan.FromSeconds(1), Ct));
+        var answeredDuringThePayout = refund.IsCompleted;
+        await payout.CommitAsync(Ct);
+        await (await refund).ShouldBeAsync<RefundResponse>(HttpStatusCode.Created);
+
+        // The take-back commits after the sale was paid: a clawback, approved and deducted from the next payout.
+        Assert.False(answeredDuringThePayout, "the refund should wait for the payout holding its sale");
+        var entries = await EntriesAsync(partnerId);
+        Assert.Equal([("sale", 10m, "paid"), ("clawback", -5m, "approved")], entries.Select(e => (e.Kind, e.Amount, e.Status)));
     }
 
     [Fact]

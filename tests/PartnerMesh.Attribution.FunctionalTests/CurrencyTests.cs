@@ -86,9 +86,9 @@ public class CurrencyTests(AttributionApiFactory factory) : IClassFixture<Attrib
         Assert.Equal((5.00m, "EUR", CommissionStatus.Pending), (entry.Amount, entry.Currency, entry.Status));
         Assert.Equal((100.00m, "USD", 5.00m, "EUR", null), (conversion.Amount, conversion.Currency, conversion.CommissionAmount, conversion.CommissionCurrency, conversion.CommissionNote));
         Assert.Equal((5.00m, "EUR"), (stored!.CommissionAmount, stored.CommissionCurrency));
-        // The event states the commission in the order's currency, which it was not booked in; CommissionBooked carries it.
+        // The event states the commission as booked, with its own currency beside the order's.
         var attributed = Assert.Single(await factory.OutboxEventsAsync<ConversionAttributed>(e => e.OrderId == order.OrderId));
-        Assert.Equal(("USD", 0m), (attributed.Currency, attributed.CommissionAmount));
+        Assert.Equal(("USD", 5.00m, "EUR"), (attributed.Currency, attributed.CommissionAmount, attributed.CommissionCurrency));
         var booked = Assert.Single(await factory.OutboxEventsAsync<CommissionBooked>(e => e.PartnerId == partner.Id));
         Assert.Equal((5.00m, "EUR"), (booked.Amount, booked.Currency));
     }
@@ -108,6 +108,42 @@ public class CurrencyTests(AttributionApiFactory factory) : IClassFixture<Attrib
         Assert.Equal((1, 1, 2L, 1m, 2m), (value!.Ambassadors, value.Sharers, value.Visits, value.ShareRate, value.VisitsPerShare));
         Assert.Equal([new("EUR", 100.00m, 50.00m, 100.00m), new AmbassadorRevenue("JPY", 10_000m, 5_000m, 10_000m)], value.Revenue);
     }
+
+    [Fact]
+    public async Task AmbassadorValue_InAThreeDecimalCurrency_ProjectsToTheFils()
+    {
+        var program = await _admin.CreateProgramAsync(new { currency = "KWD" });
+        var ambassador = await CreateAmbassadorAsync(program.Id);
+        await _storefront.ConvertAsync(Order(1.234m, await _shopper.ClickAsVisitorAsync(ambassador.Code, NewVisitor()), "KWD"));
+
+        var value = await _admin.GetFromJsonAsync<AmbassadorValue>($"/api/attribution/programs/{program.Id}/ambassador-value", Ct);
+
+        Assert.Equal([new AmbassadorRevenue("KWD", 1.234m, 1.234m, 1.234m)], value!.Revenue);
+    }
+
+    [Fact]
+    public async Task AmbassadorValue_ProjectsFromTheExactRatios_NotTheRoundedOnesItDisplays()
+    {
+        var program = await _admin.CreateProgramAsync(new { currency = "EUR" });
+        var ambassadors = new List<Api.Partners.AmbassadorResponse>();
+        for (var i = 0; i < 3; i++)
+        {
+            ambassadors.Add(await CreateAmbassadorAsync(program.Id));
+        }
+
+        await _storefront.ConvertAsync(Order(300m, await _shopper.ClickAsVisitorAsync(ambassadors[0].Code, NewVisitor())));
+
+        var value = await _admin.GetFromJsonAsync<AmbassadorValue>($"/api/attribution/programs/{program.Id}/ambassador-value", Ct);
+
+        // 3 × 1/3 × 1 × 300 is the measured 300, though the displayed share rate is 0.3333.
+        Assert.Equal((3, 1, 1L, 0.3333m, 1m), (value!.Ambassadors, value.Sharers, value.Visits, value.ShareRate, value.VisitsPerShare));
+        Assert.Equal([new AmbassadorRevenue("EUR", 300.00m, 300.00m, 300.00m)], value.Revenue);
+    }
+
+    private async Task<Api.Partners.AmbassadorResponse> CreateAmbassadorAsync(Guid programId) =>
+        await (await _storefront.PostAsJsonAsync("/api/attribution/ambassadors",
+            new { programId, customerId = $"cust-{Guid.NewGuid():N}", email = AttributionClientExtensions.UniqueEmail(), targetUrl = "https://shop.example/" }, Ct))
+            .ShouldBeAsync<Api.Partners.AmbassadorResponse>(HttpStatusCode.Created);
 
     public static TheoryData<string, string> NotMoney => new()
     {

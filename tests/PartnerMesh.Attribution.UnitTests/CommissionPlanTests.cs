@@ -92,13 +92,17 @@ public class CommissionPlanTests
     [InlineData("10.00", "2.50", "100", "75", true, "7.50")]
     [InlineData("10.00", "0", "100", "100", true, "10.00")]
     [InlineData("0.01", "0", "3", "1", false, "0.00")]
-    [InlineData("1.00", "0.33", "3", "1", false, "0.33")]
-    public void Reversal_IsProportionalAndTheLastRefundTakesTheRest(
-        string commission, string alreadyReversed, string order, string refund, bool full, string expected)
+    [InlineData("1.00", "0.33", "3", "2", false, "0.34")]
+    [InlineData("0.03", "0.02", "6", "2", false, "0.00")]
+    [InlineData("0.03", "0.02", "6", "3", false, "0.00")]
+    [InlineData("0.03", "0.02", "6", "4", false, "0.00")]
+    [InlineData("0.03", "0.02", "6", "5", false, "0.01")]
+    public void Reversal_TakesTheCumulativeRefundedShare_AndTheLastRefundTakesTheRest(
+        string commission, string alreadyReversed, string order, string refundedSoFar, bool full, string expected)
     {
         static decimal D(string value) => decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
 
-        var reversal = CommissionCalculator.Reversal(D(commission), D(alreadyReversed), D(order), D(refund), full, "EUR");
+        var reversal = CommissionCalculator.Reversal(D(commission), D(alreadyReversed), D(order), D(refundedSoFar), full, "EUR");
 
         Assert.Equal(expected, reversal.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }

@@ -86,6 +86,7 @@ internal static class EventSamples
             Currency = "EUR",
             CommissionAmount = 9.74m,
             OrderedAt = OccurredAt.AddMinutes(-3),
+            CommissionCurrency = "EUR",
         },
         new ConversionReattributed
         {
@@ -100,6 +101,7 @@ internal static class EventSamples
             Currency = "EUR",
             CommissionAmount = 12.99m,
             OrderedAt = OccurredAt.AddMinutes(-3),
+            CommissionCurrency = "EUR",
         },
         new PromotionPublished
         {
@@ -328,6 +330,7 @@ internal static class EventSamples
             RefundedAt = OccurredAt.AddMinutes(-1),
             PartnerId = PartnerId,
             CommissionReversed = 2.00m,
+            CommissionCurrency = "EUR",
         },
         new SurveyShown
         {

@@ -195,8 +195,13 @@ public sealed class OrderFact : DimensionedFact
     /// </summary>
     public bool CustomerInPartnerRows { get; set; }
     public bool Attributed { get; set; }
-    /// <summary>The commission booked for the order (<c>ConversionAttributed</c>, replaced by a re-attribution).</summary>
+    /// <summary>The commission booked for the order (<c>ConversionAttributed</c>, replaced by a re-attribution), in <see cref="CommissionCurrency"/>.</summary>
     public decimal Commission { get; set; }
+    /// <summary>
+    /// The commission's currency: the order's, or the program's for a fixed commission on an order in another currency;
+    /// null until attributed (and on orders aggregated before it was kept): the order's.
+    /// </summary>
+    public string? CommissionCurrency { get; set; }
     /// <summary>The commission refunds and cancellations took back (<c>RefundRecorded.CommissionReversed</c>).</summary>
     public decimal CommissionReversed { get; set; }
     public bool Coupon { get; set; }

@@ -51,8 +51,9 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
                 {
                     order.Attributed = true;
                     order.Commission = e.Commission ?? 0m;
+                    order.CommissionCurrency = e.CommissionCurrency ?? order.Currency;
                     Count(order.OrderedAt, order.Dims, NoCurrency, a => a.AttributedOrders++);
-                    Count(order.OrderedAt, order.Dims, order.Currency, a => a.Commission += order.Commission);
+                    Count(order.OrderedAt, order.Dims, CommissionCurrencyOf(order), a => a.Commission += order.Commission);
                 }
 
                 break;
@@ -493,16 +494,27 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             a.Refunds += sign * order.Refunds;
             a.CancelledOrders += order.Cancelled ? sign : 0;
         });
+        var commissionCurrency = CommissionCurrencyOf(order);
         CountOnly(order.OrderedAt, rows, order.Currency, a =>
         {
             a.Orders += order.Cancelled ? 0 : sign;
             a.Revenue += sign * order.NetAmount;
             a.GrossRevenue += sign * order.Amount;
             a.PartnerRevenue += hasPartner ? sign * order.NetAmount : 0m;
-            a.Commission += sign * (order.Commission - order.CommissionReversed);
+            a.Commission += commissionCurrency == order.Currency ? sign * (order.Commission - order.CommissionReversed) : 0m;
             a.RefundedAmount += sign * order.RefundedAmount;
         });
+        if (commissionCurrency != order.Currency)
+        {
+            CountOnly(order.OrderedAt, rows, commissionCurrency, a => a.Commission += sign * (order.Commission - order.CommissionReversed));
+        }
     }
+
+    /// <summary>
+    /// The currency the order's commission is counted in: the order's, or the program's for a fixed commission on an
+    /// order in another currency (attribution's <c>commissionCurrency</c>), never added to money of another currency.
+    /// </summary>
+    private static string CommissionCurrencyOf(OrderFact order) => order.CommissionCurrency ?? order.Currency;
 
     private void CountCustomerOrder(OrderFact order, IReadOnlyList<(string Dimension, string Value, string Value2)> rows, int sign) =>
         CountOnly(order.OrderedAt, rows, NoCurrency, a =>
@@ -542,11 +554,21 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             Count(order.OrderedAt, order.Dims, NoCurrency, a => a.AttributedOrders++);
         }
 
+        var currency = e.CommissionCurrency ?? order.Currency;
+        if (currency != CommissionCurrencyOf(order) && order.Commission != 0m)
+        {
+            // The new partner's commission is in another currency: the previous one leaves the rows of its own.
+            var previous = order.Commission;
+            Count(order.OrderedAt, order.Dims, CommissionCurrencyOf(order), a => a.Commission -= previous);
+            order.Commission = 0m;
+        }
+
+        order.CommissionCurrency = currency;
         var change = (e.Commission ?? 0m) - order.Commission;
         if (change != 0m)
         {
             order.Commission += change;
-            Count(order.OrderedAt, order.Dims, order.Currency, a => a.Commission += change);
+            Count(order.OrderedAt, order.Dims, currency, a => a.Commission += change);
         }
     }
 
@@ -594,7 +616,14 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             var cancel = string.Equals(e.Outcome, RefundKinds.Cancellation, StringComparison.OrdinalIgnoreCase) && !order.Cancelled;
             var sameCurrency = e.Currency is null || e.Currency == order.Currency;
             var netted = !sameCurrency ? 0m : cancel ? order.NetAmount : Math.Clamp(amount, 0m, order.NetAmount);
-            var reversed = sameCurrency ? e.Commission ?? 0m : 0m;
+            // What attribution reversed is in the commission's currency (absent on older events: the order's); before the
+            // attribution came, the refund tells it.
+            if (!order.Attributed && e.CommissionCurrency is { } told)
+            {
+                order.CommissionCurrency ??= told;
+            }
+
+            var reversed = sameCurrency && (e.CommissionCurrency ?? order.Currency) == CommissionCurrencyOf(order) ? e.Commission ?? 0m : 0m;
             var hasPartner = order.PartnerId is not null;
             order.Refunded = true;
             order.Refunds++;
@@ -613,8 +642,12 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
                 a.Orders -= cancel ? 1 : 0;
                 a.Revenue -= netted;
                 a.PartnerRevenue -= hasPartner ? netted : 0m;
-                a.Commission -= reversed;
             });
+            if (reversed != 0m)
+            {
+                Count(order.OrderedAt, order.Dims, CommissionCurrencyOf(order), a => a.Commission -= reversed);
+            }
+
             Count(order.OrderedAt, order.Dims, e.Currency ?? order.Currency, a => a.RefundedAmount += amount);
             return;
         }

@@ -32,7 +32,11 @@ public sealed record AnalyticsEvent
 
     public string? Currency { get; init; }
 
+    /// <summary>A partner's sale commission (booked, or reversed by a refund), in <see cref="CommissionCurrency"/>.</summary>
     public decimal? Commission { get; init; }
+
+    /// <summary>The currency of <see cref="Commission"/> when attribution said it; absent: <see cref="Currency"/>.</summary>
+    public string? CommissionCurrency { get; init; }
 
     public Guid? ClickId { get; init; }
 

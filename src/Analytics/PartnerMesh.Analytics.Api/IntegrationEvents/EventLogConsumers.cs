@@ -161,7 +161,7 @@ public sealed class LogRefundRecordedConsumer(AnalyticsDbContext db, Aggregation
     protected override Task RecordAsync(IReadOnlyList<RefundRecorded> logged, DateTimeOffset now, CancellationToken cancellationToken) =>
         Db.AddRefundsAsync(
             [.. logged.Where(refund => refund.PartnerId is not null)
-                .Select(refund => (refund.OrderId, refund.Kind, refund.Amount, refund.Currency.ToUpperInvariant(), refund.CommissionReversed))],
+                .Select(refund => (refund.OrderId, refund.Kind, refund.Amount, refund.Currency.ToUpperInvariant(), refund.CommissionReversed, refund.CommissionCurrency?.ToUpperInvariant()))],
             now,
             cancellationToken);
 
@@ -174,6 +174,7 @@ public sealed class LogRefundRecordedConsumer(AnalyticsDbContext db, Aggregation
         Currency = m.Currency.ToUpperInvariant(),
         PartnerId = m.PartnerId,
         Commission = m.CommissionReversed,
+        CommissionCurrency = m.CommissionCurrency?.ToUpperInvariant(),
         Outcome = m.Kind,
     });
 }
@@ -199,6 +200,7 @@ public sealed class LogConversionReattributedConsumer(AnalyticsDbContext db, Agg
             Amount = m.OrderAmount,
             Currency = m.Currency.ToUpperInvariant(),
             Commission = m.CommissionAmount,
+            CommissionCurrency = m.CommissionCurrency?.ToUpperInvariant(),
             Outcome = m.Reason,
         });
 }

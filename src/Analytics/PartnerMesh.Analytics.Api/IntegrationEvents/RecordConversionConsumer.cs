@@ -29,6 +29,7 @@ public sealed class RecordConversionConsumer(AnalyticsDbContext db, AnalyticsMet
                 conversion.Currency.ToUpperInvariant(),
                 conversion.OrderAmount,
                 conversion.CommissionAmount,
+                conversion.CommissionCurrency?.ToUpperInvariant(),
                 timeProvider.GetUtcNow(),
                 ct);
             await db.AppendAsync(EventSources.Bus, [($"conversion-attributed:{conversion.ConversionId}", new AnalyticsEvent
@@ -41,6 +42,7 @@ public sealed class RecordConversionConsumer(AnalyticsDbContext db, AnalyticsMet
                 Amount = conversion.OrderAmount,
                 Currency = conversion.Currency.ToUpperInvariant(),
                 Commission = conversion.CommissionAmount,
+                CommissionCurrency = conversion.CommissionCurrency?.ToUpperInvariant(),
             })], timeProvider.GetUtcNow(), ct);
         });
 

@@ -21,12 +21,20 @@ public sealed class AttributedOrder
     /// <summary>The order's total as attributed (gross).</summary>
     public decimal Amount { get; set; }
 
+    /// <summary>The credited partner's sale commission, in <see cref="CommissionCurrency"/>.</summary>
     public decimal Commission { get; set; }
+
+    /// <summary>
+    /// The commission's currency: the order's, or the program's for a fixed commission on an order in another (EUR 5 on a
+    /// JPY order); null on rows counted before it was kept (then the order's). The commission counts in the sales of its
+    /// own currency, never added to money of another.
+    /// </summary>
+    public string? CommissionCurrency { get; set; }
 
     /// <summary>What refunds paid back, in the order's currency.</summary>
     public decimal RefundedAmount { get; set; }
 
-    /// <summary>The commission the refunds reversed.</summary>
+    /// <summary>The commission the refunds reversed, in <see cref="CommissionCurrency"/>.</summary>
     public decimal CommissionReversed { get; set; }
 
     public bool Cancelled { get; set; }

@@ -76,6 +76,7 @@ public static class KpiStore
         string currency,
         decimal revenue,
         decimal commission,
+        string? commissionCurrency,
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -87,6 +88,7 @@ public static class KpiStore
 
         (order.PartnerId, order.Day, order.Currency, order.Amount, order.Commission, order.UpdatedAt) =
             (partnerId, orderDay, currency, revenue, commission, now);
+        order.CommissionCurrency = commissionCurrency ?? currency;
         var increments = new List<(Guid PartnerId, DateOnly Day, KpiIncrement Increment)> { (partnerId, orderDay, KpiIncrement.Order) };
         if (clickId is { } id)
         {
@@ -112,7 +114,11 @@ public static class KpiStore
             await db.AddToDailyKpisAsync(row.Key.PartnerId, row.Key.Day, increment, now, cancellationToken);
         }
 
-        await db.AddToDailySalesAsync(partnerId, orderDay, currency, Sales(order), now, cancellationToken);
+        foreach (var (salesCurrency, sales) in Sales(order).OrderBy(row => row.Key, StringComparer.Ordinal))
+        {
+            await db.AddToDailySalesAsync(partnerId, orderDay, salesCurrency, sales, now, cancellationToken);
+        }
+
         return true;
     }
 
@@ -125,7 +131,7 @@ public static class KpiStore
     /// </summary>
     public static async Task AddRefundsAsync(
         this AnalyticsDbContext db,
-        IReadOnlyList<(string OrderId, string Kind, decimal Amount, string Currency, decimal CommissionReversed)> refunds,
+        IReadOnlyList<(string OrderId, string Kind, decimal Amount, string Currency, decimal CommissionReversed, string? CommissionCurrency)> refunds,
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -146,13 +152,21 @@ public static class KpiStore
             }
 
             var before = Sales(order);
+            // The reversal is in the commission's currency; before the conversion came, the refund tells it.
+            var commissionCurrency = refund.CommissionCurrency ?? refund.Currency;
+            order.CommissionCurrency ??= order.Day is null ? commissionCurrency : order.Currency;
             order.RefundedAmount += refund.Amount;
-            order.CommissionReversed += refund.CommissionReversed;
+            order.CommissionReversed += commissionCurrency == order.CommissionCurrency ? refund.CommissionReversed : 0m;
             order.Cancelled |= string.Equals(refund.Kind, RefundKinds.Cancellation, StringComparison.OrdinalIgnoreCase);
             order.UpdatedAt = now;
-            if (order is { PartnerId: { } partnerId, Day: { } day, Currency: { } currency })
+            if (order is { PartnerId: { } partnerId, Day: { } day })
             {
-                changes[(partnerId, day, currency)] = changes.GetValueOrDefault((partnerId, day, currency)) + (Sales(order) - before);
+                var after = Sales(order);
+                foreach (var currency in before.Keys.Union(after.Keys))
+                {
+                    changes[(partnerId, day, currency)] = changes.GetValueOrDefault((partnerId, day, currency))
+                        + (after.GetValueOrDefault(currency) - before.GetValueOrDefault(currency));
+                }
             }
         }
 
@@ -163,16 +177,33 @@ public static class KpiStore
     }
 
     /// <summary>
-    /// What an order adds to its partner's daily sales: nothing before its conversion; its net revenue and commission,
-    /// and 1 to the order count unless cancelled; its total as placed to the gross revenue.
+    /// What an order adds to its partner's daily sales, per currency: nothing before its conversion; in the order's
+    /// currency its net revenue, 1 to the order count unless cancelled and its total as placed to the gross revenue; its
+    /// commission net of reversals in the commission's currency — the same row, unless a fixed commission was booked in
+    /// the program's currency on an order in another (then a row of that currency with the commission alone).
     /// </summary>
-    public static SalesIncrement Sales(AttributedOrder order) => order.Day is null
-        ? default
-        : new SalesIncrement(
+    public static Dictionary<string, SalesIncrement> Sales(AttributedOrder order)
+    {
+        var sales = new Dictionary<string, SalesIncrement>(StringComparer.Ordinal);
+        if (order is not { Day: not null, Currency: { } currency })
+        {
+            return sales;
+        }
+
+        var commission = order.Commission - order.CommissionReversed;
+        var commissionCurrency = order.CommissionCurrency ?? currency;
+        sales[currency] = new SalesIncrement(
             order.Cancelled ? 0 : 1,
             order.Cancelled ? 0m : Math.Max(0m, order.Amount - order.RefundedAmount),
             order.Amount,
-            order.Commission - order.CommissionReversed);
+            commissionCurrency == currency ? commission : 0m);
+        if (commissionCurrency != currency)
+        {
+            sales[commissionCurrency] = new SalesIncrement(0, 0m, 0m, commission);
+        }
+
+        return sales;
+    }
 
     public static Task AddToDailyKpisAsync(
         this AnalyticsDbContext db,

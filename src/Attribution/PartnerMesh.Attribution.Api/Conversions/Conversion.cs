@@ -38,9 +38,6 @@ public sealed class Conversion
     /// </summary>
     public string? CommissionCurrency { get; set; }
 
-    /// <summary>The commission as events about the order report it, in the order's currency: 0 when it was booked in another.</summary>
-    public decimal CommissionInOrderCurrency => CommissionCurrency == Currency ? CommissionAmount : 0m;
-
     /// <summary>Why an attributed conversion earned nothing (agreement not accepted, partner not active, budget exhausted).</summary>
     public string? CommissionNote { get; set; }
 

@@ -101,8 +101,8 @@ public sealed class ConversionReattribution(
         {
             EventId = Guid.CreateVersion7(now), OccurredAt = now, ConversionId = conversion.Id, OrderId = conversion.OrderId,
             PreviousPartnerId = previousPartner, PartnerId = partner.Id, Reason = AttributionDecision.CouponCode,
-            OrderAmount = conversion.Amount, Currency = conversion.Currency, CommissionAmount = conversion.CommissionInOrderCurrency,
-            OrderedAt = conversion.OrderedAt,
+            OrderAmount = conversion.Amount, Currency = conversion.Currency, CommissionAmount = conversion.CommissionAmount,
+            CommissionCurrency = conversion.CommissionCurrency, OrderedAt = conversion.OrderedAt,
         });
         if (sale.Entry is { } entry)
         {

@@ -46,9 +46,14 @@ public sealed record ConversionResponse(
 
 public sealed record RecordRefundRequest(string? RefundId, string? OrderId, string? Kind, decimal? Amount, string? Currency, DateTimeOffset? RefundedAt);
 
+/// <param name="CommissionReversed">The credited partner's sale commission this refund took back, in <paramref name="CommissionCurrency"/>.</param>
+/// <param name="CommissionCurrency">
+/// The sale commission's currency, as the conversion's <c>commissionCurrency</c> (the program's for a fixed commission on an
+/// order in another currency); null when the order booked no sale commission.
+/// </param>
 public sealed record RefundResponse(
     string RefundId, string OrderId, string Kind, decimal Amount, string Currency, bool IsFullRefund, decimal CommissionReversed,
-    decimal OrderRefundedAmount, string OrderStatus, DateTimeOffset RefundedAt);
+    string? CommissionCurrency, decimal OrderRefundedAmount, string OrderStatus, DateTimeOffset RefundedAt);
 
 public static partial class ConversionRules
 {

@@ -468,7 +468,8 @@ public sealed class ConversionService(
             ClickId = conversion.ClickId,
             OrderAmount = conversion.Amount,
             Currency = conversion.Currency,
-            CommissionAmount = conversion.CommissionInOrderCurrency,
+            CommissionAmount = conversion.CommissionAmount,
+            CommissionCurrency = conversion.CommissionCurrency,
             OrderedAt = conversion.OrderedAt,
         });
 

@@ -118,14 +118,18 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
             conversion.CreditScope = null;
         }
 
-        var entries = await db.Commissions.Where(c => c.ConversionId == conversion.Id).ToListAsync(cancellationToken);
+        // The order's entries are locked as a payout batch locks what it pays (FOR UPDATE): a refund racing a payout
+        // either waits for the batch and sees its sale paid (a clawback), or the batch skips the locked sale and pays it
+        // with its reversal next time; the label always says whether the sale was paid when the take-back committed.
+        var entries = await db.Commissions.FromSql($"SELECT * FROM commissions WHERE conversion_id = {conversion.Id} ORDER BY id FOR UPDATE")
+            .ToListAsync(cancellationToken);
         var saleReversed = 0m;
         foreach (var original in entries.Where(entry => entry.Amount > 0 && entry.Status != CommissionStatus.Rejected))
         {
             var alreadyReversed = -entries.Where(entry => entry.OriginalCommissionId == original.Id).Sum(entry => entry.Amount);
             // Sales are taken back in proportion; a milestone bonus only when the order is refunded in full.
             var reversal = original.Kind == CommissionKind.Sale
-                ? CommissionCalculator.Reversal(original.Amount, alreadyReversed, conversion.Amount, amount, isFull, original.Currency)
+                ? CommissionCalculator.Reversal(original.Amount, alreadyReversed, conversion.Amount, conversion.RefundedAmount, isFull, original.Currency)
                 : isFull ? Money.Round(original.Amount - alreadyReversed, original.Currency) : 0m;
             if (reversal <= 0)
             {
@@ -136,8 +140,9 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
             db.Commissions.Add(entry);
             book.Reversed(entry, kind, now);
             // What the refund reports is the credited partner's sale commission taken back, the counterpart of the
-            // conversion's commissionAmount; other entries (the referrer's bonuses) have their own CommissionReversed.
-            if (original.Kind == CommissionKind.Sale && original.PartnerId == conversion.PartnerId && original.Currency == conversion.Currency)
+            // conversion's commissionAmount in its commissionCurrency (a fixed EUR commission on a JPY order is reversed
+            // in EUR); other entries (the referrer's bonuses) have their own CommissionReversed.
+            if (original.Kind == CommissionKind.Sale && original.PartnerId == conversion.PartnerId && original.Currency == conversion.CommissionCurrency)
             {
                 saleReversed += reversal;
             }
@@ -176,6 +181,7 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
             RefundedAt = refundedAt,
             PartnerId = conversion.PartnerId,
             CommissionReversed = saleReversed,
+            CommissionCurrency = conversion.CommissionCurrency,
         });
         var response = Response(refund, conversion);
         db.RememberAnswer(keyed, response, now);
@@ -221,6 +227,6 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
 
     private static RefundResponse Response(Refund refund, Conversion conversion) => new(
         refund.RefundId, refund.OrderId, refund.Kind, Money.Round(refund.Amount, refund.Currency), refund.Currency, refund.IsFullRefund,
-        Money.Round(refund.CommissionReversed, refund.Currency), Money.Round(conversion.RefundedAmount, conversion.Currency), conversion.Status,
-        refund.RefundedAt);
+        Money.Round(refund.CommissionReversed, conversion.CommissionCurrency ?? refund.Currency), conversion.CommissionCurrency,
+        Money.Round(conversion.RefundedAmount, conversion.Currency), conversion.Status, refund.RefundedAt);
 }

@@ -10,20 +10,29 @@ namespace PartnerMesh.Attribution.Api.Programs;
 public sealed record AmbassadorValue(
     int Ambassadors, int Sharers, long Visits, decimal ShareRate, decimal VisitsPerShare, IReadOnlyList<AmbassadorRevenue> Revenue)
 {
+    /// <summary>The chain from given figures, to the cent (the projection endpoint names no currency).</summary>
     public static decimal Project(long ambassadors, decimal shareRate, decimal visitsPerShare, decimal revenuePerVisit) =>
         decimal.Round(ambassadors * shareRate * visitsPerShare * revenuePerVisit, 2, MidpointRounding.AwayFromZero);
 
     /// <summary>Measured figures: an ambassador "shared" when its links brought at least one visit.</summary>
     /// <param name="revenue">Attributed revenue net of refunds, per currency.</param>
+    /// <remarks>
+    /// The ratios are displayed rounded (share rate to 4 decimals, visits per share and revenue per visit to 2 or the
+    /// currency's minor unit), but the projection multiplies the exact ratios and rounds only its result, to the
+    /// currency's minor unit: 3 ambassadors of whom one brought the visit of a EUR 300 order project EUR 300.00, not
+    /// 3 × 0.3333 × 300 = 299.97; KWD 1.234 stays 1.234.
+    /// </remarks>
     public static AmbassadorValue Measure(int ambassadors, int sharers, long visits, IReadOnlyDictionary<string, decimal> revenue)
     {
-        var shareRate = ambassadors == 0 ? 0m : decimal.Round((decimal)sharers / ambassadors, 4, MidpointRounding.AwayFromZero);
-        var visitsPerShare = sharers == 0 ? 0m : decimal.Round((decimal)visits / sharers, 2, MidpointRounding.AwayFromZero);
+        var exactShareRate = ambassadors == 0 ? 0m : (decimal)sharers / ambassadors;
+        var exactVisitsPerShare = sharers == 0 ? 0m : (decimal)visits / sharers;
+        var shareRate = decimal.Round(exactShareRate, 4, MidpointRounding.AwayFromZero);
+        var visitsPerShare = decimal.Round(exactVisitsPerShare, 2, MidpointRounding.AwayFromZero);
         var perCurrency = revenue.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair =>
         {
-            var revenuePerVisit = visits == 0 ? 0m : Money.Round(pair.Value / visits, pair.Key);
-            var projected = Money.Round(Project(ambassadors, shareRate, visitsPerShare, revenuePerVisit), pair.Key);
-            return new AmbassadorRevenue(pair.Key, Money.Round(pair.Value, pair.Key), revenuePerVisit, projected);
+            var exactRevenuePerVisit = visits == 0 ? 0m : pair.Value / visits;
+            var projected = Money.Round(ambassadors * exactShareRate * exactVisitsPerShare * exactRevenuePerVisit, pair.Key);
+            return new AmbassadorRevenue(pair.Key, Money.Round(pair.Value, pair.Key), Money.Round(exactRevenuePerVisit, pair.Key), projected);
         });
         return new AmbassadorValue(ambassadors, sharers, visits, shareRate, visitsPerShare, [.. perCurrency]);
     }

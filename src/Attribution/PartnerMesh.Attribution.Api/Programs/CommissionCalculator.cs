@@ -102,8 +102,14 @@ public static class CommissionCalculator
         return commission + (earnsBase ? baseAmount : 0m);
     }
 
-    /// <summary>The commission a refund takes back: proportional, and all that is left when the order is now fully refunded.</summary>
-    public static decimal Reversal(decimal commission, decimal alreadyReversed, decimal orderAmount, decimal refundAmount, bool fullyRefunded, string currency)
+    /// <summary>
+    /// The commission a refund takes back: the refunded share of the order, computed on the cumulative refunds —
+    /// round(commission × refunded so far ÷ order) less what earlier refunds already took back — so rounding never runs
+    /// ahead of the refunds (six 1 JPY refunds of a 6 JPY order with 3 JPY commission take back 1, 0, 1, 0, 1, 0, not
+    /// 1, 1, 1, 0, 0, 0); all that is left when the order is now fully refunded. Never negative, never more than is left.
+    /// </summary>
+    /// <param name="refundedSoFar">What the order's refunds paid back, this refund included.</param>
+    public static decimal Reversal(decimal commission, decimal alreadyReversed, decimal orderAmount, decimal refundedSoFar, bool fullyRefunded, string currency)
     {
         var remaining = commission - alreadyReversed;
         if (fullyRefunded || orderAmount == 0)
@@ -111,8 +117,8 @@ public static class CommissionCalculator
             return Money.Round(remaining, currency);
         }
 
-        var share = Money.Round(commission * refundAmount / orderAmount, currency);
-        return Money.Round(Math.Min(share, remaining), currency);
+        var due = Money.Round(commission * refundedSoFar / orderAmount, currency) - alreadyReversed;
+        return Money.Round(Math.Clamp(due, 0m, Math.Max(0m, remaining)), currency);
     }
 
     /// <summary>Caps an amount by what is left of a budget; <c>null</c> budget = unlimited.</summary>

@@ -21,6 +21,12 @@ public sealed record ConversionReattributed : IIntegrationEvent
     public required string Reason { get; init; }
     public required decimal OrderAmount { get; init; }
     public required string Currency { get; init; }
+    /// <summary>The new partner's sale commission for the order, in <see cref="CommissionCurrency"/>.</summary>
     public required decimal CommissionAmount { get; init; }
     public required DateTimeOffset OrderedAt { get; init; }
+    /// <summary>
+    /// The currency of <see cref="CommissionAmount"/>, as in <see cref="ConversionAttributed.CommissionCurrency"/>; absent
+    /// (older events, or no commission booked): <see cref="Currency"/>.
+    /// </summary>
+    public string? CommissionCurrency { get; init; }
 }

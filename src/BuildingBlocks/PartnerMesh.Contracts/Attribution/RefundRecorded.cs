@@ -24,9 +24,16 @@ public sealed record RefundRecorded : IIntegrationEvent
     public required DateTimeOffset RefundedAt { get; init; }
     public Guid? PartnerId { get; init; }
     /// <summary>
-    /// The sale commission of <see cref="PartnerId"/> taken back by this refund, in <see cref="Currency"/> (positive): the
-    /// counterpart of <see cref="ConversionAttributed.CommissionAmount"/>, zero when there is none. Other partners' entries
-    /// on the order (a referrer's milestone bonus) are reversed under their own partner by <see cref="CommissionReversed"/>.
+    /// The sale commission of <see cref="PartnerId"/> taken back by this refund, in <see cref="CommissionCurrency"/>
+    /// (positive): the counterpart of <see cref="ConversionAttributed.CommissionAmount"/>, zero when there is none. Other
+    /// partners' entries on the order (a referrer's milestone bonus) are reversed under their own partner by
+    /// <see cref="CommissionReversed"/>.
     /// </summary>
     public required decimal CommissionReversed { get; init; }
+    /// <summary>
+    /// The currency of <see cref="CommissionReversed"/>: the sale commission's, which is the program's for a fixed
+    /// commission on an order in another currency (EUR 5 on a JPY order). Absent (events written before it existed, or no
+    /// sale commission): <see cref="Currency"/>, in which such events stated only a commission in the order's currency.
+    /// </summary>
+    public string? CommissionCurrency { get; init; }
 }

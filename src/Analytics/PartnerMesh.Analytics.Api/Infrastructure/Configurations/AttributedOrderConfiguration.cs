@@ -16,5 +16,6 @@ public sealed class AttributedOrderConfiguration : IEntityTypeConfiguration<Attr
         builder.Property(order => order.Commission).HasColumnType("numeric(20,4)");
         builder.Property(order => order.RefundedAmount).HasColumnType("numeric(20,4)");
         builder.Property(order => order.CommissionReversed).HasColumnType("numeric(20,4)");
+        builder.Property(order => order.CommissionCurrency).HasColumnType("character(3)");
     }
 }

@@ -421,6 +421,10 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("numeric(20,4)")
                         .HasColumnName("commission_reversed");
 
+                    b.Property<string>("CommissionCurrency")
+                        .HasColumnType("text")
+                        .HasColumnName("commission_currency");
+
                     b.Property<bool>("Coupon")
                         .HasColumnType("boolean")
                         .HasColumnName("coupon");
@@ -837,6 +841,10 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                     b.Property<decimal>("CommissionReversed")
                         .HasColumnType("numeric(20,4)")
                         .HasColumnName("commission_reversed");
+
+                    b.Property<string>("CommissionCurrency")
+                        .HasColumnType("character(3)")
+                        .HasColumnName("commission_currency");
 
                     b.Property<string>("Currency")
                         .HasColumnType("character(3)")

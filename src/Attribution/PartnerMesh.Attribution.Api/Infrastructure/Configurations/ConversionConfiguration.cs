@@ -23,7 +23,6 @@ public sealed class ConversionConfiguration :
         builder.Property(conversion => conversion.Currency).HasMaxLength(3).IsFixedLength();
         builder.Property(conversion => conversion.CommissionAmount).HasPrecision(18, Money.StorageScale);
         builder.Property(conversion => conversion.CommissionCurrency).HasMaxLength(3).IsFixedLength();
-        builder.Ignore(conversion => conversion.CommissionInOrderCurrency);
         builder.Property(conversion => conversion.CommissionNote).HasMaxLength(64);
         builder.Property(conversion => conversion.CustomerId).HasMaxLength(ConversionRules.MaxCustomerIdLength);
         builder.Property(conversion => conversion.CustomerEmail).HasMaxLength(254);
