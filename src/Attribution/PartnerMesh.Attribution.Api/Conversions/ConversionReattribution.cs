@@ -144,7 +144,9 @@ public sealed class ConversionReattribution(
     /// </summary>
     private async Task ReverseAsync(Conversion conversion, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var entries = await db.Commissions.Where(c => c.ConversionId == conversion.Id).ToListAsync(cancellationToken);
+        // Locked as a refund locks them (RefundService): a take-back racing a payout is a clawback exactly when its sale was paid.
+        var entries = await db.Commissions.FromSql($"SELECT * FROM commissions WHERE conversion_id = {conversion.Id} ORDER BY id FOR UPDATE")
+            .ToListAsync(cancellationToken);
         foreach (var original in entries.Where(entry => entry.Amount > 0 && entry.Kind != CommissionKind.Milestone && entry.Status != CommissionStatus.Rejected))
         {
             var left = Money.Round(original.Amount + entries.Where(entry => entry.OriginalCommissionId == original.Id).Sum(entry => entry.Amount), original.Currency);

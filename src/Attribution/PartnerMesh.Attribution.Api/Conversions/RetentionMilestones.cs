@@ -102,7 +102,9 @@ public sealed class RetentionMilestones(AttributionDbContext db, CommissionBook 
     public async Task RenumberAsync(Conversion removed, Guid scope, string customerId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var prefix = OrderCountPrefix(scope, customerId);
-        var bonuses = await db.Commissions.Where(c => c.Kind == CommissionKind.Milestone && c.EntryKey.StartsWith(prefix)).ToListAsync(cancellationToken);
+        // Locked as a refund locks a sale's entries (RefundService): a bonus moved while a payout pays it is a clawback.
+        var bonuses = (await db.Commissions.FromSql($"SELECT * FROM commissions WHERE starts_with(entry_key, {prefix}) ORDER BY id FOR UPDATE")
+            .ToListAsync(cancellationToken)).Where(c => c.Kind == CommissionKind.Milestone).ToList();
         if (bonuses.Count == 0)
         {
             return;
