@@ -752,6 +752,8 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
         { """{"currency":"EUR","lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":1},{"id":"a","productId":"q","quantity":1,"unitPrice":1}]}""", "lines[1].id" },
         { """{"currency":"EUR","shipping":-4.9,"lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":1}]}""", "shipping" },
         { """{"currency":"EUR","lines":[{"id":"a","productId":"","quantity":1,"unitPrice":1}]}""", "lines[0].productId" },
+        { """{"currency":"EUR","visitorId":"   ","lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":1}]}""", "visitorId" },
+        { """{"currency":"EUR","customer":{"id":" \t "},"lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":1}]}""", "customer" },
     };
 
     [Theory]
@@ -815,6 +817,45 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
         Assert.Equal(20m, dryRun.Applied(id)!["amount"]!.GetValue<decimal>());
         Assert.Null(dryRun["quote"]);
         Assert.Null(live.Applied(id));
+    }
+
+    [Fact]
+    public async Task DryRun_WhileTheKillSwitchIsOn_ShowsTheDefinitionsEffect_AndSaysTheKillSwitchIsOn()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 40));
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 50m, null));
+        var before = await (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/dry-run", cart, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        JsonObject during;
+        try
+        {
+            (await _admin.PutAsJsonAsync("/api/promotions/settings", new JsonObject { ["killSwitch"] = true, ["reason"] = "test" }, Ct)).EnsureSuccessStatusCode();
+            Assert.Equal("kill_switch", (await _storefront.EvaluateAsync(cart)).RejectionReason(id));
+            during = await (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/dry-run", cart, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        }
+        finally
+        {
+            (await _admin.PutAsJsonAsync("/api/promotions/settings", new JsonObject { ["killSwitch"] = false, ["reason"] = "test over" }, Ct)).EnsureSuccessStatusCode();
+        }
+
+        Assert.False(before["killSwitch"]!.GetValue<bool>());
+        Assert.True(during["killSwitch"]!.GetValue<bool>());
+        Assert.Equal(20m, during.Applied(id)!["amount"]!.GetValue<decimal>()); // the what-if of the definition
+    }
+
+    [Theory]
+    [InlineData("productPage", "cart")]
+    [InlineData("cart", "productPage")]
+    public async Task Evaluate_AtATouchpointTheConditionExcludes_DetailNamesTheTouchpointAsTheApiSpellsIt(string at, string offeredAt)
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 10)
+            .With("conditions", new JsonArray(new JsonObject { ["type"] = "touchpoint", ["touchpoints"] = new JsonArray(offeredAt) })));
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 50m, null)).With("touchpoint", at));
+
+        var rejected = evaluation["notApplied"]!.AsArray().Single(entry => entry!["promotionId"]!.GetValue<Guid>() == id)!;
+        Assert.Equal(("condition_not_met", $"touchpoint: not offered at {at}"), (rejected["reason"]!.GetValue<string>(), rejected["detail"]!.GetValue<string>()));
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

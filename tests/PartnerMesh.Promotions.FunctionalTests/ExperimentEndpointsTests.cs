@@ -341,6 +341,32 @@ public sealed class ExperimentEndpointsTests(PromotionsApiFactory factory) : ICl
         Assert.Null(rows.Single(row => row!["variant"]!.GetValue<string>() == "control")!["conversionVsBaseline"]);
     }
 
+    [Fact]
+    public async Task Results_ExposuresButNoConversionsInEitherArm_ConversionTestIsUndefined_Null()
+    {
+        var product = UniqueProduct();
+        var ten = await _admin.PublishAsync(PercentOffProduct(product, 10m, "ten"));
+        var experiment = await CreateAsync(new JsonObject
+        {
+            ["name"] = "nobody buys",
+            ["variants"] = new JsonArray(Variant("ten", ten, 50), Variant("control", null, 50)),
+        });
+        await (await _admin.PostAsync($"/api/promotions/experiments/{experiment}/start", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var cart = Cart(("a", product, 1, 100m, null));
+        for (var index = 0; index < 30; index++)
+        {
+            await _storefront.EvaluateAsync(cart.With("visitorId", $"browser-{Guid.NewGuid():N}"));
+        }
+
+        await Eventually.UntilAsync(async () => (await ResultsAsync(experiment))["variants"]!.AsArray().All(variant => variant!["exposures"]!.GetValue<long>() > 0),
+            because: "both arms have exposed visitors");
+
+        var treatment = (await ResultsAsync(experiment))["variants"]!.AsArray().Single(variant => variant!["variant"]!.GetValue<string>() == "ten")!;
+        Assert.Equal(0, treatment["conversions"]!.GetValue<long>());
+        Assert.Null(treatment["conversionVsBaseline"]);
+        Assert.Null(treatment["averageOrderValueVsBaseline"]);
+    }
+
     private static JsonObject Variant(string key, Guid? promotion, int weight) => new() { ["key"] = key, ["promotionId"] = promotion, ["weight"] = weight };
 
     private async Task<Guid> CreateAsync(JsonObject body) =>

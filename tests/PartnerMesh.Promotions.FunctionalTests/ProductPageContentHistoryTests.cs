@@ -68,6 +68,21 @@ public sealed class ProductPageContentHistoryTests(PromotionsApiFactory factory)
         await (await _admin.GetAsync($"{Contents}/{Guid.NewGuid()}/history", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Publish_TheVersionAlreadyLive_ChangesAndRecordsNothing()
+    {
+        var id = await CreateAsync(UniqueProduct(), "once", null);
+        await ChangeAsync(id, "publish", new JsonObject { ["reason"] = "go" });
+        var before = await (await _admin.GetAsync($"{Contents}/{id}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        var again = await ChangeAsync(id, "publish", new JsonObject { ["reason"] = "again" });
+        var explicitly = await ChangeAsync(id, "publish", new JsonObject { ["version"] = 1, ["reason"] = "again, by number" });
+
+        Assert.All([again, explicitly], entry => Assert.Equal(("active", 1), (entry["status"]!.GetValue<string>(), entry["liveVersion"]!.GetValue<int>())));
+        Assert.Equal(before["updatedAt"]!.GetValue<DateTimeOffset>(), explicitly["updatedAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(["published", "created"], (await HistoryAsync(id, ""))["items"]!.AsArray().Select(entry => entry!["action"]!.GetValue<string>()));
+    }
+
     [Theory]
     [InlineData("pause")]
     [InlineData("end")]

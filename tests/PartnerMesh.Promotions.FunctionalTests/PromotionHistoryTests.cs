@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Testing;
 using Xunit;
 using static PartnerMesh.Promotions.FunctionalTests.PromotionsTestClient;
@@ -46,6 +47,61 @@ public sealed class PromotionHistoryTests(PromotionsApiFactory factory) : IClass
         var times = entries.Select(entry => entry["changedAt"]!.GetValue<DateTimeOffset>()).ToList();
         Assert.Equal(times.OrderDescending(), times);
         Assert.Null(history["nextCursor"]);
+    }
+
+    [Fact]
+    public async Task Publish_WhenTheLatestVersionIsAlreadyLive_ChangesNothing_NoHistoryNoRuleSetBumpNoEvent()
+    {
+        var product = UniqueProduct();
+        var id = await _admin.PublishAsync(PercentOffProduct(product, 10));
+        var ruleSetBefore = (await factory.Storefront().EvaluateAsync(Cart(("l", product, 1, 20m, null))))["ruleSetVersion"]!.GetValue<long>();
+
+        var again = await (await _admin.PostAsJsonAsync($"{Definitions}/{id}/publish", new JsonObject { ["reason"] = "again" }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal(("active", 1, false), (again["status"]!.GetValue<string>(), again["liveVersion"]!.GetValue<int>(), again["hasUnpublishedChanges"]!.GetValue<bool>()));
+        Assert.Equal(["published", "created"], (await HistoryAsync(id, ""))["items"]!.AsArray().Select(entry => entry!["action"]!.GetValue<string>()));
+        var evaluation = await factory.Storefront().EvaluateAsync(Cart(("l", product, 1, 20m, null)));
+        Assert.NotNull(evaluation.Applied(id));
+        Assert.Equal(ruleSetBefore, evaluation["ruleSetVersion"]!.GetValue<long>());
+        Assert.Equal(1, await CountOutboxAsync("promotion-published", id));
+    }
+
+    [Fact]
+    public async Task Rollout_WithAnUnpublishedEditPending_GoesLive_AndTheEditStaysPendingWithTheNewShare()
+    {
+        var product = UniqueProduct();
+        var id = await _admin.PublishAsync(PercentOffProduct(product, 10).With("rolloutPercent", 50));
+        await (await _admin.PutAsJsonAsync($"{Definitions}/{id}",
+            new JsonObject { ["definition"] = PercentOffProduct(product, 99).With("rolloutPercent", 50), ["reason"] = "not yet" }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        var rolled = await (await _admin.PutAsJsonAsync($"{Definitions}/{id}/rollout", new JsonObject { ["percent"] = 100, ["reason"] = "all in" }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal((3, 4, true), (rolled["liveVersion"]!.GetValue<int>(), rolled["latestVersion"]!.GetValue<int>(), rolled["hasUnpublishedChanges"]!.GetValue<bool>()));
+        Assert.Equal((99m, 100), (rolled["definition"]!["action"]!["percent"]!.GetValue<decimal>(), rolled["definition"]!["rolloutPercent"]!.GetValue<int>()));
+        var live = await (await _admin.GetAsync($"{Definitions}/{id}/versions/3", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal((true, 10m, 100), (live["isLive"]!.GetValue<bool>(), live["definition"]!["action"]!["percent"]!.GetValue<decimal>(), live["definition"]!["rolloutPercent"]!.GetValue<int>()));
+        var evaluation = await factory.Storefront().EvaluateAsync(Cart(("l", product, 1, 20m, null)).With("visitorId", $"v-{Guid.NewGuid():N}"));
+        Assert.Equal(2m, evaluation.Applied(id)!["amount"]!.GetValue<decimal>()); // the live 10 % reaches everyone; the 99 % edit is not live
+        Assert.Equal("rolloutChanged", (await HistoryAsync(id, ""))["items"]![0]!["action"]!.GetValue<string>());
+
+        var published = await (await _admin.PostAsJsonAsync($"{Definitions}/{id}/publish", new JsonObject { ["reason"] = "now" }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal((4, 100), (published["liveVersion"]!.GetValue<int>(), published["definition"]!["rolloutPercent"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task Rollout_ToTheShareAlreadyLive_ChangesNothing_NoVersionNoHistoryNoEvent()
+    {
+        var id = await _admin.PublishAsync(PercentOffProduct(UniqueProduct(), 10).With("rolloutPercent", 50));
+
+        var same = await (await _admin.PutAsJsonAsync($"{Definitions}/{id}/rollout", new JsonObject { ["percent"] = 50, ["reason"] = "same" }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal((1, 1), (same["liveVersion"]!.GetValue<int>(), same["latestVersion"]!.GetValue<int>()));
+        Assert.Equal(["published", "created"], (await HistoryAsync(id, ""))["items"]!.AsArray().Select(entry => entry!["action"]!.GetValue<string>()));
+        Assert.Equal(0, await CountOutboxAsync("promotion-rollout-changed", id));
+        Assert.Equal(1, await CountOutboxAsync("promotion-published", id));
     }
 
     [Fact]
@@ -155,6 +211,10 @@ public sealed class PromotionHistoryTests(PromotionsApiFactory factory) : IClass
         var settings = await (await _admin.GetAsync("/api/promotions/settings", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
         Assert.Equal(entries[0]["id"]!.GetValue<Guid>(), settings["lastChange"]!["id"]!.GetValue<Guid>());
     }
+
+    private Task<int> CountOutboxAsync(string urnPart, Guid promotion) =>
+        factory.QueryDbAsync(async db => (await db.Set<PartnerMesh.Outbox.OutboxMessage>().Where(message => message.MessageUrn.Contains(urnPart))
+            .Select(message => message.Payload).ToListAsync(Ct)).Count(payload => payload.Contains(promotion.ToString(), StringComparison.Ordinal)));
 
     private async Task ChangeAsync(Guid id, string action, string? reason) =>
         await (await _admin.PostAsJsonAsync($"{Definitions}/{id}/{action}", new JsonObject { ["reason"] = reason }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);

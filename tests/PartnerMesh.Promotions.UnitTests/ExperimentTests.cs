@@ -190,6 +190,12 @@ public sealed class ExperimentStatisticsTests
     [Fact]
     public void TwoProportionZTest_EmptyGroup_IsNull() => Assert.Null(ExperimentStatistics.CompareProportions(0, 0, 5, 10));
 
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(40, 60)]
+    public void TwoProportionZTest_NoSpread_NoConversionsOrEveryoneConverted_IsNull(long variantSuccesses, long baselineSuccesses) =>
+        Assert.Null(ExperimentStatistics.CompareProportions(variantSuccesses, 40, baselineSuccesses, 60));
+
     [Fact]
     public void WelchTTest_KnownValues()
     {

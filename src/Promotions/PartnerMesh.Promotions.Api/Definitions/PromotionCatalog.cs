@@ -137,23 +137,28 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
     /// <summary>
     /// A staged rollout step: the live definition again as a new published version with only its rollout share changed,
     /// and <see cref="PromotionRolloutChanged"/> beside <c>PromotionPublished</c>. Assignment hashes the promotion and the
-    /// visitor, so raising the share keeps everyone already in; every instance has it within the rule-set refresh.
+    /// visitor, so raising the share keeps everyone already in; every instance has it within the rule-set refresh. An
+    /// unpublished edit stays pending: it is carried over as the new latest version with the new share, so publishing it
+    /// later neither undoes the step nor loses the edit. The share the live version already has changes nothing.
     /// </summary>
     public async Task<CatalogResult> ChangeRolloutAsync(Guid id, int percent, string? reason, string actor, CancellationToken cancellationToken)
     {
-        var live = await db.Promotions.AsNoTracking().Where(promotion => promotion.Id == id)
-            .Select(promotion => new { promotion.LiveVersion }).SingleOrDefaultAsync(cancellationToken);
-        if (live is null)
+        var versions = await db.Promotions.AsNoTracking().Where(promotion => promotion.Id == id)
+            .Select(promotion => new { promotion.LiveVersion, promotion.LatestVersion }).SingleOrDefaultAsync(cancellationToken);
+        if (versions is null)
         {
             return CatalogResult.NotFound();
         }
 
-        if (live.LiveVersion is not { } liveVersion)
+        if (versions.LiveVersion is not { } liveVersion)
         {
             return CatalogResult.Conflict("A promotion that was never published has no rollout to change; set rolloutPercent in its definition.");
         }
 
         var definition = PromotionDefinitions.Read(await DefinitionJsonAsync(id, liveVersion, cancellationToken));
+        var pending = versions.LatestVersion != liveVersion
+            ? PromotionDefinitions.Read(await DefinitionJsonAsync(id, versions.LatestVersion, cancellationToken))
+            : null;
         var why = reason ?? $"rollout {definition.RolloutPercent} % → {percent} %";
         return await ChangeAsync(id, actor, PromotionChangeAction.RolloutChanged, (promotion, now) =>
         {
@@ -162,21 +167,34 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
                 return "An ended promotion cannot be rolled out.";
             }
 
-            if (promotion.LiveVersion != liveVersion)
+            if (promotion.LiveVersion != liveVersion || promotion.LatestVersion != versions.LatestVersion)
             {
-                return "The promotion's live version changed meanwhile; try again.";
+                return "The promotion's versions changed meanwhile; try again.";
+            }
+
+            if (definition.RolloutPercent == percent)
+            {
+                return null; // already rolled out this far: nothing changes
             }
 
             promotion.LatestVersion++;
             promotion.LiveVersion = promotion.LatestVersion;
             db.PromotionVersions.Add(NewVersion(promotion.Id, promotion.LatestVersion,
                 PromotionDefinitions.Write(definition with { RolloutPercent = percent }), actor, now, why));
+            if (pending is not null)
+            {
+                promotion.LatestVersion++;
+                db.PromotionVersions.Add(NewVersion(promotion.Id, promotion.LatestVersion,
+                    PromotionDefinitions.Write(pending with { RolloutPercent = percent }), actor, now,
+                    $"unpublished edit of version {versions.LatestVersion}, carried over with the rollout of version {promotion.LiveVersion}"));
+            }
+
             db.AddIntegrationEvent(new PromotionRolloutChanged
             {
                 EventId = Guid.CreateVersion7(now),
                 OccurredAt = now,
                 PromotionId = promotion.Id,
-                Version = promotion.LatestVersion,
+                Version = promotion.LiveVersion.Value,
                 FromPercent = definition.RolloutPercent,
                 ToPercent = percent,
                 ChangedBy = actor,
@@ -309,7 +327,8 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
     /// <summary>
     /// Loads the promotion, applies <paramref name="change"/> (which returns a conflict message or null), appends it to the
     /// history and — when the change touches what is live — bumps the rule-set version and stages the event, all in one
-    /// transaction. A transition to the state the promotion is already in changes nothing and is not recorded.
+    /// transaction. A change to what is live that leaves its state and live version as they were (publishing what is already
+    /// live, a transition to the state it is already in) changes nothing and is not recorded.
     /// </summary>
     private async Task<CatalogResult> ChangeAsync(
         Guid id, string actor, PromotionChangeAction action, Func<Promotion, DateTimeOffset, string?> change, string? reason, bool publishes,
@@ -329,9 +348,14 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
             return CatalogResult.Conflict(conflict);
         }
 
+        var touchesLive = publishes || statusChange is not null;
+        if (touchesLive && before == (promotion.State, promotion.LiveVersion))
+        {
+            // Publishing what is already live, or a transition to the state it is in: nothing to record or announce.
+            return new CatalogResult(CatalogOutcome.Done, await ToResponseAsync(promotion, cancellationToken));
+        }
+
         promotion.UpdatedAt = now;
-        var stateChanged = before.State != promotion.State;
-        var touchesLive = publishes || (statusChange is not null && stateChanged);
         long? ruleSetVersion = null;
         if (touchesLive)
         {
@@ -341,12 +365,8 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
             await StageEventAsync(promotion, now, actor, reason, state.Version, publishes, cancellationToken);
         }
 
-        if (statusChange is null || stateChanged)
-        {
-            var concerns = statusChange is null && !publishes ? promotion.LatestVersion : promotion.LiveVersion ?? promotion.LatestVersion;
-            db.PromotionChanges.Add(NewChange(promotion, action, before.State, concerns, actor, now, reason, ruleSetVersion));
-        }
-
+        var concerns = touchesLive ? promotion.LiveVersion ?? promotion.LatestVersion : promotion.LatestVersion;
+        db.PromotionChanges.Add(NewChange(promotion, action, before.State, concerns, actor, now, reason, ruleSetVersion));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (ruleSetVersion is { } version)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.Promotions.Api.Audit;
 using PartnerMesh.Promotions.Api.Common;
 using PartnerMesh.Promotions.Api.Evaluations;
+using PartnerMesh.Promotions.Api.RuleSets;
 using PartnerMesh.Promotions.Domain.Audit;
 using PartnerMesh.Promotions.Domain.Definitions;
 using PartnerMesh.ServiceDefaults.Security;
@@ -232,8 +233,10 @@ public static class PromotionEndpoints
             : TypedResults.Ok(new PromotionDiff(id, from, to, DefinitionDiff.Between(left.Definition, right.Definition)));
     }
 
-    private static async Task<Results<Ok<EvaluationResponse>, ValidationProblem, ProblemHttpResult>> DryRunPromotion(
-        Guid id, EvaluateRequest request, PromotionCatalog catalog, EvaluationService evaluations, CancellationToken cancellationToken)
+    /// <summary>The latest version beside everything live, ignoring the kill switch; <c>killSwitch</c> says whether it is on.</summary>
+    private static async Task<Results<Ok<DryRunResponse>, ValidationProblem, ProblemHttpResult>> DryRunPromotion(
+        Guid id, EvaluateRequest request, PromotionCatalog catalog, EvaluationService evaluations, RuleSetProvider ruleSets,
+        CancellationToken cancellationToken)
     {
         if (EvaluateRequestRules.Validate(request) is { } errors)
         {
@@ -245,7 +248,8 @@ public static class PromotionEndpoints
             return NotFound(id);
         }
 
-        return TypedResults.Ok(await evaluations.DryRunAsync(latest.Promotion, latest.Definition, request, cancellationToken));
+        var evaluation = await evaluations.DryRunAsync(latest.Promotion, latest.Definition, request, cancellationToken);
+        return TypedResults.Ok(new DryRunResponse(evaluation, ruleSets.Current.KillSwitch));
     }
 
     private static Dictionary<string, string[]>? ValidateSave(SavePromotionRequest request)

@@ -70,9 +70,9 @@ public static class EvaluateRequestRules
 
         if (request.Customer is { } customer)
         {
-            if (customer.Id is { Length: 0 or > MaxIdLength } || customer.Email is { Length: 0 or > 254 } || (customer.Email is { } email && !email.Contains('@')))
+            if ((customer.Id is { } customerId && !IsId(customerId)) || customer.Email is { Length: 0 or > 254 } || (customer.Email is { } email && !email.Contains('@')))
             {
-                errors["customer"] = ["A customer id has 1 to 100 characters; an email has an @ and at most 254."];
+                errors["customer"] = ["A customer id has 1 to 100 characters, not all blank; an email has an @ and at most 254."];
             }
 
             if (customer.Segments is { } segments && (segments.Count > 100 || segments.Any(string.IsNullOrWhiteSpace)))
@@ -86,9 +86,9 @@ public static class EvaluateRequestRules
             }
         }
 
-        if (request.VisitorId is { Length: 0 or > MaxIdLength } || request.UtmSource is { Length: > 200 })
+        if ((request.VisitorId is { } visitorId && !IsId(visitorId)) || request.UtmSource is { Length: > 200 })
         {
-            errors["visitorId"] = ["A visitor id has 1 to 100 characters; a UTM source at most 200."];
+            errors["visitorId"] = ["A visitor id has 1 to 100 characters, not all blank; a UTM source at most 200."];
         }
 
         if (request.PartnerId == Guid.Empty || request.ClickId == Guid.Empty)
@@ -98,6 +98,9 @@ public static class EvaluateRequestRules
 
         return errors.Count == 0 ? null : errors;
     }
+
+    /// <summary>A sticky id (visitor or customer): a blank one would put every blank-id shopper in one bucket.</summary>
+    private static bool IsId(string id) => id.Length <= MaxIdLength && !string.IsNullOrWhiteSpace(id);
 
     /// <summary>Paths are built only for problems: a valid line costs no strings.</summary>
     private static void ValidateLine(int index, CartLineRequest? line, string? currency, HashSet<string> ids, Dictionary<string, string[]> errors)

@@ -4,7 +4,7 @@ namespace PartnerMesh.Promotions.Api.Evaluations;
 
 /// <summary>The priced cart, every applied and every rejected candidate with its reason, the partner whose traffic it was
 /// taken for (null: none), and the quote to order with.</summary>
-public sealed record EvaluationResponse(
+public record EvaluationResponse(
     string Currency,
     IReadOnlyList<LineResult> Lines,
     Totals Totals,

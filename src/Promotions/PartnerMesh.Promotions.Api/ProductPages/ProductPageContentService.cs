@@ -106,7 +106,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
             entry.PartnerId = definition.Target.PartnerId;
             db.ProductPageContentVersions.Add(NewVersion(entry.Id, entry.LatestVersion, ContentDefinitions.Write(definition), actor, now, reason));
             return null;
-        }, touchesLive: false, statusChange: false, cancellationToken);
+        }, touchesLive: false, cancellationToken);
     }
 
     /// <summary>Makes <paramref name="version"/> (default: the latest) live; publishing an earlier version rolls back to it.</summary>
@@ -127,7 +127,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
             entry.LiveVersion = target;
             entry.State = entry.State == PromotionState.Paused ? PromotionState.Paused : PromotionState.Published;
             return null;
-        }, touchesLive: true, statusChange: false, cancellationToken);
+        }, touchesLive: true, cancellationToken);
 
     public Task<ContentResult> PauseAsync(Guid id, string? reason, string actor, CancellationToken cancellationToken) =>
         SetStateAsync(id, reason, actor, PromotionChangeAction.Paused, PromotionState.Paused, [PromotionState.Published], cancellationToken);
@@ -253,16 +253,17 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
 
             entry.State = target;
             return null;
-        }, touchesLive: true, statusChange: true, cancellationToken);
+        }, touchesLive: true, cancellationToken);
 
     /// <summary>
     /// Locks the entry, applies <paramref name="change"/> (a refusal, or null), appends it to the history and, when the
     /// change can touch what is live, bumps the rule-set version, all in one transaction; tells every instance after commit.
-    /// A transition to the state the entry is already in (<paramref name="statusChange"/>) changes and records nothing.
+    /// A change to what is live that leaves its state and live version as they were (publishing the version already live,
+    /// a transition to the state it is already in) changes and records nothing.
     /// </summary>
     private async Task<ContentResult> ChangeAsync(
         Guid id, string actor, PromotionChangeAction action, string? reason, Func<ProductPageContentEntry, DateTimeOffset, ContentResult?> change,
-        bool touchesLive, bool statusChange, CancellationToken cancellationToken)
+        bool touchesLive, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var entry = await db.ProductPageContents.FromSql($"SELECT * FROM product_page_contents WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
@@ -271,14 +272,14 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
             return ContentResult.NotFound();
         }
 
-        var before = entry.State;
+        var before = (entry.State, entry.LiveVersion);
         var now = StorageTime.Now(timeProvider);
         if (change(entry, now) is { } refused)
         {
             return refused;
         }
 
-        if (statusChange && entry.State == before)
+        if (touchesLive && before == (entry.State, entry.LiveVersion))
         {
             return new ContentResult(ContentOutcome.Done, await ToResponseAsync(entry, cancellationToken));
         }
@@ -296,7 +297,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
         }
 
         var concerns = action == PromotionChangeAction.Edited ? entry.LatestVersion : entry.LiveVersion ?? entry.LatestVersion;
-        db.ProductPageContentChanges.Add(NewChange(entry, action, before, concerns, actor, now, reason, ruleSetVersion));
+        db.ProductPageContentChanges.Add(NewChange(entry, action, before.State, concerns, actor, now, reason, ruleSetVersion));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (ruleSetVersion is { } version)

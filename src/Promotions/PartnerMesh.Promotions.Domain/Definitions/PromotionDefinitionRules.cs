@@ -226,7 +226,7 @@ public static class PromotionDefinitionRules
 
             if (!seen.Add((budget.Scope, budget.Period)))
             {
-                errors.Add(path, $"A {budget.Scope} budget per {budget.Period} is already defined.");
+                errors.Add(path, $"A {budget.Scope.ToString().ToLowerInvariant()} budget per {budget.Period.ToString().ToLowerInvariant()} is already defined.");
             }
         }
     }

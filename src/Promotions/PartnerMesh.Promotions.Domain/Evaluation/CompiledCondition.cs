@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using System.Text.Json;
 using PartnerMesh.Promotions.Domain.Definitions;
 
 namespace PartnerMesh.Promotions.Domain.Evaluation;
@@ -81,7 +82,7 @@ public abstract class CompiledCondition
     {
         public override bool IsMet(CartView cart, EvaluationContext context) => touchpoints.Contains(context.Touchpoint);
 
-        public override string Explain(CartView cart, EvaluationContext context) => $"touchpoint: not offered at {context.Touchpoint}";
+        public override string Explain(CartView cart, EvaluationContext context) => $"touchpoint: not offered at {JsonNamingPolicy.CamelCase.ConvertName(context.Touchpoint.ToString())}";
     }
 
     private sealed class Window(TimeWindowCondition window) : CompiledCondition

@@ -10,7 +10,9 @@ public static class ExperimentStatistics
 {
     public const double Confidence = 0.95;
 
-    /// <summary>Variant against baseline; null when either group has no one (nothing to compare).</summary>
+    /// <summary>Variant against baseline; null when either group has no one (nothing to compare) or the pooled rate is 0 or 1 —
+    /// no conversions in either group, or everyone converted: no spread to judge a difference by, so the test is undefined,
+    /// never significant, as <see cref="CompareMeans"/> is for equal order values.</summary>
     public static ProportionTest? CompareProportions(long variantSuccesses, long variantTrials, long baselineSuccesses, long baselineTrials)
     {
         if (variantTrials <= 0 || baselineTrials <= 0)
@@ -22,8 +24,13 @@ public static class ExperimentStatistics
         var p2 = (double)baselineSuccesses / baselineTrials;
         var pooled = (double)(variantSuccesses + baselineSuccesses) / (variantTrials + baselineTrials);
         var pooledError = Math.Sqrt(pooled * (1 - pooled) * (1.0 / variantTrials + 1.0 / baselineTrials));
-        var z = pooledError == 0 ? 0 : (p1 - p2) / pooledError;
-        var pValue = pooledError == 0 ? 1 : 2 * (1 - NormalCdf(Math.Abs(z)));
+        if (pooledError == 0)
+        {
+            return null;
+        }
+
+        var z = (p1 - p2) / pooledError;
+        var pValue = 2 * (1 - NormalCdf(Math.Abs(z)));
         var error = Math.Sqrt(p1 * (1 - p1) / variantTrials + p2 * (1 - p2) / baselineTrials);
         var margin = NormalQuantile(1 - (1 - Confidence) / 2) * error;
         var difference = p1 - p2;
