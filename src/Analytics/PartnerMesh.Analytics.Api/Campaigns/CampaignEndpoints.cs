@@ -168,7 +168,7 @@ public static class CampaignEndpoints
 
         return SameRequest(existing, request)
             ? TypedResults.Ok(ToResponse(existing, Today(timeProvider, options)))
-            : Problems.Conflict("Idempotency key reused", $"Idempotency-Key '{idempotencyKey}' already created campaign {existing.Id} with other values.");
+            : IdempotencyKeys.Reused($"Idempotency-Key '{idempotencyKey}' already created campaign {existing.Id} with other values.");
     }
 
     /// <summary>Campaigns ordered by start, optionally overlapping [from, to]; partners see those they take part in (the key-day calendar: <see cref="CalendarEndpoints"/>).</summary>
