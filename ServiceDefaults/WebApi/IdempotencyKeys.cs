@@ -36,6 +36,13 @@ public static class IdempotencyKeys
     public static bool Matches(string? stored, string fingerprint) =>
         stored is null || string.Equals(stored, fingerprint, StringComparison.OrdinalIgnoreCase);
 
-    public static ProblemHttpResult Reused() =>
-        Problems.Conflict("Idempotency key reused", $"This {Header} was already used with a different request; send a new key for a new request.");
+    /// <summary>The machine-readable <c>reason</c> of every key-reuse 409 (coupons keep their snake_case spelling,
+    /// <c>idempotency_key_reused</c>, with the rest of their reason codes).</summary>
+    public const string ReusedReason = "idempotency-key-reused";
+
+    /// <summary>The 409 for a key reused with another request, with <see cref="ReusedReason"/>; <paramref name="detail"/>
+    /// says what the key was first used for, where the service knows.</summary>
+    public static ProblemHttpResult Reused(string? detail = null) =>
+        Problems.Refused(StatusCodes.Status409Conflict, ReusedReason, "Idempotency key reused",
+            detail ?? $"This {Header} was already used with a different request; send a new key for a new request.");
 }

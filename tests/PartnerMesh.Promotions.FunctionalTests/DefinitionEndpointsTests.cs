@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Testing;
 using Xunit;
 
@@ -279,7 +280,7 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
         var different = await Send(new JsonObject { ["definition"] = PromotionsTestClient.PercentOffProduct("other", 20) }, key);
 
         Assert.Equal(first["id"]!.GetValue<Guid>(), again["id"]!.GetValue<Guid>());
-        await different.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(IdempotencyKeys.ReusedReason, (await different.ShouldBeProblemAsync(HttpStatusCode.Conflict)).Extensions["reason"]?.ToString());
 
         Task<HttpResponseMessage> Send(JsonObject content, string idempotencyKey)
         {

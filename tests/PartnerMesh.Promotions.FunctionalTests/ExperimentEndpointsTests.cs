@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Testing;
 using Xunit;
 using static PartnerMesh.Promotions.FunctionalTests.PromotionsTestClient;
@@ -173,7 +174,7 @@ public sealed class ExperimentEndpointsTests(PromotionsApiFactory factory) : ICl
         invalid.Headers.Add("Idempotency-Key", new string('k', 101));
 
         Assert.Equal(first, second);
-        await (await _admin.SendAsync(other, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(IdempotencyKeys.ReusedReason, (await (await _admin.SendAsync(other, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict)).Extensions["reason"]?.ToString());
         await (await _admin.SendAsync(invalid, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(1, await factory.QueryDbAsync(db => db.Experiments.CountAsync(experiment => experiment.IdempotencyKey == key, Ct)));
     }

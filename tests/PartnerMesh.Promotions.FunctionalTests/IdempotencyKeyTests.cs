@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Testing;
 using Xunit;
 using static PartnerMesh.Promotions.FunctionalTests.PromotionsTestClient;
@@ -71,7 +72,7 @@ public sealed class IdempotencyKeyTests(PromotionsApiFactory factory) : IClassFi
 
         var other = await SendAsync(Evaluations, cart.With("shipping", 9.90m), key);
 
-        await other.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(IdempotencyKeys.ReusedReason, (await other.ShouldBeProblemAsync(HttpStatusCode.Conflict)).Extensions["reason"]?.ToString());
         Assert.Equal(1, await factory.QueryDbAsync(db => db.BudgetCounters.Where(counter => counter.Key == $"promotion:{id:N}:all").Select(counter => counter.Uses).SingleAsync(Ct)));
     }
 
@@ -142,7 +143,7 @@ public sealed class IdempotencyKeyTests(PromotionsApiFactory factory) : IClassFi
         var verified = await Task.WhenAll(responses.Select(response => response.Content.ReadFromJsonAsync<JsonObject>(Ct)));
         Assert.Single(verified.Select(body => body!.ToJsonString()).Distinct());
         Assert.Equal("honoured", verified[0]!["outcome"]!.GetValue<string>());
-        await reused.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(IdempotencyKeys.ReusedReason, (await reused.ShouldBeProblemAsync(HttpStatusCode.Conflict)).Extensions["reason"]?.ToString());
         await (await _storefront.GetAsync($"{Orders}/{other["orderId"]}", Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.PartnerDirectory;
+using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Testing;
 using Xunit;
 using static PartnerMesh.Promotions.FunctionalTests.PromotionsTestClient;
@@ -289,7 +290,7 @@ public sealed class ProductPageContentTests(PromotionsApiFactory factory) : ICla
 
         var created = await first.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
         Assert.Equal(created["id"]!.GetValue<Guid>(), (await second.ShouldBeAsync<JsonObject>(HttpStatusCode.OK))["id"]!.GetValue<Guid>());
-        await other.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(IdempotencyKeys.ReusedReason, (await other.ShouldBeProblemAsync(HttpStatusCode.Conflict)).Extensions["reason"]?.ToString());
     }
 
     [Fact]

@@ -74,6 +74,37 @@ public sealed class EmailLinkTests(SurveysApiFactory factory) : IClassFixture<Su
             .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
     }
 
+    [Theory]
+    [InlineData("signature=")]
+    [InlineData("payload=")]
+    [InlineData("payload==")]
+    [InlineData(" leading")]
+    [InlineData("trailing ")]
+    public async Task LinkInAnotherSpelling_Returns400LinkInvalid_OnlyTheIssuedTokenWorks(string spelling)
+    {
+        var (_, link) = await IssueAsync();
+        var token = link["token"]!.GetValue<string>();
+        var parts = token.Split('.');
+        var altered = spelling switch
+        {
+            "signature=" => token + "=",
+            "payload=" => $"{parts[0]}=.{parts[1]}",
+            "payload==" => $"{parts[0]}==.{parts[1]}",
+            " leading" => " " + token,
+            _ => token + " ",
+        };
+        var url = $"/api/surveys/email-links/{Uri.EscapeDataString(altered)}";
+
+        var read = await _client.Storefront.GetAsync(url, Ct);
+        var answer = await _client.Storefront.PostAsJsonAsync($"{url}/responses", new JsonObject { ["answers"] = SurveysClient.Nps(9) }, Ct);
+
+        Assert.Equal("link-invalid", (await read.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Extensions["reason"]!.ToString());
+        Assert.Equal("link-invalid", (await answer.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Extensions["reason"]!.ToString());
+        await (await _client.Storefront.GetAsync($"/api/surveys/email-links/{token}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        await (await _client.Storefront.PostAsJsonAsync($"/api/surveys/email-links/{token}/responses", new JsonObject { ["answers"] = SurveysClient.Nps(9) }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+    }
+
     [Fact]
     public async Task ExpiredLink_Returns410()
     {

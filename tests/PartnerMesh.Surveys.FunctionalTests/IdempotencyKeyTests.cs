@@ -76,8 +76,41 @@ public sealed class IdempotencyKeyTests(SurveysApiFactory factory) : IClassFixtu
 
         var response = await PostAsync(_client.Storefront, LinksOf(surveyId), Order(), key);
 
-        await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(IdempotencyKeys.ReusedReason, problem.Extensions["reason"]?.ToString());
+        Assert.Contains("email link", problem.Detail, StringComparison.Ordinal);
         Assert.Equal([first["impressionId"]!.GetValue<Guid>()], await ShowingsOfAsync(surveyId));
+    }
+
+    [Fact]
+    public async Task IssueEmailLink_WithTheKeyOfADecision_Returns409WithReason_NamingTheDecision_AndIssuesNothing()
+    {
+        var surveyId = await EmailSurveyAsync();
+        var key = Guid.NewGuid().ToString();
+        var partner = Guid.NewGuid();
+        await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
+        var decision = await (await PostAsync(_client.Storefront, "/api/surveys/decisions", SurveysClient.Decision(SurveysClient.NewVisitor(), partnerId: partner), key))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.True(decision["show"]!.GetValue<bool>(), decision.ToJsonString());
+
+        var response = await PostAsync(_client.Storefront, LinksOf(surveyId), Order(), key);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(IdempotencyKeys.ReusedReason, problem.Extensions["reason"]?.ToString());
+        Assert.Contains("decision", problem.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("email link", problem.Detail, StringComparison.Ordinal);
+        Assert.Empty(await ShowingsOfAsync(surveyId));
+    }
+
+    [Fact]
+    public async Task CreateSurvey_SameIdempotencyKeyForAnotherSurvey_Returns409WithReason()
+    {
+        var key = Guid.NewGuid().ToString();
+        await (await PostAsync(_client.Admin, "/api/surveys/surveys", Named(SurveysClient.NpsSurvey()), key)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        var response = await PostAsync(_client.Admin, "/api/surveys/surveys", Named(SurveysClient.NpsSurvey()), key);
+
+        Assert.Equal(IdempotencyKeys.ReusedReason, (await response.ShouldBeProblemAsync(HttpStatusCode.Conflict)).Extensions["reason"]?.ToString());
     }
 
     [Fact]

@@ -33,13 +33,17 @@ public sealed record SaveCampaignRequest(
     IReadOnlyDictionary<string, decimal>? Targets,
     string? Currency);
 
+/// <param name="Currency">The currency of the money targets (<c>revenue</c>, <c>averageOrderValue</c>) and the report's default.</param>
 public sealed record CampaignResponse(
     Guid Id, string Name, string Code, DateOnly StartsOn, DateOnly EndsOn, IReadOnlyList<Guid> PartnerIds,
-    IReadOnlyList<string> Incentives, IReadOnlyDictionary<string, decimal> Targets, string Status);
+    IReadOnlyList<string> Incentives, IReadOnlyDictionary<string, decimal> Targets, string Currency, string Status);
 
 public sealed record CampaignPage(IReadOnlyList<CampaignResponse> Items, string? NextCursor);
 
-/// <param name="Met">Whether the actual reached the target (for "lower is better" KPIs: stayed at or below it); null without data.</param>
+/// <param name="Met">
+/// Whether the actual reached the target (for "lower is better" KPIs: stayed at or below it); null without data, and for
+/// a money target when the report is in another currency than the campaign's (the target is in the campaign's).
+/// </param>
 public sealed record TargetResult(string Kpi, decimal Target, decimal? Actual, bool? Met, bool LowerIsBetter);
 
 public sealed record CampaignReport(CampaignResponse Campaign, DateOnly From, DateOnly To, string Currency, KpiFigures Kpis, IReadOnlyList<TargetResult> Targets);
@@ -49,6 +53,11 @@ public static class CampaignEndpoints
     public const int MaxCampaignDays = 366;
 
     private const string CampaignsList = "analytics.campaigns";
+
+    /// <summary>The money KPIs a campaign can target: set in the campaign's currency and judged only in it.</summary>
+    private static readonly string[] MoneyTargetKpis = ["revenue", "averageOrderValue"];
+
+    private const string DefaultCurrency = "EUR";
 
     /// <summary>The KPIs a campaign can target; <c>true</c> when lower is better.</summary>
     public static readonly IReadOnlyDictionary<string, bool> TargetKpis = new Dictionary<string, bool>(StringComparer.Ordinal)
@@ -159,7 +168,7 @@ public static class CampaignEndpoints
 
         return SameRequest(existing, request)
             ? TypedResults.Ok(ToResponse(existing, Today(timeProvider, options)))
-            : Problems.Conflict("Idempotency key reused", $"Idempotency-Key '{idempotencyKey}' already created campaign {existing.Id} with other values.");
+            : IdempotencyKeys.Reused($"Idempotency-Key '{idempotencyKey}' already created campaign {existing.Id} with other values.");
     }
 
     /// <summary>Campaigns ordered by start, optionally overlapping [from, to]; partners see those they take part in (the key-day calendar: <see cref="CalendarEndpoints"/>).</summary>
@@ -312,7 +321,8 @@ public static class CampaignEndpoints
         // Campaign values are kept lower-case (utm_campaign is matched in any case).
         var report = await reader.ReportAsync(Granularities.Day, Dimensions.Campaign, campaign.Code.ToLowerInvariant(), starts, to, cancellationToken);
         var kpis = report.Totals[0].Kpis;
-        var money = (currency ?? CurrencyOf(campaign)).ToUpperInvariant();
+        var own = CurrencyOf(campaign);
+        var money = (currency ?? own).ToUpperInvariant();
         var sales = kpis.Sales.FirstOrDefault(s => s.Currency == money);
         var targets = Targets(campaign)
             .OrderBy(t => t.Key, StringComparer.Ordinal)
@@ -336,7 +346,9 @@ public static class CampaignEndpoints
                     _ => null,
                 };
                 var lower = TargetKpis.GetValueOrDefault(target.Key);
-                bool? met = actual is { } value ? (lower ? value <= target.Value : value >= target.Value) : null;
+                // A money target is in the campaign's currency: another currency's actual is shown, never judged against it.
+                var judged = money == own || !MoneyTargetKpis.Contains(target.Key);
+                bool? met = actual is { } value && judged ? (lower ? value <= target.Value : value >= target.Value) : null;
                 return new TargetResult(target.Key, target.Value, actual, met, lower);
             })
             .ToList();
@@ -424,6 +436,10 @@ public static class CampaignEndpoints
         {
             errors["currency"] = [CurrencyCode.Rule];
         }
+        else if (request.Currency is null && request.Targets?.Keys.Intersect(MoneyTargetKpis).Any() == true)
+        {
+            errors["currency"] = ["Required with a revenue or averageOrderValue target: the currency the target is in."];
+        }
 
         foreach (var (kpi, value) in request.Targets ?? new Dictionary<string, decimal>())
         {
@@ -455,7 +471,7 @@ public static class CampaignEndpoints
         campaign.PartnerIds = (request.PartnerIds ?? []).Distinct().ToArray();
         campaign.Incentives = (request.Incentives ?? []).Select(i => i.Trim()).ToArray();
         var targets = new Dictionary<string, decimal>(request.Targets ?? new Dictionary<string, decimal>(), StringComparer.Ordinal);
-        campaign.Targets = JsonSerializer.Serialize(new CampaignTargets(targets, (request.Currency ?? "EUR").ToUpperInvariant()), Json);
+        campaign.Targets = JsonSerializer.Serialize(new CampaignTargets(targets, (request.Currency ?? DefaultCurrency).ToUpperInvariant()), Json);
         campaign.UpdatedAt = now;
     }
 
@@ -478,12 +494,13 @@ public static class CampaignEndpoints
         reader is null || reader.IsAdmin() ? campaign.PartnerIds : [.. campaign.PartnerIds.Where(id => id == reader.PartnerId())],
         campaign.Incentives,
         Targets(campaign),
+        CurrencyOf(campaign),
         today < campaign.StartsOn ? "upcoming" : today > campaign.EndsOn ? "finished" : "live");
 
     private static SortedDictionary<string, decimal> Targets(Campaign campaign) =>
         new(JsonSerializer.Deserialize<CampaignTargets>(campaign.Targets, Json)?.Kpis ?? [], StringComparer.Ordinal);
 
-    private static string CurrencyOf(Campaign campaign) => JsonSerializer.Deserialize<CampaignTargets>(campaign.Targets, Json)?.Currency ?? "EUR";
+    private static string CurrencyOf(Campaign campaign) => JsonSerializer.Deserialize<CampaignTargets>(campaign.Targets, Json)?.Currency ?? DefaultCurrency;
 
     internal static DateOnly Today(TimeProvider timeProvider, IOptions<AnalyticsOptions> options) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), options.Value.TimeZone()).DateTime);

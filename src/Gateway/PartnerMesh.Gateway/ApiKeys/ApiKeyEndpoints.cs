@@ -62,7 +62,7 @@ public static class ApiKeyEndpoints
         return result.Replayed is { } replayed
             ? TypedResults.Ok(Present(replayed))
             : result.IdempotencyConflict is { } conflict
-                ? KeyReused(conflict)
+                ? IdempotencyKeys.Reused(conflict)
                 : TypedResults.Created($"/api/gateway/keys/{result.Created!.Key.Id}", Describe(result.Created));
     }
 
@@ -99,14 +99,11 @@ public static class ApiKeyEndpoints
         {
             { Created: { } created } => TypedResults.Created($"/api/gateway/keys/{created.Key.Id}", Describe(created)),
             { Replayed: { } replayed } => TypedResults.Ok(Present(replayed)),
-            { IdempotencyConflict: { } conflict } => KeyReused(conflict),
+            { IdempotencyConflict: { } conflict } => IdempotencyKeys.Reused(conflict),
             { Refused: { } refused } => TypedResults.Problem(refused, statusCode: StatusCodes.Status409Conflict, title: "The key cannot be rotated."),
             _ => TypedResults.NotFound(),
         };
     }
-
-    private static ProblemHttpResult KeyReused(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Idempotency key reused");
 
     private static CreatedApiKeyResponse Describe(CreatedApiKey created) => new(
         created.Key.Id, created.Key.Name, created.Key.Scope, created.Key.RateLimitPerMinute, created.Key.CreatedAt, created.Key.ExpiresAt,

@@ -112,10 +112,7 @@ public static class AccountEndpoints
         earlier.PartnerId == request.PartnerId && earlier.Email == request.Email!.Trim()
         && hasher.VerifyHashedPassword(earlier, earlier.PasswordHash, request.Password!) != PasswordVerificationResult.Failed
             ? TypedResults.Ok(AccountResponse.From(earlier))
-            : TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Idempotency key reused",
-                detail: $"Idempotency-Key '{earlier.IdempotencyKey}' was already used to open account {earlier.Id} with another request.");
+            : IdempotencyKeys.Reused($"Idempotency-Key '{earlier.IdempotencyKey}' was already used to open account {earlier.Id} with another request.");
 
     /// <summary>Oldest first, cursor-paged: <c>?limit=</c> (1–200, default 50) and <c>?after=</c> the previous page's <c>nextCursor</c>.</summary>
     private static async Task<Results<Ok<PageResponse<AccountResponse>>, ValidationProblem>> ListAccounts(

@@ -83,8 +83,11 @@ public static class WebhookRules
             return "Port 0 is not a port a receiver can listen on.";
         }
 
-        if (!insecureAllowed && (uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var address) && IsPrivate(address))
-            || IsLocalHostName(uri.Host)))
+        // A trailing dot names the same host ("127.0.0.1.", "localhost."), and resolvers read numeric names as inet_aton
+        // does ("0x7f.1", "2130706433"): check the address the host stands for.
+        var host = uri.Host.TrimEnd('.');
+        var address = IPAddress.TryParse(host, out var parsed) ? parsed : NumericIPv4(host);
+        if (!insecureAllowed && (uri.IsLoopback || (address is not null && IsPrivate(address)) || IsLocalHostName(host)))
         {
             return "Webhook URLs must point to a public host.";
         }
@@ -127,6 +130,53 @@ public static class WebhookRules
             "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
         }.Select(IPNetwork.Parse),
     ];
+
+    /// <summary>
+    /// The IPv4 address a host spells the way inet_aton reads it: one to four dot-separated numbers, each decimal, octal
+    /// (leading 0) or hex (0x), the last filling the remaining bytes ("127.1", "0x7f.1", "0177.0.0.1"); null for a name.
+    /// Uri canonicalises these forms only without a trailing dot.
+    /// </summary>
+    private static IPAddress? NumericIPv4(string host)
+    {
+        var parts = host.Split('.');
+        if (parts.Length > 4)
+        {
+            return null;
+        }
+
+        ulong address = 0;
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var part = parts[i];
+            var (digits, radix) = part.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? (part[2..], 16u)
+                : part.Length > 1 && part[0] == '0' ? (part[1..], 8u) : (part, 10u);
+            if (digits.Length == 0)
+            {
+                return null;
+            }
+
+            ulong value = 0;
+            foreach (var c in digits)
+            {
+                var digit = char.IsAsciiDigit(c) ? (uint)(c - '0') : char.IsAsciiHexDigit(c) ? (uint)(char.ToLowerInvariant(c) - 'a' + 10) : uint.MaxValue;
+                if (digit >= radix || (value = (value * radix) + digit) > uint.MaxValue)
+                {
+                    return null;
+                }
+            }
+
+            var last = i == parts.Length - 1;
+            var bits = last ? 8 * (4 - i) : 8;
+            if (value >= 1UL << bits)
+            {
+                return null;
+            }
+
+            address = last ? (address << bits) | value : (address << 8) | value;
+        }
+
+        return new IPAddress([(byte)(address >> 24), (byte)(address >> 16), (byte)(address >> 8), (byte)address]);
+    }
 
     /// <summary><c>localhost</c>, <c>localhost.</c> and every name under it (RFC 6761: they all resolve to loopback).</summary>
     private static bool IsLocalHostName(string host)

@@ -117,5 +117,5 @@ public sealed class WebhookSubscriptions(
         WebhookSubscription earlier, string url, string[] eventTypes) =>
         earlier.Url == url && earlier.EventTypes.SequenceEqual(eventTypes, StringComparer.Ordinal)
             ? TypedResults.Ok(WebhookResponse.From(earlier))
-            : Problems.Conflict("Idempotency key reused", $"Idempotency-Key '{earlier.IdempotencyKey}' was already used to create webhook {earlier.Id} with another URL or other event types.");
+            : IdempotencyKeys.Reused($"Idempotency-Key '{earlier.IdempotencyKey}' was already used to create webhook {earlier.Id} with another URL or other event types.");
 }

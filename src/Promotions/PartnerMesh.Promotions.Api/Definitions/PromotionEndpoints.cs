@@ -67,7 +67,7 @@ public static class PromotionEndpoints
         {
             CatalogOutcome.Done => TypedResults.Created($"/api/promotions/definitions/{result.Promotion!.Id}", result.Promotion),
             CatalogOutcome.Replayed => TypedResults.Ok(result.Promotion!),
-            _ => Problems.Conflict("Idempotency key reused", result.Problem),
+            _ => IdempotencyKeys.Reused(result.Problem),
         };
     }
 

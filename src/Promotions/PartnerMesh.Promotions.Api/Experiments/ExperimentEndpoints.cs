@@ -102,9 +102,12 @@ public static class ExperimentEndpoints
         _ => Problem(result),
     };
 
-    private static ProblemHttpResult Problem(ExperimentResult result) => result.Outcome == ExperimentOutcome.Unprocessable
-        ? Problems.Unprocessable("Experiment refused", result.Problem)
-        : Problems.Conflict("Experiment cannot change this way", result.Problem);
+    private static ProblemHttpResult Problem(ExperimentResult result) => result.Outcome switch
+    {
+        ExperimentOutcome.Unprocessable => Problems.Unprocessable("Experiment refused", result.Problem),
+        ExperimentOutcome.KeyReused => IdempotencyKeys.Reused(result.Problem),
+        _ => Problems.Conflict("Experiment cannot change this way", result.Problem),
+    };
 
     private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound("Experiment not found", $"No experiment has id {id}.");
 }

@@ -18,6 +18,7 @@ public enum ExperimentOutcome
     NotFound,
     Conflict,
     Unprocessable,
+    KeyReused,
 }
 
 public sealed record ExperimentResult(ExperimentOutcome Outcome, ExperimentResponse? Experiment = null, string? Problem = null)
@@ -91,7 +92,7 @@ public sealed class ExperimentService(PromotionsDbContext db, RuleSetNotifier no
                 request.Variants!.Select(variant => new ExperimentVariant(variant.Key!, variant.PromotionId, variant.Weight!.Value)));
         return same
             ? new ExperimentResult(ExperimentOutcome.Replayed, ExperimentResponse.From(existing))
-            : ExperimentResult.Conflict($"This Idempotency-Key already created experiment {existing.Id} from a different request; send a new key for a new experiment.");
+            : new ExperimentResult(ExperimentOutcome.KeyReused, Problem: $"This Idempotency-Key already created experiment {existing.Id} from a different request; send a new key for a new experiment.");
     }
 
     public Task<ExperimentResult> StartAsync(Guid id, string actor, CancellationToken cancellationToken) =>

@@ -19,6 +19,7 @@ public enum ContentOutcome
     Conflict,
     Unprocessable,
     PreconditionFailed,
+    KeyReused,
 }
 
 public sealed record ContentResult(ContentOutcome Outcome, ContentResponse? Content = null, string? Problem = null)
@@ -327,7 +328,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
         return System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(first.Definition), System.Text.Json.Nodes.JsonNode.Parse(json))
             && string.Equals(first.Reason, reason, StringComparison.Ordinal)
             ? new ContentResult(ContentOutcome.Replayed, await ToResponseAsync(existing, cancellationToken))
-            : ContentResult.Conflict($"Idempotency-Key '{idempotencyKey}' was already used to create entry {existing.Id} with a different request.");
+            : new ContentResult(ContentOutcome.KeyReused, Problem: $"Idempotency-Key '{idempotencyKey}' was already used to create entry {existing.Id} with a different request.");
     }
 
     private async Task<string> DefinitionJsonAsync(Guid id, int version, CancellationToken cancellationToken) =>

@@ -225,6 +225,7 @@ public static class ProductPageEndpoints
     {
         ContentOutcome.Unprocessable => Problems.Unprocessable("Content entry refused", result.Problem),
         ContentOutcome.PreconditionFailed => TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status412PreconditionFailed, title: "Entry changed meanwhile"),
+        ContentOutcome.KeyReused => IdempotencyKeys.Reused(result.Problem),
         _ => Problems.Conflict("Content entry cannot change this way", result.Problem),
     };
 

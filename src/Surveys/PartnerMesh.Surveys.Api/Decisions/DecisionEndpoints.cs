@@ -40,14 +40,6 @@ public static class DecisionEndpoints
         var db = httpContext.RequestServices.GetRequiredService<SurveysDbContext>();
         return await decisions.DecideOnceAsync(request, idempotencyKey, db, cancellationToken) is { } decision
             ? TypedResults.Ok(decision)
-            : KeyReused();
-    }
-
-    /// <summary>The shared 409, with the <c>reason</c> surveys' refusals carry (as <c>POST /responses</c> does).</summary>
-    private static ProblemHttpResult KeyReused()
-    {
-        var problem = IdempotencyKeys.Reused();
-        problem.ProblemDetails.Extensions["reason"] = "idempotency-key-reused";
-        return problem;
+            : IdempotencyKeys.Reused();
     }
 }

@@ -47,7 +47,7 @@ public static class SurveyEndpoints
         {
             SaveOutcome.Created => TypedResults.Created($"/api/surveys/surveys/{survey!.Id}", survey),
             SaveOutcome.Replayed => TypedResults.Ok(survey!),
-            _ => Problems.Conflict("Idempotency key reused", $"Idempotency-Key '{idempotencyKey}' was already used for a different survey."),
+            _ => IdempotencyKeys.Reused($"Idempotency-Key '{idempotencyKey}' was already used for a different survey."),
         };
     }
 

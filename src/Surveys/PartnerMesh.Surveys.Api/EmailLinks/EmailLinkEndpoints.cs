@@ -430,7 +430,10 @@ public static partial class EmailLinkEndpoints
         EmailLinkSigner signer, Impression earlier, string requestHash) =>
         earlier.RequestHash == requestHash
             ? TypedResults.Ok(View(signer, earlier))
-            : Problems.Conflict("Idempotency key reused", $"Idempotency-Key '{earlier.IdempotencyKey}' was already used to issue another email link.");
+            // Decisions and email links share one key space: say which the key stands for.
+            : IdempotencyKeys.Reused(earlier.Trigger == Triggers.EmailLink
+                ? $"Idempotency-Key '{earlier.IdempotencyKey}' was already used to issue another email link."
+                : $"Idempotency-Key '{earlier.IdempotencyKey}' was already used for a survey decision; keys are unique across decisions and links.");
 
     private static EmailLinkClaims Claims(Impression impression) => new(impression.Id, impression.SurveyId, impression.ExpiresAt!.Value);
 

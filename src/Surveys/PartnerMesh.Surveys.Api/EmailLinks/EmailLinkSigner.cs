@@ -11,8 +11,9 @@ public sealed record EmailLinkClaims(Guid ImpressionId, Guid SurveyId, DateTimeO
 
 /// <summary>
 /// Email-link tokens: <c>base64url(payload).base64url(HMAC-SHA256(payload))</c>, the payload
-/// <c>v1|impression|survey|expires-unix-ms</c>. Any change breaks the signature; "works once" is the database's job
-/// (one response per impression).
+/// <c>v1|impression|survey|expires-unix-ms</c>. Any change breaks the signature, and only the issued spelling is read
+/// (no padding, whitespace or other encoding of the same bytes); "works once" is the database's job (one response per
+/// impression).
 /// </summary>
 public sealed class EmailLinkSigner(IOptions<SurveysOptions> options)
 {
@@ -31,24 +32,24 @@ public sealed class EmailLinkSigner(IOptions<SurveysOptions> options)
     /// <summary>The claims of an authentic token (expired or not), or null when it is malformed or tampered with.</summary>
     public EmailLinkClaims? Read(string? token)
     {
-        if (token is null || token.Length > MaxTokenLength || token.Split('.') is not [var payloadText, var signatureText])
+        if (token is null || token.Length > MaxTokenLength || token.Split('.') is not [var payloadText, _])
         {
             return null;
         }
 
         byte[] payload;
-        byte[] signature;
         try
         {
             payload = Base64Url.DecodeFromChars(payloadText);
-            signature = Base64Url.DecodeFromChars(signatureText);
         }
         catch (FormatException)
         {
             return null;
         }
 
-        if (!CryptographicOperations.FixedTimeEquals(signature, HMACSHA256.HashData(_key, payload)))
+        // The decoder forgives padding, whitespace and stray bits; the token must be exactly the one issued for these bytes.
+        var issued = $"{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(HMACSHA256.HashData(_key, payload))}";
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(issued), Encoding.ASCII.GetBytes(token)))
         {
             return null;
         }

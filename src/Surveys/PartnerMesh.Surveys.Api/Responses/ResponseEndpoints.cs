@@ -42,7 +42,7 @@ public static class ResponseEndpoints
         SubmitOutcome.Invalid => TypedResults.ValidationProblem(result.Errors!),
         SubmitOutcome.NotFound => Problems.NotFound("Survey not found", result.Detail),
         SubmitOutcome.AlreadySubmitted => Problems.Refused(StatusCodes.Status409Conflict, "already-submitted", "Already submitted", result.Detail),
-        SubmitOutcome.IdempotencyConflict => Problems.Refused(StatusCodes.Status409Conflict, "idempotency-key-reused", "Idempotency key reused", result.Detail),
+        SubmitOutcome.IdempotencyConflict => IdempotencyKeys.Reused(result.Detail),
         SubmitOutcome.NotEligible => Eligibility.NotEligible(result.Eligibility!, result.Detail!),
         _ => Problems.Refused(StatusCodes.Status422UnprocessableEntity, "context-mismatch", "Response does not match the showing", result.Detail),
     };
