@@ -54,7 +54,8 @@ async Task<bool> DecideAsync(HttpClient http, string visitor)
     }
 
     var decision = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-    if (decision["show"]!.GetValue<bool>())
+    // Only showings of the bench's own survey are answered: a development system may hold other surveys that show too.
+    if (decision["show"]!.GetValue<bool>() && decision["survey"]?["id"]?.GetValue<Guid>() == surveyId)
     {
         shown.Enqueue((visitor, decision["impressionId"]!.GetValue<Guid>()));
         returning.Enqueue(visitor);
