@@ -132,7 +132,7 @@ public static class ScorecardPage
         PerCurrency(body, "Commission", sales, entry => E(Money(entry.Currency, entry.Commission)));
         PerCurrency(body, "Commission to revenue", sales, entry => Rate(entry.CommissionToRevenue) + E($" ({entry.Currency})"));
         PerCurrency(body, "Share of the shop's revenue", sales, entry => entry is { RevenueShare: null, RevenueShareSuppressed: true }
-            ? "<span class=\"suppressed\">" + E(ShareSuppressed) + "</span>" + E($" ({entry.Currency})")
+            ? E($"{entry.Currency}: ") + "<span class=\"suppressed\">" + E(ShareSuppressed) + "</span>"
             : Rate(entry.RevenueShare) + E($" ({entry.Currency})"));
         body.Append("</dl>");
 

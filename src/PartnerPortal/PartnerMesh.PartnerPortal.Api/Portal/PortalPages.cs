@@ -36,7 +36,7 @@ public static class PortalPages
         body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
         header { display: flex; align-items: center; justify-content: space-between; gap: 1rem; padding: .75rem 1.5rem; background: #fff; border-bottom: 1px solid var(--line); }
         .brand { font-weight: 700; color: var(--brand); text-decoration: none; }
-        main { max-width: 60rem; margin: 2rem auto; padding: 0 1.5rem; }
+        main { max-width: 72rem; margin: 2rem auto; padding: 0 1.5rem; }
         .card { background: #fff; border: 1px solid var(--line); border-radius: .5rem; padding: 1.5rem; margin-bottom: 1.5rem; }
         .narrow { max-width: 26rem; margin: 3rem auto; }
         h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
