@@ -62,9 +62,10 @@ public static class CouponsTestClient
         storefront.PostAsJsonAsync("/api/coupons/redemptions", request, Ct);
 
     /// <summary>Reserves and expects a reservation; returns its id.</summary>
-    public static async Task<Guid> ReserveOkAsync(this HttpClient storefront, string code, JsonObject? customer = null, decimal cartTotal = 50m)
+    public static async Task<Guid> ReserveOkAsync(
+        this HttpClient storefront, string code, JsonObject? customer = null, decimal cartTotal = 50m, Guid? partnerId = null)
     {
-        var response = await storefront.ReserveAsync(Reservation(code, customer, cartTotal));
+        var response = await storefront.ReserveAsync(Reservation(code, customer, cartTotal, partnerId));
         return (await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["reservationId"]!.GetValue<Guid>();
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using PartnerMesh.Contracts.Analytics;
 using PartnerMesh.Testing;
@@ -165,6 +166,55 @@ public sealed class CustomerIdentityTests(CouponsApiFactory factory) : IClassFix
 
         Assert.Equal("customer_limit_reached", await response.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
         Assert.Equal(1, (await _admin.StatsAsync(campaignId)).Number("uses"));
+    }
+
+    [Fact]
+    public async Task OnePerCustomer_GuestEmailThenWithInvisibleCharacters_CustomerLimitReached()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUsesPerCustomer"] = 1, ["requireReservation"] = false });
+        var local = $"ann-{Guid.NewGuid():N}";
+        await (await _storefront.RedeemAsync(Redemption(code, $"order-{Guid.NewGuid():N}", null, Guest($"{local}@x.example"))))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        // Zero-width space inside and at the end, right-to-left and left-to-right marks, a soft hyphen in the domain, a BOM,
+        // a word joiner: format characters no one sees, never another mailbox.
+        string[] invisible =
+        [
+            $"{local}\u200b@x.example", $"{local}@x.example\u200b", $"\u200f{local}@x.example", $"{local}@x\u00ad.example",
+            $"\ufeff{local}@x.example", $"{local}\u2060@X.example", $"\u200e{local.ToUpperInvariant()}@x.example\u3000",
+        ];
+        foreach (var email in invisible)
+        {
+            Assert.Equal("customer_limit_reached", (await _storefront.ValidateAsync(Validation(code, Guest(email)))).Reason());
+            var response = await _storefront.RedeemAsync(Redemption(code, $"order-{Guid.NewGuid():N}", null, Guest(email)));
+            Assert.Equal("customer_limit_reached", await response.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+        }
+
+        Assert.Equal(1, (await _admin.StatsAsync(campaignId)).Number("uses"));
+    }
+
+    [Theory]
+    [InlineData("@")]
+    [InlineData("@x.example")]
+    [InlineData("ann@")]
+    [InlineData("ann@\u200b")]
+    [InlineData("\u200b@x.example")]
+    [InlineData("ann @x.example")]
+    [InlineData("noatsign")]
+    public async Task Email_NotAnAddress_Returns400NamingIt(string email)
+    {
+        var (_, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUsesPerCustomer"] = 1, ["requireReservation"] = false });
+
+        foreach (var response in new[]
+                 {
+                     await _storefront.PostAsJsonAsync("/api/coupons/validations", Validation(code, Guest(email)), Ct),
+                     await _storefront.ReserveAsync(Reservation(code, Guest(email))),
+                     await _storefront.RedeemAsync(Redemption(code, $"order-{Guid.NewGuid():N}", null, Guest(email))),
+                 })
+        {
+            var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains("\"customer.email\"", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

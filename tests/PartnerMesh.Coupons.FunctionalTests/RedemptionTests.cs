@@ -205,6 +205,43 @@ public sealed class RedemptionTests(CouponsApiFactory factory) : IClassFixture<C
         Assert.Equal("reservation_used", await response.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
     }
 
+    [Theory]
+    [InlineData("2026/0001")]
+    [InlineData("INV/2026/12/7")]
+    [InlineData("/")]
+    [InlineData(".")]
+    [InlineData("..")]
+    public async Task Redeem_OrderIdThatCannotTravelInThePath_Returns400NamingIt_NothingTaken(string orderId)
+    {
+        // Such an order could never be read, cancelled or refunded (/api/coupons/redemptions/{orderId}/…): its use would be stuck.
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 1, ["requireReservation"] = false });
+        var reservationId = await _storefront.ReserveOkAsync(code);
+
+        foreach (var request in new[] { Redemption(code, orderId, null), Redemption(code, orderId, reservationId) })
+        {
+            var problem = await (await _storefront.RedeemAsync(request)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains("\"orderId\"", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+        }
+
+        var stats = await _admin.StatsAsync(campaignId);
+        Assert.Equal((1, 1, 0), (stats.Number("uses"), stats.Number("held"), stats.Number("redeemed")));
+    }
+
+    [Fact]
+    public async Task Redeem_OrderIdWithCharactersEscapedInThePath_ReadCancelledAndRefundedByIt()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUses"] = 1, ["requireReservation"] = false });
+        var orderId = $"INV #{Guid.NewGuid():N}?x=1&y=%2F\\...";
+        await (await _storefront.RedeemAsync(Redemption(code, orderId, null))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var path = $"/api/coupons/redemptions/{Uri.EscapeDataString(orderId)}";
+
+        var order = await (await _storefront.GetAsync(path, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(orderId, order["orderId"]!.GetValue<string>());
+        await (await _storefront.PostAsync($"{path}/cancellation", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(0, (await _admin.StatsAsync(campaignId)).Number("uses"));
+        Assert.Equal("order_cancelled", await (await _storefront.PostAsJsonAsync($"{path}/refund", new JsonObject(), Ct)).ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+    }
+
     [Fact]
     public async Task Cancel_GivesTheUseBackOnce()
     {

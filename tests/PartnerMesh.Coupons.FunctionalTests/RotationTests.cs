@@ -83,6 +83,62 @@ public sealed class RotationTests(CouponsApiFactory factory) : IClassFixture<Cou
     }
 
     [Fact]
+    public async Task AutoRotation_ConcurrentLeakedRedemptionsWithReservations_AllRedeemed_CodeRotatedOnce()
+    {
+        // Reservations are redeemed on a retired code too: none may fail, and the threshold is crossed once, by one of them
+        // (two redemptions reading the code under a shared lock and both upgrading it to rotate deadlocked: 503).
+        var owner = Guid.NewGuid();
+        var otherPartner = Guid.NewGuid();
+        var settings = new JsonObject { ["leaks"] = new JsonObject { ["autoRotate"] = true, ["rotateAfter"] = 2 } };
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(settings, partnerId: owner);
+        var first = await _storefront.ReserveOkAsync(code, partnerId: otherPartner);
+        await (await _storefront.RedeemAsync(Redemption(code, $"order-leak-first-{Guid.NewGuid():N}", first, partnerId: otherPartner)))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var held = new List<Guid>();
+        for (var index = 0; index < 12; index++)
+        {
+            held.Add(await _storefront.ReserveOkAsync(code, partnerId: otherPartner));
+        }
+
+        // A reader holds the code row (FOR SHARE) until the redemptions have lined up behind it, so they meet at the row lock.
+        await using var blocker = new NpgsqlConnection(factory.DatabaseConnectionString);
+        await blocker.OpenAsync(Ct);
+        await using var hold = await blocker.BeginTransactionAsync(Ct);
+        await using (var lockRow = new NpgsqlCommand("SELECT id FROM coupon_codes WHERE code = @code FOR SHARE", blocker, hold))
+        {
+            lockRow.Parameters.AddWithValue("code", code);
+            await lockRow.ExecuteScalarAsync(Ct);
+        }
+
+        var inFlight = held.Select(reservationId =>
+            _storefront.RedeemAsync(Redemption(code, $"order-leak-held-{Guid.NewGuid():N}", reservationId, partnerId: otherPartner))).ToList();
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var connection = new NpgsqlConnection(factory.DatabaseConnectionString);
+            await connection.OpenAsync(Ct);
+            await using var waiting = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%coupon_codes%'",
+                connection);
+            return (long)(await waiting.ExecuteScalarAsync(Ct))! >= 2;
+        }, TimeSpan.FromSeconds(20), "two redemptions wait on the code row");
+        await hold.RollbackAsync(Ct);
+        var responses = await Task.WhenAll(inFlight);
+
+        foreach (var response in responses)
+        {
+            var redemption = await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+            Assert.Equal("no_partner_click", redemption["leakSuspected"]!.GetValue<string>());
+        }
+
+        var codeNow = await (await _admin.GetAsync($"/api/coupons/codes/{code}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.NotNull(codeNow["retiredAt"]?.GetValue<DateTimeOffset>());
+        Assert.Single(await factory.OutboxEventsAsync("coupon-issued"),
+            node => node["campaignId"]!.GetValue<Guid>() == campaignId && node["source"]!.GetValue<string>() == "rotation");
+        var stats = await _admin.StatsAsync(campaignId);
+        Assert.Equal((13, 0, 13, 13), (stats.Number("uses"), stats.Number("held"), stats.Number("redeemed"), stats.Number("leakSuspected")));
+    }
+
+    [Fact]
     public async Task ManualRotation_WhileUsesWaitInTheGroupCommit_TheyAreRefusedRetired()
     {
         var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["requireReservation"] = false });

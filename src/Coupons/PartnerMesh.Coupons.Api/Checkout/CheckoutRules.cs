@@ -54,9 +54,9 @@ public static class CheckoutRules
         CheckPrecision("orderTotal", request.OrderTotal, request.Currency, errors);
         CheckAmount("cartTotal", request.CartTotal, required: false, errors);
         CheckPrecision("cartTotal", request.CartTotal, request.Currency, errors);
-        if (!IsValidId(request.OrderId))
+        if (!IsValidOrderId(request.OrderId))
         {
-            errors["orderId"] = ["An order id has 1 to 100 characters."];
+            errors["orderId"] = [OrderIdRule];
         }
 
         if (request.Referrer is { Length: > MaxReferrerLength })
@@ -97,6 +97,12 @@ public static class CheckoutRules
 
     public static bool IsValidId(string? id) => id is { Length: >= 1 and <= 100 } && !string.IsNullOrWhiteSpace(id);
 
+    public const string OrderIdRule = "An order id has 1 to 100 characters, no '/', and is not '.' or '..': it travels in the path of "
+        + "/api/coupons/redemptions/{orderId}, where the order is read, cancelled and refunded.";
+
+    /// <summary>An id every order route can address: a '/' (even escaped as %2F) or a dot segment never reaches the route.</summary>
+    public static bool IsValidOrderId(string? id) => IsValidId(id) && !id!.Contains('/', StringComparison.Ordinal) && id is not ("." or "..");
+
     public static string NormalizeCurrency(string currency) => currency.Trim().ToUpperInvariant();
 
     private static void CheckCode(string? input, Dictionary<string, string[]> errors, out string code)
@@ -114,11 +120,13 @@ public static class CheckoutRules
             errors["customer.id"] = [$"A customer id has at most {CustomerKeys.MaxIdLength} characters."];
         }
 
-        // Checked as it is keyed (CustomerKeys.NormalizeEmail): NFKC may lengthen an address, or fold a full-width '＠' to '@'.
+        // Checked as it is keyed (CustomerKeys.NormalizeEmail): invisible characters go, NFKC may lengthen an address, or fold a
+        // full-width '＠' to '@'.
         if (customer?.Email is { } email && (email.Length > CustomerKeys.MaxEmailLength
-                || (!string.IsNullOrWhiteSpace(email) && CustomerKeys.NormalizeEmail(email)?.Contains('@', StringComparison.Ordinal) != true)))
+                || (!string.IsNullOrWhiteSpace(email) && CustomerKeys.NormalizeEmail(email) is null)))
         {
-            errors["customer.email"] = [$"An e-mail address has an '@' and at most {CustomerKeys.MaxEmailLength} characters (after Unicode NFKC normalisation)."];
+            errors["customer.email"] = [$"An e-mail address has text on both sides of its '@', no spaces or control characters, and at most "
+                + $"{CustomerKeys.MaxEmailLength} characters (after Unicode NFKC normalisation; invisible characters such as a zero-width space are removed)."];
         }
     }
 

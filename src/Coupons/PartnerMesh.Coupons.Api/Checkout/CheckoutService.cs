@@ -281,7 +281,14 @@ public sealed class CheckoutService(
 
             // A held reservation survives a rotation, not a cancelled generation job: its codes never take a use. Read under the
             // code's row lock (after the counters, in the global lock order), so a cancellation commits before or after this one.
-            var codeNow = await db.Codes.FromSql($"SELECT * FROM coupon_codes WHERE id = {coupon.Id} FOR SHARE").AsNoTracking().SingleAsync(cancellationToken);
+            // A leaked redemption that may rotate the code takes the lock the rotation needs (FOR UPDATE), so two of them wait
+            // for each other instead of both holding a shared lock and both upgrading it (a deadlock).
+            var mayRotate = campaign.AutoRotateLeakedCodes
+                && LeakDetector.Check(coupon.PartnerId, reservation!.TrafficPartnerId ?? trafficPartner, referrer, [.. options.Value.CouponSiteDomains]) is not null;
+            var codeNow = await (mayRotate
+                    ? db.Codes.FromSql($"SELECT * FROM coupon_codes WHERE id = {coupon.Id} FOR UPDATE")
+                    : db.Codes.FromSql($"SELECT * FROM coupon_codes WHERE id = {coupon.Id} FOR SHARE"))
+                .AsNoTracking().SingleAsync(cancellationToken);
             if (codeNow.DisabledAt is { } disabledAt)
             {
                 await transaction.RollbackAsync(cancellationToken);
@@ -297,6 +304,7 @@ public sealed class CheckoutService(
             trafficPartner = reservation.TrafficPartnerId ?? trafficPartner;
             customerKey = reservation.CustomerKey ?? customerKey;
             reservationId = reservation.Id;
+            coupon = codeNow; // as committed now: a leaked redemption before this one may have rotated it
         }
         else
         {

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using System.Text;
 
 namespace PartnerMesh.Coupons.Api.Codes;
@@ -21,9 +23,12 @@ public static class CustomerKeys
         NormalizeEmail(email) is { } normalized ? "email:" + normalized : null);
 
     /// <summary>
-    /// Unicode NFKC (compatibility forms such as full-width letters fold to their plain form, and composed and decomposed
-    /// accents become one), trimmed, then lower-cased invariantly. Null when blank, not valid UTF-16 (a lone surrogate),
-    /// or longer than <see cref="MaxEmailLength"/> once normalised (NFKC can lengthen a string): no address at all.
+    /// Without invisible characters (Unicode format characters, category Cf, and the other default-ignorable code points:
+    /// a zero-width space, a direction mark, a soft hyphen, a BOM, a variation selector, which are never another mailbox),
+    /// in Unicode NFKC (compatibility forms such as full-width letters fold to their plain form, and composed and decomposed
+    /// accents become one), trimmed, then lower-cased invariantly. Null when it is not plausibly an address — blank, not
+    /// valid UTF-16 (a lone surrogate), longer than <see cref="MaxEmailLength"/> once normalised (NFKC can lengthen a
+    /// string), without text on both sides of its last '@', or with white space or a control character inside.
     /// </summary>
     public static string? NormalizeEmail(string? email)
     {
@@ -32,16 +37,33 @@ public static class CustomerKeys
             return null;
         }
 
-        string normalized;
-        try
+        var visible = new StringBuilder(email.Length);
+        for (var index = 0; index < email.Length;)
         {
-            normalized = email.Normalize(NormalizationForm.FormKC).Trim();
-        }
-        catch (ArgumentException)
-        {
-            return null;
+            if (Rune.DecodeFromUtf16(email.AsSpan(index), out var rune, out var length) != OperationStatus.Done)
+            {
+                return null;
+            }
+
+            if (!IsInvisible(rune))
+            {
+                visible.Append(email, index, length);
+            }
+
+            index += length;
         }
 
-        return normalized.Length is > 0 and <= MaxEmailLength ? normalized.ToLowerInvariant() : null;
+        var normalized = visible.ToString().Normalize(NormalizationForm.FormKC).Trim().ToLowerInvariant();
+        var at = normalized.LastIndexOf('@');
+        return normalized.Length <= MaxEmailLength && at > 0 && at < normalized.Length - 1
+            && !normalized.Any(character => char.IsWhiteSpace(character) || char.IsControl(character))
+            ? normalized
+            : null;
     }
+
+    /// <summary>Format characters (Cf) and Unicode's other Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt).</summary>
+    private static bool IsInvisible(Rune rune) =>
+        Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format
+        || rune.Value is 0x034F or 0x115F or 0x1160 or (>= 0x17B4 and <= 0x17B5) or (>= 0x180B and <= 0x180F) or 0x3164
+            or (>= 0xFE00 and <= 0xFE0F) or 0xFFA0 or (>= 0xFFF0 and <= 0xFFF8) or (>= 0xE0000 and <= 0xE0FFF);
 }

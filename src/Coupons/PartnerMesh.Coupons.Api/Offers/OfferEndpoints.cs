@@ -16,13 +16,13 @@ public static class OfferEndpoints
         return group;
     }
 
-    /// <summary><c>customer</c> is the customer id, or the guest's e-mail (anything with an '@'), as in checkout calls.</summary>
+    /// <summary><c>customer</c> is the customer id, or the guest's e-mail (text on both sides of an '@'), as in checkout calls.</summary>
     private static async Task<Results<Ok<OffersResponse>, ValidationProblem>> GetCustomerOffers(
         string customer, OfferService offers, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         // An e-mail is recognised and keyed as checkout calls key it (a full-width '＠' is an '@' after NFKC).
         var isEmail = customer.Length <= CustomerKeys.MaxEmailLength
-            && CustomerKeys.NormalizeEmail(customer)?.Contains('@', StringComparison.Ordinal) == true;
+            && CustomerKeys.NormalizeEmail(customer) is not null;
         var key = customer.Length <= CustomerKeys.MaxEmailLength
             ? (isEmail ? CustomerKeys.Of(null, customer) : CustomerKeys.Of(customer, null))
             : null;
