@@ -28,12 +28,16 @@ public sealed record SubmitResult(
     SubmitOutcome Outcome, ResponseView? Response = null, Dictionary<string, string[]>? Errors = null, string? Detail = null, string? Eligibility = null);
 
 /// <summary>
-/// Stores responses: validated against the version they answer, one per showing (and one per visitor where the survey's
-/// frequency allows only one), the response and its <see cref="SurveyResponseSubmitted"/> event in one transaction.
+/// Stores responses: validated against the version they answer, one per showing (and one per visitor and one per customer
+/// where the survey's frequency allows only one; one per shopper and cooldown for a cooldown survey answered without a
+/// showing), the response and its <see cref="SurveyResponseSubmitted"/> event in one transaction.
 /// </summary>
 public sealed class ResponseService(
     SurveysDbContext db, SurveyCatalog catalog, FrequencyRecord frequency, TimeProvider timeProvider, SurveysMetrics metrics)
 {
+    /// <summary>Namespaces the advisory locks that queue one shopper's submissions to a cooldown survey without a showing.</summary>
+    private const string ResponseLockPrefix = "survey-response-shopper:";
+
     public async Task<SubmitResult> SubmitAsync(SubmitResponseRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         if (request.ImpressionId is { } impressionId)
@@ -116,8 +120,12 @@ public sealed class ResponseService(
 
         var now = Clock.Now(timeProvider);
         var throughLink = impression?.Trigger == Triggers.EmailLink;
-        var oncePerVisitor = !throughLink
-            && (survey.FrequencyMode != FrequencyModes.Cooldown || impression is null);
+        // once and until-submitted: one response per shopper — the visitor id and the customer id, each unique per survey,
+        // as the decision's frequency record refuses a second showing under either. cooldown: one per showing, and without
+        // a showing one per shopper and cooldown (the decision shows it again once the cooldown has passed).
+        var oncePerShopper = !throughLink && survey.FrequencyMode != FrequencyModes.Cooldown;
+        var perCooldown = !throughLink && impression is null && survey.FrequencyMode == FrequencyModes.Cooldown;
+        var customerKey = string.IsNullOrWhiteSpace(context.CustomerId) ? null : context.CustomerId.Trim();
         var response = new Submission
         {
             Id = Guid.CreateVersion7(now),
@@ -125,7 +133,8 @@ public sealed class ResponseService(
             SurveyVersion = version,
             SurveyKind = survey.Kind,
             ImpressionId = impression?.Id,
-            VisitorKey = oncePerVisitor ? context.VisitorId : null,
+            VisitorKey = oncePerShopper ? context.VisitorId : null,
+            CustomerKey = oncePerShopper ? customerKey : null,
             VisitorId = context.VisitorId,
             CustomerId = context.CustomerId,
             OrderId = context.OrderId,
@@ -149,7 +158,19 @@ public sealed class ResponseService(
             return keyed;
         }
 
-        if (await EarlierAnswerAsync(response, cancellationToken) is { } earlier)
+        // A cooldown has no unique index to lean on: the shopper's submissions queue on their identities' advisory locks
+        // (across instances) until this one commits, so of two racing ones the second sees the first within the cooldown.
+        await using var transaction = perCooldown ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        if (perCooldown)
+        {
+            foreach (var lockKey in ShopperLockKeys(surveyId, context.VisitorId, customerKey))
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({lockKey}, 0))", cancellationToken);
+            }
+        }
+
+        var since = perCooldown ? now - TimeSpan.FromMinutes(survey.CooldownMinutes ?? 0) : (DateTimeOffset?)null;
+        if (await EarlierAnswerAsync(response, since, cancellationToken) is { } earlier)
         {
             return AnsweredBefore(earlier, response, idempotencyKey, hash, throughLink);
         }
@@ -159,15 +180,25 @@ public sealed class ResponseService(
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(SubmissionConfiguration.ImpressionIndex)
             || exception.IsUniqueViolation(SubmissionConfiguration.VisitorIndex)
+            || exception.IsUniqueViolation(SubmissionConfiguration.CustomerIndex)
             || exception.IsUniqueViolation(SubmissionConfiguration.IdempotencyKeyIndex))
         {
             // A concurrent submission of the same answer (or with the same idempotency key) committed between the checks above and this insert.
             db.ChangeTracker.Clear();
+            if (transaction is not null)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+            }
+
             return await KeyedAnswerAsync(idempotencyKey, hash, response.ImpressionId, cancellationToken)
-                ?? AnsweredBefore(await EarlierAnswerAsync(response, cancellationToken), response, idempotencyKey, hash, throughLink);
+                ?? AnsweredBefore(await EarlierAnswerAsync(response, since, cancellationToken), response, idempotencyKey, hash, throughLink);
         }
 
         try
@@ -201,15 +232,27 @@ public sealed class ResponseService(
         return (row.survey, Json.Read<List<Question>>(row.Questions));
     }
 
-    /// <summary>The stored answer that <paramref name="response"/> would repeat: for the same showing, or by the same visitor
-    /// to a survey answered once per visitor.</summary>
-    private Task<Submission?> EarlierAnswerAsync(Submission response, CancellationToken cancellationToken) =>
-        response.ImpressionId is null && response.VisitorKey is null
+    /// <summary>
+    /// The stored answer that <paramref name="response"/> would repeat: for the same showing; by the same visitor or
+    /// customer to a survey answered once per shopper; or, with <paramref name="since"/> (a cooldown survey answered
+    /// without a showing), by the same visitor or customer since then.
+    /// </summary>
+    private Task<Submission?> EarlierAnswerAsync(Submission response, DateTimeOffset? since, CancellationToken cancellationToken) =>
+        response.ImpressionId is null && response.VisitorKey is null && response.CustomerKey is null && since is null
             ? Task.FromResult<Submission?>(null)
             : db.Responses.AsNoTracking()
                 .Where(row => (response.ImpressionId != null && row.ImpressionId == response.ImpressionId)
-                    || (response.VisitorKey != null && row.SurveyId == response.SurveyId && row.VisitorKey == response.VisitorKey))
+                    || (response.VisitorKey != null && row.SurveyId == response.SurveyId && row.VisitorKey == response.VisitorKey)
+                    || (response.CustomerKey != null && row.SurveyId == response.SurveyId && row.CustomerKey == response.CustomerKey)
+                    || (since != null && row.SurveyId == response.SurveyId && row.SubmittedAt > since
+                        && (row.VisitorId == response.VisitorId || (response.CustomerId != null && row.CustomerId == response.CustomerId))))
+                .OrderBy(row => row.SubmittedAt)
                 .FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>The advisory locks of a shopper's submissions to a survey, one per identity, in one order (no deadlock between two).</summary>
+    private static IEnumerable<string> ShopperLockKeys(Guid surveyId, string visitorId, string? customerKey) =>
+        new[] { $"{ResponseLockPrefix}{surveyId:N}:visitor:{visitorId}", customerKey is null ? null : $"{ResponseLockPrefix}{surveyId:N}:customer:{customerKey}" }
+            .OfType<string>().Order(StringComparer.Ordinal);
 
     /// <summary>
     /// The answer stored under this idempotency key (keys are unique across responses): the stored answer for the same
@@ -249,7 +292,9 @@ public sealed class ResponseService(
 
         return Refused(SubmitOutcome.AlreadySubmitted, existing?.ImpressionId == response.ImpressionId && response.ImpressionId is not null
             ? "This showing was already answered."
-            : "This visitor already answered this survey.");
+            : existing is not null && existing.VisitorId != response.VisitorId
+                ? "This customer already answered this survey."
+                : "This visitor already answered this survey.");
     }
 
     public static SurveyResponseSubmitted Submitted(Submission response, DateTimeOffset now) => new()

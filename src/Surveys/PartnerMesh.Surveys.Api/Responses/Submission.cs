@@ -10,6 +10,9 @@ public sealed class Submission
     public Guid? ImpressionId { get; init; }
     /// <summary>The visitor id when the survey allows one response per visitor (unique per survey), else null.</summary>
     public string? VisitorKey { get; init; }
+    /// <summary>The customer id (trimmed, as the frequency record keys it) when the survey allows one response per shopper
+    /// and the response names a customer (unique per survey), else null: a customer answers such a survey once, under any visitor id.</summary>
+    public string? CustomerKey { get; init; }
     public required string VisitorId { get; init; }
     public string? CustomerId { get; init; }
     public string? OrderId { get; init; }

@@ -69,6 +69,7 @@ public sealed class SubmissionConfiguration : IEntityTypeConfiguration<Submissio
 {
     public const string ImpressionIndex = "ux_survey_responses_impression";
     public const string VisitorIndex = "ux_survey_responses_survey_visitor";
+    public const string CustomerIndex = "ux_survey_responses_survey_customer";
     public const string IdempotencyKeyIndex = "ux_survey_responses_idempotency_key";
 
     public void Configure(EntityTypeBuilder<Submission> builder)
@@ -79,6 +80,7 @@ public sealed class SubmissionConfiguration : IEntityTypeConfiguration<Submissio
         builder.Property(response => response.VisitorKey).HasMaxLength(128);
         builder.Property(response => response.VisitorId).HasMaxLength(128);
         builder.Property(response => response.CustomerId).HasMaxLength(128);
+        builder.Property(response => response.CustomerKey).HasMaxLength(128);
         builder.Property(response => response.OrderId).HasMaxLength(128);
         builder.Property(response => response.CampaignId).HasMaxLength(128);
         builder.Property(response => response.Touchpoint).HasMaxLength(32);
@@ -88,6 +90,7 @@ public sealed class SubmissionConfiguration : IEntityTypeConfiguration<Submissio
         builder.Property(response => response.RequestHash).HasMaxLength(64);
         builder.HasIndex(response => response.ImpressionId).IsUnique().HasDatabaseName(ImpressionIndex);
         builder.HasIndex(response => new { response.SurveyId, response.VisitorKey }).IsUnique().HasDatabaseName(VisitorIndex);
+        builder.HasIndex(response => new { response.SurveyId, response.CustomerKey }).IsUnique().HasDatabaseName(CustomerIndex);
         builder.HasIndex(response => response.IdempotencyKey).IsUnique().HasFilter("idempotency_key IS NOT NULL").HasDatabaseName(IdempotencyKeyIndex);
         builder.HasIndex(response => new { response.SurveyId, response.SubmittedAt });
         builder.HasIndex(response => new { response.PartnerId, response.SubmittedAt });

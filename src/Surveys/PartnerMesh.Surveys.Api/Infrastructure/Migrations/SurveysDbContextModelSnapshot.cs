@@ -403,6 +403,11 @@ namespace PartnerMesh.Surveys.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("customer_id");
 
+                    b.Property<string>("CustomerKey")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("customer_key");
+
                     b.Property<string>("FreeText")
                         .IsRequired()
                         .HasColumnType("text")
@@ -500,6 +505,10 @@ namespace PartnerMesh.Surveys.Api.Infrastructure.Migrations
 
                     b.HasIndex("PartnerId", "SubmittedAt")
                         .HasDatabaseName("ix_survey_responses_partner_id_submitted_at");
+
+                    b.HasIndex("SurveyId", "CustomerKey")
+                        .IsUnique()
+                        .HasDatabaseName("ux_survey_responses_survey_customer");
 
                     b.HasIndex("SurveyId", "SubmittedAt")
                         .HasDatabaseName("ix_survey_responses_survey_id_submitted_at");
