@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -75,7 +77,13 @@ public static class WebApiExtensions
             });
         // Types are what the OpenAPI document says: ASP.NET Core's web defaults read a number sent as a string ("9"), so
         // a score or an amount in quotes was taken as a number while the documents declared number-or-string.
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        // A number a decimal cannot hold exactly (more significant digits than it keeps, or an exponent that underflows) is
+        // refused rather than rounded, so the rules see the amount that was sent (ExactDecimalConverter).
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            json.SerializerOptions.Converters.Add(new ExactDecimalConverter());
+        });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures throw in every environment (not only Development), so the handler can name the field at fault.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -101,6 +109,7 @@ public static class WebApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<NulQueryGuardMiddleware>();
+        app.UseMiddleware<ContentEncodingMiddleware>();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         return app;
     }
@@ -132,7 +141,12 @@ public static class WebApiExtensions
     {
         if (app.Services.GetService<WebApiDefaultsMarker>() is not null)
         {
-            app.MapOpenApi().AllowAnonymous();
+            // ASP.NET Core answers an unknown document name with a 404 in text/plain; every other unknown route is a problem.
+            app.MapOpenApi().AllowAnonymous().AddEndpointFilter(static async (context, next) =>
+                context.HttpContext.GetRouteValue("documentName") is string name
+                && context.HttpContext.RequestServices.GetKeyedService<IOpenApiDocumentProvider>(name.ToLowerInvariant()) is null
+                    ? Problems.NotFound("Not Found", $"There is no OpenAPI document named '{name}'.")
+                    : await next(context));
             if (app.Environment.IsDevelopment())
             {
                 app.MapScalarApiReference().AllowAnonymous();

@@ -51,6 +51,8 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
         var field = FieldOf(path);
         var message = json.Message switch
         {
+            ExactDecimalConverter.InexactMessage =>
+                $"'{field}' has more digits than a number here keeps (28 significant digits at most): it would be rounded, so it is refused.",
             var text when text.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) =>
                 $"'{field}' has the wrong type, or a value out of range for it.",
             var text when text.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) =>

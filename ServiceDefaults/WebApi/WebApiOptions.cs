@@ -42,4 +42,7 @@ public sealed class WebApiOptions
     public static string TooLargeDetail(long limit) => $"Request bodies are limited to {limit} bytes.";
 
     public const string NulCharacterDetail = "Text cannot contain the NUL character (\\u0000).";
+
+    /// <summary>The problem detail of a 415 for a request body sent with a content coding (<c>Content-Encoding: gzip</c>).</summary>
+    public const string ContentCodingDetail = "Request bodies are not accepted with a content coding (Content-Encoding): send the body uncompressed.";
 }

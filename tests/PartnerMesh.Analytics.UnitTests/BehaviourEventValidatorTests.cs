@@ -63,6 +63,8 @@ public class BehaviourEventValidatorTests
     [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":10.5,"currency":"JPY"}""", Reasons.InvalidField)]
     [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":10.123,"currency":"EUR"}""", Reasons.InvalidField)]
     [InlineData("""{"eventId":"e","type":"add_to_cart","occurredAt":"2026-12-05T12:00:00Z","cartId":"c","amount":1.5,"currency":"KRW"}""", Reasons.InvalidField)]
+    [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":39.9999999999999999999999999999,"currency":"EUR"}""", Reasons.InvalidField)]
+    [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":1e-30,"currency":"EUR"}""", Reasons.InvalidField)]
     [InlineData("""{"eventId":"e","type":"page_view","occurredAt":"2026-12-05T12:00:00Z","currency":"ABC"}""", Reasons.InvalidField)]
     [InlineData("""{"eventId":"e","type":"order_completed","occurredAt":"2026-12-05T12:00:00Z","orderId":"o","amount":"84.50","currency":"EUR"}""", Reasons.InvalidEvent)]
     [InlineData("""{"eventId":"e","type":"add_to_cart","occurredAt":"2026-12-05T12:00:00Z","cartId":"c","quantity":"2"}""", Reasons.InvalidEvent)]

@@ -88,6 +88,38 @@ public sealed class CurrencyPrecisionTests(CouponsApiFactory factory) : IClassFi
         Assert.Equal(detail, validation["detail"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("EUR", "40", "39.9999999999999999999999999999")] // read as 40 by the JSON reader's rounding
+    [InlineData("EUR", "40", "39.999999999999999999999999999999999")]
+    [InlineData("JPY", "1000", "999.99999999999999999999999999")]
+    public async Task Validate_CartTotalWithMoreDigitsThanADecimalHolds_Returns400NamingCartTotal_NotRoundedUpToTheMinimum(string currency, string minimum, string cart)
+    {
+        var (_, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["minimumCartValue"] = Money(minimum), ["currency"] = currency });
+        var body = Validation(code, currency: currency);
+        body["cartTotal"] = JsonNode.Parse(cart); // the number's own text, not a decimal's
+
+        var response = await _storefront.PostAsJsonAsync("/api/coupons/validations", body, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("cartTotal", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1e-30")] // underflows to 0
+    [InlineData("10.00000000000000000000000000001")]
+    public async Task Redeem_OrderTotalADecimalCannotHoldExactly_Returns400NamingOrderTotal_NothingWritten(string total)
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["requireReservation"] = false });
+        var orderId = $"order-{Guid.NewGuid():N}";
+        var redemption = Redemption(code, orderId, reservationId: null);
+        redemption["orderTotal"] = JsonNode.Parse(total);
+
+        var problem = await (await _storefront.RedeemAsync(redemption)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("orderTotal", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await _admin.StatsAsync(campaignId)).Number("uses"));
+    }
+
     [Fact]
     public async Task Refund_MoreThanIsLeftOfAJpyOrder_DetailWritesWholeYen()
     {

@@ -45,6 +45,30 @@ public class GatewayProblemTests(GatewayFactory factory) : IClassFixture<Gateway
         Assert.False(string.IsNullOrEmpty(problem.Title));
     }
 
+    [Theory]
+    [InlineData("/api/surveys/decisions")]
+    [InlineData("/api/coupons/validations")]
+    [InlineData("/api/analytics/events")]
+    public async Task GzipEncodedBody_Returns415Problem_NotForwarded(string path)
+    {
+        var client = await factory.CreateStorefrontClientAsync();
+        using var compressed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync("{\"visitorId\":\"x\"}"u8.ToArray(), Ct);
+        }
+
+        using var content = new ByteArrayContent(compressed.ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        content.Headers.ContentEncoding.Add("gzip");
+
+        var response = await client.PostAsync(path, content, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal(WebApiOptions.ContentCodingDetail, problem.Detail);
+        Assert.Equal("identity", Assert.Single(response.Headers.GetValues("Accept-Encoding")));
+    }
+
     [Fact]
     public void EveryStatus_HasAProblemType()
     {

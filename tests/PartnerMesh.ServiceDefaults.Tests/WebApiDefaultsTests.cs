@@ -34,6 +34,7 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         _app.UseWebApiDefaults();
         _app.MapDefaultEndpoints();
         _app.MapPost("/echo", (EchoRequest request) => TypedResults.Ok(request));
+        _app.MapPost("/amounts", (AmountRequest request) => TypedResults.Ok(request));
         _app.MapPost("/drawings", (Drawing drawing) => TypedResults.Ok(drawing.Shapes.Count));
         _app.MapGet("/bad-request", IResult () => throw new BadHttpRequestException("Unreadable input."));
         _app.MapGet("/since", (DateTimeOffset? from, DateOnly? day) => TypedResults.Ok(from));
@@ -256,6 +257,115 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
     }
 
     private sealed record EchoRequest(string Text, int Count);
+
+    private sealed record AmountRequest(decimal Amount, decimal? Optional, IReadOnlyList<decimal>? Lines);
+
+    [Theory]
+    [InlineData("{\"amount\":39.9999999999999999999999999999}", "amount")] // 30 significant digits: read as 40
+    [InlineData("{\"amount\":39.999999999999999999999999999999999}", "amount")]
+    [InlineData("{\"amount\":999.99999999999999999999999999}", "amount")]
+    [InlineData("{\"amount\":10.00000000000000000000000000001}", "amount")]
+    [InlineData("{\"amount\":1e-30}", "amount")] // underflows to 0
+    [InlineData("{\"amount\":1E-29}", "amount")]
+    [InlineData("{\"amount\":-1e-40}", "amount")]
+    [InlineData("{\"amount\":1,\"optional\":1e-30}", "optional")]
+    [InlineData("{\"amount\":1,\"lines\":[1,2.00000000000000000000000000000001]}", "lines[1]")]
+    public async Task Post_NumberADecimalCannotHoldExactly_Returns400NamingTheField(string body, string field)
+    {
+        var response = await _client.PostAsync("/amounts", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var errors = JsonSerializer.Deserialize<Dictionary<string, string[]>>(problem.Extensions["errors"]!.ToString()!)!;
+        Assert.Contains("more digits", Assert.Single(errors[field]), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("40", "40")]
+    [InlineData("39.99", "39.99")]
+    [InlineData("1e2", "100")]
+    [InlineData("1.5E+1", "15")]
+    [InlineData("-0", "0")]
+    [InlineData("0.0", "0")]
+    [InlineData("40.000000000000000000000000000000000", "40")] // exactly 40, however many zeros
+    [InlineData("0.0000000000000000000000000001", "0.0000000000000000000000000001")] // 1e-28 is a decimal
+    [InlineData("79228162514264337593543950335", "79228162514264337593543950335")] // decimal.MaxValue
+    [InlineData("1234567890123456789012345678.9", "1234567890123456789012345678.9")] // 29 significant digits
+    public async Task Post_NumberADecimalHoldsExactly_IsRead(string number, string expected)
+    {
+        var response = await _client.PostAsync("/amounts", new StringContent($"{{\"amount\":{number},\"optional\":{number}}}", Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var read = await response.Content.ReadFromJsonAsync<AmountRequest>(Ct);
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), read!.Amount);
+        Assert.Equal(read.Amount, read.Optional);
+    }
+
+    [Theory]
+    [InlineData("{\"amount\":\"40\"}", "wrong type")]
+    [InlineData("{\"amount\":1e30}", "out of range")]
+    [InlineData("{\"amount\":null}", "wrong type")]
+    public async Task Post_AmountOfTheWrongTypeOrOutOfRange_StaysRefused(string body, string expected)
+    {
+        var response = await _client.PostAsync("/amounts", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var errors = JsonSerializer.Deserialize<Dictionary<string, string[]>>(problem.Extensions["errors"]!.ToString()!)!;
+        Assert.Contains(expected, Assert.Single(errors["amount"]), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("br")]
+    [InlineData("identity, gzip")]
+    [InlineData("x-unknown")]
+    public async Task Post_BodyWithAContentCoding_Returns415Problem(string coding)
+    {
+        using var compressed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync("{\"text\":\"hello\",\"count\":3}"u8.ToArray(), Ct);
+        }
+
+        using var content = new ByteArrayContent(compressed.ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        content.Headers.TryAddWithoutValidation("Content-Encoding", coding);
+
+        var response = await _client.PostAsync("/echo", content, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        Assert.Equal(WebApiOptions.ContentCodingDetail, problem.Detail);
+        Assert.Equal("identity", response.Headers.GetValues("Accept-Encoding").Single());
+    }
+
+    [Fact]
+    public async Task Post_BodyWithIdentityCoding_IsRead()
+    {
+        using var content = new StringContent("{\"text\":\"hello\",\"count\":3}", Encoding.UTF8, "application/json");
+        content.Headers.ContentEncoding.Add("identity");
+
+        var response = await _client.PostAsync("/echo", content, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/openapi/x.json")]
+    [InlineData("/openapi/v2.json")]
+    [InlineData("/openapi/gateway.json")]
+    public async Task Get_UnknownOpenApiDocument_Returns404Problem(string path)
+    {
+        var response = await _client.GetAsync(path, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Get_OpenApiDocumentNameInAnotherCase_IsPublished()
+    {
+        var response = await _client.GetAsync("/openapi/V1.json", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
 
     [Fact]
     public async Task UnreachableDatabase_Returns503ProblemDetails()

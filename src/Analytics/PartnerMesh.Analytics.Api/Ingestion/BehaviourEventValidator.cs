@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Analytics.Api.Ingestion;
 
@@ -18,7 +19,8 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
-        Converters = { new Rfc3339.Converter() },
+        // An amount a decimal cannot hold exactly (1e-30, 30 significant digits) is refused, not rounded (as in every body).
+        Converters = { new Rfc3339.Converter(), new ExactDecimalConverter() },
     };
 
     public static class Reasons
@@ -78,6 +80,11 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
             if (field is not null && TimeProblem(element, field) is { } timeProblem)
             {
                 return Reject(index, eventId, Reasons.InvalidField, timeProblem);
+            }
+
+            if (field is not null && exception.Message == ExactDecimalConverter.InexactMessage)
+            {
+                return Reject(index, eventId, Reasons.InvalidField, $"'{Truncate(field)}' has more digits than a number here keeps (28 significant digits at most): it would be rounded.");
             }
 
             return Reject(index, eventId, Reasons.InvalidEvent, field is null

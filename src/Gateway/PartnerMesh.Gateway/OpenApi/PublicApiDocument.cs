@@ -14,31 +14,49 @@ public static class PublicApiDocument
     public const string Path = "/openapi/public.json";
     private const string ResourceName = "gateway-public.json";
 
-    private static readonly Lazy<(byte[] Content, string ETag)> Document = new(Load);
+    private static readonly Lazy<(byte[] Content, EntityTagHeaderValue ETag)> Document = new(Load);
 
     public static IEndpointRouteBuilder MapPublicApiDocument(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, (HttpContext context) =>
+        app.MapMethods(Path, [HttpMethods.Get, HttpMethods.Head], (HttpContext context) =>
             {
                 var (content, etag) = Document.Value;
-                context.Response.Headers.ETag = etag;
+                context.Response.Headers.ETag = etag.ToString();
                 context.Response.Headers.CacheControl = "public, max-age=300";
-                return context.Request.Headers.IfNoneMatch.Contains(etag)
-                    ? Results.StatusCode(StatusCodes.Status304NotModified)
-                    : Results.Bytes(content, "application/json");
+                if (NotModified(context.Request, etag))
+                {
+                    return Results.StatusCode(StatusCodes.Status304NotModified);
+                }
+
+                if (HttpMethods.IsHead(context.Request.Method))
+                {
+                    // HEAD answers what GET would, headers only.
+                    context.Response.ContentType = "application/json";
+                    context.Response.ContentLength = content.Length;
+                    return Results.Empty;
+                }
+
+                return Results.Bytes(content, "application/json");
             })
             .AllowAnonymous()
             .ExcludeFromDescription();
         return app;
     }
 
-    private static (byte[], string) Load()
+    /// <summary>
+    /// RFC 9110 §13.1.2: <c>If-None-Match</c> compares weakly (<c>W/"x"</c> matches <c>"x"</c>), may list several tags,
+    /// and <c>*</c> matches any current representation.
+    /// </summary>
+    private static bool NotModified(HttpRequest request, EntityTagHeaderValue etag) =>
+        request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, useStrongComparison: false));
+
+    private static (byte[], EntityTagHeaderValue) Load()
     {
         using var stream = typeof(PublicApiDocument).Assembly.GetManifestResourceStream(ResourceName)
             ?? throw new InvalidOperationException($"The embedded resource {ResourceName} is missing from the gateway's assembly.");
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
         var content = buffer.ToArray();
-        return (content, new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(content))[..32]}\"").ToString());
+        return (content, new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(content))[..32]}\""));
     }
 }
