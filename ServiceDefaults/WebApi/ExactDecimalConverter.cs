@@ -30,7 +30,7 @@ public sealed class ExactDecimalConverter : JsonConverter<decimal>
         }
 
         var text = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
-        return IsExact(text, value) ? value : throw new JsonException(InexactMessage);
+        return IsShortPlain(text) || IsExact(text, value) ? value : throw new JsonException(InexactMessage);
     }
 
     public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
@@ -40,6 +40,12 @@ public sealed class ExactDecimalConverter : JsonConverter<decimal>
 
     public override void WriteAsPropertyName(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
         Default.WriteAsPropertyName(writer, value, options);
+
+    /// <summary>
+    /// The common case, read without allocating: at most 28 characters and no exponent hold at most 28 digits at a scale
+    /// of at most 26, which a decimal holds exactly.
+    /// </summary>
+    private static bool IsShortPlain(ReadOnlySpan<byte> text) => text.Length <= 28 && text.IndexOfAny((byte)'e', (byte)'E') < 0;
 
     /// <summary>Whether the JSON number <paramref name="text"/> has the value <paramref name="value"/>, digit for digit.</summary>
     public static bool IsExact(ReadOnlySpan<byte> text, decimal value)
