@@ -360,7 +360,7 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
         var lines = cart.Split(' ', StringSplitOptions.RemoveEmptyEntries).SelectMany(line =>
         {
             var parts = line.Split(':', '×');
-            return Enumerable.Repeat(new OrderLine(parts[0], decimal.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)), parts.Length > 2 ? int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture) : 1);
+            return Enumerable.Repeat(new OrderLineRequest(parts[0], decimal.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)), parts.Length > 2 ? int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture) : 1);
         }).ToList();
 
         var conversion = await _storefront.ConvertAsync(Order(amount, await _shopper.ClickAsync(code)) with { Lines = lines.Count == 0 ? null : lines });
