@@ -34,7 +34,7 @@ public static class ClickEndpoints
         group.MapGet("/{clickId:guid}", GetClick).WithName(nameof(GetClick)).RequireAuthorization(PartnerMeshPolicies.Storefront)
             .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/api/attribution/partners/{partnerId:guid}/clicks/summary", Summary).WithName("PartnerClickSummary")
-            .WithTags("Clicks").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin).ProducesProblem(StatusCodes.Status404NotFound);
+            .WithTags("Clicks").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin);
         return group;
     }
 

@@ -50,8 +50,7 @@ public static class CommissionEndpoints
         payouts.MapGet("/{id:guid}/export", ExportPayoutBatch).WithName(nameof(ExportPayoutBatch)).Produces<string>(contentType: "text/csv")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        var partner = app.MapGroup("/api/attribution/partners/{partnerId:guid}").WithTags("Commissions").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var partner = app.MapGroup("/api/attribution/partners/{partnerId:guid}").WithTags("Commissions").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin);
         partner.MapGet("/commissions", (Guid partnerId, string? status, int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
             OfPartner(partnerId, user, db, () => PartnerCommissions(partnerId, status, limit, after, db, ct), ct)).WithName("PartnerCommissions");
         partner.MapGet("/ledger", (Guid partnerId, ClaimsPrincipal user, AttributionDbContext db, PayoutService payouts, CancellationToken ct) =>
