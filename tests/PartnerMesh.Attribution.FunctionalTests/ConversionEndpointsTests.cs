@@ -352,4 +352,17 @@ public class ConversionEndpointsTests(AttributionApiFactory factory) : IClassFix
         var content = new StringContent(json, Encoding.UTF8, "application/json");
         return _storefront.PostAsync("/api/attribution/conversions", content, Ct);
     }
+
+    [Fact]
+    public async Task RecordConversion_LineWithoutAmount_Returns400NamingIt_AndRecordsNothing()
+    {
+        var orderId = NewOrderId();
+
+        var response = await _storefront.PostAsJsonAsync("/api/attribution/conversions",
+            new { orderId, amount = 100m, currency = "EUR", lines = new object[] { new { category = "books", amount = 10m }, new { category = "shoes" } } }, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("lines[1].amount", ((System.Text.Json.JsonElement)problem.Extensions["errors"]!).EnumerateObject().Select(error => error.Name));
+        Assert.False(await factory.QueryDbAsync(db => db.Conversions.AnyAsync(c => c.OrderId == orderId, Ct)));
+    }
 }

@@ -235,4 +235,20 @@ public class LinkEndpointsTests(AttributionApiFactory factory) : IClassFixture<A
 
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task UpdateLink_WithAnotherCode_Returns400NamingCode_AndTheCodeStays()
+    {
+        var partner = await _admin.CreatePartnerAsync();
+        var link = await _admin.CreateLinkAsync(partner.Id);
+        var url = $"/api/attribution/partners/{partner.Id}/links/{link.Id}";
+
+        var changed = await _admin.PutAsJsonAsync(url, new { targetUrl = "https://shop.example/new", active = true, code = AttributionClientExtensions.UniqueCode("new") }, Ct);
+        var sameCode = await _admin.PutAsJsonAsync(url, new { targetUrl = "https://shop.example/same", active = true, code = link.Code }, Ct);
+
+        var problem = await changed.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("code", ((System.Text.Json.JsonElement)problem.Extensions["errors"]!).EnumerateObject().Select(error => error.Name));
+        var updated = await sameCode.ShouldBeAsync<LinkResponse>(HttpStatusCode.OK);
+        Assert.Equal((link.Code, "https://shop.example/same"), (updated.Code, updated.TargetUrl));
+    }
 }

@@ -202,4 +202,24 @@ public class PartnerEndpointsTests(AttributionApiFactory factory) : IClassFixtur
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("\"commissionRate\"", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("commissions")]
+    [InlineData("ledger")]
+    [InlineData("ledger.csv")]
+    [InlineData("payouts")]
+    [InlineData("clicks/summary")]
+    public async Task PartnerReads_OfAnUnknownPartner_Return404(string read)
+    {
+        var partner = await _admin.CreatePartnerAsync();
+
+        var unknown = await _admin.GetAsync($"/api/attribution/partners/{Guid.NewGuid()}/{read}", Ct);
+        var known = await _admin.GetAsync($"/api/attribution/partners/{partner.Id}/{read}", Ct);
+        var otherPartner = await factory.CreatePartnerClient(partner.Id).GetAsync($"/api/attribution/partners/{Guid.NewGuid()}/{read}", Ct);
+
+        var problem = await unknown.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal("Partner not found", problem.Title);
+        Assert.Equal(HttpStatusCode.OK, known.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, otherPartner.StatusCode);
+    }
 }

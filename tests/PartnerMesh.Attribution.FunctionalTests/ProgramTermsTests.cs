@@ -47,6 +47,10 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
         { "budget", new { name = "p", currency = "EUR", budget = -1 } },
         { "plan.categories.books.rate", new { name = "p", currency = "EUR", plan = new { type = "fixed", fixedAmount = 5, categories = new { books = new { rate = 0.2 } } } } },
         { "plan.categories.books.fixedAmount", new { name = "p", currency = "EUR", plan = new { type = "percent", rate = 0.1, categories = new { books = new { fixedAmount = 3 } } } } },
+        { "plan.tiers[0].rate", new { name = "p", currency = "EUR", plan = new { type = "fixed", fixedAmount = 5, tiers = new[] { new { minConversions = 2, rate = 0.2 } } } } },
+        { "plan.tiers[0].fixedAmount", new { name = "p", currency = "EUR", plan = new { type = "percent", rate = 0.1, tiers = new[] { new { minConversions = 2, fixedAmount = 3 } } } } },
+        { "plan.tiers[0].rate", new { name = "p", currency = "EUR", plan = new { type = "percent", rate = 0.1, tiers = new[] { new { minConversions = 2 } } } } },
+        { "plan.tiers[1].fixedAmount", new { name = "p", currency = "EUR", plan = new { type = "fixed", fixedAmount = 5, tiers = new object[] { new { minConversions = 2, fixedAmount = 6 }, new { minConversions = 5 } } } } },
     };
 
     [Theory]
@@ -356,7 +360,7 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
         var lines = cart.Split(' ', StringSplitOptions.RemoveEmptyEntries).SelectMany(line =>
         {
             var parts = line.Split(':', '×');
-            return Enumerable.Repeat(new OrderLine(parts[0], decimal.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)), parts.Length > 2 ? int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture) : 1);
+            return Enumerable.Repeat(new OrderLineRequest(parts[0], decimal.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)), parts.Length > 2 ? int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture) : 1);
         }).ToList();
 
         var conversion = await _storefront.ConvertAsync(Order(amount, await _shopper.ClickAsync(code)) with { Lines = lines.Count == 0 ? null : lines });
@@ -376,6 +380,25 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
 
         Assert.Contains("plan.categories.books.rate", (await rateUnderFixed.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
         Assert.Contains("plan.categories.books.fixedAmount", (await amountUnderPercent.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UpdateProgram_TierTermsOfTheOtherPlanTypeOrNone_Are400_AndThePlanStays()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "fixed", fixedAmount = 5, tiers = new[] { new { minConversions = 2, fixedAmount = 8 } } } });
+
+        var rateUnderFixed = await _admin.PutAsJsonAsync($"/api/attribution/programs/{program.Id}",
+            new { name = program.Name, currency = "EUR", plan = new { type = "fixed", fixedAmount = 5, tiers = new[] { new { minConversions = 2, rate = 0.2 } } } }, Ct);
+        var amountUnderPercent = await _admin.PutAsJsonAsync($"/api/attribution/programs/{program.Id}",
+            new { name = program.Name, currency = "EUR", plan = new { type = "percent", rate = 0.1, tiers = new[] { new { minConversions = 2, fixedAmount = 3 } } } }, Ct);
+        var noTerms = await _admin.PutAsJsonAsync($"/api/attribution/programs/{program.Id}",
+            new { name = program.Name, currency = "EUR", plan = new { type = "percent", rate = 0.1, tiers = new[] { new { minConversions = 2 } } } }, Ct);
+
+        Assert.Contains("plan.tiers[0].rate", (await rateUnderFixed.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+        Assert.Contains("plan.tiers[0].fixedAmount", (await amountUnderPercent.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+        Assert.Contains("plan.tiers[0].rate", (await noTerms.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+        var stored = await _admin.GetFromJsonAsync<ProgramResponse>($"/api/attribution/programs/{program.Id}", Ct);
+        Assert.Equal((1, 8m), (stored!.PlanVersion, stored.Plan.Tiers![0].FixedAmount));
     }
 
     [Fact]

@@ -156,12 +156,17 @@ public static class ClickEndpoints
     private static Results<Created<RegisterClickResponse>, Ok<RegisterClickResponse>, ValidationProblem, ProblemHttpResult> Answer(RegisterClickResponse response) =>
         response.Duplicate ? TypedResults.Ok(response) : TypedResults.Created($"/api/attribution/clicks/{response.ClickId}", response);
 
-    private static async Task<Results<Ok<ClickSummaryResponse>, ForbidHttpResult>> Summary(
+    private static async Task<Results<Ok<ClickSummaryResponse>, ProblemHttpResult, ForbidHttpResult>> Summary(
         Guid partnerId, ClaimsPrincipal user, AttributionDbContext db, CancellationToken cancellationToken)
     {
         if (!user.MayReadPartner(partnerId))
         {
             return TypedResults.Forbid();
+        }
+
+        if (!await db.Partners.AnyAsync(partner => partner.Id == partnerId, cancellationToken))
+        {
+            return Problems.NotFound("Partner not found", $"No partner has id {partnerId}.");
         }
 
         return TypedResults.Ok(await SummarizeAsync(db, partnerId, cancellationToken));

@@ -9,7 +9,14 @@ namespace PartnerMesh.Attribution.Api.Conversions;
 public sealed record RecordConversionRequest(
     string? OrderId, Guid? ClickId, decimal? Amount, string? Currency, DateTimeOffset? OrderedAt,
     string? CustomerId = null, string? CustomerEmail = null, string? VisitorId = null, string? CouponCode = null,
-    Guid? ProgramId = null, List<OrderLine>? Lines = null);
+    Guid? ProgramId = null, List<OrderLineRequest>? Lines = null)
+{
+    /// <summary>The lines as the commission maths reads them; only for a request that passed validation (every amount given).</summary>
+    public List<OrderLine>? OrderLines() => Lines?.Select(line => new OrderLine(line.Category, line.Amount!.Value)).ToList();
+}
+
+/// <summary>An order line: its <see cref="Amount"/> (required; 0 for a free line) in the order currency, and an optional category.</summary>
+public sealed record OrderLineRequest(string? Category, decimal? Amount);
 
 public sealed record ConversionResponse(
     Guid ConversionId,
@@ -122,12 +129,17 @@ public static partial class ConversionRules
 
         if (request.Lines is { } lines)
         {
-            if (lines.Count > MaxLines || lines.Any(line => line is null || line.Amount < 0 || !Money.HasAtMostDecimals(line.Amount, digits)
+            if (lines.Count > MaxLines || lines.Any(line => line is null || line.Amount < 0 || line.Amount is { } amount && !Money.HasAtMostDecimals(amount, digits)
                 || line.Category is { Length: 0 or > 100 }))
             {
                 errors["lines"] = [$"lines: at most {MaxLines}, each with a non-negative amount (at most {digits} decimals) and an optional category of 1-100 characters."];
             }
-            else if (request.Amount is { } total && lines.Sum(line => line.Amount) > total)
+            else if (lines.FindIndex(line => line.Amount is null) is var missing and >= 0)
+            {
+                // Not read as 0: a line without its amount would silently earn nothing (or the base terms for the rest).
+                errors[$"lines[{missing}].amount"] = [$"lines[{missing}].amount is required: the line's amount in the order currency (0 for a free line)."];
+            }
+            else if (request.Amount is { } total && lines.Sum(line => line.Amount!.Value) > total)
             {
                 errors["lines"] = ["lines must not add up to more than the order amount."];
             }

@@ -221,7 +221,7 @@ public sealed class ConversionService(
             {
                 var plan = program?.Plan ?? CommissionPlan.FlatRate(partner.CommissionRate);
                 var periodCount = await book.PeriodConversionsAsync(partner, plan, orderedAt, cancellationToken);
-                var quote = CommissionCalculator.ForSale(plan, amount, currency, program?.Currency ?? currency, request.Lines, periodCount);
+                var quote = CommissionCalculator.ForSale(plan, amount, currency, program?.Currency ?? currency, request.OrderLines(), periodCount);
                 var capped = await book.CapByBudgetsAsync(partner, program, quote.Amount, quote.Currency, cancellationToken);
                 if (capped < quote.Amount)
                 {
@@ -353,7 +353,7 @@ public sealed class ConversionService(
             CustomerEmail = request.CustomerEmail?.Trim(),
             VisitorId = visitorId,
             CouponCode = request.CouponCode,
-            Lines = request.Lines,
+            Lines = request.OrderLines(),
             OrderedAt = orderedAt,
             CreatedAt = now,
         };

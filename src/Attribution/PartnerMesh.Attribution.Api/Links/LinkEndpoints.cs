@@ -155,6 +155,14 @@ public static class LinkEndpoints
             return Problems.NotFound("Link not found", $"Partner {partnerId} has no link {linkId}.");
         }
 
+        if (request.Code is { } code && code != link.Code)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["code"] = [$"code cannot change (the link's code is {link.Code}): omit it, or create a new link for another code."],
+            });
+        }
+
         var owner = (await LinkOwner.FindAsync(db, partnerId, cancellationToken))!;
         if (!owner.Allows(request.TargetUrl!))
         {

@@ -2,8 +2,12 @@ namespace PartnerMesh.Attribution.Api.Links;
 
 public sealed record CreateLinkRequest(string? TargetUrl, string? Code);
 
-/// <summary>Replaces a link's target and state; <c>active</c> defaults to true.</summary>
-public sealed record UpdateLinkRequest(string? TargetUrl, bool? Active);
+/// <summary>
+/// Replaces a link's target and state; <c>active</c> defaults to true. A link's code never changes (it is printed,
+/// shared and cached as <c>/r/{code}</c>): <see cref="Code"/> may be omitted or repeat the link's code (so a link read
+/// back can be sent as is); another code is a 400 — create a new link for it.
+/// </summary>
+public sealed record UpdateLinkRequest(string? TargetUrl, bool? Active, string? Code = null);
 
 public sealed record LinkResponse(
     Guid Id, Guid PartnerId, string Code, string TargetUrl, string TrackingPath, bool Active, DateTimeOffset CreatedAt)

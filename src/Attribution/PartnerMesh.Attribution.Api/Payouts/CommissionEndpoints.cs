@@ -52,13 +52,13 @@ public static class CommissionEndpoints
 
         var partner = app.MapGroup("/api/attribution/partners/{partnerId:guid}").WithTags("Commissions").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin);
         partner.MapGet("/commissions", (Guid partnerId, string? status, int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
-            user.MayReadPartner(partnerId) ? PartnerCommissions(partnerId, status, limit, after, db, ct) : Forbidden()).WithName("PartnerCommissions");
-        partner.MapGet("/ledger", (Guid partnerId, ClaimsPrincipal user, PayoutService payouts, CancellationToken ct) =>
-            user.MayReadPartner(partnerId) ? Ledger(partnerId, payouts, ct) : Forbidden()).WithName("PartnerLedger");
+            OfPartner(partnerId, user, db, () => PartnerCommissions(partnerId, status, limit, after, db, ct), ct)).WithName("PartnerCommissions");
+        partner.MapGet("/ledger", (Guid partnerId, ClaimsPrincipal user, AttributionDbContext db, PayoutService payouts, CancellationToken ct) =>
+            OfPartner(partnerId, user, db, () => Ledger(partnerId, payouts, ct), ct)).WithName("PartnerLedger");
         partner.MapGet("/ledger.csv", (Guid partnerId, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
-            user.MayReadPartner(partnerId) ? LedgerCsv(partnerId, db, ct) : Forbidden()).WithName("PartnerLedgerCsv").Produces<string>(contentType: "text/csv");
+            OfPartner(partnerId, user, db, () => LedgerCsv(partnerId, db, ct), ct)).WithName("PartnerLedgerCsv").Produces<string>(contentType: "text/csv");
         partner.MapGet("/payouts", (Guid partnerId, int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
-            user.MayReadPartner(partnerId) ? PartnerPayouts(partnerId, limit, after, db, ct) : Forbidden()).WithName("PartnerPayouts");
+            OfPartner(partnerId, user, db, () => PartnerPayouts(partnerId, limit, after, db, ct), ct)).WithName("PartnerPayouts");
 
         // The partner portal: the partner id comes from the token, never from the request.
         var me = app.MapGroup("/api/attribution/me").WithTags("Partner self-service").RequireAuthorization(SelfServicePolicy.Name);
@@ -78,7 +78,14 @@ public static class CommissionEndpoints
             Self(user, id => PartnerPayouts(id, limit, after, db, ct))).WithName("MyPayouts");
     }
 
-    private static Task<IResult> Forbidden() => Task.FromResult<IResult>(TypedResults.Forbid());
+    /// <summary>
+    /// A read of one partner's data: a partner may read only itself (403), and an unknown partner is a 404, not an empty
+    /// ledger that looks like a partner with nothing earned.
+    /// </summary>
+    private static async Task<IResult> OfPartner(Guid partnerId, ClaimsPrincipal user, AttributionDbContext db, Func<Task<IResult>> read, CancellationToken ct) =>
+        !user.MayReadPartner(partnerId) ? TypedResults.Forbid()
+        : await db.Partners.AnyAsync(partner => partner.Id == partnerId, ct) ? await read()
+        : Problems.NotFound("Partner not found", $"No partner has id {partnerId}.");
 
     private static Task<IResult> Self(ClaimsPrincipal user, Func<Guid, Task<IResult>> handler) =>
         user.PartnerId() is { } id

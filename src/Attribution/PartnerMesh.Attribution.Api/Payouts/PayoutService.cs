@@ -48,6 +48,9 @@ public sealed class PayoutService(AttributionDbContext db, TimeProvider timeProv
     /// <summary>The problem <c>reason</c> of a payout request that finds nothing to pay.</summary>
     public const string NothingPayableReason = "nothing_payable";
 
+    /// <summary>First key of <c>pg_advisory_xact_lock(int, int)</c>: one idempotency key's payout requests (the second key).</summary>
+    private const int KeyLock = 0x5061794B; // "PayK"
+
     public async Task<PayoutBatchResult> CreateBatchAsync(string? idempotencyKey, CancellationToken cancellationToken)
     {
         if (idempotencyKey is not null && await FindByKeyAsync(idempotencyKey, cancellationToken) is { } existing)
@@ -57,6 +60,19 @@ public sealed class PayoutService(AttributionDbContext db, TimeProvider timeProv
 
         var now = timeProvider.GetUtcNowForStorage();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (idempotencyKey is not null)
+        {
+            // Requests under one key run one at a time, each seeing what the one before committed: a retry that arrives
+            // while the first request is paying would otherwise skip the rows it locked (SKIP LOCKED), find nothing and
+            // answer nothing_payable although the key's batch is being created.
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({KeyLock}, hashtext({idempotencyKey}))", cancellationToken);
+            if (await FindByKeyAsync(idempotencyKey, cancellationToken) is { } committed)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return new(committed, Replayed: true);
+            }
+        }
+
         var approved = await db.Commissions.FromSql(
                 $"SELECT * FROM commissions WHERE status = 'approved' AND payout_batch_id IS NULL FOR UPDATE SKIP LOCKED")
             .ToListAsync(cancellationToken);

@@ -170,6 +170,24 @@ public static class ProgramRules
                 {
                     Rate(errors, $"plan.tiers[{index}].rate", tiers[index].Rate);
                     MoneyField(errors, $"plan.tiers[{index}].fixedAmount", tiers[index].FixedAmount, currency);
+                    // As for categories: a tier pays the plan type's term, so it must give that one and only that one
+                    // (the other would be stored and never paid; without it the tier would pay the base terms).
+                    if (plan.Type == CommissionPlan.Fixed && tiers[index].Rate is not null)
+                    {
+                        errors[$"plan.tiers[{index}].rate"] = [$"plan.tiers[{index}].rate does not apply to a fixed plan: give the tier a fixedAmount."];
+                    }
+                    else if (plan.Type == CommissionPlan.Percent && tiers[index].FixedAmount is not null)
+                    {
+                        errors[$"plan.tiers[{index}].fixedAmount"] = [$"plan.tiers[{index}].fixedAmount does not apply to a percent plan: give the tier a rate."];
+                    }
+                    else if (plan.Type == CommissionPlan.Fixed && tiers[index].FixedAmount is null)
+                    {
+                        errors[$"plan.tiers[{index}].fixedAmount"] = [$"plan.tiers[{index}].fixedAmount is required: a fixed plan's tier pays a fixedAmount."];
+                    }
+                    else if (plan.Type == CommissionPlan.Percent && tiers[index].Rate is null)
+                    {
+                        errors[$"plan.tiers[{index}].rate"] = [$"plan.tiers[{index}].rate is required: a percent plan's tier pays a rate."];
+                    }
                 }
             }
         }
