@@ -264,6 +264,8 @@ public class ConversionEndpointsTests(AttributionApiFactory factory) : IClassFix
     [InlineData("""{"orderId":"","amount":10,"currency":"EUR"}""")]
     [InlineData("""{"orderId":"has space","amount":10,"currency":"EUR"}""")]
     [InlineData("""{"orderId":"semi;colon","amount":10,"currency":"EUR"}""")]
+    [InlineData("""{"orderId":".","amount":10,"currency":"EUR"}""")]
+    [InlineData("""{"orderId":"..","amount":10,"currency":"EUR"}""")]
     [InlineData("""{"orderId":"ok-1","currency":"EUR"}""")]
     [InlineData("""{"orderId":"ok-1","amount":"abc","currency":"EUR"}""")]
     [InlineData("""{"orderId":"ok-1","amount":10,"currency":"EUR","clickId":"not-a-guid"}""")]

@@ -82,7 +82,7 @@ public static partial class ConversionRules
 
         if (!IsValidOrderId(request.OrderId))
         {
-            errors["orderId"] = [$"orderId is required: 1-{MaxOrderIdLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'."];
+            errors["orderId"] = [$"orderId is required: 1-{MaxOrderIdLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-', not '.' or '..'."];
         }
 
         var currencyValid = Money.IsCurrency(request.Currency);
@@ -158,7 +158,7 @@ public static partial class ConversionRules
 
         if (!IsValidOrderId(request.OrderId))
         {
-            errors["orderId"] = [$"orderId is required: 1-{MaxOrderIdLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'."];
+            errors["orderId"] = [$"orderId is required: 1-{MaxOrderIdLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-', not '.' or '..'."];
         }
 
         var kind = request.Kind ?? "refund";
@@ -190,6 +190,7 @@ public static partial class ConversionRules
 
     public static bool IsValidOrderId(string? orderId) => orderId is not null && OrderIdPattern().IsMatch(orderId);
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,100}\\z", RegexOptions.CultureInvariant)]
+    // "." and ".." would be unreachable by their own routes (URL paths normalise dot segments away).
+    [GeneratedRegex("^(?!\\.{1,2}\\z)[A-Za-z0-9._:-]{1,100}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex OrderIdPattern();
 }
