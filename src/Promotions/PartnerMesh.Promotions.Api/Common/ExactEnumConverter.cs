@@ -56,12 +56,21 @@ public sealed class EnumSchemaTransformer : IOpenApiSchemaTransformer
 {
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
+        // A nullable enum is referenced as oneOf null and the enum's component, so the component itself never lists null.
         var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
         if (type.IsEnum && schema.Enum is not { Count: > 0 })
         {
-            schema.Enum = [.. Enum.GetNames(type).Select(name => (JsonNode)JsonValue.Create(JsonNamingPolicy.CamelCase.ConvertName(name)))];
+            schema.Enum = Names(type);
+        }
+        else if (context.JsonTypeInfo.ElementType is { IsEnum: true } element && schema.Items is null)
+        {
+            // A list of enum values: the generator leaves its items out altogether.
+            schema.Items = new OpenApiSchema { Enum = Names(element) };
         }
 
         return Task.CompletedTask;
     }
+
+    private static List<JsonNode> Names(Type enumType) =>
+        [.. Enum.GetNames(enumType).Select(name => (JsonNode)JsonValue.Create(JsonNamingPolicy.CamelCase.ConvertName(name)))];
 }
