@@ -53,7 +53,7 @@ public static class SettingsEndpoints
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["stackingMode"] = ["Change stackingMode (stack, bestDeal), killSwitch, maxCombinedDiscountPercent, or several."],
+                ["stackingMode"] = ["Change stackingMode (stack, bestDeal, lowestDiscount, stackable, listOrder, highestDiscount), killSwitch, maxCombinedDiscountPercent, or several."],
             });
         }
 
@@ -64,7 +64,7 @@ public static class SettingsEndpoints
 
         if (request.StackingMode is { } mode && !Enum.IsDefined(mode))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["stackingMode"] = ["stack or bestDeal."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["stackingMode"] = ["stack, bestDeal, lowestDiscount, stackable, listOrder or highestDiscount."] });
         }
 
         // A reason is kept when given, never required: a kill switch must flip at once in an incident.

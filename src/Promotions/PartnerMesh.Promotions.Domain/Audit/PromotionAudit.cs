@@ -209,7 +209,8 @@ public static class PromotionAudit
 
     /// <summary>
     /// The deepest discount percent promotions can stack to on one item: item-class percentages apply one after another
-    /// (1 − Π(1 − p)), then order-class percentages on what remains. In best-deal mode one per class applies.
+    /// (1 − Π(1 − p)), then order-class percentages on what remains. In the one-per-class modes (bestDeal, highestDiscount, lowestDiscount)
+    /// one per class applies.
     /// </summary>
     private static void CheckStacking(List<List<AuditedPromotion>> groups, StackingMode mode, decimal max, List<AuditFinding> findings)
     {
@@ -231,7 +232,7 @@ public static class PromotionAudit
                 _ => 0,
             };
             IEnumerable<AuditedPromotion> Chosen(List<AuditedPromotion> candidates) =>
-                mode == StackingMode.Stack ? candidates : candidates.OrderByDescending(Percent).Take(1);
+                mode.StacksAll() ? candidates : candidates.OrderByDescending(Percent).Take(1);
             var chosen = Chosen(items).Concat(Chosen(orders)).ToList();
             var remaining = chosen.Aggregate(1m, (left, promotion) => left * (1 - Percent(promotion) / 100m));
             var combined = decimal.Round((1 - remaining) * 100m, 2);

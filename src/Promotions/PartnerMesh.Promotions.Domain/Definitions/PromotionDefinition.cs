@@ -78,15 +78,34 @@ public enum StackingClass
 }
 
 /// <summary>
-/// Project-wide: stack every applicable promotion, or keep one per stacking class — the one that gives the most
-/// (best deal, Talon.One's highestDiscount) or the least (Talon.One's lowestDiscount: a merchant who promises "one offer,
-/// never the most generous two").
+/// Project-wide stacking mode (docs/promotions.md, "Stacking modes"). The commercetools names and the Talon.One names are
+/// both accepted and kept as set; each of the Talon.One names means the same as one of ours:
+/// <list type="bullet">
+/// <item><see cref="Stack"/> (Talon.One's <see cref="Stackable"/> and <see cref="ListOrder"/>): every applicable promotion
+/// stacks; among exclusive promotions the first by priority applies alone.</item>
+/// <item><see cref="BestDeal"/> (= <see cref="HighestDiscount"/>): at most one promotion per stacking class, the picks
+/// together giving the shopper the largest total discount; among exclusive promotions the one that gives the most.</item>
+/// <item><see cref="LowestDiscount"/>: per class the promotion that gives the least (a merchant who promises "one offer,
+/// never the most generous two"); among exclusive promotions the one that gives the least.</item>
+/// </list>
 /// </summary>
 public enum StackingMode
 {
     Stack = 0,
     BestDeal = 1,
     LowestDiscount = 2,
+    Stackable = 3,
+    ListOrder = 4,
+    HighestDiscount = 5,
+}
+
+public static class StackingModes
+{
+    /// <summary>Whether every applicable promotion stacks (stack, stackable, listOrder), rather than one per class.</summary>
+    public static bool StacksAll(this StackingMode mode) => mode is StackingMode.Stack or StackingMode.Stackable or StackingMode.ListOrder;
+
+    /// <summary>Whether the mode keeps the best deal for the shopper (bestDeal, highestDiscount).</summary>
+    public static bool IsBestDeal(this StackingMode mode) => mode is StackingMode.BestDeal or StackingMode.HighestDiscount;
 }
 
 public sealed record Schedule(DateTimeOffset? StartsAt, DateTimeOffset? EndsAt)

@@ -48,11 +48,10 @@ public static class PromotionEvaluator
         var state = new PricingState(view);
         var applied = new List<AppliedPromotion>();
         var gifts = new List<GiftItem>();
-        // The first exclusive promotion (by priority, then id) that gives something applies alone; one that would discount
-        // nothing in this cart does not apply, so it blocks nothing.
-        var exclusive = eligible.Where(entry => entry.Promotion.Definition.Exclusivity == Exclusivity.Exclusive)
-            .OrderBy(entry => entry.Promotion.Definition.Priority).ThenBy(entry => entry.Promotion.Id)
-            .FirstOrDefault(entry => DiscountActions.Apply(entry.Promotion, state.Clone()).GivesSomething);
+        // Among the exclusive promotions that give anything, one applies alone: the first by priority (then id), or in
+        // bestDeal / highestDiscount the one that gives the most, in lowestDiscount the one that gives the least (ties: the
+        // first by priority). One that would discount nothing in this cart does not apply, so it blocks nothing.
+        var exclusive = ChooseExclusive(eligible, state, ruleSet.Mode);
         if (exclusive.Promotion is not null)
         {
             foreach (var (promotion, _) in eligible.Where(entry => !ReferenceEquals(entry.Promotion, exclusive.Promotion)))
@@ -62,9 +61,13 @@ public static class PromotionEvaluator
 
             ApplyOrReject(exclusive.Promotion, exclusive.Code, state, applied, rejected, gifts);
         }
-        else if (ruleSet.Mode is StackingMode.BestDeal or StackingMode.LowestDiscount)
+        else if (ruleSet.Mode.IsBestDeal())
         {
-            ApplyOnePerClass(eligible, state, applied, rejected, gifts, lowest: ruleSet.Mode == StackingMode.LowestDiscount);
+            ApplyBestDeal(eligible, state, applied, rejected, gifts);
+        }
+        else if (ruleSet.Mode == StackingMode.LowestDiscount)
+        {
+            ApplyLowestPerClass(eligible, state, applied, rejected, gifts);
         }
         else
         {
@@ -186,12 +189,171 @@ public static class PromotionEvaluator
     }
 
     /// <summary>
-    /// Best deal or lowest discount: per stacking class (item, order, shipping), only the promotion that gives the most —
-    /// or the least, among those that give something.
+    /// The exclusive promotion that applies alone, or none: among those that give anything, the first by priority (then id),
+    /// or — in the modes that choose by amount — the one that gives the most (bestDeal, highestDiscount) or the least
+    /// (lowestDiscount), ties to the first by priority.
     /// </summary>
-    private static void ApplyOnePerClass(
+    private static (CompiledPromotion Promotion, string? Code) ChooseExclusive(
+        List<(CompiledPromotion Promotion, string? Code)> eligible, PricingState state, StackingMode mode)
+    {
+        (CompiledPromotion Promotion, string? Code) chosen = default;
+        var chosenAmount = 0m;
+        foreach (var entry in eligible.Where(entry => entry.Promotion.Definition.Exclusivity == Exclusivity.Exclusive)
+            .OrderBy(entry => entry.Promotion.Definition.Priority).ThenBy(entry => entry.Promotion.Id))
+        {
+            var trial = Trial(entry.Promotion, state);
+            if (!trial.GivesSomething)
+            {
+                continue;
+            }
+
+            var better = chosen.Promotion is null
+                || (mode.IsBestDeal() && trial.Amount > chosenAmount)
+                || (mode == StackingMode.LowestDiscount && trial.Amount < chosenAmount);
+            if (better)
+            {
+                (chosen, chosenAmount) = (entry, trial.Amount);
+            }
+
+            if (mode.StacksAll())
+            {
+                break; // by priority: the first that gives anything
+            }
+        }
+
+        return chosen;
+    }
+
+    /// <summary>
+    /// Best deal (highest discount): per stacking class (item, order, shipping) at most one promotion, the picks together
+    /// giving the largest total discount. A class's pick is not judged alone: a promotion that gives the most in its class
+    /// but does not combine with the later classes (<c>combinesWith</c>) or stops them (<c>stopAfterThis</c>) loses to a
+    /// smaller one that lets them apply, and a class may keep none of its promotions when that gives more. Every choice
+    /// of the earlier classes is tried (each item pick, or none, times each order pick, or none); shipping, which no item
+    /// or order discount changes, is tried once per promotion. Ties go to the first by priority (then id), a promotion
+    /// before none.
+    /// </summary>
+    private static void ApplyBestDeal(
         List<(CompiledPromotion Promotion, string? Code)> eligible, PricingState state,
-        List<AppliedPromotion> applied, List<RejectedPromotion> rejected, List<GiftItem> gifts, bool lowest)
+        List<AppliedPromotion> applied, List<RejectedPromotion> rejected, List<GiftItem> gifts)
+    {
+        var classes = eligible.GroupBy(entry => entry.Promotion.StackingClass).OrderBy(group => group.Key)
+            .Select(group => group.ToList()).ToList();
+        var shippingTrials = new Dictionary<CompiledPromotion, (decimal Amount, bool GivesSomething)>(ReferenceEqualityComparer.Instance);
+        var picks = BestPicks(classes, 0, state, [], shippingTrials).Picks;
+
+        CompiledPromotion? stoppedBy = null;
+        var appliedPromotions = new List<CompiledPromotion>();
+        for (var index = 0; index < classes.Count; index++)
+        {
+            if (stoppedBy is not null)
+            {
+                rejected.AddRange(classes[index].Select(entry =>
+                    Reject(entry.Promotion, ReasonCodes.ExcludedByExclusivity, $"promotion {stoppedBy.Id} stops the promotions after it")));
+                continue;
+            }
+
+            var pick = picks[index];
+            (CompiledPromotion Promotion, string? Code)? chosen = null;
+            foreach (var entry in classes[index])
+            {
+                if (ReferenceEquals(entry.Promotion, pick))
+                {
+                    chosen = entry;
+                }
+                else if (NotCombinable(entry.Promotion, appliedPromotions) is { } rejection)
+                {
+                    rejected.Add(rejection);
+                }
+                else if (!Trial(entry.Promotion, state).GivesSomething)
+                {
+                    rejected.Add(Reject(entry.Promotion, ReasonCodes.NothingToDiscount, "its action discounts nothing in this cart"));
+                }
+                else
+                {
+                    rejected.Add(Reject(entry.Promotion, ReasonCodes.NotBestDeal, pick is null
+                        ? $"the best deal applies no {entry.Promotion.StackingClass.ToString().ToLowerInvariant()} promotion: the other classes' promotions give more without one"
+                        : $"promotion {pick.Id} gives more (the largest total discount, with what each combines with)"));
+                }
+            }
+
+            if (chosen is { } choice && ApplyOrReject(choice.Promotion, choice.Code, state, applied, rejected, gifts))
+            {
+                appliedPromotions.Add(choice.Promotion);
+                if (choice.Promotion.Definition.Exclusivity == Exclusivity.StopAfterThis)
+                {
+                    stoppedBy = choice.Promotion;
+                }
+            }
+        }
+    }
+
+    /// <summary>The largest total discount classes[index..] can give after <paramref name="picked"/>, and the pick (or
+    /// null) of each of those classes that gives it.</summary>
+    private static (decimal Total, CompiledPromotion?[] Picks) BestPicks(
+        List<List<(CompiledPromotion Promotion, string? Code)>> classes, int index, PricingState state,
+        List<CompiledPromotion> picked, Dictionary<CompiledPromotion, (decimal Amount, bool GivesSomething)> shippingTrials)
+    {
+        if (index == classes.Count || picked.Exists(promotion => promotion.Definition.Exclusivity == Exclusivity.StopAfterThis))
+        {
+            return (0m, new CompiledPromotion?[classes.Count]);
+        }
+
+        var last = index == classes.Count - 1;
+        (decimal Total, CompiledPromotion?[] Picks)? best = null;
+        foreach (var (promotion, _) in classes[index])
+        {
+            if (NotCombinable(promotion, picked) is not null)
+            {
+                continue;
+            }
+
+            decimal total;
+            CompiledPromotion?[] picks;
+            if (last)
+            {
+                // Nothing after it: its own amount is all it adds (shipping's depends on nothing earlier classes do).
+                var trial = promotion.StackingClass == StackingClass.Shipping
+                    ? shippingTrials.TryGetValue(promotion, out var known) ? known : shippingTrials[promotion] = Trial(promotion, state)
+                    : Trial(promotion, state);
+                if (!trial.GivesSomething)
+                {
+                    continue;
+                }
+
+                (total, picks) = (trial.Amount, new CompiledPromotion?[classes.Count]);
+            }
+            else
+            {
+                var after = state.Clone();
+                var outcome = DiscountActions.Apply(promotion, after);
+                if (!outcome.GivesSomething)
+                {
+                    continue;
+                }
+
+                var rest = BestPicks(classes, index + 1, after, [.. picked, promotion], shippingTrials);
+                (total, picks) = (outcome.Amount + rest.Total, rest.Picks);
+            }
+
+            if (best is null || total > best.Value.Total)
+            {
+                picks[index] = promotion;
+                best = (total, picks);
+            }
+        }
+
+        var none = BestPicks(classes, index + 1, state, picked, shippingTrials);
+        return best is { } found && found.Total >= none.Total ? found : none;
+    }
+
+    /// <summary>
+    /// Lowest discount: per stacking class (item, order, shipping), only the promotion that gives the least among those
+    /// that give something, class by class (each class's pick judged on the cart the earlier picks left).
+    /// </summary>
+    private static void ApplyLowestPerClass(
+        List<(CompiledPromotion Promotion, string? Code)> eligible, PricingState state,
+        List<AppliedPromotion> applied, List<RejectedPromotion> rejected, List<GiftItem> gifts)
     {
         CompiledPromotion? stoppedBy = null;
         var appliedPromotions = new List<CompiledPromotion>();
@@ -228,9 +390,7 @@ public static class PromotionEvaluator
             foreach (var entry in combinable.Skip(1))
             {
                 var trial = Trial(entry.Promotion, state);
-                var better = lowest
-                    ? trial.GivesSomething && (!chosenTrial.GivesSomething || trial.Amount < chosenTrial.Amount)
-                    : trial.Amount > chosenTrial.Amount;
+                var better = trial.GivesSomething && (!chosenTrial.GivesSomething || trial.Amount < chosenTrial.Amount);
                 if (better)
                 {
                     (chosen, chosenTrial) = (entry, trial);
@@ -239,9 +399,7 @@ public static class PromotionEvaluator
 
             foreach (var entry in combinable.Where(entry => !ReferenceEquals(entry.Promotion, chosen.Promotion)))
             {
-                rejected.Add(lowest
-                    ? Reject(entry.Promotion, ReasonCodes.NotLowestDiscount, $"promotion {chosen.Promotion.Id} gives less (lowest-discount mode)")
-                    : Reject(entry.Promotion, ReasonCodes.NotBestDeal, $"promotion {chosen.Promotion.Id} gives more"));
+                rejected.Add(Reject(entry.Promotion, ReasonCodes.NotLowestDiscount, $"promotion {chosen.Promotion.Id} gives less (lowest-discount mode)"));
             }
 
             if (ApplyOrReject(chosen.Promotion, chosen.Code, state, applied, rejected, gifts))
