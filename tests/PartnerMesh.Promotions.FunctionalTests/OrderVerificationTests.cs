@@ -415,6 +415,22 @@ public sealed class OrderVerificationTests(PromotionsApiFactory factory) : IClas
         await (await _storefront.PostAsync("/api/promotions/orders/never-seen/cancellation", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Theory]
+    [InlineData("2026/0001")]
+    [InlineData(".")]
+    [InlineData("..")]
+    public async Task Order_IdTheOrderRoutesCannotAddress_Returns400NamingOrderId_NothingVerified(string orderId)
+    {
+        var (cart, checkout, _) = await CheckoutWithBudgetAsync(maxUses: 5);
+        var order = Order(cart, checkout);
+        order["orderId"] = orderId;
+
+        var problem = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", order, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("\"orderId\"", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+        Assert.False(await factory.QueryDbAsync(db => db.OrderVerifications.AnyAsync(verification => verification.OrderId == orderId, Ct)));
+    }
+
     private async Task<(JsonObject Cart, JsonObject Checkout, Guid PromotionId)> CheckoutWithBudgetAsync(int maxUses, bool evaluate = true)
     {
         var product = PromotionsTestClient.UniqueProduct();

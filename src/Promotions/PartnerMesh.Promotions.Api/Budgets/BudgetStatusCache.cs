@@ -1,23 +1,29 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using PartnerMesh.Promotions.Api.RuleSets;
+using PartnerMesh.Promotions.Domain.Evaluation;
 
 namespace PartnerMesh.Promotions.Api.Budgets;
 
-/// <summary>A counter as last seen: what it has counted and its caps.</summary>
+/// <summary>A counter as last seen: what it has counted and the caps its last reservation claimed with (which a later edit
+/// may have changed: the cache judges with the live definitions' caps, <see cref="BudgetCaps"/>).</summary>
 public sealed record CounterState(int Uses, decimal Spend, int? MaxUses, decimal? MaxSpend)
 {
     public bool AtCap => Uses >= MaxUses || Spend >= MaxSpend;
 }
 
 /// <summary>
-/// The counters that can refuse a use — those at their cap and those with a spend cap — kept in memory so product-page
+/// The counters that can refuse a use — those at their cap and those with a spend cap, judged by the caps the live
+/// definitions declare now (<see cref="BudgetCaps"/>), not those a counter row stored — kept in memory so product-page
 /// and cart evaluations give checkout's answer without a database round trip. Updated with what PostgreSQL returned
 /// whenever a reservation here commits, is refused or is given back, and refreshed from PostgreSQL by
 /// <see cref="BudgetMaintenance"/> for what other instances did. A refresh read before a change here committed must not
 /// bring the older value back: keys changed after the refresh began keep the value seen here.
 /// </summary>
-public sealed class BudgetStatusCache
+public sealed class BudgetStatusCache(RuleSetProvider ruleSets)
 {
+    private (RuleSet RuleSet, BudgetCaps Caps)? _caps;
+
     private readonly ConcurrentDictionary<string, CounterState> _counters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _changedAt = new(StringComparer.Ordinal);
 
@@ -56,7 +62,24 @@ public sealed class BudgetStatusCache
         Keep(key, counter);
     }
 
-    /// <param name="counters">Every counter at its cap or with a spend cap, as read from PostgreSQL.</param>
+    /// <summary>The caps of the live definitions, rebuilt when the rule set changes.</summary>
+    public BudgetCaps Caps
+    {
+        get
+        {
+            var ruleSet = ruleSets.Current;
+            if (_caps is { } known && ReferenceEquals(known.RuleSet, ruleSet))
+            {
+                return known.Caps;
+            }
+
+            var caps = BudgetCaps.Of(ruleSet);
+            _caps = (ruleSet, caps);
+            return caps;
+        }
+    }
+
+    /// <param name="counters">Every counter that can refuse a use under <see cref="Caps"/>, as read from PostgreSQL.</param>
     /// <param name="readStartedAt">When the read of <paramref name="counters"/> began (<see cref="Stopwatch.GetTimestamp"/>).</param>
     public void Replace(IReadOnlyDictionary<string, CounterState> counters, long readStartedAt)
     {
@@ -84,10 +107,10 @@ public sealed class BudgetStatusCache
 
     private bool ChangedSince(string key, long timestamp) => _changedAt.TryGetValue(key, out var changedAt) && changedAt >= timestamp;
 
-    /// <summary>A use-only counter below its cap takes any one use: nothing to remember about it.</summary>
+    /// <summary>A use-only counter below its live caps takes any one use: nothing to remember about it.</summary>
     private void Keep(string key, CounterState counter)
     {
-        if (counter.AtCap || counter.MaxSpend is not null)
+        if (Caps.CanRefuse(key, counter.Uses))
         {
             _counters[key] = counter;
         }

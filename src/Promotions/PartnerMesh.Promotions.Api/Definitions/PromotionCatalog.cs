@@ -16,6 +16,7 @@ public enum CatalogOutcome
     Replayed,
     NotFound,
     Conflict,
+    PreconditionFailed,
 }
 
 public sealed record CatalogResult(CatalogOutcome Outcome, PromotionResponse? Promotion = null, string? Problem = null)
@@ -69,19 +70,47 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         return new CatalogResult(CatalogOutcome.Done, ToResponse(promotion, definition, null, now));
     }
 
-    public async Task<CatalogResult> UpdateAsync(Guid id, PromotionDefinition definition, string? reason, string actor, CancellationToken cancellationToken) =>
-        await ChangeAsync(id, actor, PromotionChangeAction.Edited, (promotion, now) =>
+    /// <summary>
+    /// A new version, live once published. <paramref name="expectedVersion"/> (from <c>If-Match</c>) refuses to overwrite an
+    /// edit the caller has not seen. The definition the latest version already has changes nothing: no new version, no
+    /// history entry (a retried edit does not double the history).
+    /// </summary>
+    public async Task<CatalogResult> UpdateAsync(
+        Guid id, PromotionDefinition definition, string? reason, int? expectedVersion, string actor, CancellationToken cancellationToken)
+    {
+        var json = PromotionDefinitions.Write(definition);
+        var latest = await db.Promotions.AsNoTracking().Where(promotion => promotion.Id == id)
+            .Join(db.PromotionVersions.AsNoTracking(),
+                promotion => new { promotion.Id, Version = promotion.LatestVersion },
+                version => new { Id = version.PromotionId, version.Version },
+                (promotion, version) => new { version.Version, version.Definition })
+            .SingleOrDefaultAsync(cancellationToken);
+        var stale = false;
+        var result = await ChangeAsync(id, actor, PromotionChangeAction.Edited, (promotion, now) =>
         {
+            if (expectedVersion is { } expected && expected != promotion.LatestVersion)
+            {
+                stale = true;
+                return $"Promotion {id} is at version {promotion.LatestVersion}, not {expected}: read it again and reapply the change.";
+            }
+
             if (promotion.State == PromotionState.Ended)
             {
                 return "An ended promotion cannot change; create a new one.";
             }
 
+            if (latest is not null && latest.Version == promotion.LatestVersion && JsonEquals(latest.Definition, json))
+            {
+                return null; // the latest version already says this: nothing changes
+            }
+
             promotion.LatestVersion++;
             promotion.Name = definition.Name;
-            db.PromotionVersions.Add(NewVersion(promotion.Id, promotion.LatestVersion, PromotionDefinitions.Write(definition), actor, now, reason));
+            db.PromotionVersions.Add(NewVersion(promotion.Id, promotion.LatestVersion, json, actor, now, reason));
             return null;
         }, reason, publishes: false, statusChange: null, cancellationToken);
+        return stale ? new CatalogResult(CatalogOutcome.PreconditionFailed, Problem: result.Problem) : result;
+    }
 
     public Task<CatalogResult> PublishAsync(Guid id, string? reason, string actor, CancellationToken cancellationToken) =>
         ChangeAsync(id, actor, PromotionChangeAction.Published, (promotion, now) =>
@@ -328,7 +357,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
     /// Loads the promotion, applies <paramref name="change"/> (which returns a conflict message or null), appends it to the
     /// history and — when the change touches what is live — bumps the rule-set version and stages the event, all in one
     /// transaction. A change to what is live that leaves its state and live version as they were (publishing what is already
-    /// live, a transition to the state it is already in) changes nothing and is not recorded.
+    /// live, a transition to the state it is already in), or an edit that adds no version, changes nothing and is not recorded.
     /// </summary>
     private async Task<CatalogResult> ChangeAsync(
         Guid id, string actor, PromotionChangeAction action, Func<Promotion, DateTimeOffset, string?> change, string? reason, bool publishes,
@@ -342,6 +371,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         }
 
         var before = (promotion.State, promotion.LiveVersion);
+        var latestBefore = promotion.LatestVersion;
         var now = StorageTime.Now(timeProvider);
         if (change(promotion, now) is { } conflict)
         {
@@ -352,6 +382,12 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         if (touchesLive && before == (promotion.State, promotion.LiveVersion))
         {
             // Publishing what is already live, or a transition to the state it is in: nothing to record or announce.
+            return new CatalogResult(CatalogOutcome.Done, await ToResponseAsync(promotion, cancellationToken));
+        }
+
+        if (!touchesLive && promotion.LatestVersion == latestBefore)
+        {
+            // An edit saying what the latest version says: nothing to record.
             return new CatalogResult(CatalogOutcome.Done, await ToResponseAsync(promotion, cancellationToken));
         }
 

@@ -1,10 +1,14 @@
 using PartnerMesh.ServiceDefaults.WebApi;
 using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.Promotions.Api.Audit;
 using PartnerMesh.Promotions.Api.Common;
 using PartnerMesh.Promotions.Api.Evaluations;
+using PartnerMesh.Promotions.Api.Idempotency;
 using PartnerMesh.Promotions.Api.RuleSets;
 using PartnerMesh.Promotions.Domain.Audit;
 using PartnerMesh.Promotions.Domain.Definitions;
@@ -31,7 +35,7 @@ public static class PromotionEndpoints
         group.MapGet("/", ListPromotions).WithName(nameof(ListPromotions));
         group.MapGet("/{id:guid}", GetPromotion).WithName(nameof(GetPromotion)).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{id:guid}", UpdatePromotion).WithName(nameof(UpdatePromotion))
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapPost("/{id:guid}/publish", PublishPromotion).WithName(nameof(PublishPromotion)).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/{id:guid}/pause", PausePromotion).WithName(nameof(PausePromotion)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{id:guid}/resume", ResumePromotion).WithName(nameof(ResumePromotion)).ProducesProblem(StatusCodes.Status409Conflict);
@@ -90,20 +94,55 @@ public static class PromotionEndpoints
         return TypedResults.Ok(await catalog.ListAsync(status, afterId, take, cancellationToken));
     }
 
+    /// <summary>The promotion, with its latest version as <c>ETag</c> (send it as <c>If-Match</c> when editing).</summary>
     private static async Task<Results<Ok<PromotionResponse>, ProblemHttpResult>> GetPromotion(
-        Guid id, PromotionCatalog catalog, CancellationToken cancellationToken) =>
-        await catalog.FindAsync(id, cancellationToken) is { } promotion ? TypedResults.Ok(promotion) : NotFound(id);
-
-    private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> UpdatePromotion(
-        Guid id, SavePromotionRequest request, PromotionCatalog catalog, ClaimsPrincipal user, CancellationToken cancellationToken)
+        Guid id, PromotionCatalog catalog, HttpResponse response, CancellationToken cancellationToken)
     {
-        if (ValidateSave(request) is { } errors)
+        if (await catalog.FindAsync(id, cancellationToken) is not { } promotion)
+        {
+            return NotFound(id);
+        }
+
+        response.Headers.ETag = ETag(promotion);
+        return TypedResults.Ok(promotion);
+    }
+
+    /// <summary>A new version, live once published; the definition the latest version already has adds none (200, as it is).
+    /// Send <c>If-Match</c> with the ETag read (the latest version) to refuse overwriting someone else's edit (412); without
+    /// it the edit is made whatever was read.</summary>
+    private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> UpdatePromotion(
+        Guid id, SavePromotionRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, PromotionCatalog catalog, ClaimsPrincipal user,
+        HttpResponse response, CancellationToken cancellationToken)
+    {
+        var errors = ValidateSave(request) ?? [];
+        int? expected = null;
+        if (ifMatch is not null)
+        {
+            if (int.TryParse(ifMatch.Trim().Trim('"'), out var version) && version > 0)
+            {
+                expected = version;
+            }
+            else
+            {
+                errors["If-Match"] = ["If-Match is the ETag of the promotion as read, e.g. \"3\"."];
+            }
+        }
+
+        if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        return ToResult(id, await catalog.UpdateAsync(id, request.Definition, request.Reason, Actor.Of(user), cancellationToken));
+        var result = await catalog.UpdateAsync(id, request.Definition, request.Reason, expected, Actor.Of(user), cancellationToken);
+        if (result.Promotion is { } promotion)
+        {
+            response.Headers.ETag = ETag(promotion);
+        }
+
+        return ToResult(id, result);
     }
+
+    private static string ETag(PromotionResponse promotion) => $"\"{promotion.LatestVersion}\"";
 
     /// <summary>Refused (422, with the audit's <c>findings</c>) when the version would create a blocking conflict.</summary>
     private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> PublishPromotion(
@@ -154,8 +193,11 @@ public static class PromotionEndpoints
     /// Publishes a copy of an earlier version, so it passes what publishing and saving check: today's validation rules
     /// (422 with <c>errors</c>) and the audit with that version live (422 with <c>findings</c>). An unknown version is a 404.
     /// </summary>
-    private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> RollbackPromotion(
-        Guid id, RollbackRequest request, PromotionCatalog catalog, PromotionAuditService audit, ClaimsPrincipal user,
+    /// <remarks>With an <c>Idempotency-Key</c>, a retry of the same request (same promotion, version and reason) gets the first
+    /// answer again (200) and rolls back nothing more; the key with another request is a 409.</remarks>
+    private static async Task<Results<Ok<PromotionResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> RollbackPromotion(
+        Guid id, RollbackRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, PromotionCatalog catalog,
+        PromotionAuditService audit, IdempotentRequests keys, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, TimeProvider timeProvider, ClaimsPrincipal user,
         CancellationToken cancellationToken)
     {
         if (request.Version < 1 || request.Reason is { Length: > MaxReasonLength })
@@ -163,6 +205,49 @@ public static class PromotionEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = [$"Name an existing version (1 or more); a reason has at most {MaxReasonLength} characters."] });
         }
 
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        if (idempotencyKey is null)
+        {
+            return Widen(await RollbackAsync(id, request, catalog, audit, user, cancellationToken));
+        }
+
+        await using var claim = await keys.ClaimAsync(
+            IdempotentOperations.DefinitionRollback, Actor.Of(user), idempotencyKey, IdempotencyKeys.Fingerprint(new { id, request }), cancellationToken);
+        if (claim.Earlier is { } earlier)
+        {
+            return claim.IsRetry
+                ? TypedResults.Text(earlier.Response, "application/json", Encoding.UTF8)
+                : IdempotencyKeys.Reused($"Idempotency-Key '{idempotencyKey}' was already used for another rollback request.");
+        }
+
+        // Not cancellable once the key is held: a retry must find this answer rather than roll back again.
+        var result = await RollbackAsync(id, request, catalog, audit, user, CancellationToken.None);
+        if (result.Result is Ok<PromotionResponse> { Value: { } promotion })
+        {
+            await claim.CompleteAsync(JsonSerializer.Serialize(promotion, json.Value.SerializerOptions),
+                timeProvider.GetUtcNow() + IdempotentRequests.DefinitionKeyLifetime);
+        }
+
+        return Widen(result);
+    }
+
+    private static Results<Ok<PromotionResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult> Widen(
+        Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult> result) => result.Result switch
+        {
+            Ok<PromotionResponse> ok => ok,
+            ValidationProblem validation => validation,
+            ProblemHttpResult problem => problem,
+            _ => throw new InvalidOperationException("Unexpected result."),
+        };
+
+    private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> RollbackAsync(
+        Guid id, RollbackRequest request, PromotionCatalog catalog, PromotionAuditService audit, ClaimsPrincipal user,
+        CancellationToken cancellationToken)
+    {
         if (await catalog.VersionAsync(id, request.Version, cancellationToken) is not { } target)
         {
             return await catalog.FindAsync(id, cancellationToken) is null ? NotFound(id) : VersionNotFound(id, request.Version);
@@ -302,6 +387,7 @@ public static class PromotionEndpoints
     {
         CatalogOutcome.Done or CatalogOutcome.Replayed => TypedResults.Ok(result.Promotion!),
         CatalogOutcome.NotFound => NotFound(id),
+        CatalogOutcome.PreconditionFailed => TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status412PreconditionFailed, title: "Promotion changed meanwhile"),
         _ => Problems.Conflict("Promotion cannot change this way", result.Problem),
     };
 

@@ -32,4 +32,7 @@ public static class IdempotentOperations
 
     /// <summary><c>POST /api/promotions/orders</c>: already idempotent by order id; the key adds the 409 for another request.</summary>
     public const string OrderVerification = "order-verification";
+
+    /// <summary><c>POST /api/promotions/definitions/{id}/rollback</c>: one new live version per key.</summary>
+    public const string DefinitionRollback = "definition-rollback";
 }

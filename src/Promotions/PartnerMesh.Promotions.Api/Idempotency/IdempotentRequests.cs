@@ -17,6 +17,9 @@ public sealed class IdempotentRequests(IServiceScopeFactory scopes, TimeProvider
     /// <summary>How long an order verification's key is remembered (the order id itself is remembered for good).</summary>
     public static readonly TimeSpan OrderKeyLifetime = TimeSpan.FromHours(24);
 
+    /// <summary>How long a rollback's key (and its answer) is remembered.</summary>
+    public static readonly TimeSpan DefinitionKeyLifetime = TimeSpan.FromHours(24);
+
     /// <summary>Waits while another request holds the key; then either holds it (<see cref="IdempotencyClaim.Earlier"/> null)
     /// or says how it was used before.</summary>
     public async Task<IdempotencyClaim> ClaimAsync(string operation, string caller, string key, string fingerprint, CancellationToken cancellationToken)

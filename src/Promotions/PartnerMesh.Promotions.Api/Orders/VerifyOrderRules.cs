@@ -10,7 +10,7 @@ public static class VerifyOrderRules
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (!IsValidOrderId(request.OrderId))
         {
-            errors["orderId"] = ["An order id has 1 to 100 characters."];
+            errors["orderId"] = ["An order id has 1 to 100 characters, no '/', and is not '.' or '..': the order is read and cancelled at /api/promotions/orders/{orderId}, which such an id never reaches."];
         }
 
         if (request.Quote is null)
@@ -47,5 +47,8 @@ public static class VerifyOrderRules
         return errors.Count == 0 ? null : errors;
     }
 
-    public static bool IsValidOrderId(string? orderId) => orderId is { Length: >= 1 and <= 100 } && !string.IsNullOrWhiteSpace(orderId);
+    /// <summary>1 to 100 characters, opaque and exact, but addressable by path: no <c>/</c> (a <c>%2F</c> arrives undecoded) and
+    /// not <c>.</c> or <c>..</c> (dot segments are normalised away), or the verification could never be read or cancelled.</summary>
+    public static bool IsValidOrderId(string? orderId) =>
+        orderId is { Length: >= 1 and <= 100 } && !string.IsNullOrWhiteSpace(orderId) && !orderId.Contains('/') && orderId is not ("." or "..");
 }
