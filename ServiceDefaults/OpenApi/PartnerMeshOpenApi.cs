@@ -43,7 +43,7 @@ public static class PartnerMeshOpenApi
     {
         ArgumentNullException.ThrowIfNull(options);
         options.AddSchemaTransformer<RequiredPropertiesTransformer>();
-        options.AddSchemaTransformer<DateTimeSchemaTransformer>();
+        options.AddSchemaTransformer<ScalarSchemaTransformer>();
         options.AddSchemaTransformer<OpenProblemSchemaTransformer>();
         options.AddOperationTransformer<OperationTransformer>();
         options.AddDocumentTransformer<DocumentTransformer>();
@@ -290,22 +290,55 @@ public static class PartnerMeshOpenApi
     }
 
     /// <summary>
-    /// A time keeps its <c>string</c> type when a service reads it with its own converter (the generator then knows only
-    /// the format): clients generated from the document would otherwise not know what to send.
+    /// A time keeps its <c>string</c> type, and a decimal its <c>number</c> type, when a service reads it with its own
+    /// converter (<see cref="WebApi.ExactDecimalConverter"/> for every decimal): the generator then knows only the format,
+    /// and clients generated from the document would otherwise not know what to send.
     /// </summary>
-    private sealed class DateTimeSchemaTransformer : IOpenApiSchemaTransformer
+    private sealed class ScalarSchemaTransformer : IOpenApiSchemaTransformer
     {
         public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
         {
             var type = context.JsonTypeInfo.Type;
             var underlying = Nullable.GetUnderlyingType(type);
-            if (schema.Type is null && (underlying ?? type) is var time && (time == typeof(DateTimeOffset) || time == typeof(DateTime)))
+            var scalar = underlying ?? type;
+            var nullable = underlying is null ? 0 : JsonSchemaType.Null;
+            if (schema.Type is null && (scalar == typeof(DateTimeOffset) || scalar == typeof(DateTime)))
             {
-                schema.Type = underlying is null ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+                schema.Type = JsonSchemaType.String | nullable;
                 schema.Format ??= "date-time";
+            }
+            else if (schema.Type is null && scalar == typeof(decimal))
+            {
+                schema.Type = JsonSchemaType.Number | nullable;
+                schema.Format ??= "double";
+            }
+            else if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 } properties)
+            {
+                // A map of amounts (a campaign's targets): the generator leaves its values out when their converter is
+                // ours, and calls no transformer for the map itself, so its owner puts them back.
+                foreach (var property in context.JsonTypeInfo.Properties)
+                {
+                    if (DecimalMapValue(property.PropertyType) is { } value && properties.TryGetValue(property.Name, out var map)
+                        && map is OpenApiSchema { AdditionalProperties: null or { Type: null } } mapSchema)
+                    {
+                        mapSchema.AdditionalProperties = new OpenApiSchema
+                        {
+                            Type = JsonSchemaType.Number | (Nullable.GetUnderlyingType(value) is null ? 0 : JsonSchemaType.Null),
+                            Format = "double",
+                        };
+                    }
+                }
             }
 
             return Task.CompletedTask;
         }
+
+        /// <summary>The value type of a string-keyed map of decimals (<c>IReadOnlyDictionary&lt;string, decimal&gt;</c>, …), else null.</summary>
+        private static Type? DecimalMapValue(Type type) =>
+            type.IsGenericType && type.GetGenericArguments() is [var key, var value] && key == typeof(string)
+            && (Nullable.GetUnderlyingType(value) ?? value) == typeof(decimal)
+            && typeof(IEnumerable<>).MakeGenericType(typeof(KeyValuePair<,>).MakeGenericType(key, value)).IsAssignableFrom(type)
+                ? value
+                : null;
     }
 }
