@@ -115,18 +115,7 @@ public static class PromotionEndpoints
         HttpResponse response, CancellationToken cancellationToken)
     {
         var errors = ValidateSave(request) ?? [];
-        int? expected = null;
-        if (ifMatch is not null)
-        {
-            if (int.TryParse(ifMatch.Trim().Trim('"'), out var version) && version > 0)
-            {
-                expected = version;
-            }
-            else
-            {
-                errors["If-Match"] = ["If-Match is the ETag of the promotion as read, e.g. \"3\"."];
-            }
-        }
+        var expected = VersionPrecondition.Read(ifMatch, "promotion", errors);
 
         if (errors.Count > 0)
         {

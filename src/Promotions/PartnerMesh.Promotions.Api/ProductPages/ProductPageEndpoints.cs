@@ -121,18 +121,7 @@ public static class ProductPageEndpoints
         ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var errors = ProductPageContentRules.Validate(request) ?? [];
-        int? expected = null;
-        if (ifMatch is not null)
-        {
-            if (int.TryParse(ifMatch.Trim().Trim('"'), out var version) && version > 0)
-            {
-                expected = version;
-            }
-            else
-            {
-                errors["If-Match"] = ["If-Match is the ETag of the entry as read, e.g. \"3\"."];
-            }
-        }
+        var expected = VersionPrecondition.Read(ifMatch, "entry", errors);
 
         if (errors.Count > 0)
         {
