@@ -22,7 +22,8 @@ public sealed record CounterState(int Uses, decimal Spend, int? MaxUses, decimal
 /// </summary>
 public sealed class BudgetStatusCache(RuleSetProvider ruleSets)
 {
-    private (RuleSet RuleSet, BudgetCaps Caps)? _caps;
+    // One reference, swapped whole: a reader never pairs one rule set with another's caps.
+    private CapsOfRuleSet? _caps;
 
     private readonly ConcurrentDictionary<string, CounterState> _counters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _changedAt = new(StringComparer.Ordinal);
@@ -68,13 +69,14 @@ public sealed class BudgetStatusCache(RuleSetProvider ruleSets)
         get
         {
             var ruleSet = ruleSets.Current;
-            if (_caps is { } known && ReferenceEquals(known.RuleSet, ruleSet))
+            var known = Volatile.Read(ref _caps);
+            if (known is not null && ReferenceEquals(known.RuleSet, ruleSet))
             {
                 return known.Caps;
             }
 
             var caps = BudgetCaps.Of(ruleSet);
-            _caps = (ruleSet, caps);
+            Volatile.Write(ref _caps, new CapsOfRuleSet(ruleSet, caps));
             return caps;
         }
     }
@@ -104,6 +106,8 @@ public sealed class BudgetStatusCache(RuleSetProvider ruleSets)
             }
         }
     }
+
+    private sealed record CapsOfRuleSet(RuleSet RuleSet, BudgetCaps Caps);
 
     private bool ChangedSince(string key, long timestamp) => _changedAt.TryGetValue(key, out var changedAt) && changedAt >= timestamp;
 
