@@ -96,6 +96,35 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
     }
 
     [Fact]
+    public async Task AdminInsights_CampaignIdInAnyCase_IsOneCampaign_AsInAnalytics()
+    {
+        var partner = Guid.NewGuid();
+        var id = (await _client.CreateSurveyAsync(SurveysClient.Widget(partner)))["id"]!.GetValue<Guid>();
+        foreach (var (campaign, score) in new[] { ("Spring-X", 10), ("spring-X", 0), ("SPRING-X", 10) })
+        {
+            var response = await _client.Storefront.PostAsJsonAsync("/api/surveys/responses", new JsonObject
+            {
+                ["surveyId"] = id, ["visitorId"] = SurveysClient.NewVisitor(), ["partnerId"] = partner, ["touchpoint"] = "order",
+                ["campaignId"] = campaign, ["answers"] = SurveysClient.Nps(score),
+            }, Ct);
+            Assert.Equal("spring-x", (await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["campaignId"]!.GetValue<string>());
+        }
+
+        var grouped = await (await _client.Admin.GetAsync($"/api/surveys/insights?surveyId={id}&groupBy=campaign", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var filtered = await (await _client.Admin.GetAsync($"/api/surveys/insights?surveyId={id}&campaignId=sPrInG-x&touchpoint=Order", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var found = await (await _client.Admin.GetAsync($"/api/surveys/responses?surveyId={id}&campaignId=Spring-x", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var csv = await (await _client.Admin.GetAsync($"/api/surveys/responses/export?surveyId={id}&campaignId=SPRING-x", Ct)).Content.ReadAsStringAsync(Ct);
+
+        var group = Assert.Single(grouped["groups"]!.AsArray())!;
+        Assert.Equal("spring-x", group["key"]!.GetValue<string>());
+        Assert.Equal(3, group["figures"]!["responses"]!.GetValue<int>());
+        Assert.Equal(33.3, group["figures"]!["nps"]!["score"]!.GetValue<double>(), 1);
+        Assert.Equal(3, filtered["summary"]!["responses"]!.GetValue<int>());
+        Assert.Equal(3, found["items"]!.AsArray().Count);
+        Assert.Equal(4, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public async Task PartnerInsights_OverlappingQueriesCannotRevealOneResponse()
     {
         var partner = Guid.NewGuid();

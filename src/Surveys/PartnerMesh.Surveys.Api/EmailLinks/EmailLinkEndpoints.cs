@@ -221,7 +221,7 @@ public static partial class EmailLinkEndpoints
             CustomerId = request.CustomerId,
             OrderId = request.OrderId,
             PartnerId = request.PartnerId,
-            CampaignId = request.CampaignId,
+            CampaignId = CampaignIds.Fold(request.CampaignId),
             TrafficSource = request.TrafficSource,
             Segments = [.. (request.Segments ?? []).Distinct(StringComparer.Ordinal)],
             ShownAt = now,

@@ -195,7 +195,7 @@ public static class InsightsEndpoints
             errors.Add("segment", $"segment is {SurveyRules.KeyRule}.");
         }
 
-        if (touchpoint is not null && !Touchpoints.All.Contains(touchpoint))
+        if (touchpoint is not null && !Touchpoints.All.Contains(touchpoint.ToLowerInvariant()))
         {
             errors.Add("touchpoint", $"touchpoint is one of {string.Join(", ", Touchpoints.All)}.");
         }

@@ -3,14 +3,23 @@ using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using PartnerMesh.Surveys.Api.Common;
 using PartnerMesh.Surveys.Api.Infrastructure;
 using PartnerMesh.Surveys.Api.Responses;
 
 namespace PartnerMesh.Surveys.Api.Insights;
 
-/// <summary>Filters shared by admin insights, search and export. Times are whole UTC days, <see cref="To"/> inclusive.</summary>
+/// <summary>
+/// Filters shared by admin insights, search and export. Times are whole UTC days, <see cref="To"/> inclusive. The campaign
+/// and the touchpoint match in any case, as analytics' KPI filters do: both are stored lower-cased.
+/// </summary>
 public sealed record InsightsFilter(
-    Guid? SurveyId, DateOnly? From, DateOnly? To, Guid? PartnerId, string? CampaignId, string? Segment, string? Touchpoint);
+    Guid? SurveyId, DateOnly? From, DateOnly? To, Guid? PartnerId, string? CampaignId, string? Segment, string? Touchpoint)
+{
+    public string? CampaignId { get; } = CampaignIds.Fold(CampaignId);
+
+    public string? Touchpoint { get; } = Touchpoint?.ToLowerInvariant();
+}
 
 /// <summary>What an insights report is computed from: complete, or the newest <see cref="SurveysOptions.InsightsMaxRows"/> of each.</summary>
 public sealed record InsightsData(IReadOnlyList<ResponseRow> Responses, IReadOnlyList<ShowingRow> Showings, bool Complete);
