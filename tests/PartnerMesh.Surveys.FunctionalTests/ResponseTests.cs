@@ -63,6 +63,47 @@ public sealed class ResponseTests(SurveysApiFactory factory) : IClassFixture<Sur
         Assert.Equal(["extra-costs", "other"], created["reasonCodes"]!.AsArray().Select(code => code!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task OnlyTheReasonQuestion_GivesReasonCodes_InTheResponseItsEventAndInsights()
+    {
+        static JsonObject Choice(string id, string type, params string[] codes) => new()
+        {
+            ["id"] = id, ["type"] = type, ["text"] = id,
+            ["options"] = new JsonArray([.. codes.Select(code => (JsonNode)new JsonObject { ["code"] = code, ["label"] = code })]),
+        };
+
+        var partner = Guid.NewGuid();
+        var reason = Choice("reason", "multiple-choice", "extra-costs", "better-price");
+        reason["allowOther"] = true;
+        var id = (await _client.CreateSurveyAsync(new JsonObject
+        {
+            ["name"] = "Why leave?", ["kind"] = "exit-intent", ["partnerIds"] = new JsonArray(partner),
+            ["questions"] = new JsonArray(Choice("size", "single-choice", "small", "large"), reason,
+                Choice("coupon", "single-choice", "yes", "no"), Choice("account", "single-choice", "yes", "no")),
+        }))["id"]!.GetValue<Guid>();
+        var (visitor, impression) = await _client.ShowAsync(id, partner, "checkout", "exit-intent");
+        var (other, otherImpression) = await _client.ShowAsync(id, partner, "checkout", "exit-intent");
+
+        var first = await (await _client.SubmitAsync(impression, visitor, new JsonArray(
+            new JsonObject { ["questionId"] = "size", ["choice"] = "small" },
+            new JsonObject { ["questionId"] = "reason", ["choices"] = new JsonArray("extra-costs", "other"), ["otherText"] = "fees" },
+            new JsonObject { ["questionId"] = "coupon", ["choice"] = "yes" },
+            new JsonObject { ["questionId"] = "account", ["choice"] = "no" }))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var second = await (await _client.SubmitAsync(otherImpression, other, new JsonArray(
+            new JsonObject { ["questionId"] = "size", ["choice"] = "large" },
+            new JsonObject { ["questionId"] = "coupon", ["choice"] = "no" },
+            new JsonObject { ["questionId"] = "account", ["choice"] = "yes" }))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var insights = await (await _client.Admin.GetAsync($"/api/surveys/insights?surveyId={id}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal(["extra-costs", "other"], first["reasonCodes"]!.AsArray().Select(code => code!.GetValue<string>()));
+        Assert.Empty(second["reasonCodes"]!.AsArray());
+        var published = JsonNode.Parse(Assert.Single(await SubmittedEventsAsync(first["id"]!.GetValue<Guid>())))!;
+        Assert.Equal(["extra-costs", "other"], published["reasonCodes"]!.AsArray().Select(code => code!.GetValue<string>()));
+        Assert.Equal(
+            [("extra-costs", 1, 1.0), ("other", 1, 1.0)],
+            insights["summary"]!["reasons"]!.AsArray().Select(row => (row!["code"]!.GetValue<string>(), row["count"]!.GetValue<int>(), row["share"]!.GetValue<double>())));
+    }
+
     [Theory]
     [InlineData("""[{"questionId":"nps","score":11}]""")]
     [InlineData("""[{"questionId":"nps","score":-1}]""")]

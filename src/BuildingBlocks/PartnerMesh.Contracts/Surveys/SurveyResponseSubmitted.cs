@@ -29,6 +29,9 @@ public sealed record SurveyResponseSubmitted : IIntegrationEvent
     public int? NpsScore { get; init; }
     /// <summary>The answer to the survey's CSAT question (1–5), if it has one and it was answered.</summary>
     public int? CsatScore { get; init; }
-    /// <summary>Reason codes chosen in choice questions (e.g. abandonment reasons such as <c>extra-costs</c>); empty when none.</summary>
+    /// <summary>
+    /// The codes picked in the survey's reason question (the choice question with id <c>reason</c>, e.g. abandonment
+    /// reasons such as <c>extra-costs</c>, and <c>other</c>); other choice questions are not reasons. Empty when none.
+    /// </summary>
     public required IReadOnlyList<string> ReasonCodes { get; init; }
 }

@@ -74,6 +74,13 @@ public static class ReasonCodes
 {
     public const string Other = "other";
 
+    /// <summary>
+    /// The reason question: the choices picked in the choice question with this id, and only in it, are a response's
+    /// reason codes (insights' <c>reasons</c>, <c>SurveyResponseSubmitted.ReasonCodes</c>). Other choice questions (a
+    /// size, a yes/no) are answers, not reasons.
+    /// </summary>
+    public const string QuestionId = "reason";
+
     public static readonly IReadOnlyList<ChoiceOption> Abandonment =
     [
         new("extra-costs", "Extra costs (shipping, tax, fees) were too high"),
@@ -89,7 +96,7 @@ public static class ReasonCodes
     /// <summary>The question an exit-intent survey gets when it is created without questions.</summary>
     public static Question DefaultExitIntentQuestion() => new()
     {
-        Id = "reason",
+        Id = QuestionId,
         Type = QuestionTypes.MultipleChoice,
         Text = "What stopped you from completing your purchase today?",
         Required = true,

@@ -78,7 +78,11 @@ public static class AnswerRules
                     texts.Add(clean.Text!);
                     break;
                 default:
-                    reasons.AddRange(clean.Choices ?? (clean.Choice is { } choice ? [choice] : []));
+                    if (question.Id == ReasonCodes.QuestionId)
+                    {
+                        reasons.AddRange(clean.Choices ?? (clean.Choice is { } choice ? [choice] : []));
+                    }
+
                     if (clean.OtherText is { } other)
                     {
                         texts.Add(other);
