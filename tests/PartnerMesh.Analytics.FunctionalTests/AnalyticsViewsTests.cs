@@ -88,6 +88,22 @@ public class AnalyticsViewsTests(BehaviourApiFactory factory) : IClassFixture<Be
     }
 
     [Fact]
+    public async Task CampaignReport_BeforeTheCampaignStarts_JudgesNoTarget()
+    {
+        var startsOn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30);
+        var request = new SaveCampaignRequest("Autumn", $"autumn-{Guid.NewGuid():N}", startsOn, startsOn.AddDays(3), null, null,
+            new Dictionary<string, decimal> { ["orders"] = 1, ["sessions"] = 1, ["revenue"] = 10, ["conversionRate"] = 0.1m, ["refundRate"] = 0.1m }, "EUR");
+        var created = await (await Admin.PostAsJsonAsync("/api/analytics/campaigns", request, Ct)).ShouldBeAsync<CampaignResponse>(HttpStatusCode.Created);
+
+        var report = await (await Admin.GetAsync($"/api/analytics/campaigns/{created.Id}/report", Ct)).ShouldBeAsync<CampaignReport>(HttpStatusCode.OK);
+
+        Assert.Equal("upcoming", report.Campaign.Status);
+        Assert.Equal(
+            [("conversionRate", (bool?)null), ("orders", null), ("refundRate", null), ("revenue", null), ("sessions", null)],
+            report.Targets.Select(t => (t.Kpi, t.Met)));
+    }
+
+    [Fact]
     public async Task Campaign_SameIdempotencyKeySentConcurrently_CreatesOnce_AndReplaysTheOthers()
     {
         for (var round = 0; round < 5; round++)

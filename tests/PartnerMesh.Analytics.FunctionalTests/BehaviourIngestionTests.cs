@@ -41,6 +41,49 @@ public class BehaviourIngestionTests(BehaviourApiFactory factory) : IClassFixtur
     }
 
     [Theory]
+    [InlineData("invalid_field")]
+    [InlineData("unknown_type")]
+    public async Task SameIdTwiceInABatch_AfterARefusedFirstCopy_IsRefusedWithIt_AndNothingIsStored(string reason)
+    {
+        var (bad, good) = Copies(reason);
+
+        var response = await Storefront.PostAsync([bad, good], Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var rejections = ((JsonElement)problem.Extensions["rejections"]!).Deserialize<List<EventRejection>>(JsonSerializerOptions.Web)!;
+        Assert.Equal([(0, reason), (1, reason)], rejections.Select(r => (r.Index, r.Reason)));
+        Assert.False(await factory.QueryDbAsync(db => db.RawEvents.AnyAsync(raw => raw.EventId == (string)good["eventId"]!, Ct)));
+    }
+
+    [Theory]
+    [InlineData("invalid_field")]
+    [InlineData("unknown_type")]
+    public async Task SameIdTwiceInABatch_AfterAnAcceptedFirstCopy_IsADuplicate_NotARejection(string reason)
+    {
+        var (bad, good) = Copies(reason);
+
+        var report = await (await Storefront.PostAsync([good, bad], Ct)).ShouldBeAsync<BatchReport>(HttpStatusCode.OK);
+
+        var id = (string)good["eventId"]!;
+        Assert.Equal([id], report.AcceptedIds);
+        Assert.Equal([id], report.DuplicateIds);
+        Assert.Empty(report.Rejections);
+        var stored = await factory.QueryDbAsync(db => db.RawEvents.SingleAsync(raw => raw.EventId == id, Ct));
+        Assert.Equal(40m, JsonSerializer.Deserialize<AnalyticsEvent>(stored.Payload, EventLog.Json)!.Amount);
+    }
+
+    /// <summary>Two events under one id for one order: one the validator refuses for <paramref name="reason"/>, one good (40 EUR).</summary>
+    private static (Dictionary<string, object?> Bad, Dictionary<string, object?> Good) Copies(string reason)
+    {
+        var (at, id, order) = (DateTimeOffset.UtcNow.AddMinutes(-1), Guid.NewGuid().ToString(), $"o-{Guid.NewGuid():N}");
+        var good = Behaviour.Event(EventTypes.OrderCompleted, at, order: order, amount: 40m, eventId: id);
+        var bad = reason == BehaviourEventValidator.Reasons.UnknownType
+            ? Behaviour.Event("teleport", at, order: order, amount: 40m, eventId: id)
+            : Behaviour.Event(EventTypes.OrderCompleted, at, order: order, amount: -1m, eventId: id);
+        return (bad, good);
+    }
+
+    [Theory]
     [InlineData("XYZ", "10", "ISO 4217")]
     [InlineData("XXX", "10", "ISO 4217")]
     [InlineData("XAU", "10", "ISO 4217")]
@@ -225,5 +268,47 @@ public class BehaviourIngestionTests(BehaviourApiFactory factory) : IClassFixtur
         var raw = await factory.QueryDbAsync(db => db.RawEvents.SingleAsync(r => r.EventId == (string)e["eventId"]!, Ct));
         var stored = JsonSerializer.Deserialize<AnalyticsEvent>(raw.Payload, EventLog.Json)!;
         Assert.Equal(("add_to_cart", "c-norm", 12.5m, "EUR", "newsletter"), (stored.Type, stored.CartId, stored.Amount, stored.Currency, stored.UtmSource));
+    }
+
+    [Fact]
+    public async Task ShoppersEmail_IsTakenFromEmailOrCustomerEmail_AndTwoDifferentAddressesAreAnInvalidField()
+    {
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+        Dictionary<string, object?> Cart(string? email, string? customerEmail)
+        {
+            var e = Behaviour.Event(EventTypes.AddToCart, at, cart: $"c-{Guid.NewGuid():N}");
+            (e["email"], e["customerEmail"]) = (email, customerEmail);
+            return e;
+        }
+
+        var byEmail = Cart("a@example.com", null);
+        var byAlias = Cart(null, "b@example.com");
+        var both = Cart("c@example.com", "c@example.com");
+        var differing = Cart("d@example.com", "e@example.com");
+
+        var report = await (await Storefront.PostAsync([byEmail, byAlias, both, differing], Ct)).ShouldBeAsync<BatchReport>(HttpStatusCode.MultiStatus);
+
+        var rejection = Assert.Single(report.Rejections);
+        Assert.Equal((3, BehaviourEventValidator.Reasons.InvalidField), (rejection.Index, rejection.Reason));
+        Assert.Contains("'customerEmail'", rejection.Detail, StringComparison.Ordinal);
+        string[] ids = [(string)byEmail["eventId"]!, (string)byAlias["eventId"]!, (string)both["eventId"]!];
+        var stored = await factory.QueryDbAsync(db => db.RawEvents.Where(raw => ids.Contains(raw.EventId)).ToListAsync(Ct));
+        var emails = stored.ToDictionary(raw => raw.EventId, raw => JsonSerializer.Deserialize<AnalyticsEvent>(raw.Payload, EventLog.Json)!.Email);
+        Assert.Equal(["a@example.com", "b@example.com", "c@example.com"], ids.Select(id => emails[id]));
+    }
+
+    [Fact]
+    public async Task CustomerId_OverTheOtherServicesLimit_IsAnInvalidFieldNamingIt()
+    {
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var longest = Behaviour.Event(EventTypes.PageView, at, customer: new string('c', 100));
+        var tooLong = Behaviour.Event(EventTypes.PageView, at, customer: new string('c', 101));
+
+        var report = await (await Storefront.PostAsync([longest, tooLong], Ct)).ShouldBeAsync<BatchReport>(HttpStatusCode.MultiStatus);
+
+        Assert.Equal([(string)longest["eventId"]!], report.AcceptedIds);
+        var rejection = Assert.Single(report.Rejections);
+        Assert.Equal((1, BehaviourEventValidator.Reasons.InvalidField), (rejection.Index, rejection.Reason));
+        Assert.StartsWith("'customerId' has at most 100 characters", rejection.Detail, StringComparison.Ordinal);
     }
 }

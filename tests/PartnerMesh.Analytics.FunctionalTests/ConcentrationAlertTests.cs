@@ -72,6 +72,27 @@ public class ConcentrationAlertTests(HourlyConcentrationCheckApiFactory factory)
         Assert.Equal((0.9m, false), (Assert.Single(admin.Kpis.Sales).RevenueShare, Assert.Single(admin.Kpis.Sales).RevenueShareSuppressed));
     }
 
+    [Fact]
+    public async Task ShareJustAboveTheThreshold_IsFlagged_ThoughItRoundsToTheThreshold()
+    {
+        // 10001 of 20001 is 0.500025: above 0.5, shown as 0.5.
+        var partner = Guid.NewGuid();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var big = Behaviour.Event(EventTypes.OrderCompleted, at, order: $"big-{partner}", amount: 10001m, partner: partner);
+        var small = Behaviour.Event(EventTypes.OrderCompleted, at, order: $"small-{partner}", amount: 10000m);
+        (big["currency"], small["currency"]) = ("CZK", "CZK");
+        await factory.IngestAsync([big, small], Ct);
+
+        var flag = await Eventually.GetAsync(
+            async () => (await ScorecardAsync(partner))?.ConcentrationFlags.SingleOrDefault(),
+            WithinSeconds,
+            $"{partner} should be flagged in CZK within seconds");
+        Assert.Equal(("CZK", 10001m, 20001m, 0.5m, true), (flag.Currency, flag.PartnerRevenue, flag.TotalRevenue, flag.RevenueShare, flag.Flagged));
+        var published = await factory.QueryDbAsync(db => db.Set<OutboxMessage>().AsNoTracking()
+            .Where(m => m.MessageUrn == "urn:message:partnermesh:analytics:partner-concentration-risk-detected:v1").ToListAsync(Ct));
+        Assert.Single(published, m => JsonSerializer.Deserialize<PartnerConcentrationRiskDetected>(m.Payload, EventLog.Json)!.PartnerId == partner);
+    }
+
     /// <summary>A 900 order through the partner and a 100 one without, today, in a currency of their own; waits for the partner's flag.</summary>
     private async Task<string> OrdersAsync(Guid partner, string currency)
     {

@@ -41,8 +41,9 @@ public sealed record CampaignResponse(
 public sealed record CampaignPage(IReadOnlyList<CampaignResponse> Items, string? NextCursor);
 
 /// <param name="Met">
-/// Whether the actual reached the target (for "lower is better" KPIs: stayed at or below it); null without data, and for
-/// a money target when the report is in another currency than the campaign's (the target is in the campaign's).
+/// Whether the actual reached the target (for "lower is better" KPIs: stayed at or below it); null without data (every
+/// target before the campaign starts), and for a money target when the report is in another currency than the
+/// campaign's (the target is in the campaign's).
 /// </param>
 public sealed record TargetResult(string Kpi, decimal Target, decimal? Actual, bool? Met, bool LowerIsBetter);
 
@@ -347,7 +348,8 @@ public static class CampaignEndpoints
                 };
                 var lower = TargetKpis.GetValueOrDefault(target.Key);
                 // A money target is in the campaign's currency: another currency's actual is shown, never judged against it.
-                var judged = money == own || !MoneyTargetKpis.Contains(target.Key);
+                // Before the campaign starts there is nothing to judge: 0 orders then is no missed target.
+                var judged = today >= starts && (money == own || !MoneyTargetKpis.Contains(target.Key));
                 bool? met = actual is { } value && judged ? (lower ? value <= target.Value : value >= target.Value) : null;
                 return new TargetResult(target.Key, target.Value, actual, met, lower);
             })

@@ -18,7 +18,10 @@ public sealed record BehaviourEventRequest
     public string? SessionId { get; init; }
     public string? CartId { get; init; }
     public string? OrderId { get; init; }
+    /// <summary>The shopper's e-mail address (a guest's identity for abandoned-cart offers).</summary>
     public string? Email { get; init; }
+    /// <summary>Accepted instead of <see cref="Email"/> (attribution's name for it).</summary>
+    public string? CustomerEmail { get; init; }
     public string? ProductId { get; init; }
     public int? Quantity { get; init; }
     /// <summary>Order total (order_completed) or the line's value (add/remove from cart).</summary>

@@ -8,6 +8,8 @@ namespace PartnerMesh.Analytics.Api.Ingestion;
 public sealed class BehaviourEventValidator(IngestionOptions options)
 {
     public const int MaxIdLength = 200;
+    /// <summary>What coupons, promotions and attribution accept: an id past it could never fetch or use its offer.</summary>
+    public const int MaxCustomerIdLength = 100;
     public const int MaxTextLength = 500;
     public const decimal MaxAmount = 1_000_000_000m;
 
@@ -134,7 +136,7 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
             SessionId = Blank(request.SessionId),
             CartId = Blank(request.CartId),
             OrderId = Blank(request.OrderId),
-            Email = Blank(request.Email),
+            Email = Blank(request.Email) ?? Blank(request.CustomerEmail),
             ProductId = Blank(request.ProductId),
             Quantity = request.Quantity,
             Amount = request.Amount,
@@ -153,7 +155,7 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
     {
         foreach (var (name, value) in new[]
                  {
-                     ("visitorId", request.VisitorId), ("customerId", request.CustomerId), ("sessionId", request.SessionId),
+                     ("visitorId", request.VisitorId), ("sessionId", request.SessionId),
                      ("cartId", request.CartId), ("orderId", request.OrderId), ("productId", request.ProductId),
                  })
         {
@@ -163,10 +165,20 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
             }
         }
 
+        if (request.CustomerId is { Length: > MaxCustomerIdLength })
+        {
+            return (Reasons.InvalidField, $"'customerId' has at most {MaxCustomerIdLength} characters (as in coupons, promotions and attribution).");
+        }
+
+        if (Blank(request.Email) is { } email && Blank(request.CustomerEmail) is { } customerEmail && email != customerEmail)
+        {
+            return (Reasons.InvalidField, "'customerEmail' is another name for 'email'; this event gives two different addresses.");
+        }
+
         foreach (var (name, value) in new[]
                  {
-                     ("email", request.Email), ("utmSource", request.UtmSource), ("utmMedium", request.UtmMedium),
-                     ("utmCampaign", request.UtmCampaign), ("touchpoint", request.Touchpoint), ("couponCode", request.CouponCode),
+                     ("email", request.Email), ("customerEmail", request.CustomerEmail), ("utmSource", request.UtmSource),
+                     ("utmMedium", request.UtmMedium), ("utmCampaign", request.UtmCampaign), ("touchpoint", request.Touchpoint), ("couponCode", request.CouponCode),
                  })
         {
             if (value is { Length: > MaxTextLength })

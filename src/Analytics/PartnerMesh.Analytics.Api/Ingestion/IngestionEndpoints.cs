@@ -60,22 +60,38 @@ public static class IngestionEndpoints
         var validator = new BehaviourEventValidator(ingestion);
         var rejections = new List<EventRejection>();
         var valid = new List<(int Index, string EventId, AnalyticsEvent Event)>();
-        var inBatch = new HashSet<string>(StringComparer.Ordinal);
+        // Each id's first copy in the batch, with its rejection (null: valid). A later copy follows it, as a resend does.
+        var firstCopies = new Dictionary<string, EventRejection?>(StringComparer.Ordinal);
         var copies = new List<(int Index, string EventId)>();
         for (var index = 0; index < events.Count; index++)
         {
             var (eventId, analyticsEvent, rejection) = validator.Validate(index, events[index], now);
-            if (rejection is not null)
+            if (eventId is not null && firstCopies.TryGetValue(eventId, out var first))
             {
-                rejections.Add(rejection);
-            }
-            else if (!inBatch.Add(eventId!))
-            {
-                copies.Add((index, eventId!));
+                if (first is null)
+                {
+                    copies.Add((index, eventId));
+                }
+                else
+                {
+                    rejections.Add(first with { Index = index });
+                }
             }
             else
             {
-                valid.Add((index, eventId!, analyticsEvent!));
+                if (eventId is not null)
+                {
+                    firstCopies[eventId] = rejection;
+                }
+
+                if (rejection is not null)
+                {
+                    rejections.Add(rejection);
+                }
+                else
+                {
+                    valid.Add((index, eventId!, analyticsEvent!));
+                }
             }
         }
 

@@ -19,7 +19,12 @@ public sealed class ConcentrationFlag
     public DateTimeOffset? ClearedAt { get; set; }
 }
 
-public sealed record PartnerShare(Guid PartnerId, string Currency, decimal PartnerRevenue, decimal TotalRevenue, decimal Share);
+/// <param name="Share">Rounded for display; <see cref="Exceeds"/> judges the exact share.</param>
+public sealed record PartnerShare(Guid PartnerId, string Currency, decimal PartnerRevenue, decimal TotalRevenue, decimal Share)
+{
+    /// <summary>10001 of 20001 (0.500025) exceeds 0.5 though it shows as 0.5.</summary>
+    public bool Exceeds(decimal threshold) => PartnerRevenue > threshold * TotalRevenue;
+}
 
 /// <summary>
 /// Measures each partner's share of revenue per currency over the trailing window (from the daily aggregates) and raises
@@ -71,7 +76,7 @@ public sealed class ConcentrationMonitor(AnalyticsDbContext db, IOptions<Analyti
         var byKey = flags.ToDictionary(flag => (flag.PartnerId, flag.Currency));
         foreach (var share in shares)
         {
-            var risky = share.Share > settings.Threshold && share.TotalRevenue > settings.MinimumRevenue;
+            var risky = share.Exceeds(settings.Threshold) && share.TotalRevenue > settings.MinimumRevenue;
             byKey.TryGetValue((share.PartnerId, share.Currency), out var flag);
             if (risky && flag is not { Active: true })
             {
@@ -106,7 +111,7 @@ public sealed class ConcentrationMonitor(AnalyticsDbContext db, IOptions<Analyti
             }
         }
 
-        var stillRisky = shares.Where(share => share.Share > settings.Threshold && share.TotalRevenue > settings.MinimumRevenue)
+        var stillRisky = shares.Where(share => share.Exceeds(settings.Threshold) && share.TotalRevenue > settings.MinimumRevenue)
             .Select(share => (share.PartnerId, share.Currency)).ToHashSet();
         foreach (var flag in flags.Where(flag => flag.Active && !stillRisky.Contains((flag.PartnerId, flag.Currency))))
         {
