@@ -46,6 +46,34 @@ public sealed class CampaignEndpointsTests(CouponsApiFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task CreateCampaign_NilPartnerIdInPartnerIds_Returns400SayingItIsNoPartners()
+    {
+        var response = await _admin.PostAsJsonAsync("/api/coupons/campaigns", new JsonObject
+        {
+            ["name"] = "nil partner", ["promotionId"] = Guid.NewGuid(), ["partnerIds"] = new JsonArray(Guid.NewGuid(), Guid.Empty),
+        }, Ct);
+
+        var errors = (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Extensions["errors"]!.ToString()!;
+        Assert.Contains("partnerIds", errors, StringComparison.Ordinal);
+        Assert.Contains("nil id", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("at most", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateCampaign_AbandonedCartMinimumWithoutCurrency_Returns400NamingCurrency()
+    {
+        var response = await _admin.PostAsJsonAsync("/api/coupons/campaigns", new JsonObject
+        {
+            ["name"] = "offers", ["promotionId"] = Guid.NewGuid(),
+            ["abandonedCart"] = new JsonObject { ["enabled"] = true, ["minimumCartTotal"] = 50 },
+        }, Ct);
+
+        var errors = (await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Extensions["errors"]!.ToString()!;
+        Assert.Contains("\"currency\"", errors, StringComparison.Ordinal);
+        Assert.Contains("abandonedCart.minimumCartTotal", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateCampaign_WindowWithOffsets_StoredAsTheSameInstants()
     {
         var response = await _admin.PostAsJsonAsync("/api/coupons/campaigns", new JsonObject

@@ -113,6 +113,39 @@ public sealed class RedemptionTests(CouponsApiFactory factory) : IClassFixture<C
     }
 
     [Fact]
+    public async Task Redeem_PartnerOtherThanTheReservations_Returns422ReservationMismatch_ReservationStillHeld()
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUsesPerPartner"] = 1 });
+        var (partner, other) = (Guid.NewGuid(), Guid.NewGuid());
+        var noPartners = await _storefront.ReserveOkAsync(code);
+        var partners = await _storefront.ReserveOkAsync(code, partnerId: partner);
+
+        foreach (var (reservationId, named) in new[] { (noPartners, partner), (partners, other) })
+        {
+            var response = await _storefront.RedeemAsync(Redemption(code, $"order-{Guid.NewGuid():N}", reservationId, partnerId: named));
+            Assert.Equal("reservation_mismatch", await response.ShouldBeRefusedAsync(HttpStatusCode.UnprocessableEntity));
+        }
+
+        Assert.Equal(2, (await _admin.StatsAsync(campaignId)).Number("held"));
+        // The reservation's own partner, or none named: the reservation's traffic is the sale's.
+        var redeemed = await (await _storefront.RedeemAsync(Redemption(code, $"order-{Guid.NewGuid():N}", partners, partnerId: partner)))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Equal(partner, redeemed["partnerId"]!.GetValue<Guid>());
+        await (await _storefront.RedeemAsync(Redemption(code, $"order-{Guid.NewGuid():N}", noPartners))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task OpenApi_ReserveCouponRequest_HasNoComputedCheckoutProperty()
+    {
+        var document = JsonNode.Parse(await factory.CreateAnonymousClient().GetStringAsync("/openapi/v1.json", Ct))!;
+
+        var properties = document["components"]!["schemas"]!["ReserveCouponRequest"]!["properties"]!.AsObject();
+        Assert.Contains("checkoutId", properties.Select(property => property.Key));
+        Assert.Contains("quoteId", properties.Select(property => property.Key));
+        Assert.DoesNotContain("checkout", properties.Select(property => property.Key));
+    }
+
+    [Fact]
     public async Task Redeem_ReservationUsedByAnotherOrder_Returns409()
     {
         var (_, code) = await _admin.CampaignWithCodeAsync();

@@ -190,6 +190,50 @@ public sealed class ValidationTests(CouponsApiFactory factory) : IClassFixture<C
         Assert.Equal((0, 0, 0), (stats.Number("uses"), stats.Number("held"), stats.Number("redeemed")));
     }
 
+    [Fact]
+    public async Task Validate_WithAt_JudgesTheWindowAtThatTime_LimitsAsTheyStandNow()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (_, ending) = await _admin.CampaignWithCodeAsync(new JsonObject { ["endsAt"] = now.AddHours(1) });
+        var (_, upcoming) = await _admin.CampaignWithCodeAsync(new JsonObject
+        {
+            ["startsAt"] = now.AddDays(1), ["endsAt"] = now.AddDays(2), ["maxUses"] = 1,
+        });
+
+        Assert.Equal("expired", (await _storefront.ValidateAsync(At(Validation(ending), now.AddHours(3)))).Reason());
+        Assert.True((await _storefront.ValidateAsync(At(Validation(ending), now.AddMinutes(30))))["valid"]!.GetValue<bool>());
+        Assert.True((await _storefront.ValidateAsync(At(Validation(upcoming), now.AddHours(36))))["valid"]!.GetValue<bool>());
+        Assert.Equal("not_started", (await _storefront.ValidateAsync(Validation(upcoming))).Reason()); // without at: now
+
+        static JsonObject At(JsonObject validation, DateTimeOffset at)
+        {
+            validation["at"] = at;
+            return validation;
+        }
+    }
+
+    [Theory]
+    [InlineData("validations")]
+    [InlineData("reservations")]
+    [InlineData("redemptions")]
+    public async Task CheckoutCall_NilPartnerId_Returns400NamingPartnerId_AndTakesNoUse(string call)
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["requireReservation"] = false, ["maxUsesPerPartner"] = 1 });
+        var body = call switch
+        {
+            "validations" => Validation(code),
+            "reservations" => Reservation(code),
+            _ => Redemption(code, $"order-{Guid.NewGuid():N}", null),
+        };
+        body["partnerId"] = Guid.Empty;
+
+        var problem = await (await _storefront.PostAsJsonAsync($"/api/coupons/{call}", body, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("\"partnerId\"", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+        var stats = await _admin.StatsAsync(campaignId);
+        Assert.Equal((0, 0, 0), (stats.Number("uses"), stats.Number("held"), stats.Number("redeemed")));
+    }
+
     private async Task<Guid> ReserveForPartnerAsync(string code, Guid partnerId)
     {
         var response = await _storefront.ReserveAsync(Reservation(code, partnerId: partnerId));

@@ -14,7 +14,7 @@ namespace PartnerMesh.Promotions.FunctionalTests;
 /// <summary>
 /// Promotions with a stand-in coupons service on a real port, as service discovery finds it: <c>CPN-{promotion id}</c>
 /// is valid for that promotion (its campaign allows one code per order, coupons' default), <c>STK-{promotion id}</c> too
-/// (a stackable campaign's), <c>EXPIRED-*</c> is refused as expired, <c>SLOW-*</c> answers after the timeout,
+/// (a stackable campaign's), <c>EXPIRED-*</c> is refused as expired (with coupons' detail), <c>SLOW-*</c> answers after the timeout,
 /// <c>BROKEN-*</c> answers 500, <c>DOWN-*</c> 503, <c>GONE-*</c> 404, <c>CANNOT-*</c> the 400 coupons answers for a string
 /// that cannot be a code (a validation problem naming <c>code</c>), <c>EMAIL-*</c> a 400 naming another field, anything else
 /// is unknown (<c>valid: false, reason: unknown</c>, as coupons answers).
@@ -27,6 +27,8 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
     private readonly HttpClient _storefront;
 
     public CouponCodeTests(Factory factory) => (_factory, _admin, _storefront) = (factory, factory.Admin(), factory.Storefront());
+
+    private const string ExpiredDetail = "The campaign ended at 2026-01-01T00:00:00.0000000+00:00.";
 
     public sealed class Factory : PromotionsApiFactory
     {
@@ -76,7 +78,8 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
                         Results.Ok(new { valid = true, code, promotionId = Guid.ParseExact(code[4..], "N"), stackable = false, reason = (string?)null }),
                     _ when code.StartsWith("STK-", StringComparison.Ordinal) =>
                         Results.Ok(new { valid = true, code, promotionId = Guid.ParseExact(code[4..], "N"), stackable = true, reason = (string?)null }),
-                    _ when code.StartsWith("EXPIRED-", StringComparison.Ordinal) => Results.Ok(new { valid = false, code, reason = "expired" }),
+                    _ when code.StartsWith("EXPIRED-", StringComparison.Ordinal) =>
+                        Results.Ok(new { valid = false, code, reason = "expired", detail = ExpiredDetail }),
                     _ when code.StartsWith("BROKEN-", StringComparison.Ordinal) => Results.StatusCode(500),
                     _ when code.StartsWith("SLOW-", StringComparison.Ordinal) => Results.Ok(new { valid = false, code, reason = "too_late" }),
                     _ when code.StartsWith("GONE-", StringComparison.Ordinal) => Results.NotFound(),
@@ -337,6 +340,33 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
         Assert.Equal("refused", result["status"]!.GetValue<string>());
         Assert.Equal(reason, result["reason"]!.GetValue<string>());
         Assert.Equal(10m, evaluation.Total("itemsSubtotal"));
+    }
+
+    [Fact]
+    public async Task RefusedCode_CarriesCouponsDetail()
+    {
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", "p", 1, 10m, null)).With("codes", new JsonArray("EXPIRED-2")));
+
+        var result = evaluation["codes"]![0]!;
+        Assert.Equal("expired", result["reason"]!.GetValue<string>());
+        Assert.Equal(ExpiredDetail, result["detail"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Preview_AsksCouponsAboutItsTime_AnEvaluationForNowAsksAboutNow()
+    {
+        var at = new DateTimeOffset(2031, 11, 28, 9, 30, 0, TimeSpan.Zero);
+        var (previewed, now) = ($"ANY-{Guid.NewGuid():N}".ToUpperInvariant(), $"ANY-{Guid.NewGuid():N}".ToUpperInvariant());
+        var cart = PromotionsTestClient.Cart(("l", "p", 1, 10m, null));
+
+        await _storefront.EvaluateAsync(cart.With("codes", new JsonArray(previewed)).With("at", at.ToString("O", CultureInfo.InvariantCulture)));
+        await _storefront.EvaluateAsync(cart.With("codes", new JsonArray(now)));
+
+        lock (_factory.Requests)
+        {
+            Assert.Equal(at, _factory.Requests.Last(request => request["code"]!.GetValue<string>() == previewed)["at"]!.GetValue<DateTimeOffset>());
+            Assert.Null(_factory.Requests.Last(request => request["code"]!.GetValue<string>() == now)["at"]);
+        }
     }
 
     [Fact]

@@ -38,14 +38,21 @@ public static class CampaignRules
             errors["minimumCartValue"] = [$"minimumCartValue is between 0 and {CheckoutRules.MaxAmount}, with at most 4 decimals."];
         }
 
-        if (request.Currency is { } currency ? !CheckoutRules.IsCurrency(currency) : request.MinimumCartValue is not null)
+        // A minimum is an amount in the campaign's currency: without one it would be compared with carts in any currency.
+        if (request.Currency is { } currency
+                ? !CheckoutRules.IsCurrency(currency)
+                : request.MinimumCartValue is not null || request.AbandonedCart?.MinimumCartTotal is not null)
         {
-            errors["currency"] = ["currency is an ISO 4217 code of three letters (required with minimumCartValue)."];
+            errors["currency"] = ["currency is an ISO 4217 code of three letters (required with minimumCartValue and abandonedCart.minimumCartTotal)."];
         }
 
         CheckoutRules.CheckPrecision("minimumCartValue", request.MinimumCartValue, request.Currency, errors);
 
-        if (request.PartnerIds is { } partners && (partners.Length > MaxPartners || partners.Contains(Guid.Empty)))
+        if (request.PartnerIds is { } partners && partners.Contains(Guid.Empty))
+        {
+            errors["partnerIds"] = ["partnerIds holds partner ids: the nil id 00000000-0000-0000-0000-000000000000 is no partner's."];
+        }
+        else if (request.PartnerIds is { Length: > MaxPartners })
         {
             errors["partnerIds"] = [$"partnerIds holds at most {MaxPartners} partner ids."];
         }
@@ -67,7 +74,7 @@ public static class CampaignRules
                 errors["abandonedCart.minimumCartTotal"] = [$"minimumCartTotal is between 0 and {CheckoutRules.MaxAmount}, with at most 4 decimals."];
             }
 
-            // In the campaign's currency when it has one (the carts it is compared with are then in that currency).
+            // In the campaign's currency (required with it, above): the carts it is compared with are in that currency.
             CheckoutRules.CheckPrecision("abandonedCart.minimumCartTotal", policy.MinimumCartTotal, request.Currency, errors);
 
             if (policy.DelayMinutes is < 0 or > MaxOfferDelayMinutes)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using PartnerMesh.Coupons.Api.Common;
 
 namespace PartnerMesh.Coupons.Api.Checkout;
@@ -5,12 +6,16 @@ namespace PartnerMesh.Coupons.Api.Checkout;
 /// <summary>The shopper: a customer id when signed in, otherwise the guest's e-mail (per-customer limits).</summary>
 public sealed record CustomerRef(string? Id, string? Email);
 
-public sealed record ValidateCouponRequest(string? Code, CustomerRef? Customer, decimal? CartTotal, string? Currency, Guid? PartnerId);
+/// <summary><c>at</c>: when to judge the code's and its campaign's validity window (default: now), for a preview such as
+/// promotions' evaluation with <c>at</c>; limits are always counted as they stand now. Validation reserves nothing.</summary>
+public sealed record ValidateCouponRequest(string? Code, CustomerRef? Customer, decimal? CartTotal, string? Currency, Guid? PartnerId, DateTimeOffset? At = null);
 
 /// <summary><c>quoteId</c> or <c>checkoutId</c> (either name) makes the reservation idempotent for that checkout and code.</summary>
 public sealed record ReserveCouponRequest(
     string? Code, string? QuoteId, string? CheckoutId, CustomerRef? Customer, decimal? CartTotal, string? Currency, Guid? PartnerId, int? TtlSeconds)
 {
+    /// <summary>The checkout the reservation is for (computed, not part of the request body).</summary>
+    [JsonIgnore]
     public string? Checkout => CheckoutId ?? QuoteId;
 }
 

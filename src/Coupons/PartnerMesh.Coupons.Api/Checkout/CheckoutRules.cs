@@ -17,6 +17,7 @@ public static class CheckoutRules
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         CheckCode(request.Code, errors, out code);
         CheckCustomer(request.Customer, errors);
+        CheckPartner(request.PartnerId, errors);
         CheckAmount("cartTotal", request.CartTotal, required: false, errors);
         CheckCurrency(request.Currency, required: request.CartTotal is not null, errors);
         CheckPrecision("cartTotal", request.CartTotal, request.Currency, errors);
@@ -28,6 +29,7 @@ public static class CheckoutRules
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         CheckCode(request.Code, errors, out code);
         CheckCustomer(request.Customer, errors);
+        CheckPartner(request.PartnerId, errors);
         CheckAmount("cartTotal", request.CartTotal, required: true, errors);
         CheckCurrency(request.Currency, required: true, errors);
         CheckPrecision("cartTotal", request.CartTotal, request.Currency, errors);
@@ -49,6 +51,7 @@ public static class CheckoutRules
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         CheckCode(request.Code, errors, out code);
         CheckCustomer(request.Customer, errors);
+        CheckPartner(request.PartnerId, errors);
         CheckAmount("orderTotal", request.OrderTotal, required: true, errors);
         CheckCurrency(request.Currency, required: true, errors);
         CheckPrecision("orderTotal", request.OrderTotal, request.Currency, errors);
@@ -127,6 +130,15 @@ public static class CheckoutRules
         {
             errors["customer.email"] = [$"An e-mail address has text on both sides of its '@', no spaces or control characters, and at most "
                 + $"{CustomerKeys.MaxEmailLength} characters (after Unicode NFKC normalisation; invisible characters such as a zero-width space are removed)."];
+        }
+    }
+
+    /// <summary>The traffic's partner: a partner id, or absent for traffic of no partner (the nil id is no partner's).</summary>
+    private static void CheckPartner(Guid? partnerId, Dictionary<string, string[]> errors)
+    {
+        if (partnerId == Guid.Empty)
+        {
+            errors["partnerId"] = ["partnerId is a partner id or absent."];
         }
     }
 

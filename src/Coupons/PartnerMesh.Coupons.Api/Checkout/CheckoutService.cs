@@ -40,7 +40,8 @@ public sealed class CheckoutService(
         var partner = coupon.PartnerId ?? request.PartnerId;
         var currency = request.Currency is null ? null : CheckoutRules.NormalizeCurrency(request.Currency);
         var now = Clock.Now(timeProvider);
-        var refusal = CouponEligibility.Check(campaign, coupon, customer, partner, request.CartTotal, currency, now);
+        // A preview (at) judges the validity window then; the counters are read as they stand now.
+        var refusal = CouponEligibility.Check(campaign, coupon, customer, partner, request.CartTotal, currency, request.At ?? now);
         if (refusal is null)
         {
             var claims = CounterClaim.For(campaign, coupon, customer, partner);
@@ -236,6 +237,10 @@ public sealed class CheckoutService(
                     reservation is null ? $"No reservation {requested} exists." : $"Reservation {requested} holds another code.")
                 : !customer.IsEmpty && reservation.CustomerKey is not null && !customer.Has(reservation.CustomerKey)
                     ? (StatusCodes.Status422UnprocessableEntity, CouponReasons.ReservationMismatch, $"Reservation {requested} was made for another customer.")
+                // The reservation's traffic is the sale's (its limits were counted for it): a redemption naming another is refused.
+                : request.PartnerId is { } named && named != reservation.TrafficPartnerId
+                    ? (StatusCodes.Status422UnprocessableEntity, CouponReasons.ReservationMismatch,
+                        $"Reservation {requested} was made for {(reservation.TrafficPartnerId is { } traffic ? $"partner {traffic}'s traffic" : "traffic of no partner")}, not partner {named}'s.")
                 : reservation.Status == ReservationStatuses.Consumed
                     ? (StatusCodes.Status409Conflict, CouponReasons.ReservationUsed, $"Reservation {requested} was redeemed by order {reservation.OrderId}.")
                 : reservation.Status == ReservationStatuses.Released

@@ -14,9 +14,10 @@ namespace PartnerMesh.Promotions.Api.Evaluations;
 /// when it has several).</param>
 /// <param name="OnePerOrder">The valid codes whose campaign allows one code per order (not <c>stackable</c>, coupons'
 /// default; also when the answer does not say).</param>
+/// <param name="RefusedDetails">Coupons' readable <c>detail</c> of the refused codes that have one.</param>
 public sealed record CouponCodeCheck(
     IReadOnlyDictionary<Guid, string> Unlocked, IReadOnlyDictionary<string, string> Refused, IReadOnlyDictionary<Guid, string>? PartnerCodes = null,
-    IReadOnlySet<string>? OnePerOrder = null)
+    IReadOnlySet<string>? OnePerOrder = null, IReadOnlyDictionary<string, string>? RefusedDetails = null)
 {
     public static readonly CouponCodeCheck None = new(new Dictionary<Guid, string>(), new Dictionary<string, string>(StringComparer.Ordinal));
 
@@ -70,15 +71,18 @@ public sealed class CouponCodeValidator(
     private const string UnknownCode = "unknown";
     private TimeSpan Timeout => options.Value.CouponValidationTimeout;
 
-    private sealed record ValidationRequest(string Code, ValidationCustomer Customer, decimal CartTotal, string Currency, Guid? PartnerId);
+    /// <param name="At">A preview's time (the evaluation's <c>at</c>): coupons judges the validity window then.</param>
+    private sealed record ValidationRequest(string Code, ValidationCustomer Customer, decimal CartTotal, string Currency, Guid? PartnerId, DateTimeOffset? At);
 
     private sealed record ValidationCustomer(string? Id, string? Email);
 
-    private sealed record ValidationAnswer(bool Valid, Guid? PromotionId, string? Reason, Guid? PartnerId = null, bool? Stackable = null);
+    private sealed record ValidationAnswer(bool Valid, Guid? PromotionId, string? Reason, Guid? PartnerId = null, bool? Stackable = null, string? Detail = null);
 
     public bool IsConfigured => configuration[$"services:{ResourceNames.CouponsApi}:http:0"] is { Length: > 0 };
 
-    public async Task<CouponCodeCheck> CheckAsync(RuleSet ruleSet, Cart cart, EvaluationContext context, CancellationToken cancellationToken)
+    /// <param name="previewAt">The time a preview evaluates for (<c>at</c>), sent to coupons; null for now.</param>
+    public async Task<CouponCodeCheck> CheckAsync(
+        RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset? previewAt, CancellationToken cancellationToken)
     {
         // A string that cannot be a code is unknown to coupons too: it is not asked about.
         var unknown = context.Codes.Select(entered => PromotionCodes.TryNormalize(entered, out var code) ? code : null).OfType<string>()
@@ -89,9 +93,10 @@ public sealed class CouponCodeValidator(
         }
 
         var itemsTotal = cart.Lines.Sum(line => line.Subtotal);
-        var answers = await Task.WhenAll(unknown.Select(code => AskAsync(code, context, itemsTotal, cart.Currency, cancellationToken)));
+        var answers = await Task.WhenAll(unknown.Select(code => AskAsync(code, context, itemsTotal, cart.Currency, previewAt, cancellationToken)));
         var unlocked = new Dictionary<Guid, string>();
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
+        var refusedDetails = new Dictionary<string, string>(StringComparer.Ordinal);
         var partnerCodes = new Dictionary<Guid, string>();
         var onePerOrder = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (code, answer) in unknown.Zip(answers))
@@ -117,10 +122,14 @@ public sealed class CouponCodeValidator(
             else if (answer is { Valid: false })
             {
                 refused[code] = answer.Reason ?? ReasonCodes.CodeInvalid;
+                if (answer.Detail is { } detail)
+                {
+                    refusedDetails[code] = detail;
+                }
             }
         }
 
-        return new CouponCodeCheck(unlocked, refused, partnerCodes, onePerOrder);
+        return new CouponCodeCheck(unlocked, refused, partnerCodes, onePerOrder, refusedDetails);
     }
 
     /// <summary>
@@ -129,7 +138,8 @@ public sealed class CouponCodeValidator(
     /// 5xx, or any other status (a 400 about another field, 401, 403, 429: a fault of the call, not of the code) — is
     /// <c>coupon_service_unavailable</c>, logged.
     /// </summary>
-    private async Task<ValidationAnswer?> AskAsync(string code, EvaluationContext context, decimal cartTotal, string currency, CancellationToken cancellationToken)
+    private async Task<ValidationAnswer?> AskAsync(
+        string code, EvaluationContext context, decimal cartTotal, string currency, DateTimeOffset? previewAt, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
@@ -138,7 +148,7 @@ public sealed class CouponCodeValidator(
             using var request = new HttpRequestMessage(HttpMethod.Post, $"http://{ResourceNames.CouponsApi}/api/coupons/validations")
             {
                 Content = JsonContent.Create(new ValidationRequest(code, new ValidationCustomer(context.Customer.Id, context.Customer.Email),
-                    cartTotal, currency, context.PartnerId)),
+                    cartTotal, currency, context.PartnerId, previewAt)),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", serviceTokens.For(ResourceNames.CouponsApi));
             using var response = await http.SendAsync(request, timeout.Token);

@@ -31,7 +31,7 @@ public sealed class EvaluationService(
         var now = timeProvider.GetUtcNow();
         var (cart, requested) = EvaluateRequestRules.ToDomain(request, now);
         var preview = request.At is not null;
-        var (context, partner, coupons) = await WithTrafficAsync(ruleSet, cart, requested, cancellationToken);
+        var (context, partner, coupons) = await WithTrafficAsync(ruleSet, cart, requested, request.At, cancellationToken);
         var (result, reservationId, quoteId) = await EvaluateWithBudgetsAsync(
             ruleSet, cart, context, coupons, now, reserve: context.Touchpoint == Touchpoint.Checkout && !preview, cancellationToken);
         var quote = preview ? null : IssueQuote(quoteId, result, cart, requested, context.PartnerId, now, reservationId);
@@ -53,7 +53,7 @@ public sealed class EvaluationService(
         var ruleSet = new RuleSet(live.Version, live.Promotions.Where(existing => existing.Id != promotion.Id).Append(compiled), live.Mode, killSwitch: false,
             live.Experiments);
         var (cart, requested) = EvaluateRequestRules.ToDomain(request, timeProvider.GetUtcNow());
-        var (context, partner, coupons) = await WithTrafficAsync(ruleSet, cart, requested, cancellationToken);
+        var (context, partner, coupons) = await WithTrafficAsync(ruleSet, cart, requested, request.At, cancellationToken);
         return EvaluationResponse.From(EvaluateRedeemable(ruleSet, cart, context, coupons, []), partner, null);
     }
 
@@ -63,7 +63,7 @@ public sealed class EvaluationService(
     {
         var ruleSet = await CurrentRuleSetAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
-        (context, _, var coupons) = await WithTrafficAsync(ruleSet, cart, context, cancellationToken);
+        (context, _, var coupons) = await WithTrafficAsync(ruleSet, cart, context, previewAt: null, cancellationToken);
         var (result, reservationId, _) = await EvaluateWithBudgetsAsync(
             ruleSet, cart, context with { At = now, Touchpoint = Touchpoint.Checkout }, coupons, now, reserve: true, cancellationToken);
         return (result, reservationId);
@@ -122,10 +122,11 @@ public sealed class EvaluationService(
     /// codes for that traffic. Then, as attribution's default coupon-code precedence credits the order, a valid partner
     /// code beats it: the cart is the code's partner's. Codes of two or more partners cancel out — the traffic's partner
     /// stands — so the order the codes were entered in never changes the answer. Also returns coupons' answer, for
-    /// <see cref="EvaluateRedeemable"/>.
+    /// <see cref="EvaluateRedeemable"/>. A preview (<paramref name="previewAt"/>, the request's <c>at</c>) asks coupons
+    /// about that time, so a campaign's validity window is judged when the promotions' schedules are.
     /// </summary>
     private async Task<(EvaluationContext Context, TrafficPartner? Partner, CouponCodeCheck Coupons)> WithTrafficAsync(
-        RuleSet ruleSet, Cart cart, EvaluationContext context, CancellationToken cancellationToken)
+        RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset? previewAt, CancellationToken cancellationToken)
     {
         var partner = context.PartnerId is { } named ? new TrafficPartner(named, TrafficPartner.Request) : null;
         if (partner is null && context.ClickId is { } clickId && ruleSet.ConcernsPartners
@@ -135,7 +136,7 @@ public sealed class EvaluationService(
             context = context with { PartnerId = clickPartner };
         }
 
-        var check = await coupons.CheckAsync(ruleSet, cart, context, cancellationToken);
+        var check = await coupons.CheckAsync(ruleSet, cart, context, previewAt, cancellationToken);
         if (ReferenceEquals(check, CouponCodeCheck.None))
         {
             return (context, partner, check);
@@ -146,7 +147,11 @@ public sealed class EvaluationService(
             partner = new TrafficPartner(code.PartnerId, TrafficPartner.CouponCode, code.Code);
         }
 
-        return (context with { CouponCodes = check.Unlocked, RefusedCodes = check.Refused, PartnerId = partner?.PartnerId }, partner, check);
+        return (context with
+        {
+            CouponCodes = check.Unlocked, RefusedCodes = check.Refused, RefusedCodeDetails = check.RefusedDetails ?? context.RefusedCodeDetails,
+            PartnerId = partner?.PartnerId,
+        }, partner, check);
     }
 
     /// <summary>

@@ -52,6 +52,9 @@ public sealed record EvaluationContext
     /// <summary>Entered codes the coupons service refused or could not be asked about, with the reason to report.</summary>
     public IReadOnlyDictionary<string, string> RefusedCodes { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>The coupons service's readable detail of refused codes that have one (e.g. the amount a minimum needs).</summary>
+    public IReadOnlyDictionary<string, string> RefusedCodeDetails { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public Touchpoint Touchpoint { get; init; } = Touchpoint.Cart;
     public required DateTimeOffset At { get; init; }
 

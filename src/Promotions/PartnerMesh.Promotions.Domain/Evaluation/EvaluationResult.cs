@@ -62,7 +62,7 @@ public sealed record RejectedPromotion(Guid PromotionId, int Version, string Nam
 /// An entered code: <see cref="CodeStatuses"/>. <see cref="PromotionIds"/> are the promotions it unlocks. Applied:
 /// <see cref="PromotionId"/> is the one it applied. Not applied: <see cref="PromotionId"/>, <see cref="Reason"/> and
 /// <see cref="Detail"/> say why (that promotion's reason code, the first in evaluation order). Refused: the coupons
-/// service's reason.
+/// service's reason and, when it gave one, its detail.
 /// </summary>
 public sealed record CodeResult(
     string Code, string Status, Guid? PromotionId, string? Reason = null, string? Detail = null, IReadOnlyList<Guid>? PromotionIds = null);

@@ -529,7 +529,7 @@ public static class PromotionEvaluator
             }
             else if (context.RefusedCodes.TryGetValue(code, out var refusal))
             {
-                results.Add(new CodeResult(code, CodeStatuses.Refused, null, refusal, PromotionIds: unlocks));
+                results.Add(new CodeResult(code, CodeStatuses.Refused, null, refusal, context.RefusedCodeDetails.GetValueOrDefault(code), unlocks));
             }
             else if (unlocks.Length == 0)
             {
