@@ -52,22 +52,7 @@ public static class Extensions
 
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
-        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-            context.ProblemDetails.Type ??= PartnerMesh.ServiceDefaults.WebApi.Problems.TypeOf(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
-            if (context.HttpContext.Items.TryGetValue(PartnerMesh.ServiceDefaults.WebApi.NulEscapeGuardStream.RefusalKey, out var field))
-            {
-                context.ProblemDetails.Detail ??= PartnerMesh.ServiceDefaults.WebApi.WebApiOptions.NulCharacterDetail;
-                if (field is string { Length: > 0 } name)
-                {
-                    context.ProblemDetails.Extensions.TryAdd("errors",
-                        new Dictionary<string, string[]> { [name] = [PartnerMesh.ServiceDefaults.WebApi.WebApiOptions.NulCharacterDetail] });
-                }
-            }
-
-            context.ProblemDetails.Extensions.TryAdd("traceId", Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier);
-        });
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = PartnerMesh.ServiceDefaults.WebApi.Problems.Complete);
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         // A one-shot command answers with exactly one line on stdout, which the AppHost reads: keep the logs off it.

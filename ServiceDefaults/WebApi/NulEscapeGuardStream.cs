@@ -7,7 +7,8 @@ namespace PartnerMesh.ServiceDefaults.WebApi;
 /// only carry it escaped (<c>\u0000</c>; a raw zero byte is invalid JSON and the parser refuses it), and PostgreSQL
 /// cannot store it: refused here, before any endpoint writes anything, rather than failing a write (or a whole batch of
 /// other callers' writes) later. An escaped backslash followed by <c>u0000</c> is text, not NUL, and passes. The scan
-/// follows strings and remembers the last property name, so the 400 names the field as endpoint validation would.
+/// follows strings, objects and arrays (each object's last property name, each array's index), so the 400 names the
+/// field by its JSON path (<c>lines[1].productId</c>) as every other validation problem does.
 /// </summary>
 internal sealed class NulEscapeGuardStream(Stream inner, HttpContext context) : InspectedRequestStream(inner)
 {
@@ -17,13 +18,17 @@ internal sealed class NulEscapeGuardStream(Stream inner, HttpContext context) : 
 
     private const int MaxNameBytes = 64;
 
+    // Deeper than this the path names the outer levels only (System.Text.Json refuses bodies past depth 64 anyway).
+    private const int MaxDepth = 64;
+
     private readonly byte[] _name = new byte[MaxNameBytes];
+    private readonly Level[] _levels = new Level[MaxDepth];
+    private int _depth;
     private bool _inString;
     private bool _escaped;
     private int _zeros = -1; // after "\u": how many '0' digits so far; -1 outside an escape
     private int _nameLength;
     private bool _stringEnded;
-    private string? _property;
 
     protected override void Inspect(ReadOnlySpan<byte> bytes)
     {
@@ -31,21 +36,7 @@ internal sealed class NulEscapeGuardStream(Stream inner, HttpContext context) : 
         {
             if (!_inString)
             {
-                if (current == (byte)'"')
-                {
-                    (_inString, _nameLength, _stringEnded) = (true, 0, false);
-                }
-                else if (_stringEnded && current is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
-                {
-                    // A string followed by ':' was a property name: the field any NUL after it belongs to.
-                    if (current == (byte)':')
-                    {
-                        _property = System.Text.Encoding.UTF8.GetString(_name, 0, _nameLength);
-                    }
-
-                    _stringEnded = false;
-                }
-
+                Structure(current);
                 continue;
             }
 
@@ -79,9 +70,86 @@ internal sealed class NulEscapeGuardStream(Stream inner, HttpContext context) : 
         }
     }
 
+    /// <summary>A byte outside strings: where the scan is in the document's objects and arrays.</summary>
+    private void Structure(byte current)
+    {
+        var level = _depth is > 0 and <= MaxDepth ? _levels[_depth - 1] : null;
+        switch (current)
+        {
+            case (byte)'"':
+                (_inString, _nameLength) = (true, 0);
+                break;
+            case (byte)':' when _stringEnded && level is { IsArray: false }:
+                // A string followed by ':' was a property name: the field any NUL after it belongs to.
+                level.SetName(_name.AsSpan(0, _nameLength));
+                break;
+            case (byte)'{' or (byte)'[':
+                if (++_depth <= MaxDepth)
+                {
+                    (_levels[_depth - 1] ??= new Level()).Start(isArray: current == (byte)'[');
+                }
+
+                break;
+            case (byte)'}' or (byte)']':
+                _depth = Math.Max(0, _depth - 1);
+                break;
+            case (byte)',' when level is not null:
+                level.Next();
+                break;
+        }
+
+        if (current is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+        {
+            _stringEnded = false;
+        }
+    }
+
+    /// <summary>The JSON path of the string being read: <c>lines[1].productId</c> (empty for a bare string body).</summary>
+    private string Path()
+    {
+        var path = new System.Text.StringBuilder();
+        for (var i = 0; i < Math.Min(_depth, MaxDepth); i++)
+        {
+            var level = _levels[i];
+            if (level.IsArray)
+            {
+                path.Append('[').Append(level.Index).Append(']');
+            }
+            else if (level.Name is { Length: > 0 } name)
+            {
+                path.Append(path.Length > 0 ? "." : "").Append(name);
+            }
+        }
+
+        return path.ToString();
+    }
+
     private void Refuse()
     {
-        context.Items[RefusalKey] = _property ?? "";
+        context.Items[RefusalKey] = Path();
         throw new BadHttpRequestException(WebApiOptions.NulCharacterDetail, StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>One open object (its last property name) or array (the index of the element being read).</summary>
+    private sealed class Level
+    {
+        private readonly byte[] _name = new byte[MaxNameBytes];
+        private int _nameLength;
+
+        public bool IsArray { get; private set; }
+
+        public int Index { get; private set; }
+
+        public string Name => System.Text.Encoding.UTF8.GetString(_name, 0, _nameLength);
+
+        public void Start(bool isArray) => (IsArray, Index, _nameLength) = (isArray, 0, 0);
+
+        public void SetName(ReadOnlySpan<byte> name)
+        {
+            name.CopyTo(_name);
+            _nameLength = name.Length;
+        }
+
+        public void Next() => (Index, _nameLength) = (Index + 1, 0);
     }
 }

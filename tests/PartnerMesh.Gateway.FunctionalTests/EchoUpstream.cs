@@ -16,7 +16,8 @@ namespace PartnerMesh.Gateway.FunctionalTests;
 /// <summary>
 /// Stands in for every service behind the gateway: one Kestrel on 127.0.0.1 with a port per service, answering each
 /// request with what it received (service, method, path, query, headers, body length) as JSON. It validates nothing.
-/// <c>?status=NNN</c> makes it answer that status with an empty body.
+/// <c>?status=NNN</c> makes it answer that status with an empty body. Like the services, which serve no <c>OPTIONS</c>, it
+/// answers <c>OPTIONS</c> with 405 and <see cref="AllowedMethods"/> in <c>Allow</c>.
 /// </summary>
 public sealed class EchoUpstream : IAsyncDisposable
 {
@@ -25,6 +26,8 @@ public sealed class EchoUpstream : IAsyncDisposable
         ResourceNames.AttributionApi, ResourceNames.PromotionsApi, ResourceNames.CouponsApi,
         ResourceNames.SurveysApi, ResourceNames.AnalyticsApi, ResourceNames.PartnerPortalApi,
     ];
+
+    public const string AllowedMethods = "GET, POST";
 
     private readonly Dictionary<int, string> _serviceByPort = [];
     private readonly Dictionary<string, string> _addressByService = new(StringComparer.Ordinal);
@@ -89,6 +92,13 @@ public sealed class EchoUpstream : IAsyncDisposable
             context.Request.Headers.ToDictionary(header => header.Key, header => header.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             bodyLength);
         Received.Enqueue(echoed);
+
+        if (HttpMethods.IsOptions(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = AllowedMethods;
+            return;
+        }
 
         if (int.TryParse(context.Request.Query["status"], NumberStyles.None, CultureInfo.InvariantCulture, out var status))
         {

@@ -253,6 +253,22 @@ public class ProxyRoutingTests(GatewayFactory factory) : IClassFixture<GatewayFa
         Assert.DoesNotContain(factory.Upstream.Received, r => r.Path == path);
     }
 
+    /// <summary>The forwarder's client cannot send CONNECT (it was a 502 "could not be reached"): the service is asked with
+    /// OPTIONS, which it does not serve either, and its 405 with <c>Allow</c> is the answer, key or not.</summary>
+    [Theory]
+    [InlineData("/api/attribution/partners", true)]
+    [InlineData("/portal/login", false)]
+    public async Task ProxiedRoute_Connect_Returns405WithTheServicesAllow(string path, bool withKey)
+    {
+        var client = withKey ? await factory.CreateAdminClientAsync() : factory.CreateAnonymousClient();
+
+        var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Connect, path), Ct);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(EchoUpstream.AllowedMethods, string.Join(", ", response.Content.Headers.Allow));
+        Assert.Contains(factory.Upstream.Received, r => r.Path == path && r.Method == "OPTIONS");
+    }
+
     [Fact]
     public async Task ClickRedirect_Head_IsForwarded()
     {

@@ -192,6 +192,12 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
     [InlineData("https://[::ffff:a00:5]/hook", "url")]
     [InlineData("https://LocalHost./hook", "url")]
     [InlineData("https://foo.localhost/hook", "url")]
+    [InlineData("https://１２７.０.０.１/hook", "url")]
+    [InlineData("https://127。0。0。1/hook", "url")]
+    [InlineData("https://①②⑦.0.0.1/hook", "url")]
+    [InlineData("https://ｌｏｃａｌｈｏｓｔ/hook", "url")]
+    [InlineData("https://ⓛⓞⓒⓐⓛⓗⓞⓢⓣ/hook", "url")]
+    [InlineData("https://１０.0.0.5/hook", "url")]
     [InlineData("https://user:pass@example.com/hook", "url")]
     [InlineData("not a url", "url")]
     public async Task Create_BadUrl_Returns400_AndStoresNothing(string url, string field)

@@ -88,6 +88,32 @@ public sealed class DefinitionEditSafetyTests(PromotionsApiFactory factory) : IC
         Assert.Equal("1,2,3,4", await VersionsAsync(id));
     }
 
+    /// <summary>RFC 9110 §13.1.1: <c>*</c> matches any current version, a list matches when any strong tag in it does, and a
+    /// weak tag never matches (If-Match compares strongly).</summary>
+    [Theory]
+    [InlineData("*", HttpStatusCode.OK)]
+    [InlineData("\"7\", \"1\"", HttpStatusCode.OK)]
+    [InlineData("W/\"1\"", HttpStatusCode.PreconditionFailed)]
+    [InlineData("\"7\", W/\"1\"", HttpStatusCode.PreconditionFailed)]
+    public async Task Put_WithIfMatchStarListOrWeakTag_ComparesStrongly(string ifMatch, HttpStatusCode expected)
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 10));
+
+        var response = await PutAsync(id, PromotionsTestClient.PercentOffProduct(product, 20), ifMatch);
+
+        if (expected == HttpStatusCode.OK)
+        {
+            await response.ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+            Assert.Equal("1,2", await VersionsAsync(id));
+        }
+        else
+        {
+            Assert.Contains("version 1", (await response.ShouldBeProblemAsync(expected)).Detail, StringComparison.Ordinal);
+            Assert.Equal("1", await VersionsAsync(id));
+        }
+    }
+
     private Task<HttpResponseMessage> RollbackAsync(Guid id, JsonObject body, string? key)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/promotions/definitions/{id}/rollback") { Content = JsonContent.Create(body) };

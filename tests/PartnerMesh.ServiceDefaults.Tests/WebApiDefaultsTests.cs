@@ -44,6 +44,10 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         _app.MapGet("/stopping", IResult () => throw new ServiceStoppingException("the writer has stopped"));
         _app.MapGet("/database-bug", IResult () => throw new StoreException(isTransient: false));
         _app.MapGet("/database-nul", IResult () => throw new InvalidOperationException("EF wrapper", new StoreException(isTransient: false, sqlState: "22021")));
+        _app.MapPost("/documents", (System.Text.Json.Nodes.JsonObject document) => TypedResults.Ok(document.Count));
+        _app.MapGet("/validated", () => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit is 1 to 200."] }));
+        _app.MapGet("/forbidden", () => Results.StatusCode(StatusCodes.Status403Forbidden));
+        _app.MapGet("/unprocessable", () => Problems.Unprocessable("Refused"));
         _app.MapPost("/raw", async (HttpRequest request, CancellationToken cancellationToken) =>
         {
             using var reader = new StreamReader(request.Body);
@@ -156,6 +160,50 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         Assert.Equal(expected, echoed!.Text);
     }
 
+    [Theory]
+    [InlineData("{\"lines\":[{\"productId\":\"ok\"},{\"productId\":\"p\\u0000\"}]}", "lines[1].productId")]
+    [InlineData("{\"definition\":{\"name\":\"x\",\"action\":{\"filter\":{\"productIds\":[\"a\",\"\\u0000\"]}}}}", "definition.action.filter.productIds[1]")]
+    [InlineData("{\"customer\":{\"email\":\"a@b.example\",\"tags\":[]},\"note\":\"\\u0000\"}", "note")]
+    [InlineData("{\"grid\":[[1,\"x\"],[{\"k\":2},\"\\u0000\"]]}", "grid[1][1]")]
+    [InlineData("{ \"a\" : [ 1 , 2 ] , \"b\" : { \"c\" : \"d\\u0000\" } }", "b.c")]
+    public async Task Post_JsonStringWithNul_NamesTheFieldByItsJsonPath(string body, string field)
+    {
+        var response = await _client.PostAsync("/documents", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var errors = JsonSerializer.Deserialize<Dictionary<string, string[]>>(problem.Extensions["errors"]!.ToString()!)!;
+        Assert.Equal(field, Assert.Single(errors.Keys));
+    }
+
+    /// <summary>Every problem says what went wrong in <c>detail</c>, also those ASP.NET Core writes without one.</summary>
+    [Theory]
+    [InlineData("GET", "/no/such/route", null, HttpStatusCode.NotFound, "/no/such/route")]
+    [InlineData("GET", "/echo", null, HttpStatusCode.MethodNotAllowed, "use POST")]
+    [InlineData("POST", "/echo", "text/plain", HttpStatusCode.UnsupportedMediaType, "'text/plain")]
+    [InlineData("GET", "/validated", null, HttpStatusCode.BadRequest, "limit: limit is 1 to 200.")]
+    [InlineData("GET", "/forbidden", null, HttpStatusCode.Forbidden, "do not allow")]
+    [InlineData("GET", "/unprocessable", null, HttpStatusCode.UnprocessableEntity, "Refused")]
+    public async Task Problem_WithoutADetailFromItsWriter_CarriesOne(string method, string path, string? contentType, HttpStatusCode status, string expected)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (contentType is not null)
+        {
+            request.Content = new StringContent("{}", Encoding.UTF8, contentType);
+        }
+
+        var problem = await (await _client.SendAsync(request, Ct)).ShouldBeProblemAsync(status);
+
+        Assert.Contains(expected, problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Problem422_HasRfc9110sType()
+    {
+        var problem = await (await _client.GetAsync("/unprocessable", Ct)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal("https://tools.ietf.org/html/rfc9110#section-15.5.21", problem.Type);
+    }
+
     [Fact]
     public async Task DatabaseRefusingNulText_Returns400Problem()
     {
@@ -247,6 +295,28 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 
+    /// <summary>Kestrel counts chunk framing (size lines, CRLFs) against its limit: a body of exactly the limit sent in small
+    /// chunks was a 413 that the same bytes with Content-Length were not. The limit is on the body's bytes.</summary>
+    [Theory]
+    [InlineData(Limit, HttpStatusCode.OK)]
+    [InlineData(Limit + 1, HttpStatusCode.RequestEntityTooLarge)]
+    public async Task Post_ChunkedBodyInSmallChunks_IsLimitedByItsBodyBytes(long length, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/raw") { Content = new SmallChunksContent(new byte[length], chunkSize: 16) };
+
+        var response = await _client.SendAsync(request, Ct);
+
+        if (expected == HttpStatusCode.OK)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(length, await response.Content.ReadFromJsonAsync<long>(Ct));
+        }
+        else
+        {
+            await response.ShouldBeProblemAsync(expected);
+        }
+    }
+
     [Fact]
     public async Task Get_OpenApiDocument_IsPublishedAnonymously()
     {
@@ -254,6 +324,25 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("/echo", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    /// <summary>A body of unknown length (sent chunked), written <paramref name="chunkSize"/> bytes at a time: one chunk each.</summary>
+    private sealed class SmallChunksContent(byte[] body, int chunkSize) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            for (var offset = 0; offset < body.Length; offset += chunkSize)
+            {
+                await stream.WriteAsync(body.AsMemory(offset, Math.Min(chunkSize, body.Length - offset)));
+                await stream.FlushAsync();
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 
     private sealed record EchoRequest(string Text, int Count);

@@ -10,7 +10,9 @@ namespace PartnerMesh.Gateway.Proxy;
 /// <c>/api/x/../../health</c> from ever reaching a service's probes through another host), lets upstream responses
 /// pass through untouched (status code pages off), and turns a failed forward into problem details instead of YARP's
 /// empty 502/503/504. A service that is not running or has no address is a 503 with <c>Retry-After</c>, so one missing
-/// service never takes the others (or the gateway's start) down.
+/// service never takes the others (or the gateway's start) down. A <c>CONNECT</c> (which the forwarder's client cannot
+/// send: it failed as a 502) is asked of the service as <c>OPTIONS</c>, a method no service serves either, so the caller
+/// gets the service's own 405 with its <c>Allow</c>, as for any other method the route does not take.
 /// </summary>
 public sealed class ProxyErrorMiddleware(RequestDelegate next, ILogger<ProxyErrorMiddleware> logger)
 {
@@ -30,7 +32,14 @@ public sealed class ProxyErrorMiddleware(RequestDelegate next, ILogger<ProxyErro
             return;
         }
 
+        var method = context.Request.Method;
+        if (HttpMethods.IsConnect(method))
+        {
+            context.Request.Method = HttpMethods.Options;
+        }
+
         await next(context);
+        context.Request.Method = method;
 
         var error = context.GetForwarderErrorFeature();
         if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)

@@ -83,9 +83,11 @@ public static class WebhookRules
             return "Port 0 is not a port a receiver can listen on.";
         }
 
-        // A trailing dot names the same host ("127.0.0.1.", "localhost."), and resolvers read numeric names as inet_aton
-        // does ("0x7f.1", "2130706433"): check the address the host stands for.
-        var host = uri.Host.TrimEnd('.');
+        // The host as the HTTP client will look it up: IDNA (UTS 46) maps compatibility forms to ASCII, so "１２７.０.０.１",
+        // "127。0。0。1", "①②⑦.0.0.1" and "ｌｏｃａｌｈｏｓｔ" are 127.0.0.1 and localhost, which Uri.Host and IsLoopback do
+        // not see. A trailing dot names the same host ("127.0.0.1.", "localhost."), and resolvers read numeric names as
+        // inet_aton does ("0x7f.1", "2130706433"): check the address the host stands for.
+        var host = uri.IdnHost.TrimEnd('.');
         var address = IPAddress.TryParse(host, out var parsed) ? parsed : NumericIPv4(host);
         if (!insecureAllowed && (uri.IsLoopback || (address is not null && IsPrivate(address)) || IsLocalHostName(host)))
         {

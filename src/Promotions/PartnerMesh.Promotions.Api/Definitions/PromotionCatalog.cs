@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Contracts.Promotions;
 using PartnerMesh.Data;
+using PartnerMesh.Promotions.Api.Common;
 using PartnerMesh.Outbox;
 using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Api.Infrastructure.Configurations;
@@ -71,12 +72,12 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
     }
 
     /// <summary>
-    /// A new version, live once published. <paramref name="expectedVersion"/> (from <c>If-Match</c>) refuses to overwrite an
+    /// A new version, live once published. <paramref name="expectedVersions"/> (from <c>If-Match</c>) refuses to overwrite an
     /// edit the caller has not seen. The definition the latest version already has changes nothing: no new version, no
     /// history entry (a retried edit does not double the history).
     /// </summary>
     public async Task<CatalogResult> UpdateAsync(
-        Guid id, PromotionDefinition definition, string? reason, int? expectedVersion, string actor, CancellationToken cancellationToken)
+        Guid id, PromotionDefinition definition, string? reason, IReadOnlyList<int>? expectedVersions, string actor, CancellationToken cancellationToken)
     {
         var json = PromotionDefinitions.Write(definition);
         var latest = await db.Promotions.AsNoTracking().Where(promotion => promotion.Id == id)
@@ -88,10 +89,10 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         var stale = false;
         var result = await ChangeAsync(id, actor, PromotionChangeAction.Edited, (promotion, now) =>
         {
-            if (expectedVersion is { } expected && expected != promotion.LatestVersion)
+            if (!VersionPrecondition.Matches(expectedVersions, promotion.LatestVersion))
             {
                 stale = true;
-                return $"Promotion {id} is at version {promotion.LatestVersion}, not {expected}: read it again and reapply the change.";
+                return $"Promotion {id} is at version {promotion.LatestVersion}, {VersionPrecondition.Describe(expectedVersions!)}: read it again and reapply the change.";
             }
 
             if (promotion.State == PromotionState.Ended)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Data;
+using PartnerMesh.Promotions.Api.Common;
 using PartnerMesh.Promotions.Api.Definitions;
 using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Api.Infrastructure;
@@ -79,10 +80,10 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
         return new ContentResult(ContentOutcome.Done, ToResponse(entry, definition, null, now));
     }
 
-    /// <summary>A new version (live only once published). <paramref name="expectedVersion"/> (from <c>If-Match</c>) refuses
+    /// <summary>A new version (live only once published). <paramref name="expectedVersions"/> (from <c>If-Match</c>) refuses
     /// to overwrite an edit the caller has not seen.</summary>
     public async Task<ContentResult> UpdateAsync(
-        Guid id, ContentDefinition definition, string? reason, int? expectedVersion, string actor, CancellationToken cancellationToken)
+        Guid id, ContentDefinition definition, string? reason, IReadOnlyList<int>? expectedVersions, string actor, CancellationToken cancellationToken)
     {
         if (await UnknownPartnerAsync(definition, cancellationToken) is { } unknown)
         {
@@ -91,10 +92,10 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
 
         return await ChangeAsync(id, actor, PromotionChangeAction.Edited, reason, (entry, now) =>
         {
-            if (expectedVersion is { } expected && expected != entry.LatestVersion)
+            if (!VersionPrecondition.Matches(expectedVersions, entry.LatestVersion))
             {
                 return new ContentResult(ContentOutcome.PreconditionFailed,
-                    Problem: $"Entry {id} is at version {entry.LatestVersion}, not {expected}: read it again and reapply the change.");
+                    Problem: $"Entry {id} is at version {entry.LatestVersion}, {VersionPrecondition.Describe(expectedVersions!)}: read it again and reapply the change.");
             }
 
             if (entry.State == PromotionState.Ended)
