@@ -41,6 +41,21 @@ public sealed class DefinitionEditSafetyTests(PromotionsApiFactory factory) : IC
     }
 
     [Fact]
+    public async Task Put_IdenticalDefinitionTenTimesAtOnce_OneNewVersionOneHistoryRow()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 10));
+        var edit = new JsonObject { ["definition"] = PromotionsTestClient.PercentOffProduct(product, 20), ["reason"] = "twenty" };
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => _admin.PutAsJsonAsync($"/api/promotions/definitions/{id}", edit, Ct)));
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
+        Assert.Equal("1,2", await VersionsAsync(id));
+        var history = (await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}/history", Ct))!["items"]!.AsArray();
+        Assert.Single(history, change => change!["action"]!.GetValue<string>() == "edited");
+    }
+
+    [Fact]
     public async Task Put_IdenticalDefinitionAgain_NoNewVersionNoHistoryRow_Answers200AsItIs()
     {
         var product = PromotionsTestClient.UniqueProduct();

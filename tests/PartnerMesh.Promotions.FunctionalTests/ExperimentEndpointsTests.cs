@@ -160,6 +160,33 @@ public sealed class ExperimentEndpointsTests(PromotionsApiFactory factory) : ICl
     }
 
     [Fact]
+    public async Task Start_TwoExperimentsSharingAPromotionAtOnce_ExactlyOneRuns_TheOther409()
+    {
+        for (var trial = 0; trial < 5; trial++)
+        {
+            var product = UniqueProduct();
+            var shared = await _admin.PublishAsync(PercentOffProduct(product, 10m, "shared"));
+            var first = await CreateAsync(new JsonObject
+            {
+                ["name"] = "first", ["variants"] = new JsonArray(Variant("a", shared, 50), Variant("b", await _admin.PublishAsync(PercentOffProduct(product, 20m)), 50)),
+            });
+            var second = await CreateAsync(new JsonObject
+            {
+                ["name"] = "second", ["variants"] = new JsonArray(Variant("a", shared, 50), Variant("b", await _admin.PublishAsync(PercentOffProduct(product, 30m)), 50)),
+            });
+
+            var started = await Task.WhenAll(
+                _admin.PostAsync($"/api/promotions/experiments/{first}/start", null, Ct),
+                _admin.PostAsync($"/api/promotions/experiments/{second}/start", null, Ct));
+
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], started.Select(response => response.StatusCode).Order());
+            await started.Single(response => response.StatusCode == HttpStatusCode.Conflict).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+            Assert.Equal(1, await factory.QueryDbAsync(db => db.Experiments.CountAsync(experiment =>
+                (experiment.Id == first || experiment.Id == second) && experiment.Status == "running", Ct)));
+        }
+    }
+
+    [Fact]
     public async Task Create_WithIdempotencyKey_RetryReturnsTheSameExperiment_DifferentRequest409_InvalidKey400()
     {
         var promotion = await _admin.PublishAsync(PercentOffProduct(UniqueProduct(), 10m));
@@ -222,6 +249,22 @@ public sealed class ExperimentEndpointsTests(PromotionsApiFactory factory) : ICl
                 .With("customer", new JsonObject { ["id"] = $"customer-{Guid.NewGuid():N}" }));
 
             Assert.Equal(anonymous.Applied(promotion) is not null, signedIn.Applied(promotion) is not null);
+        }
+    }
+
+    [Fact]
+    public async Task Rollout_VisitorIdWithSurroundingSpaces_IsTheSameVisitor()
+    {
+        var product = UniqueProduct();
+        var promotion = await _admin.PublishAsync(PercentOffProduct(product, 10m).With("rolloutPercent", 50));
+        var cart = Cart(("a", product, 1, 100m, null)).With("touchpoint", "cart");
+
+        foreach (var visitor in Enumerable.Range(0, 30).Select(index => $"padded-{Guid.NewGuid():N}"))
+        {
+            var exact = await _storefront.EvaluateAsync(cart.With("visitorId", visitor));
+            var padded = await _storefront.EvaluateAsync(cart.With("visitorId", $"  {visitor} "));
+
+            Assert.Equal(exact.Applied(promotion) is not null, padded.Applied(promotion) is not null);
         }
     }
 

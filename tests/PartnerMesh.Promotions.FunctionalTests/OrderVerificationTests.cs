@@ -133,6 +133,21 @@ public sealed class OrderVerificationTests(PromotionsApiFactory factory) : IClas
     }
 
     [Fact]
+    public async Task Order_SameOrderIdSameQuoteOtherChargedAmount_Returns409_FirstAnswerStands()
+    {
+        var (cart, checkout, _) = await CheckoutWithBudgetAsync(maxUses: 5);
+        var order = Order(cart, checkout);
+        var first = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", order, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var other = (JsonObject)order.DeepClone();
+        other["chargedGrandTotal"] = checkout.Total("grandTotal") + 1m;
+
+        await (await _storefront.PostAsJsonAsync("/api/promotions/orders", other, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+
+        var stored = await _storefront.GetFromJsonAsync<JsonObject>($"/api/promotions/orders/{order["orderId"]}", Ct);
+        Assert.Equal(first.ToJsonString(), stored!.ToJsonString());
+    }
+
+    [Fact]
     public async Task Cancel_GivesTheBudgetUseBack_Once()
     {
         var (cart, checkout, id) = await CheckoutWithBudgetAsync(maxUses: 1);
@@ -167,6 +182,59 @@ public sealed class OrderVerificationTests(PromotionsApiFactory factory) : IClas
         Assert.Equal(1, counter.Uses);
         Assert.Equal(1, await CountEventsAsync("quote-mismatch-detected", second["orderId"]!.GetValue<string>()));
         Assert.Equal("budget_exhausted", (await _storefront.EvaluateAsync(cart)).RejectionReason(id));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Order_OneQuotedCapFilledSinceTheQuote_TheOtherPromotionsStillTakeTheirUse_UpToTheirCap(bool chargedAsExpected)
+    {
+        var utm = $"utm-{Guid.NewGuid():N}";
+        JsonObject Capped(string type, decimal amount, int maxUses) => new()
+        {
+            ["name"] = type,
+            ["currency"] = "EUR",
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "trafficSource", ["utmSources"] = new JsonArray(utm) }),
+            ["action"] = new JsonObject { ["type"] = type, ["amount"] = amount },
+            ["budgets"] = new JsonArray(new JsonObject { ["maxUses"] = maxUses }),
+        };
+        var full = await _admin.PublishAsync(Capped("fixedOffOrder", 10m, maxUses: 1));
+        var other = await _admin.PublishAsync(Capped("fixedOffShipping", 2m, maxUses: 3));
+        var cart = PromotionsTestClient.Cart(("l", PromotionsTestClient.UniqueProduct(), 1, 50m, null)).With("touchpoint", "cart").With("utmSource", utm);
+        var quote = await _storefront.EvaluateAsync(cart);
+        Assert.NotNull(quote.Applied(full));
+        Assert.NotNull(quote.Applied(other));
+
+        var orders = new List<JsonObject>();
+        for (var index = 0; index < 4; index++)
+        {
+            var order = Order(cart, quote);
+            if (chargedAsExpected && index > 0)
+            {
+                order["chargedGrandTotal"] = quote.Total("grandTotal") + 10m; // only the other promotion's discount
+                order["chargedDiscountTotal"] = 2m;
+            }
+
+            orders.Add(await (await _storefront.PostAsJsonAsync("/api/promotions/orders", order, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created));
+        }
+
+        Assert.Equal("honoured", orders[0]["outcome"]!.GetValue<string>());
+        Assert.All(orders.Skip(1), order => Assert.Equal("mismatch", order["outcome"]!.GetValue<string>()));
+        if (!chargedAsExpected)
+        {
+            Assert.All(orders.Skip(1), order => Assert.Equal("budget_exhausted", order["mismatchReason"]!.GetValue<string>()));
+            // Orders 2 and 3 are still due the other promotion; by order 4 its cap is full too.
+            Assert.Equal([quote.Total("grandTotal") + 10m, quote.Total("grandTotal") + 10m, quote.Total("grandTotal") + 12m],
+                orders.Skip(1).Select(order => order["expectedGrandTotal"]!.GetValue<decimal>()));
+        }
+
+        // The other promotion was charged on every order: its cap counts each, up to the cap and never past it.
+        var uses = await factory.QueryDbAsync(db => db.BudgetCounters
+            .Where(counter => counter.Key == $"promotion:{full:N}:all" || counter.Key == $"promotion:{other:N}:all")
+            .ToDictionaryAsync(counter => counter.Key, counter => counter.Uses, Ct));
+        Assert.Equal(1, uses[$"promotion:{full:N}:all"]);
+        Assert.Equal(3, uses[$"promotion:{other:N}:all"]);
+        Assert.Equal("budget_exhausted", (await _storefront.EvaluateAsync(cart.With("touchpoint", "checkout"))).RejectionReason(other));
     }
 
     [Fact]

@@ -80,14 +80,8 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         Guid id, PromotionDefinition definition, string? reason, IReadOnlyList<int>? expectedVersions, string actor, CancellationToken cancellationToken)
     {
         var json = PromotionDefinitions.Write(definition);
-        var latest = await db.Promotions.AsNoTracking().Where(promotion => promotion.Id == id)
-            .Join(db.PromotionVersions.AsNoTracking(),
-                promotion => new { promotion.Id, Version = promotion.LatestVersion },
-                version => new { Id = version.PromotionId, version.Version },
-                (promotion, version) => new { version.Version, version.Definition })
-            .SingleOrDefaultAsync(cancellationToken);
         var stale = false;
-        var result = await ChangeAsync(id, actor, PromotionChangeAction.Edited, (promotion, now) =>
+        var result = await ChangeAsync(id, actor, PromotionChangeAction.Edited, async (promotion, now) =>
         {
             if (!VersionPrecondition.Matches(expectedVersions, promotion.LatestVersion))
             {
@@ -100,7 +94,8 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
                 return "An ended promotion cannot change; create a new one.";
             }
 
-            if (latest is not null && latest.Version == promotion.LatestVersion && JsonEquals(latest.Definition, json))
+            // Compared under the promotion's row lock: an identical edit sent twice at once adds one version, not two.
+            if (JsonEquals(await DefinitionJsonAsync(id, promotion.LatestVersion, cancellationToken), json))
             {
                 return null; // the latest version already says this: nothing changes
             }
@@ -354,6 +349,11 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
             return null;
         }, reason, publishes: false, statusChange: target, cancellationToken);
 
+    private Task<CatalogResult> ChangeAsync(
+        Guid id, string actor, PromotionChangeAction action, Func<Promotion, DateTimeOffset, string?> change, string? reason, bool publishes,
+        PromotionState? statusChange, CancellationToken cancellationToken) =>
+        ChangeAsync(id, actor, action, (promotion, now) => Task.FromResult(change(promotion, now)), reason, publishes, statusChange, cancellationToken);
+
     /// <summary>
     /// Loads the promotion, applies <paramref name="change"/> (which returns a conflict message or null), appends it to the
     /// history and — when the change touches what is live — bumps the rule-set version and stages the event, all in one
@@ -361,7 +361,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
     /// live, a transition to the state it is already in), or an edit that adds no version, changes nothing and is not recorded.
     /// </summary>
     private async Task<CatalogResult> ChangeAsync(
-        Guid id, string actor, PromotionChangeAction action, Func<Promotion, DateTimeOffset, string?> change, string? reason, bool publishes,
+        Guid id, string actor, PromotionChangeAction action, Func<Promotion, DateTimeOffset, Task<string?>> change, string? reason, bool publishes,
         PromotionState? statusChange, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -374,7 +374,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
         var before = (promotion.State, promotion.LiveVersion);
         var latestBefore = promotion.LatestVersion;
         var now = StorageTime.Now(timeProvider);
-        if (change(promotion, now) is { } conflict)
+        if (await change(promotion, now) is { } conflict)
         {
             return CatalogResult.Conflict(conflict);
         }

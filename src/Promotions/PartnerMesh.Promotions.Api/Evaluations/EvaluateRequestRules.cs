@@ -180,7 +180,7 @@ public static class EvaluateRequestRules
                 Segments = customer.Segments ?? [],
                 PreviousOrders = customer.PreviousOrders,
             },
-            VisitorId = request.VisitorId,
+            VisitorId = request.VisitorId?.Trim(), // " v-9 " is visitor v-9: one rollout bucket, one experiment arm
             ClickId = request.ClickId,
             PartnerId = request.PartnerId,
             UtmSource = request.UtmSource,

@@ -73,44 +73,55 @@ public sealed class EvaluationService(
     /// Reserves, at order time, the caps of the promotions an order was given as quoted when the quote's own reservation
     /// cannot count it — a product-page or cart quote reserved nothing, and a checkout quote's reservation counts one order
     /// only: they count when the order is placed, as a checkout's would. A cap that is full now refuses the promotion that
-    /// claims it. The caller checked in <paramref name="ruleSet"/> that an honoured quote's promotions are live; for an order
-    /// charged the discount of one stopped since, the caller adds its quoted version, so the use is counted all the same.
+    /// claims it, and only that one: the others are reserved without it (their discounts were given too, so their caps
+    /// must see them). The caller checked in <paramref name="ruleSet"/> that an honoured quote's promotions are live; for
+    /// an order charged the discount of one stopped since, the caller adds its quoted version, so the use is counted all
+    /// the same.
     /// </summary>
     public async Task<QuotedReservation> ReserveQuotedAsync(
         RuleSet ruleSet, IReadOnlyList<QuotedPromotion> quoted, EvaluationContext context, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var claims = new List<(BudgetClaim Claim, decimal Spend)>();
-        foreach (var applied in quoted)
+        var refused = new List<RefusedPromotion>();
+        while (true)
         {
-            if (ruleSet.Find(applied.PromotionId) is not { } promotion || !HasCaps(promotion))
+            var claims = new List<(BudgetClaim Claim, decimal Spend)>();
+            foreach (var applied in quoted)
             {
-                continue;
+                if (ruleSet.Find(applied.PromotionId) is not { } promotion || !HasCaps(promotion)
+                    || refused.Any(refusal => refusal.PromotionId == promotion.Id))
+                {
+                    continue;
+                }
+
+                if (BudgetKeys.ClaimsFor(promotion, context, now) is not { } promotionClaims)
+                {
+                    refused.Add(new RefusedPromotion(promotion.Id, ReasonCodes.UsageLimitReached));
+                    continue;
+                }
+
+                claims.AddRange(promotionClaims.Select(claim => (claim, applied.Amount)));
             }
 
-            if (BudgetKeys.ClaimsFor(promotion, context, now) is not { } promotionClaims)
+            if (claims.Count == 0)
             {
-                return new QuotedReservation(null, new RefusedPromotion(promotion.Id, ReasonCodes.UsageLimitReached));
+                return new QuotedReservation(null, refused);
             }
 
-            claims.AddRange(promotionClaims.Select(claim => (claim, applied.Amount)));
-        }
+            ReservationOutcome reservation;
+            using (await reservationGate.EnterAsync(cancellationToken))
+            {
+                reservation = await ledger.ReserveAsync(
+                    new ReservationRequest(Guid.CreateVersion7(now), now + options.Value.QuoteLifetime, claims), cancellationToken);
+            }
 
-        if (claims.Count == 0)
-        {
-            return new QuotedReservation(null, null);
-        }
+            metrics.ReservationAttempted(reservation.Succeeded);
+            if (reservation.RefusedBy is not { } refusedBy)
+            {
+                return new QuotedReservation(reservation.ReservationId, refused);
+            }
 
-        ReservationOutcome reservation;
-        using (await reservationGate.EnterAsync(cancellationToken))
-        {
-            reservation = await ledger.ReserveAsync(
-                new ReservationRequest(Guid.CreateVersion7(now), now + options.Value.QuoteLifetime, claims), cancellationToken);
+            refused.Add(new RefusedPromotion(refusedBy.PromotionId, refusedBy.RefusalReason));
         }
-
-        metrics.ReservationAttempted(reservation.Succeeded);
-        return reservation.RefusedBy is { } refusedBy
-            ? new QuotedReservation(null, new RefusedPromotion(refusedBy.PromotionId, refusedBy.RefusalReason))
-            : new QuotedReservation(reservation.ReservationId, null);
     }
 
     private static bool HasCaps(CompiledPromotion promotion) =>
@@ -322,7 +333,7 @@ public sealed class EvaluationService(
     }
 }
 
-/// <summary>A reservation made at order time, or the promotion whose cap refused it.</summary>
-public sealed record QuotedReservation(Guid? ReservationId, RefusedPromotion? Refused);
+/// <summary>A reservation made at order time for the quoted promotions that fit, and those whose caps refused them.</summary>
+public sealed record QuotedReservation(Guid? ReservationId, IReadOnlyList<RefusedPromotion> Refused);
 
 public sealed record RefusedPromotion(Guid PromotionId, string Reason);

@@ -103,7 +103,14 @@ public sealed class ExperimentService(PromotionsDbContext db, RuleSetNotifier no
                 return $"A {experiment.Status} experiment cannot start.";
             }
 
-            if (await CheckPromotionsAsync(ExperimentVariants.Read(experiment.Variants), experiment.Id, cancellationToken) is { } problem)
+            // Two experiments sharing a promotion, started at once, must not both run: each start locks its promotions'
+            // rows (in id order, so two starts never wait on each other in a cycle) before it looks for a running
+            // experiment on them, so the second start waits for the first to commit and then sees it.
+            var variants = ExperimentVariants.Read(experiment.Variants);
+            var promotionIds = variants.Where(variant => variant.PromotionId is not null).Select(variant => variant.PromotionId!.Value).Distinct().ToArray();
+            await db.Database.SqlQuery<Guid>($"SELECT id AS \"Value\" FROM promotions WHERE id = ANY({promotionIds}) ORDER BY id FOR UPDATE")
+                .ToListAsync(cancellationToken);
+            if (await CheckPromotionsAsync(variants, experiment.Id, cancellationToken) is { } problem)
             {
                 return problem.Problem;
             }

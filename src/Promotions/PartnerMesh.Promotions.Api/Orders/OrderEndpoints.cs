@@ -69,7 +69,7 @@ public static class OrderEndpoints
             VerificationStatus.Verified => TypedResults.Created($"/api/promotions/orders/{Uri.EscapeDataString(request.OrderId!)}", result.Response),
             VerificationStatus.Replayed => TypedResults.Ok(result.Response),
             VerificationStatus.Conflict => Problems.Conflict("Order already verified",
-                $"Order {request.OrderId} was already verified against another quote."),
+                $"Order {request.OrderId} was already verified against another quote or other charged amounts."),
             _ => Problems.Unprocessable("Quote signature invalid",
                 "The quote was not issued by this engine or was altered after it was issued; evaluate the cart again."),
         };

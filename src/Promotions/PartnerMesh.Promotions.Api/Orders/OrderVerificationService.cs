@@ -45,7 +45,7 @@ public sealed class OrderVerificationService(
         var quote = request.Quote!;
         if (await FindAsync(orderId, cancellationToken) is { } existing)
         {
-            return Replay(existing, quote.Id);
+            return Replay(existing, request);
         }
 
         if (!signer.IsAuthentic(quote))
@@ -127,11 +127,13 @@ public sealed class OrderVerificationService(
                 // consumed by another order on the same quote (or given back) leaves this order to take its own use now.
                 var reserved = await evaluations.ReserveQuotedAsync(
                     stale is null ? ruleSet : await WithQuotedVersionsAsync(ruleSet, quote.Promotions, cancellationToken), quote.Promotions, context with { PartnerId = quote.PartnerId ?? context.PartnerId }, now, cancellationToken);
-                if (reserved.Refused is { } refused && outcome == VerificationOutcomes.Honoured)
+                // A cap full by now refuses its promotion only (the others took their use): the quote for this cart no
+                // longer holds, and what was due is the cart without the refused promotions.
+                if (reserved.Refused.Count > 0 && stale is null && sameCart)
                 {
-                    (outcome, mismatch) = (VerificationOutcomes.Mismatch, refused.Reason);
+                    (outcome, mismatch) = (VerificationOutcomes.Mismatch, reserved.Refused[0].Reason);
                     expected = PromotionEvaluator.Evaluate(ruleSet, cart, context,
-                        new Dictionary<Guid, Exclusion> { [refused.PromotionId] = new(refused.Reason) }).Totals.GrandTotal;
+                        reserved.Refused.ToDictionary(refused => refused.PromotionId, refused => new Exclusion(refused.Reason))).Totals.GrandTotal;
                 }
 
                 if (reserved.ReservationId is { } own)
@@ -194,7 +196,7 @@ public sealed class OrderVerificationService(
 
             var winner = await FindAsync(orderId, cancellationToken)
                 ?? throw new InvalidOperationException($"Order {orderId} violated uniqueness but cannot be read.");
-            return Replay(winner, quote.Id);
+            return Replay(winner, request);
         }
 
         metrics.OrderVerified(outcome);
@@ -357,8 +359,10 @@ public sealed class OrderVerificationService(
             : MismatchReasons.TouchpointDiffers;
     }
 
-    private static VerificationResult Replay(OrderVerification existing, Guid quoteId) =>
-        existing.QuoteId == quoteId
+    /// <summary>A resend of the same order (same quote, same charged amounts) gets the stored answer; the same order id
+    /// with another quote or other amounts is a conflict, never a silent drop of what it says.</summary>
+    private static VerificationResult Replay(OrderVerification existing, VerifyOrderRequest request) =>
+        existing.QuoteId == request.Quote!.Id && existing.ChargedGrandTotal == request.ChargedGrandTotal && existing.DiscountTotal == request.ChargedDiscountTotal
             ? new VerificationResult(VerificationStatus.Replayed, OrderVerificationResponse.From(existing))
             : new VerificationResult(VerificationStatus.Conflict);
 }

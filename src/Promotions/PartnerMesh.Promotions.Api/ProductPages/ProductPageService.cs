@@ -32,7 +32,7 @@ public sealed class ProductPageService(
         }
 
         var now = timeProvider.GetUtcNow();
-        var stickyId = request.VisitorId ?? request.CustomerId; // as evaluations: visitor first, so signing in changes nothing
+        var stickyId = request.VisitorId?.Trim() ?? request.CustomerId; // as evaluations: visitor first, so signing in changes nothing
         var visit = new ProductPageVisit(request.ProductId!, request.Categories ?? [], request.PartnerId, request.UtmSource, stickyId, request.At ?? now);
         var ruleSetVersion = ruleSets.Current.Version;
         var decision = ProductPageResolver.Resolve(ruleSets.Contents, visit);
