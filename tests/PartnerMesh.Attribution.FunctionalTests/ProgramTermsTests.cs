@@ -123,6 +123,42 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
     }
 
     [Fact]
+    public async Task LastClick_AShopperWhoReturnsToAnEarlierPartnersLink_CreditsThatPartner_ThoughTheRepeatCollapsed()
+    {
+        var program = await _admin.CreateProgramAsync();
+        var returnedTo = await _admin.CreateProgramPartnerAsync(program.Id);
+        var between = await _admin.CreateProgramPartnerAsync(program.Id);
+        var code = (await _admin.CreateLinkAsync(returnedTo.Id)).Code;
+        var visitor = NewVisitor();
+        var firstClick = await _shopper.ClickAsVisitorAsync(code, visitor);
+        await _shopper.ClickAsVisitorAsync((await _admin.CreateLinkAsync(between.Id)).Code, visitor);
+        var repeat = await _shopper.ClickAsVisitorAsync(code, visitor);
+
+        var conversion = await _storefront.ConvertAsync(Order(100m, repeat));
+
+        Assert.Equal(firstClick, repeat);
+        Assert.Equal((returnedTo.Id, "last-click", (Guid?)firstClick), (conversion.PartnerId, conversion.Reason, conversion.ClickId));
+        Assert.Equal(1, await factory.QueryDbAsync(db => db.Clicks.CountAsync(c => c.PartnerId == returnedTo.Id && c.VisitorId == visitor, Ct)));
+    }
+
+    [Fact]
+    public async Task FirstClick_ARepeatOfTheLaterPartnersClick_DoesNotMakeItFirst()
+    {
+        var program = await _admin.CreateProgramAsync(new { attributionModel = "first-click" });
+        var first = await _admin.CreateProgramPartnerAsync(program.Id);
+        var second = await _admin.CreateProgramPartnerAsync(program.Id);
+        var firstCode = (await _admin.CreateLinkAsync(first.Id)).Code;
+        var visitor = NewVisitor();
+        await _shopper.ClickAsVisitorAsync(firstCode, visitor);
+        var secondClick = await _shopper.ClickAsVisitorAsync((await _admin.CreateLinkAsync(second.Id)).Code, visitor);
+        await _shopper.ClickAsVisitorAsync(firstCode, visitor);
+
+        var conversion = await _storefront.ConvertAsync(Order(100m, secondClick));
+
+        Assert.Equal((first.Id, "first-click"), (conversion.PartnerId, conversion.Reason));
+    }
+
+    [Fact]
     public async Task CouponCode_OfOnePartner_BeatsAnotherPartnersClick()
     {
         var program = await _admin.CreateProgramAsync();
