@@ -64,6 +64,21 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
     }
 
     [Fact]
+    public async Task CreateProgram_MoreThan20Milestones_Returns400NamingTheLimit()
+    {
+        object Plan(int count) => new
+        {
+            name = "p", currency = "EUR",
+            plan = new { type = "percent", rate = 0.1, milestones = Enumerable.Range(2, count).Select(orderCount => new { orderCount, bonus = 1 }) },
+        };
+
+        await (await _admin.PostAsJsonAsync("/api/attribution/programs", Plan(20), Ct)).ShouldBeAsync<ProgramResponse>(HttpStatusCode.Created);
+        var problem = await (await _admin.PostAsJsonAsync("/api/attribution/programs", Plan(21), Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("at most 20 milestones", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Programs_AreAdminOnly()
     {
         var partner = factory.CreatePartnerClient(Guid.NewGuid());
