@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Leads;
+using PartnerMesh.Attribution.Api.Payouts;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
@@ -112,6 +113,27 @@ public class BookingRulesTests(AttributionApiFactory factory) : IClassFixture<At
             .ShouldBeAsync<RefundResponse>(HttpStatusCode.Created);
 
         var third = await _storefront.ConvertAsync(Order(100m, await _shopper.ClickAsync(code)));
+
+        Assert.Equal(10.00m, third.CommissionAmount);
+        Assert.Empty(await factory.OutboxEventsAsync<PartnerTierReached>(e => e.PartnerId == partner.Id));
+    }
+
+    [Fact]
+    public async Task SalesRejectedInReview_DoNotLiftAPartnerToAHigherTier()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.10, tiers = new[] { new { minConversions = 3, rate = 0.30 } } } });
+        var email = AttributionClientExtensions.UniqueEmail();
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id, email: email);
+        var code = (await _admin.CreateLinkAsync(partner.Id)).Code;
+        for (var i = 0; i < 2; i++)
+        {
+            var selfReferral = await _storefront.ConvertAsync(Order(100m, await _shopper.ClickAsync(code)) with { CustomerEmail = email });
+            var held = await factory.QueryDbAsync(db => db.Commissions.SingleAsync(c => c.OrderId == selfReferral.OrderId, Ct));
+            Assert.Equal(CommissionStatus.Held, held.Status);
+            await (await _admin.PostAsync($"/api/attribution/commissions/{held.Id}/reject", null, Ct)).ShouldBeAsync<CommissionResponse>(HttpStatusCode.OK);
+        }
+
+        var third = await _storefront.ConvertAsync(Order(100m, await _shopper.ClickAsync(code)) with { CustomerEmail = "shopper@example.com" });
 
         Assert.Equal(10.00m, third.CommissionAmount);
         Assert.Empty(await factory.OutboxEventsAsync<PartnerTierReached>(e => e.PartnerId == partner.Id));

@@ -310,6 +310,7 @@ public class ClickCaptureTests(AttributionApiFactory factory) : IClassFixture<At
             {
                 Id = Guid.CreateVersion7(), LinkId = link.Id, PartnerId = partner.Id, Code = link.Code, VisitorId = NewVisitor(),
                 SourceKey = ClickSource.KeyOf(ipAddress, userAgent), OccurredAt = clickedAt.AddMinutes(-minutesBefore).AddSeconds(i),
+                LastSeenAt = clickedAt.AddMinutes(-minutesBefore).AddSeconds(i),
             }));
             return await db.SaveChangesAsync(Ct);
         });

@@ -186,6 +186,7 @@ public class ConversionEndpointsTests(AttributionApiFactory factory) : IClassFix
             PartnerId = partner.Id,
             Code = link.Code,
             OccurredAt = DateTimeOffset.UtcNow.AddDays(-31),
+            LastSeenAt = DateTimeOffset.UtcNow.AddDays(-31),
         };
         await factory.QueryDbAsync(db =>
         {

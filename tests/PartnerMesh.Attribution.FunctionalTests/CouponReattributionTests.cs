@@ -101,6 +101,28 @@ public class CouponReattributionTests(AttributionApiFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task LateCodeSignal_ForACustomersUnattributedFirstOrder_GivesTheCodeOwnerTheCustomer_AsIfTheCodeCameFirst()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "fixed", fixedAmount = 10, milestones = new[] { new { orderCount = 2, bonus = 3 } } } });
+        var codeOwner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var customer = $"cust-{Guid.NewGuid():N}";
+        var first = await _storefront.ConvertAsync(Order(100m) with { CustomerId = customer, ProgramId = program.Id });
+        Assert.Equal((false, "no-click"), (first.Attributed, first.Reason));
+
+        await factory.PublishAsync(Redeemed(first.OrderId, codeOwner.Id, trafficPartnerId: null));
+        await Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.Conversions.AnyAsync(c => c.OrderId == first.OrderId && c.PartnerId == codeOwner.Id, Ct)),
+            because: "the late code credits the code's partner");
+        var second = await _storefront.ConvertAsync(Order(50m) with { CustomerId = customer, ProgramId = program.Id });
+
+        Assert.Equal((codeOwner.Id, "customer-credit", 10.00m), (second.PartnerId, second.Reason, second.CommissionAmount));
+        var entries = await factory.QueryDbAsync(db => db.Commissions.Where(c => c.PartnerId == codeOwner.Id)
+            .Select(c => new { c.OrderId, c.Kind, c.Amount }).ToListAsync(Ct));
+        Assert.Equal(
+            [(first.OrderId, CommissionKind.Sale, 10.00m), (second.OrderId, CommissionKind.Milestone, 3.00m), (second.OrderId, CommissionKind.Sale, 10.00m)],
+            entries.Select(e => (e.OrderId!, e.Kind, e.Amount)).OrderBy(e => e.Item1 == first.OrderId ? 0 : 1).ThenBy(e => e.Kind, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task LateCodeSignal_WithoutCodePrecedence_LeavesTheClickersCredit()
     {
         var program = await _admin.CreateProgramAsync(new { couponPrecedence = false });

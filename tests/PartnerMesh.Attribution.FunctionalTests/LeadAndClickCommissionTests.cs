@@ -55,6 +55,23 @@ public class LeadAndClickCommissionTests(AttributionApiFactory factory) : IClass
     }
 
     [Fact]
+    public async Task Lead_OfAShopperWhoReturnedToAnEarlierPartnersLink_CreditsThatPartnersClick()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.1, perLead = 2.50 } });
+        var returnedTo = await _admin.CreateProgramPartnerAsync(program.Id);
+        var between = await _admin.CreateProgramPartnerAsync(program.Id);
+        var code = (await _admin.CreateLinkAsync(returnedTo.Id)).Code;
+        var visitor = NewVisitor();
+        var click = await _shopper.ClickAsVisitorAsync(code, visitor);
+        await _shopper.ClickAsVisitorAsync((await _admin.CreateLinkAsync(between.Id)).Code, visitor);
+        var repeat = await _shopper.ClickAsVisitorAsync(code, visitor);
+
+        var lead = await RecordLeadAsync(new RecordLeadRequest(NewLeadId(), "signup", repeat, visitor, null, null, Later));
+
+        Assert.Equal((returnedTo.Id, (Guid?)click, "last-click"), (lead.PartnerId, lead.ClickId, lead.Reason));
+    }
+
+    [Fact]
     public async Task Lead_InKwd_IsExactToTheFils()
     {
         var (partnerId, code) = await PartnerInProgramAsync(new { currency = "KWD", plan = new { type = "fixed", fixedAmount = 1.5, perLead = 0.125 } });
@@ -307,7 +324,7 @@ public class LeadAndClickCommissionTests(AttributionApiFactory factory) : IClass
                 {
                     Id = Guid.CreateVersion7(), LinkId = linkId, PartnerId = partnerId, Code = code, VisitorId = NewVisitor(),
                     SourceKey = $"seed-{index}", Gclid = index == 0 ? gclid : null, Duplicates = index == 0 ? duplicatesOnFirst : 0,
-                    OccurredAt = hour.AddMinutes(index * 5),
+                    OccurredAt = hour.AddMinutes(index * 5), LastSeenAt = hour.AddMinutes(index * 5),
                 });
             }
 

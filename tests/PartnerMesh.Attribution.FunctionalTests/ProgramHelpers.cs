@@ -29,7 +29,7 @@ public static class ProgramHelpers
             db.Clicks.AddRange(Enumerable.Range(1, VisitorClicks.HistoryLimit + 20).Select(index => new Click
             {
                 Id = Guid.CreateVersion7(), LinkId = link.Id, PartnerId = link.PartnerId, Code = link.Code, VisitorId = visitor,
-                OccurredAt = start.AddMilliseconds(index),
+                OccurredAt = start.AddMilliseconds(index), LastSeenAt = start.AddMilliseconds(index),
             }));
             return db.SaveChangesAsync(Ct);
         });

@@ -64,6 +64,21 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
     }
 
     [Fact]
+    public async Task CreateProgram_MoreThan20Milestones_Returns400NamingTheLimit()
+    {
+        object Plan(int count) => new
+        {
+            name = "p", currency = "EUR",
+            plan = new { type = "percent", rate = 0.1, milestones = Enumerable.Range(2, count).Select(orderCount => new { orderCount, bonus = 1 }) },
+        };
+
+        await (await _admin.PostAsJsonAsync("/api/attribution/programs", Plan(20), Ct)).ShouldBeAsync<ProgramResponse>(HttpStatusCode.Created);
+        var problem = await (await _admin.PostAsJsonAsync("/api/attribution/programs", Plan(21), Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("at most 20 milestones", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Programs_AreAdminOnly()
     {
         var partner = factory.CreatePartnerClient(Guid.NewGuid());
@@ -120,6 +135,42 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
         var conversion = await _storefront.ConvertAsync(Order(100m, firstClick));
 
         Assert.Equal((second.Id, "last-click"), (conversion.PartnerId, conversion.Reason));
+    }
+
+    [Fact]
+    public async Task LastClick_AShopperWhoReturnsToAnEarlierPartnersLink_CreditsThatPartner_ThoughTheRepeatCollapsed()
+    {
+        var program = await _admin.CreateProgramAsync();
+        var returnedTo = await _admin.CreateProgramPartnerAsync(program.Id);
+        var between = await _admin.CreateProgramPartnerAsync(program.Id);
+        var code = (await _admin.CreateLinkAsync(returnedTo.Id)).Code;
+        var visitor = NewVisitor();
+        var firstClick = await _shopper.ClickAsVisitorAsync(code, visitor);
+        await _shopper.ClickAsVisitorAsync((await _admin.CreateLinkAsync(between.Id)).Code, visitor);
+        var repeat = await _shopper.ClickAsVisitorAsync(code, visitor);
+
+        var conversion = await _storefront.ConvertAsync(Order(100m, repeat));
+
+        Assert.Equal(firstClick, repeat);
+        Assert.Equal((returnedTo.Id, "last-click", (Guid?)firstClick), (conversion.PartnerId, conversion.Reason, conversion.ClickId));
+        Assert.Equal(1, await factory.QueryDbAsync(db => db.Clicks.CountAsync(c => c.PartnerId == returnedTo.Id && c.VisitorId == visitor, Ct)));
+    }
+
+    [Fact]
+    public async Task FirstClick_ARepeatOfTheLaterPartnersClick_DoesNotMakeItFirst()
+    {
+        var program = await _admin.CreateProgramAsync(new { attributionModel = "first-click" });
+        var first = await _admin.CreateProgramPartnerAsync(program.Id);
+        var second = await _admin.CreateProgramPartnerAsync(program.Id);
+        var firstCode = (await _admin.CreateLinkAsync(first.Id)).Code;
+        var visitor = NewVisitor();
+        await _shopper.ClickAsVisitorAsync(firstCode, visitor);
+        var secondClick = await _shopper.ClickAsVisitorAsync((await _admin.CreateLinkAsync(second.Id)).Code, visitor);
+        await _shopper.ClickAsVisitorAsync(firstCode, visitor);
+
+        var conversion = await _storefront.ConvertAsync(Order(100m, secondClick));
+
+        Assert.Equal((first.Id, "first-click"), (conversion.PartnerId, conversion.Reason));
     }
 
     [Fact]

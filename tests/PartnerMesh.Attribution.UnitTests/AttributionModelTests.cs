@@ -28,6 +28,30 @@ public class AttributionModelTests
     }
 
     [Fact]
+    public void LastClick_ARepeatCollapsedIntoAnEarlierClick_MakesItTheLatest_FirstClickKeepsItsFirstTime()
+    {
+        var returnedTo = Click(PartnerA, 10) with { LastSeenAt = OrderedAt.AddDays(-0.5) };
+        var between = Click(PartnerB, 1);
+
+        var last = AttributionDecision.Decide(Terms(), null, null, [between, returnedTo], OrderedAt);
+        var first = AttributionDecision.Decide(Terms(AttributionTerms.FirstClickModel), null, null, [returnedTo, between with { LastSeenAt = OrderedAt.AddDays(-0.1) }], OrderedAt);
+
+        Assert.Equal((PartnerA, returnedTo.Id), (last.PartnerId, last.ClickId));
+        Assert.Equal(PartnerA, first.PartnerId);
+    }
+
+    [Fact]
+    public void LastClick_ARepeatAfterTheOrder_DoesNotCount()
+    {
+        var repeatedLater = Click(PartnerA, 10) with { LastSeenAt = OrderedAt.AddHours(1) };
+        var between = Click(PartnerB, 1);
+
+        var result = AttributionDecision.Decide(Terms(), null, null, [repeatedLater, between], OrderedAt);
+
+        Assert.Equal(PartnerB, result.PartnerId);
+    }
+
+    [Fact]
     public void FirstClick_CreditsTheEarliestClickInsideTheWindow()
     {
         var first = Click(PartnerA, 10);

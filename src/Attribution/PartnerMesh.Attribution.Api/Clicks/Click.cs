@@ -52,7 +52,15 @@ public sealed class Click
     /// <summary>Repeats of this click inside the duplicate window, collapsed into it (a click-flooding signal).</summary>
     public int Duplicates { get; init; }
 
+    /// <summary>When the visitor first followed the link (a repeat collapsed into this click keeps it).</summary>
     public DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>
+    /// The latest time the visitor followed the link: <see cref="OccurredAt"/>, or its latest repeat collapsed into this click.
+    /// Last-click attribution orders by it (a shopper who came back to this link after another partner's clicked it last);
+    /// first-click and the window go by <see cref="OccurredAt"/>.
+    /// </summary>
+    public DateTimeOffset LastSeenAt { get; init; }
 
     public bool HasPaidClickId =>
         Gclid is not null || Fbclid is not null || Msclkid is not null || Ttclid is not null || LiFatId is not null || Rdclid is not null || Twclid is not null;

@@ -160,6 +160,7 @@ public sealed class ClickRecorder(
             Twclid = details.Twclid,
             Source = clickSource,
             OccurredAt = now,
+            LastSeenAt = now,
         };
         var recorded = new ClickRecorded
         {

@@ -162,10 +162,14 @@ public sealed partial class ClickWriter : BackgroundService
         {
             // A repeat keeps its paid-traffic evidence on the kept click (ids it does not have yet), so a brand-bidding
             // policy cannot be dodged by clicking once organically before the paid click.
+            // The click's last-seen time moves to its latest repeat: a shopper who came back to this link after another
+            // partner's clicked it last (last-click attribution orders by it).
             var paid = repeat.Paid;
+            var lastSeen = repeat.LastSeenAt;
             await db.Clicks.Where(click => click.Id == clickId)
                 .ExecuteUpdateAsync(setters => setters
                     .SetProperty(click => click.Duplicates, click => click.Duplicates + repeat.Count)
+                    .SetProperty(click => click.LastSeenAt, click => click.LastSeenAt > lastSeen ? click.LastSeenAt : lastSeen)
                     .SetProperty(click => click.Gclid, click => click.Gclid ?? paid.Gclid)
                     .SetProperty(click => click.Fbclid, click => click.Fbclid ?? paid.Fbclid)
                     .SetProperty(click => click.Msclkid, click => click.Msclkid ?? paid.Msclkid)
@@ -241,12 +245,15 @@ public sealed partial class ClickWriter : BackgroundService
 
     private readonly record struct EarlierClick(Guid Id, DateTimeOffset OccurredAt);
 
-    /// <summary>The repeats collapsed into one click in a commit: how many, and the first paid click id of each kind they carried.</summary>
-    private sealed record Repeats(int Count, PaidClickIds Paid)
+    /// <summary>
+    /// The repeats collapsed into one click in a commit: how many, the latest one's time, and the first paid click id of
+    /// each kind they carried.
+    /// </summary>
+    private sealed record Repeats(int Count, DateTimeOffset LastSeenAt, PaidClickIds Paid)
     {
-        public static readonly Repeats None = new(0, new PaidClickIds(null, null, null, null, null, null, null));
+        public static readonly Repeats None = new(0, DateTimeOffset.MinValue, new PaidClickIds(null, null, null, null, null, null, null));
 
-        public Repeats With(Click repeat) => new(Count + 1, new PaidClickIds(
+        public Repeats With(Click repeat) => new(Count + 1, repeat.OccurredAt > LastSeenAt ? repeat.OccurredAt : LastSeenAt, new PaidClickIds(
             Paid.Gclid ?? repeat.Gclid, Paid.Fbclid ?? repeat.Fbclid, Paid.Msclkid ?? repeat.Msclkid, Paid.Ttclid ?? repeat.Ttclid,
             Paid.LiFatId ?? repeat.LiFatId, Paid.Rdclid ?? repeat.Rdclid, Paid.Twclid ?? repeat.Twclid));
     }

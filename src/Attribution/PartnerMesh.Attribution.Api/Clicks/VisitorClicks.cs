@@ -38,6 +38,7 @@ public static class VisitorClicks
     public static IQueryable<Click> Earliest(this IQueryable<Click> clicks) =>
         clicks.OrderBy(click => click.OccurredAt).ThenBy(click => click.Id).Take(1);
 
+    /// <summary>The click followed last: by its latest collapsed repeat (<see cref="Click.LastSeenAt"/>), as last-click orders.</summary>
     public static IQueryable<Click> Latest(this IQueryable<Click> clicks) =>
-        clicks.OrderByDescending(click => click.OccurredAt).ThenByDescending(click => click.Id).Take(1);
+        clicks.OrderByDescending(click => click.LastSeenAt).ThenByDescending(click => click.OccurredAt).ThenByDescending(click => click.Id).Take(1);
 }

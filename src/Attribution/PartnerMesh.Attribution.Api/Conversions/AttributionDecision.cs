@@ -1,7 +1,10 @@
 namespace PartnerMesh.Attribution.Api.Conversions;
 
-/// <summary>A click that may credit a conversion.</summary>
-public sealed record CandidateClick(Guid Id, Guid PartnerId, DateTimeOffset OccurredAt);
+/// <summary>
+/// A click that may credit a conversion: first followed at <paramref name="OccurredAt"/>, and last at
+/// <paramref name="LastSeenAt"/> (its latest repeat collapsed into it; unset or earlier means none).
+/// </summary>
+public sealed record CandidateClick(Guid Id, Guid PartnerId, DateTimeOffset OccurredAt, DateTimeOffset LastSeenAt = default);
 
 /// <summary>The terms attribution decides by (a program's, or the service defaults).</summary>
 public sealed record AttributionTerms(string Model, TimeSpan Window, bool CouponPrecedence, bool CustomerCarriesCredit)
@@ -59,20 +62,22 @@ public static class AttributionDecision
             .Where(click => Decide(click.OccurredAt, orderedAt, terms.Window) == LastClick)
             .OrderBy(click => click.OccurredAt).ThenBy(click => click.Id)
             .ToList();
+        // Last touch first-to-last: a click's repeat collapsed into it is the shopper's latest visit through that link.
+        var byLastTouch = eligible.OrderBy(click => LastTouch(click, orderedAt)).ThenBy(click => click.Id).ToList();
 
         if (couponPartnerId is { } codePartner && terms.CouponPrecedence)
         {
-            return new Attribution(codePartner, eligible.LastOrDefault(click => click.PartnerId == codePartner)?.Id, CouponCode);
+            return new Attribution(codePartner, byLastTouch.LastOrDefault(click => click.PartnerId == codePartner)?.Id, CouponCode);
         }
 
         if (customerPartnerId is { } customerPartner && terms.CustomerCarriesCredit)
         {
-            return new Attribution(customerPartner, eligible.LastOrDefault(click => click.PartnerId == customerPartner)?.Id, CustomerCredit);
+            return new Attribution(customerPartner, byLastTouch.LastOrDefault(click => click.PartnerId == customerPartner)?.Id, CustomerCredit);
         }
 
         if (eligible.Count > 0)
         {
-            var winner = terms.Model == AttributionTerms.FirstClickModel ? eligible[0] : eligible[^1];
+            var winner = terms.Model == AttributionTerms.FirstClickModel ? eligible[0] : byLastTouch[^1];
             return new Attribution(winner.PartnerId, winner.Id, terms.Model == AttributionTerms.FirstClickModel ? FirstClick : LastClick);
         }
 
@@ -83,6 +88,13 @@ public static class AttributionDecision
 
         return new Attribution(null, clicks.Count == 1 ? clicks[0].Id : null, Unattributed([.. clicks.Select(click => click.OccurredAt)], orderedAt));
     }
+
+    /// <summary>
+    /// When the shopper last followed the click's link before the order: its latest collapsed repeat, unless that came
+    /// after the order (beyond the clock skew), else the click itself.
+    /// </summary>
+    public static DateTimeOffset LastTouch(CandidateClick click, DateTimeOffset orderedAt) =>
+        click.LastSeenAt > click.OccurredAt && click.LastSeenAt <= orderedAt + ClockSkewTolerance ? click.LastSeenAt : click.OccurredAt;
 
     /// <summary>
     /// Why clicks at these times credit nothing: none at all, all after the order (beyond the clock skew), else some too

@@ -122,8 +122,9 @@ public sealed class CommissionBook(AttributionDbContext db, AttributionMetrics m
 
     /// <summary>
     /// The partner's attributed sales in the calendar month (UTC) of <paramref name="orderedAt"/>, the one being booked
-    /// included: what volume tiers count. Orders refunded in full or cancelled do not count (partly refunded ones do). A
-    /// plan without tiers needs no count (1).
+    /// included: what volume tiers count. Orders refunded in full or cancelled do not count (partly refunded ones do), nor
+    /// do sales rejected in review (a fraud flag confirmed must not lift the partner to a higher rate). A plan without
+    /// tiers needs no count (1).
     /// </summary>
     public async Task<int> PeriodConversionsAsync(Partner partner, CommissionPlan plan, DateTimeOffset orderedAt, CancellationToken cancellationToken)
     {
@@ -134,7 +135,9 @@ public sealed class CommissionBook(AttributionDbContext db, AttributionMetrics m
 
         var (start, end) = Period(orderedAt);
         return await db.Conversions.CountAsync(c => c.PartnerId == partner.Id && c.Attributed && c.OrderedAt >= start && c.OrderedAt < end
-            && c.Status != ConversionStatus.Refunded && c.Status != ConversionStatus.Cancelled, cancellationToken) + 1;
+            && c.Status != ConversionStatus.Refunded && c.Status != ConversionStatus.Cancelled
+            && !db.Commissions.Any(sale => sale.ConversionId == c.Id && sale.PartnerId == partner.Id && sale.Kind == CommissionKind.Sale
+                && sale.Status == CommissionStatus.Rejected), cancellationToken) + 1;
     }
 
     /// <summary>The tier period (calendar month, UTC) an order falls in.</summary>

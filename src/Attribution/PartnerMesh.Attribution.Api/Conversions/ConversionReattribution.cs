@@ -115,17 +115,33 @@ public sealed class ConversionReattribution(
     /// <summary>
     /// The customer's carried credit follows the order that created it: same customer, the old partner, this order's time
     /// and no order since. Moved in place (the program's scope may change), unless the customer already carries a credit
-    /// in the new partner's scope.
+    /// in the new partner's scope. An order nobody was credited with created no credit: the code partner gets the customer's
+    /// credit now, as it would have had the code come first, unless the customer already carries one in that scope.
     /// </summary>
     private async Task MoveFirstOrderCreditAsync(Conversion conversion, Partner partner, PartnerProgram? program, CancellationToken cancellationToken)
     {
-        if (conversion.CustomerId is not { } customerId || conversion.PartnerId is not { } previousPartner)
+        if (conversion.CustomerId is not { } customerId)
         {
             return;
         }
 
         var oldScope = conversion.ProgramId ?? Guid.Empty;
         var newScope = program?.Id ?? Guid.Empty;
+        if (conversion.PartnerId is not { } previousPartner)
+        {
+            var created = await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO customer_credits (scope, customer_id, partner_id, first_conversion_at, order_count)
+                VALUES ({newScope}, {customerId}, {partner.Id}, {conversion.OrderedAt}, 1)
+                ON CONFLICT DO NOTHING
+                """, cancellationToken);
+            if (created > 0)
+            {
+                conversion.CreditScope = newScope;
+            }
+
+            return;
+        }
+
         var moved = await db.Database.ExecuteSqlAsync($"""
             UPDATE customer_credits SET scope = {newScope}, partner_id = {partner.Id}
             WHERE scope = {oldScope} AND customer_id = {customerId} AND partner_id = {previousPartner}

@@ -41,7 +41,8 @@ public sealed class ConversionService(
     /// <summary>Clicks older than any program window cannot credit; bounds the visitor's click history read.</summary>
     private static readonly TimeSpan MaxWindow = TimeSpan.FromDays(ProgramRules.MaxWindowDays);
 
-    private sealed record ClickFacts(Guid Id, Guid PartnerId, Guid? ProgramId, DateTimeOffset OccurredAt, string? VisitorId, string? SourceKey, bool Paid);
+    private sealed record ClickFacts(
+        Guid Id, Guid PartnerId, Guid? ProgramId, DateTimeOffset OccurredAt, DateTimeOffset LastSeenAt, string? VisitorId, string? SourceKey, bool Paid);
 
     /// <summary>Expects a request that passed <see cref="ConversionRules.Validate(RecordConversionRequest, DateTimeOffset)"/>.</summary>
     /// <param name="keyed">Its <c>Idempotency-Key</c>, if any: stored with the answer in the commit that records the order.</param>
@@ -177,7 +178,7 @@ public sealed class ConversionService(
         var candidates = history.Where(click => click.ProgramId == program?.Id).ToList();
         var decision = AttributionDecision.Decide(
             terms, couponPartner, credit?.PartnerId,
-            [.. candidates.Select(click => new CandidateClick(click.Id, click.PartnerId, click.OccurredAt))], orderedAt);
+            [.. candidates.Select(click => new CandidateClick(click.Id, click.PartnerId, click.OccurredAt, click.LastSeenAt))], orderedAt);
         if (decision.Reason == AttributionDecision.NoClick && visitorId is not null && outside is not { Count: 0 })
         {
             // Never credited (older than the longest window, or after the order beyond the clock skew): only the reason.
@@ -450,7 +451,7 @@ public sealed class ConversionService(
 
     private IQueryable<ClickFacts> FactsOf(IQueryable<Click> clicks) =>
         clicks.AsNoTracking().Join(db.Partners, click => click.PartnerId, partner => partner.Id, (click, partner) => new ClickFacts(
-            click.Id, click.PartnerId, partner.ProgramId, click.OccurredAt, click.VisitorId, click.SourceKey,
+            click.Id, click.PartnerId, partner.ProgramId, click.OccurredAt, click.LastSeenAt, click.VisitorId, click.SourceKey,
             click.Gclid != null || click.Fbclid != null || click.Msclkid != null || click.Ttclid != null || click.LiFatId != null
             || click.Rdclid != null || click.Twclid != null));
 

@@ -96,7 +96,7 @@ public sealed class LeadService(
         }
 
         var candidates = history.Where(click => programOf[click.PartnerId] == programId)
-            .Select(click => new CandidateClick(click.Id, click.PartnerId, click.OccurredAt)).ToList();
+            .Select(click => new CandidateClick(click.Id, click.PartnerId, click.OccurredAt, click.LastSeenAt)).ToList();
         var decision = AttributionDecision.Decide(terms with { CustomerCarriesCredit = false }, null, null, candidates, occurredAt);
         if (decision.Reason == AttributionDecision.NoClick && visitorId is not null && outside is not { Count: 0 })
         {

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace PartnerMesh.Attribution.Api.Programs;
 
 /// <summary>
@@ -36,8 +38,12 @@ public sealed record CommissionPlan
 
     public decimal? PerClick { get; init; }
 
+    /// <summary>At most <see cref="ProgramRules.MaxTiers"/> (<c>maxItems</c> in the OpenAPI document).</summary>
+    [MaxLength(ProgramRules.MaxTiers)]
     public IReadOnlyList<VolumeTier>? Tiers { get; init; }
 
+    /// <summary>At most <see cref="ProgramRules.MaxMilestones"/> (<c>maxItems</c> in the OpenAPI document).</summary>
+    [MaxLength(ProgramRules.MaxMilestones)]
     public IReadOnlyList<RetentionMilestone>? Milestones { get; init; }
 
     public static CommissionPlan FlatRate(decimal rate) => new() { Type = Percent, Rate = rate };

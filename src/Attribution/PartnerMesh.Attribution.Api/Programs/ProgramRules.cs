@@ -58,6 +58,8 @@ public static class ProgramRules
 {
     public const int MaxWindowDays = 90;
     public const int MaxHosts = 50;
+    public const int MaxTiers = 20;
+    public const int MaxMilestones = 20;
     public const decimal MaxRate = 1m;
 
     public static Dictionary<string, string[]>? Validate(SaveProgramRequest request)
@@ -159,10 +161,10 @@ public static class ProgramRules
 
         if (plan.Tiers is { } tiers)
         {
-            if (tiers.Count > 20 || tiers.Any(tier => tier is null || tier.MinConversions < 1)
+            if (tiers.Count > MaxTiers || tiers.Any(tier => tier is null || tier.MinConversions < 1)
                 || tiers.Where(tier => tier is not null).Select(tier => tier.MinConversions).Zip(tiers.Skip(1).Where(t => t is not null).Select(tier => tier.MinConversions)).Any(pair => pair.First >= pair.Second))
             {
-                errors["plan.tiers"] = ["plan.tiers is at most 20 tiers with minConversions ≥ 1 and strictly increasing."];
+                errors["plan.tiers"] = [$"plan.tiers is at most {MaxTiers} tiers with minConversions ≥ 1 and strictly increasing."];
             }
             else
             {
@@ -194,7 +196,11 @@ public static class ProgramRules
 
         if (plan.Milestones is { } milestones)
         {
-            if (milestones.Count > 20 || milestones.Any(milestone => milestone is null
+            if (milestones.Count > MaxMilestones)
+            {
+                errors["plan.milestones"] = [$"plan.milestones is at most {MaxMilestones} milestones ({milestones.Count} given)."];
+            }
+            else if (milestones.Any(milestone => milestone is null
                 || (milestone.OrderCount is null) == (milestone.ActiveDays is null)
                 || milestone.OrderCount is < 2 or > 1000 || milestone.ActiveDays is < 1 or > 3650
                 || milestone.Bonus <= 0 || milestone.Bonus > Money.MaxAmount || !Money.FitsCurrency(milestone.Bonus, currency)))

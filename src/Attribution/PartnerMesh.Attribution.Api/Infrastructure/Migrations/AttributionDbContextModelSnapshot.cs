@@ -54,6 +54,10 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(2048)")
                         .HasColumnName("landing_url");
 
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
                     b.Property<string>("LiFatId")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
