@@ -438,6 +438,12 @@ public class CommissionLifecycleTests(AttributionApiFactory factory) : IClassFix
     [InlineData("bob.smith@gmail.com.", true)]
     [InlineData(" B.O.B.Smith+x@googlemail.com ", true)]
     [InlineData("bob.smith@gmail.co", false)]
+    // Invisible characters are never another mailbox (the shared CustomerEmail rule, as coupons keys guests).
+    [InlineData("bob.smith\u200b@gmail.com", true)]
+    [InlineData("\u2060bob.smith@gmail.com", true)]
+    [InlineData("bob.smith@gmail.com\ufeff", true)]
+    [InlineData("\u200fbob.smith@gmail.com", true)]
+    [InlineData("bob.smi\u00adth@gmail.com", true)]
     public async Task SelfReferral_MatchesThePartnersMailboxInAnyForm(string customerEmail, bool held)
     {
         var program = await _admin.CreateProgramAsync(new { holdDays = 0 });
@@ -448,6 +454,23 @@ public class CommissionLifecycleTests(AttributionApiFactory factory) : IClassFix
 
         var entry = Assert.Single(await EntriesAsync(partner.Id));
         Assert.Equal(held ? (CommissionStatus.Held, FraudRules.SelfReferral) : (CommissionStatus.Pending, null), (entry.Status, entry.HoldReasons));
+    }
+
+    [Theory]
+    [InlineData("x@mailinator\u00ad.com")]
+    [InlineData("x@mail\u200binator.com")]
+    [InlineData("x@\u200fMAILINATOR.com\u2060")]
+    [InlineData("x@ｍａｉｌｉｎａｔｏｒ.com")]
+    public async Task DisposableEmail_WithInvisibleOrFullWidthCharacters_IsHeld(string customerEmail)
+    {
+        var program = await _admin.CreateProgramAsync(new { holdDays = 0 });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var click = await _shopper.ClickAsync((await _admin.CreateLinkAsync(partner.Id)).Code);
+
+        await _storefront.ConvertAsync(Order(100m, click) with { CustomerEmail = customerEmail, OrderedAt = Later });
+
+        var entry = Assert.Single(await EntriesAsync(partner.Id));
+        Assert.Equal((CommissionStatus.Held, FraudRules.DisposableEmail), (entry.Status, entry.HoldReasons));
     }
 
     [Theory]

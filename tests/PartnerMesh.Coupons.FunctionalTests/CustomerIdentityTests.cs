@@ -241,6 +241,24 @@ public sealed class CustomerIdentityTests(CouponsApiFactory factory) : IClassFix
         Assert.Contains("\"customer.email\"", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(" {0} ")]
+    [InlineData("{0}\u200b")]
+    [InlineData("\ufeff{0}")]
+    public async Task Email_Of254CharactersOnceNormalised_WithSpacesOrAnInvisibleCharacterAround_IsThatGuest(string form)
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["maxUsesPerCustomer"] = 1, ["requireReservation"] = false });
+        var email = $"ann-{Guid.NewGuid():N}".PadRight(64, 'a') + "@" + string.Join('.', new string('x', 63), new string('x', 63), new string('x', 53), "example");
+        Assert.Equal(254, email.Length);
+
+        await (await _storefront.RedeemAsync(Redemption(code, $"order-{Guid.NewGuid():N}", null, Guest(form.Replace("{0}", email, StringComparison.Ordinal)))))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var again = await _storefront.RedeemAsync(Redemption(code, $"order-{Guid.NewGuid():N}", null, Guest(email)));
+
+        Assert.Equal("customer_limit_reached", await again.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+        Assert.Equal(1, (await _admin.StatsAsync(campaignId)).Number("uses"));
+    }
+
     private static (string Id, string Email) Shopper()
     {
         var unique = Guid.NewGuid().ToString("N");

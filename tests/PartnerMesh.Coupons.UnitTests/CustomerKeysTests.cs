@@ -24,18 +24,12 @@ public sealed class CustomerKeysTests
     [Theory]
     [InlineData(null)]
     [InlineData("  ")]
-    public void NormalizeEmail_NoAddress_Null(string? email) => Assert.Null(CustomerKeys.NormalizeEmail(email));
+    [InlineData("ann@")]
+    public void Identify_NoAddress_NoEmailKey(string? email) => Assert.Null(CustomerKeys.Identify(null, email).EmailKey);
 
     [Fact]
-    public void NormalizeEmail_LoneSurrogate_Null() => Assert.Null(CustomerKeys.NormalizeEmail("ann\uD800@example.com")); // not text
-
-    [Fact]
-    public void NormalizeEmail_LongerThanTheLimitOnceNormalised_Null()
-    {
-        var email = new string('a', 220) + "\uFDFA\uFDFA@example.com"; // NFKC spells U+FDFA out in eighteen characters
-        Assert.True(email.Length <= CustomerKeys.MaxEmailLength);
-        Assert.Null(CustomerKeys.NormalizeEmail(email));
-    }
+    public void Identify_InvisibleCharacters_OneEmailKey() =>
+        Assert.Equal("email:ann@example.com", CustomerKeys.Identify(null, "\u200fann\u200b@exam\u00adple.com\ufeff").EmailKey);
 
     [Fact]
     public void Identify_PlainAsciiEmail_KeyAsBefore() =>

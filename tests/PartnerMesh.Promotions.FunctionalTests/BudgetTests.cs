@@ -72,6 +72,29 @@ public sealed class BudgetTests(PromotionsApiFactory factory) : IClassFixture<Pr
     }
 
     [Theory]
+    [InlineData("ann-{0}\u200b@example.com")]
+    [InlineData("\u200fann-{0}@example.com")]
+    [InlineData("ann-{0}@example.com\ufeff")]
+    [InlineData("ann-{0}\u2060@Example.com")]
+    [InlineData("ann-{0}@ex\u00adample.com")]
+    [InlineData("ann-{0}@ｅxample.com")]
+    public async Task Checkout_PerCustomerLimit_GuestEmailWithInvisibleOrFullWidthCharacters_IsTheSameGuest(string variant)
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["perCustomerLimit"] = 1;
+        var id = await _admin.PublishAsync(definition);
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 20m, null)).With("touchpoint", "checkout");
+        var unique = Guid.NewGuid().ToString("N");
+
+        var first = await _storefront.EvaluateAsync(cart.With("customer", new JsonObject { ["email"] = $"ann-{unique}@example.com", ["guest"] = true }));
+        var second = await _storefront.EvaluateAsync(cart.With("customer", new JsonObject { ["email"] = variant.Replace("{0}", unique, StringComparison.Ordinal), ["guest"] = true }));
+
+        Assert.NotNull(first.Applied(id));
+        Assert.Equal("usage_limit_reached", second.RejectionReason(id));
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task Checkout_PerCustomerLimit_CountsTheAccountAndItsEmail_SignedInOrGuest(bool signedInFirst)

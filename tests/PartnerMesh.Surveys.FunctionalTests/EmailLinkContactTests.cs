@@ -166,6 +166,19 @@ public sealed class EmailLinkContactTests(SurveysApiFactory factory) : IClassFix
         Assert.Equal(1, await factory.QueryDbAsync(db => db.Impressions.CountAsync(row => row.CustomerId == customer, Ct)));
     }
 
+    [Theory]
+    [InlineData("\u200b")]
+    [InlineData("\u2060")]
+    [InlineData("\u00ad")]
+    public async Task LinkForAnotherOrderToTheSameInboxWithAnInvisibleCharacter_Is409ContactFrequency(string invisible)
+    {
+        var surveyId = await EmailSurveyAsync();
+        var email = $"guest-{Guid.NewGuid():N}@example.com";
+        await IssueAsync(surveyId, Order(email: email), HttpStatusCode.Created);
+
+        await IssueAsync(surveyId, Order(email: invisible + email.Replace("@", invisible + "@", StringComparison.Ordinal)), HttpStatusCode.Conflict);
+    }
+
     [Fact]
     public async Task LinkWithoutAShopperIdentity_IsClaimedUnderItsOrder()
     {

@@ -21,15 +21,18 @@ public sealed class ShopperIdentityTests(SurveysApiFactory factory) : IClassFixt
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData("customerId")]
-    [InlineData("email")]
-    public async Task NewVisitorId_WithTheCustomerOrEmailOfAShopperJustShown_IsNotShownTheSurveyAgain(string identity)
+    [InlineData("customerId", "")]
+    [InlineData("email", "")]
+    [InlineData("email", "\u200b")]
+    [InlineData("email", "\u00ad")]
+    [InlineData("email", "\ufeff")]
+    public async Task NewVisitorId_WithTheCustomerOrEmailOfAShopperJustShown_IsNotShownTheSurveyAgain(string identity, string invisible)
     {
         var partner = Guid.NewGuid();
         var definition = DecisionTests.Targeted(partner, "cooldown");
         definition["frequency"]!["cooldownHours"] = 1;
         await _client.CreateSurveyAsync(definition);
-        var (known, sameShopper) = Identities(identity);
+        var (known, sameShopper) = Identities(identity, invisible);
         var firstVisitor = SurveysClient.NewVisitor();
 
         var shown = await _client.DecideAsync(SurveysClient.Decision(firstVisitor, partnerId: partner));
@@ -44,14 +47,17 @@ public sealed class ShopperIdentityTests(SurveysApiFactory factory) : IClassFixt
     }
 
     [Theory]
-    [InlineData("customerId")]
-    [InlineData("email")]
-    public async Task NewVisitorId_WithTheCustomerOrEmailOfAShopperJustShown_IsRefusedAnotherSurveyByTheGlobalCooldown(string identity)
+    [InlineData("customerId", "")]
+    [InlineData("email", "")]
+    [InlineData("email", "\u200b")]
+    [InlineData("email", "\u00ad")]
+    [InlineData("email", "\ufeff")]
+    public async Task NewVisitorId_WithTheCustomerOrEmailOfAShopperJustShown_IsRefusedAnotherSurveyByTheGlobalCooldown(string identity, string invisible)
     {
         var partner = Guid.NewGuid();
         await _client.CreateSurveyAsync(DecisionTests.Targeted(partner));
         await _client.CreateSurveyAsync(new JsonObject { ["name"] = "Why leave?", ["kind"] = "exit-intent", ["partnerIds"] = new JsonArray(partner) });
-        var (known, sameShopper) = Identities(identity);
+        var (known, sameShopper) = Identities(identity, invisible);
         var firstVisitor = SurveysClient.NewVisitor();
 
         var shown = await _client.DecideAsync(SurveysClient.Decision(firstVisitor, partnerId: partner));
@@ -131,13 +137,16 @@ public sealed class ShopperIdentityTests(SurveysApiFactory factory) : IClassFixt
         Assert.Equal("frequency", problem.Extensions["eligibility"]!.ToString());
     }
 
-    /// <summary>The identity as first given, and as the same shopper gives it later (an email in another casing).</summary>
-    internal static (string Known, string SameShopper) Identities(string identity)
+    /// <summary>
+    /// The identity as first given, and as the same shopper gives it later: an email in another casing, with
+    /// <paramref name="invisible"/> (a character no one sees, never another mailbox) before its '@' and at its start.
+    /// </summary>
+    internal static (string Known, string SameShopper) Identities(string identity, string invisible = "")
     {
         if (identity == "email")
         {
             var email = $"Ann-{Guid.NewGuid():N}@Example.com";
-            return (email, "  " + email.ToUpperInvariant());
+            return (email, "  " + invisible + email.ToUpperInvariant().Replace("@", invisible + "@", StringComparison.Ordinal));
         }
 
         var customer = $"c-{Guid.NewGuid():N}";

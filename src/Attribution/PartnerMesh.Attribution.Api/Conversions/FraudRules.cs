@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using System.Text;
+using PartnerMesh.ServiceDefaults.Customers;
 
 namespace PartnerMesh.Attribution.Api.Conversions;
 
@@ -138,9 +138,9 @@ public static class FraudRules
     }
 
     /// <summary>
-    /// The mailbox an address really reaches: NFKC-folded (full-width letters are the plain ones, as coupons and the shared
-    /// contact record fold them), case-insensitive, without a <c>+tag</c>, its domain without a trailing root dot
-    /// (<c>gmail.com.</c> is <c>gmail.com</c>), and for Gmail without dots (so <c>Jane.Doe+deal@gmail.com</c> is the same
+    /// The mailbox an address really reaches: folded by the shared rule (<see cref="CustomerEmail.Fold(string)"/>: invisible
+    /// characters removed, NFKC so full-width letters are the plain ones, trimmed, lower-cased), without a <c>+tag</c>, its
+    /// domain without a trailing root dot (<c>gmail.com.</c> is <c>gmail.com</c>), and for Gmail without dots (so <c>Jane.Doe+deal@gmail.com</c> is the same
     /// person as <c>janedoe@googlemail.com</c>).
     /// </summary>
     public static string? CanonicalEmail(string? email)
@@ -168,21 +168,5 @@ public static class FraudRules
         return $"{local}@{domain}";
     }
 
-    private static string Fold(string? email)
-    {
-        if (string.IsNullOrWhiteSpace(email))
-        {
-            return "";
-        }
-
-        try
-        {
-            return email.Normalize(NormalizationForm.FormKC).Trim().ToLowerInvariant();
-        }
-        catch (ArgumentException)
-        {
-            // Not valid UTF-16 (a lone surrogate): nothing to fold.
-            return email.Trim().ToLowerInvariant();
-        }
-    }
+    private static string Fold(string? email) => string.IsNullOrWhiteSpace(email) ? "" : CustomerEmail.Fold(email);
 }

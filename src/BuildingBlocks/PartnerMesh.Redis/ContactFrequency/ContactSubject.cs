@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using PartnerMesh.ServiceDefaults.Customers;
 
 namespace PartnerMesh.Redis.ContactFrequency;
 
@@ -12,9 +13,10 @@ public sealed record ContactSubject(string? VisitorId = null, string? CustomerId
     public bool IsEmpty => Keys().Count == 0;
 
     /// <summary>
-    /// One Redis key per identity. Emails are NFKC-normalised, trimmed, lower-cased and hashed, as coupons keys guests
-    /// (<c>CustomerKeys</c>): guests are identified by email, casing, full-width letters or decomposed accents must not
-    /// make two people of one, and the shared record holds no readable address.
+    /// One Redis key per identity. Emails are folded by the shared rule (<see cref="CustomerEmail.Fold(string)"/>:
+    /// invisible characters removed, NFKC, trimmed, lower-cased) and hashed, as every service keys guests: guests are
+    /// identified by email, casing, invisible characters, full-width letters or decomposed accents must not make two
+    /// people of one, and the shared record holds no readable address.
     /// </summary>
     internal IReadOnlyList<string> Keys()
     {
@@ -31,23 +33,10 @@ public sealed record ContactSubject(string? VisitorId = null, string? CustomerId
 
         if (!string.IsNullOrWhiteSpace(Email))
         {
-            var normalised = NormalizeEmail(Email);
+            var normalised = CustomerEmail.Fold(Email);
             keys.Add($"{ContactFrequencyRecord.KeyPrefix}e:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalised)))}");
         }
 
         return keys;
-    }
-
-    private static string NormalizeEmail(string email)
-    {
-        try
-        {
-            return email.Normalize(NormalizationForm.FormKC).Trim().ToLowerInvariant();
-        }
-        catch (ArgumentException)
-        {
-            // Not valid UTF-16 (a lone surrogate): nothing to fold, key the text as given.
-            return email.Trim().ToLowerInvariant();
-        }
     }
 }

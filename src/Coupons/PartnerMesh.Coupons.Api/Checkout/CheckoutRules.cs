@@ -1,6 +1,7 @@
 using PartnerMesh.Contracts.Codes;
 using PartnerMesh.Contracts.Money;
 using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.ServiceDefaults.Customers;
 
 namespace PartnerMesh.Coupons.Api.Checkout;
 
@@ -123,13 +124,11 @@ public static class CheckoutRules
             errors["customer.id"] = [$"A customer id has at most {CustomerKeys.MaxIdLength} characters."];
         }
 
-        // Checked as it is keyed (CustomerKeys.NormalizeEmail): invisible characters go, NFKC may lengthen an address, or fold a
-        // full-width '＠' to '@'.
-        if (customer?.Email is { } email && (email.Length > CustomerKeys.MaxEmailLength
-                || (!string.IsNullOrWhiteSpace(email) && CustomerKeys.NormalizeEmail(email) is null)))
+        // Checked as it is keyed (the shared CustomerEmail rule): the limit counts once invisible characters and surrounding
+        // spaces are gone and NFKC has run (it may lengthen an address, or fold a full-width '＠' to '@').
+        if (customer?.Email is { } email && !string.IsNullOrWhiteSpace(email) && CustomerEmail.Normalize(email) is null)
         {
-            errors["customer.email"] = [$"An e-mail address has text on both sides of its '@', no spaces or control characters, and at most "
-                + $"{CustomerKeys.MaxEmailLength} characters (after Unicode NFKC normalisation; invisible characters such as a zero-width space are removed)."];
+            errors["customer.email"] = [CustomerEmail.Rule];
         }
     }
 

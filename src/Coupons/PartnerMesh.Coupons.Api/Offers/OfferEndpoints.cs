@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Common;
+using PartnerMesh.ServiceDefaults.Customers;
 using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Coupons.Api.Offers;
@@ -21,12 +22,10 @@ public static class OfferEndpoints
         string customer, OfferService offers, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         // An e-mail is recognised and keyed as checkout calls key it (a full-width '＠' is an '@' after NFKC).
-        var isEmail = customer.Length <= CustomerKeys.MaxEmailLength
-            && CustomerKeys.NormalizeEmail(customer) is not null;
-        var key = customer.Length <= CustomerKeys.MaxEmailLength
-            ? (isEmail ? CustomerKeys.Of(null, customer) : CustomerKeys.Of(customer, null))
+        var key = CustomerEmail.Normalize(customer) is not null ? CustomerKeys.Of(null, customer)
+            : customer.Length <= CustomerKeys.MaxIdLength ? CustomerKeys.Of(customer, null)
             : null;
-        if (key is null || (!isEmail && customer.Length > CustomerKeys.MaxIdLength))
+        if (key is null)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customer"] = ["A customer id (1 to 100 characters) or an e-mail address."] });
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PartnerMesh.Promotions.Domain.Definitions;
 using PartnerMesh.Promotions.Domain.Evaluation;
+using PartnerMesh.ServiceDefaults.Customers;
 
 namespace PartnerMesh.Promotions.Api.Budgets;
 
@@ -72,8 +73,8 @@ public static class BudgetKeys
             .OrderBy(entry => entry.Claim.Key, StringComparer.Ordinal)];
 
     /// <summary>
-    /// Every identity a shopper presents: the customer id and the email (trimmed, lower-cased). A use counts against
-    /// each, so the same person cannot use a promotion again by checking out as a guest with the account's email, or by
+    /// Every identity a shopper presents: the customer id and the email (the shared rule, <see cref="CustomerEmail.Normalize"/>:
+    /// invisible characters removed, NFKC, trimmed, lower-cased). A use counts against each, so the same person cannot use a promotion again by checking out as a guest with the account's email, or by
     /// signing in after using it as a guest.
     /// </summary>
     public static IReadOnlyList<string> CustomerKeys(Customer customer)
@@ -84,9 +85,9 @@ public static class BudgetKeys
             keys.Add($"id:{id}");
         }
 
-        if (customer.Email is { } email && email.Trim() is { Length: > 0 } trimmed)
+        if (CustomerEmail.Normalize(customer.Email) is { } email)
         {
-            keys.Add($"email:{trimmed.ToLowerInvariant()}");
+            keys.Add($"email:{email}");
         }
 
         return keys;

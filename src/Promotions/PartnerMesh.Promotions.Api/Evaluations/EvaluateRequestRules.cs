@@ -1,5 +1,6 @@
 using PartnerMesh.Promotions.Domain.Evaluation;
 using PartnerMesh.Promotions.Domain.Money;
+using PartnerMesh.ServiceDefaults.Customers;
 
 namespace PartnerMesh.Promotions.Api.Evaluations;
 
@@ -70,9 +71,16 @@ public static class EvaluateRequestRules
 
         if (request.Customer is { } customer)
         {
-            if ((customer.Id is { } customerId && !IsId(customerId)) || customer.Email is { Length: 0 or > 254 } || (customer.Email is { } email && !email.Contains('@')))
+            if (customer.Id is { } customerId && !IsId(customerId))
             {
-                errors["customer"] = ["A customer id has 1 to 100 characters, not all blank; an email has an @ and at most 254."];
+                errors["customer"] = ["A customer id has 1 to 100 characters, not all blank."];
+            }
+
+            // Checked as it is keyed (the shared CustomerEmail rule), so the limit counts the address, not spaces or
+            // invisible characters around it.
+            if (customer.Email is { } email && CustomerEmail.Normalize(email) is null)
+            {
+                errors["customer.email"] = [CustomerEmail.Rule];
             }
 
             if (customer.Segments is { } segments && (segments.Count > 100 || segments.Any(string.IsNullOrWhiteSpace)))
@@ -175,7 +183,7 @@ public static class EvaluateRequestRules
             Customer = new Customer
             {
                 Id = customer.Id,
-                Email = customer.Email?.Trim().ToLowerInvariant(),
+                Email = CustomerEmail.Normalize(customer.Email),
                 IsGuest = customer.Guest,
                 Segments = customer.Segments ?? [],
                 PreviousOrders = customer.PreviousOrders,

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using PartnerMesh.ServiceDefaults.Customers;
 
 namespace PartnerMesh.Surveys.Api.Decisions;
 
@@ -12,8 +13,9 @@ public sealed record Shopper(string VisitorId, string? CustomerId = null, string
 {
     /// <summary>
     /// The identities as key parts: the visitor id as is (the key records had before customer and email keys existed),
-    /// then <c>customer:{id}</c> and <c>email:{hash}</c> in their own key spaces. The email is normalised as the shared
-    /// contact record keys it (NFKC, trimmed, lower-case) and hashed: the record holds no readable address.
+    /// then <c>customer:{id}</c> and <c>email:{hash}</c> in their own key spaces. The email is folded by the shared
+    /// rule (<see cref="CustomerEmail.Fold(string)"/>: invisible characters removed, NFKC, trimmed, lower-case), as the
+    /// shared contact record keys it, and hashed: the record holds no readable address.
     /// </summary>
     public IReadOnlyList<(string Space, string Id)> Identities()
     {
@@ -25,22 +27,9 @@ public sealed record Shopper(string VisitorId, string? CustomerId = null, string
 
         if (!string.IsNullOrWhiteSpace(Email))
         {
-            identities.Add(("email:", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Normalize(Email))))));
+            identities.Add(("email:", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CustomerEmail.Fold(Email))))));
         }
 
         return identities;
-    }
-
-    private static string Normalize(string email)
-    {
-        try
-        {
-            return email.Normalize(NormalizationForm.FormKC).Trim().ToLowerInvariant();
-        }
-        catch (ArgumentException)
-        {
-            // Not valid UTF-16 (a lone surrogate): nothing to fold.
-            return email.Trim().ToLowerInvariant();
-        }
     }
 }
