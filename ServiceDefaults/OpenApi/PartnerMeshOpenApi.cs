@@ -277,7 +277,8 @@ public static class PartnerMeshOpenApi
             property.IsRequired || IsMarkedRequired(property)
             || (!IsNullable(property) && property.AssociatedParameter is { HasDefaultValue: false });
 
-        private static bool IsMarkedRequired(JsonPropertyInfo property) =>
+        /// <summary>Marked <see cref="RequiredAttribute"/>: required, and never null, whatever its C# type.</summary>
+        internal static bool IsMarkedRequired(JsonPropertyInfo property) =>
             property.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true
             || property.AssociatedParameter?.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true;
 
@@ -319,7 +320,10 @@ public static class PartnerMeshOpenApi
             var type = context.JsonTypeInfo.Type;
             var underlying = Nullable.GetUnderlyingType(type);
             var scalar = underlying ?? type;
-            var nullable = underlying is null ? 0 : JsonSchemaType.Null;
+            // A member marked [Required] is typed before its owner takes its null away: it never gets one.
+            var nullable = underlying is null || (context.JsonPropertyInfo is { } member && RequiredPropertiesTransformer.IsMarkedRequired(member))
+                ? 0
+                : JsonSchemaType.Null;
             if (schema.Type is null && (scalar == typeof(DateTimeOffset) || scalar == typeof(DateTime)))
             {
                 schema.Type = JsonSchemaType.String | nullable;

@@ -27,7 +27,7 @@ public static class PartnerAnalyticsEndpoints
             .WithSummary("The session's partner's customers per segment: counts only, segments under k suppressed (analytics' answer)");
         group.MapGet("/scorecard", GetPartnerScorecard).WithName(nameof(GetPartnerScorecard)).Produces<Scorecard>()
             .WithSummary("The session's partner's scorecard, with the before/after-partnership comparison when analytics gives one (analytics' answer)");
-        group.MapGet("/kpi-report", GetPartnerKpiReport).WithName(nameof(GetPartnerKpiReport)).Produces<JsonObject>().Produces<string>(StatusCodes.Status200OK, "text/csv")
+        group.MapGet("/kpi-report", GetPartnerKpiReport).WithName(nameof(GetPartnerKpiReport)).Produces<JsonObject>()
             .WithSummary("The session's partner's KPIs per day or hour, alone or by campaign, touchpoint or traffic source; JSON or CSV (analytics' answer)");
         group.MapGet("/campaigns", ListPartnerCampaigns).WithName(nameof(ListPartnerCampaigns)).Produces<JsonObject>()
             .WithSummary("The campaigns the session's partner takes part in, cursor-paged (analytics' answer)");
