@@ -8,6 +8,9 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
+# The build generates a document only when the service's own assembly changed: forget what it generated, so a change
+# to shared code alone (ServiceDefaults' OpenAPI transformers) regenerates every document too.
+rm -f artifacts/obj/*/*.OpenApiFiles.cache
 dotnet build tests/PartnerMesh.Architecture.Tests -nologo -v q -clp:ErrorsOnly -warnaserror
 PARTNERMESH_UPDATE_OPENAPI=1 artifacts/bin/PartnerMesh.Architecture.Tests/debug/PartnerMesh.Architecture.Tests \
   -class "PartnerMesh.Architecture.Tests.OpenApi.OpenApiDocumentTests" >/dev/null

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -23,10 +24,11 @@ namespace PartnerMesh.ServiceDefaults.OpenApi;
 /// metadata;</item>
 /// <item>an operation id (the endpoint name) and a summary (the endpoint's own, else its name in words);</item>
 /// <item>the error responses every operation can give, as <c>application/problem+json</c>: 400 for bad input, 401/403
-/// when authenticated, 404 for an unknown id in the path, 413 for an oversized body, plus those the endpoint
+/// when authenticated, 404 for an unknown id in the path, 413 for an oversized body and 415 for another content type
+/// or an encoded body, plus those the endpoint
 /// declares;</item>
-/// <item>required properties from C# (<c>required</c>, or a non-nullable constructor parameter without a default), not
-/// from every constructor parameter;</item>
+/// <item>required properties from C# (<c>required</c>, a non-nullable constructor parameter without a default, or
+/// <see cref="RequiredAttribute"/>), not from every constructor parameter;</item>
 /// <item>problem schemas open to extension members (<c>traceId</c>, <c>reason</c>, …) in every service, also one whose
 /// JSON refuses unknown members (promotions).</item>
 /// </list>
@@ -195,7 +197,9 @@ public static class PartnerMeshOpenApi
 
             if (hasBody)
             {
+                // A body in another content type, or with a Content-Encoding, is refused before the endpoint runs.
                 errors.Add(StatusCodes.Status413PayloadTooLarge);
+                errors.Add(StatusCodes.Status415UnsupportedMediaType);
             }
 
             operation.Responses ??= [];
@@ -243,25 +247,40 @@ public static class PartnerMeshOpenApi
     }
 
     /// <summary>
-    /// Required = what a request must carry: a C# <c>required</c> member, or a non-nullable constructor parameter
-    /// without a default. A nullable parameter may be left out (it binds to null).
+    /// Required = what a request must carry: a C# <c>required</c> member, a non-nullable constructor parameter without a
+    /// default, or a member marked <see cref="RequiredAttribute"/>. A nullable parameter may be left out (it binds to
+    /// null) — unless it is marked: then it is nullable only so that the service's validator, not the JSON reader, names
+    /// it when it is missing, and the document says neither "optional" nor "null".
     /// </summary>
     private sealed class RequiredPropertiesTransformer : IOpenApiSchemaTransformer
     {
         public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
         {
             var type = context.JsonTypeInfo;
-            if (context.JsonPropertyInfo is null && type.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 })
+            if (context.JsonPropertyInfo is null && type.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 } properties)
             {
                 var required = type.Properties.Where(IsRequired).Select(property => property.Name).ToHashSet(StringComparer.Ordinal);
                 schema.Required = required.Count > 0 ? required : null;
+                foreach (var property in type.Properties.Where(IsMarkedRequired))
+                {
+                    if (properties.TryGetValue(property.Name, out var member) && member is OpenApiSchema { Type: { } memberType } concrete)
+                    {
+                        concrete.Type = memberType & ~JsonSchemaType.Null;
+                    }
+                }
             }
 
             return Task.CompletedTask;
         }
 
         private static bool IsRequired(JsonPropertyInfo property) =>
-            property.IsRequired || (!IsNullable(property) && property.AssociatedParameter is { HasDefaultValue: false });
+            property.IsRequired || IsMarkedRequired(property)
+            || (!IsNullable(property) && property.AssociatedParameter is { HasDefaultValue: false });
+
+        /// <summary>Marked <see cref="RequiredAttribute"/>: required, and never null, whatever its C# type.</summary>
+        internal static bool IsMarkedRequired(JsonPropertyInfo property) =>
+            property.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true
+            || property.AssociatedParameter?.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true;
 
         private static bool IsNullable(JsonPropertyInfo property) =>
             property.PropertyType.IsValueType
@@ -301,7 +320,10 @@ public static class PartnerMeshOpenApi
             var type = context.JsonTypeInfo.Type;
             var underlying = Nullable.GetUnderlyingType(type);
             var scalar = underlying ?? type;
-            var nullable = underlying is null ? 0 : JsonSchemaType.Null;
+            // A member marked [Required] is typed before its owner takes its null away: it never gets one.
+            var nullable = underlying is null || (context.JsonPropertyInfo is { } member && RequiredPropertiesTransformer.IsMarkedRequired(member))
+                ? 0
+                : JsonSchemaType.Null;
             if (schema.Type is null && (scalar == typeof(DateTimeOffset) || scalar == typeof(DateTime)))
             {
                 schema.Type = JsonSchemaType.String | nullable;

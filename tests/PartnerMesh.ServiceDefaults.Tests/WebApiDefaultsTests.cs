@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -35,6 +37,7 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         _app.MapDefaultEndpoints();
         _app.MapPost("/echo", (EchoRequest request) => TypedResults.Ok(request));
         _app.MapPost("/amounts", (AmountRequest request) => TypedResults.Ok(request));
+        _app.MapPost("/marked", (MarkedRequest request) => TypedResults.Ok(request.Name));
         _app.MapPost("/drawings", (Drawing drawing) => TypedResults.Ok(drawing.Shapes.Count));
         _app.MapGet("/bad-request", IResult () => throw new BadHttpRequestException("Unreadable input."));
         _app.MapGet("/since", (DateTimeOffset? from, DateOnly? day) => TypedResults.Ok(from));
@@ -346,6 +349,30 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
     }
 
     private sealed record EchoRequest(string Text, int Count);
+
+    /// <summary>Nullable so that a validator names a missing member; <c>[Required]</c> so the document lists it.</summary>
+    private sealed record MarkedRequest([Required] string? Name, [Required] decimal? Amount, string? Note);
+
+    [Fact]
+    public async Task Get_OpenApiDocument_ListsMarkedMembersAsRequiredAndNotNull()
+    {
+        var document = JsonNode.Parse(await _client.GetStringAsync("/openapi/v1.json", Ct))!;
+        var schema = document["components"]!["schemas"]!["MarkedRequest"]!;
+
+        Assert.Equal(["amount", "name"], schema["required"]!.AsArray().Select(name => name!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal("string", schema["properties"]!["name"]!["type"]!.ToJsonString().Trim('"'));
+        Assert.Equal("number", schema["properties"]!["amount"]!["type"]!.ToJsonString().Trim('"'));
+        Assert.Equal("""["null","string"]""", schema["properties"]!["note"]!["type"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Get_OpenApiDocument_DeclaresA415ProblemWhereABodyIsTaken()
+    {
+        var document = JsonNode.Parse(await _client.GetStringAsync("/openapi/v1.json", Ct))!;
+
+        Assert.NotNull(document["paths"]!["/echo"]!["post"]!["responses"]!["415"]!["content"]!["application/problem+json"]);
+        Assert.Null(document["paths"]!["/search"]!["get"]!["responses"]!["415"]);
+    }
 
     private sealed record AmountRequest(decimal Amount, decimal? Optional, IReadOnlyList<decimal>? Lines);
 

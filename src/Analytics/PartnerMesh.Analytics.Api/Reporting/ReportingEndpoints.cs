@@ -23,7 +23,6 @@ public static class ReportingEndpoints
         group.MapGet("/kpis", GetKpisAsync).WithName("GetKpis")
             .RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin)
             .Produces<KpiReport>()
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);

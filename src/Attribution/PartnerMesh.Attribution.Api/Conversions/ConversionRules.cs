@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Common;
@@ -7,7 +8,7 @@ using PartnerMesh.Attribution.Api.Programs;
 namespace PartnerMesh.Attribution.Api.Conversions;
 
 public sealed record RecordConversionRequest(
-    string? OrderId, Guid? ClickId, decimal? Amount, string? Currency, DateTimeOffset? OrderedAt,
+    [Required] string? OrderId, Guid? ClickId, [Required] decimal? Amount, [Required] string? Currency, DateTimeOffset? OrderedAt,
     string? CustomerId = null, string? CustomerEmail = null, string? VisitorId = null, string? CouponCode = null,
     Guid? ProgramId = null, List<OrderLineRequest>? Lines = null)
 {
@@ -51,7 +52,8 @@ public sealed record ConversionResponse(
         Money.Round(conversion.RefundedAmount, conversion.Currency));
 }
 
-public sealed record RecordRefundRequest(string? RefundId, string? OrderId, string? Kind, decimal? Amount, string? Currency, DateTimeOffset? RefundedAt);
+public sealed record RecordRefundRequest(
+    [Required] string? RefundId, [Required] string? OrderId, string? Kind, decimal? Amount, [Required] string? Currency, DateTimeOffset? RefundedAt);
 
 /// <param name="CommissionReversed">The credited partner's sale commission this refund took back, in <paramref name="CommissionCurrency"/>.</param>
 /// <param name="CommissionCurrency">

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Partners;
@@ -5,7 +6,7 @@ using PartnerMesh.Attribution.Api.Partners;
 namespace PartnerMesh.Attribution.Api.Leads;
 
 public sealed record RecordLeadRequest(
-    string? LeadId, string? Kind, Guid? ClickId, string? VisitorId, string? CustomerId, string? CustomerEmail, DateTimeOffset? OccurredAt);
+    [Required] string? LeadId, string? Kind, Guid? ClickId, string? VisitorId, string? CustomerId, string? CustomerEmail, DateTimeOffset? OccurredAt);
 
 public sealed record LeadResponse(
     Guid Id, string LeadId, string? Kind, bool Attributed, Guid? PartnerId, Guid? ClickId, Guid? ProgramId, string Reason,

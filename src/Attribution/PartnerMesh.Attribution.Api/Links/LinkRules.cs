@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace PartnerMesh.Attribution.Api.Links;
 
-public sealed record CreateLinkRequest(string? TargetUrl, string? Code);
+public sealed record CreateLinkRequest([Required] string? TargetUrl, string? Code);
 
 /// <summary>
 /// Replaces a link's target and state; <c>active</c> defaults to true. A link's code never changes (it is printed,

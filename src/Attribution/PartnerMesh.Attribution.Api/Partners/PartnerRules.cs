@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net.Mail;
 using PartnerMesh.Attribution.Api.Common;
 
@@ -6,7 +7,7 @@ namespace PartnerMesh.Attribution.Api.Partners;
 /// <param name="CommissionRate">The flat rate of a partner without a program (required then); refused for a program's partner (its plan pays).</param>
 /// <param name="Budget">Only for a program's partner: a cap in the program currency, with no more decimals than that currency has.</param>
 public sealed record CreatePartnerRequest(
-    string? Name, string? Email, string? Kind, decimal? CommissionRate, Guid? ProgramId = null, string? Status = null,
+    [Required] string? Name, [Required] string? Email, [Required] string? Kind, decimal? CommissionRate, Guid? ProgramId = null, string? Status = null,
     string? CustomerId = null, decimal? Budget = null);
 
 public sealed record UpdatePartnerStatusRequest(string? Status);

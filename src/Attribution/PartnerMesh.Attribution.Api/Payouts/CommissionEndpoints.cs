@@ -52,30 +52,34 @@ public static class CommissionEndpoints
 
         var partner = app.MapGroup("/api/attribution/partners/{partnerId:guid}").WithTags("Commissions").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin);
         partner.MapGet("/commissions", (Guid partnerId, string? status, int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
-            OfPartner(partnerId, user, db, () => PartnerCommissions(partnerId, status, limit, after, db, ct), ct)).WithName("PartnerCommissions");
+            OfPartner(partnerId, user, db, () => PartnerCommissions(partnerId, status, limit, after, db, ct), ct)).WithName("PartnerCommissions")
+            .Produces<PageResponse<CommissionResponse>>();
         partner.MapGet("/ledger", (Guid partnerId, ClaimsPrincipal user, AttributionDbContext db, PayoutService payouts, CancellationToken ct) =>
-            OfPartner(partnerId, user, db, () => Ledger(partnerId, payouts, ct), ct)).WithName("PartnerLedger");
+            OfPartner(partnerId, user, db, () => Ledger(partnerId, payouts, ct), ct)).WithName("PartnerLedger").Produces<LedgerResponse>();
         partner.MapGet("/ledger.csv", (Guid partnerId, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
             OfPartner(partnerId, user, db, () => LedgerCsv(partnerId, db, ct), ct)).WithName("PartnerLedgerCsv").Produces<string>(contentType: "text/csv");
         partner.MapGet("/payouts", (Guid partnerId, int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
-            OfPartner(partnerId, user, db, () => PartnerPayouts(partnerId, limit, after, db, ct), ct)).WithName("PartnerPayouts");
+            OfPartner(partnerId, user, db, () => PartnerPayouts(partnerId, limit, after, db, ct), ct)).WithName("PartnerPayouts")
+            .Produces<PageResponse<PartnerPayoutResponse>>();
 
         // The partner portal: the partner id comes from the token, never from the request.
         var me = app.MapGroup("/api/attribution/me").WithTags("Partner self-service").RequireAuthorization(SelfServicePolicy.Name);
-        me.MapGet("/", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => Profile(id, db, ct))).WithName("MyProfile");
+        me.MapGet("/", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => Profile(id, db, ct))).WithName("MyProfile")
+            .Produces<PartnerResponse>();
         me.MapGet("/links", (int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
-            Self(user, id => Links(id, LinkEndpoints.LinksList, limit, after, db, LinkResponse.From, ct))).WithName("MyLinks");
+            Self(user, id => Links(id, LinkEndpoints.LinksList, limit, after, db, LinkResponse.From, ct))).WithName("MyLinks").Produces<PageResponse<LinkResponse>>();
         me.MapGet("/codes", (int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
-            Self(user, id => Links(id, CodesList, limit, after, db, link => new CodeResponse(link.Code, LinkRules.TrackingPath(link.Code), link.Active), ct))).WithName("MyCodes");
+            Self(user, id => Links(id, CodesList, limit, after, db, link => new CodeResponse(link.Code, LinkRules.TrackingPath(link.Code), link.Active), ct))).WithName("MyCodes").Produces<PageResponse<CodeResponse>>();
         me.MapGet("/clicks/summary", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
-            Self(user, async id => (IResult)TypedResults.Ok(await ClickEndpoints.SummarizeAsync(db, id, ct)))).WithName("MyClickSummary");
+            Self(user, async id => (IResult)TypedResults.Ok(await ClickEndpoints.SummarizeAsync(db, id, ct)))).WithName("MyClickSummary").Produces<ClickSummaryResponse>();
         me.MapGet("/commissions", (string? status, int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
-            Self(user, id => PartnerCommissions(id, status, limit, after, db, ct))).WithName("MyCommissions");
-        me.MapGet("/ledger", (ClaimsPrincipal user, PayoutService payouts, CancellationToken ct) => Self(user, id => Ledger(id, payouts, ct))).WithName("MyLedger");
+            Self(user, id => PartnerCommissions(id, status, limit, after, db, ct))).WithName("MyCommissions").Produces<PageResponse<CommissionResponse>>();
+        me.MapGet("/ledger", (ClaimsPrincipal user, PayoutService payouts, CancellationToken ct) => Self(user, id => Ledger(id, payouts, ct))).WithName("MyLedger")
+            .Produces<LedgerResponse>();
         me.MapGet("/ledger.csv", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => LedgerCsv(id, db, ct)))
             .WithName("MyLedgerCsv").Produces<string>(contentType: "text/csv");
         me.MapGet("/payouts", (int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
-            Self(user, id => PartnerPayouts(id, limit, after, db, ct))).WithName("MyPayouts");
+            Self(user, id => PartnerPayouts(id, limit, after, db, ct))).WithName("MyPayouts").Produces<PageResponse<PartnerPayoutResponse>>();
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Conversions;
@@ -7,8 +8,8 @@ namespace PartnerMesh.Attribution.Api.Programs;
 
 /// <summary>Create or replace a program's terms. Omitted fields take the defaults (last click, 30-day window, 30-day hold…).</summary>
 public sealed record SaveProgramRequest(
-    string? Name,
-    string? Currency,
+    [Required] string? Name,
+    [Required] string? Currency,
     string? AttributionModel,
     int? WindowDays,
     bool? CouponPrecedence,

@@ -24,7 +24,8 @@ public static class GenerationEndpoints
         group.MapPost("/campaigns/{id:guid}/generation-jobs", CreateGenerationJob).WithName(nameof(CreateGenerationJob))
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/generation-jobs/{id:guid}", GetGenerationJob).WithName(nameof(GetGenerationJob));
-        group.MapGet("/generation-jobs/{id:guid}/codes.csv", GetGeneratedCodes).WithName(nameof(GetGeneratedCodes));
+        group.MapGet("/generation-jobs/{id:guid}/codes.csv", GetGeneratedCodes).WithName(nameof(GetGeneratedCodes))
+            .Produces<string>(contentType: "text/csv");
         group.MapPost("/generation-jobs/{id:guid}/cancel", CancelGenerationJob).WithName(nameof(CancelGenerationJob));
 
         return group;

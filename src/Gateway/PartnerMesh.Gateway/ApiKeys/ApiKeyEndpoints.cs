@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using PartnerMesh.ServiceDefaults.WebApi;
 using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -175,7 +176,7 @@ public static class ApiKeyEndpoints
 }
 
 /// <param name="ExpiresAt">Optional: when the key stops working on its own (a rotation gives the new key the same lifetime).</param>
-public sealed record CreateApiKeyRequest(string? Name, string? Scope, int? RateLimitPerMinute, DateTimeOffset? ExpiresAt = null);
+public sealed record CreateApiKeyRequest([Required] string? Name, [Required] string? Scope, int? RateLimitPerMinute, DateTimeOffset? ExpiresAt = null);
 
 /// <param name="OverlapMinutes">Optional: the old key expires this long from now; without it, it works until revoked.</param>
 public sealed record RotateApiKeyRequest(int? OverlapMinutes);

@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace PartnerMesh.PartnerPortal.Api.Accounts;
 
 /// <summary>Fields are nullable so a missing one is a validation problem, not a binding failure.</summary>
-public sealed record CreateAccountRequest(Guid? PartnerId, string? Email, string? Password);
+public sealed record CreateAccountRequest([Required] Guid? PartnerId, [Required] string? Email, [Required] string? Password);
 
 public sealed record AccountResponse(
     Guid Id,

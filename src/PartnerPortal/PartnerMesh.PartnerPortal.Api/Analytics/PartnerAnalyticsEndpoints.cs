@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PartnerMesh.PartnerPortal.Api.Portal;
@@ -22,15 +23,15 @@ public static class PartnerAnalyticsEndpoints
 
         var group = app.MapGroup(PortalSession.PathPrefix + "/api").WithTags("Portal BFF")
             .RequireAuthorization(PortalPolicies.PartnerSession);
-        group.MapGet("/segments", GetPartnerSegments).WithName(nameof(GetPartnerSegments))
+        group.MapGet("/segments", GetPartnerSegments).WithName(nameof(GetPartnerSegments)).Produces<SegmentReport>()
             .WithSummary("The session's partner's customers per segment: counts only, segments under k suppressed (analytics' answer)");
-        group.MapGet("/scorecard", GetPartnerScorecard).WithName(nameof(GetPartnerScorecard))
+        group.MapGet("/scorecard", GetPartnerScorecard).WithName(nameof(GetPartnerScorecard)).Produces<Scorecard>()
             .WithSummary("The session's partner's scorecard, with the before/after-partnership comparison when analytics gives one (analytics' answer)");
-        group.MapGet("/kpi-report", GetPartnerKpiReport).WithName(nameof(GetPartnerKpiReport))
+        group.MapGet("/kpi-report", GetPartnerKpiReport).WithName(nameof(GetPartnerKpiReport)).Produces<JsonObject>()
             .WithSummary("The session's partner's KPIs per day or hour, alone or by campaign, touchpoint or traffic source; JSON or CSV (analytics' answer)");
-        group.MapGet("/campaigns", ListPartnerCampaigns).WithName(nameof(ListPartnerCampaigns))
+        group.MapGet("/campaigns", ListPartnerCampaigns).WithName(nameof(ListPartnerCampaigns)).Produces<JsonObject>()
             .WithSummary("The campaigns the session's partner takes part in, cursor-paged (analytics' answer)");
-        group.MapGet("/campaigns/{id:guid}", GetPartnerCampaign).WithName(nameof(GetPartnerCampaign))
+        group.MapGet("/campaigns/{id:guid}", GetPartnerCampaign).WithName(nameof(GetPartnerCampaign)).Produces<JsonObject>()
             .WithSummary("A campaign the session's partner takes part in; 404 for any other (analytics' answer)");
         return app;
     }

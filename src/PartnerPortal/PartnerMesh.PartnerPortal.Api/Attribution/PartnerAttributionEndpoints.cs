@@ -30,25 +30,25 @@ public static class PartnerAttributionEndpoints
 
         var group = app.MapGroup(PortalSession.PathPrefix + "/api").WithTags("Portal BFF")
             .RequireAuthorization(PortalPolicies.PartnerSession);
-        group.MapGet("/profile", GetPartnerProfile).WithName(nameof(GetPartnerProfile))
+        group.MapGet("/profile", GetPartnerProfile).WithName(nameof(GetPartnerProfile)).Produces<PartnerProfile>()
             .WithSummary("The session's partner as attribution knows it: kind, status, commission rate, program, budget (attribution's answer)");
-        group.MapGet("/links", ListPartnerLinks).WithName(nameof(ListPartnerLinks))
+        group.MapGet("/links", ListPartnerLinks).WithName(nameof(ListPartnerLinks)).Produces<AttributionPage<PartnerLink>>()
             .WithSummary("The session's partner's referral links with their tracking paths and absolute tracking URLs, cursor-paged (attribution's answer)");
-        group.MapGet("/codes", ListPartnerCodes).WithName(nameof(ListPartnerCodes))
+        group.MapGet("/codes", ListPartnerCodes).WithName(nameof(ListPartnerCodes)).Produces<AttributionPage<PartnerCode>>()
             .WithSummary("The session's partner's referral codes with their tracking paths and absolute tracking URLs, cursor-paged (attribution's answer)");
-        group.MapGet("/clicks/summary", GetPartnerClickSummary).WithName(nameof(GetPartnerClickSummary))
+        group.MapGet("/clicks/summary", GetPartnerClickSummary).WithName(nameof(GetPartnerClickSummary)).Produces<ClickSummary>()
             .WithSummary("The session's partner's clicks: total, duplicates, unique visitors, paid-traffic clicks, last click (attribution's answer)");
-        group.MapGet("/commissions", ListPartnerCommissions).WithName(nameof(ListPartnerCommissions))
+        group.MapGet("/commissions", ListPartnerCommissions).WithName(nameof(ListPartnerCommissions)).Produces<AttributionPage<PartnerCommission>>()
             .WithSummary("The session's partner's commissions with status and hold reasons, oldest first, cursor-paged (attribution's answer)");
-        group.MapGet("/ledger", GetPartnerLedger).WithName(nameof(GetPartnerLedger))
+        group.MapGet("/ledger", GetPartnerLedger).WithName(nameof(GetPartnerLedger)).Produces<PartnerLedger>()
             .WithSummary("The session's partner's ledger per currency: earned, pending, held, approved, paid, reversed, clawed back, rejected (attribution's answer)");
-        group.MapGet("/ledger.csv", GetPartnerLedgerCsv).WithName(nameof(GetPartnerLedgerCsv))
+        group.MapGet("/ledger.csv", GetPartnerLedgerCsv).WithName(nameof(GetPartnerLedgerCsv)).Produces<string>(contentType: "text/csv")
             .WithSummary("The session's partner's ledger entries as a CSV download (attribution's answer)");
-        group.MapGet("/payouts", ListPartnerPayouts).WithName(nameof(ListPartnerPayouts))
+        group.MapGet("/payouts", ListPartnerPayouts).WithName(nameof(ListPartnerPayouts)).Produces<AttributionPage<PartnerPayout>>()
             .WithSummary("What each payout batch paid the session's partner, per currency, cursor-paged (attribution's answer)");
-        group.MapGet("/agreements", ListPartnerAgreements).WithName(nameof(ListPartnerAgreements))
+        group.MapGet("/agreements", ListPartnerAgreements).WithName(nameof(ListPartnerAgreements)).Produces<List<ProgramAgreement>>()
             .WithSummary("The agreement versions of the session's partner's program, oldest first; empty without a program (attribution's answer)");
-        group.MapPost("/agreements/{id:guid}/acceptance", AcceptPartnerAgreement).WithName(nameof(AcceptPartnerAgreement))
+        group.MapPost("/agreements/{id:guid}/acceptance", AcceptPartnerAgreement).WithName(nameof(AcceptPartnerAgreement)).Produces<ProgramAgreement>()
             .WithSummary("Accepts an agreement of the session's partner's program (idempotent); needs a portal page's antiforgery token in the RequestVerificationToken header");
         return app;
     }

@@ -17,7 +17,7 @@ public static class SurveyInsightsEndpoints
             .ExcludeFromDescription().AddEndpointFilter(PortalEndpoints.AddPageHeaders)
             .RequireAuthorization(PortalPolicies.PartnerSession);
 
-        app.MapGet(PortalSession.PathPrefix + "/api/survey-insights", GetSurveyInsights).WithName(nameof(GetSurveyInsights))
+        app.MapGet(PortalSession.PathPrefix + "/api/survey-insights", GetSurveyInsights).WithName(nameof(GetSurveyInsights)).Produces<SurveyInsightsReport>()
             .WithTags("Portal BFF")
             .WithSummary("The session's partner's survey insights: whole ISO weeks per survey, groups under k suppressed (surveys' answer)")
             .RequireAuthorization(PortalPolicies.PartnerSession);

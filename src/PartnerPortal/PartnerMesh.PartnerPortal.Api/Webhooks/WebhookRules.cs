@@ -1,9 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Sockets;
 
 namespace PartnerMesh.PartnerPortal.Api.Webhooks;
 
-public sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string>? EventTypes);
+public sealed record CreateWebhookRequest([Required] string? Url, [Required] IReadOnlyList<string>? EventTypes);
 
 public sealed record UpdateWebhookRequest(bool? Active);
 
