@@ -118,16 +118,19 @@ public sealed class PortalExperimentsTests(ExperimentsPortalFactory factory) : I
                 {
                     ["experimentId"] = experiment, ["status"] = "running", ["baseline"] = "holdout", ["method"] = "z-test",
                     ["variants"] = new JsonArray(
-                        Variant("holdout", 100, 5, 5, 80m, 4m, null),
+                        Variant("holdout", 100, 5, 5, 80.00m, 4.00m, null),
                         Variant("socks", 400, 32, 35, 92.5m, 8.09m, new JsonObject { ["difference"] = 0.03, ["pValue"] = 0.21, ["lowerBound"] = -0.02, ["upperBound"] = 0.08 }),
-                        Variant("ten-off", 420, 50, 52, 101.25m, 12.54m, new JsonObject { ["difference"] = 0.069, ["pValue"] = 0.004, ["lowerBound"] = 0.03, ["upperBound"] = 0.11 })),
+                        WithSales(
+                            Variant("ten-off", 420, 50, 52, 101.25m, 12.54m, new JsonObject { ["difference"] = 0.069, ["pValue"] = 0.004, ["lowerBound"] = 0.03, ["upperBound"] = 0.11 }),
+                            ("JPY", 2, 9000m, 43m), ("KWD", 1, 0.904m, 0.002m))),
                 },
             });
 
         var html = await partner.Browser.GetPageAsync(ExperimentPages.Path);
 
         Assert.Contains("<h2 id=\"experiment-" + experiment.ToString("N") + "\">Free socks &lt;b&gt;or&lt;/b&gt; 10 % off</h2>", html, StringComparison.Ordinal);
-        Assert.Contains("<tr><th scope=\"row\">holdout (baseline)</th><td>100</td><td>5</td><td>5.0 %</td><td>5</td><td>80.00</td><td>4.00</td><td>—</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><th scope=\"row\">holdout (baseline)</th><td>100</td><td>5</td><td>5.0 %</td><td>5</td><td>EUR 80.00</td><td>EUR 4.00</td><td>—</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>52</td><td>EUR 101.25<br>JPY 9000<br>KWD 0.904</td><td>EUR 12.54<br>JPY 43<br>KWD 0.002</td>", html, StringComparison.Ordinal);
         Assert.Contains("<td>&#x2B;6.9 points (significant, p = 0.004)</td>", html, StringComparison.Ordinal);
         Assert.Contains("<td>&#x2B;3.0 points (not significant, p = 0.210)</td>", html, StringComparison.Ordinal);
         Assert.Contains("started 2026-12-01", html, StringComparison.Ordinal);
@@ -190,7 +193,26 @@ public sealed class PortalExperimentsTests(ExperimentsPortalFactory factory) : I
     private static JsonObject Variant(string key, long exposures, long conversions, long orders, decimal aov, decimal perVisitor, JsonObject? test) => new()
     {
         ["variant"] = key, ["exposures"] = exposures, ["conversions"] = conversions, ["conversionRate"] = (double)conversions / exposures,
-        ["orders"] = orders, ["averageOrderValue"] = aov, ["revenuePerVisitor"] = perVisitor, ["conversionVsBaseline"] = test,
-        ["promotionId"] = null, ["revenue"] = aov * orders, ["promotionCost"] = 0m, ["averageOrderValueVsBaseline"] = null,
+        ["orders"] = orders, ["conversionVsBaseline"] = test, ["promotionId"] = null,
+        ["sales"] = new JsonArray(new JsonObject
+        {
+            ["currency"] = "EUR", ["orders"] = orders, ["revenue"] = aov * orders, ["averageOrderValue"] = aov, ["revenuePerVisitor"] = perVisitor,
+            ["promotionCost"] = 0m, ["averageOrderValueVsBaseline"] = null,
+        }),
     };
+
+    /// <summary>Adds the variant's orders in other currencies: promotions reports money per currency, never summed.</summary>
+    private static JsonObject WithSales(JsonObject variant, params (string Currency, long Orders, decimal Aov, decimal PerVisitor)[] sales)
+    {
+        foreach (var (currency, orders, aov, perVisitor) in sales)
+        {
+            variant["sales"]!.AsArray().Add(new JsonObject
+            {
+                ["currency"] = currency, ["orders"] = orders, ["revenue"] = aov * orders, ["averageOrderValue"] = aov, ["revenuePerVisitor"] = perVisitor,
+                ["promotionCost"] = 0m, ["averageOrderValueVsBaseline"] = null,
+            });
+        }
+
+        return variant;
+    }
 }

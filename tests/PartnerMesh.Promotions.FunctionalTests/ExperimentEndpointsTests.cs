@@ -65,8 +65,10 @@ public sealed class ExperimentEndpointsTests(PromotionsApiFactory factory) : ICl
         Assert.Equal(seen.Count(pair => pair.Value == "twenty"), winner["exposures"]!.GetValue<long>());
         Assert.Equal(1, winner["conversions"]!.GetValue<long>()); // one visitor converted, twice
         Assert.Equal(2, winner["orders"]!.GetValue<long>());
-        Assert.Equal(80m + 4.90m, winner["averageOrderValue"]!.GetValue<decimal>());
-        Assert.Equal(40m, winner["promotionCost"]!.GetValue<decimal>());
+        var euros = Assert.Single(winner["sales"]!.AsArray())!;
+        Assert.Equal("EUR", euros["currency"]!.GetValue<string>());
+        Assert.Equal(80m + 4.90m, euros["averageOrderValue"]!.GetValue<decimal>());
+        Assert.Equal(40m, euros["promotionCost"]!.GetValue<decimal>());
         Assert.NotNull(winner["conversionVsBaseline"]);
 
         var promoted = await (await _admin.PostAsJsonAsync($"/api/promotions/experiments/{experiment}/winner", new JsonObject { ["variant"] = "twenty" }, Ct))
@@ -408,7 +410,83 @@ public sealed class ExperimentEndpointsTests(PromotionsApiFactory factory) : ICl
         var treatment = (await ResultsAsync(experiment))["variants"]!.AsArray().Single(variant => variant!["variant"]!.GetValue<string>() == "ten")!;
         Assert.Equal(0, treatment["conversions"]!.GetValue<long>());
         Assert.Null(treatment["conversionVsBaseline"]);
-        Assert.Null(treatment["averageOrderValueVsBaseline"]);
+        Assert.Empty(treatment["sales"]!.AsArray()); // no orders: no money in any currency, no AOV test
+    }
+
+    [Fact]
+    public async Task Results_OrdersInSeveralCurrencies_MoneyReportedPerCurrency_NeverSummedAcross()
+    {
+        // A promotion without a currency (10 % off) applies to carts in any currency, so one arm's orders come in several.
+        var source = $"utm-{Guid.NewGuid():N}";
+        var tenPercent = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "ten percent, any currency",
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "trafficSource", ["utmSources"] = new JsonArray(source) }),
+            ["action"] = new JsonObject { ["type"] = "percentOffOrder", ["percent"] = 10m },
+        });
+        var experiment = await CreateAsync(new JsonObject
+        {
+            ["name"] = "currencies",
+            ["variants"] = new JsonArray(Variant("ten", tenPercent, 50), Variant("control", null, 50)),
+        });
+        await (await _admin.PostAsync($"/api/promotions/experiments/{experiment}/start", null, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        JsonObject CartIn(string visitor, string currency, decimal price) => Cart(("a", UniqueProduct(), 1, price, null))
+            .With("currency", currency).With("shipping", 0).With("utmSource", source).With("visitorId", visitor);
+        string? treated = null, control = null;
+        while (treated is null || control is null)
+        {
+            var visitor = $"visitor-{Guid.NewGuid():N}";
+            if ((await _storefront.EvaluateAsync(CartIn(visitor, "EUR", 1m))).Applied(tenPercent) is null)
+            {
+                control ??= visitor;
+            }
+            else
+            {
+                treated ??= visitor;
+            }
+        }
+
+        foreach (var (visitor, currency, price) in new[]
+                 {
+                     (treated, "EUR", 100m), (treated, "EUR", 50m), (treated, "JPY", 10_000m), (treated, "KWD", 1.005m),
+                     (control, "EUR", 100m), (control, "EUR", 60m),
+                 })
+        {
+            var cart = CartIn(visitor, currency, price);
+            await OrderAsync(cart, await _storefront.EvaluateAsync(cart.With("touchpoint", "checkout")));
+        }
+
+        var rows = (await ResultsAsync(experiment))["variants"]!.AsArray();
+        var ten = rows.Single(row => row!["variant"]!.GetValue<string>() == "ten")!;
+        Assert.Equal(4, ten["orders"]!.GetValue<long>());
+        Assert.Equal(1, ten["conversions"]!.GetValue<long>());
+        Assert.Null(ten["revenue"]); // no money figure across currencies
+        Assert.Null(ten["averageOrderValue"]);
+        var exposures = ten["exposures"]!.GetValue<long>();
+        var sales = ten["sales"]!.AsArray();
+        Assert.Equal(["EUR", "JPY", "KWD"], sales.Select(row => row!["currency"]!.GetValue<string>()));
+        AssertSales(sales[0]!, orders: 2, revenue: 135.00m, averageOrderValue: 67.50m, promotionCost: 15.00m, decimal.Round(135m / exposures, 2));
+        AssertSales(sales[1]!, orders: 1, revenue: 9000m, averageOrderValue: 9000m, promotionCost: 1000m, decimal.Round(9000m / exposures, 0, MidpointRounding.AwayFromZero));
+        AssertSales(sales[2]!, orders: 1, revenue: 0.904m, averageOrderValue: 0.904m, promotionCost: 0.101m, decimal.Round(0.904m / exposures, 3, MidpointRounding.AwayFromZero));
+
+        // Welch's t-test compares each currency with the baseline's orders in the same currency: EUR 90, 45 against 100, 60.
+        var euroTest = sales[0]!["averageOrderValueVsBaseline"]!;
+        Assert.Equal(67.5 - 80.0, euroTest["difference"]!.GetValue<double>(), 9);
+        Assert.Null(sales[1]!["averageOrderValueVsBaseline"]); // the baseline has no yen orders
+        var baseline = rows.Single(row => row!["variant"]!.GetValue<string>() == "control")!;
+        var baselineEuro = baseline["sales"]!.AsArray().Single(row => row!["currency"]!.GetValue<string>() == "EUR")!;
+        Assert.Equal(160.00m, baselineEuro["revenue"]!.GetValue<decimal>());
+        Assert.Equal(80.00m, baselineEuro["averageOrderValue"]!.GetValue<decimal>());
+        Assert.Equal(0, baseline["sales"]!.AsArray().Single(row => row!["currency"]!.GetValue<string>() == "KWD")!["orders"]!.GetValue<long>());
+    }
+
+    private static void AssertSales(JsonNode row, long orders, decimal revenue, decimal averageOrderValue, decimal promotionCost, decimal revenuePerVisitor)
+    {
+        Assert.Equal(orders, row["orders"]!.GetValue<long>());
+        Assert.Equal(revenue, row["revenue"]!.GetValue<decimal>());
+        Assert.Equal(averageOrderValue, row["averageOrderValue"]!.GetValue<decimal>());
+        Assert.Equal(promotionCost, row["promotionCost"]!.GetValue<decimal>());
+        Assert.Equal(revenuePerVisitor, row["revenuePerVisitor"]!.GetValue<decimal>());
     }
 
     private static JsonObject Variant(string key, Guid? promotion, int weight) => new() { ["key"] = key, ["promotionId"] = promotion, ["weight"] = weight };

@@ -218,7 +218,9 @@ public sealed class ProductPageContentTests(PromotionsApiFactory factory) : ICla
         var reviews = results["variants"]!.AsArray().Single(variant => variant!["variant"]!.GetValue<string>() == "reviews")!;
         Assert.Equal(seen.Count(pair => pair.Value == "reviews"), reviews["exposures"]!.GetValue<long>());
         Assert.Equal(1, reviews["conversions"]!.GetValue<long>());
-        Assert.Equal(34.90m, reviews["averageOrderValue"]!.GetValue<decimal>());
+        var euros = Assert.Single(reviews["sales"]!.AsArray())!;
+        Assert.Equal("EUR", euros["currency"]!.GetValue<string>());
+        Assert.Equal(34.90m, euros["averageOrderValue"]!.GetValue<decimal>());
         Assert.NotNull(reviews["conversionVsBaseline"]);
         Assert.Equal(seen.Count, await factory.QueryDbAsync(async db =>
             (await db.Set<PartnerMesh.Outbox.OutboxMessage>().Where(message => message.MessageUrn.Contains("product-page-content-exposed"))

@@ -86,13 +86,14 @@ public static class ExperimentPages
             body.Append("<td>").Append(E(Count(variant.Conversions))).Append("</td>");
             body.Append("<td>").Append(E(variant.Exposures == 0 ? "—" : Percent(variant.ConversionRate))).Append("</td>");
             body.Append("<td>").Append(E(Count(variant.Orders))).Append("</td>");
-            body.Append("<td>").Append(E(variant.Orders == 0 ? "—" : Amount(variant.AverageOrderValue))).Append("</td>");
-            body.Append("<td>").Append(E(variant.Exposures == 0 ? "—" : Amount(variant.RevenuePerVisitor))).Append("</td>");
+            var sales = variant.Sales ?? [];
+            body.Append("<td>").Append(PerCurrency(sales.Where(money => money.Orders > 0), money => money.AverageOrderValue)).Append("</td>");
+            body.Append("<td>").Append(variant.Exposures == 0 ? "—" : PerCurrency(sales, money => money.RevenuePerVisitor)).Append("</td>");
             body.Append("<td>").Append(E(Comparison(variant.ConversionVsBaseline))).Append("</td></tr>");
         }
 
         body.Append("</tbody></table></div>");
-        body.Append("<p class=\"muted rates\">Amounts are in the shop's currency. A difference is significant when p &lt; 0.05 (two-proportion z-test).</p></section>");
+        body.Append("<p class=\"muted rates\">Amounts are per currency, never added up across currencies. A difference is significant when p &lt; 0.05 (two-proportion z-test).</p></section>");
     }
 
     private static string Describe(PartnerExperiment experiment)
@@ -130,5 +131,11 @@ public static class ExperimentPages
 
     private static string Percent(double value) => (value * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
 
-    private static string Amount(decimal value) => value.ToString("N2", CultureInfo.InvariantCulture);
+    /// <summary>One line per currency, e.g. <c>EUR 92.50</c>: amounts come rounded to each currency's minor units (JPY none,
+    /// KWD 3), so they are shown as sent; currencies are never added together.</summary>
+    private static string PerCurrency(IEnumerable<PartnerVariantSales> sales, Func<PartnerVariantSales, decimal> amount)
+    {
+        var lines = sales.Select(money => E($"{money.Currency} {amount(money).ToString(CultureInfo.InvariantCulture)}")).ToList();
+        return lines.Count == 0 ? "—" : string.Join("<br>", lines);
+    }
 }

@@ -18,8 +18,11 @@ public sealed record PartnerExperimentVariant(string Key, int Weight, bool IsCon
 public sealed record PartnerExperimentResults(Guid ExperimentId, string Status, string Baseline, string Method, IReadOnlyList<PartnerVariantResult> Variants);
 
 public sealed record PartnerVariantResult(
-    string Variant, long Exposures, long Conversions, double ConversionRate, long Orders, decimal AverageOrderValue, decimal RevenuePerVisitor,
-    PartnerConversionTest? ConversionVsBaseline);
+    string Variant, long Exposures, long Conversions, double ConversionRate, long Orders, PartnerConversionTest? ConversionVsBaseline,
+    IReadOnlyList<PartnerVariantSales>? Sales);
+
+/// <summary>A variant's money in one currency (promotions never adds currencies together), rounded to its minor units.</summary>
+public sealed record PartnerVariantSales(string Currency, long Orders, decimal AverageOrderValue, decimal RevenuePerVisitor);
 
 public sealed record PartnerConversionTest(double Difference, double PValue, double LowerBound, double UpperBound);
 

@@ -39,8 +39,8 @@ public sealed class ExperimentExposureRecord
 }
 
 /// <summary>
-/// A variant's counts, kept incrementally: exposed visitors, converted visitors, their orders with the sum and sum of
-/// squares of the order totals (for the AOV test), and the discount those orders were given (the promotion's cost).
+/// A variant's counts, kept incrementally, in every currency: exposed visitors, converted visitors and their orders. Money
+/// is never added up across currencies: it is kept per currency in <see cref="ExperimentVariantSales"/>.
 /// </summary>
 public sealed class ExperimentVariantStats
 {
@@ -49,7 +49,4 @@ public sealed class ExperimentVariantStats
     public long Exposures { get; init; }
     public long Conversions { get; init; }
     public long Orders { get; init; }
-    public decimal Revenue { get; init; }
-    public decimal RevenueSquares { get; init; }
-    public decimal Discount { get; init; }
 }

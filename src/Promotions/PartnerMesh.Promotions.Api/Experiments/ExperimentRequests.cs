@@ -26,15 +26,26 @@ public sealed record ExperimentResponse(
 }
 
 /// <summary>
-/// Results per variant against the <c>baseline</c> (the holdout when there is one, else the first variant):
-/// <c>conversionRate</c> = converted visitors / exposed visitors; <c>averageOrderValue</c> = revenue / orders;
-/// <c>revenuePerVisitor</c> = revenue / exposed visitors; <c>promotionCost</c> = discount given on those orders.
+/// Results per variant against the <c>baseline</c> (the holdout when there is one, else the control, else the first
+/// variant): <c>conversionRate</c> = converted visitors / exposed visitors, over orders in every currency. Money is
+/// reported per currency in <c>sales</c>, never added up across currencies.
 /// </summary>
 public sealed record ExperimentResults(Guid ExperimentId, string Status, string Baseline, string Method, IReadOnlyList<VariantResult> Variants);
 
+/// <summary>A variant's exposed and converted visitors and its orders (in every currency), the conversion test against the
+/// baseline, and its <c>sales</c>: one entry per currency any variant has orders in, ordered by currency code.</summary>
 public sealed record VariantResult(
-    string Variant, Guid? PromotionId, long Exposures, long Conversions, double ConversionRate, long Orders, decimal Revenue,
-    decimal AverageOrderValue, decimal RevenuePerVisitor, decimal PromotionCost, ProportionTest? ConversionVsBaseline, MeanTest? AverageOrderValueVsBaseline);
+    string Variant, Guid? PromotionId, long Exposures, long Conversions, double ConversionRate, long Orders, ProportionTest? ConversionVsBaseline,
+    IReadOnlyList<VariantSales> Sales);
+
+/// <summary>
+/// A variant's orders in one currency, amounts rounded to its minor units: <c>averageOrderValue</c> = revenue / orders;
+/// <c>revenuePerVisitor</c> = revenue / exposed visitors; <c>promotionCost</c> = discount given on those orders;
+/// <c>averageOrderValueVsBaseline</c>: Welch's t-test against the baseline's orders in the same currency.
+/// </summary>
+public sealed record VariantSales(
+    string Currency, long Orders, decimal Revenue, decimal AverageOrderValue, decimal RevenuePerVisitor, decimal PromotionCost,
+    MeanTest? AverageOrderValueVsBaseline);
 
 internal static class ExperimentVariants
 {

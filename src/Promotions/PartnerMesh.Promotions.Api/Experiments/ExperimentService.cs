@@ -211,6 +211,7 @@ public sealed class ExperimentService(PromotionsDbContext db, RuleSetNotifier no
         }
 
         var stats = await db.ExperimentVariantStats.AsNoTracking().Where(row => row.ExperimentId == id).ToDictionaryAsync(row => row.Variant, cancellationToken);
+        var sales = await db.ExperimentVariantSales.AsNoTracking().Where(row => row.ExperimentId == id).ToListAsync(cancellationToken);
         var variants = ExperimentVariants.Read(experiment.Variants);
         var groups = variants.Select(variant => (variant.Key, variant.PromotionId)).ToList();
         if (experiment.HoldoutPercent > 0)
@@ -224,7 +225,7 @@ public sealed class ExperimentService(PromotionsDbContext db, RuleSetNotifier no
             ? ExperimentAssignment.Holdout
             : groups.FirstOrDefault(group => group.PromotionId is null).Key ?? groups[0].Key;
         return new ExperimentResults(id, experiment.Status, baseline, ExperimentResultsCalculator.Method,
-            ExperimentResultsCalculator.Compute(groups, stats, baseline));
+            ExperimentResultsCalculator.Compute(groups, stats, sales, baseline));
     }
 
     private async Task<ExperimentResult?> CheckPromotionsAsync(IReadOnlyList<ExperimentVariant> variants, Guid? self, CancellationToken cancellationToken)

@@ -111,8 +111,8 @@ public sealed class ExposureWriter(ExposureRecorder recorder, IServiceScopeFacto
         foreach (var group in inserted.GroupBy(row => (row.ExperimentId, row.Variant)).OrderBy(group => group.Key.ExperimentId).ThenBy(group => group.Key.Variant, StringComparer.Ordinal))
         {
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO experiment_variant_stats (experiment_id, variant, exposures, conversions, orders, revenue, revenue_squares, discount)
-                VALUES ({group.Key.ExperimentId}, {group.Key.Variant}, {group.LongCount()}, 0, 0, 0, 0, 0)
+                INSERT INTO experiment_variant_stats (experiment_id, variant, exposures, conversions, orders)
+                VALUES ({group.Key.ExperimentId}, {group.Key.Variant}, {group.LongCount()}, 0, 0)
                 ON CONFLICT (experiment_id, variant) DO UPDATE SET exposures = experiment_variant_stats.exposures + excluded.exposures
                 """, cancellationToken);
         }
@@ -149,14 +149,15 @@ public sealed class ExposureWriter(ExposureRecorder recorder, IServiceScopeFacto
 
 /// <summary>
 /// At order verification (once per order, in its transaction): the customer's exposures to running experiments, and to
-/// product-page content entries not ended, count the order for their variants — its total and discount, and a conversion
-/// the first time that visitor orders.
+/// product-page content entries not ended, count the order for their variants — an order and, the first time that visitor
+/// orders, a conversion (in every currency); its total and discount in its own currency's row, never added to another's.
 /// </summary>
 public static class ExperimentConversions
 {
     private sealed record Exposed(Guid ExperimentId, string Variant, bool FirstOrder);
 
-    public static async Task RecordAsync(PromotionsDbContext db, string? stickyId, decimal charged, decimal discount, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task RecordAsync(
+        PromotionsDbContext db, string? stickyId, string currency, decimal charged, decimal discount, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (stickyId is null)
         {
@@ -176,17 +177,24 @@ public static class ExperimentConversions
               FROM mine WHERE e.experiment_id = mine.experiment_id AND e.sticky_id = {stickyId} AND mine.first_order)
             SELECT experiment_id, variant, first_order FROM mine
             """).ToListAsync(cancellationToken);
-        foreach (var row in exposed)
+        // Counters are touched in key order, so concurrent orders never deadlock.
+        foreach (var row in exposed.OrderBy(row => row.ExperimentId))
         {
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO experiment_variant_stats (experiment_id, variant, exposures, conversions, orders, revenue, revenue_squares, discount)
-                VALUES ({row.ExperimentId}, {row.Variant}, 0, {(row.FirstOrder ? 1 : 0)}, 1, {charged}, {charged * charged}, {discount})
+                INSERT INTO experiment_variant_stats (experiment_id, variant, exposures, conversions, orders)
+                VALUES ({row.ExperimentId}, {row.Variant}, 0, {(row.FirstOrder ? 1 : 0)}, 1)
                 ON CONFLICT (experiment_id, variant) DO UPDATE SET
                   conversions = experiment_variant_stats.conversions + excluded.conversions,
-                  orders = experiment_variant_stats.orders + 1,
-                  revenue = experiment_variant_stats.revenue + excluded.revenue,
-                  revenue_squares = experiment_variant_stats.revenue_squares + excluded.revenue_squares,
-                  discount = experiment_variant_stats.discount + excluded.discount
+                  orders = experiment_variant_stats.orders + 1
+                """, cancellationToken);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO experiment_variant_sales (experiment_id, variant, currency, orders, revenue, revenue_squares, discount)
+                VALUES ({row.ExperimentId}, {row.Variant}, {currency}, 1, {charged}, {charged * charged}, {discount})
+                ON CONFLICT (experiment_id, variant, currency) DO UPDATE SET
+                  orders = experiment_variant_sales.orders + 1,
+                  revenue = experiment_variant_sales.revenue + excluded.revenue,
+                  revenue_squares = experiment_variant_sales.revenue_squares + excluded.revenue_squares,
+                  discount = experiment_variant_sales.discount + excluded.discount
                 """, cancellationToken);
         }
     }

@@ -26,6 +26,7 @@ public sealed class PromotionsDbContext(DbContextOptions<PromotionsDbContext> op
     public DbSet<Experiment> Experiments => Set<Experiment>();
     public DbSet<ExperimentExposureRecord> ExperimentExposures => Set<ExperimentExposureRecord>();
     public DbSet<ExperimentVariantStats> ExperimentVariantStats => Set<ExperimentVariantStats>();
+    public DbSet<ExperimentVariantSales> ExperimentVariantSales => Set<ExperimentVariantSales>();
     public DbSet<ProductPageContentEntry> ProductPageContents => Set<ProductPageContentEntry>();
     public DbSet<ProductPageContentVersion> ProductPageContentVersions => Set<ProductPageContentVersion>();
     public DbSet<ProductPageContentChange> ProductPageContentChanges => Set<ProductPageContentChange>();

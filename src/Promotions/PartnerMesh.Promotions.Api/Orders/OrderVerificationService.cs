@@ -178,7 +178,7 @@ public sealed class OrderVerificationService(
                 await db.SaveChangesAsync(cancellationToken);
             }
 
-            await ExperimentConversions.RecordAsync(db, context.StickyId, charged, chargedDiscount, now, cancellationToken);
+            await ExperimentConversions.RecordAsync(db, context.StickyId, cart.Currency, charged, chargedDiscount, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             ledger.MarkCommitted();
         }

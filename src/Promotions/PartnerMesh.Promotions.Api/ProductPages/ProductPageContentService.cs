@@ -226,6 +226,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
 
         var definition = ContentDefinitions.Read(await DefinitionJsonAsync(id, entry.LiveVersion ?? entry.LatestVersion, cancellationToken));
         var stats = await db.ExperimentVariantStats.AsNoTracking().Where(row => row.ExperimentId == id).ToDictionaryAsync(row => row.Variant, cancellationToken);
+        var sales = await db.ExperimentVariantSales.AsNoTracking().Where(row => row.ExperimentId == id).ToListAsync(cancellationToken);
         var groups = definition.Variants.Select(variant => (variant.Key, (Guid?)null)).ToList();
         if (definition.HoldoutPercent > 0 || stats.ContainsKey(ExperimentAssignment.Holdout))
         {
@@ -235,7 +236,7 @@ public sealed class ProductPageContentService(PromotionsDbContext db, RuleSetNot
         var baseline = groups[0].Key;
         var response = await ToResponseAsync(entry, cancellationToken);
         return new ContentResults(id, response.Status, entry.LiveVersion, baseline, ExperimentResultsCalculator.Method,
-            ExperimentResultsCalculator.Compute(groups, stats, baseline));
+            ExperimentResultsCalculator.Compute(groups, stats, sales, baseline));
     }
 
     private Task<ContentResult> SetStateAsync(

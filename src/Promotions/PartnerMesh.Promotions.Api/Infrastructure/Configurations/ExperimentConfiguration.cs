@@ -44,8 +44,19 @@ public sealed class ExperimentVariantStatsConfiguration : IEntityTypeConfigurati
         builder.ToTable("experiment_variant_stats");
         builder.HasKey(stats => new { stats.ExperimentId, stats.Variant });
         builder.Property(stats => stats.Variant).HasMaxLength(64);
-        builder.Property(stats => stats.Revenue).HasPrecision(24, 4);
-        builder.Property(stats => stats.RevenueSquares).HasPrecision(38, 4);
-        builder.Property(stats => stats.Discount).HasPrecision(24, 4);
+    }
+}
+
+public sealed class ExperimentVariantSalesConfiguration : IEntityTypeConfiguration<ExperimentVariantSales>
+{
+    public void Configure(EntityTypeBuilder<ExperimentVariantSales> builder)
+    {
+        builder.ToTable("experiment_variant_sales");
+        builder.HasKey(sales => new { sales.ExperimentId, sales.Variant, sales.Currency });
+        builder.Property(sales => sales.Variant).HasMaxLength(64);
+        builder.Property(sales => sales.Currency).HasMaxLength(3);
+        builder.Property(sales => sales.Revenue).HasPrecision(24, 4);
+        builder.Property(sales => sales.RevenueSquares).HasPrecision(38, 4);
+        builder.Property(sales => sales.Discount).HasPrecision(24, 4);
     }
 }

@@ -596,6 +596,47 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                     b.ToTable("experiment_exposures", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Promotions.Api.Experiments.ExperimentVariantSales", b =>
+                {
+                    b.Property<Guid>("ExperimentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<string>("Variant")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("variant");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<decimal>("Discount")
+                        .HasPrecision(24, 4)
+                        .HasColumnType("numeric(24,4)")
+                        .HasColumnName("discount");
+
+                    b.Property<long>("Orders")
+                        .HasColumnType("bigint")
+                        .HasColumnName("orders");
+
+                    b.Property<decimal>("Revenue")
+                        .HasPrecision(24, 4)
+                        .HasColumnType("numeric(24,4)")
+                        .HasColumnName("revenue");
+
+                    b.Property<decimal>("RevenueSquares")
+                        .HasPrecision(38, 4)
+                        .HasColumnType("numeric(38,4)")
+                        .HasColumnName("revenue_squares");
+
+                    b.HasKey("ExperimentId", "Variant", "Currency")
+                        .HasName("pk_experiment_variant_sales");
+
+                    b.ToTable("experiment_variant_sales", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Promotions.Api.Experiments.ExperimentVariantStats", b =>
                 {
                     b.Property<Guid>("ExperimentId")
@@ -611,11 +652,6 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("conversions");
 
-                    b.Property<decimal>("Discount")
-                        .HasPrecision(24, 4)
-                        .HasColumnType("numeric(24,4)")
-                        .HasColumnName("discount");
-
                     b.Property<long>("Exposures")
                         .HasColumnType("bigint")
                         .HasColumnName("exposures");
@@ -623,16 +659,6 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                     b.Property<long>("Orders")
                         .HasColumnType("bigint")
                         .HasColumnName("orders");
-
-                    b.Property<decimal>("Revenue")
-                        .HasPrecision(24, 4)
-                        .HasColumnType("numeric(24,4)")
-                        .HasColumnName("revenue");
-
-                    b.Property<decimal>("RevenueSquares")
-                        .HasPrecision(38, 4)
-                        .HasColumnType("numeric(38,4)")
-                        .HasColumnName("revenue_squares");
 
                     b.HasKey("ExperimentId", "Variant")
                         .HasName("pk_experiment_variant_stats");
