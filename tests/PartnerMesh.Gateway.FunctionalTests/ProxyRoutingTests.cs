@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using PartnerMesh.Gateway.ApiKeys;
@@ -267,6 +269,9 @@ public class ProxyRoutingTests(GatewayFactory factory) : IClassFixture<GatewayFa
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Equal(EchoUpstream.AllowedMethods, string.Join(", ", response.Content.Headers.Allow));
         Assert.Contains(factory.Upstream.Received, r => r.Path == path && r.Method == "OPTIONS");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal($"CONNECT is not allowed at {path}; use {EchoUpstream.AllowedMethods}.", problem.GetProperty("detail").GetString());
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using PartnerMesh.Gateway.Diagnostics;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -12,7 +13,8 @@ namespace PartnerMesh.Gateway.Proxy;
 /// empty 502/503/504. A service that is not running or has no address is a 503 with <c>Retry-After</c>, so one missing
 /// service never takes the others (or the gateway's start) down. A <c>CONNECT</c> (which the forwarder's client cannot
 /// send: it failed as a 502) is asked of the service as <c>OPTIONS</c>, a method no service serves either, so the caller
-/// gets the service's own 405 with its <c>Allow</c>, as for any other method the route does not take.
+/// gets a 405 with the service's own <c>Allow</c>, as for any other method the route does not take; the answer is
+/// buffered so that its detail names the method the caller sent.
 /// </summary>
 public sealed class ProxyErrorMiddleware(RequestDelegate next, ILogger<ProxyErrorMiddleware> logger)
 {
@@ -32,15 +34,48 @@ public sealed class ProxyErrorMiddleware(RequestDelegate next, ILogger<ProxyErro
             return;
         }
 
-        var method = context.Request.Method;
-        if (HttpMethods.IsConnect(method))
+        if (HttpMethods.IsConnect(context.Request.Method))
         {
-            context.Request.Method = HttpMethods.Options;
+            await AskWithOptionsAsync(context);
+            return;
         }
 
         await next(context);
-        context.Request.Method = method;
+        await DescribeFailureAsync(context);
+    }
 
+    private async Task AskWithOptionsAsync(HttpContext context)
+    {
+        var originalBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        using var buffer = new MemoryStream();
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffer));
+        context.Request.Method = HttpMethods.Options;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Request.Method = HttpMethods.Connect;
+            context.Features.Set(originalBody);
+        }
+
+        if (context.Response.StatusCode == StatusCodes.Status405MethodNotAllowed && context.GetForwarderErrorFeature() is null)
+        {
+            var allow = context.Response.Headers.Allow.ToString();
+            context.Response.Clear();
+            await ProblemResponses.WriteAsync(context, StatusCodes.Status405MethodNotAllowed,
+                $"CONNECT is not allowed at {context.Request.Path}; use {allow}.", response => response.Headers.Allow = allow);
+            return;
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(context.Response.Body, context.RequestAborted);
+        await DescribeFailureAsync(context);
+    }
+
+    private async Task DescribeFailureAsync(HttpContext context)
+    {
         var error = context.GetForwarderErrorFeature();
         if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
         {
