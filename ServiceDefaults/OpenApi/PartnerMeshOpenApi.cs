@@ -254,18 +254,29 @@ public static class PartnerMeshOpenApi
     /// </summary>
     private sealed class RequiredPropertiesTransformer : IOpenApiSchemaTransformer
     {
+        /// <summary>The generator's mark on a nullable member of an object type (Microsoft.AspNetCore.OpenApi).</summary>
+        private const string NullablePropertyMarker = "x-is-nullable-property";
+
         public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
         {
+            // Also when the type is first met as a member's (context.JsonPropertyInfo set): the schema is then that
+            // member type's own, and the generator's default (every constructor parameter required) would stay.
             var type = context.JsonTypeInfo;
-            if (context.JsonPropertyInfo is null && type.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 } properties)
+            if (type.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 } properties)
             {
                 var required = type.Properties.Where(IsRequired).Select(property => property.Name).ToHashSet(StringComparer.Ordinal);
                 schema.Required = required.Count > 0 ? required : null;
                 foreach (var property in type.Properties.Where(IsMarkedRequired))
                 {
-                    if (properties.TryGetValue(property.Name, out var member) && member is OpenApiSchema { Type: { } memberType } concrete)
+                    if (properties.TryGetValue(property.Name, out var member) && member is OpenApiSchema concrete)
                     {
-                        concrete.Type = memberType & ~JsonSchemaType.Null;
+                        if (concrete.Type is { } memberType)
+                        {
+                            concrete.Type = memberType & ~JsonSchemaType.Null;
+                        }
+
+                        // An object member: the generator would make its reference "null or the object" (oneOf).
+                        concrete.Metadata?.Remove(NullablePropertyMarker);
                     }
                 }
             }

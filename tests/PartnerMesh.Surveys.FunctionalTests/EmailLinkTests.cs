@@ -18,6 +18,19 @@ public sealed class EmailLinkTests(SurveysApiFactory factory) : IClassFixture<Su
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary><c>answers</c> is required (docs/api/surveys-api.json): a valid link's answer without it is a 400 naming it.</summary>
+    [Fact]
+    public async Task EmailLinkResponse_WithoutAnswers_IsA400NamingAnswers()
+    {
+        var (_, link) = await IssueAsync();
+        var token = link["token"]!.GetValue<string>();
+
+        var response = await _client.Storefront.PostAsJsonAsync($"/api/surveys/email-links/{token}/responses", new JsonObject(), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(((System.Text.Json.JsonElement)problem.Extensions["errors"]!).TryGetProperty("answers", out _), "errors names answers");
+    }
+
     [Fact]
     public async Task EmailLink_OpensAndTakesOneResponse_ThenIsUsed()
     {

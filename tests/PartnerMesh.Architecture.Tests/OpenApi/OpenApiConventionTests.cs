@@ -75,45 +75,130 @@ public sealed class OpenApiConventionTests
             $"{operation} takes a body but declares no 415 problem."));
     }
 
-    /// <summary>The request bodies whose members the service refuses to go without (<c>{}</c> is a 400 naming them), marked
-    /// <c>[Required]</c> so the document lists them. Not yet all creating requests: add each one as it is marked.</summary>
+    /// <summary>The request bodies whose members the service refuses to go without (<c>{}</c> is a 400 naming them: each
+    /// service's <c>RequiredRequestMembersTests</c>), marked <c>[Required]</c> so the document lists them.</summary>
     private static readonly string[] MarkedRequests =
     [
-        "CreatePartnerRequest", "SaveProgramRequest", "CreateLinkRequest", "RecordConversionRequest", "RecordRefundRequest",
-        "RecordLeadRequest", "CreateApiKeyRequest", "CreateAccountRequest", "CreateWebhookRequest",
+        // analytics
+        "SaveCampaignRequest", "BehaviourBatchRequest",
+        // attribution
+        "CreatePartnerRequest", "UpdatePartnerStatusRequest", "CreateAmbassadorRequest", "SaveProgramRequest", "CreateAgreementRequest",
+        "AmbassadorProjectionRequest", "CreateLinkRequest", "UpdateLinkRequest", "RegisterClickRequest", "RecordConversionRequest",
+        "RecordRefundRequest", "RecordLeadRequest",
+        // coupons
+        "CreateCampaignRequest", "CreateCodeRequest", "CreateGenerationJobRequest", "ValidateCouponRequest", "ReserveCouponRequest",
+        "RedeemCouponRequest",
+        // gateway
+        "CreateApiKeyRequest",
+        // partner portal
+        "CreateAccountRequest", "CreateWebhookRequest", "UpdateWebhookRequest",
+        // promotions
+        "EvaluateRequest", "VerifyOrderRequest", "RolloutRequest", "CreateExperimentRequest", "PromoteWinnerRequest", "ProductPageRequest",
+        "SaveContentRequest",
+        // surveys
+        "SaveSurveyRequest", "DecisionRequest", "SubmitResponseRequest", "IssueEmailLinkRequest", "EmailLinkResponseRequest",
     ];
 
-    /// <summary>A creating POST refuses a body without the members it needs (400 naming them), so its request schema
-    /// lists them in <c>required</c> — and does not allow <c>null</c> for them.</summary>
+    /// <summary>Every marked request body (whatever the method) still lists required members in the documents that take it,
+    /// and each name of <see cref="MarkedRequests"/> is the body of some operation.</summary>
+    [Fact]
+    public void MarkedRequests_DeclareRequiredMembers()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var failures = new List<string>();
+        foreach (var document in (string[])[.. ApiDocuments.Services, ApiDocuments.GatewayPublic])
+        {
+            var root = JsonNode.Parse(File.ReadAllText(ApiDocuments.Committed(document)))!.AsObject();
+            var schemas = root["components"]!["schemas"]!.AsObject();
+            foreach (var operation in OpenApiOperations.Of(root).Where(operation => operation.HasRequestBody))
+            {
+                if (RequestSchemaName(operation) is { } name && MarkedRequests.Contains(name, StringComparer.Ordinal))
+                {
+                    seen.Add(name);
+                    if (schemas[name]?["required"] is not JsonArray { Count: > 0 })
+                    {
+                        failures.Add($"{document}.json {operation} declares no required request member ({name}).");
+                    }
+                }
+            }
+        }
+
+        failures.AddRange(MarkedRequests.Except(seen).Select(name => $"{name} is no operation's request body."));
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>A required request member never allows <c>null</c> (a client would be told it may send what the service
+    /// refuses): in every schema a request body reaches, nested ones included.</summary>
     [Theory]
     [MemberData(nameof(Documents))]
-    public void CreatingPosts_DeclareRequiredMembers(string document)
+    public void EveryRequestSchema_RequiredMembersAreNotNull(string document)
     {
         var root = JsonNode.Parse(File.ReadAllText(ApiDocuments.Committed(document)))!.AsObject();
         var schemas = root["components"]!["schemas"]!.AsObject();
-        var creating = OpenApiOperations.Of(root)
-            .Where(operation => operation.Method == "POST" && operation.ResponseStatuses.Contains("201"))
-            .Select(operation => (operation, name: RequestSchemaName(operation)))
-            .Where(pair => MarkedRequests.Contains(pair.name))
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(OpenApiOperations.Of(root).Where(operation => operation.HasRequestBody)
+            .SelectMany(operation => References(operation.Node["requestBody"])));
+        while (pending.TryPop(out var name))
+        {
+            if (reached.Add(name))
+            {
+                foreach (var reference in References(schemas[name]))
+                {
+                    pending.Push(reference);
+                }
+            }
+        }
+
+        var nullable = reached
+            .Select(name => (name, schema: schemas[name]))
+            .SelectMany(pair => (pair.schema?["required"]?.AsArray() ?? []).Select(member => member!.GetValue<string>())
+                .Where(member => AllowsNull(pair.schema!["properties"]?[member]))
+                .Select(member => $"{pair.name}.{member}"))
             .ToList();
 
-        Assert.All(creating, pair =>
+        Assert.NotEmpty(reached);
+        Assert.True(nullable.Count == 0, $"Required request members that allow null in {document}.json:\n{string.Join("\n", nullable)}");
+    }
+
+    private static bool AllowsNull(JsonNode? property) =>
+        property?["type"] is JsonArray types && types.Any(type => type?.GetValue<string>() == "null")
+        || property?["type"] is JsonValue type && type.GetValue<string>() == "null"
+        || (property?["oneOf"] ?? property?["anyOf"]) is JsonArray options && options.Any(AllowsNull);
+
+    private static IEnumerable<string> References(JsonNode? node)
+    {
+        switch (node)
         {
-            var schema = schemas[pair.name!]!;
-            var required = schema["required"]?.AsArray().Select(name => name!.GetValue<string>()).ToList() ?? [];
-            Assert.True(required.Count > 0, $"{pair.operation} declares no required request member.");
-            foreach (var name in required)
-            {
-                Assert.False(schema["properties"]![name]?["type"] is JsonArray types && types.Any(type => type?.GetValue<string>() == "null"),
-                    $"{pair.operation}: required member {name} allows null.");
-            }
-        });
+            case JsonObject obj:
+                if (obj["$ref"]?.GetValue<string>() is { } reference)
+                {
+                    yield return reference[(reference.LastIndexOf('/') + 1)..];
+                }
+
+                foreach (var (_, value) in obj)
+                {
+                    foreach (var nested in References(value))
+                    {
+                        yield return nested;
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    foreach (var nested in References(item))
+                    {
+                        yield return nested;
+                    }
+                }
+
+                break;
+        }
     }
 
     private static JsonObject Responses(OpenApiOperation operation) => operation.Node["responses"]?.AsObject() ?? new JsonObject();
 
     private static string? RequestSchemaName(OpenApiOperation operation) =>
-        operation.Node["requestBody"]?["content"]?["application/json"]?["schema"]?["$ref"]?.GetValue<string>() is { } reference
-            ? reference[(reference.LastIndexOf('/') + 1)..]
-            : null;
+        References(operation.Node["requestBody"]?["content"]?["application/json"]?["schema"]).FirstOrDefault();
 }

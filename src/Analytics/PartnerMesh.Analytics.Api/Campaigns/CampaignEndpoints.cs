@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -24,10 +25,10 @@ namespace PartnerMesh.Analytics.Api.Campaigns;
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record SaveCampaignRequest(
-    string? Name,
-    string? Code,
-    DateOnly? StartsOn,
-    DateOnly? EndsOn,
+    [Required] string? Name,
+    [Required] string? Code,
+    [Required] DateOnly? StartsOn,
+    [Required] DateOnly? EndsOn,
     IReadOnlyList<Guid>? PartnerIds,
     IReadOnlyList<string>? Incentives,
     IReadOnlyDictionary<string, decimal>? Targets,

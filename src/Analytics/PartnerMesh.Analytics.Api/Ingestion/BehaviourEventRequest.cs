@@ -1,9 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 
 namespace PartnerMesh.Analytics.Api.Ingestion;
 
 /// <summary>A batch of storefront behaviour events (<c>POST /api/analytics/events</c>).</summary>
-public sealed record BehaviourBatchRequest(IReadOnlyList<JsonElement>? Events);
+public sealed record BehaviourBatchRequest([Required] IReadOnlyList<JsonElement>? Events);
 
 /// <summary>One behaviour event as a storefront back end sends it.</summary>
 public sealed record BehaviourEventRequest

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +14,7 @@ namespace PartnerMesh.Attribution.Api.Clicks;
 
 /// <summary>A click a storefront captured with its own redirect, registered server to server.</summary>
 public sealed record RegisterClickRequest(
-    string? Code, string? VisitorId, string? LandingUrl, string? Referrer, string? UserAgent, string? IpAddress,
+    [Required] string? Code, string? VisitorId, string? LandingUrl, string? Referrer, string? UserAgent, string? IpAddress,
     string? UtmSource, string? UtmMedium, string? UtmCampaign, string? UtmTerm, string? UtmContent,
     string? Gclid, string? Fbclid, string? Msclkid, string? Ttclid, string? LiFatId, string? Rdclid, string? Twclid);
 

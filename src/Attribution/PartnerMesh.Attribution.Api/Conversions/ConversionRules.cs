@@ -17,7 +17,7 @@ public sealed record RecordConversionRequest(
 }
 
 /// <summary>An order line: its <see cref="Amount"/> (required; 0 for a free line) in the order currency, and an optional category.</summary>
-public sealed record OrderLineRequest(string? Category, decimal? Amount);
+public sealed record OrderLineRequest(string? Category, [Required] decimal? Amount);
 
 public sealed record ConversionResponse(
     Guid ConversionId,

@@ -9,7 +9,7 @@ public sealed record CreateLinkRequest([Required] string? TargetUrl, string? Cod
 /// shared and cached as <c>/r/{code}</c>): <see cref="Code"/> may be omitted or repeat the link's code (so a link read
 /// back can be sent as is); another code is a 400 — create a new link for it.
 /// </summary>
-public sealed record UpdateLinkRequest(string? TargetUrl, bool? Active, string? Code = null);
+public sealed record UpdateLinkRequest([Required] string? TargetUrl, bool? Active, string? Code = null);
 
 public sealed record LinkResponse(
     Guid Id, Guid PartnerId, string Code, string TargetUrl, string TrackingPath, bool Active, DateTimeOffset CreatedAt)

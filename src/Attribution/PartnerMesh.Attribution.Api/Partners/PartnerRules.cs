@@ -10,9 +10,9 @@ public sealed record CreatePartnerRequest(
     [Required] string? Name, [Required] string? Email, [Required] string? Kind, decimal? CommissionRate, Guid? ProgramId = null, string? Status = null,
     string? CustomerId = null, decimal? Budget = null);
 
-public sealed record UpdatePartnerStatusRequest(string? Status);
+public sealed record UpdatePartnerStatusRequest([Required] string? Status);
 
-public sealed record CreateAmbassadorRequest(Guid? ProgramId, string? CustomerId, string? Email, string? Name, string? TargetUrl);
+public sealed record CreateAmbassadorRequest([Required] Guid? ProgramId, [Required] string? CustomerId, [Required] string? Email, string? Name, string? TargetUrl);
 
 public sealed record AmbassadorResponse(PartnerResponse Partner, string Code, string TrackingPath);
 

@@ -42,7 +42,7 @@ public sealed record ProgramResponse(
 
 public sealed record PlanVersionResponse(int Version, CommissionPlan Plan, DateTimeOffset EffectiveFrom);
 
-public sealed record CreateAgreementRequest(string? Title, string? Body);
+public sealed record CreateAgreementRequest([Required] string? Title, [Required] string? Body);
 
 public sealed record AgreementResponse(Guid Id, Guid ProgramId, int Version, string Title, string Body, DateTimeOffset CreatedAt)
 {
@@ -50,7 +50,8 @@ public sealed record AgreementResponse(Guid Id, Guid ProgramId, int Version, str
         new(agreement.Id, agreement.ProgramId, agreement.Version, agreement.Title, agreement.Body, agreement.CreatedAt);
 }
 
-public sealed record AmbassadorProjectionRequest(long? Ambassadors, decimal? ShareRate, decimal? VisitsPerShare, decimal? RevenuePerVisit);
+public sealed record AmbassadorProjectionRequest(
+    [Required] long? Ambassadors, [Required] decimal? ShareRate, [Required] decimal? VisitsPerShare, [Required] decimal? RevenuePerVisit);
 
 /// <param name="Sharers">Ambassadors × share rate, exactly: an expected count (1.5 for 3 × 50 %), the figure visits are computed from.</param>
 public sealed record AmbassadorProjectionResponse(long Ambassadors, decimal ShareRate, decimal VisitsPerShare, decimal RevenuePerVisit, decimal Sharers, decimal Visits, decimal ProjectedValue);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Common;
 
@@ -5,8 +6,8 @@ namespace PartnerMesh.Coupons.Api.Campaigns;
 
 /// <summary>A campaign: null limits are unlimited; <c>stackable</c> false (the default) allows one code per order.</summary>
 public sealed record CreateCampaignRequest(
-    string? Name,
-    Guid? PromotionId,
+    [Required] string? Name,
+    [Required] Guid? PromotionId,
     DateTimeOffset? StartsAt,
     DateTimeOffset? EndsAt,
     int? MaxUses,
@@ -68,7 +69,7 @@ public sealed record CampaignPage(IReadOnlyList<CampaignResponse> Items, string?
 
 /// <summary>A code typed by a program manager; <c>partnerId</c> makes it that partner's code, <c>maxUses</c> overrides the
 /// campaign's per-code limit.</summary>
-public sealed record CreateCodeRequest(string? Code, Guid? PartnerId, int? MaxUses);
+public sealed record CreateCodeRequest([Required] string? Code, Guid? PartnerId, int? MaxUses);
 
 public sealed record CodeResponse(
     Guid Id, string Code, Guid CampaignId, Guid PromotionId, Guid? PartnerId, int? MaxUses, int Uses, string Source, string? CustomerKey,

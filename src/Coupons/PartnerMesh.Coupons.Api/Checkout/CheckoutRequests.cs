@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using PartnerMesh.Coupons.Api.Common;
 
@@ -8,11 +9,11 @@ public sealed record CustomerRef(string? Id, string? Email);
 
 /// <summary><c>at</c>: when to judge the code's and its campaign's validity window (default: now), for a preview such as
 /// promotions' evaluation with <c>at</c>; limits are always counted as they stand now. Validation reserves nothing.</summary>
-public sealed record ValidateCouponRequest(string? Code, CustomerRef? Customer, decimal? CartTotal, string? Currency, Guid? PartnerId, DateTimeOffset? At = null);
+public sealed record ValidateCouponRequest([Required] string? Code, CustomerRef? Customer, decimal? CartTotal, string? Currency, Guid? PartnerId, DateTimeOffset? At = null);
 
 /// <summary><c>quoteId</c> or <c>checkoutId</c> (either name) makes the reservation idempotent for that checkout and code.</summary>
 public sealed record ReserveCouponRequest(
-    string? Code, string? QuoteId, string? CheckoutId, CustomerRef? Customer, decimal? CartTotal, string? Currency, Guid? PartnerId, int? TtlSeconds)
+    [Required] string? Code, string? QuoteId, string? CheckoutId, CustomerRef? Customer, [Required] decimal? CartTotal, [Required] string? Currency, Guid? PartnerId, int? TtlSeconds)
 {
     /// <summary>The checkout the reservation is for (computed, not part of the request body).</summary>
     [JsonIgnore]
@@ -24,7 +25,7 @@ public sealed record ReserveCouponRequest(
 /// minimum cart value is checked against, as at validation and reservation (the items subtotal before discounts, without
 /// shipping); without it, the order total is.</summary>
 public sealed record RedeemCouponRequest(
-    string? Code, string? OrderId, Guid? ReservationId, CustomerRef? Customer, decimal? OrderTotal, string? Currency, Guid? PartnerId,
+    [Required] string? Code, [Required] string? OrderId, Guid? ReservationId, CustomerRef? Customer, [Required] decimal? OrderTotal, [Required] string? Currency, Guid? PartnerId,
     string? Referrer = null, decimal? CartTotal = null);
 
 /// <summary>

@@ -1,7 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 namespace PartnerMesh.Coupons.Api.Generation;
 
 /// <summary><c>pattern</c>: <c>#</c> a digit, <c>?</c> a letter, <c>*</c> either, anything else literal.</summary>
-public sealed record CreateGenerationJobRequest(string? Pattern, string? Prefix, string? Suffix, int? Count, Guid? PartnerId);
+public sealed record CreateGenerationJobRequest([Required] string? Pattern, string? Prefix, string? Suffix, [Required] int? Count, Guid? PartnerId);
 
 public sealed record GenerationJobResponse(
     Guid Id, Guid CampaignId, string Pattern, string Prefix, string Suffix, int Count, int Generated, double Progress, string Status,

@@ -6,7 +6,7 @@ namespace PartnerMesh.PartnerPortal.Api.Webhooks;
 
 public sealed record CreateWebhookRequest([Required] string? Url, [Required] IReadOnlyList<string>? EventTypes);
 
-public sealed record UpdateWebhookRequest(bool? Active);
+public sealed record UpdateWebhookRequest([Required] bool? Active);
 
 public sealed record WebhookResponse(
     Guid Id, Guid? PartnerId, string Url, IReadOnlyList<string> EventTypes, bool Active, int ConsecutiveFailures, DateTimeOffset? DisabledAt,

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using PartnerMesh.Promotions.Domain.Definitions;
 
 namespace PartnerMesh.Promotions.Api.Definitions;
@@ -9,7 +10,7 @@ public sealed record SavePromotionRequest(PromotionDefinition Definition, string
 public sealed record ChangeRequest(string? Reason = null);
 
 /// <summary>A rollout step: the share of visitors (0–100) who get the live definition.</summary>
-public sealed record RolloutRequest(int? Percent, string? Reason = null);
+public sealed record RolloutRequest([Required] int? Percent, string? Reason = null);
 
 public sealed record RollbackRequest(int Version, string? Reason = null);
 

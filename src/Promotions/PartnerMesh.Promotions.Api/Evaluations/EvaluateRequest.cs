@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using PartnerMesh.Promotions.Domain.Evaluation;
 
 namespace PartnerMesh.Promotions.Api.Evaluations;
@@ -5,8 +6,12 @@ namespace PartnerMesh.Promotions.Api.Evaluations;
 /// <summary>A cart (or one product, for a product page) with who is shopping and where they came from.</summary>
 public sealed record EvaluateRequest
 {
+    [Required]
     public string? Currency { get; init; }
+
+    [Required]
     public IReadOnlyList<CartLineRequest>? Lines { get; init; }
+
     public decimal? Shipping { get; init; }
     public CustomerRequest? Customer { get; init; }
     public string? VisitorId { get; init; }
@@ -26,10 +31,18 @@ public sealed record EvaluateRequest
 
 public sealed record CartLineRequest
 {
+    [Required]
     public string? Id { get; init; }
+
+    [Required]
     public string? ProductId { get; init; }
+
+    [Required]
     public int? Quantity { get; init; }
+
+    [Required]
     public decimal? UnitPrice { get; init; }
+
     public IReadOnlyList<string>? Categories { get; init; }
     public IReadOnlyList<string>? Collections { get; init; }
 }

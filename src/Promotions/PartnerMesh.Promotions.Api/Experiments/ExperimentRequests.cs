@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using PartnerMesh.Promotions.Api.Common;
 using PartnerMesh.Promotions.Domain.Experiments;
@@ -8,13 +9,13 @@ namespace PartnerMesh.Promotions.Api.Experiments;
 /// <c>variants</c>: 2 to 10, weights adding up to 100 (shares of the visitors outside the holdout); a variant without a
 /// <c>promotionId</c> is a control that shows none. <c>partnerId</c> scopes the experiment to that partner's traffic.
 /// </summary>
-public sealed record CreateExperimentRequest(string? Name, IReadOnlyList<VariantRequest>? Variants, int? HoldoutPercent, Guid? PartnerId);
+public sealed record CreateExperimentRequest([Required] string? Name, [Required] IReadOnlyList<VariantRequest>? Variants, int? HoldoutPercent, Guid? PartnerId);
 
-public sealed record VariantRequest(string? Key, Guid? PromotionId, int? Weight);
+public sealed record VariantRequest([Required] string? Key, Guid? PromotionId, [Required] int? Weight);
 
 public sealed record ExperimentChangeRequest(string? Reason);
 
-public sealed record PromoteWinnerRequest(string? Variant, string? Reason);
+public sealed record PromoteWinnerRequest([Required] string? Variant, string? Reason);
 
 public sealed record ExperimentResponse(
     Guid Id, string Name, string Status, IReadOnlyList<ExperimentVariant> Variants, int HoldoutPercent, Guid? PartnerId, string? Winner,

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using PartnerMesh.Promotions.Api.Evaluations;
 using PartnerMesh.Promotions.Domain.Money;
 
@@ -6,10 +7,19 @@ namespace PartnerMesh.Promotions.Api.Orders;
 /// <summary>A completed order: its quote as received, the cart and context as ordered, and what was charged.</summary>
 public sealed record VerifyOrderRequest
 {
+    [Required]
     public string? OrderId { get; init; }
+
+    [Required]
     public Quote? Quote { get; init; }
+
+    [Required]
     public EvaluateRequest? Order { get; init; }
+
+    [Required]
     public decimal? ChargedDiscountTotal { get; init; }
+
+    [Required]
     public decimal? ChargedGrandTotal { get; init; }
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using PartnerMesh.Promotions.Api.Definitions;
 using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Domain.ProductPages;
@@ -5,7 +6,7 @@ using PartnerMesh.Promotions.Domain.ProductPages;
 namespace PartnerMesh.Promotions.Api.ProductPages;
 
 /// <summary>Create or edit a content entry: the definition and, for the history, why.</summary>
-public sealed record SaveContentRequest(ContentDefinition? Definition, string? Reason = null);
+public sealed record SaveContentRequest([Required] ContentDefinition? Definition, string? Reason = null);
 
 /// <summary>Publish the latest version, or <see cref="Version"/> (an earlier one: a rollback), and why.</summary>
 public sealed record PublishContentRequest(int? Version = null, string? Reason = null);
@@ -48,7 +49,9 @@ public sealed record ContentResults(Guid ContentId, string Status, int? LiveVers
 /// </summary>
 public sealed record ProductPageRequest
 {
+    [Required]
     public string? ProductId { get; init; }
+
     public IReadOnlyList<string>? Categories { get; init; }
     public Guid? PartnerId { get; init; }
     public string? UtmSource { get; init; }

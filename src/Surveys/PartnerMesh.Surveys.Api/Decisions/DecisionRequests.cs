@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using PartnerMesh.Surveys.Api.Definitions;
 
 namespace PartnerMesh.Surveys.Api.Decisions;
@@ -6,12 +7,19 @@ namespace PartnerMesh.Surveys.Api.Decisions;
 /// where they came from (the storefront passes the visitor's segments).</summary>
 public sealed record DecisionRequest
 {
+    [Required]
     public string? VisitorId { get; init; }
+
     public string? CustomerId { get; init; }
     /// <summary>Used only for the shared recontact record (hashed there), never stored by surveys.</summary>
     public string? Email { get; init; }
+
+    [Required]
     public string? Touchpoint { get; init; }
+
+    [Required]
     public string? Trigger { get; init; }
+
     public string? EventName { get; init; }
     public string? OrderId { get; init; }
     public Guid? PartnerId { get; init; }

@@ -1,10 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace PartnerMesh.Surveys.Api.Definitions;
 
 /// <summary>Create or replace a survey. On replace, new questions make a new version; the same questions keep it.</summary>
 public sealed record SaveSurveyRequest
 {
+    [Required]
     public string? Name { get; init; }
+
+    [Required]
     public string? Kind { get; init; }
+
     public string? Trigger { get; init; }
     public string? EventName { get; init; }
     public IReadOnlyList<string>? Touchpoints { get; init; }

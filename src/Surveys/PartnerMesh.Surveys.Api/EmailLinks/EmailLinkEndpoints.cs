@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -22,7 +23,9 @@ namespace PartnerMesh.Surveys.Api.EmailLinks;
 
 public sealed record IssueEmailLinkRequest
 {
+    [Required]
     public string? OrderId { get; init; }
+
     public string? VisitorId { get; init; }
     public string? CustomerId { get; init; }
 

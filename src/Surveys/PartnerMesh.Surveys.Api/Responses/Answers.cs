@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using PartnerMesh.Surveys.Api.Common;
 using PartnerMesh.Surveys.Api.Definitions;
@@ -10,7 +11,9 @@ namespace PartnerMesh.Surveys.Api.Responses;
 /// </summary>
 public sealed record Answer
 {
+    [Required]
     public string? QuestionId { get; init; }
+
     public int? Score { get; init; }
     public string? Choice { get; init; }
     public IReadOnlyList<string>? Choices { get; init; }

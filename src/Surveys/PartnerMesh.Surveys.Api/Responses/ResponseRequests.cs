@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace PartnerMesh.Surveys.Api.Responses;
 
 /// <summary>
@@ -8,7 +10,10 @@ public sealed record SubmitResponseRequest
 {
     public Guid? ImpressionId { get; init; }
     public Guid? SurveyId { get; init; }
+
+    [Required]
     public string? VisitorId { get; init; }
+
     public string? CustomerId { get; init; }
     public string? OrderId { get; init; }
     public Guid? PartnerId { get; init; }
@@ -16,10 +21,12 @@ public sealed record SubmitResponseRequest
     public string? Touchpoint { get; init; }
     public string? TrafficSource { get; init; }
     public IReadOnlyList<string>? Segments { get; init; }
+
+    [Required]
     public IReadOnlyList<Answer>? Answers { get; init; }
 }
 
-public sealed record EmailLinkResponseRequest(IReadOnlyList<Answer>? Answers);
+public sealed record EmailLinkResponseRequest([Required] IReadOnlyList<Answer>? Answers);
 
 /// <summary>A stored response as admins see it. Free text is returned as data (JSON strings), never as markup.</summary>
 public sealed record ResponseView(

@@ -1,0 +1,15 @@
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Coupons.FunctionalTests;
+
+/// <summary>
+/// Every request member docs/api/coupons-api.json lists as required is one the service refuses to go without: <c>{}</c> is a 400
+/// naming each (<see cref="RequiredRequestMembers"/>).
+/// </summary>
+public sealed class RequiredRequestMembersTests(CouponsApiFactory factory) : IClassFixture<CouponsApiFactory>
+{
+    [Fact]
+    public Task EmptyBody_IsA400NamingEveryRequiredMember() =>
+        RequiredRequestMembers.AssertRefusedAsync(factory, TestContext.Current.CancellationToken);
+}
