@@ -471,7 +471,7 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
         var response = await _admin.PostAsJsonAsync("/api/promotions/definitions", new JsonObject { ["definition"] = definition }, Ct);
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Equal(["codes[1]"], ((JsonElement)problem.Extensions["errors"]!).EnumerateObject().Select(error => error.Name));
+        Assert.Equal(["definition.codes[1]"], ((JsonElement)problem.Extensions["errors"]!).EnumerateObject().Select(error => error.Name));
     }
 
     [Fact]
@@ -485,7 +485,7 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         var error = Assert.Single(((JsonElement)problem.Extensions["errors"]!).EnumerateObject());
-        Assert.Equal("codes[1]", error.Name);
+        Assert.Equal("definition.codes[1]", error.Name);
         Assert.Contains("listed twice", error.Value[0].GetString(), StringComparison.Ordinal);
     }
 

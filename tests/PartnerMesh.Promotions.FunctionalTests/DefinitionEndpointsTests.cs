@@ -31,25 +31,25 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
 
     public static TheoryData<string, string> ContradictoryDefinitions => new()
     {
-        { """{"name":"x","action":{"type":"percentOffItems","percent":120}}""", "action.percent" },
-        { """{"name":"x","action":{"type":"percentOffOrder","percent":0}}""", "action.percent" },
-        { """{"name":"x","action":{"type":"fixedOffOrder","amount":-5}}""", "action.amount" },
-        { """{"name":"x","action":{"type":"fixedOffOrder","amount":5}}""", "action.amount" },
-        { """{"name":"x","currency":"EUR","action":{"type":"fixedOffOrder","amount":5.001}}""", "action.amount" },
-        { """{"name":"x","currency":"EUR","action":{"type":"tieredOrder","tiers":[{"threshold":200,"amountOff":30},{"threshold":100,"amountOff":10}]}}""", "action.tiers[1].threshold" },
-        { """{"name":"x","schedule":{"startsAt":"2026-12-10T00:00:00Z","endsAt":"2026-12-01T00:00:00Z"},"action":{"type":"freeShipping"}}""", "schedule.endsAt" },
-        { """{"name":"x","codes":["A1"],"action":{"type":"freeShipping"}}""", "requiresCode" },
-        { """{"name":"x","budgets":[{"scope":"campaign","maxUses":5}],"action":{"type":"freeShipping"}}""", "budgets[0].scope" },
-        { """{"name":"x","currency":"XXX","action":{"type":"freeShipping"}}""", "currency" },
-        { """{"name":"x","rolloutPercent":101,"action":{"type":"freeShipping"}}""", "rolloutPercent" },
-        { """{"name":"","action":{"type":"freeShipping"}}""", "name" },
-        { """{"name":"x","action":{"type":"buyXGetY","buyQuantity":0,"getQuantity":1,"buyFilter":{}}}""", "action.buyQuantity" },
-        { """{"name":"x","currency":"EUR","action":{"type":"tieredOrder","tiers":[{"threshold":100,"percent":50},{"threshold":200,"amountOff":10}]}}""", "action.tiers[1]" },
-        { """{"name":"x","currency":"EUR","action":{"type":"tieredOrder","tiers":[{"threshold":100,"amountOff":30},{"threshold":200,"percent":5}]}}""", "action.tiers[1]" },
-        { """{"name":"x","currency":"EUR","action":{"type":"tieredOrder","tiers":[null]}}""", "action.tiers[0]" },
-        { """{"name":"x","conditions":[{"type":"timeWindow","timeZone":"Europe/Berlin","from":"09:00","to":"10:00"}],"action":{"type":"freeShipping"}}""", "conditions[0].days" },
-        { """{"name":"x","conditions":[{"type":"timeWindow","timeZone":"Europe/Berlin","days":[],"from":"09:00","to":"10:00"}],"action":{"type":"freeShipping"}}""", "conditions[0].days" },
-        { """{"name":"x","conditions":[{"type":"timeWindow","timeZone":"UTC","days":["monday"],"from":"10:00","to":"10:00"}],"action":{"type":"freeShipping"}}""", "conditions[0].to" },
+        { """{"name":"x","action":{"type":"percentOffItems","percent":120}}""", "definition.action.percent" },
+        { """{"name":"x","action":{"type":"percentOffOrder","percent":0}}""", "definition.action.percent" },
+        { """{"name":"x","action":{"type":"fixedOffOrder","amount":-5}}""", "definition.action.amount" },
+        { """{"name":"x","action":{"type":"fixedOffOrder","amount":5}}""", "definition.action.amount" },
+        { """{"name":"x","currency":"EUR","action":{"type":"fixedOffOrder","amount":5.001}}""", "definition.action.amount" },
+        { """{"name":"x","currency":"EUR","action":{"type":"tieredOrder","tiers":[{"threshold":200,"amountOff":30},{"threshold":100,"amountOff":10}]}}""", "definition.action.tiers[1].threshold" },
+        { """{"name":"x","schedule":{"startsAt":"2026-12-10T00:00:00Z","endsAt":"2026-12-01T00:00:00Z"},"action":{"type":"freeShipping"}}""", "definition.schedule.endsAt" },
+        { """{"name":"x","codes":["A1"],"action":{"type":"freeShipping"}}""", "definition.requiresCode" },
+        { """{"name":"x","budgets":[{"scope":"campaign","maxUses":5}],"action":{"type":"freeShipping"}}""", "definition.budgets[0].scope" },
+        { """{"name":"x","currency":"XXX","action":{"type":"freeShipping"}}""", "definition.currency" },
+        { """{"name":"x","rolloutPercent":101,"action":{"type":"freeShipping"}}""", "definition.rolloutPercent" },
+        { """{"name":"","action":{"type":"freeShipping"}}""", "definition.name" },
+        { """{"name":"x","action":{"type":"buyXGetY","buyQuantity":0,"getQuantity":1,"buyFilter":{}}}""", "definition.action.buyQuantity" },
+        { """{"name":"x","currency":"EUR","action":{"type":"tieredOrder","tiers":[{"threshold":100,"percent":50},{"threshold":200,"amountOff":10}]}}""", "definition.action.tiers[1]" },
+        { """{"name":"x","currency":"EUR","action":{"type":"tieredOrder","tiers":[{"threshold":100,"amountOff":30},{"threshold":200,"percent":5}]}}""", "definition.action.tiers[1]" },
+        { """{"name":"x","currency":"EUR","action":{"type":"tieredOrder","tiers":[null]}}""", "definition.action.tiers[0]" },
+        { """{"name":"x","conditions":[{"type":"timeWindow","timeZone":"Europe/Berlin","from":"09:00","to":"10:00"}],"action":{"type":"freeShipping"}}""", "definition.conditions[0].days" },
+        { """{"name":"x","conditions":[{"type":"timeWindow","timeZone":"Europe/Berlin","days":[],"from":"09:00","to":"10:00"}],"action":{"type":"freeShipping"}}""", "definition.conditions[0].days" },
+        { """{"name":"x","conditions":[{"type":"timeWindow","timeZone":"UTC","days":["monday"],"from":"10:00","to":"10:00"}],"action":{"type":"freeShipping"}}""", "definition.conditions[0].to" },
     };
 
     /// <summary>Every condition and action, each with one member left out and then null: a definition is either refused
@@ -156,7 +156,7 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
         foreach (var response in new[] { created, edited })
         {
             var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-            Assert.Contains("conditions[0].days", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+            Assert.Contains("definition.conditions[0].days", ((JsonElement)problem.Extensions["errors"]!).EnumerateObject().Select(error => error.Name));
         }
 
         Assert.Equal(0, await factory.QueryDbAsync(db => Task.FromResult(db.Promotions.Count(promotion => promotion.Name == name))));
@@ -215,12 +215,21 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
 
     [Theory]
     [MemberData(nameof(ContradictoryDefinitions))]
-    public async Task Create_ContradictoryOrOutOfRange_Returns400NamingTheField(string definition, string field)
+    public async Task CreateOrEdit_ContradictoryOrOutOfRange_Returns400KeyedByTheFieldsJsonPath(string definition, string field)
     {
-        var response = await _admin.PostAsync("/api/promotions/definitions", Json($$"""{"definition":{{definition}}}"""), Ct);
+        var existing = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(PromotionsTestClient.UniqueProduct(), 10));
 
-        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains(field, problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+        var created = await _admin.PostAsync("/api/promotions/definitions", Json($$"""{"definition":{{definition}},"reason":"r"}"""), Ct);
+        var edited = await _admin.PutAsync($"/api/promotions/definitions/{existing}", Json($$"""{"definition":{{definition}},"reason":"r"}"""), Ct);
+
+        foreach (var response in new[] { created, edited })
+        {
+            var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+            // The path in the request body (definition.…), as wrong types and NUL characters are keyed: never one relative to
+            // the definition, which a client could not tell from the body's own members (name, reason).
+            Assert.Contains(field, ((JsonElement)problem.Extensions["errors"]!).EnumerateObject().Select(error => error.Name));
+            Assert.Contains($"{field}: ", problem.Detail, StringComparison.Ordinal);
+        }
     }
 
     [Theory]
@@ -405,7 +414,7 @@ public sealed class DefinitionEndpointsTests(PromotionsApiFactory factory) : ICl
         var response = await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/rollback", new JsonObject { ["version"] = 1 }, Ct);
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("action.tiers[1]", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+        Assert.Contains("definition.action.tiers[1]", ((JsonElement)problem.Extensions["errors"]!).EnumerateObject().Select(error => error.Name));
         var promotion = await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}", Ct);
         Assert.Equal((2, 2), (promotion!["liveVersion"]!.GetValue<int>(), promotion["latestVersion"]!.GetValue<int>()));
     }
