@@ -13,8 +13,8 @@ namespace PartnerMesh.Promotions.FunctionalTests;
 
 /// <summary>
 /// Promotions with a stand-in coupons service on a real port, as service discovery finds it: <c>CPN-{promotion id}</c>
-/// is valid for that promotion (its campaign allows one code per order, coupons' default), <c>STK-{promotion id}</c> too
-/// (a stackable campaign's), <c>EXPIRED-*</c> is refused as expired (with coupons' detail), <c>SLOW-*</c> answers after the timeout,
+/// is valid for that promotion (its campaign allows one code per order, coupons' default), <c>ALT-{promotion id}</c> too
+/// (another code of that campaign), <c>STK-{promotion id}</c> too (a stackable campaign's), <c>EXPIRED-*</c> is refused as expired (with coupons' detail), <c>SLOW-*</c> answers after the timeout,
 /// <c>BROKEN-*</c> answers 500, <c>DOWN-*</c> 503, <c>GONE-*</c> 404, <c>CANNOT-*</c> the 400 coupons answers for a string
 /// that cannot be a code (a validation problem naming <c>code</c>), <c>EMAIL-*</c> a 400 naming another field, anything else
 /// is unknown (<c>valid: false, reason: unknown</c>, as coupons answers).
@@ -74,7 +74,7 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
                     {
                         valid = true, code, promotionId = owner.PromotionId, partnerId = owner.PartnerId, reason = (string?)null,
                     }),
-                    _ when code.StartsWith("CPN-", StringComparison.Ordinal) =>
+                    _ when code.StartsWith("CPN-", StringComparison.Ordinal) || code.StartsWith("ALT-", StringComparison.Ordinal) =>
                         Results.Ok(new { valid = true, code, promotionId = Guid.ParseExact(code[4..], "N"), stackable = false, reason = (string?)null }),
                     _ when code.StartsWith("STK-", StringComparison.Ordinal) =>
                         Results.Ok(new { valid = true, code, promotionId = Guid.ParseExact(code[4..], "N"), stackable = true, reason = (string?)null }),
@@ -288,6 +288,33 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
     }
 
     [Fact]
+    public async Task TwoValidCouponsCodes_OfOnePromotion_TheOrdinallyFirstApplies_TheOtherIsAppliedWithAnotherCode()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await CouponsOnlyAsync(product, 10);
+        // ALT- and CPN-: two codes of one campaign; CPN- and STK-: codes of two campaigns naming the promotion.
+        var (alt, cpn, stk) = ($"ALT-{id:N}".ToUpperInvariant(), $"CPN-{id:N}".ToUpperInvariant(), $"STK-{id:N}".ToUpperInvariant());
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 40m, null));
+
+        foreach (var (first, second) in new[] { (alt, cpn), (cpn, stk) })
+        {
+            foreach (var codes in new[] { new JsonArray(first, second), new JsonArray(second, first) })
+            {
+                var evaluation = await _storefront.EvaluateAsync(cart.With("codes", codes));
+
+                Assert.Equal(4m, evaluation.Applied(id)!["amount"]!.GetValue<decimal>());
+                Assert.Equal(first, evaluation.Applied(id)!["code"]!.GetValue<string>());
+                Assert.Equal("applied", CodeResult(evaluation, first)["status"]!.GetValue<string>());
+                var other = CodeResult(evaluation, second);
+                Assert.Equal(("not_applied", "applied_with_another_code", (Guid?)id),
+                    (other["status"]!.GetValue<string>(), other["reason"]?.GetValue<string>(), other["promotionId"]?.GetValue<Guid>()));
+                Assert.Contains(first, other["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+                Assert.Equal([id], other["promotionIds"]!.AsArray().Select(promotion => promotion!.GetValue<Guid>()));
+            }
+        }
+    }
+
+    [Fact]
     public async Task ValidCode_OfAPromotionThatIsNotLive_IsNotApplied_WithAReasonAndDetail()
     {
         var product = PromotionsTestClient.UniqueProduct();
@@ -471,7 +498,7 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
         var response = await _admin.PostAsJsonAsync("/api/promotions/definitions", new JsonObject { ["definition"] = definition }, Ct);
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Equal(["codes[1]"], ((JsonElement)problem.Extensions["errors"]!).EnumerateObject().Select(error => error.Name));
+        Assert.Equal(["definition.codes[1]"], ((JsonElement)problem.Extensions["errors"]!).EnumerateObject().Select(error => error.Name));
     }
 
     [Fact]
@@ -485,7 +512,7 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         var error = Assert.Single(((JsonElement)problem.Extensions["errors"]!).EnumerateObject());
-        Assert.Equal("codes[1]", error.Name);
+        Assert.Equal("definition.codes[1]", error.Name);
         Assert.Contains("listed twice", error.Value[0].GetString(), StringComparison.Ordinal);
     }
 

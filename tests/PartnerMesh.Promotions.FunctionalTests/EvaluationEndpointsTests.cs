@@ -521,6 +521,47 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
         Assert.Equal(70m, evaluation.Total("grandTotal"));
     }
 
+    /// <summary>
+    /// docs/promotions.md, freeGift: after a buy-X-get-Y that gave a unit of the gift product, the goods' units cost alike
+    /// (what they still cost over their quantity), so a priced unit the gift takes is free at that share — 5.00 of 10.00
+    /// here, 25.00 to pay — while the gift line sent at 0 is the gift (20.00). With the free gift first, 20.00 either way.
+    /// </summary>
+    [Theory]
+    [InlineData(false, 0, 25)]
+    [InlineData(false, 1, 20)]
+    [InlineData(true, 0, 20)]
+    [InlineData(true, 1, 20)]
+    public async Task Evaluate_BuyXGetYThenFreeGiftOfTheGivenProduct_APricedGiftUnitIsFreeAtItsShare(bool giftFirst, int atZero, decimal grandTotal)
+    {
+        var (main, gift) = (PromotionsTestClient.UniqueProduct(), PromotionsTestClient.UniqueProduct());
+        var withMain = new JsonArray(new JsonObject { ["type"] = "items", ["filter"] = new JsonObject { ["productIds"] = new JsonArray(main) } });
+        await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "buy main get the gift product free",
+            ["priority"] = giftFirst ? 2 : 1,
+            ["action"] = new JsonObject
+            {
+                ["type"] = "buyXGetY", ["buyQuantity"] = 1, ["getQuantity"] = 1,
+                ["buyFilter"] = new JsonObject { ["productIds"] = new JsonArray(main) }, ["getFilter"] = new JsonObject { ["productIds"] = new JsonArray(gift) },
+            },
+        });
+        var giftPromotion = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "a gift with main",
+            ["priority"] = giftFirst ? 1 : 2,
+            ["conditions"] = withMain,
+            ["action"] = new JsonObject { ["type"] = "freeGift", ["productId"] = gift, ["quantity"] = 1 },
+        });
+        (string, string, int, decimal, string?)[] lines = [("m", main, 1, 20m, null), ("g", gift, 2 - atZero, 10m, null)];
+        var cart = PromotionsTestClient.Cart(atZero == 0 ? lines : [.. lines, ("z", gift, atZero, 0m, null)]).With("shipping", 0);
+
+        var evaluation = await _storefront.EvaluateAsync(cart);
+
+        Assert.NotNull(evaluation.Applied(giftPromotion));
+        Assert.Empty(evaluation["gifts"]!.AsArray());
+        Assert.Equal(grandTotal, evaluation.Total("grandTotal"));
+    }
+
     [Fact]
     public async Task Evaluate_TwoFreeGiftsOfOneProduct_EachGivesItsOwnUnit()
     {

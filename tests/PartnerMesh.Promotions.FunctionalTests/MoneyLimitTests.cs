@@ -23,17 +23,17 @@ public sealed class MoneyLimitTests(FullEvaluationLogFactory factory) : IClassFi
 
     public static TheoryData<string, string> AmountsOutOfRange => new()
     {
-        { """{"type":"fixedOffItems","amountPerUnit":1e25,"filter":{}}""", "action.amountPerUnit" },
-        { $$$"""{"type":"fixedOffItems","amountPerUnit":{{{Huge}}},"filter":{}}""", "action.amountPerUnit" },
-        { """{"type":"fixedOffOrder","amount":1000000001}""", "action.amount" },
-        { """{"type":"fixedOffShipping","amount":1e20}""", "action.amount" },
-        { """{"type":"fixedPrice","unitPrice":1e20,"filter":{"productIds":["p"]}}""", "action.unitPrice" },
-        { """{"type":"buyXGetY","buyQuantity":1,"getQuantity":1,"buyFilter":{},"amountOffPerUnit":1e20}""", "action.amountOffPerUnit" },
-        { """{"type":"percentOffItems","percent":10,"maxDiscount":1e20}""", "action.maxDiscount" },
-        { """{"type":"percentOffOrder","percent":10,"maxDiscount":1e20}""", "action.maxDiscount" },
-        { """{"type":"tieredOrder","tiers":[{"threshold":100,"amountOff":10},{"threshold":1e20,"amountOff":20}]}""", "action.tiers[1].threshold" },
-        { """{"type":"tieredOrder","tiers":[{"threshold":100,"amountOff":1e20}]}""", "action.tiers[0].amountOff" },
-        { """{"type":"fixedOffOrder","amount":10.5}""", "action.amount" },
+        { """{"type":"fixedOffItems","amountPerUnit":1e25,"filter":{}}""", "definition.action.amountPerUnit" },
+        { $$$"""{"type":"fixedOffItems","amountPerUnit":{{{Huge}}},"filter":{}}""", "definition.action.amountPerUnit" },
+        { """{"type":"fixedOffOrder","amount":1000000001}""", "definition.action.amount" },
+        { """{"type":"fixedOffShipping","amount":1e20}""", "definition.action.amount" },
+        { """{"type":"fixedPrice","unitPrice":1e20,"filter":{"productIds":["p"]}}""", "definition.action.unitPrice" },
+        { """{"type":"buyXGetY","buyQuantity":1,"getQuantity":1,"buyFilter":{},"amountOffPerUnit":1e20}""", "definition.action.amountOffPerUnit" },
+        { """{"type":"percentOffItems","percent":10,"maxDiscount":1e20}""", "definition.action.maxDiscount" },
+        { """{"type":"percentOffOrder","percent":10,"maxDiscount":1e20}""", "definition.action.maxDiscount" },
+        { """{"type":"tieredOrder","tiers":[{"threshold":100,"amountOff":10},{"threshold":1e20,"amountOff":20}]}""", "definition.action.tiers[1].threshold" },
+        { """{"type":"tieredOrder","tiers":[{"threshold":100,"amountOff":1e20}]}""", "definition.action.tiers[0].amountOff" },
+        { """{"type":"fixedOffOrder","amount":10.5}""", "definition.action.amount" },
     };
 
     [Theory]
@@ -46,11 +46,11 @@ public sealed class MoneyLimitTests(FullEvaluationLogFactory factory) : IClassFi
     }
 
     [Theory]
-    [InlineData("""{"type":"cartSubtotal","min":1e20}""", null, "conditions[0].min")]
-    [InlineData(null, """{"scope":"promotion","period":"lifetime","maxSpend":1e20}""", "budgets[0].maxSpend")]
-    [InlineData(null, $$"""{"scope":"promotion","period":"day","maxSpend":{{Huge}}}""", "budgets[0].maxSpend")]
-    [InlineData(null, """{"scope":"promotion","period":"lifetime","maxSpend":100.5}""", "budgets[0].maxSpend")]
-    [InlineData(null, """{"scope":"promotion","period":"lifetime","maxSpend":-1}""", "budgets[0].maxSpend")]
+    [InlineData("""{"type":"cartSubtotal","min":1e20}""", null, "definition.conditions[0].min")]
+    [InlineData(null, """{"scope":"promotion","period":"lifetime","maxSpend":1e20}""", "definition.budgets[0].maxSpend")]
+    [InlineData(null, $$"""{"scope":"promotion","period":"day","maxSpend":{{Huge}}}""", "definition.budgets[0].maxSpend")]
+    [InlineData(null, """{"scope":"promotion","period":"lifetime","maxSpend":100.5}""", "definition.budgets[0].maxSpend")]
+    [InlineData(null, """{"scope":"promotion","period":"lifetime","maxSpend":-1}""", "definition.budgets[0].maxSpend")]
     public async Task Create_ConditionOrBudgetAmountOutOfRange_Returns400NamingIt(string? condition, string? budget, string field)
     {
         var conditions = condition is null ? "" : $$""","conditions":[{{condition}}]""";
@@ -70,7 +70,7 @@ public sealed class MoneyLimitTests(FullEvaluationLogFactory factory) : IClassFi
         var edited = await _admin.PutAsync($"/api/promotions/definitions/{created["id"]}", Json(
             """{"definition":{"name":"capped","currency":"JPY","action":{"type":"fixedOffOrder","amount":5},"budgets":[{"maxSpend":1e20}]}}"""), Ct);
 
-        await ShouldNameAsync(edited, "budgets[0].maxSpend");
+        await ShouldNameAsync(edited, "definition.budgets[0].maxSpend");
     }
 
     /// <summary>The largest amounts a promotion may state, on the largest cart: priced and reserved, and logged, without overflow.</summary>

@@ -242,7 +242,7 @@ public static class PromotionEndpoints
             return await catalog.FindAsync(id, cancellationToken) is null ? NotFound(id) : VersionNotFound(id, request.Version);
         }
 
-        if (PromotionDefinitionRules.Validate(target.Definition) is { } errors)
+        if (DefinitionErrors(target.Definition) is { } errors)
         {
             return TypedResults.Problem(
                 $"Version {request.Version} does not pass today's validation; save a corrected definition and publish it instead.",
@@ -333,7 +333,7 @@ public static class PromotionEndpoints
             return new Dictionary<string, string[]> { ["definition"] = ["A definition is required."] };
         }
 
-        var errors = PromotionDefinitionRules.Validate(request.Definition);
+        var errors = DefinitionErrors(request.Definition);
         if (request.Reason is { Length: > MaxReasonLength })
         {
             errors ??= [];
@@ -342,6 +342,11 @@ public static class PromotionEndpoints
 
         return errors;
     }
+
+    /// <summary>The definition's validation errors keyed by their JSON path in the body (<c>definition.action.percent</c>),
+    /// as every other error is (docs/api.md); a version's, by its path in the version (which has it as <c>definition</c>).</summary>
+    private static Dictionary<string, string[]>? DefinitionErrors(PromotionDefinition definition) =>
+        PromotionDefinitionRules.Validate(definition)?.ToDictionary(error => $"definition.{error.Key}", error => error.Value);
 
     /// <summary>A staged rollout step (1 % → 10 % → 50 % → 100 %, or back): published at once as a new version.</summary>
     private static async Task<Results<Ok<PromotionResponse>, ValidationProblem, ProblemHttpResult>> ChangeRollout(

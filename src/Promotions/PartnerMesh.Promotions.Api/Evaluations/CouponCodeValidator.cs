@@ -15,9 +15,12 @@ namespace PartnerMesh.Promotions.Api.Evaluations;
 /// <param name="OnePerOrder">The valid codes whose campaign allows one code per order (not <c>stackable</c>, coupons'
 /// default; also when the answer does not say).</param>
 /// <param name="RefusedDetails">Coupons' readable <c>detail</c> of the refused codes that have one.</param>
+/// <param name="Valid">Every valid code, with the promotion it names — also one that another code of the same promotion
+/// comes after in ordinal order (that one is not <paramref name="Unlocked"/>'s, but its answer names the promotion).</param>
 public sealed record CouponCodeCheck(
     IReadOnlyDictionary<Guid, string> Unlocked, IReadOnlyDictionary<string, string> Refused, IReadOnlyDictionary<Guid, string>? PartnerCodes = null,
-    IReadOnlySet<string>? OnePerOrder = null, IReadOnlyDictionary<string, string>? RefusedDetails = null)
+    IReadOnlySet<string>? OnePerOrder = null, IReadOnlyDictionary<string, string>? RefusedDetails = null,
+    IReadOnlyDictionary<string, Guid>? Valid = null)
 {
     public static readonly CouponCodeCheck None = new(new Dictionary<Guid, string>(), new Dictionary<string, string>(StringComparer.Ordinal));
 
@@ -95,6 +98,7 @@ public sealed class CouponCodeValidator(
         var itemsTotal = cart.Lines.Sum(line => line.Subtotal);
         var answers = await Task.WhenAll(unknown.Select(code => AskAsync(code, context, itemsTotal, cart.Currency, previewAt, cancellationToken)));
         var unlocked = new Dictionary<Guid, string>();
+        var valid = new Dictionary<string, Guid>(StringComparer.Ordinal);
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
         var refusedDetails = new Dictionary<string, string>(StringComparer.Ordinal);
         var partnerCodes = new Dictionary<Guid, string>();
@@ -103,6 +107,7 @@ public sealed class CouponCodeValidator(
         {
             if (answer is { Valid: true, PromotionId: { } promotionId })
             {
+                valid[code] = promotionId;
                 if (!unlocked.TryGetValue(promotionId, out var other) || string.CompareOrdinal(code, other) < 0)
                 {
                     unlocked[promotionId] = code;
@@ -129,7 +134,7 @@ public sealed class CouponCodeValidator(
             }
         }
 
-        return new CouponCodeCheck(unlocked, refused, partnerCodes, onePerOrder, refusedDetails);
+        return new CouponCodeCheck(unlocked, refused, partnerCodes, onePerOrder, refusedDetails, valid);
     }
 
     /// <summary>

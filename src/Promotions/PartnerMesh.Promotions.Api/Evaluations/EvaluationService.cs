@@ -160,7 +160,7 @@ public sealed class EvaluationService(
 
         return (context with
         {
-            CouponCodes = check.Unlocked, RefusedCodes = check.Refused, RefusedCodeDetails = check.RefusedDetails ?? context.RefusedCodeDetails,
+            CouponCodes = check.Unlocked, ValidCouponCodes = check.Valid ?? context.ValidCouponCodes, RefusedCodes = check.Refused, RefusedCodeDetails = check.RefusedDetails ?? context.RefusedCodeDetails,
             PartnerId = partner?.PartnerId,
         }, partner, check);
     }

@@ -174,6 +174,16 @@ public static class PromotionDefinitionRules
                         errors.Add($"{path}.days", "Name the days the window recurs on, at least one of monday … sunday.");
                     }
 
+                    // Requests give HH:mm (ClockTimeConverter); a version stored with seconds before that rule fails here, so
+                    // it cannot go live again as it is (rollback).
+                    foreach (var (member, time) in new[] { ("from", window.From), ("to", window.To) })
+                    {
+                        if (time.Ticks % TimeSpan.TicksPerMinute != 0)
+                        {
+                            errors.Add($"{path}.{member}", "A time of day is HH:mm, without seconds.");
+                        }
+                    }
+
                     if (window.From == window.To && !window.IsWholeDay)
                     {
                         errors.Add($"{path}.to", "A time window cannot start and end at the same time; for the whole day leave from and to out (or 00:00 to 24:00).");

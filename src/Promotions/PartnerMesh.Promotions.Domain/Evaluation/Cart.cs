@@ -49,6 +49,13 @@ public sealed record EvaluationContext
     /// </summary>
     public IReadOnlyDictionary<Guid, string> CouponCodes { get; init; } = new Dictionary<Guid, string>();
 
+    /// <summary>
+    /// Every entered code the coupons service vouched for, with the promotion it names: also a code that does not unlock its
+    /// promotion because another one entered with it comes first in ordinal order (the answer reports it
+    /// <c>applied_with_another_code</c>, never <c>unknown</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, Guid> ValidCouponCodes { get; init; } = new Dictionary<string, Guid>(StringComparer.Ordinal);
+
     /// <summary>Entered codes the coupons service refused or could not be asked about, with the reason to report.</summary>
     public IReadOnlyDictionary<string, string> RefusedCodes { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

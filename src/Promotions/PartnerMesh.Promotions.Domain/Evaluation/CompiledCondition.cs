@@ -105,8 +105,8 @@ public abstract class CompiledCondition
         public override string Explain(CartView cart, EvaluationContext context)
         {
             var days = string.Join(", ", window.Days.Select(day => day.ToString().ToLowerInvariant()));
-            var to = window.To == TimeOnly.MinValue ? EndOfDayTimeConverter.EndOfDay : window.To.ToString("HH:mm", CultureInfo.InvariantCulture);
-            return $"timeWindow: outside {days} {window.From:HH\\:mm}–{to} {window.TimeZone}";
+            var to = window.To == TimeOnly.MinValue ? EndOfDayTimeConverter.EndOfDay : ClockTimeConverter.Format(window.To);
+            return $"timeWindow: outside {days} {ClockTimeConverter.Format(window.From)}–{to} {window.TimeZone}";
         }
     }
 }

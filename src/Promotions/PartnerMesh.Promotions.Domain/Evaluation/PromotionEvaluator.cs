@@ -519,7 +519,8 @@ public static class PromotionEvaluator
             }
 
             // Its promotions in evaluation order; one the coupons service names that is not live goes last.
-            var vouched = context.CouponCodes.Where(entry => entry.Value == code).Select(entry => entry.Key).Order().ToArray();
+            var vouched = context.CouponCodes.Where(entry => entry.Value == code).Select(entry => entry.Key)
+                .Concat(context.ValidCouponCodes.TryGetValue(code, out var named) ? [named] : []).Distinct().Order().ToArray();
             Guid[] unlocks = [.. ruleSet.PromotionsWithCode(code)
                 .Concat(vouched.Select(ruleSet.Find).OfType<CompiledPromotion>()).Distinct().Order(CompiledPromotion.Order)
                 .Select(promotion => promotion.Id).Concat(vouched).Distinct()];
