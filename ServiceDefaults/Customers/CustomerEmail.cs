@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 
@@ -46,6 +47,13 @@ public static class CustomerEmail
             ? folded
             : null;
     }
+
+    /// <summary>
+    /// True when <paramref name="email"/> gives no e-mail at all: null, or nothing once folded (only white space and
+    /// invisible characters such as U+200B, U+00AD, U+FEFF or U+2060). Such a value is no identity: keyed as one, it
+    /// would make one shopper of everyone who sends it.
+    /// </summary>
+    public static bool IsBlank([NotNullWhen(false)] string? email) => email is null || (email.Length <= MaxInputLength && Fold(email).Length == 0);
 
     /// <summary>
     /// <paramref name="email"/> folded by the rule whatever it holds, for keying and comparing text that was not (or

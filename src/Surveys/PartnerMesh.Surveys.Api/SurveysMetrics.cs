@@ -47,4 +47,7 @@ public static class EmailLinkResults
     public const string ContactFrequency = "contact-frequency";
     public const string ContactRecordUnavailable = "contact-record-unavailable";
     public const string NotEligible = "not-eligible";
+
+    /// <summary>A refusal's reason only (no metric result): a link asked for a survey that is not a post-purchase email survey.</summary>
+    public const string NotAnEmailSurvey = "not-an-email-survey";
 }

@@ -16,7 +16,9 @@ public sealed record ContactSubject(string? VisitorId = null, string? CustomerId
     /// One Redis key per identity. Emails are folded by the shared rule (<see cref="CustomerEmail.Fold(string)"/>:
     /// invisible characters removed, NFKC, trimmed, lower-cased) and hashed, as every service keys guests: guests are
     /// identified by email, casing, invisible characters, full-width letters or decomposed accents must not make two
-    /// people of one, and the shared record holds no readable address.
+    /// people of one, and the shared record holds no readable address. An email that folds to nothing (white space or
+    /// invisible characters only, <see cref="CustomerEmail.IsBlank"/>) is no identity: it would be one shopper shared
+    /// by everyone who sends it.
     /// </summary>
     internal IReadOnlyList<string> Keys()
     {
@@ -31,7 +33,7 @@ public sealed record ContactSubject(string? VisitorId = null, string? CustomerId
             keys.Add($"{ContactFrequencyRecord.KeyPrefix}c:{CustomerId.Trim()}");
         }
 
-        if (!string.IsNullOrWhiteSpace(Email))
+        if (!CustomerEmail.IsBlank(Email))
         {
             var normalised = CustomerEmail.Fold(Email);
             keys.Add($"{ContactFrequencyRecord.KeyPrefix}e:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalised)))}");

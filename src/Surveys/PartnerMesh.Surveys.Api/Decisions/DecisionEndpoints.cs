@@ -31,6 +31,9 @@ public static class DecisionEndpoints
             return keyProblem;
         }
 
+        // Trimmed as the customer id is keyed: " v1 " is the visitor v1 (frequency, sampling, the showing's visitor).
+        request = request with { VisitorId = request.VisitorId!.Trim() };
+
         if (idempotencyKey is null)
         {
             return TypedResults.Ok(await decisions.DecideAsync(request, cancellationToken));

@@ -15,7 +15,8 @@ public sealed record Shopper(string VisitorId, string? CustomerId = null, string
     /// The identities as key parts: the visitor id as is (the key records had before customer and email keys existed),
     /// then <c>customer:{id}</c> and <c>email:{hash}</c> in their own key spaces. The email is folded by the shared
     /// rule (<see cref="CustomerEmail.Fold(string)"/>: invisible characters removed, NFKC, trimmed, lower-case), as the
-    /// shared contact record keys it, and hashed: the record holds no readable address.
+    /// shared contact record keys it, and hashed: the record holds no readable address. An email that folds to nothing
+    /// (<see cref="CustomerEmail.IsBlank"/>) is no identity.
     /// </summary>
     public IReadOnlyList<(string Space, string Id)> Identities()
     {
@@ -25,7 +26,7 @@ public sealed record Shopper(string VisitorId, string? CustomerId = null, string
             identities.Add(("customer:", CustomerId.Trim()));
         }
 
-        if (!string.IsNullOrWhiteSpace(Email))
+        if (!CustomerEmail.IsBlank(Email))
         {
             identities.Add(("email:", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CustomerEmail.Fold(Email))))));
         }

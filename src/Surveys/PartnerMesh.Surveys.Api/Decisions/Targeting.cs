@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using PartnerMesh.ServiceDefaults.Customers;
 using PartnerMesh.Surveys.Api.Common;
 using PartnerMesh.Surveys.Api.Definitions;
 
@@ -10,6 +11,14 @@ namespace PartnerMesh.Surveys.Api.Decisions;
 public static class Targeting
 {
     public const int MaxIdLength = 128;
+
+    /// <summary>
+    /// One limit for an order id on decisions, responses and email links: an email link without a visitor or customer id
+    /// makes its showing's visitor <c>order:{orderId}</c>, which must fit an id of <see cref="MaxIdLength"/>.
+    /// </summary>
+    public const int MaxOrderIdLength = MaxIdLength - 8;
+
+    public const string NilPartnerRule = "partnerId is a partner id or absent: the nil id 00000000-0000-0000-0000-000000000000 is no partner's.";
     public const int MaxSegments = 50;
 
     public static Dictionary<string, string[]>? Validate(DecisionRequest? request)
@@ -40,12 +49,14 @@ public static class Targeting
             errors.Add("eventName", $"The event trigger needs an eventName: {SurveyRules.KeyRule}.");
         }
 
-        foreach (var (field, value) in new[] { ("customerId", request.CustomerId), ("orderId", request.OrderId), ("campaignId", request.CampaignId), ("trafficSource", request.TrafficSource), ("email", request.Email) })
+        CheckContext(errors, request.CustomerId, request.OrderId, request.PartnerId, request.CampaignId, request.TrafficSource);
+
+        // The shared rule, on the folded address (254 characters, as email links and every other service take it); an
+        // email of white space or invisible characters only is no email, as if absent (the empty string is a 400, as
+        // every empty id is).
+        if (request.Email is { } email && (email.Length == 0 || (!CustomerEmail.IsBlank(email) && CustomerEmail.Normalize(email) is null)))
         {
-            if (value is { Length: 0 or > MaxIdLength } || !StoredText.IsStorable(value))
-            {
-                errors.Add(field, $"{field} has 1 to {MaxIdLength} characters.");
-            }
+            errors.Add("email", CustomerEmail.Rule);
         }
 
         if (request.Segments is { Count: > MaxSegments } || request.Segments?.Any(segment => !SurveyRules.IsKey(segment)) == true)
@@ -54,6 +65,27 @@ public static class Targeting
         }
 
         return errors.ToDictionary();
+    }
+
+    /// <summary>The context ids decisions, responses and email links share, each checked by the same rule.</summary>
+    public static void CheckContext(Errors errors, string? customerId, string? orderId, Guid? partnerId, string? campaignId, string? trafficSource)
+    {
+        foreach (var (field, value, max) in new[]
+        {
+            ("customerId", customerId, MaxIdLength), ("orderId", orderId, MaxOrderIdLength), ("campaignId", campaignId, MaxIdLength),
+            ("trafficSource", trafficSource, MaxIdLength),
+        })
+        {
+            if (value is not null && (value.Length == 0 || value.Length > max || !StoredText.IsStorable(value)))
+            {
+                errors.Add(field, $"{field} has 1 to {max} characters.");
+            }
+        }
+
+        if (partnerId == Guid.Empty)
+        {
+            errors.Add("partnerId", NilPartnerRule);
+        }
     }
 
     public static bool Fits(Survey survey, DecisionRequest request, DateTimeOffset now) => Rejection(survey, request, now) is null;

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using PartnerMesh.Outbox;
 using PartnerMesh.Redis;
 using PartnerMesh.Redis.ContactFrequency;
+using PartnerMesh.ServiceDefaults.Customers;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
 using PartnerMesh.Surveys.Api.Common;
@@ -54,13 +55,8 @@ public static partial class EmailLinkEndpoints
     /// <summary>Namespaces the advisory lock that queues issues of one survey and order.</summary>
     private const string OrderLockPrefix = "survey-email-link-order:";
 
-    /// <summary>Shorter than other ids: without a visitor or customer id, the showing's visitor is <c>order:{orderId}</c>.</summary>
-    public const int MaxOrderIdLength = Targeting.MaxIdLength - 8;
-
     /// <summary>The channel an email link records in the shared contact-frequency record.</summary>
     public const string ContactChannel = "survey-email";
-
-    public const int MaxEmailLength = 254;
 
     public static RouteGroupBuilder MapEmailLinkEndpoints(this IEndpointRouteBuilder app)
     {
@@ -87,9 +83,9 @@ public static partial class EmailLinkEndpoints
         TimeProvider timeProvider, SurveysMetrics metrics, CancellationToken cancellationToken)
     {
         var errors = new Errors();
-        if (request is null || string.IsNullOrWhiteSpace(request.OrderId) || request.OrderId.Length > MaxOrderIdLength || !StoredText.IsStorable(request.OrderId))
+        if (request is null || string.IsNullOrWhiteSpace(request.OrderId) || request.OrderId.Length > Targeting.MaxOrderIdLength || !StoredText.IsStorable(request.OrderId))
         {
-            errors.Add("orderId", $"An orderId of 1 to {MaxOrderIdLength} characters is required.");
+            errors.Add("orderId", $"An orderId of 1 to {Targeting.MaxOrderIdLength} characters is required.");
         }
 
         // Checked as a number before it becomes a TimeSpan: TimeSpan.FromHours(int.MaxValue) throws.
@@ -99,17 +95,22 @@ public static partial class EmailLinkEndpoints
             errors.Add("expiresInHours", $"expiresInHours is between 1 and {maxHours}.");
         }
 
-        foreach (var (field, value) in new[] { ("visitorId", request?.VisitorId), ("customerId", request?.CustomerId), ("campaignId", request?.CampaignId), ("trafficSource", request?.TrafficSource) })
+        // The visitor id is trimmed below, as decisions and responses trim it: a blank one is no id.
+        if (request?.VisitorId is { } visitor && (string.IsNullOrWhiteSpace(visitor) || visitor.Length > Targeting.MaxIdLength || !StoredText.IsStorable(visitor)))
         {
-            if (value is { Length: 0 or > Targeting.MaxIdLength } || !StoredText.IsStorable(value))
-            {
-                errors.Add(field, $"{field} has 1 to {Targeting.MaxIdLength} characters.");
-            }
+            errors.Add("visitorId", $"visitorId has 1 to {Targeting.MaxIdLength} characters.");
         }
 
-        if (request?.Email is { } email && !IsEmail(email))
+        if (request is not null)
         {
-            errors.Add("email", $"email is an address of 3 to {MaxEmailLength} characters.");
+            Targeting.CheckContext(errors, request.CustomerId, orderId: null, request.PartnerId, request.CampaignId, request.TrafficSource);
+        }
+
+        // The address the link is sent to, checked as it is keyed (folded by the shared rule): an email of invisible
+        // characters only, or "\u200b@\u200b", is no address; a 254-character address with a zero-width space is one.
+        if (request?.Email is { } email && CustomerEmail.Normalize(email) is null)
+        {
+            errors.Add("email", CustomerEmail.Rule);
         }
 
         if (request?.Segments is { Count: > Targeting.MaxSegments } || request?.Segments?.Any(segment => !SurveyRules.IsKey(segment)) == true)
@@ -127,7 +128,8 @@ public static partial class EmailLinkEndpoints
             return keyProblem;
         }
 
-        var lifetime = request!.ExpiresInHours is { } asked ? TimeSpan.FromHours(asked) : options.Value.EmailLinkLifetime;
+        request = request! with { VisitorId = request.VisitorId?.Trim() };
+        var lifetime = request.ExpiresInHours is { } asked ? TimeSpan.FromHours(asked) : options.Value.EmailLinkLifetime;
 
         var requestHash = Json.Hash(new { surveyId = id, request = request! with { Email = null } });
         if (await IssuedBeforeAsync(db, idempotencyKey, cancellationToken) is { } earlier)
@@ -143,7 +145,8 @@ public static partial class EmailLinkEndpoints
 
         if (survey.Trigger != Triggers.PostPurchase || !survey.Touchpoints.Contains(Touchpoints.Email))
         {
-            return Problems.Unprocessable("Not an email survey", "Email links are for post-purchase surveys with the email touchpoint.");
+            return Problems.Refused(StatusCodes.Status422UnprocessableEntity, EmailLinkResults.NotAnEmailSurvey, "Not an email survey",
+                "Email links are for post-purchase surveys with the email touchpoint.");
         }
 
         // Issues of one order queue here, across instances, until the first commits: a parallel retry then finds its link
@@ -390,11 +393,6 @@ public static partial class EmailLinkEndpoints
         var subject = new ContactSubject(request.VisitorId, request.CustomerId, request.Email);
         return subject.IsEmpty ? new ContactSubject(VisitorId: $"order:{request.OrderId}") : subject;
     }
-
-    /// <summary>An address as far as the shared record needs one: 3 to 254 characters, no spaces, an '@' with text on both sides.</summary>
-    public static bool IsEmail(string email) =>
-        email.Length is >= 3 and <= MaxEmailLength && StoredText.IsStorable(email) && !email.Any(char.IsWhiteSpace)
-        && email.IndexOf('@', StringComparison.Ordinal) is > 0 and var at && at < email.Length - 1;
 
     /// <summary><c>email-link:{survey}:{hash of the order id}</c>: the contact id may not hold '|', an order id may.</summary>
     public static string ContactIdOf(Guid surveyId, string orderId) =>

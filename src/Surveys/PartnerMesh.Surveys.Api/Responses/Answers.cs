@@ -176,6 +176,13 @@ public static class AnswerRules
         }
         else
         {
+            // Either form, never both: keeping one of two differing picks would silently drop the other.
+            if (answer.Choice is not null && answer.Choices is not null)
+            {
+                errors.Add(field, $"The multiple-choice question '{id}' takes choice or choices, not both.");
+                return null;
+            }
+
             picked = answer.Choices ?? (answer.Choice is { } single ? [single] : []);
             if (picked.Count == 0 || picked.Distinct(StringComparer.Ordinal).Count() != picked.Count)
             {

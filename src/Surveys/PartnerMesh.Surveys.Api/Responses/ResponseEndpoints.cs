@@ -32,7 +32,8 @@ public static class ResponseEndpoints
             return keyProblem;
         }
 
-        return ToResult(await responses.SubmitAsync(request, idempotencyKey, cancellationToken));
+        // Trimmed as the customer id is keyed: " v1 " is the visitor v1, who answers a once survey once.
+        return ToResult(await responses.SubmitAsync(request with { VisitorId = request.VisitorId!.Trim() }, idempotencyKey, cancellationToken));
     }
 
     public static Results<Created<ResponseView>, Ok<ResponseView>, ValidationProblem, ProblemHttpResult> ToResult(SubmitResult result) => result.Outcome switch

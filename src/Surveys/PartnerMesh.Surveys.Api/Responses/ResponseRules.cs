@@ -30,13 +30,7 @@ public static class ResponseRules
             errors.Add("touchpoint", $"Without an impressionId, touchpoint must be one of {string.Join(", ", Touchpoints.All)}.");
         }
 
-        foreach (var (field, value) in new[] { ("customerId", request.CustomerId), ("orderId", request.OrderId), ("campaignId", request.CampaignId), ("trafficSource", request.TrafficSource) })
-        {
-            if (value is { Length: 0 or > Targeting.MaxIdLength } || !StoredText.IsStorable(value))
-            {
-                errors.Add(field, $"{field} has 1 to {Targeting.MaxIdLength} characters.");
-            }
-        }
+        Targeting.CheckContext(errors, request.CustomerId, request.OrderId, request.PartnerId, request.CampaignId, request.TrafficSource);
 
         if (request.Segments is { Count: > Targeting.MaxSegments } || request.Segments?.Any(segment => !SurveyRules.IsKey(segment)) == true)
         {
