@@ -91,6 +91,50 @@ public class AccountEndpointsTests(PortalApiFactory factory) : IClassFixture<Por
         await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
     }
 
+    /// <summary>The shared e-mail rule (CustomerEmail): invisible characters, full-width letters and soft hyphens fold away.</summary>
+    [Theory]
+    [InlineData("zero-width space before @")]
+    [InlineData("full-width letters")]
+    [InlineData("soft hyphen")]
+    [InlineData("byte order mark and word joiner")]
+    public async Task Create_WithALookAlikeOfAnActiveAccountsEmail_Returns409Problem(string lookAlike)
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var otherPartnerId = await factory.RegisterPartnerAsync();
+        var email = AdminApi.NewEmail();
+        await factory.CreateAccountAsync(partnerId, email);
+
+        var response = await Admin.PostAsJsonAsync(
+            Url, new { partnerId = otherPartnerId, email = LookAlike(email, lookAlike), password = AdminApi.StrongPassword }, Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("Email already in use", problem.Title);
+        Assert.Equal(0, await factory.QueryDbAsync(db => db.Accounts.CountAsync(a => a.PartnerId == otherPartnerId)));
+    }
+
+    [Fact]
+    public async Task Create_WithALookAlikeEmail_StoresItAsEnteredAndKeysItFolded()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var email = AdminApi.NewEmail();
+
+        var account = await factory.CreateAccountAsync(partnerId, LookAlike(email, "full-width letters"));
+
+        Assert.Equal(LookAlike(email, "full-width letters"), account.Email);
+        Assert.Equal(email, await factory.QueryDbAsync(db => db.Accounts.Where(a => a.Id == account.Id).Select(a => a.NormalizedEmail).SingleAsync(Ct)));
+        var response = await Admin.PostAsJsonAsync(Url, new { partnerId, email, password = AdminApi.StrongPassword }, Ct);
+        await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    internal static string LookAlike(string email, string kind) => kind switch
+    {
+        "zero-width space before @" => email.Replace("@", "\u200b@", StringComparison.Ordinal),
+        "full-width letters" => "\uff55\uff53\uff45\uff52" + email["user".Length..],
+        "soft hyphen" => email.Insert(2, "\u00ad"),
+        "byte order mark and word joiner" => "\ufeff" + email.Insert(4, "\u2060"),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
     [Fact]
     public async Task Create_SameEmailConcurrently_CreatesExactlyOne()
     {

@@ -21,6 +21,44 @@ public class BffTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory
         Assert.Equal(new MeResponse(partner.PartnerId, "Voucher Valley", partner.Email), me);
     }
 
+    /// <summary>A partner's figures are never stored by a browser or a shared cache, and no answer is sniffed into another type.</summary>
+    [Theory]
+    [InlineData("/portal/api/me", HttpStatusCode.OK)]
+    [InlineData("/portal/api/kpis", HttpStatusCode.OK)]
+    [InlineData("/portal/api/kpis?from=yesterday", HttpStatusCode.BadRequest)]
+    [InlineData("/portal/api/profile", HttpStatusCode.OK)]
+    [InlineData("/portal/api/commissions", HttpStatusCode.OK)]
+    [InlineData("/portal/api/ledger", HttpStatusCode.OK)]
+    [InlineData("/portal/api/ledger.csv", HttpStatusCode.OK)]
+    [InlineData("/portal/api/scorecard", HttpStatusCode.OK)]
+    [InlineData("/portal/api/survey-insights", HttpStatusCode.OK)]
+    [InlineData("/portal/api/webhooks", HttpStatusCode.OK)]
+    [InlineData("/portal/api/no-such-call", HttpStatusCode.NotFound)]
+    public async Task Calls_WithSession_AnswerNoStoreAndNoSniff(string path, HttpStatusCode expected)
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        var response = await partner.Browser.GetAsync(path);
+
+        Assert.Equal(expected, response.StatusCode);
+        AssertNeitherCachedNorSniffed(response);
+    }
+
+    [Fact]
+    public async Task Calls_WithoutSessionOrWithAChange_AnswerNoStoreAndNoSniff()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+
+        AssertNeitherCachedNorSniffed(await new PortalBrowser(factory).GetAsync("/portal/api/ledger"));
+        AssertNeitherCachedNorSniffed(await partner.Browser.Http.PostAsync("/portal/api/webhooks", new StringContent("{}"), Ct));
+    }
+
+    private static void AssertNeitherCachedNorSniffed(HttpResponseMessage response)
+    {
+        Assert.True(response.Headers.CacheControl?.NoStore, $"{response.RequestMessage?.RequestUri}: Cache-Control {response.Headers.CacheControl}");
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+    }
+
     [Fact]
     public async Task Me_WithoutSession_Returns401NotARedirect()
     {

@@ -312,5 +312,8 @@ public sealed record FakeKpis(
     decimal? OrdersPerClick,
     IReadOnlyList<FakeSales> Sales);
 
-/// <summary>One currency's entry of <c>sales</c>, serialized as analytics-api does.</summary>
-public sealed record FakeSales(string Currency, long Orders, decimal Revenue, decimal Commission, decimal AverageOrderValue);
+/// <summary>One currency's entry of <c>sales</c>, serialized as analytics-api does (gross revenue as placed: the net without refunds, unless given).</summary>
+public sealed record FakeSales(string Currency, long Orders, decimal Revenue, decimal Commission, decimal AverageOrderValue)
+{
+    public decimal GrossRevenue { get; init; } = Revenue;
+}

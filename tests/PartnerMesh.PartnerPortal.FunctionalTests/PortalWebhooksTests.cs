@@ -200,7 +200,7 @@ public sealed partial class PortalWebhooksTests(PortalApiFactory factory) : ICla
     }
 
     [Fact]
-    public async Task Page_DeleteButton_DeletesTheSubscription_AndAnotherPartnersIsNotFound()
+    public async Task Page_DeleteButton_DeletesTheSubscription_AndAnotherPartnersIsThePageNotFoundPage()
     {
         var partner = await factory.SignInNewPartnerAsync();
         var other = await factory.SignInNewPartnerAsync("Someone Else");
@@ -213,7 +213,9 @@ public sealed partial class PortalWebhooksTests(PortalApiFactory factory) : ICla
         var unsigned = await partner.Browser.PostFormAsync($"/portal/webhooks/{id}/delete", []);
         var deleted = await partner.Browser.PostFormAsync($"/portal/webhooks/{id}/delete", new() { [PortalBrowser.TokenField] = PortalBrowser.FormToken(page) });
 
-        await refused.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal((HttpStatusCode.NotFound, "text/html"), (refused.StatusCode, refused.Content.Headers.ContentType?.MediaType));
+        Assert.Contains("<h1 id=\"not-found-title\">Page not found</h1>", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.True(refused.Headers.CacheControl?.NoStore, "Cache-Control: no-store");
         await unsigned.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
         Assert.Equal("/portal/webhooks?deleted=true", deleted.Headers.Location?.OriginalString);

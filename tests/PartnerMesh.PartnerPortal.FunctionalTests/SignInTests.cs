@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerMesh.PartnerPortal.Api.Portal;
 using PartnerMesh.PartnerPortal.Api.SignInSecurity;
 using PartnerMesh.ServiceDefaults.Security;
+using PartnerMesh.Testing;
 using Xunit;
 
 namespace PartnerMesh.PartnerPortal.FunctionalTests;
@@ -72,6 +73,31 @@ public class SignInTests(PortalApiFactory factory) : IClassFixture<PortalApiFact
         Assert.Contains("path=/portal", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        var stored = await factory.QueryDbAsync(db => db.Accounts.AsNoTracking().SingleAsync(a => a.Id == account.Id));
+        Assert.NotNull(stored.LastSignInAt);
+    }
+
+    /// <summary>
+    /// The e-mail is compared by the shared rule (CustomerEmail), as when accounts are opened: a look-alike is the address
+    /// it imitates, so it reaches that one account (and no other can carry it), with that account's password only.
+    /// </summary>
+    [Theory]
+    [InlineData("zero-width space before @")]
+    [InlineData("full-width letters")]
+    [InlineData("soft hyphen")]
+    public async Task SignIn_WithALookAlikeOfTheEmail_SignsInToTheAccountItImitates(string lookAlike)
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var email = AdminApi.NewEmail();
+        var account = await factory.CreateAccountAsync(partnerId, email);
+        var browser = new PortalBrowser(factory);
+        var lookAlikeEmail = AccountEndpointsTests.LookAlike(email, lookAlike);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SignInAsync(lookAlikeEmail, "not the password at all")).StatusCode);
+        await browser.SignInSuccessfullyAsync(lookAlikeEmail, AdminApi.StrongPassword);
+
+        var me = await (await browser.GetAsync("/portal/api/me")).ShouldBeAsync<MeResponse>(HttpStatusCode.OK);
+        Assert.Equal((partnerId, email), (me.PartnerId, me.Email));
         var stored = await factory.QueryDbAsync(db => db.Accounts.AsNoTracking().SingleAsync(a => a.Id == account.Id));
         Assert.NotNull(stored.LastSignInAt);
     }

@@ -29,6 +29,7 @@ if (await app.RunHostCommandIfRequestedAsync(args))
     return;
 }
 
+app.UseMiddleware<PortalCallHeadersMiddleware>();
 app.UseWebApiDefaults();
 app.UseAuthentication();
 app.UseMiddleware<UnmatchedPortalPathMiddleware>();

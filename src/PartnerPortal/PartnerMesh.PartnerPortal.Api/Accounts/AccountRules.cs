@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using PartnerMesh.ServiceDefaults.Customers;
 
 namespace PartnerMesh.PartnerPortal.Api.Accounts;
 
@@ -11,10 +12,16 @@ public static class AccountRules
 
     public const int MaxEmailLength = 254;
 
-    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+    /// <summary>
+    /// The key two accounts' e-mails are compared by: the system's one rule for "the same e-mail" (<see cref="CustomerEmail"/>:
+    /// invisible characters removed, NFKC, trimmed, lower-cased), so a look-alike (a zero-width space, full-width letters,
+    /// a soft hyphen) is the address it imitates, for the "already in use" check and for sign-in alike.
+    /// </summary>
+    public static string NormalizeEmail(string email) => CustomerEmail.Fold(email);
 
     public static bool IsValidEmail(string email) =>
         email.Length <= MaxEmailLength
+        && CustomerEmail.Normalize(email) is not null
         // Control characters (NUL above all, which PostgreSQL cannot store) may hide in a quoted local part.
         && !email.Any(character => char.IsWhiteSpace(character) || char.IsControl(character))
         && MailAddress.TryCreate(email, out var address)

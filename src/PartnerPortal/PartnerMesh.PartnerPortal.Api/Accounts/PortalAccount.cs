@@ -10,7 +10,7 @@ public sealed class PortalAccount
     /// <summary>As entered (trimmed), for display.</summary>
     public required string Email { get; init; }
 
-    /// <summary>Lower-cased email; unique among active accounts.</summary>
+    /// <summary>The email folded by <see cref="AccountRules.NormalizeEmail"/>; unique among active accounts.</summary>
     public required string NormalizedEmail { get; init; }
 
     /// <summary>PBKDF2 hash from ASP.NET Core Identity's <c>PasswordHasher</c>; the password itself is never stored.</summary>

@@ -24,7 +24,25 @@ public sealed record PartnerCommission(
     IReadOnlyList<string> HoldReasons,
     string? Note,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? PaidAt);
+    DateTimeOffset? PaidAt)
+{
+    public Guid PartnerId { get; init; }
+
+    /// <summary>The program whose plan booked it; null for a flat-rate partner.</summary>
+    public Guid? ProgramId { get; init; }
+
+    /// <summary>The plan version and rate it was booked under (null for a fixed amount or a reversal).</summary>
+    public int? PlanVersion { get; init; }
+
+    public decimal? Rate { get; init; }
+
+    /// <summary>For a reversal or clawback: the commission it takes back.</summary>
+    public Guid? OriginalCommissionId { get; init; }
+
+    public Guid? PayoutBatchId { get; init; }
+
+    public DateTimeOffset? ApprovedAt { get; init; }
+}
 
 /// <summary>What one payout batch paid the partner in one currency.</summary>
 public sealed record PartnerPayout(Guid PayoutBatchId, DateTimeOffset CreatedAt, string Currency, decimal Amount, int EntryCount);

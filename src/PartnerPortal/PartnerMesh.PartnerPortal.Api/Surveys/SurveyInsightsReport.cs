@@ -6,7 +6,11 @@ namespace PartnerMesh.PartnerPortal.Api.Surveys;
 /// </summary>
 public sealed record SurveyInsightsReport(
     Guid PartnerId, int MinimumGroupSize, string Bucket, DateOnly From, DateOnly To, string? By,
-    IReadOnlyList<SurveyInsightsCell> Cells, SurveyInsightsTotals Totals, IReadOnlyList<SurveyInsightsSurvey> Surveys);
+    IReadOnlyList<SurveyInsightsCell> Cells, SurveyInsightsTotals Totals, IReadOnlyList<SurveyInsightsSurvey> Surveys)
+{
+    /// <summary>The last day of the last ended week (UTC): later days are not published yet.</summary>
+    public DateOnly? PublishedThrough { get; init; }
+}
 
 public sealed record SurveyInsightsSurvey(Guid Id, string Name, string Kind);
 

@@ -89,7 +89,8 @@ public static class PartnerWebhookEndpoints
         };
     }
 
-    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> DeleteWebhookForm(
+    /// <summary>A webhook that is not the partner's (or no longer exists) gets the "Page not found" page, as any unknown page.</summary>
+    private static async Task<Results<RedirectHttpResult, ContentHttpResult, ProblemHttpResult>> DeleteWebhookForm(
         Guid id, ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery, WebhookSubscriptions subscriptions,
         CancellationToken cancellationToken)
     {
@@ -99,9 +100,14 @@ public static class PartnerWebhookEndpoints
         }
 
         var (_, partnerId) = user.SessionIds();
-        return await subscriptions.DeleteAsync(partnerId, id, cancellationToken)
-            ? TypedResults.LocalRedirect(WebhooksPage.Path + "?deleted=true")
-            : WebhookSubscriptions.NotFound(id);
+        if (await subscriptions.DeleteAsync(partnerId, id, cancellationToken))
+        {
+            return TypedResults.LocalRedirect(WebhooksPage.Path + "?deleted=true");
+        }
+
+        var tokens = antiforgery.GetAndStoreTokens(httpContext);
+        return TypedResults.Content(
+            PortalPages.NotFound(tokens.FormFieldName, tokens.RequestToken!), PortalEndpoints.HtmlContentType, statusCode: StatusCodes.Status404NotFound);
     }
 
     private static async Task<Results<Ok<PageResponse<WebhookResponse>>, ValidationProblem>> ListPartnerWebhooks(
