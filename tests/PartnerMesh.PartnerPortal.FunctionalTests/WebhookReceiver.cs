@@ -15,6 +15,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentQueue<int> Answers { get; } = new();
 
+    /// <summary>While set and not completed, every request is recorded and then held until it completes (a slow receiver).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
     public Uri Url { get; private set; } = null!;
 
     public static async Task<WebhookReceiver> StartAsync()
@@ -31,6 +34,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             receiver.Received.Enqueue(new ReceivedWebhook(
                 context.Request.Headers["PartnerMesh-Signature"].ToString(), context.Request.Headers["PartnerMesh-Event-Id"].ToString(),
                 context.Request.Headers["PartnerMesh-Event-Type"].ToString(), body));
+            if (receiver.Gate is { } gate)
+            {
+                await gate.Task.WaitAsync(context.RequestAborted);
+            }
+
             return Results.StatusCode(receiver.Answers.TryDequeue(out var status) ? status : 200);
         });
         await app.StartAsync();

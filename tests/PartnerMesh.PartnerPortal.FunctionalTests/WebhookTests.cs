@@ -118,9 +118,10 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
     {
         using var admin = factory.CreateClientWithScopes(PartnerMeshScopes.Admin);
         var (id, _) = await SubscribeAsync(admin, ["coupons.coupon-leak-suspected"]);
-        // Two failures: the tests' quick retry (200 ms) may come before the switch-off below on a busy machine, and must
-        // fail too, so that the delivery is still pending when switched off (MaxAttempts is 3).
-        _receiver.Answers.Enqueue(500);
+        // The first attempt is held at the receiver until the subscription is switched off, then fails: the delivery is
+        // pending with one attempt, whatever the timing (the tests' retries come after 200 ms).
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _receiver.Gate = gate;
         _receiver.Answers.Enqueue(500);
         var leak = new CouponLeakSuspected
         {
@@ -128,10 +129,12 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
             CodeId = Guid.NewGuid(), Code = "LEAKED", CampaignId = Guid.NewGuid(), PartnerId = Guid.NewGuid(), Reason = "coupon_site_referrer",
         };
         await factory.PublishAsync(leak);
-        await Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.WebhookDeliveries.AnyAsync(d => d.SubscriptionId == id && d.Attempts == 1, Ct)),
-            because: "the first attempt fails");
+        await Eventually.UntilAsync(() => Task.FromResult(!_receiver.Received.IsEmpty), because: "the first attempt is being sent");
 
         (await admin.PutAsJsonAsync($"/api/portal/webhooks/{id}", new JsonObject { ["active"] = false }, Ct)).EnsureSuccessStatusCode();
+        gate.SetResult();
+        await Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.WebhookDeliveries.AnyAsync(d => d.SubscriptionId == id && d.Attempts == 1, Ct)),
+            because: "the first attempt fails");
         // Due again at once: only the subscription's state can hold it back.
         await factory.QueryDbAsync(db => db.WebhookDeliveries.Where(d => d.SubscriptionId == id)
             .ExecuteUpdateAsync(update => update.SetProperty(d => d.NextAttemptAt, DateTimeOffset.UtcNow.AddMinutes(-1)), Ct));

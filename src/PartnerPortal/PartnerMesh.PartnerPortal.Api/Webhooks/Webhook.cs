@@ -13,7 +13,16 @@ public sealed class WebhookSubscription
     public required string[] EventTypes { get; init; }
     public required string ProtectedSecret { get; init; }
     public bool Active { get; set; } = true;
+    /// <summary>Failed attempts in a row (any of its deliveries); a delivered attempt or a switch-on resets it.</summary>
     public int ConsecutiveFailures { get; set; }
+
+    /// <summary>When the first of <see cref="ConsecutiveFailures"/> happened (null while none).</summary>
+    public DateTimeOffset? FailingSince { get; set; }
+
+    /// <summary>
+    /// When it was switched off for failing (<see cref="WebhookOptions.DisableAfterConsecutiveFailures"/>); null while active
+    /// and when its owner switched it off. Switched off for failing, it still records events (they wait); by its owner, not.
+    /// </summary>
     public DateTimeOffset? DisabledAt { get; set; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required string CreatedBy { get; init; }
@@ -58,8 +67,14 @@ public sealed class WebhookOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>A subscription failing this many deliveries in a row is switched off (re-enabled with a PUT).</summary>
-    public int DisableAfterConsecutiveFailures { get; set; } = 50;
+    /// <summary>
+    /// A subscription is switched off (on again with a PUT) by a failed attempt that makes at least this many failed attempts
+    /// in a row spanning at least <see cref="DisableAfterFailingFor"/>: a burst of events failing at once never does it.
+    /// </summary>
+    public int DisableAfterConsecutiveFailures { get; set; } = 10;
+
+    /// <summary>How long a subscription's attempts must have failed in a row (from the first) before it is switched off.</summary>
+    public TimeSpan DisableAfterFailingFor { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Hosts allowed over plain http and on private addresses (development and tests: a receiver on loopback).</summary>
     public IList<string> InsecureHosts { get; } = [];

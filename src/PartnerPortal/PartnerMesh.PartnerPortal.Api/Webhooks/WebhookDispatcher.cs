@@ -36,7 +36,9 @@ public sealed class WebhookDispatchSignal
 /// Sends due deliveries (every instance; rows claimed with <c>SKIP LOCKED</c>), signed (<see cref="WebhookSignature"/>).
 /// A 2xx answer delivers; anything else retries with exponential backoff (10 s, 20 s, … up to an hour) until
 /// <see cref="WebhookOptions.MaxAttempts"/>, then the delivery is failed and can be redelivered by hand. A subscription
-/// failing <see cref="WebhookOptions.DisableAfterConsecutiveFailures"/> attempts in a row is switched off.
+/// whose attempts failed <see cref="WebhookOptions.DisableAfterConsecutiveFailures"/> times in a row over at least
+/// <see cref="WebhookOptions.DisableAfterFailingFor"/> is switched off; its deliveries then wait (none gives up on the
+/// attempt that switched it off) and the fan-out goes on recording its events.
 /// </summary>
 public sealed class WebhookDispatcher(
     IServiceScopeFactory scopes, IHttpClientFactory clients, WebhookDispatchSignal signal, IDataProtectionProvider protection,
@@ -74,11 +76,17 @@ public sealed class WebhookDispatcher(
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var now = timeProvider.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Lock order: subscription, then its deliveries, as a DELETE of a subscription takes them (the row, then its
+        // deliveries by the cascade). The claim holds each claimed delivery's subscription FOR KEY SHARE, so a concurrent
+        // DELETE waits for this batch before it locks anything, instead of holding the subscription while waiting for a
+        // delivery locked here while this batch waits for the subscription to update its counters (deadlock, 40P01).
+        // KEY SHARE does not conflict with the counters' update below, another instance's batch or a PUT; SKIP LOCKED on
+        // both: never wait here, a subscription being deleted is skipped.
         var due = await db.WebhookDeliveries.FromSql($"""
-            SELECT d.* FROM webhook_deliveries d
-            WHERE d.status = 'pending' AND d.next_attempt_at <= {now}
-              AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.id = d.subscription_id AND s.active)
-            ORDER BY d.next_attempt_at LIMIT {BatchSize} FOR UPDATE OF d SKIP LOCKED
+            SELECT d.* FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
+            WHERE d.status = 'pending' AND d.next_attempt_at <= {now} AND s.active
+            ORDER BY d.next_attempt_at LIMIT {BatchSize}
+            FOR UPDATE OF d SKIP LOCKED FOR KEY SHARE OF s SKIP LOCKED
             """).ToListAsync(cancellationToken);
         if (due.Count == 0)
         {
@@ -96,13 +104,36 @@ public sealed class WebhookDispatcher(
             if (delivery.Status == DeliveryStatuses.Delivered)
             {
                 subscription.ConsecutiveFailures = 0;
+                subscription.FailingSince = null;
+                continue;
             }
-            else if (++subscription.ConsecutiveFailures >= options.Value.DisableAfterConsecutiveFailures && subscription.Active)
+
+            subscription.ConsecutiveFailures++;
+            subscription.FailingSince ??= now;
+            if (subscription.Active && subscription.ConsecutiveFailures >= options.Value.DisableAfterConsecutiveFailures
+                && now - subscription.FailingSince >= options.Value.DisableAfterFailingFor)
             {
                 subscription.Active = false;
                 subscription.DisabledAt = now;
-                logger.LogWarning("Webhook subscription {SubscriptionId} switched off after {Count} failed deliveries in a row", subscription.Id, subscription.ConsecutiveFailures);
+                logger.LogWarning("Webhook subscription {SubscriptionId} switched off after {Count} failed attempts in a row since {FailingSince}",
+                    subscription.Id, subscription.ConsecutiveFailures, subscription.FailingSince);
             }
+        }
+
+        foreach (var delivery in due)
+        {
+            // Switched off for failing, the subscription keeps every delivery waiting, even one that has just had its last attempt.
+            if (delivery.Status == DeliveryStatuses.Failed && !subscriptions[delivery.SubscriptionId].Active)
+            {
+                delivery.Status = DeliveryStatuses.Pending;
+            }
+
+            _attempts.Add(1, new KeyValuePair<string, object?>("outcome", delivery.Status switch
+            {
+                DeliveryStatuses.Delivered => "delivered",
+                DeliveryStatuses.Failed => "failed",
+                _ => "retry",
+            }));
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -133,7 +164,6 @@ public sealed class WebhookDispatcher(
             {
                 delivery.Status = DeliveryStatuses.Delivered;
                 delivery.DeliveredAt = now;
-                _attempts.Add(1, new KeyValuePair<string, object?>("outcome", "delivered"));
                 return;
             }
         }
@@ -150,10 +180,8 @@ public sealed class WebhookDispatcher(
             delivery.LastError = "the subscription's signing secret cannot be read; create the webhook again";
         }
 
-        var failed = delivery.Attempts >= options.Value.MaxAttempts;
-        delivery.Status = failed ? DeliveryStatuses.Failed : DeliveryStatuses.Pending;
+        delivery.Status = delivery.Attempts >= options.Value.MaxAttempts ? DeliveryStatuses.Failed : DeliveryStatuses.Pending;
         var delay = TimeSpan.FromTicks(Math.Min(options.Value.MaxRetryDelay.Ticks, options.Value.FirstRetryDelay.Ticks * (1L << Math.Min(delivery.Attempts - 1, 20))));
         delivery.NextAttemptAt = now + delay;
-        _attempts.Add(1, new KeyValuePair<string, object?>("outcome", failed ? "failed" : "retry"));
     }
 }

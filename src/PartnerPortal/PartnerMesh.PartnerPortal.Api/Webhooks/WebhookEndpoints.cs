@@ -69,9 +69,12 @@ public static class WebhookEndpoints
             return NotFound(id);
         }
 
+        // Switched on, or off by its owner: either way no longer "switched off for failing" (DisabledAt), so one switched off
+        // here records no new events until switched on again (its pending deliveries wait).
         subscription.Active = active;
         subscription.ConsecutiveFailures = 0;
-        subscription.DisabledAt = active ? null : subscription.DisabledAt;
+        subscription.FailingSince = null;
+        subscription.DisabledAt = null;
         await db.SaveChangesAsync(cancellationToken);
         interest.Changed();
         return TypedResults.Ok(WebhookResponse.From(subscription));

@@ -12,7 +12,8 @@ namespace PartnerMesh.PartnerPortal.Api.Webhooks;
 /// the whole event; the subscriptions of each partner the event is about, for the types partners may receive
 /// (<see cref="WebhookEventTypes"/>), get that partner's own payload (<see cref="PartnerWebhookPayloads"/>), never the
 /// event. One read of the subscriptions and one insert per event; the (subscription, event) key makes a redelivered message
-/// fan out once. The dispatcher sends them. An event type no subscription wants costs no database round trip
+/// fan out once. Subscriptions switched off for failing get them too (they wait); those switched off by their owner do not.
+/// The dispatcher sends them. An event type no subscription wants costs no database round trip
 /// (<see cref="WebhookInterest"/>).
 /// </summary>
 public sealed class WebhookFanOutConsumer<TEvent>(PortalDbContext db, WebhookDispatchSignal signal, WebhookInterest interest, TimeProvider timeProvider)
@@ -30,6 +31,8 @@ public sealed class WebhookFanOutConsumer<TEvent>(PortalDbContext db, WebhookDis
             return;
         }
 
+        // A subscription switched off for failing (disabled_at) still records its events: they wait for it to be switched on
+        // again. One its owner switched off records none.
         // None for types partners may not receive: then no partner-owned subscription matches, even one stored before the rule.
         var partnerPayloads = WebhookEventTypes.PartnerPayloadsOf(message);
         Guid[] partners = [.. partnerPayloads.Select(payload => payload.PartnerId)];
@@ -38,7 +41,7 @@ public sealed class WebhookFanOutConsumer<TEvent>(PortalDbContext db, WebhookDis
             SELECT s.id AS subscription_id, p.payload
             FROM webhook_subscriptions s
             LEFT JOIN unnest({partners}::uuid[], {payloads}::text[]) AS p(partner_id, payload) ON p.partner_id = s.partner_id
-            WHERE s.active AND (s.event_types @> ARRAY[{type}]::text[] OR s.event_types @> ARRAY['*']::text[])
+            WHERE (s.active OR s.disabled_at IS NOT NULL) AND (s.event_types @> ARRAY[{type}]::text[] OR s.event_types @> ARRAY['*']::text[])
               AND (s.partner_id IS NULL OR p.partner_id IS NOT NULL)
             """).ToListAsync(context.CancellationToken);
         if (targets.Count == 0)

@@ -5,7 +5,7 @@ using PartnerMesh.PartnerPortal.Api.Infrastructure;
 namespace PartnerMesh.PartnerPortal.Api.Webhooks;
 
 /// <summary>
-/// The event types some active subscription wants, so the fan-out skips the database for the many events nobody
+/// The event types some subscription records (an active one, or one switched off for failing) wants, so the fan-out skips the database for the many events nobody
 /// subscribed to (every click is an event). Read from the database at most once per <see cref="MaxAge"/>, and again at
 /// once after this instance creates or re-activates a subscription; another portal instance's new subscription is seen
 /// within <see cref="MaxAge"/>. Only "nobody wants it" is trusted: the fan-out's insert still checks each subscription.
@@ -49,7 +49,7 @@ public sealed class WebhookInterest(TimeProvider timeProvider) : IDisposable
             // The generation and the time are taken before the read: a change committed during it makes the result stale at once.
             var generation = Interlocked.Read(ref _generation);
             var loadedAt = timeProvider.GetTimestamp();
-            var types = await db.WebhookSubscriptions.AsNoTracking().Where(subscription => subscription.Active)
+            var types = await db.WebhookSubscriptions.AsNoTracking().Where(subscription => subscription.Active || subscription.DisabledAt != null)
                 .SelectMany(subscription => subscription.EventTypes).Distinct().ToListAsync(cancellationToken);
             var snapshot = new Snapshot(types.ToFrozenSet(StringComparer.Ordinal), generation, loadedAt);
             _snapshot = snapshot;

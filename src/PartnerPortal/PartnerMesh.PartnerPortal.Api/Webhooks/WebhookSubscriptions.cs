@@ -35,6 +35,10 @@ public sealed class WebhookSubscriptions(
         }
 
         string[] eventTypes = [.. request.EventTypes!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        // One owner's creations queue on its advisory lock until commit, so the count below sees every subscription created
+        // before: concurrent creates never take an owner past the limit (a count alone lets them all pass together).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({OwnerLockPrefix + (owner?.ToString() ?? "tools")}, 0))", cancellationToken);
         if (await CreatedBeforeAsync(owner, idempotencyKey, cancellationToken) is { } earlier)
         {
             return Replay(earlier, request.Url!, eventTypes);
@@ -61,10 +65,12 @@ public sealed class WebhookSubscriptions(
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException exception) when (exception.IsUniqueViolation(WebhookSubscriptionConfiguration.UniqueIdempotencyKeyIndex))
         {
-            // A concurrent retry with the same idempotency key committed first.
+            // A concurrent retry with the same idempotency key committed first (the owner's lock makes this rare: a safety net).
+            await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
             return Replay((await CreatedBeforeAsync(owner, idempotencyKey, cancellationToken))!, request.Url!, eventTypes);
         }
@@ -79,6 +85,9 @@ public sealed class WebhookSubscriptions(
             .OrderBy(subscription => subscription.Id).ToListAsync(cancellationToken);
         return [.. subscriptions.Select(WebhookResponse.From)];
     }
+
+    /// <summary>Namespaces the advisory lock that queues one owner's creations (<c>hashtextextended</c> of prefix and owner).</summary>
+    private const string OwnerLockPrefix = "portal.webhooks.owner:";
 
     /// <summary>The list the owner's subscriptions page in, for the admin API and the portal alike.</summary>
     public const string List = "portal.webhooks";
@@ -97,6 +106,11 @@ public sealed class WebhookSubscriptions(
         db.WebhookSubscriptions.SingleOrDefaultAsync(subscription => subscription.Id == id && subscription.PartnerId == owner, cancellationToken);
 
     /// <returns>Whether the owner had that subscription.</returns>
+    /// <remarks>
+    /// Locks the subscription row, then (the cascade) its deliveries: the dispatcher takes them in the same order (it holds
+    /// the claimed deliveries' subscriptions FOR KEY SHARE from the claim on), so a delete during a delivery batch waits for
+    /// the batch and never deadlocks with it.
+    /// </remarks>
     public async Task<bool> DeleteAsync(Guid? owner, Guid id, CancellationToken cancellationToken) =>
         await db.WebhookSubscriptions.Where(subscription => subscription.Id == id && subscription.PartnerId == owner).ExecuteDeleteAsync(cancellationToken) > 0;
 
