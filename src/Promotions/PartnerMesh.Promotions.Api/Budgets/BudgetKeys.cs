@@ -8,7 +8,7 @@ namespace PartnerMesh.Promotions.Api.Budgets;
 /// <summary>One cap a use of a promotion counts against, in the period the use falls in.</summary>
 public sealed record BudgetClaim(
     Guid PromotionId, string Key, int? MaxUses, decimal? MaxSpend, string RefusalReason, BudgetScope? Scope, BudgetPeriod Period,
-    string PeriodKey, string? CampaignId, Guid? PartnerId);
+    string PeriodKey, string? CampaignId, Guid? PartnerId, string? Currency = null);
 
 /// <summary>
 /// Counter keys: <c>promotion:{id}:{period}</c>, <c>campaign:{campaign}:{period}</c>,
@@ -36,7 +36,8 @@ public static class BudgetKeys
             if (key is not null)
             {
                 claims.Add(new BudgetClaim(promotion.Id, key, budget.MaxUses, budget.MaxSpend, Domain.Evaluation.ReasonCodes.BudgetExhausted,
-                    budget.Scope, budget.Period, period, definition.CampaignId, budget.Scope == BudgetScope.Partner ? context.PartnerId : null));
+                    budget.Scope, budget.Period, period, definition.CampaignId, budget.Scope == BudgetScope.Partner ? context.PartnerId : null,
+                    definition.Currency));
             }
         }
 
@@ -62,9 +63,24 @@ public static class BudgetKeys
     /// The claims of one order as one entry per counter, in key order (the order every path locks counters in): a counter
     /// two applied promotions claim — their shared campaign cap — counts one use for the order, and the spend of both
     /// discounts. The entry keeps the first claim (its promotion is the one refused) with the strictest caps the claims name.
+    /// A budget's uses are counted on its key, whatever the currency; its spend on a counter per currency,
+    /// <c>{key}@{currency}</c> (<see cref="SpendKey"/>): money of two currencies is never added, and a spend cap — in its
+    /// promotion's currency — is checked only against the spend of that currency.
     /// </summary>
-    public static IReadOnlyList<(BudgetClaim Claim, decimal Spend)> PerCounter(IEnumerable<(BudgetClaim Claim, decimal Spend)> claims) =>
-        [.. claims.GroupBy(entry => entry.Claim.Key, StringComparer.Ordinal)
+    public static IReadOnlyList<(BudgetClaim Claim, decimal Spend)> PerCounter(IEnumerable<(BudgetClaim Claim, decimal Spend)> claims, string currency) =>
+        [.. claims.SelectMany(entry => entry.Claim.Scope is null
+                ? new[] { entry }
+                : new[]
+                {
+                    (Claim: entry.Claim with { MaxSpend = null }, Spend: 0m),
+                    (Claim: entry.Claim with
+                    {
+                        Key = SpendKey(entry.Claim.Key, currency),
+                        MaxUses = null,
+                        MaxSpend = string.Equals(entry.Claim.Currency, currency, StringComparison.Ordinal) ? entry.Claim.MaxSpend : null,
+                    }, Spend: entry.Spend),
+                })
+            .GroupBy(entry => entry.Claim.Key, StringComparer.Ordinal)
             .Select(counter => (Claim: counter.First().Claim with
             {
                 MaxUses = counter.Min(entry => entry.Claim.MaxUses),
@@ -72,15 +88,18 @@ public static class BudgetKeys
             }, Spend: counter.Sum(entry => entry.Spend)))
             .OrderBy(entry => entry.Claim.Key, StringComparer.Ordinal)];
 
+    /// <summary>The counter of a budget's spend in one currency: <c>promotion:{id}:all@EUR</c> (a period never holds '@').</summary>
+    public static string SpendKey(string key, string currency) => $"{key}@{currency}";
+
     /// <summary>
-    /// Every identity a shopper presents: the customer id and the email (the shared rule, <see cref="CustomerEmail.Normalize"/>:
+    /// Every identity a shopper presents: the customer id (trimmed) and the email (the shared rule, <see cref="CustomerEmail.Normalize"/>:
     /// invisible characters removed, NFKC, trimmed, lower-cased). A use counts against each, so the same person cannot use a promotion again by checking out as a guest with the account's email, or by
     /// signing in after using it as a guest.
     /// </summary>
     public static IReadOnlyList<string> CustomerKeys(Customer customer)
     {
         var keys = new List<string>(2);
-        if (customer.Id is { Length: > 0 } id)
+        if (customer.Id?.Trim() is { Length: > 0 } id) // " c-1 " is customer c-1, as coupons keys it
         {
             keys.Add($"id:{id}");
         }

@@ -12,7 +12,8 @@ namespace PartnerMesh.Promotions.Api.Budgets;
 public sealed record BudgetUsageResponse(Guid PromotionId, int Version, DateTimeOffset At, IReadOnlyList<BudgetUse> Budgets);
 
 /// <summary>
-/// One budget of the promotion in its current period. <see cref="Uses"/> and <see cref="Spend"/> include the checkout
+/// One budget of the promotion in its current period. <see cref="Spend"/> is in the promotion's currency (discounts given
+/// in other currencies are not added to it; 0 for a promotion without a currency). <see cref="Uses"/> and <see cref="Spend"/> include the checkout
 /// reservations of quotes that have not expired: they are what the next reservation is checked against. A partner budget
 /// is counted per partner (<see cref="Partners"/>); its <see cref="Uses"/> and <see cref="Spend"/> are their sums, and its
 /// remaining amounts are per partner only.
@@ -56,18 +57,20 @@ public static class BudgetUsageEndpoints
             var campaignId = budget.Scope == BudgetScope.Campaign ? definition.CampaignId : null;
             if (budget.Scope == BudgetScope.Partner)
             {
-                var partners = await PartnerCountersAsync(db, id, periodKey, cancellationToken);
+                var partners = await PartnerCountersAsync(db, id, periodKey, definition.Currency, cancellationToken);
                 var perPartner = partners.Select(entry => new PartnerBudgetUse(
-                    entry.PartnerId, entry.Counter.Uses, entry.Counter.Spend, Remaining(budget.MaxUses, entry.Counter.Uses),
-                    Remaining(budget.MaxSpend, entry.Counter.Spend))).ToList();
+                    entry.PartnerId, entry.Uses, entry.Spend, Remaining(budget.MaxUses, entry.Uses),
+                    Remaining(budget.MaxSpend, entry.Spend))).ToList();
                 budgets.Add(new BudgetUse(budget.Scope, budget.Period, periodKey, startsAt, endsAt, campaignId, budget.MaxUses, budget.MaxSpend,
                     perPartner.Sum(partner => partner.Uses), perPartner.Sum(partner => partner.Spend), null, null, perPartner));
                 continue;
             }
 
             var key = budget.Scope == BudgetScope.Campaign ? $"campaign:{definition.CampaignId}:{periodKey}" : $"promotion:{id:N}:{periodKey}";
-            var counter = await db.BudgetCounters.AsNoTracking().SingleOrDefaultAsync(counter => counter.Key == key, cancellationToken);
-            var (uses, spend) = counter is null ? (0, 0m) : (counter.Uses, counter.Spend);
+            var spendKey = definition.Currency is { } currency ? BudgetKeys.SpendKey(key, currency) : null;
+            var counters = await db.BudgetCounters.AsNoTracking().Where(counter => counter.Key == key || counter.Key == spendKey).ToListAsync(cancellationToken);
+            var uses = counters.SingleOrDefault(counter => counter.Key == key)?.Uses ?? 0;
+            var spend = counters.SingleOrDefault(counter => counter.Key == spendKey)?.Spend ?? 0m;
             budgets.Add(new BudgetUse(budget.Scope, budget.Period, periodKey, startsAt, endsAt, campaignId, budget.MaxUses, budget.MaxSpend,
                 uses, spend, Remaining(budget.MaxUses, uses), Remaining(budget.MaxSpend, spend), null));
         }
@@ -75,19 +78,27 @@ public static class BudgetUsageEndpoints
         return TypedResults.Ok(new BudgetUsageResponse(id, version, now, budgets));
     }
 
-    /// <summary>The partner counters of one promotion in one period (<c>partner:{promotion}:{partner}:{period}</c>), by partner id.</summary>
-    private static async Task<List<(Guid PartnerId, BudgetCounter Counter)>> PartnerCountersAsync(
-        PromotionsDbContext db, Guid promotionId, string periodKey, CancellationToken cancellationToken)
+    /// <summary>The partner counters of one promotion in one period (<c>partner:{promotion}:{partner}:{period}</c>, its spend
+    /// in the promotion's currency <c>…@{currency}</c>), by partner id.</summary>
+    private static async Task<List<(Guid PartnerId, int Uses, decimal Spend)>> PartnerCountersAsync(
+        PromotionsDbContext db, Guid promotionId, string periodKey, string? currency, CancellationToken cancellationToken)
     {
         var prefix = $"partner:{promotionId:N}:";
         var suffix = $":{periodKey}";
+        var spendSuffix = currency is null ? null : BudgetKeys.SpendKey(suffix, currency);
         var counters = await db.BudgetCounters.AsNoTracking()
-            .Where(counter => counter.Key.StartsWith(prefix) && counter.Key.EndsWith(suffix))
+            .Where(counter => counter.Key.StartsWith(prefix) && (counter.Key.EndsWith(suffix) || (spendSuffix != null && counter.Key.EndsWith(spendSuffix))))
             .ToListAsync(cancellationToken);
+        Guid? PartnerOf(string key, string end) =>
+            key.EndsWith(end, StringComparison.Ordinal) && Guid.TryParseExact(key[prefix.Length..^end.Length], "N", out var partnerId) ? partnerId : null;
+        var spends = spendSuffix is null ? [] : counters
+            .Select(counter => (Partner: PartnerOf(counter.Key, spendSuffix), counter.Spend))
+            .Where(entry => entry.Partner is not null)
+            .ToDictionary(entry => entry.Partner!.Value, entry => entry.Spend);
         return [.. counters
-            .Select(counter => (Parsed: Guid.TryParseExact(counter.Key[prefix.Length..^suffix.Length], "N", out var partnerId) ? partnerId : (Guid?)null, counter))
-            .Where(entry => entry.Parsed is not null)
-            .Select(entry => (entry.Parsed!.Value, entry.counter))
+            .Select(counter => (Partner: PartnerOf(counter.Key, suffix), counter.Uses))
+            .Where(entry => entry.Partner is not null)
+            .Select(entry => (entry.Partner!.Value, entry.Uses, spends.GetValueOrDefault(entry.Partner!.Value)))
             .OrderBy(entry => entry.Item1)];
     }
 

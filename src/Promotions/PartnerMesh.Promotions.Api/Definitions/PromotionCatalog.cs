@@ -36,6 +36,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
     public async Task<CatalogResult> CreateAsync(
         PromotionDefinition definition, string? reason, string? idempotencyKey, string actor, CancellationToken cancellationToken)
     {
+        definition = definition with { CampaignId = CampaignIds.Normalize(definition.CampaignId) }; // one campaign, however typed
         var json = PromotionDefinitions.Write(definition);
         if (idempotencyKey is not null && await ReplayAsync(idempotencyKey, json, reason, cancellationToken) is { } replay)
         {
@@ -79,6 +80,7 @@ public sealed class PromotionCatalog(PromotionsDbContext db, RuleSetNotifier not
     public async Task<CatalogResult> UpdateAsync(
         Guid id, PromotionDefinition definition, string? reason, IReadOnlyList<int>? expectedVersions, string actor, CancellationToken cancellationToken)
     {
+        definition = definition with { CampaignId = CampaignIds.Normalize(definition.CampaignId) }; // one campaign, however typed
         var json = PromotionDefinitions.Write(definition);
         var stale = false;
         var result = await ChangeAsync(id, actor, PromotionChangeAction.Edited, async (promotion, now) =>

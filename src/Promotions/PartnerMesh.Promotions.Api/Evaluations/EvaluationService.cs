@@ -79,7 +79,7 @@ public sealed class EvaluationService(
     /// the same.
     /// </summary>
     public async Task<QuotedReservation> ReserveQuotedAsync(
-        RuleSet ruleSet, IReadOnlyList<QuotedPromotion> quoted, EvaluationContext context, DateTimeOffset now, CancellationToken cancellationToken)
+        RuleSet ruleSet, IReadOnlyList<QuotedPromotion> quoted, EvaluationContext context, string currency, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var refused = new List<RefusedPromotion>();
         while (true)
@@ -111,7 +111,7 @@ public sealed class EvaluationService(
             using (await reservationGate.EnterAsync(cancellationToken))
             {
                 reservation = await ledger.ReserveAsync(
-                    new ReservationRequest(Guid.CreateVersion7(now), now + options.Value.QuoteLifetime, claims), cancellationToken);
+                    new ReservationRequest(Guid.CreateVersion7(now), now + options.Value.QuoteLifetime, claims, currency), cancellationToken);
             }
 
             metrics.ReservationAttempted(reservation.Succeeded);
@@ -237,6 +237,13 @@ public sealed class EvaluationService(
     {
         var quoteId = Guid.CreateVersion7(now);
         var exclusions = new Dictionary<Guid, Exclusion>();
+        if (reserve)
+        {
+            // Expired holds never count: the sweeper's delay must not refuse this reservation (the retry of a checkout
+            // whose quote just expired, an order re-evaluated against its own expired hold).
+            await ledger.ReleaseExpiredNowAsync(cancellationToken);
+        }
+
         while (true)
         {
             var result = EvaluateRedeemable(ruleSet, cart, context, coupons, exclusions);
@@ -285,7 +292,7 @@ public sealed class EvaluationService(
             {
                 // The reservation checkout would make, judged here: the same counters, order and test, so the product page
                 // and cart promise what checkout gives — a spend cap refuses a discount larger than what is left of it.
-                if (budgetStatus.WouldRefuse(BudgetKeys.PerCounter(claims)) is not { } refused)
+                if (budgetStatus.WouldRefuse(BudgetKeys.PerCounter(claims, cart.Currency)) is not { } refused)
                 {
                     return (result, null, quoteId);
                 }
@@ -297,7 +304,7 @@ public sealed class EvaluationService(
             ReservationOutcome reservation;
             using (await reservationGate.EnterAsync(cancellationToken))
             {
-                reservation = await ledger.ReserveAsync(new ReservationRequest(quoteId, now + options.Value.QuoteLifetime, claims), cancellationToken);
+                reservation = await ledger.ReserveAsync(new ReservationRequest(quoteId, now + options.Value.QuoteLifetime, claims, cart.Currency), cancellationToken);
             }
 
             metrics.ReservationAttempted(reservation.Succeeded);

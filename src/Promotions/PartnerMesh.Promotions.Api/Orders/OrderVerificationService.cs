@@ -10,6 +10,7 @@ using PartnerMesh.Promotions.Api.Experiments;
 using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Api.Infrastructure.Configurations;
 using PartnerMesh.Promotions.Api.RuleSets;
+using PartnerMesh.Promotions.Domain.Definitions;
 using PartnerMesh.Promotions.Domain.Evaluation;
 
 namespace PartnerMesh.Promotions.Api.Orders;
@@ -53,6 +54,8 @@ public sealed class OrderVerificationService(
             return new VerificationResult(VerificationStatus.TamperedQuote);
         }
 
+        // Expired holds never count (the order's own, swept or not): give them back before this order is counted.
+        await ledger.ReleaseExpiredNowAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)); // PostgreSQL keeps microseconds: replays read back equal
         var (cart, ordered) = EvaluateRequestRules.ToDomain(request.Order!, now);
@@ -82,7 +85,7 @@ public sealed class OrderVerificationService(
 
             // A discount the storefront charged was given away, as quoted or not: its budget use counts.
             discountGiven = outcome == VerificationOutcomes.Honoured || chargedDiscount > 0;
-            if (outcome == VerificationOutcomes.Honoured && HasGiftsNotDue(ruleSet, cart, context with { Touchpoint = quotedAt!.Value }))
+            if (outcome == VerificationOutcomes.Honoured && HasGiftsNotDue(ruleSet, quote, cart, context with { Touchpoint = quotedAt!.Value }))
             {
                 (outcome, mismatch) = (VerificationOutcomes.Mismatch, MismatchReasons.GiftNotDue);
             }
@@ -126,7 +129,7 @@ public sealed class OrderVerificationService(
                 // A product-page or cart quote reserved nothing, and a checkout quote's reservation counts one order: one
                 // consumed by another order on the same quote (or given back) leaves this order to take its own use now.
                 var reserved = await evaluations.ReserveQuotedAsync(
-                    stale is null ? ruleSet : await WithQuotedVersionsAsync(ruleSet, quote.Promotions, cancellationToken), quote.Promotions, context with { PartnerId = quote.PartnerId ?? context.PartnerId }, now, cancellationToken);
+                    stale is null ? ruleSet : await WithQuotedVersionsAsync(ruleSet, quote.Promotions, cancellationToken), quote.Promotions, context with { PartnerId = quote.PartnerId ?? context.PartnerId }, cart.Currency, now, cancellationToken);
                 // A cap full by now refuses its promotion only (the others took their use): the quote for this cart no
                 // longer holds, and what was due is the cart without the refused promotions.
                 if (reserved.Refused.Count > 0 && stale is null && sameCart)
@@ -296,9 +299,21 @@ public sealed class OrderVerificationService(
     }
 
     /// <summary>Free-gift units at price 0 that the promotions do not give are not honoured, though the quote (priced with
-    /// them at 0) agrees with the charge: the evaluation listed them in <c>giftsNotDue</c> for the storefront to remove.</summary>
-    private static bool HasGiftsNotDue(RuleSet ruleSet, Cart cart, EvaluationContext context) =>
-        cart.Lines.Any(line => line.UnitPrice == 0) && PromotionEvaluator.Evaluate(ruleSet, cart, context).GiftsNotDue.Count > 0;
+    /// them at 0) agrees with the charge: the evaluation listed them in <c>giftsNotDue</c> for the storefront to remove. Only
+    /// the free gifts the quote applied give units: one its caps refused (<c>budget_exhausted</c>, <c>usage_limit_reached</c>)
+    /// gives none, as one whose condition is not met, so a capped gift is never handed out past its cap, uncounted.</summary>
+    private static bool HasGiftsNotDue(RuleSet ruleSet, Quote quote, Cart cart, EvaluationContext context)
+    {
+        if (!cart.Lines.Any(line => line.UnitPrice == 0))
+        {
+            return false;
+        }
+
+        var notQuoted = ruleSet.Promotions
+            .Where(promotion => promotion.Definition.Action is FreeGift && !quote.Promotions.Any(quoted => quoted.PromotionId == promotion.Id))
+            .ToDictionary(promotion => promotion.Id, _ => new Exclusion(ReasonCodes.BudgetExhausted, "not applied by the quote"));
+        return PromotionEvaluator.Evaluate(ruleSet, cart, context, notQuoted).GiftsNotDue.Count > 0;
+    }
 
     /// <summary>The rule set with the quoted versions of promotions no longer live in it, so a discount charged for a
     /// promotion paused or ended since the quote can still take its use of that promotion's caps.</summary>

@@ -32,6 +32,10 @@ public static class PromotionDefinitionRules
         {
             errors.Add("campaignId", "A campaign id has 1 to 100 characters.");
         }
+        else if (definition.CampaignId is { } named && CampaignIds.HasUnprintable(named))
+        {
+            errors.Add("campaignId", "A campaign id has no control or invisible characters (line breaks, tabs, zero-width spaces).");
+        }
 
         if (definition.Priority is < 0 or > 1_000_000)
         {
