@@ -49,6 +49,7 @@ public static class PartnerMeshOpenApi
         options.AddSchemaTransformer<OpenProblemSchemaTransformer>();
         options.AddOperationTransformer<OperationTransformer>();
         options.AddDocumentTransformer<DocumentTransformer>();
+        options.AddDocumentTransformer<NullableAnyValueTransformer>();
         return options;
     }
 

@@ -20,6 +20,17 @@ public sealed class GenerationCancellationTests(CouponsApiFactory factory) : ICl
     private readonly HttpClient _admin = factory.Admin();
     private readonly HttpClient _storefront = factory.Storefront();
 
+    /// <summary>The 409s this class proves (a finished job's cancel, a cancelled job's CSV) are in the document too.</summary>
+    [Theory]
+    [InlineData("/api/coupons/generation-jobs/{id}/cancel", "post")]
+    [InlineData("/api/coupons/generation-jobs/{id}/codes.csv", "get")]
+    public async Task OpenApi_CancelAndCodesCsv_Declare409Problem(string path, string method)
+    {
+        var document = JsonNode.Parse(await factory.CreateAnonymousClient().GetStringAsync("/openapi/v1.json", Ct))!;
+
+        Assert.NotNull(document["paths"]![path]![method]!["responses"]!["409"]?["content"]?["application/problem+json"]);
+    }
+
     [Fact]
     public async Task Cancel_RunningJob_StopsGeneratingAndDisablesItsCodes()
     {

@@ -99,6 +99,25 @@ public class GatewayProblemTests(GatewayFactory factory) : IClassFixture<Gateway
         Assert.All(RateLimitHeaders, name => Assert.NotNull(Header(response, name)));
     }
 
+    /// <summary>The gateway's own key API reads its body itself: a body it cannot read fails the binding, and the exception
+    /// handler rewrites the response; the request was counted all the same, so the 400 says so.</summary>
+    [Theory]
+    [InlineData("/api/gateway/keys", "{\"a\":")]
+    [InlineData("/api/gateway/keys", "{\"name\":5,\"scope\":\"admin\"}")]
+    [InlineData("/api/gateway/keys", "[]")]
+    [InlineData("/api/gateway/keys", "null")]
+    [InlineData("/api/gateway/keys/nosuchkey/rotate", "{\"a\":")]
+    [InlineData("/api/gateway/keys/nosuchkey/rotate", "{\"overlapMinutes\":\"5\"}")]
+    public async Task UnreadableBody_OnTheGatewaysKeyApi_400_CarriesTheRateLimitHeaders(string path, string body)
+    {
+        var client = await factory.CreateAdminClientAsync();
+
+        var response = await client.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.All(RateLimitHeaders, name => Assert.NotNull(Header(response, name)));
+    }
+
     [Fact]
     public async Task BodyOverTheGatewaysLimit_413_IsRefusedBeforeAuthentication_WithoutRateLimitHeaders()
     {

@@ -65,7 +65,7 @@ public static class CommissionEndpoints
         // The partner portal: the partner id comes from the token, never from the request.
         var me = app.MapGroup("/api/attribution/me").WithTags("Partner self-service").RequireAuthorization(SelfServicePolicy.Name);
         me.MapGet("/", (ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) => Self(user, id => Profile(id, db, ct))).WithName("MyProfile")
-            .Produces<PartnerResponse>();
+            .Produces<PartnerResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         me.MapGet("/links", (int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>
             Self(user, id => Links(id, LinkEndpoints.LinksList, limit, after, db, LinkResponse.From, ct))).WithName("MyLinks").Produces<PageResponse<LinkResponse>>();
         me.MapGet("/codes", (int? limit, string? after, ClaimsPrincipal user, AttributionDbContext db, CancellationToken ct) =>

@@ -25,8 +25,9 @@ public static class GenerationEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/generation-jobs/{id:guid}", GetGenerationJob).WithName(nameof(GetGenerationJob));
         group.MapGet("/generation-jobs/{id:guid}/codes.csv", GetGeneratedCodes).WithName(nameof(GetGeneratedCodes))
-            .Produces<string>(contentType: "text/csv");
-        group.MapPost("/generation-jobs/{id:guid}/cancel", CancelGenerationJob).WithName(nameof(CancelGenerationJob));
+            .Produces<string>(contentType: "text/csv").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/generation-jobs/{id:guid}/cancel", CancelGenerationJob).WithName(nameof(CancelGenerationJob))
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         return group;
     }

@@ -26,16 +26,22 @@ public sealed class RateLimitingMiddleware(
         }
 
         var decision = await limiter.AcquireAsync(partition, limit);
-        var headers = context.Response.Headers;
         var limitText = decision.Limit.ToString(CultureInfo.InvariantCulture);
         var remainingText = decision.Remaining.ToString(CultureInfo.InvariantCulture);
         var resetText = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
-        headers["RateLimit-Limit"] = limitText;
-        headers["RateLimit-Remaining"] = remainingText;
-        headers["RateLimit-Reset"] = resetText;
-        headers["X-RateLimit-Limit"] = limitText;
-        headers["X-RateLimit-Remaining"] = remainingText;
-        headers["X-RateLimit-Reset"] = resetText;
+        // Set as the response starts, not now: the exception handler clears the headers of a response it rewrites (a body
+        // the gateway's own endpoints cannot read, a 5xx), and that answer was counted too.
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers["RateLimit-Limit"] = limitText;
+            headers["RateLimit-Remaining"] = remainingText;
+            headers["RateLimit-Reset"] = resetText;
+            headers["X-RateLimit-Limit"] = limitText;
+            headers["X-RateLimit-Remaining"] = remainingText;
+            headers["X-RateLimit-Reset"] = resetText;
+            return Task.CompletedTask;
+        });
 
         if (decision.Allowed)
         {

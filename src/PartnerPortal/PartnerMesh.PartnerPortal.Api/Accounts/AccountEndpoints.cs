@@ -19,7 +19,8 @@ public static class AccountEndpoints
     {
         var group = app.MapGroup("/api/portal/accounts").WithTags("Accounts").RequireAuthorization(PortalPolicies.Admin);
 
-        group.MapPost("/", CreateAccount).WithName(nameof(CreateAccount)).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/", CreateAccount).WithName(nameof(CreateAccount))
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/", ListAccounts).WithName(nameof(ListAccounts));
         group.MapGet("/{id:guid}", GetAccount).WithName(nameof(GetAccount));
         group.MapDelete("/{id:guid}", DeleteAccount).WithName(nameof(DeleteAccount));

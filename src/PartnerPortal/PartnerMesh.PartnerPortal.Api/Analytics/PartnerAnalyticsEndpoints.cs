@@ -21,8 +21,9 @@ public static class PartnerAnalyticsEndpoints
             .ExcludeFromDescription().AddEndpointFilter(PortalEndpoints.AddPageHeaders)
             .RequireAuthorization(PortalPolicies.PartnerSession);
 
+        // Analytics unreachable, or any answer but the ones passed on: 503 (PassOn).
         var group = app.MapGroup(PortalSession.PathPrefix + "/api").WithTags("Portal BFF")
-            .RequireAuthorization(PortalPolicies.PartnerSession);
+            .RequireAuthorization(PortalPolicies.PartnerSession).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/segments", GetPartnerSegments).WithName(nameof(GetPartnerSegments)).Produces<SegmentReport>()
             .WithSummary("The session's partner's customers per segment: counts only, segments under k suppressed (analytics' answer)");
         group.MapGet("/scorecard", GetPartnerScorecard).WithName(nameof(GetPartnerScorecard)).Produces<Scorecard>()

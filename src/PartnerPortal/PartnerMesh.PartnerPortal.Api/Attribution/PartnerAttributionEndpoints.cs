@@ -28,9 +28,11 @@ public static class PartnerAttributionEndpoints
         // Validated against antiforgery explicitly, like the sign-out form.
         pages.MapPost("/agreements/{id:guid}/acceptance", AcceptAgreementForm).WithName(nameof(AcceptAgreementForm)).DisableAntiforgery();
 
+        // Attribution unreachable, or any answer but the ones passed on: 503 (PassOn).
         var group = app.MapGroup(PortalSession.PathPrefix + "/api").WithTags("Portal BFF")
-            .RequireAuthorization(PortalPolicies.PartnerSession);
+            .RequireAuthorization(PortalPolicies.PartnerSession).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/profile", GetPartnerProfile).WithName(nameof(GetPartnerProfile)).Produces<PartnerProfile>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The session's partner as attribution knows it: kind, status, commission rate, program, budget (attribution's answer)");
         group.MapGet("/links", ListPartnerLinks).WithName(nameof(ListPartnerLinks)).Produces<AttributionPage<PartnerLink>>()
             .WithSummary("The session's partner's referral links with their tracking paths and absolute tracking URLs, cursor-paged (attribution's answer)");
@@ -47,6 +49,7 @@ public static class PartnerAttributionEndpoints
         group.MapGet("/payouts", ListPartnerPayouts).WithName(nameof(ListPartnerPayouts)).Produces<AttributionPage<PartnerPayout>>()
             .WithSummary("What each payout batch paid the session's partner, per currency, cursor-paged (attribution's answer)");
         group.MapGet("/agreements", ListPartnerAgreements).WithName(nameof(ListPartnerAgreements)).Produces<List<ProgramAgreement>>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The agreement versions of the session's partner's program, oldest first; empty without a program (attribution's answer)");
         group.MapPost("/agreements/{id:guid}/acceptance", AcceptPartnerAgreement).WithName(nameof(AcceptPartnerAgreement)).Produces<ProgramAgreement>()
             .WithSummary("Accepts an agreement of the session's partner's program (idempotent); needs a portal page's antiforgery token in the RequestVerificationToken header");

@@ -16,7 +16,7 @@ public static class BffEndpoints
             .RequireAuthorization(PortalPolicies.PartnerSession);
 
         group.MapGet("/me", GetMe).WithName(nameof(GetMe));
-        group.MapGet("/kpis", GetKpis).WithName(nameof(GetKpis)).Produces<KpiReport>();
+        group.MapGet("/kpis", GetKpis).WithName(nameof(GetKpis)).Produces<KpiReport>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return group;
     }

@@ -18,6 +18,7 @@ public static class SurveyInsightsEndpoints
             .RequireAuthorization(PortalPolicies.PartnerSession);
 
         app.MapGet(PortalSession.PathPrefix + "/api/survey-insights", GetSurveyInsights).WithName(nameof(GetSurveyInsights)).Produces<SurveyInsightsReport>()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithTags("Portal BFF")
             .WithSummary("The session's partner's survey insights: whole ISO weeks per survey, groups under k suppressed (surveys' answer)")
             .RequireAuthorization(PortalPolicies.PartnerSession);
