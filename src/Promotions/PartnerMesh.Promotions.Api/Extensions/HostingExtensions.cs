@@ -40,7 +40,7 @@ public static class HostingExtensions
                 "Promotions:EvaluationLog: SampleRate is 0 to 1, RetentionDays at least 1, SweepInterval positive.")
             .ValidateOnStart();
         builder.Services.Configure<JsonOptions>(options => PromotionJson.Configure(options.SerializerOptions));
-        builder.Services.ConfigureAll<OpenApiOptions>(options => options.AddSchemaTransformer<EnumSchemaTransformer>());
+        builder.Services.ConfigureAll<OpenApiOptions>(options => options.AddSchemaTransformer<EnumSchemaTransformer>().AddSchemaTransformer<ClockTimeSchemaTransformer>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PromotionsMetrics>();
         builder.Services.AddSingleton<RuleSetProvider>();
