@@ -52,6 +52,14 @@ public sealed class DateBoundsTests(SurveysApiFactory factory) : IClassFixture<S
     }
 
     [Fact]
+    public async Task PartnerInsights_AdminNamingTheNilPartner_Returns400NamingPartnerId()
+    {
+        var response = await _client.Admin.GetAsync($"/api/surveys/partner-insights?partnerId={Guid.Empty}", Ct);
+
+        await ShouldNameAsync(response, "partnerId");
+    }
+
+    [Fact]
     public async Task InsightsSearchAndExport_AtTheBounds_Answer200()
     {
         // A range is at most 400 days: the first and the last year of the bounds.

@@ -113,6 +113,10 @@ public static class InsightsEndpoints
         {
             errors.Add("partnerId", "The caller acts for no partner (admins name one with partnerId).");
         }
+        else if (partner == Guid.Empty)
+        {
+            errors.Add("partnerId", "partnerId is not the nil id.");
+        }
 
         if (by is not null && by != PartnerInsights.ByTouchpoint)
         {
