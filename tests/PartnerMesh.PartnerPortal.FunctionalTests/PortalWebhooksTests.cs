@@ -224,6 +224,47 @@ public sealed partial class PortalWebhooksTests(PortalApiFactory factory) : ICla
     }
 
     [Fact]
+    public async Task SwitchedOffForFailing_TheBffCallSwitchesItOn_AndAnotherPartnersIs404()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var other = await factory.SignInNewPartnerAsync("Someone Else");
+        var id = await CreateSwitchedOffForFailingAsync(partner);
+
+        var refused = await other.Browser.SendWithPageTokenAsync(SwitchOn(id));
+        var unsigned = await partner.Browser.Http.SendAsync(SwitchOn(id), Ct);
+        var switchedOn = await (await partner.Browser.SendWithPageTokenAsync(SwitchOn(id))).ShouldBeAsync<WebhookResponse>(HttpStatusCode.OK);
+
+        await refused.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await unsigned.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(switchedOn.Active);
+        Assert.Null(switchedOn.DisabledAt);
+        var stored = await factory.QueryDbAsync(db => db.WebhookSubscriptions.AsNoTracking().SingleAsync(subscription => subscription.Id == id, Ct));
+        Assert.Equal((true, null, 0), (stored.Active, stored.DisabledAt, stored.ConsecutiveFailures));
+    }
+
+    [Fact]
+    public async Task Page_SwitchOnButton_OnASubscriptionSwitchedOffForFailing_SwitchesItOn()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var other = await factory.SignInNewPartnerAsync("Someone Else");
+        var id = await CreateSwitchedOffForFailingAsync(partner);
+        var page = await partner.Browser.GetPageAsync(WebhooksPage.Path);
+        Assert.Contains($"<form method=\"post\" action=\"/portal/webhooks/{id}/switch-on\">", page, StringComparison.Ordinal);
+
+        var refused = await other.Browser.PostFormAsync($"/portal/webhooks/{id}/switch-on",
+            new() { [PortalBrowser.TokenField] = PortalBrowser.FormToken(await other.Browser.GetPageAsync(WebhooksPage.Path)) });
+        var switchedOn = await partner.Browser.PostFormAsync($"/portal/webhooks/{id}/switch-on", new() { [PortalBrowser.TokenField] = PortalBrowser.FormToken(page) });
+
+        Assert.Equal((HttpStatusCode.NotFound, "text/html"), (refused.StatusCode, refused.Content.Headers.ContentType?.MediaType));
+        Assert.Equal(HttpStatusCode.Redirect, switchedOn.StatusCode);
+        Assert.Equal("/portal/webhooks?switchedOn=true", switchedOn.Headers.Location?.OriginalString);
+        Assert.True(await factory.QueryDbAsync(db => db.WebhookSubscriptions.Where(subscription => subscription.Id == id).Select(subscription => subscription.Active).SingleAsync(Ct)));
+        var after = await partner.Browser.GetPageAsync("/portal/webhooks?switchedOn=true");
+        Assert.Contains(WebhooksPage.SwitchedOnMessage, after, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/portal/webhooks/{id}/switch-on", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Page_HasThePortalsSecurityHeaders_AndWithoutSessionRedirectsToSignIn()
     {
         var partner = await factory.SignInNewPartnerAsync();
@@ -248,6 +289,20 @@ public sealed partial class PortalWebhooksTests(PortalApiFactory factory) : ICla
 
         return partner.Browser.SendWithPageTokenAsync(request);
     }
+
+    /// <summary>A subscription of the partner's, switched off as the dispatcher does after it kept failing.</summary>
+    private async Task<Guid> CreateSwitchedOffForFailingAsync(SignedInPartner partner)
+    {
+        var id = (await (await CreateAsync(partner, ["attribution.commission-approved"])).ShouldBeAsync<CreatedWebhookResponse>(HttpStatusCode.Created)).Webhook.Id;
+        await factory.QueryDbAsync(db => db.WebhookSubscriptions.Where(subscription => subscription.Id == id).ExecuteUpdateAsync(set => set
+            .SetProperty(subscription => subscription.Active, false)
+            .SetProperty(subscription => subscription.DisabledAt, DateTimeOffset.UtcNow)
+            .SetProperty(subscription => subscription.ConsecutiveFailures, 10), Ct));
+        return id;
+    }
+
+    private static HttpRequestMessage SwitchOn(Guid id) =>
+        new(HttpMethod.Put, $"/portal/api/webhooks/{id}") { Content = JsonContent.Create(new JsonObject { ["active"] = true }) };
 
     private JsonObject Body(string[] eventTypes) =>
         new() { ["url"] = _receiver.Url.ToString(), ["eventTypes"] = new JsonArray([.. eventTypes.Select(type => (JsonNode)type)]) };

@@ -24,6 +24,7 @@ public static class PartnerWebhookEndpoints
         // The form posts are validated against antiforgery explicitly, so a stale form gets a problem, not a bare 400.
         pages.MapPost("/", AddWebhookForm).WithName(nameof(AddWebhookForm)).DisableAntiforgery();
         pages.MapPost("/{id:guid}/delete", DeleteWebhookForm).WithName(nameof(DeleteWebhookForm)).DisableAntiforgery();
+        pages.MapPost("/{id:guid}/switch-on", SwitchOnWebhookForm).WithName(nameof(SwitchOnWebhookForm)).DisableAntiforgery();
 
         var group = app.MapGroup(Location).WithTags("Portal BFF").RequireAuthorization(PortalPolicies.PartnerSession);
         group.MapGet("/", ListPartnerWebhooks).WithName(nameof(ListPartnerWebhooks))
@@ -34,17 +35,20 @@ public static class PartnerWebhookEndpoints
             .WithSummary("One of the session's partner's webhook subscriptions; 404 for any other");
         group.MapPost("/", CreatePartnerWebhook).WithName(nameof(CreatePartnerWebhook)).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Subscribes the session's partner; the signing secret is shown once. Needs a portal page's antiforgery token in the RequestVerificationToken header");
+        group.MapPut("/{id:guid}", UpdatePartnerWebhook).WithName(nameof(UpdatePartnerWebhook))
+            .WithSummary("Switches one of the session's partner's subscriptions on (also after it was switched off for failing: what waited goes out) or off. Needs a portal page's antiforgery token in the RequestVerificationToken header");
         group.MapDelete("/{id:guid}", DeletePartnerWebhook).WithName(nameof(DeletePartnerWebhook))
             .WithSummary("Deletes one of the session's partner's subscriptions. Needs a portal page's antiforgery token in the RequestVerificationToken header");
         return app;
     }
 
     private static async Task<ContentHttpResult> ShowWebhooks(
-        bool? deleted, ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery, WebhookSubscriptions subscriptions,
+        bool? deleted, bool? switchedOn, ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery, WebhookSubscriptions subscriptions,
         CancellationToken cancellationToken)
     {
         var (_, partnerId) = user.SessionIds();
-        var model = new WebhooksPageModel(user.Email(), await subscriptions.ListAsync(partnerId, cancellationToken), Deleted: deleted == true);
+        var model = new WebhooksPageModel(
+            user.Email(), await subscriptions.ListAsync(partnerId, cancellationToken), Deleted: deleted == true, SwitchedOn: switchedOn == true);
         return Page(httpContext, antiforgery, model, StatusCodes.Status200OK);
     }
 
@@ -110,6 +114,27 @@ public static class PartnerWebhookEndpoints
             PortalPages.NotFound(tokens.FormFieldName, tokens.RequestToken!), PortalEndpoints.HtmlContentType, statusCode: StatusCodes.Status404NotFound);
     }
 
+    /// <summary>The "Switch on" button of a subscription switched off (for failing, or by the partner).</summary>
+    private static async Task<Results<RedirectHttpResult, ContentHttpResult, ProblemHttpResult>> SwitchOnWebhookForm(
+        Guid id, ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery, WebhookSubscriptions subscriptions,
+        CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(httpContext))
+        {
+            return PortalProblems.FormExpired();
+        }
+
+        var (_, partnerId) = user.SessionIds();
+        if (await subscriptions.SetActiveAsync(partnerId, id, active: true, cancellationToken) is not null)
+        {
+            return TypedResults.LocalRedirect(WebhooksPage.Path + "?switchedOn=true");
+        }
+
+        var tokens = antiforgery.GetAndStoreTokens(httpContext);
+        return TypedResults.Content(
+            PortalPages.NotFound(tokens.FormFieldName, tokens.RequestToken!), PortalEndpoints.HtmlContentType, statusCode: StatusCodes.Status404NotFound);
+    }
+
     private static async Task<Results<Ok<PageResponse<WebhookResponse>>, ValidationProblem>> ListPartnerWebhooks(
         ClaimsPrincipal user, WebhookSubscriptions subscriptions, CancellationToken cancellationToken, int? limit = null, string? after = null) =>
         Paging.Validate(WebhookSubscriptions.List, limit, after, out var take, out var afterId) is { } errors
@@ -136,6 +161,18 @@ public static class PartnerWebhookEndpoints
 
         var (accountId, partnerId) = user.SessionIds();
         return await subscriptions.CreateAsync(partnerId, CreatedBy(accountId), Location, request, idempotencyKey, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> UpdatePartnerWebhook(
+        Guid id, UpdateWebhookRequest request, ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery,
+        WebhookSubscriptions subscriptions, CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(httpContext))
+        {
+            return PortalProblems.AntiforgeryMissing();
+        }
+
+        return await subscriptions.UpdateAsync(user.SessionIds().PartnerId, id, request, cancellationToken);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeletePartnerWebhook(

@@ -57,28 +57,8 @@ public static class WebhookEndpoints
 
     /// <summary>Switches a subscription on or off (on again after it was switched off for failing).</summary>
     private static async Task<Results<Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> UpdateWebhook(
-        Guid id, UpdateWebhookRequest request, PortalDbContext db, WebhookInterest interest, ClaimsPrincipal user, CancellationToken cancellationToken)
-    {
-        if (request.Active is not { } active)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["active"] = ["true or false."] });
-        }
-
-        if (await FindOwnAsync(db, id, user, cancellationToken) is not { } subscription)
-        {
-            return NotFound(id);
-        }
-
-        // Switched on, or off by its owner: either way no longer "switched off for failing" (DisabledAt), so one switched off
-        // here records no new events until switched on again (its pending deliveries wait).
-        subscription.Active = active;
-        subscription.ConsecutiveFailures = 0;
-        subscription.FailingSince = null;
-        subscription.DisabledAt = null;
-        await db.SaveChangesAsync(cancellationToken);
-        interest.Changed();
-        return TypedResults.Ok(WebhookResponse.From(subscription));
-    }
+        Guid id, UpdateWebhookRequest request, WebhookSubscriptions subscriptions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        await subscriptions.UpdateAsync(Owner(user), id, request, cancellationToken);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteWebhook(
         Guid id, WebhookSubscriptions subscriptions, ClaimsPrincipal user, CancellationToken cancellationToken) =>

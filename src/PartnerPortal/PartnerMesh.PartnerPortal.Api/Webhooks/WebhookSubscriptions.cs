@@ -105,6 +105,41 @@ public sealed class WebhookSubscriptions(
     public Task<WebhookSubscription?> FindAsync(Guid? owner, Guid id, CancellationToken cancellationToken) =>
         db.WebhookSubscriptions.SingleOrDefaultAsync(subscription => subscription.Id == id && subscription.PartnerId == owner, cancellationToken);
 
+    /// <summary>A <c>PUT</c> of the owner's subscription (<see cref="SetActiveAsync"/>); 404 for anyone else's.</summary>
+    public async Task<Results<Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        Guid? owner, Guid id, UpdateWebhookRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Active is not { } active)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["active"] = ["true or false."] });
+        }
+
+        return await SetActiveAsync(owner, id, active, cancellationToken) is { } subscription
+            ? TypedResults.Ok(WebhookResponse.From(subscription))
+            : NotFound(id);
+    }
+
+    /// <summary>
+    /// Switches the owner's subscription on or off; <c>null</c> for anyone else's. Either way it is no longer "switched
+    /// off for failing" (<c>DisabledAt</c>): one switched off by its owner records no new events until switched on again
+    /// (its pending deliveries wait), one switched on sends what waited.
+    /// </summary>
+    public async Task<WebhookSubscription?> SetActiveAsync(Guid? owner, Guid id, bool active, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(owner, id, cancellationToken) is not { } subscription)
+        {
+            return null;
+        }
+
+        subscription.Active = active;
+        subscription.ConsecutiveFailures = 0;
+        subscription.FailingSince = null;
+        subscription.DisabledAt = null;
+        await db.SaveChangesAsync(cancellationToken);
+        interest.Changed();
+        return subscription;
+    }
+
     /// <returns>Whether the owner had that subscription.</returns>
     /// <remarks>
     /// Locks the subscription row, then (the cascade) its deliveries: the dispatcher takes them in the same order (it holds

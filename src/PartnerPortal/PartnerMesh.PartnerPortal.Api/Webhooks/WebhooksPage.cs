@@ -16,15 +16,17 @@ public sealed record WebhooksPageModel(
     IReadOnlyList<(string? Field, string Message)>? Errors = null,
     CreatedWebhookResponse? Created = null,
     WebhookResponse? AlreadyCreated = null,
-    bool Deleted = false);
+    bool Deleted = false,
+    bool SwitchedOn = false);
 
-/// <summary><c>/portal/webhooks</c>: the partner's webhook subscriptions, a form to add one and a button to delete each. Every value is HTML-encoded.</summary>
+/// <summary><c>/portal/webhooks</c>: the partner's webhook subscriptions, a form to add one, a button to delete each and one to switch on one that is off. Every value is HTML-encoded.</summary>
 public static class WebhooksPage
 {
     public const string Path = "/portal/webhooks";
     public const string ChooseEventsMessage = "Choose at least one kind of event.";
     public const string NoWebhooksMessage = "No webhooks yet.";
     public const string DeletedMessage = "The webhook was deleted: it receives nothing more.";
+    public const string SwitchedOnMessage = "The webhook is switched on: the events that waited go out now.";
     public const string SecretShownOnce = "Its signing secret is shown only this once: copy it now.";
 
     public const string AlreadyCreatedMessage =
@@ -58,6 +60,11 @@ public static class WebhooksPage
             body.Append("<p class=\"notice\" role=\"status\">").Append(E(DeletedMessage)).Append("</p>");
         }
 
+        if (model.SwitchedOn)
+        {
+            body.Append("<p class=\"notice\" role=\"status\">").Append(E(SwitchedOnMessage)).Append("</p>");
+        }
+
         AppendSubscriptions(body, model.Subscriptions, antiforgeryFieldName, antiforgeryToken);
         AppendAddForm(body, model, eventTypes, antiforgeryFieldName, antiforgeryToken);
         return Layout("Webhooks", body.ToString(), SignOut(antiforgeryFieldName, antiforgeryToken));
@@ -80,7 +87,16 @@ public static class WebhooksPage
         {
             body.Append("<tr><th scope=\"row\" class=\"url\">").Append(E(subscription.Url)).Append("</th>");
             body.Append("<td class=\"text\">").Append(E(string.Join(", ", subscription.EventTypes.Select(type => type == WebhookEventTypes.All ? "all open to you" : type)))).Append("</td>");
-            body.Append("<td>").Append(E(State(subscription))).Append("</td>");
+            body.Append("<td>").Append(E(State(subscription)));
+            if (!subscription.Active)
+            {
+                body.Append("<form method=\"post\" action=\"").Append(Path).Append('/').Append(subscription.Id).Append("/switch-on\">");
+                body.Append("<input type=\"hidden\" name=\"").Append(E(antiforgeryFieldName)).Append("\" value=\"").Append(E(antiforgeryToken)).Append("\">");
+                body.Append("<button type=\"submit\" class=\"link-button\">Switch on<span class=\"visually-hidden\"> the webhook to ")
+                    .Append(E(subscription.Url)).Append("</span></button></form>");
+            }
+
+            body.Append("</td>");
             body.Append("<td class=\"nowrap\">").Append(E(Date(subscription.CreatedAt))).Append("</td>");
             body.Append("<td><form method=\"post\" action=\"").Append(Path).Append('/').Append(subscription.Id).Append("/delete\">");
             body.Append("<input type=\"hidden\" name=\"").Append(E(antiforgeryFieldName)).Append("\" value=\"").Append(E(antiforgeryToken)).Append("\">");
