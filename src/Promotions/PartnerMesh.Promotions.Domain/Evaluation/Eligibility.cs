@@ -30,7 +30,7 @@ internal static class Eligibility
 
         if (definition.RequiresCode && !codes.Any(promotion.Codes.Contains) && !context.CouponCodes.ContainsKey(promotion.Id))
         {
-            return PromotionEvaluator.Reject(promotion, ReasonCodes.CodeRequired, "none of its codes was entered");
+            return PromotionEvaluator.Reject(promotion, ReasonCodes.CodeRequired, "no code entered unlocks it (each entered code's entry in codes says why)");
         }
 
         foreach (var condition in promotion.Conditions)
