@@ -109,9 +109,7 @@ public static class PartnerWebhookEndpoints
             return TypedResults.LocalRedirect(WebhooksPage.Path + "?deleted=true");
         }
 
-        var tokens = antiforgery.GetAndStoreTokens(httpContext);
-        return TypedResults.Content(
-            PortalPages.NotFound(tokens.FormFieldName, tokens.RequestToken!), PortalEndpoints.HtmlContentType, statusCode: StatusCodes.Status404NotFound);
+        return NotFoundPage(httpContext, antiforgery);
     }
 
     /// <summary>The "Switch on" button of a subscription switched off (for failing, or by the partner).</summary>
@@ -130,9 +128,7 @@ public static class PartnerWebhookEndpoints
             return TypedResults.LocalRedirect(WebhooksPage.Path + "?switchedOn=true");
         }
 
-        var tokens = antiforgery.GetAndStoreTokens(httpContext);
-        return TypedResults.Content(
-            PortalPages.NotFound(tokens.FormFieldName, tokens.RequestToken!), PortalEndpoints.HtmlContentType, statusCode: StatusCodes.Status404NotFound);
+        return NotFoundPage(httpContext, antiforgery);
     }
 
     private static async Task<Results<Ok<PageResponse<WebhookResponse>>, ValidationProblem>> ListPartnerWebhooks(
@@ -187,6 +183,14 @@ public static class PartnerWebhookEndpoints
         return await subscriptions.DeleteAsync(user.SessionIds().PartnerId, id, cancellationToken)
             ? TypedResults.NoContent()
             : WebhookSubscriptions.NotFound(id);
+    }
+
+    /// <summary>A form about a webhook that is not the partner's (or no longer exists): the "Page not found" page, as any unknown page.</summary>
+    private static ContentHttpResult NotFoundPage(HttpContext httpContext, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(httpContext);
+        return TypedResults.Content(
+            PortalPages.NotFound(tokens.FormFieldName, tokens.RequestToken!), PortalEndpoints.HtmlContentType, statusCode: StatusCodes.Status404NotFound);
     }
 
     private static async Task<WebhooksPageModel> Listed(WebhookSubscriptions subscriptions, Guid partnerId, CancellationToken cancellationToken) =>
