@@ -237,6 +237,30 @@ public sealed class EmailLinkTests(SurveysApiFactory factory) : IClassFixture<Su
         await (await PostWithKeyAsync(link, SurveysClient.Nps(8), new string('k', 101))).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    /// <summary>
+    /// An email link's showing exists, so <c>POST /responses</c> does not call it unknown (404): it is a 422 that says to
+    /// answer through the link, where the link's expiry and single use apply. Nothing is stored; the link still works.
+    /// </summary>
+    [Fact]
+    public async Task EmailLinkShowing_AnsweredThroughPostResponses_Is422EmailLinkShowing_TheLinkStillTakesTheAnswer()
+    {
+        var survey = await _client.CreateSurveyAsync(EmailSurvey());
+        var visitor = SurveysClient.NewVisitor();
+        var order = Order(_partner);
+        order["visitorId"] = visitor;
+        var link = await (await RequestLinkAsync(survey["id"]!.GetValue<Guid>(), order)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var impression = link["impressionId"]!.GetValue<Guid>();
+
+        var direct = await _client.SubmitAsync(impression, visitor, SurveysClient.Nps(3));
+
+        var problem = await direct.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("email-link-showing", problem.Extensions["reason"]!.ToString());
+        Assert.Contains("/email-links/{token}/responses", problem.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, await factory.QueryDbAsync(db => db.Responses.CountAsync(row => row.ImpressionId == impression, Ct)));
+        await (await _client.Storefront.PostAsJsonAsync($"/api/surveys/email-links/{link["token"]}/responses",
+            new JsonObject { ["answers"] = SurveysClient.Nps(3) }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+    }
+
     private async Task<HttpResponseMessage> PostWithKeyAsync(JsonObject link, JsonArray answers, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/surveys/email-links/{link["token"]}/responses")

@@ -95,6 +95,123 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
         await (await _client.Admin.GetAsync("/api/surveys/insights?from=yesterday", Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    /// <summary>
+    /// The export is a faithful copy: one row per response, a column per question (choices of any choice question, each
+    /// free text in its own cell, an "other" text beside its choice), plus the traffic source and the showing.
+    /// </summary>
+    [Fact]
+    public async Task CsvExport_HasAColumnPerQuestion_EveryAnswerInItsOwnCell()
+    {
+        static JsonObject Choice(string id, string type, bool allowOther, params string[] codes) => new()
+        {
+            ["id"] = id, ["type"] = type, ["text"] = id, ["allowOther"] = allowOther,
+            ["options"] = new JsonArray([.. codes.Select(code => (JsonNode)new JsonObject { ["code"] = code, ["label"] = code })]),
+        };
+
+        var partner = Guid.NewGuid();
+        var definition = SurveysClient.Widget(partner);
+        definition["kind"] = "custom";
+        definition["questions"] = new JsonArray(
+            new JsonObject { ["id"] = "nps", ["type"] = "nps", ["text"] = "Recommend us?" },
+            Choice("size", "single-choice", true, "s", "m"),
+            Choice("color", "multiple-choice", false, "red", "blue"),
+            new JsonObject { ["id"] = "t1", ["type"] = "free-text", ["text"] = "One" },
+            new JsonObject { ["id"] = "t2", ["type"] = "free-text", ["text"] = "Two" });
+        var id = (await _client.CreateSurveyAsync(definition))["id"]!.GetValue<Guid>();
+        var full = await RespondAsync(new JsonArray(
+            new JsonObject { ["questionId"] = "nps", ["score"] = 7 },
+            new JsonObject { ["questionId"] = "size", ["choice"] = "other", ["otherText"] = "XXL; big" },
+            new JsonObject { ["questionId"] = "color", ["choices"] = new JsonArray("red", "blue") },
+            new JsonObject { ["questionId"] = "t1", ["text"] = "first | text" },
+            new JsonObject { ["questionId"] = "t2", ["text"] = "-1 second\ntext" }));
+        var choicesOnly = await RespondAsync(new JsonArray(
+            new JsonObject { ["questionId"] = "size", ["choice"] = "s" },
+            new JsonObject { ["questionId"] = "color", ["choices"] = new JsonArray("blue") }));
+
+        var csv = await (await _client.Admin.GetAsync($"/api/surveys/responses/export?surveyId={id}", Ct)).Content.ReadAsStringAsync(Ct);
+
+        var rows = ParseCsv(csv);
+        var header = rows[0];
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(["answer.nps", "answer.size", "answer.size.other", "answer.color", "answer.t1", "answer.t2"], header.Where(name => name.StartsWith("answer.", StringComparison.Ordinal)));
+        Assert.DoesNotContain("free_text", header);
+        string Cell(int row, string column) => rows[row][header.IndexOf(column)];
+        Assert.Equal(full, Guid.Parse(Cell(1, "response_id")));
+        Assert.Equal("7", Cell(1, "answer.nps"));
+        Assert.Equal("other", Cell(1, "answer.size"));
+        Assert.Equal("XXL; big", Cell(1, "answer.size.other"));
+        Assert.Equal("red;blue", Cell(1, "answer.color"));
+        Assert.Equal("first | text", Cell(1, "answer.t1"));
+        Assert.Equal("'-1 second\ntext", Cell(1, "answer.t2"));
+        Assert.Equal("newsletter", Cell(1, "traffic_source"));
+        Assert.Equal(choicesOnly, Guid.Parse(Cell(2, "response_id")));
+        Assert.Equal(("", "s", "", "blue", "", ""), (Cell(2, "answer.nps"), Cell(2, "answer.size"), Cell(2, "answer.size.other"), Cell(2, "answer.color"),
+            Cell(2, "answer.t1"), Cell(2, "answer.t2")));
+        Assert.All(rows, row => Assert.Equal(header.Count, row.Count));
+
+        async Task<Guid> RespondAsync(JsonArray answers)
+        {
+            var response = await _client.Storefront.PostAsJsonAsync("/api/surveys/responses", new JsonObject
+            {
+                ["surveyId"] = id, ["visitorId"] = SurveysClient.NewVisitor(), ["partnerId"] = partner, ["touchpoint"] = "order",
+                ["trafficSource"] = "newsletter", ["answers"] = answers,
+            }, Ct);
+            return (await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+        }
+    }
+
+    /// <summary>RFC 4180: quoted cells may hold commas, doubled quotes and line breaks; records end with CRLF.</summary>
+    private static List<List<string>> ParseCsv(string csv)
+    {
+        var rows = new List<List<string>>();
+        var row = new List<string>();
+        var cell = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var index = 0; index < csv.Length; index++)
+        {
+            var c = csv[index];
+            if (quoted)
+            {
+                if (c == '"' && index + 1 < csv.Length && csv[index + 1] == '"')
+                {
+                    cell.Append('"');
+                    index++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    cell.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                row.Add(cell.ToString());
+                cell.Clear();
+            }
+            else if (c == '\r' && index + 1 < csv.Length && csv[index + 1] == '\n')
+            {
+                row.Add(cell.ToString());
+                cell.Clear();
+                rows.Add(row);
+                row = [];
+                index++;
+            }
+            else
+            {
+                cell.Append(c);
+            }
+        }
+
+        return rows;
+    }
+
     [Fact]
     public async Task AdminInsights_CampaignIdInAnyCase_IsOneCampaign_AsInAnalytics()
     {

@@ -147,6 +147,98 @@ public sealed class ResponseTests(SurveysApiFactory factory) : IClassFixture<Sur
         Assert.Equal(0, await factory.QueryDbAsync(db => db.Responses.CountAsync(row => row.ImpressionId == impression, Ct)));
     }
 
+    /// <summary>
+    /// "Up to 2,000 characters" counts what a shopper sees as characters (text elements), not UTF-16 code units: 2,000
+    /// emoji fit, in a free text and in an "other" text; a byte guard still refuses a few characters stacked with marks.
+    /// </summary>
+    [Fact]
+    public async Task FreeText_CountsCharactersNotUtf16Units_WithAByteGuard()
+    {
+        var partner = Guid.NewGuid();
+        var id = (await _client.CreateSurveyAsync(new JsonObject
+        {
+            ["name"] = "Why leave?", ["kind"] = "exit-intent", ["partnerIds"] = new JsonArray(partner),
+            ["questions"] = new JsonArray(
+                new JsonObject
+                {
+                    ["id"] = "reason", ["type"] = "multiple-choice", ["text"] = "Why?", ["allowOther"] = true,
+                    ["options"] = new JsonArray(new JsonObject { ["code"] = "extra-costs", ["label"] = "Costs" }),
+                },
+                new JsonObject { ["id"] = "why", ["type"] = "free-text", ["text"] = "Tell us more" }),
+        }))["id"]!.GetValue<Guid>();
+        var emoji = string.Concat(Enumerable.Repeat("\U0001F600", 2_000));
+        var thumbs = string.Concat(Enumerable.Repeat("\U0001F44D\U0001F3FD", 2_000));
+        var stacked = string.Concat(Enumerable.Repeat("e" + new string('\u0301', 15), 1_000));
+
+        async Task<HttpResponseMessage> AnswerAsync(string text, string other)
+        {
+            var (visitor, impression) = await _client.ShowAsync(id, partner, "checkout", "exit-intent");
+            var body = new JsonObject
+            {
+                ["impressionId"] = impression, ["visitorId"] = visitor, ["answers"] = new JsonArray(
+                    new JsonObject { ["questionId"] = "reason", ["choices"] = new JsonArray("other"), ["otherText"] = "@other@" },
+                    new JsonObject { ["questionId"] = "why", ["text"] = "@text@" }),
+            };
+            // The texts go in as UTF-8, not \u-escaped (a serializer escapes every emoji as 12 bytes): their own bytes count
+            // against the 64 KB body limit. None of them holds a character JSON must escape.
+            var json = body.ToJsonString().Replace("@other@", other, StringComparison.Ordinal).Replace("@text@", text, StringComparison.Ordinal);
+            return await _client.Storefront.PostAsync("/api/surveys/responses", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+        }
+
+        var created = await (await AnswerAsync(emoji, thumbs)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var tooLong = await (await AnswerAsync(emoji + "\U0001F600", "fine")).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var otherTooLong = await (await AnswerAsync("fine", thumbs + "x")).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var tooBig = await (await AnswerAsync(stacked, "fine")).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Equal(emoji, created["answers"]!.AsArray().Single(answer => answer!["questionId"]!.GetValue<string>() == "why")!["text"]!.GetValue<string>());
+        Assert.Contains("answers[1].text", tooLong.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("answers[0].otherText", otherTooLong.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("answers[1].text", tooBig.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+        Assert.Single(await ResponsesToAsync(id));
+    }
+
+    /// <summary>
+    /// One key, two bodies, one showing, in parallel: the body that lost is told the key was reused — every time, not
+    /// "already submitted" when it happened to look after the winner committed.
+    /// </summary>
+    [Fact]
+    public async Task SubmitResponse_SameKeyTwoBodiesInParallel_TheOtherBodyIsAlways409IdempotencyKeyReused()
+    {
+        var partner = Guid.NewGuid();
+        var surveyId = (await _client.CreateSurveyAsync(DecisionTests.Targeted(partner)))["id"]!.GetValue<Guid>();
+        for (var round = 0; round < 5; round++)
+        {
+            var (visitor, impression) = await _client.ShowAsync(surveyId, partner);
+            var key = Guid.NewGuid().ToString();
+            var bodies = Enumerable.Range(0, 20).Select(index => index % 2 == 0 ? 3 : 10).ToArray();
+
+            var responses = await Task.WhenAll(bodies.Select(score => _client.SubmitAsync(impression, visitor, SurveysClient.Nps(score), key)));
+
+            var winner = Assert.Single(responses, response => response.StatusCode == HttpStatusCode.Created);
+            var winningScore = bodies[Array.IndexOf(responses, winner)];
+            var stored = (await winner.ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+            for (var index = 0; index < responses.Length; index++)
+            {
+                if (responses[index] == winner)
+                {
+                    continue;
+                }
+
+                if (bodies[index] == winningScore)
+                {
+                    Assert.Equal(stored, (await responses[index].ShouldBeAsync<JsonObject>(HttpStatusCode.OK))["id"]!.GetValue<Guid>());
+                }
+                else
+                {
+                    var problem = await responses[index].ShouldBeProblemAsync(HttpStatusCode.Conflict);
+                    Assert.Equal("idempotency-key-reused", problem.Extensions["reason"]!.ToString());
+                }
+            }
+        }
+
+        Assert.Equal(5, (await ResponsesToAsync(surveyId)).Count);
+    }
+
     [Fact]
     public async Task ReplayedSubmission_Is409_WithTheSameIdempotencyKeyReturnsTheFirst_PublishedOnce()
     {

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Surveys.Api.Common;
+using PartnerMesh.Surveys.Api.Definitions;
 using PartnerMesh.Surveys.Api.Infrastructure;
 using PartnerMesh.Surveys.Api.Responses;
 
@@ -75,26 +76,88 @@ public sealed class InsightsService(SurveysDbContext db, IOptions<SurveysOptions
 
     /// <summary>
     /// CSV (RFC 4180) of every filtered response, oldest first, streamed as it is read (no row limit, no whole file in
-    /// memory); cells that a spreadsheet would run as a formula are prefixed with a quote.
+    /// memory); cells that a spreadsheet would run as a formula are prefixed with a quote. After the context columns, one
+    /// column per question of the exported survey versions (<see cref="AnswerColumnsAsync"/>), so no answer is merged
+    /// into another's cell.
     /// </summary>
     public async Task WriteCsvAsync(InsightsFilter filter, Stream output, CancellationToken cancellationToken)
     {
+        var columns = await AnswerColumnsAsync(filter, cancellationToken);
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 64 * 1024, leaveOpen: true);
-        await writer.WriteAsync("response_id,survey_id,survey_version,submitted_at,visitor_id,customer_id,order_id,partner_id,campaign_id,touchpoint,segments,nps,csat,reason_codes,free_text\r\n");
-        var csv = new StringBuilder();
+        var csv = new StringBuilder("response_id,survey_id,survey_version,impression_id,submitted_at,visitor_id,customer_id,order_id,partner_id,"
+            + "campaign_id,traffic_source,touchpoint,segments,nps,csat,reason_codes");
+        foreach (var column in columns)
+        {
+            csv.Append(',').Append(Cell(column.Name));
+        }
+
+        await writer.WriteAsync(csv.Append("\r\n"), cancellationToken);
         await foreach (var row in Responses(filter).OrderBy(row => row.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
+            var answers = Json.Read<List<Answer>>(row.Answers).ToDictionary(answer => answer.QuestionId!, StringComparer.Ordinal);
             string?[] cells =
             [
-                row.Id.ToString(), row.SurveyId.ToString(), row.SurveyVersion.ToString(CultureInfo.InvariantCulture),
+                row.Id.ToString(), row.SurveyId.ToString(), row.SurveyVersion.ToString(CultureInfo.InvariantCulture), row.ImpressionId?.ToString(),
                 row.SubmittedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), row.VisitorId, row.CustomerId, row.OrderId,
-                row.PartnerId?.ToString(), row.CampaignId, row.Touchpoint, string.Join(';', row.Segments),
+                row.PartnerId?.ToString(), row.CampaignId, row.TrafficSource, row.Touchpoint, string.Join(AnswerColumn.Separator, row.Segments),
                 row.NpsScore?.ToString(CultureInfo.InvariantCulture), row.CsatScore?.ToString(CultureInfo.InvariantCulture),
-                string.Join(';', row.ReasonCodes), row.FreeText,
+                string.Join(AnswerColumn.Separator, row.ReasonCodes),
             ];
-            csv.Clear().AppendJoin(',', cells.Select(Cell)).Append("\r\n");
+            csv.Clear().AppendJoin(',', cells.Concat(columns.Select(column => column.Value(answers))).Select(Cell)).Append("\r\n");
             await writer.WriteAsync(csv, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The answer columns of an export: every question of the survey versions its responses answer — surveys oldest first,
+    /// versions in order, questions in order — once per question id, and an "other" column beside a choice question that
+    /// allows "other" in any of them.
+    /// </summary>
+    private async Task<IReadOnlyList<AnswerColumn>> AnswerColumnsAsync(InsightsFilter filter, CancellationToken cancellationToken)
+    {
+        var answered = (await Responses(filter).Select(row => new { row.SurveyId, row.SurveyVersion }).Distinct().ToListAsync(cancellationToken))
+            .Select(pair => (pair.SurveyId, pair.SurveyVersion)).ToHashSet();
+        var surveys = answered.Select(pair => pair.SurveyId).Distinct().ToList();
+        var versions = await db.SurveyVersions.AsNoTracking().Where(version => surveys.Contains(version.SurveyId)).ToListAsync(cancellationToken);
+        var columns = new List<AnswerColumn>();
+        foreach (var version in versions.Where(version => answered.Contains((version.SurveyId, version.Version)))
+                     .OrderBy(version => version.SurveyId).ThenBy(version => version.Version))
+        {
+            foreach (var question in Json.Read<List<Question>>(version.Questions))
+            {
+                var index = columns.FindIndex(column => column.QuestionId == question.Id);
+                if (index < 0)
+                {
+                    columns.Add(new AnswerColumn(question.Id, Other: false));
+                    index = columns.Count - 1;
+                }
+
+                if (question.AllowOther && !columns.Contains(new AnswerColumn(question.Id, Other: true)))
+                {
+                    columns.Insert(index + 1, new AnswerColumn(question.Id, Other: true));
+                }
+            }
+        }
+
+        return columns;
+    }
+
+    /// <summary>
+    /// One question's column (<c>answer.{id}</c>: the score, the text, the choice, or the choices joined by
+    /// <see cref="Separator"/>) or its "other" text's (<c>answer.{id}.other</c>).
+    /// </summary>
+    private sealed record AnswerColumn(string QuestionId, bool Other)
+    {
+        /// <summary>Joins the picks of a multiple-choice answer (option codes are slugs: never a ';' inside), as segments and reason codes.</summary>
+        public const char Separator = ';';
+
+        public string Name => Other ? $"answer.{QuestionId}.other" : $"answer.{QuestionId}";
+
+        public string? Value(Dictionary<string, Answer> answers) =>
+            !answers.TryGetValue(QuestionId, out var answer) ? null
+            : Other ? answer.OtherText
+            : answer.Score?.ToString(CultureInfo.InvariantCulture) ?? answer.Text ?? answer.Choice
+                ?? (answer.Choices is { } choices ? string.Join(Separator, choices) : null);
     }
 
     public static string Cell(string? value)

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using System.Text;
 using PartnerMesh.Surveys.Api.Common;
 using PartnerMesh.Surveys.Api.Definitions;
 
@@ -27,7 +28,22 @@ public sealed record ValidatedAnswers(IReadOnlyList<Answer> Answers, int? NpsSco
 /// <summary>Checks answers against the questions of the version they answer. Free text is kept as given (data, never markup).</summary>
 public static class AnswerRules
 {
+    /// <summary>Characters as a shopper counts them: text elements (an emoji, with its skin tone, is one), not UTF-16 code units.</summary>
     public const int MaxTextLength = 2_000;
+
+    /// <summary>
+    /// The size guard beside <see cref="MaxTextLength"/>: one text element may stack any number of combining marks. Eight
+    /// bytes per character, so 2,000 emoji with a skin tone, or 2,000 flags, fit.
+    /// </summary>
+    public const int MaxTextBytes = 16_000;
+
+    private static readonly string TextRule = $"1 to {MaxTextLength} characters (at most {MaxTextBytes} bytes in UTF-8)";
+
+    /// <summary>A free text or an "other" text: not blank, storable, within <see cref="MaxTextLength"/> characters and <see cref="MaxTextBytes"/> bytes.</summary>
+    public static bool IsText(string? text) =>
+        !string.IsNullOrWhiteSpace(text) && StoredText.IsStorable(text)
+        && (text.Length <= MaxTextLength
+            || (Encoding.UTF8.GetByteCount(text) <= MaxTextBytes && new StringInfo(text).LengthInTextElements <= MaxTextLength));
 
     public static Dictionary<string, string[]>? Validate(IReadOnlyList<Question> questions, IReadOnlyList<Answer>? answers, out ValidatedAnswers result)
     {
@@ -140,9 +156,9 @@ public static class AnswerRules
                     return null;
                 }
 
-                if (answer.Text is not { } text || string.IsNullOrWhiteSpace(text) || text.Length > MaxTextLength || !StoredText.IsStorable(text))
+                if (answer.Text is not { } text || !IsText(text))
                 {
-                    errors.Add($"{field}.text", $"The free-text question '{id}' takes a text of 1 to {MaxTextLength} characters.");
+                    errors.Add($"{field}.text", $"The free-text question '{id}' takes a text of {TextRule}.");
                     return null;
                 }
 
@@ -214,9 +230,9 @@ public static class AnswerRules
             errors.Add($"{field}.otherText", "otherText goes with the choice 'other', and only with it.");
             ok = false;
         }
-        else if (answer.OtherText is { } text && (string.IsNullOrWhiteSpace(text) || text.Length > MaxTextLength || !StoredText.IsStorable(text)))
+        else if (answer.OtherText is { } text && !IsText(text))
         {
-            errors.Add($"{field}.otherText", $"otherText has 1 to {MaxTextLength} characters.");
+            errors.Add($"{field}.otherText", $"otherText has {TextRule}.");
             ok = false;
         }
 

@@ -45,6 +45,7 @@ public static class ResponseEndpoints
         SubmitOutcome.AlreadySubmitted => Problems.Refused(StatusCodes.Status409Conflict, "already-submitted", "Already submitted", result.Detail),
         SubmitOutcome.IdempotencyConflict => IdempotencyKeys.Reused(result.Detail),
         SubmitOutcome.NotEligible => Eligibility.NotEligible(result.Eligibility!, result.Detail!),
+        SubmitOutcome.EmailLinkShowing => Problems.Refused(StatusCodes.Status422UnprocessableEntity, "email-link-showing", "Answer through the email link", result.Detail),
         _ => Problems.Refused(StatusCodes.Status422UnprocessableEntity, "context-mismatch", "Response does not match the showing", result.Detail),
     };
 }

@@ -21,6 +21,7 @@ public enum SubmitOutcome
     ContextMismatch,
     IdempotencyConflict,
     NotEligible,
+    EmailLinkShowing,
 }
 
 /// <param name="Eligibility">For <see cref="SubmitOutcome.NotEligible"/>: why (an <see cref="Decisions.Eligibility"/> code).</param>
@@ -43,9 +44,16 @@ public sealed class ResponseService(
         if (request.ImpressionId is { } impressionId)
         {
             var impression = await db.Impressions.AsNoTracking().SingleOrDefaultAsync(row => row.Id == impressionId, cancellationToken);
-            if (impression is null || impression.Trigger == Triggers.EmailLink)
+            if (impression is null)
             {
                 return Refused(SubmitOutcome.NotFound, $"No survey showing {impressionId} exists.");
+            }
+
+            // The link is the way in to its showing: its expiry and single use (and its idempotent retries) apply there.
+            if (impression.Trigger == Triggers.EmailLink)
+            {
+                return Refused(SubmitOutcome.EmailLinkShowing,
+                    $"Showing {impressionId} is an email link's: answer it through POST /api/surveys/email-links/{{token}}/responses with the link's token.");
             }
 
             if (!string.Equals(impression.VisitorId, request.VisitorId, StringComparison.Ordinal)
@@ -170,9 +178,12 @@ public sealed class ResponseService(
         }
 
         var since = perCooldown ? now - TimeSpan.FromMinutes(survey.CooldownMinutes ?? 0) : (DateTimeOffset?)null;
+        // The key is looked up again once an earlier answer is found: a request with the same key may have committed it
+        // since the first look, and then the key's reuse is the answer, whatever the timing.
         if (await EarlierAnswerAsync(response, since, cancellationToken) is { } earlier)
         {
-            return AnsweredBefore(earlier, response, idempotencyKey, hash, throughLink);
+            return await KeyedAnswerAsync(idempotencyKey, hash, response.ImpressionId, cancellationToken)
+                ?? AnsweredBefore(earlier, response, idempotencyKey, hash, throughLink);
         }
 
         db.Responses.Add(response);
@@ -326,6 +337,7 @@ public sealed class ResponseService(
             SubmitOutcome.NotFound => "not-found",
             SubmitOutcome.AlreadySubmitted => "already-submitted",
             SubmitOutcome.IdempotencyConflict => "idempotency-key-reused",
+            SubmitOutcome.EmailLinkShowing => "email-link-showing",
             _ => "context-mismatch",
         });
         return new SubmitResult(outcome, null, errors, detail);
