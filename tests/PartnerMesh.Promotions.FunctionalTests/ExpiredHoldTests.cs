@@ -85,6 +85,28 @@ public sealed class ExpiredHoldTests(SleepingSweeperFactory factory) : IClassFix
         Assert.NotEqual(first["quote"]!["id"]!.GetValue<Guid>(), retried["quote"]!["id"]!.GetValue<Guid>());
     }
 
+    [Fact]
+    public async Task Checkout_WithRoomUnderItsCaps_LeavesOtherExpiredHoldsToTheSweeper()
+    {
+        var (expiring, other) = (PromotionsTestClient.UniqueProduct(), PromotionsTestClient.UniqueProduct());
+        foreach (var product in new[] { expiring, other })
+        {
+            var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+            definition["budgets"] = new JsonArray(new JsonObject { ["maxUses"] = 5 });
+            await _admin.PublishAsync(definition);
+        }
+
+        var held = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", expiring, 1, 100m, null)).With("touchpoint", "checkout"));
+        await ExpireReservationAsync(held);
+
+        await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", other, 1, 100m, null)).With("touchpoint", "checkout"));
+
+        var reservationId = held["quote"]!["reservationId"]!.GetValue<Guid>();
+        var status = await factory.QueryDbAsync(db => db.BudgetReservations.Where(reservation => reservation.Id == reservationId)
+            .Select(reservation => reservation.Status).SingleAsync(Ct));
+        Assert.Equal(PartnerMesh.Promotions.Api.Budgets.ReservationStatus.Held, status);
+    }
+
     private async Task<JsonObject> EvaluateWithKeyAsync(JsonObject cart, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/promotions/evaluations") { Content = JsonContent.Create(cart) };

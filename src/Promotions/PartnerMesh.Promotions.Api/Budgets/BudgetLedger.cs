@@ -7,7 +7,9 @@ using PartnerMesh.Promotions.Api.Infrastructure;
 namespace PartnerMesh.Promotions.Api.Budgets;
 
 /// <param name="Currency">The cart's: the spend is counted in it (<see cref="BudgetKeys.PerCounter"/>).</param>
-public sealed record ReservationRequest(Guid QuoteId, DateTimeOffset ExpiresAt, IReadOnlyList<(BudgetClaim Claim, decimal Spend)> Claims, string Currency);
+/// <param name="CheckoutId">The checkout the hold is for: it replaces the checkout's earlier hold in the same transaction.</param>
+public sealed record ReservationRequest(
+    Guid QuoteId, DateTimeOffset ExpiresAt, IReadOnlyList<(BudgetClaim Claim, decimal Spend)> Claims, string Currency, string? CheckoutId = null);
 
 /// <param name="RefusalDetail">Which cap refused, readable (<see cref="BudgetRefusals.Describe"/>).</param>
 public sealed record ReservationOutcome(Guid? ReservationId, BudgetClaim? RefusedBy, string? RefusalDetail = null)
@@ -20,13 +22,19 @@ public sealed record ReservationOutcome(Guid? ReservationId, BudgetClaim? Refuse
 /// row, re-checks the cap against the committed value and refuses past it, so no interleaving of concurrent checkouts
 /// overspends. Every path — reserve, release, sweep — touches counters in key order, so two transactions never wait
 /// on each other in a cycle. A refused claim rolls the whole reservation back. Inside a caller's transaction (an order
-/// taking its own use) a reservation is a savepoint of it, and commits or rolls back with it.
+/// taking its own use) a reservation is a savepoint of it, and commits or rolls back with it. A checkout's hold replaces
+/// the one its earlier evaluation took, in one transaction serialised per checkout (an advisory lock): the earlier hold
+/// is given back and the new one taken or refused together, so a checkout never holds two, and a refusal keeps the
+/// earlier one.
 /// </summary>
 public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvider, BudgetStatusCache statusCache)
 {
     private const string ReservationSavepoint = "budget_reservation";
+    private const string CheckoutLock = "promotions-checkout:";
 
     private readonly List<(string Key, CounterState Counter)> _uncommitted = [];
+
+    private sealed record HeldRow(Guid Id, string Items);
 
     private sealed record CounterRow(int Uses, decimal Spend, int? MaxUses, decimal? MaxSpend)
     {
@@ -43,7 +51,16 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
         await using var own = outer is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         if (outer is not null)
         {
+            if (request.CheckoutId is not null)
+            {
+                throw new InvalidOperationException("A checkout's hold is taken in a transaction of its own.");
+            }
+
             await outer.CreateSavepointAsync(ReservationSavepoint, cancellationToken);
+        }
+        else if (request.CheckoutId is { } checkoutId)
+        {
+            await ReleaseHeldOfCheckoutAsync(checkoutId, except: null, [.. claims.Select(entry => entry.Claim.Key)], cancellationToken);
         }
 
         foreach (var (claim, spend) in claims)
@@ -64,6 +81,7 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
                 if (own is not null)
                 {
                     await own.RollbackAsync(cancellationToken);
+                    ForgetUncommitted(); // the checkout's earlier hold, given back above, holds again
                 }
                 else
                 {
@@ -107,6 +125,7 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
         {
             Id = Guid.CreateVersion7(now),
             QuoteId = request.QuoteId,
+            CheckoutId = request.CheckoutId,
             Status = ReservationStatus.Held,
             CreatedAt = now,
             ExpiresAt = request.ExpiresAt,
@@ -117,11 +136,66 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
         if (own is not null)
         {
             await own.CommitAsync(cancellationToken);
+            MarkCommitted();
         }
 
         counted.ForEach(entry => Counted(entry.Key, entry.Counter, committed: own is not null));
         return new ReservationOutcome(reservation.Id, null);
     }
+
+    /// <summary>Gives back what the checkout holds, but <paramref name="except"/>: a checkout evaluation that reserves
+    /// nothing now, or the order of an earlier quote of the checkout (the checkout's latest hold is not for it). One
+    /// indexed look-up when the checkout holds nothing.</summary>
+    public async Task ReleaseCheckoutAsync(string checkoutId, Guid? except, CancellationToken cancellationToken)
+    {
+        if (!await db.Database.SqlQuery<bool>(
+                $"SELECT EXISTS (SELECT 1 FROM budget_reservations WHERE checkout_id = {checkoutId} AND status = 'Held' AND id IS DISTINCT FROM {except}) AS \"Value\"")
+                .SingleAsync(cancellationToken))
+        {
+            return;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await ReleaseHeldOfCheckoutAsync(checkoutId, except, [], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        MarkCommitted();
+    }
+
+    /// <summary>The counter keys the checkout's hold claims (none when it holds nothing).</summary>
+    public async Task<IReadOnlySet<string>> HeldKeysAsync(string checkoutId, CancellationToken cancellationToken)
+    {
+        var items = await db.Database.SqlQuery<string>(
+            $"SELECT items AS \"Value\" FROM budget_reservations WHERE checkout_id = {checkoutId} AND status = 'Held'").ToListAsync(cancellationToken);
+        return items.SelectMany(Keys).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Inside the caller's transaction: waits for the checkout's other evaluations (an advisory lock held to the commit),
+    /// then gives back what it holds, but <paramref name="except"/>. The counters of the holds and of
+    /// <paramref name="claimKeys"/> (the reservation that follows) are locked first, in key order, as every path does.
+    /// </summary>
+    private async Task ReleaseHeldOfCheckoutAsync(string checkoutId, Guid? except, string[] claimKeys, CancellationToken cancellationToken)
+    {
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({CheckoutLock + checkoutId}, 0))", cancellationToken);
+        var held = await db.Database.SqlQuery<HeldRow>(
+            $"SELECT id AS \"Id\", items AS \"Items\" FROM budget_reservations WHERE checkout_id = {checkoutId} AND status = 'Held' AND id IS DISTINCT FROM {except}")
+            .ToListAsync(cancellationToken);
+        if (held.Count == 0)
+        {
+            return;
+        }
+
+        var keys = held.SelectMany(row => Keys(row.Items)).Concat(claimKeys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        await db.Database.SqlQuery<string>($"SELECT key AS \"Value\" FROM budget_counters WHERE key = ANY({keys}) ORDER BY key FOR UPDATE")
+            .ToListAsync(cancellationToken);
+        foreach (var row in held)
+        {
+            await ReleaseAsync(row.Id, cancellationToken, onlyWhenHeld: true);
+        }
+    }
+
+    private static IEnumerable<string> Keys(string items) =>
+        (JsonSerializer.Deserialize<ReservedAmount[]>(items) ?? []).Select(item => item.Key);
 
     /// <summary>Held → consumed by this order. False when it is no longer held: consumed by another order on the same quote,
     /// or given back (expiry, cancellation).</summary>
@@ -192,11 +266,12 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
     }
 
     /// <summary>
-    /// Gives back the held reservations already expired, before a reservation is checked against the counters: an expired
-    /// hold never counts, so the sweeper's delay never refuses a shopper (say the order on a quote that expired a second
-    /// ago, re-evaluated against a cap still filled by its own hold). One indexed look-up when there is none.
+    /// Gives back the held reservations already expired, so that a cap that refuses is checked again without them: an
+    /// expired hold never counts, so the sweeper's delay never refuses a shopper (say the order on a quote that expired a
+    /// second ago, re-evaluated against a cap still filled by its own hold). Checkout calls it only once a cap refuses;
+    /// one indexed look-up when there is none. True when it gave any back.
     /// </summary>
-    public async Task ReleaseExpiredNowAsync(CancellationToken cancellationToken)
+    public async Task<bool> ReleaseExpiredNowAsync(CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var any = await db.Database.SqlQuery<bool>(
@@ -204,6 +279,8 @@ public sealed class BudgetLedger(PromotionsDbContext db, TimeProvider timeProvid
         while (any && await ReleaseExpiredAsync(100, cancellationToken) == 100)
         {
         }
+
+        return any;
     }
 
     /// <summary>Releases held reservations whose quote expired, a batch at a time, skipping rows another instance holds.</summary>

@@ -8,6 +8,10 @@ public sealed class BudgetReservation
     public ReservationStatus Status { get; set; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>The checkout whose evaluations this hold is for: at most one held per checkout, each evaluation of it
+    /// replacing the one before.</summary>
+    public string? CheckoutId { get; init; }
     public string? OrderId { get; set; }
     public DateTimeOffset? SettledAt { get; set; }
 

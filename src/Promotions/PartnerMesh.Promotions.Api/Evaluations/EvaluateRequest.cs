@@ -27,6 +27,11 @@ public sealed record EvaluateRequest
     /// <summary>When to evaluate (default: now), e.g. to preview a scheduled promotion. A preview: the answer carries no
     /// quote and reserves nothing, since an order is always priced now.</summary>
     public DateTimeOffset? At { get; init; }
+
+    /// <summary>The storefront's id of this checkout (trimmed, 1 to 100 characters): a checkout evaluation carrying it
+    /// replaces the budget hold of the same checkout's earlier evaluations instead of taking another one. Ignored away
+    /// from checkout and in a preview (nothing is reserved there).</summary>
+    public string? CheckoutId { get; init; }
 }
 
 public sealed record CartLineRequest

@@ -99,6 +99,11 @@ public static class EvaluateRequestRules
             errors["visitorId"] = ["A visitor id has 1 to 100 characters, not all blank; a UTM source at most 200."];
         }
 
+        if (request.CheckoutId is { } checkoutId && !IsId(checkoutId.Trim()))
+        {
+            errors["checkoutId"] = [$"A checkout id has 1 to {MaxIdLength} characters, not all blank."];
+        }
+
         if (request.PartnerId == Guid.Empty || request.ClickId == Guid.Empty)
         {
             errors["partnerId"] = ["Partner and click ids are non-empty GUIDs."];

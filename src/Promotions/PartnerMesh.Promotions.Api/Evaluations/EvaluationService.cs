@@ -32,9 +32,16 @@ public sealed class EvaluationService(
         var (cart, requested) = EvaluateRequestRules.ToDomain(request, now);
         var preview = request.At is not null;
         var (context, partner, coupons) = await WithTrafficAsync(ruleSet, cart, requested, request.At, cancellationToken);
-        var (result, reservationId, quoteId) = await EvaluateWithBudgetsAsync(
-            ruleSet, cart, context, coupons, now, reserve: context.Touchpoint == Touchpoint.Checkout && !preview, cancellationToken);
-        var quote = preview ? null : IssueQuote(quoteId, result, cart, requested, context.PartnerId, now, reservationId);
+        var reserve = context.Touchpoint == Touchpoint.Checkout && !preview;
+        var checkoutId = reserve ? request.CheckoutId?.Trim() : null;
+        var (result, reservationId, quoteId) = await EvaluateWithBudgetsAsync(ruleSet, cart, context, coupons, now, reserve, cancellationToken, checkoutId);
+        if (checkoutId is not null && reservationId is null)
+        {
+            // Nothing capped applies now: the checkout's earlier hold is for a cart it no longer is.
+            await ledger.ReleaseCheckoutAsync(checkoutId, except: null, cancellationToken);
+        }
+
+        var quote = preview ? null : IssueQuote(quoteId, result, cart, requested, context.PartnerId, now, reservationId, checkoutId);
         if (result.Exposures.Count > 0 && !preview)
         {
             exposures.Record(result.Exposures, context.StickyId, context.PartnerId, now);
@@ -229,19 +236,44 @@ public sealed class EvaluationService(
     }
 
     /// <param name="reserve">Reserve (checkout); else judge the reservation by the counters as known here, reserving nothing.</param>
+    /// <param name="checkoutId">The checkout whose earlier hold the reservation replaces (a cap full only of that hold does
+    /// not refuse it).</param>
     /// <remarks>Budgets count in the periods of the evaluation's time (<c>at</c>), so a preview of another day judges that
     /// day's counters. A reservation counts in the periods of <paramref name="now"/>, when the order is taken: only an
     /// evaluation for now reserves, and an order re-evaluated is evaluated at its own time.</remarks>
     private async Task<(EvaluationResult Result, Guid? ReservationId, Guid QuoteId)> EvaluateWithBudgetsAsync(
-        RuleSet ruleSet, Cart cart, EvaluationContext context, CouponCodeCheck coupons, DateTimeOffset now, bool reserve, CancellationToken cancellationToken)
+        RuleSet ruleSet, Cart cart, EvaluationContext context, CouponCodeCheck coupons, DateTimeOffset now, bool reserve, CancellationToken cancellationToken,
+        string? checkoutId = null)
     {
         var quoteId = Guid.CreateVersion7(now);
         var exclusions = new Dictionary<Guid, Exclusion>();
-        if (reserve)
+
+        // Expired holds never count: the sweeper's delay must not refuse this reservation (the retry of a checkout whose
+        // quote just expired, an order re-evaluated against its own expired hold). Off the hot path: they are given back
+        // only once a cap refuses, and the cap is then asked again.
+        var swept = false;
+        async Task<bool> SweptAnyAsync()
         {
-            // Expired holds never count: the sweeper's delay must not refuse this reservation (the retry of a checkout
-            // whose quote just expired, an order re-evaluated against its own expired hold).
-            await ledger.ReleaseExpiredNowAsync(cancellationToken);
+            if (swept)
+            {
+                return false;
+            }
+
+            swept = true;
+            return await ledger.ReleaseExpiredNowAsync(cancellationToken);
+        }
+
+        IReadOnlySet<string>? checkoutHeld = null;
+        async Task<bool> MayBeFreeAsync(BudgetClaim full)
+        {
+            if (await SweptAnyAsync() && !budgetStatus.IsUseCapFull(full))
+            {
+                return true;
+            }
+
+            // Full perhaps of this checkout's own earlier hold, which this reservation replaces: PostgreSQL decides.
+            checkoutHeld ??= checkoutId is null ? new HashSet<string>() : await ledger.HeldKeysAsync(checkoutId, cancellationToken);
+            return checkoutHeld.Contains(full.Key);
         }
 
         while (true)
@@ -267,7 +299,7 @@ public sealed class EvaluationService(
 
                 // A use cap known to be full is refused at every touchpoint without asking PostgreSQL (a release clears
                 // the mark), which spares a burst of checkouts the wait on a row that will say no.
-                if (promotionClaims.FirstOrDefault(budgetStatus.IsUseCapFull) is { } full)
+                if (promotionClaims.FirstOrDefault(budgetStatus.IsUseCapFull) is { } full && !(reserve && await MayBeFreeAsync(full)))
                 {
                     exclusions[promotion.Id] = new Exclusion(full.RefusalReason, BudgetRefusals.Describe(full, budgetStatus.Known(full.Key), applied.Amount));
                     excludedMore = true;
@@ -304,13 +336,19 @@ public sealed class EvaluationService(
             ReservationOutcome reservation;
             using (await reservationGate.EnterAsync(cancellationToken))
             {
-                reservation = await ledger.ReserveAsync(new ReservationRequest(quoteId, now + options.Value.QuoteLifetime, claims, cart.Currency), cancellationToken);
+                reservation = await ledger.ReserveAsync(
+                    new ReservationRequest(quoteId, now + options.Value.QuoteLifetime, claims, cart.Currency, checkoutId), cancellationToken);
             }
 
             metrics.ReservationAttempted(reservation.Succeeded);
             if (reservation.Succeeded)
             {
                 return (result, reservation.ReservationId, quoteId);
+            }
+
+            if (await SweptAnyAsync())
+            {
+                continue; // refused perhaps by expired holds, given back now: ask again
             }
 
             exclusions[reservation.RefusedBy!.PromotionId] = new Exclusion(reservation.RefusedBy.RefusalReason, reservation.RefusalDetail);
@@ -320,7 +358,8 @@ public sealed class EvaluationService(
     /// <summary>The cart hash covers what the storefront sent (<paramref name="requested"/>), which is what its order will
     /// report; the partner is the one the evaluation credited, a partner code's included.</summary>
     private Quote IssueQuote(
-        Guid quoteId, EvaluationResult result, Cart cart, EvaluationContext requested, Guid? partnerId, DateTimeOffset now, Guid? reservationId)
+        Guid quoteId, EvaluationResult result, Cart cart, EvaluationContext requested, Guid? partnerId, DateTimeOffset now, Guid? reservationId,
+        string? checkoutId)
     {
         var issuedAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
         return signer.Sign(new Quote
@@ -336,6 +375,7 @@ public sealed class EvaluationService(
             Promotions = [.. result.Applied.Select(applied => new QuotedPromotion(applied.PromotionId, applied.Version, applied.Amount, applied.Code))],
             ReservationId = reservationId,
             PartnerId = partnerId,
+            CheckoutId = checkoutId,
         });
     }
 }

@@ -20,6 +20,11 @@ public sealed record Quote
     public Guid? ReservationId { get; init; }
 
     public Guid? PartnerId { get; init; }
+
+    /// <summary>The checkout this quote priced (the request's <c>checkoutId</c>, at checkout only): its order settles the
+    /// checkout, giving back the hold of the checkout's other evaluations.</summary>
+    public string? CheckoutId { get; init; }
+
     public string Signature { get; init; } = "";
 }
 

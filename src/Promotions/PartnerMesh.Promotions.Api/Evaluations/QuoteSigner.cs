@@ -33,7 +33,8 @@ public sealed class QuoteSigner(IOptions<PromotionsOptions> options)
     /// <summary>
     /// HMAC-SHA256 of <c>pm-quote-v1</c> followed by <c>|{field}</c> for each field in a fixed order (a <c>|</c> inside a
     /// field doubled): id, issued and expiry times, rule-set version, currency, cart hash, discount and grand totals, each
-    /// promotion as <c>{id}:{version}:{amount}:{code}</c>, reservation and partner (<c>-</c> when absent).
+    /// promotion as <c>{id}:{version}:{amount}:{code}</c>, reservation and partner (<c>-</c> when absent), then the checkout
+    /// id only when there is one (so quotes signed before it existed keep their signature).
     /// </summary>
     private byte[] Mac(Quote quote)
     {
@@ -55,6 +56,11 @@ public sealed class QuoteSigner(IOptions<PromotionsOptions> options)
 
         AppendOptional(text.Append('|'), quote.ReservationId);
         AppendOptional(text.Append('|'), quote.PartnerId);
+        if (quote.CheckoutId is { } checkoutId)
+        {
+            AppendEscaped(text.Append('|'), checkoutId);
+        }
+
         return text.Finish();
     }
 

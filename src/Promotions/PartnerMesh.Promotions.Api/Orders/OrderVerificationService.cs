@@ -56,6 +56,14 @@ public sealed class OrderVerificationService(
 
         // Expired holds never count (the order's own, swept or not): give them back before this order is counted.
         await ledger.ReleaseExpiredNowAsync(cancellationToken);
+        if (quote.CheckoutId is { } checkoutId)
+        {
+            // The order settles its checkout: a hold of the checkout's later evaluation is not for this quote, so it is
+            // given back, and an earlier quote whose hold that evaluation replaced takes its own use below, as a quote
+            // whose reservation is no longer held does — checked against the caps, never the released hold consumed.
+            await ledger.ReleaseCheckoutAsync(checkoutId, except: quote.ReservationId, cancellationToken);
+        }
+
         var now = timeProvider.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)); // PostgreSQL keeps microseconds: replays read back equal
         var (cart, ordered) = EvaluateRequestRules.ToDomain(request.Order!, now);

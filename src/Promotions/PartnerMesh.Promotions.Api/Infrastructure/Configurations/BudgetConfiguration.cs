@@ -26,5 +26,7 @@ public sealed class BudgetReservationConfiguration : IEntityTypeConfiguration<Bu
         builder.Property(reservation => reservation.OrderId).HasMaxLength(100);
         builder.HasIndex(reservation => reservation.QuoteId).IsUnique();
         builder.HasIndex(reservation => reservation.ExpiresAt).HasFilter("status = 'Held'");
+        builder.Property(reservation => reservation.CheckoutId).HasMaxLength(100);
+        builder.HasIndex(reservation => reservation.CheckoutId).IsUnique().HasFilter("checkout_id IS NOT NULL AND status = 'Held'");
     }
 }

@@ -170,6 +170,11 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("CheckoutId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("checkout_id");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -204,6 +209,11 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_budget_reservations");
+
+                    b.HasIndex("CheckoutId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_budget_reservations_checkout_id")
+                        .HasFilter("checkout_id IS NOT NULL AND status = 'Held'");
 
                     b.HasIndex("ExpiresAt")
                         .HasDatabaseName("ix_budget_reservations_expires_at")
