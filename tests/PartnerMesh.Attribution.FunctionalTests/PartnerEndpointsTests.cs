@@ -35,6 +35,31 @@ public class PartnerEndpointsTests(AttributionApiFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task UpdatePartnerStatus_PublishesPartnerStatusChanged_OncePerChange()
+    {
+        var partner = await _admin.CreatePartnerAsync(email: AttributionClientExtensions.UniqueEmail());
+
+        (await _admin.PutAsJsonAsync($"/api/attribution/partners/{partner.Id}/status", new { status = "suspended" }, Ct)).EnsureSuccessStatusCode();
+        (await _admin.PutAsJsonAsync($"/api/attribution/partners/{partner.Id}/status", new { status = "suspended" }, Ct)).EnsureSuccessStatusCode();
+        (await _admin.PutAsJsonAsync($"/api/attribution/partners/{partner.Id}/status", new { status = "active" }, Ct)).EnsureSuccessStatusCode();
+
+        var published = await factory.OutboxEventsAsync<PartnerStatusChanged>(evt => evt.PartnerId == partner.Id);
+        Assert.Equal(["suspended", "active"], published.OrderBy(evt => evt.EventId).Select(evt => evt.Status));
+    }
+
+    [Fact]
+    public async Task CreatePartner_NotActive_PublishesItsStatus()
+    {
+        var response = await _admin.PostAsJsonAsync("/api/attribution/partners",
+            new { name = "Pending", email = AttributionClientExtensions.UniqueEmail(), kind = "affiliate", commissionRate = 0.1m, status = "pending" }, Ct);
+        var active = await _admin.CreatePartnerAsync(email: AttributionClientExtensions.UniqueEmail());
+
+        var pending = await response.ShouldBeAsync<PartnerResponse>(HttpStatusCode.Created);
+        Assert.Equal("pending", Assert.Single(await factory.OutboxEventsAsync<PartnerStatusChanged>(evt => evt.PartnerId == pending.Id)).Status);
+        Assert.Empty(await factory.OutboxEventsAsync<PartnerStatusChanged>(evt => evt.PartnerId == active.Id));
+    }
+
+    [Fact]
     public async Task CreatePartner_DuplicateEmailInOtherCase_Returns409()
     {
         var email = AttributionClientExtensions.UniqueEmail();

@@ -395,6 +395,10 @@ internal static class EventSamples
             EventId = EventId, OccurredAt = OccurredAt, PayoutBatchId = PayoutBatchId, PartnerId = PartnerId, Amount = 310.25m,
             Currency = "EUR", EntryCount = 14,
         },
+        new PartnerStatusChanged
+        {
+            EventId = EventId, OccurredAt = OccurredAt, PartnerId = PartnerId, Status = "suspended",
+        },
         new PartnerTierReached
         {
             EventId = EventId, OccurredAt = OccurredAt, PartnerId = PartnerId, ProgramId = ProgramId, Tier = 2, Rate = 0.15m,

@@ -69,6 +69,26 @@ public class AccountIdempotencyTests(PortalApiFactory factory) : IClassFixture<P
     }
 
     [Fact]
+    public async Task Create_RetriedWithSameIdempotencyKeyAfterTheAccountWasDeleted_Returns409_AndOpensNothing()
+    {
+        var partnerId = await factory.RegisterPartnerAsync();
+        var body = new { partnerId, email = AdminApi.NewEmail(), password = AdminApi.StrongPassword };
+        var key = Guid.NewGuid().ToString();
+        var created = await (await PostAsync(body, key)).ShouldBeAsync<AccountResponse>(HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.NoContent, (await Admin.DeleteAsync($"{Url}/{created.Id}", Ct)).StatusCode);
+
+        var retried = await PostAsync(body, key);
+        var withNewKey = await PostAsync(body, Guid.NewGuid().ToString());
+
+        var problem = await retried.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("Account deleted", problem.Title);
+        Assert.Contains(created.Id.ToString(), problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("new key", problem.Detail, StringComparison.Ordinal);
+        var reopened = await withNewKey.ShouldBeAsync<AccountResponse>(HttpStatusCode.Created);
+        Assert.Equal([created.Id, reopened.Id], await AccountIdsAsync(partnerId));
+    }
+
+    [Fact]
     public async Task Create_ConcurrentRetriesWithSameIdempotencyKey_OpenOneAccount()
     {
         var partnerId = await factory.RegisterPartnerAsync();

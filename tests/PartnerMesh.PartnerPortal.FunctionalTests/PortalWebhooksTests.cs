@@ -48,6 +48,36 @@ public sealed partial class PortalWebhooksTests(PortalApiFactory factory) : ICla
     }
 
     [Fact]
+    public async Task DeliveryLogAndRedelivery_OfTheSessionsPartnersOwnSubscriptionsOnly()
+    {
+        var first = await factory.SignInNewPartnerAsync("First Partner");
+        var second = await factory.SignInNewPartnerAsync("Second Partner");
+        var id = (await (await CreateAsync(first, ["attribution.conversion-attributed"])).ShouldBeAsync<CreatedWebhookResponse>(HttpStatusCode.Created)).Webhook.Id;
+        var conversion = WebhookTests.Conversion(first.PartnerId);
+        await factory.PublishAsync(conversion);
+        // The receiver's 200 reaches the log once the dispatcher has recorded it.
+        await Eventually.UntilAsync(async () => (await (await first.Browser.GetAsync($"/portal/api/webhooks/{id}/deliveries?status=delivered"))
+            .ShouldBeAsync<DeliveryPage>(HttpStatusCode.OK)).Items.Count == 1);
+
+        var log = await (await first.Browser.GetAsync($"/portal/api/webhooks/{id}/deliveries")).ShouldBeAsync<DeliveryPage>(HttpStatusCode.OK);
+        var delivery = Assert.Single(log.Items);
+        Assert.Equal((conversion.EventId, "attribution.conversion-attributed", DeliveryStatuses.Delivered), (delivery.EventId, delivery.EventType, delivery.Status));
+        var redeliveryPath = $"/portal/api/webhooks/{id}/deliveries/{delivery.Id}/redelivery";
+        var othersLog = await second.Browser.GetAsync($"/portal/api/webhooks/{id}/deliveries");
+        var othersRedelivery = await second.Browser.SendWithPageTokenAsync(new HttpRequestMessage(HttpMethod.Post, redeliveryPath));
+        var withoutToken = await first.Browser.Http.PostAsync(redeliveryPath, null, Ct);
+        var badStatus = await first.Browser.GetAsync($"/portal/api/webhooks/{id}/deliveries?status=lost");
+        var redelivery = await first.Browser.SendWithPageTokenAsync(new HttpRequestMessage(HttpMethod.Post, redeliveryPath));
+
+        await othersLog.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await othersRedelivery.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal("Antiforgery token missing", (await withoutToken.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Title);
+        await badStatus.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(delivery.Id, (await redelivery.ShouldBeAsync<DeliveryResponse>(HttpStatusCode.Accepted)).Id);
+        await Eventually.UntilAsync(() => Task.FromResult(_receiver.Received.Count(received => received.EventId == conversion.EventId.ToString()) == 2));
+    }
+
+    [Fact]
     public async Task ListGetAndDelete_SeeOnlyTheSessionsPartnersSubscriptions()
     {
         var first = await factory.SignInNewPartnerAsync("First Partner");
@@ -128,6 +158,25 @@ public sealed partial class PortalWebhooksTests(PortalApiFactory factory) : ICla
         await delete.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal([id], await factory.QueryDbAsync(db => db.WebhookSubscriptions.Where(subscription => subscription.PartnerId == partner.PartnerId)
             .Select(subscription => subscription.Id).ToListAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task Create_WithAnotherSessionsToken_Is400TokenInvalid_AndWithoutOne_Is400TokenMissing()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var other = await factory.SignInNewPartnerAsync();
+        var othersToken = PortalBrowser.FormToken(await other.Browser.GetPageAsync("/portal/webhooks"));
+
+        using var withOthersToken = new HttpRequestMessage(HttpMethod.Post, "/portal/api/webhooks") { Content = JsonContent.Create(Body(["*"])) };
+        withOthersToken.Headers.Add("RequestVerificationToken", othersToken);
+        var invalid = await partner.Browser.Http.SendAsync(withOthersToken, Ct);
+        var missing = await partner.Browser.Http.PostAsJsonAsync("/portal/api/webhooks", Body(["*"]), Ct);
+
+        var invalidProblem = await invalid.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("Antiforgery token invalid", invalidProblem.Title);
+        Assert.Contains("another session", invalidProblem.Detail, StringComparison.Ordinal);
+        Assert.Equal("Antiforgery token missing", (await missing.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Title);
+        Assert.Equal(0, await factory.QueryDbAsync(db => db.WebhookSubscriptions.CountAsync(subscription => subscription.PartnerId == partner.PartnerId, Ct)));
     }
 
     [Theory]

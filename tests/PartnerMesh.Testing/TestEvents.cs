@@ -23,4 +23,13 @@ public static class TestEvents
             CommissionRate = 0.1m,
         };
     }
+
+    /// <summary>Attribution changed a partner's status (<c>suspended</c>, <c>active</c>, …); without <paramref name="occurredAt"/>, now in whole milliseconds.</summary>
+    public static PartnerStatusChanged PartnerStatusChanged(Guid partnerId, string status, DateTimeOffset? occurredAt = null) => new()
+    {
+        EventId = Guid.CreateVersion7(),
+        OccurredAt = occurredAt ?? DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
+        PartnerId = partnerId,
+        Status = status,
+    };
 }

@@ -108,6 +108,10 @@ public static class PartnerEndpoints
             Kind = partner.Kind,
             CommissionRate = partner.CommissionRate,
         });
+        if (partner.Status != PartnerStatus.Active)
+        {
+            db.AddIntegrationEvent(new PartnerStatusChanged { EventId = Guid.CreateVersion7(now), OccurredAt = now, PartnerId = partner.Id, Status = partner.Status });
+        }
 
         try
         {
@@ -136,9 +140,12 @@ public static class PartnerEndpoints
     private static Results<Created<PartnerResponse>, Ok<PartnerResponse>, ValidationProblem, ProblemHttpResult> Replay(Partner existing, string fingerprint) =>
         IdempotencyKeys.Matches(existing.IdempotencyFingerprint, fingerprint) ? TypedResults.Ok(PartnerResponse.From(existing)) : IdempotencyKeys.Reused();
 
-    /// <summary>Onboarding and suspension. Links of a partner that is not active stop crediting at once (cache refreshed).</summary>
+    /// <summary>
+    /// Onboarding and suspension. Links of a partner that is not active stop crediting at once (cache refreshed); a change
+    /// publishes <see cref="PartnerStatusChanged"/> (the portal refuses a partner that is not active).
+    /// </summary>
     private static async Task<Results<Ok<PartnerResponse>, ValidationProblem, ProblemHttpResult>> UpdatePartnerStatus(
-        Guid id, UpdatePartnerStatusRequest request, AttributionDbContext db, LinkCache cache, CancellationToken cancellationToken)
+        Guid id, UpdatePartnerStatusRequest request, AttributionDbContext db, LinkCache cache, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (request.Status is null || !PartnerStatus.All.Contains(request.Status, StringComparer.Ordinal))
         {
@@ -151,8 +158,14 @@ public static class PartnerEndpoints
             return Problems.NotFound("Partner not found", $"No partner has id {id}.");
         }
 
-        partner.Status = request.Status;
-        await db.SaveChangesAsync(cancellationToken);
+        if (partner.Status != request.Status)
+        {
+            var now = timeProvider.GetUtcNowForStorage();
+            partner.Status = request.Status;
+            db.AddIntegrationEvent(new PartnerStatusChanged { EventId = Guid.CreateVersion7(now), OccurredAt = now, PartnerId = id, Status = partner.Status });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         var links = await db.Links.AsNoTracking().Where(link => link.PartnerId == id).ToListAsync(cancellationToken);
         foreach (var link in links)
         {

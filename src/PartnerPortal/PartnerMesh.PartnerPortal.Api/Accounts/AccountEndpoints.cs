@@ -83,7 +83,7 @@ public static class AccountEndpoints
             CreatedAt = StorageTime.Now(timeProvider),
             IdempotencyKey = idempotencyKey,
         };
-        account.PasswordHash = hasher.HashPassword(account, request.Password!);
+        account.PasswordHash = hasher.HashPassword(account, AccountRules.NormalizePassword(request.Password!));
         db.Accounts.Add(account);
 
         try
@@ -106,14 +106,28 @@ public static class AccountEndpoints
             ? null
             : await db.Accounts.AsNoTracking().SingleOrDefaultAsync(account => account.IdempotencyKey == idempotencyKey, cancellationToken);
 
-    /// <summary>The same request again: same partner and email, and a password the stored hash accepts (no request hash
-    /// is kept, as a fast hash of a request holding a password would be an unsalted password hash).</summary>
+    /// <summary>
+    /// The same request again: same partner and email, and a password the stored hash accepts (no request hash is kept,
+    /// as a fast hash of a request holding a password would be an unsalted password hash). A retry of an account deleted
+    /// since is a 409: answering 200 would report an account that can no longer sign in as opened, and opening a new one
+    /// would undo an operator's delete; a new account takes a new key.
+    /// </summary>
     private static Results<Created<AccountResponse>, Ok<AccountResponse>, ValidationProblem, ProblemHttpResult> Replay(
-        PortalAccount earlier, CreateAccountRequest request, IPasswordHasher<PortalAccount> hasher) =>
-        earlier.PartnerId == request.PartnerId && earlier.Email == request.Email!.Trim()
-        && hasher.VerifyHashedPassword(earlier, earlier.PasswordHash, request.Password!) != PasswordVerificationResult.Failed
+        PortalAccount earlier, CreateAccountRequest request, IPasswordHasher<PortalAccount> hasher)
+    {
+        if (earlier.PartnerId != request.PartnerId || earlier.Email != request.Email!.Trim()
+            || hasher.VerifyPassword(earlier, AccountRules.NormalizePassword(request.Password!), request.Password!) == PasswordVerificationResult.Failed)
+        {
+            return IdempotencyKeys.Reused($"Idempotency-Key '{earlier.IdempotencyKey}' was already used to open account {earlier.Id} with another request.");
+        }
+
+        return earlier.DisabledAt is null
             ? TypedResults.Ok(AccountResponse.From(earlier))
-            : IdempotencyKeys.Reused($"Idempotency-Key '{earlier.IdempotencyKey}' was already used to open account {earlier.Id} with another request.");
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Account deleted",
+                detail: $"Idempotency-Key '{earlier.IdempotencyKey}' opened account {earlier.Id}, which was deleted since; to open a new account, send the request with a new key.");
+    }
 
     /// <summary>Oldest first, cursor-paged: <c>?limit=</c> (1–200, default 50) and <c>?after=</c> the previous page's <c>nextCursor</c>.</summary>
     private static async Task<Results<Ok<PageResponse<AccountResponse>>, ValidationProblem>> ListAccounts(
@@ -180,13 +194,14 @@ public static class AccountEndpoints
         {
             errors["password"] = ["A password is required."];
         }
-        else if (request.Password.Length < AccountRules.MinPasswordLength)
-        {
-            errors["password"] = [$"Use at least {AccountRules.MinPasswordLength} characters."];
-        }
-        else if (request.Password.Length > AccountRules.MaxPasswordLength)
+        else if (AccountRules.IsBeyondAnyPasswordLength(request.Password)
+            || AccountRules.PasswordLength(AccountRules.NormalizePassword(request.Password)) > AccountRules.MaxPasswordLength)
         {
             errors["password"] = [$"Use at most {AccountRules.MaxPasswordLength} characters."];
+        }
+        else if (AccountRules.PasswordLength(AccountRules.NormalizePassword(request.Password)) < AccountRules.MinPasswordLength)
+        {
+            errors["password"] = [$"Use at least {AccountRules.MinPasswordLength} characters."];
         }
 
         return errors;

@@ -26,7 +26,7 @@ public sealed class SignInService(
     public async Task<SignInResult> SignInAsync(string? email, string? password, string source, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password)
-            || email.Length > AccountRules.MaxEmailLength || password.Length > AccountRules.MaxPasswordLength)
+            || email.Length > AccountRules.MaxEmailLength || AccountRules.IsBeyondAnyPasswordLength(password))
         {
             return SignInResult.Failed;
         }
@@ -55,7 +55,8 @@ public sealed class SignInService(
             return SignInResult.Throttled;
         }
 
-        var verification = hasher.VerifyHashedPassword(account, account.PasswordHash, password);
+        var normalized = AccountRules.NormalizePassword(password);
+        var verification = hasher.VerifyPassword(account, normalized, password);
         if (verification == PasswordVerificationResult.Failed)
         {
             await AuditFailureAsync(account, source, admission, cancellationToken);
@@ -66,7 +67,15 @@ public sealed class SignInService(
         await throttler.ResetAsync(account.Id, source, now, cancellationToken);
         if (verification == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            account.PasswordHash = hasher.HashPassword(account, password);
+            account.PasswordHash = hasher.HashPassword(account, normalized);
+        }
+
+        // Only once the password is right does the form say the partner is not active (a guess learns nothing).
+        if (await db.PartnerStandings.AnyAsync(
+                standing => standing.PartnerId == account.PartnerId && standing.Status != PartnerStanding.Active, cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return SignInResult.PartnerNotActive;
         }
 
         account.LastSignInAt = now;

@@ -8,4 +8,7 @@ public enum SignInStatus
 
     /// <summary>Refused without checking the password: the source (or the account, for unknown sources) has to wait.</summary>
     Throttled = 2,
+
+    /// <summary>The password was right, but the account's partner is suspended (or not yet active): the form says so.</summary>
+    PartnerNotActive = 3,
 }

@@ -253,7 +253,7 @@ public static class PartnerAttributionEndpoints
     {
         if (!await antiforgery.IsRequestValidAsync(httpContext))
         {
-            return PortalProblems.AntiforgeryMissing();
+            return PortalProblems.AntiforgeryRefused(httpContext);
         }
 
         var (accountId, partnerId) = user.SessionIds();

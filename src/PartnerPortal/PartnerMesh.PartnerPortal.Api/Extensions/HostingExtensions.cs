@@ -62,6 +62,7 @@ public static class HostingExtensions
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
         {
             bus.AddConsumer<RegisterPartnerConsumer>();
+            bus.AddConsumer<RecordPartnerStatusConsumer>();
             bus.AddWebhookFanOut();
         });
         builder.AddWebhooks();

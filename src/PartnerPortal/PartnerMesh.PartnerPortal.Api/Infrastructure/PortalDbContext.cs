@@ -13,6 +13,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 {
     public DbSet<KnownPartner> Partners => Set<KnownPartner>();
 
+    public DbSet<PartnerStanding> PartnerStandings => Set<PartnerStanding>();
+
     public DbSet<PortalAccount> Accounts => Set<PortalAccount>();
 
     public DbSet<SignedInSession> Sessions => Set<SignedInSession>();

@@ -56,6 +56,11 @@ public static class PortalEndpoints
         }
 
         var result = await signInService.SignInAsync(form.Email, form.Password, SignInSource.Of(httpContext), cancellationToken);
+        if (result.Status == SignInStatus.PartnerNotActive)
+        {
+            return SignInPage(httpContext, antiforgery, form.Email, PortalProblems.PartnerNotActiveDetail, StatusCodes.Status403Forbidden);
+        }
+
         if (result is not { Status: SignInStatus.Succeeded, Account: { } account })
         {
             return SignInPage(httpContext, antiforgery, form.Email, PortalPages.SignInFailedMessage, StatusCodes.Status401Unauthorized);

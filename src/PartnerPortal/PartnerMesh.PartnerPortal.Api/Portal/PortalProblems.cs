@@ -12,12 +12,27 @@ public static class PortalProblems
     public static ProblemHttpResult FormExpired() =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid form", detail: "The form expired; reload the page.");
 
-    /// <summary>A BFF call that changes something, sent without the antiforgery token of a portal page.</summary>
-    public static ProblemHttpResult AntiforgeryMissing() =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "Antiforgery token missing",
-            detail: $"Send the antiforgery token of a portal page (its __RequestVerificationToken field) in the {AntiforgeryHeader} header.");
+    public const string PartnerNotActiveDetail =
+        "Your partner account is suspended or not active yet, so the portal is closed to it. Contact the partner program's manager.";
+
+    /// <summary>
+    /// A BFF call that changes something, sent without the antiforgery token of a portal page, or with one that is not
+    /// this session's (expired, or issued to another session or before sign-in).
+    /// </summary>
+    public static ProblemHttpResult AntiforgeryRefused(HttpContext httpContext) =>
+        string.IsNullOrEmpty(httpContext.Request.Headers[AntiforgeryHeader])
+            ? TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Antiforgery token missing",
+                detail: $"Send the antiforgery token of a portal page (its __RequestVerificationToken field) in the {AntiforgeryHeader} header.")
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Antiforgery token invalid",
+                detail: $"The {AntiforgeryHeader} header holds no token of this session's portal pages (it expired, or was issued to another session or before sign-in). Reload the page and send its token.");
+
+    /// <summary>A session whose partner was suspended (or is not active yet): the session has ended.</summary>
+    public static ProblemHttpResult PartnerNotActive() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Partner not active", detail: PartnerNotActiveDetail);
 
     /// <summary>
     /// What a 400 problem from a service says, for a page to list: each field's messages, else its detail, else

@@ -20,14 +20,25 @@ public sealed class SignedInSessions(PortalDbContext db, TimeProvider timeProvid
         return session.Id;
     }
 
-    /// <summary>Whether the session exists, has not expired and belongs to <paramref name="accountId"/>, which is still active.</summary>
-    public Task<bool> IsLiveAsync(Guid sessionId, Guid accountId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the session exists, has not expired and belongs to <paramref name="accountId"/>, which is still active, and
+    /// whether the account's partner is active (<see cref="PartnerStanding"/>): one query.
+    /// </summary>
+    public async Task<SessionState> CheckAsync(Guid sessionId, Guid accountId, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        return db.Sessions.AnyAsync(
-            session => session.Id == sessionId && session.AccountId == accountId && session.ExpiresAt > now
-                && db.Accounts.Any(account => account.Id == accountId && account.DisabledAt == null),
-            cancellationToken);
+        var partnerNotActive = await db.Sessions
+            .Where(session => session.Id == sessionId && session.AccountId == accountId && session.ExpiresAt > now)
+            .Join(db.Accounts.Where(account => account.DisabledAt == null), session => session.AccountId, account => account.Id, (_, account) => account)
+            .Select(account => (bool?)db.PartnerStandings.Any(
+                standing => standing.PartnerId == account.PartnerId && standing.Status != PartnerStanding.Active))
+            .SingleOrDefaultAsync(cancellationToken);
+        return partnerNotActive switch
+        {
+            null => SessionState.Ended,
+            true => SessionState.PartnerNotActive,
+            false => SessionState.Live,
+        };
     }
 
     /// <summary>Called when the cookie is renewed (sliding expiration), so the row lives as long as the new cookie; an ended session stays ended.</summary>
@@ -41,4 +52,13 @@ public sealed class SignedInSessions(PortalDbContext db, TimeProvider timeProvid
 
     public Task EndAsync(Guid sessionId, CancellationToken cancellationToken) =>
         db.Sessions.Where(session => session.Id == sessionId).ExecuteDeleteAsync(cancellationToken);
+}
+
+public enum SessionState
+{
+    Live = 0,
+    Ended = 1,
+
+    /// <summary>The session is valid, but its partner was suspended (or is not active yet): it ends.</summary>
+    PartnerNotActive = 2,
 }

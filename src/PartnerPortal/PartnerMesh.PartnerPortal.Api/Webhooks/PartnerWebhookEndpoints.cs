@@ -39,6 +39,10 @@ public static class PartnerWebhookEndpoints
             .WithSummary("Switches one of the session's partner's subscriptions on (also after it was switched off for failing: what waited goes out) or off. Needs a portal page's antiforgery token in the RequestVerificationToken header");
         group.MapDelete("/{id:guid}", DeletePartnerWebhook).WithName(nameof(DeletePartnerWebhook))
             .WithSummary("Deletes one of the session's partner's subscriptions. Needs a portal page's antiforgery token in the RequestVerificationToken header");
+        group.MapGet("/{id:guid}/deliveries", ListPartnerWebhookDeliveries).WithName(nameof(ListPartnerWebhookDeliveries))
+            .WithSummary("The delivery log of one of the session's partner's subscriptions, newest first (?status=pending|delivered|failed, ?after= the previous page's nextCursor); 404 for any other");
+        group.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/redelivery", RedeliverPartnerWebhook).WithName(nameof(RedeliverPartnerWebhook))
+            .WithSummary("Sends a delivery of one of the session's partner's subscriptions again (same event id); 404 for any other. Needs a portal page's antiforgery token in the RequestVerificationToken header");
         return app;
     }
 
@@ -152,7 +156,7 @@ public static class PartnerWebhookEndpoints
     {
         if (!await antiforgery.IsRequestValidAsync(httpContext))
         {
-            return PortalProblems.AntiforgeryMissing();
+            return PortalProblems.AntiforgeryRefused(httpContext);
         }
 
         var (accountId, partnerId) = user.SessionIds();
@@ -165,10 +169,27 @@ public static class PartnerWebhookEndpoints
     {
         if (!await antiforgery.IsRequestValidAsync(httpContext))
         {
-            return PortalProblems.AntiforgeryMissing();
+            return PortalProblems.AntiforgeryRefused(httpContext);
         }
 
         return await subscriptions.UpdateAsync(user.SessionIds().PartnerId, id, request, cancellationToken);
+    }
+
+    private static Task<Results<Ok<DeliveryPage>, ValidationProblem, ProblemHttpResult>> ListPartnerWebhookDeliveries(
+        Guid id, ClaimsPrincipal user, WebhookSubscriptions subscriptions, CancellationToken cancellationToken, string? status = null,
+        string? after = null, int limit = 50) =>
+        subscriptions.DeliveriesAsync(user.SessionIds().PartnerId, id, status, after, limit, cancellationToken);
+
+    private static async Task<Results<Accepted<DeliveryResponse>, ProblemHttpResult>> RedeliverPartnerWebhook(
+        Guid id, Guid deliveryId, ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery, WebhookSubscriptions subscriptions,
+        CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(httpContext))
+        {
+            return PortalProblems.AntiforgeryRefused(httpContext);
+        }
+
+        return await subscriptions.RedeliverAsync(user.SessionIds().PartnerId, id, deliveryId, Location, cancellationToken);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeletePartnerWebhook(
@@ -177,7 +198,7 @@ public static class PartnerWebhookEndpoints
     {
         if (!await antiforgery.IsRequestValidAsync(httpContext))
         {
-            return PortalProblems.AntiforgeryMissing();
+            return PortalProblems.AntiforgeryRefused(httpContext);
         }
 
         return await subscriptions.DeleteAsync(user.SessionIds().PartnerId, id, cancellationToken)

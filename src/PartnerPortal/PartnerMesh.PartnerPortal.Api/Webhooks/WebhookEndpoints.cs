@@ -16,8 +16,6 @@ namespace PartnerMesh.PartnerPortal.Api.Webhooks;
 /// </summary>
 public static class WebhookEndpoints
 {
-    private const string DeliveriesList = "portal.webhook-deliveries";
-
     public static RouteGroupBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/portal/webhooks").WithTags("Webhooks").RequireAuthorization(PartnerMeshPolicies.PartnerOrAdmin);
@@ -64,50 +62,16 @@ public static class WebhookEndpoints
         Guid id, WebhookSubscriptions subscriptions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         await subscriptions.DeleteAsync(Owner(user), id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
 
-    private static async Task<Results<Ok<DeliveryPage>, ValidationProblem, ProblemHttpResult>> ListDeliveries(
-        Guid id, PortalDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken, string? status = null, string? after = null, int limit = 50)
-    {
-        var errors = Paging.Validate(DeliveriesList, limit, after, out _, out var afterId) ?? [];
-        if (status is not (null or DeliveryStatuses.Pending or DeliveryStatuses.Delivered or DeliveryStatuses.Failed))
-        {
-            errors["status"] = ["status is pending, delivered or failed."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        if (await FindOwnAsync(db, id, user, cancellationToken) is null)
-        {
-            return NotFound(id);
-        }
-
-        var deliveries = await db.WebhookDeliveries.AsNoTracking()
-            .Where(delivery => delivery.SubscriptionId == id && (status == null || delivery.Status == status) && (afterId == null || delivery.Id < afterId))
-            .OrderByDescending(delivery => delivery.Id).Take(limit + 1).ToListAsync(cancellationToken);
-        var items = deliveries.Count > limit ? deliveries[..limit] : deliveries;
-        return TypedResults.Ok(new DeliveryPage([.. items.Select(DeliveryResponse.From)], deliveries.Count > limit ? Paging.EncodeCursor(DeliveriesList, items[^1].Id) : null));
-    }
+    /// <summary>The subscription's deliveries, newest first; pass <c>nextCursor</c> as <c>after</c> for older ones.</summary>
+    private static Task<Results<Ok<DeliveryPage>, ValidationProblem, ProblemHttpResult>> ListDeliveries(
+        Guid id, WebhookSubscriptions subscriptions, ClaimsPrincipal user, CancellationToken cancellationToken, string? status = null,
+        string? after = null, int limit = 50) =>
+        subscriptions.DeliveriesAsync(Owner(user), id, status, after, limit, cancellationToken);
 
     /// <summary>Sends a delivery again (a failed one, or one the receiver lost); the event id stays the same.</summary>
-    private static async Task<Results<Accepted<DeliveryResponse>, ProblemHttpResult>> Redeliver(
-        Guid id, Guid deliveryId, PortalDbContext db, WebhookDispatchSignal signal, TimeProvider timeProvider, ClaimsPrincipal user,
-        CancellationToken cancellationToken)
-    {
-        if (await FindOwnAsync(db, id, user, cancellationToken) is null
-            || await db.WebhookDeliveries.SingleOrDefaultAsync(delivery => delivery.Id == deliveryId && delivery.SubscriptionId == id, cancellationToken) is not { } delivery)
-        {
-            return Problems.NotFound("Delivery not found", $"Webhook {id} has no delivery {deliveryId}.");
-        }
-
-        delivery.Status = DeliveryStatuses.Pending;
-        delivery.NextAttemptAt = timeProvider.GetUtcNow();
-        delivery.Attempts = 0;
-        await db.SaveChangesAsync(cancellationToken);
-        signal.Notify();
-        return TypedResults.Accepted($"/api/portal/webhooks/{id}/deliveries", DeliveryResponse.From(delivery));
-    }
+    private static Task<Results<Accepted<DeliveryResponse>, ProblemHttpResult>> Redeliver(
+        Guid id, Guid deliveryId, WebhookSubscriptions subscriptions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        subscriptions.RedeliverAsync(Owner(user), id, deliveryId, "/api/portal/webhooks", cancellationToken);
 
     /// <summary>Admins own tools' subscriptions (no partner); a partner its own.</summary>
     private static Guid? Owner(ClaimsPrincipal user) => user.IsAdmin() ? null : user.PartnerId();

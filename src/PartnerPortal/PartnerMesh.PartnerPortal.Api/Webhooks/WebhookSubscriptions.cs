@@ -14,7 +14,8 @@ namespace PartnerMesh.PartnerPortal.Api.Webhooks;
 /// token API (<c>/api/portal/webhooks</c>) and the signed-in partner's portal (<c>/portal/…/webhooks</c>) share the rules.
 /// </summary>
 public sealed class WebhookSubscriptions(
-    PortalDbContext db, IDataProtectionProvider protection, IOptions<WebhookOptions> options, TimeProvider timeProvider, WebhookInterest interest)
+    PortalDbContext db, IDataProtectionProvider protection, IOptions<WebhookOptions> options, TimeProvider timeProvider, WebhookInterest interest,
+    WebhookDispatchSignal dispatchSignal)
 {
     /// <summary>
     /// With an <c>Idempotency-Key</c> (per owner), a retry of the same request answers 200 with the subscription it created
@@ -148,6 +149,61 @@ public sealed class WebhookSubscriptions(
     /// </remarks>
     public async Task<bool> DeleteAsync(Guid? owner, Guid id, CancellationToken cancellationToken) =>
         await db.WebhookSubscriptions.Where(subscription => subscription.Id == id && subscription.PartnerId == owner).ExecuteDeleteAsync(cancellationToken) > 0;
+
+    /// <summary>The list a subscription's deliveries page in, for the admin API and the portal alike.</summary>
+    public const string DeliveriesList = "portal.webhook-deliveries";
+
+    /// <summary>
+    /// The deliveries of the owner's subscription, newest first, optionally of one <paramref name="status"/>; a page after
+    /// <paramref name="after"/> (a cursor). 404 for anyone else's subscription.
+    /// </summary>
+    public async Task<Results<Ok<DeliveryPage>, ValidationProblem, ProblemHttpResult>> DeliveriesAsync(
+        Guid? owner, Guid id, string? status, string? after, int limit, CancellationToken cancellationToken)
+    {
+        var errors = Paging.Validate(DeliveriesList, limit, after, out _, out var afterId) ?? [];
+        if (status is not (null or DeliveryStatuses.Pending or DeliveryStatuses.Delivered or DeliveryStatuses.Failed))
+        {
+            errors["status"] = ["status is pending, delivered or failed."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (!await db.WebhookSubscriptions.AnyAsync(subscription => subscription.Id == id && subscription.PartnerId == owner, cancellationToken))
+        {
+            return NotFound(id);
+        }
+
+        var deliveries = await db.WebhookDeliveries.AsNoTracking()
+            .Where(delivery => delivery.SubscriptionId == id && (status == null || delivery.Status == status) && (afterId == null || delivery.Id < afterId))
+            .OrderByDescending(delivery => delivery.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        var items = deliveries.Count > limit ? deliveries[..limit] : deliveries;
+        return TypedResults.Ok(new DeliveryPage([.. items.Select(DeliveryResponse.From)], deliveries.Count > limit ? Paging.EncodeCursor(DeliveriesList, items[^1].Id) : null));
+    }
+
+    /// <summary>Sends a delivery of the owner's subscription again (the event id stays the same); 404 for anyone else's.</summary>
+    /// <param name="location">Where the subscriptions are read (<c>/{id}/deliveries</c> is appended).</param>
+    public async Task<Results<Accepted<DeliveryResponse>, ProblemHttpResult>> RedeliverAsync(
+        Guid? owner, Guid id, Guid deliveryId, string location, CancellationToken cancellationToken)
+    {
+        var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(
+            delivery => delivery.Id == deliveryId && delivery.SubscriptionId == id
+                && db.WebhookSubscriptions.Any(subscription => subscription.Id == id && subscription.PartnerId == owner),
+            cancellationToken);
+        if (delivery is null)
+        {
+            return Problems.NotFound("Delivery not found", $"Webhook {id} has no delivery {deliveryId}.");
+        }
+
+        delivery.Status = DeliveryStatuses.Pending;
+        delivery.NextAttemptAt = timeProvider.GetUtcNow();
+        delivery.Attempts = 0;
+        await db.SaveChangesAsync(cancellationToken);
+        dispatchSignal.Notify();
+        return TypedResults.Accepted($"{location}/{id}/deliveries", DeliveryResponse.From(delivery));
+    }
 
     /// <summary>The event types the owner may subscribe to: a partner only those about it that a partner may see.</summary>
     public static IReadOnlyList<string> EventTypesFor(Guid? owner) =>

@@ -152,6 +152,27 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                     b.ToTable("partners", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.Accounts.PartnerStanding", b =>
+                {
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.HasKey("PartnerId")
+                        .HasName("pk_partner_standings");
+
+                    b.ToTable("partner_standings", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.Accounts.PortalAccount", b =>
                 {
                     b.Property<Guid>("Id")
