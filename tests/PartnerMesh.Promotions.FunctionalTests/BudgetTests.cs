@@ -223,7 +223,7 @@ public sealed class BudgetTests(PromotionsApiFactory factory) : IClassFixture<Pr
         definition["budgets"] = new JsonArray(new JsonObject { ["scope"] = "partner", ["period"] = "month", ["maxUses"] = 1 });
         var id = await _admin.PublishAsync(definition);
         var cart = PromotionsTestClient.Cart(("l", product, 1, 20m, null)).With("touchpoint", "checkout");
-        var (partnerA, partnerB) = (Guid.NewGuid(), Guid.NewGuid());
+        var (partnerA, partnerB) = (await factory.RegisterPartnerAsync(), await factory.RegisterPartnerAsync());
 
         Assert.NotNull((await _storefront.EvaluateAsync(cart.With("partnerId", partnerA))).Applied(id));
         Assert.Equal("budget_exhausted", (await _storefront.EvaluateAsync(cart.With("partnerId", partnerA))).RejectionReason(id));
@@ -274,7 +274,7 @@ public sealed class BudgetTests(PromotionsApiFactory factory) : IClassFixture<Pr
             new JsonObject { ["scope"] = "partner", ["period"] = "month", ["maxUses"] = 2 });
         var id = await _admin.PublishAsync(definition);
         var cart = PromotionsTestClient.Cart(("l", product, 1, 20m, null)).With("touchpoint", "checkout");
-        var (partnerA, partnerB) = (Guid.NewGuid(), Guid.NewGuid());
+        var (partnerA, partnerB) = (await factory.RegisterPartnerAsync(), await factory.RegisterPartnerAsync());
         foreach (var partner in new[] { partnerA, partnerA, partnerB })
         {
             Assert.NotNull((await _storefront.EvaluateAsync(cart.With("partnerId", partner))).Applied(id));

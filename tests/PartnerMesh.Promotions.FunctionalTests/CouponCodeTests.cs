@@ -204,7 +204,7 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
         var again = await _storefront.EvaluateAsync(cart.With("clickId", click).With("touchpoint", "checkout"));
         var lookupsAfterAgain = _factory.ClickLookups;
         var unknownClick = await _storefront.EvaluateAsync(cart.With("clickId", Guid.CreateVersion7()));
-        var otherPartnerNamed = await _storefront.EvaluateAsync(cart.With("clickId", click).With("partnerId", Guid.NewGuid()));
+        var otherPartnerNamed = await _storefront.EvaluateAsync(cart.With("clickId", click).With("partnerId", await _factory.RegisterPartnerAsync()));
 
         Assert.NotNull(fromClick.Applied(id));
         Assert.Equal(partner, fromClick["quote"]!["partnerId"]!.GetValue<Guid>());

@@ -186,17 +186,48 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
     }
 
     [Fact]
+    public async Task Evaluate_UnknownPartnerId_Is422AtEveryTouchpoint_AsOnTheProductPage_AndNothingIsCounted()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var definition = PromotionsTestClient.PercentOffProduct(product, 10);
+        definition["budgets"] = new JsonArray(new JsonObject { ["scope"] = "partner", ["period"] = "day", ["maxUses"] = 1 });
+        var id = await _admin.PublishAsync(definition);
+        var unknown = Guid.NewGuid();
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 100m, null)).With("partnerId", unknown);
+
+        foreach (var touchpoint in new[] { "productPage", "cart", "checkout" })
+        {
+            var problem = await (await _storefront.PostAsJsonAsync("/api/promotions/evaluations", cart.With("touchpoint", touchpoint), Ct))
+                .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+            Assert.Equal($"No partner {unknown} is known.", problem.Detail);
+        }
+
+        using var keyed = new HttpRequestMessage(HttpMethod.Post, "/api/promotions/evaluations") { Content = JsonContent.Create(cart.With("touchpoint", "checkout")) };
+        keyed.Headers.Add("Idempotency-Key", $"key-{Guid.NewGuid():N}");
+        await (await _storefront.SendAsync(keyed, Ct)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var productPage = await (await _storefront.PostAsJsonAsync("/api/promotions/product-page",
+            new JsonObject { ["productId"] = product, ["partnerId"] = unknown, ["visitorId"] = "v1" }, Ct)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal($"No partner {unknown} is known.", productPage.Detail);
+        Assert.False(await factory.QueryDbAsync(db => db.BudgetCounters.AnyAsync(counter => counter.Key.StartsWith($"partner:{id:N}:"), Ct)));
+
+        var registered = await factory.RegisterPartnerAsync(); // registered since the rule set loaded: found, then remembered
+        Assert.NotNull((await _storefront.EvaluateAsync(cart.With("partnerId", registered).With("touchpoint", "checkout"))).Applied(id));
+        await (await _storefront.PostAsJsonAsync("/api/promotions/product-page",
+            new JsonObject { ["productId"] = product, ["partnerId"] = registered, ["visitorId"] = "v1" }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Evaluate_PartnerExclusiveOffer_OnlyForThatPartnersTraffic()
     {
         var product = PromotionsTestClient.UniqueProduct();
-        var partner = Guid.NewGuid();
+        var (partner, otherPartner) = (await factory.RegisterPartnerAsync(), await factory.RegisterPartnerAsync());
         var definition = PromotionsTestClient.PercentOffProduct(product, 12);
         definition["conditions"] = new JsonArray(new JsonObject { ["type"] = "partner", ["partnerIds"] = new JsonArray(partner) });
         var id = await _admin.PublishAsync(definition);
         var cart = PromotionsTestClient.Cart(("l", product, 1, 100m, null));
 
         Assert.NotNull((await _storefront.EvaluateAsync(cart.With("partnerId", partner))).Applied(id));
-        Assert.Equal("not_for_partner", (await _storefront.EvaluateAsync(cart.With("partnerId", Guid.NewGuid()))).RejectionReason(id));
+        Assert.Equal("not_for_partner", (await _storefront.EvaluateAsync(cart.With("partnerId", otherPartner))).RejectionReason(id));
         Assert.Equal("not_for_partner", (await _storefront.EvaluateAsync(cart)).RejectionReason(id));
     }
 

@@ -20,7 +20,7 @@ public sealed class PartnerCodePrecedenceTests(CouponCodeTests.Factory factory) 
     [Fact]
     public async Task PartnerCode_BeatsAnotherPartnersClick_AndTheNamedPartner_TheAnswerSaysWhichPartnerAndWhy()
     {
-        var (codePartner, clickPartner) = (Guid.NewGuid(), Guid.NewGuid());
+        var (codePartner, clickPartner) = (await factory.RegisterPartnerAsync(), await factory.RegisterPartnerAsync());
         var product = PromotionsTestClient.UniqueProduct();
         var code = await PartnerCodeAsync(product, codePartner);
         var codePartnersOnly = await PartnerOnlyAsync(product, codePartner);
@@ -76,7 +76,7 @@ public sealed class PartnerCodePrecedenceTests(CouponCodeTests.Factory factory) 
     public async Task Order_NamingAnotherPartnerThanItsQuote_CountsTheQuotesPartner_ForBudgetAndEvents()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (codePartner, namedPartner) = (Guid.NewGuid(), Guid.NewGuid());
+        var (codePartner, namedPartner) = (await factory.RegisterPartnerAsync(), await factory.RegisterPartnerAsync());
         var product = PromotionsTestClient.UniqueProduct();
         var code = await PartnerCodeAsync(product, codePartner);
         var capped = PromotionsTestClient.PercentOffProduct(product, 10, "one use per partner");

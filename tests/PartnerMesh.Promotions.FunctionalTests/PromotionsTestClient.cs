@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using PartnerMesh.PartnerDirectory;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
 using Xunit;
@@ -24,6 +25,19 @@ public static class PromotionsTestClient
         var published = await admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/publish", new JsonObject { ["reason"] = "test" }, Ct);
         await published.ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
         return id;
+    }
+
+    /// <summary>A partner the service knows (as the attribution service's registration event would add it); returns its id.
+    /// Evaluations and the product page refuse a partner id no partner has.</summary>
+    public static async Task<Guid> RegisterPartnerAsync(this PromotionsApiFactory factory)
+    {
+        var partner = Guid.NewGuid();
+        await factory.QueryDbAsync(db =>
+        {
+            db.Partners.Add(new KnownPartner { Id = partner, Name = $"partner {partner:N}", Kind = "affiliate", RegisteredAt = DateTimeOffset.UtcNow });
+            return db.SaveChangesAsync(Ct);
+        });
+        return partner;
     }
 
     public static async Task<JsonObject> EvaluateAsync(this HttpClient storefront, JsonObject request)

@@ -18,12 +18,15 @@ public sealed record BudgetClaim(
 public static class BudgetKeys
 {
     /// <summary>The claims one use of <paramref name="promotion"/> at <paramref name="at"/> makes (in the periods that time
-    /// falls in); null when a per-customer limit cannot be checked because the shopper has neither a customer id nor an email.</summary>
-    public static IReadOnlyList<BudgetClaim>? ClaimsFor(CompiledPromotion promotion, EvaluationContext context, DateTimeOffset at)
+    /// falls in): its budgets as the rule set has them (<see cref="RuleSet.BudgetsOf"/>: its campaign's too), a spend cap
+    /// in the currency of the promotion that declared it; null when a per-customer limit cannot be checked because the
+    /// shopper has neither a customer id nor an email.</summary>
+    public static IReadOnlyList<BudgetClaim>? ClaimsFor(RuleSet ruleSet, CompiledPromotion promotion, EvaluationContext context, DateTimeOffset at)
     {
         var definition = promotion.Definition;
-        var claims = new List<BudgetClaim>(definition.Budgets.Count + 1);
-        foreach (var budget in definition.Budgets)
+        var budgets = ruleSet.BudgetsOf(promotion);
+        var claims = new List<BudgetClaim>(budgets.Count + 1);
+        foreach (var (budget, currency) in budgets)
         {
             var period = PeriodKey(budget.Period, at);
             var key = budget.Scope switch
@@ -37,7 +40,7 @@ public static class BudgetKeys
             {
                 claims.Add(new BudgetClaim(promotion.Id, key, budget.MaxUses, budget.MaxSpend, Domain.Evaluation.ReasonCodes.BudgetExhausted,
                     budget.Scope, budget.Period, period, definition.CampaignId, budget.Scope == BudgetScope.Partner ? context.PartnerId : null,
-                    definition.Currency));
+                    currency));
             }
         }
 
@@ -62,7 +65,8 @@ public static class BudgetKeys
     /// <summary>
     /// The claims of one order as one entry per counter, in key order (the order every path locks counters in): a counter
     /// two applied promotions claim — their shared campaign cap — counts one use for the order, and the spend of both
-    /// discounts. The entry keeps the first claim (its promotion is the one refused) with the strictest caps the claims name.
+    /// discounts; one promotion claiming a counter twice (two promotions of its campaign declare a cap for one period) adds
+    /// its discount once. The entry keeps the first claim (its promotion is the one refused) with the strictest caps the claims name.
     /// A budget's uses are counted on its key, whatever the currency; its spend on a counter per currency,
     /// <c>{key}@{currency}</c> (<see cref="SpendKey"/>): money of two currencies is never added, and a spend cap — in its
     /// promotion's currency — is checked only against the spend of that currency.
@@ -85,7 +89,7 @@ public static class BudgetKeys
             {
                 MaxUses = counter.Min(entry => entry.Claim.MaxUses),
                 MaxSpend = counter.Min(entry => entry.Claim.MaxSpend),
-            }, Spend: counter.Sum(entry => entry.Spend)))
+            }, Spend: counter.DistinctBy(entry => entry.Claim.PromotionId).Sum(entry => entry.Spend)))
             .OrderBy(entry => entry.Claim.Key, StringComparer.Ordinal)];
 
     /// <summary>The counter of a budget's spend in one currency: <c>promotion:{id}:all@EUR</c> (a period never holds '@').</summary>

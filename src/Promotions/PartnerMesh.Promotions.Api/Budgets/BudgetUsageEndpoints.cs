@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Promotions.Api.Definitions;
 using PartnerMesh.Promotions.Api.Infrastructure;
+using PartnerMesh.Promotions.Api.RuleSets;
 using PartnerMesh.Promotions.Domain.Definitions;
+using PartnerMesh.Promotions.Domain.Evaluation;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
 
@@ -12,8 +14,9 @@ namespace PartnerMesh.Promotions.Api.Budgets;
 public sealed record BudgetUsageResponse(Guid PromotionId, int Version, DateTimeOffset At, IReadOnlyList<BudgetUse> Budgets);
 
 /// <summary>
-/// One budget of the promotion in its current period. <see cref="Spend"/> is in the promotion's currency (discounts given
-/// in other currencies are not added to it; 0 for a promotion without a currency). <see cref="Uses"/> and <see cref="Spend"/> include the checkout
+/// One budget of the promotion in its current period: its own, and every campaign budget another live promotion of its
+/// campaign declares (they count and limit its uses too). <see cref="Spend"/> is in the currency of the promotion that
+/// declared the budget (discounts given in other currencies are not added to it; 0 for a promotion without a currency). <see cref="Uses"/> and <see cref="Spend"/> include the checkout
 /// reservations of quotes that have not expired: they are what the next reservation is checked against. A partner budget
 /// is counted per partner (<see cref="Partners"/>); its <see cref="Uses"/> and <see cref="Spend"/> are their sums, and its
 /// remaining amounts are per partner only.
@@ -39,7 +42,7 @@ public static class BudgetUsageEndpoints
 
     /// <summary>How much of each budget the promotion has used in the current period, read from the counters checkout reserves against.</summary>
     private static async Task<Results<Ok<BudgetUsageResponse>, ProblemHttpResult>> GetBudgetUsage(
-        Guid id, PromotionCatalog catalog, PromotionsDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
+        Guid id, PromotionCatalog catalog, PromotionsDbContext db, RuleSetProvider ruleSets, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (await catalog.CountedDefinitionAsync(id, cancellationToken) is not var (version, definition))
         {
@@ -47,8 +50,15 @@ public static class BudgetUsageEndpoints
         }
 
         var now = timeProvider.GetUtcNow();
-        var budgets = new List<BudgetUse>(definition.Budgets.Count);
-        foreach (var budget in definition.Budgets)
+        // Its own budgets, then the campaign budgets other live promotions of its campaign declare: they count its uses too.
+        var declared = definition.Budgets.Select(budget => new DeclaredBudget(budget, definition.Currency)).ToList();
+        if (definition.CampaignId is { } campaign)
+        {
+            declared.AddRange(ruleSets.Current.CampaignBudgetsOf(campaign).Where(budget => !declared.Contains(budget)));
+        }
+
+        var budgets = new List<BudgetUse>(declared.Count);
+        foreach (var (budget, budgetCurrency) in declared)
         {
             var periodKey = BudgetKeys.PeriodKey(budget.Period, now);
             var (startsAt, endsAt) = budget.Period == BudgetPeriod.Lifetime
@@ -67,7 +77,7 @@ public static class BudgetUsageEndpoints
             }
 
             var key = budget.Scope == BudgetScope.Campaign ? $"campaign:{definition.CampaignId}:{periodKey}" : $"promotion:{id:N}:{periodKey}";
-            var spendKey = definition.Currency is { } currency ? BudgetKeys.SpendKey(key, currency) : null;
+            var spendKey = budgetCurrency is { } currency ? BudgetKeys.SpendKey(key, currency) : null;
             var counters = await db.BudgetCounters.AsNoTracking().Where(counter => counter.Key == key || counter.Key == spendKey).ToListAsync(cancellationToken);
             var uses = counters.SingleOrDefault(counter => counter.Key == key)?.Uses ?? 0;
             var spend = counters.SingleOrDefault(counter => counter.Key == spendKey)?.Spend ?? 0m;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.Promotions.Api.EvaluationLog;
+using PartnerMesh.Promotions.Api.RuleSets;
 using PartnerMesh.Promotions.Domain.Evaluation;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
@@ -15,21 +16,28 @@ public static class EvaluationEndpoints
             .WithTags("Evaluations")
             .RequireAuthorization(PartnerMeshPolicies.Storefront);
 
-        group.MapPost("/", EvaluateCart).WithName(nameof(EvaluateCart)).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/", EvaluateCart).WithName(nameof(EvaluateCart))
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         return group;
     }
 
     /// <summary>Prices a cart (or one product) at a touchpoint; at checkout, also reserves the budgets it uses, once per
     /// <c>Idempotency-Key</c> when one is sent (the key is ignored elsewhere: nothing is reserved there). With <c>at</c> it
-    /// is a preview of another time: no quote, nothing reserved.</summary>
+    /// is a preview of another time: no quote, nothing reserved. A <c>partnerId</c> no registered partner has is 422, as on
+    /// the product page.</summary>
     private static async Task<Results<Ok<EvaluationResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> EvaluateCart(
         EvaluateRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, EvaluationService evaluations,
-        EvaluationLogRecorder log, HttpContext context, CancellationToken cancellationToken)
+        PartnerRegistry partners, EvaluationLogRecorder log, HttpContext context, CancellationToken cancellationToken)
     {
         if (EvaluateRequestRules.Validate(request) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (request.PartnerId is { } partnerId && !await partners.IsKnownAsync(partnerId, cancellationToken))
+        {
+            return Problems.Unprocessable("Unknown partner", $"No partner {partnerId} is known.");
         }
 
         if (idempotencyKey is not null && request.Touchpoint == Touchpoint.Checkout && request.At is null)

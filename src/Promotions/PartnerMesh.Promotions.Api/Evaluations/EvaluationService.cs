@@ -94,13 +94,13 @@ public sealed class EvaluationService(
             var claims = new List<(BudgetClaim Claim, decimal Spend)>();
             foreach (var applied in quoted)
             {
-                if (ruleSet.Find(applied.PromotionId) is not { } promotion || !HasCaps(promotion)
+                if (ruleSet.Find(applied.PromotionId) is not { } promotion || !HasCaps(ruleSet, promotion)
                     || refused.Any(refusal => refusal.PromotionId == promotion.Id))
                 {
                     continue;
                 }
 
-                if (BudgetKeys.ClaimsFor(promotion, context, now) is not { } promotionClaims)
+                if (BudgetKeys.ClaimsFor(ruleSet, promotion, context, now) is not { } promotionClaims)
                 {
                     refused.Add(new RefusedPromotion(promotion.Id, ReasonCodes.UsageLimitReached));
                     continue;
@@ -131,8 +131,8 @@ public sealed class EvaluationService(
         }
     }
 
-    private static bool HasCaps(CompiledPromotion promotion) =>
-        promotion.Definition.Budgets.Count > 0 || promotion.Definition.PerCustomerLimit is not null;
+    private static bool HasCaps(RuleSet ruleSet, CompiledPromotion promotion) =>
+        ruleSet.BudgetsOf(promotion).Count > 0 || promotion.Definition.PerCustomerLimit is not null;
 
     /// <summary>
     /// Whose traffic the cart is, and which entered codes the coupons service vouches for. The traffic's partner is the one
@@ -284,12 +284,12 @@ public sealed class EvaluationService(
             foreach (var applied in result.Applied)
             {
                 var promotion = ruleSet.Find(applied.PromotionId)!;
-                if (!HasCaps(promotion))
+                if (!HasCaps(ruleSet, promotion))
                 {
                     continue;
                 }
 
-                var promotionClaims = BudgetKeys.ClaimsFor(promotion, context, reserve ? now : context.At);
+                var promotionClaims = BudgetKeys.ClaimsFor(ruleSet, promotion, context, reserve ? now : context.At);
                 if (promotionClaims is null)
                 {
                     exclusions[promotion.Id] = new Exclusion(ReasonCodes.UsageLimitReached);

@@ -44,6 +44,7 @@ public static class HostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<PromotionsMetrics>();
         builder.Services.AddSingleton<RuleSetProvider>();
+        builder.Services.AddSingleton<PartnerRegistry>();
         builder.Services.AddSingleton<RuleSetNotifier>();
         builder.Services.AddHostedService<RuleSetRefresher>();
         builder.Services.AddSingleton<BudgetStatusCache>();

@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Promotions.Api.Experiments;
-using PartnerMesh.Promotions.Api.Infrastructure;
 using PartnerMesh.Promotions.Api.RuleSets;
 using PartnerMesh.Promotions.Domain.ProductPages;
 
@@ -11,7 +9,7 @@ namespace PartnerMesh.Promotions.Api.ProductPages;
 /// (but for a partner id this instance has not seen, checked once). Exposures are only queued, for the background writer.
 /// </summary>
 public sealed class ProductPageService(
-    RuleSetProvider ruleSets, IServiceScopeFactory scopes, ExposureRecorder exposures, TimeProvider timeProvider, PromotionsMetrics metrics)
+    RuleSetProvider ruleSets, PartnerRegistry partners, ExposureRecorder exposures, TimeProvider timeProvider, PromotionsMetrics metrics)
 {
     private static readonly TimeSpan RuleSetWait = TimeSpan.FromSeconds(10);
 
@@ -26,7 +24,7 @@ public sealed class ProductPageService(
             await ruleSets.WhenLoadedAsync(timeout.Token);
         }
 
-        if (request.PartnerId is { } partnerId && !ruleSets.IsKnownPartner(partnerId) && !await IsRegisteredAsync(partnerId, cancellationToken))
+        if (request.PartnerId is { } partnerId && !await partners.IsKnownAsync(partnerId, cancellationToken))
         {
             return null;
         }
@@ -45,19 +43,6 @@ public sealed class ProductPageService(
         metrics.ProductPageAnswered(decision.Entry is not null, timeProvider.GetElapsedTime(started));
         return new ProductPageResponse(decision.Variant?.Content, decision.Entry?.Id, decision.Entry?.Version, decision.Variant?.Key,
             decision.MatchedOn, decision.Candidates, ruleSetVersion);
-    }
-
-    private async Task<bool> IsRegisteredAsync(Guid partnerId, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PromotionsDbContext>();
-        if (!await db.Partners.AnyAsync(partner => partner.Id == partnerId, cancellationToken))
-        {
-            return false;
-        }
-
-        ruleSets.RememberPartner(partnerId);
-        return true;
     }
 }
 

@@ -17,6 +17,8 @@ public sealed class RuleSet
     private readonly FrozenDictionary<string, CompiledPromotion[]> _byCode;
     private readonly CompiledPromotion[] _unrestricted;
     private readonly FrozenDictionary<Guid, CompiledPromotion> _byId;
+    private readonly FrozenDictionary<Guid, DeclaredBudget[]> _budgets;
+    private readonly FrozenDictionary<string, DeclaredBudget[]> _campaignBudgets;
 
     private readonly FrozenDictionary<Guid, (ExperimentDefinition Experiment, string Variant)> _arms;
 
@@ -68,6 +70,19 @@ public sealed class RuleSet
         _byCode = Freeze(byCode);
         _unrestricted = [.. unrestricted];
         _byId = Promotions.ToFrozenDictionary(promotion => promotion.Id);
+        var campaignBudgets = Promotions
+            .Where(promotion => promotion.Definition.CampaignId is not null)
+            .SelectMany(promotion => promotion.Definition.Budgets.Where(budget => budget.Scope == BudgetScope.Campaign)
+                .Select(budget => (Campaign: promotion.Definition.CampaignId!, Budget: new DeclaredBudget(budget, promotion.Definition.Currency))))
+            .GroupBy(entry => entry.Campaign, StringComparer.Ordinal)
+            .ToFrozenDictionary(group => group.Key, group => group.Select(entry => entry.Budget).Distinct().ToArray(), StringComparer.Ordinal);
+        _budgets = Promotions.ToFrozenDictionary(promotion => promotion.Id, promotion => (DeclaredBudget[])
+        [
+            .. promotion.Definition.Budgets.Where(budget => budget.Scope != BudgetScope.Campaign)
+                .Select(budget => new DeclaredBudget(budget, promotion.Definition.Currency)),
+            .. promotion.Definition.CampaignId is { } campaign ? campaignBudgets.GetValueOrDefault(campaign, []) : [],
+        ]);
+        _campaignBudgets = campaignBudgets;
         ConcernsPartners = Experiments.Any(experiment => experiment.PartnerId is not null)
             || Promotions.Any(promotion => promotion.PartnerIds.Count > 0 || promotion.Definition.Budgets.Any(budget => budget.Scope == BudgetScope.Partner));
     }
@@ -97,6 +112,19 @@ public sealed class RuleSet
         _byCode.TryGetValue(normalizedCode, out var promotions) ? promotions : [];
 
     public CompiledPromotion? Find(Guid promotionId) => _byId.GetValueOrDefault(promotionId);
+
+    /// <summary>
+    /// The budgets a use of this promotion counts against and is limited by: its own promotion and partner budgets, and
+    /// every campaign budget any live promotion of its campaign declares — a campaign's budget is the campaign's, so a
+    /// promotion of the campaign that declares none, or another period, counts against it all the same. Two promotions
+    /// declaring different caps for one campaign and period both hold: the tighter wins.
+    /// </summary>
+    public IReadOnlyList<DeclaredBudget> BudgetsOf(CompiledPromotion promotion) =>
+        _budgets.TryGetValue(promotion.Id, out var budgets) ? budgets : [];
+
+    /// <summary>Every campaign budget the live promotions of this campaign declare (duplicates once).</summary>
+    public IReadOnlyList<DeclaredBudget> CampaignBudgetsOf(string campaignId) =>
+        _campaignBudgets.TryGetValue(campaignId, out var budgets) ? budgets : [];
 
     /// <summary>The promotions this cart and these codes can concern, in evaluation order (class, priority, id).</summary>
     public List<CompiledPromotion> CandidatesFor(
