@@ -123,6 +123,46 @@ public class CouponReattributionTests(AttributionApiFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task PartnersOwnCodeAndClick_GiveTheSameReason_WhicheverArrivesFirst()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.1 } });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var link = await _admin.CreateLinkAsync(partner.Id);
+
+        var orderFirst = await _storefront.ConvertAsync(Order(90m, await _shopper.ClickAsync(link.Code)));
+        Assert.Equal((partner.Id, AttributionDecision.LastClick), (orderFirst.PartnerId, orderFirst.Reason));
+        await factory.PublishAsync(Redeemed(orderFirst.OrderId, partner.Id, trafficPartnerId: partner.Id) with { CodePartnerId = partner.Id });
+        await WaitForSignalAsync(orderFirst.OrderId);
+
+        var codeFirst = Order(90m, await _shopper.ClickAsync(link.Code));
+        await factory.PublishAsync(Redeemed(codeFirst.OrderId!, partner.Id, trafficPartnerId: partner.Id) with { CodePartnerId = partner.Id });
+        await WaitForSignalAsync(codeFirst.OrderId!);
+        var codeFirstAnswer = await _storefront.ConvertAsync(codeFirst);
+
+        var late = await (await _storefront.GetAsync($"/api/attribution/conversions/{orderFirst.OrderId}", Ct)).ShouldBeAsync<ConversionResponse>(HttpStatusCode.OK);
+        Assert.Equal((partner.Id, AttributionDecision.CouponCode, 9.00m), (codeFirstAnswer.PartnerId, codeFirstAnswer.Reason, codeFirstAnswer.CommissionAmount));
+        Assert.Equal((partner.Id, AttributionDecision.CouponCode, 9.00m, orderFirst.ClickId), (late.PartnerId, late.Reason, late.CommissionAmount, late.ClickId));
+        // The credit did not move: one sale, nothing reversed, no re-attribution.
+        var entries = await factory.QueryDbAsync(db => db.Commissions.Where(c => c.OrderId == orderFirst.OrderId).Select(c => c.Amount).ToListAsync(Ct));
+        Assert.Equal([9.00m], entries);
+        Assert.Empty(await factory.OutboxEventsAsync<ConversionReattributed>(e => e.OrderId == orderFirst.OrderId));
+    }
+
+    [Fact]
+    public async Task PartnersOwnLateCode_WithoutCodePrecedence_KeepsTheClickReason()
+    {
+        var program = await _admin.CreateProgramAsync(new { couponPrecedence = false });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var order = await _storefront.ConvertAsync(Order(50m, await _shopper.ClickAsync((await _admin.CreateLinkAsync(partner.Id)).Code)));
+
+        await factory.PublishAsync(Redeemed(order.OrderId, partner.Id, trafficPartnerId: partner.Id) with { CodePartnerId = partner.Id });
+        await WaitForSignalAsync(order.OrderId);
+
+        var current = await (await _storefront.GetAsync($"/api/attribution/conversions/{order.OrderId}", Ct)).ShouldBeAsync<ConversionResponse>(HttpStatusCode.OK);
+        Assert.Equal((partner.Id, AttributionDecision.LastClick), (current.PartnerId, current.Reason));
+    }
+
+    [Fact]
     public async Task LateCodeSignal_WithoutCodePrecedence_LeavesTheClickersCredit()
     {
         var program = await _admin.CreateProgramAsync(new { couponPrecedence = false });

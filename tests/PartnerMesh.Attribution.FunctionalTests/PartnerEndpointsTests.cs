@@ -100,6 +100,19 @@ public class PartnerEndpointsTests(AttributionApiFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task CreatePartner_WithoutProgramOrCommissionRate_Returns400SayingTheRateIsRequiredWithoutAProgram()
+    {
+        var response = await _admin.PostAsJsonAsync(
+            "/api/attribution/partners", new { name = "A", email = AttributionClientExtensions.UniqueEmail(), kind = "affiliate" }, Ct);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>(Ct);
+        var message = Assert.Single(problem!.Errors["commissionRate"]);
+        Assert.Contains("required", message, StringComparison.Ordinal);
+        Assert.Contains("programId", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreatePartner_NameTooLongOrEmailTooLong_Returns400()
     {
         var longName = new string('n', PartnerRules.MaxNameLength + 1);

@@ -30,14 +30,15 @@ public sealed class ConversionReattribution(
 
     /// <summary>
     /// Moves the order to its code partner (<see cref="CouponSignals.CodePartnersAsync"/>: the first in the order's
-    /// program), if it is not credited to it yet. The caller holds the order's coupon-signal lock.
+    /// program), if it is not credited to it yet; when it is, the code becomes the order's reason
+    /// (<see cref="ConfirmCodeReasonAsync"/>). The caller holds the order's coupon-signal lock.
     /// </summary>
     /// <returns>Whether the credit moved.</returns>
     public async Task<bool> CreditCodePartnerAsync(string orderId, CancellationToken cancellationToken)
     {
         var seen = await db.Conversions.AsNoTracking().Where(c => c.OrderId == orderId)
             .Select(c => new { c.PartnerId, c.Status, c.CreditScope, c.CustomerId, c.ProgramId, c.CouponCode }).SingleOrDefaultAsync(cancellationToken);
-        if (seen is null || seen.Status != ConversionStatus.Completed)
+        if (seen is null)
         {
             return false;
         }
@@ -45,7 +46,18 @@ public sealed class ConversionReattribution(
         // A partner's code counts only in its own program: the first code of the order's program (or of any, when nothing
         // named one when the order was recorded) takes it.
         var codes = await CouponSignals.CodePartnersAsync(db, orderId, seen.CouponCode, cancellationToken);
-        if (codes.FirstOrDefault(code => seen.ProgramId is null || code.ProgramId == seen.ProgramId) is not { } code || code.PartnerId == seen.PartnerId)
+        if (codes.FirstOrDefault(code => seen.ProgramId is null || code.ProgramId == seen.ProgramId) is not { } code)
+        {
+            return false;
+        }
+
+        if (code.PartnerId == seen.PartnerId)
+        {
+            await ConfirmCodeReasonAsync(orderId, seen.ProgramId, cancellationToken);
+            return false;
+        }
+
+        if (seen.Status != ConversionStatus.Completed)
         {
             return false;
         }
@@ -110,6 +122,24 @@ public sealed class ConversionReattribution(
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The order's own partner's code came after the order (credited by its click or carried credit): under coupon-code
+    /// precedence the code is the reason, as it is when the code comes first, so the same facts give the same reason
+    /// whatever order they arrived in. Nothing else changes: same partner, same commission, no event. Also on orders
+    /// refunded since (the reason says why the partner is credited, not what is left).
+    /// </summary>
+    private async Task ConfirmCodeReasonAsync(string orderId, Guid? programId, CancellationToken cancellationToken)
+    {
+        // Partners without a program keep the walking-skeleton terms, which give codes precedence (ConversionService).
+        var precedence = programId is not { } id
+            || await db.Programs.Where(p => p.Id == id).Select(p => p.CouponPrecedence).SingleAsync(cancellationToken);
+        if (precedence)
+        {
+            await db.Conversions.Where(c => c.OrderId == orderId && c.Attributed && c.Reason != AttributionDecision.CouponCode)
+                .ExecuteUpdateAsync(update => update.SetProperty(c => c.Reason, AttributionDecision.CouponCode), cancellationToken);
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Net.Mail;
 using PartnerMesh.Attribution.Api.Common;
@@ -7,8 +8,15 @@ namespace PartnerMesh.Attribution.Api.Partners;
 /// <param name="CommissionRate">The flat rate of a partner without a program (required then); refused for a program's partner (its plan pays).</param>
 /// <param name="Budget">Only for a program's partner: a cap in the program currency, with no more decimals than that currency has.</param>
 public sealed record CreatePartnerRequest(
-    [Required] string? Name, [Required] string? Email, [Required] string? Kind, decimal? CommissionRate, Guid? ProgramId = null, string? Status = null,
-    string? CustomerId = null, decimal? Budget = null);
+    [Required] string? Name, [Required] string? Email, [Required] string? Kind,
+    // Required only without a programId, so OpenAPI cannot list it as required: the description says when.
+    [property: Description(
+        "Required when programId is absent (a partner without a program): its flat rate, greater than 0 and at most 0.9, with at most 4 decimals (0.10 = 10 %). " +
+        "With a programId it must be absent (the program's plan pays): 400.")]
+    decimal? CommissionRate,
+    [property: Description("The partner's program, whose plan pays it; without one the partner needs a commissionRate.")] Guid? ProgramId = null,
+    string? Status = null, string? CustomerId = null,
+    decimal? Budget = null);
 
 public sealed record UpdatePartnerStatusRequest([Required] string? Status);
 
@@ -80,6 +88,10 @@ public static class PartnerRules
                 // The program's plan pays: a flat rate would be stored and never applied.
                 errors["commissionRate"] = ["commissionRate is only for partners without a program: a program's partners earn by its plan."];
             }
+        }
+        else if (request.CommissionRate is null)
+        {
+            errors["commissionRate"] = [$"commissionRate is required for a partner without a program (no programId): its flat rate, greater than 0 and at most {MaxCommissionRate}, with at most 4 decimals (0.10 = 10 %)."];
         }
         else if (request.CommissionRate is not { } rate || rate <= 0 || rate > MaxCommissionRate || !Money.HasAtMostDecimals(rate, 4))
         {
