@@ -62,7 +62,7 @@ public class ContentCharsetTests(AttributionApiFactory factory) : IClassFixture<
         Assert.Equal("Café", partner.Name);
     }
 
-    private static string PartnerBody(string name, string email) => $$"""{"name":"{{name}}","email":"{{email}}","kind":"affiliate"}""";
+    private static string PartnerBody(string name, string email) => $$"""{"name":"{{name}}","email":"{{email}}","kind":"affiliate","commissionRate":0.1}""";
 
     private static ByteArrayContent Json(string contentType, string body)
     {
