@@ -110,6 +110,7 @@ public static class WebApiExtensions
         app.UseStatusCodePages();
         app.UseMiddleware<NulQueryGuardMiddleware>();
         app.UseMiddleware<ContentEncodingMiddleware>();
+        app.UseMiddleware<ContentCharsetMiddleware>();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         return app;
     }

@@ -28,7 +28,7 @@ internal sealed class ContentEncodingMiddleware(RequestDelegate next)
         await next(context);
     }
 
-    private static bool HasBody(HttpRequest request) =>
+    internal static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
 
     private static bool HasCoding(Microsoft.Extensions.Primitives.StringValues header)

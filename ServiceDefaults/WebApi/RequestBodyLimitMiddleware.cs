@@ -13,8 +13,6 @@ namespace PartnerMesh.ServiceDefaults.WebApi;
 /// </summary>
 internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<WebApiOptions> options)
 {
-    public const string TooLargeTitle = "Request body too large";
-
     public async Task InvokeAsync(HttpContext context, IProblemDetailsService problemDetails)
     {
         var limit = options.Value.MaxRequestBodyBytes;
@@ -27,7 +25,7 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
                 ProblemDetails = new ProblemDetails
                 {
                     Status = StatusCodes.Status413PayloadTooLarge,
-                    Title = TooLargeTitle,
+                    Title = WebApiOptions.TooLargeTitle,
                     Detail = WebApiOptions.TooLargeDetail(limit),
                 },
             });

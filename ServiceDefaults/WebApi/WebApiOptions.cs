@@ -38,6 +38,9 @@ public sealed class WebApiOptions
     /// </summary>
     public bool RejectNulInJsonBodies { get; set; } = true;
 
+    /// <summary>The title of every 413 for a body over a limit — the service's, the gateway-wide one or a route's.</summary>
+    public const string TooLargeTitle = "Request body too large";
+
     /// <summary>The problem detail for a body above <paramref name="limit"/>, the same from every check.</summary>
     public static string TooLargeDetail(long limit) => $"Request bodies are limited to {limit} bytes.";
 

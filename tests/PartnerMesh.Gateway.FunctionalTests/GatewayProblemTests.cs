@@ -67,6 +67,8 @@ public class GatewayProblemTests(GatewayFactory factory) : IClassFixture<Gateway
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType);
         Assert.Equal(WebApiOptions.ContentCodingDetail, problem.Detail);
         Assert.Equal("identity", Assert.Single(response.Headers.GetValues("Accept-Encoding")));
+        // Refused before the key is read, like the gateway-wide 413: not counted (docs/api.md, rate limits).
+        Assert.All(RateLimitHeaders, name => Assert.Null(Header(response, name)));
     }
 
     [Fact]
@@ -85,6 +87,7 @@ public class GatewayProblemTests(GatewayFactory factory) : IClassFixture<Gateway
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         Assert.False(string.IsNullOrEmpty(problem.Type));
+        Assert.Equal(WebApiOptions.TooLargeTitle, problem.Title);
         Assert.All(RateLimitHeaders, name => Assert.NotNull(Header(response, name)));
     }
 
@@ -127,6 +130,7 @@ public class GatewayProblemTests(GatewayFactory factory) : IClassFixture<Gateway
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         Assert.False(string.IsNullOrEmpty(problem.Type));
+        Assert.Equal(WebApiOptions.TooLargeTitle, problem.Title);
         Assert.All(RateLimitHeaders, name => Assert.Null(Header(response, name)));
     }
 

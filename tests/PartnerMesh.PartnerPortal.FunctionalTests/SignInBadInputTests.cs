@@ -20,6 +20,38 @@ public sealed class SignInBadInputTests(PortalApiFactory factory) : IClassFixtur
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    /// <summary>A form that is not the sign-in page's (no email, no password, or neither) answered 500.</summary>
+    [Theory]
+    [InlineData("a=1")]
+    [InlineData("%")]
+    [InlineData("email=a%40partner.example")]
+    [InlineData("password=x")]
+    [InlineData("")]
+    public async Task SignIn_WithoutTheEmailOrPasswordField_Returns400SignInPage(string form)
+    {
+        var browser = new PortalBrowser(factory);
+        var token = PortalBrowser.FormToken(await browser.GetPageAsync("/portal/login"));
+        var body = $"{(form.Length > 0 ? form + "&" : "")}{PortalBrowser.TokenField}={Uri.EscapeDataString(token)}";
+
+        var response = await browser.Http.PostAsync(
+            "/portal/login", new StringContent(body, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(PortalPages.MissingCredentialsMessage, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a=1")]
+    [InlineData("%")]
+    public async Task SignIn_WithoutTheFieldsAndWithoutAToken_Returns400SignInPage(string form)
+    {
+        var response = await new PortalBrowser(factory).Http.PostAsync(
+            "/portal/login", new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(PortalPages.FormExpiredMessage, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task SignIn_WithAControlCharacterInTheEmail_FailsLikeAnyWrongSignIn()
     {

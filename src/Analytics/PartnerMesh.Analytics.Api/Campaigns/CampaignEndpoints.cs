@@ -59,6 +59,9 @@ public static class CampaignEndpoints
     /// <summary>The money KPIs a campaign can target: set in the campaign's currency and judged only in it.</summary>
     private static readonly string[] MoneyTargetKpis = ["revenue", "averageOrderValue"];
 
+    /// <summary>The KPIs that count things: a target for them is a whole number.</summary>
+    private static readonly string[] CountTargetKpis = ["sessions", "orders"];
+
     private const string DefaultCurrency = "EUR";
 
     /// <summary>The KPIs a campaign can target; <c>true</c> when lower is better.</summary>
@@ -461,6 +464,15 @@ public static class CampaignEndpoints
             else if (kpi != "netPromoterScore" && value < 0)
             {
                 errors[$"targets.{kpi}"] = ["A target is not negative."];
+            }
+            else if (CountTargetKpis.Contains(kpi) && value != decimal.Truncate(value))
+            {
+                errors[$"targets.{kpi}"] = ["A count target is a whole number."];
+            }
+            else if (MoneyTargetKpis.Contains(kpi) && request.Currency is { } currency && CurrencyCode.IsValid(currency) && !CurrencyCode.Fits(value, currency))
+            {
+                errors[$"targets.{kpi}"] = [string.Create(CultureInfo.InvariantCulture,
+                    $"A money target has no more decimals than its currency: {currency.ToUpperInvariant()} has {CurrencyCode.MinorUnitsOf(currency)}.")];
             }
         }
 

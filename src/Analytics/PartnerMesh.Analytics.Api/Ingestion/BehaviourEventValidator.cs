@@ -52,7 +52,10 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
         {
             if (idElement.ValueKind == JsonValueKind.String)
             {
-                eventId = idElement.GetString();
+                if (!TryGetText(idElement, out eventId))
+                {
+                    return Reject(index, null, Reasons.InvalidEventId, "'eventId' is not text: it holds a lone UTF-16 surrogate escape (e.g. \\ud800).");
+                }
             }
             else if (idElement.ValueKind != JsonValueKind.Null)
             {
@@ -248,9 +251,37 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
         }
 
         var value = element.EnumerateObject().FirstOrDefault(property => property.Name.Equals(field, StringComparison.OrdinalIgnoreCase)).Value;
-        return value.ValueKind == JsonValueKind.String && !Rfc3339.TryParse(value.GetString()!, out _, out var error)
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        if (!TryGetText(value, out var text))
+        {
+            return $"'{field}' is not an RFC 3339 date-time (e.g. {Rfc3339.Example}): it holds a lone UTF-16 surrogate escape.";
+        }
+
+        return !Rfc3339.TryParse(text!, out _, out var error)
             ? $"'{field}' is not an RFC 3339 date-time (e.g. {Rfc3339.Example}): {error}."
             : null;
+    }
+
+    /// <summary>
+    /// A JSON string's text, unless it holds a lone surrogate escape (<c>"\ud800"</c>, a reversed pair): valid JSON, but
+    /// no text, so <see cref="JsonElement.GetString"/> throws (the deserializer reports it as a bad field itself).
+    /// </summary>
+    private static bool TryGetText(JsonElement value, out string? text)
+    {
+        try
+        {
+            text = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
     }
 
     private static bool IsCurrency(string? currency) => Kpis.CurrencyCode.IsValid(currency);

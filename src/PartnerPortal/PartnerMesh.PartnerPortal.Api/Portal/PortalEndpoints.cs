@@ -43,7 +43,7 @@ public static class PortalEndpoints
     }
 
     private static async Task<Results<ContentHttpResult, RedirectHttpResult>> SignIn(
-        [FromForm] SignInForm form,
+        [FromForm] SignInForm? form,
         HttpContext httpContext,
         IAntiforgery antiforgery,
         SignInService signInService,
@@ -52,7 +52,13 @@ public static class PortalEndpoints
     {
         if (!await antiforgery.IsRequestValidAsync(httpContext))
         {
-            return SignInPage(httpContext, antiforgery, form.Email, PortalPages.FormExpiredMessage, StatusCodes.Status400BadRequest);
+            return SignInPage(httpContext, antiforgery, form?.Email, PortalPages.FormExpiredMessage, StatusCodes.Status400BadRequest);
+        }
+
+        // A form without an email or password field (not the sign-in page's) binds no form at all, or one without it.
+        if (form is not { Email: not null, Password: not null })
+        {
+            return SignInPage(httpContext, antiforgery, form?.Email, PortalPages.MissingCredentialsMessage, StatusCodes.Status400BadRequest);
         }
 
         var result = await signInService.SignInAsync(form.Email, form.Password, SignInSource.Of(httpContext), cancellationToken);
@@ -140,4 +146,10 @@ public static class PortalEndpoints
     }
 }
 
-public sealed record SignInForm(string? Email, string? Password);
+/// <summary>The sign-in form's fields; either may be missing from a form that was not the sign-in page's.</summary>
+public sealed class SignInForm
+{
+    public string? Email { get; init; }
+
+    public string? Password { get; init; }
+}

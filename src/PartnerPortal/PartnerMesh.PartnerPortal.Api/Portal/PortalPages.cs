@@ -17,6 +17,7 @@ public static class PortalPages
     public const string UnavailableMessage = "Your numbers are unavailable right now. Please try again in a few minutes.";
     public const string SignInFailedMessage = "Sign-in failed. Check your email and password; after repeated failures, wait a few minutes before trying again.";
     public const string FormExpiredMessage = "The sign-in form expired. Please try again.";
+    public const string MissingCredentialsMessage = "Enter your email and password.";
 
     /// <summary>Where an amount would be when there were no sales: a dash to see, words to hear.</summary>
     public const string NoSales = "<span aria-hidden=\"true\">—</span><span class=\"visually-hidden\">no sales</span>";

@@ -1,0 +1,64 @@
+using System.Text;
+using Microsoft.Net.Http.Headers;
+
+namespace PartnerMesh.ServiceDefaults.WebApi;
+
+/// <summary>
+/// The <c>charset</c> of a request body's <c>Content-Type</c>, checked before a body reader sees it. The runtime's JSON
+/// reader hands the parameter's raw value to <see cref="Encoding.GetEncoding(string)"/>, so a quoted value — valid HTTP,
+/// RFC 9110 §5.6.6: <c>charset="utf-8"</c> is <c>charset=utf-8</c> — and any charset the runtime does not know
+/// (<c>bogus</c>, <c>utf-7</c>, an empty one) threw and answered 500.
+/// </summary>
+public static class RequestCharset
+{
+    /// <summary>
+    /// What to do with <paramref name="contentType"/>: <c>(null, null)</c> to read the body as it is (no charset, or an
+    /// unquoted one the runtime knows, or a content type that does not parse — the readers refuse that with a 415 themselves);
+    /// <c>(rewritten, null)</c> to read it with the quoted charset unquoted; <c>(null, charset)</c> when the charset
+    /// cannot be read at all (a 415 naming it).
+    /// </summary>
+    public static (string? ContentType, string? UnsupportedCharset) Check(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || mediaType.Parameters.FirstOrDefault(parameter => parameter.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)) is not { } charset)
+        {
+            return (null, null);
+        }
+
+        var name = HeaderUtilities.RemoveQuotes(charset.Value).ToString();
+        if (!IsKnown(name))
+        {
+            return (null, name);
+        }
+
+        if (charset.Value.Equals(name, StringComparison.Ordinal))
+        {
+            return (null, null);
+        }
+
+        charset.Value = name;
+        return (mediaType.ToString(), null);
+    }
+
+    /// <summary>The problem detail of the 415 for a charset no body reader here knows.</summary>
+    public static string UnsupportedDetail(string charset) =>
+        $"The request body's charset '{charset}' is not supported: send it in UTF-8 (application/json; charset=utf-8).";
+
+    private static bool IsKnown(string name)
+    {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            Encoding.GetEncoding(name);
+            return true;
+        }
+        catch (Exception exception) when (exception is ArgumentException or NotSupportedException)
+        {
+            return false;
+        }
+    }
+}
