@@ -104,12 +104,15 @@ public sealed class DefinitionEditSafetyTests(PromotionsApiFactory factory) : IC
     }
 
     /// <summary>RFC 9110 §13.1.1: <c>*</c> matches any current version, a list matches when any strong tag in it does, and a
-    /// weak tag never matches (If-Match compares strongly).</summary>
+    /// weak tag never matches (If-Match compares strongly). <c>*</c> stands alone (<c>"*" / #entity-tag</c>): inside a list
+    /// it is a malformed If-Match (400), not "any version".</summary>
     [Theory]
     [InlineData("*", HttpStatusCode.OK)]
     [InlineData("\"7\", \"1\"", HttpStatusCode.OK)]
     [InlineData("W/\"1\"", HttpStatusCode.PreconditionFailed)]
     [InlineData("\"7\", W/\"1\"", HttpStatusCode.PreconditionFailed)]
+    [InlineData("*, \"1\"", HttpStatusCode.BadRequest)]
+    [InlineData("\"7\", *", HttpStatusCode.BadRequest)]
     public async Task Put_WithIfMatchStarListOrWeakTag_ComparesStrongly(string ifMatch, HttpStatusCode expected)
     {
         var product = PromotionsTestClient.UniqueProduct();
@@ -124,7 +127,9 @@ public sealed class DefinitionEditSafetyTests(PromotionsApiFactory factory) : IC
         }
         else
         {
-            Assert.Contains("version 1", (await response.ShouldBeProblemAsync(expected)).Detail, StringComparison.Ordinal);
+            var problem = await response.ShouldBeProblemAsync(expected);
+            Assert.Contains(expected == HttpStatusCode.BadRequest ? "If-Match" : "version 1",
+                expected == HttpStatusCode.BadRequest ? problem.Extensions["errors"]!.ToString() : problem.Detail, StringComparison.Ordinal);
             Assert.Equal("1", await VersionsAsync(id));
         }
     }

@@ -151,6 +151,38 @@ public sealed class ProductPageContentTests(PromotionsApiFactory factory) : ICla
     }
 
     [Fact]
+    public async Task Update_AnswersTheNewLatestVersionAsETag_WhichTheNextEditCanSend()
+    {
+        var product = UniqueProduct();
+        var id = await PublishAsync(Entry("etag", Target(null, null, product), Banner("v1")));
+
+        var first = await PutAsync(id, Entry("etag", Target(null, null, product), Banner("v2")), "\"1\"");
+        await first.ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var second = await PutAsync(id, Entry("etag", Target(null, null, product), Banner("v3")), first.Headers.ETag?.Tag);
+        var entry = await second.ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.Equal(("\"2\"", "\"3\""), (first.Headers.ETag?.Tag, second.Headers.ETag?.Tag));
+        Assert.Equal(3, entry["latestVersion"]!.GetValue<int>());
+    }
+
+    /// <summary><c>*</c> stands alone (RFC 9110: <c>"*" / #entity-tag</c>): inside a list it is a malformed If-Match, not "any".</summary>
+    [Theory]
+    [InlineData("*, \"1\"")]
+    [InlineData("\"1\", *")]
+    public async Task Update_WithStarInsideAList_Returns400_AndNothingChanges(string ifMatch)
+    {
+        var product = UniqueProduct();
+        var id = await PublishAsync(Entry("etag", Target(null, null, product), Banner("v1")));
+
+        var problem = await (await PutAsync(id, Entry("etag", Target(null, null, product), Banner("v2")), ifMatch))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("If-Match", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
+        var entry = await (await _admin.GetAsync($"{Contents}/{id}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(1, entry["latestVersion"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Schedule_ContentOutsideItsWindow_GivesWayWithItsReason()
     {
         var product = UniqueProduct();
@@ -427,6 +459,17 @@ public sealed class ProductPageContentTests(PromotionsApiFactory factory) : ICla
     private static string? Banner(JsonObject answer) => answer["content"]?["bannerMessage"]?.GetValue<string>();
 
     private static JsonObject Save(JsonObject definition, string? reason = null) => new() { ["definition"] = definition.DeepClone(), ["reason"] = reason };
+
+    private async Task<HttpResponseMessage> PutAsync(Guid id, JsonObject definition, string? ifMatch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"{Contents}/{id}") { Content = JsonContent.Create(Save(definition)) };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        return await _admin.SendAsync(request, Ct);
+    }
 
     private static JsonObject Visit(string product) => new() { ["productId"] = product, ["categories"] = new JsonArray("running-shoes") };
 

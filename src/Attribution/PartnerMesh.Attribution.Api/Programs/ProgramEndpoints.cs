@@ -102,7 +102,9 @@ public static class ProgramEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var program = await db.Programs.SingleOrDefaultAsync(program => program.Id == id, cancellationToken);
+        // Edits of one program take its row lock in turn, so concurrent plan changes each become the next version.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var program = await db.Programs.FromSql($"SELECT * FROM programs WHERE id = {id} FOR NO KEY UPDATE").SingleOrDefaultAsync(cancellationToken);
         if (program is null)
         {
             return ProgramNotFound(id);
@@ -128,6 +130,7 @@ public static class ProgramEndpoints
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         directory.Invalidate(id);
         return TypedResults.Ok(ProgramResponse.From(program));
     }
@@ -218,35 +221,32 @@ public static class ProgramEndpoints
             return Replay(existing, fingerprint);
         }
 
-        if (!await db.Programs.AnyAsync(program => program.Id == id, cancellationToken))
+        // Agreement versions of one program are numbered under its row lock: concurrent POSTs each get the next one.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await db.Programs.FromSql($"SELECT * FROM programs WHERE id = {id} FOR NO KEY UPDATE").SingleOrDefaultAsync(cancellationToken) is null)
         {
             return ProgramNotFound(id);
         }
 
-        for (var attempt = 0; ; attempt++)
+        var now = timeProvider.GetUtcNowForStorage();
+        var version = (await db.Agreements.Where(agreement => agreement.ProgramId == id).MaxAsync(agreement => (int?)agreement.Version, cancellationToken) ?? 0) + 1;
+        var agreement = new Agreement
         {
-            var now = timeProvider.GetUtcNowForStorage();
-            var version = (await db.Agreements.Where(agreement => agreement.ProgramId == id).MaxAsync(agreement => (int?)agreement.Version, cancellationToken) ?? 0) + 1;
-            var agreement = new Agreement
-            {
-                Id = Guid.CreateVersion7(now), ProgramId = id, Version = version, Title = request.Title!.Trim(), Body = request.Body!,
-                IdempotencyKey = idempotencyKey, IdempotencyFingerprint = idempotencyKey is null ? null : fingerprint, CreatedAt = now,
-            };
-            db.Agreements.Add(agreement);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return TypedResults.Created($"/api/attribution/programs/{id}/agreements/{agreement.Id}", AgreementResponse.From(agreement));
-            }
-            catch (DbUpdateException exception) when (exception.IsUniqueViolation(ProgramConfiguration.UniqueAgreementIdempotencyKeyIndex))
-            {
-                db.ChangeTracker.Clear();
-                return Replay(await db.Agreements.AsNoTracking().SingleAsync(a => a.IdempotencyKey == idempotencyKey, cancellationToken), fingerprint);
-            }
-            catch (DbUpdateException exception) when (attempt < 3 && exception.IsUniqueViolation(ProgramConfiguration.UniqueAgreementVersionIndex))
-            {
-                db.ChangeTracker.Clear();
-            }
+            Id = Guid.CreateVersion7(now), ProgramId = id, Version = version, Title = request.Title!.Trim(), Body = request.Body!,
+            IdempotencyKey = idempotencyKey, IdempotencyFingerprint = idempotencyKey is null ? null : fingerprint, CreatedAt = now,
+        };
+        db.Agreements.Add(agreement);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return TypedResults.Created($"/api/attribution/programs/{id}/agreements/{agreement.Id}", AgreementResponse.From(agreement));
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation(ProgramConfiguration.UniqueAgreementIdempotencyKeyIndex))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return Replay(await db.Agreements.AsNoTracking().SingleAsync(a => a.IdempotencyKey == idempotencyKey, cancellationToken), fingerprint);
         }
 
         static Results<Created<AgreementResponse>, Ok<AgreementResponse>, ValidationProblem, ProblemHttpResult> Replay(Agreement existing, string fingerprint) =>

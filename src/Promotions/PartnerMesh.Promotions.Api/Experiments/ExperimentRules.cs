@@ -34,7 +34,12 @@ public static partial class ExperimentRules
 
         for (var index = 0; index < variants.Count; index++)
         {
-            var variant = variants[index];
+            if (variants[index] is not { } variant)
+            {
+                errors[$"variants[{index}]"] = ["A variant is an object."];
+                continue;
+            }
+
             if (variant.Key is not { } key || !VariantKey().IsMatch(key) || key == ExperimentAssignment.Holdout)
             {
                 errors[$"variants[{index}].key"] = ["A key is 1 to 64 lower-case letters, digits or '-', and not 'holdout'."];
@@ -49,6 +54,11 @@ public static partial class ExperimentRules
             {
                 errors[$"variants[{index}].promotionId"] = ["promotionId is a promotion id, or absent for a control."];
             }
+        }
+
+        if (variants.Any(variant => variant is null))
+        {
+            return errors;
         }
 
         if (variants.All(variant => variant.Weight is >= 1 and <= 100) && variants.Sum(variant => variant.Weight!.Value) != 100)

@@ -110,15 +110,15 @@ public static class ProductPageEndpoints
             return NotFound(id);
         }
 
-        response.Headers.ETag = $"\"{content.LatestVersion}\"";
+        response.Headers.ETag = ETag(content);
         return TypedResults.Ok(content);
     }
 
-    /// <summary>A new version, live once published. Send <c>If-Match</c> with the ETag read (the latest version) to refuse
-    /// overwriting someone else's edit (412).</summary>
+    /// <summary>A new version, live once published, with the new latest version as <c>ETag</c>. Send <c>If-Match</c> with the
+    /// ETag read (the latest version) to refuse overwriting someone else's edit (412).</summary>
     private static async Task<Results<Ok<ContentResponse>, ValidationProblem, ProblemHttpResult>> UpdateContent(
         Guid id, SaveContentRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, ProductPageContentService contents,
-        ClaimsPrincipal user, CancellationToken cancellationToken)
+        ClaimsPrincipal user, HttpResponse response, CancellationToken cancellationToken)
     {
         var errors = ProductPageContentRules.Validate(request) ?? [];
         var expected = VersionPrecondition.Read(ifMatch, "entry", errors);
@@ -128,8 +128,16 @@ public static class ProductPageEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        return ToResult(id, await contents.UpdateAsync(id, request.Definition!, request.Reason, expected, Actor.Of(user), cancellationToken));
+        var result = await contents.UpdateAsync(id, request.Definition!, request.Reason, expected, Actor.Of(user), cancellationToken);
+        if (result.Content is { } content)
+        {
+            response.Headers.ETag = ETag(content);
+        }
+
+        return ToResult(id, result);
     }
+
+    private static string ETag(ContentResponse content) => $"\"{content.LatestVersion}\"";
 
     private static async Task<Results<Ok<ContentResponse>, ValidationProblem, ProblemHttpResult>> PublishContent(
         Guid id, [FromBody] PublishContentRequest? request, ProductPageContentService contents, ClaimsPrincipal user, CancellationToken cancellationToken)
