@@ -576,6 +576,9 @@ public class CommissionLifecycleTests(AttributionApiFactory factory) : IClassFix
             (await EntriesAsync(partner.Id)).Select(e => (e.Amount, e.Status)));
         var totals = Assert.Single((await _admin.GetFromJsonAsync<LedgerResponse>($"/api/attribution/partners/{partner.Id}/ledger", Ct))!.Totals);
         Assert.Equal((5m, 5m, 0m, 10m), (totals.Earned, totals.Paid, totals.Reversed, totals.Rejected));
+        // Analytics takes the rejected sale out of the partner's commission by this event (only the sale's: its reversals go with it).
+        var rejected = Assert.Single(await factory.OutboxEventsAsync<CommissionReversed>(e => e.OrderId == heldSale.OrderId && e.Reason == "rejected"));
+        Assert.Equal((sale.Id, partner.Id, "sale", 10m, "EUR"), (rejected.CommissionId, rejected.PartnerId, rejected.Kind, rejected.Amount, rejected.Currency));
     }
 
     [Fact]
