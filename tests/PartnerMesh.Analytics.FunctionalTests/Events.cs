@@ -50,4 +50,18 @@ internal static class Events
         PartnerId = conversion.PartnerId,
         CommissionReversed = commissionReversed,
     };
+
+    /// <summary>Attribution's review rejected the conversion's sale commission (its unpaid reversals with it).</summary>
+    public static CommissionReversed Rejection(ConversionAttributed conversion, Guid? partnerId = null) => new()
+    {
+        EventId = Guid.NewGuid(),
+        OccurredAt = conversion.OrderedAt.AddDays(2),
+        CommissionId = Guid.NewGuid(),
+        PartnerId = partnerId ?? conversion.PartnerId,
+        OrderId = conversion.OrderId,
+        Kind = "sale",
+        Amount = conversion.CommissionAmount,
+        Currency = conversion.Currency,
+        Reason = "rejected",
+    };
 }

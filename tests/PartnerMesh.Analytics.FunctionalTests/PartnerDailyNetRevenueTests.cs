@@ -55,6 +55,52 @@ public class PartnerDailyNetRevenueTests(AnalyticsApiFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task SaleRejectedInReview_LeavesTheCommission_WithItsReversal_InBothReports_OtherTakeBacksAndPartnersChangeNothing()
+    {
+        var partner = Guid.NewGuid();
+        var (held, clean) = (Events.Conversion(partner, Morning.AddHours(1), 100m, 10m), Events.Conversion(partner, Morning.AddHours(2), 50m, 5m));
+        await factory.PublishAsync(held);
+        await factory.PublishAsync(clean);
+        await factory.PublishAsync(Events.Refund(held, 40m, 4m));
+        await WaitForDailyAsync(partner, sales => sales.Commission == 11m);
+
+        // Not a rejected sale of this order's partner: a refund's reversal (RefundRecorded already counted it) and another
+        // partner's rejected sale on the order change nothing; then the review rejects the held sale and its reversal.
+        await factory.PublishAsync(Events.Rejection(held) with { Kind = "reversal", Amount = -4m, Reason = "refund" });
+        await factory.PublishAsync(Events.Rejection(held, partnerId: Guid.NewGuid()));
+        var rejection = Events.Rejection(held);
+        await factory.PublishAsync(rejection);
+        await factory.PublishAsync(rejection with { EventId = Guid.NewGuid() });
+
+        var report = await WaitForDailyAsync(partner, sales => sales.Commission != 11m);
+        var expected = new SalesResponse("EUR", 2, 110m, 150m, 5m, 55m);
+        Assert.Equal([expected], report.Totals.Sales);
+        var kpis = (await factory.WaitForReportAsync(
+            Behaviour.KpiUrl("partner", partner.ToString(), Day, Day), r => r.Totals.Count == 1 && r.Total().Sales is [{ Commission: 5m }], Ct)).Total();
+        Assert.Equal((2L, 110m, 5m), (Assert.Single(kpis.Sales).Orders, kpis.Sales[0].Revenue, kpis.Sales[0].Commission));
+
+        // A refund the storefront reports afterwards reverses nothing of a rejected sale, and changes no commission.
+        await factory.PublishAsync(Events.Refund(held, 60m, 0m, kind: "cancellation"));
+        report = await WaitForDailyAsync(partner, sales => sales.Orders == 1);
+        Assert.Equal([new SalesResponse("EUR", 1, 50m, 150m, 5m, 50m)], report.Totals.Sales);
+    }
+
+    [Fact]
+    public async Task SaleRejectedBeforeItsConversionArrives_NeverCounts()
+    {
+        var partner = Guid.NewGuid();
+        var conversion = Events.Conversion(partner, Morning, 80m, 8m);
+        var rejection = Events.Rejection(conversion);
+        await factory.PublishAsync(rejection);
+        await Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.Set<InboxMessage>().AnyAsync(m => m.MessageId == rejection.EventId, Ct)));
+
+        await factory.PublishAsync(conversion);
+
+        var report = await WaitForDailyAsync(partner, sales => sales.Orders == 1);
+        Assert.Equal([new SalesResponse("EUR", 1, 80m, 80m, 0m, 80m)], report.Totals.Sales);
+    }
+
+    [Fact]
     public async Task RefundBeforeItsConversion_IsNettedWhenTheConversionArrives_AndRepublishedFactsCountOnce()
     {
         var partner = Guid.NewGuid();

@@ -94,6 +94,37 @@ public class CommissionLifecycleTests(AttributionApiFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task Refund_SameIdReplayedWithAnotherRefundedAt_Is409_TheSameInstantAtAnotherOffsetIsTheReplay()
+    {
+        var (_, sale) = await SaleAsync(100m);
+        var refundId = $"refund-{Guid.NewGuid():N}";
+        var refundedAt = new DateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(3).Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        Task<HttpResponseMessage> Send(DateTimeOffset at) => _storefront.PostAsJsonAsync("/api/attribution/refunds",
+            new { refundId, orderId = sale.OrderId, kind = "refund", amount = 40m, currency = "EUR", refundedAt = at }, Ct);
+
+        var first = await Send(refundedAt);
+        var replay = await Send(refundedAt.ToOffset(TimeSpan.FromHours(-5)));
+        var conflicting = await Send(refundedAt.AddMinutes(-1));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(Ct), await replay.Content.ReadAsStringAsync(Ct));
+        await conflicting.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Cancellation_NamingLessThanWhatIsLeft_Is422TitledForTheCancellation()
+    {
+        var (_, sale) = await SaleAsync(100m);
+
+        var less = await (await RefundAsync(sale.OrderId, 10m, kind: "cancellation")).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var more = await (await RefundAsync(sale.OrderId, 100.01m)).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal(("Cancellation must take the whole remaining amount", "A cancellation takes back the whole remaining amount (100.00 EUR)."), (less.Title, less.Detail));
+        Assert.Equal("Refund exceeds the order", more.Title);
+    }
+
+    [Fact]
     public async Task Cancellation_TakesBackEverythingLeft_AndAFurtherRefundIs409()
     {
         var (partnerId, sale) = await SaleAsync(80m);
@@ -512,6 +543,42 @@ public class CommissionLifecycleTests(AttributionApiFactory factory) : IClassFix
 
         Assert.Equal(CommissionStatus.Rejected, Assert.Single(await EntriesAsync(partner.Id)).Status);
         await (await _admin.PostAsync($"/api/attribution/commissions/{Guid.NewGuid()}/reject", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task HeldSalesReversal_CannotBeReviewedOnItsOwn_AndNeverDeductsFromAPayoutOnceItsSaleIsRejected()
+    {
+        var program = await _admin.CreateProgramAsync(new { holdDays = 0, plan = new { type = "percent", rate = 0.10 } });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var code = (await _admin.CreateLinkAsync(partner.Id)).Code;
+        var heldSale = await _storefront.ConvertAsync(Order(100m) with { CouponCode = code, CustomerEmail = "a@yopmail.com" });
+        await (await RefundAsync(heldSale.OrderId, 40m)).ShouldBeAsync<RefundResponse>(HttpStatusCode.Created);
+        var entries = await EntriesAsync(partner.Id);
+        Assert.Equal([(10m, CommissionStatus.Held), (-4m, CommissionStatus.Held)], entries.Select(e => (e.Amount, e.Status)));
+        var (sale, reversal) = (entries[0], entries[1]);
+
+        // A reversal follows its sale: neither review verb moves it on its own, and both say to review the sale.
+        foreach (var verb in new[] { "release", "reject" })
+        {
+            var problem = await (await _admin.PostAsync($"/api/attribution/commissions/{reversal.Id}/{verb}", null, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+            Assert.Contains(sale.Id.ToString(), problem.Detail);
+        }
+
+        Assert.All(await EntriesAsync(partner.Id), e => Assert.Equal(CommissionStatus.Held, e.Status));
+        await _storefront.ConvertAsync(Order(50m) with { CouponCode = code });
+        await _admin.PostAsync("/api/attribution/commissions/approve-due", null, Ct);
+        var batch = await (await _admin.PostAsync("/api/attribution/payouts", null, Ct)).ShouldBeAsync<PayoutBatchResponse>(HttpStatusCode.Created);
+        var item = Assert.Single(batch.Items, item => item.PartnerId == partner.Id);
+        Assert.Equal((5m, 1), (item.Amount, item.EntryCount));
+
+        await (await _admin.PostAsync($"/api/attribution/commissions/{sale.Id}/reject", null, Ct)).ShouldBeAsync<CommissionResponse>(HttpStatusCode.OK);
+        Assert.Equal([(10m, CommissionStatus.Rejected), (-4m, CommissionStatus.Rejected), (5m, CommissionStatus.Paid)],
+            (await EntriesAsync(partner.Id)).Select(e => (e.Amount, e.Status)));
+        var totals = Assert.Single((await _admin.GetFromJsonAsync<LedgerResponse>($"/api/attribution/partners/{partner.Id}/ledger", Ct))!.Totals);
+        Assert.Equal((5m, 5m, 0m, 10m), (totals.Earned, totals.Paid, totals.Reversed, totals.Rejected));
+        // Analytics takes the rejected sale out of the partner's commission by this event (only the sale's: its reversals go with it).
+        var rejected = Assert.Single(await factory.OutboxEventsAsync<CommissionReversed>(e => e.OrderId == heldSale.OrderId && e.Reason == "rejected"));
+        Assert.Equal((sale.Id, partner.Id, "sale", 10m, "EUR"), (rejected.CommissionId, rejected.PartnerId, rejected.Kind, rejected.Amount, rejected.Currency));
     }
 
     [Fact]

@@ -96,6 +96,82 @@ public class ConversionEndpointsTests(AttributionApiFactory factory) : IClassFix
         Assert.Equal(1, await factory.QueryDbAsync(db => db.Conversions.CountAsync(c => c.OrderId == orderId, Ct)));
     }
 
+    private async Task<(RecordConversionRequest First, Guid OtherProgramId)> OrderWithEveryFactAsync()
+    {
+        var program = await _admin.CreateProgramAsync(new
+        {
+            holdDays = 0,
+            plan = new { type = "percent", rate = 0.10, categories = new Dictionary<string, object> { ["books"] = new { rate = 0.50 } } },
+        });
+        var other = await _admin.CreateProgramAsync();
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var code = (await _admin.CreateLinkAsync(partner.Id)).Code;
+        var orderedAt = new DateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-10).Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        var first = new RecordConversionRequest(NewOrderId(), null, 100m, "EUR", orderedAt, CustomerId: $"c-{Guid.NewGuid():N}",
+            CustomerEmail: "shopper@example.com", CouponCode: code, ProgramId: program.Id,
+            Lines: [new OrderLineRequest("books", 50m), new OrderLineRequest("toys", 20m)]);
+        var created = await _storefront.ConvertAsync(first);
+        Assert.Equal(30m, created.CommissionAmount); // books 50 × 50 % + the other 50 × 10 %
+        return (first, other.Id);
+    }
+
+    [Theory]
+    [InlineData("lines")]
+    [InlineData("no lines")]
+    [InlineData("couponCode")]
+    [InlineData("no couponCode")]
+    [InlineData("customerId")]
+    [InlineData("customerEmail")]
+    [InlineData("orderedAt")]
+    [InlineData("programId")]
+    public async Task RecordConversion_SameOrderWithAnotherFactThatDecidesTheOutcome_Returns409NamingIt(string change)
+    {
+        var (first, otherProgramId) = await OrderWithEveryFactAsync();
+        var replay = change switch
+        {
+            "lines" => first with { Lines = [new OrderLineRequest("books", 10m), new OrderLineRequest("toys", 60m)] },
+            "no lines" => first with { Lines = null },
+            "couponCode" => first with { CouponCode = "someone-else" },
+            "no couponCode" => first with { CouponCode = null },
+            "customerId" => first with { CustomerId = "another-customer" },
+            "customerEmail" => first with { CustomerEmail = "other@example.com" },
+            "orderedAt" => first with { OrderedAt = first.OrderedAt!.Value.AddHours(-1) },
+            _ => first with { ProgramId = otherProgramId },
+        };
+
+        var problem = await (await _storefront.PostAsJsonAsync("/api/attribution/conversions", replay, Ct)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+
+        Assert.Contains($"its {change.Replace("no ", "")} differs", problem.Detail);
+        Assert.Equal(1, await factory.QueryDbAsync(db => db.Conversions.CountAsync(c => c.OrderId == first.OrderId, Ct)));
+    }
+
+    [Fact]
+    public async Task RecordConversion_RetryWithTheSameFactsWrittenOtherwise_Returns200WithTheFirstAnswer()
+    {
+        var (first, _) = await OrderWithEveryFactAsync();
+        var firstAnswer = await (await _storefront.GetAsync($"/api/attribution/conversions/{first.OrderId}", Ct)).Content.ReadAsStringAsync(Ct);
+
+        // Lines in another order with trailing zeros, the code and e-mail in another case and padded, the same instant at
+        // another offset: the same facts. orderedAt and programId left out: the first request's stand.
+        var same = new
+        {
+            orderId = first.OrderId, amount = 100.00m, currency = "EUR", customerId = first.CustomerId, customerEmail = " SHOPPER@example.com ",
+            couponCode = first.CouponCode!.ToUpperInvariant(), orderedAt = first.OrderedAt!.Value.ToOffset(TimeSpan.FromHours(2)),
+            programId = first.ProgramId, lines = new[] { new { category = "toys", amount = 20.00m }, new { category = "books", amount = 50.0m } },
+        };
+        var answers = new[]
+        {
+            await _storefront.PostAsJsonAsync("/api/attribution/conversions", same, Ct),
+            await _storefront.PostAsJsonAsync("/api/attribution/conversions", first with { OrderedAt = null, ProgramId = null }, Ct),
+        };
+
+        foreach (var answer in answers)
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal(firstAnswer, await answer.Content.ReadAsStringAsync(Ct));
+        }
+    }
+
     [Fact]
     public async Task RecordConversion_TenConcurrentDuplicates_RecordExactlyOneConversionAndCommission()
     {

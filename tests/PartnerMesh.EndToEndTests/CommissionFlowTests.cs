@@ -73,6 +73,43 @@ public sealed class CommissionFlowTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task SaleRejectedInReview_CrossesTheBroker_AndLeavesThePartnersCommissionInAnalytics()
+    {
+        using var admin = system.CreateAdminClient();
+        using var storefront = system.CreateStorefrontClient();
+        var program = await ReadAsync(await admin.PostAsJsonAsync("/api/attribution/programs", new JsonObject
+        {
+            ["name"] = "E2E review program", ["currency"] = "EUR", ["holdDays"] = 0, ["allowedHosts"] = new JsonArray("shop.example.com"),
+            ["plan"] = new JsonObject { ["type"] = "percent", ["rate"] = 0.10m },
+        }, Ct), HttpStatusCode.Created);
+        var unique = Guid.NewGuid().ToString("N")[..10];
+        var email = $"partner-{unique}@example.com";
+        var partnerId = (await ReadAsync(await admin.PostAsJsonAsync("/api/attribution/partners", new JsonObject
+        {
+            ["name"] = $"Partner {unique}", ["email"] = email, ["kind"] = "influencer", ["programId"] = program["id"]!.GetValue<Guid>(),
+        }, Ct), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+        var link = await _journeys.CreateLinkAsync(partnerId);
+
+        // The partner ordering on its own code is a self-referral: the sale is held for review; a clean order beside it.
+        foreach (var (amount, customerEmail) in new[] { (100m, email), (50m, "shopper@example.com") })
+        {
+            await ReadAsync(await storefront.PostAsJsonAsync("/api/attribution/conversions", new JsonObject
+            {
+                ["orderId"] = $"order-{Guid.NewGuid():N}", ["couponCode"] = link.Code, ["customerEmail"] = customerEmail, ["amount"] = amount,
+                ["currency"] = "EUR",
+            }, Ct), HttpStatusCode.Created);
+        }
+
+        await _journeys.WaitForKpisAsync(partnerId, totals => totals.SalesIn("EUR")?.Commission == 15m);
+        var held = (await ReadAsync(await admin.GetAsync($"/api/attribution/commissions?partnerId={partnerId}&status=held", Ct), HttpStatusCode.OK))["items"]!.AsArray().Single()!;
+        await ReadAsync(await admin.PostAsync($"/api/attribution/commissions/{held["id"]}/reject", null, Ct), HttpStatusCode.OK);
+
+        // CommissionReversed (rejected) crossed the broker into analytics: the partner's commission is the ledger's earned.
+        var kpis = await _journeys.WaitForKpisAsync(partnerId, totals => totals.SalesIn("EUR")?.Commission != 15m);
+        Assert.Equal((2L, 150m, 5m), (kpis.Totals.SalesIn("EUR")!.Orders, kpis.Totals.SalesIn("EUR")!.Revenue, kpis.Totals.SalesIn("EUR")!.Commission));
+    }
+
+    [Fact]
     public async Task PartnerCodeRedeemedAfterTheOrderWasReported_MovesTheOrderToTheCodesPartner()
     {
         using var admin = system.CreateAdminClient();

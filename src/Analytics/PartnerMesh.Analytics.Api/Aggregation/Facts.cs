@@ -204,6 +204,11 @@ public sealed class OrderFact : DimensionedFact
     public string? CommissionCurrency { get; set; }
     /// <summary>The commission refunds and cancellations took back (<c>RefundRecorded.CommissionReversed</c>).</summary>
     public decimal CommissionReversed { get; set; }
+    /// <summary>
+    /// Attribution rejected the credited partner's sale in review (<c>CommissionReversed</c>, reason <c>rejected</c>): its
+    /// commission counts 0 until a re-attribution books another partner's.
+    /// </summary>
+    public bool CommissionRejected { get; set; }
     public bool Coupon { get; set; }
     public bool Verified { get; set; }
     public bool Promotion { get; set; }

@@ -53,7 +53,7 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
                     order.Commission = e.Commission ?? 0m;
                     order.CommissionCurrency = e.CommissionCurrency ?? order.Currency;
                     Count(order.OrderedAt, order.Dims, NoCurrency, a => a.AttributedOrders++);
-                    Count(order.OrderedAt, order.Dims, CommissionCurrencyOf(order), a => a.Commission += order.Commission);
+                    Count(order.OrderedAt, order.Dims, CommissionCurrencyOf(order), a => a.Commission += NetCommission(order));
                 }
 
                 break;
@@ -80,6 +80,16 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
                 break;
             case EventTypes.RefundRecorded:
                 Refund(e);
+                break;
+            case EventTypes.CommissionRejected:
+                if (e.OrderId is { } rejectedOrder && state.Orders.TryGetValue(rejectedOrder, out var rejected)
+                    && rejected.PartnerId == e.PartnerId && !rejected.CommissionRejected)
+                {
+                    var net = NetCommission(rejected);
+                    rejected.CommissionRejected = true;
+                    Count(rejected.OrderedAt, rejected.Dims, CommissionCurrencyOf(rejected), a => a.Commission -= net);
+                }
+
                 break;
             case EventTypes.SurveyShown:
                 SurveyShown(e);
@@ -501,12 +511,12 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             a.Revenue += sign * order.NetAmount;
             a.GrossRevenue += sign * order.Amount;
             a.PartnerRevenue += hasPartner ? sign * order.NetAmount : 0m;
-            a.Commission += commissionCurrency == order.Currency ? sign * (order.Commission - order.CommissionReversed) : 0m;
+            a.Commission += commissionCurrency == order.Currency ? sign * NetCommission(order) : 0m;
             a.RefundedAmount += sign * order.RefundedAmount;
         });
         if (commissionCurrency != order.Currency)
         {
-            CountOnly(order.OrderedAt, rows, commissionCurrency, a => a.Commission += sign * (order.Commission - order.CommissionReversed));
+            CountOnly(order.OrderedAt, rows, commissionCurrency, a => a.Commission += sign * NetCommission(order));
         }
     }
 
@@ -515,6 +525,9 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
     /// order in another currency (attribution's <c>commissionCurrency</c>), never added to money of another currency.
     /// </summary>
     private static string CommissionCurrencyOf(OrderFact order) => order.CommissionCurrency ?? order.Currency;
+
+    /// <summary>The commission the order counts: booked less reversed, or nothing once its sale was rejected in review.</summary>
+    private static decimal NetCommission(OrderFact order) => order.CommissionRejected ? 0m : order.Commission - order.CommissionReversed;
 
     private void CountCustomerOrder(OrderFact order, IReadOnlyList<(string Dimension, string Value, string Value2)> rows, int sign) =>
         CountOnly(order.OrderedAt, rows, NoCurrency, a =>
@@ -552,6 +565,13 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         {
             order.Attributed = true;
             Count(order.OrderedAt, order.Dims, NoCurrency, a => a.AttributedOrders++);
+        }
+
+        if (order.CommissionRejected)
+        {
+            // The rejection was the previous partner's sale: the new partner's commission replaces it and counts.
+            order.CommissionRejected = false;
+            Count(order.OrderedAt, order.Dims, CommissionCurrencyOf(order), a => a.Commission += NetCommission(order));
         }
 
         var currency = e.CommissionCurrency ?? order.Currency;
@@ -643,7 +663,7 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
                 a.Revenue -= netted;
                 a.PartnerRevenue -= hasPartner ? netted : 0m;
             });
-            if (reversed != 0m)
+            if (reversed != 0m && !order.CommissionRejected)
             {
                 Count(order.OrderedAt, order.Dims, CommissionCurrencyOf(order), a => a.Commission -= reversed);
             }

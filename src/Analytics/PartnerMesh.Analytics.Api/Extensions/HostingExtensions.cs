@@ -50,6 +50,7 @@ public static class HostingExtensions
             bus.AddConsumer<LogSurveyResponseConsumer>(typeof(EventLogConsumerDefinition<LogSurveyResponseConsumer>));
             bus.AddConsumer<LogRefundRecordedConsumer>(typeof(EventLogConsumerDefinition<LogRefundRecordedConsumer>));
             bus.AddConsumer<LogConversionReattributedConsumer>(typeof(EventLogConsumerDefinition<LogConversionReattributedConsumer>));
+            bus.AddConsumer<LogCommissionRejectedConsumer>(typeof(EventLogConsumerDefinition<LogCommissionRejectedConsumer>));
         });
 
         builder.Services.AddHealthChecks().AddNpgSql(connectionString);

@@ -89,6 +89,9 @@ public static class EventTypes
     public const string RefundRecorded = "refund_recorded";
     public const string ConversionReattributed = "conversion_reattributed";
 
+    /// <summary>Attribution rejected the credited partner's sale commission in review (<c>CommissionReversed</c>, reason <c>rejected</c>).</summary>
+    public const string CommissionRejected = "commission_rejected";
+
     // Analytics' own decisions.
     public const string CartAbandoned = "cart_abandoned";
     public const string CustomerLapsed = "customer_lapsed";

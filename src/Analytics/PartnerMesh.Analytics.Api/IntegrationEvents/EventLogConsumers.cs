@@ -26,7 +26,8 @@ public abstract class EventLogConsumer<T>(AnalyticsDbContext db, AggregationSign
         var applied = await db.ExecuteOnceAsync(context, GetType().Name, async (messages, ct) =>
         {
             var now = timeProvider.GetUtcNow();
-            var facts = messages.Select(message => (message.Message, Log: Translate(message.Message))).DistinctBy(fact => fact.Log.LogId).ToList();
+            var facts = messages.Where(message => Counts(message.Message))
+                .Select(message => (message.Message, Log: Translate(message.Message))).DistinctBy(fact => fact.Log.LogId).ToList();
             var logged = await db.AppendAsync(EventSources.Bus, [.. facts.Select(fact => fact.Log)], now, ct);
             await RecordAsync([.. facts.Where(fact => logged.Contains(fact.Log.LogId)).Select(fact => fact.Message)], now, ct);
         });
@@ -37,6 +38,9 @@ public abstract class EventLogConsumer<T>(AnalyticsDbContext db, AggregationSign
     }
 
     protected abstract (string LogId, AnalyticsEvent Event) Translate(T message);
+
+    /// <summary>Whether the message is a fact analytics counts; the others are acknowledged (inbox) and not logged.</summary>
+    protected virtual bool Counts(T message) => true;
 
     /// <summary>
     /// Effects beyond the log, in the same transaction, for the facts logged now (each business id once: a fact
@@ -203,4 +207,30 @@ public sealed class LogConversionReattributedConsumer(AnalyticsDbContext db, Agg
             CommissionCurrency = m.CommissionCurrency?.ToUpperInvariant(),
             Outcome = m.Reason,
         });
+}
+
+/// <summary>
+/// A sale commission rejected in review (attribution's <c>CommissionReversed</c> with reason <c>rejected</c>; its unpaid
+/// reversals are rejected with it): the order's commission no longer counts, in the KPIs (through the log) and in the
+/// click-based partner daily report (<see cref="KpiStore.RejectCommissionsAsync"/>) — the ledger's net of the sale is 0.
+/// Take-backs of refunds (reasons <c>refund</c>, <c>cancellation</c>) reach analytics as <c>RefundRecorded</c> and
+/// other kinds (bonuses, leads, clicks) are not in analytics' commission, so only rejected sales are counted here.
+/// </summary>
+public sealed class LogCommissionRejectedConsumer(AnalyticsDbContext db, AggregationSignal signal, TimeProvider timeProvider)
+    : EventLogConsumer<CommissionReversed>(db, signal, timeProvider)
+{
+    protected override bool Counts(CommissionReversed m) => m is { Reason: "rejected", Kind: "sale", OrderId: not null };
+
+    protected override Task RecordAsync(IReadOnlyList<CommissionReversed> logged, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Db.RejectCommissionsAsync([.. logged.Select(rejected => (rejected.OrderId!, rejected.PartnerId))], now, cancellationToken);
+
+    protected override (string, AnalyticsEvent) Translate(CommissionReversed m) => ($"commission-rejected:{m.CommissionId}", new AnalyticsEvent
+    {
+        Type = EventTypes.CommissionRejected,
+        OccurredAt = m.OccurredAt,
+        OrderId = m.OrderId,
+        PartnerId = m.PartnerId,
+        Commission = m.Amount,
+        CommissionCurrency = m.Currency.ToUpperInvariant(),
+    });
 }

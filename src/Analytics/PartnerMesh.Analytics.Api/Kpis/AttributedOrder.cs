@@ -39,5 +39,11 @@ public sealed class AttributedOrder
 
     public bool Cancelled { get; set; }
 
+    /// <summary>
+    /// Attribution rejected the credited partner's sale in review (with its unpaid reversals): the order's commission
+    /// counts 0. Kept apart from <see cref="Commission"/>, so a conversion or refund told after the rejection changes nothing.
+    /// </summary>
+    public bool CommissionRejected { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -177,6 +177,41 @@ public static class KpiStore
     }
 
     /// <summary>
+    /// Takes rejected sale commissions out of their orders' daily sales (<see cref="AttributedOrder.CommissionRejected"/>):
+    /// only the sale of the partner the order counts under (a re-attributed order's other partner is not in its rows); one
+    /// told before the order's conversion waits on the order's row. Locks as <see cref="AddRefundsAsync"/> does.
+    /// </summary>
+    public static async Task RejectCommissionsAsync(
+        this AnalyticsDbContext db, IReadOnlyList<(string OrderId, Guid PartnerId)> rejections, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var changes = new Dictionary<(Guid PartnerId, DateOnly Day, string Currency), SalesIncrement>();
+        foreach (var orderId in rejections.Select(rejection => rejection.OrderId).Distinct().Order(StringComparer.Ordinal))
+        {
+            var order = await db.LockAttributedOrderAsync(orderId, now, cancellationToken);
+            if (order.CommissionRejected || (order.PartnerId is { } credited && rejections.All(r => r.OrderId != orderId || r.PartnerId != credited)))
+            {
+                continue;
+            }
+
+            var before = Sales(order);
+            order.CommissionRejected = true;
+            order.UpdatedAt = now;
+            if (order is { PartnerId: { } partnerId, Day: { } day })
+            {
+                foreach (var (currency, after) in Sales(order))
+                {
+                    changes[(partnerId, day, currency)] = changes.GetValueOrDefault((partnerId, day, currency)) + (after - before.GetValueOrDefault(currency));
+                }
+            }
+        }
+
+        foreach (var (key, change) in changes.OrderBy(change => change.Key.PartnerId).ThenBy(change => change.Key.Day).ThenBy(change => change.Key.Currency, StringComparer.Ordinal))
+        {
+            await db.AddToDailySalesAsync(key.PartnerId, key.Day, key.Currency, change, now, cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// What an order adds to its partner's daily sales, per currency: nothing before its conversion; in the order's
     /// currency its net revenue, 1 to the order count unless cancelled and its total as placed to the gross revenue; its
     /// commission net of reversals in the commission's currency — the same row, unless a fixed commission was booked in
@@ -190,7 +225,7 @@ public static class KpiStore
             return sales;
         }
 
-        var commission = order.Commission - order.CommissionReversed;
+        var commission = order.CommissionRejected ? 0m : order.Commission - order.CommissionReversed;
         var commissionCurrency = order.CommissionCurrency ?? currency;
         sales[currency] = new SalesIncrement(
             order.Cancelled ? 0 : 1,

@@ -11,6 +11,9 @@ public enum ReviewOutcome
     Done,
     NotFound,
     NotReviewable,
+
+    /// <summary>The entry is a reversal or clawback: it follows the entry it takes back and is reviewed only with it.</summary>
+    FollowsItsEntry,
 }
 
 /// <summary>pending → approved after the hold; held → reviewed (released or rejected); code-leak flags that arrive late.</summary>
@@ -38,7 +41,8 @@ public sealed class CommissionLifecycle(AttributionDbContext db, CommissionBook 
 
     /// <summary>
     /// A reviewer clears a held entry (and the reversals that follow it): approved at once when its hold already elapsed,
-    /// else pending until it does. Decided under the entry's lock (<see cref="LockForReviewAsync"/>): of reviews racing
+    /// else pending until it does. A reversal is never reviewed on its own (<see cref="ReviewOutcome.FollowsItsEntry"/>):
+    /// released apart from a held sale it would deduct from a payout the sale may never make. Decided under the entry's lock (<see cref="LockForReviewAsync"/>): of reviews racing
     /// each other one wins, the others find it no longer held (409).
     /// </summary>
     public Task<(ReviewOutcome Outcome, Commission? Entry)> ReleaseAsync(Guid id, CancellationToken cancellationToken) =>
@@ -46,7 +50,13 @@ public sealed class CommissionLifecycle(AttributionDbContext db, CommissionBook 
         {
             var now = timeProvider.GetUtcNowForStorage();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var entries = (await LockForReviewAsync(id, cancellationToken)).Where(c => c.Status == CommissionStatus.Held).ToList();
+            var locked = await LockForReviewAsync(id, cancellationToken);
+            if (locked.FirstOrDefault(c => c.Id == id) is { Amount: <= 0 } follower)
+            {
+                return (ReviewOutcome.FollowsItsEntry, follower);
+            }
+
+            var entries = locked.Where(c => c.Status == CommissionStatus.Held).ToList();
             var entry = entries.FirstOrDefault(c => c.Id == id);
             if (entry is null)
             {
@@ -83,11 +93,17 @@ public sealed class CommissionLifecycle(AttributionDbContext db, CommissionBook 
         {
             var now = timeProvider.GetUtcNowForStorage();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var entries = (await LockForReviewAsync(id, cancellationToken)).Where(c => (c.Id == id && c.Status is CommissionStatus.Held or CommissionStatus.Pending)
+            var locked = await LockForReviewAsync(id, cancellationToken);
+            if (locked.FirstOrDefault(c => c.Id == id) is { Amount: <= 0 } follower)
+            {
+                return (ReviewOutcome.FollowsItsEntry, follower);
+            }
+
+            var entries = locked.Where(c => (c.Id == id && c.Status is CommissionStatus.Held or CommissionStatus.Pending)
                 || (c.OriginalCommissionId == id && c.Kind == CommissionKind.Reversal
                     && c.Status is CommissionStatus.Held or CommissionStatus.Pending or CommissionStatus.Approved)).ToList();
             var entry = entries.FirstOrDefault(c => c.Id == id);
-            if (entry is null || entry.Amount <= 0)
+            if (entry is null)
             {
                 return (await db.Commissions.AnyAsync(c => c.Id == id, cancellationToken) ? ReviewOutcome.NotReviewable : ReviewOutcome.NotFound, null);
             }

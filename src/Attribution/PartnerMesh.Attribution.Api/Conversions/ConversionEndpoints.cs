@@ -53,7 +53,7 @@ public static class ConversionEndpoints
             ConversionOutcome.Replayed => TypedResults.Ok(result.Response),
             ConversionOutcome.Conflict => Problems.Conflict(
                 "Order already recorded",
-                $"Order {request.OrderId} was already recorded with a different amount, currency or click."),
+                $"Order {request.OrderId} was already recorded with different facts: its {result.Differs} differs. A retry sends the same facts."),
             ConversionOutcome.UnknownProgram => Problems.Unprocessable("unknown program", $"No program has id {request.ProgramId}."),
             _ => Problems.Unprocessable("unknown click", $"No click has id {request.ClickId}."),
         };
@@ -93,6 +93,7 @@ public static class ConversionEndpoints
             RefundOutcome.CurrencyMismatch => Problems.Unprocessable("Currency mismatch", result.Detail),
             RefundOutcome.BeforeOrder => TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["refundedAt"] = [result.Detail!] }, result.Detail),
+            RefundOutcome.CancellationNotWhole => Problems.Unprocessable("Cancellation must take the whole remaining amount", result.Detail),
             _ => Problems.Unprocessable("Refund exceeds the order", result.Detail),
         };
     }

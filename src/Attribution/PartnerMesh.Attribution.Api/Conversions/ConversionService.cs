@@ -21,7 +21,8 @@ public enum ConversionOutcome
     UnknownProgram,
 }
 
-public sealed record ConversionResult(ConversionOutcome Outcome, ConversionResponse? Response = null);
+/// <param name="Differs">For a <see cref="ConversionOutcome.Conflict"/>: the request member whose fact differs from the recorded order's.</param>
+public sealed record ConversionResult(ConversionOutcome Outcome, ConversionResponse? Response = null, string? Differs = null);
 
 /// <summary>
 /// Records a storefront's completed order exactly once per order id: decides the partner (coupon code, customer
@@ -70,7 +71,7 @@ public sealed class ConversionService(
 
         if (await FindAsync(orderId, cancellationToken) is { } existing)
         {
-            return Replay(existing, amount, currency, request.ClickId);
+            return Replay(existing, request, amount, currency);
         }
 
         ClickFacts? reported = null;
@@ -404,7 +405,7 @@ public sealed class ConversionService(
             db.ChangeTracker.Clear();
             var winner = await FindAsync(orderId, cancellationToken)
                 ?? throw new InvalidOperationException($"Conversion for order {orderId} violated uniqueness but cannot be read.");
-            return Replay(winner, amount, currency, request.ClickId);
+            return Replay(winner, request, amount, currency);
         }
 
         metrics.ConversionRecorded(attributed);
@@ -496,9 +497,33 @@ public sealed class ConversionService(
         }
     }
 
-    /// <summary>The same order reported again: the stored answer when the facts match, a conflict when they differ.</summary>
-    private static ConversionResult Replay(Conversion existing, decimal amount, string currency, Guid? clickId) =>
-        existing.Amount == amount && existing.Currency == currency && existing.ReportedClickId == clickId
+    /// <summary>
+    /// The same order reported again: the stored answer when every fact that decides the outcome matches, else a conflict
+    /// naming the first member that differs. Compared as the order was read: amounts rounded to the currency, lines as a
+    /// multiset (their order does not change the commission), coupon codes as looked up (trimmed, any case), e-mails
+    /// trimmed in any case. <c>orderedAt</c>, <c>programId</c> and <c>visitorId</c> only when sent: left out, the first
+    /// request's value (the time it arrived, the program or visitor found) stands, so a retry need not know it.
+    /// </summary>
+    private static ConversionResult Replay(Conversion existing, RecordConversionRequest request, decimal amount, string currency)
+    {
+        var differs =
+            existing.Amount != amount ? "amount"
+            : existing.Currency != currency ? "currency"
+            : existing.ReportedClickId != request.ClickId ? "clickId"
+            : request.OrderedAt is { } orderedAt && orderedAt.ForStorage() != existing.OrderedAt ? "orderedAt"
+            : request.ProgramId is { } programId && programId != existing.ProgramId ? "programId"
+            : request.VisitorId is { } visitorId && visitorId != existing.VisitorId ? "visitorId"
+            : existing.CustomerId != request.CustomerId ? "customerId"
+            : !string.Equals(existing.CustomerEmail, request.CustomerEmail?.Trim(), StringComparison.OrdinalIgnoreCase) ? "customerEmail"
+            : !string.Equals(existing.CouponCode?.Trim(), request.CouponCode?.Trim(), StringComparison.OrdinalIgnoreCase) ? "couponCode"
+            : !CanonicalLines(existing.Lines, currency).SequenceEqual(CanonicalLines(request.OrderLines(), currency)) ? "lines"
+            : null;
+        return differs is null
             ? new ConversionResult(ConversionOutcome.Replayed, ConversionResponse.From(existing))
-            : new ConversionResult(ConversionOutcome.Conflict);
+            : new ConversionResult(ConversionOutcome.Conflict, Differs: differs);
+    }
+
+    private static IEnumerable<(string? Category, decimal Amount)> CanonicalLines(List<OrderLine>? lines, string currency) =>
+        (lines ?? []).Select(line => (line.Category, Amount: Money.Round(line.Amount, currency)))
+            .OrderBy(line => line.Category, StringComparer.Ordinal).ThenBy(line => line.Amount);
 }

@@ -17,6 +17,9 @@ public enum RefundOutcome
     UnknownOrder,
     CurrencyMismatch,
     ExceedsOrder,
+
+    /// <summary>A cancellation that names less than what is left of the order: it takes back all of it or nothing.</summary>
+    CancellationNotWhole,
     AlreadyFullyRefunded,
 
     /// <summary>Dated before the order it takes back: a 400 naming <c>refundedAt</c>.</summary>
@@ -96,7 +99,7 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
         amount = Money.Round(amount, conversion.Currency);
         if (amount > remaining || (kind == "cancellation" && amount != remaining))
         {
-            return new RefundResult(RefundOutcome.ExceedsOrder, Detail:
+            return new RefundResult(kind == "cancellation" && amount < remaining ? RefundOutcome.CancellationNotWhole : RefundOutcome.ExceedsOrder, Detail:
                 kind == "cancellation"
                     ? $"A cancellation takes back the whole remaining amount ({Money.Round(remaining, conversion.Currency)} {conversion.Currency})."
                     : $"The refund ({amount} {conversion.Currency}) is larger than what is left of order {conversion.OrderId} ({Money.Round(remaining, conversion.Currency)} {conversion.Currency}).");
@@ -219,7 +222,8 @@ public sealed class RefundService(AttributionDbContext db, CommissionBook book, 
     {
         var (refund, conversion) = existing;
         var same = refund.OrderId == request.OrderId && refund.Kind == kind && refund.Currency == request.Currency
-            && (request.Amount is null || Money.Round(request.Amount.Value, refund.Currency) == refund.Amount);
+            && (request.Amount is null || Money.Round(request.Amount.Value, refund.Currency) == refund.Amount)
+            && (request.RefundedAt is not { } refundedAt || refundedAt.ForStorage() == refund.RefundedAt);
         return same
             ? new RefundResult(RefundOutcome.Replayed, Response(refund, conversion))
             : new RefundResult(RefundOutcome.Conflict, Detail: $"Refund {refund.RefundId} was already recorded with different facts.");

@@ -248,6 +248,8 @@ public static class CommissionEndpoints
         {
             ReviewOutcome.Done => TypedResults.Ok(CommissionResponse.From(result.Entry!)),
             ReviewOutcome.NotFound => Problems.NotFound("Commission not found", $"No commission has id {id}."),
+            ReviewOutcome.FollowsItsEntry => Problems.Conflict("Commission follows its entry",
+                $"Commission {id} is a {result.Entry!.Kind} of commission {result.Entry.OriginalCommissionId}: it is held, released and rejected with that entry. Review commission {result.Entry.OriginalCommissionId} instead."),
             _ => Problems.Conflict("Commission not reviewable", $"Only {states} commissions can be reviewed this way."),
         };
 

@@ -417,6 +417,10 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("numeric(20,4)")
                         .HasColumnName("commission");
 
+                    b.Property<bool>("CommissionRejected")
+                        .HasColumnType("boolean")
+                        .HasColumnName("commission_rejected");
+
                     b.Property<decimal>("CommissionReversed")
                         .HasColumnType("numeric(20,4)")
                         .HasColumnName("commission_reversed");
@@ -837,6 +841,10 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                     b.Property<decimal>("Commission")
                         .HasColumnType("numeric(20,4)")
                         .HasColumnName("commission");
+
+                    b.Property<bool>("CommissionRejected")
+                        .HasColumnType("boolean")
+                        .HasColumnName("commission_rejected");
 
                     b.Property<decimal>("CommissionReversed")
                         .HasColumnType("numeric(20,4)")
