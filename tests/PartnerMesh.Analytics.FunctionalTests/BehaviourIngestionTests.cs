@@ -309,6 +309,27 @@ public class BehaviourIngestionTests(BehaviourApiFactory factory) : IClassFixtur
         Assert.Equal([(string)longest["eventId"]!], report.AcceptedIds);
         var rejection = Assert.Single(report.Rejections);
         Assert.Equal((1, BehaviourEventValidator.Reasons.InvalidField), (rejection.Index, rejection.Reason));
-        Assert.StartsWith("'customerId' has at most 100 characters", rejection.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("'customerId': A customer id has 1 to 100 characters", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CustomerId_CouponsOffersLookupCannotAddress_IsAnInvalidFieldNamingIt()
+    {
+        // A cart's customer id owns its abandoned-cart offer, fetched at /api/coupons/customers/{id}/offers: the shared rule.
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var dotted = Behaviour.Event(EventTypes.PageView, at, customer: "ann.b..c");
+        var slash = Behaviour.Event(EventTypes.PageView, at, customer: "a/b");
+        var dot = Behaviour.Event(EventTypes.PageView, at, customer: ".");
+        var dots = Behaviour.Event(EventTypes.PageView, at, customer: "..");
+
+        var report = await (await Storefront.PostAsync([dotted, slash, dot, dots], Ct)).ShouldBeAsync<BatchReport>(HttpStatusCode.MultiStatus);
+
+        Assert.Equal([(string)dotted["eventId"]!], report.AcceptedIds);
+        Assert.Equal([1, 2, 3], report.Rejections.Select(rejection => rejection.Index));
+        Assert.All(report.Rejections, rejection =>
+        {
+            Assert.Equal(BehaviourEventValidator.Reasons.InvalidField, rejection.Reason);
+            Assert.Contains("no '/'", rejection.Detail, StringComparison.Ordinal);
+        });
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PartnerMesh.ServiceDefaults.Customers;
 using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Analytics.Api.Ingestion;
@@ -8,8 +9,6 @@ namespace PartnerMesh.Analytics.Api.Ingestion;
 public sealed class BehaviourEventValidator(IngestionOptions options)
 {
     public const int MaxIdLength = 200;
-    /// <summary>What coupons, promotions and attribution accept: an id past it could never fetch or use its offer.</summary>
-    public const int MaxCustomerIdLength = 100;
     public const int MaxTextLength = 500;
     public const decimal MaxAmount = 1_000_000_000m;
 
@@ -168,9 +167,10 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
             }
         }
 
-        if (request.CustomerId is { Length: > MaxCustomerIdLength })
+        // The shared rule (CustomerIds): a cart's customer id owns its abandoned-cart offers, fetched by that id in coupons' path.
+        if (Blank(request.CustomerId) is { } customerId && !CustomerIds.IsValid(customerId))
         {
-            return (Reasons.InvalidField, $"'customerId' has at most {MaxCustomerIdLength} characters (as in coupons, promotions and attribution).");
+            return (Reasons.InvalidField, $"'customerId': {CustomerIds.Rule}");
         }
 
         if (Blank(request.Email) is { } email && Blank(request.CustomerEmail) is { } customerEmail && email != customerEmail)

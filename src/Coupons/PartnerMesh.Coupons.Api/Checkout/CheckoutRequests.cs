@@ -8,10 +8,21 @@ namespace PartnerMesh.Coupons.Api.Checkout;
 public sealed record CustomerRef(string? Id, string? Email);
 
 /// <summary><c>at</c>: when to judge the code's and its campaign's validity window (default: now), for a preview such as
-/// promotions' evaluation with <c>at</c>; limits are always counted as they stand now. Validation reserves nothing.</summary>
-public sealed record ValidateCouponRequest([Required] string? Code, CustomerRef? Customer, decimal? CartTotal, string? Currency, Guid? PartnerId, DateTimeOffset? At = null);
+/// promotions' evaluation with <c>at</c>; limits are always counted as they stand now. Validation reserves nothing.
+/// <c>checkoutId</c> or <c>quoteId</c> (either name, as at reservation): the checkout the validation is for — that
+/// checkout's own live reservation of the code (for the same customer) is not counted against the limits, so the shopper's
+/// hold never refuses its own checkout (promotions sends the quote id when it re-evaluates an order on an expired quote).</summary>
+public sealed record ValidateCouponRequest(
+    [Required] string? Code, CustomerRef? Customer, decimal? CartTotal, string? Currency, Guid? PartnerId, DateTimeOffset? At = null,
+    string? CheckoutId = null, string? QuoteId = null)
+{
+    /// <summary>The checkout the validation is for (computed, not part of the request body).</summary>
+    [JsonIgnore]
+    public string? Checkout => CheckoutId ?? QuoteId;
+}
 
-/// <summary><c>quoteId</c> or <c>checkoutId</c> (either name) makes the reservation idempotent for that checkout and code.</summary>
+/// <summary><c>quoteId</c> or <c>checkoutId</c> (either name; both, when they differ, are a 400) makes the reservation
+/// idempotent for that checkout and code.</summary>
 public sealed record ReserveCouponRequest(
     [Required] string? Code, string? QuoteId, string? CheckoutId, CustomerRef? Customer, [Required] decimal? CartTotal, [Required] string? Currency, Guid? PartnerId, int? TtlSeconds)
 {

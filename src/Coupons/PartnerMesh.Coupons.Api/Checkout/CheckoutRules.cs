@@ -22,6 +22,7 @@ public static class CheckoutRules
         CheckAmount("cartTotal", request.CartTotal, required: false, errors);
         CheckCurrency(request.Currency, required: request.CartTotal is not null, errors);
         CheckPrecision("cartTotal", request.CartTotal, request.Currency, errors);
+        CheckCheckout(request.CheckoutId, request.QuoteId, errors);
         return errors.Count == 0 ? null : errors;
     }
 
@@ -34,10 +35,7 @@ public static class CheckoutRules
         CheckAmount("cartTotal", request.CartTotal, required: true, errors);
         CheckCurrency(request.Currency, required: true, errors);
         CheckPrecision("cartTotal", request.CartTotal, request.Currency, errors);
-        if (request.Checkout is { } checkout && !IsValidId(checkout))
-        {
-            errors[request.CheckoutId is null ? "quoteId" : "checkoutId"] = ["A checkout or quote id has 1 to 100 characters."];
-        }
+        CheckCheckout(request.CheckoutId, request.QuoteId, errors);
 
         if (request.TtlSeconds is < 1 or > MaxTtlSeconds)
         {
@@ -117,11 +115,25 @@ public static class CheckoutRules
         }
     }
 
+    /// <summary><c>checkoutId</c> and <c>quoteId</c> are two names of one checkout: either, or both with the same value; two
+    /// different ids are refused rather than one silently dropped (a retry naming the other would take a second hold).</summary>
+    private static void CheckCheckout(string? checkoutId, string? quoteId, Dictionary<string, string[]> errors)
+    {
+        if ((checkoutId ?? quoteId) is { } checkout && !IsValidId(checkout))
+        {
+            errors[checkoutId is null ? "quoteId" : "checkoutId"] = ["A checkout or quote id has 1 to 100 characters."];
+        }
+        else if (checkoutId is not null && quoteId is not null && !string.Equals(checkoutId, quoteId, StringComparison.Ordinal))
+        {
+            errors["quoteId"] = ["checkoutId and quoteId are two names of one checkout: send one of them (or both with the same value)."];
+        }
+    }
+
     private static void CheckCustomer(CustomerRef? customer, Dictionary<string, string[]> errors)
     {
-        if (customer?.Id is { Length: > CustomerKeys.MaxIdLength })
+        if (customer?.Id is { } id && !string.IsNullOrWhiteSpace(id) && !CustomerIds.IsValid(id))
         {
-            errors["customer.id"] = [$"A customer id has at most {CustomerKeys.MaxIdLength} characters."];
+            errors["customer.id"] = [CustomerIds.Rule];
         }
 
         // Checked as it is keyed (the shared CustomerEmail rule): the limit counts once invisible characters and surrounding

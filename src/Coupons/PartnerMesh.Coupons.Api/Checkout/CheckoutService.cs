@@ -46,9 +46,12 @@ public sealed class CheckoutService(
         {
             var claims = CounterClaim.For(campaign, coupon, customer, partner);
             // Holds past their expiry are not uses (a reservation gives them back before it refuses): a limit that looks
-            // full is read again without them. A limit with room needs no second look: leaving holds out only adds room.
+            // full is read again without them, and without the live hold of the checkout the validation is for (the
+            // shopper's own use, which its order will consume). A limit with room needs no second look: leaving holds out
+            // only adds room.
             if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is not null
-                && FirstFull(claims, await ledger.ReadLiveAsync([.. claims.Select(claim => claim.Key)], now, cancellationToken)) is { } full)
+                && FirstFull(claims, WithoutHold(await ledger.ReadLiveAsync([.. claims.Select(claim => claim.Key)], now, cancellationToken),
+                    await OwnHoldAsync(request.Checkout, coupon.Id, customer, now, cancellationToken))) is { } full)
             {
                 refusal = new CouponRefusal(full.RefusalReason, CouponEligibility.DetailFor(full));
             }
@@ -820,6 +823,29 @@ public sealed class CheckoutService(
         }
 
         return FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken));
+    }
+
+    /// <summary>The live reservation of <paramref name="codeId"/> for <paramref name="checkout"/>, when it is this customer's
+    /// (or names no customer): the hold a validation for that checkout does not count against it.</summary>
+    private async Task<CouponReservation?> OwnHoldAsync(
+        string? checkout, Guid codeId, CustomerIdentity customer, DateTimeOffset now, CancellationToken cancellationToken) =>
+        checkout is not null && await FindHeldAsync(checkout, codeId, cancellationToken) is { } held && held.ExpiresAt > now
+        && (held.CustomerKey is null || customer.IsEmpty || customer.Has(held.CustomerKey))
+            ? held
+            : null;
+
+    /// <summary>The uses with the one use <paramref name="hold"/> took from each of its counters left out.</summary>
+    private static Dictionary<string, int> WithoutHold(Dictionary<string, int> uses, CouponReservation? hold)
+    {
+        foreach (var key in hold?.CounterKeys ?? [])
+        {
+            if (uses.TryGetValue(key, out var count) && count > 0)
+            {
+                uses[key] = count - 1;
+            }
+        }
+
+        return uses;
     }
 
     private Task<CouponReservation?> FindHeldAsync(string checkout, Guid codeId, CancellationToken cancellationToken) =>

@@ -74,11 +74,12 @@ public static class CouponEligibility
 
     public static string DetailFor(CounterClaim claim) => claim.RefusalReason switch
     {
-        CouponReasons.CustomerLimitReached => $"This customer has used the campaign {claim.MaxUses} time(s), its limit.",
-        CouponReasons.PartnerLimitReached => $"The campaign's {claim.MaxUses} use(s) for this partner are taken.",
+        CouponReasons.CustomerLimitReached =>
+            $"This customer's {claim.MaxUses} use(s) of the campaign are taken, open reservations (held, not yet redeemed) included.",
+        CouponReasons.PartnerLimitReached => $"The campaign's {claim.MaxUses} use(s) for this partner are taken, open reservations included.",
         _ => claim.Key.StartsWith("code:", StringComparison.Ordinal)
-            ? $"The code's {claim.MaxUses} use(s) are taken."
-            : $"The campaign's {claim.MaxUses} use(s) are taken.",
+            ? $"The code's {claim.MaxUses} use(s) are taken, open reservations included."
+            : $"The campaign's {claim.MaxUses} use(s) are taken, open reservations included.",
     };
 }
 

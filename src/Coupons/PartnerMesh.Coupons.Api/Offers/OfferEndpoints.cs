@@ -23,11 +23,11 @@ public static class OfferEndpoints
     {
         // An e-mail is recognised and keyed as checkout calls key it (a full-width '＠' is an '@' after NFKC).
         var key = CustomerEmail.Normalize(customer) is not null ? CustomerKeys.Of(null, customer)
-            : customer.Length <= CustomerKeys.MaxIdLength ? CustomerKeys.Of(customer, null)
+            : CustomerIds.IsValid(customer) ? CustomerKeys.Of(customer, null)
             : null;
         if (key is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customer"] = ["A customer id (1 to 100 characters) or an e-mail address."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customer"] = [CustomerIds.Rule + " Or a guest's e-mail address."] });
         }
 
         return TypedResults.Ok(new OffersResponse(key, await offers.FindOffersAsync(key, Clock.Now(timeProvider), cancellationToken)));

@@ -75,7 +75,10 @@ public sealed class CouponCodeValidator(
     private TimeSpan Timeout => options.Value.CouponValidationTimeout;
 
     /// <param name="At">A preview's time (the evaluation's <c>at</c>): coupons judges the validity window then.</param>
-    private sealed record ValidationRequest(string Code, ValidationCustomer Customer, decimal CartTotal, string Currency, Guid? PartnerId, DateTimeOffset? At);
+    /// <param name="QuoteId">The quote an order is re-evaluated for: the storefront's reservation of the code made with that
+    /// quote id is the order's own use, which coupons does not count against the code's limits.</param>
+    private sealed record ValidationRequest(
+        string Code, ValidationCustomer Customer, decimal CartTotal, string Currency, Guid? PartnerId, DateTimeOffset? At, string? QuoteId);
 
     private sealed record ValidationCustomer(string? Id, string? Email);
 
@@ -84,8 +87,10 @@ public sealed class CouponCodeValidator(
     public bool IsConfigured => configuration[$"services:{ResourceNames.CouponsApi}:http:0"] is { Length: > 0 };
 
     /// <param name="previewAt">The time a preview evaluates for (<c>at</c>), sent to coupons; null for now.</param>
+    /// <param name="quoteId">The quote of an order re-evaluated at order time, sent to coupons (its reservation for that quote
+    /// is the order's own); null for an evaluation.</param>
     public async Task<CouponCodeCheck> CheckAsync(
-        RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset? previewAt, CancellationToken cancellationToken)
+        RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset? previewAt, CancellationToken cancellationToken, Guid? quoteId = null)
     {
         // A string that cannot be a code is unknown to coupons too: it is not asked about.
         var unknown = context.Codes.Select(entered => PromotionCodes.TryNormalize(entered, out var code) ? code : null).OfType<string>()
@@ -96,7 +101,7 @@ public sealed class CouponCodeValidator(
         }
 
         var itemsTotal = cart.Lines.Sum(line => line.Subtotal);
-        var answers = await Task.WhenAll(unknown.Select(code => AskAsync(code, context, itemsTotal, cart.Currency, previewAt, cancellationToken)));
+        var answers = await Task.WhenAll(unknown.Select(code => AskAsync(code, context, itemsTotal, cart.Currency, previewAt, quoteId, cancellationToken)));
         var unlocked = new Dictionary<Guid, string>();
         var valid = new Dictionary<string, Guid>(StringComparer.Ordinal);
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -144,7 +149,8 @@ public sealed class CouponCodeValidator(
     /// <c>coupon_service_unavailable</c>, logged.
     /// </summary>
     private async Task<ValidationAnswer?> AskAsync(
-        string code, EvaluationContext context, decimal cartTotal, string currency, DateTimeOffset? previewAt, CancellationToken cancellationToken)
+        string code, EvaluationContext context, decimal cartTotal, string currency, DateTimeOffset? previewAt, Guid? quoteId,
+        CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
@@ -153,7 +159,7 @@ public sealed class CouponCodeValidator(
             using var request = new HttpRequestMessage(HttpMethod.Post, $"http://{ResourceNames.CouponsApi}/api/coupons/validations")
             {
                 Content = JsonContent.Create(new ValidationRequest(code, new ValidationCustomer(context.Customer.Id, context.Customer.Email),
-                    cartTotal, currency, context.PartnerId, previewAt)),
+                    cartTotal, currency, context.PartnerId, previewAt, quoteId?.ToString())),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", serviceTokens.For(ResourceNames.CouponsApi));
             using var response = await http.SendAsync(request, timeout.Token);

@@ -64,13 +64,14 @@ public sealed class EvaluationService(
         return EvaluationResponse.From(EvaluateRedeemable(ruleSet, cart, context, coupons, []), partner, null);
     }
 
-    /// <summary>Re-evaluates an order's cart at order time (an expired quote), reserving at once like a checkout.</summary>
+    /// <summary>Re-evaluates an order's cart at order time (an expired quote), reserving at once like a checkout. Coupons is
+    /// told the quote (<paramref name="quoteId"/>): the coupon the storefront reserved for it is the order's own use.</summary>
     public async Task<(EvaluationResult Result, Guid? ReservationId)> ReevaluateForOrderAsync(
-        Cart cart, EvaluationContext context, CancellationToken cancellationToken)
+        Cart cart, EvaluationContext context, Guid quoteId, CancellationToken cancellationToken)
     {
         var ruleSet = await CurrentRuleSetAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
-        (context, _, var coupons) = await WithTrafficAsync(ruleSet, cart, context, previewAt: null, cancellationToken);
+        (context, _, var coupons) = await WithTrafficAsync(ruleSet, cart, context, previewAt: null, cancellationToken, quoteId);
         var (result, reservationId, _) = await EvaluateWithBudgetsAsync(
             ruleSet, cart, context with { At = now, Touchpoint = Touchpoint.Checkout }, coupons, now, reserve: true, cancellationToken);
         return (result, reservationId);
@@ -144,17 +145,19 @@ public sealed class EvaluationService(
     /// about that time, so a campaign's validity window is judged when the promotions' schedules are.
     /// </summary>
     private async Task<(EvaluationContext Context, TrafficPartner? Partner, CouponCodeCheck Coupons)> WithTrafficAsync(
-        RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset? previewAt, CancellationToken cancellationToken)
+        RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset? previewAt, CancellationToken cancellationToken, Guid? quoteId = null)
     {
         var partner = context.PartnerId is { } named ? new TrafficPartner(named, TrafficPartner.Request) : null;
-        if (partner is null && context.ClickId is { } clickId && ruleSet.ConcernsPartners
+        // Entered codes may go to coupons, whose campaigns can depend on the partner (partnerIds, maxUsesPerPartner) where
+        // promotions cannot see it: then the click is resolved too (a cached lookup; an unknown click once per hour).
+        if (partner is null && context.ClickId is { } clickId && (ruleSet.ConcernsPartners || context.Codes.Count > 0)
             && await clicks.PartnerOfAsync(clickId, cancellationToken) is { } clickPartner)
         {
             partner = new TrafficPartner(clickPartner, TrafficPartner.Click);
             context = context with { PartnerId = clickPartner };
         }
 
-        var check = await coupons.CheckAsync(ruleSet, cart, context, previewAt, cancellationToken);
+        var check = await coupons.CheckAsync(ruleSet, cart, context, previewAt, cancellationToken, quoteId);
         if (ReferenceEquals(check, CouponCodeCheck.None))
         {
             return (context, partner, check);

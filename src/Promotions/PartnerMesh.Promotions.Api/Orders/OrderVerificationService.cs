@@ -101,7 +101,7 @@ public sealed class OrderVerificationService(
         else
         {
             // Expired, or no longer what checkout gives now: priced again as at checkout now, as an expired quote is.
-            var (result, reservationId) = await evaluations.ReevaluateForOrderAsync(cart, context, cancellationToken);
+            var (result, reservationId) = await evaluations.ReevaluateForOrderAsync(cart, context, quote.Id, cancellationToken);
             expected = result.Totals.GrandTotal;
             var agrees = sameCart && charged == expected && chargedDiscount == result.Totals.DiscountTotal;
             (outcome, mismatch) = !agrees ? (VerificationOutcomes.Mismatch, stale)

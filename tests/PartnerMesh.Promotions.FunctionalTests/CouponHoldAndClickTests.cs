@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PartnerMesh.Promotions.Api.Common;
+using PartnerMesh.Promotions.Api.Evaluations;
+using PartnerMesh.Testing;
+using Xunit;
+
+namespace PartnerMesh.Promotions.FunctionalTests;
+
+/// <summary>
+/// What promotions tells coupons about an entered code, with the stand-in coupons service of <see cref="CouponCodeTests"/>
+/// answering as coupons does: an order re-evaluated on an expired quote names that quote, so the coupon the storefront
+/// reserved for it is the order's own use; and a click's partner is resolved for the codes even while no live promotion
+/// depends on the partner (this class publishes none), so a partner-only coupons campaign sees the partner's traffic.
+/// </summary>
+public sealed class CouponHoldAndClickTests(CouponCodeTests.Factory factory) : IClassFixture<CouponCodeTests.Factory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly HttpClient _admin = factory.Admin();
+    private readonly HttpClient _storefront = factory.Storefront();
+
+    [Fact]
+    public async Task Order_OnAnExpiredQuote_WhoseCouponTheShopperHolds_IsRequoted_CouponsToldTheQuote()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 10).With("requiresCode", true));
+        var code = $"HELD-{Guid.NewGuid():N}"[..24].ToUpperInvariant();
+        string? heldFor = null;
+        // A code with maxUses 1: valid until the shopper reserves it for the quote; then only a validation naming that
+        // quote leaves the hold out (docs/coupons.md).
+        factory.Answers[code] = body => heldFor is null || body["quoteId"]?.GetValue<string>() == heldFor
+            ? new { valid = true, code, promotionId = (Guid?)id, reason = (string?)null }
+            : new { valid = false, code, promotionId = (Guid?)null, reason = (string?)"exhausted" };
+        var cart = PromotionsTestClient.Cart(("l", product, 2, 25m, null)).With("touchpoint", "checkout")
+            .With("codes", new JsonArray(code)).With("customer", new JsonObject { ["id"] = $"c-{Guid.NewGuid():N}" });
+        var checkout = await _storefront.EvaluateAsync(cart);
+        Assert.Equal(5m, checkout.Total("discountTotal"));
+        heldFor = checkout["quote"]!["id"]!.GetValue<string>(); // POST /api/coupons/reservations {code, quoteId}
+
+        var order = new JsonObject
+        {
+            ["orderId"] = $"order-{Guid.NewGuid():N}",
+            ["quote"] = Expired(checkout["quote"]!),
+            ["order"] = cart.DeepClone(),
+            ["chargedGrandTotal"] = checkout.Total("grandTotal"),
+            ["chargedDiscountTotal"] = checkout.Total("discountTotal"),
+        };
+        var verified = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", order, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        Assert.Equal("requoted", verified["outcome"]!.GetValue<string>());
+        Assert.Equal(checkout.Total("grandTotal"), verified["expectedGrandTotal"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task ClickOnly_WithACodeOfAPartnerOnlyCampaign_CouponsAskedForTheClicksPartner()
+    {
+        var partner = Guid.NewGuid();
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 10).With("requiresCode", true));
+        var code = $"PONLY-{Guid.NewGuid():N}"[..24].ToUpperInvariant();
+        // A coupons campaign with partnerIds [partner]: the code is valid only for that partner's traffic.
+        factory.Answers[code] = body => body["partnerId"]?.GetValue<Guid>() == partner
+            ? new { valid = true, code, promotionId = (Guid?)id, reason = (string?)null }
+            : new { valid = false, code, promotionId = (Guid?)null, reason = (string?)"not_for_partner" };
+        var click = Guid.CreateVersion7();
+        factory.ClickPartners[click] = partner;
+        var cart = PromotionsTestClient.Cart(("l", product, 2, 25m, null)).With("codes", new JsonArray(code));
+
+        var fromClick = await _storefront.EvaluateAsync(cart.With("clickId", click));
+        var named = await _storefront.EvaluateAsync(cart.With("partnerId", partner));
+
+        Assert.Equal(5m, named.Total("discountTotal"));
+        Assert.Equal(5m, fromClick.Total("discountTotal"));
+        Assert.Equal("applied", fromClick["codes"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal(partner, fromClick["quote"]!["partnerId"]!.GetValue<Guid>());
+    }
+
+    /// <summary>The quote as it would be after its lifetime: signed by the service with an expiry in the past.</summary>
+    private JsonNode Expired(JsonNode quoteNode)
+    {
+        var signer = (QuoteSigner)factory.Services.GetService(typeof(QuoteSigner))!;
+        var quote = quoteNode.Deserialize<Quote>(PromotionJson.Options)!;
+        var expired = signer.Sign(quote with { IssuedAt = quote.IssuedAt.AddHours(-1), ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1) });
+        return JsonSerializer.SerializeToNode(expired, PromotionJson.Options)!;
+    }
+}
