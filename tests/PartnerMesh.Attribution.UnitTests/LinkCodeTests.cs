@@ -33,4 +33,13 @@ public class LinkCodeTests
     [InlineData("", false)]
     [InlineData(null, false)]
     public void IsValid_FollowsThePattern(string? code, bool expected) => Assert.Equal(expected, LinkCode.IsValid(code));
+
+    [Theory]
+    [InlineData("spring-1", "spring-1")]
+    [InlineData("  SPRING-1 \t", "spring-1")]
+    [InlineData("\uFF53\uFF50\uFF52\uFF49\uFF4E\uFF47\uFF0D\uFF11", "spring-1")] // full-width, as coupons reads it
+    [InlineData("spr\u0131ng", null)] // a look-alike is never folded into the code it imitates
+    [InlineData("two words", null)]
+    [InlineData(null, null)]
+    public void Fold_ReadsACodeAsCouponsAndPromotionsDo(string? input, string? expected) => Assert.Equal(expected, LinkCode.Fold(input));
 }

@@ -401,7 +401,7 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
     }
 
     [Fact]
-    public async Task CodeCouponsDoesNotKnow_IsUnknown_AndOwnCodesNeverAskCoupons()
+    public async Task CodeCouponsDoesNotKnow_IsUnknown_AndAnOwnCodeCouponsDoesNotKnow_IsThePromotionsOwn()
     {
         var product = PromotionsTestClient.UniqueProduct();
         var own = $"OWN{Guid.NewGuid():N}"[..12];
@@ -419,8 +419,91 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
         var ownNormalized = own.ToUpperInvariant();
         lock (_factory.Requests)
         {
-            Assert.DoesNotContain(_factory.Requests, request => request["code"]!.GetValue<string>() == ownNormalized);
+            Assert.Contains(_factory.Requests, request => request["code"]!.GetValue<string>() == ownNormalized); // coupons is asked first
         }
+    }
+
+    [Fact]
+    public async Task OwnCodeThatCouponsKnows_IsTheCouponsCode_NotThePromotionsOwn()
+    {
+        // A coupons partner code that a later promotion also lists (or a coupons code created equal to a promotion's own
+        // code): one code, one owner — coupons' answer wins, the partner's pricing and promotion stand.
+        var partner = Guid.NewGuid();
+        var product = PromotionsTestClient.UniqueProduct();
+        var couponsPromotion = PromotionsTestClient.PercentOffProduct(product, 10, "coupons campaign's promotion");
+        couponsPromotion["requiresCode"] = true;
+        var couponsPromotionId = await _admin.PublishAsync(couponsPromotion);
+        var code = $"PARTNER-{Guid.NewGuid():N}"[..20].ToUpperInvariant();
+        _factory.PartnerCodes[code] = (couponsPromotionId, partner);
+        var own = PromotionsTestClient.PercentOffProduct(product, 2, "own code equal to the coupons code");
+        own["requiresCode"] = true;
+        own["codes"] = new JsonArray(code.ToLowerInvariant());
+        var ownId = await _admin.PublishAsync(own);
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 50m, null)).With("codes", new JsonArray(code)));
+
+        Assert.Equal(5m, evaluation.Applied(couponsPromotionId)!["amount"]!.GetValue<decimal>());
+        Assert.Null(evaluation.Applied(ownId));
+        Assert.Equal("code_required", evaluation.RejectionReason(ownId));
+        Assert.Equal(partner, evaluation["partner"]!["partnerId"]!.GetValue<Guid>());
+        var result = evaluation["codes"]![0]!;
+        Assert.Equal(("applied", couponsPromotionId), (result["status"]!.GetValue<string>(), result["promotionId"]!.GetValue<Guid>()));
+        Assert.Equal([couponsPromotionId], result["promotionIds"]!.AsArray().Select(id => id!.GetValue<Guid>()));
+    }
+
+    [Theory]
+    [InlineData("EXPIRED-")] // coupons knows it, refused: the promotion's own list does not take it over
+    public async Task OwnCodeThatCouponsRefuses_IsRefused_NotThePromotionsOwn(string prefix)
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var code = $"{prefix}{Guid.NewGuid():N}"[..20];
+        var own = PromotionsTestClient.PercentOffProduct(product, 10);
+        own["requiresCode"] = true;
+        own["codes"] = new JsonArray(code);
+        var ownId = await _admin.PublishAsync(own);
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 50m, null)).With("codes", new JsonArray(code)));
+
+        Assert.Null(evaluation.Applied(ownId));
+        Assert.Equal(("refused", "expired"), (evaluation["codes"]![0]!["status"]!.GetValue<string>(), evaluation["codes"]![0]!["reason"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task OwnCode_WhenCouponsCannotAnswer_IsThePromotionsOwn()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var code = $"DOWN-{Guid.NewGuid():N}"[..20]; // the fake coupons answers 503
+        var own = PromotionsTestClient.PercentOffProduct(product, 10);
+        own["requiresCode"] = true;
+        own["codes"] = new JsonArray(code);
+        var ownId = await _admin.PublishAsync(own);
+
+        var evaluation = await _storefront.EvaluateAsync(PromotionsTestClient.Cart(("l", product, 1, 50m, null)).With("codes", new JsonArray(code)));
+
+        Assert.Equal(5m, evaluation.Applied(ownId)!["amount"]!.GetValue<decimal>());
+        Assert.Equal("applied", evaluation["codes"]![0]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PaddedCodeOf64Characters_IsThatCode_AndOnlyALongerOneIsA400()
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var code = ("L" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"))[..64].ToUpperInvariant();
+        var own = PromotionsTestClient.PercentOffProduct(product, 10);
+        own["requiresCode"] = true;
+        own["codes"] = new JsonArray(code);
+        var ownId = await _admin.PublishAsync(own);
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 50m, null));
+
+        foreach (var padded in new[] { " " + code + " ", "\t" + code.ToLowerInvariant() + "\n", " " + FullWidth(code) })
+        {
+            var evaluation = await _storefront.EvaluateAsync(cart.With("codes", new JsonArray(padded)));
+            Assert.Equal(5m, evaluation.Applied(ownId)!["amount"]!.GetValue<decimal>());
+        }
+
+        var tooLong = await _storefront.PostAsJsonAsync("/api/promotions/evaluations", cart.With("codes", new JsonArray(" " + code + "X ")), Ct);
+        var problem = await tooLong.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["codes"], ((JsonElement)problem.Extensions["errors"]!).EnumerateObject().Select(error => error.Name));
     }
 
     [Theory]
@@ -484,7 +567,7 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
         Assert.Equal([(own, "applied"), (couponsCode, "applied")], codes);
         lock (_factory.Requests)
         {
-            Assert.Equal([couponsCode], _factory.Requests.Skip(asked).Select(request => request["code"]!.GetValue<string>()));
+            Assert.Equal([couponsCode, own], _factory.Requests.Skip(asked).Select(request => request["code"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         }
     }
 

@@ -64,7 +64,7 @@ public static class ClickEndpoints
         ClaimsPrincipal user, ClickRecorder recorder, AttributionDbContext db, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var code = request.Code?.Trim().ToLowerInvariant();
+        var code = LinkCode.Fold(request.Code);
         if (!LinkCode.IsValid(code))
         {
             errors["code"] = ["code is required: the partner's referral code."];

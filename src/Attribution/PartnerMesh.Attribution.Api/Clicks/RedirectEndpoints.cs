@@ -41,7 +41,7 @@ public static class RedirectEndpoints
         // Every visit must reach us to be counted: no browser or proxy may replay the redirect from a cache.
         response.Headers.CacheControl = "no-store";
 
-        var normalizedCode = code.ToLowerInvariant();
+        var normalizedCode = LinkCode.Fold(code);
         if (!LinkCode.IsValid(normalizedCode))
         {
             return Unavailable(request, fallback: null);

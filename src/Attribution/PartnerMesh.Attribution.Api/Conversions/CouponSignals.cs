@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.Contracts.Codes;
 
 namespace PartnerMesh.Attribution.Api.Conversions;
 
@@ -37,24 +38,36 @@ public static class CouponSignals
 
     /// <summary>
     /// The partners whose codes the order used, first the one that takes the order: the partner of the order's own
-    /// <c>couponCode</c> (a referral code), then the partners of the codes coupons reported, the code redeemed first first
-    /// (ties by partner id). The same facts give the same list whatever order they arrived in.
+    /// <c>couponCode</c>, then the partners of the codes coupons reported, the code redeemed first first (ties by partner
+    /// id). The same facts give the same list whatever order they arrived in. <c>couponCode</c> is read by the one rule
+    /// every service reads codes by (<see cref="CouponCodeFormat"/>: NFKC, trimmed, case-insensitive). One code text has one
+    /// owner: when coupons reported the order's redemption of that very code, the code is that coupons partner code (its
+    /// partner first), and a referral link code of the same text is not the order's code.
     /// </summary>
     public static async Task<List<CodePartner>> CodePartnersAsync(AttributionDbContext db, string orderId, string? couponCode, CancellationToken cancellationToken)
     {
         var signals = await db.CouponSignals.AsNoTracking().Where(s => s.OrderId == orderId)
-            .Join(db.Partners, s => s.CodePartnerId, partner => partner.Id, (s, partner) => new { s.CodePartnerId, partner.ProgramId, s.RedeemedAt, s.LeakReason })
+            .Join(db.Partners, s => s.CodePartnerId, partner => partner.Id, (s, partner) => new { s.CodePartnerId, partner.ProgramId, s.RedeemedAt, s.LeakReason, s.Code })
             .ToListAsync(cancellationToken);
         var partners = new List<CodePartner>();
-        if (couponCode is not null)
+        if (CouponCodeFormat.TryNormalize(couponCode, out var code))
         {
-            var normalized = couponCode.Trim().ToLowerInvariant();
-            var owner = await db.Links.AsNoTracking().Where(link => link.Code == normalized)
-                .Join(db.Partners, link => link.PartnerId, partner => partner.Id, (link, partner) => new { partner.Id, partner.ProgramId })
-                .SingleOrDefaultAsync(cancellationToken);
-            if (owner is not null)
+            var redeemed = signals.Where(s => s.RedeemedAt is not null && CouponCodeFormat.TryNormalize(s.Code, out var signalCode) && signalCode == code)
+                .OrderBy(s => s.RedeemedAt).ThenBy(s => s.CodePartnerId).FirstOrDefault();
+            if (redeemed is not null)
             {
-                partners.Add(new CodePartner(owner.Id, owner.ProgramId, signals.Any(s => s.CodePartnerId == owner.Id && s.LeakReason is not null)));
+                partners.Add(new CodePartner(redeemed.CodePartnerId, redeemed.ProgramId, redeemed.LeakReason is not null));
+            }
+            else
+            {
+                var linkCode = code.ToLowerInvariant();
+                var owner = await db.Links.AsNoTracking().Where(link => link.Code == linkCode)
+                    .Join(db.Partners, link => link.PartnerId, partner => partner.Id, (link, partner) => new { partner.Id, partner.ProgramId })
+                    .SingleOrDefaultAsync(cancellationToken);
+                if (owner is not null)
+                {
+                    partners.Add(new CodePartner(owner.Id, owner.ProgramId, signals.Any(s => s.CodePartnerId == owner.Id && s.LeakReason is not null)));
+                }
             }
         }
 

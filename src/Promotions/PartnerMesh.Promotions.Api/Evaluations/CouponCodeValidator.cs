@@ -8,7 +8,7 @@ using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Promotions.Api.Evaluations;
 
-/// <summary>What the coupons service said about the entered codes that no promotion's own list knows.</summary>
+/// <summary>What the coupons service said about the entered codes (a code it knows is its code, also one a promotion lists).</summary>
 /// <param name="Unlocked">The valid codes, by the promotion each unlocks (the first in ordinal order when several unlock one).</param>
 /// <param name="PartnerCodes">The partners valid partner codes belong to, each with its code (the first in ordinal order
 /// when it has several).</param>
@@ -17,10 +17,12 @@ namespace PartnerMesh.Promotions.Api.Evaluations;
 /// <param name="RefusedDetails">Coupons' readable <c>detail</c> of the refused codes that have one.</param>
 /// <param name="Valid">Every valid code, with the promotion it names — also one that another code of the same promotion
 /// comes after in ordinal order (that one is not <paramref name="Unlocked"/>'s, but its answer names the promotion).</param>
+/// <param name="Claimed">Codes a live promotion lists that the coupons service knows (valid or refused): one code has one
+/// owner, so they are coupons' codes and the promotion's own list does not match them.</param>
 public sealed record CouponCodeCheck(
     IReadOnlyDictionary<Guid, string> Unlocked, IReadOnlyDictionary<string, string> Refused, IReadOnlyDictionary<Guid, string>? PartnerCodes = null,
     IReadOnlySet<string>? OnePerOrder = null, IReadOnlyDictionary<string, string>? RefusedDetails = null,
-    IReadOnlyDictionary<string, Guid>? Valid = null)
+    IReadOnlyDictionary<string, Guid>? Valid = null, IReadOnlySet<string>? Claimed = null)
 {
     public static readonly CouponCodeCheck None = new(new Dictionary<Guid, string>(), new Dictionary<string, string>(StringComparer.Ordinal));
 
@@ -62,8 +64,10 @@ public sealed record CouponCodeCheck(
 }
 
 /// <summary>
-/// Asks the coupons service (<c>POST /api/coupons/validations</c>, docs/promotions.md) whether each entered code that no
-/// live promotion lists is valid for this customer and cart, and which promotion it unlocks. Short timeout (1 s), no retries
+/// Asks the coupons service (<c>POST /api/coupons/validations</c>, docs/promotions.md) whether each entered code is valid
+/// for this customer and cart, and which promotion it unlocks. A code the coupons service knows is its code, also when a
+/// live promotion lists it; the promotion's own list is the fallback for codes coupons does not know (or could not answer
+/// about in time). Short timeout (1 s), no retries
 /// on the evaluation path: an unreachable coupons service refuses the code with <c>coupon_service_unavailable</c> — never
 /// a 500, never a silent drop. Only when the AppHost gave promotions a reference to coupons (service discovery).
 /// </summary>
@@ -93,23 +97,34 @@ public sealed class CouponCodeValidator(
         RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset? previewAt, CancellationToken cancellationToken, Guid? quoteId = null)
     {
         // A string that cannot be a code is unknown to coupons too: it is not asked about.
-        var unknown = context.Codes.Select(entered => PromotionCodes.TryNormalize(entered, out var code) ? code : null).OfType<string>()
-            .Where(code => !ruleSet.IsKnownCode(code)).Distinct(StringComparer.Ordinal).ToArray();
-        if (unknown.Length == 0 || !IsConfigured)
+        var codes = context.Codes.Select(entered => PromotionCodes.TryNormalize(entered, out var code) ? code : null).OfType<string>()
+            .Distinct(StringComparer.Ordinal).ToArray();
+        if (codes.Length == 0 || !IsConfigured)
         {
             return CouponCodeCheck.None;
         }
 
         var itemsTotal = cart.Lines.Sum(line => line.Subtotal);
-        var answers = await Task.WhenAll(unknown.Select(code => AskAsync(code, context, itemsTotal, cart.Currency, previewAt, quoteId, cancellationToken)));
+        var answers = await Task.WhenAll(codes.Select(code => AskAsync(code, context, itemsTotal, cart.Currency, previewAt, quoteId, cancellationToken)));
         var unlocked = new Dictionary<Guid, string>();
         var valid = new Dictionary<string, Guid>(StringComparer.Ordinal);
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
         var refusedDetails = new Dictionary<string, string>(StringComparer.Ordinal);
         var partnerCodes = new Dictionary<Guid, string>();
         var onePerOrder = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (code, answer) in unknown.Zip(answers))
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (code, answer) in codes.Zip(answers))
         {
+            if (ruleSet.IsKnownCode(code))
+            {
+                if (answer is null or { Valid: false, Reason: CouponServiceUnavailable })
+                {
+                    continue; // coupons does not know it (or could not say): the promotion's own code
+                }
+
+                claimed.Add(code);
+            }
+
             if (answer is { Valid: true, PromotionId: { } promotionId })
             {
                 valid[code] = promotionId;
@@ -139,7 +154,7 @@ public sealed class CouponCodeValidator(
             }
         }
 
-        return new CouponCodeCheck(unlocked, refused, partnerCodes, onePerOrder, refusedDetails, valid);
+        return new CouponCodeCheck(unlocked, refused, partnerCodes, onePerOrder, refusedDetails, valid, claimed);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using PartnerMesh.Contracts.Codes;
 using PartnerMesh.Promotions.Domain.Evaluation;
 using PartnerMesh.Promotions.Domain.Money;
 using PartnerMesh.ServiceDefaults.Customers;
@@ -58,9 +59,10 @@ public static class EvaluateRequestRules
             {
                 errors["codes"] = [$"At most {MaxCodes} codes."];
             }
-            else if (codes.Any(code => string.IsNullOrWhiteSpace(code) || code.Length > 64))
+            // Measured as the code reads (trimmed, NFKC: the shared rule), so a padded 64-character code is that code.
+            else if (codes.Any(code => code is null || PromotionCodes.Normalize(code).Length is 0 or > CouponCodeFormat.MaxLength))
             {
-                errors["codes"] = ["Codes are 1 to 64 characters."];
+                errors["codes"] = [$"Codes are 1 to {CouponCodeFormat.MaxLength} characters, after trimming and Unicode NFKC normalisation."];
             }
         }
 

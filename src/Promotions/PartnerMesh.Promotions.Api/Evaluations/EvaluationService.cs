@@ -171,6 +171,7 @@ public sealed class EvaluationService(
         return (context with
         {
             CouponCodes = check.Unlocked, ValidCouponCodes = check.Valid ?? context.ValidCouponCodes, RefusedCodes = check.Refused, RefusedCodeDetails = check.RefusedDetails ?? context.RefusedCodeDetails,
+            CouponsOwnedCodes = check.Claimed ?? context.CouponsOwnedCodes,
             PartnerId = partner?.PartnerId,
         }, partner, check);
     }
@@ -196,7 +197,7 @@ public sealed class EvaluationService(
             return result;
         }
 
-        var entered = context.Codes.Select(PromotionCodes.Normalize).ToHashSet(StringComparer.Ordinal);
+        var entered = context.Codes.Select(PromotionCodes.Normalize).Where(code => !context.CouponsOwnedCodes.Contains(code)).ToHashSet(StringComparer.Ordinal);
         (EvaluationResult Result, Dictionary<Guid, Exclusion> Exclusions)? best = null;
         foreach (var kept in coupons.RedeemableCombinations())
         {

@@ -56,6 +56,13 @@ public sealed record EvaluationContext
     /// </summary>
     public IReadOnlyDictionary<string, Guid> ValidCouponCodes { get; init; } = new Dictionary<string, Guid>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Entered codes a live promotion lists that the coupons service knows (valid or refused): one code has one owner, so
+    /// they are coupons' codes, and no promotion's own <c>codes</c> matches them (its own list is the fallback for codes
+    /// coupons does not know).
+    /// </summary>
+    public IReadOnlySet<string> CouponsOwnedCodes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Entered codes the coupons service refused or could not be asked about, with the reason to report.</summary>
     public IReadOnlyDictionary<string, string> RefusedCodes { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

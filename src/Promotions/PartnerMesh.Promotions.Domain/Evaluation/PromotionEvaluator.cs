@@ -18,7 +18,8 @@ public static class PromotionEvaluator
         RuleSet ruleSet, Cart cart, EvaluationContext context, IReadOnlyDictionary<Guid, Exclusion>? exclusions = null)
     {
         var view = new CartView(cart);
-        var codes = context.Codes.Select(PromotionCodes.Normalize).Where(code => code.Length > 0)
+        // The codes a promotion's own list may match: not those the coupons service owns.
+        var codes = context.Codes.Select(PromotionCodes.Normalize).Where(code => code.Length > 0 && !context.CouponsOwnedCodes.Contains(code))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var candidates = ruleSet.CandidatesFor(view, codes, context.CouponCodes.Keys);
 
@@ -521,7 +522,7 @@ public static class PromotionEvaluator
             // Its promotions in evaluation order; one the coupons service names that is not live goes last.
             var vouched = context.CouponCodes.Where(entry => entry.Value == code).Select(entry => entry.Key)
                 .Concat(context.ValidCouponCodes.TryGetValue(code, out var named) ? [named] : []).Distinct().Order().ToArray();
-            Guid[] unlocks = [.. ruleSet.PromotionsWithCode(code)
+            Guid[] unlocks = [.. (context.CouponsOwnedCodes.Contains(code) ? [] : ruleSet.PromotionsWithCode(code))
                 .Concat(vouched.Select(ruleSet.Find).OfType<CompiledPromotion>()).Distinct().Order(CompiledPromotion.Order)
                 .Select(promotion => promotion.Id).Concat(vouched).Distinct()];
             if (applied.FirstOrDefault(promotion => promotion.Code == code) is { } usedBy)
