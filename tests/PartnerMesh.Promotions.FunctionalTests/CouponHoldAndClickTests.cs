@@ -56,7 +56,7 @@ public sealed class CouponHoldAndClickTests(CouponCodeTests.Factory factory) : I
     [Fact]
     public async Task ClickOnly_WithACodeOfAPartnerOnlyCampaign_CouponsAskedForTheClicksPartner()
     {
-        var partner = Guid.NewGuid();
+        var partner = await factory.RegisterPartnerAsync(); // named below too: an id no partner has is a 422
         var product = PromotionsTestClient.UniqueProduct();
         var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 10).With("requiresCode", true));
         var code = $"PONLY-{Guid.NewGuid():N}"[..24].ToUpperInvariant();
