@@ -40,9 +40,9 @@ public static class PartnerWebhookEndpoints
         group.MapDelete("/{id:guid}", DeletePartnerWebhook).WithName(nameof(DeletePartnerWebhook))
             .WithSummary("Deletes one of the session's partner's subscriptions. Needs a portal page's antiforgery token in the RequestVerificationToken header");
         group.MapGet("/{id:guid}/deliveries", ListPartnerWebhookDeliveries).WithName(nameof(ListPartnerWebhookDeliveries))
-            .WithSummary("The delivery log of one of the session's partner's subscriptions, newest first (?status=pending|delivered|failed, ?after= the previous page's nextCursor); 404 for any other");
+            .WithSummary("The delivery log of one of the session's partner's subscriptions, newest first (?status=pending|delivered|failed|skipped, ?after= the previous page's nextCursor); 404 for any other");
         group.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/redelivery", RedeliverPartnerWebhook).WithName(nameof(RedeliverPartnerWebhook))
-            .WithSummary("Sends a delivery of one of the session's partner's subscriptions again (same event id); 404 for any other. Needs a portal page's antiforgery token in the RequestVerificationToken header");
+            .WithSummary("Sends a delivery of one of the session's partner's subscriptions again (same event id, a skipped one too); 404 for any other. Needs a portal page's antiforgery token in the RequestVerificationToken header");
         return app;
     }
 

@@ -55,6 +55,12 @@ public static class DeliveryStatuses
 
     /// <summary>Gave up after <see cref="WebhookOptions.MaxAttempts"/>; can be redelivered by hand.</summary>
     public const string Failed = "failed";
+
+    /// <summary>
+    /// Not sent because the subscription's partner was not active (suspended, pending, invited) when it was due; it is not
+    /// sent later on its own, only redelivered by hand once the partner is active again.
+    /// </summary>
+    public const string Skipped = "skipped";
 }
 
 public sealed class WebhookOptions

@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 
 namespace PartnerMesh.PartnerPortal.Api.Webhooks;
@@ -38,7 +39,9 @@ public sealed class WebhookDispatchSignal
 /// <see cref="WebhookOptions.MaxAttempts"/>, then the delivery is failed and can be redelivered by hand. A subscription
 /// whose attempts failed <see cref="WebhookOptions.DisableAfterConsecutiveFailures"/> times in a row over at least
 /// <see cref="WebhookOptions.DisableAfterFailingFor"/> is switched off; its deliveries then wait (none gives up on the
-/// attempt that switched it off) and the fan-out goes on recording its events.
+/// attempt that switched it off) and the fan-out goes on recording its events. A delivery of a partner that is not active
+/// (<see cref="PartnerStanding"/>: suspended, pending, invited) is not sent but logged <see cref="DeliveryStatuses.Skipped"/>,
+/// for good: it does not go out when the partner is active again.
 /// </summary>
 public sealed class WebhookDispatcher(
     IServiceScopeFactory scopes, IHttpClientFactory clients, WebhookDispatchSignal signal, IDataProtectionProvider protection,
@@ -49,7 +52,7 @@ public sealed class WebhookDispatcher(
     private const int BatchSize = 20;
 
     private readonly Counter<long> _attempts = meterFactory.Create("PartnerMesh.PartnerPortal")
-        .CreateCounter<long>("partnermesh.webhooks.deliveries", "{attempt}", "Webhook delivery attempts, by outcome (delivered, retry, failed).");
+        .CreateCounter<long>("partnermesh.webhooks.deliveries", "{attempt}", "Webhook delivery attempts, by outcome (delivered, retry, failed; skipped: not sent, the partner is not active).");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -96,11 +99,26 @@ public sealed class WebhookDispatcher(
         var subscriptionIds = due.Select(delivery => delivery.SubscriptionId).Distinct().ToList();
         var subscriptions = await db.WebhookSubscriptions.Where(subscription => subscriptionIds.Contains(subscription.Id))
             .ToDictionaryAsync(subscription => subscription.Id, cancellationToken);
+        // One read of the claimed partners' standings (no row: registered active, never changed).
+        List<Guid> partnerIds = [.. subscriptions.Values.Select(subscription => subscription.PartnerId).OfType<Guid>().Distinct()];
+        var notActive = partnerIds.Count == 0
+            ? new Dictionary<Guid, string>()
+            : await db.PartnerStandings.AsNoTracking()
+                .Where(standing => partnerIds.Contains(standing.PartnerId) && standing.Status != PartnerStanding.Active)
+                .ToDictionaryAsync(standing => standing.PartnerId, standing => standing.Status, cancellationToken);
         var protector = protection.CreateProtector(ProtectorPurpose);
-        await Task.WhenAll(due.Select(delivery => SendAsync(delivery, subscriptions[delivery.SubscriptionId], protector, cancellationToken)));
+        await Task.WhenAll(due.Select(delivery =>
+            subscriptions[delivery.SubscriptionId].PartnerId is { } partnerId && notActive.TryGetValue(partnerId, out var status)
+                ? Skip(delivery, status)
+                : SendAsync(delivery, subscriptions[delivery.SubscriptionId], protector, cancellationToken)));
         foreach (var delivery in due)
         {
             var subscription = subscriptions[delivery.SubscriptionId];
+            if (delivery.Status == DeliveryStatuses.Skipped)
+            {
+                continue; // no attempt: neither a failure nor a success of the receiver
+            }
+
             if (delivery.Status == DeliveryStatuses.Delivered)
             {
                 subscription.ConsecutiveFailures = 0;
@@ -132,6 +150,7 @@ public sealed class WebhookDispatcher(
             {
                 DeliveryStatuses.Delivered => "delivered",
                 DeliveryStatuses.Failed => "failed",
+                DeliveryStatuses.Skipped => "skipped",
                 _ => "retry",
             }));
         }
@@ -139,6 +158,15 @@ public sealed class WebhookDispatcher(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return due.Count;
+    }
+
+    /// <summary>The partner is not active: the delivery is logged as not sent, and never sent later on its own.</summary>
+    private static Task Skip(WebhookDelivery delivery, string partnerStatus)
+    {
+        delivery.Status = DeliveryStatuses.Skipped;
+        delivery.LastStatusCode = null;
+        delivery.LastError = $"not sent: the partner is {partnerStatus}";
+        return Task.CompletedTask;
     }
 
     private async Task SendAsync(WebhookDelivery delivery, WebhookSubscription subscription, IDataProtector protector, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Data;
+using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;
 using PartnerMesh.ServiceDefaults.WebApi;
@@ -161,9 +162,9 @@ public sealed class WebhookSubscriptions(
         Guid? owner, Guid id, string? status, string? after, int limit, CancellationToken cancellationToken)
     {
         var errors = Paging.Validate(DeliveriesList, limit, after, out _, out var afterId) ?? [];
-        if (status is not (null or DeliveryStatuses.Pending or DeliveryStatuses.Delivered or DeliveryStatuses.Failed))
+        if (status is not (null or DeliveryStatuses.Pending or DeliveryStatuses.Delivered or DeliveryStatuses.Failed or DeliveryStatuses.Skipped))
         {
-            errors["status"] = ["status is pending, delivered or failed."];
+            errors["status"] = ["status is pending, delivered, failed or skipped."];
         }
 
         if (errors.Count > 0)
@@ -183,7 +184,10 @@ public sealed class WebhookSubscriptions(
         return TypedResults.Ok(new DeliveryPage([.. items.Select(DeliveryResponse.From)], deliveries.Count > limit ? Paging.EncodeCursor(DeliveriesList, items[^1].Id) : null));
     }
 
-    /// <summary>Sends a delivery of the owner's subscription again (the event id stays the same); 404 for anyone else's.</summary>
+    /// <summary>
+    /// Sends a delivery of the owner's subscription again (the event id stays the same); 404 for anyone else's, 409 while the
+    /// owning partner is not active.
+    /// </summary>
     /// <param name="location">Where the subscriptions are read (<c>/{id}/deliveries</c> is appended).</param>
     public async Task<Results<Accepted<DeliveryResponse>, ProblemHttpResult>> RedeliverAsync(
         Guid? owner, Guid id, Guid deliveryId, string location, CancellationToken cancellationToken)
@@ -195,6 +199,14 @@ public sealed class WebhookSubscriptions(
         if (delivery is null)
         {
             return Problems.NotFound("Delivery not found", $"Webhook {id} has no delivery {deliveryId}.");
+        }
+
+        // A partner that is not active gets no deliveries (the dispatcher would skip it again): say so rather than accept it.
+        if (owner is { } partnerId && await db.PartnerStandings.AsNoTracking()
+                .Where(standing => standing.PartnerId == partnerId && standing.Status != PartnerStanding.Active)
+                .Select(standing => standing.Status).SingleOrDefaultAsync(cancellationToken) is { } status)
+        {
+            return Problems.Conflict("Partner not active", $"The partner is {status}: its webhooks get no deliveries until it is active again.");
         }
 
         delivery.Status = DeliveryStatuses.Pending;
