@@ -186,13 +186,22 @@ public sealed class LogRefundRecordedConsumer(AnalyticsDbContext db, Aggregation
 /// <summary>
 /// Attribution moved an order's credit to another partner. Logged under the reattribution's own identity (the
 /// conversion, the new partner and when it was decided), at the order's time, so the aggregator moves the order in the
-/// order's period. Commission: analytics counts an order's commission from <c>ConversionAttributed</c>, this event and
-/// <c>RefundRecorded.CommissionReversed</c> only (it does not consume <c>CommissionBooked</c> / <c>CommissionReversed</c>),
-/// so nothing is counted twice.
+/// order's period; and moved in the click-based partner daily report (<see cref="KpiStore.ReattributeOrdersAsync"/>).
+/// Commission: analytics counts an order's commission from <c>ConversionAttributed</c>, this event and
+/// <c>RefundRecorded.CommissionReversed</c> only (it does not consume <c>CommissionBooked</c>, nor
+/// <c>CommissionReversed</c> but for rejected sales), so the previous partner's reversal and the new partner's booking
+/// attribution publishes with it are not counted twice, whatever order they arrive in.
 /// </summary>
 public sealed class LogConversionReattributedConsumer(AnalyticsDbContext db, AggregationSignal signal, TimeProvider timeProvider)
     : EventLogConsumer<ConversionReattributed>(db, signal, timeProvider)
 {
+    protected override Task RecordAsync(IReadOnlyList<ConversionReattributed> logged, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Db.ReattributeOrdersAsync(
+            [.. logged.Select(m => (m.OrderId, m.PartnerId, KpiStore.UtcDay(m.OrderedAt), m.Currency.ToUpperInvariant(), m.OrderAmount,
+                m.CommissionAmount, m.CommissionCurrency?.ToUpperInvariant(), m.OccurredAt.ToUniversalTime()))],
+            now,
+            cancellationToken);
+
     protected override (string, AnalyticsEvent) Translate(ConversionReattributed m) =>
         ($"conversion-reattributed:{m.ConversionId}:{m.PartnerId}:{m.OccurredAt.UtcTicks}", new AnalyticsEvent
         {

@@ -86,8 +86,8 @@ public static class KpiStore
             return false;
         }
 
-        (order.PartnerId, order.Day, order.Currency, order.Amount, order.Commission, order.UpdatedAt) =
-            (partnerId, orderDay, currency, revenue, commission, now);
+        (order.PartnerId, order.ClickId, order.Day, order.Currency, order.Amount, order.Commission, order.UpdatedAt) =
+            (partnerId, clickId, orderDay, currency, revenue, commission, now);
         order.CommissionCurrency = commissionCurrency ?? currency;
         var increments = new List<(Guid PartnerId, DateOnly Day, KpiIncrement Increment)> { (partnerId, orderDay, KpiIncrement.Order) };
         if (clickId is { } id)
@@ -120,6 +120,101 @@ public static class KpiStore
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Moves reattributed orders (<c>ConversionReattributed</c>) to their new partners, on each order's UTC day: out of the
+    /// partner the order counts under go its order and its sales as they stand (net of the refunds already netted), and
+    /// its click's conversion (the order no longer came from that partner's click); into the new partner's day go the
+    /// order and its sales with the new partner's commission, replacing the previous one (reversed in the ledger) and any
+    /// rejection of it. Refunds and rejections netted before keep applying to the order; later ones net against the new
+    /// partner. Before the order's conversion arrived the reattribution counts the order, and the conversion (the old
+    /// credit) then changes nothing. A reattribution decided before the one applied last is stale and changes nothing,
+    /// so the outcome does not depend on the arrival order. Locks as <see cref="AddRefundsAsync"/> does, clicks between
+    /// the orders and the partner days.
+    /// </summary>
+    public static async Task ReattributeOrdersAsync(
+        this AnalyticsDbContext db,
+        IReadOnlyList<(string OrderId, Guid PartnerId, DateOnly OrderDay, string Currency, decimal Revenue, decimal Commission, string? CommissionCurrency, DateTimeOffset DecidedAt)> moves,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var orders = new Dictionary<string, AttributedOrder>(StringComparer.Ordinal);
+        foreach (var orderId in moves.Select(move => move.OrderId).Distinct().Order(StringComparer.Ordinal))
+        {
+            orders[orderId] = await db.LockAttributedOrderAsync(orderId, now, cancellationToken);
+        }
+
+        var activity = new List<(Guid PartnerId, DateOnly Day, KpiIncrement Increment)>();
+        var changes = new Dictionary<(Guid PartnerId, DateOnly Day, string Currency), SalesIncrement>();
+        var unlinkedClicks = new List<Guid>();
+        foreach (var move in moves.OrderBy(move => move.DecidedAt))
+        {
+            var order = orders[move.OrderId];
+            if (order.ReattributedAt >= move.DecidedAt)
+            {
+                continue;
+            }
+
+            if (order is { PartnerId: { } previous, Day: { } previousDay })
+            {
+                activity.Add((previous, previousDay, new KpiIncrement(0, -1)));
+                foreach (var (currency, sales) in Sales(order))
+                {
+                    changes[(previous, previousDay, currency)] = changes.GetValueOrDefault((previous, previousDay, currency)) - sales;
+                }
+            }
+
+            if (order.ClickId is { } clickId)
+            {
+                unlinkedClicks.Add(clickId);
+            }
+
+            if (order.Day is null)
+            {
+                (order.Day, order.Currency, order.Amount) = (move.OrderDay, move.Currency, move.Revenue);
+            }
+
+            (order.PartnerId, order.ClickId, order.Commission, order.CommissionRejected, order.ReattributedAt, order.UpdatedAt) =
+                (move.PartnerId, null, move.Commission, false, move.DecidedAt, now);
+            order.CommissionCurrency = move.CommissionCurrency ?? order.Currency;
+            var day = order.Day.Value;
+            activity.Add((move.PartnerId, day, KpiIncrement.Order));
+            foreach (var (currency, sales) in Sales(order))
+            {
+                changes[(move.PartnerId, day, currency)] = changes.GetValueOrDefault((move.PartnerId, day, currency)) + sales;
+            }
+        }
+
+        foreach (var clickId in unlinkedClicks.Order())
+        {
+            var click = (await db.Database.SqlQuery<ClickTally>(
+                    $"""
+                    UPDATE click_conversions SET orders = orders - 1, updated_at = {now}
+                    WHERE click_id = {clickId}
+                    RETURNING partner_id, day, orders
+                    """)
+                .ToListAsync(cancellationToken)).SingleOrDefault();
+            if (click?.Day is { } clickDay)
+            {
+                activity.Add((click.PartnerId, clickDay, new KpiIncrement(0, 0, ConvertedClicks: click.Orders == 0 ? -1 : 0, OrdersFromClicks: -1)));
+            }
+        }
+
+        foreach (var row in activity.GroupBy(row => (row.PartnerId, row.Day)).OrderBy(row => row.Key))
+        {
+            var increment = row.Aggregate(default(KpiIncrement), (sum, next) => sum + next.Increment);
+            if (increment != default)
+            {
+                await db.AddToDailyKpisAsync(row.Key.PartnerId, row.Key.Day, increment, now, cancellationToken);
+            }
+        }
+
+        foreach (var (key, change) in changes.Where(change => change.Value != default)
+            .OrderBy(change => change.Key.PartnerId).ThenBy(change => change.Key.Day).ThenBy(change => change.Key.Currency, StringComparer.Ordinal))
+        {
+            await db.AddToDailySalesAsync(key.PartnerId, key.Day, key.Currency, change, now, cancellationToken);
+        }
     }
 
     /// <summary>

@@ -838,6 +838,10 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("cancelled");
 
+                    b.Property<Guid?>("ClickId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("click_id");
+
                     b.Property<decimal>("Commission")
                         .HasColumnType("numeric(20,4)")
                         .HasColumnName("commission");
@@ -865,6 +869,10 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                     b.Property<Guid?>("PartnerId")
                         .HasColumnType("uuid")
                         .HasColumnName("partner_id");
+
+                    b.Property<DateTimeOffset?>("ReattributedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reattributed_at");
 
                     b.Property<decimal>("RefundedAmount")
                         .HasColumnType("numeric(20,4)")
