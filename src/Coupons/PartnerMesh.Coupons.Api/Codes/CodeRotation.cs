@@ -9,7 +9,8 @@ namespace PartnerMesh.Coupons.Api.Codes;
 /// <summary>
 /// Automatic rotation of a leaked partner code, inside the redemption's transaction: the code is retired (the conditional
 /// update also locks its row, so two leaked redemptions at once rotate it once) and a replacement with the same campaign,
-/// partner and the uses left of its limit (<see cref="RemainingUsesAsync"/>) is issued and announced with <c>CouponIssued</c> (source <c>rotation</c>) so the partner learns it.
+/// partner and the uses left of its limit (<see cref="RemainingUsesAsync"/>) is issued and announced with
+/// <c>CouponIssued</c> (source <c>rotation</c>) so the partner learns it.
 /// </summary>
 public sealed class CodeRotation(CouponsDbContext db, UsageLedger ledger)
 {
