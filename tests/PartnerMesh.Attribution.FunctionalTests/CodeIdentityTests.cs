@@ -83,6 +83,31 @@ public class CodeIdentityTests(AttributionApiFactory factory) : IClassFixture<At
         Assert.Equal(0m, linkOwnerTotal);
     }
 
+    [Fact]
+    public async Task CreateLink_WithTheTextOfACouponsPartnerCode_Refused409NamingIt_ACodeOfNobodysDoesNotBlock()
+    {
+        var codeOwner = await _admin.CreatePartnerAsync();
+        var linkOwner = await _admin.CreatePartnerAsync();
+        var taken = AttributionClientExtensions.UniqueCode("cp");
+        var personal = AttributionClientExtensions.UniqueCode("pc");
+        // Coupons stores codes upper-case; an issued code typed full-width is the same text.
+        await factory.PublishAsync(Issued(FullWidth(taken.ToUpperInvariant()), codeOwner.Id));
+        await factory.PublishAsync(Issued(personal.ToUpperInvariant(), partnerId: null));
+        var marker = AttributionClientExtensions.UniqueCode("mk");
+        await factory.PublishAsync(Issued(marker.ToUpperInvariant(), codeOwner.Id));
+        await Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.CouponPartnerCodes.AnyAsync(c => c.Code == taken, Ct)));
+        await Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.CouponPartnerCodes.AnyAsync(c => c.Code == marker, Ct)));
+
+        var refused = await _admin.PostAsJsonAsync($"/api/attribution/partners/{linkOwner.Id}/links",
+            new { targetUrl = "https://shop.example/landing", code = taken }, Ct);
+
+        var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains(taken, problem.Detail, StringComparison.Ordinal);
+        Assert.Contains(codeOwner.Id.ToString(), problem.Detail, StringComparison.Ordinal);
+        Assert.False(await factory.QueryDbAsync(db => db.CouponPartnerCodes.AnyAsync(c => c.Code == personal, Ct)));
+        await _admin.CreateLinkAsync(linkOwner.Id, code: personal);
+    }
+
     private static string FullWidth(string text) =>
         new([.. text.Select(c => c is >= '!' and <= '~' ? (char)(c - '!' + '！') : c)]);
 
@@ -91,5 +116,11 @@ public class CodeIdentityTests(AttributionApiFactory factory) : IClassFixture<At
         EventId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow, RedemptionId = Guid.NewGuid(), OrderId = orderId, CodeId = Guid.NewGuid(),
         Code = code, CampaignId = Guid.NewGuid(), PromotionId = Guid.NewGuid(), OrderTotal = 45m, Currency = "EUR",
         PartnerId = codePartnerId, TrafficPartnerId = null, CodePartnerId = codePartnerId,
+    };
+
+    private static CouponIssued Issued(string code, Guid? partnerId) => new()
+    {
+        EventId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow, CodeId = Guid.NewGuid(), Code = code, CampaignId = Guid.NewGuid(),
+        PromotionId = Guid.NewGuid(), Source = partnerId is null ? "personal" : "single", PartnerId = partnerId,
     };
 }

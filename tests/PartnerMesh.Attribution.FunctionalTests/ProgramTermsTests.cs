@@ -315,6 +315,46 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
     }
 
     [Fact]
+    public async Task ActiveDaysMilestone_OrderTimesAreReadToTheMicrosecond_100NanosecondsPastAMicrosecondIsThatMicrosecond()
+    {
+        var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.10, milestones = new[] { new { activeDays = 7, bonus = 10 } } } });
+        var first = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-9).AddHours(12), TimeSpan.Zero);
+
+        // The first order at 12:00:00.0000001 is read as 12:00:00.000000 before anything compares it: 7 days later is 7 days.
+        var atTheMicrosecond = await OrdersAsync(first.AddTicks(1), first.AddDays(7));
+        // 7 days less 100 ns is 7 days less 1 µs once read: short of 7 days.
+        var short1Tick = await OrdersAsync(first, first.AddDays(7).AddTicks(-1));
+
+        Assert.Equal((1, 0), (await BonusesAsync(atTheMicrosecond), await BonusesAsync(short1Tick)));
+        return;
+
+        async Task<Guid> OrdersAsync(DateTimeOffset firstAt, DateTimeOffset secondAt)
+        {
+            var referrer = await _admin.CreateProgramPartnerAsync(program.Id);
+            var code = (await _admin.CreateLinkAsync(referrer.Id)).Code;
+            var customer = $"cust-{Guid.NewGuid():N}";
+            Assert.Equal(referrer.Id, (await _storefront.ConvertAsync(Order(100m) with { CustomerId = customer, CouponCode = code, OrderedAt = firstAt })).PartnerId);
+            await _storefront.ConvertAsync(Order(10m) with { CustomerId = customer, OrderedAt = secondAt });
+            return referrer.Id;
+        }
+
+        Task<int> BonusesAsync(Guid partnerId) =>
+            factory.QueryDbAsync(db => db.Commissions.CountAsync(c => c.PartnerId == partnerId && c.Kind == "milestone", Ct));
+    }
+
+    [Fact]
+    public async Task UpdateProgram_TermsLeftOut_ResetToDefaults_ButThePlanIsKept_AndABudgetLeftOutIsRemoved()
+    {
+        var program = await _admin.CreateProgramAsync(new { holdDays = 5, budget = 100, plan = new { type = "fixed", fixedAmount = 2 } });
+
+        var update = await _admin.PutAsJsonAsync($"/api/attribution/programs/{program.Id}", new { name = program.Name, currency = "EUR" }, Ct);
+        var updated = await update.ShouldBeAsync<ProgramResponse>(HttpStatusCode.OK);
+
+        Assert.Equal((30, (decimal?)null), (updated.HoldDays, updated.Budget));
+        Assert.Equal(("fixed", (decimal?)2m, 1), (updated.Plan.Type, updated.Plan.FixedAmount, updated.PlanVersion));
+    }
+
+    [Fact]
     public async Task VolumeTiers_PartnerGraduatesAndTheTierEventIsPublished()
     {
         var program = await _admin.CreateProgramAsync(new { plan = new { type = "percent", rate = 0.10, tiers = new[] { new { minConversions = 2, rate = 0.20 } } } });

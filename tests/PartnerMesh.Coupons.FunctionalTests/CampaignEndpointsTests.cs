@@ -198,4 +198,25 @@ public sealed class CampaignEndpointsTests(CouponsApiFactory factory) : IClassFi
         var issued = (await factory.OutboxEventsAsync("coupon-issued")).Single(node => node["code"]!.GetValue<string>() == code);
         Assert.Equal(partnerId, issued["partnerId"]!.GetValue<Guid>());
     }
+
+    [Fact]
+    public async Task CreateCode_ForAPartnerTheCampaignIsNotRestrictedTo_Refused422NamingBoth_ListedPartnerAndNoPartnerCreated()
+    {
+        var (listed, other) = (Guid.NewGuid(), Guid.NewGuid());
+        var campaignId = await _admin.CreateCampaignAsync(new JsonObject { ["partnerIds"] = new JsonArray(listed.ToString()) });
+
+        var refused = await _admin.PostAsJsonAsync($"/api/coupons/campaigns/{campaignId}/codes",
+            new JsonObject { ["code"] = CouponsTestClient.UniqueCode(), ["partnerId"] = other }, Ct);
+        var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("not_for_partner", problem.Extensions["reason"]!.ToString());
+        Assert.Contains(other.ToString(), problem.Detail, StringComparison.Ordinal);
+        Assert.Contains(listed.ToString(), problem.Detail, StringComparison.Ordinal);
+
+        var generation = await _admin.PostAsJsonAsync($"/api/coupons/campaigns/{campaignId}/generation-jobs",
+            new JsonObject { ["pattern"] = "GEN-####-####", ["count"] = 1, ["partnerId"] = other }, Ct);
+        Assert.Equal("not_for_partner", (await generation.ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity)).Extensions["reason"]!.ToString());
+
+        await _admin.CreateCodeAsync(campaignId, partnerId: listed);
+        await _admin.CreateCodeAsync(campaignId);
+    }
 }

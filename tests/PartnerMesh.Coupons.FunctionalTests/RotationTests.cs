@@ -178,4 +178,41 @@ public sealed class RotationTests(CouponsApiFactory factory) : IClassFixture<Cou
         var stats = await _admin.StatsAsync(campaignId);
         Assert.Equal((1, 0, 1), (stats.Number("uses"), stats.Number("held"), stats.Number("redeemed")));
     }
+
+    [Fact]
+    public async Task Rotate_CodeWithMaxUses_ReplacementTakesOverOnlyTheRemainingUses_HoldsIncluded()
+    {
+        var campaignId = await _admin.CreateCampaignAsync();
+        var code = await _admin.CreateCodeAsync(campaignId, partnerId: Guid.NewGuid(), maxUses: 3);
+        await _storefront.ReserveAndRedeemAsync(code);
+        await _storefront.ReserveOkAsync(code); // held: a use taken
+
+        var rotation = await (await _admin.PostAsJsonAsync($"/api/coupons/codes/{code}/rotation", new JsonObject(), Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Equal(3, rotation["retired"]!.AsObject().Number("maxUses"));
+        Assert.Equal(1, rotation["replacement"]!.AsObject().Number("maxUses"));
+
+        var replacement = rotation["replacement"]!["code"]!.GetValue<string>();
+        await _storefront.ReserveOkAsync(replacement);
+        Assert.Equal("exhausted", await (await _storefront.ReserveAsync(Reservation(replacement))).ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+    }
+
+    [Fact]
+    public async Task Rotate_CodeWhoseUsesAreAllTaken_ReplacementHasNone_UnlimitedCodeStaysUnlimited()
+    {
+        var campaignId = await _admin.CreateCampaignAsync();
+        var used = await _admin.CreateCodeAsync(campaignId, partnerId: Guid.NewGuid(), maxUses: 2);
+        await _storefront.ReserveAndRedeemAsync(used);
+        await _storefront.ReserveAndRedeemAsync(used);
+        var unlimited = await _admin.CreateCodeAsync(campaignId, partnerId: Guid.NewGuid());
+        await _storefront.ReserveAndRedeemAsync(unlimited);
+
+        var spent = await (await _admin.PostAsJsonAsync($"/api/coupons/codes/{used}/rotation", new JsonObject(), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Equal(0, spent["replacement"]!.AsObject().Number("maxUses"));
+        Assert.Equal("exhausted",
+            await (await _storefront.ReserveAsync(Reservation(spent["replacement"]!["code"]!.GetValue<string>()))).ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+
+        var open = await (await _admin.PostAsJsonAsync($"/api/coupons/codes/{unlimited}/rotation", new JsonObject(), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Null(open["replacement"]!["maxUses"]);
+    }
 }

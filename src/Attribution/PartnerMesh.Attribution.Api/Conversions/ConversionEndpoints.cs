@@ -33,6 +33,9 @@ public static class ConversionEndpoints
         RecordConversionRequest request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ClaimsPrincipal user,
         ConversionService conversions, AttributionDbContext db, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
+        // The one place the order time is read: to the microsecond, as it is stored, before anything compares it (an order at
+        // 12:00:00.0000001 is 12:00:00.000000 for its window, its activeDays milestone and its replay alike).
+        request = request with { OrderedAt = request.OrderedAt?.ForStorage() };
         if (ConversionRules.Validate(request, timeProvider.GetUtcNow()) is { } errors)
         {
             return TypedResults.ValidationProblem(errors);

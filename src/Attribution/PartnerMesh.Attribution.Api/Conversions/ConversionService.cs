@@ -45,7 +45,8 @@ public sealed class ConversionService(
     private sealed record ClickFacts(
         Guid Id, Guid PartnerId, Guid? ProgramId, DateTimeOffset OccurredAt, DateTimeOffset LastSeenAt, string? VisitorId, string? SourceKey, bool Paid);
 
-    /// <summary>Expects a request that passed <see cref="ConversionRules.Validate(RecordConversionRequest, DateTimeOffset)"/>.</summary>
+    /// <summary>Expects a request that passed <see cref="ConversionRules.Validate(RecordConversionRequest, DateTimeOffset)"/>, its
+    /// <c>orderedAt</c> read to the microsecond (<c>RecordConversion</c>).</summary>
     /// <param name="keyed">Its <c>Idempotency-Key</c>, if any: stored with the answer in the commit that records the order.</param>
     /// <remarks>
     /// Concurrent orders of one customer meet on its credit row: the first ones to create it or earn a milestone win the
@@ -95,7 +96,7 @@ public sealed class ConversionService(
         }
 
         var now = timeProvider.GetUtcNowForStorage();
-        var orderedAt = request.OrderedAt?.ForStorage() ?? now;
+        var orderedAt = request.OrderedAt ?? now; // already to the microsecond (RecordConversion)
 
         var visitorId = request.VisitorId ?? reported?.VisitorId;
         var history = new List<ClickFacts>();
@@ -510,7 +511,7 @@ public sealed class ConversionService(
             existing.Amount != amount ? "amount"
             : existing.Currency != currency ? "currency"
             : existing.ReportedClickId != request.ClickId ? "clickId"
-            : request.OrderedAt is { } orderedAt && orderedAt.ForStorage() != existing.OrderedAt ? "orderedAt"
+            : request.OrderedAt is { } orderedAt && orderedAt != existing.OrderedAt ? "orderedAt"
             : request.ProgramId is { } programId && programId != existing.ProgramId ? "programId"
             : request.VisitorId is { } visitorId && visitorId != existing.VisitorId ? "visitorId"
             : existing.CustomerId != request.CustomerId ? "customerId"

@@ -28,6 +28,7 @@ public static class HostingExtensions
         {
             bus.AddConsumer<CouponRedeemedConsumer>();
             bus.AddConsumer<CouponLeakSuspectedConsumer>();
+            bus.AddConsumer<RecordCouponPartnerCodeConsumer>();
         });
 
         builder.Services.AddSingleton<LinkCache>();

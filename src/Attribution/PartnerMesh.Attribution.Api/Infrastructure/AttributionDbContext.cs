@@ -25,6 +25,8 @@ public sealed class AttributionDbContext(DbContextOptions<AttributionDbContext> 
 
     public DbSet<ReferralLink> Links => Set<ReferralLink>();
 
+    public DbSet<CouponPartnerCode> CouponPartnerCodes => Set<CouponPartnerCode>();
+
     public DbSet<Click> Clicks => Set<Click>();
 
     public DbSet<ClickIdempotencyKey> ClickIdempotencyKeys => Set<ClickIdempotencyKey>();

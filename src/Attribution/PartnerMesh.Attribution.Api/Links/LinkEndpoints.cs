@@ -71,6 +71,15 @@ public static class LinkEndpoints
             return await ReplayIfKeyUsedAsync() ?? CodeTaken(code);
         }
 
+        // One code text, one owner: a coupons partner code's text (as coupons reported it, CouponIssued) is not a link code.
+        if (request.Code is { } wanted
+            && await db.CouponPartnerCodes.AsNoTracking().SingleOrDefaultAsync(coupon => coupon.Code == wanted, cancellationToken) is { } couponCode)
+        {
+            return Problems.Conflict("Code is a coupons partner code",
+                $"The referral code '{wanted}' is partner {couponCode.PartnerId}'s coupons code (code {couponCode.CodeId}, in any case or width): "
+                + "an order that used it would be credited to two partners. Choose another code.");
+        }
+
         // A custom code gets one attempt; a generated one is redrawn on the (very unlikely) collision.
         var attempts = request.Code is null ? GeneratedCodeAttempts : 1;
         for (var attempt = 1; ; attempt++)

@@ -25,7 +25,10 @@ public static class ProgramEndpoints
         group.MapGet("/{id:guid}", GetProgram).WithName(nameof(GetProgram)).RequireAuthorization(PartnerMeshPolicies.Admin)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{id:guid}", UpdateProgram).WithName(nameof(UpdateProgram)).RequireAuthorization(PartnerMeshPolicies.Admin)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithDescription("Replaces the program's terms: every term left out takes its default (as at creation; a `budget` or "
+                + "`partnerBudget` left out removes that cap), except `plan`, which is kept when left out (a plan has its own "
+                + "versions: send one to change it). The currency cannot change.");
         group.MapGet("/{id:guid}/plans", ListPlanVersions).WithName(nameof(ListPlanVersions)).RequireAuthorization(PartnerMeshPolicies.Admin)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/agreements", CreateAgreement).WithName(nameof(CreateAgreement)).RequireAuthorization(PartnerMeshPolicies.Admin)
@@ -150,7 +153,7 @@ public static class ProgramEndpoints
         program.AllowedHosts = request.AllowedHosts?.Select(host => host.Trim().ToLowerInvariant()).Distinct().ToList() ?? [];
         program.Budget = request.Budget;
         program.PartnerBudget = request.PartnerBudget;
-        program.Plan = request.Plan ?? program.Plan;
+        program.Plan = request.Plan ?? program.Plan; // kept when left out: a plan change is a new version, never a silent reset
         program.UpdatedAt = now;
     }
 

@@ -25,7 +25,8 @@ public static class CampaignEndpoints
         group.MapGet("/campaigns/{id:guid}", GetCampaign).WithName(nameof(GetCampaign));
         group.MapGet("/campaigns/{id:guid}/stats", GetCampaignStats).WithName(nameof(GetCampaignStats));
         group.MapGet("/campaigns/{id:guid}/offer-pool", GetOfferPool).WithName(nameof(GetOfferPool));
-        group.MapPost("/campaigns/{id:guid}/codes", CreateCode).WithName(nameof(CreateCode)).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/campaigns/{id:guid}/codes", CreateCode).WithName(nameof(CreateCode)).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/codes/{code}", GetCode).WithName(nameof(GetCode));
         group.MapPost("/codes/{code}/rotation", RotateCode).WithName(nameof(RotateCode)).ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -101,6 +102,11 @@ public static class CampaignEndpoints
         if (await campaigns.FindAsync(id, cancellationToken) is not { } campaign)
         {
             return CampaignNotFound(id);
+        }
+
+        if (AdminProblems.PartnerNotInCampaign(campaign, request.PartnerId) is { } notListed)
+        {
+            return notListed;
         }
 
         return await campaigns.AddCodeAsync(campaign, code, request, idempotencyKey, cancellationToken) switch

@@ -135,7 +135,7 @@ public sealed class CampaignService(
     }
 
     /// <summary>
-    /// Retires a code and issues its replacement (same campaign, partner and limit) in one transaction. Null when the code
+    /// Retires a code and issues its replacement (same campaign and partner, the uses left of its limit) in one transaction. Null when the code
     /// is unknown; <see cref="RotationOutcome.AlreadyRetired"/>, <see cref="RotationOutcome.Disabled"/> or <see cref="RotationOutcome.CodeTaken"/>
     /// otherwise refused.
     /// Reservations already held on the old code can still be redeemed.
@@ -182,7 +182,7 @@ public sealed class CampaignService(
             CampaignId = old.CampaignId,
             Code = replacement ?? RotationPattern.Next(),
             PartnerId = old.PartnerId,
-            MaxUses = old.MaxUses,
+            MaxUses = await CodeRotation.RemainingUsesAsync(ledger, old, now, cancellationToken),
             Source = CodeSources.Rotation,
             CustomerKey = old.CustomerKey,
             CustomerEmailKey = old.CustomerEmailKey,

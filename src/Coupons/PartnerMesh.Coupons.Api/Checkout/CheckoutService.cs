@@ -41,7 +41,7 @@ public sealed class CheckoutService(
         var currency = request.Currency is null ? null : CheckoutRules.NormalizeCurrency(request.Currency);
         var now = Clock.Now(timeProvider);
         // A preview (at) judges the validity window then; the counters are read as they stand now.
-        var refusal = CouponEligibility.Check(campaign, coupon, customer, partner, request.CartTotal, currency, request.At ?? now);
+        var refusal = CouponEligibility.Check(campaign, coupon, customer, partner, request.CartTotal, currency, request.At ?? now, found.PartnerStatus);
         if (refusal is null)
         {
             var claims = CounterClaim.For(campaign, coupon, customer, partner);
@@ -106,7 +106,7 @@ public sealed class CheckoutService(
         var currency = CheckoutRules.NormalizeCurrency(request.Currency!);
         var checkout = request.Checkout;
         var now = Clock.Now(timeProvider);
-        if (CouponEligibility.Check(campaign, coupon, customer, partner, request.CartTotal, currency, now) is { } refusal)
+        if (CouponEligibility.Check(campaign, coupon, customer, partner, request.CartTotal, currency, now, found.PartnerStatus) is { } refusal)
         {
             return CheckoutResult.Conflict<ReservationResponse>(refusal.Reason, refusal.Detail);
         }
@@ -136,7 +136,7 @@ public sealed class CheckoutService(
         }
 
         var use = new ReserveUse(coupon, campaign, claims, now, checkout, customer, partner, request.PartnerId, request.CartTotal!.Value, currency,
-            request.TtlSeconds ?? CheckoutRules.DefaultTtlSeconds) { Idempotency = idempotency };
+            request.TtlSeconds ?? CheckoutRules.DefaultTtlSeconds) { Idempotency = idempotency, PartnerStatus = found.PartnerStatus };
         for (var attempt = 0; ; attempt++)
         {
             var result = await lanes.SubmitAsync<ReservationResponse>(use, cancellationToken);
@@ -186,7 +186,7 @@ public sealed class CheckoutService(
                 return await lanes.SubmitAsync<RedemptionResponse>(new RedeemUse(coupon, campaign, CounterClaim.For(campaign, coupon, customer, partnerOfSale),
                     now, orderId, customer, partnerOfSale, request.PartnerId, total, currency, referrer, leaked)
                 {
-                    Idempotency = idempotency, CartTotal = request.CartTotal,
+                    Idempotency = idempotency, CartTotal = request.CartTotal, PartnerStatus = found.PartnerStatus,
                 }, cancellationToken);
             }
         }
@@ -324,7 +324,7 @@ public sealed class CheckoutService(
             }
 
             partner = coupon.PartnerId ?? request.PartnerId;
-            if (CouponEligibility.Check(campaign, coupon, customer, partner, minimumBase, currency, now) is { } refusal)
+            if (CouponEligibility.Check(campaign, coupon, customer, partner, minimumBase, currency, now, found.PartnerStatus) is { } refusal)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 return CheckoutResult.Conflict<RedemptionResponse>(refusal.Reason, refusal.Detail);
@@ -341,7 +341,7 @@ public sealed class CheckoutService(
             // since this redemption may rotate it): the code read above may have been rotated since, by the leaked
             // redemption before this one or by an admin.
             coupon = await db.Codes.FromSql($"SELECT * FROM coupon_codes WHERE id = {coupon.Id} FOR UPDATE").AsNoTracking().SingleAsync(cancellationToken);
-            if (CouponEligibility.Check(campaign, coupon, customer, partner, minimumBase, currency, now) is { } refusalNow)
+            if (CouponEligibility.Check(campaign, coupon, customer, partner, minimumBase, currency, now, found.PartnerStatus) is { } refusalNow)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 return CheckoutResult.Conflict<RedemptionResponse>(refusalNow.Reason, refusalNow.Detail);
@@ -788,7 +788,8 @@ public sealed class CheckoutService(
 
     private async Task<CodeDefinition?> FindAsync(string code, CancellationToken cancellationToken) =>
         await db.Codes.AsNoTracking().Where(coupon => coupon.Code == code && (coupon.Source != CodeSources.Pool || coupon.CustomerKey != null))
-            .Join(db.Campaigns.AsNoTracking(), coupon => coupon.CampaignId, campaign => campaign.Id, (coupon, campaign) => new CodeDefinition(coupon, campaign))
+            .Join(db.Campaigns.AsNoTracking(), coupon => coupon.CampaignId, campaign => campaign.Id, (coupon, campaign) => new CodeDefinition(coupon, campaign,
+                db.PartnerStandings.Where(standing => standing.PartnerId == coupon.PartnerId).Select(standing => standing.Status).SingleOrDefault()))
             .SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>

@@ -12,14 +12,18 @@ using StackExchange.Redis;
 
 namespace PartnerMesh.Coupons.Api.Checkout;
 
-/// <summary>A code as shoppers see it, with its campaign.</summary>
-public sealed record CodeDefinition(CouponCode Code, Campaign Campaign);
+/// <summary>
+/// A code as shoppers see it, with its campaign and, for a partner code, its partner's status as attribution last reported
+/// it (null: active, never changed; <see cref="PartnerStanding"/>).
+/// </summary>
+public sealed record CodeDefinition(CouponCode Code, Campaign Campaign, string? PartnerStatus = null);
 
 /// <summary>
 /// Code definitions (the code and its campaign) for <b>validation only</b>, so a validation costs one primary-key read
 /// of the counters instead of two queries. Reservations and redemptions always read the code from PostgreSQL: they are
 /// the enforcement points, validation is advisory. Campaigns never change once created; a code changes when it is
-/// rotated (retired), which clears this cache here and, through Redis, on every instance (<see cref="CodeChangeNotifier"/>).
+/// rotated (retired) or its partner's status changes (<c>RecordPartnerStatusConsumer</c>), which clears this cache here
+/// and, through Redis, on every instance (<see cref="CodeChangeNotifier"/>).
 /// Entries also expire after <see cref="CouponsOptions.CodeCacheTtl"/>, the bound on staleness if a message is lost (the
 /// cache is off while the instance is not subscribed). Only
 /// known codes are cached: an unknown code is looked up every time, so a code created a moment ago is never "unknown".

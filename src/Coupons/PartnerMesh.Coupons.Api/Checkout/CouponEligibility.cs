@@ -5,15 +5,18 @@ using PartnerMesh.Coupons.Api.Common;
 namespace PartnerMesh.Coupons.Api.Checkout;
 
 /// <summary>
-/// The checks that need no counter, in the order their reasons are reported: the code's owner, the validity window,
+/// The checks that need no counter, in the order their reasons are reported: the code's owner, whether it is retired or
+/// disabled, whether its partner is active, the validity window,
 /// the partner restriction, the currency and minimum cart value, and whether a per-customer limit can identify the shopper.
 /// A partner-assigned code attributes to its partner and is valid whoever's traffic brought the shopper; only a
 /// campaign restricted to partners (<see cref="Campaign.PartnerIds"/>) answers <c>not_for_partner</c>.
 /// </summary>
 public static class CouponEligibility
 {
+    /// <param name="partnerStatus">The code's partner's status (<see cref="CodeDefinition.PartnerStatus"/>); null: active.</param>
     public static CouponRefusal? Check(
-        Campaign campaign, CouponCode code, CustomerIdentity customer, Guid? attributedPartner, decimal? total, string? currency, DateTimeOffset now)
+        Campaign campaign, CouponCode code, CustomerIdentity customer, Guid? attributedPartner, decimal? total, string? currency, DateTimeOffset now,
+        string? partnerStatus)
     {
         // A personal code is the shopper's under any key it was issued to (an offer to an e-mail is usable signed in with
         // that e-mail, and one to a customer id by the guest giving the e-mail recorded with it).
@@ -30,6 +33,12 @@ public static class CouponEligibility
         if (code.DisabledAt is { } disabledAt)
         {
             return new(CouponReasons.Disabled, $"The code was disabled at {disabledAt:O}: the generation job that made it was cancelled.");
+        }
+
+        // A suspended partner's code gives neither its pricing nor its commission; a reservation taken before is honoured.
+        if (code.PartnerId is { } owner && partnerStatus is { } status && status != PartnerStanding.Active)
+        {
+            return new(CouponReasons.PartnerInactive, $"The code's partner {owner} is {status}: its codes cannot be used until it is active again.");
         }
 
         if (campaign.StartsAt is { } startsAt && now < startsAt)

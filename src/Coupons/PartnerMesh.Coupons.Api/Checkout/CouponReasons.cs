@@ -15,6 +15,9 @@ public static class CouponReasons
     public const string NotForCustomer = "not_for_customer";
     public const string Retired = "retired";
 
+    // A partner code whose partner attribution reports not active (suspended, pending, invited).
+    public const string PartnerInactive = "partner_inactive";
+
     // The code's generation job was cancelled (its codes are disabled).
     public const string Disabled = "disabled";
 

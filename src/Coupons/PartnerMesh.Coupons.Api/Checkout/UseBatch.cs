@@ -189,7 +189,7 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
             return Replays.OfCheckout(first, request.Customer);
         }
 
-        if (CouponEligibility.Check(campaign, coupon, request.Customer, request.Partner, request.CartTotal, request.Currency, now) is { } refusal)
+        if (CouponEligibility.Check(campaign, coupon, request.Customer, request.Partner, request.CartTotal, request.Currency, now, request.PartnerStatus) is { } refusal)
         {
             return CheckoutResult.Conflict<ReservationResponse>(refusal.Reason, refusal.Detail);
         }
@@ -263,7 +263,8 @@ public sealed class UseBatch(CouponsDbContext db, UsageLedger ledger)
                 $"Order {orderId} already redeemed another code, and one of the two campaigns allows one code per order.");
         }
 
-        if (CouponEligibility.Check(campaign, coupon, request.Customer, request.Partner, request.CartTotal ?? request.OrderTotal, request.Currency, now) is { } refusal)
+        if (CouponEligibility.Check(campaign, coupon, request.Customer, request.Partner, request.CartTotal ?? request.OrderTotal, request.Currency, now,
+            request.PartnerStatus) is { } refusal)
         {
             return CheckoutResult.Conflict<RedemptionResponse>(refusal.Reason, refusal.Detail);
         }

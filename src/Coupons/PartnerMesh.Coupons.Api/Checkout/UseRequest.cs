@@ -12,6 +12,9 @@ public abstract record UseRequest(CouponCode Coupon, Campaign Campaign, IReadOnl
 {
     /// <summary>The request's <c>Idempotency-Key</c>, if it sent one: checked and recorded in the group commit.</summary>
     public IdempotencyClaim? Idempotency { get; init; }
+
+    /// <summary>The code's partner's status when the request read the code (<see cref="CodeDefinition.PartnerStatus"/>).</summary>
+    public string? PartnerStatus { get; init; }
 }
 
 /// <summary>Eligibility was checked when it was made; the group commit takes the uses and writes the reservation.</summary>

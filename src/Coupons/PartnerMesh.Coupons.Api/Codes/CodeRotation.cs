@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Coupons.Api.Campaigns;
+using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Coupons.Api.Infrastructure;
 using PartnerMesh.Outbox;
 
@@ -8,9 +9,10 @@ namespace PartnerMesh.Coupons.Api.Codes;
 /// <summary>
 /// Automatic rotation of a leaked partner code, inside the redemption's transaction: the code is retired (the conditional
 /// update also locks its row, so two leaked redemptions at once rotate it once) and a replacement with the same campaign,
-/// partner and limit is issued and announced with <c>CouponIssued</c> (source <c>rotation</c>) so the partner learns it.
+/// partner and the uses left of its limit (<see cref="RemainingUsesAsync"/>) is issued and announced with
+/// <c>CouponIssued</c> (source <c>rotation</c>) so the partner learns it.
 /// </summary>
-public sealed class CodeRotation(CouponsDbContext db)
+public sealed class CodeRotation(CouponsDbContext db, UsageLedger ledger)
 {
     private static readonly CodePattern Pattern = CodePattern.TryParse("****-****", null, null, out _)!;
 
@@ -23,6 +25,7 @@ public sealed class CodeRotation(CouponsDbContext db)
             return false;
         }
 
+        var remaining = await RemainingUsesAsync(ledger, old, now, cancellationToken);
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var fresh = new CouponCode
@@ -31,7 +34,7 @@ public sealed class CodeRotation(CouponsDbContext db)
                 CampaignId = old.CampaignId,
                 Code = Pattern.Next(),
                 PartnerId = old.PartnerId,
-                MaxUses = old.MaxUses,
+                MaxUses = remaining,
                 Source = CodeSources.Rotation,
                 CustomerKey = old.CustomerKey,
                 CustomerEmailKey = old.CustomerEmailKey,
@@ -54,5 +57,21 @@ public sealed class CodeRotation(CouponsDbContext db)
         }
 
         throw new InvalidOperationException("Could not draw a free replacement code in 10 attempts.");
+    }
+
+    /// <summary>
+    /// The replacement's limit: what is left of the old code's <see cref="CouponCode.MaxUses"/> (its uses, live holds included,
+    /// taken away; never below 0), so rotating a code limited to N never makes more than N uses in all. Null: unlimited.
+    /// Call it with the old code's row locked: a use committed before is counted, none can follow.
+    /// </summary>
+    public static async Task<int?> RemainingUsesAsync(UsageLedger ledger, CouponCode old, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (old.MaxUses is not { } max)
+        {
+            return null;
+        }
+
+        var key = $"code:{old.Id:N}";
+        return Math.Max(0, max - (await ledger.ReadLiveAsync([key], now, cancellationToken)).GetValueOrDefault(key));
     }
 }

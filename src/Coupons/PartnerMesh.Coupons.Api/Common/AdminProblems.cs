@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using PartnerMesh.Coupons.Api.Campaigns;
 using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Coupons.Api.Generation;
 using PartnerMesh.ServiceDefaults.WebApi;
@@ -14,6 +15,17 @@ public static class AdminProblems
 
     public static ProblemHttpResult CodeExists(string detail) =>
         Problems.Refused(StatusCodes.Status409Conflict, CouponReasons.CodeExists, "Code already exists", detail);
+
+    /// <summary>
+    /// A partner code (or a generation job's codes) for a partner the campaign is not restricted to: every use would answer
+    /// <c>not_for_partner</c>, since a partner code's sales attribute to its partner. Null when the partner may have it.
+    /// </summary>
+    public static ProblemHttpResult? PartnerNotInCampaign(Campaign campaign, Guid? partnerId) =>
+        campaign.PartnerIds.Length > 0 && partnerId is { } partner && !campaign.PartnerIds.Contains(partner)
+            ? Problems.Refused(StatusCodes.Status422UnprocessableEntity, CouponReasons.NotForPartner, "Partner not in the campaign",
+                $"Campaign {campaign.Id} is restricted to partners {string.Join(", ", campaign.PartnerIds)}; a code of partner {partner} could never be used "
+                + "(its sales attribute to its partner). Add the partner to partnerIds in a new campaign, or give the code to a listed partner.")
+            : null;
 
     public static ProblemHttpResult CodeRetired(string code) =>
         Problems.Refused(StatusCodes.Status409Conflict, CouponReasons.Retired, "Code already retired", $"The code {code} was already rotated.");

@@ -28,6 +28,7 @@ public static class HostingExtensions
         builder.AddPartnerMeshMessaging(ResourceNames.Messaging, bus =>
         {
             bus.AddConsumer<RegisterPartnerConsumer>();
+            bus.AddConsumer<RecordPartnerStatusConsumer>();
             bus.AddConsumer<IssueAbandonedCartOfferConsumer>();
             bus.AddConsumer<DropRecoveredCartOffersConsumer>();
         });

@@ -75,6 +75,11 @@ public static class GenerationEndpoints
             return Problems.NotFound("Campaign not found", $"No campaign {id} exists.");
         }
 
+        if (AdminProblems.PartnerNotInCampaign(campaign, request.PartnerId) is { } notListed)
+        {
+            return notListed;
+        }
+
         var now = Clock.Now(timeProvider);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var jobId = Guid.CreateVersion7(now);

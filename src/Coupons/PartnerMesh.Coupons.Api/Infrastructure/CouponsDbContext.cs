@@ -14,6 +14,8 @@ public sealed class CouponsDbContext(DbContextOptions<CouponsDbContext> options)
 {
     public DbSet<KnownPartner> Partners => Set<KnownPartner>();
 
+    public DbSet<PartnerStanding> PartnerStandings => Set<PartnerStanding>();
+
     public DbSet<Campaign> Campaigns => Set<Campaign>();
 
     public DbSet<CouponCode> Codes => Set<CouponCode>();

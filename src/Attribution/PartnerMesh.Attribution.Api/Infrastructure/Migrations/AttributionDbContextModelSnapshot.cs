@@ -739,6 +739,31 @@ namespace PartnerMesh.Attribution.Api.Infrastructure.Migrations
                     b.ToTable("leads", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Attribution.Api.Links.CouponPartnerCode", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<Guid>("CodeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("code_id");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.HasKey("Code")
+                        .HasName("PK_coupon_partner_codes");
+
+                    b.ToTable("coupon_partner_codes", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Attribution.Api.Links.ReferralLink", b =>
                 {
                     b.Property<Guid>("Id")
