@@ -10,7 +10,8 @@ namespace PartnerMesh.Coupons.FunctionalTests;
 /// <summary>
 /// A checkout's own hold is the shopper's use, not a use against them: a validation naming the checkout (its
 /// <c>checkoutId</c> or <c>quoteId</c>, as promotions sends when it re-evaluates an order on an expired quote) leaves that
-/// one reservation out of the limits — and only that one. Also: a refusal says holds count, a reservation cannot name two
+/// one reservation out of the limits — and only that one; a validation naming an order (<c>orderId</c>, as promotions sends
+/// when it verifies the order) leaves that order's own redemption of the code out. Also: a refusal says holds count, a reservation cannot name two
 /// different checkouts, and customer ids are ones the offers lookup can address.
 /// </summary>
 public sealed class CheckoutOwnHoldTests : IAsyncLifetime
@@ -60,6 +61,42 @@ public sealed class CheckoutOwnHoldTests : IAsyncLifetime
         Assert.True((await _storefront.ValidateAsync(forCheckout))["valid"]!.GetValue<bool>(), limit);
         Assert.False((await _storefront.ValidateAsync(Validation(code, shopper)))["valid"]!.GetValue<bool>(), limit);
         Assert.False((await _storefront.ValidateAsync(forOtherCheckout))["valid"]!.GetValue<bool>(), limit);
+    }
+
+    [Theory]
+    [MemberData(nameof(Limits))]
+    public async Task Validation_ForTheOrderThatRedeemedTheCode_IsValid_OthersStillRefused(string limit, int? maxUses, int? perCustomer, int? codeMaxUses)
+    {
+        var campaignId = await _admin.CreateCampaignAsync(new JsonObject { ["maxUses"] = maxUses, ["maxUsesPerCustomer"] = perCustomer });
+        var code = await _admin.CreateCodeAsync(campaignId, maxUses: codeMaxUses);
+        var shopper = Customer($"own-{Guid.NewGuid():N}");
+        var orderId = await _storefront.ReserveAndRedeemAsync(code, shopper);
+
+        var forOrder = Validation(code, shopper);
+        forOrder["orderId"] = orderId;
+        var forOtherOrder = Validation(code, shopper);
+        forOtherOrder["orderId"] = $"order-{Guid.NewGuid():N}";
+        var forOrderOtherShopper = Validation(code, Customer($"other-{Guid.NewGuid():N}"));
+        forOrderOtherShopper["orderId"] = orderId;
+
+        Assert.True((await _storefront.ValidateAsync(forOrder))["valid"]!.GetValue<bool>(), limit);
+        Assert.False((await _storefront.ValidateAsync(Validation(code, shopper)))["valid"]!.GetValue<bool>(), limit);
+        Assert.False((await _storefront.ValidateAsync(forOtherOrder))["valid"]!.GetValue<bool>(), limit);
+        if (maxUses is not null || codeMaxUses is not null)
+        {
+            Assert.False((await _storefront.ValidateAsync(forOrderOtherShopper))["valid"]!.GetValue<bool>(), limit);
+        }
+    }
+
+    [Fact]
+    public async Task Validation_WithAnOrderIdNoOrderRouteCanAddress_Is400NamingOrderId()
+    {
+        var validation = Validation("ANY-CODE");
+        validation["orderId"] = "2026/0001";
+
+        var problem = await (await _storefront.PostAsJsonAsync("/api/coupons/validations", validation, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.BadRequest);
+
+        Assert.NotNull(problem["errors"]!["orderId"]);
     }
 
     [Fact]

@@ -39,7 +39,8 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
         /// <summary>Partner codes the fake coupons service knows: code → the promotion it unlocks and its partner.</summary>
         public System.Collections.Concurrent.ConcurrentDictionary<string, (Guid PromotionId, Guid PartnerId)> PartnerCodes { get; } = new();
 
-        /// <summary>Codes answered by a test's own rule: code → the answer for the request's body.</summary>
+        /// <summary>Codes answered by a test's own rule: code → the answer for the request's body (an <see cref="IResult"/>
+        /// is answered as it is: a 503, say).</summary>
         public System.Collections.Concurrent.ConcurrentDictionary<string, Func<JsonObject, object>> Answers { get; } = new();
 
         /// <summary>Clicks the fake attribution service knows: click id → partner.</summary>
@@ -73,7 +74,7 @@ public sealed class CouponCodeTests : IClassFixture<CouponCodeTests.Factory>
 
                 return code switch
                 {
-                    _ when Answers.TryGetValue(code, out var answer) => Results.Ok(answer(body)),
+                    _ when Answers.TryGetValue(code, out var answer) => answer(body) is var given && given is IResult result ? result : Results.Ok(given),
                     _ when PartnerCodes.TryGetValue(code, out var owner) => Results.Ok(new
                     {
                         valid = true, code, promotionId = owner.PromotionId, partnerId = owner.PartnerId, reason = (string?)null,

@@ -1,3 +1,4 @@
+using System.Text;
 using PartnerMesh.ServiceDefaults.WebApi;
 using Xunit;
 
@@ -39,5 +40,15 @@ public class RequestCharsetTests
     public void Check_AnUnknownCharset_IsNamed(string contentType, string charset)
     {
         Assert.Equal((null, charset), RequestCharset.Check(contentType));
+    }
+
+    [Fact]
+    public void Check_EveryEncodingTheRuntimeLists_IsKnown_InAnyCase()
+    {
+        foreach (var name in Encoding.GetEncodings().Select(encoding => encoding.Name))
+        {
+            Assert.Equal((null, null), RequestCharset.Check($"application/json; charset={name}"));
+            Assert.Equal((null, null), RequestCharset.Check($"application/json; charset={name.ToUpperInvariant()}"));
+        }
     }
 }

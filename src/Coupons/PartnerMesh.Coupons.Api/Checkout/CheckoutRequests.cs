@@ -11,10 +11,13 @@ public sealed record CustomerRef(string? Id, string? Email);
 /// promotions' evaluation with <c>at</c>; limits are always counted as they stand now. Validation reserves nothing.
 /// <c>checkoutId</c> or <c>quoteId</c> (either name, as at reservation): the checkout the validation is for — that
 /// checkout's own live reservation of the code (for the same customer) is not counted against the limits, so the shopper's
-/// hold never refuses its own checkout (promotions sends the quote id when it re-evaluates an order on an expired quote).</summary>
+/// hold never refuses its own checkout (promotions sends the checkout's id with every checkout evaluation, and the id the
+/// code was reserved with when it verifies an order). <c>orderId</c>: the order the validation is for — that order's own
+/// redemption of the code (for the same customer) is not counted either, so an order redeemed before promotions verifies
+/// it is not refused by its own use.</summary>
 public sealed record ValidateCouponRequest(
     [Required] string? Code, CustomerRef? Customer, decimal? CartTotal, string? Currency, Guid? PartnerId, DateTimeOffset? At = null,
-    string? CheckoutId = null, string? QuoteId = null)
+    string? CheckoutId = null, string? QuoteId = null, string? OrderId = null)
 {
     /// <summary>The checkout the validation is for (computed, not part of the request body).</summary>
     [JsonIgnore]

@@ -23,6 +23,11 @@ public static class CheckoutRules
         CheckCurrency(request.Currency, required: request.CartTotal is not null, errors);
         CheckPrecision("cartTotal", request.CartTotal, request.Currency, errors);
         CheckCheckout(request.CheckoutId, request.QuoteId, errors);
+        if (request.OrderId is not null && !IsValidOrderId(request.OrderId))
+        {
+            errors["orderId"] = [OrderIdRule];
+        }
+
         return errors.Count == 0 ? null : errors;
     }
 

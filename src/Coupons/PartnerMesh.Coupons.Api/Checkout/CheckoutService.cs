@@ -47,11 +47,12 @@ public sealed class CheckoutService(
             var claims = CounterClaim.For(campaign, coupon, customer, partner);
             // Holds past their expiry are not uses (a reservation gives them back before it refuses): a limit that looks
             // full is read again without them, and without the live hold of the checkout the validation is for (the
-            // shopper's own use, which its order will consume). A limit with room needs no second look: leaving holds out
-            // only adds room.
+            // shopper's own use, which its order will consume) or the redemption of the order it is for (that use is the
+            // order's own). A limit with room needs no second look: leaving holds out only adds room.
             if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is not null
-                && FirstFull(claims, WithoutHold(await ledger.ReadLiveAsync([.. claims.Select(claim => claim.Key)], now, cancellationToken),
-                    await OwnHoldAsync(request.Checkout, coupon.Id, customer, now, cancellationToken))) is { } full)
+                && FirstFull(claims, WithoutUse(await ledger.ReadLiveAsync([.. claims.Select(claim => claim.Key)], now, cancellationToken),
+                    (await OwnRedemptionAsync(request.OrderId, coupon.Id, customer, cancellationToken))?.CounterKeys
+                    ?? (await OwnHoldAsync(request.Checkout, coupon.Id, customer, now, cancellationToken))?.CounterKeys)) is { } full)
             {
                 refusal = new CouponRefusal(full.RefusalReason, CouponEligibility.DetailFor(full));
             }
@@ -835,10 +836,18 @@ public sealed class CheckoutService(
             ? held
             : null;
 
-    /// <summary>The uses with the one use <paramref name="hold"/> took from each of its counters left out.</summary>
-    private static Dictionary<string, int> WithoutHold(Dictionary<string, int> uses, CouponReservation? hold)
+    /// <summary>The order's own redemption of the code, when it still counts a use (for the same customer, or naming none).</summary>
+    private async Task<CouponRedemption?> OwnRedemptionAsync(string? orderId, Guid codeId, CustomerIdentity customer, CancellationToken cancellationToken) =>
+        orderId is not null && await db.Redemptions.AsNoTracking().FirstOrDefaultAsync(redemption => redemption.OrderId == orderId
+                && redemption.CodeId == codeId && redemption.Status == RedemptionStatuses.Redeemed, cancellationToken) is { } redeemed
+            && (redeemed.CustomerKey is null || customer.IsEmpty || customer.Has(redeemed.CustomerKey))
+            ? redeemed
+            : null;
+
+    /// <summary>The uses with the one use a hold or redemption took from each of its counters (<paramref name="counterKeys"/>) left out.</summary>
+    private static Dictionary<string, int> WithoutUse(Dictionary<string, int> uses, string[]? counterKeys)
     {
-        foreach (var key in hold?.CounterKeys ?? [])
+        foreach (var key in counterKeys ?? [])
         {
             if (uses.TryGetValue(key, out var count) && count > 0)
             {

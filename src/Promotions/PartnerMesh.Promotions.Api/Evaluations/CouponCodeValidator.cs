@@ -64,6 +64,20 @@ public sealed record CouponCodeCheck(
 }
 
 /// <summary>
+/// The shopper's own use of a code, which coupons leaves out of the code's limits when it validates: the live hold the
+/// storefront reserved with the checkout's id (<paramref name="CheckoutId"/>, or <paramref name="QuoteId"/> — coupons' two
+/// names of one id, so one of them is sent), and the redemption of the order (<paramref name="OrderId"/>) when the
+/// storefront redeemed before promotions verified the order.
+/// </summary>
+public sealed record CouponOwnUse(string? CheckoutId = null, string? QuoteId = null, string? OrderId = null)
+{
+    /// <summary>An order on <paramref name="quote"/>: the storefront reserved the code with the checkout id the evaluation
+    /// named (a checkout re-priced keeps it), else with the quote id.</summary>
+    public static CouponOwnUse ForOrder(Quote quote, string orderId) =>
+        quote.CheckoutId is { } checkoutId ? new(CheckoutId: checkoutId, OrderId: orderId) : new(QuoteId: quote.Id.ToString(), OrderId: orderId);
+}
+
+/// <summary>
 /// Asks the coupons service (<c>POST /api/coupons/validations</c>, docs/promotions.md) whether each entered code is valid
 /// for this customer and cart, and which promotion it unlocks. A code the coupons service knows is its code, also when a
 /// live promotion lists it; the promotion's own list is the fallback for codes coupons does not know (or could not answer
@@ -79,10 +93,9 @@ public sealed class CouponCodeValidator(
     private TimeSpan Timeout => options.Value.CouponValidationTimeout;
 
     /// <param name="At">A preview's time (the evaluation's <c>at</c>): coupons judges the validity window then.</param>
-    /// <param name="QuoteId">The quote an order is re-evaluated for: the storefront's reservation of the code made with that
-    /// quote id is the order's own use, which coupons does not count against the code's limits.</param>
     private sealed record ValidationRequest(
-        string Code, ValidationCustomer Customer, decimal CartTotal, string Currency, Guid? PartnerId, DateTimeOffset? At, string? QuoteId);
+        string Code, ValidationCustomer Customer, decimal CartTotal, string Currency, Guid? PartnerId, DateTimeOffset? At,
+        string? CheckoutId, string? QuoteId, string? OrderId);
 
     private sealed record ValidationCustomer(string? Id, string? Email);
 
@@ -91,10 +104,10 @@ public sealed class CouponCodeValidator(
     public bool IsConfigured => configuration[$"services:{ResourceNames.CouponsApi}:http:0"] is { Length: > 0 };
 
     /// <param name="previewAt">The time a preview evaluates for (<c>at</c>), sent to coupons; null for now.</param>
-    /// <param name="quoteId">The quote of an order re-evaluated at order time, sent to coupons (its reservation for that quote
-    /// is the order's own); null for an evaluation.</param>
+    /// <param name="own">The checkout, quote or order the codes are asked about for, sent to coupons: the shopper's own hold
+    /// or redemption of a code made with it is not counted against the code's limits; null for none.</param>
     public async Task<CouponCodeCheck> CheckAsync(
-        RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset? previewAt, CancellationToken cancellationToken, Guid? quoteId = null)
+        RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset? previewAt, CancellationToken cancellationToken, CouponOwnUse? own = null)
     {
         // A string that cannot be a code is unknown to coupons too: it is not asked about.
         var codes = context.Codes.Select(entered => PromotionCodes.TryNormalize(entered, out var code) ? code : null).OfType<string>()
@@ -105,7 +118,7 @@ public sealed class CouponCodeValidator(
         }
 
         var itemsTotal = cart.Lines.Sum(line => line.Subtotal);
-        var answers = await Task.WhenAll(codes.Select(code => AskAsync(code, context, itemsTotal, cart.Currency, previewAt, quoteId, cancellationToken)));
+        var answers = await Task.WhenAll(codes.Select(code => AskAsync(code, context, itemsTotal, cart.Currency, previewAt, own, cancellationToken)));
         var unlocked = new Dictionary<Guid, string>();
         var valid = new Dictionary<string, Guid>(StringComparer.Ordinal);
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -164,7 +177,7 @@ public sealed class CouponCodeValidator(
     /// <c>coupon_service_unavailable</c>, logged.
     /// </summary>
     private async Task<ValidationAnswer?> AskAsync(
-        string code, EvaluationContext context, decimal cartTotal, string currency, DateTimeOffset? previewAt, Guid? quoteId,
+        string code, EvaluationContext context, decimal cartTotal, string currency, DateTimeOffset? previewAt, CouponOwnUse? own,
         CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -174,7 +187,7 @@ public sealed class CouponCodeValidator(
             using var request = new HttpRequestMessage(HttpMethod.Post, $"http://{ResourceNames.CouponsApi}/api/coupons/validations")
             {
                 Content = JsonContent.Create(new ValidationRequest(code, new ValidationCustomer(context.Customer.Id, context.Customer.Email),
-                    cartTotal, currency, context.PartnerId, previewAt, quoteId?.ToString())),
+                    cartTotal, currency, context.PartnerId, previewAt, own?.CheckoutId, own?.QuoteId, own?.OrderId)),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", serviceTokens.For(ResourceNames.CouponsApi));
             using var response = await http.SendAsync(request, timeout.Token);

@@ -31,9 +31,11 @@ public sealed class EvaluationService(
         var now = timeProvider.GetUtcNow();
         var (cart, requested) = EvaluateRequestRules.ToDomain(request, now);
         var preview = request.At is not null;
-        var (context, partner, coupons) = await WithTrafficAsync(ruleSet, cart, requested, request.At, cancellationToken);
-        var reserve = context.Touchpoint == Touchpoint.Checkout && !preview;
+        var reserve = requested.Touchpoint == Touchpoint.Checkout && !preview;
         var checkoutId = reserve ? request.CheckoutId?.Trim() : null;
+        // The checkout's own coupon hold (reserved with its checkoutId) never refuses its re-priced cart.
+        var (context, partner, coupons) = await WithTrafficAsync(ruleSet, cart, requested, request.At, cancellationToken,
+            checkoutId is null ? null : new CouponOwnUse(CheckoutId: checkoutId));
         var (result, reservationId, quoteId) = await EvaluateWithBudgetsAsync(ruleSet, cart, context, coupons, now, reserve, cancellationToken, checkoutId);
         if (checkoutId is not null && reservationId is null)
         {
@@ -65,16 +67,42 @@ public sealed class EvaluationService(
     }
 
     /// <summary>Re-evaluates an order's cart at order time (an expired quote), reserving at once like a checkout. Coupons is
-    /// told the quote (<paramref name="quoteId"/>): the coupon the storefront reserved for it is the order's own use.</summary>
+    /// told the quote's checkout and the order (<paramref name="own"/>): the coupon the storefront reserved for it, or
+    /// redeemed with the order, is the order's own use.</summary>
     public async Task<(EvaluationResult Result, Guid? ReservationId)> ReevaluateForOrderAsync(
-        Cart cart, EvaluationContext context, Guid quoteId, CancellationToken cancellationToken)
+        Cart cart, EvaluationContext context, CouponOwnUse own, CancellationToken cancellationToken)
     {
         var ruleSet = await CurrentRuleSetAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
-        (context, _, var coupons) = await WithTrafficAsync(ruleSet, cart, context, previewAt: null, cancellationToken, quoteId);
+        (context, _, var coupons) = await WithTrafficAsync(ruleSet, cart, context, previewAt: null, cancellationToken, own);
         var (result, reservationId, _) = await EvaluateWithBudgetsAsync(
             ruleSet, cart, context with { At = now, Touchpoint = Touchpoint.Checkout }, coupons, now, reserve: true, cancellationToken);
         return (result, reservationId);
+    }
+
+    /// <summary>
+    /// Asks coupons again, at order time, about the coupons codes an honoured quote applied (<paramref name="quoted"/>), for
+    /// this order (<paramref name="own"/>: the shopper's own hold or redemption does not count): the code's last use may
+    /// have gone to another shopper since the quote. Returns the applied codes coupons refuses now, with what checkout gives
+    /// now without them; and whether coupons could not answer about an applied code (<c>coupon_service_unavailable</c>).
+    /// </summary>
+    public async Task<CouponRecheck> RecheckCouponsAsync(
+        Cart cart, EvaluationContext context, IReadOnlyList<QuotedPromotion> quoted, CouponOwnUse own, CancellationToken cancellationToken)
+    {
+        var applied = quoted.Select(promotion => promotion.Code).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        if (applied.Count == 0 || !coupons.IsConfigured)
+        {
+            return CouponRecheck.Usable;
+        }
+
+        var ruleSet = await CurrentRuleSetAsync(cancellationToken);
+        (context, _, var check) = await WithTrafficAsync(ruleSet, cart, context with { Codes = [.. applied] }, previewAt: null, cancellationToken, own);
+        var refused = check.Refused.Where(refusal => applied.Contains(refusal.Key)).ToList();
+        var unavailable = refused.Where(refusal => refusal.Value == CouponCodeValidator.CouponServiceUnavailable).Select(refusal => refusal.Key).ToList();
+        var unusable = refused.Select(refusal => refusal.Key).Except(unavailable, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return unusable.Count == 0
+            ? new CouponRecheck([], unavailable, null)
+            : new CouponRecheck(unusable, unavailable, PromotionEvaluator.Evaluate(ruleSet, cart, context).Totals.GrandTotal);
     }
 
     /// <summary>
@@ -145,7 +173,7 @@ public sealed class EvaluationService(
     /// about that time, so a campaign's validity window is judged when the promotions' schedules are.
     /// </summary>
     private async Task<(EvaluationContext Context, TrafficPartner? Partner, CouponCodeCheck Coupons)> WithTrafficAsync(
-        RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset? previewAt, CancellationToken cancellationToken, Guid? quoteId = null)
+        RuleSet ruleSet, Cart cart, EvaluationContext context, DateTimeOffset? previewAt, CancellationToken cancellationToken, CouponOwnUse? own = null)
     {
         var partner = context.PartnerId is { } named ? new TrafficPartner(named, TrafficPartner.Request) : null;
         // Entered codes may go to coupons, whose campaigns can depend on the partner (partnerIds, maxUsesPerPartner) where
@@ -157,7 +185,7 @@ public sealed class EvaluationService(
             context = context with { PartnerId = clickPartner };
         }
 
-        var check = await coupons.CheckAsync(ruleSet, cart, context, previewAt, cancellationToken, quoteId);
+        var check = await coupons.CheckAsync(ruleSet, cart, context, previewAt, cancellationToken, own);
         if (ReferenceEquals(check, CouponCodeCheck.None))
         {
             return (context, partner, check);
@@ -382,6 +410,13 @@ public sealed class EvaluationService(
             CheckoutId = checkoutId,
         });
     }
+}
+
+/// <summary>What coupons says at order time about the coupons codes a quote applied: those it refuses now (by reason other
+/// than having no answer), with the grand total checkout gives without them, and those it could not answer about.</summary>
+public sealed record CouponRecheck(IReadOnlyList<string> Unusable, IReadOnlyList<string> Unanswered, decimal? ExpectedGrandTotal)
+{
+    public static readonly CouponRecheck Usable = new([], [], null);
 }
 
 /// <summary>A reservation made at order time for the quoted promotions that fit, and those whose caps refused them.</summary>

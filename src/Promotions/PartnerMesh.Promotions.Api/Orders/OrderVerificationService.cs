@@ -31,11 +31,13 @@ public sealed record VerificationResult(VerificationStatus Status, OrderVerifica
 /// cap its promotions claim: its reservation when it still holds one, else a use taken now. Anything else is an explicit
 /// mismatch — recorded, published and counted — never silently charged. An expired or stale quote is re-evaluated at
 /// order time. Whatever the outcome, an order charged a discount keeps its use counted (the discount was given, so a cap
-/// must see it); only an order charged no discount gives its quote's reservation back.
+/// must see it); only an order charged no discount gives its quote's reservation back. A quote's coupons codes are asked
+/// about again before it is honoured: a code coupons now refuses for this order is a mismatch, one it cannot answer about
+/// is honoured with a logged warning (coupons' redemption still holds its limit).
 /// </summary>
 public sealed class OrderVerificationService(
     PromotionsDbContext db, QuoteSigner signer, EvaluationService evaluations, BudgetLedger ledger, RuleSetProvider ruleSets,
-    TimeProvider timeProvider, PromotionsMetrics metrics, EvaluationLogRecorder log)
+    TimeProvider timeProvider, PromotionsMetrics metrics, EvaluationLogRecorder log, ILogger<OrderVerificationService> logger)
 {
     private static readonly Touchpoint[] Touchpoints = [Touchpoint.Checkout, Touchpoint.Cart, Touchpoint.ProductPage];
 
@@ -97,11 +99,27 @@ public sealed class OrderVerificationService(
             {
                 (outcome, mismatch) = (VerificationOutcomes.Mismatch, MismatchReasons.GiftNotDue);
             }
+
+            if (outcome == VerificationOutcomes.Honoured)
+            {
+                // A coupons code the quote applied may have gone to another shopper since (its last use reserved or redeemed
+                // by them): coupons is asked again for this order, its own hold or redemption left out.
+                var coupons = await evaluations.RecheckCouponsAsync(cart, context, quote.Promotions, CouponOwnUse.ForOrder(quote, orderId), cancellationToken);
+                if (coupons.ExpectedGrandTotal is { } withoutCodes)
+                {
+                    (outcome, mismatch, expected) = (VerificationOutcomes.Mismatch, MismatchReasons.CouponUnavailable, withoutCodes);
+                }
+                else if (coupons.Unanswered.Count > 0)
+                {
+                    logger.LogWarning("Order {OrderId} honoured without coupons' word on its codes {CouponCodes}: the coupons service did not answer",
+                        orderId, coupons.Unanswered);
+                }
+            }
         }
         else
         {
             // Expired, or no longer what checkout gives now: priced again as at checkout now, as an expired quote is.
-            var (result, reservationId) = await evaluations.ReevaluateForOrderAsync(cart, context, quote.Id, cancellationToken);
+            var (result, reservationId) = await evaluations.ReevaluateForOrderAsync(cart, context, CouponOwnUse.ForOrder(quote, orderId), cancellationToken);
             expected = result.Totals.GrandTotal;
             var agrees = sameCart && charged == expected && chargedDiscount == result.Totals.DiscountTotal;
             (outcome, mismatch) = !agrees ? (VerificationOutcomes.Mismatch, stale)

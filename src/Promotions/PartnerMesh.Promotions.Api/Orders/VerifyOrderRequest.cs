@@ -61,4 +61,9 @@ public static class MismatchReasons
     /// <summary>The order holds free-gift units at price 0 that no applied free gift gives (the evaluation listed them in
     /// <c>giftsNotDue</c>): the expected total cannot price them, so it is the quoted one.</summary>
     public const string GiftNotDue = "gift_not_due";
+
+    /// <summary>A coupons code the quote applied is no longer usable for this order (coupons refuses it now, leaving the
+    /// shopper's own hold and redemption out: another shopper took its last use, say): the expected total is what checkout
+    /// gives without it.</summary>
+    public const string CouponUnavailable = "coupon_unavailable";
 }
