@@ -61,7 +61,7 @@ public sealed class InputRulesTests : IAsyncLifetime
         var (_, code) = await _admin.CampaignWithCodeAsync();
         var orderId = $"ord#{Guid.NewGuid():N}";
 
-        await (await _storefront.RedeemAsync(Redemption(code, orderId, null))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        await (await _storefront.RedeemAsync(Redemption(code, orderId, await _storefront.ReserveOkAsync(code)))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
 
         var read = await _storefront.GetAsync($"/api/coupons/redemptions/{Uri.EscapeDataString(orderId)}", Ct);
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
@@ -86,7 +86,7 @@ public sealed class InputRulesTests : IAsyncLifetime
     public async Task Redeem_LowerCaseCurrency_IsRedeemedInUpperCase()
     {
         var (_, code) = await _admin.CampaignWithCodeAsync();
-        var redemption = Redemption(code, $"o-{Guid.NewGuid():N}", null);
+        var redemption = Redemption(code, $"o-{Guid.NewGuid():N}", await _storefront.ReserveOkAsync(code));
         redemption["currency"] = "eur";
 
         var created = await (await _storefront.RedeemAsync(redemption)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
