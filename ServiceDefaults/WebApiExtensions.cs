@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -79,9 +80,14 @@ public static class WebApiExtensions
         // a score or an amount in quotes was taken as a number while the documents declared number-or-string.
         // A number a decimal cannot hold exactly (more significant digits than it keeps, or an exponent that underflows) is
         // refused rather than rounded, so the rules see the amount that was sent (ExactDecimalConverter).
+        // A member given twice in one object is refused (RFC 7493 I-JSON): read last-wins, a proxy or a log reading the first
+        // would see another amount than the service booked. The check covers JsonElement/JsonNode members of a body too.
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            json.SerializerOptions.AllowDuplicateProperties = false;
+            // Currencies in any case, upper-cased on the way in: one rule for every service (CurrencyCodes).
+            json.SerializerOptions.TypeInfoResolver = json.SerializerOptions.TypeInfoResolver?.WithAddedModifier(CurrencyCodes.Apply);
             json.SerializerOptions.Converters.Add(new ExactDecimalConverter());
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -109,6 +115,7 @@ public static class WebApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<NulQueryGuardMiddleware>();
+        app.UseMiddleware<LimitQueryMiddleware>();
         app.UseMiddleware<ContentEncodingMiddleware>();
         app.UseMiddleware<ContentCharsetMiddleware>();
         app.UseMiddleware<RequestBodyLimitMiddleware>();

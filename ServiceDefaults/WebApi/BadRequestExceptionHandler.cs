@@ -48,7 +48,7 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
     /// </summary>
     private static HttpValidationProblemDetails JsonFieldProblem(string path, JsonException json)
     {
-        var field = FieldOf(path);
+        var field = FieldOf(DuplicateMember().Match(json.Message) is { Success: true } duplicate ? PathOfDuplicate(path, duplicate.Groups[1].Value) : path);
         var message = json.Message switch
         {
             ExactDecimalConverter.InexactMessage =>
@@ -57,6 +57,8 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
                 $"'{field}' has the wrong type, or a value out of range for it.",
             var text when text.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) =>
                 $"'{field}' is not a property of this request.",
+            var text when text.StartsWith("Duplicate property", StringComparison.Ordinal) =>
+                $"'{field}' is given more than once in its object: each member may appear once.",
             var text when text.Contains("type discriminator", StringComparison.Ordinal) =>
                 $"'{field}' names a type this operation does not know.",
             _ => $"The JSON is malformed at '{field}'{(json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : "")}.",
@@ -92,6 +94,18 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
             Detail = $"{name}: {message}",
         };
     }
+
+    /// <summary>
+    /// A member given twice: the reader stops at it inside a typed object (<c>$.amount</c>) but at the enclosing object
+    /// when that object is free-form JSON (<c>$.events[0]</c>, an analytics event), so the member is added in that case.
+    /// </summary>
+    private static string PathOfDuplicate(string path, string member) =>
+        path.EndsWith("." + member, StringComparison.OrdinalIgnoreCase) || path.EndsWith($"['{member}']", StringComparison.OrdinalIgnoreCase)
+            ? path
+            : $"{path}.{member}";
+
+    [GeneratedRegex("^Duplicate property '([^']*)' encountered")]
+    private static partial Regex DuplicateMember();
 
     /// <summary>Minimal APIs' message: <c>Failed to bind parameter "DateOnly? from" from "2026-12-06T00:30:00 02:00".</c></summary>
     [GeneratedRegex("""^Failed to bind parameter "(?<type>[^ "]+) (?<name>[^ "]+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline)]

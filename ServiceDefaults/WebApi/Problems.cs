@@ -46,7 +46,7 @@ public static class Problems
     /// <summary>
     /// Completes every problem a host writes (the problem details service's customisation, <c>AddBasicServiceDefaults</c>):
     /// <c>instance</c>, <c>type</c> (<see cref="TypeOf"/>; RFC 9110's for 422), <c>traceId</c>, a refused NUL character's
-    /// field (<see cref="NulEscapeGuardStream"/>), and a human <c>detail</c> where the writer gave none — an unknown route,
+    /// field (<see cref="ControlCharacterGuardStream"/>), and a human <c>detail</c> where the writer gave none — an unknown route,
     /// a wrong method, a wrong content type, a refused authorization, a validation problem — so every problem says what
     /// went wrong, not only its status.
     /// </summary>
@@ -57,7 +57,7 @@ public static class Problems
         var status = problem.Status ?? http.Response.StatusCode;
         problem.Instance ??= http.Request.Path;
         problem.Type = problem.Type is null or WebDavUnprocessableType ? TypeOf(status) : problem.Type;
-        if (http.Items.TryGetValue(NulEscapeGuardStream.RefusalKey, out var field))
+        if (http.Items.TryGetValue(ControlCharacterGuardStream.RefusalKey, out var field))
         {
             problem.Detail ??= WebApiOptions.NulCharacterDetail;
             if (field is string { Length: > 0 } name)

@@ -9,7 +9,7 @@ namespace PartnerMesh.ServiceDefaults.WebApi;
 /// Refuses bodies above <see cref="WebApiOptions.MaxRequestBodyBytes"/> with 413 problem details: at once when
 /// Content-Length says so (before anything reads the body), and while streaming otherwise. Kestrel enforces its own
 /// <c>MaxRequestBodySize</c> while reading; hosts without one, such as the in-memory test server, get a counting stream,
-/// so every host answers the same way. JSON bodies also pass through <see cref="NulEscapeGuardStream"/>.
+/// so every host answers the same way. JSON bodies also pass through <see cref="ControlCharacterGuardStream"/>.
 /// </summary>
 internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<WebApiOptions> options)
 {
@@ -36,7 +36,7 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
 
         if (options.Value.RejectNulInJsonBodies && context.Request.HasJsonContentType() && context.Request.ContentLength is not 0)
         {
-            context.Request.Body = new NulEscapeGuardStream(context.Request.Body, context);
+            context.Request.Body = new ControlCharacterGuardStream(context.Request.Body, context);
         }
 
         await next(context);

@@ -44,7 +44,9 @@ public sealed class WebApiOptions
     /// <summary>The problem detail for a body above <paramref name="limit"/>, the same from every check.</summary>
     public static string TooLargeDetail(long limit) => $"Request bodies are limited to {limit} bytes.";
 
-    public const string NulCharacterDetail = "Text cannot contain the NUL character (\\u0000).";
+    /// <summary>The detail of a refused NUL or other control character (<see cref="ControlCharacterGuardStream"/>).</summary>
+    public const string NulCharacterDetail =
+        "Text cannot contain the NUL character (\\u0000) or another control character (U+0001–U+001F other than tab, line feed and carriage return; U+007F–U+009F).";
 
     /// <summary>The problem detail of a 415 for a request body sent with a content coding (<c>Content-Encoding: gzip</c>).</summary>
     public const string ContentCodingDetail = "Request bodies are not accepted with a content coding (Content-Encoding): send the body uncompressed.";

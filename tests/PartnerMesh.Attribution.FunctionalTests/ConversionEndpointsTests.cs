@@ -323,7 +323,7 @@ public class ConversionEndpointsTests(AttributionApiFactory factory) : IClassFix
     }
 
     [Theory]
-    [InlineData("\"eur\"")]
+    [InlineData("\" EUR\"")]
     [InlineData("\"EURO\"")]
     [InlineData("\"E1R\"")]
     [InlineData("\"\"")]
@@ -339,8 +339,8 @@ public class ConversionEndpointsTests(AttributionApiFactory factory) : IClassFix
     [Theory]
     [InlineData("""{"amount":10,"currency":"EUR"}""")]
     [InlineData("""{"orderId":"","amount":10,"currency":"EUR"}""")]
-    [InlineData("""{"orderId":"has space","amount":10,"currency":"EUR"}""")]
-    [InlineData("""{"orderId":"semi;colon","amount":10,"currency":"EUR"}""")]
+    [InlineData("""{"orderId":"has/slash","amount":10,"currency":"EUR"}""")]
+    [InlineData("""{"orderId":"bell\u0007","amount":10,"currency":"EUR"}""")]
     [InlineData("""{"orderId":".","amount":10,"currency":"EUR"}""")]
     [InlineData("""{"orderId":"..","amount":10,"currency":"EUR"}""")]
     [InlineData("""{"orderId":"ok-1","currency":"EUR"}""")]

@@ -158,7 +158,7 @@ public class LeadAndClickCommissionTests(AttributionApiFactory factory) : IClass
     public static TheoryData<string, string> BadLeads => new()
     {
         { "leadId", """{"kind":"signup"}""" },
-        { "leadId", """{"leadId":"has spaces"}""" },
+        { "leadId", """{"leadId":"has/slash"}""" },
         { "kind", $$"""{"leadId":"l-1","kind":"{{new string('k', 41)}}"}""" },
         { "clickId", """{"leadId":"l-1","clickId":"00000000-0000-0000-0000-000000000000"}""" },
         { "visitorId", """{"leadId":"l-1","visitorId":"<script>"}""" },

@@ -32,7 +32,7 @@ public class ProgramTermsTests(AttributionApiFactory factory) : IClassFixture<At
         { "windowDays", new { name = "p", currency = "EUR", windowDays = 0 } },
         { "windowDays", new { name = "p", currency = "EUR", windowDays = 91 } },
         { "attributionModel", new { name = "p", currency = "EUR", attributionModel = "linear" } },
-        { "currency", new { name = "p", currency = "eur" } },
+        { "currency", new { name = "p", currency = " EUR" } },
         { "name", new { currency = "EUR" } },
         { "plan.rate", new { name = "p", currency = "EUR", plan = new { type = "percent", rate = -0.1 } } },
         { "plan.rate", new { name = "p", currency = "EUR", plan = new { type = "percent", rate = 1.5 } } },

@@ -813,7 +813,7 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
     public static TheoryData<string, string> BadCarts => new()
     {
         { """{"currency":"ZZZ","lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":1}]}""", "currency" },
-        { """{"currency":"eur","lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":1}]}""", "currency" },
+        { """{"currency":"EUR ","lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":1}]}""", "currency" },
         { """{"currency":"EUR","lines":[]}""", "lines" },
         { """{"currency":"EUR"}""", "lines" },
         { """{"currency":"EUR","lines":[{"id":"a","productId":"p","quantity":1,"unitPrice":-1}]}""", "lines[0].unitPrice" },

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using PartnerMesh.ServiceDefaults.Customers;
+using PartnerMesh.ServiceDefaults.Orders;
 using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Analytics.Api.Ingestion;
@@ -165,6 +166,12 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
             {
                 return (Reasons.InvalidField, $"'{name}' has at most {MaxIdLength} characters.");
             }
+        }
+
+        // The shared rule (OrderIds): the order is known under the same id in coupons, promotions and attribution.
+        if (Blank(request.OrderId) is { } orderId && !OrderIds.IsValid(orderId))
+        {
+            return (Reasons.InvalidField, $"'orderId': {OrderIds.Rule}");
         }
 
         // The shared rule (CustomerIds): a cart's customer id owns its abandoned-cart offers, fetched by that id in coupons' path.

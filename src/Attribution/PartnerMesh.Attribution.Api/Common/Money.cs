@@ -13,7 +13,7 @@ public static class Money
     private static readonly decimal[] Zeros = [0m, 0.0m, 0.00m, 0.000m, 0.0000m];
 
     /// <summary>What a currency field accepts; the problem every such field answers otherwise.</summary>
-    public const string CurrencyRule = "an active ISO 4217 currency code of 3 uppercase letters naming money (not XXX, XTS, XAU or another unit without a minor unit)";
+    public const string CurrencyRule = "an active ISO 4217 currency code of three letters (any case, no spaces) naming money (not XXX, XTS, XAU or another unit without a minor unit)";
 
     /// <summary>An active currency of the list every service shares (<see cref="Iso4217"/>), in upper case.</summary>
     public static bool IsCurrency(string? code) => Iso4217.IsActive(code);

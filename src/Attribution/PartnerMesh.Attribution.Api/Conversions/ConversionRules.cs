@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text.RegularExpressions;
+using PartnerMesh.ServiceDefaults.Orders;
 using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Partners;
@@ -66,7 +66,7 @@ public sealed record RefundResponse(
 
 public static partial class ConversionRules
 {
-    public const int MaxOrderIdLength = 100;
+    public const int MaxOrderIdLength = OrderIds.MaxLength;
     public const int MaxCustomerIdLength = PartnerRules.MaxCustomerIdLength;
     public const int MaxLines = 500;
 
@@ -84,7 +84,7 @@ public static partial class ConversionRules
 
         if (!IsValidOrderId(request.OrderId))
         {
-            errors["orderId"] = [$"orderId is required: 1-{MaxOrderIdLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-', not '.' or '..'."];
+            errors["orderId"] = [$"orderId is required. {OrderIds.Rule}"];
         }
 
         var currencyValid = Money.IsCurrency(request.Currency);
@@ -155,12 +155,12 @@ public static partial class ConversionRules
         var errors = new Dictionary<string, string[]>();
         if (!IsValidOrderId(request.RefundId))
         {
-            errors["refundId"] = [$"refundId is required: 1-{MaxOrderIdLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'."];
+            errors["refundId"] = ["refundId is required, by the order id rule: 1 to 100 characters, not only spaces, no '/', no control characters, not '.' or '..'."];
         }
 
         if (!IsValidOrderId(request.OrderId))
         {
-            errors["orderId"] = [$"orderId is required: 1-{MaxOrderIdLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-', not '.' or '..'."];
+            errors["orderId"] = [$"orderId is required. {OrderIds.Rule}"];
         }
 
         var kind = request.Kind ?? "refund";
@@ -190,9 +190,6 @@ public static partial class ConversionRules
         return errors.Count == 0 ? null : errors;
     }
 
-    public static bool IsValidOrderId(string? orderId) => orderId is not null && OrderIdPattern().IsMatch(orderId);
-
-    // "." and ".." would be unreachable by their own routes (URL paths normalise dot segments away).
-    [GeneratedRegex("^(?!\\.{1,2}\\z)[A-Za-z0-9._:-]{1,100}\\z", RegexOptions.CultureInvariant)]
-    private static partial Regex OrderIdPattern();
+    /// <summary>The order id rule every service shares (<see cref="OrderIds"/>); refund and lead ids follow it too.</summary>
+    public static bool IsValidOrderId(string? orderId) => OrderIds.IsValid(orderId);
 }

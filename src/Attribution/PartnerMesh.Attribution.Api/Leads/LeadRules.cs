@@ -26,7 +26,7 @@ public static class LeadRules
         var errors = new Dictionary<string, string[]>();
         if (!ConversionRules.IsValidOrderId(request.LeadId))
         {
-            errors["leadId"] = [$"leadId is required: 1-{ConversionRules.MaxOrderIdLength} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'."];
+            errors["leadId"] = ["leadId is required, by the order id rule: 1 to 100 characters, not only spaces, no '/', no control characters, not '.' or '..'."];
         }
 
         if (request.Kind is { } kind && (kind.Length is 0 or > MaxKindLength || kind.Any(char.IsControl)))

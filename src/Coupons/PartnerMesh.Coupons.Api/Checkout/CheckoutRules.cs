@@ -2,6 +2,8 @@ using PartnerMesh.Contracts.Codes;
 using PartnerMesh.Contracts.Money;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.ServiceDefaults.Customers;
+using PartnerMesh.ServiceDefaults.Orders;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Coupons.Api.Checkout;
 
@@ -104,13 +106,14 @@ public static class CheckoutRules
 
     public static bool IsValidId(string? id) => id is { Length: >= 1 and <= 100 } && !string.IsNullOrWhiteSpace(id);
 
-    public const string OrderIdRule = "An order id has 1 to 100 characters, no '/', and is not '.' or '..': it travels in the path of "
-        + "/api/coupons/redemptions/{orderId}, where the order is read, cancelled and refunded.";
+    public const string OrderIdRule = OrderIds.Rule;
 
-    /// <summary>An id every order route can address: a '/' (even escaped as %2F) or a dot segment never reaches the route.</summary>
-    public static bool IsValidOrderId(string? id) => IsValidId(id) && !id!.Contains('/', StringComparison.Ordinal) && id is not ("." or "..");
+    /// <summary>The order id rule every service shares (<see cref="OrderIds"/>): every order route can address the id.</summary>
+    public static bool IsValidOrderId(string? id) => OrderIds.IsValid(id);
 
-    public static string NormalizeCurrency(string currency) => currency.Trim().ToUpperInvariant();
+    /// <summary>The shared rule (<see cref="CurrencyCodes"/>): three letters in any case, upper-cased; never trimmed,
+    /// so <c>" EUR"</c> stays unknown and is refused.</summary>
+    public static string NormalizeCurrency(string currency) => CurrencyCodes.Normalize(currency);
 
     private static void CheckCode(string? input, Dictionary<string, string[]> errors, out string code)
     {

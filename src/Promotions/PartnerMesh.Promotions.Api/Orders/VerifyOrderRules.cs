@@ -1,5 +1,6 @@
 using PartnerMesh.Promotions.Api.Evaluations;
 using PartnerMesh.Promotions.Domain.Money;
+using PartnerMesh.ServiceDefaults.Orders;
 
 namespace PartnerMesh.Promotions.Api.Orders;
 
@@ -10,7 +11,7 @@ public static class VerifyOrderRules
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (!IsValidOrderId(request.OrderId))
         {
-            errors["orderId"] = ["An order id has 1 to 100 characters, no '/', and is not '.' or '..': the order is read and cancelled at /api/promotions/orders/{orderId}, which such an id never reaches."];
+            errors["orderId"] = [OrderIds.Rule];
         }
 
         if (request.Quote is null)
@@ -47,8 +48,7 @@ public static class VerifyOrderRules
         return errors.Count == 0 ? null : errors;
     }
 
-    /// <summary>1 to 100 characters, opaque and exact, but addressable by path: no <c>/</c> (a <c>%2F</c> arrives undecoded) and
-    /// not <c>.</c> or <c>..</c> (dot segments are normalised away), or the verification could never be read or cancelled.</summary>
-    public static bool IsValidOrderId(string? orderId) =>
-        orderId is { Length: >= 1 and <= 100 } && !string.IsNullOrWhiteSpace(orderId) && !orderId.Contains('/') && orderId is not ("." or "..");
+    /// <summary>The order id rule every service shares (<see cref="OrderIds"/>): addressable by path, so the verification can
+    /// be read and cancelled at <c>/api/promotions/orders/{orderId}</c>.</summary>
+    public static bool IsValidOrderId(string? orderId) => OrderIds.IsValid(orderId);
 }

@@ -3,14 +3,17 @@ using Microsoft.AspNetCore.Http;
 namespace PartnerMesh.ServiceDefaults.WebApi;
 
 /// <summary>
-/// A JSON request body, read as it streams, that fails with 400 at the first string holding the NUL character. JSON can
-/// only carry it escaped (<c>\u0000</c>; a raw zero byte is invalid JSON and the parser refuses it), and PostgreSQL
-/// cannot store it: refused here, before any endpoint writes anything, rather than failing a write (or a whole batch of
-/// other callers' writes) later. An escaped backslash followed by <c>u0000</c> is text, not NUL, and passes. The scan
+/// A JSON request body, read as it streams, that fails with 400 at the first string holding a control character other
+/// than tab, line feed and carriage return: NUL (<c>\u0000</c>), which PostgreSQL cannot store, the other C0 characters,
+/// DEL and the C1 range (U+0080–U+009F). None belongs in an id, a code, a name or a title (a bell or a C1 "next line" in an
+/// agreement title reaches the partner's portal as it was sent), and free text keeps its line breaks and tabs. One check for
+/// every member of every body, before any endpoint writes anything, rather than a rule per field. JSON carries C0 only
+/// escaped (<c>\u0007</c>; a raw one is invalid JSON and the parser refuses it); DEL and C1 may also come raw (UTF-8
+/// <c>7F</c>, <c>C2 80</c>–<c>C2 9F</c>). An escaped backslash followed by <c>u0000</c> is text and passes. The scan
 /// follows strings, objects and arrays (each object's last property name, each array's index), so the 400 names the
 /// field by its JSON path (<c>lines[1].productId</c>) as every other validation problem does.
 /// </summary>
-internal sealed class NulEscapeGuardStream(Stream inner, HttpContext context) : InspectedRequestStream(inner)
+internal sealed class ControlCharacterGuardStream(Stream inner, HttpContext context) : InspectedRequestStream(inner)
 {
     /// <summary>Where the refusal waits for the problem writer: minimal APIs catch the exception while binding and answer
     /// a bare 400, which status code pages turn into problem details (see <c>AddBasicServiceDefaults</c>).</summary>
@@ -26,7 +29,9 @@ internal sealed class NulEscapeGuardStream(Stream inner, HttpContext context) : 
     private int _depth;
     private bool _inString;
     private bool _escaped;
-    private int _zeros = -1; // after "\u": how many '0' digits so far; -1 outside an escape
+    private int _hexDigits = -1; // after "\u": how many hex digits so far; -1 outside an escape
+    private int _code;
+    private bool _afterC2; // the last byte was 0xC2, the lead byte of U+0080–U+00BF in UTF-8
     private int _nameLength;
     private bool _stringEnded;
 
@@ -40,18 +45,30 @@ internal sealed class NulEscapeGuardStream(Stream inner, HttpContext context) : 
                 continue;
             }
 
-            if (_zeros >= 0)
+            if (current == 0x7F || (_afterC2 && current is >= 0x80 and <= 0x9F))
             {
-                _zeros = current == (byte)'0' ? _zeros + 1 : -1;
-                if (_zeros == 4)
+                Refuse();
+            }
+
+            _afterC2 = current == 0xC2;
+            if (_hexDigits >= 0)
+            {
+                var digit = HexValue(current);
+                (_hexDigits, _code) = digit < 0 ? (-1, 0) : (_hexDigits + 1, (_code * 16) + digit);
+                if (_hexDigits == 4)
                 {
-                    Refuse();
+                    if (IsRefused(_code))
+                    {
+                        Refuse();
+                    }
+
+                    _hexDigits = -1;
                 }
             }
             else if (_escaped)
             {
                 _escaped = false;
-                _zeros = current == (byte)'u' ? 0 : -1;
+                (_hexDigits, _code) = current == (byte)'u' ? (0, 0) : (-1, 0);
             }
             else if (current == (byte)'\\')
             {
@@ -69,6 +86,17 @@ internal sealed class NulEscapeGuardStream(Stream inner, HttpContext context) : 
             }
         }
     }
+
+    /// <summary>A control character other than tab, line feed and carriage return (Unicode category Cc).</summary>
+    private static bool IsRefused(int code) => code is (< 0x20 and not ('\t' or '\n' or '\r')) or (>= 0x7F and <= 0x9F);
+
+    private static int HexValue(byte current) => current switch
+    {
+        >= (byte)'0' and <= (byte)'9' => current - '0',
+        >= (byte)'a' and <= (byte)'f' => current - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => current - 'A' + 10,
+        _ => -1,
+    };
 
     /// <summary>A byte outside strings: where the scan is in the document's objects and arrays.</summary>
     private void Structure(byte current)
