@@ -18,6 +18,7 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
     {
         var (status, detail) = exception switch
         {
+            BadHttpRequestException badRequest when MissingBody().IsMatch(badRequest.Message) => (badRequest.StatusCode, WebApiOptions.MissingBodyDetail),
             BadHttpRequestException badRequest => (badRequest.StatusCode, badRequest.Message),
             _ when UnreadableJsonBody.Detail(exception) is { } unreadable => (StatusCodes.Status400BadRequest, unreadable),
             _ when ExceptionStatusCodes.IsUnstorableText(exception) => (StatusCodes.Status400BadRequest, WebApiOptions.NulCharacterDetail),
@@ -108,6 +109,11 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
     private static partial Regex DuplicateMember();
 
     /// <summary>Minimal APIs' message: <c>Failed to bind parameter "DateOnly? from" from "2026-12-06T00:30:00 02:00".</c></summary>
+    /// <summary>Minimal APIs' words for an empty body name the handler's parameter and suggest "a Service": not the caller's
+    /// concern.</summary>
+    [GeneratedRegex("""^(Implicit body inferred for parameter "[^"]*" but no body was provided|Required parameter "[^"]*" was not provided from body)""")]
+    private static partial Regex MissingBody();
+
     [GeneratedRegex("""^Failed to bind parameter "(?<type>[^ "]+) (?<name>[^ "]+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline)]
     private static partial Regex BindingFailure();
 

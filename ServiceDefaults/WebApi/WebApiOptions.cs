@@ -48,6 +48,9 @@ public sealed class WebApiOptions
     public const string NulCharacterDetail =
         "Text cannot contain the NUL character (\\u0000) or another control character (U+0001–U+001F other than tab, line feed and carriage return; U+007F–U+009F).";
 
+    /// <summary>The problem detail of a 400 for a request without the JSON body its operation takes.</summary>
+    public const string MissingBodyDetail = "The request has no body; this operation takes a JSON body.";
+
     /// <summary>The problem detail of a 415 for a request body sent with a content coding (<c>Content-Encoding: gzip</c>).</summary>
     public const string ContentCodingDetail = "Request bodies are not accepted with a content coding (Content-Encoding): send the body uncompressed.";
 }

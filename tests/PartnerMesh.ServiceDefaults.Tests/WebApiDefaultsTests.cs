@@ -217,6 +217,15 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_WithoutABody_Returns400Problem_InTheCallersWords()
+    {
+        var response = await _client.PostAsync("/echo", new StringContent("", Encoding.UTF8, "application/json"), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(WebApiOptions.MissingBodyDetail, problem.Detail);
+    }
+
+    [Fact]
     public async Task BadHttpRequestException_Returns400ProblemWithItsMessage()
     {
         var response = await _client.GetAsync("/bad-request", Ct);
