@@ -179,6 +179,25 @@ public sealed partial class PortalWebhooksTests(PortalApiFactory factory) : ICla
         Assert.Equal(0, await factory.QueryDbAsync(db => db.WebhookSubscriptions.CountAsync(subscription => subscription.PartnerId == partner.PartnerId, Ct)));
     }
 
+    [Fact]
+    public async Task Create_WithTheTokenOfAnEndedSession_InTheAccountsNextSession_Is400TokenInvalid()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var endedSessionsToken = PortalBrowser.FormToken(await partner.Browser.GetPageAsync("/portal/webhooks"));
+        Assert.Equal(HttpStatusCode.Redirect, (await partner.Browser.SignOutAsync()).StatusCode);
+        await partner.Browser.SignInSuccessfullyAsync(partner.Email, AdminApi.StrongPassword); // same browser, same antiforgery cookie
+
+        using var withEndedSessionsToken = new HttpRequestMessage(HttpMethod.Post, "/portal/api/webhooks") { Content = JsonContent.Create(Body(["*"])) };
+        withEndedSessionsToken.Headers.Add("RequestVerificationToken", endedSessionsToken);
+        var refused = await partner.Browser.Http.SendAsync(withEndedSessionsToken, Ct);
+
+        Assert.Equal("Antiforgery token invalid", (await refused.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Title);
+        Assert.Equal(0, await factory.QueryDbAsync(db => db.WebhookSubscriptions.CountAsync(subscription => subscription.PartnerId == partner.PartnerId, Ct)));
+        // This session's own page token still works.
+        using var withOwnToken = new HttpRequestMessage(HttpMethod.Post, "/portal/api/webhooks") { Content = JsonContent.Create(Body(["*"])) };
+        Assert.Equal(HttpStatusCode.Created, (await partner.Browser.SendWithPageTokenAsync(withOwnToken)).StatusCode);
+    }
+
     [Theory]
     [InlineData("GET", "/portal/api/webhooks")]
     [InlineData("GET", "/portal/api/webhooks/event-types")]
