@@ -22,12 +22,15 @@ public sealed record CreatedWebhookResponse(WebhookResponse Webhook, string Secr
 
 public sealed record DeliveryResponse(
     Guid Id, Guid EventId, string EventType, string Status, int Attempts, DateTimeOffset NextAttemptAt, int? LastStatusCode, string? LastError,
-    DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt)
+    DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, DateTimeOffset? LastAttemptAt)
 {
     public static DeliveryResponse From(WebhookDelivery delivery) => new(
         delivery.Id, delivery.EventId, delivery.EventType, delivery.Status, delivery.Attempts, delivery.NextAttemptAt, delivery.LastStatusCode,
-        delivery.LastError, delivery.CreatedAt, delivery.DeliveredAt);
+        delivery.LastError, delivery.CreatedAt, delivery.DeliveredAt, delivery.LastAttemptAt);
 }
+
+/// <summary>A delivery on the portal's Webhooks page: which of the partner's webhooks it went to.</summary>
+public sealed record PartnerDelivery(Guid SubscriptionId, string Url, DeliveryResponse Delivery);
 
 public sealed record DeliveryPage(IReadOnlyList<DeliveryResponse> Items, string? NextCursor);
 
