@@ -179,6 +179,25 @@ public sealed partial class PortalWebhooksTests(PortalApiFactory factory) : ICla
         Assert.Equal(0, await factory.QueryDbAsync(db => db.WebhookSubscriptions.CountAsync(subscription => subscription.PartnerId == partner.PartnerId, Ct)));
     }
 
+    [Fact]
+    public async Task Create_WithTheTokenOfAnEndedSession_InTheAccountsNextSession_Is400TokenInvalid()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var endedSessionsToken = PortalBrowser.FormToken(await partner.Browser.GetPageAsync("/portal/webhooks"));
+        Assert.Equal(HttpStatusCode.Redirect, (await partner.Browser.SignOutAsync()).StatusCode);
+        await partner.Browser.SignInSuccessfullyAsync(partner.Email, AdminApi.StrongPassword); // same browser, same antiforgery cookie
+
+        using var withEndedSessionsToken = new HttpRequestMessage(HttpMethod.Post, "/portal/api/webhooks") { Content = JsonContent.Create(Body(["*"])) };
+        withEndedSessionsToken.Headers.Add("RequestVerificationToken", endedSessionsToken);
+        var refused = await partner.Browser.Http.SendAsync(withEndedSessionsToken, Ct);
+
+        Assert.Equal("Antiforgery token invalid", (await refused.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Title);
+        Assert.Equal(0, await factory.QueryDbAsync(db => db.WebhookSubscriptions.CountAsync(subscription => subscription.PartnerId == partner.PartnerId, Ct)));
+        // This session's own page token still works.
+        using var withOwnToken = new HttpRequestMessage(HttpMethod.Post, "/portal/api/webhooks") { Content = JsonContent.Create(Body(["*"])) };
+        Assert.Equal(HttpStatusCode.Created, (await partner.Browser.SendWithPageTokenAsync(withOwnToken)).StatusCode);
+    }
+
     [Theory]
     [InlineData("GET", "/portal/api/webhooks")]
     [InlineData("GET", "/portal/api/webhooks/event-types")]
@@ -273,6 +292,80 @@ public sealed partial class PortalWebhooksTests(PortalApiFactory factory) : ICla
     }
 
     [Fact]
+    public async Task Page_RecentDeliveries_ShowsThePartnersOwnNewestFirst_PagesOlder_AndRedeliversFromTheForm()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var other = await factory.SignInNewPartnerAsync("Someone Else");
+        var id = (await (await CreateAsync(partner, ["attribution.conversion-attributed"])).ShouldBeAsync<CreatedWebhookResponse>(HttpStatusCode.Created)).Webhook.Id;
+        var othersId = (await (await CreateAsync(other, ["attribution.conversion-attributed"])).ShouldBeAsync<CreatedWebhookResponse>(HttpStatusCode.Created)).Webhook.Id;
+        var conversion = WebhookTests.Conversion(partner.PartnerId);
+        await factory.PublishAsync(conversion);
+        var sent = await Eventually.GetAsync(async () => (await (await partner.Browser.GetAsync($"/portal/api/webhooks/{id}/deliveries?status=delivered"))
+            .ShouldBeAsync<DeliveryPage>(HttpStatusCode.OK)).Items.SingleOrDefault(), because: "the conversion is delivered");
+        Assert.NotNull(sent.LastAttemptAt);
+        // 21 more of the partner's (so 22: a page of 20 and an older one), every status, and one of another partner's.
+        var statuses = new[] { DeliveryStatuses.Skipped, DeliveryStatuses.Failed, DeliveryStatuses.Delivered };
+        var added = Enumerable.Range(0, 21).Select(index => Delivery(id, statuses[index % 3], index)).ToList();
+        var othersDelivery = Delivery(othersId, DeliveryStatuses.Failed, 0);
+        await factory.QueryDbAsync(db =>
+        {
+            db.WebhookDeliveries.AddRange([.. added, othersDelivery]);
+            return db.SaveChangesAsync(Ct);
+        });
+
+        var page = await partner.Browser.GetPageAsync(WebhooksPage.Path);
+        var rows = DeliveryRow().Matches(page);
+        var older = OlderDeliveriesLink().Match(page);
+        var olderPage = await partner.Browser.GetPageAsync(System.Net.WebUtility.HtmlDecode(older.Groups[1].Value));
+        var olderRows = DeliveryRow().Matches(olderPage);
+
+        Assert.Contains("<h2 id=\"deliveries-title\">Recent deliveries</h2>", page, StringComparison.Ordinal);
+        var newestFirst = Enumerable.Reverse(added).Select(delivery => delivery.Id).Append(sent.Id).ToList();
+        Assert.Equal(newestFirst[..20], rows.Select(row => Guid.Parse(row.Groups["id"].Value)));
+        Assert.True(older.Success, "an Older deliveries link");
+        Assert.Equal(newestFirst[20..], olderRows.Select(row => Guid.Parse(row.Groups["id"].Value)));
+        Assert.DoesNotMatch(OlderDeliveriesLink(), olderPage);
+        Assert.DoesNotContain(othersDelivery.Id.ToString(), page + olderPage, StringComparison.Ordinal);
+        Assert.Contains(rows, row => row.Groups["status"].Value == DeliveryStatuses.Skipped);
+        var failed = added.Last(delivery => delivery.Status == DeliveryStatuses.Failed);
+        var failedRow = rows.Single(row => row.Groups["id"].Value == failed.Id.ToString());
+        Assert.Equal(
+            (_receiver.Url.ToString(), DeliveryStatuses.Failed, "attribution.conversion-attributed", "3", "2026-01-02 03:04:05 UTC", "503"),
+            (failedRow.Groups["url"].Value, failedRow.Groups["status"].Value, failedRow.Groups["type"].Value, failedRow.Groups["attempts"].Value,
+                failedRow.Groups["at"].Value, failedRow.Groups["response"].Value));
+        var sentRow = olderRows.Single(row => row.Groups["id"].Value == sent.Id.ToString());
+        Assert.Equal((DeliveryStatuses.Delivered, "1", "200"), (sentRow.Groups["status"].Value, sentRow.Groups["attempts"].Value, sentRow.Groups["response"].Value));
+        Assert.Equal([othersDelivery.Id.ToString()], DeliveryRow().Matches(await other.Browser.GetPageAsync(WebhooksPage.Path)).Select(row => row.Groups["id"].Value));
+        Assert.Equal(HttpStatusCode.BadRequest, (await other.Browser.GetAsync(WebhooksPage.Path + "?deliveriesAfter=nonsense")).StatusCode);
+
+        var redeliveryPath = $"/portal/webhooks/{id}/deliveries/{failed.Id}/redelivery";
+        Assert.Contains($"<form method=\"post\" action=\"{redeliveryPath}\">", page, StringComparison.Ordinal);
+        var refused = await other.Browser.PostFormAsync(redeliveryPath,
+            new() { [PortalBrowser.TokenField] = PortalBrowser.FormToken(await other.Browser.GetPageAsync(WebhooksPage.Path)) });
+        var unsigned = await partner.Browser.PostFormAsync(redeliveryPath, []);
+        var redelivered = await partner.Browser.PostFormAsync(redeliveryPath, new() { [PortalBrowser.TokenField] = PortalBrowser.FormToken(page) });
+
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Contains("<h1 id=\"not-found-title\">Page not found</h1>", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        await unsigned.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal((HttpStatusCode.Redirect, "/portal/webhooks?redelivered=true"), (redelivered.StatusCode, redelivered.Headers.Location?.OriginalString));
+        Assert.Contains(WebhooksPage.RedeliveredMessage, await partner.Browser.GetPageAsync("/portal/webhooks?redelivered=true"), StringComparison.Ordinal);
+        await Eventually.UntilAsync(() => Task.FromResult(_receiver.Received.Any(received => received.EventId == failed.EventId.ToString())),
+            because: "the redelivered delivery goes out");
+    }
+
+    private static WebhookDelivery Delivery(Guid subscriptionId, string status, int index) => new()
+    {
+        // Ids in the order made (version 7 ids of one millisecond are not ordered).
+        Id = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddMilliseconds(index)), SubscriptionId = subscriptionId, EventId = Guid.CreateVersion7(),
+        EventType = "attribution.conversion-attributed",
+        Payload = "{}", Status = status, Attempts = status == DeliveryStatuses.Skipped ? 0 : 3, NextAttemptAt = DateTimeOffset.UtcNow.AddHours(1),
+        LastStatusCode = status == DeliveryStatuses.Skipped ? null : 503, LastError = status == DeliveryStatuses.Skipped ? "not sent: the partner is suspended" : "HTTP 503",
+        LastAttemptAt = status == DeliveryStatuses.Skipped ? null : new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+        CreatedAt = DateTimeOffset.UtcNow.AddMinutes(index),
+    };
+
+    [Fact]
     public async Task SwitchedOffForFailing_TheBffCallSwitchesItOn_AndAnotherPartnersIs404()
     {
         var partner = await factory.SignInNewPartnerAsync();
@@ -364,6 +457,12 @@ public sealed partial class PortalWebhooksTests(PortalApiFactory factory) : ICla
         new("url", url),
         .. eventTypes.Select(type => new KeyValuePair<string, string>("eventTypes", type)),
     ];
+
+    [GeneratedRegex("<tr data-delivery=\"(?<id>[^\"]+)\"><td class=\"url\">(?<url>[^<]*)</td><td class=\"status\">(?<status>[^<]*)</td><td class=\"text\">(?<type>[^<]*)</td><td class=\"attempts\">(?<attempts>[^<]*)</td><td class=\"nowrap last-attempt\">(?<at>[^<]*)</td><td class=\"response\">(?<response>[^<]*)</td>")]
+    private static partial Regex DeliveryRow();
+
+    [GeneratedRegex("<a href=\"([^\"]+)\">Older deliveries</a>")]
+    private static partial Regex OlderDeliveriesLink();
 
     [GeneratedRegex("name=\"idempotencyKey\" value=\"([^\"]+)\"")]
     private static partial Regex IdempotencyField();

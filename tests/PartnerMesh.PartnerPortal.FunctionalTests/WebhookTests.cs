@@ -201,6 +201,26 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
     [InlineData("https://ｌｏｃａｌｈｏｓｔ/hook", "url")]
     [InlineData("https://ⓛⓞⓒⓐⓛⓗⓞⓢⓣ/hook", "url")]
     [InlineData("https://１０.0.0.5/hook", "url")]
+    [InlineData("https://[::169.254.169.254]/h", "url")]
+    [InlineData("https://[::a9fe:a9fe]/h", "url")]
+    [InlineData("https://[::10.0.0.1]/h", "url")]
+    [InlineData("https://[::192.168.1.1]/h", "url")]
+    [InlineData("https://[::c0a8:101]/h", "url")]
+    [InlineData("https://[::0.0.0.2]/h", "url")]
+    [InlineData("https://[::2]/h", "url")]
+    [InlineData("https://[::127.0.0.1]/h", "url")]
+    [InlineData("https://[::7f00:1]/h", "url")]
+    [InlineData("https://[::8.8.8.8]/h", "url")]
+    [InlineData("https://[::ffff:0:7f00:1]/h", "url")]
+    [InlineData("https://[::ffff:0:a9fe:a9fe]/h", "url")]
+    [InlineData("https://[::ffff:0:169.254.169.254]/h", "url")]
+    [InlineData("https://[5f00::1]/h", "url")]
+    [InlineData("https://[100:0:0:1::1]/h", "url")]
+    [InlineData("https://[::ffff:169.254.169.254]/h", "url")]
+    [InlineData("https://[64:ff9b::a9fe:a9fe]/h", "url")]
+    [InlineData("https://[64:ff9b:1::a9fe:a9fe]/h", "url")]
+    [InlineData("https://[2002:a9fe:a9fe::1]/h", "url")]
+    [InlineData("https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/h", "url")]
     [InlineData("https://user:pass@example.com/hook", "url")]
     [InlineData("not a url", "url")]
     public async Task Create_BadUrl_Returns400_AndStoresNothing(string url, string field)
@@ -212,6 +232,45 @@ public sealed class WebhookTests(PortalApiFactory factory) : IClassFixture<Porta
 
         Assert.Contains($"\"{field}\"", problem.Extensions["errors"]!.ToString(), StringComparison.Ordinal);
         Assert.Equal(before, await factory.QueryDbAsync(db => db.WebhookSubscriptions.CountAsync(Ct)));
+    }
+
+    /// <summary>
+    /// The connect step's guard, for a subscription stored before the creation check knew these forms (or a name resolving
+    /// to them): it refuses the address itself, so the attempt fails without a connection leaving the host.
+    /// </summary>
+    [Theory]
+    [InlineData("::169.254.169.254")]
+    [InlineData("::10.0.0.1")]
+    [InlineData("::192.168.1.1")]
+    [InlineData("::2")]
+    [InlineData("::ffff:0:7f00:1")]
+    [InlineData("::ffff:0:169.254.169.254")]
+    [InlineData("5f00::1")]
+    public async Task Delivery_ToANonGlobalIPv6Form_IsRefusedAtConnect(string address)
+    {
+        var subscription = Guid.CreateVersion7();
+        var protector = factory.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(WebhookDispatcher.ProtectorPurpose);
+        await factory.QueryDbAsync(async db =>
+        {
+            db.WebhookSubscriptions.Add(new WebhookSubscription
+            {
+                Id = subscription, Url = $"https://[{address}]/h", EventTypes = ["*"], ProtectedSecret = protector.Protect("whsec_x"),
+                CreatedAt = DateTimeOffset.UtcNow, CreatedBy = "before-the-rule",
+            });
+            db.WebhookDeliveries.Add(new WebhookDelivery
+            {
+                Id = Guid.CreateVersion7(), SubscriptionId = subscription, EventId = Guid.CreateVersion7(), EventType = "coupons.coupon-leak-suspected",
+                Payload = "{}", Status = DeliveryStatuses.Pending, NextAttemptAt = DateTimeOffset.UtcNow.AddMinutes(-1), CreatedAt = DateTimeOffset.UtcNow,
+            });
+            return await db.SaveChangesAsync(Ct);
+        });
+
+        var delivery = await Eventually.GetAsync(
+            () => factory.QueryDbAsync(db => db.WebhookDeliveries.AsNoTracking().SingleOrDefaultAsync(d => d.SubscriptionId == subscription && d.Attempts > 0, Ct)),
+            because: "the dispatcher attempts it");
+
+        Assert.Contains("resolves to no public address", delivery.LastError, StringComparison.Ordinal);
+        await factory.QueryDbAsync(db => db.WebhookSubscriptions.Where(s => s.Id == subscription).ExecuteDeleteAsync(Ct));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using PartnerMesh.ServiceDefaults.OpenApi;
 using PartnerMesh.ServiceDefaults.Security;
@@ -37,6 +38,7 @@ public static class PortalAuthenticationExtensions
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
+        builder.Services.AddSingleton<IAntiforgeryAdditionalDataProvider, SessionAntiforgeryData>();
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(PortalPolicies.Admin, policy => policy

@@ -25,6 +25,7 @@ public static class PartnerWebhookEndpoints
         pages.MapPost("/", AddWebhookForm).WithName(nameof(AddWebhookForm)).DisableAntiforgery();
         pages.MapPost("/{id:guid}/delete", DeleteWebhookForm).WithName(nameof(DeleteWebhookForm)).DisableAntiforgery();
         pages.MapPost("/{id:guid}/switch-on", SwitchOnWebhookForm).WithName(nameof(SwitchOnWebhookForm)).DisableAntiforgery();
+        pages.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/redelivery", RedeliverWebhookForm).WithName(nameof(RedeliverWebhookForm)).DisableAntiforgery();
 
         var group = app.MapGroup(Location).WithTags("Portal BFF").RequireAuthorization(PortalPolicies.PartnerSession);
         group.MapGet("/", ListPartnerWebhooks).WithName(nameof(ListPartnerWebhooks))
@@ -46,14 +47,28 @@ public static class PartnerWebhookEndpoints
         return app;
     }
 
+    /// <summary>The page: the partner's webhooks and their latest deliveries (<paramref name="deliveriesAfter"/>: older ones).</summary>
     private static async Task<ContentHttpResult> ShowWebhooks(
-        bool? deleted, bool? switchedOn, ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery, WebhookSubscriptions subscriptions,
-        CancellationToken cancellationToken)
+        bool? deleted, bool? switchedOn, bool? redelivered, string? deliveriesAfter, ClaimsPrincipal user, HttpContext httpContext,
+        IAntiforgery antiforgery, WebhookSubscriptions subscriptions, CancellationToken cancellationToken)
     {
         var (_, partnerId) = user.SessionIds();
         var model = new WebhooksPageModel(
-            user.Email(), await subscriptions.ListAsync(partnerId, cancellationToken), Deleted: deleted == true, SwitchedOn: switchedOn == true);
-        return Page(httpContext, antiforgery, model, StatusCodes.Status200OK);
+            user.Email(), await subscriptions.ListAsync(partnerId, cancellationToken), Deleted: deleted == true, SwitchedOn: switchedOn == true,
+            Redelivered: redelivered == true);
+        Guid? after = null;
+        if (deliveriesAfter is not null)
+        {
+            if (!Paging.TryDecodeCursor(WebhookSubscriptions.DeliveriesList, deliveriesAfter, out Guid afterId))
+            {
+                return Page(httpContext, antiforgery, model with { DeliveriesError = WebhooksPage.BadDeliveriesLinkMessage }, StatusCodes.Status400BadRequest);
+            }
+
+            after = afterId;
+        }
+
+        var (deliveries, older) = await subscriptions.RecentDeliveriesAsync(partnerId, after, WebhooksPage.DeliveriesPerPage, cancellationToken);
+        return Page(httpContext, antiforgery, model with { Deliveries = deliveries, OlderDeliveries = older }, StatusCodes.Status200OK);
     }
 
     /// <summary>
@@ -133,6 +148,26 @@ public static class PartnerWebhookEndpoints
         }
 
         return NotFoundPage(httpContext, antiforgery);
+    }
+
+    /// <summary>A delivery's "Redeliver" button: back to the page, which confirms it; another partner's delivery gets the "Page not found" page.</summary>
+    private static async Task<Results<RedirectHttpResult, ContentHttpResult, ProblemHttpResult>> RedeliverWebhookForm(
+        Guid id, Guid deliveryId, ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery, WebhookSubscriptions subscriptions,
+        CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(httpContext))
+        {
+            return PortalProblems.FormExpired();
+        }
+
+        var result = await subscriptions.RedeliverAsync(user.SessionIds().PartnerId, id, deliveryId, Location, cancellationToken);
+        return result.Result switch
+        {
+            Accepted<DeliveryResponse> => TypedResults.LocalRedirect(WebhooksPage.Path + "?redelivered=true"),
+            ProblemHttpResult { StatusCode: StatusCodes.Status404NotFound } => NotFoundPage(httpContext, antiforgery),
+            ProblemHttpResult problem => problem,
+            _ => throw new InvalidOperationException($"Unexpected result {result.Result.GetType().Name}."),
+        };
     }
 
     private static async Task<Results<Ok<PageResponse<WebhookResponse>>, ValidationProblem>> ListPartnerWebhooks(

@@ -46,6 +46,9 @@ public sealed class WebhookDelivery
     public string? LastError { get; set; }
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? DeliveredAt { get; set; }
+
+    /// <summary>When it was last sent (null until the first attempt; a skipped delivery is not sent).</summary>
+    public DateTimeOffset? LastAttemptAt { get; set; }
 }
 
 public static class DeliveryStatuses

@@ -173,6 +173,7 @@ public sealed class WebhookDispatcher(
     {
         var now = timeProvider.GetUtcNow();
         delivery.Attempts++;
+        delivery.LastAttemptAt = now;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url)

@@ -22,12 +22,15 @@ public sealed record CreatedWebhookResponse(WebhookResponse Webhook, string Secr
 
 public sealed record DeliveryResponse(
     Guid Id, Guid EventId, string EventType, string Status, int Attempts, DateTimeOffset NextAttemptAt, int? LastStatusCode, string? LastError,
-    DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt)
+    DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, DateTimeOffset? LastAttemptAt)
 {
     public static DeliveryResponse From(WebhookDelivery delivery) => new(
         delivery.Id, delivery.EventId, delivery.EventType, delivery.Status, delivery.Attempts, delivery.NextAttemptAt, delivery.LastStatusCode,
-        delivery.LastError, delivery.CreatedAt, delivery.DeliveredAt);
+        delivery.LastError, delivery.CreatedAt, delivery.DeliveredAt, delivery.LastAttemptAt);
 }
+
+/// <summary>A delivery on the portal's Webhooks page: which of the partner's webhooks it went to.</summary>
+public sealed record PartnerDelivery(Guid SubscriptionId, string Url, DeliveryResponse Delivery);
 
 public sealed record DeliveryPage(IReadOnlyList<DeliveryResponse> Items, string? NextCursor);
 
@@ -100,8 +103,9 @@ public static class WebhookRules
 
     /// <summary>
     /// Every address that is not globally reachable: loopback, private, shared (CGNAT), link-local (cloud metadata),
-    /// documentation, benchmarking, multicast, reserved and broadcast ranges, and the IPv6 forms that embed an IPv4
-    /// address (mapped, NAT64, 6to4) or are not global (unique-local, link-local, site-local, multicast, documentation).
+    /// documentation, benchmarking, multicast, reserved and broadcast ranges; in IPv6 the IANA special-purpose ranges that
+    /// are not global (unique-local, link-local, site-local, multicast, documentation, SRv6 SIDs, …), and the forms that
+    /// embed an IPv4 address: IPv4-mapped judged by its IPv4 address, the others (compatible, SIIT, NAT64, 6to4, Teredo) all.
     /// Refused at creation and again for each resolved address at delivery, so no name can lead a delivery inside.
     /// </summary>
     public static bool IsPrivate(IPAddress address)
@@ -125,12 +129,19 @@ public static class WebhookRules
         }.Select(IPNetwork.Parse),
     ];
 
+    /// <summary>
+    /// IANA's special-purpose IPv6 ranges that are not globally reachable, plus the deprecated or translator-only forms
+    /// that embed an IPv4 address — refused whatever the IPv4 address is: IPv4-compatible ::/96 (deprecated, RFC 4291;
+    /// it holds :: and ::1), SIIT ::ffff:0:0:0/96 (RFC 2765), NAT64, 6to4 and Teredo (inside 2001::/23): a translator or
+    /// relay would carry the connection to an IPv4 address this check never sees. IPv4-mapped ::ffff:0:0/96 is not here:
+    /// the socket connects to its IPv4 address, judged as one.
+    /// </summary>
     private static readonly IPNetwork[] NonGlobalIPv6 =
     [
         .. new[]
         {
-            "::/127", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32", "2002::/16", "3fff::/20",
-            "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
+            "::/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "100:0:0:1::/64", "2001::/23", "2001:db8::/32",
+            "2002::/16", "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
         }.Select(IPNetwork.Parse),
     ];
 

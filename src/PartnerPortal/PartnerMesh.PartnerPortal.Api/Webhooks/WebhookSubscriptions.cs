@@ -185,6 +185,23 @@ public sealed class WebhookSubscriptions(
     }
 
     /// <summary>
+    /// The deliveries of all the owner's subscriptions, newest first, with the webhook each went to (the portal's Webhooks
+    /// page); a page after <paramref name="after"/> (a delivery id, from a <see cref="DeliveriesList"/> cursor).
+    /// </summary>
+    public async Task<(IReadOnlyList<PartnerDelivery> Items, string? NextCursor)> RecentDeliveriesAsync(
+        Guid owner, Guid? after, int take, CancellationToken cancellationToken)
+    {
+        var rows = await db.WebhookDeliveries.AsNoTracking()
+            .Where(delivery => after == null || delivery.Id < after)
+            .Join(db.WebhookSubscriptions.Where(subscription => subscription.PartnerId == owner), delivery => delivery.SubscriptionId,
+                subscription => subscription.Id, (delivery, subscription) => new { Delivery = delivery, subscription.Url })
+            .OrderByDescending(row => row.Delivery.Id).Take(take + 1).ToListAsync(cancellationToken);
+        var items = rows.Count > take ? rows[..take] : rows;
+        return ([.. items.Select(row => new PartnerDelivery(row.Delivery.SubscriptionId, row.Url, DeliveryResponse.From(row.Delivery)))],
+            rows.Count > take ? Paging.EncodeCursor(DeliveriesList, items[^1].Delivery.Id) : null);
+    }
+
+    /// <summary>
     /// Sends a delivery of the owner's subscription again (the event id stays the same); 404 for anyone else's, 409 while the
     /// owning partner is not active.
     /// </summary>

@@ -17,9 +17,16 @@ public sealed record WebhooksPageModel(
     CreatedWebhookResponse? Created = null,
     WebhookResponse? AlreadyCreated = null,
     bool Deleted = false,
-    bool SwitchedOn = false);
+    bool SwitchedOn = false,
+    IReadOnlyList<PartnerDelivery>? Deliveries = null,
+    string? OlderDeliveries = null,
+    bool Redelivered = false,
+    string? DeliveriesError = null);
 
-/// <summary><c>/portal/webhooks</c>: the partner's webhook subscriptions, a form to add one, a button to delete each and one to switch on one that is off. Every value is HTML-encoded.</summary>
+/// <summary>
+/// <c>/portal/webhooks</c>: the partner's webhook subscriptions, a form to add one, a button to delete each and one to switch
+/// on one that is off, and the latest deliveries of them all with a button to send each again. Every value is HTML-encoded.
+/// </summary>
 public static class WebhooksPage
 {
     public const string Path = "/portal/webhooks";
@@ -27,6 +34,10 @@ public static class WebhooksPage
     public const string NoWebhooksMessage = "No webhooks yet.";
     public const string DeletedMessage = "The webhook was deleted: it receives nothing more.";
     public const string SwitchedOnMessage = "The webhook is switched on: the events that waited go out now.";
+    public const string RedeliveredMessage = "The delivery is sent again (same event id): its status below changes when it is done.";
+    public const string NoDeliveriesMessage = "No deliveries yet.";
+    public const string BadDeliveriesLinkMessage = "That link to older deliveries is not valid: start again from the newest.";
+    public const int DeliveriesPerPage = 20;
     public const string SecretShownOnce = "Its signing secret is shown only this once: copy it now.";
 
     public const string AlreadyCreatedMessage =
@@ -65,7 +76,13 @@ public static class WebhooksPage
             body.Append("<p class=\"notice\" role=\"status\">").Append(E(SwitchedOnMessage)).Append("</p>");
         }
 
+        if (model.Redelivered)
+        {
+            body.Append("<p class=\"notice\" role=\"status\">").Append(E(RedeliveredMessage)).Append("</p>");
+        }
+
         AppendSubscriptions(body, model.Subscriptions, antiforgeryFieldName, antiforgeryToken);
+        AppendDeliveries(body, model, antiforgeryFieldName, antiforgeryToken);
         AppendAddForm(body, model, eventTypes, antiforgeryFieldName, antiforgeryToken);
         return Layout("Webhooks", body.ToString(), SignOut(antiforgeryFieldName, antiforgeryToken));
     }
@@ -105,6 +122,49 @@ public static class WebhooksPage
         }
 
         body.Append("</tbody></table></div></section>");
+    }
+
+    private static void AppendDeliveries(StringBuilder body, WebhooksPageModel model, string antiforgeryFieldName, string antiforgeryToken)
+    {
+        body.Append("<section class=\"card\" aria-labelledby=\"deliveries-title\"><h2 id=\"deliveries-title\">Recent deliveries</h2>");
+        if (model.DeliveriesError is { } error)
+        {
+            body.Append("<div class=\"alert\" role=\"alert\">").Append(E(error)).Append(" <a href=\"").Append(Path).Append("\">Newest deliveries</a></div></section>");
+            return;
+        }
+
+        var deliveries = model.Deliveries ?? [];
+        if (deliveries.Count == 0)
+        {
+            body.Append("<p>").Append(E(NoDeliveriesMessage)).Append("</p></section>");
+            return;
+        }
+
+        body.Append("<div class=\"table-wrap\"><table id=\"deliveries\"><caption class=\"visually-hidden\">Deliveries of your webhooks, newest first</caption>");
+        body.Append("<thead><tr><th scope=\"col\">Webhook</th><th scope=\"col\">Status</th><th scope=\"col\" class=\"text\">Event</th>")
+            .Append("<th scope=\"col\">Attempts</th><th scope=\"col\">Last attempt</th><th scope=\"col\">Response</th>")
+            .Append("<th scope=\"col\"><span class=\"visually-hidden\">Redeliver</span></th></tr></thead><tbody>");
+        foreach (var (subscriptionId, url, delivery) in deliveries)
+        {
+            body.Append("<tr data-delivery=\"").Append(delivery.Id).Append("\"><td class=\"url\">").Append(E(url)).Append("</td>");
+            body.Append("<td class=\"status\">").Append(E(delivery.Status)).Append("</td>");
+            body.Append("<td class=\"text\">").Append(E(delivery.EventType)).Append("</td>");
+            body.Append("<td class=\"attempts\">").Append(delivery.Attempts.ToString(CultureInfo.InvariantCulture)).Append("</td>");
+            body.Append("<td class=\"nowrap last-attempt\">").Append(delivery.LastAttemptAt is { } at ? E(Time(at)) : "—").Append("</td>");
+            body.Append("<td class=\"response\">").Append(E(delivery.LastStatusCode?.ToString(CultureInfo.InvariantCulture) ?? delivery.LastError ?? "—")).Append("</td>");
+            body.Append("<td><form method=\"post\" action=\"").Append(Path).Append('/').Append(subscriptionId).Append("/deliveries/").Append(delivery.Id).Append("/redelivery\">");
+            body.Append("<input type=\"hidden\" name=\"").Append(E(antiforgeryFieldName)).Append("\" value=\"").Append(E(antiforgeryToken)).Append("\">");
+            body.Append("<button type=\"submit\" class=\"link-button\">Redeliver<span class=\"visually-hidden\"> the ")
+                .Append(E(delivery.EventType)).Append(" delivery</span></button></form></td></tr>");
+        }
+
+        body.Append("</tbody></table></div>");
+        if (model.OlderDeliveries is { } older)
+        {
+            body.Append("<p class=\"rates\"><a href=\"").Append(E($"{Path}?deliveriesAfter={Uri.EscapeDataString(older)}")).Append("\">Older deliveries</a></p>");
+        }
+
+        body.Append("</section>");
     }
 
     private static void AppendAddForm(
@@ -162,4 +222,6 @@ public static class WebhooksPage
     };
 
     private static string Date(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Time(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 }
