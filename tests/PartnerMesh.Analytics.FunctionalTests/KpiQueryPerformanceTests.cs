@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Analytics.Api.Reporting;
@@ -10,15 +9,16 @@ namespace PartnerMesh.Analytics.FunctionalTests;
 
 /// <summary>
 /// A year of daily aggregates for 100 partners (73,000 rows, plus the merchant's) answers a partner's year from the
-/// aggregates alone: over HTTP in process against the real PostgreSQL. The machine is shared, so the bound is loose;
-/// the figure is printed.
+/// aggregates alone: over HTTP in process against the real PostgreSQL, the right figures, and the rows read through the
+/// primary key (an index range, never a scan of the table). What it proves holds under any load; how fast it is, is
+/// measured where load is controlled: <c>bench/analytics-ingest.sh</c> reports the partner × 365 days query's p50/p99.
 /// </summary>
 public class KpiQueryPerformanceTests(BehaviourApiFactory factory) : IClassFixture<BehaviourApiFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task OnePartnersYear_Among100Partners_AnswersFromTheAggregates()
+    public async Task OnePartnersYear_Among100Partners_IsRightAndReadThroughThePrimaryKey()
     {
         var from = new DateOnly(2024, 1, 1);
         await factory.QueryDbAsync(db => db.Database.ExecuteSqlAsync(
@@ -41,15 +41,6 @@ public class KpiQueryPerformanceTests(BehaviourApiFactory factory) : IClassFixtu
         Assert.Equal(365, first.Rows.Count);
         Assert.Equal((36_500L, 1825L, 0.05m), (first.Total().Sessions, first.Total().ConvertedSessions, first.Total().ConversionRate));
 
-        var times = new List<double>();
-        for (var i = 0; i < 100; i++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            using var response = await client.GetAsync(url, Ct);
-            await response.Content.ReadAsByteArrayAsync(Ct);
-            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
-
         // The report reads the partner's rows through the primary key (granularity, dimension, value, value2, period,
         // currency): an index range of ~730 rows, not a scan of the 73,000.
         var plan = await factory.QueryDbAsync(db => db.Database.SqlQueryRaw<string>(
@@ -59,13 +50,8 @@ public class KpiQueryPerformanceTests(BehaviourApiFactory factory) : IClassFixtu
               AND dimension_value2 = '' AND period >= '2024-01-01' AND period < '2024-12-31'
             """).ToListAsync(Ct));
         var planText = string.Join('\n', plan);
-        Console.WriteLine(planText);
+        TestContext.Current.SendDiagnosticMessage(planText);
         Assert.Contains("Index Scan using \"PK_kpi_aggregates\"", planText, StringComparison.Ordinal);
-
-        times.Sort();
-        var (p50, p99) = (times[49], times[98]);
-        TestContext.Current.SendDiagnosticMessage($"KPI query, one partner × 365 days among 100: p50 {p50:0.0} ms, p99 {p99:0.0} ms");
-        Console.WriteLine($"KPI query, one partner × 365 days among 100: p50 {p50:0.0} ms, p99 {p99:0.0} ms");
-        Assert.True(p99 < 1000, $"p99 {p99:0.0} ms");
+        Assert.DoesNotContain("Seq Scan", planText, StringComparison.Ordinal);
     }
 }

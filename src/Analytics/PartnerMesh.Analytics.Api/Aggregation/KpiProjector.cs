@@ -189,6 +189,9 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
     {
         var orderId = e.OrderId!;
         state.Orders.TryGetValue(orderId, out var known);
+        // A repeat of an order the storefront already told (the same money under a new event id: a thank-you page reloaded
+        // in another session, a second device) converts no session and moves none: the order's first event owns that.
+        var repeat = known is { ToldByStorefront: true };
         var orderSegments = customer?.Segments;
         var first = false;
         if (customer is not null && known is not { CustomerCounted: true })
@@ -220,7 +223,7 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         // An order counts under the segments it puts its customer in (a first order: first-time buyers), and the session that
         // converts moves there with it, so a segment's orders never outnumber its sessions; a later order of the same
         // session counts where the session is.
-        if (orderSegments is not null && session is { Converted: false } && !session.Segments.AsSpan().SequenceEqual(orderSegments))
+        if (!repeat && orderSegments is not null && session is { Converted: false } && !session.Segments.AsSpan().SequenceEqual(orderSegments))
         {
             MoveSessionToSegments(session, orderSegments);
         }
@@ -262,7 +265,7 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         {
             order.CustomerCounted = true;
             order.CustomerId = customer.CustomerId;
-            order.SessionId = session?.SessionId;
+            order.SessionId = repeat && session is not { Converted: true } ? null : session?.SessionId;
             order.FirstOrder = first;
             // Counted under the order's own dimensions: the customer counts then move with the order's partner (a partner
             // learned later, a re-attribution). Without a partner yet there are no partner rows to count them in.
@@ -289,7 +292,7 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             Count(order.OrderedAt, order.Dims, NoCurrency, a => a.CouponOrders++);
         }
 
-        if (session is { Converted: false })
+        if (!repeat && session is { Converted: false })
         {
             session.Converted = true;
             Count(session.StartedAt, session.Dims, NoCurrency, a => a.ConvertedSessions++);

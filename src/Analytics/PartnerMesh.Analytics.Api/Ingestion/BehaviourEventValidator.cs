@@ -48,8 +48,18 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
         }
 
         string? eventId = null;
-        if (element.TryGetProperty("eventId", out var idElement) || element.TryGetProperty("id", out idElement))
+        if (element.TryGetProperty("eventId", out var idElement) | element.TryGetProperty("id", out var aliasElement))
         {
+            if (idElement.ValueKind == JsonValueKind.Undefined)
+            {
+                idElement = aliasElement;
+            }
+            else if (aliasElement.ValueKind != JsonValueKind.Undefined && !JsonElement.DeepEquals(aliasElement, idElement))
+            {
+                var given = idElement.ValueKind == JsonValueKind.String && TryGetText(idElement, out var text) && !string.IsNullOrWhiteSpace(text) ? text : null;
+                return Reject(index, given, Reasons.InvalidField, "'id' is another name for 'eventId'; this event gives two different ids.");
+            }
+
             if (idElement.ValueKind == JsonValueKind.String)
             {
                 if (!TryGetText(idElement, out eventId))
@@ -108,6 +118,11 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
                 $"Unknown event type '{Truncate(request.Type)}'; known: {string.Join(", ", EventTypes.Behaviour.Order(StringComparer.Ordinal))}.");
         }
 
+        if (request is { OccurredAt: { } at, Timestamp: { } timestamp } && at != timestamp)
+        {
+            return Reject(index, eventId, Reasons.InvalidField, "'timestamp' is another name for 'occurredAt'; this event gives two different times.");
+        }
+
         if ((request.OccurredAt ?? request.Timestamp) is not { } occurredAt)
         {
             return Reject(index, eventId, Reasons.MissingTimestamp, "'occurredAt' (ISO 8601 with an offset) is required.");
@@ -134,8 +149,9 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
         {
             Type = request.Type,
             OccurredAt = occurredAt.ToUniversalTime(),
-            VisitorId = Blank(request.VisitorId) ?? Blank(request.CustomerId) ?? Blank(request.SessionId),
-            CustomerId = Blank(request.CustomerId),
+            // A customer id is keyed trimmed (the shared CustomerIds rule, as coupons keys it): ' c-42 ' is c-42.
+            VisitorId = Blank(request.VisitorId) ?? Blank(request.CustomerId)?.Trim() ?? Blank(request.SessionId),
+            CustomerId = Blank(request.CustomerId)?.Trim(),
             SessionId = Blank(request.SessionId),
             CartId = Blank(request.CartId),
             OrderId = Blank(request.OrderId),
@@ -146,10 +162,10 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
             Currency = request.Currency?.ToUpperInvariant(),
             ClickId = request.ClickId,
             PartnerId = request.PartnerId,
-            UtmSource = Blank(request.UtmSource)?.ToLowerInvariant(),
-            UtmMedium = Blank(request.UtmMedium)?.ToLowerInvariant(),
-            UtmCampaign = Blank(request.UtmCampaign)?.ToLowerInvariant(),
-            Touchpoint = Blank(request.Touchpoint)?.ToLowerInvariant(),
+            UtmSource = DimensionValues.Normalize(Blank(request.UtmSource)),
+            UtmMedium = DimensionValues.Normalize(Blank(request.UtmMedium)),
+            UtmCampaign = DimensionValues.Normalize(Blank(request.UtmCampaign)),
+            Touchpoint = DimensionValues.Normalize(Blank(request.Touchpoint)),
             CouponCode = Blank(request.CouponCode),
         }, null);
     }
@@ -178,6 +194,12 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
         if (Blank(request.CustomerId) is { } customerId && !CustomerIds.IsValid(customerId))
         {
             return (Reasons.InvalidField, $"'customerId': {CustomerIds.Rule}");
+        }
+
+        // The nil id names no partner (coupons and attribution refuse it too; direct traffic has no partnerId).
+        if (request.PartnerId == Guid.Empty)
+        {
+            return (Reasons.InvalidField, "'partnerId' is a partner id or absent, never the nil id 00000000-0000-0000-0000-000000000000.");
         }
 
         if (Blank(request.Email) is { } email && Blank(request.CustomerEmail) is { } customerEmail && email != customerEmail)

@@ -15,9 +15,14 @@ public static class EventLog
     };
 
     /// <summary>
-    /// Stores the events whose ids are new (in the given order, which is the order the aggregator applies them in) and
-    /// returns those ids; ids already in the log are left alone. Runs in the caller's transaction, if any.
+    /// Stores the events whose ids are new and returns those ids; ids already in the log are left alone. Runs in the
+    /// caller's transaction, if any.
     /// </summary>
+    /// <remarks>
+    /// The events take their log sequence (the order the aggregator applies them in) in the given order, but the rows are
+    /// inserted in event id order: two batches holding the same ids in different orders (a resent batch racing the
+    /// first copy) then wait for each other's ids in one order instead of deadlocking on the event id index.
+    /// </remarks>
     public static async Task<HashSet<string>> AppendAsync(
         this AnalyticsDbContext db,
         string source,
@@ -33,10 +38,16 @@ public static class EventLog
 
         var inserted = await db.Database.SqlQueryRaw<string>(
                 """
-                INSERT INTO raw_events (event_id, source, type, occurred_at, received_at, payload, aggregated_at, replayed)
-                SELECT e.id, @source, e.type, e.at, @now, e.payload::jsonb, CASE WHEN @aggregated THEN @now END, false
-                FROM unnest(@ids, @types, @ats, @payloads) WITH ORDINALITY AS e(id, type, at, payload, position)
-                ORDER BY e.position
+                WITH batch AS MATERIALIZED (
+                    SELECT nextval(pg_get_serial_sequence('raw_events', 'sequence')) AS sequence, e.id, e.type, e.at, e.payload
+                    FROM unnest(@ids, @types, @ats, @payloads) WITH ORDINALITY AS e(id, type, at, payload, position)
+                    ORDER BY e.position
+                )
+                INSERT INTO raw_events (sequence, event_id, source, type, occurred_at, received_at, payload, aggregated_at, replayed)
+                OVERRIDING SYSTEM VALUE
+                SELECT b.sequence, b.id, @source, b.type, b.at, @now, b.payload::jsonb, CASE WHEN @aggregated THEN @now END, false
+                FROM batch b
+                ORDER BY b.id COLLATE "C"
                 ON CONFLICT (event_id) DO NOTHING
                 RETURNING event_id AS "Value"
                 """,

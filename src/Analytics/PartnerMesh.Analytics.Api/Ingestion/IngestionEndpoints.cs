@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PartnerMesh.Analytics.Api.Aggregation;
 using PartnerMesh.Analytics.Api.Infrastructure;
 using PartnerMesh.Analytics.Api.Kpis;
+using PartnerMesh.Data;
 using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Analytics.Api.Ingestion;
@@ -96,19 +97,11 @@ public static class IngestionEndpoints
         }
 
         var orderIds = valid.Where(e => e.Event.Type == EventTypes.OrderCompleted).Select(e => e.Event.OrderId!).ToHashSet(StringComparer.Ordinal);
-        var corrections = new List<EventRejection>();
-        await using var transaction = orderIds.Count > 0 ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        if (orderIds.Count > 0)
-        {
-            await db.LockAsync(orderIds, cancellationToken);
-            valid = RefuseOrderCorrections(valid, await db.ReadAsync(orderIds, cancellationToken), corrections);
-        }
-
-        var inserted = await db.AppendAsync(EventSources.Storefront, [.. valid.Select(e => (e.EventId, e.Event))], now, cancellationToken);
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
+        var validated = valid;
+        // A deadlock or serialization failure aborts the whole transaction: the unit (the order locks, the fresh read of
+        // the counted orders and the insert) runs again from the start.
+        (valid, var corrections, var inserted) = await db.RetryOnConflictAsync(
+            () => StoreAsync(db, validated, orderIds, now, cancellationToken), cancellationToken);
 
         if (inserted.Count > 0)
         {
@@ -152,6 +145,35 @@ public static class IngestionEndpoints
         }
 
         return TypedResults.Json(report, statusCode: StatusCodes.Status207MultiStatus);
+    }
+
+    /// <summary>
+    /// Stores the batch's valid events, those <c>order_completed</c> that would change a counted order's money refused
+    /// (<c>order_already_counted</c>), under the orders' locks; returns the events kept, the refusals and the new ids.
+    /// </summary>
+    private static async Task<(List<(int Index, string EventId, AnalyticsEvent Event)> Kept, List<EventRejection> Corrections, HashSet<string> Inserted)>
+        StoreAsync(
+            AnalyticsDbContext db,
+            List<(int Index, string EventId, AnalyticsEvent Event)> valid,
+            HashSet<string> orderIds,
+            DateTimeOffset now,
+            CancellationToken cancellationToken)
+    {
+        var corrections = new List<EventRejection>();
+        await using var transaction = orderIds.Count > 0 ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        if (orderIds.Count > 0)
+        {
+            await db.LockAsync(orderIds, cancellationToken);
+            valid = RefuseOrderCorrections(valid, await db.ReadAsync(orderIds, cancellationToken), corrections);
+        }
+
+        var inserted = await db.AppendAsync(EventSources.Storefront, [.. valid.Select(e => (e.EventId, e.Event))], now, cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return (valid, corrections, inserted);
     }
 
     /// <summary>

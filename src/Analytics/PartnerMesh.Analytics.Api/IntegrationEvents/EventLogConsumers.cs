@@ -127,11 +127,11 @@ public sealed class LogSurveyShownConsumer(AnalyticsDbContext db, AggregationSig
         OccurredAt = m.OccurredAt,
         ImpressionId = m.ImpressionId,
         VisitorId = m.VisitorId,
-        CustomerId = m.CustomerId,
+        CustomerId = m.CustomerId?.Trim(),
         PartnerId = m.PartnerId,
-        UtmCampaign = m.CampaignId?.ToLowerInvariant(),
-        UtmSource = m.TrafficSource?.ToLowerInvariant(),
-        Touchpoint = m.Touchpoint.ToLowerInvariant(),
+        UtmCampaign = DimensionValues.Normalize(m.CampaignId),
+        UtmSource = DimensionValues.Normalize(m.TrafficSource),
+        Touchpoint = DimensionValues.Normalize(m.Touchpoint),
     });
 }
 
@@ -144,12 +144,12 @@ public sealed class LogSurveyResponseConsumer(AnalyticsDbContext db, Aggregation
         OccurredAt = m.OccurredAt,
         ImpressionId = m.ImpressionId,
         VisitorId = m.VisitorId,
-        CustomerId = m.CustomerId,
+        CustomerId = m.CustomerId?.Trim(),
         OrderId = m.OrderId,
         PartnerId = m.PartnerId,
-        UtmCampaign = m.CampaignId?.ToLowerInvariant(),
-        UtmSource = m.TrafficSource?.ToLowerInvariant(),
-        Touchpoint = m.Touchpoint.ToLowerInvariant(),
+        UtmCampaign = DimensionValues.Normalize(m.CampaignId),
+        UtmSource = DimensionValues.Normalize(m.TrafficSource),
+        Touchpoint = DimensionValues.Normalize(m.Touchpoint),
         NpsScore = m.NpsScore is >= 0 and <= 10 ? m.NpsScore : null,
     });
 }

@@ -35,9 +35,9 @@ public sealed class RecordClicksConsumer(AnalyticsDbContext db, AnalyticsMetrics
                 ClickId = click.ClickId,
                 PartnerId = click.PartnerId,
                 VisitorId = click.VisitorId,
-                UtmSource = click.UtmSource?.ToLowerInvariant(),
-                UtmMedium = click.UtmMedium?.ToLowerInvariant(),
-                UtmCampaign = click.UtmCampaign?.ToLowerInvariant(),
+                UtmSource = DimensionValues.Normalize(click.UtmSource),
+                UtmMedium = DimensionValues.Normalize(click.UtmMedium),
+                UtmCampaign = DimensionValues.Normalize(click.UtmCampaign),
             }))], now, ct);
         });
 

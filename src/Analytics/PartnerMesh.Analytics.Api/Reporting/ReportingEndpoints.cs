@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Analytics.Api.Aggregation;
 using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.Analytics.Api.Ingestion;
 using PartnerMesh.Analytics.Api.Kpis;
 using PartnerMesh.ServiceDefaults.Security;
 
@@ -228,10 +229,10 @@ public static class ReportingEndpoints
             value = asGuid.ToString();
         }
 
-        // Campaign, traffic source and touchpoint values are lower-cased when events are taken in: match them in any case.
+        // Campaign, traffic source and touchpoint values are trimmed and lower-cased when events are taken in: match them so.
         var (first, second) = pair ?? (dimension, "");
-        value = LowerCased.Contains(first) ? value?.ToLowerInvariant() : value;
-        value2 = LowerCased.Contains(second) ? value2?.ToLowerInvariant() : value2;
+        value = LowerCased.Contains(first) ? DimensionValues.Normalize(value) : value;
+        value2 = LowerCased.Contains(second) ? DimensionValues.Normalize(value2) : value2;
 
         var report = await reader.ReportAsync(granularity, dimension, value, value2, fromDay, toDay, cancellationToken);
         if (own is { } partner)

@@ -147,7 +147,9 @@ public static class ScorecardEndpoints
             var before = (await reader.ReportAsync(Granularities.Day, Dimensions.All, null, startDay.AddDays(-window), startDay.AddDays(-1), cancellationToken)).Totals[0].Kpis;
             var after = (await reader.ReportAsync(Granularities.Day, Dimensions.All, null, startDay, startDay.AddDays(window - 1), cancellationToken)).Totals[0].Kpis;
             comparison = new PartnershipComparison(
-                startDay, window, before, after, Lift(before.ConversionRate, after.ConversionRate), Lift(before.CartRecoveryRate, after.CartRecoveryRate));
+                startDay, window, before, after,
+                Lift(before.ConvertedSessions, before.Sessions, after.ConvertedSessions, after.Sessions),
+                Lift(before.RecoveredCarts, before.AbandonedCarts, after.RecoveredCarts, after.AbandonedCarts));
         }
 
         return TypedResults.Ok(new Scorecard(
@@ -197,7 +199,14 @@ public static class ScorecardEndpoints
             ? new ConcentrationResponse(flag.PartnerId, flag.Currency, share.PartnerRevenue, share.TotalRevenue, share.Share, true)
             : new ConcentrationResponse(flag.PartnerId, flag.Currency, 0m, 0m, flag.RevenueShare, true);
 
-    private static decimal? Lift(decimal? before, decimal? after) => before is { } b && after is { } a ? a - b : null;
+    /// <summary>
+    /// After's rate minus before's, from the exact ratios and rounded once (as a rate is, half away from zero to
+    /// <see cref="KpiRates.RatioDecimals"/>): 1/3 − 1/6 is 0.1667, not the difference of the rounded rates (0.1666).
+    /// </summary>
+    private static decimal? Lift(long beforeCount, long beforeOf, long afterCount, long afterOf) =>
+        beforeOf == 0 || afterOf == 0
+            ? null
+            : Math.Round((decimal)afterCount / afterOf - (decimal)beforeCount / beforeOf, KpiRates.RatioDecimals, MidpointRounding.AwayFromZero);
 
     private static DateOnly LocalDay(DateTimeOffset at, TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
 
