@@ -20,6 +20,8 @@ public static class HostingExtensions
 
         builder.Services.AddOutboxDbContext<AnalyticsDbContext>(connectionString);
         builder.Services.AddSingleton<AnalyticsMetrics>();
+        // Numbers as the values they are (revenue 120, not the column's 120.0000), ahead of the shared decimal converter.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Insert(0, new NormalizedDecimalConverter()));
         builder.Services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.SectionName)
             .Validate(options => TryFindZone(options.ReportingTimeZone), "Analytics:ReportingTimeZone is not a known time zone id.")
             .Validate(options => options.CartAbandonment.IdleTime > TimeSpan.Zero, "Analytics:CartAbandonment:IdleTime must be positive.")

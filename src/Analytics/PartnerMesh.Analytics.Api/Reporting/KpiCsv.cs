@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PartnerMesh.Analytics.Api.Infrastructure;
 
 namespace PartnerMesh.Analytics.Api.Reporting;
 
@@ -64,6 +65,7 @@ public static class KpiCsv
         var text = value switch
         {
             null => "",
+            decimal number => NormalizedDecimalConverter.Normalize(number).ToString(CultureInfo.InvariantCulture), // 120, not 120.0000
             IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? "",
         };
