@@ -1,5 +1,6 @@
 using System.Net;
 using PartnerMesh.Analytics.Api.Ingestion;
+using PartnerMesh.Contracts.Surveys;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.Testing;
 using Xunit;
@@ -71,6 +72,58 @@ public class EventFieldNormalisationTests(BehaviourApiFactory factory) : IClassF
             var kpis = (await factory.WaitForReportAsync(Behaviour.KpiUrl(dimension, value, Day, Day), r => r.Totals.Count == 1 && r.Total().PageViews == 3, Ct)).Total();
             Assert.Equal(3L, kpis.Sessions);
         }
+    }
+
+    [Fact]
+    public async Task DimensionValues_FromTheBus_AreTrimmedAndLowerCased()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var (campaign, source, touchpoint) = ($"bus-bf-{id}", $"bus-newsletter-{id}", $"bus-cart-{id}");
+        string Padded(string value) => $" {value.ToUpperInvariant()}\t";
+        var partner = Guid.NewGuid();
+        var impression = Guid.NewGuid();
+
+        await factory.PublishAsync(Events.Click(partner, Noon) with
+        {
+            UtmCampaign = Padded(campaign), UtmSource = Padded(source), UtmMedium = Padded("email"),
+        });
+        await factory.PublishAsync(new SurveyShown
+        {
+            EventId = Guid.NewGuid(), OccurredAt = Noon, ImpressionId = impression, SurveyId = Guid.NewGuid(), SurveyVersion = 1,
+            SurveyKind = "nps", Trigger = "exit-intent", Touchpoint = Padded(touchpoint), VisitorId = "v-1", PartnerId = partner,
+            CampaignId = Padded(campaign), TrafficSource = Padded(source),
+        });
+        await factory.PublishAsync(new SurveyResponseSubmitted
+        {
+            EventId = Guid.NewGuid(), OccurredAt = Noon.AddMinutes(1), ResponseId = Guid.NewGuid(), SurveyId = Guid.NewGuid(), SurveyVersion = 1,
+            SurveyKind = "nps", Touchpoint = Padded(touchpoint), VisitorId = "v-1", ImpressionId = impression, PartnerId = partner, NpsScore = 10,
+            ReasonCodes = [], CampaignId = Padded(campaign), TrafficSource = Padded(source),
+        });
+
+        foreach (var (dimension, value, clicks) in new[] { ("campaign", campaign, 1L), ("traffic_source", source, 1L), ("touchpoint", touchpoint, 0L) })
+        {
+            var totals = Assert.Single((await factory.WaitForReportAsync(
+                Behaviour.KpiUrl(dimension, value, Day, Day), r => r.Totals.Count == 1 && r.Total() is { SurveysShown: 1, NpsResponses: 1 }, Ct)).Totals);
+            Assert.Equal((value, clicks, 1L), (totals.DimensionValue, totals.Kpis.Clicks, totals.Kpis.SurveyResponses));
+        }
+    }
+
+    [Fact]
+    public async Task BlankDimensionValues_FromTheBus_AreNoValue_AsFromTheStorefront()
+    {
+        var partner = Guid.NewGuid();
+        await factory.PublishAsync(new SurveyShown
+        {
+            EventId = Guid.NewGuid(), OccurredAt = Noon, ImpressionId = Guid.NewGuid(), SurveyId = Guid.NewGuid(), SurveyVersion = 1,
+            SurveyKind = "nps", Trigger = "exit-intent", Touchpoint = " \t", VisitorId = "v-1", PartnerId = partner, CampaignId = "  ", TrafficSource = " ",
+        });
+
+        var url = $"/api/analytics/kpis?dimensions=partner,{{0}}&value={partner}&from={Day:yyyy-MM-dd}&to={Day:yyyy-MM-dd}";
+        var sources = await factory.WaitForReportAsync(string.Format(null, url, "traffic_source"), r => r.Totals.Count == 1, Ct);
+        Assert.Equal(("direct", 1L), (sources.Totals[0].DimensionValue2, sources.Totals[0].Kpis.SurveysShown));
+        var touchpoints = await factory.ReportAsync(string.Format(null, url, "touchpoint"), Ct);
+        Assert.Equal("survey", Assert.Single(touchpoints.Totals).DimensionValue2);
+        Assert.Empty((await factory.ReportAsync(string.Format(null, url, "campaign"), Ct)).Totals);
     }
 
     [Fact]

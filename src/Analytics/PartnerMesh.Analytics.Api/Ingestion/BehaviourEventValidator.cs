@@ -162,10 +162,10 @@ public sealed class BehaviourEventValidator(IngestionOptions options)
             Currency = request.Currency?.ToUpperInvariant(),
             ClickId = request.ClickId,
             PartnerId = request.PartnerId,
-            UtmSource = DimensionValues.Normalize(Blank(request.UtmSource)),
-            UtmMedium = DimensionValues.Normalize(Blank(request.UtmMedium)),
-            UtmCampaign = DimensionValues.Normalize(Blank(request.UtmCampaign)),
-            Touchpoint = DimensionValues.Normalize(Blank(request.Touchpoint)),
+            UtmSource = DimensionValues.TakeIn(request.UtmSource),
+            UtmMedium = DimensionValues.TakeIn(request.UtmMedium),
+            UtmCampaign = DimensionValues.TakeIn(request.UtmCampaign),
+            Touchpoint = DimensionValues.TakeIn(request.Touchpoint),
             CouponCode = Blank(request.CouponCode),
         }, null);
     }

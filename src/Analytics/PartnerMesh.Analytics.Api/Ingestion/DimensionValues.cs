@@ -8,4 +8,10 @@ namespace PartnerMesh.Analytics.Api.Ingestion;
 public static class DimensionValues
 {
     public static string? Normalize(string? value) => value?.Trim().ToLowerInvariant();
+
+    /// <summary>
+    /// A value as an event brings it (from the storefront or the bus): normalised, and a blank one is none, so the event
+    /// counts as without it (no campaign, traffic source <c>direct</c>, its own touchpoint) rather than under <c>""</c>.
+    /// </summary>
+    public static string? TakeIn(string? value) => string.IsNullOrWhiteSpace(value) ? null : Normalize(value);
 }

@@ -129,9 +129,9 @@ public sealed class LogSurveyShownConsumer(AnalyticsDbContext db, AggregationSig
         VisitorId = m.VisitorId,
         CustomerId = m.CustomerId?.Trim(),
         PartnerId = m.PartnerId,
-        UtmCampaign = DimensionValues.Normalize(m.CampaignId),
-        UtmSource = DimensionValues.Normalize(m.TrafficSource),
-        Touchpoint = DimensionValues.Normalize(m.Touchpoint),
+        UtmCampaign = DimensionValues.TakeIn(m.CampaignId),
+        UtmSource = DimensionValues.TakeIn(m.TrafficSource),
+        Touchpoint = DimensionValues.TakeIn(m.Touchpoint),
     });
 }
 
@@ -147,9 +147,9 @@ public sealed class LogSurveyResponseConsumer(AnalyticsDbContext db, Aggregation
         CustomerId = m.CustomerId?.Trim(),
         OrderId = m.OrderId,
         PartnerId = m.PartnerId,
-        UtmCampaign = DimensionValues.Normalize(m.CampaignId),
-        UtmSource = DimensionValues.Normalize(m.TrafficSource),
-        Touchpoint = DimensionValues.Normalize(m.Touchpoint),
+        UtmCampaign = DimensionValues.TakeIn(m.CampaignId),
+        UtmSource = DimensionValues.TakeIn(m.TrafficSource),
+        Touchpoint = DimensionValues.TakeIn(m.Touchpoint),
         NpsScore = m.NpsScore is >= 0 and <= 10 ? m.NpsScore : null,
     });
 }

@@ -35,9 +35,9 @@ public sealed class RecordClicksConsumer(AnalyticsDbContext db, AnalyticsMetrics
                 ClickId = click.ClickId,
                 PartnerId = click.PartnerId,
                 VisitorId = click.VisitorId,
-                UtmSource = DimensionValues.Normalize(click.UtmSource),
-                UtmMedium = DimensionValues.Normalize(click.UtmMedium),
-                UtmCampaign = DimensionValues.Normalize(click.UtmCampaign),
+                UtmSource = DimensionValues.TakeIn(click.UtmSource),
+                UtmMedium = DimensionValues.TakeIn(click.UtmMedium),
+                UtmCampaign = DimensionValues.TakeIn(click.UtmCampaign),
             }))], now, ct);
         });
 
