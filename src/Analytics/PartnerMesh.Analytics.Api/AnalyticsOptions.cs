@@ -49,9 +49,6 @@ public sealed class IngestionOptions
 {
     public int MaxEventsPerBatch { get; set; } = 1000;
 
-    /// <summary>Largest batch body in bytes (the gateway's own limit is 1 MiB).</summary>
-    public long MaxBatchBytes { get; set; } = 1024 * 1024;
-
     /// <summary>How far ahead of the server's clock an event's timestamp may be (clock skew of the storefront).</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
