@@ -57,8 +57,9 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         var responses = await Task.WhenAll(Enumerable.Range(0, 1000).Select(index =>
             instances[index % 2].RedeemAsync(Redemption(code, $"two-{index}", null))));
 
-        Assert.Equal(100, responses.Count(response => response.StatusCode == HttpStatusCode.Created));
-        Assert.Equal(900, responses.Count(response => response.StatusCode == HttpStatusCode.Conflict));
+        var outcomes = await OutcomesAsync(responses);
+        Assert.True(100 == responses.Count(response => response.StatusCode == HttpStatusCode.Created), outcomes);
+        Assert.True(900 == responses.Count(response => response.StatusCode == HttpStatusCode.Conflict), outcomes);
         var stats = await admin.StatsAsync(campaignId);
         Assert.Equal((100, 100), (stats.Number("uses"), stats.Number("redeemed")));
     }
@@ -111,6 +112,18 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         // The first instance hears of it through Redis, far sooner than its cache would expire.
         await Eventually.UntilAsync(async () => (await _first.Storefront().ValidateAsync(Validation(code))).Reason() == "disabled",
             TimeSpan.FromSeconds(5), "the first instance's cached copy is cleared");
+    }
+
+    /// <summary>How many answers of each status and reason (or problem title and detail), for a failure message.</summary>
+    private static async Task<string> OutcomesAsync(IEnumerable<HttpResponseMessage> responses)
+    {
+        var outcomes = await Task.WhenAll(responses.Select(async response =>
+        {
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct)) as JsonObject;
+            var reason = body?["reason"]?.ToString() ?? $"{body?["title"]} {body?["detail"]}";
+            return $"{(int)response.StatusCode} {reason}";
+        }));
+        return string.Join(", ", outcomes.GroupBy(outcome => outcome).Select(group => $"{group.Key}: {group.Count()}"));
     }
 
     private static async Task<JsonObject> JobAsync(CouponsApiFactory instance, Guid jobId) =>

@@ -113,13 +113,20 @@ public abstract class ServiceFactory<TProgram, TDbContext> : WebApplicationFacto
 
     public override async ValueTask DisposeAsync()
     {
-        await base.DisposeAsync();
-        if (_infrastructure is not null && DatabaseConnectionString.Length > 0)
+        try
         {
-            await _infrastructure.DropDatabaseAsync(DatabaseConnectionString);
+            await base.DisposeAsync();
         }
+        finally
+        {
+            // The class's database goes even when the host's stop failed (that failure is still the class's to report).
+            if (_infrastructure is not null && DatabaseConnectionString.Length > 0)
+            {
+                await _infrastructure.DropDatabaseAsync(DatabaseConnectionString);
+            }
 
-        GC.SuppressFinalize(this);
+            GC.SuppressFinalize(this);
+        }
     }
 
     private async Task MigrateAsync()

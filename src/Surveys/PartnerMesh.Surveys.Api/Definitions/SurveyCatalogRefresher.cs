@@ -48,11 +48,11 @@ public sealed class SurveyCatalogRefresher(
 
     private async Task SubscribeAsync(CancellationToken stoppingToken)
     {
+        ChannelMessageQueue? queue = null;
         try
         {
             var subscriber = await redis.GetSubscriberAsync(stoppingToken);
-            var queue = await subscriber.SubscribeAsync(Channel);
-            stoppingToken.Register(() => queue.Unsubscribe());
+            queue = await subscriber.SubscribeAsync(Channel);
             while (!stoppingToken.IsCancellationRequested)
             {
                 await queue.ReadAsync(stoppingToken);
@@ -65,6 +65,29 @@ public sealed class SurveyCatalogRefresher(
         catch (Exception exception) when (exception is RedisException)
         {
             logger.LogWarning(exception, "No survey-catalog notifications from Redis; relying on the {Interval} poll", options.Value.CatalogPollInterval);
+        }
+        finally
+        {
+            // Here, not in a callback of the stopping token: a callback runs inside the host's stop, and a synchronous
+            // unsubscribe that timed out (1 s under load) or met a closed connection threw out of it and failed the stop.
+            await UnsubscribeQuietlyAsync(queue);
+        }
+    }
+
+    private async Task UnsubscribeQuietlyAsync(ChannelMessageQueue? queue)
+    {
+        if (queue is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await queue.UnsubscribeAsync(CommandFlags.FireAndForget);
+        }
+        catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
+        {
+            logger.LogDebug(exception, "Unsubscribing from survey-catalog notifications failed; the connection goes with the host");
         }
     }
 
