@@ -136,11 +136,11 @@ public sealed partial class CodeChangeListener(CodeDefinitionCache cache, CodeCh
         var delay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
+            ChannelMessageQueue? queue = null;
             try
             {
                 var subscriber = await redis.GetSubscriberAsync(stoppingToken);
-                var queue = await subscriber.SubscribeAsync(notifier.Channel);
-                await using var unsubscribe = stoppingToken.Register(() => queue.Unsubscribe());
+                queue = await subscriber.SubscribeAsync(notifier.Channel);
                 // Changes made while not subscribed were not heard of: start from an empty cache.
                 cache.Clear();
                 cache.Enabled = true;
@@ -169,6 +169,10 @@ public sealed partial class CodeChangeListener(CodeDefinitionCache cache, CodeCh
 
                 await Task.Delay(delay, stoppingToken);
                 delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
+            }
+            finally
+            {
+                await queue.UnsubscribeQuietlyAsync(logger);
             }
         }
     }

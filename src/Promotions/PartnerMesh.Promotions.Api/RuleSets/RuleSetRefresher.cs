@@ -44,11 +44,11 @@ public sealed class RuleSetRefresher(
 
     private async Task SubscribeAsync(CancellationToken stoppingToken)
     {
+        ChannelMessageQueue? queue = null;
         try
         {
             var subscriber = await redis.GetSubscriberAsync(stoppingToken);
-            var queue = await subscriber.SubscribeAsync(Channel);
-            stoppingToken.Register(() => queue.Unsubscribe());
+            queue = await subscriber.SubscribeAsync(Channel);
             while (!stoppingToken.IsCancellationRequested)
             {
                 await queue.ReadAsync(stoppingToken);
@@ -61,6 +61,10 @@ public sealed class RuleSetRefresher(
         catch (Exception exception) when (exception is RedisException)
         {
             logger.LogWarning(exception, "No rule-set notifications from Redis; relying on the {Interval} poll", options.Value.RuleSetPollInterval);
+        }
+        finally
+        {
+            await queue.UnsubscribeQuietlyAsync(logger);
         }
     }
 

@@ -68,26 +68,7 @@ public sealed class SurveyCatalogRefresher(
         }
         finally
         {
-            // Here, not in a callback of the stopping token: a callback runs inside the host's stop, and a synchronous
-            // unsubscribe that timed out (1 s under load) or met a closed connection threw out of it and failed the stop.
-            await UnsubscribeQuietlyAsync(queue);
-        }
-    }
-
-    private async Task UnsubscribeQuietlyAsync(ChannelMessageQueue? queue)
-    {
-        if (queue is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await queue.UnsubscribeAsync(CommandFlags.FireAndForget);
-        }
-        catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
-        {
-            logger.LogDebug(exception, "Unsubscribing from survey-catalog notifications failed; the connection goes with the host");
+            await queue.UnsubscribeQuietlyAsync(logger);
         }
     }
 
