@@ -43,6 +43,8 @@ public sealed class DateBoundsTests(SurveysApiFactory factory) : IClassFixture<S
     [InlineData("from=0001-01-01", "from")]
     [InlineData("from=0001-01-01&to=0001-01-07", "from")]
     [InlineData("from=2026-03-01&to=2026-01-31", "to")]
+    [InlineData("from=2026-12-08&to=2026-12-07", "to")] // one week (Monday to Sunday): reversed before it widens to whole weeks
+    [InlineData("from=2026-12-13&to=2026-12-07", "to")]
     public async Task PartnerInsights_DateOutOfBoundsOrReversed_Return400NamingTheField(string query, string field)
     {
         using var partner = factory.CreatePartnerClient(Partner);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using PartnerMesh.Testing;
 using Xunit;
 
@@ -239,6 +240,46 @@ public sealed class InsightsTests(SurveysApiFactory factory) : IClassFixture<Sur
         Assert.Equal(3, filtered["summary"]!["responses"]!.GetValue<int>());
         Assert.Equal(3, found["items"]!.AsArray().Count);
         Assert.Equal(4, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task PaddedCampaignIdsAndTrafficSources_AreTrimmed_OneCampaignInInsightsFiltersAndExport_AsInAnalytics()
+    {
+        var partner = Guid.NewGuid();
+        var id = (await _client.CreateSurveyAsync(SurveysClient.Widget(partner)))["id"]!.GetValue<Guid>();
+        var campaign = $"Camp-{Guid.NewGuid():N}";
+        var folded = campaign.ToLowerInvariant();
+        foreach (var (padded, score) in new[] { ($"  {campaign} ", 10), ($"{campaign}\t", 0), (campaign, 10) })
+        {
+            var response = await _client.Storefront.PostAsJsonAsync("/api/surveys/responses", new JsonObject
+            {
+                ["surveyId"] = id, ["visitorId"] = SurveysClient.NewVisitor(), ["partnerId"] = partner, ["touchpoint"] = "order",
+                ["campaignId"] = padded, ["trafficSource"] = " NewsLetter\t", ["answers"] = SurveysClient.Nps(score),
+            }, Ct);
+            var stored = await response.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+            Assert.Equal(folded, stored["campaignId"]!.GetValue<string>());
+            Assert.Equal("newsletter", stored["trafficSource"]!.GetValue<string>());
+        }
+
+        var decision = SurveysClient.Decision(SurveysClient.NewVisitor(), "order", "event", partner);
+        decision["eventName"] = "nps-widget";
+        decision["campaignId"] = $" {campaign.ToUpperInvariant()} ";
+        Assert.True((await _client.DecideAsync(decision))["show"]!.GetValue<bool>());
+
+        var grouped = await (await _client.Admin.GetAsync($"/api/surveys/insights?surveyId={id}&groupBy=campaign", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var filtered = await (await _client.Admin.GetAsync($"/api/surveys/insights?surveyId={id}&campaignId=%20{campaign}%09&touchpoint=%20Order%20", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var found = await (await _client.Admin.GetAsync($"/api/surveys/responses?surveyId={id}&campaignId={campaign}%20", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var csv = await (await _client.Admin.GetAsync($"/api/surveys/responses/export?surveyId={id}&campaignId=%09{campaign}", Ct)).Content.ReadAsStringAsync(Ct);
+
+        var group = Assert.Single(grouped["groups"]!.AsArray())!;
+        Assert.Equal(folded, group["key"]!.GetValue<string>());
+        Assert.Equal(3, group["figures"]!["responses"]!.GetValue<int>());
+        Assert.Equal(1, group["figures"]!["shown"]!.GetValue<int>());
+        Assert.Equal(3, filtered["summary"]!["responses"]!.GetValue<int>());
+        Assert.Equal(1, filtered["summary"]!["shown"]!.GetValue<int>());
+        Assert.Equal(3, found["items"]!.AsArray().Count);
+        Assert.Equal(4, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal([folded], await factory.QueryDbAsync(db => db.Impressions.Where(row => row.SurveyId == id).Select(row => row.CampaignId!).ToListAsync(Ct)));
     }
 
     [Fact]

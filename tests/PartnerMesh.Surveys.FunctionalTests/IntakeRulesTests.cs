@@ -209,6 +209,69 @@ public sealed class IntakeRulesTests(SurveysApiFactory factory) : IClassFixture<
         AssertNames(await blank.ShouldBeProblemAsync(HttpStatusCode.BadRequest), "visitorId");
     }
 
+    [Theory]
+    [InlineData(" {0} ")]
+    [InlineData("\t{0}")]
+    [InlineData("{0}\u3000")]
+    public async Task IdsOf128CharactersWithWhiteSpaceAround_AreTakenTrimmed_OnDecisionsResponsesAndEmailLinks(string padding)
+    {
+        var partner = Guid.NewGuid();
+        var surveyId = (await _client.CreateSurveyAsync(DecisionTests.Targeted(partner)))["id"]!.GetValue<Guid>();
+        var widget = SurveysClient.Widget(partner);
+        var widgetId = (await _client.CreateSurveyAsync(widget))["id"]!.GetValue<Guid>();
+        var emailSurveyId = await EmailSurveyAsync();
+        string Id(char kind) => kind + Guid.NewGuid().ToString("N") + new string('x', Targeting128 - 33);
+        var (visitor, customer, responder, responderCustomer, linkVisitor, linkCustomer) = (Id('v'), Id('c'), Id('v'), Id('c'), Id('v'), Id('c'));
+        string Pad(string id) => string.Format(System.Globalization.CultureInfo.InvariantCulture, padding, id);
+
+        var decision = SurveysClient.Decision(Pad(visitor), partnerId: partner);
+        decision["customerId"] = Pad(customer);
+        var shown = await _client.DecideAsync(decision);
+        var answered = await _client.Storefront.PostAsJsonAsync("/api/surveys/responses", new JsonObject
+        {
+            ["surveyId"] = widgetId, ["visitorId"] = Pad(responder), ["customerId"] = Pad(responderCustomer), ["touchpoint"] = "order",
+            ["partnerId"] = partner, ["answers"] = SurveysClient.Nps(9),
+        }, Ct);
+        var linked = await IssueAsync(emailSurveyId, new JsonObject { ["orderId"] = NewOrder(), ["visitorId"] = Pad(linkVisitor), ["customerId"] = Pad(linkCustomer) });
+        var tooLong = await IssueAsync(emailSurveyId, new JsonObject { ["orderId"] = NewOrder(), ["visitorId"] = Pad(linkVisitor + "x"), ["customerId"] = Pad(linkCustomer + "x") });
+
+        Assert.Equal(surveyId, shown["survey"]!["id"]!.GetValue<Guid>());
+        var impressionId = shown["impressionId"]!.GetValue<Guid>();
+        Assert.Equal([visitor, customer], await factory.QueryDbAsync(db => db.Impressions.Where(row => row.Id == impressionId)
+            .Select(row => new[] { row.VisitorId, row.CustomerId! }).SingleAsync(Ct)));
+        var response = await answered.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Equal(responder, response["visitorId"]!.GetValue<string>());
+        Assert.Equal(responderCustomer, response["customerId"]!.GetValue<string>());
+        var linkImpression = (await linked.ShouldBeAsync<JsonObject>(HttpStatusCode.Created))["impressionId"]!.GetValue<Guid>();
+        Assert.Equal([linkVisitor, linkCustomer], await factory.QueryDbAsync(db => db.Impressions.Where(row => row.Id == linkImpression)
+            .Select(row => new[] { row.VisitorId, row.CustomerId! }).SingleAsync(Ct)));
+        var problem = await tooLong.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        AssertNames(problem, "visitorId");
+        AssertNames(problem, "customerId");
+    }
+
+    [Fact]
+    public async Task MoreChoicesThanMaxSelectionsOfOne_Returns400_InTheSingular()
+    {
+        var partner = Guid.NewGuid();
+        var widget = SurveysClient.Widget(partner);
+        widget["questions"]!.AsArray().Add(new JsonObject
+        {
+            ["id"] = "reason", ["type"] = "multiple-choice", ["text"] = "Why?", ["maxSelections"] = 1,
+            ["options"] = new JsonArray(new JsonObject { ["code"] = "a", ["label"] = "A" }, new JsonObject { ["code"] = "b", ["label"] = "B" }),
+        });
+        var widgetId = (await _client.CreateSurveyAsync(widget))["id"]!.GetValue<Guid>();
+
+        var response = await _client.Storefront.PostAsJsonAsync("/api/surveys/responses", new JsonObject
+        {
+            ["surveyId"] = widgetId, ["visitorId"] = SurveysClient.NewVisitor(), ["touchpoint"] = "order", ["partnerId"] = partner,
+            ["answers"] = new JsonArray(new JsonObject { ["questionId"] = "nps", ["score"] = 9 }, new JsonObject { ["questionId"] = "reason", ["choices"] = new JsonArray("a", "b") }),
+        }, Ct);
+
+        var errors = JsonNode.Parse((await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Extensions["errors"]!.ToString()!)!;
+        Assert.Equal("The question 'reason' takes at most 1 choice.", errors["answers[1].choices"]![0]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task EmailLinkForASurveyWithoutEmail_Is422WithReasonNotAnEmailSurvey()
     {
@@ -225,6 +288,8 @@ public sealed class IntakeRulesTests(SurveysApiFactory factory) : IClassFixture<
         var domain = $"@{Guid.NewGuid():N}.example.com";
         return new string('a', length - domain.Length) + domain;
     }
+
+    private const int Targeting128 = 128;
 
     private static string NewOrder() => $"order-{Guid.NewGuid():N}";
 

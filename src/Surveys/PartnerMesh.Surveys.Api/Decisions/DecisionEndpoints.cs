@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
+using PartnerMesh.Surveys.Api.Common;
 using PartnerMesh.Surveys.Api.Infrastructure;
 
 namespace PartnerMesh.Surveys.Api.Decisions;
@@ -31,8 +32,13 @@ public static class DecisionEndpoints
             return keyProblem;
         }
 
-        // Trimmed as the customer id is keyed: " v1 " is the visitor v1 (frequency, sampling, the showing's visitor).
-        request = request with { VisitorId = request.VisitorId!.Trim() };
+        // Ids trimmed as the customer id is keyed: " v1 " is the visitor v1 (frequency, sampling, the showing's visitor);
+        // the campaign and the traffic source as analytics takes them, so " Spring\t" is campaign spring in both.
+        request = request with
+        {
+            VisitorId = request.VisitorId!.Trim(), CustomerId = request.CustomerId?.Trim(),
+            CampaignId = DimensionValues.Normalize(request.CampaignId), TrafficSource = DimensionValues.Normalize(request.TrafficSource),
+        };
 
         if (idempotencyKey is null)
         {

@@ -192,7 +192,7 @@ public sealed partial class DecisionService(
             CustomerId = request.CustomerId,
             OrderId = request.OrderId,
             PartnerId = request.PartnerId,
-            CampaignId = CampaignIds.Fold(request.CampaignId),
+            CampaignId = DimensionValues.Normalize(request.CampaignId),
             TrafficSource = request.TrafficSource,
             Segments = [.. (request.Segments ?? []).Distinct(StringComparer.Ordinal)],
             ShownAt = now,

@@ -30,7 +30,7 @@ public static class Targeting
             return errors.ToDictionary();
         }
 
-        if (string.IsNullOrWhiteSpace(request.VisitorId) || request.VisitorId.Length > MaxIdLength || !StoredText.IsStorable(request.VisitorId))
+        if (!IsTrimmedId(request.VisitorId))
         {
             errors.Add("visitorId", $"A visitorId of 1 to {MaxIdLength} characters is required.");
         }
@@ -67,18 +67,30 @@ public static class Targeting
         return errors.ToDictionary();
     }
 
-    /// <summary>The context ids decisions, responses and email links share, each checked by the same rule.</summary>
+    /// <summary>
+    /// Whether <paramref name="id"/> is an id taken in trimmed (a visitor, customer or campaign id, a traffic source):
+    /// 1 to <see cref="MaxIdLength"/> characters once trimmed, so white space around a 128-character id does not count
+    /// (it is the same id), and white space alone is no id.
+    /// </summary>
+    public static bool IsTrimmedId(string? id) =>
+        id?.Trim() is { Length: >= 1 and <= MaxIdLength } && StoredText.IsStorable(id);
+
+    /// <summary>
+    /// The context ids decisions, responses and email links share, each checked by the same rule: the order id exactly as
+    /// given (as every service takes an order id), the others once trimmed (<see cref="IsTrimmedId"/>).
+    /// </summary>
     public static void CheckContext(Errors errors, string? customerId, string? orderId, Guid? partnerId, string? campaignId, string? trafficSource)
     {
-        foreach (var (field, value, max) in new[]
+        if (orderId is not null && (orderId.Length is 0 or > MaxOrderIdLength || !StoredText.IsStorable(orderId)))
         {
-            ("customerId", customerId, MaxIdLength), ("orderId", orderId, MaxOrderIdLength), ("campaignId", campaignId, MaxIdLength),
-            ("trafficSource", trafficSource, MaxIdLength),
-        })
+            errors.Add("orderId", $"orderId has 1 to {MaxOrderIdLength} characters.");
+        }
+
+        foreach (var (field, value) in new[] { ("customerId", customerId), ("campaignId", campaignId), ("trafficSource", trafficSource) })
         {
-            if (value is not null && (value.Length == 0 || value.Length > max || !StoredText.IsStorable(value)))
+            if (value is not null && !IsTrimmedId(value))
             {
-                errors.Add(field, $"{field} has 1 to {max} characters.");
+                errors.Add(field, $"{field} has 1 to {MaxIdLength} characters once trimmed.");
             }
         }
 

@@ -14,6 +14,9 @@ public static partial class SurveyRules
     public const int MaxKeyLength = 64;
     public const int MaxCooldownHours = 24 * 365;
 
+    public const string MaxSelectionsRule =
+        "maxSelections applies to multiple choice: between 1 and the number of options, plus 1 for 'other' when allowOther is true.";
+
     public const string KeyRule = "lower-case letters, digits and dashes, 1 to 64 characters, starting with a letter or digit";
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
@@ -100,6 +103,11 @@ public static partial class SurveyRules
         else if (mode == FrequencyModes.Cooldown && request.Frequency?.CooldownHours is null)
         {
             errors.Add("frequency.cooldownHours", "The cooldown mode needs cooldownHours.");
+        }
+        else if (mode == FrequencyModes.Once && request.Frequency?.CooldownHours is not null)
+        {
+            // A once survey is never shown twice: hours stored with it would mean nothing.
+            errors.Add("frequency.cooldownHours", "cooldownHours applies to the cooldown and until-submitted modes only, not to once.");
         }
 
         DateBounds.Check(errors, "startsAt", request.StartsAt);
@@ -229,9 +237,11 @@ public static partial class SurveyRules
             }
         }
 
-        if (question.MaxSelections is { } max && (question.Type != QuestionTypes.MultipleChoice || max < 1 || max > options.Count + 1))
+        // What a shopper can pick: the options, and "other" only when the question allows it.
+        if (question.MaxSelections is { } max
+            && (question.Type != QuestionTypes.MultipleChoice || max < 1 || max > options.Count + (question.AllowOther ? 1 : 0)))
         {
-            errors.Add($"{field}.maxSelections", "maxSelections applies to multiple choice, between 1 and the number of options.");
+            errors.Add($"{field}.maxSelections", MaxSelectionsRule);
         }
     }
 }

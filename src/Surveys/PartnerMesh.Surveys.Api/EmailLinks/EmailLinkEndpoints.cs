@@ -96,9 +96,9 @@ public static partial class EmailLinkEndpoints
         }
 
         // The visitor id is trimmed below, as decisions and responses trim it: a blank one is no id.
-        if (request?.VisitorId is { } visitor && (string.IsNullOrWhiteSpace(visitor) || visitor.Length > Targeting.MaxIdLength || !StoredText.IsStorable(visitor)))
+        if (request?.VisitorId is { } visitor && !Targeting.IsTrimmedId(visitor))
         {
-            errors.Add("visitorId", $"visitorId has 1 to {Targeting.MaxIdLength} characters.");
+            errors.Add("visitorId", $"visitorId has 1 to {Targeting.MaxIdLength} characters once trimmed.");
         }
 
         if (request is not null)
@@ -128,7 +128,12 @@ public static partial class EmailLinkEndpoints
             return keyProblem;
         }
 
-        request = request! with { VisitorId = request.VisitorId?.Trim() };
+        // Taken in as decisions and responses take them (trimmed ids; campaign and traffic source as analytics takes them).
+        request = request! with
+        {
+            VisitorId = request.VisitorId?.Trim(), CustomerId = request.CustomerId?.Trim(),
+            CampaignId = DimensionValues.Normalize(request.CampaignId), TrafficSource = DimensionValues.Normalize(request.TrafficSource),
+        };
         var lifetime = request.ExpiresInHours is { } asked ? TimeSpan.FromHours(asked) : options.Value.EmailLinkLifetime;
 
         var requestHash = Json.Hash(new { surveyId = id, request = request! with { Email = null } });
@@ -227,7 +232,7 @@ public static partial class EmailLinkEndpoints
             CustomerId = request.CustomerId,
             OrderId = request.OrderId,
             PartnerId = request.PartnerId,
-            CampaignId = CampaignIds.Fold(request.CampaignId),
+            CampaignId = DimensionValues.Normalize(request.CampaignId),
             TrafficSource = request.TrafficSource,
             Segments = [.. (request.Segments ?? []).Distinct(StringComparer.Ordinal)],
             ShownAt = now,

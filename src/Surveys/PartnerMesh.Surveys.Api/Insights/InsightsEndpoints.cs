@@ -125,6 +125,12 @@ public static class InsightsEndpoints
 
         DateBounds.Check(errors, "from", from);
         DateBounds.Check(errors, "to", to);
+        if (from is { } start && to is { } end && end < start)
+        {
+            // Checked as asked, before the range widens to whole weeks (where both days could fall in one week).
+            errors.Add("to", $"from must not be after to, and the range at most {MaxWeeks} weeks.");
+        }
+
         if (errors.Any)
         {
             // Out of bounds, the week arithmetic below could leave DateOnly's range.
@@ -189,9 +195,9 @@ public static class InsightsEndpoints
             errors.Add("to", $"from must not be after to, and the range at most {MaxDays} days.");
         }
 
-        if (campaignId is { Length: 0 or > Targeting.MaxIdLength } || !StoredText.IsStorable(campaignId))
+        if (campaignId is not null && !Targeting.IsTrimmedId(campaignId))
         {
-            errors.Add("campaignId", $"campaignId has 1 to {Targeting.MaxIdLength} characters.");
+            errors.Add("campaignId", $"campaignId has 1 to {Targeting.MaxIdLength} characters once trimmed.");
         }
 
         if (segment is not null && !SurveyRules.IsKey(segment))
@@ -199,7 +205,7 @@ public static class InsightsEndpoints
             errors.Add("segment", $"segment is {SurveyRules.KeyRule}.");
         }
 
-        if (touchpoint is not null && !Touchpoints.All.Contains(touchpoint.ToLowerInvariant()))
+        if (touchpoint is not null && !Touchpoints.All.Contains(DimensionValues.Normalize(touchpoint)!))
         {
             errors.Add("touchpoint", $"touchpoint is one of {string.Join(", ", Touchpoints.All)}.");
         }

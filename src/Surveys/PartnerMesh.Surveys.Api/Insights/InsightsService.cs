@@ -12,14 +12,14 @@ namespace PartnerMesh.Surveys.Api.Insights;
 
 /// <summary>
 /// Filters shared by admin insights, search and export. Times are whole UTC days, <see cref="To"/> inclusive. The campaign
-/// and the touchpoint match in any case, as analytics' KPI filters do: both are stored lower-cased.
+/// and the touchpoint match in any case and padded, as analytics' KPI filters do: both are stored trimmed and lower-cased.
 /// </summary>
 public sealed record InsightsFilter(
     Guid? SurveyId, DateOnly? From, DateOnly? To, Guid? PartnerId, string? CampaignId, string? Segment, string? Touchpoint)
 {
-    public string? CampaignId { get; } = CampaignIds.Fold(CampaignId);
+    public string? CampaignId { get; } = DimensionValues.Normalize(CampaignId);
 
-    public string? Touchpoint { get; } = Touchpoint?.ToLowerInvariant();
+    public string? Touchpoint { get; } = DimensionValues.Normalize(Touchpoint);
 }
 
 /// <summary>What an insights report is computed from: complete, or the newest <see cref="SurveysOptions.InsightsMaxRows"/> of each.</summary>

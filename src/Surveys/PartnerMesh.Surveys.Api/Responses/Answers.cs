@@ -208,7 +208,7 @@ public static class AnswerRules
 
             if (question.MaxSelections is { } max && picked.Count > max)
             {
-                errors.Add($"{field}.choices", $"The question '{id}' takes at most {max.ToString(CultureInfo.InvariantCulture)} choices.");
+                errors.Add($"{field}.choices", $"The question '{id}' takes at most {max.ToString(CultureInfo.InvariantCulture)} {(max == 1 ? "choice" : "choices")}.");
                 return null;
             }
         }

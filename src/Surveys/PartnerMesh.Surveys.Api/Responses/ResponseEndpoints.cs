@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
+using PartnerMesh.Surveys.Api.Common;
 using PartnerMesh.Surveys.Api.Decisions;
 
 namespace PartnerMesh.Surveys.Api.Responses;
@@ -32,8 +33,14 @@ public static class ResponseEndpoints
             return keyProblem;
         }
 
-        // Trimmed as the customer id is keyed: " v1 " is the visitor v1, who answers a once survey once.
-        return ToResult(await responses.SubmitAsync(request with { VisitorId = request.VisitorId!.Trim() }, idempotencyKey, cancellationToken));
+        // Ids trimmed as the customer id is keyed: " v1 " is the visitor v1, who answers a once survey once; the campaign
+        // and the traffic source as analytics takes them, so " Spring\t" is campaign spring in both.
+        request = request with
+        {
+            VisitorId = request.VisitorId!.Trim(), CustomerId = request.CustomerId?.Trim(),
+            CampaignId = DimensionValues.Normalize(request.CampaignId), TrafficSource = DimensionValues.Normalize(request.TrafficSource),
+        };
+        return ToResult(await responses.SubmitAsync(request, idempotencyKey, cancellationToken));
     }
 
     public static Results<Created<ResponseView>, Ok<ResponseView>, ValidationProblem, ProblemHttpResult> ToResult(SubmitResult result) => result.Outcome switch

@@ -15,7 +15,7 @@ public static class ResponseRules
             return errors.ToDictionary();
         }
 
-        if (string.IsNullOrWhiteSpace(request.VisitorId) || request.VisitorId.Length > Targeting.MaxIdLength || !StoredText.IsStorable(request.VisitorId))
+        if (!Targeting.IsTrimmedId(request.VisitorId))
         {
             errors.Add("visitorId", $"A visitorId of 1 to {Targeting.MaxIdLength} characters is required.");
         }

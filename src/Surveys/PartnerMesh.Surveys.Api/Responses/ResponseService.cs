@@ -95,7 +95,7 @@ public sealed class ResponseService(
                 Detail: $"Survey {id} is not for this response's context now ({rejection}); nothing was stored.", Eligibility: rejection);
         }
 
-        var direct = new ResponseContext(request.VisitorId!, request.CustomerId, request.OrderId, request.PartnerId, CampaignIds.Fold(request.CampaignId),
+        var direct = new ResponseContext(request.VisitorId!, request.CustomerId, request.OrderId, request.PartnerId, DimensionValues.Normalize(request.CampaignId),
             request.Touchpoint!, [.. (request.Segments ?? []).Distinct(StringComparer.Ordinal)], request.TrafficSource);
         return await StoreAsync(survey.Id, survey.Version, null, direct, request.Answers, idempotencyKey, Json.Hash(request), cancellationToken);
     }
