@@ -37,7 +37,7 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
                 ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [FieldOf(typePath)] = [detail!] }) { Detail = detail }
                 : new ProblemDetails { Detail = detail };
         problem.Status = status;
-        problem.Title = status == StatusCodes.Status413PayloadTooLarge ? WebApiOptions.TooLargeTitle : "Bad request";
+        problem.Title = status == StatusCodes.Status413PayloadTooLarge ? WebApiOptions.TooLargeTitle : "Bad Request";
         httpContext.Response.StatusCode = status;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem });
     }

@@ -23,7 +23,7 @@ internal sealed class LimitQueryMiddleware(RequestDelegate next)
                 HttpContext = context,
                 ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["limit"] = [Detail] })
                 {
-                    Status = StatusCodes.Status400BadRequest, Title = "Bad request",
+                    Status = StatusCodes.Status400BadRequest, Title = "Bad Request",
                 },
             });
             return;

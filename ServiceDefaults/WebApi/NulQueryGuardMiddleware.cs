@@ -20,7 +20,7 @@ internal sealed class NulQueryGuardMiddleware(RequestDelegate next, IOptions<Web
             await problemDetails.WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context,
-                ProblemDetails = new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad request", Detail = WebApiOptions.NulCharacterDetail },
+                ProblemDetails = new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad Request", Detail = WebApiOptions.NulCharacterDetail },
             });
             return;
         }

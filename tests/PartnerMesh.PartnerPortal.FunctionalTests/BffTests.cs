@@ -166,6 +166,7 @@ public class BffTests(PortalApiFactory factory) : IClassFixture<PortalApiFactory
 
         var problem = await (await partner.Browser.GetAsync(path)).ShouldBeProblemAsync(HttpStatusCode.NotFound);
 
+        Assert.Equal("Not Found", problem.Title);
         Assert.Contains(path, problem.Detail, StringComparison.Ordinal);
     }
 

@@ -50,6 +50,7 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         _app.MapPost("/documents", (System.Text.Json.Nodes.JsonObject document) => TypedResults.Ok(document.Count));
         _app.MapGet("/validated", () => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit is 1 to 200."] }));
         _app.MapGet("/forbidden", () => Results.StatusCode(StatusCodes.Status403Forbidden));
+        _app.MapGet("/plain-bad-request", () => Results.StatusCode(StatusCodes.Status400BadRequest));
         _app.MapGet("/unprocessable", () => Problems.Unprocessable("Refused"));
         _app.MapPost("/raw", async (HttpRequest request, CancellationToken cancellationToken) =>
         {
@@ -231,8 +232,26 @@ public sealed class WebApiDefaultsTests : IAsyncLifetime
         var response = await _client.GetAsync("/bad-request", Ct);
 
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Equal("Bad request", problem.Title);
+        Assert.Equal("Bad Request", problem.Title);
         Assert.Equal("Unreadable input.", problem.Detail);
+    }
+
+    /// <summary>Whoever writes the 400 (status-code pages, the exception handler, a query guard), its title is RFC 9110's
+    /// reason phrase, spelt alike.</summary>
+    [Theory]
+    [InlineData("/plain-bad-request", null)]
+    [InlineData("/bad-request", null)]
+    [InlineData("/echo", "{\"text\":")]
+    [InlineData("/search?q=%00", null)]
+    [InlineData("/search?limit=05", null)]
+    public async Task Every400_IsTitledBadRequest(string path, string? body)
+    {
+        var response = body is null
+            ? await _client.GetAsync(path, Ct)
+            : await _client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("Bad Request", problem.Title);
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.ServiceDefaults.Orders;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
 
@@ -64,7 +65,7 @@ public static class ConversionEndpoints
 
     private static async Task<Results<Ok<ConversionResponse>, ProblemHttpResult>> GetConversion(
         string orderId, ConversionService conversions, CancellationToken cancellationToken) =>
-        ConversionRules.IsValidOrderId(orderId) && await conversions.FindAsync(orderId, cancellationToken) is { } conversion
+        OrderIds.IsValid(orderId) && await conversions.FindAsync(orderId, cancellationToken) is { } conversion
             ? TypedResults.Ok(ConversionResponse.From(conversion))
             : Problems.NotFound("Conversion not found", $"No conversion was recorded for order {orderId}.");
 

@@ -66,7 +66,6 @@ public sealed record RefundResponse(
 
 public static partial class ConversionRules
 {
-    public const int MaxOrderIdLength = OrderIds.MaxLength;
     public const int MaxCustomerIdLength = PartnerRules.MaxCustomerIdLength;
     public const int MaxLines = 500;
 
@@ -82,7 +81,7 @@ public static partial class ConversionRules
     {
         var errors = new Dictionary<string, string[]>();
 
-        if (!IsValidOrderId(request.OrderId))
+        if (!OrderIds.IsValid(request.OrderId))
         {
             errors["orderId"] = [$"orderId is required. {OrderIds.Rule}"];
         }
@@ -153,12 +152,12 @@ public static partial class ConversionRules
     public static Dictionary<string, string[]>? Validate(RecordRefundRequest request, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!IsValidOrderId(request.RefundId))
+        if (!OrderIds.IsValid(request.RefundId))
         {
             errors["refundId"] = ["refundId is required, by the order id rule: 1 to 100 characters, not only spaces, no '/', no control characters, not '.' or '..'."];
         }
 
-        if (!IsValidOrderId(request.OrderId))
+        if (!OrderIds.IsValid(request.OrderId))
         {
             errors["orderId"] = [$"orderId is required. {OrderIds.Rule}"];
         }
@@ -189,7 +188,4 @@ public static partial class ConversionRules
 
         return errors.Count == 0 ? null : errors;
     }
-
-    /// <summary>The order id rule every service shares (<see cref="OrderIds"/>); refund and lead ids follow it too.</summary>
-    public static bool IsValidOrderId(string? orderId) => OrderIds.IsValid(orderId);
 }

@@ -4,6 +4,7 @@ using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Infrastructure;
 using PartnerMesh.Contracts.Coupons;
 using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults.Orders;
 
 namespace PartnerMesh.Attribution.Api.IntegrationEvents;
 
@@ -20,7 +21,7 @@ public sealed class CouponRedeemedConsumer(AttributionDbContext db, ConversionRe
         var message = context.Message;
         // Events from before CodePartnerId existed: a partner other than the traffic's can only be the code's own.
         var codePartner = message.CodePartnerId ?? (message.PartnerId != message.TrafficPartnerId ? message.PartnerId : null);
-        if (codePartner is null || !ConversionRules.IsValidOrderId(message.OrderId))
+        if (codePartner is null || !OrderIds.IsValid(message.OrderId))
         {
             return;
         }
@@ -64,7 +65,7 @@ public sealed class CouponLeakSuspectedConsumer(
     public async Task Consume(ConsumeContext<CouponLeakSuspected> context)
     {
         var message = context.Message;
-        if (!ConversionRules.IsValidOrderId(message.OrderId))
+        if (!OrderIds.IsValid(message.OrderId))
         {
             return;
         }

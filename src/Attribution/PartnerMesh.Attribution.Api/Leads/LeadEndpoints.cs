@@ -2,8 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.Attribution.Api.Common;
-using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Infrastructure;
+using PartnerMesh.ServiceDefaults.Orders;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
 
@@ -48,7 +48,7 @@ public static class LeadEndpoints
     }
 
     private static async Task<Results<Ok<LeadResponse>, ProblemHttpResult>> GetLead(string leadId, LeadService leads, CancellationToken cancellationToken) =>
-        ConversionRules.IsValidOrderId(leadId) && await leads.FindAsync(leadId, cancellationToken) is { } lead
+        OrderIds.IsValid(leadId) && await leads.FindAsync(leadId, cancellationToken) is { } lead
             ? TypedResults.Ok(LeadResponse.From(lead))
             : Problems.NotFound("Lead not found", $"No lead was recorded with id {leadId}.");
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Partners;
+using PartnerMesh.ServiceDefaults.Orders;
 
 namespace PartnerMesh.Attribution.Api.Leads;
 
@@ -24,7 +25,7 @@ public static class LeadRules
     public static Dictionary<string, string[]>? Validate(RecordLeadRequest request, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!ConversionRules.IsValidOrderId(request.LeadId))
+        if (!OrderIds.IsValid(request.LeadId))
         {
             errors["leadId"] = ["leadId is required, by the order id rule: 1 to 100 characters, not only spaces, no '/', no control characters, not '.' or '..'."];
         }

@@ -25,9 +25,9 @@ public static class CheckoutRules
         CheckCurrency(request.Currency, required: request.CartTotal is not null, errors);
         CheckPrecision("cartTotal", request.CartTotal, request.Currency, errors);
         CheckCheckout(request.CheckoutId, request.QuoteId, errors);
-        if (request.OrderId is not null && !IsValidOrderId(request.OrderId))
+        if (request.OrderId is not null && !OrderIds.IsValid(request.OrderId))
         {
-            errors["orderId"] = [OrderIdRule];
+            errors["orderId"] = [OrderIds.Rule];
         }
 
         return errors.Count == 0 ? null : errors;
@@ -63,9 +63,9 @@ public static class CheckoutRules
         CheckPrecision("orderTotal", request.OrderTotal, request.Currency, errors);
         CheckAmount("cartTotal", request.CartTotal, required: false, errors);
         CheckPrecision("cartTotal", request.CartTotal, request.Currency, errors);
-        if (!IsValidOrderId(request.OrderId))
+        if (!OrderIds.IsValid(request.OrderId))
         {
-            errors["orderId"] = [OrderIdRule];
+            errors["orderId"] = [OrderIds.Rule];
         }
 
         if (request.Referrer is { Length: > MaxReferrerLength })
@@ -105,11 +105,6 @@ public static class CheckoutRules
     }
 
     public static bool IsValidId(string? id) => id is { Length: >= 1 and <= 100 } && !string.IsNullOrWhiteSpace(id);
-
-    public const string OrderIdRule = OrderIds.Rule;
-
-    /// <summary>The order id rule every service shares (<see cref="OrderIds"/>): every order route can address the id.</summary>
-    public static bool IsValidOrderId(string? id) => OrderIds.IsValid(id);
 
     /// <summary>The shared rule (<see cref="CurrencyCodes"/>): three letters in any case, upper-cased; never trimmed,
     /// so <c>" EUR"</c> stays unknown and is refused.</summary>

@@ -6,6 +6,7 @@ using Npgsql;
 using PartnerMesh.Coupons.Api.Campaigns;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Data;
+using PartnerMesh.PartnerDirectory;
 using PartnerMesh.Redis;
 using PartnerMesh.ServiceDefaults;
 using StackExchange.Redis;

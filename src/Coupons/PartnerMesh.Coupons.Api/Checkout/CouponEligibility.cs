@@ -1,6 +1,7 @@
 using PartnerMesh.Coupons.Api.Campaigns;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Common;
+using PartnerMesh.PartnerDirectory;
 
 namespace PartnerMesh.Coupons.Api.Checkout;
 

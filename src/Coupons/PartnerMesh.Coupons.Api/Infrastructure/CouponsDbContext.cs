@@ -40,6 +40,7 @@ public sealed class CouponsDbContext(DbContextOptions<CouponsDbContext> options)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CouponsDbContext).Assembly);
         modelBuilder.AddPartnerDirectory();
+        modelBuilder.AddPartnerStandings();
         modelBuilder.AddOutboxAndInbox();
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using PartnerMesh.PartnerDirectory;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.SignInSecurity;
 

@@ -34,6 +34,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
         modelBuilder.AddPartnerDirectory();
+        modelBuilder.AddPartnerStandings();
         modelBuilder.AddOutboxAndInbox();
     }
 }

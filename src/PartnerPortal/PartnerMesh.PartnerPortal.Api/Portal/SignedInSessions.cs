@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PartnerMesh.PartnerDirectory;
 using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 

@@ -54,7 +54,7 @@ public sealed class UnmatchedPortalPathMiddleware(RequestDelegate next)
         {
             await TypedResults.Problem(
                     statusCode: StatusCodes.Status404NotFound,
-                    title: "Not found",
+                    title: "Not Found",
                     detail: $"No portal call answers {context.Request.Method} {context.Request.Path}.")
                 .ExecuteAsync(context);
         }

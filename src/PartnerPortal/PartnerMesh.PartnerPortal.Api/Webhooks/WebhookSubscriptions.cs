@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerMesh.Data;
+using PartnerMesh.PartnerDirectory;
 using PartnerMesh.PartnerPortal.Api.Accounts;
 using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.PartnerPortal.Api.Infrastructure.Configurations;

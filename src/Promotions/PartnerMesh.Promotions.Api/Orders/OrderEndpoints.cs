@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.Promotions.Api.Common;
 using PartnerMesh.Promotions.Api.Idempotency;
+using PartnerMesh.ServiceDefaults.Orders;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
 
@@ -76,13 +77,13 @@ public static class OrderEndpoints
 
     private static async Task<Results<Ok<OrderVerificationResponse>, ProblemHttpResult>> GetOrderVerification(
         string orderId, OrderVerificationService verifications, CancellationToken cancellationToken) =>
-        VerifyOrderRules.IsValidOrderId(orderId) && await verifications.FindAsync(orderId, cancellationToken) is { } verification
+        OrderIds.IsValid(orderId) && await verifications.FindAsync(orderId, cancellationToken) is { } verification
             ? TypedResults.Ok(OrderVerificationResponse.From(verification))
             : Problems.NotFound("Order not verified", $"No verification exists for order {orderId}.");
 
     private static async Task<Results<Ok<OrderVerificationResponse>, ProblemHttpResult>> CancelOrder(
         string orderId, OrderVerificationService verifications, CancellationToken cancellationToken) =>
-        VerifyOrderRules.IsValidOrderId(orderId) && await verifications.CancelAsync(orderId, cancellationToken) is { } cancelled
+        OrderIds.IsValid(orderId) && await verifications.CancelAsync(orderId, cancellationToken) is { } cancelled
             ? TypedResults.Ok(cancelled)
             : Problems.NotFound("Order not verified", $"No verification exists for order {orderId}.");
 }

@@ -9,7 +9,7 @@ public static class VerifyOrderRules
     public static Dictionary<string, string[]>? Validate(VerifyOrderRequest request)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!IsValidOrderId(request.OrderId))
+        if (!OrderIds.IsValid(request.OrderId))
         {
             errors["orderId"] = [OrderIds.Rule];
         }
@@ -47,8 +47,4 @@ public static class VerifyOrderRules
 
         return errors.Count == 0 ? null : errors;
     }
-
-    /// <summary>The order id rule every service shares (<see cref="OrderIds"/>): addressable by path, so the verification can
-    /// be read and cancelled at <c>/api/promotions/orders/{orderId}</c>.</summary>
-    public static bool IsValidOrderId(string? orderId) => OrderIds.IsValid(orderId);
 }

@@ -4,6 +4,7 @@ using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Partners;
 using PartnerMesh.Attribution.Api.Payouts;
+using PartnerMesh.ServiceDefaults.Orders;
 
 namespace PartnerMesh.Attribution.Api.Infrastructure.Configurations;
 
@@ -17,7 +18,7 @@ public sealed class CommissionConfiguration : IEntityTypeConfiguration<Commissio
         builder.HasKey(commission => commission.Id).HasName("PK_commissions");
         builder.Property(commission => commission.Id).ValueGeneratedNever();
         builder.Property(commission => commission.EntryKey).HasMaxLength(300);
-        builder.Property(commission => commission.OrderId).HasMaxLength(ConversionRules.MaxOrderIdLength);
+        builder.Property(commission => commission.OrderId).HasMaxLength(OrderIds.MaxLength);
         builder.Property(commission => commission.Kind).HasMaxLength(20);
         builder.Property(commission => commission.Amount).HasPrecision(18, Money.StorageScale);
         builder.Property(commission => commission.Currency).HasMaxLength(3).IsFixedLength();
@@ -25,7 +26,7 @@ public sealed class CommissionConfiguration : IEntityTypeConfiguration<Commissio
         builder.Property(commission => commission.Status).HasMaxLength(20);
         builder.Property(commission => commission.HoldReasons).HasMaxLength(300);
         builder.Property(commission => commission.Note).HasMaxLength(100);
-        builder.Property(commission => commission.RefundId).HasMaxLength(ConversionRules.MaxOrderIdLength);
+        builder.Property(commission => commission.RefundId).HasMaxLength(OrderIds.MaxLength);
         // One entry per booking key: a replayed conversion, refund or milestone can never book twice.
         builder.HasIndex(commission => commission.EntryKey).IsUnique().HasDatabaseName(UniqueEntryKeyIndex);
         builder.HasIndex(commission => new { commission.PartnerId, commission.Status });

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Conversions;
+using PartnerMesh.ServiceDefaults.Orders;
 
 namespace PartnerMesh.Attribution.Api.Infrastructure.Configurations;
 
@@ -16,7 +17,7 @@ public sealed class ConversionConfiguration :
     {
         builder.HasKey(conversion => conversion.Id).HasName("PK_conversions");
         builder.Property(conversion => conversion.Id).ValueGeneratedNever();
-        builder.Property(conversion => conversion.OrderId).HasMaxLength(ConversionRules.MaxOrderIdLength);
+        builder.Property(conversion => conversion.OrderId).HasMaxLength(OrderIds.MaxLength);
         builder.Property(conversion => conversion.Reason).HasMaxLength(32);
         builder.Property(conversion => conversion.Amount).HasPrecision(18, Money.StorageScale);
         builder.Property(conversion => conversion.RefundedAmount).HasPrecision(18, Money.StorageScale);
@@ -41,8 +42,8 @@ public sealed class ConversionConfiguration :
     {
         builder.HasKey(refund => refund.Id).HasName("PK_refunds");
         builder.Property(refund => refund.Id).ValueGeneratedNever();
-        builder.Property(refund => refund.RefundId).HasMaxLength(ConversionRules.MaxOrderIdLength);
-        builder.Property(refund => refund.OrderId).HasMaxLength(ConversionRules.MaxOrderIdLength);
+        builder.Property(refund => refund.RefundId).HasMaxLength(OrderIds.MaxLength);
+        builder.Property(refund => refund.OrderId).HasMaxLength(OrderIds.MaxLength);
         builder.Property(refund => refund.Kind).HasMaxLength(20);
         builder.Property(refund => refund.Amount).HasPrecision(18, Money.StorageScale);
         builder.Property(refund => refund.CommissionReversed).HasPrecision(18, Money.StorageScale);
@@ -63,7 +64,7 @@ public sealed class ConversionConfiguration :
     {
         builder.ToTable("coupon_signals");
         builder.HasKey(signal => new { signal.OrderId, signal.CodePartnerId }).HasName("PK_coupon_signals");
-        builder.Property(signal => signal.OrderId).HasMaxLength(ConversionRules.MaxOrderIdLength);
+        builder.Property(signal => signal.OrderId).HasMaxLength(OrderIds.MaxLength);
         builder.Property(signal => signal.Code).HasMaxLength(64);
         builder.Property(signal => signal.LeakReason).HasMaxLength(64);
     }

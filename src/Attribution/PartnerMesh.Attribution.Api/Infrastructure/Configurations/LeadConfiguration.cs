@@ -4,6 +4,7 @@ using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Common;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Leads;
+using PartnerMesh.ServiceDefaults.Orders;
 
 namespace PartnerMesh.Attribution.Api.Infrastructure.Configurations;
 
@@ -15,7 +16,7 @@ public sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
     {
         builder.HasKey(lead => lead.Id).HasName("PK_leads");
         builder.Property(lead => lead.Id).ValueGeneratedNever();
-        builder.Property(lead => lead.LeadId).HasMaxLength(ConversionRules.MaxOrderIdLength);
+        builder.Property(lead => lead.LeadId).HasMaxLength(OrderIds.MaxLength);
         builder.Property(lead => lead.Kind).HasMaxLength(LeadRules.MaxKindLength);
         builder.Property(lead => lead.Reason).HasMaxLength(32);
         builder.Property(lead => lead.CommissionAmount).HasPrecision(18, Money.StorageScale);

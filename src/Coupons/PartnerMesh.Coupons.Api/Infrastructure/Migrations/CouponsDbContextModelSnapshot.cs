@@ -503,27 +503,6 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                     b.ToTable("coupon_codes", (string)null);
                 });
 
-            modelBuilder.Entity("PartnerMesh.Coupons.Api.Codes.PartnerStanding", b =>
-                {
-                    b.Property<Guid>("PartnerId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("partner_id");
-
-                    b.Property<DateTimeOffset>("ChangedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("changed_at");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("status");
-
-                    b.HasKey("PartnerId")
-                        .HasName("pk_partner_standings");
-
-                    b.ToTable("partner_standings", (string)null);
-                });
-
             modelBuilder.Entity("PartnerMesh.Coupons.Api.Common.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Operation")
@@ -848,6 +827,27 @@ namespace PartnerMesh.Coupons.Api.Infrastructure.Migrations
                         .HasName("PK_partners");
 
                     b.ToTable("partners", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerMesh.PartnerDirectory.PartnerStanding", b =>
+                {
+                    b.Property<Guid>("PartnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("partner_id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.HasKey("PartnerId")
+                        .HasName("pk_partner_standings");
+
+                    b.ToTable("partner_standings", (string)null);
                 });
 
             modelBuilder.Entity("PartnerMesh.Coupons.Api.Codes.CouponCode", b =>

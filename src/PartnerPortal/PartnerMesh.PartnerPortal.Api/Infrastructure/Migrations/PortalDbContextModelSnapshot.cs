@@ -152,7 +152,7 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                     b.ToTable("partners", (string)null);
                 });
 
-            modelBuilder.Entity("PartnerMesh.PartnerPortal.Api.Accounts.PartnerStanding", b =>
+            modelBuilder.Entity("PartnerMesh.PartnerDirectory.PartnerStanding", b =>
                 {
                     b.Property<Guid>("PartnerId")
                         .HasColumnType("uuid")
