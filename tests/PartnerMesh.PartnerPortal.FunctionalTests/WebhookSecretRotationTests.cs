@@ -91,8 +91,15 @@ public sealed class WebhookSecretRotationTests(FakeClockPortalApiFactory factory
         var delivery = await DeliveredAsync();
         Assert.Equal([Hmac(rotated.Secret, delivery), Hmac(original, delivery)], Signatures(delivery));
 
-        var another = await (await RotateAsync(id, Guid.NewGuid().ToString())).ShouldBeAsync<RotatedSecretResponse>(HttpStatusCode.OK);
-        Assert.NotEqual(rotated.Secret, another.Secret);
+        // The same key for another subscription of the owner's is another request.
+        var (otherId, _) = await SubscribeAsync();
+        var reused = await (await RotateAsync(otherId, key)).ShouldBeProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(IdempotencyKeys.ReusedReason, reused.Extensions["reason"]?.ToString());
+
+        // After the overlap the key is forgotten: the same key rotates anew.
+        factory.Clock.Advance(TimeSpan.FromHours(24));
+        var late = await (await RotateAsync(id, key)).ShouldBeAsync<RotatedSecretResponse>(HttpStatusCode.OK);
+        Assert.NotEqual(rotated.Secret, late.Secret);
         Assert.Equal(stored.Current, (await StoredSecretsAsync(id)).Previous);
     }
 

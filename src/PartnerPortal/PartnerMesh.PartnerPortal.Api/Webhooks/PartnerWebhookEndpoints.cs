@@ -41,7 +41,7 @@ public static class PartnerWebhookEndpoints
             .WithSummary("Switches one of the session's partner's subscriptions on (also after it was switched off for failing: what waited goes out) or off. Needs a portal page's antiforgery token in the RequestVerificationToken header");
         group.MapDelete("/{id:guid}", DeletePartnerWebhook).WithName(nameof(DeletePartnerWebhook))
             .WithSummary("Deletes one of the session's partner's subscriptions. Needs a portal page's antiforgery token in the RequestVerificationToken header");
-        group.MapPost("/{id:guid}/secret", RotatePartnerWebhookSecret).WithName(nameof(RotatePartnerWebhookSecret))
+        group.MapPost("/{id:guid}/secret", RotatePartnerWebhookSecret).WithName(nameof(RotatePartnerWebhookSecret)).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Gives one of the session's partner's subscriptions a new signing secret, shown once; deliveries are signed with the previous one too until previousSecretExpiresAt (24 h). A retry with the same Idempotency-Key answers the same secret; 404 for any other subscription. Needs a portal page's antiforgery token in the RequestVerificationToken header");
         group.MapGet("/{id:guid}/deliveries", ListPartnerWebhookDeliveries).WithName(nameof(ListPartnerWebhookDeliveries))
             .WithSummary("The delivery log of one of the session's partner's subscriptions, newest first (?status=pending|delivered|failed|skipped, ?after= the previous page's nextCursor); 404 for any other");

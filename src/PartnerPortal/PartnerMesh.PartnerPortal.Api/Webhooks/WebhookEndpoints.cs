@@ -26,7 +26,7 @@ public static class WebhookEndpoints
         group.MapGet("/{id:guid}", GetWebhook).WithName(nameof(GetWebhook));
         group.MapPut("/{id:guid}", UpdateWebhook).WithName(nameof(UpdateWebhook));
         group.MapDelete("/{id:guid}", DeleteWebhook).WithName(nameof(DeleteWebhook));
-        group.MapPost("/{id:guid}/secret", RotateWebhookSecret).WithName(nameof(RotateWebhookSecret));
+        group.MapPost("/{id:guid}/secret", RotateWebhookSecret).WithName(nameof(RotateWebhookSecret)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id:guid}/deliveries", ListDeliveries).WithName(nameof(ListDeliveries));
         group.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/redelivery", Redeliver).WithName(nameof(Redeliver));
 

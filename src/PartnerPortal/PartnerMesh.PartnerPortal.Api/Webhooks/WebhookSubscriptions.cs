@@ -146,8 +146,8 @@ public sealed class WebhookSubscriptions(
     /// <summary>
     /// Gives the owner's subscription a new signing secret; 404 for anyone else's. The secret it had signs too (a
     /// second <c>v1</c>) for <see cref="WebhookOptions.SecretRotationOverlap"/>; rotating again drops the oldest, so at
-    /// most two secrets sign. With an <c>Idempotency-Key</c>, a retry of the latest rotation answers the same secret and
-    /// expiry again instead of rotating once more.
+    /// most two secrets sign. With an <c>Idempotency-Key</c>, a retry of the latest rotation during its overlap answers the
+    /// same secret and expiry again instead of rotating once more; after the overlap the key is forgotten.
     /// </summary>
     /// <remarks>
     /// Holds the subscription row <c>FOR NO KEY UPDATE</c> while it decides, so two rotations with one key never make two
@@ -171,9 +171,20 @@ public sealed class WebhookSubscriptions(
         }
 
         var protector = protection.CreateProtector(WebhookDispatcher.ProtectorPurpose);
-        if (idempotencyKey is not null && subscription is { SecretRotationKey: { } latest, PreviousSecretExpiresAt: { } expiresAt } && latest == idempotencyKey)
+        // A retry of the latest rotation answers its secret again, but only during its overlap: a retry that found a third
+        // secret would drop the one the receiver still has. (Creation never shows a secret twice: there, a lost answer costs
+        // a rotation; here, it would cost the receiver's deliveries.)
+        if (idempotencyKey is not null && subscription is { SecretRotationKey: { } latest, PreviousSecretExpiresAt: { } expiresAt } && latest == idempotencyKey
+            && timeProvider.GetUtcNow() < expiresAt)
         {
             return TypedResults.Ok(new RotatedSecretResponse(WebhookResponse.From(subscription), protector.Unprotect(subscription.ProtectedSecret), expiresAt));
+        }
+
+        // One owner's key names one rotation: the same key sent for another of its subscriptions is another request.
+        if (idempotencyKey is not null && await db.WebhookSubscriptions.AnyAsync(
+                other => other.PartnerId == owner && other.Id != id && other.SecretRotationKey == idempotencyKey, cancellationToken))
+        {
+            return IdempotencyKeys.Reused($"Idempotency-Key '{idempotencyKey}' was already used to rotate the secret of another webhook.");
         }
 
         var secret = WebhookSignature.NewSecret();

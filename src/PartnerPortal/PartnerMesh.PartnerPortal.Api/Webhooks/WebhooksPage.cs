@@ -27,7 +27,8 @@ public sealed record WebhooksPageModel(
 
 /// <summary>
 /// <c>/portal/webhooks</c>: the partner's webhook subscriptions, a form to add one, a button to delete each, one to rotate
-/// each one's signing secret and one to switch on one that is off, and the latest deliveries of them all with a button to send each again. Every value is HTML-encoded.
+/// each one's signing secret and one to switch on one that is off, and the latest deliveries of them all with a button to
+/// send each again. Every value is HTML-encoded.
 /// </summary>
 public static class WebhooksPage
 {
