@@ -407,6 +407,83 @@ public sealed partial class PortalWebhooksTests(PortalApiFactory factory) : ICla
     }
 
     [Fact]
+    public async Task RotateSecret_WithSession_AnswersANewSecret_ARetryWithTheKeyTheSameOne_AndAnotherPartnersIs404AsAnUnknownOne()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var other = await factory.SignInNewPartnerAsync("Someone Else");
+        var created = await (await CreateAsync(partner, ["attribution.conversion-attributed"])).ShouldBeAsync<CreatedWebhookResponse>(HttpStatusCode.Created);
+        var id = created.Webhook.Id;
+        var key = Guid.NewGuid().ToString();
+
+        var refused = await other.Browser.SendWithPageTokenAsync(RotateSecret(id, null));
+        var unknownId = Guid.CreateVersion7();
+        var unknown = await other.Browser.SendWithPageTokenAsync(RotateSecret(unknownId, null));
+        var unsigned = await partner.Browser.Http.SendAsync(RotateSecret(id, key), Ct);
+        var byAdmin = await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).PostAsync($"/api/portal/webhooks/{id}/secret", null, Ct);
+        var rotated = await (await partner.Browser.SendWithPageTokenAsync(RotateSecret(id, key))).ShouldBeAsync<RotatedSecretResponse>(HttpStatusCode.OK);
+        var retry = await (await partner.Browser.SendWithPageTokenAsync(RotateSecret(id, key))).ShouldBeAsync<RotatedSecretResponse>(HttpStatusCode.OK);
+
+        var refusedProblem = await refused.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        var unknownProblem = await unknown.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal((unknownProblem.Title, unknownProblem.Detail?.Replace(unknownId.ToString(), "?", StringComparison.Ordinal)),
+            (refusedProblem.Title, refusedProblem.Detail?.Replace(id.ToString(), "?", StringComparison.Ordinal)));
+        Assert.Equal("Antiforgery token missing", (await unsigned.ShouldBeProblemAsync(HttpStatusCode.BadRequest)).Title);
+        await byAdmin.ShouldBeProblemAsync(HttpStatusCode.NotFound); // admins own only the tools' subscriptions
+        Assert.Equal((id, partner.PartnerId), (rotated.Webhook.Id, rotated.Webhook.PartnerId));
+        Assert.NotEqual(created.Secret, rotated.Secret);
+        Assert.Equal((rotated.Secret, rotated.PreviousSecretExpiresAt), (retry.Secret, retry.PreviousSecretExpiresAt));
+        Assert.InRange(rotated.PreviousSecretExpiresAt - DateTimeOffset.UtcNow, TimeSpan.FromHours(23.9), TimeSpan.FromHours(24));
+        var read = await (await partner.Browser.GetAsync($"/portal/api/webhooks/{id}")).Content.ReadAsStringAsync(Ct);
+        Assert.DoesNotContain(rotated.Secret, read, StringComparison.Ordinal);
+        Assert.DoesNotContain(created.Secret, read, StringComparison.Ordinal);
+
+        // Its events now come signed with the new secret and the previous one.
+        var conversion = WebhookTests.Conversion(partner.PartnerId);
+        await factory.PublishAsync(conversion);
+        var delivery = await Eventually.GetAsync(() => Task.FromResult(_receiver.Received.FirstOrDefault(received => received.EventId == conversion.EventId.ToString())),
+            because: "the partner's conversion is delivered");
+        Assert.True(WebhookSignature.Verify(rotated.Secret, delivery.Signature, delivery.Body, DateTimeOffset.UtcNow), delivery.Signature);
+        Assert.True(WebhookSignature.Verify(created.Secret, delivery.Signature, delivery.Body, DateTimeOffset.UtcNow), delivery.Signature);
+    }
+
+    [Fact]
+    public async Task Page_RotateSecretButton_ShowsTheNewSecretOnce_AReloadTheSameOne_AndAnotherPartnersIsThePageNotFoundPage()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var other = await factory.SignInNewPartnerAsync("Someone Else");
+        var created = await (await CreateAsync(partner, ["attribution.commission-approved"])).ShouldBeAsync<CreatedWebhookResponse>(HttpStatusCode.Created);
+        var id = created.Webhook.Id;
+        var page = await partner.Browser.GetPageAsync(WebhooksPage.Path);
+        var path = $"/portal/webhooks/{id}/secret";
+        var form = Regex.Match(page, $"<form method=\"post\" action=\"{path}\"><input type=\"hidden\" name=\"{PortalBrowser.TokenField}\" value=\"[^\"]+\"><input type=\"hidden\" name=\"idempotencyKey\" value=\"([^\"]+)\">");
+        Assert.True(form.Success, "a Rotate secret form with an antiforgery field and an idempotency key");
+        var fields = new Dictionary<string, string> { [PortalBrowser.TokenField] = PortalBrowser.FormToken(page), ["idempotencyKey"] = form.Groups[1].Value };
+
+        var refused = await other.Browser.PostFormAsync(path,
+            new() { [PortalBrowser.TokenField] = PortalBrowser.FormToken(await other.Browser.GetPageAsync(WebhooksPage.Path)), ["idempotencyKey"] = form.Groups[1].Value });
+        var unsigned = await partner.Browser.PostFormAsync(path, new() { ["idempotencyKey"] = form.Groups[1].Value });
+        var rotated = await partner.Browser.PostFormAsync(path, fields);
+        var html = await rotated.Content.ReadAsStringAsync(Ct);
+        var reloaded = await (await partner.Browser.PostFormAsync(path, fields)).Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal((HttpStatusCode.NotFound, "text/html"), (refused.StatusCode, refused.Content.Headers.ContentType?.MediaType));
+        Assert.Contains("<h1 id=\"not-found-title\">Page not found</h1>", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        await unsigned.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        Assert.Contains("<h2 id=\"rotated-title\">Secret rotated</h2>", html, StringComparison.Ordinal);
+        Assert.Contains(WebhooksPage.RotatedMessage, System.Net.WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        Assert.Matches("<time id=\"previous-secret-expires\" datetime=\"[^\"]+\">\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC</time>", html);
+        var secret = SecretShown().Match(html).Groups[1].Value;
+        Assert.Matches("^whsec_[A-Za-z0-9_-]{40,}$", secret);
+        Assert.NotEqual(created.Secret, secret);
+        Assert.Equal(secret, SecretShown().Match(reloaded).Groups[1].Value); // the same form again rotates nothing more
+        Assert.DoesNotContain(secret, await partner.Browser.GetPageAsync(WebhooksPage.Path), StringComparison.Ordinal);
+        var stored = await factory.QueryDbAsync(db => db.WebhookSubscriptions.AsNoTracking().SingleAsync(subscription => subscription.Id == id, Ct));
+        Assert.NotNull(stored.PreviousProtectedSecret);
+        Assert.Equal(form.Groups[1].Value, stored.SecretRotationKey);
+    }
+
+    [Fact]
     public async Task Page_HasThePortalsSecurityHeaders_AndWithoutSessionRedirectsToSignIn()
     {
         var partner = await factory.SignInNewPartnerAsync();
@@ -441,6 +518,17 @@ public sealed partial class PortalWebhooksTests(PortalApiFactory factory) : ICla
             .SetProperty(subscription => subscription.DisabledAt, DateTimeOffset.UtcNow)
             .SetProperty(subscription => subscription.ConsecutiveFailures, 10), Ct));
         return id;
+    }
+
+    private static HttpRequestMessage RotateSecret(Guid id, string? idempotencyKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/portal/api/webhooks/{id}/secret");
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add(IdempotencyKeys.Header, idempotencyKey);
+        }
+
+        return request;
     }
 
     private static HttpRequestMessage SwitchOn(Guid id) =>

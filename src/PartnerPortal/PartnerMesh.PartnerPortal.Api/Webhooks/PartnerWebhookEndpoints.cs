@@ -24,6 +24,7 @@ public static class PartnerWebhookEndpoints
         // The form posts are validated against antiforgery explicitly, so a stale form gets a problem, not a bare 400.
         pages.MapPost("/", AddWebhookForm).WithName(nameof(AddWebhookForm)).DisableAntiforgery();
         pages.MapPost("/{id:guid}/delete", DeleteWebhookForm).WithName(nameof(DeleteWebhookForm)).DisableAntiforgery();
+        pages.MapPost("/{id:guid}/secret", RotateWebhookSecretForm).WithName(nameof(RotateWebhookSecretForm)).DisableAntiforgery();
         pages.MapPost("/{id:guid}/switch-on", SwitchOnWebhookForm).WithName(nameof(SwitchOnWebhookForm)).DisableAntiforgery();
         pages.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/redelivery", RedeliverWebhookForm).WithName(nameof(RedeliverWebhookForm)).DisableAntiforgery();
 
@@ -40,6 +41,8 @@ public static class PartnerWebhookEndpoints
             .WithSummary("Switches one of the session's partner's subscriptions on (also after it was switched off for failing: what waited goes out) or off. Needs a portal page's antiforgery token in the RequestVerificationToken header");
         group.MapDelete("/{id:guid}", DeletePartnerWebhook).WithName(nameof(DeletePartnerWebhook))
             .WithSummary("Deletes one of the session's partner's subscriptions. Needs a portal page's antiforgery token in the RequestVerificationToken header");
+        group.MapPost("/{id:guid}/secret", RotatePartnerWebhookSecret).WithName(nameof(RotatePartnerWebhookSecret)).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Gives one of the session's partner's subscriptions a new signing secret, shown once; deliveries are signed with the previous one too until previousSecretExpiresAt (24 h). A retry with the same Idempotency-Key answers the same secret; 404 for any other subscription. Needs a portal page's antiforgery token in the RequestVerificationToken header");
         group.MapGet("/{id:guid}/deliveries", ListPartnerWebhookDeliveries).WithName(nameof(ListPartnerWebhookDeliveries))
             .WithSummary("The delivery log of one of the session's partner's subscriptions, newest first (?status=pending|delivered|failed|skipped, ?after= the previous page's nextCursor); 404 for any other");
         group.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/redelivery", RedeliverPartnerWebhook).WithName(nameof(RedeliverPartnerWebhook))
@@ -131,6 +134,35 @@ public static class PartnerWebhookEndpoints
         return NotFoundPage(httpContext, antiforgery);
     }
 
+    /// <summary>
+    /// A subscription's "Rotate secret" button: the page with the new secret (shown once) and when the previous one stops
+    /// signing; another partner's subscription gets the "Page not found" page. The form carries an idempotency key made when
+    /// the page was rendered, so sending it again (a reload) rotates nothing more and shows the same secret.
+    /// </summary>
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> RotateWebhookSecretForm(
+        Guid id, ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery, WebhookSubscriptions subscriptions,
+        CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(httpContext))
+        {
+            return PortalProblems.FormExpired();
+        }
+
+        var (_, partnerId) = user.SessionIds();
+        var form = await httpContext.Request.ReadFormAsync(cancellationToken);
+        var key = form["idempotencyKey"].ToString();
+        var result = await subscriptions.RotateSecretAsync(partnerId, id, key.Length == 0 ? null : key, cancellationToken);
+        return result.Result switch
+        {
+            Ok<RotatedSecretResponse> { Value: { } rotated } => Page(
+                httpContext, antiforgery, await Listed(subscriptions, partnerId, cancellationToken) with { Rotated = rotated }, StatusCodes.Status200OK),
+            ProblemHttpResult { StatusCode: StatusCodes.Status404NotFound } => NotFoundPage(httpContext, antiforgery),
+            ProblemHttpResult problem => problem,
+            ValidationProblem problem => TypedResults.Problem(problem.ProblemDetails),
+            _ => throw new InvalidOperationException($"Unexpected result {result.Result.GetType().Name}."),
+        };
+    }
+
     /// <summary>The "Switch on" button of a subscription switched off (for failing, or by the partner).</summary>
     private static async Task<Results<RedirectHttpResult, ContentHttpResult, ProblemHttpResult>> SwitchOnWebhookForm(
         Guid id, ClaimsPrincipal user, HttpContext httpContext, IAntiforgery antiforgery, WebhookSubscriptions subscriptions,
@@ -208,6 +240,18 @@ public static class PartnerWebhookEndpoints
         }
 
         return await subscriptions.UpdateAsync(user.SessionIds().PartnerId, id, request, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<RotatedSecretResponse>, ValidationProblem, ProblemHttpResult>> RotatePartnerWebhookSecret(
+        Guid id, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, ClaimsPrincipal user, HttpContext httpContext,
+        IAntiforgery antiforgery, WebhookSubscriptions subscriptions, CancellationToken cancellationToken)
+    {
+        if (!await antiforgery.IsRequestValidAsync(httpContext))
+        {
+            return PortalProblems.AntiforgeryRefused(httpContext);
+        }
+
+        return await subscriptions.RotateSecretAsync(user.SessionIds().PartnerId, id, idempotencyKey, cancellationToken);
     }
 
     private static Task<Results<Ok<DeliveryPage>, ValidationProblem, ProblemHttpResult>> ListPartnerWebhookDeliveries(

@@ -11,7 +11,7 @@ public sealed class WebhookSubscription
     public Guid? PartnerId { get; init; }
     public required string Url { get; init; }
     public required string[] EventTypes { get; init; }
-    public required string ProtectedSecret { get; init; }
+    public required string ProtectedSecret { get; set; }
     public bool Active { get; set; } = true;
     /// <summary>Failed attempts in a row (any of its deliveries); a delivered attempt or a switch-on resets it.</summary>
     public int ConsecutiveFailures { get; set; }
@@ -29,6 +29,18 @@ public sealed class WebhookSubscription
 
     /// <summary>The <c>Idempotency-Key</c> it was created with: unique per owner (a partner, or admins together).</summary>
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>
+    /// The secret it had before its latest rotation, encrypted as <see cref="ProtectedSecret"/>: deliveries are signed with
+    /// it too until <see cref="PreviousSecretExpiresAt"/>. Null before the first rotation.
+    /// </summary>
+    public string? PreviousProtectedSecret { get; set; }
+
+    /// <summary>When <see cref="PreviousProtectedSecret"/> stops signing (<see cref="WebhookOptions.SecretRotationOverlap"/> after the rotation).</summary>
+    public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
+
+    /// <summary>The <c>Idempotency-Key</c> of its latest secret rotation: a retry with it answers the same secret again.</summary>
+    public string? SecretRotationKey { get; set; }
 }
 
 /// <summary>One event for one subscription: unique per (subscription, event), so a redelivered message fans out once.</summary>
@@ -84,6 +96,12 @@ public sealed class WebhookOptions
 
     /// <summary>How long a subscription's attempts must have failed in a row (from the first) before it is switched off.</summary>
     public TimeSpan DisableAfterFailingFor { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How long after a secret rotation deliveries are still signed with the previous secret too (a second <c>v1</c>), so a
+    /// receiver can switch to the new secret without refusing a delivery.
+    /// </summary>
+    public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Hosts allowed over plain http and on private addresses (development and tests: a receiver on loopback).</summary>
     public IList<string> InsecureHosts { get; } = [];

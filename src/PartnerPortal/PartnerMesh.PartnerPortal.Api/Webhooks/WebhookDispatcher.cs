@@ -181,7 +181,11 @@ public sealed class WebhookDispatcher(
             {
                 Content = new StringContent(delivery.Payload, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
             };
-            request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(protector.Unprotect(subscription.ProtectedSecret), now.ToUnixTimeSeconds(), delivery.Payload));
+            // Within the overlap after a rotation, signed with the new secret and the previous one (a v1 each).
+            string[] secrets = subscription is { PreviousProtectedSecret: { } previous, PreviousSecretExpiresAt: { } expiresAt } && now < expiresAt
+                ? [protector.Unprotect(subscription.ProtectedSecret), protector.Unprotect(previous)]
+                : [protector.Unprotect(subscription.ProtectedSecret)];
+            request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(secrets, now.ToUnixTimeSeconds(), delivery.Payload));
             request.Headers.Add(WebhookSignature.EventIdHeader, delivery.EventId.ToString());
             request.Headers.Add(WebhookSignature.EventTypeHeader, delivery.EventType);
             request.Headers.Add(WebhookSignature.DeliveryIdHeader, delivery.Id.ToString());
@@ -207,7 +211,7 @@ public sealed class WebhookDispatcher(
             // The secret cannot be read (its data-protection key is gone): a failed attempt for this delivery, not an
             // exception that would roll back the whole batch and stall every other subscription's deliveries behind it.
             delivery.LastStatusCode = null;
-            delivery.LastError = "the subscription's signing secret cannot be read; create the webhook again";
+            delivery.LastError = "the subscription's signing secret cannot be read; rotate its secret";
         }
 
         delivery.Status = delivery.Attempts >= options.Value.MaxAttempts ? DeliveryStatuses.Failed : DeliveryStatuses.Pending;

@@ -26,6 +26,7 @@ public static class WebhookEndpoints
         group.MapGet("/{id:guid}", GetWebhook).WithName(nameof(GetWebhook));
         group.MapPut("/{id:guid}", UpdateWebhook).WithName(nameof(UpdateWebhook));
         group.MapDelete("/{id:guid}", DeleteWebhook).WithName(nameof(DeleteWebhook));
+        group.MapPost("/{id:guid}/secret", RotateWebhookSecret).WithName(nameof(RotateWebhookSecret)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id:guid}/deliveries", ListDeliveries).WithName(nameof(ListDeliveries));
         group.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/redelivery", Redeliver).WithName(nameof(Redeliver));
 
@@ -61,6 +62,15 @@ public static class WebhookEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteWebhook(
         Guid id, WebhookSubscriptions subscriptions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         await subscriptions.DeleteAsync(Owner(user), id, cancellationToken) ? TypedResults.NoContent() : NotFound(id);
+
+    /// <summary>
+    /// A new signing secret, shown once; the previous one signs too until <c>previousSecretExpiresAt</c>. A retry with the
+    /// same <c>Idempotency-Key</c> answers the same secret.
+    /// </summary>
+    private static Task<Results<Ok<RotatedSecretResponse>, ValidationProblem, ProblemHttpResult>> RotateWebhookSecret(
+        Guid id, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey, WebhookSubscriptions subscriptions, ClaimsPrincipal user,
+        CancellationToken cancellationToken) =>
+        subscriptions.RotateSecretAsync(Owner(user), id, idempotencyKey, cancellationToken);
 
     /// <summary>The subscription's deliveries, newest first; pass <c>nextCursor</c> as <c>after</c> for older ones.</summary>
     private static Task<Results<Ok<DeliveryPage>, ValidationProblem, ProblemHttpResult>> ListDeliveries(

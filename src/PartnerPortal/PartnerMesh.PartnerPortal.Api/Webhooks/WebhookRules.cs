@@ -20,6 +20,12 @@ public sealed record WebhookResponse(
 /// <summary>The secret is shown once, at creation.</summary>
 public sealed record CreatedWebhookResponse(WebhookResponse Webhook, string Secret);
 
+/// <summary>
+/// A rotated secret, shown once (and again to a retry with the same <c>Idempotency-Key</c>): deliveries carry a signature
+/// with the previous secret too until <paramref name="PreviousSecretExpiresAt"/>.
+/// </summary>
+public sealed record RotatedSecretResponse(WebhookResponse Webhook, string Secret, DateTimeOffset PreviousSecretExpiresAt);
+
 public sealed record DeliveryResponse(
     Guid Id, Guid EventId, string EventType, string Status, int Attempts, DateTimeOffset NextAttemptAt, int? LastStatusCode, string? LastError,
     DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, DateTimeOffset? LastAttemptAt)

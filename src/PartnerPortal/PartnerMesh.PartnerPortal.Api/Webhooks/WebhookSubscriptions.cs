@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -141,6 +142,75 @@ public sealed class WebhookSubscriptions(
         await db.SaveChangesAsync(cancellationToken);
         interest.Changed();
         return subscription;
+    }
+
+    /// <summary>
+    /// Gives the owner's subscription a new signing secret; 404 for anyone else's. The secret it had signs too (a
+    /// second <c>v1</c>) for <see cref="WebhookOptions.SecretRotationOverlap"/>; rotating again drops the oldest, so at
+    /// most two secrets sign. With an <c>Idempotency-Key</c>, a retry of the latest rotation during its overlap answers the
+    /// same secret and expiry again instead of rotating once more; after the overlap the key is forgotten.
+    /// </summary>
+    /// <remarks>
+    /// Holds the subscription row <c>FOR NO KEY UPDATE</c> while it decides, so two rotations with one key never make two
+    /// secrets; that lock does not wait for the dispatcher's <c>FOR KEY SHARE</c> of the subscription.
+    /// </remarks>
+    public async Task<Results<Ok<RotatedSecretResponse>, ValidationProblem, ProblemHttpResult>> RotateSecretAsync(
+        Guid? owner, Guid id, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (IdempotencyKeys.Validate(idempotencyKey) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var subscription = await db.WebhookSubscriptions
+            .FromSql($"SELECT * FROM webhook_subscriptions WHERE id = {id} AND partner_id IS NOT DISTINCT FROM {owner} FOR NO KEY UPDATE")
+            .SingleOrDefaultAsync(cancellationToken);
+        if (subscription is null)
+        {
+            return NotFound(id);
+        }
+
+        var protector = protection.CreateProtector(WebhookDispatcher.ProtectorPurpose);
+        // A retry of the latest rotation answers its secret again, but only during its overlap: a retry that found a third
+        // secret would drop the one the receiver still has. (Creation never shows a secret twice: there, a lost answer costs
+        // a rotation; here, it would cost the receiver's deliveries.)
+        if (idempotencyKey is not null && subscription is { SecretRotationKey: { } latest, PreviousSecretExpiresAt: { } expiresAt } && latest == idempotencyKey
+            && timeProvider.GetUtcNow() < expiresAt)
+        {
+            return TypedResults.Ok(new RotatedSecretResponse(WebhookResponse.From(subscription), protector.Unprotect(subscription.ProtectedSecret), expiresAt));
+        }
+
+        // One owner's key names one rotation: the same key sent for another of its subscriptions is another request.
+        if (idempotencyKey is not null && await db.WebhookSubscriptions.AnyAsync(
+                other => other.PartnerId == owner && other.Id != id && other.SecretRotationKey == idempotencyKey, cancellationToken))
+        {
+            return IdempotencyKeys.Reused($"Idempotency-Key '{idempotencyKey}' was already used to rotate the secret of another webhook.");
+        }
+
+        var secret = WebhookSignature.NewSecret();
+        // A secret that cannot be read any more (its data-protection key is gone) signs nothing: no overlap for it.
+        var readable = Readable(protector, subscription.ProtectedSecret);
+        subscription.PreviousProtectedSecret = readable ? subscription.ProtectedSecret : null;
+        subscription.PreviousSecretExpiresAt = StorageTime.Now(timeProvider) + (readable ? options.Value.SecretRotationOverlap : TimeSpan.Zero);
+        subscription.ProtectedSecret = protector.Protect(secret);
+        subscription.SecretRotationKey = idempotencyKey;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(new RotatedSecretResponse(WebhookResponse.From(subscription), secret, subscription.PreviousSecretExpiresAt.Value));
+    }
+
+    private static bool Readable(IDataProtector protector, string protectedSecret)
+    {
+        try
+        {
+            protector.Unprotect(protectedSecret);
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
     }
 
     /// <returns>Whether the owner had that subscription.</returns>

@@ -5,7 +5,8 @@ using static PartnerMesh.PartnerPortal.Api.Portal.PortalPages;
 namespace PartnerMesh.PartnerPortal.Api.Webhooks;
 
 /// <summary>
-/// What the Webhooks page shows: the partner's subscriptions, and after the add form the new one with its secret (once),
+/// What the Webhooks page shows: the partner's subscriptions, after the add form the new one with its secret (once), after
+/// a "Rotate secret" button the subscription's new secret (<see cref="Rotated"/>, once),
 /// the one an earlier send of the same form made (<see cref="AlreadyCreated"/>), or why it was refused.
 /// </summary>
 public sealed record WebhooksPageModel(
@@ -21,11 +22,13 @@ public sealed record WebhooksPageModel(
     IReadOnlyList<PartnerDelivery>? Deliveries = null,
     string? OlderDeliveries = null,
     bool Redelivered = false,
-    string? DeliveriesError = null);
+    string? DeliveriesError = null,
+    RotatedSecretResponse? Rotated = null);
 
 /// <summary>
-/// <c>/portal/webhooks</c>: the partner's webhook subscriptions, a form to add one, a button to delete each and one to switch
-/// on one that is off, and the latest deliveries of them all with a button to send each again. Every value is HTML-encoded.
+/// <c>/portal/webhooks</c>: the partner's webhook subscriptions, a form to add one, a button to delete each, one to rotate
+/// each one's signing secret and one to switch on one that is off, and the latest deliveries of them all with a button to
+/// send each again. Every value is HTML-encoded.
 /// </summary>
 public static class WebhooksPage
 {
@@ -40,9 +43,13 @@ public static class WebhooksPage
     public const int DeliveriesPerPage = 20;
     public const string SecretShownOnce = "Its signing secret is shown only this once: copy it now.";
 
+    public const string RotatedMessage =
+        "The webhook has a new signing secret. Until the time below, deliveries are signed with both the new and the previous "
+        + "secret (two v1 values in PartnerMesh-Signature); after it, with the new one only: switch your endpoint to it before then.";
+
     public const string AlreadyCreatedMessage =
-        "This form was sent before and the webhook exists. Its signing secret is shown only once: if you lost it, delete the "
-        + "webhook and add it again.";
+        "This form was sent before and the webhook exists. Its signing secret is shown only once: if you lost it, rotate the "
+        + "webhook's secret.";
 
     public const string Explained =
         "PartnerMesh sends events about you (conversions, commissions, payouts, …) to your HTTPS endpoint as they happen, "
@@ -59,6 +66,17 @@ public static class WebhooksPage
             body.Append("<section class=\"card\" aria-labelledby=\"created-title\"><h2 id=\"created-title\">Webhook added</h2>");
             body.Append("<p class=\"notice\" role=\"status\">").Append(E($"Events now go to {created.Webhook.Url}. {SecretShownOnce}")).Append("</p>");
             body.Append("<p>Signing secret: <span class=\"secret\" id=\"webhook-secret\">").Append(E(created.Secret)).Append("</span></p></section>");
+        }
+
+        if (model.Rotated is { } rotated)
+        {
+            body.Append("<section class=\"card\" aria-labelledby=\"rotated-title\"><h2 id=\"rotated-title\">Secret rotated</h2>");
+            body.Append("<p class=\"notice\" role=\"status\">").Append(E($"{RotatedMessage} {SecretShownOnce}")).Append("</p>");
+            body.Append("<p>Webhook: <span class=\"url\">").Append(E(rotated.Webhook.Url)).Append("</span></p>");
+            body.Append("<p>Signing secret: <span class=\"secret\" id=\"webhook-secret\">").Append(E(rotated.Secret)).Append("</span></p>");
+            body.Append("<p>The previous secret stops signing at <time id=\"previous-secret-expires\" datetime=\"")
+                .Append(E(rotated.PreviousSecretExpiresAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))).Append("\">")
+                .Append(E(Time(rotated.PreviousSecretExpiresAt))).Append("</time>.</p></section>");
         }
 
         if (model.AlreadyCreated is not null)
@@ -99,7 +117,7 @@ public static class WebhooksPage
 
         body.Append("<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">Your webhooks: URL, events, state</caption>");
         body.Append("<thead><tr><th scope=\"col\">URL</th><th scope=\"col\" class=\"text\">Events</th><th scope=\"col\">State</th><th scope=\"col\">Added</th>")
-            .Append("<th scope=\"col\"><span class=\"visually-hidden\">Delete</span></th></tr></thead><tbody>");
+            .Append("<th scope=\"col\"><span class=\"visually-hidden\">Rotate secret, delete</span></th></tr></thead><tbody>");
         foreach (var subscription in subscriptions)
         {
             body.Append("<tr><th scope=\"row\" class=\"url\">").Append(E(subscription.Url)).Append("</th>");
@@ -115,7 +133,13 @@ public static class WebhooksPage
 
             body.Append("</td>");
             body.Append("<td class=\"nowrap\">").Append(E(Date(subscription.CreatedAt))).Append("</td>");
-            body.Append("<td><form method=\"post\" action=\"").Append(Path).Append('/').Append(subscription.Id).Append("/delete\">");
+            body.Append("<td class=\"nowrap\"><form method=\"post\" action=\"").Append(Path).Append('/').Append(subscription.Id).Append("/secret\">");
+            body.Append("<input type=\"hidden\" name=\"").Append(E(antiforgeryFieldName)).Append("\" value=\"").Append(E(antiforgeryToken)).Append("\">");
+            // A new key per rendering: sending this very form again (a reload) answers the same secret, not a third one.
+            body.Append("<input type=\"hidden\" name=\"idempotencyKey\" value=\"").Append(Guid.NewGuid()).Append("\">");
+            body.Append("<button type=\"submit\" class=\"link-button\">Rotate secret<span class=\"visually-hidden\"> of the webhook to ")
+                .Append(E(subscription.Url)).Append("</span></button></form>");
+            body.Append("<form method=\"post\" action=\"").Append(Path).Append('/').Append(subscription.Id).Append("/delete\">");
             body.Append("<input type=\"hidden\" name=\"").Append(E(antiforgeryFieldName)).Append("\" value=\"").Append(E(antiforgeryToken)).Append("\">");
             body.Append("<button type=\"submit\" class=\"link-button\">Delete<span class=\"visually-hidden\"> the webhook to ")
                 .Append(E(subscription.Url)).Append("</span></button></form></td></tr>");

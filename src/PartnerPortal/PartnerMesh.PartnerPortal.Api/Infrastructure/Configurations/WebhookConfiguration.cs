@@ -18,6 +18,8 @@ public sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<
         builder.Property(subscription => subscription.Id).ValueGeneratedNever();
         builder.Property(subscription => subscription.Url).HasMaxLength(WebhookRules.MaxUrlLength);
         builder.Property(subscription => subscription.ProtectedSecret).HasMaxLength(2_000);
+        builder.Property(subscription => subscription.PreviousProtectedSecret).HasMaxLength(2_000);
+        builder.Property(subscription => subscription.SecretRotationKey).HasMaxLength(IdempotencyKeys.MaxLength);
         builder.Property(subscription => subscription.CreatedBy).HasMaxLength(200);
         builder.HasIndex(subscription => subscription.PartnerId);
         builder.Property(subscription => subscription.IdempotencyKey).HasMaxLength(IdempotencyKeys.MaxLength);
