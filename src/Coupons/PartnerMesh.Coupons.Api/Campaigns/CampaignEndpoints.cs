@@ -89,6 +89,7 @@ public static class CampaignEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        CampaignRules.CheckName(request.Name, errors);
         var expected = VersionPrecondition.Read(ifMatch, "campaign", errors);
         if (errors.Count > 0)
         {
