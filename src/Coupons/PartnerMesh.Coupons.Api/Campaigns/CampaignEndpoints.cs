@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PartnerMesh.Contracts.Codes;
+using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Coupons.Api.Offers;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Common;
@@ -23,6 +24,8 @@ public static class CampaignEndpoints
         group.MapPost("/campaigns", CreateCampaign).WithName(nameof(CreateCampaign)).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/campaigns", ListCampaigns).WithName(nameof(ListCampaigns));
         group.MapGet("/campaigns/{id:guid}", GetCampaign).WithName(nameof(GetCampaign));
+        group.MapPut("/campaigns/{id:guid}", UpdateCampaign).WithName(nameof(UpdateCampaign)).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
         group.MapGet("/campaigns/{id:guid}/stats", GetCampaignStats).WithName(nameof(GetCampaignStats));
         group.MapGet("/campaigns/{id:guid}/offer-pool", GetOfferPool).WithName(nameof(GetOfferPool));
         group.MapPost("/campaigns/{id:guid}/codes", CreateCode).WithName(nameof(CreateCode)).ProducesProblem(StatusCodes.Status409Conflict)
@@ -63,11 +66,60 @@ public static class CampaignEndpoints
         return TypedResults.Ok(await campaigns.ListAsync(limit, afterId, cancellationToken));
     }
 
+    /// <summary>The campaign, with its version as <c>ETag</c> (send it as <c>If-Match</c> when editing).</summary>
     private static async Task<Results<Ok<CampaignResponse>, ProblemHttpResult>> GetCampaign(
-        Guid id, CampaignService campaigns, CancellationToken cancellationToken) =>
-        await campaigns.FindAsync(id, cancellationToken) is { } campaign
-            ? TypedResults.Ok(CampaignResponse.From(campaign))
-            : CampaignNotFound(id);
+        Guid id, CampaignService campaigns, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (await campaigns.FindAsync(id, cancellationToken) is not { } campaign)
+        {
+            return CampaignNotFound(id);
+        }
+
+        response.Headers.ETag = ETag(campaign.Version);
+        return TypedResults.Ok(CampaignResponse.From(campaign));
+    }
+
+    /// <summary>
+    /// Edits the name, the validity window, the abandoned-cart offer policy (but its pool) and the leak policy; the other
+    /// fields are fixed at creation (sent changed: 400 naming them). <c>If-Match</c> with the ETag read is required (428
+    /// without it): an edit made from an older read is refused with 412, so no edit overwrites another unseen.
+    /// </summary>
+    private static async Task<Results<Ok<CampaignResponse>, ValidationProblem, ProblemHttpResult>> UpdateCampaign(
+        Guid id, UpdateCampaignRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, CampaignService campaigns, HttpResponse response,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        CampaignRules.CheckName(request.Name, errors);
+        var expected = VersionPrecondition.Read(ifMatch, "campaign", errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (ifMatch is null)
+        {
+            return Problems.Refused(StatusCodes.Status428PreconditionRequired, CouponReasons.IfMatchRequired, "If-Match required",
+                "Send the campaign's ETag as read (GET /api/coupons/campaigns/{id}) as If-Match, so an edit never overwrites another unseen; * edits whatever the version.");
+        }
+
+        var update = await campaigns.UpdateAsync(id, request, expected, cancellationToken);
+        switch (update.Outcome)
+        {
+            case CampaignUpdateOutcome.NotFound:
+                return CampaignNotFound(id);
+            case CampaignUpdateOutcome.Invalid:
+                return TypedResults.ValidationProblem(update.Errors!);
+            case CampaignUpdateOutcome.PreconditionFailed:
+                response.Headers.ETag = ETag(update.Campaign!.Version);
+                return Problems.Refused(StatusCodes.Status412PreconditionFailed, CouponReasons.CampaignChanged, "Campaign changed meanwhile",
+                    $"Campaign {id} is at version {update.Campaign.Version}, {VersionPrecondition.Describe(expected!)}: read it again and edit that.");
+            default:
+                response.Headers.ETag = ETag(update.Campaign!.Version);
+                return TypedResults.Ok(update.Campaign);
+        }
+    }
+
+    private static string ETag(int version) => $"\"{version}\"";
 
     private static async Task<Results<Ok<CampaignStats>, ProblemHttpResult>> GetCampaignStats(
         Guid id, CampaignService campaigns, CancellationToken cancellationToken) =>

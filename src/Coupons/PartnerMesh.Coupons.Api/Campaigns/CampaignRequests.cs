@@ -23,6 +23,31 @@ public sealed record CreateCampaignRequest(
     LeakPolicy? Leaks = null);
 
 /// <summary>
+/// An edit of a campaign: the editable fields replace the campaign's as at creation (a field left out takes its creation
+/// default: no <c>startsAt</c>/<c>endsAt</c>, offers off without <c>abandonedCart</c>, no automatic rotation without
+/// <c>leaks</c>). The fields fixed at creation — <c>promotionId</c>, the limits, <c>minimumCartValue</c>, <c>currency</c>,
+/// <c>stackable</c>, <c>requireReservation</c>, <c>partnerIds</c> and the offer pool (<c>abandonedCart.poolSize</c>,
+/// <c>poolLowWatermark</c>) — may be sent as read (so a campaign read can be sent back), or left out; another value is a 400
+/// naming them.
+/// </summary>
+public sealed record UpdateCampaignRequest(
+    [Required] string? Name,
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt,
+    AbandonedCartPolicy? AbandonedCart,
+    LeakPolicy? Leaks,
+    Guid? PromotionId = null,
+    int? MaxUses = null,
+    int? MaxUsesPerCode = null,
+    int? MaxUsesPerCustomer = null,
+    int? MaxUsesPerPartner = null,
+    decimal? MinimumCartValue = null,
+    string? Currency = null,
+    bool? Stackable = null,
+    bool? RequireReservation = null,
+    Guid[]? PartnerIds = null);
+
+/// <summary>
 /// Behaviour-triggered offers on <c>CartAbandoned</c>: a personal, single-use code valid for <c>expiresAfterHours</c>
 /// (default 72), issued <c>delayMinutes</c> after the abandonment (default 0), at most one per customer per
 /// <c>cooldownHours</c> (default 168) and never within the shared contact cooldown. <c>poolSize</c> keeps that many codes
@@ -52,7 +77,8 @@ public sealed record CampaignResponse(
     IReadOnlyList<Guid> PartnerIds,
     AbandonedCartPolicy AbandonedCart,
     LeakPolicy Leaks,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    int Version)
 {
     public static CampaignResponse From(Campaign campaign) => new(
         campaign.Id, campaign.Name, campaign.PromotionId, campaign.StartsAt, campaign.EndsAt, campaign.MaxUses, campaign.MaxUsesPerCode,
@@ -62,7 +88,7 @@ public sealed record CampaignResponse(
             Amounts.Normalize(campaign.OfferMinimumCartTotal), (int?)campaign.OfferDelay?.TotalMinutes, campaign.OfferPoolSize,
             campaign.OfferPoolLowWatermark),
         new LeakPolicy(campaign.AutoRotateLeakedCodes, campaign.RotateAfterLeaks),
-        campaign.CreatedAt);
+        campaign.CreatedAt, campaign.Version);
 }
 
 public sealed record CampaignPage(IReadOnlyList<CampaignResponse> Items, string? NextCursor);

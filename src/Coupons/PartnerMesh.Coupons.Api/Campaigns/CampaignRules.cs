@@ -14,10 +14,7 @@ public static class CampaignRules
     public static Dictionary<string, string[]>? Validate(CreateCampaignRequest request)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (request.Name is not { Length: >= 1 and <= 200 } || string.IsNullOrWhiteSpace(request.Name))
-        {
-            errors["name"] = ["A name has 1 to 200 characters."];
-        }
+        CheckName(request.Name, errors);
 
         if (request.PromotionId is null || request.PromotionId == Guid.Empty)
         {
@@ -101,6 +98,49 @@ public static class CampaignRules
         return errors.Count == 0 ? null : errors;
     }
 
+    /// <summary>
+    /// An edit of <paramref name="campaign"/>: the rules of creation for the editable fields (judged with the campaign's
+    /// fixed ones), and a fixed field sent with another value than the campaign's is an error naming it.
+    /// </summary>
+    public static Dictionary<string, string[]>? Validate(UpdateCampaignRequest request, Campaign campaign)
+    {
+        var errors = Validate(new CreateCampaignRequest(
+            request.Name, campaign.PromotionId, request.StartsAt, request.EndsAt, campaign.MaxUses, campaign.MaxUsesPerCode, campaign.MaxUsesPerCustomer,
+            campaign.MaxUsesPerPartner, campaign.MinimumCartValue, campaign.Currency, campaign.Stackable, campaign.RequireReservation, campaign.PartnerIds,
+            request.AbandonedCart is { } policy ? policy with { PoolSize = campaign.OfferPoolSize, PoolLowWatermark = campaign.OfferPoolLowWatermark } : null,
+            request.Leaks)) ?? new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var currency = request.Currency is { } sent && CheckoutRules.IsCurrency(sent) ? CheckoutRules.NormalizeCurrency(sent) : request.Currency;
+        CheckFixed("promotionId", request.PromotionId, campaign.PromotionId, errors);
+        CheckFixed("maxUses", request.MaxUses, campaign.MaxUses, errors);
+        CheckFixed("maxUsesPerCode", request.MaxUsesPerCode, campaign.MaxUsesPerCode, errors);
+        CheckFixed("maxUsesPerCustomer", request.MaxUsesPerCustomer, campaign.MaxUsesPerCustomer, errors);
+        CheckFixed("maxUsesPerPartner", request.MaxUsesPerPartner, campaign.MaxUsesPerPartner, errors);
+        CheckFixed("minimumCartValue", request.MinimumCartValue, campaign.MinimumCartValue, errors);
+        CheckFixed("currency", currency, campaign.Currency, errors);
+        CheckFixed("stackable", request.Stackable, campaign.Stackable, errors);
+        CheckFixed("requireReservation", request.RequireReservation, campaign.RequireReservation, errors);
+        if (request.PartnerIds is { } partnerIds && !partnerIds.Distinct().Order().SequenceEqual(campaign.PartnerIds))
+        {
+            errors["partnerIds"] = [FixedRule("partnerIds")];
+        }
+
+        CheckFixed("abandonedCart.poolSize", request.AbandonedCart?.PoolSize, campaign.OfferPoolSize, errors);
+        CheckFixed("abandonedCart.poolLowWatermark", request.AbandonedCart?.PoolLowWatermark, campaign.OfferPoolLowWatermark, errors);
+        return errors.Count == 0 ? null : errors;
+    }
+
+    private static void CheckFixed<T>(string field, T? sent, T? current, Dictionary<string, string[]> errors)
+    {
+        if (sent is not null && !EqualityComparer<T?>.Default.Equals(sent, current))
+        {
+            errors[field] = [FixedRule(field)];
+        }
+    }
+
+    private static string FixedRule(string field) =>
+        $"{field} cannot change once the campaign is created (send it as read, or leave it out); the editable fields are name, "
+        + "startsAt, endsAt, abandonedCart (but its pool) and leaks.";
+
     public static Dictionary<string, string[]>? Validate(CreateCodeRequest request, out string code)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -116,6 +156,15 @@ public static class CampaignRules
 
         CheckLimit("maxUses", request.MaxUses, errors);
         return errors.Count == 0 ? null : errors;
+    }
+
+    /// <summary>The name rule, which an edit also checks before it reads the campaign (a body without a name is a 400 first).</summary>
+    public static void CheckName(string? name, Dictionary<string, string[]> errors)
+    {
+        if (name is not { Length: >= 1 and <= 200 } || string.IsNullOrWhiteSpace(name))
+        {
+            errors["name"] = ["A name has 1 to 200 characters."];
+        }
     }
 
     private static void CheckLimit(string field, int? value, Dictionary<string, string[]> errors)

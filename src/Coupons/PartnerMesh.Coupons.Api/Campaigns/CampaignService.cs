@@ -43,8 +43,6 @@ public sealed class CampaignService(
             Id = id,
             Name = request.Name!.Trim(),
             PromotionId = request.PromotionId!.Value,
-            StartsAt = request.StartsAt?.ToUniversalTime(), // PostgreSQL's timestamptz takes UTC only
-            EndsAt = request.EndsAt?.ToUniversalTime(),
             MaxUses = request.MaxUses,
             MaxUsesPerCode = request.MaxUsesPerCode,
             MaxUsesPerCustomer = request.MaxUsesPerCustomer,
@@ -54,18 +52,12 @@ public sealed class CampaignService(
             Stackable = request.Stackable ?? false,
             RequireReservation = request.RequireReservation ?? true,
             PartnerIds = [.. (request.PartnerIds ?? []).Distinct().Order()],
-            AbandonedCartOffers = request.AbandonedCart?.Enabled ?? false,
-            OfferValidity = request.AbandonedCart is null ? null : TimeSpan.FromHours(request.AbandonedCart.ExpiresAfterHours ?? 72),
-            OfferCooldown = request.AbandonedCart is null ? null : TimeSpan.FromHours(request.AbandonedCart.CooldownHours ?? 168),
-            OfferMinimumCartTotal = request.AbandonedCart?.MinimumCartTotal,
-            OfferDelay = request.AbandonedCart?.DelayMinutes is { } delay ? TimeSpan.FromMinutes(delay) : null,
             OfferPoolSize = request.AbandonedCart?.PoolSize,
             OfferPoolLowWatermark = request.AbandonedCart?.PoolSize is { } poolSize ? request.AbandonedCart.PoolLowWatermark ?? poolSize / 5 : null,
-            AutoRotateLeakedCodes = request.Leaks?.AutoRotate ?? false,
-            RotateAfterLeaks = request.Leaks?.AutoRotate == true ? request.Leaks.RotateAfter ?? 1 : null,
             CreatedAt = now,
             CreatedBy = Actor.Of(user),
         };
+        ApplyEditable(campaign, request.Name!, request.StartsAt, request.EndsAt, request.AbandonedCart, request.Leaks);
         db.Campaigns.Add(campaign);
         if (campaign.OfferPoolSize is { } size)
         {
@@ -80,6 +72,56 @@ public sealed class CampaignService(
         }
 
         return (IdempotencyOutcome.Claimed, CampaignResponse.From(campaign));
+    }
+
+    /// <summary>
+    /// Edits a campaign under its row lock, so concurrent edits take turns and the second finds the first's version
+    /// (<paramref name="expectedVersions"/>, from <c>If-Match</c>: null accepts any). The offer scheduler reads the
+    /// campaigns of the offers it issues under a share lock, so once this commits no offer of a campaign switched off or
+    /// ended goes out. Validation's cached code definitions are cleared here and, through Redis, on every instance.
+    /// </summary>
+    public async Task<CampaignUpdate> UpdateAsync(
+        Guid id, UpdateCampaignRequest request, IReadOnlyList<int>? expectedVersions, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var campaign = await db.Campaigns.FromSql($"SELECT * FROM coupon_campaigns WHERE id = {id} FOR NO KEY UPDATE").SingleOrDefaultAsync(cancellationToken);
+        if (campaign is null)
+        {
+            return new(CampaignUpdateOutcome.NotFound);
+        }
+
+        if (CampaignRules.Validate(request, campaign) is { } errors)
+        {
+            return new(CampaignUpdateOutcome.Invalid, Errors: errors);
+        }
+
+        if (!VersionPrecondition.Matches(expectedVersions, campaign.Version))
+        {
+            return new(CampaignUpdateOutcome.PreconditionFailed, CampaignResponse.From(campaign));
+        }
+
+        ApplyEditable(campaign, request.Name!, request.StartsAt, request.EndsAt, request.AbandonedCart, request.Leaks);
+        campaign.Version++;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await codeChanges.ChangedAsync($"campaign:{campaign.Id}");
+        return new(CampaignUpdateOutcome.Updated, CampaignResponse.From(campaign));
+    }
+
+    /// <summary>The fields an edit may change, set as creation sets them (a field left out takes its creation default).</summary>
+    private static void ApplyEditable(
+        Campaign campaign, string name, DateTimeOffset? startsAt, DateTimeOffset? endsAt, AbandonedCartPolicy? abandonedCart, LeakPolicy? leaks)
+    {
+        campaign.Name = name.Trim();
+        campaign.StartsAt = startsAt?.ToUniversalTime(); // PostgreSQL's timestamptz takes UTC only
+        campaign.EndsAt = endsAt?.ToUniversalTime();
+        campaign.AbandonedCartOffers = abandonedCart?.Enabled ?? false;
+        campaign.OfferValidity = abandonedCart is null ? null : TimeSpan.FromHours(abandonedCart.ExpiresAfterHours ?? 72);
+        campaign.OfferCooldown = abandonedCart is null ? null : TimeSpan.FromHours(abandonedCart.CooldownHours ?? 168);
+        campaign.OfferMinimumCartTotal = abandonedCart?.MinimumCartTotal;
+        campaign.OfferDelay = abandonedCart?.DelayMinutes is { } delay ? TimeSpan.FromMinutes(delay) : null;
+        campaign.AutoRotateLeakedCodes = leaks?.AutoRotate ?? false;
+        campaign.RotateAfterLeaks = leaks?.AutoRotate == true ? leaks.RotateAfter ?? 1 : null;
     }
 
     public Task<Campaign?> FindAsync(Guid id, CancellationToken cancellationToken) =>
@@ -297,6 +339,17 @@ public sealed class CampaignService(
         ExpiresAt = code.ExpiresAt,
     };
 }
+
+public enum CampaignUpdateOutcome
+{
+    Updated,
+    NotFound,
+    Invalid,
+    PreconditionFailed,
+}
+
+/// <summary>An edit's outcome: the campaign as edited, or as it is when the edit was made from an older read.</summary>
+public sealed record CampaignUpdate(CampaignUpdateOutcome Outcome, CampaignResponse? Campaign = null, Dictionary<string, string[]>? Errors = null);
 
 public enum RotationOutcome
 {

@@ -22,8 +22,8 @@ public sealed record CodeDefinition(CouponCode Code, Campaign Campaign, string? 
 /// <summary>
 /// Code definitions (the code and its campaign) for <b>validation only</b>, so a validation costs one primary-key read
 /// of the counters instead of two queries. Reservations and redemptions always read the code from PostgreSQL: they are
-/// the enforcement points, validation is advisory. Campaigns never change once created; a code changes when it is
-/// rotated (retired) or its partner's status changes (<c>RecordPartnerStatusConsumer</c>), which clears this cache here
+/// the enforcement points, validation is advisory. A campaign changes when it is edited (<c>CampaignService.UpdateAsync</c>);
+/// a code when it is rotated (retired) or its partner's status changes (<c>RecordPartnerStatusConsumer</c>), which clears this cache here
 /// and, through Redis, on every instance (<see cref="CodeChangeNotifier"/>).
 /// Entries also expire after <see cref="CouponsOptions.CodeCacheTtl"/>, the bound on staleness if a message is lost (the
 /// cache is off while the instance is not subscribed). Only

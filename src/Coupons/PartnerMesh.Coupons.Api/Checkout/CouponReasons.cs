@@ -57,4 +57,8 @@ public static class CouponReasons
 
     // Reservation, redemption, refund: the Idempotency-Key was used with another request.
     public const string IdempotencyKeyReused = "idempotency_key_reused";
+
+    // Admin: a campaign edit made from an older read (412), or sent without If-Match (428).
+    public const string CampaignChanged = "campaign_changed";
+    public const string IfMatchRequired = "if_match_required";
 }

@@ -134,8 +134,11 @@ public sealed class OfferService(
             return 0;
         }
 
-        var campaignIds = due.Select(offer => offer.CampaignId).Distinct().ToList();
-        var campaigns = await db.Campaigns.AsNoTracking().Where(campaign => campaignIds.Contains(campaign.Id))
+        // Read as they are now, under a share lock until commit: an edit (which takes the row's lock) that switched a
+        // campaign's offers off or ended it either committed before (its offers are dropped, campaign_ended) or waits for
+        // this batch, so none goes out after the edit answered.
+        var campaignIds = due.Select(offer => offer.CampaignId).Distinct().ToArray();
+        var campaigns = await db.Campaigns.FromSql($"SELECT * FROM coupon_campaigns WHERE id = ANY({campaignIds}) FOR SHARE").AsNoTracking()
             .ToDictionaryAsync(campaign => campaign.Id, cancellationToken);
         var settled = new List<Guid>(due.Count);
         var pooled = new HashSet<Guid>();
