@@ -1,10 +1,10 @@
 using System.Globalization;
 using Microsoft.Net.Http.Headers;
 
-namespace PartnerMesh.Promotions.Api.Common;
+namespace PartnerMesh.ServiceDefaults.WebApi;
 
 /// <summary>
-/// The <c>If-Match</c> of an edit to something versioned (a promotion, a product-page entry): its ETag is the latest
+/// The <c>If-Match</c> of an edit to something versioned (a promotion, a product-page entry, a coupon campaign): its ETag is the latest
 /// version as read, <c>"3"</c>, so an edit made from an older read is refused (412) instead of overwriting another's.
 /// Read as RFC 9110 §13.1.1 has it: <c>*</c> matches any current version, a list matches when any of its tags does, and
 /// a weak tag (<c>W/"3"</c>) never matches, because <c>If-Match</c> compares strongly; <c>*</c> inside a list is malformed (400).
