@@ -55,14 +55,14 @@ public sealed class Aggregator(
             return 0;
         }
 
-        var events = pending.Select(raw => (Event: EventLog.Read(raw.Payload), raw.Replayed, raw.ReceivedAt)).ToList();
+        var events = pending.Select(raw => (Event: EventLog.Read(raw.Payload), raw.Replayed, raw.ReceivedAt, raw.Sequence)).ToList();
         stage.Lap("read");
         var state = await LoadAsync(events.Select(e => e.Event).ToList(), cancellationToken);
         stage.Lap("load");
         var projector = new KpiProjector(state, settings.TimeZone(), settings.Segments, now);
-        foreach (var (analyticsEvent, replayed, receivedAt) in events)
+        foreach (var (analyticsEvent, replayed, receivedAt, sequence) in events)
         {
-            projector.Apply(analyticsEvent, replayed, receivedAt);
+            projector.Apply(analyticsEvent, replayed, receivedAt, sequence);
         }
 
         stage.Lap("project");
@@ -74,6 +74,12 @@ public sealed class Aggregator(
         {
             var linked = state.LinkedClicks.ToArray();
             await db.UnlinkedClickEvents.Where(u => linked.Contains(u.ClickId)).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        if (state.AppliedTakeBacks.Count > 0)
+        {
+            var applied = state.AppliedTakeBacks.ToArray();
+            await db.PendingTakeBacks.Where(p => applied.Contains(p.Sequence)).ExecuteDeleteAsync(cancellationToken);
         }
 
         stage.Lap("facts");
@@ -248,6 +254,19 @@ public sealed class Aggregator(
         foreach (var impression in await db.Impressions.Where(i => impressionIds.Contains(i.ImpressionId)).ToListAsync(cancellationToken))
         {
             state.Impressions[impression.ImpressionId] = impression;
+        }
+
+        // Refunds and rejections that came before the batch's orders (or their conversions) wait for them.
+        foreach (var takeBack in await db.PendingTakeBacks.AsNoTracking().Where(p => orderIds.Contains(p.OrderId))
+                     .OrderBy(p => p.Sequence).ToListAsync(cancellationToken))
+        {
+            if (!state.PendingTakeBacks.TryGetValue(takeBack.OrderId, out var waiting))
+            {
+                waiting = [];
+                state.PendingTakeBacks[takeBack.OrderId] = waiting;
+            }
+
+            waiting.Add(takeBack);
         }
 
         // Storefront events that name a referral click but no partner count for the click's partner (as attribution would).

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PartnerMesh.Analytics.Api.Ingestion;
 using PartnerMesh.Analytics.Api.Segments;
 
@@ -19,7 +20,8 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
     private DateTimeOffset _seenAt;
 
     /// <param name="receivedAt">When analytics took the event in (its log row's <c>received_at</c>); defaults to its claimed time.</param>
-    public void Apply(AnalyticsEvent e, bool replayed, DateTimeOffset? receivedAt = null)
+    /// <param name="sequence">The event's log sequence (what a take-back waiting for its order is kept under).</param>
+    public void Apply(AnalyticsEvent e, bool replayed, DateTimeOffset? receivedAt = null, long sequence = 0)
     {
         _seenAt = Later(receivedAt ?? e.OccurredAt, e.OccurredAt);
         switch (e.Type)
@@ -52,8 +54,10 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
                     order.Attributed = true;
                     order.Commission = e.Commission ?? 0m;
                     order.CommissionCurrency = e.CommissionCurrency ?? order.Currency;
+                    // The rows already hold what refunds told before reversed of it (and nothing of a rejected sale).
+                    var booked = order.CommissionRejected ? 0m : order.Commission;
                     Count(order.OrderedAt, order.Dims, NoCurrency, a => a.AttributedOrders++);
-                    Count(order.OrderedAt, order.Dims, CommissionCurrencyOf(order), a => a.Commission += NetCommission(order));
+                    Count(order.OrderedAt, order.Dims, CommissionCurrencyOf(order), a => a.Commission += booked);
                 }
 
                 break;
@@ -79,17 +83,10 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
                 Verified(e);
                 break;
             case EventTypes.RefundRecorded:
-                Refund(e);
+                Refund(e, sequence);
                 break;
             case EventTypes.CommissionRejected:
-                if (e.OrderId is { } rejectedOrder && state.Orders.TryGetValue(rejectedOrder, out var rejected)
-                    && rejected.PartnerId == e.PartnerId && !rejected.CommissionRejected)
-                {
-                    var net = NetCommission(rejected);
-                    rejected.CommissionRejected = true;
-                    Count(rejected.OrderedAt, rejected.Dims, CommissionCurrencyOf(rejected), a => a.Commission -= net);
-                }
-
+                Reject(e, sequence);
                 break;
             case EventTypes.SurveyShown:
                 SurveyShown(e);
@@ -108,6 +105,11 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
                 }
 
                 break;
+        }
+
+        if (e.OrderId is { } orderId && state.PendingTakeBacks.Count > 0)
+        {
+            ApplyWaitingTakeBacks(orderId);
         }
     }
 
@@ -625,10 +627,15 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
     /// value is over orders not cancelled); it stays in <c>orders</c>, the placed orders every rate divides by, and
     /// counts in <c>cancelledOrders</c>.
     /// </summary>
-    private void Refund(AnalyticsEvent e)
+    private void Refund(AnalyticsEvent e, long sequence)
     {
         var amount = e.Amount ?? 0m;
-        if (e.OrderId is { } orderId && state.Orders.TryGetValue(orderId, out var order))
+        if (e.OrderId is not { } orderId)
+        {
+            return;
+        }
+
+        if (state.Orders.TryGetValue(orderId, out var order))
         {
             if (order.PartnerId is null && e.PartnerId is not null)
             {
@@ -675,10 +682,88 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             return;
         }
 
-        // An order analytics never saw: the refund counts on its own time, but not as a refunded order (no order to refund).
-        var dims = PartnerDims(e);
-        Count(e.OccurredAt, dims, NoCurrency, a => a.Refunds++);
-        Count(e.OccurredAt, dims, e.Currency ?? "XXX", a => a.RefundedAmount += amount);
+        // An order analytics does not know yet (its conversion travels on another queue): the refund waits for it and
+        // counts nothing until then — never a refund of nothing.
+        Defer(e, orderId, sequence);
+    }
+
+    /// <summary>
+    /// Attribution rejected the credited partner's sale in review: the order's commission no longer counts. Before the
+    /// order's conversion counted a commission (another queue) the rejection waits for it; a rejection of a partner the
+    /// order is not credited to changes nothing.
+    /// </summary>
+    private void Reject(AnalyticsEvent e, long sequence)
+    {
+        if (e.OrderId is not { } orderId)
+        {
+            return;
+        }
+
+        if (!state.Orders.TryGetValue(orderId, out var order) || !order.Attributed)
+        {
+            Defer(e, orderId, sequence);
+            return;
+        }
+
+        if (order.PartnerId == e.PartnerId && !order.CommissionRejected)
+        {
+            var net = NetCommission(order);
+            order.CommissionRejected = true;
+            Count(order.OrderedAt, order.Dims, CommissionCurrencyOf(order), a => a.Commission -= net);
+        }
+    }
+
+    /// <summary>Keeps a take-back that came before its order (or its conversion) until the order is counted (<see cref="PendingTakeBack"/>).</summary>
+    private void Defer(AnalyticsEvent e, string orderId, long sequence)
+    {
+        if (!state.PendingTakeBacks.TryGetValue(orderId, out var waiting))
+        {
+            waiting = [];
+            state.PendingTakeBacks[orderId] = waiting;
+        }
+
+        waiting.Add(state.Add(new PendingTakeBack { Sequence = sequence, OrderId = orderId, Payload = JsonSerializer.Serialize(e, EventLog.Json) }));
+    }
+
+    /// <summary>
+    /// Applies, in log order, the take-backs that waited for the order once it is counted — refunds once analytics knows
+    /// the order, a rejection once its conversion counted the commission — as if they had come after it.
+    /// </summary>
+    private void ApplyWaitingTakeBacks(string orderId)
+    {
+        if (!state.PendingTakeBacks.TryGetValue(orderId, out var waiting) || !state.Orders.TryGetValue(orderId, out var order))
+        {
+            return;
+        }
+
+        foreach (var takeBack in waiting.ToList())
+        {
+            var e = EventLog.Read(takeBack.Payload);
+            if (e.Type == EventTypes.CommissionRejected && !order.Attributed)
+            {
+                continue;
+            }
+
+            waiting.Remove(takeBack);
+            if (!state.Added.Remove(takeBack))
+            {
+                state.AppliedTakeBacks.Add(takeBack.Sequence);
+            }
+
+            if (e.Type == EventTypes.RefundRecorded)
+            {
+                Refund(e, takeBack.Sequence);
+            }
+            else
+            {
+                Reject(e, takeBack.Sequence);
+            }
+        }
+
+        if (waiting.Count == 0)
+        {
+            state.PendingTakeBacks.Remove(orderId);
+        }
     }
 
     private void SurveyShown(AnalyticsEvent e)

@@ -23,6 +23,12 @@ public sealed class ProjectionState
     /// <summary>Clicks whose unlinked events the batch linked (their records are deleted with the batch).</summary>
     public List<Guid> LinkedClicks { get; } = [];
 
+    /// <summary>Take-backs waiting for the batch's orders (loaded), and those the batch deferred, by order id, in log order.</summary>
+    public Dictionary<string, List<PendingTakeBack>> PendingTakeBacks { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Loaded take-backs the batch applied (their rows are deleted with the batch).</summary>
+    public List<long> AppliedTakeBacks { get; } = [];
+
     public List<object> Added { get; } = [];
 
     public Dictionary<(string Granularity, string Dimension, string Value, string Value2, DateTime Period, string Currency), KpiAggregate> Deltas { get; } = [];

@@ -67,7 +67,7 @@ public sealed class Replayer(AnalyticsDbContext db, TimeProvider timeProvider, I
             "UPDATE raw_events SET replayed = (aggregated_at IS NOT NULL OR replayed), aggregated_at = NULL", cancellationToken);
         var upTo = await db.RawEvents.MaxAsync(raw => (long?)raw.Sequence, cancellationToken);
         await db.Database.ExecuteSqlRawAsync(
-            "TRUNCATE kpi_aggregates, sessions, carts, orders, customers, survey_impressions, unlinked_click_events", cancellationToken);
+            "TRUNCATE kpi_aggregates, sessions, carts, orders, customers, survey_impressions, unlinked_click_events, pending_take_backs", cancellationToken);
         request.StartedAt = timeProvider.GetUtcNow();
         request.UpToSequence = upTo ?? 0;
         request.EventsToReapply = events;

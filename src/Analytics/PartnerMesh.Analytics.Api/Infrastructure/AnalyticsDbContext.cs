@@ -40,6 +40,8 @@ public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> opti
 
     public DbSet<UnlinkedClickEvent> UnlinkedClickEvents => Set<UnlinkedClickEvent>();
 
+    public DbSet<PendingTakeBack> PendingTakeBacks => Set<PendingTakeBack>();
+
     public DbSet<ConcentrationFlag> ConcentrationFlags => Set<ConcentrationFlag>();
 
     public DbSet<Campaign> Campaigns => Set<Campaign>();

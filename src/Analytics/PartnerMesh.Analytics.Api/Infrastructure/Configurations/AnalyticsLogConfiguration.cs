@@ -125,6 +125,18 @@ public sealed class UnlinkedClickEventConfiguration : IEntityTypeConfiguration<U
     }
 }
 
+public sealed class PendingTakeBackConfiguration : IEntityTypeConfiguration<PendingTakeBack>
+{
+    public void Configure(EntityTypeBuilder<PendingTakeBack> builder)
+    {
+        builder.ToTable("pending_take_backs");
+        builder.HasKey(takeBack => takeBack.Sequence).HasName("PK_pending_take_backs");
+        builder.Property(takeBack => takeBack.Sequence).ValueGeneratedNever();
+        builder.Property(takeBack => takeBack.Payload).HasColumnType("jsonb");
+        builder.HasIndex(takeBack => takeBack.OrderId);
+    }
+}
+
 public sealed class ConcentrationFlagConfiguration : IEntityTypeConfiguration<ConcentrationFlag>
 {
     public void Configure(EntityTypeBuilder<ConcentrationFlag> builder)

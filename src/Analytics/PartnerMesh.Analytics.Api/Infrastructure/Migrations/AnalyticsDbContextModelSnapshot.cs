@@ -522,6 +522,31 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                     b.ToTable("orders", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerMesh.Analytics.Api.Aggregation.PendingTakeBack", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.HasKey("Sequence")
+                        .HasName("PK_pending_take_backs");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_pending_take_backs_order_id");
+
+                    b.ToTable("pending_take_backs", (string)null);
+                });
+
             modelBuilder.Entity("PartnerMesh.Analytics.Api.Aggregation.ReplayRequest", b =>
                 {
                     b.Property<Guid>("Id")
