@@ -61,8 +61,7 @@ public class PartnerDailyNetRevenueTests(AnalyticsApiFactory factory) : IClassFi
         var (held, clean) = (Events.Conversion(partner, Morning.AddHours(1), 100m, 10m), Events.Conversion(partner, Morning.AddHours(2), 50m, 5m));
         await factory.PublishAsync(held);
         await factory.PublishAsync(clean);
-        // The sales first, as attribution tells them: the KPI report nets only a refund of an order it has counted (one
-        // it never saw counts on its own; analytics.md), and the conversion and refund queues keep no order between them.
+        // The sales first, as attribution tells them (the other arrival order is KpiTakeBackArrivalOrderTests').
         await factory.WaitForAsync(partner, Day, kpi => kpi is { Orders: 2 });
         await factory.PublishAsync(Events.Refund(held, 40m, 4m));
         await WaitForDailyAsync(partner, sales => sales.Commission == 11m);
