@@ -208,6 +208,33 @@ public class SegmentKpiTests(SegmentApiFactory factory) : IClassFixture<SegmentA
         Assert.Equal((1L, 2L), (before[SegmentNames.FrequentBuyers].Orders, before[SegmentNames.FrequentBuyers].Sessions));
     }
 
+    [Theory]
+    [InlineData("vip")]
+    [InlineData("first-time-buyers")]
+    [InlineData("")]
+    public async Task SegmentFilter_NotASegment_Returns400NamingValue_WithTheSegments(string segment)
+    {
+        var response = await factory.CreateClientWithScopes(PartnerMeshScopes.Admin).GetAsync(SegmentUrl(segment, Morning(20)), Ct);
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        var errors = problem.Extensions["errors"]!.ToString()!;
+        Assert.Contains("\"value\"", errors, StringComparison.Ordinal);
+        Assert.All(SegmentNames.All, name => Assert.Contains(name, errors, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SegmentFilter_FoldsCaseAndSpace()
+    {
+        var day = Morning(20);
+        var customer = Id("fold");
+        await factory.IngestAsync([View(day, "s1-" + customer, customer), Order(day.AddMinutes(5), "s1-" + customer, "o1-" + customer, 20m, customer)], Ct);
+        var exact = await WaitForSegmentAsync(SegmentNames.FirstTimeBuyers, day, k => k.Orders == 1);
+
+        var folded = await SegmentAsync(" First_Time_BUYERS\t", day);
+
+        Assert.Equivalent(exact, folded, strict: true);
+    }
+
     private Task AllAggregatedAsync() =>
         Eventually.UntilAsync(() => factory.QueryDbAsync(db => db.RawEvents.AllAsync(raw => raw.AggregatedAt != null, Ct)));
 

@@ -139,6 +139,12 @@ public static class CartStatuses
 /// <summary>A cart as the storefront's server-side events describe it.</summary>
 public sealed class CartFact : DimensionedFact
 {
+    /// <summary>
+    /// The <see cref="Currency"/> of a cart holding amounts in more than one currency (ISO 4217 "no currency"): its total
+    /// is unknown (0), never a sum across currencies.
+    /// </summary>
+    public const string MixedCurrency = "XXX";
+
     public required string CartId { get; init; }
     public required string VisitorId { get; set; }
     public string? CustomerId { get; set; }
@@ -153,7 +159,9 @@ public sealed class CartFact : DimensionedFact
     /// </summary>
     public DateTimeOffset LastSeenAt { get; set; }
     public int Items { get; set; }
+    /// <summary>The items' amounts in <see cref="Currency"/> (0 for a mixed cart).</summary>
     public decimal Total { get; set; }
+    /// <summary>The currency of the cart's first amount; <see cref="MixedCurrency"/> once an amount in another came.</summary>
     public string? Currency { get; set; }
     public string Status { get; set; } = CartStatuses.Open;
     /// <summary>Counted in <c>carts</c> (once it first held items).</summary>

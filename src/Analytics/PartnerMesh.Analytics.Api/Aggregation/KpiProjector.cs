@@ -150,10 +150,9 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             case EventTypes.AddToCart:
             {
                 Count(e.OccurredAt, dims, NoCurrency, a => a.AddToCarts++);
-                var cart = Cart(e, dims);
+                var cart = Cart(e, dims, replayed);
                 cart.Items += e.Quantity ?? 1;
-                cart.Total += e.Amount ?? 0m;
-                cart.Currency ??= e.Currency;
+                AddToTotal(cart, e);
                 if (!cart.Counted && cart.Items > 0)
                 {
                     cart.Counted = true;
@@ -171,15 +170,24 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             case EventTypes.RemoveFromCart:
             {
                 Count(e.OccurredAt, dims, NoCurrency, a => a.RemoveFromCarts++);
-                var cart = Cart(e, dims);
+                var cart = Cart(e, dims, replayed);
                 cart.Items = Math.Max(0, cart.Items - (e.Quantity ?? 1));
-                cart.Total = cart.Items == 0 ? 0m : Math.Max(0m, cart.Total - (e.Amount ?? 0m));
+                if (cart.Items == 0)
+                {
+                    // Emptied: the next item sets the cart's currency afresh.
+                    (cart.Total, cart.Currency) = (0m, null);
+                }
+                else if (e.Currency == cart.Currency)
+                {
+                    cart.Total = Math.Max(0m, cart.Total - (e.Amount ?? 0m));
+                }
+
                 break;
             }
 
             case EventTypes.CheckoutStarted:
                 Count(e.OccurredAt, dims, NoCurrency, a => a.CheckoutsStarted++);
-                Cart(e, dims);
+                Cart(e, dims, replayed);
                 break;
             case EventTypes.OrderCompleted:
                 OrderCompleted(e, dims, session, customer, replayed);
@@ -946,7 +954,30 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
         }
     }
 
-    private CartFact Cart(AnalyticsEvent e, Dims dims)
+    /// <summary>
+    /// A cart has one currency, that of its first amount, and its total sums only amounts in it: an amount in another
+    /// currency makes the cart mixed (<see cref="CartFact.MixedCurrency"/>, total 0) until it is emptied, so its
+    /// <c>CartAbandoned</c> carries no total a minimum could be compared with — never a sum across currencies.
+    /// </summary>
+    private static void AddToTotal(CartFact cart, AnalyticsEvent e)
+    {
+        if (e.Currency is not { } currency || cart.Currency == CartFact.MixedCurrency)
+        {
+            return;
+        }
+
+        cart.Currency ??= currency;
+        if (cart.Currency == currency)
+        {
+            cart.Total += e.Amount ?? 0m;
+        }
+        else if (e.Amount is > 0m)
+        {
+            (cart.Currency, cart.Total) = (CartFact.MixedCurrency, 0m);
+        }
+    }
+
+    private CartFact Cart(AnalyticsEvent e, Dims dims, bool replayed)
     {
         var cartId = e.CartId!;
         if (!state.Carts.TryGetValue(cartId, out var cart))
@@ -959,7 +990,18 @@ public sealed class KpiProjector(ProjectionState state, TimeZoneInfo zone, Segme
             state.Carts[cartId] = cart;
         }
 
+        var owner = cart.CustomerId is null ? e.CustomerId : null;
         cart.CustomerId = e.CustomerId ?? cart.CustomerId;
+        if (owner is not null && cart.Counted)
+        {
+            // A guest's cart whose customer is told later (at checkout, on a later add): the cart, and its abandonment
+            // if it was already abandoned, count to that customer now — once, as the cart has no customer only once.
+            var customer = Customer(owner);
+            customer.Carts++;
+            customer.AbandonedCarts += cart.Status is CartStatuses.Abandoned or CartStatuses.Recovered ? 1 : 0;
+            UpdateSegments(customer, e.OccurredAt, replayed);
+        }
+
         cart.Email = e.Email ?? cart.Email;
         cart.SessionId = e.SessionId ?? cart.SessionId;
         cart.LastActivityAt = Later(cart.LastActivityAt, e.OccurredAt);

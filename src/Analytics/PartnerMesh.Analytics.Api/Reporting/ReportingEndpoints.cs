@@ -6,6 +6,7 @@ using PartnerMesh.Analytics.Api.Aggregation;
 using PartnerMesh.Analytics.Api.Infrastructure;
 using PartnerMesh.Analytics.Api.Ingestion;
 using PartnerMesh.Analytics.Api.Kpis;
+using PartnerMesh.Analytics.Api.Segments;
 using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Analytics.Api.Reporting;
@@ -133,6 +134,16 @@ public static class ReportingEndpoints
         if (value is { Length: > 500 })
         {
             errors["value"] = ["A dimension value has at most 500 characters."];
+        }
+        else if (dimension == Dimensions.Segment && value is not null)
+        {
+            // Segments are a fixed list: a value outside it is a mistake, not a segment without data. Folded like the
+            // other dimension values (" First_Time_Buyers " is first_time_buyers).
+            value = DimensionValues.Normalize(value)!;
+            if (!SegmentNames.All.Contains(value, StringComparer.Ordinal))
+            {
+                errors["value"] = [$"Unknown segment '{Short(value)}'; use one of: {string.Join(", ", SegmentNames.All)}."];
+            }
         }
 
         if (value2 is { Length: > 500 })
