@@ -151,4 +151,16 @@ public static class CouponsTestClient
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
         return body["reason"]?.GetValue<string>();
     }
+
+    /// <summary>How many answers of each status and reason (or problem title and detail), for a failure message.</summary>
+    public static async Task<string> OutcomesAsync(this IEnumerable<HttpResponseMessage> responses)
+    {
+        var outcomes = await Task.WhenAll(responses.Select(async response =>
+        {
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct)) as JsonObject;
+            var reason = body?["reason"]?.ToString() ?? $"{body?["title"]} {body?["detail"]}";
+            return $"{(int)response.StatusCode} {reason}";
+        }));
+        return string.Join(", ", outcomes.GroupBy(outcome => outcome).Select(group => $"{group.Key}: {group.Count()}"));
+    }
 }

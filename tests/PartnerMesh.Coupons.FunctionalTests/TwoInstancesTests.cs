@@ -18,7 +18,12 @@ public sealed class TwoInstancesTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _first.InitializeAsync();
-        _second = new CouponsApiFactory { SharedDatabaseConnectionString = _first.DatabaseConnectionString };
+        // Both instances run in this process: its own application name gives the second its own connection pool, as a second
+        // process has (one shared pool of 100 would be both instances' limit).
+        _second = new CouponsApiFactory
+        {
+            SharedDatabaseConnectionString = _first.DatabaseConnectionString, ConnectionSettings = "Application Name=coupons-api-2",
+        };
         await _second.InitializeAsync();
     }
 
@@ -57,7 +62,7 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         var responses = await Task.WhenAll(Enumerable.Range(0, 1000).Select(index =>
             instances[index % 2].RedeemAsync(Redemption(code, $"two-{index}", null))));
 
-        var outcomes = await OutcomesAsync(responses);
+        var outcomes = await responses.OutcomesAsync();
         Assert.True(100 == responses.Count(response => response.StatusCode == HttpStatusCode.Created), outcomes);
         Assert.True(900 == responses.Count(response => response.StatusCode == HttpStatusCode.Conflict), outcomes);
         var stats = await admin.StatsAsync(campaignId);
@@ -112,18 +117,6 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         // The first instance hears of it through Redis, far sooner than its cache would expire.
         await Eventually.UntilAsync(async () => (await _first.Storefront().ValidateAsync(Validation(code))).Reason() == "disabled",
             TimeSpan.FromSeconds(5), "the first instance's cached copy is cleared");
-    }
-
-    /// <summary>How many answers of each status and reason (or problem title and detail), for a failure message.</summary>
-    private static async Task<string> OutcomesAsync(IEnumerable<HttpResponseMessage> responses)
-    {
-        var outcomes = await Task.WhenAll(responses.Select(async response =>
-        {
-            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct)) as JsonObject;
-            var reason = body?["reason"]?.ToString() ?? $"{body?["title"]} {body?["detail"]}";
-            return $"{(int)response.StatusCode} {reason}";
-        }));
-        return string.Join(", ", outcomes.GroupBy(outcome => outcome).Select(group => $"{group.Key}: {group.Count()}"));
     }
 
     private static async Task<JsonObject> JobAsync(CouponsApiFactory instance, Guid jobId) =>

@@ -29,6 +29,16 @@ public sealed class CouponsOptions
     /// on staleness if a code-change message is lost. Zero turns the cache off.</summary>
     public TimeSpan CodeCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Storefront calls that may use the database at once on an instance (<see cref="Checkout.CheckoutGate"/>); unset, half
+    /// the connection pool's maximum size (50 of the default 100).</summary>
+    [Range(1, 1_000)]
+    public int? CheckoutConcurrency { get; set; }
+
+    /// <summary>Storefront calls that may wait for <see cref="CheckoutConcurrency"/> on an instance; one more is answered 503
+    /// with <c>Retry-After</c>.</summary>
+    [Range(1, 1_000_000)]
+    public int CheckoutQueueLimit { get; set; } = 10_000;
+
     /// <summary>Code definitions cached at most (the cache starts over when full).</summary>
     public int CodeCacheSize { get; set; } = 100_000;
 

@@ -11,7 +11,8 @@ public static class CheckoutEndpoints
 {
     public static RouteGroupBuilder MapCheckoutEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/coupons").WithTags("Checkout").RequireAuthorization(PartnerMeshPolicies.Storefront);
+        var group = app.MapGroup("/api/coupons").WithTags("Checkout").RequireAuthorization(PartnerMeshPolicies.Storefront)
+            .AddEndpointFilter(CheckoutGate.RefuseWhenFullAsync);
 
         group.MapPost("/validations", ValidateCoupon).WithName(nameof(ValidateCoupon));
         group.MapPost("/reservations", ReserveCoupon).WithName(nameof(ReserveCoupon)).ProducesProblem(StatusCodes.Status409Conflict);

@@ -18,17 +18,19 @@ namespace PartnerMesh.Coupons.Api.Checkout;
 /// reservation (or, on campaigns that allow it, takes the uses itself), and every compensation gives exactly those
 /// uses back once, guarded by the row's status. Locks are always taken in one order: the order (a transaction-scoped
 /// advisory lock on the order id), then the request's <c>Idempotency-Key</c> (an advisory lock, or its row for refunds),
-/// then the reservation or redemption rows, then counters by ascending key.
+/// then the reservation or redemption rows, then counters by ascending key. Every call uses the database only while it
+/// holds a slot of the <see cref="CheckoutGate"/>, and holds none while it waits for a group commit.
 /// </summary>
 public sealed class CheckoutService(
     CouponsDbContext db, UsageLedger ledger, CodeRotation rotation, UseLanes lanes, CodeDefinitionCache codeCache,
-    CodeChangeNotifier codeChanges, TimeProvider timeProvider, IOptions<CouponsOptions> options,
+    CodeChangeNotifier codeChanges, CheckoutGate gate, TimeProvider timeProvider, IOptions<CouponsOptions> options,
     CouponsMetrics metrics)
 {
     /// <summary>Advisory: reads the code from the cache (<see cref="CodeDefinitionCache"/>) and the counters from PostgreSQL;
     /// reservations and redemptions decide.</summary>
     public async Task<CouponValidationResponse> ValidateAsync(ValidateCouponRequest request, string code, CancellationToken cancellationToken)
     {
+        using var slot = await gate.EnterAsync(cancellationToken);
         if (await FindCachedAsync(code, cancellationToken) is not { } found)
         {
             metrics.Validated(CouponReasons.Unknown);
@@ -90,6 +92,7 @@ public sealed class CheckoutService(
     private async Task<CheckoutResult<ReservationResponse>> ReserveCoreAsync(
         ReserveCouponRequest request, string code, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
+        using var slot = await gate.EnterAsync(cancellationToken);
         // Before anything that the first attempt may have changed (its use can be the code's last).
         if (await KeyedAnswerAsync(idempotency, ReservationAnswerAsync, cancellationToken) is { } keyed)
         {
@@ -138,15 +141,21 @@ public sealed class CheckoutService(
 
         var use = new ReserveUse(coupon, campaign, claims, now, checkout, customer, partner, request.PartnerId, request.CartTotal!.Value, currency,
             request.TtlSeconds ?? CheckoutRules.DefaultTtlSeconds) { Idempotency = idempotency, PartnerStatus = found.PartnerStatus };
+        slot.Dispose(); // the lane's worker uses the database for the whole batch
         for (var attempt = 0; ; attempt++)
         {
             var result = await lanes.SubmitAsync<ReservationResponse>(use, cancellationToken);
             // Reservations past their expiry still count until they are given back: do it now, then try again while the
             // counters, read after that, have room.
-            if (attempt < 2 && result.Reason is CouponReasons.Exhausted or CouponReasons.CustomerLimitReached or CouponReasons.PartnerLimitReached
-                && await FullAfterExpiredHoldsAsync(claims, cancellationToken) is null)
+            if (attempt < 2 && result.Reason is CouponReasons.Exhausted or CouponReasons.CustomerLimitReached or CouponReasons.PartnerLimitReached)
             {
-                continue;
+                using (await gate.EnterAsync(cancellationToken))
+                {
+                    if (await FullAfterExpiredHoldsAsync(claims, cancellationToken) is null)
+                    {
+                        continue;
+                    }
+                }
             }
 
             return result;
@@ -156,6 +165,7 @@ public sealed class CheckoutService(
     private async Task<CheckoutResult<RedemptionResponse>> RedeemCoreAsync(
         RedeemCouponRequest request, string code, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
+        using var slot = await gate.EnterAsync(cancellationToken);
         if (await KeyedAnswerAsync(idempotency, RedemptionAnswerAsync, cancellationToken) is { } keyed)
         {
             return keyed;
@@ -184,6 +194,7 @@ public sealed class CheckoutService(
             if (leaked is null || !campaign.AutoRotateLeakedCodes || coupon.RetiredAt is not null)
             {
                 var partnerOfSale = coupon.PartnerId ?? request.PartnerId;
+                slot.Dispose(); // the lane's worker uses the database for the whole batch
                 return await lanes.SubmitAsync<RedemptionResponse>(new RedeemUse(coupon, campaign, CounterClaim.For(campaign, coupon, customer, partnerOfSale),
                     now, orderId, customer, partnerOfSale, request.PartnerId, total, currency, referrer, leaked)
                 {
@@ -474,6 +485,7 @@ public sealed class CheckoutService(
     /// <summary>Gives a held reservation back (the checkout was abandoned). Idempotent; a redeemed one is a 409.</summary>
     public async Task<CheckoutResult<ReservationResponse>> ReleaseReservationAsync(Guid reservationId, CancellationToken cancellationToken)
     {
+        using var slot = await gate.EnterAsync(cancellationToken);
         var now = Clock.Now(timeProvider);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var reservation = await db.Reservations.FromSql($"SELECT * FROM coupon_reservations WHERE id = {reservationId} FOR UPDATE")
@@ -531,8 +543,11 @@ public sealed class CheckoutService(
     }
 
     /// <summary>Cancellation gives every active redemption of the order its use back, once.</summary>
-    public async Task<OrderCouponsResponse?> CancelAsync(string orderId, CancellationToken cancellationToken) =>
-        (await RestoreAsync(orderId, cancel: true, refundId: null, amount: null, idempotency: null, cancellationToken)).Value;
+    public async Task<OrderCouponsResponse?> CancelAsync(string orderId, CancellationToken cancellationToken)
+    {
+        using var slot = await gate.EnterAsync(cancellationToken);
+        return (await RestoreAsync(orderId, cancel: true, refundId: null, amount: null, idempotency: null, cancellationToken)).Value;
+    }
 
     /// <summary>
     /// A refund gives the use back only when the order is refunded in full (no amount: what is left; or refunds adding up
@@ -551,6 +566,7 @@ public sealed class CheckoutService(
     public async Task<CheckoutResult<OrderCouponsResponse>> RefundAsync(
         string orderId, string? refundId, decimal? amount, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
+        using var slot = await gate.EnterAsync(cancellationToken);
         try
         {
             return await RestoreAsync(orderId, cancel: false, refundId, amount, idempotency, cancellationToken);
@@ -566,6 +582,7 @@ public sealed class CheckoutService(
 
     public async Task<OrderCouponsResponse?> FindOrderAsync(string orderId, CancellationToken cancellationToken)
     {
+        using var slot = await gate.EnterAsync(cancellationToken);
         var redemptions = await db.Redemptions.AsNoTracking().Where(redemption => redemption.OrderId == orderId)
             .OrderBy(redemption => redemption.Id).ToListAsync(cancellationToken);
         return redemptions.Count == 0 ? null : new OrderCouponsResponse(orderId, [.. redemptions.Select(RedemptionResponse.From)]);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using PartnerMesh.Coupons.Api.Campaigns;
 using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Coupons.Api.Codes;
@@ -39,6 +40,11 @@ public static class HostingExtensions
         builder.Services.AddScoped<UsageLedger>();
         builder.Services.AddScoped<CampaignService>();
         builder.Services.AddScoped<CheckoutService>();
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<CouponsOptions>>().Value;
+            return new CheckoutGate(CheckoutGate.SlotsFor(connectionString, options.CheckoutConcurrency), options.CheckoutQueueLimit);
+        });
         builder.Services.AddScoped<UseBatch>();
         builder.Services.AddSingleton<CodeDefinitionCache>();
         builder.Services.AddSingleton<CodeChangeNotifier>();
