@@ -100,10 +100,11 @@ public class EventFieldNormalisationTests(BehaviourApiFactory factory) : IClassF
             ReasonCodes = [], CampaignId = Padded(campaign), TrafficSource = Padded(source),
         });
 
+        // The click and the survey events come through different queues: wait for all three.
         foreach (var (dimension, value, clicks) in new[] { ("campaign", campaign, 1L), ("traffic_source", source, 1L), ("touchpoint", touchpoint, 0L) })
         {
             var totals = Assert.Single((await factory.WaitForReportAsync(
-                Behaviour.KpiUrl(dimension, value, Day, Day), r => r.Totals.Count == 1 && r.Total() is { SurveysShown: 1, NpsResponses: 1 }, Ct)).Totals);
+                Behaviour.KpiUrl(dimension, value, Day, Day), r => r.Totals.Count == 1 && r.Total() is { SurveysShown: 1, NpsResponses: 1 } && r.Total().Clicks == clicks, Ct)).Totals);
             Assert.Equal((value, clicks, 1L), (totals.DimensionValue, totals.Kpis.Clicks, totals.Kpis.SurveyResponses));
         }
     }
