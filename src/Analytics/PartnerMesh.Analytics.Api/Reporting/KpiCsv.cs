@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PartnerMesh.Analytics.Api.Infrastructure;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Analytics.Api.Reporting;
 
@@ -65,7 +66,7 @@ public static class KpiCsv
         var text = value switch
         {
             null => "",
-            decimal number => NormalizedDecimalConverter.Normalize(number).ToString(CultureInfo.InvariantCulture), // 120, not 120.0000
+            decimal number => DecimalScale.Normalize(number).ToString(CultureInfo.InvariantCulture), // 120, not 120.0000
             IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? "",
         };

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Common;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Coupons.Api.Campaigns;
 
@@ -82,10 +83,10 @@ public sealed record CampaignResponse(
 {
     public static CampaignResponse From(Campaign campaign) => new(
         campaign.Id, campaign.Name, campaign.PromotionId, campaign.StartsAt, campaign.EndsAt, campaign.MaxUses, campaign.MaxUsesPerCode,
-        campaign.MaxUsesPerCustomer, campaign.MaxUsesPerPartner, Amounts.Normalize(campaign.MinimumCartValue), campaign.Currency, campaign.Stackable,
+        campaign.MaxUsesPerCustomer, campaign.MaxUsesPerPartner, DecimalScale.Normalize(campaign.MinimumCartValue), campaign.Currency, campaign.Stackable,
         campaign.RequireReservation, campaign.PartnerIds,
         new AbandonedCartPolicy(campaign.AbandonedCartOffers, (int?)campaign.OfferValidity?.TotalHours, (int?)campaign.OfferCooldown?.TotalHours,
-            Amounts.Normalize(campaign.OfferMinimumCartTotal), (int?)campaign.OfferDelay?.TotalMinutes, campaign.OfferPoolSize,
+            DecimalScale.Normalize(campaign.OfferMinimumCartTotal), (int?)campaign.OfferDelay?.TotalMinutes, campaign.OfferPoolSize,
             campaign.OfferPoolLowWatermark),
         new LeakPolicy(campaign.AutoRotateLeakedCodes, campaign.RotateAfterLeaks),
         campaign.CreatedAt, campaign.Version);

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using PartnerMesh.Coupons.Api.Common;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Coupons.Api.Checkout;
 
@@ -65,7 +66,7 @@ public sealed record RedemptionResponse(
 {
     public static RedemptionResponse From(CouponRedemption redemption) => new(
         redemption.Id, redemption.OrderId, redemption.Code, redemption.CampaignId, redemption.PromotionId, redemption.PartnerId,
-        redemption.ReservationId, redemption.Status, Amounts.Normalize(redemption.OrderTotal), redemption.Currency, Amounts.Normalize(redemption.RefundedAmount),
+        redemption.ReservationId, redemption.Status, DecimalScale.Normalize(redemption.OrderTotal), redemption.Currency, DecimalScale.Normalize(redemption.RefundedAmount),
         redemption.RedeemedAt, redemption.RestoredAt, redemption.LeakReason);
 }
 

@@ -5,10 +5,11 @@ using PartnerMesh.Contracts.Coupons;
 using PartnerMesh.Coupons.Api.Campaigns;
 using PartnerMesh.Coupons.Api.Codes;
 using PartnerMesh.Coupons.Api.Common;
-using PartnerMesh.Coupons.Api.Infrastructure;
 using PartnerMesh.Coupons.Api.Infrastructure.Configurations;
+using PartnerMesh.Coupons.Api.Infrastructure;
 using PartnerMesh.Data;
 using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults.WebApi;
 
 namespace PartnerMesh.Coupons.Api.Checkout;
 
@@ -717,7 +718,7 @@ public sealed class CheckoutService(
             ? CheckoutResult.Replayed(Answer(earlier))
             : CheckoutResult.Conflict<OrderCouponsResponse>(CouponReasons.RefundIdReused,
                 $"Refund {earlier.RefundId} was already recorded for order {earlier.OrderId}, "
-                + $"{(earlier.Amount is { } recorded ? $"amount {Amounts.Normalize(recorded)}" : "in full")}; a refund id is sent again only with the same order and amount.");
+                + $"{(earlier.Amount is { } recorded ? $"amount {DecimalScale.Normalize(recorded)}" : "in full")}; a refund id is sent again only with the same order and amount.");
 
     private static OrderCouponsResponse Answer(CouponRefund refund) =>
         JsonSerializer.Deserialize<OrderCouponsResponse>(refund.Response, JsonSerializerOptions.Web)!;
