@@ -321,6 +321,42 @@ public class ClickCaptureTests(AttributionApiFactory factory) : IClassFixture<At
         Assert.Equal(expected, entry.Status);
     }
 
+    [Theory]
+    [InlineData(false, CommissionStatus.Held)]
+    [InlineData(true, CommissionStatus.Held)]
+    public async Task ClickFlooding_CountsUpToTheVisitLastClickCredits_SoAnEarlierClickOnTheCreditingLinkHidesNoFlood(bool clickedFirst, string expected)
+    {
+        // Last click credits L1 by its latest visit (a repeat collapsed into its first click): the five clicks on L2 came
+        // before that visit whether or not the shopper had also followed L1 before them. One more click, never less suspicion.
+        var program = await _admin.CreateProgramAsync(new
+        {
+            holdDays = 0, clickFloodThreshold = 5, duplicateClickWindowSeconds = 1800, plan = new { type = "percent", rate = 0.1, perLead = 2 },
+        });
+        var partner = await _admin.CreateProgramPartnerAsync(program.Id);
+        var (l1, l2) = (await _admin.CreateLinkAsync(partner.Id), await _admin.CreateLinkAsync(partner.Id));
+        var visitor = NewVisitor();
+        async Task<Guid> Click(string code) =>
+            (await (await _storefront.PostAsJsonAsync("/api/attribution/clicks", new { code, visitorId = visitor }, Ct)).Content.ReadFromJsonAsync<RegisterClickResponse>(Ct))!.ClickId;
+
+        var firstL1 = clickedFirst ? await Click(l1.Code) : (Guid?)null;
+        for (var i = 0; i < 5; i++)
+        {
+            await Click(l2.Code);
+        }
+
+        var lastL1 = await Click(l1.Code);
+        var conversion = await _storefront.ConvertAsync(new RecordConversionRequest(NewOrderId(), null, 100m, "EUR", null, VisitorId: visitor, ProgramId: program.Id));
+        (await _storefront.PostAsJsonAsync("/api/attribution/leads", new Api.Leads.RecordLeadRequest($"lead-{Guid.NewGuid():N}", "signup", null, visitor, null, null, Later), Ct))
+            .EnsureSuccessStatusCode();
+
+        Assert.Equal(firstL1 ?? lastL1, lastL1);
+        Assert.Equal((lastL1, AttributionDecision.LastClick), (conversion.ClickId, conversion.Reason));
+        var entries = await factory.QueryDbAsync(db => db.Commissions.Where(c => c.PartnerId == partner.Id).OrderBy(c => c.Kind).ToListAsync(Ct));
+        Assert.Equal(
+            [(CommissionKind.Lead, expected, FraudRules.ClickFlooding), (CommissionKind.Sale, expected, FraudRules.ClickFlooding)],
+            entries.Select(e => (e.Kind, e.Status, e.HoldReasons)));
+    }
+
     /// <summary>A link of a program that holds at 5 clicks of one source in the hour.</summary>
     private async Task<(string Code, Guid PartnerId)> FloodProgramLinkAsync()
     {

@@ -172,6 +172,34 @@ public class ConversionEndpointsTests(AttributionApiFactory factory) : IClassFix
         }
     }
 
+    [Theory]
+    [InlineData("couponCode", "fullwidth")]
+    [InlineData("customerEmail", "fullwidth")]
+    [InlineData("customerEmail", "fullwidth-at")]
+    [InlineData("customerEmail", "zero-width-space")]
+    [InlineData("customerEmail", "soft-hyphen")]
+    public async Task RecordConversion_RetryWithACodeOrEmailThatReadsTheSame_Returns200WithTheFirstAnswer(string member, string writing)
+    {
+        var (first, _) = await OrderWithEveryFactAsync();
+        var firstAnswer = await (await _storefront.GetAsync($"/api/attribution/conversions/{first.OrderId}", Ct)).Content.ReadAsStringAsync(Ct);
+        var retry = (member, writing) switch
+        {
+            ("couponCode", _) => first with { CouponCode = FullWidth(first.CouponCode!) },
+            (_, "fullwidth") => first with { CustomerEmail = FullWidth("shopper") + "@example.com" },
+            (_, "fullwidth-at") => first with { CustomerEmail = "shopper\uFF20example.com" },
+            (_, "zero-width-space") => first with { CustomerEmail = "shopper\u200b@example.com" },
+            _ => first with { CustomerEmail = "shopper@example.com\u00ad" },
+        };
+
+        using var answer = await _storefront.PostAsJsonAsync("/api/attribution/conversions", retry, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(firstAnswer, await answer.Content.ReadAsStringAsync(Ct));
+    }
+
+    /// <summary>ASCII letters, digits and '-' in their full-width forms (U+FF01–U+FF5E), which NFKC reads as the plain ones.</summary>
+    private static string FullWidth(string text) => string.Concat(text.Select(c => c is > ' ' and <= '~' ? (char)(c - 0x21 + 0xFF01) : c));
+
     [Fact]
     public async Task RecordConversion_TenConcurrentDuplicates_RecordExactlyOneConversionAndCommission()
     {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using PartnerMesh.ServiceDefaults.Customers;
 using PartnerMesh.ServiceDefaults.Orders;
 using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Common;
@@ -113,9 +114,9 @@ public static partial class ConversionRules
             errors["customerId"] = [$"customerId must be 1-{MaxCustomerIdLength} printable characters."];
         }
 
-        if (request.CustomerEmail is { } email && (email.Length > PartnerRules.MaxEmailLength || !email.Contains('@') || email.Any(char.IsControl)))
+        if (request.CustomerEmail is { } email && CustomerEmail.Normalize(email) is null)
         {
-            errors["customerEmail"] = ["customerEmail must be an email address."];
+            errors["customerEmail"] = [$"customerEmail must be an email address. {CustomerEmail.Rule}"];
         }
 
         if (request.VisitorId is { } visitorId && !ClickDetails.IsValidVisitorId(visitorId))

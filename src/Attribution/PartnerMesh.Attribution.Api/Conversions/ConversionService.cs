@@ -7,8 +7,10 @@ using PartnerMesh.Attribution.Api.Infrastructure.Configurations;
 using PartnerMesh.Attribution.Api.Partners;
 using PartnerMesh.Attribution.Api.Programs;
 using PartnerMesh.Contracts.Attribution;
+using PartnerMesh.Contracts.Codes;
 using PartnerMesh.Data;
 using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults.Customers;
 
 namespace PartnerMesh.Attribution.Api.Conversions;
 
@@ -232,7 +234,9 @@ public sealed class ConversionService(
                 }
 
                 var sourceClicks = creditingClick is null ? 0 : await ClickFlooding.ClicksBeforeAsync(
-                    db, creditingClick.Id, creditingClick.PartnerId, creditingClick.VisitorId, creditingClick.SourceKey, creditingClick.OccurredAt, cancellationToken);
+                    db, creditingClick.Id, creditingClick.PartnerId, creditingClick.VisitorId, creditingClick.SourceKey, creditingClick.OccurredAt,
+                    AttributionDecision.LastTouch(new CandidateClick(creditingClick.Id, creditingClick.PartnerId, creditingClick.OccurredAt, creditingClick.LastSeenAt), orderedAt),
+                    cancellationToken);
                 saleFlags = FraudRules.Evaluate(new FraudCheck(
                     partner.Email, partner.CustomerId, request.CustomerEmail, request.CustomerId, creditingClick?.OccurredAt, orderedAt,
                     creditingClick?.Paid ?? false, sourceClicks, leaked.Contains(partner.Id),
@@ -353,7 +357,7 @@ public sealed class ConversionService(
             CommissionCurrency = sale?.Currency,
             CommissionNote = note,
             CustomerId = request.CustomerId,
-            CustomerEmail = request.CustomerEmail?.Trim(),
+            CustomerEmail = CustomerEmail.Normalize(request.CustomerEmail),
             VisitorId = visitorId,
             CouponCode = request.CouponCode,
             Lines = request.OrderLines(),
@@ -501,8 +505,8 @@ public sealed class ConversionService(
     /// <summary>
     /// The same order reported again: the stored answer when every fact that decides the outcome matches, else a conflict
     /// naming the first member that differs. Compared as the order was read: amounts rounded to the currency, lines as a
-    /// multiset (their order does not change the commission), coupon codes as looked up (trimmed, any case), e-mails
-    /// trimmed in any case. <c>orderedAt</c>, <c>programId</c> and <c>visitorId</c> only when sent: left out, the first
+    /// multiset (their order does not change the commission), coupon codes as looked up (NFKC, trimmed, any case), e-mails
+    /// by the shared fold (invisible characters removed, NFKC, trimmed, any case). <c>orderedAt</c>, <c>programId</c> and <c>visitorId</c> only when sent: left out, the first
     /// request's value (the time it arrived, the program or visitor found) stands, so a retry need not know it.
     /// </summary>
     private static ConversionResult Replay(Conversion existing, RecordConversionRequest request, decimal amount, string currency)
@@ -515,14 +519,21 @@ public sealed class ConversionService(
             : request.ProgramId is { } programId && programId != existing.ProgramId ? "programId"
             : request.VisitorId is { } visitorId && visitorId != existing.VisitorId ? "visitorId"
             : existing.CustomerId != request.CustomerId ? "customerId"
-            : !string.Equals(existing.CustomerEmail, request.CustomerEmail?.Trim(), StringComparison.OrdinalIgnoreCase) ? "customerEmail"
-            : !string.Equals(existing.CouponCode?.Trim(), request.CouponCode?.Trim(), StringComparison.OrdinalIgnoreCase) ? "couponCode"
+            : EmailAsRead(existing.CustomerEmail) != EmailAsRead(request.CustomerEmail) ? "customerEmail"
+            : CodeAsRead(existing.CouponCode) != CodeAsRead(request.CouponCode) ? "couponCode"
             : !CanonicalLines(existing.Lines, currency).SequenceEqual(CanonicalLines(request.OrderLines(), currency)) ? "lines"
             : null;
         return differs is null
             ? new ConversionResult(ConversionOutcome.Replayed, ConversionResponse.From(existing))
             : new ConversionResult(ConversionOutcome.Conflict, Differs: differs);
     }
+
+    /// <summary>An e-mail as the shared rule reads it (<see cref="CustomerEmail.Fold(string)"/>), also for one stored before it was stored folded.</summary>
+    private static string? EmailAsRead(string? email) => email is null ? null : CustomerEmail.Fold(email);
+
+    /// <summary>A code as <see cref="CouponSignals.CodePartnersAsync"/> reads it (<see cref="CouponCodeFormat"/>); text that is no code, trimmed in any case.</summary>
+    private static string? CodeAsRead(string? code) =>
+        code is null ? null : CouponCodeFormat.TryNormalize(code, out var read) ? read : code.Trim().ToUpperInvariant();
 
     private static IEnumerable<(string? Category, decimal Amount)> CanonicalLines(List<OrderLine>? lines, string currency) =>
         (lines ?? []).Select(line => (line.Category, Amount: Money.Round(line.Amount, currency)))

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using PartnerMesh.Attribution.Api.Clicks;
 using PartnerMesh.Attribution.Api.Conversions;
 using PartnerMesh.Attribution.Api.Partners;
+using PartnerMesh.ServiceDefaults.Customers;
 using PartnerMesh.ServiceDefaults.Orders;
 
 namespace PartnerMesh.Attribution.Api.Leads;
@@ -50,9 +51,9 @@ public static class LeadRules
             errors["customerId"] = [$"customerId must be 1-{ConversionRules.MaxCustomerIdLength} printable characters."];
         }
 
-        if (request.CustomerEmail is { } email && (email.Length > PartnerRules.MaxEmailLength || !email.Contains('@') || email.Any(char.IsControl)))
+        if (request.CustomerEmail is { } email && CustomerEmail.Normalize(email) is null)
         {
-            errors["customerEmail"] = ["customerEmail must be an email address."];
+            errors["customerEmail"] = [$"customerEmail must be an email address. {CustomerEmail.Rule}"];
         }
 
         if (request.OccurredAt is { } occurredAt && (occurredAt > now + ConversionRules.MaxFutureSkew || occurredAt < now - ConversionRules.MaxAge))

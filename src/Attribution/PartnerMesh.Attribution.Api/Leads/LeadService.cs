@@ -8,6 +8,7 @@ using PartnerMesh.Attribution.Api.Infrastructure.Configurations;
 using PartnerMesh.Attribution.Api.Partners;
 using PartnerMesh.Attribution.Api.Programs;
 using PartnerMesh.Data;
+using PartnerMesh.ServiceDefaults.Customers;
 
 namespace PartnerMesh.Attribution.Api.Leads;
 
@@ -124,7 +125,9 @@ public sealed class LeadService(
                 var flags = FraudRules.Evaluate(new FraudCheck(
                     partner.Email, partner.CustomerId, request.CustomerEmail, request.CustomerId, crediting?.OccurredAt, occurredAt,
                     crediting?.HasPaidClickId ?? false, crediting is null ? 0 : await ClickFlooding.ClicksBeforeAsync(
-                        db, crediting.Id, crediting.PartnerId, crediting.VisitorId, crediting.SourceKey, crediting.OccurredAt, cancellationToken),
+                        db, crediting.Id, crediting.PartnerId, crediting.VisitorId, crediting.SourceKey, crediting.OccurredAt,
+                        AttributionDecision.LastTouch(new CandidateClick(crediting.Id, crediting.PartnerId, crediting.OccurredAt, crediting.LastSeenAt), occurredAt),
+                        cancellationToken),
                     CodeLeakSuspected: false, program.FraudPolicy(), ReceivedAt: now));
                 if (capped > 0)
                 {
@@ -165,7 +168,7 @@ public sealed class LeadService(
             CommissionCurrency = entry?.Currency,
             CommissionNote = note,
             CustomerId = request.CustomerId,
-            CustomerEmail = request.CustomerEmail?.Trim(),
+            CustomerEmail = CustomerEmail.Normalize(request.CustomerEmail),
             VisitorId = visitorId,
             OccurredAt = occurredAt,
             CreatedAt = now,

@@ -10,6 +10,7 @@ using PartnerMesh.Attribution.Api.Programs;
 using PartnerMesh.Contracts.Attribution;
 using PartnerMesh.Data;
 using PartnerMesh.Outbox;
+using PartnerMesh.ServiceDefaults.Customers;
 using PartnerMesh.ServiceDefaults.Security;
 
 namespace PartnerMesh.Attribution.Api.Partners;
@@ -194,9 +195,9 @@ public static class PartnerEndpoints
             errors["customerId"] = [$"customerId is required: 1-{PartnerRules.MaxCustomerIdLength} printable characters."];
         }
 
-        if (!PartnerRules.IsValidEmail(request.Email?.Trim()))
+        if (!PartnerRules.IsValidEmail(CustomerEmail.Normalize(request.Email)))
         {
-            errors["email"] = ["email must be a valid address."];
+            errors["email"] = ["email must be a valid address (read as every service reads a shopper's e-mail: invisible characters removed, Unicode NFKC, trimmed, lower-cased)."];
         }
 
         if (request.TargetUrl is not null && !LinkRules.IsValidTargetUrl(request.TargetUrl))
@@ -241,7 +242,8 @@ public static class PartnerEndpoints
         }
 
         var now = timeProvider.GetUtcNowForStorage();
-        var email = request.Email!.Trim();
+        // A customer's address, read by the shared rule: the same shopper's e-mail written otherwise is the same ambassador.
+        var email = CustomerEmail.Normalize(request.Email)!;
         var partner = new Partner
         {
             Id = Guid.CreateVersion7(now),
