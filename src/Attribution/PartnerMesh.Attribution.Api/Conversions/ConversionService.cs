@@ -233,9 +233,9 @@ public sealed class ConversionService(
                     note = capped == 0 ? NoteBudgetExhausted : NoteBudgetCapped;
                 }
 
-                var sourceClicks = creditingClick is null ? 0 : await ClickFlooding.ClicksBeforeAsync(
-                    db, creditingClick.Id, creditingClick.PartnerId, creditingClick.VisitorId, creditingClick.SourceKey, creditingClick.OccurredAt,
-                    AttributionDecision.LastTouch(new CandidateClick(creditingClick.Id, creditingClick.PartnerId, creditingClick.OccurredAt, creditingClick.LastSeenAt), orderedAt),
+                var sourceClicks = creditingClick is not { } click ? 0 : await ClickFlooding.ClicksBeforeAsync(
+                    db, click.Id, click.PartnerId, click.VisitorId, click.SourceKey, click.OccurredAt,
+                    AttributionDecision.LastTouch(new CandidateClick(click.Id, click.PartnerId, click.OccurredAt, click.LastSeenAt), orderedAt),
                     cancellationToken);
                 saleFlags = FraudRules.Evaluate(new FraudCheck(
                     partner.Email, partner.CustomerId, request.CustomerEmail, request.CustomerId, creditingClick?.OccurredAt, orderedAt,
@@ -506,8 +506,9 @@ public sealed class ConversionService(
     /// The same order reported again: the stored answer when every fact that decides the outcome matches, else a conflict
     /// naming the first member that differs. Compared as the order was read: amounts rounded to the currency, lines as a
     /// multiset (their order does not change the commission), coupon codes as looked up (NFKC, trimmed, any case), e-mails
-    /// by the shared fold (invisible characters removed, NFKC, trimmed, any case). <c>orderedAt</c>, <c>programId</c> and <c>visitorId</c> only when sent: left out, the first
-    /// request's value (the time it arrived, the program or visitor found) stands, so a retry need not know it.
+    /// by the shared fold (invisible characters removed, NFKC, trimmed, any case). <c>orderedAt</c>, <c>programId</c> and
+    /// <c>visitorId</c> only when sent: left out, the first request's value (the time it arrived, the program or visitor
+    /// found) stands, so a retry need not know it.
     /// </summary>
     private static ConversionResult Replay(Conversion existing, RecordConversionRequest request, decimal amount, string currency)
     {
