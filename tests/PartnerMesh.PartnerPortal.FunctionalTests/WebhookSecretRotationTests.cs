@@ -122,6 +122,75 @@ public sealed class WebhookSecretRotationTests(FakeClockPortalApiFactory factory
         Assert.Equal(before, await StoredSecretsAsync(toolsId));
     }
 
+    [Fact]
+    public async Task Webhook_TellsWhenItsSecretWasRotated_AndUntilWhenThePreviousOneSigns_InItsReadAndTheList()
+    {
+        var (id, _) = await SubscribeAsync();
+        Assert.Equal((null, null), await SecretStateAsync(_admin, "/api/portal/webhooks", id));
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        await (await RotateAsync(id)).ShouldBeAsync<RotatedSecretResponse>(HttpStatusCode.OK);
+        var rotatedAt = StorageTime.Now(factory.Clock);
+        Assert.Equal((rotatedAt, rotatedAt + TimeSpan.FromHours(24)), await SecretStateAsync(_admin, "/api/portal/webhooks", id));
+
+        // An hour later the previous secret still signs; at the end of the overlap it no longer does.
+        factory.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal((rotatedAt, rotatedAt + TimeSpan.FromHours(24)), await SecretStateAsync(_admin, "/api/portal/webhooks", id));
+        factory.Clock.Advance(TimeSpan.FromHours(23));
+        Assert.Equal((rotatedAt, null), await SecretStateAsync(_admin, "/api/portal/webhooks", id));
+    }
+
+    [Fact]
+    public async Task PartnerWebhook_AndTheWebhooksPage_TellWhenItsSecretWasRotated_AndUntilWhenThePreviousOneSigns()
+    {
+        var partner = await factory.SignInNewPartnerAsync();
+        var created = await (await partner.Browser.SendWithPageTokenAsync(new HttpRequestMessage(HttpMethod.Post, "/portal/api/webhooks")
+        {
+            Content = JsonContent.Create(new JsonObject { ["url"] = _receiver.Url.ToString(), ["eventTypes"] = new JsonArray("attribution.conversion-attributed") }),
+        })).ShouldBeAsync<CreatedWebhookResponse>(HttpStatusCode.Created);
+        var id = created.Webhook.Id;
+        Assert.Equal((null, null), await SecretStateAsync(partner.Browser.Http, "/portal/api/webhooks", id));
+        Assert.Contains(WebhooksPage.NeverRotatedMessage, await PageTextAsync(partner.Browser), StringComparison.Ordinal);
+
+        await (await partner.Browser.SendWithPageTokenAsync(new HttpRequestMessage(HttpMethod.Post, $"/portal/api/webhooks/{id}/secret")))
+            .ShouldBeAsync<RotatedSecretResponse>(HttpStatusCode.OK);
+        var rotatedAt = StorageTime.Now(factory.Clock);
+        factory.Clock.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal((rotatedAt, rotatedAt + TimeSpan.FromHours(24)), await SecretStateAsync(partner.Browser.Http, "/portal/api/webhooks", id));
+        Assert.Contains($"Secret rotated {Utc(rotatedAt)}; the previous secret also signs until {Utc(rotatedAt + TimeSpan.FromHours(24))}.",
+            await PageTextAsync(partner.Browser), StringComparison.Ordinal);
+
+        // After the overlap (and a new sign-in: the session has ended by then) only the rotation is left.
+        factory.Clock.Advance(TimeSpan.FromHours(23));
+        var browser = new PortalBrowser(factory);
+        await browser.SignInSuccessfullyAsync(partner.Email, AdminApi.StrongPassword);
+        Assert.Equal((rotatedAt, null), await SecretStateAsync(browser.Http, "/portal/api/webhooks", id));
+        var page = await PageTextAsync(browser);
+        Assert.Contains($"Secret rotated {Utc(rotatedAt)}.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("the previous secret also signs", page, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The subscription's <c>secretRotatedAt</c> and <c>previousSecretExpiresAt</c> as read alone, after checking the list
+    /// says the same.
+    /// </summary>
+    private static async Task<(DateTimeOffset? RotatedAt, DateTimeOffset? PreviousExpiresAt)> SecretStateAsync(HttpClient client, string path, Guid id)
+    {
+        var one = (await (await client.GetAsync($"{path}/{id}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK))!;
+        var list = await (await client.GetAsync($"{path}?limit=100", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        var listed = list["items"]!.AsArray().Single(item => item!["id"]!.GetValue<Guid>() == id)!;
+        var state = (Time(one["secretRotatedAt"]), Time(one["previousSecretExpiresAt"]));
+        Assert.Equal(state, (Time(listed["secretRotatedAt"]), Time(listed["previousSecretExpiresAt"])));
+        return state;
+    }
+
+    private static DateTimeOffset? Time(JsonNode? value) => value?.GetValue<DateTimeOffset>();
+
+    private static async Task<string> PageTextAsync(PortalBrowser browser) => WebUtility.HtmlDecode(await browser.GetPageAsync(WebhooksPage.Path));
+
+    private static string Utc(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
     /// <summary>The next delivery to arrive (a new conversion is published), once it is there.</summary>
     private async Task<ReceivedWebhook> DeliveredAsync()
     {

@@ -213,8 +213,8 @@ public static class PartnerWebhookEndpoints
 
     private static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> GetPartnerWebhook(
         Guid id, ClaimsPrincipal user, WebhookSubscriptions subscriptions, CancellationToken cancellationToken) =>
-        await subscriptions.FindAsync(user.SessionIds().PartnerId, id, cancellationToken) is { } subscription
-            ? TypedResults.Ok(WebhookResponse.From(subscription))
+        await subscriptions.GetAsync(user.SessionIds().PartnerId, id, cancellationToken) is { } subscription
+            ? TypedResults.Ok(subscription)
             : WebhookSubscriptions.NotFound(id);
 
     private static async Task<Results<Created<CreatedWebhookResponse>, Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> CreatePartnerWebhook(

@@ -39,6 +39,9 @@ public sealed class WebhookSubscription
     /// <summary>When <see cref="PreviousProtectedSecret"/> stops signing (<see cref="WebhookOptions.SecretRotationOverlap"/> after the rotation).</summary>
     public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
 
+    /// <summary>When its secret was last rotated; null before the first rotation (and for rotations made before this was kept).</summary>
+    public DateTimeOffset? SecretRotatedAt { get; set; }
+
     /// <summary>The <c>Idempotency-Key</c> of its latest secret rotation: a retry with it answers the same secret again.</summary>
     public string? SecretRotationKey { get; set; }
 }

@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using PartnerMesh.PartnerPortal.Api.Infrastructure;
 using PartnerMesh.ServiceDefaults.Security;
 using PartnerMesh.ServiceDefaults.WebApi;
 
@@ -51,8 +49,8 @@ public static class WebhookEndpoints
         TypedResults.Ok(WebhookSubscriptions.EventTypesFor(Owner(user)));
 
     private static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> GetWebhook(
-        Guid id, PortalDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        await FindOwnAsync(db, id, user, cancellationToken) is { } subscription ? TypedResults.Ok(WebhookResponse.From(subscription)) : NotFound(id);
+        Guid id, WebhookSubscriptions subscriptions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        await subscriptions.GetAsync(Owner(user), id, cancellationToken) is { } subscription ? TypedResults.Ok(subscription) : NotFound(id);
 
     /// <summary>Switches a subscription on or off (on again after it was switched off for failing).</summary>
     private static async Task<Results<Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> UpdateWebhook(
@@ -85,12 +83,6 @@ public static class WebhookEndpoints
 
     /// <summary>Admins own tools' subscriptions (no partner); a partner its own.</summary>
     private static Guid? Owner(ClaimsPrincipal user) => user.IsAdmin() ? null : user.PartnerId();
-
-    private static Task<WebhookSubscription?> FindOwnAsync(PortalDbContext db, Guid id, ClaimsPrincipal user, CancellationToken cancellationToken)
-    {
-        var owner = Owner(user);
-        return db.WebhookSubscriptions.SingleOrDefaultAsync(subscription => subscription.Id == id && subscription.PartnerId == owner, cancellationToken);
-    }
 
     private static ProblemHttpResult NotFound(Guid id) => WebhookSubscriptions.NotFound(id);
 }

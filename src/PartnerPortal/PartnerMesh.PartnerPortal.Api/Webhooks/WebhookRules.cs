@@ -8,13 +8,20 @@ public sealed record CreateWebhookRequest([Required] string? Url, [Required] IRe
 
 public sealed record UpdateWebhookRequest([Required] bool? Active);
 
+/// <param name="SecretRotatedAt">When its signing secret was last rotated; null before the first rotation.</param>
+/// <param name="PreviousSecretExpiresAt">
+/// Until when deliveries are signed with the previous secret too (a second <c>v1</c>); null when only the current secret
+/// signs (never rotated, or the overlap after the latest rotation has passed).
+/// </param>
 public sealed record WebhookResponse(
     Guid Id, Guid? PartnerId, string Url, IReadOnlyList<string> EventTypes, bool Active, int ConsecutiveFailures, DateTimeOffset? DisabledAt,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt, DateTimeOffset? SecretRotatedAt, DateTimeOffset? PreviousSecretExpiresAt)
 {
-    public static WebhookResponse From(WebhookSubscription subscription) => new(
+    /// <param name="now">When it is read: the previous secret shows only while it still signs (as the dispatcher decides).</param>
+    public static WebhookResponse From(WebhookSubscription subscription, DateTimeOffset now) => new(
         subscription.Id, subscription.PartnerId, subscription.Url, subscription.EventTypes, subscription.Active, subscription.ConsecutiveFailures,
-        subscription.DisabledAt, subscription.CreatedAt);
+        subscription.DisabledAt, subscription.CreatedAt, subscription.SecretRotatedAt,
+        subscription is { PreviousProtectedSecret: not null, PreviousSecretExpiresAt: { } expiresAt } && now < expiresAt ? expiresAt : null);
 }
 
 /// <summary>The secret is shown once, at creation.</summary>

@@ -80,14 +80,14 @@ public sealed class WebhookSubscriptions(
         }
 
         interest.Changed();
-        return TypedResults.Created($"{location}/{subscription.Id}", new CreatedWebhookResponse(WebhookResponse.From(subscription), secret));
+        return TypedResults.Created($"{location}/{subscription.Id}", new CreatedWebhookResponse(Response(subscription), secret));
     }
 
     public async Task<IReadOnlyList<WebhookResponse>> ListAsync(Guid? owner, CancellationToken cancellationToken)
     {
         var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(subscription => subscription.PartnerId == owner)
             .OrderBy(subscription => subscription.Id).ToListAsync(cancellationToken);
-        return [.. subscriptions.Select(WebhookResponse.From)];
+        return [.. subscriptions.Select(Response)];
     }
 
     /// <summary>Namespaces the advisory lock that queues one owner's creations (<c>hashtextextended</c> of prefix and owner).</summary>
@@ -102,8 +102,16 @@ public sealed class WebhookSubscriptions(
         var subscriptions = await db.WebhookSubscriptions.AsNoTracking()
             .Where(subscription => subscription.PartnerId == owner && (after == null || subscription.Id > after))
             .OrderBy(subscription => subscription.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return Paging.ToPage(List, subscriptions, take, subscription => subscription.Id, WebhookResponse.From);
+        return Paging.ToPage(List, subscriptions, take, subscription => subscription.Id, Response);
     }
+
+    /// <summary>The owner's subscription as answered; <c>null</c> for anyone else's.</summary>
+    public async Task<WebhookResponse?> GetAsync(Guid? owner, Guid id, CancellationToken cancellationToken) =>
+        await db.WebhookSubscriptions.AsNoTracking().SingleOrDefaultAsync(subscription => subscription.Id == id && subscription.PartnerId == owner, cancellationToken)
+            is { } subscription ? Response(subscription) : null;
+
+    /// <summary>A subscription as answered now: its previous secret shows only while it still signs.</summary>
+    private WebhookResponse Response(WebhookSubscription subscription) => WebhookResponse.From(subscription, timeProvider.GetUtcNow());
 
     /// <summary>The owner's subscription (tracked, so a change can be saved); <c>null</c> for anyone else's.</summary>
     public Task<WebhookSubscription?> FindAsync(Guid? owner, Guid id, CancellationToken cancellationToken) =>
@@ -119,7 +127,7 @@ public sealed class WebhookSubscriptions(
         }
 
         return await SetActiveAsync(owner, id, active, cancellationToken) is { } subscription
-            ? TypedResults.Ok(WebhookResponse.From(subscription))
+            ? TypedResults.Ok(Response(subscription))
             : NotFound(id);
     }
 
@@ -178,7 +186,7 @@ public sealed class WebhookSubscriptions(
         if (idempotencyKey is not null && subscription is { SecretRotationKey: { } latest, PreviousSecretExpiresAt: { } expiresAt } && latest == idempotencyKey
             && timeProvider.GetUtcNow() < expiresAt)
         {
-            return TypedResults.Ok(new RotatedSecretResponse(WebhookResponse.From(subscription), protector.Unprotect(subscription.ProtectedSecret), expiresAt));
+            return TypedResults.Ok(new RotatedSecretResponse(Response(subscription), protector.Unprotect(subscription.ProtectedSecret), expiresAt));
         }
 
         // One owner's key names one rotation: the same key sent for another of its subscriptions is another request.
@@ -191,13 +199,15 @@ public sealed class WebhookSubscriptions(
         var secret = WebhookSignature.NewSecret();
         // A secret that cannot be read any more (its data-protection key is gone) signs nothing: no overlap for it.
         var readable = Readable(protector, subscription.ProtectedSecret);
+        var now = StorageTime.Now(timeProvider);
         subscription.PreviousProtectedSecret = readable ? subscription.ProtectedSecret : null;
-        subscription.PreviousSecretExpiresAt = StorageTime.Now(timeProvider) + (readable ? options.Value.SecretRotationOverlap : TimeSpan.Zero);
+        subscription.PreviousSecretExpiresAt = now + (readable ? options.Value.SecretRotationOverlap : TimeSpan.Zero);
+        subscription.SecretRotatedAt = now;
         subscription.ProtectedSecret = protector.Protect(secret);
         subscription.SecretRotationKey = idempotencyKey;
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(new RotatedSecretResponse(WebhookResponse.From(subscription), secret, subscription.PreviousSecretExpiresAt.Value));
+        return TypedResults.Ok(new RotatedSecretResponse(Response(subscription), secret, subscription.PreviousSecretExpiresAt.Value));
     }
 
     private static bool Readable(IDataProtector protector, string protectedSecret)
@@ -318,9 +328,9 @@ public sealed class WebhookSubscriptions(
                 .SingleOrDefaultAsync(subscription => subscription.PartnerId == owner && subscription.IdempotencyKey == idempotencyKey, cancellationToken);
 
     /// <summary>URL and event types never change after creation, so they tell the same request from another one.</summary>
-    private static Results<Created<CreatedWebhookResponse>, Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult> Replay(
+    private Results<Created<CreatedWebhookResponse>, Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult> Replay(
         WebhookSubscription earlier, string url, string[] eventTypes) =>
         earlier.Url == url && earlier.EventTypes.SequenceEqual(eventTypes, StringComparer.Ordinal)
-            ? TypedResults.Ok(WebhookResponse.From(earlier))
+            ? TypedResults.Ok(Response(earlier))
             : IdempotencyKeys.Reused($"Idempotency-Key '{earlier.IdempotencyKey}' was already used to create webhook {earlier.Id} with another URL or other event types.");
 }

@@ -26,7 +26,8 @@ public sealed record WebhooksPageModel(
     RotatedSecretResponse? Rotated = null);
 
 /// <summary>
-/// <c>/portal/webhooks</c>: the partner's webhook subscriptions, a form to add one, a button to delete each, one to rotate
+/// <c>/portal/webhooks</c>: the partner's webhook subscriptions (each with when its secret was last rotated and, while the
+/// previous secret still signs, until when), a form to add one, a button to delete each, one to rotate
 /// each one's signing secret and one to switch on one that is off, and the latest deliveries of them all with a button to
 /// send each again. Every value is HTML-encoded.
 /// </summary>
@@ -42,6 +43,9 @@ public static class WebhooksPage
     public const string BadDeliveriesLinkMessage = "That link to older deliveries is not valid: start again from the newest.";
     public const int DeliveriesPerPage = 20;
     public const string SecretShownOnce = "Its signing secret is shown only this once: copy it now.";
+
+    /// <summary>A subscription's secret state before its first rotation (or when its rotation predates the record of it).</summary>
+    public const string NeverRotatedMessage = "No secret rotation recorded.";
 
     public const string RotatedMessage =
         "The webhook has a new signing secret. Until the time below, deliveries are signed with both the new and the previous "
@@ -115,8 +119,9 @@ public static class WebhooksPage
             return;
         }
 
-        body.Append("<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">Your webhooks: URL, events, state</caption>");
+        body.Append("<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">Your webhooks: URL, events, state, signing secret</caption>");
         body.Append("<thead><tr><th scope=\"col\">URL</th><th scope=\"col\" class=\"text\">Events</th><th scope=\"col\">State</th><th scope=\"col\">Added</th>")
+            .Append("<th scope=\"col\" class=\"text\">Signing secret</th>")
             .Append("<th scope=\"col\"><span class=\"visually-hidden\">Rotate secret, delete</span></th></tr></thead><tbody>");
         foreach (var subscription in subscriptions)
         {
@@ -133,6 +138,7 @@ public static class WebhooksPage
 
             body.Append("</td>");
             body.Append("<td class=\"nowrap\">").Append(E(Date(subscription.CreatedAt))).Append("</td>");
+            body.Append("<td class=\"text secret-state\">").Append(E(SecretState(subscription))).Append("</td>");
             body.Append("<td class=\"nowrap\"><form method=\"post\" action=\"").Append(Path).Append('/').Append(subscription.Id).Append("/secret\">");
             body.Append("<input type=\"hidden\" name=\"").Append(E(antiforgeryFieldName)).Append("\" value=\"").Append(E(antiforgeryToken)).Append("\">");
             // A new key per rendering: sending this very form again (a reload) answers the same secret, not a third one.
@@ -236,6 +242,15 @@ public static class WebhooksPage
         { Active: true } => "Active",
         { DisabledAt: { } disabled } => $"Switched off after repeated failures on {Date(disabled)}",
         _ => "Switched off",
+    };
+
+    /// <summary>When the secret was last rotated, and while the previous one still signs, until when (so a receiver knows to accept it).</summary>
+    private static string SecretState(WebhookResponse subscription) => subscription switch
+    {
+        { SecretRotatedAt: { } rotated, PreviousSecretExpiresAt: { } expires } => $"Secret rotated {Time(rotated)}; the previous secret also signs until {Time(expires)}.",
+        { SecretRotatedAt: { } rotated } => $"Secret rotated {Time(rotated)}.",
+        { PreviousSecretExpiresAt: { } expires } => $"Secret rotated; the previous secret also signs until {Time(expires)}.",
+        _ => NeverRotatedMessage,
     };
 
     private static string FieldLabel(string field) => field switch

@@ -500,6 +500,10 @@ namespace PartnerMesh.PartnerPortal.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("protected_secret");
 
+                    b.Property<DateTimeOffset?>("SecretRotatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("secret_rotated_at");
+
                     b.Property<string>("SecretRotationKey")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
