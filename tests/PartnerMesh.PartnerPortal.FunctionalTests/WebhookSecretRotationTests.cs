@@ -158,8 +158,11 @@ public sealed class WebhookSecretRotationTests(FakeClockPortalApiFactory factory
         factory.Clock.Advance(TimeSpan.FromHours(1));
 
         Assert.Equal((rotatedAt, rotatedAt + TimeSpan.FromHours(24)), await SecretStateAsync(partner.Browser.Http, "/portal/api/webhooks", id));
+        var duringOverlap = await PageTextAsync(partner.Browser);
         Assert.Contains($"Secret rotated {Utc(rotatedAt)}; the previous secret also signs until {Utc(rotatedAt + TimeSpan.FromHours(24))}.",
-            await PageTextAsync(partner.Browser), StringComparison.Ordinal);
+            duringOverlap, StringComparison.Ordinal);
+        Assert.Contains("one v1 signature per secret that still signs: accept the delivery when any of them matches", duringOverlap,
+            StringComparison.Ordinal);
 
         // After the overlap (and a new sign-in: the session has ended by then) only the rotation is left.
         factory.Clock.Advance(TimeSpan.FromHours(23));

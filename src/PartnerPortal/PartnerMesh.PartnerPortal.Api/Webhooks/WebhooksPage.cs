@@ -58,7 +58,9 @@ public static class WebhooksPage
     public const string Explained =
         "PartnerMesh sends events about you (conversions, commissions, payouts, …) to your HTTPS endpoint as they happen, "
         + "signed: check each delivery's PartnerMesh-Signature header (HMAC-SHA256 of the timestamp, a dot and the body, "
-        + "keyed with the webhook's secret). Events that identify a single shopper are never sent to partners.";
+        + "keyed with the webhook's secret). After you rotate a secret the header carries one v1 signature per secret "
+        + "that still signs: accept the delivery when any of them matches. Events that identify a single shopper are never "
+        + "sent to partners.";
 
     public static string Render(WebhooksPageModel model, IReadOnlyList<string> eventTypes, string antiforgeryFieldName, string antiforgeryToken)
     {
