@@ -16,7 +16,8 @@ namespace PartnerMesh.Coupons.FunctionalTests;
 
 /// <summary>
 /// <c>PUT /api/coupons/campaigns/{id}</c>: the name, the validity window (ended now: its codes answer <c>expired</c>, a
-/// reservation held before still redeems) and the abandoned-cart offer policy (switched off: pending offers are dropped,
+/// reservation held before still redeems, validates for its checkout and is answered again to it; dates are kept in whole
+/// microseconds) and the abandoned-cart offer policy (switched off: pending offers are dropped,
 /// new abandonments get none) are editable; the fields fixed at creation are refused when sent changed; <c>If-Match</c>
 /// with the ETag read is required, so of two edits from one read one wins and the other gets 412.
 /// </summary>
@@ -86,6 +87,93 @@ public sealed class CampaignEditTests(CouponsApiFactory factory) : IClassFixture
         Assert.Equal("expired", await another.ShouldBeRefusedAsync(HttpStatusCode.Conflict));
         var redeemed = await _storefront.RedeemAsync(Redemption(code, $"order-{Guid.NewGuid():N}", held, shopper));
         await redeemed.ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+    }
+
+    [Theory]
+    [InlineData("ended", "expired")]
+    [InlineData("started later", "not_started")]
+    [InlineData("rotated", "retired")]
+    public async Task AHeldCheckout_AfterItsCodeChanged_StillValidatesAndReservesForThatCheckout(string change, string reason)
+    {
+        var (campaignId, code) = await _admin.CampaignWithCodeAsync(new JsonObject { ["endsAt"] = DateTimeOffset.UtcNow.AddDays(30), ["maxUses"] = 5 });
+        var shopper = Customer($"cust-{Guid.NewGuid():N}");
+        var checkoutId = $"checkout-{Guid.NewGuid():N}";
+        var held = (await (await _storefront.ReserveAsync(Reservation(code, shopper, checkoutId: checkoutId))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created))
+            ["reservationId"]!.GetValue<Guid>();
+        if (change == "rotated")
+        {
+            await (await _admin.PostAsJsonAsync($"/api/coupons/codes/{code}/rotation", new JsonObject(), Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        }
+        else
+        {
+            var (read, etag) = await GetAsync(campaignId);
+            read[change == "ended" ? "endsAt" : "startsAt"] = change == "ended" ? DateTimeOffset.UtcNow : DateTimeOffset.UtcNow.AddDays(10);
+            await (await PutAsync(campaignId, read, etag)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        }
+
+        var orderId = $"order-{Guid.NewGuid():N}";
+        // As promotions asks when it verifies the order: the quote's checkout and the order.
+        var forTheOrder = Validation(code, shopper);
+        forTheOrder["checkoutId"] = checkoutId;
+        forTheOrder["orderId"] = orderId;
+        var forOtherCheckout = Validation(code, shopper);
+        forOtherCheckout["checkoutId"] = $"checkout-{Guid.NewGuid():N}";
+        var forOtherShopper = Validation(code, Customer($"other-{Guid.NewGuid():N}"));
+        forOtherShopper["checkoutId"] = checkoutId;
+        var validation = await _storefront.ValidateAsync(forTheOrder);
+        Assert.True(validation["valid"]!.GetValue<bool>(), validation.ToJsonString());
+        Assert.Equal(reason, (await _storefront.ValidateAsync(Validation(code, shopper))).Reason());
+        Assert.Equal(reason, (await _storefront.ValidateAsync(forOtherCheckout)).Reason());
+        Assert.Equal(reason, (await _storefront.ValidateAsync(forOtherShopper)).Reason());
+
+        var retry = await (await _storefront.ReserveAsync(Reservation(code, shopper, checkoutId: checkoutId))).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(held, retry["reservationId"]!.GetValue<Guid>());
+        Assert.Equal(reason, await (await _storefront.ReserveAsync(Reservation(code, shopper, checkoutId: $"checkout-{Guid.NewGuid():N}")))
+            .ShouldBeRefusedAsync(HttpStatusCode.Conflict));
+        await (await _storefront.RedeemAsync(Redemption(code, orderId, held, shopper))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        var forRedeemedOrder = Validation(code, shopper);
+        forRedeemedOrder["orderId"] = orderId;
+        Assert.True((await _storefront.ValidateAsync(forRedeemedOrder))["valid"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Create_WindowOfSubMicrosecondTicks_IsReadAsStored_EmptyIs400NamingEndsAt()
+    {
+        var empty = new JsonObject
+        {
+            ["name"] = "Ticks", ["promotionId"] = Guid.NewGuid(), ["startsAt"] = "2026-06-01T00:00:00.0000001Z", ["endsAt"] = "2026-06-01T00:00:00.0000004Z",
+        };
+        var problem = await (await _admin.PostAsJsonAsync("/api/coupons/campaigns", empty, Ct)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("endsAt", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+
+        var created = await (await _admin.PostAsJsonAsync("/api/coupons/campaigns",
+                new JsonObject
+                {
+                    ["name"] = "Ticks", ["promotionId"] = Guid.NewGuid(), ["startsAt"] = "2026-06-01T00:00:00.0000019+02:00",
+                    ["endsAt"] = "2026-06-01T00:00:00.0000029Z",
+                }, Ct))
+            .ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+        Assert.Equal(new DateTimeOffset(2026, 5, 31, 22, 0, 0, TimeSpan.Zero).AddTicks(10), created["startsAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(20), created["endsAt"]!.GetValue<DateTimeOffset>());
+        Assert.True(JsonNode.DeepEquals(created, (await GetAsync(created["id"]!.GetValue<Guid>())).Campaign));
+    }
+
+    [Fact]
+    public async Task Update_WindowOfSubMicrosecondTicks_EmptyAsStored_Returns400NamingEndsAt()
+    {
+        var campaignId = await _admin.CreateCampaignAsync();
+        var (read, etag) = await GetAsync(campaignId);
+        read["startsAt"] = "2026-06-01T00:00:00.0000001Z";
+        read["endsAt"] = "2026-06-01T00:00:00.0000004Z";
+
+        var problem = await (await PutAsync(campaignId, read, etag)).ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("endsAt", problem.Extensions["errors"]!.ToString()!, StringComparison.Ordinal);
+        read["endsAt"] = "2026-06-01T00:00:00.0000014Z";
+        var updated = await (await PutAsync(campaignId, read, etag)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero), updated["startsAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(10), updated["endsAt"]!.GetValue<DateTimeOffset>());
+        Assert.True(JsonNode.DeepEquals(updated, (await GetAsync(campaignId)).Campaign));
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace PartnerMesh.Coupons.FunctionalTests;
 
 /// <summary>
 /// A partner that attribution reports not active (<c>PartnerStatusChanged</c>: suspended, pending, invited) has codes
-/// that validate and reserve as <c>partner_inactive</c>; a reservation taken before still redeems; active again → usable.
+/// that validate and reserve as <c>partner_inactive</c>; a reservation taken before still redeems (and validates and is answered
+/// again for its checkout); active again → usable.
 /// </summary>
 public sealed class PartnerStandingTests(CouponsApiFactory factory) : IClassFixture<CouponsApiFactory>
 {
@@ -27,7 +28,9 @@ public sealed class PartnerStandingTests(CouponsApiFactory factory) : IClassFixt
         var (_, code) = await _admin.CampaignWithCodeAsync(partnerId: owner);
         await factory.CodeCacheInUseAsync();
         Assert.True((await _storefront.ValidateAsync(Validation(code)))["valid"]!.GetValue<bool>()); // cached now
-        var held = await _storefront.ReserveOkAsync(code);
+        var checkoutId = $"checkout-{Guid.NewGuid():N}";
+        var held = (await (await _storefront.ReserveAsync(Reservation(code, checkoutId: checkoutId))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created))
+            ["reservationId"]!.GetValue<Guid>();
 
         await factory.PublishAsync(TestEvents.PartnerStatusChanged(owner, status));
         var refused = await Eventually.GetAsync(async () =>
@@ -36,7 +39,12 @@ public sealed class PartnerStandingTests(CouponsApiFactory factory) : IClassFixt
         Assert.Contains(status, refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("partner_inactive", await (await _storefront.ReserveAsync(Reservation(code))).ShouldBeRefusedAsync(HttpStatusCode.Conflict));
 
-        // The shopper already holding the code at checkout keeps it.
+        // The shopper already holding the code at checkout keeps it: for that checkout it validates, and a retry gets the hold back.
+        var forCheckout = Validation(code);
+        forCheckout["checkoutId"] = checkoutId;
+        Assert.True((await _storefront.ValidateAsync(forCheckout))["valid"]!.GetValue<bool>());
+        var retry = await (await _storefront.ReserveAsync(Reservation(code, checkoutId: checkoutId))).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Equal(held, retry["reservationId"]!.GetValue<Guid>());
         var redeemed = await (await _storefront.RedeemAsync(Redemption(code, $"order-{Guid.NewGuid():N}", held))).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
         Assert.Equal(owner, redeemed["partnerId"]!.GetValue<Guid>());
 

@@ -1,6 +1,7 @@
 using PartnerMesh.Contracts.Codes;
 using PartnerMesh.Coupons.Api.Checkout;
 using PartnerMesh.Coupons.Api.Codes;
+using PartnerMesh.Data;
 
 namespace PartnerMesh.Coupons.Api.Campaigns;
 
@@ -21,7 +22,8 @@ public static class CampaignRules
             errors["promotionId"] = ["The promotion the campaign's codes unlock is required."];
         }
 
-        if (request.StartsAt is { } startsAt && request.EndsAt is { } endsAt && endsAt <= startsAt)
+        // Judged as stored (whole microseconds): a window of 100-ns ticks would be stored empty.
+        if (request.StartsAt is { } startsAt && request.EndsAt is { } endsAt && StorageTime.Truncate(endsAt) <= StorageTime.Truncate(startsAt))
         {
             errors["endsAt"] = ["endsAt must be after startsAt."];
         }

@@ -113,8 +113,9 @@ public sealed class CampaignService(
         Campaign campaign, string name, DateTimeOffset? startsAt, DateTimeOffset? endsAt, AbandonedCartPolicy? abandonedCart, LeakPolicy? leaks)
     {
         campaign.Name = name.Trim();
-        campaign.StartsAt = startsAt?.ToUniversalTime(); // PostgreSQL's timestamptz takes UTC only
-        campaign.EndsAt = endsAt?.ToUniversalTime();
+        // PostgreSQL's timestamptz takes UTC only and keeps microseconds: the answer is then what a GET reads back.
+        campaign.StartsAt = startsAt is { } start ? StorageTime.Truncate(start) : null;
+        campaign.EndsAt = endsAt is { } end ? StorageTime.Truncate(end) : null;
         campaign.AbandonedCartOffers = abandonedCart?.Enabled ?? false;
         campaign.OfferValidity = abandonedCart is null ? null : TimeSpan.FromHours(abandonedCart.ExpiresAfterHours ?? 72);
         campaign.OfferCooldown = abandonedCart is null ? null : TimeSpan.FromHours(abandonedCart.CooldownHours ?? 168);

@@ -45,6 +45,17 @@ public sealed class CheckoutService(
         var now = Clock.Now(timeProvider);
         // A preview (at) judges the validity window then; the counters are read as they stand now.
         var refusal = CouponEligibility.Check(campaign, coupon, customer, partner, request.CartTotal, currency, request.At ?? now, found.PartnerStatus);
+        // The checkout's own live hold of the code (or the order's own redemption) is judged as its redemption is: an end, a
+        // rotation or a suspended partner since it was taken does not refuse it, so the order it is for is no mismatch.
+        string[]? ownUse = null;
+        if (refusal is not null
+            && CouponEligibility.Check(campaign, coupon, customer, partner, request.CartTotal, currency, request.At ?? now, found.PartnerStatus, ownUse: true)
+                is var forOwnUse && forOwnUse != refusal
+            && await OwnUseAsync(request, coupon.Id, customer, now, cancellationToken) is { } own)
+        {
+            (refusal, ownUse) = (forOwnUse, own);
+        }
+
         if (refusal is null)
         {
             var claims = CounterClaim.For(campaign, coupon, customer, partner);
@@ -54,8 +65,7 @@ public sealed class CheckoutService(
             // order's own). A limit with room needs no second look: leaving holds out only adds room.
             if (FirstFull(claims, await ledger.ReadAsync(claims, cancellationToken)) is not null
                 && FirstFull(claims, WithoutUse(await ledger.ReadLiveAsync([.. claims.Select(claim => claim.Key)], now, cancellationToken),
-                    (await OwnRedemptionAsync(request.OrderId, coupon.Id, customer, cancellationToken))?.CounterKeys
-                    ?? (await OwnHoldAsync(request.Checkout, coupon.Id, customer, now, cancellationToken))?.CounterKeys)) is { } full)
+                    ownUse ?? await OwnUseAsync(request, coupon.Id, customer, now, cancellationToken))) is { } full)
             {
                 refusal = new CouponRefusal(full.RefusalReason, CouponEligibility.DetailFor(full));
             }
@@ -111,12 +121,14 @@ public sealed class CheckoutService(
         var currency = CheckoutRules.NormalizeCurrency(request.Currency!);
         var checkout = request.Checkout;
         var now = Clock.Now(timeProvider);
-        if (CouponEligibility.Check(campaign, coupon, customer, partner, request.CartTotal, currency, now, found.PartnerStatus) is { } refusal)
+        var checkoutHold = checkout is null ? null : await FindHeldAsync(checkout, coupon.Id, cancellationToken);
+        // The checkout's own live hold still redeems after an end, a rotation or a suspended partner: a retry gets it back.
+        var ownHold = checkoutHold is { } live && live.ExpiresAt > now && IsShoppers(live, customer);
+        if (CouponEligibility.Check(campaign, coupon, customer, partner, request.CartTotal, currency, now, found.PartnerStatus, ownHold) is { } refusal)
         {
             return CheckoutResult.Conflict<ReservationResponse>(refusal.Reason, refusal.Detail);
         }
 
-        var checkoutHold = checkout is null ? null : await FindHeldAsync(checkout, coupon.Id, cancellationToken);
         if (checkoutHold is { } held && held.ExpiresAt > now)
         {
             // An attempt with the same key may have committed since the key was read: then the key answers.
@@ -849,10 +861,19 @@ public sealed class CheckoutService(
     /// (or names no customer): the hold a validation for that checkout does not count against it.</summary>
     private async Task<CouponReservation?> OwnHoldAsync(
         string? checkout, Guid codeId, CustomerIdentity customer, DateTimeOffset now, CancellationToken cancellationToken) =>
-        checkout is not null && await FindHeldAsync(checkout, codeId, cancellationToken) is { } held && held.ExpiresAt > now
-        && (held.CustomerKey is null || customer.IsEmpty || customer.Has(held.CustomerKey))
+        checkout is not null && await FindHeldAsync(checkout, codeId, cancellationToken) is { } held && held.ExpiresAt > now && IsShoppers(held, customer)
             ? held
             : null;
+
+    /// <summary>The hold is this shopper's: made for the same customer, or one of the two names nobody.</summary>
+    private static bool IsShoppers(CouponReservation held, CustomerIdentity customer) =>
+        held.CustomerKey is null || customer.IsEmpty || customer.Has(held.CustomerKey);
+
+    /// <summary>The counters of the validation's own use of the code: its order's redemption, else its checkout's live hold.</summary>
+    private async Task<string[]?> OwnUseAsync(
+        ValidateCouponRequest request, Guid codeId, CustomerIdentity customer, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await OwnRedemptionAsync(request.OrderId, codeId, customer, cancellationToken))?.CounterKeys
+        ?? (await OwnHoldAsync(request.Checkout, codeId, customer, now, cancellationToken))?.CounterKeys;
 
     /// <summary>The order's own redemption of the code, when it still counts a use (for the same customer, or naming none).</summary>
     private async Task<CouponRedemption?> OwnRedemptionAsync(string? orderId, Guid codeId, CustomerIdentity customer, CancellationToken cancellationToken) =>

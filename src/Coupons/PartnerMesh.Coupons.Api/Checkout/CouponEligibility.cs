@@ -11,13 +11,17 @@ namespace PartnerMesh.Coupons.Api.Checkout;
 /// the partner restriction, the currency and minimum cart value, and whether a per-customer limit can identify the shopper.
 /// A partner-assigned code attributes to its partner and is valid whoever's traffic brought the shopper; only a
 /// campaign restricted to partners (<see cref="Campaign.PartnerIds"/>) answers <c>not_for_partner</c>.
+/// A use the shopper already has (<c>ownUse</c>: the checkout's live hold of the code, or the order's redemption of it) was
+/// judged when it was taken: what may have changed since — a rotation, the partner's standing, the validity window —
+/// does not refuse it, as it does not refuse the redemption of that hold.
 /// </summary>
 public static class CouponEligibility
 {
     /// <param name="partnerStatus">The code's partner's status (<see cref="CodeDefinition.PartnerStatus"/>); null: active.</param>
+    /// <param name="ownUse">The request's checkout holds a live reservation of the code, or its order redeemed it.</param>
     public static CouponRefusal? Check(
         Campaign campaign, CouponCode code, CustomerIdentity customer, Guid? attributedPartner, decimal? total, string? currency, DateTimeOffset now,
-        string? partnerStatus)
+        string? partnerStatus, bool ownUse = false)
     {
         // A personal code is the shopper's under any key it was issued to (an offer to an e-mail is usable signed in with
         // that e-mail, and one to a customer id by the guest giving the e-mail recorded with it).
@@ -26,7 +30,7 @@ public static class CouponEligibility
             return new(CouponReasons.NotForCustomer, "This code was issued to another customer.");
         }
 
-        if (code.RetiredAt is { } retiredAt)
+        if (!ownUse && code.RetiredAt is { } retiredAt)
         {
             return new(CouponReasons.Retired, $"The code was replaced at {retiredAt:O}; its partner has a new one.");
         }
@@ -37,22 +41,22 @@ public static class CouponEligibility
         }
 
         // A suspended partner's code gives neither its pricing nor its commission; a reservation taken before is honoured.
-        if (code.PartnerId is { } owner && partnerStatus is { } status && status != PartnerStanding.Active)
+        if (!ownUse && code.PartnerId is { } owner && partnerStatus is { } status && status != PartnerStanding.Active)
         {
             return new(CouponReasons.PartnerInactive, $"The code's partner {owner} is {status}: its codes cannot be used until it is active again.");
         }
 
-        if (campaign.StartsAt is { } startsAt && now < startsAt)
+        if (!ownUse && campaign.StartsAt is { } startsAt && now < startsAt)
         {
             return new(CouponReasons.NotStarted, $"The campaign starts at {startsAt:O}.");
         }
 
-        if (campaign.EndsAt is { } endsAt && now >= endsAt)
+        if (!ownUse && campaign.EndsAt is { } endsAt && now >= endsAt)
         {
             return new(CouponReasons.Expired, $"The campaign ended at {endsAt:O}.");
         }
 
-        if (code.ExpiresAt is { } expiresAt && now >= expiresAt)
+        if (!ownUse && code.ExpiresAt is { } expiresAt && now >= expiresAt)
         {
             return new(CouponReasons.Expired, $"The code expired at {expiresAt:O}.");
         }
