@@ -154,6 +154,7 @@ internal static class EventSamples
             GrandTotal = 129.90m,
             Promotions = [new RedeemedPromotion { PromotionId = PromotionId, Version = 3, Amount = 14.43m, Code = "SPRING10" }],
             PartnerId = PartnerId,
+            ExpectedPromotions = [new RedeemedPromotion { PromotionId = PromotionId, Version = 3, Amount = 14.43m, Code = "SPRING10" }],
         },
         new QuoteMismatchDetected
         {

@@ -930,5 +930,37 @@ public sealed class EvaluationEndpointsTests(PromotionsApiFactory factory) : ICl
         Assert.Equal(("condition_not_met", $"touchpoint: not offered at {at}"), (rejected["reason"]!.GetValue<string>(), rejected["detail"]!.GetValue<string>()));
     }
 
+    /// <summary>
+    /// A preview at the first or last hours .NET can represent judges a time window like any other time: the local day
+    /// (and the day an overnight window started on) may lie outside year 1 … 9999 and is still the right weekday —
+    /// 0001-01-01 is a Monday, so the day before it a Sunday; 9999-12-31 is a Friday, the day after it a Saturday.
+    /// </summary>
+    [Theory]
+    [InlineData("0001-01-01T00:30:00Z", "UTC", "23:00", "01:00", "sunday", true)] // overnight: started the day before year 1
+    [InlineData("0001-01-01T00:30:00Z", "UTC", "23:00", "01:00", "monday", false)]
+    [InlineData("0001-01-01T00:00:00Z", "UTC", "00:00", "01:00", "monday", true)]
+    [InlineData("0001-01-01T00:30:00Z", "Etc/GMT+11", "13:00", "14:00", "sunday", true)] // UTC−11: 13:30 on 31 Dec of year 0
+    [InlineData("0001-01-01T00:30:00Z", "Etc/GMT+11", "13:00", "14:00", "monday", false)]
+    [InlineData("0001-01-01T23:30:00Z", "Europe/Berlin", "22:00", "02:00", "monday", true)] // local 00:3x on Tuesday
+    [InlineData("9999-12-31T23:30:00Z", "Pacific/Kiritimati", "13:00", "14:00", "saturday", true)] // local: 1 Jan of year 10000
+    [InlineData("9999-12-31T23:30:00Z", "Pacific/Kiritimati", "13:00", "14:00", "friday", false)]
+    [InlineData("9999-12-31T23:59:59Z", "UTC", "23:00", "01:00", "friday", true)]
+    public async Task Preview_AtTheEdgesOfTheCalendar_JudgesTheTimeWindow_NeverA500(
+        string at, string timeZone, string from, string to, string day, bool applies)
+    {
+        var product = PromotionsTestClient.UniqueProduct();
+        var id = await _admin.PublishAsync(PromotionsTestClient.PercentOffProduct(product, 10).With("conditions", new JsonArray(new JsonObject
+        {
+            ["type"] = "timeWindow", ["timeZone"] = timeZone, ["days"] = new JsonArray(day), ["from"] = from, ["to"] = to,
+        })));
+        var cart = PromotionsTestClient.Cart(("l", product, 1, 50m, null)).With("at", at);
+
+        var evaluation = await _storefront.EvaluateAsync(cart);
+        var dryRun = await (await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/dry-run", cart, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        Assert.All(new[] { evaluation, dryRun }, answer => Assert.Equal(
+            applies ? (true, null) : (false, "condition_not_met"), (answer.Applied(id) is not null, answer.RejectionReason(id))));
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 }

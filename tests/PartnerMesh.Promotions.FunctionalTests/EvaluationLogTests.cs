@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,6 +89,66 @@ public sealed class EvaluationLogTests(FullEvaluationLogFactory factory) : IClas
         Assert.Empty(await SearchAsync($"visitorId={visitor}&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"))}"));
     }
 
+    /// <summary>
+    /// One rule on every path: the verification's log row and its <c>OrderPromotionsVerified</c> name the promotions the
+    /// quote applied (what the storefront was told to charge) and, separately, those due at order time — so a promotion
+    /// paused, ended or cut back since the quote finds, by its id, the orders its change turned into mismatches, and an
+    /// order charged its 10.00 off counts as a promotion order whichever path verified it.
+    /// </summary>
+    [Theory]
+    [InlineData("pause", false, "mismatch", "promotion_not_live", false)]
+    [InlineData("end", false, "mismatch", "promotion_not_live", false)]
+    [InlineData("rollout", false, "mismatch", "promotion_not_live", false)]
+    [InlineData("expireAndPause", false, "mismatch", "expired_quote_differs", false)]
+    [InlineData("expire", false, "requoted", null, true)]
+    [InlineData("none", true, "mismatch", "charged_differs", true)]
+    public async Task Order_WhateverThePath_LogRowAndEventNameTheQuotedPromotions_AndThoseDue(
+        string change, bool chargedFullPrice, string outcome, string? reason, bool stillDue)
+    {
+        var product = UniqueProduct();
+        var id = await _admin.PublishAsync(PercentOffProduct(product, 10m));
+        var cart = Cart(("a", product, 1, 100m, null)).With("touchpoint", "checkout").With("visitorId", $"paths-{Guid.NewGuid():N}");
+        var checkout = await _storefront.EvaluateAsync(cart);
+        var quote = checkout["quote"]!.DeepClone();
+        if (change.StartsWith("expire", StringComparison.Ordinal))
+        {
+            quote = Expired(quote);
+        }
+
+        var because = new JsonObject { ["reason"] = "incident" };
+        var changed = change switch
+        {
+            "pause" or "expireAndPause" => await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/pause", because, Ct),
+            "end" => await _admin.PostAsJsonAsync($"/api/promotions/definitions/{id}/end", because, Ct),
+            "rollout" => await _admin.PutAsJsonAsync($"/api/promotions/definitions/{id}/rollout", because.With("percent", 0), Ct),
+            _ => null,
+        };
+        changed?.EnsureSuccessStatusCode();
+        var orderId = $"order-{Guid.NewGuid():N}";
+
+        var verified = await (await _storefront.PostAsJsonAsync("/api/promotions/orders", new JsonObject
+        {
+            ["orderId"] = orderId,
+            ["quote"] = quote,
+            ["order"] = cart,
+            ["chargedGrandTotal"] = chargedFullPrice ? checkout.Total("itemsSubtotal") + checkout.Total("shipping") : checkout.Total("grandTotal"),
+            ["chargedDiscountTotal"] = chargedFullPrice ? 0m : checkout.Total("discountTotal"),
+        }, Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.Created);
+
+        Assert.Equal((outcome, reason), (verified["outcome"]!.GetValue<string>(), verified["mismatchReason"]?.GetValue<string>()));
+        var logged = await Eventually.GetAsync(async () => (await SearchAsync($"promotionId={id}&orderId={orderId}")).SingleOrDefault(),
+            because: "the row names the quoted promotion, whatever the outcome");
+        Assert.Equal([id], logged!["promotionIds"]!.AsArray().Select(promotion => promotion!.GetValue<Guid>()));
+        Assert.Equal([id], logged["summary"]!["quoted"]!.AsArray().Select(promotion => promotion!["promotionId"]!.GetValue<Guid>()));
+        Assert.Equal(stillDue ? [id] : [], logged["summary"]!["expected"]!.AsArray().Select(promotion => promotion!["promotionId"]!.GetValue<Guid>()));
+
+        var published = JsonNode.Parse((await factory.QueryDbAsync(db => db.Set<PartnerMesh.Outbox.OutboxMessage>()
+            .Where(message => message.MessageUrn.Contains("order-promotions-verified")).Select(message => message.Payload).ToListAsync(Ct)))
+            .Single(payload => payload.Contains(orderId, StringComparison.Ordinal)))!;
+        Assert.Equal([(id, 10m)], published["promotions"]!.AsArray().Select(promotion => (promotion!["promotionId"]!.GetValue<Guid>(), promotion["amount"]!.GetValue<decimal>())));
+        Assert.Equal(stillDue ? [id] : [], published["expectedPromotions"]!.AsArray().Select(promotion => promotion!["promotionId"]!.GetValue<Guid>()));
+    }
+
     [Fact]
     public async Task Search_IsCursorPagedNewestFirst()
     {
@@ -153,6 +214,15 @@ public sealed class EvaluationLogTests(FullEvaluationLogFactory factory) : IClas
         PromotionIds = [],
         Summary = "{}",
     };
+
+    /// <summary>The quote as it would be after its lifetime: signed by the service with an expiry in the past.</summary>
+    private JsonNode Expired(JsonNode quote)
+    {
+        var signer = factory.Services.GetRequiredService<Api.Evaluations.QuoteSigner>();
+        var read = quote.Deserialize<Api.Evaluations.Quote>(Api.Common.PromotionJson.Options)!;
+        return JsonSerializer.SerializeToNode(signer.Sign(read with { IssuedAt = read.IssuedAt.AddHours(-1), ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1) }),
+            Api.Common.PromotionJson.Options)!;
+    }
 
     private async Task<List<JsonObject>> SearchAsync(string query) =>
         [.. (await (await _admin.GetAsync($"{Log}?{query}", Ct)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK))["items"]!.AsArray().OfType<JsonObject>()];

@@ -82,8 +82,10 @@ public sealed class EvaluationLogRecorder(IOptions<PromotionsOptions> options, T
         Summary = JsonSerializer.Serialize(new { Request = RequestSummary(request) }, PromotionJson.Options),
     });
 
-    /// <summary>An order checked against its quote: a mismatch always, any other outcome when sampled.</summary>
-    public void Verified(OrderVerification verification, VerifyOrderRequest request, IReadOnlyList<QuotedPromotion> promotions)
+    /// <summary>An order checked against its quote: a mismatch always, any other outcome when sampled. The row names the
+    /// promotions quoted and those due at order time (<paramref name="expected"/>, the expected total's), so a search by a
+    /// promotion paused, ended or refused since the quote finds the orders it concerns.</summary>
+    public void Verified(OrderVerification verification, VerifyOrderRequest request, IReadOnlyList<QuotedPromotion> expected)
     {
         if (verification.Outcome != VerificationOutcomes.Mismatch && !ShouldSample())
         {
@@ -91,6 +93,7 @@ public sealed class EvaluationLogRecorder(IOptions<PromotionsOptions> options, T
         }
 
         var order = request.Order!;
+        var quoted = request.Quote!.Promotions;
         Enqueue(new EvaluationLogEntry
         {
             Id = Guid.CreateVersion7(timeProvider.GetUtcNow()),
@@ -108,7 +111,7 @@ public sealed class EvaluationLogRecorder(IOptions<PromotionsOptions> options, T
             Currency = verification.Currency,
             GrandTotal = verification.ChargedGrandTotal,
             DiscountTotal = verification.DiscountTotal,
-            PromotionIds = [.. promotions.Select(promotion => promotion.PromotionId).Distinct()],
+            PromotionIds = [.. quoted.Concat(expected).Select(promotion => promotion.PromotionId).Distinct()],
             Summary = JsonSerializer.Serialize(new
             {
                 Request = RequestSummary(order),
@@ -116,7 +119,8 @@ public sealed class EvaluationLogRecorder(IOptions<PromotionsOptions> options, T
                 verification.ChargedGrandTotal,
                 verification.ExpectedGrandTotal,
                 ChargedDiscountTotal = verification.DiscountTotal,
-                Applied = promotions,
+                Quoted = quoted,
+                Expected = expected,
             }, PromotionJson.Options),
         });
     }

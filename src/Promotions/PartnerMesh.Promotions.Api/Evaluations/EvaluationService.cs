@@ -102,7 +102,7 @@ public sealed class EvaluationService(
         var unusable = refused.Select(refusal => refusal.Key).Except(unavailable, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         return unusable.Count == 0
             ? new CouponRecheck([], unavailable, null)
-            : new CouponRecheck(unusable, unavailable, PromotionEvaluator.Evaluate(ruleSet, cart, context).Totals.GrandTotal);
+            : new CouponRecheck(unusable, unavailable, PromotionEvaluator.Evaluate(ruleSet, cart, context));
     }
 
     /// <summary>
@@ -413,8 +413,8 @@ public sealed class EvaluationService(
 }
 
 /// <summary>What coupons says at order time about the coupons codes a quote applied: those it refuses now (by reason other
-/// than having no answer), with the grand total checkout gives without them, and those it could not answer about.</summary>
-public sealed record CouponRecheck(IReadOnlyList<string> Unusable, IReadOnlyList<string> Unanswered, decimal? ExpectedGrandTotal)
+/// than having no answer), with what checkout gives without them (its totals and promotions), and those it could not answer about.</summary>
+public sealed record CouponRecheck(IReadOnlyList<string> Unusable, IReadOnlyList<string> Unanswered, EvaluationResult? Expected)
 {
     public static readonly CouponRecheck Usable = new([], [], null);
 }

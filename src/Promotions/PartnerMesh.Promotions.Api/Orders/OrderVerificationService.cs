@@ -82,13 +82,23 @@ public sealed class OrderVerificationService(
         Guid? keep = null;
         Guid? giveBack = quote.ReservationId;
         var discountGiven = false;
-        IReadOnlyList<QuotedPromotion> promotions = quote.Promotions;
+        // The promotions due at order time, those the expected total is priced with: the quoted ones while the quote stands.
+        var due = quote.Promotions;
         var stale = now > quote.ExpiresAt ? MismatchReasons.ExpiredQuoteDiffers
             : quotedAt is { } touchpoint ? StaleReason(ruleSet, quote, cart, context, touchpoint)
             : null;
         if (stale is null)
         {
-            expected = sameCart ? quote.GrandTotal : PromotionEvaluator.Evaluate(ruleSet, cart, context).Totals.GrandTotal;
+            if (sameCart)
+            {
+                expected = quote.GrandTotal;
+            }
+            else
+            {
+                var atOrder = PromotionEvaluator.Evaluate(ruleSet, cart, context);
+                (expected, due) = (atOrder.Totals.GrandTotal, Applied(atOrder));
+            }
+
             (outcome, mismatch) = !sameCart ? (VerificationOutcomes.Mismatch, MismatchReasons.CartChanged)
                 : charged != quote.GrandTotal || chargedDiscount != quote.DiscountTotal ? (VerificationOutcomes.Mismatch, MismatchReasons.ChargedDiffers)
                 : (VerificationOutcomes.Honoured, null);
@@ -105,9 +115,10 @@ public sealed class OrderVerificationService(
                 // A coupons code the quote applied may have gone to another shopper since (its last use reserved or redeemed
                 // by them): coupons is asked again for this order, its own hold or redemption left out.
                 var coupons = await evaluations.RecheckCouponsAsync(cart, context, quote.Promotions, CouponOwnUse.ForOrder(quote, orderId), cancellationToken);
-                if (coupons.ExpectedGrandTotal is { } withoutCodes)
+                if (coupons.Expected is { } withoutCodes)
                 {
-                    (outcome, mismatch, expected) = (VerificationOutcomes.Mismatch, MismatchReasons.CouponUnavailable, withoutCodes);
+                    (outcome, mismatch) = (VerificationOutcomes.Mismatch, MismatchReasons.CouponUnavailable);
+                    (expected, due) = (withoutCodes.Totals.GrandTotal, Applied(withoutCodes));
                 }
                 else if (coupons.Unanswered.Count > 0)
                 {
@@ -125,7 +136,7 @@ public sealed class OrderVerificationService(
             (outcome, mismatch) = !agrees ? (VerificationOutcomes.Mismatch, stale)
                 : result.GiftsNotDue.Count > 0 ? (VerificationOutcomes.Mismatch, MismatchReasons.GiftNotDue)
                 : (VerificationOutcomes.Requoted, null);
-            promotions = [.. result.Applied.Select(applied => new QuotedPromotion(applied.PromotionId, applied.Version, applied.Amount, applied.Code))];
+            due = Applied(result);
             if (agrees)
             {
                 keep = reservationId;
@@ -161,8 +172,9 @@ public sealed class OrderVerificationService(
                 if (reserved.Refused.Count > 0 && stale is null && sameCart)
                 {
                     (outcome, mismatch) = (VerificationOutcomes.Mismatch, reserved.Refused[0].Reason);
-                    expected = PromotionEvaluator.Evaluate(ruleSet, cart, context,
-                        reserved.Refused.ToDictionary(refused => refused.PromotionId, refused => new Exclusion(refused.Reason))).Totals.GrandTotal;
+                    var withoutRefused = PromotionEvaluator.Evaluate(ruleSet, cart, context,
+                        reserved.Refused.ToDictionary(refused => refused.PromotionId, refused => new Exclusion(refused.Reason)));
+                    (expected, due) = (withoutRefused.Totals.GrandTotal, Applied(withoutRefused));
                 }
 
                 if (reserved.ReservationId is { } own)
@@ -197,7 +209,7 @@ public sealed class OrderVerificationService(
             VerifiedAt = now,
         };
         db.OrderVerifications.Add(verification);
-        StageEvents(verification, promotions, quote.PartnerId ?? context.PartnerId, now);
+        StageEvents(verification, quote.Promotions, due, quote.PartnerId ?? context.PartnerId, now);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -229,7 +241,7 @@ public sealed class OrderVerificationService(
         }
 
         metrics.OrderVerified(outcome);
-        log.Verified(verification, request, promotions);
+        log.Verified(verification, request, due);
         return new VerificationResult(VerificationStatus.Verified, OrderVerificationResponse.From(verification));
     }
 
@@ -264,7 +276,14 @@ public sealed class OrderVerificationService(
     public Task<OrderVerification?> FindAsync(string orderId, CancellationToken cancellationToken) =>
         db.OrderVerifications.AsNoTracking().SingleOrDefaultAsync(verification => verification.OrderId == orderId, cancellationToken);
 
-    private void StageEvents(OrderVerification verification, IReadOnlyList<QuotedPromotion> promotions, Guid? partnerId, DateTimeOffset now)
+    /// <summary>The promotions an evaluation applies, as a quote lists them.</summary>
+    private static IReadOnlyList<QuotedPromotion> Applied(EvaluationResult result) =>
+        [.. result.Applied.Select(applied => new QuotedPromotion(applied.PromotionId, applied.Version, applied.Amount, applied.Code))];
+
+    /// <summary>One rule on every path: <c>Promotions</c> are the quoted ones (what the storefront was told to charge),
+    /// <c>ExpectedPromotions</c> those due at order time (what the expected total is priced with).</summary>
+    private void StageEvents(
+        OrderVerification verification, IReadOnlyList<QuotedPromotion> quoted, IReadOnlyList<QuotedPromotion> due, Guid? partnerId, DateTimeOffset now)
     {
         db.AddIntegrationEvent(new OrderPromotionsVerified
         {
@@ -276,10 +295,8 @@ public sealed class OrderVerificationService(
             Currency = verification.Currency,
             DiscountTotal = verification.DiscountTotal,
             GrandTotal = verification.ChargedGrandTotal,
-            Promotions = [.. promotions.Select(promotion => new RedeemedPromotion
-            {
-                PromotionId = promotion.PromotionId, Version = promotion.Version, Amount = promotion.Amount, Code = promotion.Code,
-            })],
+            Promotions = Redeemed(quoted),
+            ExpectedPromotions = Redeemed(due),
             PartnerId = partnerId,
         });
         if (verification.Outcome == VerificationOutcomes.Mismatch)
@@ -299,6 +316,11 @@ public sealed class OrderVerificationService(
             });
         }
     }
+
+    private static List<RedeemedPromotion> Redeemed(IReadOnlyList<QuotedPromotion> promotions) => [.. promotions.Select(promotion => new RedeemedPromotion
+    {
+        PromotionId = promotion.PromotionId, Version = promotion.Version, Amount = promotion.Amount, Code = promotion.Code,
+    })];
 
     /// <summary>
     /// The experiment exposures the quoted evaluation made, written in this order's transaction (idempotent with the

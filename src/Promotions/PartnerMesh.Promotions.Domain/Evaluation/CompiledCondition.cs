@@ -92,15 +92,26 @@ public abstract class CompiledCondition
 
         public override bool IsMet(CartView cart, EvaluationContext context)
         {
-            var local = TimeZoneInfo.ConvertTime(context.At, _zone);
-            var time = TimeOnly.FromDateTime(local.DateTime);
+            // The local clock as a count of days and a time of day, not a DateTime: near 0001-01-01 and 9999-12-31 the local
+            // time (or the day before it) lies outside what DateTime holds, and the window is still judged there.
+            var local = context.At.UtcTicks + _zone.GetUtcOffset(context.At).Ticks;
+            var days = Math.DivRem(local, TimeSpan.TicksPerDay, out var ticksOfDay);
+            if (ticksOfDay < 0)
+            {
+                (days, ticksOfDay) = (days - 1, ticksOfDay + TimeSpan.TicksPerDay);
+            }
+
+            var time = new TimeOnly(ticksOfDay);
             // A window that ends before it starts spans midnight and belongs to the day it started on; one ending at
             // 00:00 ends at the end of its day (00:00–00:00: the whole day).
             var overnight = window.To <= window.From;
             var inHours = overnight ? time >= window.From || time < window.To : time >= window.From && time < window.To;
-            var day = overnight && time < window.To ? local.AddDays(-1).DayOfWeek : local.DayOfWeek;
+            var day = DayOf(overnight && time < window.To ? days - 1 : days);
             return inHours && (_days.Count == 0 || _days.Contains(day));
         }
+
+        /// <summary>The weekday of a day counted from 0001-01-01, a Monday (negative: the days before it).</summary>
+        private static DayOfWeek DayOf(long day) => (DayOfWeek)(((day + 1) % 7 + 7) % 7);
 
         public override string Explain(CartView cart, EvaluationContext context)
         {
