@@ -122,10 +122,13 @@ public sealed class MoneyLimitTests(FullEvaluationLogFactory factory) : IClassFi
     [Fact]
     public async Task Evaluate_UseCappedPromotionOnTheLargestCartThreeTimes_HoldsAndCountsEverySpend()
     {
+        var code = $"USE{Guid.NewGuid():N}"[..20];
         var id = await _admin.PublishAsync(new JsonObject
         {
             ["name"] = "uses capped",
             ["currency"] = "JPY",
+            ["requiresCode"] = true, // only these carts: the class's other tests price JPY carts too
+            ["codes"] = new JsonArray(code),
             ["action"] = new JsonObject { ["type"] = "fixedOffItems", ["amountPerUnit"] = 1_000_000_000m, ["filter"] = new JsonObject() },
             ["budgets"] = new JsonArray(new JsonObject { ["maxUses"] = 1000 }),
         });
@@ -133,6 +136,7 @@ public sealed class MoneyLimitTests(FullEvaluationLogFactory factory) : IClassFi
         var cart = new JsonObject
         {
             ["currency"] = "JPY",
+            ["codes"] = new JsonArray(code),
             ["touchpoint"] = "checkout",
             ["shipping"] = 1_000_000_000m,
             ["lines"] = new JsonArray([.. Enumerable.Range(0, 500).Select(index => (JsonNode)new JsonObject
