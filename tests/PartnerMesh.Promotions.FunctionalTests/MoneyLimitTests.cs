@@ -115,6 +115,46 @@ public sealed class MoneyLimitTests(FullEvaluationLogFactory factory) : IClassFi
             because: "the log stores the largest cart's totals");
     }
 
+    /// <summary>
+    /// A budget capping only uses still counts what was spent: the largest discount (5,000,000,000,000,000 yen off the
+    /// largest cart) three times passes 10^16, and every hold is taken and counted (it was a 500: numeric overflow).
+    /// </summary>
+    [Fact]
+    public async Task Evaluate_UseCappedPromotionOnTheLargestCartThreeTimes_HoldsAndCountsEverySpend()
+    {
+        var code = $"USE{Guid.NewGuid():N}"[..20];
+        var id = await _admin.PublishAsync(new JsonObject
+        {
+            ["name"] = "uses capped",
+            ["currency"] = "JPY",
+            ["requiresCode"] = true, // only these carts: the class's other tests price JPY carts too
+            ["codes"] = new JsonArray(code),
+            ["action"] = new JsonObject { ["type"] = "fixedOffItems", ["amountPerUnit"] = 1_000_000_000m, ["filter"] = new JsonObject() },
+            ["budgets"] = new JsonArray(new JsonObject { ["maxUses"] = 1000 }),
+        });
+        var product = $"uses-{Guid.NewGuid():N}";
+        var cart = new JsonObject
+        {
+            ["currency"] = "JPY",
+            ["codes"] = new JsonArray(code),
+            ["touchpoint"] = "checkout",
+            ["shipping"] = 1_000_000_000m,
+            ["lines"] = new JsonArray([.. Enumerable.Range(0, 500).Select(index => (JsonNode)new JsonObject
+            {
+                ["id"] = $"l{index}", ["productId"] = $"{product}-{index}", ["quantity"] = 10_000, ["unitPrice"] = 1_000_000_000m,
+            })]),
+        };
+
+        for (var i = 0; i < 3; i++)
+        {
+            var evaluation = await _storefront.EvaluateAsync(cart.With("visitorId", $"{product}-{i}"));
+            Assert.Equal(5_000_000_000_000_000m, evaluation.Applied(id)!["amount"]!.GetValue<decimal>());
+        }
+
+        var budget = (await _admin.GetFromJsonAsync<JsonObject>($"/api/promotions/definitions/{id}/budgets", Ct))!["budgets"]![0]!;
+        Assert.Equal((3, 15_000_000_000_000_000m), (budget["uses"]!.GetValue<int>(), budget["spend"]!.GetValue<decimal>()));
+    }
+
     [Theory]
     [InlineData("1e20", "0", "chargedGrandTotal")]
     [InlineData(Huge, "0", "chargedGrandTotal")]

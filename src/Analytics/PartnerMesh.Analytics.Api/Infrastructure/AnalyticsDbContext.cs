@@ -12,6 +12,14 @@ namespace PartnerMesh.Analytics.Api.Infrastructure;
 
 public sealed class AnalyticsDbContext(DbContextOptions<AnalyticsDbContext> options) : DbContext(options)
 {
+    /// <summary>
+    /// Every amount analytics keeps, one order's or a sum of many (a day's, a partner's revenue): four decimals (KWD has
+    /// three), and room for sums of the largest amounts producers send — promotions verifies orders up to 5,000,001,000,000,000,
+    /// so a few of them overflowed the 16 integer digits of <c>numeric(20,4)</c>. 24 integer digits hold almost 200 million such
+    /// orders in one row; 28 digits is the most a <see cref="decimal"/> always reads back.
+    /// </summary>
+    public const string Money = "numeric(28,4)";
+
     public DbSet<KnownPartner> Partners => Set<KnownPartner>();
 
     public DbSet<PartnerDailyKpi> DailyKpis => Set<PartnerDailyKpi>();

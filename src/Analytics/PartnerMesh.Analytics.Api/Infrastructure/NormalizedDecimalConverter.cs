@@ -6,7 +6,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure;
 
 /// <summary>
 /// Writes every number of an analytics answer as the value it is, without trailing zeros: PostgreSQL's
-/// <c>numeric(20,4)</c> reads revenue 120 back as 120.0000, which System.Text.Json writes digit for digit. So money is
+/// <c>numeric(28,4)</c> reads revenue 120 back as 120.0000, which System.Text.Json writes digit for digit. So money is
 /// <c>120</c> or <c>120.5</c>, as coupons answers it (<see cref="DecimalScale.Normalize"/>); the value never changes (nothing is
 /// rounded). Reading is <see cref="ExactDecimalConverter"/>'s, unchanged.
 /// </summary>

@@ -49,7 +49,7 @@ public sealed class KpiAggregateConfiguration : IEntityTypeConfiguration<KpiAggr
         builder.Property(row => row.Period).HasColumnType("timestamp without time zone");
         foreach (var property in typeof(KpiAggregate).GetProperties().Where(property => property.PropertyType == typeof(decimal)))
         {
-            builder.Property(property.Name).HasColumnType("numeric(20,4)");
+            builder.Property(property.Name).HasColumnType(AnalyticsDbContext.Money);
         }
     }
 }
@@ -71,7 +71,7 @@ public sealed class CartFactConfiguration : IEntityTypeConfiguration<CartFact>
         builder.ToTable("carts");
         builder.HasKey(fact => fact.CartId).HasName("PK_carts");
         builder.Ignore(fact => fact.Dims);
-        builder.Property(fact => fact.Total).HasColumnType("numeric(20,4)");
+        builder.Property(fact => fact.Total).HasColumnType(AnalyticsDbContext.Money);
         builder.HasIndex(fact => fact.LastSeenAt).HasDatabaseName("ix_carts_open").HasFilter("status = 'open'");
     }
 }
@@ -83,11 +83,11 @@ public sealed class OrderFactConfiguration : IEntityTypeConfiguration<OrderFact>
         builder.ToTable("orders");
         builder.HasKey(fact => fact.OrderId).HasName("PK_orders");
         builder.Ignore(fact => fact.Dims);
-        builder.Property(fact => fact.Amount).HasColumnType("numeric(20,4)");
-        builder.Property(fact => fact.NetAmount).HasColumnType("numeric(20,4)");
-        builder.Property(fact => fact.Commission).HasColumnType("numeric(20,4)");
-        builder.Property(fact => fact.CommissionReversed).HasColumnType("numeric(20,4)");
-        builder.Property(fact => fact.RefundedAmount).HasColumnType("numeric(20,4)");
+        builder.Property(fact => fact.Amount).HasColumnType(AnalyticsDbContext.Money);
+        builder.Property(fact => fact.NetAmount).HasColumnType(AnalyticsDbContext.Money);
+        builder.Property(fact => fact.Commission).HasColumnType(AnalyticsDbContext.Money);
+        builder.Property(fact => fact.CommissionReversed).HasColumnType(AnalyticsDbContext.Money);
+        builder.Property(fact => fact.RefundedAmount).HasColumnType(AnalyticsDbContext.Money);
     }
 }
 

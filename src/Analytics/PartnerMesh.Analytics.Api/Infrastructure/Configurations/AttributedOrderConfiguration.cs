@@ -12,10 +12,10 @@ public sealed class AttributedOrderConfiguration : IEntityTypeConfiguration<Attr
         builder.HasKey(order => order.OrderId).HasName("PK_attributed_orders");
         builder.Property(order => order.Day).HasColumnType("date");
         builder.Property(order => order.Currency).HasColumnType("character(3)");
-        builder.Property(order => order.Amount).HasColumnType("numeric(20,4)");
-        builder.Property(order => order.Commission).HasColumnType("numeric(20,4)");
-        builder.Property(order => order.RefundedAmount).HasColumnType("numeric(20,4)");
-        builder.Property(order => order.CommissionReversed).HasColumnType("numeric(20,4)");
+        builder.Property(order => order.Amount).HasColumnType(AnalyticsDbContext.Money);
+        builder.Property(order => order.Commission).HasColumnType(AnalyticsDbContext.Money);
+        builder.Property(order => order.RefundedAmount).HasColumnType(AnalyticsDbContext.Money);
+        builder.Property(order => order.CommissionReversed).HasColumnType(AnalyticsDbContext.Money);
         builder.Property(order => order.CommissionCurrency).HasColumnType("character(3)");
     }
 }

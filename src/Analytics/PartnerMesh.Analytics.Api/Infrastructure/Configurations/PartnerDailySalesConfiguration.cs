@@ -13,9 +13,9 @@ public sealed class PartnerDailySalesConfiguration : IEntityTypeConfiguration<Pa
         builder.Property(sales => sales.Day).HasColumnType("date");
         builder.Property(sales => sales.Currency).HasColumnType("character(3)");
         // Four decimals like every amount analytics keeps: two would round a KWD (three-decimal) order's money.
-        builder.Property(sales => sales.Revenue).HasColumnType("numeric(20,4)");
-        builder.Property(sales => sales.GrossRevenue).HasColumnType("numeric(20,4)");
-        builder.Property(sales => sales.Commission).HasColumnType("numeric(20,4)");
+        builder.Property(sales => sales.Revenue).HasColumnType(AnalyticsDbContext.Money);
+        builder.Property(sales => sales.GrossRevenue).HasColumnType(AnalyticsDbContext.Money);
+        builder.Property(sales => sales.Commission).HasColumnType(AnalyticsDbContext.Money);
 
         builder.HasIndex(sales => sales.Day);
     }

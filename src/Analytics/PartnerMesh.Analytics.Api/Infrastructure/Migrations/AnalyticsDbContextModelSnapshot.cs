@@ -87,7 +87,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("status");
 
                     b.Property<decimal>("Total")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("total");
 
                     b.Property<string>("Touchpoint")
@@ -278,7 +278,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("clicks");
 
                     b.Property<decimal>("Commission")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("commission");
 
                     b.Property<long>("ConvertedSessions")
@@ -298,7 +298,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("first_orders");
 
                     b.Property<decimal>("GrossRevenue")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("gross_revenue");
 
                     b.Property<long>("NpsDetractors")
@@ -322,7 +322,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("page_views");
 
                     b.Property<decimal>("PartnerRevenue")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("partner_revenue");
 
                     b.Property<long>("ProductViews")
@@ -342,7 +342,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("recovered_carts");
 
                     b.Property<decimal>("RefundedAmount")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("refunded_amount");
 
                     b.Property<long>("RefundedOrders")
@@ -362,7 +362,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("repeat_orders");
 
                     b.Property<decimal>("Revenue")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("revenue");
 
                     b.Property<long>("Sessions")
@@ -398,7 +398,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("order_id");
 
                     b.Property<decimal>("Amount")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("amount");
 
                     b.Property<bool>("Attributed")
@@ -414,20 +414,20 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("cancelled");
 
                     b.Property<decimal>("Commission")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("commission");
+
+                    b.Property<string>("CommissionCurrency")
+                        .HasColumnType("text")
+                        .HasColumnName("commission_currency");
 
                     b.Property<bool>("CommissionRejected")
                         .HasColumnType("boolean")
                         .HasColumnName("commission_rejected");
 
                     b.Property<decimal>("CommissionReversed")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("commission_reversed");
-
-                    b.Property<string>("CommissionCurrency")
-                        .HasColumnType("text")
-                        .HasColumnName("commission_currency");
 
                     b.Property<bool>("Coupon")
                         .HasColumnType("boolean")
@@ -459,7 +459,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("mismatch");
 
                     b.Property<decimal>("NetAmount")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("net_amount");
 
                     b.Property<DateTimeOffset>("OrderedAt")
@@ -483,7 +483,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("refunded");
 
                     b.Property<decimal>("RefundedAmount")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("refunded_amount");
 
                     b.Property<long>("Refunds")
@@ -856,7 +856,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("order_id");
 
                     b.Property<decimal>("Amount")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("amount");
 
                     b.Property<bool>("Cancelled")
@@ -868,20 +868,20 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("click_id");
 
                     b.Property<decimal>("Commission")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("commission");
+
+                    b.Property<string>("CommissionCurrency")
+                        .HasColumnType("character(3)")
+                        .HasColumnName("commission_currency");
 
                     b.Property<bool>("CommissionRejected")
                         .HasColumnType("boolean")
                         .HasColumnName("commission_rejected");
 
                     b.Property<decimal>("CommissionReversed")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("commission_reversed");
-
-                    b.Property<string>("CommissionCurrency")
-                        .HasColumnType("character(3)")
-                        .HasColumnName("commission_currency");
 
                     b.Property<string>("Currency")
                         .HasColumnType("character(3)")
@@ -900,7 +900,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("reattributed_at");
 
                     b.Property<decimal>("RefundedAmount")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("refunded_amount");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
@@ -995,11 +995,11 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("currency");
 
                     b.Property<decimal>("Commission")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("commission");
 
                     b.Property<decimal>("GrossRevenue")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("gross_revenue");
 
                     b.Property<long>("Orders")
@@ -1007,7 +1007,7 @@ namespace PartnerMesh.Analytics.Api.Infrastructure.Migrations
                         .HasColumnName("orders");
 
                     b.Property<decimal>("Revenue")
-                        .HasColumnType("numeric(20,4)")
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("revenue");
 
                     b.Property<DateTimeOffset>("UpdatedAt")

@@ -10,7 +10,9 @@ public sealed class BudgetCounterConfiguration : IEntityTypeConfiguration<Budget
     {
         builder.HasKey(counter => counter.Key);
         builder.Property(counter => counter.Key).HasMaxLength(400);
-        builder.Property(counter => counter.Spend).HasPrecision(20, 4);
+        // What was spent sums discounts: a use cap alone lets each be the largest cart's (5,000,000,000,000,000), so the
+        // sum needs more than numeric(20,4)'s 16 integer digits; 28 digits is the most a decimal always reads back.
+        builder.Property(counter => counter.Spend).HasPrecision(28, 4);
         builder.Property(counter => counter.MaxSpend).HasPrecision(20, 4);
     }
 }

@@ -146,8 +146,8 @@ namespace PartnerMesh.Promotions.Api.Infrastructure.Migrations
                         .HasColumnName("max_uses");
 
                     b.Property<decimal>("Spend")
-                        .HasPrecision(20, 4)
-                        .HasColumnType("numeric(20,4)")
+                        .HasPrecision(28, 4)
+                        .HasColumnType("numeric(28,4)")
                         .HasColumnName("spend");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
