@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PartnerMesh.Contracts.Analytics;
 using PartnerMesh.Coupons.Api.IntegrationEvents;
 using PartnerMesh.Coupons.Api.Offers;
+using PartnerMesh.Data;
 using PartnerMesh.Outbox;
 using PartnerMesh.Testing;
 using Xunit;
@@ -200,6 +201,30 @@ public sealed class CampaignEditTests(CouponsApiFactory factory) : IClassFixture
         await Eventually.UntilAsync(() => AbandonmentConsumedAsync(later), because: "the later abandonment is consumed");
         Assert.Equal(0, await PendingAsync(later.CartId, campaignId));
         Assert.Empty(await OffersAsync(later.CustomerId!, campaignId));
+    }
+
+    [Fact]
+    public async Task IssuedOffer_ListedUntilItsCampaignEnds_ItsExpiryNeverAfterTheEnd()
+    {
+        var campaignId = await _admin.CreateCampaignAsync(new JsonObject
+        {
+            ["abandonedCart"] = new JsonObject { ["enabled"] = true, ["cooldownHours"] = 24, ["expiresAfterHours"] = 72 },
+        });
+        var cart = Abandoned();
+        await factory.PublishAsync(cart);
+        await Eventually.UntilAsync(async () => (await OffersAsync(cart.CustomerId!, campaignId)).Count == 1, because: "the offer is issued");
+        var (read, etag) = await GetAsync(campaignId);
+        var endsAt = StorageTime.Truncate(DateTimeOffset.UtcNow.AddHours(1));
+        read["endsAt"] = endsAt;
+        await (await PutAsync(campaignId, read, etag)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+
+        var listed = Assert.Single(await OffersAsync(cart.CustomerId!, campaignId));
+        Assert.Equal(endsAt, listed!["expiresAt"]!.GetValue<DateTimeOffset>());
+
+        (read, etag) = await GetAsync(campaignId);
+        read["endsAt"] = DateTimeOffset.UtcNow;
+        await (await PutAsync(campaignId, read, etag)).ShouldBeAsync<JsonObject>(HttpStatusCode.OK);
+        Assert.Empty(await OffersAsync(cart.CustomerId!, campaignId));
     }
 
     [Fact]

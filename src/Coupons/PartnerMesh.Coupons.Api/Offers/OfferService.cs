@@ -281,16 +281,22 @@ public sealed class OfferService(
     {
         var offers = await db.Codes.AsNoTracking()
             .Where(code => (code.CustomerKey == customerKey || code.CustomerEmailKey == customerKey) && code.RetiredAt == null && (code.ExpiresAt == null || code.ExpiresAt > now))
-            .Join(db.Campaigns, code => code.CampaignId, campaign => campaign.Id, (code, campaign) => new { code, campaign.PromotionId })
+            .Join(db.Campaigns, code => code.CampaignId, campaign => campaign.Id, (code, campaign) => new { code, campaign.PromotionId, campaign.StartsAt, campaign.EndsAt })
+            // An offer of a campaign that ended (or whose start was moved later) answers expired (not_started): not usable now.
+            .Where(offer => (offer.EndsAt == null || offer.EndsAt > now) && (offer.StartsAt == null || offer.StartsAt <= now))
             .OrderByDescending(offer => offer.code.AssignedAt ?? offer.code.CreatedAt)
             .ToListAsync(cancellationToken);
         // A hold past its expiry does not use the code up (validation and reservation count it the same way).
         var uses = offers.Count == 0 ? [] : await ledger.ReadLiveAsync([.. offers.Select(offer => $"code:{offer.code.Id:N}")], now, cancellationToken);
         return [.. offers
             .Where(offer => offer.code.MaxUses is not { } max || uses.GetValueOrDefault($"code:{offer.code.Id:N}") < max)
-            .Select(offer => new OfferResponse(offer.code.Code, offer.code.CampaignId, offer.PromotionId, offer.code.ExpiresAt,
+            .Select(offer => new OfferResponse(offer.code.Code, offer.code.CampaignId, offer.PromotionId, EarlierOf(offer.code.ExpiresAt, offer.EndsAt),
                 offer.code.AssignedAt ?? offer.code.CreatedAt))];
     }
+
+    /// <summary>A code is usable until its own expiry or its campaign's end, whichever comes first.</summary>
+    private static DateTimeOffset? EarlierOf(DateTimeOffset? expiresAt, DateTimeOffset? endsAt) =>
+        expiresAt is { } expiry && endsAt is { } end ? (expiry < end ? expiry : end) : expiresAt ?? endsAt;
 }
 
 /// <summary>What became of a due offer (the <c>result</c> tag of <c>partnermesh.coupons.offers</c>).</summary>
